@@ -1,0 +1,89 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+
+	"sotepe"
+	"sotepe/password"
+)
+
+// runMigrate runs the migrations and exits.
+func runMigrate(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	var c config
+	fs := newFlags("migrate", getenv, stderr, &c, "", "")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if c.db == "" {
+		return errors.New("--db is required")
+	}
+	st, err := openStore(ctx, c.db, slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: c.logLevel})))
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	fmt.Fprintln(stdout, "migrations done")
+	return nil
+}
+
+// runAdmin runs an administrative subcommand: create-user.
+func runAdmin(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) == 0 || args[0] != "create-user" {
+		return errors.New("usage: sotepe admin create-user --db … --username NAME --name \"Full Name\" --role ROLE [--unit ID] [--lang fi|sv|en]")
+	}
+	var c config
+	fs := newFlags("admin create-user", getenv, stderr, &c, "", "")
+	var n sotepe.NewUser
+	var roles, units stringList
+	var lang string
+	fs.StringVar(&n.Username, "username", "", "the new account's username")
+	fs.StringVar(&n.Name, "name", "", "the person's full name")
+	fs.Var(&roles, "role", "a role: professional, manager, analyst or admin (repeatable)")
+	fs.Var(&units, "unit", "a unit the person works at (repeatable)")
+	fs.StringVar(&lang, "lang", "fi", "the person's language: fi, sv or en")
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	if c.db == "" {
+		return errors.New("--db is required")
+	}
+	for _, r := range roles {
+		if sotepe.Role(r) == sotepe.RoleResident {
+			return errors.New("resident accounts come from the identity provider, not from create-user")
+		}
+		n.Roles = append(n.Roles, sotepe.Role(r))
+	}
+	n.Units, n.Lang = units, sotepe.Lang(lang)
+	if err := n.Validate(); err != nil {
+		return err
+	}
+	fmt.Fprint(stderr, "password (at least 12 characters), then Enter: ")
+	line, err := bufio.NewReader(stdin).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return err
+	}
+	pw := strings.TrimRight(line, "\r\n")
+	if len([]rune(pw)) < 12 {
+		return errors.New("the password must have at least 12 characters")
+	}
+	if n.PasswordHash, err = password.Hash(pw, password.Default()); err != nil {
+		return err
+	}
+	st, err := openStore(ctx, c.db, slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: c.logLevel})))
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	u, err := st.CreateUser(ctx, n)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "created user %s (id %d)\n", u.Username, u.ID)
+	return nil
+}

@@ -1,0 +1,68 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"strconv"
+	"strings"
+)
+
+// config is the configuration shared by the subcommands that open the
+// database; each reads its flags over the environment.
+type config struct {
+	addr          string
+	db            string
+	logLevel      slog.Level
+	secureCookies bool
+	units         int
+}
+
+// stringList is a repeatable flag.
+type stringList []string
+
+func (s *stringList) String() string { return strings.Join(*s, ",") }
+
+func (s *stringList) Set(v string) error {
+	for _, p := range strings.Split(v, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			*s = append(*s, p)
+		}
+	}
+	return nil
+}
+
+// newFlags returns a flag set with --addr, --db and --log-level defaulted
+// from the environment and then from defaults.
+func newFlags(name string, getenv func(string) string, stderr io.Writer, c *config, defAddr, defDB string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&c.addr, "addr", orDefault(getenv("SOTEPE_ADDR"), defAddr), "listen address (env SOTEPE_ADDR)")
+	fs.StringVar(&c.db, "db", orDefault(getenv("SOTEPE_DB"), defDB), "SQLite file path or postgres:// URL (env SOTEPE_DB)")
+	c.logLevel = slog.LevelInfo
+	if l := getenv("SOTEPE_LOG_LEVEL"); l != "" {
+		_ = c.logLevel.UnmarshalText([]byte(l)) // a bad level keeps info
+	}
+	fs.TextVar(&c.logLevel, "log-level", c.logLevel, "log level: debug, info, warn or error (env SOTEPE_LOG_LEVEL)")
+	return fs
+}
+
+func orDefault(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
+}
+
+func envBool(getenv func(string) string, name string, def bool) (bool, error) {
+	v := getenv(name)
+	if v == "" {
+		return def, nil
+	}
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		return def, fmt.Errorf("%s: %q is not true or false", name, v)
+	}
+	return b, nil
+}

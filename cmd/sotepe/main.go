@@ -1,0 +1,78 @@
+// Command sotepe runs the sotepe platform: `sotepe demo` serves the product
+// with demo data on an embedded database; `sotepe serve` runs it for real on
+// SQLite or PostgreSQL. Run `sotepe help` for every subcommand.
+//
+// This is the only package that knows every concrete part; it wires them and
+// holds no logic of its own beyond reading configuration.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+	_ "time/tzdata" // the city's time zone even where the system has no zoneinfo
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "sotepe:", err)
+		os.Exit(1)
+	}
+}
+
+// run dispatches a subcommand. It returns when the command is done or, for
+// the servers, when ctx is cancelled and shutdown has finished.
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		usage(stdout)
+		return nil
+	}
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "demo":
+		return runServer(ctx, rest, getenv, stdout, stderr, true)
+	case "serve":
+		return runServer(ctx, rest, getenv, stdout, stderr, false)
+	case "migrate":
+		return runMigrate(ctx, rest, getenv, stdout, stderr)
+	case "admin":
+		return runAdmin(ctx, rest, getenv, stdin, stdout, stderr)
+	case "version", "--version":
+		fmt.Fprintln(stdout, "sotepe", version)
+		return nil
+	case "help", "-h", "--help":
+		usage(stdout)
+		return nil
+	}
+	usage(stderr)
+	return fmt.Errorf("unknown command %q", cmd)
+}
+
+func usage(w io.Writer) {
+	fmt.Fprint(w, `sotepe — the platform of a city's social, health and rescue services.
+
+Usage:
+  sotepe demo    [--addr 127.0.0.1:8080] [--db sotepe-demo.db] [--units N]
+                 serve the product with demo data (created on first start)
+  sotepe serve   --db PATH|postgres://… [--addr 127.0.0.1:8080]
+                 serve for real; migrates the database, creates no accounts
+  sotepe migrate --db PATH|postgres://…
+                 run the database migrations and exit
+  sotepe admin create-user --db … --username NAME --name "Full Name"
+                 --role admin [--role …] [--unit ID …] [--lang fi|sv|en]
+                 create an account; the password is read from standard input
+  sotepe version print the version
+  sotepe help    this text
+
+Environment: SOTEPE_ADDR, SOTEPE_DB, SOTEPE_LOG_LEVEL (debug|info|warn|error),
+SOTEPE_SECURE_COOKIES (true|false). Flags win over the environment.
+`)
+}

@@ -1,0 +1,159 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"sotepe"
+	"sotepe/demo"
+	"sotepe/docs"
+	"sotepe/i18n"
+	"sotepe/password"
+	"sotepe/store"
+	"sotepe/web"
+)
+
+// runServer serves sotepe until ctx ends, then shuts down gracefully:
+// in-flight requests finish, the database closes. With demo set it fills an
+// empty database with the demo network and accounts first.
+func runServer(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer, isDemo bool) error {
+	var c config
+	defDB := ""
+	if isDemo {
+		defDB = "sotepe-demo.db"
+	}
+	fs := newFlags(map[bool]string{true: "demo", false: "serve"}[isDemo], getenv, stderr, &c, "127.0.0.1:8080", defDB)
+	if isDemo {
+		fs.IntVar(&c.units, "units", 0, "widen the demo network to this many units (e.g. 349, the report's count)")
+	}
+	secure, err := envBool(getenv, "SOTEPE_SECURE_COOKIES", !isDemo)
+	if err != nil {
+		return err
+	}
+	fs.BoolVar(&c.secureCookies, "secure-cookies", secure, "mark cookies Secure (needs HTTPS in front; env SOTEPE_SECURE_COOKIES)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if c.db == "" {
+		return errors.New("--db is required (a SQLite file path or a postgres:// URL)")
+	}
+	logger := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: c.logLevel}))
+	started := time.Now()
+
+	st, err := openStore(ctx, c.db, logger)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if isDemo {
+		if err := loadDemo(ctx, st, c.units, stdout); err != nil {
+			return err
+		}
+	}
+	cat, err := i18n.New()
+	if err != nil {
+		return err
+	}
+	loc, err := time.LoadLocation("Europe/Helsinki")
+	if err != nil {
+		return err
+	}
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	reg.MustRegister(collectors.NewDBStatsCollector(st.DB(), st.Dialect()))
+	srv, err := web.New(web.Config{
+		Store: st, Catalog: cat, Logger: logger, Location: loc, Registry: reg, OpenAPI: docs.OpenAPI,
+		SecureCookies: c.secureCookies, Demo: isDemo, Version: version,
+	})
+	if err != nil {
+		return err
+	}
+
+	ln, err := net.Listen("tcp", c.addr)
+	if err != nil {
+		return err
+	}
+	hs := &http.Server{
+		Handler:           srv,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	fmt.Fprintf(stdout, "sotepe %s listening on http://%s (database %s, ready in %s)\n", version, ln.Addr(), st.Dialect(), time.Since(started).Round(time.Millisecond))
+	if isDemo {
+		printDemoAccounts(stdout)
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	fmt.Fprintln(stdout, "sotepe stopped")
+	return nil
+}
+
+// openStore opens and migrates the database.
+func openStore(ctx context.Context, dsn string, logger *slog.Logger) (*store.Store, error) {
+	st, err := store.Open(ctx, dsn, logger)
+	if err != nil {
+		return nil, err
+	}
+	if err := st.Migrate(ctx); err != nil {
+		st.Close()
+		return nil, err
+	}
+	return st, nil
+}
+
+// loadDemo fills an empty database with the demo network and people; on a
+// database that has them it does nothing.
+func loadDemo(ctx context.Context, st *store.Store, units int, stdout io.Writer) error {
+	if _, _, err := st.UserByUsername(ctx, "admin"); err == nil {
+		return nil
+	} else if sotepe.ErrorCode(err) != sotepe.ENotFound {
+		return err
+	}
+	network, err := demo.BaseNetwork()
+	if err != nil {
+		return err
+	}
+	if units > len(network.Units) {
+		network = demo.WidenNetwork(network, units, 2024)
+	}
+	fmt.Fprintf(stdout, "creating the demo database: %d units …\n", len(network.Units))
+	if err := network.Save(ctx, st); err != nil {
+		return err
+	}
+	hash, err := password.Hash("demo", password.Default())
+	if err != nil {
+		return err
+	}
+	_, err = demo.LoadPeople(ctx, st, st, hash)
+	return err
+}
+
+func printDemoAccounts(w io.Writer) {
+	fmt.Fprintln(w, "demo accounts (password: demo):")
+	for _, a := range demo.Accounts() {
+		fmt.Fprintf(w, "  %-8s %s\n", a.Username, a.Description.En)
+	}
+}

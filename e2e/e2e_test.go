@@ -1,0 +1,207 @@
+// Package e2e drives the real sotepe binary, on its real embedded database
+// with the demo data, through a real headless chromium, as a person would.
+// The tests skip when chromium is absent (set SOTEPE_TEST_CHROMIUM to its
+// path, or have `chromium` on PATH); .ci/run installs it so nothing skips in CI.
+package e2e
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// binary is the sotepe binary TestMain builds once for every test.
+var binary string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "sotepe-e2e")
+	if err != nil {
+		panic(err)
+	}
+	binary = filepath.Join(dir, "sotepe")
+	build := exec.Command("go", "build", "-o", binary, "sotepe/cmd/sotepe")
+	if out, err := build.CombinedOutput(); err != nil {
+		fmt.Fprintf(os.Stderr, "build sotepe: %v\n%s", err, out)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// app is a running `sotepe demo`.
+type app struct {
+	URL string
+}
+
+// startApp starts `sotepe demo` on a free loopback
+// port with a fresh database; it is stopped with SIGTERM when the test ends.
+func startApp(t *testing.T) app {
+	t.Helper()
+	dir := t.TempDir()
+	cmd := exec.Command(binary, "demo", "--addr", "127.0.0.1:0", "--db", filepath.Join(dir, "demo.db"))
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stderr = nil
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = cmd.Process.Signal(os.Interrupt)
+		done := make(chan error, 1)
+		go func() { done <- cmd.Wait() }()
+		select {
+		case <-done:
+		case <-time.After(20 * time.Second):
+			_ = cmd.Process.Kill()
+			t.Error("sotepe did not stop within 20 s of SIGINT")
+		}
+	})
+	addr := make(chan string, 1)
+	go func() {
+		re := regexp.MustCompile(`listening on (http://\S+)`)
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			if m := re.FindStringSubmatch(sc.Text()); m != nil {
+				addr <- m[1]
+			}
+		}
+	}()
+	select {
+	case u := <-addr:
+		return app{URL: u}
+	case <-time.After(60 * time.Second):
+		t.Fatal("sotepe demo did not start within 60 s")
+	}
+	return app{}
+}
+
+// browser returns a chromedp context on a fresh headless chromium, or skips
+// the test when there is no chromium.
+func browser(t *testing.T) context.Context {
+	t.Helper()
+	path := os.Getenv("SOTEPE_TEST_CHROMIUM")
+	if path == "" {
+		path, _ = exec.LookPath("chromium")
+	}
+	if path == "" {
+		t.Skip("browser test: no chromium (install Debian's chromium or set SOTEPE_TEST_CHROMIUM)")
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(path),
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("no-first-run", true),
+	)
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancel := chromedp.NewContext(actx)
+	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)
+	t.Cleanup(func() { cancelTimeout(); cancel(); cancelAlloc() })
+	return ctx
+}
+
+// do runs browser steps and fails the test on the first error.
+func do(t *testing.T, ctx context.Context, what string, steps ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	if err := chromedp.Do(ctx, steps...); err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+}
+
+// read runs one browser action that returns a value.
+func read[T any](t *testing.T, ctx context.Context, a chromedp.Action[T]) T {
+	t.Helper()
+	v, err := chromedp.Run(ctx, a)
+	if err != nil {
+		t.Fatalf("read: %v", err)
+	}
+	return v
+}
+
+func TestErikSignsInAndSeesSwedish(t *testing.T) {
+	ctx := browser(t)
+	a := startApp(t)
+	do(t, ctx, "sign in as erik",
+		chromedp.Navigate(a.URL+"/login"),
+		chromedp.WaitVisible(chromedp.ID("username")),
+		chromedp.SendKeys(chromedp.ID("username"), "erik"),
+		chromedp.SendKeys(chromedp.ID("password"), "demo"),
+		chromedp.Click(chromedp.ID("login-submit")),
+		chromedp.WaitVisible(chromedp.ID("nav-me")),
+		chromedp.Navigate(a.URL+"/me"),
+		chromedp.WaitVisible(chromedp.ID("me-heading")),
+	)
+	heading := read(t, ctx, chromedp.Text(chromedp.ID("me-heading")))
+	htmlLang := read(t, ctx, chromedp.AttributeValue(chromedp.CSS("html"), "lang")).Value
+	nav := read(t, ctx, chromedp.Text(chromedp.CSS("header nav")))
+	if htmlLang != "sv" {
+		t.Errorf("erik's interface is in %q, want sv", htmlLang)
+	}
+	if !strings.HasPrefix(heading, "Hej, Erik") {
+		t.Errorf("heading %q, want the Swedish greeting with Erik's name", heading)
+	}
+	if !strings.Contains(nav, "Logga ut") || !strings.Contains(nav, "Verksamhetsställen") {
+		t.Errorf("navigation not in Swedish: %q", nav)
+	}
+}
+
+func TestDirectoryFindsASwedishSpeakingUnit(t *testing.T) {
+	ctx := browser(t)
+	a := startApp(t)
+	do(t, ctx, "search for Swedish service",
+		chromedp.Navigate(a.URL+"/units?lang=sv"),
+		chromedp.WaitVisible(chromedp.ID("language")),
+		chromedp.SetValue(chromedp.ID("language"), "sv"),
+		chromedp.Click(chromedp.ID("search")),
+		chromedp.WaitVisible(chromedp.ID("results")),
+	)
+	results := read(t, ctx, chromedp.Text(chromedp.ID("results")))
+	do(t, ctx, "open the first unit",
+		chromedp.Click(chromedp.CSS("#results li a")),
+		chromedp.WaitVisible(chromedp.ID("unit-languages")),
+	)
+	languages := read(t, ctx, chromedp.Text(chromedp.ID("unit-languages")))
+	if !strings.Contains(results, "svenska") {
+		t.Errorf("results do not show Swedish service: %.200q", results)
+	}
+	if !strings.Contains(languages, "svenska") {
+		t.Errorf("the unit found serves %q, not svenska", languages)
+	}
+}
+
+func TestLanguageSwitchKeepsThePage(t *testing.T) {
+	ctx := browser(t)
+	a := startApp(t)
+	do(t, ctx, "switch language on a search",
+		chromedp.Navigate(a.URL+"/units?q=kallio&lang=fi"),
+		chromedp.WaitVisible(chromedp.ID("results")),
+		chromedp.Click(chromedp.ID("lang-sv")),
+		chromedp.WaitVisible(chromedp.CSS(`html[lang="sv"]`)),
+		chromedp.WaitVisible(chromedp.ID("results")),
+	)
+	loc := read(t, ctx, chromedp.Location())
+	value := read(t, ctx, chromedp.Value(chromedp.ID("q")))
+	if !strings.Contains(loc, "/units?") || value != "kallio" {
+		t.Errorf("after switching: location %s, search %q", loc, value)
+	}
+	do(t, ctx, "another page", chromedp.Navigate(a.URL+"/services"), chromedp.WaitVisible(chromedp.ID("main")))
+	if again := read(t, ctx, chromedp.AttributeValue(chromedp.CSS("html"), "lang")).Value; again != "sv" {
+		t.Errorf("the choice was not remembered: %s", again)
+	}
+}

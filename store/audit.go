@@ -1,0 +1,212 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/base64"
+	"strconv"
+	"strings"
+	"time"
+
+	"sotepe"
+)
+
+// staffRoles are the roles whose reads of a resident's data show in the
+// resident's access log: everyone who works in the sector (sotepe.User.IsStaff).
+const staffRoles = `('professional', 'manager', 'analyst', 'admin')`
+
+// insertAudit appends e to the audit trail through q, which is the
+// transaction of the change e records. A zero At is the store's now; the day
+// the aggregates count by is At's date in Europe/Helsinki.
+func (s *Store) insertAudit(ctx context.Context, q querier, e sotepe.AuditEntry) error {
+	if e.At.IsZero() {
+		e.At = s.now()
+	}
+	_, err := q.ExecContext(ctx, `
+		INSERT INTO audit_log (at, day, actor_id, actor_role, actor_unit, resident_id, action, object, basis, request_id)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+		micros(e.At), e.At.In(s.zone).Format(time.DateOnly), e.ActorID, string(e.ActorRole), e.ActorUnit,
+		nullInt(e.ResidentID), e.Action, e.Object, string(e.Basis), e.RequestID)
+	if err != nil {
+		return s.fail("write audit row", err)
+	}
+	return nil
+}
+
+// auditChange appends the audit row of a change made by the context's actor.
+func (s *Store) auditChange(ctx context.Context, q querier, action, object string, residentID int64) error {
+	a := sotepe.ActorFrom(ctx)
+	return s.insertAudit(ctx, q, sotepe.AuditEntry{
+		ActorID: a.UserID, ActorRole: a.Role, ActorUnit: a.Unit, RequestID: a.RequestID,
+		ResidentID: residentID, Action: action, Object: object,
+	})
+}
+
+// RecordAudit writes one entry on its own, for events that change nothing
+// else, such as a login. When the entry names no actor (ActorID 0, no role,
+// no unit) the context's actor is used, and an empty RequestID is the
+// context's; a zero At is now. The ID of e is ignored. An empty action or an
+// unknown basis is EInvalid; a failed write is EInternal or EUnavailable.
+func (s *Store) RecordAudit(ctx context.Context, e sotepe.AuditEntry) error {
+	if strings.TrimSpace(e.Action) == "" {
+		return sotepe.Invalid("error.invalid", "an audit entry needs an action")
+	}
+	if e.Basis != "" && !e.Basis.Valid() {
+		return sotepe.Invalid("error.basis", "unknown basis "+string(e.Basis))
+	}
+	a := sotepe.ActorFrom(ctx)
+	if e.ActorID == 0 && e.ActorRole == "" && e.ActorUnit == "" {
+		e.ActorID, e.ActorRole, e.ActorUnit = a.UserID, a.Role, a.Unit
+	}
+	if e.RequestID == "" {
+		e.RequestID = a.RequestID
+	}
+	if !e.At.IsZero() {
+		e.At = e.At.UTC().Truncate(time.Microsecond)
+	}
+	return s.insertAudit(ctx, s.w, e)
+}
+
+// AccessLog returns the reads of a resident's data by staff, newest first:
+// entries about the resident whose action ends in ".read" or ".search" and
+// whose actor acted in a staff role, with the actor's name. The cursor is
+// opaque; a malformed one is EInvalid ("error.cursor"), as is a negative
+// limit. A resident nobody read gets an empty page, not ENotFound.
+func (s *Store) AccessLog(ctx context.Context, residentID int64, page sotepe.PageRequest) (sotepe.Page[sotepe.Access], error) {
+	out := sotepe.Page[sotepe.Access]{Items: []sotepe.Access{}}
+	page, err := page.Normalize()
+	if err != nil {
+		return out, err
+	}
+	args := []any{residentID}
+	after := ""
+	if page.Cursor != "" {
+		at, id, err := decodeAccessCursor(page.Cursor)
+		if err != nil {
+			return out, err
+		}
+		args = append(args, at, id)
+		after = ` AND (a.at, a.id) < ($2, $3)`
+	}
+	args = append(args, page.Limit+1)
+	rows, err := s.r.QueryContext(ctx, `
+		SELECT a.id, a.at, COALESCE(u.name, ''), a.actor_role, a.actor_unit, a.action, a.basis
+		FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id
+		WHERE a.resident_id = $1
+		  AND (a.action LIKE '%.read' OR a.action LIKE '%.search')
+		  AND a.actor_role IN `+staffRoles+after+`
+		ORDER BY a.at DESC, a.id DESC
+		LIMIT $`+strconv.Itoa(len(args)), args...)
+	if err != nil {
+		return out, s.fail("access log", err)
+	}
+	defer rows.Close()
+	var lastAt, lastID int64
+	for rows.Next() {
+		var x sotepe.Access
+		var id, at int64
+		var role, basis string
+		if err := rows.Scan(&id, &at, &x.ActorName, &role, &x.Unit, &x.Action, &basis); err != nil {
+			return out, s.fail("access log", err)
+		}
+		if len(out.Items) == page.Limit {
+			out.NextCursor = encodeAccessCursor(lastAt, lastID)
+			break
+		}
+		x.At, x.ActorRole, x.Basis = fromMicros(at), sotepe.Role(role), sotepe.Basis(basis)
+		out.Items = append(out.Items, x)
+		lastAt, lastID = at, id
+	}
+	if err := rows.Err(); err != nil {
+		return out, s.fail("access log", err)
+	}
+	return out, nil
+}
+
+func encodeAccessCursor(at, id int64) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatInt(at, 10) + "." + strconv.FormatInt(id, 10)))
+}
+
+func decodeAccessCursor(c string) (at, id int64, err error) {
+	bad := sotepe.Invalid("error.cursor", "malformed cursor")
+	raw, err := base64.RawURLEncoding.DecodeString(c)
+	if err != nil {
+		return 0, 0, bad
+	}
+	a, b, ok := strings.Cut(string(raw), ".")
+	if !ok {
+		return 0, 0, bad
+	}
+	at, err1 := strconv.ParseInt(a, 10, 64)
+	id, err2 := strconv.ParseInt(b, 10, 64)
+	if err1 != nil || err2 != nil {
+		return 0, 0, bad
+	}
+	return at, id, nil
+}
+
+// AuditCounts returns how many entries of each action fell on each day
+// between from and to (YYYY-MM-DD in Europe/Helsinki, both included),
+// ordered by day and action. units narrows to entries whose actor acted at
+// one of those units; nil means all entries, an empty non-nil slice none.
+// Dates that are not YYYY-MM-DD are EInvalid ("error.date").
+func (s *Store) AuditCounts(ctx context.Context, from, to string, units []string) ([]sotepe.AuditCount, error) {
+	out := []sotepe.AuditCount{}
+	for _, d := range []string{from, to} {
+		if _, err := time.Parse(time.DateOnly, d); err != nil {
+			return nil, sotepe.Invalid("error.date", "date "+d+" is not YYYY-MM-DD")
+		}
+	}
+	if units != nil && len(units) == 0 || from > to {
+		return out, nil
+	}
+	args := []any{from, to}
+	unitCond := ""
+	if units != nil {
+		units = dedupe(units)
+		unitCond = ` AND actor_unit IN (` + placeholders(3, len(units)) + `)`
+		args = append(args, stringArgs(units)...)
+	}
+	rows, err := s.r.QueryContext(ctx, `
+		SELECT day, action, COUNT(*) FROM audit_log
+		WHERE day BETWEEN $1 AND $2`+unitCond+`
+		GROUP BY day, action
+		ORDER BY day, action`, args...)
+	if err != nil {
+		return nil, s.fail("audit counts", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var c sotepe.AuditCount
+		if err := rows.Scan(&c.Day, &c.Action, &c.Count); err != nil {
+			return nil, s.fail("audit counts", err)
+		}
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, s.fail("audit counts", err)
+	}
+	return out, nil
+}
+
+// auditedRead runs read in a write transaction together with the audit row
+// that records it: the row is written after read so that it can name the
+// resident read (0 when there was none), and the data leaves only when both
+// commit. read returns the resident's id, or 0 and its error when it found
+// nobody; that error is returned after the row of the attempt commits.
+func (s *Store) auditedRead(ctx context.Context, op string, e sotepe.AuditEntry, read func(tx *sql.Tx) (int64, error)) error {
+	var readErr error
+	err := s.inTx(ctx, op, func(tx *sql.Tx) error {
+		id, err := read(tx)
+		if err != nil && sotepe.ErrorCode(err) != sotepe.ENotFound {
+			return err
+		}
+		readErr = err
+		e.ResidentID = id
+		return s.insertAudit(ctx, tx, e)
+	})
+	if err != nil {
+		return err
+	}
+	return readErr
+}

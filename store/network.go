@@ -1,0 +1,294 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/base64"
+	"errors"
+	"strconv"
+
+	"sotepe"
+)
+
+// checkEntity is the validation every saved network entity shares: an id
+// that sotepe.ValidID accepts (EInvalid "error.id") and names in all three
+// languages (EInvalid "error.names_incomplete"), as the directory serves
+// Finnish, Swedish and English on equal terms.
+func checkEntity(kind, id string, names sotepe.Names) error {
+	if !sotepe.ValidID(id) {
+		return sotepe.Invalid("error.id", kind+" id must be lower-case letters, digits and hyphens")
+	}
+	if !names.Complete() {
+		return sotepe.Invalid("error.names_incomplete", kind+" "+id+" needs names in fi, sv and en")
+	}
+	return nil
+}
+
+// Areas returns every service area, ordered by Order and then id. A failed
+// read is EInternal or EUnavailable.
+func (s *Store) Areas(ctx context.Context) ([]sotepe.Area, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT id, name_fi, name_sv, name_en, position FROM areas ORDER BY position, id`)
+	if err != nil {
+		return nil, s.fail("list areas", err)
+	}
+	defer rows.Close()
+	out := []sotepe.Area{}
+	for rows.Next() {
+		var a sotepe.Area
+		if err := rows.Scan(&a.ID, &a.Names.Fi, &a.Names.Sv, &a.Names.En, &a.Order); err != nil {
+			return nil, s.fail("list areas", err)
+		}
+		out = append(out, a)
+	}
+	return out, s.fail("list areas", rows.Err())
+}
+
+// Concepts returns every service concept, ordered by id. A failed read is
+// EInternal or EUnavailable.
+func (s *Store) Concepts(ctx context.Context) ([]sotepe.Concept, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT id, name_fi, name_sv, name_en FROM concepts ORDER BY id`)
+	if err != nil {
+		return nil, s.fail("list concepts", err)
+	}
+	defer rows.Close()
+	out := []sotepe.Concept{}
+	for rows.Next() {
+		var c sotepe.Concept
+		if err := rows.Scan(&c.ID, &c.Names.Fi, &c.Names.Sv, &c.Names.En); err != nil {
+			return nil, s.fail("list concepts", err)
+		}
+		out = append(out, c)
+	}
+	return out, s.fail("list concepts", rows.Err())
+}
+
+// Districts returns every district, ordered by id. A failed read is
+// EInternal or EUnavailable.
+func (s *Store) Districts(ctx context.Context) ([]sotepe.District, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT id, name_fi, name_sv, name_en FROM districts ORDER BY id`)
+	if err != nil {
+		return nil, s.fail("list districts", err)
+	}
+	defer rows.Close()
+	out := []sotepe.District{}
+	for rows.Next() {
+		var d sotepe.District
+		if err := rows.Scan(&d.ID, &d.Names.Fi, &d.Names.Sv, &d.Names.En); err != nil {
+			return nil, s.fail("list districts", err)
+		}
+		out = append(out, d)
+	}
+	return out, s.fail("list districts", rows.Err())
+}
+
+// Producers returns every producer, ordered by id. A failed read is
+// EInternal or EUnavailable.
+func (s *Store) Producers(ctx context.Context) ([]sotepe.Producer, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT id, name_fi, name_sv, name_en, kind FROM producers ORDER BY id`)
+	if err != nil {
+		return nil, s.fail("list producers", err)
+	}
+	defer rows.Close()
+	out := []sotepe.Producer{}
+	for rows.Next() {
+		var p sotepe.Producer
+		var kind string
+		if err := rows.Scan(&p.ID, &p.Names.Fi, &p.Names.Sv, &p.Names.En, &kind); err != nil {
+			return nil, s.fail("list producers", err)
+		}
+		p.Kind = sotepe.ProducerKind(kind)
+		out = append(out, p)
+	}
+	return out, s.fail("list producers", rows.Err())
+}
+
+const serviceColumns = `id, area_id, name_fi, name_sv, name_en, description_fi, description_sv, description_en, takes_contact_requests`
+
+func scanService(sc interface{ Scan(...any) error }) (sotepe.Service, error) {
+	var v sotepe.Service
+	err := sc.Scan(&v.ID, &v.AreaID, &v.Names.Fi, &v.Names.Sv, &v.Names.En,
+		&v.Descriptions.Fi, &v.Descriptions.Sv, &v.Descriptions.En, &v.TakesContactRequests)
+	return v, err
+}
+
+// Services returns one page of services ordered by id; area narrows to one
+// service area when not empty. The cursor is opaque; a malformed one is
+// EInvalid ("error.cursor"), as is a negative limit.
+func (s *Store) Services(ctx context.Context, area string, page sotepe.PageRequest) (sotepe.Page[sotepe.Service], error) {
+	out := sotepe.Page[sotepe.Service]{Items: []sotepe.Service{}}
+	page, err := page.Normalize()
+	if err != nil {
+		return out, err
+	}
+	var args []any
+	where := ` WHERE 1 = 1`
+	if area != "" {
+		args = append(args, area)
+		where += ` AND area_id = $` + strconv.Itoa(len(args))
+	}
+	if page.Cursor != "" {
+		raw, err := base64.RawURLEncoding.DecodeString(page.Cursor)
+		if err != nil || len(raw) == 0 {
+			return out, sotepe.Invalid("error.cursor", "malformed cursor")
+		}
+		args = append(args, string(raw))
+		where += ` AND id > $` + strconv.Itoa(len(args))
+	}
+	args = append(args, page.Limit+1)
+	rows, err := s.r.QueryContext(ctx, `SELECT `+serviceColumns+` FROM services`+where+
+		` ORDER BY id LIMIT $`+strconv.Itoa(len(args)), args...)
+	if err != nil {
+		return out, s.fail("list services", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		v, err := scanService(rows)
+		if err != nil {
+			return out, s.fail("list services", err)
+		}
+		if len(out.Items) == page.Limit {
+			out.NextCursor = base64.RawURLEncoding.EncodeToString([]byte(out.Items[len(out.Items)-1].ID))
+			break
+		}
+		out.Items = append(out.Items, v)
+	}
+	return out, s.fail("list services", rows.Err())
+}
+
+// Service returns one service, or ENotFound.
+func (s *Store) Service(ctx context.Context, id string) (sotepe.Service, error) {
+	v, err := scanService(s.r.QueryRowContext(ctx, `SELECT `+serviceColumns+` FROM services WHERE id = $1`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return sotepe.Service{}, sotepe.NotFound("service")
+	}
+	if err != nil {
+		return sotepe.Service{}, s.fail("read service", err)
+	}
+	return v, nil
+}
+
+// exists reports whether table has a row with id. table is always a
+// constant of this package, never input.
+func (s *Store) exists(ctx context.Context, q querier, table, id string) (bool, error) {
+	var one int
+	err := q.QueryRowContext(ctx, `SELECT 1 FROM `+table+` WHERE id = $1`, id).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, s.fail("check "+table, err)
+	}
+	return true, nil
+}
+
+// SaveArea inserts or replaces an area by id, with its audit row. A bad id
+// or incomplete names are EInvalid.
+func (s *Store) SaveArea(ctx context.Context, a sotepe.Area) error {
+	if err := checkEntity("area", a.ID, a.Names); err != nil {
+		return err
+	}
+	return s.inTx(ctx, "save area", func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `
+			INSERT INTO areas (id, name_fi, name_sv, name_en, position) VALUES ($1, $2, $3, $4, $5)
+			ON CONFLICT (id) DO UPDATE SET name_fi = excluded.name_fi, name_sv = excluded.name_sv,
+				name_en = excluded.name_en, position = excluded.position`,
+			a.ID, a.Names.Fi, a.Names.Sv, a.Names.En, a.Order); err != nil {
+			return err
+		}
+		return s.auditChange(ctx, tx, sotepe.ActionNetworkChange, "area:"+a.ID, 0)
+	})
+}
+
+// SaveConcept inserts or replaces a service concept by id, with its audit
+// row. A bad id or incomplete names are EInvalid.
+func (s *Store) SaveConcept(ctx context.Context, c sotepe.Concept) error {
+	if err := checkEntity("concept", c.ID, c.Names); err != nil {
+		return err
+	}
+	return s.inTx(ctx, "save concept", func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `
+			INSERT INTO concepts (id, name_fi, name_sv, name_en) VALUES ($1, $2, $3, $4)
+			ON CONFLICT (id) DO UPDATE SET name_fi = excluded.name_fi, name_sv = excluded.name_sv,
+				name_en = excluded.name_en`,
+			c.ID, c.Names.Fi, c.Names.Sv, c.Names.En); err != nil {
+			return err
+		}
+		return s.auditChange(ctx, tx, sotepe.ActionNetworkChange, "concept:"+c.ID, 0)
+	})
+}
+
+// SaveDistrict inserts or replaces a district by id, with its audit row, and
+// refreshes the search text of the units in it, which holds the district's
+// names. A bad id or incomplete names are EInvalid.
+func (s *Store) SaveDistrict(ctx context.Context, d sotepe.District) error {
+	if err := checkEntity("district", d.ID, d.Names); err != nil {
+		return err
+	}
+	return s.inTx(ctx, "save district", func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `
+			INSERT INTO districts (id, name_fi, name_sv, name_en) VALUES ($1, $2, $3, $4)
+			ON CONFLICT (id) DO UPDATE SET name_fi = excluded.name_fi, name_sv = excluded.name_sv,
+				name_en = excluded.name_en`,
+			d.ID, d.Names.Fi, d.Names.Sv, d.Names.En); err != nil {
+			return err
+		}
+		if err := s.reindexUnits(ctx, tx, `u.district_id = $1`, d.ID); err != nil {
+			return err
+		}
+		return s.auditChange(ctx, tx, sotepe.ActionNetworkChange, "district:"+d.ID, 0)
+	})
+}
+
+// SaveProducer inserts or replaces a producer by id, with its audit row. A
+// bad id, incomplete names or an unknown kind are EInvalid.
+func (s *Store) SaveProducer(ctx context.Context, p sotepe.Producer) error {
+	if err := checkEntity("producer", p.ID, p.Names); err != nil {
+		return err
+	}
+	if !p.Kind.Valid() {
+		return sotepe.Invalid("error.producer_kind", "producer "+p.ID+" has an unknown kind "+string(p.Kind))
+	}
+	return s.inTx(ctx, "save producer", func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `
+			INSERT INTO producers (id, name_fi, name_sv, name_en, kind) VALUES ($1, $2, $3, $4, $5)
+			ON CONFLICT (id) DO UPDATE SET name_fi = excluded.name_fi, name_sv = excluded.name_sv,
+				name_en = excluded.name_en, kind = excluded.kind`,
+			p.ID, p.Names.Fi, p.Names.Sv, p.Names.En, string(p.Kind)); err != nil {
+			return err
+		}
+		return s.auditChange(ctx, tx, sotepe.ActionNetworkChange, "producer:"+p.ID, 0)
+	})
+}
+
+// SaveService inserts or replaces a service by id, with its audit row, and
+// refreshes the search text of the units that offer it, which holds the
+// service's names. A bad id or incomplete names are EInvalid, and so is an
+// unknown area ("error.unknown_area").
+func (s *Store) SaveService(ctx context.Context, v sotepe.Service) error {
+	if err := checkEntity("service", v.ID, v.Names); err != nil {
+		return err
+	}
+	return s.inTx(ctx, "save service", func(tx *sql.Tx) error {
+		ok, err := s.exists(ctx, tx, "areas", v.AreaID)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return sotepe.Invalid("error.unknown_area", "service "+v.ID+" names an unknown area")
+		}
+		if _, err := tx.ExecContext(ctx, `
+			INSERT INTO services (`+serviceColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+			ON CONFLICT (id) DO UPDATE SET area_id = excluded.area_id,
+				name_fi = excluded.name_fi, name_sv = excluded.name_sv, name_en = excluded.name_en,
+				description_fi = excluded.description_fi, description_sv = excluded.description_sv,
+				description_en = excluded.description_en, takes_contact_requests = excluded.takes_contact_requests`,
+			v.ID, v.AreaID, v.Names.Fi, v.Names.Sv, v.Names.En,
+			v.Descriptions.Fi, v.Descriptions.Sv, v.Descriptions.En, v.TakesContactRequests); err != nil {
+			return err
+		}
+		if err := s.reindexUnits(ctx, tx, `u.id IN (SELECT unit_id FROM unit_services WHERE service_id = $1)`, v.ID); err != nil {
+			return err
+		}
+		return s.auditChange(ctx, tx, sotepe.ActionNetworkChange, "service:"+v.ID, 0)
+	})
+}

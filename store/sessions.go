@@ -1,0 +1,116 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"time"
+
+	"sotepe"
+)
+
+// Sessions are not audited here: the web layer records sign-in and sign-out
+// with RecordAudit. Expiry is the caller's to judge from the timestamps,
+// against its own clock; the store only forgets sessions when told to
+// (DeleteSession, DeleteSessionsBefore) and never returns the session of a
+// disabled user.
+
+// CreateSession stores a new session. A zero CreatedAt or LastSeenAt is the
+// store's now. An empty token hash is EInvalid ("error.session"); a user that
+// does not exist or is disabled is ENotFound; a token hash in use is
+// EConflict.
+func (s *Store) CreateSession(ctx context.Context, ses sotepe.Session) error {
+	if len(ses.TokenHash) == 0 {
+		return sotepe.Invalid("error.session", "a session needs a token hash")
+	}
+	now := s.now()
+	if ses.CreatedAt.IsZero() {
+		ses.CreatedAt = now
+	}
+	if ses.LastSeenAt.IsZero() {
+		ses.LastSeenAt = now
+	}
+	return s.inTx(ctx, "create session", func(tx *sql.Tx) error {
+		var disabled bool
+		err := tx.QueryRowContext(ctx, `SELECT disabled FROM users WHERE id = $1`, ses.UserID).Scan(&disabled)
+		if errors.Is(err, sql.ErrNoRows) || err == nil && disabled {
+			return sotepe.NotFound("user")
+		}
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `
+			INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at)
+			VALUES ($1, $2, $3, $4, $5)`,
+			ses.TokenHash, ses.UserID, micros(ses.CreatedAt), micros(ses.LastSeenAt), micros(ses.ExpiresAt))
+		return err
+	})
+}
+
+// SessionUser returns the session with tokenHash and its user with roles and
+// units, or ENotFound when there is no such session (never made, revoked or
+// swept) or its user is disabled. It does not judge expiry: the caller
+// compares ExpiresAt and LastSeenAt with its clock.
+func (s *Store) SessionUser(ctx context.Context, tokenHash []byte) (sotepe.Session, sotepe.User, error) {
+	var ses sotepe.Session
+	var created, seen, expires int64
+	u, _, err := scanUser(s.r.QueryRowContext(ctx, `
+		SELECT `+userColumns+`, s.created_at, s.last_seen_at, s.expires_at
+		FROM sessions s JOIN users u ON u.id = s.user_id
+		WHERE s.token_hash = $1 AND NOT u.disabled`, tokenHash), &created, &seen, &expires)
+	if errors.Is(err, sql.ErrNoRows) {
+		return ses, sotepe.User{}, sotepe.NotFound("session")
+	}
+	if err != nil {
+		return ses, sotepe.User{}, s.fail("read session", err)
+	}
+	if err := s.fillUserLists(ctx, s.r, &u); err != nil {
+		return ses, sotepe.User{}, err
+	}
+	ses = sotepe.Session{
+		TokenHash: append([]byte(nil), tokenHash...), UserID: u.ID,
+		CreatedAt: fromMicros(created), LastSeenAt: fromMicros(seen), ExpiresAt: fromMicros(expires),
+	}
+	return ses, u, nil
+}
+
+// TouchSession moves a session's LastSeenAt to at. A session that is not
+// there (revoked or swept meanwhile) is ENotFound. Each touch is a write;
+// on SQLite callers do well to touch at most every minute or so.
+func (s *Store) TouchSession(ctx context.Context, tokenHash []byte, at time.Time) error {
+	res, err := s.w.ExecContext(ctx, `UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2`, micros(at), tokenHash)
+	if err != nil {
+		return s.fail("touch session", err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return s.fail("touch session", err)
+	} else if n == 0 {
+		return sotepe.NotFound("session")
+	}
+	return nil
+}
+
+// DeleteSession revokes a session; revoking a missing one is no error. A
+// failed write is EInternal or EUnavailable.
+func (s *Store) DeleteSession(ctx context.Context, tokenHash []byte) error {
+	if _, err := s.w.ExecContext(ctx, `DELETE FROM sessions WHERE token_hash = $1`, tokenHash); err != nil {
+		return s.fail("delete session", err)
+	}
+	return nil
+}
+
+// DeleteSessionsBefore removes the sessions that expired before expired or
+// were last seen before idleSince, and returns how many went. A failed write
+// is EInternal or EUnavailable.
+func (s *Store) DeleteSessionsBefore(ctx context.Context, expired, idleSince time.Time) (int64, error) {
+	res, err := s.w.ExecContext(ctx, `DELETE FROM sessions WHERE expires_at < $1 OR last_seen_at < $2`,
+		micros(expired), micros(idleSince))
+	if err != nil {
+		return 0, s.fail("delete sessions", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, s.fail("delete sessions", err)
+	}
+	return n, nil
+}

@@ -1,0 +1,353 @@
+// Package store keeps everything sotepe stores in one database/sql store that
+// runs on SQLite (modernc.org/sqlite, pure Go) and on PostgreSQL (pgx through
+// its database/sql driver). It implements sotepe.Store.
+//
+// The SQL is written once: both engines accept $N placeholders, RETURNING,
+// ON CONFLICT upserts, row-value comparisons and LIKE … ESCAPE. What differs
+// lives in a small dialect value (driver, migration folder, migration lock)
+// and in the per-engine migrations under migrations/sqlite and
+// migrations/postgres.
+//
+// Representations shared by both engines: instants are BIGINT unix
+// microseconds in UTC and come back as time.Time in UTC; dates are TEXT
+// YYYY-MM-DD; booleans are BOOLEAN on PostgreSQL and INTEGER 0/1 on SQLite;
+// text ids and sort keys compare byte by byte (the "C" collation on
+// PostgreSQL, SQLite's default BINARY), so lists page the same way on both.
+//
+// Every change writes its audit row in the same transaction as the change,
+// with the actor that sotepe.ActorFrom finds in the context.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"hash/crc64"
+	"io/fs"
+	"log/slog"
+	"net/url"
+	"strings"
+	"time"
+	_ "time/tzdata" // Europe/Helsinki must resolve even where the system has no zoneinfo.
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+
+	"sotepe"
+)
+
+// The names Dialect returns.
+const (
+	SQLite   = "sqlite"
+	Postgres = "postgres"
+)
+
+//go:embed migrations/sqlite/*.sql migrations/postgres/*.sql
+var migrations embed.FS
+
+// dialect is the seam between the engines: the few things that differ. The
+// SQL of the queries themselves is shared.
+type dialect struct {
+	name       string
+	goose      goose.Dialect
+	migrations string // folder inside the embedded migrations
+}
+
+var (
+	sqliteDialect   = dialect{name: SQLite, goose: goose.DialectSQLite3, migrations: "migrations/sqlite"}
+	postgresDialect = dialect{name: Postgres, goose: goose.DialectPostgres, migrations: "migrations/postgres"}
+)
+
+// Store is the sotepe.Store on SQLite or PostgreSQL. Create it with Open,
+// bring its schema up to date with Migrate, and Close it when done. It is
+// safe for concurrent use.
+type Store struct {
+	// Now returns the current instant; it stamps audit rows and creation
+	// times. Open sets it to time.Now; tests may replace it before use.
+	Now func() time.Time
+
+	w    *sql.DB // the writer: one connection on SQLite
+	r    *sql.DB // the readers: a query-only pool on SQLite, w on PostgreSQL
+	d    dialect
+	log  *slog.Logger
+	zone *time.Location // the city's time zone, for the audit day
+}
+
+var _ sotepe.Store = (*Store)(nil)
+
+// Open connects to the database that dsn names and returns the store. A dsn
+// that starts with postgres:// or postgresql:// is a PostgreSQL URL (its
+// query may set any run-time parameter, such as search_path); anything else
+// is the path of a SQLite database file, created when missing; the path may
+// not hold '?', which starts DSN parameters (a "file:" URI is accepted too;
+// an in-memory database is not, since the writer and the readers are
+// separate connections).
+//
+// Open does not create or change the schema: callers run Migrate after it.
+// A nil logger discards. A database that cannot be reached is EUnavailable,
+// an unusable dsn EInvalid.
+func Open(ctx context.Context, dsn string, logger *slog.Logger) (*Store, error) {
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	zone, err := time.LoadLocation("Europe/Helsinki")
+	if err != nil {
+		return nil, &sotepe.Error{Code: sotepe.EInternal, Message: "store: load time zone", Err: err}
+	}
+	s := &Store{Now: time.Now, log: logger, zone: zone}
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		err = s.openPostgres(ctx, dsn)
+	} else {
+		err = s.openSQLite(ctx, dsn)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+func (s *Store) openPostgres(ctx context.Context, dsn string) error {
+	s.d = postgresDialect
+	db, err := sql.Open("pgx", dsn)
+	if err != nil {
+		return &sotepe.Error{Code: sotepe.EInvalid, Key: "error.invalid", Message: "store: unusable PostgreSQL URL", Err: err}
+	}
+	// Two cores serve many requests; a modest pool keeps PostgreSQL's
+	// per-connection memory in check when several processes share it.
+	db.SetMaxOpenConns(16)
+	db.SetMaxIdleConns(16)
+	db.SetConnMaxIdleTime(5 * time.Minute)
+	db.SetConnMaxLifetime(time.Hour)
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return &sotepe.Error{Code: sotepe.EUnavailable, Message: "store: connect to PostgreSQL", Err: err}
+	}
+	s.w, s.r = db, db
+	return nil
+}
+
+// sqliteDSN returns the DSN of one SQLite pool: path with the pragmas every
+// connection of the pool gets. The pragmas are DSN parameters, not
+// statements run once, because database/sql opens connections at will.
+func sqliteDSN(path string, pragmas []string, extra string) string {
+	q := url.Values{}
+	for _, p := range pragmas {
+		q.Add("_pragma", p)
+	}
+	dsn := path
+	if strings.Contains(path, "?") {
+		dsn += "&"
+	} else {
+		dsn += "?"
+	}
+	dsn += q.Encode()
+	if extra != "" {
+		dsn += "&" + extra
+	}
+	return dsn
+}
+
+func (s *Store) openSQLite(ctx context.Context, dsn string) error {
+	s.d = sqliteDialect
+	path := strings.TrimPrefix(dsn, "sqlite://")
+	if path == "" || strings.Contains(path, ":memory:") || strings.Contains(path, "mode=memory") {
+		return sotepe.Invalid("error.invalid", "store: SQLite needs a database file, not memory")
+	}
+	// synchronous=FULL makes every acknowledged commit survive a crash or
+	// power loss, also in WAL mode.
+	common := []string{"busy_timeout(10000)", "foreign_keys(1)"}
+	// _txlock=immediate takes the write lock at BEGIN, so a transaction
+	// that reads before it writes waits for another process's writer under
+	// busy_timeout instead of failing with SQLITE_BUSY at its first write.
+	w, err := sql.Open("sqlite", sqliteDSN(path, append(common, "journal_mode(WAL)", "synchronous(FULL)"), "_txlock=immediate"))
+	if err != nil {
+		return &sotepe.Error{Code: sotepe.EInvalid, Key: "error.invalid", Message: "store: unusable SQLite path", Err: err}
+	}
+	// SQLite has one writer at a time; one connection makes the writers of
+	// this process queue in database/sql instead of failing with SQLITE_BUSY.
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxLifetime(0)
+	// The writer connects first so that the file exists in WAL mode before
+	// any reader opens it.
+	if err := w.PingContext(ctx); err != nil {
+		w.Close()
+		return &sotepe.Error{Code: sotepe.EUnavailable, Message: "store: open SQLite database", Err: err}
+	}
+	r, err := sql.Open("sqlite", sqliteDSN(path, append(common, "query_only(1)"), ""))
+	if err != nil {
+		w.Close()
+		return &sotepe.Error{Code: sotepe.EInvalid, Key: "error.invalid", Message: "store: unusable SQLite path", Err: err}
+	}
+	r.SetMaxOpenConns(4)
+	r.SetMaxIdleConns(4)
+	r.SetConnMaxLifetime(0)
+	if err := r.PingContext(ctx); err != nil {
+		w.Close()
+		r.Close()
+		return &sotepe.Error{Code: sotepe.EUnavailable, Message: "store: open SQLite database", Err: err}
+	}
+	s.w, s.r = w, r
+	return nil
+}
+
+// Dialect returns the engine the store runs on: SQLite ("sqlite") or
+// Postgres ("postgres").
+func (s *Store) Dialect() string { return s.d.name }
+
+// Migrate brings the schema up to the newest embedded migration; a schema
+// that is up to date is left as it is, so Migrate may run at every start. On
+// PostgreSQL a session advisory lock, keyed by database and schema, lets
+// several processes start at once. goose's version table lives in the same
+// schema as the rest (the first of search_path on PostgreSQL). A failed
+// migration is EInternal (EUnavailable when the database cannot be reached);
+// nothing of it stays applied, as each runs in a transaction.
+func (s *Store) Migrate(ctx context.Context) error {
+	fsys, err := fs.Sub(migrations, s.d.migrations)
+	if err != nil {
+		return &sotepe.Error{Code: sotepe.EInternal, Message: "store: migrations folder", Err: err}
+	}
+	opts := []goose.ProviderOption{goose.WithDisableGlobalRegistry(true)}
+	if s.d.name == Postgres {
+		var where string
+		if err := s.w.QueryRowContext(ctx, `SELECT current_database() || '.' || COALESCE(current_schema(), '')`).Scan(&where); err != nil {
+			return s.fail("find the current schema", err)
+		}
+		// The lock key is per database and schema, so that stores in
+		// different schemas (tests, tenants) migrate without waiting on
+		// each other.
+		id := int64(crc64.Checksum([]byte("sotepe.migrate:"+where), crc64.MakeTable(crc64.ECMA)) >> 1)
+		locker, err := lock.NewPostgresSessionLocker(lock.WithLockID(id), lock.WithLockTimeout(1, 300))
+		if err != nil {
+			return &sotepe.Error{Code: sotepe.EInternal, Message: "store: migration lock", Err: err}
+		}
+		opts = append(opts, goose.WithSessionLocker(locker))
+	}
+	p, err := goose.NewProvider(s.d.goose, s.w, fsys, opts...)
+	if err != nil {
+		return &sotepe.Error{Code: sotepe.EInternal, Message: "store: prepare migrations", Err: err}
+	}
+	results, err := p.Up(ctx)
+	if err != nil {
+		return s.fail("migrate", err)
+	}
+	for _, r := range results {
+		s.log.Info("migration applied", "dialect", s.d.name, "version", r.Source.Version, "duration", r.Duration)
+	}
+	return nil
+}
+
+// DB returns the writer pool (on PostgreSQL the only pool) for metrics, such
+// as Prometheus's DBStatsCollector. It is not a way around the store: the
+// schema and the audit trail are the store's to write.
+func (s *Store) DB() *sql.DB { return s.w }
+
+// ReaderDB returns the pool reads go through, for metrics: SQLite's
+// query-only reader pool, or on PostgreSQL the same pool as DB.
+func (s *Store) ReaderDB() *sql.DB { return s.r }
+
+// Ping reports whether the database answers; EUnavailable if not.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.w.PingContext(ctx); err != nil {
+		return &sotepe.Error{Code: sotepe.EUnavailable, Message: "store: database does not answer", Err: err}
+	}
+	if s.r != s.w {
+		if err := s.r.PingContext(ctx); err != nil {
+			return &sotepe.Error{Code: sotepe.EUnavailable, Message: "store: database does not answer", Err: err}
+		}
+	}
+	return nil
+}
+
+// Close releases the database connections. It returns the first error of
+// closing them, wrapped as EInternal.
+func (s *Store) Close() error {
+	var errs []error
+	if s.r != s.w {
+		errs = append(errs, s.r.Close())
+	}
+	errs = append(errs, s.w.Close())
+	if err := errors.Join(errs...); err != nil {
+		return &sotepe.Error{Code: sotepe.EInternal, Message: "store: close", Err: err}
+	}
+	return nil
+}
+
+// querier is what *sql.DB and *sql.Tx share, so helpers run inside a
+// transaction or on a pool alike.
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// inTx runs fn in a transaction on the writer and commits it when fn
+// returns nil. fn returns errors already made by s.fail or sotepe.
+func (s *Store) inTx(ctx context.Context, op string, fn func(tx *sql.Tx) error) error {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return s.fail(op+": begin", err)
+	}
+	if err := fn(tx); err != nil {
+		_ = tx.Rollback()
+		return s.fail(op, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return s.fail(op+": commit", err)
+	}
+	return nil
+}
+
+// now returns the store's clock in UTC at the precision instants are stored
+// in, so what is returned equals what is read back.
+func (s *Store) now() time.Time { return s.Now().UTC().Truncate(time.Microsecond) }
+
+// micros is the stored form of an instant.
+func micros(t time.Time) int64 { return t.UnixMicro() }
+
+// fromMicros reads a stored instant back in UTC.
+func fromMicros(v int64) time.Time { return time.UnixMicro(v).UTC() }
+
+// placeholders returns "$from, $from+1, …" for n arguments.
+func placeholders(from, n int) string {
+	var b strings.Builder
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "$%d", from+i)
+	}
+	return b.String()
+}
+
+// stringArgs converts ids to query arguments.
+func stringArgs(ids []string) []any {
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	return args
+}
+
+// dedupe returns ids without repeats, in the order of first appearance.
+func dedupe[T comparable](ids []T) []T {
+	seen := make(map[T]bool, len(ids))
+	out := make([]T, 0, len(ids))
+	for _, id := range ids {
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// nullString stores "" as NULL, for optional foreign keys.
+func nullString(s string) sql.NullString { return sql.NullString{String: s, Valid: s != ""} }
+
+// nullInt stores 0 as NULL, for optional foreign keys.
+func nullInt(v int64) sql.NullInt64 { return sql.NullInt64{Int64: v, Valid: v != 0} }

@@ -1,0 +1,173 @@
+package web
+
+import (
+	"net/http"
+
+	"sotepe"
+)
+
+// errCrossOrigin answers a state-changing request that a browser sent from
+// another site.
+var errCrossOrigin = &sotepe.Error{Code: sotepe.EForbidden, Key: "error.cross_origin", Message: "cross-origin request refused"}
+
+// loginView is the login page.
+type loginView struct {
+	Next     string
+	Username string
+	Error    string
+}
+
+// loginPage shows the sign-in form.
+func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) error {
+	s.html(w, r, http.StatusOK, "login", pageData{Title: s.cat.T(info(r).Lang, "login.title", nil),
+		Data: loginView{Next: safeNext(r.URL.Query().Get("next"))}})
+	return nil
+}
+
+// loginForm signs in from the HTML form and redirects to next; a failure
+// shows the form again with the reason.
+func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		return sotepe.Invalid("error.form", "malformed form")
+	}
+	c := credentials{Username: r.PostForm.Get("username"), Password: r.PostForm.Get("password")}
+	next := safeNext(r.PostForm.Get("next"))
+	_, token, err := s.login(r, c)
+	if err != nil {
+		code := sotepe.ErrorCode(err)
+		if code != sotepe.EUnauthorized && code != sotepe.ETooMany {
+			return err
+		}
+		in := info(r)
+		s.html(w, r, statusOf(code), "login", pageData{Title: s.cat.T(in.Lang, "login.title", nil),
+			Data: loginView{Next: next, Username: c.Username, Error: s.cat.T(in.Lang, sotepe.ErrorKey(err), sotepe.ErrorArgs(err))}})
+		return nil
+	}
+	s.setSessionCookie(w, token)
+	http.Redirect(w, r, next, http.StatusSeeOther)
+	return nil
+}
+
+// logoutForm signs out and returns to the front page.
+func (s *Server) logoutForm(w http.ResponseWriter, r *http.Request) error {
+	if err := s.logout(w, r); err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/", http.StatusSeeOther)
+	return nil
+}
+
+// sessionCreate signs in through the API: POST /api/v1/session with
+// {"username","password"} sets the session cookie and returns the user.
+func (s *Server) sessionCreate(w http.ResponseWriter, r *http.Request) error {
+	var c credentials
+	if err := decodeJSON(r, &c); err != nil {
+		return err
+	}
+	if c.Username == "" || c.Password == "" {
+		return sotepe.Invalid("error.credentials_required", "username and password are required")
+	}
+	user, token, err := s.login(r, c)
+	if err != nil {
+		return err
+	}
+	s.setSessionCookie(w, token)
+	writeJSON(w, http.StatusCreated, meOf(user))
+	return nil
+}
+
+// sessionDelete signs out through the API: DELETE /api/v1/session.
+func (s *Server) sessionDelete(w http.ResponseWriter, r *http.Request) error {
+	if err := s.logout(w, r); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// meView is the signed-in user as GET /api/v1/me shows them.
+type meView struct {
+	ID         int64         `json:"id"`
+	Username   string        `json:"username"`
+	Name       string        `json:"name"`
+	Roles      []sotepe.Role `json:"roles"`
+	Units      []string      `json:"units"`
+	Lang       sotepe.Lang   `json:"lang"`
+	ResidentID int64         `json:"resident_id,omitempty"`
+}
+
+func meOf(u sotepe.User) meView {
+	units := u.Units
+	if units == nil {
+		units = []string{}
+	}
+	return meView{ID: u.ID, Username: u.Username, Name: u.Name, Roles: u.Roles, Units: units, Lang: u.Lang, ResidentID: u.ResidentID}
+}
+
+// mePageView is the user's own page.
+type mePageView struct {
+	Me       meView
+	Resident *sotepe.Resident
+	Net      network
+}
+
+// me shows the signed-in user: GET /me and GET /api/v1/me.
+func (s *Server) me(w http.ResponseWriter, r *http.Request) error {
+	u, err := requireUser(r)
+	if err != nil {
+		return err
+	}
+	if isAPI(r) {
+		writeJSON(w, http.StatusOK, meOf(u))
+		return nil
+	}
+	v := mePageView{Me: meOf(u)}
+	if u.ResidentID != 0 {
+		res, err := s.store.Resident(r.Context(), u.ResidentID)
+		if err != nil {
+			return err
+		}
+		v.Resident = &res
+	}
+	if v.Net, err = s.network(r.Context()); err != nil {
+		return err
+	}
+	s.html(w, r, http.StatusOK, "me", pageData{Title: s.cat.T(info(r).Lang, "me.title", nil), Data: v})
+	return nil
+}
+
+// accessLogView is the resident's page of who has read their data.
+type accessLogView struct {
+	Page    sotepe.Page[sotepe.Access]
+	NextURL string
+}
+
+// accessLog shows a resident who has viewed their data, as Act 703/2023
+// entitles them to: GET /me/access-log and GET /api/v1/me/access-log.
+func (s *Server) accessLog(w http.ResponseWriter, r *http.Request) error {
+	u, err := requireRole(r, sotepe.RoleResident)
+	if err != nil {
+		return err
+	}
+	p, err := pageRequest(r.URL.Query())
+	if err != nil {
+		return err
+	}
+	page, err := s.store.AccessLog(r.Context(), u.ResidentID, p)
+	if err != nil {
+		return err
+	}
+	if page.Items == nil {
+		page.Items = []sotepe.Access{}
+	}
+	if isAPI(r) {
+		writeJSON(w, http.StatusOK, page)
+		return nil
+	}
+	v := accessLogView{Page: page}
+	if page.NextCursor != "" {
+		v.NextURL = "/me/access-log?cursor=" + page.NextCursor
+	}
+	s.html(w, r, http.StatusOK, "access_log", pageData{Title: s.cat.T(info(r).Lang, "access_log.title", nil), Data: v})
+	return nil
+}

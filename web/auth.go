@@ -1,0 +1,210 @@
+package web
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"sotepe"
+	"sotepe/password"
+)
+
+// sessionCookie names the session cookie; with Secure cookies it carries the
+// __Host- prefix so no subdomain or plain-HTTP page can set it.
+func (s *Server) sessionCookie() string {
+	if s.cfg.SecureCookies {
+		return "__Host-sotepe_session"
+	}
+	return "sotepe_session"
+}
+
+// touchEvery limits how often a session's last-seen time is written.
+const touchEvery = time.Minute
+
+// authenticate loads the session named by the cookie, if any, ends it when
+// it is idle or too old, and puts the user and the actor into the request.
+func (s *Server) authenticate(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c, err := r.Cookie(s.sessionCookie())
+		if err != nil || c.Value == "" {
+			next.ServeHTTP(w, r)
+			return
+		}
+		hash := hashToken(c.Value)
+		sess, user, err := s.store.SessionUser(r.Context(), hash)
+		now := s.now()
+		switch {
+		case sotepe.ErrorCode(err) == sotepe.ENotFound:
+			s.clearSessionCookie(w)
+			next.ServeHTTP(w, r)
+			return
+		case err != nil:
+			s.errorResponse(w, r, err)
+			return
+		case now.After(sess.ExpiresAt) || now.Sub(sess.LastSeenAt) > s.cfg.SessionIdle:
+			_ = s.store.DeleteSession(r.Context(), hash) // ended anyway; a failed delete is swept later
+			s.clearSessionCookie(w)
+			next.ServeHTTP(w, r)
+			return
+		}
+		if now.Sub(sess.LastSeenAt) > touchEvery {
+			if err := s.store.TouchSession(r.Context(), hash, now); err != nil {
+				s.log.WarnContext(r.Context(), "session touch failed", "request_id", info(r).ID, "err", err.Error())
+			}
+		}
+		in := info(r)
+		in.User = &user
+		in.TokenHash = hash
+		if c, err := r.Cookie("lang"); (err != nil || c.Value == "") && r.URL.Query().Get("lang") == "" {
+			in.Lang = user.Lang // a signed-in user's own language wins over the browser's guess
+		}
+		next.ServeHTTP(w, r.WithContext(sotepe.WithActor(r.Context(), actorOf(user, in.ID))))
+	})
+}
+
+// actorOf is the user as the audit trail records them: their strongest role
+// and, for staff, their first unit.
+func actorOf(u sotepe.User, requestID string) sotepe.Actor {
+	a := sotepe.Actor{UserID: u.ID, RequestID: requestID}
+	for _, role := range []sotepe.Role{sotepe.RoleAdmin, sotepe.RoleManager, sotepe.RoleProfessional, sotepe.RoleAnalyst, sotepe.RoleResident} {
+		if u.Has(role) {
+			a.Role = role
+			break
+		}
+	}
+	if len(u.Units) > 0 {
+		a.Unit = u.Units[0]
+	}
+	return a
+}
+
+func hashToken(token string) []byte {
+	h := sha256.Sum256([]byte(token))
+	return h[:]
+}
+
+func (s *Server) clearSessionCookie(w http.ResponseWriter) {
+	http.SetCookie(w, &http.Cookie{Name: s.sessionCookie(), Value: "", Path: "/", MaxAge: -1,
+		HttpOnly: true, Secure: s.cfg.SecureCookies, SameSite: http.SameSiteLaxMode})
+}
+
+// requireUser returns the signed-in user or EUnauthorized.
+func requireUser(r *http.Request) (sotepe.User, error) {
+	if u := info(r).User; u != nil {
+		return *u, nil
+	}
+	return sotepe.User{}, &sotepe.Error{Code: sotepe.EUnauthorized, Key: "error.unauthorized", Message: "sign in first"}
+}
+
+// requireRole returns the signed-in user if they hold one of roles:
+// EUnauthorized when nobody is signed in, EForbidden otherwise.
+func requireRole(r *http.Request, roles ...sotepe.Role) (sotepe.User, error) {
+	u, err := requireUser(r)
+	if err != nil {
+		return u, err
+	}
+	for _, role := range roles {
+		if u.Has(role) {
+			return u, nil
+		}
+	}
+	return u, &sotepe.Error{Code: sotepe.EForbidden, Key: "error.forbidden", Message: "role not allowed"}
+}
+
+type credentials struct {
+	Username string `json:"username"`
+	Password string `json:"password"`
+}
+
+var errBadLogin = &sotepe.Error{Code: sotepe.EUnauthorized, Key: "error.login_failed", Message: "wrong username or password"}
+
+// login checks credentials, slowing repeated failures per account and per
+// address, and starts a new session with a fresh token. Every attempt is
+// audited.
+func (s *Server) login(r *http.Request, c credentials) (sotepe.User, string, error) {
+	username := strings.ToLower(strings.TrimSpace(c.Username))
+	addr := clientAddr(r)
+	if wait := s.throttle.wait("u:"+username, "a:"+addr); wait > 0 {
+		return sotepe.User{}, "", (&sotepe.Error{Code: sotepe.ETooMany, Key: "error.too_many_logins", Message: "too many failed logins"}).
+			With(map[string]any{"Seconds": int(wait.Seconds()) + 1})
+	}
+	user, hash, err := s.store.UserByUsername(r.Context(), username)
+	if err != nil && sotepe.ErrorCode(err) != sotepe.ENotFound {
+		return sotepe.User{}, "", err
+	}
+	ok := false
+	if err == nil && hash != "" && !user.Disabled {
+		ok, err = password.Verify(c.Password, hash)
+		if err != nil {
+			return sotepe.User{}, "", &sotepe.Error{Code: sotepe.EInternal, Message: "stored password hash unreadable", Err: err}
+		}
+	} else {
+		// Spend the same time on unknown accounts, so timing does not tell
+		// which usernames exist.
+		_, _ = password.Verify(c.Password, s.dummyHash)
+	}
+	if !ok {
+		s.throttle.fail("u:"+username, "a:"+addr)
+		if aerr := s.store.RecordAudit(r.Context(), sotepe.AuditEntry{ActorID: user.ID, Action: sotepe.ActionLoginFailed, RequestID: info(r).ID}); aerr != nil {
+			return sotepe.User{}, "", aerr
+		}
+		return sotepe.User{}, "", errBadLogin
+	}
+	s.throttle.succeed("u:"+username, "a:"+addr)
+	token, err := newToken()
+	if err != nil {
+		return sotepe.User{}, "", err
+	}
+	now := s.now()
+	if err := s.store.CreateSession(r.Context(), sotepe.Session{TokenHash: hashToken(token), UserID: user.ID, CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(s.cfg.SessionMax)}); err != nil {
+		return sotepe.User{}, "", err
+	}
+	a := actorOf(user, info(r).ID)
+	if err := s.store.RecordAudit(r.Context(), sotepe.AuditEntry{ActorID: user.ID, ActorRole: a.Role, ActorUnit: a.Unit, Action: sotepe.ActionLogin, RequestID: a.RequestID}); err != nil {
+		return sotepe.User{}, "", err
+	}
+	return user, token, nil
+}
+
+func newToken() (string, error) {
+	var b [32]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", &sotepe.Error{Code: sotepe.EInternal, Message: "token", Err: err}
+	}
+	return base64.RawURLEncoding.EncodeToString(b[:]), nil
+}
+
+func (s *Server) setSessionCookie(w http.ResponseWriter, token string) {
+	http.SetCookie(w, &http.Cookie{Name: s.sessionCookie(), Value: token, Path: "/", MaxAge: int(s.cfg.SessionMax.Seconds()),
+		HttpOnly: true, Secure: s.cfg.SecureCookies, SameSite: http.SameSiteLaxMode})
+}
+
+// logout revokes the request's session, if any, and audits it.
+func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
+	in := info(r)
+	if in.User != nil {
+		if err := s.store.DeleteSession(r.Context(), in.TokenHash); err != nil {
+			return err
+		}
+		a := actorOf(*in.User, in.ID)
+		if err := s.store.RecordAudit(r.Context(), sotepe.AuditEntry{ActorID: a.UserID, ActorRole: a.Role, ActorUnit: a.Unit, Action: sotepe.ActionLogout, RequestID: in.ID}); err != nil {
+			return err
+		}
+	}
+	s.clearSessionCookie(w)
+	return nil
+}
+
+// clientAddr is the peer's IP address. sotepe trusts no forwarding header:
+// behind a proxy, configure the proxy to keep the peer address.
+func clientAddr(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}

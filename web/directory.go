@@ -1,0 +1,316 @@
+package web
+
+import (
+	"context"
+	"encoding/base64"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"sotepe"
+)
+
+// unitView is a unit as the directory shows it: the stored unit and whether
+// it is open at the moment of the request.
+type unitView struct {
+	sotepe.Unit
+	OpenNow bool `json:"open_now"`
+}
+
+// pageRequest reads limit and cursor from the query string.
+func pageRequest(q url.Values) (sotepe.PageRequest, error) {
+	p := sotepe.PageRequest{Cursor: q.Get("cursor")}
+	if l := q.Get("limit"); l != "" {
+		n, err := strconv.Atoi(l)
+		if err != nil || n < 1 {
+			return p, sotepe.Invalid("error.page_limit", "limit must be a whole number from 1 to 500")
+		}
+		p.Limit = n
+	}
+	return p.Normalize()
+}
+
+// pageOf pages a short list held in memory; the cursor is the offset.
+func pageOf[T any](items []T, p sotepe.PageRequest) (sotepe.Page[T], error) {
+	start := 0
+	if p.Cursor != "" {
+		b, err := base64.RawURLEncoding.DecodeString(p.Cursor)
+		n, aerr := strconv.Atoi(string(b))
+		if err != nil || aerr != nil || n < 0 || n > len(items) {
+			return sotepe.Page[T]{}, sotepe.Invalid("error.cursor", "malformed cursor")
+		}
+		start = n
+	}
+	end := min(start+p.Limit, len(items))
+	out := sotepe.Page[T]{Items: items[start:end]}
+	if out.Items == nil {
+		out.Items = []T{}
+	}
+	if end < len(items) {
+		out.NextCursor = base64.RawURLEncoding.EncodeToString([]byte(strconv.Itoa(end)))
+	}
+	return out, nil
+}
+
+// smallList answers one of the short lists of the API (areas, concepts,
+// districts, producers), paged like every other list.
+func smallList[T any](s *Server, load func(context.Context) ([]T, error)) handler {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		p, err := pageRequest(r.URL.Query())
+		if err != nil {
+			return err
+		}
+		items, err := load(r.Context())
+		if err != nil {
+			return err
+		}
+		page, err := pageOf(items, p)
+		if err != nil {
+			return err
+		}
+		writeJSON(w, http.StatusOK, page)
+		return nil
+	}
+}
+
+func (s *Server) areas(w http.ResponseWriter, r *http.Request) error {
+	return smallList(s, s.store.Areas)(w, r)
+}
+
+func (s *Server) concepts(w http.ResponseWriter, r *http.Request) error {
+	return smallList(s, s.store.Concepts)(w, r)
+}
+
+func (s *Server) districts(w http.ResponseWriter, r *http.Request) error {
+	return smallList(s, s.store.Districts)(w, r)
+}
+
+func (s *Server) producers(w http.ResponseWriter, r *http.Request) error {
+	return smallList(s, s.store.Producers)(w, r)
+}
+
+// network is the whole directory vocabulary a page needs to name things and
+// fill its filters.
+type network struct {
+	Areas     []sotepe.Area
+	Concepts  []sotepe.Concept
+	Districts []sotepe.District
+	Producers []sotepe.Producer
+	Services  []sotepe.Service
+}
+
+func (s *Server) network(ctx context.Context) (network, error) {
+	var n network
+	var err error
+	if n.Areas, err = s.store.Areas(ctx); err != nil {
+		return n, err
+	}
+	if n.Concepts, err = s.store.Concepts(ctx); err != nil {
+		return n, err
+	}
+	if n.Districts, err = s.store.Districts(ctx); err != nil {
+		return n, err
+	}
+	if n.Producers, err = s.store.Producers(ctx); err != nil {
+		return n, err
+	}
+	p := sotepe.PageRequest{Limit: sotepe.MaxPageLimit}
+	for {
+		page, err := s.store.Services(ctx, "", p)
+		if err != nil {
+			return n, err
+		}
+		n.Services = append(n.Services, page.Items...)
+		if page.NextCursor == "" {
+			return n, nil
+		}
+		p.Cursor = page.NextCursor
+	}
+}
+
+// Service returns the names of service id, or the id itself when unknown.
+func (n network) Service(id string) sotepe.Names {
+	for _, s := range n.Services {
+		if s.ID == id {
+			return s.Names
+		}
+	}
+	return sotepe.Names{Fi: id, Sv: id, En: id}
+}
+
+// District returns the names of district id.
+func (n network) District(id string) sotepe.Names {
+	for _, d := range n.Districts {
+		if d.ID == id {
+			return d.Names
+		}
+	}
+	return sotepe.Names{Fi: id, Sv: id, En: id}
+}
+
+// Area returns the names of area id.
+func (n network) Area(id string) sotepe.Names {
+	for _, a := range n.Areas {
+		if a.ID == id {
+			return a.Names
+		}
+	}
+	return sotepe.Names{Fi: id, Sv: id, En: id}
+}
+
+// Producer returns producer id.
+func (n network) Producer(id string) sotepe.Producer {
+	for _, p := range n.Producers {
+		if p.ID == id {
+			return p
+		}
+	}
+	return sotepe.Producer{ID: id, Names: sotepe.Names{Fi: id, Sv: id, En: id}}
+}
+
+// Kind returns the names of a kind of unit.
+func (n network) Kind(kind string) sotepe.Names {
+	k, _ := sotepe.UnitKindNames(kind)
+	return k
+}
+
+// Concept returns the names of concept id.
+func (n network) Concept(id string) sotepe.Names {
+	for _, c := range n.Concepts {
+		if c.ID == id {
+			return c.Names
+		}
+	}
+	return sotepe.Names{Fi: id, Sv: id, En: id}
+}
+
+// home is the front page: search the directory, browse by area and concept.
+func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
+	n, err := s.network(r.Context())
+	if err != nil {
+		return err
+	}
+	s.html(w, r, http.StatusOK, "home", pageData{Title: s.cat.T(info(r).Lang, "home.title", nil), Data: n})
+	return nil
+}
+
+// unitsView is the directory search page.
+type unitsView struct {
+	Filter  sotepe.UnitFilter
+	Page    sotepe.Page[unitView]
+	Net     network
+	NextURL string
+}
+
+// units searches the directory: GET /units and GET /api/v1/units with q,
+// service, area, concept, district, language, kind, producer, limit and
+// cursor.
+func (s *Server) units(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	in := info(r)
+	f := sotepe.UnitFilter{
+		Query: q.Get("q"), Service: q.Get("service"), Area: q.Get("area"), Concept: q.Get("concept"),
+		District: q.Get("district"), Kind: q.Get("kind"), Producer: q.Get("producer"), SortLang: in.Lang,
+	}
+	if l := q.Get("language"); l != "" {
+		lang, ok := sotepe.ParseLang(l)
+		if !ok {
+			return sotepe.Invalid("error.lang", "language must be fi, sv or en")
+		}
+		f.Language = lang
+	}
+	if len([]rune(f.Query)) > 100 {
+		return sotepe.Invalid("error.query_long", "search text over 100 characters")
+	}
+	var err error
+	if f.Page, err = pageRequest(q); err != nil {
+		return err
+	}
+	page, err := s.store.Units(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	now := s.now().In(s.cfg.Location)
+	out := sotepe.Page[unitView]{Items: make([]unitView, len(page.Items)), NextCursor: page.NextCursor}
+	for i, u := range page.Items {
+		out.Items[i] = unitView{Unit: u, OpenNow: u.Hours.OpenAt(now)}
+	}
+	if isAPI(r) {
+		writeJSON(w, http.StatusOK, out)
+		return nil
+	}
+	n, err := s.network(r.Context())
+	if err != nil {
+		return err
+	}
+	v := unitsView{Filter: f, Page: out, Net: n}
+	if out.NextCursor != "" {
+		next := *r.URL
+		nq := next.Query()
+		nq.Set("cursor", out.NextCursor)
+		next.RawQuery = nq.Encode()
+		v.NextURL = next.RequestURI()
+	}
+	s.html(w, r, http.StatusOK, "units", pageData{Title: s.cat.T(in.Lang, "units.title", nil), Data: v})
+	return nil
+}
+
+// unitPageView is one unit's page.
+type unitPageView struct {
+	Unit  unitView
+	Net   network
+	Today []sotepe.DayHours
+}
+
+// unit shows one unit: GET /units/{id} and GET /api/v1/units/{id}.
+func (s *Server) unit(w http.ResponseWriter, r *http.Request) error {
+	u, err := s.store.Unit(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	now := s.now().In(s.cfg.Location)
+	v := unitView{Unit: u, OpenNow: u.Hours.OpenAt(now)}
+	if isAPI(r) {
+		writeJSON(w, http.StatusOK, v)
+		return nil
+	}
+	n, err := s.network(r.Context())
+	if err != nil {
+		return err
+	}
+	s.html(w, r, http.StatusOK, "unit", pageData{Title: u.Names.In(info(r).Lang), Data: unitPageView{Unit: v, Net: n, Today: u.Hours.Intervals(now)}})
+	return nil
+}
+
+// services lists services: GET /services (grouped by area) and GET
+// /api/v1/services?area=.
+func (s *Server) services(w http.ResponseWriter, r *http.Request) error {
+	if isAPI(r) {
+		p, err := pageRequest(r.URL.Query())
+		if err != nil {
+			return err
+		}
+		page, err := s.store.Services(r.Context(), r.URL.Query().Get("area"), p)
+		if err != nil {
+			return err
+		}
+		writeJSON(w, http.StatusOK, page)
+		return nil
+	}
+	n, err := s.network(r.Context())
+	if err != nil {
+		return err
+	}
+	s.html(w, r, http.StatusOK, "services", pageData{Title: s.cat.T(info(r).Lang, "services.title", nil), Data: n})
+	return nil
+}
+
+// service returns one service: GET /api/v1/services/{id}.
+func (s *Server) service(w http.ResponseWriter, r *http.Request) error {
+	sv, err := s.store.Service(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, sv)
+	return nil
+}

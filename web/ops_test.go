@@ -1,0 +1,69 @@
+package web_test
+
+import (
+	"encoding/json"
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+func TestOperationsEndpoints(t *testing.T) {
+	e := newEnv(t)
+	c := e.client()
+	if r := c.get("/healthz"); r.status != 200 {
+		t.Errorf("healthz %d", r.status)
+	}
+	if r := c.get("/readyz"); r.status != 200 {
+		t.Errorf("readyz %d", r.status)
+	}
+	c.get("/api/v1/units?limit=1")
+	r := c.get("/metrics")
+	if r.status != 200 || !strings.Contains(r.body, `sotepe_http_requests_total{method="GET",route="GET /api/v1/units",status="200"}`) {
+		t.Errorf("metrics lack the units route: %d", r.status)
+	}
+	if strings.Contains(r.body, "/api/v1/units/") {
+		t.Errorf("metrics carry raw paths")
+	}
+	if h := c.get("/").header; h.Get("Content-Security-Policy") == "" || h.Get("X-Content-Type-Options") != "nosniff" || h.Get("X-Request-Id") == "" {
+		t.Errorf("security headers missing: %v", h)
+	}
+	e.store.Close()
+	if r := c.get("/readyz"); r.status != 503 {
+		t.Errorf("readyz with the database closed: %d", r.status)
+	}
+}
+
+// TestOpenAPICoversEveryRoute keeps the OpenAPI document true: every /api/v1
+// route in routes.go is described, and nothing described is missing.
+func TestOpenAPICoversEveryRoute(t *testing.T) {
+	src, err := os.ReadFile("routes.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := newEnv(t)
+	r := e.client().get("/api/v1/openapi.json")
+	var doc struct {
+		Paths map[string]map[string]json.RawMessage
+	}
+	r.json(t, &doc)
+	routes := regexp.MustCompile(`"(GET|POST|PUT|PATCH|DELETE) (/api/v1/[^"]*)"`).FindAllStringSubmatch(string(src), -1)
+	if len(routes) < 10 {
+		t.Fatalf("found %d API routes in routes.go", len(routes))
+	}
+	inRoutes := map[string]bool{}
+	for _, m := range routes {
+		method, path := strings.ToLower(m[1]), m[2]
+		inRoutes[method+" "+path] = true
+		if _, ok := doc.Paths[path][method]; !ok {
+			t.Errorf("%s %s is not in the OpenAPI document", m[1], path)
+		}
+	}
+	for path, ops := range doc.Paths {
+		for method := range ops {
+			if !inRoutes[method+" "+path] {
+				t.Errorf("the OpenAPI document describes %s %s, which has no route", method, path)
+			}
+		}
+	}
+}

@@ -1,0 +1,131 @@
+package web
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"path"
+	"strings"
+	"time"
+
+	"sotepe"
+)
+
+// pageData is what every page template gets. Handlers fill Title and Data;
+// html fills the rest.
+type pageData struct {
+	Title string
+	Data  any
+
+	Lang   sotepe.Lang
+	User   *sotepe.User
+	Demo   bool
+	URL    *url.URL
+	server *Server
+	loc    *time.Location
+}
+
+// T translates key in the page's language; args are name, value pairs.
+func (p pageData) T(key string, args ...any) string {
+	return p.server.cat.T(p.Lang, key, pairs(args))
+}
+
+// N translates the plural form of key for count.
+func (p pageData) N(key string, count int, args ...any) string {
+	return p.server.cat.N(p.Lang, key, count, pairs(args))
+}
+
+// Name picks the page's language from a three-language text.
+func (p pageData) Name(n sotepe.Names) string { return n.In(p.Lang) }
+
+// LangURL is the current page in another language, so switching keeps the
+// person where they are.
+func (p pageData) LangURL(l string) string {
+	u := *p.URL
+	q := u.Query()
+	q.Set("lang", l)
+	u.RawQuery = q.Encode()
+	return u.RequestURI()
+}
+
+// Langs lists the languages for the switcher, each named in itself.
+func (p pageData) Langs() []struct{ Code, Name string } {
+	return []struct{ Code, Name string }{{"fi", "Suomeksi"}, {"sv", "På svenska"}, {"en", "In English"}}
+}
+
+// When formats an instant as a date and time in the city's time zone.
+func (p pageData) When(t time.Time) string {
+	return t.In(p.loc).Format("2.1.2006 15.04")
+}
+
+// Is reports whether the signed-in user holds role.
+func (p pageData) Is(role string) bool { return p.User != nil && p.User.Has(sotepe.Role(role)) }
+
+func pairs(args []any) map[string]any {
+	if len(args) == 0 {
+		return nil
+	}
+	m := make(map[string]any, len(args)/2)
+	for i := 0; i+1 < len(args); i += 2 {
+		m[fmt.Sprint(args[i])] = args[i+1]
+	}
+	return m
+}
+
+// parsePages parses each page template together with the layout.
+func parsePages() (map[string]*template.Template, error) {
+	files, err := fs.Glob(templateFS, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	pages := map[string]*template.Template{}
+	for _, f := range files {
+		name := strings.TrimSuffix(path.Base(f), ".html")
+		if name == "layout" {
+			continue
+		}
+		t, err := template.New("layout.html").ParseFS(templateFS, "templates/layout.html", f)
+		if err != nil {
+			return nil, fmt.Errorf("web: template %s: %w", name, err)
+		}
+		pages[name] = t
+	}
+	return pages, nil
+}
+
+// html renders page with data, buffering so a template error becomes an
+// error page instead of half a page.
+func (s *Server) html(w http.ResponseWriter, r *http.Request, status int, page string, d pageData) {
+	in := info(r)
+	d.Lang, d.User, d.Demo, d.URL, d.server, d.loc = in.Lang, in.User, s.cfg.Demo, r.URL, s, s.cfg.Location
+	t, ok := s.pages[page]
+	var buf bytes.Buffer
+	if !ok {
+		s.log.Error("missing page template", "page", page)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	if err := t.Execute(&buf, d); err != nil {
+		s.log.Error("template failed", "page", page, "request_id", in.ID, "err", err.Error())
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_, _ = buf.WriteTo(w)
+}
+
+// respond answers the API with apiBody as JSON and a page request with the
+// HTML page.
+func (s *Server) respond(w http.ResponseWriter, r *http.Request, apiBody any, page string, d pageData) error {
+	if isAPI(r) {
+		writeJSON(w, http.StatusOK, apiBody)
+		return nil
+	}
+	s.html(w, r, http.StatusOK, page, d)
+	return nil
+}

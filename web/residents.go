@@ -1,0 +1,179 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"sotepe"
+)
+
+// residentView is a resident as staff see them.
+type residentView struct {
+	sotepe.Resident
+	BirthDate string `json:"birth_date"`
+}
+
+func viewResident(res sotepe.Resident) residentView {
+	v := residentView{Resident: res}
+	if b, err := sotepe.ParsePersonalID(res.PersonalID); err == nil {
+		v.BirthDate = b.Format(time.DateOnly)
+	}
+	return v
+}
+
+// staffRoles may read residents' data, always with a basis and an audit row.
+var staffRoles = []sotepe.Role{sotepe.RoleProfessional, sotepe.RoleManager, sotepe.RoleAdmin}
+
+func parseBasis(s string) (sotepe.Basis, error) {
+	b := sotepe.Basis(s)
+	if !b.Valid() {
+		return "", sotepe.Invalid("error.basis", "a valid basis for the read is required")
+	}
+	return b, nil
+}
+
+// residentRead returns one resident to staff: GET
+// /api/v1/residents/{id}?basis=…, audited.
+func (s *Server) residentRead(w http.ResponseWriter, r *http.Request) error {
+	if _, err := requireRole(r, staffRoles...); err != nil {
+		return err
+	}
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		return sotepe.NotFound("resident")
+	}
+	basis, err := parseBasis(r.URL.Query().Get("basis"))
+	if err != nil {
+		return err
+	}
+	res, err := s.store.ReadResident(r.Context(), id, basis)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, viewResident(res))
+	return nil
+}
+
+type residentSearchRequest struct {
+	PersonalID string `json:"personal_id"`
+	Basis      string `json:"basis"`
+}
+
+// residentSearch finds a resident by personal identity code for staff: POST
+// /api/v1/residents/search, audited. The code travels in the body, never in
+// a URL that logs and proxies keep.
+func (s *Server) residentSearch(w http.ResponseWriter, r *http.Request) error {
+	if _, err := requireRole(r, staffRoles...); err != nil {
+		return err
+	}
+	var req residentSearchRequest
+	if err := decodeJSON(r, &req); err != nil {
+		return err
+	}
+	basis, err := parseBasis(req.Basis)
+	if err != nil {
+		return err
+	}
+	if _, err := sotepe.ParsePersonalID(req.PersonalID); err != nil {
+		return err
+	}
+	res, err := s.store.FindResident(r.Context(), req.PersonalID, basis)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, viewResident(res))
+	return nil
+}
+
+// lookupView is the staff page for finding a resident.
+type lookupView struct {
+	Bases    []sotepe.Basis
+	Basis    sotepe.Basis
+	Resident *residentView
+	Error    string
+}
+
+// residentLookupPage shows the form by which staff find a resident.
+func (s *Server) residentLookupPage(w http.ResponseWriter, r *http.Request) error {
+	if _, err := requireRole(r, staffRoles...); err != nil {
+		return err
+	}
+	s.html(w, r, http.StatusOK, "resident_lookup", pageData{Title: s.cat.T(info(r).Lang, "lookup.title", nil), Data: lookupView{Bases: sotepe.Bases}})
+	return nil
+}
+
+// residentLookupForm finds a resident from the form; the read is audited.
+func (s *Server) residentLookupForm(w http.ResponseWriter, r *http.Request) error {
+	if _, err := requireRole(r, staffRoles...); err != nil {
+		return err
+	}
+	if err := r.ParseForm(); err != nil {
+		return sotepe.Invalid("error.form", "malformed form")
+	}
+	in := info(r)
+	v := lookupView{Bases: sotepe.Bases, Basis: sotepe.Basis(r.PostForm.Get("basis"))}
+	status := http.StatusOK
+	basis, err := parseBasis(r.PostForm.Get("basis"))
+	if err == nil {
+		_, err = sotepe.ParsePersonalID(r.PostForm.Get("personal_id"))
+	}
+	var res sotepe.Resident
+	if err == nil {
+		res, err = s.store.FindResident(r.Context(), r.PostForm.Get("personal_id"), basis)
+	}
+	switch code := sotepe.ErrorCode(err); code {
+	case "":
+		rv := viewResident(res)
+		v.Resident = &rv
+	case sotepe.EInvalid, sotepe.ENotFound:
+		status = statusOf(code)
+		v.Error = s.cat.T(in.Lang, sotepe.ErrorKey(err), sotepe.ErrorArgs(err))
+	default:
+		return err
+	}
+	s.html(w, r, status, "resident_lookup", pageData{Title: s.cat.T(in.Lang, "lookup.title", nil), Data: v})
+	return nil
+}
+
+// auditView is the aggregate view of the audit trail.
+type auditView struct {
+	From, To string
+	Counts   []sotepe.AuditCount
+}
+
+// auditSummary shows audit entries per day and action: managers for their
+// own units, analysts and administrators for all. It holds no personal data.
+// GET /staff/audit and GET /api/v1/audit/summary?from=&to=.
+func (s *Server) auditSummary(w http.ResponseWriter, r *http.Request) error {
+	u, err := requireRole(r, sotepe.RoleManager, sotepe.RoleAnalyst, sotepe.RoleAdmin)
+	if err != nil {
+		return err
+	}
+	today := s.now().In(s.cfg.Location)
+	from, to := r.URL.Query().Get("from"), r.URL.Query().Get("to")
+	if from == "" {
+		from = today.AddDate(0, 0, -30).Format(time.DateOnly)
+	}
+	if to == "" {
+		to = today.Format(time.DateOnly)
+	}
+	for _, d := range []string{from, to} {
+		if _, err := time.Parse(time.DateOnly, d); err != nil {
+			return sotepe.Invalid("error.date", "dates are YYYY-MM-DD")
+		}
+	}
+	var units []string // nil: every unit
+	if !u.Has(sotepe.RoleAnalyst) && !u.Has(sotepe.RoleAdmin) {
+		units = append([]string{}, u.Units...)
+	}
+	counts, err := s.store.AuditCounts(r.Context(), from, to, units)
+	if err != nil {
+		return err
+	}
+	if counts == nil {
+		counts = []sotepe.AuditCount{}
+	}
+	return s.respond(w, r, map[string]any{"from": from, "to": to, "items": counts}, "audit", pageData{
+		Title: s.cat.T(info(r).Lang, "audit.title", nil), Data: auditView{From: from, To: to, Counts: counts}})
+}

@@ -1,0 +1,193 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"sotepe"
+)
+
+// handler is a route's handler: it writes the response, or returns an error
+// that errorResponse renders in the person's language as HTML or JSON.
+type handler func(w http.ResponseWriter, r *http.Request) error
+
+// reqInfo is what the middleware learns about a request; handlers read it
+// with info(r).
+type reqInfo struct {
+	ID        string
+	Lang      sotepe.Lang
+	User      *sotepe.User // nil when not signed in
+	TokenHash []byte       // the session's, when signed in
+	Route     string       // the matched route pattern, for logs and metrics
+}
+
+type infoKey struct{}
+
+func info(r *http.Request) *reqInfo {
+	if i, ok := r.Context().Value(infoKey{}).(*reqInfo); ok {
+		return i
+	}
+	return &reqInfo{Lang: sotepe.Finnish}
+}
+
+func withInfo(ctx context.Context, i *reqInfo) context.Context {
+	return context.WithValue(ctx, infoKey{}, i)
+}
+
+// isAPI reports whether the request is for the JSON API.
+func isAPI(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/api/") }
+
+// wrap turns a handler into an http.Handler that renders its error.
+func (s *Server) wrap(h handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		info(r).Route = r.Pattern
+		if err := h(w, r); err != nil {
+			s.errorResponse(w, r, err)
+		}
+	})
+}
+
+// statusOf maps an error code to its HTTP status.
+func statusOf(code string) int {
+	switch code {
+	case sotepe.EInvalid:
+		return http.StatusBadRequest
+	case sotepe.EUnauthorized:
+		return http.StatusUnauthorized
+	case sotepe.EForbidden:
+		return http.StatusForbidden
+	case sotepe.ENotFound:
+		return http.StatusNotFound
+	case sotepe.EConflict:
+		return http.StatusConflict
+	case sotepe.ETooLarge:
+		return http.StatusRequestEntityTooLarge
+	case sotepe.ETooMany:
+		return http.StatusTooManyRequests
+	case sotepe.EUnavailable:
+		return http.StatusServiceUnavailable
+	}
+	return http.StatusInternalServerError
+}
+
+// apiError is the JSON error body: {"error":{"code":…,"message":…}}.
+type apiError struct {
+	Error apiErrorBody `json:"error"`
+}
+
+type apiErrorBody struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+// errorResponse renders err: JSON for the API, an HTML page otherwise, with
+// the message in the person's language. Internal errors are logged with the
+// request id and shown only as a generic message.
+func (s *Server) errorResponse(w http.ResponseWriter, r *http.Request, err error) {
+	in := info(r)
+	code := sotepe.ErrorCode(err)
+	status := statusOf(code)
+	if status >= 500 {
+		s.log.ErrorContext(r.Context(), "request failed", "request_id", in.ID, "code", code, "err", err.Error())
+	} else {
+		s.log.DebugContext(r.Context(), "request refused", "request_id", in.ID, "code", code)
+	}
+	key := sotepe.ErrorKey(err)
+	if status >= 500 {
+		key = "error." + code // never explain internals
+	}
+	msg := s.cat.T(in.Lang, key, sotepe.ErrorArgs(err))
+	if code == sotepe.EUnauthorized && !isAPI(r) && r.Method == http.MethodGet {
+		http.Redirect(w, r, "/login?next="+safeNext(r.URL.RequestURI()), http.StatusSeeOther)
+		return
+	}
+	if isAPI(r) {
+		writeJSON(w, status, apiError{Error: apiErrorBody{Code: code, Message: msg}})
+		return
+	}
+	s.html(w, r, status, "error", pageData{Title: s.cat.T(in.Lang, "error.title", nil), Data: errorView{Code: code, Message: msg, Status: status}})
+}
+
+type errorView struct {
+	Code    string
+	Message string
+	Status  int
+}
+
+// writeJSON writes v as JSON with status.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(true)
+	_ = enc.Encode(v) // the client went away; nothing to do
+}
+
+// decodeJSON reads exactly one JSON object into dst, rejecting unknown fields
+// and trailing data, and explains what is wrong in the catalog's words.
+func decodeJSON(r *http.Request, dst any) error {
+	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
+		return sotepe.Invalid("error.json_content_type", "Content-Type must be application/json")
+	}
+	dec := json.NewDecoder(r.Body)
+	dec.DisallowUnknownFields()
+	err := dec.Decode(dst)
+	if err == nil {
+		if dec.More() || dec.Decode(&struct{}{}) != io.EOF {
+			return sotepe.Invalid("error.json_trailing", "body holds more than one JSON value")
+		}
+		return nil
+	}
+	var syntax *json.SyntaxError
+	var typeErr *json.UnmarshalTypeError
+	var tooLarge *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooLarge):
+		return &sotepe.Error{Code: sotepe.ETooLarge, Key: "error.too_large", Message: "request body too large"}
+	case errors.Is(err, io.EOF):
+		return sotepe.Invalid("error.json_empty", "request body is empty")
+	case errors.As(err, &syntax), errors.Is(err, io.ErrUnexpectedEOF):
+		return sotepe.Invalid("error.json_malformed", "malformed JSON").With(map[string]any{"Offset": offsetOf(syntax)})
+	case errors.As(err, &typeErr):
+		return sotepe.Invalid("error.json_type", "wrong JSON type for "+typeErr.Field).With(map[string]any{"Field": typeErr.Field})
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		field := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		return sotepe.Invalid("error.json_unknown_field", "unknown field "+field).With(map[string]any{"Field": field})
+	}
+	return sotepe.Invalid("error.json_malformed", "malformed JSON").With(map[string]any{"Offset": 0})
+}
+
+func offsetOf(e *json.SyntaxError) int64 {
+	if e == nil {
+		return 0
+	}
+	return e.Offset
+}
+
+// safeNext keeps a post-login redirect on this site: only a local path.
+func safeNext(next string) string {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.ContainsAny(next, "\\\r\n") {
+		return "/"
+	}
+	return next
+}
+
+// logAttrs returns the attributes every request log line carries: never a
+// query string, a body or a user's name.
+func logAttrs(r *http.Request, in *reqInfo, status int) []any {
+	route := in.Route
+	if route == "" {
+		route = "unmatched"
+	}
+	return []any{slog.String("request_id", in.ID), slog.String("method", r.Method), slog.String("route", route), slog.Int("status", status)}
+}
+
+// notFoundHandler answers every path no route matches.
+func (s *Server) notFoundHandler(w http.ResponseWriter, r *http.Request) error {
+	return sotepe.NotFound("page")
+}

@@ -1,0 +1,125 @@
+// Package web serves sotepe over HTTP: the HTML pages residents and staff use
+// and the JSON API under /api/v1/, from the same handlers. It sees storage
+// only through the root package's interfaces.
+package web
+
+import (
+	"crypto/rand"
+	"embed"
+	"errors"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"sotepe"
+	"sotepe/i18n"
+	"sotepe/password"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// Config is what the server needs. Store, Catalog and Location are required;
+// the rest have defaults.
+type Config struct {
+	Store    sotepe.Store
+	Catalog  *i18n.Catalog
+	Logger   *slog.Logger
+	Location *time.Location // the city's time zone, Europe/Helsinki
+	Now      func() time.Time
+	// Registry receives the HTTP metrics; /metrics serves it.
+	Registry *prometheus.Registry
+	// OpenAPI is the OpenAPI document served at /api/v1/openapi.json.
+	OpenAPI []byte
+	// SecureCookies marks cookies Secure and names the session cookie with
+	// the __Host- prefix; turn it off only for plain-HTTP demos.
+	SecureCookies bool
+	SessionIdle   time.Duration // default 30 minutes
+	SessionMax    time.Duration // default 12 hours
+	MaxBody       int64         // request body limit in bytes, default 1 MiB
+	// Demo shows the demo banner and the demo accounts on the login page.
+	Demo    bool
+	Version string
+}
+
+// Server is the HTTP side of sotepe. Create it with New; it is an
+// http.Handler.
+type Server struct {
+	cfg      Config
+	store    sotepe.Store
+	cat      *i18n.Catalog
+	log      *slog.Logger
+	now      func() time.Time
+	pages    map[string]*template.Template
+	metrics  *metrics
+	throttle *throttle
+	handler  http.Handler
+	// dummyHash is a hash of a random password, verified against when an
+	// account does not exist so that timing does not reveal usernames.
+	dummyHash string
+}
+
+// New checks cfg, parses the templates and builds the routes. A missing
+// required field or a template that does not parse is an error.
+func New(cfg Config) (*Server, error) {
+	if cfg.Store == nil || cfg.Catalog == nil || cfg.Location == nil {
+		return nil, errors.New("web: Store, Catalog and Location are required")
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Registry == nil {
+		cfg.Registry = prometheus.NewRegistry()
+	}
+	if cfg.SessionIdle == 0 {
+		cfg.SessionIdle = 30 * time.Minute
+	}
+	if cfg.SessionMax == 0 {
+		cfg.SessionMax = 12 * time.Hour
+	}
+	if cfg.MaxBody == 0 {
+		cfg.MaxBody = 1 << 20
+	}
+	s := &Server{
+		cfg:      cfg,
+		store:    cfg.Store,
+		cat:      cfg.Catalog,
+		log:      cfg.Logger,
+		now:      cfg.Now,
+		throttle: newThrottle(cfg.Now),
+	}
+	var err error
+	if s.dummyHash, err = password.Hash(rand.Text(), password.Default()); err != nil {
+		return nil, err
+	}
+	if s.pages, err = parsePages(); err != nil {
+		return nil, err
+	}
+	if s.metrics, err = newMetrics(cfg.Registry); err != nil {
+		return nil, err
+	}
+	s.handler = s.routes()
+	return s, nil
+}
+
+// ServeHTTP serves one request.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// staticFiles returns the embedded static assets rooted at static/.
+func staticFiles() fs.FS {
+	sub, err := fs.Sub(staticFS, "static")
+	if err != nil {
+		panic(err) // the embed directive guarantees the folder
+	}
+	return sub
+}

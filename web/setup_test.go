@@ -1,0 +1,169 @@
+package web_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"sotepe/demo"
+	"sotepe/docs"
+	"sotepe/i18n"
+	"sotepe/password"
+	"sotepe/store"
+	"sotepe/web"
+)
+
+// clock is a settable time source for session timeouts.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+// env is a real sotepe server on loopback over a real SQLite database filled
+// with the demo network and people.
+type env struct {
+	t     *testing.T
+	srv   *httptest.Server
+	store *store.Store
+	cat   *i18n.Catalog
+	clock *clock
+	ids   demo.People
+}
+
+var demoHash = sync.OnceValues(func() (string, error) { return password.Hash("demo", password.Default()) })
+
+func newEnv(t *testing.T) *env {
+	t.Helper()
+	ctx := context.Background()
+	dsn := filepath.Join(t.TempDir(), "web.db")
+	if pg := os.Getenv("SOTEPE_TEST_WEB_POSTGRES"); pg != "" {
+		dsn = pg
+	}
+	st, err := store.Open(ctx, dsn, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	if err := st.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := demo.LoadNetwork(ctx, st); err != nil {
+		t.Fatal(err)
+	}
+	hash, err := demoHash()
+	if err != nil {
+		t.Fatal(err)
+	}
+	people, err := demo.LoadPeople(ctx, st, st, hash)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cat, err := i18n.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	loc, err := time.LoadLocation("Europe/Helsinki")
+	if err != nil {
+		t.Fatal(err)
+	}
+	clk := &clock{t: time.Date(2026, 11, 23, 10, 0, 0, 0, loc)} // a Monday morning
+	st.Now = clk.Now
+	s, err := web.New(web.Config{Store: st, Catalog: cat, Location: loc, Now: clk.Now, OpenAPI: docs.OpenAPI, MaxBody: 64 << 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(s)
+	t.Cleanup(srv.Close)
+	return &env{t: t, srv: srv, store: st, cat: cat, clock: clk, ids: people}
+}
+
+// client is one browser or API client with its own cookies.
+type client struct {
+	e  *env
+	hc *http.Client
+}
+
+func (e *env) client() *client {
+	jar, _ := cookiejar.New(nil)
+	return &client{e: e, hc: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+}
+
+type response struct {
+	status int
+	header http.Header
+	body   string
+}
+
+func (r response) json(t *testing.T, v any) {
+	t.Helper()
+	if err := json.Unmarshal([]byte(r.body), v); err != nil {
+		t.Fatalf("decode %q: %v", r.body, err)
+	}
+}
+
+// errorCode returns the code of a JSON error body.
+func (r response) errorCode(t *testing.T) (string, string) {
+	t.Helper()
+	var e struct {
+		Error struct{ Code, Message string }
+	}
+	r.json(t, &e)
+	return e.Error.Code, e.Error.Message
+}
+
+func (c *client) do(method, path, body string, header ...string) response {
+	c.e.t.Helper()
+	var rd io.Reader
+	if body != "" {
+		rd = strings.NewReader(body)
+	}
+	req, err := http.NewRequest(method, c.e.srv.URL+path, rd)
+	if err != nil {
+		c.e.t.Fatal(err)
+	}
+	if body != "" && strings.HasPrefix(path, "/api/") {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	res, err := c.hc.Do(req)
+	if err != nil {
+		c.e.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return response{status: res.StatusCode, header: res.Header, body: string(b)}
+}
+
+func (c *client) get(path string, header ...string) response { return c.do("GET", path, "", header...) }
+
+// login signs in through the API and fails the test if it does not work.
+func (c *client) login(username string) {
+	c.e.t.Helper()
+	r := c.do("POST", "/api/v1/session", `{"username":"`+username+`","password":"demo"}`)
+	if r.status != http.StatusCreated {
+		c.e.t.Fatalf("login %s: %d %s", username, r.status, r.body)
+	}
+}
