@@ -22,9 +22,9 @@ type attempts struct {
 }
 
 const (
-	freeAttempts  = 5
-	maxWait       = 15 * time.Minute
-	forgetAfter   = time.Hour
+	freeAttempts    = 5
+	maxWait         = 15 * time.Minute
+	forgetAfter     = time.Hour
 	maxThrottleKeys = 100_000 // keys kept before old ones are swept
 )
 
