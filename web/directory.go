@@ -74,19 +74,19 @@ func smallList[T any](s *Server, load func(context.Context) ([]T, error)) handle
 }
 
 func (s *Server) areas(w http.ResponseWriter, r *http.Request) error {
-	return smallList(s, s.store.Areas)(w, r)
+	return smallList(s, s.dir.Areas)(w, r)
 }
 
 func (s *Server) concepts(w http.ResponseWriter, r *http.Request) error {
-	return smallList(s, s.store.Concepts)(w, r)
+	return smallList(s, s.dir.Concepts)(w, r)
 }
 
 func (s *Server) districts(w http.ResponseWriter, r *http.Request) error {
-	return smallList(s, s.store.Districts)(w, r)
+	return smallList(s, s.dir.Districts)(w, r)
 }
 
 func (s *Server) producers(w http.ResponseWriter, r *http.Request) error {
-	return smallList(s, s.store.Producers)(w, r)
+	return smallList(s, s.dir.Producers)(w, r)
 }
 
 // network is the whole directory vocabulary a page needs to name things and
@@ -102,21 +102,21 @@ type network struct {
 func (s *Server) network(ctx context.Context) (network, error) {
 	var n network
 	var err error
-	if n.Areas, err = s.store.Areas(ctx); err != nil {
+	if n.Areas, err = s.dir.Areas(ctx); err != nil {
 		return n, err
 	}
-	if n.Concepts, err = s.store.Concepts(ctx); err != nil {
+	if n.Concepts, err = s.dir.Concepts(ctx); err != nil {
 		return n, err
 	}
-	if n.Districts, err = s.store.Districts(ctx); err != nil {
+	if n.Districts, err = s.dir.Districts(ctx); err != nil {
 		return n, err
 	}
-	if n.Producers, err = s.store.Producers(ctx); err != nil {
+	if n.Producers, err = s.dir.Producers(ctx); err != nil {
 		return n, err
 	}
 	p := sotepe.PageRequest{Limit: sotepe.MaxPageLimit}
 	for {
-		page, err := s.store.Services(ctx, "", p)
+		page, err := s.dir.Services(ctx, "", p)
 		if err != nil {
 			return n, err
 		}
@@ -226,7 +226,7 @@ func (s *Server) units(w http.ResponseWriter, r *http.Request) error {
 	if f.Page, err = pageRequest(q); err != nil {
 		return err
 	}
-	page, err := s.store.Units(r.Context(), f)
+	page, err := s.dir.Units(r.Context(), f)
 	if err != nil {
 		return err
 	}
@@ -264,7 +264,7 @@ type unitPageView struct {
 
 // unit shows one unit: GET /units/{id} and GET /api/v1/units/{id}.
 func (s *Server) unit(w http.ResponseWriter, r *http.Request) error {
-	u, err := s.store.Unit(r.Context(), r.PathValue("id"))
+	u, err := s.dir.Unit(r.Context(), r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -290,7 +290,7 @@ func (s *Server) services(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
-		page, err := s.store.Services(r.Context(), r.URL.Query().Get("area"), p)
+		page, err := s.dir.Services(r.Context(), r.URL.Query().Get("area"), p)
 		if err != nil {
 			return err
 		}
@@ -307,7 +307,7 @@ func (s *Server) services(w http.ResponseWriter, r *http.Request) error {
 
 // service returns one service: GET /api/v1/services/{id}.
 func (s *Server) service(w http.ResponseWriter, r *http.Request) error {
-	sv, err := s.store.Service(r.Context(), r.PathValue("id"))
+	sv, err := s.dir.Service(r.Context(), r.PathValue("id"))
 	if err != nil {
 		return err
 	}

@@ -29,11 +29,14 @@ var staticFS embed.FS
 // Config is what the server needs. Store, Catalog and Location are required;
 // the rest have defaults.
 type Config struct {
-	Store    sotepe.Store
-	Catalog  *i18n.Catalog
-	Logger   *slog.Logger
-	Location *time.Location // the city's time zone, Europe/Helsinki
-	Now      func() time.Time
+	Store sotepe.Store
+	// Directory serves the public directory reads; when nil, Store does.
+	// cmd/sotepe gives the in-memory index of package directory.
+	Directory sotepe.Directory
+	Catalog   *i18n.Catalog
+	Logger    *slog.Logger
+	Location  *time.Location // the city's time zone, Europe/Helsinki
+	Now       func() time.Time
 	// Registry receives the HTTP metrics; /metrics serves it.
 	Registry *prometheus.Registry
 	// OpenAPI is the OpenAPI document served at /api/v1/openapi.json.
@@ -54,6 +57,7 @@ type Config struct {
 type Server struct {
 	cfg      Config
 	store    sotepe.Store
+	dir      sotepe.Directory
 	cat      *i18n.Catalog
 	log      *slog.Logger
 	now      func() time.Time
@@ -71,6 +75,9 @@ type Server struct {
 func New(cfg Config) (*Server, error) {
 	if cfg.Store == nil || cfg.Catalog == nil || cfg.Location == nil {
 		return nil, errors.New("web: Store, Catalog and Location are required")
+	}
+	if cfg.Directory == nil {
+		cfg.Directory = cfg.Store
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
@@ -93,6 +100,7 @@ func New(cfg Config) (*Server, error) {
 	s := &Server{
 		cfg:      cfg,
 		store:    cfg.Store,
+		dir:      cfg.Directory,
 		cat:      cfg.Catalog,
 		log:      cfg.Logger,
 		now:      cfg.Now,
