@@ -156,3 +156,35 @@ func TestAuditSummaryHasNoPersonalData(t *testing.T) {
 		t.Errorf("bad date: %d", r.status)
 	}
 }
+
+func TestLookupFormShowsTheResidentAndAuditsIt(t *testing.T) {
+	e := newEnv(t)
+	anna := e.client()
+	anna.login("anna")
+	var annaMe me
+	anna.get("/api/v1/me").json(t, &annaMe)
+	nurse := e.client()
+	nurse.login("nurse")
+	var res struct {
+		PersonalID string `json:"personal_id"`
+		FirstName  string `json:"first_name"`
+	}
+	nurse.get(fmt.Sprintf("/api/v1/residents/%d?basis=client_request", annaMe.ResidentID)).json(t, &res)
+	form := "Content-Type"
+	r := nurse.do("POST", "/staff/residents?lang=en", "personal_id="+res.PersonalID+"&basis=care_relationship", form, "application/x-www-form-urlencoded")
+	if r.status != 200 || !strings.Contains(r.body, res.FirstName) || !strings.Contains(r.body, "This view has been logged.") {
+		t.Fatalf("lookup form: %d, name shown %v", r.status, strings.Contains(r.body, res.FirstName))
+	}
+	r = nurse.do("POST", "/staff/residents?lang=sv", "personal_id=nonsense&basis=care_relationship", form, "application/x-www-form-urlencoded")
+	if r.status != 400 || !strings.Contains(r.body, "Personbeteckningen är inte giltig.") {
+		t.Errorf("bad code in the form: %d", r.status)
+	}
+	var log accessPage
+	anna.get("/api/v1/me/access-log").json(t, &log)
+	if len(log.Items) != 2 {
+		t.Errorf("access log has %d rows, want 2 (API read and form search)", len(log.Items))
+	}
+	if r := anna.do("POST", "/staff/residents", "personal_id="+res.PersonalID+"&basis=care_relationship", form, "application/x-www-form-urlencoded"); r.status != 403 {
+		t.Errorf("a resident posts the staff lookup form: %d, want 403", r.status)
+	}
+}
