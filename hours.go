@@ -68,16 +68,21 @@ func checkInterval(open, close string) error {
 	return nil
 }
 
-// minuteOfDay parses "HH:MM" (00:00–24:00) into minutes after midnight.
+// minuteOfDay parses "HH:MM" (00:00–24:00) into minutes after midnight. It
+// runs for every unit on every directory page ("open now"), so it parses by
+// hand instead of through fmt.
 func minuteOfDay(s string) (int, bool) {
-	var h, m int
 	if len(s) != 5 || s[2] != ':' {
 		return 0, false
 	}
-	if _, err := fmt.Sscanf(s, "%02d:%02d", &h, &m); err != nil {
-		return 0, false
+	for _, i := range []int{0, 1, 3, 4} {
+		if s[i] < '0' || s[i] > '9' {
+			return 0, false
+		}
 	}
-	if h < 0 || m < 0 || m > 59 || h > 24 || (h == 24 && m != 0) {
+	h := int(s[0]-'0')*10 + int(s[1]-'0')
+	m := int(s[3]-'0')*10 + int(s[4]-'0')
+	if m > 59 || h > 24 || (h == 24 && m != 0) {
 		return 0, false
 	}
 	return h*60 + m, true

@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
+	"unicode"
 
 	"sotepe"
 )
@@ -221,6 +223,9 @@ func (s *Server) units(w http.ResponseWriter, r *http.Request) error {
 	}
 	if len([]rune(f.Query)) > 100 {
 		return sotepe.Invalid("error.query_long", "search text over 100 characters")
+	}
+	if strings.ContainsFunc(f.Query, unicode.IsControl) {
+		return sotepe.Invalid("error.query_control", "search text holds control characters")
 	}
 	var err error
 	if f.Page, err = pageRequest(q); err != nil {

@@ -121,6 +121,7 @@ func TestDirectoryErrorsInTheCallersLanguage(t *testing.T) {
 		{"/api/v1/units?limit=-1", "en", "invalid", 400, "page size"},
 		{"/api/v1/units?cursor=%21%21", "fi", "invalid", 400, "Sivutustunniste"},
 		{"/api/v1/units?language=de", "sv-FI", "invalid", 400, "Språket"},
+		{"/api/v1/units?q=%00", "en", "invalid", 400, "not allowed"},
 		{"/api/v1/units/no-such-unit", "en-GB", "not_found", 404, "not found"},
 		{"/api/v1/services/no-such-service", "", "not_found", 404, "ei löytynyt"},
 		{"/api/v1/nothing-here", "", "not_found", 404, "ei löytynyt"},

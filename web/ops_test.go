@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestOperationsEndpoints(t *testing.T) {
@@ -65,5 +66,25 @@ func TestOpenAPICoversEveryRoute(t *testing.T) {
 				t.Errorf("the OpenAPI document describes %s %s, which has no route", method, path)
 			}
 		}
+	}
+}
+
+func TestDirectoryReadsAreCachedBriefly(t *testing.T) {
+	e := newEnv(t)
+	c := e.client()
+	first := c.get("/api/v1/units?q=kallio")
+	second := c.get("/api/v1/units?q=kallio")
+	if first.header.Get("X-Cache") != "miss" || second.header.Get("X-Cache") != "hit" || first.body != second.body {
+		t.Fatalf("cache: first %q, second %q, same body %v", first.header.Get("X-Cache"), second.header.Get("X-Cache"), first.body == second.body)
+	}
+	if r := c.get("/api/v1/units?q=kallio&lang=sv"); r.header.Get("X-Cache") != "miss" {
+		t.Errorf("another language shares the cache entry")
+	}
+	if r := c.get("/api/v1/units?limit=abc"); r.status != 400 || r.header.Get("X-Cache") != "" {
+		t.Errorf("an error was cached or not returned: %d %q", r.status, r.header.Get("X-Cache"))
+	}
+	e.clock.Advance(11 * time.Second)
+	if r := c.get("/api/v1/units?q=kallio"); r.header.Get("X-Cache") != "miss" {
+		t.Errorf("an entry outlived its 10 seconds")
 	}
 }

@@ -64,6 +64,7 @@ type Server struct {
 	pages    map[string]*template.Template
 	metrics  *metrics
 	throttle *throttle
+	cache    *responseCache
 	handler  http.Handler
 	// dummyHash is a hash of a random password, verified against when an
 	// account does not exist so that timing does not reveal usernames.
@@ -105,6 +106,7 @@ func New(cfg Config) (*Server, error) {
 		log:      cfg.Logger,
 		now:      cfg.Now,
 		throttle: newThrottle(cfg.Now),
+		cache:    newResponseCache(10*time.Second, 4096, cfg.Now),
 	}
 	var err error
 	if s.dummyHash, err = password.Hash(rand.Text(), password.Default()); err != nil {

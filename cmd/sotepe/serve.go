@@ -15,6 +15,7 @@ import (
 
 	"sotepe"
 	"sotepe/demo"
+	"sotepe/directory"
 	"sotepe/docs"
 	"sotepe/i18n"
 	"sotepe/password"
@@ -59,6 +60,11 @@ func runServer(ctx context.Context, args []string, getenv func(string) string, s
 			return err
 		}
 	}
+	dir, err := directory.New(st, directory.Options{Logger: logger})
+	if err != nil {
+		return err
+	}
+	defer dir.Close() // before the store closes: deferred calls run last-in, first-out
 	cat, err := i18n.New()
 	if err != nil {
 		return err
@@ -71,7 +77,7 @@ func runServer(ctx context.Context, args []string, getenv func(string) string, s
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	reg.MustRegister(collectors.NewDBStatsCollector(st.DB(), st.Dialect()))
 	srv, err := web.New(web.Config{
-		Store: st, Catalog: cat, Logger: logger, Location: loc, Registry: reg, OpenAPI: docs.OpenAPI,
+		Store: st, Directory: dir, Catalog: cat, Logger: logger, Location: loc, Registry: reg, OpenAPI: docs.OpenAPI,
 		SecureCookies: c.secureCookies, Demo: isDemo, Version: version,
 	})
 	if err != nil {
