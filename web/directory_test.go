@@ -47,7 +47,7 @@ func TestUnitsPagingVisitsEveryUnitOnce(t *testing.T) {
 				t.Fatalf("unit %s on two pages", u.ID)
 			}
 			seen[u.ID] = true
-			order = append(order, strings.ToLower(u.Names.Sv))
+			order = append(order, u.ID)
 			if u.Names.Fi == "" || u.Names.Sv == "" || u.Names.En == "" {
 				t.Errorf("unit %s lacks a name: %+v", u.ID, u.Names)
 			}
@@ -63,11 +63,16 @@ func TestUnitsPagingVisitsEveryUnitOnce(t *testing.T) {
 	if len(seen) < 60 {
 		t.Fatalf("paged through %d units, want at least 60", len(seen))
 	}
-	r := c.get("/api/v1/units?limit=500")
+	r := c.get("/api/v1/units?limit=500&lang=sv")
 	var all unitPage
 	r.json(t, &all)
 	if len(all.Items) != len(seen) || (all.NextCursor != nil && *all.NextCursor != "") {
 		t.Fatalf("one page of 500 has %d units and cursor %v; paging saw %d", len(all.Items), all.NextCursor, len(seen))
+	}
+	for i, u := range all.Items {
+		if order[i] != u.ID {
+			t.Fatalf("paging order differs from the single page at %d: %s vs %s", i, order[i], u.ID)
+		}
 	}
 }
 
