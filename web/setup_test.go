@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -56,10 +55,7 @@ var demoHash = sync.OnceValues(func() (string, error) { return password.Hash("de
 func newEnv(t *testing.T) *env {
 	t.Helper()
 	ctx := context.Background()
-	dsn := filepath.Join(t.TempDir(), "web.db")
-	if pg := os.Getenv("SOTEPE_TEST_WEB_POSTGRES"); pg != "" {
-		dsn = pg
-	}
+	dsn := filepath.Join(t.TempDir(), "web.db") // the store suite covers PostgreSQL
 	st, err := store.Open(ctx, dsn, nil)
 	if err != nil {
 		t.Fatal(err)
