@@ -190,6 +190,38 @@ type UnitFilter struct {
 	Page     PageRequest
 }
 
+// Normalize checks f and returns it ready to run: the page limit defaulted
+// and capped, SortLang defaulted to Finnish, Query folded with FoldText, and
+// the languages in their canonical form. A negative limit is EInvalid
+// ("error.page_limit"); an unknown SortLang or Language is EInvalid
+// ("error.lang"). Every Directory implementation calls it first, so that
+// they all read a filter alike.
+func (f UnitFilter) Normalize() (UnitFilter, error) {
+	var err error
+	if f.Page, err = f.Page.Normalize(); err != nil {
+		return f, err
+	}
+	f.SortLang, err = normalizeLang(f.SortLang, Finnish)
+	if err != nil {
+		return f, err
+	}
+	if f.Language, err = normalizeLang(f.Language, ""); err != nil {
+		return f, err
+	}
+	f.Query = FoldText(f.Query)
+	return f, nil
+}
+
+func normalizeLang(l, empty Lang) (Lang, error) {
+	if l == "" {
+		return empty, nil
+	}
+	if p, ok := ParseLang(string(l)); ok {
+		return p, nil
+	}
+	return "", Invalid("error.lang", "language must be fi, sv or en")
+}
+
 // FoldText returns s in the form the directory searches: lower case, accents
 // removed from Latin letters (å, ä and ö too), runs of space made one.
 // Searching folds both sides, so "Gårdsbacka", "gardsbacka" and "GÅRDSBACKA"

@@ -135,30 +135,16 @@ func (s *snapshot) matches(i int32, q *unitQuery) bool {
 func (x *Index) Units(ctx context.Context, f sotepe.UnitFilter) (sotepe.Page[sotepe.Unit], error) {
 	s := x.current()
 	out := sotepe.Page[sotepe.Unit]{Items: []sotepe.Unit{}}
-	page, err := f.Page.Normalize()
+	f, err := f.Normalize()
 	if err != nil {
 		return out, err
 	}
-	lang := sotepe.Finnish
-	if f.SortLang != "" {
-		l, ok := sotepe.ParseLang(string(f.SortLang))
-		if !ok {
-			return out, sotepe.Invalid("error.lang", "sort language must be fi, sv or en")
-		}
-		lang = l
-	}
+	page, lang := f.Page, f.SortLang
 	q := unitQuery{
 		service: f.Service, area: f.Area, concept: f.Concept,
-		district: f.District, kind: f.Kind, producer: f.Producer,
+		district: f.District, kind: f.Kind, producer: f.Producer, lang: f.Language,
 	}
-	q.setText(sotepe.FoldText(f.Query))
-	if f.Language != "" {
-		l, ok := sotepe.ParseLang(string(f.Language))
-		if !ok {
-			return out, sotepe.Invalid("error.lang", "language must be fi, sv or en")
-		}
-		q.lang = l
-	}
+	q.setText(f.Query)
 	li := langIndex(lang)
 	order := s.order[li]
 	if page.Cursor != "" {

@@ -131,25 +131,18 @@ func (s *Store) selectUnits(ctx context.Context, q querier, where string, args [
 // is EInvalid ("error.page_limit").
 func (s *Store) Units(ctx context.Context, f sotepe.UnitFilter) (sotepe.Page[sotepe.Unit], error) {
 	out := sotepe.Page[sotepe.Unit]{Items: []sotepe.Unit{}}
-	page, err := f.Page.Normalize()
+	f, err := f.Normalize()
 	if err != nil {
 		return out, err
 	}
-	lang := sotepe.Finnish
-	if f.SortLang != "" {
-		l, ok := sotepe.ParseLang(string(f.SortLang))
-		if !ok {
-			return out, sotepe.Invalid("error.lang", "sort language must be fi, sv or en")
-		}
-		lang = l
-	}
+	page, lang := f.Page, f.SortLang
 	var args []any
 	arg := func(v any) string {
 		args = append(args, v)
 		return "$" + strconv.Itoa(len(args))
 	}
 	conds := []string{"1 = 1"}
-	if q := sotepe.FoldText(f.Query); q != "" {
+	if q := f.Query; q != "" {
 		conds = append(conds, `u.search_text LIKE '%' || `+arg(likeEscaper.Replace(q))+` || '%' ESCAPE '\'`)
 	}
 	if f.Service != "" {
@@ -159,11 +152,7 @@ func (s *Store) Units(ctx context.Context, f sotepe.UnitFilter) (sotepe.Page[sot
 		conds = append(conds, `u.id IN (SELECT unit_id FROM unit_concepts WHERE concept_id = `+arg(f.Concept)+`)`)
 	}
 	if f.Language != "" {
-		l, ok := sotepe.ParseLang(string(f.Language))
-		if !ok {
-			return out, sotepe.Invalid("error.lang", "language must be fi, sv or en")
-		}
-		conds = append(conds, `u.id IN (SELECT unit_id FROM unit_languages WHERE lang = `+arg(string(l))+`)`)
+		conds = append(conds, `u.id IN (SELECT unit_id FROM unit_languages WHERE lang = `+arg(string(f.Language))+`)`)
 	}
 	if f.Area != "" {
 		conds = append(conds, `u.area_id = `+arg(f.Area))

@@ -1,0 +1,154 @@
+package sotepe_test
+
+import (
+	"errors"
+	"fmt"
+	"testing"
+	"time"
+
+	"sotepe"
+)
+
+func TestParsePersonalID(t *testing.T) {
+	for _, tc := range []struct {
+		code  string
+		birth string // "" when invalid
+	}{
+		{"131052-308T", "1952-10-13"}, // the Digital and Population Data Services Agency's example
+		{"131052Y308T", "1952-10-13"}, // a 2023 century mark for the 1900s
+		{"010101A123N", "2001-01-01"},
+		{"010101B123N", "2001-01-01"},
+		{"010150+9544", "1850-01-01"},
+		{"131052-308U", ""}, // wrong check character
+		{"311352-308T", ""}, // no month 13
+		{"290223-9015", ""}, // 29 February 1923 did not exist
+		{"131052Z308T", ""}, // unknown century mark
+		{"131052-001T", ""}, // individual numbers start at 002
+		{"131052-308", ""},
+		{"", ""},
+	} {
+		got, err := sotepe.ParsePersonalID(tc.code)
+		switch {
+		case tc.birth == "" && sotepe.ErrorCode(err) != sotepe.EInvalid:
+			t.Errorf("%q: accepted (%v, %v)", tc.code, got, err)
+		case tc.birth != "" && (err != nil || got.Format(time.DateOnly) != tc.birth):
+			t.Errorf("%q: %v, %v; want %s", tc.code, got, err, tc.birth)
+		}
+	}
+}
+
+func TestSyntheticPersonalIDsAreValid(t *testing.T) {
+	for _, birth := range []time.Time{
+		time.Date(1938, 5, 17, 0, 0, 0, 0, time.UTC),
+		time.Date(1999, 12, 31, 0, 0, 0, 0, time.UTC),
+		time.Date(2012, 2, 29, 0, 0, 0, 0, time.UTC),
+	} {
+		for n := 900; n <= 999; n += 33 {
+			code := sotepe.SyntheticPersonalID(birth, n)
+			got, err := sotepe.ParsePersonalID(code)
+			if err != nil || !got.Equal(birth) {
+				t.Errorf("%s (%s, %d): %v %v", code, birth.Format(time.DateOnly), n, got, err)
+			}
+		}
+	}
+}
+
+func TestFoldText(t *testing.T) {
+	for in, want := range map[string]string{
+		"Gårdsbacka":                 "gardsbacka",
+		"  BERGHÄLL   hälsostation ": "berghall halsostation",
+		"Töölö\tTölö":                "toolo tolo",
+		"":                           "",
+	} {
+		if got := sotepe.FoldText(in); got != want {
+			t.Errorf("FoldText(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestOpeningHours(t *testing.T) {
+	loc, err := time.LoadLocation("Europe/Helsinki")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := sotepe.OpeningHours{
+		Regular: []sotepe.DayHours{{Weekday: 1, Open: "08:00", Close: "16:00"}, {Weekday: 1, Open: "17:00", Close: "20:00"}, {Weekday: 7, Open: "10:00", Close: "14:00"}},
+		Exceptions: []sotepe.HoursException{{Date: "2026-12-07", Note: sotepe.Names{Fi: "suljettu", Sv: "stängt", En: "closed"}},
+			{Date: "2026-11-29", Open: "12:00", Close: "13:00"}},
+	}
+	if err := h.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	at := func(s string) time.Time {
+		tm, err := time.ParseInLocation("2006-01-02 15:04", s, loc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tm
+	}
+	for s, want := range map[string]bool{
+		"2026-11-23 07:59": false, "2026-11-23 08:00": true, "2026-11-23 15:59": true, "2026-11-23 16:00": false,
+		"2026-11-23 16:30": false, "2026-11-23 19:59": true, "2026-11-24 10:00": false,
+		"2026-12-07 10:00": false,                           // a Monday closed by exception
+		"2026-11-29 11:00": false, "2026-11-29 12:30": true, // a Sunday with exceptional hours
+	} {
+		if got := h.OpenAt(at(s)); got != want {
+			t.Errorf("OpenAt(%s) = %v, want %v", s, got, want)
+		}
+	}
+	if !h.HasEvenings() {
+		t.Error("hours to 20:00 are evening hours")
+	}
+	if !(sotepe.OpeningHours{AlwaysOpen: true}).OpenAt(at("2026-12-24 03:00")) {
+		t.Error("always open is closed")
+	}
+	for _, bad := range []sotepe.OpeningHours{
+		{Regular: []sotepe.DayHours{{Weekday: 8, Open: "08:00", Close: "16:00"}}},
+		{Regular: []sotepe.DayHours{{Weekday: 1, Open: "16:00", Close: "08:00"}}},
+		{Regular: []sotepe.DayHours{{Weekday: 1, Open: "8:00", Close: "16:00"}}},
+		{Regular: []sotepe.DayHours{{Weekday: 1, Open: "08:00", Close: "24:01"}}},
+		{Exceptions: []sotepe.HoursException{{Date: "7.12.2026"}}},
+	} {
+		if sotepe.ErrorCode(bad.Validate()) != sotepe.EInvalid {
+			t.Errorf("accepted %+v", bad)
+		}
+	}
+}
+
+func TestUnitFilterNormalize(t *testing.T) {
+	f, err := sotepe.UnitFilter{Query: " Gårdsbacka ", Language: "SV"}.Normalize()
+	if err != nil || f.Query != "gardsbacka" || f.Language != sotepe.Swedish || f.SortLang != sotepe.Finnish || f.Page.Limit != sotepe.DefaultPageLimit {
+		t.Errorf("Normalize = %+v, %v", f, err)
+	}
+	if f, _ := (sotepe.UnitFilter{Page: sotepe.PageRequest{Limit: 9999}}).Normalize(); f.Page.Limit != sotepe.MaxPageLimit {
+		t.Errorf("limit not capped: %d", f.Page.Limit)
+	}
+	for _, bad := range []sotepe.UnitFilter{{SortLang: "de"}, {Language: "ru"}, {Page: sotepe.PageRequest{Limit: -1}}} {
+		if _, err := bad.Normalize(); sotepe.ErrorCode(err) != sotepe.EInvalid {
+			t.Errorf("%+v: %v", bad, err)
+		}
+	}
+}
+
+func TestErrorModel(t *testing.T) {
+	err := fmt.Errorf("wrapped: %w", sotepe.Invalid("error.hours", "bad").With(map[string]any{"X": 1}))
+	if sotepe.ErrorCode(err) != sotepe.EInvalid || sotepe.ErrorKey(err) != "error.hours" || sotepe.ErrorArgs(err)["X"] != 1 {
+		t.Errorf("wrapped error lost its code, key or args: %v", err)
+	}
+	if sotepe.ErrorCode(errors.New("boom")) != sotepe.EInternal || sotepe.ErrorKey(errors.New("boom")) != "error.internal" {
+		t.Error("a plain error is not internal")
+	}
+	if sotepe.ErrorCode(nil) != "" {
+		t.Error("nil has a code")
+	}
+	if sotepe.ErrorKey(sotepe.NotFound("unit")) != "error.not_found" {
+		t.Error("not found key")
+	}
+}
+
+func TestNamesIn(t *testing.T) {
+	n := sotepe.Names{Fi: "Kallio", Sv: "Berghäll"}
+	if n.In(sotepe.Swedish) != "Berghäll" || n.In(sotepe.English) != "Kallio" || n.Complete() {
+		t.Errorf("Names fallbacks wrong: %q %q %v", n.In(sotepe.Swedish), n.In(sotepe.English), n.Complete())
+	}
+}
