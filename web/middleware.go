@@ -3,6 +3,7 @@ package web
 import (
 	"crypto/rand"
 	"encoding/hex"
+	"log/slog"
 	"net/http"
 	"strconv"
 	"time"
@@ -68,7 +69,9 @@ func (s *Server) observe(next http.Handler) http.Handler {
 			elapsed := time.Since(start)
 			s.metrics.requests.WithLabelValues(route, r.Method, strconv.Itoa(status)).Inc()
 			s.metrics.latency.WithLabelValues(route).Observe(elapsed.Seconds())
-			s.log.InfoContext(r.Context(), "request", append(logAttrs(r, in, status), "ms", float64(elapsed.Microseconds())/1000)...)
+			if s.log.Enabled(r.Context(), slog.LevelInfo) { // spare the attributes when request logs are off
+				s.log.InfoContext(r.Context(), "request", append(logAttrs(r, in, status), "ms", float64(elapsed.Microseconds())/1000)...)
+			}
 		}()
 		next.ServeHTTP(sw, r)
 	})

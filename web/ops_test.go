@@ -1,7 +1,9 @@
 package web_test
 
 import (
+	"compress/gzip"
 	"encoding/json"
+	"io"
 	"os"
 	"regexp"
 	"strings"
@@ -86,5 +88,42 @@ func TestDirectoryReadsAreCachedBriefly(t *testing.T) {
 	e.clock.Advance(11 * time.Second)
 	if r := c.get("/api/v1/units?q=kallio"); r.header.Get("X-Cache") != "miss" {
 		t.Errorf("an entry outlived its 10 seconds")
+	}
+}
+
+func TestCachedDirectoryReadsAreGzippedWhenAccepted(t *testing.T) {
+	e := newEnv(t)
+	c := e.client()
+	plain := c.get("/api/v1/units?q=kallio", "Accept-Encoding", "identity")
+	if plain.header.Get("Content-Encoding") != "" || !strings.HasPrefix(plain.body, `{"items":[`) {
+		t.Fatalf("identity answer: %q %.20q", plain.header.Get("Content-Encoding"), plain.body)
+	}
+	for _, tc := range []struct {
+		accept string
+		gzip   bool
+	}{{"gzip, deflate, br", true}, {"br;q=1.0, gzip;q=0.8", true}, {"gzip;q=0", false}, {"deflate", false}} {
+		r := c.get("/api/v1/units?q=kallio", "Accept-Encoding", tc.accept)
+		if got := r.header.Get("Content-Encoding") == "gzip"; got != tc.gzip {
+			t.Errorf("Accept-Encoding %q: gzip %v, want %v", tc.accept, got, tc.gzip)
+			continue
+		}
+		body := r.body
+		if tc.gzip {
+			zr, err := gzip.NewReader(strings.NewReader(r.body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, err := io.ReadAll(zr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body = string(b)
+			if len(r.body) >= len(body) {
+				t.Errorf("gzip did not shrink the answer: %d vs %d bytes", len(r.body), len(body))
+			}
+		}
+		if body != plain.body {
+			t.Errorf("Accept-Encoding %q: a different answer", tc.accept)
+		}
 	}
 }
