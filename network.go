@@ -32,6 +32,9 @@ type Service struct {
 	Names                Names  `json:"names"`
 	Descriptions         Names  `json:"descriptions"`
 	TakesContactRequests bool   `json:"takes_contact_requests"`
+	// CentralUnit is the unit whose queue takes the service's contact
+	// requests that no local unit takes ("" if none).
+	CentralUnit string `json:"central_unit,omitempty"`
 }
 
 // ProducerKind tells who produces a service: the city itself, a contract

@@ -111,7 +111,8 @@ func Invalid(key, message string) *Error {
 }
 
 // Store is everything sotepe keeps: the service network, accounts and
-// sessions, residents and the audit trail. The store package implements it
+// sessions, residents, the audit trail, contact requests with their
+// notification outbox, and closure days. The store package implements it
 // on SQLite and PostgreSQL.
 type Store interface {
 	Directory
@@ -120,6 +121,9 @@ type Store interface {
 	Residents
 	StaffReads
 	Audit
+	ContactStore
+	Outbox
+	Closures
 	// Ping reports whether the database answers; EUnavailable if not.
 	Ping(ctx context.Context) error
 	// Close releases the database.

@@ -1,0 +1,61 @@
+package sotepe
+
+import (
+	"context"
+	"time"
+)
+
+// NotificationKind says what a notification tells. Notifications never carry
+// health details or message text: only that there is something to read, and
+// where.
+type NotificationKind string
+
+// The kinds of notification.
+const (
+	NotifyNewMessage NotificationKind = "new_message" // a professional answered the resident
+	NotifyBreach     NotificationKind = "breach"      // a request of the manager's unit missed its deadline
+)
+
+// Notification is one row of the outbox: a message to send to a user (a
+// resident's or a manager's account) in their language, pointing at a
+// contact request. The outbox row is written in the same transaction as the
+// change it tells of, and a Sender delivers it afterwards.
+type Notification struct {
+	ID        int64            `json:"id"`
+	UserID    int64            `json:"user"`
+	Kind      NotificationKind `json:"kind"`
+	Lang      Lang             `json:"lang"`
+	RequestID int64            `json:"request,omitempty"`
+	CreatedAt time.Time        `json:"created_at"`
+	Attempts  int              `json:"attempts"`
+	SentAt    time.Time        `json:"sent_at"`
+}
+
+// Outbox is the store side of notifications.
+type Outbox interface {
+	// PendingNotifications returns up to limit unsent notifications whose
+	// next attempt is due at now, oldest first.
+	PendingNotifications(ctx context.Context, now time.Time, limit int) ([]Notification, error)
+	// MarkNotificationSent records a delivery.
+	MarkNotificationSent(ctx context.Context, id int64, at time.Time) error
+	// MarkNotificationFailed records a failed attempt and when to retry.
+	MarkNotificationFailed(ctx context.Context, id int64, retryAt time.Time) error
+}
+
+// ClosureDay is a day an administrator closes the services on, beyond the
+// public holidays: it is not a working day for the answer promise.
+type ClosureDay struct {
+	Date  string `json:"date"` // YYYY-MM-DD
+	Names Names  `json:"names"`
+}
+
+// Closures stores the administrator's closure days.
+type Closures interface {
+	// ClosureDays returns every closure day, ordered by date.
+	ClosureDays(ctx context.Context) ([]ClosureDay, error)
+	// SaveClosureDay adds or renames a closure day; a malformed date or
+	// incomplete names are EInvalid.
+	SaveClosureDay(ctx context.Context, d ClosureDay) error
+	// DeleteClosureDay removes a closure day, or returns ENotFound.
+	DeleteClosureDay(ctx context.Context, date string) error
+}
