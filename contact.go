@@ -254,6 +254,14 @@ type ContactFilter struct {
 	Page       PageRequest
 }
 
+// ContactScope is whose requests a read may return: a resident's own
+// (ResidentID), or those of some units (Units) for staff. A scope that names
+// neither returns nothing.
+type ContactScope struct {
+	ResidentID int64
+	Units      []string
+}
+
 // Reply is a message a user adds to a request. A professional's reply
 // answers the request, or, with Ask, puts it waiting for the resident;
 // Internal makes it a note only staff see.
@@ -272,9 +280,12 @@ type ContactStore interface {
 	// website form, the same key), it returns the stored request and
 	// created false instead of a second one.
 	CreateContactRequest(ctx context.Context, r ContactRequest, idempotencyKey string) (stored ContactRequest, created bool, err error)
-	// ContactRequest returns one request with its messages, or ENotFound.
-	// For staff it writes an audit row with basis client_request.
-	ContactRequest(ctx context.Context, id int64) (ContactRequest, error)
+	// ContactRequest returns one request with its messages if it lies within
+	// scope, and ENotFound otherwise, exactly as for a missing id, so that
+	// nobody learns of requests that are not theirs. For staff it writes an
+	// audit row with basis client_request in the same transaction as the
+	// read, and only when the request is found within scope.
+	ContactRequest(ctx context.Context, id int64, scope ContactScope) (ContactRequest, error)
 	// ContactRequests returns one page of requests matching f, without
 	// messages, ordered by due time and id.
 	ContactRequests(ctx context.Context, f ContactFilter) (Page[ContactRequest], error)
