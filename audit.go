@@ -67,6 +67,12 @@ const (
 	ActionResidentRead   = "resident.read"
 	ActionResidentSearch = "resident.search"
 	ActionNetworkChange  = "network.change"
+	ActionContactCreate  = "contact.create"
+	ActionContactRead    = "contact.read"
+	ActionContactMessage = "contact.message"
+	ActionContactAssign  = "contact.assign"
+	ActionContactClose   = "contact.close"
+	ActionClosureChange  = "calendar.closure"
 )
 
 // AuditEntry is one row of the append-only audit trail: who did what, to

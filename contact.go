@@ -303,3 +303,23 @@ type ContactStore interface {
 	// notified once.
 	MarkBreached(ctx context.Context, now time.Time) ([]ContactRequest, error)
 }
+
+// ContactService carries out contact requests for the people using them
+// (package contact implements it). Each method takes the acting user, nil
+// only for the website form, and answers ENotFound for any request the user
+// may not see.
+type ContactService interface {
+	// Submit records a request and reports whether it is new (false when
+	// the idempotency key matched an earlier submission).
+	Submit(ctx context.Context, u *User, n NewContactRequest) (ContactRequest, bool, error)
+	// Get returns one request the user may see.
+	Get(ctx context.Context, u User, id int64) (ContactRequest, error)
+	// List returns the user's requests (a resident) or queue (staff).
+	List(ctx context.Context, u User, f ContactFilter) (Page[ContactRequest], error)
+	// Reply adds a message.
+	Reply(ctx context.Context, u User, id int64, r Reply) (Message, error)
+	// Assign gives a request to a professional of its unit.
+	Assign(ctx context.Context, u User, id, to int64) error
+	// Close closes a request with a resolution.
+	Close(ctx context.Context, u User, id int64, res Resolution) error
+}

@@ -71,7 +71,7 @@ func TestCatalogsComplete(t *testing.T) {
 func TestKeysInUse(t *testing.T) {
 	fi := catalogs(t)[sotepe.Finnish]
 	used := map[string][]string{}
-	goKey := regexp.MustCompile(`"((?:error|unit|units|login|me|nav|home|site|lookup|audit|access_log|services|list|calendar|contact|queue)\.[a-z0-9_.]+)"`)
+	goKey := regexp.MustCompile(`"((?:error|unit|units|login|me|nav|home|site|lookup|audit|access_log|services|list|requests|queue|status|channel|resolution|date)\.[a-z0-9_.]+)"`)
 	tmplKey := regexp.MustCompile(`\.T "([a-z0-9_.]+)"`)
 	root := ".."
 	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
@@ -129,7 +129,8 @@ func TestKeysInUse(t *testing.T) {
 	for _, c := range []string{sotepe.EInvalid, sotepe.ENotFound, sotepe.EUnauthorized, sotepe.EForbidden, sotepe.EConflict, sotepe.ETooLarge, sotepe.ETooMany, sotepe.EUnavailable, sotepe.EInternal} {
 		built = append(built, "error."+c)
 	}
-	for _, a := range []string{sotepe.ActionLogin, sotepe.ActionLoginFailed, sotepe.ActionLogout, sotepe.ActionUserCreate, sotepe.ActionPasswordSet, sotepe.ActionIdentityLink, sotepe.ActionResidentCreate, sotepe.ActionResidentRead, sotepe.ActionResidentSearch, sotepe.ActionNetworkChange} {
+	for _, a := range []string{sotepe.ActionLogin, sotepe.ActionLoginFailed, sotepe.ActionLogout, sotepe.ActionUserCreate, sotepe.ActionPasswordSet, sotepe.ActionIdentityLink, sotepe.ActionResidentCreate, sotepe.ActionResidentRead, sotepe.ActionResidentSearch, sotepe.ActionNetworkChange,
+		sotepe.ActionContactCreate, sotepe.ActionContactRead, sotepe.ActionContactMessage, sotepe.ActionContactAssign, sotepe.ActionContactClose, sotepe.ActionClosureChange} {
 		built = append(built, "action."+a)
 	}
 	for _, k := range built {

@@ -58,6 +58,21 @@ func (s *Server) routes() http.Handler {
 	h("GET /staff/audit", s.auditSummary)
 	h("GET /api/v1/audit/summary", s.auditSummary)
 
+	// Contact requests: the resident's front door and the professional's queue.
+	h("POST /api/v1/contact-requests", s.contactCreate)
+	h("GET /api/v1/contact-requests", s.contactList)
+	h("GET /api/v1/contact-requests/{id}", s.contactGet)
+	h("POST /api/v1/contact-requests/{id}/messages", s.contactReply)
+	h("POST /api/v1/contact-requests/{id}/assign", s.contactAssign)
+	h("POST /api/v1/contact-requests/{id}/close", s.contactClose)
+
+	// The working-day calendar and the answer promise.
+	h("GET /api/v1/calendar/deadline", s.calendarDeadline)
+	h("GET /api/v1/calendar/closures", s.closures)
+	h("POST /api/v1/calendar/closures", s.closureSave)
+	h("DELETE /api/v1/calendar/closures/{date}", s.closureDelete)
+	h("GET /api/v1/calendar/{year}", s.calendarYear)
+
 	h("/", s.notFoundHandler)
 
 	cop := http.NewCrossOriginProtection()

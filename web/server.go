@@ -18,6 +18,7 @@ import (
 	"sotepe"
 	"sotepe/i18n"
 	"sotepe/password"
+	"sotepe/workday"
 )
 
 //go:embed templates/*.html
@@ -37,6 +38,11 @@ type Config struct {
 	Logger    *slog.Logger
 	Location  *time.Location // the city's time zone, Europe/Helsinki
 	Now       func() time.Time
+	// Calendar is the working-day calendar in force, rebuilt when an
+	// administrator changes the closure days.
+	Calendar *workday.Live
+	// Contacts carries out contact requests.
+	Contacts sotepe.ContactService
 	// Registry receives the HTTP metrics; /metrics serves it.
 	Registry *prometheus.Registry
 	// OpenAPI is the OpenAPI document served at /api/v1/openapi.json.
@@ -65,7 +71,9 @@ type Server struct {
 	metrics  *metrics
 	throttle *throttle
 	cache    *responseCache
-	handler  http.Handler
+	// formLimit slows the website contact form, which needs no sign-in.
+	formLimit *windowLimit
+	handler   http.Handler
 	// dummyHash is a hash of a random password, verified against when an
 	// account does not exist so that timing does not reveal usernames.
 	dummyHash string
@@ -74,8 +82,8 @@ type Server struct {
 // New checks cfg, parses the templates and builds the routes. A missing
 // required field or a template that does not parse is an error.
 func New(cfg Config) (*Server, error) {
-	if cfg.Store == nil || cfg.Catalog == nil || cfg.Location == nil {
-		return nil, errors.New("web: Store, Catalog and Location are required")
+	if cfg.Store == nil || cfg.Catalog == nil || cfg.Location == nil || cfg.Calendar == nil || cfg.Contacts == nil {
+		return nil, errors.New("web: Store, Catalog, Location, Calendar and Contacts are required")
 	}
 	if cfg.Directory == nil {
 		cfg.Directory = cfg.Store
@@ -99,14 +107,15 @@ func New(cfg Config) (*Server, error) {
 		cfg.MaxBody = 1 << 20
 	}
 	s := &Server{
-		cfg:      cfg,
-		store:    cfg.Store,
-		dir:      cfg.Directory,
-		cat:      cfg.Catalog,
-		log:      cfg.Logger,
-		now:      cfg.Now,
-		throttle: newThrottle(cfg.Now),
-		cache:    newResponseCache(10*time.Second, 4096, cfg.Now),
+		cfg:       cfg,
+		store:     cfg.Store,
+		dir:       cfg.Directory,
+		cat:       cfg.Catalog,
+		log:       cfg.Logger,
+		now:       cfg.Now,
+		throttle:  newThrottle(cfg.Now),
+		cache:     newResponseCache(10*time.Second, 4096, cfg.Now),
+		formLimit: newWindowLimit(5, 10*time.Minute, cfg.Now),
 	}
 	var err error
 	if s.dummyHash, err = password.Hash(rand.Text(), password.Default()); err != nil {

@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"sotepe"
+	"sotepe/contact"
 	"sotepe/demo"
 	"sotepe/directory"
 	"sotepe/docs"
@@ -22,6 +23,7 @@ import (
 	"sotepe/password"
 	"sotepe/store"
 	"sotepe/web"
+	"sotepe/workday"
 )
 
 // runServer serves sotepe until ctx ends, then shuts down gracefully:
@@ -73,6 +75,15 @@ func runServer(ctx context.Context, args []string, getenv func(string) string, s
 		return err
 	}
 	defer dir.Close() // before the store closes: deferred calls run last-in, first-out
+	cal, err := workday.NewLive(ctx, st)
+	if err != nil {
+		return err
+	}
+	contacts := contact.New(contact.Config{Store: st, Directory: dir, Calendar: cal, Logger: logger})
+	sweepCtx, stopSweeps := context.WithCancel(ctx)
+	sweepsDone := make(chan struct{})
+	go func() { contacts.RunSweeps(sweepCtx, time.Minute); close(sweepsDone) }()
+	defer func() { stopSweeps(); <-sweepsDone }() // the sweeps end before the store closes
 	cat, err := i18n.New()
 	if err != nil {
 		return err
@@ -85,7 +96,7 @@ func runServer(ctx context.Context, args []string, getenv func(string) string, s
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	reg.MustRegister(collectors.NewDBStatsCollector(st.DB(), st.Dialect()))
 	srv, err := web.New(web.Config{
-		Store: st, Directory: dir, Catalog: cat, Logger: logger, Location: loc, Registry: reg, OpenAPI: docs.OpenAPI,
+		Store: st, Directory: dir, Calendar: cal, Contacts: contacts, Catalog: cat, Logger: logger, Location: loc, Registry: reg, OpenAPI: docs.OpenAPI,
 		SecureCookies: c.secureCookies, Demo: isDemo, Version: version,
 	})
 	if err != nil {

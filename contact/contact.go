@@ -1,0 +1,315 @@
+// Package contact carries out contact requests: who may submit, read,
+// answer, assign and close which request, where a request is routed, and
+// when its answer is due. Storage is the store's; this package holds the
+// rules that span the store, the directory and the working-day calendar.
+package contact
+
+import (
+	"context"
+	"log/slog"
+	"slices"
+	"strings"
+	"time"
+
+	"sotepe"
+	"sotepe/workday"
+)
+
+// Service carries out contact requests. Every method takes the user acting
+// (nil for someone writing through the website form without signing in) and
+// decides from their roles and units what they may do; anything outside that
+// is ENotFound, the same as a missing request.
+type Service struct {
+	store    sotepe.Store
+	dir      sotepe.Directory
+	calendar *workday.Live
+	now      func() time.Time
+	log      *slog.Logger
+}
+
+// Config is what a Service needs. Directory defaults to Store; Now to
+// time.Now.
+type Config struct {
+	Store     sotepe.Store
+	Directory sotepe.Directory
+	Calendar  *workday.Live
+	Now       func() time.Time
+	Logger    *slog.Logger
+}
+
+// New returns a Service.
+func New(c Config) *Service {
+	s := &Service{store: c.Store, dir: c.Directory, calendar: c.Calendar, now: c.Now, log: c.Logger}
+	if s.dir == nil {
+		s.dir = c.Store
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	return s
+}
+
+func notFound() error { return sotepe.NotFound("contact request") }
+
+func isStaff(u *sotepe.User) bool {
+	return u != nil && (u.Has(sotepe.RoleProfessional) || u.Has(sotepe.RoleManager))
+}
+
+// Submit records a new request and returns it with created false when an
+// earlier submission with the same idempotency key already stored it.
+//
+// A resident writes in the portal for themselves; a professional records a
+// phone request for a resident (ReceivedAt up to 30 days back); the website
+// form needs no user but contact details. The service must take contact
+// requests; the unit is routed by sotepe.Route; the answer is due by the
+// promise of two working days after the day of receipt.
+func (s *Service) Submit(ctx context.Context, u *sotepe.User, n sotepe.NewContactRequest) (sotepe.ContactRequest, bool, error) {
+	now := s.now()
+	switch n.Channel {
+	case sotepe.ChannelPortal, "":
+		if u == nil || !u.Has(sotepe.RoleResident) || u.ResidentID == 0 {
+			return sotepe.ContactRequest{}, false, forbidden()
+		}
+		n.Channel, n.ResidentID, n.ReceivedAt, n.Contact = sotepe.ChannelPortal, u.ResidentID, now, nil
+	case sotepe.ChannelPhone:
+		if !isStaff(u) {
+			return sotepe.ContactRequest{}, false, forbidden()
+		}
+		if n.ReceivedAt.IsZero() {
+			n.ReceivedAt = now
+		}
+		n.Contact = nil
+	case sotepe.ChannelWebsite:
+		n.ResidentID, n.ReceivedAt = 0, now
+	default:
+		// Assessment and chat hand-overs arrive through their own
+		// capabilities, not through this entry point.
+		return sotepe.ContactRequest{}, false, sotepe.Invalid("error.channel", "unknown channel "+string(n.Channel))
+	}
+	if n.Lang == "" {
+		n.Lang = sotepe.Finnish
+		if u != nil {
+			n.Lang = u.Lang
+		}
+	}
+	if err := n.Validate(now); err != nil {
+		return sotepe.ContactRequest{}, false, err
+	}
+	svc, err := s.dir.Service(ctx, n.ServiceID)
+	if sotepe.ErrorCode(err) == sotepe.ENotFound {
+		return sotepe.ContactRequest{}, false, sotepe.Invalid("error.unknown_service", "no such service")
+	} else if err != nil {
+		return sotepe.ContactRequest{}, false, err
+	}
+	if !svc.TakesContactRequests {
+		return sotepe.ContactRequest{}, false, sotepe.Invalid("error.service_no_requests", "this service takes no contact requests")
+	}
+	var resident sotepe.Resident
+	if n.ResidentID != 0 {
+		// Routing reads where the resident lives; the data is not shown
+		// to anyone here, so it is not a staff read.
+		if resident, err = s.store.Resident(ctx, n.ResidentID); sotepe.ErrorCode(err) == sotepe.ENotFound {
+			return sotepe.ContactRequest{}, false, sotepe.Invalid("error.unknown_resident", "no such resident")
+		} else if err != nil {
+			return sotepe.ContactRequest{}, false, err
+		}
+	}
+	offering, err := s.unitsOffering(ctx, svc.ID)
+	if err != nil {
+		return sotepe.ContactRequest{}, false, err
+	}
+	unit, err := sotepe.Route(n.UnitID, resident, offering, svc.CentralUnit)
+	if err != nil {
+		return sotepe.ContactRequest{}, false, err
+	}
+	due, err := s.calendar.Get().Deadline(n.ReceivedAt, sotepe.PromiseWorkingDays)
+	if err != nil {
+		return sotepe.ContactRequest{}, false, err
+	}
+	r := sotepe.ContactRequest{
+		ResidentID: n.ResidentID, Contact: n.Contact, ServiceID: svc.ID, UnitID: unit, Channel: n.Channel,
+		Status: sotepe.StatusNew, Lang: n.Lang, ReceivedAt: n.ReceivedAt, DueAt: due,
+		Messages: []sotepe.Message{{Body: strings.TrimSpace(n.Body), At: n.ReceivedAt}},
+	}
+	if u != nil {
+		r.Messages[0].AuthorID = u.ID
+		if n.Channel == sotepe.ChannelPhone {
+			r.RecordedBy = u.ID
+			// The words are the resident's, written down by the professional.
+			r.Messages[0].FromStaff = false
+		}
+	}
+	return s.store.CreateContactRequest(ctx, r, n.IdempotencyKey)
+}
+
+// unitsOffering lists every unit of the directory that offers service.
+func (s *Service) unitsOffering(ctx context.Context, service string) ([]sotepe.Unit, error) {
+	var out []sotepe.Unit
+	f := sotepe.UnitFilter{Service: service, Page: sotepe.PageRequest{Limit: sotepe.MaxPageLimit}}
+	for {
+		page, err := s.dir.Units(ctx, f)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, page.Items...)
+		if page.NextCursor == "" {
+			return out, nil
+		}
+		f.Page.Cursor = page.NextCursor
+	}
+}
+
+// scope is whose requests u may see: a resident their own, staff their
+// units'. Analysts and administrators see figures, not requests.
+func scope(u sotepe.User) (sotepe.ContactScope, bool) {
+	switch {
+	case u.Has(sotepe.RoleResident) && u.ResidentID != 0:
+		return sotepe.ContactScope{ResidentID: u.ResidentID}, true
+	case isStaff(&u) && len(u.Units) > 0:
+		return sotepe.ContactScope{Units: u.Units}, true
+	}
+	return sotepe.ContactScope{}, false
+}
+
+// Get returns one request the user may see, or ENotFound. Residents do not
+// see internal notes. A staff read is audited by the store.
+func (s *Service) Get(ctx context.Context, u sotepe.User, id int64) (sotepe.ContactRequest, error) {
+	sc, ok := scope(u)
+	if !ok {
+		return sotepe.ContactRequest{}, notFound()
+	}
+	r, err := s.store.ContactRequest(ctx, id, sc)
+	if err != nil {
+		return r, err
+	}
+	if !isStaff(&u) {
+		r.Messages = slices.DeleteFunc(r.Messages, func(m sotepe.Message) bool { return m.Internal })
+	}
+	return r, nil
+}
+
+// List returns one page of the requests the user may see: a resident's own,
+// or the queue of the staff member's units (narrowed to f.Units when given,
+// which must be among them).
+func (s *Service) List(ctx context.Context, u sotepe.User, f sotepe.ContactFilter) (sotepe.Page[sotepe.ContactRequest], error) {
+	sc, ok := scope(u)
+	if !ok {
+		return sotepe.Page[sotepe.ContactRequest]{}, forbidden()
+	}
+	f.ResidentID = sc.ResidentID
+	if sc.ResidentID == 0 {
+		if len(f.Units) == 0 {
+			f.Units = sc.Units
+		}
+		for _, unit := range f.Units {
+			if !slices.Contains(sc.Units, unit) {
+				return sotepe.Page[sotepe.ContactRequest]{}, forbidden()
+			}
+		}
+	}
+	return s.store.ContactRequests(ctx, f)
+}
+
+// Reply adds a message to a request the user may see. A resident's reply
+// puts the request back in progress; a professional's answers it, or with
+// Ask waits for the resident; an internal note leaves the status as it is.
+func (s *Service) Reply(ctx context.Context, u sotepe.User, id int64, rep sotepe.Reply) (sotepe.Message, error) {
+	body := strings.TrimSpace(rep.Body)
+	if body == "" {
+		return sotepe.Message{}, sotepe.Invalid("error.message_empty", "the message is empty")
+	}
+	if len([]rune(body)) > sotepe.MaxMessageLength {
+		return sotepe.Message{}, sotepe.Invalid("error.message_long", "the message is over 5000 characters").With(map[string]any{"Max": sotepe.MaxMessageLength})
+	}
+	r, err := s.Get(ctx, u, id)
+	if err != nil {
+		return sotepe.Message{}, err
+	}
+	if r.Status == sotepe.StatusClosed {
+		return sotepe.Message{}, &sotepe.Error{Code: sotepe.EConflict, Key: "error.request_closed", Message: "the request is closed"}
+	}
+	m := sotepe.Message{AuthorID: u.ID, Body: body, At: s.now()}
+	status := r.Status
+	switch {
+	case isStaff(&u) && rep.Internal:
+		m.FromStaff, m.Internal = true, true
+	case isStaff(&u) && rep.Ask:
+		m.FromStaff, status = true, sotepe.StatusWaiting
+	case isStaff(&u):
+		m.FromStaff, status = true, sotepe.StatusAnswered
+	default:
+		if rep.Internal || rep.Ask {
+			return sotepe.Message{}, forbidden()
+		}
+		status = sotepe.StatusInProgress
+	}
+	return s.store.AddMessage(ctx, id, m, status)
+}
+
+// Assign gives a request of the user's units to the user or a colleague of
+// the same unit.
+func (s *Service) Assign(ctx context.Context, u sotepe.User, id, to int64) error {
+	if !isStaff(&u) {
+		return forbidden()
+	}
+	r, err := s.Get(ctx, u, id)
+	if err != nil {
+		return err
+	}
+	if to != u.ID {
+		colleague, err := s.store.User(ctx, to)
+		if err != nil || !colleague.MemberOf(r.UnitID) || !isStaff(&colleague) {
+			return sotepe.Invalid("error.assignee", "assign to yourself or a colleague of the unit")
+		}
+	}
+	return s.store.AssignContactRequest(ctx, id, to)
+}
+
+// Close closes a request of the user's units with a resolution.
+func (s *Service) Close(ctx context.Context, u sotepe.User, id int64, res sotepe.Resolution) error {
+	if !isStaff(&u) {
+		return forbidden()
+	}
+	if !res.Valid() {
+		return sotepe.Invalid("error.resolution", "choose a resolution")
+	}
+	if _, err := s.Get(ctx, u, id); err != nil {
+		return err
+	}
+	return s.store.CloseContactRequest(ctx, id, res, s.now())
+}
+
+// SweepBreaches marks the requests whose deadline passed unanswered; the
+// store queues a notification to each manager of the unit. It returns how
+// many were marked.
+func (s *Service) SweepBreaches(ctx context.Context) (int, error) {
+	marked, err := s.store.MarkBreached(ctx, s.now())
+	return len(marked), err
+}
+
+func forbidden() error {
+	return &sotepe.Error{Code: sotepe.EForbidden, Key: "error.forbidden", Message: "not allowed"}
+}
+var _ sotepe.ContactService = (*Service)(nil)
+
+// RunSweeps marks breached requests every interval until ctx ends. A failed
+// sweep is logged and tried again at the next tick.
+func (s *Service) RunSweeps(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		if n, err := s.SweepBreaches(ctx); err != nil {
+			s.log.Warn("breach sweep failed", "err", err.Error())
+		} else if n > 0 {
+			s.log.Info("requests breached their deadline", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}

@@ -1,0 +1,109 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"sotepe"
+)
+
+// calendarYear lists a year's non-working days other than plain weekends:
+// public holidays, Midsummer Eve, Christmas Eve and closure days, with names
+// in fi, sv and en. GET /api/v1/calendar/{year}.
+func (s *Server) calendarYear(w http.ResponseWriter, r *http.Request) error {
+	year, err := strconv.Atoi(r.PathValue("year"))
+	if err != nil || year < 1900 || year > 2399 {
+		return sotepe.Invalid("error.year", "the year must be 1900–2399")
+	}
+	p, err := pageRequest(r.URL.Query())
+	if err != nil {
+		return err
+	}
+	page, err := pageOf(s.cfg.Calendar.Get().NonWorkingDays(year), p)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, page)
+	return nil
+}
+
+// calendarDeadline answers when something received at from is due after
+// working_days working days (default 2, the answer promise), by the same rule
+// as contact requests. GET /api/v1/calendar/deadline?from=&working_days=.
+func (s *Server) calendarDeadline(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	from, err := time.Parse(time.RFC3339, q.Get("from"))
+	if err != nil {
+		return sotepe.Invalid("error.from", "from must be an RFC 3339 time with offset")
+	}
+	n := sotepe.PromiseWorkingDays
+	if v := q.Get("working_days"); v != "" {
+		if n, err = strconv.Atoi(v); err != nil {
+			return sotepe.Invalid("error.working_days", "working_days must be a whole number")
+		}
+	}
+	due, err := s.cfg.Calendar.Get().Deadline(from, n)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"from": from.In(s.cfg.Location), "working_days": n, "due_at": due})
+	return nil
+}
+
+// closures lists the administrator's closure days: GET
+// /api/v1/calendar/closures (administrators).
+func (s *Server) closures(w http.ResponseWriter, r *http.Request) error {
+	if _, err := requireRole(r, sotepe.RoleAdmin); err != nil {
+		return err
+	}
+	days, err := s.store.ClosureDays(r.Context())
+	if err != nil {
+		return err
+	}
+	p, err := pageRequest(r.URL.Query())
+	if err != nil {
+		return err
+	}
+	page, err := pageOf(days, p)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, page)
+	return nil
+}
+
+// closureSave adds or renames a closure day and puts the new calendar in
+// force: POST /api/v1/calendar/closures with {"date","names"}.
+func (s *Server) closureSave(w http.ResponseWriter, r *http.Request) error {
+	if _, err := requireRole(r, sotepe.RoleAdmin); err != nil {
+		return err
+	}
+	var d sotepe.ClosureDay
+	if err := decodeJSON(r, &d); err != nil {
+		return err
+	}
+	if err := s.store.SaveClosureDay(r.Context(), d); err != nil {
+		return err
+	}
+	if err := s.cfg.Calendar.Reload(r.Context(), s.store); err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, d)
+	return nil
+}
+
+// closureDelete removes a closure day: DELETE /api/v1/calendar/closures/{date}.
+func (s *Server) closureDelete(w http.ResponseWriter, r *http.Request) error {
+	if _, err := requireRole(r, sotepe.RoleAdmin); err != nil {
+		return err
+	}
+	if err := s.store.DeleteClosureDay(r.Context(), r.PathValue("date")); err != nil {
+		return err
+	}
+	if err := s.cfg.Calendar.Reload(r.Context(), s.store); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}

@@ -1,0 +1,308 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"sotepe"
+)
+
+// contactView is a contact request as the API shows it: times in the city's
+// time zone, unset times null, and for staff whether the deadline is near.
+type contactView struct {
+	ID              int64                  `json:"id"`
+	Resident        int64                  `json:"resident,omitempty"`
+	Contact         *sotepe.ContactDetails `json:"contact,omitempty"`
+	Service         string                 `json:"service"`
+	Unit            string                 `json:"unit"`
+	Channel         sotepe.Channel         `json:"channel"`
+	Status          sotepe.ContactStatus   `json:"status"`
+	Lang            sotepe.Lang            `json:"lang"`
+	ReceivedAt      time.Time              `json:"received_at"`
+	DueAt           time.Time              `json:"due_at"`
+	FirstAnsweredAt *time.Time             `json:"first_answered_at"`
+	NearDue         bool                   `json:"near_due"`
+	Breached        bool                   `json:"breached"`
+	AssignedTo      int64                  `json:"assigned_to,omitempty"`
+	RecordedBy      int64                  `json:"recorded_by,omitempty"`
+	ClosedAt        *time.Time             `json:"closed_at"`
+	Resolution      sotepe.Resolution      `json:"resolution,omitempty"`
+	Messages        []messageView          `json:"messages,omitempty"`
+}
+
+type messageView struct {
+	ID        int64     `json:"id"`
+	Author    int64     `json:"author,omitempty"`
+	FromStaff bool      `json:"from_staff"`
+	Internal  bool      `json:"internal,omitempty"`
+	Body      string    `json:"body"`
+	At        time.Time `json:"at"`
+}
+
+// nearDueWithin is how much working time before the deadline a request is
+// flagged in the queue.
+const nearDueWithin = 4 * time.Hour
+
+func (s *Server) viewContact(r sotepe.ContactRequest) contactView {
+	loc := s.cfg.Location
+	opt := func(t time.Time) *time.Time {
+		if t.IsZero() {
+			return nil
+		}
+		t = t.In(loc)
+		return &t
+	}
+	v := contactView{
+		ID: r.ID, Resident: r.ResidentID, Contact: r.Contact, Service: r.ServiceID, Unit: r.UnitID,
+		Channel: r.Channel, Status: r.Status, Lang: r.Lang, ReceivedAt: r.ReceivedAt.In(loc), DueAt: r.DueAt.In(loc),
+		FirstAnsweredAt: opt(r.FirstAnsweredAt), Breached: r.Breached, AssignedTo: r.AssignedTo,
+		RecordedBy: r.RecordedBy, ClosedAt: opt(r.ClosedAt), Resolution: r.Resolution,
+	}
+	if r.Status.Open() && r.FirstAnsweredAt.IsZero() {
+		now := s.now()
+		v.NearDue = !now.After(r.DueAt) && s.cfg.Calendar.Get().WorkingHoursBetween(now, r.DueAt) <= nearDueWithin
+	}
+	for _, m := range r.Messages {
+		v.Messages = append(v.Messages, messageView{ID: m.ID, Author: m.AuthorID, FromStaff: m.FromStaff, Internal: m.Internal, Body: m.Body, At: m.At.In(loc)})
+	}
+	return v
+}
+
+// newContactBody is the JSON of POST /api/v1/contact-requests.
+type newContactBody struct {
+	Service    string                 `json:"service"`
+	Unit       string                 `json:"unit"`
+	Message    string                 `json:"message"`
+	Resident   int64                  `json:"resident"`
+	Channel    sotepe.Channel         `json:"channel"`
+	ReceivedAt *time.Time             `json:"received_at"`
+	Contact    *sotepe.ContactDetails `json:"contact"`
+}
+
+// contactCreate submits a request: a resident for themselves, a professional
+// a phone request ("channel":"phone", "resident", "received_at"), or anyone
+// through the website form ("channel":"website", "contact"), which is
+// limited per address. An Idempotency-Key header makes a retry safe: the
+// retry gets the stored request with 200 instead of 201. The answer comes
+// only after the request is committed.
+func (s *Server) contactCreate(w http.ResponseWriter, r *http.Request) error {
+	var b newContactBody
+	if err := decodeJSON(r, &b); err != nil {
+		return err
+	}
+	in := info(r)
+	if b.Channel == sotepe.ChannelWebsite || in.User == nil {
+		if b.Channel != sotepe.ChannelWebsite {
+			_, err := requireUser(r)
+			return err
+		}
+		if wait := s.formLimit.take(clientAddr(r)); wait > 0 {
+			return (&sotepe.Error{Code: sotepe.ETooMany, Key: "error.too_many", Message: "website form limit"})
+		}
+	}
+	n := sotepe.NewContactRequest{
+		ServiceID: b.Service, UnitID: b.Unit, Body: b.Message, Channel: b.Channel, ResidentID: b.Resident,
+		Contact: b.Contact, Lang: in.Lang, IdempotencyKey: r.Header.Get("Idempotency-Key"),
+	}
+	if b.ReceivedAt != nil {
+		n.ReceivedAt = *b.ReceivedAt
+	}
+	stored, created, err := s.cfg.Contacts.Submit(r.Context(), in.User, n)
+	if err != nil {
+		return err
+	}
+	status := http.StatusCreated
+	if !created {
+		status = http.StatusOK
+	}
+	w.Header().Set("Location", "/api/v1/contact-requests/"+strconv.FormatInt(stored.ID, 10))
+	writeJSON(w, status, s.viewContact(stored))
+	return nil
+}
+
+// contactFilter reads the list filters of the query string.
+func contactFilter(r *http.Request, u sotepe.User) (sotepe.ContactFilter, error) {
+	q := r.URL.Query()
+	f := sotepe.ContactFilter{Service: q.Get("service"), Channel: sotepe.Channel(q.Get("channel"))}
+	var err error
+	if f.Page, err = pageRequest(q); err != nil {
+		return f, err
+	}
+	for _, st := range splitList(q.Get("status")) {
+		status := sotepe.ContactStatus(st)
+		if st == "open" {
+			f.Statuses = append(f.Statuses, sotepe.StatusNew, sotepe.StatusInProgress, sotepe.StatusWaiting)
+			continue
+		}
+		if !status.Valid() {
+			return f, sotepe.Invalid("error.status", "unknown status "+st)
+		}
+		f.Statuses = append(f.Statuses, status)
+	}
+	if f.Channel != "" && !f.Channel.Valid() {
+		return f, sotepe.Invalid("error.channel", "unknown channel")
+	}
+	switch q.Get("breached") {
+	case "":
+	case "true", "false":
+		b := q.Get("breached") == "true"
+		f.Breached = &b
+	default:
+		return f, sotepe.Invalid("error.breached", "breached is true or false")
+	}
+	f.Units = splitList(q.Get("unit"))
+	switch a := q.Get("assigned"); a {
+	case "":
+	case "me":
+		f.AssignedTo = u.ID
+	default:
+		id, err := strconv.ParseInt(a, 10, 64)
+		if err != nil {
+			return f, sotepe.Invalid("error.assignee", "assigned is me or a user id")
+		}
+		f.AssignedTo = id
+	}
+	return f, nil
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// contactList lists a resident's own requests or a professional's queue,
+// ordered by due time: GET /api/v1/contact-requests.
+func (s *Server) contactList(w http.ResponseWriter, r *http.Request) error {
+	u, err := requireUser(r)
+	if err != nil {
+		return err
+	}
+	f, err := contactFilter(r, u)
+	if err != nil {
+		return err
+	}
+	page, err := s.cfg.Contacts.List(r.Context(), u, f)
+	if err != nil {
+		return err
+	}
+	out := sotepe.Page[contactView]{Items: make([]contactView, len(page.Items)), NextCursor: page.NextCursor}
+	for i, c := range page.Items {
+		out.Items[i] = s.viewContact(c)
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+// contactID reads the {id} of a contact request path; anything that is not
+// an id is as missing as an id nobody has.
+func contactID(r *http.Request) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, sotepe.NotFound("contact request")
+	}
+	return id, nil
+}
+
+// contactGet returns one request with its thread: GET
+// /api/v1/contact-requests/{id}. Residents get their own only, without
+// internal notes; staff their units'; anything else is 404.
+func (s *Server) contactGet(w http.ResponseWriter, r *http.Request) error {
+	u, err := requireUser(r)
+	if err != nil {
+		return err
+	}
+	id, err := contactID(r)
+	if err != nil {
+		return err
+	}
+	c, err := s.cfg.Contacts.Get(r.Context(), u, id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, s.viewContact(c))
+	return nil
+}
+
+type replyBody struct {
+	Message  string `json:"message"`
+	Internal bool   `json:"internal"`
+	Ask      bool   `json:"ask"`
+}
+
+// contactReply adds a message: POST /api/v1/contact-requests/{id}/messages.
+func (s *Server) contactReply(w http.ResponseWriter, r *http.Request) error {
+	u, err := requireUser(r)
+	if err != nil {
+		return err
+	}
+	id, err := contactID(r)
+	if err != nil {
+		return err
+	}
+	var b replyBody
+	if err := decodeJSON(r, &b); err != nil {
+		return err
+	}
+	m, err := s.cfg.Contacts.Reply(r.Context(), u, id, sotepe.Reply{Body: b.Message, Internal: b.Internal, Ask: b.Ask})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, messageView{ID: m.ID, Author: m.AuthorID, FromStaff: m.FromStaff, Internal: m.Internal, Body: m.Body, At: m.At.In(s.cfg.Location)})
+	return nil
+}
+
+// contactAssign assigns a request: POST /api/v1/contact-requests/{id}/assign
+// with {"user": id}, or an empty object for oneself.
+func (s *Server) contactAssign(w http.ResponseWriter, r *http.Request) error {
+	u, err := requireUser(r)
+	if err != nil {
+		return err
+	}
+	id, err := contactID(r)
+	if err != nil {
+		return err
+	}
+	var b struct {
+		User int64 `json:"user"`
+	}
+	if err := decodeJSON(r, &b); err != nil {
+		return err
+	}
+	if b.User == 0 {
+		b.User = u.ID
+	}
+	if err := s.cfg.Contacts.Assign(r.Context(), u, id, b.User); err != nil {
+		return err
+	}
+	return s.contactGet(w, r)
+}
+
+// contactClose closes a request: POST /api/v1/contact-requests/{id}/close
+// with {"resolution": …}.
+func (s *Server) contactClose(w http.ResponseWriter, r *http.Request) error {
+	u, err := requireUser(r)
+	if err != nil {
+		return err
+	}
+	id, err := contactID(r)
+	if err != nil {
+		return err
+	}
+	var b struct {
+		Resolution sotepe.Resolution `json:"resolution"`
+	}
+	if err := decodeJSON(r, &b); err != nil {
+		return err
+	}
+	if err := s.cfg.Contacts.Close(r.Context(), u, id, b.Resolution); err != nil {
+		return err
+	}
+	return s.contactGet(w, r)
+}

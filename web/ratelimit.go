@@ -1,0 +1,51 @@
+package web
+
+import (
+	"sync"
+	"time"
+)
+
+// windowLimit allows each key (an address) at most max uses per window, for
+// the forms anyone may post without signing in. Its state lives in this
+// process.
+type windowLimit struct {
+	mu     sync.Mutex
+	max    int
+	window time.Duration
+	now    func() time.Time
+	keys   map[string]*usage
+}
+
+type usage struct {
+	start time.Time
+	count int
+}
+
+func newWindowLimit(max int, window time.Duration, now func() time.Time) *windowLimit {
+	return &windowLimit{max: max, window: window, now: now, keys: map[string]*usage{}}
+}
+
+// take uses one of key's allowance and returns 0, or returns how long until
+// the key may try again without using anything.
+func (l *windowLimit) take(key string) time.Duration {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := l.now()
+	if len(l.keys) > maxThrottleKeys {
+		for k, u := range l.keys {
+			if now.Sub(u.start) >= l.window {
+				delete(l.keys, k)
+			}
+		}
+	}
+	u, ok := l.keys[key]
+	if !ok || now.Sub(u.start) >= l.window {
+		l.keys[key] = &usage{start: now, count: 1}
+		return 0
+	}
+	if u.count >= l.max {
+		return u.start.Add(l.window).Sub(now)
+	}
+	u.count++
+	return 0
+}
