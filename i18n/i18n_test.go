@@ -2,6 +2,7 @@ package i18n
 
 import (
 	"encoding/json"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -124,7 +125,19 @@ func TestKeysInUse(t *testing.T) {
 		built = append(built, "producer."+string(k))
 	}
 	for d := 1; d <= 7; d++ {
-		built = append(built, "weekday."+string(rune('0'+d)))
+		built = append(built, fmt.Sprintf("weekday.%d", d), fmt.Sprintf("date.weekday.%d", d))
+	}
+	for m := 1; m <= 12; m++ {
+		built = append(built, fmt.Sprintf("date.month.%d", m))
+	}
+	for _, st := range sotepe.ContactStatuses {
+		built = append(built, "status."+string(st))
+	}
+	for _, c := range sotepe.Channels {
+		built = append(built, "channel."+string(c))
+	}
+	for _, r := range sotepe.Resolutions {
+		built = append(built, "resolution."+string(r))
 	}
 	for _, c := range []string{sotepe.EInvalid, sotepe.ENotFound, sotepe.EUnauthorized, sotepe.EForbidden, sotepe.EConflict, sotepe.ETooLarge, sotepe.ETooMany, sotepe.EUnavailable, sotepe.EInternal} {
 		built = append(built, "error."+c)

@@ -102,12 +102,14 @@ func (s *Store) Producers(ctx context.Context) ([]sotepe.Producer, error) {
 	return out, s.fail("list producers", rows.Err())
 }
 
-const serviceColumns = `id, area_id, name_fi, name_sv, name_en, description_fi, description_sv, description_en, takes_contact_requests`
+const serviceColumns = `id, area_id, name_fi, name_sv, name_en, description_fi, description_sv, description_en, takes_contact_requests, central_unit`
 
 func scanService(sc interface{ Scan(...any) error }) (sotepe.Service, error) {
 	var v sotepe.Service
+	var central sql.NullString
 	err := sc.Scan(&v.ID, &v.AreaID, &v.Names.Fi, &v.Names.Sv, &v.Names.En,
-		&v.Descriptions.Fi, &v.Descriptions.Sv, &v.Descriptions.En, &v.TakesContactRequests)
+		&v.Descriptions.Fi, &v.Descriptions.Sv, &v.Descriptions.En, &v.TakesContactRequests, &central)
+	v.CentralUnit = central.String
 	return v, err
 }
 
@@ -264,9 +266,18 @@ func (s *Store) SaveProducer(ctx context.Context, p sotepe.Producer) error {
 // refreshes the search text of the units that offer it, which holds the
 // service's names. A bad id or incomplete names are EInvalid, and so is an
 // unknown area ("error.unknown_area").
+//
+// CentralUnit is stored as given ("" as none) and read back as stored: it is
+// checked to be a well-formed id (EInvalid "error.id"), not to name an
+// existing unit, because the network is saved services first and units
+// after. Whoever routes a request to it meets a unit that does not exist
+// when storing the request (CreateContactRequest: "error.unknown_unit").
 func (s *Store) SaveService(ctx context.Context, v sotepe.Service) error {
 	if err := checkEntity("service", v.ID, v.Names); err != nil {
 		return err
+	}
+	if v.CentralUnit != "" && !sotepe.ValidID(v.CentralUnit) {
+		return sotepe.Invalid("error.id", "service "+v.ID+" names a malformed central unit id")
 	}
 	return s.inTx(ctx, "save service", func(tx *sql.Tx) error {
 		ok, err := s.exists(ctx, tx, "areas", v.AreaID)
@@ -277,13 +288,15 @@ func (s *Store) SaveService(ctx context.Context, v sotepe.Service) error {
 			return sotepe.Invalid("error.unknown_area", "service "+v.ID+" names an unknown area")
 		}
 		if _, err := tx.ExecContext(ctx, `
-			INSERT INTO services (`+serviceColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+			INSERT INTO services (`+serviceColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
 			ON CONFLICT (id) DO UPDATE SET area_id = excluded.area_id,
 				name_fi = excluded.name_fi, name_sv = excluded.name_sv, name_en = excluded.name_en,
 				description_fi = excluded.description_fi, description_sv = excluded.description_sv,
-				description_en = excluded.description_en, takes_contact_requests = excluded.takes_contact_requests`,
+				description_en = excluded.description_en, takes_contact_requests = excluded.takes_contact_requests,
+				central_unit = excluded.central_unit`,
 			v.ID, v.AreaID, v.Names.Fi, v.Names.Sv, v.Names.En,
-			v.Descriptions.Fi, v.Descriptions.Sv, v.Descriptions.En, v.TakesContactRequests); err != nil {
+			v.Descriptions.Fi, v.Descriptions.Sv, v.Descriptions.En, v.TakesContactRequests,
+			nullString(v.CentralUnit)); err != nil {
 			return err
 		}
 		if err := s.reindexUnits(ctx, tx, `u.id IN (SELECT unit_id FROM unit_services WHERE service_id = $1)`, v.ID); err != nil {

@@ -31,7 +31,10 @@ var (
 	testServices = []sotepe.Service{
 		{ID: "child-clinic", AreaID: "family", Names: sotepe.Names{Fi: "Lastenneuvola", Sv: "Barnrådgivning", En: "Child health clinic"},
 			Descriptions: sotepe.Names{Fi: "Neuvola", Sv: "Rådgivning", En: "Clinic"}},
-		{ID: "dental", AreaID: "health", Names: sotepe.Names{Fi: "Hammashoito", Sv: "Tandvård", En: "Dental care"}, TakesContactRequests: true},
+		// The central unit is saved after the service: no foreign key
+		// stands in the way.
+		{ID: "dental", AreaID: "health", Names: sotepe.Names{Fi: "Hammashoito", Sv: "Tandvård", En: "Dental care"}, TakesContactRequests: true,
+			CentralUnit: "vuosaari-dental"},
 		{ID: "nurse", AreaID: "health", Names: sotepe.Names{Fi: "Hoitajan vastaanotto", Sv: "Skötarmottagning", En: "Nurse's reception"}, TakesContactRequests: true},
 		{ID: "social-work", AreaID: "family", Names: sotepe.Names{Fi: "Aikuissosiaalityö", Sv: "Socialt arbete för vuxna", En: "Adult social work"}},
 	}
@@ -167,6 +170,20 @@ func TestNetworkRoundTrip(t *testing.T) {
 		if !reflect.DeepEqual(got, u) {
 			t.Errorf("replaced unit =\n%+v\nwant\n%+v", got, u)
 		}
+		// A service's central unit changes and goes.
+		v := testServices[1]
+		v.CentralUnit = "kallio-health-station"
+		must(t, s.SaveService(ctx, v))
+		if got, err := s.Service(ctx, v.ID); err != nil || got.CentralUnit != "kallio-health-station" {
+			t.Errorf("service after a new central unit = %+v, %v", got, err)
+		}
+		v.CentralUnit = ""
+		must(t, s.SaveService(ctx, v))
+		if page, err := s.Services(ctx, "health", sotepe.PageRequest{}); err != nil || page.Items[0] != v {
+			t.Errorf("services after removing the central unit = %+v, %v", page.Items, err)
+		}
+		must(t, s.SaveService(ctx, testServices[1]))
+
 		a := testAreas[0]
 		a.Names.En, a.Order = "Health services", 9
 		must(t, s.SaveArea(ctx, a))
@@ -181,8 +198,8 @@ func TestNetworkRoundTrip(t *testing.T) {
 		must(t, s.r.QueryRowContext(ctx, `SELECT COUNT(*), SUM(CASE WHEN actor_id = 1 AND actor_role = 'admin' AND request_id = 'req-admin' THEN 1 ELSE 0 END)
 			FROM audit_log WHERE action = 'network.change'`).Scan(&n, &byAdmin))
 		saves := len(testAreas) + len(testConcepts) + len(testDistricts) + len(testProducers) + len(testServices) + 3
-		if n != saves+2 || byAdmin != saves {
-			t.Errorf("network.change rows = %d (%d by admin), want %d (%d)", n, byAdmin, saves+2, saves)
+		if n != saves+5 || byAdmin != saves {
+			t.Errorf("network.change rows = %d (%d by admin), want %d (%d)", n, byAdmin, saves+5, saves)
 		}
 		var obj string
 		must(t, s.r.QueryRowContext(ctx, `SELECT object FROM audit_log WHERE action = 'network.change' ORDER BY id DESC LIMIT 1`).Scan(&obj))
@@ -220,6 +237,7 @@ func TestNetworkNotFoundAndInvalid(t *testing.T) {
 		bad(func(u *sotepe.Unit) { u.Hours.Regular[0].Close = "07:00" }, "error.hours")
 
 		wantKey(t, s.SaveService(ctx, sotepe.Service{ID: "x", AreaID: "nope", Names: testServices[0].Names}), sotepe.EInvalid, "error.unknown_area")
+		wantKey(t, s.SaveService(ctx, sotepe.Service{ID: "x", AreaID: "health", Names: testServices[0].Names, CentralUnit: "Not An Id"}), sotepe.EInvalid, "error.id")
 		wantKey(t, s.SaveArea(ctx, sotepe.Area{ID: "Bad Id", Names: testAreas[0].Names}), sotepe.EInvalid, "error.id")
 		wantKey(t, s.SaveConcept(ctx, sotepe.Concept{ID: "c", Names: sotepe.Names{Fi: "vain suomeksi"}}), sotepe.EInvalid, "error.names_incomplete")
 		wantKey(t, s.SaveProducer(ctx, sotepe.Producer{ID: "p", Names: testProducers[0].Names, Kind: "friend"}), sotepe.EInvalid, "error.producer_kind")

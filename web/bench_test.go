@@ -8,12 +8,14 @@ import (
 	"testing"
 	"time"
 
+	"sotepe/contact"
 	"sotepe/demo"
 	"sotepe/directory"
 	"sotepe/docs"
 	"sotepe/i18n"
 	"sotepe/store"
 	"sotepe/web"
+	"sotepe/workday"
 )
 
 // BenchmarkUnitsSearch measures the whole handler chain of the directory
@@ -43,7 +45,12 @@ func BenchmarkUnitsSearch(b *testing.B) {
 	defer dir.Close()
 	cat, _ := i18n.New()
 	loc, _ := time.LoadLocation("Europe/Helsinki")
-	s, err := web.New(web.Config{Store: st, Directory: dir, Catalog: cat, Location: loc, OpenAPI: docs.OpenAPI})
+	cal, err := workday.NewLive(ctx, st)
+	if err != nil {
+		b.Fatal(err)
+	}
+	s, err := web.New(web.Config{Store: st, Directory: dir, Catalog: cat, Location: loc, OpenAPI: docs.OpenAPI,
+		Calendar: cal, Contacts: contact.New(contact.Config{Store: st, Directory: dir, Calendar: cal})})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -2,6 +2,8 @@ package web
 
 import (
 	"bytes"
+	"crypto/rand"
+	"encoding/hex"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -61,6 +63,45 @@ func (p pageData) When(t time.Time) string {
 	return t.In(p.loc).Format("2.1.2006 15.04")
 }
 
+// Long formats an instant (a time.Time or a *time.Time) as a weekday, date
+// and time in the page's language and the city's time zone, as promises
+// are written: "onsdag 25 november kl. 16.00".
+func (p pageData) Long(v any) string {
+	var t time.Time
+	switch x := v.(type) {
+	case time.Time:
+		t = x
+	case *time.Time:
+		if x == nil {
+			return ""
+		}
+		t = *x
+	default:
+		return ""
+	}
+	t = t.In(p.loc)
+	wd := int(t.Weekday())
+	if wd == 0 {
+		wd = 7
+	}
+	return p.T("date.long", "Weekday", p.T(fmt.Sprintf("date.weekday.%d", wd)), "Day", t.Day(),
+		"Month", p.T(fmt.Sprintf("date.month.%d", int(t.Month()))), "Hour", t.Format("15"), "Minute", t.Format("04"))
+}
+
+// Key returns a fresh random key for a form, sent back as its
+// Idempotency-Key so that a double submit stores one request.
+func (p pageData) Key() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// Statuses lists the statuses of contact requests for filters.
+func (p pageData) Statuses() []sotepe.ContactStatus { return sotepe.ContactStatuses }
+
+// Channels lists the channels of contact requests for filters.
+func (p pageData) Channels() []sotepe.Channel { return sotepe.Channels }
+
 // Is reports whether the signed-in user holds role.
 func (p pageData) Is(role string) bool { return p.User != nil && p.User.Has(sotepe.Role(role)) }
 
@@ -84,10 +125,10 @@ func parsePages() (map[string]*template.Template, error) {
 	pages := map[string]*template.Template{}
 	for _, f := range files {
 		name := strings.TrimSuffix(path.Base(f), ".html")
-		if name == "layout" {
+		if name == "layout" || strings.HasSuffix(name, ".partial") {
 			continue
 		}
-		t, err := template.New("layout.html").ParseFS(templateFS, "templates/layout.html", f)
+		t, err := template.New("layout.html").ParseFS(templateFS, "templates/layout.html", "templates/*.partial.html", f)
 		if err != nil {
 			return nil, fmt.Errorf("web: template %s: %w", name, err)
 		}

@@ -66,6 +66,16 @@ func (s *Server) routes() http.Handler {
 	h("POST /api/v1/contact-requests/{id}/assign", s.contactAssign)
 	h("POST /api/v1/contact-requests/{id}/close", s.contactClose)
 
+	h("GET /requests", s.requestsPage)
+	h("GET /requests/new", s.newRequestPage)
+	h("POST /requests/new", s.newRequestForm)
+	h("GET /requests/{id}", s.requestPage)
+	h("POST /requests/{id}/reply", s.replyForm)
+	h("GET /queue", s.queuePage)
+	h("GET /queue/{id}", s.queueItemPage)
+	h("POST /queue/{id}/reply", s.replyForm)
+	h("POST /queue/{id}/{action}", s.queueActionForm)
+
 	// The working-day calendar and the answer promise.
 	h("GET /api/v1/calendar/deadline", s.calendarDeadline)
 	h("GET /api/v1/calendar/closures", s.closures)

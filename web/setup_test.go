@@ -13,12 +13,14 @@ import (
 	"testing"
 	"time"
 
+	"sotepe/contact"
 	"sotepe/demo"
 	"sotepe/docs"
 	"sotepe/i18n"
 	"sotepe/password"
 	"sotepe/store"
 	"sotepe/web"
+	"sotepe/workday"
 )
 
 // clock is a settable time source for session timeouts.
@@ -48,6 +50,8 @@ type env struct {
 	cat   *i18n.Catalog
 	clock *clock
 	ids   demo.People
+	// contacts is the contact service behind the server, for sweeps.
+	contacts *contact.Service
 }
 
 var demoHash = sync.OnceValues(func() (string, error) { return password.Hash("demo", password.Default()) })
@@ -85,13 +89,19 @@ func newEnv(t *testing.T) *env {
 	}
 	clk := &clock{t: time.Date(2026, 11, 23, 10, 0, 0, 0, loc)} // a Monday morning
 	st.Now = clk.Now
-	s, err := web.New(web.Config{Store: st, Catalog: cat, Location: loc, Now: clk.Now, OpenAPI: docs.OpenAPI, MaxBody: 64 << 10})
+	cal, err := workday.NewLive(ctx, st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	contacts := contact.New(contact.Config{Store: st, Calendar: cal, Now: clk.Now})
+	s, err := web.New(web.Config{Store: st, Catalog: cat, Location: loc, Now: clk.Now, OpenAPI: docs.OpenAPI, MaxBody: 64 << 10,
+		Calendar: cal, Contacts: contacts})
 	if err != nil {
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(s)
 	t.Cleanup(srv.Close)
-	return &env{t: t, srv: srv, store: st, cat: cat, clock: clk, ids: people}
+	return &env{t: t, srv: srv, store: st, cat: cat, clock: clk, ids: people, contacts: contacts}
 }
 
 // client is one browser or API client with its own cookies.

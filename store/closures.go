@@ -1,0 +1,83 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"time"
+
+	"sotepe"
+)
+
+// checkClosureDate is EInvalid ("error.closure_day") unless date is a real
+// YYYY-MM-DD date.
+func checkClosureDate(date string) error {
+	if _, err := time.Parse(time.DateOnly, date); err != nil {
+		return sotepe.Invalid("error.closure_day", "a closure day needs a date YYYY-MM-DD")
+	}
+	return nil
+}
+
+func closureObject(date string) string { return "closure:" + date }
+
+// ClosureDays returns every closure day, ordered by date. A failed read is
+// EInternal or EUnavailable.
+func (s *Store) ClosureDays(ctx context.Context) ([]sotepe.ClosureDay, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT date, name_fi, name_sv, name_en FROM closure_days ORDER BY date`)
+	if err != nil {
+		return nil, s.fail("list closure days", err)
+	}
+	defer rows.Close()
+	out := []sotepe.ClosureDay{}
+	for rows.Next() {
+		var d sotepe.ClosureDay
+		if err := rows.Scan(&d.Date, &d.Names.Fi, &d.Names.Sv, &d.Names.En); err != nil {
+			return nil, s.fail("list closure days", err)
+		}
+		out = append(out, d)
+	}
+	return out, s.fail("list closure days", rows.Err())
+}
+
+// SaveClosureDay adds a closure day, or renames the one on its date, with
+// its audit row (calendar.closure, object "closure:<date>"). A date that is
+// not a real YYYY-MM-DD date, or names missing in any of the three
+// languages, is EInvalid ("error.closure_day").
+func (s *Store) SaveClosureDay(ctx context.Context, d sotepe.ClosureDay) error {
+	if err := checkClosureDate(d.Date); err != nil {
+		return err
+	}
+	if !d.Names.Complete() {
+		return sotepe.Invalid("error.closure_day", "a closure day needs names in fi, sv and en")
+	}
+	return s.inTx(ctx, "save closure day", func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `
+			INSERT INTO closure_days (date, name_fi, name_sv, name_en) VALUES ($1, $2, $3, $4)
+			ON CONFLICT (date) DO UPDATE SET name_fi = excluded.name_fi, name_sv = excluded.name_sv,
+				name_en = excluded.name_en`,
+			d.Date, d.Names.Fi, d.Names.Sv, d.Names.En); err != nil {
+			return err
+		}
+		return s.auditChange(ctx, tx, "calendar.closure", closureObject(d.Date), 0)
+	})
+}
+
+// DeleteClosureDay removes the closure day on date, with its audit row
+// (calendar.closure, object "closure:<date>"). A malformed date is EInvalid
+// ("error.closure_day"); a date that is no closure day is ENotFound.
+func (s *Store) DeleteClosureDay(ctx context.Context, date string) error {
+	if err := checkClosureDate(date); err != nil {
+		return err
+	}
+	return s.inTx(ctx, "delete closure day", func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM closure_days WHERE date = $1`, date)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 0 {
+			return sotepe.NotFound("closure day")
+		}
+		return s.auditChange(ctx, tx, "calendar.closure", closureObject(date), 0)
+	})
+}

@@ -1,0 +1,203 @@
+package store
+
+import (
+	"context"
+	"strconv"
+	"strings"
+
+	"sotepe"
+)
+
+// How lists of contact requests stay fast.
+//
+// A list is ordered by (due_at, id) and paged by keyset: the cursor is the
+// last row's due time and id. The filters a list is mostly asked for lead
+// with equalities that an index pairs with that order: a unit and a status
+// (contact_requests_queue), a professional and a status
+// (contact_requests_assigned), a status alone (contact_requests_status), a
+// resident (contact_requests_resident). A filter over several units or
+// statuses is split into one such ordered range per (unit, status) — an arm
+// that reads at most a page — and the arms are merged by a UNION ALL with
+// the outer ORDER BY. A page thus reads at most arms × (limit + 1) rows,
+// however long the queue, instead of sorting every open request of the
+// units. The other filters (service, channel, breached) narrow inside each
+// arm. Without a status filter the arms cover all five statuses.
+
+// maxArms bounds the ranges one list merges; a filter over more (an admin
+// listing many units) runs as one query that sorts its matches.
+const maxArms = 100
+
+// contactListQuery returns the SQL and arguments of one page of f, and the
+// page's limit. The query returns up to limit + 1 rows: one more tells that
+// a next page exists.
+func contactListQuery(f sotepe.ContactFilter) (string, []any, int, error) {
+	page, err := f.Page.Normalize()
+	if err != nil {
+		return "", nil, 0, err
+	}
+	statuses := dedupe(f.Statuses)
+	for _, st := range statuses {
+		if !st.Valid() {
+			return "", nil, 0, sotepe.Invalid("error.status", "unknown status "+string(st))
+		}
+	}
+	units := dedupe(f.Units)
+	var args []any
+	arg := func(v any) string {
+		args = append(args, v)
+		return "$" + strconv.Itoa(len(args))
+	}
+	in := func(col string, values []string) string {
+		ps := make([]string, len(values))
+		for i, v := range values {
+			ps[i] = arg(v)
+		}
+		return col + ` IN (` + strings.Join(ps, ", ") + `)`
+	}
+	statusNames := func() []string {
+		out := make([]string, len(statuses))
+		for i, st := range statuses {
+			out[i] = string(st)
+		}
+		return out
+	}
+
+	var common []string
+	if f.Service != "" {
+		common = append(common, `service_id = `+arg(f.Service))
+	}
+	if f.Channel != "" {
+		common = append(common, `channel = `+arg(string(f.Channel)))
+	}
+	if f.Breached != nil {
+		if *f.Breached {
+			common = append(common, `breached`)
+		} else {
+			common = append(common, `NOT breached`)
+		}
+	}
+	if page.Cursor != "" {
+		due, id, err := decodeContactCursor(page.Cursor)
+		if err != nil {
+			return "", nil, 0, err
+		}
+		common = append(common, `(due_at, id) > (`+arg(due)+`, `+arg(id)+`)`)
+	}
+
+	// The arms: each a list of equalities leading an index.
+	var arms [][]string
+	armStatuses := statuses
+	if len(armStatuses) == 0 {
+		armStatuses = sotepe.ContactStatuses
+	}
+	statusArgs := func() []string {
+		out := make([]string, len(armStatuses))
+		for i, st := range armStatuses {
+			out[i] = arg(string(st))
+		}
+		return out
+	}
+	switch {
+	case f.ResidentID != 0:
+		// A resident has a handful of requests: one range, the rest
+		// filters inside it.
+		arm := []string{`resident_id = ` + arg(f.ResidentID)}
+		if len(units) > 0 {
+			arm = append(arm, in("unit_id", units))
+		}
+		if len(statuses) > 0 {
+			arm = append(arm, in("status", statusNames()))
+		}
+		if f.AssignedTo != 0 {
+			arm = append(arm, `assigned_to = `+arg(f.AssignedTo))
+		}
+		arms = [][]string{arm}
+	case f.AssignedTo != 0:
+		who := arg(f.AssignedTo)
+		var unitCond []string
+		if len(units) > 0 {
+			unitCond = []string{in("unit_id", units)}
+		}
+		for _, st := range statusArgs() {
+			arms = append(arms, append([]string{`assigned_to = ` + who, `status = ` + st}, unitCond...))
+		}
+	case len(units) > 0 && len(units)*len(armStatuses) <= maxArms:
+		sts := statusArgs()
+		for _, u := range units {
+			ua := arg(u)
+			for _, st := range sts {
+				arms = append(arms, []string{`unit_id = ` + ua, `status = ` + st})
+			}
+		}
+	case len(units) > 0:
+		arm := []string{in("unit_id", units)}
+		if len(statuses) > 0 {
+			arm = append(arm, in("status", statusNames()))
+		}
+		arms = [][]string{arm}
+	default:
+		for _, st := range statusArgs() {
+			arms = append(arms, []string{`status = ` + st})
+		}
+	}
+
+	limit := arg(page.Limit + 1)
+	one := func(conds []string) string {
+		all := append(append([]string{}, conds...), common...)
+		return `SELECT ` + contactColumns + ` FROM contact_requests WHERE ` + strings.Join(all, " AND ") +
+			` ORDER BY due_at, id LIMIT ` + limit
+	}
+	if len(arms) == 1 {
+		return one(arms[0]), args, page.Limit, nil
+	}
+	parts := make([]string, len(arms))
+	for i, arm := range arms {
+		parts[i] = `SELECT * FROM (` + one(arm) + `) a` + strconv.Itoa(i)
+	}
+	return strings.Join(parts, " UNION ALL ") + ` ORDER BY due_at, id LIMIT ` + limit, args, page.Limit, nil
+}
+
+// ContactRequests returns one page of the requests that match every
+// non-empty field of f, ordered by due time and then id, without messages:
+// each item's Messages is empty (not nil). Units and Statuses match any of
+// their values; empty ones do not narrow, so a caller limiting staff to
+// their units must not pass an empty list for someone who has none. The
+// cursor is opaque; a malformed one is EInvalid ("error.cursor"), an unknown
+// status EInvalid ("error.status"), a negative limit EInvalid
+// ("error.page_limit"). Lists are not audited: they show no message text,
+// and the caller audits what it opens (ContactRequest).
+func (s *Store) ContactRequests(ctx context.Context, f sotepe.ContactFilter) (sotepe.Page[sotepe.ContactRequest], error) {
+	out := sotepe.Page[sotepe.ContactRequest]{Items: []sotepe.ContactRequest{}}
+	query, args, limit, err := contactListQuery(f)
+	if err != nil {
+		return out, err
+	}
+	rows, err := s.r.QueryContext(ctx, query, args...)
+	if err != nil {
+		return out, s.fail("list contact requests", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		r, err := scanContact(rows)
+		if err != nil {
+			return out, s.fail("list contact requests", err)
+		}
+		if len(out.Items) == limit {
+			last := out.Items[limit-1]
+			out.NextCursor = encodeContactCursor(micros(last.DueAt), last.ID)
+			break
+		}
+		r.Messages = []sotepe.Message{}
+		out.Items = append(out.Items, r)
+	}
+	if err := rows.Err(); err != nil {
+		return out, s.fail("list contact requests", err)
+	}
+	return out, nil
+}
+
+// The cursor of a list of requests has the access log's form, with the due
+// time for the instant.
+func encodeContactCursor(due, id int64) string { return encodeAccessCursor(due, id) }
+
+func decodeContactCursor(c string) (due, id int64, err error) { return decodeAccessCursor(c) }

@@ -1,0 +1,97 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"time"
+
+	"sotepe"
+)
+
+// The outbox's rows are written by the changes they tell of (AddMessage,
+// MarkBreached), in their transactions; these methods are the Sender's
+// side. A notification is delivered at least once: a Sender that sends and
+// then fails to record it sends it again. Its bookkeeping changes no one's
+// data and writes no audit row.
+
+// PendingNotifications returns up to limit unsent notifications whose next
+// attempt is due at now (next attempt at or before now), oldest first (by
+// creation, then id). A zero limit is the default page limit and one over
+// sotepe.MaxPageLimit is capped; a negative one is EInvalid
+// ("error.page_limit"). Several Senders calling at once get the same rows:
+// one Sender at a time should run.
+func (s *Store) PendingNotifications(ctx context.Context, now time.Time, limit int) ([]sotepe.Notification, error) {
+	page, err := sotepe.PageRequest{Limit: limit}.Normalize()
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.r.QueryContext(ctx, `
+		SELECT id, user_id, kind, lang, request_id, created_at, attempts FROM notifications
+		WHERE sent_at IS NULL AND next_attempt_at <= $1
+		ORDER BY created_at, id LIMIT $2`, micros(now), page.Limit)
+	if err != nil {
+		return nil, s.fail("pending notifications", err)
+	}
+	defer rows.Close()
+	out := []sotepe.Notification{}
+	for rows.Next() {
+		var n sotepe.Notification
+		var kind, lang string
+		var request sql.NullInt64
+		var created int64
+		if err := rows.Scan(&n.ID, &n.UserID, &kind, &lang, &request, &created, &n.Attempts); err != nil {
+			return nil, s.fail("pending notifications", err)
+		}
+		n.Kind, n.Lang, n.RequestID, n.CreatedAt = sotepe.NotificationKind(kind), sotepe.Lang(lang), request.Int64, fromMicros(created)
+		out = append(out, n)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, s.fail("pending notifications", err)
+	}
+	return out, nil
+}
+
+// MarkNotificationSent records the delivery of notification id at at (a
+// zero at is now) as one more attempt. Recording a delivery again keeps the
+// first and changes nothing. A missing notification is ENotFound.
+func (s *Store) MarkNotificationSent(ctx context.Context, id int64, at time.Time) error {
+	if at.IsZero() {
+		at = s.now()
+	}
+	res, err := s.w.ExecContext(ctx, `
+		UPDATE notifications SET
+			attempts = attempts + CASE WHEN sent_at IS NULL THEN 1 ELSE 0 END,
+			sent_at = COALESCE(sent_at, $2)
+		WHERE id = $1`, id, micros(instant(at)))
+	return s.affectedOne("mark notification sent", res, err)
+}
+
+// MarkNotificationFailed records a failed attempt at notification id: one
+// more attempt, and the next at retryAt. A notification recorded as sent
+// stays so (a late failure of a duplicate delivery does not make it pending
+// again). A missing notification is ENotFound. How long to keep retrying is
+// the Sender's to decide from Attempts.
+func (s *Store) MarkNotificationFailed(ctx context.Context, id int64, retryAt time.Time) error {
+	res, err := s.w.ExecContext(ctx, `
+		UPDATE notifications SET
+			attempts = attempts + CASE WHEN sent_at IS NULL THEN 1 ELSE 0 END,
+			next_attempt_at = CASE WHEN sent_at IS NULL THEN $2 ELSE next_attempt_at END
+		WHERE id = $1`, id, micros(instant(retryAt)))
+	return s.affectedOne("mark notification failed", res, err)
+}
+
+// affectedOne turns the result of an update of one notification by id into
+// nil, ENotFound when no row matched, or the failure.
+func (s *Store) affectedOne(op string, res sql.Result, err error) error {
+	if err != nil {
+		return s.fail(op, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return s.fail(op, err)
+	}
+	if n == 0 {
+		return sotepe.NotFound("notification")
+	}
+	return nil
+}

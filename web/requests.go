@@ -1,0 +1,265 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+
+	"sotepe"
+)
+
+// The HTML pages of contact requests: the resident's own requests under
+// /requests and the professional's queue under /queue. They call the same
+// contact service as the JSON API.
+
+// requestsView is the resident's list of their own requests.
+type requestsView struct {
+	Items []contactView
+	Net   network
+}
+
+// requestsPage lists the resident's own requests: GET /requests.
+func (s *Server) requestsPage(w http.ResponseWriter, r *http.Request) error {
+	u, err := requireRole(r, sotepe.RoleResident)
+	if err != nil {
+		return err
+	}
+	page, err := s.cfg.Contacts.List(r.Context(), u, sotepe.ContactFilter{Page: sotepe.PageRequest{Limit: sotepe.MaxPageLimit}})
+	if err != nil {
+		return err
+	}
+	v := requestsView{}
+	for _, c := range page.Items {
+		v.Items = append(v.Items, s.viewContact(c))
+	}
+	if v.Net, err = s.network(r.Context()); err != nil {
+		return err
+	}
+	s.html(w, r, http.StatusOK, "requests", pageData{Title: s.cat.T(info(r).Lang, "requests.title", nil), Data: v})
+	return nil
+}
+
+// newRequestView is the form for a new request.
+type newRequestView struct {
+	Services []sotepe.Service
+	Service  string
+	Units    []sotepe.Unit
+	Unit     string
+	Message  string
+	Error    string
+}
+
+// newRequestPage shows the form: first the service, then (once chosen) the
+// units that offer it, so that it works without JavaScript.
+func (s *Server) newRequestPage(w http.ResponseWriter, r *http.Request) error {
+	if _, err := requireRole(r, sotepe.RoleResident); err != nil {
+		return err
+	}
+	v, err := s.newRequestView(r, r.URL.Query().Get("service"))
+	if err != nil {
+		return err
+	}
+	s.html(w, r, http.StatusOK, "request_new", pageData{Title: s.cat.T(info(r).Lang, "requests.new_title", nil), Data: v})
+	return nil
+}
+
+func (s *Server) newRequestView(r *http.Request, service string) (newRequestView, error) {
+	v := newRequestView{Service: service}
+	n, err := s.network(r.Context())
+	if err != nil {
+		return v, err
+	}
+	for _, svc := range n.Services {
+		if svc.TakesContactRequests {
+			v.Services = append(v.Services, svc)
+		}
+	}
+	if service != "" {
+		page, err := s.dir.Units(r.Context(), sotepe.UnitFilter{Service: service, SortLang: info(r).Lang, Page: sotepe.PageRequest{Limit: sotepe.MaxPageLimit}})
+		if err != nil && sotepe.ErrorCode(err) != sotepe.EInvalid {
+			return v, err
+		}
+		v.Units = page.Items
+	}
+	return v, nil
+}
+
+// newRequestForm submits the form and shows the request; a mistake shows
+// the form again with what was written and why it was refused.
+func (s *Server) newRequestForm(w http.ResponseWriter, r *http.Request) error {
+	u, err := requireRole(r, sotepe.RoleResident)
+	if err != nil {
+		return err
+	}
+	if err := r.ParseForm(); err != nil {
+		return sotepe.Invalid("error.form", "malformed form")
+	}
+	in := info(r)
+	n := sotepe.NewContactRequest{ServiceID: r.PostForm.Get("service"), UnitID: r.PostForm.Get("unit"),
+		Body: r.PostForm.Get("message"), Channel: sotepe.ChannelPortal, Lang: in.Lang, IdempotencyKey: r.PostForm.Get("key")}
+	c, _, err := s.cfg.Contacts.Submit(r.Context(), &u, n)
+	if sotepe.ErrorCode(err) == sotepe.EInvalid {
+		v, verr := s.newRequestView(r, n.ServiceID)
+		if verr != nil {
+			return verr
+		}
+		v.Unit, v.Message, v.Error = n.UnitID, n.Body, s.cat.T(in.Lang, sotepe.ErrorKey(err), sotepe.ErrorArgs(err))
+		s.html(w, r, http.StatusBadRequest, "request_new", pageData{Title: s.cat.T(in.Lang, "requests.new_title", nil), Data: v})
+		return nil
+	} else if err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/requests/"+strconv.FormatInt(c.ID, 10), http.StatusSeeOther)
+	return nil
+}
+
+// requestView is one request's page, for the resident or for staff.
+type requestView struct {
+	C           contactView
+	Net         network
+	Staff       bool
+	Resolutions []sotepe.Resolution
+	Error       string
+}
+
+// requestPage shows one of the resident's requests with its thread and the
+// promised answer time: GET /requests/{id}.
+func (s *Server) requestPage(w http.ResponseWriter, r *http.Request) error {
+	return s.showRequest(w, r, "request", "")
+}
+
+// queueItemPage shows a request of the professional's units: GET /queue/{id}.
+func (s *Server) queueItemPage(w http.ResponseWriter, r *http.Request) error {
+	return s.showRequest(w, r, "queue_item", "")
+}
+
+func (s *Server) showRequest(w http.ResponseWriter, r *http.Request, page, problem string) error {
+	u, err := requireUser(r)
+	if err != nil {
+		return err
+	}
+	id, err := contactID(r)
+	if err != nil {
+		return err
+	}
+	c, err := s.cfg.Contacts.Get(r.Context(), u, id)
+	if err != nil {
+		return err
+	}
+	n, err := s.network(r.Context())
+	if err != nil {
+		return err
+	}
+	status := http.StatusOK
+	if problem != "" {
+		status = http.StatusBadRequest
+	}
+	s.html(w, r, status, page, pageData{Title: s.cat.T(info(r).Lang, "requests.one_title", nil),
+		Data: requestView{C: s.viewContact(c), Net: n, Staff: u.IsStaff(), Resolutions: sotepe.Resolutions, Error: problem}})
+	return nil
+}
+
+// replyForm adds a message from either page and returns to it.
+func (s *Server) replyForm(w http.ResponseWriter, r *http.Request) error {
+	u, err := requireUser(r)
+	if err != nil {
+		return err
+	}
+	id, err := contactID(r)
+	if err != nil {
+		return err
+	}
+	if err := r.ParseForm(); err != nil {
+		return sotepe.Invalid("error.form", "malformed form")
+	}
+	page, back := "request", "/requests/"
+	if u.IsStaff() {
+		page, back = "queue_item", "/queue/"
+	}
+	kind := r.PostForm.Get("kind")
+	_, err = s.cfg.Contacts.Reply(r.Context(), u, id, sotepe.Reply{Body: r.PostForm.Get("message"), Internal: kind == "internal", Ask: kind == "ask"})
+	if code := sotepe.ErrorCode(err); code == sotepe.EInvalid || code == sotepe.EConflict {
+		return s.showRequest(w, r, page, s.cat.T(info(r).Lang, sotepe.ErrorKey(err), sotepe.ErrorArgs(err)))
+	} else if err != nil {
+		return err
+	}
+	http.Redirect(w, r, back+strconv.FormatInt(id, 10), http.StatusSeeOther)
+	return nil
+}
+
+// queueView is a professional's queue page.
+type queueView struct {
+	Items   []contactView
+	Net     network
+	Filter  url.Values
+	NextURL string
+	Now     time.Time
+}
+
+// queuePage is the professional's queue of their units, ordered by due time,
+// with filters: GET /queue?status=&service=&channel=&breached=.
+func (s *Server) queuePage(w http.ResponseWriter, r *http.Request) error {
+	u, err := requireRole(r, sotepe.RoleProfessional, sotepe.RoleManager)
+	if err != nil {
+		return err
+	}
+	q := r.URL.Query()
+	if !q.Has("status") {
+		q.Set("status", "open")
+		r.URL.RawQuery = q.Encode()
+	}
+	f, err := contactFilter(r, u)
+	if err != nil {
+		return err
+	}
+	page, err := s.cfg.Contacts.List(r.Context(), u, f)
+	if err != nil {
+		return err
+	}
+	v := queueView{Filter: q, Now: s.now()}
+	for _, c := range page.Items {
+		v.Items = append(v.Items, s.viewContact(c))
+	}
+	if page.NextCursor != "" {
+		nq := r.URL.Query()
+		nq.Set("cursor", page.NextCursor)
+		v.NextURL = "/queue?" + nq.Encode()
+	}
+	if v.Net, err = s.network(r.Context()); err != nil {
+		return err
+	}
+	s.html(w, r, http.StatusOK, "queue", pageData{Title: s.cat.T(info(r).Lang, "queue.title", nil), Data: v})
+	return nil
+}
+
+// queueActionForm assigns a request to oneself or closes it, from the
+// request's page.
+func (s *Server) queueActionForm(w http.ResponseWriter, r *http.Request) error {
+	u, err := requireRole(r, sotepe.RoleProfessional, sotepe.RoleManager)
+	if err != nil {
+		return err
+	}
+	id, err := contactID(r)
+	if err != nil {
+		return err
+	}
+	if err := r.ParseForm(); err != nil {
+		return sotepe.Invalid("error.form", "malformed form")
+	}
+	switch r.PathValue("action") {
+	case "assign":
+		err = s.cfg.Contacts.Assign(r.Context(), u, id, u.ID)
+	case "close":
+		err = s.cfg.Contacts.Close(r.Context(), u, id, sotepe.Resolution(r.PostForm.Get("resolution")))
+	default:
+		return sotepe.NotFound("action")
+	}
+	if code := sotepe.ErrorCode(err); code == sotepe.EInvalid || code == sotepe.EConflict {
+		return s.showRequest(w, r, "queue_item", s.cat.T(info(r).Lang, sotepe.ErrorKey(err), sotepe.ErrorArgs(err)))
+	} else if err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/queue/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
+	return nil
+}
