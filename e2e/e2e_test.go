@@ -169,6 +169,8 @@ func TestDirectoryFindsASwedishSpeakingUnit(t *testing.T) {
 		chromedp.WaitVisible(chromedp.ID("language")),
 		chromedp.SetValue(chromedp.ID("language"), "sv"),
 		chromedp.Click(chromedp.ID("search")),
+		// Only the answer to the search has Swedish chosen in the form.
+		chromedp.WaitReady(chromedp.CSS(`#language option[value="sv"][selected]`)),
 		chromedp.WaitVisible(chromedp.ID("results")),
 	)
 	results := read(t, ctx, chromedp.Text(chromedp.ID("results")))

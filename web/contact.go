@@ -118,7 +118,14 @@ func (s *Server) contactCreate(w http.ResponseWriter, r *http.Request) error {
 		status = http.StatusOK
 	}
 	w.Header().Set("Location", "/api/v1/contact-requests/"+strconv.FormatInt(stored.ID, 10))
-	writeJSON(w, status, s.viewContact(stored))
+	v := s.viewContact(stored)
+	if stored.Channel == sotepe.ChannelWebsite {
+		// Whoever holds the key of a website submission is nobody we
+		// know: they get the receipt, never the thread.
+		v = contactView{ID: v.ID, Service: v.Service, Unit: v.Unit, Channel: v.Channel, Status: v.Status,
+			Lang: v.Lang, ReceivedAt: v.ReceivedAt, DueAt: v.DueAt}
+	}
+	writeJSON(w, status, v)
 	return nil
 }
 

@@ -117,6 +117,8 @@ func (s *Server) newRequestForm(w http.ResponseWriter, r *http.Request) error {
 // requestView is one request's page, for the resident or for staff.
 type requestView struct {
 	C           contactView
+	Unit        sotepe.Unit
+	Resident    *sotepe.Resident // staff only: who wrote, read with an audit row
 	Net         network
 	Staff       bool
 	Resolutions []sotepe.Resolution
@@ -147,16 +149,25 @@ func (s *Server) showRequest(w http.ResponseWriter, r *http.Request, page, probl
 	if err != nil {
 		return err
 	}
-	n, err := s.network(r.Context())
-	if err != nil {
+	v := requestView{C: s.viewContact(c), Staff: u.IsStaff(), Resolutions: sotepe.Resolutions, Error: problem}
+	if v.Net, err = s.network(r.Context()); err != nil {
 		return err
+	}
+	if v.Unit, err = s.dir.Unit(r.Context(), c.UnitID); err != nil {
+		return err
+	}
+	if v.Staff && c.ResidentID != 0 {
+		res, err := s.store.ReadResident(r.Context(), c.ResidentID, sotepe.BasisClientRequest)
+		if err != nil {
+			return err
+		}
+		v.Resident = &res
 	}
 	status := http.StatusOK
 	if problem != "" {
 		status = http.StatusBadRequest
 	}
-	s.html(w, r, status, page, pageData{Title: s.cat.T(info(r).Lang, "requests.one_title", nil),
-		Data: requestView{C: s.viewContact(c), Net: n, Staff: u.IsStaff(), Resolutions: sotepe.Resolutions, Error: problem}})
+	s.html(w, r, status, page, pageData{Title: s.cat.T(info(r).Lang, "requests.one_title", nil), Data: v})
 	return nil
 }
 
