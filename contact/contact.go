@@ -293,6 +293,7 @@ func (s *Service) SweepBreaches(ctx context.Context) (int, error) {
 func forbidden() error {
 	return &sotepe.Error{Code: sotepe.EForbidden, Key: "error.forbidden", Message: "not allowed"}
 }
+
 var _ sotepe.ContactService = (*Service)(nil)
 
 // RunSweeps marks breached requests every interval until ctx ends. A failed
