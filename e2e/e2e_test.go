@@ -1,7 +1,8 @@
 // Package e2e drives the real sotepe binary, on its real embedded database
-// with the demo data, through a real headless chromium, as a person would.
-// The tests skip when chromium is absent (set SOTEPE_TEST_CHROMIUM to its
-// path, or have `chromium` on PATH); .ci/run installs it so nothing skips in CI.
+// with the demo data: through a real headless chromium, as a person would,
+// and through HTTP while the process is killed. The browser tests skip when
+// chromium is absent (set SOTEPE_TEST_CHROMIUM to its path, or have
+// `chromium` on PATH); .ci/run installs it so nothing skips in CI.
 package e2e
 
 import (
