@@ -16,6 +16,9 @@ const (
 	NotifyBreach     NotificationKind = "breach"      // a request of the manager's unit missed its deadline
 )
 
+// NotificationKinds lists every kind.
+var NotificationKinds = []NotificationKind{NotifyNewMessage, NotifyBreach}
+
 // Notification is one row of the outbox: a message to send to a user (a
 // resident's or a manager's account) in their language, pointing at a
 // contact request. The outbox row is written in the same transaction as the

@@ -72,7 +72,7 @@ func TestCatalogsComplete(t *testing.T) {
 func TestKeysInUse(t *testing.T) {
 	fi := catalogs(t)[sotepe.Finnish]
 	used := map[string][]string{}
-	goKey := regexp.MustCompile(`"((?:error|unit|units|login|me|nav|home|site|lookup|audit|access_log|services|list|requests|queue|status|channel|resolution|date)\.[a-z0-9_.]+)"`)
+	goKey := regexp.MustCompile(`"((?:error|unit|units|login|me|nav|home|site|lookup|audit|access_log|services|list|requests|queue|status|channel|resolution|date|notify)\.[a-z0-9_.]+)"`)
 	tmplKey := regexp.MustCompile(`\.T "([a-z0-9_.]+)"`)
 	root := ".."
 	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
@@ -138,6 +138,9 @@ func TestKeysInUse(t *testing.T) {
 	}
 	for _, r := range sotepe.Resolutions {
 		built = append(built, "resolution."+string(r))
+	}
+	for _, k := range sotepe.NotificationKinds {
+		built = append(built, "notify."+string(k)+".subject", "notify."+string(k)+".body")
 	}
 	for _, c := range []string{sotepe.EInvalid, sotepe.ENotFound, sotepe.EUnauthorized, sotepe.EForbidden, sotepe.EConflict, sotepe.ETooLarge, sotepe.ETooMany, sotepe.EUnavailable, sotepe.EInternal} {
 		built = append(built, "error."+c)

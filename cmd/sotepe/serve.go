@@ -8,7 +8,9 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/smtp"
 	"runtime/debug"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -20,6 +22,7 @@ import (
 	"sotepe/directory"
 	"sotepe/docs"
 	"sotepe/i18n"
+	"sotepe/notify"
 	"sotepe/password"
 	"sotepe/store"
 	"sotepe/web"
@@ -80,14 +83,23 @@ func runServer(ctx context.Context, args []string, getenv func(string) string, s
 		return err
 	}
 	contacts := contact.New(contact.Config{Store: st, Directory: dir, Calendar: cal, Logger: logger})
-	sweepCtx, stopSweeps := context.WithCancel(ctx)
-	sweepsDone := make(chan struct{})
-	go func() { contacts.RunSweeps(sweepCtx, time.Minute); close(sweepsDone) }()
-	defer func() { stopSweeps(); <-sweepsDone }() // the sweeps end before the store closes
+	// Background work: breach sweeps and notification delivery. Both end
+	// before the store closes (deferred calls run last-in, first-out).
+	bgCtx, stopBackground := context.WithCancel(ctx)
+	var background sync.WaitGroup
+	defer func() { stopBackground(); background.Wait() }()
+	background.Go(func() { contacts.RunSweeps(bgCtx, time.Minute) })
 	cat, err := i18n.New()
 	if err != nil {
 		return err
 	}
+	sender, err := notificationSender(getenv, logger, isDemo)
+	if err != nil {
+		return err
+	}
+	dispatcher := &notify.Dispatcher{Store: st, Catalog: cat, Sender: sender, Now: time.Now, Logger: logger,
+		BaseURL: orDefault(getenv("SOTEPE_BASE_URL"), "http://"+c.addr)}
+	background.Go(func() { dispatcher.Run(bgCtx, 10*time.Second) })
 	loc, err := time.LoadLocation("Europe/Helsinki")
 	if err != nil {
 		return err
@@ -181,4 +193,29 @@ func printDemoAccounts(w io.Writer) {
 	for _, a := range demo.Accounts() {
 		fmt.Fprintf(w, "  %-8s %s\n", a.Username, a.Description.En)
 	}
+}
+
+// notificationSender is SMTP when SOTEPE_SMTP_ADDR is set, and otherwise the
+// log, which a real server warns about.
+func notificationSender(getenv func(string) string, logger *slog.Logger, isDemo bool) (notify.Sender, error) {
+	addr := getenv("SOTEPE_SMTP_ADDR")
+	if addr == "" {
+		if !isDemo {
+			logger.Warn("SOTEPE_SMTP_ADDR is not set: notifications are only logged")
+		}
+		return notify.LogSender{Logger: logger}, nil
+	}
+	from := getenv("SOTEPE_SMTP_FROM")
+	if from == "" {
+		return nil, errors.New("SOTEPE_SMTP_FROM is required with SOTEPE_SMTP_ADDR")
+	}
+	s := notify.SMTPSender{Addr: addr, From: from}
+	if user := getenv("SOTEPE_SMTP_USER"); user != "" {
+		host, _, err := net.SplitHostPort(addr)
+		if err != nil {
+			return nil, fmt.Errorf("SOTEPE_SMTP_ADDR: %w", err)
+		}
+		s.Auth = smtp.PlainAuth("", user, getenv("SOTEPE_SMTP_PASSWORD"), host)
+	}
+	return s, nil
 }

@@ -1,0 +1,177 @@
+// Package notify delivers the notification outbox: it renders each
+// notification in its recipient's language and hands it to a Sender (the log
+// in demo mode, SMTP in production). Notifications never carry health
+// details or message text, only that there is something to read and where.
+package notify
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/smtp"
+	"strings"
+	"time"
+
+	"sotepe"
+	"sotepe/i18n"
+)
+
+// Message is one rendered notification.
+type Message struct {
+	To      string // e-mail address; empty when the user has none
+	Subject string
+	Body    string
+	Kind    sotepe.NotificationKind
+	UserID  int64
+}
+
+// Sender delivers a rendered notification.
+type Sender interface {
+	Send(ctx context.Context, m Message) error
+}
+
+// LogSender "delivers" by logging that a notification went out: its kind
+// and the user's id, never an address or text. It is the demo's sender.
+type LogSender struct{ Logger *slog.Logger }
+
+// Send logs the notification.
+func (l LogSender) Send(ctx context.Context, m Message) error {
+	l.Logger.InfoContext(ctx, "notification sent", "kind", string(m.Kind), "user_id", m.UserID)
+	return nil
+}
+
+// SMTPSender delivers by e-mail through an SMTP server (with STARTTLS when
+// the server offers it, as net/smtp does).
+type SMTPSender struct {
+	Addr string // host:port
+	From string
+	Auth smtp.Auth // nil for none
+}
+
+// Send mails m; a user without an address is an error, so the dispatcher
+// retries later (an address may be added meanwhile).
+func (s SMTPSender) Send(_ context.Context, m Message) error {
+	if m.To == "" {
+		return fmt.Errorf("notify: user %d has no e-mail address", m.UserID)
+	}
+	msg := "From: " + s.From + "\r\nTo: " + m.To + "\r\nSubject: " + mimeHeader(m.Subject) +
+		"\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n" +
+		strings.ReplaceAll(m.Body, "\n", "\r\n") + "\r\n"
+	return smtp.SendMail(s.Addr, s.Auth, s.From, []string{m.To}, []byte(msg))
+}
+
+// mimeHeader encodes a header with non-ASCII letters (ä, ö, å) as RFC 2047.
+func mimeHeader(s string) string {
+	for _, r := range s {
+		if r > 127 {
+			return "=?utf-8?q?" + qEncode(s) + "?="
+		}
+	}
+	return s
+}
+
+func qEncode(s string) string {
+	var b strings.Builder
+	for _, c := range []byte(s) {
+		switch {
+		case c == ' ':
+			b.WriteByte('_')
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9':
+			b.WriteByte(c)
+		default:
+			fmt.Fprintf(&b, "=%02X", c)
+		}
+	}
+	return b.String()
+}
+
+// Dispatcher moves notifications from the outbox to the Sender.
+type Dispatcher struct {
+	Store   sotepe.Store
+	Catalog *i18n.Catalog
+	Sender  Sender
+	// BaseURL is where links in notifications point, e.g. https://sotepe.example.
+	BaseURL string
+	Now     func() time.Time
+	Logger  *slog.Logger
+}
+
+// maxAttempts is how many failed deliveries a notification gets before it is
+// left for a month.
+const maxAttempts = 10
+
+// Deliver sends up to limit due notifications and returns how many were
+// sent. A failed delivery is retried later with a growing pause.
+func (d *Dispatcher) Deliver(ctx context.Context, limit int) (int, error) {
+	now := d.Now()
+	pending, err := d.Store.PendingNotifications(ctx, now, limit)
+	if err != nil {
+		return 0, err
+	}
+	sent := 0
+	for _, n := range pending {
+		m, err := d.render(ctx, n)
+		if err == nil {
+			err = d.Sender.Send(ctx, m)
+		}
+		if err != nil {
+			d.Logger.WarnContext(ctx, "notification not delivered", "id", n.ID, "kind", string(n.Kind), "attempts", n.Attempts+1, "err", err.Error())
+			pause := time.Duration((n.Attempts+1)*(n.Attempts+1)) * time.Minute
+			if n.Attempts+1 >= maxAttempts {
+				pause = 30 * 24 * time.Hour
+			}
+			if ferr := d.Store.MarkNotificationFailed(ctx, n.ID, now.Add(pause)); ferr != nil {
+				return sent, ferr
+			}
+			continue
+		}
+		if err := d.Store.MarkNotificationSent(ctx, n.ID, now); err != nil {
+			return sent, err
+		}
+		sent++
+	}
+	return sent, nil
+}
+
+// render writes the notification in the user's language, with the address
+// of the resident's e-mail when the user is a resident who gave one.
+func (d *Dispatcher) render(ctx context.Context, n sotepe.Notification) (Message, error) {
+	u, err := d.Store.User(ctx, n.UserID)
+	if err != nil {
+		return Message{}, err
+	}
+	m := Message{Kind: n.Kind, UserID: n.UserID}
+	if u.ResidentID != 0 {
+		// The resident's own contact details, read to deliver their own
+		// notification: no staff read, no audit row.
+		r, err := d.Store.Resident(ctx, u.ResidentID)
+		if err != nil {
+			return Message{}, err
+		}
+		m.To = r.Email
+	}
+	link := d.BaseURL + "/requests"
+	if n.Kind == sotepe.NotifyBreach {
+		link = d.BaseURL + "/queue?breached=true"
+	}
+	args := map[string]any{"Link": link}
+	m.Subject = d.Catalog.T(n.Lang, "notify."+string(n.Kind)+".subject", args)
+	m.Body = d.Catalog.T(n.Lang, "notify."+string(n.Kind)+".body", args)
+	return m, nil
+}
+
+// Run delivers every interval until ctx ends.
+func (d *Dispatcher) Run(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		if _, err := d.Deliver(ctx, 100); err != nil && ctx.Err() == nil {
+			d.Logger.WarnContext(ctx, "notification delivery failed", "err", err.Error())
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}

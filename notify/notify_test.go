@@ -1,0 +1,164 @@
+package notify_test
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"log/slog"
+	"net"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"sotepe"
+	"sotepe/demo"
+	"sotepe/i18n"
+	"sotepe/notify"
+	"sotepe/store"
+)
+
+// setup is a real SQLite store with the demo people, and one answered
+// request of erik's, so that the outbox holds one notification.
+func setup(t *testing.T) (*store.Store, *i18n.Catalog) {
+	t.Helper()
+	ctx := context.Background()
+	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "n.db"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	if err := st.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := demo.LoadNetwork(ctx, st); err != nil {
+		t.Fatal(err)
+	}
+	people, err := demo.LoadPeople(ctx, st, st, "$argon2id$v=19$m=8,t=1,p=1$c2FsdHNhbHQ$aGFzaGhhc2g")
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	r, _, err := st.CreateContactRequest(ctx, sotepe.ContactRequest{
+		ResidentID: people.Residents["erik"], ServiceID: "health-station-nurse", UnitID: "kallio-health-station",
+		Channel: sotepe.ChannelPortal, Status: sotepe.StatusNew, Lang: sotepe.Swedish, ReceivedAt: now, DueAt: now.Add(48 * time.Hour),
+		Messages: []sotepe.Message{{Body: "Jag har feber.", At: now}},
+	}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.AddMessage(ctx, r.ID, sotepe.Message{AuthorID: people.Users["nurse"], FromStaff: true, Body: "Kom i morgon.", At: now}, sotepe.StatusAnswered); err != nil {
+		t.Fatal(err)
+	}
+	cat, err := i18n.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st, cat
+}
+
+func TestLogSenderDeliversWithoutPersonalData(t *testing.T) {
+	st, cat := setup(t)
+	var logs bytes.Buffer
+	logger := slog.New(slog.NewJSONHandler(&logs, nil))
+	d := &notify.Dispatcher{Store: st, Catalog: cat, Sender: notify.LogSender{Logger: logger}, BaseURL: "http://x", Now: time.Now, Logger: logger}
+	n, err := d.Deliver(context.Background(), 10)
+	if err != nil || n != 1 {
+		t.Fatalf("Deliver = %d, %v", n, err)
+	}
+	if n, _ := d.Deliver(context.Background(), 10); n != 0 {
+		t.Errorf("a delivered notification went out again")
+	}
+	out := logs.String()
+	if !strings.Contains(out, `"kind":"new_message"`) || strings.Contains(out, "feber") || strings.Contains(out, "morgon") || strings.Contains(out, "@") {
+		t.Errorf("log line: %s", out)
+	}
+}
+
+// smtpServer is a minimal SMTP server on loopback that keeps what it is sent.
+type smtpServer struct {
+	ln   net.Listener
+	mu   sync.Mutex
+	data []string
+}
+
+func newSMTPServer(t *testing.T) *smtpServer {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &smtpServer{ln: ln}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go s.serve(c)
+		}
+	}()
+	return s
+}
+
+func (s *smtpServer) serve(c net.Conn) {
+	defer c.Close()
+	r := bufio.NewReader(c)
+	say := func(line string) { _, _ = c.Write([]byte(line + "\r\n")) }
+	say("220 test")
+	for {
+		line, err := r.ReadString('\n')
+		if err != nil {
+			return
+		}
+		cmd := strings.ToUpper(strings.TrimSpace(line))
+		switch {
+		case strings.HasPrefix(cmd, "EHLO"), strings.HasPrefix(cmd, "HELO"):
+			say("250 test")
+		case strings.HasPrefix(cmd, "DATA"):
+			say("354 go")
+			var b strings.Builder
+			for {
+				l, err := r.ReadString('\n')
+				if err != nil || l == ".\r\n" {
+					break
+				}
+				b.WriteString(l)
+			}
+			s.mu.Lock()
+			s.data = append(s.data, b.String())
+			s.mu.Unlock()
+			say("250 ok")
+		case strings.HasPrefix(cmd, "QUIT"):
+			say("221 bye")
+			return
+		default:
+			say("250 ok")
+		}
+	}
+}
+
+func TestSMTPSenderMailsInTheUsersLanguage(t *testing.T) {
+	st, cat := setup(t)
+	srv := newSMTPServer(t)
+	logger := slog.New(slog.DiscardHandler)
+	d := &notify.Dispatcher{Store: st, Catalog: cat, Sender: notify.SMTPSender{Addr: srv.ln.Addr().String(), From: "noreply@sotepe.example"},
+		BaseURL: "https://sotepe.example", Now: time.Now, Logger: logger}
+	n, err := d.Deliver(context.Background(), 10)
+	srv.mu.Lock()
+	defer srv.mu.Unlock()
+	if err != nil || n != 1 {
+		t.Fatalf("Deliver = %d, %v (the demo's erik has an e-mail address)", n, err)
+	}
+	if len(srv.data) != 1 {
+		t.Fatalf("server got %d mails", len(srv.data))
+	}
+	mail := srv.data[0]
+	if !strings.Contains(mail, "Du har ett nytt meddelande") || !strings.Contains(mail, "https://sotepe.example/requests") {
+		t.Errorf("mail not in Swedish or without the link:\n%s", mail)
+	}
+	if strings.Contains(mail, "feber") || strings.Contains(mail, "morgon") {
+		t.Errorf("mail carries message text:\n%s", mail)
+	}
+}
