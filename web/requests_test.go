@@ -3,6 +3,7 @@ package web_test
 import (
 	"net/http"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -72,3 +73,59 @@ func TestContactRequestPagesWithoutJavaScript(t *testing.T) {
 		t.Errorf("a resident opens the queue: %d", r.status)
 	}
 }
+
+func TestPhoneAndWebsiteForms(t *testing.T) {
+	e := newEnv(t)
+	anna := e.client()
+	anna.login("anna")
+	var annaMe me
+	anna.get("/api/v1/me").json(t, &annaMe)
+	nurse := e.client()
+	nurse.login("nurse")
+	var res struct {
+		PersonalID string `json:"personal_id"`
+	}
+	nurse.get("/api/v1/residents/" + itoa(annaMe.ResidentID) + "?basis=care_relationship").json(t, &res)
+	if r := nurse.get("/queue/phone?lang=en"); r.status != 200 || !strings.Contains(r.body, "Record a contact request made by phone") {
+		t.Fatalf("phone page: %d", r.status)
+	}
+	post := "personal_id=" + res.PersonalID + "&service=health-station-nurse&unit=kallio-health-station&received_at=2026-11-20T09:30&message=Soitti+kuumeesta."
+	r := nurse.do("POST", "/queue/phone", post, "Content-Type", form)
+	if r.status != http.StatusSeeOther || !strings.HasPrefix(r.header.Get("Location"), "/queue/") {
+		t.Fatalf("phone form: %d %s", r.status, r.body)
+	}
+	var log accessPage
+	anna.get("/api/v1/me/access-log").json(t, &log)
+	phoneBasis := false
+	for _, it := range log.Items {
+		if it.Action == "resident.search" && it.Basis == "phone_request" {
+			phoneBasis = true
+		}
+	}
+	if !phoneBasis {
+		t.Errorf("the phone form's search is not in anna's access log: %+v", log.Items)
+	}
+	var own struct{ Items []contactJSON }
+	anna.get("/api/v1/contact-requests").json(t, &own)
+	if len(own.Items) != 1 || own.Items[0].Channel != "phone" || own.Items[0].DueAt != "2026-11-24T16:00:00+02:00" {
+		t.Errorf("anna's phone request: %+v", own.Items)
+	}
+	if r := nurse.do("POST", "/queue/phone?lang=sv", "personal_id=nonsense&service=health-station-nurse&message=x", "Content-Type", form); r.status != 400 || !strings.Contains(r.body, "Personbeteckningen är inte giltig.") {
+		t.Errorf("bad identity code: %d", r.status)
+	}
+
+	visitor := e.client()
+	if r := visitor.get("/contact?lang=sv"); r.status != 200 || !strings.Contains(r.body, "Kontakta oss") {
+		t.Fatalf("website form page: %d", r.status)
+	}
+	r = visitor.do("POST", "/contact?lang=sv", "service=senior-info&name=Maja&message=Hur+s%C3%B6ker+man+hemv%C3%A5rd%3F", "Content-Type", form)
+	if r.status != 400 || !strings.Contains(r.body, "Ange ditt namn och ett telefonnummer eller en e-postadress.") {
+		t.Errorf("website form without a phone or e-mail: %d", r.status)
+	}
+	r = visitor.do("POST", "/contact?lang=sv", "service=senior-info&name=Maja&email=maja%40example.org&message=Hur+s%C3%B6ker+man+hemv%C3%A5rd%3F", "Content-Type", form)
+	if r.status != 200 || !strings.Contains(r.body, "Svar utlovat senast onsdag 25 november kl. 16.00") {
+		t.Errorf("website receipt: %d %s", r.status, regexp.MustCompile(`(?s)id="receipt".{0,300}`).FindString(r.body))
+	}
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
