@@ -3,6 +3,7 @@ package sotepe_test
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -150,5 +151,68 @@ func TestNamesIn(t *testing.T) {
 	n := sotepe.Names{Fi: "Kallio", Sv: "Berghäll"}
 	if n.In(sotepe.Swedish) != "Berghäll" || n.In(sotepe.English) != "Kallio" || n.Complete() {
 		t.Errorf("Names fallbacks wrong: %q %q %v", n.In(sotepe.Swedish), n.In(sotepe.English), n.Complete())
+	}
+}
+
+func TestRoute(t *testing.T) {
+	units := []sotepe.Unit{
+		{ID: "kallio-hs", District: "kallio"},
+		{ID: "toolo-hs", District: "toolo"},
+		{ID: "malmi-hs", District: "malmi"},
+	}
+	for _, tc := range []struct {
+		name, chosen string
+		r            sotepe.Resident
+		central      string
+		want         string
+		err          bool
+	}{
+		{"chosen unit wins", "malmi-hs", sotepe.Resident{HomeUnit: "kallio-hs", District: "toolo"}, "x", "malmi-hs", false},
+		{"chosen unit must offer the service", "vallila-hs", sotepe.Resident{}, "x", "", true},
+		{"own health station", "", sotepe.Resident{HomeUnit: "kallio-hs", District: "toolo"}, "x", "kallio-hs", false},
+		{"own station without the service: the district's unit", "", sotepe.Resident{HomeUnit: "vallila-hs", District: "toolo"}, "x", "toolo-hs", false},
+		{"nothing local: the central queue", "", sotepe.Resident{District: "vuosaari"}, "central", "central", false},
+		{"nowhere to go", "", sotepe.Resident{District: "vuosaari"}, "", "", true},
+	} {
+		got, err := sotepe.Route(tc.chosen, tc.r, units, tc.central)
+		if (err != nil) != tc.err || got != tc.want {
+			t.Errorf("%s: %q, %v", tc.name, got, err)
+		}
+		if err != nil && sotepe.ErrorCode(err) != sotepe.EInvalid {
+			t.Errorf("%s: code %s", tc.name, sotepe.ErrorCode(err))
+		}
+	}
+}
+
+func TestNewContactRequestValidate(t *testing.T) {
+	now := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
+	ok := sotepe.NewContactRequest{ServiceID: "s", Body: "hei", Channel: sotepe.ChannelPortal, ResidentID: 1, Lang: sotepe.Finnish, ReceivedAt: now}
+	if err := ok.Validate(now); err != nil {
+		t.Fatal(err)
+	}
+	for key, mod := range map[string]func(*sotepe.NewContactRequest){
+		"error.service_required":  func(n *sotepe.NewContactRequest) { n.ServiceID = "" },
+		"error.message_empty":     func(n *sotepe.NewContactRequest) { n.Body = " \n " },
+		"error.message_long":      func(n *sotepe.NewContactRequest) { n.Body = strings.Repeat("ä", 5001) },
+		"error.channel":           func(n *sotepe.NewContactRequest) { n.Channel = "fax" },
+		"error.received_future":   func(n *sotepe.NewContactRequest) { n.ReceivedAt = now.Add(time.Hour) },
+		"error.received_old":      func(n *sotepe.NewContactRequest) { n.ReceivedAt = now.Add(-2 * time.Hour) },
+		"error.resident_required": func(n *sotepe.NewContactRequest) { n.ResidentID = 0 },
+		"error.contact_details":   func(n *sotepe.NewContactRequest) { n.Channel, n.ResidentID = sotepe.ChannelWebsite, 0 },
+	} {
+		n := ok
+		mod(&n)
+		if err := n.Validate(now); sotepe.ErrorKey(err) != key {
+			t.Errorf("%s: got %v", key, err)
+		}
+	}
+	phone := ok
+	phone.Channel, phone.ReceivedAt = sotepe.ChannelPhone, now.Add(-29*24*time.Hour)
+	if err := phone.Validate(now); err != nil {
+		t.Errorf("a phone request 29 days back: %v", err)
+	}
+	phone.ReceivedAt = now.Add(-31 * 24 * time.Hour)
+	if sotepe.ErrorKey(phone.Validate(now)) != "error.received_old" {
+		t.Error("a phone request 31 days back was accepted")
 	}
 }

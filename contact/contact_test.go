@@ -1,0 +1,127 @@
+package contact_test
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"sotepe"
+	"sotepe/contact"
+	"sotepe/demo"
+	"sotepe/store"
+	"sotepe/workday"
+)
+
+type fixture struct {
+	svc   *contact.Service
+	store *store.Store
+	users map[string]sotepe.User
+}
+
+// newFixture is the contact service over a real SQLite store with the demo
+// network and people, at Monday 23 November 2026, 10:00 in Helsinki.
+func newFixture(t *testing.T) fixture {
+	t.Helper()
+	ctx := context.Background()
+	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "c.db"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	if err := st.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := demo.LoadNetwork(ctx, st); err != nil {
+		t.Fatal(err)
+	}
+	people, err := demo.LoadPeople(ctx, st, st, "$argon2id$v=19$m=8,t=1,p=1$c2FsdHNhbHQ$aGFzaGhhc2g")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cal, err := workday.NewLive(ctx, st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	loc := cal.Get().Location()
+	now := time.Date(2026, 11, 23, 10, 0, 0, 0, loc)
+	f := fixture{svc: contact.New(contact.Config{Store: st, Calendar: cal, Now: func() time.Time { return now }}), store: st, users: map[string]sotepe.User{}}
+	for name, id := range people.Users {
+		u, err := st.User(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.users[name] = u
+	}
+	return f
+}
+
+func TestRoutingFollowsTheResident(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	anna := f.users["anna"]
+	res, err := f.store.Resident(ctx, anna.ResidentID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, created, err := f.svc.Submit(ctx, &anna, sotepe.NewContactRequest{ServiceID: "health-station-nurse", Body: "Kurkku on kipeä."})
+	if err != nil || !created {
+		t.Fatal(err)
+	}
+	if c.UnitID != res.HomeUnit {
+		t.Errorf("routed to %s, want anna's own station %s", c.UnitID, res.HomeUnit)
+	}
+	helsinki, _ := time.LoadLocation("Europe/Helsinki")
+	if want := time.Date(2026, 11, 25, 16, 0, 0, 0, helsinki); !c.DueAt.Equal(want) {
+		t.Errorf("due %v, want %v", c.DueAt, want)
+	}
+	svc, err := f.store.Service(ctx, "family-carer-support")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, _, err = f.svc.Submit(ctx, &anna, sotepe.NewContactRequest{ServiceID: svc.ID, Body: "Omaishoidon tuki?"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	offering, _ := f.store.Units(ctx, sotepe.UnitFilter{Service: svc.ID, District: res.District})
+	switch {
+	case len(offering.Items) > 0 && c.UnitID != offering.Items[0].ID:
+		t.Errorf("routed to %s, want the district's %s", c.UnitID, offering.Items[0].ID)
+	case len(offering.Items) == 0 && c.UnitID != svc.CentralUnit:
+		t.Errorf("routed to %s, want the central queue %s", c.UnitID, svc.CentralUnit)
+	}
+}
+
+func TestWhoMayDoWhat(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	erik, anna, nurse, analyst := f.users["erik"], f.users["anna"], f.users["nurse"], f.users["analyst"]
+	c, _, err := f.svc.Submit(ctx, &erik, sotepe.NewContactRequest{ServiceID: "health-station-nurse", UnitID: "kallio-health-station", Body: "Feber."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.Get(ctx, anna, c.ID); sotepe.ErrorCode(err) != sotepe.ENotFound {
+		t.Errorf("anna reads erik's request: %v", err)
+	}
+	if _, err := f.svc.Get(ctx, analyst, c.ID); sotepe.ErrorCode(err) != sotepe.ENotFound {
+		t.Errorf("the analyst reads a request: %v", err)
+	}
+	if _, err := f.svc.Reply(ctx, erik, c.ID, sotepe.Reply{Body: "note", Internal: true}); sotepe.ErrorCode(err) != sotepe.EForbidden {
+		t.Errorf("a resident writes an internal note: %v", err)
+	}
+	if err := f.svc.Assign(ctx, nurse, c.ID, f.users["admin"].ID); sotepe.ErrorKey(err) != "error.assignee" {
+		t.Errorf("assigning to someone outside the unit: %v", err)
+	}
+	if err := f.svc.Assign(ctx, nurse, c.ID, f.users["manager"].ID); err != nil {
+		t.Errorf("assigning to a colleague: %v", err)
+	}
+	if err := f.svc.Close(ctx, erik, c.ID, sotepe.ResolutionAnswered); sotepe.ErrorCode(err) != sotepe.EForbidden {
+		t.Errorf("a resident closes: %v", err)
+	}
+	if _, err := f.svc.List(ctx, nurse, sotepe.ContactFilter{Units: []string{"toolo-health-station"}}); sotepe.ErrorCode(err) != sotepe.EForbidden {
+		t.Errorf("the nurse lists another unit's queue: %v", err)
+	}
+	if _, _, err := f.svc.Submit(ctx, nil, sotepe.NewContactRequest{ServiceID: "health-station-nurse", Body: "x"}); sotepe.ErrorCode(err) != sotepe.EForbidden {
+		t.Errorf("an anonymous portal request: %v", err)
+	}
+}
