@@ -21,7 +21,7 @@ type fixture struct {
 
 // newFixture is the contact service over a real SQLite store with the demo
 // network and people, at Monday 23 November 2026, 10:00 in Helsinki.
-func newFixture(t *testing.T) fixture {
+func newFixture(t testing.TB) fixture {
 	t.Helper()
 	ctx := context.Background()
 	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "c.db"), nil)
