@@ -269,7 +269,8 @@ func (s *Store) CreateContactRequest(ctx context.Context, r sotepe.ContactReques
 	}
 	var stored sotepe.ContactRequest
 	created := false
-	err = s.inTx(ctx, "create contact request", func(tx *sql.Tx) error {
+	err = s.inBatch(ctx, "create contact request", func(tx *sql.Tx) error {
+		stored, created = sotepe.ContactRequest{}, false
 		if idempotencyKey != "" {
 			found, err := s.replayContact(ctx, tx, r.ResidentID, idempotencyKey, &stored)
 			if err != nil || found {

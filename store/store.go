@@ -75,6 +75,9 @@ type Store struct {
 	d    dialect
 	log  *slog.Logger
 	zone *time.Location // the city's time zone, for the audit day
+	// batch shares commits between concurrent submissions on SQLite; nil
+	// on PostgreSQL (see batch.go).
+	batch *batcher
 }
 
 var _ sotepe.Store = (*Store)(nil)
@@ -192,6 +195,7 @@ func (s *Store) openSQLite(ctx context.Context, dsn string) error {
 		return &sotepe.Error{Code: sotepe.EUnavailable, Message: "store: open SQLite database", Err: err}
 	}
 	s.w, s.r = w, r
+	s.batch = newBatcher(s)
 	return nil
 }
 
@@ -266,6 +270,9 @@ func (s *Store) Ping(ctx context.Context) error {
 // Close releases the database connections. It returns the first error of
 // closing them, wrapped as EInternal.
 func (s *Store) Close() error {
+	if s.batch != nil {
+		s.batch.stop()
+	}
 	var errs []error
 	if s.r != s.w {
 		errs = append(errs, s.r.Close())
