@@ -43,6 +43,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runServer(ctx, rest, getenv, stdout, stderr, false)
 	case "migrate":
 		return runMigrate(ctx, rest, getenv, stdout, stderr)
+	case "generate":
+		return runGenerate(ctx, rest, getenv, stdout, stderr)
 	case "admin":
 		return runAdmin(ctx, rest, getenv, stdin, stdout, stderr)
 	case "version", "--version":
@@ -69,6 +71,9 @@ Usage:
   sotepe admin create-user --db … --username NAME --name "Full Name"
                  --role admin [--role …] [--unit ID …] [--lang fi|sv|en]
                  create an account; the password is read from standard input
+  sotepe generate contact-requests --db … [--count 2000000] [--year 2024]
+                 [--seed 1] [--units 349] [--backlog UNIT=N]
+                 write a generated year of contact requests (for measurements)
   sotepe version print the version
   sotepe help    this text
 

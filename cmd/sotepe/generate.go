@@ -1,0 +1,101 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"strconv"
+	"strings"
+	"time"
+
+	"sotepe"
+	"sotepe/demo"
+	"sotepe/password"
+	"sotepe/workday"
+)
+
+// runGenerate writes generated data into a database for demonstrations and
+// measurements: `sotepe generate contact-requests` writes a year of contact
+// requests over the demo network (loading the network and the demo people
+// first when the database has none).
+func runGenerate(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) == 0 || args[0] != "contact-requests" {
+		return errors.New("usage: sotepe generate contact-requests --db … [--count 2000000] [--year 2024] [--seed 1] [--units 349] [--backlog UNIT=N]")
+	}
+	var c config
+	fs := newFlags("generate contact-requests", getenv, stderr, &c, "", "")
+	count := fs.Int("count", 2_000_000, "how many requests to write")
+	year := fs.Int("year", 2024, "the year they are received in")
+	seed := fs.Int64("seed", 1, "the random seed: the same seed gives the same requests")
+	fs.IntVar(&c.units, "units", 349, "widen the demo network to this many units when loading it")
+	var backlog stringList
+	fs.Var(&backlog, "backlog", "open requests to add to a unit, UNIT=N (repeatable)")
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	if c.db == "" {
+		return errors.New("--db is required")
+	}
+	h := demo.History{Year: *year, Count: *count, Seed: *seed, Backlog: map[string]int{}}
+	for _, b := range backlog {
+		unit, n, ok := strings.Cut(b, "=")
+		v, err := strconv.Atoi(n)
+		if !ok || err != nil || v < 0 {
+			return fmt.Errorf("--backlog %q: want UNIT=N", b)
+		}
+		h.Backlog[unit] = v
+	}
+	st, err := openStore(ctx, c.db, slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: c.logLevel})))
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if err := loadDemo(ctx, st, c.units, stdout); err != nil {
+		return err
+	}
+	base, err := demo.BaseNetwork()
+	if err != nil {
+		return err
+	}
+	h.Network = demo.WidenNetwork(base, max(c.units, len(base.Units)), 2024)
+	hash, err := password.Hash("demo", password.Default())
+	if err != nil {
+		return err
+	}
+	people, err := demo.LoadPeople(ctx, st, st, hash)
+	if err != nil {
+		return err
+	}
+	for _, id := range people.Residents {
+		h.Residents = append(h.Residents, id)
+	}
+	for _, name := range []string{"nurse", "manager"} {
+		h.Staff = append(h.Staff, people.Users[name])
+	}
+	if h.Calendar, err = workday.New(); err != nil {
+		return err
+	}
+	started := time.Now()
+	total := *count
+	for _, n := range h.Backlog {
+		total += n
+	}
+	done := 0
+	_, err = h.Generate(5000, func(batch []sotepe.ContactRequest) error {
+		if err := st.BulkContactRequests(ctx, batch); err != nil {
+			return err
+		}
+		done += len(batch)
+		elapsed := time.Since(started)
+		fmt.Fprintf(stdout, "\rcontact requests: %d/%d (%d %%), %.0f/s   ", done, total, done*100/max(total, 1), float64(done)/elapsed.Seconds())
+		return nil
+	})
+	fmt.Fprintln(stdout)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "wrote %d contact requests in %s\n", done, time.Since(started).Round(time.Millisecond))
+	return nil
+}

@@ -1,0 +1,127 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"strings"
+
+	"sotepe"
+)
+
+// BulkContactRequests stores already-valid requests with all their messages
+// in one transaction, many rows a statement, for loading history (`sotepe
+// generate`): no idempotency keys, no audit rows, no notifications, since
+// no person acts. The store numbers the requests and messages itself and
+// sets their ids in rs. Taking the table lock keeps concurrent submissions
+// from taking the same ids; on failure nothing is stored.
+func (s *Store) BulkContactRequests(ctx context.Context, rs []sotepe.ContactRequest) error {
+	if len(rs) == 0 {
+		return nil
+	}
+	return s.inTx(ctx, "bulk contact requests", func(tx *sql.Tx) error {
+		if s.d.name == Postgres {
+			if _, err := tx.ExecContext(ctx, `LOCK TABLE contact_requests, contact_messages IN EXCLUSIVE MODE`); err != nil {
+				return err
+			}
+		}
+		var nextRequest, nextMessage int64
+		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) + 1 FROM contact_requests`).Scan(&nextRequest); err != nil {
+			return err
+		}
+		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) + 1 FROM contact_messages`).Scan(&nextMessage); err != nil {
+			return err
+		}
+		now := micros(s.now())
+		requests := rowWriter{tx: tx, overriding: s.d.name == Postgres, head: `INSERT INTO contact_requests (id, resident_id, contact_name, contact_phone,
+			contact_email, service_id, unit_id, channel, status, lang, received_at, due_at, first_answered_at, breached,
+			assigned_to, recorded_by, closed_at, resolution, created_at)`, cols: 19}
+		messages := rowWriter{tx: tx, overriding: s.d.name == Postgres, head: `INSERT INTO contact_messages (id, request_id, author_id, from_staff, internal, body, at)`, cols: 7}
+		for i := range rs {
+			r := &rs[i]
+			r.ID = nextRequest
+			nextRequest++
+			var name, phone, email sql.NullString
+			if c := r.Contact; c != nil {
+				name, phone, email = sql.NullString{String: c.Name, Valid: true}, nullString(c.Phone), nullString(c.Email)
+			}
+			var answered, closed sql.NullInt64
+			if !r.FirstAnsweredAt.IsZero() {
+				answered = sql.NullInt64{Int64: micros(r.FirstAnsweredAt), Valid: true}
+			}
+			if !r.ClosedAt.IsZero() {
+				closed = sql.NullInt64{Int64: micros(r.ClosedAt), Valid: true}
+			}
+			requests.add(r.ID, nullInt(r.ResidentID), name, phone, email, r.ServiceID, r.UnitID, string(r.Channel),
+				string(r.Status), string(r.Lang), micros(r.ReceivedAt), micros(r.DueAt), answered, r.Breached,
+				nullInt(r.AssignedTo), nullInt(r.RecordedBy), closed, nullString(string(r.Resolution)), now)
+			for j := range r.Messages {
+				m := &r.Messages[j]
+				m.ID = nextMessage
+				nextMessage++
+				messages.add(m.ID, r.ID, nullInt(m.AuthorID), m.FromStaff, m.Internal, m.Body, micros(m.At))
+			}
+			// Requests go first: their messages refer to them.
+			if requests.full() || messages.full() {
+				if err := requests.flush(ctx); err != nil {
+					return err
+				}
+				if err := messages.flush(ctx); err != nil {
+					return err
+				}
+			}
+		}
+		if err := requests.flush(ctx); err != nil {
+			return err
+		}
+		if err := messages.flush(ctx); err != nil {
+			return err
+		}
+		if s.d.name == Postgres {
+			// Identity columns do not see explicit ids: move them past.
+			for _, table := range []string{"contact_requests", "contact_messages"} {
+				if _, err := tx.ExecContext(ctx, `SELECT setval(pg_get_serial_sequence('`+table+`', 'id'), (SELECT MAX(id) FROM `+table+`))`); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+}
+
+// rowWriter gathers rows into multi-row INSERT statements of up to
+// rowsPerInsert rows, well under both engines' limits on parameters.
+type rowWriter struct {
+	tx         *sql.Tx
+	head       string
+	cols       int
+	overriding bool // PostgreSQL: the ids are given, not generated
+	args       []any
+}
+
+const rowsPerInsert = 200
+
+func (w *rowWriter) add(values ...any) { w.args = append(w.args, values...) }
+
+// full reports whether the next flush writes a whole statement's rows.
+func (w *rowWriter) full() bool { return len(w.args) >= rowsPerInsert*w.cols }
+
+func (w *rowWriter) flush(ctx context.Context) error {
+	if len(w.args) == 0 {
+		return nil
+	}
+	var b strings.Builder
+	b.WriteString(w.head)
+	if w.overriding {
+		b.WriteString(" OVERRIDING SYSTEM VALUE")
+	}
+	b.WriteString(" VALUES ")
+	for i := 0; i < len(w.args)/w.cols; i++ {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString("(" + placeholders(i*w.cols+1, w.cols) + ")")
+	}
+	_, err := w.tx.ExecContext(ctx, b.String(), w.args...)
+	w.args = w.args[:0]
+	return err
+}
