@@ -160,13 +160,20 @@ func (d *Dispatcher) render(ctx context.Context, n sotepe.Notification) (Message
 	return m, nil
 }
 
-// Run delivers every interval until ctx ends.
+// Run delivers everything due every interval until ctx ends.
 func (d *Dispatcher) Run(ctx context.Context, every time.Duration) {
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
-		if _, err := d.Deliver(ctx, 100); err != nil && ctx.Err() == nil {
-			d.Logger.WarnContext(ctx, "notification delivery failed", "err", err.Error())
+		// Drain what is due, a hundred at a time, then wait for the tick.
+		for {
+			n, err := d.Deliver(ctx, 100)
+			if err != nil && ctx.Err() == nil {
+				d.Logger.WarnContext(ctx, "notification delivery failed", "err", err.Error())
+			}
+			if err != nil || n < 100 || ctx.Err() != nil {
+				break
+			}
 		}
 		select {
 		case <-ctx.Done():
