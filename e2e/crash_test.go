@@ -57,6 +57,18 @@ func signedInClient(t *testing.T, base, user string) *http.Client {
 	return c
 }
 
+// submit sends one contact request with an idempotency key.
+func submit(client *http.Client, base, key string) (*http.Response, error) {
+	req, err := http.NewRequest("POST", base+"/api/v1/contact-requests",
+		strings.NewReader(`{"service":"health-station-nurse","message":"Viesti `+key+`"}`))
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Idempotency-Key", key)
+	return client.Do(req)
+}
+
 // TestAcknowledgedRequestsSurviveSIGKILL sends a burst of contact requests,
 // kills the server with SIGKILL in the middle of it, restarts it on the same
 // database, and checks that every request acknowledged with 201 is there
@@ -84,11 +96,7 @@ func TestAcknowledgedRequestsSurviveSIGKILL(t *testing.T) {
 			defer wg.Done()
 			for i := 0; i < each; i++ {
 				key := fmt.Sprintf("crash-%d-%d", w, i)
-				req, _ := http.NewRequest("POST", base+"/api/v1/contact-requests",
-					strings.NewReader(`{"service":"health-station-nurse","message":"Viesti `+key+`"}`))
-				req.Header.Set("Content-Type", "application/json")
-				req.Header.Set("Idempotency-Key", key)
-				res, err := client.Do(req)
+				res, err := submit(client, base, key)
 				if err != nil {
 					return // the server is gone
 				}
@@ -162,11 +170,7 @@ func TestAcknowledgedRequestsSurviveSIGKILL(t *testing.T) {
 	for w := 0; w < workers; w++ {
 		for i := 0; i < each; i++ {
 			key := fmt.Sprintf("crash-%d-%d", w, i)
-			req, _ := http.NewRequest("POST", base+"/api/v1/contact-requests",
-				strings.NewReader(`{"service":"health-station-nurse","message":"Viesti `+key+`"}`))
-			req.Header.Set("Content-Type", "application/json")
-			req.Header.Set("Idempotency-Key", key)
-			res, err := client.Do(req)
+			res, err := submit(client, base, key)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -217,15 +217,28 @@ func contactID(r *http.Request) (int64, error) {
 	return id, nil
 }
 
+// userAndRequest returns the signed-in user, who must hold one of roles
+// when any are given, and the contact request id of the path.
+func userAndRequest(r *http.Request, roles ...sotepe.Role) (sotepe.User, int64, error) {
+	var u sotepe.User
+	var err error
+	if len(roles) > 0 {
+		u, err = requireRole(r, roles...)
+	} else {
+		u, err = requireUser(r)
+	}
+	if err != nil {
+		return u, 0, err
+	}
+	id, err := contactID(r)
+	return u, id, err
+}
+
 // contactGet returns one request with its thread: GET
 // /api/v1/contact-requests/{id}. Residents get their own only, without
 // internal notes; staff their units'; anything else is 404.
 func (s *Server) contactGet(w http.ResponseWriter, r *http.Request) error {
-	u, err := requireUser(r)
-	if err != nil {
-		return err
-	}
-	id, err := contactID(r)
+	u, id, err := userAndRequest(r)
 	if err != nil {
 		return err
 	}
@@ -245,11 +258,7 @@ type replyBody struct {
 
 // contactReply adds a message: POST /api/v1/contact-requests/{id}/messages.
 func (s *Server) contactReply(w http.ResponseWriter, r *http.Request) error {
-	u, err := requireUser(r)
-	if err != nil {
-		return err
-	}
-	id, err := contactID(r)
+	u, id, err := userAndRequest(r)
 	if err != nil {
 		return err
 	}
@@ -268,11 +277,7 @@ func (s *Server) contactReply(w http.ResponseWriter, r *http.Request) error {
 // contactAssign assigns a request: POST /api/v1/contact-requests/{id}/assign
 // with {"user": id}, or an empty object for oneself.
 func (s *Server) contactAssign(w http.ResponseWriter, r *http.Request) error {
-	u, err := requireUser(r)
-	if err != nil {
-		return err
-	}
-	id, err := contactID(r)
+	u, id, err := userAndRequest(r)
 	if err != nil {
 		return err
 	}
@@ -294,11 +299,7 @@ func (s *Server) contactAssign(w http.ResponseWriter, r *http.Request) error {
 // contactClose closes a request: POST /api/v1/contact-requests/{id}/close
 // with {"resolution": …}.
 func (s *Server) contactClose(w http.ResponseWriter, r *http.Request) error {
-	u, err := requireUser(r)
-	if err != nil {
-		return err
-	}
-	id, err := contactID(r)
+	u, id, err := userAndRequest(r)
 	if err != nil {
 		return err
 	}

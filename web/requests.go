@@ -137,11 +137,7 @@ func (s *Server) queueItemPage(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) showRequest(w http.ResponseWriter, r *http.Request, page, problem string) error {
-	u, err := requireUser(r)
-	if err != nil {
-		return err
-	}
-	id, err := contactID(r)
+	u, id, err := userAndRequest(r)
 	if err != nil {
 		return err
 	}
@@ -173,11 +169,7 @@ func (s *Server) showRequest(w http.ResponseWriter, r *http.Request, page, probl
 
 // replyForm adds a message from either page and returns to it.
 func (s *Server) replyForm(w http.ResponseWriter, r *http.Request) error {
-	u, err := requireUser(r)
-	if err != nil {
-		return err
-	}
-	id, err := contactID(r)
+	u, id, err := userAndRequest(r)
 	if err != nil {
 		return err
 	}
@@ -247,11 +239,7 @@ func (s *Server) queuePage(w http.ResponseWriter, r *http.Request) error {
 // queueActionForm assigns a request to oneself or closes it, from the
 // request's page.
 func (s *Server) queueActionForm(w http.ResponseWriter, r *http.Request) error {
-	u, err := requireRole(r, sotepe.RoleProfessional, sotepe.RoleManager)
-	if err != nil {
-		return err
-	}
-	id, err := contactID(r)
+	u, id, err := userAndRequest(r, sotepe.RoleProfessional, sotepe.RoleManager)
 	if err != nil {
 		return err
 	}
