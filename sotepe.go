@@ -124,6 +124,7 @@ type Store interface {
 	ContactStore
 	Outbox
 	Closures
+	ContactStats
 	// Ping reports whether the database answers; EUnavailable if not.
 	Ping(ctx context.Context) error
 	// Close releases the database.

@@ -87,6 +87,11 @@ func (s *Server) routes() http.Handler {
 	h("DELETE /api/v1/calendar/closures/{date}", s.closureDelete)
 	h("GET /api/v1/calendar/{year}", s.calendarYear)
 
+	// The figures of the answer promise for managers and analysts:
+	// aggregates only, no personal data.
+	h("GET /stats/contact-requests", s.contactStats)
+	h("GET /api/v1/stats/contact-requests", s.contactStats)
+
 	h("/", s.notFoundHandler)
 
 	cop := http.NewCrossOriginProtection()

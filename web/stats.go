@@ -1,0 +1,476 @@
+package web
+
+import (
+	"context"
+	"encoding/csv"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"sotepe"
+)
+
+// The figures of the answer promise: GET /stats/contact-requests (the
+// managers' dashboard) and GET /api/v1/stats/contact-requests (JSON, or CSV
+// with format=csv). The definitions are in the root package's stats.go.
+// Managers see their own units' figures, whatever the grouping; analysts and
+// administrators everyone's. The figures are aggregates: no names, no
+// message text, no resident ids. Nothing here is logged.
+
+// statsRoles may see the figures.
+var statsRoles = []sotepe.Role{sotepe.RoleManager, sotepe.RoleAnalyst, sotepe.RoleAdmin}
+
+// statsParams is a request for the figures, defaults filled in.
+type statsParams struct {
+	From, To string
+	GroupBy  sotepe.StatsGroupBy
+	Interval sotepe.StatsInterval
+	CSV      bool
+	from, to time.Time
+}
+
+// parseStatsParams reads from, to, group_by, interval and format; the
+// defaults are the last 30 days up to today, by unit and week, as JSON. The
+// returned parameters hold what was asked even when it is invalid, so the
+// form can show it again.
+func (s *Server) parseStatsParams(r *http.Request) (statsParams, error) {
+	q := r.URL.Query()
+	today := s.now().In(s.cfg.Location)
+	p := statsParams{
+		From: q.Get("from"), To: q.Get("to"),
+		GroupBy: sotepe.StatsGroupBy(q.Get("group_by")), Interval: sotepe.StatsInterval(q.Get("interval")),
+	}
+	if p.From == "" {
+		p.From = today.AddDate(0, 0, -30).Format(time.DateOnly)
+	}
+	if p.To == "" {
+		p.To = today.Format(time.DateOnly)
+	}
+	if p.GroupBy == "" {
+		p.GroupBy = sotepe.GroupByUnit
+	}
+	if p.Interval == "" {
+		p.Interval = sotepe.IntervalWeek
+	}
+	var err error
+	if p.from, p.to, err = sotepe.ParseStatsPeriod(p.From, p.To); err != nil {
+		return p, err
+	}
+	if !p.GroupBy.Valid() {
+		return p, sotepe.Invalid("error.stats_group_by", "group_by is unit, service, area, producer or channel")
+	}
+	if !p.Interval.Valid() {
+		return p, sotepe.Invalid("error.stats_interval", "interval is day, week or month")
+	}
+	switch q.Get("format") {
+	case "", "json":
+	case "csv":
+		p.CSV = true
+	default:
+		return p, sotepe.Invalid("error.stats_format", "format is json or csv")
+	}
+	return p, nil
+}
+
+// statsUnits is whose figures u may see: nil for everyone's (analysts and
+// administrators), else the units u manages, none when u has no unit.
+func statsUnits(u sotepe.User) []string {
+	if u.Has(sotepe.RoleAnalyst) || u.Has(sotepe.RoleAdmin) {
+		return nil
+	}
+	return append([]string{}, u.Units...)
+}
+
+// statsGroup is a group as the API shows it: its id and names.
+type statsGroup struct {
+	ID    string       `json:"id"`
+	Names sotepe.Names `json:"names"`
+}
+
+// statsItem is the figures of one group in one period.
+type statsItem struct {
+	Group  statsGroup `json:"group"`
+	Period string     `json:"period"`
+	sotepe.StatsFigures
+}
+
+// statsPeriodItem is the figures of one period over every group.
+type statsPeriodItem struct {
+	Period string `json:"period"`
+	sotepe.StatsFigures
+}
+
+// statsResponse is the JSON of GET /api/v1/stats/contact-requests.
+type statsResponse struct {
+	From     string               `json:"from"`
+	To       string               `json:"to"`
+	GroupBy  sotepe.StatsGroupBy  `json:"group_by"`
+	Interval sotepe.StatsInterval `json:"interval"`
+	Items    []statsItem          `json:"items"`
+	Periods  []statsPeriodItem    `json:"periods"`
+	Totals   sotepe.StatsFigures  `json:"totals"`
+}
+
+// statsGroups knows the groups of one grouping: how many there may be (to
+// bound the request), their names, and which group a stored key falls in.
+type statsGroups struct {
+	count int
+	names map[string]sotepe.Names
+	of    func(key string) string
+}
+
+// groupsFor loads the groups of p.GroupBy from the directory (units for
+// unit, area and producer; the catalog's names for channels).
+func (s *Server) groupsFor(ctx context.Context, by sotepe.StatsGroupBy, units []string) (statsGroups, error) {
+	g := statsGroups{names: map[string]sotepe.Names{}, of: func(key string) string { return key }}
+	switch by {
+	case sotepe.GroupByChannel:
+		for _, c := range sotepe.Channels {
+			g.names[string(c)] = s.catNames("channel." + string(c))
+		}
+		g.count = len(sotepe.Channels)
+		return g, nil
+	case sotepe.GroupByService:
+		n, err := s.network(ctx)
+		if err != nil {
+			return g, err
+		}
+		for _, svc := range n.Services {
+			g.names[svc.ID] = svc.Names
+		}
+		g.count = len(n.Services)
+		return g, nil
+	}
+	all, err := s.allUnits(ctx)
+	if err != nil {
+		return g, err
+	}
+	switch by {
+	case sotepe.GroupByUnit:
+		for _, u := range all {
+			g.names[u.ID] = u.Names
+		}
+		g.count = len(all)
+		if units != nil {
+			g.count = len(units)
+		}
+		return g, nil
+	}
+	n, err := s.network(ctx)
+	if err != nil {
+		return g, err
+	}
+	of := map[string]string{}
+	if by == sotepe.GroupByArea {
+		for _, a := range n.Areas {
+			g.names[a.ID] = a.Names
+		}
+		g.count = len(n.Areas)
+		for _, u := range all {
+			of[u.ID] = u.AreaID
+		}
+	} else {
+		for _, p := range n.Producers {
+			g.names[p.ID] = p.Names
+		}
+		g.count = len(n.Producers)
+		for _, u := range all {
+			of[u.ID] = u.ProducerID
+		}
+	}
+	// A unit gone from the network falls in the unknown group "".
+	g.of = func(key string) string { return of[key] }
+	g.names[""] = s.catNames("stats.unknown")
+	return g, nil
+}
+
+// allUnits lists every unit of the directory.
+func (s *Server) allUnits(ctx context.Context) ([]sotepe.Unit, error) {
+	var out []sotepe.Unit
+	f := sotepe.UnitFilter{Page: sotepe.PageRequest{Limit: sotepe.MaxPageLimit}}
+	for {
+		page, err := s.dir.Units(ctx, f)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, page.Items...)
+		if page.NextCursor == "" {
+			return out, nil
+		}
+		f.Page.Cursor = page.NextCursor
+	}
+}
+
+// catNames is a catalog message in the three languages.
+func (s *Server) catNames(key string) sotepe.Names {
+	return sotepe.Names{Fi: s.cat.T(sotepe.Finnish, key, nil), Sv: s.cat.T(sotepe.Swedish, key, nil), En: s.cat.T(sotepe.English, key, nil)}
+}
+
+// name returns the names of group id, or the id itself in every language
+// for a key the directory does not know (a unit since removed, say).
+func (g statsGroups) name(id string) sotepe.Names {
+	if n, ok := g.names[id]; ok {
+		return n
+	}
+	return sotepe.Names{Fi: id, Sv: id, En: id}
+}
+
+// contactStats serves the figures of the answer promise: the dashboard page,
+// its JSON and its CSV. A request over more than sotepe.MaxStatsCells groups
+// × periods is EInvalid ("error.stats_too_many").
+func (s *Server) contactStats(w http.ResponseWriter, r *http.Request) error {
+	u, err := requireRole(r, statsRoles...)
+	if err != nil {
+		return err
+	}
+	in := info(r)
+	p, err := s.parseStatsParams(r)
+	units := statsUnits(u)
+	var groups statsGroups
+	if err == nil {
+		groups, err = s.groupsFor(r.Context(), p.GroupBy, units)
+	}
+	if err == nil {
+		if cells := max(groups.count, 1) * p.Interval.PeriodCount(p.from, p.to); cells > sotepe.MaxStatsCells {
+			err = sotepe.Invalid("error.stats_too_many", fmt.Sprintf("%d groups × periods, at most %d", cells, sotepe.MaxStatsCells)).
+				With(map[string]any{"Cells": cells, "Max": sotepe.MaxStatsCells})
+		}
+	}
+	if err != nil {
+		if sotepe.ErrorCode(err) != sotepe.EInvalid || isAPI(r) {
+			return err
+		}
+		// The form again, with what was asked and why it cannot be shown.
+		v := s.statsView(in.Lang, p, units != nil, nil, groups)
+		v.Error = s.cat.T(in.Lang, sotepe.ErrorKey(err), sotepe.ErrorArgs(err))
+		s.html(w, r, http.StatusBadRequest, "stats", pageData{Title: s.cat.T(in.Lang, "stats.title", nil), Data: v})
+		return nil
+	}
+	rows, err := s.store.ContactStatsRows(r.Context(), sotepe.ContactStatsQuery{
+		From: p.From, To: p.To, Dim: p.GroupBy.Dim(), Interval: p.Interval, Units: units,
+		Now: s.now(), WorkingTime: s.cfg.Calendar.Get().WorkingHoursBetween,
+	})
+	if err != nil {
+		return err
+	}
+	sum := sotepe.SummarizeContactStats(rows, p.Interval.Periods(p.from, p.to), groups.of)
+	resp := statsResponse{From: p.From, To: p.To, GroupBy: p.GroupBy, Interval: p.Interval,
+		Items: make([]statsItem, len(sum.Items)), Periods: make([]statsPeriodItem, len(sum.Periods)), Totals: sum.Totals}
+	for i, c := range sum.Items {
+		resp.Items[i] = statsItem{Group: statsGroup{ID: c.Group, Names: groups.name(c.Group)}, Period: c.Period, StatsFigures: c.StatsFigures}
+	}
+	for i, c := range sum.Periods {
+		resp.Periods[i] = statsPeriodItem{Period: c.Period, StatsFigures: c.StatsFigures}
+	}
+	if isAPI(r) && p.CSV {
+		return writeStatsCSV(w, resp)
+	}
+	return s.respond(w, r, resp, "stats", pageData{Title: s.cat.T(in.Lang, "stats.title", nil),
+		Data: s.statsView(in.Lang, p, units != nil, &resp, groups)})
+}
+
+// writeStatsCSV writes the items as CSV with a header line; empty cells
+// stand for null.
+func writeStatsCSV(w http.ResponseWriter, resp statsResponse) error {
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="contact-requests-%s-%s-%s-%s.csv"`,
+		resp.From, resp.To, resp.GroupBy, resp.Interval))
+	cw := csv.NewWriter(w)
+	_ = cw.Write([]string{"group_id", "group_fi", "group_sv", "group_en", "period", "received", "answered",
+		"answered_in_time", "missed", "share_in_time", "median_hours", "p90_hours", "open_backlog"})
+	num := func(v int64) string { return strconv.FormatInt(v, 10) }
+	opt := func(v *float64) string {
+		if v == nil {
+			return ""
+		}
+		return strconv.FormatFloat(*v, 'f', -1, 64)
+	}
+	for _, it := range resp.Items {
+		n := it.Group.Names
+		_ = cw.Write([]string{csvText(it.Group.ID), csvText(n.Fi), csvText(n.Sv), csvText(n.En), it.Period,
+			num(it.Received), num(it.Answered), num(it.AnsweredInTime), num(it.Missed),
+			opt(it.ShareInTime), opt(it.MedianHours), opt(it.P90Hours), num(it.OpenBacklog)})
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// csvText keeps a spreadsheet from reading a text cell as a formula.
+func csvText(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
+
+// The dashboard page.
+
+// statsView is the page: the form, the chart of the share answered in time
+// per period, the chart's data as a table, and the figures by group.
+type statsView struct {
+	From, To  string
+	GroupBy   sotepe.StatsGroupBy
+	Interval  sotepe.StatsInterval
+	GroupBys  []sotepe.StatsGroupBy
+	Intervals []sotepe.StatsInterval
+	OwnUnits  bool // a manager: the figures are of their own units
+	Error     string
+	Shown     bool // figures were computed (no error)
+	Any       bool // some request came in during the selection
+	Chart     statsChart
+	Periods   []statsRow
+	Items     []statsRow
+	Totals    statsRow
+	CSVURL    string
+}
+
+// statsRow is one line of a table, its numbers written for the page's
+// language; a figure without a value is "–".
+type statsRow struct {
+	Group, Period                            string
+	Received, Answered, InTime, Missed, Open string
+	Share, Median, P90                       string
+}
+
+// statsChart is the bar chart of the share answered in time per period,
+// drawn as SVG on the server: a bar per period on a 0–100 % scale.
+type statsChart struct {
+	Width, Height     int
+	Left, Top         float64 // the plot area
+	PlotW, PlotH      float64
+	Bottom, Right     float64
+	TickX, LabelY     float64 // where the scale's and the periods' labels go
+	Bars              []statsBar
+	Ticks             []statsTick
+	Title, Desc, Axis string
+}
+
+type statsBar struct {
+	X, Y, W, H float64
+	LabelX     float64
+	Label      string // shown under the axis, for some bars only
+	Title      string // "2026-W48: 93,3 %", the bar's tooltip
+	Missing    bool   // no known outcome: a marker instead of a bar
+}
+
+type statsTick struct {
+	Y     float64
+	Label string
+}
+
+const (
+	chartWidth  = 760
+	chartHeight = 280
+	chartLeft   = 48
+	chartTop    = 12
+	chartRight  = 12
+	chartBottom = 44
+	chartLabels = 12 // at most this many period labels under the axis
+)
+
+func (s *Server) statsView(lang sotepe.Lang, p statsParams, own bool, resp *statsResponse, groups statsGroups) statsView {
+	v := statsView{From: p.From, To: p.To, GroupBy: p.GroupBy, Interval: p.Interval,
+		GroupBys: sotepe.StatsGroupBys, Intervals: sotepe.StatsIntervals, OwnUnits: own}
+	if resp == nil {
+		return v
+	}
+	v.Shown, v.Any = true, resp.Totals.Received > 0
+	q := url.Values{"from": {p.From}, "to": {p.To}, "group_by": {string(p.GroupBy)}, "interval": {string(p.Interval)}, "format": {"csv"}}
+	v.CSVURL = "/api/v1/stats/contact-requests?" + q.Encode()
+	row := func(group, period string, f sotepe.StatsFigures) statsRow {
+		n := func(v int64) string { return formatCount(lang, v) }
+		return statsRow{Group: group, Period: period, Received: n(f.Received), Answered: n(f.Answered), InTime: n(f.AnsweredInTime),
+			Missed: n(f.Missed), Open: n(f.OpenBacklog), Share: formatShare(lang, f.ShareInTime),
+			Median: formatHours(lang, f.MedianHours), P90: formatHours(lang, f.P90Hours)}
+	}
+	for _, it := range resp.Items {
+		v.Items = append(v.Items, row(it.Group.Names.In(lang), it.Period, it.StatsFigures))
+	}
+	for _, pi := range resp.Periods {
+		v.Periods = append(v.Periods, row("", pi.Period, pi.StatsFigures))
+	}
+	v.Totals = row(s.cat.T(lang, "stats.total", nil), "", resp.Totals)
+
+	c := statsChart{Width: chartWidth, Height: chartHeight, Left: chartLeft, Top: chartTop,
+		PlotW: chartWidth - chartLeft - chartRight, PlotH: chartHeight - chartTop - chartBottom}
+	c.Right, c.Bottom = c.Left+c.PlotW, c.Top+c.PlotH
+	c.TickX, c.LabelY = c.Left-6, c.Bottom+18
+	c.Title = s.cat.T(lang, "stats.chart_title", map[string]any{"Interval": s.cat.T(lang, "stats.interval."+string(p.Interval), nil)})
+	c.Desc = s.cat.T(lang, "stats.chart_desc", map[string]any{"From": p.From, "To": p.To, "Count": len(resp.Periods)})
+	c.Axis = s.cat.T(lang, "stats.share", nil)
+	for pct := 0; pct <= 100; pct += 25 {
+		c.Ticks = append(c.Ticks, statsTick{Y: c.Bottom - c.PlotH*float64(pct)/100, Label: formatPercent(lang, float64(pct), 0)})
+	}
+	n := len(resp.Periods)
+	step := c.PlotW / float64(max(n, 1))
+	every := (n + chartLabels - 1) / chartLabels
+	for i, pi := range resp.Periods {
+		b := statsBar{X: c.Left + float64(i)*step + step*0.15, W: step * 0.7, LabelX: c.Left + float64(i)*step + step/2}
+		if i%max(every, 1) == 0 {
+			b.Label = pi.Period
+		}
+		if pi.ShareInTime == nil {
+			b.Missing, b.Y, b.H = true, c.Bottom-2, 2
+			b.Title = pi.Period + ": " + s.cat.T(lang, "stats.no_outcome", nil)
+		} else {
+			b.H = c.PlotH * *pi.ShareInTime
+			b.Y = c.Bottom - b.H
+			b.Title = pi.Period + ": " + formatShare(lang, pi.ShareInTime)
+		}
+		c.Bars = append(c.Bars, b)
+	}
+	v.Chart = c
+	return v
+}
+
+// formatCount writes a count with its thousands grouped as the language
+// does: "12 345" in Finnish and Swedish (with a no-break space), "12,345"
+// in English.
+func formatCount(lang sotepe.Lang, v int64) string {
+	s := strconv.FormatInt(v, 10)
+	sep := "\u00a0"
+	if lang == sotepe.English {
+		sep = ","
+	}
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && c != '-' && (len(s)-i)%3 == 0 && s[i-1] != '-' {
+			b.WriteString(sep)
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}
+
+// formatShare writes a share as a percentage with one decimal in the
+// language's way: "93,3 %" in Finnish and Swedish, "93.3%" in English.
+func formatShare(lang sotepe.Lang, v *float64) string {
+	if v == nil {
+		return "–"
+	}
+	return formatPercent(lang, *v*100, 1)
+}
+
+func formatPercent(lang sotepe.Lang, pct float64, decimals int) string {
+	s := strconv.FormatFloat(pct, 'f', decimals, 64)
+	if lang == sotepe.English {
+		return s + "%"
+	}
+	return strings.Replace(s, ".", ",", 1) + "\u00a0%"
+}
+
+// formatHours writes hours with two decimals, with a decimal comma in
+// Finnish and Swedish.
+func formatHours(lang sotepe.Lang, v *float64) string {
+	if v == nil {
+		return "–"
+	}
+	s := strconv.FormatFloat(*v, 'f', 2, 64)
+	if lang != sotepe.English {
+		s = strings.Replace(s, ".", ",", 1)
+	}
+	return s + "\u00a0h"
+}
