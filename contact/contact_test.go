@@ -14,9 +14,15 @@ import (
 )
 
 type fixture struct {
-	svc   *contact.Service
-	store *store.Store
-	users map[string]sotepe.User
+	svc      *contact.Service
+	store    *store.Store
+	calendar *workday.Live
+	users    map[string]sotepe.User
+}
+
+// withNow is the fixture's service with its clock standing at now.
+func (f fixture) withNow(now time.Time) *contact.Service {
+	return contact.New(contact.Config{Store: f.store, Calendar: f.calendar, Now: func() time.Time { return now }})
 }
 
 // newFixture is the contact service over a real SQLite store with the demo
@@ -45,7 +51,7 @@ func newFixture(t testing.TB) fixture {
 	}
 	loc := cal.Get().Location()
 	now := time.Date(2026, 11, 23, 10, 0, 0, 0, loc)
-	f := fixture{svc: contact.New(contact.Config{Store: st, Calendar: cal, Now: func() time.Time { return now }}), store: st, users: map[string]sotepe.User{}}
+	f := fixture{svc: contact.New(contact.Config{Store: st, Calendar: cal, Now: func() time.Time { return now }}), store: st, calendar: cal, users: map[string]sotepe.User{}}
 	for name, id := range people.Users {
 		u, err := st.User(ctx, id)
 		if err != nil {

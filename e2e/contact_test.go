@@ -88,4 +88,24 @@ func TestErikWritesAndNurseAnswers(t *testing.T) {
 	if !strings.Contains(thread, "Kom till mottagningen i morgon") || status != "besvarad" {
 		t.Errorf("erik sees status %q and thread %q", status, thread)
 	}
+
+	// The manager of the station sees the request counted as answered in
+	// time: the totals row of the default selection (the last 30 days of
+	// her units) holds erik's request and no other.
+	managerCtx := browser(t)
+	signIn(t, managerCtx, a, "manager")
+	do(t, managerCtx, "manager opens the figures",
+		chromedp.Click(chromedp.ID("nav-stats")),
+		chromedp.WaitVisible(chromedp.ID("stats-chart")),
+	)
+	shot(t, managerCtx, "manager-stats")
+	totals := read(t, managerCtx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll("#stats-periods tfoot td")).map(td => td.textContent)`))
+	// Share, received, answered, in time, missed, median, p90, backlog.
+	if len(totals) != 8 || !strings.HasPrefix(totals[0], "100") || totals[1] != "1" || totals[2] != "1" || totals[3] != "1" || totals[4] != "0" || totals[7] != "0" {
+		t.Errorf("the manager's totals are %q, want erik's request answered in time", totals)
+	}
+	items := read(t, managerCtx, chromedp.Text(chromedp.ID("stats-items")))
+	if !strings.Contains(items, "Kallio") {
+		t.Errorf("the figures by unit do not show the Kallio station: %q", items)
+	}
 }

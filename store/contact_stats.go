@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"time"
 
 	"sotepe"
@@ -396,10 +397,15 @@ const maxFill = 10000
 // answer, workingTime(received, first answered) in whole seconds, of up to
 // limit (at most 10,000) answered requests that lack it, oldest receipt
 // first, in one transaction, and returns how many it filled. A limit below
-// 1 is EInvalid ("error.invalid"). The triggers of migration 00003 add each
-// value to the roll-up. A value once stored is kept: the calendar in force
-// when it was filled decides it. Like the breach flag, the value is the
-// system's bookkeeping, not a person's change, and writes no audit row.
+// 1 is EInvalid ("error.invalid"). A value once stored is kept: the calendar
+// in force when it was filled decides it. Like the breach flag, the value is
+// the system's bookkeeping, not a person's change, and writes no audit row.
+//
+// The roll-up's triggers do not watch answer_seconds: filling one answer at
+// a time through them would rewrite a day's list of a busy channel (some
+// thousands of values) once per answer, and a year loaded in bulk would take
+// hours. Instead the batch's values are added here, one append per row of
+// the roll-up, in the same transaction.
 func (s *Store) FillAnswerWorkingSeconds(ctx context.Context, limit int, workingTime func(from, to time.Time) time.Duration) (int, error) {
 	if limit < 1 {
 		return 0, sotepe.Invalid("error.invalid", "limit must be at least 1")
@@ -411,10 +417,13 @@ func (s *Store) FillAnswerWorkingSeconds(ctx context.Context, limit int, working
 	filled := 0
 	err := s.inTx(ctx, "fill answer working seconds", func(tx *sql.Tx) error {
 		filled = 0
-		type answer struct{ id, received, answered int64 }
+		type answer struct {
+			id, received, answered int64
+			unit, service, channel string
+		}
 		var todo []answer
 		rows, err := tx.QueryContext(ctx, `
-			SELECT id, received_at, first_answered_at FROM contact_requests
+			SELECT id, received_at, first_answered_at, unit_id, service_id, channel FROM contact_requests
 			WHERE `+statsUnfilledWhere+`
 			ORDER BY received_at LIMIT $1`, limit)
 		if err != nil {
@@ -422,7 +431,7 @@ func (s *Store) FillAnswerWorkingSeconds(ctx context.Context, limit int, working
 		}
 		for rows.Next() {
 			var a answer
-			if err := rows.Scan(&a.id, &a.received, &a.answered); err != nil {
+			if err := rows.Scan(&a.id, &a.received, &a.answered, &a.unit, &a.service, &a.channel); err != nil {
 				rows.Close()
 				return err
 			}
@@ -440,14 +449,32 @@ func (s *Store) FillAnswerWorkingSeconds(ctx context.Context, limit int, working
 			return err
 		}
 		defer stmt.Close()
+		lists := map[rollupKey][]byte{}
 		for _, a := range todo {
 			secs := workingSeconds(workingTime(fromMicros(a.received), fromMicros(a.answered)))
 			res, err := stmt.ExecContext(ctx, a.id, int64(secs), a.answered)
 			if err != nil {
 				return err
 			}
-			if n, err := res.RowsAffected(); err == nil {
-				filled += int(n)
+			if n, err := res.RowsAffected(); err != nil || n == 0 {
+				continue // changed since it was read: the next round sees it
+			}
+			filled++
+			for _, k := range s.rollupKeys(a.received, a.unit, a.service, a.channel) {
+				lists[k] = append(strconv.AppendInt(lists[k], int64(secs), 10), ',')
+			}
+		}
+		// The request's rows of the roll-up exist since its insert.
+		add, err := tx.PrepareContext(ctx, `
+			UPDATE contact_stats SET seconds = seconds || $6
+			WHERE dim = $1 AND level = $2 AND unit_id = $3 AND period = $4 AND group_id = $5`)
+		if err != nil {
+			return err
+		}
+		defer add.Close()
+		for k, list := range lists {
+			if _, err := add.ExecContext(ctx, k.dim, k.level, k.unit, k.period, k.group, string(list)); err != nil {
+				return err
 			}
 		}
 		return nil
@@ -456,4 +483,39 @@ func (s *Store) FillAnswerWorkingSeconds(ctx context.Context, limit int, working
 		return 0, err
 	}
 	return filled, nil
+}
+
+// rollupKey is the key of a row of the roll-up.
+type rollupKey struct{ dim, level, unit, period, group string }
+
+// rollupKeys returns the rows of the roll-up a request counts in, as the
+// triggers of migration 00003 find them: by unit, service and channel over
+// the city and by each unit's services and channels, at the day level, and
+// at the week and month levels for the dimensions by unit.
+func (s *Store) rollupKeys(received int64, unit, service, channel string) []rollupKey {
+	day := s.localDate(received)
+	levels := [...][2]string{
+		{"day", sotepe.IntervalDay.Period(day)},
+		{"week", sotepe.IntervalWeek.Period(day)},
+		{"month", sotepe.IntervalMonth.Period(day)},
+	}
+	dims := [...]struct {
+		dim, unit, group string
+		byUnit           bool
+	}{
+		{"unit", "", unit, true},
+		{"service", "", service, false},
+		{"channel", "", channel, false},
+		{"unit_service", unit, service, true},
+		{"unit_channel", unit, channel, true},
+	}
+	keys := make([]rollupKey, 0, 11)
+	for _, d := range dims {
+		for i, l := range levels {
+			if i == 0 || d.byUnit {
+				keys = append(keys, rollupKey{d.dim, l[0], d.unit, l[1], d.group})
+			}
+		}
+	}
+	return keys
 }

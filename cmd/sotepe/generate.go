@@ -97,5 +97,20 @@ func runGenerate(ctx context.Context, args []string, getenv func(string) string,
 		return err
 	}
 	fmt.Fprintf(stdout, "wrote %d contact requests in %s\n", done, time.Since(started).Round(time.Millisecond))
+	// The working time to each first answer, which the figures read, as the
+	// server's sweeps would fill it.
+	started, filled := time.Now(), 0
+	for {
+		n, err := st.FillAnswerWorkingSeconds(ctx, 10000, h.Calendar.WorkingHoursBetween)
+		if err != nil {
+			return err
+		}
+		filled += n
+		fmt.Fprintf(stdout, "\rworking times to the first answer: %d   ", filled)
+		if n == 0 {
+			break
+		}
+	}
+	fmt.Fprintf(stdout, "\nfilled %d working times in %s\n", filled, time.Since(started).Round(time.Millisecond))
 	return nil
 }

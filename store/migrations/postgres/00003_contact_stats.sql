@@ -398,14 +398,15 @@ $$;
 
 CREATE TRIGGER contact_stats_insert_delete AFTER INSERT OR DELETE ON contact_requests
     FOR EACH ROW EXECUTE FUNCTION contact_stats_track();
--- Only when something the roll-up holds changes.
-CREATE TRIGGER contact_stats_update AFTER UPDATE OF unit_id, service_id, channel, status, received_at, due_at, first_answered_at, closed_at, answer_seconds
+-- Only when something the roll-up holds changes. A working time is filled
+-- only by Store.FillAnswerWorkingSeconds, which adds a whole batch's values
+-- to the lists itself, once per row of the roll-up (see SQLite's 00003).
+CREATE TRIGGER contact_stats_update AFTER UPDATE OF unit_id, service_id, channel, status, received_at, due_at, first_answered_at, closed_at
     ON contact_requests FOR EACH ROW
     WHEN (OLD.unit_id IS DISTINCT FROM NEW.unit_id OR OLD.service_id IS DISTINCT FROM NEW.service_id
         OR OLD.channel IS DISTINCT FROM NEW.channel OR OLD.received_at IS DISTINCT FROM NEW.received_at
         OR OLD.due_at IS DISTINCT FROM NEW.due_at OR (OLD.status = 'closed') IS DISTINCT FROM (NEW.status = 'closed')
-        OR OLD.first_answered_at IS DISTINCT FROM NEW.first_answered_at OR OLD.closed_at IS DISTINCT FROM NEW.closed_at
-        OR OLD.answer_seconds IS DISTINCT FROM NEW.answer_seconds)
+        OR OLD.first_answered_at IS DISTINCT FROM NEW.first_answered_at OR OLD.closed_at IS DISTINCT FROM NEW.closed_at)
     EXECUTE FUNCTION contact_stats_track();
 
 -- +goose Down

@@ -340,7 +340,10 @@ GROUP BY g.dim, g.level, g.unit_id, g.period, g.group_id;
 -- A request counts in the roll-up as it stands: a new one adds itself; a
 -- change takes away the old row's share and adds the new one's; a deleted
 -- one takes itself away. The update trigger fires only when something the
--- roll-up holds changes.
+-- roll-up holds changes. A working time is filled only by
+-- Store.FillAnswerWorkingSeconds, which adds the values of a whole batch to
+-- the lists itself, once per row of the roll-up: filling does not fire the
+-- trigger, which would rewrite the lists once per answer.
 -- +goose StatementBegin
 CREATE TRIGGER contact_stats_insert AFTER INSERT ON contact_requests
 BEGIN
@@ -368,11 +371,11 @@ END;
 -- +goose StatementEnd
 
 -- +goose StatementBegin
-CREATE TRIGGER contact_stats_update AFTER UPDATE OF unit_id, service_id, channel, status, received_at, due_at, first_answered_at, closed_at, answer_seconds ON contact_requests
+CREATE TRIGGER contact_stats_update AFTER UPDATE OF unit_id, service_id, channel, status, received_at, due_at, first_answered_at, closed_at ON contact_requests
 WHEN OLD.unit_id IS NOT NEW.unit_id OR OLD.service_id IS NOT NEW.service_id OR OLD.channel IS NOT NEW.channel
     OR OLD.received_at IS NOT NEW.received_at OR OLD.due_at IS NOT NEW.due_at
     OR (OLD.status = 'closed') IS NOT (NEW.status = 'closed') OR OLD.first_answered_at IS NOT NEW.first_answered_at
-    OR OLD.closed_at IS NOT NEW.closed_at OR OLD.answer_seconds IS NOT NEW.answer_seconds
+    OR OLD.closed_at IS NOT NEW.closed_at
 BEGIN
     -- The old share out; its working time leaves each list once (a list
     -- is read with a comma in front, so ",v," matches whole values only).
