@@ -147,6 +147,9 @@ type Accounts interface {
 	UserByIdentity(ctx context.Context, provider, subject string) (User, error)
 	// SetPassword replaces a user's password hash.
 	SetPassword(ctx context.Context, userID int64, hash string) error
+	// UnitStaff returns the enabled professionals and managers of a unit,
+	// by name: the colleagues a request of the unit may be assigned to.
+	UnitStaff(ctx context.Context, unitID string) ([]User, error)
 
 	// CreateSession stores a new session.
 	CreateSession(ctx context.Context, s Session) error

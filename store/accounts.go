@@ -150,6 +150,39 @@ func (s *Store) User(ctx context.Context, id int64) (sotepe.User, error) {
 	return u, err
 }
 
+// UnitStaff returns the enabled professionals and managers of unitID, by
+// name, with their roles and units; an unknown unit has none.
+func (s *Store) UnitStaff(ctx context.Context, unitID string) ([]sotepe.User, error) {
+	rows, err := s.r.QueryContext(ctx, `
+		SELECT `+userColumns+` FROM users u JOIN user_units uu ON uu.user_id = u.id
+		WHERE uu.unit_id = $1 AND u.disabled = $2
+			AND EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = u.id AND r.role IN ('professional', 'manager'))
+		ORDER BY u.name, u.id`, unitID, false)
+	if err != nil {
+		return nil, s.fail("read unit staff", err)
+	}
+	var out []sotepe.User
+	for rows.Next() {
+		u, _, err := scanUser(rows)
+		if err != nil {
+			rows.Close()
+			return nil, s.fail("read unit staff", err)
+		}
+		out = append(out, u)
+	}
+	err = rows.Err()
+	rows.Close()
+	if err != nil {
+		return nil, s.fail("read unit staff", err)
+	}
+	for i := range out {
+		if err := s.fillUserLists(ctx, s.r, &out[i]); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
 // UserByUsername returns a user and its password hash ("" for an account
 // without a password), or ENotFound. It returns disabled users too, with
 // Disabled set: signing them in is the caller's to refuse.

@@ -65,6 +65,25 @@ func TestUsers(t *testing.T) {
 		_, err = s.CreateUser(ctx, sotepe.NewUser{Username: "lost", Name: "Lost", Lang: "fi", Roles: []sotepe.Role{sotepe.RoleProfessional}, Units: []string{"nope"}})
 		wantKey(t, err, sotepe.EInvalid, "error.unknown_unit")
 
+		// The unit's staff: the professional and manager, not the
+		// resident, not an analyst of the unit, not a disabled colleague.
+		analyst, err := s.CreateUser(ctx, sotepe.NewUser{Username: "analyytikko", Name: "Aaro Analyytikko", Lang: "fi",
+			Roles: []sotepe.Role{sotepe.RoleAnalyst}, Units: []string{"kallio-health-station"}})
+		must(t, err)
+		gone, err := s.CreateUser(ctx, sotepe.NewUser{Username: "poissa", Name: "Ahti Poissa", Lang: "fi",
+			Roles: []sotepe.Role{sotepe.RoleProfessional}, Units: []string{"kallio-health-station"}})
+		must(t, err)
+		_, err = s.w.ExecContext(ctx, `UPDATE users SET disabled = $1 WHERE id = $2`, true, gone.ID)
+		must(t, err)
+		staff, err := s.UnitStaff(ctx, "kallio-health-station")
+		must(t, err)
+		if len(staff) != 1 || staff[0].ID != nurse.ID || len(staff[0].Roles) != 2 {
+			t.Fatalf("unit staff = %+v, want only %d (not analyst %d, not disabled %d)", staff, nurse.ID, analyst.ID, gone.ID)
+		}
+		if staff, err := s.UnitStaff(ctx, "nope"); err != nil || len(staff) != 0 {
+			t.Fatalf("staff of an unknown unit = %+v, %v", staff, err)
+		}
+
 		_, err = s.User(ctx, 999999)
 		wantCode(t, err, sotepe.ENotFound)
 		_, _, err = s.UserByUsername(ctx, "nobody")
@@ -102,12 +121,12 @@ func TestUsers(t *testing.T) {
 			counts[a] = n
 		}
 		rows.Close()
-		if counts[sotepe.ActionUserCreate] != 2 || counts[sotepe.ActionPasswordSet] != 1 || counts[sotepe.ActionIdentityLink] != 1 {
+		if counts[sotepe.ActionUserCreate] != 4 || counts[sotepe.ActionPasswordSet] != 1 || counts[sotepe.ActionIdentityLink] != 1 {
 			t.Fatalf("audit counts = %v", counts)
 		}
 		var obj string
 		var rid int64
-		must(t, s.r.QueryRowContext(ctx, `SELECT object, resident_id FROM audit_log WHERE action = 'user.create' ORDER BY id DESC LIMIT 1`).Scan(&obj, &rid))
+		must(t, s.r.QueryRowContext(ctx, `SELECT object, resident_id FROM audit_log WHERE action = 'user.create' AND object = $1`, userObject(resident.ID)).Scan(&obj, &rid))
 		if obj != userObject(resident.ID) || rid != r.ID {
 			t.Errorf("user.create row = %q %d", obj, rid)
 		}

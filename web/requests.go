@@ -123,6 +123,12 @@ type requestView struct {
 	Staff       bool
 	Resolutions []sotepe.Resolution
 	Error       string
+	// Staff only: the colleagues of the request's unit it may be assigned
+	// to, the one it is assigned to (nil when nobody is or they left the
+	// unit), and the user looking.
+	Colleagues []sotepe.User
+	Assignee   *sotepe.User
+	Me         int64
 }
 
 // requestPage shows one of the resident's requests with its thread and the
@@ -151,6 +157,17 @@ func (s *Server) showRequest(w http.ResponseWriter, r *http.Request, page, probl
 	}
 	if v.Unit, err = s.dir.Unit(r.Context(), c.UnitID); err != nil {
 		return err
+	}
+	if v.Staff {
+		v.Me = u.ID
+		if v.Colleagues, err = s.store.UnitStaff(r.Context(), c.UnitID); err != nil {
+			return err
+		}
+		for i := range v.Colleagues {
+			if v.Colleagues[i].ID == c.AssignedTo {
+				v.Assignee = &v.Colleagues[i]
+			}
+		}
 	}
 	if v.Staff && c.ResidentID != 0 {
 		res, err := s.store.ReadResident(r.Context(), c.ResidentID, sotepe.BasisClientRequest)
@@ -236,7 +253,8 @@ func (s *Server) queuePage(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// queueActionForm assigns a request to oneself or closes it, from the
+// queueActionForm assigns a request to oneself or a colleague of its unit
+// (the form's "to", a user id; oneself when empty) or closes it, from the
 // request's page.
 func (s *Server) queueActionForm(w http.ResponseWriter, r *http.Request) error {
 	u, id, err := userAndRequest(r, sotepe.RoleProfessional, sotepe.RoleManager)
@@ -248,7 +266,14 @@ func (s *Server) queueActionForm(w http.ResponseWriter, r *http.Request) error {
 	}
 	switch r.PathValue("action") {
 	case "assign":
-		err = s.cfg.Contacts.Assign(r.Context(), u, id, u.ID)
+		to := u.ID
+		if v := r.PostForm.Get("to"); v != "" {
+			if to, err = strconv.ParseInt(v, 10, 64); err != nil {
+				err = sotepe.Invalid("error.assignee", "to is a user id")
+				break
+			}
+		}
+		err = s.cfg.Contacts.Assign(r.Context(), u, id, to)
 	case "close":
 		err = s.cfg.Contacts.Close(r.Context(), u, id, sotepe.Resolution(r.PostForm.Get("resolution")))
 	default:

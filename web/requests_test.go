@@ -129,3 +129,44 @@ func TestPhoneAndWebsiteForms(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// TestAssignToColleague gives a request to a colleague of its unit from the
+// request's page, and refuses anyone outside the unit in the user's
+// language.
+func TestAssignToColleague(t *testing.T) {
+	e := newEnv(t)
+	anna := e.client()
+	anna.login("anna")
+	r := anna.do("POST", "/api/v1/contact-requests", `{"service":"health-station-nurse","unit":"kallio-health-station","message":"Kurkku on kipeä."}`)
+	if r.status != http.StatusCreated {
+		t.Fatalf("submit: %d %s", r.status, r.body)
+	}
+	id := regexp.MustCompile(`"id":\s*(\d+)`).FindStringSubmatch(r.body)[1]
+	nurse := e.client()
+	nurse.login("nurse")
+	page := nurse.get("/queue/" + id + "?lang=en")
+	manager := strconv.FormatInt(e.ids.Users["manager"], 10)
+	if !strings.Contains(page.body, `<option value="`+manager+`">`) || !strings.Contains(page.body, `id="assignee">Nobody yet`) {
+		t.Fatalf("the page offers no colleague or shows an assignee: %s", regexp.MustCompile(`(?s)<select id="assign-to".*?</select>`).FindString(page.body))
+	}
+	if r := nurse.do("POST", "/queue/"+id+"/assign", "to="+manager, "Content-Type", form); r.status != http.StatusSeeOther {
+		t.Fatalf("assign to the manager: %d %s", r.status, r.body)
+	}
+	mgr, err := e.store.User(t.Context(), e.ids.Users["manager"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if page := nurse.get("/queue/" + id); !strings.Contains(page.body, `id="assignee">`+mgr.Name) {
+		t.Errorf("the page does not show the request assigned to %s", mgr.Name)
+	}
+	// Anna is no colleague; nor is a number that is no user.
+	for _, to := range []string{strconv.FormatInt(e.ids.Users["anna"], 10), "999999", "x"} {
+		r := nurse.do("POST", "/queue/"+id+"/assign?lang=sv", "to="+to, "Content-Type", form)
+		if r.status != 400 || !strings.Contains(r.body, "Tilldela förfrågan dig själv eller en kollega") {
+			t.Errorf("assign to %s: %d", to, r.status)
+		}
+	}
+	if page := nurse.get("/queue/" + id); !strings.Contains(page.body, `id="assignee">`+mgr.Name) {
+		t.Errorf("a refused assignment changed the assignee")
+	}
+}
