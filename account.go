@@ -2,6 +2,8 @@ package sotepe
 
 import (
 	"context"
+	"net/mail"
+	"strings"
 	"time"
 )
 
@@ -33,15 +35,18 @@ func (r Role) Valid() bool {
 // User is an account. A resident's account links to the Resident whose data
 // it owns; staff accounts (professional, manager) are members of units.
 type User struct {
-	ID         int64     `json:"id"`
-	Username   string    `json:"username"`
-	Name       string    `json:"name"`
-	Roles      []Role    `json:"roles"`
-	Units      []string  `json:"units"`
-	Lang       Lang      `json:"lang"`
-	ResidentID int64     `json:"resident_id,omitempty"`
-	Disabled   bool      `json:"-"`
-	CreatedAt  time.Time `json:"-"`
+	ID         int64    `json:"id"`
+	Username   string   `json:"username"`
+	Name       string   `json:"name"`
+	Roles      []Role   `json:"roles"`
+	Units      []string `json:"units"`
+	Lang       Lang     `json:"lang"`
+	ResidentID int64    `json:"resident_id,omitempty"`
+	// Email is where notifications to staff go (a resident's address is
+	// on their resident record); empty when none was given.
+	Email     string    `json:"-"`
+	Disabled  bool      `json:"-"`
+	CreatedAt time.Time `json:"-"`
 }
 
 // Has reports whether the user holds role.
@@ -80,6 +85,9 @@ type NewUser struct {
 	Lang         Lang
 	ResidentID   int64
 	PasswordHash string
+	// Email is optional: staff get notifications (a breach at their unit)
+	// there.
+	Email string
 }
 
 // Validate checks the username (3–64 letters, digits, '.', '-' or '_'), a
@@ -95,6 +103,9 @@ func (n NewUser) Validate() error {
 	}
 	if n.Name == "" {
 		return Invalid("error.name_required", "a name is required")
+	}
+	if n.Email != "" && !ValidEmail(n.Email) {
+		return Invalid("error.email", "not an e-mail address")
 	}
 	if len(n.Roles) == 0 {
 		return Invalid("error.role", "at least one role is required")
@@ -163,4 +174,11 @@ type Accounts interface {
 	// DeleteSessionsBefore removes sessions that expired or went idle
 	// before the given instants and returns how many went.
 	DeleteSessionsBefore(ctx context.Context, expired, idleSince time.Time) (int64, error)
+}
+
+// ValidEmail reports whether s is one bare e-mail address (name@domain, no
+// display name, no angle brackets) of at most 254 bytes.
+func ValidEmail(s string) bool {
+	a, err := mail.ParseAddress(s)
+	return err == nil && a.Name == "" && a.Address == s && len(s) <= 254 && strings.Contains(s[strings.LastIndexByte(s, '@')+1:], ".")
 }

@@ -39,6 +39,7 @@ type Account struct {
 // person is a demo account with, for resident accounts, the resident it owns.
 type person struct {
 	account  Account
+	email    string // staff: the work address notifications go to
 	units    []string
 	lang     sotepe.Lang
 	resident *sotepe.Resident
@@ -83,25 +84,25 @@ func people() []person {
 				Fi: "ammattilainen (sairaanhoitaja), Kallion terveysasema",
 				Sv: "yrkesperson (sjukskötare), Berghälls hälsostation",
 				En: "professional (nurse), Kallio health station",
-			}}, units: []string{kallioStation}, lang: sotepe.Finnish},
+			}}, units: []string{kallioStation}, lang: sotepe.Finnish, email: "sanna.nurmi@example.org"},
 		{account: Account{Username: "manager", Name: "Mikko Laine", Roles: []sotepe.Role{sotepe.RoleManager, sotepe.RoleProfessional},
 			Description: sotepe.Names{
 				Fi: "yksikön esihenkilö ja ammattilainen, Kallion terveysasema",
 				Sv: "enhetschef och yrkesperson, Berghälls hälsostation",
 				En: "unit manager and professional, Kallio health station",
-			}}, units: []string{kallioStation}, lang: sotepe.Finnish},
+			}}, units: []string{kallioStation}, lang: sotepe.Finnish, email: "mikko.laine@example.org"},
 		{account: Account{Username: "analyst", Name: "Linnea Berg", Roles: []sotepe.Role{sotepe.RoleAnalyst},
 			Description: sotepe.Names{
 				Fi: "toimialan analyytikko",
 				Sv: "sektorns analytiker",
 				En: "sector analyst",
-			}}, lang: sotepe.Swedish},
+			}}, lang: sotepe.Swedish, email: "linnea.berg@example.org"},
 		{account: Account{Username: "admin", Name: "Aleksi Salo", Roles: []sotepe.Role{sotepe.RoleAdmin},
 			Description: sotepe.Names{
 				Fi: "pääkäyttäjä",
 				Sv: "administratör",
 				En: "administrator",
-			}}, lang: sotepe.English},
+			}}, lang: sotepe.English, email: "aleksi.salo@example.org"},
 	}
 }
 
@@ -244,6 +245,7 @@ func createPerson(ctx context.Context, accounts sotepe.Accounts, residents sotep
 		Lang:         p.lang,
 		ResidentID:   residentID,
 		PasswordHash: hash,
+		Email:        p.email,
 	})
 	if err != nil {
 		return fmt.Errorf("demo: create user %s: %w", name, err)

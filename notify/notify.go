@@ -133,14 +133,14 @@ func (d *Dispatcher) Deliver(ctx context.Context, limit int) (int, error) {
 	return sent, nil
 }
 
-// render writes the notification in the user's language, with the address
-// of the resident's e-mail when the user is a resident who gave one.
+// render writes the notification in the user's language, to the e-mail
+// address of the resident's record for a resident, the account's for staff.
 func (d *Dispatcher) render(ctx context.Context, n sotepe.Notification) (Message, error) {
 	u, err := d.Store.User(ctx, n.UserID)
 	if err != nil {
 		return Message{}, err
 	}
-	m := Message{Kind: n.Kind, UserID: n.UserID}
+	m := Message{Kind: n.Kind, UserID: n.UserID, To: u.Email}
 	if u.ResidentID != 0 {
 		// The resident's own contact details, read to deliver their own
 		// notification: no staff read, no audit row.

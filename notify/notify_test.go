@@ -81,6 +81,7 @@ type smtpServer struct {
 	ln   net.Listener
 	mu   sync.Mutex
 	data []string
+	rcpt []string // the addresses of RCPT TO, in order
 }
 
 func newSMTPServer(t *testing.T) *smtpServer {
@@ -130,6 +131,11 @@ func (s *smtpServer) serve(c net.Conn) {
 			s.data = append(s.data, b.String())
 			s.mu.Unlock()
 			say("250 ok")
+		case strings.HasPrefix(cmd, "RCPT TO:"):
+			s.mu.Lock()
+			s.rcpt = append(s.rcpt, strings.Trim(strings.TrimSpace(line)[len("RCPT TO:"):], " <>"))
+			s.mu.Unlock()
+			say("250 ok")
 		case strings.HasPrefix(cmd, "QUIT"):
 			say("221 bye")
 			return
@@ -161,4 +167,49 @@ func TestSMTPSenderMailsInTheUsersLanguage(t *testing.T) {
 	if strings.Contains(mail, "feber") || strings.Contains(mail, "morgon") {
 		t.Errorf("mail carries message text:\n%s", mail)
 	}
+}
+
+// TestBreachMailGoesToTheManager checks that a breach at the Kallio station
+// is mailed to its manager's work address, in the manager's language.
+func TestBreachMailGoesToTheManager(t *testing.T) {
+	st, cat := setup(t)
+	ctx := context.Background()
+	manager, _, err := st.UserByUsername(ctx, "manager")
+	if err != nil || manager.Email == "" {
+		t.Fatalf("the demo manager has no work address: %+v %v", manager, err)
+	}
+	erik, _, err := st.UserByUsername(ctx, "erik")
+	if err != nil {
+		t.Fatal(err)
+	}
+	past := time.Now().Add(-72 * time.Hour)
+	if _, _, err := st.CreateContactRequest(ctx, sotepe.ContactRequest{
+		ResidentID: erik.ResidentID, ServiceID: "health-station-nurse", UnitID: "kallio-health-station",
+		Channel: sotepe.ChannelPhone, Status: sotepe.StatusNew, Lang: sotepe.Swedish, ReceivedAt: past, DueAt: past.Add(time.Hour),
+		Messages: []sotepe.Message{{Body: "Ring mig.", At: past}},
+	}, ""); err != nil {
+		t.Fatal(err)
+	}
+	if marked, err := st.MarkBreached(ctx, time.Now()); err != nil || len(marked) != 1 {
+		t.Fatalf("MarkBreached = %v, %v", marked, err)
+	}
+	srv := newSMTPServer(t)
+	d := &notify.Dispatcher{Store: st, Catalog: cat, Sender: notify.SMTPSender{Addr: srv.ln.Addr().String(), From: "noreply@sotepe.example"},
+		BaseURL: "https://sotepe.example", Now: time.Now, Logger: slog.New(slog.DiscardHandler)}
+	if _, err := d.Deliver(ctx, 10); err != nil {
+		t.Fatal(err)
+	}
+	srv.mu.Lock()
+	defer srv.mu.Unlock()
+	for i, to := range srv.rcpt {
+		if to == manager.Email {
+			// In Finnish ("Yksikkösi …", quoted-printable), with the link,
+			// without the message.
+			if m := srv.data[i]; !strings.Contains(m, "Yksikk") || !strings.Contains(m, "/queue?breached=true") || strings.Contains(m, "Ring mig") {
+				t.Errorf("the manager's mail is not in Finnish, has no link or carries the message:\n%s", m)
+			}
+			return
+		}
+	}
+	t.Fatalf("no mail to the manager's %s; mails went to %v", manager.Email, srv.rcpt)
 }

@@ -10,7 +10,7 @@ import (
 	"sotepe"
 )
 
-const userColumns = `u.id, u.username, u.name, u.lang, u.resident_id, u.disabled, u.created_at, u.password_hash`
+const userColumns = `u.id, u.username, u.name, u.lang, u.resident_id, u.disabled, u.created_at, u.password_hash, u.email`
 
 // scanUser reads the userColumns of one row and returns the user and its
 // password hash.
@@ -18,12 +18,13 @@ func scanUser(sc interface{ Scan(...any) error }, extra ...any) (sotepe.User, st
 	var u sotepe.User
 	var lang, hash string
 	var resident sql.NullInt64
+	var email sql.NullString
 	var created int64
-	dest := append([]any{&u.ID, &u.Username, &u.Name, &lang, &resident, &u.Disabled, &created, &hash}, extra...)
+	dest := append([]any{&u.ID, &u.Username, &u.Name, &lang, &resident, &u.Disabled, &created, &hash, &email}, extra...)
 	if err := sc.Scan(dest...); err != nil {
 		return u, "", err
 	}
-	u.Lang, u.ResidentID, u.CreatedAt = sotepe.Lang(lang), resident.Int64, fromMicros(created)
+	u.Lang, u.ResidentID, u.CreatedAt, u.Email = sotepe.Lang(lang), resident.Int64, fromMicros(created), email.String
 	return u, hash, nil
 }
 
@@ -81,7 +82,7 @@ func (s *Store) CreateUser(ctx context.Context, n sotepe.NewUser) (sotepe.User, 
 	}
 	u := sotepe.User{
 		Username: n.Username, Name: n.Name, Roles: dedupe(n.Roles), Units: dedupe(n.Units),
-		Lang: n.Lang, ResidentID: n.ResidentID, CreatedAt: s.now(),
+		Lang: n.Lang, ResidentID: n.ResidentID, Email: n.Email, CreatedAt: s.now(),
 	}
 	err := s.inTx(ctx, "create user", func(tx *sql.Tx) error {
 		var one int
@@ -114,9 +115,9 @@ func (s *Store) CreateUser(ctx context.Context, n sotepe.NewUser) (sotepe.User, 
 		// the unique index then refuses one, which fail reports as
 		// EConflict too.
 		if err := tx.QueryRowContext(ctx, `
-			INSERT INTO users (username, name, lang, resident_id, password_hash, disabled, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-			u.Username, u.Name, string(u.Lang), nullInt(u.ResidentID), n.PasswordHash, false, micros(u.CreatedAt),
+			INSERT INTO users (username, name, lang, resident_id, password_hash, disabled, created_at, email)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+			u.Username, u.Name, string(u.Lang), nullInt(u.ResidentID), n.PasswordHash, false, micros(u.CreatedAt), nullString(n.Email),
 		).Scan(&u.ID); err != nil {
 			if classify(err) == failUnique {
 				return conflict("error.username_taken", "username is taken")

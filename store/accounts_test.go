@@ -26,7 +26,7 @@ func TestUsers(t *testing.T) {
 		nurse, err := s.CreateUser(ctx, sotepe.NewUser{
 			Username: "hoitaja.h", Name: "Hanna Hoitaja", Lang: sotepe.Swedish,
 			Roles: []sotepe.Role{sotepe.RoleProfessional, sotepe.RoleManager, sotepe.RoleProfessional},
-			Units: []string{"vuosaari-dental", "kallio-health-station"}, PasswordHash: "$argon2id$x",
+			Units: []string{"vuosaari-dental", "kallio-health-station"}, PasswordHash: "$argon2id$x", Email: "hanna.hoitaja@example.org",
 		})
 		must(t, err)
 		if nurse.ID == 0 || !nurse.CreatedAt.Equal(s.clock.Now()) || nurse.CreatedAt.Location() != time.UTC {
@@ -34,7 +34,7 @@ func TestUsers(t *testing.T) {
 		}
 		got, err := s.User(ctx, nurse.ID)
 		must(t, err)
-		if got.Username != "hoitaja.h" || got.Name != "Hanna Hoitaja" || got.Lang != sotepe.Swedish || got.Disabled ||
+		if got.Username != "hoitaja.h" || got.Name != "Hanna Hoitaja" || got.Lang != sotepe.Swedish || got.Disabled || got.Email != "hanna.hoitaja@example.org" ||
 			!slices.Equal(got.Roles, []sotepe.Role{sotepe.RoleProfessional, sotepe.RoleManager}) ||
 			!slices.Equal(got.Units, []string{"vuosaari-dental", "kallio-health-station"}) ||
 			!got.CreatedAt.Equal(nurse.CreatedAt) || got.CreatedAt.Location() != time.UTC {
@@ -58,6 +58,10 @@ func TestUsers(t *testing.T) {
 
 		_, err = s.CreateUser(ctx, sotepe.NewUser{Username: "hoitaja.h", Name: "Other", Lang: "fi", Roles: []sotepe.Role{sotepe.RoleAdmin}})
 		wantKey(t, err, sotepe.EConflict, "error.username_taken")
+		for _, bad := range []string{"nobody", "Hanna <h@example.org>", "h@localhost", "a@b@example.org"} {
+			_, err = s.CreateUser(ctx, sotepe.NewUser{Username: "bad.mail", Name: "Bad", Lang: "fi", Roles: []sotepe.Role{sotepe.RoleProfessional}, Email: bad})
+			wantKey(t, err, sotepe.EInvalid, "error.email")
+		}
 		_, err = s.CreateUser(ctx, sotepe.NewUser{Username: "x", Name: "Short", Lang: "fi", Roles: []sotepe.Role{sotepe.RoleAdmin}})
 		wantKey(t, err, sotepe.EInvalid, "error.username")
 		_, err = s.CreateUser(ctx, sotepe.NewUser{Username: "ghost", Name: "Ghost", Lang: "fi", Roles: []sotepe.Role{sotepe.RoleResident}, ResidentID: 999999})

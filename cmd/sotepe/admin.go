@@ -47,6 +47,7 @@ func runAdmin(ctx context.Context, args []string, getenv func(string) string, st
 	fs.Var(&roles, "role", "a role: professional, manager, analyst or admin (repeatable)")
 	fs.Var(&units, "unit", "a unit the person works at (repeatable)")
 	fs.StringVar(&lang, "lang", "fi", "the person's language: fi, sv or en")
+	fs.StringVar(&n.Email, "email", "", "the person's work e-mail address, for notifications (optional)")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}

@@ -69,7 +69,7 @@ Usage:
   sotepe migrate --db PATH|postgres://…
                  run the database migrations and exit
   sotepe admin create-user --db … --username NAME --name "Full Name"
-                 --role admin [--role …] [--unit ID …] [--lang fi|sv|en]
+                 --role admin [--role …] [--unit ID …] [--lang fi|sv|en] [--email ADDR]
                  create an account; the password is read from standard input
   sotepe generate contact-requests --db … [--count 2000000] [--year 2024]
                  [--seed 1] [--units 349] [--backlog UNIT=N]

@@ -11,6 +11,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"sotepe/store"
 )
 
 // syncBuffer is a bytes.Buffer safe for the server goroutine and the test.
@@ -129,10 +131,19 @@ func TestServeCreatesNoAccountsAndAdminCreatesOne(t *testing.T) {
 	if short == nil {
 		t.Fatal("a short password was accepted")
 	}
-	err = run(context.Background(), []string{"admin", "create-user", "--db", db, "--username", "ada", "--name", "Ada Admin", "--role", "admin"},
-		env(nil), strings.NewReader("correct horse battery staple\n"), &out, io.Discard)
+	err = run(context.Background(), []string{"admin", "create-user", "--db", db, "--username", "ada", "--name", "Ada Admin", "--role", "admin",
+		"--email", "ada.admin@example.org"}, env(nil), strings.NewReader("correct horse battery staple\n"), &out, io.Discard)
 	if err != nil {
 		t.Fatalf("create-user: %v", err)
+	}
+	st, err := store.Open(context.Background(), db, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ada, _, err := st.UserByUsername(context.Background(), "ada")
+	st.Close()
+	if err != nil || ada.Email != "ada.admin@example.org" {
+		t.Fatalf("the created admin's address is %q (%v)", ada.Email, err)
 	}
 	url, _, stop = start(t, "serve", "--addr", "127.0.0.1:0", "--db", db, "--secure-cookies=false")
 	defer stop()
