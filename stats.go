@@ -232,8 +232,10 @@ type ContactStatsRow struct {
 
 // ContactStats reads the figures of the answer promise and keeps what they
 // need. The store keeps a roll-up by day (and, for the figures by unit, by
-// week and month too) that changes in the transaction of every change to a
-// request, so the figures of a year read thousands of rows, not millions.
+// week and month too), so the figures of a year read thousands of rows, not
+// millions. Every change to a request is logged in its own transaction and
+// added to the roll-up later by FoldContactStats; the figures count what is
+// logged but not yet folded too, so they are exact at any moment.
 type ContactStats interface {
 	// ContactStatsRows returns the figures of q, one row per key and
 	// period with at least one request, in no particular order. An unknown
@@ -247,6 +249,11 @@ type ContactStats interface {
 	// filled. Call it after each answer and from a periodic job: the
 	// figures stay exact without it, only slower.
 	FillAnswerWorkingSeconds(ctx context.Context, limit int, workingTime func(from, to time.Time) time.Duration) (int, error)
+	// FoldContactStats adds up to limit logged changes of requests to the
+	// roll-up and returns how many; 0 when none is waiting (or another
+	// process is folding). Call it every few seconds: the figures stay
+	// exact without it, only slower as the log grows.
+	FoldContactStats(ctx context.Context, limit int) (int, error)
 }
 
 // StatsFigures are the figures of one group and period, or of a whole

@@ -318,27 +318,61 @@ func (s *Service) FillWorkingTimes(ctx context.Context) (int, error) {
 	}
 }
 
-// RunSweeps marks breached requests and fills the working times of new
-// answers every interval until ctx ends. A failed sweep is logged and tried
-// again at the next tick.
-func (s *Service) RunSweeps(ctx context.Context, every time.Duration) {
-	t := time.NewTicker(every)
-	defer t.Stop()
+// FoldStats adds the logged changes of requests to the roll-up of the
+// figures until the log is empty (or another process is folding), in short
+// transactions, and returns how many changes it folded.
+func (s *Service) FoldStats(ctx context.Context) (int, error) {
+	total := 0
 	for {
-		if n, err := s.SweepBreaches(ctx); err != nil {
-			s.log.Warn("breach sweep failed", "err", err.Error())
-		} else if n > 0 {
-			s.log.Info("requests breached their deadline", "count", n)
+		n, err := s.store.FoldContactStats(ctx, foldRound)
+		total += n
+		if err != nil || n < foldRound || ctx.Err() != nil {
+			return total, err
 		}
-		if n, err := s.FillWorkingTimes(ctx); err != nil {
-			s.log.Warn("filling answer working times failed", "err", err.Error())
-		} else if n > 0 {
-			s.log.Info("answer working times filled", "count", n)
+	}
+}
+
+// foldRound is how many logged changes one transaction of FoldStats adds to
+// the roll-up.
+const foldRound = 2000
+
+// foldEvery is how often RunSweeps folds the log of changes: often enough
+// that the log stays a few thousand changes long at the busiest hour.
+const foldEvery = 5 * time.Second
+
+// RunSweeps keeps the bookkeeping of contact requests until ctx ends: every
+// interval it marks breached requests and fills the working times of new
+// answers, and every five seconds it folds the figures' log of changes. A
+// failed step is logged and tried again at its next tick.
+func (s *Service) RunSweeps(ctx context.Context, every time.Duration) {
+	sweeps := time.NewTicker(every)
+	defer sweeps.Stop()
+	folds := time.NewTicker(min(foldEvery, every))
+	defer folds.Stop()
+	sweep := true
+	for {
+		if sweep {
+			if n, err := s.SweepBreaches(ctx); err != nil {
+				s.log.Warn("breach sweep failed", "err", err.Error())
+			} else if n > 0 {
+				s.log.Info("requests breached their deadline", "count", n)
+			}
+			if n, err := s.FillWorkingTimes(ctx); err != nil {
+				s.log.Warn("filling answer working times failed", "err", err.Error())
+			} else if n > 0 {
+				s.log.Info("answer working times filled", "count", n)
+			}
+		}
+		if _, err := s.FoldStats(ctx); err != nil && ctx.Err() == nil {
+			s.log.Warn("folding the figures' log failed", "err", err.Error())
 		}
 		select {
 		case <-ctx.Done():
 			return
-		case <-t.C:
+		case <-sweeps.C:
+			sweep = true
+		case <-folds.C:
+			sweep = false
 		}
 	}
 }

@@ -35,6 +35,14 @@ func TestFillWorkingTimes(t *testing.T) {
 	if n, err := later.FillWorkingTimes(ctx); err != nil || n != 0 {
 		t.Fatalf("second fill filled %d (%v), want 0", n, err)
 	}
+	// The submission, the answer and the fill are logged; folding empties
+	// the log into the roll-up.
+	if n, err := later.FoldStats(ctx); err != nil || n < 3 {
+		t.Fatalf("folded %d changes (%v), want at least 3", n, err)
+	}
+	if n, err := later.FoldStats(ctx); err != nil || n != 0 {
+		t.Fatalf("a second fold folded %d (%v), want 0", n, err)
+	}
 	rows, err := f.store.ContactStatsRows(ctx, sotepe.ContactStatsQuery{
 		From: "2026-11-23", To: "2026-11-23", Dim: sotepe.DimUnit, Interval: sotepe.IntervalDay, Now: answeredAt,
 		// Any working time read from the requests themselves would be a

@@ -3,10 +3,12 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"sotepe"
@@ -23,15 +25,23 @@ import (
 // unit add up its services). Periods are days, and for the dimensions by
 // unit also ISO weeks and months (a request counts once at each level);
 // service and channel have few keys, so their days are few rows, while
-// their lists at the coarser levels would grow to hundreds of kilobytes,
-// each rewritten at every answer. Its rows hold the requests received, answered,
-// answered in time and closed unanswered after their due time, and the
-// working seconds to the first answer of each answered request as a list
-// "s1,s2,…," (percentiles need the values themselves). Its key (dim, level,
-// unit_id, period, group_id) makes the periods of a dimension, or of a
-// unit, one range. Triggers keep it in the transaction of every insert,
-// update and delete of a request, so it cannot disagree with
-// contact_requests and no other store method needs to know of it.
+// their lists at the coarser levels would grow to hundreds of kilobytes.
+// Its rows hold the requests received, answered, answered in time and closed
+// unanswered after their due time, and the working seconds to the first
+// answer of each answered request as a list "s1,s2,…," (percentiles need the
+// values themselves). Its key (dim, level, unit_id, period, group_id) makes
+// the periods of a dimension, or of a unit, one range.
+//
+// The roll-up is not written in the transaction of a submission: a row such
+// as "portal requests received today" would be touched by every one, and on
+// PostgreSQL concurrent transactions that update one row wait for each
+// other's commit, one at a time. Instead the triggers of contact_requests
+// append each change of a request (its old share taken away, its new share
+// added) to contact_stats_changes, a log nobody updates, and
+// FoldContactStats adds the log to the roll-up in batches, one write per row
+// of the roll-up, and deletes what it added, in one transaction. The figures
+// read the roll-up and what the log still holds in one snapshot, so every
+// change counts exactly once whether or not it has been folded.
 //
 // A selection by unit reads its whole weeks or months at their level and
 // only the days of the periods that from and to cut short at the day level:
@@ -47,12 +57,9 @@ import (
 // one read-only transaction, so they see one state of the database: an answer
 // is counted either in the list or among the unfilled, never twice.
 //
-// The local day is the same on both engines and in Go: the triggers read the
-// offset from zone_offsets (Europe/Helsinki's changes 1981–2100, taken from
-// Go's time zone database; a test compares them), and Go computes it with
-// the same zone. The week's label is strftime('%G-W%V') on SQLite and
-// to_char('IYYY-"W"IW') on PostgreSQL, both as sotepe.StatsInterval.Period
-// writes it.
+// The local day, ISO week and month of a request are computed in Go
+// (localDate, sotepe.StatsInterval.Period), where the time zone database is,
+// by the fold and the reads alike.
 
 // statsOpenWhere and statsUnfilledWhere are the predicates of the partial
 // indexes contact_requests_stats_open and contact_requests_stats_unfilled
@@ -266,10 +273,8 @@ func (s *Store) ContactStatsRows(ctx context.Context, q sotepe.ContactStatsQuery
 		}
 	}
 
-	// The open requests: the backlog, and those past due without an answer.
-	// Both sets are small and read whole through their partial indexes;
-	// the units are picked here, since a condition on unit_id would lead
-	// the planner to the unit's whole queue instead.
+	// The changes not folded into the roll-up yet, in the order they were
+	// made, so that a working time taken away was added before.
 	var inUnits map[string]bool
 	if units != nil {
 		inUnits = make(map[string]bool, len(units))
@@ -278,6 +283,48 @@ func (s *Store) ContactStatsRows(ctx context.Context, q sotepe.ContactStatsQuery
 		}
 	}
 	rs, err := tx.QueryContext(ctx, `
+		SELECT sign, received_at, unit_id, `+keyCol+`, answered, in_time, missed_closed, answer_seconds FROM contact_stats_changes
+		WHERE received_at >= $1 AND received_at < $2 ORDER BY id`, start, end)
+	if err != nil {
+		return nil, s.fail("contact stats: changes", err)
+	}
+	for rs.Next() {
+		var c statsChange
+		var unit, key sql.RawBytes
+		if err := rs.Scan(&c.sign, &c.received, &unit, &key, &c.answered, &c.inTime, &c.missedClosed, &c.seconds); err != nil {
+			rs.Close()
+			return nil, s.fail("contact stats: changes", err)
+		}
+		if inUnits != nil && !inUnits[string(unit)] {
+			continue
+		}
+		r := row(intern(key), periodAt(c.received))
+		r.Received += c.sign
+		r.Answered += c.sign * c.answered
+		r.AnsweredInTime += c.sign * c.inTime
+		r.Missed += c.sign * (c.answered - c.inTime + c.missedClosed)
+		r.MissedUnanswered += c.sign * c.missedClosed
+		if c.seconds.Valid {
+			v := int32(c.seconds.Int64)
+			if c.sign > 0 {
+				r.AnswerSeconds = append(r.AnswerSeconds, v)
+			} else if i := slices.Index(r.AnswerSeconds, v); i >= 0 {
+				r.AnswerSeconds[i] = r.AnswerSeconds[len(r.AnswerSeconds)-1]
+				r.AnswerSeconds = r.AnswerSeconds[:len(r.AnswerSeconds)-1]
+			}
+		}
+	}
+	err = rs.Err()
+	rs.Close()
+	if err != nil {
+		return nil, s.fail("contact stats: changes", err)
+	}
+
+	// The open requests: the backlog, and those past due without an answer.
+	// Both sets are small and read whole through their partial indexes;
+	// the units are picked here, since a condition on unit_id would lead
+	// the planner to the unit's whole queue instead.
+	rs, err = tx.QueryContext(ctx, `
 		SELECT received_at, unit_id, `+keyCol+`, due_at, first_answered_at FROM contact_requests
 		WHERE `+statsOpenWhere+` AND received_at >= $1 AND received_at < $2`, start, end)
 	if err != nil {
@@ -338,9 +385,20 @@ func (s *Store) ContactStatsRows(ctx context.Context, q sotepe.ContactStatsQuery
 
 	out := make([]sotepe.ContactStatsRow, 0, len(rows))
 	for _, r := range rows {
-		out = append(out, *r)
+		// A row whose requests all moved away since is no row.
+		if r.Received != 0 || r.OpenBacklog != 0 || len(r.AnswerSeconds) != 0 {
+			out = append(out, *r)
+		}
 	}
 	return out, nil
+}
+
+// statsChange is a row of contact_stats_changes: a request's share of the
+// roll-up added (sign 1) or taken away (sign -1).
+type statsChange struct {
+	sign, received                 int64
+	answered, inTime, missedClosed int64
+	seconds                        sql.NullInt64
 }
 
 // rollupPart is a range of periods of the roll-up at one level.
@@ -397,15 +455,10 @@ const maxFill = 10000
 // answer, workingTime(received, first answered) in whole seconds, of up to
 // limit (at most 10,000) answered requests that lack it, oldest receipt
 // first, in one transaction, and returns how many it filled. A limit below
-// 1 is EInvalid ("error.invalid"). A value once stored is kept: the calendar
-// in force when it was filled decides it. Like the breach flag, the value is
-// the system's bookkeeping, not a person's change, and writes no audit row.
-//
-// The roll-up's triggers do not watch answer_seconds: filling one answer at
-// a time through them would rewrite a day's list of a busy channel (some
-// thousands of values) once per answer, and a year loaded in bulk would take
-// hours. Instead the batch's values are added here, one append per row of
-// the roll-up, in the same transaction.
+// 1 is EInvalid ("error.invalid"). The triggers of migration 00003 log each
+// value for the roll-up. A value once stored is kept: the calendar in force
+// when it was filled decides it. Like the breach flag, the value is the
+// system's bookkeeping, not a person's change, and writes no audit row.
 func (s *Store) FillAnswerWorkingSeconds(ctx context.Context, limit int, workingTime func(from, to time.Time) time.Duration) (int, error) {
 	if limit < 1 {
 		return 0, sotepe.Invalid("error.invalid", "limit must be at least 1")
@@ -417,13 +470,10 @@ func (s *Store) FillAnswerWorkingSeconds(ctx context.Context, limit int, working
 	filled := 0
 	err := s.inTx(ctx, "fill answer working seconds", func(tx *sql.Tx) error {
 		filled = 0
-		type answer struct {
-			id, received, answered int64
-			unit, service, channel string
-		}
+		type answer struct{ id, received, answered int64 }
 		var todo []answer
 		rows, err := tx.QueryContext(ctx, `
-			SELECT id, received_at, first_answered_at, unit_id, service_id, channel FROM contact_requests
+			SELECT id, received_at, first_answered_at FROM contact_requests
 			WHERE `+statsUnfilledWhere+`
 			ORDER BY received_at LIMIT $1`, limit)
 		if err != nil {
@@ -431,7 +481,7 @@ func (s *Store) FillAnswerWorkingSeconds(ctx context.Context, limit int, working
 		}
 		for rows.Next() {
 			var a answer
-			if err := rows.Scan(&a.id, &a.received, &a.answered, &a.unit, &a.service, &a.channel); err != nil {
+			if err := rows.Scan(&a.id, &a.received, &a.answered); err != nil {
 				rows.Close()
 				return err
 			}
@@ -449,32 +499,14 @@ func (s *Store) FillAnswerWorkingSeconds(ctx context.Context, limit int, working
 			return err
 		}
 		defer stmt.Close()
-		lists := map[rollupKey][]byte{}
 		for _, a := range todo {
 			secs := workingSeconds(workingTime(fromMicros(a.received), fromMicros(a.answered)))
 			res, err := stmt.ExecContext(ctx, a.id, int64(secs), a.answered)
 			if err != nil {
 				return err
 			}
-			if n, err := res.RowsAffected(); err != nil || n == 0 {
-				continue // changed since it was read: the next round sees it
-			}
-			filled++
-			for _, k := range s.rollupKeys(a.received, a.unit, a.service, a.channel) {
-				lists[k] = append(strconv.AppendInt(lists[k], int64(secs), 10), ',')
-			}
-		}
-		// The request's rows of the roll-up exist since its insert.
-		add, err := tx.PrepareContext(ctx, `
-			UPDATE contact_stats SET seconds = seconds || $6
-			WHERE dim = $1 AND level = $2 AND unit_id = $3 AND period = $4 AND group_id = $5`)
-		if err != nil {
-			return err
-		}
-		defer add.Close()
-		for k, list := range lists {
-			if _, err := add.ExecContext(ctx, k.dim, k.level, k.unit, k.period, k.group, string(list)); err != nil {
-				return err
+			if n, err := res.RowsAffected(); err == nil {
+				filled += int(n)
 			}
 		}
 		return nil
@@ -483,6 +515,179 @@ func (s *Store) FillAnswerWorkingSeconds(ctx context.Context, limit int, working
 		return 0, err
 	}
 	return filled, nil
+}
+
+// maxFold bounds one call of FoldContactStats: on SQLite the fold holds the
+// one writer, which submissions wait for.
+const maxFold = 5000
+
+// FoldContactStats adds up to limit (at most 5,000) of the oldest logged
+// changes to the roll-up and deletes them from the log, in one transaction,
+// and returns how many it folded: 0 when the log is empty, or, on
+// PostgreSQL, when another process is folding at the moment. A limit below
+// 1 is EInvalid ("error.invalid"). Each row of the roll-up the changes touch
+// is written once: counts and new working times by one upsert for many rows,
+// and a row that loses a working time (a request moved or deleted) is read
+// and rewritten whole.
+func (s *Store) FoldContactStats(ctx context.Context, limit int) (int, error) {
+	if limit < 1 {
+		return 0, sotepe.Invalid("error.invalid", "limit must be at least 1")
+	}
+	limit = min(limit, maxFold)
+	folded := 0
+	err := s.inTx(ctx, "fold contact stats", func(tx *sql.Tx) error {
+		folded = 0
+		if s.d.name == Postgres {
+			// One folder at a time per database and schema; the others
+			// find the lock taken and try at their next tick.
+			var mine bool
+			if err := tx.QueryRowContext(ctx, `SELECT pg_try_advisory_xact_lock(hashtext('sotepe.fold:' || current_database() || '.' || COALESCE(current_schema(), '')))`).Scan(&mine); err != nil || !mine {
+				return err
+			}
+		}
+		rows, err := tx.QueryContext(ctx, `
+			SELECT id, sign, received_at, unit_id, service_id, channel, answered, in_time, missed_closed, answer_seconds
+			FROM contact_stats_changes ORDER BY id LIMIT $1`, limit)
+		if err != nil {
+			return err
+		}
+		var ids []int64
+		deltas := map[rollupKey]*rollupDelta{}
+		var order []rollupKey // the keys in the order first touched, for a stable write order
+		for rows.Next() {
+			var id int64
+			var c statsChange
+			var unit, service, channel string
+			if err := rows.Scan(&id, &c.sign, &c.received, &unit, &service, &channel, &c.answered, &c.inTime, &c.missedClosed, &c.seconds); err != nil {
+				rows.Close()
+				return err
+			}
+			ids = append(ids, id)
+			for _, k := range s.rollupKeys(c.received, unit, service, channel) {
+				d := deltas[k]
+				if d == nil {
+					d = &rollupDelta{}
+					deltas[k] = d
+					order = append(order, k)
+				}
+				d.apply(c)
+			}
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil || len(ids) == 0 {
+			return err
+		}
+		if err := s.writeRollup(ctx, tx, order, deltas); err != nil {
+			return err
+		}
+		for from := 0; from < len(ids); from += 500 {
+			chunk := ids[from:min(from+500, len(ids))]
+			args := make([]any, len(chunk))
+			for i, id := range chunk {
+				args[i] = id
+			}
+			if _, err := tx.ExecContext(ctx, `DELETE FROM contact_stats_changes WHERE id IN (`+placeholders(1, len(chunk))+`)`, args...); err != nil {
+				return err
+			}
+		}
+		folded = len(ids)
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	return folded, nil
+}
+
+// rollupDelta is what a batch of changes does to one row of the roll-up.
+type rollupDelta struct {
+	received, answered, inTime, missedClosed int64
+	added                                    []byte  // working times added, "s1,s2,…,"
+	remove                                   []int32 // working times taken away
+}
+
+// apply adds change c to d.
+func (d *rollupDelta) apply(c statsChange) {
+	d.received += c.sign
+	d.answered += c.sign * c.answered
+	d.inTime += c.sign * c.inTime
+	d.missedClosed += c.sign * c.missedClosed
+	if !c.seconds.Valid {
+		return
+	}
+	if c.sign > 0 {
+		d.added = append(strconv.AppendInt(d.added, c.seconds.Int64, 10), ',')
+	} else {
+		d.remove = append(d.remove, int32(c.seconds.Int64))
+	}
+}
+
+// foldUpsertRows is how many rows of the roll-up one upsert writes.
+const foldUpsertRows = 100
+
+// writeRollup applies deltas to the roll-up: rows that only gain by a
+// multi-row upsert that adds the counts and appends the working times, rows
+// that lose a working time by reading the list, taking the values out and
+// writing it back.
+func (s *Store) writeRollup(ctx context.Context, tx *sql.Tx, order []rollupKey, deltas map[rollupKey]*rollupDelta) error {
+	const cols = `INSERT INTO contact_stats (dim, level, unit_id, period, group_id, received, answered, in_time, missed_closed, seconds) VALUES `
+	const counts = ` ON CONFLICT (dim, level, unit_id, period, group_id) DO UPDATE SET
+		received = contact_stats.received + excluded.received, answered = contact_stats.answered + excluded.answered,
+		in_time = contact_stats.in_time + excluded.in_time, missed_closed = contact_stats.missed_closed + excluded.missed_closed, `
+	var appendKeys, rewriteKeys []rollupKey
+	for _, k := range order {
+		if len(deltas[k].remove) > 0 {
+			rewriteKeys = append(rewriteKeys, k)
+		} else {
+			appendKeys = append(appendKeys, k)
+		}
+	}
+	for from := 0; from < len(appendKeys); from += foldUpsertRows {
+		chunk := appendKeys[from:min(from+foldUpsertRows, len(appendKeys))]
+		var b strings.Builder
+		b.WriteString(cols)
+		args := make([]any, 0, 10*len(chunk))
+		for i, k := range chunk {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString("(" + placeholders(len(args)+1, 10) + ")")
+			d := deltas[k]
+			args = append(args, k.dim, k.level, k.unit, k.period, k.group, d.received, d.answered, d.inTime, d.missedClosed, string(d.added))
+		}
+		b.WriteString(counts + `seconds = contact_stats.seconds || excluded.seconds`)
+		if _, err := tx.ExecContext(ctx, b.String(), args...); err != nil {
+			return err
+		}
+	}
+	for _, k := range rewriteKeys {
+		d := deltas[k]
+		var list []byte
+		err := tx.QueryRowContext(ctx, `SELECT seconds FROM contact_stats WHERE dim = $1 AND level = $2 AND unit_id = $3 AND period = $4 AND group_id = $5`,
+			k.dim, k.level, k.unit, k.period, k.group).Scan(&list)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		values, err := parseSeconds(nil, append(list, d.added...))
+		if err != nil {
+			return err
+		}
+		for _, v := range d.remove {
+			if i := slices.Index(values, v); i >= 0 {
+				values = slices.Delete(values, i, i+1)
+			}
+		}
+		var kept []byte
+		for _, v := range values {
+			kept = append(strconv.AppendInt(kept, int64(v), 10), ',')
+		}
+		if _, err := tx.ExecContext(ctx, cols+`(`+placeholders(1, 10)+`)`+counts+`seconds = excluded.seconds`,
+			k.dim, k.level, k.unit, k.period, k.group, d.received, d.answered, d.inTime, d.missedClosed, string(kept)); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // rollupKey is the key of a row of the roll-up.

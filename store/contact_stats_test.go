@@ -51,39 +51,6 @@ func statsRows(t testing.TB, s testStore, q sotepe.ContactStatsQuery) []sotepe.C
 	return sortedRows(rows)
 }
 
-// TestZoneOffsets checks every row of zone_offsets against Go's
-// Europe/Helsinki: each is a change of offset at that instant, and no change
-// from 1981 to 2100 is missing.
-func TestZoneOffsets(t *testing.T) {
-	engines(t, func(t *testing.T, s testStore) {
-		rows, err := s.r.QueryContext(context.Background(), `SELECT since, utc_offset FROM zone_offsets ORDER BY since`)
-		must(t, err)
-		type change struct{ since, offset int64 }
-		var stored []change
-		for rows.Next() {
-			var c change
-			must(t, rows.Scan(&c.since, &c.offset))
-			stored = append(stored, c)
-		}
-		must(t, rows.Err())
-		rows.Close()
-		offset := func(at time.Time) int64 {
-			_, o := at.In(s.zone).Zone()
-			return int64(o) * 1e6
-		}
-		// Helsinki changes on the hour in UTC.
-		want := []change{{stored[0].since, offset(time.Date(1980, 1, 1, 0, 0, 0, 0, time.UTC))}}
-		for at := time.Date(1980, 1, 1, 0, 0, 0, 0, time.UTC); at.Year() < 2101; at = at.Add(time.Hour) {
-			if o := offset(at); o != want[len(want)-1].offset {
-				want = append(want, change{micros(at), o})
-			}
-		}
-		if len(want) < 200 || !reflect.DeepEqual(stored, want) {
-			t.Fatalf("zone_offsets has %d rows that differ from Go's %d changes", len(stored), len(want))
-		}
-	})
-}
-
 // TestContactStatsRows builds requests of every outcome and checks the
 // figures by key and day, week and month, as the roll-up holds them and,
 // before the working times are filled, as they are computed from the
@@ -303,6 +270,18 @@ func TestContactStatsLocalDay(t *testing.T) {
 	})
 }
 
+// foldAll folds the whole log of changes into the roll-up.
+func foldAll(t testing.TB, s testStore) {
+	t.Helper()
+	for {
+		n, err := s.FoldContactStats(context.Background(), maxFold)
+		must(t, err)
+		if n == 0 {
+			return
+		}
+	}
+}
+
 // statsOracle computes the figures of q straight from every stored request,
 // as the definitions in sotepe.ContactStats read.
 func statsOracle(t testing.TB, s testStore, q sotepe.ContactStatsQuery) []sotepe.ContactStatsRow {
@@ -410,16 +389,28 @@ func TestContactStatsRollupMatchesRequests(t *testing.T) {
 			}
 			_, err := s.FillAnswerWorkingSeconds(ctx, 7, wallTime)
 			must(t, err)
-			// Behind the store's back: a request moves to the other unit
-			// (with its working time, when filled), a request goes.
+			// Behind the store's back: a request moves to the other unit,
+			// a stored working time changes, a request goes.
 			id := ids[rnd.IntN(len(ids))]
 			_, err = s.w.ExecContext(ctx, `UPDATE contact_requests SET unit_id = CASE unit_id WHEN $2 THEN $3 ELSE $2 END, service_id = 'dental' WHERE id = $1`, id, kallio, vuosaari)
+			must(t, err)
+			_, err = s.w.ExecContext(ctx, `UPDATE contact_requests SET answer_seconds = answer_seconds + 1
+				WHERE id = (SELECT MIN(id) FROM contact_requests WHERE answer_seconds IS NOT NULL AND id > $1)`, ids[rnd.IntN(len(ids))])
 			must(t, err)
 			if round%2 == 1 {
 				gone := ids[rnd.IntN(len(ids))]
 				_, err = s.w.ExecContext(ctx, `DELETE FROM contact_requests WHERE id = $1`, gone)
 				must(t, err)
 				ids = slices.DeleteFunc(ids, func(id int64) bool { return id == gone })
+			}
+			// Part of the log folded, or none, or all: the figures are the
+			// same whatever is folded.
+			switch round % 3 {
+			case 1:
+				_, err := s.FoldContactStats(ctx, 1+rnd.IntN(40))
+				must(t, err)
+			case 2:
+				foldAll(t, s)
 			}
 			for _, dim := range []sotepe.StatsDim{sotepe.DimUnit, sotepe.DimService, sotepe.DimChannel} {
 				for _, scope := range [][]string{nil, {kallio}, {vuosaari, kallio}} {
@@ -442,7 +433,12 @@ func TestContactStatsRollupMatchesRequests(t *testing.T) {
 				}
 			}
 		}
-		// No roll-up row is left with negative counts or a stray value.
+		// Folded whole, the log is empty and no roll-up row is left with
+		// negative counts or a stray value.
+		foldAll(t, s)
+		if n := count(t, s, `SELECT COUNT(*) FROM contact_stats_changes`); n != 0 {
+			t.Fatalf("%d changes left after folding everything", n)
+		}
 		if n := count(t, s, `SELECT COUNT(*) FROM contact_stats WHERE received < 0 OR answered < 0 OR in_time < 0 OR missed_closed < 0 OR (received = 0 AND seconds <> '')`); n != 0 {
 			t.Fatalf("%d roll-up rows out of balance", n)
 		}
@@ -460,14 +456,9 @@ func TestContactStatsPlan(t *testing.T) {
 			WHERE dim = 'unit' AND level = 'month' AND period BETWEEN '2024-01' AND '2024-12' AND unit_id = ''`, "USING PRIMARY KEY (dim=? AND level=? AND unit_id=? AND period>? AND period<?)"},
 		{`SELECT period, unit_id, group_id, received, answered, in_time, missed_closed, seconds FROM contact_stats
 			WHERE dim = 'unit_service' AND level = 'day' AND period BETWEEN '2024-01-01' AND '2024-12-31' AND unit_id IN ('a', 'b')`, "USING PRIMARY KEY (dim=? AND level=? AND unit_id=? AND period>? AND period<?)"},
-		// The triggers' update of a request's rows, as in migration 00003.
-		{`UPDATE contact_stats SET received = received - 1 WHERE (dim, level, unit_id, period, group_id) IN (
-			SELECT g.dim, l.level, g.unit_id, CASE l.level WHEN 'day' THEN t.day WHEN 'week' THEN strftime('%G-W%V', t.day) ELSE substr(t.day, 1, 7) END, g.group_id
-			FROM (SELECT '2024-01-01' AS day) AS t,
-				(SELECT 'unit' AS dim, '' AS unit_id, 'a' AS group_id, 1 AS by_unit UNION ALL SELECT 'service', '', 'b', 0
-					UNION ALL SELECT 'unit_service', 'a', 'b', 1) AS g,
-				(SELECT 'day' AS level UNION ALL SELECT 'week' UNION ALL SELECT 'month') AS l
-			WHERE l.level = 'day' OR g.by_unit)`, "USING PRIMARY KEY (dim=? AND level=? AND unit_id=? AND period=? AND group_id=?)"},
+		// The fold's read of a row that loses a working time.
+		{`SELECT seconds FROM contact_stats WHERE dim = 'unit' AND level = 'day' AND unit_id = '' AND period = '2024-01-01' AND group_id = 'a'`,
+			"USING PRIMARY KEY (dim=? AND level=? AND unit_id=? AND period=? AND group_id=?)"},
 		{`SELECT received_at, unit_id, due_at, first_answered_at FROM contact_requests
 			WHERE ` + statsOpenWhere + ` AND received_at >= 1 AND received_at < 2`, "USING COVERING INDEX contact_requests_stats_open (status=? AND received_at>? AND received_at<?)"},
 		{`SELECT received_at, channel, first_answered_at FROM contact_requests
@@ -507,6 +498,9 @@ func BenchmarkContactStats(b *testing.B) {
 			seedStatsRequests(b, s, f.withAccount.ID, units, services, n)
 			b.Logf("%s: %d requests inserted in %v (%v each, triggers included)",
 				engine, n, time.Since(start).Round(time.Millisecond), (time.Since(start) / time.Duration(n)).Round(time.Microsecond))
+			start = time.Now()
+			foldAll(b, s)
+			b.Logf("%s: folded into the roll-up in %v", engine, time.Since(start).Round(time.Millisecond))
 			if engine == Postgres {
 				_, err := s.w.ExecContext(ctx, `ANALYZE`)
 				must(b, err)

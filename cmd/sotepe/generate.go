@@ -112,5 +112,19 @@ func runGenerate(ctx context.Context, args []string, getenv func(string) string,
 		}
 	}
 	fmt.Fprintf(stdout, "\nfilled %d working times in %s\n", filled, time.Since(started).Round(time.Millisecond))
+	// The figures' roll-up, as the server's sweeps would fold it.
+	started, folded := time.Now(), 0
+	for {
+		n, err := st.FoldContactStats(ctx, 5000)
+		if err != nil {
+			return err
+		}
+		folded += n
+		fmt.Fprintf(stdout, "\rchanges folded into the figures: %d   ", folded)
+		if n == 0 {
+			break
+		}
+	}
+	fmt.Fprintf(stdout, "\nfolded %d changes in %s\n", folded, time.Since(started).Round(time.Millisecond))
 	return nil
 }

@@ -1,14 +1,19 @@
 -- The figures of the answer promise (stats.go, store/contact_stats.go), on
--- SQLite: a roll-up of contact requests by day, week and month, kept by
--- triggers; the working time to the first answer; and Europe/Helsinki's
--- offsets from UTC, since SQLite knows no time zones. Representations as in
--- 00001.
+-- SQLite: a roll-up of contact requests by day, week and month; the log of
+-- changes not yet added to it; and the working time to the first answer.
+-- Representations as in 00001.
 --
 -- Why a roll-up: a year holds some 2 million requests, and reading that many
 -- rows takes seconds on either engine, far over the 300 ms the figures may
--- take. contact_stats holds the requests added up by period and key of each
--- dimension, kept up to date by triggers in the transaction of every change
--- to a request, so it never disagrees with contact_requests.
+-- take. Why a log: a roll-up row such as "portal requests received today" is
+-- touched by every submission, and on PostgreSQL concurrent transactions
+-- that update one row wait for each other's commit, one at a time. So the
+-- triggers only append each change of a request to contact_stats_changes,
+-- which nobody else writes; Store.FoldContactStats adds the log to the
+-- roll-up in batches and empties it, and the figures read the roll-up plus
+-- what the log still holds, in one snapshot, so they are exact whenever they
+-- are read. The local day, week and month of a request are computed in Go,
+-- where the time zone database is.
 
 -- +goose Up
 
@@ -17,258 +22,6 @@
 -- The calendar lives in Go, so Go fills it after the answer
 -- (Store.FillAnswerWorkingSeconds); NULL until then.
 ALTER TABLE contact_requests ADD COLUMN answer_seconds INTEGER;
-
--- Europe/Helsinki's offset from UTC from each change on (1981–2100, from Go's
--- time zone database; store tests compare every row with it). The local day
--- of an instant x is
---   date((x + (SELECT utc_offset FROM zone_offsets WHERE since <= x
---              ORDER BY since DESC LIMIT 1)) / 1000000, 'unixepoch').
-CREATE TABLE zone_offsets (
-    since      INTEGER PRIMARY KEY, -- unix microseconds in UTC
-    utc_offset INTEGER NOT NULL     -- microseconds east of UTC
-) STRICT;
-INSERT INTO zone_offsets (since, utc_offset) VALUES
-    (-9223372036854775807, 7200000000),
-    (354672000000000, 10800000000),
-    (370396800000000, 7200000000),
-    (386121600000000, 10800000000),
-    (401846400000000, 7200000000),
-    (417574800000000, 10800000000),
-    (433299600000000, 7200000000),
-    (449024400000000, 10800000000),
-    (465354000000000, 7200000000),
-    (481078800000000, 10800000000),
-    (496803600000000, 7200000000),
-    (512528400000000, 10800000000),
-    (528253200000000, 7200000000),
-    (543978000000000, 10800000000),
-    (559702800000000, 7200000000),
-    (575427600000000, 10800000000),
-    (591152400000000, 7200000000),
-    (606877200000000, 10800000000),
-    (622602000000000, 7200000000),
-    (638326800000000, 10800000000),
-    (654656400000000, 7200000000),
-    (670381200000000, 10800000000),
-    (686106000000000, 7200000000),
-    (701830800000000, 10800000000),
-    (717555600000000, 7200000000),
-    (733280400000000, 10800000000),
-    (749005200000000, 7200000000),
-    (764730000000000, 10800000000),
-    (780454800000000, 7200000000),
-    (796179600000000, 10800000000),
-    (811904400000000, 7200000000),
-    (828234000000000, 10800000000),
-    (846378000000000, 7200000000),
-    (859683600000000, 10800000000),
-    (877827600000000, 7200000000),
-    (891133200000000, 10800000000),
-    (909277200000000, 7200000000),
-    (922582800000000, 10800000000),
-    (941331600000000, 7200000000),
-    (954032400000000, 10800000000),
-    (972781200000000, 7200000000),
-    (985482000000000, 10800000000),
-    (1004230800000000, 7200000000),
-    (1017536400000000, 10800000000),
-    (1035680400000000, 7200000000),
-    (1048986000000000, 10800000000),
-    (1067130000000000, 7200000000),
-    (1080435600000000, 10800000000),
-    (1099184400000000, 7200000000),
-    (1111885200000000, 10800000000),
-    (1130634000000000, 7200000000),
-    (1143334800000000, 10800000000),
-    (1162083600000000, 7200000000),
-    (1174784400000000, 10800000000),
-    (1193533200000000, 7200000000),
-    (1206838800000000, 10800000000),
-    (1224982800000000, 7200000000),
-    (1238288400000000, 10800000000),
-    (1256432400000000, 7200000000),
-    (1269738000000000, 10800000000),
-    (1288486800000000, 7200000000),
-    (1301187600000000, 10800000000),
-    (1319936400000000, 7200000000),
-    (1332637200000000, 10800000000),
-    (1351386000000000, 7200000000),
-    (1364691600000000, 10800000000),
-    (1382835600000000, 7200000000),
-    (1396141200000000, 10800000000),
-    (1414285200000000, 7200000000),
-    (1427590800000000, 10800000000),
-    (1445734800000000, 7200000000),
-    (1459040400000000, 10800000000),
-    (1477789200000000, 7200000000),
-    (1490490000000000, 10800000000),
-    (1509238800000000, 7200000000),
-    (1521939600000000, 10800000000),
-    (1540688400000000, 7200000000),
-    (1553994000000000, 10800000000),
-    (1572138000000000, 7200000000),
-    (1585443600000000, 10800000000),
-    (1603587600000000, 7200000000),
-    (1616893200000000, 10800000000),
-    (1635642000000000, 7200000000),
-    (1648342800000000, 10800000000),
-    (1667091600000000, 7200000000),
-    (1679792400000000, 10800000000),
-    (1698541200000000, 7200000000),
-    (1711846800000000, 10800000000),
-    (1729990800000000, 7200000000),
-    (1743296400000000, 10800000000),
-    (1761440400000000, 7200000000),
-    (1774746000000000, 10800000000),
-    (1792890000000000, 7200000000),
-    (1806195600000000, 10800000000),
-    (1824944400000000, 7200000000),
-    (1837645200000000, 10800000000),
-    (1856394000000000, 7200000000),
-    (1869094800000000, 10800000000),
-    (1887843600000000, 7200000000),
-    (1901149200000000, 10800000000),
-    (1919293200000000, 7200000000),
-    (1932598800000000, 10800000000),
-    (1950742800000000, 7200000000),
-    (1964048400000000, 10800000000),
-    (1982797200000000, 7200000000),
-    (1995498000000000, 10800000000),
-    (2014246800000000, 7200000000),
-    (2026947600000000, 10800000000),
-    (2045696400000000, 7200000000),
-    (2058397200000000, 10800000000),
-    (2077146000000000, 7200000000),
-    (2090451600000000, 10800000000),
-    (2108595600000000, 7200000000),
-    (2121901200000000, 10800000000),
-    (2140045200000000, 7200000000),
-    (2153350800000000, 10800000000),
-    (2172099600000000, 7200000000),
-    (2184800400000000, 10800000000),
-    (2203549200000000, 7200000000),
-    (2216250000000000, 10800000000),
-    (2234998800000000, 7200000000),
-    (2248304400000000, 10800000000),
-    (2266448400000000, 7200000000),
-    (2279754000000000, 10800000000),
-    (2297898000000000, 7200000000),
-    (2311203600000000, 10800000000),
-    (2329347600000000, 7200000000),
-    (2342653200000000, 10800000000),
-    (2361402000000000, 7200000000),
-    (2374102800000000, 10800000000),
-    (2392851600000000, 7200000000),
-    (2405552400000000, 10800000000),
-    (2424301200000000, 7200000000),
-    (2437606800000000, 10800000000),
-    (2455750800000000, 7200000000),
-    (2469056400000000, 10800000000),
-    (2487200400000000, 7200000000),
-    (2500506000000000, 10800000000),
-    (2519254800000000, 7200000000),
-    (2531955600000000, 10800000000),
-    (2550704400000000, 7200000000),
-    (2563405200000000, 10800000000),
-    (2582154000000000, 7200000000),
-    (2595459600000000, 10800000000),
-    (2613603600000000, 7200000000),
-    (2626909200000000, 10800000000),
-    (2645053200000000, 7200000000),
-    (2658358800000000, 10800000000),
-    (2676502800000000, 7200000000),
-    (2689808400000000, 10800000000),
-    (2708557200000000, 7200000000),
-    (2721258000000000, 10800000000),
-    (2740006800000000, 7200000000),
-    (2752707600000000, 10800000000),
-    (2771456400000000, 7200000000),
-    (2784762000000000, 10800000000),
-    (2802906000000000, 7200000000),
-    (2816211600000000, 10800000000),
-    (2834355600000000, 7200000000),
-    (2847661200000000, 10800000000),
-    (2866410000000000, 7200000000),
-    (2879110800000000, 10800000000),
-    (2897859600000000, 7200000000),
-    (2910560400000000, 10800000000),
-    (2929309200000000, 7200000000),
-    (2942010000000000, 10800000000),
-    (2960758800000000, 7200000000),
-    (2974064400000000, 10800000000),
-    (2992208400000000, 7200000000),
-    (3005514000000000, 10800000000),
-    (3023658000000000, 7200000000),
-    (3036963600000000, 10800000000),
-    (3055712400000000, 7200000000),
-    (3068413200000000, 10800000000),
-    (3087162000000000, 7200000000),
-    (3099862800000000, 10800000000),
-    (3118611600000000, 7200000000),
-    (3131917200000000, 10800000000),
-    (3150061200000000, 7200000000),
-    (3163366800000000, 10800000000),
-    (3181510800000000, 7200000000),
-    (3194816400000000, 10800000000),
-    (3212960400000000, 7200000000),
-    (3226266000000000, 10800000000),
-    (3245014800000000, 7200000000),
-    (3257715600000000, 10800000000),
-    (3276464400000000, 7200000000),
-    (3289165200000000, 10800000000),
-    (3307914000000000, 7200000000),
-    (3321219600000000, 10800000000),
-    (3339363600000000, 7200000000),
-    (3352669200000000, 10800000000),
-    (3370813200000000, 7200000000),
-    (3384118800000000, 10800000000),
-    (3402867600000000, 7200000000),
-    (3415568400000000, 10800000000),
-    (3434317200000000, 7200000000),
-    (3447018000000000, 10800000000),
-    (3465766800000000, 7200000000),
-    (3479072400000000, 10800000000),
-    (3497216400000000, 7200000000),
-    (3510522000000000, 10800000000),
-    (3528666000000000, 7200000000),
-    (3541971600000000, 10800000000),
-    (3560115600000000, 7200000000),
-    (3573421200000000, 10800000000),
-    (3592170000000000, 7200000000),
-    (3604870800000000, 10800000000),
-    (3623619600000000, 7200000000),
-    (3636320400000000, 10800000000),
-    (3655069200000000, 7200000000),
-    (3668374800000000, 10800000000),
-    (3686518800000000, 7200000000),
-    (3699824400000000, 10800000000),
-    (3717968400000000, 7200000000),
-    (3731274000000000, 10800000000),
-    (3750022800000000, 7200000000),
-    (3762723600000000, 10800000000),
-    (3781472400000000, 7200000000),
-    (3794173200000000, 10800000000),
-    (3812922000000000, 7200000000),
-    (3825622800000000, 10800000000),
-    (3844371600000000, 7200000000),
-    (3857677200000000, 10800000000),
-    (3875821200000000, 7200000000),
-    (3889126800000000, 10800000000),
-    (3907270800000000, 7200000000),
-    (3920576400000000, 10800000000),
-    (3939325200000000, 7200000000),
-    (3952026000000000, 10800000000),
-    (3970774800000000, 7200000000),
-    (3983475600000000, 10800000000),
-    (4002224400000000, 7200000000),
-    (4015530000000000, 10800000000),
-    (4033674000000000, 7200000000),
-    (4046979600000000, 10800000000),
-    (4065123600000000, 7200000000),
-    (4078429200000000, 10800000000),
-    (4096573200000000, 7200000000),
-    (4109878800000000, 10800000000),
-    (4128627600000000, 7200000000);
 
 -- The roll-up, one row per dimension (dim), level (day, week or month),
 -- unit (unit_id), period and key (group_id): the requests received in the
@@ -284,13 +37,9 @@ INSERT INTO zone_offsets (since, utc_offset) VALUES
 -- each of its levels, so the figures of 349 units' whole months read one row
 -- per unit and month, not one per day. Service and channel have few keys, so
 -- their days are few rows; at the coarser levels their lists would grow to
--- hundreds of kilobytes, rewritten at every answer, so they keep days only.
--- The key orders the rows so that one dimension's periods, or one unit's,
--- are one range.
--- What depends on the present moment (the backlog, requests still open past
--- their due time) is read from contact_requests, where open requests are few.
--- WITHOUT ROWID keeps the rows in key order on disk, so a range is read in
--- one sweep instead of one page per row.
+-- hundreds of kilobytes, so they keep days only. The key orders the rows so
+-- that one dimension's periods, or one unit's, are one range; WITHOUT ROWID
+-- keeps them in that order on disk.
 CREATE TABLE contact_stats (
     dim           TEXT NOT NULL,
     level         TEXT NOT NULL CHECK (level IN ('day', 'week', 'month')),
@@ -305,6 +54,23 @@ CREATE TABLE contact_stats (
     PRIMARY KEY (dim, level, unit_id, period, group_id)
 ) STRICT, WITHOUT ROWID;
 
+-- The changes not yet in the roll-up: a request's share added (sign 1) or
+-- taken away (sign -1), as the request stood: when it was received, where it
+-- went, whether it was answered, answered in time, or closed unanswered after
+-- its due time, and its working time when filled.
+CREATE TABLE contact_stats_changes (
+    id             INTEGER PRIMARY KEY AUTOINCREMENT,
+    sign           INTEGER NOT NULL CHECK (sign IN (-1, 1)),
+    received_at    INTEGER NOT NULL,
+    unit_id        TEXT NOT NULL,
+    service_id     TEXT NOT NULL,
+    channel        TEXT NOT NULL,
+    answered       INTEGER NOT NULL,
+    in_time        INTEGER NOT NULL,
+    missed_closed  INTEGER NOT NULL,
+    answer_seconds INTEGER
+) STRICT;
+
 -- The open requests (the backlog and those past due without an answer) and
 -- the answers whose working time is not filled yet: both small sets. Their
 -- queries repeat these predicates word for word, as SQLite uses a partial
@@ -314,134 +80,60 @@ CREATE INDEX contact_requests_stats_open ON contact_requests (status, received_a
 CREATE INDEX contact_requests_stats_unfilled ON contact_requests (received_at, unit_id, service_id, channel, first_answered_at, answer_seconds)
     WHERE first_answered_at IS NOT NULL AND answer_seconds IS NULL;
 
--- The requests stored before this migration.
-INSERT INTO contact_stats (dim, level, unit_id, period, group_id, received, answered, in_time, missed_closed)
-SELECT g.dim, g.level, g.unit_id, g.period, g.group_id, COUNT(*), SUM(g.answered), SUM(g.in_time), SUM(g.missed_closed)
-FROM (
-    SELECT b.dim, l.level,
-        CASE WHEN b.dim IN ('unit', 'service', 'channel') THEN '' ELSE t.unit_id END AS unit_id,
-        CASE l.level WHEN 'day' THEN t.day WHEN 'week' THEN strftime('%G-W%V', t.day) ELSE substr(t.day, 1, 7) END AS period,
-        CASE WHEN b.dim = 'unit' THEN t.unit_id WHEN b.dim IN ('service', 'unit_service') THEN t.service_id ELSE t.channel END AS group_id,
-        t.answered, t.in_time, t.missed_closed
-    FROM (
-        SELECT c.unit_id, c.service_id, c.channel, date((c.received_at + (SELECT z.utc_offset FROM zone_offsets AS z WHERE z.since <= c.received_at ORDER BY z.since DESC LIMIT 1)) / 1000000, 'unixepoch') AS day,
-            c.first_answered_at IS NOT NULL AS answered,
-            COALESCE(c.first_answered_at <= c.due_at, 0) AS in_time,
-            COALESCE(c.first_answered_at IS NULL AND c.status = 'closed' AND c.closed_at > c.due_at, 0) AS missed_closed
-        FROM contact_requests AS c
-    ) AS t
-    CROSS JOIN (SELECT 'unit' AS dim UNION ALL SELECT 'service' UNION ALL SELECT 'channel'
-        UNION ALL SELECT 'unit_service' UNION ALL SELECT 'unit_channel') AS b
-    CROSS JOIN (SELECT 'day' AS level UNION ALL SELECT 'week' UNION ALL SELECT 'month') AS l
-    WHERE l.level = 'day' OR b.dim IN ('unit', 'unit_service', 'unit_channel')
-) AS g
-GROUP BY g.dim, g.level, g.unit_id, g.period, g.group_id;
+-- The requests stored before this migration, as changes to fold.
+INSERT INTO contact_stats_changes (sign, received_at, unit_id, service_id, channel, answered, in_time, missed_closed, answer_seconds)
+SELECT 1, received_at, unit_id, service_id, channel,
+    first_answered_at IS NOT NULL,
+    COALESCE(first_answered_at <= due_at, 0),
+    COALESCE(first_answered_at IS NULL AND status = 'closed' AND closed_at > due_at, 0),
+    answer_seconds
+FROM contact_requests ORDER BY id;
 
--- A request counts in the roll-up as it stands: a new one adds itself; a
--- change takes away the old row's share and adds the new one's; a deleted
--- one takes itself away. The update trigger fires only when something the
--- roll-up holds changes. A working time is filled only by
--- Store.FillAnswerWorkingSeconds, which adds the values of a whole batch to
--- the lists itself, once per row of the roll-up: filling does not fire the
--- trigger, which would rewrite the lists once per answer.
+-- A new request adds its share; a change to anything the roll-up holds takes
+-- the old share away and adds the new; a deleted request takes its share
+-- away.
 -- +goose StatementBegin
 CREATE TRIGGER contact_stats_insert AFTER INSERT ON contact_requests
 BEGIN
-    INSERT INTO contact_stats (dim, level, unit_id, period, group_id, received, answered, in_time, missed_closed, seconds)
-    SELECT g.dim, l.level, g.unit_id, CASE l.level WHEN 'day' THEN t.day WHEN 'week' THEN strftime('%G-W%V', t.day) ELSE substr(t.day, 1, 7) END, g.group_id, 1,
+    INSERT INTO contact_stats_changes (sign, received_at, unit_id, service_id, channel, answered, in_time, missed_closed, answer_seconds)
+    VALUES (1, NEW.received_at, NEW.unit_id, NEW.service_id, NEW.channel,
         NEW.first_answered_at IS NOT NULL,
         COALESCE(NEW.first_answered_at <= NEW.due_at, 0),
         COALESCE(NEW.first_answered_at IS NULL AND NEW.status = 'closed' AND NEW.closed_at > NEW.due_at, 0),
-        COALESCE(NEW.answer_seconds || ',', '')
-    FROM (SELECT date((NEW.received_at + (SELECT z.utc_offset FROM zone_offsets AS z WHERE z.since <= NEW.received_at ORDER BY z.since DESC LIMIT 1)) / 1000000, 'unixepoch') AS day) AS t,
-        (SELECT 'unit' AS dim, '' AS unit_id, NEW.unit_id AS group_id, 1 AS by_unit
-            UNION ALL SELECT 'service', '', NEW.service_id, 0
-            UNION ALL SELECT 'channel', '', NEW.channel, 0
-            UNION ALL SELECT 'unit_service', NEW.unit_id, NEW.service_id, 1
-            UNION ALL SELECT 'unit_channel', NEW.unit_id, NEW.channel, 1) AS g,
-        (SELECT 'day' AS level UNION ALL SELECT 'week' UNION ALL SELECT 'month') AS l
-    WHERE l.level = 'day' OR g.by_unit
-    ON CONFLICT (dim, level, unit_id, period, group_id) DO UPDATE SET
-        received = received + excluded.received,
-        answered = answered + excluded.answered,
-        in_time = in_time + excluded.in_time,
-        missed_closed = missed_closed + excluded.missed_closed,
-        seconds = seconds || excluded.seconds;
+        NEW.answer_seconds);
 END;
 -- +goose StatementEnd
 
 -- +goose StatementBegin
-CREATE TRIGGER contact_stats_update AFTER UPDATE OF unit_id, service_id, channel, status, received_at, due_at, first_answered_at, closed_at ON contact_requests
+CREATE TRIGGER contact_stats_update AFTER UPDATE OF unit_id, service_id, channel, status, received_at, due_at, first_answered_at, closed_at, answer_seconds ON contact_requests
 WHEN OLD.unit_id IS NOT NEW.unit_id OR OLD.service_id IS NOT NEW.service_id OR OLD.channel IS NOT NEW.channel
     OR OLD.received_at IS NOT NEW.received_at OR OLD.due_at IS NOT NEW.due_at
     OR (OLD.status = 'closed') IS NOT (NEW.status = 'closed') OR OLD.first_answered_at IS NOT NEW.first_answered_at
-    OR OLD.closed_at IS NOT NEW.closed_at
+    OR OLD.closed_at IS NOT NEW.closed_at OR OLD.answer_seconds IS NOT NEW.answer_seconds
 BEGIN
-    -- The old share out; its working time leaves each list once (a list
-    -- is read with a comma in front, so ",v," matches whole values only).
-    UPDATE contact_stats SET
-        received = received - 1,
-        answered = answered - (OLD.first_answered_at IS NOT NULL),
-        in_time = in_time - COALESCE(OLD.first_answered_at <= OLD.due_at, 0),
-        missed_closed = missed_closed - COALESCE(OLD.first_answered_at IS NULL AND OLD.status = 'closed' AND OLD.closed_at > OLD.due_at, 0),
-        seconds = CASE WHEN OLD.answer_seconds IS NULL OR instr(',' || seconds, ',' || OLD.answer_seconds || ',') = 0 THEN seconds
-            ELSE substr(substr(',' || seconds, 1, instr(',' || seconds, ',' || OLD.answer_seconds || ','))
-                || substr(',' || seconds, instr(',' || seconds, ',' || OLD.answer_seconds || ',') + length(',' || OLD.answer_seconds || ',')), 2) END
-    WHERE (dim, level, unit_id, period, group_id) IN (
-        SELECT g.dim, l.level, g.unit_id, CASE l.level WHEN 'day' THEN t.day WHEN 'week' THEN strftime('%G-W%V', t.day) ELSE substr(t.day, 1, 7) END, g.group_id
-        FROM (SELECT date((OLD.received_at + (SELECT z.utc_offset FROM zone_offsets AS z WHERE z.since <= OLD.received_at ORDER BY z.since DESC LIMIT 1)) / 1000000, 'unixepoch') AS day) AS t,
-        (SELECT 'unit' AS dim, '' AS unit_id, OLD.unit_id AS group_id, 1 AS by_unit
-            UNION ALL SELECT 'service', '', OLD.service_id, 0
-            UNION ALL SELECT 'channel', '', OLD.channel, 0
-            UNION ALL SELECT 'unit_service', OLD.unit_id, OLD.service_id, 1
-            UNION ALL SELECT 'unit_channel', OLD.unit_id, OLD.channel, 1) AS g,
-        (SELECT 'day' AS level UNION ALL SELECT 'week' UNION ALL SELECT 'month') AS l
-        WHERE l.level = 'day' OR g.by_unit);
-    -- The new share in, as for a new request.
-    INSERT INTO contact_stats (dim, level, unit_id, period, group_id, received, answered, in_time, missed_closed, seconds)
-    SELECT g.dim, l.level, g.unit_id, CASE l.level WHEN 'day' THEN t.day WHEN 'week' THEN strftime('%G-W%V', t.day) ELSE substr(t.day, 1, 7) END, g.group_id, 1,
+    INSERT INTO contact_stats_changes (sign, received_at, unit_id, service_id, channel, answered, in_time, missed_closed, answer_seconds)
+    VALUES (-1, OLD.received_at, OLD.unit_id, OLD.service_id, OLD.channel,
+        OLD.first_answered_at IS NOT NULL,
+        COALESCE(OLD.first_answered_at <= OLD.due_at, 0),
+        COALESCE(OLD.first_answered_at IS NULL AND OLD.status = 'closed' AND OLD.closed_at > OLD.due_at, 0),
+        OLD.answer_seconds),
+    (1, NEW.received_at, NEW.unit_id, NEW.service_id, NEW.channel,
         NEW.first_answered_at IS NOT NULL,
         COALESCE(NEW.first_answered_at <= NEW.due_at, 0),
         COALESCE(NEW.first_answered_at IS NULL AND NEW.status = 'closed' AND NEW.closed_at > NEW.due_at, 0),
-        COALESCE(NEW.answer_seconds || ',', '')
-    FROM (SELECT date((NEW.received_at + (SELECT z.utc_offset FROM zone_offsets AS z WHERE z.since <= NEW.received_at ORDER BY z.since DESC LIMIT 1)) / 1000000, 'unixepoch') AS day) AS t,
-        (SELECT 'unit' AS dim, '' AS unit_id, NEW.unit_id AS group_id, 1 AS by_unit
-            UNION ALL SELECT 'service', '', NEW.service_id, 0
-            UNION ALL SELECT 'channel', '', NEW.channel, 0
-            UNION ALL SELECT 'unit_service', NEW.unit_id, NEW.service_id, 1
-            UNION ALL SELECT 'unit_channel', NEW.unit_id, NEW.channel, 1) AS g,
-        (SELECT 'day' AS level UNION ALL SELECT 'week' UNION ALL SELECT 'month') AS l
-    WHERE l.level = 'day' OR g.by_unit
-    ON CONFLICT (dim, level, unit_id, period, group_id) DO UPDATE SET
-        received = received + excluded.received,
-        answered = answered + excluded.answered,
-        in_time = in_time + excluded.in_time,
-        missed_closed = missed_closed + excluded.missed_closed,
-        seconds = seconds || excluded.seconds;
+        NEW.answer_seconds);
 END;
 -- +goose StatementEnd
 
 -- +goose StatementBegin
 CREATE TRIGGER contact_stats_delete AFTER DELETE ON contact_requests
 BEGIN
-    UPDATE contact_stats SET
-        received = received - 1,
-        answered = answered - (OLD.first_answered_at IS NOT NULL),
-        in_time = in_time - COALESCE(OLD.first_answered_at <= OLD.due_at, 0),
-        missed_closed = missed_closed - COALESCE(OLD.first_answered_at IS NULL AND OLD.status = 'closed' AND OLD.closed_at > OLD.due_at, 0),
-        seconds = CASE WHEN OLD.answer_seconds IS NULL OR instr(',' || seconds, ',' || OLD.answer_seconds || ',') = 0 THEN seconds
-            ELSE substr(substr(',' || seconds, 1, instr(',' || seconds, ',' || OLD.answer_seconds || ','))
-                || substr(',' || seconds, instr(',' || seconds, ',' || OLD.answer_seconds || ',') + length(',' || OLD.answer_seconds || ',')), 2) END
-    WHERE (dim, level, unit_id, period, group_id) IN (
-        SELECT g.dim, l.level, g.unit_id, CASE l.level WHEN 'day' THEN t.day WHEN 'week' THEN strftime('%G-W%V', t.day) ELSE substr(t.day, 1, 7) END, g.group_id
-        FROM (SELECT date((OLD.received_at + (SELECT z.utc_offset FROM zone_offsets AS z WHERE z.since <= OLD.received_at ORDER BY z.since DESC LIMIT 1)) / 1000000, 'unixepoch') AS day) AS t,
-        (SELECT 'unit' AS dim, '' AS unit_id, OLD.unit_id AS group_id, 1 AS by_unit
-            UNION ALL SELECT 'service', '', OLD.service_id, 0
-            UNION ALL SELECT 'channel', '', OLD.channel, 0
-            UNION ALL SELECT 'unit_service', OLD.unit_id, OLD.service_id, 1
-            UNION ALL SELECT 'unit_channel', OLD.unit_id, OLD.channel, 1) AS g,
-        (SELECT 'day' AS level UNION ALL SELECT 'week' UNION ALL SELECT 'month') AS l
-        WHERE l.level = 'day' OR g.by_unit);
+    INSERT INTO contact_stats_changes (sign, received_at, unit_id, service_id, channel, answered, in_time, missed_closed, answer_seconds)
+    VALUES (-1, OLD.received_at, OLD.unit_id, OLD.service_id, OLD.channel,
+        OLD.first_answered_at IS NOT NULL,
+        COALESCE(OLD.first_answered_at <= OLD.due_at, 0),
+        COALESCE(OLD.first_answered_at IS NULL AND OLD.status = 'closed' AND OLD.closed_at > OLD.due_at, 0),
+        OLD.answer_seconds);
 END;
 -- +goose StatementEnd
 
@@ -451,6 +143,6 @@ DROP TRIGGER contact_stats_update;
 DROP TRIGGER contact_stats_insert;
 DROP INDEX contact_requests_stats_unfilled;
 DROP INDEX contact_requests_stats_open;
+DROP TABLE contact_stats_changes;
 DROP TABLE contact_stats;
-DROP TABLE zone_offsets;
 ALTER TABLE contact_requests DROP COLUMN answer_seconds;
