@@ -492,16 +492,27 @@ func (s *Store) FillAnswerWorkingSeconds(ctx context.Context, limit int, working
 		if err != nil || len(todo) == 0 {
 			return err
 		}
-		stmt, err := tx.PrepareContext(ctx, `
-			UPDATE contact_requests SET answer_seconds = $2
-			WHERE id = $1 AND answer_seconds IS NULL AND first_answered_at = $3`)
-		if err != nil {
-			return err
-		}
-		defer stmt.Close()
-		for _, a := range todo {
-			secs := workingSeconds(workingTime(fromMicros(a.received), fromMicros(a.answered)))
-			res, err := stmt.ExecContext(ctx, a.id, int64(secs), a.answered)
+		// Many rows per statement: one round trip per 500 answers, not one
+		// per answer. A request whose first answer changed since it was read
+		// is left for the next round.
+		for from := 0; from < len(todo); from += 500 {
+			chunk := todo[from:min(from+500, len(todo))]
+			var b strings.Builder
+			args := make([]any, 0, 3*len(chunk))
+			for i, a := range chunk {
+				if i > 0 {
+					b.WriteString(", ")
+				}
+				n := len(args)
+				fmt.Fprintf(&b, "(CAST($%d AS BIGINT), CAST($%d AS BIGINT), CAST($%d AS BIGINT))", n+1, n+2, n+3)
+				secs := workingSeconds(workingTime(fromMicros(a.received), fromMicros(a.answered)))
+				args = append(args, a.id, int64(secs), a.answered)
+			}
+			res, err := tx.ExecContext(ctx, `
+				UPDATE contact_requests SET answer_seconds = v.column2
+				FROM (VALUES `+b.String()+`) AS v
+				WHERE contact_requests.id = v.column1 AND contact_requests.answer_seconds IS NULL
+					AND contact_requests.first_answered_at = v.column3`, args...)
 			if err != nil {
 				return err
 			}
