@@ -324,17 +324,18 @@ func (s *Service) FillWorkingTimes(ctx context.Context) (int, error) {
 func (s *Service) FoldStats(ctx context.Context) (int, error) {
 	total := 0
 	for {
-		n, err := s.store.FoldContactStats(ctx, foldRound)
+		n, err := s.store.FoldContactStats(ctx, foldRows)
 		total += n
-		if err != nil || n < foldRound || ctx.Err() != nil {
+		if err != nil || n == 0 || ctx.Err() != nil {
 			return total, err
 		}
 	}
 }
 
-// foldRound is how many logged changes one transaction of FoldStats adds to
-// the roll-up.
-const foldRound = 2000
+// foldRows is about how many rows of the roll-up one transaction of
+// FoldStats writes: some tens of milliseconds on SQLite, whose one writer
+// submissions wait for meanwhile.
+const foldRows = 300
 
 // foldEvery is how often RunSweeps folds the log of changes: often enough
 // that the log stays a few thousand changes long at the busiest hour.

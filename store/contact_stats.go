@@ -528,23 +528,29 @@ func (s *Store) FillAnswerWorkingSeconds(ctx context.Context, limit int, working
 	return filled, nil
 }
 
-// maxFold bounds one call of FoldContactStats: on SQLite the fold holds the
-// one writer, which submissions wait for.
-const maxFold = 5000
+// maxFoldChanges and maxFoldRows bound one call of FoldContactStats: the
+// changes it reads, and the rows of the roll-up it may be asked to write.
+const (
+	maxFoldChanges = 5000
+	maxFoldRows    = 20000
+)
 
-// FoldContactStats adds up to limit (at most 5,000) of the oldest logged
-// changes to the roll-up and deletes them from the log, in one transaction,
-// and returns how many it folded: 0 when the log is empty, or, on
-// PostgreSQL, when another process is folding at the moment. A limit below
-// 1 is EInvalid ("error.invalid"). Each row of the roll-up the changes touch
-// is written once: counts and new working times by one upsert for many rows,
-// and a row that loses a working time (a request moved or deleted) is read
-// and rewritten whole.
+// FoldContactStats adds the oldest logged changes to the roll-up and deletes
+// them from the log, in one transaction, and returns how many it folded: 0
+// when the log is empty, or, on PostgreSQL, when another process is folding
+// at the moment. It stops at 5,000 changes, or at the change that brings the
+// rows of the roll-up it writes to limit (at most 20,000): on SQLite the
+// fold holds the one writer, which submissions wait for, so a server folds
+// a few hundred rows at a time, tens of milliseconds, while a bulk load may
+// fold thousands. A limit below 1 is EInvalid ("error.invalid"). Each row of
+// the roll-up the changes touch is written once: counts and new working
+// times by one upsert for many rows, and a row that loses a working time (a
+// request moved or deleted) is read and rewritten whole.
 func (s *Store) FoldContactStats(ctx context.Context, limit int) (int, error) {
 	if limit < 1 {
 		return 0, sotepe.Invalid("error.invalid", "limit must be at least 1")
 	}
-	limit = min(limit, maxFold)
+	limit = min(limit, maxFoldRows)
 	folded := 0
 	err := s.inTx(ctx, "fold contact stats", func(tx *sql.Tx) error {
 		folded = 0
@@ -558,14 +564,16 @@ func (s *Store) FoldContactStats(ctx context.Context, limit int) (int, error) {
 		}
 		rows, err := tx.QueryContext(ctx, `
 			SELECT id, sign, received_at, unit_id, service_id, channel, answered, in_time, missed_closed, answer_seconds
-			FROM contact_stats_changes ORDER BY id LIMIT $1`, limit)
+			FROM contact_stats_changes ORDER BY id LIMIT $1`, maxFoldChanges)
 		if err != nil {
 			return err
 		}
 		var ids []int64
 		deltas := map[rollupKey]*rollupDelta{}
 		var order []rollupKey // the keys in the order first touched, for a stable write order
-		for rows.Next() {
+		// The round ends at the change that brings the rows it writes to
+		// limit.
+		for len(order) < limit && rows.Next() {
 			var id int64
 			var c statsChange
 			var unit, service, channel string
@@ -634,8 +642,10 @@ func (d *rollupDelta) apply(c statsChange) {
 	}
 }
 
-// foldUpsertRows is how many rows of the roll-up one upsert writes.
-const foldUpsertRows = 100
+// foldUpsertRows is how many rows of the roll-up one upsert writes: SQLite
+// looks each $N parameter up by name in a list, so a statement of thousands
+// of parameters spends its time on parsing.
+const foldUpsertRows = 25
 
 // writeRollup applies deltas to the roll-up: rows that only gain by a
 // multi-row upsert that adds the counts and appends the working times, rows

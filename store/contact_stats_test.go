@@ -274,7 +274,7 @@ func TestContactStatsLocalDay(t *testing.T) {
 func foldAll(t testing.TB, s testStore) {
 	t.Helper()
 	for {
-		n, err := s.FoldContactStats(context.Background(), maxFold)
+		n, err := s.FoldContactStats(context.Background(), maxFoldRows)
 		must(t, err)
 		if n == 0 {
 			return

@@ -115,7 +115,7 @@ func runGenerate(ctx context.Context, args []string, getenv func(string) string,
 	// The figures' roll-up, as the server's sweeps would fold it.
 	started, folded := time.Now(), 0
 	for {
-		n, err := st.FoldContactStats(ctx, 5000)
+		n, err := st.FoldContactStats(ctx, 20000)
 		if err != nil {
 			return err
 		}
