@@ -112,8 +112,8 @@ func Invalid(key, message string) *Error {
 
 // Store is everything sotepe keeps: the service network, accounts and
 // sessions, residents, the audit trail, contact requests with their
-// notification outbox, and closure days. The store package implements it
-// on SQLite and PostgreSQL.
+// notification outbox, closure days, appointments and assessment sessions.
+// The store package implements it on SQLite and PostgreSQL.
 type Store interface {
 	Directory
 	Network
@@ -125,6 +125,8 @@ type Store interface {
 	Outbox
 	Closures
 	ContactStats
+	Appointments
+	AssessmentStore
 	// Ping reports whether the database answers; EUnavailable if not.
 	Ping(ctx context.Context) error
 	// Close releases the database.

@@ -86,9 +86,37 @@ func (s *Service) Submit(ctx context.Context, u *sotepe.User, n sotepe.NewContac
 		n.ResidentID, n.ReceivedAt = 0, now
 	default:
 		// Assessment and chat hand-overs arrive through their own
-		// capabilities, not through this entry point.
+		// capabilities (HandOver), not through this entry point.
 		return sotepe.ContactRequest{}, false, sotepe.Invalid("error.channel", "unknown channel "+string(n.Channel))
 	}
+	return s.submit(ctx, u, n, now, sotepe.PromiseWorkingDays)
+}
+
+// HandOver records the hand-over of an assessment by the signed-in resident
+// u as a contact request on channel "assessment", received now and routed
+// like a portal request to n.ServiceID. Its deadline follows urgency: the
+// close of service hours on the day of receipt for urgent (the next working
+// day's when received after the close or on a day off), the two-working-day
+// promise otherwise; an emergency is EInvalid ("assess.error.emergency"),
+// as it belongs to 112. n.IdempotencyKey makes a repeated hand-over return
+// the stored request with created false.
+func (s *Service) HandOver(ctx context.Context, u sotepe.User, n sotepe.NewContactRequest, urgency sotepe.Urgency) (sotepe.ContactRequest, bool, error) {
+	if !u.Has(sotepe.RoleResident) || u.ResidentID == 0 {
+		return sotepe.ContactRequest{}, false, forbidden()
+	}
+	days, ok := urgency.HandOverWorkingDays()
+	if !ok {
+		return sotepe.ContactRequest{}, false, sotepe.Invalid("assess.error.emergency", "an emergency is not handed over: call 112")
+	}
+	now := s.now()
+	n.Channel, n.ResidentID, n.ReceivedAt, n.Contact = sotepe.ChannelAssessment, u.ResidentID, now, nil
+	return s.submit(ctx, &u, n, now, days)
+}
+
+// submit validates, routes and stores a request whose channel, resident and
+// receipt are settled, due days working days after its receipt (see
+// workday.Calendar.Deadline).
+func (s *Service) submit(ctx context.Context, u *sotepe.User, n sotepe.NewContactRequest, now time.Time, days int) (sotepe.ContactRequest, bool, error) {
 	if n.Lang == "" {
 		n.Lang = sotepe.Finnish
 		if u != nil {
@@ -125,7 +153,7 @@ func (s *Service) Submit(ctx context.Context, u *sotepe.User, n sotepe.NewContac
 	if err != nil {
 		return sotepe.ContactRequest{}, false, err
 	}
-	due, err := s.calendar.Get().Deadline(n.ReceivedAt, sotepe.PromiseWorkingDays)
+	due, err := s.calendar.Get().Deadline(n.ReceivedAt, days)
 	if err != nil {
 		return sotepe.ContactRequest{}, false, err
 	}

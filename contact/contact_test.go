@@ -131,3 +131,50 @@ func TestWhoMayDoWhat(t *testing.T) {
 		t.Errorf("an anonymous portal request: %v", err)
 	}
 }
+
+// TestHandOverDeadlines checks the deadline of an assessment hand-over by
+// its urgency: urgent is due at the close of service hours the same working
+// day, or the next working day's when received after the close or on a day
+// off; non-urgent and self-care by the two-working-day promise; an
+// emergency is refused, and only residents hand over.
+func TestHandOverDeadlines(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	loc := f.calendar.Get().Location()
+	at := func(d, h, m int) time.Time { return time.Date(2026, 11, d, h, m, 0, 0, loc) }
+	anna := f.users["anna"]
+	for i, c := range []struct {
+		now     time.Time
+		urgency sotepe.Urgency
+		due     time.Time
+	}{
+		{at(23, 10, 0), sotepe.UrgencyUrgent, at(23, 16, 0)},    // Monday morning: the same day
+		{at(23, 15, 59), sotepe.UrgencyUrgent, at(23, 16, 0)},   // a minute before the close
+		{at(23, 16, 0), sotepe.UrgencyUrgent, at(24, 16, 0)},    // at the close: the next working day
+		{at(27, 18, 0), sotepe.UrgencyUrgent, at(30, 16, 0)},    // Friday evening: Monday
+		{at(28, 11, 0), sotepe.UrgencyUrgent, at(30, 16, 0)},    // Saturday: Monday
+		{at(23, 10, 0), sotepe.UrgencyNonUrgent, at(25, 16, 0)}, // the two-day promise
+		{at(23, 10, 0), sotepe.UrgencySelfCare, at(25, 16, 0)},
+	} {
+		n := sotepe.NewContactRequest{ServiceID: "health-station-nurse", Body: "Arvio", IdempotencyKey: "assessment:" + string(rune('a'+i))}
+		r, created, err := f.withNow(c.now).HandOver(ctx, anna, n, c.urgency)
+		if err != nil || !created {
+			t.Fatalf("%v %s: %v", c.now, c.urgency, err)
+		}
+		if !r.DueAt.Equal(c.due) || r.Channel != sotepe.ChannelAssessment || r.ResidentID != anna.ResidentID || !r.ReceivedAt.Equal(c.now) {
+			t.Errorf("%v %s: due %v channel %s, want due %v", c.now, c.urgency, r.DueAt.In(loc), r.Channel, c.due)
+		}
+	}
+	n := sotepe.NewContactRequest{ServiceID: "health-station-nurse", Body: "Arvio"}
+	if _, _, err := f.svc.HandOver(ctx, anna, n, sotepe.UrgencyEmergency); sotepe.ErrorKey(err) != "assess.error.emergency" {
+		t.Errorf("emergency: %v", err)
+	}
+	if _, _, err := f.svc.HandOver(ctx, f.users["nurse"], n, sotepe.UrgencyUrgent); sotepe.ErrorCode(err) != sotepe.EForbidden {
+		t.Errorf("a professional handed over: %v", err)
+	}
+	// The portal's entry point does not take the assessment channel.
+	n.Channel = sotepe.ChannelAssessment
+	if _, _, err := f.svc.Submit(ctx, &anna, n); sotepe.ErrorCode(err) != sotepe.EInvalid {
+		t.Errorf("Submit took an assessment hand-over: %v", err)
+	}
+}

@@ -72,7 +72,7 @@ func TestCatalogsComplete(t *testing.T) {
 func TestKeysInUse(t *testing.T) {
 	fi := catalogs(t)[sotepe.Finnish]
 	used := map[string][]string{}
-	goKey := regexp.MustCompile(`"((?:error|unit|units|login|me|nav|home|site|lookup|audit|access_log|services|list|requests|queue|status|channel|resolution|date|notify|phone|website)\.[a-z0-9_.]+)"`)
+	goKey := regexp.MustCompile(`"((?:error|unit|units|login|me|nav|home|site|lookup|audit|access_log|services|list|requests|queue|status|channel|resolution|date|notify|phone|website|appt|assess)\.[a-z0-9_.]+)"`)
 	tmplKey := regexp.MustCompile(`\.T "([a-z0-9_.]+)"`)
 	root := ".."
 	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
@@ -139,9 +139,28 @@ func TestKeysInUse(t *testing.T) {
 	for _, r := range sotepe.Resolutions {
 		built = append(built, "resolution."+string(r))
 	}
+	for _, m := range sotepe.ApptModes {
+		built = append(built, "appt.mode."+string(m))
+	}
+	for _, st := range sotepe.ApptStatuses {
+		built = append(built, "appt.status."+string(st))
+	}
+	for _, st := range []sotepe.SlotState{sotepe.SlotOpen, sotepe.SlotBooked, sotepe.SlotOffered, sotepe.SlotClosed} {
+		built = append(built, "appt.slot."+string(st))
+	}
+	for _, k := range []sotepe.NotificationKind{sotepe.NotifyApptReminder, sotepe.NotifyApptOffer, sotepe.NotifyApptFeedback} {
+		built = append(built, "notify."+string(k)+".subject", "notify."+string(k)+".body")
+	}
+	for _, a := range []string{sotepe.ActionApptBook, sotepe.ActionApptCancel, sotepe.ActionApptRead, sotepe.ActionApptMark, sotepe.ActionApptSlots, sotepe.ActionApptTicket, sotepe.ActionApptWaitlist} {
+		built = append(built, "action."+a)
+	}
 	for _, k := range sotepe.NotificationKinds {
 		built = append(built, "notify."+string(k)+".subject", "notify."+string(k)+".body")
 	}
+	for _, u := range sotepe.Urgencies {
+		built = append(built, "assess.urgency."+string(u))
+	}
+	built = append(built, "action."+sotepe.ActionAssessmentHandOver, "action."+sotepe.ActionAssessmentGrade)
 	for _, c := range []string{sotepe.EInvalid, sotepe.ENotFound, sotepe.EUnauthorized, sotepe.EForbidden, sotepe.EConflict, sotepe.ETooLarge, sotepe.ETooMany, sotepe.EUnavailable, sotepe.EInternal} {
 		built = append(built, "error."+c)
 	}

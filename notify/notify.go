@@ -151,8 +151,11 @@ func (d *Dispatcher) render(ctx context.Context, n sotepe.Notification) (Message
 		m.To = r.Email
 	}
 	link := d.BaseURL + "/requests"
-	if n.Kind == sotepe.NotifyBreach {
+	switch n.Kind {
+	case sotepe.NotifyBreach:
 		link = d.BaseURL + "/queue?breached=true"
+	case sotepe.NotifyApptReminder, sotepe.NotifyApptOffer, sotepe.NotifyApptFeedback:
+		link = d.BaseURL + "/appointments"
 	}
 	args := map[string]any{"Link": link}
 	m.Subject = d.Catalog.T(n.Lang, "notify."+string(n.Kind)+".subject", args)

@@ -43,6 +43,12 @@ type Config struct {
 	Calendar *workday.Live
 	// Contacts carries out contact requests.
 	Contacts sotepe.ContactService
+	// Assessments runs symptom and service-need assessments; without it
+	// the assessment routes answer 404.
+	Assessments sotepe.AssessmentService
+	// Appointments carries out appointment booking; without it the
+	// appointment routes answer 503.
+	Appointments sotepe.ApptService
 	// Registry receives the HTTP metrics; /metrics serves it.
 	Registry *prometheus.Registry
 	// OpenAPI is the OpenAPI document served at /api/v1/openapi.json.
@@ -71,6 +77,9 @@ type Server struct {
 	metrics  *metrics
 	throttle *throttle
 	cache    *responseCache
+	// slotCache keeps free-time searches for two seconds; this process
+	// empties it whenever it changes a slot.
+	slotCache *responseCache
 	// formLimit slows the website contact form, which needs no sign-in.
 	formLimit *windowLimit
 	handler   http.Handler
@@ -115,6 +124,7 @@ func New(cfg Config) (*Server, error) {
 		now:       cfg.Now,
 		throttle:  newThrottle(cfg.Now),
 		cache:     newResponseCache(10*time.Second, 4096, cfg.Now),
+		slotCache: newResponseCache(2*time.Second, 4096, cfg.Now),
 		formLimit: newWindowLimit(5, 10*time.Minute, cfg.Now),
 	}
 	var err error

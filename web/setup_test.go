@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"sotepe/assess"
+	"sotepe/booking"
 	"sotepe/contact"
 	"sotepe/demo"
 	"sotepe/docs"
@@ -52,6 +54,8 @@ type env struct {
 	ids   demo.People
 	// contacts is the contact service behind the server, for sweeps.
 	contacts *contact.Service
+	// appts is the appointment service behind the server, for sweeps.
+	appts *booking.Service
 }
 
 var demoHash = sync.OnceValues(func() (string, error) { return password.Hash("demo", password.Default()) })
@@ -94,14 +98,23 @@ func newEnv(t *testing.T) *env {
 		t.Fatal(err)
 	}
 	contacts := contact.New(contact.Config{Store: st, Calendar: cal, Now: clk.Now})
+	defs, err := assess.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	assessments := assess.New(assess.Config{Definitions: defs, Store: st, Contacts: contacts, Now: clk.Now})
+	appts, err := booking.New(booking.Config{Store: st, Location: loc, Now: clk.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
 	s, err := web.New(web.Config{Store: st, Catalog: cat, Location: loc, Now: clk.Now, OpenAPI: docs.OpenAPI, MaxBody: 64 << 10,
-		Calendar: cal, Contacts: contacts})
+		Calendar: cal, Contacts: contacts, Assessments: assessments, Appointments: appts})
 	if err != nil {
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(s)
 	t.Cleanup(srv.Close)
-	return &env{t: t, srv: srv, store: st, cat: cat, clock: clk, ids: people, contacts: contacts}
+	return &env{t: t, srv: srv, store: st, cat: cat, clock: clk, ids: people, contacts: contacts, appts: appts}
 }
 
 // client is one browser or API client with its own cookies.

@@ -17,6 +17,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"sotepe"
+	"sotepe/assess"
+	"sotepe/booking"
 	"sotepe/contact"
 	"sotepe/demo"
 	"sotepe/directory"
@@ -72,6 +74,9 @@ func runServer(ctx context.Context, args []string, getenv func(string) string, s
 		if err := loadDemo(ctx, st, c.units, stdout); err != nil {
 			return err
 		}
+		if err := loadDemoAppointments(ctx, st); err != nil {
+			return err
+		}
 	}
 	dir, err := directory.New(st, directory.Options{Logger: logger})
 	if err != nil {
@@ -83,12 +88,22 @@ func runServer(ctx context.Context, args []string, getenv func(string) string, s
 		return err
 	}
 	contacts := contact.New(contact.Config{Store: st, Directory: dir, Calendar: cal, Logger: logger})
+	assessments, err := newAssessments(ctx, st, dir, contacts, logger)
+	if err != nil {
+		return err
+	}
 	// Background work: breach sweeps and notification delivery. Both end
 	// before the store closes (deferred calls run last-in, first-out).
 	bgCtx, stopBackground := context.WithCancel(ctx)
 	var background sync.WaitGroup
 	defer func() { stopBackground(); background.Wait() }()
 	background.Go(func() { contacts.RunSweeps(bgCtx, time.Minute) })
+	appointments, err := booking.New(booking.Config{Store: st, Directory: dir, Logger: logger})
+	if err != nil {
+		return err
+	}
+	// Waiting-list offers that lapse pass on, and reminders go out.
+	background.Go(func() { appointments.RunSweeps(bgCtx, time.Minute) })
 	cat, err := i18n.New()
 	if err != nil {
 		return err
@@ -108,7 +123,7 @@ func runServer(ctx context.Context, args []string, getenv func(string) string, s
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	reg.MustRegister(collectors.NewDBStatsCollector(st.DB(), st.Dialect()))
 	srv, err := web.New(web.Config{
-		Store: st, Directory: dir, Calendar: cal, Contacts: contacts, Catalog: cat, Logger: logger, Location: loc, Registry: reg, OpenAPI: docs.OpenAPI,
+		Store: st, Directory: dir, Calendar: cal, Contacts: contacts, Assessments: assessments, Appointments: appointments, Catalog: cat, Logger: logger, Location: loc, Registry: reg, OpenAPI: docs.OpenAPI,
 		SecureCookies: c.secureCookies, Demo: isDemo, Version: version,
 	})
 	if err != nil {
@@ -218,4 +233,29 @@ func notificationSender(getenv func(string) string, logger *slog.Logger, isDemo 
 		s.Auth = smtp.PlainAuth("", user, getenv("SOTEPE_SMTP_PASSWORD"), host)
 	}
 	return s, nil
+}
+
+// newAssessments loads the assessment definitions, checks that every
+// service they recommend exists in the network (and can take a hand-over),
+// and returns the assessment service. A definition that breaks a rule stops
+// the program at start. A fresh database without a network yet (serve
+// before the network is imported) is only warned about.
+func newAssessments(ctx context.Context, st *store.Store, dir sotepe.Directory, contacts *contact.Service, logger *slog.Logger) (*assess.Service, error) {
+	defs, err := assess.Load()
+	if err != nil {
+		return nil, err
+	}
+	first, err := dir.Services(ctx, "", sotepe.PageRequest{Limit: 1})
+	if err != nil {
+		return nil, err
+	}
+	if len(first.Items) == 0 {
+		logger.Warn("the service network is empty: the services assessments recommend are not checked")
+	} else if err := defs.CheckServices(func(id string) (sotepe.Service, bool) {
+		svc, err := dir.Service(ctx, id)
+		return svc, err == nil
+	}); err != nil {
+		return nil, err
+	}
+	return assess.New(assess.Config{Definitions: defs, Store: st, Contacts: contacts}), nil
 }

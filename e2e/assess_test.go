@@ -1,0 +1,116 @@
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+)
+
+// answerSteps clicks through one question per page: each step is the id of
+// the control to click (a radio or checkbox), or "id=text" to type into a
+// field, and then the next button; it waits for the next question's page
+// (its form's data-step) or the result.
+func answerSteps(t *testing.T, ctx context.Context, steps ...string) {
+	t.Helper()
+	for i, step := range steps {
+		var act chromedp.Action[chromedp.Void]
+		if id, text, ok := strings.Cut(step, "="); ok {
+			act = chromedp.SendKeys(chromedp.ID(id), text)
+		} else {
+			act = chromedp.Click(chromedp.ID(step))
+		}
+		do(t, ctx, "answer "+step,
+			chromedp.WaitVisible(chromedp.CSS(fmt.Sprintf(`form[data-step="%d"]`, i+1))),
+			act,
+			chromedp.Click(chromedp.ID("assess-next")),
+			chromedp.WaitVisible(chromedp.CSS(fmt.Sprintf(`form[data-step="%d"], #outcome-heading`, i+2))),
+		)
+	}
+}
+
+// TestSwedishAssessmentHandedOverAfterLogin runs the dental-pain assessment
+// in Swedish without signing in, signs in as erik from the result page,
+// hands it over and sees the request with the answers; then erik hands a
+// respiratory assessment over to the Kallio health station, where the nurse
+// sees the answers and the urgency in her queue and grades it. (The demo's
+// nurse works at the Kallio health station, which gives no dental care, so
+// the dental request goes to erik's own Töölö dental clinic.)
+func TestSwedishAssessmentHandedOverAfterLogin(t *testing.T) {
+	a := startApp(t)
+	ctx := browser(t)
+	do(t, ctx, "erik opens the dental-pain assessment in Swedish",
+		chromedp.Navigate(a.URL+"/assessments?lang=sv"),
+		chromedp.WaitVisible(chromedp.ID("assess-dental-pain")),
+		chromedp.Click(chromedp.ID("assess-dental-pain")),
+		chromedp.WaitVisible(chromedp.ID("demo-notice")),
+		chromedp.Click(chromedp.ID("assess-start")),
+	)
+	answerSteps(t, ctx, "answer-no", "option-none", "option-severe", "answer-yes", "answer-no", "option-under-2-days", "answer-value=Det värker på natten")
+	do(t, ctx, "the result", chromedp.WaitVisible(chromedp.ID("outcome-heading")))
+	heading := read(t, ctx, chromedp.Text(chromedp.ID("outcome-heading")))
+	shot(t, ctx, "assess-result")
+	if !strings.HasPrefix(heading, "Brådskande") {
+		t.Fatalf("the outcome is %q", heading)
+	}
+	resultURL := read(t, ctx, chromedp.Location())
+	do(t, ctx, "sign in from the result",
+		chromedp.Click(chromedp.ID("assess-login")),
+		chromedp.WaitVisible(chromedp.ID("username")),
+		chromedp.SendKeys(chromedp.ID("username"), "erik"),
+		chromedp.SendKeys(chromedp.ID("password"), "demo"),
+		chromedp.Click(chromedp.ID("login-submit")),
+		chromedp.WaitVisible(chromedp.ID("assess-handover")),
+	)
+	if back := read(t, ctx, chromedp.Location()); !strings.HasPrefix(back, strings.Split(resultURL, "?")[0]) {
+		t.Fatalf("after signing in erik is at %s, not the result %s", back, resultURL)
+	}
+	do(t, ctx, "hand over", chromedp.Click(chromedp.ID("assess-handover")), chromedp.WaitVisible(chromedp.ID("thread")))
+	thread := read(t, ctx, chromedp.Text(chromedp.ID("thread")))
+	shot(t, ctx, "assess-dental-request")
+	if !strings.Contains(thread, "Brådskande (samma vardag)") || !strings.Contains(thread, "Det värker på natten") {
+		t.Errorf("erik's request does not carry the answers and the urgency: %q", thread)
+	}
+
+	do(t, ctx, "a respiratory assessment",
+		chromedp.Navigate(a.URL+"/assessments/respiratory-infection"),
+		chromedp.WaitVisible(chromedp.ID("assess-start")),
+		chromedp.Click(chromedp.ID("assess-start")),
+	)
+	answerSteps(t, ctx, "answer-no", "answer-no", "answer-value=39,5", "option-over-7-days", "option-cough", "answer-yes", "answer-no", "answer-value=Hostar mycket")
+	do(t, ctx, "to the Kallio health station",
+		chromedp.WaitVisible(chromedp.ID("assess-handover")),
+		chromedp.SetValue(chromedp.ID("unit"), "kallio-health-station"),
+		chromedp.Click(chromedp.ID("assess-handover")),
+		chromedp.WaitVisible(chromedp.ID("thread")),
+	)
+	requestURL := read(t, ctx, chromedp.Location())
+
+	nurseCtx := browser(t)
+	signIn(t, nurseCtx, a, "nurse")
+	do(t, nurseCtx, "nurse opens her queue", chromedp.Click(chromedp.ID("nav-queue")), chromedp.WaitVisible(chromedp.ID("queue")))
+	first := read(t, nurseCtx, chromedp.AttributeValue(chromedp.CSS("#queue tbody tr a"), "href")).Value
+	if !strings.HasSuffix(requestURL, strings.TrimPrefix(first, "/queue")) {
+		t.Fatalf("the top of the queue is %s, erik's hand-over is %s", first, requestURL)
+	}
+	do(t, nurseCtx, "nurse opens the hand-over",
+		chromedp.Click(chromedp.CSS("#queue tbody tr a")),
+		chromedp.WaitVisible(chromedp.ID("assessment-link")),
+		chromedp.Click(chromedp.ID("assessment-link")),
+		chromedp.WaitVisible(chromedp.ID("answers")),
+	)
+	answers := read(t, nurseCtx, chromedp.Text(chromedp.ID("answers")))
+	urgency := read(t, nurseCtx, chromedp.Text(chromedp.ID("tool-urgency")))
+	shot(t, nurseCtx, "nurse-handover")
+	if !strings.Contains(answers, "39,5 °C") || !strings.Contains(answers, "Hostar mycket") || !strings.HasPrefix(urgency, "Kiireellinen") {
+		t.Fatalf("the nurse sees answers %q and urgency %q", answers, urgency)
+	}
+	do(t, nurseCtx, "nurse grades and answers",
+		chromedp.SetValue(chromedp.ID("urgency"), "non_urgent"),
+		chromedp.SendKeys(chromedp.ID("message"), "Hej Erik! Vi ringer dig i morgon."),
+		chromedp.Click(chromedp.ID("grade")),
+		chromedp.WaitVisible(chromedp.CSS("#thread li.staff")),
+	)
+}

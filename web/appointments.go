@@ -1,0 +1,564 @@
+package web
+
+import (
+	"context"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"sotepe"
+	"sotepe/ical"
+)
+
+// The JSON API of appointments: free-time search, booking, cancelling and
+// rebooking for residents; opening and closing slots, the calendar,
+// marking visits and appointment tickets for staff. The HTML pages in
+// appointments_pages.go call the same service.
+
+// slotView is a slot as the API shows it, in the city's time zone.
+type slotView struct {
+	ID      int64            `json:"id"`
+	Service string           `json:"service"`
+	Unit    string           `json:"unit"`
+	Start   time.Time        `json:"start"`
+	End     time.Time        `json:"end"`
+	Minutes int              `json:"minutes"`
+	Mode    sotepe.ApptMode  `json:"mode"`
+	Evening bool             `json:"evening"`
+	State   sotepe.SlotState `json:"state,omitempty"`
+}
+
+// apptView is an appointment as the API shows it. Resident and ResidentName
+// are shown to staff only.
+type apptView struct {
+	ID           int64             `json:"id"`
+	Slot         int64             `json:"slot"`
+	Service      string            `json:"service"`
+	Unit         string            `json:"unit"`
+	Start        time.Time         `json:"start"`
+	End          time.Time         `json:"end"`
+	Mode         sotepe.ApptMode   `json:"mode"`
+	Evening      bool              `json:"evening"`
+	Status       sotepe.ApptStatus `json:"status"`
+	BookedAt     time.Time         `json:"booked_at"`
+	WaitingFrom  time.Time         `json:"waiting_from"`
+	Ticket       int64             `json:"ticket,omitempty"`
+	Cancellable  bool              `json:"cancellable"`
+	VideoURL     string            `json:"video_url,omitempty"`
+	JoinedAt     *time.Time        `json:"joined_at,omitempty"`
+	CalendarURL  string            `json:"calendar_url"`
+	Resident     int64             `json:"resident,omitempty"`
+	ResidentName string            `json:"resident_name,omitempty"`
+}
+
+func (s *Server) viewSlot(sl sotepe.Slot, staff bool) slotView {
+	loc := s.cfg.Location
+	v := slotView{ID: sl.ID, Service: sl.ServiceID, Unit: sl.UnitID, Start: sl.Start.In(loc), End: sl.End.In(loc),
+		Minutes: int(sl.Length() / time.Minute), Mode: sl.Mode, Evening: sl.Evening}
+	if staff {
+		v.State = sl.State
+	}
+	return v
+}
+
+// viewAppt shows a to u; whether it can still be cancelled follows the
+// service's limit (a resident's) or the start (staff's).
+func (s *Server) viewAppt(ctx context.Context, a sotepe.Appointment, u sotepe.User) apptView {
+	return s.apptViewer(ctx, u).view(a)
+}
+
+// apptViewer shows appointments to one user, reading each service's
+// cancellation limit once.
+type apptViewer struct {
+	s      *Server
+	ctx    context.Context
+	u      sotepe.User
+	limits map[string]time.Duration
+}
+
+func (s *Server) apptViewer(ctx context.Context, u sotepe.User) *apptViewer {
+	return &apptViewer{s: s, ctx: ctx, u: u, limits: map[string]time.Duration{}}
+}
+
+func (av *apptViewer) view(a sotepe.Appointment) apptView {
+	s := av.s
+	loc := s.cfg.Location
+	id := strconv.FormatInt(a.ID, 10)
+	v := apptView{ID: a.ID, Slot: a.SlotID, Service: a.ServiceID, Unit: a.UnitID, Start: a.Start.In(loc), End: a.End.In(loc),
+		Mode: a.Mode, Evening: sotepe.IsEvening(a.Start, loc), Status: a.Status, BookedAt: a.BookedAt.In(loc),
+		WaitingFrom: a.WaitingFrom.In(loc), Ticket: a.TicketID, CalendarURL: "/api/v1/appointments/" + id + "/ics"}
+	limit := time.Duration(0)
+	if av.u.IsStaff() {
+		v.Resident, v.ResidentName = a.ResidentID, a.ResidentName
+	} else {
+		l, ok := av.limits[a.ServiceID]
+		if !ok {
+			l = sotepe.DefaultCancelLimit
+			if c, err := s.store.ApptConfig(av.ctx, a.ServiceID); err == nil {
+				l = c.CancelLimit
+			}
+			av.limits[a.ServiceID] = l
+		}
+		limit = l
+	}
+	v.Cancellable = a.Status == sotepe.ApptBooked && a.Start.After(s.now().Add(limit))
+	if a.VideoRoom != "" {
+		v.VideoURL = "/appointments/" + id + "/video"
+	}
+	if !a.JoinedAt.IsZero() {
+		t := a.JoinedAt.In(loc)
+		v.JoinedAt = &t
+	}
+	return v
+}
+
+// appts returns the appointment service, or EUnavailable when the server
+// runs without one.
+func (s *Server) appts() (sotepe.ApptService, error) {
+	if s.cfg.Appointments == nil {
+		return nil, &sotepe.Error{Code: sotepe.EUnavailable, Key: "error.unavailable", Message: "appointments are not configured"}
+	}
+	return s.cfg.Appointments, nil
+}
+
+// apptID reads the {id} of an appointment path; anything that is not an id
+// is as missing as an id nobody has.
+func apptID(r *http.Request) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, sotepe.NotFound("appointment")
+	}
+	return id, nil
+}
+
+// parseInstant reads a query time: RFC 3339, or a date (YYYY-MM-DD) meaning
+// its midnight in the city's time zone. Empty is the zero time.
+func (s *Server) parseInstant(v string) (time.Time, error) {
+	if v == "" {
+		return time.Time{}, nil
+	}
+	if t, err := time.ParseInLocation(time.DateOnly, v, s.cfg.Location); err == nil {
+		return t, nil
+	}
+	t, err := time.Parse(time.RFC3339, v)
+	if err != nil {
+		return t, sotepe.Invalid("error.date", "date "+v+" is not YYYY-MM-DD")
+	}
+	return t, nil
+}
+
+// slotFilter reads the free-time search of the query string: service,
+// unit (a comma list), language (units that serve in it), district, or
+// near=true for a signed-in resident's own district, from, to, mode and
+// evening.
+func (s *Server) slotFilter(r *http.Request) (sotepe.SlotFilter, error) {
+	q := r.URL.Query()
+	f := sotepe.SlotFilter{Service: q.Get("service"), Mode: sotepe.ApptMode(q.Get("mode")), Units: splitList(q.Get("unit"))}
+	var err error
+	if f.Page, err = pageRequest(q); err != nil {
+		return f, err
+	}
+	if f.From, err = s.parseInstant(q.Get("from")); err != nil {
+		return f, err
+	}
+	if f.To, err = s.parseInstant(q.Get("to")); err != nil {
+		return f, err
+	}
+	if q.Get("to") != "" && !strings.Contains(q.Get("to"), "T") {
+		f.To = f.To.AddDate(0, 0, 1) // a date includes its whole day
+	}
+	switch q.Get("evening") {
+	case "", "any":
+	case "true", "1", "on":
+		yes := true
+		f.Evening = &yes
+	case "false", "0":
+		no := false
+		f.Evening = &no
+	default:
+		return f, sotepe.Invalid("error.appt_evening", "evening is true or false")
+	}
+	district := q.Get("district")
+	if u := info(r).User; q.Get("near") == "true" && district == "" && u != nil && u.ResidentID != 0 {
+		// Near me: the resident's own district, read from their own data.
+		res, err := s.store.Resident(r.Context(), u.ResidentID)
+		if err != nil {
+			return f, err
+		}
+		district = res.District
+	}
+	if lang := q.Get("language"); (lang != "" || district != "") && len(f.Units) == 0 && f.Service != "" {
+		// Units that serve in the language or lie in the district: the
+		// search is narrowed to them, or finds nothing when there are none.
+		uf := sotepe.UnitFilter{Service: f.Service, Language: sotepe.Lang(lang), District: district, Page: sotepe.PageRequest{Limit: sotepe.MaxPageLimit}}
+		for {
+			page, err := s.dir.Units(r.Context(), uf)
+			if err != nil {
+				return f, err
+			}
+			for _, u := range page.Items {
+				f.Units = append(f.Units, u.ID)
+			}
+			if page.NextCursor == "" {
+				break
+			}
+			uf.Page.Cursor = page.NextCursor
+		}
+		if len(f.Units) == 0 {
+			f.Units = []string{"-"} // no unit has this id
+		}
+	}
+	return f, nil
+}
+
+// cachedSlots serves the free-time search from a cache of two seconds: the
+// answer is the same for everyone (but for near=true, never cached), and residents looking for times repeat
+// the same searches. A time booked meanwhile in another process may show
+// for those seconds; booking it then says it was taken. This process
+// empties the cache whenever it changes a slot (changesSlots).
+func (s *Server) cachedSlots(h handler) handler {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		if r.URL.Query().Has("near") {
+			return h(w, r) // the answer depends on who asks
+		}
+		key := string(info(r).Lang) + " " + r.URL.RequestURI()
+		if e, ok := s.slotCache.get(key); ok {
+			writeCached(w, r, e, "hit")
+			return nil
+		}
+		rec := &bodyRecorder{header: http.Header{}}
+		if err := h(rec, r); err != nil {
+			return err
+		}
+		writeCached(w, r, s.slotCache.put(key, rec.body.Bytes()), "miss")
+		return nil
+	}
+}
+
+// changesSlots empties the free-time cache after h changed something, so
+// that this process never shows a time it has just booked as free.
+func (s *Server) changesSlots(h handler) handler {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		err := h(w, r)
+		s.slotCache.reset()
+		return err
+	}
+}
+
+// reset empties the cache.
+func (c *responseCache) reset() {
+	c.mu.Lock()
+	clear(c.m)
+	c.mu.Unlock()
+}
+
+// slotSearch finds free times: GET /api/v1/slots. It is open to everyone:
+// free times hold no personal data.
+func (s *Server) slotSearch(w http.ResponseWriter, r *http.Request) error {
+	svc, err := s.appts()
+	if err != nil {
+		return err
+	}
+	f, err := s.slotFilter(r)
+	if err != nil {
+		return err
+	}
+	page, err := svc.Search(r.Context(), info(r).User, f)
+	if err != nil {
+		return err
+	}
+	out := sotepe.Page[slotView]{Items: make([]slotView, len(page.Items)), NextCursor: page.NextCursor}
+	for i, sl := range page.Items {
+		out.Items[i] = s.viewSlot(sl, false)
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+// apptCreate books a slot for the signed-in resident: POST
+// /api/v1/appointments with {"slot": id} and optionally the "service" meant.
+func (s *Server) apptCreate(w http.ResponseWriter, r *http.Request) error {
+	svc, err := s.appts()
+	if err != nil {
+		return err
+	}
+	u, err := requireUser(r)
+	if err != nil {
+		return err
+	}
+	var b struct {
+		Slot    int64  `json:"slot"`
+		Service string `json:"service"`
+	}
+	if err := decodeJSON(r, &b); err != nil {
+		return err
+	}
+	if b.Slot <= 0 {
+		return sotepe.Invalid("error.appt_slot_required", "choose a time")
+	}
+	a, err := svc.Book(r.Context(), u, b.Slot, b.Service)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Location", "/api/v1/appointments/"+strconv.FormatInt(a.ID, 10))
+	writeJSON(w, http.StatusCreated, s.viewAppt(r.Context(), a, u))
+	return nil
+}
+
+// apptFilter reads the list filters: from, to (dates or instants), unit,
+// mine=true for a professional's own schedule, and status.
+func (s *Server) apptFilter(r *http.Request, u sotepe.User) (sotepe.ApptFilter, error) {
+	q := r.URL.Query()
+	f := sotepe.ApptFilter{Units: splitList(q.Get("unit"))}
+	var err error
+	if f.Page, err = pageRequest(q); err != nil {
+		return f, err
+	}
+	if f.From, err = s.parseInstant(q.Get("from")); err != nil {
+		return f, err
+	}
+	if f.To, err = s.parseInstant(q.Get("to")); err != nil {
+		return f, err
+	}
+	if q.Get("mine") == "true" {
+		f.ResourceUser = u.ID
+	}
+	for _, st := range splitList(q.Get("status")) {
+		if !sotepe.ApptStatus(st).Valid() {
+			return f, sotepe.Invalid("error.appt_status", "unknown status "+st)
+		}
+		f.Statuses = append(f.Statuses, sotepe.ApptStatus(st))
+	}
+	return f, nil
+}
+
+// apptList lists a resident's own appointments or those of a
+// professional's units: GET /api/v1/appointments.
+func (s *Server) apptList(w http.ResponseWriter, r *http.Request) error {
+	svc, err := s.appts()
+	if err != nil {
+		return err
+	}
+	u, err := requireUser(r)
+	if err != nil {
+		return err
+	}
+	f, err := s.apptFilter(r, u)
+	if err != nil {
+		return err
+	}
+	page, err := svc.List(r.Context(), u, f)
+	if err != nil {
+		return err
+	}
+	out := sotepe.Page[apptView]{Items: make([]apptView, len(page.Items)), NextCursor: page.NextCursor}
+	av := s.apptViewer(r.Context(), u)
+	for i, a := range page.Items {
+		out.Items[i] = av.view(a)
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+// userAndAppt returns the appointment service, the signed-in user and the
+// appointment id of the path.
+func (s *Server) userAndAppt(r *http.Request) (sotepe.ApptService, sotepe.User, int64, error) {
+	svc, err := s.appts()
+	if err != nil {
+		return nil, sotepe.User{}, 0, err
+	}
+	u, err := requireUser(r)
+	if err != nil {
+		return nil, u, 0, err
+	}
+	id, err := apptID(r)
+	return svc, u, id, err
+}
+
+// apptGet returns one appointment: GET /api/v1/appointments/{id}.
+func (s *Server) apptGet(w http.ResponseWriter, r *http.Request) error {
+	svc, u, id, err := s.userAndAppt(r)
+	if err != nil {
+		return err
+	}
+	a, err := svc.Get(r.Context(), u, id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, s.viewAppt(r.Context(), a, u))
+	return nil
+}
+
+// apptCancel cancels: POST /api/v1/appointments/{id}/cancel.
+func (s *Server) apptCancel(w http.ResponseWriter, r *http.Request) error {
+	svc, u, id, err := s.userAndAppt(r)
+	if err != nil {
+		return err
+	}
+	a, err := svc.Cancel(r.Context(), u, id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, s.viewAppt(r.Context(), a, u))
+	return nil
+}
+
+// apptReschedule moves an appointment to another slot of the same service:
+// POST /api/v1/appointments/{id}/reschedule with {"slot": id}.
+func (s *Server) apptReschedule(w http.ResponseWriter, r *http.Request) error {
+	svc, u, id, err := s.userAndAppt(r)
+	if err != nil {
+		return err
+	}
+	var b struct {
+		Slot int64 `json:"slot"`
+	}
+	if err := decodeJSON(r, &b); err != nil {
+		return err
+	}
+	if b.Slot <= 0 {
+		return sotepe.Invalid("error.appt_slot_required", "choose a time")
+	}
+	a, err := svc.Reschedule(r.Context(), u, id, b.Slot)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Location", "/api/v1/appointments/"+strconv.FormatInt(a.ID, 10))
+	writeJSON(w, http.StatusCreated, s.viewAppt(r.Context(), a, u))
+	return nil
+}
+
+// apptMark marks a visit: POST /api/v1/appointments/{id}/mark with
+// {"status": "arrived" | "completed" | "no_show"}.
+func (s *Server) apptMark(w http.ResponseWriter, r *http.Request) error {
+	svc, u, id, err := s.userAndAppt(r)
+	if err != nil {
+		return err
+	}
+	var b struct {
+		Status sotepe.ApptStatus `json:"status"`
+	}
+	if err := decodeJSON(r, &b); err != nil {
+		return err
+	}
+	a, err := svc.Mark(r.Context(), u, id, b.Status)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, s.viewAppt(r.Context(), a, u))
+	return nil
+}
+
+// apptICS returns the iCalendar file of an appointment the user may see:
+// GET /api/v1/appointments/{id}/ics. It tells the service and the unit in
+// the user's language, never health details.
+func (s *Server) apptICS(w http.ResponseWriter, r *http.Request) error {
+	svc, u, id, err := s.userAndAppt(r)
+	if err != nil {
+		return err
+	}
+	a, err := svc.Get(r.Context(), u, id)
+	if err != nil {
+		return err
+	}
+	lang := info(r).Lang
+	host := r.Host
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	e := ical.Event{Appointment: a, Host: host, Stamp: s.now(),
+		URL: s.absURL(r, "/appointments/"+strconv.FormatInt(a.ID, 10))}
+	service, unit := a.ServiceID, a.UnitID
+	if sv, err := s.dir.Service(r.Context(), a.ServiceID); err == nil {
+		service = sv.Names.In(lang)
+	}
+	if un, err := s.dir.Unit(r.Context(), a.UnitID); err == nil {
+		unit = un.Names.In(lang)
+		e.Location = strings.TrimSpace(un.Address.Street.In(lang) + ", " + un.Address.PostalCode + " " + un.Address.City.In(lang))
+	}
+	if a.Mode == sotepe.ModeVideo {
+		e.Location = s.absURL(r, "/appointments/"+strconv.FormatInt(a.ID, 10)+"/video")
+	}
+	e.Summary = s.cat.T(lang, "appt.ics_summary", map[string]any{"Service": service, "Unit": unit})
+	w.Header().Set("Content-Type", "text/calendar; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="appointment-`+strconv.FormatInt(a.ID, 10)+`.ics"`)
+	w.Header().Set("Cache-Control", "no-store")
+	_, _ = w.Write(ical.ICS(e))
+	return nil
+}
+
+// absURL is path on this server as the request reached it.
+func (s *Server) absURL(r *http.Request, path string) string {
+	scheme := "http"
+	if r.TLS != nil || s.cfg.SecureCookies {
+		scheme = "https"
+	}
+	return (&url.URL{Scheme: scheme, Host: r.Host, Path: path}).String()
+}
+
+// openSlotsBody is the JSON of POST /api/v1/slots: one slot at start, or a
+// weekly template.
+type openSlotsBody struct {
+	Unit     string                 `json:"unit"`
+	Service  string                 `json:"service"`
+	Resource int64                  `json:"resource"`
+	Mode     sotepe.ApptMode        `json:"mode"`
+	Minutes  int                    `json:"minutes"`
+	Start    *time.Time             `json:"start"`
+	Template *sotepe.WeeklyTemplate `json:"template"`
+}
+
+// slotsOpen opens slots: POST /api/v1/slots (staff of the unit).
+func (s *Server) slotsOpen(w http.ResponseWriter, r *http.Request) error {
+	svc, err := s.appts()
+	if err != nil {
+		return err
+	}
+	u, err := requireRole(r, sotepe.RoleProfessional, sotepe.RoleManager)
+	if err != nil {
+		return err
+	}
+	var b openSlotsBody
+	if err := decodeJSON(r, &b); err != nil {
+		return err
+	}
+	o := sotepe.SlotOpening{UnitID: b.Unit, ServiceID: b.Service, ResourceID: b.Resource, Mode: b.Mode,
+		Length: time.Duration(b.Minutes) * time.Minute, Template: b.Template}
+	switch {
+	case b.Start != nil && b.Template == nil:
+		o.Start = *b.Start
+	case b.Start == nil && b.Template != nil:
+	default:
+		return sotepe.Invalid("error.appt_template", "give either start or template")
+	}
+	n, err := svc.OpenSlots(r.Context(), u, o)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, map[string]int{"created": n})
+	return nil
+}
+
+// slotClose closes an open slot: POST /api/v1/slots/{id}/close.
+func (s *Server) slotClose(w http.ResponseWriter, r *http.Request) error {
+	svc, err := s.appts()
+	if err != nil {
+		return err
+	}
+	u, err := requireRole(r, sotepe.RoleProfessional, sotepe.RoleManager)
+	if err != nil {
+		return err
+	}
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return sotepe.NotFound("slot")
+	}
+	if err := svc.CloseSlot(r.Context(), u, id); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}

@@ -1,0 +1,417 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"sotepe"
+)
+
+// The resident's HTML pages of appointments, without JavaScript: their
+// appointments, the free-time search with a booking button on each time,
+// one appointment with its calendar file, cancelling, rebooking and the
+// waiting list, and the video waiting room.
+
+// apptPageItem is one appointment on a page, with its unit's names.
+type apptPageItem struct {
+	apptView
+	UnitNames sotepe.Names
+}
+
+// apptListView is the resident's page of appointments.
+type apptListView struct {
+	Items   []apptPageItem
+	Waits   []waitView
+	Tickets []sotepe.Ticket
+	Net     network
+}
+
+// unitNames returns the names of unit id from the directory, or the id.
+func (s *Server) unitNames(ctx context.Context, id string) sotepe.Names {
+	if u, err := s.dir.Unit(ctx, id); err == nil {
+		return u.Names
+	}
+	return sotepe.Names{Fi: id, Sv: id, En: id}
+}
+
+// apptListPage lists the resident's own appointments, waiting-list entries
+// and tickets: GET /appointments. Staff go to their calendar.
+func (s *Server) apptListPage(w http.ResponseWriter, r *http.Request) error {
+	svc, err := s.appts()
+	if err != nil {
+		return err
+	}
+	u, err := requireUser(r)
+	if err != nil {
+		return err
+	}
+	if !u.Has(sotepe.RoleResident) {
+		http.Redirect(w, r, "/staff/calendar", http.StatusSeeOther)
+		return nil
+	}
+	ctx := r.Context()
+	page, err := svc.List(ctx, u, sotepe.ApptFilter{From: s.now().Add(-30 * 24 * time.Hour), Page: sotepe.PageRequest{Limit: sotepe.MaxPageLimit}})
+	if err != nil {
+		return err
+	}
+	v := apptListView{}
+	av := s.apptViewer(ctx, u)
+	for _, a := range page.Items {
+		v.Items = append(v.Items, apptPageItem{apptView: av.view(a), UnitNames: s.unitNames(ctx, a.UnitID)})
+	}
+	waits, err := svc.Waitlist(ctx, u)
+	if err != nil {
+		return err
+	}
+	for _, e := range waits {
+		v.Waits = append(v.Waits, s.viewWait(r, e))
+	}
+	if v.Tickets, err = svc.Tickets(ctx, u); err != nil {
+		return err
+	}
+	if v.Net, err = s.network(ctx); err != nil {
+		return err
+	}
+	s.html(w, r, http.StatusOK, "appt_list", pageData{Title: s.cat.T(info(r).Lang, "appt.title", nil), Data: v})
+	return nil
+}
+
+// slotPageItem is a free time on the search page, with its unit's names.
+type slotPageItem struct {
+	slotView
+	UnitNames sotepe.Names
+}
+
+// apptSearchView is the free-time search form and its results.
+type apptSearchView struct {
+	Services   []sotepe.Service
+	Units      []sotepe.Unit
+	Q          map[string]string
+	Reschedule int64
+	Items      []slotPageItem
+	Next       string
+	Searched   bool
+	Error      string
+}
+
+// apptSearchPage finds free times and offers each for booking: GET
+// /appointments/new. With reschedule=<id> the button moves that
+// appointment instead.
+func (s *Server) apptSearchPage(w http.ResponseWriter, r *http.Request) error {
+	return s.showSearch(w, r, http.StatusOK, "")
+}
+
+func (s *Server) showSearch(w http.ResponseWriter, r *http.Request, status int, problem string) error {
+	svc, err := s.appts()
+	if err != nil {
+		return err
+	}
+	in := info(r)
+	q := r.URL.Query()
+	v := apptSearchView{Q: map[string]string{}, Error: problem}
+	for _, k := range []string{"service", "unit", "language", "mode", "evening", "near", "from", "to"} {
+		v.Q[k] = q.Get(k)
+	}
+	v.Reschedule, _ = strconv.ParseInt(q.Get("reschedule"), 10, 64)
+	n, err := s.network(r.Context())
+	if err != nil {
+		return err
+	}
+	// The services the resident may book: those booked directly, those
+	// they hold an appointment ticket for, and the one asked for.
+	ticketed := map[string]bool{v.Q["service"]: true}
+	if u := in.User; u != nil && u.Has(sotepe.RoleResident) {
+		tickets, err := svc.Tickets(r.Context(), *u)
+		if err != nil {
+			return err
+		}
+		for _, t := range tickets {
+			ticketed[t.ServiceID] = true
+		}
+	}
+	for _, sv := range n.Services {
+		if c, err := s.store.ApptConfig(r.Context(), sv.ID); err == nil && c.DirectBooking || ticketed[sv.ID] {
+			v.Services = append(v.Services, sv)
+		}
+	}
+	if svcID := v.Q["service"]; svcID != "" {
+		page, err := s.dir.Units(r.Context(), sotepe.UnitFilter{Service: svcID, SortLang: in.Lang, Page: sotepe.PageRequest{Limit: sotepe.MaxPageLimit}})
+		if err == nil {
+			v.Units = page.Items
+		}
+		f, err := s.slotFilter(r)
+		if err == nil {
+			f.Page.Limit = min(f.Page.Limit, 30)
+			var page sotepe.Page[sotepe.Slot]
+			if page, err = svc.Search(r.Context(), in.User, f); err == nil {
+				v.Searched, v.Next = true, page.NextCursor
+				for _, sl := range page.Items {
+					v.Items = append(v.Items, slotPageItem{slotView: s.viewSlot(sl, false), UnitNames: s.unitNames(r.Context(), sl.UnitID)})
+				}
+			}
+		}
+		if err != nil {
+			if code := sotepe.ErrorCode(err); code != sotepe.EInvalid {
+				return err
+			}
+			status, v.Error = http.StatusBadRequest, s.cat.T(in.Lang, sotepe.ErrorKey(err), sotepe.ErrorArgs(err))
+		}
+	}
+	s.html(w, r, status, "appt_search", pageData{Title: s.cat.T(in.Lang, "appt.search_title", nil), Data: v})
+	return nil
+}
+
+// apptBookForm books the chosen time, or moves the appointment named by
+// replaces to it, and shows the appointment: POST /appointments/book. A
+// refusal shows the search again with the reason.
+func (s *Server) apptBookForm(w http.ResponseWriter, r *http.Request) error {
+	svc, err := s.appts()
+	if err != nil {
+		return err
+	}
+	u, err := requireRole(r, sotepe.RoleResident)
+	if err != nil {
+		return err
+	}
+	if err := r.ParseForm(); err != nil {
+		return sotepe.Invalid("error.form", "malformed form")
+	}
+	slot, _ := strconv.ParseInt(r.PostForm.Get("slot"), 10, 64)
+	replaces, _ := strconv.ParseInt(r.PostForm.Get("replaces"), 10, 64)
+	var a sotepe.Appointment
+	if replaces != 0 {
+		a, err = svc.Reschedule(r.Context(), u, replaces, slot)
+	} else {
+		a, err = svc.Book(r.Context(), u, slot, r.PostForm.Get("service"))
+	}
+	if code := sotepe.ErrorCode(err); code == sotepe.EInvalid || code == sotepe.EConflict || code == sotepe.EForbidden || code == sotepe.ENotFound {
+		// The search again, as it was, with why the time could not be had.
+		q := r.URL.Query()
+		for _, k := range []string{"service", "unit", "language", "mode", "evening", "near", "from", "to"} {
+			if v := r.PostForm.Get(k); v != "" {
+				q.Set(k, v)
+			}
+		}
+		if replaces != 0 {
+			q.Set("reschedule", strconv.FormatInt(replaces, 10))
+		}
+		r.URL.RawQuery = q.Encode()
+		return s.showSearch(w, r, statusOf(code), s.cat.T(info(r).Lang, sotepe.ErrorKey(err), sotepe.ErrorArgs(err)))
+	} else if err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/appointments/"+strconv.FormatInt(a.ID, 10)+"?booked=1", http.StatusSeeOther)
+	return nil
+}
+
+// apptDetailView is one appointment's page.
+type apptDetailView struct {
+	A         apptView
+	UnitNames sotepe.Names
+	Unit      *sotepe.Unit
+	Net       network
+	Staff     bool
+	Booked    bool
+	Waiting   *waitView
+	// CancelHours is how long before the start the resident may still
+	// cancel or rebook online.
+	CancelHours int
+	Error       string
+}
+
+// apptPage shows one appointment: GET /appointments/{id}.
+func (s *Server) apptPage(w http.ResponseWriter, r *http.Request) error {
+	return s.showAppt(w, r, http.StatusOK, "")
+}
+
+func (s *Server) showAppt(w http.ResponseWriter, r *http.Request, status int, problem string) error {
+	svc, u, id, err := s.userAndAppt(r)
+	if err != nil {
+		return err
+	}
+	ctx := r.Context()
+	a, err := svc.Get(ctx, u, id)
+	if err != nil {
+		return err
+	}
+	v := apptDetailView{A: s.viewAppt(r.Context(), a, u), UnitNames: s.unitNames(ctx, a.UnitID), Staff: u.IsStaff(),
+		Booked: r.URL.Query().Get("booked") == "1", Error: problem}
+	if un, err := s.dir.Unit(ctx, a.UnitID); err == nil {
+		v.Unit = &un
+	}
+	c, err := s.store.ApptConfig(ctx, a.ServiceID)
+	if err != nil {
+		return err
+	}
+	v.CancelHours = int(c.CancelLimit / time.Hour)
+	if v.Net, err = s.network(ctx); err != nil {
+		return err
+	}
+	if !v.Staff {
+		waits, err := svc.Waitlist(ctx, u)
+		if err != nil {
+			return err
+		}
+		for _, e := range waits {
+			if e.AppointmentID == a.ID {
+				wv := s.viewWait(r, e)
+				v.Waiting = &wv
+			}
+		}
+	}
+	s.html(w, r, status, "appt_detail", pageData{Title: s.cat.T(info(r).Lang, "appt.detail_title", nil), Data: v})
+	return nil
+}
+
+// apptCancelForm cancels and shows the appointment again: POST
+// /appointments/{id}/cancel. A refusal (after the limit) shows why.
+func (s *Server) apptCancelForm(w http.ResponseWriter, r *http.Request) error {
+	svc, u, id, err := s.userAndAppt(r)
+	if err != nil {
+		return err
+	}
+	_, err = svc.Cancel(r.Context(), u, id)
+	if code := sotepe.ErrorCode(err); code == sotepe.EConflict || code == sotepe.EInvalid {
+		return s.showAppt(w, r, statusOf(code), s.cat.T(info(r).Lang, sotepe.ErrorKey(err), sotepe.ErrorArgs(err)))
+	} else if err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/appointments/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
+	return nil
+}
+
+// apptWaitForm puts the resident on the waiting list for a time earlier
+// than their appointment: POST /appointments/{id}/waitlist.
+func (s *Server) apptWaitForm(w http.ResponseWriter, r *http.Request) error {
+	svc, u, id, err := s.userAndAppt(r)
+	if err != nil {
+		return err
+	}
+	if err := r.ParseForm(); err != nil {
+		return sotepe.Invalid("error.form", "malformed form")
+	}
+	e := sotepe.WaitEntry{AppointmentID: id}
+	if r.PostForm.Get("same_unit") != "" {
+		a, err := svc.Get(r.Context(), u, id)
+		if err != nil {
+			return err
+		}
+		e.UnitID = a.UnitID
+	}
+	_, err = svc.JoinWaitlist(r.Context(), u, e)
+	if code := sotepe.ErrorCode(err); code == sotepe.EConflict || code == sotepe.EInvalid {
+		return s.showAppt(w, r, statusOf(code), s.cat.T(info(r).Lang, sotepe.ErrorKey(err), sotepe.ErrorArgs(err)))
+	} else if err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/appointments/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
+	return nil
+}
+
+// waitLeaveForm takes an entry off the waiting list: POST
+// /appointments/waitlist/{id}/leave.
+func (s *Server) waitLeaveForm(w http.ResponseWriter, r *http.Request) error {
+	svc, err := s.appts()
+	if err != nil {
+		return err
+	}
+	u, err := requireRole(r, sotepe.RoleResident)
+	if err != nil {
+		return err
+	}
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return sotepe.NotFound("waiting-list entry")
+	}
+	if err := svc.LeaveWaitlist(r.Context(), u, id); err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/appointments", http.StatusSeeOther)
+	return nil
+}
+
+// videoView is the waiting room of a video appointment.
+type videoView struct {
+	A         apptView
+	UnitNames sotepe.Names
+	Room      string
+	Staff     bool
+	Joined    bool
+	// Opens is when the room opens: ten minutes before the start.
+	Opens  time.Time
+	IsOpen bool
+	Over   bool
+}
+
+// videoPage shows the waiting room of a video appointment to the resident
+// and to the professionals of the unit: GET /appointments/{id}/video. It
+// changes nothing; entering is a POST.
+func (s *Server) videoPage(w http.ResponseWriter, r *http.Request) error {
+	svc, u, id, err := s.userAndAppt(r)
+	if err != nil {
+		return err
+	}
+	a, err := svc.Get(r.Context(), u, id)
+	if err != nil {
+		return err
+	}
+	if a.VideoRoom == "" {
+		return sotepe.NotFound("appointment")
+	}
+	return s.showVideo(w, r, u, a)
+}
+
+func (s *Server) showVideo(w http.ResponseWriter, r *http.Request, u sotepe.User, a sotepe.Appointment) error {
+	now := s.now()
+	v := videoView{A: s.viewAppt(r.Context(), a, u), UnitNames: s.unitNames(r.Context(), a.UnitID), Room: a.VideoRoom, Staff: u.IsStaff(),
+		Joined: !a.JoinedAt.IsZero(), Opens: a.Start.Add(-10 * time.Minute).In(s.cfg.Location)}
+	v.IsOpen = !now.Before(v.Opens) && now.Before(a.End) && a.Status.Active()
+	v.Over = !now.Before(a.End) || !a.Status.Active()
+	s.html(w, r, http.StatusOK, "appt_video", pageData{Title: s.cat.T(info(r).Lang, "appt.video_title", nil), Data: v})
+	return nil
+}
+
+// videoJoinForm enters the waiting room: POST /appointments/{id}/video. The
+// resident's entry is recorded, so the professional sees them waiting.
+func (s *Server) videoJoinForm(w http.ResponseWriter, r *http.Request) error {
+	svc, u, id, err := s.userAndAppt(r)
+	if err != nil {
+		return err
+	}
+	if _, err := svc.JoinVideo(r.Context(), u, id); err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/appointments/"+strconv.FormatInt(id, 10)+"/video", http.StatusSeeOther)
+	return nil
+}
+
+// ApptModes lists the modes of appointments for forms.
+func (p pageData) ApptModes() []sotepe.ApptMode { return sotepe.ApptModes }
+
+// Weekdays lists the weekdays 1 (Monday) to 7 (Sunday) for forms.
+func (p pageData) Weekdays() []int { return []int{1, 2, 3, 4, 5, 6, 7} }
+
+// Percent writes a share (0–1) as a whole percentage in the page's
+// language.
+func (p pageData) Percent(v *float64) string {
+	if v == nil {
+		return ""
+	}
+	return p.T("appt.percent", "Value", strconv.FormatFloat(*v*100, 'f', 0, 64))
+}
+
+// Days writes a number of days with one decimal in the page's language
+// (a decimal comma in Finnish and Swedish).
+func (p pageData) Days(v *float64) string {
+	if v == nil {
+		return ""
+	}
+	n := strconv.FormatFloat(*v, 'f', 1, 64)
+	if p.Lang != sotepe.English {
+		n = strings.Replace(n, ".", ",", 1)
+	}
+	return p.T("appt.days", "Value", n)
+}

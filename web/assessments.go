@@ -1,0 +1,424 @@
+package web
+
+import (
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"time"
+
+	"sotepe"
+)
+
+// Assessments over the JSON API: the definitions, sessions that anyone may
+// run without signing in (a session is found by its secret id, and once a
+// resident owns it nobody else can see it), the hand-over into the
+// professional's queue, the professional's own grading, and the figures.
+// The HTML pages of the same are in assessments_pages.go.
+
+// assessments returns the assessment service, or ENotFound when the server
+// runs without one.
+func (s *Server) assessments() (sotepe.AssessmentService, error) {
+	if s.cfg.Assessments == nil {
+		return nil, sotepe.NotFound("assessments")
+	}
+	return s.cfg.Assessments, nil
+}
+
+// assessmentView is one definition in the request's language.
+type assessmentView struct {
+	ID          string `json:"id"`
+	Version     int    `json:"version"`
+	Title       string `json:"title"`
+	Description string `json:"description"`
+	Demo        bool   `json:"demo"`
+}
+
+func viewAssessment(a sotepe.AssessmentInfo, lang sotepe.Lang) assessmentView {
+	return assessmentView{ID: a.ID, Version: a.Version, Title: a.Title.In(lang), Description: a.Description.In(lang), Demo: a.Demo}
+}
+
+type optionView struct {
+	ID   string `json:"id"`
+	Text string `json:"text"`
+}
+
+// questionView is a question in the request's language. Min, Max and
+// Unit are given for number questions only.
+type questionView struct {
+	ID      string              `json:"id"`
+	Kind    sotepe.QuestionKind `json:"kind"`
+	Text    string              `json:"text"`
+	Help    string              `json:"help,omitempty"`
+	Options []optionView        `json:"options"`
+	Min     *float64            `json:"min,omitempty"`
+	Max     *float64            `json:"max,omitempty"`
+	Unit    string              `json:"unit,omitempty"`
+}
+
+func viewQuestion(q sotepe.AssessmentQuestion, lang sotepe.Lang) questionView {
+	v := questionView{ID: q.ID, Kind: q.Kind, Text: q.Text.In(lang), Help: q.Help.In(lang), Options: []optionView{}}
+	for _, o := range q.Options {
+		v.Options = append(v.Options, optionView{ID: o.ID, Text: o.Text.In(lang)})
+	}
+	if q.Kind == sotepe.KindNumber {
+		v.Min, v.Max, v.Unit = &q.Min, &q.Max, q.Unit.In(lang)
+	}
+	return v
+}
+
+type outcomeView struct {
+	Urgency sotepe.Urgency `json:"urgency"`
+	Service string         `json:"service"`
+	Text    string         `json:"text"`
+}
+
+// sessionView is a session as the API shows it: either the question to
+// answer next or the outcome.
+type sessionView struct {
+	ID             string                    `json:"id"`
+	Assessment     string                    `json:"assessment"`
+	Version        int                       `json:"version"`
+	Demo           bool                      `json:"demo"`
+	Status         string                    `json:"status"` // in_progress, finished or handed_over
+	Answers        []sotepe.AssessmentAnswer `json:"answers"`
+	Question       *questionView             `json:"question,omitempty"`
+	Outcome        *outcomeView              `json:"outcome,omitempty"`
+	ContactRequest int64                     `json:"contact_request,omitempty"`
+}
+
+func viewSession(st sotepe.AssessmentState, lang sotepe.Lang) sessionView {
+	v := sessionView{ID: st.Session.ID, Assessment: st.Info.ID, Version: st.Info.Version, Demo: st.Info.Demo,
+		Status: "in_progress", Answers: []sotepe.AssessmentAnswer{}, ContactRequest: st.Session.ContactRequestID}
+	for _, step := range st.Steps {
+		v.Answers = append(v.Answers, step.Answer)
+	}
+	if st.Question != nil {
+		q := viewQuestion(*st.Question, lang)
+		v.Question = &q
+	}
+	if o := st.Outcome; o != nil {
+		v.Status = "finished"
+		v.Outcome = &outcomeView{Urgency: o.Urgency, Service: o.ServiceID, Text: o.Text.In(lang)}
+	}
+	if st.Session.ContactRequestID != 0 {
+		v.Status = "handed_over"
+	}
+	return v
+}
+
+// assessmentList lists the assessments: GET /api/v1/assessments.
+func (s *Server) assessmentList(w http.ResponseWriter, r *http.Request) error {
+	svc, err := s.assessments()
+	if err != nil {
+		return err
+	}
+	lang := info(r).Lang
+	out := sotepe.Page[assessmentView]{Items: []assessmentView{}}
+	for _, a := range svc.Definitions() {
+		out.Items = append(out.Items, viewAssessment(a, lang))
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+// assessmentGet returns one assessment with its questions: GET
+// /api/v1/assessments/{id}.
+func (s *Server) assessmentGet(w http.ResponseWriter, r *http.Request) error {
+	svc, err := s.assessments()
+	if err != nil {
+		return err
+	}
+	a, qs, err := svc.Definition(r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	lang := info(r).Lang
+	out := struct {
+		assessmentView
+		Questions []questionView `json:"questions"`
+	}{assessmentView: viewAssessment(a, lang), Questions: []questionView{}}
+	for _, q := range qs {
+		out.Questions = append(out.Questions, viewQuestion(q, lang))
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+// assessmentStart starts a session: POST /api/v1/assessments/{id}/sessions,
+// with no body or an empty object. The answer holds the session's secret id.
+func (s *Server) assessmentStart(w http.ResponseWriter, r *http.Request) error {
+	svc, err := s.assessments()
+	if err != nil {
+		return err
+	}
+	if r.ContentLength != 0 {
+		var empty struct{}
+		if err := decodeJSON(r, &empty); err != nil {
+			return err
+		}
+	}
+	in := info(r)
+	st, err := svc.Start(r.Context(), in.User, r.PathValue("id"), in.Lang)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Location", "/api/v1/assessment-sessions/"+st.Session.ID)
+	writeJSON(w, http.StatusCreated, viewSession(st, in.Lang))
+	return nil
+}
+
+// assessmentSession returns a session with its next question or outcome:
+// GET /api/v1/assessment-sessions/{sid}.
+func (s *Server) assessmentSession(w http.ResponseWriter, r *http.Request) error {
+	svc, err := s.assessments()
+	if err != nil {
+		return err
+	}
+	in := info(r)
+	st, err := svc.State(r.Context(), in.User, r.PathValue("sid"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, viewSession(st, in.Lang))
+	return nil
+}
+
+// assessmentAnswer answers the current question: POST
+// /api/v1/assessment-sessions/{sid}/answers with {"question", "value"}.
+// Another question than the current one is 409, an unknown option 400.
+func (s *Server) assessmentAnswer(w http.ResponseWriter, r *http.Request) error {
+	svc, err := s.assessments()
+	if err != nil {
+		return err
+	}
+	var b struct {
+		Question string          `json:"question"`
+		Value    json.RawMessage `json:"value"`
+	}
+	if err := decodeJSON(r, &b); err != nil {
+		return err
+	}
+	in := info(r)
+	st, err := svc.Answer(r.Context(), in.User, r.PathValue("sid"), sotepe.AssessmentAnswer{Question: b.Question, Value: b.Value})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, viewSession(st, in.Lang))
+	return nil
+}
+
+// assessmentBack goes back to change an answer: POST
+// /api/v1/assessment-sessions/{sid}/back with {"question": id} to return
+// to that question, or {} for one question back.
+func (s *Server) assessmentBack(w http.ResponseWriter, r *http.Request) error {
+	svc, err := s.assessments()
+	if err != nil {
+		return err
+	}
+	var b struct {
+		Question string `json:"question"`
+	}
+	if r.ContentLength != 0 {
+		if err := decodeJSON(r, &b); err != nil {
+			return err
+		}
+	}
+	in := info(r)
+	st, err := svc.Back(r.Context(), in.User, r.PathValue("sid"), b.Question)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, viewSession(st, in.Lang))
+	return nil
+}
+
+// assessmentHandOver sends a finished session to the recommended service
+// as the signed-in resident's contact request: POST
+// /api/v1/assessment-sessions/{sid}/handover, optionally with {"unit"}
+// to choose the unit. It answers 201 with the contact request; a repeat
+// gives the same request.
+func (s *Server) assessmentHandOver(w http.ResponseWriter, r *http.Request) error {
+	svc, err := s.assessments()
+	if err != nil {
+		return err
+	}
+	u, err := requireRole(r, sotepe.RoleResident)
+	if err != nil {
+		return err
+	}
+	var b struct {
+		Unit string `json:"unit"`
+	}
+	if r.ContentLength != 0 {
+		if err := decodeJSON(r, &b); err != nil {
+			return err
+		}
+	}
+	_, req, err := svc.HandOver(r.Context(), u, r.PathValue("sid"), b.Unit)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Location", "/api/v1/contact-requests/"+strconv.FormatInt(req.ID, 10))
+	writeJSON(w, http.StatusCreated, s.viewContact(req))
+	return nil
+}
+
+// handOverAnswer is one question and answer of a hand-over.
+type handOverAnswer struct {
+	Question string          `json:"question"`
+	Text     string          `json:"text"`
+	Value    json.RawMessage `json:"value"`
+	Answer   string          `json:"answer"`
+}
+
+// handOverView is what staff see of a handed-over assessment.
+type handOverView struct {
+	ContactRequest int64            `json:"contact_request"`
+	Assessment     string           `json:"assessment"`
+	Title          string           `json:"title"`
+	Demo           bool             `json:"demo"`
+	Urgency        sotepe.Urgency   `json:"urgency"`
+	Service        string           `json:"service"`
+	Answers        []handOverAnswer `json:"answers"`
+	StaffUrgency   sotepe.Urgency   `json:"staff_urgency,omitempty"`
+	GradedAt       *time.Time       `json:"graded_at,omitempty"`
+}
+
+func (s *Server) viewHandOver(st sotepe.AssessmentState, lang sotepe.Lang) handOverView {
+	v := handOverView{ContactRequest: st.Session.ContactRequestID, Assessment: st.Info.ID, Title: st.Info.Title.In(lang), Demo: st.Info.Demo,
+		Urgency: st.Session.Urgency, Service: st.Session.ServiceID, Answers: []handOverAnswer{}, StaffUrgency: st.Session.StaffUrgency}
+	for _, step := range st.Steps {
+		v.Answers = append(v.Answers, handOverAnswer{Question: step.Question.ID, Text: step.Question.Text.In(lang),
+			Value: step.Answer.Value, Answer: step.Question.AnswerText(step.Answer, lang)})
+	}
+	if !st.Session.GradedAt.IsZero() {
+		t := st.Session.GradedAt.In(s.cfg.Location)
+		v.GradedAt = &t
+	}
+	return v
+}
+
+// contactAssessment returns the assessment handed over as a contact
+// request: GET /api/v1/contact-requests/{id}/assessment. Whoever may see
+// the request may see it (staff reads are audited); anyone else gets 404.
+func (s *Server) contactAssessment(w http.ResponseWriter, r *http.Request) error {
+	svc, err := s.assessments()
+	if err != nil {
+		return err
+	}
+	u, id, err := userAndRequest(r)
+	if err != nil {
+		return err
+	}
+	st, err := svc.ForContactRequest(r.Context(), u, id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, s.viewHandOver(st, info(r).Lang))
+	return nil
+}
+
+// contactAssessmentGrade records the professional's own urgency: POST
+// /api/v1/contact-requests/{id}/assessment/grading with {"urgency"}.
+func (s *Server) contactAssessmentGrade(w http.ResponseWriter, r *http.Request) error {
+	svc, err := s.assessments()
+	if err != nil {
+		return err
+	}
+	u, id, err := userAndRequest(r, sotepe.RoleProfessional, sotepe.RoleManager)
+	if err != nil {
+		return err
+	}
+	var b struct {
+		Urgency sotepe.Urgency `json:"urgency"`
+	}
+	if err := decodeJSON(r, &b); err != nil {
+		return err
+	}
+	if err := svc.Grade(r.Context(), u, id, b.Urgency); err != nil {
+		return err
+	}
+	return s.contactAssessment(w, r)
+}
+
+// assessStatsView is the figures as the page shows them.
+type assessStatsView struct {
+	From, To  string
+	Interval  sotepe.StatsInterval
+	Intervals []sotepe.StatsInterval
+	Total     assessStatsRow
+	Items     []assessStatsRow
+	Urgencies []sotepe.Urgency
+}
+
+// assessStatsRow is one row of the figures with the definition's names
+// and the shares as whole percentages ("–" without a base).
+type assessStatsRow struct {
+	sotepe.AssessmentFigures
+	Title            sotepe.Names
+	Share, Agreement string
+}
+
+func assessStatsRowOf(f sotepe.AssessmentFigures, title sotepe.Names) assessStatsRow {
+	pct := func(v *float64) string {
+		if v == nil {
+			return "–"
+		}
+		return strconv.FormatFloat(*v*100, 'f', 0, 64) + " %"
+	}
+	return assessStatsRow{AssessmentFigures: f, Title: title, Share: pct(f.HandOverShare), Agreement: pct(f.AgreementRate)}
+}
+
+// assessmentStats are the figures of assessments for managers, analysts
+// and administrators: GET /stats/assessments (a page with a table) and GET
+// /api/v1/stats/assessments?from=&to=&interval=, by definition and period
+// with the outcomes, the hand-over share and the agreement rate between
+// the tool and the professionals. Aggregates only; nothing is logged.
+func (s *Server) assessmentStats(w http.ResponseWriter, r *http.Request) error {
+	svc, err := s.assessments()
+	if err != nil {
+		return err
+	}
+	u, err := requireRole(r, statsRoles...)
+	if err != nil {
+		return err
+	}
+	q := r.URL.Query()
+	today := s.now().In(s.cfg.Location)
+	from, to := q.Get("from"), q.Get("to")
+	if from == "" {
+		from = today.AddDate(0, 0, -30).Format(time.DateOnly)
+	}
+	if to == "" {
+		to = today.Format(time.DateOnly)
+	}
+	interval := sotepe.StatsInterval(q.Get("interval"))
+	if interval == "" {
+		interval = sotepe.IntervalMonth
+	}
+	if !interval.Valid() {
+		return sotepe.Invalid("error.stats_interval", "interval is day, week or month")
+	}
+	counts, err := svc.Counts(r.Context(), u, from, to)
+	if err != nil {
+		return err
+	}
+	figs := sotepe.SummarizeAssessments(counts, interval)
+	total, items := figs[len(figs)-1], figs[:len(figs)-1]
+	titles := map[string]sotepe.Names{}
+	for _, a := range svc.Definitions() {
+		titles[a.ID] = a.Title
+	}
+	v := assessStatsView{From: from, To: to, Interval: interval, Intervals: sotepe.StatsIntervals, Total: assessStatsRowOf(total, sotepe.Names{}), Urgencies: sotepe.Urgencies}
+	for _, f := range items {
+		v.Items = append(v.Items, assessStatsRowOf(f, titles[f.Definition]))
+	}
+	return s.respond(w, r, struct {
+		From     string                     `json:"from"`
+		To       string                     `json:"to"`
+		Interval sotepe.StatsInterval       `json:"interval"`
+		Total    sotepe.AssessmentFigures   `json:"total"`
+		Items    []sotepe.AssessmentFigures `json:"items"`
+	}{From: from, To: to, Interval: interval, Total: total, Items: items},
+		"assess_stats", pageData{Title: s.cat.T(info(r).Lang, "assess.stats_title", nil), Data: v})
+}

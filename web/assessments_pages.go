@@ -1,0 +1,317 @@
+package web
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"sotepe"
+)
+
+// The assessment pages work without JavaScript: one question per page,
+// each answer a form post that redirects to the session's page, which shows
+// the next question or the outcome. Going back, or changing an answer from
+// the summary, is a post too, as it forgets the answers after it.
+
+// assessPage is what the assessment page templates get.
+type assessPage struct {
+	Info     sotepe.AssessmentInfo
+	Infos    []sotepe.AssessmentInfo
+	State    sotepe.AssessmentState
+	Question *sotepe.AssessmentQuestion
+	Number   int // the current question's number on its path
+	Summary  []summaryLine
+	Service  sotepe.Names
+	Units    []sotepe.Unit // the units of the recommended service, to choose from
+	Error    string
+	Resident bool // the viewer is a signed-in resident, who can hand over
+}
+
+// summaryLine is one answered question as the summary shows it.
+type summaryLine struct {
+	ID, Question, Answer string
+}
+
+// sessionPath is the page of a session.
+func sessionPath(id string) string { return "/assessment-sessions/" + url.PathEscape(id) }
+
+// assessListPage lists the assessments: GET /assessments.
+func (s *Server) assessListPage(w http.ResponseWriter, r *http.Request) error {
+	svc, err := s.assessments()
+	if err != nil {
+		return err
+	}
+	s.html(w, r, http.StatusOK, "assess_list", pageData{Title: s.cat.T(info(r).Lang, "assess.title", nil), Data: assessPage{Infos: svc.Definitions()}})
+	return nil
+}
+
+// assessIntroPage introduces one assessment: GET /assessments/{id}.
+func (s *Server) assessIntroPage(w http.ResponseWriter, r *http.Request) error {
+	svc, err := s.assessments()
+	if err != nil {
+		return err
+	}
+	a, _, err := svc.Definition(r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	s.html(w, r, http.StatusOK, "assess_intro", pageData{Title: a.Title.In(info(r).Lang), Data: assessPage{Info: a}})
+	return nil
+}
+
+// assessStartForm starts a session and goes to its first question: POST
+// /assessments/{id}/start.
+func (s *Server) assessStartForm(w http.ResponseWriter, r *http.Request) error {
+	svc, err := s.assessments()
+	if err != nil {
+		return err
+	}
+	in := info(r)
+	st, err := svc.Start(r.Context(), in.User, r.PathValue("id"), in.Lang)
+	if err != nil {
+		return err
+	}
+	http.Redirect(w, r, sessionPath(st.Session.ID), http.StatusSeeOther)
+	return nil
+}
+
+// assessSessionPage shows the session's next question or its outcome: GET
+// /assessment-sessions/{sid}.
+func (s *Server) assessSessionPage(w http.ResponseWriter, r *http.Request) error {
+	svc, err := s.assessments()
+	if err != nil {
+		return err
+	}
+	st, err := svc.State(r.Context(), info(r).User, r.PathValue("sid"))
+	if err != nil {
+		return err
+	}
+	return s.showSession(w, r, st, "", http.StatusOK)
+}
+
+// showSession renders the question page or the result page of st, with a
+// problem to explain when not "".
+func (s *Server) showSession(w http.ResponseWriter, r *http.Request, st sotepe.AssessmentState, problem string, status int) error {
+	in := info(r)
+	v := assessPage{Info: st.Info, State: st, Question: st.Question, Number: len(st.Steps) + 1, Error: problem,
+		Resident: in.User != nil && in.User.Has(sotepe.RoleResident)}
+	for _, step := range st.Steps {
+		v.Summary = append(v.Summary, summaryLine{ID: step.Question.ID, Question: step.Question.Text.In(in.Lang), Answer: step.Question.AnswerText(step.Answer, in.Lang)})
+	}
+	page := "assess_question"
+	if st.Outcome != nil {
+		page = "assess_result"
+		svc, err := s.dir.Service(r.Context(), st.Outcome.ServiceID)
+		if err != nil {
+			return err
+		}
+		v.Service = svc.Names
+		if v.Resident && st.Outcome.Urgency != sotepe.UrgencyEmergency && st.Session.ContactRequestID == 0 {
+			units, err := s.dir.Units(r.Context(), sotepe.UnitFilter{Service: svc.ID, SortLang: in.Lang, Page: sotepe.PageRequest{Limit: sotepe.MaxPageLimit}})
+			if err != nil {
+				return err
+			}
+			v.Units = units.Items
+		}
+	}
+	s.html(w, r, status, page, pageData{Title: st.Info.Title.In(in.Lang), Data: v})
+	return nil
+}
+
+// formAnswer reads the answer form of question q: "value" holds an option
+// id, option ids, "true" or "false", a number (with a decimal point or
+// comma) or a text. Nothing chosen is EInvalid.
+func formAnswer(r *http.Request, q sotepe.AssessmentQuestion) (sotepe.AssessmentAnswer, error) {
+	a := sotepe.AssessmentAnswer{Question: r.PostForm.Get("question")}
+	values := r.PostForm["value"]
+	first := strings.TrimSpace(r.PostForm.Get("value"))
+	var v any
+	switch q.Kind {
+	case sotepe.KindMultiChoice:
+		v = append([]string{}, values...)
+	case sotepe.KindText:
+		v = first
+	case sotepe.KindYesNo:
+		if first != "true" && first != "false" {
+			return a, sotepe.Invalid("assess.error.choose", "choose an answer")
+		}
+		v = first == "true"
+	case sotepe.KindNumber:
+		n, err := strconv.ParseFloat(strings.Replace(first, ",", ".", 1), 64)
+		if err != nil {
+			return a, sotepe.Invalid("assess.error.value", "not a number").With(map[string]any{"Kind": string(q.Kind)})
+		}
+		v = n
+	default:
+		if first == "" {
+			return a, sotepe.Invalid("assess.error.choose", "choose an answer")
+		}
+		v = first
+	}
+	b, err := json.Marshal(v)
+	a.Value = b
+	return a, err
+}
+
+// assessAnswerForm answers the current question: POST
+// /assessment-sessions/{sid}/answer. A value the question does not take
+// shows the question again with the problem; an answer to a question that
+// is no longer current (the browser's back button) shows the current one.
+func (s *Server) assessAnswerForm(w http.ResponseWriter, r *http.Request) error {
+	svc, err := s.assessments()
+	if err != nil {
+		return err
+	}
+	if err := r.ParseForm(); err != nil {
+		return sotepe.Invalid("error.form", "malformed form")
+	}
+	in, sid := info(r), r.PathValue("sid")
+	st, err := svc.State(r.Context(), in.User, sid)
+	if err != nil {
+		return err
+	}
+	problem := func(err error) error {
+		return s.showSession(w, r, st, s.cat.T(in.Lang, sotepe.ErrorKey(err), sotepe.ErrorArgs(err)), statusOf(sotepe.ErrorCode(err)))
+	}
+	if st.Question == nil || r.PostForm.Get("question") != st.Question.ID {
+		return problem(&sotepe.Error{Code: sotepe.EConflict, Key: "assess.error.not_current", Message: "not the current question"})
+	}
+	a, err := formAnswer(r, *st.Question)
+	if err != nil {
+		return problem(err)
+	}
+	if _, err := svc.Answer(r.Context(), in.User, sid, a); err != nil {
+		if code := sotepe.ErrorCode(err); code == sotepe.EInvalid || code == sotepe.EConflict {
+			if st2, err2 := svc.State(r.Context(), in.User, sid); err2 == nil {
+				st = st2
+			}
+			return problem(err)
+		}
+		return err
+	}
+	http.Redirect(w, r, sessionPath(sid), http.StatusSeeOther)
+	return nil
+}
+
+// assessBackForm goes back one question, or to the question the form
+// names: POST /assessment-sessions/{sid}/back.
+func (s *Server) assessBackForm(w http.ResponseWriter, r *http.Request) error {
+	svc, err := s.assessments()
+	if err != nil {
+		return err
+	}
+	if err := r.ParseForm(); err != nil {
+		return sotepe.Invalid("error.form", "malformed form")
+	}
+	sid := r.PathValue("sid")
+	_, err = svc.Back(r.Context(), info(r).User, sid, r.PostForm.Get("question"))
+	if err != nil && sotepe.ErrorCode(err) != sotepe.EConflict {
+		return err
+	}
+	http.Redirect(w, r, sessionPath(sid), http.StatusSeeOther)
+	return nil
+}
+
+// assessHandOverForm sends the result to the recommended service and
+// shows the new contact request: POST /assessment-sessions/{sid}/handover.
+// Someone not signed in is sent to sign in and back to the result.
+func (s *Server) assessHandOverForm(w http.ResponseWriter, r *http.Request) error {
+	svc, err := s.assessments()
+	if err != nil {
+		return err
+	}
+	sid := r.PathValue("sid")
+	if info(r).User == nil {
+		http.Redirect(w, r, "/login?next="+url.QueryEscape(sessionPath(sid)), http.StatusSeeOther)
+		return nil
+	}
+	u, err := requireRole(r, sotepe.RoleResident)
+	if err != nil {
+		return err
+	}
+	if err := r.ParseForm(); err != nil {
+		return sotepe.Invalid("error.form", "malformed form")
+	}
+	_, req, err := svc.HandOver(r.Context(), u, sid, r.PostForm.Get("unit"))
+	if code := sotepe.ErrorCode(err); code == sotepe.EInvalid || code == sotepe.EConflict {
+		st, err2 := svc.State(r.Context(), &u, sid)
+		if err2 != nil {
+			return err2
+		}
+		return s.showSession(w, r, st, s.cat.T(info(r).Lang, sotepe.ErrorKey(err), sotepe.ErrorArgs(err)), statusOf(code))
+	} else if err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/requests/"+strconv.FormatInt(req.ID, 10), http.StatusSeeOther)
+	return nil
+}
+
+// handOverPage is what the professional's page of a hand-over gets.
+type handOverPage struct {
+	V         handOverView
+	Urgencies []sotepe.Urgency
+	Service   sotepe.Names
+	Error     string
+}
+
+// queueAssessmentPage shows a professional the answers of a handed-over
+// assessment with the form to grade its urgency and answer: GET
+// /queue/{id}/assessment.
+func (s *Server) queueAssessmentPage(w http.ResponseWriter, r *http.Request) error {
+	return s.showHandOver(w, r, "", http.StatusOK)
+}
+
+func (s *Server) showHandOver(w http.ResponseWriter, r *http.Request, problem string, status int) error {
+	svc, err := s.assessments()
+	if err != nil {
+		return err
+	}
+	u, id, err := userAndRequest(r, sotepe.RoleProfessional, sotepe.RoleManager)
+	if err != nil {
+		return err
+	}
+	st, err := svc.ForContactRequest(r.Context(), u, id)
+	if err != nil {
+		return err
+	}
+	in := info(r)
+	v := handOverPage{V: s.viewHandOver(st, in.Lang), Urgencies: sotepe.Urgencies, Error: problem}
+	if svcInfo, err := s.dir.Service(r.Context(), st.Session.ServiceID); err == nil {
+		v.Service = svcInfo.Names
+	}
+	s.html(w, r, status, "assess_handover", pageData{Title: s.cat.T(in.Lang, "assess.handover_title", nil), Data: v})
+	return nil
+}
+
+// queueAssessmentForm records the professional's urgency and, when the
+// form holds a message, answers the request with it: POST
+// /queue/{id}/assessment.
+func (s *Server) queueAssessmentForm(w http.ResponseWriter, r *http.Request) error {
+	svc, err := s.assessments()
+	if err != nil {
+		return err
+	}
+	u, id, err := userAndRequest(r, sotepe.RoleProfessional, sotepe.RoleManager)
+	if err != nil {
+		return err
+	}
+	if err := r.ParseForm(); err != nil {
+		return sotepe.Invalid("error.form", "malformed form")
+	}
+	lang := info(r).Lang
+	err = svc.Grade(r.Context(), u, id, sotepe.Urgency(r.PostForm.Get("urgency")))
+	if err == nil {
+		if msg := strings.TrimSpace(r.PostForm.Get("message")); msg != "" {
+			_, err = s.cfg.Contacts.Reply(r.Context(), u, id, sotepe.Reply{Body: msg})
+		}
+	}
+	if code := sotepe.ErrorCode(err); code == sotepe.EInvalid || code == sotepe.EConflict {
+		return s.showHandOver(w, r, s.cat.T(lang, sotepe.ErrorKey(err), sotepe.ErrorArgs(err)), statusOf(code))
+	} else if err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/queue/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
+	return nil
+}
