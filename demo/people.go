@@ -49,6 +49,7 @@ type person struct {
 // they exist in the base network.
 const (
 	kallioStation = "kallio-health-station"
+	kallioDental  = "kallio-dental-clinic"
 	tooloStation  = "toolo-health-station"
 )
 
@@ -81,10 +82,10 @@ func people() []person {
 			}}, lang: sotepe.Swedish, resident: &erik},
 		{account: Account{Username: "nurse", Name: "Sanna Nurmi", Roles: []sotepe.Role{sotepe.RoleProfessional},
 			Description: sotepe.Names{
-				Fi: "ammattilainen (sairaanhoitaja), Kallion terveysasema",
-				Sv: "yrkesperson (sjukskötare), Berghälls hälsostation",
-				En: "professional (nurse), Kallio health station",
-			}}, units: []string{kallioStation}, lang: sotepe.Finnish, email: "sanna.nurmi@example.org"},
+				Fi: "ammattilainen (sairaanhoitaja), Kallion terveysasema ja hammashoitola",
+				Sv: "yrkesperson (sjukskötare), Berghälls hälsostation och tandklinik",
+				En: "professional (nurse), Kallio health station and dental clinic",
+			}}, units: []string{kallioStation, kallioDental}, lang: sotepe.Finnish, email: "sanna.nurmi@example.org"},
 		{account: Account{Username: "manager", Name: "Mikko Laine", Roles: []sotepe.Role{sotepe.RoleManager, sotepe.RoleProfessional},
 			Description: sotepe.Names{
 				Fi: "yksikön esihenkilö ja ammattilainen, Kallion terveysasema",

@@ -66,7 +66,7 @@ func TestPeopleAreValidUsers(t *testing.T) {
 	for _, p := range people() {
 		byName[p.account.Username] = p
 	}
-	if got := byName["nurse"].units; !slices.Equal(got, []string{"kallio-health-station"}) {
+	if got := byName["nurse"].units; !slices.Equal(got, []string{"kallio-health-station", "kallio-dental-clinic"}) {
 		t.Errorf("nurse works at %v", got)
 	}
 	if got := byName["manager"].units; !slices.Equal(got, []string{"kallio-health-station"}) {

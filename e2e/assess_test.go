@@ -33,11 +33,11 @@ func answerSteps(t *testing.T, ctx context.Context, steps ...string) {
 
 // TestSwedishAssessmentHandedOverAfterLogin runs the dental-pain assessment
 // in Swedish without signing in, signs in as erik from the result page,
-// hands it over and sees the request with the answers; then erik hands a
-// respiratory assessment over to the Kallio health station, where the nurse
-// sees the answers and the urgency in her queue and grades it. (The demo's
-// nurse works at the Kallio health station, which gives no dental care, so
-// the dental request goes to erik's own Töölö dental clinic.)
+// hands it over to the Kallio dental clinic and sees the request with the
+// answers; the nurse, who works there and at the Kallio health station,
+// finds it in her queue with the answers and the urgency. Then erik hands a
+// respiratory assessment over to the health station, and the nurse grades
+// it as she answers.
 func TestSwedishAssessmentHandedOverAfterLogin(t *testing.T) {
 	a := startApp(t)
 	ctx := browser(t)
@@ -67,7 +67,12 @@ func TestSwedishAssessmentHandedOverAfterLogin(t *testing.T) {
 	if back := read(t, ctx, chromedp.Location()); !strings.HasPrefix(back, strings.Split(resultURL, "?")[0]) {
 		t.Fatalf("after signing in erik is at %s, not the result %s", back, resultURL)
 	}
-	do(t, ctx, "hand over", chromedp.Click(chromedp.ID("assess-handover")), chromedp.WaitVisible(chromedp.ID("thread")))
+	do(t, ctx, "hand over to the Kallio dental clinic",
+		chromedp.SetValue(chromedp.ID("unit"), "kallio-dental-clinic"),
+		chromedp.Click(chromedp.ID("assess-handover")),
+		chromedp.WaitVisible(chromedp.ID("thread")),
+	)
+	dentalURL := read(t, ctx, chromedp.Location())
 	thread := read(t, ctx, chromedp.Text(chromedp.ID("thread")))
 	shot(t, ctx, "assess-dental-request")
 	if !strings.Contains(thread, "Brådskande (samma vardag)") || !strings.Contains(thread, "Det värker på natten") {
@@ -88,21 +93,41 @@ func TestSwedishAssessmentHandedOverAfterLogin(t *testing.T) {
 	)
 	requestURL := read(t, ctx, chromedp.Location())
 
+	// The nurse finds both hand-overs in her queue: the dental one with
+	// its answers and urgency, the respiratory one to grade.
 	nurseCtx := browser(t)
 	signIn(t, nurseCtx, a, "nurse")
 	do(t, nurseCtx, "nurse opens her queue", chromedp.Click(chromedp.ID("nav-queue")), chromedp.WaitVisible(chromedp.ID("queue")))
-	first := read(t, nurseCtx, chromedp.AttributeValue(chromedp.CSS("#queue tbody tr a"), "href")).Value
-	if !strings.HasSuffix(requestURL, strings.TrimPrefix(first, "/queue")) {
-		t.Fatalf("the top of the queue is %s, erik's hand-over is %s", first, requestURL)
+	shot(t, nurseCtx, "nurse-queue-handovers")
+	inQueue := func(requestURL string) string {
+		id := requestURL[strings.LastIndex(requestURL, "/")+1:]
+		sel := `#queue tbody a[href="/queue/` + id + `"]`
+		if n := read(t, nurseCtx, chromedp.Evaluate[int](`document.querySelectorAll('`+sel+`').length`)); n != 1 {
+			t.Fatalf("the nurse's queue does not list %s", requestURL)
+		}
+		return sel
 	}
-	do(t, nurseCtx, "nurse opens the hand-over",
-		chromedp.Click(chromedp.CSS("#queue tbody tr a")),
+	do(t, nurseCtx, "nurse opens the dental hand-over",
+		chromedp.Click(chromedp.CSS(inQueue(dentalURL))),
 		chromedp.WaitVisible(chromedp.ID("assessment-link")),
 		chromedp.Click(chromedp.ID("assessment-link")),
 		chromedp.WaitVisible(chromedp.ID("answers")),
 	)
 	answers := read(t, nurseCtx, chromedp.Text(chromedp.ID("answers")))
 	urgency := read(t, nurseCtx, chromedp.Text(chromedp.ID("tool-urgency")))
+	shot(t, nurseCtx, "nurse-dental-handover")
+	if !strings.Contains(answers, "Det värker på natten") || !strings.HasPrefix(urgency, "Kiireellinen") {
+		t.Fatalf("the nurse sees the dental answers %q and urgency %q", answers, urgency)
+	}
+	do(t, nurseCtx, "back to the queue", chromedp.Click(chromedp.ID("nav-queue")), chromedp.WaitVisible(chromedp.ID("queue")))
+	do(t, nurseCtx, "nurse opens the respiratory hand-over",
+		chromedp.Click(chromedp.CSS(inQueue(requestURL))),
+		chromedp.WaitVisible(chromedp.ID("assessment-link")),
+		chromedp.Click(chromedp.ID("assessment-link")),
+		chromedp.WaitVisible(chromedp.ID("answers")),
+	)
+	answers = read(t, nurseCtx, chromedp.Text(chromedp.ID("answers")))
+	urgency = read(t, nurseCtx, chromedp.Text(chromedp.ID("tool-urgency")))
 	shot(t, nurseCtx, "nurse-handover")
 	if !strings.Contains(answers, "39,5 °C") || !strings.Contains(answers, "Hostar mycket") || !strings.HasPrefix(urgency, "Kiireellinen") {
 		t.Fatalf("the nurse sees answers %q and urgency %q", answers, urgency)
