@@ -4,9 +4,9 @@ package ical
 
 import (
 	"strconv"
-	"strings"
 	"time"
-	"unicode/utf8"
+
+	ics "github.com/arran4/golang-ical"
 
 	"sotepe"
 )
@@ -23,77 +23,33 @@ type Event struct {
 }
 
 // ICS returns the iCalendar (RFC 5545) file of one appointment: a VCALENDAR
-// with one VEVENT, lines ending in CRLF and folded at 75 octets, text values
-// escaped. A cancelled appointment's event has STATUS:CANCELLED, so that a
-// calendar that imported it can drop it.
-//
-// The few lines are written here rather than with an iCalendar library: one
-// event of fixed properties needs only the escaping and folding rules of
-// RFC 5545 §3.1 and §3.3.11, which the tests check.
+// with one VEVENT, written by github.com/arran4/golang-ical (lines ending in
+// CRLF and folded at 75 octets, text values escaped). A cancelled
+// appointment's event has STATUS:CANCELLED, so that a calendar that imported
+// it can drop it.
 func ICS(e Event) []byte {
 	a := e.Appointment
-	status := "CONFIRMED"
-	if a.Status == sotepe.ApptCancelled {
-		status = "CANCELLED"
-	}
-	lines := []string{
-		"BEGIN:VCALENDAR",
-		"VERSION:2.0",
-		"PRODID:-//sotepe//appointments//EN",
-		"CALSCALE:GREGORIAN",
-		"METHOD:PUBLISH",
-		"BEGIN:VEVENT",
-		"UID:appointment-" + strconv.FormatInt(a.ID, 10) + "@" + e.Host,
-		"DTSTAMP:" + icsTime(e.Stamp),
-		"DTSTART:" + icsTime(a.Start),
-		"DTEND:" + icsTime(a.End),
-		"SUMMARY:" + icsText(e.Summary),
-	}
+	cal := ics.NewCalendar() // VERSION:2.0
+	cal.SetProductId("-//sotepe//appointments//EN")
+	cal.SetCalscale("GREGORIAN")
+	cal.SetMethod(ics.MethodPublish)
+	ev := cal.AddEvent("appointment-" + strconv.FormatInt(a.ID, 10) + "@" + e.Host)
+	ev.SetDtStampTime(e.Stamp.UTC())
+	ev.SetStartAt(a.Start.UTC())
+	ev.SetEndAt(a.End.UTC())
+	ev.SetSummary(e.Summary)
 	if e.Location != "" {
-		lines = append(lines, "LOCATION:"+icsText(e.Location))
+		ev.SetLocation(e.Location)
 	}
 	if e.URL != "" {
-		lines = append(lines, "URL:"+e.URL)
+		ev.SetURL(e.URL)
 	}
-	lines = append(lines, "STATUS:"+status, "TRANSP:OPAQUE", "END:VEVENT", "END:VCALENDAR")
-	var b strings.Builder
-	for _, l := range lines {
-		b.WriteString(fold(l))
-		b.WriteString("\r\n")
+	status := ics.ObjectStatusConfirmed
+	if a.Status == sotepe.ApptCancelled {
+		status = ics.ObjectStatusCancelled
 	}
-	return []byte(b.String())
-}
-
-// icsTime writes an instant in UTC form (RFC 5545 §3.3.5, form #2).
-func icsTime(t time.Time) string { return t.UTC().Format("20060102T150405Z") }
-
-// icsText escapes a TEXT value (RFC 5545 §3.3.11): backslash, semicolon,
-// comma and newline.
-func icsText(s string) string {
-	s = strings.ReplaceAll(s, "\r\n", "\n")
-	r := strings.NewReplacer(`\`, `\\`, ";", `\;`, ",", `\,`, "\n", `\n`, "\r", `\n`)
-	return r.Replace(s)
-}
-
-// fold breaks a content line into lines of at most 75 octets, each
-// continuation starting with a space (RFC 5545 §3.1), never inside a UTF-8
-// character.
-func fold(l string) string {
-	if len(l) <= 75 {
-		return l
-	}
-	var b strings.Builder
-	limit := 75
-	for len(l) > limit {
-		cut := limit
-		for cut > 0 && !utf8.RuneStart(l[cut]) {
-			cut--
-		}
-		b.WriteString(l[:cut])
-		b.WriteString("\r\n ")
-		l = l[cut:]
-		limit = 74 // the leading space counts
-	}
-	b.WriteString(l)
-	return b.String()
+	ev.SetStatus(status)
+	ev.SetTimeTransparency(ics.TransparencyOpaque)
+	// RFC 5545 §3.1: CRLF, not the library's default of LF.
+	return []byte(cal.Serialize(ics.WithNewLine("\r\n")))
 }
