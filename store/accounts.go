@@ -31,11 +31,22 @@ func scanUser(sc interface{ Scan(...any) error }, extra ...any) (sotepe.User, st
 // fillUserLists adds a user's roles and units, in the order they were given.
 func (s *Store) fillUserLists(ctx context.Context, q querier, u *sotepe.User) error {
 	u.Roles, u.Units = []sotepe.Role{}, []string{}
-	rows, err := q.QueryContext(ctx, `
+	const query = `
 		SELECT 1, role, position FROM user_roles WHERE user_id = $1
 		UNION ALL
 		SELECT 2, unit_id, position FROM user_units WHERE user_id = $1
-		ORDER BY 1, 3`, u.ID)
+		ORDER BY 1, 3`
+	var rows *sql.Rows
+	var err error
+	if q == querier(s.r) {
+		// Every signed-in request reads its user's lists: prepared once.
+		var st *sql.Stmt
+		if st, err = s.prepared(ctx, query); err == nil {
+			rows, err = st.QueryContext(ctx, u.ID)
+		}
+	} else {
+		rows, err = q.QueryContext(ctx, query, u.ID)
+	}
 	if err != nil {
 		return s.fail("read user roles", err)
 	}

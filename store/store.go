@@ -29,6 +29,7 @@ import (
 	"log/slog"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 	_ "time/tzdata" // Europe/Helsinki must resolve even where the system has no zoneinfo.
 
@@ -78,6 +79,9 @@ type Store struct {
 	// batch shares commits between concurrent submissions on SQLite; nil
 	// on PostgreSQL (see batch.go).
 	batch *batcher
+	// stmts holds the reads every request makes (its session and user),
+	// prepared once by their text (see prepared).
+	stmts sync.Map // string → *sql.Stmt
 }
 
 var _ sotepe.Store = (*Store)(nil)
@@ -274,6 +278,10 @@ func (s *Store) Close() error {
 		s.batch.stop()
 	}
 	var errs []error
+	s.stmts.Range(func(_, v any) bool {
+		errs = append(errs, v.(*sql.Stmt).Close())
+		return true
+	})
 	if s.r != s.w {
 		errs = append(errs, s.r.Close())
 	}
@@ -282,6 +290,25 @@ func (s *Store) Close() error {
 		return &sotepe.Error{Code: sotepe.EInternal, Message: "store: close", Err: err}
 	}
 	return nil
+}
+
+// prepared returns query prepared on the reader pool, preparing it at its
+// first use (database/sql prepares it again on each connection as needed).
+// SQLite otherwise parses every query anew, which for the session read that
+// every signed-in request makes was most of its cost.
+func (s *Store) prepared(ctx context.Context, query string) (*sql.Stmt, error) {
+	if v, ok := s.stmts.Load(query); ok {
+		return v.(*sql.Stmt), nil
+	}
+	st, err := s.r.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	if v, loaded := s.stmts.LoadOrStore(query, st); loaded {
+		st.Close()
+		return v.(*sql.Stmt), nil
+	}
+	return st, nil
 }
 
 // querier is what *sql.DB and *sql.Tx share, so helpers run inside a
