@@ -112,7 +112,7 @@ func Invalid(key, message string) *Error {
 
 // Store is everything sotepe keeps: the service network, accounts and
 // sessions, residents, the audit trail, contact requests with their
-// notification outbox, closure days, appointments and assessment sessions.
+// notification outbox, closure days, appointments, assessment sessions and feedback.
 // The store package implements it on SQLite and PostgreSQL.
 type Store interface {
 	Directory
@@ -127,6 +127,7 @@ type Store interface {
 	ContactStats
 	Appointments
 	AssessmentStore
+	FeedbackStore
 	// Ping reports whether the database answers; EUnavailable if not.
 	Ping(ctx context.Context) error
 	// Close releases the database.

@@ -72,7 +72,7 @@ func TestCatalogsComplete(t *testing.T) {
 func TestKeysInUse(t *testing.T) {
 	fi := catalogs(t)[sotepe.Finnish]
 	used := map[string][]string{}
-	goKey := regexp.MustCompile(`"((?:error|unit|units|login|me|nav|home|site|lookup|audit|access_log|services|list|requests|queue|status|channel|resolution|date|notify|phone|website|appt|assess)\.[a-z0-9_.]+)"`)
+	goKey := regexp.MustCompile(`"((?:error|unit|units|login|me|nav|home|site|lookup|audit|access_log|services|list|requests|queue|status|channel|resolution|date|notify|phone|website|appt|assess|feedback)\.[a-z0-9_.]+)"`)
 	tmplKey := regexp.MustCompile(`\.T "([a-z0-9_.]+)"`)
 	root := ".."
 	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
@@ -161,6 +161,16 @@ func TestKeysInUse(t *testing.T) {
 		built = append(built, "assess.urgency."+string(u))
 	}
 	built = append(built, "action."+sotepe.ActionAssessmentHandOver, "action."+sotepe.ActionAssessmentGrade)
+	// The groups of the feedback figures (web/feedback_stats.go).
+	for _, l := range sotepe.Langs {
+		built = append(built, "feedback.lang."+string(l))
+	}
+	for _, c := range sotepe.FeedbackChannels {
+		built = append(built, "feedback.channel."+string(c))
+	}
+	for _, k := range []sotepe.ProducerKind{sotepe.ProducerOwn, sotepe.ProducerContract, sotepe.ProducerVoucher} {
+		built = append(built, "feedback.producer_kind."+string(k))
+	}
 	for _, c := range []string{sotepe.EInvalid, sotepe.ENotFound, sotepe.EUnauthorized, sotepe.EForbidden, sotepe.EConflict, sotepe.ETooLarge, sotepe.ETooMany, sotepe.EUnavailable, sotepe.EInternal} {
 		built = append(built, "error."+c)
 	}

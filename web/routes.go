@@ -152,6 +152,27 @@ func (s *Server) routes() http.Handler {
 	h("GET /queue/{id}/assessment", s.queueAssessmentPage)
 	h("POST /queue/{id}/assessment", s.queueAssessmentForm)
 
+	// Feedback: anyone answers about a unit (its QR code, the website, a
+	// kiosk with its token), residents in the portal and after a visit;
+	// managers read their units' screened comments; the NPS figures for
+	// managers and analysts.
+	h("POST /api/v1/feedback", s.feedbackCreate)
+	h("GET /api/v1/feedback", s.feedbackList)
+	h("GET /api/v1/stats/feedback", s.feedbackStats)
+	h("GET /api/v1/stats/feedback/compare", s.feedbackCompare)
+	h("POST /api/v1/units/{id}/feedback-kiosks", s.feedbackKioskCreate)
+	h("GET /units/{id}/feedback", s.feedbackUnitPage)
+	h("POST /units/{id}/feedback", s.feedbackUnitSubmit)
+	h("GET /units/{id}/feedback-qr", s.feedbackQR)
+	h("GET /feedback/kiosk/{token}", s.feedbackKioskPage)
+	h("POST /feedback/kiosk/{token}", s.feedbackKioskSubmit)
+	h("GET /feedback", s.feedbackPortalPage)
+	h("POST /feedback", s.feedbackPortalSubmit)
+	h("GET /staff/feedback", s.feedbackStaffPage)
+	h("POST /staff/feedback/kiosks", s.feedbackKioskCreate)
+	h("GET /stats/feedback", s.feedbackStats)
+	h("GET /stats/feedback/compare", s.feedbackCompare)
+
 	h("/", s.notFoundHandler)
 
 	cop := http.NewCrossOriginProtection()

@@ -49,6 +49,9 @@ type Config struct {
 	// Appointments carries out appointment booking; without it the
 	// appointment routes answer 503.
 	Appointments sotepe.ApptService
+	// Feedback collects feedback and its figures; without it the feedback
+	// routes answer 404.
+	Feedback sotepe.FeedbackService
 	// Registry receives the HTTP metrics; /metrics serves it.
 	Registry *prometheus.Registry
 	// OpenAPI is the OpenAPI document served at /api/v1/openapi.json.
@@ -86,6 +89,11 @@ type Server struct {
 	// dummyHash is a hash of a random password, verified against when an
 	// account does not exist so that timing does not reveal usernames.
 	dummyHash string
+
+	// feedbackLimit slows anonymous feedback (QR code, website) per
+	// address; kioskLimit the answers of one kiosk token, generous enough
+	// for a busy waiting room.
+	feedbackLimit, kioskLimit *windowLimit
 }
 
 // New checks cfg, parses the templates and builds the routes. A missing
@@ -126,6 +134,11 @@ func New(cfg Config) (*Server, error) {
 		cache:     newResponseCache(10*time.Second, 4096, cfg.Now),
 		slotCache: newResponseCache(2*time.Second, 4096, cfg.Now),
 		formLimit: newWindowLimit(5, 10*time.Minute, cfg.Now),
+
+		// Sixty answers an hour is a busy waiting room; a kiosk may take
+		// four times that, an address on the public channels half.
+		feedbackLimit: newWindowLimit(feedbackPerHour, time.Hour, cfg.Now),
+		kioskLimit:    newWindowLimit(kioskPerHour, time.Hour, cfg.Now),
 	}
 	var err error
 	if s.dummyHash, err = password.Hash(rand.Text(), password.Default()); err != nil {

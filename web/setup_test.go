@@ -18,6 +18,7 @@ import (
 	"sotepe/contact"
 	"sotepe/demo"
 	"sotepe/docs"
+	"sotepe/feedback"
 	"sotepe/i18n"
 	"sotepe/password"
 	"sotepe/store"
@@ -108,7 +109,8 @@ func newEnv(t *testing.T) *env {
 		t.Fatal(err)
 	}
 	s, err := web.New(web.Config{Store: st, Catalog: cat, Location: loc, Now: clk.Now, OpenAPI: docs.OpenAPI, MaxBody: 64 << 10,
-		Calendar: cal, Contacts: contacts, Assessments: assessments, Appointments: appts})
+		Calendar: cal, Contacts: contacts, Assessments: assessments, Appointments: appts,
+		Feedback: feedback.New(feedback.Config{Store: st, Now: clk.Now})})
 	if err != nil {
 		t.Fatal(err)
 	}

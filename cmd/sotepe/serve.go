@@ -23,6 +23,7 @@ import (
 	"sotepe/demo"
 	"sotepe/directory"
 	"sotepe/docs"
+	"sotepe/feedback"
 	"sotepe/i18n"
 	"sotepe/notify"
 	"sotepe/password"
@@ -104,6 +105,9 @@ func runServer(ctx context.Context, args []string, getenv func(string) string, s
 	}
 	// Waiting-list offers that lapse pass on, and reminders go out.
 	background.Go(func() { appointments.RunSweeps(bgCtx, time.Minute) })
+	fb := feedback.New(feedback.Config{Store: st, Logger: logger})
+	// Unscreened comments are forgotten when their keeping time ends.
+	background.Go(func() { fb.RunSweeps(bgCtx, time.Hour) })
 	cat, err := i18n.New()
 	if err != nil {
 		return err
@@ -123,7 +127,7 @@ func runServer(ctx context.Context, args []string, getenv func(string) string, s
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	reg.MustRegister(collectors.NewDBStatsCollector(st.DB(), st.Dialect()))
 	srv, err := web.New(web.Config{
-		Store: st, Directory: dir, Calendar: cal, Contacts: contacts, Assessments: assessments, Appointments: appointments, Catalog: cat, Logger: logger, Location: loc, Registry: reg, OpenAPI: docs.OpenAPI,
+		Store: st, Directory: dir, Calendar: cal, Contacts: contacts, Assessments: assessments, Appointments: appointments, Feedback: fb, Catalog: cat, Logger: logger, Location: loc, Registry: reg, OpenAPI: docs.OpenAPI,
 		SecureCookies: c.secureCookies, Demo: isDemo, Version: version,
 	})
 	if err != nil {

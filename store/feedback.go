@@ -1,0 +1,380 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"sotepe"
+)
+
+// Feedback answers and kiosk tokens (sotepe.FeedbackStore). An answer is one
+// row; the figures count rows by day, unit and score straight from the
+// covering index feedback_figures, so a year's answers by unit (≈120,000
+// rows) are read without touching the table (docs/benchmarks.md).
+
+const feedbackColumns = `id, unit_id, score, COALESCE(comment, ''), channel, lang, COALESCE(service_id, ''),
+	COALESCE(appointment_id, 0), COALESCE(resident_id, 0), COALESCE(original, ''), COALESCE(original_until, 0), created_at`
+
+func scanFeedback(sc interface{ Scan(...any) error }) (sotepe.Feedback, error) {
+	var f sotepe.Feedback
+	var channel, lang string
+	var until, created int64
+	err := sc.Scan(&f.ID, &f.UnitID, &f.Score, &f.Comment, &channel, &lang, &f.ServiceID,
+		&f.AppointmentID, &f.ResidentID, &f.Original, &until, &created)
+	f.Channel, f.Lang, f.CreatedAt = sotepe.FeedbackChannel(channel), sotepe.Lang(lang), fromMicros(created)
+	if until != 0 {
+		f.OriginalUntil = fromMicros(until)
+	}
+	return f, err
+}
+
+// AddFeedback stores an answer. A visit's answer takes its unit and service
+// from the completed appointment of the resident; a kiosk's answer must come
+// with a live token of its unit. See sotepe.FeedbackStore for the errors.
+func (s *Store) AddFeedback(ctx context.Context, n sotepe.NewFeedback) (sotepe.Feedback, error) {
+	if err := n.Validate(); err != nil {
+		return sotepe.Feedback{}, err
+	}
+	at := instant(n.CreatedAt)
+	var out sotepe.Feedback
+	err := s.inTx(ctx, "add feedback", func(tx *sql.Tx) error {
+		var service sql.NullString
+		var kiosk sql.NullInt64
+		switch n.Channel {
+		case sotepe.FeedbackVisit:
+			err := tx.QueryRowContext(ctx, `SELECT unit_id, service_id FROM appointments
+				WHERE id = $1 AND resident_id = $2 AND status = 'completed'`, n.AppointmentID, n.ResidentID).Scan(&n.UnitID, &service)
+			if errors.Is(err, sql.ErrNoRows) {
+				return sotepe.NotFound("appointment")
+			}
+			if err != nil {
+				return err
+			}
+			var one int
+			err = tx.QueryRowContext(ctx, `SELECT 1 FROM feedback WHERE appointment_id = $1`, n.AppointmentID).Scan(&one)
+			if err == nil {
+				return conflict("error.feedback_used", "the visit has an answer already")
+			} else if !errors.Is(err, sql.ErrNoRows) {
+				return err
+			}
+		case sotepe.FeedbackKioskChannel:
+			var unit string
+			err := tx.QueryRowContext(ctx, `SELECT id, unit_id FROM feedback_kiosks WHERE token_hash = $1 AND revoked_at IS NULL`,
+				n.KioskTokenHash).Scan(&kiosk, &unit)
+			if errors.Is(err, sql.ErrNoRows) || (err == nil && unit != n.UnitID) {
+				return &sotepe.Error{Code: sotepe.ENotFound, Key: "error.feedback_kiosk", Message: "unknown kiosk token"}
+			}
+			if err != nil {
+				return err
+			}
+		default:
+			var one int
+			err := tx.QueryRowContext(ctx, `SELECT 1 FROM units WHERE id = $1`, n.UnitID).Scan(&one)
+			if errors.Is(err, sql.ErrNoRows) {
+				return &sotepe.Error{Code: sotepe.ENotFound, Key: "error.feedback_unit_unknown", Message: "unknown unit"}
+			}
+			if err != nil {
+				return err
+			}
+		}
+		var original sql.NullString
+		var until sql.NullInt64
+		if n.Original != "" && n.Original != n.Comment {
+			original, until = sql.NullString{String: n.Original, Valid: true}, sql.NullInt64{Int64: micros(n.OriginalUntil), Valid: true}
+		}
+		f, err := scanFeedback(tx.QueryRowContext(ctx, `
+			INSERT INTO feedback (unit_id, score, comment, original, original_until, channel, lang, service_id,
+				appointment_id, resident_id, kiosk_id, created_at, day)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+			RETURNING `+feedbackColumns,
+			n.UnitID, n.Score, nullString(n.Comment), original, until, string(n.Channel), string(n.Lang), service,
+			nullInt(n.AppointmentID), nullInt(n.ResidentID), kiosk, micros(at), at.In(s.zone).Format(time.DateOnly)))
+		if classify(err) == failUnique {
+			return conflict("error.feedback_used", "the visit has an answer already")
+		}
+		if err != nil {
+			return err
+		}
+		out = f
+		var p, pa, d int
+		switch sotepe.ScoreClass(f.Score) {
+		case "promoter":
+			p = 1
+		case "passive":
+			pa = 1
+		default:
+			d = 1
+		}
+		month := at.In(s.zone).Format("2006-01")
+		_, err = tx.ExecContext(ctx, `INSERT INTO feedback_monthly (dim, month, unit_id, key, promoters, passives, detractors)
+			VALUES ('unit', $1, $2, '', $3, $4, $5), ('service', $1, $2, $6, $3, $4, $5),
+				('channel', $1, $2, $7, $3, $4, $5), ('language', $1, $2, $8, $3, $4, $5)
+			ON CONFLICT (dim, month, unit_id, key) DO UPDATE SET
+				promoters = feedback_monthly.promoters + excluded.promoters,
+				passives = feedback_monthly.passives + excluded.passives,
+				detractors = feedback_monthly.detractors + excluded.detractors`,
+			month, f.UnitID, p, pa, d, f.ServiceID, string(f.Channel), string(f.Lang))
+		return err
+	})
+	return out, err
+}
+
+// ListFeedback returns one page of the answers in scope, newest first. The
+// cursor is the last answer's "created_at micros.id".
+func (s *Store) ListFeedback(ctx context.Context, scope sotepe.FeedbackScope, page sotepe.PageRequest) (sotepe.Page[sotepe.Feedback], error) {
+	var out sotepe.Page[sotepe.Feedback]
+	page, err := page.Normalize()
+	if err != nil {
+		return out, err
+	}
+	var where []string
+	var args []any
+	switch {
+	case scope.ResidentID != 0:
+		args = append(args, scope.ResidentID)
+		where = append(where, `resident_id = $1`)
+	case len(scope.Units) > 0:
+		units := dedupe(scope.Units)
+		where = append(where, `unit_id IN (`+placeholders(1, len(units))+`)`)
+		args = append(args, stringArgs(units)...)
+	default:
+		out.Items = []sotepe.Feedback{}
+		return out, nil
+	}
+	if scope.WithComment {
+		where = append(where, `comment IS NOT NULL`)
+	}
+	if page.Cursor != "" {
+		at, id, ok := parseFeedbackCursor(page.Cursor)
+		if !ok {
+			return out, sotepe.Invalid("error.cursor", "malformed cursor")
+		}
+		args = append(args, at, id)
+		where = append(where, fmt.Sprintf(`(created_at, id) < ($%d, $%d)`, len(args)-1, len(args)))
+	}
+	args = append(args, page.Limit+1)
+	rows, err := s.r.QueryContext(ctx, `SELECT `+feedbackColumns+` FROM feedback WHERE `+strings.Join(where, " AND ")+
+		` ORDER BY created_at DESC, id DESC LIMIT $`+strconv.Itoa(len(args)), args...)
+	if err != nil {
+		return out, s.fail("list feedback", err)
+	}
+	defer rows.Close()
+	out.Items = []sotepe.Feedback{}
+	for rows.Next() {
+		f, err := scanFeedback(rows)
+		if err != nil {
+			return out, s.fail("list feedback", err)
+		}
+		out.Items = append(out.Items, f)
+	}
+	if err := rows.Err(); err != nil {
+		return out, s.fail("list feedback", err)
+	}
+	if len(out.Items) > page.Limit {
+		out.Items = out.Items[:page.Limit]
+		last := out.Items[page.Limit-1]
+		out.NextCursor = fmt.Sprintf("%d.%d", micros(last.CreatedAt), last.ID)
+	}
+	return out, nil
+}
+
+func parseFeedbackCursor(c string) (int64, int64, bool) {
+	a, b, ok := strings.Cut(c, ".")
+	at, err1 := strconv.ParseInt(a, 10, 64)
+	id, err2 := strconv.ParseInt(b, 10, 64)
+	return at, id, ok && err1 == nil && err2 == nil
+}
+
+// feedbackKeys are the stored columns of the dimensions in feedback and in
+// feedback_monthly (whose rows of the dimension carry it in key).
+var feedbackKeys = map[sotepe.FeedbackDim][2]string{
+	sotepe.FeedbackDimUnit:    {`unit_id`, `unit_id`},
+	sotepe.FeedbackDimService: {`COALESCE(service_id, '')`, `key`},
+	sotepe.FeedbackDimLang:    {`lang`, `key`},
+	sotepe.FeedbackDimChannel: {`channel`, `key`},
+}
+
+// FeedbackCounts counts the answers of q.From–q.To by the key of q.Dim, and
+// by day or month. Counts over the whole period or by month read the whole
+// months from feedback_monthly and only the days of the cut months at
+// either end from feedback. An unknown dimension or a date that is not
+// YYYY-MM-DD is EInvalid.
+func (s *Store) FeedbackCounts(ctx context.Context, q sotepe.FeedbackCountsQuery) ([]sotepe.FeedbackCount, error) {
+	if _, ok := feedbackKeys[q.Dim]; !ok {
+		return nil, sotepe.Invalid("error.stats_group_by", "unknown feedback dimension")
+	}
+	from, to, err := sotepe.ParseStatsPeriod(q.From, q.To)
+	if err != nil {
+		return nil, err
+	}
+	var units []string
+	if q.Units != nil {
+		if units = dedupe(q.Units); len(units) == 0 {
+			return []sotepe.FeedbackCount{}, nil
+		}
+	}
+	acc := &feedbackAcc{at: map[[2]string]int{}, out: []sotepe.FeedbackCount{}, month: q.ByMonth && !q.ByDay}
+	if q.ByDay {
+		return acc.out, s.countFeedbackDays(ctx, acc, q.Dim, q.ByDay || acc.month, q.From, q.To, units)
+	}
+	// The whole months inside from–to, and the days outside them.
+	first := from
+	if first.Day() != 1 {
+		first = time.Date(from.Year(), from.Month()+1, 1, 0, 0, 0, 0, time.UTC)
+	}
+	last := time.Date(to.Year(), to.Month()+1, 0, 0, 0, 0, 0, time.UTC) // the month's last day
+	if !last.Equal(to) {
+		last = time.Date(to.Year(), to.Month(), 0, 0, 0, 0, 0, time.UTC)
+	}
+	if first.After(last) {
+		return acc.out, s.countFeedbackDays(ctx, acc, q.Dim, acc.month, q.From, q.To, units)
+	}
+	if first.After(from) {
+		if err := s.countFeedbackDays(ctx, acc, q.Dim, acc.month, q.From, first.AddDate(0, 0, -1).Format(time.DateOnly), units); err != nil {
+			return nil, err
+		}
+	}
+	if last.Before(to) {
+		if err := s.countFeedbackDays(ctx, acc, q.Dim, acc.month, last.AddDate(0, 0, 1).Format(time.DateOnly), q.To, units); err != nil {
+			return nil, err
+		}
+	}
+	args := []any{string(q.Dim), first.Format("2006-01"), last.Format("2006-01")}
+	where := `dim = $1 AND month >= $2 AND month <= $3`
+	if units != nil {
+		where += ` AND unit_id IN (` + placeholders(4, len(units)) + `)`
+		args = append(args, stringArgs(units)...)
+	}
+	month := `CAST('' AS TEXT)`
+	if acc.month {
+		month = `month`
+	}
+	key := feedbackKeys[q.Dim][1]
+	return acc.out, s.scanFeedbackCounts(ctx, acc, `SELECT `+key+`, `+month+`, SUM(promoters), SUM(passives), SUM(detractors)
+		FROM feedback_monthly WHERE `+where+` GROUP BY `+key+`, `+month, args...)
+}
+
+// feedbackAcc adds counts of the same key and day together; with month
+// set, a day counts in its month.
+type feedbackAcc struct {
+	at    map[[2]string]int
+	out   []sotepe.FeedbackCount
+	month bool
+}
+
+func (a *feedbackAcc) add(c sotepe.FeedbackCount) {
+	if a.month && len(c.Day) > 7 {
+		c.Day = c.Day[:7]
+	}
+	k := [2]string{c.Key, c.Day}
+	if i, ok := a.at[k]; ok {
+		a.out[i].Promoters += c.Promoters
+		a.out[i].Passives += c.Passives
+		a.out[i].Detractors += c.Detractors
+		return
+	}
+	a.at[k] = len(a.out)
+	a.out = append(a.out, c)
+}
+
+// countFeedbackDays counts the answers of the days from–to by the key of
+// dim (and by day) from feedback itself.
+func (s *Store) countFeedbackDays(ctx context.Context, acc *feedbackAcc, dim sotepe.FeedbackDim, byDay bool, from, to string, units []string) error {
+	key := feedbackKeys[dim][0]
+	day := `CAST('' AS TEXT)`
+	if byDay {
+		day = `day`
+	}
+	args := []any{from, to}
+	where := `day >= $1 AND day <= $2`
+	if units != nil {
+		where += ` AND unit_id IN (` + placeholders(3, len(units)) + `)`
+		args = append(args, stringArgs(units)...)
+	}
+	return s.scanFeedbackCounts(ctx, acc, `SELECT `+key+`, `+day+`,
+			SUM(CASE WHEN score >= 9 THEN 1 ELSE 0 END),
+			SUM(CASE WHEN score BETWEEN 7 AND 8 THEN 1 ELSE 0 END),
+			SUM(CASE WHEN score <= 6 THEN 1 ELSE 0 END)
+		FROM feedback WHERE `+where+` GROUP BY `+key+`, `+day, args...)
+}
+
+func (s *Store) scanFeedbackCounts(ctx context.Context, acc *feedbackAcc, query string, args ...any) error {
+	rows, err := s.r.QueryContext(ctx, query, args...)
+	if err != nil {
+		return s.fail("count feedback", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var c sotepe.FeedbackCount
+		if err := rows.Scan(&c.Key, &c.Day, &c.Promoters, &c.Passives, &c.Detractors); err != nil {
+			return s.fail("count feedback", err)
+		}
+		acc.add(c)
+	}
+	return s.fail("count feedback", rows.Err())
+}
+
+// feedbackMonthlyRebuild fills feedback_monthly from feedback.
+const feedbackMonthlyRebuild = `INSERT INTO feedback_monthly (dim, month, unit_id, key, promoters, passives, detractors)
+	SELECT dim, substr(day, 1, 7), unit_id, key, SUM(CASE WHEN score >= 9 THEN 1 ELSE 0 END),
+		SUM(CASE WHEN score BETWEEN 7 AND 8 THEN 1 ELSE 0 END), SUM(CASE WHEN score <= 6 THEN 1 ELSE 0 END)
+	FROM (SELECT 'unit' AS dim, day, unit_id, '' AS key, score FROM feedback
+		UNION ALL SELECT 'service', day, unit_id, COALESCE(service_id, ''), score FROM feedback
+		UNION ALL SELECT 'channel', day, unit_id, channel, score FROM feedback
+		UNION ALL SELECT 'language', day, unit_id, lang, score FROM feedback) AS f
+	GROUP BY dim, substr(day, 1, 7), unit_id, key`
+
+// rebuildFeedbackMonthly fills feedback_monthly anew from feedback, for
+// answers loaded in bulk past AddFeedback.
+func (s *Store) rebuildFeedbackMonthly(ctx context.Context) error {
+	return s.inTx(ctx, "rebuild feedback months", func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM feedback_monthly`); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, feedbackMonthlyRebuild)
+		return err
+	})
+}
+
+// CreateFeedbackKiosk stores the hash of a new kiosk token of unit; an
+// unknown unit is EInvalid ("error.reference").
+func (s *Store) CreateFeedbackKiosk(ctx context.Context, unit string, tokenHash []byte, at time.Time) (sotepe.FeedbackKiosk, error) {
+	k := sotepe.FeedbackKiosk{UnitID: unit, CreatedAt: instant(at)}
+	err := s.w.QueryRowContext(ctx, `INSERT INTO feedback_kiosks (unit_id, token_hash, created_at) VALUES ($1, $2, $3) RETURNING id`,
+		unit, tokenHash, micros(k.CreatedAt)).Scan(&k.ID)
+	if err != nil {
+		return k, s.fail("create feedback kiosk", err)
+	}
+	return k, nil
+}
+
+// FeedbackKioskUnit returns the unit of a live kiosk token's hash, or
+// ENotFound ("error.feedback_kiosk").
+func (s *Store) FeedbackKioskUnit(ctx context.Context, tokenHash []byte) (string, error) {
+	var unit string
+	err := s.r.QueryRowContext(ctx, `SELECT unit_id FROM feedback_kiosks WHERE token_hash = $1 AND revoked_at IS NULL`, tokenHash).Scan(&unit)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", &sotepe.Error{Code: sotepe.ENotFound, Key: "error.feedback_kiosk", Message: "unknown kiosk token"}
+	}
+	if err != nil {
+		return "", s.fail("read feedback kiosk", err)
+	}
+	return unit, nil
+}
+
+// PurgeFeedbackOriginals forgets the unscreened comments whose keeping time
+// ended before now and returns how many.
+func (s *Store) PurgeFeedbackOriginals(ctx context.Context, now time.Time) (int, error) {
+	res, err := s.w.ExecContext(ctx, `UPDATE feedback SET original = NULL, original_until = NULL
+		WHERE original_until IS NOT NULL AND original_until < $1`, micros(now))
+	if err != nil {
+		return 0, s.fail("purge feedback originals", err)
+	}
+	n, err := res.RowsAffected()
+	return int(n), s.fail("purge feedback originals", err)
+}

@@ -1,0 +1,413 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"sotepe"
+)
+
+// Feedback: POST and GET /api/v1/feedback; the public form of a unit
+// (GET/POST /units/{id}/feedback, reached from its QR code or the city
+// website), the kiosk of a unit's waiting room (GET/POST
+// /feedback/kiosk/{token}) and the portal form and own answers of a
+// signed-in resident (GET/POST /feedback). The rules are feedback.Service's;
+// here are the abuse limits of the anonymous channels. Nothing about an
+// answer is logged.
+
+// Abuse limits per hour: an address on the public channels (QR code,
+// website), and one kiosk token (at least 60 an hour: a busy waiting room).
+const (
+	feedbackPerHour = 30
+	kioskPerHour    = 240
+)
+
+// feedbackSvc returns the feedback service, or ENotFound without one.
+func (s *Server) feedbackSvc() (sotepe.FeedbackService, error) {
+	if s.cfg.Feedback == nil {
+		return nil, sotepe.NotFound("feedback")
+	}
+	return s.cfg.Feedback, nil
+}
+
+// feedbackLimited uses one of the allowance of an anonymous answer on
+// channel: per address on the QR and website channels, per token on a
+// kiosk. Signed-in channels are not limited here. Over the limit is
+// ETooMany ("error.too_many").
+func (s *Server) feedbackLimited(r *http.Request, channel sotepe.FeedbackChannel, token string) error {
+	var wait time.Duration
+	switch channel {
+	case sotepe.FeedbackQR, sotepe.FeedbackWebsite:
+		wait = s.feedbackLimit.take("a:" + clientAddr(r))
+	case sotepe.FeedbackKioskChannel:
+		wait = s.kioskLimit.take("k:" + token)
+	}
+	if wait > 0 {
+		return &sotepe.Error{Code: sotepe.ETooMany, Key: "error.too_many", Message: "feedback limit"}
+	}
+	return nil
+}
+
+// feedbackBody is the JSON of POST /api/v1/feedback.
+type feedbackBody struct {
+	Unit          string                 `json:"unit"`
+	Score         *int                   `json:"score"`
+	Comment       string                 `json:"comment"`
+	Channel       sotepe.FeedbackChannel `json:"channel"`
+	Lang          sotepe.Lang            `json:"lang"`
+	AppointmentID int64                  `json:"appointment_id"`
+	KioskToken    string                 `json:"kiosk_token"`
+}
+
+// feedbackView is an answer as the API shows it.
+type feedbackView struct {
+	ID            int64                  `json:"id"`
+	Unit          string                 `json:"unit"`
+	Score         int                    `json:"score"`
+	Comment       string                 `json:"comment,omitempty"`
+	Channel       sotepe.FeedbackChannel `json:"channel"`
+	Lang          sotepe.Lang            `json:"lang"`
+	Service       string                 `json:"service,omitempty"`
+	AppointmentID int64                  `json:"appointment_id,omitempty"`
+	CreatedAt     time.Time              `json:"created_at"`
+}
+
+func (s *Server) viewFeedback(f sotepe.Feedback) feedbackView {
+	return feedbackView{ID: f.ID, Unit: f.UnitID, Score: f.Score, Comment: f.Comment, Channel: f.Channel, Lang: f.Lang,
+		Service: f.ServiceID, AppointmentID: f.AppointmentID, CreatedAt: f.CreatedAt.In(s.cfg.Location)}
+}
+
+// feedbackChannel picks the channel an API answer left without one came
+// on: a visit when it names an appointment, a kiosk with a token, the
+// portal for a signed-in resident, else the website.
+func feedbackChannel(b feedbackBody, u *sotepe.User) sotepe.FeedbackChannel {
+	switch {
+	case b.Channel != "":
+		return b.Channel
+	case b.AppointmentID != 0:
+		return sotepe.FeedbackVisit
+	case b.KioskToken != "":
+		return sotepe.FeedbackKioskChannel
+	case u != nil && u.Has(sotepe.RoleResident):
+		return sotepe.FeedbackPortal
+	}
+	return sotepe.FeedbackWebsite
+}
+
+// feedbackCreate takes an answer: POST /api/v1/feedback. 201 with the
+// stored answer (its comment screened).
+func (s *Server) feedbackCreate(w http.ResponseWriter, r *http.Request) error {
+	svc, err := s.feedbackSvc()
+	if err != nil {
+		return err
+	}
+	var b feedbackBody
+	if err := decodeJSON(r, &b); err != nil {
+		return err
+	}
+	in := info(r)
+	if b.Score == nil {
+		return sotepe.Invalid("error.feedback_score", "score is required")
+	}
+	if b.Lang == "" {
+		b.Lang = in.Lang
+	}
+	ch := feedbackChannel(b, in.User)
+	if err := s.feedbackLimited(r, ch, b.KioskToken); err != nil {
+		return err
+	}
+	f, err := svc.Submit(r.Context(), in.User, sotepe.FeedbackInput{UnitID: b.Unit, Score: *b.Score, Comment: b.Comment,
+		Channel: ch, Lang: b.Lang, AppointmentID: b.AppointmentID, KioskToken: b.KioskToken})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, s.viewFeedback(f))
+	return nil
+}
+
+// feedbackList lists answers: GET /api/v1/feedback. A resident gets their
+// own; a unit manager their units' answers with comments (screened),
+// narrowed by unit=.
+func (s *Server) feedbackList(w http.ResponseWriter, r *http.Request) error {
+	svc, err := s.feedbackSvc()
+	if err != nil {
+		return err
+	}
+	u, err := requireUser(r)
+	if err != nil {
+		return err
+	}
+	page, err := pageRequest(r.URL.Query())
+	if err != nil {
+		return err
+	}
+	var units []string
+	if unit := r.URL.Query().Get("unit"); unit != "" {
+		units = []string{unit}
+	}
+	p, err := svc.List(r.Context(), u, units, page)
+	if err != nil {
+		return err
+	}
+	out := sotepe.Page[feedbackView]{Items: make([]feedbackView, len(p.Items)), NextCursor: p.NextCursor}
+	for i, f := range p.Items {
+		out.Items[i] = s.viewFeedback(f)
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+// The pages.
+
+// feedbackFormView is the public, portal and kiosk form.
+type feedbackFormView struct {
+	Unit     sotepe.Unit
+	Units    []sotepe.Unit // the portal's choice of unit
+	Action   string
+	Via      string // qr or website, for the public form
+	Appt     int64  // the visit the portal form answers about
+	Scores   []int
+	Thanks   bool
+	Error    string
+	Comment  string
+	Own      []feedbackRow // the resident's own answers
+	Refresh  int           // seconds before the kiosk returns to its start
+	KioskURL string
+}
+
+type feedbackRow struct {
+	Unit, When, Comment string
+	Score               int
+}
+
+func scores() []int { return []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10} }
+
+// formScore reads the score of a posted form; a missing or malformed one
+// is out of range, which the service explains.
+func formScore(r *http.Request) int {
+	n, err := strconv.Atoi(strings.TrimSpace(r.PostForm.Get("score")))
+	if err != nil {
+		return -1
+	}
+	return n
+}
+
+// feedbackUnitPage is a unit's public form: GET /units/{id}/feedback, with
+// via=qr when reached from the QR code at the door.
+func (s *Server) feedbackUnitPage(w http.ResponseWriter, r *http.Request) error {
+	if _, err := s.feedbackSvc(); err != nil {
+		return err
+	}
+	unit, err := s.dir.Unit(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	v := feedbackFormView{Unit: unit, Action: "/units/" + unit.ID + "/feedback", Via: publicVia(r.URL.Query().Get("via")), Scores: scores()}
+	s.html(w, r, http.StatusOK, "feedback_form", pageData{Title: s.cat.T(info(r).Lang, "feedback.title", nil), Data: v})
+	return nil
+}
+
+func publicVia(v string) string {
+	if v == string(sotepe.FeedbackQR) {
+		return v
+	}
+	return string(sotepe.FeedbackWebsite)
+}
+
+// feedbackUnitSubmit takes the public form: POST /units/{id}/feedback.
+func (s *Server) feedbackUnitSubmit(w http.ResponseWriter, r *http.Request) error {
+	svc, err := s.feedbackSvc()
+	if err != nil {
+		return err
+	}
+	if err := r.ParseForm(); err != nil {
+		return sotepe.Invalid("error.form", "malformed form")
+	}
+	unit, err := s.dir.Unit(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	in := info(r)
+	ch := sotepe.FeedbackChannel(publicVia(r.PostForm.Get("via")))
+	v := feedbackFormView{Unit: unit, Action: "/units/" + unit.ID + "/feedback", Via: string(ch), Scores: scores()}
+	if err := s.feedbackLimited(r, ch, ""); err != nil {
+		return err
+	}
+	_, err = svc.Submit(r.Context(), nil, sotepe.FeedbackInput{UnitID: unit.ID, Score: formScore(r), Comment: r.PostForm.Get("comment"), Channel: ch, Lang: in.Lang})
+	return s.feedbackFormResult(w, r, "feedback_form", v, err)
+}
+
+// feedbackFormResult shows the form again: thanks after an answer, the
+// reason and what was typed after bad input.
+func (s *Server) feedbackFormResult(w http.ResponseWriter, r *http.Request, page string, v feedbackFormView, err error) error {
+	in := info(r)
+	status := http.StatusOK
+	switch code := sotepe.ErrorCode(err); code {
+	case "":
+		v.Thanks = true
+	case sotepe.EInvalid, sotepe.EConflict:
+		status, v.Error, v.Comment = statusOf(code), s.cat.T(in.Lang, sotepe.ErrorKey(err), sotepe.ErrorArgs(err)), r.PostForm.Get("comment")
+	default:
+		return err
+	}
+	d := pageData{Title: s.cat.T(in.Lang, "feedback.title", nil), Data: v}
+	if page == "feedback_kiosk" {
+		return s.kioskHTML(w, r, status, d)
+	}
+	s.html(w, r, status, page, d)
+	return nil
+}
+
+// kioskRefresh is how long a kiosk waits on a page before it returns to
+// its start: after an answer, and when an answer was begun and left.
+const (
+	kioskThanksSeconds = 5
+	kioskIdleSeconds   = 90
+)
+
+// feedbackKioskPage is a unit's kiosk: GET /feedback/kiosk/{token}. The
+// token, issued by the unit's manager, is the kiosk's only credential.
+func (s *Server) feedbackKioskPage(w http.ResponseWriter, r *http.Request) error {
+	svc, err := s.feedbackSvc()
+	if err != nil {
+		return err
+	}
+	token := r.PathValue("token")
+	unitID, err := svc.KioskUnit(r.Context(), token)
+	if err != nil {
+		return err
+	}
+	unit, err := s.dir.Unit(r.Context(), unitID)
+	if err != nil {
+		return err
+	}
+	v := feedbackFormView{Unit: unit, Action: "/feedback/kiosk/" + token, Scores: scores(), Refresh: kioskIdleSeconds, KioskURL: kioskStart(r, token)}
+	return s.kioskHTML(w, r, http.StatusOK, pageData{Title: s.cat.T(info(r).Lang, "feedback.title", nil), Data: v})
+}
+
+// kioskStart is the kiosk's start page in the page's language.
+func kioskStart(r *http.Request, token string) string {
+	return "/feedback/kiosk/" + token + "?lang=" + string(info(r).Lang)
+}
+
+// feedbackKioskSubmit takes a kiosk answer and thanks, returning to the
+// start after a few seconds: POST /feedback/kiosk/{token}.
+func (s *Server) feedbackKioskSubmit(w http.ResponseWriter, r *http.Request) error {
+	svc, err := s.feedbackSvc()
+	if err != nil {
+		return err
+	}
+	if err := r.ParseForm(); err != nil {
+		return sotepe.Invalid("error.form", "malformed form")
+	}
+	token := r.PathValue("token")
+	unitID, err := svc.KioskUnit(r.Context(), token)
+	if err != nil {
+		return err
+	}
+	unit, err := s.dir.Unit(r.Context(), unitID)
+	if err != nil {
+		return err
+	}
+	if err := s.feedbackLimited(r, sotepe.FeedbackKioskChannel, token); err != nil {
+		return err
+	}
+	_, err = svc.Submit(r.Context(), nil, sotepe.FeedbackInput{UnitID: unit.ID, Score: formScore(r), Comment: r.PostForm.Get("comment"),
+		Channel: sotepe.FeedbackKioskChannel, Lang: info(r).Lang, KioskToken: token})
+	v := feedbackFormView{Unit: unit, Action: "/feedback/kiosk/" + token, Scores: scores(), Refresh: kioskIdleSeconds, KioskURL: kioskStart(r, token)}
+	if err == nil {
+		v.Refresh = kioskThanksSeconds
+	}
+	return s.feedbackFormResult(w, r, "feedback_kiosk", v, err)
+}
+
+// kioskHTML renders the kiosk page, which has no navigation to leave it
+// by: the template "kiosk" of feedback_kiosk.html instead of the layout.
+func (s *Server) kioskHTML(w http.ResponseWriter, r *http.Request, status int, d pageData) error {
+	in := info(r)
+	d.Lang, d.User, d.Demo, d.URL, d.server, d.loc = in.Lang, in.User, s.cfg.Demo, r.URL, s, s.cfg.Location
+	var buf strings.Builder
+	if err := s.pages["feedback_kiosk"].ExecuteTemplate(&buf, "kiosk", d); err != nil {
+		return &sotepe.Error{Code: sotepe.EInternal, Message: "kiosk template", Err: err}
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_, _ = w.Write([]byte(buf.String()))
+	return nil
+}
+
+// feedbackPortalPage is the portal form and the resident's own answers:
+// GET /feedback, with appointment= to answer about a completed visit.
+func (s *Server) feedbackPortalPage(w http.ResponseWriter, r *http.Request) error {
+	v, err := s.portalView(r)
+	if err != nil {
+		return err
+	}
+	if a := r.URL.Query().Get("appointment"); a != "" {
+		v.Appt, _ = strconv.ParseInt(a, 10, 64)
+	}
+	s.html(w, r, http.StatusOK, "feedback_form", pageData{Title: s.cat.T(info(r).Lang, "feedback.title", nil), Data: v})
+	return nil
+}
+
+func (s *Server) portalView(r *http.Request) (feedbackFormView, error) {
+	svc, err := s.feedbackSvc()
+	if err != nil {
+		return feedbackFormView{}, err
+	}
+	u, err := requireRole(r, sotepe.RoleResident)
+	if err != nil {
+		return feedbackFormView{}, err
+	}
+	units, err := s.allUnits(r.Context())
+	if err != nil {
+		return feedbackFormView{}, err
+	}
+	v := feedbackFormView{Units: units, Action: "/feedback", Scores: scores()}
+	own, err := svc.List(r.Context(), u, nil, sotepe.PageRequest{Limit: 20})
+	if err != nil {
+		return v, err
+	}
+	names := map[string]sotepe.Names{}
+	for _, x := range units {
+		names[x.ID] = x.Names
+	}
+	for _, f := range own.Items {
+		v.Own = append(v.Own, feedbackRow{Unit: names[f.UnitID].In(info(r).Lang), When: f.CreatedAt.In(s.cfg.Location).Format("2.1.2006 15.04"),
+			Comment: f.Comment, Score: f.Score})
+	}
+	return v, nil
+}
+
+// feedbackPortalSubmit takes the portal form: POST /feedback. With
+// appointment set it is the answer about that visit.
+func (s *Server) feedbackPortalSubmit(w http.ResponseWriter, r *http.Request) error {
+	svc, err := s.feedbackSvc()
+	if err != nil {
+		return err
+	}
+	if err := r.ParseForm(); err != nil {
+		return sotepe.Invalid("error.form", "malformed form")
+	}
+	in := info(r)
+	fi := sotepe.FeedbackInput{UnitID: r.PostForm.Get("unit"), Score: formScore(r), Comment: r.PostForm.Get("comment"), Channel: sotepe.FeedbackPortal, Lang: in.Lang}
+	if a, _ := strconv.ParseInt(r.PostForm.Get("appointment"), 10, 64); a > 0 {
+		fi.Channel, fi.AppointmentID = sotepe.FeedbackVisit, a
+	}
+	_, err = svc.Submit(r.Context(), in.User, fi)
+	if code := sotepe.ErrorCode(err); code == sotepe.EUnauthorized || code == sotepe.EForbidden {
+		return err
+	}
+	v, verr := s.portalView(r)
+	if verr != nil {
+		return verr
+	}
+	if sotepe.ErrorCode(err) == sotepe.ENotFound {
+		// An unknown unit or someone else's visit: explained on the form.
+		err = sotepe.Invalid(sotepe.ErrorKey(err), "not found")
+	}
+	return s.feedbackFormResult(w, r, "feedback_form", v, err)
+}

@@ -1,0 +1,140 @@
+package web_test
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"sotepe"
+	"sotepe/contact"
+	"sotepe/demo"
+	"sotepe/docs"
+	"sotepe/feedback"
+	"sotepe/i18n"
+	"sotepe/store"
+	"sotepe/web"
+	"sotepe/workday"
+)
+
+// BenchmarkFeedbackStatsEndpoint measures GET /api/v1/stats/feedback
+// through the whole handler chain over a year of 120,000 answers at the demo
+// network's units on SQLite (the store as the directory; a server reads the
+// in-memory index instead):
+//
+//	go test -run '^$' -bench FeedbackStatsEndpoint ./web/
+func BenchmarkFeedbackStatsEndpoint(b *testing.B) {
+	ctx := context.Background()
+	st, err := store.Open(ctx, filepath.Join(b.TempDir(), "bench.db"), nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	if err := st.Migrate(ctx); err != nil {
+		b.Fatal(err)
+	}
+	if err := demo.LoadNetwork(ctx, st); err != nil {
+		b.Fatal(err)
+	}
+	hash, err := demoHash()
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := demo.LoadPeople(ctx, st, st, hash); err != nil {
+		b.Fatal(err)
+	}
+	page, err := st.Units(ctx, sotepe.UnitFilter{Page: sotepe.PageRequest{Limit: sotepe.MaxPageLimit}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	units := page.Items
+	loc, _ := time.LoadLocation("Europe/Helsinki")
+	tx, err := st.DB().BeginTx(ctx, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(3, 5))
+	year := time.Date(2025, 1, 1, 0, 0, 0, 0, loc)
+	for done := 0; done < 120000; done += 500 {
+		var sb strings.Builder
+		args := make([]any, 0, 3500)
+		sb.WriteString(`INSERT INTO feedback (unit_id, score, channel, lang, service_id, created_at, day) VALUES `)
+		for i := range 500 {
+			at := year.Add(time.Duration(rng.Int64N(int64(365 * 24 * time.Hour))))
+			if i > 0 {
+				sb.WriteString(", ")
+			}
+			k := len(args)
+			fmt.Fprintf(&sb, "($%d, $%d, $%d, $%d, $%d, $%d, $%d)", k+1, k+2, k+3, k+4, k+5, k+6, k+7)
+			// Most answers name the service of a visit; most are in Finnish.
+			u := units[rng.IntN(len(units))]
+			var service any
+			if rng.IntN(10) < 9 {
+				service = u.Services[rng.IntN(len(u.Services))]
+			}
+			args = append(args, u.ID, 10-min(rng.IntN(12), 10), []string{"kiosk", "kiosk", "kiosk", "qr", "portal", "website"}[rng.IntN(6)],
+				[]string{"fi", "fi", "fi", "fi", "fi", "fi", "fi", "fi", "sv", "en"}[rng.IntN(10)], service, at.UnixMicro(), at.In(loc).Format(time.DateOnly))
+		}
+		if _, err := tx.ExecContext(ctx, sb.String(), args...); err != nil {
+			b.Fatal(err)
+		}
+	}
+	// The monthly roll-up, as AddFeedback keeps it answer by answer.
+	if _, err := tx.ExecContext(ctx, `INSERT INTO feedback_monthly (dim, month, unit_id, key, promoters, passives, detractors)
+		SELECT dim, substr(day, 1, 7), unit_id, key, SUM(CASE WHEN score >= 9 THEN 1 ELSE 0 END),
+			SUM(CASE WHEN score BETWEEN 7 AND 8 THEN 1 ELSE 0 END), SUM(CASE WHEN score <= 6 THEN 1 ELSE 0 END)
+		FROM (SELECT 'unit' AS dim, day, unit_id, '' AS key, score FROM feedback
+			UNION ALL SELECT 'service', day, unit_id, COALESCE(service_id, ''), score FROM feedback
+			UNION ALL SELECT 'channel', day, unit_id, channel, score FROM feedback
+			UNION ALL SELECT 'language', day, unit_id, lang, score FROM feedback) AS f
+		GROUP BY dim, substr(day, 1, 7), unit_id, key`); err != nil {
+		b.Fatal(err)
+	}
+	if err := tx.Commit(); err != nil {
+		b.Fatal(err)
+	}
+	cat, _ := i18n.New()
+	cal, err := workday.NewLive(ctx, st)
+	if err != nil {
+		b.Fatal(err)
+	}
+	s, err := web.New(web.Config{Store: st, Catalog: cat, Location: loc, OpenAPI: docs.OpenAPI, Calendar: cal,
+		Contacts: contact.New(contact.Config{Store: st, Calendar: cal}), Feedback: feedback.New(feedback.Config{Store: st})})
+	if err != nil {
+		b.Fatal(err)
+	}
+	login := httptest.NewRequest("POST", "/api/v1/session", strings.NewReader(`{"username":"analyst","password":"demo"}`))
+	login.Header.Set("Content-Type", "application/json")
+	rec := httptest.NewRecorder()
+	s.ServeHTTP(rec, login)
+	if rec.Code != http.StatusCreated {
+		b.Fatalf("login: %d", rec.Code)
+	}
+	cookies := rec.Result().Cookies()
+	for _, q := range []string{
+		"from=2025-01-01&to=2025-12-31&group_by=unit",
+		"from=2025-01-01&to=2025-12-31&group_by=producer_type&interval=month",
+		"from=2025-01-15&to=2025-11-14&group_by=area",
+		"from=2025-01-01&to=2025-12-31&group_by=channel",
+		"from=2025-01-01&to=2025-12-31&group_by=service&interval=week",
+	} {
+		b.Run(q, func(b *testing.B) {
+			for b.Loop() {
+				req := httptest.NewRequest("GET", "/api/v1/stats/feedback?"+q, nil)
+				for _, c := range cookies {
+					req.AddCookie(c)
+				}
+				rec := httptest.NewRecorder()
+				s.ServeHTTP(rec, req)
+				if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), `"nps"`) {
+					b.Fatalf("%s: %d %s", q, rec.Code, rec.Body.String())
+				}
+			}
+		})
+	}
+}

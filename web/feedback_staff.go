@@ -1,0 +1,296 @@
+package web
+
+import (
+	"fmt"
+	"html"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	qrcode "github.com/skip2/go-qrcode"
+
+	"sotepe"
+)
+
+// The staff side of feedback: the unit manager's page (NPS of their units
+// this year, the screened comments, kiosk tokens), the comparison of own
+// units with contract partners and voucher producers offering the same
+// service, and a unit's QR code for its door.
+
+// feedbackStaffView is the manager's page.
+type feedbackStaffView struct {
+	Year     string
+	Rows     []npsRow
+	Comments []feedbackRow
+	Units    []sotepe.Unit // the manager's units, for kiosks and QR codes
+	Kiosk    *sotepe.FeedbackKiosk
+	KioskURL string
+}
+
+// feedbackStaffPage is the manager's page: GET /staff/feedback.
+func (s *Server) feedbackStaffPage(w http.ResponseWriter, r *http.Request) error {
+	v, err := s.feedbackStaffView(r)
+	if err != nil {
+		return err
+	}
+	s.html(w, r, http.StatusOK, "feedback_staff", pageData{Title: s.cat.T(info(r).Lang, "feedback.staff_title", nil), Data: v})
+	return nil
+}
+
+func (s *Server) feedbackStaffView(r *http.Request) (feedbackStaffView, error) {
+	svc, err := s.feedbackSvc()
+	if err != nil {
+		return feedbackStaffView{}, err
+	}
+	u, err := requireRole(r, sotepe.RoleManager)
+	if err != nil {
+		return feedbackStaffView{}, err
+	}
+	lang := info(r).Lang
+	today := s.now().In(s.cfg.Location)
+	v := feedbackStaffView{Year: today.Format("2006")}
+	counts, err := svc.Counts(r.Context(), u, sotepe.FeedbackCountsQuery{From: v.Year + "-01-01", To: today.Format(time.DateOnly), Dim: sotepe.FeedbackDimUnit})
+	if err != nil {
+		return v, err
+	}
+	sum := sotepe.SummarizeFeedback(counts, nil, func(k string) []string { return []string{k} })
+	names := map[string]sotepe.Names{}
+	for _, id := range u.Units {
+		unit, err := s.dir.Unit(r.Context(), id)
+		if err != nil {
+			continue // a unit since removed
+		}
+		names[id] = unit.Names
+		v.Units = append(v.Units, unit)
+	}
+	seen := map[string]bool{}
+	for _, c := range sum.Items {
+		seen[c.Group] = true
+		nps, ci, note := s.npsCells(lang, c.NPSFigures)
+		v.Rows = append(v.Rows, npsRow{Group: names[c.Group].In(lang), Responses: formatCount(lang, c.Responses), NPS: nps, CI: ci, Note: note})
+	}
+	for _, unit := range v.Units {
+		if !seen[unit.ID] {
+			nps, ci, note := s.npsCells(lang, sotepe.NPSFigures{})
+			v.Rows = append(v.Rows, npsRow{Group: unit.Names.In(lang), Responses: "0", NPS: nps, CI: ci, Note: note})
+		}
+	}
+	comments, err := svc.List(r.Context(), u, nil, sotepe.PageRequest{Limit: 50})
+	if err != nil {
+		return v, err
+	}
+	for _, f := range comments.Items {
+		v.Comments = append(v.Comments, feedbackRow{Unit: names[f.UnitID].In(lang), When: f.CreatedAt.In(s.cfg.Location).Format("2.1.2006 15.04"),
+			Comment: f.Comment, Score: f.Score})
+	}
+	return v, nil
+}
+
+// feedbackKioskCreate issues a kiosk token for a unit the manager manages:
+// POST /api/v1/units/{id}/feedback-kiosks (201 with the token, shown once)
+// and POST /staff/feedback/kiosks (the manager's page, showing the kiosk's
+// address).
+func (s *Server) feedbackKioskCreate(w http.ResponseWriter, r *http.Request) error {
+	svc, err := s.feedbackSvc()
+	if err != nil {
+		return err
+	}
+	u, err := requireUser(r)
+	if err != nil {
+		return err
+	}
+	unit := r.PathValue("id")
+	if !isAPI(r) {
+		if err := r.ParseForm(); err != nil {
+			return sotepe.Invalid("error.form", "malformed form")
+		}
+		unit = r.PostForm.Get("unit")
+	}
+	k, err := svc.CreateKiosk(r.Context(), u, unit)
+	if err != nil {
+		return err
+	}
+	if isAPI(r) {
+		writeJSON(w, http.StatusCreated, k)
+		return nil
+	}
+	v, err := s.feedbackStaffView(r)
+	if err != nil {
+		return err
+	}
+	v.Kiosk, v.KioskURL = &k, siteURL(r)+"/feedback/kiosk/"+k.Token
+	s.html(w, r, http.StatusOK, "feedback_staff", pageData{Title: s.cat.T(info(r).Lang, "feedback.staff_title", nil), Data: v})
+	return nil
+}
+
+// siteURL is this site's address as the request reached it, for links
+// printed on paper.
+func siteURL(r *http.Request) string {
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
+}
+
+// feedbackQR draws the QR code of a unit's public feedback form for its
+// door: GET /units/{id}/feedback-qr, a PNG, or SVG with format=svg. The
+// code is github.com/skip2/go-qrcode's; the SVG draws its modules.
+func (s *Server) feedbackQR(w http.ResponseWriter, r *http.Request) error {
+	if _, err := s.feedbackSvc(); err != nil {
+		return err
+	}
+	unit, err := s.dir.Unit(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	q, err := qrcode.New(siteURL(r)+"/units/"+unit.ID+"/feedback?via=qr", qrcode.Medium)
+	if err != nil {
+		return &sotepe.Error{Code: sotepe.EInternal, Message: "qr code", Err: err}
+	}
+	w.Header().Set("Cache-Control", "public, max-age=3600")
+	switch r.URL.Query().Get("format") {
+	case "", "png":
+		png, err := q.PNG(512)
+		if err != nil {
+			return &sotepe.Error{Code: sotepe.EInternal, Message: "qr code", Err: err}
+		}
+		w.Header().Set("Content-Type", "image/png")
+		_, _ = w.Write(png)
+	case "svg":
+		w.Header().Set("Content-Type", "image/svg+xml")
+		_, _ = w.Write([]byte(qrSVG(q.Bitmap(), s.cat.T(info(r).Lang, "feedback.qr_title", map[string]any{"Unit": unit.Names.In(info(r).Lang)}))))
+	default:
+		return sotepe.Invalid("error.feedback_qr_format", "format is png or svg")
+	}
+	return nil
+}
+
+// qrSVG draws a QR bitmap (quiet zone included) as SVG, one path of unit
+// squares, titled for screen readers.
+func qrSVG(bits [][]bool, title string) string {
+	var b strings.Builder
+	n := len(bits)
+	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d" width="%d" height="%d" shape-rendering="crispEdges" role="img">`, n, n, n*8, n*8)
+	b.WriteString(`<title>` + html.EscapeString(title) + `</title><rect width="100%" height="100%" fill="#fff"/><path fill="#000" d="`)
+	for y, row := range bits {
+		for x, on := range row {
+			if on {
+				fmt.Fprintf(&b, "M%d %dh1v1h-1z", x, y)
+			}
+		}
+	}
+	b.WriteString(`"/></svg>`)
+	return b.String()
+}
+
+// compareRow is one service in the comparison: the figures of its own
+// units, contract partners and voucher producers.
+type compareRow struct {
+	Service statsGroup                                `json:"service"`
+	Kinds   map[sotepe.ProducerKind]sotepe.NPSFigures `json:"producer_types"`
+}
+
+type compareResponse struct {
+	From     string       `json:"from"`
+	To       string       `json:"to"`
+	Services []compareRow `json:"services"`
+}
+
+type compareViewRow struct {
+	Service string
+	Cells   []npsRow // own, contract, voucher
+}
+
+// feedbackCompare compares own production with contract partners and
+// voucher producers service by service: GET /stats/feedback/compare and
+// /api/v1/stats/feedback/compare. A unit's answers count for every service
+// it offers; services that only one kind of producer offers are left out.
+func (s *Server) feedbackCompare(w http.ResponseWriter, r *http.Request) error {
+	svc, err := s.feedbackSvc()
+	if err != nil {
+		return err
+	}
+	u, err := requireRole(r, statsRoles...)
+	if err != nil {
+		return err
+	}
+	p, err := s.parseFeedbackParams(r)
+	if err != nil {
+		return err
+	}
+	in := info(r)
+	n, err := s.network(r.Context())
+	if err != nil {
+		return err
+	}
+	all, err := s.allUnits(r.Context())
+	if err != nil {
+		return err
+	}
+	counts, err := svc.Counts(r.Context(), u, sotepe.FeedbackCountsQuery{From: p.From, To: p.To, Dim: sotepe.FeedbackDimUnit})
+	if err != nil {
+		return err
+	}
+	kinds := map[string]sotepe.ProducerKind{}
+	for _, pr := range n.Producers {
+		kinds[pr.ID] = pr.Kind
+	}
+	// service → kind → the units' counts
+	type key struct {
+		service string
+		kind    sotepe.ProducerKind
+	}
+	figs := map[key]*sotepe.NPSFigures{}
+	units := map[string]sotepe.Unit{}
+	for _, x := range all {
+		units[x.ID] = x
+	}
+	for _, c := range counts {
+		x, ok := units[c.Key]
+		if !ok {
+			continue
+		}
+		for _, sv := range x.Services {
+			k := key{sv, kinds[x.ProducerID]}
+			if figs[k] == nil {
+				figs[k] = &sotepe.NPSFigures{}
+			}
+			figs[k].Add(c)
+		}
+	}
+	order := []sotepe.ProducerKind{sotepe.ProducerOwn, sotepe.ProducerContract, sotepe.ProducerVoucher}
+	resp := compareResponse{From: p.From, To: p.To, Services: []compareRow{}}
+	var rows []compareViewRow
+	for _, sv := range n.Services {
+		row := compareRow{Service: statsGroup{ID: sv.ID, Names: sv.Names}, Kinds: map[sotepe.ProducerKind]sotepe.NPSFigures{}}
+		for _, k := range order {
+			if f := figs[key{sv.ID, k}]; f != nil {
+				f.Finish()
+				row.Kinds[k] = *f
+			}
+		}
+		if len(row.Kinds) < 2 {
+			continue
+		}
+		resp.Services = append(resp.Services, row)
+		vr := compareViewRow{Service: sv.Names.In(in.Lang)}
+		for _, k := range order {
+			f, ok := row.Kinds[k]
+			if !ok {
+				vr.Cells = append(vr.Cells, npsRow{Responses: "0", NPS: "–", CI: "–"})
+				continue
+			}
+			nps, ci, note := s.npsCells(in.Lang, f)
+			vr.Cells = append(vr.Cells, npsRow{Responses: formatCount(in.Lang, f.Responses), NPS: nps, CI: ci, Note: note})
+		}
+		rows = append(rows, vr)
+	}
+	slices.SortFunc(rows, func(a, b compareViewRow) int { return strings.Compare(a.Service, b.Service) })
+	return s.respond(w, r, resp, "feedback_compare", pageData{Title: s.cat.T(in.Lang, "feedback.compare_title", nil),
+		Data: struct {
+			P    feedbackParams
+			Rows []compareViewRow
+		}{p, rows}})
+}

@@ -1,0 +1,414 @@
+package web
+
+import (
+	"context"
+	"encoding/csv"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"sotepe"
+)
+
+// The feedback figures: GET /stats/feedback and GET /api/v1/stats/feedback
+// (JSON, or CSV with format=csv), and the comparison of producers: GET
+// /stats/feedback/compare and its JSON. The definitions (NPS, its interval,
+// the smallest group shown) are in the root package's feedback.go. Managers
+// see their own units' figures; analysts and administrators everyone's.
+
+// feedbackGroupBys lists the groupings of the feedback figures.
+var feedbackGroupBys = []string{"unit", "service", "area", "concept", "producer", "producer_type", "language", "channel"}
+
+// feedbackParams is a request for the feedback figures, defaults filled in:
+// the current year up to today, by unit, over the whole period.
+type feedbackParams struct {
+	From, To, GroupBy, Interval string
+	Unit, Service, Producer     string
+	CSV                         bool
+	from, to                    time.Time
+}
+
+func (s *Server) parseFeedbackParams(r *http.Request) (feedbackParams, error) {
+	q := r.URL.Query()
+	today := s.now().In(s.cfg.Location)
+	p := feedbackParams{From: q.Get("from"), To: q.Get("to"), GroupBy: q.Get("group_by"), Interval: q.Get("interval"),
+		Unit: q.Get("unit"), Service: q.Get("service"), Producer: q.Get("producer")}
+	if p.From == "" {
+		p.From = fmt.Sprintf("%d-01-01", today.Year())
+	}
+	if p.To == "" {
+		p.To = today.Format(time.DateOnly)
+	}
+	if p.GroupBy == "" {
+		p.GroupBy = "unit"
+	}
+	if p.Interval == "" {
+		p.Interval = "none"
+	}
+	var err error
+	if p.from, p.to, err = sotepe.ParseStatsPeriod(p.From, p.To); err != nil {
+		return p, err
+	}
+	if !slices.Contains(feedbackGroupBys, p.GroupBy) {
+		return p, sotepe.Invalid("error.feedback_group_by", "unknown group_by")
+	}
+	if p.Interval != "none" && !sotepe.StatsInterval(p.Interval).Valid() {
+		return p, sotepe.Invalid("error.feedback_interval", "interval is none, day, week or month")
+	}
+	switch q.Get("format") {
+	case "", "json":
+	case "csv":
+		p.CSV = true
+	default:
+		return p, sotepe.Invalid("error.stats_format", "format is json or csv")
+	}
+	return p, nil
+}
+
+// feedbackItem is the figures of one group in one period.
+type feedbackItem struct {
+	Group  statsGroup `json:"group"`
+	Period string     `json:"period,omitempty"`
+	sotepe.NPSFigures
+	// PreviousYear is the group's figures of the same dates a year
+	// earlier, over the whole period only (interval none).
+	PreviousYear *sotepe.NPSFigures `json:"previous_year,omitempty"`
+}
+
+// feedbackPeriod is the figures of one period over every group.
+type feedbackPeriod struct {
+	Period string `json:"period"`
+	sotepe.NPSFigures
+}
+
+// feedbackStatsResponse is the JSON of GET /api/v1/stats/feedback.
+type feedbackStatsResponse struct {
+	From     string            `json:"from"`
+	To       string            `json:"to"`
+	GroupBy  string            `json:"group_by"`
+	Interval string            `json:"interval"`
+	Items    []feedbackItem    `json:"items"`
+	Periods  []feedbackPeriod  `json:"periods"`
+	Totals   sotepe.NPSFigures `json:"totals"`
+	// PreviousYearTotals is the totals of the same dates a year earlier,
+	// with interval none.
+	PreviousYearTotals *sotepe.NPSFigures `json:"previous_year_totals,omitempty"`
+}
+
+// feedbackGroups knows the groups of a grouping: their names, which groups
+// a stored key falls in, and which units a filter keeps.
+type feedbackGroups struct {
+	dim   sotepe.FeedbackDim
+	names map[string]sotepe.Names
+	of    func(key string) []string
+}
+
+// feedbackGroupsFor builds the groups of by and the units p's filters keep
+// (nil: all) from the directory.
+func (s *Server) feedbackGroupsFor(ctx context.Context, by string, p feedbackParams) (feedbackGroups, []sotepe.Unit, error) {
+	g := feedbackGroups{dim: sotepe.FeedbackDimUnit, names: map[string]sotepe.Names{}}
+	n, err := s.network(ctx)
+	if err != nil {
+		return g, nil, err
+	}
+	all, err := s.allUnits(ctx)
+	if err != nil {
+		return g, nil, err
+	}
+	kinds := map[string]sotepe.ProducerKind{}
+	for _, pr := range n.Producers {
+		kinds[pr.ID] = pr.Kind
+	}
+	var units []sotepe.Unit
+	for _, u := range all {
+		if (p.Unit == "" || u.ID == p.Unit) && (p.Producer == "" || u.ProducerID == p.Producer) && (p.Service == "" || slices.Contains(u.Services, p.Service)) {
+			units = append(units, u)
+		}
+	}
+	byUnit := map[string][]string{}
+	one := func(k string) []string { return []string{k} }
+	switch by {
+	case "unit":
+		for _, u := range all {
+			g.names[u.ID] = u.Names
+		}
+		g.of = one
+		return g, units, nil
+	case "service", "language", "channel":
+		g.dim = map[string]sotepe.FeedbackDim{"service": sotepe.FeedbackDimService, "language": sotepe.FeedbackDimLang, "channel": sotepe.FeedbackDimChannel}[by]
+		g.of = one
+		switch by {
+		case "service":
+			for _, svc := range n.Services {
+				g.names[svc.ID] = svc.Names
+			}
+			g.names[""] = s.catNames("feedback.no_service")
+		case "language":
+			// The keys are built in parts so that the catalog test, which
+			// checks whole keys in quotes, does not read a prefix as a key.
+			for _, l := range sotepe.Langs {
+				g.names[string(l)] = s.catNames("feedback." + "lang." + string(l))
+			}
+		default:
+			for _, c := range sotepe.FeedbackChannels {
+				g.names[string(c)] = s.catNames("feedback." + "channel." + string(c))
+			}
+		}
+		return g, units, nil
+	case "area":
+		for _, a := range n.Areas {
+			g.names[a.ID] = a.Names
+		}
+		for _, u := range all {
+			byUnit[u.ID] = []string{u.AreaID}
+		}
+	case "concept":
+		for _, c := range n.Concepts {
+			g.names[c.ID] = c.Names
+		}
+		for _, u := range all {
+			byUnit[u.ID] = u.Concepts
+		}
+	case "producer":
+		for _, pr := range n.Producers {
+			g.names[pr.ID] = pr.Names
+		}
+		for _, u := range all {
+			byUnit[u.ID] = []string{u.ProducerID}
+		}
+	case "producer_type":
+		for _, k := range []sotepe.ProducerKind{sotepe.ProducerOwn, sotepe.ProducerContract, sotepe.ProducerVoucher} {
+			g.names[string(k)] = s.catNames("feedback." + "producer_kind." + string(k))
+		}
+		for _, u := range all {
+			byUnit[u.ID] = []string{string(kinds[u.ProducerID])}
+		}
+	}
+	// A unit gone from the network falls in no group (the totals count it).
+	g.of = func(key string) []string { return byUnit[key] }
+	return g, units, nil
+}
+
+// feedbackUnitIDs are the ids of units, or nil (every unit) when no filter
+// narrowed them.
+func feedbackUnitIDs(p feedbackParams, units []sotepe.Unit) []string {
+	if p.Unit == "" && p.Service == "" && p.Producer == "" {
+		return nil
+	}
+	ids := make([]string, 0, len(units))
+	for _, u := range units {
+		ids = append(ids, u.ID)
+	}
+	return ids
+}
+
+// feedbackStats serves the figures: the page, its JSON and its CSV.
+func (s *Server) feedbackStats(w http.ResponseWriter, r *http.Request) error {
+	svc, err := s.feedbackSvc()
+	if err != nil {
+		return err
+	}
+	u, err := requireRole(r, statsRoles...)
+	if err != nil {
+		return err
+	}
+	in := info(r)
+	p, err := s.parseFeedbackParams(r)
+	var g feedbackGroups
+	var units []sotepe.Unit
+	if err == nil {
+		g, units, err = s.feedbackGroupsFor(r.Context(), p.GroupBy, p)
+	}
+	if err == nil && p.Interval != "none" {
+		if cells := max(len(g.names), 1) * sotepe.StatsInterval(p.Interval).PeriodCount(p.from, p.to); cells > sotepe.MaxStatsCells {
+			err = sotepe.Invalid("error.stats_too_many", "too many cells").With(map[string]any{"Cells": cells, "Max": sotepe.MaxStatsCells})
+		}
+	}
+	if err != nil {
+		if sotepe.ErrorCode(err) != sotepe.EInvalid || isAPI(r) {
+			return err
+		}
+		v := s.feedbackStatsView(in.Lang, p, nil)
+		v.Error = s.cat.T(in.Lang, sotepe.ErrorKey(err), sotepe.ErrorArgs(err))
+		s.html(w, r, http.StatusBadRequest, "feedback_stats", pageData{Title: s.cat.T(in.Lang, "feedback.stats_title", nil), Data: v})
+		return nil
+	}
+	// Months come from the store's monthly roll-up; days and weeks from
+	// the days.
+	q := sotepe.FeedbackCountsQuery{From: p.From, To: p.To, Dim: g.dim, ByDay: p.Interval == "day" || p.Interval == "week",
+		ByMonth: p.Interval == "month", Units: feedbackUnitIDs(p, units)}
+	counts, err := svc.Counts(r.Context(), u, q)
+	if err != nil {
+		return err
+	}
+	var period func(string) string
+	if q.ByMonth {
+		period = func(month string) string { return month }
+	} else if q.ByDay {
+		iv := sotepe.StatsInterval(p.Interval)
+		period = func(day string) string {
+			d, _ := time.Parse(time.DateOnly, day)
+			return iv.Period(d)
+		}
+	}
+	sum := sotepe.SummarizeFeedback(counts, period, g.of)
+	resp := feedbackStatsResponse{From: p.From, To: p.To, GroupBy: p.GroupBy, Interval: p.Interval, Totals: sum.Totals,
+		Items: make([]feedbackItem, len(sum.Items)), Periods: make([]feedbackPeriod, len(sum.Periods))}
+	for i, c := range sum.Items {
+		name, ok := g.names[c.Group]
+		if !ok {
+			name = sotepe.Names{Fi: c.Group, Sv: c.Group, En: c.Group}
+		}
+		resp.Items[i] = feedbackItem{Group: statsGroup{ID: c.Group, Names: name}, Period: c.Period, NPSFigures: c.NPSFigures}
+	}
+	for i, c := range sum.Periods {
+		resp.Periods[i] = feedbackPeriod{Period: c.Period, NPSFigures: c.NPSFigures}
+	}
+	if p.Interval == "none" {
+		// Year over year: the same dates a year earlier.
+		prev := q
+		prev.From, prev.To = p.from.AddDate(-1, 0, 0).Format(time.DateOnly), p.to.AddDate(-1, 0, 0).Format(time.DateOnly)
+		counts, err := svc.Counts(r.Context(), u, prev)
+		if err != nil {
+			return err
+		}
+		before := sotepe.SummarizeFeedback(counts, nil, g.of)
+		byGroup := map[string]sotepe.NPSFigures{}
+		for _, c := range before.Items {
+			byGroup[c.Group] = c.NPSFigures
+		}
+		for i := range resp.Items {
+			f, ok := byGroup[resp.Items[i].Group.ID]
+			if !ok {
+				f.Finish()
+			}
+			resp.Items[i].PreviousYear = &f
+		}
+		resp.PreviousYearTotals = &before.Totals
+	}
+	if isAPI(r) && p.CSV {
+		return writeFeedbackCSV(w, resp)
+	}
+	return s.respond(w, r, resp, "feedback_stats", pageData{Title: s.cat.T(in.Lang, "feedback.stats_title", nil), Data: s.feedbackStatsView(in.Lang, p, &resp)})
+}
+
+// writeFeedbackCSV writes the items as CSV with a header line; empty cells
+// stand for null.
+func writeFeedbackCSV(w http.ResponseWriter, resp feedbackStatsResponse) error {
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="feedback-%s-%s-%s-%s.csv"`, resp.From, resp.To, resp.GroupBy, resp.Interval))
+	cw := csv.NewWriter(w)
+	_ = cw.Write([]string{"group_id", "group_fi", "group_sv", "group_en", "period", "responses", "promoters", "passives", "detractors",
+		"nps", "ci_low", "ci_high", "withheld", "previous_year_responses", "previous_year_nps"})
+	num := func(v int64) string { return strconv.FormatInt(v, 10) }
+	for _, it := range resp.Items {
+		n := it.Group.Names
+		prevN, prevNPS := "", ""
+		if it.PreviousYear != nil {
+			prevN, prevNPS = num(it.PreviousYear.Responses), optFloat(it.PreviousYear.NPS)
+		}
+		_ = cw.Write([]string{csvText(it.Group.ID), csvText(n.Fi), csvText(n.Sv), csvText(n.En), it.Period, num(it.Responses),
+			num(it.Promoters), num(it.Passives), num(it.Detractors), optFloat(it.NPS), optFloat(it.CILow), optFloat(it.CIHigh), it.Withheld,
+			prevN, prevNPS})
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+func optFloat(v *float64) string {
+	if v == nil {
+		return ""
+	}
+	return strconv.FormatFloat(*v, 'f', -1, 64)
+}
+
+// feedbackStatsView is the figures page: the form, a trend chart of the
+// NPS per period, and the table by group.
+type feedbackStatsView struct {
+	P         feedbackParams
+	GroupBys  []string
+	Intervals []string
+	Error     string
+	Shown     bool
+	Rows      []npsRow
+	Trend     []npsBar
+	Totals    npsRow
+	CSVURL    string
+}
+
+// npsRow is a table line written for the page's language.
+type npsRow struct {
+	Group, Period, Responses, NPS, CI, Note string
+	Previous                                string // the NPS a year earlier, with interval none
+}
+
+// npsBar is a bar of the trend chart on a −100…+100 scale drawn around a
+// zero line at Y 100 of a 200-high plot.
+type npsBar struct {
+	X, Y, W, H float64
+	Label      string
+	Title      string
+}
+
+// npsCells formats the figures of a group for a table.
+func (s *Server) npsCells(lang sotepe.Lang, f sotepe.NPSFigures) (nps, ci, note string) {
+	if f.NPS == nil {
+		return "–", "–", s.cat.T(lang, "feedback.withheld", map[string]any{"Min": sotepe.MinNPSResponses})
+	}
+	num := func(v float64) string {
+		return strings.Replace(strconv.FormatFloat(v, 'f', 1, 64), ".", map[bool]string{true: ".", false: ","}[lang == sotepe.English], 1)
+	}
+	return num(*f.NPS), num(*f.CILow) + " … " + num(*f.CIHigh), ""
+}
+
+func (s *Server) feedbackStatsView(lang sotepe.Lang, p feedbackParams, resp *feedbackStatsResponse) feedbackStatsView {
+	v := feedbackStatsView{P: p, GroupBys: feedbackGroupBys, Intervals: []string{"none", "day", "week", "month"}}
+	if resp == nil {
+		return v
+	}
+	v.Shown = true
+	q := url.Values{"from": {p.From}, "to": {p.To}, "group_by": {p.GroupBy}, "interval": {p.Interval}, "format": {"csv"}}
+	for k, val := range map[string]string{"unit": p.Unit, "service": p.Service, "producer": p.Producer} {
+		if val != "" {
+			q.Set(k, val)
+		}
+	}
+	v.CSVURL = "/api/v1/stats/feedback?" + q.Encode()
+	row := func(group, period string, f sotepe.NPSFigures) npsRow {
+		nps, ci, note := s.npsCells(lang, f)
+		return npsRow{Group: group, Period: period, Responses: formatCount(lang, f.Responses), NPS: nps, CI: ci, Note: note}
+	}
+	prev := func(r npsRow, f *sotepe.NPSFigures) npsRow {
+		if f != nil {
+			r.Previous, _, _ = s.npsCells(lang, *f)
+		}
+		return r
+	}
+	for _, it := range resp.Items {
+		v.Rows = append(v.Rows, prev(row(it.Group.Names.In(lang), it.Period, it.NPSFigures), it.PreviousYear))
+	}
+	v.Totals = prev(row(s.cat.T(lang, "stats.total", nil), "", resp.Totals), resp.PreviousYearTotals)
+	if p.Interval != "none" && len(resp.Periods) > 0 {
+		step := 700.0 / float64(len(resp.Periods))
+		for i, pe := range resp.Periods {
+			b := npsBar{X: 50 + float64(i)*step + step*0.15, W: step * 0.7, Label: pe.Period}
+			if pe.NPS == nil {
+				b.Y, b.H, b.Title = 99, 2, pe.Period+": "+s.cat.T(lang, "feedback.withheld", map[string]any{"Min": sotepe.MinNPSResponses})
+			} else {
+				h := *pe.NPS
+				b.Title = fmt.Sprintf("%s: %.1f", pe.Period, h)
+				if h >= 0 {
+					b.Y, b.H = 110-h, max(h, 1)
+				} else {
+					b.Y, b.H = 110, -h
+				}
+			}
+			v.Trend = append(v.Trend, b)
+		}
+	}
+	return v
+}
