@@ -348,17 +348,23 @@ func (s *Service) FillWorkingTimes(ctx context.Context) (int, error) {
 
 // FoldStats adds the logged changes of requests to the roll-up of the
 // figures until the log is empty (or another process is folding), in short
-// transactions, and returns how many changes it folded.
+// transactions, and returns how many changes it folded. It stops after 100
+// rounds even if changes keep coming, so that the other sweeps get their
+// turn; the next call goes on.
 func (s *Service) FoldStats(ctx context.Context) (int, error) {
 	total := 0
-	for {
+	for range maxFoldRounds {
 		n, err := s.store.FoldContactStats(ctx, foldRows)
 		total += n
 		if err != nil || n == 0 || ctx.Err() != nil {
 			return total, err
 		}
 	}
+	return total, nil
 }
+
+// maxFoldRounds bounds one call of FoldStats.
+const maxFoldRounds = 100
 
 // foldRows is about how many rows of the roll-up one transaction of
 // FoldStats writes: some tens of milliseconds on SQLite, whose one writer
