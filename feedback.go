@@ -122,6 +122,13 @@ type FeedbackKiosk struct {
 	CreatedAt time.Time `json:"created_at"`
 }
 
+// Audit actions of kiosk tokens: a manager gives a tablet its address, or
+// takes it back (a tablet lost or replaced).
+const (
+	ActionFeedbackKiosk       = "feedback_kiosk.create"
+	ActionFeedbackKioskRevoke = "feedback_kiosk.revoke"
+)
+
 // FeedbackDim is a dimension the store counts answers by.
 type FeedbackDim string
 
@@ -175,6 +182,12 @@ type FeedbackStore interface {
 	// FeedbackKioskUnit returns the unit of a live kiosk token's hash, or
 	// ENotFound.
 	FeedbackKioskUnit(ctx context.Context, tokenHash []byte) (string, error)
+	// FeedbackKiosks lists a unit's live kiosk tokens (never the tokens
+	// themselves), oldest first.
+	FeedbackKiosks(ctx context.Context, unit string) ([]FeedbackKiosk, error)
+	// RevokeFeedbackKiosk ends kiosk id of unit at at, with its audit row;
+	// a kiosk not live at that unit is ENotFound.
+	RevokeFeedbackKiosk(ctx context.Context, unit string, id int64, at time.Time) error
 	// PurgeFeedbackOriginals forgets the original comments kept until
 	// before now and returns how many.
 	PurgeFeedbackOriginals(ctx context.Context, now time.Time) (int, error)
@@ -204,6 +217,10 @@ type FeedbackService interface {
 	Counts(ctx context.Context, user User, q FeedbackCountsQuery) ([]FeedbackCount, error)
 	// CreateKiosk issues a kiosk token for a unit user manages.
 	CreateKiosk(ctx context.Context, user User, unit string) (FeedbackKiosk, error)
+	// Kiosks lists a unit's live kiosk tokens for its manager.
+	Kiosks(ctx context.Context, user User, unit string) ([]FeedbackKiosk, error)
+	// RevokeKiosk ends a kiosk token of a unit user manages.
+	RevokeKiosk(ctx context.Context, user User, unit string, id int64) error
 	// KioskUnit returns the unit of a kiosk token, or ENotFound.
 	KioskUnit(ctx context.Context, token string) (string, error)
 }

@@ -170,6 +170,29 @@ func (s *Service) CreateKiosk(ctx context.Context, user sotepe.User, unit string
 	return k, nil
 }
 
+// Kiosks lists a unit's live kiosk tokens for its manager (or an
+// administrator); anyone else gets ENotFound, as for a unit that is not
+// there.
+func (s *Service) Kiosks(ctx context.Context, user sotepe.User, unit string) ([]sotepe.FeedbackKiosk, error) {
+	if !user.Has(sotepe.RoleAdmin) && !(user.Has(sotepe.RoleManager) && user.MemberOf(unit)) {
+		return nil, sotepe.NotFound("unit")
+	}
+	return s.store.FeedbackKiosks(ctx, unit)
+}
+
+// RevokeKiosk ends kiosk id of unit for its manager (or an administrator):
+// the tablet's address stops taking answers at once.
+func (s *Service) RevokeKiosk(ctx context.Context, user sotepe.User, unit string, id int64) error {
+	if !user.Has(sotepe.RoleAdmin) && !(user.Has(sotepe.RoleManager) && user.MemberOf(unit)) {
+		return sotepe.NotFound("unit")
+	}
+	if err := s.store.RevokeFeedbackKiosk(ctx, unit, id, s.now()); err != nil {
+		return err
+	}
+	s.log.InfoContext(ctx, "feedback kiosk revoked", "kiosk_id", id, "unit", unit)
+	return nil
+}
+
 // KioskUnit returns the unit of a kiosk token, or ENotFound
 // ("error.feedback_kiosk").
 func (s *Service) KioskUnit(ctx context.Context, token string) (string, error) {

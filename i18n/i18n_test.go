@@ -161,6 +161,7 @@ func TestKeysInUse(t *testing.T) {
 		built = append(built, "assess.urgency."+string(u))
 	}
 	built = append(built, "action."+sotepe.ActionAssessmentHandOver, "action."+sotepe.ActionAssessmentGrade)
+	built = append(built, "action."+sotepe.ActionFeedbackKiosk, "action."+sotepe.ActionFeedbackKioskRevoke)
 	// The groups of the feedback figures (web/feedback_stats.go).
 	for _, l := range sotepe.Langs {
 		built = append(built, "feedback.lang."+string(l))

@@ -345,12 +345,59 @@ func (s *Store) rebuildFeedbackMonthly(ctx context.Context) error {
 // unknown unit is EInvalid ("error.reference").
 func (s *Store) CreateFeedbackKiosk(ctx context.Context, unit string, tokenHash []byte, at time.Time) (sotepe.FeedbackKiosk, error) {
 	k := sotepe.FeedbackKiosk{UnitID: unit, CreatedAt: instant(at)}
-	err := s.w.QueryRowContext(ctx, `INSERT INTO feedback_kiosks (unit_id, token_hash, created_at) VALUES ($1, $2, $3) RETURNING id`,
-		unit, tokenHash, micros(k.CreatedAt)).Scan(&k.ID)
+	err := s.inTx(ctx, "create feedback kiosk", func(tx *sql.Tx) error {
+		if err := tx.QueryRowContext(ctx, `INSERT INTO feedback_kiosks (unit_id, token_hash, created_at) VALUES ($1, $2, $3) RETURNING id`,
+			unit, tokenHash, micros(k.CreatedAt)).Scan(&k.ID); err != nil {
+			return err
+		}
+		return s.auditChange(ctx, tx, sotepe.ActionFeedbackKiosk, kioskObject(k.ID), 0)
+	})
 	if err != nil {
-		return k, s.fail("create feedback kiosk", err)
+		return sotepe.FeedbackKiosk{}, err
 	}
 	return k, nil
+}
+
+// kioskObject names a kiosk token in the audit trail.
+func kioskObject(id int64) string { return "feedback_kiosk:" + strconv.FormatInt(id, 10) }
+
+// FeedbackKiosks lists the live kiosk tokens of unit, oldest first.
+func (s *Store) FeedbackKiosks(ctx context.Context, unit string) ([]sotepe.FeedbackKiosk, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT id, created_at FROM feedback_kiosks WHERE unit_id = $1 AND revoked_at IS NULL ORDER BY id`, unit)
+	if err != nil {
+		return nil, s.fail("list feedback kiosks", err)
+	}
+	defer rows.Close()
+	out := []sotepe.FeedbackKiosk{}
+	for rows.Next() {
+		k := sotepe.FeedbackKiosk{UnitID: unit}
+		var created int64
+		if err := rows.Scan(&k.ID, &created); err != nil {
+			return nil, s.fail("list feedback kiosks", err)
+		}
+		k.CreatedAt = fromMicros(created)
+		out = append(out, k)
+	}
+	return out, s.fail("list feedback kiosks", rows.Err())
+}
+
+// RevokeFeedbackKiosk ends kiosk id of unit, with its audit row in the same
+// transaction; one not live at that unit is ENotFound ("error.feedback_kiosk").
+func (s *Store) RevokeFeedbackKiosk(ctx context.Context, unit string, id int64, at time.Time) error {
+	return s.inTx(ctx, "revoke feedback kiosk", func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE feedback_kiosks SET revoked_at = $1 WHERE id = $2 AND unit_id = $3 AND revoked_at IS NULL`,
+			micros(at), id, unit)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			if err == nil {
+				err = &sotepe.Error{Code: sotepe.ENotFound, Key: "error.feedback_kiosk", Message: "no such kiosk"}
+			}
+			return err
+		}
+		return s.auditChange(ctx, tx, sotepe.ActionFeedbackKioskRevoke, kioskObject(id), 0)
+	})
 }
 
 // FeedbackKioskUnit returns the unit of a live kiosk token's hash, or

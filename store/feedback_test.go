@@ -230,3 +230,44 @@ func TestFeedbackMonthsAgreeWithDays(t *testing.T) {
 		}
 	})
 }
+
+// TestFeedbackKioskRevoke lists a unit's live kiosk tokens and revokes one:
+// its address stops taking answers at once, only at its own unit, once,
+// and both the issue and the revocation leave an audit row.
+func TestFeedbackKioskRevoke(t *testing.T) {
+	engines(t, func(t *testing.T, s testStore) {
+		ctx := adminCtx()
+		seedUnits(t, s)
+		now := s.clock.Now()
+		hash := sha256.Sum256([]byte("tablet-1"))
+		k, err := s.CreateFeedbackKiosk(ctx, kallio, hash[:], now)
+		must(t, err)
+		other := sha256.Sum256([]byte("tablet-2"))
+		_, err = s.CreateFeedbackKiosk(ctx, kallio, other[:], now)
+		must(t, err)
+		live, err := s.FeedbackKiosks(ctx, kallio)
+		must(t, err)
+		if len(live) != 2 || live[0].ID != k.ID {
+			t.Fatalf("live kiosks %+v", live)
+		}
+		wantKey(t, s.RevokeFeedbackKiosk(ctx, "vuosaari-dental", k.ID, now), sotepe.ENotFound, "error.feedback_kiosk")
+		must(t, s.RevokeFeedbackKiosk(ctx, kallio, k.ID, now))
+		wantKey(t, s.RevokeFeedbackKiosk(ctx, kallio, k.ID, now), sotepe.ENotFound, "error.feedback_kiosk")
+		_, err = s.FeedbackKioskUnit(ctx, hash[:])
+		wantKey(t, err, sotepe.ENotFound, "error.feedback_kiosk")
+		if unit, err := s.FeedbackKioskUnit(ctx, other[:]); err != nil || unit != kallio {
+			t.Fatalf("the other tablet: %q %v", unit, err)
+		}
+		live, err = s.FeedbackKiosks(ctx, kallio)
+		must(t, err)
+		if len(live) != 1 || live[0].ID == k.ID {
+			t.Fatalf("live kiosks after revoking %d: %+v", k.ID, live)
+		}
+		if n := count(t, s, `SELECT COUNT(*) FROM audit_log WHERE action = $1`, sotepe.ActionFeedbackKiosk); n != 2 {
+			t.Errorf("%d audit rows of issued kiosks, want 2", n)
+		}
+		if n := count(t, s, `SELECT COUNT(*) FROM audit_log WHERE action = $1 AND object = $2`, sotepe.ActionFeedbackKioskRevoke, kioskObject(k.ID)); n != 1 {
+			t.Errorf("%d audit rows of the revocation, want 1", n)
+		}
+	})
+}

@@ -5,6 +5,7 @@ import (
 	"html"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -26,6 +27,8 @@ type feedbackStaffView struct {
 	Units    []sotepe.Unit // the manager's units, for kiosks and QR codes
 	Kiosk    *sotepe.FeedbackKiosk
 	KioskURL string
+	// Kiosks holds the live kiosk tokens of each unit, to revoke.
+	Kiosks map[string][]sotepe.FeedbackKiosk
 }
 
 // feedbackStaffPage is the manager's page: GET /staff/feedback.
@@ -63,6 +66,14 @@ func (s *Server) feedbackStaffView(r *http.Request) (feedbackStaffView, error) {
 		}
 		names[id] = unit.Names
 		v.Units = append(v.Units, unit)
+		kiosks, err := svc.Kiosks(r.Context(), u, id)
+		if err != nil {
+			return v, err
+		}
+		if v.Kiosks == nil {
+			v.Kiosks = map[string][]sotepe.FeedbackKiosk{}
+		}
+		v.Kiosks[id] = kiosks
 	}
 	seen := map[string]bool{}
 	for _, c := range sum.Items {
@@ -121,6 +132,60 @@ func (s *Server) feedbackKioskCreate(w http.ResponseWriter, r *http.Request) err
 	}
 	v.Kiosk, v.KioskURL = &k, siteURL(r)+"/feedback/kiosk/"+k.Token
 	s.html(w, r, http.StatusOK, "feedback_staff", pageData{Title: s.cat.T(info(r).Lang, "feedback.staff_title", nil), Data: v})
+	return nil
+}
+
+// feedbackKiosks lists a unit's live kiosk tokens for its manager:
+// GET /api/v1/units/{id}/feedback-kiosks.
+func (s *Server) feedbackKiosks(w http.ResponseWriter, r *http.Request) error {
+	svc, err := s.feedbackSvc()
+	if err != nil {
+		return err
+	}
+	u, err := requireUser(r)
+	if err != nil {
+		return err
+	}
+	kiosks, err := svc.Kiosks(r.Context(), u, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"items": kiosks})
+	return nil
+}
+
+// feedbackKioskRevoke ends a kiosk token of a unit the manager manages, for
+// a tablet lost or replaced: DELETE /api/v1/units/{id}/feedback-kiosks/{kiosk}
+// (204) and POST /staff/feedback/kiosks/{kiosk}/revoke (the form names the
+// unit; back to the manager's page).
+func (s *Server) feedbackKioskRevoke(w http.ResponseWriter, r *http.Request) error {
+	svc, err := s.feedbackSvc()
+	if err != nil {
+		return err
+	}
+	u, err := requireUser(r)
+	if err != nil {
+		return err
+	}
+	id, err := strconv.ParseInt(r.PathValue("kiosk"), 10, 64)
+	if err != nil {
+		return sotepe.NotFound("kiosk")
+	}
+	unit := r.PathValue("id")
+	if !isAPI(r) {
+		if err := r.ParseForm(); err != nil {
+			return sotepe.Invalid("error.form", "malformed form")
+		}
+		unit = r.PostForm.Get("unit")
+	}
+	if err := svc.RevokeKiosk(r.Context(), u, unit, id); err != nil {
+		return err
+	}
+	if isAPI(r) {
+		w.WriteHeader(http.StatusNoContent)
+		return nil
+	}
+	http.Redirect(w, r, "/staff/feedback", http.StatusSeeOther)
 	return nil
 }
 

@@ -6,6 +6,7 @@ import (
 	"image/png"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -132,6 +133,36 @@ func TestFeedbackAPIChannelsAndBadInput(t *testing.T) {
 			t.Fatalf("kiosk answer: %d %s", r.status, r.body)
 		}
 	}
+	// A lost tablet: the manager revokes its address, which then takes no
+	// answers; a professional may not, nor may the manager of another unit.
+	{
+		r := manager.do("POST", "/api/v1/units/"+kallio+"/feedback-kiosks", "")
+		var lost struct {
+			ID    int64
+			Token string
+		}
+		r.json(t, &lost)
+		if r := manager.get("/api/v1/units/" + kallio + "/feedback-kiosks"); r.status != http.StatusOK || !strings.Contains(r.body, fmt.Sprintf(`"id":%d`, lost.ID)) || strings.Contains(r.body, lost.Token) {
+			t.Fatalf("kiosk list: %d %s", r.status, r.body)
+		}
+		path := fmt.Sprintf("/api/v1/units/%s/feedback-kiosks/%d", kallio, lost.ID)
+		if r := nurse.do("DELETE", path, ""); r.status != http.StatusNotFound {
+			t.Fatalf("a professional revokes a kiosk: %d", r.status)
+		}
+		if r := manager.do("DELETE", fmt.Sprintf("/api/v1/units/toolo-health-station/feedback-kiosks/%d", lost.ID), ""); r.status != http.StatusNotFound {
+			t.Fatalf("revoked through another unit: %d", r.status)
+		}
+		if r := manager.do("DELETE", path, ""); r.status != http.StatusNoContent {
+			t.Fatalf("revoke: %d %s", r.status, r.body)
+		}
+		body := fmt.Sprintf(`{"score":9,"kiosk_token":%q}`, lost.Token)
+		if r := anon.do("POST", "/api/v1/feedback", body); r.status != http.StatusNotFound {
+			t.Fatalf("a revoked kiosk answers: %d %s", r.status, r.body)
+		}
+		if r := manager.do("DELETE", path, ""); r.status != http.StatusNotFound {
+			t.Fatalf("revoked twice: %d", r.status)
+		}
+	}
 	// Portal: a signed-in resident about any unit.
 	if r := erik.do("POST", "/api/v1/feedback", `{"unit":"`+kallio+`","score":10}`); r.status != http.StatusCreated || !strings.Contains(r.body, `"channel":"portal"`) {
 		t.Fatalf("portal answer: %d %s", r.status, r.body)
@@ -255,6 +286,17 @@ func TestFeedbackPagesAndQR(t *testing.T) {
 	r = formPost(manager, "/staff/feedback/kiosks", url.Values{"unit": {kallio}})
 	if r.status != http.StatusOK || !strings.Contains(r.body, `id="kiosk-link"`) {
 		t.Fatalf("kiosk from the page: %d", r.status)
+	}
+	// The page lists the live kiosk with a button that revokes it.
+	m := regexp.MustCompile(`action="/staff/feedback/kiosks/(\d+)/revoke"`).FindStringSubmatch(r.body)
+	if m == nil {
+		t.Fatalf("the page offers no way to revoke the kiosk")
+	}
+	if r := formPost(manager, "/staff/feedback/kiosks/"+m[1]+"/revoke", url.Values{"unit": {kallio}}); r.status != http.StatusSeeOther {
+		t.Fatalf("revoke from the page: %d %s", r.status, r.body)
+	}
+	if r := manager.get("/staff/feedback"); strings.Contains(r.body, "/staff/feedback/kiosks/"+m[1]+"/revoke") {
+		t.Errorf("the revoked kiosk is still listed")
 	}
 	if r := manager.get("/stats/feedback?interval=month"); r.status != http.StatusOK || !strings.Contains(r.body, `id="feedback-trend"`) {
 		t.Fatalf("figures page: %d", r.status)

@@ -161,6 +161,8 @@ func (s *Server) routes() http.Handler {
 	h("GET /api/v1/stats/feedback", s.feedbackStats)
 	h("GET /api/v1/stats/feedback/compare", s.feedbackCompare)
 	h("POST /api/v1/units/{id}/feedback-kiosks", s.feedbackKioskCreate)
+	h("GET /api/v1/units/{id}/feedback-kiosks", s.feedbackKiosks)
+	h("DELETE /api/v1/units/{id}/feedback-kiosks/{kiosk}", s.feedbackKioskRevoke)
 	h("GET /units/{id}/feedback", s.feedbackUnitPage)
 	h("POST /units/{id}/feedback", s.feedbackUnitSubmit)
 	h("GET /units/{id}/feedback-qr", s.feedbackQR)
@@ -170,6 +172,7 @@ func (s *Server) routes() http.Handler {
 	h("POST /feedback", s.feedbackPortalSubmit)
 	h("GET /staff/feedback", s.feedbackStaffPage)
 	h("POST /staff/feedback/kiosks", s.feedbackKioskCreate)
+	h("POST /staff/feedback/kiosks/{kiosk}/revoke", s.feedbackKioskRevoke)
 	h("GET /stats/feedback", s.feedbackStats)
 	h("GET /stats/feedback/compare", s.feedbackCompare)
 
