@@ -3,6 +3,7 @@ package sotepe
 import (
 	"context"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -48,10 +49,11 @@ const (
 	ProducerVoucher  ProducerKind = "voucher"
 )
 
+// ProducerKinds lists every kind, the city's own first.
+var ProducerKinds = []ProducerKind{ProducerOwn, ProducerContract, ProducerVoucher}
+
 // Valid reports whether k is a known kind.
-func (k ProducerKind) Valid() bool {
-	return k == ProducerOwn || k == ProducerContract || k == ProducerVoucher
-}
+func (k ProducerKind) Valid() bool { return slices.Contains(ProducerKinds, k) }
 
 // Producer (palveluntuottaja, serviceproducent) runs units.
 type Producer struct {

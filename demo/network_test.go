@@ -374,7 +374,7 @@ func TestProducersAndServices(t *testing.T) {
 	for _, u := range n.Units {
 		kinds[producerKind[u.ProducerID]]++
 	}
-	for _, k := range []sotepe.ProducerKind{sotepe.ProducerOwn, sotepe.ProducerContract, sotepe.ProducerVoucher} {
+	for _, k := range sotepe.ProducerKinds {
 		if kinds[k] == 0 {
 			t.Errorf("no unit of a %s producer", k)
 		}

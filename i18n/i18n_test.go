@@ -121,7 +121,7 @@ func TestKeysInUse(t *testing.T) {
 	for _, b := range sotepe.Bases {
 		built = append(built, "basis."+string(b))
 	}
-	for _, k := range []sotepe.ProducerKind{sotepe.ProducerOwn, sotepe.ProducerContract, sotepe.ProducerVoucher} {
+	for _, k := range sotepe.ProducerKinds {
 		built = append(built, "producer."+string(k))
 	}
 	for d := 1; d <= 7; d++ {
@@ -163,13 +163,10 @@ func TestKeysInUse(t *testing.T) {
 	built = append(built, "action."+sotepe.ActionAssessmentHandOver, "action."+sotepe.ActionAssessmentGrade)
 	built = append(built, "action."+sotepe.ActionFeedbackKiosk, "action."+sotepe.ActionFeedbackKioskRevoke)
 	// The groups of the feedback figures (web/feedback_stats.go).
-	for _, l := range sotepe.Langs {
-		built = append(built, "feedback.lang."+string(l))
-	}
 	for _, c := range sotepe.FeedbackChannels {
 		built = append(built, "feedback.channel."+string(c))
 	}
-	for _, k := range []sotepe.ProducerKind{sotepe.ProducerOwn, sotepe.ProducerContract, sotepe.ProducerVoucher} {
+	for _, k := range sotepe.ProducerKinds {
 		built = append(built, "feedback.producer_kind."+string(k))
 	}
 	for _, c := range []string{sotepe.EInvalid, sotepe.ENotFound, sotepe.EUnauthorized, sotepe.EForbidden, sotepe.EConflict, sotepe.ETooLarge, sotepe.ETooMany, sotepe.EUnavailable, sotepe.EInternal} {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"sotepe"
@@ -409,9 +408,5 @@ func (p pageData) Days(v *float64) string {
 	if v == nil {
 		return ""
 	}
-	n := strconv.FormatFloat(*v, 'f', 1, 64)
-	if p.Lang != sotepe.English {
-		n = strings.Replace(n, ".", ",", 1)
-	}
-	return p.T("appt.days", "Value", n)
+	return p.T("appt.days", "Value", formatDecimal(p.Lang, *v, 1))
 }

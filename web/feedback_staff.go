@@ -325,7 +325,7 @@ func (s *Server) feedbackCompare(w http.ResponseWriter, r *http.Request) error {
 			figs[k].Add(c)
 		}
 	}
-	order := []sotepe.ProducerKind{sotepe.ProducerOwn, sotepe.ProducerContract, sotepe.ProducerVoucher}
+	order := sotepe.ProducerKinds
 	resp := compareResponse{From: p.From, To: p.To, Services: []compareRow{}}
 	var rows []compareViewRow
 	for _, sv := range n.Services {

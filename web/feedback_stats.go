@@ -8,7 +8,6 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	"sotepe"
@@ -148,13 +147,13 @@ func (s *Server) feedbackGroupsFor(ctx context.Context, by string, p feedbackPar
 			}
 			g.names[""] = s.catNames("feedback.no_service")
 		case "language":
-			// The keys are built in parts so that the catalog test, which
-			// checks whole keys in quotes, does not read a prefix as a key.
 			for _, l := range sotepe.Langs {
-				g.names[string(l)] = s.catNames("feedback." + "lang." + string(l))
+				g.names[string(l)] = s.catNames("lang." + string(l))
 			}
 		default:
 			for _, c := range sotepe.FeedbackChannels {
+				// Built in parts: the catalog test reads a whole quoted
+				// "feedback.…" as a key (i18n_test.go checks these).
 				g.names[string(c)] = s.catNames("feedback." + "channel." + string(c))
 			}
 		}
@@ -181,7 +180,7 @@ func (s *Server) feedbackGroupsFor(ctx context.Context, by string, p feedbackPar
 			byUnit[u.ID] = []string{u.ProducerID}
 		}
 	case "producer_type":
-		for _, k := range []sotepe.ProducerKind{sotepe.ProducerOwn, sotepe.ProducerContract, sotepe.ProducerVoucher} {
+		for _, k := range sotepe.ProducerKinds {
 			g.names[string(k)] = s.catNames("feedback." + "producer_kind." + string(k))
 		}
 		for _, u := range all {
@@ -359,9 +358,7 @@ func (s *Server) npsCells(lang sotepe.Lang, f sotepe.NPSFigures) (nps, ci, note 
 	if f.NPS == nil {
 		return "–", "–", s.cat.T(lang, "feedback.withheld", map[string]any{"Min": sotepe.MinNPSResponses})
 	}
-	num := func(v float64) string {
-		return strings.Replace(strconv.FormatFloat(v, 'f', 1, 64), ".", map[bool]string{true: ".", false: ","}[lang == sotepe.English], 1)
-	}
+	num := func(v float64) string { return formatDecimal(lang, v, 1) }
 	return num(*f.NPS), num(*f.CILow) + " … " + num(*f.CIHigh), ""
 }
 

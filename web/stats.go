@@ -455,11 +455,10 @@ func formatShare(lang sotepe.Lang, v *float64) string {
 }
 
 func formatPercent(lang sotepe.Lang, pct float64, decimals int) string {
-	s := strconv.FormatFloat(pct, 'f', decimals, 64)
 	if lang == sotepe.English {
-		return s + "%"
+		return formatDecimal(lang, pct, decimals) + "%"
 	}
-	return strings.Replace(s, ".", ",", 1) + "\u00a0%"
+	return formatDecimal(lang, pct, decimals) + "\u00a0%"
 }
 
 // formatHours writes hours with two decimals, with a decimal comma in
@@ -468,9 +467,15 @@ func formatHours(lang sotepe.Lang, v *float64) string {
 	if v == nil {
 		return "–"
 	}
-	s := strconv.FormatFloat(*v, 'f', 2, 64)
+	return formatDecimal(lang, *v, 2) + "\u00a0h"
+}
+
+// formatDecimal writes v with decimals decimals and the language's decimal
+// mark: a comma in Finnish and Swedish, a point in English.
+func formatDecimal(lang sotepe.Lang, v float64, decimals int) string {
+	s := strconv.FormatFloat(v, 'f', decimals, 64)
 	if lang != sotepe.English {
 		s = strings.Replace(s, ".", ",", 1)
 	}
-	return s + "\u00a0h"
+	return s
 }
