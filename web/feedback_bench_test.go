@@ -108,14 +108,7 @@ func BenchmarkFeedbackStatsEndpoint(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	login := httptest.NewRequest("POST", "/api/v1/session", strings.NewReader(`{"username":"analyst","password":"demo"}`))
-	login.Header.Set("Content-Type", "application/json")
-	rec := httptest.NewRecorder()
-	s.ServeHTTP(rec, login)
-	if rec.Code != http.StatusCreated {
-		b.Fatalf("login: %d", rec.Code)
-	}
-	cookies := rec.Result().Cookies()
+	cookies := benchLogin(b, s, "analyst")
 	for _, q := range []string{
 		"from=2025-01-01&to=2025-12-31&group_by=unit",
 		"from=2025-01-01&to=2025-12-31&group_by=producer_type&interval=month",

@@ -119,14 +119,7 @@ func BenchmarkStatsEndpoint(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	login := httptest.NewRequest("POST", "/api/v1/session", strings.NewReader(`{"username":"analyst","password":"demo"}`))
-	login.Header.Set("Content-Type", "application/json")
-	rec := httptest.NewRecorder()
-	s.ServeHTTP(rec, login)
-	if rec.Code != http.StatusCreated {
-		b.Fatalf("login: %d", rec.Code)
-	}
-	cookies := rec.Result().Cookies()
+	cookies := benchLogin(b, s, "analyst")
 	for _, q := range []string{
 		"group_by=unit&interval=month",
 		"group_by=area&interval=week",
@@ -148,4 +141,18 @@ func BenchmarkStatsEndpoint(b *testing.B) {
 			}
 		})
 	}
+}
+
+// benchLogin signs username (password demo) in to h and returns the
+// session's cookies.
+func benchLogin(b *testing.B, h http.Handler, username string) []*http.Cookie {
+	b.Helper()
+	login := httptest.NewRequest("POST", "/api/v1/session", strings.NewReader(`{"username":"`+username+`","password":"demo"}`))
+	login.Header.Set("Content-Type", "application/json")
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, login)
+	if rec.Code != http.StatusCreated {
+		b.Fatalf("login %s: %d", username, rec.Code)
+	}
+	return rec.Result().Cookies()
 }
