@@ -152,9 +152,7 @@ func (s *Server) feedbackGroupsFor(ctx context.Context, by string, p feedbackPar
 			}
 		default:
 			for _, c := range sotepe.FeedbackChannels {
-				// Built in parts: the catalog test reads a whole quoted
-				// "feedback.…" as a key (i18n_test.go checks these).
-				g.names[string(c)] = s.catNames("feedback." + "channel." + string(c))
+				g.names[string(c)] = s.catNames("feedback.channel." + string(c))
 			}
 		}
 		return g, units, nil
@@ -181,7 +179,7 @@ func (s *Server) feedbackGroupsFor(ctx context.Context, by string, p feedbackPar
 		}
 	case "producer_type":
 		for _, k := range sotepe.ProducerKinds {
-			g.names[string(k)] = s.catNames("feedback." + "producer_kind." + string(k))
+			g.names[string(k)] = s.catNames("feedback.producer_kind." + string(k))
 		}
 		for _, u := range all {
 			byUnit[u.ID] = []string{string(kinds[u.ProducerID])}
