@@ -187,7 +187,7 @@ func (n NewContactRequest) Validate(now time.Time) error {
 		if c == nil || strings.TrimSpace(c.Name) == "" || (strings.TrimSpace(c.Phone) == "" && strings.TrimSpace(c.Email) == "") {
 			return Invalid("error.contact_details", "give a name and a phone number or an e-mail address")
 		}
-		if c.Email != "" && (!strings.Contains(c.Email, "@") || len(c.Email) > 254) {
+		if c.Email != "" && !ValidEmail(c.Email) {
 			return Invalid("error.email", "not an e-mail address")
 		}
 	} else if n.ResidentID == 0 {

@@ -206,6 +206,15 @@ func TestNewContactRequestValidate(t *testing.T) {
 			t.Errorf("%s: got %v", key, err)
 		}
 	}
+	web := ok
+	web.Channel, web.ResidentID = sotepe.ChannelWebsite, 0
+	for email, want := range map[string]string{"": "", "anna@example.org": "", "anna@": "error.email", "anna@localhost": "error.email", "Anna <anna@example.org>": "error.email", "a@b.fi, c@d.fi": "error.email"} {
+		web.Contact = &sotepe.ContactDetails{Name: "Anna", Phone: "040 123 4567", Email: email}
+		err := web.Validate(now)
+		if (want == "" && err != nil) || (want != "" && sotepe.ErrorKey(err) != want) {
+			t.Errorf("website e-mail %q: got %v, want %q", email, err, want)
+		}
+	}
 	phone := ok
 	phone.Channel, phone.ReceivedAt = sotepe.ChannelPhone, now.Add(-29*24*time.Hour)
 	if err := phone.Validate(now); err != nil {

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"sotepe"
@@ -149,6 +150,8 @@ func (s *Server) contactFormSubmit(w http.ResponseWriter, r *http.Request) error
 	for _, k := range []string{"service", "name", "phone", "email", "message"} {
 		values[k] = r.PostForm.Get(k)
 	}
+	// A stray space around an address typed or pasted into the form is not an error.
+	values["email"] = strings.TrimSpace(values["email"])
 	if wait := s.formLimit.take(clientAddr(r)); wait > 0 {
 		return &sotepe.Error{Code: sotepe.ETooMany, Key: "error.too_many", Message: "website form limit"}
 	}
