@@ -517,6 +517,14 @@ type ApptService interface {
 	Calendar(ctx context.Context, u User, unit string, from, to time.Time, mine bool) (Calendar, error)
 	// IssueTicket gives a resident an appointment ticket.
 	IssueTicket(ctx context.Context, u User, t Ticket) (Ticket, error)
+	// BookFor books a slot of the staff member's unit for the resident
+	// with a personal identity code, finding them with an audited read.
+	BookFor(ctx context.Context, u User, slotID int64, personalID string, basis Basis) (Appointment, error)
+	// RulesEditable reports whether the user may change how a service is
+	// booked.
+	RulesEditable(ctx context.Context, u User, serviceID string) (bool, error)
+	// SaveRules sets how a service is booked.
+	SaveRules(ctx context.Context, u User, c ApptConfig) error
 	// JoinWaitlist puts the resident on a waiting list.
 	JoinWaitlist(ctx context.Context, u User, e WaitEntry) (WaitEntry, error)
 	// Waitlist returns the resident's waiting-list entries.

@@ -66,10 +66,12 @@ const (
 	KindNumber       QuestionKind = "number"        // a number between the question's Min and Max
 	KindYesNo        QuestionKind = "yes_no"        // true or false
 	KindText         QuestionKind = "text"          // a short text; it never changes the route
+	KindScale        QuestionKind = "scale"         // a whole number between Min and Max chosen on a row of buttons (surveys)
 )
 
-// QuestionKinds lists every kind of question.
-var QuestionKinds = []QuestionKind{KindSingleChoice, KindMultiChoice, KindNumber, KindYesNo, KindText}
+// QuestionKinds lists every kind of question. Each questionnaire says
+// which it takes: assessments take all but KindScale.
+var QuestionKinds = []QuestionKind{KindSingleChoice, KindMultiChoice, KindNumber, KindYesNo, KindText, KindScale}
 
 // Valid reports whether k is a known kind.
 func (k QuestionKind) Valid() bool { return slices.Contains(QuestionKinds, k) }
@@ -96,17 +98,35 @@ type AssessmentOption struct {
 	Text Names  `json:"text"`
 }
 
-// AssessmentQuestion is one question as a person sees it. Min, Max and
-// Unit are for number questions.
+// AssessmentQuestion is one question of a questionnaire (an assessment, a
+// survey, a unit's extra feedback question) as a person sees it. Min, Max
+// and Unit are for number and scale questions; Low and High name the ends
+// of a scale. Optional questions (surveys) may be skipped.
 type AssessmentQuestion struct {
-	ID      string             `json:"id"`
-	Kind    QuestionKind       `json:"kind"`
-	Text    Names              `json:"text"`
-	Help    Names              `json:"help"`
-	Options []AssessmentOption `json:"options,omitempty"`
-	Min     float64            `json:"min,omitempty"`
-	Max     float64            `json:"max,omitempty"`
-	Unit    Names              `json:"unit"`
+	ID       string             `json:"id"`
+	Kind     QuestionKind       `json:"kind"`
+	Text     Names              `json:"text"`
+	Help     Names              `json:"help"`
+	Options  []AssessmentOption `json:"options,omitempty"`
+	Min      float64            `json:"min,omitempty"`
+	Max      float64            `json:"max,omitempty"`
+	Unit     Names              `json:"unit"`
+	Low      Names              `json:"low,omitzero"`
+	High     Names              `json:"high,omitzero"`
+	Optional bool               `json:"optional,omitempty"`
+}
+
+// ScaleValues lists the whole numbers of a scale question from Min to Max
+// (nil for other kinds), for its row of buttons.
+func (q AssessmentQuestion) ScaleValues() []int {
+	if q.Kind != KindScale {
+		return nil
+	}
+	var out []int
+	for v := int(q.Min); v <= int(q.Max); v++ {
+		out = append(out, v)
+	}
+	return out
 }
 
 // Option returns the option with id and whether the question has it.
@@ -400,7 +420,7 @@ func (q AssessmentQuestion) AnswerText(a AssessmentAnswer, lang Lang) string {
 			}
 			return answerLabels.No.In(lang)
 		}
-	case KindNumber:
+	case KindNumber, KindScale:
 		var n float64
 		if json.Unmarshal(a.Value, &n) == nil {
 			num := strconv.FormatFloat(n, 'f', -1, 64)

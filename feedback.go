@@ -79,7 +79,14 @@ type NewFeedback struct {
 	// KioskTokenHash is the SHA-256 of the kiosk token an answer of the
 	// kiosk channel came with; the store checks it names UnitID.
 	KioskTokenHash []byte
-	CreatedAt      time.Time
+	// VisitTokenHash is the SHA-256 of the token of a visit's feedback
+	// link: the store finds the appointment by it instead of by
+	// AppointmentID and ResidentID.
+	VisitTokenHash []byte
+	// Extra is the answers to the unit's extra questions; the store checks
+	// that each question is asked at the answer's unit.
+	Extra     []FeedbackExtraValue
+	CreatedAt time.Time
 }
 
 // Validate checks the parts of an answer that need no look-up: a score of
@@ -145,12 +152,19 @@ const (
 // To (YYYY-MM-DD in Europe/Helsinki, both included) by key of Dim and by
 // day when ByDay, by calendar month when ByMonth, else over the whole
 // period. Units narrows to answers about these units; nil means all.
+//
+// Counts by day may be grouped in the store, so that a year of days does
+// not come back unit by unit: with UnitGroups (Dim unit) the key is a group
+// of units (a unit in several groups counts in each, one in none is left
+// out); with AllUnits the key is "" for every unit together.
 type FeedbackCountsQuery struct {
-	From, To string
-	Dim      FeedbackDim
-	ByDay    bool
-	ByMonth  bool
-	Units    []string
+	From, To   string
+	Dim        FeedbackDim
+	ByDay      bool
+	ByMonth    bool
+	Units      []string
+	UnitGroups map[string][]string
+	AllUnits   bool
 }
 
 // FeedbackCount is the answers of one key on one day (Day "YYYY-MM-DD"), in
@@ -164,8 +178,19 @@ type FeedbackCount struct {
 	Detractors int64 // 0–6
 }
 
-// FeedbackStore keeps feedback answers and kiosk tokens.
+// FeedbackStore keeps feedback answers, kiosk tokens, the tokens of
+// visits' feedback links and units' extra questions.
 type FeedbackStore interface {
+	FeedbackQuestionStore
+	// SetFeedbackVisitToken gives the feedback link of the resident's
+	// completed appointment the token whose hash is tokenHash, replacing
+	// an earlier one. An appointment that is not the resident's, or not
+	// completed, is ENotFound.
+	SetFeedbackVisitToken(ctx context.Context, residentID, appointmentID int64, tokenHash []byte, at time.Time) error
+	// FeedbackVisitUnit returns the unit of the visit of a feedback link's
+	// token hash, or ENotFound ("feedback.error.visit_link"); a visit
+	// answered already is EConflict ("error.feedback_used").
+	FeedbackVisitUnit(ctx context.Context, tokenHash []byte) (string, error)
 	// AddFeedback stores an answer at n.CreatedAt. An answer of the visit
 	// channel must name a completed appointment of n.ResidentID (else
 	// ENotFound), which also gives the unit and service; a second answer
@@ -203,6 +228,18 @@ type FeedbackInput struct {
 	Lang          Lang
 	AppointmentID int64
 	KioskToken    string
+	// VisitToken is the token of the feedback link sent after a completed
+	// visit: with it a resident answers about the visit without signing in.
+	VisitToken string
+	// Extra is the answers to the unit's extra questions.
+	Extra []FeedbackExtraAnswer
+}
+
+// FeedbackQuestionResult is the figures of one extra question.
+type FeedbackQuestionResult struct {
+	ID      int64 `json:"id"`
+	Retired bool  `json:"retired"`
+	SurveyQuestionResult
 }
 
 // FeedbackService carries out feedback: who may answer on which channel and
@@ -223,6 +260,18 @@ type FeedbackService interface {
 	RevokeKiosk(ctx context.Context, user User, unit string, id int64) error
 	// KioskUnit returns the unit of a kiosk token, or ENotFound.
 	KioskUnit(ctx context.Context, token string) (string, error)
+	// VisitUnit returns the unit of the visit of a feedback link's token,
+	// or ENotFound; a visit answered already is EConflict.
+	VisitUnit(ctx context.Context, token string) (string, error)
+	// Questions returns the extra questions unit asks, for its forms.
+	Questions(ctx context.Context, unit string) ([]FeedbackQuestion, error)
+	// AddQuestion adds an extra question to a unit user manages.
+	AddQuestion(ctx context.Context, user User, unit string, q NewFeedbackQuestion) (FeedbackQuestion, error)
+	// RetireQuestion stops asking an extra question of a unit user manages.
+	RetireQuestion(ctx context.Context, user User, unit string, id int64) error
+	// QuestionResults returns the figures of a unit's extra questions,
+	// retired ones too, for its manager, analysts and administrators.
+	QuestionResults(ctx context.Context, user User, unit string) ([]FeedbackQuestionResult, error)
 }
 
 // NPSFigures are the figures of one group. NPS is the share of promoters

@@ -29,9 +29,11 @@ type Notification struct {
 	Kind      NotificationKind `json:"kind"`
 	Lang      Lang             `json:"lang"`
 	RequestID int64            `json:"request,omitempty"`
-	CreatedAt time.Time        `json:"created_at"`
-	Attempts  int              `json:"attempts"`
-	SentAt    time.Time        `json:"sent_at"`
+	// AppointmentID is the appointment the notification is about, if any.
+	AppointmentID int64     `json:"appointment,omitempty"`
+	CreatedAt     time.Time `json:"created_at"`
+	Attempts      int       `json:"attempts"`
+	SentAt        time.Time `json:"sent_at"`
 }
 
 // Outbox is the store side of notifications.

@@ -112,8 +112,9 @@ func Invalid(key, message string) *Error {
 
 // Store is everything sotepe keeps: the service network, accounts and
 // sessions, residents, the audit trail, contact requests with their
-// notification outbox, closure days, appointments, assessment sessions and feedback.
-// The store package implements it on SQLite and PostgreSQL.
+// notification outbox, closure days, appointments, assessment sessions,
+// feedback, resident surveys, service events and integration clients. The
+// store package implements it on SQLite and PostgreSQL.
 type Store interface {
 	Directory
 	Network
@@ -128,6 +129,10 @@ type Store interface {
 	Appointments
 	AssessmentStore
 	FeedbackStore
+	SurveyStore
+	Events
+	EventStats
+	IntegrationClients
 	// Ping reports whether the database answers; EUnavailable if not.
 	Ping(ctx context.Context) error
 	// Close releases the database.

@@ -25,6 +25,7 @@ import (
 	"strings"
 
 	"sotepe"
+	"sotepe/questionnaire"
 )
 
 // definitionFS holds the definitions shipped with sotepe; it is read-only.
@@ -45,35 +46,30 @@ type Definition struct {
 	outcomes  map[string]*sotepe.AssessmentOutcome
 }
 
-// Question is one question of a definition. Options carry scores that add
-// up to the running score; ScoreYes is added when a yes/no question is
-// answered yes. RedFlags are conditions on this question's answer (their
-// question defaults to this one) that end the assessment in the emergency
-// outcome whatever else was answered. Next is evaluated in order: the first
-// route whose condition holds (the last has none) leads to a question or
-// an outcome.
+// Question is one question of a definition: the questionnaire core's
+// question (kind, texts, options with their scores, limits) and what an
+// assessment adds. ScoreYes is added to the running score when a yes/no
+// question is answered yes. RedFlags are conditions on this question's
+// answer (their question defaults to this one) that end the assessment in
+// the emergency outcome whatever else was answered. Next is evaluated in
+// order: the first route whose condition holds (the last has none) leads
+// to a question or an outcome.
 type Question struct {
-	ID       string              `json:"id"`
-	Kind     sotepe.QuestionKind `json:"kind"`
-	Text     sotepe.Names        `json:"text"`
-	Help     sotepe.Names        `json:"help"`
-	Unit     sotepe.Names        `json:"unit"`
-	Options  []Option            `json:"options"`
-	Min      *float64            `json:"min"`
-	Max      *float64            `json:"max"`
-	Integer  bool                `json:"integer"`
-	ScoreYes int                 `json:"score_yes"`
-	RedFlags []Condition         `json:"red_flags"`
-	Next     []Route             `json:"next"`
-	options  map[string]int      // option id → index
-	public   sotepe.AssessmentQuestion
+	questionnaire.Question
+	ScoreYes int         `json:"score_yes"`
+	RedFlags []Condition `json:"red_flags"`
+	Next     []Route     `json:"next"`
 }
 
-// Option is one choice of a choice question.
-type Option struct {
-	ID    string       `json:"id"`
-	Text  sotepe.Names `json:"text"`
-	Score int          `json:"score"`
+// Option is one choice of a choice question, with its score.
+type Option = questionnaire.Option
+
+// rules are what assessments allow of the questionnaire core: every kind
+// but the survey's scale, no optional question (routes read the answers),
+// scores on options.
+var rules = questionnaire.Rules{
+	Kinds:  []sotepe.QuestionKind{sotepe.KindSingleChoice, sotepe.KindMultiChoice, sotepe.KindNumber, sotepe.KindYesNo, sotepe.KindText},
+	Scores: true,
 }
 
 // Route leads from a question to the next question (Goto) or to an outcome
@@ -210,9 +206,6 @@ func (d *Definition) Question(id string) *Question { return d.questions[id] }
 // Outcome returns the outcome with id, or nil.
 func (d *Definition) Outcome(id string) *sotepe.AssessmentOutcome { return d.outcomes[id] }
 
-// Public returns the question as a person sees it.
-func (q *Question) Public() sotepe.AssessmentQuestion { return q.public }
-
 // Check indexes d and checks every rule a definition follows, then walks
 // every path: it returns all problems found as one error.
 func (d *Definition) Check() error {
@@ -268,7 +261,7 @@ func (d *Definition) Check() error {
 		if q == nil {
 			continue
 		}
-		errs = append(errs, d.checkQuestion(q, texts)...)
+		errs = append(errs, d.checkQuestion(q)...)
 		redFlags += len(q.RedFlags)
 	}
 	if d.questions[d.Start] == nil {
@@ -284,40 +277,13 @@ func (d *Definition) Check() error {
 }
 
 // checkQuestion checks one question, its options, red flags and routes.
-func (d *Definition) checkQuestion(q *Question, texts func(string, sotepe.Names, bool)) []error {
-	var errs []error
+func (d *Definition) checkQuestion(q *Question) []error {
+	errs := q.Question.Check(rules)
 	bad := func(format string, args ...any) {
 		errs = append(errs, fmt.Errorf("question %s: "+format, append([]any{q.ID}, args...)...))
 	}
-	if !q.Kind.Valid() {
-		bad("unknown kind %q", q.Kind)
-	}
-	texts("question "+q.ID, q.Text, true)
-	texts("help of question "+q.ID, q.Help, false)
-	texts("unit of question "+q.ID, q.Unit, false)
-	choice := q.Kind == sotepe.KindSingleChoice || q.Kind == sotepe.KindMultiChoice
-	q.options = map[string]int{}
-	switch {
-	case choice && len(q.Options) < 2:
-		bad("a choice question needs two options or more")
-	case !choice && len(q.Options) > 0:
-		bad("only choice questions have options")
-	case q.Kind == sotepe.KindMultiChoice && len(q.Options) > maxOptions:
+	if q.Kind == sotepe.KindMultiChoice && len(q.Options) > maxOptions {
 		bad("a multiple-choice question has at most %d options", maxOptions)
-	}
-	for i, o := range q.Options {
-		if _, dup := q.options[o.ID]; dup || !sotepe.ValidID(o.ID) {
-			bad("option id %q is malformed or repeated", o.ID)
-		}
-		q.options[o.ID] = i
-		texts("option "+q.ID+"/"+o.ID, o.Text, true)
-	}
-	if q.Kind == sotepe.KindNumber {
-		if q.Min == nil || q.Max == nil || *q.Min >= *q.Max {
-			bad("a number question needs min below max")
-		}
-	} else if q.Min != nil || q.Max != nil || q.Integer {
-		bad("only number questions have min, max and integer")
 	}
 	if q.ScoreYes != 0 && q.Kind != sotepe.KindYesNo {
 		bad("only yes/no questions have score_yes")
@@ -346,13 +312,6 @@ func (d *Definition) checkQuestion(q *Question, texts func(string, sotepe.Names,
 		if r.If != nil {
 			errs = append(errs, d.checkCondition(*r.If)...)
 		}
-	}
-	q.public = sotepe.AssessmentQuestion{ID: q.ID, Kind: q.Kind, Text: q.Text, Help: q.Help, Unit: q.Unit}
-	for _, o := range q.Options {
-		q.public.Options = append(q.public.Options, sotepe.AssessmentOption{ID: o.ID, Text: o.Text})
-	}
-	if q.Min != nil && q.Max != nil {
-		q.public.Min, q.public.Max = *q.Min, *q.Max
 	}
 	return errs
 }

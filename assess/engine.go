@@ -1,26 +1,16 @@
 package assess
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"math"
 	"slices"
-	"strings"
-	"unicode/utf8"
 
 	"sotepe"
+	"sotepe/questionnaire"
 )
 
-// value is a parsed answer: the field its question's kind reads.
-type value struct {
-	option  string   // single choice
-	options []string // multiple choice, in the question's order
-	number  float64
-	yes     bool
-	text    string
-}
+// value is a read answer: the field its question's kind reads.
+type value = questionnaire.Value
 
 // Step is one answered question of a run.
 type Step struct {
@@ -73,7 +63,7 @@ func (d *Definition) step(r *Run, a sotepe.AssessmentAnswer) error {
 	if q == nil || a.Question != q.ID {
 		return notCurrent()
 	}
-	v, canon, err := q.parse(a.Value)
+	v, canon, err := q.Parse(a.Value)
 	if err != nil {
 		return err
 	}
@@ -114,15 +104,17 @@ func (d *Definition) step(r *Run, a sotepe.AssessmentAnswer) error {
 func (q *Question) score(v value) int {
 	switch q.Kind {
 	case sotepe.KindSingleChoice:
-		return q.Options[q.options[v.option]].Score
+		i, _ := q.OptionIndex(v.Option)
+		return q.Options[i].Score
 	case sotepe.KindMultiChoice:
 		n := 0
-		for _, id := range v.options {
-			n += q.Options[q.options[id]].Score
+		for _, id := range v.Options {
+			i, _ := q.OptionIndex(id)
+			n += q.Options[i].Score
 		}
 		return n
 	case sotepe.KindYesNo:
-		if v.yes {
+		if v.Yes {
 			return q.ScoreYes
 		}
 	}
@@ -157,116 +149,24 @@ func (r *Run) holds(c Condition) (bool, error) {
 	}
 	switch {
 	case c.Is != "":
-		return v.option == c.Is, nil
+		return v.Option == c.Is, nil
 	case c.Includes != "":
-		return slices.Contains(v.options, c.Includes), nil
+		return slices.Contains(v.Options, c.Includes), nil
 	case c.Equals != nil:
-		return v.yes == *c.Equals, nil
+		return v.Yes == *c.Equals, nil
 	case c.AtLeast != nil:
-		return v.number >= *c.AtLeast, nil
+		return v.Number >= *c.AtLeast, nil
 	case c.Below != nil:
-		return v.number < *c.Below, nil
+		return v.Number < *c.Below, nil
 	}
 	return false, errors.New("condition sets no test")
-}
-
-// parse reads raw as an answer to q and returns it with its canonical JSON:
-// multiple choices in the question's order, texts trimmed.
-func (q *Question) parse(raw json.RawMessage) (value, json.RawMessage, error) {
-	var v value
-	raw = bytes.TrimSpace(raw)
-	wrongType := func() error {
-		return sotepe.Invalid("assess.error.value", "the value does not fit a "+string(q.Kind)+" question").
-			With(map[string]any{"Kind": string(q.Kind)})
-	}
-	noOption := func(id string) error {
-		return sotepe.Invalid("assess.error.option", "no such option "+id)
-	}
-	if len(raw) == 0 || bytes.Equal(raw, []byte("null")) {
-		return v, nil, wrongType()
-	}
-	switch q.Kind {
-	case sotepe.KindSingleChoice:
-		if json.Unmarshal(raw, &v.option) != nil {
-			return v, nil, wrongType()
-		}
-		if _, ok := q.options[v.option]; !ok {
-			return v, nil, noOption(v.option)
-		}
-	case sotepe.KindMultiChoice:
-		var ids []string
-		if json.Unmarshal(raw, &ids) != nil {
-			return v, nil, wrongType()
-		}
-		seen := map[string]bool{}
-		for _, id := range ids {
-			if _, ok := q.options[id]; !ok {
-				return v, nil, noOption(id)
-			}
-			seen[id] = true
-		}
-		v.options = []string{}
-		for _, o := range q.Options {
-			if seen[o.ID] {
-				v.options = append(v.options, o.ID)
-			}
-		}
-	case sotepe.KindNumber:
-		if json.Unmarshal(raw, &v.number) != nil || math.IsNaN(v.number) || math.IsInf(v.number, 0) {
-			return v, nil, wrongType()
-		}
-		if v.number < *q.Min || v.number > *q.Max || (q.Integer && v.number != math.Trunc(v.number)) {
-			return v, nil, sotepe.Invalid("assess.error.number", "the number is out of range").
-				With(map[string]any{"Min": formatNumber(*q.Min), "Max": formatNumber(*q.Max)})
-		}
-	case sotepe.KindYesNo:
-		if json.Unmarshal(raw, &v.yes) != nil {
-			return v, nil, wrongType()
-		}
-	case sotepe.KindText:
-		if json.Unmarshal(raw, &v.text) != nil {
-			return v, nil, wrongType()
-		}
-		v.text = strings.TrimSpace(v.text)
-		if utf8.RuneCountInString(v.text) > sotepe.MaxAssessmentText {
-			return v, nil, sotepe.Invalid("assess.error.text", "the text is too long").With(map[string]any{"Max": sotepe.MaxAssessmentText})
-		}
-	}
-	canon, err := json.Marshal(v.of(q.Kind))
-	if err != nil {
-		return v, nil, err
-	}
-	return v, canon, nil
-}
-
-// of returns the value as the JSON of a kind's answer holds it.
-func (v value) of(kind sotepe.QuestionKind) any {
-	switch kind {
-	case sotepe.KindSingleChoice:
-		return v.option
-	case sotepe.KindMultiChoice:
-		return v.options
-	case sotepe.KindNumber:
-		return v.number
-	case sotepe.KindYesNo:
-		return v.yes
-	}
-	return v.text
-}
-
-// formatNumber writes a number without a needless fraction.
-func formatNumber(f float64) string {
-	if f == math.Trunc(f) {
-		return fmt.Sprintf("%.0f", f)
-	}
-	return fmt.Sprintf("%g", f)
 }
 
 // IsRedFlag reports whether the answer a, to question q, raises one of
 // q's red flags on its own. Tests use it to check that every such answer
 // ends in emergency.
 func (q *Question) IsRedFlag(a sotepe.AssessmentAnswer) bool {
-	v, _, err := q.parse(a.Value)
+	v, _, err := q.Parse(a.Value)
 	if err != nil {
 		return false
 	}

@@ -382,7 +382,9 @@ func (s *Service) Calendar(ctx context.Context, u sotepe.User, unit string, from
 }
 
 // IssueTicket gives a resident an appointment ticket for a service of one
-// of the staff member's units, optionally after their contact request.
+// of the staff member's units, optionally after their contact request. A
+// service none of their units offers is EInvalid ("error.unit_service"),
+// an unknown one EInvalid ("error.unknown_service").
 func (s *Service) IssueTicket(ctx context.Context, u sotepe.User, t sotepe.Ticket) (sotepe.Ticket, error) {
 	if !isStaff(u) {
 		return t, forbidden()
@@ -391,6 +393,11 @@ func (s *Service) IssueTicket(ctx context.Context, u sotepe.User, t sotepe.Ticke
 		return t, sotepe.Invalid("error.unknown_service", "no such service")
 	} else if err != nil {
 		return t, err
+	}
+	if ok, err := s.offered(ctx, u.Units, t.ServiceID); err != nil {
+		return t, err
+	} else if !ok {
+		return t, sotepe.Invalid("error.unit_service", "the unit does not offer this service")
 	}
 	if t.ResidentID == 0 {
 		return t, sotepe.Invalid("error.resident_required", "a ticket needs a resident")

@@ -3,8 +3,11 @@ package e2e
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"sotepe"
 )
 
 // TestAnnaBooksAnEveningTimeAndNurseCompletesIt is the browser test of
@@ -98,4 +101,22 @@ func TestAnnaBooksAnEveningTimeAndNurseCompletesIt(t *testing.T) {
 		t.Errorf("after marking the status is %q", s)
 	}
 	shot(t, nurse, "nurse-completed")
+
+	// The nurse books a time of her week for Anna, as at the desk: Anna
+	// is found by her personal identity code (an audited read).
+	annaID := sotepe.SyntheticPersonalID(time.Date(1988, 3, 14, 0, 0, 0, 0, time.UTC), 901)
+	do(t, nurse, "nurse books a time for anna",
+		chromedp.Click(chromedp.CSS("a.book-for")),
+		chromedp.WaitVisible(chromedp.ID("book-for")),
+		chromedp.SetValue(chromedp.ID("personal_id"), annaID),
+		chromedp.Click(chromedp.ID("book-for-submit")),
+		chromedp.WaitVisible(chromedp.ID("appt-status")),
+	)
+	shot(t, nurse, "nurse-booked-for-anna")
+	if s := read(t, nurse, chromedp.Text(chromedp.ID("appt-status"))); s != "varattu" {
+		t.Errorf("after booking for anna the status is %q", s)
+	}
+	if page := read(t, nurse, chromedp.Text(chromedp.ID("main"))); !strings.Contains(page, "Anna Virtanen") {
+		t.Errorf("the booked appointment does not name anna: %.300q", page)
+	}
 }

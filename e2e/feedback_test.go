@@ -1,6 +1,9 @@
 package e2e
 
 import (
+	"encoding/json"
+	"net/http"
+	"net/http/cookiejar"
 	"strings"
 	"testing"
 
@@ -89,5 +92,74 @@ func TestKioskInSwedishAndTheManagersFigures(t *testing.T) {
 	comments := read(t, ctx, chromedp.Text(chromedp.ID("feedback-comments")))
 	if !strings.Contains(comments, "Ring mig på [***], tack") || strings.Contains(comments, "040 123") {
 		t.Errorf("comments %q: want the phone number masked", comments)
+	}
+}
+
+// TestResidentSurveyByInvitationLink: an administrator creates an
+// invitation through the API; a resident follows the link in Swedish,
+// without signing in, answers one question a page (skipping an optional
+// one), goes back once, sends, and then finds the link used; the analyst
+// sees the response counted in the figures.
+func TestResidentSurveyByInvitationLink(t *testing.T) {
+	ctx := browser(t)
+	a := startApp(t)
+	jar, _ := cookiejar.New(nil)
+	hc := &http.Client{Jar: jar}
+	post := func(path, body string) *http.Response {
+		res, err := hc.Post(a.URL+path, "application/json", strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	if res := post("/api/v1/session", `{"username":"admin","password":"demo"}`); res.StatusCode != http.StatusCreated {
+		t.Fatalf("admin login: %d", res.StatusCode)
+	}
+	res := post("/api/v1/surveys/resident-2025/invitations", `{"count":1}`)
+	var inv struct{ Links []string }
+	if err := json.NewDecoder(res.Body).Decode(&inv); err != nil || res.StatusCode != http.StatusCreated || len(inv.Links) != 1 {
+		t.Fatalf("invitation: %d %v %+v", res.StatusCode, err, inv)
+	}
+	link := a.URL + inv.Links[0]
+	next := chromedp.Click(chromedp.ID("survey-next"))
+	do(t, ctx, "the survey in Swedish",
+		chromedp.Navigate(link+"?lang=sv"),
+		chromedp.WaitVisible(chromedp.ID("survey-intro")),
+		chromedp.Click(chromedp.ID("option-dental")), next,
+		chromedp.WaitVisible(chromedp.ID("scale-4")), chromedp.Click(chromedp.ID("scale-4")), next,
+		chromedp.WaitVisible(chromedp.ID("answer-yes")), chromedp.Click(chromedp.ID("answer-yes")), next,
+		chromedp.WaitVisible(chromedp.ID("scale-1")), chromedp.Click(chromedp.ID("scale-1")), next,
+		// Back: the waiting time was not that bad after all.
+		chromedp.WaitVisible(chromedp.ID("survey-skip")), chromedp.Click(chromedp.ID("survey-back")),
+		chromedp.WaitVisible(chromedp.ID("scale-3")), chromedp.Click(chromedp.ID("scale-3")), next,
+		chromedp.WaitVisible(chromedp.ID("survey-skip")), chromedp.Click(chromedp.ID("survey-skip")),
+		chromedp.WaitVisible(chromedp.ID("option-monthly")), chromedp.Click(chromedp.ID("option-monthly")), next,
+		chromedp.WaitVisible(chromedp.ID("scale-9")), chromedp.Click(chromedp.ID("scale-9")), next,
+		chromedp.WaitVisible(chromedp.ID("survey-skip")), chromedp.Click(chromedp.ID("survey-skip")),
+		chromedp.WaitVisible(chromedp.ID("answer-value")), chromedp.SendKeys(chromedp.ID("answer-value"), "Kortare köer"), next,
+		chromedp.WaitVisible(chromedp.ID("survey-send")),
+	)
+	answers := read(t, ctx, chromedp.Text(chromedp.ID("answers")))
+	if !strings.Contains(answers, "Munhälsovård") || !strings.Contains(answers, "(överhoppad)") || !strings.Contains(answers, "Kortare köer") {
+		t.Fatalf("the answers to send: %q", answers)
+	}
+	do(t, ctx, "send", chromedp.Click(chromedp.ID("survey-send")), chromedp.WaitVisible(chromedp.ID("survey-thanks")))
+	do(t, ctx, "the link again", chromedp.Navigate(link+"?lang=sv"), chromedp.WaitVisible(chromedp.CSS("main")))
+	if body := read(t, ctx, chromedp.Text(chromedp.CSS("main"))); !strings.Contains(body, "Den här inbjudningslänken har redan använts") {
+		t.Fatalf("the used link says %q", body)
+	}
+	// The demo survey has 60 answers; this is the 61st.
+	jar2, _ := cookiejar.New(nil)
+	hc = &http.Client{Jar: jar2}
+	if res := post("/api/v1/session", `{"username":"analyst","password":"demo"}`); res.StatusCode != http.StatusCreated {
+		t.Fatalf("analyst login: %d", res.StatusCode)
+	}
+	r, err := hc.Get(a.URL + "/api/v1/surveys/resident-2025/results")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var results struct{ Responses int }
+	if err := json.NewDecoder(r.Body).Decode(&results); err != nil || results.Responses != 61 {
+		t.Fatalf("results: %+v %v", results, err)
 	}
 }

@@ -58,19 +58,29 @@ func isResident(u *sotepe.User) bool {
 }
 
 // Submit stores an answer of user (nil when not signed in) after checking
-// the channel's rules and screening the comment. A visit or portal answer
-// without a signed-in resident is EUnauthorized (EForbidden for staff); a
-// visit without an appointment id is EInvalid ("error.feedback_appointment");
-// a kiosk answer without a token ENotFound ("error.feedback_kiosk"). The
-// rest is sotepe.NewFeedback.Validate's and the store's.
+// the channel's rules and screening the comment. A visit answer with the
+// token of the visit's feedback link needs no sign-in; otherwise a visit or
+// portal answer without a signed-in resident is EUnauthorized (EForbidden
+// for staff) and a visit without an appointment id is EInvalid
+// ("error.feedback_appointment"); a kiosk answer without a token ENotFound
+// ("error.feedback_kiosk"); an answer to an extra question the unit does
+// not ask EInvalid ("feedback.error.extra_question"). The rest is
+// sotepe.NewFeedback.Validate's and the store's.
 func (s *Service) Submit(ctx context.Context, user *sotepe.User, in sotepe.FeedbackInput) (sotepe.Feedback, error) {
 	now := s.now()
 	n := sotepe.NewFeedback{UnitID: in.UnitID, Score: in.Score, Channel: in.Channel, Lang: in.Lang, CreatedAt: now}
 	if n.Lang == "" {
 		n.Lang = sotepe.Finnish
 	}
-	switch in.Channel {
-	case sotepe.FeedbackVisit, sotepe.FeedbackPortal:
+	switch {
+	case in.Channel == sotepe.FeedbackVisit && in.VisitToken != "":
+		// The link's token stands for the resident: no sign-in needed.
+		if len(in.VisitToken) > 64 {
+			return sotepe.Feedback{}, &sotepe.Error{Code: sotepe.ENotFound, Key: "feedback.error.visit_link", Message: "unknown visit link"}
+		}
+		h := sha256.Sum256([]byte(in.VisitToken))
+		n.VisitTokenHash, n.UnitID = h[:], ""
+	case in.Channel == sotepe.FeedbackVisit || in.Channel == sotepe.FeedbackPortal:
 		if user == nil {
 			return sotepe.Feedback{}, unauthorized()
 		}
@@ -84,7 +94,7 @@ func (s *Service) Submit(ctx context.Context, user *sotepe.User, in sotepe.Feedb
 			}
 			n.AppointmentID, n.UnitID = in.AppointmentID, ""
 		}
-	case sotepe.FeedbackKioskChannel:
+	case in.Channel == sotepe.FeedbackKioskChannel:
 		if in.KioskToken == "" {
 			return sotepe.Feedback{}, &sotepe.Error{Code: sotepe.ENotFound, Key: "error.feedback_kiosk", Message: "no kiosk token"}
 		}
@@ -109,6 +119,11 @@ func (s *Service) Submit(ctx context.Context, user *sotepe.User, in sotepe.Feedb
 	if err := n.Validate(); err != nil {
 		return sotepe.Feedback{}, err
 	}
+	extra, err := s.extraValues(ctx, n.UnitID, in.Extra)
+	if err != nil {
+		return sotepe.Feedback{}, err
+	}
+	n.Extra = extra
 	return s.store.AddFeedback(ctx, n)
 }
 

@@ -6,6 +6,8 @@ package notify
 
 import (
 	"context"
+	"crypto/rand"
+	"crypto/sha256"
 	"fmt"
 	"log/slog"
 	"net/smtp"
@@ -154,13 +156,39 @@ func (d *Dispatcher) render(ctx context.Context, n sotepe.Notification) (Message
 	switch n.Kind {
 	case sotepe.NotifyBreach:
 		link = d.BaseURL + "/queue?breached=true"
-	case sotepe.NotifyApptReminder, sotepe.NotifyApptOffer, sotepe.NotifyApptFeedback:
+	case sotepe.NotifyApptReminder, sotepe.NotifyApptOffer:
 		link = d.BaseURL + "/appointments"
+	case sotepe.NotifyApptFeedback:
+		link, err = d.feedbackLink(ctx, u, n)
+		if err != nil {
+			return Message{}, err
+		}
 	}
 	args := map[string]any{"Link": link}
 	m.Subject = d.Catalog.T(n.Lang, "notify."+string(n.Kind)+".subject", args)
 	m.Body = d.Catalog.T(n.Lang, "notify."+string(n.Kind)+".body", args)
 	return m, nil
+}
+
+// feedbackLink is the link of a visit's feedback request: a fresh
+// single-use token of the visit (only its hash is stored), with which the
+// resident answers without signing in. The link names nothing about the
+// visit. When the visit cannot be found, the link is the portal's feedback
+// page, behind sign-in.
+func (d *Dispatcher) feedbackLink(ctx context.Context, u sotepe.User, n sotepe.Notification) (string, error) {
+	if u.ResidentID == 0 || n.AppointmentID == 0 {
+		return d.BaseURL + "/feedback", nil
+	}
+	token := rand.Text()
+	h := sha256.Sum256([]byte(token))
+	err := d.Store.SetFeedbackVisitToken(ctx, u.ResidentID, n.AppointmentID, h[:], d.Now())
+	switch sotepe.ErrorCode(err) {
+	case "":
+		return d.BaseURL + "/feedback/visit/" + token, nil
+	case sotepe.ENotFound:
+		return d.BaseURL + "/feedback", nil
+	}
+	return "", err
 }
 
 // Run delivers everything due every interval until ctx ends.

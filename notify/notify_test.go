@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"log/slog"
 	"net"
 	"path/filepath"
@@ -212,4 +213,76 @@ func TestBreachMailGoesToTheManager(t *testing.T) {
 		}
 	}
 	t.Fatalf("no mail to the manager's %s; mails went to %v", manager.Email, srv.rcpt)
+}
+
+// capture keeps the messages it is sent.
+type capture struct{ msgs []notify.Message }
+
+func (c *capture) Send(_ context.Context, m notify.Message) error {
+	c.msgs = append(c.msgs, m)
+	return nil
+}
+
+// TestFeedbackRequestCarriesASingleUseVisitLink completes a visit of anna's
+// and delivers the feedback request: its link holds a token that answers
+// about that visit once, without signing in, and the message names nothing
+// of the visit.
+func TestFeedbackRequestCarriesASingleUseVisitLink(t *testing.T) {
+	st, cat := setup(t)
+	ctx := context.Background()
+	loc, _ := time.LoadLocation("Europe/Helsinki")
+	now := time.Now()
+	if _, err := demo.LoadAppointments(ctx, st, now.Add(-48*time.Hour), loc); err != nil {
+		t.Fatal(err)
+	}
+	anna, _, err := st.UserByUsername(ctx, "anna")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var slot int64
+	var unit, service string
+	if err := st.DB().QueryRow(`SELECT id, unit_id, service_id FROM slots WHERE state = 'open' ORDER BY start_at, id LIMIT 1`).Scan(&slot, &unit, &service); err != nil {
+		t.Fatal(err)
+	}
+	a, err := st.Book(ctx, sotepe.Booking{SlotID: slot, ResidentID: anna.ResidentID, Service: service, Lang: sotepe.Finnish, Now: now.Add(-47 * time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.MarkAppointment(ctx, a.ID, []string{unit}, sotepe.ApptCompleted, now.Add(-time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	sent := &capture{}
+	d := &notify.Dispatcher{Store: st, Catalog: cat, Sender: sent, BaseURL: "https://sotepe.example", Now: time.Now, Logger: slog.New(slog.DiscardHandler)}
+	if _, err := d.Deliver(ctx, 10); err != nil {
+		t.Fatal(err)
+	}
+	var body string
+	for _, m := range sent.msgs {
+		if m.Kind == sotepe.NotifyApptFeedback {
+			body = m.Body
+		}
+	}
+	_, after, ok := strings.Cut(body, "https://sotepe.example/feedback/visit/")
+	if !ok {
+		t.Fatalf("no visit link in %q", body)
+	}
+	token := strings.Fields(after)[0]
+	if strings.Contains(body, unit) || strings.Contains(body, service) {
+		t.Errorf("the message names the visit: %q", body)
+	}
+	h := sha256.Sum256([]byte(token))
+	got, err := st.FeedbackVisitUnit(ctx, h[:])
+	if err != nil || got != unit {
+		t.Fatalf("the link's unit: %q, %v", got, err)
+	}
+	f, err := st.AddFeedback(ctx, sotepe.NewFeedback{Score: 10, Channel: sotepe.FeedbackVisit, Lang: sotepe.Finnish, VisitTokenHash: h[:], CreatedAt: now})
+	if err != nil || f.AppointmentID != a.ID || f.UnitID != unit {
+		t.Fatalf("answer with the link: %+v, %v", f, err)
+	}
+	if _, err := st.AddFeedback(ctx, sotepe.NewFeedback{Score: 3, Channel: sotepe.FeedbackVisit, Lang: sotepe.Finnish, VisitTokenHash: h[:], CreatedAt: now}); sotepe.ErrorCode(err) != sotepe.EConflict {
+		t.Fatalf("a second answer with the link: %v", err)
+	}
+	if _, err := st.FeedbackVisitUnit(ctx, h[:]); sotepe.ErrorCode(err) != sotepe.EConflict {
+		t.Fatalf("the used link: %v", err)
+	}
 }

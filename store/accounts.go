@@ -36,17 +36,11 @@ func (s *Store) fillUserLists(ctx context.Context, q querier, u *sotepe.User) er
 		UNION ALL
 		SELECT 2, unit_id, position FROM user_units WHERE user_id = $1
 		ORDER BY 1, 3`
-	var rows *sql.Rows
-	var err error
 	if q == querier(s.r) {
 		// Every signed-in request reads its user's lists: prepared once.
-		var st *sql.Stmt
-		if st, err = s.prepared(ctx, query); err == nil {
-			rows, err = st.QueryContext(ctx, u.ID)
-		}
-	} else {
-		rows, err = q.QueryContext(ctx, query, u.ID)
+		q = s.rc
 	}
+	rows, err := q.QueryContext(ctx, query, u.ID)
 	if err != nil {
 		return s.fail("read user roles", err)
 	}

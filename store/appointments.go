@@ -55,11 +55,11 @@ func apptObject(id int64) string { return "appt:" + strconv.FormatInt(id, 10) }
 func (s *Store) ApptConfig(ctx context.Context, serviceID string) (sotepe.ApptConfig, error) {
 	c := sotepe.DefaultApptConfig(serviceID)
 	var cancel, hold int64
-	err := s.r.QueryRowContext(ctx, `
+	err := s.rq.QueryRowContext(ctx, `
 		SELECT direct_booking, cancel_limit_minutes, offer_hold_minutes, guarantee_days, guarantee_days_young
 		FROM appt_services WHERE service_id = $1`, serviceID).Scan(&c.DirectBooking, &cancel, &hold, &c.GuaranteeDays, &c.GuaranteeDaysYoung)
 	if errors.Is(err, sql.ErrNoRows) {
-		ok, err := s.exists(ctx, s.r, "services", serviceID)
+		ok, err := s.exists(ctx, s.rq, "services", serviceID)
 		if err != nil {
 			return c, err
 		}
@@ -132,7 +132,7 @@ func (s *Store) SaveResource(ctx context.Context, r sotepe.Resource) (sotepe.Res
 
 // Resources returns the schedules of a unit ordered by kind, name and id.
 func (s *Store) Resources(ctx context.Context, unitID string) ([]sotepe.Resource, error) {
-	rows, err := s.r.QueryContext(ctx, `
+	rows, err := s.rq.QueryContext(ctx, `
 		SELECT id, unit_id, kind, name, user_id FROM appt_resources WHERE unit_id = $1 ORDER BY kind, name, id`, unitID)
 	if err != nil {
 		return nil, s.fail("list schedules", err)
@@ -287,7 +287,7 @@ func (s *Store) CloseSlot(ctx context.Context, id int64, units []string) error {
 
 // Slot returns one slot in any state, or ENotFound.
 func (s *Store) Slot(ctx context.Context, id int64) (sotepe.Slot, error) {
-	sl, err := scanSlot(s.r.QueryRowContext(ctx, `SELECT `+slotColumns+` FROM slots WHERE id = $1`, id))
+	sl, err := scanSlot(s.rq.QueryRowContext(ctx, `SELECT `+slotColumns+` FROM slots WHERE id = $1`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return sl, sotepe.NotFound("slot")
 	}
@@ -353,7 +353,7 @@ func (s *Store) FreeSlots(ctx context.Context, f sotepe.SlotFilter) (sotepe.Page
 		where = append(where, `(start_at, id) > ($`+strconv.Itoa(len(args)-1)+`, $`+strconv.Itoa(len(args))+`)`)
 	}
 	args = append(args, page.Limit+1)
-	rows, err := s.r.QueryContext(ctx, `SELECT `+slotColumns+` FROM slots WHERE `+strings.Join(where, " AND ")+`
+	rows, err := s.rq.QueryContext(ctx, `SELECT `+slotColumns+` FROM slots WHERE `+strings.Join(where, " AND ")+`
 		ORDER BY start_at, id LIMIT $`+strconv.Itoa(len(args)), args...)
 	if err != nil {
 		return out, s.fail("search slots", err)
@@ -387,7 +387,7 @@ func (s *Store) UnitSlots(ctx context.Context, units []string, from, to time.Tim
 	if len(units) == 0 {
 		return out, nil
 	}
-	rows, err := s.r.QueryContext(ctx, `SELECT `+slotColumns+` FROM slots
+	rows, err := s.rq.QueryContext(ctx, `SELECT `+slotColumns+` FROM slots
 		WHERE unit_id IN (`+placeholders(3, len(units))+`) AND start_at >= $1 AND start_at < $2
 		ORDER BY start_at, id LIMIT `+strconv.Itoa(maxCalendarSlots),
 		append([]any{micros(from), micros(to)}, stringArgs(units)...)...)

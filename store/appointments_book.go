@@ -78,9 +78,10 @@ func (s *Store) Book(ctx context.Context, b sotepe.Booking) (sotepe.Appointment,
 	var out sotepe.Appointment
 	err := s.inBatch(ctx, "book appointment", func(tx *sql.Tx) error {
 		out = sotepe.Appointment{}
+		q := s.txq(tx)
 		var old *sotepe.Appointment
 		if b.Replaces != 0 {
-			o, err := s.replaceable(ctx, tx, b.Replaces, b.ResidentID, now.Add(b.CancelLimit))
+			o, err := s.replaceable(ctx, q, b.Replaces, b.ResidentID, now.Add(b.CancelLimit))
 			if err != nil {
 				return err
 			}
@@ -101,12 +102,12 @@ func (s *Store) Book(ctx context.Context, b sotepe.Booking) (sotepe.Appointment,
 			args = append(args, b.Service)
 		}
 		var offer sql.NullInt64
-		sl, err := scanSlot(tx.QueryRowContext(ctx, `
+		sl, err := scanSlot(q.QueryRowContext(ctx, `
 			UPDATE slots SET state = 'booked', offer_expires_at = NULL
 			WHERE `+cond+`
 			RETURNING `+slotColumns+`, offer_entry`, args...), &offer)
 		if errors.Is(err, sql.ErrNoRows) {
-			return s.whyNotBookable(ctx, tx, b, now)
+			return s.whyNotBookable(ctx, q, b, now)
 		}
 		if err != nil {
 			return err
@@ -114,13 +115,13 @@ func (s *Store) Book(ctx context.Context, b sotepe.Booking) (sotepe.Appointment,
 		// The appointment the accepted entry waited to replace, if any.
 		var entry sql.NullInt64
 		if offer.Valid {
-			if err := tx.QueryRowContext(ctx, `UPDATE appt_waitlist SET status = 'done' WHERE id = $1 RETURNING appointment_id`,
+			if err := q.QueryRowContext(ctx, `UPDATE appt_waitlist SET status = 'done' WHERE id = $1 RETURNING appointment_id`,
 				offer.Int64).Scan(&entry); err != nil {
 				return err
 			}
 		}
 		if old == nil && entry.Valid {
-			o, err := s.replaceable(ctx, tx, entry.Int64, b.ResidentID, now)
+			o, err := s.replaceable(ctx, q, entry.Int64, b.ResidentID, now)
 			if err == nil {
 				old = &o
 			} else if sotepe.ErrorCode(err) == sotepe.EInternal {
@@ -135,7 +136,7 @@ func (s *Store) Book(ctx context.Context, b sotepe.Booking) (sotepe.Appointment,
 			a.TicketID, a.WaitingFrom, a.Young = old.TicketID, old.WaitingFrom, old.Young
 		case b.RequireTicket:
 			var waiting int64
-			err := tx.QueryRowContext(ctx, `
+			err := q.QueryRowContext(ctx, `
 				SELECT id, waiting_from FROM appt_tickets WHERE resident_id = $1 AND service_id = $2 AND used_at IS NULL
 				ORDER BY issued_at, id LIMIT 1`, b.ResidentID, sl.ServiceID).Scan(&a.TicketID, &waiting)
 			if errors.Is(err, sql.ErrNoRows) {
@@ -144,7 +145,7 @@ func (s *Store) Book(ctx context.Context, b sotepe.Booking) (sotepe.Appointment,
 			if err != nil {
 				return err
 			}
-			if _, err := tx.ExecContext(ctx, `UPDATE appt_tickets SET used_at = $2 WHERE id = $1`, a.TicketID, micros(now)); err != nil {
+			if _, err := q.ExecContext(ctx, `UPDATE appt_tickets SET used_at = $2 WHERE id = $1`, a.TicketID, micros(now)); err != nil {
 				return err
 			}
 			a.WaitingFrom = fromMicros(waiting)
@@ -159,7 +160,7 @@ func (s *Store) Book(ctx context.Context, b sotepe.Booking) (sotepe.Appointment,
 			a.VideoRoom = hex.EncodeToString(buf[:])
 			room = sql.NullString{String: a.VideoRoom, Valid: true}
 		}
-		if err := tx.QueryRowContext(ctx, `
+		if err := q.QueryRowContext(ctx, `
 			INSERT INTO appointments (slot_id, resident_id, service_id, unit_id, resource_id, start_at, end_at, mode, status,
 				lang, booked_at, booked_by, ticket_id, waiting_from, young, video_room)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id`,
@@ -344,7 +345,7 @@ func (s *Store) readAppts(ctx context.Context, op, query string, args ...any) ([
 	}
 	act := sotepe.ActorFrom(ctx)
 	if !readsAsStaff(act) {
-		out, err := read(s.r)
+		out, err := read(s.rq)
 		for i := range out {
 			out[i].ResidentName = ""
 		}
@@ -512,13 +513,12 @@ func (s *Store) MarkAppointment(ctx context.Context, id int64, units []string, s
 			return err
 		}
 		if status == sotepe.ApptCompleted {
-			if _, err := tx.ExecContext(ctx, `
-				INSERT INTO service_events (source, source_id, service_id, unit_id, mode, at, day)
-				VALUES ('appointment', $1, $2, $3, $4, $5, $6) ON CONFLICT (source, source_id) DO NOTHING`,
-				a.ID, a.ServiceID, a.UnitID, string(a.Mode), micros(a.Start), a.Start.In(s.zone).Format(time.DateOnly)); err != nil {
+			if err := s.recordEvent(ctx, tx, sotepe.ServiceEvent{Source: sotepe.SourceAppointment, ExternalID: strconv.FormatInt(a.ID, 10),
+				Day: a.Start.In(s.zone).Format(time.DateOnly), UnitID: a.UnitID, Statistic: sotepe.ServiceStatistic(a.ServiceID),
+				Mode: sotepe.EventMode(a.Mode)}); err != nil {
 				return err
 			}
-			if err := s.notifyResident(ctx, tx, a.ResidentID, sotepe.NotifyApptFeedback, at); err != nil {
+			if err := s.notifyResident(ctx, tx, a.ResidentID, a.ID, sotepe.NotifyApptFeedback, at); err != nil {
 				return err
 			}
 		}
@@ -529,12 +529,13 @@ func (s *Store) MarkAppointment(ctx context.Context, id int64, units []string, s
 }
 
 // notifyResident adds a notification of kind to the outbox for every
-// enabled account of the resident, in the account's language.
-func (s *Store) notifyResident(ctx context.Context, tx *sql.Tx, resident int64, kind sotepe.NotificationKind, at time.Time) error {
+// enabled account of the resident, in the account's language, about
+// appointment (none when 0).
+func (s *Store) notifyResident(ctx context.Context, tx *sql.Tx, resident, appointment int64, kind sotepe.NotificationKind, at time.Time) error {
 	_, err := tx.ExecContext(ctx, `
-		INSERT INTO notifications (user_id, kind, lang, created_at, next_attempt_at)
-		SELECT id, CAST($2 AS TEXT), lang, CAST($3 AS BIGINT), CAST($3 AS BIGINT)
-		FROM users WHERE resident_id = $1 AND NOT disabled`, resident, string(kind), micros(at))
+		INSERT INTO notifications (user_id, kind, lang, created_at, next_attempt_at, appointment_id)
+		SELECT id, CAST($2 AS TEXT), lang, CAST($3 AS BIGINT), CAST($3 AS BIGINT), $4
+		FROM users WHERE resident_id = $1 AND NOT disabled`, resident, string(kind), micros(at), sql.NullInt64{Int64: appointment, Valid: appointment != 0})
 	return err
 }
 

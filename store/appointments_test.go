@@ -248,7 +248,7 @@ func TestTicketsMarksAndFigures(t *testing.T) {
 		if done.Status != sotepe.ApptCompleted {
 			t.Fatalf("status %s", done.Status)
 		}
-		if n := count(t, s, `SELECT COUNT(*) FROM service_events WHERE source = 'appointment' AND source_id = $1 AND unit_id = $2`, a.ID, kallio); n != 1 {
+		if n := count(t, s, `SELECT COUNT(*) FROM events WHERE source = 'sotepe.appointment' AND CAST(external_id AS BIGINT) = $1 AND unit_id = $2`, a.ID, kallio); n != 1 {
 			t.Errorf("%d service events", n)
 		}
 		if n := count(t, s, `SELECT COUNT(*) FROM notifications WHERE kind = 'appt_feedback' AND user_id = $1`, f.users[0].ID); n != 1 {

@@ -52,7 +52,7 @@ func (s *Store) offerSlot(ctx context.Context, tx *sql.Tx, id int64, now time.Ti
 	if _, err := tx.ExecContext(ctx, `UPDATE appt_waitlist SET status = 'offered' WHERE id = $1`, entry); err != nil {
 		return false, err
 	}
-	return true, s.notifyResident(ctx, tx, resident, sotepe.NotifyApptOffer, now)
+	return true, s.notifyResident(ctx, tx, resident, 0, sotepe.NotifyApptOffer, now)
 }
 
 const waitColumns = `w.id, w.resident_id, w.service_id, w.unit_id, w.appointment_id, w.before_at, w.lang, w.status, w.created_at,
@@ -139,7 +139,7 @@ func (s *Store) JoinWaitlist(ctx context.Context, e sotepe.WaitEntry) (sotepe.Wa
 // Waitlist returns a resident's entries that wait or hold an offer, oldest
 // first, each with the slot offered to it.
 func (s *Store) Waitlist(ctx context.Context, residentID int64) ([]sotepe.WaitEntry, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT `+waitColumns+` FROM appt_waitlist w
+	rows, err := s.rq.QueryContext(ctx, `SELECT `+waitColumns+` FROM appt_waitlist w
 		WHERE w.resident_id = $1 AND w.status IN ('waiting', 'offered') ORDER BY w.created_at, w.id`, residentID)
 	if err != nil {
 		return nil, s.fail("read waiting list", err)
@@ -273,7 +273,7 @@ func (s *Store) SweepReminders(ctx context.Context, now time.Time, ahead time.Du
 			return err
 		}
 		for _, r := range residents {
-			if err := s.notifyResident(ctx, tx, r, sotepe.NotifyApptReminder, now); err != nil {
+			if err := s.notifyResident(ctx, tx, r, 0, sotepe.NotifyApptReminder, now); err != nil {
 				return err
 			}
 		}
@@ -317,7 +317,7 @@ func (s *Store) IssueTicket(ctx context.Context, t sotepe.Ticket) (sotepe.Ticket
 
 // Tickets returns a resident's unused tickets, oldest first.
 func (s *Store) Tickets(ctx context.Context, residentID int64) ([]sotepe.Ticket, error) {
-	rows, err := s.r.QueryContext(ctx, `
+	rows, err := s.rq.QueryContext(ctx, `
 		SELECT id, resident_id, service_id, contact_request_id, issued_by, issued_at, waiting_from FROM appt_tickets
 		WHERE resident_id = $1 AND used_at IS NULL ORDER BY issued_at, id`, residentID)
 	if err != nil {
@@ -375,7 +375,7 @@ func (s *Store) ApptFigures(ctx context.Context, from, to, now time.Time, units 
 	}
 	configs := map[string]sotepe.ApptConfig{}
 	cond, args := unitCond("unit_id", 3)
-	rows, err := s.r.QueryContext(ctx, `
+	rows, err := s.rq.QueryContext(ctx, `
 		SELECT unit_id, service_id, start_at, waiting_from, young FROM appointments
 		WHERE start_at >= $1 AND start_at < $2 AND status <> 'cancelled'`+cond,
 		append([]any{micros(from), micros(to)}, args...)...)
@@ -416,7 +416,7 @@ func (s *Store) ApptFigures(ctx context.Context, from, to, now time.Time, units 
 		waits[r.k] = append(waits[r.k], int32(max(wait, 0)/time.Minute))
 	}
 	cond, args = unitCond("unit_id", 2)
-	rows, err = s.r.QueryContext(ctx, `
+	rows, err = s.rq.QueryContext(ctx, `
 		SELECT unit_id, service_id, start_at FROM (
 			SELECT unit_id, service_id, start_at,
 				ROW_NUMBER() OVER (PARTITION BY unit_id, service_id ORDER BY start_at, id) AS n

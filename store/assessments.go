@@ -165,6 +165,9 @@ func (s *Store) HandOverAssessment(ctx context.Context, id string, residentID, r
 			WHERE id_hash = $4`, residentID, requestID, micros(at), idHash(id)); err != nil {
 			return err
 		}
+		if err := s.recordAssessmentEvent(ctx, tx, requestID, at); err != nil {
+			return err
+		}
 		return s.auditChange(ctx, tx, sotepe.ActionAssessmentHandOver, contactObject(requestID), residentID)
 	})
 }

@@ -425,10 +425,11 @@ func (s *Store) AddMessage(ctx context.Context, id int64, m sotepe.Message, stat
 		// The conditional update comes first: on PostgreSQL its row lock
 		// orders this message after a concurrent close, which then wins.
 		var resident sql.NullInt64
+		var unit, channel string
 		err := tx.QueryRowContext(ctx, `
 			UPDATE contact_requests SET status = COALESCE($2, status), first_answered_at = COALESCE(first_answered_at, $3)
 			WHERE id = $1 AND status <> 'closed'
-			RETURNING resident_id`, id, nullString(string(status)), answered).Scan(&resident)
+			RETURNING resident_id, unit_id, channel`, id, nullString(string(status)), answered).Scan(&resident, &unit, &channel)
 		if errors.Is(err, sql.ErrNoRows) {
 			return s.closedOrMissing(ctx, tx, id)
 		}
@@ -440,6 +441,12 @@ func (s *Store) AddMessage(ctx context.Context, id int64, m sotepe.Message, stat
 			VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
 			id, nullInt(m.AuthorID), m.FromStaff, m.Internal, m.Body, micros(m.At)).Scan(&m.ID); err != nil {
 			return err
+		}
+		if answered.Valid {
+			// The first answer counts; a later one is the same event again.
+			if err := s.recordEvent(ctx, tx, answeredEvent(id, unit, channel, m.At.In(s.zone))); err != nil {
+				return err
+			}
 		}
 		if answered.Valid && resident.Valid {
 			if _, err := tx.ExecContext(ctx, `

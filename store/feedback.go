@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -13,9 +15,11 @@ import (
 )
 
 // Feedback answers and kiosk tokens (sotepe.FeedbackStore). An answer is one
-// row; the figures count rows by day, unit and score straight from the
-// covering index feedback_figures, so a year's answers by unit (≈120,000
-// rows) are read without touching the table (docs/benchmarks.md).
+// row; each also adds itself, in its transaction, to two roll-ups: by month
+// (feedback_monthly) and by day (feedback_daily), per unit and dimension
+// value. The figures read whole months from the first and days (cut
+// months, days, weeks) from the second, never the answers themselves
+// (docs/benchmarks.md).
 
 const feedbackColumns = `id, unit_id, score, COALESCE(comment, ''), channel, lang, COALESCE(service_id, ''),
 	COALESCE(appointment_id, 0), COALESCE(resident_id, 0), COALESCE(original, ''), COALESCE(original_until, 0), created_at`
@@ -47,10 +51,16 @@ func (s *Store) AddFeedback(ctx context.Context, n sotepe.NewFeedback) (sotepe.F
 		var kiosk sql.NullInt64
 		switch n.Channel {
 		case sotepe.FeedbackVisit:
-			err := tx.QueryRowContext(ctx, `SELECT unit_id, service_id FROM appointments
+			var err error
+			if n.VisitTokenHash != nil {
+				// The link's token stands for the resident.
+				n.AppointmentID, n.ResidentID, n.UnitID, service, err = visitAppointment(ctx, tx, n.VisitTokenHash)
+			} else {
+				err = tx.QueryRowContext(ctx, `SELECT unit_id, service_id FROM appointments
 				WHERE id = $1 AND resident_id = $2 AND status = 'completed'`, n.AppointmentID, n.ResidentID).Scan(&n.UnitID, &service)
-			if errors.Is(err, sql.ErrNoRows) {
-				return sotepe.NotFound("appointment")
+				if errors.Is(err, sql.ErrNoRows) {
+					return sotepe.NotFound("appointment")
+				}
 			}
 			if err != nil {
 				return err
@@ -101,6 +111,13 @@ func (s *Store) AddFeedback(ctx context.Context, n sotepe.NewFeedback) (sotepe.F
 			return err
 		}
 		out = f
+		if err := s.recordEvent(ctx, tx, sotepe.ServiceEvent{Source: sotepe.SourceFeedback, ExternalID: strconv.FormatInt(f.ID, 10),
+			Day: at.In(s.zone).Format(time.DateOnly), UnitID: f.UnitID, Statistic: sotepe.StatFeedbackAnswers, Mode: sotepe.EventRemote}); err != nil {
+			return err
+		}
+		if err := insertFeedbackExtras(ctx, tx, f.ID, f.UnitID, n.Extra); err != nil {
+			return err
+		}
 		var p, pa, d int
 		switch sotepe.ScoreClass(f.Score) {
 		case "promoter":
@@ -119,6 +136,17 @@ func (s *Store) AddFeedback(ctx context.Context, n sotepe.NewFeedback) (sotepe.F
 				passives = feedback_monthly.passives + excluded.passives,
 				detractors = feedback_monthly.detractors + excluded.detractors`,
 			month, f.UnitID, p, pa, d, f.ServiceID, string(f.Channel), string(f.Lang))
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO feedback_daily (dim, day, key, unit_id, promoters, passives, detractors)
+			VALUES ('unit', $1, $2, $2, $3, $4, $5), ('service', $1, $6, $2, $3, $4, $5),
+				('channel', $1, $7, $2, $3, $4, $5), ('language', $1, $8, $2, $3, $4, $5)
+			ON CONFLICT (dim, day, key, unit_id) DO UPDATE SET
+				promoters = feedback_daily.promoters + excluded.promoters,
+				passives = feedback_daily.passives + excluded.passives,
+				detractors = feedback_daily.detractors + excluded.detractors`,
+			at.In(s.zone).Format(time.DateOnly), f.UnitID, p, pa, d, f.ServiceID, string(f.Channel), string(f.Lang))
 		return err
 	})
 	return out, err
@@ -220,7 +248,16 @@ func (s *Store) FeedbackCounts(ctx context.Context, q sotepe.FeedbackCountsQuery
 	}
 	acc := &feedbackAcc{at: map[[2]string]int{}, out: []sotepe.FeedbackCount{}, month: q.ByMonth && !q.ByDay}
 	if q.ByDay {
-		return acc.out, s.countFeedbackDays(ctx, acc, q.Dim, q.ByDay || acc.month, q.From, q.To, units)
+		// One query whose rows are one per key and day already: no need
+		// to add them up.
+		acc.direct = true
+		var err error
+		if q.UnitGroups != nil || q.AllUnits {
+			err = s.countFeedbackGroupDays(ctx, acc, q, units)
+		} else {
+			err = s.countFeedbackDays(ctx, acc, q.Dim, true, q.From, q.To, units)
+		}
+		return acc.out, err
 	}
 	// The whole months inside from–to, and the days outside them.
 	first := from
@@ -262,12 +299,17 @@ func (s *Store) FeedbackCounts(ctx context.Context, q sotepe.FeedbackCountsQuery
 // feedbackAcc adds counts of the same key and day together; with month
 // set, a day counts in its month.
 type feedbackAcc struct {
-	at    map[[2]string]int
-	out   []sotepe.FeedbackCount
-	month bool
+	at     map[[2]string]int
+	out    []sotepe.FeedbackCount
+	month  bool
+	direct bool // the counts come one per key and day: append them
 }
 
 func (a *feedbackAcc) add(c sotepe.FeedbackCount) {
+	if a.direct {
+		a.out = append(a.out, c)
+		return
+	}
 	if a.month && len(c.Day) > 7 {
 		c.Day = c.Day[:7]
 	}
@@ -283,28 +325,92 @@ func (a *feedbackAcc) add(c sotepe.FeedbackCount) {
 }
 
 // countFeedbackDays counts the answers of the days from–to by the key of
-// dim (and by day) from feedback itself.
+// dim (and by day) from the daily roll-up feedback_daily, whose key order
+// (dim, day, key, unit_id) lets the grouping by day and key stream without
+// a sort; over every unit, from feedback_city_daily, the same days summed
+// over the units by triggers.
 func (s *Store) countFeedbackDays(ctx context.Context, acc *feedbackAcc, dim sotepe.FeedbackDim, byDay bool, from, to string, units []string) error {
-	key := feedbackKeys[dim][0]
-	day := `CAST('' AS TEXT)`
+	day, group := `CAST('' AS TEXT)`, `key`
 	if byDay {
-		day = `day`
+		day, group = `day`, `day, key`
 	}
-	args := []any{from, to}
-	where := `day >= $1 AND day <= $2`
+	args := []any{string(dim), from, to}
+	where := `dim = $1 AND day >= $2 AND day <= $3`
+	table := `feedback_daily`
+	switch {
+	case units != nil:
+		where += ` AND unit_id IN (` + placeholders(4, len(units)) + `)`
+		args = append(args, stringArgs(units)...)
+	case dim != sotepe.FeedbackDimUnit:
+		// Every unit: the city's days, a few rows a day.
+		table = `feedback_city_daily`
+	}
+	return s.scanFeedbackCounts(ctx, acc, `SELECT key, `+day+`, SUM(promoters), SUM(passives), SUM(detractors)
+		FROM `+table+` WHERE `+where+` GROUP BY `+group, args...)
+}
+
+// countFeedbackGroupDays counts the answers of the days of q by day and by
+// group of units (q.UnitGroups), or of every unit together (q.AllUnits),
+// summing the units' rows of feedback_daily in the database: the groups
+// are joined in as a list of (unit, group) pairs, and each unit's days are
+// read from the covering index feedback_daily_unit.
+func (s *Store) countFeedbackGroupDays(ctx context.Context, acc *feedbackAcc, q sotepe.FeedbackCountsQuery, units []string) error {
+	if q.Dim != sotepe.FeedbackDimUnit && q.UnitGroups != nil {
+		return sotepe.Invalid("error.stats_group_by", "groups of units group the unit dimension")
+	}
+	args := []any{string(q.Dim), q.From, q.To}
+	where := `d.dim = $1 AND d.day >= $2 AND d.day <= $3`
 	if units != nil {
-		where += ` AND unit_id IN (` + placeholders(3, len(units)) + `)`
+		where += ` AND d.unit_id IN (` + placeholders(4, len(units)) + `)`
 		args = append(args, stringArgs(units)...)
 	}
-	return s.scanFeedbackCounts(ctx, acc, `SELECT `+key+`, `+day+`,
-			SUM(CASE WHEN score >= 9 THEN 1 ELSE 0 END),
-			SUM(CASE WHEN score BETWEEN 7 AND 8 THEN 1 ELSE 0 END),
-			SUM(CASE WHEN score <= 6 THEN 1 ELSE 0 END)
-		FROM feedback WHERE `+where+` GROUP BY `+key+`, `+day, args...)
+	if q.AllUnits && units == nil {
+		return s.scanFeedbackCounts(ctx, acc, `SELECT key, day, promoters, passives, detractors FROM feedback_city_daily
+			WHERE dim = 'unit' AND key = '' AND day >= $1 AND day <= $2`, q.From, q.To)
+	}
+	if q.AllUnits {
+		return s.scanFeedbackCounts(ctx, acc, `SELECT CAST('' AS TEXT), d.day, SUM(d.promoters), SUM(d.passives), SUM(d.detractors)
+			FROM feedback_daily d WHERE `+where+` GROUP BY d.day`, args...)
+	}
+	var pairs []string
+	for _, u := range slices.Sorted(maps.Keys(q.UnitGroups)) {
+		for _, g := range q.UnitGroups[u] {
+			pairs = append(pairs, fmt.Sprintf("($%d, $%d)", len(args)+1, len(args)+2))
+			args = append(args, u, g)
+		}
+	}
+	if len(pairs) == 0 {
+		return nil
+	}
+	// CROSS JOIN keeps the pairs the outer loop on SQLite, which then reads
+	// each unit's days from the covering index feedback_daily_unit instead
+	// of scanning the pairs for every day row; PostgreSQL plans it as any
+	// join.
+	query := `WITH g (unit_id, grp) AS (VALUES ` + strings.Join(pairs, ", ") + `)
+		SELECT g.grp, d.day, SUM(d.promoters), SUM(d.passives), SUM(d.detractors)
+		FROM g CROSS JOIN feedback_daily d WHERE g.unit_id = d.unit_id AND ` + where + ` GROUP BY d.day, g.grp`
+	if s.d.name != Postgres {
+		return s.scanFeedbackCounts(ctx, acc, query, args...)
+	}
+	// PostgreSQL's default work_mem (4 MB) makes it sort a year of unit
+	// days on disk; with room it sums them in a hash instead.
+	tx, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return s.fail("count feedback", err)
+	}
+	defer func() { _ = tx.Rollback() }()
+	if _, err := tx.ExecContext(ctx, `SET LOCAL work_mem = '32MB'`); err != nil {
+		return s.fail("count feedback", err)
+	}
+	return s.scanFeedbackCountsOn(ctx, tx, acc, query, args...)
 }
 
 func (s *Store) scanFeedbackCounts(ctx context.Context, acc *feedbackAcc, query string, args ...any) error {
-	rows, err := s.r.QueryContext(ctx, query, args...)
+	return s.scanFeedbackCountsOn(ctx, s.r, acc, query, args...)
+}
+
+func (s *Store) scanFeedbackCountsOn(ctx context.Context, q querier, acc *feedbackAcc, query string, args ...any) error {
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return s.fail("count feedback", err)
 	}
@@ -319,8 +425,10 @@ func (s *Store) scanFeedbackCounts(ctx context.Context, acc *feedbackAcc, query 
 	return s.fail("count feedback", rows.Err())
 }
 
-// feedbackMonthlyRebuild fills feedback_monthly from feedback.
-const feedbackMonthlyRebuild = `INSERT INTO feedback_monthly (dim, month, unit_id, key, promoters, passives, detractors)
+// feedbackMonthlyRebuild and feedbackDailyRebuild fill the roll-ups from
+// feedback.
+const (
+	feedbackMonthlyRebuild = `INSERT INTO feedback_monthly (dim, month, unit_id, key, promoters, passives, detractors)
 	SELECT dim, substr(day, 1, 7), unit_id, key, SUM(CASE WHEN score >= 9 THEN 1 ELSE 0 END),
 		SUM(CASE WHEN score BETWEEN 7 AND 8 THEN 1 ELSE 0 END), SUM(CASE WHEN score <= 6 THEN 1 ELSE 0 END)
 	FROM (SELECT 'unit' AS dim, day, unit_id, '' AS key, score FROM feedback
@@ -328,17 +436,36 @@ const feedbackMonthlyRebuild = `INSERT INTO feedback_monthly (dim, month, unit_i
 		UNION ALL SELECT 'channel', day, unit_id, channel, score FROM feedback
 		UNION ALL SELECT 'language', day, unit_id, lang, score FROM feedback) AS f
 	GROUP BY dim, substr(day, 1, 7), unit_id, key`
+	feedbackDailyRebuild = `INSERT INTO feedback_daily (dim, day, key, unit_id, promoters, passives, detractors)
+	SELECT dim, day, key, unit_id, SUM(CASE WHEN score >= 9 THEN 1 ELSE 0 END),
+		SUM(CASE WHEN score BETWEEN 7 AND 8 THEN 1 ELSE 0 END), SUM(CASE WHEN score <= 6 THEN 1 ELSE 0 END)
+	FROM (SELECT 'unit' AS dim, day, unit_id AS key, unit_id, score FROM feedback
+		UNION ALL SELECT 'service', day, COALESCE(service_id, ''), unit_id, score FROM feedback
+		UNION ALL SELECT 'channel', day, channel, unit_id, score FROM feedback
+		UNION ALL SELECT 'language', day, lang, unit_id, score FROM feedback) AS f
+	GROUP BY dim, day, key, unit_id`
+)
 
-// rebuildFeedbackMonthly fills feedback_monthly anew from feedback, for
-// answers loaded in bulk past AddFeedback.
-func (s *Store) rebuildFeedbackMonthly(ctx context.Context) error {
-	return s.inTx(ctx, "rebuild feedback months", func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM feedback_monthly`); err != nil {
-			return err
+// RebuildFeedbackFigures fills both roll-ups of the feedback figures
+// (feedback_monthly, feedback_daily) anew from feedback, in one
+// transaction, for answers loaded in bulk past AddFeedback.
+func (s *Store) RebuildFeedbackFigures(ctx context.Context) error {
+	return s.inTx(ctx, "rebuild feedback figures", func(tx *sql.Tx) error {
+		// The triggers on feedback_daily refill feedback_city_daily.
+		for _, q := range []string{`DELETE FROM feedback_monthly`, `DELETE FROM feedback_daily`, `DELETE FROM feedback_city_daily`,
+			feedbackMonthlyRebuild, feedbackDailyRebuild} {
+			if _, err := tx.ExecContext(ctx, q); err != nil {
+				return err
+			}
 		}
-		_, err := tx.ExecContext(ctx, feedbackMonthlyRebuild)
-		return err
+		return nil
 	})
+}
+
+// rebuildFeedbackMonthly is RebuildFeedbackFigures: the name the bulk
+// loaders of this package call.
+func (s *Store) rebuildFeedbackMonthly(ctx context.Context) error {
+	return s.RebuildFeedbackFigures(ctx)
 }
 
 // CreateFeedbackKiosk stores the hash of a new kiosk token of unit; an

@@ -44,7 +44,7 @@ func BenchmarkFeedbackNPSByUnit(b *testing.B) {
 			must(b, s.rebuildFeedbackMonthly(ctx))
 			b.Logf("%s: %d answers inserted in %v", engine, n, time.Since(start).Round(time.Millisecond))
 			if engine == Postgres {
-				_, err := s.w.ExecContext(ctx, `ANALYZE feedback`)
+				_, err := s.w.ExecContext(ctx, `ANALYZE feedback, feedback_monthly, feedback_daily`)
 				must(b, err)
 			}
 			q := sotepe.FeedbackCountsQuery{From: "2025-01-01", To: "2025-12-31", Dim: sotepe.FeedbackDimUnit}
@@ -62,6 +62,37 @@ func BenchmarkFeedbackNPSByUnit(b *testing.B) {
 				q.ByMonth = true
 				for b.Loop() {
 					if _, err := s.FeedbackCounts(ctx, q); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+			// The days behind figures by day and week: by a stored
+			// dimension, and by groups of units (eight, as areas) with the
+			// totals of every unit apart, as the figures of an area ask.
+			b.Run("year-by-service-and-day", func(b *testing.B) {
+				q := q
+				q.Dim, q.ByDay = sotepe.FeedbackDimService, true
+				for b.Loop() {
+					if _, err := s.FeedbackCounts(ctx, q); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+			b.Run("year-by-8-groups-of-units-and-day", func(b *testing.B) {
+				groups := map[string][]string{}
+				for i, u := range units {
+					groups[u] = []string{fmt.Sprintf("g%d", i%8)}
+				}
+				gq, all := q, q
+				gq.ByDay, gq.UnitGroups = true, groups
+				all.ByDay, all.AllUnits = true, true
+				for b.Loop() {
+					c, err := s.FeedbackCounts(ctx, gq)
+					must(b, err)
+					if len(c) != 8*365 {
+						b.Fatalf("%d group days", len(c))
+					}
+					if _, err := s.FeedbackCounts(ctx, all); err != nil {
 						b.Fatal(err)
 					}
 				}

@@ -26,7 +26,7 @@ func (s *Store) PendingNotifications(ctx context.Context, now time.Time, limit i
 		return nil, err
 	}
 	rows, err := s.r.QueryContext(ctx, `
-		SELECT id, user_id, kind, lang, request_id, created_at, attempts FROM notifications
+		SELECT id, user_id, kind, lang, request_id, appointment_id, created_at, attempts FROM notifications
 		WHERE sent_at IS NULL AND next_attempt_at <= $1
 		ORDER BY created_at, id LIMIT $2`, micros(now), page.Limit)
 	if err != nil {
@@ -37,12 +37,13 @@ func (s *Store) PendingNotifications(ctx context.Context, now time.Time, limit i
 	for rows.Next() {
 		var n sotepe.Notification
 		var kind, lang string
-		var request sql.NullInt64
+		var request, appointment sql.NullInt64
 		var created int64
-		if err := rows.Scan(&n.ID, &n.UserID, &kind, &lang, &request, &created, &n.Attempts); err != nil {
+		if err := rows.Scan(&n.ID, &n.UserID, &kind, &lang, &request, &appointment, &created, &n.Attempts); err != nil {
 			return nil, s.fail("pending notifications", err)
 		}
 		n.Kind, n.Lang, n.RequestID, n.CreatedAt = sotepe.NotificationKind(kind), sotepe.Lang(lang), request.Int64, fromMicros(created)
+		n.AppointmentID = appointment.Int64
 		out = append(out, n)
 	}
 	if err := rows.Err(); err != nil {

@@ -54,14 +54,11 @@ func (s *Store) CreateSession(ctx context.Context, ses sotepe.Session) error {
 func (s *Store) SessionUser(ctx context.Context, tokenHash []byte) (sotepe.Session, sotepe.User, error) {
 	var ses sotepe.Session
 	var created, seen, expires int64
-	st, err := s.prepared(ctx, `
+	// Every signed-in request makes this read: prepared once (s.rc).
+	u, _, err := scanUser(s.rc.QueryRowContext(ctx, `
 		SELECT `+userColumns+`, s.created_at, s.last_seen_at, s.expires_at
 		FROM sessions s JOIN users u ON u.id = s.user_id
-		WHERE s.token_hash = $1 AND NOT u.disabled`)
-	if err != nil {
-		return ses, sotepe.User{}, s.fail("read session", err)
-	}
-	u, _, err := scanUser(st.QueryRowContext(ctx, tokenHash), &created, &seen, &expires)
+		WHERE s.token_hash = $1 AND NOT u.disabled`, tokenHash), &created, &seen, &expires)
 	if errors.Is(err, sql.ErrNoRows) {
 		return ses, sotepe.User{}, sotepe.NotFound("session")
 	}

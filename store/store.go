@@ -29,7 +29,6 @@ import (
 	"log/slog"
 	"net/url"
 	"strings"
-	"sync"
 	"time"
 	_ "time/tzdata" // Europe/Helsinki must resolve even where the system has no zoneinfo.
 
@@ -79,9 +78,15 @@ type Store struct {
 	// batch shares commits between concurrent submissions on SQLite; nil
 	// on PostgreSQL (see batch.go).
 	batch *batcher
-	// stmts holds the reads every request makes (its session and user),
-	// prepared once by their text (see prepared).
-	stmts sync.Map // string → *sql.Stmt
+	// rq is what reads run on: on SQLite the reader pool through a cache
+	// of prepared statements (rc), on PostgreSQL the pool itself, as pgx
+	// keeps a statement cache per connection of its own.
+	rq querier
+	rc *stmtCache // prepared on the readers; on PostgreSQL only for the session reads
+	wc *stmtCache // prepared on the writer (SQLite only), for txq
+	// ck checkpoints SQLite's write-ahead log in the background (see
+	// checkpoint.go); nil on PostgreSQL.
+	ck *checkpointer
 }
 
 var _ sotepe.Store = (*Store)(nil)
@@ -134,6 +139,8 @@ func (s *Store) openPostgres(ctx context.Context, dsn string) error {
 		return &sotepe.Error{Code: sotepe.EUnavailable, Message: "store: connect to PostgreSQL", Err: err}
 	}
 	s.w, s.r = db, db
+	s.rc = newStmtCache(db)
+	s.rq = db
 	return nil
 }
 
@@ -170,7 +177,10 @@ func (s *Store) openSQLite(ctx context.Context, dsn string) error {
 	// _txlock=immediate takes the write lock at BEGIN, so a transaction
 	// that reads before it writes waits for another process's writer under
 	// busy_timeout instead of failing with SQLITE_BUSY at its first write.
-	w, err := sql.Open("sqlite", sqliteDSN(path, append(common, "journal_mode(WAL)", "synchronous(FULL)"), "_txlock=immediate"))
+	// The writer checkpoints the log itself only when it has grown past
+	// 40 MB (wal_autocheckpoint counts 4 KiB pages): normally the
+	// checkpointer has done it in the background (see checkpoint.go).
+	w, err := sql.Open("sqlite", sqliteDSN(path, append(common, "journal_mode(WAL)", "synchronous(FULL)", "wal_autocheckpoint(10000)"), "_txlock=immediate"))
 	if err != nil {
 		return &sotepe.Error{Code: sotepe.EInvalid, Key: "error.invalid", Message: "store: unusable SQLite path", Err: err}
 	}
@@ -198,8 +208,18 @@ func (s *Store) openSQLite(ctx context.Context, dsn string) error {
 		r.Close()
 		return &sotepe.Error{Code: sotepe.EUnavailable, Message: "store: open SQLite database", Err: err}
 	}
+	ck, err := sql.Open("sqlite", sqliteDSN(path, common, ""))
+	if err != nil {
+		w.Close()
+		r.Close()
+		return &sotepe.Error{Code: sotepe.EInvalid, Key: "error.invalid", Message: "store: unusable SQLite path", Err: err}
+	}
+	ck.SetMaxOpenConns(1)
 	s.w, s.r = w, r
+	s.rc, s.wc = newStmtCache(r), newStmtCache(w)
+	s.rq = s.rc
 	s.batch = newBatcher(s)
+	s.ck = startCheckpointer(ck, time.Second, s.log)
 	return nil
 }
 
@@ -278,10 +298,14 @@ func (s *Store) Close() error {
 		s.batch.stop()
 	}
 	var errs []error
-	s.stmts.Range(func(_, v any) bool {
-		errs = append(errs, v.(*sql.Stmt).Close())
-		return true
-	})
+	if s.ck != nil {
+		errs = append(errs, s.ck.stop())
+	}
+	for _, c := range []*stmtCache{s.rc, s.wc} {
+		if c != nil {
+			errs = append(errs, c.close())
+		}
+	}
 	if s.r != s.w {
 		errs = append(errs, s.r.Close())
 	}
@@ -290,25 +314,6 @@ func (s *Store) Close() error {
 		return &sotepe.Error{Code: sotepe.EInternal, Message: "store: close", Err: err}
 	}
 	return nil
-}
-
-// prepared returns query prepared on the reader pool, preparing it at its
-// first use (database/sql prepares it again on each connection as needed).
-// SQLite otherwise parses every query anew, which for the session read that
-// every signed-in request makes was most of its cost.
-func (s *Store) prepared(ctx context.Context, query string) (*sql.Stmt, error) {
-	if v, ok := s.stmts.Load(query); ok {
-		return v.(*sql.Stmt), nil
-	}
-	st, err := s.r.PrepareContext(ctx, query)
-	if err != nil {
-		return nil, err
-	}
-	if v, loaded := s.stmts.LoadOrStore(query, st); loaded {
-		st.Close()
-		return v.(*sql.Stmt), nil
-	}
-	return st, nil
 }
 
 // querier is what *sql.DB and *sql.Tx share, so helpers run inside a

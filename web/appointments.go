@@ -229,11 +229,34 @@ func (s *Server) cachedSlots(h handler) handler {
 			writeCached(w, r, e, "hit")
 			return nil
 		}
+		// Concurrent misses of one search wait for the first to run it:
+		// when a popular search expires under load, each would otherwise
+		// run the same query at once.
+		f, leader := s.slotCache.join(key)
+		if !leader {
+			select {
+			case <-f.done:
+			case <-r.Context().Done():
+				return r.Context().Err()
+			}
+			if f.ok {
+				writeCached(w, r, f.e, "shared")
+				return nil
+			}
+			// The first failed: this one runs on its own and says why.
+		}
+		var e cachedBody
+		done := false
+		if leader {
+			// Deferred, so that those waiting wake even if h panics.
+			defer func() { s.slotCache.land(key, f, e, done) }()
+		}
 		rec := &bodyRecorder{header: http.Header{}}
 		if err := h(rec, r); err != nil {
 			return err
 		}
-		writeCached(w, r, s.slotCache.put(key, rec.body.Bytes()), "miss")
+		e, done = s.slotCache.put(key, rec.body.Bytes()), true
+		writeCached(w, r, e, "miss")
 		return nil
 	}
 }

@@ -37,10 +37,13 @@ import (
 // network, free-time search and booking each keep p99 under 50 ms with 200
 // users at once. These benchmarks run the whole server on loopback HTTP and
 // report the percentiles of b.N requests sent by 200 goroutines back to
-// back (a closed loop):
+// back (a closed loop), or at a fixed rate (an open model):
 //
-//	go test -run '^$' -bench 'Appt' -benchtime 4000x ./web/
-//	SOTEPE_TEST_POSTGRES=postgres://… go test -run '^$' -bench 'Appt' -benchtime 4000x ./web/
+//	go test -run '^$' -bench 'Appt(SQLite|Postgres)' -benchtime 4000x ./web/
+//	SOTEPE_TEST_POSTGRES=postgres://… go test -run '^$' -bench 'Appt(SQLite|Postgres)' -benchtime 4000x ./web/
+//
+// The model of 200 residents who think between their actions is in
+// appointments_users_bench_test.go (BenchmarkApptUsers…, -benchtime 1x).
 
 const benchUsers = 200
 
@@ -51,8 +54,9 @@ type apptBench struct {
 	client   *http.Client
 	sessions []string // session cookies, one per resident
 	services []string
-	units    []string // the units with slots
-	slots    []int64  // every open slot, in no particular order
+	units    []string            // the units with slots
+	offering map[string][]string // service → the units with its slots
+	slots    []int64             // every open slot, in no particular order
 }
 
 // openBenchStore opens an empty store: SQLite in a temporary folder, or a
@@ -113,7 +117,7 @@ func newApptBench(b *testing.B, engine string) *apptBench {
 			b.Fatal(err)
 		}
 	}
-	ab := &apptBench{services: []string{"health-station-nurse", "doctor-appointment", "dental-care"}}
+	ab := &apptBench{services: []string{"health-station-nurse", "doctor-appointment", "dental-care"}, offering: map[string][]string{}}
 	tmpl := sotepe.WeeklyTemplate{From: "2026-11-23", To: "2026-12-06", Length: 30 * time.Minute,
 		Periods: []sotepe.WeeklyPeriod{{Weekday: 1, Start: "08:00", End: "16:00"}, {Weekday: 2, Start: "08:00", End: "19:00"},
 			{Weekday: 3, Start: "08:00", End: "16:00"}, {Weekday: 4, Start: "08:00", End: "19:00"}, {Weekday: 5, Start: "08:00", End: "16:00"}}}
@@ -130,6 +134,7 @@ func newApptBench(b *testing.B, engine string) *apptBench {
 			if !slices.Contains(u.Services, svc) {
 				continue
 			}
+			ab.offering[svc] = append(ab.offering[svc], u.ID)
 			r, err := st.SaveResource(ctx, sotepe.Resource{UnitID: u.ID, Kind: sotepe.ResourceRoom, Name: svc})
 			if err != nil {
 				b.Fatal(err)
@@ -232,6 +237,7 @@ func (ab *apptBench) run(b *testing.B, req request) {
 	var wg sync.WaitGroup
 	var failed atomic.Value
 	b.ResetTimer()
+	cpu := processCPU()
 	for u := range benchUsers {
 		wg.Go(func() {
 			for {
@@ -250,10 +256,14 @@ func (ab *apptBench) run(b *testing.B, req request) {
 	}
 	wg.Wait()
 	b.StopTimer()
+	cpu = processCPU() - cpu
 	if f := failed.Load(); f != nil {
 		b.Fatal(f)
 	}
 	report(b, lat)
+	// The CPU time of the whole process (server and client) per request:
+	// what a request costs, whatever else the machine is doing.
+	b.ReportMetric(float64(cpu)/float64(b.N)/1e3, "cpu-us/req")
 }
 
 // runRate sends b.N requests at a constant rate per second (an open model:

@@ -186,10 +186,16 @@ func (s *Server) serviceBooking(w http.ResponseWriter, r *http.Request) error {
 }
 
 // serviceBookingSave sets how a service is booked: PUT
-// /api/v1/services/{id}/booking (administrators), with every field of the
-// rules; limits are whole hours.
+// /api/v1/services/{id}/booking (administrators, and managers of units
+// that offer the service), with every field of the rules; limits are whole
+// hours.
 func (s *Server) serviceBookingSave(w http.ResponseWriter, r *http.Request) error {
-	if _, err := requireRole(r, sotepe.RoleAdmin); err != nil {
+	svc, err := s.appts()
+	if err != nil {
+		return err
+	}
+	u, err := requireRole(r, sotepe.RoleAdmin, sotepe.RoleManager)
+	if err != nil {
 		return err
 	}
 	var b bookingRules
@@ -202,7 +208,7 @@ func (s *Server) serviceBookingSave(w http.ResponseWriter, r *http.Request) erro
 	}
 	c := sotepe.ApptConfig{ServiceID: id, DirectBooking: b.DirectBooking, CancelLimit: time.Duration(b.CancelLimitHours) * time.Hour,
 		OfferHold: time.Duration(b.OfferHoldHours) * time.Hour, GuaranteeDays: b.GuaranteeDays, GuaranteeDaysYoung: b.GuaranteeDaysYoung}
-	if err := s.store.SaveApptConfig(r.Context(), c); err != nil {
+	if err := svc.SaveRules(r.Context(), u, c); err != nil {
 		return err
 	}
 	return s.serviceBooking(w, r)

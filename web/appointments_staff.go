@@ -24,6 +24,9 @@ type calendarDay struct {
 type calendarItem struct {
 	Slot        slotView  `json:"slot"`
 	Appointment *apptView `json:"appointment,omitempty"`
+	// Bookable is an open slot ahead, which staff may book for a
+	// resident; the page's to show, not the API's.
+	Bookable bool `json:"-"`
 }
 
 // calendarResponse is the calendar of GET /api/v1/appointment-calendar.
@@ -47,6 +50,8 @@ type calendarPageView struct {
 	Next     string
 	Error    string
 	Message  string
+	// RulesLink shows the way to the booking rules, to administrators.
+	RulesLink bool
 }
 
 // apptCalendar is the staff calendar: GET /staff/calendar and GET
@@ -106,7 +111,7 @@ func (s *Server) showCalendar(w http.ResponseWriter, r *http.Request, status int
 		if !ok {
 			continue
 		}
-		item := calendarItem{Slot: s.viewSlot(sl, true)}
+		item := calendarItem{Slot: s.viewSlot(sl, true), Bookable: sl.State == sotepe.SlotOpen && sl.Start.After(s.now())}
 		if a, ok := cal.Appointments[sl.ID]; ok {
 			av := viewer.view(a)
 			item.Appointment = &av
@@ -117,7 +122,7 @@ func (s *Server) showCalendar(w http.ResponseWriter, r *http.Request, status int
 		writeJSON(w, http.StatusOK, resp)
 		return nil
 	}
-	v := calendarPageView{calendarResponse: resp, Units: u.Units, Error: problem, Message: message}
+	v := calendarPageView{calendarResponse: resp, Units: u.Units, Error: problem, Message: message, RulesLink: u.Has(sotepe.RoleAdmin)}
 	nav := func(d time.Time) string {
 		qq := r.URL.Query()
 		qq.Set("date", d.Format(time.DateOnly))
@@ -147,8 +152,10 @@ func (s *Server) showCalendar(w http.ResponseWriter, r *http.Request, status int
 
 // calendarBack is where a calendar form returns to: the calendar page it
 // came from, as the form's "back" field tells, or today's.
-func calendarBack(r *http.Request) string {
-	back := r.PostForm.Get("back")
+func calendarBack(r *http.Request) string { return calendarBackTo(r.PostForm.Get("back")) }
+
+// calendarBackTo returns back when it is a calendar page, else today's.
+func calendarBackTo(back string) string {
 	if len(back) < len("/staff/calendar") || back[:len("/staff/calendar")] != "/staff/calendar" {
 		return "/staff/calendar"
 	}

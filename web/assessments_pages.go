@@ -120,9 +120,10 @@ func (s *Server) showSession(w http.ResponseWriter, r *http.Request, st sotepe.A
 	return nil
 }
 
-// formAnswer reads the answer form of question q: "value" holds an option
-// id, option ids, "true" or "false", a number (with a decimal point or
-// comma) or a text. Nothing chosen is EInvalid.
+// formAnswer reads the answer form of question q, for the assessments and
+// the survey alike: "value" holds an option id, option ids, "true" or
+// "false", a number (with a decimal point or comma; a scale's step) or a
+// text. Nothing chosen is EInvalid.
 func formAnswer(r *http.Request, q sotepe.AssessmentQuestion) (sotepe.AssessmentAnswer, error) {
 	a := sotepe.AssessmentAnswer{Question: r.PostForm.Get("question")}
 	values := r.PostForm["value"]
@@ -138,7 +139,10 @@ func formAnswer(r *http.Request, q sotepe.AssessmentQuestion) (sotepe.Assessment
 			return a, sotepe.Invalid("assess.error.choose", "choose an answer")
 		}
 		v = first == "true"
-	case sotepe.KindNumber:
+	case sotepe.KindNumber, sotepe.KindScale:
+		if first == "" && q.Kind == sotepe.KindScale {
+			return a, sotepe.Invalid("assess.error.choose", "choose an answer")
+		}
 		n, err := strconv.ParseFloat(strings.Replace(first, ",", ".", 1), 64)
 		if err != nil {
 			return a, sotepe.Invalid("assess.error.value", "not a number").With(map[string]any{"Kind": string(q.Kind)})

@@ -22,6 +22,47 @@ type responseCache struct {
 	max int
 	now func() time.Time
 	m   map[string]cachedBody
+	// zw keeps gzip writers for reuse: a new one allocates and clears
+	// about a megabyte, which cost more than compressing a search's answer.
+	zw sync.Pool
+	// flights are the entries being computed, for join and land.
+	fmu     sync.Mutex
+	flights map[string]*flight
+}
+
+// flight is one computation of an entry, which concurrent misses of the
+// same key wait for instead of computing it again.
+type flight struct {
+	done chan struct{} // closed when the entry is computed, or failed
+	e    cachedBody
+	ok   bool
+}
+
+// join returns the computation of key under way, or starts one and returns
+// it with leader true: the leader computes the entry and must land it,
+// whatever happens.
+func (c *responseCache) join(key string) (f *flight, leader bool) {
+	c.fmu.Lock()
+	defer c.fmu.Unlock()
+	if f, ok := c.flights[key]; ok {
+		return f, false
+	}
+	if c.flights == nil {
+		c.flights = map[string]*flight{}
+	}
+	f = &flight{done: make(chan struct{})}
+	c.flights[key] = f
+	return f, true
+}
+
+// land ends the leader's computation f of key with entry e, or with ok
+// false when it failed, and wakes those who wait for it.
+func (c *responseCache) land(key string, f *flight, e cachedBody, ok bool) {
+	c.fmu.Lock()
+	delete(c.flights, key)
+	c.fmu.Unlock()
+	f.e, f.ok = e, ok
+	close(f.done)
 }
 
 // cachedBody is one cached answer, kept plain and gzip-compressed: most
@@ -50,9 +91,15 @@ func (c *responseCache) get(key string) (cachedBody, bool) {
 // put compresses body and keeps both forms.
 func (c *responseCache) put(key string, body []byte) cachedBody {
 	var gz bytes.Buffer
-	zw := gzip.NewWriter(&gz)
+	zw, _ := c.zw.Get().(*gzip.Writer)
+	if zw == nil {
+		zw = gzip.NewWriter(&gz)
+	} else {
+		zw.Reset(&gz)
+	}
 	_, _ = zw.Write(body) // writes to a bytes.Buffer do not fail
 	_ = zw.Close()
+	c.zw.Put(zw)
 	e := cachedBody{body: body, gzipped: gz.Bytes(), expires: c.now().Add(c.ttl)}
 	c.mu.Lock()
 	defer c.mu.Unlock()

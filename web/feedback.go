@@ -59,6 +59,9 @@ type feedbackBody struct {
 	Lang          sotepe.Lang            `json:"lang"`
 	AppointmentID int64                  `json:"appointment_id"`
 	KioskToken    string                 `json:"kiosk_token"`
+	VisitToken    string                 `json:"visit_token"`
+	// Extra is the answers to the unit's extra questions.
+	Extra []sotepe.FeedbackExtraAnswer `json:"extra"`
 }
 
 // feedbackView is an answer as the API shows it.
@@ -86,7 +89,7 @@ func feedbackChannel(b feedbackBody, u *sotepe.User) sotepe.FeedbackChannel {
 	switch {
 	case b.Channel != "":
 		return b.Channel
-	case b.AppointmentID != 0:
+	case b.AppointmentID != 0 || b.VisitToken != "":
 		return sotepe.FeedbackVisit
 	case b.KioskToken != "":
 		return sotepe.FeedbackKioskChannel
@@ -119,7 +122,7 @@ func (s *Server) feedbackCreate(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	f, err := svc.Submit(r.Context(), in.User, sotepe.FeedbackInput{UnitID: b.Unit, Score: *b.Score, Comment: b.Comment,
-		Channel: ch, Lang: b.Lang, AppointmentID: b.AppointmentID, KioskToken: b.KioskToken})
+		Channel: ch, Lang: b.Lang, AppointmentID: b.AppointmentID, KioskToken: b.KioskToken, VisitToken: b.VisitToken, Extra: b.Extra})
 	if err != nil {
 		return err
 	}
@@ -175,6 +178,11 @@ type feedbackFormView struct {
 	Own      []feedbackRow // the resident's own answers
 	Refresh  int           // seconds before the kiosk returns to its start
 	KioskURL string
+	// Extra is the unit's extra questions, asked before the score.
+	Extra []sotepe.FeedbackQuestion
+	// Visit marks the form of a visit's feedback link; Done, that its one
+	// answer is stored (the form is not shown again).
+	Visit, Done bool
 }
 
 type feedbackRow struct {
@@ -205,6 +213,9 @@ func (s *Server) feedbackUnitPage(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	v := feedbackFormView{Unit: unit, Action: "/units/" + unit.ID + "/feedback", Via: publicVia(r.URL.Query().Get("via")), Scores: scores()}
+	if v.Extra, err = s.unitQuestions(r.Context(), unit.ID); err != nil {
+		return err
+	}
 	s.html(w, r, http.StatusOK, "feedback_form", pageData{Title: s.cat.T(info(r).Lang, "feedback.title", nil), Data: v})
 	return nil
 }
@@ -232,10 +243,14 @@ func (s *Server) feedbackUnitSubmit(w http.ResponseWriter, r *http.Request) erro
 	in := info(r)
 	ch := sotepe.FeedbackChannel(publicVia(r.PostForm.Get("via")))
 	v := feedbackFormView{Unit: unit, Action: "/units/" + unit.ID + "/feedback", Via: string(ch), Scores: scores()}
+	if v.Extra, err = svc.Questions(r.Context(), unit.ID); err != nil {
+		return err
+	}
 	if err := s.feedbackLimited(r, ch, ""); err != nil {
 		return err
 	}
-	_, err = svc.Submit(r.Context(), nil, sotepe.FeedbackInput{UnitID: unit.ID, Score: formScore(r), Comment: r.PostForm.Get("comment"), Channel: ch, Lang: in.Lang})
+	_, err = svc.Submit(r.Context(), nil, sotepe.FeedbackInput{UnitID: unit.ID, Score: formScore(r), Comment: r.PostForm.Get("comment"), Channel: ch, Lang: in.Lang,
+		Extra: formExtra(r, v.Extra)})
 	return s.feedbackFormResult(w, r, "feedback_form", v, err)
 }
 
@@ -284,6 +299,9 @@ func (s *Server) feedbackKioskPage(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	v := feedbackFormView{Unit: unit, Action: "/feedback/kiosk/" + token, Scores: scores(), Refresh: kioskIdleSeconds, KioskURL: kioskStart(r, token)}
+	if v.Extra, err = svc.Questions(r.Context(), unit.ID); err != nil {
+		return err
+	}
 	return s.kioskHTML(w, r, http.StatusOK, pageData{Title: s.cat.T(info(r).Lang, "feedback.title", nil), Data: v})
 }
 
@@ -314,9 +332,12 @@ func (s *Server) feedbackKioskSubmit(w http.ResponseWriter, r *http.Request) err
 	if err := s.feedbackLimited(r, sotepe.FeedbackKioskChannel, token); err != nil {
 		return err
 	}
-	_, err = svc.Submit(r.Context(), nil, sotepe.FeedbackInput{UnitID: unit.ID, Score: formScore(r), Comment: r.PostForm.Get("comment"),
-		Channel: sotepe.FeedbackKioskChannel, Lang: info(r).Lang, KioskToken: token})
 	v := feedbackFormView{Unit: unit, Action: "/feedback/kiosk/" + token, Scores: scores(), Refresh: kioskIdleSeconds, KioskURL: kioskStart(r, token)}
+	if v.Extra, err = svc.Questions(r.Context(), unit.ID); err != nil {
+		return err
+	}
+	_, err = svc.Submit(r.Context(), nil, sotepe.FeedbackInput{UnitID: unit.ID, Score: formScore(r), Comment: r.PostForm.Get("comment"),
+		Channel: sotepe.FeedbackKioskChannel, Lang: info(r).Lang, KioskToken: token, Extra: formExtra(r, v.Extra)})
 	if err == nil {
 		v.Refresh = kioskThanksSeconds
 	}
@@ -408,6 +429,60 @@ func (s *Server) feedbackPortalSubmit(w http.ResponseWriter, r *http.Request) er
 	if sotepe.ErrorCode(err) == sotepe.ENotFound {
 		// An unknown unit or someone else's visit: explained on the form.
 		err = sotepe.Invalid(sotepe.ErrorKey(err), "not found")
+	}
+	return s.feedbackFormResult(w, r, "feedback_form", v, err)
+}
+
+// feedbackVisitPage is the form the feedback link of a completed visit
+// opens, without signing in: GET /feedback/visit/{token}. An unknown link
+// is 404; a visit answered already 409, each with a page saying so.
+func (s *Server) feedbackVisitPage(w http.ResponseWriter, r *http.Request) error {
+	v, err := s.visitView(r)
+	if err != nil {
+		return err
+	}
+	s.html(w, r, http.StatusOK, "feedback_form", pageData{Title: s.cat.T(info(r).Lang, "feedback.title", nil), Data: v})
+	return nil
+}
+
+func (s *Server) visitView(r *http.Request) (feedbackFormView, error) {
+	svc, err := s.feedbackSvc()
+	if err != nil {
+		return feedbackFormView{}, err
+	}
+	token := r.PathValue("token")
+	unitID, err := svc.VisitUnit(r.Context(), token)
+	if err != nil {
+		return feedbackFormView{}, err
+	}
+	unit, err := s.dir.Unit(r.Context(), unitID)
+	if err != nil {
+		return feedbackFormView{}, err
+	}
+	v := feedbackFormView{Unit: unit, Action: "/feedback/visit/" + token, Scores: scores(), Visit: true}
+	v.Extra, err = svc.Questions(r.Context(), unit.ID)
+	return v, err
+}
+
+// feedbackVisitSubmit takes the answer of a visit's feedback link: POST
+// /feedback/visit/{token}. The link answers once: afterwards it says the
+// visit has its answer.
+func (s *Server) feedbackVisitSubmit(w http.ResponseWriter, r *http.Request) error {
+	svc, err := s.feedbackSvc()
+	if err != nil {
+		return err
+	}
+	if err := r.ParseForm(); err != nil {
+		return sotepe.Invalid("error.form", "malformed form")
+	}
+	v, err := s.visitView(r)
+	if err != nil {
+		return err
+	}
+	_, err = svc.Submit(r.Context(), nil, sotepe.FeedbackInput{Score: formScore(r), Comment: r.PostForm.Get("comment"),
+		Channel: sotepe.FeedbackVisit, Lang: info(r).Lang, VisitToken: r.PathValue("token"), Extra: formExtra(r, v.Extra)})
+	if err == nil {
+		v.Done = true
 	}
 	return s.feedbackFormResult(w, r, "feedback_form", v, err)
 }

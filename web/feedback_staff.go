@@ -29,6 +29,10 @@ type feedbackStaffView struct {
 	KioskURL string
 	// Kiosks holds the live kiosk tokens of each unit, to revoke.
 	Kiosks map[string][]sotepe.FeedbackKiosk
+	// Extra holds the figures of each unit's extra questions.
+	Extra         map[string][]extraResultView
+	QuestionError string
+	MaxQuestions  int
 }
 
 // feedbackStaffPage is the manager's page: GET /staff/feedback.
@@ -52,7 +56,7 @@ func (s *Server) feedbackStaffView(r *http.Request) (feedbackStaffView, error) {
 	}
 	lang := info(r).Lang
 	today := s.now().In(s.cfg.Location)
-	v := feedbackStaffView{Year: today.Format("2006")}
+	v := feedbackStaffView{Year: today.Format("2006"), MaxQuestions: sotepe.MaxFeedbackQuestions}
 	counts, err := svc.Counts(r.Context(), u, sotepe.FeedbackCountsQuery{From: v.Year + "-01-01", To: today.Format(time.DateOnly), Dim: sotepe.FeedbackDimUnit})
 	if err != nil {
 		return v, err
@@ -74,6 +78,14 @@ func (s *Server) feedbackStaffView(r *http.Request) (feedbackStaffView, error) {
 			v.Kiosks = map[string][]sotepe.FeedbackKiosk{}
 		}
 		v.Kiosks[id] = kiosks
+		extra, err := svc.QuestionResults(r.Context(), u, id)
+		if err != nil {
+			return v, err
+		}
+		if v.Extra == nil {
+			v.Extra = map[string][]extraResultView{}
+		}
+		v.Extra[id] = s.extraResults(lang, extra)
 	}
 	seen := map[string]bool{}
 	for _, c := range sum.Items {

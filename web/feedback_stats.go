@@ -104,6 +104,9 @@ type feedbackGroups struct {
 	dim   sotepe.FeedbackDim
 	names map[string]sotepe.Names
 	of    func(key string) []string
+	// byUnit is the groups of each unit, for groupings made of units
+	// (area, concept, producer, producer type); nil otherwise.
+	byUnit map[string][]string
 }
 
 // feedbackGroupsFor builds the groups of by and the units p's filters keep
@@ -187,6 +190,7 @@ func (s *Server) feedbackGroupsFor(ctx context.Context, by string, p feedbackPar
 	}
 	// A unit gone from the network falls in no group (the totals count it).
 	g.of = func(key string) []string { return byUnit[key] }
+	g.byUnit = byUnit
 	return g, units, nil
 }
 
@@ -238,21 +242,27 @@ func (s *Server) feedbackStats(w http.ResponseWriter, r *http.Request) error {
 	// the days.
 	q := sotepe.FeedbackCountsQuery{From: p.From, To: p.To, Dim: g.dim, ByDay: p.Interval == "day" || p.Interval == "week",
 		ByMonth: p.Interval == "month", Units: feedbackUnitIDs(p, units)}
-	counts, err := svc.Counts(r.Context(), u, q)
-	if err != nil {
-		return err
-	}
 	var period func(string) string
 	if q.ByMonth {
 		period = func(month string) string { return month }
 	} else if q.ByDay {
 		iv := sotepe.StatsInterval(p.Interval)
+		// A year has a few hundred days and the counts tens of thousands
+		// of rows: each day is parsed once.
+		periods := map[string]string{}
 		period = func(day string) string {
+			if pe, ok := periods[day]; ok {
+				return pe
+			}
 			d, _ := time.Parse(time.DateOnly, day)
-			return iv.Period(d)
+			periods[day] = iv.Period(d)
+			return periods[day]
 		}
 	}
-	sum := sotepe.SummarizeFeedback(counts, period, g.of)
+	sum, err := s.summarizeFeedback(r.Context(), svc, u, q, g, period)
+	if err != nil {
+		return err
+	}
 	resp := feedbackStatsResponse{From: p.From, To: p.To, GroupBy: p.GroupBy, Interval: p.Interval, Totals: sum.Totals,
 		Items: make([]feedbackItem, len(sum.Items)), Periods: make([]feedbackPeriod, len(sum.Periods))}
 	for i, c := range sum.Items {
@@ -291,6 +301,36 @@ func (s *Server) feedbackStats(w http.ResponseWriter, r *http.Request) error {
 		return writeFeedbackCSV(w, resp)
 	}
 	return s.respond(w, r, resp, "feedback_stats", pageData{Title: s.cat.T(in.Lang, "feedback.stats_title", nil), Data: s.feedbackStatsView(in.Lang, p, &resp)})
+}
+
+// summarizeFeedback counts and sums up the figures of q. Days of a
+// grouping made of units are summed by group in the store, with the totals
+// of every unit together asked for apart (a unit may be in two groups, or
+// in none): a year of days then comes back a few thousand rows, not one
+// per unit and day.
+func (s *Server) summarizeFeedback(ctx context.Context, svc sotepe.FeedbackService, u sotepe.User, q sotepe.FeedbackCountsQuery,
+	g feedbackGroups, period func(string) string) (sotepe.NPSSummary, error) {
+	if !q.ByDay || g.byUnit == nil {
+		counts, err := svc.Counts(ctx, u, q)
+		if err != nil {
+			return sotepe.NPSSummary{}, err
+		}
+		return sotepe.SummarizeFeedback(counts, period, g.of), nil
+	}
+	grouped, all := q, q
+	grouped.UnitGroups, all.AllUnits = g.byUnit, true
+	counts, err := svc.Counts(ctx, u, grouped)
+	if err != nil {
+		return sotepe.NPSSummary{}, err
+	}
+	totals, err := svc.Counts(ctx, u, all)
+	if err != nil {
+		return sotepe.NPSSummary{}, err
+	}
+	sum := sotepe.SummarizeFeedback(counts, period, func(k string) []string { return []string{k} })
+	whole := sotepe.SummarizeFeedback(totals, period, func(string) []string { return nil })
+	sum.Periods, sum.Totals = whole.Periods, whole.Totals
+	return sum, nil
 }
 
 // writeFeedbackCSV writes the items as CSV with a header line; empty cells

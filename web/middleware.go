@@ -49,7 +49,11 @@ func (s *Server) observe(next http.Handler) http.Handler {
 		h.Set("Referrer-Policy", "same-origin")
 		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
 		if r.Body != nil {
-			r.Body = http.MaxBytesReader(sw, r.Body, s.cfg.MaxBody)
+			limit := s.cfg.MaxBody
+			if r.URL.Path == "/api/v1/events" {
+				limit = max(limit, MaxEventsBody) // a full batch of service events
+			}
+			r.Body = http.MaxBytesReader(sw, r.Body, limit)
 		}
 		defer func() {
 			if p := recover(); p != nil {

@@ -126,6 +126,11 @@ func (s *Server) routes() http.Handler {
 	h("POST /staff/calendar/{id}/mark", s.calendarMarkForm)
 	h("POST /staff/slots", s.changesSlots(s.calendarOpenForm))
 	h("POST /staff/slots/{id}/close", s.changesSlots(s.calendarCloseForm))
+	h("GET /staff/slots/{id}/book", s.bookForPage)
+	h("POST /staff/slots/{id}/book", s.changesSlots(s.bookForForm))
+	h("POST /queue/{id}/ticket", s.ticketForm)
+	h("GET /staff/booking-rules", s.rulesPage)
+	h("POST /staff/booking-rules", s.rulesForm)
 	h("GET /stats/appointments", s.apptStats)
 
 	// Symptom and service-need assessments: anyone may run one; a
@@ -173,8 +178,40 @@ func (s *Server) routes() http.Handler {
 	h("GET /staff/feedback", s.feedbackStaffPage)
 	h("POST /staff/feedback/kiosks", s.feedbackKioskCreate)
 	h("POST /staff/feedback/kiosks/{kiosk}/revoke", s.feedbackKioskRevoke)
+	h("GET /api/v1/units/{id}/feedback-questions", s.feedbackQuestionList)
+	h("POST /api/v1/units/{id}/feedback-questions", s.feedbackQuestionCreate)
+	h("GET /api/v1/units/{id}/feedback-questions/results", s.feedbackQuestionResults)
+	h("DELETE /api/v1/units/{id}/feedback-questions/{qid}", s.feedbackQuestionRetire)
+	h("POST /staff/feedback/questions", s.feedbackQuestionForm)
+	h("POST /staff/feedback/questions/{qid}/retire", s.feedbackQuestionRetire)
+	h("GET /feedback/visit/{token}", s.feedbackVisitPage)
+	h("POST /feedback/visit/{token}", s.feedbackVisitSubmit)
 	h("GET /stats/feedback", s.feedbackStats)
 	h("GET /stats/feedback/compare", s.feedbackCompare)
+
+	// The resident survey: residents answer with an invitation link and
+	// no account; administrators create invitations; analysts and
+	// administrators read the figures.
+	h("GET /api/v1/surveys", s.surveyList)
+	h("GET /api/v1/surveys/{id}", s.surveyGet)
+	h("POST /api/v1/surveys/{id}/invitations", s.surveyInvite)
+	h("GET /api/v1/surveys/{id}/results", s.surveyResults)
+	h("POST /api/v1/survey-responses", s.surveyRespond)
+	h("GET /survey/{token}", s.surveyInvitationPage)
+	h("POST /survey/{token}/answer", s.surveyAnswerForm)
+	h("POST /survey/{token}/back", s.surveyBackForm)
+	h("POST /survey/{token}/send", s.surveySendForm)
+	h("GET /surveys/{id}/results", s.surveyResults)
+
+	// Service statistics: service events from integration clients (a
+	// bearer token with the scope events:write), the open data of volumes (public aggregates),
+	// the management dashboard for managers and analysts, and the annual
+	// report, public as the sector publishes it.
+	h("POST /api/v1/events", s.eventsCreate)
+	h("GET /api/v1/stats/volumes", s.volumes)
+	h("GET /dashboard", s.dashboard)
+	h("GET /report/{year}", s.annualReport)
+	h("GET /api/v1/reports/{year}", s.annualReport)
 
 	h("/", s.notFoundHandler)
 

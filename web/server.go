@@ -18,6 +18,7 @@ import (
 	"sotepe"
 	"sotepe/i18n"
 	"sotepe/password"
+	"sotepe/report"
 	"sotepe/workday"
 )
 
@@ -52,6 +53,12 @@ type Config struct {
 	// Feedback collects feedback and its figures; without it the feedback
 	// routes answer 404.
 	Feedback sotepe.FeedbackService
+	// Surveys runs the resident survey; without it the survey routes
+	// answer 404.
+	Surveys sotepe.SurveyService
+	// Indicators are the indicator definitions of the dashboard and the
+	// annual report; when nil, the embedded ones (report.Load).
+	Indicators *report.Indicators
 	// Registry receives the HTTP metrics; /metrics serves it.
 	Registry *prometheus.Registry
 	// OpenAPI is the OpenAPI document served at /api/v1/openapi.json.
@@ -94,6 +101,11 @@ type Server struct {
 	// address; kioskLimit the answers of one kiosk token, generous enough
 	// for a busy waiting room.
 	feedbackLimit, kioskLimit *windowLimit
+
+	// annual keeps each year's annual report for a minute, facts the
+	// dashboard's facts of a period (report.go, dashboard.go).
+	annual *keepCache[int, builtReport]
+	facts  *keepCache[[2]string, []report.Fact]
 }
 
 // New checks cfg, parses the templates and builds the routes. A missing
@@ -139,10 +151,17 @@ func New(cfg Config) (*Server, error) {
 		// four times that, an address on the public channels half.
 		feedbackLimit: newWindowLimit(feedbackPerHour, time.Hour, cfg.Now),
 		kioskLimit:    newWindowLimit(kioskPerHour, time.Hour, cfg.Now),
+		annual:        newKeepCache[int, builtReport](time.Minute, 64, cfg.Now),
+		facts:         newKeepCache[[2]string, []report.Fact](time.Minute, 2, cfg.Now),
 	}
 	var err error
 	if s.dummyHash, err = password.Hash(rand.Text(), password.Default()); err != nil {
 		return nil, err
+	}
+	if s.cfg.Indicators == nil {
+		if s.cfg.Indicators, err = report.Load(); err != nil {
+			return nil, err
+		}
 	}
 	if s.pages, err = parsePages(); err != nil {
 		return nil, err

@@ -22,6 +22,7 @@ import (
 	"sotepe/i18n"
 	"sotepe/password"
 	"sotepe/store"
+	"sotepe/survey"
 	"sotepe/web"
 	"sotepe/workday"
 )
@@ -104,13 +105,17 @@ func newEnv(t *testing.T) *env {
 		t.Fatal(err)
 	}
 	assessments := assess.New(assess.Config{Definitions: defs, Store: st, Contacts: contacts, Now: clk.Now})
+	surveys, err := survey.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
 	appts, err := booking.New(booking.Config{Store: st, Location: loc, Now: clk.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
 	s, err := web.New(web.Config{Store: st, Catalog: cat, Location: loc, Now: clk.Now, OpenAPI: docs.OpenAPI, MaxBody: 64 << 10,
 		Calendar: cal, Contacts: contacts, Assessments: assessments, Appointments: appts,
-		Feedback: feedback.New(feedback.Config{Store: st, Now: clk.Now})})
+		Feedback: feedback.New(feedback.Config{Store: st, Now: clk.Now}), Surveys: survey.New(survey.Config{Surveys: surveys, Store: st, Now: clk.Now})})
 	if err != nil {
 		t.Fatal(err)
 	}

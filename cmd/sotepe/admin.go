@@ -32,10 +32,20 @@ func runMigrate(ctx context.Context, args []string, getenv func(string) string, 
 	return nil
 }
 
-// runAdmin runs an administrative subcommand: create-user.
+// runAdmin runs an administrative subcommand: create-user or
+// survey-invite.
 func runAdmin(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) > 0 && args[0] == "survey-invite" {
+		return runSurveyInvite(ctx, args[1:], getenv, stdout, stderr)
+	}
+	if len(args) > 0 && (args[0] == "create-client" || args[0] == "revoke-client") {
+		return runAdminClient(ctx, args, getenv, stdout, stderr)
+	}
 	if len(args) == 0 || args[0] != "create-user" {
-		return errors.New("usage: sotepe admin create-user --db … --username NAME --name \"Full Name\" --role ROLE [--unit ID] [--lang fi|sv|en]")
+		return errors.New("usage: sotepe admin create-user --db … --username NAME --name \"Full Name\" --role ROLE [--unit ID] [--lang fi|sv|en]\n" +
+			"       sotepe admin survey-invite --db … --survey ID --count N [--base-url URL]\n" +
+			"       sotepe admin create-client --db … --name NAME --scope events:write\n" +
+			"       sotepe admin revoke-client --db … --name NAME")
 	}
 	var c config
 	fs := newFlags("admin create-user", getenv, stderr, &c, "", "")

@@ -20,9 +20,16 @@ import (
 // measurements: `sotepe generate contact-requests` writes a year of contact
 // requests over the demo network (loading the network and the demo people
 // first when the database has none).
+//
+// `sotepe generate --year 2024 --scale S` writes a generated year of service
+// events, feedback and the staff table (see generateYear).
 func runGenerate(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) > 0 && strings.HasPrefix(args[0], "-") {
+		return runGenerateYear(ctx, args, getenv, stdout, stderr)
+	}
 	if len(args) == 0 || args[0] != "contact-requests" {
-		return errors.New("usage: sotepe generate contact-requests --db … [--count 2000000] [--year 2024] [--seed 1] [--units 349] [--backlog UNIT=N]")
+		return errors.New("usage: sotepe generate contact-requests --db … [--count 2000000] [--year 2024] [--seed 1] [--units 349] [--backlog UNIT=N]\n" +
+			"       sotepe generate --db … --year 2024 [--scale 1.0] [--seed 1] [--units 349] [--bare]")
 	}
 	var c config
 	fs := newFlags("generate contact-requests", getenv, stderr, &c, "", "")

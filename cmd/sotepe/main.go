@@ -43,8 +43,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runServer(ctx, rest, getenv, stdout, stderr, false)
 	case "migrate":
 		return runMigrate(ctx, rest, getenv, stdout, stderr)
+	case "report":
+		return runReport(ctx, rest, getenv, stdout, stderr)
 	case "generate":
 		return runGenerate(ctx, rest, getenv, stdout, stderr)
+	case "import":
+		return runImport(ctx, rest, getenv, stdout, stderr)
 	case "admin":
 		return runAdmin(ctx, rest, getenv, stdin, stdout, stderr)
 	case "version", "--version":
@@ -63,7 +67,9 @@ func usage(w io.Writer) {
 
 Usage:
   sotepe demo    [--addr 127.0.0.1:8080] [--db sotepe-demo.db] [--units N]
-                 serve the product with demo data (created on first start)
+                 [--year 2024 [--scale 0.05]]
+                 serve the product with demo data (created on first start;
+                 with --year also a generated year of service statistics)
   sotepe serve   --db PATH|postgres://… [--addr 127.0.0.1:8080]
                  serve for real; migrates the database, creates no accounts
   sotepe migrate --db PATH|postgres://…
@@ -74,6 +80,17 @@ Usage:
   sotepe generate contact-requests --db … [--count 2000000] [--year 2024]
                  [--seed 1] [--units 349] [--backlog UNIT=N]
                  write a generated year of contact requests (for measurements)
+  sotepe generate --db … --year 2024 [--scale 1.0] [--seed 1] [--units 349]
+                 write a generated year of service events, feedback and staff
+                 whose totals follow the sector's 2024 figures times the scale
+  sotepe import events --db … [--source NAME] [--skip-bad-rows] FILE.csv
+                 import service events from CSV (all rows or none by default)
+  sotepe admin create-client --db … --name NAME --scope events:write
+                 create an integration client; prints its API token once
+  sotepe admin revoke-client --db … --name NAME
+  sotepe report  --db … --year 2024 [--lang fi|sv|en] [--format html|pdf|json] [--out FILE]
+                 the annual report "the sector's year"; pdf needs chromium
+                 (SOTEPE_CHROMIUM or chromium on PATH)
   sotepe version print the version
   sotepe help    this text
 

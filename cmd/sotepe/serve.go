@@ -42,8 +42,11 @@ func runServer(ctx context.Context, args []string, getenv func(string) string, s
 		defDB = "sotepe-demo.db"
 	}
 	fs := newFlags(map[bool]string{true: "demo", false: "serve"}[isDemo], getenv, stderr, &c, "127.0.0.1:8080", defDB)
+	var year yearOptions
 	if isDemo {
 		fs.IntVar(&c.units, "units", 0, "widen the demo network to this many units (e.g. 349, the report's count)")
+		fs.IntVar(&year.year, "year", 0, "on a new database, also generate this year of service events, feedback and staff (e.g. 2024; the network becomes 349 units)")
+		fs.Float64Var(&year.scale, "scale", 0.05, "the share of the reference's volumes the generated year has")
 	}
 	secure, err := envBool(getenv, "SOTEPE_SECURE_COOKIES", !isDemo)
 	if err != nil {
@@ -65,6 +68,13 @@ func runServer(ctx context.Context, args []string, getenv func(string) string, s
 		// of the directory for a few tens of MB. GOGC in the environment wins.
 		debug.SetGCPercent(400)
 	}
+	if getenv("GOMEMLIMIT") == "" {
+		// A soft limit bounds that trade: near it the collector runs as
+		// often as it must, so a burst of large reads (a cold dashboard
+		// over a year) does not carry the resident memory past 200 MB.
+		// GOMEMLIMIT in the environment wins.
+		debug.SetMemoryLimit(150 << 20)
+	}
 
 	st, err := openStore(ctx, c.db, logger)
 	if err != nil {
@@ -72,11 +82,23 @@ func runServer(ctx context.Context, args []string, getenv func(string) string, s
 	}
 	defer st.Close()
 	if isDemo {
+		_, _, uerr := st.UserByUsername(ctx, "admin")
+		fresh := sotepe.ErrorCode(uerr) == sotepe.ENotFound
+		if year.year > 0 {
+			// The generated year spreads over the units of the 349-unit network.
+			c.units = max(c.units, 349)
+		}
 		if err := loadDemo(ctx, st, c.units, stdout); err != nil {
 			return err
 		}
 		if err := loadDemoAppointments(ctx, st); err != nil {
 			return err
+		}
+		if fresh && year.year > 0 {
+			year.seed, year.units = 1, c.units
+			if err := generateYear(ctx, st, year, stdout, stderr); err != nil {
+				return err
+			}
 		}
 	}
 	dir, err := directory.New(st, directory.Options{Logger: logger})
@@ -106,6 +128,10 @@ func runServer(ctx context.Context, args []string, getenv func(string) string, s
 	// Waiting-list offers that lapse pass on, and reminders go out.
 	background.Go(func() { appointments.RunSweeps(bgCtx, time.Minute) })
 	fb := feedback.New(feedback.Config{Store: st, Logger: logger})
+	surveys, err := newSurveys(ctx, st, isDemo)
+	if err != nil {
+		return err
+	}
 	// Unscreened comments are forgotten when their keeping time ends.
 	background.Go(func() { fb.RunSweeps(bgCtx, time.Hour) })
 	cat, err := i18n.New()
@@ -127,7 +153,7 @@ func runServer(ctx context.Context, args []string, getenv func(string) string, s
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	reg.MustRegister(collectors.NewDBStatsCollector(st.DB(), st.Dialect()))
 	srv, err := web.New(web.Config{
-		Store: st, Directory: dir, Calendar: cal, Contacts: contacts, Assessments: assessments, Appointments: appointments, Feedback: fb, Catalog: cat, Logger: logger, Location: loc, Registry: reg, OpenAPI: docs.OpenAPI,
+		Store: st, Directory: dir, Calendar: cal, Contacts: contacts, Assessments: assessments, Appointments: appointments, Feedback: fb, Surveys: surveys, Catalog: cat, Logger: logger, Location: loc, Registry: reg, OpenAPI: docs.OpenAPI,
 		SecureCookies: c.secureCookies, Demo: isDemo, Version: version,
 	})
 	if err != nil {

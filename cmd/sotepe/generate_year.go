@@ -1,0 +1,186 @@
+package main
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+	"time"
+
+	"sotepe"
+	"sotepe/demo"
+	"sotepe/store"
+	"sotepe/workday"
+)
+
+// runGenerateYear is `sotepe generate --year 2024 --scale S`.
+func runGenerateYear(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	var c config
+	fs := newFlags("generate", getenv, stderr, &c, "", "")
+	var o yearOptions
+	fs.IntVar(&o.year, "year", 2024, "the year to generate (the reference's figures are of 2024)")
+	fs.Float64Var(&o.scale, "scale", 1.0, "the share of the reference's volumes to generate (1.0 is all of Helsinki)")
+	fs.Int64Var(&o.seed, "seed", 1, "the random seed: the same seed gives the same year")
+	fs.IntVar(&c.units, "units", 349, "widen the demo network to this many units when loading it")
+	fs.BoolVar(&o.bare, "bare", false, "measure only: insert the year's events one statement a row, with no checks or aggregates (a fresh database)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if c.db == "" {
+		return errors.New("--db is required")
+	}
+	if o.scale <= 0 || o.scale > 10 {
+		return errors.New("--scale must be above 0 and at most 10")
+	}
+	o.units = c.units
+	if err := createLargePages(ctx, c.db); err != nil {
+		return err
+	}
+	st, err := openStore(ctx, c.db, slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: c.logLevel})))
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if err := loadDemo(ctx, st, c.units, stdout); err != nil {
+		return err
+	}
+	return generateYear(ctx, st, o, stdout, stderr)
+}
+
+// yearOptions are the settings of a generated year.
+type yearOptions struct {
+	year  int
+	scale float64
+	seed  int64
+	units int
+	bare  bool
+}
+
+// generateYear writes a generated year into st, whose demo network is
+// loaded: its service events through the bulk path, the feedback of the
+// year and the year before, their feedback_answers events and the staff
+// table. Progress goes to stderr, the summary to stdout. A year generated
+// already (its events are all there) is left as it is.
+func generateYear(ctx context.Context, st *store.Store, o yearOptions, stdout, stderr io.Writer) error {
+	ref, err := demo.LoadReference()
+	if err != nil {
+		return err
+	}
+	base, err := demo.BaseNetwork()
+	if err != nil {
+		return err
+	}
+	cal, err := workday.New()
+	if err != nil {
+		return err
+	}
+	y := demo.Year{Year: o.year, Scale: o.scale, Seed: o.seed, Network: demo.WidenNetwork(base, max(o.units, len(base.Units)), 2024),
+		IsWorkingDay: cal.IsWorkingDay, Reference: ref}
+	expected := 0
+	for _, n := range y.Totals() {
+		expected += n
+	}
+	started := time.Now()
+	done := 0
+	progress := func() {
+		el := time.Since(started).Seconds()
+		fmt.Fprintf(stderr, "\rservice events: %d (%.0f/s)   ", done, float64(done)/max(el, 1e-3))
+	}
+	if o.bare {
+		n, err := st.LoadEventsBare(ctx, func(add func(sotepe.ServiceEvent) error) error {
+			return y.Events(func(e sotepe.ServiceEvent) error {
+				done++
+				if done%250_000 == 0 {
+					progress()
+				}
+				return add(e)
+			})
+		})
+		fmt.Fprintln(stderr)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "bare inserts: %d events in %s\n", n, time.Since(started).Round(time.Millisecond))
+		return nil
+	}
+	res, err := st.LoadEvents(ctx, func(add store.EventAdder) error {
+		return y.Events(func(e sotepe.ServiceEvent) error {
+			done++
+			if done%250_000 == 0 {
+				progress()
+			}
+			return add(e)
+		})
+	})
+	progress()
+	fmt.Fprintln(stderr)
+	if err != nil {
+		return err
+	}
+	evTime := time.Since(started)
+	fmt.Fprintf(stdout, "service events: %d added, %d there already, in %s (%d acts of the reference's figures and e-services)\n",
+		res.Added, res.Duplicates, evTime.Round(time.Millisecond), expected)
+	if res.Added == 0 && res.Duplicates > 0 {
+		fmt.Fprintln(stdout, "the year is generated already: feedback and staff left as they are")
+		return nil
+	}
+	fbStarted := time.Now()
+	producerOf := map[string]string{}
+	for _, u := range y.Network.Units {
+		producerOf[u.ID] = u.ProducerID
+	}
+	answers := 0
+	for _, c := range y.FeedbackYears() {
+		fb := y.Feedback(c)
+		if err := st.BulkFeedback(ctx, fb); err != nil {
+			return err
+		}
+		if _, err := st.LoadEvents(ctx, func(add store.EventAdder) error {
+			for _, e := range demo.FeedbackEvents(fb, producerOf) {
+				if err := add(e); err != nil {
+					return err
+				}
+			}
+			return nil
+		}); err != nil {
+			return err
+		}
+		answers += len(fb)
+		fmt.Fprintf(stderr, "feedback %d: %d answers (NPS %d)\n", c.Year, len(fb), c.NPS)
+	}
+	if err := st.SetStaffHeadcount(ctx, o.year, y.Staff()); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "feedback: %d answers in %s; staff table of %d\n", answers, time.Since(fbStarted).Round(time.Millisecond), o.year)
+	fmt.Fprintf(stdout, "generated the year %d at scale %g in %s\n", o.year, o.scale, time.Since(started).Round(time.Millisecond))
+	return nil
+}
+
+// createLargePages creates a new SQLite database at path with 16 KiB pages
+// (SQLite's default is 4 KiB) before the store opens it: a generated year is
+// gigabytes, and larger pages write it in a quarter of the writes. An
+// existing file, or a PostgreSQL URL, is left alone; the page size of a
+// database cannot change once it has tables in WAL mode.
+func createLargePages(ctx context.Context, path string) error {
+	if strings.HasPrefix(path, "postgres://") || strings.HasPrefix(path, "postgresql://") {
+		return nil
+	}
+	if _, err := os.Stat(path); !errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	for _, q := range []string{`PRAGMA page_size = 16384`, `PRAGMA journal_mode = WAL`, `CREATE TABLE page_size_probe (x INTEGER)`, `DROP TABLE page_size_probe`} {
+		if _, err := db.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("create %s: %w", path, err)
+		}
+	}
+	return nil
+}

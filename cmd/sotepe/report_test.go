@@ -1,0 +1,248 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"sotepe"
+	"sotepe/demo"
+	"sotepe/report"
+)
+
+// reportDB is a database with the demo network, a few events of 2024 and
+// the staff table.
+func reportDB(t *testing.T) string {
+	t.Helper()
+	ctx := context.Background()
+	db := filepath.Join(t.TempDir(), "report.db")
+	st, err := openStore(ctx, db, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if err := loadDemo(ctx, st, 0, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	_, err = st.AddEvents(ctx, []sotepe.ServiceEvent{
+		{Source: "test", ExternalID: "1", Day: "2024-02-01", UnitID: "kallio-health-station", Statistic: "health_station_nurse_visits", Mode: sotepe.EventInPerson, Count: 1375},
+		{Source: "test", ExternalID: "2", Day: "2024-06-01", UnitID: "central-rescue-station", Statistic: "fire_rescue_missions", Mode: sotepe.EventInPerson, Count: 79},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.SetStaffHeadcount(ctx, 2024, []sotepe.StaffHeadcount{{Year: 2024, AreaID: "rescue-department", Headcount: 798}}); err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
+func TestReportJSONAndHTML(t *testing.T) {
+	db := reportDB(t)
+	ctx := context.Background()
+	var out bytes.Buffer
+	if err := run(ctx, []string{"report", "--db", db, "--year", "2024", "--format", "json"}, env(nil), nil, &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	var rep struct {
+		ServiceVolumes []struct {
+			Key   string `json:"key"`
+			Value int64  `json:"value"`
+		} `json:"service_volumes"`
+		Staff struct {
+			Total int64 `json:"headcount_total"`
+		} `json:"staff"`
+	}
+	if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
+		t.Fatalf("%v: %s", err, out.String())
+	}
+	got := map[string]int64{}
+	for _, v := range rep.ServiceVolumes {
+		got[v.Key] = v.Value
+	}
+	if len(rep.ServiceVolumes) != 24 || got["health_station_nurse_visits"] != 1375 || got["fire_rescue_missions"] != 79 || rep.Staff.Total != 798 {
+		t.Errorf("json report %s", out.String())
+	}
+
+	file := filepath.Join(t.TempDir(), "report.html")
+	if err := run(ctx, []string{"report", "--db", db, "--year", "2024", "--lang", "sv", "--out", file}, env(nil), nil, io.Discard, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	html, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := string(html)
+	// The file stands alone: its style sheets are inside it, print rules too.
+	if strings.Contains(page, `<link rel="stylesheet"`) || !strings.Contains(page, "@media print") {
+		t.Error("the HTML report links its style sheets instead of holding them")
+	}
+	for _, want := range []string{`<html lang="sv">`, "Sektorns år 2024", "Hälsovårdsmottagning", "1\u00a0375", "798"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the Swedish HTML report lacks %q", want)
+		}
+	}
+
+	for _, bad := range [][]string{{"--format", "doc"}, {"--lang", "de"}, {"--year", "1999"}} {
+		args := append([]string{"report", "--db", db}, bad...)
+		if err := run(ctx, args, env(nil), nil, io.Discard, io.Discard); err == nil {
+			t.Errorf("%v accepted", bad)
+		}
+	}
+	err = run(ctx, []string{"report", "--db", db, "--format", "pdf"}, env(map[string]string{"SOTEPE_CHROMIUM": "/no/such/chromium"}), nil, io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "SOTEPE_CHROMIUM") {
+		t.Errorf("a PDF without chromium: %v", err)
+	}
+}
+
+func TestReportPDF(t *testing.T) {
+	chromium := os.Getenv("SOTEPE_TEST_CHROMIUM")
+	if chromium == "" {
+		t.Skip("PDF report: set SOTEPE_TEST_CHROMIUM to chromium's path")
+	}
+	db := reportDB(t)
+	file := filepath.Join(t.TempDir(), "report.pdf")
+	err := run(context.Background(), []string{"report", "--db", db, "--year", "2024", "--lang", "en", "--format", "pdf", "--out", file},
+		env(map[string]string{"SOTEPE_CHROMIUM": chromium}), nil, io.Discard, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pdf, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.HasPrefix(pdf, []byte("%PDF-")) || len(pdf) < 10_000 || !bytes.Contains(pdf, []byte("/Type /Page")) {
+		t.Errorf("not a PDF with pages: %d bytes, %.20q", len(pdf), pdf)
+	}
+}
+
+// TestReportMatchesGeneratedYear generates a small-scale year through
+// `sotepe generate --year` and checks that the report's JSON holds every
+// service_volumes line of the reference, the feedback counts per channel and
+// the staff table at round(value × scale), and the NPS of both years.
+func TestReportMatchesGeneratedYear(t *testing.T) {
+	if testing.Short() {
+		t.Skip("generates a year")
+	}
+	const scale = 0.005
+	ref, err := demo.LoadReference()
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := filepath.Join(t.TempDir(), "year.db")
+	ctx := context.Background()
+	if err := run(ctx, []string{"generate", "--db", db, "--year", "2024", "--scale", strconv.FormatFloat(scale, 'f', -1, 64)},
+		env(nil), nil, io.Discard, io.Discard); err != nil {
+		t.Fatalf("generate: %v", err)
+	}
+	var out bytes.Buffer
+	if err := run(ctx, []string{"report", "--db", db, "--year", "2024", "--format", "json"}, env(nil), nil, &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	var rep report.AnnualJSON
+	if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.ServiceVolumes) != len(ref.ServiceVolumes) {
+		t.Fatalf("%d volume lines, the reference has %d", len(rep.ServiceVolumes), len(ref.ServiceVolumes))
+	}
+	for i, v := range ref.ServiceVolumes {
+		got := rep.ServiceVolumes[i]
+		if want := int64(demo.Scaled(v.Value, scale)); got.Key != v.Key || got.Value != want {
+			t.Errorf("line %d: %s = %d, want %s = %d", i, got.Key, got.Value, v.Key, want)
+		}
+	}
+	fb := ref.CustomerFeedback
+	for _, c := range []struct {
+		name     string
+		got      int64
+		refValue float64
+	}{{"after a visit", rep.Feedback.AfterVisit, fb.AfterVisit}, {"website", rep.Feedback.ViaWebsite, fb.Website}, {"portal", rep.Feedback.ViaPortal, fb.Portal}} {
+		if want := int64(demo.Scaled(c.refValue, scale)); c.got != want {
+			t.Errorf("answers %s: %d, want %d", c.name, c.got, want)
+		}
+	}
+	if sum := rep.Feedback.Answers["visit"] + rep.Feedback.Answers["qr"] + rep.Feedback.Answers["kiosk"]; sum != rep.Feedback.AfterVisit {
+		t.Errorf("the channels after a visit add up to %d, not %d", sum, rep.Feedback.AfterVisit)
+	}
+	if rep.Feedback.NPS == nil || math.Round(*rep.Feedback.NPS) != float64(fb.NPS) ||
+		rep.Feedback.NPSPreviousYear == nil || math.Round(*rep.Feedback.NPSPreviousYear) != float64(fb.NPSPreviousYear) {
+		t.Errorf("NPS %v (last year %v), want %d and %d", rep.Feedback.NPS, rep.Feedback.NPSPreviousYear, fb.NPS, fb.NPSPreviousYear)
+	}
+	staff := map[string]int64{}
+	for _, l := range rep.Staff.HeadcountAtYearEnd {
+		staff[l.Area] = l.Value
+	}
+	var total int64
+	for _, h := range ref.Staff.HeadcountAtYearEnd {
+		want := int64(demo.Scaled(h.Value, scale))
+		total += want
+		if staff[h.Area] != want {
+			t.Errorf("staff of %s: %d, want %d", h.Area, staff[h.Area], want)
+		}
+	}
+	if rep.Staff.HeadcountTotal != total || len(staff) != len(ref.Staff.HeadcountAtYearEnd) {
+		t.Errorf("staff %+v, want a total of %d", rep.Staff, total)
+	}
+}
+
+// TestFullYearMatchesReference checks a full-scale generated year (`sotepe
+// generate --year 2024 --scale 1`, e.g. /tmp/year2024.db) against the
+// reference: every service_volumes figure, the feedback counts and the
+// staff table appear exactly in the report. The database is migrated, not
+// otherwise changed:
+//
+//	SOTEPE_TEST_YEAR_DB=/tmp/year2024.db go test -run FullYear ./cmd/sotepe/
+func TestFullYearMatchesReference(t *testing.T) {
+	db := os.Getenv("SOTEPE_TEST_YEAR_DB")
+	if db == "" {
+		t.Skip("no full year to check: set SOTEPE_TEST_YEAR_DB to a database written by `sotepe generate --year 2024 --scale 1`")
+	}
+	ref, err := demo.LoadReference()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"report", "--db", db, "--year", "2024", "--format", "json"}, env(nil), nil, &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	var rep report.AnnualJSON
+	if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.ServiceVolumes) != len(ref.ServiceVolumes) {
+		t.Fatalf("%d volume lines, want %d", len(rep.ServiceVolumes), len(ref.ServiceVolumes))
+	}
+	for i, v := range ref.ServiceVolumes {
+		if got := rep.ServiceVolumes[i]; got.Key != v.Key || float64(got.Value) != v.Value {
+			t.Errorf("%s: %d, the reference %v", v.Key, got.Value, v.Value)
+		}
+	}
+	fb := ref.CustomerFeedback
+	if float64(rep.Feedback.AfterVisit) != fb.AfterVisit || float64(rep.Feedback.ViaWebsite) != fb.Website || float64(rep.Feedback.ViaPortal) != fb.Portal {
+		t.Errorf("feedback %d / %d / %d, the reference %v / %v / %v", rep.Feedback.AfterVisit, rep.Feedback.ViaWebsite, rep.Feedback.ViaPortal,
+			fb.AfterVisit, fb.Website, fb.Portal)
+	}
+	if rep.Feedback.NPS == nil || *rep.Feedback.NPS != float64(fb.NPS) || rep.Feedback.NPSPreviousYear == nil || *rep.Feedback.NPSPreviousYear != float64(fb.NPSPreviousYear) {
+		t.Errorf("NPS %v, last year %v; the reference %d and %d", rep.Feedback.NPS, rep.Feedback.NPSPreviousYear, fb.NPS, fb.NPSPreviousYear)
+	}
+	staff := map[string]int64{}
+	for _, l := range rep.Staff.HeadcountAtYearEnd {
+		staff[l.Area] = l.Value
+	}
+	for _, h := range ref.Staff.HeadcountAtYearEnd {
+		if float64(staff[h.Area]) != h.Value {
+			t.Errorf("staff of %s: %d, the reference %v", h.Area, staff[h.Area], h.Value)
+		}
+	}
+	if rep.Staff.HeadcountTotal != 15434 {
+		t.Errorf("staff in all %d, the reference 15,434", rep.Staff.HeadcountTotal)
+	}
+}

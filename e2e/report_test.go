@@ -1,0 +1,164 @@
+package e2e
+
+import (
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"sotepe/demo"
+)
+
+// reportScale is the scale of the year the report test generates: a
+// hundredth of Helsinki's 2024, some 110,000 events.
+const reportScale = 0.01
+
+// swedishCount writes n as the Swedish pages do: thousands grouped with a
+// no-break space.
+func swedishCount(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteString("\u00a0")
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}
+
+// TestAnalystDashboardAndAnnualReport: the analyst opens the dashboard in
+// Swedish, filters one service area, and opens the 2024 report, whose table
+// holds every reference figure at the generated scale; the PDF of the same
+// report renders a page.
+func TestAnalystDashboardAndAnnualReport(t *testing.T) {
+	ctx := browser(t)
+	reference, err := demo.LoadReference()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref := reference.ServiceVolumes
+	db := filepath.Join(t.TempDir(), "year.db")
+	// The generator loads the demo network (349 units) and people on the
+	// fresh database, then the year.
+	gen := exec.Command(binary, "generate", "--year", "2024", "--scale", strconv.FormatFloat(reportScale, 'f', -1, 64), "--db", db)
+	if out, err := gen.CombinedOutput(); err != nil {
+		t.Fatalf("generate the year: %v\n%s", err, out)
+	}
+	url, _ := startOn(t, db)
+
+	do(t, ctx, "sign in as the analyst",
+		chromedp.Navigate(url+"/login"),
+		chromedp.WaitVisible(chromedp.ID("username")),
+		chromedp.SendKeys(chromedp.ID("username"), "analyst"),
+		chromedp.SendKeys(chromedp.ID("password"), "demo"),
+		chromedp.Click(chromedp.ID("login-submit")),
+		chromedp.WaitVisible(chromedp.ID("nav-me")),
+	)
+	do(t, ctx, "open the dashboard in Swedish and filter the rescue department",
+		chromedp.Navigate(url+"/dashboard?lang=sv"),
+		chromedp.WaitVisible(chromedp.ID("dashboard-filters")),
+		chromedp.SetValue(chromedp.ID("from"), "2024-01-01"),
+		chromedp.SetValue(chromedp.ID("to"), "2024-12-31"),
+		chromedp.SetValue(chromedp.ID("area"), "rescue-department"),
+		chromedp.Click(chromedp.ID("dashboard-show")),
+		chromedp.WaitReady(chromedp.CSS(`#area option[value="rescue-department"][selected]`)),
+		chromedp.WaitVisible(chromedp.ID("dashboard-areas")),
+	)
+	if lang := read(t, ctx, chromedp.AttributeValue(chromedp.CSS("html"), "lang")).Value; lang != "sv" {
+		t.Errorf("the dashboard is in %q, want sv", lang)
+	}
+	heading := read(t, ctx, chromedp.Text(chromedp.CSS("h1")))
+	if !strings.Contains(heading, "Ledningens översikt") {
+		t.Errorf("heading %q", heading)
+	}
+	// One area's row; its missions are the two rescue statistics.
+	areas := read(t, ctx, chromedp.Evaluate[[][]string](`[...document.querySelectorAll("#dashboard-areas tbody tr")].map(r => [...r.cells].map(c => c.textContent.trim()))`))
+	missions := int64(0)
+	for _, v := range ref {
+		if v.Key == "fire_rescue_missions" || v.Key == "prehospital_emergency_runs" {
+			missions += int64(math.Round(v.Value * reportScale))
+		}
+	}
+	if len(areas) != 1 || areas[0][0] != "Räddningsverket" || areas[0][4] != swedishCount(missions) {
+		t.Errorf("the rescue department's volumes %q, want one row with %s missions", areas, swedishCount(missions))
+	}
+	if n := read(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll("#chart-visits-month rect").length`)); n != 12 {
+		t.Errorf("%d bars in the monthly chart, want 12", n)
+	}
+
+	do(t, ctx, "open the 2024 report",
+		chromedp.Click(chromedp.ID("dashboard-report")),
+		chromedp.WaitVisible(chromedp.ID("report-volumes-table")),
+	)
+	cells := read(t, ctx, chromedp.Evaluate[map[string]string](`Object.fromEntries([...document.querySelectorAll("#report-volumes-table tr[data-key]")].map(r => [r.dataset.key, r.cells[1].textContent.trim()]))`))
+	if len(cells) != len(ref) {
+		t.Errorf("the report's table has %d lines, the reference %d", len(cells), len(ref))
+	}
+	for _, v := range ref {
+		want := swedishCount(int64(math.Round(v.Value * reportScale)))
+		if cells[v.Key] != want {
+			t.Errorf("%s: the report shows %q, want %q (round(%v × %v))", v.Key, cells[v.Key], want, v.Value, reportScale)
+		}
+	}
+	title := read(t, ctx, chromedp.Text(chromedp.CSS("h1")))
+	if !strings.Contains(title, "Sektorns år 2024") {
+		t.Errorf("report heading %q", title)
+	}
+
+	// The PDF: the same page printed by chromium, its first page rendered
+	// to an image by poppler's pdftoppm.
+	pdf := filepath.Join(t.TempDir(), "report.pdf")
+	cmd := exec.Command(binary, "report", "--db", db, "--year", "2024", "--lang", "sv", "--format", "pdf", "--out", pdf)
+	cmd.Env = append(os.Environ(), "SOTEPE_CHROMIUM="+chromiumPath())
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("report --format pdf: %v\n%s", err, out)
+	}
+	pdftoppm, err := exec.LookPath("pdftoppm")
+	if err != nil {
+		t.Skip("the PDF was written; checking its page needs pdftoppm (Debian poppler-utils)")
+	}
+	png := filepath.Join(t.TempDir(), "page")
+	if out, err := exec.Command(pdftoppm, "-png", "-r", "50", "-f", "1", "-l", "1", pdf, png).CombinedOutput(); err != nil {
+		t.Fatalf("pdftoppm: %v\n%s", err, out)
+	}
+	matches, _ := filepath.Glob(png + "*.png")
+	if len(matches) != 1 {
+		t.Fatalf("pdftoppm wrote %v", matches)
+	}
+	img, err := os.ReadFile(matches[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	// An A4 page at 50 dpi is 413 × 585 pixels; a blank one compresses to
+	// almost nothing.
+	if len(img) < 8 || string(img[1:4]) != "PNG" || len(img) < 5000 {
+		t.Errorf("the first page renders as %d bytes", len(img))
+	}
+	if w, h := pngSize(img); w < 400 || h < 570 {
+		t.Errorf("the first page is %d × %d pixels, want A4 at 50 dpi", w, h)
+	}
+}
+
+// chromiumPath is the browser the tests use.
+func chromiumPath() string {
+	if p := os.Getenv("SOTEPE_TEST_CHROMIUM"); p != "" {
+		return p
+	}
+	p, _ := exec.LookPath("chromium")
+	return p
+}
+
+// pngSize reads the width and height of a PNG's header.
+func pngSize(b []byte) (int, int) {
+	if len(b) < 24 {
+		return 0, 0
+	}
+	be := func(x []byte) int { return int(x[0])<<24 | int(x[1])<<16 | int(x[2])<<8 | int(x[3]) }
+	return be(b[16:20]), be(b[20:24])
+}

@@ -1,0 +1,79 @@
+package sotepe
+
+import (
+	"context"
+	"slices"
+)
+
+// The read side of service events: volumes summed from the daily and
+// monthly aggregates (never from the events themselves), grouped by any of
+// the dimensions below, and the staff table. They are aggregates only and
+// hold nothing about a person.
+
+// VolumeDim is a dimension service-event volumes are grouped by.
+type VolumeDim string
+
+// The dimensions of the volumes. A unit's service area is the area the
+// network gives the unit now; an event's producer is the producer the event
+// names (the unit's, unless the sender said otherwise), and its kind the
+// producer's kind (own, contract, voucher).
+const (
+	VolumeYear         VolumeDim = "year"
+	VolumeMonth        VolumeDim = "month"
+	VolumeArea         VolumeDim = "area"
+	VolumeService      VolumeDim = "service" // the statistic
+	VolumeUnit         VolumeDim = "unit"
+	VolumeProducer     VolumeDim = "producer"
+	VolumeProducerKind VolumeDim = "producer_kind"
+	VolumeMode         VolumeDim = "mode"
+)
+
+// VolumeDims lists every dimension.
+var VolumeDims = []VolumeDim{VolumeYear, VolumeMonth, VolumeArea, VolumeService, VolumeUnit, VolumeProducer, VolumeProducerKind, VolumeMode}
+
+// Valid reports whether d is a known dimension.
+func (d VolumeDim) Valid() bool { return slices.Contains(VolumeDims, d) }
+
+// VolumeQuery asks for the volumes of the events of the days From to To
+// (YYYY-MM-DD, both included), summed by the dimensions of GroupBy (with
+// none, the answer is one row: the grand total). Each filter keeps only the rows whose unit,
+// unit's area, producer or statistic it lists; nil keeps every one, an empty
+// non-nil slice none.
+type VolumeQuery struct {
+	From, To   string
+	GroupBy    []VolumeDim
+	Units      []string
+	Areas      []string
+	Producers  []string
+	Statistics []string
+}
+
+// VolumeRow is the sum of the events of one combination of the dimensions
+// asked for; the fields of the dimensions not asked for are empty. A unit
+// the network no longer has falls in area "" and a producer it does not
+// know in kind "".
+type VolumeRow struct {
+	Year         string    `json:"year,omitempty"`
+	Month        string    `json:"month,omitempty"`
+	Area         string    `json:"area,omitempty"`
+	Statistic    string    `json:"statistic,omitempty"`
+	Unit         string    `json:"unit,omitempty"`
+	Producer     string    `json:"producer,omitempty"`
+	ProducerKind string    `json:"producer_kind,omitempty"`
+	Mode         EventMode `json:"mode,omitempty"`
+	Count        int64     `json:"count"`
+}
+
+// EventStats reads the volumes of service events and the staff table.
+type EventStats interface {
+	// EventVolumes returns the volumes q asks for, in no set order, one
+	// row per combination with events. It reads the monthly aggregates for
+	// whole months and the daily ones for the rest. A date that is not
+	// YYYY-MM-DD is EInvalid ("error.date"), From after To EInvalid
+	// ("error.stats_period"), an unknown dimension EInvalid
+	// ("error.volume_group_by").
+	EventVolumes(ctx context.Context, q VolumeQuery) ([]VolumeRow, error)
+	// StaffHeadcounts returns the staff table of year, one row per service
+	// area, in the areas' order; none when the year has no table.
+	StaffHeadcounts(ctx context.Context, year int) ([]StaffHeadcount, error)
+}

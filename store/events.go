@@ -1,0 +1,231 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"strconv"
+	"strings"
+	"time"
+
+	"sotepe"
+)
+
+// eventKey is one row of the daily aggregates.
+type eventKey struct {
+	day, unit, statistic, producer, mode string
+}
+
+// eventSums adds up events by day (and by month) before they are written, so
+// the aggregates take one upsert per key instead of one per event.
+type eventSums map[eventKey]int64
+
+func (m eventSums) add(e *sotepe.ServiceEvent) {
+	m[eventKey{e.Day, e.UnitID, e.Statistic, e.ProducerID, string(e.Mode)}] += int64(e.Count)
+}
+
+// eventUnits knows the units and producers events may name: the unit's
+// producer fills an event that names none.
+type eventUnits struct {
+	producer  map[string]string // unit → its producer
+	producers map[string]bool
+}
+
+// loadEventUnits reads the units and producers through q.
+func loadEventUnits(ctx context.Context, q querier) (eventUnits, error) {
+	u := eventUnits{producer: map[string]string{}, producers: map[string]bool{}}
+	rows, err := q.QueryContext(ctx, `SELECT id, producer_id FROM units`)
+	if err != nil {
+		return u, err
+	}
+	for rows.Next() {
+		var id, p string
+		if err := rows.Scan(&id, &p); err != nil {
+			rows.Close()
+			return u, err
+		}
+		u.producer[id] = p
+	}
+	if err := rows.Close(); err != nil {
+		return u, err
+	}
+	rows, err = q.QueryContext(ctx, `SELECT id FROM producers`)
+	if err != nil {
+		return u, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return u, err
+		}
+		u.producers[id] = true
+	}
+	return u, rows.Err()
+}
+
+// check validates e and fills its producer from its unit: an unknown unit
+// is "error.event_unit", an unknown producer "error.event_producer".
+func (u eventUnits) check(e *sotepe.ServiceEvent) error {
+	if err := e.Validate(); err != nil {
+		return err
+	}
+	p, ok := u.producer[e.UnitID]
+	if !ok {
+		return sotepe.Invalid("error.event_unit", "unknown unit")
+	}
+	if e.ProducerID == "" {
+		e.ProducerID = p
+	} else if !u.producers[e.ProducerID] {
+		return sotepe.Invalid("error.event_producer", "unknown producer")
+	}
+	return nil
+}
+
+// eventAt returns the error of the event at index i of a batch: the
+// event's own EInvalid error with "Index" added to its Args, and a message
+// that names the index.
+func eventAt(i int, err error) error {
+	args := map[string]any{"Index": i}
+	for k, v := range sotepe.ErrorArgs(err) {
+		args[k] = v
+	}
+	return &sotepe.Error{Code: sotepe.EInvalid, Key: sotepe.ErrorKey(err), Args: args,
+		Message: "event " + strconv.Itoa(i) + ": " + err.Error()}
+}
+
+// AddEvents stores a batch of at most sotepe.MaxEventBatch events whole, in
+// one transaction with their daily and monthly aggregates, or nothing. An
+// event the store already has (the same source and external id, also twice
+// in the batch) counts as a duplicate and changes nothing. An empty or too
+// large batch is EInvalid ("error.event_batch"); an invalid event, or one
+// naming an unknown unit or producer, is the event's EInvalid error (its Key
+// says what is wrong) with Args "Index", its position from 0.
+func (s *Store) AddEvents(ctx context.Context, events []sotepe.ServiceEvent) (sotepe.EventResult, error) {
+	var res sotepe.EventResult
+	if len(events) == 0 || len(events) > sotepe.MaxEventBatch {
+		return res, sotepe.Invalid("error.event_batch", "a batch holds 1 to 10000 events").With(map[string]any{"Max": sotepe.MaxEventBatch})
+	}
+	units, err := loadEventUnits(ctx, s.rq)
+	if err != nil {
+		return res, s.fail("add events: units", err)
+	}
+	evs := make([]sotepe.ServiceEvent, len(events))
+	copy(evs, events)
+	for i := range evs {
+		if err := units.check(&evs[i]); err != nil {
+			return res, eventAt(i, err)
+		}
+	}
+	err = s.inTx(ctx, "add events", func(tx *sql.Tx) error {
+		var err error
+		res, err = s.insertEvents(ctx, tx, evs)
+		return err
+	})
+	if err != nil {
+		return sotepe.EventResult{}, err
+	}
+	return res, nil
+}
+
+// recordEvent stores one event of sotepe's own flows in tx, the transaction
+// of the act it counts, with its aggregates; its producer is its unit's. An
+// event already stored changes nothing.
+func (s *Store) recordEvent(ctx context.Context, tx *sql.Tx, e sotepe.ServiceEvent) error {
+	if e.Count == 0 {
+		e.Count = 1
+	}
+	if e.ProducerID == "" {
+		if err := tx.QueryRowContext(ctx, `SELECT producer_id FROM units WHERE id = $1`, e.UnitID).Scan(&e.ProducerID); err != nil {
+			return err
+		}
+	}
+	_, err := s.insertEvents(ctx, tx, []sotepe.ServiceEvent{e})
+	return err
+}
+
+// eventCols are the columns every events INSERT writes, in order.
+const eventCols = `source, external_id, day, unit_id, statistic, producer_id, mode, age_band, lang, count`
+
+// insertEvents inserts checked events in tx, skipping those already stored,
+// and adds those it inserted to the aggregates.
+func (s *Store) insertEvents(ctx context.Context, tx *sql.Tx, evs []sotepe.ServiceEvent) (sotepe.EventResult, error) {
+	var res sotepe.EventResult
+	sums := eventSums{}
+	const per = 90 // 10 columns: under SQLite's and PostgreSQL's parameter limits
+	for start := 0; start < len(evs); start += per {
+		chunk := evs[start:min(start+per, len(evs))]
+		var b strings.Builder
+		b.WriteString(`INSERT INTO events (` + eventCols + `) VALUES `)
+		args := make([]any, 0, len(chunk)*10)
+		for i := range chunk {
+			e := &chunk[i]
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString("(" + placeholders(i*10+1, 10) + ")")
+			args = append(args, e.Source, e.ExternalID, e.Day, e.UnitID, e.Statistic, e.ProducerID, string(e.Mode), e.AgeBand, e.Lang, e.Count)
+		}
+		b.WriteString(` ON CONFLICT (source, external_id) DO NOTHING RETURNING day, unit_id, statistic, producer_id, mode, count`)
+		rows, err := tx.QueryContext(ctx, b.String(), args...)
+		if err != nil {
+			return res, err
+		}
+		for rows.Next() {
+			var e sotepe.ServiceEvent
+			var mode string
+			if err := rows.Scan(&e.Day, &e.UnitID, &e.Statistic, &e.ProducerID, &mode, &e.Count); err != nil {
+				rows.Close()
+				return res, err
+			}
+			e.Mode = sotepe.EventMode(mode)
+			sums.add(&e)
+			res.Added++
+		}
+		if err := rows.Close(); err != nil {
+			return res, err
+		}
+	}
+	res.Duplicates = len(evs) - res.Added
+	return res, writeSumsSQL(ctx, tx.ExecContext, nil, sums, 150)
+}
+
+// SetStaffHeadcount replaces the staff table of year with rows (their Year
+// is ignored). An unknown area is EInvalid ("error.reference").
+func (s *Store) SetStaffHeadcount(ctx context.Context, year int, rows []sotepe.StaffHeadcount) error {
+	return s.inTx(ctx, "set staff headcount", func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM staff_headcount WHERE year = $1`, year); err != nil {
+			return err
+		}
+		for _, r := range rows {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO staff_headcount (year, area_id, headcount) VALUES ($1, $2, $3)`,
+				year, r.AreaID, r.Headcount); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// answeredEvent is the event of a contact request's first answer: the
+// request's unit, on the day of the answer, by phone for a request taken by
+// phone and remote otherwise.
+func answeredEvent(id int64, unit, channel string, at time.Time) sotepe.ServiceEvent {
+	mode := sotepe.EventRemote
+	if channel == string(sotepe.ChannelPhone) {
+		mode = sotepe.EventPhone
+	}
+	return sotepe.ServiceEvent{Source: sotepe.SourceContactRequest, ExternalID: strconv.FormatInt(id, 10), Day: at.Format(time.DateOnly),
+		UnitID: unit, Statistic: sotepe.StatContactRequestsAnswered, Mode: mode, Count: 1}
+}
+
+// recordAssessmentEvent records the symptom assessment finished and handed
+// over as contact request requestID, at the request's unit on the day of the
+// hand-over.
+func (s *Store) recordAssessmentEvent(ctx context.Context, tx *sql.Tx, requestID int64, at time.Time) error {
+	var unit string
+	if err := tx.QueryRowContext(ctx, `SELECT unit_id FROM contact_requests WHERE id = $1`, requestID).Scan(&unit); err != nil {
+		return err
+	}
+	return s.recordEvent(ctx, tx, sotepe.ServiceEvent{Source: sotepe.SourceAssessment, ExternalID: strconv.FormatInt(requestID, 10),
+		Day: at.In(s.zone).Format(time.DateOnly), UnitID: unit, Statistic: sotepe.StatSymptomAssessments, Mode: sotepe.EventRemote, Count: 1})
+}

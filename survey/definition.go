@@ -1,0 +1,158 @@
+// Package survey runs the resident survey: definitions as data (versioned
+// JSON under definitions/, texts in fi, sv and en, checked when loaded like
+// the assessments' definitions), single-use invitation links whose tokens
+// are kept only as hashes, anonymous answering one question per page, and
+// the figures per question. Its questions are the questionnaire core's
+// (package questionnaire), shared with the assessments.
+package survey
+
+import (
+	"embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"sort"
+	"strings"
+
+	"sotepe"
+	"sotepe/questionnaire"
+)
+
+// definitionFS holds the surveys shipped with sotepe; it is read-only.
+//
+//go:embed definitions/*.json
+var definitionFS embed.FS
+
+// Definition is one survey: its questions, asked in order.
+type Definition struct {
+	sotepe.SurveyInfo
+	Questions []*questionnaire.Question `json:"questions"`
+
+	questions map[string]int // id → index
+}
+
+// rules are what surveys allow of the questionnaire core: every kind,
+// optional questions, no scores.
+var rules = questionnaire.Rules{Kinds: sotepe.QuestionKinds, Optional: true}
+
+// maxQuestions keeps a survey short enough to answer.
+const maxQuestions = 60
+
+// Set is the surveys sotepe runs, by id. It never changes after Load.
+type Set struct {
+	defs  map[string]*Definition
+	order []string
+}
+
+// Load reads and checks the surveys embedded in the binary.
+func Load() (*Set, error) {
+	sub, err := fs.Sub(definitionFS, "definitions")
+	if err != nil {
+		return nil, err
+	}
+	return LoadFS(sub)
+}
+
+// LoadFS reads and checks every *.json file of fsys as a survey. A survey
+// that does not parse or breaks a rule is an error naming its file and
+// every problem found.
+func LoadFS(fsys fs.FS) (*Set, error) {
+	files, err := fs.Glob(fsys, "*.json")
+	if err != nil {
+		return nil, err
+	}
+	set := &Set{defs: map[string]*Definition{}}
+	var errs []error
+	for _, f := range files {
+		b, err := fs.ReadFile(fsys, f)
+		if err != nil {
+			return nil, err
+		}
+		d, err := Parse(b)
+		switch {
+		case err != nil:
+			errs = append(errs, fmt.Errorf("%s: %w", path.Base(f), err))
+		case set.defs[d.ID] != nil:
+			errs = append(errs, fmt.Errorf("%s: survey %s twice", path.Base(f), d.ID))
+		default:
+			set.defs[d.ID] = d
+			set.order = append(set.order, d.ID)
+		}
+	}
+	if len(errs) > 0 {
+		return nil, fmt.Errorf("survey: %w", errors.Join(errs...))
+	}
+	sort.Strings(set.order)
+	return set, nil
+}
+
+// Parse reads one survey from JSON, rejecting unknown fields, and checks
+// it with Check.
+func Parse(b []byte) (*Definition, error) {
+	dec := json.NewDecoder(strings.NewReader(string(b)))
+	dec.DisallowUnknownFields()
+	var d Definition
+	if err := dec.Decode(&d); err != nil {
+		return nil, err
+	}
+	if err := d.Check(); err != nil {
+		return nil, err
+	}
+	return &d, nil
+}
+
+// Check indexes d and checks it: an id, a version, a title and a
+// description in fi, sv and en, one question or more (at most 60), each
+// by the questionnaire core's rules and with an id of its own. It returns
+// every problem found as one error.
+func (d *Definition) Check() error {
+	var errs []error
+	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+	if !sotepe.ValidID(d.ID) {
+		bad("id %q is not lower-case letters, digits and hyphens", d.ID)
+	}
+	if d.Version < 1 {
+		bad("version must be 1 or more")
+	}
+	if !d.Title.Complete() || !d.Description.Complete() {
+		bad("the title and the description need their texts in fi, sv and en")
+	}
+	if len(d.Questions) == 0 || len(d.Questions) > maxQuestions {
+		bad("a survey has 1–%d questions", maxQuestions)
+	}
+	d.questions = map[string]int{}
+	for i, q := range d.Questions {
+		if q == nil {
+			bad("a question is null")
+			continue
+		}
+		if _, dup := d.questions[q.ID]; dup {
+			bad("question id %q is repeated", q.ID)
+		}
+		d.questions[q.ID] = i
+		errs = append(errs, q.Check(rules)...)
+	}
+	return errors.Join(errs...)
+}
+
+// Question returns the question with id, or nil.
+func (d *Definition) Question(id string) *questionnaire.Question {
+	if i, ok := d.questions[id]; ok {
+		return d.Questions[i]
+	}
+	return nil
+}
+
+// Definitions returns every survey in the order of their ids.
+func (s *Set) Definitions() []*Definition {
+	out := make([]*Definition, len(s.order))
+	for i, id := range s.order {
+		out[i] = s.defs[id]
+	}
+	return out
+}
+
+// Definition returns the survey with id, or nil.
+func (s *Set) Definition(id string) *Definition { return s.defs[id] }

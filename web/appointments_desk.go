@@ -1,0 +1,280 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"sotepe"
+)
+
+// The staff pages of appointments beyond the calendar: giving a resident
+// an appointment ticket from their contact request in the queue, booking a
+// time on a resident's behalf (found by their personal identity code, an
+// audited read), and the booking rules of a service.
+
+// ticketForm gives the resident of a contact request an appointment
+// ticket: POST /queue/{id}/ticket with service. The request must be one
+// the professional may handle; a refusal shows the request with the
+// reason.
+func (s *Server) ticketForm(w http.ResponseWriter, r *http.Request) error {
+	svc, err := s.appts()
+	if err != nil {
+		return err
+	}
+	u, id, err := userAndRequest(r, sotepe.RoleProfessional, sotepe.RoleManager)
+	if err != nil {
+		return err
+	}
+	if err := r.ParseForm(); err != nil {
+		return sotepe.Invalid("error.form", "malformed form")
+	}
+	c, err := s.cfg.Contacts.Get(r.Context(), u, id)
+	if err != nil {
+		return err
+	}
+	if c.ResidentID == 0 {
+		return s.showRequest(w, r, "queue_item", s.cat.T(info(r).Lang, "error.resident_required", nil))
+	}
+	_, err = svc.IssueTicket(r.Context(), u, sotepe.Ticket{ResidentID: c.ResidentID, ServiceID: r.PostForm.Get("service"), ContactRequestID: id})
+	if code := sotepe.ErrorCode(err); code == sotepe.EInvalid {
+		return s.showRequest(w, r, "queue_item", s.cat.T(info(r).Lang, sotepe.ErrorKey(err), sotepe.ErrorArgs(err)))
+	} else if err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/queue/"+strconv.FormatInt(id, 10)+"?ticket=issued", http.StatusSeeOther)
+	return nil
+}
+
+// bookForView is the page that books a slot for a resident.
+type bookForView struct {
+	Slot       slotView
+	Net        network
+	UnitNames  sotepe.Names
+	Bases      []sotepe.Basis
+	Basis      sotepe.Basis
+	PersonalID string
+	Back       string
+	Error      string
+}
+
+// staffSlot reads slot {id} of the path for a staff member: a slot of
+// another unit is as missing as one that does not exist.
+func (s *Server) staffSlot(r *http.Request, u sotepe.User) (sotepe.Slot, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return sotepe.Slot{}, sotepe.NotFound("slot")
+	}
+	sl, err := s.store.Slot(r.Context(), id)
+	if err != nil {
+		return sl, err
+	}
+	if !u.MemberOf(sl.UnitID) {
+		return sotepe.Slot{}, sotepe.NotFound("slot")
+	}
+	return sl, nil
+}
+
+// showBookFor renders the booking page of slot sl.
+func (s *Server) showBookFor(w http.ResponseWriter, r *http.Request, sl sotepe.Slot, v bookForView, status int) error {
+	var err error
+	v.Slot, v.Bases = s.viewSlot(sl, true), sotepe.Bases
+	if v.Basis == "" {
+		v.Basis = sotepe.BasisCareRelationship
+	}
+	if v.Net, err = s.network(r.Context()); err != nil {
+		return err
+	}
+	v.UnitNames = s.unitNames(r.Context(), sl.UnitID)
+	if v.Back == "" {
+		v.Back = "/staff/calendar?date=" + sl.Start.In(s.cfg.Location).Format(time.DateOnly)
+	}
+	s.html(w, r, status, "appt_book_for", pageData{Title: s.cat.T(info(r).Lang, "appt.book_for_title", nil), Data: v})
+	return nil
+}
+
+// bookForPage shows a slot of the staff member's units with the form that
+// books it for a resident: GET /staff/slots/{id}/book.
+func (s *Server) bookForPage(w http.ResponseWriter, r *http.Request) error {
+	u, err := requireRole(r, sotepe.RoleProfessional, sotepe.RoleManager)
+	if err != nil {
+		return err
+	}
+	sl, err := s.staffSlot(r, u)
+	if err != nil {
+		return err
+	}
+	return s.showBookFor(w, r, sl, bookForView{Back: bookForBack(r.URL.Query().Get("back"))}, http.StatusOK)
+}
+
+// bookForBack is where the booking page leads back to: the calendar page
+// it came from, or "" for the calendar of the slot's day.
+func bookForBack(back string) string {
+	if back == "" {
+		return ""
+	}
+	return calendarBackTo(back)
+}
+
+// bookForForm books the slot for the resident with personal_id, read
+// with basis: POST /staff/slots/{id}/book. It shows the new appointment;
+// a refusal (an unknown code, a taken time) shows the form again with the
+// reason and keeps what was typed.
+func (s *Server) bookForForm(w http.ResponseWriter, r *http.Request) error {
+	svc, err := s.appts()
+	if err != nil {
+		return err
+	}
+	u, err := requireRole(r, sotepe.RoleProfessional, sotepe.RoleManager)
+	if err != nil {
+		return err
+	}
+	if err := r.ParseForm(); err != nil {
+		return sotepe.Invalid("error.form", "malformed form")
+	}
+	sl, err := s.staffSlot(r, u)
+	if err != nil {
+		return err
+	}
+	f := r.PostForm
+	v := bookForView{PersonalID: f.Get("personal_id"), Basis: sotepe.Basis(f.Get("basis")), Back: bookForBack(f.Get("back"))}
+	a, err := svc.BookFor(r.Context(), u, sl.ID, v.PersonalID, v.Basis)
+	// An unknown resident is a mistyped code, told on the form; a slot
+	// that vanished meanwhile is the page's 404.
+	code := sotepe.ErrorCode(err)
+	if code == sotepe.EInvalid || code == sotepe.EConflict || sotepe.ErrorKey(err) == "error.appt_no_resident" {
+		v.Error = s.cat.T(info(r).Lang, sotepe.ErrorKey(err), sotepe.ErrorArgs(err))
+		return s.showBookFor(w, r, sl, v, statusOf(code))
+	}
+	if err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/appointments/"+strconv.FormatInt(a.ID, 10), http.StatusSeeOther)
+	return nil
+}
+
+// rulesView is the page of a service's booking rules.
+type rulesView struct {
+	Services []sotepe.Service // those the user may change
+	Service  string
+	Rules    bookingRules
+	Error    string
+	Message  string
+}
+
+// editableServices returns the services whose rules u may change, in the
+// network's order.
+func (s *Server) editableServices(r *http.Request, svc sotepe.ApptService, u sotepe.User) ([]sotepe.Service, error) {
+	n, err := s.network(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	out := []sotepe.Service{}
+	for _, sv := range n.Services {
+		ok, err := svc.RulesEditable(r.Context(), u, sv.ID)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			out = append(out, sv)
+		}
+	}
+	return out, nil
+}
+
+// showRules renders the rules page of service (the first editable one
+// when empty), with what the form held when rules is not nil.
+func (s *Server) showRules(w http.ResponseWriter, r *http.Request, u sotepe.User, service string, rules *bookingRules, status int, problem, message string) error {
+	svc, err := s.appts()
+	if err != nil {
+		return err
+	}
+	v := rulesView{Service: service, Error: problem, Message: message}
+	if v.Services, err = s.editableServices(r, svc, u); err != nil {
+		return err
+	}
+	if len(v.Services) == 0 {
+		return &sotepe.Error{Code: sotepe.EForbidden, Key: "error.forbidden", Message: "no service's rules may be changed"}
+	}
+	if v.Service == "" {
+		v.Service = v.Services[0].ID
+	}
+	editable := false
+	for _, sv := range v.Services {
+		editable = editable || sv.ID == v.Service
+	}
+	if !editable {
+		return sotepe.NotFound("service")
+	}
+	if rules != nil {
+		v.Rules = *rules
+	} else {
+		c, err := s.store.ApptConfig(r.Context(), v.Service)
+		if err != nil {
+			return err
+		}
+		v.Rules = viewRules(c)
+	}
+	s.html(w, r, status, "appt_rules", pageData{Title: s.cat.T(info(r).Lang, "appt.rules_title", nil), Data: v})
+	return nil
+}
+
+// rulesPage shows how a service is booked, with the form that changes it,
+// to administrators (the rules hold at every unit offering the service):
+// GET /staff/booking-rules?service=.
+func (s *Server) rulesPage(w http.ResponseWriter, r *http.Request) error {
+	u, err := requireRole(r, sotepe.RoleAdmin)
+	if err != nil {
+		return err
+	}
+	return s.showRules(w, r, u, r.URL.Query().Get("service"), nil, http.StatusOK, "", "")
+}
+
+// rulesForm saves a service's booking rules: POST /staff/booking-rules
+// with service, direct (checkbox), cancel_hours, hold_hours,
+// guarantee_days and guarantee_days_young. Numbers that are not whole
+// numbers, or rules out of range, show the form again with the reason and
+// what was typed; nothing is saved.
+func (s *Server) rulesForm(w http.ResponseWriter, r *http.Request) error {
+	svc, err := s.appts()
+	if err != nil {
+		return err
+	}
+	u, err := requireRole(r, sotepe.RoleAdmin)
+	if err != nil {
+		return err
+	}
+	if err := r.ParseForm(); err != nil {
+		return sotepe.Invalid("error.form", "malformed form")
+	}
+	f := r.PostForm
+	in := info(r)
+	service := f.Get("service")
+	b := bookingRules{Service: service, DirectBooking: f.Get("direct") != ""}
+	var bad bool
+	for _, n := range []struct {
+		field string
+		dst   *int
+	}{{"cancel_hours", &b.CancelLimitHours}, {"hold_hours", &b.OfferHoldHours}, {"guarantee_days", &b.GuaranteeDays},
+		{"guarantee_days_young", &b.GuaranteeDaysYoung}} {
+		v, err := strconv.Atoi(f.Get(n.field))
+		if err != nil {
+			bad = true
+		}
+		*n.dst = v
+	}
+	if bad {
+		return s.showRules(w, r, u, service, &b, http.StatusBadRequest, s.cat.T(in.Lang, "error.appt_rules_number", nil), "")
+	}
+	c := sotepe.ApptConfig{ServiceID: service, DirectBooking: b.DirectBooking, CancelLimit: time.Duration(b.CancelLimitHours) * time.Hour,
+		OfferHold: time.Duration(b.OfferHoldHours) * time.Hour, GuaranteeDays: b.GuaranteeDays, GuaranteeDaysYoung: b.GuaranteeDaysYoung}
+	err = svc.SaveRules(r.Context(), u, c)
+	switch code := sotepe.ErrorCode(err); code {
+	case "":
+		return s.showRules(w, r, u, service, nil, http.StatusOK, "", s.cat.T(in.Lang, "appt.rules_saved", nil))
+	case sotepe.EInvalid:
+		return s.showRules(w, r, u, service, &b, http.StatusBadRequest, s.cat.T(in.Lang, sotepe.ErrorKey(err), sotepe.ErrorArgs(err)), "")
+	default:
+		return err
+	}
+}

@@ -1,0 +1,316 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"sotepe"
+	"sotepe/report"
+)
+
+// The management dashboard, GET /dashboard: service volumes by month and by
+// area, the NPS trend, the answer promise kept and the e-service share, with
+// filters for the period, area, unit and producer in a plain GET form. Every
+// chart is SVG drawn on the server with its data table. Managers see their
+// own units; analysts and administrators everyone's. Aggregates only.
+
+// maxDashboardMonths bounds the period of one dashboard.
+const maxDashboardMonths = 36
+
+// dashboardParams is the dashboard's filters, defaults filled in: the
+// current year up to today, everything.
+type dashboardParams struct {
+	From, To, Area, Unit, Producer string
+	// Year is the year of the annual report the page links to.
+	Year     int
+	from, to time.Time
+}
+
+func (s *Server) parseDashboardParams(r *http.Request) (dashboardParams, error) {
+	q := r.URL.Query()
+	today := s.now().In(s.cfg.Location)
+	p := dashboardParams{From: q.Get("from"), To: q.Get("to"), Area: q.Get("area"), Unit: q.Get("unit"), Producer: q.Get("producer"),
+		Year: today.Year()}
+	if p.From == "" {
+		p.From = fmt.Sprintf("%d-01-01", today.Year())
+	}
+	if p.To == "" {
+		p.To = today.Format(time.DateOnly)
+	}
+	var err error
+	if p.from, p.to, err = sotepe.ParseStatsPeriod(p.From, p.To); err != nil {
+		return p, err
+	}
+	p.Year = p.from.Year()
+	if n := sotepe.IntervalMonth.PeriodCount(p.from, p.to); n > maxDashboardMonths {
+		return p, sotepe.Invalid("error.dashboard_period", "the period is too long").With(map[string]any{"Max": maxDashboardMonths})
+	}
+	return p, nil
+}
+
+// dashboardView is the page.
+type dashboardView struct {
+	P         dashboardParams
+	Areas     []option
+	Units     []option
+	Producers []option
+	OwnUnits  bool
+	Error     string
+	Shown     bool
+	Any       bool
+	// Tiles are the indicators over the whole selection.
+	Tiles []dashTile
+	// Charts by month and area.
+	VolumeMonths, VolumeAreas, NPS, InTime, EShare chart
+	// MeasureHeads and the tables of volumes by month and area, one
+	// column per measure.
+	MeasureHeads []string
+	MonthRows    []measureRow
+	AreaRows     []measureRow
+	// Kinds is the indicators by producer kind, AreaInds by service area
+	// (the roll-up of units to areas; the tiles are the sector).
+	KindHeads []string
+	KindRows  []measureRow
+	AreaInds  []measureRow
+}
+
+// option is a choice of a filter.
+type option struct {
+	Value, Label string
+	Selected     bool
+}
+
+// dashTile is one headline figure.
+type dashTile struct {
+	ID, Label, Value, Note string
+}
+
+// measureRow is a table line of figures written for the page's language.
+type measureRow struct {
+	Label  string
+	Values []string
+}
+
+// dashboardMeasures are the columns of the volume tables.
+var dashboardMeasures = []sotepe.Measure{sotepe.MeasureVisit, sotepe.MeasureCareDay, sotepe.MeasureEContact, sotepe.MeasureMission,
+	sotepe.MeasureClient, sotepe.MeasureAssessment}
+
+// dashboardRatios are the indicators of the tiles, charts and the producer
+// comparison.
+var dashboardRatios = []string{"nps", "answered_in_time_share", "e_service_share", "home_care_remote_share"}
+
+// dashboard serves the management dashboard.
+func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
+	u, err := requireRole(r, statsRoles...)
+	if err != nil {
+		return err
+	}
+	in := info(r)
+	lang := in.Lang
+	p, perr := s.parseDashboardParams(r)
+	org, err := report.LoadOrg(r.Context(), s.dir)
+	if err != nil {
+		return err
+	}
+	own := statsUnits(u)
+	v := dashboardView{P: p, OwnUnits: own != nil}
+	for _, a := range org.Areas {
+		v.Areas = append(v.Areas, option{Value: a.ID, Label: a.Names.In(lang), Selected: a.ID == p.Area})
+	}
+	units := slices.Clone(org.Units)
+	slices.SortFunc(units, func(a, b sotepe.Unit) int {
+		return strings.Compare(sotepe.FoldText(a.Names.In(lang)), sotepe.FoldText(b.Names.In(lang)))
+	})
+	for _, un := range units {
+		if own == nil || slices.Contains(own, un.ID) {
+			v.Units = append(v.Units, option{Value: un.ID, Label: un.Names.In(lang), Selected: un.ID == p.Unit})
+		}
+	}
+	for _, pr := range org.Producers {
+		v.Producers = append(v.Producers, option{Value: pr.ID, Label: pr.Names.In(lang), Selected: pr.ID == p.Producer})
+	}
+	title := s.cat.T(lang, "dashboard.title", nil)
+	if perr != nil {
+		if sotepe.ErrorCode(perr) != sotepe.EInvalid {
+			return perr
+		}
+		v.Error = s.cat.T(lang, sotepe.ErrorKey(perr), sotepe.ErrorArgs(perr))
+		s.html(w, r, http.StatusBadRequest, "dashboard", pageData{Title: title, Data: v})
+		return nil
+	}
+
+	f := report.Filter{From: p.From, To: p.To, Units: own}
+	if p.Unit != "" {
+		if own != nil && !slices.Contains(own, p.Unit) {
+			f.Units = []string{} // not theirs: nothing, as for an unknown unit
+		} else {
+			f.Units = []string{p.Unit}
+		}
+	}
+	if p.Area != "" {
+		f.Areas = []string{p.Area}
+	}
+	if p.Producer != "" {
+		f.Producers = []string{p.Producer}
+	}
+	// The facts of the period over every unit are kept for a minute and
+	// the filters applied to them here, so changing a filter reads nothing.
+	all, err := s.facts.get([2]string{p.From, p.To}, func() ([]report.Fact, error) {
+		g := report.Gatherer{Store: s.store, Org: org, Now: s.now, WorkingTime: s.cfg.Calendar.Get().WorkingHoursBetween}
+		return g.Facts(r.Context(), report.Filter{From: p.From, To: p.To})
+	})
+	if err != nil {
+		return err
+	}
+	facts := report.Narrow(all, f)
+	v.Shown, v.Any = true, len(facts) > 0
+	s.fillDashboard(&v, lang, org, facts, p)
+	s.html(w, r, http.StatusOK, "dashboard", pageData{Title: title, Data: v})
+	return nil
+}
+
+// fillDashboard computes the tiles, charts and tables from the facts.
+func (s *Server) fillDashboard(v *dashboardView, lang sotepe.Lang, org *report.Org, facts []report.Fact, p dashboardParams) {
+	inds := s.cfg.Indicators
+	months := sotepe.IntervalMonth.Periods(p.from, p.to)
+	for _, m := range dashboardMeasures {
+		v.MeasureHeads = append(v.MeasureHeads, s.cat.T(lang, "dashboard.measure."+string(m), nil))
+	}
+	// The volumes of each measure by month and by area, from the facts of
+	// the events.
+	byMonth := map[string]map[sotepe.Measure]int64{}
+	byArea := map[string]map[sotepe.Measure]int64{}
+	add := func(m map[string]map[sotepe.Measure]int64, k string, me sotepe.Measure, n int64) {
+		if m[k] == nil {
+			m[k] = map[sotepe.Measure]int64{}
+		}
+		m[k][me] += n
+	}
+	for i := range facts {
+		fa := &facts[i]
+		if fa.Source != report.SourceEvents {
+			continue
+		}
+		st, ok := sotepe.StatisticByKey(fa.Statistic)
+		if !ok {
+			continue
+		}
+		add(byMonth, fa.Month, st.Measure, fa.Value)
+		add(byArea, fa.Area, st.Measure, fa.Value)
+	}
+	row := func(label string, m map[sotepe.Measure]int64) measureRow {
+		r := measureRow{Label: label}
+		for _, me := range dashboardMeasures {
+			r.Values = append(r.Values, formatCount(lang, m[me]))
+		}
+		return r
+	}
+	var visits []*float64
+	top := 0.0
+	for _, m := range months {
+		v.MonthRows = append(v.MonthRows, row(m, byMonth[m]))
+		n := float64(byMonth[m][sotepe.MeasureVisit])
+		visits = append(visits, &n)
+		top = max(top, n)
+	}
+	monthHead := s.cat.T(lang, "dashboard.month", nil)
+	visitsHead := s.cat.T(lang, "dashboard.measure.visit", nil)
+	period := map[string]any{"From": p.From, "To": p.To}
+	v.VolumeMonths = newChart(chartSpec{ID: "chart-visits-month", Title: s.cat.T(lang, "dashboard.chart_visits_month", nil),
+		Desc: s.cat.T(lang, "dashboard.chart_desc", period), Axis: visitsHead, LabelHead: monthHead, Labels: months, Values: visits,
+		Lo: 0, Hi: niceMax(top), Format: countFormat(lang)})
+	var areaLabels []string
+	var areaVisits []*float64
+	top = 0
+	for _, a := range org.Areas {
+		if byArea[a.ID] == nil {
+			continue
+		}
+		v.AreaRows = append(v.AreaRows, row(a.Names.In(lang), byArea[a.ID]))
+		n := float64(byArea[a.ID][sotepe.MeasureVisit])
+		areaLabels, areaVisits = append(areaLabels, a.Names.In(lang)), append(areaVisits, &n)
+		top = max(top, n)
+	}
+	if m := byArea[""]; m != nil {
+		v.AreaRows = append(v.AreaRows, row(s.cat.T(lang, "stats.unknown", nil), m))
+	}
+	v.VolumeAreas = newChart(chartSpec{ID: "chart-visits-area", Title: s.cat.T(lang, "dashboard.chart_visits_area", nil),
+		Desc: s.cat.T(lang, "dashboard.chart_desc", period), Axis: visitsHead, LabelHead: s.cat.T(lang, "dashboard.area", nil),
+		Labels: areaLabels, Values: areaVisits, Lo: 0, Hi: niceMax(top), Format: countFormat(lang)})
+
+	// The ratio indicators: a tile each over the selection, a chart by
+	// month for three of them, and a comparison by producer kind.
+	noValue := s.cat.T(lang, "dashboard.no_value", nil)
+	ratioChart := func(id, indID string, lo, hi float64, format func(float64) string) chart {
+		ind, _ := inds.ByID(indID)
+		vals := ind.Evaluate(facts, report.LevelMonth)
+		var series []*float64
+		for _, m := range months {
+			series = append(series, vals[m].Value)
+		}
+		return newChart(chartSpec{ID: id, Title: s.cat.T(lang, "dashboard.chart_by_month", map[string]any{"Indicator": ind.Names.In(lang)}),
+			Desc: s.cat.T(lang, "dashboard.chart_desc", period), Axis: ind.Names.In(lang), LabelHead: monthHead, Labels: months,
+			Values: series, Lo: lo, Hi: hi, Format: format, Missing: noValue})
+	}
+	v.NPS = ratioChart("chart-nps", "nps", -100, 100, scoreFormat(lang))
+	v.InTime = ratioChart("chart-in-time", "answered_in_time_share", 0, 100, percentFormat(lang))
+	v.EShare = ratioChart("chart-e-share", "e_service_share", 0, 100, percentFormat(lang))
+
+	format := func(ind report.Indicator, val report.Value) string {
+		if val.Value == nil {
+			return "–"
+		}
+		switch ind.Unit {
+		case "percent":
+			return formatPercent(lang, *val.Value, 1)
+		case "score":
+			return formatDecimal(lang, *val.Value, 1)
+		}
+		return formatCount(lang, int64(*val.Value))
+	}
+	if ind, ok := inds.ByID("visits"); ok {
+		v.Tiles = append(v.Tiles, dashTile{ID: "tile-" + ind.ID, Label: ind.Names.In(lang), Value: format(ind, ind.Total(facts))})
+	}
+	for _, id := range dashboardRatios {
+		ind, ok := inds.ByID(id)
+		if !ok {
+			continue
+		}
+		val := ind.Total(facts)
+		t := dashTile{ID: "tile-" + id, Label: ind.Names.In(lang), Value: format(ind, val)}
+		if val.Value == nil {
+			t.Note = noValue
+		}
+		v.Tiles = append(v.Tiles, t)
+		v.KindHeads = append(v.KindHeads, ind.Names.In(lang))
+	}
+	areaValues := map[string]map[string]report.Value{}
+	for _, id := range dashboardRatios {
+		ind, _ := inds.ByID(id)
+		areaValues[id] = ind.Evaluate(facts, report.LevelArea)
+	}
+	for _, a := range org.Areas {
+		r := measureRow{Label: a.Names.In(lang)}
+		any := false
+		for _, id := range dashboardRatios {
+			ind, _ := inds.ByID(id)
+			val, ok := areaValues[id][a.ID]
+			any = any || ok
+			r.Values = append(r.Values, format(ind, val))
+		}
+		if any {
+			v.AreaInds = append(v.AreaInds, r)
+		}
+	}
+	for _, k := range sotepe.ProducerKinds {
+		r := measureRow{Label: s.cat.T(lang, "feedback.producer_kind."+string(k), nil)}
+		for _, id := range dashboardRatios {
+			ind, _ := inds.ByID(id)
+			r.Values = append(r.Values, format(ind, ind.Evaluate(facts, report.LevelProducerKind)[string(k)]))
+		}
+		v.KindRows = append(v.KindRows, r)
+	}
+}

@@ -1,0 +1,217 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"sotepe"
+)
+
+// Units' extra feedback questions: the forms ask them (all optional), the
+// manager adds and retires them on the manager's page and reads their
+// figures there; the API: GET/POST /api/v1/units/{id}/feedback-questions,
+// DELETE …/{qid}, GET …/results.
+
+// formExtra reads the answers to extra questions qs from a posted form:
+// "extra-<id>" holds an option id or a scale's step; a question left
+// unanswered is left out.
+func formExtra(r *http.Request, qs []sotepe.FeedbackQuestion) []sotepe.FeedbackExtraAnswer {
+	var out []sotepe.FeedbackExtraAnswer
+	for _, q := range qs {
+		v := strings.TrimSpace(r.PostForm.Get("extra-" + strconv.FormatInt(q.ID, 10)))
+		if v == "" {
+			continue
+		}
+		var raw []byte
+		if q.Question.Kind == sotepe.KindScale {
+			n, err := strconv.Atoi(v)
+			if err != nil {
+				n = -1 // out of range: the service explains
+			}
+			raw, _ = json.Marshal(n)
+		} else {
+			raw, _ = json.Marshal(v)
+		}
+		out = append(out, sotepe.FeedbackExtraAnswer{QuestionID: q.ID, Value: raw})
+	}
+	return out
+}
+
+// unitQuestions returns the extra questions unit asks, for its forms.
+func (s *Server) unitQuestions(ctx context.Context, unit string) ([]sotepe.FeedbackQuestion, error) {
+	svc, err := s.feedbackSvc()
+	if err != nil {
+		return nil, err
+	}
+	return svc.Questions(ctx, unit)
+}
+
+// feedbackQuestionList lists the extra questions a unit asks: GET
+// /api/v1/units/{id}/feedback-questions, for anyone.
+func (s *Server) feedbackQuestionList(w http.ResponseWriter, r *http.Request) error {
+	unit, err := s.dir.Unit(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	qs, err := s.unitQuestions(r.Context(), unit.ID)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"items": qs})
+	return nil
+}
+
+// feedbackQuestionCreate adds an extra question to a unit its manager
+// manages: POST /api/v1/units/{id}/feedback-questions with {"kind":
+// "scale"|"single_choice", "text", "low", "high", "options"}, 201.
+func (s *Server) feedbackQuestionCreate(w http.ResponseWriter, r *http.Request) error {
+	svc, err := s.feedbackSvc()
+	if err != nil {
+		return err
+	}
+	u, err := requireUser(r)
+	if err != nil {
+		return err
+	}
+	var b sotepe.NewFeedbackQuestion
+	if err := decodeJSON(r, &b); err != nil {
+		return err
+	}
+	q, err := svc.AddQuestion(r.Context(), u, r.PathValue("id"), b)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, q)
+	return nil
+}
+
+// feedbackQuestionRetire stops asking an extra question: DELETE
+// /api/v1/units/{id}/feedback-questions/{qid} (204) and POST
+// /staff/feedback/questions/{qid}/retire (the manager's page).
+func (s *Server) feedbackQuestionRetire(w http.ResponseWriter, r *http.Request) error {
+	svc, err := s.feedbackSvc()
+	if err != nil {
+		return err
+	}
+	u, err := requireUser(r)
+	if err != nil {
+		return err
+	}
+	unit := r.PathValue("id")
+	if !isAPI(r) {
+		if err := r.ParseForm(); err != nil {
+			return sotepe.Invalid("error.form", "malformed form")
+		}
+		unit = r.PostForm.Get("unit")
+	}
+	id, err := strconv.ParseInt(r.PathValue("qid"), 10, 64)
+	if err != nil {
+		return sotepe.NotFound("feedback question")
+	}
+	if err := svc.RetireQuestion(r.Context(), u, unit, id); err != nil {
+		return err
+	}
+	if isAPI(r) {
+		w.WriteHeader(http.StatusNoContent)
+		return nil
+	}
+	http.Redirect(w, r, "/staff/feedback", http.StatusSeeOther)
+	return nil
+}
+
+// feedbackQuestionResults returns the figures of a unit's extra questions
+// for its manager, analysts and administrators: GET
+// /api/v1/units/{id}/feedback-questions/results.
+func (s *Server) feedbackQuestionResults(w http.ResponseWriter, r *http.Request) error {
+	svc, err := s.feedbackSvc()
+	if err != nil {
+		return err
+	}
+	u, err := requireUser(r)
+	if err != nil {
+		return err
+	}
+	res, err := svc.QuestionResults(r.Context(), u, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"items": res})
+	return nil
+}
+
+// extraResultView is an extra question's figures on the manager's page.
+type extraResultView struct {
+	ID      int64
+	Retired bool
+	surveyResultView
+}
+
+// extraResults formats the figures of a unit's extra questions.
+func (s *Server) extraResults(lang sotepe.Lang, res []sotepe.FeedbackQuestionResult) []extraResultView {
+	out := make([]extraResultView, 0, len(res))
+	for _, q := range res {
+		out = append(out, extraResultView{ID: q.ID, Retired: q.Retired, surveyResultView: s.surveyResultView(lang, q.SurveyQuestionResult)})
+	}
+	return out
+}
+
+// feedbackQuestionForm adds an extra question from the manager's page:
+// POST /staff/feedback/questions. The options of a choice are written one
+// a line in each language. A problem shows the page again with it.
+func (s *Server) feedbackQuestionForm(w http.ResponseWriter, r *http.Request) error {
+	svc, err := s.feedbackSvc()
+	if err != nil {
+		return err
+	}
+	u, err := requireUser(r)
+	if err != nil {
+		return err
+	}
+	if err := r.ParseForm(); err != nil {
+		return sotepe.Invalid("error.form", "malformed form")
+	}
+	f := r.PostForm
+	names := func(prefix string) sotepe.Names {
+		return sotepe.Names{Fi: f.Get(prefix + "_fi"), Sv: f.Get(prefix + "_sv"), En: f.Get(prefix + "_en")}
+	}
+	n := sotepe.NewFeedbackQuestion{Kind: sotepe.QuestionKind(f.Get("kind")), Text: names("text"), Low: names("low"), High: names("high")}
+	if n.Kind == sotepe.KindSingleChoice {
+		lines := func(lang string) []string {
+			var out []string
+			for _, l := range strings.Split(f.Get("options_"+lang), "\n") {
+				if l = strings.TrimSpace(l); l != "" {
+					out = append(out, l)
+				}
+			}
+			return out
+		}
+		fi, sv, en := lines("fi"), lines("sv"), lines("en")
+		for i := range max(len(fi), len(sv), len(en)) {
+			at := func(l []string) string {
+				if i < len(l) {
+					return l[i]
+				}
+				return ""
+			}
+			n.Options = append(n.Options, sotepe.Names{Fi: at(fi), Sv: at(sv), En: at(en)})
+		}
+	}
+	_, err = svc.AddQuestion(r.Context(), u, f.Get("unit"), n)
+	if code := sotepe.ErrorCode(err); code == sotepe.EInvalid || code == sotepe.EConflict {
+		v, verr := s.feedbackStaffView(r)
+		if verr != nil {
+			return verr
+		}
+		lang := info(r).Lang
+		v.QuestionError = s.cat.T(lang, sotepe.ErrorKey(err), sotepe.ErrorArgs(err))
+		s.html(w, r, statusOf(code), "feedback_staff", pageData{Title: s.cat.T(lang, "feedback.staff_title", nil), Data: v})
+		return nil
+	} else if err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/staff/feedback", http.StatusSeeOther)
+	return nil
+}

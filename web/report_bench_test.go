@@ -1,0 +1,115 @@
+package web_test
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"slices"
+	"testing"
+	"time"
+
+	"sotepe/contact"
+	"sotepe/directory"
+	"sotepe/docs"
+	"sotepe/i18n"
+	"sotepe/store"
+	"sotepe/web"
+	"sotepe/workday"
+)
+
+// BenchmarkDashboardAndReport measures the management dashboard and the
+// annual report through the whole handler chain over a loaded year: the
+// database SOTEPE_BENCH_YEAR_DB names (`sotepe generate --year 2024 --scale
+// 1` writes one, with the demo accounts), read through the in-memory
+// directory as `sotepe serve` does. The dashboard keeps a period's facts
+// and the report a year's figures for a minute; the "cold" cases let that
+// minute pass before every request, the others are served from them (the
+// dashboard's filters applied to the kept facts):
+//
+//	SOTEPE_BENCH_YEAR_DB=/tmp/year2024.db go test -run '^$' -bench DashboardAndReport -benchtime 20x ./web/
+func BenchmarkDashboardAndReport(b *testing.B) {
+	dsn := os.Getenv("SOTEPE_BENCH_YEAR_DB")
+	if dsn == "" {
+		b.Skip("set SOTEPE_BENCH_YEAR_DB to a database with a generated year")
+	}
+	ctx := context.Background()
+	st, err := store.Open(ctx, dsn, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	if err := st.Migrate(ctx); err != nil {
+		b.Fatal(err)
+	}
+	dir, err := directory.New(st, directory.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer dir.Close()
+	cat, _ := i18n.New()
+	loc, _ := time.LoadLocation("Europe/Helsinki")
+	cal, err := workday.NewLive(ctx, st)
+	if err != nil {
+		b.Fatal(err)
+	}
+	clock := &clock{t: time.Now()}
+	s, err := web.New(web.Config{Store: st, Directory: dir, Catalog: cat, Location: loc, OpenAPI: docs.OpenAPI, Calendar: cal,
+		Now: clock.Now, Contacts: contact.New(contact.Config{Store: st, Calendar: cal})})
+	if err != nil {
+		b.Fatal(err)
+	}
+	cookies := benchLogin(b, s, "analyst")
+	srv := httptest.NewServer(s) // loopback HTTP, as a browser reaches it
+	defer srv.Close()
+	client := srv.Client()
+	get := func(b *testing.B, path string) time.Duration {
+		req, err := http.NewRequest("GET", srv.URL+path, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, c := range cookies {
+			req.AddCookie(c)
+		}
+		start := time.Now()
+		res, err := client.Do(req)
+		if err != nil {
+			b.Fatal(err)
+		}
+		_, _ = io.Copy(io.Discard, res.Body)
+		res.Body.Close()
+		if res.StatusCode != http.StatusOK {
+			b.Fatalf("%s: %d", path, res.StatusCode)
+		}
+		return time.Since(start)
+	}
+	// run times each request and reports the median and the 95th
+	// percentile besides the mean.
+	run := func(b *testing.B, each func(), path string) {
+		var took []time.Duration
+		for b.Loop() {
+			each()
+			took = append(took, get(b, path))
+		}
+		slices.Sort(took)
+		at := func(p float64) float64 { return float64(took[int(float64(len(took)-1)*p)].Microseconds()) / 1000 }
+		b.ReportMetric(at(0.5), "p50-ms")
+		b.ReportMetric(at(0.95), "p95-ms")
+	}
+	nothing := func() {}
+	pastMinute := func() { clock.Advance(2 * time.Minute) } // past what is kept for a minute
+	for _, c := range []struct{ name, path string }{
+		{"dashboard-year", "/dashboard?from=2024-01-01&to=2024-12-31&lang=sv"},
+		{"dashboard-area", "/dashboard?from=2024-01-01&to=2024-12-31&area=hospital-rehabilitation-and-care-services"},
+		{"dashboard-producer", "/dashboard?from=2024-01-01&to=2024-12-31&producer=helsinki"},
+		{"volumes-by-unit", "/api/v1/stats/volumes?year=2024&group_by=unit"},
+	} {
+		b.Run(c.name, func(b *testing.B) { run(b, nothing, c.path) })
+	}
+	b.Run("dashboard-cold", func(b *testing.B) { run(b, pastMinute, "/dashboard?from=2024-01-01&to=2024-12-31&lang=sv") })
+	b.Run("dashboard-halfyear-cold", func(b *testing.B) { run(b, pastMinute, "/dashboard?from=2024-01-15&to=2024-07-14") })
+	b.Run("report-cold", func(b *testing.B) { run(b, pastMinute, "/report/2024?lang=fi") })
+	b.Run("report-warm", func(b *testing.B) { run(b, nothing, "/report/2024?lang=fi") })
+	b.Run("report-json-warm", func(b *testing.B) { run(b, nothing, "/api/v1/reports/2024") })
+}

@@ -1,0 +1,294 @@
+package web
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/url"
+
+	"sotepe"
+)
+
+// The resident survey. A resident follows an invitation link
+// (/survey/{token}) and answers one question per page without signing in
+// and without JavaScript, each answer a form post that redirects back to
+// the link, as the assessments do; the answers are sent once at the end.
+// The API answers a whole response at once (POST /api/v1/survey-responses),
+// administrators create invitations, analysts and administrators read the
+// figures. Tokens are never logged: the logs name routes by pattern.
+
+// surveys returns the survey service, or ENotFound without one.
+func (s *Server) surveys() (sotepe.SurveyService, error) {
+	if s.cfg.Surveys == nil {
+		return nil, sotepe.NotFound("survey")
+	}
+	return s.cfg.Surveys, nil
+}
+
+// surveyPath is the page of an invitation.
+func surveyPath(token string) string { return "/survey/" + url.PathEscape(token) }
+
+// surveyPage is what the survey templates get.
+type surveyPage struct {
+	Info     sotepe.SurveyInfo
+	Token    string
+	Question *sotepe.AssessmentQuestion
+	Number   int
+	Total    int
+	Summary  []summaryLine
+	Error    string
+}
+
+// surveyInvitationPage shows the next question of an invitation, or the
+// answers to send when every question has one: GET /survey/{token}. An
+// unknown link is 404 and a used one 409, each with a page saying so.
+func (s *Server) surveyInvitationPage(w http.ResponseWriter, r *http.Request) error {
+	svc, err := s.surveys()
+	if err != nil {
+		return err
+	}
+	st, err := svc.State(r.Context(), r.PathValue("token"))
+	if err != nil {
+		return err
+	}
+	return s.showSurvey(w, r, st, "", http.StatusOK)
+}
+
+func (s *Server) showSurvey(w http.ResponseWriter, r *http.Request, st sotepe.SurveyState, problem string, status int) error {
+	lang := info(r).Lang
+	v := surveyPage{Info: st.Info, Token: r.PathValue("token"), Question: st.Question, Number: st.Number, Total: st.Total, Error: problem}
+	for _, step := range st.Steps {
+		answer := s.cat.T(lang, "survey.skipped", nil)
+		if string(step.Answer.Value) != "null" {
+			answer = step.Question.AnswerText(step.Answer, lang)
+		}
+		v.Summary = append(v.Summary, summaryLine{ID: step.Question.ID, Question: step.Question.Text.In(lang), Answer: answer})
+	}
+	page := "survey_question"
+	if st.Question == nil {
+		page = "survey_review"
+	}
+	s.html(w, r, status, page, pageData{Title: st.Info.Title.In(lang), Data: v})
+	return nil
+}
+
+// surveyAnswerForm answers the next question: POST /survey/{token}/answer.
+// "skip" skips an optional question. A value the question does not take
+// shows the question again with the problem.
+func (s *Server) surveyAnswerForm(w http.ResponseWriter, r *http.Request) error {
+	svc, err := s.surveys()
+	if err != nil {
+		return err
+	}
+	if err := r.ParseForm(); err != nil {
+		return sotepe.Invalid("error.form", "malformed form")
+	}
+	in, token := info(r), r.PathValue("token")
+	st, err := svc.State(r.Context(), token)
+	if err != nil {
+		return err
+	}
+	problem := func(err error) error {
+		return s.showSurvey(w, r, st, s.cat.T(in.Lang, sotepe.ErrorKey(err), sotepe.ErrorArgs(err)), statusOf(sotepe.ErrorCode(err)))
+	}
+	if st.Question == nil || r.PostForm.Get("question") != st.Question.ID {
+		return problem(&sotepe.Error{Code: sotepe.EConflict, Key: "assess.error.not_current", Message: "not the current question"})
+	}
+	a := sotepe.AssessmentAnswer{Question: st.Question.ID, Value: json.RawMessage("null")}
+	if r.PostForm.Get("skip") == "" {
+		if a, err = formAnswer(r, *st.Question); err != nil {
+			return problem(err)
+		}
+	}
+	if _, err := svc.Answer(r.Context(), token, a); err != nil {
+		if code := sotepe.ErrorCode(err); code == sotepe.EInvalid || code == sotepe.EConflict {
+			return problem(err)
+		}
+		return err
+	}
+	http.Redirect(w, r, surveyPath(token), http.StatusSeeOther)
+	return nil
+}
+
+// surveyBackForm forgets the last answer: POST /survey/{token}/back.
+func (s *Server) surveyBackForm(w http.ResponseWriter, r *http.Request) error {
+	svc, err := s.surveys()
+	if err != nil {
+		return err
+	}
+	token := r.PathValue("token")
+	if _, err := svc.Back(r.Context(), token); err != nil && sotepe.ErrorCode(err) != sotepe.EConflict {
+		return err
+	}
+	http.Redirect(w, r, surveyPath(token), http.StatusSeeOther)
+	return nil
+}
+
+// surveySendForm sends the answers as the invitation's one response and
+// thanks the resident, after the response is stored: POST
+// /survey/{token}/send.
+func (s *Server) surveySendForm(w http.ResponseWriter, r *http.Request) error {
+	svc, err := s.surveys()
+	if err != nil {
+		return err
+	}
+	in, token := info(r), r.PathValue("token")
+	st, err := svc.State(r.Context(), token)
+	if err != nil {
+		return err
+	}
+	if err := svc.Send(r.Context(), token, in.Lang); err != nil {
+		if sotepe.ErrorCode(err) == sotepe.EConflict && st.Question != nil {
+			return s.showSurvey(w, r, st, s.cat.T(in.Lang, sotepe.ErrorKey(err), sotepe.ErrorArgs(err)), http.StatusConflict)
+		}
+		return err
+	}
+	s.html(w, r, http.StatusOK, "survey_thanks", pageData{Title: st.Info.Title.In(in.Lang), Data: surveyPage{Info: st.Info}})
+	return nil
+}
+
+// surveyList lists the surveys: GET /api/v1/surveys.
+func (s *Server) surveyList(w http.ResponseWriter, r *http.Request) error {
+	svc, err := s.surveys()
+	if err != nil {
+		return err
+	}
+	list := svc.Surveys()
+	if list == nil {
+		list = []sotepe.SurveyInfo{}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"items": list})
+	return nil
+}
+
+// surveyGet returns one survey with its questions: GET /api/v1/surveys/{id}.
+func (s *Server) surveyGet(w http.ResponseWriter, r *http.Request) error {
+	svc, err := s.surveys()
+	if err != nil {
+		return err
+	}
+	info, qs, err := svc.Survey(r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, struct {
+		sotepe.SurveyInfo
+		Questions []sotepe.AssessmentQuestion `json:"questions"`
+	}{info, qs})
+	return nil
+}
+
+// surveyRespond stores a whole response: POST /api/v1/survey-responses
+// with {"token", "lang", "answers": [{"question", "value"}]}; a skipped
+// optional question is left out or null. 201 once it is stored; a used
+// invitation is 409, an unknown one 404, a missing or unfit answer 400.
+func (s *Server) surveyRespond(w http.ResponseWriter, r *http.Request) error {
+	svc, err := s.surveys()
+	if err != nil {
+		return err
+	}
+	var b struct {
+		Token   string                    `json:"token"`
+		Lang    sotepe.Lang               `json:"lang"`
+		Answers []sotepe.AssessmentAnswer `json:"answers"`
+	}
+	if err := decodeJSON(r, &b); err != nil {
+		return err
+	}
+	if b.Lang == "" {
+		b.Lang = info(r).Lang
+	}
+	if err := svc.Respond(r.Context(), b.Token, b.Lang, b.Answers); err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, map[string]string{"status": "stored"})
+	return nil
+}
+
+// surveyInvite creates invitations for an administrator: POST
+// /api/v1/surveys/{id}/invitations with {"count": N}. 201 with the tokens
+// and the paths of their links, shown only this once.
+func (s *Server) surveyInvite(w http.ResponseWriter, r *http.Request) error {
+	svc, err := s.surveys()
+	if err != nil {
+		return err
+	}
+	u, err := requireUser(r)
+	if err != nil {
+		return err
+	}
+	var b struct {
+		Count int `json:"count"`
+	}
+	if err := decodeJSON(r, &b); err != nil {
+		return err
+	}
+	id := r.PathValue("id")
+	tokens, err := svc.Invite(r.Context(), u, id, b.Count)
+	if err != nil {
+		return err
+	}
+	links := make([]string, len(tokens))
+	for i, t := range tokens {
+		links[i] = surveyPath(t)
+	}
+	writeJSON(w, http.StatusCreated, map[string]any{"survey": id, "tokens": tokens, "links": links})
+	return nil
+}
+
+// surveyResultRow is one line of a question's figures on the page.
+type surveyResultRow struct {
+	Label, Count, Share string
+}
+
+// surveyResultView is one question's figures on the page.
+type surveyResultView struct {
+	Question, Answered, Mean, Note string
+	Rows                           []surveyResultRow
+}
+
+// surveyResults serves the figures of a survey to analysts and
+// administrators: GET /surveys/{id}/results and its JSON.
+func (s *Server) surveyResults(w http.ResponseWriter, r *http.Request) error {
+	svc, err := s.surveys()
+	if err != nil {
+		return err
+	}
+	u, err := requireUser(r)
+	if err != nil {
+		return err
+	}
+	res, err := svc.Results(r.Context(), u, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	lang := info(r).Lang
+	var views []surveyResultView
+	for _, q := range res.Questions {
+		views = append(views, s.surveyResultView(lang, q))
+	}
+	return s.respond(w, r, res, "survey_results", pageData{Title: res.Survey.Title.In(lang), Data: struct {
+		Results   sotepe.SurveyResults
+		Responses string
+		Questions []surveyResultView
+	}{res, formatCount(lang, res.Responses), views}})
+}
+
+// surveyResultView formats one question's figures (a survey's or an extra
+// feedback question's) for a page.
+func (s *Server) surveyResultView(lang sotepe.Lang, q sotepe.SurveyQuestionResult) surveyResultView {
+	v := surveyResultView{Question: q.Question.Text.In(lang), Answered: formatCount(lang, q.Answered)}
+	if q.Withheld != "" {
+		v.Note = s.cat.T(lang, "feedback.withheld", map[string]any{"Min": sotepe.MinSurveyAnswers})
+	}
+	if q.Mean != nil {
+		v.Mean = formatDecimal(lang, *q.Mean, 2)
+	}
+	for _, o := range q.Options {
+		row := surveyResultRow{Label: o.Text.In(lang), Count: formatCount(lang, o.Count), Share: "–"}
+		if o.Share != nil {
+			row.Share = formatDecimal(lang, *o.Share*100, 1) + " %"
+		}
+		v.Rows = append(v.Rows, row)
+	}
+	return v
+}
