@@ -14,8 +14,8 @@ import (
 type Annual struct {
 	Year         int
 	PreviousYear int
-	// HasPrevious is true when the previous year has service events, so
-	// the year-over-year changes mean something.
+	// HasPrevious is true when the previous year has service volumes (the
+	// reference statistics), so the year-over-year changes mean something.
 	HasPrevious bool
 	// Groups is the "millions of encounters" table: every reference
 	// statistic, in the reference's groups and order.
@@ -131,7 +131,14 @@ func BuildAnnual(ctx context.Context, g Gatherer, inds *Indicators, year int) (A
 		return a, err
 	}
 	cur, prev := statisticTotals(facts), statisticTotals(prevFacts)
-	a.HasPrevious = len(prev) > 0
+	// A previous year counts when it has service volumes: the feedback
+	// answers of a year alone (its events too) make no column of zeros.
+	for key := range prev {
+		if st, ok := sotepe.StatisticByKey(key); ok && st.Reference {
+			a.HasPrevious = true
+			break
+		}
+	}
 	line := func(st sotepe.Statistic) VolumeLine {
 		l := VolumeLine{Key: st.Key, Measure: st.Measure, Value: cur[st.Key], Previous: prev[st.Key]}
 		l.Change = change(l.Value, l.Previous, a.HasPrevious)

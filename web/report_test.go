@@ -256,6 +256,32 @@ func TestAnnualReport(t *testing.T) {
 	}
 }
 
+// A previous year with feedback answers but no service volumes makes no
+// year-over-year columns: its zeros would read as a year without visits.
+func TestAnnualReportWithoutPreviousVolumes(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	_, err := e.store.AddEvents(ctx, []sotepe.ServiceEvent{
+		{Source: "test", ExternalID: "1", Day: "2024-03-05", UnitID: "kallio-health-station", Statistic: "health_station_nurse_visits", Mode: sotepe.EventInPerson, Count: 100},
+		{Source: "test", ExternalID: "2", Day: "2023-03-05", UnitID: "kallio-health-station", Statistic: sotepe.StatFeedbackAnswers, Mode: sotepe.EventRemote, Count: 4},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := e.client()
+	var rep struct {
+		Changes []any `json:"changes"`
+	}
+	c.get("/api/v1/reports/2024").json(t, &rep)
+	if len(rep.Changes) != 0 {
+		t.Errorf("changes from a year without volumes: %d", len(rep.Changes))
+	}
+	r := c.get("/report/2024?lang=en")
+	if r.status != http.StatusOK || strings.Contains(r.body, `<th scope="col">2023</th><th scope="col">`) {
+		t.Errorf("the report has a 2023 volume column: %d", r.status)
+	}
+}
+
 func TestDashboard(t *testing.T) {
 	e := newEnv(t)
 	seedYear(t, e)
