@@ -19,9 +19,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"path"
 	"slices"
-	"sort"
 	"strings"
 
 	"sotepe"
@@ -105,8 +103,7 @@ const (
 
 // Set is the definitions sotepe runs, by id. It never changes after Load.
 type Set struct {
-	defs  map[string]*Definition
-	order []string
+	set *questionnaire.Set[*Definition]
 }
 
 // Load reads and checks the definitions embedded in the binary. A
@@ -122,34 +119,11 @@ func Load() (*Set, error) {
 
 // LoadFS reads and checks every *.json file of fsys as a definition.
 func LoadFS(fsys fs.FS) (*Set, error) {
-	files, err := fs.Glob(fsys, "*.json")
+	set, err := questionnaire.LoadSet(fsys, "assess", Parse, func(d *Definition) string { return d.ID })
 	if err != nil {
 		return nil, err
 	}
-	set := &Set{defs: map[string]*Definition{}}
-	var errs []error
-	for _, f := range files {
-		b, err := fs.ReadFile(fsys, f)
-		if err != nil {
-			return nil, err
-		}
-		d, err := Parse(b)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("%s: %w", path.Base(f), err))
-			continue
-		}
-		if set.defs[d.ID] != nil {
-			errs = append(errs, fmt.Errorf("%s: definition %s twice", path.Base(f), d.ID))
-			continue
-		}
-		set.defs[d.ID] = d
-		set.order = append(set.order, d.ID)
-	}
-	if len(errs) > 0 {
-		return nil, fmt.Errorf("assess: %w", errors.Join(errs...))
-	}
-	sort.Strings(set.order)
-	return set, nil
+	return &Set{set: set}, nil
 }
 
 // Parse reads one definition from JSON, rejecting unknown fields, and
@@ -168,16 +142,13 @@ func Parse(b []byte) (*Definition, error) {
 }
 
 // Definitions returns every definition in the order of their ids.
-func (s *Set) Definitions() []*Definition {
-	out := make([]*Definition, len(s.order))
-	for i, id := range s.order {
-		out[i] = s.defs[id]
-	}
-	return out
-}
+func (s *Set) Definitions() []*Definition { return s.set.All() }
 
 // Definition returns the definition with id, or nil.
-func (s *Set) Definition(id string) *Definition { return s.defs[id] }
+func (s *Set) Definition(id string) *Definition {
+	d, _ := s.set.Get(id)
+	return d
+}
 
 // CheckServices checks the recommended service of every outcome against
 // the service network through lookup: the service must exist, and unless

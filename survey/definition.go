@@ -12,8 +12,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"path"
-	"sort"
 	"strings"
 
 	"sotepe"
@@ -42,8 +40,7 @@ const maxQuestions = 60
 
 // Set is the surveys sotepe runs, by id. It never changes after Load.
 type Set struct {
-	defs  map[string]*Definition
-	order []string
+	set *questionnaire.Set[*Definition]
 }
 
 // Load reads and checks the surveys embedded in the binary.
@@ -59,33 +56,11 @@ func Load() (*Set, error) {
 // that does not parse or breaks a rule is an error naming its file and
 // every problem found.
 func LoadFS(fsys fs.FS) (*Set, error) {
-	files, err := fs.Glob(fsys, "*.json")
+	set, err := questionnaire.LoadSet(fsys, "survey", Parse, func(d *Definition) string { return d.ID })
 	if err != nil {
 		return nil, err
 	}
-	set := &Set{defs: map[string]*Definition{}}
-	var errs []error
-	for _, f := range files {
-		b, err := fs.ReadFile(fsys, f)
-		if err != nil {
-			return nil, err
-		}
-		d, err := Parse(b)
-		switch {
-		case err != nil:
-			errs = append(errs, fmt.Errorf("%s: %w", path.Base(f), err))
-		case set.defs[d.ID] != nil:
-			errs = append(errs, fmt.Errorf("%s: survey %s twice", path.Base(f), d.ID))
-		default:
-			set.defs[d.ID] = d
-			set.order = append(set.order, d.ID)
-		}
-	}
-	if len(errs) > 0 {
-		return nil, fmt.Errorf("survey: %w", errors.Join(errs...))
-	}
-	sort.Strings(set.order)
-	return set, nil
+	return &Set{set: set}, nil
 }
 
 // Parse reads one survey from JSON, rejecting unknown fields, and checks
@@ -146,13 +121,10 @@ func (d *Definition) Question(id string) *questionnaire.Question {
 }
 
 // Definitions returns every survey in the order of their ids.
-func (s *Set) Definitions() []*Definition {
-	out := make([]*Definition, len(s.order))
-	for i, id := range s.order {
-		out[i] = s.defs[id]
-	}
-	return out
-}
+func (s *Set) Definitions() []*Definition { return s.set.All() }
 
 // Definition returns the survey with id, or nil.
-func (s *Set) Definition(id string) *Definition { return s.defs[id] }
+func (s *Set) Definition(id string) *Definition {
+	d, _ := s.set.Get(id)
+	return d
+}
