@@ -231,7 +231,11 @@ func TestFeedbackRequestCarriesASingleUseVisitLink(t *testing.T) {
 	st, cat := setup(t)
 	ctx := context.Background()
 	loc, _ := time.LoadLocation("Europe/Helsinki")
-	now := time.Now()
+	// A fixed Wednesday before dawn: the demo opens slots from the start of
+	// the day 48 hours earlier (a Monday), so the first of them still lies
+	// ahead of the booking made 47 hours earlier, whatever the hour the
+	// test runs at.
+	now := time.Date(2026, 11, 25, 6, 0, 0, 0, loc)
 	if _, err := demo.LoadAppointments(ctx, st, now.Add(-48*time.Hour), loc); err != nil {
 		t.Fatal(err)
 	}
@@ -252,7 +256,7 @@ func TestFeedbackRequestCarriesASingleUseVisitLink(t *testing.T) {
 		t.Fatal(err)
 	}
 	sent := &capture{}
-	d := &notify.Dispatcher{Store: st, Catalog: cat, Sender: sent, BaseURL: "https://sotepe.example", Now: time.Now, Logger: slog.New(slog.DiscardHandler)}
+	d := &notify.Dispatcher{Store: st, Catalog: cat, Sender: sent, BaseURL: "https://sotepe.example", Now: func() time.Time { return now }, Logger: slog.New(slog.DiscardHandler)}
 	if _, err := d.Deliver(ctx, 10); err != nil {
 		t.Fatal(err)
 	}
