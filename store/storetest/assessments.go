@@ -19,7 +19,7 @@ func answer(q, v string) sotepe.AssessmentAnswer {
 	return sotepe.AssessmentAnswer{Question: q, Value: json.RawMessage(v)}
 }
 
-// TestAssessmentSessions stores a session, answers it under the revision
+// testAssessmentSessions stores a session, answers it under the revision
 // check, and finds it only by its secret id, which is not stored.
 func testAssessmentSessions(t *testing.T, s Store) {
 	ctx := context.Background()
@@ -64,7 +64,7 @@ func testAssessmentSessions(t *testing.T, s Store) {
 	wantCode(t, err, sotepe.ENotFound)
 }
 
-// TestAssessmentRace sends concurrent updates from one read: exactly one
+// testAssessmentRace sends concurrent updates from one read: exactly one
 // is stored.
 func testAssessmentRace(t *testing.T, s Store) {
 	ctx := context.Background()
@@ -94,7 +94,7 @@ func testAssessmentRace(t *testing.T, s Store) {
 	}
 }
 
-// TestAssessmentHandOverAndGrade links a session to a contact request,
+// testAssessmentHandOverAndGrade links a session to a contact request,
 // grades it, and counts the figures; each change leaves its audit row.
 func testAssessmentHandOverAndGrade(t *testing.T, s Store) {
 	f := seedContacts(t, s)

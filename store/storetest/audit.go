@@ -135,7 +135,7 @@ func testAuditAppendOnly(t *testing.T, s Store) {
 	} {
 		_, err := s.DB().ExecContext(ctx, q)
 		if s.Dialect() == store.SQLite && q == `UPDATE audit_log SET action = 'tampered' WHERE id = -1` {
-			// store.SQLite's triggers are per row: a statement that
+			// SQLite's triggers are per row: a statement that
 			// touches no row has nothing to refuse.
 			continue
 		}

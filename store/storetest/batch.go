@@ -8,7 +8,7 @@ import (
 	"sotepe"
 )
 
-// TestConcurrentSubmissionsShareCommitsSafely sends many submissions at once,
+// testConcurrentSubmissionsShareCommitsSafely sends many submissions at once,
 // some of them bad: every good one is stored exactly once with its message
 // and audit row, every bad one fails with its own error and leaves nothing,
 // whichever batch it shared. On PostgreSQL the same holds with plain

@@ -307,10 +307,10 @@ func testContactIdempotency(t *testing.T, s Store) {
 	}
 }
 
-// TestContactIdempotencyRace makes the race of two submissions with one key
+// testContactIdempotencyRace makes the race of two submissions with one key
 // happen for certain on PostgreSQL: another transaction has inserted the
 // key but not committed when CreateContactRequest looks it up, so the
-// look-up misses and the insert meets the unique index. (store.SQLite's single
+// look-up misses and the insert meets the unique index. (SQLite's single
 // writer never lets the look-up miss.)
 func testContactIdempotencyRace(t *testing.T, s Store) {
 	f := seedContacts(t, s)

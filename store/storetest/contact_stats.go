@@ -47,7 +47,7 @@ func statsRows(t testing.TB, s Store, q sotepe.ContactStatsQuery) []sotepe.Conta
 	return sortedRows(rows)
 }
 
-// TestContactStatsRows builds requests of every outcome and checks the
+// testContactStatsRows builds requests of every outcome and checks the
 // figures by key and day, week and month, as the roll-up holds them and,
 // before the working times are filled, as they are computed from the
 // requests.
@@ -220,7 +220,7 @@ func testContactStatsRows(t *testing.T, s Store) {
 	wantKey(t, err, sotepe.EInvalid, "error.invalid")
 }
 
-// TestContactStatsLocalDay checks that requests received around midnight
+// testContactStatsLocalDay checks that requests received around midnight
 // and around the changes to and from summer time count on their day in
 // Helsinki.
 func testContactStatsLocalDay(t *testing.T, s Store) {
@@ -330,7 +330,7 @@ func statsOracle(t testing.TB, s Store, q sotepe.ContactStatsQuery) []sotepe.Con
 	return sortedRows(out)
 }
 
-// TestContactStatsRollupMatchesRequests changes requests at random, through
+// testContactStatsRollupMatchesRequests changes requests at random, through
 // the store and behind its back (a move to another unit, a changed working
 // time, a deletion), and checks after each round that the roll-up gives
 // what the requests themselves give.

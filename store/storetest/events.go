@@ -131,7 +131,7 @@ func testLoadEventsMixed(t *testing.T, s Store) {
 	}
 	_, err := s.AddEvents(ctx, batch)
 	must(t, err)
-	// A load of 7,000 events (over two store.SQLite statements) holding
+	// A load of 7,000 events (over two SQLite statements) holding
 	// those 300 again, 20 given twice and five bad ones.
 	res, err := s.LoadEvents(ctx, func(add store.EventAdder) error {
 		for i := range 7000 {
@@ -242,7 +242,7 @@ func testSetStaffHeadcount(t *testing.T, s Store) {
 	wantCode(t, s.SetStaffHeadcount(ctx, 2023, []sotepe.StaffHeadcount{{AreaID: "nowhere", Headcount: 1}}), sotepe.EInvalid)
 }
 
-// TestFlowsRecordEvents checks that sotepe's own acts record their events in
+// testFlowsRecordEvents checks that sotepe's own acts record their events in
 // their transactions: a completed visit, its feedback answer, and the first
 // answer of a contact request (a second answer adds nothing).
 func testFlowsRecordEvents(t *testing.T, s Store) {
@@ -294,7 +294,7 @@ func testFlowsRecordEvents(t *testing.T, s Store) {
 	})
 }
 
-// TestBulkFeedbackRollUps checks that the answers of a generated year keep
+// testBulkFeedbackRollUps checks that the answers of a generated year keep
 // the feedback roll-ups equal to the answers, by month and by day, beside an
 // answer stored the usual way.
 func testBulkFeedbackRollUps(t *testing.T, s Store) {

@@ -160,7 +160,7 @@ func testFeedbackCounts(t *testing.T, s Store) {
 	wantCode(t, err, sotepe.EInvalid)
 }
 
-// TestFeedbackMonthsAgreeWithDays checks the monthly roll-up: counts of every
+// testFeedbackMonthsAgreeWithDays checks the monthly roll-up: counts of every
 // dimension over any period (whole months, cut months, within one month) equal the
 // answers' own days added up.
 func testFeedbackMonthsAgreeWithDays(t *testing.T, s Store) {
@@ -225,7 +225,7 @@ func testFeedbackMonthsAgreeWithDays(t *testing.T, s Store) {
 	}
 }
 
-// TestFeedbackKioskRevoke lists a unit's live kiosk tokens and revokes one:
+// testFeedbackKioskRevoke lists a unit's live kiosk tokens and revokes one:
 // its address stops taking answers at once, only at its own unit, once,
 // and both the issue and the revocation leave an audit row.
 func testFeedbackKioskRevoke(t *testing.T, s Store) {

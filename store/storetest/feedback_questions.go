@@ -81,7 +81,7 @@ func testFeedbackExtraQuestions(t *testing.T, s Store) {
 	}
 }
 
-// TestFeedbackDailyRollupAgreesWithAnswers checks the daily roll-up kept
+// testFeedbackDailyRollupAgreesWithAnswers checks the daily roll-up kept
 // answer by answer against a rebuild from the answers themselves.
 func testFeedbackDailyRollupAgreesWithAnswers(t *testing.T, s Store) {
 	ctx := context.Background()
@@ -151,7 +151,7 @@ func testFeedbackDailyRollupAgreesWithAnswers(t *testing.T, s Store) {
 	}
 }
 
-// TestFeedbackCountsByGroupsOfUnits checks the days summed by group of
+// testFeedbackCountsByGroupsOfUnits checks the days summed by group of
 // units, and by every unit together, against the days unit by unit.
 func testFeedbackCountsByGroupsOfUnits(t *testing.T, s Store) {
 	ctx := context.Background()

@@ -69,8 +69,9 @@ func testResidents(t *testing.T, s Store) {
 	}
 }
 
-// TestResidentsConcurrent checks that store.SQLite's single writer queues 50
-// concurrent writers instead of failing any with SQLITE_BUSY.
+// testResidentsConcurrent checks that 50 concurrent writers all succeed: on
+// SQLite the single writer queues them instead of failing any with
+// SQLITE_BUSY.
 func testResidentsConcurrent(t *testing.T, s Store) {
 	ctx := context.Background()
 	var wg sync.WaitGroup

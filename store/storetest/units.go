@@ -208,9 +208,9 @@ func testUnitPaging(t *testing.T, s Store) {
 	wantCode(t, err, sotepe.EInvalid)
 }
 
-// TestUnitsConcurrentReaders reads the 349-unit directory from 200
+// testUnitsConcurrentReaders reads the 349-unit directory from 200
 // goroutines at once (fewer under the race detector, which slows the
-// transpiled store.SQLite many times over) and checks that every answer equals
+// transpiled SQLite many times over) and checks that every answer equals
 // the one a lone reader gets. How fast it is lives in BenchmarkUnits.
 func testUnitsConcurrentReaders(t *testing.T, s Store) {
 	seedNetwork(t, s)
