@@ -462,12 +462,6 @@ func (s *Store) RebuildFeedbackFigures(ctx context.Context) error {
 	})
 }
 
-// rebuildFeedbackMonthly is RebuildFeedbackFigures: the name the bulk
-// loaders of this package call.
-func (s *Store) rebuildFeedbackMonthly(ctx context.Context) error {
-	return s.RebuildFeedbackFigures(ctx)
-}
-
 // CreateFeedbackKiosk stores the hash of a new kiosk token of unit; an
 // unknown unit is EInvalid ("error.reference").
 func (s *Store) CreateFeedbackKiosk(ctx context.Context, unit string, tokenHash []byte, at time.Time) (sotepe.FeedbackKiosk, error) {

@@ -2,51 +2,30 @@ package store
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/hex"
-	"net/url"
-	"os"
-	"path/filepath"
-	"sync"
 	"testing"
-	"time"
 
 	"sotepe"
+	"sotepe/store/storetest/testdb"
 )
 
-// The conformance suite: every test runs against SQLite, and against
-// PostgreSQL when SOTEPE_TEST_POSTGRES holds a URL, e.g.
+// The store's tests are in two places. The conformance suite, the tests that
+// use only the exported API, is package storetest: TestStore
+// (conformance_test.go) runs it against SQLite, and against PostgreSQL when
+// SOTEPE_TEST_POSTGRES holds a URL, e.g.
 //
 //	SOTEPE_TEST_POSTGRES='postgres://sotepe:sotepe@127.0.0.1:5432/sotepe_test?sslmode=disable' go test ./store/
 //
-// Each PostgreSQL test gets a schema of its own (search_path in the DSN),
-// dropped afterwards, so runs never see each other's rows.
+// The tests here need the package's internals. Both make their databases
+// and clocks with package testdb: each PostgreSQL test gets a schema of its
+// own, dropped afterwards, so runs never see each other's rows.
 
-const postgresEnv = "SOTEPE_TEST_POSTGRES"
-
-// clock is a settable test clock, safe for concurrent use.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = t
-}
+const postgresEnv = testdb.PostgresEnv
 
 // testStore is a migrated store and its clock.
 type testStore struct {
 	*Store
-	clock *clock
+	clock *testdb.Clock
 }
 
 // engines runs fn once per engine as a subtest.
@@ -62,9 +41,10 @@ func engines(t *testing.T, fn func(t *testing.T, s testStore)) {
 	})
 }
 
+// newStore sets s's clock to a new test clock and migrates s.
 func newStore(t testing.TB, s *Store) testStore {
 	t.Helper()
-	c := &clock{t: time.Date(2024, 6, 3, 9, 30, 0, 0, time.UTC)}
+	c := testdb.NewClock()
 	s.Now = c.Now
 	if err := s.Migrate(context.Background()); err != nil {
 		t.Fatalf("migrate: %v", err)
@@ -72,9 +52,10 @@ func newStore(t testing.TB, s *Store) testStore {
 	return testStore{Store: s, clock: c}
 }
 
+// openSQLite opens a store on a new SQLite file, closed when the test ends.
 func openSQLite(t testing.TB) *Store {
 	t.Helper()
-	s, err := Open(context.Background(), filepath.Join(t.TempDir(), "sotepe.db"), nil)
+	s, err := Open(context.Background(), testdb.SQLite(t), nil)
 	if err != nil {
 		t.Fatalf("open sqlite: %v", err)
 	}
@@ -86,35 +67,8 @@ func openSQLite(t testing.TB) *Store {
 // SOTEPE_TEST_POSTGRES names, and drops the schema when the test ends.
 func openPostgres(t testing.TB) *Store {
 	t.Helper()
-	base := os.Getenv(postgresEnv)
-	if base == "" {
-		t.Skip(postgresEnv + " is not set: skipping the PostgreSQL part of the store suite")
-	}
-	ctx := context.Background()
-	admin, err := sql.Open("pgx", base)
-	if err != nil {
-		t.Fatalf("open postgres: %v", err)
-	}
-	t.Cleanup(func() { admin.Close() })
-	b := make([]byte, 6)
-	rand.Read(b)
-	schema := "t_" + hex.EncodeToString(b)
-	if _, err := admin.ExecContext(ctx, `CREATE SCHEMA `+schema); err != nil {
-		t.Fatalf("create schema: %v", err)
-	}
-	t.Cleanup(func() {
-		if _, err := admin.ExecContext(context.Background(), `DROP SCHEMA `+schema+` CASCADE`); err != nil {
-			t.Errorf("drop schema: %v", err)
-		}
-	})
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatalf("parse %s: %v", postgresEnv, err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	s, err := Open(ctx, u.String(), nil)
+	dsn := testdb.Postgres(t)
+	s, err := Open(context.Background(), dsn, nil)
 	if err != nil {
 		t.Fatalf("open postgres store: %v", err)
 	}
@@ -152,32 +106,6 @@ func TestOpenRejectsMemory(t *testing.T) {
 	wantCode(t, err, sotepe.EInvalid)
 }
 
-func TestMigrateTwice(t *testing.T) {
-	engines(t, func(t *testing.T, s testStore) {
-		ctx := context.Background()
-		must(t, s.Migrate(ctx))
-		must(t, s.Migrate(ctx))
-		must(t, s.Ping(ctx))
-		var n int
-		must(t, s.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM goose_db_version`).Scan(&n))
-		if n < 2 { // goose's own row 0 and migration 1
-			t.Fatalf("goose_db_version has %d rows", n)
-		}
-		if s.Dialect() == Postgres {
-			// The version table lives in the test's schema, not in public.
-			var schema string
-			must(t, s.r.QueryRowContext(ctx,
-				`SELECT schemaname FROM pg_tables WHERE tablename = 'goose_db_version' AND schemaname = current_schema()`).Scan(&schema))
-			var inPublic int
-			must(t, s.r.QueryRowContext(ctx,
-				`SELECT COUNT(*) FROM pg_tables WHERE tablename = 'audit_log' AND schemaname = 'public'`).Scan(&inPublic))
-			if inPublic != 0 {
-				t.Fatal("audit_log created in public")
-			}
-		}
-	})
-}
-
 func TestSQLiteDurability(t *testing.T) {
 	s := newStore(t, openSQLite(t))
 	ctx := context.Background()
@@ -205,8 +133,26 @@ func TestSQLiteDurability(t *testing.T) {
 	}
 }
 
-func TestPingClosed(t *testing.T) {
-	s := newStore(t, openSQLite(t))
-	s.Close()
-	wantCode(t, s.Ping(context.Background()), sotepe.EUnavailable)
+// TestFail checks that both engines' refusals come out of fail as the same
+// codes and keys: a duplicate key EConflict, a missing reference EInvalid.
+func TestFail(t *testing.T) {
+	engines(t, func(t *testing.T, s testStore) {
+		ctx := context.Background()
+		insert := `INSERT INTO concepts (id, name_fi, name_sv, name_en) VALUES ('c', 'c', 'c', 'c')`
+		_, err := s.w.ExecContext(ctx, insert)
+		must(t, err)
+		_, err = s.w.ExecContext(ctx, insert)
+		if classify(err) != failUnique {
+			t.Errorf("a duplicate key: %v", err)
+		}
+		wantKey(t, s.fail("insert", err), sotepe.EConflict, "error.conflict")
+		_, err = s.w.ExecContext(ctx, `INSERT INTO services (id, area_id, name_fi, name_sv, name_en) VALUES ('s', 'no-such-area', 's', 's', 's')`)
+		if classify(err) != failForeignKey {
+			t.Errorf("a missing reference: %v", err)
+		}
+		wantKey(t, s.fail("insert", err), sotepe.EInvalid, "error.reference")
+		if s.fail("nothing", nil) != nil {
+			t.Error("fail(nil) is not nil")
+		}
+	})
 }

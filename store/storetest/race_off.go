@@ -1,6 +1,6 @@
 //go:build !race
 
-package store
+package storetest
 
 // raceEnabled tells timing tests that the race detector slows everything
 // several times over.
