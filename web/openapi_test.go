@@ -45,6 +45,9 @@ var loadAPISpec = sync.OnceValues(func() (*apiSpec, error) {
 	if err := doc.Validate(context.Background()); err != nil {
 		return nil, fmt.Errorf("docs/openapi.json is not valid OpenAPI: %w", err)
 	}
+	// An appointment's iCalendar file is text; the library decodes JSON,
+	// forms, CSV and plain text by itself.
+	openapi3filter.RegisterBodyDecoder("text/calendar", openapi3filter.PlainBodyDecoder)
 	router, err := gorillamux.NewRouter(doc)
 	if err != nil {
 		return nil, fmt.Errorf("route docs/openapi.json: %w", err)
