@@ -11,7 +11,7 @@ import (
 	"go/token"
 	"io"
 	"net/http"
-	"os"
+	"net/http/httptest"
 	"slices"
 	"strconv"
 	"strings"
@@ -122,6 +122,12 @@ func validateAPI(t *testing.T, h http.Handler) http.Handler {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return spec.wrap(h, func(problem string) { t.Error(problem) })
+}
+
+// wrap returns h with every /api/v1 exchange checked; report hears of each
+// exchange that breaks the document.
+func (s *apiSpec) wrap(h http.Handler, report func(problem string)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !strings.HasPrefix(r.URL.Path, "/api/v1/") || r.Method == http.MethodHead {
 			h.ServeHTTP(w, r)
@@ -138,11 +144,8 @@ func validateAPI(t *testing.T, h http.Handler) http.Handler {
 		if rec.status == 0 {
 			rec.status = http.StatusOK
 		}
-		if os.Getenv("OPENAPI_TRACE") != "" {
-			t.Logf("openapi trace: %s %s → %d", r.Method, r.URL.RequestURI(), rec.status)
-		}
-		if problem := spec.check(r, reqBody, rec); problem != "" {
-			t.Errorf("openapi: %s %s → %d: %s", r.Method, r.URL.RequestURI(), rec.status, problem)
+		if problem := s.check(r, reqBody, rec); problem != "" {
+			report(fmt.Sprintf("openapi: %s %s → %d: %s", r.Method, r.URL.RequestURI(), rec.status, problem))
 		}
 		for k, v := range rec.header {
 			w.Header()[k] = v
@@ -290,5 +293,65 @@ func TestOpenAPIRoutes(t *testing.T) {
 	}
 	if len(served) < 60 {
 		t.Errorf("found only %d API routes in routes.go", len(served))
+	}
+}
+
+// TestValidateAPIFinds checks that the hook itself finds each kind of
+// broken promise, on a stand-in server that breaks them one at a time.
+func TestValidateAPIFinds(t *testing.T) {
+	spec, err := loadAPISpec()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name, method, path string
+		status             int
+		body               string
+		want               string // in the problem; "" for none
+	}{
+		{"documented answer", "GET", "/api/v1/areas", 200, `{"items":[]}`, ""},
+		{"refused bad input", "GET", "/api/v1/areas?lang=zz", 400, `{"error":{"code":"invalid","message":"x"}}`, ""},
+		{"unknown path", "GET", "/api/v1/nothing-here", 404, `{"error":{"code":"not_found","message":"x"}}`, ""},
+		{"undocumented status", "GET", "/api/v1/areas", 418, `{"error":{"code":"invalid","message":"x"}}`, "status is not supported"},
+		{"body off its schema", "GET", "/api/v1/areas", 200, `{"items":"none"}`, "value must be an array"},
+		{"error body off its schema", "GET", "/api/v1/areas", 400, `{"error":{"code":"oops"}}`, "missing property 'message'"},
+		{"accepted bad lang", "GET", "/api/v1/areas?lang=zz", 200, `{"items":[]}`, "accepted a request"},
+		{"accepted bad limit", "GET", "/api/v1/areas?limit=0", 200, `{"items":[]}`, "accepted a request"},
+		{"unknown path answered", "GET", "/api/v1/nothing-here", 200, `{}`, "must answer 404"},
+		{"served route missing from the document", "GET", "/api/v1/undocumented", 200, `{}`, "served but not in docs/openapi.json"},
+	}
+	// The stand-in serves one route the document lacks.
+	stand := *spec
+	stand.served = http.NewServeMux()
+	for _, p := range []string{"GET /api/v1/areas", "GET /api/v1/undocumented", "/"} {
+		stand.served.Handle(p, http.NotFoundHandler())
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Type", "application/json; charset=utf-8")
+				w.WriteHeader(c.status)
+				_, _ = io.WriteString(w, c.body)
+			})
+			var problems []string
+			srv := httptest.NewServer(stand.wrap(h, func(p string) { problems = append(problems, p) }))
+			defer srv.Close()
+			req, _ := http.NewRequest(c.method, srv.URL+c.path, nil)
+			res, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, _ := io.ReadAll(res.Body)
+			res.Body.Close()
+			if res.StatusCode != c.status || string(got) != c.body {
+				t.Errorf("the hook changed the answer: %d %q", res.StatusCode, got)
+			}
+			switch {
+			case c.want == "" && len(problems) > 0:
+				t.Errorf("problems %q, want none", problems)
+			case c.want != "" && (len(problems) != 1 || !strings.Contains(problems[0], c.want)):
+				t.Errorf("problems %q, want one with %q", problems, c.want)
+			}
+		})
 	}
 }
