@@ -67,6 +67,14 @@ func TestOpenAPIProbe(t *testing.T) {
 			}
 		}
 	}
+	// A method no route takes answers 404, like a path nobody serves.
+	for _, path := range paths {
+		p := strings.NewReplacer("{", "", "}", "").Replace(path)
+		if r := clients["admin"].do("PATCH", p, "{}"); r.status != 404 {
+			t.Errorf("PATCH %s: %d, want 404", p, r.status)
+		}
+		sent++
+	}
 	t.Logf("%d requests", sent)
 }
 
@@ -106,7 +114,7 @@ func probeRequests(path, method string, params openapi3.Parameters) []probeReque
 	}
 	out := []probeRequest{{path: fill(""), body: body}}
 	if strings.Contains(path, "{") {
-		out = append(out, probeRequest{path: fill("999999"), body: body})
+		out = append(out, probeRequest{path: fill("999999"), body: body}, probeRequest{path: fill("x1"), body: body})
 	}
 	for _, p := range params {
 		if p.Value == nil || p.Value.In != "query" || p.Value.Schema == nil || p.Value.Schema.Value == nil {
