@@ -124,6 +124,9 @@ func probeRequests(path, method string, params openapi3.Parameters) []probeReque
 			out = append(out, probeRequest{path: fill("") + "?" + url.Values{p.Value.Name: {bad}}.Encode(), body: body})
 		}
 	}
+	if method != "GET" {
+		out = append(out, probeRequest{path: fill(""), body: body, header: []string{"Sec-Fetch-Site", "cross-site"}})
+	}
 	if body != "" {
 		big := 70 << 10 // over the test server's 64 KiB limit
 		if path == "/api/v1/events" {
