@@ -105,14 +105,6 @@ func isToken(s string) bool {
 func (s *Server) language(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		in := info(r)
-		if v := r.URL.Query().Get("lang"); v != "" && isAPI(r) {
-			if _, ok := sotepe.ParseLang(v); !ok {
-				// The API says which languages it speaks; a page falls back instead.
-				in.Lang = s.cat.Match(r.Header.Get("Accept-Language"))
-				s.errorResponse(w, r, sotepe.Invalid("error.lang", "lang must be fi, sv or en"))
-				return
-			}
-		}
 		if l, ok := sotepe.ParseLang(r.URL.Query().Get("lang")); ok {
 			in.Lang = l
 			http.SetCookie(w, &http.Cookie{Name: "lang", Value: string(l), Path: "/", MaxAge: 365 * 24 * 3600,
@@ -128,6 +120,13 @@ func (s *Server) language(next http.Handler) http.Handler {
 		}
 		w.Header().Set("Content-Language", string(in.Lang))
 		w.Header().Add("Vary", "Accept-Language, Cookie")
+		if v := r.URL.Query().Get("lang"); v != "" && isAPI(r) {
+			if _, ok := sotepe.ParseLang(v); !ok {
+				// The API says which languages it speaks; a page falls back instead.
+				s.errorResponse(w, r, sotepe.Invalid("error.lang", "lang must be fi, sv or en"))
+				return
+			}
+		}
 		next.ServeHTTP(w, r)
 	})
 }
