@@ -182,7 +182,11 @@ func (s *Server) slotFilter(r *http.Request) (sotepe.SlotFilter, error) {
 		return f, sotepe.Invalid("error.appt_evening", "evening is true or false")
 	}
 	district := q.Get("district")
-	if u := info(r).User; q.Get("near") == "true" && district == "" && u != nil && u.ResidentID != 0 {
+	near, err := sotepe.ParseFlag("near", q.Get("near"))
+	if err != nil {
+		return f, err
+	}
+	if u := info(r).User; near && district == "" && u != nil && u.ResidentID != 0 {
 		// Near me: the resident's own district, read from their own data.
 		res, err := s.store.Resident(r.Context(), u.ResidentID)
 		if err != nil {
@@ -346,7 +350,11 @@ func (s *Server) apptFilter(r *http.Request, u sotepe.User) (sotepe.ApptFilter, 
 	if f.To, err = s.parseInstant(q.Get("to")); err != nil {
 		return f, err
 	}
-	if q.Get("mine") == "true" {
+	mine, err := sotepe.ParseFlag("mine", q.Get("mine"))
+	if err != nil {
+		return f, err
+	}
+	if mine {
 		f.ResourceUser = u.ID
 	}
 	for _, st := range splitList(q.Get("status")) {

@@ -94,7 +94,10 @@ func (s *Server) showCalendar(w http.ResponseWriter, r *http.Request, status int
 	}
 	to := day.AddDate(0, 0, days)
 	unit := q.Get("unit")
-	mine := q.Get("mine") == "true"
+	mine, err := sotepe.ParseFlag("mine", q.Get("mine"))
+	if err != nil {
+		return err
+	}
 	cal, err := svc.Calendar(r.Context(), u, unit, day, to, mine)
 	if err != nil {
 		return err

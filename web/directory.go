@@ -24,7 +24,7 @@ func pageRequest(q url.Values) (sotepe.PageRequest, error) {
 	p := sotepe.PageRequest{Cursor: q.Get("cursor")}
 	if l := q.Get("limit"); l != "" {
 		n, err := strconv.Atoi(l)
-		if err != nil || n < 1 {
+		if err != nil || n < 1 || n > sotepe.MaxPageLimit {
 			return p, sotepe.Invalid("error.page_limit", "limit must be a whole number from 1 to 500")
 		}
 		p.Limit = n

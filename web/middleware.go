@@ -120,6 +120,13 @@ func (s *Server) language(next http.Handler) http.Handler {
 		}
 		w.Header().Set("Content-Language", string(in.Lang))
 		w.Header().Add("Vary", "Accept-Language, Cookie")
+		if v := r.URL.Query().Get("lang"); v != "" && isAPI(r) {
+			if _, ok := sotepe.ParseLang(v); !ok {
+				// The API says which languages it speaks; a page falls back instead.
+				s.errorResponse(w, r, sotepe.Invalid("error.lang", "lang must be fi, sv or en"))
+				return
+			}
+		}
 		next.ServeHTTP(w, r)
 	})
 }

@@ -119,7 +119,7 @@ func newEnv(t *testing.T) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(s)
+	srv := httptest.NewServer(validateAPI(t, s)) // every /api/v1 exchange checked against docs/openapi.json
 	t.Cleanup(srv.Close)
 	return &env{t: t, srv: srv, store: st, cat: cat, clock: clk, ids: people, contacts: contacts, appts: appts}
 }
