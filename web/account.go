@@ -112,11 +112,8 @@ type mePageView struct {
 }
 
 // me shows the signed-in user: GET /me and GET /api/v1/me.
-func (s *Server) me(w http.ResponseWriter, r *http.Request) error {
-	u, err := requireUser(r)
-	if err != nil {
-		return err
-	}
+func (s *Server) me(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+	var err error
 	if isAPI(r) {
 		writeJSON(w, http.StatusOK, meOf(u))
 		return nil
@@ -144,11 +141,7 @@ type accessLogView struct {
 
 // accessLog shows a resident who has viewed their data, as Act 703/2023
 // entitles them to: GET /me/access-log and GET /api/v1/me/access-log.
-func (s *Server) accessLog(w http.ResponseWriter, r *http.Request) error {
-	u, err := requireRole(r, sotepe.RoleResident)
-	if err != nil {
-		return err
-	}
+func (s *Server) accessLog(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	p, err := pageRequest(r.URL.Query())
 	if err != nil {
 		return err

@@ -281,10 +281,7 @@ func (c *responseCache) reset() {
 // slotSearch finds free times: GET /api/v1/slots. It is open to everyone:
 // free times hold no personal data.
 func (s *Server) slotSearch(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.appts()
-	if err != nil {
-		return err
-	}
+	svc := s.cfg.Appointments
 	f, err := s.slotFilter(r)
 	if err != nil {
 		return err
@@ -303,15 +300,8 @@ func (s *Server) slotSearch(w http.ResponseWriter, r *http.Request) error {
 
 // apptCreate books a slot for the signed-in resident: POST
 // /api/v1/appointments with {"slot": id} and optionally the "service" meant.
-func (s *Server) apptCreate(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.appts()
-	if err != nil {
-		return err
-	}
-	u, err := requireUser(r)
-	if err != nil {
-		return err
-	}
+func (s *Server) apptCreate(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+	svc := s.cfg.Appointments
 	var b struct {
 		Slot    int64  `json:"slot"`
 		Service string `json:"service"`
@@ -360,15 +350,8 @@ func (s *Server) apptFilter(r *http.Request, u sotepe.User) (sotepe.ApptFilter, 
 
 // apptList lists a resident's own appointments or those of a
 // professional's units: GET /api/v1/appointments.
-func (s *Server) apptList(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.appts()
-	if err != nil {
-		return err
-	}
-	u, err := requireUser(r)
-	if err != nil {
-		return err
-	}
+func (s *Server) apptList(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+	svc := s.cfg.Appointments
 	f, err := s.apptFilter(r, u)
 	if err != nil {
 		return err
@@ -535,15 +518,8 @@ type openSlotsBody struct {
 }
 
 // slotsOpen opens slots: POST /api/v1/slots (staff of the unit).
-func (s *Server) slotsOpen(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.appts()
-	if err != nil {
-		return err
-	}
-	u, err := requireRole(r, sotepe.RoleProfessional, sotepe.RoleManager)
-	if err != nil {
-		return err
-	}
+func (s *Server) slotsOpen(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+	svc := s.cfg.Appointments
 	var b openSlotsBody
 	if err := decodeJSON(r, &b); err != nil {
 		return err
@@ -566,15 +542,8 @@ func (s *Server) slotsOpen(w http.ResponseWriter, r *http.Request) error {
 }
 
 // slotClose closes an open slot: POST /api/v1/slots/{id}/close.
-func (s *Server) slotClose(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.appts()
-	if err != nil {
-		return err
-	}
-	u, err := requireRole(r, sotepe.RoleProfessional, sotepe.RoleManager)
-	if err != nil {
-		return err
-	}
+func (s *Server) slotClose(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+	svc := s.cfg.Appointments
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || id <= 0 {
 		return sotepe.NotFound("slot")

@@ -18,10 +18,7 @@ import (
 // the professional may handle; a refusal shows the request with the
 // reason.
 func (s *Server) ticketForm(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.appts()
-	if err != nil {
-		return err
-	}
+	svc := s.cfg.Appointments
 	u, id, err := userAndRequest(r, sotepe.RoleProfessional, sotepe.RoleManager)
 	if err != nil {
 		return err
@@ -95,11 +92,7 @@ func (s *Server) showBookFor(w http.ResponseWriter, r *http.Request, sl sotepe.S
 
 // bookForPage shows a slot of the staff member's units with the form that
 // books it for a resident: GET /staff/slots/{id}/book.
-func (s *Server) bookForPage(w http.ResponseWriter, r *http.Request) error {
-	u, err := requireRole(r, sotepe.RoleProfessional, sotepe.RoleManager)
-	if err != nil {
-		return err
-	}
+func (s *Server) bookForPage(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	sl, err := s.staffSlot(r, u)
 	if err != nil {
 		return err
@@ -120,15 +113,8 @@ func bookForBack(back string) string {
 // with basis: POST /staff/slots/{id}/book. It shows the new appointment;
 // a refusal (an unknown code, a taken time) shows the form again with the
 // reason and keeps what was typed.
-func (s *Server) bookForForm(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.appts()
-	if err != nil {
-		return err
-	}
-	u, err := requireRole(r, sotepe.RoleProfessional, sotepe.RoleManager)
-	if err != nil {
-		return err
-	}
+func (s *Server) bookForForm(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+	svc := s.cfg.Appointments
 	if err := r.ParseForm(); err != nil {
 		return sotepe.Invalid("error.form", "malformed form")
 	}
@@ -185,10 +171,8 @@ func (s *Server) editableServices(r *http.Request, svc sotepe.ApptService, u sot
 // showRules renders the rules page of service (the first editable one
 // when empty), with what the form held when rules is not nil.
 func (s *Server) showRules(w http.ResponseWriter, r *http.Request, u sotepe.User, service string, rules *bookingRules, status int, problem, message string) error {
-	svc, err := s.appts()
-	if err != nil {
-		return err
-	}
+	var err error
+	svc := s.cfg.Appointments
 	v := rulesView{Service: service, Error: problem, Message: message}
 	if v.Services, err = s.editableServices(r, svc, u); err != nil {
 		return err
@@ -222,11 +206,7 @@ func (s *Server) showRules(w http.ResponseWriter, r *http.Request, u sotepe.User
 // rulesPage shows how a service is booked, with the form that changes it,
 // to administrators (the rules hold at every unit offering the service):
 // GET /staff/booking-rules?service=.
-func (s *Server) rulesPage(w http.ResponseWriter, r *http.Request) error {
-	u, err := requireRole(r, sotepe.RoleAdmin)
-	if err != nil {
-		return err
-	}
+func (s *Server) rulesPage(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	return s.showRules(w, r, u, r.URL.Query().Get("service"), nil, http.StatusOK, "", "")
 }
 
@@ -235,15 +215,9 @@ func (s *Server) rulesPage(w http.ResponseWriter, r *http.Request) error {
 // guarantee_days and guarantee_days_young. Numbers that are not whole
 // numbers, or rules out of range, show the form again with the reason and
 // what was typed; nothing is saved.
-func (s *Server) rulesForm(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.appts()
-	if err != nil {
-		return err
-	}
-	u, err := requireRole(r, sotepe.RoleAdmin)
-	if err != nil {
-		return err
-	}
+func (s *Server) rulesForm(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+	var err error
+	svc := s.cfg.Appointments
 	if err := r.ParseForm(); err != nil {
 		return sotepe.Invalid("error.form", "malformed form")
 	}

@@ -14,15 +14,8 @@ import (
 // ticketCreate gives a resident an appointment ticket: POST
 // /api/v1/appointment-tickets with {"resident", "service",
 // "contact_request"}.
-func (s *Server) ticketCreate(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.appts()
-	if err != nil {
-		return err
-	}
-	u, err := requireRole(r, sotepe.RoleProfessional, sotepe.RoleManager)
-	if err != nil {
-		return err
-	}
+func (s *Server) ticketCreate(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+	svc := s.cfg.Appointments
 	var b struct {
 		Resident       int64  `json:"resident"`
 		Service        string `json:"service"`
@@ -41,15 +34,8 @@ func (s *Server) ticketCreate(w http.ResponseWriter, r *http.Request) error {
 
 // ticketList lists the resident's unused tickets: GET
 // /api/v1/appointment-tickets.
-func (s *Server) ticketList(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.appts()
-	if err != nil {
-		return err
-	}
-	u, err := requireUser(r)
-	if err != nil {
-		return err
-	}
+func (s *Server) ticketList(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+	svc := s.cfg.Appointments
 	ts, err := svc.Tickets(r.Context(), u)
 	if err != nil {
 		return err
@@ -85,15 +71,8 @@ func (s *Server) viewWait(r *http.Request, e sotepe.WaitEntry) waitView {
 }
 
 // waitlistList lists the resident's entries: GET /api/v1/waitlist.
-func (s *Server) waitlistList(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.appts()
-	if err != nil {
-		return err
-	}
-	u, err := requireUser(r)
-	if err != nil {
-		return err
-	}
+func (s *Server) waitlistList(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+	svc := s.cfg.Appointments
 	es, err := svc.Waitlist(r.Context(), u)
 	if err != nil {
 		return err
@@ -108,15 +87,9 @@ func (s *Server) waitlistList(w http.ResponseWriter, r *http.Request) error {
 
 // waitlistJoin puts the resident on a waiting list: POST /api/v1/waitlist
 // with {"service", "unit", "before"} or {"appointment"}.
-func (s *Server) waitlistJoin(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.appts()
-	if err != nil {
-		return err
-	}
-	u, err := requireUser(r)
-	if err != nil {
-		return err
-	}
+func (s *Server) waitlistJoin(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+	var err error
+	svc := s.cfg.Appointments
 	var b struct {
 		Service     string     `json:"service"`
 		Unit        string     `json:"unit"`
@@ -139,15 +112,8 @@ func (s *Server) waitlistJoin(w http.ResponseWriter, r *http.Request) error {
 }
 
 // waitlistLeave takes an entry off the list: DELETE /api/v1/waitlist/{id}.
-func (s *Server) waitlistLeave(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.appts()
-	if err != nil {
-		return err
-	}
-	u, err := requireUser(r)
-	if err != nil {
-		return err
-	}
+func (s *Server) waitlistLeave(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+	svc := s.cfg.Appointments
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || id <= 0 {
 		return sotepe.NotFound("waiting-list entry")
@@ -189,15 +155,8 @@ func (s *Server) serviceBooking(w http.ResponseWriter, r *http.Request) error {
 // /api/v1/services/{id}/booking (administrators, and managers of units
 // that offer the service), with every field of the rules; limits are whole
 // hours.
-func (s *Server) serviceBookingSave(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.appts()
-	if err != nil {
-		return err
-	}
-	u, err := requireRole(r, sotepe.RoleAdmin, sotepe.RoleManager)
-	if err != nil {
-		return err
-	}
+func (s *Server) serviceBookingSave(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+	svc := s.cfg.Appointments
 	var b bookingRules
 	if err := decodeJSON(r, &b); err != nil {
 		return err

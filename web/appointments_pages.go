@@ -38,15 +38,8 @@ func (s *Server) unitNames(ctx context.Context, id string) sotepe.Names {
 
 // apptListPage lists the resident's own appointments, waiting-list entries
 // and tickets: GET /appointments. Staff go to their calendar.
-func (s *Server) apptListPage(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.appts()
-	if err != nil {
-		return err
-	}
-	u, err := requireUser(r)
-	if err != nil {
-		return err
-	}
+func (s *Server) apptListPage(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+	svc := s.cfg.Appointments
 	if !u.Has(sotepe.RoleResident) {
 		http.Redirect(w, r, "/staff/calendar", http.StatusSeeOther)
 		return nil
@@ -104,10 +97,7 @@ func (s *Server) apptSearchPage(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) showSearch(w http.ResponseWriter, r *http.Request, status int, problem string) error {
-	svc, err := s.appts()
-	if err != nil {
-		return err
-	}
+	svc := s.cfg.Appointments
 	in := info(r)
 	q := r.URL.Query()
 	v := apptSearchView{Q: map[string]string{}, Error: problem}
@@ -166,15 +156,9 @@ func (s *Server) showSearch(w http.ResponseWriter, r *http.Request, status int, 
 // apptBookForm books the chosen time, or moves the appointment named by
 // replaces to it, and shows the appointment: POST /appointments/book. A
 // refusal shows the search again with the reason.
-func (s *Server) apptBookForm(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.appts()
-	if err != nil {
-		return err
-	}
-	u, err := requireRole(r, sotepe.RoleResident)
-	if err != nil {
-		return err
-	}
+func (s *Server) apptBookForm(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+	var err error
+	svc := s.cfg.Appointments
 	if err := r.ParseForm(); err != nil {
 		return sotepe.Invalid("error.form", "malformed form")
 	}
@@ -312,15 +296,8 @@ func (s *Server) apptWaitForm(w http.ResponseWriter, r *http.Request) error {
 
 // waitLeaveForm takes an entry off the waiting list: POST
 // /appointments/waitlist/{id}/leave.
-func (s *Server) waitLeaveForm(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.appts()
-	if err != nil {
-		return err
-	}
-	u, err := requireRole(r, sotepe.RoleResident)
-	if err != nil {
-		return err
-	}
+func (s *Server) waitLeaveForm(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+	svc := s.cfg.Appointments
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || id <= 0 {
 		return sotepe.NotFound("waiting-list entry")

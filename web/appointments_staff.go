@@ -63,10 +63,7 @@ func (s *Server) apptCalendar(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) showCalendar(w http.ResponseWriter, r *http.Request, status int, problem, message string) error {
-	svc, err := s.appts()
-	if err != nil {
-		return err
-	}
+	svc := s.cfg.Appointments
 	u, err := requireRole(r, sotepe.RoleProfessional, sotepe.RoleManager)
 	if err != nil {
 		return err
@@ -183,15 +180,8 @@ func (s *Server) calendarMarkForm(w http.ResponseWriter, r *http.Request) error 
 // page: POST /staff/slots with unit, service, mode, minutes, from, to,
 // start, end and the weekdays ticked. A refusal shows the calendar with
 // the reason.
-func (s *Server) calendarOpenForm(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.appts()
-	if err != nil {
-		return err
-	}
-	u, err := requireRole(r, sotepe.RoleProfessional, sotepe.RoleManager)
-	if err != nil {
-		return err
-	}
+func (s *Server) calendarOpenForm(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+	svc := s.cfg.Appointments
 	if err := r.ParseForm(); err != nil {
 		return sotepe.Invalid("error.form", "malformed form")
 	}
@@ -222,15 +212,8 @@ func (s *Server) calendarOpenForm(w http.ResponseWriter, r *http.Request) error 
 }
 
 // calendarCloseForm closes an open slot: POST /staff/slots/{id}/close.
-func (s *Server) calendarCloseForm(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.appts()
-	if err != nil {
-		return err
-	}
-	u, err := requireRole(r, sotepe.RoleProfessional, sotepe.RoleManager)
-	if err != nil {
-		return err
-	}
+func (s *Server) calendarCloseForm(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+	svc := s.cfg.Appointments
 	if err := r.ParseForm(); err != nil {
 		return sotepe.Invalid("error.form", "malformed form")
 	}
@@ -266,15 +249,9 @@ type apptStatsResponse struct {
 // included; default the 30 days before and after today) and unit. A
 // manager sees their units', analysts and administrators every unit's. The
 // figures hold no personal data.
-func (s *Server) apptStats(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.appts()
-	if err != nil {
-		return err
-	}
-	u, err := requireRole(r, sotepe.RoleManager, sotepe.RoleAnalyst, sotepe.RoleAdmin)
-	if err != nil {
-		return err
-	}
+func (s *Server) apptStats(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+	var err error
+	svc := s.cfg.Appointments
 	in := info(r)
 	q := r.URL.Query()
 	loc := s.cfg.Location

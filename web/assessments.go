@@ -108,10 +108,7 @@ func viewSession(st sotepe.AssessmentState, lang sotepe.Lang) sessionView {
 
 // assessmentList lists the assessments: GET /api/v1/assessments.
 func (s *Server) assessmentList(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.assessments()
-	if err != nil {
-		return err
-	}
+	svc := s.cfg.Assessments
 	lang := info(r).Lang
 	out := sotepe.Page[assessmentView]{Items: []assessmentView{}}
 	for _, a := range svc.Definitions() {
@@ -124,10 +121,7 @@ func (s *Server) assessmentList(w http.ResponseWriter, r *http.Request) error {
 // assessmentGet returns one assessment with its questions: GET
 // /api/v1/assessments/{id}.
 func (s *Server) assessmentGet(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.assessments()
-	if err != nil {
-		return err
-	}
+	svc := s.cfg.Assessments
 	a, qs, err := svc.Definition(r.PathValue("id"))
 	if err != nil {
 		return err
@@ -147,10 +141,7 @@ func (s *Server) assessmentGet(w http.ResponseWriter, r *http.Request) error {
 // assessmentStart starts a session: POST /api/v1/assessments/{id}/sessions,
 // with no body or an empty object. The answer holds the session's secret id.
 func (s *Server) assessmentStart(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.assessments()
-	if err != nil {
-		return err
-	}
+	svc := s.cfg.Assessments
 	if r.ContentLength != 0 {
 		var empty struct{}
 		if err := decodeJSON(r, &empty); err != nil {
@@ -170,10 +161,7 @@ func (s *Server) assessmentStart(w http.ResponseWriter, r *http.Request) error {
 // assessmentSession returns a session with its next question or outcome:
 // GET /api/v1/assessment-sessions/{sid}.
 func (s *Server) assessmentSession(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.assessments()
-	if err != nil {
-		return err
-	}
+	svc := s.cfg.Assessments
 	in := info(r)
 	st, err := svc.State(r.Context(), in.User, r.PathValue("sid"))
 	if err != nil {
@@ -187,10 +175,7 @@ func (s *Server) assessmentSession(w http.ResponseWriter, r *http.Request) error
 // /api/v1/assessment-sessions/{sid}/answers with {"question", "value"}.
 // Another question than the current one is 409, an unknown option 400.
 func (s *Server) assessmentAnswer(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.assessments()
-	if err != nil {
-		return err
-	}
+	svc := s.cfg.Assessments
 	var b struct {
 		Question string          `json:"question"`
 		Value    json.RawMessage `json:"value"`
@@ -211,10 +196,7 @@ func (s *Server) assessmentAnswer(w http.ResponseWriter, r *http.Request) error 
 // /api/v1/assessment-sessions/{sid}/back with {"question": id} to return
 // to that question, or {} for one question back.
 func (s *Server) assessmentBack(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.assessments()
-	if err != nil {
-		return err
-	}
+	svc := s.cfg.Assessments
 	var b struct {
 		Question string `json:"question"`
 	}
@@ -237,15 +219,8 @@ func (s *Server) assessmentBack(w http.ResponseWriter, r *http.Request) error {
 // /api/v1/assessment-sessions/{sid}/handover, optionally with {"unit"}
 // to choose the unit. It answers 201 with the contact request; a repeat
 // gives the same request.
-func (s *Server) assessmentHandOver(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.assessments()
-	if err != nil {
-		return err
-	}
-	u, err := requireRole(r, sotepe.RoleResident)
-	if err != nil {
-		return err
-	}
+func (s *Server) assessmentHandOver(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+	svc := s.cfg.Assessments
 	var b struct {
 		Unit string `json:"unit"`
 	}
@@ -302,10 +277,7 @@ func (s *Server) viewHandOver(st sotepe.AssessmentState, lang sotepe.Lang) handO
 // request: GET /api/v1/contact-requests/{id}/assessment. Whoever may see
 // the request may see it (staff reads are audited); anyone else gets 404.
 func (s *Server) contactAssessment(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.assessments()
-	if err != nil {
-		return err
-	}
+	svc := s.cfg.Assessments
 	u, id, err := userAndRequest(r)
 	if err != nil {
 		return err
@@ -321,10 +293,7 @@ func (s *Server) contactAssessment(w http.ResponseWriter, r *http.Request) error
 // contactAssessmentGrade records the professional's own urgency: POST
 // /api/v1/contact-requests/{id}/assessment/grading with {"urgency"}.
 func (s *Server) contactAssessmentGrade(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.assessments()
-	if err != nil {
-		return err
-	}
+	svc := s.cfg.Assessments
 	u, id, err := userAndRequest(r, sotepe.RoleProfessional, sotepe.RoleManager)
 	if err != nil {
 		return err
@@ -374,15 +343,8 @@ func assessStatsRowOf(f sotepe.AssessmentFigures, title sotepe.Names) assessStat
 // /api/v1/stats/assessments?from=&to=&interval=, by definition and period
 // with the outcomes, the hand-over share and the agreement rate between
 // the tool and the professionals. Aggregates only; nothing is logged.
-func (s *Server) assessmentStats(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.assessments()
-	if err != nil {
-		return err
-	}
-	u, err := requireRole(r, statsRoles...)
-	if err != nil {
-		return err
-	}
+func (s *Server) assessmentStats(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+	svc := s.cfg.Assessments
 	q := r.URL.Query()
 	today := s.now().In(s.cfg.Location)
 	from, to := q.Get("from"), q.Get("to")

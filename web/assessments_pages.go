@@ -39,20 +39,14 @@ func sessionPath(id string) string { return "/assessment-sessions/" + url.PathEs
 
 // assessListPage lists the assessments: GET /assessments.
 func (s *Server) assessListPage(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.assessments()
-	if err != nil {
-		return err
-	}
+	svc := s.cfg.Assessments
 	s.html(w, r, http.StatusOK, "assess_list", pageData{Title: s.cat.T(info(r).Lang, "assess.title", nil), Data: assessPage{Infos: svc.Definitions()}})
 	return nil
 }
 
 // assessIntroPage introduces one assessment: GET /assessments/{id}.
 func (s *Server) assessIntroPage(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.assessments()
-	if err != nil {
-		return err
-	}
+	svc := s.cfg.Assessments
 	a, _, err := svc.Definition(r.PathValue("id"))
 	if err != nil {
 		return err
@@ -64,10 +58,7 @@ func (s *Server) assessIntroPage(w http.ResponseWriter, r *http.Request) error {
 // assessStartForm starts a session and goes to its first question: POST
 // /assessments/{id}/start.
 func (s *Server) assessStartForm(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.assessments()
-	if err != nil {
-		return err
-	}
+	svc := s.cfg.Assessments
 	in := info(r)
 	st, err := svc.Start(r.Context(), in.User, r.PathValue("id"), in.Lang)
 	if err != nil {
@@ -80,10 +71,7 @@ func (s *Server) assessStartForm(w http.ResponseWriter, r *http.Request) error {
 // assessSessionPage shows the session's next question or its outcome: GET
 // /assessment-sessions/{sid}.
 func (s *Server) assessSessionPage(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.assessments()
-	if err != nil {
-		return err
-	}
+	svc := s.cfg.Assessments
 	st, err := svc.State(r.Context(), info(r).User, r.PathValue("sid"))
 	if err != nil {
 		return err
@@ -164,10 +152,7 @@ func formAnswer(r *http.Request, q sotepe.AssessmentQuestion) (sotepe.Assessment
 // shows the question again with the problem; an answer to a question that
 // is no longer current (the browser's back button) shows the current one.
 func (s *Server) assessAnswerForm(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.assessments()
-	if err != nil {
-		return err
-	}
+	svc := s.cfg.Assessments
 	if err := r.ParseForm(); err != nil {
 		return sotepe.Invalid("error.form", "malformed form")
 	}
@@ -202,10 +187,8 @@ func (s *Server) assessAnswerForm(w http.ResponseWriter, r *http.Request) error 
 // assessBackForm goes back one question, or to the question the form
 // names: POST /assessment-sessions/{sid}/back.
 func (s *Server) assessBackForm(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.assessments()
-	if err != nil {
-		return err
-	}
+	var err error
+	svc := s.cfg.Assessments
 	if err := r.ParseForm(); err != nil {
 		return sotepe.Invalid("error.form", "malformed form")
 	}
@@ -222,10 +205,7 @@ func (s *Server) assessBackForm(w http.ResponseWriter, r *http.Request) error {
 // shows the new contact request: POST /assessment-sessions/{sid}/handover.
 // Someone not signed in is sent to sign in and back to the result.
 func (s *Server) assessHandOverForm(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.assessments()
-	if err != nil {
-		return err
-	}
+	svc := s.cfg.Assessments
 	sid := r.PathValue("sid")
 	if info(r).User == nil {
 		http.Redirect(w, r, "/login?next="+url.QueryEscape(sessionPath(sid)), http.StatusSeeOther)
@@ -268,10 +248,7 @@ func (s *Server) queueAssessmentPage(w http.ResponseWriter, r *http.Request) err
 }
 
 func (s *Server) showHandOver(w http.ResponseWriter, r *http.Request, problem string, status int) error {
-	svc, err := s.assessments()
-	if err != nil {
-		return err
-	}
+	svc := s.cfg.Assessments
 	u, id, err := userAndRequest(r, sotepe.RoleProfessional, sotepe.RoleManager)
 	if err != nil {
 		return err
@@ -293,10 +270,7 @@ func (s *Server) showHandOver(w http.ResponseWriter, r *http.Request, problem st
 // form holds a message, answers the request with it: POST
 // /queue/{id}/assessment.
 func (s *Server) queueAssessmentForm(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.assessments()
-	if err != nil {
-		return err
-	}
+	svc := s.cfg.Assessments
 	u, id, err := userAndRequest(r, sotepe.RoleProfessional, sotepe.RoleManager)
 	if err != nil {
 		return err

@@ -53,10 +53,7 @@ func (s *Server) calendarDeadline(w http.ResponseWriter, r *http.Request) error 
 
 // closures lists the administrator's closure days: GET
 // /api/v1/calendar/closures (administrators).
-func (s *Server) closures(w http.ResponseWriter, r *http.Request) error {
-	if _, err := requireRole(r, sotepe.RoleAdmin); err != nil {
-		return err
-	}
+func (s *Server) closures(w http.ResponseWriter, r *http.Request, _ sotepe.User) error {
 	days, err := s.store.ClosureDays(r.Context())
 	if err != nil {
 		return err
@@ -75,10 +72,7 @@ func (s *Server) closures(w http.ResponseWriter, r *http.Request) error {
 
 // closureSave adds or renames a closure day and puts the new calendar in
 // force: POST /api/v1/calendar/closures with {"date","names"}.
-func (s *Server) closureSave(w http.ResponseWriter, r *http.Request) error {
-	if _, err := requireRole(r, sotepe.RoleAdmin); err != nil {
-		return err
-	}
+func (s *Server) closureSave(w http.ResponseWriter, r *http.Request, _ sotepe.User) error {
 	var d sotepe.ClosureDay
 	if err := decodeJSON(r, &d); err != nil {
 		return err
@@ -94,10 +88,7 @@ func (s *Server) closureSave(w http.ResponseWriter, r *http.Request) error {
 }
 
 // closureDelete removes a closure day: DELETE /api/v1/calendar/closures/{date}.
-func (s *Server) closureDelete(w http.ResponseWriter, r *http.Request) error {
-	if _, err := requireRole(r, sotepe.RoleAdmin); err != nil {
-		return err
-	}
+func (s *Server) closureDelete(w http.ResponseWriter, r *http.Request, _ sotepe.User) error {
 	if err := s.store.DeleteClosureDay(r.Context(), r.PathValue("date")); err != nil {
 		return err
 	}

@@ -186,11 +186,7 @@ func splitList(s string) []string {
 
 // contactList lists a resident's own requests or a professional's queue,
 // ordered by due time: GET /api/v1/contact-requests.
-func (s *Server) contactList(w http.ResponseWriter, r *http.Request) error {
-	u, err := requireUser(r)
-	if err != nil {
-		return err
-	}
+func (s *Server) contactList(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	f, err := contactFilter(r, u)
 	if err != nil {
 		return err

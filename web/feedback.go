@@ -102,10 +102,7 @@ func feedbackChannel(b feedbackBody, u *sotepe.User) sotepe.FeedbackChannel {
 // feedbackCreate takes an answer: POST /api/v1/feedback. 201 with the
 // stored answer (its comment screened).
 func (s *Server) feedbackCreate(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.feedbackSvc()
-	if err != nil {
-		return err
-	}
+	svc := s.cfg.Feedback
 	var b feedbackBody
 	if err := decodeJSON(r, &b); err != nil {
 		return err
@@ -133,15 +130,8 @@ func (s *Server) feedbackCreate(w http.ResponseWriter, r *http.Request) error {
 // feedbackList lists answers: GET /api/v1/feedback. A resident gets their
 // own; a unit manager their units' answers with comments (screened),
 // narrowed by unit=.
-func (s *Server) feedbackList(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.feedbackSvc()
-	if err != nil {
-		return err
-	}
-	u, err := requireUser(r)
-	if err != nil {
-		return err
-	}
+func (s *Server) feedbackList(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+	svc := s.cfg.Feedback
 	page, err := pageRequest(r.URL.Query())
 	if err != nil {
 		return err
@@ -229,10 +219,7 @@ func publicVia(v string) string {
 
 // feedbackUnitSubmit takes the public form: POST /units/{id}/feedback.
 func (s *Server) feedbackUnitSubmit(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.feedbackSvc()
-	if err != nil {
-		return err
-	}
+	svc := s.cfg.Feedback
 	if err := r.ParseForm(); err != nil {
 		return sotepe.Invalid("error.form", "malformed form")
 	}
@@ -285,10 +272,7 @@ const (
 // feedbackKioskPage is a unit's kiosk: GET /feedback/kiosk/{token}. The
 // token, issued by the unit's manager, is the kiosk's only credential.
 func (s *Server) feedbackKioskPage(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.feedbackSvc()
-	if err != nil {
-		return err
-	}
+	svc := s.cfg.Feedback
 	token := r.PathValue("token")
 	unitID, err := svc.KioskUnit(r.Context(), token)
 	if err != nil {
@@ -313,10 +297,7 @@ func kioskStart(r *http.Request, token string) string {
 // feedbackKioskSubmit takes a kiosk answer and thanks, returning to the
 // start after a few seconds: POST /feedback/kiosk/{token}.
 func (s *Server) feedbackKioskSubmit(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.feedbackSvc()
-	if err != nil {
-		return err
-	}
+	svc := s.cfg.Feedback
 	if err := r.ParseForm(); err != nil {
 		return sotepe.Invalid("error.form", "malformed form")
 	}
@@ -406,10 +387,8 @@ func (s *Server) portalView(r *http.Request) (feedbackFormView, error) {
 // feedbackPortalSubmit takes the portal form: POST /feedback. With
 // appointment set it is the answer about that visit.
 func (s *Server) feedbackPortalSubmit(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.feedbackSvc()
-	if err != nil {
-		return err
-	}
+	var err error
+	svc := s.cfg.Feedback
 	if err := r.ParseForm(); err != nil {
 		return sotepe.Invalid("error.form", "malformed form")
 	}
@@ -468,10 +447,7 @@ func (s *Server) visitView(r *http.Request) (feedbackFormView, error) {
 // /feedback/visit/{token}. The link answers once: afterwards it says the
 // visit has its answer.
 func (s *Server) feedbackVisitSubmit(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.feedbackSvc()
-	if err != nil {
-		return err
-	}
+	svc := s.cfg.Feedback
 	if err := r.ParseForm(); err != nil {
 		return sotepe.Invalid("error.form", "malformed form")
 	}

@@ -67,15 +67,8 @@ func (s *Server) feedbackQuestionList(w http.ResponseWriter, r *http.Request) er
 // feedbackQuestionCreate adds an extra question to a unit its manager
 // manages: POST /api/v1/units/{id}/feedback-questions with {"kind":
 // "scale"|"single_choice", "text", "low", "high", "options"}, 201.
-func (s *Server) feedbackQuestionCreate(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.feedbackSvc()
-	if err != nil {
-		return err
-	}
-	u, err := requireUser(r)
-	if err != nil {
-		return err
-	}
+func (s *Server) feedbackQuestionCreate(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+	svc := s.cfg.Feedback
 	var b sotepe.NewFeedbackQuestion
 	if err := decodeJSON(r, &b); err != nil {
 		return err
@@ -91,15 +84,8 @@ func (s *Server) feedbackQuestionCreate(w http.ResponseWriter, r *http.Request) 
 // feedbackQuestionRetire stops asking an extra question: DELETE
 // /api/v1/units/{id}/feedback-questions/{qid} (204) and POST
 // /staff/feedback/questions/{qid}/retire (the manager's page).
-func (s *Server) feedbackQuestionRetire(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.feedbackSvc()
-	if err != nil {
-		return err
-	}
-	u, err := requireUser(r)
-	if err != nil {
-		return err
-	}
+func (s *Server) feedbackQuestionRetire(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+	svc := s.cfg.Feedback
 	unit := r.PathValue("id")
 	if !isAPI(r) {
 		if err := r.ParseForm(); err != nil {
@@ -125,15 +111,8 @@ func (s *Server) feedbackQuestionRetire(w http.ResponseWriter, r *http.Request) 
 // feedbackQuestionResults returns the figures of a unit's extra questions
 // for its manager, analysts and administrators: GET
 // /api/v1/units/{id}/feedback-questions/results.
-func (s *Server) feedbackQuestionResults(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.feedbackSvc()
-	if err != nil {
-		return err
-	}
-	u, err := requireUser(r)
-	if err != nil {
-		return err
-	}
+func (s *Server) feedbackQuestionResults(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+	svc := s.cfg.Feedback
 	res, err := svc.QuestionResults(r.Context(), u, r.PathValue("id"))
 	if err != nil {
 		return err
@@ -161,15 +140,9 @@ func (s *Server) extraResults(lang sotepe.Lang, res []sotepe.FeedbackQuestionRes
 // feedbackQuestionForm adds an extra question from the manager's page:
 // POST /staff/feedback/questions. The options of a choice are written one
 // a line in each language. A problem shows the page again with it.
-func (s *Server) feedbackQuestionForm(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.feedbackSvc()
-	if err != nil {
-		return err
-	}
-	u, err := requireUser(r)
-	if err != nil {
-		return err
-	}
+func (s *Server) feedbackQuestionForm(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+	var err error
+	svc := s.cfg.Feedback
 	if err := r.ParseForm(); err != nil {
 		return sotepe.Invalid("error.form", "malformed form")
 	}

@@ -114,15 +114,8 @@ func (s *Server) feedbackStaffView(r *http.Request) (feedbackStaffView, error) {
 // POST /api/v1/units/{id}/feedback-kiosks (201 with the token, shown once)
 // and POST /staff/feedback/kiosks (the manager's page, showing the kiosk's
 // address).
-func (s *Server) feedbackKioskCreate(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.feedbackSvc()
-	if err != nil {
-		return err
-	}
-	u, err := requireUser(r)
-	if err != nil {
-		return err
-	}
+func (s *Server) feedbackKioskCreate(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+	svc := s.cfg.Feedback
 	unit := r.PathValue("id")
 	if !isAPI(r) {
 		if err := r.ParseForm(); err != nil {
@@ -149,15 +142,8 @@ func (s *Server) feedbackKioskCreate(w http.ResponseWriter, r *http.Request) err
 
 // feedbackKiosks lists a unit's live kiosk tokens for its manager:
 // GET /api/v1/units/{id}/feedback-kiosks.
-func (s *Server) feedbackKiosks(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.feedbackSvc()
-	if err != nil {
-		return err
-	}
-	u, err := requireUser(r)
-	if err != nil {
-		return err
-	}
+func (s *Server) feedbackKiosks(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+	svc := s.cfg.Feedback
 	kiosks, err := svc.Kiosks(r.Context(), u, r.PathValue("id"))
 	if err != nil {
 		return err
@@ -170,15 +156,8 @@ func (s *Server) feedbackKiosks(w http.ResponseWriter, r *http.Request) error {
 // a tablet lost or replaced: DELETE /api/v1/units/{id}/feedback-kiosks/{kiosk}
 // (204) and POST /staff/feedback/kiosks/{kiosk}/revoke (the form names the
 // unit; back to the manager's page).
-func (s *Server) feedbackKioskRevoke(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.feedbackSvc()
-	if err != nil {
-		return err
-	}
-	u, err := requireUser(r)
-	if err != nil {
-		return err
-	}
+func (s *Server) feedbackKioskRevoke(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+	svc := s.cfg.Feedback
 	id, err := strconv.ParseInt(r.PathValue("kiosk"), 10, 64)
 	if err != nil {
 		return sotepe.NotFound("kiosk")
@@ -284,15 +263,8 @@ type compareViewRow struct {
 // voucher producers service by service: GET /stats/feedback/compare and
 // /api/v1/stats/feedback/compare. A unit's answers count for every service
 // it offers; services that only one kind of producer offers are left out.
-func (s *Server) feedbackCompare(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.feedbackSvc()
-	if err != nil {
-		return err
-	}
-	u, err := requireRole(r, statsRoles...)
-	if err != nil {
-		return err
-	}
+func (s *Server) feedbackCompare(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+	svc := s.cfg.Feedback
 	p, err := s.parseFeedbackParams(r)
 	if err != nil {
 		return err

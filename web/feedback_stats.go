@@ -208,15 +208,8 @@ func feedbackUnitIDs(p feedbackParams, units []sotepe.Unit) []string {
 }
 
 // feedbackStats serves the figures: the page, its JSON and its CSV.
-func (s *Server) feedbackStats(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.feedbackSvc()
-	if err != nil {
-		return err
-	}
-	u, err := requireRole(r, statsRoles...)
-	if err != nil {
-		return err
-	}
+func (s *Server) feedbackStats(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+	svc := s.cfg.Feedback
 	in := info(r)
 	p, err := s.parseFeedbackParams(r)
 	var g feedbackGroups

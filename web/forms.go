@@ -40,10 +40,7 @@ func (s *Server) phoneForm(r *http.Request, values map[string]string, problem st
 }
 
 // phonePage shows the form: GET /queue/phone.
-func (s *Server) phonePage(w http.ResponseWriter, r *http.Request) error {
-	if _, err := requireRole(r, sotepe.RoleProfessional, sotepe.RoleManager); err != nil {
-		return err
-	}
+func (s *Server) phonePage(w http.ResponseWriter, r *http.Request, _ sotepe.User) error {
 	v, err := s.phoneForm(r, map[string]string{}, "")
 	if err != nil {
 		return err
@@ -55,11 +52,7 @@ func (s *Server) phonePage(w http.ResponseWriter, r *http.Request) error {
 // phoneSubmit finds the resident by personal identity code (an audited read
 // on the basis of the phone request) and records the request on their
 // behalf: POST /queue/phone.
-func (s *Server) phoneSubmit(w http.ResponseWriter, r *http.Request) error {
-	u, err := requireRole(r, sotepe.RoleProfessional, sotepe.RoleManager)
-	if err != nil {
-		return err
-	}
+func (s *Server) phoneSubmit(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	if err := r.ParseForm(); err != nil {
 		return sotepe.Invalid("error.form", "malformed form")
 	}

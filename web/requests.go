@@ -20,11 +20,7 @@ type requestsView struct {
 }
 
 // requestsPage lists the resident's own requests: GET /requests.
-func (s *Server) requestsPage(w http.ResponseWriter, r *http.Request) error {
-	u, err := requireRole(r, sotepe.RoleResident)
-	if err != nil {
-		return err
-	}
+func (s *Server) requestsPage(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	page, err := s.cfg.Contacts.List(r.Context(), u, sotepe.ContactFilter{Page: sotepe.PageRequest{Limit: sotepe.MaxPageLimit}})
 	if err != nil {
 		return err
@@ -52,10 +48,7 @@ type newRequestView struct {
 
 // newRequestPage shows the form: first the service, then (once chosen) the
 // units that offer it, so that it works without JavaScript.
-func (s *Server) newRequestPage(w http.ResponseWriter, r *http.Request) error {
-	if _, err := requireRole(r, sotepe.RoleResident); err != nil {
-		return err
-	}
+func (s *Server) newRequestPage(w http.ResponseWriter, r *http.Request, _ sotepe.User) error {
 	v, err := s.newRequestView(r, r.URL.Query().Get("service"))
 	if err != nil {
 		return err
@@ -87,11 +80,7 @@ func (s *Server) newRequestView(r *http.Request, service string) (newRequestView
 
 // newRequestForm submits the form and shows the request; a mistake shows
 // the form again with what was written and why it was refused.
-func (s *Server) newRequestForm(w http.ResponseWriter, r *http.Request) error {
-	u, err := requireRole(r, sotepe.RoleResident)
-	if err != nil {
-		return err
-	}
+func (s *Server) newRequestForm(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	if err := r.ParseForm(); err != nil {
 		return sotepe.Invalid("error.form", "malformed form")
 	}
@@ -219,11 +208,7 @@ type queueView struct {
 
 // queuePage is the professional's queue of their units, ordered by due time,
 // with filters: GET /queue?status=&service=&channel=&breached=.
-func (s *Server) queuePage(w http.ResponseWriter, r *http.Request) error {
-	u, err := requireRole(r, sotepe.RoleProfessional, sotepe.RoleManager)
-	if err != nil {
-		return err
-	}
+func (s *Server) queuePage(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	q := r.URL.Query()
 	if !q.Has("status") {
 		q.Set("status", "open")

@@ -75,4 +75,3 @@ func withServices(tb testing.TB, c web.Config) web.Config {
 	}
 	return c
 }
-

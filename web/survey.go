@@ -42,10 +42,7 @@ type surveyPage struct {
 // answers to send when every question has one: GET /survey/{token}. An
 // unknown link is 404 and a used one 409, each with a page saying so.
 func (s *Server) surveyInvitationPage(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.surveys()
-	if err != nil {
-		return err
-	}
+	svc := s.cfg.Surveys
 	st, err := svc.State(r.Context(), r.PathValue("token"))
 	if err != nil {
 		return err
@@ -75,10 +72,7 @@ func (s *Server) showSurvey(w http.ResponseWriter, r *http.Request, st sotepe.Su
 // "skip" skips an optional question. A value the question does not take
 // shows the question again with the problem.
 func (s *Server) surveyAnswerForm(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.surveys()
-	if err != nil {
-		return err
-	}
+	svc := s.cfg.Surveys
 	if err := r.ParseForm(); err != nil {
 		return sotepe.Invalid("error.form", "malformed form")
 	}
@@ -111,10 +105,7 @@ func (s *Server) surveyAnswerForm(w http.ResponseWriter, r *http.Request) error 
 
 // surveyBackForm forgets the last answer: POST /survey/{token}/back.
 func (s *Server) surveyBackForm(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.surveys()
-	if err != nil {
-		return err
-	}
+	svc := s.cfg.Surveys
 	token := r.PathValue("token")
 	if _, err := svc.Back(r.Context(), token); err != nil && sotepe.ErrorCode(err) != sotepe.EConflict {
 		return err
@@ -127,10 +118,7 @@ func (s *Server) surveyBackForm(w http.ResponseWriter, r *http.Request) error {
 // thanks the resident, after the response is stored: POST
 // /survey/{token}/send.
 func (s *Server) surveySendForm(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.surveys()
-	if err != nil {
-		return err
-	}
+	svc := s.cfg.Surveys
 	in, token := info(r), r.PathValue("token")
 	st, err := svc.State(r.Context(), token)
 	if err != nil {
@@ -148,10 +136,7 @@ func (s *Server) surveySendForm(w http.ResponseWriter, r *http.Request) error {
 
 // surveyList lists the surveys: GET /api/v1/surveys.
 func (s *Server) surveyList(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.surveys()
-	if err != nil {
-		return err
-	}
+	svc := s.cfg.Surveys
 	list := svc.Surveys()
 	if list == nil {
 		list = []sotepe.SurveyInfo{}
@@ -162,10 +147,7 @@ func (s *Server) surveyList(w http.ResponseWriter, r *http.Request) error {
 
 // surveyGet returns one survey with its questions: GET /api/v1/surveys/{id}.
 func (s *Server) surveyGet(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.surveys()
-	if err != nil {
-		return err
-	}
+	svc := s.cfg.Surveys
 	info, qs, err := svc.Survey(r.PathValue("id"))
 	if err != nil {
 		return err
@@ -182,10 +164,7 @@ func (s *Server) surveyGet(w http.ResponseWriter, r *http.Request) error {
 // optional question is left out or null. 201 once it is stored; a used
 // invitation is 409, an unknown one 404, a missing or unfit answer 400.
 func (s *Server) surveyRespond(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.surveys()
-	if err != nil {
-		return err
-	}
+	svc := s.cfg.Surveys
 	var b struct {
 		Token   string                    `json:"token"`
 		Lang    sotepe.Lang               `json:"lang"`
@@ -207,15 +186,8 @@ func (s *Server) surveyRespond(w http.ResponseWriter, r *http.Request) error {
 // surveyInvite creates invitations for an administrator: POST
 // /api/v1/surveys/{id}/invitations with {"count": N}. 201 with the tokens
 // and the paths of their links, shown only this once.
-func (s *Server) surveyInvite(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.surveys()
-	if err != nil {
-		return err
-	}
-	u, err := requireUser(r)
-	if err != nil {
-		return err
-	}
+func (s *Server) surveyInvite(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+	svc := s.cfg.Surveys
 	var b struct {
 		Count int `json:"count"`
 	}
@@ -248,15 +220,8 @@ type surveyResultView struct {
 
 // surveyResults serves the figures of a survey to analysts and
 // administrators: GET /surveys/{id}/results and its JSON.
-func (s *Server) surveyResults(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.surveys()
-	if err != nil {
-		return err
-	}
-	u, err := requireUser(r)
-	if err != nil {
-		return err
-	}
+func (s *Server) surveyResults(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+	svc := s.cfg.Surveys
 	res, err := svc.Results(r.Context(), u, r.PathValue("id"))
 	if err != nil {
 		return err
