@@ -27,8 +27,8 @@ func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) error {
 // loginForm signs in from the HTML form and redirects to next; a failure
 // shows the form again with the reason.
 func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) error {
-	if err := r.ParseForm(); err != nil {
-		return sotepe.Invalid("error.form", "malformed form")
+	if err := parseForm(r); err != nil {
+		return err
 	}
 	c := credentials{Username: r.PostForm.Get("username"), Password: r.PostForm.Get("password")}
 	next := safeNext(r.PostForm.Get("next"))
@@ -120,7 +120,7 @@ func (s *Server) me(w http.ResponseWriter, r *http.Request, u sotepe.User) error
 	}
 	v := mePageView{Me: meOf(u)}
 	if u.ResidentID != 0 {
-		res, err := s.store.Resident(r.Context(), u.ResidentID)
+		res, err := s.cfg.Residents.Own(r.Context(), u)
 		if err != nil {
 			return err
 		}
@@ -146,12 +146,9 @@ func (s *Server) accessLog(w http.ResponseWriter, r *http.Request, u sotepe.User
 	if err != nil {
 		return err
 	}
-	page, err := s.store.AccessLog(r.Context(), u.ResidentID, p)
+	page, err := s.cfg.Residents.AccessLog(r.Context(), u, p)
 	if err != nil {
 		return err
-	}
-	if page.Items == nil {
-		page.Items = []sotepe.Access{}
 	}
 	if isAPI(r) {
 		writeJSON(w, http.StatusOK, page)

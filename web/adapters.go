@@ -71,3 +71,18 @@ func parseForm(r *http.Request) error {
 	}
 	return nil
 }
+
+// idHandler is a handler of the one object the path's {id} names.
+type idHandler func(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error
+
+// byID adapts fn to a userHandler that reads the path's {id} as the id of a
+// what (see pathID) before fn runs.
+func byID(what string, fn idHandler) userHandler {
+	return func(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+		id, err := pathID(r, "id", what)
+		if err != nil {
+			return err
+		}
+		return fn(w, r, u, id)
+	}
+}

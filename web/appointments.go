@@ -97,7 +97,7 @@ func (av *apptViewer) view(a sotepe.Appointment) apptView {
 		l, ok := av.limits[a.ServiceID]
 		if !ok {
 			l = sotepe.DefaultCancelLimit
-			if c, err := s.store.ApptConfig(av.ctx, a.ServiceID); err == nil {
+			if c, err := s.cfg.Appointments.Rules(av.ctx, a.ServiceID); err == nil {
 				l = c.CancelLimit
 			}
 			av.limits[a.ServiceID] = l
@@ -113,25 +113,6 @@ func (av *apptViewer) view(a sotepe.Appointment) apptView {
 		v.JoinedAt = &t
 	}
 	return v
-}
-
-// appts returns the appointment service, or EUnavailable when the server
-// runs without one.
-func (s *Server) appts() (sotepe.ApptService, error) {
-	if s.cfg.Appointments == nil {
-		return nil, &sotepe.Error{Code: sotepe.EUnavailable, Key: "error.unavailable", Message: "appointments are not configured"}
-	}
-	return s.cfg.Appointments, nil
-}
-
-// apptID reads the {id} of an appointment path; anything that is not an id
-// is as missing as an id nobody has.
-func apptID(r *http.Request) (int64, error) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, sotepe.NotFound("appointment")
-	}
-	return id, nil
 }
 
 // parseInstant reads a query time: RFC 3339, or a date (YYYY-MM-DD) meaning
@@ -184,7 +165,7 @@ func (s *Server) slotFilter(r *http.Request) (sotepe.SlotFilter, error) {
 	district := q.Get("district")
 	if u := info(r).User; q.Get("near") == "true" && district == "" && u != nil && u.ResidentID != 0 {
 		// Near me: the resident's own district, read from their own data.
-		res, err := s.store.Resident(r.Context(), u.ResidentID)
+		res, err := s.cfg.Residents.Own(r.Context(), *u)
 		if err != nil {
 			return f, err
 		}
@@ -369,27 +350,9 @@ func (s *Server) apptList(w http.ResponseWriter, r *http.Request, u sotepe.User)
 	return nil
 }
 
-// userAndAppt returns the appointment service, the signed-in user and the
-// appointment id of the path.
-func (s *Server) userAndAppt(r *http.Request) (sotepe.ApptService, sotepe.User, int64, error) {
-	svc, err := s.appts()
-	if err != nil {
-		return nil, sotepe.User{}, 0, err
-	}
-	u, err := requireUser(r)
-	if err != nil {
-		return nil, u, 0, err
-	}
-	id, err := apptID(r)
-	return svc, u, id, err
-}
-
 // apptGet returns one appointment: GET /api/v1/appointments/{id}.
-func (s *Server) apptGet(w http.ResponseWriter, r *http.Request) error {
-	svc, u, id, err := s.userAndAppt(r)
-	if err != nil {
-		return err
-	}
+func (s *Server) apptGet(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
+	svc := s.cfg.Appointments
 	a, err := svc.Get(r.Context(), u, id)
 	if err != nil {
 		return err
@@ -399,11 +362,8 @@ func (s *Server) apptGet(w http.ResponseWriter, r *http.Request) error {
 }
 
 // apptCancel cancels: POST /api/v1/appointments/{id}/cancel.
-func (s *Server) apptCancel(w http.ResponseWriter, r *http.Request) error {
-	svc, u, id, err := s.userAndAppt(r)
-	if err != nil {
-		return err
-	}
+func (s *Server) apptCancel(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
+	svc := s.cfg.Appointments
 	a, err := svc.Cancel(r.Context(), u, id)
 	if err != nil {
 		return err
@@ -414,11 +374,8 @@ func (s *Server) apptCancel(w http.ResponseWriter, r *http.Request) error {
 
 // apptReschedule moves an appointment to another slot of the same service:
 // POST /api/v1/appointments/{id}/reschedule with {"slot": id}.
-func (s *Server) apptReschedule(w http.ResponseWriter, r *http.Request) error {
-	svc, u, id, err := s.userAndAppt(r)
-	if err != nil {
-		return err
-	}
+func (s *Server) apptReschedule(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
+	svc := s.cfg.Appointments
 	var b struct {
 		Slot int64 `json:"slot"`
 	}
@@ -439,11 +396,8 @@ func (s *Server) apptReschedule(w http.ResponseWriter, r *http.Request) error {
 
 // apptMark marks a visit: POST /api/v1/appointments/{id}/mark with
 // {"status": "arrived" | "completed" | "no_show"}.
-func (s *Server) apptMark(w http.ResponseWriter, r *http.Request) error {
-	svc, u, id, err := s.userAndAppt(r)
-	if err != nil {
-		return err
-	}
+func (s *Server) apptMark(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
+	svc := s.cfg.Appointments
 	var b struct {
 		Status sotepe.ApptStatus `json:"status"`
 	}
@@ -461,11 +415,8 @@ func (s *Server) apptMark(w http.ResponseWriter, r *http.Request) error {
 // apptICS returns the iCalendar file of an appointment the user may see:
 // GET /api/v1/appointments/{id}/ics. It tells the service and the unit in
 // the user's language, never health details.
-func (s *Server) apptICS(w http.ResponseWriter, r *http.Request) error {
-	svc, u, id, err := s.userAndAppt(r)
-	if err != nil {
-		return err
-	}
+func (s *Server) apptICS(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
+	svc := s.cfg.Appointments
 	a, err := svc.Get(r.Context(), u, id)
 	if err != nil {
 		return err
@@ -542,12 +493,8 @@ func (s *Server) slotsOpen(w http.ResponseWriter, r *http.Request, u sotepe.User
 }
 
 // slotClose closes an open slot: POST /api/v1/slots/{id}/close.
-func (s *Server) slotClose(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+func (s *Server) slotClose(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
 	svc := s.cfg.Appointments
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return sotepe.NotFound("slot")
-	}
 	if err := svc.CloseSlot(r.Context(), u, id); err != nil {
 		return err
 	}

@@ -17,14 +17,10 @@ import (
 // ticket: POST /queue/{id}/ticket with service. The request must be one
 // the professional may handle; a refusal shows the request with the
 // reason.
-func (s *Server) ticketForm(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) ticketForm(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
 	svc := s.cfg.Appointments
-	u, id, err := userAndRequest(r, sotepe.RoleProfessional, sotepe.RoleManager)
-	if err != nil {
+	if err := parseForm(r); err != nil {
 		return err
-	}
-	if err := r.ParseForm(); err != nil {
-		return sotepe.Invalid("error.form", "malformed form")
 	}
 	c, err := s.cfg.Contacts.Get(r.Context(), u, id)
 	if err != nil {
@@ -58,18 +54,11 @@ type bookForView struct {
 // staffSlot reads slot {id} of the path for a staff member: a slot of
 // another unit is as missing as one that does not exist.
 func (s *Server) staffSlot(r *http.Request, u sotepe.User) (sotepe.Slot, error) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return sotepe.Slot{}, sotepe.NotFound("slot")
-	}
-	sl, err := s.store.Slot(r.Context(), id)
+	id, err := pathID(r, "id", "slot")
 	if err != nil {
-		return sl, err
+		return sotepe.Slot{}, err
 	}
-	if !u.MemberOf(sl.UnitID) {
-		return sotepe.Slot{}, sotepe.NotFound("slot")
-	}
-	return sl, nil
+	return s.cfg.Appointments.Slot(r.Context(), u, id)
 }
 
 // showBookFor renders the booking page of slot sl.
@@ -115,8 +104,8 @@ func bookForBack(back string) string {
 // reason and keeps what was typed.
 func (s *Server) bookForForm(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	svc := s.cfg.Appointments
-	if err := r.ParseForm(); err != nil {
-		return sotepe.Invalid("error.form", "malformed form")
+	if err := parseForm(r); err != nil {
+		return err
 	}
 	sl, err := s.staffSlot(r, u)
 	if err != nil {
@@ -193,7 +182,7 @@ func (s *Server) showRules(w http.ResponseWriter, r *http.Request, u sotepe.User
 	if rules != nil {
 		v.Rules = *rules
 	} else {
-		c, err := s.store.ApptConfig(r.Context(), v.Service)
+		c, err := s.cfg.Appointments.Rules(r.Context(), v.Service)
 		if err != nil {
 			return err
 		}
@@ -218,8 +207,8 @@ func (s *Server) rulesPage(w http.ResponseWriter, r *http.Request, u sotepe.User
 func (s *Server) rulesForm(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	var err error
 	svc := s.cfg.Appointments
-	if err := r.ParseForm(); err != nil {
-		return sotepe.Invalid("error.form", "malformed form")
+	if err := parseForm(r); err != nil {
+		return err
 	}
 	f := r.PostForm
 	in := info(r)

@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"strconv"
 	"time"
 
 	"sotepe"
@@ -59,8 +58,9 @@ type waitView struct {
 func (s *Server) viewWait(r *http.Request, e sotepe.WaitEntry) waitView {
 	loc := s.cfg.Location
 	v := waitView{ID: e.ID, Service: e.ServiceID, Unit: e.UnitID, Appointment: e.AppointmentID, Before: e.Before.In(loc), Status: e.Status}
-	if e.OfferSlot != 0 {
-		if sl, err := s.store.Slot(r.Context(), e.OfferSlot); err == nil {
+	if u := info(r).User; e.OfferSlot != 0 && u != nil {
+		// The slot offered to the resident's own entry.
+		if sl, err := s.cfg.Appointments.Slot(r.Context(), *u, e.OfferSlot); err == nil {
 			sv := s.viewSlot(sl, false)
 			v.OfferSlot = &sv
 		}
@@ -112,12 +112,8 @@ func (s *Server) waitlistJoin(w http.ResponseWriter, r *http.Request, u sotepe.U
 }
 
 // waitlistLeave takes an entry off the list: DELETE /api/v1/waitlist/{id}.
-func (s *Server) waitlistLeave(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+func (s *Server) waitlistLeave(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
 	svc := s.cfg.Appointments
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return sotepe.NotFound("waiting-list entry")
-	}
 	if err := svc.LeaveWaitlist(r.Context(), u, id); err != nil {
 		return err
 	}
@@ -143,7 +139,7 @@ func viewRules(c sotepe.ApptConfig) bookingRules {
 // serviceBooking returns how a service is booked: GET
 // /api/v1/services/{id}/booking, open to everyone.
 func (s *Server) serviceBooking(w http.ResponseWriter, r *http.Request) error {
-	c, err := s.store.ApptConfig(r.Context(), r.PathValue("id"))
+	c, err := s.cfg.Appointments.Rules(r.Context(), r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -162,7 +158,7 @@ func (s *Server) serviceBookingSave(w http.ResponseWriter, r *http.Request, u so
 		return err
 	}
 	id := r.PathValue("id")
-	if _, err := s.store.ApptConfig(r.Context(), id); err != nil {
+	if _, err := s.cfg.Appointments.Rules(r.Context(), id); err != nil {
 		return err
 	}
 	c := sotepe.ApptConfig{ServiceID: id, DirectBooking: b.DirectBooking, CancelLimit: time.Duration(b.CancelLimitHours) * time.Hour,

@@ -122,7 +122,7 @@ func (s *Server) showSearch(w http.ResponseWriter, r *http.Request, status int, 
 		}
 	}
 	for _, sv := range n.Services {
-		if c, err := s.store.ApptConfig(r.Context(), sv.ID); err == nil && c.DirectBooking || ticketed[sv.ID] {
+		if c, err := s.cfg.Appointments.Rules(r.Context(), sv.ID); err == nil && c.DirectBooking || ticketed[sv.ID] {
 			v.Services = append(v.Services, sv)
 		}
 	}
@@ -159,8 +159,8 @@ func (s *Server) showSearch(w http.ResponseWriter, r *http.Request, status int, 
 func (s *Server) apptBookForm(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	var err error
 	svc := s.cfg.Appointments
-	if err := r.ParseForm(); err != nil {
-		return sotepe.Invalid("error.form", "malformed form")
+	if err := parseForm(r); err != nil {
+		return err
 	}
 	slot, _ := strconv.ParseInt(r.PostForm.Get("slot"), 10, 64)
 	replaces, _ := strconv.ParseInt(r.PostForm.Get("replaces"), 10, 64)
@@ -206,17 +206,13 @@ type apptDetailView struct {
 }
 
 // apptPage shows one appointment: GET /appointments/{id}.
-func (s *Server) apptPage(w http.ResponseWriter, r *http.Request) error {
-	return s.showAppt(w, r, http.StatusOK, "")
+func (s *Server) apptPage(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
+	return s.showAppt(w, r, u, id, http.StatusOK, "")
 }
 
-func (s *Server) showAppt(w http.ResponseWriter, r *http.Request, status int, problem string) error {
-	svc, u, id, err := s.userAndAppt(r)
-	if err != nil {
-		return err
-	}
+func (s *Server) showAppt(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64, status int, problem string) error {
 	ctx := r.Context()
-	a, err := svc.Get(ctx, u, id)
+	a, err := s.cfg.Appointments.Get(ctx, u, id)
 	if err != nil {
 		return err
 	}
@@ -225,7 +221,7 @@ func (s *Server) showAppt(w http.ResponseWriter, r *http.Request, status int, pr
 	if un, err := s.dir.Unit(ctx, a.UnitID); err == nil {
 		v.Unit = &un
 	}
-	c, err := s.store.ApptConfig(ctx, a.ServiceID)
+	c, err := s.cfg.Appointments.Rules(ctx, a.ServiceID)
 	if err != nil {
 		return err
 	}
@@ -234,7 +230,7 @@ func (s *Server) showAppt(w http.ResponseWriter, r *http.Request, status int, pr
 		return err
 	}
 	if !v.Staff {
-		waits, err := svc.Waitlist(ctx, u)
+		waits, err := s.cfg.Appointments.Waitlist(ctx, u)
 		if err != nil {
 			return err
 		}
@@ -251,14 +247,12 @@ func (s *Server) showAppt(w http.ResponseWriter, r *http.Request, status int, pr
 
 // apptCancelForm cancels and shows the appointment again: POST
 // /appointments/{id}/cancel. A refusal (after the limit) shows why.
-func (s *Server) apptCancelForm(w http.ResponseWriter, r *http.Request) error {
-	svc, u, id, err := s.userAndAppt(r)
-	if err != nil {
-		return err
-	}
+func (s *Server) apptCancelForm(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
+	var err error
+	svc := s.cfg.Appointments
 	_, err = svc.Cancel(r.Context(), u, id)
 	if code := sotepe.ErrorCode(err); code == sotepe.EConflict || code == sotepe.EInvalid {
-		return s.showAppt(w, r, statusOf(code), s.cat.T(info(r).Lang, sotepe.ErrorKey(err), sotepe.ErrorArgs(err)))
+		return s.showAppt(w, r, u, id, statusOf(code), s.cat.T(info(r).Lang, sotepe.ErrorKey(err), sotepe.ErrorArgs(err)))
 	} else if err != nil {
 		return err
 	}
@@ -268,13 +262,11 @@ func (s *Server) apptCancelForm(w http.ResponseWriter, r *http.Request) error {
 
 // apptWaitForm puts the resident on the waiting list for a time earlier
 // than their appointment: POST /appointments/{id}/waitlist.
-func (s *Server) apptWaitForm(w http.ResponseWriter, r *http.Request) error {
-	svc, u, id, err := s.userAndAppt(r)
-	if err != nil {
+func (s *Server) apptWaitForm(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
+	var err error
+	svc := s.cfg.Appointments
+	if err := parseForm(r); err != nil {
 		return err
-	}
-	if err := r.ParseForm(); err != nil {
-		return sotepe.Invalid("error.form", "malformed form")
 	}
 	e := sotepe.WaitEntry{AppointmentID: id}
 	if r.PostForm.Get("same_unit") != "" {
@@ -286,7 +278,7 @@ func (s *Server) apptWaitForm(w http.ResponseWriter, r *http.Request) error {
 	}
 	_, err = svc.JoinWaitlist(r.Context(), u, e)
 	if code := sotepe.ErrorCode(err); code == sotepe.EConflict || code == sotepe.EInvalid {
-		return s.showAppt(w, r, statusOf(code), s.cat.T(info(r).Lang, sotepe.ErrorKey(err), sotepe.ErrorArgs(err)))
+		return s.showAppt(w, r, u, id, statusOf(code), s.cat.T(info(r).Lang, sotepe.ErrorKey(err), sotepe.ErrorArgs(err)))
 	} else if err != nil {
 		return err
 	}
@@ -296,12 +288,8 @@ func (s *Server) apptWaitForm(w http.ResponseWriter, r *http.Request) error {
 
 // waitLeaveForm takes an entry off the waiting list: POST
 // /appointments/waitlist/{id}/leave.
-func (s *Server) waitLeaveForm(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+func (s *Server) waitLeaveForm(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
 	svc := s.cfg.Appointments
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return sotepe.NotFound("waiting-list entry")
-	}
 	if err := svc.LeaveWaitlist(r.Context(), u, id); err != nil {
 		return err
 	}
@@ -325,11 +313,8 @@ type videoView struct {
 // videoPage shows the waiting room of a video appointment to the resident
 // and to the professionals of the unit: GET /appointments/{id}/video. It
 // changes nothing; entering is a POST.
-func (s *Server) videoPage(w http.ResponseWriter, r *http.Request) error {
-	svc, u, id, err := s.userAndAppt(r)
-	if err != nil {
-		return err
-	}
+func (s *Server) videoPage(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
+	svc := s.cfg.Appointments
 	a, err := svc.Get(r.Context(), u, id)
 	if err != nil {
 		return err
@@ -352,11 +337,8 @@ func (s *Server) showVideo(w http.ResponseWriter, r *http.Request, u sotepe.User
 
 // videoJoinForm enters the waiting room: POST /appointments/{id}/video. The
 // resident's entry is recorded, so the professional sees them waiting.
-func (s *Server) videoJoinForm(w http.ResponseWriter, r *http.Request) error {
-	svc, u, id, err := s.userAndAppt(r)
-	if err != nil {
-		return err
-	}
+func (s *Server) videoJoinForm(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
+	svc := s.cfg.Appointments
 	if _, err := svc.JoinVideo(r.Context(), u, id); err != nil {
 		return err
 	}

@@ -161,13 +161,10 @@ func calendarBackTo(back string) string {
 
 // calendarMarkForm marks a visit from the calendar: POST
 // /staff/calendar/{id}/mark with status.
-func (s *Server) calendarMarkForm(w http.ResponseWriter, r *http.Request) error {
-	svc, u, id, err := s.userAndAppt(r)
-	if err != nil {
+func (s *Server) calendarMarkForm(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
+	svc := s.cfg.Appointments
+	if err := parseForm(r); err != nil {
 		return err
-	}
-	if err := r.ParseForm(); err != nil {
-		return sotepe.Invalid("error.form", "malformed form")
 	}
 	if _, err := svc.Mark(r.Context(), u, id, sotepe.ApptStatus(r.PostForm.Get("status"))); err != nil {
 		return err
@@ -182,8 +179,8 @@ func (s *Server) calendarMarkForm(w http.ResponseWriter, r *http.Request) error 
 // the reason.
 func (s *Server) calendarOpenForm(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	svc := s.cfg.Appointments
-	if err := r.ParseForm(); err != nil {
-		return sotepe.Invalid("error.form", "malformed form")
+	if err := parseForm(r); err != nil {
+		return err
 	}
 	f := r.PostForm
 	minutes, _ := strconv.Atoi(f.Get("minutes"))
@@ -214,12 +211,12 @@ func (s *Server) calendarOpenForm(w http.ResponseWriter, r *http.Request, u sote
 // calendarCloseForm closes an open slot: POST /staff/slots/{id}/close.
 func (s *Server) calendarCloseForm(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	svc := s.cfg.Appointments
-	if err := r.ParseForm(); err != nil {
-		return sotepe.Invalid("error.form", "malformed form")
+	if err := parseForm(r); err != nil {
+		return err
 	}
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return sotepe.NotFound("slot")
+	id, err := pathID(r, "id", "slot")
+	if err != nil {
+		return err
 	}
 	if err := svc.CloseSlot(r.Context(), u, id); err != nil {
 		return err

@@ -15,15 +15,6 @@ import (
 // professional's queue, the professional's own grading, and the figures.
 // The HTML pages of the same are in assessments_pages.go.
 
-// assessments returns the assessment service, or ENotFound when the server
-// runs without one.
-func (s *Server) assessments() (sotepe.AssessmentService, error) {
-	if s.cfg.Assessments == nil {
-		return nil, sotepe.NotFound("assessments")
-	}
-	return s.cfg.Assessments, nil
-}
-
 // assessmentView is one definition in the request's language.
 type assessmentView struct {
 	ID          string `json:"id"`
@@ -276,12 +267,8 @@ func (s *Server) viewHandOver(st sotepe.AssessmentState, lang sotepe.Lang) handO
 // contactAssessment returns the assessment handed over as a contact
 // request: GET /api/v1/contact-requests/{id}/assessment. Whoever may see
 // the request may see it (staff reads are audited); anyone else gets 404.
-func (s *Server) contactAssessment(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) contactAssessment(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
 	svc := s.cfg.Assessments
-	u, id, err := userAndRequest(r)
-	if err != nil {
-		return err
-	}
 	st, err := svc.ForContactRequest(r.Context(), u, id)
 	if err != nil {
 		return err
@@ -292,12 +279,8 @@ func (s *Server) contactAssessment(w http.ResponseWriter, r *http.Request) error
 
 // contactAssessmentGrade records the professional's own urgency: POST
 // /api/v1/contact-requests/{id}/assessment/grading with {"urgency"}.
-func (s *Server) contactAssessmentGrade(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) contactAssessmentGrade(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
 	svc := s.cfg.Assessments
-	u, id, err := userAndRequest(r, sotepe.RoleProfessional, sotepe.RoleManager)
-	if err != nil {
-		return err
-	}
 	var b struct {
 		Urgency sotepe.Urgency `json:"urgency"`
 	}
@@ -307,7 +290,7 @@ func (s *Server) contactAssessmentGrade(w http.ResponseWriter, r *http.Request) 
 	if err := svc.Grade(r.Context(), u, id, b.Urgency); err != nil {
 		return err
 	}
-	return s.contactAssessment(w, r)
+	return s.contactAssessment(w, r, u, id)
 }
 
 // assessStatsView is the figures as the page shows them.

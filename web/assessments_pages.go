@@ -153,8 +153,8 @@ func formAnswer(r *http.Request, q sotepe.AssessmentQuestion) (sotepe.Assessment
 // is no longer current (the browser's back button) shows the current one.
 func (s *Server) assessAnswerForm(w http.ResponseWriter, r *http.Request) error {
 	svc := s.cfg.Assessments
-	if err := r.ParseForm(); err != nil {
-		return sotepe.Invalid("error.form", "malformed form")
+	if err := parseForm(r); err != nil {
+		return err
 	}
 	in, sid := info(r), r.PathValue("sid")
 	st, err := svc.State(r.Context(), in.User, sid)
@@ -189,8 +189,8 @@ func (s *Server) assessAnswerForm(w http.ResponseWriter, r *http.Request) error 
 func (s *Server) assessBackForm(w http.ResponseWriter, r *http.Request) error {
 	var err error
 	svc := s.cfg.Assessments
-	if err := r.ParseForm(); err != nil {
-		return sotepe.Invalid("error.form", "malformed form")
+	if err := parseForm(r); err != nil {
+		return err
 	}
 	sid := r.PathValue("sid")
 	_, err = svc.Back(r.Context(), info(r).User, sid, r.PostForm.Get("question"))
@@ -215,8 +215,8 @@ func (s *Server) assessHandOverForm(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	if err := r.ParseForm(); err != nil {
-		return sotepe.Invalid("error.form", "malformed form")
+	if err := parseForm(r); err != nil {
+		return err
 	}
 	_, req, err := svc.HandOver(r.Context(), u, sid, r.PostForm.Get("unit"))
 	if code := sotepe.ErrorCode(err); code == sotepe.EInvalid || code == sotepe.EConflict {
@@ -269,14 +269,11 @@ func (s *Server) showHandOver(w http.ResponseWriter, r *http.Request, problem st
 // queueAssessmentForm records the professional's urgency and, when the
 // form holds a message, answers the request with it: POST
 // /queue/{id}/assessment.
-func (s *Server) queueAssessmentForm(w http.ResponseWriter, r *http.Request) error {
+func (s *Server) queueAssessmentForm(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
+	var err error
 	svc := s.cfg.Assessments
-	u, id, err := userAndRequest(r, sotepe.RoleProfessional, sotepe.RoleManager)
-	if err != nil {
+	if err := parseForm(r); err != nil {
 		return err
-	}
-	if err := r.ParseForm(); err != nil {
-		return sotepe.Invalid("error.form", "malformed form")
 	}
 	lang := info(r).Lang
 	err = svc.Grade(r.Context(), u, id, sotepe.Urgency(r.PostForm.Get("urgency")))

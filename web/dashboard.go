@@ -111,7 +111,10 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, u sotepe.User
 	if err != nil {
 		return err
 	}
-	own := statsUnits(u)
+	own, err := s.cfg.Statistics.ContactUnits(u)
+	if err != nil {
+		return err
+	}
 	v := dashboardView{P: p, OwnUnits: own != nil}
 	for _, a := range org.Areas {
 		v.Areas = append(v.Areas, option{Value: a.ID, Label: a.Names.In(lang), Selected: a.ID == p.Area})

@@ -24,14 +24,6 @@ const (
 	kioskPerHour    = 240
 )
 
-// feedbackSvc returns the feedback service, or ENotFound without one.
-func (s *Server) feedbackSvc() (sotepe.FeedbackService, error) {
-	if s.cfg.Feedback == nil {
-		return nil, sotepe.NotFound("feedback")
-	}
-	return s.cfg.Feedback, nil
-}
-
 // feedbackLimited uses one of the allowance of an anonymous answer on
 // channel: per address on the QR and website channels, per token on a
 // kiosk. Signed-in channels are not limited here. Over the limit is
@@ -195,9 +187,6 @@ func formScore(r *http.Request) int {
 // feedbackUnitPage is a unit's public form: GET /units/{id}/feedback, with
 // via=qr when reached from the QR code at the door.
 func (s *Server) feedbackUnitPage(w http.ResponseWriter, r *http.Request) error {
-	if _, err := s.feedbackSvc(); err != nil {
-		return err
-	}
 	unit, err := s.dir.Unit(r.Context(), r.PathValue("id"))
 	if err != nil {
 		return err
@@ -220,8 +209,8 @@ func publicVia(v string) string {
 // feedbackUnitSubmit takes the public form: POST /units/{id}/feedback.
 func (s *Server) feedbackUnitSubmit(w http.ResponseWriter, r *http.Request) error {
 	svc := s.cfg.Feedback
-	if err := r.ParseForm(); err != nil {
-		return sotepe.Invalid("error.form", "malformed form")
+	if err := parseForm(r); err != nil {
+		return err
 	}
 	unit, err := s.dir.Unit(r.Context(), r.PathValue("id"))
 	if err != nil {
@@ -298,8 +287,8 @@ func kioskStart(r *http.Request, token string) string {
 // start after a few seconds: POST /feedback/kiosk/{token}.
 func (s *Server) feedbackKioskSubmit(w http.ResponseWriter, r *http.Request) error {
 	svc := s.cfg.Feedback
-	if err := r.ParseForm(); err != nil {
-		return sotepe.Invalid("error.form", "malformed form")
+	if err := parseForm(r); err != nil {
+		return err
 	}
 	token := r.PathValue("token")
 	unitID, err := svc.KioskUnit(r.Context(), token)
@@ -356,10 +345,7 @@ func (s *Server) feedbackPortalPage(w http.ResponseWriter, r *http.Request) erro
 }
 
 func (s *Server) portalView(r *http.Request) (feedbackFormView, error) {
-	svc, err := s.feedbackSvc()
-	if err != nil {
-		return feedbackFormView{}, err
-	}
+	svc := s.cfg.Feedback
 	u, err := requireRole(r, sotepe.RoleResident)
 	if err != nil {
 		return feedbackFormView{}, err
@@ -389,8 +375,8 @@ func (s *Server) portalView(r *http.Request) (feedbackFormView, error) {
 func (s *Server) feedbackPortalSubmit(w http.ResponseWriter, r *http.Request) error {
 	var err error
 	svc := s.cfg.Feedback
-	if err := r.ParseForm(); err != nil {
-		return sotepe.Invalid("error.form", "malformed form")
+	if err := parseForm(r); err != nil {
+		return err
 	}
 	in := info(r)
 	fi := sotepe.FeedbackInput{UnitID: r.PostForm.Get("unit"), Score: formScore(r), Comment: r.PostForm.Get("comment"), Channel: sotepe.FeedbackPortal, Lang: in.Lang}
@@ -425,10 +411,7 @@ func (s *Server) feedbackVisitPage(w http.ResponseWriter, r *http.Request) error
 }
 
 func (s *Server) visitView(r *http.Request) (feedbackFormView, error) {
-	svc, err := s.feedbackSvc()
-	if err != nil {
-		return feedbackFormView{}, err
-	}
+	svc := s.cfg.Feedback
 	token := r.PathValue("token")
 	unitID, err := svc.VisitUnit(r.Context(), token)
 	if err != nil {
@@ -448,8 +431,8 @@ func (s *Server) visitView(r *http.Request) (feedbackFormView, error) {
 // visit has its answer.
 func (s *Server) feedbackVisitSubmit(w http.ResponseWriter, r *http.Request) error {
 	svc := s.cfg.Feedback
-	if err := r.ParseForm(); err != nil {
-		return sotepe.Invalid("error.form", "malformed form")
+	if err := parseForm(r); err != nil {
+		return err
 	}
 	v, err := s.visitView(r)
 	if err != nil {

@@ -42,10 +42,7 @@ func formExtra(r *http.Request, qs []sotepe.FeedbackQuestion) []sotepe.FeedbackE
 
 // unitQuestions returns the extra questions unit asks, for its forms.
 func (s *Server) unitQuestions(ctx context.Context, unit string) ([]sotepe.FeedbackQuestion, error) {
-	svc, err := s.feedbackSvc()
-	if err != nil {
-		return nil, err
-	}
+	svc := s.cfg.Feedback
 	return svc.Questions(ctx, unit)
 }
 
@@ -88,14 +85,14 @@ func (s *Server) feedbackQuestionRetire(w http.ResponseWriter, r *http.Request, 
 	svc := s.cfg.Feedback
 	unit := r.PathValue("id")
 	if !isAPI(r) {
-		if err := r.ParseForm(); err != nil {
-			return sotepe.Invalid("error.form", "malformed form")
+		if err := parseForm(r); err != nil {
+			return err
 		}
 		unit = r.PostForm.Get("unit")
 	}
-	id, err := strconv.ParseInt(r.PathValue("qid"), 10, 64)
+	id, err := pathID(r, "qid", "feedback question")
 	if err != nil {
-		return sotepe.NotFound("feedback question")
+		return err
 	}
 	if err := svc.RetireQuestion(r.Context(), u, unit, id); err != nil {
 		return err
@@ -143,8 +140,8 @@ func (s *Server) extraResults(lang sotepe.Lang, res []sotepe.FeedbackQuestionRes
 func (s *Server) feedbackQuestionForm(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	var err error
 	svc := s.cfg.Feedback
-	if err := r.ParseForm(); err != nil {
-		return sotepe.Invalid("error.form", "malformed form")
+	if err := parseForm(r); err != nil {
+		return err
 	}
 	f := r.PostForm
 	names := func(prefix string) sotepe.Names {

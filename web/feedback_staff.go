@@ -5,7 +5,6 @@ import (
 	"html"
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -46,10 +45,7 @@ func (s *Server) feedbackStaffPage(w http.ResponseWriter, r *http.Request) error
 }
 
 func (s *Server) feedbackStaffView(r *http.Request) (feedbackStaffView, error) {
-	svc, err := s.feedbackSvc()
-	if err != nil {
-		return feedbackStaffView{}, err
-	}
+	svc := s.cfg.Feedback
 	u, err := requireRole(r, sotepe.RoleManager)
 	if err != nil {
 		return feedbackStaffView{}, err
@@ -118,8 +114,8 @@ func (s *Server) feedbackKioskCreate(w http.ResponseWriter, r *http.Request, u s
 	svc := s.cfg.Feedback
 	unit := r.PathValue("id")
 	if !isAPI(r) {
-		if err := r.ParseForm(); err != nil {
-			return sotepe.Invalid("error.form", "malformed form")
+		if err := parseForm(r); err != nil {
+			return err
 		}
 		unit = r.PostForm.Get("unit")
 	}
@@ -158,14 +154,14 @@ func (s *Server) feedbackKiosks(w http.ResponseWriter, r *http.Request, u sotepe
 // unit; back to the manager's page).
 func (s *Server) feedbackKioskRevoke(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	svc := s.cfg.Feedback
-	id, err := strconv.ParseInt(r.PathValue("kiosk"), 10, 64)
+	id, err := pathID(r, "kiosk", "kiosk")
 	if err != nil {
-		return sotepe.NotFound("kiosk")
+		return err
 	}
 	unit := r.PathValue("id")
 	if !isAPI(r) {
-		if err := r.ParseForm(); err != nil {
-			return sotepe.Invalid("error.form", "malformed form")
+		if err := parseForm(r); err != nil {
+			return err
 		}
 		unit = r.PostForm.Get("unit")
 	}
@@ -194,9 +190,6 @@ func siteURL(r *http.Request) string {
 // door: GET /units/{id}/feedback-qr, a PNG, or SVG with format=svg. The
 // code is github.com/skip2/go-qrcode's; the SVG draws its modules.
 func (s *Server) feedbackQR(w http.ResponseWriter, r *http.Request) error {
-	if _, err := s.feedbackSvc(); err != nil {
-		return err
-	}
 	unit, err := s.dir.Unit(r.Context(), r.PathValue("id"))
 	if err != nil {
 		return err

@@ -53,8 +53,8 @@ func (s *Server) phonePage(w http.ResponseWriter, r *http.Request, _ sotepe.User
 // on the basis of the phone request) and records the request on their
 // behalf: POST /queue/phone.
 func (s *Server) phoneSubmit(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
-	if err := r.ParseForm(); err != nil {
-		return sotepe.Invalid("error.form", "malformed form")
+	if err := parseForm(r); err != nil {
+		return err
 	}
 	in := info(r)
 	values := map[string]string{}
@@ -88,7 +88,7 @@ func (s *Server) recordPhoneRequest(r *http.Request, u sotepe.User, values map[s
 		}
 		received = t
 	}
-	res, err := s.store.FindResident(r.Context(), values["personal_id"], sotepe.BasisPhoneRequest)
+	res, err := s.cfg.Residents.Find(r.Context(), u, values["personal_id"], sotepe.BasisPhoneRequest)
 	if err != nil {
 		return 0, err
 	}
@@ -135,8 +135,8 @@ func (s *Server) contactFormPage(w http.ResponseWriter, r *http.Request) error {
 // contactFormSubmit takes the public form, limited per address, and shows a
 // receipt with the promised answer time: POST /contact.
 func (s *Server) contactFormSubmit(w http.ResponseWriter, r *http.Request) error {
-	if err := r.ParseForm(); err != nil {
-		return sotepe.Invalid("error.form", "malformed form")
+	if err := parseForm(r); err != nil {
+		return err
 	}
 	in := info(r)
 	values := map[string]string{}

@@ -81,8 +81,8 @@ func (s *Server) newRequestView(r *http.Request, service string) (newRequestView
 // newRequestForm submits the form and shows the request; a mistake shows
 // the form again with what was written and why it was refused.
 func (s *Server) newRequestForm(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
-	if err := r.ParseForm(); err != nil {
-		return sotepe.Invalid("error.form", "malformed form")
+	if err := parseForm(r); err != nil {
+		return err
 	}
 	in := info(r)
 	n := sotepe.NewContactRequest{ServiceID: r.PostForm.Get("service"), UnitID: r.PostForm.Get("unit"),
@@ -149,7 +149,7 @@ func (s *Server) showRequest(w http.ResponseWriter, r *http.Request, page, probl
 	}
 	if v.Staff {
 		v.Me = u.ID
-		if v.Colleagues, err = s.store.UnitStaff(r.Context(), c.UnitID); err != nil {
+		if v.Colleagues, err = s.cfg.Residents.Colleagues(r.Context(), u, c.UnitID); err != nil {
 			return err
 		}
 		for i := range v.Colleagues {
@@ -159,7 +159,7 @@ func (s *Server) showRequest(w http.ResponseWriter, r *http.Request, page, probl
 		}
 	}
 	if v.Staff && c.ResidentID != 0 {
-		res, err := s.store.ReadResident(r.Context(), c.ResidentID, sotepe.BasisClientRequest)
+		res, err := s.cfg.Residents.Read(r.Context(), u, c.ResidentID, sotepe.BasisClientRequest)
 		if err != nil {
 			return err
 		}
@@ -174,13 +174,10 @@ func (s *Server) showRequest(w http.ResponseWriter, r *http.Request, page, probl
 }
 
 // replyForm adds a message from either page and returns to it.
-func (s *Server) replyForm(w http.ResponseWriter, r *http.Request) error {
-	u, id, err := userAndRequest(r)
-	if err != nil {
+func (s *Server) replyForm(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
+	var err error
+	if err := parseForm(r); err != nil {
 		return err
-	}
-	if err := r.ParseForm(); err != nil {
-		return sotepe.Invalid("error.form", "malformed form")
 	}
 	page, back := "request", "/requests/"
 	if u.IsStaff() {
@@ -241,13 +238,10 @@ func (s *Server) queuePage(w http.ResponseWriter, r *http.Request, u sotepe.User
 // queueActionForm assigns a request to oneself or a colleague of its unit
 // (the form's "to", a user id; oneself when empty) or closes it, from the
 // request's page.
-func (s *Server) queueActionForm(w http.ResponseWriter, r *http.Request) error {
-	u, id, err := userAndRequest(r, sotepe.RoleProfessional, sotepe.RoleManager)
-	if err != nil {
+func (s *Server) queueActionForm(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
+	var err error
+	if err := parseForm(r); err != nil {
 		return err
-	}
-	if err := r.ParseForm(); err != nil {
-		return sotepe.Invalid("error.form", "malformed form")
 	}
 	switch r.PathValue("action") {
 	case "assign":

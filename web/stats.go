@@ -75,15 +75,6 @@ func (s *Server) parseStatsParams(r *http.Request) (statsParams, error) {
 	return p, nil
 }
 
-// statsUnits is whose figures u may see: nil for everyone's (analysts and
-// administrators), else the units u manages, none when u has no unit.
-func statsUnits(u sotepe.User) []string {
-	if u.Has(sotepe.RoleAnalyst) || u.Has(sotepe.RoleAdmin) {
-		return nil
-	}
-	return append([]string{}, u.Units...)
-}
-
 // statsGroup is a group as the API shows it: its id and names.
 type statsGroup struct {
 	ID    string       `json:"id"`
@@ -222,9 +213,12 @@ func (g statsGroups) name(id string) sotepe.Names {
 // its JSON and its CSV. A request over more than sotepe.MaxStatsCells groups
 // × periods is EInvalid ("error.stats_too_many").
 func (s *Server) contactStats(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+	units, err := s.cfg.Statistics.ContactUnits(u)
+	if err != nil {
+		return err
+	}
 	in := info(r)
 	p, err := s.parseStatsParams(r)
-	units := statsUnits(u)
 	var groups statsGroups
 	if err == nil {
 		groups, err = s.groupsFor(r.Context(), p.GroupBy, units)
@@ -245,9 +239,8 @@ func (s *Server) contactStats(w http.ResponseWriter, r *http.Request, u sotepe.U
 		s.html(w, r, http.StatusBadRequest, "stats", pageData{Title: s.cat.T(in.Lang, "stats.title", nil), Data: v})
 		return nil
 	}
-	rows, err := s.store.ContactStatsRows(r.Context(), sotepe.ContactStatsQuery{
-		From: p.From, To: p.To, Dim: p.GroupBy.Dim(), Interval: p.Interval, Units: units,
-		Now: s.now(), WorkingTime: s.cfg.Calendar.Get().WorkingHoursBetween,
+	rows, err := s.cfg.Statistics.ContactFigures(r.Context(), u, sotepe.ContactStatsQuery{
+		From: p.From, To: p.To, Dim: p.GroupBy.Dim(), Interval: p.Interval,
 	})
 	if err != nil {
 		return err

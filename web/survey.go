@@ -16,14 +16,6 @@ import (
 // administrators create invitations, analysts and administrators read the
 // figures. Tokens are never logged: the logs name routes by pattern.
 
-// surveys returns the survey service, or ENotFound without one.
-func (s *Server) surveys() (sotepe.SurveyService, error) {
-	if s.cfg.Surveys == nil {
-		return nil, sotepe.NotFound("survey")
-	}
-	return s.cfg.Surveys, nil
-}
-
 // surveyPath is the page of an invitation.
 func surveyPath(token string) string { return "/survey/" + url.PathEscape(token) }
 
@@ -73,8 +65,8 @@ func (s *Server) showSurvey(w http.ResponseWriter, r *http.Request, st sotepe.Su
 // shows the question again with the problem.
 func (s *Server) surveyAnswerForm(w http.ResponseWriter, r *http.Request) error {
 	svc := s.cfg.Surveys
-	if err := r.ParseForm(); err != nil {
-		return sotepe.Invalid("error.form", "malformed form")
+	if err := parseForm(r); err != nil {
+		return err
 	}
 	in, token := info(r), r.PathValue("token")
 	st, err := svc.State(r.Context(), token)

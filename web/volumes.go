@@ -67,7 +67,7 @@ func (s *Server) volumes(w http.ResponseWriter, r *http.Request) error {
 	default:
 		return sotepe.Invalid("error.stats_format", "format is json or csv")
 	}
-	rows, err := s.store.EventVolumes(r.Context(), sotepe.VolumeQuery{From: fmt.Sprintf("%04d-01-01", year), To: fmt.Sprintf("%04d-12-31", year),
+	rows, err := s.cfg.Statistics.Volumes(r.Context(), sotepe.VolumeQuery{From: fmt.Sprintf("%04d-01-01", year), To: fmt.Sprintf("%04d-12-31", year),
 		GroupBy: []sotepe.VolumeDim{dim, sotepe.VolumeService}})
 	if err != nil {
 		return err
