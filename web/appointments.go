@@ -262,12 +262,11 @@ func (c *responseCache) reset() {
 // slotSearch finds free times: GET /api/v1/slots. It is open to everyone:
 // free times hold no personal data.
 func (s *Server) slotSearch(w http.ResponseWriter, r *http.Request) error {
-	svc := s.cfg.Appointments
 	f, err := s.slotFilter(r)
 	if err != nil {
 		return err
 	}
-	page, err := svc.Search(r.Context(), info(r).User, f)
+	page, err := s.cfg.Appointments.Search(r.Context(), info(r).User, f)
 	if err != nil {
 		return err
 	}
@@ -282,7 +281,6 @@ func (s *Server) slotSearch(w http.ResponseWriter, r *http.Request) error {
 // apptCreate books a slot for the signed-in resident: POST
 // /api/v1/appointments with {"slot": id} and optionally the "service" meant.
 func (s *Server) apptCreate(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
-	svc := s.cfg.Appointments
 	var b struct {
 		Slot    int64  `json:"slot"`
 		Service string `json:"service"`
@@ -293,7 +291,7 @@ func (s *Server) apptCreate(w http.ResponseWriter, r *http.Request, u sotepe.Use
 	if b.Slot <= 0 {
 		return sotepe.Invalid("error.appt_slot_required", "choose a time")
 	}
-	a, err := svc.Book(r.Context(), u, b.Slot, b.Service)
+	a, err := s.cfg.Appointments.Book(r.Context(), u, b.Slot, b.Service)
 	if err != nil {
 		return err
 	}
@@ -332,12 +330,11 @@ func (s *Server) apptFilter(r *http.Request, u sotepe.User) (sotepe.ApptFilter, 
 // apptList lists a resident's own appointments or those of a
 // professional's units: GET /api/v1/appointments.
 func (s *Server) apptList(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
-	svc := s.cfg.Appointments
 	f, err := s.apptFilter(r, u)
 	if err != nil {
 		return err
 	}
-	page, err := svc.List(r.Context(), u, f)
+	page, err := s.cfg.Appointments.List(r.Context(), u, f)
 	if err != nil {
 		return err
 	}
@@ -352,8 +349,7 @@ func (s *Server) apptList(w http.ResponseWriter, r *http.Request, u sotepe.User)
 
 // apptGet returns one appointment: GET /api/v1/appointments/{id}.
 func (s *Server) apptGet(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
-	svc := s.cfg.Appointments
-	a, err := svc.Get(r.Context(), u, id)
+	a, err := s.cfg.Appointments.Get(r.Context(), u, id)
 	if err != nil {
 		return err
 	}
@@ -363,8 +359,7 @@ func (s *Server) apptGet(w http.ResponseWriter, r *http.Request, u sotepe.User, 
 
 // apptCancel cancels: POST /api/v1/appointments/{id}/cancel.
 func (s *Server) apptCancel(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
-	svc := s.cfg.Appointments
-	a, err := svc.Cancel(r.Context(), u, id)
+	a, err := s.cfg.Appointments.Cancel(r.Context(), u, id)
 	if err != nil {
 		return err
 	}
@@ -375,7 +370,6 @@ func (s *Server) apptCancel(w http.ResponseWriter, r *http.Request, u sotepe.Use
 // apptReschedule moves an appointment to another slot of the same service:
 // POST /api/v1/appointments/{id}/reschedule with {"slot": id}.
 func (s *Server) apptReschedule(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
-	svc := s.cfg.Appointments
 	var b struct {
 		Slot int64 `json:"slot"`
 	}
@@ -385,7 +379,7 @@ func (s *Server) apptReschedule(w http.ResponseWriter, r *http.Request, u sotepe
 	if b.Slot <= 0 {
 		return sotepe.Invalid("error.appt_slot_required", "choose a time")
 	}
-	a, err := svc.Reschedule(r.Context(), u, id, b.Slot)
+	a, err := s.cfg.Appointments.Reschedule(r.Context(), u, id, b.Slot)
 	if err != nil {
 		return err
 	}
@@ -397,14 +391,13 @@ func (s *Server) apptReschedule(w http.ResponseWriter, r *http.Request, u sotepe
 // apptMark marks a visit: POST /api/v1/appointments/{id}/mark with
 // {"status": "arrived" | "completed" | "no_show"}.
 func (s *Server) apptMark(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
-	svc := s.cfg.Appointments
 	var b struct {
 		Status sotepe.ApptStatus `json:"status"`
 	}
 	if err := decodeJSON(r, &b); err != nil {
 		return err
 	}
-	a, err := svc.Mark(r.Context(), u, id, b.Status)
+	a, err := s.cfg.Appointments.Mark(r.Context(), u, id, b.Status)
 	if err != nil {
 		return err
 	}
@@ -416,8 +409,7 @@ func (s *Server) apptMark(w http.ResponseWriter, r *http.Request, u sotepe.User,
 // GET /api/v1/appointments/{id}/ics. It tells the service and the unit in
 // the user's language, never health details.
 func (s *Server) apptICS(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
-	svc := s.cfg.Appointments
-	a, err := svc.Get(r.Context(), u, id)
+	a, err := s.cfg.Appointments.Get(r.Context(), u, id)
 	if err != nil {
 		return err
 	}
@@ -470,7 +462,6 @@ type openSlotsBody struct {
 
 // slotsOpen opens slots: POST /api/v1/slots (staff of the unit).
 func (s *Server) slotsOpen(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
-	svc := s.cfg.Appointments
 	var b openSlotsBody
 	if err := decodeJSON(r, &b); err != nil {
 		return err
@@ -484,7 +475,7 @@ func (s *Server) slotsOpen(w http.ResponseWriter, r *http.Request, u sotepe.User
 	default:
 		return sotepe.Invalid("error.appt_template", "give either start or template")
 	}
-	n, err := svc.OpenSlots(r.Context(), u, o)
+	n, err := s.cfg.Appointments.OpenSlots(r.Context(), u, o)
 	if err != nil {
 		return err
 	}
@@ -494,8 +485,7 @@ func (s *Server) slotsOpen(w http.ResponseWriter, r *http.Request, u sotepe.User
 
 // slotClose closes an open slot: POST /api/v1/slots/{id}/close.
 func (s *Server) slotClose(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
-	svc := s.cfg.Appointments
-	if err := svc.CloseSlot(r.Context(), u, id); err != nil {
+	if err := s.cfg.Appointments.CloseSlot(r.Context(), u, id); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)

@@ -18,7 +18,6 @@ import (
 // the professional may handle; a refusal shows the request with the
 // reason.
 func (s *Server) ticketForm(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
-	svc := s.cfg.Appointments
 	if err := parseForm(r); err != nil {
 		return err
 	}
@@ -27,11 +26,11 @@ func (s *Server) ticketForm(w http.ResponseWriter, r *http.Request, u sotepe.Use
 		return err
 	}
 	if c.ResidentID == 0 {
-		return s.showRequest(w, r, "queue_item", s.cat.T(info(r).Lang, "error.resident_required", nil))
+		return s.showRequest(w, r, u, id, "queue_item", s.cat.T(info(r).Lang, "error.resident_required", nil))
 	}
-	_, err = svc.IssueTicket(r.Context(), u, sotepe.Ticket{ResidentID: c.ResidentID, ServiceID: r.PostForm.Get("service"), ContactRequestID: id})
+	_, err = s.cfg.Appointments.IssueTicket(r.Context(), u, sotepe.Ticket{ResidentID: c.ResidentID, ServiceID: r.PostForm.Get("service"), ContactRequestID: id})
 	if code := sotepe.ErrorCode(err); code == sotepe.EInvalid {
-		return s.showRequest(w, r, "queue_item", s.cat.T(info(r).Lang, sotepe.ErrorKey(err), sotepe.ErrorArgs(err)))
+		return s.showRequest(w, r, u, id, "queue_item", s.cat.T(info(r).Lang, sotepe.ErrorKey(err), sotepe.ErrorArgs(err)))
 	} else if err != nil {
 		return err
 	}
@@ -103,7 +102,6 @@ func bookForBack(back string) string {
 // a refusal (an unknown code, a taken time) shows the form again with the
 // reason and keeps what was typed.
 func (s *Server) bookForForm(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
-	svc := s.cfg.Appointments
 	if err := parseForm(r); err != nil {
 		return err
 	}
@@ -113,7 +111,7 @@ func (s *Server) bookForForm(w http.ResponseWriter, r *http.Request, u sotepe.Us
 	}
 	f := r.PostForm
 	v := bookForView{PersonalID: f.Get("personal_id"), Basis: sotepe.Basis(f.Get("basis")), Back: bookForBack(f.Get("back"))}
-	a, err := svc.BookFor(r.Context(), u, sl.ID, v.PersonalID, v.Basis)
+	a, err := s.cfg.Appointments.BookFor(r.Context(), u, sl.ID, v.PersonalID, v.Basis)
 	// An unknown resident is a mistyped code, told on the form; a slot
 	// that vanished meanwhile is the page's 404.
 	code := sotepe.ErrorCode(err)
@@ -206,7 +204,6 @@ func (s *Server) rulesPage(w http.ResponseWriter, r *http.Request, u sotepe.User
 // what was typed; nothing is saved.
 func (s *Server) rulesForm(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	var err error
-	svc := s.cfg.Appointments
 	if err := parseForm(r); err != nil {
 		return err
 	}
@@ -231,7 +228,7 @@ func (s *Server) rulesForm(w http.ResponseWriter, r *http.Request, u sotepe.User
 	}
 	c := sotepe.ApptConfig{ServiceID: service, DirectBooking: b.DirectBooking, CancelLimit: time.Duration(b.CancelLimitHours) * time.Hour,
 		OfferHold: time.Duration(b.OfferHoldHours) * time.Hour, GuaranteeDays: b.GuaranteeDays, GuaranteeDaysYoung: b.GuaranteeDaysYoung}
-	err = svc.SaveRules(r.Context(), u, c)
+	err = s.cfg.Appointments.SaveRules(r.Context(), u, c)
 	switch code := sotepe.ErrorCode(err); code {
 	case "":
 		return s.showRules(w, r, u, service, nil, http.StatusOK, "", s.cat.T(in.Lang, "appt.rules_saved", nil))

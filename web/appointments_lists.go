@@ -14,7 +14,6 @@ import (
 // /api/v1/appointment-tickets with {"resident", "service",
 // "contact_request"}.
 func (s *Server) ticketCreate(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
-	svc := s.cfg.Appointments
 	var b struct {
 		Resident       int64  `json:"resident"`
 		Service        string `json:"service"`
@@ -23,7 +22,7 @@ func (s *Server) ticketCreate(w http.ResponseWriter, r *http.Request, u sotepe.U
 	if err := decodeJSON(r, &b); err != nil {
 		return err
 	}
-	t, err := svc.IssueTicket(r.Context(), u, sotepe.Ticket{ResidentID: b.Resident, ServiceID: b.Service, ContactRequestID: b.ContactRequest})
+	t, err := s.cfg.Appointments.IssueTicket(r.Context(), u, sotepe.Ticket{ResidentID: b.Resident, ServiceID: b.Service, ContactRequestID: b.ContactRequest})
 	if err != nil {
 		return err
 	}
@@ -34,8 +33,7 @@ func (s *Server) ticketCreate(w http.ResponseWriter, r *http.Request, u sotepe.U
 // ticketList lists the resident's unused tickets: GET
 // /api/v1/appointment-tickets.
 func (s *Server) ticketList(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
-	svc := s.cfg.Appointments
-	ts, err := svc.Tickets(r.Context(), u)
+	ts, err := s.cfg.Appointments.Tickets(r.Context(), u)
 	if err != nil {
 		return err
 	}
@@ -72,8 +70,7 @@ func (s *Server) viewWait(r *http.Request, e sotepe.WaitEntry) waitView {
 
 // waitlistList lists the resident's entries: GET /api/v1/waitlist.
 func (s *Server) waitlistList(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
-	svc := s.cfg.Appointments
-	es, err := svc.Waitlist(r.Context(), u)
+	es, err := s.cfg.Appointments.Waitlist(r.Context(), u)
 	if err != nil {
 		return err
 	}
@@ -89,7 +86,6 @@ func (s *Server) waitlistList(w http.ResponseWriter, r *http.Request, u sotepe.U
 // with {"service", "unit", "before"} or {"appointment"}.
 func (s *Server) waitlistJoin(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	var err error
-	svc := s.cfg.Appointments
 	var b struct {
 		Service     string     `json:"service"`
 		Unit        string     `json:"unit"`
@@ -103,7 +99,7 @@ func (s *Server) waitlistJoin(w http.ResponseWriter, r *http.Request, u sotepe.U
 	if b.Before != nil {
 		e.Before = *b.Before
 	}
-	e, err = svc.JoinWaitlist(r.Context(), u, e)
+	e, err = s.cfg.Appointments.JoinWaitlist(r.Context(), u, e)
 	if err != nil {
 		return err
 	}
@@ -113,8 +109,7 @@ func (s *Server) waitlistJoin(w http.ResponseWriter, r *http.Request, u sotepe.U
 
 // waitlistLeave takes an entry off the list: DELETE /api/v1/waitlist/{id}.
 func (s *Server) waitlistLeave(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
-	svc := s.cfg.Appointments
-	if err := svc.LeaveWaitlist(r.Context(), u, id); err != nil {
+	if err := s.cfg.Appointments.LeaveWaitlist(r.Context(), u, id); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -152,7 +147,6 @@ func (s *Server) serviceBooking(w http.ResponseWriter, r *http.Request) error {
 // that offer the service), with every field of the rules; limits are whole
 // hours.
 func (s *Server) serviceBookingSave(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
-	svc := s.cfg.Appointments
 	var b bookingRules
 	if err := decodeJSON(r, &b); err != nil {
 		return err
@@ -163,7 +157,7 @@ func (s *Server) serviceBookingSave(w http.ResponseWriter, r *http.Request, u so
 	}
 	c := sotepe.ApptConfig{ServiceID: id, DirectBooking: b.DirectBooking, CancelLimit: time.Duration(b.CancelLimitHours) * time.Hour,
 		OfferHold: time.Duration(b.OfferHoldHours) * time.Hour, GuaranteeDays: b.GuaranteeDays, GuaranteeDaysYoung: b.GuaranteeDaysYoung}
-	if err := svc.SaveRules(r.Context(), u, c); err != nil {
+	if err := s.cfg.Appointments.SaveRules(r.Context(), u, c); err != nil {
 		return err
 	}
 	return s.serviceBooking(w, r)

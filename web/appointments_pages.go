@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"sotepe"
+	"sotepe/web/view"
 )
 
 // The resident's HTML pages of appointments, without JavaScript: their
@@ -39,13 +40,12 @@ func (s *Server) unitNames(ctx context.Context, id string) sotepe.Names {
 // apptListPage lists the resident's own appointments, waiting-list entries
 // and tickets: GET /appointments. Staff go to their calendar.
 func (s *Server) apptListPage(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
-	svc := s.cfg.Appointments
 	if !u.Has(sotepe.RoleResident) {
 		http.Redirect(w, r, "/staff/calendar", http.StatusSeeOther)
 		return nil
 	}
 	ctx := r.Context()
-	page, err := svc.List(ctx, u, sotepe.ApptFilter{From: s.now().Add(-30 * 24 * time.Hour), Page: sotepe.PageRequest{Limit: sotepe.MaxPageLimit}})
+	page, err := s.cfg.Appointments.List(ctx, u, sotepe.ApptFilter{From: s.now().Add(-30 * 24 * time.Hour), Page: sotepe.PageRequest{Limit: sotepe.MaxPageLimit}})
 	if err != nil {
 		return err
 	}
@@ -54,14 +54,14 @@ func (s *Server) apptListPage(w http.ResponseWriter, r *http.Request, u sotepe.U
 	for _, a := range page.Items {
 		v.Items = append(v.Items, apptPageItem{apptView: av.view(a), UnitNames: s.unitNames(ctx, a.UnitID)})
 	}
-	waits, err := svc.Waitlist(ctx, u)
+	waits, err := s.cfg.Appointments.Waitlist(ctx, u)
 	if err != nil {
 		return err
 	}
 	for _, e := range waits {
 		v.Waits = append(v.Waits, s.viewWait(r, e))
 	}
-	if v.Tickets, err = svc.Tickets(ctx, u); err != nil {
+	if v.Tickets, err = s.cfg.Appointments.Tickets(ctx, u); err != nil {
 		return err
 	}
 	if v.Net, err = s.network(ctx); err != nil {
@@ -97,7 +97,6 @@ func (s *Server) apptSearchPage(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) showSearch(w http.ResponseWriter, r *http.Request, status int, problem string) error {
-	svc := s.cfg.Appointments
 	in := info(r)
 	q := r.URL.Query()
 	v := apptSearchView{Q: map[string]string{}, Error: problem}
@@ -113,7 +112,7 @@ func (s *Server) showSearch(w http.ResponseWriter, r *http.Request, status int, 
 	// they hold an appointment ticket for, and the one asked for.
 	ticketed := map[string]bool{v.Q["service"]: true}
 	if u := in.User; u != nil && u.Has(sotepe.RoleResident) {
-		tickets, err := svc.Tickets(r.Context(), *u)
+		tickets, err := s.cfg.Appointments.Tickets(r.Context(), *u)
 		if err != nil {
 			return err
 		}
@@ -135,7 +134,7 @@ func (s *Server) showSearch(w http.ResponseWriter, r *http.Request, status int, 
 		if err == nil {
 			f.Page.Limit = min(f.Page.Limit, 30)
 			var page sotepe.Page[sotepe.Slot]
-			if page, err = svc.Search(r.Context(), in.User, f); err == nil {
+			if page, err = s.cfg.Appointments.Search(r.Context(), in.User, f); err == nil {
 				v.Searched, v.Next = true, page.NextCursor
 				for _, sl := range page.Items {
 					v.Items = append(v.Items, slotPageItem{slotView: s.viewSlot(sl, false), UnitNames: s.unitNames(r.Context(), sl.UnitID)})
@@ -158,7 +157,6 @@ func (s *Server) showSearch(w http.ResponseWriter, r *http.Request, status int, 
 // refusal shows the search again with the reason.
 func (s *Server) apptBookForm(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	var err error
-	svc := s.cfg.Appointments
 	if err := parseForm(r); err != nil {
 		return err
 	}
@@ -166,9 +164,9 @@ func (s *Server) apptBookForm(w http.ResponseWriter, r *http.Request, u sotepe.U
 	replaces, _ := strconv.ParseInt(r.PostForm.Get("replaces"), 10, 64)
 	var a sotepe.Appointment
 	if replaces != 0 {
-		a, err = svc.Reschedule(r.Context(), u, replaces, slot)
+		a, err = s.cfg.Appointments.Reschedule(r.Context(), u, replaces, slot)
 	} else {
-		a, err = svc.Book(r.Context(), u, slot, r.PostForm.Get("service"))
+		a, err = s.cfg.Appointments.Book(r.Context(), u, slot, r.PostForm.Get("service"))
 	}
 	if code := sotepe.ErrorCode(err); code == sotepe.EInvalid || code == sotepe.EConflict || code == sotepe.EForbidden || code == sotepe.ENotFound {
 		// The search again, as it was, with why the time could not be had.
@@ -249,8 +247,7 @@ func (s *Server) showAppt(w http.ResponseWriter, r *http.Request, u sotepe.User,
 // /appointments/{id}/cancel. A refusal (after the limit) shows why.
 func (s *Server) apptCancelForm(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
 	var err error
-	svc := s.cfg.Appointments
-	_, err = svc.Cancel(r.Context(), u, id)
+	_, err = s.cfg.Appointments.Cancel(r.Context(), u, id)
 	if code := sotepe.ErrorCode(err); code == sotepe.EConflict || code == sotepe.EInvalid {
 		return s.showAppt(w, r, u, id, statusOf(code), s.cat.T(info(r).Lang, sotepe.ErrorKey(err), sotepe.ErrorArgs(err)))
 	} else if err != nil {
@@ -264,19 +261,18 @@ func (s *Server) apptCancelForm(w http.ResponseWriter, r *http.Request, u sotepe
 // than their appointment: POST /appointments/{id}/waitlist.
 func (s *Server) apptWaitForm(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
 	var err error
-	svc := s.cfg.Appointments
 	if err := parseForm(r); err != nil {
 		return err
 	}
 	e := sotepe.WaitEntry{AppointmentID: id}
 	if r.PostForm.Get("same_unit") != "" {
-		a, err := svc.Get(r.Context(), u, id)
+		a, err := s.cfg.Appointments.Get(r.Context(), u, id)
 		if err != nil {
 			return err
 		}
 		e.UnitID = a.UnitID
 	}
-	_, err = svc.JoinWaitlist(r.Context(), u, e)
+	_, err = s.cfg.Appointments.JoinWaitlist(r.Context(), u, e)
 	if code := sotepe.ErrorCode(err); code == sotepe.EConflict || code == sotepe.EInvalid {
 		return s.showAppt(w, r, u, id, statusOf(code), s.cat.T(info(r).Lang, sotepe.ErrorKey(err), sotepe.ErrorArgs(err)))
 	} else if err != nil {
@@ -289,8 +285,7 @@ func (s *Server) apptWaitForm(w http.ResponseWriter, r *http.Request, u sotepe.U
 // waitLeaveForm takes an entry off the waiting list: POST
 // /appointments/waitlist/{id}/leave.
 func (s *Server) waitLeaveForm(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
-	svc := s.cfg.Appointments
-	if err := svc.LeaveWaitlist(r.Context(), u, id); err != nil {
+	if err := s.cfg.Appointments.LeaveWaitlist(r.Context(), u, id); err != nil {
 		return err
 	}
 	http.Redirect(w, r, "/appointments", http.StatusSeeOther)
@@ -314,8 +309,7 @@ type videoView struct {
 // and to the professionals of the unit: GET /appointments/{id}/video. It
 // changes nothing; entering is a POST.
 func (s *Server) videoPage(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
-	svc := s.cfg.Appointments
-	a, err := svc.Get(r.Context(), u, id)
+	a, err := s.cfg.Appointments.Get(r.Context(), u, id)
 	if err != nil {
 		return err
 	}
@@ -338,8 +332,7 @@ func (s *Server) showVideo(w http.ResponseWriter, r *http.Request, u sotepe.User
 // videoJoinForm enters the waiting room: POST /appointments/{id}/video. The
 // resident's entry is recorded, so the professional sees them waiting.
 func (s *Server) videoJoinForm(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
-	svc := s.cfg.Appointments
-	if _, err := svc.JoinVideo(r.Context(), u, id); err != nil {
+	if _, err := s.cfg.Appointments.JoinVideo(r.Context(), u, id); err != nil {
 		return err
 	}
 	http.Redirect(w, r, "/appointments/"+strconv.FormatInt(id, 10)+"/video", http.StatusSeeOther)
@@ -367,5 +360,5 @@ func (p pageData) Days(v *float64) string {
 	if v == nil {
 		return ""
 	}
-	return p.T("appt.days", "Value", formatDecimal(p.Lang, *v, 1))
+	return p.T("appt.days", "Value", view.Decimal(p.Lang, *v, 1))
 }

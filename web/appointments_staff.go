@@ -63,7 +63,6 @@ func (s *Server) apptCalendar(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) showCalendar(w http.ResponseWriter, r *http.Request, status int, problem, message string) error {
-	svc := s.cfg.Appointments
 	u, err := requireRole(r, sotepe.RoleProfessional, sotepe.RoleManager)
 	if err != nil {
 		return err
@@ -92,7 +91,7 @@ func (s *Server) showCalendar(w http.ResponseWriter, r *http.Request, status int
 	to := day.AddDate(0, 0, days)
 	unit := q.Get("unit")
 	mine := q.Get("mine") == "true"
-	cal, err := svc.Calendar(r.Context(), u, unit, day, to, mine)
+	cal, err := s.cfg.Appointments.Calendar(r.Context(), u, unit, day, to, mine)
 	if err != nil {
 		return err
 	}
@@ -162,11 +161,10 @@ func calendarBackTo(back string) string {
 // calendarMarkForm marks a visit from the calendar: POST
 // /staff/calendar/{id}/mark with status.
 func (s *Server) calendarMarkForm(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
-	svc := s.cfg.Appointments
 	if err := parseForm(r); err != nil {
 		return err
 	}
-	if _, err := svc.Mark(r.Context(), u, id, sotepe.ApptStatus(r.PostForm.Get("status"))); err != nil {
+	if _, err := s.cfg.Appointments.Mark(r.Context(), u, id, sotepe.ApptStatus(r.PostForm.Get("status"))); err != nil {
 		return err
 	}
 	http.Redirect(w, r, calendarBack(r), http.StatusSeeOther)
@@ -178,7 +176,6 @@ func (s *Server) calendarMarkForm(w http.ResponseWriter, r *http.Request, u sote
 // start, end and the weekdays ticked. A refusal shows the calendar with
 // the reason.
 func (s *Server) calendarOpenForm(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
-	svc := s.cfg.Appointments
 	if err := parseForm(r); err != nil {
 		return err
 	}
@@ -193,7 +190,7 @@ func (s *Server) calendarOpenForm(w http.ResponseWriter, r *http.Request, u sote
 	if unit == "" && len(u.Units) > 0 {
 		unit = u.Units[0]
 	}
-	n, err := svc.OpenSlots(r.Context(), u, sotepe.SlotOpening{UnitID: unit, ServiceID: f.Get("service"),
+	n, err := s.cfg.Appointments.OpenSlots(r.Context(), u, sotepe.SlotOpening{UnitID: unit, ServiceID: f.Get("service"),
 		Mode: sotepe.ApptMode(f.Get("mode")), Length: time.Duration(minutes) * time.Minute, Template: &t})
 	in := info(r)
 	if code := sotepe.ErrorCode(err); code == sotepe.EInvalid || code == sotepe.EForbidden {
@@ -210,7 +207,6 @@ func (s *Server) calendarOpenForm(w http.ResponseWriter, r *http.Request, u sote
 
 // calendarCloseForm closes an open slot: POST /staff/slots/{id}/close.
 func (s *Server) calendarCloseForm(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
-	svc := s.cfg.Appointments
 	if err := parseForm(r); err != nil {
 		return err
 	}
@@ -218,7 +214,7 @@ func (s *Server) calendarCloseForm(w http.ResponseWriter, r *http.Request, u sot
 	if err != nil {
 		return err
 	}
-	if err := svc.CloseSlot(r.Context(), u, id); err != nil {
+	if err := s.cfg.Appointments.CloseSlot(r.Context(), u, id); err != nil {
 		return err
 	}
 	http.Redirect(w, r, calendarBack(r), http.StatusSeeOther)
@@ -248,7 +244,6 @@ type apptStatsResponse struct {
 // figures hold no personal data.
 func (s *Server) apptStats(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	var err error
-	svc := s.cfg.Appointments
 	in := info(r)
 	q := r.URL.Query()
 	loc := s.cfg.Location
@@ -269,7 +264,7 @@ func (s *Server) apptStats(w http.ResponseWriter, r *http.Request, u sotepe.User
 	case to.Before(from):
 		err = sotepe.Invalid("error.stats_period", "from is after to")
 	default:
-		figs, err = svc.Figures(r.Context(), u, from, to.AddDate(0, 0, 1), resp.Unit)
+		figs, err = s.cfg.Appointments.Figures(r.Context(), u, from, to.AddDate(0, 0, 1), resp.Unit)
 	}
 	if err != nil {
 		if sotepe.ErrorCode(err) != sotepe.EInvalid || isAPI(r) {

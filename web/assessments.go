@@ -99,10 +99,9 @@ func viewSession(st sotepe.AssessmentState, lang sotepe.Lang) sessionView {
 
 // assessmentList lists the assessments: GET /api/v1/assessments.
 func (s *Server) assessmentList(w http.ResponseWriter, r *http.Request) error {
-	svc := s.cfg.Assessments
 	lang := info(r).Lang
 	out := sotepe.Page[assessmentView]{Items: []assessmentView{}}
-	for _, a := range svc.Definitions() {
+	for _, a := range s.cfg.Assessments.Definitions() {
 		out.Items = append(out.Items, viewAssessment(a, lang))
 	}
 	writeJSON(w, http.StatusOK, out)
@@ -112,8 +111,7 @@ func (s *Server) assessmentList(w http.ResponseWriter, r *http.Request) error {
 // assessmentGet returns one assessment with its questions: GET
 // /api/v1/assessments/{id}.
 func (s *Server) assessmentGet(w http.ResponseWriter, r *http.Request) error {
-	svc := s.cfg.Assessments
-	a, qs, err := svc.Definition(r.PathValue("id"))
+	a, qs, err := s.cfg.Assessments.Definition(r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -132,7 +130,6 @@ func (s *Server) assessmentGet(w http.ResponseWriter, r *http.Request) error {
 // assessmentStart starts a session: POST /api/v1/assessments/{id}/sessions,
 // with no body or an empty object. The answer holds the session's secret id.
 func (s *Server) assessmentStart(w http.ResponseWriter, r *http.Request) error {
-	svc := s.cfg.Assessments
 	if r.ContentLength != 0 {
 		var empty struct{}
 		if err := decodeJSON(r, &empty); err != nil {
@@ -140,7 +137,7 @@ func (s *Server) assessmentStart(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	in := info(r)
-	st, err := svc.Start(r.Context(), in.User, r.PathValue("id"), in.Lang)
+	st, err := s.cfg.Assessments.Start(r.Context(), in.User, r.PathValue("id"), in.Lang)
 	if err != nil {
 		return err
 	}
@@ -152,9 +149,8 @@ func (s *Server) assessmentStart(w http.ResponseWriter, r *http.Request) error {
 // assessmentSession returns a session with its next question or outcome:
 // GET /api/v1/assessment-sessions/{sid}.
 func (s *Server) assessmentSession(w http.ResponseWriter, r *http.Request) error {
-	svc := s.cfg.Assessments
 	in := info(r)
-	st, err := svc.State(r.Context(), in.User, r.PathValue("sid"))
+	st, err := s.cfg.Assessments.State(r.Context(), in.User, r.PathValue("sid"))
 	if err != nil {
 		return err
 	}
@@ -166,7 +162,6 @@ func (s *Server) assessmentSession(w http.ResponseWriter, r *http.Request) error
 // /api/v1/assessment-sessions/{sid}/answers with {"question", "value"}.
 // Another question than the current one is 409, an unknown option 400.
 func (s *Server) assessmentAnswer(w http.ResponseWriter, r *http.Request) error {
-	svc := s.cfg.Assessments
 	var b struct {
 		Question string          `json:"question"`
 		Value    json.RawMessage `json:"value"`
@@ -175,7 +170,7 @@ func (s *Server) assessmentAnswer(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	in := info(r)
-	st, err := svc.Answer(r.Context(), in.User, r.PathValue("sid"), sotepe.AssessmentAnswer{Question: b.Question, Value: b.Value})
+	st, err := s.cfg.Assessments.Answer(r.Context(), in.User, r.PathValue("sid"), sotepe.AssessmentAnswer{Question: b.Question, Value: b.Value})
 	if err != nil {
 		return err
 	}
@@ -187,7 +182,6 @@ func (s *Server) assessmentAnswer(w http.ResponseWriter, r *http.Request) error 
 // /api/v1/assessment-sessions/{sid}/back with {"question": id} to return
 // to that question, or {} for one question back.
 func (s *Server) assessmentBack(w http.ResponseWriter, r *http.Request) error {
-	svc := s.cfg.Assessments
 	var b struct {
 		Question string `json:"question"`
 	}
@@ -197,7 +191,7 @@ func (s *Server) assessmentBack(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	in := info(r)
-	st, err := svc.Back(r.Context(), in.User, r.PathValue("sid"), b.Question)
+	st, err := s.cfg.Assessments.Back(r.Context(), in.User, r.PathValue("sid"), b.Question)
 	if err != nil {
 		return err
 	}
@@ -211,7 +205,6 @@ func (s *Server) assessmentBack(w http.ResponseWriter, r *http.Request) error {
 // to choose the unit. It answers 201 with the contact request; a repeat
 // gives the same request.
 func (s *Server) assessmentHandOver(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
-	svc := s.cfg.Assessments
 	var b struct {
 		Unit string `json:"unit"`
 	}
@@ -220,7 +213,7 @@ func (s *Server) assessmentHandOver(w http.ResponseWriter, r *http.Request, u so
 			return err
 		}
 	}
-	_, req, err := svc.HandOver(r.Context(), u, r.PathValue("sid"), b.Unit)
+	_, req, err := s.cfg.Assessments.HandOver(r.Context(), u, r.PathValue("sid"), b.Unit)
 	if err != nil {
 		return err
 	}
@@ -268,8 +261,7 @@ func (s *Server) viewHandOver(st sotepe.AssessmentState, lang sotepe.Lang) handO
 // request: GET /api/v1/contact-requests/{id}/assessment. Whoever may see
 // the request may see it (staff reads are audited); anyone else gets 404.
 func (s *Server) contactAssessment(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
-	svc := s.cfg.Assessments
-	st, err := svc.ForContactRequest(r.Context(), u, id)
+	st, err := s.cfg.Assessments.ForContactRequest(r.Context(), u, id)
 	if err != nil {
 		return err
 	}
@@ -280,14 +272,13 @@ func (s *Server) contactAssessment(w http.ResponseWriter, r *http.Request, u sot
 // contactAssessmentGrade records the professional's own urgency: POST
 // /api/v1/contact-requests/{id}/assessment/grading with {"urgency"}.
 func (s *Server) contactAssessmentGrade(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
-	svc := s.cfg.Assessments
 	var b struct {
 		Urgency sotepe.Urgency `json:"urgency"`
 	}
 	if err := decodeJSON(r, &b); err != nil {
 		return err
 	}
-	if err := svc.Grade(r.Context(), u, id, b.Urgency); err != nil {
+	if err := s.cfg.Assessments.Grade(r.Context(), u, id, b.Urgency); err != nil {
 		return err
 	}
 	return s.contactAssessment(w, r, u, id)
@@ -327,7 +318,6 @@ func assessStatsRowOf(f sotepe.AssessmentFigures, title sotepe.Names) assessStat
 // with the outcomes, the hand-over share and the agreement rate between
 // the tool and the professionals. Aggregates only; nothing is logged.
 func (s *Server) assessmentStats(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
-	svc := s.cfg.Assessments
 	q := r.URL.Query()
 	today := s.now().In(s.cfg.Location)
 	from, to := q.Get("from"), q.Get("to")
@@ -344,14 +334,14 @@ func (s *Server) assessmentStats(w http.ResponseWriter, r *http.Request, u sotep
 	if !interval.Valid() {
 		return sotepe.Invalid("error.stats_interval", "interval is day, week or month")
 	}
-	counts, err := svc.Counts(r.Context(), u, from, to)
+	counts, err := s.cfg.Assessments.Counts(r.Context(), u, from, to)
 	if err != nil {
 		return err
 	}
 	figs := sotepe.SummarizeAssessments(counts, interval)
 	total, items := figs[len(figs)-1], figs[:len(figs)-1]
 	titles := map[string]sotepe.Names{}
-	for _, a := range svc.Definitions() {
+	for _, a := range s.cfg.Assessments.Definitions() {
 		titles[a.ID] = a.Title
 	}
 	v := assessStatsView{From: from, To: to, Interval: interval, Intervals: sotepe.StatsIntervals, Total: assessStatsRowOf(total, sotepe.Names{}), Urgencies: sotepe.Urgencies}

@@ -203,23 +203,6 @@ func (s *Server) contactList(w http.ResponseWriter, r *http.Request, u sotepe.Us
 	return nil
 }
 
-// userAndRequest returns the signed-in user, who must hold one of roles
-// when any are given, and the contact request id of the path.
-func userAndRequest(r *http.Request, roles ...sotepe.Role) (sotepe.User, int64, error) {
-	var u sotepe.User
-	var err error
-	if len(roles) > 0 {
-		u, err = requireRole(r, roles...)
-	} else {
-		u, err = requireUser(r)
-	}
-	if err != nil {
-		return u, 0, err
-	}
-	id, err := pathID(r, "id", "contact request")
-	return u, id, err
-}
-
 // contactGet returns one request with its thread: GET
 // /api/v1/contact-requests/{id}. Residents get their own only, without
 // internal notes; staff their units'; anything else is 404.

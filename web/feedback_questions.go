@@ -42,8 +42,7 @@ func formExtra(r *http.Request, qs []sotepe.FeedbackQuestion) []sotepe.FeedbackE
 
 // unitQuestions returns the extra questions unit asks, for its forms.
 func (s *Server) unitQuestions(ctx context.Context, unit string) ([]sotepe.FeedbackQuestion, error) {
-	svc := s.cfg.Feedback
-	return svc.Questions(ctx, unit)
+	return s.cfg.Feedback.Questions(ctx, unit)
 }
 
 // feedbackQuestionList lists the extra questions a unit asks: GET
@@ -65,12 +64,11 @@ func (s *Server) feedbackQuestionList(w http.ResponseWriter, r *http.Request) er
 // manages: POST /api/v1/units/{id}/feedback-questions with {"kind":
 // "scale"|"single_choice", "text", "low", "high", "options"}, 201.
 func (s *Server) feedbackQuestionCreate(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
-	svc := s.cfg.Feedback
 	var b sotepe.NewFeedbackQuestion
 	if err := decodeJSON(r, &b); err != nil {
 		return err
 	}
-	q, err := svc.AddQuestion(r.Context(), u, r.PathValue("id"), b)
+	q, err := s.cfg.Feedback.AddQuestion(r.Context(), u, r.PathValue("id"), b)
 	if err != nil {
 		return err
 	}
@@ -82,7 +80,6 @@ func (s *Server) feedbackQuestionCreate(w http.ResponseWriter, r *http.Request, 
 // /api/v1/units/{id}/feedback-questions/{qid} (204) and POST
 // /staff/feedback/questions/{qid}/retire (the manager's page).
 func (s *Server) feedbackQuestionRetire(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
-	svc := s.cfg.Feedback
 	unit := r.PathValue("id")
 	if !isAPI(r) {
 		if err := parseForm(r); err != nil {
@@ -94,7 +91,7 @@ func (s *Server) feedbackQuestionRetire(w http.ResponseWriter, r *http.Request, 
 	if err != nil {
 		return err
 	}
-	if err := svc.RetireQuestion(r.Context(), u, unit, id); err != nil {
+	if err := s.cfg.Feedback.RetireQuestion(r.Context(), u, unit, id); err != nil {
 		return err
 	}
 	if isAPI(r) {
@@ -109,8 +106,7 @@ func (s *Server) feedbackQuestionRetire(w http.ResponseWriter, r *http.Request, 
 // for its manager, analysts and administrators: GET
 // /api/v1/units/{id}/feedback-questions/results.
 func (s *Server) feedbackQuestionResults(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
-	svc := s.cfg.Feedback
-	res, err := svc.QuestionResults(r.Context(), u, r.PathValue("id"))
+	res, err := s.cfg.Feedback.QuestionResults(r.Context(), u, r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -139,7 +135,6 @@ func (s *Server) extraResults(lang sotepe.Lang, res []sotepe.FeedbackQuestionRes
 // a line in each language. A problem shows the page again with it.
 func (s *Server) feedbackQuestionForm(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	var err error
-	svc := s.cfg.Feedback
 	if err := parseForm(r); err != nil {
 		return err
 	}
@@ -169,7 +164,7 @@ func (s *Server) feedbackQuestionForm(w http.ResponseWriter, r *http.Request, u 
 			n.Options = append(n.Options, sotepe.Names{Fi: at(fi), Sv: at(sv), En: at(en)})
 		}
 	}
-	_, err = svc.AddQuestion(r.Context(), u, f.Get("unit"), n)
+	_, err = s.cfg.Feedback.AddQuestion(r.Context(), u, f.Get("unit"), n)
 	if code := sotepe.ErrorCode(err); code == sotepe.EInvalid || code == sotepe.EConflict {
 		v, verr := s.feedbackStaffView(r)
 		if verr != nil {

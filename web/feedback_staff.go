@@ -11,6 +11,7 @@ import (
 	qrcode "github.com/skip2/go-qrcode"
 
 	"sotepe"
+	"sotepe/web/view"
 )
 
 // The staff side of feedback: the unit manager's page (NPS of their units
@@ -45,7 +46,6 @@ func (s *Server) feedbackStaffPage(w http.ResponseWriter, r *http.Request) error
 }
 
 func (s *Server) feedbackStaffView(r *http.Request) (feedbackStaffView, error) {
-	svc := s.cfg.Feedback
 	u, err := requireRole(r, sotepe.RoleManager)
 	if err != nil {
 		return feedbackStaffView{}, err
@@ -53,7 +53,7 @@ func (s *Server) feedbackStaffView(r *http.Request) (feedbackStaffView, error) {
 	lang := info(r).Lang
 	today := s.now().In(s.cfg.Location)
 	v := feedbackStaffView{Year: today.Format("2006"), MaxQuestions: sotepe.MaxFeedbackQuestions}
-	counts, err := svc.Counts(r.Context(), u, sotepe.FeedbackCountsQuery{From: v.Year + "-01-01", To: today.Format(time.DateOnly), Dim: sotepe.FeedbackDimUnit})
+	counts, err := s.cfg.Feedback.Counts(r.Context(), u, sotepe.FeedbackCountsQuery{From: v.Year + "-01-01", To: today.Format(time.DateOnly), Dim: sotepe.FeedbackDimUnit})
 	if err != nil {
 		return v, err
 	}
@@ -66,7 +66,7 @@ func (s *Server) feedbackStaffView(r *http.Request) (feedbackStaffView, error) {
 		}
 		names[id] = unit.Names
 		v.Units = append(v.Units, unit)
-		kiosks, err := svc.Kiosks(r.Context(), u, id)
+		kiosks, err := s.cfg.Feedback.Kiosks(r.Context(), u, id)
 		if err != nil {
 			return v, err
 		}
@@ -74,7 +74,7 @@ func (s *Server) feedbackStaffView(r *http.Request) (feedbackStaffView, error) {
 			v.Kiosks = map[string][]sotepe.FeedbackKiosk{}
 		}
 		v.Kiosks[id] = kiosks
-		extra, err := svc.QuestionResults(r.Context(), u, id)
+		extra, err := s.cfg.Feedback.QuestionResults(r.Context(), u, id)
 		if err != nil {
 			return v, err
 		}
@@ -87,7 +87,7 @@ func (s *Server) feedbackStaffView(r *http.Request) (feedbackStaffView, error) {
 	for _, c := range sum.Items {
 		seen[c.Group] = true
 		nps, ci, note := s.npsCells(lang, c.NPSFigures)
-		v.Rows = append(v.Rows, npsRow{Group: names[c.Group].In(lang), Responses: formatCount(lang, c.Responses), NPS: nps, CI: ci, Note: note})
+		v.Rows = append(v.Rows, npsRow{Group: names[c.Group].In(lang), Responses: view.Count(lang, c.Responses), NPS: nps, CI: ci, Note: note})
 	}
 	for _, unit := range v.Units {
 		if !seen[unit.ID] {
@@ -95,7 +95,7 @@ func (s *Server) feedbackStaffView(r *http.Request) (feedbackStaffView, error) {
 			v.Rows = append(v.Rows, npsRow{Group: unit.Names.In(lang), Responses: "0", NPS: nps, CI: ci, Note: note})
 		}
 	}
-	comments, err := svc.List(r.Context(), u, nil, sotepe.PageRequest{Limit: 50})
+	comments, err := s.cfg.Feedback.List(r.Context(), u, nil, sotepe.PageRequest{Limit: 50})
 	if err != nil {
 		return v, err
 	}
@@ -111,7 +111,6 @@ func (s *Server) feedbackStaffView(r *http.Request) (feedbackStaffView, error) {
 // and POST /staff/feedback/kiosks (the manager's page, showing the kiosk's
 // address).
 func (s *Server) feedbackKioskCreate(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
-	svc := s.cfg.Feedback
 	unit := r.PathValue("id")
 	if !isAPI(r) {
 		if err := parseForm(r); err != nil {
@@ -119,7 +118,7 @@ func (s *Server) feedbackKioskCreate(w http.ResponseWriter, r *http.Request, u s
 		}
 		unit = r.PostForm.Get("unit")
 	}
-	k, err := svc.CreateKiosk(r.Context(), u, unit)
+	k, err := s.cfg.Feedback.CreateKiosk(r.Context(), u, unit)
 	if err != nil {
 		return err
 	}
@@ -139,8 +138,7 @@ func (s *Server) feedbackKioskCreate(w http.ResponseWriter, r *http.Request, u s
 // feedbackKiosks lists a unit's live kiosk tokens for its manager:
 // GET /api/v1/units/{id}/feedback-kiosks.
 func (s *Server) feedbackKiosks(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
-	svc := s.cfg.Feedback
-	kiosks, err := svc.Kiosks(r.Context(), u, r.PathValue("id"))
+	kiosks, err := s.cfg.Feedback.Kiosks(r.Context(), u, r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -153,7 +151,6 @@ func (s *Server) feedbackKiosks(w http.ResponseWriter, r *http.Request, u sotepe
 // (204) and POST /staff/feedback/kiosks/{kiosk}/revoke (the form names the
 // unit; back to the manager's page).
 func (s *Server) feedbackKioskRevoke(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
-	svc := s.cfg.Feedback
 	id, err := pathID(r, "kiosk", "kiosk")
 	if err != nil {
 		return err
@@ -165,7 +162,7 @@ func (s *Server) feedbackKioskRevoke(w http.ResponseWriter, r *http.Request, u s
 		}
 		unit = r.PostForm.Get("unit")
 	}
-	if err := svc.RevokeKiosk(r.Context(), u, unit, id); err != nil {
+	if err := s.cfg.Feedback.RevokeKiosk(r.Context(), u, unit, id); err != nil {
 		return err
 	}
 	if isAPI(r) {
@@ -257,7 +254,6 @@ type compareViewRow struct {
 // /api/v1/stats/feedback/compare. A unit's answers count for every service
 // it offers; services that only one kind of producer offers are left out.
 func (s *Server) feedbackCompare(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
-	svc := s.cfg.Feedback
 	p, err := s.parseFeedbackParams(r)
 	if err != nil {
 		return err
@@ -271,7 +267,7 @@ func (s *Server) feedbackCompare(w http.ResponseWriter, r *http.Request, u sotep
 	if err != nil {
 		return err
 	}
-	counts, err := svc.Counts(r.Context(), u, sotepe.FeedbackCountsQuery{From: p.From, To: p.To, Dim: sotepe.FeedbackDimUnit})
+	counts, err := s.cfg.Feedback.Counts(r.Context(), u, sotepe.FeedbackCountsQuery{From: p.From, To: p.To, Dim: sotepe.FeedbackDimUnit})
 	if err != nil {
 		return err
 	}
@@ -325,7 +321,7 @@ func (s *Server) feedbackCompare(w http.ResponseWriter, r *http.Request, u sotep
 				continue
 			}
 			nps, ci, note := s.npsCells(in.Lang, f)
-			vr.Cells = append(vr.Cells, npsRow{Responses: formatCount(in.Lang, f.Responses), NPS: nps, CI: ci, Note: note})
+			vr.Cells = append(vr.Cells, npsRow{Responses: view.Count(in.Lang, f.Responses), NPS: nps, CI: ci, Note: note})
 		}
 		rows = append(rows, vr)
 	}

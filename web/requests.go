@@ -122,20 +122,16 @@ type requestView struct {
 
 // requestPage shows one of the resident's requests with its thread and the
 // promised answer time: GET /requests/{id}.
-func (s *Server) requestPage(w http.ResponseWriter, r *http.Request) error {
-	return s.showRequest(w, r, "request", "")
+func (s *Server) requestPage(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
+	return s.showRequest(w, r, u, id, "request", "")
 }
 
 // queueItemPage shows a request of the professional's units: GET /queue/{id}.
-func (s *Server) queueItemPage(w http.ResponseWriter, r *http.Request) error {
-	return s.showRequest(w, r, "queue_item", "")
+func (s *Server) queueItemPage(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
+	return s.showRequest(w, r, u, id, "queue_item", "")
 }
 
-func (s *Server) showRequest(w http.ResponseWriter, r *http.Request, page, problem string) error {
-	u, id, err := userAndRequest(r)
-	if err != nil {
-		return err
-	}
+func (s *Server) showRequest(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64, page, problem string) error {
 	c, err := s.cfg.Contacts.Get(r.Context(), u, id)
 	if err != nil {
 		return err
@@ -186,7 +182,7 @@ func (s *Server) replyForm(w http.ResponseWriter, r *http.Request, u sotepe.User
 	kind := r.PostForm.Get("kind")
 	_, err = s.cfg.Contacts.Reply(r.Context(), u, id, sotepe.Reply{Body: r.PostForm.Get("message"), Internal: kind == "internal", Ask: kind == "ask"})
 	if code := sotepe.ErrorCode(err); code == sotepe.EInvalid || code == sotepe.EConflict {
-		return s.showRequest(w, r, page, s.cat.T(info(r).Lang, sotepe.ErrorKey(err), sotepe.ErrorArgs(err)))
+		return s.showRequest(w, r, u, id, page, s.cat.T(info(r).Lang, sotepe.ErrorKey(err), sotepe.ErrorArgs(err)))
 	} else if err != nil {
 		return err
 	}
@@ -259,7 +255,7 @@ func (s *Server) queueActionForm(w http.ResponseWriter, r *http.Request, u sotep
 		return sotepe.NotFound("action")
 	}
 	if code := sotepe.ErrorCode(err); code == sotepe.EInvalid || code == sotepe.EConflict {
-		return s.showRequest(w, r, "queue_item", s.cat.T(info(r).Lang, sotepe.ErrorKey(err), sotepe.ErrorArgs(err)))
+		return s.showRequest(w, r, u, id, "queue_item", s.cat.T(info(r).Lang, sotepe.ErrorKey(err), sotepe.ErrorArgs(err)))
 	} else if err != nil {
 		return err
 	}

@@ -73,14 +73,14 @@ func (s *Server) routes() http.Handler {
 	h("GET /requests", roles(sotepe.RoleResident)(s.requestsPage))
 	h("GET /requests/new", roles(sotepe.RoleResident)(s.newRequestPage))
 	h("POST /requests/new", roles(sotepe.RoleResident)(s.newRequestForm))
-	h("GET /requests/{id}", s.requestPage)
+	h("GET /requests/{id}", user(byID("contact request", s.requestPage)))
 	h("POST /requests/{id}/reply", user(byID("contact request", s.replyForm)))
 	h("GET /queue", roles(sotepe.RoleProfessional, sotepe.RoleManager)(s.queuePage))
 	h("GET /queue/phone", roles(sotepe.RoleProfessional, sotepe.RoleManager)(s.phonePage))
 	h("POST /queue/phone", roles(sotepe.RoleProfessional, sotepe.RoleManager)(s.phoneSubmit))
 	h("GET /contact", s.contactFormPage)
 	h("POST /contact", s.contactFormSubmit)
-	h("GET /queue/{id}", s.queueItemPage)
+	h("GET /queue/{id}", user(byID("contact request", s.queueItemPage)))
 	h("POST /queue/{id}/reply", user(byID("contact request", s.replyForm)))
 	h("POST /queue/{id}/{action}", roles(sotepe.RoleProfessional, sotepe.RoleManager)(byID("contact request", s.queueActionForm)))
 
@@ -158,7 +158,7 @@ func (s *Server) routes() http.Handler {
 	h("POST /assessment-sessions/{sid}/answer", s.assessAnswerForm)
 	h("POST /assessment-sessions/{sid}/back", s.assessBackForm)
 	h("POST /assessment-sessions/{sid}/handover", s.assessHandOverForm)
-	h("GET /queue/{id}/assessment", s.queueAssessmentPage)
+	h("GET /queue/{id}/assessment", roles(sotepe.RoleProfessional, sotepe.RoleManager)(byID("contact request", s.queueAssessmentPage)))
 	h("POST /queue/{id}/assessment", roles(sotepe.RoleProfessional, sotepe.RoleManager)(byID("contact request", s.queueAssessmentForm)))
 
 	// Feedback: anyone answers about a unit (its QR code, the website, a

@@ -2,7 +2,6 @@ package web
 
 import (
 	"cmp"
-	"encoding/csv"
 	"fmt"
 	"net/http"
 	"slices"
@@ -10,6 +9,7 @@ import (
 
 	"sotepe"
 	"sotepe/report"
+	"sotepe/web/view"
 )
 
 // Open data: GET /api/v1/stats/volumes?year=&group_by=area|service|unit|producer|month
@@ -134,15 +134,11 @@ func (s *Server) volumes(w http.ResponseWriter, r *http.Request) error {
 
 // writeVolumesCSV writes the items as CSV with a header line.
 func writeVolumesCSV(w http.ResponseWriter, resp volumesResponse) error {
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="volumes-%d-%s.csv"`, resp.Year, resp.GroupBy))
-	cw := csv.NewWriter(w)
-	_ = cw.Write([]string{"year", "group_id", "group_fi", "group_sv", "group_en", "statistic", "measure", "value"})
+	c := view.NewCSV(w, fmt.Sprintf("volumes-%d-%s.csv", resp.Year, resp.GroupBy),
+		"year", "group_id", "group_fi", "group_sv", "group_en", "statistic", "measure", "value")
 	for _, it := range resp.Items {
-		n := it.Group.Names
-		_ = cw.Write([]string{strconv.Itoa(resp.Year), csvText(it.Group.ID), csvText(n.Fi), csvText(n.Sv), csvText(n.En), it.Statistic,
-			string(it.Measure), strconv.FormatInt(it.Value, 10)})
+		c.Row(append(append([]string{strconv.Itoa(resp.Year)}, view.Group(it.Group.ID, it.Group.Names)...),
+			it.Statistic, string(it.Measure), view.Int(it.Value))...)
 	}
-	cw.Flush()
-	return cw.Error()
+	return c.Close()
 }
