@@ -291,13 +291,7 @@ func (s *Server) apptCreate(w http.ResponseWriter, r *http.Request, u sotepe.Use
 	if b.Slot <= 0 {
 		return sotepe.Invalid("error.appt_slot_required", "choose a time")
 	}
-	a, err := s.cfg.Appointments.Book(r.Context(), u, b.Slot, b.Service)
-	if err != nil {
-		return err
-	}
-	w.Header().Set("Location", "/api/v1/appointments/"+strconv.FormatInt(a.ID, 10))
-	writeJSON(w, http.StatusCreated, s.viewAppt(r.Context(), a, u))
-	return nil
+	return s.apptJSON(w, r, u, http.StatusCreated)(s.cfg.Appointments.Book(r.Context(), u, b.Slot, b.Service))
 }
 
 // apptFilter reads the list filters: from, to (dates or instants), unit,
@@ -347,24 +341,30 @@ func (s *Server) apptList(w http.ResponseWriter, r *http.Request, u sotepe.User)
 	return nil
 }
 
+// apptJSON returns the writer of an appointment an operation answers, as
+// status; a created one (201) also gets its Location. The operation's
+// error is returned as it is.
+func (s *Server) apptJSON(w http.ResponseWriter, r *http.Request, u sotepe.User, status int) func(sotepe.Appointment, error) error {
+	return func(a sotepe.Appointment, err error) error {
+		if err != nil {
+			return err
+		}
+		if status == http.StatusCreated {
+			w.Header().Set("Location", "/api/v1/appointments/"+strconv.FormatInt(a.ID, 10))
+		}
+		writeJSON(w, status, s.viewAppt(r.Context(), a, u))
+		return nil
+	}
+}
+
 // apptGet returns one appointment: GET /api/v1/appointments/{id}.
 func (s *Server) apptGet(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
-	a, err := s.cfg.Appointments.Get(r.Context(), u, id)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, s.viewAppt(r.Context(), a, u))
-	return nil
+	return s.apptJSON(w, r, u, http.StatusOK)(s.cfg.Appointments.Get(r.Context(), u, id))
 }
 
 // apptCancel cancels: POST /api/v1/appointments/{id}/cancel.
 func (s *Server) apptCancel(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
-	a, err := s.cfg.Appointments.Cancel(r.Context(), u, id)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, s.viewAppt(r.Context(), a, u))
-	return nil
+	return s.apptJSON(w, r, u, http.StatusOK)(s.cfg.Appointments.Cancel(r.Context(), u, id))
 }
 
 // apptReschedule moves an appointment to another slot of the same service:
@@ -379,13 +379,7 @@ func (s *Server) apptReschedule(w http.ResponseWriter, r *http.Request, u sotepe
 	if b.Slot <= 0 {
 		return sotepe.Invalid("error.appt_slot_required", "choose a time")
 	}
-	a, err := s.cfg.Appointments.Reschedule(r.Context(), u, id, b.Slot)
-	if err != nil {
-		return err
-	}
-	w.Header().Set("Location", "/api/v1/appointments/"+strconv.FormatInt(a.ID, 10))
-	writeJSON(w, http.StatusCreated, s.viewAppt(r.Context(), a, u))
-	return nil
+	return s.apptJSON(w, r, u, http.StatusCreated)(s.cfg.Appointments.Reschedule(r.Context(), u, id, b.Slot))
 }
 
 // apptMark marks a visit: POST /api/v1/appointments/{id}/mark with
@@ -397,12 +391,7 @@ func (s *Server) apptMark(w http.ResponseWriter, r *http.Request, u sotepe.User,
 	if err := decodeJSON(r, &b); err != nil {
 		return err
 	}
-	a, err := s.cfg.Appointments.Mark(r.Context(), u, id, b.Status)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, s.viewAppt(r.Context(), a, u))
-	return nil
+	return s.apptJSON(w, r, u, http.StatusOK)(s.cfg.Appointments.Mark(r.Context(), u, id, b.Status))
 }
 
 // apptICS returns the iCalendar file of an appointment the user may see:

@@ -53,11 +53,7 @@ func (s *Server) feedbackQuestionList(w http.ResponseWriter, r *http.Request) er
 		return err
 	}
 	qs, err := s.unitQuestions(r.Context(), unit.ID)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": qs})
-	return nil
+	return writeItems(w, qs, err)
 }
 
 // feedbackQuestionCreate adds an extra question to a unit its manager
@@ -107,11 +103,7 @@ func (s *Server) feedbackQuestionRetire(w http.ResponseWriter, r *http.Request, 
 // /api/v1/units/{id}/feedback-questions/results.
 func (s *Server) feedbackQuestionResults(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	res, err := s.cfg.Feedback.QuestionResults(r.Context(), u, r.PathValue("id"))
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": res})
-	return nil
+	return writeItems(w, res, err)
 }
 
 // extraResultView is an extra question's figures on the manager's page.

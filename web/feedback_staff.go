@@ -139,11 +139,7 @@ func (s *Server) feedbackKioskCreate(w http.ResponseWriter, r *http.Request, u s
 // GET /api/v1/units/{id}/feedback-kiosks.
 func (s *Server) feedbackKiosks(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	kiosks, err := s.cfg.Feedback.Kiosks(r.Context(), u, r.PathValue("id"))
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": kiosks})
-	return nil
+	return writeItems(w, kiosks, err)
 }
 
 // feedbackKioskRevoke ends a kiosk token of a unit the manager manages, for

@@ -128,6 +128,16 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	_ = enc.Encode(v) // the client went away; nothing to do
 }
 
+// writeItems writes {"items": items} with status 200, or returns err when
+// it is not nil.
+func writeItems[T any](w http.ResponseWriter, items []T, err error) error {
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"items": items})
+	return nil
+}
+
 // decodeJSON reads exactly one JSON object into dst, rejecting unknown fields
 // and trailing data, and explains what is wrong in the catalog's words.
 func decodeJSON(r *http.Request, dst any) error {
