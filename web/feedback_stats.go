@@ -57,14 +57,8 @@ func (s *Server) parseFeedbackParams(r *http.Request) (feedbackParams, error) {
 	if p.Interval != "none" && !sotepe.StatsInterval(p.Interval).Valid() {
 		return p, sotepe.Invalid("error.feedback_interval", "interval is none, day, week or month")
 	}
-	switch q.Get("format") {
-	case "", "json":
-	case "csv":
-		p.CSV = true
-	default:
-		return p, sotepe.Invalid("error.stats_format", "format is json or csv")
-	}
-	return p, nil
+	p.CSV, err = csvFormat(q)
+	return p, err
 }
 
 // feedbackItem is the figures of one group in one period.

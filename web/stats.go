@@ -63,14 +63,8 @@ func (s *Server) parseStatsParams(r *http.Request) (statsParams, error) {
 	if !p.Interval.Valid() {
 		return p, sotepe.Invalid("error.stats_interval", "interval is day, week or month")
 	}
-	switch q.Get("format") {
-	case "", "json":
-	case "csv":
-		p.CSV = true
-	default:
-		return p, sotepe.Invalid("error.stats_format", "format is json or csv")
-	}
-	return p, nil
+	p.CSV, err = csvFormat(q)
+	return p, err
 }
 
 // statsGroup is a group as the API shows it: its id and names.

@@ -59,13 +59,9 @@ func (s *Server) volumes(w http.ResponseWriter, r *http.Request) error {
 	if !ok {
 		return sotepe.Invalid("error.volume_group_by", "group_by is area, service, unit, producer or month")
 	}
-	csvOut := false
-	switch q.Get("format") {
-	case "", "json":
-	case "csv":
-		csvOut = true
-	default:
-		return sotepe.Invalid("error.stats_format", "format is json or csv")
+	csvOut, err := csvFormat(q)
+	if err != nil {
+		return err
 	}
 	rows, err := s.cfg.Statistics.Volumes(r.Context(), sotepe.VolumeQuery{From: fmt.Sprintf("%04d-01-01", year), To: fmt.Sprintf("%04d-12-31", year),
 		GroupBy: []sotepe.VolumeDim{dim, sotepe.VolumeService}})
