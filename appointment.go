@@ -538,6 +538,12 @@ type ApptService interface {
 	JoinVideo(ctx context.Context, u User, id int64) (Appointment, error)
 	// Figures returns the care-guarantee figures.
 	Figures(ctx context.Context, u User, from, to time.Time, unit string) ([]ApptFigures, error)
+	// Rules returns how a service is booked, public to everyone; a service
+	// without appointments is ENotFound.
+	Rules(ctx context.Context, serviceID string) (ApptConfig, error)
+	// Slot returns one slot: to staff of its unit, or to a resident it is
+	// offered to from the waiting list; for anyone else ENotFound.
+	Slot(ctx context.Context, u User, id int64) (Slot, error)
 }
 
 // SlotOpening is what opening slots needs: the unit, service, mode and a

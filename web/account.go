@@ -27,8 +27,8 @@ func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) error {
 // loginForm signs in from the HTML form and redirects to next; a failure
 // shows the form again with the reason.
 func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) error {
-	if err := r.ParseForm(); err != nil {
-		return sotepe.Invalid("error.form", "malformed form")
+	if err := parseForm(r); err != nil {
+		return err
 	}
 	c := credentials{Username: r.PostForm.Get("username"), Password: r.PostForm.Get("password")}
 	next := safeNext(r.PostForm.Get("next"))
@@ -112,18 +112,15 @@ type mePageView struct {
 }
 
 // me shows the signed-in user: GET /me and GET /api/v1/me.
-func (s *Server) me(w http.ResponseWriter, r *http.Request) error {
-	u, err := requireUser(r)
-	if err != nil {
-		return err
-	}
+func (s *Server) me(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+	var err error
 	if isAPI(r) {
 		writeJSON(w, http.StatusOK, meOf(u))
 		return nil
 	}
 	v := mePageView{Me: meOf(u)}
 	if u.ResidentID != 0 {
-		res, err := s.store.Resident(r.Context(), u.ResidentID)
+		res, err := s.cfg.Residents.Own(r.Context(), u)
 		if err != nil {
 			return err
 		}
@@ -144,21 +141,14 @@ type accessLogView struct {
 
 // accessLog shows a resident who has viewed their data, as Act 703/2023
 // entitles them to: GET /me/access-log and GET /api/v1/me/access-log.
-func (s *Server) accessLog(w http.ResponseWriter, r *http.Request) error {
-	u, err := requireRole(r, sotepe.RoleResident)
-	if err != nil {
-		return err
-	}
+func (s *Server) accessLog(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	p, err := pageRequest(r.URL.Query())
 	if err != nil {
 		return err
 	}
-	page, err := s.store.AccessLog(r.Context(), u.ResidentID, p)
+	page, err := s.cfg.Residents.AccessLog(r.Context(), u, p)
 	if err != nil {
 		return err
-	}
-	if page.Items == nil {
-		page.Items = []sotepe.Access{}
 	}
 	if isAPI(r) {
 		writeJSON(w, http.StatusOK, page)

@@ -97,7 +97,7 @@ func (av *apptViewer) view(a sotepe.Appointment) apptView {
 		l, ok := av.limits[a.ServiceID]
 		if !ok {
 			l = sotepe.DefaultCancelLimit
-			if c, err := s.store.ApptConfig(av.ctx, a.ServiceID); err == nil {
+			if c, err := s.cfg.Appointments.Rules(av.ctx, a.ServiceID); err == nil {
 				l = c.CancelLimit
 			}
 			av.limits[a.ServiceID] = l
@@ -113,25 +113,6 @@ func (av *apptViewer) view(a sotepe.Appointment) apptView {
 		v.JoinedAt = &t
 	}
 	return v
-}
-
-// appts returns the appointment service, or EUnavailable when the server
-// runs without one.
-func (s *Server) appts() (sotepe.ApptService, error) {
-	if s.cfg.Appointments == nil {
-		return nil, &sotepe.Error{Code: sotepe.EUnavailable, Key: "error.unavailable", Message: "appointments are not configured"}
-	}
-	return s.cfg.Appointments, nil
-}
-
-// apptID reads the {id} of an appointment path; anything that is not an id
-// is as missing as an id nobody has.
-func apptID(r *http.Request) (int64, error) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, sotepe.NotFound("appointment")
-	}
-	return id, nil
 }
 
 // parseInstant reads a query time: RFC 3339, or a date (YYYY-MM-DD) meaning
@@ -188,7 +169,7 @@ func (s *Server) slotFilter(r *http.Request) (sotepe.SlotFilter, error) {
 	}
 	if u := info(r).User; near && district == "" && u != nil && u.ResidentID != 0 {
 		// Near me: the resident's own district, read from their own data.
-		res, err := s.store.Resident(r.Context(), u.ResidentID)
+		res, err := s.cfg.Residents.Own(r.Context(), *u)
 		if err != nil {
 			return f, err
 		}
@@ -285,15 +266,11 @@ func (c *responseCache) reset() {
 // slotSearch finds free times: GET /api/v1/slots. It is open to everyone:
 // free times hold no personal data.
 func (s *Server) slotSearch(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.appts()
-	if err != nil {
-		return err
-	}
 	f, err := s.slotFilter(r)
 	if err != nil {
 		return err
 	}
-	page, err := svc.Search(r.Context(), info(r).User, f)
+	page, err := s.cfg.Appointments.Search(r.Context(), info(r).User, f)
 	if err != nil {
 		return err
 	}
@@ -307,15 +284,7 @@ func (s *Server) slotSearch(w http.ResponseWriter, r *http.Request) error {
 
 // apptCreate books a slot for the signed-in resident: POST
 // /api/v1/appointments with {"slot": id} and optionally the "service" meant.
-func (s *Server) apptCreate(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.appts()
-	if err != nil {
-		return err
-	}
-	u, err := requireUser(r)
-	if err != nil {
-		return err
-	}
+func (s *Server) apptCreate(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	var b struct {
 		Slot    int64  `json:"slot"`
 		Service string `json:"service"`
@@ -326,13 +295,7 @@ func (s *Server) apptCreate(w http.ResponseWriter, r *http.Request) error {
 	if b.Slot <= 0 {
 		return sotepe.Invalid("error.appt_slot_required", "choose a time")
 	}
-	a, err := svc.Book(r.Context(), u, b.Slot, b.Service)
-	if err != nil {
-		return err
-	}
-	w.Header().Set("Location", "/api/v1/appointments/"+strconv.FormatInt(a.ID, 10))
-	writeJSON(w, http.StatusCreated, s.viewAppt(r.Context(), a, u))
-	return nil
+	return s.apptJSON(w, r, u, http.StatusCreated)(s.cfg.Appointments.Book(r.Context(), u, b.Slot, b.Service))
 }
 
 // apptFilter reads the list filters: from, to (dates or instants), unit,
@@ -368,20 +331,12 @@ func (s *Server) apptFilter(r *http.Request, u sotepe.User) (sotepe.ApptFilter, 
 
 // apptList lists a resident's own appointments or those of a
 // professional's units: GET /api/v1/appointments.
-func (s *Server) apptList(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.appts()
-	if err != nil {
-		return err
-	}
-	u, err := requireUser(r)
-	if err != nil {
-		return err
-	}
+func (s *Server) apptList(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	f, err := s.apptFilter(r, u)
 	if err != nil {
 		return err
 	}
-	page, err := svc.List(r.Context(), u, f)
+	page, err := s.cfg.Appointments.List(r.Context(), u, f)
 	if err != nil {
 		return err
 	}
@@ -394,56 +349,35 @@ func (s *Server) apptList(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// userAndAppt returns the appointment service, the signed-in user and the
-// appointment id of the path.
-func (s *Server) userAndAppt(r *http.Request) (sotepe.ApptService, sotepe.User, int64, error) {
-	svc, err := s.appts()
-	if err != nil {
-		return nil, sotepe.User{}, 0, err
+// apptJSON returns the writer of an appointment an operation answers, as
+// status; a created one (201) also gets its Location. The operation's
+// error is returned as it is.
+func (s *Server) apptJSON(w http.ResponseWriter, r *http.Request, u sotepe.User, status int) func(sotepe.Appointment, error) error {
+	return func(a sotepe.Appointment, err error) error {
+		if err != nil {
+			return err
+		}
+		if status == http.StatusCreated {
+			w.Header().Set("Location", "/api/v1/appointments/"+strconv.FormatInt(a.ID, 10))
+		}
+		writeJSON(w, status, s.viewAppt(r.Context(), a, u))
+		return nil
 	}
-	u, err := requireUser(r)
-	if err != nil {
-		return nil, u, 0, err
-	}
-	id, err := apptID(r)
-	return svc, u, id, err
 }
 
 // apptGet returns one appointment: GET /api/v1/appointments/{id}.
-func (s *Server) apptGet(w http.ResponseWriter, r *http.Request) error {
-	svc, u, id, err := s.userAndAppt(r)
-	if err != nil {
-		return err
-	}
-	a, err := svc.Get(r.Context(), u, id)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, s.viewAppt(r.Context(), a, u))
-	return nil
+func (s *Server) apptGet(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
+	return s.apptJSON(w, r, u, http.StatusOK)(s.cfg.Appointments.Get(r.Context(), u, id))
 }
 
 // apptCancel cancels: POST /api/v1/appointments/{id}/cancel.
-func (s *Server) apptCancel(w http.ResponseWriter, r *http.Request) error {
-	svc, u, id, err := s.userAndAppt(r)
-	if err != nil {
-		return err
-	}
-	a, err := svc.Cancel(r.Context(), u, id)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, s.viewAppt(r.Context(), a, u))
-	return nil
+func (s *Server) apptCancel(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
+	return s.apptJSON(w, r, u, http.StatusOK)(s.cfg.Appointments.Cancel(r.Context(), u, id))
 }
 
 // apptReschedule moves an appointment to another slot of the same service:
 // POST /api/v1/appointments/{id}/reschedule with {"slot": id}.
-func (s *Server) apptReschedule(w http.ResponseWriter, r *http.Request) error {
-	svc, u, id, err := s.userAndAppt(r)
-	if err != nil {
-		return err
-	}
+func (s *Server) apptReschedule(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
 	var b struct {
 		Slot int64 `json:"slot"`
 	}
@@ -453,45 +387,26 @@ func (s *Server) apptReschedule(w http.ResponseWriter, r *http.Request) error {
 	if b.Slot <= 0 {
 		return sotepe.Invalid("error.appt_slot_required", "choose a time")
 	}
-	a, err := svc.Reschedule(r.Context(), u, id, b.Slot)
-	if err != nil {
-		return err
-	}
-	w.Header().Set("Location", "/api/v1/appointments/"+strconv.FormatInt(a.ID, 10))
-	writeJSON(w, http.StatusCreated, s.viewAppt(r.Context(), a, u))
-	return nil
+	return s.apptJSON(w, r, u, http.StatusCreated)(s.cfg.Appointments.Reschedule(r.Context(), u, id, b.Slot))
 }
 
 // apptMark marks a visit: POST /api/v1/appointments/{id}/mark with
 // {"status": "arrived" | "completed" | "no_show"}.
-func (s *Server) apptMark(w http.ResponseWriter, r *http.Request) error {
-	svc, u, id, err := s.userAndAppt(r)
-	if err != nil {
-		return err
-	}
+func (s *Server) apptMark(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
 	var b struct {
 		Status sotepe.ApptStatus `json:"status"`
 	}
 	if err := decodeJSON(r, &b); err != nil {
 		return err
 	}
-	a, err := svc.Mark(r.Context(), u, id, b.Status)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, s.viewAppt(r.Context(), a, u))
-	return nil
+	return s.apptJSON(w, r, u, http.StatusOK)(s.cfg.Appointments.Mark(r.Context(), u, id, b.Status))
 }
 
 // apptICS returns the iCalendar file of an appointment the user may see:
 // GET /api/v1/appointments/{id}/ics. It tells the service and the unit in
 // the user's language, never health details.
-func (s *Server) apptICS(w http.ResponseWriter, r *http.Request) error {
-	svc, u, id, err := s.userAndAppt(r)
-	if err != nil {
-		return err
-	}
-	a, err := svc.Get(r.Context(), u, id)
+func (s *Server) apptICS(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
+	a, err := s.cfg.Appointments.Get(r.Context(), u, id)
 	if err != nil {
 		return err
 	}
@@ -543,15 +458,7 @@ type openSlotsBody struct {
 }
 
 // slotsOpen opens slots: POST /api/v1/slots (staff of the unit).
-func (s *Server) slotsOpen(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.appts()
-	if err != nil {
-		return err
-	}
-	u, err := requireRole(r, sotepe.RoleProfessional, sotepe.RoleManager)
-	if err != nil {
-		return err
-	}
+func (s *Server) slotsOpen(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	var b openSlotsBody
 	if err := decodeJSON(r, &b); err != nil {
 		return err
@@ -565,7 +472,7 @@ func (s *Server) slotsOpen(w http.ResponseWriter, r *http.Request) error {
 	default:
 		return sotepe.Invalid("error.appt_template", "give either start or template")
 	}
-	n, err := svc.OpenSlots(r.Context(), u, o)
+	n, err := s.cfg.Appointments.OpenSlots(r.Context(), u, o)
 	if err != nil {
 		return err
 	}
@@ -574,20 +481,8 @@ func (s *Server) slotsOpen(w http.ResponseWriter, r *http.Request) error {
 }
 
 // slotClose closes an open slot: POST /api/v1/slots/{id}/close.
-func (s *Server) slotClose(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.appts()
-	if err != nil {
-		return err
-	}
-	u, err := requireRole(r, sotepe.RoleProfessional, sotepe.RoleManager)
-	if err != nil {
-		return err
-	}
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return sotepe.NotFound("slot")
-	}
-	if err := svc.CloseSlot(r.Context(), u, id); err != nil {
+func (s *Server) slotClose(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
+	if err := s.cfg.Appointments.CloseSlot(r.Context(), u, id); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)

@@ -196,8 +196,8 @@ func newApptBench(b *testing.B, engine string) *apptBench {
 	if err != nil {
 		b.Fatal(err)
 	}
-	s, err := web.New(web.Config{Store: st, Directory: dir, Catalog: cat, Location: loc, OpenAPI: docs.OpenAPI, Now: st.Now,
-		Calendar: cal, Contacts: contact.New(contact.Config{Store: st, Directory: dir, Calendar: cal}), Appointments: appts})
+	s, err := web.New(withServices(b, web.Config{Store: st, Directory: dir, Catalog: cat, Location: loc, OpenAPI: docs.OpenAPI, Now: st.Now,
+		Calendar: cal, Contacts: contact.New(contact.Config{Store: st, Directory: dir, Calendar: cal}), Appointments: appts}))
 	if err != nil {
 		b.Fatal(err)
 	}

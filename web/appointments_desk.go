@@ -17,28 +17,20 @@ import (
 // ticket: POST /queue/{id}/ticket with service. The request must be one
 // the professional may handle; a refusal shows the request with the
 // reason.
-func (s *Server) ticketForm(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.appts()
-	if err != nil {
+func (s *Server) ticketForm(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
+	if err := parseForm(r); err != nil {
 		return err
-	}
-	u, id, err := userAndRequest(r, sotepe.RoleProfessional, sotepe.RoleManager)
-	if err != nil {
-		return err
-	}
-	if err := r.ParseForm(); err != nil {
-		return sotepe.Invalid("error.form", "malformed form")
 	}
 	c, err := s.cfg.Contacts.Get(r.Context(), u, id)
 	if err != nil {
 		return err
 	}
 	if c.ResidentID == 0 {
-		return s.showRequest(w, r, "queue_item", s.cat.T(info(r).Lang, "error.resident_required", nil))
+		return s.showRequest(w, r, u, id, "queue_item", s.cat.T(info(r).Lang, "error.resident_required", nil))
 	}
-	_, err = svc.IssueTicket(r.Context(), u, sotepe.Ticket{ResidentID: c.ResidentID, ServiceID: r.PostForm.Get("service"), ContactRequestID: id})
+	_, err = s.cfg.Appointments.IssueTicket(r.Context(), u, sotepe.Ticket{ResidentID: c.ResidentID, ServiceID: r.PostForm.Get("service"), ContactRequestID: id})
 	if code := sotepe.ErrorCode(err); code == sotepe.EInvalid {
-		return s.showRequest(w, r, "queue_item", s.cat.T(info(r).Lang, sotepe.ErrorKey(err), sotepe.ErrorArgs(err)))
+		return s.showRequest(w, r, u, id, "queue_item", s.cat.T(info(r).Lang, sotepe.ErrorKey(err), sotepe.ErrorArgs(err)))
 	} else if err != nil {
 		return err
 	}
@@ -61,18 +53,11 @@ type bookForView struct {
 // staffSlot reads slot {id} of the path for a staff member: a slot of
 // another unit is as missing as one that does not exist.
 func (s *Server) staffSlot(r *http.Request, u sotepe.User) (sotepe.Slot, error) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return sotepe.Slot{}, sotepe.NotFound("slot")
-	}
-	sl, err := s.store.Slot(r.Context(), id)
+	id, err := pathID(r, "id", "slot")
 	if err != nil {
-		return sl, err
+		return sotepe.Slot{}, err
 	}
-	if !u.MemberOf(sl.UnitID) {
-		return sotepe.Slot{}, sotepe.NotFound("slot")
-	}
-	return sl, nil
+	return s.cfg.Appointments.Slot(r.Context(), u, id)
 }
 
 // showBookFor renders the booking page of slot sl.
@@ -95,11 +80,7 @@ func (s *Server) showBookFor(w http.ResponseWriter, r *http.Request, sl sotepe.S
 
 // bookForPage shows a slot of the staff member's units with the form that
 // books it for a resident: GET /staff/slots/{id}/book.
-func (s *Server) bookForPage(w http.ResponseWriter, r *http.Request) error {
-	u, err := requireRole(r, sotepe.RoleProfessional, sotepe.RoleManager)
-	if err != nil {
-		return err
-	}
+func (s *Server) bookForPage(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	sl, err := s.staffSlot(r, u)
 	if err != nil {
 		return err
@@ -120,17 +101,9 @@ func bookForBack(back string) string {
 // with basis: POST /staff/slots/{id}/book. It shows the new appointment;
 // a refusal (an unknown code, a taken time) shows the form again with the
 // reason and keeps what was typed.
-func (s *Server) bookForForm(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.appts()
-	if err != nil {
+func (s *Server) bookForForm(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+	if err := parseForm(r); err != nil {
 		return err
-	}
-	u, err := requireRole(r, sotepe.RoleProfessional, sotepe.RoleManager)
-	if err != nil {
-		return err
-	}
-	if err := r.ParseForm(); err != nil {
-		return sotepe.Invalid("error.form", "malformed form")
 	}
 	sl, err := s.staffSlot(r, u)
 	if err != nil {
@@ -138,7 +111,7 @@ func (s *Server) bookForForm(w http.ResponseWriter, r *http.Request) error {
 	}
 	f := r.PostForm
 	v := bookForView{PersonalID: f.Get("personal_id"), Basis: sotepe.Basis(f.Get("basis")), Back: bookForBack(f.Get("back"))}
-	a, err := svc.BookFor(r.Context(), u, sl.ID, v.PersonalID, v.Basis)
+	a, err := s.cfg.Appointments.BookFor(r.Context(), u, sl.ID, v.PersonalID, v.Basis)
 	// An unknown resident is a mistyped code, told on the form; a slot
 	// that vanished meanwhile is the page's 404.
 	code := sotepe.ErrorCode(err)
@@ -185,10 +158,8 @@ func (s *Server) editableServices(r *http.Request, svc sotepe.ApptService, u sot
 // showRules renders the rules page of service (the first editable one
 // when empty), with what the form held when rules is not nil.
 func (s *Server) showRules(w http.ResponseWriter, r *http.Request, u sotepe.User, service string, rules *bookingRules, status int, problem, message string) error {
-	svc, err := s.appts()
-	if err != nil {
-		return err
-	}
+	var err error
+	svc := s.cfg.Appointments
 	v := rulesView{Service: service, Error: problem, Message: message}
 	if v.Services, err = s.editableServices(r, svc, u); err != nil {
 		return err
@@ -209,7 +180,7 @@ func (s *Server) showRules(w http.ResponseWriter, r *http.Request, u sotepe.User
 	if rules != nil {
 		v.Rules = *rules
 	} else {
-		c, err := s.store.ApptConfig(r.Context(), v.Service)
+		c, err := s.cfg.Appointments.Rules(r.Context(), v.Service)
 		if err != nil {
 			return err
 		}
@@ -222,11 +193,7 @@ func (s *Server) showRules(w http.ResponseWriter, r *http.Request, u sotepe.User
 // rulesPage shows how a service is booked, with the form that changes it,
 // to administrators (the rules hold at every unit offering the service):
 // GET /staff/booking-rules?service=.
-func (s *Server) rulesPage(w http.ResponseWriter, r *http.Request) error {
-	u, err := requireRole(r, sotepe.RoleAdmin)
-	if err != nil {
-		return err
-	}
+func (s *Server) rulesPage(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	return s.showRules(w, r, u, r.URL.Query().Get("service"), nil, http.StatusOK, "", "")
 }
 
@@ -235,17 +202,10 @@ func (s *Server) rulesPage(w http.ResponseWriter, r *http.Request) error {
 // guarantee_days and guarantee_days_young. Numbers that are not whole
 // numbers, or rules out of range, show the form again with the reason and
 // what was typed; nothing is saved.
-func (s *Server) rulesForm(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.appts()
-	if err != nil {
+func (s *Server) rulesForm(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+	var err error
+	if err := parseForm(r); err != nil {
 		return err
-	}
-	u, err := requireRole(r, sotepe.RoleAdmin)
-	if err != nil {
-		return err
-	}
-	if err := r.ParseForm(); err != nil {
-		return sotepe.Invalid("error.form", "malformed form")
 	}
 	f := r.PostForm
 	in := info(r)
@@ -268,7 +228,7 @@ func (s *Server) rulesForm(w http.ResponseWriter, r *http.Request) error {
 	}
 	c := sotepe.ApptConfig{ServiceID: service, DirectBooking: b.DirectBooking, CancelLimit: time.Duration(b.CancelLimitHours) * time.Hour,
 		OfferHold: time.Duration(b.OfferHoldHours) * time.Hour, GuaranteeDays: b.GuaranteeDays, GuaranteeDaysYoung: b.GuaranteeDaysYoung}
-	err = svc.SaveRules(r.Context(), u, c)
+	err = s.cfg.Appointments.SaveRules(r.Context(), u, c)
 	switch code := sotepe.ErrorCode(err); code {
 	case "":
 		return s.showRules(w, r, u, service, nil, http.StatusOK, "", s.cat.T(in.Lang, "appt.rules_saved", nil))

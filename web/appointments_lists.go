@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"strconv"
 	"time"
 
 	"sotepe"
@@ -14,15 +13,7 @@ import (
 // ticketCreate gives a resident an appointment ticket: POST
 // /api/v1/appointment-tickets with {"resident", "service",
 // "contact_request"}.
-func (s *Server) ticketCreate(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.appts()
-	if err != nil {
-		return err
-	}
-	u, err := requireRole(r, sotepe.RoleProfessional, sotepe.RoleManager)
-	if err != nil {
-		return err
-	}
+func (s *Server) ticketCreate(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	var b struct {
 		Resident       int64  `json:"resident"`
 		Service        string `json:"service"`
@@ -31,7 +22,7 @@ func (s *Server) ticketCreate(w http.ResponseWriter, r *http.Request) error {
 	if err := decodeJSON(r, &b); err != nil {
 		return err
 	}
-	t, err := svc.IssueTicket(r.Context(), u, sotepe.Ticket{ResidentID: b.Resident, ServiceID: b.Service, ContactRequestID: b.ContactRequest})
+	t, err := s.cfg.Appointments.IssueTicket(r.Context(), u, sotepe.Ticket{ResidentID: b.Resident, ServiceID: b.Service, ContactRequestID: b.ContactRequest})
 	if err != nil {
 		return err
 	}
@@ -41,16 +32,8 @@ func (s *Server) ticketCreate(w http.ResponseWriter, r *http.Request) error {
 
 // ticketList lists the resident's unused tickets: GET
 // /api/v1/appointment-tickets.
-func (s *Server) ticketList(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.appts()
-	if err != nil {
-		return err
-	}
-	u, err := requireUser(r)
-	if err != nil {
-		return err
-	}
-	ts, err := svc.Tickets(r.Context(), u)
+func (s *Server) ticketList(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+	ts, err := s.cfg.Appointments.Tickets(r.Context(), u)
 	if err != nil {
 		return err
 	}
@@ -73,8 +56,9 @@ type waitView struct {
 func (s *Server) viewWait(r *http.Request, e sotepe.WaitEntry) waitView {
 	loc := s.cfg.Location
 	v := waitView{ID: e.ID, Service: e.ServiceID, Unit: e.UnitID, Appointment: e.AppointmentID, Before: e.Before.In(loc), Status: e.Status}
-	if e.OfferSlot != 0 {
-		if sl, err := s.store.Slot(r.Context(), e.OfferSlot); err == nil {
+	if u := info(r).User; e.OfferSlot != 0 && u != nil {
+		// The slot offered to the resident's own entry.
+		if sl, err := s.cfg.Appointments.Slot(r.Context(), *u, e.OfferSlot); err == nil {
 			sv := s.viewSlot(sl, false)
 			v.OfferSlot = &sv
 		}
@@ -85,16 +69,8 @@ func (s *Server) viewWait(r *http.Request, e sotepe.WaitEntry) waitView {
 }
 
 // waitlistList lists the resident's entries: GET /api/v1/waitlist.
-func (s *Server) waitlistList(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.appts()
-	if err != nil {
-		return err
-	}
-	u, err := requireUser(r)
-	if err != nil {
-		return err
-	}
-	es, err := svc.Waitlist(r.Context(), u)
+func (s *Server) waitlistList(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+	es, err := s.cfg.Appointments.Waitlist(r.Context(), u)
 	if err != nil {
 		return err
 	}
@@ -108,15 +84,8 @@ func (s *Server) waitlistList(w http.ResponseWriter, r *http.Request) error {
 
 // waitlistJoin puts the resident on a waiting list: POST /api/v1/waitlist
 // with {"service", "unit", "before"} or {"appointment"}.
-func (s *Server) waitlistJoin(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.appts()
-	if err != nil {
-		return err
-	}
-	u, err := requireUser(r)
-	if err != nil {
-		return err
-	}
+func (s *Server) waitlistJoin(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+	var err error
 	var b struct {
 		Service     string     `json:"service"`
 		Unit        string     `json:"unit"`
@@ -130,7 +99,7 @@ func (s *Server) waitlistJoin(w http.ResponseWriter, r *http.Request) error {
 	if b.Before != nil {
 		e.Before = *b.Before
 	}
-	e, err = svc.JoinWaitlist(r.Context(), u, e)
+	e, err = s.cfg.Appointments.JoinWaitlist(r.Context(), u, e)
 	if err != nil {
 		return err
 	}
@@ -139,20 +108,8 @@ func (s *Server) waitlistJoin(w http.ResponseWriter, r *http.Request) error {
 }
 
 // waitlistLeave takes an entry off the list: DELETE /api/v1/waitlist/{id}.
-func (s *Server) waitlistLeave(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.appts()
-	if err != nil {
-		return err
-	}
-	u, err := requireUser(r)
-	if err != nil {
-		return err
-	}
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return sotepe.NotFound("waiting-list entry")
-	}
-	if err := svc.LeaveWaitlist(r.Context(), u, id); err != nil {
+func (s *Server) waitlistLeave(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
+	if err := s.cfg.Appointments.LeaveWaitlist(r.Context(), u, id); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -177,7 +134,7 @@ func viewRules(c sotepe.ApptConfig) bookingRules {
 // serviceBooking returns how a service is booked: GET
 // /api/v1/services/{id}/booking, open to everyone.
 func (s *Server) serviceBooking(w http.ResponseWriter, r *http.Request) error {
-	c, err := s.store.ApptConfig(r.Context(), r.PathValue("id"))
+	c, err := s.cfg.Appointments.Rules(r.Context(), r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -189,26 +146,18 @@ func (s *Server) serviceBooking(w http.ResponseWriter, r *http.Request) error {
 // /api/v1/services/{id}/booking (administrators, and managers of units
 // that offer the service), with every field of the rules; limits are whole
 // hours.
-func (s *Server) serviceBookingSave(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.appts()
-	if err != nil {
-		return err
-	}
-	u, err := requireRole(r, sotepe.RoleAdmin, sotepe.RoleManager)
-	if err != nil {
-		return err
-	}
+func (s *Server) serviceBookingSave(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	var b bookingRules
 	if err := decodeJSON(r, &b); err != nil {
 		return err
 	}
 	id := r.PathValue("id")
-	if _, err := s.store.ApptConfig(r.Context(), id); err != nil {
+	if _, err := s.cfg.Appointments.Rules(r.Context(), id); err != nil {
 		return err
 	}
 	c := sotepe.ApptConfig{ServiceID: id, DirectBooking: b.DirectBooking, CancelLimit: time.Duration(b.CancelLimitHours) * time.Hour,
 		OfferHold: time.Duration(b.OfferHoldHours) * time.Hour, GuaranteeDays: b.GuaranteeDays, GuaranteeDaysYoung: b.GuaranteeDaysYoung}
-	if err := svc.SaveRules(r.Context(), u, c); err != nil {
+	if err := s.cfg.Appointments.SaveRules(r.Context(), u, c); err != nil {
 		return err
 	}
 	return s.serviceBooking(w, r)

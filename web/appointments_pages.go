@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"sotepe"
+	"sotepe/web/view"
 )
 
 // The resident's HTML pages of appointments, without JavaScript: their
@@ -38,21 +39,13 @@ func (s *Server) unitNames(ctx context.Context, id string) sotepe.Names {
 
 // apptListPage lists the resident's own appointments, waiting-list entries
 // and tickets: GET /appointments. Staff go to their calendar.
-func (s *Server) apptListPage(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.appts()
-	if err != nil {
-		return err
-	}
-	u, err := requireUser(r)
-	if err != nil {
-		return err
-	}
+func (s *Server) apptListPage(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	if !u.Has(sotepe.RoleResident) {
 		http.Redirect(w, r, "/staff/calendar", http.StatusSeeOther)
 		return nil
 	}
 	ctx := r.Context()
-	page, err := svc.List(ctx, u, sotepe.ApptFilter{From: s.now().Add(-30 * 24 * time.Hour), Page: sotepe.PageRequest{Limit: sotepe.MaxPageLimit}})
+	page, err := s.cfg.Appointments.List(ctx, u, sotepe.ApptFilter{From: s.now().Add(-30 * 24 * time.Hour), Page: sotepe.PageRequest{Limit: sotepe.MaxPageLimit}})
 	if err != nil {
 		return err
 	}
@@ -61,14 +54,14 @@ func (s *Server) apptListPage(w http.ResponseWriter, r *http.Request) error {
 	for _, a := range page.Items {
 		v.Items = append(v.Items, apptPageItem{apptView: av.view(a), UnitNames: s.unitNames(ctx, a.UnitID)})
 	}
-	waits, err := svc.Waitlist(ctx, u)
+	waits, err := s.cfg.Appointments.Waitlist(ctx, u)
 	if err != nil {
 		return err
 	}
 	for _, e := range waits {
 		v.Waits = append(v.Waits, s.viewWait(r, e))
 	}
-	if v.Tickets, err = svc.Tickets(ctx, u); err != nil {
+	if v.Tickets, err = s.cfg.Appointments.Tickets(ctx, u); err != nil {
 		return err
 	}
 	if v.Net, err = s.network(ctx); err != nil {
@@ -104,10 +97,6 @@ func (s *Server) apptSearchPage(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) showSearch(w http.ResponseWriter, r *http.Request, status int, problem string) error {
-	svc, err := s.appts()
-	if err != nil {
-		return err
-	}
 	in := info(r)
 	q := r.URL.Query()
 	v := apptSearchView{Q: map[string]string{}, Error: problem}
@@ -123,7 +112,7 @@ func (s *Server) showSearch(w http.ResponseWriter, r *http.Request, status int, 
 	// they hold an appointment ticket for, and the one asked for.
 	ticketed := map[string]bool{v.Q["service"]: true}
 	if u := in.User; u != nil && u.Has(sotepe.RoleResident) {
-		tickets, err := svc.Tickets(r.Context(), *u)
+		tickets, err := s.cfg.Appointments.Tickets(r.Context(), *u)
 		if err != nil {
 			return err
 		}
@@ -132,7 +121,7 @@ func (s *Server) showSearch(w http.ResponseWriter, r *http.Request, status int, 
 		}
 	}
 	for _, sv := range n.Services {
-		if c, err := s.store.ApptConfig(r.Context(), sv.ID); err == nil && c.DirectBooking || ticketed[sv.ID] {
+		if c, err := s.cfg.Appointments.Rules(r.Context(), sv.ID); err == nil && c.DirectBooking || ticketed[sv.ID] {
 			v.Services = append(v.Services, sv)
 		}
 	}
@@ -145,7 +134,7 @@ func (s *Server) showSearch(w http.ResponseWriter, r *http.Request, status int, 
 		if err == nil {
 			f.Page.Limit = min(f.Page.Limit, 30)
 			var page sotepe.Page[sotepe.Slot]
-			if page, err = svc.Search(r.Context(), in.User, f); err == nil {
+			if page, err = s.cfg.Appointments.Search(r.Context(), in.User, f); err == nil {
 				v.Searched, v.Next = true, page.NextCursor
 				for _, sl := range page.Items {
 					v.Items = append(v.Items, slotPageItem{slotView: s.viewSlot(sl, false), UnitNames: s.unitNames(r.Context(), sl.UnitID)})
@@ -166,25 +155,18 @@ func (s *Server) showSearch(w http.ResponseWriter, r *http.Request, status int, 
 // apptBookForm books the chosen time, or moves the appointment named by
 // replaces to it, and shows the appointment: POST /appointments/book. A
 // refusal shows the search again with the reason.
-func (s *Server) apptBookForm(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.appts()
-	if err != nil {
+func (s *Server) apptBookForm(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+	var err error
+	if err := parseForm(r); err != nil {
 		return err
-	}
-	u, err := requireRole(r, sotepe.RoleResident)
-	if err != nil {
-		return err
-	}
-	if err := r.ParseForm(); err != nil {
-		return sotepe.Invalid("error.form", "malformed form")
 	}
 	slot, _ := strconv.ParseInt(r.PostForm.Get("slot"), 10, 64)
 	replaces, _ := strconv.ParseInt(r.PostForm.Get("replaces"), 10, 64)
 	var a sotepe.Appointment
 	if replaces != 0 {
-		a, err = svc.Reschedule(r.Context(), u, replaces, slot)
+		a, err = s.cfg.Appointments.Reschedule(r.Context(), u, replaces, slot)
 	} else {
-		a, err = svc.Book(r.Context(), u, slot, r.PostForm.Get("service"))
+		a, err = s.cfg.Appointments.Book(r.Context(), u, slot, r.PostForm.Get("service"))
 	}
 	if code := sotepe.ErrorCode(err); code == sotepe.EInvalid || code == sotepe.EConflict || code == sotepe.EForbidden || code == sotepe.ENotFound {
 		// The search again, as it was, with why the time could not be had.
@@ -222,17 +204,13 @@ type apptDetailView struct {
 }
 
 // apptPage shows one appointment: GET /appointments/{id}.
-func (s *Server) apptPage(w http.ResponseWriter, r *http.Request) error {
-	return s.showAppt(w, r, http.StatusOK, "")
+func (s *Server) apptPage(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
+	return s.showAppt(w, r, u, id, http.StatusOK, "")
 }
 
-func (s *Server) showAppt(w http.ResponseWriter, r *http.Request, status int, problem string) error {
-	svc, u, id, err := s.userAndAppt(r)
-	if err != nil {
-		return err
-	}
+func (s *Server) showAppt(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64, status int, problem string) error {
 	ctx := r.Context()
-	a, err := svc.Get(ctx, u, id)
+	a, err := s.cfg.Appointments.Get(ctx, u, id)
 	if err != nil {
 		return err
 	}
@@ -241,7 +219,7 @@ func (s *Server) showAppt(w http.ResponseWriter, r *http.Request, status int, pr
 	if un, err := s.dir.Unit(ctx, a.UnitID); err == nil {
 		v.Unit = &un
 	}
-	c, err := s.store.ApptConfig(ctx, a.ServiceID)
+	c, err := s.cfg.Appointments.Rules(ctx, a.ServiceID)
 	if err != nil {
 		return err
 	}
@@ -250,7 +228,7 @@ func (s *Server) showAppt(w http.ResponseWriter, r *http.Request, status int, pr
 		return err
 	}
 	if !v.Staff {
-		waits, err := svc.Waitlist(ctx, u)
+		waits, err := s.cfg.Appointments.Waitlist(ctx, u)
 		if err != nil {
 			return err
 		}
@@ -267,14 +245,11 @@ func (s *Server) showAppt(w http.ResponseWriter, r *http.Request, status int, pr
 
 // apptCancelForm cancels and shows the appointment again: POST
 // /appointments/{id}/cancel. A refusal (after the limit) shows why.
-func (s *Server) apptCancelForm(w http.ResponseWriter, r *http.Request) error {
-	svc, u, id, err := s.userAndAppt(r)
-	if err != nil {
-		return err
-	}
-	_, err = svc.Cancel(r.Context(), u, id)
+func (s *Server) apptCancelForm(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
+	var err error
+	_, err = s.cfg.Appointments.Cancel(r.Context(), u, id)
 	if code := sotepe.ErrorCode(err); code == sotepe.EConflict || code == sotepe.EInvalid {
-		return s.showAppt(w, r, statusOf(code), s.cat.T(info(r).Lang, sotepe.ErrorKey(err), sotepe.ErrorArgs(err)))
+		return s.showAppt(w, r, u, id, statusOf(code), s.cat.T(info(r).Lang, sotepe.ErrorKey(err), sotepe.ErrorArgs(err)))
 	} else if err != nil {
 		return err
 	}
@@ -284,25 +259,22 @@ func (s *Server) apptCancelForm(w http.ResponseWriter, r *http.Request) error {
 
 // apptWaitForm puts the resident on the waiting list for a time earlier
 // than their appointment: POST /appointments/{id}/waitlist.
-func (s *Server) apptWaitForm(w http.ResponseWriter, r *http.Request) error {
-	svc, u, id, err := s.userAndAppt(r)
-	if err != nil {
+func (s *Server) apptWaitForm(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
+	var err error
+	if err := parseForm(r); err != nil {
 		return err
-	}
-	if err := r.ParseForm(); err != nil {
-		return sotepe.Invalid("error.form", "malformed form")
 	}
 	e := sotepe.WaitEntry{AppointmentID: id}
 	if r.PostForm.Get("same_unit") != "" {
-		a, err := svc.Get(r.Context(), u, id)
+		a, err := s.cfg.Appointments.Get(r.Context(), u, id)
 		if err != nil {
 			return err
 		}
 		e.UnitID = a.UnitID
 	}
-	_, err = svc.JoinWaitlist(r.Context(), u, e)
+	_, err = s.cfg.Appointments.JoinWaitlist(r.Context(), u, e)
 	if code := sotepe.ErrorCode(err); code == sotepe.EConflict || code == sotepe.EInvalid {
-		return s.showAppt(w, r, statusOf(code), s.cat.T(info(r).Lang, sotepe.ErrorKey(err), sotepe.ErrorArgs(err)))
+		return s.showAppt(w, r, u, id, statusOf(code), s.cat.T(info(r).Lang, sotepe.ErrorKey(err), sotepe.ErrorArgs(err)))
 	} else if err != nil {
 		return err
 	}
@@ -312,20 +284,8 @@ func (s *Server) apptWaitForm(w http.ResponseWriter, r *http.Request) error {
 
 // waitLeaveForm takes an entry off the waiting list: POST
 // /appointments/waitlist/{id}/leave.
-func (s *Server) waitLeaveForm(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.appts()
-	if err != nil {
-		return err
-	}
-	u, err := requireRole(r, sotepe.RoleResident)
-	if err != nil {
-		return err
-	}
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return sotepe.NotFound("waiting-list entry")
-	}
-	if err := svc.LeaveWaitlist(r.Context(), u, id); err != nil {
+func (s *Server) waitLeaveForm(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
+	if err := s.cfg.Appointments.LeaveWaitlist(r.Context(), u, id); err != nil {
 		return err
 	}
 	http.Redirect(w, r, "/appointments", http.StatusSeeOther)
@@ -348,12 +308,8 @@ type videoView struct {
 // videoPage shows the waiting room of a video appointment to the resident
 // and to the professionals of the unit: GET /appointments/{id}/video. It
 // changes nothing; entering is a POST.
-func (s *Server) videoPage(w http.ResponseWriter, r *http.Request) error {
-	svc, u, id, err := s.userAndAppt(r)
-	if err != nil {
-		return err
-	}
-	a, err := svc.Get(r.Context(), u, id)
+func (s *Server) videoPage(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
+	a, err := s.cfg.Appointments.Get(r.Context(), u, id)
 	if err != nil {
 		return err
 	}
@@ -375,12 +331,8 @@ func (s *Server) showVideo(w http.ResponseWriter, r *http.Request, u sotepe.User
 
 // videoJoinForm enters the waiting room: POST /appointments/{id}/video. The
 // resident's entry is recorded, so the professional sees them waiting.
-func (s *Server) videoJoinForm(w http.ResponseWriter, r *http.Request) error {
-	svc, u, id, err := s.userAndAppt(r)
-	if err != nil {
-		return err
-	}
-	if _, err := svc.JoinVideo(r.Context(), u, id); err != nil {
+func (s *Server) videoJoinForm(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
+	if _, err := s.cfg.Appointments.JoinVideo(r.Context(), u, id); err != nil {
 		return err
 	}
 	http.Redirect(w, r, "/appointments/"+strconv.FormatInt(id, 10)+"/video", http.StatusSeeOther)
@@ -408,5 +360,5 @@ func (p pageData) Days(v *float64) string {
 	if v == nil {
 		return ""
 	}
-	return p.T("appt.days", "Value", formatDecimal(p.Lang, *v, 1))
+	return p.T("appt.days", "Value", view.Decimal(p.Lang, *v, 1))
 }

@@ -63,10 +63,6 @@ func (s *Server) apptCalendar(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) showCalendar(w http.ResponseWriter, r *http.Request, status int, problem, message string) error {
-	svc, err := s.appts()
-	if err != nil {
-		return err
-	}
 	u, err := requireRole(r, sotepe.RoleProfessional, sotepe.RoleManager)
 	if err != nil {
 		return err
@@ -98,7 +94,7 @@ func (s *Server) showCalendar(w http.ResponseWriter, r *http.Request, status int
 	if err != nil {
 		return err
 	}
-	cal, err := svc.Calendar(r.Context(), u, unit, day, to, mine)
+	cal, err := s.cfg.Appointments.Calendar(r.Context(), u, unit, day, to, mine)
 	if err != nil {
 		return err
 	}
@@ -167,15 +163,11 @@ func calendarBackTo(back string) string {
 
 // calendarMarkForm marks a visit from the calendar: POST
 // /staff/calendar/{id}/mark with status.
-func (s *Server) calendarMarkForm(w http.ResponseWriter, r *http.Request) error {
-	svc, u, id, err := s.userAndAppt(r)
-	if err != nil {
+func (s *Server) calendarMarkForm(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
+	if err := parseForm(r); err != nil {
 		return err
 	}
-	if err := r.ParseForm(); err != nil {
-		return sotepe.Invalid("error.form", "malformed form")
-	}
-	if _, err := svc.Mark(r.Context(), u, id, sotepe.ApptStatus(r.PostForm.Get("status"))); err != nil {
+	if _, err := s.cfg.Appointments.Mark(r.Context(), u, id, sotepe.ApptStatus(r.PostForm.Get("status"))); err != nil {
 		return err
 	}
 	http.Redirect(w, r, calendarBack(r), http.StatusSeeOther)
@@ -186,17 +178,9 @@ func (s *Server) calendarMarkForm(w http.ResponseWriter, r *http.Request) error 
 // page: POST /staff/slots with unit, service, mode, minutes, from, to,
 // start, end and the weekdays ticked. A refusal shows the calendar with
 // the reason.
-func (s *Server) calendarOpenForm(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.appts()
-	if err != nil {
+func (s *Server) calendarOpenForm(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+	if err := parseForm(r); err != nil {
 		return err
-	}
-	u, err := requireRole(r, sotepe.RoleProfessional, sotepe.RoleManager)
-	if err != nil {
-		return err
-	}
-	if err := r.ParseForm(); err != nil {
-		return sotepe.Invalid("error.form", "malformed form")
 	}
 	f := r.PostForm
 	minutes, _ := strconv.Atoi(f.Get("minutes"))
@@ -209,7 +193,7 @@ func (s *Server) calendarOpenForm(w http.ResponseWriter, r *http.Request) error 
 	if unit == "" && len(u.Units) > 0 {
 		unit = u.Units[0]
 	}
-	n, err := svc.OpenSlots(r.Context(), u, sotepe.SlotOpening{UnitID: unit, ServiceID: f.Get("service"),
+	n, err := s.cfg.Appointments.OpenSlots(r.Context(), u, sotepe.SlotOpening{UnitID: unit, ServiceID: f.Get("service"),
 		Mode: sotepe.ApptMode(f.Get("mode")), Length: time.Duration(minutes) * time.Minute, Template: &t})
 	in := info(r)
 	if code := sotepe.ErrorCode(err); code == sotepe.EInvalid || code == sotepe.EForbidden {
@@ -225,23 +209,15 @@ func (s *Server) calendarOpenForm(w http.ResponseWriter, r *http.Request) error 
 }
 
 // calendarCloseForm closes an open slot: POST /staff/slots/{id}/close.
-func (s *Server) calendarCloseForm(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.appts()
+func (s *Server) calendarCloseForm(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+	if err := parseForm(r); err != nil {
+		return err
+	}
+	id, err := pathID(r, "id", "slot")
 	if err != nil {
 		return err
 	}
-	u, err := requireRole(r, sotepe.RoleProfessional, sotepe.RoleManager)
-	if err != nil {
-		return err
-	}
-	if err := r.ParseForm(); err != nil {
-		return sotepe.Invalid("error.form", "malformed form")
-	}
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return sotepe.NotFound("slot")
-	}
-	if err := svc.CloseSlot(r.Context(), u, id); err != nil {
+	if err := s.cfg.Appointments.CloseSlot(r.Context(), u, id); err != nil {
 		return err
 	}
 	http.Redirect(w, r, calendarBack(r), http.StatusSeeOther)
@@ -269,15 +245,8 @@ type apptStatsResponse struct {
 // included; default the 30 days before and after today) and unit. A
 // manager sees their units', analysts and administrators every unit's. The
 // figures hold no personal data.
-func (s *Server) apptStats(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.appts()
-	if err != nil {
-		return err
-	}
-	u, err := requireRole(r, sotepe.RoleManager, sotepe.RoleAnalyst, sotepe.RoleAdmin)
-	if err != nil {
-		return err
-	}
+func (s *Server) apptStats(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+	var err error
 	in := info(r)
 	q := r.URL.Query()
 	loc := s.cfg.Location
@@ -298,7 +267,7 @@ func (s *Server) apptStats(w http.ResponseWriter, r *http.Request) error {
 	case to.Before(from):
 		err = sotepe.Invalid("error.stats_period", "from is after to")
 	default:
-		figs, err = svc.Figures(r.Context(), u, from, to.AddDate(0, 0, 1), resp.Unit)
+		figs, err = s.cfg.Appointments.Figures(r.Context(), u, from, to.AddDate(0, 0, 1), resp.Unit)
 	}
 	if err != nil {
 		if sotepe.ErrorCode(err) != sotepe.EInvalid || isAPI(r) {

@@ -15,15 +15,6 @@ import (
 // professional's queue, the professional's own grading, and the figures.
 // The HTML pages of the same are in assessments_pages.go.
 
-// assessments returns the assessment service, or ENotFound when the server
-// runs without one.
-func (s *Server) assessments() (sotepe.AssessmentService, error) {
-	if s.cfg.Assessments == nil {
-		return nil, sotepe.NotFound("assessments")
-	}
-	return s.cfg.Assessments, nil
-}
-
 // assessmentView is one definition in the request's language.
 type assessmentView struct {
 	ID          string `json:"id"`
@@ -108,13 +99,9 @@ func viewSession(st sotepe.AssessmentState, lang sotepe.Lang) sessionView {
 
 // assessmentList lists the assessments: GET /api/v1/assessments.
 func (s *Server) assessmentList(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.assessments()
-	if err != nil {
-		return err
-	}
 	lang := info(r).Lang
 	out := sotepe.Page[assessmentView]{Items: []assessmentView{}}
-	for _, a := range svc.Definitions() {
+	for _, a := range s.cfg.Assessments.Definitions() {
 		out.Items = append(out.Items, viewAssessment(a, lang))
 	}
 	writeJSON(w, http.StatusOK, out)
@@ -124,11 +111,7 @@ func (s *Server) assessmentList(w http.ResponseWriter, r *http.Request) error {
 // assessmentGet returns one assessment with its questions: GET
 // /api/v1/assessments/{id}.
 func (s *Server) assessmentGet(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.assessments()
-	if err != nil {
-		return err
-	}
-	a, qs, err := svc.Definition(r.PathValue("id"))
+	a, qs, err := s.cfg.Assessments.Definition(r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -147,10 +130,6 @@ func (s *Server) assessmentGet(w http.ResponseWriter, r *http.Request) error {
 // assessmentStart starts a session: POST /api/v1/assessments/{id}/sessions,
 // with no body or an empty object. The answer holds the session's secret id.
 func (s *Server) assessmentStart(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.assessments()
-	if err != nil {
-		return err
-	}
 	if r.ContentLength != 0 {
 		var empty struct{}
 		if err := decodeJSON(r, &empty); err != nil {
@@ -158,7 +137,7 @@ func (s *Server) assessmentStart(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	in := info(r)
-	st, err := svc.Start(r.Context(), in.User, r.PathValue("id"), in.Lang)
+	st, err := s.cfg.Assessments.Start(r.Context(), in.User, r.PathValue("id"), in.Lang)
 	if err != nil {
 		return err
 	}
@@ -170,12 +149,8 @@ func (s *Server) assessmentStart(w http.ResponseWriter, r *http.Request) error {
 // assessmentSession returns a session with its next question or outcome:
 // GET /api/v1/assessment-sessions/{sid}.
 func (s *Server) assessmentSession(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.assessments()
-	if err != nil {
-		return err
-	}
 	in := info(r)
-	st, err := svc.State(r.Context(), in.User, r.PathValue("sid"))
+	st, err := s.cfg.Assessments.State(r.Context(), in.User, r.PathValue("sid"))
 	if err != nil {
 		return err
 	}
@@ -187,10 +162,6 @@ func (s *Server) assessmentSession(w http.ResponseWriter, r *http.Request) error
 // /api/v1/assessment-sessions/{sid}/answers with {"question", "value"}.
 // Another question than the current one is 409, an unknown option 400.
 func (s *Server) assessmentAnswer(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.assessments()
-	if err != nil {
-		return err
-	}
 	var b struct {
 		Question string          `json:"question"`
 		Value    json.RawMessage `json:"value"`
@@ -199,7 +170,7 @@ func (s *Server) assessmentAnswer(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	in := info(r)
-	st, err := svc.Answer(r.Context(), in.User, r.PathValue("sid"), sotepe.AssessmentAnswer{Question: b.Question, Value: b.Value})
+	st, err := s.cfg.Assessments.Answer(r.Context(), in.User, r.PathValue("sid"), sotepe.AssessmentAnswer{Question: b.Question, Value: b.Value})
 	if err != nil {
 		return err
 	}
@@ -211,10 +182,6 @@ func (s *Server) assessmentAnswer(w http.ResponseWriter, r *http.Request) error 
 // /api/v1/assessment-sessions/{sid}/back with {"question": id} to return
 // to that question, or {} for one question back.
 func (s *Server) assessmentBack(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.assessments()
-	if err != nil {
-		return err
-	}
 	var b struct {
 		Question string `json:"question"`
 	}
@@ -224,7 +191,7 @@ func (s *Server) assessmentBack(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	in := info(r)
-	st, err := svc.Back(r.Context(), in.User, r.PathValue("sid"), b.Question)
+	st, err := s.cfg.Assessments.Back(r.Context(), in.User, r.PathValue("sid"), b.Question)
 	if err != nil {
 		return err
 	}
@@ -237,15 +204,7 @@ func (s *Server) assessmentBack(w http.ResponseWriter, r *http.Request) error {
 // /api/v1/assessment-sessions/{sid}/handover, optionally with {"unit"}
 // to choose the unit. It answers 201 with the contact request; a repeat
 // gives the same request.
-func (s *Server) assessmentHandOver(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.assessments()
-	if err != nil {
-		return err
-	}
-	u, err := requireRole(r, sotepe.RoleResident)
-	if err != nil {
-		return err
-	}
+func (s *Server) assessmentHandOver(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	var b struct {
 		Unit string `json:"unit"`
 	}
@@ -254,7 +213,7 @@ func (s *Server) assessmentHandOver(w http.ResponseWriter, r *http.Request) erro
 			return err
 		}
 	}
-	_, req, err := svc.HandOver(r.Context(), u, r.PathValue("sid"), b.Unit)
+	_, req, err := s.cfg.Assessments.HandOver(r.Context(), u, r.PathValue("sid"), b.Unit)
 	if err != nil {
 		return err
 	}
@@ -301,16 +260,8 @@ func (s *Server) viewHandOver(st sotepe.AssessmentState, lang sotepe.Lang) handO
 // contactAssessment returns the assessment handed over as a contact
 // request: GET /api/v1/contact-requests/{id}/assessment. Whoever may see
 // the request may see it (staff reads are audited); anyone else gets 404.
-func (s *Server) contactAssessment(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.assessments()
-	if err != nil {
-		return err
-	}
-	u, id, err := userAndRequest(r)
-	if err != nil {
-		return err
-	}
-	st, err := svc.ForContactRequest(r.Context(), u, id)
+func (s *Server) contactAssessment(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
+	st, err := s.cfg.Assessments.ForContactRequest(r.Context(), u, id)
 	if err != nil {
 		return err
 	}
@@ -320,25 +271,17 @@ func (s *Server) contactAssessment(w http.ResponseWriter, r *http.Request) error
 
 // contactAssessmentGrade records the professional's own urgency: POST
 // /api/v1/contact-requests/{id}/assessment/grading with {"urgency"}.
-func (s *Server) contactAssessmentGrade(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.assessments()
-	if err != nil {
-		return err
-	}
-	u, id, err := userAndRequest(r, sotepe.RoleProfessional, sotepe.RoleManager)
-	if err != nil {
-		return err
-	}
+func (s *Server) contactAssessmentGrade(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
 	var b struct {
 		Urgency sotepe.Urgency `json:"urgency"`
 	}
 	if err := decodeJSON(r, &b); err != nil {
 		return err
 	}
-	if err := svc.Grade(r.Context(), u, id, b.Urgency); err != nil {
+	if err := s.cfg.Assessments.Grade(r.Context(), u, id, b.Urgency); err != nil {
 		return err
 	}
-	return s.contactAssessment(w, r)
+	return s.contactAssessment(w, r, u, id)
 }
 
 // assessStatsView is the figures as the page shows them.
@@ -374,15 +317,7 @@ func assessStatsRowOf(f sotepe.AssessmentFigures, title sotepe.Names) assessStat
 // /api/v1/stats/assessments?from=&to=&interval=, by definition and period
 // with the outcomes, the hand-over share and the agreement rate between
 // the tool and the professionals. Aggregates only; nothing is logged.
-func (s *Server) assessmentStats(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.assessments()
-	if err != nil {
-		return err
-	}
-	u, err := requireRole(r, statsRoles...)
-	if err != nil {
-		return err
-	}
+func (s *Server) assessmentStats(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	q := r.URL.Query()
 	today := s.now().In(s.cfg.Location)
 	from, to := q.Get("from"), q.Get("to")
@@ -399,14 +334,14 @@ func (s *Server) assessmentStats(w http.ResponseWriter, r *http.Request) error {
 	if !interval.Valid() {
 		return sotepe.Invalid("error.stats_interval", "interval is day, week or month")
 	}
-	counts, err := svc.Counts(r.Context(), u, from, to)
+	counts, err := s.cfg.Assessments.Counts(r.Context(), u, from, to)
 	if err != nil {
 		return err
 	}
 	figs := sotepe.SummarizeAssessments(counts, interval)
 	total, items := figs[len(figs)-1], figs[:len(figs)-1]
 	titles := map[string]sotepe.Names{}
-	for _, a := range svc.Definitions() {
+	for _, a := range s.cfg.Assessments.Definitions() {
 		titles[a.ID] = a.Title
 	}
 	v := assessStatsView{From: from, To: to, Interval: interval, Intervals: sotepe.StatsIntervals, Total: assessStatsRowOf(total, sotepe.Names{}), Urgencies: sotepe.Urgencies}

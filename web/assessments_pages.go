@@ -39,21 +39,13 @@ func sessionPath(id string) string { return "/assessment-sessions/" + url.PathEs
 
 // assessListPage lists the assessments: GET /assessments.
 func (s *Server) assessListPage(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.assessments()
-	if err != nil {
-		return err
-	}
-	s.html(w, r, http.StatusOK, "assess_list", pageData{Title: s.cat.T(info(r).Lang, "assess.title", nil), Data: assessPage{Infos: svc.Definitions()}})
+	s.html(w, r, http.StatusOK, "assess_list", pageData{Title: s.cat.T(info(r).Lang, "assess.title", nil), Data: assessPage{Infos: s.cfg.Assessments.Definitions()}})
 	return nil
 }
 
 // assessIntroPage introduces one assessment: GET /assessments/{id}.
 func (s *Server) assessIntroPage(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.assessments()
-	if err != nil {
-		return err
-	}
-	a, _, err := svc.Definition(r.PathValue("id"))
+	a, _, err := s.cfg.Assessments.Definition(r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -64,12 +56,8 @@ func (s *Server) assessIntroPage(w http.ResponseWriter, r *http.Request) error {
 // assessStartForm starts a session and goes to its first question: POST
 // /assessments/{id}/start.
 func (s *Server) assessStartForm(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.assessments()
-	if err != nil {
-		return err
-	}
 	in := info(r)
-	st, err := svc.Start(r.Context(), in.User, r.PathValue("id"), in.Lang)
+	st, err := s.cfg.Assessments.Start(r.Context(), in.User, r.PathValue("id"), in.Lang)
 	if err != nil {
 		return err
 	}
@@ -80,11 +68,7 @@ func (s *Server) assessStartForm(w http.ResponseWriter, r *http.Request) error {
 // assessSessionPage shows the session's next question or its outcome: GET
 // /assessment-sessions/{sid}.
 func (s *Server) assessSessionPage(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.assessments()
-	if err != nil {
-		return err
-	}
-	st, err := svc.State(r.Context(), info(r).User, r.PathValue("sid"))
+	st, err := s.cfg.Assessments.State(r.Context(), info(r).User, r.PathValue("sid"))
 	if err != nil {
 		return err
 	}
@@ -164,15 +148,11 @@ func formAnswer(r *http.Request, q sotepe.AssessmentQuestion) (sotepe.Assessment
 // shows the question again with the problem; an answer to a question that
 // is no longer current (the browser's back button) shows the current one.
 func (s *Server) assessAnswerForm(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.assessments()
-	if err != nil {
+	if err := parseForm(r); err != nil {
 		return err
 	}
-	if err := r.ParseForm(); err != nil {
-		return sotepe.Invalid("error.form", "malformed form")
-	}
 	in, sid := info(r), r.PathValue("sid")
-	st, err := svc.State(r.Context(), in.User, sid)
+	st, err := s.cfg.Assessments.State(r.Context(), in.User, sid)
 	if err != nil {
 		return err
 	}
@@ -186,9 +166,9 @@ func (s *Server) assessAnswerForm(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return problem(err)
 	}
-	if _, err := svc.Answer(r.Context(), in.User, sid, a); err != nil {
+	if _, err := s.cfg.Assessments.Answer(r.Context(), in.User, sid, a); err != nil {
 		if code := sotepe.ErrorCode(err); code == sotepe.EInvalid || code == sotepe.EConflict {
-			if st2, err2 := svc.State(r.Context(), in.User, sid); err2 == nil {
+			if st2, err2 := s.cfg.Assessments.State(r.Context(), in.User, sid); err2 == nil {
 				st = st2
 			}
 			return problem(err)
@@ -202,15 +182,12 @@ func (s *Server) assessAnswerForm(w http.ResponseWriter, r *http.Request) error 
 // assessBackForm goes back one question, or to the question the form
 // names: POST /assessment-sessions/{sid}/back.
 func (s *Server) assessBackForm(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.assessments()
-	if err != nil {
+	var err error
+	if err := parseForm(r); err != nil {
 		return err
 	}
-	if err := r.ParseForm(); err != nil {
-		return sotepe.Invalid("error.form", "malformed form")
-	}
 	sid := r.PathValue("sid")
-	_, err = svc.Back(r.Context(), info(r).User, sid, r.PostForm.Get("question"))
+	_, err = s.cfg.Assessments.Back(r.Context(), info(r).User, sid, r.PostForm.Get("question"))
 	if err != nil && sotepe.ErrorCode(err) != sotepe.EConflict {
 		return err
 	}
@@ -222,10 +199,6 @@ func (s *Server) assessBackForm(w http.ResponseWriter, r *http.Request) error {
 // shows the new contact request: POST /assessment-sessions/{sid}/handover.
 // Someone not signed in is sent to sign in and back to the result.
 func (s *Server) assessHandOverForm(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.assessments()
-	if err != nil {
-		return err
-	}
 	sid := r.PathValue("sid")
 	if info(r).User == nil {
 		http.Redirect(w, r, "/login?next="+url.QueryEscape(sessionPath(sid)), http.StatusSeeOther)
@@ -235,12 +208,12 @@ func (s *Server) assessHandOverForm(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	if err := r.ParseForm(); err != nil {
-		return sotepe.Invalid("error.form", "malformed form")
+	if err := parseForm(r); err != nil {
+		return err
 	}
-	_, req, err := svc.HandOver(r.Context(), u, sid, r.PostForm.Get("unit"))
+	_, req, err := s.cfg.Assessments.HandOver(r.Context(), u, sid, r.PostForm.Get("unit"))
 	if code := sotepe.ErrorCode(err); code == sotepe.EInvalid || code == sotepe.EConflict {
-		st, err2 := svc.State(r.Context(), &u, sid)
+		st, err2 := s.cfg.Assessments.State(r.Context(), &u, sid)
 		if err2 != nil {
 			return err2
 		}
@@ -263,20 +236,12 @@ type handOverPage struct {
 // queueAssessmentPage shows a professional the answers of a handed-over
 // assessment with the form to grade its urgency and answer: GET
 // /queue/{id}/assessment.
-func (s *Server) queueAssessmentPage(w http.ResponseWriter, r *http.Request) error {
-	return s.showHandOver(w, r, "", http.StatusOK)
+func (s *Server) queueAssessmentPage(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
+	return s.showHandOver(w, r, u, id, "", http.StatusOK)
 }
 
-func (s *Server) showHandOver(w http.ResponseWriter, r *http.Request, problem string, status int) error {
-	svc, err := s.assessments()
-	if err != nil {
-		return err
-	}
-	u, id, err := userAndRequest(r, sotepe.RoleProfessional, sotepe.RoleManager)
-	if err != nil {
-		return err
-	}
-	st, err := svc.ForContactRequest(r.Context(), u, id)
+func (s *Server) showHandOver(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64, problem string, status int) error {
+	st, err := s.cfg.Assessments.ForContactRequest(r.Context(), u, id)
 	if err != nil {
 		return err
 	}
@@ -292,27 +257,20 @@ func (s *Server) showHandOver(w http.ResponseWriter, r *http.Request, problem st
 // queueAssessmentForm records the professional's urgency and, when the
 // form holds a message, answers the request with it: POST
 // /queue/{id}/assessment.
-func (s *Server) queueAssessmentForm(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.assessments()
-	if err != nil {
+func (s *Server) queueAssessmentForm(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
+	var err error
+	if err := parseForm(r); err != nil {
 		return err
-	}
-	u, id, err := userAndRequest(r, sotepe.RoleProfessional, sotepe.RoleManager)
-	if err != nil {
-		return err
-	}
-	if err := r.ParseForm(); err != nil {
-		return sotepe.Invalid("error.form", "malformed form")
 	}
 	lang := info(r).Lang
-	err = svc.Grade(r.Context(), u, id, sotepe.Urgency(r.PostForm.Get("urgency")))
+	err = s.cfg.Assessments.Grade(r.Context(), u, id, sotepe.Urgency(r.PostForm.Get("urgency")))
 	if err == nil {
 		if msg := strings.TrimSpace(r.PostForm.Get("message")); msg != "" {
 			_, err = s.cfg.Contacts.Reply(r.Context(), u, id, sotepe.Reply{Body: msg})
 		}
 	}
 	if code := sotepe.ErrorCode(err); code == sotepe.EInvalid || code == sotepe.EConflict {
-		return s.showHandOver(w, r, s.cat.T(lang, sotepe.ErrorKey(err), sotepe.ErrorArgs(err)), statusOf(code))
+		return s.showHandOver(w, r, u, id, s.cat.T(lang, sotepe.ErrorKey(err), sotepe.ErrorArgs(err)), statusOf(code))
 	} else if err != nil {
 		return err
 	}

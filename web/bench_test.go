@@ -49,8 +49,8 @@ func BenchmarkUnitsSearch(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	s, err := web.New(web.Config{Store: st, Directory: dir, Catalog: cat, Location: loc, OpenAPI: docs.OpenAPI,
-		Calendar: cal, Contacts: contact.New(contact.Config{Store: st, Directory: dir, Calendar: cal})})
+	s, err := web.New(withServices(b, web.Config{Store: st, Directory: dir, Catalog: cat, Location: loc, OpenAPI: docs.OpenAPI,
+		Calendar: cal, Contacts: contact.New(contact.Config{Store: st, Directory: dir, Calendar: cal})}))
 	if err != nil {
 		b.Fatal(err)
 	}

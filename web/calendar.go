@@ -53,11 +53,8 @@ func (s *Server) calendarDeadline(w http.ResponseWriter, r *http.Request) error 
 
 // closures lists the administrator's closure days: GET
 // /api/v1/calendar/closures (administrators).
-func (s *Server) closures(w http.ResponseWriter, r *http.Request) error {
-	if _, err := requireRole(r, sotepe.RoleAdmin); err != nil {
-		return err
-	}
-	days, err := s.store.ClosureDays(r.Context())
+func (s *Server) closures(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+	days, err := s.cfg.Closures.List(r.Context(), u)
 	if err != nil {
 		return err
 	}
@@ -75,18 +72,12 @@ func (s *Server) closures(w http.ResponseWriter, r *http.Request) error {
 
 // closureSave adds or renames a closure day and puts the new calendar in
 // force: POST /api/v1/calendar/closures with {"date","names"}.
-func (s *Server) closureSave(w http.ResponseWriter, r *http.Request) error {
-	if _, err := requireRole(r, sotepe.RoleAdmin); err != nil {
-		return err
-	}
+func (s *Server) closureSave(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	var d sotepe.ClosureDay
 	if err := decodeJSON(r, &d); err != nil {
 		return err
 	}
-	if err := s.store.SaveClosureDay(r.Context(), d); err != nil {
-		return err
-	}
-	if err := s.cfg.Calendar.Reload(r.Context(), s.store); err != nil {
+	if err := s.cfg.Closures.Save(r.Context(), u, d); err != nil {
 		return err
 	}
 	writeJSON(w, http.StatusCreated, d)
@@ -94,14 +85,8 @@ func (s *Server) closureSave(w http.ResponseWriter, r *http.Request) error {
 }
 
 // closureDelete removes a closure day: DELETE /api/v1/calendar/closures/{date}.
-func (s *Server) closureDelete(w http.ResponseWriter, r *http.Request) error {
-	if _, err := requireRole(r, sotepe.RoleAdmin); err != nil {
-		return err
-	}
-	if err := s.store.DeleteClosureDay(r.Context(), r.PathValue("date")); err != nil {
-		return err
-	}
-	if err := s.cfg.Calendar.Reload(r.Context(), s.store); err != nil {
+func (s *Server) closureDelete(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+	if err := s.cfg.Closures.Delete(r.Context(), u, r.PathValue("date")); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)

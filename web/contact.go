@@ -186,11 +186,7 @@ func splitList(s string) []string {
 
 // contactList lists a resident's own requests or a professional's queue,
 // ordered by due time: GET /api/v1/contact-requests.
-func (s *Server) contactList(w http.ResponseWriter, r *http.Request) error {
-	u, err := requireUser(r)
-	if err != nil {
-		return err
-	}
+func (s *Server) contactList(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	f, err := contactFilter(r, u)
 	if err != nil {
 		return err
@@ -207,41 +203,10 @@ func (s *Server) contactList(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// contactID reads the {id} of a contact request path; anything that is not
-// an id is as missing as an id nobody has.
-func contactID(r *http.Request) (int64, error) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, sotepe.NotFound("contact request")
-	}
-	return id, nil
-}
-
-// userAndRequest returns the signed-in user, who must hold one of roles
-// when any are given, and the contact request id of the path.
-func userAndRequest(r *http.Request, roles ...sotepe.Role) (sotepe.User, int64, error) {
-	var u sotepe.User
-	var err error
-	if len(roles) > 0 {
-		u, err = requireRole(r, roles...)
-	} else {
-		u, err = requireUser(r)
-	}
-	if err != nil {
-		return u, 0, err
-	}
-	id, err := contactID(r)
-	return u, id, err
-}
-
 // contactGet returns one request with its thread: GET
 // /api/v1/contact-requests/{id}. Residents get their own only, without
 // internal notes; staff their units'; anything else is 404.
-func (s *Server) contactGet(w http.ResponseWriter, r *http.Request) error {
-	u, id, err := userAndRequest(r)
-	if err != nil {
-		return err
-	}
+func (s *Server) contactGet(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
 	c, err := s.cfg.Contacts.Get(r.Context(), u, id)
 	if err != nil {
 		return err
@@ -257,11 +222,7 @@ type replyBody struct {
 }
 
 // contactReply adds a message: POST /api/v1/contact-requests/{id}/messages.
-func (s *Server) contactReply(w http.ResponseWriter, r *http.Request) error {
-	u, id, err := userAndRequest(r)
-	if err != nil {
-		return err
-	}
+func (s *Server) contactReply(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
 	var b replyBody
 	if err := decodeJSON(r, &b); err != nil {
 		return err
@@ -276,11 +237,7 @@ func (s *Server) contactReply(w http.ResponseWriter, r *http.Request) error {
 
 // contactAssign assigns a request: POST /api/v1/contact-requests/{id}/assign
 // with {"user": id}, or an empty object for oneself.
-func (s *Server) contactAssign(w http.ResponseWriter, r *http.Request) error {
-	u, id, err := userAndRequest(r)
-	if err != nil {
-		return err
-	}
+func (s *Server) contactAssign(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
 	var b struct {
 		User int64 `json:"user"`
 	}
@@ -293,16 +250,12 @@ func (s *Server) contactAssign(w http.ResponseWriter, r *http.Request) error {
 	if err := s.cfg.Contacts.Assign(r.Context(), u, id, b.User); err != nil {
 		return err
 	}
-	return s.contactGet(w, r)
+	return s.contactGet(w, r, u, id)
 }
 
 // contactClose closes a request: POST /api/v1/contact-requests/{id}/close
 // with {"resolution": …}.
-func (s *Server) contactClose(w http.ResponseWriter, r *http.Request) error {
-	u, id, err := userAndRequest(r)
-	if err != nil {
-		return err
-	}
+func (s *Server) contactClose(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
 	var b struct {
 		Resolution sotepe.Resolution `json:"resolution"`
 	}
@@ -312,5 +265,5 @@ func (s *Server) contactClose(w http.ResponseWriter, r *http.Request) error {
 	if err := s.cfg.Contacts.Close(r.Context(), u, id, b.Resolution); err != nil {
 		return err
 	}
-	return s.contactGet(w, r)
+	return s.contactGet(w, r, u, id)
 }

@@ -9,6 +9,7 @@ import (
 
 	"sotepe"
 	"sotepe/report"
+	"sotepe/web/view"
 )
 
 // The management dashboard, GET /dashboard: service volumes by month and by
@@ -64,7 +65,7 @@ type dashboardView struct {
 	// Tiles are the indicators over the whole selection.
 	Tiles []dashTile
 	// Charts by month and area.
-	VolumeMonths, VolumeAreas, NPS, InTime, EShare chart
+	VolumeMonths, VolumeAreas, NPS, InTime, EShare view.BarChart
 	// MeasureHeads and the tables of volumes by month and area, one
 	// column per measure.
 	MeasureHeads []string
@@ -103,11 +104,7 @@ var dashboardMeasures = []sotepe.Measure{sotepe.MeasureVisit, sotepe.MeasureCare
 var dashboardRatios = []string{"nps", "answered_in_time_share", "e_service_share", "home_care_remote_share"}
 
 // dashboard serves the management dashboard.
-func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
-	u, err := requireRole(r, statsRoles...)
-	if err != nil {
-		return err
-	}
+func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	in := info(r)
 	lang := in.Lang
 	p, perr := s.parseDashboardParams(r)
@@ -115,7 +112,10 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	own := statsUnits(u)
+	own, err := s.cfg.Statistics.ContactUnits(u)
+	if err != nil {
+		return err
+	}
 	v := dashboardView{P: p, OwnUnits: own != nil}
 	for _, a := range org.Areas {
 		v.Areas = append(v.Areas, option{Value: a.ID, Label: a.Names.In(lang), Selected: a.ID == p.Area})
@@ -204,7 +204,7 @@ func (s *Server) fillDashboard(v *dashboardView, lang sotepe.Lang, org *report.O
 	row := func(label string, m map[sotepe.Measure]int64) measureRow {
 		r := measureRow{Label: label}
 		for _, me := range dashboardMeasures {
-			r.Values = append(r.Values, formatCount(lang, m[me]))
+			r.Values = append(r.Values, view.Count(lang, m[me]))
 		}
 		return r
 	}
@@ -219,9 +219,9 @@ func (s *Server) fillDashboard(v *dashboardView, lang sotepe.Lang, org *report.O
 	monthHead := s.cat.T(lang, "dashboard.month", nil)
 	visitsHead := s.cat.T(lang, "dashboard.measure.visit", nil)
 	period := map[string]any{"From": p.From, "To": p.To}
-	v.VolumeMonths = newChart(chartSpec{ID: "chart-visits-month", Title: s.cat.T(lang, "dashboard.chart_visits_month", nil),
+	v.VolumeMonths = view.NewBarChart(view.ChartSpec{ID: "chart-visits-month", Title: s.cat.T(lang, "dashboard.chart_visits_month", nil),
 		Desc: s.cat.T(lang, "dashboard.chart_desc", period), Axis: visitsHead, LabelHead: monthHead, Labels: months, Values: visits,
-		Lo: 0, Hi: niceMax(top), Format: countFormat(lang)})
+		Lo: 0, Hi: view.NiceMax(top), Format: view.CountFormat(lang)})
 	var areaLabels []string
 	var areaVisits []*float64
 	top = 0
@@ -237,27 +237,27 @@ func (s *Server) fillDashboard(v *dashboardView, lang sotepe.Lang, org *report.O
 	if m := byArea[""]; m != nil {
 		v.AreaRows = append(v.AreaRows, row(s.cat.T(lang, "stats.unknown", nil), m))
 	}
-	v.VolumeAreas = newChart(chartSpec{ID: "chart-visits-area", Title: s.cat.T(lang, "dashboard.chart_visits_area", nil),
+	v.VolumeAreas = view.NewBarChart(view.ChartSpec{ID: "chart-visits-area", Title: s.cat.T(lang, "dashboard.chart_visits_area", nil),
 		Desc: s.cat.T(lang, "dashboard.chart_desc", period), Axis: visitsHead, LabelHead: s.cat.T(lang, "dashboard.area", nil),
-		Labels: areaLabels, Values: areaVisits, Lo: 0, Hi: niceMax(top), Format: countFormat(lang)})
+		Labels: areaLabels, Values: areaVisits, Lo: 0, Hi: view.NiceMax(top), Format: view.CountFormat(lang)})
 
 	// The ratio indicators: a tile each over the selection, a chart by
 	// month for three of them, and a comparison by producer kind.
 	noValue := s.cat.T(lang, "dashboard.no_value", nil)
-	ratioChart := func(id, indID string, lo, hi float64, format func(float64) string) chart {
+	ratioChart := func(id, indID string, lo, hi float64, format func(float64) string) view.BarChart {
 		ind, _ := inds.ByID(indID)
 		vals := ind.Evaluate(facts, report.LevelMonth)
 		var series []*float64
 		for _, m := range months {
 			series = append(series, vals[m].Value)
 		}
-		return newChart(chartSpec{ID: id, Title: s.cat.T(lang, "dashboard.chart_by_month", map[string]any{"Indicator": ind.Names.In(lang)}),
+		return view.NewBarChart(view.ChartSpec{ID: id, Title: s.cat.T(lang, "dashboard.chart_by_month", map[string]any{"Indicator": ind.Names.In(lang)}),
 			Desc: s.cat.T(lang, "dashboard.chart_desc", period), Axis: ind.Names.In(lang), LabelHead: monthHead, Labels: months,
 			Values: series, Lo: lo, Hi: hi, Format: format, Missing: noValue})
 	}
-	v.NPS = ratioChart("chart-nps", "nps", -100, 100, scoreFormat(lang))
-	v.InTime = ratioChart("chart-in-time", "answered_in_time_share", 0, 100, percentFormat(lang))
-	v.EShare = ratioChart("chart-e-share", "e_service_share", 0, 100, percentFormat(lang))
+	v.NPS = ratioChart("chart-nps", "nps", -100, 100, view.ScoreFormat(lang))
+	v.InTime = ratioChart("chart-in-time", "answered_in_time_share", 0, 100, view.PercentFormat(lang))
+	v.EShare = ratioChart("chart-e-share", "e_service_share", 0, 100, view.PercentFormat(lang))
 
 	format := func(ind report.Indicator, val report.Value) string {
 		if val.Value == nil {
@@ -265,11 +265,11 @@ func (s *Server) fillDashboard(v *dashboardView, lang sotepe.Lang, org *report.O
 		}
 		switch ind.Unit {
 		case "percent":
-			return formatPercent(lang, *val.Value, 1)
+			return view.Percent(lang, *val.Value, 1)
 		case "score":
-			return formatDecimal(lang, *val.Value, 1)
+			return view.Decimal(lang, *val.Value, 1)
 		}
-		return formatCount(lang, int64(*val.Value))
+		return view.Count(lang, int64(*val.Value))
 	}
 	if ind, ok := inds.ByID("visits"); ok {
 		v.Tiles = append(v.Tiles, dashTile{ID: "tile-" + ind.ID, Label: ind.Names.In(lang), Value: format(ind, ind.Total(facts))})

@@ -51,14 +51,7 @@ func (s *Server) integrationClient(r *http.Request, scope string) (sotepe.Integr
 	if !ok || strings.TrimSpace(token) == "" {
 		return sotepe.IntegrationClient{}, &sotepe.Error{Code: sotepe.EUnauthorized, Key: "error.integration_token", Message: "a bearer token is required"}
 	}
-	c, err := s.store.IntegrationClientByToken(r.Context(), strings.TrimSpace(token))
-	if err != nil {
-		return c, err
-	}
-	if !c.HasScope(scope) {
-		return c, &sotepe.Error{Code: sotepe.EForbidden, Key: "error.integration_scope", Message: "the token lacks the scope " + scope}
-	}
-	return c, nil
+	return s.cfg.Events.Client(r.Context(), token, scope)
 }
 
 // eventsCreate is POST /api/v1/events: an integration client with the scope
@@ -95,7 +88,7 @@ func (s *Server) eventsCreate(w http.ResponseWriter, r *http.Request) error {
 			return s.eventError(w, r, i, err)
 		}
 	}
-	res, err := s.store.AddEvents(r.Context(), events)
+	res, err := s.cfg.Events.Add(r.Context(), c, events)
 	if err != nil {
 		if i, ok := sotepe.ErrorArgs(err)["Index"].(int); ok && sotepe.ErrorCode(err) == sotepe.EInvalid {
 			return s.eventError(w, r, i, err)

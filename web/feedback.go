@@ -24,14 +24,6 @@ const (
 	kioskPerHour    = 240
 )
 
-// feedbackSvc returns the feedback service, or ENotFound without one.
-func (s *Server) feedbackSvc() (sotepe.FeedbackService, error) {
-	if s.cfg.Feedback == nil {
-		return nil, sotepe.NotFound("feedback")
-	}
-	return s.cfg.Feedback, nil
-}
-
 // feedbackLimited uses one of the allowance of an anonymous answer on
 // channel: per address on the QR and website channels, per token on a
 // kiosk. Signed-in channels are not limited here. Over the limit is
@@ -102,10 +94,6 @@ func feedbackChannel(b feedbackBody, u *sotepe.User) sotepe.FeedbackChannel {
 // feedbackCreate takes an answer: POST /api/v1/feedback. 201 with the
 // stored answer (its comment screened).
 func (s *Server) feedbackCreate(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.feedbackSvc()
-	if err != nil {
-		return err
-	}
 	var b feedbackBody
 	if err := decodeJSON(r, &b); err != nil {
 		return err
@@ -121,7 +109,7 @@ func (s *Server) feedbackCreate(w http.ResponseWriter, r *http.Request) error {
 	if err := s.feedbackLimited(r, ch, b.KioskToken); err != nil {
 		return err
 	}
-	f, err := svc.Submit(r.Context(), in.User, sotepe.FeedbackInput{UnitID: b.Unit, Score: *b.Score, Comment: b.Comment,
+	f, err := s.cfg.Feedback.Submit(r.Context(), in.User, sotepe.FeedbackInput{UnitID: b.Unit, Score: *b.Score, Comment: b.Comment,
 		Channel: ch, Lang: b.Lang, AppointmentID: b.AppointmentID, KioskToken: b.KioskToken, VisitToken: b.VisitToken, Extra: b.Extra})
 	if err != nil {
 		return err
@@ -133,15 +121,7 @@ func (s *Server) feedbackCreate(w http.ResponseWriter, r *http.Request) error {
 // feedbackList lists answers: GET /api/v1/feedback. A resident gets their
 // own; a unit manager their units' answers with comments (screened),
 // narrowed by unit=.
-func (s *Server) feedbackList(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.feedbackSvc()
-	if err != nil {
-		return err
-	}
-	u, err := requireUser(r)
-	if err != nil {
-		return err
-	}
+func (s *Server) feedbackList(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	page, err := pageRequest(r.URL.Query())
 	if err != nil {
 		return err
@@ -150,7 +130,7 @@ func (s *Server) feedbackList(w http.ResponseWriter, r *http.Request) error {
 	if unit := r.URL.Query().Get("unit"); unit != "" {
 		units = []string{unit}
 	}
-	p, err := svc.List(r.Context(), u, units, page)
+	p, err := s.cfg.Feedback.List(r.Context(), u, units, page)
 	if err != nil {
 		return err
 	}
@@ -205,9 +185,6 @@ func formScore(r *http.Request) int {
 // feedbackUnitPage is a unit's public form: GET /units/{id}/feedback, with
 // via=qr when reached from the QR code at the door.
 func (s *Server) feedbackUnitPage(w http.ResponseWriter, r *http.Request) error {
-	if _, err := s.feedbackSvc(); err != nil {
-		return err
-	}
 	unit, err := s.dir.Unit(r.Context(), r.PathValue("id"))
 	if err != nil {
 		return err
@@ -229,12 +206,8 @@ func publicVia(v string) string {
 
 // feedbackUnitSubmit takes the public form: POST /units/{id}/feedback.
 func (s *Server) feedbackUnitSubmit(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.feedbackSvc()
-	if err != nil {
+	if err := parseForm(r); err != nil {
 		return err
-	}
-	if err := r.ParseForm(); err != nil {
-		return sotepe.Invalid("error.form", "malformed form")
 	}
 	unit, err := s.dir.Unit(r.Context(), r.PathValue("id"))
 	if err != nil {
@@ -243,13 +216,13 @@ func (s *Server) feedbackUnitSubmit(w http.ResponseWriter, r *http.Request) erro
 	in := info(r)
 	ch := sotepe.FeedbackChannel(publicVia(r.PostForm.Get("via")))
 	v := feedbackFormView{Unit: unit, Action: "/units/" + unit.ID + "/feedback", Via: string(ch), Scores: scores()}
-	if v.Extra, err = svc.Questions(r.Context(), unit.ID); err != nil {
+	if v.Extra, err = s.cfg.Feedback.Questions(r.Context(), unit.ID); err != nil {
 		return err
 	}
 	if err := s.feedbackLimited(r, ch, ""); err != nil {
 		return err
 	}
-	_, err = svc.Submit(r.Context(), nil, sotepe.FeedbackInput{UnitID: unit.ID, Score: formScore(r), Comment: r.PostForm.Get("comment"), Channel: ch, Lang: in.Lang,
+	_, err = s.cfg.Feedback.Submit(r.Context(), nil, sotepe.FeedbackInput{UnitID: unit.ID, Score: formScore(r), Comment: r.PostForm.Get("comment"), Channel: ch, Lang: in.Lang,
 		Extra: formExtra(r, v.Extra)})
 	return s.feedbackFormResult(w, r, "feedback_form", v, err)
 }
@@ -285,12 +258,8 @@ const (
 // feedbackKioskPage is a unit's kiosk: GET /feedback/kiosk/{token}. The
 // token, issued by the unit's manager, is the kiosk's only credential.
 func (s *Server) feedbackKioskPage(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.feedbackSvc()
-	if err != nil {
-		return err
-	}
 	token := r.PathValue("token")
-	unitID, err := svc.KioskUnit(r.Context(), token)
+	unitID, err := s.cfg.Feedback.KioskUnit(r.Context(), token)
 	if err != nil {
 		return err
 	}
@@ -299,7 +268,7 @@ func (s *Server) feedbackKioskPage(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	v := feedbackFormView{Unit: unit, Action: "/feedback/kiosk/" + token, Scores: scores(), Refresh: kioskIdleSeconds, KioskURL: kioskStart(r, token)}
-	if v.Extra, err = svc.Questions(r.Context(), unit.ID); err != nil {
+	if v.Extra, err = s.cfg.Feedback.Questions(r.Context(), unit.ID); err != nil {
 		return err
 	}
 	return s.kioskHTML(w, r, http.StatusOK, pageData{Title: s.cat.T(info(r).Lang, "feedback.title", nil), Data: v})
@@ -313,15 +282,11 @@ func kioskStart(r *http.Request, token string) string {
 // feedbackKioskSubmit takes a kiosk answer and thanks, returning to the
 // start after a few seconds: POST /feedback/kiosk/{token}.
 func (s *Server) feedbackKioskSubmit(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.feedbackSvc()
-	if err != nil {
+	if err := parseForm(r); err != nil {
 		return err
 	}
-	if err := r.ParseForm(); err != nil {
-		return sotepe.Invalid("error.form", "malformed form")
-	}
 	token := r.PathValue("token")
-	unitID, err := svc.KioskUnit(r.Context(), token)
+	unitID, err := s.cfg.Feedback.KioskUnit(r.Context(), token)
 	if err != nil {
 		return err
 	}
@@ -333,10 +298,10 @@ func (s *Server) feedbackKioskSubmit(w http.ResponseWriter, r *http.Request) err
 		return err
 	}
 	v := feedbackFormView{Unit: unit, Action: "/feedback/kiosk/" + token, Scores: scores(), Refresh: kioskIdleSeconds, KioskURL: kioskStart(r, token)}
-	if v.Extra, err = svc.Questions(r.Context(), unit.ID); err != nil {
+	if v.Extra, err = s.cfg.Feedback.Questions(r.Context(), unit.ID); err != nil {
 		return err
 	}
-	_, err = svc.Submit(r.Context(), nil, sotepe.FeedbackInput{UnitID: unit.ID, Score: formScore(r), Comment: r.PostForm.Get("comment"),
+	_, err = s.cfg.Feedback.Submit(r.Context(), nil, sotepe.FeedbackInput{UnitID: unit.ID, Score: formScore(r), Comment: r.PostForm.Get("comment"),
 		Channel: sotepe.FeedbackKioskChannel, Lang: info(r).Lang, KioskToken: token, Extra: formExtra(r, v.Extra)})
 	if err == nil {
 		v.Refresh = kioskThanksSeconds
@@ -375,10 +340,6 @@ func (s *Server) feedbackPortalPage(w http.ResponseWriter, r *http.Request) erro
 }
 
 func (s *Server) portalView(r *http.Request) (feedbackFormView, error) {
-	svc, err := s.feedbackSvc()
-	if err != nil {
-		return feedbackFormView{}, err
-	}
 	u, err := requireRole(r, sotepe.RoleResident)
 	if err != nil {
 		return feedbackFormView{}, err
@@ -388,7 +349,7 @@ func (s *Server) portalView(r *http.Request) (feedbackFormView, error) {
 		return feedbackFormView{}, err
 	}
 	v := feedbackFormView{Units: units, Action: "/feedback", Scores: scores()}
-	own, err := svc.List(r.Context(), u, nil, sotepe.PageRequest{Limit: 20})
+	own, err := s.cfg.Feedback.List(r.Context(), u, nil, sotepe.PageRequest{Limit: 20})
 	if err != nil {
 		return v, err
 	}
@@ -406,19 +367,16 @@ func (s *Server) portalView(r *http.Request) (feedbackFormView, error) {
 // feedbackPortalSubmit takes the portal form: POST /feedback. With
 // appointment set it is the answer about that visit.
 func (s *Server) feedbackPortalSubmit(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.feedbackSvc()
-	if err != nil {
+	var err error
+	if err := parseForm(r); err != nil {
 		return err
-	}
-	if err := r.ParseForm(); err != nil {
-		return sotepe.Invalid("error.form", "malformed form")
 	}
 	in := info(r)
 	fi := sotepe.FeedbackInput{UnitID: r.PostForm.Get("unit"), Score: formScore(r), Comment: r.PostForm.Get("comment"), Channel: sotepe.FeedbackPortal, Lang: in.Lang}
 	if a, _ := strconv.ParseInt(r.PostForm.Get("appointment"), 10, 64); a > 0 {
 		fi.Channel, fi.AppointmentID = sotepe.FeedbackVisit, a
 	}
-	_, err = svc.Submit(r.Context(), in.User, fi)
+	_, err = s.cfg.Feedback.Submit(r.Context(), in.User, fi)
 	if code := sotepe.ErrorCode(err); code == sotepe.EUnauthorized || code == sotepe.EForbidden {
 		return err
 	}
@@ -446,12 +404,8 @@ func (s *Server) feedbackVisitPage(w http.ResponseWriter, r *http.Request) error
 }
 
 func (s *Server) visitView(r *http.Request) (feedbackFormView, error) {
-	svc, err := s.feedbackSvc()
-	if err != nil {
-		return feedbackFormView{}, err
-	}
 	token := r.PathValue("token")
-	unitID, err := svc.VisitUnit(r.Context(), token)
+	unitID, err := s.cfg.Feedback.VisitUnit(r.Context(), token)
 	if err != nil {
 		return feedbackFormView{}, err
 	}
@@ -460,7 +414,7 @@ func (s *Server) visitView(r *http.Request) (feedbackFormView, error) {
 		return feedbackFormView{}, err
 	}
 	v := feedbackFormView{Unit: unit, Action: "/feedback/visit/" + token, Scores: scores(), Visit: true}
-	v.Extra, err = svc.Questions(r.Context(), unit.ID)
+	v.Extra, err = s.cfg.Feedback.Questions(r.Context(), unit.ID)
 	return v, err
 }
 
@@ -468,18 +422,14 @@ func (s *Server) visitView(r *http.Request) (feedbackFormView, error) {
 // /feedback/visit/{token}. The link answers once: afterwards it says the
 // visit has its answer.
 func (s *Server) feedbackVisitSubmit(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.feedbackSvc()
-	if err != nil {
+	if err := parseForm(r); err != nil {
 		return err
-	}
-	if err := r.ParseForm(); err != nil {
-		return sotepe.Invalid("error.form", "malformed form")
 	}
 	v, err := s.visitView(r)
 	if err != nil {
 		return err
 	}
-	_, err = svc.Submit(r.Context(), nil, sotepe.FeedbackInput{Score: formScore(r), Comment: r.PostForm.Get("comment"),
+	_, err = s.cfg.Feedback.Submit(r.Context(), nil, sotepe.FeedbackInput{Score: formScore(r), Comment: r.PostForm.Get("comment"),
 		Channel: sotepe.FeedbackVisit, Lang: info(r).Lang, VisitToken: r.PathValue("token"), Extra: formExtra(r, v.Extra)})
 	if err == nil {
 		v.Done = true

@@ -97,8 +97,8 @@ func BenchmarkFeedbackStatsEndpoint(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	s, err := web.New(web.Config{Store: st, Catalog: cat, Location: loc, OpenAPI: docs.OpenAPI, Calendar: cal,
-		Contacts: contact.New(contact.Config{Store: st, Calendar: cal}), Feedback: feedback.New(feedback.Config{Store: st})})
+	s, err := web.New(withServices(b, web.Config{Store: st, Catalog: cat, Location: loc, OpenAPI: docs.OpenAPI, Calendar: cal,
+		Contacts: contact.New(contact.Config{Store: st, Calendar: cal}), Feedback: feedback.New(feedback.Config{Store: st})}))
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -42,11 +42,7 @@ func formExtra(r *http.Request, qs []sotepe.FeedbackQuestion) []sotepe.FeedbackE
 
 // unitQuestions returns the extra questions unit asks, for its forms.
 func (s *Server) unitQuestions(ctx context.Context, unit string) ([]sotepe.FeedbackQuestion, error) {
-	svc, err := s.feedbackSvc()
-	if err != nil {
-		return nil, err
-	}
-	return svc.Questions(ctx, unit)
+	return s.cfg.Feedback.Questions(ctx, unit)
 }
 
 // feedbackQuestionList lists the extra questions a unit asks: GET
@@ -57,30 +53,18 @@ func (s *Server) feedbackQuestionList(w http.ResponseWriter, r *http.Request) er
 		return err
 	}
 	qs, err := s.unitQuestions(r.Context(), unit.ID)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": qs})
-	return nil
+	return writeItems(w, qs, err)
 }
 
 // feedbackQuestionCreate adds an extra question to a unit its manager
 // manages: POST /api/v1/units/{id}/feedback-questions with {"kind":
 // "scale"|"single_choice", "text", "low", "high", "options"}, 201.
-func (s *Server) feedbackQuestionCreate(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.feedbackSvc()
-	if err != nil {
-		return err
-	}
-	u, err := requireUser(r)
-	if err != nil {
-		return err
-	}
+func (s *Server) feedbackQuestionCreate(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	var b sotepe.NewFeedbackQuestion
 	if err := decodeJSON(r, &b); err != nil {
 		return err
 	}
-	q, err := svc.AddQuestion(r.Context(), u, r.PathValue("id"), b)
+	q, err := s.cfg.Feedback.AddQuestion(r.Context(), u, r.PathValue("id"), b)
 	if err != nil {
 		return err
 	}
@@ -91,27 +75,19 @@ func (s *Server) feedbackQuestionCreate(w http.ResponseWriter, r *http.Request) 
 // feedbackQuestionRetire stops asking an extra question: DELETE
 // /api/v1/units/{id}/feedback-questions/{qid} (204) and POST
 // /staff/feedback/questions/{qid}/retire (the manager's page).
-func (s *Server) feedbackQuestionRetire(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.feedbackSvc()
-	if err != nil {
-		return err
-	}
-	u, err := requireUser(r)
-	if err != nil {
-		return err
-	}
+func (s *Server) feedbackQuestionRetire(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	unit := r.PathValue("id")
 	if !isAPI(r) {
-		if err := r.ParseForm(); err != nil {
-			return sotepe.Invalid("error.form", "malformed form")
+		if err := parseForm(r); err != nil {
+			return err
 		}
 		unit = r.PostForm.Get("unit")
 	}
-	id, err := strconv.ParseInt(r.PathValue("qid"), 10, 64)
+	id, err := pathID(r, "qid", "feedback question")
 	if err != nil {
-		return sotepe.NotFound("feedback question")
+		return err
 	}
-	if err := svc.RetireQuestion(r.Context(), u, unit, id); err != nil {
+	if err := s.cfg.Feedback.RetireQuestion(r.Context(), u, unit, id); err != nil {
 		return err
 	}
 	if isAPI(r) {
@@ -125,21 +101,9 @@ func (s *Server) feedbackQuestionRetire(w http.ResponseWriter, r *http.Request) 
 // feedbackQuestionResults returns the figures of a unit's extra questions
 // for its manager, analysts and administrators: GET
 // /api/v1/units/{id}/feedback-questions/results.
-func (s *Server) feedbackQuestionResults(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.feedbackSvc()
-	if err != nil {
-		return err
-	}
-	u, err := requireUser(r)
-	if err != nil {
-		return err
-	}
-	res, err := svc.QuestionResults(r.Context(), u, r.PathValue("id"))
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": res})
-	return nil
+func (s *Server) feedbackQuestionResults(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+	res, err := s.cfg.Feedback.QuestionResults(r.Context(), u, r.PathValue("id"))
+	return writeItems(w, res, err)
 }
 
 // extraResultView is an extra question's figures on the manager's page.
@@ -161,17 +125,10 @@ func (s *Server) extraResults(lang sotepe.Lang, res []sotepe.FeedbackQuestionRes
 // feedbackQuestionForm adds an extra question from the manager's page:
 // POST /staff/feedback/questions. The options of a choice are written one
 // a line in each language. A problem shows the page again with it.
-func (s *Server) feedbackQuestionForm(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.feedbackSvc()
-	if err != nil {
+func (s *Server) feedbackQuestionForm(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+	var err error
+	if err := parseForm(r); err != nil {
 		return err
-	}
-	u, err := requireUser(r)
-	if err != nil {
-		return err
-	}
-	if err := r.ParseForm(); err != nil {
-		return sotepe.Invalid("error.form", "malformed form")
 	}
 	f := r.PostForm
 	names := func(prefix string) sotepe.Names {
@@ -199,7 +156,7 @@ func (s *Server) feedbackQuestionForm(w http.ResponseWriter, r *http.Request) er
 			n.Options = append(n.Options, sotepe.Names{Fi: at(fi), Sv: at(sv), En: at(en)})
 		}
 	}
-	_, err = svc.AddQuestion(r.Context(), u, f.Get("unit"), n)
+	_, err = s.cfg.Feedback.AddQuestion(r.Context(), u, f.Get("unit"), n)
 	if code := sotepe.ErrorCode(err); code == sotepe.EInvalid || code == sotepe.EConflict {
 		v, verr := s.feedbackStaffView(r)
 		if verr != nil {

@@ -5,13 +5,13 @@ import (
 	"html"
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
 	qrcode "github.com/skip2/go-qrcode"
 
 	"sotepe"
+	"sotepe/web/view"
 )
 
 // The staff side of feedback: the unit manager's page (NPS of their units
@@ -46,10 +46,6 @@ func (s *Server) feedbackStaffPage(w http.ResponseWriter, r *http.Request) error
 }
 
 func (s *Server) feedbackStaffView(r *http.Request) (feedbackStaffView, error) {
-	svc, err := s.feedbackSvc()
-	if err != nil {
-		return feedbackStaffView{}, err
-	}
 	u, err := requireRole(r, sotepe.RoleManager)
 	if err != nil {
 		return feedbackStaffView{}, err
@@ -57,7 +53,7 @@ func (s *Server) feedbackStaffView(r *http.Request) (feedbackStaffView, error) {
 	lang := info(r).Lang
 	today := s.now().In(s.cfg.Location)
 	v := feedbackStaffView{Year: today.Format("2006"), MaxQuestions: sotepe.MaxFeedbackQuestions}
-	counts, err := svc.Counts(r.Context(), u, sotepe.FeedbackCountsQuery{From: v.Year + "-01-01", To: today.Format(time.DateOnly), Dim: sotepe.FeedbackDimUnit})
+	counts, err := s.cfg.Feedback.Counts(r.Context(), u, sotepe.FeedbackCountsQuery{From: v.Year + "-01-01", To: today.Format(time.DateOnly), Dim: sotepe.FeedbackDimUnit})
 	if err != nil {
 		return v, err
 	}
@@ -70,7 +66,7 @@ func (s *Server) feedbackStaffView(r *http.Request) (feedbackStaffView, error) {
 		}
 		names[id] = unit.Names
 		v.Units = append(v.Units, unit)
-		kiosks, err := svc.Kiosks(r.Context(), u, id)
+		kiosks, err := s.cfg.Feedback.Kiosks(r.Context(), u, id)
 		if err != nil {
 			return v, err
 		}
@@ -78,7 +74,7 @@ func (s *Server) feedbackStaffView(r *http.Request) (feedbackStaffView, error) {
 			v.Kiosks = map[string][]sotepe.FeedbackKiosk{}
 		}
 		v.Kiosks[id] = kiosks
-		extra, err := svc.QuestionResults(r.Context(), u, id)
+		extra, err := s.cfg.Feedback.QuestionResults(r.Context(), u, id)
 		if err != nil {
 			return v, err
 		}
@@ -91,7 +87,7 @@ func (s *Server) feedbackStaffView(r *http.Request) (feedbackStaffView, error) {
 	for _, c := range sum.Items {
 		seen[c.Group] = true
 		nps, ci, note := s.npsCells(lang, c.NPSFigures)
-		v.Rows = append(v.Rows, npsRow{Group: names[c.Group].In(lang), Responses: formatCount(lang, c.Responses), NPS: nps, CI: ci, Note: note})
+		v.Rows = append(v.Rows, npsRow{Group: names[c.Group].In(lang), Responses: view.Count(lang, c.Responses), NPS: nps, CI: ci, Note: note})
 	}
 	for _, unit := range v.Units {
 		if !seen[unit.ID] {
@@ -99,7 +95,7 @@ func (s *Server) feedbackStaffView(r *http.Request) (feedbackStaffView, error) {
 			v.Rows = append(v.Rows, npsRow{Group: unit.Names.In(lang), Responses: "0", NPS: nps, CI: ci, Note: note})
 		}
 	}
-	comments, err := svc.List(r.Context(), u, nil, sotepe.PageRequest{Limit: 50})
+	comments, err := s.cfg.Feedback.List(r.Context(), u, nil, sotepe.PageRequest{Limit: 50})
 	if err != nil {
 		return v, err
 	}
@@ -114,23 +110,15 @@ func (s *Server) feedbackStaffView(r *http.Request) (feedbackStaffView, error) {
 // POST /api/v1/units/{id}/feedback-kiosks (201 with the token, shown once)
 // and POST /staff/feedback/kiosks (the manager's page, showing the kiosk's
 // address).
-func (s *Server) feedbackKioskCreate(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.feedbackSvc()
-	if err != nil {
-		return err
-	}
-	u, err := requireUser(r)
-	if err != nil {
-		return err
-	}
+func (s *Server) feedbackKioskCreate(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	unit := r.PathValue("id")
 	if !isAPI(r) {
-		if err := r.ParseForm(); err != nil {
-			return sotepe.Invalid("error.form", "malformed form")
+		if err := parseForm(r); err != nil {
+			return err
 		}
 		unit = r.PostForm.Get("unit")
 	}
-	k, err := svc.CreateKiosk(r.Context(), u, unit)
+	k, err := s.cfg.Feedback.CreateKiosk(r.Context(), u, unit)
 	if err != nil {
 		return err
 	}
@@ -149,48 +137,28 @@ func (s *Server) feedbackKioskCreate(w http.ResponseWriter, r *http.Request) err
 
 // feedbackKiosks lists a unit's live kiosk tokens for its manager:
 // GET /api/v1/units/{id}/feedback-kiosks.
-func (s *Server) feedbackKiosks(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.feedbackSvc()
-	if err != nil {
-		return err
-	}
-	u, err := requireUser(r)
-	if err != nil {
-		return err
-	}
-	kiosks, err := svc.Kiosks(r.Context(), u, r.PathValue("id"))
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": kiosks})
-	return nil
+func (s *Server) feedbackKiosks(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+	kiosks, err := s.cfg.Feedback.Kiosks(r.Context(), u, r.PathValue("id"))
+	return writeItems(w, kiosks, err)
 }
 
 // feedbackKioskRevoke ends a kiosk token of a unit the manager manages, for
 // a tablet lost or replaced: DELETE /api/v1/units/{id}/feedback-kiosks/{kiosk}
 // (204) and POST /staff/feedback/kiosks/{kiosk}/revoke (the form names the
 // unit; back to the manager's page).
-func (s *Server) feedbackKioskRevoke(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.feedbackSvc()
+func (s *Server) feedbackKioskRevoke(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+	id, err := pathID(r, "kiosk", "kiosk")
 	if err != nil {
 		return err
-	}
-	u, err := requireUser(r)
-	if err != nil {
-		return err
-	}
-	id, err := strconv.ParseInt(r.PathValue("kiosk"), 10, 64)
-	if err != nil {
-		return sotepe.NotFound("kiosk")
 	}
 	unit := r.PathValue("id")
 	if !isAPI(r) {
-		if err := r.ParseForm(); err != nil {
-			return sotepe.Invalid("error.form", "malformed form")
+		if err := parseForm(r); err != nil {
+			return err
 		}
 		unit = r.PostForm.Get("unit")
 	}
-	if err := svc.RevokeKiosk(r.Context(), u, unit, id); err != nil {
+	if err := s.cfg.Feedback.RevokeKiosk(r.Context(), u, unit, id); err != nil {
 		return err
 	}
 	if isAPI(r) {
@@ -215,9 +183,6 @@ func siteURL(r *http.Request) string {
 // door: GET /units/{id}/feedback-qr, a PNG, or SVG with format=svg. The
 // code is github.com/skip2/go-qrcode's; the SVG draws its modules.
 func (s *Server) feedbackQR(w http.ResponseWriter, r *http.Request) error {
-	if _, err := s.feedbackSvc(); err != nil {
-		return err
-	}
 	unit, err := s.dir.Unit(r.Context(), r.PathValue("id"))
 	if err != nil {
 		return err
@@ -284,15 +249,7 @@ type compareViewRow struct {
 // voucher producers service by service: GET /stats/feedback/compare and
 // /api/v1/stats/feedback/compare. A unit's answers count for every service
 // it offers; services that only one kind of producer offers are left out.
-func (s *Server) feedbackCompare(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.feedbackSvc()
-	if err != nil {
-		return err
-	}
-	u, err := requireRole(r, statsRoles...)
-	if err != nil {
-		return err
-	}
+func (s *Server) feedbackCompare(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	p, err := s.parseFeedbackParams(r)
 	if err != nil {
 		return err
@@ -306,7 +263,7 @@ func (s *Server) feedbackCompare(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	counts, err := svc.Counts(r.Context(), u, sotepe.FeedbackCountsQuery{From: p.From, To: p.To, Dim: sotepe.FeedbackDimUnit})
+	counts, err := s.cfg.Feedback.Counts(r.Context(), u, sotepe.FeedbackCountsQuery{From: p.From, To: p.To, Dim: sotepe.FeedbackDimUnit})
 	if err != nil {
 		return err
 	}
@@ -360,7 +317,7 @@ func (s *Server) feedbackCompare(w http.ResponseWriter, r *http.Request) error {
 				continue
 			}
 			nps, ci, note := s.npsCells(in.Lang, f)
-			vr.Cells = append(vr.Cells, npsRow{Responses: formatCount(in.Lang, f.Responses), NPS: nps, CI: ci, Note: note})
+			vr.Cells = append(vr.Cells, npsRow{Responses: view.Count(in.Lang, f.Responses), NPS: nps, CI: ci, Note: note})
 		}
 		rows = append(rows, vr)
 	}

@@ -2,15 +2,14 @@ package web
 
 import (
 	"context"
-	"encoding/csv"
 	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
-	"strconv"
 	"time"
 
 	"sotepe"
+	"sotepe/web/view"
 )
 
 // The feedback figures: GET /stats/feedback and GET /api/v1/stats/feedback
@@ -58,14 +57,8 @@ func (s *Server) parseFeedbackParams(r *http.Request) (feedbackParams, error) {
 	if p.Interval != "none" && !sotepe.StatsInterval(p.Interval).Valid() {
 		return p, sotepe.Invalid("error.feedback_interval", "interval is none, day, week or month")
 	}
-	switch q.Get("format") {
-	case "", "json":
-	case "csv":
-		p.CSV = true
-	default:
-		return p, sotepe.Invalid("error.stats_format", "format is json or csv")
-	}
-	return p, nil
+	p.CSV, err = csvFormat(q)
+	return p, err
 }
 
 // feedbackItem is the figures of one group in one period.
@@ -208,15 +201,8 @@ func feedbackUnitIDs(p feedbackParams, units []sotepe.Unit) []string {
 }
 
 // feedbackStats serves the figures: the page, its JSON and its CSV.
-func (s *Server) feedbackStats(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.feedbackSvc()
-	if err != nil {
-		return err
-	}
-	u, err := requireRole(r, statsRoles...)
-	if err != nil {
-		return err
-	}
+func (s *Server) feedbackStats(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+	svc := s.cfg.Feedback
 	in := info(r)
 	p, err := s.parseFeedbackParams(r)
 	var g feedbackGroups
@@ -336,31 +322,19 @@ func (s *Server) summarizeFeedback(ctx context.Context, svc sotepe.FeedbackServi
 // writeFeedbackCSV writes the items as CSV with a header line; empty cells
 // stand for null.
 func writeFeedbackCSV(w http.ResponseWriter, resp feedbackStatsResponse) error {
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="feedback-%s-%s-%s-%s.csv"`, resp.From, resp.To, resp.GroupBy, resp.Interval))
-	cw := csv.NewWriter(w)
-	_ = cw.Write([]string{"group_id", "group_fi", "group_sv", "group_en", "period", "responses", "promoters", "passives", "detractors",
-		"nps", "ci_low", "ci_high", "withheld", "previous_year_responses", "previous_year_nps"})
-	num := func(v int64) string { return strconv.FormatInt(v, 10) }
+	c := view.NewCSV(w, fmt.Sprintf("feedback-%s-%s-%s-%s.csv", resp.From, resp.To, resp.GroupBy, resp.Interval),
+		"group_id", "group_fi", "group_sv", "group_en", "period", "responses", "promoters", "passives", "detractors",
+		"nps", "ci_low", "ci_high", "withheld", "previous_year_responses", "previous_year_nps")
 	for _, it := range resp.Items {
-		n := it.Group.Names
 		prevN, prevNPS := "", ""
 		if it.PreviousYear != nil {
-			prevN, prevNPS = num(it.PreviousYear.Responses), optFloat(it.PreviousYear.NPS)
+			prevN, prevNPS = view.Int(it.PreviousYear.Responses), view.OptFloat(it.PreviousYear.NPS)
 		}
-		_ = cw.Write([]string{csvText(it.Group.ID), csvText(n.Fi), csvText(n.Sv), csvText(n.En), it.Period, num(it.Responses),
-			num(it.Promoters), num(it.Passives), num(it.Detractors), optFloat(it.NPS), optFloat(it.CILow), optFloat(it.CIHigh), it.Withheld,
-			prevN, prevNPS})
+		c.Row(append(view.Group(it.Group.ID, it.Group.Names), it.Period, view.Int(it.Responses),
+			view.Int(it.Promoters), view.Int(it.Passives), view.Int(it.Detractors), view.OptFloat(it.NPS), view.OptFloat(it.CILow),
+			view.OptFloat(it.CIHigh), it.Withheld, prevN, prevNPS)...)
 	}
-	cw.Flush()
-	return cw.Error()
-}
-
-func optFloat(v *float64) string {
-	if v == nil {
-		return ""
-	}
-	return strconv.FormatFloat(*v, 'f', -1, 64)
+	return c.Close()
 }
 
 // feedbackStatsView is the figures page: the form, a trend chart of the
@@ -396,7 +370,7 @@ func (s *Server) npsCells(lang sotepe.Lang, f sotepe.NPSFigures) (nps, ci, note 
 	if f.NPS == nil {
 		return "–", "–", s.cat.T(lang, "feedback.withheld", map[string]any{"Min": sotepe.MinNPSResponses})
 	}
-	num := func(v float64) string { return formatDecimal(lang, v, 1) }
+	num := func(v float64) string { return view.Decimal(lang, v, 1) }
 	return num(*f.NPS), num(*f.CILow) + " … " + num(*f.CIHigh), ""
 }
 
@@ -415,7 +389,7 @@ func (s *Server) feedbackStatsView(lang sotepe.Lang, p feedbackParams, resp *fee
 	v.CSVURL = "/api/v1/stats/feedback?" + q.Encode()
 	row := func(group, period string, f sotepe.NPSFigures) npsRow {
 		nps, ci, note := s.npsCells(lang, f)
-		return npsRow{Group: group, Period: period, Responses: formatCount(lang, f.Responses), NPS: nps, CI: ci, Note: note}
+		return npsRow{Group: group, Period: period, Responses: view.Count(lang, f.Responses), NPS: nps, CI: ci, Note: note}
 	}
 	prev := func(r npsRow, f *sotepe.NPSFigures) npsRow {
 		if f != nil {

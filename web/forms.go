@@ -40,10 +40,7 @@ func (s *Server) phoneForm(r *http.Request, values map[string]string, problem st
 }
 
 // phonePage shows the form: GET /queue/phone.
-func (s *Server) phonePage(w http.ResponseWriter, r *http.Request) error {
-	if _, err := requireRole(r, sotepe.RoleProfessional, sotepe.RoleManager); err != nil {
-		return err
-	}
+func (s *Server) phonePage(w http.ResponseWriter, r *http.Request, _ sotepe.User) error {
 	v, err := s.phoneForm(r, map[string]string{}, "")
 	if err != nil {
 		return err
@@ -55,13 +52,9 @@ func (s *Server) phonePage(w http.ResponseWriter, r *http.Request) error {
 // phoneSubmit finds the resident by personal identity code (an audited read
 // on the basis of the phone request) and records the request on their
 // behalf: POST /queue/phone.
-func (s *Server) phoneSubmit(w http.ResponseWriter, r *http.Request) error {
-	u, err := requireRole(r, sotepe.RoleProfessional, sotepe.RoleManager)
-	if err != nil {
+func (s *Server) phoneSubmit(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+	if err := parseForm(r); err != nil {
 		return err
-	}
-	if err := r.ParseForm(); err != nil {
-		return sotepe.Invalid("error.form", "malformed form")
 	}
 	in := info(r)
 	values := map[string]string{}
@@ -95,7 +88,7 @@ func (s *Server) recordPhoneRequest(r *http.Request, u sotepe.User, values map[s
 		}
 		received = t
 	}
-	res, err := s.store.FindResident(r.Context(), values["personal_id"], sotepe.BasisPhoneRequest)
+	res, err := s.cfg.Residents.Find(r.Context(), u, values["personal_id"], sotepe.BasisPhoneRequest)
 	if err != nil {
 		return 0, err
 	}
@@ -142,8 +135,8 @@ func (s *Server) contactFormPage(w http.ResponseWriter, r *http.Request) error {
 // contactFormSubmit takes the public form, limited per address, and shows a
 // receipt with the promised answer time: POST /contact.
 func (s *Server) contactFormSubmit(w http.ResponseWriter, r *http.Request) error {
-	if err := r.ParseForm(); err != nil {
-		return sotepe.Invalid("error.form", "malformed form")
+	if err := parseForm(r); err != nil {
+		return err
 	}
 	in := info(r)
 	values := map[string]string{}

@@ -9,6 +9,7 @@ import (
 
 	"sotepe"
 	"sotepe/report"
+	"sotepe/web/view"
 )
 
 // The annual report "the sector's year": GET /report/{year} (the page, public:
@@ -39,7 +40,7 @@ type reportView struct {
 	Channels           []reportLine
 	AnswersTotal       reportLine
 	Indicators         []reportLine
-	StaffChart         chart
+	StaffChart         view.BarChart
 	JSONURL            string
 }
 
@@ -92,7 +93,7 @@ func (s *Server) annualReport(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) reportView(lang sotepe.Lang, a report.Annual, org *report.Org) reportView {
 	v := reportView{Year: a.Year, PreviousYear: a.PreviousYear, HasPrevious: a.HasPrevious, JSONURL: "/api/v1/reports/" + strconv.Itoa(a.Year)}
-	n := func(x int64) string { return formatCount(lang, x) }
+	n := func(x int64) string { return view.Count(lang, x) }
 	change := func(c *float64) string {
 		if c == nil {
 			return "–"
@@ -101,7 +102,7 @@ func (s *Server) reportView(lang sotepe.Lang, a report.Annual, org *report.Org) 
 		if *c > 0 {
 			sign = "+"
 		}
-		return sign + formatPercent(lang, *c, 1)
+		return sign + view.Percent(lang, *c, 1)
 	}
 	line := func(l report.VolumeLine) reportLine {
 		out := reportLine{Key: l.Key, Label: s.cat.T(lang, "statistic."+l.Key, nil), Value: n(l.Value), Previous: "–", Change: change(l.Change)}
@@ -135,7 +136,7 @@ func (s *Server) reportView(lang sotepe.Lang, a report.Annual, org *report.Org) 
 	var values []*float64
 	top := 0.0
 	for _, l := range a.Staff.Lines {
-		st := reportStaff{Label: areaName(l.AreaID), Value: n(l.Headcount), Percent: formatPercent(lang, float64(l.Percent), 0), Previous: "–"}
+		st := reportStaff{Label: areaName(l.AreaID), Value: n(l.Headcount), Percent: view.Percent(lang, float64(l.Percent), 0), Previous: "–"}
 		if l.Previous != nil {
 			st.Previous = n(*l.Previous)
 		}
@@ -147,18 +148,18 @@ func (s *Server) reportView(lang sotepe.Lang, a report.Annual, org *report.Org) 
 	v.StaffTotal, v.StaffPrevTotal, v.HasStaffPrev = n(a.Staff.Total), n(a.Staff.PreviousTotal), a.Staff.PreviousTotal > 0
 	if len(a.Staff.Lines) > 0 {
 		v.Any = true
-		v.StaffChart = newChart(chartSpec{ID: "report-staff-chart", Title: s.cat.T(lang, "report.staff_chart", map[string]any{"Year": a.Year}),
+		v.StaffChart = view.NewBarChart(view.ChartSpec{ID: "report-staff-chart", Title: s.cat.T(lang, "report.staff_chart", map[string]any{"Year": a.Year}),
 			Desc: s.cat.T(lang, "report.staff_chart_desc", map[string]any{"Total": v.StaffTotal}), Axis: s.cat.T(lang, "report.headcount", nil),
-			LabelHead: s.cat.T(lang, "dashboard.area", nil), Labels: labels, Values: values, Lo: 0, Hi: niceMax(top), Format: countFormat(lang)})
+			LabelHead: s.cat.T(lang, "dashboard.area", nil), Labels: labels, Values: values, Lo: 0, Hi: view.NiceMax(top), Format: view.CountFormat(lang)})
 	}
 	score := func(x *float64) string {
 		if x == nil {
 			return "–"
 		}
 		if *x == math.Trunc(*x) {
-			return formatDecimal(lang, *x, 0)
+			return view.Decimal(lang, *x, 0)
 		}
-		return formatDecimal(lang, *x, 1)
+		return view.Decimal(lang, *x, 1)
 	}
 	v.NPS, v.NPSPrevious = score(a.Feedback.NPS), score(a.Feedback.NPSPrevious)
 	for _, g := range a.Feedback.Groups {
@@ -179,9 +180,9 @@ func (s *Server) reportView(lang sotepe.Lang, a report.Annual, org *report.Org) 
 				return "–"
 			}
 			if l.Indicator.Unit == "percent" {
-				return formatPercent(lang, *x, 1)
+				return view.Percent(lang, *x, 1)
 			}
-			return formatDecimal(lang, *x, 1)
+			return view.Decimal(lang, *x, 1)
 		}
 		v.Indicators = append(v.Indicators, reportLine{Key: l.Indicator.ID, Label: l.Indicator.Names.In(lang),
 			Value: format(l.Value.Value), Previous: format(l.Previous.Value)})

@@ -55,8 +55,8 @@ func BenchmarkDashboardAndReport(b *testing.B) {
 		b.Fatal(err)
 	}
 	clock := &clock{t: time.Now()}
-	s, err := web.New(web.Config{Store: st, Directory: dir, Catalog: cat, Location: loc, OpenAPI: docs.OpenAPI, Calendar: cal,
-		Now: clock.Now, Contacts: contact.New(contact.Config{Store: st, Calendar: cal})})
+	s, err := web.New(withServices(b, web.Config{Store: st, Directory: dir, Catalog: cat, Location: loc, OpenAPI: docs.OpenAPI, Calendar: cal,
+		Now: clock.Now, Contacts: contact.New(contact.Config{Store: st, Calendar: cal})}))
 	if err != nil {
 		b.Fatal(err)
 	}

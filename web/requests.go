@@ -20,11 +20,7 @@ type requestsView struct {
 }
 
 // requestsPage lists the resident's own requests: GET /requests.
-func (s *Server) requestsPage(w http.ResponseWriter, r *http.Request) error {
-	u, err := requireRole(r, sotepe.RoleResident)
-	if err != nil {
-		return err
-	}
+func (s *Server) requestsPage(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	page, err := s.cfg.Contacts.List(r.Context(), u, sotepe.ContactFilter{Page: sotepe.PageRequest{Limit: sotepe.MaxPageLimit}})
 	if err != nil {
 		return err
@@ -52,10 +48,7 @@ type newRequestView struct {
 
 // newRequestPage shows the form: first the service, then (once chosen) the
 // units that offer it, so that it works without JavaScript.
-func (s *Server) newRequestPage(w http.ResponseWriter, r *http.Request) error {
-	if _, err := requireRole(r, sotepe.RoleResident); err != nil {
-		return err
-	}
+func (s *Server) newRequestPage(w http.ResponseWriter, r *http.Request, _ sotepe.User) error {
 	v, err := s.newRequestView(r, r.URL.Query().Get("service"))
 	if err != nil {
 		return err
@@ -87,13 +80,9 @@ func (s *Server) newRequestView(r *http.Request, service string) (newRequestView
 
 // newRequestForm submits the form and shows the request; a mistake shows
 // the form again with what was written and why it was refused.
-func (s *Server) newRequestForm(w http.ResponseWriter, r *http.Request) error {
-	u, err := requireRole(r, sotepe.RoleResident)
-	if err != nil {
+func (s *Server) newRequestForm(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+	if err := parseForm(r); err != nil {
 		return err
-	}
-	if err := r.ParseForm(); err != nil {
-		return sotepe.Invalid("error.form", "malformed form")
 	}
 	in := info(r)
 	n := sotepe.NewContactRequest{ServiceID: r.PostForm.Get("service"), UnitID: r.PostForm.Get("unit"),
@@ -133,20 +122,16 @@ type requestView struct {
 
 // requestPage shows one of the resident's requests with its thread and the
 // promised answer time: GET /requests/{id}.
-func (s *Server) requestPage(w http.ResponseWriter, r *http.Request) error {
-	return s.showRequest(w, r, "request", "")
+func (s *Server) requestPage(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
+	return s.showRequest(w, r, u, id, "request", "")
 }
 
 // queueItemPage shows a request of the professional's units: GET /queue/{id}.
-func (s *Server) queueItemPage(w http.ResponseWriter, r *http.Request) error {
-	return s.showRequest(w, r, "queue_item", "")
+func (s *Server) queueItemPage(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
+	return s.showRequest(w, r, u, id, "queue_item", "")
 }
 
-func (s *Server) showRequest(w http.ResponseWriter, r *http.Request, page, problem string) error {
-	u, id, err := userAndRequest(r)
-	if err != nil {
-		return err
-	}
+func (s *Server) showRequest(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64, page, problem string) error {
 	c, err := s.cfg.Contacts.Get(r.Context(), u, id)
 	if err != nil {
 		return err
@@ -160,7 +145,7 @@ func (s *Server) showRequest(w http.ResponseWriter, r *http.Request, page, probl
 	}
 	if v.Staff {
 		v.Me = u.ID
-		if v.Colleagues, err = s.store.UnitStaff(r.Context(), c.UnitID); err != nil {
+		if v.Colleagues, err = s.cfg.Residents.Colleagues(r.Context(), u, c.UnitID); err != nil {
 			return err
 		}
 		for i := range v.Colleagues {
@@ -170,7 +155,7 @@ func (s *Server) showRequest(w http.ResponseWriter, r *http.Request, page, probl
 		}
 	}
 	if v.Staff && c.ResidentID != 0 {
-		res, err := s.store.ReadResident(r.Context(), c.ResidentID, sotepe.BasisClientRequest)
+		res, err := s.cfg.Residents.Read(r.Context(), u, c.ResidentID, sotepe.BasisClientRequest)
 		if err != nil {
 			return err
 		}
@@ -185,13 +170,10 @@ func (s *Server) showRequest(w http.ResponseWriter, r *http.Request, page, probl
 }
 
 // replyForm adds a message from either page and returns to it.
-func (s *Server) replyForm(w http.ResponseWriter, r *http.Request) error {
-	u, id, err := userAndRequest(r)
-	if err != nil {
+func (s *Server) replyForm(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
+	var err error
+	if err := parseForm(r); err != nil {
 		return err
-	}
-	if err := r.ParseForm(); err != nil {
-		return sotepe.Invalid("error.form", "malformed form")
 	}
 	page, back := "request", "/requests/"
 	if u.IsStaff() {
@@ -200,7 +182,7 @@ func (s *Server) replyForm(w http.ResponseWriter, r *http.Request) error {
 	kind := r.PostForm.Get("kind")
 	_, err = s.cfg.Contacts.Reply(r.Context(), u, id, sotepe.Reply{Body: r.PostForm.Get("message"), Internal: kind == "internal", Ask: kind == "ask"})
 	if code := sotepe.ErrorCode(err); code == sotepe.EInvalid || code == sotepe.EConflict {
-		return s.showRequest(w, r, page, s.cat.T(info(r).Lang, sotepe.ErrorKey(err), sotepe.ErrorArgs(err)))
+		return s.showRequest(w, r, u, id, page, s.cat.T(info(r).Lang, sotepe.ErrorKey(err), sotepe.ErrorArgs(err)))
 	} else if err != nil {
 		return err
 	}
@@ -219,11 +201,7 @@ type queueView struct {
 
 // queuePage is the professional's queue of their units, ordered by due time,
 // with filters: GET /queue?status=&service=&channel=&breached=.
-func (s *Server) queuePage(w http.ResponseWriter, r *http.Request) error {
-	u, err := requireRole(r, sotepe.RoleProfessional, sotepe.RoleManager)
-	if err != nil {
-		return err
-	}
+func (s *Server) queuePage(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	q := r.URL.Query()
 	if !q.Has("status") {
 		q.Set("status", "open")
@@ -256,13 +234,10 @@ func (s *Server) queuePage(w http.ResponseWriter, r *http.Request) error {
 // queueActionForm assigns a request to oneself or a colleague of its unit
 // (the form's "to", a user id; oneself when empty) or closes it, from the
 // request's page.
-func (s *Server) queueActionForm(w http.ResponseWriter, r *http.Request) error {
-	u, id, err := userAndRequest(r, sotepe.RoleProfessional, sotepe.RoleManager)
-	if err != nil {
+func (s *Server) queueActionForm(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
+	var err error
+	if err := parseForm(r); err != nil {
 		return err
-	}
-	if err := r.ParseForm(); err != nil {
-		return sotepe.Invalid("error.form", "malformed form")
 	}
 	switch r.PathValue("action") {
 	case "assign":
@@ -280,7 +255,7 @@ func (s *Server) queueActionForm(w http.ResponseWriter, r *http.Request) error {
 		return sotepe.NotFound("action")
 	}
 	if code := sotepe.ErrorCode(err); code == sotepe.EInvalid || code == sotepe.EConflict {
-		return s.showRequest(w, r, "queue_item", s.cat.T(info(r).Lang, sotepe.ErrorKey(err), sotepe.ErrorArgs(err)))
+		return s.showRequest(w, r, u, id, "queue_item", s.cat.T(info(r).Lang, sotepe.ErrorKey(err), sotepe.ErrorArgs(err)))
 	} else if err != nil {
 		return err
 	}

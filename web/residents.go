@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"strconv"
 	"time"
 
 	"sotepe"
@@ -25,29 +24,10 @@ func viewResident(res sotepe.Resident) residentView {
 // staffRoles may read residents' data, always with a basis and an audit row.
 var staffRoles = []sotepe.Role{sotepe.RoleProfessional, sotepe.RoleManager, sotepe.RoleAdmin}
 
-func parseBasis(s string) (sotepe.Basis, error) {
-	b := sotepe.Basis(s)
-	if !b.Valid() {
-		return "", sotepe.Invalid("error.basis", "a valid basis for the read is required")
-	}
-	return b, nil
-}
-
 // residentRead returns one resident to staff: GET
 // /api/v1/residents/{id}?basis=…, audited.
-func (s *Server) residentRead(w http.ResponseWriter, r *http.Request) error {
-	if _, err := requireRole(r, staffRoles...); err != nil {
-		return err
-	}
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil {
-		return sotepe.NotFound("resident")
-	}
-	basis, err := parseBasis(r.URL.Query().Get("basis"))
-	if err != nil {
-		return err
-	}
-	res, err := s.store.ReadResident(r.Context(), id, basis)
+func (s *Server) residentRead(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
+	res, err := s.cfg.Residents.Read(r.Context(), u, id, sotepe.Basis(r.URL.Query().Get("basis")))
 	if err != nil {
 		return err
 	}
@@ -63,22 +43,12 @@ type residentSearchRequest struct {
 // residentSearch finds a resident by personal identity code for staff: POST
 // /api/v1/residents/search, audited. The code travels in the body, never in
 // a URL that logs and proxies keep.
-func (s *Server) residentSearch(w http.ResponseWriter, r *http.Request) error {
-	if _, err := requireRole(r, staffRoles...); err != nil {
-		return err
-	}
+func (s *Server) residentSearch(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	var req residentSearchRequest
 	if err := decodeJSON(r, &req); err != nil {
 		return err
 	}
-	basis, err := parseBasis(req.Basis)
-	if err != nil {
-		return err
-	}
-	if _, err := sotepe.ParsePersonalID(req.PersonalID); err != nil {
-		return err
-	}
-	res, err := s.store.FindResident(r.Context(), req.PersonalID, basis)
+	res, err := s.cfg.Residents.Find(r.Context(), u, req.PersonalID, sotepe.Basis(req.Basis))
 	if err != nil {
 		return err
 	}
@@ -95,33 +65,20 @@ type lookupView struct {
 }
 
 // residentLookupPage shows the form by which staff find a resident.
-func (s *Server) residentLookupPage(w http.ResponseWriter, r *http.Request) error {
-	if _, err := requireRole(r, staffRoles...); err != nil {
-		return err
-	}
+func (s *Server) residentLookupPage(w http.ResponseWriter, r *http.Request, _ sotepe.User) error {
 	s.html(w, r, http.StatusOK, "resident_lookup", pageData{Title: s.cat.T(info(r).Lang, "lookup.title", nil), Data: lookupView{Bases: sotepe.Bases}})
 	return nil
 }
 
 // residentLookupForm finds a resident from the form; the read is audited.
-func (s *Server) residentLookupForm(w http.ResponseWriter, r *http.Request) error {
-	if _, err := requireRole(r, staffRoles...); err != nil {
+func (s *Server) residentLookupForm(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+	if err := parseForm(r); err != nil {
 		return err
-	}
-	if err := r.ParseForm(); err != nil {
-		return sotepe.Invalid("error.form", "malformed form")
 	}
 	in := info(r)
 	v := lookupView{Bases: sotepe.Bases, Basis: sotepe.Basis(r.PostForm.Get("basis"))}
 	status := http.StatusOK
-	basis, err := parseBasis(r.PostForm.Get("basis"))
-	if err == nil {
-		_, err = sotepe.ParsePersonalID(r.PostForm.Get("personal_id"))
-	}
-	var res sotepe.Resident
-	if err == nil {
-		res, err = s.store.FindResident(r.Context(), r.PostForm.Get("personal_id"), basis)
-	}
+	res, err := s.cfg.Residents.Find(r.Context(), u, r.PostForm.Get("personal_id"), sotepe.Basis(r.PostForm.Get("basis")))
 	switch code := sotepe.ErrorCode(err); code {
 	case "":
 		rv := viewResident(res)
@@ -145,11 +102,7 @@ type auditView struct {
 // auditSummary shows audit entries per day and action: managers for their
 // own units, analysts and administrators for all. It holds no personal data.
 // GET /staff/audit and GET /api/v1/audit/summary?from=&to=.
-func (s *Server) auditSummary(w http.ResponseWriter, r *http.Request) error {
-	u, err := requireRole(r, sotepe.RoleManager, sotepe.RoleAnalyst, sotepe.RoleAdmin)
-	if err != nil {
-		return err
-	}
+func (s *Server) auditSummary(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	today := s.now().In(s.cfg.Location)
 	from, to := r.URL.Query().Get("from"), r.URL.Query().Get("to")
 	if from == "" {
@@ -158,21 +111,9 @@ func (s *Server) auditSummary(w http.ResponseWriter, r *http.Request) error {
 	if to == "" {
 		to = today.Format(time.DateOnly)
 	}
-	for _, d := range []string{from, to} {
-		if _, err := time.Parse(time.DateOnly, d); err != nil {
-			return sotepe.Invalid("error.date", "dates are YYYY-MM-DD")
-		}
-	}
-	var units []string // nil: every unit
-	if !u.Has(sotepe.RoleAnalyst) && !u.Has(sotepe.RoleAdmin) {
-		units = append([]string{}, u.Units...)
-	}
-	counts, err := s.store.AuditCounts(r.Context(), from, to, units)
+	counts, err := s.cfg.Audit.Summary(r.Context(), u, from, to)
 	if err != nil {
 		return err
-	}
-	if counts == nil {
-		counts = []sotepe.AuditCount{}
 	}
 	return s.respond(w, r, map[string]any{"from": from, "to": to, "items": counts}, "audit", pageData{
 		Title: s.cat.T(info(r).Lang, "audit.title", nil), Data: auditView{From: from, To: to, Counts: counts}})

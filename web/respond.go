@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"sotepe"
@@ -126,6 +127,28 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(true)
 	_ = enc.Encode(v) // the client went away; nothing to do
+}
+
+// csvFormat reads the format of figures from q: json (the default) or csv,
+// which it reports as true; anything else is EInvalid ("error.stats_format").
+func csvFormat(q url.Values) (bool, error) {
+	switch q.Get("format") {
+	case "", "json":
+		return false, nil
+	case "csv":
+		return true, nil
+	}
+	return false, sotepe.Invalid("error.stats_format", "format is json or csv")
+}
+
+// writeItems writes {"items": items} with status 200, or returns err when
+// it is not nil.
+func writeItems[T any](w http.ResponseWriter, items []T, err error) error {
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"items": items})
+	return nil
 }
 
 // decodeJSON reads exactly one JSON object into dst, rejecting unknown fields

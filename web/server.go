@@ -28,8 +28,8 @@ var templateFS embed.FS
 //go:embed static
 var staticFS embed.FS
 
-// Config is what the server needs. Store, Catalog and Location are required;
-// the rest have defaults.
+// Config is what the server needs. Store, Catalog, Location, Calendar and
+// every service are required; the rest have defaults.
 type Config struct {
 	Store sotepe.Store
 	// Directory serves the public directory reads; when nil, Store does.
@@ -44,18 +44,24 @@ type Config struct {
 	Calendar *workday.Live
 	// Contacts carries out contact requests.
 	Contacts sotepe.ContactService
-	// Assessments runs symptom and service-need assessments; without it
-	// the assessment routes answer 404.
+	// Assessments runs symptom and service-need assessments.
 	Assessments sotepe.AssessmentService
-	// Appointments carries out appointment booking; without it the
-	// appointment routes answer 503.
+	// Appointments carries out appointment booking.
 	Appointments sotepe.ApptService
-	// Feedback collects feedback and its figures; without it the feedback
-	// routes answer 404.
+	// Feedback collects feedback and its figures.
 	Feedback sotepe.FeedbackService
-	// Surveys runs the resident survey; without it the survey routes
-	// answer 404.
+	// Surveys runs the resident survey.
 	Surveys sotepe.SurveyService
+	// Residents serves residents' own data and staff's audited reads.
+	Residents sotepe.ResidentService
+	// Audit serves the aggregates of the audit trail.
+	Audit sotepe.AuditService
+	// Closures keeps the administrator's closure days.
+	Closures sotepe.ClosureService
+	// Statistics serves the figures of the answer promise and the volumes.
+	Statistics sotepe.StatisticsService
+	// Events takes service events from integration clients.
+	Events sotepe.EventService
 	// Indicators are the indicator definitions of the dashboard and the
 	// annual report; when nil, the embedded ones (report.Load).
 	Indicators *report.Indicators
@@ -111,8 +117,8 @@ type Server struct {
 // New checks cfg, parses the templates and builds the routes. A missing
 // required field or a template that does not parse is an error.
 func New(cfg Config) (*Server, error) {
-	if cfg.Store == nil || cfg.Catalog == nil || cfg.Location == nil || cfg.Calendar == nil || cfg.Contacts == nil {
-		return nil, errors.New("web: Store, Catalog, Location, Calendar and Contacts are required")
+	if err := cfg.check(); err != nil {
+		return nil, err
 	}
 	if cfg.Directory == nil {
 		cfg.Directory = cfg.Store
@@ -171,6 +177,25 @@ func New(cfg Config) (*Server, error) {
 	}
 	s.handler = s.routes()
 	return s, nil
+}
+
+// check names the first required field of c that is missing.
+func (c Config) check() error {
+	required := []struct {
+		name    string
+		missing bool
+	}{
+		{"Store", c.Store == nil}, {"Catalog", c.Catalog == nil}, {"Location", c.Location == nil}, {"Calendar", c.Calendar == nil},
+		{"Contacts", c.Contacts == nil}, {"Assessments", c.Assessments == nil}, {"Appointments", c.Appointments == nil},
+		{"Feedback", c.Feedback == nil}, {"Surveys", c.Surveys == nil}, {"Residents", c.Residents == nil}, {"Audit", c.Audit == nil},
+		{"Closures", c.Closures == nil}, {"Statistics", c.Statistics == nil}, {"Events", c.Events == nil},
+	}
+	for _, f := range required {
+		if f.missing {
+			return errors.New("web: Config." + f.name + " is required")
+		}
+	}
+	return nil
 }
 
 // ServeHTTP serves one request.

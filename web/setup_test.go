@@ -113,9 +113,9 @@ func newEnv(t *testing.T) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := web.New(web.Config{Store: st, Catalog: cat, Location: loc, Now: clk.Now, OpenAPI: docs.OpenAPI, MaxBody: 64 << 10,
+	s, err := web.New(withServices(t, web.Config{Store: st, Catalog: cat, Location: loc, Now: clk.Now, OpenAPI: docs.OpenAPI, MaxBody: 64 << 10,
 		Calendar: cal, Contacts: contacts, Assessments: assessments, Appointments: appts,
-		Feedback: feedback.New(feedback.Config{Store: st, Now: clk.Now}), Surveys: survey.New(survey.Config{Surveys: surveys, Store: st, Now: clk.Now})})
+		Feedback: feedback.New(feedback.Config{Store: st, Now: clk.Now}), Surveys: survey.New(survey.Config{Surveys: surveys, Store: st, Now: clk.Now})}))
 	if err != nil {
 		t.Fatal(err)
 	}

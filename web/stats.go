@@ -2,15 +2,13 @@ package web
 
 import (
 	"context"
-	"encoding/csv"
 	"fmt"
 	"net/http"
 	"net/url"
-	"strconv"
-	"strings"
 	"time"
 
 	"sotepe"
+	"sotepe/web/view"
 )
 
 // The figures of the answer promise: GET /stats/contact-requests (the
@@ -65,23 +63,8 @@ func (s *Server) parseStatsParams(r *http.Request) (statsParams, error) {
 	if !p.Interval.Valid() {
 		return p, sotepe.Invalid("error.stats_interval", "interval is day, week or month")
 	}
-	switch q.Get("format") {
-	case "", "json":
-	case "csv":
-		p.CSV = true
-	default:
-		return p, sotepe.Invalid("error.stats_format", "format is json or csv")
-	}
-	return p, nil
-}
-
-// statsUnits is whose figures u may see: nil for everyone's (analysts and
-// administrators), else the units u manages, none when u has no unit.
-func statsUnits(u sotepe.User) []string {
-	if u.Has(sotepe.RoleAnalyst) || u.Has(sotepe.RoleAdmin) {
-		return nil
-	}
-	return append([]string{}, u.Units...)
+	p.CSV, err = csvFormat(q)
+	return p, err
 }
 
 // statsGroup is a group as the API shows it: its id and names.
@@ -221,14 +204,13 @@ func (g statsGroups) name(id string) sotepe.Names {
 // contactStats serves the figures of the answer promise: the dashboard page,
 // its JSON and its CSV. A request over more than sotepe.MaxStatsCells groups
 // × periods is EInvalid ("error.stats_too_many").
-func (s *Server) contactStats(w http.ResponseWriter, r *http.Request) error {
-	u, err := requireRole(r, statsRoles...)
+func (s *Server) contactStats(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+	units, err := s.cfg.Statistics.ContactUnits(u)
 	if err != nil {
 		return err
 	}
 	in := info(r)
 	p, err := s.parseStatsParams(r)
-	units := statsUnits(u)
 	var groups statsGroups
 	if err == nil {
 		groups, err = s.groupsFor(r.Context(), p.GroupBy, units)
@@ -249,9 +231,8 @@ func (s *Server) contactStats(w http.ResponseWriter, r *http.Request) error {
 		s.html(w, r, http.StatusBadRequest, "stats", pageData{Title: s.cat.T(in.Lang, "stats.title", nil), Data: v})
 		return nil
 	}
-	rows, err := s.store.ContactStatsRows(r.Context(), sotepe.ContactStatsQuery{
-		From: p.From, To: p.To, Dim: p.GroupBy.Dim(), Interval: p.Interval, Units: units,
-		Now: s.now(), WorkingTime: s.cfg.Calendar.Get().WorkingHoursBetween,
+	rows, err := s.cfg.Statistics.ContactFigures(r.Context(), u, sotepe.ContactStatsQuery{
+		From: p.From, To: p.To, Dim: p.GroupBy.Dim(), Interval: p.Interval,
 	})
 	if err != nil {
 		return err
@@ -275,35 +256,15 @@ func (s *Server) contactStats(w http.ResponseWriter, r *http.Request) error {
 // writeStatsCSV writes the items as CSV with a header line; empty cells
 // stand for null.
 func writeStatsCSV(w http.ResponseWriter, resp statsResponse) error {
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="contact-requests-%s-%s-%s-%s.csv"`,
-		resp.From, resp.To, resp.GroupBy, resp.Interval))
-	cw := csv.NewWriter(w)
-	_ = cw.Write([]string{"group_id", "group_fi", "group_sv", "group_en", "period", "received", "answered",
-		"answered_in_time", "missed", "share_in_time", "median_hours", "p90_hours", "open_backlog"})
-	num := func(v int64) string { return strconv.FormatInt(v, 10) }
-	opt := func(v *float64) string {
-		if v == nil {
-			return ""
-		}
-		return strconv.FormatFloat(*v, 'f', -1, 64)
-	}
+	c := view.NewCSV(w, fmt.Sprintf("contact-requests-%s-%s-%s-%s.csv", resp.From, resp.To, resp.GroupBy, resp.Interval),
+		"group_id", "group_fi", "group_sv", "group_en", "period", "received", "answered",
+		"answered_in_time", "missed", "share_in_time", "median_hours", "p90_hours", "open_backlog")
 	for _, it := range resp.Items {
-		n := it.Group.Names
-		_ = cw.Write([]string{csvText(it.Group.ID), csvText(n.Fi), csvText(n.Sv), csvText(n.En), it.Period,
-			num(it.Received), num(it.Answered), num(it.AnsweredInTime), num(it.Missed),
-			opt(it.ShareInTime), opt(it.MedianHours), opt(it.P90Hours), num(it.OpenBacklog)})
+		c.Row(append(view.Group(it.Group.ID, it.Group.Names), it.Period,
+			view.Int(it.Received), view.Int(it.Answered), view.Int(it.AnsweredInTime), view.Int(it.Missed),
+			view.OptFloat(it.ShareInTime), view.OptFloat(it.MedianHours), view.OptFloat(it.P90Hours), view.Int(it.OpenBacklog))...)
 	}
-	cw.Flush()
-	return cw.Error()
-}
-
-// csvText keeps a spreadsheet from reading a text cell as a formula.
-func csvText(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
+	return c.Close()
 }
 
 // The dashboard page.
@@ -320,7 +281,7 @@ type statsView struct {
 	Error     string
 	Shown     bool // figures were computed (no error)
 	Any       bool // some request came in during the selection
-	Chart     statsChart
+	Chart     view.Chart
 	Periods   []statsRow
 	Items     []statsRow
 	Totals    statsRow
@@ -335,42 +296,6 @@ type statsRow struct {
 	Share, Median, P90                       string
 }
 
-// statsChart is the bar chart of the share answered in time per period,
-// drawn as SVG on the server: a bar per period on a 0–100 % scale.
-type statsChart struct {
-	Width, Height     int
-	Left, Top         float64 // the plot area
-	PlotW, PlotH      float64
-	Bottom, Right     float64
-	TickX, LabelY     float64 // where the scale's and the periods' labels go
-	Bars              []statsBar
-	Ticks             []statsTick
-	Title, Desc, Axis string
-}
-
-type statsBar struct {
-	X, Y, W, H float64
-	LabelX     float64
-	Label      string // shown under the axis, for some bars only
-	Title      string // "2026-W48: 93,3 %", the bar's tooltip
-	Missing    bool   // no known outcome: a marker instead of a bar
-}
-
-type statsTick struct {
-	Y     float64
-	Label string
-}
-
-const (
-	chartWidth  = 760
-	chartHeight = 280
-	chartLeft   = 48
-	chartTop    = 12
-	chartRight  = 12
-	chartBottom = 44
-	chartLabels = 12 // at most this many period labels under the axis
-)
-
 func (s *Server) statsView(lang sotepe.Lang, p statsParams, own bool, resp *statsResponse, groups statsGroups) statsView {
 	v := statsView{From: p.From, To: p.To, GroupBy: p.GroupBy, Interval: p.Interval,
 		GroupBys: sotepe.StatsGroupBys, Intervals: sotepe.StatsIntervals, OwnUnits: own}
@@ -381,10 +306,10 @@ func (s *Server) statsView(lang sotepe.Lang, p statsParams, own bool, resp *stat
 	q := url.Values{"from": {p.From}, "to": {p.To}, "group_by": {string(p.GroupBy)}, "interval": {string(p.Interval)}, "format": {"csv"}}
 	v.CSVURL = "/api/v1/stats/contact-requests?" + q.Encode()
 	row := func(group, period string, f sotepe.StatsFigures) statsRow {
-		n := func(v int64) string { return formatCount(lang, v) }
+		n := func(v int64) string { return view.Count(lang, v) }
 		return statsRow{Group: group, Period: period, Received: n(f.Received), Answered: n(f.Answered), InTime: n(f.AnsweredInTime),
-			Missed: n(f.Missed), Open: n(f.OpenBacklog), Share: formatShare(lang, f.ShareInTime),
-			Median: formatHours(lang, f.MedianHours), P90: formatHours(lang, f.P90Hours)}
+			Missed: n(f.Missed), Open: n(f.OpenBacklog), Share: view.Share(lang, f.ShareInTime),
+			Median: view.Hours(lang, f.MedianHours), P90: view.Hours(lang, f.P90Hours)}
 	}
 	for _, it := range resp.Items {
 		v.Items = append(v.Items, row(it.Group.Names.In(lang), it.Period, it.StatsFigures))
@@ -394,21 +319,18 @@ func (s *Server) statsView(lang sotepe.Lang, p statsParams, own bool, resp *stat
 	}
 	v.Totals = row(s.cat.T(lang, "stats.total", nil), "", resp.Totals)
 
-	c := statsChart{Width: chartWidth, Height: chartHeight, Left: chartLeft, Top: chartTop,
-		PlotW: chartWidth - chartLeft - chartRight, PlotH: chartHeight - chartTop - chartBottom}
-	c.Right, c.Bottom = c.Left+c.PlotW, c.Top+c.PlotH
-	c.TickX, c.LabelY = c.Left-6, c.Bottom+18
+	c := view.Frame(view.ChartLeft)
 	c.Title = s.cat.T(lang, "stats.chart_title", map[string]any{"Interval": s.cat.T(lang, "stats.interval."+string(p.Interval), nil)})
 	c.Desc = s.cat.T(lang, "stats.chart_desc", map[string]any{"From": p.From, "To": p.To, "Count": len(resp.Periods)})
 	c.Axis = s.cat.T(lang, "stats.share", nil)
 	for pct := 0; pct <= 100; pct += 25 {
-		c.Ticks = append(c.Ticks, statsTick{Y: c.Bottom - c.PlotH*float64(pct)/100, Label: formatPercent(lang, float64(pct), 0)})
+		c.Ticks = append(c.Ticks, view.Tick{Y: c.Bottom - c.PlotH*float64(pct)/100, Label: view.Percent(lang, float64(pct), 0)})
 	}
 	n := len(resp.Periods)
 	step := c.PlotW / float64(max(n, 1))
-	every := (n + chartLabels - 1) / chartLabels
+	every := (n + view.ChartLabels - 1) / view.ChartLabels
 	for i, pi := range resp.Periods {
-		b := statsBar{X: c.Left + float64(i)*step + step*0.15, W: step * 0.7, LabelX: c.Left + float64(i)*step + step/2}
+		b := view.Bar{X: c.Left + float64(i)*step + step*0.15, W: step * 0.7, LabelX: c.Left + float64(i)*step + step/2}
 		if i%max(every, 1) == 0 {
 			b.Label = pi.Period
 		}
@@ -418,64 +340,10 @@ func (s *Server) statsView(lang sotepe.Lang, p statsParams, own bool, resp *stat
 		} else {
 			b.H = c.PlotH * *pi.ShareInTime
 			b.Y = c.Bottom - b.H
-			b.Title = pi.Period + ": " + formatShare(lang, pi.ShareInTime)
+			b.Title = pi.Period + ": " + view.Share(lang, pi.ShareInTime)
 		}
 		c.Bars = append(c.Bars, b)
 	}
 	v.Chart = c
 	return v
-}
-
-// formatCount writes a count with its thousands grouped as the language
-// does: "12 345" in Finnish and Swedish (with a no-break space), "12,345"
-// in English.
-func formatCount(lang sotepe.Lang, v int64) string {
-	s := strconv.FormatInt(v, 10)
-	sep := "\u00a0"
-	if lang == sotepe.English {
-		sep = ","
-	}
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && c != '-' && (len(s)-i)%3 == 0 && s[i-1] != '-' {
-			b.WriteString(sep)
-		}
-		b.WriteRune(c)
-	}
-	return b.String()
-}
-
-// formatShare writes a share as a percentage with one decimal in the
-// language's way: "93,3 %" in Finnish and Swedish, "93.3%" in English.
-func formatShare(lang sotepe.Lang, v *float64) string {
-	if v == nil {
-		return "–"
-	}
-	return formatPercent(lang, *v*100, 1)
-}
-
-func formatPercent(lang sotepe.Lang, pct float64, decimals int) string {
-	if lang == sotepe.English {
-		return formatDecimal(lang, pct, decimals) + "%"
-	}
-	return formatDecimal(lang, pct, decimals) + "\u00a0%"
-}
-
-// formatHours writes hours with two decimals, with a decimal comma in
-// Finnish and Swedish.
-func formatHours(lang sotepe.Lang, v *float64) string {
-	if v == nil {
-		return "–"
-	}
-	return formatDecimal(lang, *v, 2) + "\u00a0h"
-}
-
-// formatDecimal writes v with decimals decimals and the language's decimal
-// mark: a comma in Finnish and Swedish, a point in English.
-func formatDecimal(lang sotepe.Lang, v float64, decimals int) string {
-	s := strconv.FormatFloat(v, 'f', decimals, 64)
-	if lang != sotepe.English {
-		s = strings.Replace(s, ".", ",", 1)
-	}
-	return s
 }

@@ -114,8 +114,8 @@ func BenchmarkStatsEndpoint(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	s, err := web.New(web.Config{Store: st, Catalog: cat, Location: loc, OpenAPI: docs.OpenAPI, Calendar: cal,
-		Contacts: contact.New(contact.Config{Store: st, Calendar: cal})})
+	s, err := web.New(withServices(b, web.Config{Store: st, Catalog: cat, Location: loc, OpenAPI: docs.OpenAPI, Calendar: cal,
+		Contacts: contact.New(contact.Config{Store: st, Calendar: cal})}))
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -6,6 +6,7 @@ import (
 	"net/url"
 
 	"sotepe"
+	"sotepe/web/view"
 )
 
 // The resident survey. A resident follows an invitation link
@@ -15,14 +16,6 @@ import (
 // The API answers a whole response at once (POST /api/v1/survey-responses),
 // administrators create invitations, analysts and administrators read the
 // figures. Tokens are never logged: the logs name routes by pattern.
-
-// surveys returns the survey service, or ENotFound without one.
-func (s *Server) surveys() (sotepe.SurveyService, error) {
-	if s.cfg.Surveys == nil {
-		return nil, sotepe.NotFound("survey")
-	}
-	return s.cfg.Surveys, nil
-}
 
 // surveyPath is the page of an invitation.
 func surveyPath(token string) string { return "/survey/" + url.PathEscape(token) }
@@ -42,11 +35,7 @@ type surveyPage struct {
 // answers to send when every question has one: GET /survey/{token}. An
 // unknown link is 404 and a used one 409, each with a page saying so.
 func (s *Server) surveyInvitationPage(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.surveys()
-	if err != nil {
-		return err
-	}
-	st, err := svc.State(r.Context(), r.PathValue("token"))
+	st, err := s.cfg.Surveys.State(r.Context(), r.PathValue("token"))
 	if err != nil {
 		return err
 	}
@@ -75,15 +64,11 @@ func (s *Server) showSurvey(w http.ResponseWriter, r *http.Request, st sotepe.Su
 // "skip" skips an optional question. A value the question does not take
 // shows the question again with the problem.
 func (s *Server) surveyAnswerForm(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.surveys()
-	if err != nil {
+	if err := parseForm(r); err != nil {
 		return err
 	}
-	if err := r.ParseForm(); err != nil {
-		return sotepe.Invalid("error.form", "malformed form")
-	}
 	in, token := info(r), r.PathValue("token")
-	st, err := svc.State(r.Context(), token)
+	st, err := s.cfg.Surveys.State(r.Context(), token)
 	if err != nil {
 		return err
 	}
@@ -99,7 +84,7 @@ func (s *Server) surveyAnswerForm(w http.ResponseWriter, r *http.Request) error 
 			return problem(err)
 		}
 	}
-	if _, err := svc.Answer(r.Context(), token, a); err != nil {
+	if _, err := s.cfg.Surveys.Answer(r.Context(), token, a); err != nil {
 		if code := sotepe.ErrorCode(err); code == sotepe.EInvalid || code == sotepe.EConflict {
 			return problem(err)
 		}
@@ -111,12 +96,8 @@ func (s *Server) surveyAnswerForm(w http.ResponseWriter, r *http.Request) error 
 
 // surveyBackForm forgets the last answer: POST /survey/{token}/back.
 func (s *Server) surveyBackForm(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.surveys()
-	if err != nil {
-		return err
-	}
 	token := r.PathValue("token")
-	if _, err := svc.Back(r.Context(), token); err != nil && sotepe.ErrorCode(err) != sotepe.EConflict {
+	if _, err := s.cfg.Surveys.Back(r.Context(), token); err != nil && sotepe.ErrorCode(err) != sotepe.EConflict {
 		return err
 	}
 	http.Redirect(w, r, surveyPath(token), http.StatusSeeOther)
@@ -127,16 +108,12 @@ func (s *Server) surveyBackForm(w http.ResponseWriter, r *http.Request) error {
 // thanks the resident, after the response is stored: POST
 // /survey/{token}/send.
 func (s *Server) surveySendForm(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.surveys()
-	if err != nil {
-		return err
-	}
 	in, token := info(r), r.PathValue("token")
-	st, err := svc.State(r.Context(), token)
+	st, err := s.cfg.Surveys.State(r.Context(), token)
 	if err != nil {
 		return err
 	}
-	if err := svc.Send(r.Context(), token, in.Lang); err != nil {
+	if err := s.cfg.Surveys.Send(r.Context(), token, in.Lang); err != nil {
 		if sotepe.ErrorCode(err) == sotepe.EConflict && st.Question != nil {
 			return s.showSurvey(w, r, st, s.cat.T(in.Lang, sotepe.ErrorKey(err), sotepe.ErrorArgs(err)), http.StatusConflict)
 		}
@@ -148,11 +125,7 @@ func (s *Server) surveySendForm(w http.ResponseWriter, r *http.Request) error {
 
 // surveyList lists the surveys: GET /api/v1/surveys.
 func (s *Server) surveyList(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.surveys()
-	if err != nil {
-		return err
-	}
-	list := svc.Surveys()
+	list := s.cfg.Surveys.Surveys()
 	if list == nil {
 		list = []sotepe.SurveyInfo{}
 	}
@@ -162,11 +135,7 @@ func (s *Server) surveyList(w http.ResponseWriter, r *http.Request) error {
 
 // surveyGet returns one survey with its questions: GET /api/v1/surveys/{id}.
 func (s *Server) surveyGet(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.surveys()
-	if err != nil {
-		return err
-	}
-	info, qs, err := svc.Survey(r.PathValue("id"))
+	info, qs, err := s.cfg.Surveys.Survey(r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -182,10 +151,6 @@ func (s *Server) surveyGet(w http.ResponseWriter, r *http.Request) error {
 // optional question is left out or null. 201 once it is stored; a used
 // invitation is 409, an unknown one 404, a missing or unfit answer 400.
 func (s *Server) surveyRespond(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.surveys()
-	if err != nil {
-		return err
-	}
 	var b struct {
 		Token   string                    `json:"token"`
 		Lang    sotepe.Lang               `json:"lang"`
@@ -197,7 +162,7 @@ func (s *Server) surveyRespond(w http.ResponseWriter, r *http.Request) error {
 	if b.Lang == "" {
 		b.Lang = info(r).Lang
 	}
-	if err := svc.Respond(r.Context(), b.Token, b.Lang, b.Answers); err != nil {
+	if err := s.cfg.Surveys.Respond(r.Context(), b.Token, b.Lang, b.Answers); err != nil {
 		return err
 	}
 	writeJSON(w, http.StatusCreated, map[string]string{"status": "stored"})
@@ -207,15 +172,7 @@ func (s *Server) surveyRespond(w http.ResponseWriter, r *http.Request) error {
 // surveyInvite creates invitations for an administrator: POST
 // /api/v1/surveys/{id}/invitations with {"count": N}. 201 with the tokens
 // and the paths of their links, shown only this once.
-func (s *Server) surveyInvite(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.surveys()
-	if err != nil {
-		return err
-	}
-	u, err := requireUser(r)
-	if err != nil {
-		return err
-	}
+func (s *Server) surveyInvite(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	var b struct {
 		Count int `json:"count"`
 	}
@@ -223,7 +180,7 @@ func (s *Server) surveyInvite(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	id := r.PathValue("id")
-	tokens, err := svc.Invite(r.Context(), u, id, b.Count)
+	tokens, err := s.cfg.Surveys.Invite(r.Context(), u, id, b.Count)
 	if err != nil {
 		return err
 	}
@@ -248,16 +205,8 @@ type surveyResultView struct {
 
 // surveyResults serves the figures of a survey to analysts and
 // administrators: GET /surveys/{id}/results and its JSON.
-func (s *Server) surveyResults(w http.ResponseWriter, r *http.Request) error {
-	svc, err := s.surveys()
-	if err != nil {
-		return err
-	}
-	u, err := requireUser(r)
-	if err != nil {
-		return err
-	}
-	res, err := svc.Results(r.Context(), u, r.PathValue("id"))
+func (s *Server) surveyResults(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+	res, err := s.cfg.Surveys.Results(r.Context(), u, r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -270,23 +219,23 @@ func (s *Server) surveyResults(w http.ResponseWriter, r *http.Request) error {
 		Results   sotepe.SurveyResults
 		Responses string
 		Questions []surveyResultView
-	}{res, formatCount(lang, res.Responses), views}})
+	}{res, view.Count(lang, res.Responses), views}})
 }
 
 // surveyResultView formats one question's figures (a survey's or an extra
 // feedback question's) for a page.
 func (s *Server) surveyResultView(lang sotepe.Lang, q sotepe.SurveyQuestionResult) surveyResultView {
-	v := surveyResultView{Question: q.Question.Text.In(lang), Answered: formatCount(lang, q.Answered)}
+	v := surveyResultView{Question: q.Question.Text.In(lang), Answered: view.Count(lang, q.Answered)}
 	if q.Withheld != "" {
 		v.Note = s.cat.T(lang, "feedback.withheld", map[string]any{"Min": sotepe.MinSurveyAnswers})
 	}
 	if q.Mean != nil {
-		v.Mean = formatDecimal(lang, *q.Mean, 2)
+		v.Mean = view.Decimal(lang, *q.Mean, 2)
 	}
 	for _, o := range q.Options {
-		row := surveyResultRow{Label: o.Text.In(lang), Count: formatCount(lang, o.Count), Share: "–"}
+		row := surveyResultRow{Label: o.Text.In(lang), Count: view.Count(lang, o.Count), Share: "–"}
 		if o.Share != nil {
-			row.Share = formatDecimal(lang, *o.Share*100, 1) + " %"
+			row.Share = view.Decimal(lang, *o.Share*100, 1) + " %"
 		}
 		v.Rows = append(v.Rows, row)
 	}

@@ -2,7 +2,6 @@ package web
 
 import (
 	"cmp"
-	"encoding/csv"
 	"fmt"
 	"net/http"
 	"slices"
@@ -10,6 +9,7 @@ import (
 
 	"sotepe"
 	"sotepe/report"
+	"sotepe/web/view"
 )
 
 // Open data: GET /api/v1/stats/volumes?year=&group_by=area|service|unit|producer|month
@@ -59,15 +59,11 @@ func (s *Server) volumes(w http.ResponseWriter, r *http.Request) error {
 	if !ok {
 		return sotepe.Invalid("error.volume_group_by", "group_by is area, service, unit, producer or month")
 	}
-	csvOut := false
-	switch q.Get("format") {
-	case "", "json":
-	case "csv":
-		csvOut = true
-	default:
-		return sotepe.Invalid("error.stats_format", "format is json or csv")
+	csvOut, err := csvFormat(q)
+	if err != nil {
+		return err
 	}
-	rows, err := s.store.EventVolumes(r.Context(), sotepe.VolumeQuery{From: fmt.Sprintf("%04d-01-01", year), To: fmt.Sprintf("%04d-12-31", year),
+	rows, err := s.cfg.Statistics.Volumes(r.Context(), sotepe.VolumeQuery{From: fmt.Sprintf("%04d-01-01", year), To: fmt.Sprintf("%04d-12-31", year),
 		GroupBy: []sotepe.VolumeDim{dim, sotepe.VolumeService}})
 	if err != nil {
 		return err
@@ -134,15 +130,11 @@ func (s *Server) volumes(w http.ResponseWriter, r *http.Request) error {
 
 // writeVolumesCSV writes the items as CSV with a header line.
 func writeVolumesCSV(w http.ResponseWriter, resp volumesResponse) error {
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="volumes-%d-%s.csv"`, resp.Year, resp.GroupBy))
-	cw := csv.NewWriter(w)
-	_ = cw.Write([]string{"year", "group_id", "group_fi", "group_sv", "group_en", "statistic", "measure", "value"})
+	c := view.NewCSV(w, fmt.Sprintf("volumes-%d-%s.csv", resp.Year, resp.GroupBy),
+		"year", "group_id", "group_fi", "group_sv", "group_en", "statistic", "measure", "value")
 	for _, it := range resp.Items {
-		n := it.Group.Names
-		_ = cw.Write([]string{strconv.Itoa(resp.Year), csvText(it.Group.ID), csvText(n.Fi), csvText(n.Sv), csvText(n.En), it.Statistic,
-			string(it.Measure), strconv.FormatInt(it.Value, 10)})
+		c.Row(append(append([]string{strconv.Itoa(resp.Year)}, view.Group(it.Group.ID, it.Group.Names)...),
+			it.Statistic, string(it.Measure), view.Int(it.Value))...)
 	}
-	cw.Flush()
-	return cw.Error()
+	return c.Close()
 }

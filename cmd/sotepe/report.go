@@ -18,7 +18,6 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"sotepe"
-	"sotepe/contact"
 	"sotepe/i18n"
 	"sotepe/report"
 	"sotepe/store"
@@ -126,8 +125,13 @@ func reportHandler(st *store.Store, cal *workday.Live, logger *slog.Logger) (htt
 	if err != nil {
 		return nil, err
 	}
-	return web.New(web.Config{Store: st, Catalog: cat, Location: loc, Calendar: cal, Logger: logger,
-		Contacts: contact.New(contact.Config{Store: st, Calendar: cal, Logger: logger})})
+	svcs, err := newServices(context.Background(), st, st, cal, logger, false)
+	if err != nil {
+		return nil, err
+	}
+	wc := svcs.web
+	wc.Catalog, wc.Location = cat, loc
+	return web.New(wc)
 }
 
 // get answers one GET of path from h, or an error for any status but 200.

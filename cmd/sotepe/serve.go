@@ -18,12 +18,10 @@ import (
 
 	"sotepe"
 	"sotepe/assess"
-	"sotepe/booking"
 	"sotepe/contact"
 	"sotepe/demo"
 	"sotepe/directory"
 	"sotepe/docs"
-	"sotepe/feedback"
 	"sotepe/i18n"
 	"sotepe/notify"
 	"sotepe/password"
@@ -110,28 +108,19 @@ func runServer(ctx context.Context, args []string, getenv func(string) string, s
 	if err != nil {
 		return err
 	}
-	contacts := contact.New(contact.Config{Store: st, Directory: dir, Calendar: cal, Logger: logger})
-	assessments, err := newAssessments(ctx, st, dir, contacts, logger)
+	svcs, err := newServices(ctx, st, dir, cal, logger, isDemo)
 	if err != nil {
 		return err
 	}
+	contacts, appointments, fb := svcs.contacts, svcs.appointments, svcs.feedback
 	// Background work: breach sweeps and notification delivery. Both end
 	// before the store closes (deferred calls run last-in, first-out).
 	bgCtx, stopBackground := context.WithCancel(ctx)
 	var background sync.WaitGroup
 	defer func() { stopBackground(); background.Wait() }()
 	background.Go(func() { contacts.RunSweeps(bgCtx, time.Minute) })
-	appointments, err := booking.New(booking.Config{Store: st, Directory: dir, Logger: logger})
-	if err != nil {
-		return err
-	}
 	// Waiting-list offers that lapse pass on, and reminders go out.
 	background.Go(func() { appointments.RunSweeps(bgCtx, time.Minute) })
-	fb := feedback.New(feedback.Config{Store: st, Logger: logger})
-	surveys, err := newSurveys(ctx, st, isDemo)
-	if err != nil {
-		return err
-	}
 	// Unscreened comments are forgotten when their keeping time ends.
 	background.Go(func() { fb.RunSweeps(bgCtx, time.Hour) })
 	cat, err := i18n.New()
@@ -152,10 +141,10 @@ func runServer(ctx context.Context, args []string, getenv func(string) string, s
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	reg.MustRegister(collectors.NewDBStatsCollector(st.DB(), st.Dialect()))
-	srv, err := web.New(web.Config{
-		Store: st, Directory: dir, Calendar: cal, Contacts: contacts, Assessments: assessments, Appointments: appointments, Feedback: fb, Surveys: surveys, Catalog: cat, Logger: logger, Location: loc, Registry: reg, OpenAPI: docs.OpenAPI,
-		SecureCookies: c.secureCookies, Demo: isDemo, Version: version,
-	})
+	wc := svcs.web
+	wc.Catalog, wc.Location, wc.Registry, wc.OpenAPI = cat, loc, reg, docs.OpenAPI
+	wc.SecureCookies, wc.Demo, wc.Version = c.secureCookies, isDemo, version
+	srv, err := web.New(wc)
 	if err != nil {
 		return err
 	}

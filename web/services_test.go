@@ -1,0 +1,77 @@
+package web_test
+
+import (
+	"testing"
+
+	"sotepe/assess"
+	"sotepe/audit"
+	"sotepe/booking"
+	"sotepe/closures"
+	"sotepe/contact"
+	"sotepe/events"
+	"sotepe/feedback"
+	"sotepe/residents"
+	"sotepe/statistics"
+	"sotepe/store"
+	"sotepe/survey"
+	"sotepe/web"
+)
+
+// withServices fills every service c lacks with the real one over st, so a
+// test or benchmark names only the services it holds on to. c must hold
+// Store (a *store.Store) and Calendar.
+func withServices(tb testing.TB, c web.Config) web.Config {
+	tb.Helper()
+	st := c.Store.(*store.Store)
+	dir := c.Directory
+	if dir == nil {
+		dir = st
+	}
+	if c.Contacts == nil {
+		c.Contacts = contact.New(contact.Config{Store: st, Directory: dir, Calendar: c.Calendar, Now: c.Now})
+	}
+	if c.Assessments == nil {
+		defs, err := assess.Load()
+		if err != nil {
+			tb.Fatal(err)
+		}
+		contacts, ok := c.Contacts.(*contact.Service)
+		if !ok {
+			tb.Fatal("withServices: Contacts is not a *contact.Service")
+		}
+		c.Assessments = assess.New(assess.Config{Definitions: defs, Store: st, Contacts: contacts, Now: c.Now})
+	}
+	if c.Appointments == nil {
+		appts, err := booking.New(booking.Config{Store: st, Directory: dir, Location: c.Location, Now: c.Now})
+		if err != nil {
+			tb.Fatal(err)
+		}
+		c.Appointments = appts
+	}
+	if c.Feedback == nil {
+		c.Feedback = feedback.New(feedback.Config{Store: st, Now: c.Now})
+	}
+	if c.Surveys == nil {
+		defs, err := survey.Load()
+		if err != nil {
+			tb.Fatal(err)
+		}
+		c.Surveys = survey.New(survey.Config{Surveys: defs, Store: st, Now: c.Now})
+	}
+	if c.Residents == nil {
+		c.Residents = residents.New(st)
+	}
+	if c.Audit == nil {
+		c.Audit = audit.New(st)
+	}
+	if c.Closures == nil {
+		c.Closures = closures.New(st, c.Calendar)
+	}
+	if c.Statistics == nil {
+		c.Statistics = statistics.New(st, c.Calendar, c.Now)
+	}
+	if c.Events == nil {
+		c.Events = events.New(st)
+	}
+	return c
+}

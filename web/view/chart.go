@@ -1,0 +1,160 @@
+package view
+
+import (
+	"math"
+	"strings"
+)
+
+// The bar charts of the pages: SVG drawn on the server, with the data table
+// behind each (templates/dashboard_chart.partial.html and stats.html draw
+// them).
+
+// Chart is the geometry of a bar chart drawn as SVG: the plot area, its
+// bars and the ticks of its scale, with the title, description and axis
+// name that screen readers get.
+type Chart struct {
+	Width, Height     int
+	Left, Top         float64 // the plot area
+	PlotW, PlotH      float64
+	Bottom, Right     float64
+	TickX, LabelY     float64 // where the scale's and the periods' labels go
+	Bars              []Bar
+	Ticks             []Tick
+	Title, Desc, Axis string
+}
+
+// Bar is one bar of a Chart, or the marker of a value that is missing.
+type Bar struct {
+	X, Y, W, H float64
+	LabelX     float64
+	Label      string // shown under the axis, for some bars only
+	Title      string // "2026-W48: 93,3 %", the bar's tooltip
+	Missing    bool   // no known outcome: a marker instead of a bar
+}
+
+// Tick is one labelled line of a Chart's scale.
+type Tick struct {
+	Y     float64
+	Label string
+}
+
+// The size of every chart in SVG units, its margins around the plot area,
+// and how many labels at most go under the axis.
+const (
+	ChartWidth  = 760
+	ChartHeight = 280
+	ChartLeft   = 48
+	ChartTop    = 12
+	ChartRight  = 12
+	ChartBottom = 44
+	ChartLabels = 12 // at most this many period labels under the axis
+)
+
+// Frame returns an empty chart of the standard size whose plot area starts
+// left units from the left edge, leaving room for the scale's labels.
+func Frame(left float64) Chart {
+	c := Chart{Width: ChartWidth, Height: ChartHeight, Left: left, Top: ChartTop,
+		PlotW: ChartWidth - left - ChartRight, PlotH: ChartHeight - ChartTop - ChartBottom}
+	c.Right, c.Bottom = c.Left+c.PlotW, c.Top+c.PlotH
+	c.TickX, c.LabelY = c.Left-6, c.Bottom+18
+	return c
+}
+
+// BarChart is one bar chart and its data table.
+type BarChart struct {
+	Chart
+	// ID names the chart's elements on a page with several charts.
+	ID string
+	// Zero is the y of the zero line (the bottom unless the scale goes
+	// below zero).
+	Zero float64
+	// LabelHead and Head are the headers of the table's label and value
+	// columns; Rows the table.
+	LabelHead, Head string
+	Rows            []ChartRow
+}
+
+// ChartRow is one line of a chart's data table.
+type ChartRow struct {
+	Label, Value string
+}
+
+// ChartSpec is what a chart shows: a label and a value (nil: no value, a
+// marker instead of a bar) per bar on the scale lo–hi.
+type ChartSpec struct {
+	ID, Title, Desc, Axis string
+	// LabelHead names what the bars are (months, areas).
+	LabelHead string
+	Labels    []string
+	Values    []*float64
+	Lo, Hi    float64
+	// Format writes a value for the ticks, tooltips and the table.
+	Format func(float64) string
+	// Missing is what a bar without a value says.
+	Missing string
+}
+
+// NewBarChart lays out spec. A scale with no room (hi ≤ lo) is widened to one
+// unit, so an all-zero series still draws.
+func NewBarChart(spec ChartSpec) BarChart {
+	c := BarChart{ID: spec.ID, LabelHead: spec.LabelHead, Head: spec.Axis}
+	c.Chart = Frame(ChartLeft + 24)
+	c.Title, c.Desc, c.Axis = spec.Title, spec.Desc, spec.Axis
+	lo, hi := spec.Lo, spec.Hi
+	if hi <= lo {
+		hi = lo + 1
+	}
+	y := func(v float64) float64 { return c.Bottom - c.PlotH*(min(max(v, lo), hi)-lo)/(hi-lo) }
+	c.Zero = y(max(lo, 0))
+	for i := 0; i <= 4; i++ {
+		v := lo + (hi-lo)*float64(i)/4
+		c.Ticks = append(c.Ticks, Tick{Y: y(v), Label: spec.Format(v)})
+	}
+	n := len(spec.Values)
+	step := c.PlotW / float64(max(n, 1))
+	every := (n + ChartLabels - 1) / ChartLabels
+	for i, v := range spec.Values {
+		b := Bar{X: c.Left + float64(i)*step + step*0.15, W: step * 0.7, LabelX: c.Left + float64(i)*step + step/2}
+		if i%max(every, 1) == 0 {
+			b.Label = FitLabel(spec.Labels[i], int(step/6.5))
+		}
+		row := ChartRow{Label: spec.Labels[i], Value: "–"}
+		if v == nil {
+			b.Missing, b.Y, b.H = true, c.Zero-2, 2
+			b.Title = spec.Labels[i] + ": " + spec.Missing
+		} else {
+			top := y(*v)
+			b.Y, b.H = math.Min(top, c.Zero), math.Abs(c.Zero-top)
+			row.Value = spec.Format(*v)
+			b.Title = spec.Labels[i] + ": " + row.Value
+		}
+		c.Bars = append(c.Bars, b)
+		c.Rows = append(c.Rows, row)
+	}
+	return c
+}
+
+// FitLabel shortens a label under a bar to about n characters (at 12 px,
+// some 6.5 px each) with an ellipsis; the whole label is in the bar's
+// tooltip and in the table.
+func FitLabel(label string, n int) string {
+	r := []rune(label)
+	if n < 2 || len(r) <= n {
+		return label
+	}
+	return strings.TrimRight(string(r[:n-1]), " ,-") + "…"
+}
+
+// NiceMax rounds v up to 1, 2 or 5 times a power of ten, for a count scale.
+func NiceMax(v float64) float64 {
+	if v <= 0 {
+		return 1
+	}
+	p := math.Pow(10, math.Floor(math.Log10(v)))
+	for _, m := range []float64{1, 2, 5, 10} {
+		if v <= m*p {
+			return m * p
+		}
+	}
+	return 10 * p
+}

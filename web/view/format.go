@@ -1,0 +1,83 @@
+package view
+
+import (
+	"math"
+	"strconv"
+	"strings"
+
+	"sotepe"
+)
+
+// Missing is what a figure without a value shows.
+const Missing = "–"
+
+// Count writes a count with its thousands grouped as the language does:
+// "12 345" in Finnish and Swedish (with a no-break space), "12,345" in
+// English.
+func Count(lang sotepe.Lang, v int64) string {
+	s := strconv.FormatInt(v, 10)
+	sep := "\u00a0"
+	if lang == sotepe.English {
+		sep = ","
+	}
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && c != '-' && (len(s)-i)%3 == 0 && s[i-1] != '-' {
+			b.WriteString(sep)
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}
+
+// Share writes a share (0–1) as a percentage with one decimal in the
+// language's way: "93,3 %" in Finnish and Swedish, "93.3%" in English; nil
+// is Missing.
+func Share(lang sotepe.Lang, v *float64) string {
+	if v == nil {
+		return Missing
+	}
+	return Percent(lang, *v*100, 1)
+}
+
+// Percent writes pct per cent with decimals decimals in the language's way.
+func Percent(lang sotepe.Lang, pct float64, decimals int) string {
+	if lang == sotepe.English {
+		return Decimal(lang, pct, decimals) + "%"
+	}
+	return Decimal(lang, pct, decimals) + "\u00a0%"
+}
+
+// Hours writes hours with two decimals, with a decimal comma in Finnish and
+// Swedish; nil is Missing.
+func Hours(lang sotepe.Lang, v *float64) string {
+	if v == nil {
+		return Missing
+	}
+	return Decimal(lang, *v, 2) + "\u00a0h"
+}
+
+// Decimal writes v with decimals decimals and the language's decimal mark:
+// a comma in Finnish and Swedish, a point in English.
+func Decimal(lang sotepe.Lang, v float64, decimals int) string {
+	s := strconv.FormatFloat(v, 'f', decimals, 64)
+	if lang != sotepe.English {
+		s = strings.Replace(s, ".", ",", 1)
+	}
+	return s
+}
+
+// CountFormat writes counts for lang, rounded to whole numbers.
+func CountFormat(lang sotepe.Lang) func(float64) string {
+	return func(v float64) string { return Count(lang, int64(math.Round(v))) }
+}
+
+// PercentFormat writes values in per cent with one decimal for lang.
+func PercentFormat(lang sotepe.Lang) func(float64) string {
+	return func(v float64) string { return Percent(lang, v, 1) }
+}
+
+// ScoreFormat writes scores (NPS) with one decimal for lang.
+func ScoreFormat(lang sotepe.Lang) func(float64) string {
+	return func(v float64) string { return Decimal(lang, v, 1) }
+}
