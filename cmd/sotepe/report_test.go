@@ -13,8 +13,8 @@ import (
 	"testing"
 
 	"sotepe"
-	"sotepe/demo"
 	"sotepe/report"
+	"sotepe/yeargen"
 )
 
 // reportDB is a database with the demo network, a few events of 2024 and
@@ -132,7 +132,7 @@ func TestReportMatchesGeneratedYear(t *testing.T) {
 		t.Skip("generates a year")
 	}
 	const scale = 0.005
-	ref, err := demo.LoadReference()
+	ref, err := yeargen.LoadReference()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -155,7 +155,7 @@ func TestReportMatchesGeneratedYear(t *testing.T) {
 	}
 	for i, v := range ref.ServiceVolumes {
 		got := rep.ServiceVolumes[i]
-		if want := int64(demo.Scaled(v.Value, scale)); got.Key != v.Key || got.Value != want {
+		if want := int64(yeargen.Scaled(v.Value, scale)); got.Key != v.Key || got.Value != want {
 			t.Errorf("line %d: %s = %d, want %s = %d", i, got.Key, got.Value, v.Key, want)
 		}
 	}
@@ -165,7 +165,7 @@ func TestReportMatchesGeneratedYear(t *testing.T) {
 		got      int64
 		refValue float64
 	}{{"after a visit", rep.Feedback.AfterVisit, fb.AfterVisit}, {"website", rep.Feedback.ViaWebsite, fb.Website}, {"portal", rep.Feedback.ViaPortal, fb.Portal}} {
-		if want := int64(demo.Scaled(c.refValue, scale)); c.got != want {
+		if want := int64(yeargen.Scaled(c.refValue, scale)); c.got != want {
 			t.Errorf("answers %s: %d, want %d", c.name, c.got, want)
 		}
 	}
@@ -182,7 +182,7 @@ func TestReportMatchesGeneratedYear(t *testing.T) {
 	}
 	var total int64
 	for _, h := range ref.Staff.HeadcountAtYearEnd {
-		want := int64(demo.Scaled(h.Value, scale))
+		want := int64(yeargen.Scaled(h.Value, scale))
 		total += want
 		if staff[h.Area] != want {
 			t.Errorf("staff of %s: %d, want %d", h.Area, staff[h.Area], want)
@@ -205,7 +205,7 @@ func TestFullYearMatchesReference(t *testing.T) {
 	if db == "" {
 		t.Skip("no full year to check: set SOTEPE_TEST_YEAR_DB to a database written by `sotepe generate --year 2024 --scale 1`")
 	}
-	ref, err := demo.LoadReference()
+	ref, err := yeargen.LoadReference()
 	if err != nil {
 		t.Fatal(err)
 	}
