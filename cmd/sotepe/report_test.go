@@ -13,16 +13,17 @@ import (
 	"testing"
 
 	"sotepe"
+	"sotepe/internal/testenv"
 	"sotepe/report"
 	"sotepe/yeargen"
 )
 
-// reportDB is a database with the demo network, a few events of 2024 and
-// the staff table.
+// reportDB is a database (on the engine of the test, see testenv.Engines)
+// with the demo network, a few events of 2024 and the staff table.
 func reportDB(t *testing.T) string {
 	t.Helper()
 	ctx := context.Background()
-	db := filepath.Join(t.TempDir(), "report.db")
+	db := testenv.DSN(t, testenv.EngineOf(t))
 	st, err := openStore(ctx, db, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -44,7 +45,9 @@ func reportDB(t *testing.T) string {
 	return db
 }
 
-func TestReportJSONAndHTML(t *testing.T) {
+func TestReportJSONAndHTML(t *testing.T) { testenv.Engines(t, testReportJSONAndHTML) }
+
+func testReportJSONAndHTML(t *testing.T) {
 	db := reportDB(t)
 	ctx := context.Background()
 	var out bytes.Buffer
@@ -127,7 +130,9 @@ func TestReportPDF(t *testing.T) {
 // `sotepe generate --year` and checks that the report's JSON holds every
 // service_volumes line of the reference, the feedback counts per channel and
 // the staff table at round(value × scale), and the NPS of both years.
-func TestReportMatchesGeneratedYear(t *testing.T) {
+func TestReportMatchesGeneratedYear(t *testing.T) { testenv.Engines(t, testReportMatchesGeneratedYear) }
+
+func testReportMatchesGeneratedYear(t *testing.T) {
 	if testing.Short() {
 		t.Skip("generates a year")
 	}
@@ -136,7 +141,7 @@ func TestReportMatchesGeneratedYear(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	db := filepath.Join(t.TempDir(), "year.db")
+	db := testenv.DSN(t, testenv.EngineOf(t))
 	ctx := context.Background()
 	if err := run(ctx, []string{"generate", "--db", db, "--year", "2024", "--scale", strconv.FormatFloat(scale, 'f', -1, 64)},
 		env(nil), nil, io.Discard, io.Discard); err != nil {

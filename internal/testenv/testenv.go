@@ -115,21 +115,30 @@ func (c *Clock) Add(d time.Duration) {
 	c.now = c.now.Add(d)
 }
 
+// DSN returns where a new, empty database on engine is, as sotepe's --db
+// takes it: a SQLite file in the test's temporary directory, or a
+// PostgreSQL URL whose search_path is a new schema, dropped when the test
+// ends (the test skips unless SOTEPE_TEST_POSTGRES is set). Stores opened
+// on it must be closed before the test ends.
+func DSN(t testing.TB, engine Engine) string {
+	t.Helper()
+	if engine == Postgres {
+		return PostgresDSN(t)
+	}
+	return filepath.Join(t.TempDir(), "sotepe.db")
+}
+
 // Open returns a new, empty, migrated store on engine, closed (and on
 // PostgreSQL its schema dropped) when the test ends. On PostgreSQL it
 // skips the test unless SOTEPE_TEST_POSTGRES is set.
 func Open(t testing.TB, engine Engine) *store.Store {
 	t.Helper()
-	var st *store.Store
-	if engine == Postgres {
-		st = openPostgres(t)
-	} else {
-		var err error
-		if st, err = store.Open(context.Background(), filepath.Join(t.TempDir(), "sotepe.db"), nil); err != nil {
-			t.Fatalf("open sqlite: %v", err)
-		}
-		t.Cleanup(func() { st.Close() })
+	st, err := store.Open(context.Background(), DSN(t, engine), nil)
+	if err != nil {
+		t.Fatalf("open %s store: %v", engine, err)
 	}
+	// Registered after the PostgreSQL schema's cleanup, so it runs before it.
+	t.Cleanup(func() { st.Close() })
 	if err := st.Migrate(context.Background()); err != nil {
 		t.Fatalf("migrate: %v", err)
 	}
@@ -137,8 +146,8 @@ func Open(t testing.TB, engine Engine) *store.Store {
 }
 
 // PostgresDSN returns a URL of the PostgreSQL test database whose
-// search_path is a new schema, dropped when the test ends; it skips the
-// test unless SOTEPE_TEST_POSTGRES is set.
+// search_path is a new schema, dropped when the test ends (the approach of
+// the store suite); it skips the test unless SOTEPE_TEST_POSTGRES is set.
 func PostgresDSN(t testing.TB) string {
 	t.Helper()
 	base := os.Getenv(PostgresEnv)
@@ -170,18 +179,6 @@ func PostgresDSN(t testing.TB) string {
 	q.Set("search_path", schema)
 	u.RawQuery = q.Encode()
 	return u.String()
-}
-
-func openPostgres(t testing.TB) *store.Store {
-	t.Helper()
-	dsn := PostgresDSN(t)
-	st, err := store.Open(context.Background(), dsn, nil)
-	if err != nil {
-		t.Fatalf("open postgres store: %v", err)
-	}
-	// Registered after the schema's cleanup, so it runs before it.
-	t.Cleanup(func() { st.Close() })
-	return st
 }
 
 // Env is a store on one engine with the demo network and people, the
