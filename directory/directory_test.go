@@ -2,7 +2,6 @@ package directory_test
 
 import (
 	"context"
-	"database/sql"
 	"encoding/base64"
 	"fmt"
 	"log/slog"
@@ -18,14 +17,15 @@ import (
 	"sotepe"
 	"sotepe/demo"
 	"sotepe/directory"
+	"sotepe/internal/testenv"
 	"sotepe/store"
 )
 
-// buildStore returns a new SQLite store in dir holding the demo network
-// widened to the sector's 349 units.
-func buildStore(dir string) (*store.Store, error) {
+// buildStore returns a new store on dsn holding the demo network widened
+// to the sector's 349 units.
+func buildStore(dsn string) (*store.Store, error) {
 	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(dir, "sotepe.db"), nil)
+	st, err := store.Open(ctx, dsn, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -43,10 +43,11 @@ func buildStore(dir string) (*store.Store, error) {
 	return st, nil
 }
 
-// widenedStore returns a store of its own for a test that writes to it.
+// widenedStore returns a store of its own, on the engine of the test (see
+// testenv.Engines), for a test that writes to it.
 func widenedStore(t *testing.T) *store.Store {
 	t.Helper()
-	st, err := buildStore(t.TempDir())
+	st, err := buildStore(testenv.DSN(t, testenv.EngineOf(t)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,38 +55,59 @@ func widenedStore(t *testing.T) *store.Store {
 	return st
 }
 
-// fixture is the read-only store that most tests and the benchmarks share:
-// building it takes seconds, and nothing writes to it after.
-var fixture struct {
-	once sync.Once
-	dir  string
-	st   *store.Store
-	err  error
+// shared is the read-only store per engine that most tests and the
+// benchmarks share: building it takes seconds, and nothing writes to it
+// after.
+type shared struct {
+	once    sync.Once
+	st      *store.Store
+	err     error
+	cleanup func()
 }
+
+var fixtures = map[testenv.Engine]*shared{testenv.SQLite: {}, testenv.Postgres: {}}
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if fixture.st != nil {
-		fixture.st.Close()
-	}
-	if fixture.dir != "" {
-		os.RemoveAll(fixture.dir)
+	for _, f := range fixtures {
+		if f.st != nil {
+			f.st.Close()
+		}
+		if f.cleanup != nil {
+			f.cleanup()
+		}
 	}
 	os.Exit(code)
 }
 
-// sharedStore returns the shared widened store; tests must not write to it.
+// sharedStore returns the shared widened store of the test's engine; tests
+// must not write to it.
 func sharedStore(tb testing.TB) *store.Store {
 	tb.Helper()
-	fixture.once.Do(func() {
-		if fixture.dir, fixture.err = os.MkdirTemp("", "sotepe-directory-"); fixture.err == nil {
-			fixture.st, fixture.err = buildStore(fixture.dir)
+	e := testenv.EngineOf(tb)
+	f := fixtures[e]
+	f.once.Do(func() {
+		var dsn string
+		if e == testenv.Postgres {
+			var drop func() error
+			if dsn, drop, f.err = testenv.NewPostgresSchema(); f.err != nil {
+				return
+			}
+			f.cleanup = func() { drop() }
+		} else {
+			var dir string
+			if dir, f.err = os.MkdirTemp("", "sotepe-directory-"); f.err != nil {
+				return
+			}
+			f.cleanup = func() { os.RemoveAll(dir) }
+			dsn = filepath.Join(dir, "sotepe.db")
 		}
+		f.st, f.err = buildStore(dsn)
 	})
-	if fixture.err != nil {
-		tb.Fatal(fixture.err)
+	if f.err != nil {
+		tb.Fatal(f.err)
 	}
-	return fixture.st
+	return f.st
 }
 
 // newIndex returns an Index over src that is closed when the test ends.
@@ -151,7 +173,9 @@ func ids(units []sotepe.Unit) []string {
 // filters, every sort language and several page sizes, the Index pages out
 // exactly the units the store does, in the same order, with the same page
 // boundaries, and equal unit values.
-func TestUnitsAgreeWithStore(t *testing.T) {
+func TestUnitsAgreeWithStore(t *testing.T) { testenv.Engines(t, testUnitsAgreeWithStore) }
+
+func testUnitsAgreeWithStore(t *testing.T) {
 	st := sharedStore(t)
 	idx := newIndex(t, st, directory.Options{})
 	ctx := context.Background()
@@ -277,17 +301,14 @@ func TestUnitsAgreeWithStore(t *testing.T) {
 }
 
 // TestSearchTextIsTheStores reads units.search_text straight from the
-// store's SQLite file and checks that the Index searches the same text for
+// store's database and checks that the Index searches the same text for
 // every unit.
-func TestSearchTextIsTheStores(t *testing.T) {
+func TestSearchTextIsTheStores(t *testing.T) { testenv.Engines(t, testSearchTextIsTheStores) }
+
+func testSearchTextIsTheStores(t *testing.T) {
 	st := sharedStore(t)
 	idx := newIndex(t, st, directory.Options{})
-	db, err := sql.Open("sqlite", "file:"+filepath.Join(fixture.dir, "sotepe.db")+"?mode=ro")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	rows, err := db.Query(`SELECT id, search_text FROM units`)
+	rows, err := st.DB().Query(`SELECT id, search_text FROM units`)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -314,7 +335,9 @@ func TestSearchTextIsTheStores(t *testing.T) {
 
 // TestUnitsErrorsAgreeWithStore checks that bad filters fail with the
 // store's codes and keys.
-func TestUnitsErrorsAgreeWithStore(t *testing.T) {
+func TestUnitsErrorsAgreeWithStore(t *testing.T) { testenv.Engines(t, testUnitsErrorsAgreeWithStore) }
+
+func testUnitsErrorsAgreeWithStore(t *testing.T) {
 	st := sharedStore(t)
 	idx := newIndex(t, st, directory.Options{})
 	ctx := context.Background()
@@ -358,6 +381,10 @@ func TestUnitsErrorsAgreeWithStore(t *testing.T) {
 }
 
 func TestUnitAndServiceAgreeWithStore(t *testing.T) {
+	testenv.Engines(t, testUnitAndServiceAgreeWithStore)
+}
+
+func testUnitAndServiceAgreeWithStore(t *testing.T) {
 	st := sharedStore(t)
 	idx := newIndex(t, st, directory.Options{})
 	ctx := context.Background()
@@ -389,7 +416,9 @@ func TestUnitAndServiceAgreeWithStore(t *testing.T) {
 	}
 }
 
-func TestServicesAgreeWithStore(t *testing.T) {
+func TestServicesAgreeWithStore(t *testing.T) { testenv.Engines(t, testServicesAgreeWithStore) }
+
+func testServicesAgreeWithStore(t *testing.T) {
 	st := sharedStore(t)
 	idx := newIndex(t, st, directory.Options{})
 	ctx := context.Background()
@@ -451,7 +480,9 @@ func TestServicesAgreeWithStore(t *testing.T) {
 	}
 }
 
-func TestSmallListsAreCopies(t *testing.T) {
+func TestSmallListsAreCopies(t *testing.T) { testenv.Engines(t, testSmallListsAreCopies) }
+
+func testSmallListsAreCopies(t *testing.T) {
 	st := sharedStore(t)
 	idx := newIndex(t, st, directory.Options{})
 	ctx := context.Background()
@@ -531,7 +562,9 @@ func (c *clock) Add(d time.Duration) {
 	c.now = c.now.Add(d)
 }
 
-func TestRefresh(t *testing.T) {
+func TestRefresh(t *testing.T) { testenv.Engines(t, testRefresh) }
+
+func testRefresh(t *testing.T) {
 	st := widenedStore(t)
 	clk := &clock{now: time.Date(2024, 5, 6, 12, 0, 0, 0, time.UTC)}
 	idx := newIndex(t, st, directory.Options{TTL: time.Minute, Now: clk.Now})
@@ -674,7 +707,9 @@ func TestRefresh(t *testing.T) {
 
 // TestConcurrentReadsAndReloads reads from many goroutines while snapshots
 // are replaced by Refresh and by background reloads; run with -race.
-func TestConcurrentReadsAndReloads(t *testing.T) {
+func TestConcurrentReadsAndReloads(t *testing.T) { testenv.Engines(t, testConcurrentReadsAndReloads) }
+
+func testConcurrentReadsAndReloads(t *testing.T) {
 	st := widenedStore(t)
 	clk := &clock{now: time.Date(2024, 5, 6, 12, 0, 0, 0, time.UTC)}
 	idx := newIndex(t, st, directory.Options{TTL: time.Second, Now: clk.Now})

@@ -26,6 +26,8 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	"errors"
+	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -150,35 +152,55 @@ func Open(t testing.TB, engine Engine) *store.Store {
 // the store suite); it skips the test unless SOTEPE_TEST_POSTGRES is set.
 func PostgresDSN(t testing.TB) string {
 	t.Helper()
-	base := os.Getenv(PostgresEnv)
-	if base == "" {
+	if os.Getenv(PostgresEnv) == "" {
 		t.Skip(PostgresEnv + " is not set: skipping the PostgreSQL half")
 	}
-	ctx := context.Background()
-	admin, err := sql.Open("pgx", base)
+	dsn, drop, err := NewPostgresSchema()
 	if err != nil {
-		t.Fatalf("open postgres: %v", err)
-	}
-	t.Cleanup(func() { admin.Close() })
-	b := make([]byte, 6)
-	rand.Read(b)
-	schema := "t_" + hex.EncodeToString(b)
-	if _, err := admin.ExecContext(ctx, `CREATE SCHEMA `+schema); err != nil {
-		t.Fatalf("create schema: %v", err)
+		t.Fatal(err)
 	}
 	t.Cleanup(func() {
-		if _, err := admin.ExecContext(context.Background(), `DROP SCHEMA `+schema+` CASCADE`); err != nil {
+		if err := drop(); err != nil {
 			t.Errorf("drop schema: %v", err)
 		}
 	})
+	return dsn
+}
+
+// NewPostgresSchema creates a new schema in the database that
+// SOTEPE_TEST_POSTGRES names and returns a URL whose search_path is that
+// schema, and drop, which drops it. It is for fixtures that outlive one
+// test (a TestMain's); a test uses PostgresDSN. Without
+// SOTEPE_TEST_POSTGRES it fails.
+func NewPostgresSchema() (dsn string, drop func() error, err error) {
+	base := os.Getenv(PostgresEnv)
+	if base == "" {
+		return "", nil, errors.New("testenv: " + PostgresEnv + " is not set")
+	}
 	u, err := url.Parse(base)
 	if err != nil {
-		t.Fatalf("parse %s: %v", PostgresEnv, err)
+		return "", nil, fmt.Errorf("testenv: parse %s: %w", PostgresEnv, err)
+	}
+	admin, err := sql.Open("pgx", base)
+	if err != nil {
+		return "", nil, fmt.Errorf("testenv: open postgres: %w", err)
+	}
+	b := make([]byte, 6)
+	rand.Read(b)
+	schema := "t_" + hex.EncodeToString(b)
+	if _, err := admin.ExecContext(context.Background(), `CREATE SCHEMA `+schema); err != nil {
+		admin.Close()
+		return "", nil, fmt.Errorf("testenv: create schema: %w", err)
 	}
 	q := u.Query()
 	q.Set("search_path", schema)
 	u.RawQuery = q.Encode()
-	return u.String()
+	drop = func() error {
+		defer admin.Close()
+		_, err := admin.ExecContext(context.Background(), `DROP SCHEMA `+schema+` CASCADE`)
+		return err
+	}
+	return u.String(), drop, nil
 }
 
 // Env is a store on one engine with the demo network and people, the
