@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"sotepe"
@@ -802,9 +803,17 @@ func (l *logBuffer) count(s string) int {
 	return strings.Count(l.b.String(), s)
 }
 
+// TestFailedReload runs in a synctest bubble, so that synctest.Wait says
+// when the background reloads are done instead of sleeps guessing it. Its
+// source is an Index over the shared store, loaded outside the bubble (the
+// bubble cannot wait on the database's I/O), so the reloads read memory.
 func TestFailedReload(t *testing.T) {
-	st := sharedStore(t)
-	src := &failing{Directory: st, fail: true}
+	base := newIndex(t, sharedStore(t), directory.Options{TTL: 1000 * time.Hour})
+	synctest.Test(t, func(t *testing.T) { testFailedReload(t, base) })
+}
+
+func testFailedReload(t *testing.T, base sotepe.Directory) {
+	src := &failing{Directory: base, fail: true}
 	if _, err := directory.New(src, directory.Options{}); sotepe.ErrorCode(err) != sotepe.EUnavailable {
 		t.Fatalf("New over a failing source: %v, want unavailable", err)
 	}
@@ -828,7 +837,7 @@ func TestFailedReload(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	waitFor(t, func() bool { return logs.count(failed) == 1 })
+	settled(t, func() bool { return logs.count(failed) == 1 })
 	if got := src.set(true) - calls; got != 1 {
 		t.Fatalf("%d reloads started by 50 reads, want 1", got)
 	}
@@ -838,13 +847,13 @@ func TestFailedReload(t *testing.T) {
 	for range 10 {
 		idx.Areas(ctx)
 	}
-	time.Sleep(20 * time.Millisecond)
+	synctest.Wait()
 	if got := src.set(true) - calls; got != 1 {
 		t.Fatalf("%d reloads within a TTL of the failure, want 1", got)
 	}
 	clk.Add(time.Second)
 	idx.Areas(ctx)
-	waitFor(t, func() bool { return logs.count(failed) == 2 })
+	settled(t, func() bool { return logs.count(failed) == 2 })
 	if got := src.set(true) - calls; got != 2 {
 		t.Fatalf("%d reloads a TTL after the failure, want 2", got)
 	}
@@ -876,19 +885,18 @@ func TestFailedReload(t *testing.T) {
 	if _, err := idx.Unit(ctx, "kallio-health-station"); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(20 * time.Millisecond)
+	synctest.Wait()
 	if got := src.set(false) - calls; got != 4 {
 		t.Fatalf("a closed Index reloaded: %d loads, want 4", got)
 	}
 }
 
-func waitFor(t *testing.T, ok func() bool) {
+// settled waits until every goroutine of the test's synctest bubble is
+// blocked (the background reloads have finished) and fails unless ok.
+func settled(t *testing.T, ok func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !ok() {
-		if time.Now().After(deadline) {
-			t.Fatal("timed out")
-		}
-		time.Sleep(2 * time.Millisecond)
+	synctest.Wait()
+	if !ok() {
+		t.Fatal("not so once the background work settled")
 	}
 }
