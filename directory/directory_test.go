@@ -545,29 +545,11 @@ func renamed(t *testing.T, st *store.Store, id, name string) sotepe.Unit {
 	return u
 }
 
-// clock is a fake clock the tests move by hand.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
 func TestRefresh(t *testing.T) { testenv.Engines(t, testRefresh) }
 
 func testRefresh(t *testing.T) {
 	st := widenedStore(t)
-	clk := &clock{now: time.Date(2024, 5, 6, 12, 0, 0, 0, time.UTC)}
+	clk := testenv.NewClock(time.Date(2024, 5, 6, 12, 0, 0, 0, time.UTC))
 	idx := newIndex(t, st, directory.Options{TTL: time.Minute, Now: clk.Now})
 	ctx := context.Background()
 	const id = "kallio-health-station"
@@ -712,7 +694,7 @@ func TestConcurrentReadsAndReloads(t *testing.T) { testenv.Engines(t, testConcur
 
 func testConcurrentReadsAndReloads(t *testing.T) {
 	st := widenedStore(t)
-	clk := &clock{now: time.Date(2024, 5, 6, 12, 0, 0, 0, time.UTC)}
+	clk := testenv.NewClock(time.Date(2024, 5, 6, 12, 0, 0, 0, time.UTC))
 	idx := newIndex(t, st, directory.Options{TTL: time.Second, Now: clk.Now})
 	ctx := context.Background()
 	stop := make(chan struct{})
@@ -818,7 +800,7 @@ func testFailedReload(t *testing.T, base sotepe.Directory) {
 		t.Fatalf("New over a failing source: %v, want unavailable", err)
 	}
 	src.set(false)
-	clk := &clock{now: time.Date(2024, 5, 6, 12, 0, 0, 0, time.UTC)}
+	clk := testenv.NewClock(time.Date(2024, 5, 6, 12, 0, 0, 0, time.UTC))
 	logs := &logBuffer{}
 	idx := newIndex(t, src, directory.Options{TTL: time.Minute, Now: clk.Now, Logger: slog.New(slog.NewTextHandler(logs, nil))})
 	ctx := context.Background()
