@@ -46,10 +46,10 @@ func TestStatisticsTable(t *testing.T) {
 
 // TestStatisticsFollowReference checks the reference statistics against the
 // service_volumes of the reference file (the repository's copy, which
-// demo's TestReferenceCopy keeps equal to the shared one), key by key in its
+// yeargen's TestReferenceCopy keeps equal to the shared one), key by key in its
 // order, with the measure and the group order.
 func TestStatisticsFollowReference(t *testing.T) {
-	b, err := os.ReadFile("demo/data/reference-2024.json")
+	b, err := os.ReadFile("yeargen/data/reference-2024.json")
 	if err != nil {
 		t.Fatal(err)
 	}

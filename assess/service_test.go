@@ -3,16 +3,14 @@ package assess_test
 import (
 	"context"
 	"encoding/json"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"sotepe"
 	"sotepe/assess"
 	"sotepe/contact"
-	"sotepe/demo"
+	"sotepe/internal/testenv"
 	"sotepe/store"
-	"sotepe/workday"
 )
 
 // flakyStore fails the first hand-over record, as a crash between the
@@ -33,31 +31,12 @@ func (f *flakyStore) HandOverAssessment(ctx context.Context, id string, resident
 // TestHandOverCompletesOnRetry: a hand-over interrupted after the contact
 // request was stored completes when tried again, with the same request and
 // no second one.
-func TestHandOverCompletesOnRetry(t *testing.T) {
+func TestHandOverCompletesOnRetry(t *testing.T) { testenv.Engines(t, testHandOverCompletesOnRetry) }
+
+func testHandOverCompletesOnRetry(t *testing.T) {
 	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "a.db"), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	if err := st.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if err := demo.LoadNetwork(ctx, st); err != nil {
-		t.Fatal(err)
-	}
-	people, err := demo.LoadPeople(ctx, st, st, "$argon2id$v=19$m=8,t=1,p=1$c2FsdHNhbHQ$aGFzaGhhc2g")
-	if err != nil {
-		t.Fatal(err)
-	}
-	erik, err := st.User(ctx, people.Users["erik"])
-	if err != nil {
-		t.Fatal(err)
-	}
-	cal, err := workday.NewLive(ctx, st)
-	if err != nil {
-		t.Fatal(err)
-	}
+	env := testenv.New(t, testenv.EngineOf(t))
+	st, cal, erik := env.Store, env.Calendar, env.User(t, "erik")
 	defs, err := assess.Load()
 	if err != nil {
 		t.Fatal(err)

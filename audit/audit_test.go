@@ -9,7 +9,8 @@ import (
 )
 
 func TestSummaryAccess(t *testing.T) {
-	testenv.Engines(t, func(t *testing.T, e testenv.Env) {
+	testenv.Engines(t, func(t *testing.T) {
+		e := testenv.New(t, testenv.EngineOf(t))
 		svc := audit.New(e.Store)
 		// One audited read by the Kallio nurse and one by the administrator,
 		// who works at no unit: Kallio's manager sees only the first.
@@ -19,7 +20,7 @@ func TestSummaryAccess(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		day := testenv.Now.Format("2006-01-02")
+		day := e.Clock.Now().Format("2006-01-02")
 		total := func(name string) int64 {
 			ctx, u := e.As(name)
 			counts, err := svc.Summary(ctx, u, "2026-01-01", day)

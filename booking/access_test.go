@@ -15,13 +15,14 @@ import (
 // shown to staff of its unit only (and to a resident it is offered to),
 // to everyone else it is as missing as a slot that does not exist.
 func TestRulesAndSlotAccess(t *testing.T) {
-	testenv.Engines(t, func(t *testing.T, e testenv.Env) {
+	testenv.Engines(t, func(t *testing.T) {
+		e := testenv.New(t, testenv.EngineOf(t))
 		ctx := context.Background()
 		loc, _ := time.LoadLocation("Europe/Helsinki")
-		if _, err := demo.LoadAppointments(ctx, e.Store, testenv.Now, loc); err != nil {
+		if _, err := demo.LoadAppointments(ctx, e.Store, e.Clock.Now(), loc); err != nil {
 			t.Fatal(err)
 		}
-		svc, err := booking.New(booking.Config{Store: e.Store, Location: loc, Now: func() time.Time { return testenv.Now }})
+		svc, err := booking.New(booking.Config{Store: e.Store, Location: loc, Now: func() time.Time { return e.Clock.Now() }})
 		if err != nil {
 			t.Fatal(err)
 		}

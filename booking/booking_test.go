@@ -2,20 +2,19 @@ package booking_test
 
 import (
 	"context"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
 
 	"sotepe"
 	"sotepe/booking"
-	"sotepe/demo"
+	"sotepe/internal/testenv"
 	"sotepe/store"
 )
 
-// fixture is the booking service over a real SQLite store with the demo
-// network, people and times, and a settable clock starting on Monday 23
-// November 2026 at 10:00 in Helsinki.
+// fixture is the booking service over a real store (SQLite, or PostgreSQL
+// inside testenv.Engines) with the demo network, people and times, and a
+// settable clock starting on Monday 23 November 2026 at 10:00 in Helsinki.
 type fixture struct {
 	svc   *booking.Service
 	store *store.Store
@@ -33,37 +32,13 @@ func (f *fixture) Now() time.Time {
 
 func newFixture(t testing.TB) *fixture {
 	t.Helper()
-	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "b.db"), nil)
-	if err != nil {
+	env := testenv.New(t, testenv.EngineOf(t))
+	f := &fixture{store: env.Store, users: env.Users, loc: env.Location, now: env.Clock.Now()}
+	env.Store.Now = f.Now
+	env.LoadAppointments(t)
+	var err error
+	if f.svc, err = booking.New(booking.Config{Store: env.Store, Location: env.Location, Now: f.Now}); err != nil {
 		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	if err := st.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if err := demo.LoadNetwork(ctx, st); err != nil {
-		t.Fatal(err)
-	}
-	people, err := demo.LoadPeople(ctx, st, st, "$argon2id$v=19$m=8,t=1,p=1$c2FsdHNhbHQ$aGFzaGhhc2g")
-	if err != nil {
-		t.Fatal(err)
-	}
-	loc, _ := time.LoadLocation("Europe/Helsinki")
-	f := &fixture{store: st, users: map[string]sotepe.User{}, loc: loc, now: time.Date(2026, 11, 23, 10, 0, 0, 0, loc)}
-	st.Now = f.Now
-	if _, err := demo.LoadAppointments(ctx, st, f.now, loc); err != nil {
-		t.Fatal(err)
-	}
-	if f.svc, err = booking.New(booking.Config{Store: st, Location: loc, Now: f.Now}); err != nil {
-		t.Fatal(err)
-	}
-	for name, id := range people.Users {
-		u, err := st.User(ctx, id)
-		if err != nil {
-			t.Fatal(err)
-		}
-		f.users[name] = u
 	}
 	return f
 }
@@ -84,7 +59,9 @@ func (f *fixture) first(t *testing.T, filter sotepe.SlotFilter) sotepe.Slot {
 	return page.Items[0]
 }
 
-func TestWhoMayDoWhat(t *testing.T) {
+func TestWhoMayDoWhat(t *testing.T) { testenv.Engines(t, testWhoMayDoWhat) }
+
+func testWhoMayDoWhat(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
 	anna, erik, nurse, manager, analyst := f.users["anna"], f.users["erik"], f.users["nurse"], f.users["manager"], f.users["analyst"]
@@ -165,7 +142,9 @@ func TestWhoMayDoWhat(t *testing.T) {
 	wantCode(t, err, sotepe.EInvalid, "error.appt_mode")
 }
 
-func TestVideoRemindersAndOffers(t *testing.T) {
+func TestVideoRemindersAndOffers(t *testing.T) { testenv.Engines(t, testVideoRemindersAndOffers) }
+
+func testVideoRemindersAndOffers(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
 	anna, erik, nurse := f.users["anna"], f.users["erik"], f.users["nurse"]

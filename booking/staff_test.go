@@ -6,9 +6,12 @@ import (
 	"time"
 
 	"sotepe"
+	"sotepe/internal/testenv"
 )
 
-func TestStaffBookForAndRules(t *testing.T) {
+func TestStaffBookForAndRules(t *testing.T) { testenv.Engines(t, testStaffBookForAndRules) }
+
+func testStaffBookForAndRules(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
 	anna, nurse, manager, admin := f.users["anna"], f.users["nurse"], f.users["manager"], f.users["admin"]

@@ -12,7 +12,8 @@ import (
 )
 
 func TestClosuresAdminOnly(t *testing.T) {
-	testenv.Engines(t, func(t *testing.T, e testenv.Env) {
+	testenv.Engines(t, func(t *testing.T) {
+		e := testenv.New(t, testenv.EngineOf(t))
 		cal, err := workday.NewLive(context.Background(), e.Store)
 		if err != nil {
 			t.Fatal(err)

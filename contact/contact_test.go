@@ -2,13 +2,12 @@ package contact_test
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"sotepe"
 	"sotepe/contact"
-	"sotepe/demo"
+	"sotepe/internal/testenv"
 	"sotepe/store"
 	"sotepe/workday"
 )
@@ -25,44 +24,18 @@ func (f fixture) withNow(now time.Time) *contact.Service {
 	return contact.New(contact.Config{Store: f.store, Calendar: f.calendar, Now: func() time.Time { return now }})
 }
 
-// newFixture is the contact service over a real SQLite store with the demo
-// network and people, at Monday 23 November 2026, 10:00 in Helsinki.
+// newFixture is the contact service over a real store (SQLite, or
+// PostgreSQL inside testenv.Engines) with the demo network and people, at
+// Monday 23 November 2026, 10:00 in Helsinki.
 func newFixture(t testing.TB) fixture {
 	t.Helper()
-	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "c.db"), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	if err := st.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if err := demo.LoadNetwork(ctx, st); err != nil {
-		t.Fatal(err)
-	}
-	people, err := demo.LoadPeople(ctx, st, st, "$argon2id$v=19$m=8,t=1,p=1$c2FsdHNhbHQ$aGFzaGhhc2g")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cal, err := workday.NewLive(ctx, st)
-	if err != nil {
-		t.Fatal(err)
-	}
-	loc := cal.Get().Location()
-	now := time.Date(2026, 11, 23, 10, 0, 0, 0, loc)
-	f := fixture{svc: contact.New(contact.Config{Store: st, Calendar: cal, Now: func() time.Time { return now }}), store: st, calendar: cal, users: map[string]sotepe.User{}}
-	for name, id := range people.Users {
-		u, err := st.User(ctx, id)
-		if err != nil {
-			t.Fatal(err)
-		}
-		f.users[name] = u
-	}
-	return f
+	env := testenv.New(t, testenv.EngineOf(t))
+	return fixture{svc: contact.New(contact.Config{Store: env.Store, Calendar: env.Calendar, Now: env.Clock.Now}), store: env.Store, calendar: env.Calendar, users: env.Users}
 }
 
-func TestRoutingFollowsTheResident(t *testing.T) {
+func TestRoutingFollowsTheResident(t *testing.T) { testenv.Engines(t, testRoutingFollowsTheResident) }
+
+func testRoutingFollowsTheResident(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
 	anna := f.users["anna"]
@@ -98,7 +71,9 @@ func TestRoutingFollowsTheResident(t *testing.T) {
 	}
 }
 
-func TestWhoMayDoWhat(t *testing.T) {
+func TestWhoMayDoWhat(t *testing.T) { testenv.Engines(t, testWhoMayDoWhat) }
+
+func testWhoMayDoWhat(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
 	erik, anna, nurse, analyst := f.users["erik"], f.users["anna"], f.users["nurse"], f.users["analyst"]
@@ -137,7 +112,9 @@ func TestWhoMayDoWhat(t *testing.T) {
 // day, or the next working day's when received after the close or on a day
 // off; non-urgent and self-care by the two-working-day promise; an
 // emergency is refused, and only residents hand over.
-func TestHandOverDeadlines(t *testing.T) {
+func TestHandOverDeadlines(t *testing.T) { testenv.Engines(t, testHandOverDeadlines) }
+
+func testHandOverDeadlines(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
 	loc := f.calendar.Get().Location()

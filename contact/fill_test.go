@@ -6,13 +6,16 @@ import (
 	"time"
 
 	"sotepe"
+	"sotepe/internal/testenv"
 )
 
 // TestFillWorkingTimes checks that the sweep stores the working time to the
 // first answer, by the calendar, and that the figures then read it from the
 // roll-up: a request received Monday 10:00 and answered Tuesday 09:00 took
 // the rest of Monday's service hours and Tuesday's first hour.
-func TestFillWorkingTimes(t *testing.T) {
+func TestFillWorkingTimes(t *testing.T) { testenv.Engines(t, testFillWorkingTimes) }
+
+func testFillWorkingTimes(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
 	anna, nurse := f.users["anna"], f.users["nurse"]

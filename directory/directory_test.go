@@ -2,7 +2,6 @@ package directory_test
 
 import (
 	"context"
-	"database/sql"
 	"encoding/base64"
 	"fmt"
 	"log/slog"
@@ -13,19 +12,21 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"sotepe"
 	"sotepe/demo"
 	"sotepe/directory"
+	"sotepe/internal/testenv"
 	"sotepe/store"
 )
 
-// buildStore returns a new SQLite store in dir holding the demo network
-// widened to the sector's 349 units.
-func buildStore(dir string) (*store.Store, error) {
+// buildStore returns a new store on dsn holding the demo network widened
+// to the sector's 349 units.
+func buildStore(dsn string) (*store.Store, error) {
 	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(dir, "sotepe.db"), nil)
+	st, err := store.Open(ctx, dsn, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -43,10 +44,11 @@ func buildStore(dir string) (*store.Store, error) {
 	return st, nil
 }
 
-// widenedStore returns a store of its own for a test that writes to it.
+// widenedStore returns a store of its own, on the engine of the test (see
+// testenv.Engines), for a test that writes to it.
 func widenedStore(t *testing.T) *store.Store {
 	t.Helper()
-	st, err := buildStore(t.TempDir())
+	st, err := buildStore(testenv.DSN(t, testenv.EngineOf(t)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,38 +56,59 @@ func widenedStore(t *testing.T) *store.Store {
 	return st
 }
 
-// fixture is the read-only store that most tests and the benchmarks share:
-// building it takes seconds, and nothing writes to it after.
-var fixture struct {
-	once sync.Once
-	dir  string
-	st   *store.Store
-	err  error
+// shared is the read-only store per engine that most tests and the
+// benchmarks share: building it takes seconds, and nothing writes to it
+// after.
+type shared struct {
+	once    sync.Once
+	st      *store.Store
+	err     error
+	cleanup func()
 }
+
+var fixtures = map[testenv.Engine]*shared{testenv.SQLite: {}, testenv.Postgres: {}}
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if fixture.st != nil {
-		fixture.st.Close()
-	}
-	if fixture.dir != "" {
-		os.RemoveAll(fixture.dir)
+	for _, f := range fixtures {
+		if f.st != nil {
+			f.st.Close()
+		}
+		if f.cleanup != nil {
+			f.cleanup()
+		}
 	}
 	os.Exit(code)
 }
 
-// sharedStore returns the shared widened store; tests must not write to it.
+// sharedStore returns the shared widened store of the test's engine; tests
+// must not write to it.
 func sharedStore(tb testing.TB) *store.Store {
 	tb.Helper()
-	fixture.once.Do(func() {
-		if fixture.dir, fixture.err = os.MkdirTemp("", "sotepe-directory-"); fixture.err == nil {
-			fixture.st, fixture.err = buildStore(fixture.dir)
+	e := testenv.EngineOf(tb)
+	f := fixtures[e]
+	f.once.Do(func() {
+		var dsn string
+		if e == testenv.Postgres {
+			var drop func() error
+			if dsn, drop, f.err = testenv.NewPostgresSchema(); f.err != nil {
+				return
+			}
+			f.cleanup = func() { drop() }
+		} else {
+			var dir string
+			if dir, f.err = os.MkdirTemp("", "sotepe-directory-"); f.err != nil {
+				return
+			}
+			f.cleanup = func() { os.RemoveAll(dir) }
+			dsn = filepath.Join(dir, "sotepe.db")
 		}
+		f.st, f.err = buildStore(dsn)
 	})
-	if fixture.err != nil {
-		tb.Fatal(fixture.err)
+	if f.err != nil {
+		tb.Fatal(f.err)
 	}
-	return fixture.st
+	return f.st
 }
 
 // newIndex returns an Index over src that is closed when the test ends.
@@ -151,7 +174,9 @@ func ids(units []sotepe.Unit) []string {
 // filters, every sort language and several page sizes, the Index pages out
 // exactly the units the store does, in the same order, with the same page
 // boundaries, and equal unit values.
-func TestUnitsAgreeWithStore(t *testing.T) {
+func TestUnitsAgreeWithStore(t *testing.T) { testenv.Engines(t, testUnitsAgreeWithStore) }
+
+func testUnitsAgreeWithStore(t *testing.T) {
 	st := sharedStore(t)
 	idx := newIndex(t, st, directory.Options{})
 	ctx := context.Background()
@@ -277,17 +302,14 @@ func TestUnitsAgreeWithStore(t *testing.T) {
 }
 
 // TestSearchTextIsTheStores reads units.search_text straight from the
-// store's SQLite file and checks that the Index searches the same text for
+// store's database and checks that the Index searches the same text for
 // every unit.
-func TestSearchTextIsTheStores(t *testing.T) {
+func TestSearchTextIsTheStores(t *testing.T) { testenv.Engines(t, testSearchTextIsTheStores) }
+
+func testSearchTextIsTheStores(t *testing.T) {
 	st := sharedStore(t)
 	idx := newIndex(t, st, directory.Options{})
-	db, err := sql.Open("sqlite", "file:"+filepath.Join(fixture.dir, "sotepe.db")+"?mode=ro")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	rows, err := db.Query(`SELECT id, search_text FROM units`)
+	rows, err := st.DB().Query(`SELECT id, search_text FROM units`)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -314,7 +336,9 @@ func TestSearchTextIsTheStores(t *testing.T) {
 
 // TestUnitsErrorsAgreeWithStore checks that bad filters fail with the
 // store's codes and keys.
-func TestUnitsErrorsAgreeWithStore(t *testing.T) {
+func TestUnitsErrorsAgreeWithStore(t *testing.T) { testenv.Engines(t, testUnitsErrorsAgreeWithStore) }
+
+func testUnitsErrorsAgreeWithStore(t *testing.T) {
 	st := sharedStore(t)
 	idx := newIndex(t, st, directory.Options{})
 	ctx := context.Background()
@@ -358,6 +382,10 @@ func TestUnitsErrorsAgreeWithStore(t *testing.T) {
 }
 
 func TestUnitAndServiceAgreeWithStore(t *testing.T) {
+	testenv.Engines(t, testUnitAndServiceAgreeWithStore)
+}
+
+func testUnitAndServiceAgreeWithStore(t *testing.T) {
 	st := sharedStore(t)
 	idx := newIndex(t, st, directory.Options{})
 	ctx := context.Background()
@@ -389,7 +417,9 @@ func TestUnitAndServiceAgreeWithStore(t *testing.T) {
 	}
 }
 
-func TestServicesAgreeWithStore(t *testing.T) {
+func TestServicesAgreeWithStore(t *testing.T) { testenv.Engines(t, testServicesAgreeWithStore) }
+
+func testServicesAgreeWithStore(t *testing.T) {
 	st := sharedStore(t)
 	idx := newIndex(t, st, directory.Options{})
 	ctx := context.Background()
@@ -451,7 +481,9 @@ func TestServicesAgreeWithStore(t *testing.T) {
 	}
 }
 
-func TestSmallListsAreCopies(t *testing.T) {
+func TestSmallListsAreCopies(t *testing.T) { testenv.Engines(t, testSmallListsAreCopies) }
+
+func testSmallListsAreCopies(t *testing.T) {
 	st := sharedStore(t)
 	idx := newIndex(t, st, directory.Options{})
 	ctx := context.Background()
@@ -513,27 +545,11 @@ func renamed(t *testing.T, st *store.Store, id, name string) sotepe.Unit {
 	return u
 }
 
-// clock is a fake clock the tests move by hand.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
+func TestRefresh(t *testing.T) { testenv.Engines(t, testRefresh) }
 
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
-func TestRefresh(t *testing.T) {
+func testRefresh(t *testing.T) {
 	st := widenedStore(t)
-	clk := &clock{now: time.Date(2024, 5, 6, 12, 0, 0, 0, time.UTC)}
+	clk := testenv.NewClock(time.Date(2024, 5, 6, 12, 0, 0, 0, time.UTC))
 	idx := newIndex(t, st, directory.Options{TTL: time.Minute, Now: clk.Now})
 	ctx := context.Background()
 	const id = "kallio-health-station"
@@ -674,9 +690,11 @@ func TestRefresh(t *testing.T) {
 
 // TestConcurrentReadsAndReloads reads from many goroutines while snapshots
 // are replaced by Refresh and by background reloads; run with -race.
-func TestConcurrentReadsAndReloads(t *testing.T) {
+func TestConcurrentReadsAndReloads(t *testing.T) { testenv.Engines(t, testConcurrentReadsAndReloads) }
+
+func testConcurrentReadsAndReloads(t *testing.T) {
 	st := widenedStore(t)
-	clk := &clock{now: time.Date(2024, 5, 6, 12, 0, 0, 0, time.UTC)}
+	clk := testenv.NewClock(time.Date(2024, 5, 6, 12, 0, 0, 0, time.UTC))
 	idx := newIndex(t, st, directory.Options{TTL: time.Second, Now: clk.Now})
 	ctx := context.Background()
 	stop := make(chan struct{})
@@ -767,14 +785,22 @@ func (l *logBuffer) count(s string) int {
 	return strings.Count(l.b.String(), s)
 }
 
+// TestFailedReload runs in a synctest bubble, so that synctest.Wait says
+// when the background reloads are done instead of sleeps guessing it. Its
+// source is an Index over the shared store, loaded outside the bubble (the
+// bubble cannot wait on the database's I/O), so the reloads read memory.
 func TestFailedReload(t *testing.T) {
-	st := sharedStore(t)
-	src := &failing{Directory: st, fail: true}
+	base := newIndex(t, sharedStore(t), directory.Options{TTL: 1000 * time.Hour})
+	synctest.Test(t, func(t *testing.T) { testFailedReload(t, base) })
+}
+
+func testFailedReload(t *testing.T, base sotepe.Directory) {
+	src := &failing{Directory: base, fail: true}
 	if _, err := directory.New(src, directory.Options{}); sotepe.ErrorCode(err) != sotepe.EUnavailable {
 		t.Fatalf("New over a failing source: %v, want unavailable", err)
 	}
 	src.set(false)
-	clk := &clock{now: time.Date(2024, 5, 6, 12, 0, 0, 0, time.UTC)}
+	clk := testenv.NewClock(time.Date(2024, 5, 6, 12, 0, 0, 0, time.UTC))
 	logs := &logBuffer{}
 	idx := newIndex(t, src, directory.Options{TTL: time.Minute, Now: clk.Now, Logger: slog.New(slog.NewTextHandler(logs, nil))})
 	ctx := context.Background()
@@ -793,7 +819,7 @@ func TestFailedReload(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	waitFor(t, func() bool { return logs.count(failed) == 1 })
+	settled(t, func() bool { return logs.count(failed) == 1 })
 	if got := src.set(true) - calls; got != 1 {
 		t.Fatalf("%d reloads started by 50 reads, want 1", got)
 	}
@@ -803,13 +829,13 @@ func TestFailedReload(t *testing.T) {
 	for range 10 {
 		idx.Areas(ctx)
 	}
-	time.Sleep(20 * time.Millisecond)
+	synctest.Wait()
 	if got := src.set(true) - calls; got != 1 {
 		t.Fatalf("%d reloads within a TTL of the failure, want 1", got)
 	}
 	clk.Add(time.Second)
 	idx.Areas(ctx)
-	waitFor(t, func() bool { return logs.count(failed) == 2 })
+	settled(t, func() bool { return logs.count(failed) == 2 })
 	if got := src.set(true) - calls; got != 2 {
 		t.Fatalf("%d reloads a TTL after the failure, want 2", got)
 	}
@@ -841,19 +867,18 @@ func TestFailedReload(t *testing.T) {
 	if _, err := idx.Unit(ctx, "kallio-health-station"); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(20 * time.Millisecond)
+	synctest.Wait()
 	if got := src.set(false) - calls; got != 4 {
 		t.Fatalf("a closed Index reloaded: %d loads, want 4", got)
 	}
 }
 
-func waitFor(t *testing.T, ok func() bool) {
+// settled waits until every goroutine of the test's synctest bubble is
+// blocked (the background reloads have finished) and fails unless ok.
+func settled(t *testing.T, ok func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !ok() {
-		if time.Now().After(deadline) {
-			t.Fatal("timed out")
-		}
-		time.Sleep(2 * time.Millisecond)
+	synctest.Wait()
+	if !ok() {
+		t.Fatal("not so once the background work settled")
 	}
 }

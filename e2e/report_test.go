@@ -11,7 +11,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"sotepe/demo"
+	"sotepe/yeargen"
 )
 
 // reportScale is the scale of the year the report test generates: a
@@ -38,7 +38,7 @@ func swedishCount(n int64) string {
 // report renders a page.
 func TestAnalystDashboardAndAnnualReport(t *testing.T) {
 	ctx := browser(t)
-	reference, err := demo.LoadReference()
+	reference, err := yeargen.LoadReference()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,10 +9,11 @@ import (
 )
 
 func TestClientsAndScopes(t *testing.T) {
-	testenv.Engines(t, func(t *testing.T, e testenv.Env) {
+	testenv.Engines(t, func(t *testing.T) {
+		e := testenv.New(t, testenv.EngineOf(t))
 		ctx, _ := e.As("admin")
 		svc := events.New(e.Store)
-		writer, err := e.Store.CreateIntegrationClient(ctx, "rescue-dispatch", []string{sotepe.ScopeEventsWrite}, testenv.Now)
+		writer, err := e.Store.CreateIntegrationClient(ctx, "rescue-dispatch", []string{sotepe.ScopeEventsWrite}, e.Clock.Now())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -44,7 +45,7 @@ func TestClientsAndScopes(t *testing.T) {
 		}
 		// Another client sending the same external id adds its own event:
 		// the source is the client's name, not what the event says.
-		other, err := e.Store.CreateIntegrationClient(ctx, "patient-records", []string{sotepe.ScopeEventsWrite}, testenv.Now)
+		other, err := e.Store.CreateIntegrationClient(ctx, "patient-records", []string{sotepe.ScopeEventsWrite}, e.Clock.Now())
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,3 +1,6 @@
+// Package feedback carries out feedback on units: who may answer on which
+// channel, who may read which answers and figures, and kiosk tokens.
+// Comments are screened (package screen) before staff see them.
 package feedback
 
 import (
@@ -9,6 +12,7 @@ import (
 	"time"
 
 	"sotepe"
+	"sotepe/screen"
 )
 
 // Service carries out feedback. Anyone may answer on the public channels (the
@@ -110,7 +114,7 @@ func (s *Service) Submit(ctx context.Context, user *sotepe.User, in sotepe.Feedb
 	}
 	// The public channels stay anonymous even for a signed-in resident.
 	if in.Comment != "" {
-		screened, masked := Screen(in.Comment)
+		screened, masked := screen.Text(in.Comment)
 		n.Comment = screened
 		if masked {
 			n.Original, n.OriginalUntil = in.Comment, now.AddDate(0, 0, sotepe.FeedbackOriginalDays)

@@ -2,14 +2,12 @@ package feedback_test
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"sotepe"
-	"sotepe/demo"
 	"sotepe/feedback"
-	"sotepe/store"
+	"sotepe/internal/testenv"
 )
 
 const (
@@ -19,8 +17,9 @@ const (
 
 var now = time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
 
-// fixture is the feedback service over a real SQLite store with the demo
-// network and people: anna (resident), nurse and manager (Kallio), analyst.
+// fixture is the feedback service over a real store (SQLite, or PostgreSQL
+// inside testenv.Engines) with the demo network and people: anna
+// (resident), nurse and manager (Kallio), analyst.
 type fixture struct {
 	svc   *feedback.Service
 	users map[string]*sotepe.User
@@ -28,29 +27,10 @@ type fixture struct {
 
 func newFixture(t *testing.T) fixture {
 	t.Helper()
-	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "f.db"), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	st.Now = func() time.Time { return now }
-	if err := st.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if err := demo.LoadNetwork(ctx, st); err != nil {
-		t.Fatal(err)
-	}
-	people, err := demo.LoadPeople(ctx, st, st, "$argon2id$v=19$m=8,t=1,p=1$c2FsdHNhbHQ$aGFzaGhhc2g")
-	if err != nil {
-		t.Fatal(err)
-	}
-	f := fixture{svc: feedback.New(feedback.Config{Store: st, Now: func() time.Time { return now }}), users: map[string]*sotepe.User{}}
-	for name, id := range people.Users {
-		u, err := st.User(ctx, id)
-		if err != nil {
-			t.Fatal(err)
-		}
+	env := testenv.New(t, testenv.EngineOf(t))
+	env.Clock.Set(now)
+	f := fixture{svc: feedback.New(feedback.Config{Store: env.Store, Now: env.Clock.Now}), users: map[string]*sotepe.User{}}
+	for name, u := range env.Users {
 		f.users[name] = &u
 	}
 	return f
@@ -70,7 +50,9 @@ func (f fixture) count(t *testing.T) int64 {
 	return n
 }
 
-func TestSubmitRules(t *testing.T) {
+func TestSubmitRules(t *testing.T) { testenv.Engines(t, testSubmitRules) }
+
+func testSubmitRules(t *testing.T) {
 	ctx := context.Background()
 	f := newFixture(t)
 	anna, nurse, manager := f.users["anna"], f.users["nurse"], f.users["manager"]
@@ -146,7 +128,9 @@ func TestSubmitRules(t *testing.T) {
 	}
 }
 
-func TestWhoReadsWhat(t *testing.T) {
+func TestWhoReadsWhat(t *testing.T) { testenv.Engines(t, testWhoReadsWhat) }
+
+func testWhoReadsWhat(t *testing.T) {
 	ctx := context.Background()
 	f := newFixture(t)
 	anna, nurse, manager, analyst := f.users["anna"], f.users["nurse"], f.users["manager"], f.users["analyst"]

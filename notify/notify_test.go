@@ -7,7 +7,6 @@ import (
 	"crypto/sha256"
 	"log/slog"
 	"net"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -16,30 +15,21 @@ import (
 	"sotepe"
 	"sotepe/demo"
 	"sotepe/i18n"
+	"sotepe/internal/testenv"
 	"sotepe/notify"
 	"sotepe/store"
 )
 
-// setup is a real SQLite store with the demo people, and one answered
-// request of erik's, so that the outbox holds one notification.
+// setup is a real store (SQLite, or PostgreSQL inside testenv.Engines)
+// with the demo people, and one answered request of erik's, so that the
+// outbox holds one notification. The store keeps the real time, as the
+// dispatchers here do.
 func setup(t *testing.T) (*store.Store, *i18n.Catalog) {
 	t.Helper()
 	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "n.db"), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	if err := st.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if err := demo.LoadNetwork(ctx, st); err != nil {
-		t.Fatal(err)
-	}
-	people, err := demo.LoadPeople(ctx, st, st, "$argon2id$v=19$m=8,t=1,p=1$c2FsdHNhbHQ$aGFzaGhhc2g")
-	if err != nil {
-		t.Fatal(err)
-	}
+	env := testenv.New(t, testenv.EngineOf(t))
+	st, people := env.Store, env.People
+	st.Now = time.Now
 	now := time.Now()
 	r, _, err := st.CreateContactRequest(ctx, sotepe.ContactRequest{
 		ResidentID: people.Residents["erik"], ServiceID: "health-station-nurse", UnitID: "kallio-health-station",
@@ -60,6 +50,10 @@ func setup(t *testing.T) (*store.Store, *i18n.Catalog) {
 }
 
 func TestLogSenderDeliversWithoutPersonalData(t *testing.T) {
+	testenv.Engines(t, testLogSenderDeliversWithoutPersonalData)
+}
+
+func testLogSenderDeliversWithoutPersonalData(t *testing.T) {
 	st, cat := setup(t)
 	var logs bytes.Buffer
 	logger := slog.New(slog.NewJSONHandler(&logs, nil))
@@ -147,6 +141,10 @@ func (s *smtpServer) serve(c net.Conn) {
 }
 
 func TestSMTPSenderMailsInTheUsersLanguage(t *testing.T) {
+	testenv.Engines(t, testSMTPSenderMailsInTheUsersLanguage)
+}
+
+func testSMTPSenderMailsInTheUsersLanguage(t *testing.T) {
 	st, cat := setup(t)
 	srv := newSMTPServer(t)
 	logger := slog.New(slog.DiscardHandler)
@@ -172,7 +170,9 @@ func TestSMTPSenderMailsInTheUsersLanguage(t *testing.T) {
 
 // TestBreachMailGoesToTheManager checks that a breach at the Kallio station
 // is mailed to its manager's work address, in the manager's language.
-func TestBreachMailGoesToTheManager(t *testing.T) {
+func TestBreachMailGoesToTheManager(t *testing.T) { testenv.Engines(t, testBreachMailGoesToTheManager) }
+
+func testBreachMailGoesToTheManager(t *testing.T) {
 	st, cat := setup(t)
 	ctx := context.Background()
 	manager, _, err := st.UserByUsername(ctx, "manager")
@@ -228,6 +228,10 @@ func (c *capture) Send(_ context.Context, m notify.Message) error {
 // about that visit once, without signing in, and the message names nothing
 // of the visit.
 func TestFeedbackRequestCarriesASingleUseVisitLink(t *testing.T) {
+	testenv.Engines(t, testFeedbackRequestCarriesASingleUseVisitLink)
+}
+
+func testFeedbackRequestCarriesASingleUseVisitLink(t *testing.T) {
 	st, cat := setup(t)
 	ctx := context.Background()
 	loc, _ := time.LoadLocation("Europe/Helsinki")

@@ -9,7 +9,8 @@ import (
 )
 
 func TestResidentAccess(t *testing.T) {
-	testenv.Engines(t, func(t *testing.T, e testenv.Env) {
+	testenv.Engines(t, func(t *testing.T) {
+		e := testenv.New(t, testenv.EngineOf(t))
 		svc := residents.New(e.Store)
 		annaID := e.People.Residents["anna"]
 		annaCtx, anna := e.As("anna")

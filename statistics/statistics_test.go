@@ -13,13 +13,14 @@ import (
 )
 
 func TestContactFiguresScope(t *testing.T) {
-	testenv.Engines(t, func(t *testing.T, e testenv.Env) {
+	testenv.Engines(t, func(t *testing.T) {
+		e := testenv.New(t, testenv.EngineOf(t))
 		ctx := context.Background()
 		cal, err := workday.NewLive(ctx, e.Store)
 		if err != nil {
 			t.Fatal(err)
 		}
-		now := func() time.Time { return testenv.Now }
+		now := func() time.Time { return e.Clock.Now() }
 		contacts := contact.New(contact.Config{Store: e.Store, Calendar: cal, Now: now})
 		// anna's request goes to her Kallio health station, erik's to Töölö.
 		for _, name := range []string{"anna", "erik"} {

@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"sotepe"
-	"sotepe/feedback"
 	"sotepe/questionnaire"
+	"sotepe/screen"
 )
 
 // Config is what a Service needs. Now defaults to time.Now.
@@ -320,7 +320,7 @@ func values(d *Definition, answers []sotepe.AssessmentAnswer) []sotepe.SurveyVal
 			out = append(out, sotepe.SurveyValue{Question: q.ID, Number: &n})
 		case sotepe.KindText:
 			if v.Text != "" {
-				t, _ := feedback.Screen(v.Text)
+				t, _ := screen.Text(v.Text)
 				out = append(out, sotepe.SurveyValue{Question: q.ID, Text: t})
 			}
 		}

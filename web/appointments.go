@@ -217,31 +217,28 @@ func (s *Server) cachedSlots(h handler) handler {
 		// Concurrent misses of one search wait for the first to run it:
 		// when a popular search expires under load, each would otherwise
 		// run the same query at once.
-		f, leader := s.slotCache.join(key)
-		if !leader {
-			select {
-			case <-f.done:
-			case <-r.Context().Done():
-				return r.Context().Err()
+		search := func() (cachedBody, error) {
+			rec := &bodyRecorder{header: http.Header{}}
+			if err := h(rec, r); err != nil {
+				return cachedBody{}, err
 			}
-			if f.ok {
-				writeCached(w, r, f.e, "shared")
-				return nil
-			}
-			// The first failed: this one runs on its own and says why.
+			return s.slotCache.put(key, rec.body.Bytes()), nil
 		}
-		var e cachedBody
-		done := false
-		if leader {
-			// Deferred, so that those waiting wake even if h panics.
-			defer func() { s.slotCache.land(key, f, e, done) }()
+		e, ran, err := s.slotCache.shared(key, search)
+		if !ran && err != nil {
+			// The first failed (its client may have gone away): this one
+			// runs on its own and says why.
+			e, err = search()
+			ran = true
 		}
-		rec := &bodyRecorder{header: http.Header{}}
-		if err := h(rec, r); err != nil {
+		if err != nil {
 			return err
 		}
-		e, done = s.slotCache.put(key, rec.body.Bytes()), true
-		writeCached(w, r, e, "miss")
+		state := "shared"
+		if ran {
+			state = "miss"
+		}
+		writeCached(w, r, e, state)
 		return nil
 	}
 }

@@ -3,11 +3,14 @@ package web
 import (
 	"bytes"
 	"compress/gzip"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
+
+	"golang.org/x/sync/singleflight"
 )
 
 // responseCache keeps the JSON bodies of public directory reads for a short
@@ -25,44 +28,75 @@ type responseCache struct {
 	// zw keeps gzip writers for reuse: a new one allocates and clears
 	// about a megabyte, which cost more than compressing a search's answer.
 	zw sync.Pool
-	// flights are the entries being computed, for join and land.
-	fmu     sync.Mutex
-	flights map[string]*flight
+	// flights runs one computation of an entry at a time per key:
+	// concurrent misses of the key wait for it instead of computing the
+	// same entry again.
+	flights singleflight.Group
 }
 
-// flight is one computation of an entry, which concurrent misses of the
-// same key wait for instead of computing it again.
-type flight struct {
-	done chan struct{} // closed when the entry is computed, or failed
-	e    cachedBody
-	ok   bool
+// shared runs compute for key, or, when a computation of key is under way,
+// waits for it and returns its entry with shared true. compute runs on the
+// caller's goroutine when it runs; a waiter gets the entry only if that
+// computation succeeded (ran false, err non-nil means it failed, and the
+// waiter should compute on its own to say why).
+func (c *responseCache) shared(key string, compute func() (cachedBody, error)) (e cachedBody, ran bool, err error) {
+	v, err, _ := c.flights.Do(key, func() (any, error) {
+		ran = true
+		return compute()
+	})
+	e, _ = v.(cachedBody)
+	return e, ran, err
 }
 
-// join returns the computation of key under way, or starts one and returns
-// it with leader true: the leader computes the entry and must land it,
-// whatever happens.
-func (c *responseCache) join(key string) (f *flight, leader bool) {
-	c.fmu.Lock()
-	defer c.fmu.Unlock()
-	if f, ok := c.flights[key]; ok {
-		return f, false
+// keepCache keeps a value per key for ttl, computed by the caller's build
+// on a miss; concurrent misses of one key wait for one build (singleflight),
+// and a failed build is not kept. At most max keys are held: when full it
+// starts over.
+type keepCache[K comparable, V any] struct {
+	mu  sync.Mutex
+	ttl time.Duration
+	max int
+	now func() time.Time
+	m   map[K]keptValue[V]
+	// builds runs one build per key at a time.
+	builds singleflight.Group
+}
+
+type keptValue[V any] struct {
+	v  V
+	at time.Time // when its build started
+}
+
+func newKeepCache[K comparable, V any](ttl time.Duration, max int, now func() time.Time) *keepCache[K, V] {
+	return &keepCache[K, V]{ttl: ttl, max: max, now: now, m: map[K]keptValue[V]{}}
+}
+
+// get returns the value of key, building it when there is none younger
+// than ttl; build's error comes back to every caller that waited for it.
+func (c *keepCache[K, V]) get(key K, build func() (V, error)) (V, error) {
+	c.mu.Lock()
+	e, ok := c.m[key]
+	c.mu.Unlock()
+	if ok && c.now().Sub(e.at) < c.ttl {
+		return e.v, nil
 	}
-	if c.flights == nil {
-		c.flights = map[string]*flight{}
-	}
-	f = &flight{done: make(chan struct{})}
-	c.flights[key] = f
-	return f, true
-}
-
-// land ends the leader's computation f of key with entry e, or with ok
-// false when it failed, and wakes those who wait for it.
-func (c *responseCache) land(key string, f *flight, e cachedBody, ok bool) {
-	c.fmu.Lock()
-	delete(c.flights, key)
-	c.fmu.Unlock()
-	f.e, f.ok = e, ok
-	close(f.done)
+	// %#v tells keys apart unambiguously (a [2]string's halves included).
+	v, err, _ := c.builds.Do(fmt.Sprintf("%#v", key), func() (any, error) {
+		at := c.now()
+		v, err := build()
+		if err != nil {
+			return v, err
+		}
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		if len(c.m) >= c.max {
+			clear(c.m)
+		}
+		c.m[key] = keptValue[V]{v: v, at: at}
+		return v, nil
+	})
+	out, _ := v.(V)
+	return out, err
 }
 
 // cachedBody is one cached answer, kept plain and gzip-compressed: most

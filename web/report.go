@@ -4,8 +4,6 @@ import (
 	"math"
 	"net/http"
 	"strconv"
-	"sync"
-	"time"
 
 	"sotepe"
 	"sotepe/report"
@@ -188,58 +186,6 @@ func (s *Server) reportView(lang sotepe.Lang, a report.Annual, org *report.Org) 
 			Value: format(l.Value.Value), Previous: format(l.Previous.Value)})
 	}
 	return v
-}
-
-// keepCache keeps a value per key for ttl, computed by the caller's build
-// on a miss; concurrent misses of one key wait for one build, and a failed
-// build is not kept. At most max keys are held: when full it starts over.
-type keepCache[K comparable, V any] struct {
-	mu  sync.Mutex
-	ttl time.Duration
-	max int
-	now func() time.Time
-	m   map[K]*keptValue[V]
-}
-
-type keptValue[V any] struct {
-	ready chan struct{} // closed when v and err are set
-	v     V
-	err   error
-	at    time.Time
-}
-
-func newKeepCache[K comparable, V any](ttl time.Duration, max int, now func() time.Time) *keepCache[K, V] {
-	return &keepCache[K, V]{ttl: ttl, max: max, now: now, m: map[K]*keptValue[V]{}}
-}
-
-// get returns the value of key, building it when there is none younger
-// than ttl.
-func (c *keepCache[K, V]) get(key K, build func() (V, error)) (V, error) {
-	c.mu.Lock()
-	e := c.m[key]
-	if e == nil || (e.isReady() && (e.err != nil || c.now().Sub(e.at) >= c.ttl)) {
-		if len(c.m) >= c.max {
-			c.m = map[K]*keptValue[V]{}
-		}
-		e = &keptValue[V]{ready: make(chan struct{}), at: c.now()}
-		c.m[key] = e
-		c.mu.Unlock()
-		e.v, e.err = build()
-		close(e.ready)
-		return e.v, e.err
-	}
-	c.mu.Unlock()
-	<-e.ready
-	return e.v, e.err
-}
-
-func (e *keptValue[V]) isReady() bool {
-	select {
-	case <-e.ready:
-		return true
-	default:
-		return false
-	}
 }
 
 // builtReport is a year's report and the organisation it was built with.

@@ -14,6 +14,7 @@ import (
 	"sotepe/demo"
 	"sotepe/password"
 	"sotepe/workday"
+	"sotepe/yeargen"
 )
 
 // runGenerate writes generated data into a database for demonstrations and
@@ -45,7 +46,7 @@ func runGenerate(ctx context.Context, args []string, getenv func(string) string,
 	if c.db == "" {
 		return errors.New("--db is required")
 	}
-	h := demo.History{Year: *year, Count: *count, Seed: *seed, Backlog: map[string]int{}}
+	h := yeargen.History{Year: *year, Count: *count, Seed: *seed, Backlog: map[string]int{}}
 	for _, b := range backlog {
 		unit, n, ok := strings.Cut(b, "=")
 		v, err := strconv.Atoi(n)

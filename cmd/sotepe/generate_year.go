@@ -15,6 +15,7 @@ import (
 	"sotepe/demo"
 	"sotepe/store"
 	"sotepe/workday"
+	"sotepe/yeargen"
 )
 
 // runGenerateYear is `sotepe generate --year 2024 --scale S`.
@@ -66,7 +67,7 @@ type yearOptions struct {
 // table. Progress goes to stderr, the summary to stdout. A year generated
 // already (its events are all there) is left as it is.
 func generateYear(ctx context.Context, st *store.Store, o yearOptions, stdout, stderr io.Writer) error {
-	ref, err := demo.LoadReference()
+	ref, err := yeargen.LoadReference()
 	if err != nil {
 		return err
 	}
@@ -78,7 +79,7 @@ func generateYear(ctx context.Context, st *store.Store, o yearOptions, stdout, s
 	if err != nil {
 		return err
 	}
-	y := demo.Year{Year: o.year, Scale: o.scale, Seed: o.seed, Network: demo.WidenNetwork(base, max(o.units, len(base.Units)), 2024),
+	y := yeargen.Year{Year: o.year, Scale: o.scale, Seed: o.seed, Network: demo.WidenNetwork(base, max(o.units, len(base.Units)), 2024),
 		IsWorkingDay: cal.IsWorkingDay, Reference: ref}
 	expected := 0
 	for _, n := range y.Totals() {
@@ -140,7 +141,7 @@ func generateYear(ctx context.Context, st *store.Store, o yearOptions, stdout, s
 			return err
 		}
 		if _, err := st.LoadEvents(ctx, func(add store.EventAdder) error {
-			for _, e := range demo.FeedbackEvents(fb, producerOf) {
+			for _, e := range yeargen.FeedbackEvents(fb, producerOf) {
 				if err := add(e); err != nil {
 					return err
 				}

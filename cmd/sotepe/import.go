@@ -13,8 +13,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/schollz/progressbar/v3"
-
 	"sotepe"
 	"sotepe/i18n"
 	"sotepe/store"
@@ -74,15 +72,12 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 	}
 	defer st.Close()
 
-	bar := progressbar.NewOptions64(info.Size(), progressbar.OptionSetWriter(stderr), progressbar.OptionSetDescription("import"),
-		progressbar.OptionShowBytes(true), progressbar.OptionThrottle(200*time.Millisecond), progressbar.OptionShowCount(),
-		progressbar.OptionOnCompletion(func() { fmt.Fprintln(stderr) }))
-	in := progressbar.NewReader(f, bar)
+	in := &progressReader{r: f, w: stderr, total: info.Size()}
 	started := time.Now()
 	var bad []string
 	badRows, rows := 0, 0
 	res, err := st.LoadEvents(ctx, func(add store.EventAdder) error {
-		r := csv.NewReader(&in)
+		r := csv.NewReader(in)
 		r.ReuseRecord = true
 		r.FieldsPerRecord = -1
 		header, err := r.Read()
@@ -155,7 +150,7 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 			}
 		}
 	})
-	_ = bar.Finish()
+	in.finish()
 	for _, b := range bad {
 		fmt.Fprintln(stderr, b)
 	}
@@ -185,3 +180,36 @@ var (
 	errBadFile = errors.New("unreadable CSV")
 	errBadRows = errors.New("bad rows")
 )
+
+// progressReader reads r and tells on w how much of total bytes it has
+// read, at most five times a second and once more at finish.
+type progressReader struct {
+	r           io.Reader
+	w           io.Writer
+	total, read int64
+	last        time.Time
+}
+
+func (p *progressReader) Read(b []byte) (int, error) {
+	n, err := p.r.Read(b)
+	p.read += int64(n)
+	if now := time.Now(); now.Sub(p.last) >= 200*time.Millisecond {
+		p.last = now
+		p.print()
+	}
+	return n, err
+}
+
+func (p *progressReader) print() {
+	pct := 100.0
+	if p.total > 0 {
+		pct = 100 * float64(p.read) / float64(p.total)
+	}
+	fmt.Fprintf(p.w, "\rimport %3.0f%% (%.1f/%.1f MB)", pct, float64(p.read)/1e6, float64(p.total)/1e6)
+}
+
+// finish prints the last state and ends the line.
+func (p *progressReader) finish() {
+	p.print()
+	fmt.Fprintln(p.w)
+}

@@ -10,21 +10,21 @@ import (
 	"testing"
 
 	"sotepe/demo"
+	"sotepe/internal/testenv"
 	"sotepe/store"
 )
 
 // TestImportEvents imports a CSV of events: one bad row stores nothing and
 // is reported by its line; with --skip-bad-rows the good rows land; the same
 // file again adds nothing.
-func TestImportEvents(t *testing.T) {
+func TestImportEvents(t *testing.T) { testenv.Engines(t, testImportEvents) }
+
+func testImportEvents(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	db := filepath.Join(dir, "import.db")
-	st, err := store.Open(ctx, db, nil)
+	db := testenv.DSN(t, testenv.EngineOf(t))
+	st, err := openStore(ctx, db, nil)
 	if err != nil {
-		t.Fatal(err)
-	}
-	if err := st.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
 	if err := demo.LoadNetwork(ctx, st); err != nil {

@@ -2,8 +2,8 @@
 // with demo data on an embedded database; `sotepe serve` runs it for real on
 // SQLite or PostgreSQL. Run `sotepe help` for every subcommand.
 //
-// This is the only package that knows every concrete part; it wires them and
-// holds no logic of its own beyond reading configuration.
+// It reads flags and the environment and runs the subcommands; package app
+// wires the concrete parts (app.New) for serve, demo and report.
 package main
 
 import (

@@ -5,13 +5,13 @@ import (
 	"context"
 	"io"
 	"net/http"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"sotepe/internal/testenv"
 	"sotepe/store"
 )
 
@@ -82,7 +82,11 @@ func TestHelpVersionAndUnknown(t *testing.T) {
 }
 
 func TestDemoStartsServesAndShutsDownThenRestarts(t *testing.T) {
-	db := filepath.Join(t.TempDir(), "demo.db")
+	testenv.Engines(t, testDemoStartsServesAndShutsDownThenRestarts)
+}
+
+func testDemoStartsServesAndShutsDownThenRestarts(t *testing.T) {
+	db := testenv.DSN(t, testenv.EngineOf(t))
 	url, out, stop := start(t, "demo", "--addr", "127.0.0.1:0", "--db", db)
 	if !strings.Contains(out.String(), "anna") || !strings.Contains(out.String(), "password: demo") {
 		t.Errorf("demo does not print its accounts:\n%s", out.String())
@@ -112,7 +116,11 @@ func TestDemoStartsServesAndShutsDownThenRestarts(t *testing.T) {
 }
 
 func TestServeCreatesNoAccountsAndAdminCreatesOne(t *testing.T) {
-	db := filepath.Join(t.TempDir(), "prod.db")
+	testenv.Engines(t, testServeCreatesNoAccountsAndAdminCreatesOne)
+}
+
+func testServeCreatesNoAccountsAndAdminCreatesOne(t *testing.T) {
+	db := testenv.DSN(t, testenv.EngineOf(t))
 	url, _, stop := start(t, "serve", "--addr", "127.0.0.1:0", "--db", db, "--secure-cookies=false")
 	res, err := http.Post(url+"/api/v1/session", "application/json", strings.NewReader(`{"username":"admin","password":"demo"}`))
 	if err != nil {

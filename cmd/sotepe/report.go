@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -9,20 +10,17 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"time"
 
-	"github.com/chromedp/chromedp"
-
 	"sotepe"
-	"sotepe/i18n"
+	"sotepe/app"
 	"sotepe/report"
-	"sotepe/store"
-	"sotepe/web"
-	"sotepe/workday"
 )
 
 // runReport writes the annual report "the sector's year" of a year: as JSON
@@ -63,15 +61,12 @@ func runReport(ctx context.Context, args []string, getenv func(string) string, s
 	// The in-process server logs each request at info; a command line
 	// wants only what went wrong.
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: max(c.logLevel, slog.LevelWarn)}))
-	st, err := openStore(ctx, c.db, logger)
+	a, err := app.New(ctx, app.Config{DB: c.db, Logger: logger})
 	if err != nil {
 		return err
 	}
-	defer st.Close()
-	cal, err := workday.NewLive(ctx, st)
-	if err != nil {
-		return err
-	}
+	defer a.Close()
+	st, cal := a.Store, a.Calendar
 
 	var body []byte
 	switch *format {
@@ -93,15 +88,10 @@ func runReport(ctx context.Context, args []string, getenv func(string) string, s
 		}
 		body = append(body, '\n')
 	default:
-		h, err := reportHandler(st, cal, logger)
-		if err != nil {
-			return err
-		}
 		path := "/report/" + strconv.Itoa(*year) + "?lang=" + *lang
-		if *format == "html" {
-			body, err = standaloneHTML(h, path)
-		} else {
-			body, err = printPDF(ctx, h, path, chromium)
+		body, err = standaloneHTML(a.Web, path)
+		if err == nil && *format == "pdf" {
+			body, err = printPDF(ctx, body, chromium)
 		}
 		if err != nil {
 			return err
@@ -112,26 +102,6 @@ func runReport(ctx context.Context, args []string, getenv func(string) string, s
 		return err
 	}
 	return os.WriteFile(*out, body, 0o644)
-}
-
-// reportHandler is a sotepe web server over st, enough to render the report
-// page; it answers in-process, never on a network.
-func reportHandler(st *store.Store, cal *workday.Live, logger *slog.Logger) (http.Handler, error) {
-	cat, err := i18n.New()
-	if err != nil {
-		return nil, err
-	}
-	loc, err := time.LoadLocation("Europe/Helsinki")
-	if err != nil {
-		return nil, err
-	}
-	svcs, err := newServices(context.Background(), st, st, cal, logger, false)
-	if err != nil {
-		return nil, err
-	}
-	wc := svcs.web
-	wc.Catalog, wc.Location = cat, loc
-	return web.New(wc)
 }
 
 // get answers one GET of path from h, or an error for any status but 200.
@@ -179,35 +149,41 @@ func chromiumPath(getenv func(string) string) (string, error) {
 	return p, nil
 }
 
-// printPDF serves h on a loopback port for the time it takes headless
-// chromium to load path and print it on A4.
-func printPDF(ctx context.Context, h http.Handler, path, chromium string) ([]byte, error) {
-	srv := httptest.NewServer(h)
-	defer srv.Close()
+// printBackgrounds makes chromium print the page's background colours (the
+// shaded group rows) as a browser's "print backgrounds" option would.
+const printBackgrounds = "<style>* { -webkit-print-color-adjust: exact; print-color-adjust: exact; }</style>"
+
+// printPDF writes page, a standalone HTML document, to a temporary file and
+// has headless chromium print it (`--print-to-pdf`; A4 from the page's
+// @page rule, no header or footer). The browser runs as a child process, so
+// no browser-driving library is linked into the program.
+func printPDF(ctx context.Context, page []byte, chromium string) ([]byte, error) {
 	dir, err := os.MkdirTemp("", "sotepe-pdf")
 	if err != nil {
 		return nil, err
 	}
 	defer os.RemoveAll(dir)
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chromium),
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.UserDataDir(dir),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("no-first-run", true),
-	)
-	actx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
-	defer cancelAlloc()
-	bctx, cancel := chromedp.NewContext(actx)
-	defer cancel()
-	if err := chromedp.Do(bctx, chromedp.Navigate(srv.URL+path), chromedp.WaitVisible(chromedp.ID("annual-report"))); err != nil {
-		return nil, fmt.Errorf("report: load the page in chromium: %w", err)
+	page = bytes.Replace(page, []byte("</head>"), []byte(printBackgrounds+"</head>"), 1)
+	in, out := filepath.Join(dir, "report.html"), filepath.Join(dir, "report.pdf")
+	if err := os.WriteFile(in, page, 0o600); err != nil {
+		return nil, err
 	}
-	pdf, err := chromedp.Run(bctx, chromedp.PrintToPDF(chromedp.PDFPaper(chromedp.PaperA4), chromedp.PDFPrintBackground()))
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, chromium,
+		"--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+		"--disable-background-networking", "--disable-component-update",
+		"--user-data-dir="+filepath.Join(dir, "profile"),
+		"--no-pdf-header-footer", "--print-to-pdf="+out,
+		(&url.URL{Scheme: "file", Path: in}).String())
+	var stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stderr, &stderr
+	if err := cmd.Run(); err != nil {
+		return nil, fmt.Errorf("report: print to PDF with %s: %w: %s", chromium, err, bytes.TrimSpace(stderr.Bytes()))
+	}
+	pdf, err := os.ReadFile(out)
 	if err != nil {
-		return nil, fmt.Errorf("report: print to PDF: %w", err)
+		return nil, fmt.Errorf("report: chromium printed no PDF: %w: %s", err, bytes.TrimSpace(stderr.Bytes()))
 	}
 	return pdf, nil
 }

@@ -13,16 +13,17 @@ import (
 	"testing"
 
 	"sotepe"
-	"sotepe/demo"
+	"sotepe/internal/testenv"
 	"sotepe/report"
+	"sotepe/yeargen"
 )
 
-// reportDB is a database with the demo network, a few events of 2024 and
-// the staff table.
+// reportDB is a database (on the engine of the test, see testenv.Engines)
+// with the demo network, a few events of 2024 and the staff table.
 func reportDB(t *testing.T) string {
 	t.Helper()
 	ctx := context.Background()
-	db := filepath.Join(t.TempDir(), "report.db")
+	db := testenv.DSN(t, testenv.EngineOf(t))
 	st, err := openStore(ctx, db, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -44,7 +45,9 @@ func reportDB(t *testing.T) string {
 	return db
 }
 
-func TestReportJSONAndHTML(t *testing.T) {
+func TestReportJSONAndHTML(t *testing.T) { testenv.Engines(t, testReportJSONAndHTML) }
+
+func testReportJSONAndHTML(t *testing.T) {
 	db := reportDB(t)
 	ctx := context.Background()
 	var out bytes.Buffer
@@ -127,16 +130,18 @@ func TestReportPDF(t *testing.T) {
 // `sotepe generate --year` and checks that the report's JSON holds every
 // service_volumes line of the reference, the feedback counts per channel and
 // the staff table at round(value × scale), and the NPS of both years.
-func TestReportMatchesGeneratedYear(t *testing.T) {
+func TestReportMatchesGeneratedYear(t *testing.T) { testenv.Engines(t, testReportMatchesGeneratedYear) }
+
+func testReportMatchesGeneratedYear(t *testing.T) {
 	if testing.Short() {
 		t.Skip("generates a year")
 	}
 	const scale = 0.005
-	ref, err := demo.LoadReference()
+	ref, err := yeargen.LoadReference()
 	if err != nil {
 		t.Fatal(err)
 	}
-	db := filepath.Join(t.TempDir(), "year.db")
+	db := testenv.DSN(t, testenv.EngineOf(t))
 	ctx := context.Background()
 	if err := run(ctx, []string{"generate", "--db", db, "--year", "2024", "--scale", strconv.FormatFloat(scale, 'f', -1, 64)},
 		env(nil), nil, io.Discard, io.Discard); err != nil {
@@ -155,7 +160,7 @@ func TestReportMatchesGeneratedYear(t *testing.T) {
 	}
 	for i, v := range ref.ServiceVolumes {
 		got := rep.ServiceVolumes[i]
-		if want := int64(demo.Scaled(v.Value, scale)); got.Key != v.Key || got.Value != want {
+		if want := int64(yeargen.Scaled(v.Value, scale)); got.Key != v.Key || got.Value != want {
 			t.Errorf("line %d: %s = %d, want %s = %d", i, got.Key, got.Value, v.Key, want)
 		}
 	}
@@ -165,7 +170,7 @@ func TestReportMatchesGeneratedYear(t *testing.T) {
 		got      int64
 		refValue float64
 	}{{"after a visit", rep.Feedback.AfterVisit, fb.AfterVisit}, {"website", rep.Feedback.ViaWebsite, fb.Website}, {"portal", rep.Feedback.ViaPortal, fb.Portal}} {
-		if want := int64(demo.Scaled(c.refValue, scale)); c.got != want {
+		if want := int64(yeargen.Scaled(c.refValue, scale)); c.got != want {
 			t.Errorf("answers %s: %d, want %d", c.name, c.got, want)
 		}
 	}
@@ -182,7 +187,7 @@ func TestReportMatchesGeneratedYear(t *testing.T) {
 	}
 	var total int64
 	for _, h := range ref.Staff.HeadcountAtYearEnd {
-		want := int64(demo.Scaled(h.Value, scale))
+		want := int64(yeargen.Scaled(h.Value, scale))
 		total += want
 		if staff[h.Area] != want {
 			t.Errorf("staff of %s: %d, want %d", h.Area, staff[h.Area], want)
@@ -205,7 +210,7 @@ func TestFullYearMatchesReference(t *testing.T) {
 	if db == "" {
 		t.Skip("no full year to check: set SOTEPE_TEST_YEAR_DB to a database written by `sotepe generate --year 2024 --scale 1`")
 	}
-	ref, err := demo.LoadReference()
+	ref, err := yeargen.LoadReference()
 	if err != nil {
 		t.Fatal(err)
 	}

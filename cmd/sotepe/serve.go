@@ -7,27 +7,15 @@ import (
 	"io"
 	"log/slog"
 	"net"
-	"net/http"
 	"net/smtp"
 	"runtime/debug"
-	"sync"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/collectors"
-
-	"sotepe"
-	"sotepe/assess"
-	"sotepe/contact"
+	"sotepe/app"
 	"sotepe/demo"
-	"sotepe/directory"
-	"sotepe/docs"
-	"sotepe/i18n"
 	"sotepe/notify"
-	"sotepe/password"
 	"sotepe/store"
 	"sotepe/web"
-	"sotepe/workday"
 )
 
 // runServer serves sotepe until ctx ends, then shuts down gracefully:
@@ -74,109 +62,45 @@ func runServer(ctx context.Context, args []string, getenv func(string) string, s
 		debug.SetMemoryLimit(150 << 20)
 	}
 
-	st, err := openStore(ctx, c.db, logger)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	if isDemo {
-		_, _, uerr := st.UserByUsername(ctx, "admin")
-		fresh := sotepe.ErrorCode(uerr) == sotepe.ENotFound
-		if year.year > 0 {
-			// The generated year spreads over the units of the 349-unit network.
-			c.units = max(c.units, 349)
-		}
-		if err := loadDemo(ctx, st, c.units, stdout); err != nil {
-			return err
-		}
-		if err := loadDemoAppointments(ctx, st); err != nil {
-			return err
-		}
-		if fresh && year.year > 0 {
-			year.seed, year.units = 1, c.units
-			if err := generateYear(ctx, st, year, stdout, stderr); err != nil {
-				return err
-			}
-		}
-	}
-	dir, err := directory.New(st, directory.Options{Logger: logger})
-	if err != nil {
-		return err
-	}
-	defer dir.Close() // before the store closes: deferred calls run last-in, first-out
-	cal, err := workday.NewLive(ctx, st)
-	if err != nil {
-		return err
-	}
-	svcs, err := newServices(ctx, st, dir, cal, logger, isDemo)
-	if err != nil {
-		return err
-	}
-	contacts, appointments, fb := svcs.contacts, svcs.appointments, svcs.feedback
-	// Background work: breach sweeps and notification delivery. Both end
-	// before the store closes (deferred calls run last-in, first-out).
-	bgCtx, stopBackground := context.WithCancel(ctx)
-	var background sync.WaitGroup
-	defer func() { stopBackground(); background.Wait() }()
-	background.Go(func() { contacts.RunSweeps(bgCtx, time.Minute) })
-	// Waiting-list offers that lapse pass on, and reminders go out.
-	background.Go(func() { appointments.RunSweeps(bgCtx, time.Minute) })
-	// Unscreened comments are forgotten when their keeping time ends.
-	background.Go(func() { fb.RunSweeps(bgCtx, time.Hour) })
-	cat, err := i18n.New()
-	if err != nil {
-		return err
-	}
 	sender, err := notificationSender(getenv, logger, isDemo)
 	if err != nil {
 		return err
 	}
-	dispatcher := &notify.Dispatcher{Store: st, Catalog: cat, Sender: sender, Now: time.Now, Logger: logger,
-		BaseURL: orDefault(getenv("SOTEPE_BASE_URL"), "http://"+c.addr)}
-	background.Go(func() { dispatcher.Run(bgCtx, 10*time.Second) })
-	loc, err := time.LoadLocation("Europe/Helsinki")
+	if isDemo && year.year > 0 {
+		// The generated year spreads over the units of the 349-unit network.
+		c.units = max(c.units, 349)
+	}
+	a, err := app.New(ctx, app.Config{
+		DB: c.db, Logger: logger, Demo: isDemo, DemoUnits: c.units, Progress: stdout,
+		Seed: func(ctx context.Context, st *store.Store, fresh bool) error {
+			if !fresh || year.year == 0 {
+				return nil
+			}
+			year.seed, year.units = 1, c.units
+			return generateYear(ctx, st, year, stdout, stderr)
+		},
+		Sender:  sender,
+		BaseURL: orDefault(getenv("SOTEPE_BASE_URL"), "http://"+c.addr),
+		Web:     web.Config{SecureCookies: c.secureCookies, Demo: isDemo, Version: version},
+	})
 	if err != nil {
 		return err
 	}
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	reg.MustRegister(collectors.NewDBStatsCollector(st.DB(), st.Dialect()))
-	wc := svcs.web
-	wc.Catalog, wc.Location, wc.Registry, wc.OpenAPI = cat, loc, reg, docs.OpenAPI
-	wc.SecureCookies, wc.Demo, wc.Version = c.secureCookies, isDemo, version
-	srv, err := web.New(wc)
-	if err != nil {
-		return err
-	}
+	defer a.Close()
+	// Background work: breach sweeps, offers and reminders, forgetting
+	// comments, notification delivery; Close stops it before the store closes.
+	a.Start(ctx)
 
 	ln, err := net.Listen("tcp", c.addr)
 	if err != nil {
 		return err
 	}
-	hs := &http.Server{
-		Handler:           srv,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      60 * time.Second,
-		IdleTimeout:       120 * time.Second,
-		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
-	}
-	fmt.Fprintf(stdout, "sotepe %s listening on http://%s (database %s, ready in %s)\n", version, ln.Addr(), st.Dialect(), time.Since(started).Round(time.Millisecond))
+	fmt.Fprintf(stdout, "sotepe %s listening on http://%s (database %s, ready in %s)\n", version, ln.Addr(), a.Store.Dialect(), time.Since(started).Round(time.Millisecond))
 	if isDemo {
 		printDemoAccounts(stdout)
 	}
-	errc := make(chan error, 1)
-	go func() { errc <- hs.Serve(ln) }()
-	select {
-	case err := <-errc:
+	if err := a.Serve(ctx, ln); err != nil {
 		return err
-	case <-ctx.Done():
-	}
-	logger.Info("shutting down")
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	if err := hs.Shutdown(shutdownCtx); err != nil {
-		return fmt.Errorf("shutdown: %w", err)
 	}
 	fmt.Fprintln(stdout, "sotepe stopped")
 	return nil
@@ -184,42 +108,13 @@ func runServer(ctx context.Context, args []string, getenv func(string) string, s
 
 // openStore opens and migrates the database.
 func openStore(ctx context.Context, dsn string, logger *slog.Logger) (*store.Store, error) {
-	st, err := store.Open(ctx, dsn, logger)
-	if err != nil {
-		return nil, err
-	}
-	if err := st.Migrate(ctx); err != nil {
-		st.Close()
-		return nil, err
-	}
-	return st, nil
+	return app.OpenStore(ctx, dsn, logger)
 }
 
 // loadDemo fills an empty database with the demo network and people; on a
 // database that has them it does nothing.
 func loadDemo(ctx context.Context, st *store.Store, units int, stdout io.Writer) error {
-	if _, _, err := st.UserByUsername(ctx, "admin"); err == nil {
-		return nil
-	} else if sotepe.ErrorCode(err) != sotepe.ENotFound {
-		return err
-	}
-	network, err := demo.BaseNetwork()
-	if err != nil {
-		return err
-	}
-	if units > len(network.Units) {
-		network = demo.WidenNetwork(network, units, 2024)
-	}
-	fmt.Fprintf(stdout, "creating the demo database: %d units …\n", len(network.Units))
-	if err := network.Save(ctx, st); err != nil {
-		return err
-	}
-	hash, err := password.Hash("demo", password.Default())
-	if err != nil {
-		return err
-	}
-	_, err = demo.LoadPeople(ctx, st, st, hash)
-	return err
+	return app.LoadDemo(ctx, st, units, stdout)
 }
 
 func printDemoAccounts(w io.Writer) {
@@ -252,29 +147,4 @@ func notificationSender(getenv func(string) string, logger *slog.Logger, isDemo 
 		s.Auth = smtp.PlainAuth("", user, getenv("SOTEPE_SMTP_PASSWORD"), host)
 	}
 	return s, nil
-}
-
-// newAssessments loads the assessment definitions, checks that every
-// service they recommend exists in the network (and can take a hand-over),
-// and returns the assessment service. A definition that breaks a rule stops
-// the program at start. A fresh database without a network yet (serve
-// before the network is imported) is only warned about.
-func newAssessments(ctx context.Context, st *store.Store, dir sotepe.Directory, contacts *contact.Service, logger *slog.Logger) (*assess.Service, error) {
-	defs, err := assess.Load()
-	if err != nil {
-		return nil, err
-	}
-	first, err := dir.Services(ctx, "", sotepe.PageRequest{Limit: 1})
-	if err != nil {
-		return nil, err
-	}
-	if len(first.Items) == 0 {
-		logger.Warn("the service network is empty: the services assessments recommend are not checked")
-	} else if err := defs.CheckServices(func(id string) (sotepe.Service, bool) {
-		svc, err := dir.Service(ctx, id)
-		return svc, err == nil
-	}); err != nil {
-		return nil, err
-	}
-	return assess.New(assess.Config{Definitions: defs, Store: st, Contacts: contacts}), nil
 }

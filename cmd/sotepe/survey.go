@@ -10,32 +10,8 @@ import (
 	"strings"
 
 	"sotepe"
-	"sotepe/demo"
-	"sotepe/store"
 	"sotepe/survey"
 )
-
-// newSurveys loads and checks the survey definitions (a survey that breaks
-// a rule stops the program at start) and returns the survey service; a
-// demo also fills the demo survey with answers once.
-func newSurveys(ctx context.Context, st *store.Store, isDemo bool) (*survey.Service, error) {
-	defs, err := survey.Load()
-	if err != nil {
-		return nil, err
-	}
-	svc := survey.New(survey.Config{Surveys: defs, Store: st})
-	if isDemo {
-		admin := sotepe.User{Username: "admin", Roles: []sotepe.Role{sotepe.RoleAdmin}}
-		if u, _, err := st.UserByUsername(ctx, "admin"); err == nil {
-			admin.ID = u.ID
-		}
-		actx := sotepe.WithActor(ctx, sotepe.Actor{UserID: admin.ID, Role: sotepe.RoleAdmin, RequestID: "demo"})
-		if err := demo.LoadSurvey(actx, svc, st, admin); err != nil {
-			return nil, err
-		}
-	}
-	return svc, nil
-}
 
 // runSurveyInvite creates invitations to a survey and prints their links,
 // one a line, for a mailing: sotepe admin survey-invite --db … --survey ID

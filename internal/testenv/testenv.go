@@ -1,114 +1,276 @@
-// Package testenv is the test environment of the service packages: a
-// migrated store with the demo network and the demo people, on SQLite always
-// and on PostgreSQL when SOTEPE_TEST_POSTGRES holds a URL (each test in a
-// schema of its own, dropped afterwards). Only tests import it.
+// Package testenv is the test environment of sotepe's service packages
+// (contact, booking, assess, notify, feedback, directory, cmd/sotepe …): a
+// settable clock, a migrated store on SQLite or PostgreSQL, and the demo
+// network and people in it. Only tests import it.
+//
+// Tests run on both engines with Engines:
+//
+//	func TestX(t *testing.T) { testenv.Engines(t, testX) }
+//
+//	func testX(t *testing.T) {
+//		env := testenv.New(t, testenv.EngineOf(t))
+//		…
+//	}
+//
+// The PostgreSQL half skips unless SOTEPE_TEST_POSTGRES holds a URL, e.g.
+//
+//	SOTEPE_TEST_POSTGRES='postgres://sotepe:sotepe@127.0.0.1:5432/sotepe_test?sslmode=disable'
+//
+// and each PostgreSQL store lives in a schema of its own (search_path in
+// the DSN), dropped when the test ends, so tests never see each other's
+// rows.
 package testenv
 
 import (
 	"context"
 	"crypto/rand"
 	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"sotepe"
 	"sotepe/demo"
 	"sotepe/store"
+	"sotepe/workday"
 )
 
-// PostgresEnv names the variable holding the PostgreSQL URL of the tests.
+// PostgresEnv names the environment variable that holds the PostgreSQL
+// test database's URL.
 const PostgresEnv = "SOTEPE_TEST_POSTGRES"
 
-// Now is the clock of every Env: Monday 23 November 2026, 10:00 UTC.
-var Now = time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
+// PasswordHash is a cheap, valid argon2id hash for demo people in tests;
+// no password verifies against it.
+const PasswordHash = "$argon2id$v=19$m=8,t=1,p=1$c2FsdHNhbHQ$aGFzaGhhc2g"
 
-// Env is a store with the demo network and people.
-type Env struct {
-	Store *store.Store
-	// Users are the demo accounts by username: anna and erik (residents),
-	// nurse and manager (Kallio), analyst and admin.
-	Users map[string]sotepe.User
-	// People are the ids the demo load returned.
-	People demo.People
-}
+// Engine is a database engine the store runs on.
+type Engine string
 
-// Engines runs fn as a subtest on SQLite and, when PostgresEnv is set, on
-// PostgreSQL.
-func Engines(t *testing.T, fn func(t *testing.T, e Env)) {
+// The engines.
+const (
+	SQLite   Engine = "sqlite"
+	Postgres Engine = "postgres"
+)
+
+// Engines runs fn as two subtests named after the engines, "sqlite" and
+// "postgres"; EngineOf tells fn's test which one it is in. The PostgreSQL
+// subtest skips when SOTEPE_TEST_POSTGRES is not set.
+func Engines(t *testing.T, fn func(t *testing.T)) {
 	t.Helper()
-	t.Run("sqlite", func(t *testing.T) {
-		fn(t, open(t, filepath.Join(t.TempDir(), "t.db")))
-	})
-	t.Run("postgres", func(t *testing.T) {
-		base := os.Getenv(PostgresEnv)
-		if base == "" {
-			t.Skip(PostgresEnv + " is not set")
-		}
-		fn(t, open(t, schemaURL(t, base)))
-	})
-}
-
-// schemaURL creates a fresh schema and returns base with its search_path.
-func schemaURL(t *testing.T, base string) string {
-	t.Helper()
-	ctx := context.Background()
-	admin, err := sql.Open("pgx", base)
-	if err != nil {
-		t.Fatal(err)
+	for _, e := range []Engine{SQLite, Postgres} {
+		t.Run(string(e), func(t *testing.T) {
+			if e == Postgres && os.Getenv(PostgresEnv) == "" {
+				t.Skip(PostgresEnv + " is not set: skipping the PostgreSQL half")
+			}
+			fn(t)
+		})
 	}
-	t.Cleanup(func() { admin.Close() })
-	schema := "svc_" + strings.ToLower(rand.Text()[:10])
-	if _, err := admin.ExecContext(ctx, `CREATE SCHEMA "`+schema+`"`); err != nil {
+}
+
+// EngineOf returns the engine of the Engines subtest t runs in (or is
+// nested in), and SQLite for a test outside Engines.
+func EngineOf(t testing.TB) Engine {
+	parts := strings.Split(t.Name(), "/")
+	for i := len(parts) - 1; i >= 1; i-- {
+		if e := Engine(parts[i]); e == SQLite || e == Postgres {
+			return e
+		}
+	}
+	return SQLite
+}
+
+// Clock is a settable clock, safe for concurrent use. Its Now is what the
+// store and the services get as their clock.
+type Clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+// NewClock returns a clock standing at now.
+func NewClock(now time.Time) *Clock { return &Clock{now: now} }
+
+// Now returns the clock's time.
+func (c *Clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+// Set puts the clock at now.
+func (c *Clock) Set(now time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = now
+}
+
+// Add moves the clock by d.
+func (c *Clock) Add(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
+// DSN returns where a new, empty database on engine is, as sotepe's --db
+// takes it: a SQLite file in the test's temporary directory, or a
+// PostgreSQL URL whose search_path is a new schema, dropped when the test
+// ends (the test skips unless SOTEPE_TEST_POSTGRES is set). Stores opened
+// on it must be closed before the test ends.
+func DSN(t testing.TB, engine Engine) string {
+	t.Helper()
+	if engine == Postgres {
+		return PostgresDSN(t)
+	}
+	return filepath.Join(t.TempDir(), "sotepe.db")
+}
+
+// Open returns a new, empty, migrated store on engine, closed (and on
+// PostgreSQL its schema dropped) when the test ends. On PostgreSQL it
+// skips the test unless SOTEPE_TEST_POSTGRES is set.
+func Open(t testing.TB, engine Engine) *store.Store {
+	t.Helper()
+	st, err := store.Open(context.Background(), DSN(t, engine), nil)
+	if err != nil {
+		t.Fatalf("open %s store: %v", engine, err)
+	}
+	// Registered after the PostgreSQL schema's cleanup, so it runs before it.
+	t.Cleanup(func() { st.Close() })
+	if err := st.Migrate(context.Background()); err != nil {
+		t.Fatalf("migrate: %v", err)
+	}
+	return st
+}
+
+// PostgresDSN returns a URL of the PostgreSQL test database whose
+// search_path is a new schema, dropped when the test ends (the approach of
+// the store suite); it skips the test unless SOTEPE_TEST_POSTGRES is set.
+func PostgresDSN(t testing.TB) string {
+	t.Helper()
+	if os.Getenv(PostgresEnv) == "" {
+		t.Skip(PostgresEnv + " is not set: skipping the PostgreSQL half")
+	}
+	dsn, drop, err := NewPostgresSchema()
+	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
-		if _, err := admin.ExecContext(context.Background(), `DROP SCHEMA "`+schema+`" CASCADE`); err != nil {
+		if err := drop(); err != nil {
 			t.Errorf("drop schema: %v", err)
 		}
 	})
+	return dsn
+}
+
+// NewPostgresSchema creates a new schema in the database that
+// SOTEPE_TEST_POSTGRES names and returns a URL whose search_path is that
+// schema, and drop, which drops it. It is for fixtures that outlive one
+// test (a TestMain's); a test uses PostgresDSN. Without
+// SOTEPE_TEST_POSTGRES it fails.
+func NewPostgresSchema() (dsn string, drop func() error, err error) {
+	base := os.Getenv(PostgresEnv)
+	if base == "" {
+		return "", nil, errors.New("testenv: " + PostgresEnv + " is not set")
+	}
 	u, err := url.Parse(base)
 	if err != nil {
-		t.Fatal(err)
+		return "", nil, fmt.Errorf("testenv: parse %s: %w", PostgresEnv, err)
+	}
+	admin, err := sql.Open("pgx", base)
+	if err != nil {
+		return "", nil, fmt.Errorf("testenv: open postgres: %w", err)
+	}
+	b := make([]byte, 6)
+	rand.Read(b)
+	schema := "t_" + hex.EncodeToString(b)
+	if _, err := admin.ExecContext(context.Background(), `CREATE SCHEMA `+schema); err != nil {
+		admin.Close()
+		return "", nil, fmt.Errorf("testenv: create schema: %w", err)
 	}
 	q := u.Query()
 	q.Set("search_path", schema)
 	u.RawQuery = q.Encode()
-	return u.String()
+	drop = func() error {
+		defer admin.Close()
+		_, err := admin.ExecContext(context.Background(), `DROP SCHEMA `+schema+` CASCADE`)
+		return err
+	}
+	return u.String(), drop, nil
 }
 
-func open(t *testing.T, dsn string) Env {
+// Env is a store on one engine with the demo network and people, the
+// working-day calendar read from it, and a clock that the store stamps its
+// rows with.
+type Env struct {
+	Engine   Engine
+	Store    *store.Store
+	Clock    *Clock
+	Calendar *workday.Live
+	// Location is Europe/Helsinki, the city's time zone.
+	Location *time.Location
+	People   demo.People
+	// Users are the demo people's accounts by username (anna, erik, nurse,
+	// manager, analyst, admin …).
+	Users map[string]sotepe.User
+}
+
+// Start is where an Env's clock stands at first: Monday 23 November 2026,
+// 10:00 in Helsinki, a working day.
+func Start(loc *time.Location) time.Time { return time.Date(2026, 11, 23, 10, 0, 0, 0, loc) }
+
+// New returns an Env on engine: a migrated store holding the hand-written
+// demo network and the demo people (password hash PasswordHash), the store's
+// clock at Start. It fails or skips the test as Open does.
+func New(t testing.TB, engine Engine) *Env {
 	t.Helper()
 	ctx := context.Background()
-	st, err := store.Open(ctx, dsn, nil)
+	loc, err := time.LoadLocation("Europe/Helsinki")
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Registered after the schema's cleanup, so it runs before it.
-	t.Cleanup(func() { st.Close() })
-	st.Now = func() time.Time { return Now }
-	if err := st.Migrate(ctx); err != nil {
+	env := &Env{Engine: engine, Store: Open(t, engine), Clock: NewClock(Start(loc)), Location: loc, Users: map[string]sotepe.User{}}
+	env.Store.Now = env.Clock.Now
+	if err := demo.LoadNetwork(ctx, env.Store); err != nil {
 		t.Fatal(err)
 	}
-	if err := demo.LoadNetwork(ctx, st); err != nil {
+	if env.People, err = demo.LoadPeople(ctx, env.Store, env.Store, PasswordHash); err != nil {
 		t.Fatal(err)
 	}
-	people, err := demo.LoadPeople(ctx, st, st, "$argon2id$v=19$m=8,t=1,p=1$c2FsdHNhbHQ$aGFzaGhhc2g")
-	if err != nil {
-		t.Fatal(err)
-	}
-	e := Env{Store: st, Users: map[string]sotepe.User{}, People: people}
-	for name, id := range people.Users {
-		u, err := st.User(ctx, id)
+	for name, id := range env.People.Users {
+		u, err := env.Store.User(ctx, id)
 		if err != nil {
 			t.Fatal(err)
 		}
-		e.Users[name] = u
+		env.Users[name] = u
 	}
-	return e
+	if env.Calendar, err = workday.NewLive(ctx, env.Store); err != nil {
+		t.Fatal(err)
+	}
+	return env
+}
+
+// User returns the demo person's account; an unknown name fails the test.
+func (e *Env) User(t testing.TB, name string) sotepe.User {
+	t.Helper()
+	u, ok := e.Users[name]
+	if !ok {
+		t.Fatalf("testenv: no demo user %q", name)
+	}
+	return u
+}
+
+// LoadAppointments opens the demo's free times for the weeks from the
+// clock's time.
+func (e *Env) LoadAppointments(t testing.TB) {
+	t.Helper()
+	if _, err := demo.LoadAppointments(context.Background(), e.Store, e.Clock.Now(), e.Location); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // Code fails the test unless err carries code ("" for no error).
@@ -119,9 +281,10 @@ func Code(t testing.TB, err error, code string) {
 	}
 }
 
-// As returns a context carrying u as the actor, as web's authentication
-// does for a signed-in request.
-func (e Env) As(name string) (context.Context, sotepe.User) {
+// As returns the demo person's account and a context carrying them as the
+// actor, as web's authentication does for a signed-in request. An unknown
+// name gives the zero user.
+func (e *Env) As(name string) (context.Context, sotepe.User) {
 	u := e.Users[name]
 	a := sotepe.Actor{UserID: u.ID, RequestID: "test"}
 	for _, role := range []sotepe.Role{sotepe.RoleAdmin, sotepe.RoleManager, sotepe.RoleProfessional, sotepe.RoleAnalyst, sotepe.RoleResident} {

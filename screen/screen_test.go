@@ -1,4 +1,4 @@
-package feedback
+package screen
 
 import (
 	"strings"
@@ -8,7 +8,7 @@ import (
 	"sotepe"
 )
 
-func TestScreen(t *testing.T) {
+func TestText(t *testing.T) {
 	id := sotepe.SyntheticPersonalID(time.Date(1985, 3, 12, 0, 0, 0, 0, time.UTC), 912)
 	cases := []struct {
 		in, want string
@@ -36,9 +36,9 @@ func TestScreen(t *testing.T) {
 		{"two: 040 123 4567 and a@b.fi", "two: [***] and [***]", true},
 	}
 	for _, c := range cases {
-		got, masked := Screen(c.in)
+		got, masked := Text(c.in)
 		if got != c.want || masked != c.masked {
-			t.Errorf("Screen(%q) = %q, %v; want %q, %v", c.in, got, masked, c.want, c.masked)
+			t.Errorf("Text(%q) = %q, %v; want %q, %v", c.in, got, masked, c.want, c.masked)
 		}
 	}
 }

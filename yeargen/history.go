@@ -1,4 +1,4 @@
-package demo
+package yeargen
 
 import (
 	"math/rand/v2"
@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"sotepe"
+	"sotepe/demo"
 	"sotepe/workday"
 )
 
@@ -19,7 +20,7 @@ type History struct {
 	Year      int
 	Count     int
 	Seed      int64
-	Network   Network
+	Network   demo.Network
 	Residents []int64
 	Staff     []int64
 	Backlog   map[string]int

@@ -1,6 +1,17 @@
-package demo
+// Package yeargen synthesises a year of the sector's activity for the demo,
+// for measurements and for the annual report: the service events whose
+// totals follow the reference figures of Helsinki's 2024 (Year), the
+// feedback answers of that year and the one before (Year.Feedback), the
+// staff table (Year.Staff), and a year of contact requests (History).
+//
+// Everything is seeded: the same inputs always give the same year. The
+// package writes nothing itself; callers stream what it emits into a store
+// (see `sotepe generate`). The network it spreads the year over is a
+// demo.Network, usually demo.WidenNetwork's 349 units.
+package yeargen
 
 import (
+	_ "embed"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -12,6 +23,7 @@ import (
 	"time"
 
 	"sotepe"
+	"sotepe/demo"
 )
 
 // Reference is the part of the sector's 2024 figures (reference-2024.json,
@@ -49,16 +61,18 @@ type Reference struct {
 	} `json:"staff"`
 }
 
+// referenceJSON is reference-2024.json, a copy of the shared
+// reference/helsinki-2024.json.
+//
+//go:embed data/reference-2024.json
+var referenceJSON []byte
+
 // LoadReference returns the embedded reference figures. An error means the
 // embedded file is broken (a bug caught by the package's tests).
 func LoadReference() (Reference, error) {
 	var r Reference
-	b, err := dataFS.ReadFile("data/reference-2024.json")
-	if err != nil {
-		return r, fmt.Errorf("demo: read reference: %w", err)
-	}
-	if err := json.Unmarshal(b, &r); err != nil {
-		return r, fmt.Errorf("demo: parse reference: %w", err)
+	if err := json.Unmarshal(referenceJSON, &r); err != nil {
+		return r, fmt.Errorf("yeargen: parse reference: %w", err)
 	}
 	return r, nil
 }
@@ -82,7 +96,7 @@ type Year struct {
 	Scale float64
 	Seed  int64
 	// Network is the (widened) demo network the events are spread over.
-	Network Network
+	Network demo.Network
 	// IsWorkingDay tells working days from weekends and public holidays
 	// (workday.Calendar.IsWorkingDay).
 	IsWorkingDay func(time.Time) bool
@@ -216,7 +230,7 @@ func (y Year) plans() ([]plan, error) {
 		}
 		rule, ok := statRules[st.Key]
 		if !ok {
-			return nil, fmt.Errorf("demo: no rule for statistic %s", st.Key)
+			return nil, fmt.Errorf("yeargen: no rule for statistic %s", st.Key)
 		}
 		area := rule.rule.area
 		if area == "" {
@@ -233,7 +247,7 @@ func (y Year) plans() ([]plan, error) {
 			units = append(units, u)
 		}
 		if len(units) == 0 && total > 0 {
-			return nil, fmt.Errorf("demo: no unit of area %s gives %v for %s", area, rule.rule.services, st.Key)
+			return nil, fmt.Errorf("yeargen: no unit of area %s gives %v for %s", area, rule.rule.services, st.Key)
 		}
 		out = append(out, plan{stat: st, total: total, units: units, pattern: rule.pattern, modes: rule.modes, ageBand: rule.ageBand, daily: rule.daily})
 	}
@@ -357,7 +371,7 @@ func apportion(total int, weights []float64, r *rand.Rand) []int {
 // at fn's first error and returns it.
 func (y Year) Events(fn func(sotepe.ServiceEvent) error) error {
 	if y.IsWorkingDay == nil {
-		return errors.New("demo: a year needs a working-day calendar")
+		return errors.New("yeargen: a year needs a working-day calendar")
 	}
 	plans, err := y.plans()
 	if err != nil {

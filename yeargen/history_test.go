@@ -1,15 +1,16 @@
-package demo
+package yeargen
 
 import (
 	"testing"
 	"time"
 
 	"sotepe"
+	"sotepe/demo"
 	"sotepe/workday"
 )
 
 func TestHistoryIsDeterministicAndPlausible(t *testing.T) {
-	n, err := BaseNetwork()
+	n, err := demo.BaseNetwork()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,14 +1,15 @@
-// Package feedback carries out feedback on units: who may answer on which
-// channel, who may read which answers and figures, kiosk tokens, and the
-// screening of comments before staff see them.
-package feedback
+// Package screen takes personal data out of free text a resident writes
+// before staff see it: feedback comments, survey answers and chat messages
+// name no e-mail address, personal identity code or phone number once they
+// are screened. Screening is pure: it keeps no state and reads nothing.
+package screen
 
 import (
 	"regexp"
 	"strings"
 )
 
-// Mask replaces what screening takes out of a comment.
+// Mask replaces what screening takes out of a text.
 const Mask = "[***]"
 
 // The patterns screening looks for. They are read-only after
@@ -28,11 +29,11 @@ var (
 	phonePattern = regexp.MustCompile(`(?:\+|\b00)\d{1,3}(?:[ \-]?\(0\))?(?:[ \-]?\d{1,4}){2,5}\b|\b0\d{1,3}(?:[ \-]?\d{2,4}){1,4}\b`)
 )
 
-// Screen returns comment with e-mail addresses, personal identity codes and
+// Text returns text with e-mail addresses, personal identity codes and
 // phone numbers (at least seven digits) replaced by Mask, and whether it
 // masked anything. Space around the text is trimmed.
-func Screen(comment string) (string, bool) {
-	s := strings.TrimSpace(comment)
+func Text(text string) (string, bool) {
+	s := strings.TrimSpace(text)
 	masked := false
 	replace := func(re *regexp.Regexp, keep func(string) bool) {
 		s = re.ReplaceAllStringFunc(s, func(m string) string {
