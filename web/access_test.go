@@ -572,7 +572,6 @@ func freshInvite(t *testing.T, f *fixture) map[string]string {
 	return map[string]string{"invite": inv.Tokens[0]}
 }
 
-
 // accessRows is the matrix: one row per route. Columns: anon, owner,
 // other, pro, proOther, mgrOther, analyst, admin.
 func accessRows() []access {
