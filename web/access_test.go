@@ -418,6 +418,17 @@ func newFixture(t *testing.T, e *env) *fixture {
 	f.vars["slot"] = itoa(slots[1].ID)
 	f.vars["slot2"] = itoa(slots[2].ID)
 	f.spare = slots[3:]
+	// A video visit of anna's at Kallio.
+	for i, sl := range f.spare {
+		if sl.Mode == "video" {
+			f.vars["video"] = f.book(anna, sl.ID)
+			f.spare = append(f.spare[:i:i], f.spare[i+1:]...)
+			break
+		}
+	}
+	if f.vars["video"] == "" {
+		t.Fatal("no video slot at Kallio")
+	}
 	// anna waits for an earlier time than her appointment.
 	f.vars["wait"] = f.id(f.must(anna.do("POST", "/api/v1/waitlist", `{"appointment":`+f.vars["appt"]+`}`), 201, "waitlist"))
 	f.activeWait = f.vars["wait"]
@@ -686,9 +697,8 @@ func accessRows() []access {
 		{route: "GET /appointments/{id}", want: want{login, 200, 404, 200, 404, 404, 404, 404}, method: "GET", path: "/appointments/{appt}"},
 		{route: "POST /appointments/{id}/cancel", want: want{401, 303, 404, 303, 404, 404, 404, 404}, method: "POST", path: "/appointments/{appt}/cancel", body: "x=1", fresh: freshAppt},
 		{route: "POST /appointments/{id}/waitlist", want: want{401, 303, 404, 403, 403, 403, 403, 403}, method: "POST", path: "/appointments/{appt}/waitlist", body: "x=1", fresh: freshApptNoWait},
-		// anna's appointment is no video visit: nobody gets a video page.
-		{route: "GET /appointments/{id}/video", want: want{login, 404, 404, 404, 404, 404, 404, 404}, method: "GET", path: "/appointments/{appt}/video"},
-		{route: "POST /appointments/{id}/video", want: want{401, 404, 404, 404, 404, 404, 404, 404}, method: "POST", path: "/appointments/{appt}/video", body: "x=1"},
+		{route: "GET /appointments/{id}/video", want: want{login, 200, 404, 200, 404, 404, 404, 404}, method: "GET", path: "/appointments/{video}/video"},
+		{route: "POST /appointments/{id}/video", want: want{401, 303, 404, 303, 404, 404, 404, 404}, method: "POST", path: "/appointments/{video}/video", body: "x=1"},
 		{route: "POST /appointments/waitlist/{id}/leave", want: want{401, 303, 404, 403, 403, 403, 403, 403}, method: "POST", path: "/appointments/waitlist/{wait}/leave", body: "x=1", fresh: freshWait},
 		{route: "GET /staff/calendar", want: want{login, 403, 403, 200, 200, 200, 403, 403}, method: "GET", path: "/staff/calendar"},
 		{route: "POST /staff/calendar/{id}/mark", want: want{401, 404, 404, 303, 404, 404, 404, 404}, method: "POST", path: "/staff/calendar/{appt}/mark", body: "status=no_show", fresh: freshAppt},

@@ -82,10 +82,12 @@ func newEnv(t *testing.T) *env {
 
 // onEngines runs fn as the subtests "sqlite" and "postgres", each with an
 // environment of its own; the PostgreSQL one skips when
-// SOTEPE_TEST_POSTGRES is unset. The subtests run in parallel with each
-// other, like the store suite's engines.
+// SOTEPE_TEST_POSTGRES is unset. The test and its subtests run in parallel
+// with other such tests (each has its own server and database), so that
+// PostgreSQL's slower set-up overlaps with other work.
 func onEngines(t *testing.T, fn func(t *testing.T, e *env)) {
 	t.Helper()
+	t.Parallel()
 	for _, engine := range []string{store.SQLite, store.Postgres} {
 		t.Run(engine, func(t *testing.T) {
 			t.Parallel()

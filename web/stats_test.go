@@ -341,72 +341,70 @@ func TestStatsManagerSeesOwnUnitsOnly(t *testing.T) {
 }
 
 func TestStatsAccess(t *testing.T) {
-	onEngines(t, func(t *testing.T, e *env) {
-		for _, who := range []string{"anna", "nurse"} {
-			c := e.client()
-			c.login(who)
-			for _, path := range []string{"/api/v1/stats/contact-requests", "/stats/contact-requests"} {
-				if r := c.get(path); r.status != http.StatusForbidden {
-					t.Errorf("%s %s: %d, want 403", who, path, r.status)
-				}
-			}
-			if r := c.get("/"); strings.Contains(r.body, "nav-stats") {
-				t.Errorf("%s sees the link to the figures", who)
+	e := newEnv(t)
+	for _, who := range []string{"anna", "nurse"} {
+		c := e.client()
+		c.login(who)
+		for _, path := range []string{"/api/v1/stats/contact-requests", "/stats/contact-requests"} {
+			if r := c.get(path); r.status != http.StatusForbidden {
+				t.Errorf("%s %s: %d, want 403", who, path, r.status)
 			}
 		}
-		if r := e.client().get("/api/v1/stats/contact-requests"); r.status != http.StatusUnauthorized {
-			t.Errorf("anonymous: %d", r.status)
+		if r := c.get("/"); strings.Contains(r.body, "nav-stats") {
+			t.Errorf("%s sees the link to the figures", who)
 		}
-		if r := e.client().get("/stats/contact-requests"); r.status != http.StatusSeeOther {
-			t.Errorf("anonymous page: %d, want a redirect to sign in", r.status)
+	}
+	if r := e.client().get("/api/v1/stats/contact-requests"); r.status != http.StatusUnauthorized {
+		t.Errorf("anonymous: %d", r.status)
+	}
+	if r := e.client().get("/stats/contact-requests"); r.status != http.StatusSeeOther {
+		t.Errorf("anonymous page: %d, want a redirect to sign in", r.status)
+	}
+	for _, who := range []string{"manager", "analyst"} {
+		c := e.client()
+		c.login(who)
+		if r := c.get("/"); !strings.Contains(r.body, `href="/stats/contact-requests"`) {
+			t.Errorf("%s has no link to the figures", who)
 		}
-		for _, who := range []string{"manager", "analyst"} {
-			c := e.client()
-			c.login(who)
-			if r := c.get("/"); !strings.Contains(r.body, `href="/stats/contact-requests"`) {
-				t.Errorf("%s has no link to the figures", who)
-			}
-		}
-	})
+	}
 }
 
 func TestStatsDefaultsAndBadParameters(t *testing.T) {
-	onEngines(t, func(t *testing.T, e *env) { // Monday 23 November 2026
-		analyst := e.client()
-		analyst.login("analyst")
-		s := statsGet(t, analyst, "")
-		if s.From != "2026-10-24" || s.To != "2026-11-23" || s.GroupBy != "unit" || s.Interval != "week" {
-			t.Errorf("defaults: %s–%s %s %s", s.From, s.To, s.GroupBy, s.Interval)
+	e := newEnv(t) // Monday 23 November 2026
+	analyst := e.client()
+	analyst.login("analyst")
+	s := statsGet(t, analyst, "")
+	if s.From != "2026-10-24" || s.To != "2026-11-23" || s.GroupBy != "unit" || s.Interval != "week" {
+		t.Errorf("defaults: %s–%s %s %s", s.From, s.To, s.GroupBy, s.Interval)
+	}
+	// 24 October is in week 43; every week to 48 is there, empty.
+	if len(s.Periods) != 6 || s.Periods[0].Period != "2026-W43" || s.Items == nil || len(s.Items) != 0 || s.Totals.ShareInTime != nil {
+		t.Errorf("an empty selection: %+v", s)
+	}
+	for _, tc := range []struct{ query, lang, code, want string }{
+		{"group_by=district", "sv", "invalid", "Gruppera efter verksamhetsställe"},
+		{"interval=year", "fi", "invalid", "Jakso on päivä, viikko tai kuukausi."},
+		{"from=2026-12-01&to=2026-11-01", "en", "invalid", "The start date is after the end date."},
+		{"from=1.11.2026", "fi", "invalid", "VVVV-KK-PP"},
+		{"format=xml", "en", "invalid", "json or csv"},
+		// 102 units × 365 days.
+		{"from=2026-01-01&to=2026-12-31&group_by=unit&interval=day", "en", "invalid", "37230 groups × periods, but at most 5000"},
+	} {
+		r := analyst.get("/api/v1/stats/contact-requests?" + tc.query + "&lang=" + tc.lang)
+		code, msg := r.errorCode(t)
+		if r.status != http.StatusBadRequest || code != tc.code || !strings.Contains(msg, tc.want) {
+			t.Errorf("%s (%s): %d %s %q, want %q", tc.query, tc.lang, r.status, code, msg, tc.want)
 		}
-		// 24 October is in week 43; every week to 48 is there, empty.
-		if len(s.Periods) != 6 || s.Periods[0].Period != "2026-W43" || s.Items == nil || len(s.Items) != 0 || s.Totals.ShareInTime != nil {
-			t.Errorf("an empty selection: %+v", s)
-		}
-		for _, tc := range []struct{ query, lang, code, want string }{
-			{"group_by=district", "sv", "invalid", "Gruppera efter verksamhetsställe"},
-			{"interval=year", "fi", "invalid", "Jakso on päivä, viikko tai kuukausi."},
-			{"from=2026-12-01&to=2026-11-01", "en", "invalid", "The start date is after the end date."},
-			{"from=1.11.2026", "fi", "invalid", "VVVV-KK-PP"},
-			{"format=xml", "en", "invalid", "json or csv"},
-			// 102 units × 365 days.
-			{"from=2026-01-01&to=2026-12-31&group_by=unit&interval=day", "en", "invalid", "37230 groups × periods, but at most 5000"},
-		} {
-			r := analyst.get("/api/v1/stats/contact-requests?" + tc.query + "&lang=" + tc.lang)
-			code, msg := r.errorCode(t)
-			if r.status != http.StatusBadRequest || code != tc.code || !strings.Contains(msg, tc.want) {
-				t.Errorf("%s (%s): %d %s %q, want %q", tc.query, tc.lang, r.status, code, msg, tc.want)
-			}
-		}
-		// The page shows the form again with the reason.
-		r := analyst.get("/stats/contact-requests?interval=year&lang=sv")
-		if r.status != http.StatusBadRequest || !strings.Contains(r.body, "Perioden är dag, vecka eller månad.") || !strings.Contains(r.body, `<form method="get" action="/stats/contact-requests"`) {
-			t.Errorf("page with a bad interval: %d", r.status)
-		}
-		// A year by unit and month fits (102 × 12).
-		if r := analyst.get("/api/v1/stats/contact-requests?from=2026-01-01&to=2026-12-31&interval=month"); r.status != http.StatusOK {
-			t.Errorf("a year by unit and month: %d %s", r.status, r.body)
-		}
-	})
+	}
+	// The page shows the form again with the reason.
+	r := analyst.get("/stats/contact-requests?interval=year&lang=sv")
+	if r.status != http.StatusBadRequest || !strings.Contains(r.body, "Perioden är dag, vecka eller månad.") || !strings.Contains(r.body, `<form method="get" action="/stats/contact-requests"`) {
+		t.Errorf("page with a bad interval: %d", r.status)
+	}
+	// A year by unit and month fits (102 × 12).
+	if r := analyst.get("/api/v1/stats/contact-requests?from=2026-01-01&to=2026-12-31&interval=month"); r.status != http.StatusOK {
+		t.Errorf("a year by unit and month: %d %s", r.status, r.body)
+	}
 }
 
 func TestStatsCSV(t *testing.T) {
