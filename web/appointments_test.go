@@ -73,471 +73,479 @@ func (c *client) book(slot int64) (response, apptJSON) {
 }
 
 func TestAppointmentBookingAPI(t *testing.T) {
-	e := newEnv(t)
-	withSlots(t, e)
-	anon, anna, erik := e.client(), e.client(), e.client()
-	anna.login("anna")
-	erik.login("erik")
+	onEngines(t, func(t *testing.T, e *env) {
+		withSlots(t, e)
+		anon, anna, erik := e.client(), e.client(), e.client()
+		anna.login("anna")
+		erik.login("erik")
 
-	// Anyone may search; evening=true finds only evening times.
-	evening := anon.search("service=health-station-nurse&unit=kallio-health-station&evening=true&limit=5")
-	if len(evening) == 0 {
-		t.Fatal("no evening times at Kallio")
-	}
-	loc, _ := time.LoadLocation("Europe/Helsinki")
-	for _, s := range evening {
-		if !s.Evening || s.Start.In(loc).Hour() < 16 || s.Unit != "kallio-health-station" || s.State != "" {
-			t.Fatalf("evening search found %+v", s)
+		// Anyone may search; evening=true finds only evening times.
+		evening := anon.search("service=health-station-nurse&unit=kallio-health-station&evening=true&limit=5")
+		if len(evening) == 0 {
+			t.Fatal("no evening times at Kallio")
 		}
-	}
-	video := anon.search("service=health-station-nurse&mode=video&limit=3")
-	if len(video) == 0 || video[0].Mode != "video" {
-		t.Fatalf("video search %+v", video)
-	}
-	if r := anon.get("/api/v1/slots?service=nope"); r.status != http.StatusBadRequest {
-		t.Errorf("unknown service: %d", r.status)
-	}
-
-	// Anna books an evening time and gets its calendar file.
-	r, a := anna.book(evening[0].ID)
-	if r.status != http.StatusCreated || a.Status != "booked" || !a.Evening {
-		t.Fatalf("book: %d %s", r.status, r.body)
-	}
-	ics := anna.get(a.CalendarURL)
-	if ics.status != http.StatusOK || !strings.HasPrefix(ics.header.Get("Content-Type"), "text/calendar") ||
-		!strings.Contains(ics.body, "BEGIN:VEVENT\r\n") || !strings.Contains(ics.body, "DTSTART:"+a.Start.UTC().Format("20060102T150405Z")+"\r\n") ||
-		!strings.Contains(ics.body, "Kallion terveysasema") {
-		t.Fatalf("ics: %d %q", ics.status, ics.body)
-	}
-	// The same slot again, for Erik: taken, said in Swedish.
-	r, _ = erik.book(evening[0].ID)
-	if code, msg := r.errorCode(t); r.status != http.StatusConflict || code != sotepe.EConflict || !strings.Contains(msg, "Tyvärr") {
-		t.Errorf("double booking: %d %s", r.status, r.body)
-	}
-	// Erik sees nothing of Anna's appointment: the same 404 as for none.
-	for _, path := range []string{fmt.Sprintf("/api/v1/appointments/%d", a.ID), a.CalendarURL, "/api/v1/appointments/999999"} {
-		if r := erik.get(path); r.status != http.StatusNotFound {
-			t.Errorf("erik GET %s: %d", path, r.status)
+		loc, _ := time.LoadLocation("Europe/Helsinki")
+		for _, s := range evening {
+			if !s.Evening || s.Start.In(loc).Hour() < 16 || s.Unit != "kallio-health-station" || s.State != "" {
+				t.Fatalf("evening search found %+v", s)
+			}
 		}
-	}
-	if r := erik.do("POST", fmt.Sprintf("/api/v1/appointments/%d/cancel", a.ID), ""); r.status != http.StatusNotFound {
-		t.Errorf("erik cancels anna's: %d", r.status)
-	}
-	var list struct{ Items []apptJSON }
-	erik.get("/api/v1/appointments").json(t, &list)
-	if len(list.Items) != 0 {
-		t.Errorf("erik lists %+v", list.Items)
-	}
-	anna.get("/api/v1/appointments").json(t, &list)
-	if len(list.Items) != 1 || list.Items[0].ID != a.ID || list.Items[0].ResidentName != "" {
-		t.Errorf("anna lists %+v", list.Items)
-	}
+		video := anon.search("service=health-station-nurse&mode=video&limit=3")
+		if len(video) == 0 || video[0].Mode != "video" {
+			t.Fatalf("video search %+v", video)
+		}
+		if r := anon.get("/api/v1/slots?service=nope"); r.status != http.StatusBadRequest {
+			t.Errorf("unknown service: %d", r.status)
+		}
 
-	// A slot of another service, and rebooking to one.
-	dental := anon.search("service=dental-care&limit=1")
-	r = anna.do("POST", "/api/v1/appointments", fmt.Sprintf(`{"slot":%d,"service":"health-station-nurse"}`, dental[0].ID))
-	if code, msg := r.errorCode(t); r.status != http.StatusBadRequest || code != sotepe.EInvalid || !strings.Contains(msg, "toisen palvelun") {
-		t.Errorf("wrong service: %d %s", r.status, r.body)
-	}
-	r = anna.do("POST", fmt.Sprintf("/api/v1/appointments/%d/reschedule", a.ID), fmt.Sprintf(`{"slot":%d}`, dental[0].ID))
-	if r.status != http.StatusBadRequest {
-		t.Errorf("reschedule to another service: %d %s", r.status, r.body)
-	}
-	// Rebooking to another nurse's time moves the appointment.
-	r = anna.do("POST", fmt.Sprintf("/api/v1/appointments/%d/reschedule", a.ID), fmt.Sprintf(`{"slot":%d}`, evening[1].ID))
-	var moved apptJSON
-	if r.status != http.StatusCreated {
-		t.Fatalf("reschedule: %d %s", r.status, r.body)
-	}
-	r.json(t, &moved)
-	var old apptJSON
-	anna.get(fmt.Sprintf("/api/v1/appointments/%d", a.ID)).json(t, &old)
-	if old.Status != "cancelled" || moved.Slot != evening[1].ID {
-		t.Errorf("after reschedule old %s, new slot %d", old.Status, moved.Slot)
-	}
+		// Anna books an evening time and gets its calendar file.
+		r, a := anna.book(evening[0].ID)
+		if r.status != http.StatusCreated || a.Status != "booked" || !a.Evening {
+			t.Fatalf("book: %d %s", r.status, r.body)
+		}
+		ics := anna.get(a.CalendarURL)
+		if ics.status != http.StatusOK || !strings.HasPrefix(ics.header.Get("Content-Type"), "text/calendar") ||
+			!strings.Contains(ics.body, "BEGIN:VEVENT\r\n") || !strings.Contains(ics.body, "DTSTART:"+a.Start.UTC().Format("20060102T150405Z")+"\r\n") ||
+			!strings.Contains(ics.body, "Kallion terveysasema") {
+			t.Fatalf("ics: %d %q", ics.status, ics.body)
+		}
+		// The same slot again, for Erik: taken, said in Swedish.
+		r, _ = erik.book(evening[0].ID)
+		if code, msg := r.errorCode(t); r.status != http.StatusConflict || code != sotepe.EConflict || !strings.Contains(msg, "Tyvärr") {
+			t.Errorf("double booking: %d %s", r.status, r.body)
+		}
+		// Erik sees nothing of Anna's appointment: the same 404 as for none.
+		for _, path := range []string{fmt.Sprintf("/api/v1/appointments/%d", a.ID), a.CalendarURL, "/api/v1/appointments/999999"} {
+			if r := erik.get(path); r.status != http.StatusNotFound {
+				t.Errorf("erik GET %s: %d", path, r.status)
+			}
+		}
+		if r := erik.do("POST", fmt.Sprintf("/api/v1/appointments/%d/cancel", a.ID), ""); r.status != http.StatusNotFound {
+			t.Errorf("erik cancels anna's: %d", r.status)
+		}
+		var list struct{ Items []apptJSON }
+		erik.get("/api/v1/appointments").json(t, &list)
+		if len(list.Items) != 0 {
+			t.Errorf("erik lists %+v", list.Items)
+		}
+		anna.get("/api/v1/appointments").json(t, &list)
+		if len(list.Items) != 1 || list.Items[0].ID != a.ID || list.Items[0].ResidentName != "" {
+			t.Errorf("anna lists %+v", list.Items)
+		}
 
-	// The doctor's appointment needs a ticket.
-	doctor := anon.search("service=doctor-appointment&limit=1")
-	r, _ = anna.book(doctor[0].ID)
-	if code, _ := r.errorCode(t); r.status != http.StatusForbidden || code != sotepe.EForbidden {
-		t.Errorf("doctor without ticket: %d %s", r.status, r.body)
-	}
-	nurse := e.client()
-	nurse.login("nurse")
-	r = nurse.do("POST", "/api/v1/appointment-tickets", fmt.Sprintf(`{"resident":%d,"service":"doctor-appointment"}`, e.ids.Residents["anna"]))
-	if r.status != http.StatusCreated {
-		t.Fatalf("ticket: %d %s", r.status, r.body)
-	}
-	if r, _ := anna.book(doctor[0].ID); r.status != http.StatusCreated {
-		t.Errorf("doctor with ticket: %d %s", r.status, r.body)
-	}
+		// A slot of another service, and rebooking to one.
+		dental := anon.search("service=dental-care&limit=1")
+		r = anna.do("POST", "/api/v1/appointments", fmt.Sprintf(`{"slot":%d,"service":"health-station-nurse"}`, dental[0].ID))
+		if code, msg := r.errorCode(t); r.status != http.StatusBadRequest || code != sotepe.EInvalid || !strings.Contains(msg, "toisen palvelun") {
+			t.Errorf("wrong service: %d %s", r.status, r.body)
+		}
+		r = anna.do("POST", fmt.Sprintf("/api/v1/appointments/%d/reschedule", a.ID), fmt.Sprintf(`{"slot":%d}`, dental[0].ID))
+		if r.status != http.StatusBadRequest {
+			t.Errorf("reschedule to another service: %d %s", r.status, r.body)
+		}
+		// Rebooking to another nurse's time moves the appointment.
+		r = anna.do("POST", fmt.Sprintf("/api/v1/appointments/%d/reschedule", a.ID), fmt.Sprintf(`{"slot":%d}`, evening[1].ID))
+		var moved apptJSON
+		if r.status != http.StatusCreated {
+			t.Fatalf("reschedule: %d %s", r.status, r.body)
+		}
+		r.json(t, &moved)
+		var old apptJSON
+		anna.get(fmt.Sprintf("/api/v1/appointments/%d", a.ID)).json(t, &old)
+		if old.Status != "cancelled" || moved.Slot != evening[1].ID {
+			t.Errorf("after reschedule old %s, new slot %d", old.Status, moved.Slot)
+		}
 
-	// Cancelling within 24 hours of the start is refused, in Finnish.
-	soon := anon.search("service=health-station-nurse&unit=kallio-health-station&limit=1")
-	if soon[0].Start.Sub(e.clock.Now()) >= 24*time.Hour {
-		t.Fatalf("the first free time %v is not within a day", soon[0].Start)
-	}
-	r, near := anna.book(soon[0].ID)
-	if r.status != http.StatusCreated {
-		t.Fatalf("book soon: %d %s", r.status, r.body)
-	}
-	r = anna.do("POST", fmt.Sprintf("/api/v1/appointments/%d/cancel", near.ID), "")
-	if code, msg := r.errorCode(t); r.status != http.StatusConflict || code != sotepe.EConflict || !strings.Contains(msg, "24 tuntia") {
-		t.Errorf("late cancel: %d %s", r.status, r.body)
-	}
-	r = anna.do("POST", fmt.Sprintf("/api/v1/appointments/%d/cancel", moved.ID), "")
-	if r.status != http.StatusOK {
-		t.Errorf("cancel: %d %s", r.status, r.body)
-	}
-	// Booking a time that has passed.
-	later := anon.search("service=health-station-nurse&unit=toolo-health-station&limit=1")
-	e.clock.Advance(later[0].Start.Sub(e.clock.Now()) + time.Minute)
-	anna.login("anna") // the session went idle meanwhile
-	r, _ = anna.book(later[0].ID)
-	if code, msg := r.errorCode(t); r.status != http.StatusBadRequest || code != sotepe.EInvalid || !strings.Contains(msg, "mennyt") {
-		t.Errorf("past booking: %d %s", r.status, r.body)
-	}
+		// The doctor's appointment needs a ticket.
+		doctor := anon.search("service=doctor-appointment&limit=1")
+		r, _ = anna.book(doctor[0].ID)
+		if code, _ := r.errorCode(t); r.status != http.StatusForbidden || code != sotepe.EForbidden {
+			t.Errorf("doctor without ticket: %d %s", r.status, r.body)
+		}
+		nurse := e.client()
+		nurse.login("nurse")
+		r = nurse.do("POST", "/api/v1/appointment-tickets", fmt.Sprintf(`{"resident":%d,"service":"doctor-appointment"}`, e.ids.Residents["anna"]))
+		if r.status != http.StatusCreated {
+			t.Fatalf("ticket: %d %s", r.status, r.body)
+		}
+		if r, _ := anna.book(doctor[0].ID); r.status != http.StatusCreated {
+			t.Errorf("doctor with ticket: %d %s", r.status, r.body)
+		}
+
+		// Cancelling within 24 hours of the start is refused, in Finnish.
+		soon := anon.search("service=health-station-nurse&unit=kallio-health-station&limit=1")
+		if soon[0].Start.Sub(e.clock.Now()) >= 24*time.Hour {
+			t.Fatalf("the first free time %v is not within a day", soon[0].Start)
+		}
+		r, near := anna.book(soon[0].ID)
+		if r.status != http.StatusCreated {
+			t.Fatalf("book soon: %d %s", r.status, r.body)
+		}
+		r = anna.do("POST", fmt.Sprintf("/api/v1/appointments/%d/cancel", near.ID), "")
+		if code, msg := r.errorCode(t); r.status != http.StatusConflict || code != sotepe.EConflict || !strings.Contains(msg, "24 tuntia") {
+			t.Errorf("late cancel: %d %s", r.status, r.body)
+		}
+		r = anna.do("POST", fmt.Sprintf("/api/v1/appointments/%d/cancel", moved.ID), "")
+		if r.status != http.StatusOK {
+			t.Errorf("cancel: %d %s", r.status, r.body)
+		}
+		// Booking a time that has passed.
+		later := anon.search("service=health-station-nurse&unit=toolo-health-station&limit=1")
+		e.clock.Advance(later[0].Start.Sub(e.clock.Now()) + time.Minute)
+		anna.login("anna") // the session went idle meanwhile
+		r, _ = anna.book(later[0].ID)
+		if code, msg := r.errorCode(t); r.status != http.StatusBadRequest || code != sotepe.EInvalid || !strings.Contains(msg, "mennyt") {
+			t.Errorf("past booking: %d %s", r.status, r.body)
+		}
+	})
 }
 
 func TestAppointmentStaffCalendarAndFigures(t *testing.T) {
-	e := newEnv(t)
-	withSlots(t, e)
-	anna, nurse, manager := e.client(), e.client(), e.client()
-	anna.login("anna")
-	nurse.login("nurse")
-	manager.login("manager")
-	slots := anna.search("service=health-station-nurse&unit=kallio-health-station&evening=true&limit=1")
-	_, a := anna.book(slots[0].ID)
-	if a.ID == 0 {
-		t.Fatal("not booked")
-	}
-	loc, _ := time.LoadLocation("Europe/Helsinki")
-	date := a.Start.In(loc).Format(time.DateOnly)
+	onEngines(t, func(t *testing.T, e *env) {
+		withSlots(t, e)
+		anna, nurse, manager := e.client(), e.client(), e.client()
+		anna.login("anna")
+		nurse.login("nurse")
+		manager.login("manager")
+		slots := anna.search("service=health-station-nurse&unit=kallio-health-station&evening=true&limit=1")
+		_, a := anna.book(slots[0].ID)
+		if a.ID == 0 {
+			t.Fatal("not booked")
+		}
+		loc, _ := time.LoadLocation("Europe/Helsinki")
+		date := a.Start.In(loc).Format(time.DateOnly)
 
-	// The nurse's own week shows Anna by name; the read is audited.
-	var cal struct {
-		Days []struct {
-			Date    string
-			Entries []struct {
-				Slot        slotJSON
-				Appointment *apptJSON
+		// The nurse's own week shows Anna by name; the read is audited.
+		var cal struct {
+			Days []struct {
+				Date    string
+				Entries []struct {
+					Slot        slotJSON
+					Appointment *apptJSON
+				}
 			}
 		}
-	}
-	r := nurse.get("/api/v1/appointment-calendar?view=week&mine=true&date=" + date)
-	if r.status != http.StatusOK {
-		t.Fatalf("calendar: %d %s", r.status, r.body)
-	}
-	r.json(t, &cal)
-	found := false
-	for _, d := range cal.Days {
-		for _, en := range d.Entries {
-			if en.Appointment != nil && en.Appointment.ID == a.ID {
-				found = en.Appointment.ResidentName == "Anna Virtanen" && en.Slot.State == "booked"
+		r := nurse.get("/api/v1/appointment-calendar?view=week&mine=true&date=" + date)
+		if r.status != http.StatusOK {
+			t.Fatalf("calendar: %d %s", r.status, r.body)
+		}
+		r.json(t, &cal)
+		found := false
+		for _, d := range cal.Days {
+			for _, en := range d.Entries {
+				if en.Appointment != nil && en.Appointment.ID == a.ID {
+					found = en.Appointment.ResidentName == "Anna Virtanen" && en.Slot.State == "booked"
+				}
 			}
 		}
-	}
-	if len(cal.Days) != 7 || !found {
-		t.Fatalf("the nurse's week lacks anna's appointment: %s", r.body)
-	}
-	var access struct{ Items []struct{ Action string } }
-	anna.get("/api/v1/me/access-log").json(t, &access)
-	if len(access.Items) == 0 || access.Items[0].Action != sotepe.ActionApptRead {
-		t.Errorf("access log %+v", access.Items)
-	}
-	// Staff of another unit cannot see the calendar of Kallio.
-	if r := nurse.get("/api/v1/appointment-calendar?unit=toolo-health-station"); r.status != http.StatusForbidden {
-		t.Errorf("another unit's calendar: %d", r.status)
-	}
-	// Residents have no calendar and cannot mark.
-	if r := anna.get("/api/v1/appointment-calendar"); r.status != http.StatusForbidden {
-		t.Errorf("resident's calendar: %d", r.status)
-	}
-	if r := anna.do("POST", fmt.Sprintf("/api/v1/appointments/%d/mark", a.ID), `{"status":"completed"}`); r.status != http.StatusNotFound {
-		t.Errorf("resident marks: %d", r.status)
-	}
-	// Completing records a service event and asks for feedback.
-	r = nurse.do("POST", fmt.Sprintf("/api/v1/appointments/%d/mark", a.ID), `{"status":"completed"}`)
-	if r.status != http.StatusOK || !strings.Contains(r.body, `"status":"completed"`) {
-		t.Fatalf("mark: %d %s", r.status, r.body)
-	}
-	pending, err := e.store.PendingNotifications(context.Background(), e.clock.Now().Add(time.Hour), 100)
-	if err != nil {
-		t.Fatal(err)
-	}
-	feedback := 0
-	for _, n := range pending {
-		if n.Kind == sotepe.NotifyApptFeedback && n.UserID == e.ids.Users["anna"] {
-			feedback++
+		if len(cal.Days) != 7 || !found {
+			t.Fatalf("the nurse's week lacks anna's appointment: %s", r.body)
 		}
-	}
-	if feedback != 1 {
-		t.Errorf("%d feedback requests in the outbox", feedback)
-	}
+		var access struct{ Items []struct{ Action string } }
+		anna.get("/api/v1/me/access-log").json(t, &access)
+		if len(access.Items) == 0 || access.Items[0].Action != sotepe.ActionApptRead {
+			t.Errorf("access log %+v", access.Items)
+		}
+		// Staff of another unit cannot see the calendar of Kallio.
+		if r := nurse.get("/api/v1/appointment-calendar?unit=toolo-health-station"); r.status != http.StatusForbidden {
+			t.Errorf("another unit's calendar: %d", r.status)
+		}
+		// Residents have no calendar and cannot mark.
+		if r := anna.get("/api/v1/appointment-calendar"); r.status != http.StatusForbidden {
+			t.Errorf("resident's calendar: %d", r.status)
+		}
+		if r := anna.do("POST", fmt.Sprintf("/api/v1/appointments/%d/mark", a.ID), `{"status":"completed"}`); r.status != http.StatusNotFound {
+			t.Errorf("resident marks: %d", r.status)
+		}
+		// Completing records a service event and asks for feedback.
+		r = nurse.do("POST", fmt.Sprintf("/api/v1/appointments/%d/mark", a.ID), `{"status":"completed"}`)
+		if r.status != http.StatusOK || !strings.Contains(r.body, `"status":"completed"`) {
+			t.Fatalf("mark: %d %s", r.status, r.body)
+		}
+		pending, err := e.store.PendingNotifications(context.Background(), e.clock.Now().Add(time.Hour), 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		feedback := 0
+		for _, n := range pending {
+			if n.Kind == sotepe.NotifyApptFeedback && n.UserID == e.ids.Users["anna"] {
+				feedback++
+			}
+		}
+		if feedback != 1 {
+			t.Errorf("%d feedback requests in the outbox", feedback)
+		}
 
-	// Opening by a weekly template, then closing one of the new times.
-	day := e.clock.Now().In(loc).AddDate(0, 0, 30).Format(time.DateOnly)
-	r = nurse.do("POST", "/api/v1/slots", `{"unit":"kallio-health-station","service":"diabetes-care","mode":"video","minutes":20,
+		// Opening by a weekly template, then closing one of the new times.
+		day := e.clock.Now().In(loc).AddDate(0, 0, 30).Format(time.DateOnly)
+		r = nurse.do("POST", "/api/v1/slots", `{"unit":"kallio-health-station","service":"diabetes-care","mode":"video","minutes":20,
 		"template":{"from":"`+day+`","to":"`+day+`","periods":[{"weekday":1,"start":"16:00","end":"17:00"},{"weekday":2,"start":"16:00","end":"17:00"},{"weekday":3,"start":"16:00","end":"17:00"},{"weekday":4,"start":"16:00","end":"17:00"},{"weekday":5,"start":"16:00","end":"17:00"},{"weekday":6,"start":"16:00","end":"17:00"},{"weekday":7,"start":"16:00","end":"17:00"}]}}`)
-	if r.status != http.StatusCreated || !strings.Contains(r.body, `"created":3`) {
-		t.Fatalf("open: %d %s", r.status, r.body)
-	}
-	if r := nurse.do("POST", "/api/v1/slots", `{"unit":"toolo-health-station","service":"health-station-nurse","mode":"video","minutes":20,"start":"2026-12-01T10:00:00+02:00"}`); r.status != http.StatusForbidden {
-		t.Errorf("open at another unit: %d", r.status)
-	}
-	diab := anna.search("service=diabetes-care&from=" + day + "&to=" + day)
-	if len(diab) != 3 {
-		t.Fatalf("new times %+v", diab)
-	}
-	if r := nurse.do("POST", fmt.Sprintf("/api/v1/slots/%d/close", diab[0].ID), ""); r.status != http.StatusNoContent {
-		t.Errorf("close: %d %s", r.status, r.body)
-	}
-	if got := anna.search("service=diabetes-care&from=" + day + "&to=" + day); len(got) != 2 {
-		t.Errorf("after close %d times", len(got))
-	}
+		if r.status != http.StatusCreated || !strings.Contains(r.body, `"created":3`) {
+			t.Fatalf("open: %d %s", r.status, r.body)
+		}
+		if r := nurse.do("POST", "/api/v1/slots", `{"unit":"toolo-health-station","service":"health-station-nurse","mode":"video","minutes":20,"start":"2026-12-01T10:00:00+02:00"}`); r.status != http.StatusForbidden {
+			t.Errorf("open at another unit: %d", r.status)
+		}
+		diab := anna.search("service=diabetes-care&from=" + day + "&to=" + day)
+		if len(diab) != 3 {
+			t.Fatalf("new times %+v", diab)
+		}
+		if r := nurse.do("POST", fmt.Sprintf("/api/v1/slots/%d/close", diab[0].ID), ""); r.status != http.StatusNoContent {
+			t.Errorf("close: %d %s", r.status, r.body)
+		}
+		if got := anna.search("service=diabetes-care&from=" + day + "&to=" + day); len(got) != 2 {
+			t.Errorf("after close %d times", len(got))
+		}
 
-	// The care-guarantee figures: for managers, not for the nurse.
-	if r := nurse.get("/api/v1/stats/appointments"); r.status != http.StatusForbidden {
-		t.Errorf("nurse's figures: %d", r.status)
-	}
-	var figs struct {
-		Items []struct {
-			Unit, Service string
-			Appointments  int
-			Share         *float64 `json:"share_within_guarantee"`
-			T3            *float64 `json:"t3_days"`
+		// The care-guarantee figures: for managers, not for the nurse.
+		if r := nurse.get("/api/v1/stats/appointments"); r.status != http.StatusForbidden {
+			t.Errorf("nurse's figures: %d", r.status)
 		}
-	}
-	r = manager.get("/api/v1/stats/appointments")
-	if r.status != http.StatusOK {
-		t.Fatalf("figures: %d %s", r.status, r.body)
-	}
-	r.json(t, &figs)
-	ok := false
-	for _, f := range figs.Items {
-		if f.Unit != "kallio-health-station" {
-			t.Errorf("a manager sees another unit: %+v", f)
+		var figs struct {
+			Items []struct {
+				Unit, Service string
+				Appointments  int
+				Share         *float64 `json:"share_within_guarantee"`
+				T3            *float64 `json:"t3_days"`
+			}
 		}
-		if f.Service == "health-station-nurse" {
-			ok = f.Appointments == 1 && f.Share != nil && *f.Share == 1 && f.T3 != nil
+		r = manager.get("/api/v1/stats/appointments")
+		if r.status != http.StatusOK {
+			t.Fatalf("figures: %d %s", r.status, r.body)
 		}
-	}
-	if !ok {
-		t.Errorf("figures %s", r.body)
-	}
-	if r := manager.get("/stats/appointments?lang=sv"); r.status != http.StatusOK || !strings.Contains(r.body, "Vårdgaranti") {
-		t.Errorf("figures page: %d", r.status)
-	}
+		r.json(t, &figs)
+		ok := false
+		for _, f := range figs.Items {
+			if f.Unit != "kallio-health-station" {
+				t.Errorf("a manager sees another unit: %+v", f)
+			}
+			if f.Service == "health-station-nurse" {
+				ok = f.Appointments == 1 && f.Share != nil && *f.Share == 1 && f.T3 != nil
+			}
+		}
+		if !ok {
+			t.Errorf("figures %s", r.body)
+		}
+		if r := manager.get("/stats/appointments?lang=sv"); r.status != http.StatusOK || !strings.Contains(r.body, "Vårdgaranti") {
+			t.Errorf("figures page: %d", r.status)
+		}
+	})
 }
 
 func TestAppointmentPagesWithoutJavaScript(t *testing.T) {
-	e := newEnv(t)
-	withSlots(t, e)
-	anna, nurse := e.client(), e.client()
-	anna.login("anna")
-	nurse.login("nurse")
-	page := anna.get("/appointments/new?service=health-station-nurse&unit=kallio-health-station&evening=true")
-	if page.status != http.StatusOK || !strings.Contains(page.body, `id="free-times"`) || !strings.Contains(page.body, "ilta-aika") {
-		t.Fatalf("search page: %d", page.status)
-	}
-	slots := anna.search("service=health-station-nurse&unit=kallio-health-station&evening=true&limit=2")
-	form := url.Values{"slot": {fmt.Sprint(slots[0].ID)}, "service": {"health-station-nurse"}}
-	r := anna.do("POST", "/appointments/book", form.Encode(), "Content-Type", "application/x-www-form-urlencoded")
-	if r.status != http.StatusSeeOther || !strings.Contains(r.header.Get("Location"), "?booked=1") {
-		t.Fatalf("book form: %d %s", r.status, r.body)
-	}
-	detail := anna.get(r.header.Get("Location"))
-	if detail.status != http.StatusOK || !strings.Contains(detail.body, `id="ics"`) || !strings.Contains(detail.body, "varattu") {
-		t.Fatalf("detail: %d", detail.status)
-	}
-	// The same time again: the search again, with why.
-	r = anna.do("POST", "/appointments/book", form.Encode(), "Content-Type", "application/x-www-form-urlencoded")
-	if r.status != http.StatusConflict || !strings.Contains(r.body, `id="appt-error"`) {
-		t.Errorf("taken by form: %d", r.status)
-	}
-	list := anna.get("/appointments")
-	if list.status != http.StatusOK || !strings.Contains(list.body, `id="my-appointments"`) {
-		t.Fatalf("list: %d", list.status)
-	}
-	cal := nurse.get("/staff/calendar?view=week&date=" + slots[0].Start.Format(time.DateOnly))
-	if cal.status != http.StatusOK || !strings.Contains(cal.body, "Anna Virtanen") {
-		t.Errorf("calendar page: %d", cal.status)
-	}
-	if r := anna.get("/staff/calendar"); r.status != http.StatusForbidden {
-		t.Errorf("resident on the calendar page: %d", r.status)
-	}
+	onEngines(t, func(t *testing.T, e *env) {
+		withSlots(t, e)
+		anna, nurse := e.client(), e.client()
+		anna.login("anna")
+		nurse.login("nurse")
+		page := anna.get("/appointments/new?service=health-station-nurse&unit=kallio-health-station&evening=true")
+		if page.status != http.StatusOK || !strings.Contains(page.body, `id="free-times"`) || !strings.Contains(page.body, "ilta-aika") {
+			t.Fatalf("search page: %d", page.status)
+		}
+		slots := anna.search("service=health-station-nurse&unit=kallio-health-station&evening=true&limit=2")
+		form := url.Values{"slot": {fmt.Sprint(slots[0].ID)}, "service": {"health-station-nurse"}}
+		r := anna.do("POST", "/appointments/book", form.Encode(), "Content-Type", "application/x-www-form-urlencoded")
+		if r.status != http.StatusSeeOther || !strings.Contains(r.header.Get("Location"), "?booked=1") {
+			t.Fatalf("book form: %d %s", r.status, r.body)
+		}
+		detail := anna.get(r.header.Get("Location"))
+		if detail.status != http.StatusOK || !strings.Contains(detail.body, `id="ics"`) || !strings.Contains(detail.body, "varattu") {
+			t.Fatalf("detail: %d", detail.status)
+		}
+		// The same time again: the search again, with why.
+		r = anna.do("POST", "/appointments/book", form.Encode(), "Content-Type", "application/x-www-form-urlencoded")
+		if r.status != http.StatusConflict || !strings.Contains(r.body, `id="appt-error"`) {
+			t.Errorf("taken by form: %d", r.status)
+		}
+		list := anna.get("/appointments")
+		if list.status != http.StatusOK || !strings.Contains(list.body, `id="my-appointments"`) {
+			t.Fatalf("list: %d", list.status)
+		}
+		cal := nurse.get("/staff/calendar?view=week&date=" + slots[0].Start.Format(time.DateOnly))
+		if cal.status != http.StatusOK || !strings.Contains(cal.body, "Anna Virtanen") {
+			t.Errorf("calendar page: %d", cal.status)
+		}
+		if r := anna.get("/staff/calendar"); r.status != http.StatusForbidden {
+			t.Errorf("resident on the calendar page: %d", r.status)
+		}
+	})
 }
 
 func TestServiceBookingRules(t *testing.T) {
-	e := newEnv(t)
-	withSlots(t, e)
-	anon, nurse, admin, anna := e.client(), e.client(), e.client(), e.client()
-	nurse.login("nurse")
-	admin.login("admin")
-	anna.login("anna")
-	r := anon.get("/api/v1/services/doctor-appointment/booking")
-	if r.status != http.StatusOK || !strings.Contains(r.body, `"direct_booking":false`) || !strings.Contains(r.body, `"cancel_limit_hours":24`) {
-		t.Fatalf("rules: %d %s", r.status, r.body)
-	}
-	if r := anon.get("/api/v1/services/nope/booking"); r.status != http.StatusNotFound {
-		t.Errorf("unknown service: %d", r.status)
-	}
-	rules := `{"direct_booking":true,"cancel_limit_hours":48,"offer_hold_hours":15,"guarantee_days":90,"guarantee_days_young":14}`
-	if r := nurse.do("PUT", "/api/v1/services/doctor-appointment/booking", rules); r.status != http.StatusForbidden {
-		t.Errorf("nurse sets rules: %d", r.status)
-	}
-	if r := admin.do("PUT", "/api/v1/services/doctor-appointment/booking", strings.Replace(rules, "48", "-1", 1)); r.status != http.StatusBadRequest {
-		t.Errorf("negative limit: %d", r.status)
-	}
-	if r := admin.do("PUT", "/api/v1/services/doctor-appointment/booking", rules); r.status != http.StatusOK || !strings.Contains(r.body, `"cancel_limit_hours":48`) {
-		t.Fatalf("admin sets rules: %d %s", r.status, r.body)
-	}
-	// Now booked directly, and cancellable only until 48 hours before.
-	slots := anna.search("service=doctor-appointment&from=" + e.clock.Now().AddDate(0, 0, 1).Format(time.DateOnly) + "&limit=1")
-	r, a := anna.book(slots[0].ID)
-	if r.status != http.StatusCreated {
-		t.Fatalf("direct doctor booking: %d %s", r.status, r.body)
-	}
-	if a.Start.Sub(e.clock.Now()) >= 48*time.Hour {
-		t.Fatalf("the time %v is not within 48 hours", a.Start)
-	}
-	r = anna.do("POST", fmt.Sprintf("/api/v1/appointments/%d/cancel", a.ID), "")
-	if code, msg := r.errorCode(t); code != sotepe.EConflict || !strings.Contains(msg, "48 tuntia") {
-		t.Errorf("cancel within 48 hours: %d %s", r.status, r.body)
-	}
+	onEngines(t, func(t *testing.T, e *env) {
+		withSlots(t, e)
+		anon, nurse, admin, anna := e.client(), e.client(), e.client(), e.client()
+		nurse.login("nurse")
+		admin.login("admin")
+		anna.login("anna")
+		r := anon.get("/api/v1/services/doctor-appointment/booking")
+		if r.status != http.StatusOK || !strings.Contains(r.body, `"direct_booking":false`) || !strings.Contains(r.body, `"cancel_limit_hours":24`) {
+			t.Fatalf("rules: %d %s", r.status, r.body)
+		}
+		if r := anon.get("/api/v1/services/nope/booking"); r.status != http.StatusNotFound {
+			t.Errorf("unknown service: %d", r.status)
+		}
+		rules := `{"direct_booking":true,"cancel_limit_hours":48,"offer_hold_hours":15,"guarantee_days":90,"guarantee_days_young":14}`
+		if r := nurse.do("PUT", "/api/v1/services/doctor-appointment/booking", rules); r.status != http.StatusForbidden {
+			t.Errorf("nurse sets rules: %d", r.status)
+		}
+		if r := admin.do("PUT", "/api/v1/services/doctor-appointment/booking", strings.Replace(rules, "48", "-1", 1)); r.status != http.StatusBadRequest {
+			t.Errorf("negative limit: %d", r.status)
+		}
+		if r := admin.do("PUT", "/api/v1/services/doctor-appointment/booking", rules); r.status != http.StatusOK || !strings.Contains(r.body, `"cancel_limit_hours":48`) {
+			t.Fatalf("admin sets rules: %d %s", r.status, r.body)
+		}
+		// Now booked directly, and cancellable only until 48 hours before.
+		slots := anna.search("service=doctor-appointment&from=" + e.clock.Now().AddDate(0, 0, 1).Format(time.DateOnly) + "&limit=1")
+		r, a := anna.book(slots[0].ID)
+		if r.status != http.StatusCreated {
+			t.Fatalf("direct doctor booking: %d %s", r.status, r.body)
+		}
+		if a.Start.Sub(e.clock.Now()) >= 48*time.Hour {
+			t.Fatalf("the time %v is not within 48 hours", a.Start)
+		}
+		r = anna.do("POST", fmt.Sprintf("/api/v1/appointments/%d/cancel", a.ID), "")
+		if code, msg := r.errorCode(t); code != sotepe.EConflict || !strings.Contains(msg, "48 tuntia") {
+			t.Errorf("cancel within 48 hours: %d %s", r.status, r.body)
+		}
+	})
 }
 
 func TestWaitlistAPI(t *testing.T) {
-	e := newEnv(t)
-	withSlots(t, e)
-	anna, erik := e.client(), e.client()
-	anna.login("anna")
-	erik.login("erik")
-	// Erik books a time two weeks ahead and asks for an earlier one.
-	later := erik.search("service=health-station-nurse&unit=kallio-health-station&from=" + e.clock.Now().AddDate(0, 0, 14).Format(time.DateOnly) + "&limit=1")
-	_, b := erik.book(later[0].ID)
-	r := erik.do("POST", "/api/v1/waitlist", fmt.Sprintf(`{"appointment":%d}`, b.ID))
-	if r.status != http.StatusCreated {
-		t.Fatalf("join: %d %s", r.status, r.body)
-	}
-	var entry struct {
-		ID     int64
-		Status string
-	}
-	r.json(t, &entry)
-	if r := erik.do("POST", "/api/v1/waitlist", fmt.Sprintf(`{"appointment":%d}`, b.ID)); r.status != http.StatusConflict {
-		t.Errorf("joining twice: %d", r.status)
-	}
-	if r := anna.do("POST", "/api/v1/waitlist", fmt.Sprintf(`{"appointment":%d}`, b.ID)); r.status != http.StatusNotFound {
-		t.Errorf("anna joins with erik's appointment: %d", r.status)
-	}
-	// Anna books an earlier time and cancels it: it is offered to Erik,
-	// and nobody else can book it meanwhile.
-	early := anna.search("service=health-station-nurse&unit=kallio-health-station&from=" + e.clock.Now().AddDate(0, 0, 3).Format(time.DateOnly) + "&limit=1")
-	_, a := anna.book(early[0].ID)
-	if r := anna.do("POST", fmt.Sprintf("/api/v1/appointments/%d/cancel", a.ID), ""); r.status != http.StatusOK {
-		t.Fatalf("cancel: %d %s", r.status, r.body)
-	}
-	var list struct {
-		Items []struct {
-			ID    int64
-			Offer *slotJSON
+	onEngines(t, func(t *testing.T, e *env) {
+		withSlots(t, e)
+		anna, erik := e.client(), e.client()
+		anna.login("anna")
+		erik.login("erik")
+		// Erik books a time two weeks ahead and asks for an earlier one.
+		later := erik.search("service=health-station-nurse&unit=kallio-health-station&from=" + e.clock.Now().AddDate(0, 0, 14).Format(time.DateOnly) + "&limit=1")
+		_, b := erik.book(later[0].ID)
+		r := erik.do("POST", "/api/v1/waitlist", fmt.Sprintf(`{"appointment":%d}`, b.ID))
+		if r.status != http.StatusCreated {
+			t.Fatalf("join: %d %s", r.status, r.body)
 		}
-	}
-	erik.get("/api/v1/waitlist").json(t, &list)
-	if len(list.Items) != 1 || list.Items[0].Offer == nil || list.Items[0].Offer.ID != early[0].ID {
-		t.Fatalf("erik's waiting list %+v", list.Items)
-	}
-	if r, _ := anna.book(early[0].ID); r.status != http.StatusConflict {
-		t.Errorf("anna books the offered time: %d", r.status)
-	}
-	if r := anna.do("DELETE", fmt.Sprintf("/api/v1/waitlist/%d", entry.ID), ""); r.status != http.StatusNotFound {
-		t.Errorf("anna leaves erik's entry: %d", r.status)
-	}
-	// Erik accepts: the earlier time replaces the later one.
-	r, got := erik.book(early[0].ID)
-	if r.status != http.StatusCreated {
-		t.Fatalf("accept: %d %s", r.status, r.body)
-	}
-	var old apptJSON
-	erik.get(fmt.Sprintf("/api/v1/appointments/%d", b.ID)).json(t, &old)
-	if old.Status != "cancelled" || got.Slot != early[0].ID {
-		t.Errorf("after accepting: old %s", old.Status)
-	}
-	erik.get("/api/v1/waitlist").json(t, &list)
-	if len(list.Items) != 0 {
-		t.Errorf("still waiting %+v", list.Items)
-	}
+		var entry struct {
+			ID     int64
+			Status string
+		}
+		r.json(t, &entry)
+		if r := erik.do("POST", "/api/v1/waitlist", fmt.Sprintf(`{"appointment":%d}`, b.ID)); r.status != http.StatusConflict {
+			t.Errorf("joining twice: %d", r.status)
+		}
+		if r := anna.do("POST", "/api/v1/waitlist", fmt.Sprintf(`{"appointment":%d}`, b.ID)); r.status != http.StatusNotFound {
+			t.Errorf("anna joins with erik's appointment: %d", r.status)
+		}
+		// Anna books an earlier time and cancels it: it is offered to Erik,
+		// and nobody else can book it meanwhile.
+		early := anna.search("service=health-station-nurse&unit=kallio-health-station&from=" + e.clock.Now().AddDate(0, 0, 3).Format(time.DateOnly) + "&limit=1")
+		_, a := anna.book(early[0].ID)
+		if r := anna.do("POST", fmt.Sprintf("/api/v1/appointments/%d/cancel", a.ID), ""); r.status != http.StatusOK {
+			t.Fatalf("cancel: %d %s", r.status, r.body)
+		}
+		var list struct {
+			Items []struct {
+				ID    int64
+				Offer *slotJSON
+			}
+		}
+		erik.get("/api/v1/waitlist").json(t, &list)
+		if len(list.Items) != 1 || list.Items[0].Offer == nil || list.Items[0].Offer.ID != early[0].ID {
+			t.Fatalf("erik's waiting list %+v", list.Items)
+		}
+		if r, _ := anna.book(early[0].ID); r.status != http.StatusConflict {
+			t.Errorf("anna books the offered time: %d", r.status)
+		}
+		if r := anna.do("DELETE", fmt.Sprintf("/api/v1/waitlist/%d", entry.ID), ""); r.status != http.StatusNotFound {
+			t.Errorf("anna leaves erik's entry: %d", r.status)
+		}
+		// Erik accepts: the earlier time replaces the later one.
+		r, got := erik.book(early[0].ID)
+		if r.status != http.StatusCreated {
+			t.Fatalf("accept: %d %s", r.status, r.body)
+		}
+		var old apptJSON
+		erik.get(fmt.Sprintf("/api/v1/appointments/%d", b.ID)).json(t, &old)
+		if old.Status != "cancelled" || got.Slot != early[0].ID {
+			t.Errorf("after accepting: old %s", old.Status)
+		}
+		erik.get("/api/v1/waitlist").json(t, &list)
+		if len(list.Items) != 0 {
+			t.Errorf("still waiting %+v", list.Items)
+		}
+	})
 }
 
 func TestSearchNearMe(t *testing.T) {
-	e := newEnv(t)
-	withSlots(t, e)
-	anna := e.client()
-	anna.login("anna") // lives in Kallio
-	near := anna.search("service=health-station-nurse&near=true&limit=50")
-	if len(near) == 0 {
-		t.Fatal("nothing near anna")
-	}
-	for _, s := range near {
-		if s.Unit != "kallio-health-station" {
-			t.Errorf("near anna: %s", s.Unit)
+	onEngines(t, func(t *testing.T, e *env) {
+		withSlots(t, e)
+		anna := e.client()
+		anna.login("anna") // lives in Kallio
+		near := anna.search("service=health-station-nurse&near=true&limit=50")
+		if len(near) == 0 {
+			t.Fatal("nothing near anna")
 		}
-	}
-	all := anna.search("service=health-station-nurse&limit=50")
-	units := map[string]bool{}
-	for _, s := range all {
-		units[s.Unit] = true
-	}
-	if len(units) < 2 {
-		t.Errorf("without near only %v", units)
-	}
+		for _, s := range near {
+			if s.Unit != "kallio-health-station" {
+				t.Errorf("near anna: %s", s.Unit)
+			}
+		}
+		all := anna.search("service=health-station-nurse&limit=50")
+		units := map[string]bool{}
+		for _, s := range all {
+			units[s.Unit] = true
+		}
+		if len(units) < 2 {
+			t.Errorf("without near only %v", units)
+		}
+	})
 }
 
 func TestNearMeIsNotShared(t *testing.T) {
-	e := newEnv(t)
-	withSlots(t, e)
-	anna, erik := e.client(), e.client()
-	anna.login("anna") // Kallio
-	erik.login("erik") // Töölö
-	// One language, so that both ask with the same cache key.
-	q := "service=health-station-nurse&near=true&limit=5&lang=fi"
-	a, b := anna.search(q), erik.search(q)
-	if len(a) == 0 || len(b) == 0 || a[0].Unit == b[0].Unit {
-		t.Fatalf("near anna %+v, near erik %+v", a, b)
-	}
+	onEngines(t, func(t *testing.T, e *env) {
+		withSlots(t, e)
+		anna, erik := e.client(), e.client()
+		anna.login("anna") // Kallio
+		erik.login("erik") // Töölö
+		// One language, so that both ask with the same cache key.
+		q := "service=health-station-nurse&near=true&limit=5&lang=fi"
+		a, b := anna.search(q), erik.search(q)
+		if len(a) == 0 || len(b) == 0 || a[0].Unit == b[0].Unit {
+			t.Fatalf("near anna %+v, near erik %+v", a, b)
+		}
+	})
 }
 
 func TestVideoWaitingRoom(t *testing.T) {
-	e := newEnv(t)
-	withSlots(t, e)
-	anna, nurse, erik := e.client(), e.client(), e.client()
-	anna.login("anna")
-	video := anna.search("service=health-station-nurse&unit=kallio-health-station&mode=video&limit=1")
-	_, a := anna.book(video[0].ID)
-	if a.VideoURL == "" {
-		t.Fatalf("no video link: %+v", a)
-	}
-	if r := anna.get(a.VideoURL); r.status != http.StatusOK || !strings.Contains(r.body, "Odotushuone avautuu") {
-		t.Fatalf("before: %d", r.status)
-	}
-	e.clock.Advance(video[0].Start.Sub(e.clock.Now()) - 5*time.Minute)
-	anna.login("anna")
-	nurse.login("nurse")
-	erik.login("erik")
-	if r := nurse.get(a.VideoURL); !strings.Contains(r.body, "Asiakas ei ole vielä saapunut") {
-		t.Errorf("nurse before anna enters: %d", r.status)
-	}
-	if r := erik.do("POST", a.VideoURL, ""); r.status != http.StatusNotFound {
-		t.Errorf("erik enters anna's room: %d", r.status)
-	}
-	if r := anna.do("POST", a.VideoURL, ""); r.status != http.StatusSeeOther {
-		t.Fatalf("enter: %d %s", r.status, r.body)
-	}
-	if r := anna.get(a.VideoURL); !strings.Contains(r.body, "Olet odotushuoneessa") {
-		t.Errorf("anna after entering: %d", r.status)
-	}
-	if r := nurse.get(a.VideoURL); !strings.Contains(r.body, "Asiakas odottaa odotushuoneessa") {
-		t.Errorf("nurse after anna entered: %d", r.status)
-	}
+	onEngines(t, func(t *testing.T, e *env) {
+		withSlots(t, e)
+		anna, nurse, erik := e.client(), e.client(), e.client()
+		anna.login("anna")
+		video := anna.search("service=health-station-nurse&unit=kallio-health-station&mode=video&limit=1")
+		_, a := anna.book(video[0].ID)
+		if a.VideoURL == "" {
+			t.Fatalf("no video link: %+v", a)
+		}
+		if r := anna.get(a.VideoURL); r.status != http.StatusOK || !strings.Contains(r.body, "Odotushuone avautuu") {
+			t.Fatalf("before: %d", r.status)
+		}
+		e.clock.Advance(video[0].Start.Sub(e.clock.Now()) - 5*time.Minute)
+		anna.login("anna")
+		nurse.login("nurse")
+		erik.login("erik")
+		if r := nurse.get(a.VideoURL); !strings.Contains(r.body, "Asiakas ei ole vielä saapunut") {
+			t.Errorf("nurse before anna enters: %d", r.status)
+		}
+		if r := erik.do("POST", a.VideoURL, ""); r.status != http.StatusNotFound {
+			t.Errorf("erik enters anna's room: %d", r.status)
+		}
+		if r := anna.do("POST", a.VideoURL, ""); r.status != http.StatusSeeOther {
+			t.Fatalf("enter: %d %s", r.status, r.body)
+		}
+		if r := anna.get(a.VideoURL); !strings.Contains(r.body, "Olet odotushuoneessa") {
+			t.Errorf("anna after entering: %d", r.status)
+		}
+		if r := nurse.get(a.VideoURL); !strings.Contains(r.body, "Asiakas odottaa odotushuoneessa") {
+			t.Errorf("nurse after anna entered: %d", r.status)
+		}
+	})
 }

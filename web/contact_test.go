@@ -42,299 +42,307 @@ func erikWrites(t *testing.T, e *env, erik *client) contactJSON {
 }
 
 func TestResidentWritesAndNurseAnswers(t *testing.T) {
-	e := newEnv(t)
-	erik := e.client()
-	erik.login("erik")
-	c := erikWrites(t, e, erik)
-	// Received on Monday 23 November 2026 at 10:00: due on Wednesday at 16:00.
-	if c.DueAt != "2026-11-25T16:00:00+02:00" || c.Status != "new" || c.Channel != "portal" || c.Unit != "kallio-health-station" {
-		t.Fatalf("request = %+v", c)
-	}
-	if c.FirstAnsweredAt != nil || len(c.Messages) != 1 {
-		t.Fatalf("a new request has an answer or lacks its message: %+v", c)
-	}
-	nurse := e.client()
-	nurse.login("nurse")
-	var queue struct{ Items []contactJSON }
-	nurse.get("/api/v1/contact-requests?status=open").json(t, &queue)
-	if len(queue.Items) == 0 || queue.Items[0].ID != c.ID {
-		t.Fatalf("the nurse's queue does not start with erik's request: %+v", queue.Items)
-	}
-	if r := nurse.do("POST", fmt.Sprintf("/api/v1/contact-requests/%d/messages", c.ID), `{"message":"Ring oss om febern stiger.","internal":false}`); r.status != 201 {
-		t.Fatalf("nurse answers: %d %s", r.status, r.body)
-	}
-	if r := nurse.do("POST", fmt.Sprintf("/api/v1/contact-requests/%d/messages", c.ID), `{"message":"Internal: checked the history.","internal":true}`); r.status != 201 {
-		t.Fatalf("nurse's note: %d %s", r.status, r.body)
-	}
-	var seen contactJSON
-	erik.get(fmt.Sprintf("/api/v1/contact-requests/%d", c.ID)).json(t, &seen)
-	if seen.Status != "answered" || seen.FirstAnsweredAt == nil || len(seen.Messages) != 2 || seen.Messages[1].Body != "Ring oss om febern stiger." {
-		t.Fatalf("erik sees %+v", seen)
-	}
-	for _, m := range seen.Messages {
-		if m.Internal || strings.Contains(m.Body, "Internal") {
-			t.Fatal("the resident sees an internal note")
+	onEngines(t, func(t *testing.T, e *env) {
+		erik := e.client()
+		erik.login("erik")
+		c := erikWrites(t, e, erik)
+		// Received on Monday 23 November 2026 at 10:00: due on Wednesday at 16:00.
+		if c.DueAt != "2026-11-25T16:00:00+02:00" || c.Status != "new" || c.Channel != "portal" || c.Unit != "kallio-health-station" {
+			t.Fatalf("request = %+v", c)
 		}
-	}
-	if r := erik.do("POST", fmt.Sprintf("/api/v1/contact-requests/%d/messages", c.ID), `{"message":"Tack!"}`); r.status != 201 {
-		t.Fatalf("erik answers back: %d", r.status)
-	}
-	erik.get(fmt.Sprintf("/api/v1/contact-requests/%d", c.ID)).json(t, &seen)
-	if seen.Status != "in_progress" {
-		t.Errorf("after the resident's reply the status is %s", seen.Status)
-	}
-	if r := nurse.do("POST", fmt.Sprintf("/api/v1/contact-requests/%d/close", c.ID), `{"resolution":"answered"}`); r.status != 200 {
-		t.Fatalf("close: %d %s", r.status, r.body)
-	}
-	r := nurse.do("POST", fmt.Sprintf("/api/v1/contact-requests/%d/close?lang=sv", c.ID), `{"resolution":"answered"}`)
-	if code, msg := r.errorCode(t); r.status != 409 || code != "conflict" || msg != "Förfrågan är redan stängd." {
-		t.Errorf("closing twice: %d %s %q", r.status, code, msg)
-	}
-	// The nurse's read shows in erik's access log.
-	var log accessPage
-	erik.get("/api/v1/me/access-log").json(t, &log)
-	if len(log.Items) == 0 || log.Items[0].Action != "contact.read" {
-		t.Errorf("erik's access log: %+v", log.Items)
-	}
+		if c.FirstAnsweredAt != nil || len(c.Messages) != 1 {
+			t.Fatalf("a new request has an answer or lacks its message: %+v", c)
+		}
+		nurse := e.client()
+		nurse.login("nurse")
+		var queue struct{ Items []contactJSON }
+		nurse.get("/api/v1/contact-requests?status=open").json(t, &queue)
+		if len(queue.Items) == 0 || queue.Items[0].ID != c.ID {
+			t.Fatalf("the nurse's queue does not start with erik's request: %+v", queue.Items)
+		}
+		if r := nurse.do("POST", fmt.Sprintf("/api/v1/contact-requests/%d/messages", c.ID), `{"message":"Ring oss om febern stiger.","internal":false}`); r.status != 201 {
+			t.Fatalf("nurse answers: %d %s", r.status, r.body)
+		}
+		if r := nurse.do("POST", fmt.Sprintf("/api/v1/contact-requests/%d/messages", c.ID), `{"message":"Internal: checked the history.","internal":true}`); r.status != 201 {
+			t.Fatalf("nurse's note: %d %s", r.status, r.body)
+		}
+		var seen contactJSON
+		erik.get(fmt.Sprintf("/api/v1/contact-requests/%d", c.ID)).json(t, &seen)
+		if seen.Status != "answered" || seen.FirstAnsweredAt == nil || len(seen.Messages) != 2 || seen.Messages[1].Body != "Ring oss om febern stiger." {
+			t.Fatalf("erik sees %+v", seen)
+		}
+		for _, m := range seen.Messages {
+			if m.Internal || strings.Contains(m.Body, "Internal") {
+				t.Fatal("the resident sees an internal note")
+			}
+		}
+		if r := erik.do("POST", fmt.Sprintf("/api/v1/contact-requests/%d/messages", c.ID), `{"message":"Tack!"}`); r.status != 201 {
+			t.Fatalf("erik answers back: %d", r.status)
+		}
+		erik.get(fmt.Sprintf("/api/v1/contact-requests/%d", c.ID)).json(t, &seen)
+		if seen.Status != "in_progress" {
+			t.Errorf("after the resident's reply the status is %s", seen.Status)
+		}
+		if r := nurse.do("POST", fmt.Sprintf("/api/v1/contact-requests/%d/close", c.ID), `{"resolution":"answered"}`); r.status != 200 {
+			t.Fatalf("close: %d %s", r.status, r.body)
+		}
+		r := nurse.do("POST", fmt.Sprintf("/api/v1/contact-requests/%d/close?lang=sv", c.ID), `{"resolution":"answered"}`)
+		if code, msg := r.errorCode(t); r.status != 409 || code != "conflict" || msg != "Förfrågan är redan stängd." {
+			t.Errorf("closing twice: %d %s %q", r.status, code, msg)
+		}
+		// The nurse's read shows in erik's access log.
+		var log accessPage
+		erik.get("/api/v1/me/access-log").json(t, &log)
+		if len(log.Items) == 0 || log.Items[0].Action != "contact.read" {
+			t.Errorf("erik's access log: %+v", log.Items)
+		}
+	})
 }
 
 func TestOthersRequestsAreNotFoundOnEveryEndpoint(t *testing.T) {
-	e := newEnv(t)
-	erik := e.client()
-	erik.login("erik")
-	c := erikWrites(t, e, erik)
-	anna := e.client()
-	anna.login("anna")
-	for _, id := range []string{fmt.Sprint(c.ID), "999999", "abc"} {
-		for _, tc := range []struct{ method, path, body string }{
-			{"GET", "/api/v1/contact-requests/" + id, ""},
-			{"POST", "/api/v1/contact-requests/" + id + "/messages", `{"message":"hello"}`},
-			{"POST", "/api/v1/contact-requests/" + id + "/assign", `{}`},
-			{"POST", "/api/v1/contact-requests/" + id + "/close", `{"resolution":"answered"}`},
-		} {
-			r := anna.do(tc.method, tc.path, tc.body)
-			code, _ := r.errorCode(t)
-			// assign and close answer 403 to any resident before looking the
-			// request up, so they reveal nothing either.
-			if tc.path == "/api/v1/contact-requests/"+id || strings.HasSuffix(tc.path, "/messages") {
-				if r.status != 404 || code != "not_found" {
-					t.Errorf("anna %s %s: %d %s, want 404", tc.method, tc.path, r.status, code)
+	onEngines(t, func(t *testing.T, e *env) {
+		erik := e.client()
+		erik.login("erik")
+		c := erikWrites(t, e, erik)
+		anna := e.client()
+		anna.login("anna")
+		for _, id := range []string{fmt.Sprint(c.ID), "999999", "abc"} {
+			for _, tc := range []struct{ method, path, body string }{
+				{"GET", "/api/v1/contact-requests/" + id, ""},
+				{"POST", "/api/v1/contact-requests/" + id + "/messages", `{"message":"hello"}`},
+				{"POST", "/api/v1/contact-requests/" + id + "/assign", `{}`},
+				{"POST", "/api/v1/contact-requests/" + id + "/close", `{"resolution":"answered"}`},
+			} {
+				r := anna.do(tc.method, tc.path, tc.body)
+				code, _ := r.errorCode(t)
+				// assign and close answer 403 to any resident before looking the
+				// request up, so they reveal nothing either.
+				if tc.path == "/api/v1/contact-requests/"+id || strings.HasSuffix(tc.path, "/messages") {
+					if r.status != 404 || code != "not_found" {
+						t.Errorf("anna %s %s: %d %s, want 404", tc.method, tc.path, r.status, code)
+					}
+				} else if r.status != 404 && r.status != 403 {
+					t.Errorf("anna %s %s: %d", tc.method, tc.path, r.status)
 				}
-			} else if r.status != 404 && r.status != 403 {
-				t.Errorf("anna %s %s: %d", tc.method, tc.path, r.status)
 			}
 		}
-	}
-	var own struct{ Items []contactJSON }
-	anna.get("/api/v1/contact-requests").json(t, &own)
-	if len(own.Items) != 0 {
-		t.Errorf("anna lists %d requests that are not hers", len(own.Items))
-	}
-	analyst := e.client()
-	analyst.login("analyst")
-	if r := analyst.get("/api/v1/contact-requests"); r.status != 403 {
-		t.Errorf("analyst lists requests: %d", r.status)
-	}
-	if r := analyst.get(fmt.Sprintf("/api/v1/contact-requests/%d", c.ID)); r.status != 404 {
-		t.Errorf("analyst reads a request: %d", r.status)
-	}
-	if r := e.client().get("/api/v1/contact-requests"); r.status != 401 {
-		t.Errorf("anonymous list: %d", r.status)
-	}
+		var own struct{ Items []contactJSON }
+		anna.get("/api/v1/contact-requests").json(t, &own)
+		if len(own.Items) != 0 {
+			t.Errorf("anna lists %d requests that are not hers", len(own.Items))
+		}
+		analyst := e.client()
+		analyst.login("analyst")
+		if r := analyst.get("/api/v1/contact-requests"); r.status != 403 {
+			t.Errorf("analyst lists requests: %d", r.status)
+		}
+		if r := analyst.get(fmt.Sprintf("/api/v1/contact-requests/%d", c.ID)); r.status != 404 {
+			t.Errorf("analyst reads a request: %d", r.status)
+		}
+		if r := e.client().get("/api/v1/contact-requests"); r.status != 401 {
+			t.Errorf("anonymous list: %d", r.status)
+		}
+	})
 }
 
 func TestIdempotentSubmission(t *testing.T) {
-	e := newEnv(t)
-	erik := e.client()
-	erik.login("erik")
-	body := `{"service":"dental-care","message":"Tandvärk sedan i går."}`
-	first := erik.do("POST", "/api/v1/contact-requests", body, "Idempotency-Key", "k-1")
-	second := erik.do("POST", "/api/v1/contact-requests", body, "Idempotency-Key", "k-1")
-	var a, b contactJSON
-	first.json(t, &a)
-	second.json(t, &b)
-	if first.status != 201 || second.status != 200 || a.ID != b.ID {
-		t.Fatalf("retry: %d then %d, ids %d and %d", first.status, second.status, a.ID, b.ID)
-	}
-	var own struct{ Items []contactJSON }
-	erik.get("/api/v1/contact-requests").json(t, &own)
-	if len(own.Items) != 1 {
-		t.Fatalf("%d requests after a retried submission", len(own.Items))
-	}
+	onEngines(t, func(t *testing.T, e *env) {
+		erik := e.client()
+		erik.login("erik")
+		body := `{"service":"dental-care","message":"Tandvärk sedan i går."}`
+		first := erik.do("POST", "/api/v1/contact-requests", body, "Idempotency-Key", "k-1")
+		second := erik.do("POST", "/api/v1/contact-requests", body, "Idempotency-Key", "k-1")
+		var a, b contactJSON
+		first.json(t, &a)
+		second.json(t, &b)
+		if first.status != 201 || second.status != 200 || a.ID != b.ID {
+			t.Fatalf("retry: %d then %d, ids %d and %d", first.status, second.status, a.ID, b.ID)
+		}
+		var own struct{ Items []contactJSON }
+		erik.get("/api/v1/contact-requests").json(t, &own)
+		if len(own.Items) != 1 {
+			t.Fatalf("%d requests after a retried submission", len(own.Items))
+		}
+	})
 }
 
 func TestBadSubmissionsAreExplainedAndStoreNothing(t *testing.T) {
-	e := newEnv(t)
-	erik := e.client()
-	erik.login("erik")
-	for _, tc := range []struct{ body, lang, want string }{
-		{`{"service":"health-station-nurse","message":"   "}`, "sv", "Skriv ett meddelande."},
-		{`{"service":"health-station-nurse","message":"` + strings.Repeat("x", 5001) + `"}`, "en", "at most 5000 characters"},
-		{`{"service":"no-such","message":"hei"}`, "fi", "Palvelua ei ole."},
-		{`{"service":"rescue-operations","message":"hei"}`, "en", "takes no contact requests"},
-		{`{"service":"health-station-nurse","unit":"central-rescue-station","message":"hei"}`, "sv", "erbjuder inte tjänsten"},
-		{`{"service":"health-station-nurse","unit":"no-such-unit","message":"hei"}`, "en", "does not offer"},
-	} {
-		// A signed-in user's own language wins over Accept-Language; ?lang= over both.
-		r := erik.do("POST", "/api/v1/contact-requests?lang="+tc.lang, tc.body)
-		if code, msg := r.errorCode(t); r.status != 400 || code != "invalid" || !strings.Contains(msg, tc.want) {
-			t.Errorf("%.60s: %d %s %q, want %q", tc.body, r.status, code, msg, tc.want)
+	onEngines(t, func(t *testing.T, e *env) {
+		erik := e.client()
+		erik.login("erik")
+		for _, tc := range []struct{ body, lang, want string }{
+			{`{"service":"health-station-nurse","message":"   "}`, "sv", "Skriv ett meddelande."},
+			{`{"service":"health-station-nurse","message":"` + strings.Repeat("x", 5001) + `"}`, "en", "at most 5000 characters"},
+			{`{"service":"no-such","message":"hei"}`, "fi", "Palvelua ei ole."},
+			{`{"service":"rescue-operations","message":"hei"}`, "en", "takes no contact requests"},
+			{`{"service":"health-station-nurse","unit":"central-rescue-station","message":"hei"}`, "sv", "erbjuder inte tjänsten"},
+			{`{"service":"health-station-nurse","unit":"no-such-unit","message":"hei"}`, "en", "does not offer"},
+		} {
+			// A signed-in user's own language wins over Accept-Language; ?lang= over both.
+			r := erik.do("POST", "/api/v1/contact-requests?lang="+tc.lang, tc.body)
+			if code, msg := r.errorCode(t); r.status != 400 || code != "invalid" || !strings.Contains(msg, tc.want) {
+				t.Errorf("%.60s: %d %s %q, want %q", tc.body, r.status, code, msg, tc.want)
+			}
 		}
-	}
-	var own struct{ Items []contactJSON }
-	erik.get("/api/v1/contact-requests").json(t, &own)
-	if len(own.Items) != 0 {
-		t.Fatalf("bad submissions stored %d requests", len(own.Items))
-	}
+		var own struct{ Items []contactJSON }
+		erik.get("/api/v1/contact-requests").json(t, &own)
+		if len(own.Items) != 0 {
+			t.Fatalf("bad submissions stored %d requests", len(own.Items))
+		}
+	})
 }
 
 func TestPhoneRequestsByProfessionals(t *testing.T) {
-	e := newEnv(t)
-	anna := e.client()
-	anna.login("anna")
-	var annaMe me
-	anna.get("/api/v1/me").json(t, &annaMe)
-	nurse := e.client()
-	nurse.login("nurse")
-	at := func(d time.Duration) string { return e.clock.Now().Add(d).Format(time.RFC3339) }
-	phone := func(received string) response {
-		return nurse.do("POST", "/api/v1/contact-requests", fmt.Sprintf(
-			`{"service":"health-station-nurse","message":"Soitti: kurkkukipu.","channel":"phone","resident":%d,"received_at":%q}`, annaMe.ResidentID, received))
-	}
-	r := phone(at(-3 * 24 * time.Hour)) // Friday 20 November at 10:00
-	if r.status != 201 {
-		t.Fatalf("phone request: %d %s", r.status, r.body)
-	}
-	var c contactJSON
-	r.json(t, &c)
-	if c.Channel != "phone" || c.Resident != annaMe.ResidentID || c.DueAt != "2026-11-24T16:00:00+02:00" {
-		t.Errorf("phone request = %+v", c)
-	}
-	for _, received := range []string{at(2 * time.Hour), at(-31 * 24 * time.Hour)} {
-		if r := phone(received); r.status != 400 {
-			t.Errorf("received_at %s: %d", received, r.status)
+	onEngines(t, func(t *testing.T, e *env) {
+		anna := e.client()
+		anna.login("anna")
+		var annaMe me
+		anna.get("/api/v1/me").json(t, &annaMe)
+		nurse := e.client()
+		nurse.login("nurse")
+		at := func(d time.Duration) string { return e.clock.Now().Add(d).Format(time.RFC3339) }
+		phone := func(received string) response {
+			return nurse.do("POST", "/api/v1/contact-requests", fmt.Sprintf(
+				`{"service":"health-station-nurse","message":"Soitti: kurkkukipu.","channel":"phone","resident":%d,"received_at":%q}`, annaMe.ResidentID, received))
 		}
-	}
-	// A resident cannot record phone requests, for herself or anyone.
-	r = anna.do("POST", "/api/v1/contact-requests", fmt.Sprintf(`{"service":"health-station-nurse","message":"x","channel":"phone","resident":%d,"received_at":%q}`, annaMe.ResidentID, at(0)))
-	if r.status != 403 {
-		t.Errorf("resident records a phone request: %d", r.status)
-	}
-	var own struct{ Items []contactJSON }
-	anna.get("/api/v1/contact-requests").json(t, &own)
-	if len(own.Items) != 1 {
-		t.Errorf("anna sees %d requests, want the one recorded for her", len(own.Items))
-	}
+		r := phone(at(-3 * 24 * time.Hour)) // Friday 20 November at 10:00
+		if r.status != 201 {
+			t.Fatalf("phone request: %d %s", r.status, r.body)
+		}
+		var c contactJSON
+		r.json(t, &c)
+		if c.Channel != "phone" || c.Resident != annaMe.ResidentID || c.DueAt != "2026-11-24T16:00:00+02:00" {
+			t.Errorf("phone request = %+v", c)
+		}
+		for _, received := range []string{at(2 * time.Hour), at(-31 * 24 * time.Hour)} {
+			if r := phone(received); r.status != 400 {
+				t.Errorf("received_at %s: %d", received, r.status)
+			}
+		}
+		// A resident cannot record phone requests, for herself or anyone.
+		r = anna.do("POST", "/api/v1/contact-requests", fmt.Sprintf(`{"service":"health-station-nurse","message":"x","channel":"phone","resident":%d,"received_at":%q}`, annaMe.ResidentID, at(0)))
+		if r.status != 403 {
+			t.Errorf("resident records a phone request: %d", r.status)
+		}
+		var own struct{ Items []contactJSON }
+		anna.get("/api/v1/contact-requests").json(t, &own)
+		if len(own.Items) != 1 {
+			t.Errorf("anna sees %d requests, want the one recorded for her", len(own.Items))
+		}
+	})
 }
 
 func TestWebsiteFormNeedsContactDetailsAndIsLimited(t *testing.T) {
-	e := newEnv(t)
-	c := e.client()
-	if r := c.do("POST", "/api/v1/contact-requests", `{"service":"senior-info","message":"Hur söker man hemvård?","channel":"website"}`, "Accept-Language", "sv"); r.status != 400 {
-		t.Fatalf("without contact details: %d", r.status)
-	}
-	ok := `{"service":"senior-info","message":"Hur söker man hemvård?","channel":"website","contact":{"name":"Maja","phone":"040 123 4567"}}`
-	if r := c.do("POST", "/api/v1/contact-requests", `{"service":"senior-info","message":"x"}`); r.status != 401 {
-		t.Errorf("portal channel without signing in: %d", r.status)
-	}
-	first := c.do("POST", "/api/v1/contact-requests", ok, "Idempotency-Key", "w-1")
-	var receipt contactJSON
-	first.json(t, &receipt)
-	if first.status != 201 || receipt.ID == 0 || receipt.DueAt == "" || len(receipt.Messages) != 0 {
-		t.Fatalf("website receipt: %d %s", first.status, first.body)
-	}
-	created := 1
-	var last response
-	for i := 0; i < 6; i++ {
-		last = c.do("POST", "/api/v1/contact-requests", ok)
-		if last.status == 201 {
-			created++
+	onEngines(t, func(t *testing.T, e *env) {
+		c := e.client()
+		if r := c.do("POST", "/api/v1/contact-requests", `{"service":"senior-info","message":"Hur söker man hemvård?","channel":"website"}`, "Accept-Language", "sv"); r.status != 400 {
+			t.Fatalf("without contact details: %d", r.status)
 		}
-	}
-	if created != 4 || last.status != 429 { // one of the five went to the request without details
-		t.Errorf("created %d, last %d; want 4 and 429", created, last.status)
-	}
+		ok := `{"service":"senior-info","message":"Hur söker man hemvård?","channel":"website","contact":{"name":"Maja","phone":"040 123 4567"}}`
+		if r := c.do("POST", "/api/v1/contact-requests", `{"service":"senior-info","message":"x"}`); r.status != 401 {
+			t.Errorf("portal channel without signing in: %d", r.status)
+		}
+		first := c.do("POST", "/api/v1/contact-requests", ok, "Idempotency-Key", "w-1")
+		var receipt contactJSON
+		first.json(t, &receipt)
+		if first.status != 201 || receipt.ID == 0 || receipt.DueAt == "" || len(receipt.Messages) != 0 {
+			t.Fatalf("website receipt: %d %s", first.status, first.body)
+		}
+		created := 1
+		var last response
+		for i := 0; i < 6; i++ {
+			last = c.do("POST", "/api/v1/contact-requests", ok)
+			if last.status == 201 {
+				created++
+			}
+		}
+		if created != 4 || last.status != 429 { // one of the five went to the request without details
+			t.Errorf("created %d, last %d; want 4 and 429", created, last.status)
+		}
+	})
 }
 
 func TestCalendarAPI(t *testing.T) {
-	e := newEnv(t)
-	c := e.client()
-	var year struct {
-		Items []struct {
-			Date, Kind string
-			Names      map[string]string
+	onEngines(t, func(t *testing.T, e *env) {
+		c := e.client()
+		var year struct {
+			Items []struct {
+				Date, Kind string
+				Names      map[string]string
+			}
 		}
-	}
-	c.get("/api/v1/calendar/2025").json(t, &year)
-	found := false
-	for _, d := range year.Items {
-		if d.Date == "2025-06-20" && d.Names["sv"] == "Midsommarafton" && d.Names["fi"] == "Juhannusaatto" {
-			found = true
+		c.get("/api/v1/calendar/2025").json(t, &year)
+		found := false
+		for _, d := range year.Items {
+			if d.Date == "2025-06-20" && d.Names["sv"] == "Midsommarafton" && d.Names["fi"] == "Juhannusaatto" {
+				found = true
+			}
 		}
-	}
-	if !found {
-		t.Errorf("Midsummer Eve 2025 missing: %+v", year.Items)
-	}
-	var due struct {
-		DueAt string `json:"due_at"`
-	}
-	c.get("/api/v1/calendar/deadline?from=2025-06-19T12:00:00%2B03:00").json(t, &due)
-	if due.DueAt != "2025-06-24T16:00:00+03:00" { // Midsummer Eve and the weekend do not count
-		t.Errorf("deadline over Midsummer: %s", due.DueAt)
-	}
-	for _, bad := range []string{"/api/v1/calendar/deadline?from=yesterday", "/api/v1/calendar/deadline?from=2025-06-19T12:00:00Z&working_days=99", "/api/v1/calendar/abc"} {
-		if r := c.get(bad); r.status != 400 {
-			t.Errorf("%s: %d", bad, r.status)
+		if !found {
+			t.Errorf("Midsummer Eve 2025 missing: %+v", year.Items)
 		}
-	}
-	admin := e.client()
-	admin.login("admin")
-	closure := `{"date":"2026-11-24","names":{"fi":"Henkilöstöpäivä","sv":"Personaldag","en":"Staff day"}}`
-	if r := c.do("POST", "/api/v1/calendar/closures", closure); r.status != 401 {
-		t.Errorf("anonymous closure: %d", r.status)
-	}
-	if r := admin.do("POST", "/api/v1/calendar/closures", closure); r.status != 201 {
-		t.Fatalf("admin closure: %d %s", r.status, r.body)
-	}
-	c.get("/api/v1/calendar/deadline?from=2026-11-23T10:00:00%2B02:00").json(t, &due)
-	if due.DueAt != "2026-11-26T16:00:00+02:00" {
-		t.Errorf("the closure day does not move the deadline: %s", due.DueAt)
-	}
-	if r := admin.do("DELETE", "/api/v1/calendar/closures/2026-11-24", ""); r.status != 204 {
-		t.Errorf("delete closure: %d", r.status)
-	}
-	c.get("/api/v1/calendar/deadline?from=2026-11-23T10:00:00%2B02:00").json(t, &due)
-	if due.DueAt != "2026-11-25T16:00:00+02:00" {
-		t.Errorf("after removing the closure: %s", due.DueAt)
-	}
+		var due struct {
+			DueAt string `json:"due_at"`
+		}
+		c.get("/api/v1/calendar/deadline?from=2025-06-19T12:00:00%2B03:00").json(t, &due)
+		if due.DueAt != "2025-06-24T16:00:00+03:00" { // Midsummer Eve and the weekend do not count
+			t.Errorf("deadline over Midsummer: %s", due.DueAt)
+		}
+		for _, bad := range []string{"/api/v1/calendar/deadline?from=yesterday", "/api/v1/calendar/deadline?from=2025-06-19T12:00:00Z&working_days=99", "/api/v1/calendar/abc"} {
+			if r := c.get(bad); r.status != 400 {
+				t.Errorf("%s: %d", bad, r.status)
+			}
+		}
+		admin := e.client()
+		admin.login("admin")
+		closure := `{"date":"2026-11-24","names":{"fi":"Henkilöstöpäivä","sv":"Personaldag","en":"Staff day"}}`
+		if r := c.do("POST", "/api/v1/calendar/closures", closure); r.status != 401 {
+			t.Errorf("anonymous closure: %d", r.status)
+		}
+		if r := admin.do("POST", "/api/v1/calendar/closures", closure); r.status != 201 {
+			t.Fatalf("admin closure: %d %s", r.status, r.body)
+		}
+		c.get("/api/v1/calendar/deadline?from=2026-11-23T10:00:00%2B02:00").json(t, &due)
+		if due.DueAt != "2026-11-26T16:00:00+02:00" {
+			t.Errorf("the closure day does not move the deadline: %s", due.DueAt)
+		}
+		if r := admin.do("DELETE", "/api/v1/calendar/closures/2026-11-24", ""); r.status != 204 {
+			t.Errorf("delete closure: %d", r.status)
+		}
+		c.get("/api/v1/calendar/deadline?from=2026-11-23T10:00:00%2B02:00").json(t, &due)
+		if due.DueAt != "2026-11-25T16:00:00+02:00" {
+			t.Errorf("after removing the closure: %s", due.DueAt)
+		}
+	})
 }
 
 func TestBreachSweepFlagsMissedDeadlines(t *testing.T) {
-	e := newEnv(t)
-	erik := e.client()
-	erik.login("erik")
-	c := erikWrites(t, e, erik)
-	e.clock.Advance(2*24*time.Hour + 5*time.Hour) // Wednesday 15:00: one working hour left
-	nurse := e.client()
-	nurse.login("nurse")
-	var got contactJSON
-	nurse.get(fmt.Sprintf("/api/v1/contact-requests/%d", c.ID)).json(t, &got)
-	if !got.NearDue || got.Breached {
-		t.Errorf("an hour before the deadline: near_due %v, breached %v", got.NearDue, got.Breached)
-	}
-	e.clock.Advance(2 * time.Hour) // past 16:00
-	n, err := e.contacts.SweepBreaches(t.Context())
-	if err != nil || n != 1 {
-		t.Fatalf("sweep: %d, %v", n, err)
-	}
-	if n, _ := e.contacts.SweepBreaches(t.Context()); n != 0 {
-		t.Errorf("a second sweep marked %d again", n)
-	}
-	nurse = e.client()
-	nurse.login("nurse")
-	var breached struct{ Items []contactJSON }
-	nurse.get("/api/v1/contact-requests?breached=true").json(t, &breached)
-	if len(breached.Items) != 1 || breached.Items[0].ID != c.ID {
-		t.Errorf("breached filter: %+v", breached.Items)
-	}
+	onEngines(t, func(t *testing.T, e *env) {
+		erik := e.client()
+		erik.login("erik")
+		c := erikWrites(t, e, erik)
+		e.clock.Advance(2*24*time.Hour + 5*time.Hour) // Wednesday 15:00: one working hour left
+		nurse := e.client()
+		nurse.login("nurse")
+		var got contactJSON
+		nurse.get(fmt.Sprintf("/api/v1/contact-requests/%d", c.ID)).json(t, &got)
+		if !got.NearDue || got.Breached {
+			t.Errorf("an hour before the deadline: near_due %v, breached %v", got.NearDue, got.Breached)
+		}
+		e.clock.Advance(2 * time.Hour) // past 16:00
+		n, err := e.contacts.SweepBreaches(t.Context())
+		if err != nil || n != 1 {
+			t.Fatalf("sweep: %d, %v", n, err)
+		}
+		if n, _ := e.contacts.SweepBreaches(t.Context()); n != 0 {
+			t.Errorf("a second sweep marked %d again", n)
+		}
+		nurse = e.client()
+		nurse.login("nurse")
+		var breached struct{ Items []contactJSON }
+		nurse.get("/api/v1/contact-requests?breached=true").json(t, &breached)
+		if len(breached.Items) != 1 || breached.Items[0].ID != c.ID {
+			t.Errorf("breached filter: %+v", breached.Items)
+		}
+	})
 }

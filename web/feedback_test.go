@@ -50,350 +50,355 @@ func formPost(c *client, path string, v url.Values) response {
 }
 
 func TestFeedbackAPIChannelsAndBadInput(t *testing.T) {
-	e := newEnv(t)
-	withSlots(t, e)
-	anon, anna, erik, nurse, manager, analyst := e.client(), e.client(), e.client(), e.client(), e.client(), e.client()
-	anna.login("anna")
-	erik.login("erik")
-	nurse.login("nurse")
-	manager.login("manager")
-	analyst.login("analyst")
+	onEngines(t, func(t *testing.T, e *env) {
+		withSlots(t, e)
+		anon, anna, erik, nurse, manager, analyst := e.client(), e.client(), e.client(), e.client(), e.client(), e.client()
+		anna.login("anna")
+		erik.login("erik")
+		nurse.login("nurse")
+		manager.login("manager")
+		analyst.login("analyst")
 
-	// Bad input: clear errors in the caller's language, nothing stored.
-	for _, c := range []struct {
-		body, lang, code, msg string
-	}{
-		{`{"unit":"` + kallio + `","score":11,"channel":"qr"}`, "sv", "invalid", "Välj ett betyg 0–10."},
-		{`{"unit":"` + kallio + `","channel":"qr"}`, "en", "invalid", "Choose a score from 0 to 10."},
-		{`{"unit":"no-such-unit","score":5,"channel":"website"}`, "fi", "not_found", "Toimipistettä ei löydy."},
-		{`{"unit":"` + kallio + `","score":5,"channel":"kiosk","kiosk_token":"nope"}`, "en", "not_found", "This feedback kiosk is not known. Ask the unit manager for a new address."},
-		{`{"unit":"` + kallio + `","score":5,"channel":"pigeon"}`, "en", "invalid", "Unknown feedback channel."},
-		{`{"score":5,"channel":"visit","appointment_id":1}`, "en", "unauthorized", ""},
-	} {
-		r := anon.do("POST", "/api/v1/feedback?lang="+c.lang, c.body)
-		code, msg := r.errorCode(t)
-		if code != c.code || (c.msg != "" && msg != c.msg) {
-			t.Errorf("%s: %d %s %q", c.body, r.status, code, msg)
+		// Bad input: clear errors in the caller's language, nothing stored.
+		for _, c := range []struct {
+			body, lang, code, msg string
+		}{
+			{`{"unit":"` + kallio + `","score":11,"channel":"qr"}`, "sv", "invalid", "Välj ett betyg 0–10."},
+			{`{"unit":"` + kallio + `","channel":"qr"}`, "en", "invalid", "Choose a score from 0 to 10."},
+			{`{"unit":"no-such-unit","score":5,"channel":"website"}`, "fi", "not_found", "Toimipistettä ei löydy."},
+			{`{"unit":"` + kallio + `","score":5,"channel":"kiosk","kiosk_token":"nope"}`, "en", "not_found", "This feedback kiosk is not known. Ask the unit manager for a new address."},
+			{`{"unit":"` + kallio + `","score":5,"channel":"pigeon"}`, "en", "invalid", "Unknown feedback channel."},
+			{`{"score":5,"channel":"visit","appointment_id":1}`, "en", "unauthorized", ""},
+		} {
+			r := anon.do("POST", "/api/v1/feedback?lang="+c.lang, c.body)
+			code, msg := r.errorCode(t)
+			if code != c.code || (c.msg != "" && msg != c.msg) {
+				t.Errorf("%s: %d %s %q", c.body, r.status, code, msg)
+			}
 		}
-	}
-	var list struct{ Items []feedbackJSON }
-	if r := manager.get("/api/v1/feedback"); r.status != http.StatusOK {
-		t.Fatalf("manager list: %d %s", r.status, r.body)
-	} else if r.json(t, &list); len(list.Items) != 0 {
-		t.Fatalf("bad input stored %+v", list.Items)
-	}
+		var list struct{ Items []feedbackJSON }
+		if r := manager.get("/api/v1/feedback"); r.status != http.StatusOK {
+			t.Fatalf("manager list: %d %s", r.status, r.body)
+		} else if r.json(t, &list); len(list.Items) != 0 {
+			t.Fatalf("bad input stored %+v", list.Items)
+		}
 
-	// A visit: anna's completed appointment, once.
-	slots := anna.search("service=health-station-nurse&unit=" + kallio + "&limit=1")
-	_, a := anna.book(slots[0].ID)
-	visit := fmt.Sprintf(`{"score":10,"appointment_id":%d,"comment":"Soita 040 123 4567"}`, a.ID)
-	if r := anna.do("POST", "/api/v1/feedback", visit); r.status != http.StatusNotFound {
-		t.Fatalf("answer before completion: %d %s", r.status, r.body)
-	}
-	if r := nurse.do("POST", fmt.Sprintf("/api/v1/appointments/%d/mark", a.ID), `{"status":"completed"}`); r.status != http.StatusOK {
-		t.Fatalf("mark: %d %s", r.status, r.body)
-	}
-	if r := erik.do("POST", "/api/v1/feedback", visit); r.status != http.StatusNotFound {
-		t.Fatalf("erik answers anna's visit: %d %s", r.status, r.body)
-	}
-	// The completed visit's page leads to its feedback form.
-	if r := anna.get(fmt.Sprintf("/appointments/%d", a.ID)); !strings.Contains(r.body, fmt.Sprintf(`href="/feedback?appointment=%d"`, a.ID)) {
-		t.Errorf("the completed visit's page has no link to its feedback")
-	}
-	r := anna.do("POST", "/api/v1/feedback", visit)
-	var got feedbackJSON
-	if r.status != http.StatusCreated {
-		t.Fatalf("visit answer: %d %s", r.status, r.body)
-	}
-	r.json(t, &got)
-	if got.Channel != "visit" || got.Unit != kallio || got.Service != "health-station-nurse" || got.Comment != "Soita [***]" {
-		t.Fatalf("visit answer %+v", got)
-	}
-	r = anna.do("POST", "/api/v1/feedback?lang=sv", visit)
-	if code, msg := r.errorCode(t); r.status != http.StatusConflict || code != "conflict" || msg != "Respons har redan getts om det här besöket. Tack!" {
-		t.Fatalf("second visit answer: %d %s", r.status, r.body)
-	}
+		// A visit: anna's completed appointment, once.
+		slots := anna.search("service=health-station-nurse&unit=" + kallio + "&limit=1")
+		_, a := anna.book(slots[0].ID)
+		visit := fmt.Sprintf(`{"score":10,"appointment_id":%d,"comment":"Soita 040 123 4567"}`, a.ID)
+		if r := anna.do("POST", "/api/v1/feedback", visit); r.status != http.StatusNotFound {
+			t.Fatalf("answer before completion: %d %s", r.status, r.body)
+		}
+		if r := nurse.do("POST", fmt.Sprintf("/api/v1/appointments/%d/mark", a.ID), `{"status":"completed"}`); r.status != http.StatusOK {
+			t.Fatalf("mark: %d %s", r.status, r.body)
+		}
+		if r := erik.do("POST", "/api/v1/feedback", visit); r.status != http.StatusNotFound {
+			t.Fatalf("erik answers anna's visit: %d %s", r.status, r.body)
+		}
+		// The completed visit's page leads to its feedback form.
+		if r := anna.get(fmt.Sprintf("/appointments/%d", a.ID)); !strings.Contains(r.body, fmt.Sprintf(`href="/feedback?appointment=%d"`, a.ID)) {
+			t.Errorf("the completed visit's page has no link to its feedback")
+		}
+		r := anna.do("POST", "/api/v1/feedback", visit)
+		var got feedbackJSON
+		if r.status != http.StatusCreated {
+			t.Fatalf("visit answer: %d %s", r.status, r.body)
+		}
+		r.json(t, &got)
+		if got.Channel != "visit" || got.Unit != kallio || got.Service != "health-station-nurse" || got.Comment != "Soita [***]" {
+			t.Fatalf("visit answer %+v", got)
+		}
+		r = anna.do("POST", "/api/v1/feedback?lang=sv", visit)
+		if code, msg := r.errorCode(t); r.status != http.StatusConflict || code != "conflict" || msg != "Respons har redan getts om det här besöket. Tack!" {
+			t.Fatalf("second visit answer: %d %s", r.status, r.body)
+		}
 
-	// A kiosk token only for the manager's own unit.
-	if r := nurse.do("POST", "/api/v1/units/"+kallio+"/feedback-kiosks", ""); r.status != http.StatusNotFound {
-		t.Fatalf("nurse creates a kiosk: %d", r.status)
-	}
-	if r := manager.do("POST", "/api/v1/units/toolo-health-station/feedback-kiosks", ""); r.status != http.StatusNotFound {
-		t.Fatalf("kiosk of another unit: %d", r.status)
-	}
-	r = manager.do("POST", "/api/v1/units/"+kallio+"/feedback-kiosks", "")
-	var kiosk struct{ Token string }
-	if r.status != http.StatusCreated {
-		t.Fatalf("kiosk: %d %s", r.status, r.body)
-	}
-	r.json(t, &kiosk)
-	for _, score := range []int{9, 8, 3} {
-		body := fmt.Sprintf(`{"score":%d,"kiosk_token":%q,"lang":"sv","comment":"mail erik@example.org"}`, score, kiosk.Token)
-		if r := anon.do("POST", "/api/v1/feedback", body); r.status != http.StatusCreated || !strings.Contains(r.body, `"channel":"kiosk"`) {
-			t.Fatalf("kiosk answer: %d %s", r.status, r.body)
+		// A kiosk token only for the manager's own unit.
+		if r := nurse.do("POST", "/api/v1/units/"+kallio+"/feedback-kiosks", ""); r.status != http.StatusNotFound {
+			t.Fatalf("nurse creates a kiosk: %d", r.status)
 		}
-	}
-	// A lost tablet: the manager revokes its address, which then takes no
-	// answers; a professional may not, nor may the manager of another unit.
-	{
-		r := manager.do("POST", "/api/v1/units/"+kallio+"/feedback-kiosks", "")
-		var lost struct {
-			ID    int64
-			Token string
+		if r := manager.do("POST", "/api/v1/units/toolo-health-station/feedback-kiosks", ""); r.status != http.StatusNotFound {
+			t.Fatalf("kiosk of another unit: %d", r.status)
 		}
-		r.json(t, &lost)
-		if r := manager.get("/api/v1/units/" + kallio + "/feedback-kiosks"); r.status != http.StatusOK || !strings.Contains(r.body, fmt.Sprintf(`"id":%d`, lost.ID)) || strings.Contains(r.body, lost.Token) {
-			t.Fatalf("kiosk list: %d %s", r.status, r.body)
+		r = manager.do("POST", "/api/v1/units/"+kallio+"/feedback-kiosks", "")
+		var kiosk struct{ Token string }
+		if r.status != http.StatusCreated {
+			t.Fatalf("kiosk: %d %s", r.status, r.body)
 		}
-		path := fmt.Sprintf("/api/v1/units/%s/feedback-kiosks/%d", kallio, lost.ID)
-		if r := nurse.do("DELETE", path, ""); r.status != http.StatusNotFound {
-			t.Fatalf("a professional revokes a kiosk: %d", r.status)
+		r.json(t, &kiosk)
+		for _, score := range []int{9, 8, 3} {
+			body := fmt.Sprintf(`{"score":%d,"kiosk_token":%q,"lang":"sv","comment":"mail erik@example.org"}`, score, kiosk.Token)
+			if r := anon.do("POST", "/api/v1/feedback", body); r.status != http.StatusCreated || !strings.Contains(r.body, `"channel":"kiosk"`) {
+				t.Fatalf("kiosk answer: %d %s", r.status, r.body)
+			}
 		}
-		if r := manager.do("DELETE", fmt.Sprintf("/api/v1/units/toolo-health-station/feedback-kiosks/%d", lost.ID), ""); r.status != http.StatusNotFound {
-			t.Fatalf("revoked through another unit: %d", r.status)
+		// A lost tablet: the manager revokes its address, which then takes no
+		// answers; a professional may not, nor may the manager of another unit.
+		{
+			r := manager.do("POST", "/api/v1/units/"+kallio+"/feedback-kiosks", "")
+			var lost struct {
+				ID    int64
+				Token string
+			}
+			r.json(t, &lost)
+			if r := manager.get("/api/v1/units/" + kallio + "/feedback-kiosks"); r.status != http.StatusOK || !strings.Contains(r.body, fmt.Sprintf(`"id":%d`, lost.ID)) || strings.Contains(r.body, lost.Token) {
+				t.Fatalf("kiosk list: %d %s", r.status, r.body)
+			}
+			path := fmt.Sprintf("/api/v1/units/%s/feedback-kiosks/%d", kallio, lost.ID)
+			if r := nurse.do("DELETE", path, ""); r.status != http.StatusNotFound {
+				t.Fatalf("a professional revokes a kiosk: %d", r.status)
+			}
+			if r := manager.do("DELETE", fmt.Sprintf("/api/v1/units/toolo-health-station/feedback-kiosks/%d", lost.ID), ""); r.status != http.StatusNotFound {
+				t.Fatalf("revoked through another unit: %d", r.status)
+			}
+			if r := manager.do("DELETE", path, ""); r.status != http.StatusNoContent {
+				t.Fatalf("revoke: %d %s", r.status, r.body)
+			}
+			body := fmt.Sprintf(`{"score":9,"kiosk_token":%q}`, lost.Token)
+			if r := anon.do("POST", "/api/v1/feedback", body); r.status != http.StatusNotFound {
+				t.Fatalf("a revoked kiosk answers: %d %s", r.status, r.body)
+			}
+			if r := manager.do("DELETE", path, ""); r.status != http.StatusNotFound {
+				t.Fatalf("revoked twice: %d", r.status)
+			}
 		}
-		if r := manager.do("DELETE", path, ""); r.status != http.StatusNoContent {
-			t.Fatalf("revoke: %d %s", r.status, r.body)
+		// Portal: a signed-in resident about any unit.
+		if r := erik.do("POST", "/api/v1/feedback", `{"unit":"`+kallio+`","score":10}`); r.status != http.StatusCreated || !strings.Contains(r.body, `"channel":"portal"`) {
+			t.Fatalf("portal answer: %d %s", r.status, r.body)
 		}
-		body := fmt.Sprintf(`{"score":9,"kiosk_token":%q}`, lost.Token)
-		if r := anon.do("POST", "/api/v1/feedback", body); r.status != http.StatusNotFound {
-			t.Fatalf("a revoked kiosk answers: %d %s", r.status, r.body)
-		}
-		if r := manager.do("DELETE", path, ""); r.status != http.StatusNotFound {
-			t.Fatalf("revoked twice: %d", r.status)
-		}
-	}
-	// Portal: a signed-in resident about any unit.
-	if r := erik.do("POST", "/api/v1/feedback", `{"unit":"`+kallio+`","score":10}`); r.status != http.StatusCreated || !strings.Contains(r.body, `"channel":"portal"`) {
-		t.Fatalf("portal answer: %d %s", r.status, r.body)
-	}
 
-	// Reading: residents their own, managers their units' comments,
-	// others nothing.
-	anna.get("/api/v1/feedback").json(t, &list)
-	if len(list.Items) != 1 || list.Items[0].ID != got.ID {
-		t.Fatalf("anna's answers %+v", list.Items)
-	}
-	manager.get("/api/v1/feedback").json(t, &list)
-	if len(list.Items) != 4 || strings.Contains(r.body, "040 123") || list.Items[0].Comment != "mail [***]" {
-		t.Fatalf("manager's comments %+v", list.Items)
-	}
-	if r := manager.get("/api/v1/feedback?unit=toolo-health-station"); r.status != http.StatusNotFound {
-		t.Fatalf("another unit's comments: %d", r.status)
-	}
-	if r := analyst.get("/api/v1/feedback"); r.status != http.StatusForbidden {
-		t.Fatalf("analyst reads comments: %d", r.status)
-	}
-	if r := anon.get("/api/v1/feedback"); r.status != http.StatusUnauthorized {
-		t.Fatalf("anonymous reads: %d", r.status)
-	}
-
-	// Figures: 5 answers at kallio: 3 promoters, 1 passive, 1 detractor.
-	var st feedbackStatsJSON
-	r = analyst.get("/api/v1/stats/feedback?group_by=unit")
-	if r.status != http.StatusOK {
-		t.Fatalf("stats: %d %s", r.status, r.body)
-	}
-	r.json(t, &st)
-	if len(st.Items) != 1 || st.Items[0].Group.ID != kallio || st.Items[0].Responses != 5 || st.Items[0].NPS == nil || *st.Items[0].NPS != 40 {
-		t.Fatalf("stats %s", r.body)
-	}
-	analyst.get("/api/v1/stats/feedback?group_by=channel").json(t, &st)
-	for _, it := range st.Items {
-		if it.NPS != nil || it.Withheld != "too_few_responses" {
-			t.Errorf("small group %s shows a score: %+v", it.Group.ID, it)
+		// Reading: residents their own, managers their units' comments,
+		// others nothing.
+		anna.get("/api/v1/feedback").json(t, &list)
+		if len(list.Items) != 1 || list.Items[0].ID != got.ID {
+			t.Fatalf("anna's answers %+v", list.Items)
 		}
-	}
-	analyst.get("/api/v1/stats/feedback?group_by=producer_type&interval=month").json(t, &st)
-	if len(st.Items) != 1 || st.Items[0].Group.ID != "own" || st.Items[0].Period != "2026-11" {
-		t.Fatalf("by producer type %+v", st.Items)
-	}
-	r = analyst.get("/api/v1/stats/feedback?group_by=unit&format=csv")
-	if r.status != http.StatusOK || !strings.HasPrefix(r.header.Get("Content-Type"), "text/csv") ||
-		!strings.Contains(r.body, kallio+",Kallion terveysasema,Berghälls hälsostation,Kallio health station,,5,3,1,1,40,") {
-		t.Fatalf("csv: %d %s", r.status, r.body)
-	}
-	if r := analyst.get("/api/v1/stats/feedback?group_by=colour"); r.status != http.StatusBadRequest {
-		t.Fatalf("bad group_by: %d", r.status)
-	}
-	// A manager's figures are their own units'.
-	manager.get("/api/v1/stats/feedback?group_by=unit").json(t, &st)
-	if st.Totals.Responses != 5 {
-		t.Fatalf("manager's figures %+v", st.Totals)
-	}
-	if r := anna.get("/api/v1/stats/feedback"); r.status != http.StatusForbidden {
-		t.Fatalf("resident's figures: %d", r.status)
-	}
+		manager.get("/api/v1/feedback").json(t, &list)
+		if len(list.Items) != 4 || strings.Contains(r.body, "040 123") || list.Items[0].Comment != "mail [***]" {
+			t.Fatalf("manager's comments %+v", list.Items)
+		}
+		if r := manager.get("/api/v1/feedback?unit=toolo-health-station"); r.status != http.StatusNotFound {
+			t.Fatalf("another unit's comments: %d", r.status)
+		}
+		if r := analyst.get("/api/v1/feedback"); r.status != http.StatusForbidden {
+			t.Fatalf("analyst reads comments: %d", r.status)
+		}
+		if r := anon.get("/api/v1/feedback"); r.status != http.StatusUnauthorized {
+			t.Fatalf("anonymous reads: %d", r.status)
+		}
+
+		// Figures: 5 answers at kallio: 3 promoters, 1 passive, 1 detractor.
+		var st feedbackStatsJSON
+		r = analyst.get("/api/v1/stats/feedback?group_by=unit")
+		if r.status != http.StatusOK {
+			t.Fatalf("stats: %d %s", r.status, r.body)
+		}
+		r.json(t, &st)
+		if len(st.Items) != 1 || st.Items[0].Group.ID != kallio || st.Items[0].Responses != 5 || st.Items[0].NPS == nil || *st.Items[0].NPS != 40 {
+			t.Fatalf("stats %s", r.body)
+		}
+		analyst.get("/api/v1/stats/feedback?group_by=channel").json(t, &st)
+		for _, it := range st.Items {
+			if it.NPS != nil || it.Withheld != "too_few_responses" {
+				t.Errorf("small group %s shows a score: %+v", it.Group.ID, it)
+			}
+		}
+		analyst.get("/api/v1/stats/feedback?group_by=producer_type&interval=month").json(t, &st)
+		if len(st.Items) != 1 || st.Items[0].Group.ID != "own" || st.Items[0].Period != "2026-11" {
+			t.Fatalf("by producer type %+v", st.Items)
+		}
+		r = analyst.get("/api/v1/stats/feedback?group_by=unit&format=csv")
+		if r.status != http.StatusOK || !strings.HasPrefix(r.header.Get("Content-Type"), "text/csv") ||
+			!strings.Contains(r.body, kallio+",Kallion terveysasema,Berghälls hälsostation,Kallio health station,,5,3,1,1,40,") {
+			t.Fatalf("csv: %d %s", r.status, r.body)
+		}
+		if r := analyst.get("/api/v1/stats/feedback?group_by=colour"); r.status != http.StatusBadRequest {
+			t.Fatalf("bad group_by: %d", r.status)
+		}
+		// A manager's figures are their own units'.
+		manager.get("/api/v1/stats/feedback?group_by=unit").json(t, &st)
+		if st.Totals.Responses != 5 {
+			t.Fatalf("manager's figures %+v", st.Totals)
+		}
+		if r := anna.get("/api/v1/stats/feedback"); r.status != http.StatusForbidden {
+			t.Fatalf("resident's figures: %d", r.status)
+		}
+	})
 }
 
 func TestFeedbackAbuseLimitLetsAKioskWork(t *testing.T) {
-	e := newEnv(t)
-	anon, manager := e.client(), e.client()
-	manager.login("manager")
-	var kiosk struct{ Token string }
-	manager.do("POST", "/api/v1/units/"+kallio+"/feedback-kiosks", "").json(t, &kiosk)
-	// A busy waiting room: 61 answers in one hour from one address.
-	for i := range 61 {
-		r := formPost(anon, "/feedback/kiosk/"+kiosk.Token, url.Values{"score": {fmt.Sprint(i % 11)}})
-		if r.status != http.StatusOK || !strings.Contains(r.body, `id="feedback-thanks"`) {
-			t.Fatalf("kiosk answer %d: %d", i, r.status)
+	onEngines(t, func(t *testing.T, e *env) {
+		anon, manager := e.client(), e.client()
+		manager.login("manager")
+		var kiosk struct{ Token string }
+		manager.do("POST", "/api/v1/units/"+kallio+"/feedback-kiosks", "").json(t, &kiosk)
+		// A busy waiting room: 61 answers in one hour from one address.
+		for i := range 61 {
+			r := formPost(anon, "/feedback/kiosk/"+kiosk.Token, url.Values{"score": {fmt.Sprint(i % 11)}})
+			if r.status != http.StatusOK || !strings.Contains(r.body, `id="feedback-thanks"`) {
+				t.Fatalf("kiosk answer %d: %d", i, r.status)
+			}
+			e.clock.Advance(30 * time.Second)
 		}
-		e.clock.Advance(30 * time.Second)
-	}
-	// The public form from one address is limited far sooner.
-	limited := 0
-	for range 40 {
-		if r := formPost(anon, "/units/"+kallio+"/feedback", url.Values{"score": {"9"}, "via": {"qr"}}); r.status == http.StatusTooManyRequests {
-			limited++
+		// The public form from one address is limited far sooner.
+		limited := 0
+		for range 40 {
+			if r := formPost(anon, "/units/"+kallio+"/feedback", url.Values{"score": {"9"}, "via": {"qr"}}); r.status == http.StatusTooManyRequests {
+				limited++
+			}
 		}
-	}
-	if limited != 10 {
-		t.Fatalf("%d of 40 public answers limited, want 10", limited)
-	}
+		if limited != 10 {
+			t.Fatalf("%d of 40 public answers limited, want 10", limited)
+		}
+	})
 }
 
 func TestFeedbackPagesAndQR(t *testing.T) {
-	e := newEnv(t)
-	anon, anna, manager := e.client(), e.client(), e.client()
-	anna.login("anna")
-	manager.login("manager")
+	onEngines(t, func(t *testing.T, e *env) {
+		anon, anna, manager := e.client(), e.client(), e.client()
+		anna.login("anna")
+		manager.login("manager")
 
-	r := anon.get("/units/" + kallio + "/feedback?via=qr&lang=sv")
-	if r.status != http.StatusOK || !strings.Contains(r.body, "Hur sannolikt") || !strings.Contains(r.body, `name="via" value="qr"`) {
-		t.Fatalf("public form: %d", r.status)
-	}
-	r = formPost(anon, "/units/"+kallio+"/feedback?lang=sv", url.Values{"score": {"12"}, "comment": {"hej"}})
-	if r.status != http.StatusBadRequest || !strings.Contains(r.body, "Välj ett betyg 0–10.") || !strings.Contains(r.body, ">hej</textarea>") {
-		t.Fatalf("bad score on the form: %d", r.status)
-	}
-	r = formPost(anon, "/units/"+kallio+"/feedback", url.Values{"score": {"10"}, "via": {"qr"}, "comment": {"Hetu 010203A9124 ok"}})
-	if r.status != http.StatusOK || !strings.Contains(r.body, `id="feedback-thanks"`) {
-		t.Fatalf("public answer: %d", r.status)
-	}
-	// Portal form.
-	if r := anon.get("/feedback"); r.status != http.StatusSeeOther {
-		t.Fatalf("portal without signing in: %d", r.status)
-	}
-	r = formPost(anna, "/feedback", url.Values{"score": {"6"}, "unit": {kallio}})
-	if r.status != http.StatusOK || !strings.Contains(r.body, `id="feedback-own"`) {
-		t.Fatalf("portal answer: %d", r.status)
-	}
-	// The manager sees the figures and the masked comment; kiosks.
-	r = manager.get("/staff/feedback")
-	if r.status != http.StatusOK || !strings.Contains(r.body, "Hetu [***] ok") || strings.Contains(r.body, "010203A9124") {
-		t.Fatalf("manager page: %d %s", r.status, r.body)
-	}
-	r = formPost(manager, "/staff/feedback/kiosks", url.Values{"unit": {kallio}})
-	if r.status != http.StatusOK || !strings.Contains(r.body, `id="kiosk-link"`) {
-		t.Fatalf("kiosk from the page: %d", r.status)
-	}
-	// The page lists the live kiosk with a button that revokes it.
-	m := regexp.MustCompile(`action="/staff/feedback/kiosks/(\d+)/revoke"`).FindStringSubmatch(r.body)
-	if m == nil {
-		t.Fatalf("the page offers no way to revoke the kiosk")
-	}
-	if r := formPost(manager, "/staff/feedback/kiosks/"+m[1]+"/revoke", url.Values{"unit": {kallio}}); r.status != http.StatusSeeOther {
-		t.Fatalf("revoke from the page: %d %s", r.status, r.body)
-	}
-	if r := manager.get("/staff/feedback"); strings.Contains(r.body, "/staff/feedback/kiosks/"+m[1]+"/revoke") {
-		t.Errorf("the revoked kiosk is still listed")
-	}
-	if r := manager.get("/stats/feedback?interval=month"); r.status != http.StatusOK || !strings.Contains(r.body, `id="feedback-trend"`) {
-		t.Fatalf("figures page: %d", r.status)
-	}
-	if r := manager.get("/stats/feedback/compare"); r.status != http.StatusOK {
-		t.Fatalf("compare page: %d", r.status)
-	}
+		r := anon.get("/units/" + kallio + "/feedback?via=qr&lang=sv")
+		if r.status != http.StatusOK || !strings.Contains(r.body, "Hur sannolikt") || !strings.Contains(r.body, `name="via" value="qr"`) {
+			t.Fatalf("public form: %d", r.status)
+		}
+		r = formPost(anon, "/units/"+kallio+"/feedback?lang=sv", url.Values{"score": {"12"}, "comment": {"hej"}})
+		if r.status != http.StatusBadRequest || !strings.Contains(r.body, "Välj ett betyg 0–10.") || !strings.Contains(r.body, ">hej</textarea>") {
+			t.Fatalf("bad score on the form: %d", r.status)
+		}
+		r = formPost(anon, "/units/"+kallio+"/feedback", url.Values{"score": {"10"}, "via": {"qr"}, "comment": {"Hetu 010203A9124 ok"}})
+		if r.status != http.StatusOK || !strings.Contains(r.body, `id="feedback-thanks"`) {
+			t.Fatalf("public answer: %d", r.status)
+		}
+		// Portal form.
+		if r := anon.get("/feedback"); r.status != http.StatusSeeOther {
+			t.Fatalf("portal without signing in: %d", r.status)
+		}
+		r = formPost(anna, "/feedback", url.Values{"score": {"6"}, "unit": {kallio}})
+		if r.status != http.StatusOK || !strings.Contains(r.body, `id="feedback-own"`) {
+			t.Fatalf("portal answer: %d", r.status)
+		}
+		// The manager sees the figures and the masked comment; kiosks.
+		r = manager.get("/staff/feedback")
+		if r.status != http.StatusOK || !strings.Contains(r.body, "Hetu [***] ok") || strings.Contains(r.body, "010203A9124") {
+			t.Fatalf("manager page: %d %s", r.status, r.body)
+		}
+		r = formPost(manager, "/staff/feedback/kiosks", url.Values{"unit": {kallio}})
+		if r.status != http.StatusOK || !strings.Contains(r.body, `id="kiosk-link"`) {
+			t.Fatalf("kiosk from the page: %d", r.status)
+		}
+		// The page lists the live kiosk with a button that revokes it.
+		m := regexp.MustCompile(`action="/staff/feedback/kiosks/(\d+)/revoke"`).FindStringSubmatch(r.body)
+		if m == nil {
+			t.Fatalf("the page offers no way to revoke the kiosk")
+		}
+		if r := formPost(manager, "/staff/feedback/kiosks/"+m[1]+"/revoke", url.Values{"unit": {kallio}}); r.status != http.StatusSeeOther {
+			t.Fatalf("revoke from the page: %d %s", r.status, r.body)
+		}
+		if r := manager.get("/staff/feedback"); strings.Contains(r.body, "/staff/feedback/kiosks/"+m[1]+"/revoke") {
+			t.Errorf("the revoked kiosk is still listed")
+		}
+		if r := manager.get("/stats/feedback?interval=month"); r.status != http.StatusOK || !strings.Contains(r.body, `id="feedback-trend"`) {
+			t.Fatalf("figures page: %d", r.status)
+		}
+		if r := manager.get("/stats/feedback/compare"); r.status != http.StatusOK {
+			t.Fatalf("compare page: %d", r.status)
+		}
 
-	// The QR code: a PNG that decodes as an image, and SVG.
-	r = anon.get("/units/" + kallio + "/feedback-qr")
-	if r.status != http.StatusOK || r.header.Get("Content-Type") != "image/png" {
-		t.Fatalf("qr png: %d", r.status)
-	}
-	if img, err := png.Decode(bytes.NewReader([]byte(r.body))); err != nil || img.Bounds().Dx() != 512 {
-		t.Fatalf("qr png does not decode: %v", err)
-	}
-	r = anon.get("/units/" + kallio + "/feedback-qr?format=svg")
-	if r.status != http.StatusOK || r.header.Get("Content-Type") != "image/svg+xml" || !strings.Contains(r.body, "<path") {
-		t.Fatalf("qr svg: %d", r.status)
-	}
-	if r := anon.get("/units/no-such-unit/feedback-qr"); r.status != http.StatusNotFound {
-		t.Fatalf("qr of no unit: %d", r.status)
-	}
+		// The QR code: a PNG that decodes as an image, and SVG.
+		r = anon.get("/units/" + kallio + "/feedback-qr")
+		if r.status != http.StatusOK || r.header.Get("Content-Type") != "image/png" {
+			t.Fatalf("qr png: %d", r.status)
+		}
+		if img, err := png.Decode(bytes.NewReader([]byte(r.body))); err != nil || img.Bounds().Dx() != 512 {
+			t.Fatalf("qr png does not decode: %v", err)
+		}
+		r = anon.get("/units/" + kallio + "/feedback-qr?format=svg")
+		if r.status != http.StatusOK || r.header.Get("Content-Type") != "image/svg+xml" || !strings.Contains(r.body, "<path") {
+			t.Fatalf("qr svg: %d", r.status)
+		}
+		if r := anon.get("/units/no-such-unit/feedback-qr"); r.status != http.StatusNotFound {
+			t.Fatalf("qr of no unit: %d", r.status)
+		}
+	})
 }
 
 func TestFeedbackCompare(t *testing.T) {
-	e := newEnv(t)
-	anon, analyst := e.client(), e.client()
-	analyst.login("analyst")
-	// Dental care: the own Kallio dental clinic and the voucher producer
-	// Esimerkki Hammas.
-	for i, unit := range []string{"kallio-dental-clinic", "esimerkki-hammas-kamppi"} {
-		for j := range 6 {
-			score := 10
-			if i == 1 && j < 3 {
-				score = 2
+	onEngines(t, func(t *testing.T, e *env) {
+		anon, analyst := e.client(), e.client()
+		analyst.login("analyst")
+		// Dental care: the own Kallio dental clinic and the voucher producer
+		// Esimerkki Hammas.
+		for i, unit := range []string{"kallio-dental-clinic", "esimerkki-hammas-kamppi"} {
+			for j := range 6 {
+				score := 10
+				if i == 1 && j < 3 {
+					score = 2
+				}
+				if r := formPost(anon, "/units/"+unit+"/feedback", url.Values{"score": {fmt.Sprint(score)}}); r.status != http.StatusOK {
+					t.Fatalf("answer: %d", r.status)
+				}
+				e.clock.Advance(time.Minute)
 			}
-			if r := formPost(anon, "/units/"+unit+"/feedback", url.Values{"score": {fmt.Sprint(score)}}); r.status != http.StatusOK {
-				t.Fatalf("answer: %d", r.status)
+		}
+		var cmp struct {
+			Services []struct {
+				Service struct{ ID string }
+				Kinds   map[string]npsJSON `json:"producer_types"`
 			}
-			e.clock.Advance(time.Minute)
 		}
-	}
-	var cmp struct {
-		Services []struct {
-			Service struct{ ID string }
-			Kinds   map[string]npsJSON `json:"producer_types"`
+		r := analyst.get("/api/v1/stats/feedback/compare")
+		if r.status != http.StatusOK {
+			t.Fatalf("compare: %d %s", r.status, r.body)
 		}
-	}
-	r := analyst.get("/api/v1/stats/feedback/compare")
-	if r.status != http.StatusOK {
-		t.Fatalf("compare: %d %s", r.status, r.body)
-	}
-	r.json(t, &cmp)
-	if len(cmp.Services) != 1 || cmp.Services[0].Service.ID != "dental-care" {
-		t.Fatalf("compare %s", r.body)
-	}
-	k := cmp.Services[0].Kinds
-	if k["own"].NPS == nil || k["voucher"].NPS == nil {
-		t.Fatalf("no scores %s", r.body)
-	}
-	if *k["own"].NPS != 100 || *k["voucher"].NPS != 0 || *k["voucher"].CILow != -80 || k["contract"].Responses != 0 {
-		t.Fatalf("dental care by producer kind %+v", k)
-	}
+		r.json(t, &cmp)
+		if len(cmp.Services) != 1 || cmp.Services[0].Service.ID != "dental-care" {
+			t.Fatalf("compare %s", r.body)
+		}
+		k := cmp.Services[0].Kinds
+		if k["own"].NPS == nil || k["voucher"].NPS == nil {
+			t.Fatalf("no scores %s", r.body)
+		}
+		if *k["own"].NPS != 100 || *k["voucher"].NPS != 0 || *k["voucher"].CILow != -80 || k["contract"].Responses != 0 {
+			t.Fatalf("dental care by producer kind %+v", k)
+		}
+	})
 }
 
 func TestFeedbackYearOverYear(t *testing.T) {
-	e := newEnv(t)
-	anon, analyst := e.client(), e.client()
-	// Five answers in June last year, one this year.
-	back := 24 * time.Hour * (365 + 175)
-	e.clock.Advance(-back)
-	for _, score := range []string{"10", "10", "9", "7", "3"} {
-		if r := formPost(anon, "/units/"+kallio+"/feedback", url.Values{"score": {score}}); r.status != http.StatusOK {
+	onEngines(t, func(t *testing.T, e *env) {
+		anon, analyst := e.client(), e.client()
+		// Five answers in June last year, one this year.
+		back := 24 * time.Hour * (365 + 175)
+		e.clock.Advance(-back)
+		for _, score := range []string{"10", "10", "9", "7", "3"} {
+			if r := formPost(anon, "/units/"+kallio+"/feedback", url.Values{"score": {score}}); r.status != http.StatusOK {
+				t.Fatalf("answer: %d", r.status)
+			}
+		}
+		e.clock.Advance(back)
+		if r := formPost(anon, "/units/"+kallio+"/feedback", url.Values{"score": {"10"}}); r.status != http.StatusOK {
 			t.Fatalf("answer: %d", r.status)
 		}
-	}
-	e.clock.Advance(back)
-	if r := formPost(anon, "/units/"+kallio+"/feedback", url.Values{"score": {"10"}}); r.status != http.StatusOK {
-		t.Fatalf("answer: %d", r.status)
-	}
-	analyst.login("analyst")
-	var st struct {
-		Items []struct {
-			Group        struct{ ID string }
-			Responses    int64
-			PreviousYear *npsJSON `json:"previous_year"`
+		analyst.login("analyst")
+		var st struct {
+			Items []struct {
+				Group        struct{ ID string }
+				Responses    int64
+				PreviousYear *npsJSON `json:"previous_year"`
+			}
+			PreviousYearTotals *npsJSON `json:"previous_year_totals"`
 		}
-		PreviousYearTotals *npsJSON `json:"previous_year_totals"`
-	}
-	r := analyst.get("/api/v1/stats/feedback?from=2026-01-01&to=2026-11-23")
-	r.json(t, &st)
-	if len(st.Items) != 1 || st.Items[0].Responses != 1 || st.Items[0].PreviousYear == nil || st.Items[0].PreviousYear.Responses != 5 ||
-		st.Items[0].PreviousYear.NPS == nil || *st.Items[0].PreviousYear.NPS != 40 || st.PreviousYearTotals.Responses != 5 {
-		t.Fatalf("year over year %s", r.body)
-	}
-	if r := analyst.get("/stats/feedback?from=2026-01-01&to=2026-11-23&lang=en"); r.status != http.StatusOK || !strings.Contains(r.body, "NPS a year earlier") {
-		t.Fatalf("page: %d", r.status)
-	}
+		r := analyst.get("/api/v1/stats/feedback?from=2026-01-01&to=2026-11-23")
+		r.json(t, &st)
+		if len(st.Items) != 1 || st.Items[0].Responses != 1 || st.Items[0].PreviousYear == nil || st.Items[0].PreviousYear.Responses != 5 ||
+			st.Items[0].PreviousYear.NPS == nil || *st.Items[0].PreviousYear.NPS != 40 || st.PreviousYearTotals.Responses != 5 {
+			t.Fatalf("year over year %s", r.body)
+		}
+		if r := analyst.get("/stats/feedback?from=2026-01-01&to=2026-11-23&lang=en"); r.status != http.StatusOK || !strings.Contains(r.body, "NPS a year earlier") {
+			t.Fatalf("page: %d", r.status)
+		}
+	})
 }

@@ -11,121 +11,123 @@ import (
 const form = "application/x-www-form-urlencoded"
 
 func TestContactRequestPagesWithoutJavaScript(t *testing.T) {
-	e := newEnv(t)
-	erik := e.client()
-	erik.login("erik")
-	if r := erik.get("/requests/new"); r.status != 200 || !strings.Contains(r.body, "Skicka en kontaktförfrågan") {
-		t.Fatalf("new request page: %d", r.status)
-	}
-	r := erik.get("/requests/new?service=health-station-nurse")
-	if !strings.Contains(r.body, `value="kallio-health-station"`) {
-		t.Fatalf("the second step does not offer the Kallio station")
-	}
-	key := regexp.MustCompile(`name="key" value="([0-9a-f]+)"`).FindStringSubmatch(r.body)
-	if key == nil {
-		t.Fatal("the form has no idempotency key")
-	}
-	post := "service=health-station-nurse&unit=kallio-health-station&message=Jag+har+ont+i+halsen.&key=" + key[1]
-	r = erik.do("POST", "/requests/new", post, "Content-Type", form)
-	if r.status != http.StatusSeeOther || !strings.HasPrefix(r.header.Get("Location"), "/requests/") {
-		t.Fatalf("submit: %d %q", r.status, r.header.Get("Location"))
-	}
-	where := r.header.Get("Location")
-	// A double click sends the same key: no second request.
-	if again := erik.do("POST", "/requests/new", post, "Content-Type", form); again.header.Get("Location") != where {
-		t.Errorf("a resubmitted form went to %q, not %q", again.header.Get("Location"), where)
-	}
-	page := erik.get(where)
-	if !strings.Contains(page.body, "Svar utlovat senast onsdag 25 november kl. 16.00") {
-		t.Errorf("the promise is not in Swedish: %s", regexp.MustCompile(`id="promise">[^<]*`).FindString(page.body))
-	}
-	if r := erik.do("POST", "/requests/new", "service=health-station-nurse&message=+", "Content-Type", form); r.status != 400 || !strings.Contains(r.body, "Skriv ett meddelande.") {
-		t.Errorf("empty message: %d", r.status)
-	}
+	onEngines(t, func(t *testing.T, e *env) {
+		erik := e.client()
+		erik.login("erik")
+		if r := erik.get("/requests/new"); r.status != 200 || !strings.Contains(r.body, "Skicka en kontaktförfrågan") {
+			t.Fatalf("new request page: %d", r.status)
+		}
+		r := erik.get("/requests/new?service=health-station-nurse")
+		if !strings.Contains(r.body, `value="kallio-health-station"`) {
+			t.Fatalf("the second step does not offer the Kallio station")
+		}
+		key := regexp.MustCompile(`name="key" value="([0-9a-f]+)"`).FindStringSubmatch(r.body)
+		if key == nil {
+			t.Fatal("the form has no idempotency key")
+		}
+		post := "service=health-station-nurse&unit=kallio-health-station&message=Jag+har+ont+i+halsen.&key=" + key[1]
+		r = erik.do("POST", "/requests/new", post, "Content-Type", form)
+		if r.status != http.StatusSeeOther || !strings.HasPrefix(r.header.Get("Location"), "/requests/") {
+			t.Fatalf("submit: %d %q", r.status, r.header.Get("Location"))
+		}
+		where := r.header.Get("Location")
+		// A double click sends the same key: no second request.
+		if again := erik.do("POST", "/requests/new", post, "Content-Type", form); again.header.Get("Location") != where {
+			t.Errorf("a resubmitted form went to %q, not %q", again.header.Get("Location"), where)
+		}
+		page := erik.get(where)
+		if !strings.Contains(page.body, "Svar utlovat senast onsdag 25 november kl. 16.00") {
+			t.Errorf("the promise is not in Swedish: %s", regexp.MustCompile(`id="promise">[^<]*`).FindString(page.body))
+		}
+		if r := erik.do("POST", "/requests/new", "service=health-station-nurse&message=+", "Content-Type", form); r.status != 400 || !strings.Contains(r.body, "Skriv ett meddelande.") {
+			t.Errorf("empty message: %d", r.status)
+		}
 
-	nurse := e.client()
-	nurse.login("nurse")
-	queue := nurse.get("/queue?lang=fi")
-	id := strings.TrimPrefix(where, "/requests/")
-	if !strings.Contains(queue.body, `href="/queue/`+id+`"`) {
-		t.Fatalf("the queue page does not list the request")
-	}
-	if r := nurse.do("POST", "/queue/"+id+"/reply", "message=Tervetuloa+vastaanotolle.&kind=answer", "Content-Type", form); r.status != http.StatusSeeOther {
-		t.Fatalf("answer form: %d %s", r.status, r.body)
-	}
-	if r := nurse.do("POST", "/queue/"+id+"/reply", "message=muistiinpano&kind=internal", "Content-Type", form); r.status != http.StatusSeeOther {
-		t.Fatalf("note form: %d", r.status)
-	}
-	page = erik.get(where)
-	if !strings.Contains(page.body, "Tervetuloa vastaanotolle.") || strings.Contains(page.body, "muistiinpano") {
-		t.Errorf("erik's page: answer shown %v, note hidden %v", strings.Contains(page.body, "Tervetuloa"), !strings.Contains(page.body, "muistiinpano"))
-	}
-	if r := nurse.do("POST", "/queue/"+id+"/close", "resolution=answered", "Content-Type", form); r.status != http.StatusSeeOther {
-		t.Fatalf("close form: %d", r.status)
-	}
-	// Another resident's page of the same request is the same 404 as a missing one.
-	anna := e.client()
-	anna.login("anna")
-	if r := anna.get(where); r.status != 404 {
-		t.Errorf("anna opens erik's request page: %d", r.status)
-	}
-	if r := anna.get("/queue"); r.status != 403 {
-		t.Errorf("a resident opens the queue: %d", r.status)
-	}
+		nurse := e.client()
+		nurse.login("nurse")
+		queue := nurse.get("/queue?lang=fi")
+		id := strings.TrimPrefix(where, "/requests/")
+		if !strings.Contains(queue.body, `href="/queue/`+id+`"`) {
+			t.Fatalf("the queue page does not list the request")
+		}
+		if r := nurse.do("POST", "/queue/"+id+"/reply", "message=Tervetuloa+vastaanotolle.&kind=answer", "Content-Type", form); r.status != http.StatusSeeOther {
+			t.Fatalf("answer form: %d %s", r.status, r.body)
+		}
+		if r := nurse.do("POST", "/queue/"+id+"/reply", "message=muistiinpano&kind=internal", "Content-Type", form); r.status != http.StatusSeeOther {
+			t.Fatalf("note form: %d", r.status)
+		}
+		page = erik.get(where)
+		if !strings.Contains(page.body, "Tervetuloa vastaanotolle.") || strings.Contains(page.body, "muistiinpano") {
+			t.Errorf("erik's page: answer shown %v, note hidden %v", strings.Contains(page.body, "Tervetuloa"), !strings.Contains(page.body, "muistiinpano"))
+		}
+		if r := nurse.do("POST", "/queue/"+id+"/close", "resolution=answered", "Content-Type", form); r.status != http.StatusSeeOther {
+			t.Fatalf("close form: %d", r.status)
+		}
+		// Another resident's page of the same request is the same 404 as a missing one.
+		anna := e.client()
+		anna.login("anna")
+		if r := anna.get(where); r.status != 404 {
+			t.Errorf("anna opens erik's request page: %d", r.status)
+		}
+		if r := anna.get("/queue"); r.status != 403 {
+			t.Errorf("a resident opens the queue: %d", r.status)
+		}
+	})
 }
 
 func TestPhoneAndWebsiteForms(t *testing.T) {
-	e := newEnv(t)
-	anna := e.client()
-	anna.login("anna")
-	var annaMe me
-	anna.get("/api/v1/me").json(t, &annaMe)
-	nurse := e.client()
-	nurse.login("nurse")
-	var res struct {
-		PersonalID string `json:"personal_id"`
-	}
-	nurse.get("/api/v1/residents/"+itoa(annaMe.ResidentID)+"?basis=care_relationship").json(t, &res)
-	if r := nurse.get("/queue/phone?lang=en"); r.status != 200 || !strings.Contains(r.body, "Record a contact request made by phone") {
-		t.Fatalf("phone page: %d", r.status)
-	}
-	post := "personal_id=" + res.PersonalID + "&service=health-station-nurse&unit=kallio-health-station&received_at=2026-11-20T09:30&message=Soitti+kuumeesta."
-	r := nurse.do("POST", "/queue/phone", post, "Content-Type", form)
-	if r.status != http.StatusSeeOther || !strings.HasPrefix(r.header.Get("Location"), "/queue/") {
-		t.Fatalf("phone form: %d %s", r.status, r.body)
-	}
-	var log accessPage
-	anna.get("/api/v1/me/access-log").json(t, &log)
-	phoneBasis := false
-	for _, it := range log.Items {
-		if it.Action == "resident.search" && it.Basis == "phone_request" {
-			phoneBasis = true
+	onEngines(t, func(t *testing.T, e *env) {
+		anna := e.client()
+		anna.login("anna")
+		var annaMe me
+		anna.get("/api/v1/me").json(t, &annaMe)
+		nurse := e.client()
+		nurse.login("nurse")
+		var res struct {
+			PersonalID string `json:"personal_id"`
 		}
-	}
-	if !phoneBasis {
-		t.Errorf("the phone form's search is not in anna's access log: %+v", log.Items)
-	}
-	var own struct{ Items []contactJSON }
-	anna.get("/api/v1/contact-requests").json(t, &own)
-	if len(own.Items) != 1 || own.Items[0].Channel != "phone" || own.Items[0].DueAt != "2026-11-24T16:00:00+02:00" {
-		t.Errorf("anna's phone request: %+v", own.Items)
-	}
-	if r := nurse.do("POST", "/queue/phone?lang=sv", "personal_id=nonsense&service=health-station-nurse&message=x", "Content-Type", form); r.status != 400 || !strings.Contains(r.body, "Personbeteckningen är inte giltig.") {
-		t.Errorf("bad identity code: %d", r.status)
-	}
+		nurse.get("/api/v1/residents/"+itoa(annaMe.ResidentID)+"?basis=care_relationship").json(t, &res)
+		if r := nurse.get("/queue/phone?lang=en"); r.status != 200 || !strings.Contains(r.body, "Record a contact request made by phone") {
+			t.Fatalf("phone page: %d", r.status)
+		}
+		post := "personal_id=" + res.PersonalID + "&service=health-station-nurse&unit=kallio-health-station&received_at=2026-11-20T09:30&message=Soitti+kuumeesta."
+		r := nurse.do("POST", "/queue/phone", post, "Content-Type", form)
+		if r.status != http.StatusSeeOther || !strings.HasPrefix(r.header.Get("Location"), "/queue/") {
+			t.Fatalf("phone form: %d %s", r.status, r.body)
+		}
+		var log accessPage
+		anna.get("/api/v1/me/access-log").json(t, &log)
+		phoneBasis := false
+		for _, it := range log.Items {
+			if it.Action == "resident.search" && it.Basis == "phone_request" {
+				phoneBasis = true
+			}
+		}
+		if !phoneBasis {
+			t.Errorf("the phone form's search is not in anna's access log: %+v", log.Items)
+		}
+		var own struct{ Items []contactJSON }
+		anna.get("/api/v1/contact-requests").json(t, &own)
+		if len(own.Items) != 1 || own.Items[0].Channel != "phone" || own.Items[0].DueAt != "2026-11-24T16:00:00+02:00" {
+			t.Errorf("anna's phone request: %+v", own.Items)
+		}
+		if r := nurse.do("POST", "/queue/phone?lang=sv", "personal_id=nonsense&service=health-station-nurse&message=x", "Content-Type", form); r.status != 400 || !strings.Contains(r.body, "Personbeteckningen är inte giltig.") {
+			t.Errorf("bad identity code: %d", r.status)
+		}
 
-	visitor := e.client()
-	if r := visitor.get("/contact?lang=sv"); r.status != 200 || !strings.Contains(r.body, "Kontakta oss") {
-		t.Fatalf("website form page: %d", r.status)
-	}
-	r = visitor.do("POST", "/contact?lang=sv", "service=senior-info&name=Maja&message=Hur+s%C3%B6ker+man+hemv%C3%A5rd%3F", "Content-Type", form)
-	if r.status != 400 || !strings.Contains(r.body, "Ange ditt namn och ett telefonnummer eller en e-postadress.") {
-		t.Errorf("website form without a phone or e-mail: %d", r.status)
-	}
-	r = visitor.do("POST", "/contact?lang=sv", "service=senior-info&name=Maja&email=maja%40example.org&message=Hur+s%C3%B6ker+man+hemv%C3%A5rd%3F", "Content-Type", form)
-	if r.status != 200 || !strings.Contains(r.body, "Svar utlovat senast onsdag 25 november kl. 16.00") {
-		t.Errorf("website receipt: %d %s", r.status, regexp.MustCompile(`(?s)id="receipt".{0,300}`).FindString(r.body))
-	}
+		visitor := e.client()
+		if r := visitor.get("/contact?lang=sv"); r.status != 200 || !strings.Contains(r.body, "Kontakta oss") {
+			t.Fatalf("website form page: %d", r.status)
+		}
+		r = visitor.do("POST", "/contact?lang=sv", "service=senior-info&name=Maja&message=Hur+s%C3%B6ker+man+hemv%C3%A5rd%3F", "Content-Type", form)
+		if r.status != 400 || !strings.Contains(r.body, "Ange ditt namn och ett telefonnummer eller en e-postadress.") {
+			t.Errorf("website form without a phone or e-mail: %d", r.status)
+		}
+		r = visitor.do("POST", "/contact?lang=sv", "service=senior-info&name=Maja&email=maja%40example.org&message=Hur+s%C3%B6ker+man+hemv%C3%A5rd%3F", "Content-Type", form)
+		if r.status != 200 || !strings.Contains(r.body, "Svar utlovat senast onsdag 25 november kl. 16.00") {
+			t.Errorf("website receipt: %d %s", r.status, regexp.MustCompile(`(?s)id="receipt".{0,300}`).FindString(r.body))
+		}
+	})
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
@@ -134,39 +136,40 @@ func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 // request's page, and refuses anyone outside the unit in the user's
 // language.
 func TestAssignToColleague(t *testing.T) {
-	e := newEnv(t)
-	anna := e.client()
-	anna.login("anna")
-	r := anna.do("POST", "/api/v1/contact-requests", `{"service":"health-station-nurse","unit":"kallio-health-station","message":"Kurkku on kipeä."}`)
-	if r.status != http.StatusCreated {
-		t.Fatalf("submit: %d %s", r.status, r.body)
-	}
-	id := regexp.MustCompile(`"id":\s*(\d+)`).FindStringSubmatch(r.body)[1]
-	nurse := e.client()
-	nurse.login("nurse")
-	page := nurse.get("/queue/" + id + "?lang=en")
-	manager := strconv.FormatInt(e.ids.Users["manager"], 10)
-	if !strings.Contains(page.body, `<option value="`+manager+`">`) || !strings.Contains(page.body, `id="assignee">Nobody yet`) {
-		t.Fatalf("the page offers no colleague or shows an assignee: %s", regexp.MustCompile(`(?s)<select id="assign-to".*?</select>`).FindString(page.body))
-	}
-	if r := nurse.do("POST", "/queue/"+id+"/assign", "to="+manager, "Content-Type", form); r.status != http.StatusSeeOther {
-		t.Fatalf("assign to the manager: %d %s", r.status, r.body)
-	}
-	mgr, err := e.store.User(t.Context(), e.ids.Users["manager"])
-	if err != nil {
-		t.Fatal(err)
-	}
-	if page := nurse.get("/queue/" + id); !strings.Contains(page.body, `id="assignee">`+mgr.Name) {
-		t.Errorf("the page does not show the request assigned to %s", mgr.Name)
-	}
-	// Anna is no colleague; nor is a number that is no user.
-	for _, to := range []string{strconv.FormatInt(e.ids.Users["anna"], 10), "999999", "x"} {
-		r := nurse.do("POST", "/queue/"+id+"/assign?lang=sv", "to="+to, "Content-Type", form)
-		if r.status != 400 || !strings.Contains(r.body, "Tilldela förfrågan dig själv eller en kollega") {
-			t.Errorf("assign to %s: %d", to, r.status)
+	onEngines(t, func(t *testing.T, e *env) {
+		anna := e.client()
+		anna.login("anna")
+		r := anna.do("POST", "/api/v1/contact-requests", `{"service":"health-station-nurse","unit":"kallio-health-station","message":"Kurkku on kipeä."}`)
+		if r.status != http.StatusCreated {
+			t.Fatalf("submit: %d %s", r.status, r.body)
 		}
-	}
-	if page := nurse.get("/queue/" + id); !strings.Contains(page.body, `id="assignee">`+mgr.Name) {
-		t.Errorf("a refused assignment changed the assignee")
-	}
+		id := regexp.MustCompile(`"id":\s*(\d+)`).FindStringSubmatch(r.body)[1]
+		nurse := e.client()
+		nurse.login("nurse")
+		page := nurse.get("/queue/" + id + "?lang=en")
+		manager := strconv.FormatInt(e.ids.Users["manager"], 10)
+		if !strings.Contains(page.body, `<option value="`+manager+`">`) || !strings.Contains(page.body, `id="assignee">Nobody yet`) {
+			t.Fatalf("the page offers no colleague or shows an assignee: %s", regexp.MustCompile(`(?s)<select id="assign-to".*?</select>`).FindString(page.body))
+		}
+		if r := nurse.do("POST", "/queue/"+id+"/assign", "to="+manager, "Content-Type", form); r.status != http.StatusSeeOther {
+			t.Fatalf("assign to the manager: %d %s", r.status, r.body)
+		}
+		mgr, err := e.store.User(t.Context(), e.ids.Users["manager"])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if page := nurse.get("/queue/" + id); !strings.Contains(page.body, `id="assignee">`+mgr.Name) {
+			t.Errorf("the page does not show the request assigned to %s", mgr.Name)
+		}
+		// Anna is no colleague; nor is a number that is no user.
+		for _, to := range []string{strconv.FormatInt(e.ids.Users["anna"], 10), "999999", "x"} {
+			r := nurse.do("POST", "/queue/"+id+"/assign?lang=sv", "to="+to, "Content-Type", form)
+			if r.status != 400 || !strings.Contains(r.body, "Tilldela förfrågan dig själv eller en kollega") {
+				t.Errorf("assign to %s: %d", to, r.status)
+			}
+		}
+		if page := nurse.get("/queue/" + id); !strings.Contains(page.body, `id="assignee">`+mgr.Name) {
+			t.Errorf("a refused assignment changed the assignee")
+		}
+	})
 }

@@ -16,175 +16,179 @@ type accessPage struct {
 }
 
 func TestStaffReadsAreAuditedAndShownToTheResident(t *testing.T) {
-	e := newEnv(t)
-	anna := e.client()
-	anna.login("anna")
-	var annaMe me
-	anna.get("/api/v1/me").json(t, &annaMe)
-	var log accessPage
-	anna.get("/api/v1/me/access-log").json(t, &log)
-	if len(log.Items) != 0 {
-		t.Fatalf("fresh access log has %d rows", len(log.Items))
-	}
+	onEngines(t, func(t *testing.T, e *env) {
+		anna := e.client()
+		anna.login("anna")
+		var annaMe me
+		anna.get("/api/v1/me").json(t, &annaMe)
+		var log accessPage
+		anna.get("/api/v1/me/access-log").json(t, &log)
+		if len(log.Items) != 0 {
+			t.Fatalf("fresh access log has %d rows", len(log.Items))
+		}
 
-	nurse := e.client()
-	nurse.login("nurse")
-	var nurseMe me
-	nurse.get("/api/v1/me").json(t, &nurseMe)
-	path := fmt.Sprintf("/api/v1/residents/%d", annaMe.ResidentID)
-	if r := nurse.get(path); r.status != 400 {
-		t.Fatalf("read without basis: %d", r.status)
-	}
-	r := nurse.get(path + "?basis=care_relationship")
-	if r.status != 200 {
-		t.Fatalf("nurse reads anna: %d %s", r.status, r.body)
-	}
-	var res struct {
-		ID         int64  `json:"id"`
-		PersonalID string `json:"personal_id"`
-		BirthDate  string `json:"birth_date"`
-	}
-	r.json(t, &res)
-	if res.ID != annaMe.ResidentID || res.PersonalID == "" || res.BirthDate == "" {
-		t.Fatalf("resident = %+v", res)
-	}
-	r = nurse.do("POST", "/api/v1/residents/search", fmt.Sprintf(`{"personal_id":%q,"basis":"phone_request"}`, res.PersonalID))
-	if r.status != 200 {
-		t.Fatalf("search: %d %s", r.status, r.body)
-	}
-	anna.get("/api/v1/me/access-log").json(t, &log)
-	if len(log.Items) != 2 {
-		t.Fatalf("access log has %d rows, want 2: %+v", len(log.Items), log.Items)
-	}
-	if log.Items[0].Action != "resident.search" || log.Items[0].Basis != "phone_request" || log.Items[1].Action != "resident.read" {
-		t.Errorf("access log newest first: %+v", log.Items)
-	}
-	if log.Items[0].ActorName != nurseMe.Name {
-		t.Errorf("actor %q, want %q", log.Items[0].ActorName, nurseMe.Name)
-	}
-	page := anna.get("/me/access-log?lang=sv")
-	if !strings.Contains(page.body, nurseMe.Name) || !strings.Contains(page.body, "kontaktförfrågan per telefon") {
-		t.Errorf("access log page lacks the nurse or the Swedish basis")
-	}
-	// Another resident's log stays empty: logs are per resident.
-	erik := e.client()
-	erik.login("erik")
-	erik.get("/api/v1/me/access-log").json(t, &log)
-	if len(log.Items) != 0 {
-		t.Errorf("erik sees %d rows of anna's log", len(log.Items))
-	}
+		nurse := e.client()
+		nurse.login("nurse")
+		var nurseMe me
+		nurse.get("/api/v1/me").json(t, &nurseMe)
+		path := fmt.Sprintf("/api/v1/residents/%d", annaMe.ResidentID)
+		if r := nurse.get(path); r.status != 400 {
+			t.Fatalf("read without basis: %d", r.status)
+		}
+		r := nurse.get(path + "?basis=care_relationship")
+		if r.status != 200 {
+			t.Fatalf("nurse reads anna: %d %s", r.status, r.body)
+		}
+		var res struct {
+			ID         int64  `json:"id"`
+			PersonalID string `json:"personal_id"`
+			BirthDate  string `json:"birth_date"`
+		}
+		r.json(t, &res)
+		if res.ID != annaMe.ResidentID || res.PersonalID == "" || res.BirthDate == "" {
+			t.Fatalf("resident = %+v", res)
+		}
+		r = nurse.do("POST", "/api/v1/residents/search", fmt.Sprintf(`{"personal_id":%q,"basis":"phone_request"}`, res.PersonalID))
+		if r.status != 200 {
+			t.Fatalf("search: %d %s", r.status, r.body)
+		}
+		anna.get("/api/v1/me/access-log").json(t, &log)
+		if len(log.Items) != 2 {
+			t.Fatalf("access log has %d rows, want 2: %+v", len(log.Items), log.Items)
+		}
+		if log.Items[0].Action != "resident.search" || log.Items[0].Basis != "phone_request" || log.Items[1].Action != "resident.read" {
+			t.Errorf("access log newest first: %+v", log.Items)
+		}
+		if log.Items[0].ActorName != nurseMe.Name {
+			t.Errorf("actor %q, want %q", log.Items[0].ActorName, nurseMe.Name)
+		}
+		page := anna.get("/me/access-log?lang=sv")
+		if !strings.Contains(page.body, nurseMe.Name) || !strings.Contains(page.body, "kontaktförfrågan per telefon") {
+			t.Errorf("access log page lacks the nurse or the Swedish basis")
+		}
+		// Another resident's log stays empty: logs are per resident.
+		erik := e.client()
+		erik.login("erik")
+		erik.get("/api/v1/me/access-log").json(t, &log)
+		if len(log.Items) != 0 {
+			t.Errorf("erik sees %d rows of anna's log", len(log.Items))
+		}
+	})
 }
 
 func TestResidentEndpointsRefuseTheWrongPeople(t *testing.T) {
-	e := newEnv(t)
-	anna := e.client()
-	anna.login("anna")
-	var annaMe me
-	anna.get("/api/v1/me").json(t, &annaMe)
-	erik := e.client()
-	erik.login("erik")
-	path := fmt.Sprintf("/api/v1/residents/%d?basis=care_relationship", annaMe.ResidentID)
-	for _, tc := range []struct {
-		who    *client
-		name   string
-		status int
-	}{
-		{e.client(), "nobody", 401},
-		{erik, "another resident", 403},
-		{anna, "the resident herself through the staff API", 403},
-	} {
-		if r := tc.who.get(path); r.status != tc.status {
-			t.Errorf("%s: %d, want %d", tc.name, r.status, tc.status)
+	onEngines(t, func(t *testing.T, e *env) {
+		anna := e.client()
+		anna.login("anna")
+		var annaMe me
+		anna.get("/api/v1/me").json(t, &annaMe)
+		erik := e.client()
+		erik.login("erik")
+		path := fmt.Sprintf("/api/v1/residents/%d?basis=care_relationship", annaMe.ResidentID)
+		for _, tc := range []struct {
+			who    *client
+			name   string
+			status int
+		}{
+			{e.client(), "nobody", 401},
+			{erik, "another resident", 403},
+			{anna, "the resident herself through the staff API", 403},
+		} {
+			if r := tc.who.get(path); r.status != tc.status {
+				t.Errorf("%s: %d, want %d", tc.name, r.status, tc.status)
+			}
 		}
-	}
-	analyst := e.client()
-	analyst.login("analyst")
-	if r := analyst.get(path); r.status != 403 {
-		t.Errorf("analyst reads personal data: %d, want 403", r.status)
-	}
-	if r := analyst.get("/api/v1/me/access-log"); r.status != 403 {
-		t.Errorf("analyst access log: %d, want 403", r.status)
-	}
-	nurse := e.client()
-	nurse.login("nurse")
-	if r := nurse.get("/api/v1/residents/999999?basis=care_relationship"); r.status != 404 {
-		t.Errorf("missing resident: %d", r.status)
-	}
-	if r := nurse.do("POST", "/api/v1/residents/search", `{"personal_id":"010101-123X","basis":"care_relationship"}`); r.status != 400 {
-		t.Errorf("malformed personal id: %d", r.status)
-	}
-	if r := nurse.get("/api/v1/audit/summary"); r.status != 403 {
-		t.Errorf("nurse audit summary: %d, want 403", r.status)
-	}
+		analyst := e.client()
+		analyst.login("analyst")
+		if r := analyst.get(path); r.status != 403 {
+			t.Errorf("analyst reads personal data: %d, want 403", r.status)
+		}
+		if r := analyst.get("/api/v1/me/access-log"); r.status != 403 {
+			t.Errorf("analyst access log: %d, want 403", r.status)
+		}
+		nurse := e.client()
+		nurse.login("nurse")
+		if r := nurse.get("/api/v1/residents/999999?basis=care_relationship"); r.status != 404 {
+			t.Errorf("missing resident: %d", r.status)
+		}
+		if r := nurse.do("POST", "/api/v1/residents/search", `{"personal_id":"010101-123X","basis":"care_relationship"}`); r.status != 400 {
+			t.Errorf("malformed personal id: %d", r.status)
+		}
+		if r := nurse.get("/api/v1/audit/summary"); r.status != 403 {
+			t.Errorf("nurse audit summary: %d, want 403", r.status)
+		}
+	})
 }
 
 func TestAuditSummaryHasNoPersonalData(t *testing.T) {
-	e := newEnv(t)
-	nurse := e.client()
-	nurse.login("nurse")
-	anna := e.client()
-	anna.login("anna")
-	var annaMe me
-	anna.get("/api/v1/me").json(t, &annaMe)
-	nurse.get(fmt.Sprintf("/api/v1/residents/%d?basis=care_relationship", annaMe.ResidentID))
-	manager := e.client()
-	manager.login("manager")
-	r := manager.get("/api/v1/audit/summary")
-	if r.status != 200 {
-		t.Fatalf("manager summary: %d %s", r.status, r.body)
-	}
-	var sum struct {
-		Items []struct {
-			Day, Action string
-			Count       int
+	onEngines(t, func(t *testing.T, e *env) {
+		nurse := e.client()
+		nurse.login("nurse")
+		anna := e.client()
+		anna.login("anna")
+		var annaMe me
+		anna.get("/api/v1/me").json(t, &annaMe)
+		nurse.get(fmt.Sprintf("/api/v1/residents/%d?basis=care_relationship", annaMe.ResidentID))
+		manager := e.client()
+		manager.login("manager")
+		r := manager.get("/api/v1/audit/summary")
+		if r.status != 200 {
+			t.Fatalf("manager summary: %d %s", r.status, r.body)
 		}
-	}
-	r.json(t, &sum)
-	reads := 0
-	for _, it := range sum.Items {
-		if it.Action == "resident.read" {
-			reads += it.Count
+		var sum struct {
+			Items []struct {
+				Day, Action string
+				Count       int
+			}
 		}
-	}
-	if reads != 1 {
-		t.Errorf("manager sees %d reads at the unit, want 1: %+v", reads, sum.Items)
-	}
-	if strings.Contains(r.body, "Anna") || strings.Contains(r.body, fmt.Sprint(annaMe.ResidentID)+`,`) {
-		t.Errorf("summary carries personal data: %s", r.body)
-	}
-	if r := manager.get("/api/v1/audit/summary?from=2026-13-01"); r.status != 400 {
-		t.Errorf("bad date: %d", r.status)
-	}
+		r.json(t, &sum)
+		reads := 0
+		for _, it := range sum.Items {
+			if it.Action == "resident.read" {
+				reads += it.Count
+			}
+		}
+		if reads != 1 {
+			t.Errorf("manager sees %d reads at the unit, want 1: %+v", reads, sum.Items)
+		}
+		if strings.Contains(r.body, "Anna") || strings.Contains(r.body, fmt.Sprint(annaMe.ResidentID)+`,`) {
+			t.Errorf("summary carries personal data: %s", r.body)
+		}
+		if r := manager.get("/api/v1/audit/summary?from=2026-13-01"); r.status != 400 {
+			t.Errorf("bad date: %d", r.status)
+		}
+	})
 }
 
 func TestLookupFormShowsTheResidentAndAuditsIt(t *testing.T) {
-	e := newEnv(t)
-	anna := e.client()
-	anna.login("anna")
-	var annaMe me
-	anna.get("/api/v1/me").json(t, &annaMe)
-	nurse := e.client()
-	nurse.login("nurse")
-	var res struct {
-		PersonalID string `json:"personal_id"`
-		FirstName  string `json:"first_name"`
-	}
-	nurse.get(fmt.Sprintf("/api/v1/residents/%d?basis=client_request", annaMe.ResidentID)).json(t, &res)
-	form := "Content-Type"
-	r := nurse.do("POST", "/staff/residents?lang=en", "personal_id="+res.PersonalID+"&basis=care_relationship", form, "application/x-www-form-urlencoded")
-	if r.status != 200 || !strings.Contains(r.body, res.FirstName) || !strings.Contains(r.body, "This view has been logged.") {
-		t.Fatalf("lookup form: %d, name shown %v", r.status, strings.Contains(r.body, res.FirstName))
-	}
-	r = nurse.do("POST", "/staff/residents?lang=sv", "personal_id=nonsense&basis=care_relationship", form, "application/x-www-form-urlencoded")
-	if r.status != 400 || !strings.Contains(r.body, "Personbeteckningen är inte giltig.") {
-		t.Errorf("bad code in the form: %d", r.status)
-	}
-	var log accessPage
-	anna.get("/api/v1/me/access-log").json(t, &log)
-	if len(log.Items) != 2 {
-		t.Errorf("access log has %d rows, want 2 (API read and form search)", len(log.Items))
-	}
-	if r := anna.do("POST", "/staff/residents", "personal_id="+res.PersonalID+"&basis=care_relationship", form, "application/x-www-form-urlencoded"); r.status != 403 {
-		t.Errorf("a resident posts the staff lookup form: %d, want 403", r.status)
-	}
+	onEngines(t, func(t *testing.T, e *env) {
+		anna := e.client()
+		anna.login("anna")
+		var annaMe me
+		anna.get("/api/v1/me").json(t, &annaMe)
+		nurse := e.client()
+		nurse.login("nurse")
+		var res struct {
+			PersonalID string `json:"personal_id"`
+			FirstName  string `json:"first_name"`
+		}
+		nurse.get(fmt.Sprintf("/api/v1/residents/%d?basis=client_request", annaMe.ResidentID)).json(t, &res)
+		form := "Content-Type"
+		r := nurse.do("POST", "/staff/residents?lang=en", "personal_id="+res.PersonalID+"&basis=care_relationship", form, "application/x-www-form-urlencoded")
+		if r.status != 200 || !strings.Contains(r.body, res.FirstName) || !strings.Contains(r.body, "This view has been logged.") {
+			t.Fatalf("lookup form: %d, name shown %v", r.status, strings.Contains(r.body, res.FirstName))
+		}
+		r = nurse.do("POST", "/staff/residents?lang=sv", "personal_id=nonsense&basis=care_relationship", form, "application/x-www-form-urlencoded")
+		if r.status != 400 || !strings.Contains(r.body, "Personbeteckningen är inte giltig.") {
+			t.Errorf("bad code in the form: %d", r.status)
+		}
+		var log accessPage
+		anna.get("/api/v1/me/access-log").json(t, &log)
+		if len(log.Items) != 2 {
+			t.Errorf("access log has %d rows, want 2 (API read and form search)", len(log.Items))
+		}
+		if r := anna.do("POST", "/staff/residents", "personal_id="+res.PersonalID+"&basis=care_relationship", form, "application/x-www-form-urlencoded"); r.status != 403 {
+			t.Errorf("a resident posts the staff lookup form: %d, want 403", r.status)
+		}
+	})
 }

@@ -2,11 +2,15 @@ package web_test
 
 import (
 	"context"
+	"crypto/rand"
+	"database/sql"
 	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
+	"net/url"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -45,8 +49,9 @@ func (c *clock) Advance(d time.Duration) {
 	c.t = c.t.Add(d)
 }
 
-// env is a real sotepe server on loopback over a real SQLite database filled
-// with the demo network and people.
+// env is a real sotepe server on loopback over a real database (SQLite, or
+// a schema of its own in the PostgreSQL database SOTEPE_TEST_POSTGRES
+// names) filled with the demo network and people.
 type env struct {
 	t     *testing.T
 	srv   *httptest.Server
@@ -54,6 +59,8 @@ type env struct {
 	cat   *i18n.Catalog
 	clock *clock
 	ids   demo.People
+	// engine is store.SQLite or store.Postgres.
+	engine string
 	// contacts is the contact service behind the server, for sweeps.
 	contacts *contact.Service
 	// appts is the appointment service behind the server, for sweeps.
@@ -62,18 +69,87 @@ type env struct {
 
 var demoHash = sync.OnceValues(func() (string, error) { return password.Hash("demo", password.Default()) })
 
+// postgresEnv names the variable that holds the URL of the PostgreSQL
+// database the PostgreSQL half of the web tests runs in.
+const postgresEnv = "SOTEPE_TEST_POSTGRES"
+
+// newEnv returns an environment on SQLite, for tests that run on one
+// engine only.
 func newEnv(t *testing.T) *env {
 	t.Helper()
+	return newEnvOn(t, store.SQLite)
+}
+
+// onEngines runs fn as the subtests "sqlite" and "postgres", each with an
+// environment of its own; the PostgreSQL one skips when
+// SOTEPE_TEST_POSTGRES is unset. The test and its subtests run in parallel
+// with other such tests (each has its own server and database), so that
+// PostgreSQL's slower set-up overlaps with other work.
+func onEngines(t *testing.T, fn func(t *testing.T, e *env)) {
+	t.Helper()
+	t.Parallel()
+	for _, engine := range []string{store.SQLite, store.Postgres} {
+		t.Run(engine, func(t *testing.T) {
+			t.Parallel()
+			fn(t, newEnvOn(t, engine))
+		})
+	}
+}
+
+// openStore opens an empty, migrated store on engine: SQLite in a
+// temporary folder, or PostgreSQL in a new schema (through search_path)
+// that is dropped when the test ends. The PostgreSQL store skips the test
+// when SOTEPE_TEST_POSTGRES is unset.
+func openStore(t *testing.T, engine string) *store.Store {
+	t.Helper()
 	ctx := context.Background()
-	dsn := filepath.Join(t.TempDir(), "web.db") // the store suite covers PostgreSQL
+	dsn := filepath.Join(t.TempDir(), "web.db")
+	if engine == store.Postgres {
+		base := os.Getenv(postgresEnv)
+		if base == "" {
+			t.Skip(postgresEnv + " is not set: skipping the PostgreSQL half of the web tests")
+		}
+		admin, err := sql.Open("pgx", base)
+		if err != nil {
+			t.Fatalf("open postgres: %v", err)
+		}
+		t.Cleanup(func() { admin.Close() })
+		schema := "web_" + strings.ToLower(rand.Text()[:12])
+		if _, err := admin.ExecContext(ctx, `CREATE SCHEMA `+schema); err != nil {
+			t.Fatalf("create schema: %v", err)
+		}
+		t.Cleanup(func() {
+			if _, err := admin.ExecContext(context.Background(), `DROP SCHEMA `+schema+` CASCADE`); err != nil {
+				t.Errorf("drop schema: %v", err)
+			}
+		})
+		u, err := url.Parse(base)
+		if err != nil {
+			t.Fatalf("parse %s: %v", postgresEnv, err)
+		}
+		q := u.Query()
+		q.Set("search_path", schema)
+		u.RawQuery = q.Encode()
+		dsn = u.String()
+	}
 	st, err := store.Open(ctx, dsn, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Registered after the schema's cleanup, so it runs before it.
 	t.Cleanup(func() { st.Close() })
 	if err := st.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
+	return st
+}
+
+// newEnvOn returns an environment on engine (store.SQLite or
+// store.Postgres).
+func newEnvOn(t *testing.T, engine string) *env {
+	t.Helper()
+	ctx := context.Background()
+	st := openStore(t, engine)
 	if err := demo.LoadNetwork(ctx, st); err != nil {
 		t.Fatal(err)
 	}
@@ -113,6 +189,8 @@ func newEnv(t *testing.T) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
+
+	// ---- The server under test: built here and only here. ----
 	s, err := web.New(withServices(t, web.Config{Store: st, Catalog: cat, Location: loc, Now: clk.Now, OpenAPI: docs.OpenAPI, MaxBody: 64 << 10,
 		Calendar: cal, Contacts: contacts, Assessments: assessments, Appointments: appts,
 		Feedback: feedback.New(feedback.Config{Store: st, Now: clk.Now}), Surveys: survey.New(survey.Config{Surveys: surveys, Store: st, Now: clk.Now})}))
@@ -121,7 +199,9 @@ func newEnv(t *testing.T) *env {
 	}
 	srv := httptest.NewServer(validateAPI(t, s)) // every /api/v1 exchange checked against docs/openapi.json
 	t.Cleanup(srv.Close)
-	return &env{t: t, srv: srv, store: st, cat: cat, clock: clk, ids: people, contacts: contacts, appts: appts}
+	// ---- End of the server under test. ----
+
+	return &env{t: t, srv: srv, store: st, cat: cat, clock: clk, ids: people, engine: engine, contacts: contacts, appts: appts}
 }
 
 // client is one browser or API client with its own cookies.
