@@ -284,7 +284,8 @@ func (s *Store) SweepReminders(ctx context.Context, now time.Time, ahead time.Du
 }
 
 // IssueTicket stores an appointment ticket with its audit row (appointment.ticket)
-// and returns it. The wait it starts is the receipt of its contact request
+// and, for a staff actor, the row of the answer's read
+// (appointment_ticket.read), and returns it. The wait it starts is the receipt of its contact request
 // when it names one of the same resident (ENotFound otherwise), else its
 // issue. An unknown service or resident is EInvalid ("error.reference").
 func (s *Store) IssueTicket(ctx context.Context, t sotepe.Ticket) (sotepe.Ticket, error) {
@@ -310,7 +311,21 @@ func (s *Store) IssueTicket(ctx context.Context, t sotepe.Ticket) (sotepe.Ticket
 			micros(t.WaitingFrom)).Scan(&t.ID); err != nil {
 			return err
 		}
-		return s.auditChange(ctx, tx, sotepe.ActionApptTicket, "ticket:"+strconv.FormatInt(t.ID, 10), t.ResidentID)
+		object := "ticket:" + strconv.FormatInt(t.ID, 10)
+		if err := s.auditChange(ctx, tx, sotepe.ActionApptTicket, object, t.ResidentID); err != nil {
+			return err
+		}
+		// The answer shows the ticket, and the receipt of the request it
+		// follows, to staff: a read of the resident's data.
+		if act := sotepe.ActorFrom(ctx); readsAsStaff(act) {
+			basis := sotepe.BasisCareRelationship
+			if t.ContactRequestID != 0 {
+				basis = sotepe.BasisClientRequest
+			}
+			return s.insertAudit(ctx, tx, sotepe.AuditEntry{ActorID: act.UserID, ActorRole: act.Role, ActorUnit: act.Unit,
+				RequestID: act.RequestID, ResidentID: t.ResidentID, Action: sotepe.ActionApptTicketRead, Object: object, Basis: basis})
+		}
+		return nil
 	})
 	return t, err
 }

@@ -303,6 +303,8 @@ func (s *Server) slotSearch(w http.ResponseWriter, r *http.Request) error {
 
 // apptCreate books a slot for the signed-in resident: POST
 // /api/v1/appointments with {"slot": id} and optionally the "service" meant.
+// An Idempotency-Key header makes a retry safe: the retry gets the booking
+// with 200 instead of 201.
 func (s *Server) apptCreate(w http.ResponseWriter, r *http.Request) error {
 	svc, err := s.appts()
 	if err != nil {
@@ -322,12 +324,16 @@ func (s *Server) apptCreate(w http.ResponseWriter, r *http.Request) error {
 	if b.Slot <= 0 {
 		return sotepe.Invalid("error.appt_slot_required", "choose a time")
 	}
-	a, err := svc.Book(r.Context(), u, b.Slot, b.Service)
+	a, created, err := svc.BookOnce(r.Context(), u, b.Slot, b.Service, r.Header.Get("Idempotency-Key"))
 	if err != nil {
 		return err
 	}
+	status := http.StatusCreated
+	if !created {
+		status = http.StatusOK // a retry under the same Idempotency-Key
+	}
 	w.Header().Set("Location", "/api/v1/appointments/"+strconv.FormatInt(a.ID, 10))
-	writeJSON(w, http.StatusCreated, s.viewAppt(r.Context(), a, u))
+	writeJSON(w, status, s.viewAppt(r.Context(), a, u))
 	return nil
 }
 
