@@ -400,48 +400,53 @@ func TestHoleOutOfRangeDatesAreRefused(t *testing.T) {
 		anna.login("anna")
 		annaID := residentOf(t, anna)
 		en := []string{"Accept-Language", "en"}
-		closure := func(date string) response {
-			return admin.do("POST", "/api/v1/calendar/closures", `{"date":"`+date+`","names":{"fi":"Suljettu","sv":"Stängt","en":"Closed"}}`, en...)
-		}
-		for _, date := range []string{"0000-01-01", "9999-12-31", "2024-12-31", "2032-01-01"} {
-			wantError(t, e, closure(date), http.StatusBadRequest, sotepe.EInvalid, "error.closure_day_range", map[string]any{"From": 2025, "To": 2031})
-		}
-		if r := closure("2027-01-05"); r.status != http.StatusCreated {
-			t.Errorf("a closure day next year: %d %s", r.status, r.body)
-		}
-		var days struct{ Items []sotepe.ClosureDay }
-		admin.get("/api/v1/calendar/closures").json(t, &days)
-		if len(days.Items) != 1 {
-			t.Errorf("closure days stored: %+v", days.Items)
-		}
-
-		slot := func(start string) response {
-			return nurse.do("POST", "/api/v1/slots", `{"unit":"`+kallioHS+`","service":"health-station-nurse","mode":"in_person","minutes":30,"start":"`+start+`"}`, en...)
-		}
-		wantError(t, e, slot("9999-12-31T10:00:00Z"), http.StatusBadRequest, sotepe.EInvalid, "error.appt_start_range", map[string]any{"Years": 2})
-		wantError(t, e, slot("2029-01-02T10:00:00+02:00"), http.StatusBadRequest, sotepe.EInvalid, "error.appt_start_range", map[string]any{"Years": 2})
-		if r := slot("2027-01-04T10:00:00+02:00"); r.status != http.StatusCreated {
-			t.Errorf("a slot in January: %d %s", r.status, r.body)
-		}
-		tmpl := `{"unit":"` + kallioHS + `","service":"health-station-nurse","mode":"in_person","minutes":30,"template":{"from":"0001-01-01","to":"0001-01-31","periods":[{"weekday":1,"start":"09:00","end":"10:00"}]}}`
-		wantError(t, e, nurse.do("POST", "/api/v1/slots", tmpl, en...), http.StatusBadRequest, sotepe.EInvalid, "error.appt_past", nil)
-
-		wantError(t, e, anna.get("/api/v1/slots?service=health-station-nurse&from=9999-12-01", en...), http.StatusBadRequest, sotepe.EInvalid, "error.appt_start_range", map[string]any{"Years": 2})
-		wantError(t, e, anna.do("POST", "/api/v1/waitlist", `{"service":"health-station-nurse","before":"9999-12-31T00:00:00Z"}`, en...),
-			http.StatusBadRequest, sotepe.EInvalid, "error.appt_waitlist_before", nil)
-
-		phone := func(received string) response {
-			return nurse.do("POST", "/api/v1/contact-requests", fmt.Sprintf(
-				`{"service":"health-station-nurse","message":"Soitti.","channel":"phone","resident":%d,"received_at":%q}`, annaID, received), en...)
-		}
-		for _, received := range []string{"0001-01-01T00:00:00Z", "0001-01-01T00:00:00+02:00", "2026-10-01T10:00:00+03:00"} {
-			wantError(t, e, phone(received), http.StatusBadRequest, sotepe.EInvalid, "error.received_range", map[string]any{"Days": 30})
-		}
-		var queue struct{ Items []contactJSON }
-		nurse.get("/api/v1/contact-requests").json(t, &queue)
-		if len(queue.Items) != 0 {
-			t.Errorf("refused phone requests were stored: %+v", queue.Items)
-		}
+		t.Run("closure days", func(t *testing.T) {
+			closure := func(date string) response {
+				return admin.do("POST", "/api/v1/calendar/closures", `{"date":"`+date+`","names":{"fi":"Suljettu","sv":"Stängt","en":"Closed"}}`, en...)
+			}
+			for _, date := range []string{"0000-01-01", "9999-12-31", "2024-12-31", "2032-01-01"} {
+				wantError(t, e, closure(date), http.StatusBadRequest, sotepe.EInvalid, "error.closure_day_range", map[string]any{"From": 2025, "To": 2031})
+			}
+			if r := closure("2027-01-05"); r.status != http.StatusCreated {
+				t.Errorf("a closure day next year: %d %s", r.status, r.body)
+			}
+			var days struct{ Items []sotepe.ClosureDay }
+			admin.get("/api/v1/calendar/closures").json(t, &days)
+			if len(days.Items) != 1 {
+				t.Errorf("closure days stored: %+v", days.Items)
+			}
+		})
+		t.Run("slots", func(t *testing.T) {
+			slot := func(start string) response {
+				return nurse.do("POST", "/api/v1/slots", `{"unit":"`+kallioHS+`","service":"health-station-nurse","mode":"in_person","minutes":30,"start":"`+start+`"}`, en...)
+			}
+			wantError(t, e, slot("9999-12-31T10:00:00Z"), http.StatusBadRequest, sotepe.EInvalid, "error.appt_start_range", map[string]any{"Years": 2})
+			wantError(t, e, slot("2029-01-02T10:00:00+02:00"), http.StatusBadRequest, sotepe.EInvalid, "error.appt_start_range", map[string]any{"Years": 2})
+			if r := slot("2027-01-04T10:00:00+02:00"); r.status != http.StatusCreated {
+				t.Errorf("a slot in January: %d %s", r.status, r.body)
+			}
+			tmpl := `{"unit":"` + kallioHS + `","service":"health-station-nurse","mode":"in_person","minutes":30,"template":{"from":"0001-01-01","to":"0001-01-31","periods":[{"weekday":1,"start":"09:00","end":"10:00"}]}}`
+			wantError(t, e, nurse.do("POST", "/api/v1/slots", tmpl, en...), http.StatusBadRequest, sotepe.EInvalid, "error.appt_past", nil)
+		})
+		t.Run("searches and waiting lists", func(t *testing.T) {
+			wantError(t, e, anna.get("/api/v1/slots?service=health-station-nurse&from=9999-12-01", en...), http.StatusBadRequest, sotepe.EInvalid, "error.appt_start_range", map[string]any{"Years": 2})
+			wantError(t, e, anna.do("POST", "/api/v1/waitlist", `{"service":"health-station-nurse","before":"9999-12-31T00:00:00Z"}`, en...),
+				http.StatusBadRequest, sotepe.EInvalid, "error.appt_waitlist_before", nil)
+		})
+		t.Run("phone requests", func(t *testing.T) {
+			phone := func(received string) response {
+				return nurse.do("POST", "/api/v1/contact-requests", fmt.Sprintf(
+					`{"service":"health-station-nurse","message":"Soitti.","channel":"phone","resident":%d,"received_at":%q}`, annaID, received), en...)
+			}
+			for _, received := range []string{"0001-01-01T00:00:00Z", "0001-01-01T00:00:00+02:00", "2026-10-01T10:00:00+03:00"} {
+				wantError(t, e, phone(received), http.StatusBadRequest, sotepe.EInvalid, "error.received_range", map[string]any{"Days": 30})
+			}
+			var queue struct{ Items []contactJSON }
+			nurse.get("/api/v1/contact-requests").json(t, &queue)
+			if len(queue.Items) != 0 {
+				t.Errorf("refused phone requests were stored: %+v", queue.Items)
+			}
+		})
 	})
 }
 
