@@ -97,6 +97,25 @@ const (
 	PromiseWorkingDays = 2                   // the answer promise: two working days
 )
 
+// The years the working-day calendar answers for: a deadline asked from an
+// instant outside them is a mistake, not a plan (JSON cannot even carry a
+// year after 9999).
+const (
+	CalendarFirstYear = 1900
+	CalendarLastYear  = 2399
+)
+
+// CheckDeadlineFrom checks the instant a deadline is asked from: its year in
+// Europe/Helsinki or any zone lies from CalendarFirstYear to
+// CalendarLastYear (EInvalid "error.from_range", with From and To).
+func CheckDeadlineFrom(t time.Time) error {
+	if y := t.UTC().Year(); y < CalendarFirstYear || y > CalendarLastYear {
+		return Invalid("error.from_range", "from lies outside the calendar's years").
+			With(map[string]any{"From": CalendarFirstYear, "To": CalendarLastYear})
+	}
+	return nil
+}
+
 // ContactDetails are how to reach someone who wrote without signing in.
 type ContactDetails struct {
 	Name  string `json:"name"`

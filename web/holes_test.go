@@ -433,6 +433,18 @@ func TestHoleOutOfRangeDatesAreRefused(t *testing.T) {
 			wantError(t, e, anna.do("POST", "/api/v1/waitlist", `{"service":"health-station-nurse","before":"9999-12-31T00:00:00Z"}`, en...),
 				http.StatusBadRequest, sotepe.EInvalid, "error.appt_waitlist_before", nil)
 		})
+		t.Run("deadlines", func(t *testing.T) {
+			for _, from := range []string{"9999-12-31T12:00:00Z", "0000-01-01T00:00:00Z", "0001-01-01T00:00:00Z", "1800-01-01T00:00:00Z"} {
+				wantError(t, e, anna.get("/api/v1/calendar/deadline?from="+url.QueryEscape(from), en...), http.StatusBadRequest, sotepe.EInvalid,
+					"error.from_range", map[string]any{"From": 1900, "To": 2399})
+			}
+			// Zero working days is the documented deadline of urgent
+			// hand-overs: the close of the same working day.
+			r := anna.get("/api/v1/calendar/deadline?from=" + url.QueryEscape("2026-11-23T10:00:00+02:00") + "&working_days=0")
+			if r.status != http.StatusOK || !strings.Contains(r.body, `"due_at":"2026-11-23T16:00:00+02:00"`) {
+				t.Errorf("working_days=0: %d %s", r.status, r.body)
+			}
+		})
 		t.Run("phone requests", func(t *testing.T) {
 			phone := func(received string) response {
 				return nurse.do("POST", "/api/v1/contact-requests", fmt.Sprintf(
