@@ -90,6 +90,23 @@ func scope(u sotepe.User) (sotepe.ApptScope, bool) {
 	return sotepe.ApptScope{}, false
 }
 
+// checkPeriod refuses bounds of a period outside the calendar's years
+// (EInvalid "error.period_range", with From and To): a list or figures of
+// the year 9999 are a mistake to tell, not an empty answer. Zero bounds are
+// unset.
+func checkPeriod(bounds ...time.Time) error {
+	for _, t := range bounds {
+		if t.IsZero() {
+			continue
+		}
+		if y := t.UTC().Year(); y < sotepe.CalendarFirstYear || y > sotepe.CalendarLastYear {
+			return sotepe.Invalid("error.period_range", "the period lies outside the calendar's years").
+				With(map[string]any{"From": sotepe.CalendarFirstYear, "To": sotepe.CalendarLastYear})
+		}
+	}
+	return nil
+}
+
 // Search returns one page of free slots of a service, for anyone, signed in
 // or not: the slots hold no personal data. From defaults to now and is never
 // earlier; To defaults to 28 days after From and may lie at most 92 days
@@ -244,11 +261,15 @@ func (s *Service) Get(ctx context.Context, u sotepe.User, id int64) (sotepe.Appo
 
 // List returns one page of the appointments the user may see: a resident's
 // own, or those of the staff member's units (narrowed to f.Units, which
-// must be among them, EForbidden otherwise), ordered by start.
+// must be among them, EForbidden otherwise), ordered by start. Bounds
+// outside the calendar's years are EInvalid ("error.period_range").
 func (s *Service) List(ctx context.Context, u sotepe.User, f sotepe.ApptFilter) (sotepe.Page[sotepe.Appointment], error) {
 	sc, ok := scope(u)
 	if !ok {
 		return sotepe.Page[sotepe.Appointment]{}, forbidden()
+	}
+	if err := checkPeriod(f.From, f.To); err != nil {
+		return sotepe.Page[sotepe.Appointment]{}, err
 	}
 	f.ResidentID = sc.ResidentID
 	if sc.ResidentID != 0 {
@@ -369,6 +390,9 @@ func (s *Service) Calendar(ctx context.Context, u sotepe.User, unit string, from
 			return cal, forbidden()
 		}
 		units = []string{unit}
+	}
+	if err := checkPeriod(from, to); err != nil {
+		return cal, err
 	}
 	if !to.After(from) || to.Sub(from) > MaxCalendarDays*24*time.Hour {
 		return cal, sotepe.Invalid("error.appt_period", "the period is reversed or too long").With(map[string]any{"Days": MaxCalendarDays})
@@ -541,6 +565,9 @@ func (s *Service) Figures(ctx context.Context, u sotepe.User, from, to time.Time
 		}
 	default:
 		return nil, forbidden()
+	}
+	if err := checkPeriod(from, to); err != nil {
+		return nil, err
 	}
 	if !to.After(from) {
 		return nil, sotepe.Invalid("error.appt_period", "the period is reversed").With(map[string]any{"Days": MaxSearchDays})

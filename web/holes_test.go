@@ -432,6 +432,11 @@ func TestHoleOutOfRangeDatesAreRefused(t *testing.T) {
 			wantError(t, e, anna.get("/api/v1/slots?service=health-station-nurse&from=9999-12-01", en...), http.StatusBadRequest, sotepe.EInvalid, "error.appt_start_range", map[string]any{"Years": 2})
 			wantError(t, e, anna.do("POST", "/api/v1/waitlist", `{"service":"health-station-nurse","before":"9999-12-31T00:00:00Z"}`, en...),
 				http.StatusBadRequest, sotepe.EInvalid, "error.appt_waitlist_before", nil)
+			years := map[string]any{"From": 1900, "To": 2399}
+			wantError(t, e, anna.get("/api/v1/appointments?from=9999-01-01", en...), http.StatusBadRequest, sotepe.EInvalid, "error.period_range", years)
+			manager := e.client()
+			manager.login("manager")
+			wantError(t, e, manager.get("/api/v1/stats/appointments?from=0001-01-01&to=9999-12-31", en...), http.StatusBadRequest, sotepe.EInvalid, "error.period_range", years)
 		})
 		t.Run("deadlines", func(t *testing.T) {
 			for _, from := range []string{"9999-12-31T12:00:00Z", "0000-01-01T00:00:00Z", "0001-01-01T00:00:00Z", "1800-01-01T00:00:00Z"} {
