@@ -184,6 +184,11 @@ func (s *Store) Book(ctx context.Context, b sotepe.Booking) (sotepe.Appointment,
 			a.SlotID, a.ResidentID, a.ServiceID, a.UnitID, a.ResourceID, micros(a.Start), micros(a.End), string(a.Mode),
 			string(a.Status), string(a.Lang), micros(a.BookedAt), nullInt(a.BookedBy), nullInt(a.TicketID),
 			micros(a.WaitingFrom), a.Young, room, nullString(b.IdempotencyKey)).Scan(&a.ID); err != nil {
+			if b.IdempotencyKey != "" && classify(err) == failUnique {
+				// The same key booking another slot at the same moment
+				// won the index appointments_idempotency.
+				return conflict("error.idempotency_key_used", "the Idempotency-Key booked another time")
+			}
 			return err
 		}
 		if old != nil {

@@ -283,11 +283,14 @@ func (s *Store) SweepReminders(ctx context.Context, now time.Time, ahead time.Du
 	return n, err
 }
 
-// IssueTicket stores an appointment ticket with its audit row (appointment.ticket)
-// and, for a staff actor, the row of the answer's read
-// (appointment_ticket.read), and returns it. The wait it starts is the receipt of its contact request
-// when it names one of the same resident (ENotFound otherwise), else its
-// issue. An unknown service or resident is EInvalid ("error.reference").
+// IssueTicket stores an appointment ticket with its audit row
+// (appointment.ticket) and, for a staff actor, the row of the answer's read
+// (appointment_ticket.read, basis client_request when it follows a contact
+// request), and returns it. The wait it starts is the receipt of its
+// contact request when it names one of the same resident (ENotFound
+// otherwise), else its issue; whether the issuer may name that request is
+// the caller's to judge (booking.Service.IssueTicket). An unknown service
+// or resident is EInvalid ("error.reference").
 func (s *Store) IssueTicket(ctx context.Context, t sotepe.Ticket) (sotepe.Ticket, error) {
 	t.IssuedAt = s.now()
 	t.WaitingFrom = t.IssuedAt
