@@ -125,6 +125,32 @@ func TestBookingIdempotencyKey(t *testing.T) {
 		if a.Replayed || a.ResidentID != f.residents[1].ID {
 			t.Fatalf("another resident's booking under the same key: %+v", a)
 		}
+		// One key racing for several slots at once books one of them;
+		// the others are told the key is used, never a failure.
+		slots := make([]sotepe.Slot, 6)
+		for i := range slots {
+			slots[i] = f.open(t, s, "nurse", f.now.Add(time.Duration(100+i)*time.Hour), sotepe.ModeInPerson)
+		}
+		race := make([]error, len(slots))
+		for i := range slots {
+			wg.Go(func() {
+				rb := b
+				rb.SlotID, rb.IdempotencyKey = slots[i].ID, "racing"
+				_, race[i] = s.Book(ctx, rb)
+			})
+		}
+		wg.Wait()
+		won := 0
+		for _, err := range race {
+			if err == nil {
+				won++
+			} else if sotepe.ErrorKey(err) != "error.idempotency_key_used" {
+				t.Fatalf("a racing booking under one key: %v", err)
+			}
+		}
+		if won != 1 {
+			t.Fatalf("%d bookings under one key won, want 1", won)
+		}
 		long := b
 		long.IdempotencyKey = string(make([]byte, 201))
 		_, err = s.Book(ctx, long)
