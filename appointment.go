@@ -84,13 +84,16 @@ const (
 
 // Audit actions of appointments.
 const (
-	ActionApptBook     = "appointment.book"
-	ActionApptCancel   = "appointment.cancel"
-	ActionApptRead     = "appointment.read"
-	ActionApptMark     = "appointment.mark"
-	ActionApptSlots    = "appointment.slots"
-	ActionApptTicket   = "appointment.ticket"
-	ActionApptWaitlist = "appointment.waitlist"
+	ActionApptBook   = "appointment.book"
+	ActionApptCancel = "appointment.cancel"
+	ActionApptRead   = "appointment.read"
+	ActionApptMark   = "appointment.mark"
+	ActionApptSlots  = "appointment.slots"
+	ActionApptTicket = "appointment.ticket"
+	// ActionApptTicketRead is an appointment ticket shown to staff (who
+	// holds it, for which service, since when they wait).
+	ActionApptTicketRead = "appointment_ticket.read"
+	ActionApptWaitlist   = "appointment.waitlist"
 )
 
 // ApptEveningFrom is the hour (Europe/Helsinki) from which a slot counts as an
@@ -109,7 +112,23 @@ const (
 	MaxSlotLength = 4 * time.Hour
 	// MaxSlotsAtOnce bounds the slots one opening may create.
 	MaxSlotsAtOnce = 5000
+	// MaxSlotYearsAhead is how far ahead slots may be opened and waited
+	// for: a calendar further out is a slip of the keyboard, not a plan.
+	MaxSlotYearsAhead = 2
 )
+
+// CheckSlotStart checks that a slot starting at start may be opened at now:
+// ahead of now (EInvalid "error.appt_past") and at most MaxSlotYearsAhead
+// years after it (EInvalid "error.appt_start_range", with Years).
+func CheckSlotStart(start, now time.Time) error {
+	if !start.After(now) {
+		return Invalid("error.appt_past", "the time has passed")
+	}
+	if start.After(now.AddDate(MaxSlotYearsAhead, 0, 0)) {
+		return Invalid("error.appt_start_range", "the start lies too far ahead").With(map[string]any{"Years": MaxSlotYearsAhead})
+	}
+	return nil
+}
 
 // ApptConfig is how a service is booked. DirectBooking lets residents book it
 // themselves; otherwise they need an appointment ticket. CancelLimit is how
@@ -306,6 +325,9 @@ type Appointment struct {
 	CancelledAt time.Time `json:"-"`
 	// ResidentName is filled only for staff, by an audited read.
 	ResidentName string `json:"-"`
+	// Replayed is set when a booking found the appointment its
+	// idempotency key already booked instead of booking again.
+	Replayed bool `json:"-"`
 }
 
 // Ticket is an appointment ticket: a professional's leave for a resident to
@@ -394,6 +416,10 @@ type Booking struct {
 	OfferHold     time.Duration
 	// Birth is the resident's date of birth, for the care guarantee.
 	Birth time.Time
+	// IdempotencyKey (at most 200 bytes), when set, makes a retry safe:
+	// the resident's booking stored under the same key is returned, with
+	// Replayed set, instead of a second booking or "taken".
+	IdempotencyKey string
 }
 
 // ApptScope is whose appointments a read may return: a resident's own, or
@@ -497,6 +523,10 @@ type ApptService interface {
 	// Book books a slot for the resident themselves; service, when not
 	// empty, is the service the resident means to book.
 	Book(ctx context.Context, u User, slotID int64, service string) (Appointment, error)
+	// BookOnce books as Book under the resident's idempotency key and
+	// reports whether the booking is new (false when the key found the
+	// resident's earlier booking of the slot).
+	BookOnce(ctx context.Context, u User, slotID int64, service, key string) (Appointment, bool, error)
 	// Reschedule moves the resident's appointment to another slot of the
 	// same service.
 	Reschedule(ctx context.Context, u User, id, slotID int64) (Appointment, error)

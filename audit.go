@@ -69,10 +69,13 @@ const (
 	ActionNetworkChange  = "network.change"
 	ActionContactCreate  = "contact.create"
 	ActionContactRead    = "contact.read"
-	ActionContactMessage = "contact.message"
-	ActionContactAssign  = "contact.assign"
-	ActionContactClose   = "contact.close"
-	ActionClosureChange  = "calendar.closure"
+	// ActionContactListRead is a request shown to staff in a list (the
+	// queue): who wrote to which service, when.
+	ActionContactListRead = "contact_list.read"
+	ActionContactMessage  = "contact.message"
+	ActionContactAssign   = "contact.assign"
+	ActionContactClose    = "contact.close"
+	ActionClosureChange   = "calendar.closure"
 )
 
 // AuditEntry is one row of the append-only audit trail: who did what, to

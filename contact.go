@@ -97,6 +97,25 @@ const (
 	PromiseWorkingDays = 2                   // the answer promise: two working days
 )
 
+// The years the working-day calendar answers for: a deadline asked from an
+// instant outside them is a mistake, not a plan (JSON cannot even carry a
+// year after 9999).
+const (
+	CalendarFirstYear = 1900
+	CalendarLastYear  = 2399
+)
+
+// CheckDeadlineFrom checks the instant a deadline is asked from: its year in
+// Europe/Helsinki or any zone lies from CalendarFirstYear to
+// CalendarLastYear (EInvalid "error.from_range", with From and To).
+func CheckDeadlineFrom(t time.Time) error {
+	if y := t.UTC().Year(); y < CalendarFirstYear || y > CalendarLastYear {
+		return Invalid("error.from_range", "from lies outside the calendar's years").
+			With(map[string]any{"From": CalendarFirstYear, "To": CalendarLastYear})
+	}
+	return nil
+}
+
 // ContactDetails are how to reach someone who wrote without signing in.
 type ContactDetails struct {
 	Name  string `json:"name"`
@@ -144,7 +163,9 @@ type Message struct {
 // signed-in resident's own for the portal, the resident a professional
 // records a phone request for, and 0 for the website form, which needs
 // Contact instead. ReceivedAt is the moment of receipt: now, except for phone
-// requests recorded afterwards.
+// requests recorded afterwards. ReceivedGiven says the sender gave
+// ReceivedAt, even as the zero time, which is then out of range rather than
+// missing: only a phone request given no time of receipt is received now.
 type NewContactRequest struct {
 	ServiceID      string
 	UnitID         string // optional: the unit the resident chose
@@ -154,14 +175,17 @@ type NewContactRequest struct {
 	Contact        *ContactDetails
 	Lang           Lang
 	ReceivedAt     time.Time
+	ReceivedGiven  bool
 	IdempotencyKey string
 }
 
 // Validate checks n at now: a service, a message of 1–5000 characters, a
 // known channel, a resident or (website form) a name with a phone number or
 // e-mail address, and a receipt time that is not in the future and, for
-// phone requests, at most 30 days old. Each failure is EInvalid with its own
-// catalog key.
+// phone requests, at most 30 days old (a phone request's time of receipt
+// given as the zero time, or outside those 30 days, is EInvalid
+// "error.received_range", which names the field). Each failure is EInvalid
+// with its own catalog key.
 func (n NewContactRequest) Validate(now time.Time) error {
 	body := strings.TrimSpace(n.Body)
 	switch {
@@ -173,12 +197,12 @@ func (n NewContactRequest) Validate(now time.Time) error {
 		return Invalid("error.message_long", "the message is over 5000 characters").With(map[string]any{"Max": MaxMessageLength})
 	case !n.Channel.Valid():
 		return Invalid("error.channel", "unknown channel "+string(n.Channel))
+	case n.Channel == ChannelPhone && (n.ReceivedGiven && n.ReceivedAt.IsZero() || now.Sub(n.ReceivedAt) > MaxPhoneBackdate):
+		return Invalid("error.received_range", "received_at lies more than 30 days back").With(map[string]any{"Days": int(MaxPhoneBackdate / (24 * time.Hour))})
 	case n.ReceivedAt.IsZero():
 		return Invalid("error.received", "the time of receipt is missing")
 	case n.ReceivedAt.After(now.Add(time.Minute)):
 		return Invalid("error.received_future", "the time of receipt is in the future")
-	case n.Channel == ChannelPhone && now.Sub(n.ReceivedAt) > MaxPhoneBackdate:
-		return Invalid("error.received_old", "a phone request may be recorded at most 30 days afterwards").With(map[string]any{"Days": 30})
 	case n.Channel != ChannelPhone && now.Sub(n.ReceivedAt) > time.Hour:
 		return Invalid("error.received_old", "only phone requests may be recorded afterwards").With(map[string]any{"Days": 30})
 	}
@@ -276,9 +300,10 @@ type Reply struct {
 // the actor comes from the context.
 type ContactStore interface {
 	// CreateContactRequest stores r with its first message. When r carries
-	// an idempotency key already stored for the same resident (or, for the
-	// website form, the same key), it returns the stored request and
-	// created false instead of a second one.
+	// an idempotency key already stored by the same sender (the
+	// professional who recorded it, r.RecordedBy; else the same resident;
+	// for the website form, the same key), it returns the stored request
+	// and created false instead of a second one.
 	CreateContactRequest(ctx context.Context, r ContactRequest, idempotencyKey string) (stored ContactRequest, created bool, err error)
 	// ContactRequest returns one request with its messages if it lies within
 	// scope, and ENotFound otherwise, exactly as for a missing id, so that

@@ -54,12 +54,38 @@ type ClosureDay struct {
 	Names Names  `json:"names"`
 }
 
+// The years around now in which a closure day may be set: last year's
+// (corrections to the figures) to five years ahead. A date outside them is
+// a slip of the keyboard, not a plan.
+const (
+	ClosureYearsBack  = 1
+	ClosureYearsAhead = 5
+)
+
+// CheckDate checks d's date at now: a real YYYY-MM-DD date (EInvalid
+// "error.closure_day" otherwise) whose year lies from ClosureYearsBack
+// before now's to ClosureYearsAhead after it (EInvalid
+// "error.closure_day_range", with the first and last year as From and To).
+func (d ClosureDay) CheckDate(now time.Time) error {
+	t, err := time.Parse(time.DateOnly, d.Date)
+	if err != nil {
+		return Invalid("error.closure_day", "a closure day needs a date YYYY-MM-DD")
+	}
+	from, to := now.Year()-ClosureYearsBack, now.Year()+ClosureYearsAhead
+	if t.Year() < from || t.Year() > to {
+		return Invalid("error.closure_day_range", "the closure day's date lies outside the years allowed").
+			With(map[string]any{"From": from, "To": to})
+	}
+	return nil
+}
+
 // Closures stores the administrator's closure days.
 type Closures interface {
 	// ClosureDays returns every closure day, ordered by date.
 	ClosureDays(ctx context.Context) ([]ClosureDay, error)
-	// SaveClosureDay adds or renames a closure day; a malformed date or
-	// incomplete names are EInvalid.
+	// SaveClosureDay adds or renames a closure day; a malformed date, one
+	// outside the years ClosureDay.CheckDate allows, or incomplete names are
+	// EInvalid.
 	SaveClosureDay(ctx context.Context, d ClosureDay) error
 	// DeleteClosureDay removes a closure day, or returns ENotFound.
 	DeleteClosureDay(ctx context.Context, date string) error

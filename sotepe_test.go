@@ -221,7 +221,13 @@ func TestNewContactRequestValidate(t *testing.T) {
 		t.Errorf("a phone request 29 days back: %v", err)
 	}
 	phone.ReceivedAt = now.Add(-31 * 24 * time.Hour)
-	if sotepe.ErrorKey(phone.Validate(now)) != "error.received_old" {
+	if sotepe.ErrorKey(phone.Validate(now)) != "error.received_range" {
 		t.Error("a phone request 31 days back was accepted")
+	}
+	// A time of receipt given as the zero time (0001-01-01) is out of
+	// range, not missing.
+	phone.ReceivedAt, phone.ReceivedGiven = time.Time{}, true
+	if sotepe.ErrorKey(phone.Validate(now)) != "error.received_range" {
+		t.Errorf("a phone request received 0001-01-01: %v", phone.Validate(now))
 	}
 }

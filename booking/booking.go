@@ -90,12 +90,30 @@ func scope(u sotepe.User) (sotepe.ApptScope, bool) {
 	return sotepe.ApptScope{}, false
 }
 
+// checkPeriod refuses bounds of a period outside the calendar's years
+// (EInvalid "error.period_range", with From and To): a list or figures of
+// the year 9999 are a mistake to tell, not an empty answer. Zero bounds are
+// unset.
+func checkPeriod(bounds ...time.Time) error {
+	for _, t := range bounds {
+		if t.IsZero() {
+			continue
+		}
+		if y := t.UTC().Year(); y < sotepe.CalendarFirstYear || y > sotepe.CalendarLastYear {
+			return sotepe.Invalid("error.period_range", "the period lies outside the calendar's years").
+				With(map[string]any{"From": sotepe.CalendarFirstYear, "To": sotepe.CalendarLastYear})
+		}
+	}
+	return nil
+}
+
 // Search returns one page of free slots of a service, for anyone, signed in
 // or not: the slots hold no personal data. From defaults to now and is never
 // earlier; To defaults to 28 days after From and may lie at most 92 days
 // after it. An unknown service is EInvalid ("error.unknown_service"), an
 // unknown mode EInvalid ("error.appt_mode"), To before From EInvalid
-// ("error.appt_period").
+// ("error.appt_period"), From more than sotepe.MaxSlotYearsAhead years
+// ahead EInvalid ("error.appt_start_range").
 func (s *Service) Search(ctx context.Context, _ *sotepe.User, f sotepe.SlotFilter) (sotepe.Page[sotepe.Slot], error) {
 	if f.Service == "" {
 		return sotepe.Page[sotepe.Slot]{}, sotepe.Invalid("error.service_required", "choose a service")
@@ -111,6 +129,9 @@ func (s *Service) Search(ctx context.Context, _ *sotepe.User, f sotepe.SlotFilte
 	now := s.now()
 	if f.From.Before(now) {
 		f.From = now
+	}
+	if f.From.After(now.AddDate(sotepe.MaxSlotYearsAhead, 0, 0)) {
+		return sotepe.Page[sotepe.Slot]{}, sotepe.Invalid("error.appt_start_range", "from lies too far ahead").With(map[string]any{"Years": sotepe.MaxSlotYearsAhead})
 	}
 	if f.To.IsZero() {
 		f.To = f.From.AddDate(0, 0, DefaultSearchDays)
@@ -149,22 +170,38 @@ func (s *Service) booking(ctx context.Context, u sotepe.User, service string) (s
 // ("error.appt_wrong_service"), a taken one EConflict ("error.appt_taken"),
 // a missing one ENotFound. Only residents book (EForbidden otherwise).
 func (s *Service) Book(ctx context.Context, u sotepe.User, slotID int64, service string) (sotepe.Appointment, error) {
+	a, _, err := s.BookOnce(ctx, u, slotID, service, "")
+	return a, err
+}
+
+// BookOnce books as Book, and with a non-empty key (the Idempotency-Key
+// of the request, at most 200 bytes) makes a retry safe: when the resident
+// already booked the slot under the key, the booking is returned as it
+// stands with created false, even though the slot is now taken (by them).
+// The key is the resident's own: another resident's key finds nothing of
+// theirs. A key that booked another slot is EConflict
+// ("error.idempotency_key_used").
+func (s *Service) BookOnce(ctx context.Context, u sotepe.User, slotID int64, service, key string) (sotepe.Appointment, bool, error) {
 	if !isResident(u) {
-		return sotepe.Appointment{}, forbidden()
+		return sotepe.Appointment{}, false, forbidden()
 	}
 	sl, err := s.store.Slot(ctx, slotID)
 	if err != nil {
-		return sotepe.Appointment{}, err
+		return sotepe.Appointment{}, false, err
 	}
 	if service != "" && sl.ServiceID != service {
-		return sotepe.Appointment{}, sotepe.Invalid("error.appt_wrong_service", "the slot is of another service")
+		return sotepe.Appointment{}, false, sotepe.Invalid("error.appt_wrong_service", "the slot is of another service")
 	}
 	b, _, err := s.booking(ctx, u, sl.ServiceID)
 	if err != nil {
-		return sotepe.Appointment{}, err
+		return sotepe.Appointment{}, false, err
 	}
-	b.SlotID, b.Service = slotID, sl.ServiceID
-	return s.store.Book(ctx, b)
+	b.SlotID, b.Service, b.IdempotencyKey = slotID, sl.ServiceID, key
+	a, err := s.store.Book(ctx, b)
+	if err != nil {
+		return sotepe.Appointment{}, false, err
+	}
+	return a, !a.Replayed, nil
 }
 
 // Reschedule moves the resident's own booked appointment id to slot slotID
@@ -224,11 +261,15 @@ func (s *Service) Get(ctx context.Context, u sotepe.User, id int64) (sotepe.Appo
 
 // List returns one page of the appointments the user may see: a resident's
 // own, or those of the staff member's units (narrowed to f.Units, which
-// must be among them, EForbidden otherwise), ordered by start.
+// must be among them, EForbidden otherwise), ordered by start. Bounds
+// outside the calendar's years are EInvalid ("error.period_range").
 func (s *Service) List(ctx context.Context, u sotepe.User, f sotepe.ApptFilter) (sotepe.Page[sotepe.Appointment], error) {
 	sc, ok := scope(u)
 	if !ok {
 		return sotepe.Page[sotepe.Appointment]{}, forbidden()
+	}
+	if err := checkPeriod(f.From, f.To); err != nil {
+		return sotepe.Page[sotepe.Appointment]{}, err
 	}
 	f.ResidentID = sc.ResidentID
 	if sc.ResidentID != 0 {
@@ -261,8 +302,10 @@ func (s *Service) Mark(ctx context.Context, u sotepe.User, id int64, status sote
 // "error.unit_service"), on o.ResourceID (a schedule of the unit) or, when
 // 0, on the user's own schedule there, created on first use. With a
 // template it opens its slots from today on; otherwise one slot at o.Start,
-// which must lie ahead (EInvalid "error.appt_past"). It returns how many
-// slots are new.
+// which must lie ahead (EInvalid "error.appt_past"). A template wholly in
+// the past is EInvalid ("error.appt_past"); a slot starting more than
+// sotepe.MaxSlotYearsAhead years ahead EInvalid ("error.appt_start_range").
+// It returns how many slots are new.
 func (s *Service) OpenSlots(ctx context.Context, u sotepe.User, o sotepe.SlotOpening) (int, error) {
 	if !isStaff(u) || !u.MemberOf(o.UnitID) {
 		return 0, forbidden()
@@ -301,9 +344,19 @@ func (s *Service) OpenSlots(ctx context.Context, u sotepe.User, o sotepe.SlotOpe
 				starts = append(starts, st)
 			}
 		}
-	} else {
-		if !o.Start.After(now) {
+		// A template wholly in the past, or reaching too far ahead, is a
+		// mistake to tell, not an opening of nothing.
+		if len(all) > 0 && len(starts) == 0 {
 			return 0, sotepe.Invalid("error.appt_past", "the time has passed")
+		}
+		if len(starts) > 0 {
+			if err := sotepe.CheckSlotStart(starts[len(starts)-1], now); err != nil {
+				return 0, err
+			}
+		}
+	} else {
+		if err := sotepe.CheckSlotStart(o.Start, now); err != nil {
+			return 0, err
 		}
 		starts = []time.Time{o.Start}
 	}
@@ -337,6 +390,9 @@ func (s *Service) Calendar(ctx context.Context, u sotepe.User, unit string, from
 			return cal, forbidden()
 		}
 		units = []string{unit}
+	}
+	if err := checkPeriod(from, to); err != nil {
+		return cal, err
 	}
 	if !to.After(from) || to.Sub(from) > MaxCalendarDays*24*time.Hour {
 		return cal, sotepe.Invalid("error.appt_period", "the period is reversed or too long").With(map[string]any{"Days": MaxCalendarDays})
@@ -384,7 +440,9 @@ func (s *Service) Calendar(ctx context.Context, u sotepe.User, unit string, from
 // IssueTicket gives a resident an appointment ticket for a service of one
 // of the staff member's units, optionally after their contact request. A
 // service none of their units offers is EInvalid ("error.unit_service"),
-// an unknown one EInvalid ("error.unknown_service").
+// an unknown one EInvalid ("error.unknown_service"). A contact request
+// outside the staff member's units, or of another resident, is ENotFound,
+// the same as a missing one.
 func (s *Service) IssueTicket(ctx context.Context, u sotepe.User, t sotepe.Ticket) (sotepe.Ticket, error) {
 	if !isStaff(u) {
 		return t, forbidden()
@@ -401,6 +459,19 @@ func (s *Service) IssueTicket(ctx context.Context, u sotepe.User, t sotepe.Ticke
 	}
 	if t.ResidentID == 0 {
 		return t, sotepe.Invalid("error.resident_required", "a ticket needs a resident")
+	}
+	if t.ContactRequestID != 0 {
+		// The ticket's wait starts at the request's receipt, which the
+		// answer shows: only a request of the user's units, of the same
+		// resident, may be named (an audited read); any other is as
+		// missing as an id nobody has.
+		c, err := s.store.ContactRequest(ctx, t.ContactRequestID, sotepe.ContactScope{Units: u.Units})
+		if err != nil {
+			return t, err
+		}
+		if c.ResidentID != t.ResidentID {
+			return t, sotepe.NotFound("contact request")
+		}
 	}
 	t.IssuedBy = u.ID
 	return s.store.IssueTicket(ctx, t)
@@ -419,8 +490,8 @@ func (s *Service) JoinWaitlist(ctx context.Context, u sotepe.User, e sotepe.Wait
 			return e, err
 		}
 	}
-	if !e.Before.IsZero() && !e.Before.After(s.now()) {
-		return e, sotepe.Invalid("error.appt_waitlist_before", "the time lies in the past")
+	if now := s.now(); !e.Before.IsZero() && (!e.Before.After(now) || e.Before.After(now.AddDate(sotepe.MaxSlotYearsAhead, 0, 0))) {
+		return e, sotepe.Invalid("error.appt_waitlist_before", "the time lies in the past or too far ahead")
 	}
 	e.ResidentID, e.Lang = u.ResidentID, u.Lang
 	return s.store.JoinWaitlist(ctx, e)
@@ -494,6 +565,9 @@ func (s *Service) Figures(ctx context.Context, u sotepe.User, from, to time.Time
 		}
 	default:
 		return nil, forbidden()
+	}
+	if err := checkPeriod(from, to); err != nil {
+		return nil, err
 	}
 	if !to.After(from) {
 		return nil, sotepe.Invalid("error.appt_period", "the period is reversed").With(map[string]any{"Days": MaxSearchDays})

@@ -62,10 +62,19 @@ func isStaff(u *sotepe.User) bool {
 // earlier submission with the same idempotency key already stored it.
 //
 // A resident writes in the portal for themselves; a professional records a
-// phone request for a resident (ReceivedAt up to 30 days back); the website
-// form needs no user but contact details. The service must take contact
-// requests; the unit is routed by sotepe.Route; the answer is due by the
-// promise of two working days after the day of receipt.
+// phone request for a resident (ReceivedAt up to 30 days back) into one of
+// their own units only: a chosen unit of another, or a service none of
+// their units takes, is EInvalid ("error.phone_unit"). A resident who does
+// not exist is EInvalid ("error.unknown_resident"), as any resident staff
+// may not record for would be. The website form needs no user but contact
+// details. The service must take contact requests; the unit is routed by
+// sotepe.Route; the answer is due by the promise of two working days after
+// the day of receipt.
+//
+// An idempotency key belongs to its sender (the recording professional,
+// the resident, or for the website form the key alone): a retry gets the
+// stored request only when the user may read it (as Get), and EConflict
+// ("error.idempotency_key_used") with nothing of the request otherwise.
 func (s *Service) Submit(ctx context.Context, u *sotepe.User, n sotepe.NewContactRequest) (sotepe.ContactRequest, bool, error) {
 	now := s.now()
 	switch n.Channel {
@@ -78,7 +87,7 @@ func (s *Service) Submit(ctx context.Context, u *sotepe.User, n sotepe.NewContac
 		if !isStaff(u) {
 			return sotepe.ContactRequest{}, false, forbidden()
 		}
-		if n.ReceivedAt.IsZero() {
+		if n.ReceivedAt.IsZero() && !n.ReceivedGiven {
 			n.ReceivedAt = now
 		}
 		n.Contact = nil
@@ -149,7 +158,25 @@ func (s *Service) submit(ctx context.Context, u *sotepe.User, n sotepe.NewContac
 	if err != nil {
 		return sotepe.ContactRequest{}, false, err
 	}
-	unit, err := sotepe.Route(n.UnitID, resident, offering, svc.CentralUnit)
+	central := svc.CentralUnit
+	if n.Channel == sotepe.ChannelPhone {
+		// A professional records requests into their own units only, so
+		// that nobody fills another unit's queue.
+		offering = slices.DeleteFunc(offering, func(x sotepe.Unit) bool { return !u.MemberOf(x.ID) })
+		if !u.MemberOf(central) {
+			central = ""
+		}
+		if n.UnitID != "" && !u.MemberOf(n.UnitID) || len(offering) == 0 && central == "" {
+			return sotepe.ContactRequest{}, false, sotepe.Invalid("error.phone_unit", "a phone request is recorded into one of one's own units")
+		}
+	}
+	unit, err := sotepe.Route(n.UnitID, resident, offering, central)
+	if err != nil && n.Channel == sotepe.ChannelPhone && n.UnitID == "" && len(offering) > 0 {
+		// None of the professional's units is the resident's own or in
+		// their district: the request goes to the first of them that
+		// offers the service.
+		unit, err = offering[0].ID, nil
+	}
 	if err != nil {
 		return sotepe.ContactRequest{}, false, err
 	}
@@ -170,7 +197,32 @@ func (s *Service) submit(ctx context.Context, u *sotepe.User, n sotepe.NewContac
 			r.Messages[0].FromStaff = false
 		}
 	}
-	return s.store.CreateContactRequest(ctx, r, n.IdempotencyKey)
+	stored, created, err := s.store.CreateContactRequest(ctx, r, n.IdempotencyKey)
+	if err != nil || created || stored.Channel == sotepe.ChannelWebsite {
+		// Whoever holds a website form's key is nobody known: the web
+		// layer shows them the receipt only.
+		return stored, created, err
+	}
+	if u == nil || !mayRead(*u, stored) {
+		return sotepe.ContactRequest{}, false, &sotepe.Error{Code: sotepe.EConflict, Key: "error.idempotency_key_used",
+			Message: "the Idempotency-Key was used for another request"}
+	}
+	if !isStaff(u) {
+		stored.Messages = slices.DeleteFunc(stored.Messages, func(m sotepe.Message) bool { return m.Internal })
+	}
+	return stored, false, nil
+}
+
+// mayRead reports whether u may read request r, by the rule of Get.
+func mayRead(u sotepe.User, r sotepe.ContactRequest) bool {
+	sc, ok := scope(u)
+	switch {
+	case !ok:
+		return false
+	case sc.ResidentID != 0:
+		return r.ResidentID == sc.ResidentID
+	}
+	return slices.Contains(sc.Units, r.UnitID)
 }
 
 // unitsOffering lists every unit of the directory that offers service.

@@ -134,7 +134,9 @@ func (s *Service) Submit(ctx context.Context, user *sotepe.User, in sotepe.Feedb
 // List returns a resident's own answers, or, for a unit manager, the
 // answers with comments of units (all the manager's units when units is
 // empty); a unit the manager does not manage is ENotFound. Anyone else is
-// EForbidden. Comments are the screened text.
+// EForbidden. Comments are the screened text. Staff never learn which visit
+// or resident an answer came from: a manager's list carries no appointment
+// and no resident.
 func (s *Service) List(ctx context.Context, user sotepe.User, units []string, page sotepe.PageRequest) (sotepe.Page[sotepe.Feedback], error) {
 	switch {
 	case user.Has(sotepe.RoleManager):
@@ -146,7 +148,13 @@ func (s *Service) List(ctx context.Context, user sotepe.User, units []string, pa
 				return sotepe.Page[sotepe.Feedback]{}, sotepe.NotFound("unit")
 			}
 		}
-		return s.store.ListFeedback(ctx, sotepe.FeedbackScope{Units: units, WithComment: true}, page)
+		p, err := s.store.ListFeedback(ctx, sotepe.FeedbackScope{Units: units, WithComment: true}, page)
+		for i := range p.Items {
+			// Feedback is anonymous to staff: the visit would name
+			// the resident who answered.
+			p.Items[i].AppointmentID, p.Items[i].ResidentID, p.Items[i].Original = 0, 0, ""
+		}
+		return p, err
 	case isResident(&user):
 		return s.store.ListFeedback(ctx, sotepe.FeedbackScope{ResidentID: user.ResidentID}, page)
 	}

@@ -63,6 +63,12 @@ func scanAppt(sc interface{ Scan(...any) error }, extra ...any) (sotepe.Appointm
 // passing on its ticket and the start of the wait; its slot is freed and
 // offered to the waiting list. Accepting a waiting-list offer replaces the
 // appointment the entry named, without the cancellation limit.
+//
+// b.IdempotencyKey (at most 200 bytes, EInvalid "error.idempotency_key"
+// beyond) is the resident's: a booking the resident made under the same
+// key is returned as it stands, with Replayed set and nothing written, so
+// a retry after a lost answer gets its booking instead of "taken"; a key
+// that booked another slot is EConflict ("error.idempotency_key_used").
 func (s *Store) Book(ctx context.Context, b sotepe.Booking) (sotepe.Appointment, error) {
 	if b.Now.IsZero() {
 		b.Now = s.now()
@@ -74,11 +80,17 @@ func (s *Store) Book(ctx context.Context, b sotepe.Booking) (sotepe.Appointment,
 	if b.OfferHold <= 0 {
 		b.OfferHold = sotepe.DefaultOfferHold
 	}
+	if len(b.IdempotencyKey) > 200 {
+		return sotepe.Appointment{}, sotepe.Invalid("error.idempotency_key", "Idempotency-Key is over 200 characters")
+	}
 	now := instant(b.Now)
 	var out sotepe.Appointment
 	err := s.inBatch(ctx, "book appointment", func(tx *sql.Tx) error {
 		out = sotepe.Appointment{}
 		q := s.txq(tx)
+		if found, err := s.replayBooking(ctx, q, b, &out); err != nil || found {
+			return err
+		}
 		var old *sotepe.Appointment
 		if b.Replaces != 0 {
 			o, err := s.replaceable(ctx, q, b.Replaces, b.ResidentID, now.Add(b.CancelLimit))
@@ -107,6 +119,11 @@ func (s *Store) Book(ctx context.Context, b sotepe.Booking) (sotepe.Appointment,
 			WHERE `+cond+`
 			RETURNING `+slotColumns+`, offer_entry`, args...), &offer)
 		if errors.Is(err, sql.ErrNoRows) {
+			// A retry racing its own first attempt finds the slot taken
+			// once the first commits (on PostgreSQL it waited for it).
+			if found, err := s.replayBooking(ctx, q, b, &out); err != nil || found {
+				return err
+			}
 			return s.whyNotBookable(ctx, q, b, now)
 		}
 		if err != nil {
@@ -162,11 +179,16 @@ func (s *Store) Book(ctx context.Context, b sotepe.Booking) (sotepe.Appointment,
 		}
 		if err := q.QueryRowContext(ctx, `
 			INSERT INTO appointments (slot_id, resident_id, service_id, unit_id, resource_id, start_at, end_at, mode, status,
-				lang, booked_at, booked_by, ticket_id, waiting_from, young, video_room)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id`,
+				lang, booked_at, booked_by, ticket_id, waiting_from, young, video_room, idempotency_key)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id`,
 			a.SlotID, a.ResidentID, a.ServiceID, a.UnitID, a.ResourceID, micros(a.Start), micros(a.End), string(a.Mode),
 			string(a.Status), string(a.Lang), micros(a.BookedAt), nullInt(a.BookedBy), nullInt(a.TicketID),
-			micros(a.WaitingFrom), a.Young, room).Scan(&a.ID); err != nil {
+			micros(a.WaitingFrom), a.Young, room, nullString(b.IdempotencyKey)).Scan(&a.ID); err != nil {
+			if b.IdempotencyKey != "" && classify(err) == failUnique {
+				// The same key booking another slot at the same moment
+				// won the index appointments_idempotency.
+				return conflict("error.idempotency_key_used", "the Idempotency-Key booked another time")
+			}
 			return err
 		}
 		if old != nil {
@@ -181,6 +203,30 @@ func (s *Store) Book(ctx context.Context, b sotepe.Booking) (sotepe.Appointment,
 		return nil
 	})
 	return out, err
+}
+
+// replayBooking reads into out the resident's appointment booked under
+// b.IdempotencyKey, with Replayed set, and reports whether there is one; a
+// key that booked another slot is EConflict ("error.idempotency_key_used").
+// Nothing is read without a key.
+func (s *Store) replayBooking(ctx context.Context, q querier, b sotepe.Booking, out *sotepe.Appointment) (bool, error) {
+	if b.IdempotencyKey == "" {
+		return false, nil
+	}
+	a, err := scanAppt(q.QueryRowContext(ctx, `SELECT `+apptColumns+` FROM appointments a
+		WHERE a.resident_id = $1 AND a.idempotency_key = $2`, b.ResidentID, b.IdempotencyKey))
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	if a.SlotID != b.SlotID {
+		return false, conflict("error.idempotency_key_used", "the Idempotency-Key booked another time")
+	}
+	a.Replayed = true
+	*out = a
+	return true, nil
 }
 
 // replaceable reads the resident's booked appointment id and checks that it
@@ -254,7 +300,8 @@ func (s *Store) cancelIn(ctx context.Context, tx *sql.Tx, a sotepe.Appointment, 
 // after); staff pass a negative limit and may cancel until the start.
 // Anything outside scope is ENotFound; an appointment that is not booked
 // EConflict ("error.appt_not_active"). The slot is freed and offered to the
-// first of the waiting list.
+// first of the waiting list. A staff actor's cancellation also writes the
+// audit row of the answer's read (appointment.read) in the transaction.
 func (s *Store) CancelAppointment(ctx context.Context, id int64, scope sotepe.ApptScope, now time.Time, limit time.Duration) (sotepe.Appointment, error) {
 	cond, args, ok := apptScope(scope, 2)
 	if !ok {
@@ -292,7 +339,10 @@ func (s *Store) CancelAppointment(ctx context.Context, id int64, scope sotepe.Ap
 		}
 		a.Status, a.CancelledAt = sotepe.ApptCancelled, now
 		out = a
-		return s.auditChange(ctx, tx, sotepe.ActionApptCancel, apptObject(a.ID), a.ResidentID)
+		if err := s.auditChange(ctx, tx, sotepe.ActionApptCancel, apptObject(a.ID), a.ResidentID); err != nil {
+			return err
+		}
+		return s.auditApptRead(ctx, tx, a)
 	})
 	return out, err
 }
@@ -470,7 +520,8 @@ func (s *Store) ListAppointments(ctx context.Context, f sotepe.ApptFilter) (sote
 // of units to arrived, completed or no_show at at, with its audit row
 // (appointment.mark), and returns it. Completing writes a service event for the
 // statistics and asks the resident for feedback through the outbox
-// (appt_feedback), in the same transaction. Another status is EInvalid
+// (appt_feedback), in the same transaction, as does the audit row of the
+// answer's read (appointment.read) for a staff actor. Another status is EInvalid
 // ("error.appt_status"); an appointment elsewhere or missing ENotFound; one
 // cancelled, completed or marked a no-show, or arrived marked a no-show,
 // EConflict ("error.appt_not_active").
@@ -523,9 +574,24 @@ func (s *Store) MarkAppointment(ctx context.Context, id int64, units []string, s
 			}
 		}
 		out = a
-		return s.auditChange(ctx, tx, sotepe.ActionApptMark, apptObject(a.ID), a.ResidentID)
+		if err := s.auditChange(ctx, tx, sotepe.ActionApptMark, apptObject(a.ID), a.ResidentID); err != nil {
+			return err
+		}
+		// The answer shows the marked appointment to staff: a read.
+		return s.auditApptRead(ctx, tx, a)
 	})
 	return out, err
+}
+
+// auditApptRead writes, for an actor in a staff role, the audit row of
+// appointment a shown to them (appointment.read) through tx, the
+// transaction whose answer shows it; others read without a row.
+func (s *Store) auditApptRead(ctx context.Context, tx *sql.Tx, a sotepe.Appointment) error {
+	act := sotepe.ActorFrom(ctx)
+	if !readsAsStaff(act) {
+		return nil
+	}
+	return s.insertAudit(ctx, tx, apptRead(act, a))
 }
 
 // notifyResident adds a notification of kind to the outbox for every

@@ -283,10 +283,14 @@ func (s *Store) SweepReminders(ctx context.Context, now time.Time, ahead time.Du
 	return n, err
 }
 
-// IssueTicket stores an appointment ticket with its audit row (appointment.ticket)
-// and returns it. The wait it starts is the receipt of its contact request
-// when it names one of the same resident (ENotFound otherwise), else its
-// issue. An unknown service or resident is EInvalid ("error.reference").
+// IssueTicket stores an appointment ticket with its audit row
+// (appointment.ticket) and, for a staff actor, the row of the answer's read
+// (appointment_ticket.read, basis client_request when it follows a contact
+// request), and returns it. The wait it starts is the receipt of its
+// contact request when it names one of the same resident (ENotFound
+// otherwise), else its issue; whether the issuer may name that request is
+// the caller's to judge (booking.Service.IssueTicket). An unknown service
+// or resident is EInvalid ("error.reference").
 func (s *Store) IssueTicket(ctx context.Context, t sotepe.Ticket) (sotepe.Ticket, error) {
 	t.IssuedAt = s.now()
 	t.WaitingFrom = t.IssuedAt
@@ -310,7 +314,21 @@ func (s *Store) IssueTicket(ctx context.Context, t sotepe.Ticket) (sotepe.Ticket
 			micros(t.WaitingFrom)).Scan(&t.ID); err != nil {
 			return err
 		}
-		return s.auditChange(ctx, tx, sotepe.ActionApptTicket, "ticket:"+strconv.FormatInt(t.ID, 10), t.ResidentID)
+		object := "ticket:" + strconv.FormatInt(t.ID, 10)
+		if err := s.auditChange(ctx, tx, sotepe.ActionApptTicket, object, t.ResidentID); err != nil {
+			return err
+		}
+		// The answer shows the ticket, and the receipt of the request it
+		// follows, to staff: a read of the resident's data.
+		if act := sotepe.ActorFrom(ctx); readsAsStaff(act) {
+			basis := sotepe.BasisCareRelationship
+			if t.ContactRequestID != 0 {
+				basis = sotepe.BasisClientRequest
+			}
+			return s.insertAudit(ctx, tx, sotepe.AuditEntry{ActorID: act.UserID, ActorRole: act.Role, ActorUnit: act.Unit,
+				RequestID: act.RequestID, ResidentID: t.ResidentID, Action: sotepe.ActionApptTicketRead, Object: object, Basis: basis})
+		}
+		return nil
 	})
 	return t, err
 }

@@ -210,3 +210,32 @@ func (s *Store) auditedRead(ctx context.Context, op string, e sotepe.AuditEntry,
 	}
 	return readErr
 }
+
+// auditChunk bounds the rows of one insertAudits statement (10 parameters
+// each), well below either engine's limit on parameters.
+const auditChunk = 500
+
+// insertAudits appends es to the audit trail through q, the transaction of
+// the read or change they record, in multi-row statements: a staff list
+// writes one row per resident it shows without a round trip per row.
+func (s *Store) insertAudits(ctx context.Context, q querier, es []sotepe.AuditEntry) error {
+	for from := 0; from < len(es); from += auditChunk {
+		chunk := es[from:min(from+auditChunk, len(es))]
+		values := make([]string, len(chunk))
+		args := make([]any, 0, 10*len(chunk))
+		for i, e := range chunk {
+			if e.At.IsZero() {
+				e.At = s.now()
+			}
+			values[i] = `(` + placeholders(len(args)+1, 10) + `)`
+			args = append(args, micros(e.At), e.At.In(s.zone).Format(time.DateOnly), e.ActorID, string(e.ActorRole), e.ActorUnit,
+				nullInt(e.ResidentID), e.Action, e.Object, string(e.Basis), e.RequestID)
+		}
+		if _, err := q.ExecContext(ctx, `
+			INSERT INTO audit_log (at, day, actor_id, actor_role, actor_unit, resident_id, action, object, basis, request_id)
+			VALUES `+strings.Join(values, ", "), args...); err != nil {
+			return s.fail("write audit rows", err)
+		}
+	}
+	return nil
+}

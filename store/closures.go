@@ -41,9 +41,11 @@ func (s *Store) ClosureDays(ctx context.Context) ([]sotepe.ClosureDay, error) {
 // SaveClosureDay adds a closure day, or renames the one on its date, with
 // its audit row (calendar.closure, object "closure:<date>"). A date that is
 // not a real YYYY-MM-DD date, or names missing in any of the three
-// languages, is EInvalid ("error.closure_day").
+// languages, is EInvalid ("error.closure_day"); a date outside the years
+// sotepe.ClosureDay.CheckDate allows at the store's now is EInvalid
+// ("error.closure_day_range").
 func (s *Store) SaveClosureDay(ctx context.Context, d sotepe.ClosureDay) error {
-	if err := checkClosureDate(d.Date); err != nil {
+	if err := d.CheckDate(s.now().In(s.zone)); err != nil {
 		return err
 	}
 	if !d.Names.Complete() {

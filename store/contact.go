@@ -22,10 +22,15 @@ import (
 // request (ContactRequest) writes contact.read with basis client_request in
 // the transaction of the read, so it shows in the resident's access log.
 //
-// Idempotency: contact_requests_idempotency is a unique index on
-// (COALESCE(resident_id, 0), idempotency_key) over the rows with a key, so a
-// key is unique per resident and, for the website form (no resident), per
-// key alone. CreateContactRequest looks the key up first, which settles a
+// Idempotency: a key belongs to whoever sent the request: the professional
+// who recorded a phone request (recorded_by), else the resident, else (the
+// website form) nobody, the key alone. contact_requests_idempotency is a
+// unique index on (COALESCE(recorded_by, 0), the resident when nobody
+// recorded the request, idempotency_key) over the rows with a key (migration
+// 00010), so one sender's key never finds another's request: a professional
+// who records a phone request with the key of the resident's own request
+// gets a new request, not the resident's thread. CreateContactRequest looks
+// the key up first, which settles a
 // retry; two submissions racing past that look-up meet at the index: the
 // insert is ON CONFLICT DO NOTHING, so the loser inserts nothing (on
 // PostgreSQL it waits for the winner to commit) and, still in its
@@ -253,8 +258,9 @@ func checkNewContact(r sotepe.ContactRequest, key string, now time.Time) (sotepe
 // ("error.unknown_service", "error.unknown_unit", "error.unknown_resident");
 // an unknown AssignedTo, RecordedBy or author is EInvalid ("error.reference").
 //
-// A non-empty idempotencyKey (at most 200 bytes) that the same resident, or
-// for a request without a resident the website form, stored already
+// A non-empty idempotencyKey (at most 200 bytes) that the same sender
+// stored already (the same recorder, r.RecordedBy, for a recorded request;
+// else the same resident; for a request with neither, the website form)
 // returns the stored request, as ContactRequest would (internal notes
 // included), with created false: nothing is inserted and the request is
 // returned even if the rest of r differs. For an actor in a staff role that
@@ -272,7 +278,7 @@ func (s *Store) CreateContactRequest(ctx context.Context, r sotepe.ContactReques
 	err = s.inBatch(ctx, "create contact request", func(tx *sql.Tx) error {
 		stored, created = sotepe.ContactRequest{}, false
 		if idempotencyKey != "" {
-			found, err := s.replayContact(ctx, tx, r.ResidentID, idempotencyKey, &stored)
+			found, err := s.replayContact(ctx, tx, r.RecordedBy, r.ResidentID, idempotencyKey, &stored)
 			if err != nil || found {
 				return err
 			}
@@ -315,7 +321,7 @@ func (s *Store) CreateContactRequest(ctx context.Context, r sotepe.ContactReques
 			string(r.Lang), micros(r.ReceivedAt), micros(r.DueAt), nullInt(r.AssignedTo), nullInt(r.RecordedBy),
 			nullString(idempotencyKey), micros(now)).Scan(&r.ID)
 		if errors.Is(err, sql.ErrNoRows) {
-			found, err := s.replayContact(ctx, tx, r.ResidentID, idempotencyKey, &stored)
+			found, err := s.replayContact(ctx, tx, r.RecordedBy, r.ResidentID, idempotencyKey, &stored)
 			if err == nil && !found {
 				err = &sotepe.Error{Code: sotepe.EInternal, Message: "store: contact request neither inserted nor found"}
 			}
@@ -343,15 +349,26 @@ func (s *Store) CreateContactRequest(ctx context.Context, r sotepe.ContactReques
 	return stored, created, nil
 }
 
-// replayContact reads into stored the request that owner (a resident, or 0
-// for the website form) stored with key, and reports whether there is one.
-// For an actor in a staff role it writes the audit row of the read through
-// tx, the transaction of the read.
-func (s *Store) replayContact(ctx context.Context, tx *sql.Tx, owner int64, key string, stored *sotepe.ContactRequest) (bool, error) {
+// idempotencyLookup finds the request a sender ($1 the recorder, $2 the
+// resident when nobody recorded it) stored with key $3, by the index
+// contact_requests_idempotency, whose expressions it repeats.
+const idempotencyLookup = `SELECT id FROM contact_requests
+	WHERE COALESCE(recorded_by, 0) = $1
+	  AND (CASE WHEN recorded_by IS NULL THEN COALESCE(resident_id, 0) ELSE 0 END) = $2
+	  AND idempotency_key = $3`
+
+// replayContact reads into stored the request that its sender stored with
+// key, and reports whether there is one. The sender is recorder when not 0
+// (a professional who recorded a phone request), else resident, else (both
+// 0) the website form; the condition is the expression of the unique index
+// contact_requests_idempotency. For an actor in a staff role it writes the
+// audit row of the read through tx, the transaction of the read.
+func (s *Store) replayContact(ctx context.Context, tx *sql.Tx, recorder, resident int64, key string, stored *sotepe.ContactRequest) (bool, error) {
+	if recorder != 0 {
+		resident = 0
+	}
 	var id int64
-	err := tx.QueryRowContext(ctx, `
-		SELECT id FROM contact_requests WHERE COALESCE(resident_id, 0) = $1 AND idempotency_key = $2`,
-		owner, key).Scan(&id)
+	err := tx.QueryRowContext(ctx, idempotencyLookup, recorder, resident, key).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
 	}

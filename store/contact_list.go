@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"strconv"
 	"strings"
 
@@ -164,34 +165,63 @@ func contactListQuery(f sotepe.ContactFilter) (string, []any, int, error) {
 // their units must not pass an empty list for someone who has none. The
 // cursor is opaque; a malformed one is EInvalid ("error.cursor"), an unknown
 // status EInvalid ("error.status"), a negative limit EInvalid
-// ("error.page_limit"). Lists are not audited: they show no message text,
-// and the caller audits what it opens (ContactRequest).
+// ("error.page_limit").
+//
+// A list shows who wrote to which service and when (and the website
+// form's contact details): when the context's actor acts in a staff role,
+// the page is read in one write transaction with one audit row per request
+// on it (contact_list.read, object "contact:<id>", basis client_request, the
+// request's resident), so each shows in the resident's access log; when the
+// rows cannot be written nothing is returned. Residents and the system read
+// without rows.
 func (s *Store) ContactRequests(ctx context.Context, f sotepe.ContactFilter) (sotepe.Page[sotepe.ContactRequest], error) {
 	out := sotepe.Page[sotepe.ContactRequest]{Items: []sotepe.ContactRequest{}}
 	query, args, limit, err := contactListQuery(f)
 	if err != nil {
 		return out, err
 	}
-	rows, err := s.r.QueryContext(ctx, query, args...)
-	if err != nil {
-		return out, s.fail("list contact requests", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		r, err := scanContact(rows)
+	read := func(q querier) error {
+		rows, err := q.QueryContext(ctx, query, args...)
 		if err != nil {
-			return out, s.fail("list contact requests", err)
+			return err
 		}
-		if len(out.Items) == limit {
-			last := out.Items[limit-1]
-			out.NextCursor = encodeContactCursor(micros(last.DueAt), last.ID)
-			break
+		defer rows.Close()
+		for rows.Next() {
+			r, err := scanContact(rows)
+			if err != nil {
+				return err
+			}
+			if len(out.Items) == limit {
+				last := out.Items[limit-1]
+				out.NextCursor = encodeContactCursor(micros(last.DueAt), last.ID)
+				break
+			}
+			r.Messages = []sotepe.Message{}
+			out.Items = append(out.Items, r)
 		}
-		r.Messages = []sotepe.Message{}
-		out.Items = append(out.Items, r)
+		return rows.Err()
 	}
-	if err := rows.Err(); err != nil {
-		return out, s.fail("list contact requests", err)
+	a := sotepe.ActorFrom(ctx)
+	if !readsAsStaff(a) {
+		if err := read(s.r); err != nil {
+			return sotepe.Page[sotepe.ContactRequest]{Items: []sotepe.ContactRequest{}}, s.fail("list contact requests", err)
+		}
+		return out, nil
+	}
+	err = s.inTx(ctx, "list contact requests", func(tx *sql.Tx) error {
+		out = sotepe.Page[sotepe.ContactRequest]{Items: []sotepe.ContactRequest{}}
+		if err := read(tx); err != nil {
+			return err
+		}
+		es := make([]sotepe.AuditEntry, len(out.Items))
+		for i, r := range out.Items {
+			es[i] = contactRead(a, r.ID)
+			es[i].Action, es[i].ResidentID = sotepe.ActionContactListRead, r.ResidentID
+		}
+		return s.insertAudits(ctx, tx, es)
+	})
+	if err != nil {
+		return sotepe.Page[sotepe.ContactRequest]{Items: []sotepe.ContactRequest{}}, err
 	}
 	return out, nil
 }

@@ -281,6 +281,8 @@ func (s *Server) slotSearch(w http.ResponseWriter, r *http.Request) error {
 
 // apptCreate books a slot for the signed-in resident: POST
 // /api/v1/appointments with {"slot": id} and optionally the "service" meant.
+// An Idempotency-Key header makes a retry safe: the retry gets the booking
+// with 200 instead of 201.
 func (s *Server) apptCreate(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	var b struct {
 		Slot    int64  `json:"slot"`
@@ -292,7 +294,12 @@ func (s *Server) apptCreate(w http.ResponseWriter, r *http.Request, u sotepe.Use
 	if b.Slot <= 0 {
 		return sotepe.Invalid("error.appt_slot_required", "choose a time")
 	}
-	return s.apptJSON(w, r, u, http.StatusCreated)(s.cfg.Appointments.Book(r.Context(), u, b.Slot, b.Service))
+	a, created, err := s.cfg.Appointments.BookOnce(r.Context(), u, b.Slot, b.Service, r.Header.Get("Idempotency-Key"))
+	status := http.StatusCreated
+	if !created {
+		status = http.StatusOK // a retry under the same Idempotency-Key
+	}
+	return s.apptJSON(w, r, u, status)(a, err)
 }
 
 // apptFilter reads the list filters: from, to (dates or instants), unit,

@@ -37,6 +37,9 @@ func (s *Server) calendarDeadline(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return sotepe.Invalid("error.from", "from must be an RFC 3339 time with offset")
 	}
+	if err := sotepe.CheckDeadlineFrom(from); err != nil {
+		return err
+	}
 	n := sotepe.PromiseWorkingDays
 	if v := q.Get("working_days"); v != "" {
 		if n, err = strconv.Atoi(v); err != nil {

@@ -107,7 +107,7 @@ func (s *Server) contactCreate(w http.ResponseWriter, r *http.Request) error {
 		Contact: b.Contact, Lang: in.Lang, IdempotencyKey: r.Header.Get("Idempotency-Key"),
 	}
 	if b.ReceivedAt != nil {
-		n.ReceivedAt = *b.ReceivedAt
+		n.ReceivedAt, n.ReceivedGiven = *b.ReceivedAt, true
 	}
 	stored, created, err := s.cfg.Contacts.Submit(r.Context(), in.User, n)
 	if err != nil {

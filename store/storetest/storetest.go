@@ -126,6 +126,9 @@ func Run(t *testing.T, open Opener) {
 func suite() []conformance {
 	return []conformance{
 		{"Users", "", testUsers},
+		{"ContactIdempotencyKeyIsTheSenders", "", testContactIdempotencyKeyIsTheSenders},
+		{"BookingIdempotencyKey", "", testBookingIdempotencyKey},
+		{"StaffAnswersWriteAccessRows", "", testStaffAnswersWriteAccessRows},
 		{"Sessions", "", testSessions},
 		{"BookingRace", "", testBookingRace},
 		{"BookingRules", "", testBookingRules},
