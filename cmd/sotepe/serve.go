@@ -53,6 +53,10 @@ func runServer(ctx context.Context, args []string, getenv func(string) string, s
 		return err
 	}
 	fs.BoolVar(&c.secureCookies, "secure-cookies", secure, "mark cookies Secure (needs HTTPS in front; env SOTEPE_SECURE_COOKIES)")
+	if err := c.trustedProxies.Set(getenv("SOTEPE_TRUSTED_PROXIES")); err != nil {
+		return fmt.Errorf("SOTEPE_TRUSTED_PROXIES: %w", err)
+	}
+	fs.Var(&c.trustedProxies, "trusted-proxies", "CIDRs of the proxies whose X-Forwarded-For names the client, comma-separated (env SOTEPE_TRUSTED_PROXIES)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -154,7 +158,7 @@ func runServer(ctx context.Context, args []string, getenv func(string) string, s
 	reg.MustRegister(collectors.NewDBStatsCollector(st.DB(), st.Dialect()))
 	srv, err := web.New(web.Config{
 		Store: st, Directory: dir, Calendar: cal, Contacts: contacts, Assessments: assessments, Appointments: appointments, Feedback: fb, Surveys: surveys, Catalog: cat, Logger: logger, Location: loc, Registry: reg, OpenAPI: docs.OpenAPI,
-		SecureCookies: c.secureCookies, Demo: isDemo, Version: version,
+		SecureCookies: c.secureCookies, Demo: isDemo, Version: version, TrustedProxies: c.trustedProxies,
 	})
 	if err != nil {
 		return err
