@@ -62,7 +62,9 @@ func TestNULAndInvalidUTF8Refused(t *testing.T) {
 				continue
 			}
 			if strings.HasPrefix(c.path, "/api/") {
-				var body struct{ Error struct{ Code, Message string } }
+				var body struct {
+					Error struct{ Code, Message string }
+				}
 				if err := json.Unmarshal(w.Body.Bytes(), &body); err != nil || body.Error.Code != "invalid" || !strings.Contains(body.Error.Message, "UTF-8") {
 					t.Errorf("%s: body %s, want code invalid and a message about the text", c.name, w.Body)
 				}
