@@ -103,12 +103,17 @@ func FuzzFormInput(f *testing.F) {
 	})
 }
 
-func TestCheckRequestTextPath(t *testing.T) {
+func TestCheckRequestTextPathAndHeader(t *testing.T) {
 	for path, ok := range map[string]bool{"/units/kallio": true, "/units/%C3%A4": true, "/units/a%00b": false, "/units/%ff": false} {
 		req := httptest.NewRequest("GET", path, nil)
 		if err := checkRequestText(req); (err == nil) != ok {
 			t.Errorf("%s: %v, want ok %v", path, err, ok)
 		}
+	}
+	req := httptest.NewRequest("POST", "/api/v1/contact-requests", nil)
+	req.Header.Set("Idempotency-Key", "k\xff")
+	if err := checkRequestText(req); sotepe.ErrorKey(err) != "error.text_invalid" {
+		t.Errorf("Idempotency-Key with invalid UTF-8: %v", err)
 	}
 }
 

@@ -223,10 +223,11 @@ func isTrusted(a netip.Addr, trusted []netip.Prefix) bool {
 
 // checkInput refuses, before any handler runs, text sotepe cannot store:
 // NUL characters or invalid UTF-8 in the path (and so in every path value),
-// in the query string, or in a form body, with EInvalid
-// "error.text_invalid" naming the field (sotepe.CheckText) in the user's
-// language. It parses form bodies itself, so r.ParseForm in a handler only
-// returns what was checked here. JSON bodies are checked by decodeJSON.
+// in the query string, in the Idempotency-Key header, or in a form body,
+// with EInvalid "error.text_invalid" naming the field (sotepe.CheckText) in
+// the user's language. It parses form bodies itself, so r.ParseForm in a
+// handler only returns what was checked here. JSON bodies are checked by
+// decodeJSON.
 func (s *Server) checkInput(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if err := checkRequestText(r); err != nil {
@@ -237,7 +238,8 @@ func (s *Server) checkInput(next http.Handler) http.Handler {
 	})
 }
 
-// checkRequestText checks r's path, query and (for a form post) body.
+// checkRequestText checks r's path, query, Idempotency-Key and (for a form
+// post) body.
 func checkRequestText(r *http.Request) error {
 	if err := sotepe.CheckText("path", r.URL.Path); err != nil {
 		return err
@@ -246,6 +248,11 @@ func checkRequestText(r *http.Request) error {
 	// what it returns.
 	q, _ := url.ParseQuery(r.URL.RawQuery)
 	if err := checkValues(q); err != nil {
+		return err
+	}
+	// The one header whose value is stored (HTTP allows any byte above
+	// 0x7f in a header).
+	if err := sotepe.CheckText("Idempotency-Key", r.Header.Get("Idempotency-Key")); err != nil {
 		return err
 	}
 	if r.Body == nil || r.Body == http.NoBody {
