@@ -156,7 +156,8 @@ type Accounts interface {
 	LinkIdentity(ctx context.Context, id Identity) error
 	// UserByIdentity returns the user an outside identity is linked to, or ENotFound.
 	UserByIdentity(ctx context.Context, provider, subject string) (User, error)
-	// SetPassword replaces a user's password hash.
+	// SetPassword replaces a user's password hash and ends the user's
+	// sessions.
 	SetPassword(ctx context.Context, userID int64, hash string) error
 	// UnitStaff returns the enabled professionals and managers of a unit,
 	// by name: the colleagues a request of the unit may be assigned to.
@@ -174,6 +175,9 @@ type Accounts interface {
 	// DeleteSessionsBefore removes sessions that expired or went idle
 	// before the given instants and returns how many went.
 	DeleteSessionsBefore(ctx context.Context, expired, idleSince time.Time) (int64, error)
+
+	// LoginFailures counts failed sign-ins for the sign-in throttle.
+	LoginFailures
 }
 
 // ValidEmail reports whether s is one bare e-mail address (name@domain, no

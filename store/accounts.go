@@ -240,7 +240,10 @@ func (s *Store) UserByIdentity(ctx context.Context, provider, subject string) (s
 }
 
 // SetPassword replaces a user's password hash ("" removes the password),
-// with its audit row; an unknown user is ENotFound.
+// with its audit row, and ends every session of the user in the same
+// transaction: whoever signed in with the old password is signed out. There
+// is no route by which users change their own password, so no session is
+// kept. An unknown user is ENotFound.
 func (s *Store) SetPassword(ctx context.Context, userID int64, hash string) error {
 	return s.inTx(ctx, "set password", func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = $1 WHERE id = $2`, hash, userID)
@@ -251,6 +254,9 @@ func (s *Store) SetPassword(ctx context.Context, userID int64, hash string) erro
 			return err
 		} else if n == 0 {
 			return sotepe.NotFound("user")
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1`, userID); err != nil {
+			return err
 		}
 		return s.auditChange(ctx, tx, sotepe.ActionPasswordSet, userObject(userID), 0)
 	})

@@ -122,13 +122,21 @@ type credentials struct {
 
 var errBadLogin = &sotepe.Error{Code: sotepe.EUnauthorized, Key: "error.login_failed", Message: "wrong username or password"}
 
-// login checks credentials, slowing repeated failures per account and per
-// address, and starts a new session with a fresh token. Every attempt is
-// audited.
+// login checks credentials, slowing repeated failures per account and
+// client and per client (throttle.go), and starts a new session with a fresh
+// token. Every attempt is audited. A correct password from a client that has
+// not failed is never refused, whoever else failed for the account.
 func (s *Server) login(r *http.Request, c credentials) (sotepe.User, string, error) {
 	username := strings.ToLower(strings.TrimSpace(c.Username))
+	if err := sotepe.CheckText("username", username); err != nil {
+		return sotepe.User{}, "", err
+	}
 	addr := clientAddr(r)
-	if wait := s.throttle.wait("u:"+username, "a:"+addr); wait > 0 {
+	wait, err := s.throttle.wait(r.Context(), username, addr)
+	if err != nil {
+		return sotepe.User{}, "", err
+	}
+	if wait > 0 {
 		return sotepe.User{}, "", (&sotepe.Error{Code: sotepe.ETooMany, Key: "error.too_many_logins", Message: "too many failed logins"}).
 			With(map[string]any{"Seconds": int(wait.Seconds()) + 1})
 	}
@@ -148,13 +156,17 @@ func (s *Server) login(r *http.Request, c credentials) (sotepe.User, string, err
 		_, _ = password.Verify(c.Password, s.dummyHash)
 	}
 	if !ok {
-		s.throttle.fail("u:"+username, "a:"+addr)
+		if terr := s.throttle.fail(r.Context(), username, addr); terr != nil {
+			return sotepe.User{}, "", terr
+		}
 		if aerr := s.store.RecordAudit(r.Context(), sotepe.AuditEntry{ActorID: user.ID, Action: sotepe.ActionLoginFailed, RequestID: info(r).ID}); aerr != nil {
 			return sotepe.User{}, "", aerr
 		}
 		return sotepe.User{}, "", errBadLogin
 	}
-	s.throttle.succeed("u:"+username, "a:"+addr)
+	if err := s.throttle.succeed(r.Context(), username, addr); err != nil {
+		return sotepe.User{}, "", err
+	}
 	token, err := newToken()
 	if err != nil {
 		return sotepe.User{}, "", err
@@ -199,12 +211,21 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// clientAddr is the peer's IP address. sotepe trusts no forwarding header:
-// behind a proxy, configure the proxy to keep the peer address.
+// clientAddr is the client's IP address as the observe middleware resolved
+// it (clientIP): the peer, or behind a trusted proxy the address the proxy
+// saw. Every per-address limit uses it.
 func clientAddr(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if a := info(r).Client; a != "" {
+		return a
+	}
+	return peerAddr(r.RemoteAddr)
+}
+
+// peerAddr is the IP address of a RemoteAddr ("host:port").
+func peerAddr(remote string) string {
+	host, _, err := net.SplitHostPort(remote)
 	if err != nil {
-		return r.RemoteAddr
+		return remote
 	}
 	return host
 }

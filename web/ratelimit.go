@@ -5,9 +5,11 @@ import (
 	"time"
 )
 
-// windowLimit allows each key (an address) at most max uses per window, for
-// the forms anyone may post without signing in. Its state lives in this
-// process.
+// windowLimit allows each key (a client address from clientAddr, which
+// honours --trusted-proxies like the sign-in throttle) at most max uses per
+// window, for the forms anyone may post without signing in. Its state lives
+// in this process: these limits only blunt floods, and a per-process count
+// still bounds them.
 type windowLimit struct {
 	mu     sync.Mutex
 	max    int

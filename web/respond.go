@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -8,7 +9,9 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"reflect"
 	"strings"
+	"unicode/utf8"
 
 	"sotepe"
 )
@@ -25,6 +28,7 @@ type reqInfo struct {
 	User      *sotepe.User // nil when not signed in
 	TokenHash []byte       // the session's, when signed in
 	Route     string       // the matched route pattern, for logs and metrics
+	Client    string       // the client's IP address (clientIP)
 }
 
 type infoKey struct{}
@@ -152,12 +156,36 @@ func writeItems[T any](w http.ResponseWriter, items []T, err error) error {
 }
 
 // decodeJSON reads exactly one JSON object into dst, rejecting unknown fields
-// and trailing data, and explains what is wrong in the catalog's words.
+// and trailing data, and explains what is wrong in the catalog's words. A
+// body that is not valid UTF-8, or a string that holds NUL (\u0000), is
+// EInvalid "error.text_invalid" naming the field: every API handler reads
+// its body here, so none can forget the check.
 func decodeJSON(r *http.Request, dst any) error {
 	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
 		return sotepe.Invalid("error.json_content_type", "Content-Type must be application/json")
 	}
-	dec := json.NewDecoder(r.Body)
+	raw, err := io.ReadAll(r.Body)
+	var tooLarge *http.MaxBytesError
+	if errors.As(err, &tooLarge) {
+		return &sotepe.Error{Code: sotepe.ETooLarge, Key: "error.too_large", Message: "request body too large"}
+	}
+	if err != nil {
+		return sotepe.Invalid("error.json_malformed", "unreadable body").With(map[string]any{"Offset": 0})
+	}
+	// encoding/json would quietly turn invalid UTF-8 into U+FFFD: refuse it
+	// instead, so what is stored is what was sent.
+	if !utf8.Valid(raw) {
+		return sotepe.CheckText("body", string(raw))
+	}
+	if err := decodeJSONBytes(raw, dst); err != nil {
+		return err
+	}
+	return checkDecoded("", reflect.ValueOf(dst))
+}
+
+// decodeJSONBytes decodes raw, which must be one JSON value, into dst.
+func decodeJSONBytes(raw []byte, dst any) error {
+	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
 	err := dec.Decode(dst)
 	if err == nil {
@@ -168,10 +196,7 @@ func decodeJSON(r *http.Request, dst any) error {
 	}
 	var syntax *json.SyntaxError
 	var typeErr *json.UnmarshalTypeError
-	var tooLarge *http.MaxBytesError
 	switch {
-	case errors.As(err, &tooLarge):
-		return &sotepe.Error{Code: sotepe.ETooLarge, Key: "error.too_large", Message: "request body too large"}
 	case errors.Is(err, io.EOF):
 		return sotepe.Invalid("error.json_empty", "request body is empty")
 	case errors.As(err, &syntax), errors.Is(err, io.ErrUnexpectedEOF):
@@ -183,6 +208,82 @@ func decodeJSON(r *http.Request, dst any) error {
 		return sotepe.Invalid("error.json_unknown_field", "unknown field "+field).With(map[string]any{"Field": field})
 	}
 	return sotepe.Invalid("error.json_malformed", "malformed JSON").With(map[string]any{"Offset": 0})
+}
+
+var rawMessageType = reflect.TypeFor[json.RawMessage]()
+
+// checkDecoded walks what decodeJSON filled in and refuses any string (or
+// map key) holding NUL, naming its JSON field. A json.RawMessage is decoded
+// and walked too, since its handler decodes it later.
+func checkDecoded(field string, v reflect.Value) error {
+	if !v.IsValid() {
+		return nil
+	}
+	if v.Type() == rawMessageType {
+		var x any
+		if len(v.Bytes()) == 0 || json.Unmarshal(v.Bytes(), &x) != nil {
+			return nil // its handler reports what is wrong with it
+		}
+		return checkDecoded(field, reflect.ValueOf(x))
+	}
+	switch v.Kind() {
+	case reflect.String:
+		return sotepe.CheckText(field, v.String())
+	case reflect.Pointer, reflect.Interface:
+		if v.IsNil() {
+			return nil
+		}
+		return checkDecoded(field, v.Elem())
+	case reflect.Struct:
+		t := v.Type()
+		for i := range t.NumField() {
+			f := t.Field(i)
+			if !f.IsExported() {
+				continue
+			}
+			name := f.Name
+			if tag, _, _ := strings.Cut(f.Tag.Get("json"), ","); tag == "-" {
+				continue
+			} else if tag != "" {
+				name = tag
+			}
+			if f.Anonymous && f.Tag.Get("json") == "" {
+				name = field
+			} else if field != "" {
+				name = field + "." + name
+			}
+			if err := checkDecoded(name, v.Field(i)); err != nil {
+				return err
+			}
+		}
+	case reflect.Slice, reflect.Array:
+		if v.Type().Elem().Kind() == reflect.Uint8 {
+			return nil // bytes ([]byte arrives as base64)
+		}
+		for i := range v.Len() {
+			if err := checkDecoded(field, v.Index(i)); err != nil {
+				return err
+			}
+		}
+	case reflect.Map:
+		it := v.MapRange()
+		for it.Next() {
+			name := field
+			if it.Key().Kind() == reflect.String {
+				if err := sotepe.CheckText(field, it.Key().String()); err != nil {
+					return err
+				}
+				if name != "" {
+					name += "."
+				}
+				name += it.Key().String()
+			}
+			if err := checkDecoded(name, it.Value()); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 func offsetOf(e *json.SyntaxError) int64 {

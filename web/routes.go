@@ -223,5 +223,5 @@ func (s *Server) routes() http.Handler {
 	cop.SetDenyHandler(s.wrap(func(w http.ResponseWriter, r *http.Request) error {
 		return errCrossOrigin
 	}))
-	return s.observe(s.language(cop.Handler(s.authenticate(mux))))
+	return s.observe(s.language(cop.Handler(s.authenticate(s.checkInput(mux)))))
 }

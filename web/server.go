@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -72,9 +73,13 @@ type Config struct {
 	// SecureCookies marks cookies Secure and names the session cookie with
 	// the __Host- prefix; turn it off only for plain-HTTP demos.
 	SecureCookies bool
-	SessionIdle   time.Duration // default 30 minutes
-	SessionMax    time.Duration // default 12 hours
-	MaxBody       int64         // request body limit in bytes, default 1 MiB
+	// TrustedProxies are the proxies whose X-Forwarded-For is believed:
+	// when the peer is in one of them, the client's address is read from
+	// that header (clientIP). Empty trusts no forwarding header.
+	TrustedProxies []netip.Prefix
+	SessionIdle    time.Duration // default 30 minutes
+	SessionMax     time.Duration // default 12 hours
+	MaxBody        int64         // request body limit in bytes, default 1 MiB
 	// Demo shows the demo banner and the demo accounts on the login page.
 	Demo    bool
 	Version string
@@ -148,7 +153,7 @@ func New(cfg Config) (*Server, error) {
 		cat:       cfg.Catalog,
 		log:       cfg.Logger,
 		now:       cfg.Now,
-		throttle:  newThrottle(cfg.Now),
+		throttle:  newThrottle(cfg.Store, cfg.Now),
 		cache:     newResponseCache(10*time.Second, 4096, cfg.Now),
 		slotCache: newResponseCache(2*time.Second, 4096, cfg.Now),
 		formLimit: newWindowLimit(5, 10*time.Minute, cfg.Now),

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/netip"
 	"strconv"
 	"strings"
 )
@@ -17,6 +18,8 @@ type config struct {
 	logLevel      slog.Level
 	secureCookies bool
 	units         int
+	// trustedProxies are the proxies whose X-Forwarded-For is believed.
+	trustedProxies prefixList
 }
 
 // stringList is a repeatable flag.
@@ -65,4 +68,36 @@ func envBool(getenv func(string) string, name string, def bool) (bool, error) {
 		return def, fmt.Errorf("%s: %q is not true or false", name, v)
 	}
 	return b, nil
+}
+
+// prefixList is a flag of comma-separated CIDRs; a bare address is a
+// prefix of one address. Each Set replaces the list.
+type prefixList []netip.Prefix
+
+func (p *prefixList) String() string {
+	var s []string
+	for _, x := range *p {
+		s = append(s, x.String())
+	}
+	return strings.Join(s, ",")
+}
+
+func (p *prefixList) Set(v string) error {
+	var out prefixList
+	for _, f := range strings.Split(v, ",") {
+		if f = strings.TrimSpace(f); f == "" {
+			continue
+		}
+		if a, err := netip.ParseAddr(f); err == nil {
+			out = append(out, netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()))
+			continue
+		}
+		pr, err := netip.ParsePrefix(f)
+		if err != nil {
+			return fmt.Errorf("%q is not an address or CIDR", f)
+		}
+		out = append(out, pr.Masked())
+	}
+	*p = out
+	return nil
 }

@@ -39,6 +39,10 @@ func runServer(ctx context.Context, args []string, getenv func(string) string, s
 		return err
 	}
 	fs.BoolVar(&c.secureCookies, "secure-cookies", secure, "mark cookies Secure (needs HTTPS in front; env SOTEPE_SECURE_COOKIES)")
+	if err := c.trustedProxies.Set(getenv("SOTEPE_TRUSTED_PROXIES")); err != nil {
+		return fmt.Errorf("SOTEPE_TRUSTED_PROXIES: %w", err)
+	}
+	fs.Var(&c.trustedProxies, "trusted-proxies", "CIDRs of the proxies whose X-Forwarded-For names the client, comma-separated (env SOTEPE_TRUSTED_PROXIES)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -81,7 +85,7 @@ func runServer(ctx context.Context, args []string, getenv func(string) string, s
 		},
 		Sender:  sender,
 		BaseURL: orDefault(getenv("SOTEPE_BASE_URL"), "http://"+c.addr),
-		Web:     web.Config{SecureCookies: c.secureCookies, Demo: isDemo, Version: version},
+		Web:     web.Config{SecureCookies: c.secureCookies, Demo: isDemo, Version: version, TrustedProxies: c.trustedProxies},
 	})
 	if err != nil {
 		return err
