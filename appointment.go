@@ -11,21 +11,21 @@ import (
 // a unit; residents find free slots and book them, directly or with an
 // appointment ticket a professional gives; staff run their calendar.
 
-// ApptMode is how an appointment is held.
-type ApptMode string
+// AppointmentMode is how an appointment is held.
+type AppointmentMode string
 
 // The modes of an appointment.
 const (
-	ModeInPerson ApptMode = "in_person"
-	ModePhone    ApptMode = "phone"
-	ModeVideo    ApptMode = "video"
+	ModeInPerson AppointmentMode = "in_person"
+	ModePhone    AppointmentMode = "phone"
+	ModeVideo    AppointmentMode = "video"
 )
 
-// ApptModes lists every mode.
-var ApptModes = []ApptMode{ModeInPerson, ModePhone, ModeVideo}
+// AppointmentModes lists every mode.
+var AppointmentModes = []AppointmentMode{ModeInPerson, ModePhone, ModeVideo}
 
 // Valid reports whether m is a known mode.
-func (m ApptMode) Valid() bool { return slices.Contains(ApptModes, m) }
+func (m AppointmentMode) Valid() bool { return slices.Contains(AppointmentModes, m) }
 
 // SlotState is where a slot stands.
 type SlotState string
@@ -38,26 +38,26 @@ const (
 	SlotClosed  SlotState = "closed"  // staff closed it
 )
 
-// ApptStatus is where an appointment stands.
-type ApptStatus string
+// AppointmentStatus is where an appointment stands.
+type AppointmentStatus string
 
 // The statuses of an appointment.
 const (
-	ApptBooked    ApptStatus = "booked"
-	ApptCancelled ApptStatus = "cancelled"
-	ApptArrived   ApptStatus = "arrived"
-	ApptCompleted ApptStatus = "completed"
-	ApptNoShow    ApptStatus = "no_show"
+	AppointmentBooked    AppointmentStatus = "booked"
+	AppointmentCancelled AppointmentStatus = "cancelled"
+	AppointmentArrived   AppointmentStatus = "arrived"
+	AppointmentCompleted AppointmentStatus = "completed"
+	AppointmentNoShow    AppointmentStatus = "no_show"
 )
 
-// ApptStatuses lists every status.
-var ApptStatuses = []ApptStatus{ApptBooked, ApptCancelled, ApptArrived, ApptCompleted, ApptNoShow}
+// AppointmentStatuses lists every status.
+var AppointmentStatuses = []AppointmentStatus{AppointmentBooked, AppointmentCancelled, AppointmentArrived, AppointmentCompleted, AppointmentNoShow}
 
 // Valid reports whether s is a known status.
-func (s ApptStatus) Valid() bool { return slices.Contains(ApptStatuses, s) }
+func (s AppointmentStatus) Valid() bool { return slices.Contains(AppointmentStatuses, s) }
 
 // Active reports whether an appointment with status s still holds its slot.
-func (s ApptStatus) Active() bool { return s != ApptCancelled && s != "" }
+func (s AppointmentStatus) Active() bool { return s != AppointmentCancelled && s != "" }
 
 // ResourceKind is whose schedule a resource is.
 type ResourceKind string
@@ -84,26 +84,26 @@ const (
 
 // Audit actions of appointments.
 const (
-	ActionApptBook   = "appointment.book"
-	ActionApptCancel = "appointment.cancel"
-	ActionApptRead   = "appointment.read"
-	ActionApptMark   = "appointment.mark"
-	ActionApptSlots  = "appointment.slots"
-	ActionApptTicket = "appointment.ticket"
-	// ActionApptTicketRead is an appointment ticket shown to staff (who
+	ActionAppointmentBook   = "appointment.book"
+	ActionAppointmentCancel = "appointment.cancel"
+	ActionAppointmentRead   = "appointment.read"
+	ActionAppointmentMark   = "appointment.mark"
+	ActionAppointmentSlots  = "appointment.slots"
+	ActionAppointmentTicket = "appointment.ticket"
+	// ActionAppointmentTicketRead is an appointment ticket shown to staff (who
 	// holds it, for which service, since when they wait).
-	ActionApptTicketRead = "appointment_ticket.read"
-	ActionApptWaitlist   = "appointment.waitlist"
+	ActionAppointmentTicketRead = "appointment_ticket.read"
+	ActionAppointmentWaitlist   = "appointment.waitlist"
 )
 
-// ApptEveningFrom is the hour (Europe/Helsinki) from which a slot counts as an
+// AppointmentEveningFrom is the hour (Europe/Helsinki) from which a slot counts as an
 // evening time.
-const ApptEveningFrom = 16
+const AppointmentEveningFrom = 16
 
 // IsEvening reports whether a slot starting at start is an evening time: it
 // starts at or after ApptEveningFrom o'clock in loc.
 func IsEvening(start time.Time, loc *time.Location) bool {
-	return start.In(loc).Hour() >= ApptEveningFrom
+	return start.In(loc).Hour() >= AppointmentEveningFrom
 }
 
 // Limits of slots.
@@ -130,12 +130,12 @@ func CheckSlotStart(start, now time.Time) error {
 	return nil
 }
 
-// ApptConfig is how a service is booked. DirectBooking lets residents book it
+// BookingRules is how a service is booked. DirectBooking lets residents book it
 // themselves; otherwise they need an appointment ticket. CancelLimit is how
 // long before the start a resident may still cancel or rebook; OfferHold how
 // long a waiting-list offer holds. The care guarantee is GuaranteeDays, and
 // GuaranteeDaysYoung for residents under 23 when their wait began.
-type ApptConfig struct {
+type BookingRules struct {
 	ServiceID          string        `json:"service"`
 	DirectBooking      bool          `json:"direct_booking"`
 	CancelLimit        time.Duration `json:"-"`
@@ -160,8 +160,8 @@ const (
 // sets its own: booked with an appointment ticket, cancellable until 24
 // hours before, offers held 15 hours, and the statutory care guarantee (six
 // months for oral care, "dental-care").
-func DefaultApptConfig(serviceID string) ApptConfig {
-	c := ApptConfig{ServiceID: serviceID, CancelLimit: DefaultCancelLimit, OfferHold: DefaultOfferHold,
+func DefaultApptConfig(serviceID string) BookingRules {
+	c := BookingRules{ServiceID: serviceID, CancelLimit: DefaultCancelLimit, OfferHold: DefaultOfferHold,
 		GuaranteeDays: GuaranteeDays, GuaranteeDaysYoung: GuaranteeDaysYoung}
 	if serviceID == "dental-care" {
 		c.GuaranteeDays, c.GuaranteeDaysYoung = GuaranteeDaysOral, GuaranteeDaysOral
@@ -171,7 +171,7 @@ func DefaultApptConfig(serviceID string) ApptConfig {
 
 // Validate checks c: a service, limits that are not negative, an offer hold
 // and guarantees that are positive. Each failure is EInvalid.
-func (c ApptConfig) Validate() error {
+func (c BookingRules) Validate() error {
 	switch {
 	case c.ServiceID == "":
 		return Invalid("error.service_required", "choose a service")
@@ -183,7 +183,7 @@ func (c ApptConfig) Validate() error {
 
 // Guarantee returns the care guarantee that applies to a resident who was
 // young (under 23) when their wait began.
-func (c ApptConfig) Guarantee(young bool) time.Duration {
+func (c BookingRules) Guarantee(young bool) time.Duration {
 	if young {
 		return time.Duration(c.GuaranteeDaysYoung) * 24 * time.Hour
 	}
@@ -212,15 +212,15 @@ type Resource struct {
 
 // Slot is a time on a schedule that a resident can book.
 type Slot struct {
-	ID         int64     `json:"id"`
-	ServiceID  string    `json:"service"`
-	UnitID     string    `json:"unit"`
-	ResourceID int64     `json:"resource"`
-	Start      time.Time `json:"start"`
-	End        time.Time `json:"end"`
-	Mode       ApptMode  `json:"mode"`
-	Evening    bool      `json:"evening"`
-	State      SlotState `json:"state"`
+	ID         int64           `json:"id"`
+	ServiceID  string          `json:"service"`
+	UnitID     string          `json:"unit"`
+	ResourceID int64           `json:"resource"`
+	Start      time.Time       `json:"start"`
+	End        time.Time       `json:"end"`
+	Mode       AppointmentMode `json:"mode"`
+	Evening    bool            `json:"evening"`
+	State      SlotState       `json:"state"`
 	// OfferExpires is when a waiting-list offer of the slot lapses; zero
 	// unless the slot is offered.
 	OfferExpires time.Time `json:"-"`
@@ -301,20 +301,20 @@ func clockMinutes(s string) (int, bool) {
 
 // Appointment is a resident's booking of a slot.
 type Appointment struct {
-	ID         int64      `json:"id"`
-	SlotID     int64      `json:"slot"`
-	ResidentID int64      `json:"resident"`
-	ServiceID  string     `json:"service"`
-	UnitID     string     `json:"unit"`
-	ResourceID int64      `json:"resource"`
-	Start      time.Time  `json:"start"`
-	End        time.Time  `json:"end"`
-	Mode       ApptMode   `json:"mode"`
-	Status     ApptStatus `json:"status"`
-	Lang       Lang       `json:"lang"`
-	BookedAt   time.Time  `json:"booked_at"`
-	BookedBy   int64      `json:"booked_by,omitempty"`
-	TicketID   int64      `json:"ticket,omitempty"`
+	ID         int64             `json:"id"`
+	SlotID     int64             `json:"slot"`
+	ResidentID int64             `json:"resident"`
+	ServiceID  string            `json:"service"`
+	UnitID     string            `json:"unit"`
+	ResourceID int64             `json:"resource"`
+	Start      time.Time         `json:"start"`
+	End        time.Time         `json:"end"`
+	Mode       AppointmentMode   `json:"mode"`
+	Status     AppointmentStatus `json:"status"`
+	Lang       Lang              `json:"lang"`
+	BookedAt   time.Time         `json:"booked_at"`
+	BookedBy   int64             `json:"booked_by,omitempty"`
+	TicketID   int64             `json:"ticket,omitempty"`
 	// WaitingFrom is when the wait the care guarantee counts began.
 	WaitingFrom time.Time `json:"waiting_from"`
 	Young       bool      `json:"-"`
@@ -378,21 +378,21 @@ type SlotFilter struct {
 	Units   []string
 	From    time.Time
 	To      time.Time
-	Mode    ApptMode
+	Mode    AppointmentMode
 	Evening *bool
 	Page    PageRequest
 }
 
-// ApptFilter narrows a list of appointments. ResidentID limits a resident to
+// AppointmentFilter narrows a list of appointments. ResidentID limits a resident to
 // their own; Units limits staff to their units; ResourceUser to one
 // professional's own schedule. From and To bound the start.
-type ApptFilter struct {
+type AppointmentFilter struct {
 	ResidentID   int64
 	Units        []string
 	ResourceUser int64
 	From         time.Time
 	To           time.Time
-	Statuses     []ApptStatus
+	Statuses     []AppointmentStatus
 	Page         PageRequest
 }
 
@@ -422,18 +422,18 @@ type Booking struct {
 	IdempotencyKey string
 }
 
-// ApptScope is whose appointments a read may return: a resident's own, or
+// AppointmentScope is whose appointments a read may return: a resident's own, or
 // those of some units for staff.
-type ApptScope struct {
+type AppointmentScope struct {
 	ResidentID int64
 	Units      []string
 }
 
-// ApptFigures are the care-guarantee figures of one unit and service. Waits
+// AppointmentFigures are the care-guarantee figures of one unit and service. Waits
 // are in days from the start of the wait (contact request, ticket or
 // booking) to the appointment, over the appointments that took place
 // (arrived or completed) or are still booked, of the period.
-type ApptFigures struct {
+type AppointmentFigures struct {
 	UnitID    string   `json:"unit"`
 	ServiceID string   `json:"service"`
 	Count     int      `json:"appointments"`
@@ -450,11 +450,11 @@ type ApptFigures struct {
 // row in the same transaction; staff reads of appointments write theirs in
 // the transaction of the read (the actor comes from the context).
 type Appointments interface {
-	// ApptConfig returns the booking rules of a service: its own, or
+	// BookingRules returns the booking rules of a service: its own, or
 	// DefaultApptConfig.
-	ApptConfig(ctx context.Context, serviceID string) (ApptConfig, error)
-	// SaveApptConfig stores the booking rules of a service.
-	SaveApptConfig(ctx context.Context, c ApptConfig) error
+	BookingRules(ctx context.Context, serviceID string) (BookingRules, error)
+	// SaveBookingRules stores the booking rules of a service.
+	SaveBookingRules(ctx context.Context, c BookingRules) error
 	// SaveResource stores a new schedule and returns it with its id; a
 	// professional's schedule at a unit that exists is returned as it is.
 	SaveResource(ctx context.Context, r Resource) (Resource, error)
@@ -479,17 +479,17 @@ type Appointments interface {
 	// CancelAppointment cancels an appointment within scope. A resident's
 	// cancellation after start−limit is EConflict; staff (limit < 0) may
 	// cancel until the start.
-	CancelAppointment(ctx context.Context, id int64, scope ApptScope, now time.Time, limit time.Duration) (Appointment, error)
+	CancelAppointment(ctx context.Context, id int64, scope AppointmentScope, now time.Time, limit time.Duration) (Appointment, error)
 	// Appointment returns one appointment within scope, or ENotFound.
-	Appointment(ctx context.Context, id int64, scope ApptScope) (Appointment, error)
+	Appointment(ctx context.Context, id int64, scope AppointmentScope) (Appointment, error)
 	// AppointmentByRoom returns the video appointment of a room, or
 	// ENotFound.
-	AppointmentByRoom(ctx context.Context, room string, scope ApptScope) (Appointment, error)
+	AppointmentByRoom(ctx context.Context, room string, scope AppointmentScope) (Appointment, error)
 	// ListAppointments returns one page of appointments matching f.
-	ListAppointments(ctx context.Context, f ApptFilter) (Page[Appointment], error)
+	ListAppointments(ctx context.Context, f AppointmentFilter) (Page[Appointment], error)
 	// MarkAppointment sets the status of an appointment of units to
 	// arrived, completed or no_show.
-	MarkAppointment(ctx context.Context, id int64, units []string, status ApptStatus, at time.Time) (Appointment, error)
+	MarkAppointment(ctx context.Context, id int64, units []string, status AppointmentStatus, at time.Time) (Appointment, error)
 	// JoinVideo records that the resident entered the video waiting room.
 	JoinVideo(ctx context.Context, id int64, residentID int64, at time.Time) error
 	// IssueTicket stores an appointment ticket.
@@ -508,16 +508,16 @@ type Appointments interface {
 	// SweepReminders queues a reminder for each booked appointment that
 	// starts before now+ahead and has none, and returns how many.
 	SweepReminders(ctx context.Context, now time.Time, ahead time.Duration) (int, error)
-	// ApptFigures returns the care-guarantee figures of the appointments
+	// AppointmentFigures returns the care-guarantee figures of the appointments
 	// starting between from and to, per unit and service, for units (all
 	// when nil).
-	ApptFigures(ctx context.Context, from, to, now time.Time, units []string) ([]ApptFigures, error)
+	AppointmentFigures(ctx context.Context, from, to, now time.Time, units []string) ([]AppointmentFigures, error)
 }
 
-// ApptService carries out appointments for the people using them (package
+// AppointmentService carries out appointments for the people using them (package
 // booking implements it). Each method takes the acting user and answers
 // ENotFound for anything the user may not see.
-type ApptService interface {
+type AppointmentService interface {
 	// Search finds free slots.
 	Search(ctx context.Context, u *User, f SlotFilter) (Page[Slot], error)
 	// Book books a slot for the resident themselves; service, when not
@@ -536,9 +536,9 @@ type ApptService interface {
 	Get(ctx context.Context, u User, id int64) (Appointment, error)
 	// List returns the resident's own appointments or the staff member's
 	// units'.
-	List(ctx context.Context, u User, f ApptFilter) (Page[Appointment], error)
+	List(ctx context.Context, u User, f AppointmentFilter) (Page[Appointment], error)
 	// Mark sets arrived, completed or no_show.
-	Mark(ctx context.Context, u User, id int64, status ApptStatus) (Appointment, error)
+	Mark(ctx context.Context, u User, id int64, status AppointmentStatus) (Appointment, error)
 	// OpenSlots opens slots on a schedule by a weekly template.
 	OpenSlots(ctx context.Context, u User, o SlotOpening) (int, error)
 	// CloseSlot closes an open slot.
@@ -554,7 +554,7 @@ type ApptService interface {
 	// booked.
 	RulesEditable(ctx context.Context, u User, serviceID string) (bool, error)
 	// SaveRules sets how a service is booked.
-	SaveRules(ctx context.Context, u User, c ApptConfig) error
+	SaveRules(ctx context.Context, u User, c BookingRules) error
 	// JoinWaitlist puts the resident on a waiting list.
 	JoinWaitlist(ctx context.Context, u User, e WaitEntry) (WaitEntry, error)
 	// Waitlist returns the resident's waiting-list entries.
@@ -567,10 +567,10 @@ type ApptService interface {
 	// the professional; the resident's entry is recorded.
 	JoinVideo(ctx context.Context, u User, id int64) (Appointment, error)
 	// Figures returns the care-guarantee figures.
-	Figures(ctx context.Context, u User, from, to time.Time, unit string) ([]ApptFigures, error)
+	Figures(ctx context.Context, u User, from, to time.Time, unit string) ([]AppointmentFigures, error)
 	// Rules returns how a service is booked, public to everyone; a service
 	// without appointments is ENotFound.
-	Rules(ctx context.Context, serviceID string) (ApptConfig, error)
+	Rules(ctx context.Context, serviceID string) (BookingRules, error)
 	// Slot returns one slot: to staff of its unit, or to a resident it is
 	// offered to from the waiting list; for anyone else ENotFound.
 	Slot(ctx context.Context, u User, id int64) (Slot, error)
@@ -583,7 +583,7 @@ type SlotOpening struct {
 	UnitID     string
 	ServiceID  string
 	ResourceID int64
-	Mode       ApptMode
+	Mode       AppointmentMode
 	Length     time.Duration
 	Start      time.Time
 	Template   *WeeklyTemplate

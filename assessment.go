@@ -92,33 +92,33 @@ type AssessmentInfo struct {
 	Demo        bool   `json:"demo"`
 }
 
-// AssessmentOption is one choice of a single- or multiple-choice question.
-type AssessmentOption struct {
+// QuestionOption is one choice of a single- or multiple-choice question.
+type QuestionOption struct {
 	ID   string `json:"id"`
 	Text Names  `json:"text"`
 }
 
-// AssessmentQuestion is one question of a questionnaire (an assessment, a
+// Question is one question of a questionnaire (an assessment, a
 // survey, a unit's extra feedback question) as a person sees it. Min, Max
 // and Unit are for number and scale questions; Low and High name the ends
 // of a scale. Optional questions (surveys) may be skipped.
-type AssessmentQuestion struct {
-	ID       string             `json:"id"`
-	Kind     QuestionKind       `json:"kind"`
-	Text     Names              `json:"text"`
-	Help     Names              `json:"help"`
-	Options  []AssessmentOption `json:"options,omitempty"`
-	Min      float64            `json:"min,omitempty"`
-	Max      float64            `json:"max,omitempty"`
-	Unit     Names              `json:"unit"`
-	Low      Names              `json:"low,omitzero"`
-	High     Names              `json:"high,omitzero"`
-	Optional bool               `json:"optional,omitempty"`
+type Question struct {
+	ID       string           `json:"id"`
+	Kind     QuestionKind     `json:"kind"`
+	Text     Names            `json:"text"`
+	Help     Names            `json:"help"`
+	Options  []QuestionOption `json:"options,omitempty"`
+	Min      float64          `json:"min,omitempty"`
+	Max      float64          `json:"max,omitempty"`
+	Unit     Names            `json:"unit"`
+	Low      Names            `json:"low,omitzero"`
+	High     Names            `json:"high,omitzero"`
+	Optional bool             `json:"optional,omitempty"`
 }
 
 // ScaleValues lists the whole numbers of a scale question from Min to Max
 // (nil for other kinds), for its row of buttons.
-func (q AssessmentQuestion) ScaleValues() []int {
+func (q Question) ScaleValues() []int {
 	if q.Kind != KindScale {
 		return nil
 	}
@@ -130,13 +130,13 @@ func (q AssessmentQuestion) ScaleValues() []int {
 }
 
 // Option returns the option with id and whether the question has it.
-func (q AssessmentQuestion) Option(id string) (AssessmentOption, bool) {
+func (q Question) Option(id string) (QuestionOption, bool) {
 	for _, o := range q.Options {
 		if o.ID == id {
 			return o, true
 		}
 	}
-	return AssessmentOption{}, false
+	return QuestionOption{}, false
 }
 
 // AssessmentOutcome is where an assessment ends: an urgency, the service it
@@ -189,8 +189,8 @@ func (s AssessmentSession) Finished() bool { return s.Outcome != "" }
 
 // AssessmentStep is one answered question of a session, for its summary.
 type AssessmentStep struct {
-	Question AssessmentQuestion `json:"question"`
-	Answer   AssessmentAnswer   `json:"answer"`
+	Question Question         `json:"question"`
+	Answer   AssessmentAnswer `json:"answer"`
 }
 
 // AssessmentState is a session as the engine reads it: the definition it
@@ -200,7 +200,7 @@ type AssessmentState struct {
 	Session  AssessmentSession
 	Info     AssessmentInfo
 	Steps    []AssessmentStep
-	Question *AssessmentQuestion
+	Question *Question
 	Outcome  *AssessmentOutcome
 }
 
@@ -260,7 +260,7 @@ type AssessmentService interface {
 	// Definitions lists the assessments in a stable order.
 	Definitions() []AssessmentInfo
 	// Definition returns one assessment and its questions, or ENotFound.
-	Definition(id string) (AssessmentInfo, []AssessmentQuestion, error)
+	Definition(id string) (AssessmentInfo, []Question, error)
 	// Start begins a session of definition; a signed-in resident owns it
 	// from the start.
 	Start(ctx context.Context, u *User, definition string, lang Lang) (AssessmentState, error)
@@ -392,7 +392,7 @@ var answerLabels = struct{ No, Yes, Empty Names }{
 // options' texts, yes or no, the number with its unit (with a decimal
 // comma in Finnish and Swedish), or the text; "(no answer)" for an empty
 // one.
-func (q AssessmentQuestion) AnswerText(a AssessmentAnswer, lang Lang) string {
+func (q Question) AnswerText(a AssessmentAnswer, lang Lang) string {
 	switch q.Kind {
 	case KindSingleChoice:
 		var id string

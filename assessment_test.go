@@ -57,7 +57,7 @@ func TestSummarizeAssessments(t *testing.T) {
 }
 
 func TestAnswerText(t *testing.T) {
-	q := AssessmentQuestion{Kind: KindNumber, Unit: Names{Fi: "°C", Sv: "°C", En: "°C"}}
+	q := Question{Kind: KindNumber, Unit: Names{Fi: "°C", Sv: "°C", En: "°C"}}
 	a := AssessmentAnswer{Value: json.RawMessage("38.5")}
 	if got := q.AnswerText(a, Swedish); got != "38,5 °C" {
 		t.Errorf("sv number = %q", got)
@@ -65,7 +65,7 @@ func TestAnswerText(t *testing.T) {
 	if got := q.AnswerText(a, English); got != "38.5 °C" {
 		t.Errorf("en number = %q", got)
 	}
-	m := AssessmentQuestion{Kind: KindMultiChoice, Options: []AssessmentOption{{ID: "x", Text: Names{Fi: "X", Sv: "X", En: "X"}}, {ID: "y", Text: Names{Fi: "Y", Sv: "Y", En: "Y"}}}}
+	m := Question{Kind: KindMultiChoice, Options: []QuestionOption{{ID: "x", Text: Names{Fi: "X", Sv: "X", En: "X"}}, {ID: "y", Text: Names{Fi: "Y", Sv: "Y", En: "Y"}}}}
 	if got := m.AnswerText(AssessmentAnswer{Value: json.RawMessage(`["x","y"]`)}, Finnish); got != "X, Y" {
 		t.Errorf("multi = %q", got)
 	}

@@ -37,11 +37,11 @@ type FeedbackQuestionRecord struct {
 // FeedbackQuestion is an extra question as people see it. Its Question.ID
 // is "q" followed by ID.
 type FeedbackQuestion struct {
-	ID        int64              `json:"id"`
-	UnitID    string             `json:"unit"`
-	Question  AssessmentQuestion `json:"question"`
-	Retired   bool               `json:"retired"`
-	CreatedAt time.Time          `json:"created_at"`
+	ID        int64     `json:"id"`
+	UnitID    string    `json:"unit"`
+	Question  Question  `json:"question"`
+	Retired   bool      `json:"retired"`
+	CreatedAt time.Time `json:"created_at"`
 }
 
 // FeedbackExtraAnswer is an answer to an extra question as a person sends

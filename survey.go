@@ -100,7 +100,7 @@ type SurveyStore interface {
 type SurveyState struct {
 	Info     SurveyInfo
 	Steps    []AssessmentStep
-	Question *AssessmentQuestion
+	Question *Question
 	Number   int // the next question's number, from 1
 	Total    int // the survey's questions
 }
@@ -119,7 +119,7 @@ type SurveyOptionResult struct {
 // number questions). Options' counts and shares and the mean are withheld
 // (Withheld "too_few_responses") when fewer than MinSurveyAnswers answered.
 type SurveyQuestionResult struct {
-	Question AssessmentQuestion   `json:"question"`
+	Question Question             `json:"question"`
 	Answered int64                `json:"answered"`
 	Options  []SurveyOptionResult `json:"options,omitempty"`
 	Mean     *float64             `json:"mean,omitempty"`
@@ -140,7 +140,7 @@ type SurveyService interface {
 	// Surveys lists the surveys in a stable order.
 	Surveys() []SurveyInfo
 	// Survey returns one survey and its questions, or ENotFound.
-	Survey(id string) (SurveyInfo, []AssessmentQuestion, error)
+	Survey(id string) (SurveyInfo, []Question, error)
 	// Invite creates count invitations of survey for an administrator and
 	// returns their tokens, shown only this once.
 	Invite(ctx context.Context, u User, survey string, count int) ([]string, error)

@@ -70,12 +70,12 @@ func (s *Service) Definitions() []sotepe.AssessmentInfo {
 
 // Definition returns one assessment and its questions in the order of the
 // definition, or ENotFound.
-func (s *Service) Definition(id string) (sotepe.AssessmentInfo, []sotepe.AssessmentQuestion, error) {
+func (s *Service) Definition(id string) (sotepe.AssessmentInfo, []sotepe.Question, error) {
 	d := s.defs.Definition(id)
 	if d == nil {
 		return sotepe.AssessmentInfo{}, nil, sotepe.NotFound("assessment")
 	}
-	qs := make([]sotepe.AssessmentQuestion, len(d.Questions))
+	qs := make([]sotepe.Question, len(d.Questions))
 	for i, q := range d.Questions {
 		qs[i] = q.Public()
 	}

@@ -7,8 +7,8 @@ import (
 )
 
 // Rules returns how a service is booked.
-func (s *Service) Rules(ctx context.Context, serviceID string) (sotepe.ApptConfig, error) {
-	return s.store.ApptConfig(ctx, serviceID)
+func (s *Service) Rules(ctx context.Context, serviceID string) (sotepe.BookingRules, error) {
+	return s.store.BookingRules(ctx, serviceID)
 }
 
 // Slot returns slot id to staff of its unit or to the resident it is

@@ -58,7 +58,7 @@ func New(c Config) (*Service, error) {
 	return s, nil
 }
 
-var _ sotepe.ApptService = (*Service)(nil)
+var _ sotepe.AppointmentService = (*Service)(nil)
 
 // Limits of searches and calendars.
 const (
@@ -80,14 +80,14 @@ func isResident(u sotepe.User) bool { return u.Has(sotepe.RoleResident) && u.Res
 
 // scope is whose appointments u may see: a resident their own, staff their
 // units'.
-func scope(u sotepe.User) (sotepe.ApptScope, bool) {
+func scope(u sotepe.User) (sotepe.AppointmentScope, bool) {
 	switch {
 	case isResident(u):
-		return sotepe.ApptScope{ResidentID: u.ResidentID}, true
+		return sotepe.AppointmentScope{ResidentID: u.ResidentID}, true
 	case isStaff(u) && len(u.Units) > 0:
-		return sotepe.ApptScope{Units: u.Units}, true
+		return sotepe.AppointmentScope{Units: u.Units}, true
 	}
-	return sotepe.ApptScope{}, false
+	return sotepe.AppointmentScope{}, false
 }
 
 // checkPeriod refuses bounds of a period outside the calendar's years
@@ -144,8 +144,8 @@ func (s *Service) Search(ctx context.Context, _ *sotepe.User, f sotepe.SlotFilte
 
 // booking is the common part of a resident's booking: the rules of the
 // service and the resident's date of birth for the care guarantee.
-func (s *Service) booking(ctx context.Context, u sotepe.User, service string) (sotepe.Booking, sotepe.ApptConfig, error) {
-	c, err := s.store.ApptConfig(ctx, service)
+func (s *Service) booking(ctx context.Context, u sotepe.User, service string) (sotepe.Booking, sotepe.BookingRules, error) {
+	c, err := s.store.BookingRules(ctx, service)
 	if err != nil {
 		return sotepe.Booking{}, c, err
 	}
@@ -213,7 +213,7 @@ func (s *Service) Reschedule(ctx context.Context, u sotepe.User, id, slotID int6
 	if !isResident(u) {
 		return sotepe.Appointment{}, notFound()
 	}
-	old, err := s.store.Appointment(ctx, id, sotepe.ApptScope{ResidentID: u.ResidentID})
+	old, err := s.store.Appointment(ctx, id, sotepe.AppointmentScope{ResidentID: u.ResidentID})
 	if err != nil {
 		return old, err
 	}
@@ -240,7 +240,7 @@ func (s *Service) Cancel(ctx context.Context, u sotepe.User, id int64) (sotepe.A
 		if err != nil {
 			return a, err
 		}
-		c, err := s.store.ApptConfig(ctx, a.ServiceID)
+		c, err := s.store.BookingRules(ctx, a.ServiceID)
 		if err != nil {
 			return a, err
 		}
@@ -263,7 +263,7 @@ func (s *Service) Get(ctx context.Context, u sotepe.User, id int64) (sotepe.Appo
 // own, or those of the staff member's units (narrowed to f.Units, which
 // must be among them, EForbidden otherwise), ordered by start. Bounds
 // outside the calendar's years are EInvalid ("error.period_range").
-func (s *Service) List(ctx context.Context, u sotepe.User, f sotepe.ApptFilter) (sotepe.Page[sotepe.Appointment], error) {
+func (s *Service) List(ctx context.Context, u sotepe.User, f sotepe.AppointmentFilter) (sotepe.Page[sotepe.Appointment], error) {
 	sc, ok := scope(u)
 	if !ok {
 		return sotepe.Page[sotepe.Appointment]{}, forbidden()
@@ -290,7 +290,7 @@ func (s *Service) List(ctx context.Context, u sotepe.User, f sotepe.ApptFilter) 
 // Mark sets an appointment of the staff member's units to arrived,
 // completed or no_show. Completing records a service event and asks the
 // resident for feedback (in the store's transaction).
-func (s *Service) Mark(ctx context.Context, u sotepe.User, id int64, status sotepe.ApptStatus) (sotepe.Appointment, error) {
+func (s *Service) Mark(ctx context.Context, u sotepe.User, id int64, status sotepe.AppointmentStatus) (sotepe.Appointment, error) {
 	if !isStaff(u) {
 		return sotepe.Appointment{}, notFound()
 	}
@@ -417,8 +417,8 @@ func (s *Service) Calendar(ctx context.Context, u sotepe.User, unit string, from
 		slots = slices.DeleteFunc(slots, func(sl sotepe.Slot) bool { return !own[sl.ResourceID] })
 	}
 	cal.Slots = slots
-	f := sotepe.ApptFilter{Units: units, From: from, To: to, Page: sotepe.PageRequest{Limit: sotepe.MaxPageLimit},
-		Statuses: []sotepe.ApptStatus{sotepe.ApptBooked, sotepe.ApptArrived, sotepe.ApptCompleted, sotepe.ApptNoShow}}
+	f := sotepe.AppointmentFilter{Units: units, From: from, To: to, Page: sotepe.PageRequest{Limit: sotepe.MaxPageLimit},
+		Statuses: []sotepe.AppointmentStatus{sotepe.AppointmentBooked, sotepe.AppointmentArrived, sotepe.AppointmentCompleted, sotepe.AppointmentNoShow}}
 	if mine {
 		f.ResourceUser = u.ID
 	}
@@ -548,7 +548,7 @@ func (s *Service) JoinVideo(ctx context.Context, u sotepe.User, id int64) (sotep
 // from from until to: a manager's of their units (unit, when given, must be
 // one), an analyst's or administrator's of every unit or of unit. Others
 // are EForbidden.
-func (s *Service) Figures(ctx context.Context, u sotepe.User, from, to time.Time, unit string) ([]sotepe.ApptFigures, error) {
+func (s *Service) Figures(ctx context.Context, u sotepe.User, from, to time.Time, unit string) ([]sotepe.AppointmentFigures, error) {
 	var units []string
 	switch {
 	case u.Has(sotepe.RoleAnalyst) || u.Has(sotepe.RoleAdmin):
@@ -572,7 +572,7 @@ func (s *Service) Figures(ctx context.Context, u sotepe.User, from, to time.Time
 	if !to.After(from) {
 		return nil, sotepe.Invalid("error.appt_period", "the period is reversed").With(map[string]any{"Days": MaxSearchDays})
 	}
-	return s.store.ApptFigures(ctx, from, to, s.now(), units)
+	return s.store.AppointmentFigures(ctx, from, to, s.now(), units)
 }
 
 // Sweep passes on lapsed waiting-list offers and queues reminders of the

@@ -80,11 +80,11 @@ func testWhoMayDoWhat(t *testing.T) {
 	wantCode(t, err, sotepe.ENotFound, "")
 	_, err = f.svc.Reschedule(ctx, erik, a.ID, sl.ID)
 	wantCode(t, err, sotepe.ENotFound, "")
-	_, err = f.svc.Mark(ctx, anna, a.ID, sotepe.ApptCompleted)
+	_, err = f.svc.Mark(ctx, anna, a.ID, sotepe.AppointmentCompleted)
 	wantCode(t, err, sotepe.ENotFound, "")
-	_, err = f.svc.List(ctx, nurse, sotepe.ApptFilter{Units: []string{"toolo-health-station"}})
+	_, err = f.svc.List(ctx, nurse, sotepe.AppointmentFilter{Units: []string{"toolo-health-station"}})
 	wantCode(t, err, sotepe.EForbidden, "")
-	_, err = f.svc.List(ctx, analyst, sotepe.ApptFilter{})
+	_, err = f.svc.List(ctx, analyst, sotepe.AppointmentFilter{})
 	wantCode(t, err, sotepe.EForbidden, "")
 
 	// Staff open only at their units, only services the unit offers, only ahead.
@@ -188,7 +188,7 @@ func testVideoRemindersAndOffers(t *testing.T) {
 		t.Fatal(err)
 	}
 	old, err := f.svc.Get(ctx, erik, b.ID)
-	if err != nil || old.Status != sotepe.ApptCancelled || !taken.WaitingFrom.Equal(b.WaitingFrom) {
+	if err != nil || old.Status != sotepe.AppointmentCancelled || !taken.WaitingFrom.Equal(b.WaitingFrom) {
 		t.Fatalf("accepting the offer: old %s, waits from %v vs %v", old.Status, taken.WaitingFrom, b.WaitingFrom)
 	}
 	// Reminders go out a day ahead, once.

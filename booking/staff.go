@@ -41,7 +41,7 @@ func (s *Service) BookFor(ctx context.Context, u sotepe.User, slotID int64, pers
 	if _, err := sotepe.ParsePersonalID(personalID); err != nil {
 		return sotepe.Appointment{}, err
 	}
-	c, err := s.store.ApptConfig(ctx, sl.ServiceID)
+	c, err := s.store.BookingRules(ctx, sl.ServiceID)
 	if err != nil {
 		return sotepe.Appointment{}, err
 	}
@@ -89,8 +89,8 @@ func (s *Service) offered(ctx context.Context, units []string, serviceID string)
 
 // SaveRules sets how c.ServiceID is booked, for those RulesEditable lets
 // (EForbidden for others). Invalid rules are EInvalid, as in
-// sotepe.ApptConfig.Validate; an unknown service ENotFound.
-func (s *Service) SaveRules(ctx context.Context, u sotepe.User, c sotepe.ApptConfig) error {
+// sotepe.BookingRules.Validate; an unknown service ENotFound.
+func (s *Service) SaveRules(ctx context.Context, u sotepe.User, c sotepe.BookingRules) error {
 	ok, err := s.RulesEditable(ctx, u, c.ServiceID)
 	if err != nil {
 		return err
@@ -98,5 +98,5 @@ func (s *Service) SaveRules(ctx context.Context, u sotepe.User, c sotepe.ApptCon
 	if !ok {
 		return forbidden()
 	}
-	return s.store.SaveApptConfig(ctx, c)
+	return s.store.SaveBookingRules(ctx, c)
 }

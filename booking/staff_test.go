@@ -71,7 +71,7 @@ func testStaffBookForAndRules(t *testing.T) {
 	if err := f.svc.SaveRules(ctx, admin, rules); err != nil {
 		t.Fatal(err)
 	}
-	if c, err := f.store.ApptConfig(ctx, "doctor-appointment"); err != nil || !c.DirectBooking || c.CancelLimit != 48*time.Hour {
+	if c, err := f.store.BookingRules(ctx, "doctor-appointment"); err != nil || !c.DirectBooking || c.CancelLimit != 48*time.Hour {
 		t.Errorf("saved: %+v %v", c, err)
 	}
 	dental := sotepe.DefaultApptConfig("dental-care")

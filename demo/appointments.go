@@ -12,12 +12,12 @@ import (
 // schedules at a few units, and free times for the coming weeks, so that
 // `sotepe demo` shows bookable times at once.
 
-// ApptConfigs returns the booking rules of the demo: the nurse's
+// BookingRules returns the booking rules of the demo: the nurse's
 // reception, dental care and the maternity and child clinic are booked
 // directly; the doctor's appointment needs an appointment ticket, as in the
 // city's portal. The rest keep sotepe.DefaultApptConfig.
-func ApptConfigs() []sotepe.ApptConfig {
-	var out []sotepe.ApptConfig
+func BookingRules() []sotepe.BookingRules {
+	var out []sotepe.BookingRules
 	for _, c := range []struct {
 		service string
 		direct  bool
@@ -40,7 +40,7 @@ type apptSchedule struct {
 	name          string
 	kind          sotepe.ResourceKind
 	username      string // the professional whose schedule it is
-	mode          sotepe.ApptMode
+	mode          sotepe.AppointmentMode
 	minutes       int
 	periods       []sotepe.WeeklyPeriod
 }
@@ -84,12 +84,12 @@ const DemoApptDays = 21
 // weeks bookable. It returns how many times it opened. The network and
 // the people should be loaded first.
 func LoadAppointments(ctx context.Context, st sotepe.Store, now time.Time, loc *time.Location) (int, error) {
-	for _, c := range ApptConfigs() {
+	for _, c := range BookingRules() {
 		// Saved only when they differ, so that a restart writes no audit rows.
-		if have, err := st.ApptConfig(ctx, c.ServiceID); err == nil && have == c {
+		if have, err := st.BookingRules(ctx, c.ServiceID); err == nil && have == c {
 			continue
 		}
-		if err := st.SaveApptConfig(ctx, c); err != nil {
+		if err := st.SaveBookingRules(ctx, c); err != nil {
 			return 0, fmt.Errorf("demo: booking rules of %s: %w", c.ServiceID, err)
 		}
 	}

@@ -41,7 +41,7 @@ func TestApptSchedulesFitTheNetwork(t *testing.T) {
 	if !evening {
 		t.Error("the demo has no evening times")
 	}
-	for _, c := range ApptConfigs() {
+	for _, c := range BookingRules() {
 		if err := c.Validate(); err != nil {
 			t.Errorf("%s: %v", c.ServiceID, err)
 		}

@@ -62,7 +62,7 @@ func LoadSurvey(ctx context.Context, svc sotepe.SurveyService, st sotepe.SurveyS
 // demoSurveyValue draws an answer to q, leaning to the satisfied side as
 // Helsinki's residents do; optional questions are skipped now and then and
 // texts always (a demo has nothing to say).
-func demoSurveyValue(rng *rand.Rand, q sotepe.AssessmentQuestion) (any, bool) {
+func demoSurveyValue(rng *rand.Rand, q sotepe.Question) (any, bool) {
 	if q.Optional && rng.IntN(4) == 0 {
 		return nil, false
 	}

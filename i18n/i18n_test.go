@@ -139,10 +139,10 @@ func TestKeysInUse(t *testing.T) {
 	for _, r := range sotepe.Resolutions {
 		built = append(built, "resolution."+string(r))
 	}
-	for _, m := range sotepe.ApptModes {
+	for _, m := range sotepe.AppointmentModes {
 		built = append(built, "appt.mode."+string(m))
 	}
-	for _, st := range sotepe.ApptStatuses {
+	for _, st := range sotepe.AppointmentStatuses {
 		built = append(built, "appt.status."+string(st))
 	}
 	for _, st := range []sotepe.SlotState{sotepe.SlotOpen, sotepe.SlotBooked, sotepe.SlotOffered, sotepe.SlotClosed} {
@@ -151,7 +151,7 @@ func TestKeysInUse(t *testing.T) {
 	for _, k := range []sotepe.NotificationKind{sotepe.NotifyApptReminder, sotepe.NotifyApptOffer, sotepe.NotifyApptFeedback} {
 		built = append(built, "notify."+string(k)+".subject", "notify."+string(k)+".body")
 	}
-	for _, a := range []string{sotepe.ActionApptBook, sotepe.ActionApptCancel, sotepe.ActionApptRead, sotepe.ActionApptMark, sotepe.ActionApptSlots, sotepe.ActionApptTicket, sotepe.ActionApptWaitlist} {
+	for _, a := range []string{sotepe.ActionAppointmentBook, sotepe.ActionAppointmentCancel, sotepe.ActionAppointmentRead, sotepe.ActionAppointmentMark, sotepe.ActionAppointmentSlots, sotepe.ActionAppointmentTicket, sotepe.ActionAppointmentWaitlist} {
 		built = append(built, "action."+a)
 	}
 	for _, k := range sotepe.NotificationKinds {

@@ -45,7 +45,7 @@ func ICS(e Event) []byte {
 		ev.SetURL(e.URL)
 	}
 	status := ics.ObjectStatusConfirmed
-	if a.Status == sotepe.ApptCancelled {
+	if a.Status == sotepe.AppointmentCancelled {
 		status = ics.ObjectStatusCancelled
 	}
 	ev.SetStatus(status)

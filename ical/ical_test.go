@@ -11,7 +11,7 @@ import (
 
 func TestICS(t *testing.T) {
 	start := time.Date(2026, 11, 24, 16, 30, 0, 0, time.FixedZone("EET", 2*3600))
-	a := sotepe.Appointment{ID: 42, Start: start, End: start.Add(30 * time.Minute), Status: sotepe.ApptBooked}
+	a := sotepe.Appointment{ID: 42, Start: start, End: start.Add(30 * time.Minute), Status: sotepe.AppointmentBooked}
 	summary := "Hoitajan vastaanotto, Kallion terveysasema; huone 2\\3\nkerros " + strings.Repeat("ä", 60)
 	out := string(ICS(Event{Appointment: a, Summary: summary, Location: "Kallion kirjastotalo, 00530 Helsinki",
 		Host: "sotepe.example", Stamp: start.Add(-time.Hour)}))
@@ -39,7 +39,7 @@ func TestICS(t *testing.T) {
 	if !strings.Contains(unfolded, wantSummary) {
 		t.Errorf("summary %q not in %q", wantSummary, unfolded)
 	}
-	a.Status = sotepe.ApptCancelled
+	a.Status = sotepe.AppointmentCancelled
 	if out := string(ICS(Event{Appointment: a, Summary: "x", Host: "h"})); !strings.Contains(out, "STATUS:CANCELLED\r\n") {
 		t.Errorf("cancelled: %q", out)
 	}

@@ -256,7 +256,7 @@ func testFeedbackRequestCarriesASingleUseVisitLink(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := st.MarkAppointment(ctx, a.ID, []string{unit}, sotepe.ApptCompleted, now.Add(-time.Hour)); err != nil {
+	if _, err := st.MarkAppointment(ctx, a.ID, []string{unit}, sotepe.AppointmentCompleted, now.Add(-time.Hour)); err != nil {
 		t.Fatal(err)
 	}
 	sent := &capture{}

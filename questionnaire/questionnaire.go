@@ -41,7 +41,7 @@ type Question struct {
 	Optional bool                `json:"optional"`
 
 	options map[string]int // option id → index
-	public  sotepe.AssessmentQuestion
+	public  sotepe.Question
 }
 
 // Option is one choice of a choice question. Score is what choosing it adds
@@ -135,9 +135,9 @@ func (q *Question) Check(rules Rules) []error {
 	if (q.Low != (sotepe.Names{}) || q.High != (sotepe.Names{})) && q.Kind != sotepe.KindScale {
 		bad("only scales have low and high")
 	}
-	q.public = sotepe.AssessmentQuestion{ID: q.ID, Kind: q.Kind, Text: q.Text, Help: q.Help, Unit: q.Unit, Low: q.Low, High: q.High, Optional: q.Optional}
+	q.public = sotepe.Question{ID: q.ID, Kind: q.Kind, Text: q.Text, Help: q.Help, Unit: q.Unit, Low: q.Low, High: q.High, Optional: q.Optional}
 	for _, o := range q.Options {
-		q.public.Options = append(q.public.Options, sotepe.AssessmentOption{ID: o.ID, Text: o.Text})
+		q.public.Options = append(q.public.Options, sotepe.QuestionOption{ID: o.ID, Text: o.Text})
 	}
 	if q.Min != nil && q.Max != nil {
 		q.public.Min, q.public.Max = *q.Min, *q.Max
@@ -146,7 +146,7 @@ func (q *Question) Check(rules Rules) []error {
 }
 
 // Public returns the question as a person sees it (after Check).
-func (q *Question) Public() sotepe.AssessmentQuestion { return q.public }
+func (q *Question) Public() sotepe.Question { return q.public }
 
 // OptionIndex returns the index of the option with id in Options, and
 // whether there is one (after Check).
@@ -271,7 +271,7 @@ type ValueKey struct {
 }
 
 // yesNo names the options of a yes/no question's figures; read-only.
-var yesNo = []sotepe.AssessmentOption{
+var yesNo = []sotepe.QuestionOption{
 	{ID: "yes", Text: sotepe.Names{Fi: "Kyllä", Sv: "Ja", En: "Yes"}},
 	{ID: "no", Text: sotepe.Names{Fi: "Ei", Sv: "Nej", En: "No"}},
 }
@@ -291,7 +291,7 @@ func (q *Question) Figures(answered int64, counts map[ValueKey]int64) sotepe.Sur
 		v := float64(n) / float64(answered)
 		return &v
 	}
-	var options []sotepe.AssessmentOption
+	var options []sotepe.QuestionOption
 	switch q.Kind {
 	case sotepe.KindSingleChoice, sotepe.KindMultiChoice:
 		options = r.Question.Options

@@ -36,9 +36,9 @@ func (s *Store) fillUserLists(ctx context.Context, q querier, u *sotepe.User) er
 		UNION ALL
 		SELECT 2, unit_id, position FROM user_units WHERE user_id = $1
 		ORDER BY 1, 3`
-	if q == querier(s.r) {
+	if q == querier(s.readers) {
 		// Every signed-in request reads its user's lists: prepared once.
-		q = s.rc
+		q = s.readStmts
 	}
 	rows, err := q.QueryContext(ctx, query, u.ID)
 	if err != nil {
@@ -152,14 +152,14 @@ func userObject(id int64) string { return "user:" + strconv.FormatInt(id, 10) }
 // User returns one user with its roles and units, disabled or not, or
 // ENotFound.
 func (s *Store) User(ctx context.Context, id int64) (sotepe.User, error) {
-	u, _, err := s.userWhere(ctx, s.r, `u.id = $1`, id)
+	u, _, err := s.userWhere(ctx, s.readers, `u.id = $1`, id)
 	return u, err
 }
 
 // UnitStaff returns the enabled professionals and managers of unitID, by
 // name, with their roles and units; an unknown unit has none.
 func (s *Store) UnitStaff(ctx context.Context, unitID string) ([]sotepe.User, error) {
-	rows, err := s.r.QueryContext(ctx, `
+	rows, err := s.readers.QueryContext(ctx, `
 		SELECT `+userColumns+` FROM users u JOIN user_units uu ON uu.user_id = u.id
 		WHERE uu.unit_id = $1 AND u.disabled = $2
 			AND EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = u.id AND r.role IN ('professional', 'manager'))
@@ -182,7 +182,7 @@ func (s *Store) UnitStaff(ctx context.Context, unitID string) ([]sotepe.User, er
 		return nil, s.fail("read unit staff", err)
 	}
 	for i := range out {
-		if err := s.fillUserLists(ctx, s.r, &out[i]); err != nil {
+		if err := s.fillUserLists(ctx, s.readers, &out[i]); err != nil {
 			return nil, err
 		}
 	}
@@ -193,7 +193,7 @@ func (s *Store) UnitStaff(ctx context.Context, unitID string) ([]sotepe.User, er
 // without a password), or ENotFound. It returns disabled users too, with
 // Disabled set: signing them in is the caller's to refuse.
 func (s *Store) UserByUsername(ctx context.Context, username string) (sotepe.User, string, error) {
-	return s.userWhere(ctx, s.r, `u.username = $1`, username)
+	return s.userWhere(ctx, s.readers, `u.username = $1`, username)
 }
 
 // LinkIdentity links an outside identity to a user, with its audit row. An
@@ -234,7 +234,7 @@ func (s *Store) LinkIdentity(ctx context.Context, id sotepe.Identity) error {
 // UserByIdentity returns the user an outside identity is linked to,
 // disabled or not, or ENotFound.
 func (s *Store) UserByIdentity(ctx context.Context, provider, subject string) (sotepe.User, error) {
-	u, _, err := s.userWhere(ctx, s.r,
+	u, _, err := s.userWhere(ctx, s.readers,
 		`u.id = (SELECT user_id FROM identities WHERE provider = $1 AND subject = $2)`, provider, subject)
 	return u, err
 }

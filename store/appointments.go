@@ -41,7 +41,7 @@ func scanSlot(sc interface{ Scan(...any) error }, extra ...any) (sotepe.Slot, er
 	if err := sc.Scan(append(dest, extra...)...); err != nil {
 		return sl, err
 	}
-	sl.Start, sl.End, sl.Mode, sl.State = fromMicros(start), fromMicros(end), sotepe.ApptMode(mode), sotepe.SlotState(state)
+	sl.Start, sl.End, sl.Mode, sl.State = fromMicros(start), fromMicros(end), sotepe.AppointmentMode(mode), sotepe.SlotState(state)
 	if expires.Valid {
 		sl.OfferExpires = fromMicros(expires.Int64)
 	}
@@ -50,16 +50,16 @@ func scanSlot(sc interface{ Scan(...any) error }, extra ...any) (sotepe.Slot, er
 
 func apptObject(id int64) string { return "appt:" + strconv.FormatInt(id, 10) }
 
-// ApptConfig returns the booking rules of a service: those saved for it, or
+// BookingRules returns the booking rules of a service: those saved for it, or
 // sotepe.DefaultApptConfig when none are. An unknown service is ENotFound.
-func (s *Store) ApptConfig(ctx context.Context, serviceID string) (sotepe.ApptConfig, error) {
+func (s *Store) BookingRules(ctx context.Context, serviceID string) (sotepe.BookingRules, error) {
 	c := sotepe.DefaultApptConfig(serviceID)
 	var cancel, hold int64
-	err := s.rq.QueryRowContext(ctx, `
+	err := s.reads.QueryRowContext(ctx, `
 		SELECT direct_booking, cancel_limit_minutes, offer_hold_minutes, guarantee_days, guarantee_days_young
 		FROM appt_services WHERE service_id = $1`, serviceID).Scan(&c.DirectBooking, &cancel, &hold, &c.GuaranteeDays, &c.GuaranteeDaysYoung)
 	if errors.Is(err, sql.ErrNoRows) {
-		ok, err := s.exists(ctx, s.rq, "services", serviceID)
+		ok, err := s.exists(ctx, s.reads, "services", serviceID)
 		if err != nil {
 			return c, err
 		}
@@ -75,11 +75,11 @@ func (s *Store) ApptConfig(ctx context.Context, serviceID string) (sotepe.ApptCo
 	return c, nil
 }
 
-// SaveApptConfig inserts or replaces the booking rules of a service, with
+// SaveBookingRules inserts or replaces the booking rules of a service, with
 // its audit row (network.change). Limits are kept in whole minutes. An
 // invalid config is EInvalid; an unknown service EInvalid
 // ("error.reference").
-func (s *Store) SaveApptConfig(ctx context.Context, c sotepe.ApptConfig) error {
+func (s *Store) SaveBookingRules(ctx context.Context, c sotepe.BookingRules) error {
 	if err := c.Validate(); err != nil {
 		return err
 	}
@@ -125,14 +125,14 @@ func (s *Store) SaveResource(ctx context.Context, r sotepe.Resource) (sotepe.Res
 			RETURNING id`, r.UnitID, string(r.Kind), r.Name, nullInt(r.UserID), micros(s.now())).Scan(&r.ID); err != nil {
 			return err
 		}
-		return s.auditChange(ctx, tx, sotepe.ActionApptSlots, "resource:"+strconv.FormatInt(r.ID, 10), 0)
+		return s.auditChange(ctx, tx, sotepe.ActionAppointmentSlots, "resource:"+strconv.FormatInt(r.ID, 10), 0)
 	})
 	return r, err
 }
 
 // Resources returns the schedules of a unit ordered by kind, name and id.
 func (s *Store) Resources(ctx context.Context, unitID string) ([]sotepe.Resource, error) {
-	rows, err := s.rq.QueryContext(ctx, `
+	rows, err := s.reads.QueryContext(ctx, `
 		SELECT id, unit_id, kind, name, user_id FROM appt_resources WHERE unit_id = $1 ORDER BY kind, name, id`, unitID)
 	if err != nil {
 		return nil, s.fail("list schedules", err)
@@ -234,7 +234,7 @@ func (s *Store) OpenSlots(ctx context.Context, slots []sotepe.Slot) (int, error)
 		if created == 0 {
 			return nil // nothing changed, nothing to record
 		}
-		return s.auditChange(ctx, tx, sotepe.ActionApptSlots, "slots:"+slots[0].UnitID, 0)
+		return s.auditChange(ctx, tx, sotepe.ActionAppointmentSlots, "slots:"+slots[0].UnitID, 0)
 	})
 	return created, err
 }
@@ -281,13 +281,13 @@ func (s *Store) CloseSlot(ctx context.Context, id int64, units []string) error {
 				return err
 			}
 		}
-		return s.auditChange(ctx, tx, sotepe.ActionApptSlots, "slot:"+strconv.FormatInt(id, 10), 0)
+		return s.auditChange(ctx, tx, sotepe.ActionAppointmentSlots, "slot:"+strconv.FormatInt(id, 10), 0)
 	})
 }
 
 // Slot returns one slot in any state, or ENotFound.
 func (s *Store) Slot(ctx context.Context, id int64) (sotepe.Slot, error) {
-	sl, err := scanSlot(s.rq.QueryRowContext(ctx, `SELECT `+slotColumns+` FROM slots WHERE id = $1`, id))
+	sl, err := scanSlot(s.reads.QueryRowContext(ctx, `SELECT `+slotColumns+` FROM slots WHERE id = $1`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return sl, sotepe.NotFound("slot")
 	}
@@ -353,7 +353,7 @@ func (s *Store) FreeSlots(ctx context.Context, f sotepe.SlotFilter) (sotepe.Page
 		where = append(where, `(start_at, id) > ($`+strconv.Itoa(len(args)-1)+`, $`+strconv.Itoa(len(args))+`)`)
 	}
 	args = append(args, page.Limit+1)
-	rows, err := s.rq.QueryContext(ctx, `SELECT `+slotColumns+` FROM slots WHERE `+strings.Join(where, " AND ")+`
+	rows, err := s.reads.QueryContext(ctx, `SELECT `+slotColumns+` FROM slots WHERE `+strings.Join(where, " AND ")+`
 		ORDER BY start_at, id LIMIT $`+strconv.Itoa(len(args)), args...)
 	if err != nil {
 		return out, s.fail("search slots", err)
@@ -387,7 +387,7 @@ func (s *Store) UnitSlots(ctx context.Context, units []string, from, to time.Tim
 	if len(units) == 0 {
 		return out, nil
 	}
-	rows, err := s.rq.QueryContext(ctx, `SELECT `+slotColumns+` FROM slots
+	rows, err := s.reads.QueryContext(ctx, `SELECT `+slotColumns+` FROM slots
 		WHERE unit_id IN (`+placeholders(3, len(units))+`) AND start_at >= $1 AND start_at < $2
 		ORDER BY start_at, id LIMIT `+strconv.Itoa(maxCalendarSlots),
 		append([]any{micros(from), micros(to)}, stringArgs(units)...)...)

@@ -29,7 +29,7 @@ func scanAppt(sc interface{ Scan(...any) error }, extra ...any) (sotepe.Appointm
 		return a, err
 	}
 	a.Start, a.End, a.BookedAt, a.WaitingFrom = fromMicros(start), fromMicros(end), fromMicros(booked), fromMicros(waiting)
-	a.Mode, a.Status, a.Lang = sotepe.ApptMode(mode), sotepe.ApptStatus(status), sotepe.Lang(lang)
+	a.Mode, a.Status, a.Lang = sotepe.AppointmentMode(mode), sotepe.AppointmentStatus(status), sotepe.Lang(lang)
 	a.BookedBy, a.TicketID, a.VideoRoom = bookedBy.Int64, ticket.Int64, room.String
 	for _, t := range []struct {
 		v   sql.NullInt64
@@ -146,7 +146,7 @@ func (s *Store) Book(ctx context.Context, b sotepe.Booking) (sotepe.Appointment,
 			}
 		}
 		a := sotepe.Appointment{SlotID: sl.ID, ResidentID: b.ResidentID, ServiceID: sl.ServiceID, UnitID: sl.UnitID,
-			ResourceID: sl.ResourceID, Start: sl.Start, End: sl.End, Mode: sl.Mode, Status: sotepe.ApptBooked, Lang: lang,
+			ResourceID: sl.ResourceID, Start: sl.Start, End: sl.End, Mode: sl.Mode, Status: sotepe.AppointmentBooked, Lang: lang,
 			BookedAt: now, BookedBy: b.BookedBy, WaitingFrom: now}
 		switch {
 		case old != nil:
@@ -196,7 +196,7 @@ func (s *Store) Book(ctx context.Context, b sotepe.Booking) (sotepe.Appointment,
 				return err
 			}
 		}
-		if err := s.auditChange(ctx, tx, sotepe.ActionApptBook, apptObject(a.ID), a.ResidentID); err != nil {
+		if err := s.auditChange(ctx, tx, sotepe.ActionAppointmentBook, apptObject(a.ID), a.ResidentID); err != nil {
 			return err
 		}
 		out = a
@@ -241,7 +241,7 @@ func (s *Store) replaceable(ctx context.Context, q querier, id, resident int64, 
 	if err != nil {
 		return a, s.fail("read appointment", err)
 	}
-	if a.Status != sotepe.ApptBooked {
+	if a.Status != sotepe.AppointmentBooked {
 		return a, conflict("error.appt_not_active", "the appointment is not booked")
 	}
 	if !a.Start.After(limit) {
@@ -302,7 +302,7 @@ func (s *Store) cancelIn(ctx context.Context, tx *sql.Tx, a sotepe.Appointment, 
 // EConflict ("error.appt_not_active"). The slot is freed and offered to the
 // first of the waiting list. A staff actor's cancellation also writes the
 // audit row of the answer's read (appointment.read) in the transaction.
-func (s *Store) CancelAppointment(ctx context.Context, id int64, scope sotepe.ApptScope, now time.Time, limit time.Duration) (sotepe.Appointment, error) {
+func (s *Store) CancelAppointment(ctx context.Context, id int64, scope sotepe.AppointmentScope, now time.Time, limit time.Duration) (sotepe.Appointment, error) {
 	cond, args, ok := apptScope(scope, 2)
 	if !ok {
 		return sotepe.Appointment{}, sotepe.NotFound("appointment")
@@ -321,7 +321,7 @@ func (s *Store) CancelAppointment(ctx context.Context, id int64, scope sotepe.Ap
 		if err != nil {
 			return err
 		}
-		if a.Status != sotepe.ApptBooked {
+		if a.Status != sotepe.AppointmentBooked {
 			return conflict("error.appt_not_active", "the appointment is not booked")
 		}
 		if !a.Start.After(now.Add(limit)) {
@@ -337,9 +337,9 @@ func (s *Store) CancelAppointment(ctx context.Context, id int64, scope sotepe.Ap
 		if err := s.cancelIn(ctx, tx, a, now, time.Duration(hold)*time.Minute); err != nil {
 			return err
 		}
-		a.Status, a.CancelledAt = sotepe.ApptCancelled, now
+		a.Status, a.CancelledAt = sotepe.AppointmentCancelled, now
 		out = a
-		if err := s.auditChange(ctx, tx, sotepe.ActionApptCancel, apptObject(a.ID), a.ResidentID); err != nil {
+		if err := s.auditChange(ctx, tx, sotepe.ActionAppointmentCancel, apptObject(a.ID), a.ResidentID); err != nil {
 			return err
 		}
 		return s.auditApptRead(ctx, tx, a)
@@ -350,7 +350,7 @@ func (s *Store) CancelAppointment(ctx context.Context, id int64, scope sotepe.Ap
 // apptScope returns the condition on appointments a (with args from $from
 // on) that keeps an appointment within scope, and false for a scope that
 // names nobody's.
-func apptScope(scope sotepe.ApptScope, from int) (string, []any, bool) {
+func apptScope(scope sotepe.AppointmentScope, from int) (string, []any, bool) {
 	var conds []string
 	var args []any
 	if scope.ResidentID != 0 {
@@ -367,7 +367,7 @@ func apptScope(scope sotepe.ApptScope, from int) (string, []any, bool) {
 // apptRead is the audit row of a staff read of appointment a.
 func apptRead(act sotepe.Actor, a sotepe.Appointment) sotepe.AuditEntry {
 	return sotepe.AuditEntry{ActorID: act.UserID, ActorRole: act.Role, ActorUnit: act.Unit, RequestID: act.RequestID,
-		ResidentID: a.ResidentID, Action: sotepe.ActionApptRead, Object: apptObject(a.ID), Basis: sotepe.BasisCareRelationship}
+		ResidentID: a.ResidentID, Action: sotepe.ActionAppointmentRead, Object: apptObject(a.ID), Basis: sotepe.BasisCareRelationship}
 }
 
 // readAppts runs query (which selects apptColumns and the resident's
@@ -395,7 +395,7 @@ func (s *Store) readAppts(ctx context.Context, op, query string, args ...any) ([
 	}
 	act := sotepe.ActorFrom(ctx)
 	if !readsAsStaff(act) {
-		out, err := read(s.rq)
+		out, err := read(s.reads)
 		for i := range out {
 			out[i].ResidentName = ""
 		}
@@ -422,7 +422,7 @@ const apptFrom = ` FROM appointments a JOIN residents r ON r.id = a.resident_id 
 // Appointment returns one appointment within scope, or ENotFound, the same
 // for one outside scope as for a missing id. A staff read is audited
 // (appointment.read, basis care_relationship) and carries the resident's name.
-func (s *Store) Appointment(ctx context.Context, id int64, scope sotepe.ApptScope) (sotepe.Appointment, error) {
+func (s *Store) Appointment(ctx context.Context, id int64, scope sotepe.AppointmentScope) (sotepe.Appointment, error) {
 	cond, args, ok := apptScope(scope, 2)
 	if !ok {
 		return sotepe.Appointment{}, sotepe.NotFound("appointment")
@@ -440,7 +440,7 @@ func (s *Store) Appointment(ctx context.Context, id int64, scope sotepe.ApptScop
 
 // AppointmentByRoom returns the video appointment of room within scope, or
 // ENotFound, as Appointment does.
-func (s *Store) AppointmentByRoom(ctx context.Context, room string, scope sotepe.ApptScope) (sotepe.Appointment, error) {
+func (s *Store) AppointmentByRoom(ctx context.Context, room string, scope sotepe.AppointmentScope) (sotepe.Appointment, error) {
 	cond, args, ok := apptScope(scope, 2)
 	if !ok || room == "" {
 		return sotepe.Appointment{}, sotepe.NotFound("appointment")
@@ -461,13 +461,13 @@ func (s *Store) AppointmentByRoom(ctx context.Context, room string, scope sotepe
 // f.ResourceUser's own schedules when set. A filter naming neither a
 // resident nor units is an empty page. Staff reads are audited per
 // appointment returned.
-func (s *Store) ListAppointments(ctx context.Context, f sotepe.ApptFilter) (sotepe.Page[sotepe.Appointment], error) {
+func (s *Store) ListAppointments(ctx context.Context, f sotepe.AppointmentFilter) (sotepe.Page[sotepe.Appointment], error) {
 	out := sotepe.Page[sotepe.Appointment]{Items: []sotepe.Appointment{}}
 	page, err := f.Page.Normalize()
 	if err != nil {
 		return out, err
 	}
-	cond, args, ok := apptScope(sotepe.ApptScope{ResidentID: f.ResidentID, Units: f.Units}, 1)
+	cond, args, ok := apptScope(sotepe.AppointmentScope{ResidentID: f.ResidentID, Units: f.Units}, 1)
 	if !ok {
 		return out, nil
 	}
@@ -525,17 +525,17 @@ func (s *Store) ListAppointments(ctx context.Context, f sotepe.ApptFilter) (sote
 // ("error.appt_status"); an appointment elsewhere or missing ENotFound; one
 // cancelled, completed or marked a no-show, or arrived marked a no-show,
 // EConflict ("error.appt_not_active").
-func (s *Store) MarkAppointment(ctx context.Context, id int64, units []string, status sotepe.ApptStatus, at time.Time) (sotepe.Appointment, error) {
+func (s *Store) MarkAppointment(ctx context.Context, id int64, units []string, status sotepe.AppointmentStatus, at time.Time) (sotepe.Appointment, error) {
 	var from string
 	switch status {
-	case sotepe.ApptArrived, sotepe.ApptNoShow:
+	case sotepe.AppointmentArrived, sotepe.AppointmentNoShow:
 		from = `'booked'`
-	case sotepe.ApptCompleted:
+	case sotepe.AppointmentCompleted:
 		from = `'booked', 'arrived'`
 	default:
 		return sotepe.Appointment{}, sotepe.Invalid("error.appt_status", "mark arrived, completed or no_show")
 	}
-	cond, args, ok := apptScope(sotepe.ApptScope{Units: units}, 4)
+	cond, args, ok := apptScope(sotepe.AppointmentScope{Units: units}, 4)
 	if !ok {
 		return sotepe.Appointment{}, sotepe.NotFound("appointment")
 	}
@@ -549,7 +549,7 @@ func (s *Store) MarkAppointment(ctx context.Context, id int64, units []string, s
 			RETURNING `+strings.ReplaceAll(apptColumns, "a.", ""), append([]any{id, string(status), micros(at)}, args...)...))
 		if errors.Is(err, sql.ErrNoRows) {
 			var one int
-			cond, args, _ := apptScope(sotepe.ApptScope{Units: units}, 2)
+			cond, args, _ := apptScope(sotepe.AppointmentScope{Units: units}, 2)
 			err := tx.QueryRowContext(ctx, `SELECT 1 FROM appointments a WHERE a.id = $1 AND `+cond,
 				append([]any{id}, args...)...).Scan(&one)
 			if errors.Is(err, sql.ErrNoRows) {
@@ -563,7 +563,7 @@ func (s *Store) MarkAppointment(ctx context.Context, id int64, units []string, s
 		if err != nil {
 			return err
 		}
-		if status == sotepe.ApptCompleted {
+		if status == sotepe.AppointmentCompleted {
 			if err := s.recordEvent(ctx, tx, sotepe.ServiceEvent{Source: sotepe.SourceAppointment, ExternalID: strconv.FormatInt(a.ID, 10),
 				Day: a.Start.In(s.zone).Format(time.DateOnly), UnitID: a.UnitID, Statistic: sotepe.ServiceStatistic(a.ServiceID),
 				Mode: sotepe.EventMode(a.Mode)}); err != nil {
@@ -574,7 +574,7 @@ func (s *Store) MarkAppointment(ctx context.Context, id int64, units []string, s
 			}
 		}
 		out = a
-		if err := s.auditChange(ctx, tx, sotepe.ActionApptMark, apptObject(a.ID), a.ResidentID); err != nil {
+		if err := s.auditChange(ctx, tx, sotepe.ActionAppointmentMark, apptObject(a.ID), a.ResidentID); err != nil {
 			return err
 		}
 		// The answer shows the marked appointment to staff: a read.
@@ -609,7 +609,7 @@ func (s *Store) notifyResident(ctx context.Context, tx *sql.Tx, resident, appoin
 // booked or arrived video appointment id at at; the first entry counts.
 // Anything else is ENotFound.
 func (s *Store) JoinVideo(ctx context.Context, id, residentID int64, at time.Time) error {
-	res, err := s.w.ExecContext(ctx, `
+	res, err := s.writer.ExecContext(ctx, `
 		UPDATE appointments SET joined_at = COALESCE(joined_at, $3)
 		WHERE id = $1 AND resident_id = $2 AND video_room IS NOT NULL AND status IN ('booked', 'arrived')`,
 		id, residentID, micros(instant(at)))

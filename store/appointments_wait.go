@@ -131,7 +131,7 @@ func (s *Store) JoinWaitlist(ctx context.Context, e sotepe.WaitEntry) (sotepe.Wa
 			micros(e.CreatedAt)).Scan(&e.ID); err != nil {
 			return err
 		}
-		return s.auditChange(ctx, tx, sotepe.ActionApptWaitlist, "wait:"+strconv.FormatInt(e.ID, 10), e.ResidentID)
+		return s.auditChange(ctx, tx, sotepe.ActionAppointmentWaitlist, "wait:"+strconv.FormatInt(e.ID, 10), e.ResidentID)
 	})
 	return e, err
 }
@@ -139,7 +139,7 @@ func (s *Store) JoinWaitlist(ctx context.Context, e sotepe.WaitEntry) (sotepe.Wa
 // Waitlist returns a resident's entries that wait or hold an offer, oldest
 // first, each with the slot offered to it.
 func (s *Store) Waitlist(ctx context.Context, residentID int64) ([]sotepe.WaitEntry, error) {
-	rows, err := s.rq.QueryContext(ctx, `SELECT `+waitColumns+` FROM appt_waitlist w
+	rows, err := s.reads.QueryContext(ctx, `SELECT `+waitColumns+` FROM appt_waitlist w
 		WHERE w.resident_id = $1 AND w.status IN ('waiting', 'offered') ORDER BY w.created_at, w.id`, residentID)
 	if err != nil {
 		return nil, s.fail("read waiting list", err)
@@ -185,7 +185,7 @@ func (s *Store) LeaveWaitlist(ctx context.Context, id, residentID int64, now tim
 		} else if !errors.Is(err, sql.ErrNoRows) {
 			return err
 		}
-		return s.auditChange(ctx, tx, sotepe.ActionApptWaitlist, "wait:"+strconv.FormatInt(id, 10), residentID)
+		return s.auditChange(ctx, tx, sotepe.ActionAppointmentWaitlist, "wait:"+strconv.FormatInt(id, 10), residentID)
 	})
 }
 
@@ -315,7 +315,7 @@ func (s *Store) IssueTicket(ctx context.Context, t sotepe.Ticket) (sotepe.Ticket
 			return err
 		}
 		object := "ticket:" + strconv.FormatInt(t.ID, 10)
-		if err := s.auditChange(ctx, tx, sotepe.ActionApptTicket, object, t.ResidentID); err != nil {
+		if err := s.auditChange(ctx, tx, sotepe.ActionAppointmentTicket, object, t.ResidentID); err != nil {
 			return err
 		}
 		// The answer shows the ticket, and the receipt of the request it
@@ -326,7 +326,7 @@ func (s *Store) IssueTicket(ctx context.Context, t sotepe.Ticket) (sotepe.Ticket
 				basis = sotepe.BasisClientRequest
 			}
 			return s.insertAudit(ctx, tx, sotepe.AuditEntry{ActorID: act.UserID, ActorRole: act.Role, ActorUnit: act.Unit,
-				RequestID: act.RequestID, ResidentID: t.ResidentID, Action: sotepe.ActionApptTicketRead, Object: object, Basis: basis})
+				RequestID: act.RequestID, ResidentID: t.ResidentID, Action: sotepe.ActionAppointmentTicketRead, Object: object, Basis: basis})
 		}
 		return nil
 	})
@@ -335,7 +335,7 @@ func (s *Store) IssueTicket(ctx context.Context, t sotepe.Ticket) (sotepe.Ticket
 
 // Tickets returns a resident's unused tickets, oldest first.
 func (s *Store) Tickets(ctx context.Context, residentID int64) ([]sotepe.Ticket, error) {
-	rows, err := s.rq.QueryContext(ctx, `
+	rows, err := s.reads.QueryContext(ctx, `
 		SELECT id, resident_id, service_id, contact_request_id, issued_by, issued_at, waiting_from FROM appt_tickets
 		WHERE resident_id = $1 AND used_at IS NULL ORDER BY issued_at, id`, residentID)
 	if err != nil {
@@ -359,19 +359,19 @@ func (s *Store) Tickets(ctx context.Context, residentID int64) ([]sotepe.Ticket,
 	return out, nil
 }
 
-// ApptFigures returns the care-guarantee figures per unit and service of
+// AppointmentFigures returns the care-guarantee figures per unit and service of
 // the appointments that start from from until to and were not cancelled,
 // for units (every unit when nil), ordered by unit and service; and, for
 // every unit and service with open slots, the days from now to the third
 // free slot (T3). Waits are counted in whole minutes from the start of the
 // wait to the appointment and shown in days; the median and the 90th
 // percentile interpolate between the nearest ranks (sotepe.Percentiles).
-// The guarantee is the service's (ApptConfig) for the resident's age when
+// The guarantee is the service's (BookingRules) for the resident's age when
 // the wait began. The figures hold no personal data.
-func (s *Store) ApptFigures(ctx context.Context, from, to, now time.Time, units []string) ([]sotepe.ApptFigures, error) {
+func (s *Store) AppointmentFigures(ctx context.Context, from, to, now time.Time, units []string) ([]sotepe.AppointmentFigures, error) {
 	if units != nil {
 		if units = dedupe(units); len(units) == 0 {
-			return []sotepe.ApptFigures{}, nil
+			return []sotepe.AppointmentFigures{}, nil
 		}
 	}
 	unitCond := func(col string, from int) (string, []any) {
@@ -381,19 +381,19 @@ func (s *Store) ApptFigures(ctx context.Context, from, to, now time.Time, units 
 		return ` AND ` + col + ` IN (` + placeholders(from, len(units)) + `)`, stringArgs(units)
 	}
 	type key struct{ unit, service string }
-	figs := map[key]*sotepe.ApptFigures{}
+	figs := map[key]*sotepe.AppointmentFigures{}
 	waits := map[key][]int32{}
-	get := func(k key) *sotepe.ApptFigures {
+	get := func(k key) *sotepe.AppointmentFigures {
 		f := figs[k]
 		if f == nil {
-			f = &sotepe.ApptFigures{UnitID: k.unit, ServiceID: k.service}
+			f = &sotepe.AppointmentFigures{UnitID: k.unit, ServiceID: k.service}
 			figs[k] = f
 		}
 		return f
 	}
-	configs := map[string]sotepe.ApptConfig{}
+	configs := map[string]sotepe.BookingRules{}
 	cond, args := unitCond("unit_id", 3)
-	rows, err := s.rq.QueryContext(ctx, `
+	rows, err := s.reads.QueryContext(ctx, `
 		SELECT unit_id, service_id, start_at, waiting_from, young FROM appointments
 		WHERE start_at >= $1 AND start_at < $2 AND status <> 'cancelled'`+cond,
 		append([]any{micros(from), micros(to)}, args...)...)
@@ -420,7 +420,7 @@ func (s *Store) ApptFigures(ctx context.Context, from, to, now time.Time, units 
 	for _, r := range all {
 		c, ok := configs[r.k.service]
 		if !ok {
-			if c, err = s.ApptConfig(ctx, r.k.service); err != nil {
+			if c, err = s.BookingRules(ctx, r.k.service); err != nil {
 				return nil, err
 			}
 			configs[r.k.service] = c
@@ -434,7 +434,7 @@ func (s *Store) ApptFigures(ctx context.Context, from, to, now time.Time, units 
 		waits[r.k] = append(waits[r.k], int32(max(wait, 0)/time.Minute))
 	}
 	cond, args = unitCond("unit_id", 2)
-	rows, err = s.rq.QueryContext(ctx, `
+	rows, err = s.reads.QueryContext(ctx, `
 		SELECT unit_id, service_id, start_at FROM (
 			SELECT unit_id, service_id, start_at,
 				ROW_NUMBER() OVER (PARTITION BY unit_id, service_id ORDER BY start_at, id) AS n
@@ -456,7 +456,7 @@ func (s *Store) ApptFigures(ctx context.Context, from, to, now time.Time, units 
 	if err := rows.Err(); err != nil {
 		return nil, s.fail("appointment figures", err)
 	}
-	out := make([]sotepe.ApptFigures, 0, len(figs))
+	out := make([]sotepe.AppointmentFigures, 0, len(figs))
 	for k, f := range figs {
 		if w := waits[k]; len(w) > 0 {
 			p := sotepe.Percentiles(w, 0.5, 0.9)

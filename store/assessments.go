@@ -48,7 +48,7 @@ func (s *Store) CreateAssessmentSession(ctx context.Context, a sotepe.Assessment
 	if err != nil {
 		return s.fail("encode answers", err)
 	}
-	_, err = s.w.ExecContext(ctx, `
+	_, err = s.writer.ExecContext(ctx, `
 		INSERT INTO assessment_sessions (id_hash, definition, version, resident_id, lang, answers, revision,
 			outcome, urgency, service_id, started_at, started_day, updated_at, completed_at)
 		VALUES ($1, $2, $3, $4, $5, $6, 0, $7, $8, $9, $10, $11, $12, $13)`,
@@ -94,7 +94,7 @@ func scanSession(row interface{ Scan(...any) error }, a *sotepe.AssessmentSessio
 // AssessmentSession returns the session with id, or ENotFound.
 func (s *Store) AssessmentSession(ctx context.Context, id string) (sotepe.AssessmentSession, error) {
 	a := sotepe.AssessmentSession{ID: id}
-	err := scanSession(s.r.QueryRowContext(ctx, `SELECT `+sessionColumns+` FROM assessment_sessions WHERE id_hash = $1`, idHash(id)), &a)
+	err := scanSession(s.readers.QueryRowContext(ctx, `SELECT `+sessionColumns+` FROM assessment_sessions WHERE id_hash = $1`, idHash(id)), &a)
 	if errors.Is(err, sql.ErrNoRows) {
 		return sotepe.AssessmentSession{}, sotepe.NotFound("assessment session")
 	}
@@ -113,7 +113,7 @@ func (s *Store) UpdateAssessmentSession(ctx context.Context, a sotepe.Assessment
 	if err != nil {
 		return a, s.fail("encode answers", err)
 	}
-	res, err := s.w.ExecContext(ctx, `
+	res, err := s.writer.ExecContext(ctx, `
 		UPDATE assessment_sessions SET answers = $1, revision = revision + 1, outcome = $2, urgency = $3,
 			service_id = $4, updated_at = $5, completed_at = $6
 		WHERE id_hash = $7 AND revision = $8 AND contact_request_id IS NULL`,
@@ -176,7 +176,7 @@ func (s *Store) HandOverAssessment(ctx context.Context, id string, residentID, r
 // request requestID, or ENotFound. Its ID is empty: the secret is not kept.
 func (s *Store) AssessmentForContactRequest(ctx context.Context, requestID int64) (sotepe.AssessmentSession, error) {
 	var a sotepe.AssessmentSession
-	err := scanSession(s.r.QueryRowContext(ctx, `SELECT `+sessionColumns+` FROM assessment_sessions WHERE contact_request_id = $1`, requestID), &a)
+	err := scanSession(s.readers.QueryRowContext(ctx, `SELECT `+sessionColumns+` FROM assessment_sessions WHERE contact_request_id = $1`, requestID), &a)
 	if errors.Is(err, sql.ErrNoRows) {
 		return a, sotepe.NotFound("assessment session")
 	}
@@ -213,7 +213,7 @@ func (s *Store) GradeAssessment(ctx context.Context, requestID int64, urgency so
 // (YYYY-MM-DD in Europe/Helsinki, both included) by day, definition and
 // urgency ("" for sessions not finished).
 func (s *Store) AssessmentCounts(ctx context.Context, from, to string) ([]sotepe.AssessmentCount, error) {
-	rows, err := s.r.QueryContext(ctx, `
+	rows, err := s.readers.QueryContext(ctx, `
 		SELECT started_day, definition, COALESCE(urgency, ''), COUNT(*),
 			SUM(CASE WHEN contact_request_id IS NOT NULL THEN 1 ELSE 0 END),
 			SUM(CASE WHEN staff_urgency IS NOT NULL THEN 1 ELSE 0 END),

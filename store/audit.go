@@ -64,7 +64,7 @@ func (s *Store) RecordAudit(ctx context.Context, e sotepe.AuditEntry) error {
 	if !e.At.IsZero() {
 		e.At = e.At.UTC().Truncate(time.Microsecond)
 	}
-	return s.insertAudit(ctx, s.w, e)
+	return s.insertAudit(ctx, s.writer, e)
 }
 
 // AccessLog returns the reads of a resident's data by staff, newest first:
@@ -89,7 +89,7 @@ func (s *Store) AccessLog(ctx context.Context, residentID int64, page sotepe.Pag
 		after = ` AND (a.at, a.id) < ($2, $3)`
 	}
 	args = append(args, page.Limit+1)
-	rows, err := s.r.QueryContext(ctx, `
+	rows, err := s.readers.QueryContext(ctx, `
 		SELECT a.id, a.at, COALESCE(u.name, ''), a.actor_role, a.actor_unit, a.action, a.basis
 		FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id
 		WHERE a.resident_id = $1
@@ -167,7 +167,7 @@ func (s *Store) AuditCounts(ctx context.Context, from, to string, units []string
 		unitCond = ` AND actor_unit IN (` + placeholders(3, len(units)) + `)`
 		args = append(args, stringArgs(units)...)
 	}
-	rows, err := s.r.QueryContext(ctx, `
+	rows, err := s.readers.QueryContext(ctx, `
 		SELECT day, action, COUNT(*) FROM audit_log
 		WHERE day BETWEEN $1 AND $2`+unitCond+`
 		GROUP BY day, action

@@ -101,7 +101,7 @@ func (b *batcher) commit(batch []batchJob) {
 			j.done <- results[i]
 		}
 	}
-	tx, err := b.s.w.BeginTx(context.Background(), nil)
+	tx, err := b.s.writer.BeginTx(context.Background(), nil)
 	if err != nil {
 		answer(b.s.fail("batch: begin", err))
 		return

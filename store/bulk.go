@@ -19,7 +19,7 @@ func (s *Store) BulkContactRequests(ctx context.Context, rs []sotepe.ContactRequ
 		return nil
 	}
 	return s.inTx(ctx, "bulk contact requests", func(tx *sql.Tx) error {
-		if s.d.name == Postgres {
+		if s.dialect.name == Postgres {
 			if _, err := tx.ExecContext(ctx, `LOCK TABLE contact_requests, contact_messages IN EXCLUSIVE MODE`); err != nil {
 				return err
 			}
@@ -32,10 +32,10 @@ func (s *Store) BulkContactRequests(ctx context.Context, rs []sotepe.ContactRequ
 			return err
 		}
 		now := micros(s.now())
-		requests := rowWriter{tx: tx, overriding: s.d.name == Postgres, head: `INSERT INTO contact_requests (id, resident_id, contact_name, contact_phone,
+		requests := rowWriter{tx: tx, overriding: s.dialect.name == Postgres, head: `INSERT INTO contact_requests (id, resident_id, contact_name, contact_phone,
 			contact_email, service_id, unit_id, channel, status, lang, received_at, due_at, first_answered_at, breached,
 			assigned_to, recorded_by, closed_at, resolution, created_at)`, cols: 19}
-		messages := rowWriter{tx: tx, overriding: s.d.name == Postgres, head: `INSERT INTO contact_messages (id, request_id, author_id, from_staff, internal, body, at)`, cols: 7}
+		messages := rowWriter{tx: tx, overriding: s.dialect.name == Postgres, head: `INSERT INTO contact_messages (id, request_id, author_id, from_staff, internal, body, at)`, cols: 7}
 		for i := range rs {
 			r := &rs[i]
 			r.ID = nextRequest
@@ -76,7 +76,7 @@ func (s *Store) BulkContactRequests(ctx context.Context, rs []sotepe.ContactRequ
 		if err := messages.flush(ctx); err != nil {
 			return err
 		}
-		if s.d.name == Postgres {
+		if s.dialect.name == Postgres {
 			// Identity columns do not see explicit ids: move them past.
 			for _, table := range []string{"contact_requests", "contact_messages"} {
 				if _, err := tx.ExecContext(ctx, `SELECT setval(pg_get_serial_sequence('`+table+`', 'id'), (SELECT MAX(id) FROM `+table+`))`); err != nil {

@@ -22,7 +22,7 @@ func closureObject(date string) string { return "closure:" + date }
 // ClosureDays returns every closure day, ordered by date. A failed read is
 // EInternal or EUnavailable.
 func (s *Store) ClosureDays(ctx context.Context) ([]sotepe.ClosureDay, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT date, name_fi, name_sv, name_en FROM closure_days ORDER BY date`)
+	rows, err := s.readers.QueryContext(ctx, `SELECT date, name_fi, name_sv, name_en FROM closure_days ORDER BY date`)
 	if err != nil {
 		return nil, s.fail("list closure days", err)
 	}

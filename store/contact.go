@@ -176,7 +176,7 @@ func (s *Store) ContactRequest(ctx context.Context, id int64, scope sotepe.Conta
 	args = append([]any{id}, args...)
 	a := sotepe.ActorFrom(ctx)
 	if !readsAsStaff(a) {
-		return s.contactWhere(ctx, s.r, where, args...)
+		return s.contactWhere(ctx, s.readers, where, args...)
 	}
 	var r sotepe.ContactRequest
 	err := s.inTx(ctx, "read contact request", func(tx *sql.Tx) error {

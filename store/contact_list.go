@@ -203,7 +203,7 @@ func (s *Store) ContactRequests(ctx context.Context, f sotepe.ContactFilter) (so
 	}
 	a := sotepe.ActorFrom(ctx)
 	if !readsAsStaff(a) {
-		if err := read(s.r); err != nil {
+		if err := read(s.readers); err != nil {
 			return sotepe.Page[sotepe.ContactRequest]{Items: []sotepe.ContactRequest{}}, s.fail("list contact requests", err)
 		}
 		return out, nil

@@ -54,7 +54,7 @@ func TestContactQueuePlan(t *testing.T) {
 	} {
 		q, args, _, err := contactListQuery(c.f)
 		must(t, err)
-		plan := explain(t, s.r, q, args...)
+		plan := explain(t, s.readers, q, args...)
 		t.Logf("%s:\n%s", c.name, plan)
 		lines := strings.Split(plan, "\n")
 		for i, line := range lines {
@@ -83,7 +83,7 @@ func TestContactQueuePlan(t *testing.T) {
 		if name == "idempotency key" {
 			args = []any{0, 1, "k"}
 		}
-		plan := explain(t, s.w, q, args...)
+		plan := explain(t, s.writer, q, args...)
 		t.Logf("%s:\n%s", name, plan)
 		// The outbox reads its partial index, which holds only unsent
 		// rows, in order.

@@ -124,7 +124,7 @@ func (s *Store) FoldContactStats(ctx context.Context, limit int) (int, error) {
 	folded := 0
 	err := s.inTx(ctx, "fold contact stats", func(tx *sql.Tx) error {
 		folded = 0
-		if s.d.name == Postgres {
+		if s.dialect.name == Postgres {
 			// One folder at a time per database and schema; the others
 			// find the lock taken and try at their next tick.
 			var mine bool

@@ -24,7 +24,7 @@ func TestContactStatsPlan(t *testing.T) {
 		{`SELECT received_at, channel, first_answered_at FROM contact_requests
 			WHERE ` + statsUnfilledWhere + ` AND received_at >= 1 AND received_at < 2`, "USING COVERING INDEX contact_requests_stats_unfilled (received_at>? AND received_at<?)"},
 	} {
-		if plan := explain(t, s.w, tc.query); !strings.Contains(plan, tc.want) {
+		if plan := explain(t, s.writer, tc.query); !strings.Contains(plan, tc.want) {
 			t.Errorf("plan of %.80s…:\n%s\nwant %s", tc.query, plan, tc.want)
 		}
 	}

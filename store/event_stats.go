@@ -46,7 +46,7 @@ func (s *Store) EventVolumes(ctx context.Context, q sotepe.VolumeQuery) ([]sotep
 		}
 	}
 
-	tx, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true, Isolation: sql.LevelRepeatableRead})
+	tx, err := s.readers.BeginTx(ctx, &sql.TxOptions{ReadOnly: true, Isolation: sql.LevelRepeatableRead})
 	if err != nil {
 		return nil, s.fail("read volumes", err)
 	}
@@ -263,7 +263,7 @@ func readPairs(ctx context.Context, tx *sql.Tx, query string, m map[string]strin
 
 // StaffHeadcounts returns the staff table of year; see sotepe.EventStats.
 func (s *Store) StaffHeadcounts(ctx context.Context, year int) ([]sotepe.StaffHeadcount, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT h.year, h.area_id, h.headcount FROM staff_headcount h
+	rows, err := s.readers.QueryContext(ctx, `SELECT h.year, h.area_id, h.headcount FROM staff_headcount h
 		LEFT JOIN areas a ON a.id = h.area_id
 		WHERE h.year = $1 ORDER BY COALESCE(a.position, 0), h.area_id`, year)
 	if err != nil {

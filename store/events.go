@@ -105,7 +105,7 @@ func (s *Store) AddEvents(ctx context.Context, events []sotepe.ServiceEvent) (so
 	if len(events) == 0 || len(events) > sotepe.MaxEventBatch {
 		return res, sotepe.Invalid("error.event_batch", "a batch holds 1 to 10000 events").With(map[string]any{"Max": sotepe.MaxEventBatch})
 	}
-	units, err := loadEventUnits(ctx, s.rq)
+	units, err := loadEventUnits(ctx, s.reads)
 	if err != nil {
 		return res, s.fail("add events: units", err)
 	}

@@ -42,7 +42,7 @@ type EventAdder func(e sotepe.ServiceEvent) error
 // source and external id, also earlier in the same load) counts as a
 // duplicate. The result counts what was added.
 func (s *Store) LoadEvents(ctx context.Context, fn func(add EventAdder) error) (sotepe.EventResult, error) {
-	units, err := loadEventUnits(ctx, s.rq)
+	units, err := loadEventUnits(ctx, s.reads)
 	if err != nil {
 		return sotepe.EventResult{}, s.fail("load events: units", err)
 	}
@@ -50,7 +50,7 @@ func (s *Store) LoadEvents(ctx context.Context, fn func(add EventAdder) error) (
 	for _, st := range sotepe.Statistics {
 		l.stats[st.Key] = true
 	}
-	if s.d.name == Postgres {
+	if s.dialect.name == Postgres {
 		err = s.loadPostgres(ctx, l, fn)
 	} else {
 		err = s.loadSQLite(ctx, l, fn)
@@ -351,7 +351,7 @@ func (r *rowsSource) Values() ([]any, error) { return r.rows[r.i-10 : r.i], nil 
 func (r *rowsSource) Err() error             { return nil }
 
 func (s *Store) loadPostgres(ctx context.Context, l *loader, fn func(add EventAdder) error) error {
-	conn, err := s.w.Conn(ctx)
+	conn, err := s.writer.Conn(ctx)
 	if err != nil {
 		return err
 	}

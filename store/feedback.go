@@ -186,7 +186,7 @@ func (s *Store) ListFeedback(ctx context.Context, scope sotepe.FeedbackScope, pa
 		where = append(where, fmt.Sprintf(`(created_at, id) < ($%d, $%d)`, len(args)-1, len(args)))
 	}
 	args = append(args, page.Limit+1)
-	rows, err := s.r.QueryContext(ctx, `SELECT `+feedbackColumns+` FROM feedback WHERE `+strings.Join(where, " AND ")+
+	rows, err := s.readers.QueryContext(ctx, `SELECT `+feedbackColumns+` FROM feedback WHERE `+strings.Join(where, " AND ")+
 		` ORDER BY created_at DESC, id DESC LIMIT $`+strconv.Itoa(len(args)), args...)
 	if err != nil {
 		return out, s.fail("list feedback", err)
@@ -389,12 +389,12 @@ func (s *Store) countFeedbackGroupDays(ctx context.Context, acc *feedbackAcc, q 
 	query := `WITH g (unit_id, grp) AS (VALUES ` + strings.Join(pairs, ", ") + `)
 		SELECT g.grp, d.day, SUM(d.promoters), SUM(d.passives), SUM(d.detractors)
 		FROM g CROSS JOIN feedback_daily d WHERE g.unit_id = d.unit_id AND ` + where + ` GROUP BY d.day, g.grp`
-	if s.d.name != Postgres {
+	if s.dialect.name != Postgres {
 		return s.scanFeedbackCounts(ctx, acc, query, args...)
 	}
 	// PostgreSQL's default work_mem (4 MB) makes it sort a year of unit
 	// days on disk; with room it sums them in a hash instead.
-	tx, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	tx, err := s.readers.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return s.fail("count feedback", err)
 	}
@@ -406,7 +406,7 @@ func (s *Store) countFeedbackGroupDays(ctx context.Context, acc *feedbackAcc, q 
 }
 
 func (s *Store) scanFeedbackCounts(ctx context.Context, acc *feedbackAcc, query string, args ...any) error {
-	return s.scanFeedbackCountsOn(ctx, s.r, acc, query, args...)
+	return s.scanFeedbackCountsOn(ctx, s.readers, acc, query, args...)
 }
 
 func (s *Store) scanFeedbackCountsOn(ctx context.Context, q querier, acc *feedbackAcc, query string, args ...any) error {
@@ -484,7 +484,7 @@ func kioskObject(id int64) string { return "feedback_kiosk:" + strconv.FormatInt
 
 // FeedbackKiosks lists the live kiosk tokens of unit, oldest first.
 func (s *Store) FeedbackKiosks(ctx context.Context, unit string) ([]sotepe.FeedbackKiosk, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT id, created_at FROM feedback_kiosks WHERE unit_id = $1 AND revoked_at IS NULL ORDER BY id`, unit)
+	rows, err := s.readers.QueryContext(ctx, `SELECT id, created_at FROM feedback_kiosks WHERE unit_id = $1 AND revoked_at IS NULL ORDER BY id`, unit)
 	if err != nil {
 		return nil, s.fail("list feedback kiosks", err)
 	}
@@ -525,7 +525,7 @@ func (s *Store) RevokeFeedbackKiosk(ctx context.Context, unit string, id int64, 
 // ENotFound ("error.feedback_kiosk").
 func (s *Store) FeedbackKioskUnit(ctx context.Context, tokenHash []byte) (string, error) {
 	var unit string
-	err := s.r.QueryRowContext(ctx, `SELECT unit_id FROM feedback_kiosks WHERE token_hash = $1 AND revoked_at IS NULL`, tokenHash).Scan(&unit)
+	err := s.readers.QueryRowContext(ctx, `SELECT unit_id FROM feedback_kiosks WHERE token_hash = $1 AND revoked_at IS NULL`, tokenHash).Scan(&unit)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", &sotepe.Error{Code: sotepe.ENotFound, Key: "error.feedback_kiosk", Message: "unknown kiosk token"}
 	}
@@ -538,7 +538,7 @@ func (s *Store) FeedbackKioskUnit(ctx context.Context, tokenHash []byte) (string
 // PurgeFeedbackOriginals forgets the unscreened comments whose keeping time
 // ended before now and returns how many.
 func (s *Store) PurgeFeedbackOriginals(ctx context.Context, now time.Time) (int, error) {
-	res, err := s.w.ExecContext(ctx, `UPDATE feedback SET original = NULL, original_until = NULL
+	res, err := s.writer.ExecContext(ctx, `UPDATE feedback SET original = NULL, original_until = NULL
 		WHERE original_until IS NOT NULL AND original_until < $1`, micros(now))
 	if err != nil {
 		return 0, s.fail("purge feedback originals", err)

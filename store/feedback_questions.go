@@ -26,7 +26,7 @@ func (s *Store) AddFeedbackQuestion(ctx context.Context, unit string, definition
 	rec := sotepe.FeedbackQuestionRecord{UnitID: unit, Definition: definition, CreatedAt: instant(at)}
 	err := s.inTx(ctx, "add feedback question", func(tx *sql.Tx) error {
 		lock := `SELECT 1 FROM units WHERE id = $1`
-		if s.d.name == Postgres {
+		if s.dialect.name == Postgres {
 			lock += ` FOR UPDATE`
 		}
 		var one int
@@ -79,7 +79,7 @@ func (s *Store) FeedbackQuestions(ctx context.Context, unit string, ids []int64,
 	if len(where) == 0 {
 		return nil, sotepe.Invalid("error.invalid", "name a unit or questions")
 	}
-	rows, err := s.r.QueryContext(ctx, `SELECT id, unit_id, definition, created_at, COALESCE(retired_at, 0) FROM feedback_questions
+	rows, err := s.readers.QueryContext(ctx, `SELECT id, unit_id, definition, created_at, COALESCE(retired_at, 0) FROM feedback_questions
 		WHERE `+strings.Join(where, " AND ")+` ORDER BY id`, args...)
 	if err != nil {
 		return nil, s.fail("list feedback questions", err)
@@ -132,7 +132,7 @@ func (s *Store) FeedbackExtraCounts(ctx context.Context, ids []int64) ([]sotepe.
 	for i, id := range ids {
 		args[i] = id
 	}
-	rows, err := s.r.QueryContext(ctx, `SELECT question_id, COALESCE(option_id, ''), number, COUNT(*) FROM feedback_extra_answers
+	rows, err := s.readers.QueryContext(ctx, `SELECT question_id, COALESCE(option_id, ''), number, COUNT(*) FROM feedback_extra_answers
 		WHERE question_id IN (`+placeholders(1, len(ids))+`) GROUP BY question_id, option_id, number`, args...)
 	if err != nil {
 		return nil, s.fail("count feedback extras", err)
@@ -184,7 +184,7 @@ func insertFeedbackExtras(ctx context.Context, tx *sql.Tx, id int64, unit string
 // earlier one (a notification sent again gets a fresh link; only the newest
 // works). The appointment is the one the feedback notification names.
 func (s *Store) SetFeedbackVisitToken(ctx context.Context, residentID, appointmentID int64, tokenHash []byte, at time.Time) error {
-	res, err := s.w.ExecContext(ctx, `INSERT INTO feedback_visit_tokens (appointment_id, token_hash, created_at)
+	res, err := s.writer.ExecContext(ctx, `INSERT INTO feedback_visit_tokens (appointment_id, token_hash, created_at)
 		SELECT id, $3, $4 FROM appointments WHERE resident_id = $1 AND id = $2 AND status = 'completed'
 		ON CONFLICT (appointment_id) DO UPDATE SET token_hash = excluded.token_hash, created_at = excluded.created_at`,
 		residentID, appointmentID, tokenHash, micros(at))
@@ -215,7 +215,7 @@ func visitAppointment(ctx context.Context, tx *sql.Tx, hash []byte) (id, residen
 // token hash, or ENotFound; a visit answered already is EConflict
 // ("error.feedback_used").
 func (s *Store) FeedbackVisitUnit(ctx context.Context, hash []byte) (string, error) {
-	tx, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	tx, err := s.readers.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return "", s.fail("read feedback visit", err)
 	}

@@ -83,7 +83,7 @@ func (s *Store) IntegrationClientByToken(ctx context.Context, token string) (sot
 	}
 	var scopes string
 	var created int64
-	err := s.rq.QueryRowContext(ctx, `SELECT id, name, scopes, created_at FROM integration_clients WHERE token_hash = $1 AND revoked_at IS NULL`,
+	err := s.reads.QueryRowContext(ctx, `SELECT id, name, scopes, created_at FROM integration_clients WHERE token_hash = $1 AND revoked_at IS NULL`,
 		tokenHash(token)).Scan(&c.ID, &c.Name, &scopes, &created)
 	if errors.Is(err, sql.ErrNoRows) {
 		return c, unauthorized

@@ -27,7 +27,7 @@ func checkEntity(kind, id string, names sotepe.Names) error {
 // Areas returns every service area, ordered by Order and then id. A failed
 // read is EInternal or EUnavailable.
 func (s *Store) Areas(ctx context.Context) ([]sotepe.Area, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT id, name_fi, name_sv, name_en, position FROM areas ORDER BY position, id`)
+	rows, err := s.readers.QueryContext(ctx, `SELECT id, name_fi, name_sv, name_en, position FROM areas ORDER BY position, id`)
 	if err != nil {
 		return nil, s.fail("list areas", err)
 	}
@@ -46,7 +46,7 @@ func (s *Store) Areas(ctx context.Context) ([]sotepe.Area, error) {
 // Concepts returns every service concept, ordered by id. A failed read is
 // EInternal or EUnavailable.
 func (s *Store) Concepts(ctx context.Context) ([]sotepe.Concept, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT id, name_fi, name_sv, name_en FROM concepts ORDER BY id`)
+	rows, err := s.readers.QueryContext(ctx, `SELECT id, name_fi, name_sv, name_en FROM concepts ORDER BY id`)
 	if err != nil {
 		return nil, s.fail("list concepts", err)
 	}
@@ -65,7 +65,7 @@ func (s *Store) Concepts(ctx context.Context) ([]sotepe.Concept, error) {
 // Districts returns every district, ordered by id. A failed read is
 // EInternal or EUnavailable.
 func (s *Store) Districts(ctx context.Context) ([]sotepe.District, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT id, name_fi, name_sv, name_en FROM districts ORDER BY id`)
+	rows, err := s.readers.QueryContext(ctx, `SELECT id, name_fi, name_sv, name_en FROM districts ORDER BY id`)
 	if err != nil {
 		return nil, s.fail("list districts", err)
 	}
@@ -84,7 +84,7 @@ func (s *Store) Districts(ctx context.Context) ([]sotepe.District, error) {
 // Producers returns every producer, ordered by id. A failed read is
 // EInternal or EUnavailable.
 func (s *Store) Producers(ctx context.Context) ([]sotepe.Producer, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT id, name_fi, name_sv, name_en, kind FROM producers ORDER BY id`)
+	rows, err := s.readers.QueryContext(ctx, `SELECT id, name_fi, name_sv, name_en, kind FROM producers ORDER BY id`)
 	if err != nil {
 		return nil, s.fail("list producers", err)
 	}
@@ -137,7 +137,7 @@ func (s *Store) Services(ctx context.Context, area string, page sotepe.PageReque
 		where += ` AND id > $` + strconv.Itoa(len(args))
 	}
 	args = append(args, page.Limit+1)
-	rows, err := s.r.QueryContext(ctx, `SELECT `+serviceColumns+` FROM services`+where+
+	rows, err := s.readers.QueryContext(ctx, `SELECT `+serviceColumns+` FROM services`+where+
 		` ORDER BY id LIMIT $`+strconv.Itoa(len(args)), args...)
 	if err != nil {
 		return out, s.fail("list services", err)
@@ -159,7 +159,7 @@ func (s *Store) Services(ctx context.Context, area string, page sotepe.PageReque
 
 // Service returns one service, or ENotFound.
 func (s *Store) Service(ctx context.Context, id string) (sotepe.Service, error) {
-	v, err := scanService(s.r.QueryRowContext(ctx, `SELECT `+serviceColumns+` FROM services WHERE id = $1`, id))
+	v, err := scanService(s.readers.QueryRowContext(ctx, `SELECT `+serviceColumns+` FROM services WHERE id = $1`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return sotepe.Service{}, sotepe.NotFound("service")
 	}

@@ -25,7 +25,7 @@ func (s *Store) PendingNotifications(ctx context.Context, now time.Time, limit i
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.r.QueryContext(ctx, `
+	rows, err := s.readers.QueryContext(ctx, `
 		SELECT id, user_id, kind, lang, request_id, appointment_id, created_at, attempts FROM notifications
 		WHERE sent_at IS NULL AND next_attempt_at <= $1
 		ORDER BY created_at, id LIMIT $2`, micros(now), page.Limit)
@@ -59,7 +59,7 @@ func (s *Store) MarkNotificationSent(ctx context.Context, id int64, at time.Time
 	if at.IsZero() {
 		at = s.now()
 	}
-	res, err := s.w.ExecContext(ctx, `
+	res, err := s.writer.ExecContext(ctx, `
 		UPDATE notifications SET
 			attempts = attempts + CASE WHEN sent_at IS NULL THEN 1 ELSE 0 END,
 			sent_at = COALESCE(sent_at, $2)
@@ -73,7 +73,7 @@ func (s *Store) MarkNotificationSent(ctx context.Context, id int64, at time.Time
 // again). A missing notification is ENotFound. How long to keep retrying is
 // the Sender's to decide from Attempts.
 func (s *Store) MarkNotificationFailed(ctx context.Context, id int64, retryAt time.Time) error {
-	res, err := s.w.ExecContext(ctx, `
+	res, err := s.writer.ExecContext(ctx, `
 		UPDATE notifications SET
 			attempts = attempts + CASE WHEN sent_at IS NULL THEN 1 ELSE 0 END,
 			next_attempt_at = CASE WHEN sent_at IS NULL THEN $2 ELSE next_attempt_at END

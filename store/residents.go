@@ -93,7 +93,7 @@ func residentObject(id int64) string { return "resident:" + strconv.FormatInt(id
 // writes no audit row, so staff never read through it. A missing resident
 // is ENotFound.
 func (s *Store) Resident(ctx context.Context, id int64) (sotepe.Resident, error) {
-	return s.residentWhere(ctx, s.r, `id = $1`, id)
+	return s.residentWhere(ctx, s.readers, `id = $1`, id)
 }
 
 // staffActor returns the context's actor when it may read residents' data

@@ -32,11 +32,11 @@ func TestSchemasAgree(t *testing.T) {
 	must(t, lite.Migrate(ctx))
 	must(t, pg.Migrate(ctx))
 
-	ls, err := sqliteSchema(ctx, lite.w)
+	ls, err := sqliteSchema(ctx, lite.writer)
 	if err != nil {
 		t.Fatalf("read the SQLite schema: %v", err)
 	}
-	ps, err := postgresSchema(ctx, pg.w)
+	ps, err := postgresSchema(ctx, pg.writer)
 	if err != nil {
 		t.Fatalf("read the PostgreSQL schema: %v", err)
 	}

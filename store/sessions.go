@@ -54,8 +54,8 @@ func (s *Store) CreateSession(ctx context.Context, ses sotepe.Session) error {
 func (s *Store) SessionUser(ctx context.Context, tokenHash []byte) (sotepe.Session, sotepe.User, error) {
 	var ses sotepe.Session
 	var created, seen, expires int64
-	// Every signed-in request makes this read: prepared once (s.rc).
-	u, _, err := scanUser(s.rc.QueryRowContext(ctx, `
+	// Every signed-in request makes this read: prepared once (s.readStmts).
+	u, _, err := scanUser(s.readStmts.QueryRowContext(ctx, `
 		SELECT `+userColumns+`, s.created_at, s.last_seen_at, s.expires_at
 		FROM sessions s JOIN users u ON u.id = s.user_id
 		WHERE s.token_hash = $1 AND NOT u.disabled`, tokenHash), &created, &seen, &expires)
@@ -65,7 +65,7 @@ func (s *Store) SessionUser(ctx context.Context, tokenHash []byte) (sotepe.Sessi
 	if err != nil {
 		return ses, sotepe.User{}, s.fail("read session", err)
 	}
-	if err := s.fillUserLists(ctx, s.r, &u); err != nil {
+	if err := s.fillUserLists(ctx, s.readers, &u); err != nil {
 		return ses, sotepe.User{}, err
 	}
 	ses = sotepe.Session{
@@ -79,7 +79,7 @@ func (s *Store) SessionUser(ctx context.Context, tokenHash []byte) (sotepe.Sessi
 // there (revoked or swept meanwhile) is ENotFound. Each touch is a write;
 // on SQLite callers do well to touch at most every minute or so.
 func (s *Store) TouchSession(ctx context.Context, tokenHash []byte, at time.Time) error {
-	res, err := s.w.ExecContext(ctx, `UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2`, micros(at), tokenHash)
+	res, err := s.writer.ExecContext(ctx, `UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2`, micros(at), tokenHash)
 	if err != nil {
 		return s.fail("touch session", err)
 	}
@@ -94,7 +94,7 @@ func (s *Store) TouchSession(ctx context.Context, tokenHash []byte, at time.Time
 // DeleteSession revokes a session; revoking a missing one is no error. A
 // failed write is EInternal or EUnavailable.
 func (s *Store) DeleteSession(ctx context.Context, tokenHash []byte) error {
-	if _, err := s.w.ExecContext(ctx, `DELETE FROM sessions WHERE token_hash = $1`, tokenHash); err != nil {
+	if _, err := s.writer.ExecContext(ctx, `DELETE FROM sessions WHERE token_hash = $1`, tokenHash); err != nil {
 		return s.fail("delete session", err)
 	}
 	return nil
@@ -104,7 +104,7 @@ func (s *Store) DeleteSession(ctx context.Context, tokenHash []byte) error {
 // were last seen before idleSince, and returns how many went. A failed write
 // is EInternal or EUnavailable.
 func (s *Store) DeleteSessionsBefore(ctx context.Context, expired, idleSince time.Time) (int64, error) {
-	res, err := s.w.ExecContext(ctx, `DELETE FROM sessions WHERE expires_at < $1 OR last_seen_at < $2`,
+	res, err := s.writer.ExecContext(ctx, `DELETE FROM sessions WHERE expires_at < $1 OR last_seen_at < $2`,
 		micros(expired), micros(idleSince))
 	if err != nil {
 		return 0, s.fail("delete sessions", err)

@@ -132,10 +132,10 @@ type txStmts struct {
 // txq returns what the queries of tx run on: on SQLite the writer's
 // prepared statements, on PostgreSQL tx itself (pgx caches per connection).
 func (s *Store) txq(tx *sql.Tx) querier {
-	if s.wc == nil {
+	if s.writeStmts == nil {
 		return tx
 	}
-	return txStmts{tx: tx, c: s.wc}
+	return txStmts{tx: tx, c: s.writeStmts}
 }
 
 // stmt returns query's statement bound to the transaction, or nil when the

@@ -14,7 +14,7 @@ import (
 func TestStmtCache(t *testing.T) {
 	s := newStore(t, openSQLite(t))
 	ctx := context.Background()
-	c := s.rc
+	c := s.readStmts
 	var one int
 	if err := c.QueryRowContext(ctx, `SELECT $1 + 1`, 41).Scan(&one); err != nil || one != 42 {
 		t.Fatalf("prepared read: %d, %v", one, err)
@@ -61,7 +61,7 @@ func TestStmtCache(t *testing.T) {
 		}
 		deadline := time.Now().Add(5 * time.Second)
 		for {
-			if _, ok := s.wc.m.Load(q); ok {
+			if _, ok := s.writeStmts.m.Load(q); ok {
 				break
 			}
 			if time.Now().After(deadline) {

@@ -70,23 +70,23 @@ type Store struct {
 	// times. Open sets it to time.Now; tests may replace it before use.
 	Now func() time.Time
 
-	w    *sql.DB // the writer: one connection on SQLite
-	r    *sql.DB // the readers: a query-only pool on SQLite, w on PostgreSQL
-	d    dialect
-	log  *slog.Logger
-	zone *time.Location // the city's time zone, for the audit day
+	writer  *sql.DB // the writer: one connection on SQLite
+	readers *sql.DB // the readers: a query-only pool on SQLite, the writer on PostgreSQL
+	dialect dialect
+	log     *slog.Logger
+	zone    *time.Location // the city's time zone, for the audit day
 	// batch shares commits between concurrent submissions on SQLite; nil
 	// on PostgreSQL (see batch.go).
 	batch *batcher
-	// rq is what reads run on: on SQLite the reader pool through a cache
-	// of prepared statements (rc), on PostgreSQL the pool itself, as pgx
+	// reads is what reads run on: on SQLite the reader pool through a cache
+	// of prepared statements (readStmts), on PostgreSQL the pool itself, as pgx
 	// keeps a statement cache per connection of its own.
-	rq querier
-	rc *stmtCache // prepared on the readers; on PostgreSQL only for the session reads
-	wc *stmtCache // prepared on the writer (SQLite only), for txq
-	// ck checkpoints SQLite's write-ahead log in the background (see
+	reads      querier
+	readStmts  *stmtCache // prepared on the readers; on PostgreSQL only for the session reads
+	writeStmts *stmtCache // prepared on the writer (SQLite only), for txq
+	// checkpoints runs SQLite's write-ahead log checkpoints in the background (see
 	// checkpoint.go); nil on PostgreSQL.
-	ck *checkpointer
+	checkpoints *checkpointer
 }
 
 var _ sotepe.Store = (*Store)(nil)
@@ -123,7 +123,7 @@ func Open(ctx context.Context, dsn string, logger *slog.Logger) (*Store, error) 
 }
 
 func (s *Store) openPostgres(ctx context.Context, dsn string) error {
-	s.d = postgresDialect
+	s.dialect = postgresDialect
 	db, err := sql.Open("pgx", dsn)
 	if err != nil {
 		return &sotepe.Error{Code: sotepe.EInvalid, Key: "error.invalid", Message: "store: unusable PostgreSQL URL", Err: err}
@@ -138,9 +138,9 @@ func (s *Store) openPostgres(ctx context.Context, dsn string) error {
 		db.Close()
 		return &sotepe.Error{Code: sotepe.EUnavailable, Message: "store: connect to PostgreSQL", Err: err}
 	}
-	s.w, s.r = db, db
-	s.rc = newStmtCache(db)
-	s.rq = db
+	s.writer, s.readers = db, db
+	s.readStmts = newStmtCache(db)
+	s.reads = db
 	return nil
 }
 
@@ -166,7 +166,7 @@ func sqliteDSN(path string, pragmas []string, extra string) string {
 }
 
 func (s *Store) openSQLite(ctx context.Context, dsn string) error {
-	s.d = sqliteDialect
+	s.dialect = sqliteDialect
 	path := strings.TrimPrefix(dsn, "sqlite://")
 	if path == "" || strings.Contains(path, ":memory:") || strings.Contains(path, "mode=memory") {
 		return sotepe.Invalid("error.invalid", "store: SQLite needs a database file, not memory")
@@ -215,17 +215,17 @@ func (s *Store) openSQLite(ctx context.Context, dsn string) error {
 		return &sotepe.Error{Code: sotepe.EInvalid, Key: "error.invalid", Message: "store: unusable SQLite path", Err: err}
 	}
 	ck.SetMaxOpenConns(1)
-	s.w, s.r = w, r
-	s.rc, s.wc = newStmtCache(r), newStmtCache(w)
-	s.rq = s.rc
+	s.writer, s.readers = w, r
+	s.readStmts, s.writeStmts = newStmtCache(r), newStmtCache(w)
+	s.reads = s.readStmts
 	s.batch = newBatcher(s)
-	s.ck = startCheckpointer(ck, time.Second, s.log)
+	s.checkpoints = startCheckpointer(ck, time.Second, s.log)
 	return nil
 }
 
 // Dialect returns the engine the store runs on: SQLite ("sqlite") or
 // Postgres ("postgres").
-func (s *Store) Dialect() string { return s.d.name }
+func (s *Store) Dialect() string { return s.dialect.name }
 
 // Migrate brings the schema up to the newest embedded migration; a schema
 // that is up to date is left as it is, so Migrate may run at every start. On
@@ -235,14 +235,14 @@ func (s *Store) Dialect() string { return s.d.name }
 // migration is EInternal (EUnavailable when the database cannot be reached);
 // nothing of it stays applied, as each runs in a transaction.
 func (s *Store) Migrate(ctx context.Context) error {
-	fsys, err := fs.Sub(migrations, s.d.migrations)
+	fsys, err := fs.Sub(migrations, s.dialect.migrations)
 	if err != nil {
 		return &sotepe.Error{Code: sotepe.EInternal, Message: "store: migrations folder", Err: err}
 	}
 	opts := []goose.ProviderOption{goose.WithDisableGlobalRegistry(true)}
-	if s.d.name == Postgres {
+	if s.dialect.name == Postgres {
 		var where string
-		if err := s.w.QueryRowContext(ctx, `SELECT current_database() || '.' || COALESCE(current_schema(), '')`).Scan(&where); err != nil {
+		if err := s.writer.QueryRowContext(ctx, `SELECT current_database() || '.' || COALESCE(current_schema(), '')`).Scan(&where); err != nil {
 			return s.fail("find the current schema", err)
 		}
 		// The lock key is per database and schema, so that stores in
@@ -255,7 +255,7 @@ func (s *Store) Migrate(ctx context.Context) error {
 		}
 		opts = append(opts, goose.WithSessionLocker(locker))
 	}
-	p, err := goose.NewProvider(s.d.goose, s.w, fsys, opts...)
+	p, err := goose.NewProvider(s.dialect.goose, s.writer, fsys, opts...)
 	if err != nil {
 		return &sotepe.Error{Code: sotepe.EInternal, Message: "store: prepare migrations", Err: err}
 	}
@@ -264,7 +264,7 @@ func (s *Store) Migrate(ctx context.Context) error {
 		return s.fail("migrate", err)
 	}
 	for _, r := range results {
-		s.log.Info("migration applied", "dialect", s.d.name, "version", r.Source.Version, "duration", r.Duration)
+		s.log.Info("migration applied", "dialect", s.dialect.name, "version", r.Source.Version, "duration", r.Duration)
 	}
 	return nil
 }
@@ -272,19 +272,19 @@ func (s *Store) Migrate(ctx context.Context) error {
 // DB returns the writer pool (on PostgreSQL the only pool) for metrics, such
 // as Prometheus's DBStatsCollector. It is not a way around the store: the
 // schema and the audit trail are the store's to write.
-func (s *Store) DB() *sql.DB { return s.w }
+func (s *Store) DB() *sql.DB { return s.writer }
 
 // ReaderDB returns the pool reads go through, for metrics: SQLite's
 // query-only reader pool, or on PostgreSQL the same pool as DB.
-func (s *Store) ReaderDB() *sql.DB { return s.r }
+func (s *Store) ReaderDB() *sql.DB { return s.readers }
 
 // Ping reports whether the database answers; EUnavailable if not.
 func (s *Store) Ping(ctx context.Context) error {
-	if err := s.w.PingContext(ctx); err != nil {
+	if err := s.writer.PingContext(ctx); err != nil {
 		return &sotepe.Error{Code: sotepe.EUnavailable, Message: "store: database does not answer", Err: err}
 	}
-	if s.r != s.w {
-		if err := s.r.PingContext(ctx); err != nil {
+	if s.readers != s.writer {
+		if err := s.readers.PingContext(ctx); err != nil {
 			return &sotepe.Error{Code: sotepe.EUnavailable, Message: "store: database does not answer", Err: err}
 		}
 	}
@@ -298,18 +298,18 @@ func (s *Store) Close() error {
 		s.batch.stop()
 	}
 	var errs []error
-	if s.ck != nil {
-		errs = append(errs, s.ck.stop())
+	if s.checkpoints != nil {
+		errs = append(errs, s.checkpoints.stop())
 	}
-	for _, c := range []*stmtCache{s.rc, s.wc} {
+	for _, c := range []*stmtCache{s.readStmts, s.writeStmts} {
 		if c != nil {
 			errs = append(errs, c.close())
 		}
 	}
-	if s.r != s.w {
-		errs = append(errs, s.r.Close())
+	if s.readers != s.writer {
+		errs = append(errs, s.readers.Close())
 	}
-	errs = append(errs, s.w.Close())
+	errs = append(errs, s.writer.Close())
 	if err := errors.Join(errs...); err != nil {
 		return &sotepe.Error{Code: sotepe.EInternal, Message: "store: close", Err: err}
 	}
@@ -327,7 +327,7 @@ type querier interface {
 // inTx runs fn in a transaction on the writer and commits it when fn
 // returns nil. fn returns errors already made by s.fail or sotepe.
 func (s *Store) inTx(ctx context.Context, op string, fn func(tx *sql.Tx) error) error {
-	tx, err := s.w.BeginTx(ctx, nil)
+	tx, err := s.writer.BeginTx(ctx, nil)
 	if err != nil {
 		return s.fail(op+": begin", err)
 	}

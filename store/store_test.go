@@ -112,7 +112,7 @@ func TestSQLiteDurability(t *testing.T) {
 	if s.Dialect() != SQLite {
 		t.Fatalf("dialect %q", s.Dialect())
 	}
-	for name, db := range map[string]*sql.DB{"writer": s.w, "reader": s.r} {
+	for name, db := range map[string]*sql.DB{"writer": s.writer, "reader": s.readers} {
 		var journal string
 		var fk, busy int
 		must(t, db.QueryRowContext(ctx, `PRAGMA journal_mode`).Scan(&journal))
@@ -123,12 +123,12 @@ func TestSQLiteDurability(t *testing.T) {
 		}
 	}
 	var sync int
-	must(t, s.w.QueryRowContext(ctx, `PRAGMA synchronous`).Scan(&sync))
+	must(t, s.writer.QueryRowContext(ctx, `PRAGMA synchronous`).Scan(&sync))
 	if sync != 2 {
 		t.Errorf("writer synchronous = %d, want 2 (FULL)", sync)
 	}
 	// The readers are query-only.
-	if _, err := s.r.ExecContext(ctx, `INSERT INTO concepts (id, name_fi, name_sv, name_en) VALUES ('x', 'x', 'x', 'x')`); err == nil {
+	if _, err := s.readers.ExecContext(ctx, `INSERT INTO concepts (id, name_fi, name_sv, name_en) VALUES ('x', 'x', 'x', 'x')`); err == nil {
 		t.Error("reader pool accepted a write")
 	}
 }
@@ -139,14 +139,14 @@ func TestFail(t *testing.T) {
 	engines(t, func(t *testing.T, s testStore) {
 		ctx := context.Background()
 		insert := `INSERT INTO concepts (id, name_fi, name_sv, name_en) VALUES ('c', 'c', 'c', 'c')`
-		_, err := s.w.ExecContext(ctx, insert)
+		_, err := s.writer.ExecContext(ctx, insert)
 		must(t, err)
-		_, err = s.w.ExecContext(ctx, insert)
+		_, err = s.writer.ExecContext(ctx, insert)
 		if classify(err) != failUnique {
 			t.Errorf("a duplicate key: %v", err)
 		}
 		wantKey(t, s.fail("insert", err), sotepe.EConflict, "error.conflict")
-		_, err = s.w.ExecContext(ctx, `INSERT INTO services (id, area_id, name_fi, name_sv, name_en) VALUES ('s', 'no-such-area', 's', 's', 's')`)
+		_, err = s.writer.ExecContext(ctx, `INSERT INTO services (id, area_id, name_fi, name_sv, name_en) VALUES ('s', 'no-such-area', 's', 's', 's')`)
 		if classify(err) != failForeignKey {
 			t.Errorf("a missing reference: %v", err)
 		}

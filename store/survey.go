@@ -67,7 +67,7 @@ const invitationColumns = `id, survey_id, draft, revision, used_on`
 
 // SurveyInvitation returns the invitation of a token's hash, or ENotFound.
 func (s *Store) SurveyInvitation(ctx context.Context, hash []byte) (sotepe.SurveyInvitation, error) {
-	inv, err := scanInvitation(s.r.QueryRowContext(ctx, `SELECT `+invitationColumns+` FROM survey_invitations WHERE token_hash = $1`, hash))
+	inv, err := scanInvitation(s.readers.QueryRowContext(ctx, `SELECT `+invitationColumns+` FROM survey_invitations WHERE token_hash = $1`, hash))
 	if errors.Is(err, sql.ErrNoRows) {
 		return inv, surveyLinkNotFound()
 	}
@@ -87,7 +87,7 @@ func (s *Store) SaveSurveyDraft(ctx context.Context, hash []byte, draft []sotepe
 	if err != nil {
 		return sotepe.SurveyInvitation{}, err
 	}
-	inv, err := scanInvitation(s.w.QueryRowContext(ctx, `UPDATE survey_invitations SET draft = $1, revision = revision + 1
+	inv, err := scanInvitation(s.writer.QueryRowContext(ctx, `UPDATE survey_invitations SET draft = $1, revision = revision + 1
 		WHERE token_hash = $2 AND revision = $3 AND used_on IS NULL RETURNING `+invitationColumns, string(b), hash, revision))
 	if errors.Is(err, sql.ErrNoRows) {
 		cur, err := s.SurveyInvitation(ctx, hash)
@@ -167,7 +167,7 @@ func (s *Store) AddSurveyResponse(ctx context.Context, hash []byte, survey strin
 // snapshot.
 func (s *Store) SurveyTally(ctx context.Context, survey string) (sotepe.SurveyTally, error) {
 	t := sotepe.SurveyTally{Respondents: map[string]int64{}, Counts: []sotepe.SurveyCount{}}
-	tx, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	tx, err := s.readers.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return t, s.fail("tally survey", err)
 	}

@@ -18,7 +18,7 @@ func (s *Store) LoginFailureCounts(ctx context.Context, keys [][]byte, forgetBef
 	out := make([]sotepe.LoginFailureCount, len(keys))
 	for i, k := range keys {
 		var n, last int64
-		err := s.r.QueryRowContext(ctx, `SELECT failures, last_at FROM login_failures WHERE key_hash = $1`, k).Scan(&n, &last)
+		err := s.readers.QueryRowContext(ctx, `SELECT failures, last_at FROM login_failures WHERE key_hash = $1`, k).Scan(&n, &last)
 		if errors.Is(err, sql.ErrNoRows) {
 			continue
 		}
@@ -65,7 +65,7 @@ func (s *Store) RecordLoginFailure(ctx context.Context, keys [][]byte, at, forge
 // ClearLoginFailures forgets key's failures; a key never counted is no
 // error. A failed write is EInternal or EUnavailable.
 func (s *Store) ClearLoginFailures(ctx context.Context, key []byte) error {
-	if _, err := s.w.ExecContext(ctx, `DELETE FROM login_failures WHERE key_hash = $1`, key); err != nil {
+	if _, err := s.writer.ExecContext(ctx, `DELETE FROM login_failures WHERE key_hash = $1`, key); err != nil {
 		return s.fail("clear login failures", err)
 	}
 	return nil

@@ -64,7 +64,7 @@ func TestLoginFailures(t *testing.T) {
 			t.Errorf("b after a quiet hour and one failure = %+v, want 1", got[0])
 		}
 		var rows int
-		if err := s.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM login_failures`).Scan(&rows); err != nil {
+		if err := s.readers.QueryRowContext(ctx, `SELECT COUNT(*) FROM login_failures`).Scan(&rows); err != nil {
 			t.Fatal(err)
 		}
 		if rows != 1 {

@@ -175,7 +175,7 @@ func (s *Store) Units(ctx context.Context, f sotepe.UnitFilter) (sotepe.Page[sot
 		conds = append(conds, `(u.`+col+`, u.id) > (`+arg(key)+`, `+arg(id)+`)`)
 	}
 	tail := `ORDER BY u.` + col + `, u.id LIMIT ` + arg(page.Limit+1)
-	units, keys, _, err := s.selectUnits(ctx, s.r, strings.Join(conds, " AND "), args, col, tail)
+	units, keys, _, err := s.selectUnits(ctx, s.readers, strings.Join(conds, " AND "), args, col, tail)
 	if err != nil {
 		return out, err
 	}
@@ -206,7 +206,7 @@ func decodeUnitCursor(c string, lang sotepe.Lang) (key, id string, err error) {
 // Unit returns one unit with its services, concepts, languages and hours, or
 // ENotFound.
 func (s *Store) Unit(ctx context.Context, id string) (sotepe.Unit, error) {
-	units, _, _, err := s.selectUnits(ctx, s.r, `u.id = $1`, []any{id}, "sort_fi", "")
+	units, _, _, err := s.selectUnits(ctx, s.readers, `u.id = $1`, []any{id}, "sort_fi", "")
 	if err != nil {
 		return sotepe.Unit{}, err
 	}

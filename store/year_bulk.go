@@ -29,18 +29,18 @@ func (s *Store) BulkFeedback(ctx context.Context, fs []sotepe.Feedback) error {
 	if len(fs) == 0 {
 		return nil
 	}
-	if s.d.name == SQLite {
+	if s.dialect.name == SQLite {
 		// The answers' indexes by unit take rows all over them: a larger
 		// page cache for this transaction keeps their pages in memory
 		// instead of writing them out again and again. The writer is one
 		// connection; it gets SQLite's default back afterwards.
-		if _, err := s.w.ExecContext(ctx, `PRAGMA cache_size = -65536`); err != nil {
+		if _, err := s.writer.ExecContext(ctx, `PRAGMA cache_size = -65536`); err != nil {
 			return s.fail("bulk feedback: cache", err)
 		}
-		defer func() { _, _ = s.w.ExecContext(context.WithoutCancel(ctx), `PRAGMA cache_size = -2000`) }()
+		defer func() { _, _ = s.writer.ExecContext(context.WithoutCancel(ctx), `PRAGMA cache_size = -2000`) }()
 	}
 	return s.inTx(ctx, "bulk feedback", func(tx *sql.Tx) error {
-		if s.d.name == Postgres {
+		if s.dialect.name == Postgres {
 			if _, err := tx.ExecContext(ctx, `LOCK TABLE feedback IN EXCLUSIVE MODE`); err != nil {
 				return err
 			}
@@ -51,7 +51,7 @@ func (s *Store) BulkFeedback(ctx context.Context, fs []sotepe.Feedback) error {
 		}
 		const cols, per = 8, 1000
 		head := `INSERT INTO feedback (id, unit_id, score, channel, lang, service_id, created_at, day)`
-		if s.d.name == Postgres {
+		if s.dialect.name == Postgres {
 			head += ` OVERRIDING SYSTEM VALUE`
 		}
 		args := make([]any, 0, per*cols)
@@ -65,7 +65,7 @@ func (s *Store) BulkFeedback(ctx context.Context, fs []sotepe.Feedback) error {
 				if i > 0 {
 					b.WriteString(", ")
 				}
-				if s.d.name == Postgres {
+				if s.dialect.name == Postgres {
 					b.WriteString("(" + placeholders(i*cols+1, cols) + ")")
 				} else {
 					// SQLite looks numbered parameters up by name.
@@ -93,7 +93,7 @@ func (s *Store) BulkFeedback(ctx context.Context, fs []sotepe.Feedback) error {
 		if err := flush(); err != nil {
 			return err
 		}
-		if s.d.name == Postgres {
+		if s.dialect.name == Postgres {
 			if _, err := tx.ExecContext(ctx, `SELECT setval(pg_get_serial_sequence('feedback', 'id'), (SELECT MAX(id) FROM feedback))`); err != nil {
 				return err
 			}
@@ -169,7 +169,7 @@ func (s *Store) upsertFeedbackSums(ctx context.Context, tx *sql.Tx, head, tail s
 			if i > 0 {
 				b.WriteString(", ")
 			}
-			if s.d.name == Postgres {
+			if s.dialect.name == Postgres {
 				b.WriteString("(" + placeholders(i*7+1, 7) + ")")
 			} else {
 				b.WriteString("(?, ?, ?, ?, ?, ?, ?)")

@@ -71,12 +71,12 @@ func (s *Service) Surveys() []sotepe.SurveyInfo {
 }
 
 // Survey returns one survey and its questions in order, or ENotFound.
-func (s *Service) Survey(id string) (sotepe.SurveyInfo, []sotepe.AssessmentQuestion, error) {
+func (s *Service) Survey(id string) (sotepe.SurveyInfo, []sotepe.Question, error) {
 	d := s.defs.Definition(id)
 	if d == nil {
 		return sotepe.SurveyInfo{}, nil, sotepe.NotFound("survey")
 	}
-	qs := make([]sotepe.AssessmentQuestion, len(d.Questions))
+	qs := make([]sotepe.Question, len(d.Questions))
 	for i, q := range d.Questions {
 		qs[i] = q.Public()
 	}

@@ -20,38 +20,38 @@ import (
 
 // slotView is a slot as the API shows it, in the city's time zone.
 type slotView struct {
-	ID      int64            `json:"id"`
-	Service string           `json:"service"`
-	Unit    string           `json:"unit"`
-	Start   time.Time        `json:"start"`
-	End     time.Time        `json:"end"`
-	Minutes int              `json:"minutes"`
-	Mode    sotepe.ApptMode  `json:"mode"`
-	Evening bool             `json:"evening"`
-	State   sotepe.SlotState `json:"state,omitempty"`
+	ID      int64                  `json:"id"`
+	Service string                 `json:"service"`
+	Unit    string                 `json:"unit"`
+	Start   time.Time              `json:"start"`
+	End     time.Time              `json:"end"`
+	Minutes int                    `json:"minutes"`
+	Mode    sotepe.AppointmentMode `json:"mode"`
+	Evening bool                   `json:"evening"`
+	State   sotepe.SlotState       `json:"state,omitempty"`
 }
 
 // apptView is an appointment as the API shows it. Resident and ResidentName
 // are shown to staff only.
 type apptView struct {
-	ID           int64             `json:"id"`
-	Slot         int64             `json:"slot"`
-	Service      string            `json:"service"`
-	Unit         string            `json:"unit"`
-	Start        time.Time         `json:"start"`
-	End          time.Time         `json:"end"`
-	Mode         sotepe.ApptMode   `json:"mode"`
-	Evening      bool              `json:"evening"`
-	Status       sotepe.ApptStatus `json:"status"`
-	BookedAt     time.Time         `json:"booked_at"`
-	WaitingFrom  time.Time         `json:"waiting_from"`
-	Ticket       int64             `json:"ticket,omitempty"`
-	Cancellable  bool              `json:"cancellable"`
-	VideoURL     string            `json:"video_url,omitempty"`
-	JoinedAt     *time.Time        `json:"joined_at,omitempty"`
-	CalendarURL  string            `json:"calendar_url"`
-	Resident     int64             `json:"resident,omitempty"`
-	ResidentName string            `json:"resident_name,omitempty"`
+	ID           int64                    `json:"id"`
+	Slot         int64                    `json:"slot"`
+	Service      string                   `json:"service"`
+	Unit         string                   `json:"unit"`
+	Start        time.Time                `json:"start"`
+	End          time.Time                `json:"end"`
+	Mode         sotepe.AppointmentMode   `json:"mode"`
+	Evening      bool                     `json:"evening"`
+	Status       sotepe.AppointmentStatus `json:"status"`
+	BookedAt     time.Time                `json:"booked_at"`
+	WaitingFrom  time.Time                `json:"waiting_from"`
+	Ticket       int64                    `json:"ticket,omitempty"`
+	Cancellable  bool                     `json:"cancellable"`
+	VideoURL     string                   `json:"video_url,omitempty"`
+	JoinedAt     *time.Time               `json:"joined_at,omitempty"`
+	CalendarURL  string                   `json:"calendar_url"`
+	Resident     int64                    `json:"resident,omitempty"`
+	ResidentName string                   `json:"resident_name,omitempty"`
 }
 
 func (s *Server) viewSlot(sl sotepe.Slot, staff bool) slotView {
@@ -104,7 +104,7 @@ func (av *apptViewer) view(a sotepe.Appointment) apptView {
 		}
 		limit = l
 	}
-	v.Cancellable = a.Status == sotepe.ApptBooked && a.Start.After(s.now().Add(limit))
+	v.Cancellable = a.Status == sotepe.AppointmentBooked && a.Start.After(s.now().Add(limit))
 	if a.VideoRoom != "" {
 		v.VideoURL = "/appointments/" + id + "/video"
 	}
@@ -137,7 +137,7 @@ func (s *Server) parseInstant(v string) (time.Time, error) {
 // evening.
 func (s *Server) slotFilter(r *http.Request) (sotepe.SlotFilter, error) {
 	q := r.URL.Query()
-	f := sotepe.SlotFilter{Service: q.Get("service"), Mode: sotepe.ApptMode(q.Get("mode")), Units: splitList(q.Get("unit"))}
+	f := sotepe.SlotFilter{Service: q.Get("service"), Mode: sotepe.AppointmentMode(q.Get("mode")), Units: splitList(q.Get("unit"))}
 	var err error
 	if f.Page, err = pageRequest(q); err != nil {
 		return f, err
@@ -304,9 +304,9 @@ func (s *Server) apptCreate(w http.ResponseWriter, r *http.Request, u sotepe.Use
 
 // apptFilter reads the list filters: from, to (dates or instants), unit,
 // mine=true for a professional's own schedule, and status.
-func (s *Server) apptFilter(r *http.Request, u sotepe.User) (sotepe.ApptFilter, error) {
+func (s *Server) apptFilter(r *http.Request, u sotepe.User) (sotepe.AppointmentFilter, error) {
 	q := r.URL.Query()
-	f := sotepe.ApptFilter{Units: splitList(q.Get("unit"))}
+	f := sotepe.AppointmentFilter{Units: splitList(q.Get("unit"))}
 	var err error
 	if f.Page, err = pageRequest(q); err != nil {
 		return f, err
@@ -325,10 +325,10 @@ func (s *Server) apptFilter(r *http.Request, u sotepe.User) (sotepe.ApptFilter, 
 		f.ResourceUser = u.ID
 	}
 	for _, st := range splitList(q.Get("status")) {
-		if !sotepe.ApptStatus(st).Valid() {
+		if !sotepe.AppointmentStatus(st).Valid() {
 			return f, sotepe.Invalid("error.appt_status", "unknown status "+st)
 		}
-		f.Statuses = append(f.Statuses, sotepe.ApptStatus(st))
+		f.Statuses = append(f.Statuses, sotepe.AppointmentStatus(st))
 	}
 	return f, nil
 }
@@ -398,7 +398,7 @@ func (s *Server) apptReschedule(w http.ResponseWriter, r *http.Request, u sotepe
 // {"status": "arrived" | "completed" | "no_show"}.
 func (s *Server) apptMark(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
 	var b struct {
-		Status sotepe.ApptStatus `json:"status"`
+		Status sotepe.AppointmentStatus `json:"status"`
 	}
 	if err := decodeJSON(r, &b); err != nil {
 		return err
@@ -455,7 +455,7 @@ type openSlotsBody struct {
 	Unit     string                 `json:"unit"`
 	Service  string                 `json:"service"`
 	Resource int64                  `json:"resource"`
-	Mode     sotepe.ApptMode        `json:"mode"`
+	Mode     sotepe.AppointmentMode `json:"mode"`
 	Minutes  int                    `json:"minutes"`
 	Start    *time.Time             `json:"start"`
 	Template *sotepe.WeeklyTemplate `json:"template"`

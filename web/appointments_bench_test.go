@@ -111,9 +111,9 @@ func newApptBench(b *testing.B, engine string) *apptBench {
 	loc, _ := time.LoadLocation("Europe/Helsinki")
 	now := time.Date(2026, 11, 23, 7, 0, 0, 0, loc) // a Monday morning
 	st.Now = func() time.Time { return now }
-	for _, c := range demo.ApptConfigs() {
+	for _, c := range demo.BookingRules() {
 		c.DirectBooking = true
-		if err := st.SaveApptConfig(ctx, c); err != nil {
+		if err := st.SaveBookingRules(ctx, c); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -137,7 +137,7 @@ type rulesView struct {
 
 // editableServices returns the services whose rules u may change, in the
 // network's order.
-func (s *Server) editableServices(r *http.Request, svc sotepe.ApptService, u sotepe.User) ([]sotepe.Service, error) {
+func (s *Server) editableServices(r *http.Request, svc sotepe.AppointmentService, u sotepe.User) ([]sotepe.Service, error) {
 	n, err := s.network(r.Context())
 	if err != nil {
 		return nil, err
@@ -226,7 +226,7 @@ func (s *Server) rulesForm(w http.ResponseWriter, r *http.Request, u sotepe.User
 	if bad {
 		return s.showRules(w, r, u, service, &b, http.StatusBadRequest, s.cat.T(in.Lang, "error.appt_rules_number", nil), "")
 	}
-	c := sotepe.ApptConfig{ServiceID: service, DirectBooking: b.DirectBooking, CancelLimit: time.Duration(b.CancelLimitHours) * time.Hour,
+	c := sotepe.BookingRules{ServiceID: service, DirectBooking: b.DirectBooking, CancelLimit: time.Duration(b.CancelLimitHours) * time.Hour,
 		OfferHold: time.Duration(b.OfferHoldHours) * time.Hour, GuaranteeDays: b.GuaranteeDays, GuaranteeDaysYoung: b.GuaranteeDaysYoung}
 	err = s.cfg.Appointments.SaveRules(r.Context(), u, c)
 	switch code := sotepe.ErrorCode(err); code {

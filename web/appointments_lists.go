@@ -126,7 +126,7 @@ type bookingRules struct {
 	GuaranteeDaysYoung int    `json:"guarantee_days_young"`
 }
 
-func viewRules(c sotepe.ApptConfig) bookingRules {
+func viewRules(c sotepe.BookingRules) bookingRules {
 	return bookingRules{Service: c.ServiceID, DirectBooking: c.DirectBooking, CancelLimitHours: int(c.CancelLimit / time.Hour),
 		OfferHoldHours: int(c.OfferHold / time.Hour), GuaranteeDays: c.GuaranteeDays, GuaranteeDaysYoung: c.GuaranteeDaysYoung}
 }
@@ -155,7 +155,7 @@ func (s *Server) serviceBookingSave(w http.ResponseWriter, r *http.Request, u so
 	if _, err := s.cfg.Appointments.Rules(r.Context(), id); err != nil {
 		return err
 	}
-	c := sotepe.ApptConfig{ServiceID: id, DirectBooking: b.DirectBooking, CancelLimit: time.Duration(b.CancelLimitHours) * time.Hour,
+	c := sotepe.BookingRules{ServiceID: id, DirectBooking: b.DirectBooking, CancelLimit: time.Duration(b.CancelLimitHours) * time.Hour,
 		OfferHold: time.Duration(b.OfferHoldHours) * time.Hour, GuaranteeDays: b.GuaranteeDays, GuaranteeDaysYoung: b.GuaranteeDaysYoung}
 	if err := s.cfg.Appointments.SaveRules(r.Context(), u, c); err != nil {
 		return err

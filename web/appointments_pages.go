@@ -45,7 +45,7 @@ func (s *Server) apptListPage(w http.ResponseWriter, r *http.Request, u sotepe.U
 		return nil
 	}
 	ctx := r.Context()
-	page, err := s.cfg.Appointments.List(ctx, u, sotepe.ApptFilter{From: s.now().Add(-30 * 24 * time.Hour), Page: sotepe.PageRequest{Limit: sotepe.MaxPageLimit}})
+	page, err := s.cfg.Appointments.List(ctx, u, sotepe.AppointmentFilter{From: s.now().Add(-30 * 24 * time.Hour), Page: sotepe.PageRequest{Limit: sotepe.MaxPageLimit}})
 	if err != nil {
 		return err
 	}
@@ -339,8 +339,8 @@ func (s *Server) videoJoinForm(w http.ResponseWriter, r *http.Request, u sotepe.
 	return nil
 }
 
-// ApptModes lists the modes of appointments for forms.
-func (p pageData) ApptModes() []sotepe.ApptMode { return sotepe.ApptModes }
+// AppointmentModes lists the modes of appointments for forms.
+func (p pageData) AppointmentModes() []sotepe.AppointmentMode { return sotepe.AppointmentModes }
 
 // Weekdays lists the weekdays 1 (Monday) to 7 (Sunday) for forms.
 func (p pageData) Weekdays() []int { return []int{1, 2, 3, 4, 5, 6, 7} }

@@ -167,7 +167,7 @@ func (s *Server) calendarMarkForm(w http.ResponseWriter, r *http.Request, u sote
 	if err := parseForm(r); err != nil {
 		return err
 	}
-	if _, err := s.cfg.Appointments.Mark(r.Context(), u, id, sotepe.ApptStatus(r.PostForm.Get("status"))); err != nil {
+	if _, err := s.cfg.Appointments.Mark(r.Context(), u, id, sotepe.AppointmentStatus(r.PostForm.Get("status"))); err != nil {
 		return err
 	}
 	http.Redirect(w, r, calendarBack(r), http.StatusSeeOther)
@@ -194,7 +194,7 @@ func (s *Server) calendarOpenForm(w http.ResponseWriter, r *http.Request, u sote
 		unit = u.Units[0]
 	}
 	n, err := s.cfg.Appointments.OpenSlots(r.Context(), u, sotepe.SlotOpening{UnitID: unit, ServiceID: f.Get("service"),
-		Mode: sotepe.ApptMode(f.Get("mode")), Length: time.Duration(minutes) * time.Minute, Template: &t})
+		Mode: sotepe.AppointmentMode(f.Get("mode")), Length: time.Duration(minutes) * time.Minute, Template: &t})
 	in := info(r)
 	if code := sotepe.ErrorCode(err); code == sotepe.EInvalid || code == sotepe.EForbidden {
 		return s.showCalendar(w, r, statusOf(code), s.cat.T(in.Lang, sotepe.ErrorKey(err), sotepe.ErrorArgs(err)), "")
@@ -226,7 +226,7 @@ func (s *Server) calendarCloseForm(w http.ResponseWriter, r *http.Request, u sot
 
 // apptStatsItem is one row of the care-guarantee figures, with names.
 type apptStatsItem struct {
-	sotepe.ApptFigures
+	sotepe.AppointmentFigures
 	UnitNames    sotepe.Names `json:"unit_names"`
 	ServiceNames sotepe.Names `json:"service_names"`
 }
@@ -260,7 +260,7 @@ func (s *Server) apptStats(w http.ResponseWriter, r *http.Request, u sotepe.User
 	}
 	from, err1 := time.ParseInLocation(time.DateOnly, resp.From, loc)
 	to, err2 := time.ParseInLocation(time.DateOnly, resp.To, loc)
-	var figs []sotepe.ApptFigures
+	var figs []sotepe.AppointmentFigures
 	switch {
 	case err1 != nil || err2 != nil:
 		err = sotepe.Invalid("error.date", "dates are YYYY-MM-DD")
@@ -282,7 +282,7 @@ func (s *Server) apptStats(w http.ResponseWriter, r *http.Request, u sotepe.User
 		return err
 	}
 	for _, f := range figs {
-		resp.Items = append(resp.Items, apptStatsItem{ApptFigures: f, UnitNames: s.unitNames(r.Context(), f.UnitID), ServiceNames: n.Service(f.ServiceID)})
+		resp.Items = append(resp.Items, apptStatsItem{AppointmentFigures: f, UnitNames: s.unitNames(r.Context(), f.UnitID), ServiceNames: n.Service(f.ServiceID)})
 	}
 	return s.respond(w, r, resp, "appt_stats", pageData{Title: s.cat.T(in.Lang, "appt.stats_title", nil), Data: resp})
 }

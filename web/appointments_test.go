@@ -243,7 +243,7 @@ func TestAppointmentStaffCalendarAndFigures(t *testing.T) {
 		}
 		var access struct{ Items []struct{ Action string } }
 		anna.get("/api/v1/me/access-log").json(t, &access)
-		if len(access.Items) == 0 || access.Items[0].Action != sotepe.ActionApptRead {
+		if len(access.Items) == 0 || access.Items[0].Action != sotepe.ActionAppointmentRead {
 			t.Errorf("access log %+v", access.Items)
 		}
 		// Staff of another unit cannot see the calendar of Kallio.

@@ -46,7 +46,7 @@ type questionView struct {
 	Unit    string              `json:"unit,omitempty"`
 }
 
-func viewQuestion(q sotepe.AssessmentQuestion, lang sotepe.Lang) questionView {
+func viewQuestion(q sotepe.Question, lang sotepe.Lang) questionView {
 	v := questionView{ID: q.ID, Kind: q.Kind, Text: q.Text.In(lang), Help: q.Help.In(lang), Options: []optionView{}}
 	for _, o := range q.Options {
 		v.Options = append(v.Options, optionView{ID: o.ID, Text: o.Text.In(lang)})

@@ -20,7 +20,7 @@ type assessPage struct {
 	Info     sotepe.AssessmentInfo
 	Infos    []sotepe.AssessmentInfo
 	State    sotepe.AssessmentState
-	Question *sotepe.AssessmentQuestion
+	Question *sotepe.Question
 	Number   int // the current question's number on its path
 	Summary  []summaryLine
 	Service  sotepe.Names
@@ -108,7 +108,7 @@ func (s *Server) showSession(w http.ResponseWriter, r *http.Request, st sotepe.A
 // the survey alike: "value" holds an option id, option ids, "true" or
 // "false", a number (with a decimal point or comma; a scale's step) or a
 // text. Nothing chosen is EInvalid.
-func formAnswer(r *http.Request, q sotepe.AssessmentQuestion) (sotepe.AssessmentAnswer, error) {
+func formAnswer(r *http.Request, q sotepe.Question) (sotepe.AssessmentAnswer, error) {
 	a := sotepe.AssessmentAnswer{Question: r.PostForm.Get("question")}
 	values := r.PostForm["value"]
 	first := strings.TrimSpace(r.PostForm.Get("value"))

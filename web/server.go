@@ -48,7 +48,7 @@ type Config struct {
 	// Assessments runs symptom and service-need assessments.
 	Assessments sotepe.AssessmentService
 	// Appointments carries out appointment booking.
-	Appointments sotepe.ApptService
+	Appointments sotepe.AppointmentService
 	// Feedback collects feedback and its figures.
 	Feedback sotepe.FeedbackService
 	// Surveys runs the resident survey.

@@ -24,7 +24,7 @@ func surveyPath(token string) string { return "/survey/" + url.PathEscape(token)
 type surveyPage struct {
 	Info     sotepe.SurveyInfo
 	Token    string
-	Question *sotepe.AssessmentQuestion
+	Question *sotepe.Question
 	Number   int
 	Total    int
 	Summary  []summaryLine
@@ -141,7 +141,7 @@ func (s *Server) surveyGet(w http.ResponseWriter, r *http.Request) error {
 	}
 	writeJSON(w, http.StatusOK, struct {
 		sotepe.SurveyInfo
-		Questions []sotepe.AssessmentQuestion `json:"questions"`
+		Questions []sotepe.Question `json:"questions"`
 	}{info, qs})
 	return nil
 }

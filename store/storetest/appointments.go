@@ -46,7 +46,7 @@ func seedAppts(t testing.TB, s Store, residents int) apptFixture {
 
 // open opens one slot of service at start on the fixture's schedule and
 // returns it.
-func (f apptFixture) open(t testing.TB, s Store, service string, start time.Time, mode sotepe.ApptMode) sotepe.Slot {
+func (f apptFixture) open(t testing.TB, s Store, service string, start time.Time, mode sotepe.AppointmentMode) sotepe.Slot {
 	t.Helper()
 	n, err := s.OpenSlots(adminCtx(), []sotepe.Slot{{ServiceID: service, UnitID: kallio, ResourceID: f.schedule.ID,
 		Start: start, End: start.Add(30 * time.Minute), Mode: mode}})
@@ -125,15 +125,15 @@ func testBookingRules(t *testing.T, s Store) {
 
 	a, err := s.Book(ctx, sotepe.Booking{SlotID: later.ID, ResidentID: anna.ID, Service: "nurse", Lang: "sv", Now: f.now})
 	must(t, err)
-	if a.Status != sotepe.ApptBooked || a.VideoRoom == "" || !a.WaitingFrom.Equal(f.now) || a.Lang != sotepe.Swedish {
+	if a.Status != sotepe.AppointmentBooked || a.VideoRoom == "" || !a.WaitingFrom.Equal(f.now) || a.Lang != sotepe.Swedish {
 		t.Fatalf("booked %+v", a)
 	}
 	// Another resident sees nothing of it; a resident reads it without names.
-	_, err = s.Appointment(ctx, a.ID, sotepe.ApptScope{ResidentID: bo.ID})
+	_, err = s.Appointment(ctx, a.ID, sotepe.AppointmentScope{ResidentID: bo.ID})
 	wantCode(t, err, sotepe.ENotFound)
-	_, err = s.CancelAppointment(ctx, a.ID, sotepe.ApptScope{ResidentID: bo.ID}, f.now, 24*time.Hour)
+	_, err = s.CancelAppointment(ctx, a.ID, sotepe.AppointmentScope{ResidentID: bo.ID}, f.now, 24*time.Hour)
 	wantCode(t, err, sotepe.ENotFound)
-	got, err := s.Appointment(ctx, a.ID, sotepe.ApptScope{ResidentID: anna.ID})
+	got, err := s.Appointment(ctx, a.ID, sotepe.AppointmentScope{ResidentID: anna.ID})
 	must(t, err)
 	if got.ResidentName != "" || got.ID != a.ID {
 		t.Fatalf("resident's read %+v", got)
@@ -141,7 +141,7 @@ func testBookingRules(t *testing.T, s Store) {
 	// A staff read at the unit is audited and names the resident.
 	before := count(t, s, `SELECT COUNT(*) FROM audit_log WHERE action = 'appointment.read' AND resident_id = $1`, anna.ID)
 	nurseCtx := staffCtx(f.nurse.ID, sotepe.RoleProfessional, kallio)
-	got, err = s.Appointment(nurseCtx, a.ID, sotepe.ApptScope{Units: []string{kallio}})
+	got, err = s.Appointment(nurseCtx, a.ID, sotepe.AppointmentScope{Units: []string{kallio}})
 	must(t, err)
 	if got.ResidentName != "Maija Meikäläinen" {
 		t.Errorf("staff read name %q", got.ResidentName)
@@ -149,7 +149,7 @@ func testBookingRules(t *testing.T, s Store) {
 	if n := count(t, s, `SELECT COUNT(*) FROM audit_log WHERE action = 'appointment.read' AND resident_id = $1 AND basis = 'care_relationship'`, anna.ID); n != before+1 {
 		t.Errorf("audit rows %d, want %d", n, before+1)
 	}
-	_, err = s.Appointment(nurseCtx, a.ID, sotepe.ApptScope{Units: []string{"vuosaari-dental"}})
+	_, err = s.Appointment(nurseCtx, a.ID, sotepe.AppointmentScope{Units: []string{"vuosaari-dental"}})
 	wantCode(t, err, sotepe.ENotFound)
 
 	// Booking a taken slot; rebooking to a slot of the same service.
@@ -161,9 +161,9 @@ func testBookingRules(t *testing.T, s Store) {
 	if moved.SlotID != other.ID || !moved.WaitingFrom.Equal(a.WaitingFrom) {
 		t.Fatalf("moved %+v", moved)
 	}
-	old, err := s.Appointment(ctx, a.ID, sotepe.ApptScope{ResidentID: anna.ID})
+	old, err := s.Appointment(ctx, a.ID, sotepe.AppointmentScope{ResidentID: anna.ID})
 	must(t, err)
-	if old.Status != sotepe.ApptCancelled {
+	if old.Status != sotepe.AppointmentCancelled {
 		t.Fatalf("old appointment %s", old.Status)
 	}
 	if sl, _ := s.Slot(ctx, later.ID); sl.State != sotepe.SlotOpen {
@@ -175,17 +175,17 @@ func testBookingRules(t *testing.T, s Store) {
 	// Cancelling: too late within the limit, fine before it.
 	near, err := s.Book(ctx, sotepe.Booking{SlotID: soon.ID, ResidentID: bo.ID, Now: f.now})
 	must(t, err)
-	_, err = s.CancelAppointment(ctx, near.ID, sotepe.ApptScope{ResidentID: bo.ID}, f.now, 24*time.Hour)
+	_, err = s.CancelAppointment(ctx, near.ID, sotepe.AppointmentScope{ResidentID: bo.ID}, f.now, 24*time.Hour)
 	wantKey(t, err, sotepe.EConflict, "error.appt_cancel_late")
 	// Staff may cancel until the start.
-	_, err = s.CancelAppointment(nurseCtx, near.ID, sotepe.ApptScope{Units: []string{kallio}}, f.now, -1)
+	_, err = s.CancelAppointment(nurseCtx, near.ID, sotepe.AppointmentScope{Units: []string{kallio}}, f.now, -1)
 	must(t, err)
-	c, err := s.CancelAppointment(ctx, moved.ID, sotepe.ApptScope{ResidentID: anna.ID}, f.now, 24*time.Hour)
+	c, err := s.CancelAppointment(ctx, moved.ID, sotepe.AppointmentScope{ResidentID: anna.ID}, f.now, 24*time.Hour)
 	must(t, err)
-	if c.Status != sotepe.ApptCancelled {
+	if c.Status != sotepe.AppointmentCancelled {
 		t.Fatalf("cancelled %+v", c)
 	}
-	_, err = s.CancelAppointment(ctx, moved.ID, sotepe.ApptScope{ResidentID: anna.ID}, f.now, 24*time.Hour)
+	_, err = s.CancelAppointment(ctx, moved.ID, sotepe.AppointmentScope{ResidentID: anna.ID}, f.now, 24*time.Hour)
 	wantKey(t, err, sotepe.EConflict, "error.appt_not_active")
 
 	// The free-time search sees open future slots only, by filter.
@@ -230,17 +230,17 @@ func testTicketsMarksAndFigures(t *testing.T, s Store) {
 		t.Fatalf("ticket left unused")
 	}
 
-	_, err = s.MarkAppointment(nurseCtx, a.ID, []string{"vuosaari-dental"}, sotepe.ApptCompleted, f.now)
+	_, err = s.MarkAppointment(nurseCtx, a.ID, []string{"vuosaari-dental"}, sotepe.AppointmentCompleted, f.now)
 	wantCode(t, err, sotepe.ENotFound)
-	_, err = s.MarkAppointment(nurseCtx, a.ID, []string{kallio}, sotepe.ApptCancelled, f.now)
+	_, err = s.MarkAppointment(nurseCtx, a.ID, []string{kallio}, sotepe.AppointmentCancelled, f.now)
 	wantKey(t, err, sotepe.EInvalid, "error.appt_status")
-	_, err = s.MarkAppointment(nurseCtx, a.ID, []string{kallio}, sotepe.ApptArrived, f.now)
+	_, err = s.MarkAppointment(nurseCtx, a.ID, []string{kallio}, sotepe.AppointmentArrived, f.now)
 	must(t, err)
-	_, err = s.MarkAppointment(nurseCtx, a.ID, []string{kallio}, sotepe.ApptNoShow, f.now)
+	_, err = s.MarkAppointment(nurseCtx, a.ID, []string{kallio}, sotepe.AppointmentNoShow, f.now)
 	wantKey(t, err, sotepe.EConflict, "error.appt_not_active")
-	done, err := s.MarkAppointment(nurseCtx, a.ID, []string{kallio}, sotepe.ApptCompleted, f.now)
+	done, err := s.MarkAppointment(nurseCtx, a.ID, []string{kallio}, sotepe.AppointmentCompleted, f.now)
 	must(t, err)
-	if done.Status != sotepe.ApptCompleted {
+	if done.Status != sotepe.AppointmentCompleted {
 		t.Fatalf("status %s", done.Status)
 	}
 	if n := count(t, s, `SELECT COUNT(*) FROM events WHERE source = 'sotepe.appointment' AND CAST(external_id AS BIGINT) = $1 AND unit_id = $2`, a.ID, kallio); n != 1 {
@@ -254,7 +254,7 @@ func testTicketsMarksAndFigures(t *testing.T, s Store) {
 	for i := range 3 {
 		f.open(t, s, "nurse", f.now.Add(time.Duration(i+1)*24*time.Hour), sotepe.ModeInPerson)
 	}
-	figs, err := s.ApptFigures(ctx, f.now, f.now.Add(30*24*time.Hour), f.now, nil)
+	figs, err := s.AppointmentFigures(ctx, f.now, f.now.Add(30*24*time.Hour), f.now, nil)
 	must(t, err)
 	if len(figs) != 2 {
 		t.Fatalf("figures %+v", figs)
@@ -267,7 +267,7 @@ func testTicketsMarksAndFigures(t *testing.T, s Store) {
 	if n.ServiceID != "nurse" || n.Count != 0 || n.Share != nil || n.T3 == nil || *n.T3 != 3 {
 		t.Errorf("nurse figures %+v", n)
 	}
-	figs, err = s.ApptFigures(ctx, f.now, f.now.Add(30*24*time.Hour), f.now, []string{"vuosaari-dental"})
+	figs, err = s.AppointmentFigures(ctx, f.now, f.now.Add(30*24*time.Hour), f.now, []string{"vuosaari-dental"})
 	must(t, err)
 	if len(figs) != 0 {
 		t.Errorf("figures of another unit %+v", figs)
@@ -300,7 +300,7 @@ func testWaitlistOffersAndReminders(t *testing.T, s Store) {
 	must(t, err)
 
 	// Anna cancels: the slot is offered to Bo, not free to others.
-	_, err = s.CancelAppointment(ctx, a.ID, sotepe.ApptScope{ResidentID: anna.ID}, f.now, 24*time.Hour)
+	_, err = s.CancelAppointment(ctx, a.ID, sotepe.AppointmentScope{ResidentID: anna.ID}, f.now, 24*time.Hour)
 	must(t, err)
 	sl, _ := s.Slot(ctx, early.ID)
 	if sl.State != sotepe.SlotOffered || !sl.OfferExpires.Equal(f.now.Add(15*time.Hour)) {
@@ -403,12 +403,12 @@ func testOpenSlotsByTemplateAndClose(t *testing.T, s Store) {
 	if sl, _ := s.Slot(ctx, all[0].ID); sl.State != sotepe.SlotClosed {
 		t.Fatalf("closed slot %s", sl.State)
 	}
-	list, err := s.ListAppointments(staffCtx(f.nurse.ID, sotepe.RoleProfessional, kallio), sotepe.ApptFilter{Units: []string{kallio}, ResourceUser: f.nurse.ID})
+	list, err := s.ListAppointments(staffCtx(f.nurse.ID, sotepe.RoleProfessional, kallio), sotepe.AppointmentFilter{Units: []string{kallio}, ResourceUser: f.nurse.ID})
 	must(t, err)
 	if len(list.Items) != 1 || list.Items[0].ResidentName == "" {
 		t.Fatalf("nurse's list %+v", list)
 	}
-	list, err = s.ListAppointments(ctx, sotepe.ApptFilter{ResidentID: f.residents[0].ID})
+	list, err = s.ListAppointments(ctx, sotepe.AppointmentFilter{ResidentID: f.residents[0].ID})
 	must(t, err)
 	if len(list.Items) != 1 || list.Items[0].ResidentName != "" {
 		t.Fatalf("resident's list %+v", list)

@@ -253,7 +253,7 @@ func testFlowsRecordEvents(t *testing.T, s Store) {
 		sl := f.open(t, s, "dental", f.now.Add(-2*time.Hour), sotepe.ModeInPerson)
 		a, err := s.Book(ctx, sotepe.Booking{SlotID: sl.ID, ResidentID: f.residents[0].ID, Now: f.now.Add(-3 * time.Hour)})
 		must(t, err)
-		_, err = s.MarkAppointment(nurseCtx, a.ID, []string{kallio}, sotepe.ApptCompleted, f.now)
+		_, err = s.MarkAppointment(nurseCtx, a.ID, []string{kallio}, sotepe.AppointmentCompleted, f.now)
 		must(t, err)
 		fb, err := s.AddFeedback(ctx, sotepe.NewFeedback{Score: 10, Channel: sotepe.FeedbackVisit, Lang: sotepe.Finnish, AppointmentID: a.ID,
 			ResidentID: f.residents[0].ID, CreatedAt: f.now})

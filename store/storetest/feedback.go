@@ -22,7 +22,7 @@ func testFeedbackChannelsAndRules(t *testing.T, s Store) {
 	// Not completed yet: nothing to answer about.
 	_, err = s.AddFeedback(ctx, visit)
 	wantCode(t, err, sotepe.ENotFound)
-	_, err = s.MarkAppointment(nurseCtx, a.ID, []string{kallio}, sotepe.ApptCompleted, f.now)
+	_, err = s.MarkAppointment(nurseCtx, a.ID, []string{kallio}, sotepe.AppointmentCompleted, f.now)
 	must(t, err)
 	// Someone else's visit is not found either.
 	other := visit

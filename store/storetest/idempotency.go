@@ -92,7 +92,7 @@ func testBookingIdempotencyKey(t *testing.T, s Store) {
 	fresh := 0
 	for i := range got {
 		must(t, errs[i])
-		if got[i].ID != got[0].ID || got[i].SlotID != first.ID || got[i].Status != sotepe.ApptBooked {
+		if got[i].ID != got[0].ID || got[i].SlotID != first.ID || got[i].Status != sotepe.AppointmentBooked {
 			t.Fatalf("retry %d got %+v, want booking %d", i, got[i], got[0].ID)
 		}
 		if !got[i].Replayed {
@@ -182,8 +182,8 @@ func testStaffAnswersWriteAccessRows(t *testing.T, s Store) {
 	if _, err := s.IssueTicket(nurseCtx, sotepe.Ticket{ResidentID: resident, ServiceID: "dental", IssuedBy: f.nurse.ID}); err != nil {
 		t.Fatal(err)
 	}
-	if rows(sotepe.ActionApptTicketRead) != 1 {
-		t.Fatalf("the ticket wrote %d read rows", rows(sotepe.ActionApptTicketRead))
+	if rows(sotepe.ActionAppointmentTicketRead) != 1 {
+		t.Fatalf("the ticket wrote %d read rows", rows(sotepe.ActionAppointmentTicketRead))
 	}
 
 	sl := f.open(t, s, "nurse", f.now.Add(48*time.Hour), sotepe.ModeInPerson)
@@ -192,14 +192,14 @@ func testStaffAnswersWriteAccessRows(t *testing.T, s Store) {
 	must(t, err)
 	b, err := s.Book(context.Background(), sotepe.Booking{SlotID: sl2.ID, ResidentID: resident, Now: f.now})
 	must(t, err)
-	_, err = s.MarkAppointment(nurseCtx, a.ID, []string{kallio}, sotepe.ApptArrived, f.now)
+	_, err = s.MarkAppointment(nurseCtx, a.ID, []string{kallio}, sotepe.AppointmentArrived, f.now)
 	must(t, err)
-	if rows(sotepe.ActionApptRead) != 1 {
-		t.Fatalf("the mark wrote %d read rows", rows(sotepe.ActionApptRead))
+	if rows(sotepe.ActionAppointmentRead) != 1 {
+		t.Fatalf("the mark wrote %d read rows", rows(sotepe.ActionAppointmentRead))
 	}
-	_, err = s.CancelAppointment(nurseCtx, b.ID, sotepe.ApptScope{Units: []string{kallio}}, f.now, -1)
+	_, err = s.CancelAppointment(nurseCtx, b.ID, sotepe.AppointmentScope{Units: []string{kallio}}, f.now, -1)
 	must(t, err)
-	if rows(sotepe.ActionApptRead) != 2 {
-		t.Fatalf("the staff cancellation wrote %d read rows in all, want 2", rows(sotepe.ActionApptRead))
+	if rows(sotepe.ActionAppointmentRead) != 2 {
+		t.Fatalf("the staff cancellation wrote %d read rows in all, want 2", rows(sotepe.ActionAppointmentRead))
 	}
 }
