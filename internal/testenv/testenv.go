@@ -74,6 +74,13 @@ func Engines(t *testing.T, fn func(t *testing.T)) {
 	}
 }
 
+// Envs runs fn as Engines does, each time with a new Env on the subtest's
+// engine: the shape of a service test that needs nothing else first.
+func Envs(t *testing.T, fn func(t *testing.T, e *Env)) {
+	t.Helper()
+	Engines(t, func(t *testing.T) { fn(t, New(t, EngineOf(t))) })
+}
+
 // EngineOf returns the engine of the Engines subtest t runs in (or is
 // nested in), and SQLite for a test outside Engines.
 func EngineOf(t testing.TB) Engine {
