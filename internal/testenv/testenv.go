@@ -32,13 +32,13 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"sotepe"
 	"sotepe/demo"
 	"sotepe/store"
+	"sotepe/store/storetest/testdb"
 	"sotepe/workday"
 )
 
@@ -93,35 +93,15 @@ func EngineOf(t testing.TB) Engine {
 	return SQLite
 }
 
-// Clock is a settable clock, safe for concurrent use. Its Now is what the
-// store and the services get as their clock.
-type Clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
+// Clock is a settable clock, safe for concurrent use (testdb's). Its Now
+// is what the store and the services get as their clock.
+type Clock = testdb.Clock
 
 // NewClock returns a clock standing at now.
-func NewClock(now time.Time) *Clock { return &Clock{now: now} }
-
-// Now returns the clock's time.
-func (c *Clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-// Set puts the clock at now.
-func (c *Clock) Set(now time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = now
-}
-
-// Add moves the clock by d.
-func (c *Clock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
+func NewClock(now time.Time) *Clock {
+	c := testdb.NewClock()
+	c.Set(now)
+	return c
 }
 
 // DSN returns where a new, empty database on engine is, as sotepe's --db
@@ -283,9 +263,7 @@ func (e *Env) LoadAppointments(t testing.TB) {
 // Code fails the test unless err carries code ("" for no error).
 func Code(t testing.TB, err error, code string) {
 	t.Helper()
-	if got := sotepe.ErrorCode(err); got != code {
-		t.Fatalf("error code = %q (%v), want %q", got, err, code)
-	}
+	testdb.WantCode(t, err, code)
 }
 
 // As returns the demo person's account and a context carrying them as the
