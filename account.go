@@ -3,6 +3,7 @@ package sotepe
 import (
 	"context"
 	"net/mail"
+	"slices"
 	"strings"
 	"time"
 )
@@ -23,14 +24,7 @@ const (
 var Roles = []Role{RoleResident, RoleProfessional, RoleManager, RoleAnalyst, RoleAdmin}
 
 // Valid reports whether r is a known role.
-func (r Role) Valid() bool {
-	for _, k := range Roles {
-		if r == k {
-			return true
-		}
-	}
-	return false
-}
+func (r Role) Valid() bool { return slices.Contains(Roles, r) }
 
 // User is an account. A resident's account links to the Resident whose data
 // it owns; staff accounts (professional, manager) are members of units.
