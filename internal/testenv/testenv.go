@@ -32,6 +32,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -102,6 +103,27 @@ func NewClock(now time.Time) *Clock {
 	c := testdb.NewClock()
 	c.Set(now)
 	return c
+}
+
+// Buffer collects output (a log, a server's stdout) written from several
+// goroutines while the test reads it. The zero Buffer is empty.
+type Buffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+// Write appends p.
+func (b *Buffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.Write(p)
+}
+
+// String returns what was written so far.
+func (b *Buffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.String()
 }
 
 // DSN returns where a new, empty database on engine is, as sotepe's --db
