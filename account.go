@@ -26,6 +26,21 @@ var Roles = []Role{RoleResident, RoleProfessional, RoleManager, RoleAnalyst, Rol
 // Valid reports whether r is a known role.
 func (r Role) Valid() bool { return slices.Contains(Roles, r) }
 
+// NarrowUnits returns the units a staff member's list asks for: asked, or
+// every unit of allowed when it asks for none; ok is false when it asks for
+// a unit outside allowed.
+func NarrowUnits(asked, allowed []string) (units []string, ok bool) {
+	if len(asked) == 0 {
+		return allowed, true
+	}
+	for _, unit := range asked {
+		if !slices.Contains(allowed, unit) {
+			return asked, false
+		}
+	}
+	return asked, true
+}
+
 // User is an account. A resident's account links to the Resident whose data
 // it owns; staff accounts (professional, manager) are members of units.
 type User struct {
