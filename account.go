@@ -3,6 +3,7 @@ package sotepe
 import (
 	"context"
 	"net/mail"
+	"slices"
 	"strings"
 	"time"
 )
@@ -23,13 +24,21 @@ const (
 var Roles = []Role{RoleResident, RoleProfessional, RoleManager, RoleAnalyst, RoleAdmin}
 
 // Valid reports whether r is a known role.
-func (r Role) Valid() bool {
-	for _, k := range Roles {
-		if r == k {
-			return true
+func (r Role) Valid() bool { return slices.Contains(Roles, r) }
+
+// NarrowUnits returns the units a staff member's list asks for: asked, or
+// every unit of allowed when it asks for none; ok is false when it asks for
+// a unit outside allowed.
+func NarrowUnits(asked, allowed []string) (units []string, ok bool) {
+	if len(asked) == 0 {
+		return allowed, true
+	}
+	for _, unit := range asked {
+		if !slices.Contains(allowed, unit) {
+			return asked, false
 		}
 	}
-	return false
+	return asked, true
 }
 
 // User is an account. A resident's account links to the Resident whose data

@@ -2,6 +2,7 @@ package sotepe
 
 import (
 	"context"
+	"slices"
 	"time"
 )
 
@@ -46,14 +47,7 @@ const (
 var Bases = []Basis{BasisCareRelationship, BasisClientRequest, BasisPhoneRequest, BasisStatutoryTask}
 
 // Valid reports whether b is a known basis.
-func (b Basis) Valid() bool {
-	for _, k := range Bases {
-		if b == k {
-			return true
-		}
-	}
-	return false
-}
+func (b Basis) Valid() bool { return slices.Contains(Bases, b) }
 
 // Audit actions. Reads of personal data end in ".read" or ".search".
 const (

@@ -2,6 +2,7 @@ package sotepe
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -26,14 +27,7 @@ const (
 var ContactStatuses = []ContactStatus{StatusNew, StatusInProgress, StatusWaiting, StatusAnswered, StatusClosed}
 
 // Valid reports whether s is a known status.
-func (s ContactStatus) Valid() bool {
-	for _, k := range ContactStatuses {
-		if s == k {
-			return true
-		}
-	}
-	return false
-}
+func (s ContactStatus) Valid() bool { return slices.Contains(ContactStatuses, s) }
 
 // Open reports whether the request still waits for something from the
 // service: every status but answered and closed.
@@ -56,14 +50,7 @@ const (
 var Channels = []Channel{ChannelPortal, ChannelPhone, ChannelWebsite, ChannelAssessment, ChannelChat}
 
 // Valid reports whether c is a known channel.
-func (c Channel) Valid() bool {
-	for _, k := range Channels {
-		if c == k {
-			return true
-		}
-	}
-	return false
-}
+func (c Channel) Valid() bool { return slices.Contains(Channels, c) }
 
 // Resolution is the category a professional closes a request with.
 type Resolution string
@@ -81,14 +68,7 @@ const (
 var Resolutions = []Resolution{ResolutionAnswered, ResolutionAppointment, ResolutionReferred, ResolutionNoAction, ResolutionNoContact}
 
 // Valid reports whether r is a known resolution.
-func (r Resolution) Valid() bool {
-	for _, k := range Resolutions {
-		if r == k {
-			return true
-		}
-	}
-	return false
-}
+func (r Resolution) Valid() bool { return slices.Contains(Resolutions, r) }
 
 // Limits of a contact request.
 const (

@@ -60,18 +60,18 @@ func (h OpeningHours) Validate() error {
 }
 
 func checkInterval(open, close string) error {
-	o, ok1 := minuteOfDay(open)
-	c, ok2 := minuteOfDay(close)
+	o, ok1 := MinuteOfDay(open)
+	c, ok2 := MinuteOfDay(close)
 	if !ok1 || !ok2 || c <= o {
 		return Invalid("error.hours", fmt.Sprintf("interval %s–%s is not two HH:MM times in order", open, close))
 	}
 	return nil
 }
 
-// minuteOfDay parses "HH:MM" (00:00–24:00) into minutes after midnight. It
-// runs for every unit on every directory page ("open now"), so it parses by
-// hand instead of through fmt.
-func minuteOfDay(s string) (int, bool) {
+// MinuteOfDay parses "HH:MM" (00:00–24:00) into minutes after midnight,
+// and reports whether s is such a time. It runs for every unit on every
+// directory page ("open now"), so it parses by hand instead of through fmt.
+func MinuteOfDay(s string) (int, bool) {
 	if len(s) != 5 || s[2] != ':' {
 		return 0, false
 	}
@@ -118,8 +118,8 @@ func (h OpeningHours) OpenAt(t time.Time) bool {
 	}
 	now := t.Hour()*60 + t.Minute()
 	for _, d := range h.Intervals(t) {
-		o, _ := minuteOfDay(d.Open)
-		c, _ := minuteOfDay(d.Close)
+		o, _ := MinuteOfDay(d.Open)
+		c, _ := MinuteOfDay(d.Close)
 		if now >= o && now < c {
 			return true
 		}
@@ -130,7 +130,7 @@ func (h OpeningHours) OpenAt(t time.Time) bool {
 // HasEvenings reports whether any regular interval reaches past EveningFrom.
 func (h OpeningHours) HasEvenings() bool {
 	for _, d := range h.Regular {
-		if c, ok := minuteOfDay(d.Close); ok && c > EveningFrom*60 {
+		if c, ok := MinuteOfDay(d.Close); ok && c > EveningFrom*60 {
 			return true
 		}
 	}

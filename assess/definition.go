@@ -15,12 +15,10 @@ package assess
 
 import (
 	"embed"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
 	"slices"
-	"strings"
 
 	"sotepe"
 	"sotepe/questionnaire"
@@ -128,18 +126,7 @@ func LoadFS(fsys fs.FS) (*Set, error) {
 
 // Parse reads one definition from JSON, rejecting unknown fields, and
 // checks it with Check.
-func Parse(b []byte) (*Definition, error) {
-	dec := json.NewDecoder(strings.NewReader(string(b)))
-	dec.DisallowUnknownFields()
-	var d Definition
-	if err := dec.Decode(&d); err != nil {
-		return nil, err
-	}
-	if err := d.Check(); err != nil {
-		return nil, err
-	}
-	return &d, nil
-}
+func Parse(b []byte) (*Definition, error) { return questionnaire.Decode[Definition](b) }
 
 // Definitions returns every definition in the order of their ids.
 func (s *Set) Definitions() []*Definition { return s.set.All() }

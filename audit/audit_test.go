@@ -9,8 +9,7 @@ import (
 )
 
 func TestSummaryAccess(t *testing.T) {
-	testenv.Engines(t, func(t *testing.T) {
-		e := testenv.New(t, testenv.EngineOf(t))
+	testenv.Envs(t, func(t *testing.T, e *testenv.Env) {
 		svc := audit.New(e.Store)
 		// One audited read by the Kallio nurse and one by the administrator,
 		// who works at no unit: Kallio's manager sees only the first.

@@ -3,11 +3,9 @@ package booking_test
 import (
 	"context"
 	"testing"
-	"time"
 
 	"sotepe"
 	"sotepe/booking"
-	"sotepe/demo"
 	"sotepe/internal/testenv"
 )
 
@@ -15,14 +13,10 @@ import (
 // shown to staff of its unit only (and to a resident it is offered to),
 // to everyone else it is as missing as a slot that does not exist.
 func TestRulesAndSlotAccess(t *testing.T) {
-	testenv.Engines(t, func(t *testing.T) {
-		e := testenv.New(t, testenv.EngineOf(t))
+	testenv.Envs(t, func(t *testing.T, e *testenv.Env) {
 		ctx := context.Background()
-		loc, _ := time.LoadLocation("Europe/Helsinki")
-		if _, err := demo.LoadAppointments(ctx, e.Store, e.Clock.Now(), loc); err != nil {
-			t.Fatal(err)
-		}
-		svc, err := booking.New(booking.Config{Store: e.Store, Location: loc, Now: func() time.Time { return e.Clock.Now() }})
+		e.LoadAppointments(t)
+		svc, err := booking.New(booking.Config{Store: e.Store, Location: e.Location, Now: e.Clock.Now})
 		if err != nil {
 			t.Fatal(err)
 		}

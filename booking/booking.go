@@ -274,15 +274,8 @@ func (s *Service) List(ctx context.Context, u sotepe.User, f sotepe.AppointmentF
 	f.ResidentID = sc.ResidentID
 	if sc.ResidentID != 0 {
 		f.Units, f.ResourceUser = nil, 0
-	} else {
-		if len(f.Units) == 0 {
-			f.Units = sc.Units
-		}
-		for _, unit := range f.Units {
-			if !slices.Contains(sc.Units, unit) {
-				return sotepe.Page[sotepe.Appointment]{}, forbidden()
-			}
-		}
+	} else if f.Units, ok = sotepe.NarrowUnits(f.Units, sc.Units); !ok {
+		return sotepe.Page[sotepe.Appointment]{}, forbidden()
 	}
 	return s.store.ListAppointments(ctx, f)
 }

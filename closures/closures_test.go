@@ -1,23 +1,17 @@
 package closures_test
 
 import (
-	"context"
 	"testing"
 	"time"
 
 	"sotepe"
 	"sotepe/closures"
 	"sotepe/internal/testenv"
-	"sotepe/workday"
 )
 
 func TestClosuresAdminOnly(t *testing.T) {
-	testenv.Engines(t, func(t *testing.T) {
-		e := testenv.New(t, testenv.EngineOf(t))
-		cal, err := workday.NewLive(context.Background(), e.Store)
-		if err != nil {
-			t.Fatal(err)
-		}
+	testenv.Envs(t, func(t *testing.T, e *testenv.Env) {
+		cal := e.Calendar
 		svc := closures.New(e.Store, cal)
 		day := sotepe.ClosureDay{Date: "2026-12-28", Names: sotepe.Names{Fi: "Suljettu", Sv: "Stängt", En: "Closed"}}
 		monday := time.Date(2026, 12, 28, 12, 0, 0, 0, time.UTC)

@@ -281,13 +281,8 @@ func (s *Service) List(ctx context.Context, u sotepe.User, f sotepe.ContactFilte
 	}
 	f.ResidentID = sc.ResidentID
 	if sc.ResidentID == 0 {
-		if len(f.Units) == 0 {
-			f.Units = sc.Units
-		}
-		for _, unit := range f.Units {
-			if !slices.Contains(sc.Units, unit) {
-				return sotepe.Page[sotepe.ContactRequest]{}, forbidden()
-			}
+		if f.Units, ok = sotepe.NarrowUnits(f.Units, sc.Units); !ok {
+			return sotepe.Page[sotepe.ContactRequest]{}, forbidden()
 		}
 	}
 	return s.store.ContactRequests(ctx, f)

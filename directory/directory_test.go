@@ -766,25 +766,6 @@ func (f *failing) set(fail bool) int {
 	return f.calls
 }
 
-// logBuffer collects log output from concurrent goroutines.
-type logBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (l *logBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-// count returns how many times s was logged.
-func (l *logBuffer) count(s string) int {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return strings.Count(l.b.String(), s)
-}
-
 // TestFailedReload runs in a synctest bubble, so that synctest.Wait says
 // when the background reloads are done instead of sleeps guessing it. Its
 // source is an Index over the shared store, loaded outside the bubble (the
@@ -801,7 +782,7 @@ func testFailedReload(t *testing.T, base sotepe.Directory) {
 	}
 	src.set(false)
 	clk := testenv.NewClock(time.Date(2024, 5, 6, 12, 0, 0, 0, time.UTC))
-	logs := &logBuffer{}
+	logs := &testenv.Buffer{}
 	idx := newIndex(t, src, directory.Options{TTL: time.Minute, Now: clk.Now, Logger: slog.New(slog.NewTextHandler(logs, nil))})
 	ctx := context.Background()
 	const failed = "reload failed"
@@ -819,7 +800,7 @@ func testFailedReload(t *testing.T, base sotepe.Directory) {
 		})
 	}
 	wg.Wait()
-	settled(t, func() bool { return logs.count(failed) == 1 })
+	settled(t, func() bool { return strings.Count(logs.String(), failed) == 1 })
 	if got := src.set(true) - calls; got != 1 {
 		t.Fatalf("%d reloads started by 50 reads, want 1", got)
 	}
@@ -835,7 +816,7 @@ func testFailedReload(t *testing.T, base sotepe.Directory) {
 	}
 	clk.Add(time.Second)
 	idx.Areas(ctx)
-	settled(t, func() bool { return logs.count(failed) == 2 })
+	settled(t, func() bool { return strings.Count(logs.String(), failed) == 2 })
 	if got := src.set(true) - calls; got != 2 {
 		t.Fatalf("%d reloads a TTL after the failure, want 2", got)
 	}
@@ -846,7 +827,7 @@ func testFailedReload(t *testing.T, base sotepe.Directory) {
 	if _, err := idx.Unit(ctx, "kallio-health-station"); err != nil {
 		t.Fatalf("a failed Refresh must keep the snapshot: %v", err)
 	}
-	if strings.Contains(logs.b.String(), "kallio") {
+	if strings.Contains(logs.String(), "kallio") {
 		t.Error("the log names a unit")
 	}
 
@@ -859,7 +840,7 @@ func testFailedReload(t *testing.T, base sotepe.Directory) {
 	if got := src.set(false) - calls; got != 4 {
 		t.Fatalf("%d loads, want 4", got)
 	}
-	if n := logs.count(failed); n != 2 {
+	if n := strings.Count(logs.String(), failed); n != 2 {
 		t.Fatalf("%d failures logged, want 2", n)
 	}
 	// A closed Index starts no reloads, and still answers.

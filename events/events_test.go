@@ -9,8 +9,7 @@ import (
 )
 
 func TestClientsAndScopes(t *testing.T) {
-	testenv.Engines(t, func(t *testing.T) {
-		e := testenv.New(t, testenv.EngineOf(t))
+	testenv.Envs(t, func(t *testing.T, e *testenv.Env) {
 		ctx, _ := e.As("admin")
 		svc := events.New(e.Store)
 		writer, err := e.Store.CreateIntegrationClient(ctx, "rescue-dispatch", []string{sotepe.ScopeEventsWrite}, e.Clock.Now())

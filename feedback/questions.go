@@ -196,14 +196,7 @@ func (s *Service) QuestionResults(ctx context.Context, user sotepe.User, unit st
 	byQ := map[int64]map[questionnaire.ValueKey]int64{}
 	answered := map[int64]int64{}
 	for _, c := range counts {
-		k := questionnaire.ValueKey{Option: c.Option}
-		if c.Number != nil {
-			k.Number = *c.Number
-		}
-		if byQ[c.QuestionID] == nil {
-			byQ[c.QuestionID] = map[questionnaire.ValueKey]int64{}
-		}
-		byQ[c.QuestionID][k] += c.Count
+		questionnaire.Tally(byQ, c.QuestionID, c.Option, c.Number, c.Count)
 		answered[c.QuestionID] += c.Count // one value per answer and question
 	}
 	out := make([]sotepe.FeedbackQuestionResult, len(ps))

@@ -112,66 +112,36 @@ func TestKeysInUse(t *testing.T) {
 		}
 	}
 	var built []string
-	for _, l := range sotepe.Langs {
-		built = append(built, "lang."+string(l))
-	}
-	for _, r := range sotepe.Roles {
-		built = append(built, "role."+string(r))
-	}
-	for _, b := range sotepe.Bases {
-		built = append(built, "basis."+string(b))
-	}
-	for _, k := range sotepe.ProducerKinds {
-		built = append(built, "producer."+string(k))
-	}
+	built = append(built, prefixed("lang.", sotepe.Langs)...)
+	built = append(built, prefixed("role.", sotepe.Roles)...)
+	built = append(built, prefixed("basis.", sotepe.Bases)...)
+	built = append(built, prefixed("producer.", sotepe.ProducerKinds)...)
 	for d := 1; d <= 7; d++ {
 		built = append(built, fmt.Sprintf("weekday.%d", d), fmt.Sprintf("date.weekday.%d", d))
 	}
 	for m := 1; m <= 12; m++ {
 		built = append(built, fmt.Sprintf("date.month.%d", m))
 	}
-	for _, st := range sotepe.ContactStatuses {
-		built = append(built, "status."+string(st))
-	}
-	for _, c := range sotepe.Channels {
-		built = append(built, "channel."+string(c))
-	}
-	for _, r := range sotepe.Resolutions {
-		built = append(built, "resolution."+string(r))
-	}
-	for _, m := range sotepe.AppointmentModes {
-		built = append(built, "appt.mode."+string(m))
-	}
-	for _, st := range sotepe.AppointmentStatuses {
-		built = append(built, "appt.status."+string(st))
-	}
-	for _, st := range []sotepe.SlotState{sotepe.SlotOpen, sotepe.SlotBooked, sotepe.SlotOffered, sotepe.SlotClosed} {
-		built = append(built, "appt.slot."+string(st))
-	}
+	built = append(built, prefixed("status.", sotepe.ContactStatuses)...)
+	built = append(built, prefixed("channel.", sotepe.Channels)...)
+	built = append(built, prefixed("resolution.", sotepe.Resolutions)...)
+	built = append(built, prefixed("appt.mode.", sotepe.AppointmentModes)...)
+	built = append(built, prefixed("appt.status.", sotepe.AppointmentStatuses)...)
+	built = append(built, prefixed("appt.slot.", []sotepe.SlotState{sotepe.SlotOpen, sotepe.SlotBooked, sotepe.SlotOffered, sotepe.SlotClosed})...)
 	for _, k := range []sotepe.NotificationKind{sotepe.NotifyApptReminder, sotepe.NotifyApptOffer, sotepe.NotifyApptFeedback} {
 		built = append(built, "notify."+string(k)+".subject", "notify."+string(k)+".body")
 	}
-	for _, a := range []string{sotepe.ActionAppointmentBook, sotepe.ActionAppointmentCancel, sotepe.ActionAppointmentRead, sotepe.ActionAppointmentMark, sotepe.ActionAppointmentSlots, sotepe.ActionAppointmentTicket, sotepe.ActionAppointmentWaitlist} {
-		built = append(built, "action."+a)
-	}
+	built = append(built, prefixed("action.", []string{sotepe.ActionAppointmentBook, sotepe.ActionAppointmentCancel, sotepe.ActionAppointmentRead, sotepe.ActionAppointmentMark, sotepe.ActionAppointmentSlots, sotepe.ActionAppointmentTicket, sotepe.ActionAppointmentWaitlist})...)
 	for _, k := range sotepe.NotificationKinds {
 		built = append(built, "notify."+string(k)+".subject", "notify."+string(k)+".body")
 	}
-	for _, u := range sotepe.Urgencies {
-		built = append(built, "assess.urgency."+string(u))
-	}
+	built = append(built, prefixed("assess.urgency.", sotepe.Urgencies)...)
 	built = append(built, "action."+sotepe.ActionAssessmentHandOver, "action."+sotepe.ActionAssessmentGrade)
 	built = append(built, "action."+sotepe.ActionFeedbackKiosk, "action."+sotepe.ActionFeedbackKioskRevoke)
 	// The groups of the feedback figures (web/feedback_stats.go).
-	for _, c := range sotepe.FeedbackChannels {
-		built = append(built, "feedback.channel."+string(c))
-	}
-	for _, k := range sotepe.ProducerKinds {
-		built = append(built, "feedback.producer_kind."+string(k))
-	}
-	for _, c := range []string{sotepe.EInvalid, sotepe.ENotFound, sotepe.EUnauthorized, sotepe.EForbidden, sotepe.EConflict, sotepe.ETooLarge, sotepe.ETooMany, sotepe.EUnavailable, sotepe.EInternal} {
-		built = append(built, "error."+c)
-	}
+	built = append(built, prefixed("feedback.channel.", sotepe.FeedbackChannels)...)
+	built = append(built, prefixed("feedback.producer_kind.", sotepe.ProducerKinds)...)
+	built = append(built, prefixed("error.", []string{sotepe.EInvalid, sotepe.ENotFound, sotepe.EUnauthorized, sotepe.EForbidden, sotepe.EConflict, sotepe.ETooLarge, sotepe.ETooMany, sotepe.EUnavailable, sotepe.EInternal})...)
 	for _, a := range []string{sotepe.ActionLogin, sotepe.ActionLoginFailed, sotepe.ActionLogout, sotepe.ActionUserCreate, sotepe.ActionPasswordSet, sotepe.ActionIdentityLink, sotepe.ActionResidentCreate, sotepe.ActionResidentRead, sotepe.ActionResidentSearch, sotepe.ActionNetworkChange,
 		sotepe.ActionContactCreate, sotepe.ActionContactRead, sotepe.ActionContactMessage, sotepe.ActionContactAssign, sotepe.ActionContactClose, sotepe.ActionClosureChange} {
 		built = append(built, "action."+a)
@@ -220,4 +190,13 @@ func TestTranslate(t *testing.T) {
 	if len(c.Keys()) < 100 {
 		t.Errorf("only %d keys loaded", len(c.Keys()))
 	}
+}
+
+// prefixed returns the catalog keys prefix+v of the values vs.
+func prefixed[T ~string](prefix string, vs []T) []string {
+	out := make([]string, len(vs))
+	for i, v := range vs {
+		out[i] = prefix + string(v)
+	}
+	return out
 }

@@ -270,6 +270,19 @@ type ValueKey struct {
 	Number float64
 }
 
+// Tally adds n answers of the value option or number (nil for none) of
+// question q to counts.
+func Tally[Q comparable](counts map[Q]map[ValueKey]int64, q Q, option string, number *float64, n int64) {
+	k := ValueKey{Option: option}
+	if number != nil {
+		k.Number = *number
+	}
+	if counts[q] == nil {
+		counts[q] = map[ValueKey]int64{}
+	}
+	counts[q][k] += n
+}
+
 // yesNo names the options of a yes/no question's figures; read-only.
 var yesNo = []sotepe.QuestionOption{
 	{ID: "yes", Text: sotepe.Names{Fi: "Kyllä", Sv: "Ja", En: "Yes"}},

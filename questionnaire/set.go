@@ -1,6 +1,8 @@
 package questionnaire
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -65,4 +67,22 @@ func (s *Set[D]) All() []D {
 func (s *Set[D]) Get(id string) (D, bool) {
 	d, ok := s.defs[id]
 	return d, ok
+}
+
+// Decode reads one definition from JSON, rejecting unknown fields, and
+// checks it with its Check method: the Parse of assess and survey.
+func Decode[T any, P interface {
+	*T
+	Check() error
+}](b []byte) (P, error) {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	d := P(new(T))
+	if err := dec.Decode(d); err != nil {
+		return nil, err
+	}
+	if err := d.Check(); err != nil {
+		return nil, err
+	}
+	return d, nil
 }

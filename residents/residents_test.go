@@ -9,8 +9,7 @@ import (
 )
 
 func TestResidentAccess(t *testing.T) {
-	testenv.Engines(t, func(t *testing.T) {
-		e := testenv.New(t, testenv.EngineOf(t))
+	testenv.Envs(t, func(t *testing.T, e *testenv.Env) {
 		svc := residents.New(e.Store)
 		annaID := e.People.Residents["anna"]
 		annaCtx, anna := e.As("anna")

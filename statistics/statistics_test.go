@@ -3,24 +3,17 @@ package statistics_test
 import (
 	"context"
 	"testing"
-	"time"
 
 	"sotepe"
 	"sotepe/contact"
 	"sotepe/internal/testenv"
 	"sotepe/statistics"
-	"sotepe/workday"
 )
 
 func TestContactFiguresScope(t *testing.T) {
-	testenv.Engines(t, func(t *testing.T) {
-		e := testenv.New(t, testenv.EngineOf(t))
+	testenv.Envs(t, func(t *testing.T, e *testenv.Env) {
 		ctx := context.Background()
-		cal, err := workday.NewLive(ctx, e.Store)
-		if err != nil {
-			t.Fatal(err)
-		}
-		now := func() time.Time { return e.Clock.Now() }
+		cal, now := e.Calendar, e.Clock.Now
 		contacts := contact.New(contact.Config{Store: e.Store, Calendar: cal, Now: now})
 		// anna's request goes to her Kallio health station, erik's to Töölö.
 		for _, name := range []string{"anna", "erik"} {
@@ -58,7 +51,7 @@ func TestContactFiguresScope(t *testing.T) {
 		}
 		// Volumes are open data: anyone may read them, and a bad query is
 		// still refused.
-		_, err = svc.Volumes(ctx, sotepe.VolumeQuery{From: "2026-01-01", To: "2026-12-31", GroupBy: []sotepe.VolumeDim{sotepe.VolumeService}})
+		_, err := svc.Volumes(ctx, sotepe.VolumeQuery{From: "2026-01-01", To: "2026-12-31", GroupBy: []sotepe.VolumeDim{sotepe.VolumeService}})
 		testenv.Code(t, err, "")
 		_, err = svc.Volumes(ctx, sotepe.VolumeQuery{From: "2026-12-31", To: "2026-01-01", GroupBy: []sotepe.VolumeDim{sotepe.VolumeService}})
 		testenv.Code(t, err, sotepe.EInvalid)

@@ -119,14 +119,11 @@ func (s *Store) CreateUser(ctx context.Context, n sotepe.NewUser) (sotepe.User, 
 		// Two transactions on PostgreSQL may both pass the check above;
 		// the unique index then refuses one, which fail reports as
 		// EConflict too.
-		if err := tx.QueryRowContext(ctx, `
+		if u.ID, err = insertID(ctx, tx, "error.username_taken", "username is taken", `
 			INSERT INTO users (username, name, lang, resident_id, password_hash, disabled, created_at, email)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
 			u.Username, u.Name, string(u.Lang), nullInt(u.ResidentID), n.PasswordHash, false, micros(u.CreatedAt), nullString(n.Email),
-		).Scan(&u.ID); err != nil {
-			if classify(err) == failUnique {
-				return conflict("error.username_taken", "username is taken")
-			}
+		); err != nil {
 			return err
 		}
 		roles := make([]string, len(u.Roles))

@@ -132,24 +132,18 @@ func (s *Store) SaveResource(ctx context.Context, r sotepe.Resource) (sotepe.Res
 
 // Resources returns the schedules of a unit ordered by kind, name and id.
 func (s *Store) Resources(ctx context.Context, unitID string) ([]sotepe.Resource, error) {
-	rows, err := s.reads.QueryContext(ctx, `
-		SELECT id, unit_id, kind, name, user_id FROM appt_resources WHERE unit_id = $1 ORDER BY kind, name, id`, unitID)
-	if err != nil {
-		return nil, s.fail("list schedules", err)
-	}
-	defer rows.Close()
-	out := []sotepe.Resource{}
-	for rows.Next() {
+	out, err := queryAll(ctx, s.reads, func(rows *sql.Rows) (sotepe.Resource, error) {
 		var r sotepe.Resource
 		var kind string
 		var user sql.NullInt64
 		if err := rows.Scan(&r.ID, &r.UnitID, &kind, &r.Name, &user); err != nil {
-			return nil, s.fail("list schedules", err)
+			return r, err
 		}
 		r.Kind, r.UserID = sotepe.ResourceKind(kind), user.Int64
-		out = append(out, r)
-	}
-	if err := rows.Err(); err != nil {
+		return r, nil
+	}, `
+		SELECT id, unit_id, kind, name, user_id FROM appt_resources WHERE unit_id = $1 ORDER BY kind, name, id`, unitID)
+	if err != nil {
 		return nil, s.fail("list schedules", err)
 	}
 	return out, nil

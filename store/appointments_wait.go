@@ -335,25 +335,19 @@ func (s *Store) IssueTicket(ctx context.Context, t sotepe.Ticket) (sotepe.Ticket
 
 // Tickets returns a resident's unused tickets, oldest first.
 func (s *Store) Tickets(ctx context.Context, residentID int64) ([]sotepe.Ticket, error) {
-	rows, err := s.reads.QueryContext(ctx, `
-		SELECT id, resident_id, service_id, contact_request_id, issued_by, issued_at, waiting_from FROM appt_tickets
-		WHERE resident_id = $1 AND used_at IS NULL ORDER BY issued_at, id`, residentID)
-	if err != nil {
-		return nil, s.fail("read tickets", err)
-	}
-	defer rows.Close()
-	out := []sotepe.Ticket{}
-	for rows.Next() {
+	out, err := queryAll(ctx, s.reads, func(rows *sql.Rows) (sotepe.Ticket, error) {
 		var t sotepe.Ticket
 		var req, by sql.NullInt64
 		var issued, waiting int64
 		if err := rows.Scan(&t.ID, &t.ResidentID, &t.ServiceID, &req, &by, &issued, &waiting); err != nil {
-			return nil, s.fail("read tickets", err)
+			return t, err
 		}
 		t.ContactRequestID, t.IssuedBy, t.IssuedAt, t.WaitingFrom = req.Int64, by.Int64, fromMicros(issued), fromMicros(waiting)
-		out = append(out, t)
-	}
-	if err := rows.Err(); err != nil {
+		return t, nil
+	}, `
+		SELECT id, resident_id, service_id, contact_request_id, issued_by, issued_at, waiting_from FROM appt_tickets
+		WHERE resident_id = $1 AND used_at IS NULL ORDER BY issued_at, id`, residentID)
+	if err != nil {
 		return nil, s.fail("read tickets", err)
 	}
 	return out, nil

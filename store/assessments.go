@@ -213,7 +213,15 @@ func (s *Store) GradeAssessment(ctx context.Context, requestID int64, urgency so
 // (YYYY-MM-DD in Europe/Helsinki, both included) by day, definition and
 // urgency ("" for sessions not finished).
 func (s *Store) AssessmentCounts(ctx context.Context, from, to string) ([]sotepe.AssessmentCount, error) {
-	rows, err := s.readers.QueryContext(ctx, `
+	out, err := queryAll(ctx, s.readers, func(rows *sql.Rows) (sotepe.AssessmentCount, error) {
+		var c sotepe.AssessmentCount
+		var urgency string
+		if err := rows.Scan(&c.Day, &c.Definition, &urgency, &c.Started, &c.HandedOver, &c.Graded, &c.Agreed); err != nil {
+			return c, err
+		}
+		c.Urgency = sotepe.Urgency(urgency)
+		return c, nil
+	}, `
 		SELECT started_day, definition, COALESCE(urgency, ''), COUNT(*),
 			SUM(CASE WHEN contact_request_id IS NOT NULL THEN 1 ELSE 0 END),
 			SUM(CASE WHEN staff_urgency IS NOT NULL THEN 1 ELSE 0 END),
@@ -223,20 +231,6 @@ func (s *Store) AssessmentCounts(ctx context.Context, from, to string) ([]sotepe
 		GROUP BY started_day, definition, COALESCE(urgency, '')
 		ORDER BY 1, 2, 3`, from, to)
 	if err != nil {
-		return nil, s.fail("count assessments", err)
-	}
-	defer rows.Close()
-	out := []sotepe.AssessmentCount{}
-	for rows.Next() {
-		var c sotepe.AssessmentCount
-		var urgency string
-		if err := rows.Scan(&c.Day, &c.Definition, &urgency, &c.Started, &c.HandedOver, &c.Graded, &c.Agreed); err != nil {
-			return nil, s.fail("count assessments", err)
-		}
-		c.Urgency = sotepe.Urgency(urgency)
-		out = append(out, c)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, s.fail("count assessments", err)
 	}
 	return out, nil

@@ -22,20 +22,10 @@ func closureObject(date string) string { return "closure:" + date }
 // ClosureDays returns every closure day, ordered by date. A failed read is
 // EInternal or EUnavailable.
 func (s *Store) ClosureDays(ctx context.Context) ([]sotepe.ClosureDay, error) {
-	rows, err := s.readers.QueryContext(ctx, `SELECT date, name_fi, name_sv, name_en FROM closure_days ORDER BY date`)
-	if err != nil {
-		return nil, s.fail("list closure days", err)
-	}
-	defer rows.Close()
-	out := []sotepe.ClosureDay{}
-	for rows.Next() {
-		var d sotepe.ClosureDay
-		if err := rows.Scan(&d.Date, &d.Names.Fi, &d.Names.Sv, &d.Names.En); err != nil {
-			return nil, s.fail("list closure days", err)
-		}
-		out = append(out, d)
-	}
-	return out, s.fail("list closure days", rows.Err())
+	out, err := queryInto(ctx, s.readers, func(d *sotepe.ClosureDay) []any {
+		return []any{&d.Date, &d.Names.Fi, &d.Names.Sv, &d.Names.En}
+	}, `SELECT date, name_fi, name_sv, name_en FROM closure_days ORDER BY date`)
+	return out, s.fail("list closure days", err)
 }
 
 // SaveClosureDay adds a closure day, or renames the one on its date, with
@@ -52,11 +42,7 @@ func (s *Store) SaveClosureDay(ctx context.Context, d sotepe.ClosureDay) error {
 		return sotepe.Invalid("error.closure_day", "a closure day needs names in fi, sv and en")
 	}
 	return s.inTx(ctx, "save closure day", func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `
-			INSERT INTO closure_days (date, name_fi, name_sv, name_en) VALUES ($1, $2, $3, $4)
-			ON CONFLICT (date) DO UPDATE SET name_fi = excluded.name_fi, name_sv = excluded.name_sv,
-				name_en = excluded.name_en`,
-			d.Date, d.Names.Fi, d.Names.Sv, d.Names.En); err != nil {
+		if err := upsertNames(ctx, tx, "closure_days", "date", d.Date, d.Names); err != nil {
 			return err
 		}
 		return s.auditChange(ctx, tx, "calendar.closure", closureObject(d.Date), 0)

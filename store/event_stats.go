@@ -263,20 +263,14 @@ func readPairs(ctx context.Context, tx *sql.Tx, query string, m map[string]strin
 
 // StaffHeadcounts returns the staff table of year; see sotepe.EventStats.
 func (s *Store) StaffHeadcounts(ctx context.Context, year int) ([]sotepe.StaffHeadcount, error) {
-	rows, err := s.readers.QueryContext(ctx, `SELECT h.year, h.area_id, h.headcount FROM staff_headcount h
-		LEFT JOIN areas a ON a.id = h.area_id
-		WHERE h.year = $1 ORDER BY COALESCE(a.position, 0), h.area_id`, year)
-	if err != nil {
-		return nil, s.fail("read staff", err)
-	}
-	defer rows.Close()
-	out := []sotepe.StaffHeadcount{}
-	for rows.Next() {
+	out, err := queryAll(ctx, s.readers, func(rows *sql.Rows) (sotepe.StaffHeadcount, error) {
 		var h sotepe.StaffHeadcount
 		if err := rows.Scan(&h.Year, &h.AreaID, &h.Headcount); err != nil {
-			return nil, s.fail("read staff", err)
+			return h, err
 		}
-		out = append(out, h)
-	}
-	return out, s.fail("read staff", rows.Err())
+		return h, nil
+	}, `SELECT h.year, h.area_id, h.headcount FROM staff_headcount h
+		LEFT JOIN areas a ON a.id = h.area_id
+		WHERE h.year = $1 ORDER BY COALESCE(a.position, 0), h.area_id`, year)
+	return out, s.fail("read staff", err)
 }

@@ -484,22 +484,14 @@ func kioskObject(id int64) string { return "feedback_kiosk:" + strconv.FormatInt
 
 // FeedbackKiosks lists the live kiosk tokens of unit, oldest first.
 func (s *Store) FeedbackKiosks(ctx context.Context, unit string) ([]sotepe.FeedbackKiosk, error) {
-	rows, err := s.readers.QueryContext(ctx, `SELECT id, created_at FROM feedback_kiosks WHERE unit_id = $1 AND revoked_at IS NULL ORDER BY id`, unit)
-	if err != nil {
-		return nil, s.fail("list feedback kiosks", err)
-	}
-	defer rows.Close()
-	out := []sotepe.FeedbackKiosk{}
-	for rows.Next() {
+	out, err := queryAll(ctx, s.readers, func(rows *sql.Rows) (sotepe.FeedbackKiosk, error) {
 		k := sotepe.FeedbackKiosk{UnitID: unit}
 		var created int64
-		if err := rows.Scan(&k.ID, &created); err != nil {
-			return nil, s.fail("list feedback kiosks", err)
-		}
+		err := rows.Scan(&k.ID, &created)
 		k.CreatedAt = fromMicros(created)
-		out = append(out, k)
-	}
-	return out, s.fail("list feedback kiosks", rows.Err())
+		return k, err
+	}, `SELECT id, created_at FROM feedback_kiosks WHERE unit_id = $1 AND revoked_at IS NULL ORDER BY id`, unit)
+	return out, s.fail("list feedback kiosks", err)
 }
 
 // RevokeFeedbackKiosk ends kiosk id of unit, with its audit row in the same

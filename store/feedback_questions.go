@@ -79,27 +79,21 @@ func (s *Store) FeedbackQuestions(ctx context.Context, unit string, ids []int64,
 	if len(where) == 0 {
 		return nil, sotepe.Invalid("error.invalid", "name a unit or questions")
 	}
-	rows, err := s.readers.QueryContext(ctx, `SELECT id, unit_id, definition, created_at, COALESCE(retired_at, 0) FROM feedback_questions
-		WHERE `+strings.Join(where, " AND ")+` ORDER BY id`, args...)
-	if err != nil {
-		return nil, s.fail("list feedback questions", err)
-	}
-	defer rows.Close()
-	out := []sotepe.FeedbackQuestionRecord{}
-	for rows.Next() {
+	out, err := queryAll(ctx, s.readers, func(rows *sql.Rows) (sotepe.FeedbackQuestionRecord, error) {
 		var rec sotepe.FeedbackQuestionRecord
 		var def string
 		var created, retired int64
 		if err := rows.Scan(&rec.ID, &rec.UnitID, &def, &created, &retired); err != nil {
-			return nil, s.fail("list feedback questions", err)
+			return rec, err
 		}
 		rec.Definition, rec.CreatedAt = json.RawMessage(def), fromMicros(created)
 		if retired != 0 {
 			rec.RetiredAt = fromMicros(retired)
 		}
-		out = append(out, rec)
-	}
-	return out, s.fail("list feedback questions", rows.Err())
+		return rec, nil
+	}, `SELECT id, unit_id, definition, created_at, COALESCE(retired_at, 0) FROM feedback_questions
+		WHERE `+strings.Join(where, " AND ")+` ORDER BY id`, args...)
+	return out, s.fail("list feedback questions", err)
 }
 
 // RetireFeedbackQuestion stops asking question id of unit, with its audit

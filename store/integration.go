@@ -57,11 +57,9 @@ func (s *Store) CreateIntegrationClient(ctx context.Context, name string, scopes
 	token := tokenPrefix + base64.RawURLEncoding.EncodeToString(b)
 	at = at.UTC().Truncate(time.Microsecond)
 	err := s.inTx(ctx, "create integration client", func(tx *sql.Tx) error {
-		if err := tx.QueryRowContext(ctx, `INSERT INTO integration_clients (name, token_hash, scopes, created_at) VALUES ($1, $2, $3, $4) RETURNING id`,
-			name, tokenHash(token), strings.Join(scopes, " "), micros(at)).Scan(&c.ID); err != nil {
-			if classify(err) == failUnique {
-				return conflict("error.conflict", "client name in use")
-			}
+		var err error
+		if c.ID, err = insertID(ctx, tx, "error.conflict", "client name in use", `INSERT INTO integration_clients (name, token_hash, scopes, created_at) VALUES ($1, $2, $3, $4) RETURNING id`,
+			name, tokenHash(token), strings.Join(scopes, " "), micros(at)); err != nil {
 			return err
 		}
 		return s.auditChange(ctx, tx, sotepe.ActionIntegrationCreate, "integration_client:"+name, 0)

@@ -27,79 +27,40 @@ func checkEntity(kind, id string, names sotepe.Names) error {
 // Areas returns every service area, ordered by Order and then id. A failed
 // read is EInternal or EUnavailable.
 func (s *Store) Areas(ctx context.Context) ([]sotepe.Area, error) {
-	rows, err := s.readers.QueryContext(ctx, `SELECT id, name_fi, name_sv, name_en, position FROM areas ORDER BY position, id`)
-	if err != nil {
-		return nil, s.fail("list areas", err)
-	}
-	defer rows.Close()
-	out := []sotepe.Area{}
-	for rows.Next() {
-		var a sotepe.Area
-		if err := rows.Scan(&a.ID, &a.Names.Fi, &a.Names.Sv, &a.Names.En, &a.Order); err != nil {
-			return nil, s.fail("list areas", err)
-		}
-		out = append(out, a)
-	}
-	return out, s.fail("list areas", rows.Err())
+	out, err := queryInto(ctx, s.readers, func(a *sotepe.Area) []any {
+		return []any{&a.ID, &a.Names.Fi, &a.Names.Sv, &a.Names.En, &a.Order}
+	}, `SELECT id, name_fi, name_sv, name_en, position FROM areas ORDER BY position, id`)
+	return out, s.fail("list areas", err)
 }
 
 // Concepts returns every service concept, ordered by id. A failed read is
 // EInternal or EUnavailable.
 func (s *Store) Concepts(ctx context.Context) ([]sotepe.Concept, error) {
-	rows, err := s.readers.QueryContext(ctx, `SELECT id, name_fi, name_sv, name_en FROM concepts ORDER BY id`)
-	if err != nil {
-		return nil, s.fail("list concepts", err)
-	}
-	defer rows.Close()
-	out := []sotepe.Concept{}
-	for rows.Next() {
-		var c sotepe.Concept
-		if err := rows.Scan(&c.ID, &c.Names.Fi, &c.Names.Sv, &c.Names.En); err != nil {
-			return nil, s.fail("list concepts", err)
-		}
-		out = append(out, c)
-	}
-	return out, s.fail("list concepts", rows.Err())
+	out, err := queryInto(ctx, s.readers, func(c *sotepe.Concept) []any {
+		return []any{&c.ID, &c.Names.Fi, &c.Names.Sv, &c.Names.En}
+	}, `SELECT id, name_fi, name_sv, name_en FROM concepts ORDER BY id`)
+	return out, s.fail("list concepts", err)
 }
 
 // Districts returns every district, ordered by id. A failed read is
 // EInternal or EUnavailable.
 func (s *Store) Districts(ctx context.Context) ([]sotepe.District, error) {
-	rows, err := s.readers.QueryContext(ctx, `SELECT id, name_fi, name_sv, name_en FROM districts ORDER BY id`)
-	if err != nil {
-		return nil, s.fail("list districts", err)
-	}
-	defer rows.Close()
-	out := []sotepe.District{}
-	for rows.Next() {
-		var d sotepe.District
-		if err := rows.Scan(&d.ID, &d.Names.Fi, &d.Names.Sv, &d.Names.En); err != nil {
-			return nil, s.fail("list districts", err)
-		}
-		out = append(out, d)
-	}
-	return out, s.fail("list districts", rows.Err())
+	out, err := queryInto(ctx, s.readers, func(d *sotepe.District) []any {
+		return []any{&d.ID, &d.Names.Fi, &d.Names.Sv, &d.Names.En}
+	}, `SELECT id, name_fi, name_sv, name_en FROM districts ORDER BY id`)
+	return out, s.fail("list districts", err)
 }
 
 // Producers returns every producer, ordered by id. A failed read is
 // EInternal or EUnavailable.
 func (s *Store) Producers(ctx context.Context) ([]sotepe.Producer, error) {
-	rows, err := s.readers.QueryContext(ctx, `SELECT id, name_fi, name_sv, name_en, kind FROM producers ORDER BY id`)
-	if err != nil {
-		return nil, s.fail("list producers", err)
-	}
-	defer rows.Close()
-	out := []sotepe.Producer{}
-	for rows.Next() {
-		var p sotepe.Producer
+	out, err := queryAll(ctx, s.readers, func(rows *sql.Rows) (p sotepe.Producer, err error) {
 		var kind string
-		if err := rows.Scan(&p.ID, &p.Names.Fi, &p.Names.Sv, &p.Names.En, &kind); err != nil {
-			return nil, s.fail("list producers", err)
-		}
+		err = rows.Scan(&p.ID, &p.Names.Fi, &p.Names.Sv, &p.Names.En, &kind)
 		p.Kind = sotepe.ProducerKind(kind)
-		out = append(out, p)
-	}
-	return out, s.fail("list producers", rows.Err())
+		return
+	}, `SELECT id, name_fi, name_sv, name_en, kind FROM producers ORDER BY id`)
+	return out, s.fail("list producers", err)
 }
 
 const serviceColumns = `id, area_id, name_fi, name_sv, name_en, description_fi, description_sv, description_en, takes_contact_requests, central_unit`
@@ -201,6 +162,18 @@ func (s *Store) SaveArea(ctx context.Context, a sotepe.Area) error {
 	})
 }
 
+// upsertNames inserts the row of table whose key column col is key with
+// names, or renames the one there. Table and col are the store's own
+// constants, never input.
+func upsertNames(ctx context.Context, tx *sql.Tx, table, col, key string, names sotepe.Names) error {
+	_, err := tx.ExecContext(ctx, `
+		INSERT INTO `+table+` (`+col+`, name_fi, name_sv, name_en) VALUES ($1, $2, $3, $4)
+		ON CONFLICT (`+col+`) DO UPDATE SET name_fi = excluded.name_fi, name_sv = excluded.name_sv,
+			name_en = excluded.name_en`,
+		key, names.Fi, names.Sv, names.En)
+	return err
+}
+
 // SaveConcept inserts or replaces a service concept by id, with its audit
 // row. A bad id or incomplete names are EInvalid.
 func (s *Store) SaveConcept(ctx context.Context, c sotepe.Concept) error {
@@ -208,11 +181,7 @@ func (s *Store) SaveConcept(ctx context.Context, c sotepe.Concept) error {
 		return err
 	}
 	return s.inTx(ctx, "save concept", func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `
-			INSERT INTO concepts (id, name_fi, name_sv, name_en) VALUES ($1, $2, $3, $4)
-			ON CONFLICT (id) DO UPDATE SET name_fi = excluded.name_fi, name_sv = excluded.name_sv,
-				name_en = excluded.name_en`,
-			c.ID, c.Names.Fi, c.Names.Sv, c.Names.En); err != nil {
+		if err := upsertNames(ctx, tx, "concepts", "id", c.ID, c.Names); err != nil {
 			return err
 		}
 		return s.auditChange(ctx, tx, sotepe.ActionNetworkChange, "concept:"+c.ID, 0)
@@ -227,11 +196,7 @@ func (s *Store) SaveDistrict(ctx context.Context, d sotepe.District) error {
 		return err
 	}
 	return s.inTx(ctx, "save district", func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `
-			INSERT INTO districts (id, name_fi, name_sv, name_en) VALUES ($1, $2, $3, $4)
-			ON CONFLICT (id) DO UPDATE SET name_fi = excluded.name_fi, name_sv = excluded.name_sv,
-				name_en = excluded.name_en`,
-			d.ID, d.Names.Fi, d.Names.Sv, d.Names.En); err != nil {
+		if err := upsertNames(ctx, tx, "districts", "id", d.ID, d.Names); err != nil {
 			return err
 		}
 		if err := s.reindexUnits(ctx, tx, `u.district_id = $1`, d.ID); err != nil {

@@ -68,15 +68,11 @@ func (s *Store) CreateResident(ctx context.Context, r sotepe.Resident) (sotepe.R
 				return sotepe.Invalid(ref.key, "the resident names an unknown "+strings.TrimSuffix(ref.table, "s"))
 			}
 		}
-		err = tx.QueryRowContext(ctx, `
+		if r.ID, err = insertID(ctx, tx, "error.personal_id_taken", "a resident with this personal identity code exists", `
 			INSERT INTO residents (personal_id, first_name, last_name, lang, district_id, home_unit, phone, email, created_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
 			r.PersonalID, r.FirstName, r.LastName, string(r.Lang), nullString(r.District), nullString(r.HomeUnit),
-			r.Phone, r.Email, micros(s.now())).Scan(&r.ID)
-		if err != nil {
-			if classify(err) == failUnique {
-				return conflict("error.personal_id_taken", "a resident with this personal identity code exists")
-			}
+			r.Phone, r.Email, micros(s.now())); err != nil {
 			return err
 		}
 		return s.auditChange(ctx, tx, sotepe.ActionResidentCreate, residentObject(r.ID), r.ID)

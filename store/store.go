@@ -324,6 +324,48 @@ type querier interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
+// insertID runs an INSERT … RETURNING id in tx and returns the id; a
+// duplicate key is EConflict with the catalog key and message given.
+func insertID(ctx context.Context, tx *sql.Tx, key, message, query string, args ...any) (int64, error) {
+	var id int64
+	if err := tx.QueryRowContext(ctx, query, args...).Scan(&id); err != nil {
+		if classify(err) == failUnique {
+			return 0, conflict(key, message)
+		}
+		return 0, err
+	}
+	return id, nil
+}
+
+// queryInto runs query on q and returns every row scanned into the
+// columns dest names of a new T, as queryAll does.
+func queryInto[T any](ctx context.Context, q querier, dest func(*T) []any, query string, args ...any) ([]T, error) {
+	return queryAll(ctx, q, func(rows *sql.Rows) (v T, err error) {
+		err = rows.Scan(dest(&v)...)
+		return
+	}, query, args...)
+}
+
+// queryAll runs query on q and returns every row as scan reads it, an
+// empty slice for none. On a failed scan it returns nil; on a failed
+// iteration, the rows read so far with the error.
+func queryAll[T any](ctx context.Context, q querier, scan func(*sql.Rows) (T, error), query string, args ...any) ([]T, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []T{}
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
 // inTx runs fn in a transaction on the writer and commits it when fn
 // returns nil. fn returns errors already made by s.fail or sotepe.
 func (s *Store) inTx(ctx context.Context, op string, fn func(tx *sql.Tx) error) error {

@@ -77,29 +77,13 @@ func openPostgres(t testing.TB) *Store {
 	return s
 }
 
-// wantCode fails the test unless err carries code.
-func wantCode(t testing.TB, err error, code string) {
-	t.Helper()
-	if got := sotepe.ErrorCode(err); got != code {
-		t.Fatalf("error code = %q (%v), want %q", got, err, code)
-	}
-}
-
-// wantKey fails the test unless err carries code and catalog key.
+// wantCode, wantKey and must are testdb's assertions under short names.
+func wantCode(t testing.TB, err error, code string) { t.Helper(); testdb.WantCode(t, err, code) }
 func wantKey(t testing.TB, err error, code, key string) {
 	t.Helper()
-	wantCode(t, err, code)
-	if got := sotepe.ErrorKey(err); got != key {
-		t.Fatalf("error key = %q (%v), want %q", got, err, key)
-	}
+	testdb.WantKey(t, err, code, key)
 }
-
-func must(t testing.TB, err error) {
-	t.Helper()
-	if err != nil {
-		t.Fatal(err)
-	}
-}
+func must(t testing.TB, err error) { t.Helper(); testdb.Must(t, err) }
 
 func TestOpenRejectsMemory(t *testing.T) {
 	_, err := Open(context.Background(), ":memory:", nil)

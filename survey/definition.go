@@ -8,11 +8,9 @@ package survey
 
 import (
 	"embed"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
-	"strings"
 
 	"sotepe"
 	"sotepe/questionnaire"
@@ -65,18 +63,7 @@ func LoadFS(fsys fs.FS) (*Set, error) {
 
 // Parse reads one survey from JSON, rejecting unknown fields, and checks
 // it with Check.
-func Parse(b []byte) (*Definition, error) {
-	dec := json.NewDecoder(strings.NewReader(string(b)))
-	dec.DisallowUnknownFields()
-	var d Definition
-	if err := dec.Decode(&d); err != nil {
-		return nil, err
-	}
-	if err := d.Check(); err != nil {
-		return nil, err
-	}
-	return &d, nil
-}
+func Parse(b []byte) (*Definition, error) { return questionnaire.Decode[Definition](b) }
 
 // Check indexes d and checks it: an id, a version, a title and a
 // description in fi, sv and en, one question or more (at most 60), each

@@ -354,14 +354,7 @@ func (s *Service) Results(ctx context.Context, u sotepe.User, survey string) (so
 func Tabulate(d *Definition, t sotepe.SurveyTally) sotepe.SurveyResults {
 	counts := map[string]map[questionnaire.ValueKey]int64{}
 	for _, c := range t.Counts {
-		k := questionnaire.ValueKey{Option: c.Option}
-		if c.Number != nil {
-			k.Number = *c.Number
-		}
-		if counts[c.Question] == nil {
-			counts[c.Question] = map[questionnaire.ValueKey]int64{}
-		}
-		counts[c.Question][k] += c.Count
+		questionnaire.Tally(counts, c.Question, c.Option, c.Number, c.Count)
 	}
 	out := sotepe.SurveyResults{Survey: d.SurveyInfo, Responses: t.Responses, Questions: []sotepe.SurveyQuestionResult{}}
 	for _, q := range d.Questions {

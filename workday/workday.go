@@ -139,8 +139,8 @@ func New(opts ...Option) (*Calendar, error) {
 		return nil, &sotepe.Error{Code: sotepe.EInternal, Message: "loading time zone Europe/Helsinki", Err: err}
 	}
 	c := &Calendar{loc: loc, openDesc: o.open, closeDesc: o.close}
-	open, ok1 := minuteOfDay(o.open)
-	close, ok2 := minuteOfDay(o.close)
+	open, ok1 := sotepe.MinuteOfDay(o.open)
+	close, ok2 := sotepe.MinuteOfDay(o.close)
 	if !ok1 || !ok2 || close <= open {
 		return nil, sotepe.Invalid("error.service_hours",
 			fmt.Sprintf("service hours %q–%q are not two HH:MM times in order", o.open, o.close)).
@@ -173,24 +173,6 @@ func New(opts ...Option) (*Calendar, error) {
 func closureErr(date, why string) error {
 	return sotepe.Invalid("error.closure_day", fmt.Sprintf("closure day %q %s", date, why)).
 		With(map[string]any{"date": date})
-}
-
-// minuteOfDay parses "HH:MM" (00:00–24:00) into minutes after midnight.
-func minuteOfDay(s string) (int, bool) {
-	if len(s) != 5 || s[2] != ':' {
-		return 0, false
-	}
-	for _, i := range []int{0, 1, 3, 4} {
-		if s[i] < '0' || s[i] > '9' {
-			return 0, false
-		}
-	}
-	h := int(s[0]-'0')*10 + int(s[1]-'0')
-	m := int(s[3]-'0')*10 + int(s[4]-'0')
-	if m > 59 || h > 24 || (h == 24 && m != 0) {
-		return 0, false
-	}
-	return h*60 + m, true
 }
 
 // Location returns the calendar's time zone, Europe/Helsinki.

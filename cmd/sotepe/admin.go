@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"strings"
 
 	"sotepe"
@@ -23,7 +22,7 @@ func runMigrate(ctx context.Context, args []string, getenv func(string) string, 
 	if c.db == "" {
 		return errors.New("--db is required")
 	}
-	st, err := openStore(ctx, c.db, slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: c.logLevel})))
+	st, err := c.openStore(ctx, stderr)
 	if err != nil {
 		return err
 	}
@@ -86,7 +85,7 @@ func runAdmin(ctx context.Context, args []string, getenv func(string) string, st
 	if n.PasswordHash, err = password.Hash(pw, password.Default()); err != nil {
 		return err
 	}
-	st, err := openStore(ctx, c.db, slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: c.logLevel})))
+	st, err := c.openStore(ctx, stderr)
 	if err != nil {
 		return err
 	}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"strings"
 	"time"
 
@@ -29,7 +28,7 @@ func runAdminClient(ctx context.Context, args []string, getenv func(string) stri
 	if c.db == "" || *name == "" {
 		return errors.New("--db and --name are required")
 	}
-	st, err := openStore(ctx, c.db, slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: c.logLevel})))
+	st, err := c.openStore(ctx, stderr)
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"io"
@@ -8,6 +9,8 @@ import (
 	"net/netip"
 	"strconv"
 	"strings"
+
+	"sotepe/store"
 )
 
 // config is the configuration shared by the subcommands that open the
@@ -20,6 +23,25 @@ type config struct {
 	units         int
 	// trustedProxies are the proxies whose X-Forwarded-For is believed.
 	trustedProxies prefixList
+}
+
+// openStore opens the database c.db, logging at c.logLevel to stderr.
+func (c *config) openStore(ctx context.Context, stderr io.Writer) (*store.Store, error) {
+	return openStore(ctx, c.db, slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: c.logLevel})))
+}
+
+// openDemoStore opens the database as openStore does and fills it with
+// the demo network and people of c.units units (see loadDemo).
+func (c *config) openDemoStore(ctx context.Context, stdout, stderr io.Writer) (*store.Store, error) {
+	st, err := c.openStore(ctx, stderr)
+	if err != nil {
+		return nil, err
+	}
+	if err := loadDemo(ctx, st, c.units, stdout); err != nil {
+		st.Close()
+		return nil, err
+	}
+	return st, nil
 }
 
 // stringList is a repeatable flag.

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"strconv"
 	"strings"
 	"time"
@@ -55,14 +54,11 @@ func runGenerate(ctx context.Context, args []string, getenv func(string) string,
 		}
 		h.Backlog[unit] = v
 	}
-	st, err := openStore(ctx, c.db, slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: c.logLevel})))
+	st, err := c.openDemoStore(ctx, stdout, stderr)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	if err := loadDemo(ctx, st, c.units, stdout); err != nil {
-		return err
-	}
 	base, err := demo.BaseNetwork()
 	if err != nil {
 		return err
@@ -107,32 +103,39 @@ func runGenerate(ctx context.Context, args []string, getenv func(string) string,
 	fmt.Fprintf(stdout, "wrote %d contact requests in %s\n", done, time.Since(started).Round(time.Millisecond))
 	// The working time to each first answer, which the figures read, as the
 	// server's sweeps would fill it.
-	started, filled := time.Now(), 0
-	for {
-		n, err := st.FillAnswerWorkingSeconds(ctx, 10000, h.Calendar.WorkingHoursBetween)
-		if err != nil {
-			return err
-		}
-		filled += n
-		fmt.Fprintf(stdout, "\rworking times to the first answer: %d   ", filled)
-		if n == 0 {
-			break
-		}
+	started = time.Now()
+	filled, err := untilNone(stdout, "working times to the first answer", func() (int, error) {
+		return st.FillAnswerWorkingSeconds(ctx, 10000, h.Calendar.WorkingHoursBetween)
+	})
+	if err != nil {
+		return err
 	}
 	fmt.Fprintf(stdout, "\nfilled %d working times in %s\n", filled, time.Since(started).Round(time.Millisecond))
 	// The figures' roll-up, as the server's sweeps would fold it.
-	started, folded := time.Now(), 0
-	for {
-		n, err := st.FoldContactStats(ctx, 20000)
-		if err != nil {
-			return err
-		}
-		folded += n
-		fmt.Fprintf(stdout, "\rchanges folded into the figures: %d   ", folded)
-		if n == 0 {
-			break
-		}
+	started = time.Now()
+	folded, err := untilNone(stdout, "changes folded into the figures", func() (int, error) {
+		return st.FoldContactStats(ctx, 20000)
+	})
+	if err != nil {
+		return err
 	}
 	fmt.Fprintf(stdout, "\nfolded %d changes in %s\n", folded, time.Since(started).Round(time.Millisecond))
 	return nil
+}
+
+// untilNone calls step until it does nothing more, showing the running
+// total after label on stdout, and returns the total.
+func untilNone(stdout io.Writer, label string, step func() (int, error)) (int, error) {
+	total := 0
+	for {
+		n, err := step()
+		if err != nil {
+			return total, err
+		}
+		total += n
+		fmt.Fprintf(stdout, "\r%s: %d   ", label, total)
+		if n == 0 {
+			return total, nil
+		}
+	}
 }

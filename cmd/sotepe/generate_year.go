@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"os"
 	"strings"
 	"time"
@@ -41,14 +40,11 @@ func runGenerateYear(ctx context.Context, args []string, getenv func(string) str
 	if err := createLargePages(ctx, c.db); err != nil {
 		return err
 	}
-	st, err := openStore(ctx, c.db, slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: c.logLevel})))
+	st, err := c.openDemoStore(ctx, stdout, stderr)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	if err := loadDemo(ctx, st, c.units, stdout); err != nil {
-		return err
-	}
 	return generateYear(ctx, st, o, stdout, stderr)
 }
 

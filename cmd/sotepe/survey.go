@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/url"
 	"strings"
 
@@ -36,7 +35,7 @@ func runSurveyInvite(ctx context.Context, args []string, getenv func(string) str
 	if err != nil {
 		return err
 	}
-	st, err := openStore(ctx, c.db, slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: c.logLevel})))
+	st, err := c.openStore(ctx, stderr)
 	if err != nil {
 		return err
 	}

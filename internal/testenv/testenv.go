@@ -39,6 +39,7 @@ import (
 	"sotepe"
 	"sotepe/demo"
 	"sotepe/store"
+	"sotepe/store/storetest/testdb"
 	"sotepe/workday"
 )
 
@@ -74,6 +75,13 @@ func Engines(t *testing.T, fn func(t *testing.T)) {
 	}
 }
 
+// Envs runs fn as Engines does, each time with a new Env on the subtest's
+// engine: the shape of a service test that needs nothing else first.
+func Envs(t *testing.T, fn func(t *testing.T, e *Env)) {
+	t.Helper()
+	Engines(t, func(t *testing.T) { fn(t, New(t, EngineOf(t))) })
+}
+
 // EngineOf returns the engine of the Engines subtest t runs in (or is
 // nested in), and SQLite for a test outside Engines.
 func EngineOf(t testing.TB) Engine {
@@ -86,35 +94,36 @@ func EngineOf(t testing.TB) Engine {
 	return SQLite
 }
 
-// Clock is a settable clock, safe for concurrent use. Its Now is what the
-// store and the services get as their clock.
-type Clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
+// Clock is a settable clock, safe for concurrent use (testdb's). Its Now
+// is what the store and the services get as their clock.
+type Clock = testdb.Clock
 
 // NewClock returns a clock standing at now.
-func NewClock(now time.Time) *Clock { return &Clock{now: now} }
-
-// Now returns the clock's time.
-func (c *Clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
+func NewClock(now time.Time) *Clock {
+	c := testdb.NewClock()
+	c.Set(now)
+	return c
 }
 
-// Set puts the clock at now.
-func (c *Clock) Set(now time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = now
+// Buffer collects output (a log, a server's stdout) written from several
+// goroutines while the test reads it. The zero Buffer is empty.
+type Buffer struct {
+	mu sync.Mutex
+	b  strings.Builder
 }
 
-// Add moves the clock by d.
-func (c *Clock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
+// Write appends p.
+func (b *Buffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.Write(p)
+}
+
+// String returns what was written so far.
+func (b *Buffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.String()
 }
 
 // DSN returns where a new, empty database on engine is, as sotepe's --db
@@ -276,9 +285,7 @@ func (e *Env) LoadAppointments(t testing.TB) {
 // Code fails the test unless err carries code ("" for no error).
 func Code(t testing.TB, err error, code string) {
 	t.Helper()
-	if got := sotepe.ErrorCode(err); got != code {
-		t.Fatalf("error code = %q (%v), want %q", got, err, code)
-	}
+	testdb.WantCode(t, err, code)
 }
 
 // As returns the demo person's account and a context carrying them as the

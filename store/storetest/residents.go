@@ -37,22 +37,20 @@ func testResidents(t *testing.T, s Store) {
 	dup.FirstName = "Other"
 	_, err = s.CreateResident(ctx, dup)
 	wantKey(t, err, sotepe.EConflict, "error.personal_id_taken")
-	bad := newResident(4)
-	bad.PersonalID = "010180-9000"
-	_, err = s.CreateResident(ctx, bad)
-	wantKey(t, err, sotepe.EInvalid, "error.personal_id")
-	bad = newResident(4)
-	bad.LastName = " "
-	_, err = s.CreateResident(ctx, bad)
-	wantKey(t, err, sotepe.EInvalid, "error.name_required")
-	bad = newResident(4)
-	bad.District = "atlantis"
-	_, err = s.CreateResident(ctx, bad)
-	wantKey(t, err, sotepe.EInvalid, "error.unknown_district")
-	bad = newResident(4)
-	bad.HomeUnit = "nope"
-	_, err = s.CreateResident(ctx, bad)
-	wantKey(t, err, sotepe.EInvalid, "error.unknown_unit")
+	for _, c := range []struct {
+		spoil func(*sotepe.Resident)
+		key   string
+	}{
+		{func(r *sotepe.Resident) { r.PersonalID = "010180-9000" }, "error.personal_id"},
+		{func(r *sotepe.Resident) { r.LastName = " " }, "error.name_required"},
+		{func(r *sotepe.Resident) { r.District = "atlantis" }, "error.unknown_district"},
+		{func(r *sotepe.Resident) { r.HomeUnit = "nope" }, "error.unknown_unit"},
+	} {
+		bad := newResident(4)
+		c.spoil(&bad)
+		_, err = s.CreateResident(ctx, bad)
+		wantKey(t, err, sotepe.EInvalid, c.key)
+	}
 	_, err = s.Resident(ctx, 999999)
 	wantCode(t, err, sotepe.ENotFound)
 

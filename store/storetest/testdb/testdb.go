@@ -21,6 +21,8 @@ import (
 	"testing"
 	"time"
 
+	"sotepe"
+
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
 )
 
@@ -56,6 +58,13 @@ func (c *Clock) Set(t time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.t = t
+}
+
+// Add moves the clock by d.
+func (c *Clock) Add(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
 }
 
 // SQLite returns the path of a new SQLite database file in the test's
@@ -101,4 +110,29 @@ func Postgres(t testing.TB) string {
 	q.Set("search_path", schema)
 	u.RawQuery = q.Encode()
 	return u.String()
+}
+
+// WantCode fails the test unless err carries code ("" for no error).
+func WantCode(t testing.TB, err error, code string) {
+	t.Helper()
+	if got := sotepe.ErrorCode(err); got != code {
+		t.Fatalf("error code = %q (%v), want %q", got, err, code)
+	}
+}
+
+// WantKey fails the test unless err carries code and catalog key.
+func WantKey(t testing.TB, err error, code, key string) {
+	t.Helper()
+	WantCode(t, err, code)
+	if got := sotepe.ErrorKey(err); got != key {
+		t.Fatalf("error key = %q (%v), want %q", got, err, key)
+	}
+}
+
+// Must fails the test on a non-nil err.
+func Must(t testing.TB, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
 }
