@@ -2,16 +2,11 @@ package web_test
 
 import (
 	"context"
-	"crypto/rand"
-	"database/sql"
 	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
-	"net/url"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -24,6 +19,7 @@ import (
 	"sotepe/docs"
 	"sotepe/feedback"
 	"sotepe/i18n"
+	"sotepe/internal/testenv"
 	"sotepe/password"
 	"sotepe/store"
 	"sotepe/survey"
@@ -100,56 +96,35 @@ func onEngines(t *testing.T, fn func(t *testing.T, e *env)) {
 // temporary folder, or PostgreSQL in a new schema (through search_path)
 // that is dropped when the test ends. The PostgreSQL store skips the test
 // when SOTEPE_TEST_POSTGRES is unset.
-func openStore(t *testing.T, engine string) *store.Store {
+func openStore(t testing.TB, engine string) *store.Store {
+	t.Helper()
+	return openDSN(t, testenv.DSN(t, testenv.Engine(engine)), true)
+}
+
+// openDSN opens the store at dsn, closed when the test ends, and migrates
+// it when migrate is set.
+func openDSN(t testing.TB, dsn string, migrate bool) *store.Store {
 	t.Helper()
 	ctx := context.Background()
-	dsn := filepath.Join(t.TempDir(), "web.db")
-	if engine == store.Postgres {
-		base := os.Getenv(postgresEnv)
-		if base == "" {
-			t.Skip(postgresEnv + " is not set: skipping the PostgreSQL half of the web tests")
-		}
-		admin, err := sql.Open("pgx", base)
-		if err != nil {
-			t.Fatalf("open postgres: %v", err)
-		}
-		t.Cleanup(func() { admin.Close() })
-		schema := "web_" + strings.ToLower(rand.Text()[:12])
-		if _, err := admin.ExecContext(ctx, `CREATE SCHEMA `+schema); err != nil {
-			t.Fatalf("create schema: %v", err)
-		}
-		t.Cleanup(func() {
-			if _, err := admin.ExecContext(context.Background(), `DROP SCHEMA `+schema+` CASCADE`); err != nil {
-				t.Errorf("drop schema: %v", err)
-			}
-		})
-		u, err := url.Parse(base)
-		if err != nil {
-			t.Fatalf("parse %s: %v", postgresEnv, err)
-		}
-		q := u.Query()
-		q.Set("search_path", schema)
-		u.RawQuery = q.Encode()
-		dsn = u.String()
-	}
 	st, err := store.Open(ctx, dsn, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	// Registered after the schema's cleanup, so it runs before it.
 	t.Cleanup(func() { st.Close() })
-	if err := st.Migrate(ctx); err != nil {
-		t.Fatal(err)
+	if migrate {
+		if err := st.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
 	}
 	return st
 }
 
-// newEnvOn returns an environment on engine (store.SQLite or
-// store.Postgres).
-func newEnvOn(t *testing.T, engine string) *env {
+// loadDemo loads the demo network and the demo people (password "demo")
+// into st and returns the people.
+func loadDemo(t testing.TB, st *store.Store) demo.People {
 	t.Helper()
 	ctx := context.Background()
-	st := openStore(t, engine)
 	if err := demo.LoadNetwork(ctx, st); err != nil {
 		t.Fatal(err)
 	}
@@ -161,6 +136,16 @@ func newEnvOn(t *testing.T, engine string) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return people
+}
+
+// newEnvOn returns an environment on engine (store.SQLite or
+// store.Postgres).
+func newEnvOn(t *testing.T, engine string) *env {
+	t.Helper()
+	ctx := context.Background()
+	st := openStore(t, engine)
+	people := loadDemo(t, st)
 	cat, err := i18n.New()
 	if err != nil {
 		t.Fatal(err)
