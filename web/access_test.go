@@ -314,8 +314,7 @@ func newFixture(t *testing.T, e *env) *fixture {
 		f.clients[a] = f.signIn(a)
 	}
 	anna, nurse, admin := f.clients[owner], f.clients[pro], f.clients[admin]
-	manager := e.client()
-	manager.login("manager")
+	manager := e.as("manager")
 	f.manager = manager
 
 	resident := e.ids.Residents["anna"]

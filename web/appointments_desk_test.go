@@ -21,10 +21,7 @@ func (c *client) formPost(path string, v url.Values) response {
 func TestTicketFromQueuePage(t *testing.T) {
 	e := newEnv(t)
 	withSlots(t, e)
-	anna, erik, nurse := e.client(), e.client(), e.client()
-	anna.login("anna")
-	erik.login("erik")
-	nurse.login("nurse")
+	anna, erik, nurse := e.as("anna"), e.as("erik"), e.as("nurse")
 	var req struct{ ID int64 }
 	r := anna.do("POST", "/api/v1/contact-requests", `{"service":"health-station-nurse","unit":"kallio-health-station","message":"Polvi on kipeä, tarvitsen lääkärin."}`)
 	if r.status != http.StatusCreated {
@@ -98,9 +95,7 @@ func TestTicketFromQueuePage(t *testing.T) {
 func TestBookForResidentPage(t *testing.T) {
 	e := newEnv(t)
 	withSlots(t, e)
-	anna, nurse := e.client(), e.client()
-	anna.login("anna")
-	nurse.login("nurse")
+	anna, nurse := e.as("anna"), e.as("nurse")
 	annaID := sotepe.SyntheticPersonalID(time.Date(1988, 3, 14, 0, 0, 0, 0, time.UTC), 901)
 	slots := anna.search("service=doctor-appointment&unit=kallio-health-station&limit=2")
 	toolo := anna.search("service=health-station-nurse&unit=toolo-health-station&limit=1")
@@ -184,10 +179,7 @@ func TestBookForResidentPage(t *testing.T) {
 
 func TestBookingRulesPage(t *testing.T) {
 	e := newEnv(t)
-	nurse, manager, admin := e.client(), e.client(), e.client()
-	nurse.login("nurse")
-	manager.login("manager")
-	admin.login("admin")
+	nurse, manager, admin := e.as("nurse"), e.as("manager"), e.as("admin")
 	// The rules hold at every unit offering the service: a unit's manager
 	// does not set them for the others, by the page, the form or the API.
 	if r := nurse.get("/staff/booking-rules"); r.status != http.StatusForbidden {

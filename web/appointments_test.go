@@ -75,9 +75,7 @@ func (c *client) book(slot int64) (response, apptJSON) {
 func TestAppointmentBookingAPI(t *testing.T) {
 	onEngines(t, func(t *testing.T, e *env) {
 		withSlots(t, e)
-		anon, anna, erik := e.client(), e.client(), e.client()
-		anna.login("anna")
-		erik.login("erik")
+		anon, anna, erik := e.client(), e.as("anna"), e.as("erik")
 
 		// Anyone may search; evening=true finds only evening times.
 		evening := anon.search("service=health-station-nurse&unit=kallio-health-station&evening=true&limit=5")
@@ -162,8 +160,7 @@ func TestAppointmentBookingAPI(t *testing.T) {
 		if code, _ := r.errorCode(t); r.status != http.StatusForbidden || code != sotepe.EForbidden {
 			t.Errorf("doctor without ticket: %d %s", r.status, r.body)
 		}
-		nurse := e.client()
-		nurse.login("nurse")
+		nurse := e.as("nurse")
 		r = nurse.do("POST", "/api/v1/appointment-tickets", fmt.Sprintf(`{"resident":%d,"service":"doctor-appointment"}`, e.ids.Residents["anna"]))
 		if r.status != http.StatusCreated {
 			t.Fatalf("ticket: %d %s", r.status, r.body)
@@ -203,10 +200,7 @@ func TestAppointmentBookingAPI(t *testing.T) {
 func TestAppointmentStaffCalendarAndFigures(t *testing.T) {
 	onEngines(t, func(t *testing.T, e *env) {
 		withSlots(t, e)
-		anna, nurse, manager := e.client(), e.client(), e.client()
-		anna.login("anna")
-		nurse.login("nurse")
-		manager.login("manager")
+		anna, nurse, manager := e.as("anna"), e.as("nurse"), e.as("manager")
 		slots := anna.search("service=health-station-nurse&unit=kallio-health-station&evening=true&limit=1")
 		_, a := anna.book(slots[0].ID)
 		if a.ID == 0 {
@@ -335,9 +329,7 @@ func TestAppointmentStaffCalendarAndFigures(t *testing.T) {
 func TestAppointmentPagesWithoutJavaScript(t *testing.T) {
 	onEngines(t, func(t *testing.T, e *env) {
 		withSlots(t, e)
-		anna, nurse := e.client(), e.client()
-		anna.login("anna")
-		nurse.login("nurse")
+		anna, nurse := e.as("anna"), e.as("nurse")
 		page := anna.get("/appointments/new?service=health-station-nurse&unit=kallio-health-station&evening=true")
 		if page.status != http.StatusOK || !strings.Contains(page.body, `id="free-times"`) || !strings.Contains(page.body, "ilta-aika") {
 			t.Fatalf("search page: %d", page.status)
@@ -374,10 +366,7 @@ func TestAppointmentPagesWithoutJavaScript(t *testing.T) {
 func TestServiceBookingRules(t *testing.T) {
 	onEngines(t, func(t *testing.T, e *env) {
 		withSlots(t, e)
-		anon, nurse, admin, anna := e.client(), e.client(), e.client(), e.client()
-		nurse.login("nurse")
-		admin.login("admin")
-		anna.login("anna")
+		anon, nurse, admin, anna := e.client(), e.as("nurse"), e.as("admin"), e.as("anna")
 		r := anon.get("/api/v1/services/doctor-appointment/booking")
 		if r.status != http.StatusOK || !strings.Contains(r.body, `"direct_booking":false`) || !strings.Contains(r.body, `"cancel_limit_hours":24`) {
 			t.Fatalf("rules: %d %s", r.status, r.body)
@@ -414,9 +403,7 @@ func TestServiceBookingRules(t *testing.T) {
 func TestWaitlistAPI(t *testing.T) {
 	onEngines(t, func(t *testing.T, e *env) {
 		withSlots(t, e)
-		anna, erik := e.client(), e.client()
-		anna.login("anna")
-		erik.login("erik")
+		anna, erik := e.as("anna"), e.as("erik")
 		// Erik books a time two weeks ahead and asks for an earlier one.
 		later := erik.search("service=health-station-nurse&unit=kallio-health-station&from=" + e.clock.Now().AddDate(0, 0, 14).Format(time.DateOnly) + "&limit=1")
 		_, b := erik.book(later[0].ID)
@@ -478,8 +465,7 @@ func TestWaitlistAPI(t *testing.T) {
 func TestSearchNearMe(t *testing.T) {
 	onEngines(t, func(t *testing.T, e *env) {
 		withSlots(t, e)
-		anna := e.client()
-		anna.login("anna") // lives in Kallio
+		anna := e.as("anna") // lives in Kallio
 		near := anna.search("service=health-station-nurse&near=true&limit=50")
 		if len(near) == 0 {
 			t.Fatal("nothing near anna")
@@ -518,8 +504,7 @@ func TestNearMeIsNotShared(t *testing.T) {
 func TestVideoWaitingRoom(t *testing.T) {
 	onEngines(t, func(t *testing.T, e *env) {
 		withSlots(t, e)
-		anna, nurse, erik := e.client(), e.client(), e.client()
-		anna.login("anna")
+		anna, nurse, erik := e.as("anna"), e.client(), e.client()
 		video := anna.search("service=health-station-nurse&unit=kallio-health-station&mode=video&limit=1")
 		_, a := anna.book(video[0].ID)
 		if a.VideoURL == "" {

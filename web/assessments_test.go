@@ -140,8 +140,7 @@ func TestAssessmentAPI(t *testing.T) {
 		t.Errorf("answer after the outcome: %d", r.status)
 	}
 	// An emergency is never handed over.
-	erik := e.client()
-	erik.login("erik")
+	erik := e.as("erik")
 	r = erik.do("POST", base+"/handover", "")
 	if r.status != 400 || !strings.Contains(r.body, "112") {
 		t.Errorf("emergency hand-over: %d %s", r.status, r.body)
@@ -178,13 +177,11 @@ func TestAssessmentHandOver(t *testing.T) {
 	if r := anon.do("POST", base+"/handover", ""); r.status != 401 {
 		t.Errorf("hand-over without signing in: %d", r.status)
 	}
-	nurse := e.client()
-	nurse.login("nurse")
+	nurse := e.as("nurse")
 	if r := nurse.do("POST", base+"/handover", ""); r.status != 403 {
 		t.Errorf("hand-over by a professional: %d", r.status)
 	}
-	erik := e.client()
-	erik.login("erik")
+	erik := e.as("erik")
 	r := erik.do("POST", base+"/handover", "")
 	if r.status != 201 {
 		t.Fatalf("hand-over: %d %s", r.status, r.body)
@@ -219,8 +216,7 @@ func TestAssessmentHandOver(t *testing.T) {
 	if r := anon.get(base); r.status != 404 {
 		t.Errorf("anonymous read of a handed-over session: %d", r.status)
 	}
-	anna := e.client()
-	anna.login("anna")
+	anna := e.as("anna")
 	for _, r := range []response{anna.get(base), anna.do("POST", base+"/answers", `{"question":"x","value":true}`), anna.do("POST", base+"/handover", ""),
 		anna.get("/api/v1/contact-requests/" + strconv.FormatInt(req.ID, 10) + "/assessment")} {
 		if r.status != 404 {
@@ -249,8 +245,7 @@ func TestAssessmentHandOver(t *testing.T) {
 // and the figures.
 func TestAssessmentUrgentToNurse(t *testing.T) {
 	e := newEnv(t)
-	anna := e.client()
-	anna.login("anna")
+	anna := e.as("anna")
 	s := anna.startAssessment("respiratory-infection")
 	for _, a := range [][2]string{{"breathing", "false"}, {"chest", "false"}, {"fever", "39.5"}, {"duration", `"over-7-days"`},
 		{"symptoms", `["cough"]`}, {"risk", "true"}, {"worse", "false"}} {
@@ -279,8 +274,7 @@ func TestAssessmentUrgentToNurse(t *testing.T) {
 		t.Fatalf("urgent hand-over: %d %s", r.status, r.body)
 	}
 	id := strconv.FormatInt(req.ID, 10)
-	nurse := e.client()
-	nurse.login("nurse")
+	nurse := e.as("nurse")
 	r = nurse.get("/api/v1/contact-requests/" + id + "/assessment")
 	if r.status != 200 || !strings.Contains(r.body, `"answer":"39,5 °C"`) || !strings.Contains(r.body, `"urgency":"urgent"`) {
 		t.Fatalf("nurse reads the hand-over: %d %s", r.status, r.body)
@@ -309,8 +303,7 @@ func TestAssessmentUrgentToNurse(t *testing.T) {
 	if r := nurse.get("/api/v1/stats/assessments"); r.status != 403 {
 		t.Errorf("nurse reads the figures: %d", r.status)
 	}
-	analyst := e.client()
-	analyst.login("analyst")
+	analyst := e.as("analyst")
 	anon := e.client()
 	anon.startAssessment("dental-pain")
 	r = analyst.get("/api/v1/stats/assessments?from=2026-11-01&to=2026-11-30&interval=month")
@@ -339,8 +332,7 @@ func TestAssessmentUrgentToNurse(t *testing.T) {
 		t.Errorf("bad interval: %d", r.status)
 	}
 	// The managers' page shows the same figures.
-	manager := e.client()
-	manager.login("manager")
+	manager := e.as("manager")
 	page := manager.get("/stats/assessments?from=2026-11-01&to=2026-11-30&lang=en")
 	if page.status != 200 || !strings.Contains(page.body, `<td class="num" id="total-handover-share">100 %</td>`) ||
 		!strings.Contains(page.body, `<td class="num" id="total-agreement">0 %</td>`) || !strings.Contains(page.body, "Respiratory infection symptoms") {

@@ -32,8 +32,7 @@ func TestLoginMeLogout(t *testing.T) {
 		if !strings.Contains(setCookie, "HttpOnly") || !strings.Contains(setCookie, "SameSite=Lax") {
 			t.Errorf("session cookie flags: %s", setCookie)
 		}
-		var m me
-		c.get("/api/v1/me").json(t, &m)
+		m := c.me()
 		if m.Username != "erik" || m.Lang != "sv" || m.ResidentID == 0 || !contains(m.Roles, "resident") {
 			t.Errorf("me = %+v", m)
 		}
@@ -42,8 +41,7 @@ func TestLoginMeLogout(t *testing.T) {
 			t.Errorf("/me page: %d, Swedish %v", r.status, strings.Contains(r.body, `lang="sv"`))
 		}
 		var nurse me
-		n := e.client()
-		n.login("nurse")
+		n := e.as("nurse")
 		n.get("/api/v1/me").json(t, &nurse)
 		if !contains(nurse.Roles, "professional") || len(nurse.Units) == 0 || nurse.ResidentID != 0 {
 			t.Errorf("nurse = %+v", nurse)
@@ -75,8 +73,7 @@ func TestLoggedOutTokenIsDead(t *testing.T) {
 
 func TestSessionTimeouts(t *testing.T) {
 	onEngines(t, func(t *testing.T, e *env) {
-		c := e.client()
-		c.login("anna")
+		c := e.as("anna")
 		e.clock.Advance(20 * time.Minute)
 		if r := c.get("/api/v1/me"); r.status != 200 {
 			t.Fatalf("after 20 idle minutes: %d", r.status)

@@ -43,8 +43,7 @@ func erikWrites(t *testing.T, e *env, erik *client) contactJSON {
 
 func TestResidentWritesAndNurseAnswers(t *testing.T) {
 	onEngines(t, func(t *testing.T, e *env) {
-		erik := e.client()
-		erik.login("erik")
+		erik := e.as("erik")
 		c := erikWrites(t, e, erik)
 		// Received on Monday 23 November 2026 at 10:00: due on Wednesday at 16:00.
 		if c.DueAt != "2026-11-25T16:00:00+02:00" || c.Status != "new" || c.Channel != "portal" || c.Unit != "kallio-health-station" {
@@ -53,8 +52,7 @@ func TestResidentWritesAndNurseAnswers(t *testing.T) {
 		if c.FirstAnsweredAt != nil || len(c.Messages) != 1 {
 			t.Fatalf("a new request has an answer or lacks its message: %+v", c)
 		}
-		nurse := e.client()
-		nurse.login("nurse")
+		nurse := e.as("nurse")
 		var queue struct{ Items []contactJSON }
 		nurse.get("/api/v1/contact-requests?status=open").json(t, &queue)
 		if len(queue.Items) == 0 || queue.Items[0].ID != c.ID {
@@ -101,11 +99,9 @@ func TestResidentWritesAndNurseAnswers(t *testing.T) {
 
 func TestOthersRequestsAreNotFoundOnEveryEndpoint(t *testing.T) {
 	onEngines(t, func(t *testing.T, e *env) {
-		erik := e.client()
-		erik.login("erik")
+		erik := e.as("erik")
 		c := erikWrites(t, e, erik)
-		anna := e.client()
-		anna.login("anna")
+		anna := e.as("anna")
 		for _, id := range []string{fmt.Sprint(c.ID), "999999", "abc"} {
 			for _, tc := range []struct{ method, path, body string }{
 				{"GET", "/api/v1/contact-requests/" + id, ""},
@@ -131,8 +127,7 @@ func TestOthersRequestsAreNotFoundOnEveryEndpoint(t *testing.T) {
 		if len(own.Items) != 0 {
 			t.Errorf("anna lists %d requests that are not hers", len(own.Items))
 		}
-		analyst := e.client()
-		analyst.login("analyst")
+		analyst := e.as("analyst")
 		if r := analyst.get("/api/v1/contact-requests"); r.status != 403 {
 			t.Errorf("analyst lists requests: %d", r.status)
 		}
@@ -147,8 +142,7 @@ func TestOthersRequestsAreNotFoundOnEveryEndpoint(t *testing.T) {
 
 func TestIdempotentSubmission(t *testing.T) {
 	onEngines(t, func(t *testing.T, e *env) {
-		erik := e.client()
-		erik.login("erik")
+		erik := e.as("erik")
 		body := `{"service":"dental-care","message":"Tandvärk sedan i går."}`
 		first := erik.do("POST", "/api/v1/contact-requests", body, "Idempotency-Key", "k-1")
 		second := erik.do("POST", "/api/v1/contact-requests", body, "Idempotency-Key", "k-1")
@@ -168,8 +162,7 @@ func TestIdempotentSubmission(t *testing.T) {
 
 func TestBadSubmissionsAreExplainedAndStoreNothing(t *testing.T) {
 	onEngines(t, func(t *testing.T, e *env) {
-		erik := e.client()
-		erik.login("erik")
+		erik := e.as("erik")
 		for _, tc := range []struct{ body, lang, want string }{
 			{`{"service":"health-station-nurse","message":"   "}`, "sv", "Skriv ett meddelande."},
 			{`{"service":"health-station-nurse","message":"` + strings.Repeat("x", 5001) + `"}`, "en", "at most 5000 characters"},
@@ -194,12 +187,9 @@ func TestBadSubmissionsAreExplainedAndStoreNothing(t *testing.T) {
 
 func TestPhoneRequestsByProfessionals(t *testing.T) {
 	onEngines(t, func(t *testing.T, e *env) {
-		anna := e.client()
-		anna.login("anna")
-		var annaMe me
-		anna.get("/api/v1/me").json(t, &annaMe)
-		nurse := e.client()
-		nurse.login("nurse")
+		anna := e.as("anna")
+		annaMe := anna.me()
+		nurse := e.as("nurse")
 		at := func(d time.Duration) string { return e.clock.Now().Add(d).Format(time.RFC3339) }
 		phone := func(received string) response {
 			return nurse.do("POST", "/api/v1/contact-requests", fmt.Sprintf(
@@ -293,8 +283,7 @@ func TestCalendarAPI(t *testing.T) {
 				t.Errorf("%s: %d", bad, r.status)
 			}
 		}
-		admin := e.client()
-		admin.login("admin")
+		admin := e.as("admin")
 		closure := `{"date":"2026-11-24","names":{"fi":"Henkilöstöpäivä","sv":"Personaldag","en":"Staff day"}}`
 		if r := c.do("POST", "/api/v1/calendar/closures", closure); r.status != 401 {
 			t.Errorf("anonymous closure: %d", r.status)
@@ -318,12 +307,10 @@ func TestCalendarAPI(t *testing.T) {
 
 func TestBreachSweepFlagsMissedDeadlines(t *testing.T) {
 	onEngines(t, func(t *testing.T, e *env) {
-		erik := e.client()
-		erik.login("erik")
+		erik := e.as("erik")
 		c := erikWrites(t, e, erik)
 		e.clock.Advance(2*24*time.Hour + 5*time.Hour) // Wednesday 15:00: one working hour left
-		nurse := e.client()
-		nurse.login("nurse")
+		nurse := e.as("nurse")
 		var got contactJSON
 		nurse.get(fmt.Sprintf("/api/v1/contact-requests/%d", c.ID)).json(t, &got)
 		if !got.NearDue || got.Breached {

@@ -53,8 +53,7 @@ func TestEventsAPI(t *testing.T) {
 		t.Errorf("wrong token: %d %s", r.status, r.body)
 	}
 	// A signed-in analyst is no integration client.
-	analyst := e.client()
-	analyst.login("analyst")
+	analyst := e.as("analyst")
 	if r := analyst.do("POST", "/api/v1/events", eventsBody(0, 2, nil)); r.status != http.StatusUnauthorized {
 		t.Errorf("session instead of token: %d %s", r.status, r.body)
 	}

@@ -15,9 +15,7 @@ import (
 
 func TestFeedbackExtraQuestions(t *testing.T) {
 	e := newEnv(t)
-	manager, anna := e.client(), e.client()
-	manager.login("manager")
-	anna.login("anna")
+	manager, anna := e.as("manager"), e.as("anna")
 	const unit = "kallio-health-station"
 	scale := `{"kind":"scale","text":{"fi":"Oliko odotustila siisti?","sv":"Var väntrummet rent?","en":"Was the waiting room clean?"},` +
 		`"low":{"fi":"Ei","sv":"Nej","en":"No"},"high":{"fi":"Kyllä","sv":"Ja","en":"Yes"}}`
@@ -135,9 +133,7 @@ func TestFeedbackExtraQuestions(t *testing.T) {
 func TestFeedbackVisitLinkWithoutSignIn(t *testing.T) {
 	e := newEnv(t)
 	withSlots(t, e)
-	anna, nurse := e.client(), e.client()
-	anna.login("anna")
-	nurse.login("nurse")
+	anna, nurse := e.as("anna"), e.as("nurse")
 	slots := anna.search("service=health-station-nurse&unit=kallio-health-station&limit=1")
 	_, a := anna.book(slots[0].ID)
 	if r := nurse.do("POST", fmt.Sprintf("/api/v1/appointments/%d/mark", a.ID), `{"status":"completed"}`); r.status != http.StatusOK {

@@ -52,12 +52,7 @@ func formPost(c *client, path string, v url.Values) response {
 func TestFeedbackAPIChannelsAndBadInput(t *testing.T) {
 	onEngines(t, func(t *testing.T, e *env) {
 		withSlots(t, e)
-		anon, anna, erik, nurse, manager, analyst := e.client(), e.client(), e.client(), e.client(), e.client(), e.client()
-		anna.login("anna")
-		erik.login("erik")
-		nurse.login("nurse")
-		manager.login("manager")
-		analyst.login("analyst")
+		anon, anna, erik, nurse, manager, analyst := e.client(), e.as("anna"), e.as("erik"), e.as("nurse"), e.as("manager"), e.as("analyst")
 
 		// Bad input: clear errors in the caller's language, nothing stored.
 		for _, c := range []struct {
@@ -229,8 +224,7 @@ func TestFeedbackAPIChannelsAndBadInput(t *testing.T) {
 
 func TestFeedbackAbuseLimitLetsAKioskWork(t *testing.T) {
 	onEngines(t, func(t *testing.T, e *env) {
-		anon, manager := e.client(), e.client()
-		manager.login("manager")
+		anon, manager := e.client(), e.as("manager")
 		var kiosk struct{ Token string }
 		manager.do("POST", "/api/v1/units/"+kallio+"/feedback-kiosks", "").json(t, &kiosk)
 		// A busy waiting room: 61 answers in one hour from one address.
@@ -256,9 +250,7 @@ func TestFeedbackAbuseLimitLetsAKioskWork(t *testing.T) {
 
 func TestFeedbackPagesAndQR(t *testing.T) {
 	onEngines(t, func(t *testing.T, e *env) {
-		anon, anna, manager := e.client(), e.client(), e.client()
-		anna.login("anna")
-		manager.login("manager")
+		anon, anna, manager := e.client(), e.as("anna"), e.as("manager")
 
 		r := anon.get("/units/" + kallio + "/feedback?via=qr&lang=sv")
 		if r.status != http.StatusOK || !strings.Contains(r.body, "Hur sannolikt") || !strings.Contains(r.body, `name="via" value="qr"`) {
@@ -327,8 +319,7 @@ func TestFeedbackPagesAndQR(t *testing.T) {
 
 func TestFeedbackCompare(t *testing.T) {
 	onEngines(t, func(t *testing.T, e *env) {
-		anon, analyst := e.client(), e.client()
-		analyst.login("analyst")
+		anon, analyst := e.client(), e.as("analyst")
 		// Dental care: the own Kallio dental clinic and the voucher producer
 		// Esimerkki Hammas.
 		for i, unit := range []string{"kallio-dental-clinic", "esimerkki-hammas-kamppi"} {

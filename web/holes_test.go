@@ -36,16 +36,14 @@ func tooloNurse(t *testing.T, e *env) *client {
 		PasswordHash: hash}); err != nil {
 		t.Fatal(err)
 	}
-	c := e.client()
-	c.login("toolonurse")
+	c := e.as("toolonurse")
 	return c
 }
 
 // residentOf returns the resident id of a signed-in resident.
 func residentOf(t *testing.T, c *client) int64 {
 	t.Helper()
-	var m me
-	c.get("/api/v1/me").json(t, &m)
+	m := c.me()
 	if m.ResidentID == 0 {
 		t.Fatal("no resident")
 	}
@@ -93,8 +91,7 @@ const kallioHS = "kallio-health-station"
 // still gets hers.
 func TestHoleIdempotencyKeyIsTheSenders(t *testing.T) {
 	holesEngines(t, func(t *testing.T, e *env) {
-		anna := e.client()
-		anna.login("anna")
+		anna := e.as("anna")
 		annaID := residentOf(t, anna)
 		toolo := tooloNurse(t, e)
 		const key = "kallio-key-1"
@@ -142,10 +139,7 @@ func TestHoleIdempotencyKeyIsTheSenders(t *testing.T) {
 // other is "not found" and shows nothing of the request.
 func TestHoleTicketNamesOnlyOwnUnitsRequests(t *testing.T) {
 	holesEngines(t, func(t *testing.T, e *env) {
-		anna, erik, nurse := e.client(), e.client(), e.client()
-		anna.login("anna")
-		erik.login("erik")
-		nurse.login("nurse")
+		anna, erik, nurse := e.as("anna"), e.as("erik"), e.as("nurse")
 		annaID, erikID := residentOf(t, anna), residentOf(t, erik)
 		toolo := tooloNurse(t, e)
 		e.clock.Advance(-2 * time.Hour)
@@ -187,9 +181,7 @@ func TestHoleTicketNamesOnlyOwnUnitsRequests(t *testing.T) {
 // resident nobody has is refused like any resident they may not record for.
 func TestHolePhoneRequestsOnlyIntoOwnUnits(t *testing.T) {
 	holesEngines(t, func(t *testing.T, e *env) {
-		anna, nurse := e.client(), e.client()
-		anna.login("anna")
-		nurse.login("nurse")
+		anna, nurse := e.as("anna"), e.as("nurse")
 		annaID := residentOf(t, anna)
 		toolo := tooloNurse(t, e)
 		phone := func(cl *client, resident int64, service, unit string) response {
@@ -222,9 +214,7 @@ func TestHolePhoneRequestsOnlyIntoOwnUnits(t *testing.T) {
 func TestHoleBookingRetryReturnsTheBooking(t *testing.T) {
 	holesEngines(t, func(t *testing.T, e *env) {
 		withSlots(t, e)
-		anna, erik := e.client(), e.client()
-		anna.login("anna")
-		erik.login("erik")
+		anna, erik := e.as("anna"), e.as("erik")
 		slots := anna.search("service=health-station-nurse&unit=" + kallioHS + "&limit=2")
 		if len(slots) < 2 {
 			t.Fatal("no slots")
@@ -260,10 +250,7 @@ func TestHoleBookingRetryReturnsTheBooking(t *testing.T) {
 func TestHoleVisitFeedbackIsAnonymousToStaff(t *testing.T) {
 	holesEngines(t, func(t *testing.T, e *env) {
 		withSlots(t, e)
-		anna, nurse, manager := e.client(), e.client(), e.client()
-		anna.login("anna")
-		nurse.login("nurse")
-		manager.login("manager")
+		anna, nurse, manager := e.as("anna"), e.as("nurse"), e.as("manager")
 		slots := anna.search("service=health-station-nurse&unit=" + kallioHS + "&limit=1")
 		_, a := anna.book(slots[0].ID)
 		if r := nurse.do("POST", fmt.Sprintf("/api/v1/appointments/%d/mark", a.ID), `{"status":"completed"}`); r.status != http.StatusOK {
@@ -294,10 +281,7 @@ func TestHoleVisitFeedbackIsAnonymousToStaff(t *testing.T) {
 func TestHoleOutOfRangeDatesAreRefused(t *testing.T) {
 	holesEngines(t, func(t *testing.T, e *env) {
 		withSlots(t, e)
-		admin, nurse, anna := e.client(), e.client(), e.client()
-		admin.login("admin")
-		nurse.login("nurse")
-		anna.login("anna")
+		admin, nurse, anna := e.as("admin"), e.as("nurse"), e.as("anna")
 		annaID := residentOf(t, anna)
 		en := []string{"Accept-Language", "en"}
 		t.Run("closure days", func(t *testing.T) {
@@ -334,8 +318,7 @@ func TestHoleOutOfRangeDatesAreRefused(t *testing.T) {
 				http.StatusBadRequest, sotepe.EInvalid, "error.appt_waitlist_before", nil)
 			years := map[string]any{"From": 1900, "To": 2399}
 			wantError(t, e, anna.get("/api/v1/appointments?from=9999-01-01", en...), http.StatusBadRequest, sotepe.EInvalid, "error.period_range", years)
-			manager := e.client()
-			manager.login("manager")
+			manager := e.as("manager")
 			wantError(t, e, manager.get("/api/v1/stats/appointments?from=0001-01-01&to=9999-12-31", en...), http.StatusBadRequest, sotepe.EInvalid, "error.period_range", years)
 		})
 		t.Run("deadlines", func(t *testing.T) {
@@ -373,9 +356,7 @@ func TestHoleOutOfRangeDatesAreRefused(t *testing.T) {
 func TestHoleStaffAnswersAreAudited(t *testing.T) {
 	holesEngines(t, func(t *testing.T, e *env) {
 		withSlots(t, e)
-		anna, nurse := e.client(), e.client()
-		anna.login("anna")
-		nurse.login("nurse")
+		anna, nurse := e.as("anna"), e.as("nurse")
 		annaID := residentOf(t, anna)
 		if r := anna.do("POST", "/api/v1/contact-requests", `{"service":"health-station-nurse","message":"Soittakaa minulle."}`); r.status != http.StatusCreated {
 			t.Fatalf("anna writes: %d %s", r.status, r.body)

@@ -177,10 +177,8 @@ func badValues(s *openapi3.Schema) []string {
 // language, where they used to be ignored.
 func TestAPIRefusesInvalidParameters(t *testing.T) {
 	e := newEnv(t)
-	anna := e.client()
-	anna.login("anna")
-	nurse := e.client()
-	nurse.login("nurse")
+	anna := e.as("anna")
+	nurse := e.as("nurse")
 	for _, c := range []struct {
 		who  *client
 		path string

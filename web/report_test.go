@@ -289,14 +289,12 @@ func TestDashboard(t *testing.T) {
 	if r := e.client().get(year); r.status == http.StatusOK {
 		t.Fatalf("anonymous dashboard: %d", r.status)
 	}
-	resident := e.client()
-	resident.login("anna")
+	resident := e.as("anna")
 	if r := resident.get(year); r.status == http.StatusOK {
 		t.Fatalf("a resident's dashboard: %d", r.status)
 	}
 
-	analyst := e.client()
-	analyst.login("analyst")
+	analyst := e.as("analyst")
 	r := analyst.get(year + "&lang=en")
 	if r.status != http.StatusOK {
 		t.Fatalf("analyst: %d %s", r.status, r.body)
@@ -328,8 +326,7 @@ func TestDashboard(t *testing.T) {
 	}
 
 	// The manager of Kallio health station sees that unit only.
-	manager := e.client()
-	manager.login("manager")
+	manager := e.as("manager")
 	r = manager.get(year + "&lang=en")
 	if r.status != http.StatusOK || !strings.Contains(r.body, "<strong class=\"tile-value\">120</strong>") {
 		t.Errorf("the manager's dashboard: %d", r.status)

@@ -12,8 +12,7 @@ const form = "application/x-www-form-urlencoded"
 
 func TestContactRequestPagesWithoutJavaScript(t *testing.T) {
 	onEngines(t, func(t *testing.T, e *env) {
-		erik := e.client()
-		erik.login("erik")
+		erik := e.as("erik")
 		if r := erik.get("/requests/new"); r.status != 200 || !strings.Contains(r.body, "Skicka en kontaktförfrågan") {
 			t.Fatalf("new request page: %d", r.status)
 		}
@@ -43,8 +42,7 @@ func TestContactRequestPagesWithoutJavaScript(t *testing.T) {
 			t.Errorf("empty message: %d", r.status)
 		}
 
-		nurse := e.client()
-		nurse.login("nurse")
+		nurse := e.as("nurse")
 		queue := nurse.get("/queue?lang=fi")
 		id := strings.TrimPrefix(where, "/requests/")
 		if !strings.Contains(queue.body, `href="/queue/`+id+`"`) {
@@ -64,8 +62,7 @@ func TestContactRequestPagesWithoutJavaScript(t *testing.T) {
 			t.Fatalf("close form: %d", r.status)
 		}
 		// Another resident's page of the same request is the same 404 as a missing one.
-		anna := e.client()
-		anna.login("anna")
+		anna := e.as("anna")
 		if r := anna.get(where); r.status != 404 {
 			t.Errorf("anna opens erik's request page: %d", r.status)
 		}
@@ -77,12 +74,9 @@ func TestContactRequestPagesWithoutJavaScript(t *testing.T) {
 
 func TestPhoneAndWebsiteForms(t *testing.T) {
 	onEngines(t, func(t *testing.T, e *env) {
-		anna := e.client()
-		anna.login("anna")
-		var annaMe me
-		anna.get("/api/v1/me").json(t, &annaMe)
-		nurse := e.client()
-		nurse.login("nurse")
+		anna := e.as("anna")
+		annaMe := anna.me()
+		nurse := e.as("nurse")
 		var res struct {
 			PersonalID string `json:"personal_id"`
 		}
@@ -137,15 +131,13 @@ func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 // language.
 func TestAssignToColleague(t *testing.T) {
 	onEngines(t, func(t *testing.T, e *env) {
-		anna := e.client()
-		anna.login("anna")
+		anna := e.as("anna")
 		r := anna.do("POST", "/api/v1/contact-requests", `{"service":"health-station-nurse","unit":"kallio-health-station","message":"Kurkku on kipeä."}`)
 		if r.status != http.StatusCreated {
 			t.Fatalf("submit: %d %s", r.status, r.body)
 		}
 		id := regexp.MustCompile(`"id":\s*(\d+)`).FindStringSubmatch(r.body)[1]
-		nurse := e.client()
-		nurse.login("nurse")
+		nurse := e.as("nurse")
 		page := nurse.get("/queue/" + id + "?lang=en")
 		manager := strconv.FormatInt(e.ids.Users["manager"], 10)
 		if !strings.Contains(page.body, `<option value="`+manager+`">`) || !strings.Contains(page.body, `id="assignee">Nobody yet`) {

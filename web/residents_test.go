@@ -17,20 +17,16 @@ type accessPage struct {
 
 func TestStaffReadsAreAuditedAndShownToTheResident(t *testing.T) {
 	onEngines(t, func(t *testing.T, e *env) {
-		anna := e.client()
-		anna.login("anna")
-		var annaMe me
-		anna.get("/api/v1/me").json(t, &annaMe)
+		anna := e.as("anna")
+		annaMe := anna.me()
 		var log accessPage
 		anna.get("/api/v1/me/access-log").json(t, &log)
 		if len(log.Items) != 0 {
 			t.Fatalf("fresh access log has %d rows", len(log.Items))
 		}
 
-		nurse := e.client()
-		nurse.login("nurse")
-		var nurseMe me
-		nurse.get("/api/v1/me").json(t, &nurseMe)
+		nurse := e.as("nurse")
+		nurseMe := nurse.me()
 		path := fmt.Sprintf("/api/v1/residents/%d", annaMe.ResidentID)
 		if r := nurse.get(path); r.status != 400 {
 			t.Fatalf("read without basis: %d", r.status)
@@ -67,8 +63,7 @@ func TestStaffReadsAreAuditedAndShownToTheResident(t *testing.T) {
 			t.Errorf("access log page lacks the nurse or the Swedish basis")
 		}
 		// Another resident's log stays empty: logs are per resident.
-		erik := e.client()
-		erik.login("erik")
+		erik := e.as("erik")
 		erik.get("/api/v1/me/access-log").json(t, &log)
 		if len(log.Items) != 0 {
 			t.Errorf("erik sees %d rows of anna's log", len(log.Items))
@@ -78,12 +73,9 @@ func TestStaffReadsAreAuditedAndShownToTheResident(t *testing.T) {
 
 func TestResidentEndpointsRefuseTheWrongPeople(t *testing.T) {
 	onEngines(t, func(t *testing.T, e *env) {
-		anna := e.client()
-		anna.login("anna")
-		var annaMe me
-		anna.get("/api/v1/me").json(t, &annaMe)
-		erik := e.client()
-		erik.login("erik")
+		anna := e.as("anna")
+		annaMe := anna.me()
+		erik := e.as("erik")
 		path := fmt.Sprintf("/api/v1/residents/%d?basis=care_relationship", annaMe.ResidentID)
 		for _, tc := range []struct {
 			who    *client
@@ -98,16 +90,14 @@ func TestResidentEndpointsRefuseTheWrongPeople(t *testing.T) {
 				t.Errorf("%s: %d, want %d", tc.name, r.status, tc.status)
 			}
 		}
-		analyst := e.client()
-		analyst.login("analyst")
+		analyst := e.as("analyst")
 		if r := analyst.get(path); r.status != 403 {
 			t.Errorf("analyst reads personal data: %d, want 403", r.status)
 		}
 		if r := analyst.get("/api/v1/me/access-log"); r.status != 403 {
 			t.Errorf("analyst access log: %d, want 403", r.status)
 		}
-		nurse := e.client()
-		nurse.login("nurse")
+		nurse := e.as("nurse")
 		if r := nurse.get("/api/v1/residents/999999?basis=care_relationship"); r.status != 404 {
 			t.Errorf("missing resident: %d", r.status)
 		}
@@ -122,15 +112,11 @@ func TestResidentEndpointsRefuseTheWrongPeople(t *testing.T) {
 
 func TestAuditSummaryHasNoPersonalData(t *testing.T) {
 	onEngines(t, func(t *testing.T, e *env) {
-		nurse := e.client()
-		nurse.login("nurse")
-		anna := e.client()
-		anna.login("anna")
-		var annaMe me
-		anna.get("/api/v1/me").json(t, &annaMe)
+		nurse := e.as("nurse")
+		anna := e.as("anna")
+		annaMe := anna.me()
 		nurse.get(fmt.Sprintf("/api/v1/residents/%d?basis=care_relationship", annaMe.ResidentID))
-		manager := e.client()
-		manager.login("manager")
+		manager := e.as("manager")
 		r := manager.get("/api/v1/audit/summary")
 		if r.status != 200 {
 			t.Fatalf("manager summary: %d %s", r.status, r.body)
@@ -162,12 +148,9 @@ func TestAuditSummaryHasNoPersonalData(t *testing.T) {
 
 func TestLookupFormShowsTheResidentAndAuditsIt(t *testing.T) {
 	onEngines(t, func(t *testing.T, e *env) {
-		anna := e.client()
-		anna.login("anna")
-		var annaMe me
-		anna.get("/api/v1/me").json(t, &annaMe)
-		nurse := e.client()
-		nurse.login("nurse")
+		anna := e.as("anna")
+		annaMe := anna.me()
+		nurse := e.as("nurse")
 		var res struct {
 			PersonalID string `json:"personal_id"`
 			FirstName  string `json:"first_name"`

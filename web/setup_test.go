@@ -258,3 +258,19 @@ func (c *client) login(username string) {
 		c.e.t.Fatalf("login %s: %d %s", username, r.status, r.body)
 	}
 }
+
+// as returns a new client signed in as username.
+func (e *env) as(username string) *client {
+	e.t.Helper()
+	c := e.client()
+	c.login(username)
+	return c
+}
+
+// me returns who the signed-in client is, from GET /api/v1/me.
+func (c *client) me() me {
+	c.e.t.Helper()
+	var m me
+	c.get("/api/v1/me").json(c.e.t, &m)
+	return m
+}

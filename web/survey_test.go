@@ -12,8 +12,7 @@ import (
 // returns their link paths.
 func invite(t *testing.T, e *env, n int) []string {
 	t.Helper()
-	admin := e.client()
-	admin.login("admin")
+	admin := e.as("admin")
 	r := admin.do("POST", "/api/v1/surveys/resident-2025/invitations", fmt.Sprintf(`{"count":%d}`, n))
 	if r.status != http.StatusCreated {
 		t.Fatalf("invite: %d %s", r.status, r.body)
@@ -147,16 +146,14 @@ func TestSurveyAPIAndResults(t *testing.T) {
 	}
 
 	// The figures: analysts and administrators only.
-	resident := e.client()
-	resident.login("anna")
+	resident := e.as("anna")
 	if r := resident.get("/api/v1/surveys/resident-2025/results"); r.status != http.StatusForbidden {
 		t.Fatalf("a resident reads the results: %d", r.status)
 	}
 	if r := c.get("/api/v1/surveys/resident-2025/results"); r.status != http.StatusUnauthorized {
 		t.Fatalf("anonymous reads the results: %d", r.status)
 	}
-	analyst := e.client()
-	analyst.login("analyst")
+	analyst := e.as("analyst")
 	r := analyst.get("/api/v1/surveys/resident-2025/results")
 	if r.status != http.StatusOK {
 		t.Fatalf("results: %d %s", r.status, r.body)
@@ -208,8 +205,7 @@ func TestSurveyAPIAndResults(t *testing.T) {
 	if r := analyst.do("POST", "/api/v1/surveys/resident-2025/invitations", `{"count":1}`); r.status != http.StatusForbidden {
 		t.Fatalf("an analyst invites: %d", r.status)
 	}
-	admin := e.client()
-	admin.login("admin")
+	admin := e.as("admin")
 	if r := admin.do("POST", "/api/v1/surveys/resident-2025/invitations", `{"count":0}`); r.status != http.StatusBadRequest {
 		t.Fatalf("no invitations: %d", r.status)
 	}
