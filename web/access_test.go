@@ -423,23 +423,24 @@ func (f *fixture) book(c *client, slot int64) string {
 // newAppt books a spare Kallio slot for anna.
 func (f *fixture) newAppt() string {
 	f.t.Helper()
-	if len(f.spare) == 0 {
-		f.t.Fatal("no spare slots left")
-	}
-	s := f.spare[0]
-	f.spare = f.spare[1:]
-	return f.book(f.clients[owner], s.ID)
+	return f.book(f.clients[owner], f.takeSlot().ID)
 }
 
 // newSlot returns a spare open Kallio slot.
 func (f *fixture) newSlot() string {
+	f.t.Helper()
+	return itoa(f.takeSlot().ID)
+}
+
+// takeSlot takes the next spare open Kallio slot.
+func (f *fixture) takeSlot() slotJSON {
 	f.t.Helper()
 	if len(f.spare) == 0 {
 		f.t.Fatal("no spare slots left")
 	}
 	s := f.spare[0]
 	f.spare = f.spare[1:]
-	return itoa(s.ID)
+	return s
 }
 
 // handOver has anna run an assessment and hand it over to Kallio; it

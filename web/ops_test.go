@@ -32,9 +32,7 @@ func TestOperationsEndpoints(t *testing.T) {
 		t.Errorf("security headers missing: %v", h)
 	}
 	e.store.Close()
-	if r := c.get("/readyz"); r.status != 503 {
-		t.Errorf("readyz with the database closed: %d", r.status)
-	}
+	wantStatus(t, c.get("/readyz"), 503, "readyz with the database closed")
 }
 
 // TestOpenAPICoversEveryRoute keeps the OpenAPI document true: every /api/v1

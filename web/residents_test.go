@@ -28,13 +28,9 @@ func TestStaffReadsAreAuditedAndShownToTheResident(t *testing.T) {
 		nurse := e.as("nurse")
 		nurseMe := nurse.me()
 		path := fmt.Sprintf("/api/v1/residents/%d", annaMe.ResidentID)
-		if r := nurse.get(path); r.status != 400 {
-			t.Fatalf("read without basis: %d", r.status)
-		}
+		needStatus(t, nurse.get(path), 400, "read without basis")
 		r := nurse.get(path + "?basis=care_relationship")
-		if r.status != 200 {
-			t.Fatalf("nurse reads anna: %d %s", r.status, r.body)
-		}
+		needStatus(t, r, 200, "nurse reads anna")
 		var res struct {
 			ID         int64  `json:"id"`
 			PersonalID string `json:"personal_id"`
@@ -45,9 +41,7 @@ func TestStaffReadsAreAuditedAndShownToTheResident(t *testing.T) {
 			t.Fatalf("resident = %+v", res)
 		}
 		r = nurse.do("POST", "/api/v1/residents/search", fmt.Sprintf(`{"personal_id":%q,"basis":"phone_request"}`, res.PersonalID))
-		if r.status != 200 {
-			t.Fatalf("search: %d %s", r.status, r.body)
-		}
+		needStatus(t, r, 200, "search")
 		anna.get("/api/v1/me/access-log").json(t, &log)
 		if len(log.Items) != 2 {
 			t.Fatalf("access log has %d rows, want 2: %+v", len(log.Items), log.Items)
@@ -91,22 +85,12 @@ func TestResidentEndpointsRefuseTheWrongPeople(t *testing.T) {
 			}
 		}
 		analyst := e.as("analyst")
-		if r := analyst.get(path); r.status != 403 {
-			t.Errorf("analyst reads personal data: %d, want 403", r.status)
-		}
-		if r := analyst.get("/api/v1/me/access-log"); r.status != 403 {
-			t.Errorf("analyst access log: %d, want 403", r.status)
-		}
+		wantStatus(t, analyst.get(path), 403, "analyst reads personal data")
+		wantStatus(t, analyst.get("/api/v1/me/access-log"), 403, "analyst access log")
 		nurse := e.as("nurse")
-		if r := nurse.get("/api/v1/residents/999999?basis=care_relationship"); r.status != 404 {
-			t.Errorf("missing resident: %d", r.status)
-		}
-		if r := nurse.do("POST", "/api/v1/residents/search", `{"personal_id":"010101-123X","basis":"care_relationship"}`); r.status != 400 {
-			t.Errorf("malformed personal id: %d", r.status)
-		}
-		if r := nurse.get("/api/v1/audit/summary"); r.status != 403 {
-			t.Errorf("nurse audit summary: %d, want 403", r.status)
-		}
+		wantStatus(t, nurse.get("/api/v1/residents/999999?basis=care_relationship"), 404, "missing resident")
+		wantStatus(t, nurse.do("POST", "/api/v1/residents/search", `{"personal_id":"010101-123X","basis":"care_relationship"}`), 400, "malformed personal id")
+		wantStatus(t, nurse.get("/api/v1/audit/summary"), 403, "nurse audit summary")
 	})
 }
 
@@ -118,9 +102,7 @@ func TestAuditSummaryHasNoPersonalData(t *testing.T) {
 		nurse.get(fmt.Sprintf("/api/v1/residents/%d?basis=care_relationship", annaMe.ResidentID))
 		manager := e.as("manager")
 		r := manager.get("/api/v1/audit/summary")
-		if r.status != 200 {
-			t.Fatalf("manager summary: %d %s", r.status, r.body)
-		}
+		needStatus(t, r, 200, "manager summary")
 		var sum struct {
 			Items []struct {
 				Day, Action string
@@ -140,9 +122,7 @@ func TestAuditSummaryHasNoPersonalData(t *testing.T) {
 		if strings.Contains(r.body, "Anna") || strings.Contains(r.body, fmt.Sprint(annaMe.ResidentID)+`,`) {
 			t.Errorf("summary carries personal data: %s", r.body)
 		}
-		if r := manager.get("/api/v1/audit/summary?from=2026-13-01"); r.status != 400 {
-			t.Errorf("bad date: %d", r.status)
-		}
+		wantStatus(t, manager.get("/api/v1/audit/summary?from=2026-13-01"), 400, "bad date")
 	})
 }
 
@@ -170,8 +150,6 @@ func TestLookupFormShowsTheResidentAndAuditsIt(t *testing.T) {
 		if len(log.Items) != 2 {
 			t.Errorf("access log has %d rows, want 2 (API read and form search)", len(log.Items))
 		}
-		if r := anna.do("POST", "/staff/residents", "personal_id="+res.PersonalID+"&basis=care_relationship", form, "application/x-www-form-urlencoded"); r.status != 403 {
-			t.Errorf("a resident posts the staff lookup form: %d, want 403", r.status)
-		}
+		wantStatus(t, anna.do("POST", "/staff/residents", "personal_id="+res.PersonalID+"&basis=care_relationship", form, "application/x-www-form-urlencoded"), 403, "a resident posts the staff lookup form")
 	})
 }

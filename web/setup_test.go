@@ -274,3 +274,32 @@ func (c *client) me() me {
 	c.get("/api/v1/me").json(c.e.t, &m)
 	return m
 }
+
+// wantStatus reports an error unless r has the status want; what names
+// the exchange.
+func wantStatus(t testing.TB, r response, want int, what string) {
+	t.Helper()
+	if r.status != want {
+		t.Errorf("%s: %d, want %d: %.300s", what, r.status, want, r.body)
+	}
+}
+
+// needStatus is wantStatus that ends the test.
+func needStatus(t testing.TB, r response, want int, what string) {
+	t.Helper()
+	if r.status != want {
+		t.Fatalf("%s: %d, want %d: %.300s", what, r.status, want, r.body)
+	}
+}
+
+// contactList is a page of contact requests.
+type contactList struct{ Items []contactJSON }
+
+// contactRequests returns the contact requests the client sees, GET
+// /api/v1/contact-requests with query ("" or "?status=open" …).
+func (c *client) contactRequests(query string) contactList {
+	c.e.t.Helper()
+	var l contactList
+	c.get("/api/v1/contact-requests"+query).json(c.e.t, &l)
+	return l
+}

@@ -143,9 +143,7 @@ func statsScenario(t *testing.T) *env {
 
 	at(time.November, 23, 11, 0)
 	reply(as("nurse"), r1, false)
-	if r := as("malmi").do("POST", fmt.Sprintf("/api/v1/contact-requests/%d/close", r8), `{"resolution":"appointment"}`); r.status != 200 {
-		t.Fatalf("close R8: %d %s", r.status, r.body)
-	}
+	needStatus(t, as("malmi").do("POST", fmt.Sprintf("/api/v1/contact-requests/%d/close", r8), `{"resolution":"appointment"}`), 200, "close R8")
 	at(time.November, 23, 12, 0)
 	reply(as("nurse"), r2, false)
 	at(time.November, 23, 14, 0)
@@ -347,9 +345,7 @@ func TestStatsAccess(t *testing.T) {
 			t.Errorf("%s sees the link to the figures", who)
 		}
 	}
-	if r := e.client().get("/api/v1/stats/contact-requests"); r.status != http.StatusUnauthorized {
-		t.Errorf("anonymous: %d", r.status)
-	}
+	wantStatus(t, e.client().get("/api/v1/stats/contact-requests"), http.StatusUnauthorized, "anonymous")
 	if r := e.client().get("/stats/contact-requests"); r.status != http.StatusSeeOther {
 		t.Errorf("anonymous page: %d, want a redirect to sign in", r.status)
 	}
@@ -394,9 +390,7 @@ func TestStatsDefaultsAndBadParameters(t *testing.T) {
 		t.Errorf("page with a bad interval: %d", r.status)
 	}
 	// A year by unit and month fits (102 × 12).
-	if r := analyst.get("/api/v1/stats/contact-requests?from=2026-01-01&to=2026-12-31&interval=month"); r.status != http.StatusOK {
-		t.Errorf("a year by unit and month: %d %s", r.status, r.body)
-	}
+	wantStatus(t, analyst.get("/api/v1/stats/contact-requests?from=2026-01-01&to=2026-12-31&interval=month"), http.StatusOK, "a year by unit and month")
 }
 
 func TestStatsCSV(t *testing.T) {
