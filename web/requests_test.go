@@ -67,10 +67,7 @@ func TestPhoneAndWebsiteForms(t *testing.T) {
 		anna := e.as("anna")
 		annaMe := anna.me()
 		nurse := e.as("nurse")
-		var res struct {
-			PersonalID string `json:"personal_id"`
-		}
-		nurse.get("/api/v1/residents/"+itoa(annaMe.ResidentID)+"?basis=care_relationship").json(t, &res)
+		res := nurse.resident(annaMe.ResidentID, "care_relationship")
 		if r := nurse.get("/queue/phone?lang=en"); r.status != 200 || !strings.Contains(r.body, "Record a contact request made by phone") {
 			t.Fatalf("phone page: %d", r.status)
 		}

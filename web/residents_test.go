@@ -31,11 +31,7 @@ func TestStaffReadsAreAuditedAndShownToTheResident(t *testing.T) {
 		needStatus(t, nurse.get(path), 400, "read without basis")
 		r := nurse.get(path + "?basis=care_relationship")
 		needStatus(t, r, 200, "nurse reads anna")
-		var res struct {
-			ID         int64  `json:"id"`
-			PersonalID string `json:"personal_id"`
-			BirthDate  string `json:"birth_date"`
-		}
+		var res residentJSON
 		r.json(t, &res)
 		if res.ID != annaMe.ResidentID || res.PersonalID == "" || res.BirthDate == "" {
 			t.Fatalf("resident = %+v", res)
@@ -131,11 +127,7 @@ func TestLookupFormShowsTheResidentAndAuditsIt(t *testing.T) {
 		anna := e.as("anna")
 		annaMe := anna.me()
 		nurse := e.as("nurse")
-		var res struct {
-			PersonalID string `json:"personal_id"`
-			FirstName  string `json:"first_name"`
-		}
-		nurse.get(fmt.Sprintf("/api/v1/residents/%d?basis=client_request", annaMe.ResidentID)).json(t, &res)
+		res := nurse.resident(annaMe.ResidentID, "client_request")
 		form := "Content-Type"
 		r := nurse.do("POST", "/staff/residents?lang=en", "personal_id="+res.PersonalID+"&basis=care_relationship", form, "application/x-www-form-urlencoded")
 		if r.status != 200 || !strings.Contains(r.body, res.FirstName) || !strings.Contains(r.body, "This view has been logged.") {

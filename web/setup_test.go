@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -302,4 +303,22 @@ func (c *client) contactRequests(query string) contactList {
 	var l contactList
 	c.get("/api/v1/contact-requests"+query).json(c.e.t, &l)
 	return l
+}
+
+// residentJSON is what the API tells staff of a resident.
+type residentJSON struct {
+	ID         int64  `json:"id"`
+	PersonalID string `json:"personal_id"`
+	FirstName  string `json:"first_name"`
+	LastName   string `json:"last_name"`
+	Email      string `json:"email"`
+	BirthDate  string `json:"birth_date"`
+}
+
+// resident reads resident id through the API on basis.
+func (c *client) resident(id int64, basis string) residentJSON {
+	c.e.t.Helper()
+	var r residentJSON
+	c.get(fmt.Sprintf("/api/v1/residents/%d?basis=%s", id, basis)).json(c.e.t, &r)
+	return r
 }
