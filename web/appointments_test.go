@@ -174,7 +174,7 @@ func TestAppointmentBookingAPI(t *testing.T) {
 		wantStatus(t, r, http.StatusOK, "cancel")
 		// Booking a time that has passed.
 		later := anon.search("service=health-station-nurse&unit=toolo-health-station&limit=1")
-		e.clock.Advance(later[0].Start.Sub(e.clock.Now()) + time.Minute)
+		e.clock.Add(later[0].Start.Sub(e.clock.Now()) + time.Minute)
 		anna.login("anna") // the session went idle meanwhile
 		r, _ = anna.book(later[0].ID)
 		if code, msg := r.errorCode(t); r.status != http.StatusBadRequest || code != sotepe.EInvalid || !strings.Contains(msg, "mennyt") {
@@ -461,7 +461,7 @@ func TestVideoWaitingRoom(t *testing.T) {
 		if r := anna.get(a.VideoURL); r.status != http.StatusOK || !strings.Contains(r.body, "Odotushuone avautuu") {
 			t.Fatalf("before: %d", r.status)
 		}
-		e.clock.Advance(video[0].Start.Sub(e.clock.Now()) - 5*time.Minute)
+		e.clock.Add(video[0].Start.Sub(e.clock.Now()) - 5*time.Minute)
 		anna.login("anna")
 		nurse.login("nurse")
 		erik.login("erik")

@@ -234,8 +234,8 @@ func TestAssessmentUrgentToNurse(t *testing.T) {
 	// A resident's own session is hers from the start.
 	wantStatus(t, e.client().get("/api/v1/assessment-sessions/"+s.ID), 404, "anonymous read of anna's session")
 	// Received after the close of service hours: due the next working day.
-	e.clock.Advance(7 * time.Hour) // Monday 17.00
-	anna.login("anna")             // the session ended meanwhile
+	e.clock.Add(7 * time.Hour) // Monday 17.00
+	anna.login("anna")         // the session ended meanwhile
 	r := anna.do("POST", "/api/v1/assessment-sessions/"+s.ID+"/handover", `{"unit":"kallio-health-station"}`)
 	var req struct {
 		ID    int64

@@ -62,13 +62,13 @@ func TestLoggedOutTokenIsDead(t *testing.T) {
 func TestSessionTimeouts(t *testing.T) {
 	onEngines(t, func(t *testing.T, e *env) {
 		c := e.as("anna")
-		e.clock.Advance(20 * time.Minute)
+		e.clock.Add(20 * time.Minute)
 		needStatus(t, c.get("/api/v1/me"), 200, "after 20 idle minutes")
-		e.clock.Advance(31 * time.Minute)
+		e.clock.Add(31 * time.Minute)
 		needStatus(t, c.get("/api/v1/me"), 401, "after 31 idle minutes")
 		c.login("anna")
 		for i := 0; i < 26; i++ { // active every 29 minutes, past the 12-hour absolute limit
-			e.clock.Advance(29 * time.Minute)
+			e.clock.Add(29 * time.Minute)
 			r := c.get("/api/v1/me")
 			if elapsed := time.Duration(i+1) * 29 * time.Minute; elapsed < 12*time.Hour && r.status != 200 {
 				t.Fatalf("active session ended after %s: %d", elapsed, r.status)
@@ -96,7 +96,7 @@ func TestLoginFailuresAndThrottle(t *testing.T) {
 		needStatus(t, last, http.StatusTooManyRequests, "after 8 failures")
 		// Even the right password waits while the account is slowed down.
 		needStatus(t, c.do("POST", "/api/v1/session", `{"username":"manager","password":"demo"}`), 429, "right password during throttle")
-		e.clock.Advance(20 * time.Minute)
+		e.clock.Add(20 * time.Minute)
 		needStatus(t, c.do("POST", "/api/v1/session", `{"username":"manager","password":"demo"}`), 201, "right password after the wait")
 	})
 }

@@ -274,14 +274,14 @@ func TestBreachSweepFlagsMissedDeadlines(t *testing.T) {
 	onEngines(t, func(t *testing.T, e *env) {
 		erik := e.as("erik")
 		c := erikWrites(t, e, erik)
-		e.clock.Advance(2*24*time.Hour + 5*time.Hour) // Wednesday 15:00: one working hour left
+		e.clock.Add(2*24*time.Hour + 5*time.Hour) // Wednesday 15:00: one working hour left
 		nurse := e.as("nurse")
 		var got contactJSON
 		nurse.get(fmt.Sprintf("/api/v1/contact-requests/%d", c.ID)).json(t, &got)
 		if !got.NearDue || got.Breached {
 			t.Errorf("an hour before the deadline: near_due %v, breached %v", got.NearDue, got.Breached)
 		}
-		e.clock.Advance(2 * time.Hour) // past 16:00
+		e.clock.Add(2 * time.Hour) // past 16:00
 		n, err := e.contacts.SweepBreaches(t.Context())
 		if err != nil || n != 1 {
 			t.Fatalf("sweep: %d, %v", n, err)

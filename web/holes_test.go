@@ -138,10 +138,10 @@ func TestHoleTicketNamesOnlyOwnUnitsRequests(t *testing.T) {
 		anna, erik, nurse := e.as("anna"), e.as("erik"), e.as("nurse")
 		annaID, erikID := residentOf(t, anna), residentOf(t, erik)
 		toolo := tooloNurse(t, e)
-		e.clock.Advance(-2 * time.Hour)
+		e.clock.Add(-2 * time.Hour)
 		r := anna.do("POST", "/api/v1/contact-requests", `{"service":"health-station-nurse","message":"Voisinko saada ajan?"}`)
 		needStatus(t, r, http.StatusCreated, "anna writes")
-		e.clock.Advance(2 * time.Hour)
+		e.clock.Add(2 * time.Hour)
 		var c contactJSON
 		r.json(t, &c)
 		ticket := func(cl *client, resident int64) response {

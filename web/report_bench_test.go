@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"sotepe/directory"
+	"sotepe/internal/testenv"
 	"sotepe/web"
 )
 
@@ -34,7 +35,7 @@ func BenchmarkDashboardAndReport(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer dir.Close()
-	clock := &clock{t: time.Now()}
+	clock := testenv.NewClock(time.Now())
 	s := benchServer(b, st, web.Config{Directory: dir, Now: clock.Now})
 	cookies := benchLogin(b, s, "analyst")
 	srv := httptest.NewServer(s) // loopback HTTP, as a browser reaches it
@@ -74,7 +75,7 @@ func BenchmarkDashboardAndReport(b *testing.B) {
 		b.ReportMetric(at(0.95), "p95-ms")
 	}
 	nothing := func() {}
-	pastMinute := func() { clock.Advance(2 * time.Minute) } // past what is kept for a minute
+	pastMinute := func() { clock.Add(2 * time.Minute) } // past what is kept for a minute
 	for _, c := range []struct{ name, path string }{
 		{"dashboard-year", "/dashboard?from=2024-01-01&to=2024-12-31&lang=sv"},
 		{"dashboard-area", "/dashboard?from=2024-01-01&to=2024-12-31&area=hospital-rehabilitation-and-care-services"},

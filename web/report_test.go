@@ -230,7 +230,7 @@ func TestAnnualReport(t *testing.T) {
 	if n := missions(); n != 7 {
 		t.Errorf("within the minute: %d missions, want the kept 7", n)
 	}
-	e.clock.Advance(61 * time.Second)
+	e.clock.Add(61 * time.Second)
 	if n := missions(); n != 10 {
 		t.Errorf("after the minute: %d missions, want 10", n)
 	}

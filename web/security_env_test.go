@@ -23,7 +23,7 @@ type secEnv struct {
 	t     *testing.T
 	dsn   string
 	st    *store.Store
-	clock *clock
+	clock *testenv.Clock
 	srv   *web.Server
 }
 
@@ -50,7 +50,7 @@ func newSecEnv(t *testing.T, dsn string, load bool, cfg web.Config) *secEnv {
 		t.Fatal(err)
 	}
 	loc, _ := time.LoadLocation("Europe/Helsinki")
-	clk := &clock{t: time.Date(2026, 11, 23, 10, 0, 0, 0, loc)}
+	clk := testenv.NewClock(time.Date(2026, 11, 23, 10, 0, 0, 0, loc))
 	st.Now = clk.Now
 	cal, err := workday.NewLive(ctx, st)
 	if err != nil {

@@ -28,24 +28,6 @@ import (
 	"sotepe/workday"
 )
 
-// clock is a settable time source for session timeouts.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
 // env is a real sotepe server on loopback over a real database (SQLite, or
 // a schema of its own in the PostgreSQL database SOTEPE_TEST_POSTGRES
 // names) filled with the demo network and people.
@@ -54,7 +36,7 @@ type env struct {
 	srv   *httptest.Server
 	store *store.Store
 	cat   *i18n.Catalog
-	clock *clock
+	clock *testenv.Clock
 	ids   demo.People
 	// engine is store.SQLite or store.Postgres.
 	engine string
@@ -155,7 +137,7 @@ func newEnvOn(t *testing.T, engine string) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	clk := &clock{t: time.Date(2026, 11, 23, 10, 0, 0, 0, loc)} // a Monday morning
+	clk := testenv.NewClock(time.Date(2026, 11, 23, 10, 0, 0, 0, loc)) // a Monday morning
 	st.Now = clk.Now
 	cal, err := workday.NewLive(ctx, st)
 	if err != nil {

@@ -127,7 +127,7 @@ func statsScenario(t *testing.T) *env {
 	at := func(month time.Month, day, hour, minute int) {
 		t.Helper()
 		to := time.Date(2026, month, day, hour, minute, 0, 0, e.clock.Now().Location())
-		e.clock.Advance(to.Sub(e.clock.Now()))
+		e.clock.Add(to.Sub(e.clock.Now()))
 	}
 	const nurse = `{"service":"health-station-nurse","unit":"kallio-health-station","message":"Voisitteko soittaa?"}`
 	var annaMe me
