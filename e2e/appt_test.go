@@ -39,15 +39,15 @@ func TestAnnaBooksAnEveningTimeAndNurseCompletesIt(t *testing.T) {
 	}
 	search("anna looks for an evening time")
 	shot(t, anna, "anna-free-times")
-	times := read(t, anna, chromedp.Text(chromedp.ID("free-times")))
+	times := text(t, anna, "free-times")
 	if !strings.Contains(times, "ilta-aika") || !strings.Contains(times, "Varaa") {
 		t.Fatalf("the free times are not evening times in Finnish: %.300q", times)
 	}
 	do(t, anna, "book the first", chromedp.Click(chromedp.CSS("#free-times button.book")), chromedp.WaitVisible(chromedp.ID("booked")))
 	shot(t, anna, "anna-booked")
 	first := read(t, anna, chromedp.Location())
-	booked := read(t, anna, chromedp.Text(chromedp.ID("booked")))
-	status := read(t, anna, chromedp.Text(chromedp.ID("appt-status")))
+	booked := text(t, anna, "booked")
+	status := text(t, anna, "appt-status")
 	if !strings.HasPrefix(booked, "Aika on varattu") || status != "varattu" {
 		t.Fatalf("after booking: %q, status %q", booked, status)
 	}
@@ -67,7 +67,7 @@ func TestAnnaBooksAnEveningTimeAndNurseCompletesIt(t *testing.T) {
 		chromedp.WaitNotPresent(chromedp.ID("cancel")),
 		chromedp.WaitVisible(chromedp.ID("appt-status")),
 	)
-	if s := read(t, anna, chromedp.Text(chromedp.ID("appt-status"))); s != "peruttu" {
+	if s := text(t, anna, "appt-status"); s != "peruttu" {
 		t.Fatalf("after cancelling the status is %q", s)
 	}
 	search("anna looks again")
@@ -113,10 +113,10 @@ func TestAnnaBooksAnEveningTimeAndNurseCompletesIt(t *testing.T) {
 		chromedp.WaitVisible(chromedp.ID("appt-status")),
 	)
 	shot(t, nurse, "nurse-booked-for-anna")
-	if s := read(t, nurse, chromedp.Text(chromedp.ID("appt-status"))); s != "varattu" {
+	if s := text(t, nurse, "appt-status"); s != "varattu" {
 		t.Errorf("after booking for anna the status is %q", s)
 	}
-	if page := read(t, nurse, chromedp.Text(chromedp.ID("main"))); !strings.Contains(page, "Anna Virtanen") {
+	if page := text(t, nurse, "main"); !strings.Contains(page, "Anna Virtanen") {
 		t.Errorf("the booked appointment does not name anna: %.300q", page)
 	}
 }

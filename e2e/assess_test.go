@@ -50,7 +50,7 @@ func TestSwedishAssessmentHandedOverAfterLogin(t *testing.T) {
 	)
 	answerSteps(t, ctx, "answer-no", "option-none", "option-severe", "answer-yes", "answer-no", "option-under-2-days", "answer-value=Det värker på natten")
 	do(t, ctx, "the result", chromedp.WaitVisible(chromedp.ID("outcome-heading")))
-	heading := read(t, ctx, chromedp.Text(chromedp.ID("outcome-heading")))
+	heading := text(t, ctx, "outcome-heading")
 	shot(t, ctx, "assess-result")
 	if !strings.HasPrefix(heading, "Brådskande") {
 		t.Fatalf("the outcome is %q", heading)
@@ -73,7 +73,7 @@ func TestSwedishAssessmentHandedOverAfterLogin(t *testing.T) {
 		chromedp.WaitVisible(chromedp.ID("thread")),
 	)
 	dentalURL := read(t, ctx, chromedp.Location())
-	thread := read(t, ctx, chromedp.Text(chromedp.ID("thread")))
+	thread := text(t, ctx, "thread")
 	shot(t, ctx, "assess-dental-request")
 	if !strings.Contains(thread, "Brådskande (samma vardag)") || !strings.Contains(thread, "Det värker på natten") {
 		t.Errorf("erik's request does not carry the answers and the urgency: %q", thread)
@@ -113,8 +113,8 @@ func TestSwedishAssessmentHandedOverAfterLogin(t *testing.T) {
 		chromedp.Click(chromedp.ID("assessment-link")),
 		chromedp.WaitVisible(chromedp.ID("answers")),
 	)
-	answers := read(t, nurseCtx, chromedp.Text(chromedp.ID("answers")))
-	urgency := read(t, nurseCtx, chromedp.Text(chromedp.ID("tool-urgency")))
+	answers := text(t, nurseCtx, "answers")
+	urgency := text(t, nurseCtx, "tool-urgency")
 	shot(t, nurseCtx, "nurse-dental-handover")
 	if !strings.Contains(answers, "Det värker på natten") || !strings.HasPrefix(urgency, "Kiireellinen") {
 		t.Fatalf("the nurse sees the dental answers %q and urgency %q", answers, urgency)
@@ -126,8 +126,8 @@ func TestSwedishAssessmentHandedOverAfterLogin(t *testing.T) {
 		chromedp.Click(chromedp.ID("assessment-link")),
 		chromedp.WaitVisible(chromedp.ID("answers")),
 	)
-	answers = read(t, nurseCtx, chromedp.Text(chromedp.ID("answers")))
-	urgency = read(t, nurseCtx, chromedp.Text(chromedp.ID("tool-urgency")))
+	answers = text(t, nurseCtx, "answers")
+	urgency = text(t, nurseCtx, "tool-urgency")
 	shot(t, nurseCtx, "nurse-handover")
 	if !strings.Contains(answers, "39,5 °C") || !strings.Contains(answers, "Hostar mycket") || !strings.HasPrefix(urgency, "Kiireellinen") {
 		t.Fatalf("the nurse sees answers %q and urgency %q", answers, urgency)

@@ -13,14 +13,25 @@ import (
 // signIn signs in on the login page of a fresh browser context.
 func signIn(t *testing.T, ctx context.Context, a app, user string) {
 	t.Helper()
-	do(t, ctx, "sign in as "+user,
-		chromedp.Navigate(a.URL+"/login"),
+	do(t, ctx, "sign in as "+user, signInSteps(a, user)...)
+}
+
+// signInSteps are the steps of signing in as user on a's login page.
+func signInSteps(a app, user string) []chromedp.Action[chromedp.Void] {
+	return []chromedp.Action[chromedp.Void]{
+		chromedp.Navigate(a.URL + "/login"),
 		chromedp.WaitVisible(chromedp.ID("username")),
 		chromedp.SendKeys(chromedp.ID("username"), user),
 		chromedp.SendKeys(chromedp.ID("password"), "demo"),
 		chromedp.Click(chromedp.ID("login-submit")),
 		chromedp.WaitVisible(chromedp.ID("nav-me")),
-	)
+	}
+}
+
+// text reads the text of the element with id.
+func text(t *testing.T, ctx context.Context, id string) string {
+	t.Helper()
+	return read(t, ctx, chromedp.Text(chromedp.ID(id)))
 }
 
 // shot saves a screenshot when SOTEPE_E2E_SHOTS names a folder, for a person
@@ -53,7 +64,7 @@ func TestErikWritesAndNurseAnswers(t *testing.T) {
 	)
 	shot(t, erikCtx, "erik-new-request")
 	do(t, erikCtx, "send", chromedp.Click(chromedp.ID("send-request")), chromedp.WaitVisible(chromedp.ID("promise")))
-	promise := read(t, erikCtx, chromedp.Text(chromedp.ID("promise")))
+	promise := text(t, erikCtx, "promise")
 	shot(t, erikCtx, "erik-request")
 	if !strings.HasPrefix(promise, "Svar utlovat senast ") || !strings.Contains(promise, " kl. 16.00") {
 		t.Fatalf("the promise is not in Swedish: %q", promise)
@@ -82,8 +93,8 @@ func TestErikWritesAndNurseAnswers(t *testing.T) {
 	shot(t, nurseCtx, "nurse-answered")
 
 	do(t, erikCtx, "erik reloads", chromedp.Navigate(requestURL), chromedp.WaitVisible(chromedp.ID("thread")))
-	thread := read(t, erikCtx, chromedp.Text(chromedp.ID("thread")))
-	status := read(t, erikCtx, chromedp.Text(chromedp.ID("status")))
+	thread := text(t, erikCtx, "thread")
+	status := text(t, erikCtx, "status")
 	shot(t, erikCtx, "erik-answered")
 	if !strings.Contains(thread, "Kom till mottagningen i morgon") || status != "besvarad" {
 		t.Errorf("erik sees status %q and thread %q", status, thread)
@@ -104,7 +115,7 @@ func TestErikWritesAndNurseAnswers(t *testing.T) {
 	if len(totals) != 8 || !strings.HasPrefix(totals[0], "100") || totals[1] != "1" || totals[2] != "1" || totals[3] != "1" || totals[4] != "0" || totals[7] != "0" {
 		t.Errorf("the manager's totals are %q, want erik's request answered in time", totals)
 	}
-	items := read(t, managerCtx, chromedp.Text(chromedp.ID("stats-items")))
+	items := text(t, managerCtx, "stats-items")
 	if !strings.Contains(items, "Kallio") {
 		t.Errorf("the figures by unit do not show the Kallio station: %q", items)
 	}

@@ -148,7 +148,7 @@ func TestErikSignsInAndSeesSwedish(t *testing.T) {
 		chromedp.Navigate(a.URL+"/me"),
 		chromedp.WaitVisible(chromedp.ID("me-heading")),
 	)
-	heading := read(t, ctx, chromedp.Text(chromedp.ID("me-heading")))
+	heading := text(t, ctx, "me-heading")
 	htmlLang := read(t, ctx, chromedp.AttributeValue(chromedp.CSS("html"), "lang")).Value
 	nav := read(t, ctx, chromedp.Text(chromedp.CSS("header nav")))
 	if htmlLang != "sv" {
@@ -174,12 +174,12 @@ func TestDirectoryFindsASwedishSpeakingUnit(t *testing.T) {
 		chromedp.WaitReady(chromedp.CSS(`#language option[value="sv"][selected]`)),
 		chromedp.WaitVisible(chromedp.ID("results")),
 	)
-	results := read(t, ctx, chromedp.Text(chromedp.ID("results")))
+	results := text(t, ctx, "results")
 	do(t, ctx, "open the first unit",
 		chromedp.Click(chromedp.CSS("#results li a")),
 		chromedp.WaitVisible(chromedp.ID("unit-languages")),
 	)
-	languages := read(t, ctx, chromedp.Text(chromedp.ID("unit-languages")))
+	languages := text(t, ctx, "unit-languages")
 	if !strings.Contains(results, "svenska") {
 		t.Errorf("results do not show Swedish service: %.200q", results)
 	}

@@ -20,17 +20,7 @@ func TestKioskInSwedishAndTheManagersFigures(t *testing.T) {
 	ctx := browser(t)
 	a := startApp(t)
 	const unit = "kallio-health-station"
-	signIn := func(user string) []chromedp.Action[chromedp.Void] {
-		return []chromedp.Action[chromedp.Void]{
-			chromedp.Navigate(a.URL + "/login"),
-			chromedp.WaitVisible(chromedp.ID("username")),
-			chromedp.SendKeys(chromedp.ID("username"), user),
-			chromedp.SendKeys(chromedp.ID("password"), "demo"),
-			chromedp.Click(chromedp.ID("login-submit")),
-			chromedp.WaitVisible(chromedp.ID("nav-me")),
-		}
-	}
-	do(t, ctx, "the manager creates a kiosk", append(signIn("manager"),
+	do(t, ctx, "the manager creates a kiosk", append(signInSteps(a, "manager"),
 		chromedp.Click(chromedp.ID("nav-feedback-staff")),
 		chromedp.WaitVisible(chromedp.ID("kiosk-create-"+unit)),
 		chromedp.Click(chromedp.ID("kiosk-create-"+unit)),
@@ -69,7 +59,7 @@ func TestKioskInSwedishAndTheManagersFigures(t *testing.T) {
 		}
 		steps = append(steps, chromedp.Click(chromedp.ID("score-"+ans.score)), chromedp.WaitVisible(chromedp.ID("feedback-thanks")))
 		do(t, ctx, "kiosk answer", steps...)
-		if thanks := read(t, ctx, chromedp.Text(chromedp.ID("feedback-thanks"))); thanks != "Tack för din respons!" {
+		if thanks := text(t, ctx, "feedback-thanks"); thanks != "Tack för din respons!" {
 			t.Fatalf("answer %d: thanks %q", i+1, thanks)
 		}
 		// Back to the start for the next person, in Swedish still.
@@ -82,14 +72,14 @@ func TestKioskInSwedishAndTheManagersFigures(t *testing.T) {
 		}
 	}
 
-	do(t, ctx, "the manager reads the figures", append(signIn("manager"),
+	do(t, ctx, "the manager reads the figures", append(signInSteps(a, "manager"),
 		chromedp.Navigate(a.URL+"/staff/feedback?lang=fi"),
 		chromedp.WaitVisible(chromedp.ID("feedback-nps")))...)
-	figures := read(t, ctx, chromedp.Text(chromedp.ID("feedback-nps")))
+	figures := text(t, ctx, "feedback-nps")
 	if !strings.Contains(figures, "Kallion terveysasema\t5\t40,0") && !strings.Contains(figures, "Kallion terveysasema 5 40,0") {
 		t.Errorf("the manager's NPS table %q lacks Kallio with 5 answers and NPS 40,0", figures)
 	}
-	comments := read(t, ctx, chromedp.Text(chromedp.ID("feedback-comments")))
+	comments := text(t, ctx, "feedback-comments")
 	if !strings.Contains(comments, "Ring mig på [***], tack") || strings.Contains(comments, "040 123") {
 		t.Errorf("comments %q: want the phone number masked", comments)
 	}
@@ -139,7 +129,7 @@ func TestResidentSurveyByInvitationLink(t *testing.T) {
 		chromedp.WaitVisible(chromedp.ID("answer-value")), chromedp.SendKeys(chromedp.ID("answer-value"), "Kortare köer"), next,
 		chromedp.WaitVisible(chromedp.ID("survey-send")),
 	)
-	answers := read(t, ctx, chromedp.Text(chromedp.ID("answers")))
+	answers := text(t, ctx, "answers")
 	if !strings.Contains(answers, "Munhälsovård") || !strings.Contains(answers, "(överhoppad)") || !strings.Contains(answers, "Kortare köer") {
 		t.Fatalf("the answers to send: %q", answers)
 	}

@@ -4,15 +4,11 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
-	"database/sql"
 	"fmt"
 	"io"
 	mrand "math/rand/v2"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -59,47 +55,10 @@ type apptBench struct {
 	slots    []int64             // every open slot, in no particular order
 }
 
-// openBenchStore opens an empty store: SQLite in a temporary folder, or a
-// fresh schema of the PostgreSQL database SOTEPE_TEST_POSTGRES names.
-func openBenchStore(b *testing.B, engine string) *store.Store {
-	ctx := context.Background()
-	dsn := filepath.Join(b.TempDir(), "appt.db")
-	if engine == store.Postgres {
-		base := os.Getenv("SOTEPE_TEST_POSTGRES")
-		if base == "" {
-			b.Skip("SOTEPE_TEST_POSTGRES is not set")
-		}
-		admin, err := sql.Open("pgx", base)
-		if err != nil {
-			b.Fatal(err)
-		}
-		b.Cleanup(func() { admin.Close() })
-		schema := "bench_" + strings.ToLower(rand.Text()[:8])
-		if _, err := admin.ExecContext(ctx, `CREATE SCHEMA "`+schema+`"`); err != nil {
-			b.Fatal(err)
-		}
-		b.Cleanup(func() { _, _ = admin.ExecContext(context.Background(), `DROP SCHEMA "`+schema+`" CASCADE`) })
-		u, _ := url.Parse(base)
-		q := u.Query()
-		q.Set("search_path", schema)
-		u.RawQuery = q.Encode()
-		dsn = u.String()
-	}
-	st, err := store.Open(ctx, dsn, nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { st.Close() })
-	if err := st.Migrate(ctx); err != nil {
-		b.Fatal(err)
-	}
-	return st
-}
-
 func newApptBench(b *testing.B, engine string) *apptBench {
 	b.Helper()
 	ctx := context.Background()
-	st := openBenchStore(b, engine)
+	st := openStore(b, engine)
 	base, err := demo.BaseNetwork()
 	if err != nil {
 		b.Fatal(err)

@@ -21,15 +21,10 @@ func (c *client) formPost(path string, v url.Values) response {
 func TestTicketFromQueuePage(t *testing.T) {
 	e := newEnv(t)
 	withSlots(t, e)
-	anna, erik, nurse := e.client(), e.client(), e.client()
-	anna.login("anna")
-	erik.login("erik")
-	nurse.login("nurse")
+	anna, erik, nurse := e.as("anna"), e.as("erik"), e.as("nurse")
 	var req struct{ ID int64 }
 	r := anna.do("POST", "/api/v1/contact-requests", `{"service":"health-station-nurse","unit":"kallio-health-station","message":"Polvi on kipeä, tarvitsen lääkärin."}`)
-	if r.status != http.StatusCreated {
-		t.Fatalf("request: %d %s", r.status, r.body)
-	}
+	needStatus(t, r, http.StatusCreated, "request")
 	r.json(t, &req)
 	queuePath := fmt.Sprintf("/queue/%d", req.ID)
 
@@ -48,9 +43,7 @@ func TestTicketFromQueuePage(t *testing.T) {
 	}
 	// Residents give no tickets; a service the unit does not offer is
 	// refused on the page, and nothing is stored.
-	if r := anna.formPost(queuePath+"/ticket", url.Values{"service": {"doctor-appointment"}}); r.status != http.StatusForbidden {
-		t.Errorf("resident gives a ticket: %d", r.status)
-	}
+	wantStatus(t, anna.formPost(queuePath+"/ticket", url.Values{"service": {"doctor-appointment"}}), http.StatusForbidden, "resident gives a ticket")
 	r = nurse.formPost(queuePath+"/ticket", url.Values{"service": {"no-such-service"}})
 	if r.status != http.StatusBadRequest || !strings.Contains(r.body, `role="alert"`) {
 		t.Errorf("unknown service: %d", r.status)
@@ -86,21 +79,15 @@ func TestTicketFromQueuePage(t *testing.T) {
 
 	// A request at another unit is not the nurse's to act on.
 	r = erik.do("POST", "/api/v1/contact-requests", `{"service":"health-station-nurse","unit":"toolo-health-station","message":"Behöver en läkartid."}`)
-	if r.status != http.StatusCreated {
-		t.Fatalf("erik's request: %d %s", r.status, r.body)
-	}
+	needStatus(t, r, http.StatusCreated, "erik's request")
 	r.json(t, &req)
-	if r := nurse.formPost(fmt.Sprintf("/queue/%d/ticket", req.ID), url.Values{"service": {"doctor-appointment"}}); r.status != http.StatusNotFound {
-		t.Errorf("ticket at another unit: %d", r.status)
-	}
+	wantStatus(t, nurse.formPost(fmt.Sprintf("/queue/%d/ticket", req.ID), url.Values{"service": {"doctor-appointment"}}), http.StatusNotFound, "ticket at another unit")
 }
 
 func TestBookForResidentPage(t *testing.T) {
 	e := newEnv(t)
 	withSlots(t, e)
-	anna, nurse := e.client(), e.client()
-	anna.login("anna")
-	nurse.login("nurse")
+	anna, nurse := e.as("anna"), e.as("nurse")
 	annaID := sotepe.SyntheticPersonalID(time.Date(1988, 3, 14, 0, 0, 0, 0, time.UTC), 901)
 	slots := anna.search("service=doctor-appointment&unit=kallio-health-station&limit=2")
 	toolo := anna.search("service=health-station-nurse&unit=toolo-health-station&limit=1")
@@ -117,15 +104,9 @@ func TestBookForResidentPage(t *testing.T) {
 		t.Fatalf("page: %d", r.status)
 	}
 	// Only staff of the slot's unit.
-	if r := anna.get(path); r.status != http.StatusForbidden {
-		t.Errorf("resident: %d", r.status)
-	}
-	if r := nurse.get(fmt.Sprintf("/staff/slots/%d/book", toolo[0].ID)); r.status != http.StatusNotFound {
-		t.Errorf("another unit's slot: %d", r.status)
-	}
-	if r := nurse.formPost(fmt.Sprintf("/staff/slots/%d/book", toolo[0].ID), url.Values{"personal_id": {annaID}, "basis": {"care_relationship"}}); r.status != http.StatusNotFound {
-		t.Errorf("booking another unit's slot: %d", r.status)
-	}
+	wantStatus(t, anna.get(path), http.StatusForbidden, "resident")
+	wantStatus(t, nurse.get(fmt.Sprintf("/staff/slots/%d/book", toolo[0].ID)), http.StatusNotFound, "another unit's slot")
+	wantStatus(t, nurse.formPost(fmt.Sprintf("/staff/slots/%d/book", toolo[0].ID), url.Values{"personal_id": {annaID}, "basis": {"care_relationship"}}), http.StatusNotFound, "booking another unit's slot")
 
 	// A mistyped code and a code nobody has: the form again, with why and
 	// with what was typed; nothing booked.
@@ -138,9 +119,7 @@ func TestBookForResidentPage(t *testing.T) {
 	if r.status != http.StatusNotFound || !strings.Contains(r.body, "Henkilötunnuksella ei löytynyt") {
 		t.Errorf("unknown code: %d", r.status)
 	}
-	if r := nurse.formPost(path, url.Values{"personal_id": {annaID}, "basis": {"curiosity"}}); r.status != http.StatusBadRequest {
-		t.Errorf("no basis: %d", r.status)
-	}
+	wantStatus(t, nurse.formPost(path, url.Values{"personal_id": {annaID}, "basis": {"curiosity"}}), http.StatusBadRequest, "no basis")
 	var mine struct{ Items []apptJSON }
 	anna.get("/api/v1/appointments").json(t, &mine)
 	if len(mine.Items) != 0 {
@@ -184,26 +163,15 @@ func TestBookForResidentPage(t *testing.T) {
 
 func TestBookingRulesPage(t *testing.T) {
 	e := newEnv(t)
-	nurse, manager, admin := e.client(), e.client(), e.client()
-	nurse.login("nurse")
-	manager.login("manager")
-	admin.login("admin")
+	nurse, manager, admin := e.as("nurse"), e.as("manager"), e.as("admin")
 	// The rules hold at every unit offering the service: a unit's manager
 	// does not set them for the others, by the page, the form or the API.
-	if r := nurse.get("/staff/booking-rules"); r.status != http.StatusForbidden {
-		t.Errorf("nurse: %d", r.status)
-	}
-	if r := manager.get("/staff/booking-rules?service=doctor-appointment"); r.status != http.StatusForbidden {
-		t.Errorf("manager's page: %d", r.status)
-	}
+	wantStatus(t, nurse.get("/staff/booking-rules"), http.StatusForbidden, "nurse")
+	wantStatus(t, manager.get("/staff/booking-rules?service=doctor-appointment"), http.StatusForbidden, "manager's page")
 	form := url.Values{"service": {"doctor-appointment"}, "direct": {"true"}, "cancel_hours": {"48"}, "hold_hours": {"12"},
 		"guarantee_days": {"90"}, "guarantee_days_young": {"14"}}
-	if r := manager.formPost("/staff/booking-rules", form); r.status != http.StatusForbidden {
-		t.Errorf("manager saves: %d", r.status)
-	}
-	if r := manager.do("PUT", "/api/v1/services/doctor-appointment/booking", `{"direct_booking":true,"cancel_limit_hours":48,"offer_hold_hours":12,"guarantee_days":90,"guarantee_days_young":14}`); r.status != http.StatusForbidden {
-		t.Errorf("manager saves by the API: %d", r.status)
-	}
+	wantStatus(t, manager.formPost("/staff/booking-rules", form), http.StatusForbidden, "manager saves")
+	wantStatus(t, manager.do("PUT", "/api/v1/services/doctor-appointment/booking", `{"direct_booking":true,"cancel_limit_hours":48,"offer_hold_hours":12,"guarantee_days":90,"guarantee_days_young":14}`), http.StatusForbidden, "manager saves by the API")
 	if rules := manager.get("/api/v1/services/doctor-appointment/booking"); !strings.Contains(rules.body, `"cancel_limit_hours":24`) {
 		t.Fatalf("a refused change changed the rules: %s", rules.body)
 	}
@@ -213,9 +181,7 @@ func TestBookingRulesPage(t *testing.T) {
 		!strings.Contains(page.body, `value="dental-care"`) {
 		t.Fatalf("admin's page: %d", page.status)
 	}
-	if r := admin.get("/staff/booking-rules?service=no-such-service"); r.status != http.StatusNotFound {
-		t.Errorf("an unknown service's page: %d", r.status)
-	}
+	wantStatus(t, admin.get("/staff/booking-rules?service=no-such-service"), http.StatusNotFound, "an unknown service's page")
 	r := admin.formPost("/staff/booking-rules", form)
 	if r.status != http.StatusOK || !strings.Contains(r.body, `id="rules-message"`) {
 		t.Fatalf("save: %d", r.status)

@@ -75,9 +75,7 @@ func (c *client) book(slot int64) (response, apptJSON) {
 func TestAppointmentBookingAPI(t *testing.T) {
 	onEngines(t, func(t *testing.T, e *env) {
 		withSlots(t, e)
-		anon, anna, erik := e.client(), e.client(), e.client()
-		anna.login("anna")
-		erik.login("erik")
+		anon, anna, erik := e.client(), e.as("anna"), e.as("erik")
 
 		// Anyone may search; evening=true finds only evening times.
 		evening := anon.search("service=health-station-nurse&unit=kallio-health-station&evening=true&limit=5")
@@ -94,9 +92,7 @@ func TestAppointmentBookingAPI(t *testing.T) {
 		if len(video) == 0 || video[0].Mode != "video" {
 			t.Fatalf("video search %+v", video)
 		}
-		if r := anon.get("/api/v1/slots?service=nope"); r.status != http.StatusBadRequest {
-			t.Errorf("unknown service: %d", r.status)
-		}
+		wantStatus(t, anon.get("/api/v1/slots?service=nope"), http.StatusBadRequest, "unknown service")
 
 		// Anna books an evening time and gets its calendar file.
 		r, a := anna.book(evening[0].ID)
@@ -120,9 +116,7 @@ func TestAppointmentBookingAPI(t *testing.T) {
 				t.Errorf("erik GET %s: %d", path, r.status)
 			}
 		}
-		if r := erik.do("POST", fmt.Sprintf("/api/v1/appointments/%d/cancel", a.ID), ""); r.status != http.StatusNotFound {
-			t.Errorf("erik cancels anna's: %d", r.status)
-		}
+		wantStatus(t, erik.do("POST", fmt.Sprintf("/api/v1/appointments/%d/cancel", a.ID), ""), http.StatusNotFound, "erik cancels anna's")
 		var list struct{ Items []apptJSON }
 		erik.get("/api/v1/appointments").json(t, &list)
 		if len(list.Items) != 0 {
@@ -140,15 +134,11 @@ func TestAppointmentBookingAPI(t *testing.T) {
 			t.Errorf("wrong service: %d %s", r.status, r.body)
 		}
 		r = anna.do("POST", fmt.Sprintf("/api/v1/appointments/%d/reschedule", a.ID), fmt.Sprintf(`{"slot":%d}`, dental[0].ID))
-		if r.status != http.StatusBadRequest {
-			t.Errorf("reschedule to another service: %d %s", r.status, r.body)
-		}
+		wantStatus(t, r, http.StatusBadRequest, "reschedule to another service")
 		// Rebooking to another nurse's time moves the appointment.
 		r = anna.do("POST", fmt.Sprintf("/api/v1/appointments/%d/reschedule", a.ID), fmt.Sprintf(`{"slot":%d}`, evening[1].ID))
 		var moved apptJSON
-		if r.status != http.StatusCreated {
-			t.Fatalf("reschedule: %d %s", r.status, r.body)
-		}
+		needStatus(t, r, http.StatusCreated, "reschedule")
 		r.json(t, &moved)
 		var old apptJSON
 		anna.get(fmt.Sprintf("/api/v1/appointments/%d", a.ID)).json(t, &old)
@@ -162,12 +152,9 @@ func TestAppointmentBookingAPI(t *testing.T) {
 		if code, _ := r.errorCode(t); r.status != http.StatusForbidden || code != sotepe.EForbidden {
 			t.Errorf("doctor without ticket: %d %s", r.status, r.body)
 		}
-		nurse := e.client()
-		nurse.login("nurse")
+		nurse := e.as("nurse")
 		r = nurse.do("POST", "/api/v1/appointment-tickets", fmt.Sprintf(`{"resident":%d,"service":"doctor-appointment"}`, e.ids.Residents["anna"]))
-		if r.status != http.StatusCreated {
-			t.Fatalf("ticket: %d %s", r.status, r.body)
-		}
+		needStatus(t, r, http.StatusCreated, "ticket")
 		if r, _ := anna.book(doctor[0].ID); r.status != http.StatusCreated {
 			t.Errorf("doctor with ticket: %d %s", r.status, r.body)
 		}
@@ -178,20 +165,16 @@ func TestAppointmentBookingAPI(t *testing.T) {
 			t.Fatalf("the first free time %v is not within a day", soon[0].Start)
 		}
 		r, near := anna.book(soon[0].ID)
-		if r.status != http.StatusCreated {
-			t.Fatalf("book soon: %d %s", r.status, r.body)
-		}
+		needStatus(t, r, http.StatusCreated, "book soon")
 		r = anna.do("POST", fmt.Sprintf("/api/v1/appointments/%d/cancel", near.ID), "")
 		if code, msg := r.errorCode(t); r.status != http.StatusConflict || code != sotepe.EConflict || !strings.Contains(msg, "24 tuntia") {
 			t.Errorf("late cancel: %d %s", r.status, r.body)
 		}
 		r = anna.do("POST", fmt.Sprintf("/api/v1/appointments/%d/cancel", moved.ID), "")
-		if r.status != http.StatusOK {
-			t.Errorf("cancel: %d %s", r.status, r.body)
-		}
+		wantStatus(t, r, http.StatusOK, "cancel")
 		// Booking a time that has passed.
 		later := anon.search("service=health-station-nurse&unit=toolo-health-station&limit=1")
-		e.clock.Advance(later[0].Start.Sub(e.clock.Now()) + time.Minute)
+		e.clock.Add(later[0].Start.Sub(e.clock.Now()) + time.Minute)
 		anna.login("anna") // the session went idle meanwhile
 		r, _ = anna.book(later[0].ID)
 		if code, msg := r.errorCode(t); r.status != http.StatusBadRequest || code != sotepe.EInvalid || !strings.Contains(msg, "mennyt") {
@@ -203,10 +186,7 @@ func TestAppointmentBookingAPI(t *testing.T) {
 func TestAppointmentStaffCalendarAndFigures(t *testing.T) {
 	onEngines(t, func(t *testing.T, e *env) {
 		withSlots(t, e)
-		anna, nurse, manager := e.client(), e.client(), e.client()
-		anna.login("anna")
-		nurse.login("nurse")
-		manager.login("manager")
+		anna, nurse, manager := e.as("anna"), e.as("nurse"), e.as("manager")
 		slots := anna.search("service=health-station-nurse&unit=kallio-health-station&evening=true&limit=1")
 		_, a := anna.book(slots[0].ID)
 		if a.ID == 0 {
@@ -226,9 +206,7 @@ func TestAppointmentStaffCalendarAndFigures(t *testing.T) {
 			}
 		}
 		r := nurse.get("/api/v1/appointment-calendar?view=week&mine=true&date=" + date)
-		if r.status != http.StatusOK {
-			t.Fatalf("calendar: %d %s", r.status, r.body)
-		}
+		needStatus(t, r, http.StatusOK, "calendar")
 		r.json(t, &cal)
 		found := false
 		for _, d := range cal.Days {
@@ -247,16 +225,10 @@ func TestAppointmentStaffCalendarAndFigures(t *testing.T) {
 			t.Errorf("access log %+v", access.Items)
 		}
 		// Staff of another unit cannot see the calendar of Kallio.
-		if r := nurse.get("/api/v1/appointment-calendar?unit=toolo-health-station"); r.status != http.StatusForbidden {
-			t.Errorf("another unit's calendar: %d", r.status)
-		}
+		wantStatus(t, nurse.get("/api/v1/appointment-calendar?unit=toolo-health-station"), http.StatusForbidden, "another unit's calendar")
 		// Residents have no calendar and cannot mark.
-		if r := anna.get("/api/v1/appointment-calendar"); r.status != http.StatusForbidden {
-			t.Errorf("resident's calendar: %d", r.status)
-		}
-		if r := anna.do("POST", fmt.Sprintf("/api/v1/appointments/%d/mark", a.ID), `{"status":"completed"}`); r.status != http.StatusNotFound {
-			t.Errorf("resident marks: %d", r.status)
-		}
+		wantStatus(t, anna.get("/api/v1/appointment-calendar"), http.StatusForbidden, "resident's calendar")
+		wantStatus(t, anna.do("POST", fmt.Sprintf("/api/v1/appointments/%d/mark", a.ID), `{"status":"completed"}`), http.StatusNotFound, "resident marks")
 		// Completing records a service event and asks for feedback.
 		r = nurse.do("POST", fmt.Sprintf("/api/v1/appointments/%d/mark", a.ID), `{"status":"completed"}`)
 		if r.status != http.StatusOK || !strings.Contains(r.body, `"status":"completed"`) {
@@ -283,24 +255,18 @@ func TestAppointmentStaffCalendarAndFigures(t *testing.T) {
 		if r.status != http.StatusCreated || !strings.Contains(r.body, `"created":3`) {
 			t.Fatalf("open: %d %s", r.status, r.body)
 		}
-		if r := nurse.do("POST", "/api/v1/slots", `{"unit":"toolo-health-station","service":"health-station-nurse","mode":"video","minutes":20,"start":"2026-12-01T10:00:00+02:00"}`); r.status != http.StatusForbidden {
-			t.Errorf("open at another unit: %d", r.status)
-		}
+		wantStatus(t, nurse.do("POST", "/api/v1/slots", `{"unit":"toolo-health-station","service":"health-station-nurse","mode":"video","minutes":20,"start":"2026-12-01T10:00:00+02:00"}`), http.StatusForbidden, "open at another unit")
 		diab := anna.search("service=diabetes-care&from=" + day + "&to=" + day)
 		if len(diab) != 3 {
 			t.Fatalf("new times %+v", diab)
 		}
-		if r := nurse.do("POST", fmt.Sprintf("/api/v1/slots/%d/close", diab[0].ID), ""); r.status != http.StatusNoContent {
-			t.Errorf("close: %d %s", r.status, r.body)
-		}
+		wantStatus(t, nurse.do("POST", fmt.Sprintf("/api/v1/slots/%d/close", diab[0].ID), ""), http.StatusNoContent, "close")
 		if got := anna.search("service=diabetes-care&from=" + day + "&to=" + day); len(got) != 2 {
 			t.Errorf("after close %d times", len(got))
 		}
 
 		// The care-guarantee figures: for managers, not for the nurse.
-		if r := nurse.get("/api/v1/stats/appointments"); r.status != http.StatusForbidden {
-			t.Errorf("nurse's figures: %d", r.status)
-		}
+		wantStatus(t, nurse.get("/api/v1/stats/appointments"), http.StatusForbidden, "nurse's figures")
 		var figs struct {
 			Items []struct {
 				Unit, Service string
@@ -310,9 +276,7 @@ func TestAppointmentStaffCalendarAndFigures(t *testing.T) {
 			}
 		}
 		r = manager.get("/api/v1/stats/appointments")
-		if r.status != http.StatusOK {
-			t.Fatalf("figures: %d %s", r.status, r.body)
-		}
+		needStatus(t, r, http.StatusOK, "figures")
 		r.json(t, &figs)
 		ok := false
 		for _, f := range figs.Items {
@@ -335,9 +299,7 @@ func TestAppointmentStaffCalendarAndFigures(t *testing.T) {
 func TestAppointmentPagesWithoutJavaScript(t *testing.T) {
 	onEngines(t, func(t *testing.T, e *env) {
 		withSlots(t, e)
-		anna, nurse := e.client(), e.client()
-		anna.login("anna")
-		nurse.login("nurse")
+		anna, nurse := e.as("anna"), e.as("nurse")
 		page := anna.get("/appointments/new?service=health-station-nurse&unit=kallio-health-station&evening=true")
 		if page.status != http.StatusOK || !strings.Contains(page.body, `id="free-times"`) || !strings.Contains(page.body, "ilta-aika") {
 			t.Fatalf("search page: %d", page.status)
@@ -365,42 +327,29 @@ func TestAppointmentPagesWithoutJavaScript(t *testing.T) {
 		if cal.status != http.StatusOK || !strings.Contains(cal.body, "Anna Virtanen") {
 			t.Errorf("calendar page: %d", cal.status)
 		}
-		if r := anna.get("/staff/calendar"); r.status != http.StatusForbidden {
-			t.Errorf("resident on the calendar page: %d", r.status)
-		}
+		wantStatus(t, anna.get("/staff/calendar"), http.StatusForbidden, "resident on the calendar page")
 	})
 }
 
 func TestServiceBookingRules(t *testing.T) {
 	onEngines(t, func(t *testing.T, e *env) {
 		withSlots(t, e)
-		anon, nurse, admin, anna := e.client(), e.client(), e.client(), e.client()
-		nurse.login("nurse")
-		admin.login("admin")
-		anna.login("anna")
+		anon, nurse, admin, anna := e.client(), e.as("nurse"), e.as("admin"), e.as("anna")
 		r := anon.get("/api/v1/services/doctor-appointment/booking")
 		if r.status != http.StatusOK || !strings.Contains(r.body, `"direct_booking":false`) || !strings.Contains(r.body, `"cancel_limit_hours":24`) {
 			t.Fatalf("rules: %d %s", r.status, r.body)
 		}
-		if r := anon.get("/api/v1/services/nope/booking"); r.status != http.StatusNotFound {
-			t.Errorf("unknown service: %d", r.status)
-		}
+		wantStatus(t, anon.get("/api/v1/services/nope/booking"), http.StatusNotFound, "unknown service")
 		rules := `{"direct_booking":true,"cancel_limit_hours":48,"offer_hold_hours":15,"guarantee_days":90,"guarantee_days_young":14}`
-		if r := nurse.do("PUT", "/api/v1/services/doctor-appointment/booking", rules); r.status != http.StatusForbidden {
-			t.Errorf("nurse sets rules: %d", r.status)
-		}
-		if r := admin.do("PUT", "/api/v1/services/doctor-appointment/booking", strings.Replace(rules, "48", "-1", 1)); r.status != http.StatusBadRequest {
-			t.Errorf("negative limit: %d", r.status)
-		}
+		wantStatus(t, nurse.do("PUT", "/api/v1/services/doctor-appointment/booking", rules), http.StatusForbidden, "nurse sets rules")
+		wantStatus(t, admin.do("PUT", "/api/v1/services/doctor-appointment/booking", strings.Replace(rules, "48", "-1", 1)), http.StatusBadRequest, "negative limit")
 		if r := admin.do("PUT", "/api/v1/services/doctor-appointment/booking", rules); r.status != http.StatusOK || !strings.Contains(r.body, `"cancel_limit_hours":48`) {
 			t.Fatalf("admin sets rules: %d %s", r.status, r.body)
 		}
 		// Now booked directly, and cancellable only until 48 hours before.
 		slots := anna.search("service=doctor-appointment&from=" + e.clock.Now().AddDate(0, 0, 1).Format(time.DateOnly) + "&limit=1")
 		r, a := anna.book(slots[0].ID)
-		if r.status != http.StatusCreated {
-			t.Fatalf("direct doctor booking: %d %s", r.status, r.body)
-		}
+		needStatus(t, r, http.StatusCreated, "direct doctor booking")
 		if a.Start.Sub(e.clock.Now()) >= 48*time.Hour {
 			t.Fatalf("the time %v is not within 48 hours", a.Start)
 		}
@@ -414,34 +363,24 @@ func TestServiceBookingRules(t *testing.T) {
 func TestWaitlistAPI(t *testing.T) {
 	onEngines(t, func(t *testing.T, e *env) {
 		withSlots(t, e)
-		anna, erik := e.client(), e.client()
-		anna.login("anna")
-		erik.login("erik")
+		anna, erik := e.as("anna"), e.as("erik")
 		// Erik books a time two weeks ahead and asks for an earlier one.
 		later := erik.search("service=health-station-nurse&unit=kallio-health-station&from=" + e.clock.Now().AddDate(0, 0, 14).Format(time.DateOnly) + "&limit=1")
 		_, b := erik.book(later[0].ID)
 		r := erik.do("POST", "/api/v1/waitlist", fmt.Sprintf(`{"appointment":%d}`, b.ID))
-		if r.status != http.StatusCreated {
-			t.Fatalf("join: %d %s", r.status, r.body)
-		}
+		needStatus(t, r, http.StatusCreated, "join")
 		var entry struct {
 			ID     int64
 			Status string
 		}
 		r.json(t, &entry)
-		if r := erik.do("POST", "/api/v1/waitlist", fmt.Sprintf(`{"appointment":%d}`, b.ID)); r.status != http.StatusConflict {
-			t.Errorf("joining twice: %d", r.status)
-		}
-		if r := anna.do("POST", "/api/v1/waitlist", fmt.Sprintf(`{"appointment":%d}`, b.ID)); r.status != http.StatusNotFound {
-			t.Errorf("anna joins with erik's appointment: %d", r.status)
-		}
+		wantStatus(t, erik.do("POST", "/api/v1/waitlist", fmt.Sprintf(`{"appointment":%d}`, b.ID)), http.StatusConflict, "joining twice")
+		wantStatus(t, anna.do("POST", "/api/v1/waitlist", fmt.Sprintf(`{"appointment":%d}`, b.ID)), http.StatusNotFound, "anna joins with erik's appointment")
 		// Anna books an earlier time and cancels it: it is offered to Erik,
 		// and nobody else can book it meanwhile.
 		early := anna.search("service=health-station-nurse&unit=kallio-health-station&from=" + e.clock.Now().AddDate(0, 0, 3).Format(time.DateOnly) + "&limit=1")
 		_, a := anna.book(early[0].ID)
-		if r := anna.do("POST", fmt.Sprintf("/api/v1/appointments/%d/cancel", a.ID), ""); r.status != http.StatusOK {
-			t.Fatalf("cancel: %d %s", r.status, r.body)
-		}
+		needStatus(t, anna.do("POST", fmt.Sprintf("/api/v1/appointments/%d/cancel", a.ID), ""), http.StatusOK, "cancel")
 		var list struct {
 			Items []struct {
 				ID    int64
@@ -455,14 +394,10 @@ func TestWaitlistAPI(t *testing.T) {
 		if r, _ := anna.book(early[0].ID); r.status != http.StatusConflict {
 			t.Errorf("anna books the offered time: %d", r.status)
 		}
-		if r := anna.do("DELETE", fmt.Sprintf("/api/v1/waitlist/%d", entry.ID), ""); r.status != http.StatusNotFound {
-			t.Errorf("anna leaves erik's entry: %d", r.status)
-		}
+		wantStatus(t, anna.do("DELETE", fmt.Sprintf("/api/v1/waitlist/%d", entry.ID), ""), http.StatusNotFound, "anna leaves erik's entry")
 		// Erik accepts: the earlier time replaces the later one.
 		r, got := erik.book(early[0].ID)
-		if r.status != http.StatusCreated {
-			t.Fatalf("accept: %d %s", r.status, r.body)
-		}
+		needStatus(t, r, http.StatusCreated, "accept")
 		var old apptJSON
 		erik.get(fmt.Sprintf("/api/v1/appointments/%d", b.ID)).json(t, &old)
 		if old.Status != "cancelled" || got.Slot != early[0].ID {
@@ -478,8 +413,7 @@ func TestWaitlistAPI(t *testing.T) {
 func TestSearchNearMe(t *testing.T) {
 	onEngines(t, func(t *testing.T, e *env) {
 		withSlots(t, e)
-		anna := e.client()
-		anna.login("anna") // lives in Kallio
+		anna := e.as("anna") // lives in Kallio
 		near := anna.search("service=health-station-nurse&near=true&limit=50")
 		if len(near) == 0 {
 			t.Fatal("nothing near anna")
@@ -518,8 +452,7 @@ func TestNearMeIsNotShared(t *testing.T) {
 func TestVideoWaitingRoom(t *testing.T) {
 	onEngines(t, func(t *testing.T, e *env) {
 		withSlots(t, e)
-		anna, nurse, erik := e.client(), e.client(), e.client()
-		anna.login("anna")
+		anna, nurse, erik := e.as("anna"), e.client(), e.client()
 		video := anna.search("service=health-station-nurse&unit=kallio-health-station&mode=video&limit=1")
 		_, a := anna.book(video[0].ID)
 		if a.VideoURL == "" {
@@ -528,19 +461,15 @@ func TestVideoWaitingRoom(t *testing.T) {
 		if r := anna.get(a.VideoURL); r.status != http.StatusOK || !strings.Contains(r.body, "Odotushuone avautuu") {
 			t.Fatalf("before: %d", r.status)
 		}
-		e.clock.Advance(video[0].Start.Sub(e.clock.Now()) - 5*time.Minute)
+		e.clock.Add(video[0].Start.Sub(e.clock.Now()) - 5*time.Minute)
 		anna.login("anna")
 		nurse.login("nurse")
 		erik.login("erik")
 		if r := nurse.get(a.VideoURL); !strings.Contains(r.body, "Asiakas ei ole vielä saapunut") {
 			t.Errorf("nurse before anna enters: %d", r.status)
 		}
-		if r := erik.do("POST", a.VideoURL, ""); r.status != http.StatusNotFound {
-			t.Errorf("erik enters anna's room: %d", r.status)
-		}
-		if r := anna.do("POST", a.VideoURL, ""); r.status != http.StatusSeeOther {
-			t.Fatalf("enter: %d %s", r.status, r.body)
-		}
+		wantStatus(t, erik.do("POST", a.VideoURL, ""), http.StatusNotFound, "erik enters anna's room")
+		needStatus(t, anna.do("POST", a.VideoURL, ""), http.StatusSeeOther, "enter")
 		if r := anna.get(a.VideoURL); !strings.Contains(r.body, "Olet odotushuoneessa") {
 			t.Errorf("anna after entering: %d", r.status)
 		}

@@ -94,9 +94,7 @@ func TestAssessmentAPI(t *testing.T) {
 	if r := anon.get("/api/v1/assessments/dental-pain?lang=sv"); r.status != 200 || !strings.Contains(r.body, `"Tandvärk"`) || !strings.Contains(r.body, `"questions"`) {
 		t.Errorf("one assessment: %d %s", r.status, r.body)
 	}
-	if r := anon.get("/api/v1/assessments/nope"); r.status != 404 {
-		t.Errorf("unknown assessment: %d", r.status)
-	}
+	wantStatus(t, anon.get("/api/v1/assessments/nope"), 404, "unknown assessment")
 
 	s := anon.startAssessment("dental-pain")
 	if s.Question == nil || s.Question.ID != "swelling-breathing" || s.Question.Kind != "yes_no" || s.Outcome != nil || s.Status != "in_progress" {
@@ -111,13 +109,9 @@ func TestAssessmentAPI(t *testing.T) {
 	}
 	anon.answer(s.ID, "swelling-breathing", "false")
 	r = anon.do("POST", base+"/answers", `{"question":"trauma","value":"lost"}`)
-	if r.status != 400 {
-		t.Errorf("unknown option: %d %s", r.status, r.body)
-	}
+	wantStatus(t, r, 400, "unknown option")
 	r = anon.do("POST", base+"/answers", `{"question":"trauma","value":"none","extra":1}`)
-	if r.status != 400 {
-		t.Errorf("unknown field: %d", r.status)
-	}
+	wantStatus(t, r, 400, "unknown field")
 	var got sessionJSON
 	anon.get(base).json(t, &got)
 	if len(got.Answers) != 1 || got.Question.ID != "trauma" {
@@ -136,12 +130,9 @@ func TestAssessmentAPI(t *testing.T) {
 		t.Fatalf("red flag: %+v", got)
 	}
 	r = anon.do("POST", base+"/answers", `{"question":"trauma","value":"none"}`)
-	if r.status != 409 {
-		t.Errorf("answer after the outcome: %d", r.status)
-	}
+	wantStatus(t, r, 409, "answer after the outcome")
 	// An emergency is never handed over.
-	erik := e.client()
-	erik.login("erik")
+	erik := e.as("erik")
 	r = erik.do("POST", base+"/handover", "")
 	if r.status != 400 || !strings.Contains(r.body, "112") {
 		t.Errorf("emergency hand-over: %d %s", r.status, r.body)
@@ -158,9 +149,7 @@ func TestAssessmentAPI(t *testing.T) {
 	if got.Outcome == nil || got.Outcome.Urgency != "urgent" || got.Outcome.Service != "dental-care" || got.Outcome.Text == "" {
 		t.Fatalf("knocked out: %+v", got)
 	}
-	if r := anon.get("/api/v1/assessment-sessions/not-a-session"); r.status != 404 {
-		t.Errorf("unknown session: %d", r.status)
-	}
+	wantStatus(t, anon.get("/api/v1/assessment-sessions/not-a-session"), 404, "unknown session")
 }
 
 // TestAssessmentHandOver hands a result over as erik: a contact request on
@@ -175,20 +164,12 @@ func TestAssessmentHandOver(t *testing.T) {
 		t.Fatalf("outcome %+v", done.Outcome)
 	}
 	base := "/api/v1/assessment-sessions/" + s.ID
-	if r := anon.do("POST", base+"/handover", ""); r.status != 401 {
-		t.Errorf("hand-over without signing in: %d", r.status)
-	}
-	nurse := e.client()
-	nurse.login("nurse")
-	if r := nurse.do("POST", base+"/handover", ""); r.status != 403 {
-		t.Errorf("hand-over by a professional: %d", r.status)
-	}
-	erik := e.client()
-	erik.login("erik")
+	wantStatus(t, anon.do("POST", base+"/handover", ""), 401, "hand-over without signing in")
+	nurse := e.as("nurse")
+	wantStatus(t, nurse.do("POST", base+"/handover", ""), 403, "hand-over by a professional")
+	erik := e.as("erik")
 	r := erik.do("POST", base+"/handover", "")
-	if r.status != 201 {
-		t.Fatalf("hand-over: %d %s", r.status, r.body)
-	}
+	needStatus(t, r, 201, "hand-over")
 	var req struct {
 		ID       int64
 		Channel  string
@@ -216,32 +197,23 @@ func TestAssessmentHandOver(t *testing.T) {
 		t.Errorf("second hand-over: %d %s", r.status, r.body)
 	}
 	// Now erik's: the anonymous holder of the id and anna get 404.
-	if r := anon.get(base); r.status != 404 {
-		t.Errorf("anonymous read of a handed-over session: %d", r.status)
-	}
-	anna := e.client()
-	anna.login("anna")
+	wantStatus(t, anon.get(base), 404, "anonymous read of a handed-over session")
+	anna := e.as("anna")
 	for _, r := range []response{anna.get(base), anna.do("POST", base+"/answers", `{"question":"x","value":true}`), anna.do("POST", base+"/handover", ""),
 		anna.get("/api/v1/contact-requests/" + strconv.FormatInt(req.ID, 10) + "/assessment")} {
-		if r.status != 404 {
-			t.Errorf("anna sees erik's: %d %s", r.status, r.body)
-		}
+		wantStatus(t, r, 404, "anna sees erik's")
 	}
 	var mine sessionJSON
 	erik.get(base).json(t, &mine)
 	if mine.Status != "handed_over" || mine.ContactRequest != req.ID {
 		t.Errorf("erik's session: %+v", mine)
 	}
-	if r := erik.do("POST", base+"/back", `{}`); r.status != 409 {
-		t.Errorf("change after hand-over: %d", r.status)
-	}
+	wantStatus(t, erik.do("POST", base+"/back", `{}`), 409, "change after hand-over")
 	// The owner sees the hand-over; the nurse of another unit does not.
 	if r := erik.get("/api/v1/contact-requests/" + strconv.FormatInt(req.ID, 10) + "/assessment"); r.status != 200 || !strings.Contains(r.body, `"urgency":"non_urgent"`) {
 		t.Errorf("erik's hand-over: %d %s", r.status, r.body)
 	}
-	if r := nurse.get("/api/v1/contact-requests/" + strconv.FormatInt(req.ID, 10) + "/assessment"); r.status != 404 {
-		t.Errorf("nurse of another unit: %d", r.status)
-	}
+	wantStatus(t, nurse.get("/api/v1/contact-requests/"+strconv.FormatInt(req.ID, 10)+"/assessment"), 404, "nurse of another unit")
 }
 
 // TestAssessmentUrgentToNurse hands an urgent respiratory result to the
@@ -249,8 +221,7 @@ func TestAssessmentHandOver(t *testing.T) {
 // and the figures.
 func TestAssessmentUrgentToNurse(t *testing.T) {
 	e := newEnv(t)
-	anna := e.client()
-	anna.login("anna")
+	anna := e.as("anna")
 	s := anna.startAssessment("respiratory-infection")
 	for _, a := range [][2]string{{"breathing", "false"}, {"chest", "false"}, {"fever", "39.5"}, {"duration", `"over-7-days"`},
 		{"symptoms", `["cough"]`}, {"risk", "true"}, {"worse", "false"}} {
@@ -261,12 +232,10 @@ func TestAssessmentUrgentToNurse(t *testing.T) {
 		t.Fatalf("outcome %+v", done.Outcome)
 	}
 	// A resident's own session is hers from the start.
-	if r := e.client().get("/api/v1/assessment-sessions/" + s.ID); r.status != 404 {
-		t.Errorf("anonymous read of anna's session: %d", r.status)
-	}
+	wantStatus(t, e.client().get("/api/v1/assessment-sessions/"+s.ID), 404, "anonymous read of anna's session")
 	// Received after the close of service hours: due the next working day.
-	e.clock.Advance(7 * time.Hour) // Monday 17.00
-	anna.login("anna")             // the session ended meanwhile
+	e.clock.Add(7 * time.Hour) // Monday 17.00
+	anna.login("anna")         // the session ended meanwhile
 	r := anna.do("POST", "/api/v1/assessment-sessions/"+s.ID+"/handover", `{"unit":"kallio-health-station"}`)
 	var req struct {
 		ID    int64
@@ -279,24 +248,17 @@ func TestAssessmentUrgentToNurse(t *testing.T) {
 		t.Fatalf("urgent hand-over: %d %s", r.status, r.body)
 	}
 	id := strconv.FormatInt(req.ID, 10)
-	nurse := e.client()
-	nurse.login("nurse")
+	nurse := e.as("nurse")
 	r = nurse.get("/api/v1/contact-requests/" + id + "/assessment")
 	if r.status != 200 || !strings.Contains(r.body, `"answer":"39,5 °C"`) || !strings.Contains(r.body, `"urgency":"urgent"`) {
 		t.Fatalf("nurse reads the hand-over: %d %s", r.status, r.body)
 	}
-	if r := nurse.do("POST", "/api/v1/contact-requests/"+id+"/assessment/grading", `{"urgency":"soon"}`); r.status != 400 {
-		t.Errorf("unknown urgency: %d", r.status)
-	}
-	if r := anna.do("POST", "/api/v1/contact-requests/"+id+"/assessment/grading", `{"urgency":"urgent"}`); r.status != 403 {
-		t.Errorf("resident grading: %d", r.status)
-	}
+	wantStatus(t, nurse.do("POST", "/api/v1/contact-requests/"+id+"/assessment/grading", `{"urgency":"soon"}`), 400, "unknown urgency")
+	wantStatus(t, anna.do("POST", "/api/v1/contact-requests/"+id+"/assessment/grading", `{"urgency":"urgent"}`), 403, "resident grading")
 	// The HTML form grades and answers in one go.
 	r = nurse.do("POST", "/queue/"+id+"/assessment", url.Values{"urgency": {"non_urgent"}, "message": {"Soitamme huomenna."}}.Encode(),
 		"Content-Type", "application/x-www-form-urlencoded")
-	if r.status != 303 {
-		t.Fatalf("grading form: %d %s", r.status, r.body)
-	}
+	needStatus(t, r, 303, "grading form")
 	r = nurse.get("/api/v1/contact-requests/" + id)
 	if !strings.Contains(r.body, `"status":"answered"`) || !strings.Contains(r.body, "Soitamme huomenna.") {
 		t.Errorf("the grading form did not answer: %s", r.body)
@@ -306,11 +268,8 @@ func TestAssessmentUrgentToNurse(t *testing.T) {
 	}
 
 	// The figures: managers and analysts only, aggregates only.
-	if r := nurse.get("/api/v1/stats/assessments"); r.status != 403 {
-		t.Errorf("nurse reads the figures: %d", r.status)
-	}
-	analyst := e.client()
-	analyst.login("analyst")
+	wantStatus(t, nurse.get("/api/v1/stats/assessments"), 403, "nurse reads the figures")
+	analyst := e.as("analyst")
 	anon := e.client()
 	anon.startAssessment("dental-pain")
 	r = analyst.get("/api/v1/stats/assessments?from=2026-11-01&to=2026-11-30&interval=month")
@@ -335,20 +294,15 @@ func TestAssessmentUrgentToNurse(t *testing.T) {
 	if strings.Contains(r.body, "Soitamme") || strings.Contains(r.body, `"resident"`) {
 		t.Errorf("the figures leak: %s", r.body)
 	}
-	if r := analyst.get("/api/v1/stats/assessments?interval=year"); r.status != 400 {
-		t.Errorf("bad interval: %d", r.status)
-	}
+	wantStatus(t, analyst.get("/api/v1/stats/assessments?interval=year"), 400, "bad interval")
 	// The managers' page shows the same figures.
-	manager := e.client()
-	manager.login("manager")
+	manager := e.as("manager")
 	page := manager.get("/stats/assessments?from=2026-11-01&to=2026-11-30&lang=en")
 	if page.status != 200 || !strings.Contains(page.body, `<td class="num" id="total-handover-share">100 %</td>`) ||
 		!strings.Contains(page.body, `<td class="num" id="total-agreement">0 %</td>`) || !strings.Contains(page.body, "Respiratory infection symptoms") {
 		t.Errorf("figures page: %d %s", page.status, page.body)
 	}
-	if r := nurse.get("/stats/assessments"); r.status != 403 {
-		t.Errorf("nurse opens the figures page: %d", r.status)
-	}
+	wantStatus(t, nurse.get("/stats/assessments"), 403, "nurse opens the figures page")
 }
 
 // TestAssessmentPages runs an assessment through the HTML pages without
@@ -397,9 +351,7 @@ func TestAssessmentPages(t *testing.T) {
 	if r := form(loc+"/answer", steps[1]); r.status != 409 || !strings.Contains(r.body, `value="notes"`) {
 		t.Errorf("stale answer: %d", r.status)
 	}
-	if r := form(loc+"/back", nil); r.status != 303 {
-		t.Fatalf("back: %d", r.status)
-	}
+	needStatus(t, form(loc+"/back", nil), 303, "back")
 	if r := c.get(loc); !strings.Contains(r.body, `value="duration"`) {
 		t.Fatalf("after back: %s", r.body)
 	}
@@ -411,9 +363,7 @@ func TestAssessmentPages(t *testing.T) {
 		t.Fatalf("result page: %d %s", res.status, res.body)
 	}
 	// Change an answer from the summary: the pain was only mild.
-	if r := form(loc+"/back", url.Values{"question": {"pain"}}); r.status != 303 {
-		t.Fatalf("change: %d", r.status)
-	}
+	needStatus(t, form(loc+"/back", url.Values{"question": {"pain"}}), 303, "change")
 	form(loc+"/answer", url.Values{"question": {"pain"}, "value": {"mild"}})
 	form(loc+"/answer", url.Values{"question": {"swelling"}, "value": {"false"}})
 	form(loc+"/answer", url.Values{"question": {"fever"}, "value": {"false"}})

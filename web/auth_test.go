@@ -21,19 +21,14 @@ type me struct {
 func TestLoginMeLogout(t *testing.T) {
 	onEngines(t, func(t *testing.T, e *env) {
 		c := e.client()
-		if r := c.get("/api/v1/me"); r.status != 401 {
-			t.Fatalf("me before login: %d", r.status)
-		}
+		needStatus(t, c.get("/api/v1/me"), 401, "me before login")
 		r := c.do("POST", "/api/v1/session", `{"username":"erik","password":"demo"}`)
-		if r.status != 201 {
-			t.Fatalf("login: %d %s", r.status, r.body)
-		}
+		needStatus(t, r, 201, "login")
 		setCookie := r.header.Get("Set-Cookie")
 		if !strings.Contains(setCookie, "HttpOnly") || !strings.Contains(setCookie, "SameSite=Lax") {
 			t.Errorf("session cookie flags: %s", setCookie)
 		}
-		var m me
-		c.get("/api/v1/me").json(t, &m)
+		m := c.me()
 		if m.Username != "erik" || m.Lang != "sv" || m.ResidentID == 0 || !contains(m.Roles, "resident") {
 			t.Errorf("me = %+v", m)
 		}
@@ -42,18 +37,13 @@ func TestLoginMeLogout(t *testing.T) {
 			t.Errorf("/me page: %d, Swedish %v", r.status, strings.Contains(r.body, `lang="sv"`))
 		}
 		var nurse me
-		n := e.client()
-		n.login("nurse")
+		n := e.as("nurse")
 		n.get("/api/v1/me").json(t, &nurse)
 		if !contains(nurse.Roles, "professional") || len(nurse.Units) == 0 || nurse.ResidentID != 0 {
 			t.Errorf("nurse = %+v", nurse)
 		}
-		if r := c.do("DELETE", "/api/v1/session", ""); r.status != 204 {
-			t.Fatalf("logout: %d", r.status)
-		}
-		if r := c.get("/api/v1/me"); r.status != 401 {
-			t.Fatalf("me after logout: %d", r.status)
-		}
+		needStatus(t, c.do("DELETE", "/api/v1/session", ""), 204, "logout")
+		needStatus(t, c.get("/api/v1/me"), 401, "me after logout")
 	})
 }
 
@@ -63,31 +53,22 @@ func TestLoggedOutTokenIsDead(t *testing.T) {
 		r := c.do("POST", "/api/v1/session", `{"username":"anna","password":"demo"}`)
 		cookie := strings.SplitN(r.header.Get("Set-Cookie"), ";", 2)[0]
 		other := e.client()
-		if r := other.get("/api/v1/me", "Cookie", cookie); r.status != 200 {
-			t.Fatalf("copied cookie before logout: %d", r.status)
-		}
+		needStatus(t, other.get("/api/v1/me", "Cookie", cookie), 200, "copied cookie before logout")
 		c.do("DELETE", "/api/v1/session", "")
-		if r := other.get("/api/v1/me", "Cookie", cookie); r.status != 401 {
-			t.Fatalf("copied cookie after logout: %d, want 401", r.status)
-		}
+		needStatus(t, other.get("/api/v1/me", "Cookie", cookie), 401, "copied cookie after logout")
 	})
 }
 
 func TestSessionTimeouts(t *testing.T) {
 	onEngines(t, func(t *testing.T, e *env) {
-		c := e.client()
-		c.login("anna")
-		e.clock.Advance(20 * time.Minute)
-		if r := c.get("/api/v1/me"); r.status != 200 {
-			t.Fatalf("after 20 idle minutes: %d", r.status)
-		}
-		e.clock.Advance(31 * time.Minute)
-		if r := c.get("/api/v1/me"); r.status != 401 {
-			t.Fatalf("after 31 idle minutes: %d, want 401", r.status)
-		}
+		c := e.as("anna")
+		e.clock.Add(20 * time.Minute)
+		needStatus(t, c.get("/api/v1/me"), 200, "after 20 idle minutes")
+		e.clock.Add(31 * time.Minute)
+		needStatus(t, c.get("/api/v1/me"), 401, "after 31 idle minutes")
 		c.login("anna")
 		for i := 0; i < 26; i++ { // active every 29 minutes, past the 12-hour absolute limit
-			e.clock.Advance(29 * time.Minute)
+			e.clock.Add(29 * time.Minute)
 			r := c.get("/api/v1/me")
 			if elapsed := time.Duration(i+1) * 29 * time.Minute; elapsed < 12*time.Hour && r.status != 200 {
 				t.Fatalf("active session ended after %s: %d", elapsed, r.status)
@@ -112,17 +93,11 @@ func TestLoginFailuresAndThrottle(t *testing.T) {
 		for i := 0; i < 8; i++ {
 			last = c.do("POST", "/api/v1/session", `{"username":"manager","password":"guess`+fmt.Sprint(i)+`"}`)
 		}
-		if last.status != http.StatusTooManyRequests {
-			t.Fatalf("after 8 failures: %d, want 429", last.status)
-		}
+		needStatus(t, last, http.StatusTooManyRequests, "after 8 failures")
 		// Even the right password waits while the account is slowed down.
-		if r := c.do("POST", "/api/v1/session", `{"username":"manager","password":"demo"}`); r.status != 429 {
-			t.Fatalf("right password during throttle: %d", r.status)
-		}
-		e.clock.Advance(20 * time.Minute)
-		if r := c.do("POST", "/api/v1/session", `{"username":"manager","password":"demo"}`); r.status != 201 {
-			t.Fatalf("right password after the wait: %d %s", r.status, r.body)
-		}
+		needStatus(t, c.do("POST", "/api/v1/session", `{"username":"manager","password":"demo"}`), 429, "right password during throttle")
+		e.clock.Add(20 * time.Minute)
+		needStatus(t, c.do("POST", "/api/v1/session", `{"username":"manager","password":"demo"}`), 201, "right password after the wait")
 	})
 }
 
@@ -158,9 +133,7 @@ func TestCrossSiteFormIsRefused(t *testing.T) {
 		c := e.client()
 		r := c.do("POST", "/login", "username=anna&password=demo", "Content-Type", "application/x-www-form-urlencoded",
 			"Sec-Fetch-Site", "cross-site", "Origin", "https://evil.example")
-		if r.status != 403 {
-			t.Fatalf("cross-site login form: %d", r.status)
-		}
+		needStatus(t, r, 403, "cross-site login form")
 		r = c.do("POST", "/login", "username=anna&password=demo&next=/me", "Content-Type", "application/x-www-form-urlencoded",
 			"Sec-Fetch-Site", "same-origin")
 		if r.status != http.StatusSeeOther || r.header.Get("Location") != "/me" {

@@ -33,9 +33,7 @@ type contactJSON struct {
 func erikWrites(t *testing.T, e *env, erik *client) contactJSON {
 	t.Helper()
 	r := erik.do("POST", "/api/v1/contact-requests", `{"service":"health-station-nurse","unit":"kallio-health-station","message":"Jag har haft feber i tre dagar."}`)
-	if r.status != http.StatusCreated {
-		t.Fatalf("erik writes: %d %s", r.status, r.body)
-	}
+	needStatus(t, r, http.StatusCreated, "erik writes")
 	var c contactJSON
 	r.json(t, &c)
 	return c
@@ -43,8 +41,7 @@ func erikWrites(t *testing.T, e *env, erik *client) contactJSON {
 
 func TestResidentWritesAndNurseAnswers(t *testing.T) {
 	onEngines(t, func(t *testing.T, e *env) {
-		erik := e.client()
-		erik.login("erik")
+		erik := e.as("erik")
 		c := erikWrites(t, e, erik)
 		// Received on Monday 23 November 2026 at 10:00: due on Wednesday at 16:00.
 		if c.DueAt != "2026-11-25T16:00:00+02:00" || c.Status != "new" || c.Channel != "portal" || c.Unit != "kallio-health-station" {
@@ -53,19 +50,13 @@ func TestResidentWritesAndNurseAnswers(t *testing.T) {
 		if c.FirstAnsweredAt != nil || len(c.Messages) != 1 {
 			t.Fatalf("a new request has an answer or lacks its message: %+v", c)
 		}
-		nurse := e.client()
-		nurse.login("nurse")
-		var queue struct{ Items []contactJSON }
-		nurse.get("/api/v1/contact-requests?status=open").json(t, &queue)
+		nurse := e.as("nurse")
+		queue := nurse.contactRequests("?status=open")
 		if len(queue.Items) == 0 || queue.Items[0].ID != c.ID {
 			t.Fatalf("the nurse's queue does not start with erik's request: %+v", queue.Items)
 		}
-		if r := nurse.do("POST", fmt.Sprintf("/api/v1/contact-requests/%d/messages", c.ID), `{"message":"Ring oss om febern stiger.","internal":false}`); r.status != 201 {
-			t.Fatalf("nurse answers: %d %s", r.status, r.body)
-		}
-		if r := nurse.do("POST", fmt.Sprintf("/api/v1/contact-requests/%d/messages", c.ID), `{"message":"Internal: checked the history.","internal":true}`); r.status != 201 {
-			t.Fatalf("nurse's note: %d %s", r.status, r.body)
-		}
+		needStatus(t, nurse.do("POST", fmt.Sprintf("/api/v1/contact-requests/%d/messages", c.ID), `{"message":"Ring oss om febern stiger.","internal":false}`), 201, "nurse answers")
+		needStatus(t, nurse.do("POST", fmt.Sprintf("/api/v1/contact-requests/%d/messages", c.ID), `{"message":"Internal: checked the history.","internal":true}`), 201, "nurse's note")
 		var seen contactJSON
 		erik.get(fmt.Sprintf("/api/v1/contact-requests/%d", c.ID)).json(t, &seen)
 		if seen.Status != "answered" || seen.FirstAnsweredAt == nil || len(seen.Messages) != 2 || seen.Messages[1].Body != "Ring oss om febern stiger." {
@@ -76,16 +67,12 @@ func TestResidentWritesAndNurseAnswers(t *testing.T) {
 				t.Fatal("the resident sees an internal note")
 			}
 		}
-		if r := erik.do("POST", fmt.Sprintf("/api/v1/contact-requests/%d/messages", c.ID), `{"message":"Tack!"}`); r.status != 201 {
-			t.Fatalf("erik answers back: %d", r.status)
-		}
+		needStatus(t, erik.do("POST", fmt.Sprintf("/api/v1/contact-requests/%d/messages", c.ID), `{"message":"Tack!"}`), 201, "erik answers back")
 		erik.get(fmt.Sprintf("/api/v1/contact-requests/%d", c.ID)).json(t, &seen)
 		if seen.Status != "in_progress" {
 			t.Errorf("after the resident's reply the status is %s", seen.Status)
 		}
-		if r := nurse.do("POST", fmt.Sprintf("/api/v1/contact-requests/%d/close", c.ID), `{"resolution":"answered"}`); r.status != 200 {
-			t.Fatalf("close: %d %s", r.status, r.body)
-		}
+		needStatus(t, nurse.do("POST", fmt.Sprintf("/api/v1/contact-requests/%d/close", c.ID), `{"resolution":"answered"}`), 200, "close")
 		r := nurse.do("POST", fmt.Sprintf("/api/v1/contact-requests/%d/close?lang=sv", c.ID), `{"resolution":"answered"}`)
 		if code, msg := r.errorCode(t); r.status != 409 || code != "conflict" || msg != "Förfrågan är redan stängd." {
 			t.Errorf("closing twice: %d %s %q", r.status, code, msg)
@@ -101,11 +88,9 @@ func TestResidentWritesAndNurseAnswers(t *testing.T) {
 
 func TestOthersRequestsAreNotFoundOnEveryEndpoint(t *testing.T) {
 	onEngines(t, func(t *testing.T, e *env) {
-		erik := e.client()
-		erik.login("erik")
+		erik := e.as("erik")
 		c := erikWrites(t, e, erik)
-		anna := e.client()
-		anna.login("anna")
+		anna := e.as("anna")
 		for _, id := range []string{fmt.Sprint(c.ID), "999999", "abc"} {
 			for _, tc := range []struct{ method, path, body string }{
 				{"GET", "/api/v1/contact-requests/" + id, ""},
@@ -126,29 +111,20 @@ func TestOthersRequestsAreNotFoundOnEveryEndpoint(t *testing.T) {
 				}
 			}
 		}
-		var own struct{ Items []contactJSON }
-		anna.get("/api/v1/contact-requests").json(t, &own)
+		own := anna.contactRequests("")
 		if len(own.Items) != 0 {
 			t.Errorf("anna lists %d requests that are not hers", len(own.Items))
 		}
-		analyst := e.client()
-		analyst.login("analyst")
-		if r := analyst.get("/api/v1/contact-requests"); r.status != 403 {
-			t.Errorf("analyst lists requests: %d", r.status)
-		}
-		if r := analyst.get(fmt.Sprintf("/api/v1/contact-requests/%d", c.ID)); r.status != 404 {
-			t.Errorf("analyst reads a request: %d", r.status)
-		}
-		if r := e.client().get("/api/v1/contact-requests"); r.status != 401 {
-			t.Errorf("anonymous list: %d", r.status)
-		}
+		analyst := e.as("analyst")
+		wantStatus(t, analyst.get("/api/v1/contact-requests"), 403, "analyst lists requests")
+		wantStatus(t, analyst.get(fmt.Sprintf("/api/v1/contact-requests/%d", c.ID)), 404, "analyst reads a request")
+		wantStatus(t, e.client().get("/api/v1/contact-requests"), 401, "anonymous list")
 	})
 }
 
 func TestIdempotentSubmission(t *testing.T) {
 	onEngines(t, func(t *testing.T, e *env) {
-		erik := e.client()
-		erik.login("erik")
+		erik := e.as("erik")
 		body := `{"service":"dental-care","message":"Tandvärk sedan i går."}`
 		first := erik.do("POST", "/api/v1/contact-requests", body, "Idempotency-Key", "k-1")
 		second := erik.do("POST", "/api/v1/contact-requests", body, "Idempotency-Key", "k-1")
@@ -158,8 +134,7 @@ func TestIdempotentSubmission(t *testing.T) {
 		if first.status != 201 || second.status != 200 || a.ID != b.ID {
 			t.Fatalf("retry: %d then %d, ids %d and %d", first.status, second.status, a.ID, b.ID)
 		}
-		var own struct{ Items []contactJSON }
-		erik.get("/api/v1/contact-requests").json(t, &own)
+		own := erik.contactRequests("")
 		if len(own.Items) != 1 {
 			t.Fatalf("%d requests after a retried submission", len(own.Items))
 		}
@@ -168,8 +143,7 @@ func TestIdempotentSubmission(t *testing.T) {
 
 func TestBadSubmissionsAreExplainedAndStoreNothing(t *testing.T) {
 	onEngines(t, func(t *testing.T, e *env) {
-		erik := e.client()
-		erik.login("erik")
+		erik := e.as("erik")
 		for _, tc := range []struct{ body, lang, want string }{
 			{`{"service":"health-station-nurse","message":"   "}`, "sv", "Skriv ett meddelande."},
 			{`{"service":"health-station-nurse","message":"` + strings.Repeat("x", 5001) + `"}`, "en", "at most 5000 characters"},
@@ -184,8 +158,7 @@ func TestBadSubmissionsAreExplainedAndStoreNothing(t *testing.T) {
 				t.Errorf("%.60s: %d %s %q, want %q", tc.body, r.status, code, msg, tc.want)
 			}
 		}
-		var own struct{ Items []contactJSON }
-		erik.get("/api/v1/contact-requests").json(t, &own)
+		own := erik.contactRequests("")
 		if len(own.Items) != 0 {
 			t.Fatalf("bad submissions stored %d requests", len(own.Items))
 		}
@@ -194,21 +167,16 @@ func TestBadSubmissionsAreExplainedAndStoreNothing(t *testing.T) {
 
 func TestPhoneRequestsByProfessionals(t *testing.T) {
 	onEngines(t, func(t *testing.T, e *env) {
-		anna := e.client()
-		anna.login("anna")
-		var annaMe me
-		anna.get("/api/v1/me").json(t, &annaMe)
-		nurse := e.client()
-		nurse.login("nurse")
+		anna := e.as("anna")
+		annaMe := anna.me()
+		nurse := e.as("nurse")
 		at := func(d time.Duration) string { return e.clock.Now().Add(d).Format(time.RFC3339) }
 		phone := func(received string) response {
 			return nurse.do("POST", "/api/v1/contact-requests", fmt.Sprintf(
 				`{"service":"health-station-nurse","message":"Soitti: kurkkukipu.","channel":"phone","resident":%d,"received_at":%q}`, annaMe.ResidentID, received))
 		}
 		r := phone(at(-3 * 24 * time.Hour)) // Friday 20 November at 10:00
-		if r.status != 201 {
-			t.Fatalf("phone request: %d %s", r.status, r.body)
-		}
+		needStatus(t, r, 201, "phone request")
 		var c contactJSON
 		r.json(t, &c)
 		if c.Channel != "phone" || c.Resident != annaMe.ResidentID || c.DueAt != "2026-11-24T16:00:00+02:00" {
@@ -221,11 +189,8 @@ func TestPhoneRequestsByProfessionals(t *testing.T) {
 		}
 		// A resident cannot record phone requests, for herself or anyone.
 		r = anna.do("POST", "/api/v1/contact-requests", fmt.Sprintf(`{"service":"health-station-nurse","message":"x","channel":"phone","resident":%d,"received_at":%q}`, annaMe.ResidentID, at(0)))
-		if r.status != 403 {
-			t.Errorf("resident records a phone request: %d", r.status)
-		}
-		var own struct{ Items []contactJSON }
-		anna.get("/api/v1/contact-requests").json(t, &own)
+		wantStatus(t, r, 403, "resident records a phone request")
+		own := anna.contactRequests("")
 		if len(own.Items) != 1 {
 			t.Errorf("anna sees %d requests, want the one recorded for her", len(own.Items))
 		}
@@ -235,13 +200,9 @@ func TestPhoneRequestsByProfessionals(t *testing.T) {
 func TestWebsiteFormNeedsContactDetailsAndIsLimited(t *testing.T) {
 	onEngines(t, func(t *testing.T, e *env) {
 		c := e.client()
-		if r := c.do("POST", "/api/v1/contact-requests", `{"service":"senior-info","message":"Hur söker man hemvård?","channel":"website"}`, "Accept-Language", "sv"); r.status != 400 {
-			t.Fatalf("without contact details: %d", r.status)
-		}
+		needStatus(t, c.do("POST", "/api/v1/contact-requests", `{"service":"senior-info","message":"Hur söker man hemvård?","channel":"website"}`, "Accept-Language", "sv"), 400, "without contact details")
 		ok := `{"service":"senior-info","message":"Hur söker man hemvård?","channel":"website","contact":{"name":"Maja","phone":"040 123 4567"}}`
-		if r := c.do("POST", "/api/v1/contact-requests", `{"service":"senior-info","message":"x"}`); r.status != 401 {
-			t.Errorf("portal channel without signing in: %d", r.status)
-		}
+		wantStatus(t, c.do("POST", "/api/v1/contact-requests", `{"service":"senior-info","message":"x"}`), 401, "portal channel without signing in")
 		first := c.do("POST", "/api/v1/contact-requests", ok, "Idempotency-Key", "w-1")
 		var receipt contactJSON
 		first.json(t, &receipt)
@@ -293,22 +254,15 @@ func TestCalendarAPI(t *testing.T) {
 				t.Errorf("%s: %d", bad, r.status)
 			}
 		}
-		admin := e.client()
-		admin.login("admin")
+		admin := e.as("admin")
 		closure := `{"date":"2026-11-24","names":{"fi":"Henkilöstöpäivä","sv":"Personaldag","en":"Staff day"}}`
-		if r := c.do("POST", "/api/v1/calendar/closures", closure); r.status != 401 {
-			t.Errorf("anonymous closure: %d", r.status)
-		}
-		if r := admin.do("POST", "/api/v1/calendar/closures", closure); r.status != 201 {
-			t.Fatalf("admin closure: %d %s", r.status, r.body)
-		}
+		wantStatus(t, c.do("POST", "/api/v1/calendar/closures", closure), 401, "anonymous closure")
+		needStatus(t, admin.do("POST", "/api/v1/calendar/closures", closure), 201, "admin closure")
 		c.get("/api/v1/calendar/deadline?from=2026-11-23T10:00:00%2B02:00").json(t, &due)
 		if due.DueAt != "2026-11-26T16:00:00+02:00" {
 			t.Errorf("the closure day does not move the deadline: %s", due.DueAt)
 		}
-		if r := admin.do("DELETE", "/api/v1/calendar/closures/2026-11-24", ""); r.status != 204 {
-			t.Errorf("delete closure: %d", r.status)
-		}
+		wantStatus(t, admin.do("DELETE", "/api/v1/calendar/closures/2026-11-24", ""), 204, "delete closure")
 		c.get("/api/v1/calendar/deadline?from=2026-11-23T10:00:00%2B02:00").json(t, &due)
 		if due.DueAt != "2026-11-25T16:00:00+02:00" {
 			t.Errorf("after removing the closure: %s", due.DueAt)
@@ -318,18 +272,16 @@ func TestCalendarAPI(t *testing.T) {
 
 func TestBreachSweepFlagsMissedDeadlines(t *testing.T) {
 	onEngines(t, func(t *testing.T, e *env) {
-		erik := e.client()
-		erik.login("erik")
+		erik := e.as("erik")
 		c := erikWrites(t, e, erik)
-		e.clock.Advance(2*24*time.Hour + 5*time.Hour) // Wednesday 15:00: one working hour left
-		nurse := e.client()
-		nurse.login("nurse")
+		e.clock.Add(2*24*time.Hour + 5*time.Hour) // Wednesday 15:00: one working hour left
+		nurse := e.as("nurse")
 		var got contactJSON
 		nurse.get(fmt.Sprintf("/api/v1/contact-requests/%d", c.ID)).json(t, &got)
 		if !got.NearDue || got.Breached {
 			t.Errorf("an hour before the deadline: near_due %v, breached %v", got.NearDue, got.Breached)
 		}
-		e.clock.Advance(2 * time.Hour) // past 16:00
+		e.clock.Add(2 * time.Hour) // past 16:00
 		n, err := e.contacts.SweepBreaches(t.Context())
 		if err != nil || n != 1 {
 			t.Fatalf("sweep: %d, %v", n, err)
@@ -339,8 +291,7 @@ func TestBreachSweepFlagsMissedDeadlines(t *testing.T) {
 		}
 		nurse = e.client()
 		nurse.login("nurse")
-		var breached struct{ Items []contactJSON }
-		nurse.get("/api/v1/contact-requests?breached=true").json(t, &breached)
+		breached := nurse.contactRequests("?breached=true")
 		if len(breached.Items) != 1 || breached.Items[0].ID != c.ID {
 			t.Errorf("breached filter: %+v", breached.Items)
 		}

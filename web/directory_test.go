@@ -145,9 +145,7 @@ func TestUnitAndListsCarryThreeLanguages(t *testing.T) {
 	c := e.client()
 	var u unitJSON
 	r := c.get("/api/v1/units/" + firstUnit(t, c))
-	if r.status != 200 {
-		t.Fatalf("unit: %d %s", r.status, r.body)
-	}
+	needStatus(t, r, 200, "unit")
 	r.json(t, &u)
 	if u.Names.Fi == "" || u.Names.Sv == "" || u.Names.En == "" {
 		t.Errorf("unit names %+v", u.Names)

@@ -46,18 +46,11 @@ func TestEventsAPI(t *testing.T) {
 	bearer := func(token string) []string { return []string{"Authorization", "Bearer " + token} }
 
 	// No token, a wrong one: 401, nothing stored.
-	if r := c.do("POST", "/api/v1/events", eventsBody(0, 2, nil)); r.status != http.StatusUnauthorized {
-		t.Errorf("no token: %d %s", r.status, r.body)
-	}
-	if r := c.do("POST", "/api/v1/events", eventsBody(0, 2, nil), bearer(writer.Token+"x")...); r.status != http.StatusUnauthorized {
-		t.Errorf("wrong token: %d %s", r.status, r.body)
-	}
+	wantStatus(t, c.do("POST", "/api/v1/events", eventsBody(0, 2, nil)), http.StatusUnauthorized, "no token")
+	wantStatus(t, c.do("POST", "/api/v1/events", eventsBody(0, 2, nil), bearer(writer.Token+"x")...), http.StatusUnauthorized, "wrong token")
 	// A signed-in analyst is no integration client.
-	analyst := e.client()
-	analyst.login("analyst")
-	if r := analyst.do("POST", "/api/v1/events", eventsBody(0, 2, nil)); r.status != http.StatusUnauthorized {
-		t.Errorf("session instead of token: %d %s", r.status, r.body)
-	}
+	analyst := e.as("analyst")
+	wantStatus(t, analyst.do("POST", "/api/v1/events", eventsBody(0, 2, nil)), http.StatusUnauthorized, "session instead of token")
 
 	// A batch of 3,000 lands; sent again with 10 more, only those count.
 	r := c.do("POST", "/api/v1/events", eventsBody(0, 3000, nil), bearer(writer.Token)...)
@@ -108,12 +101,8 @@ func TestEventsAPI(t *testing.T) {
 		t.Errorf("bad batches stored %d events", rows-3010)
 	}
 	// Unknown fields and empty or oversized batches are refused.
-	if r := c.do("POST", "/api/v1/events", `{"events":[{"external_id":"x","source":"other"}]}`, bearer(writer.Token)...); r.status != http.StatusBadRequest {
-		t.Errorf("unknown field: %d %s", r.status, r.body)
-	}
-	if r := c.do("POST", "/api/v1/events", `{"events":[]}`, bearer(writer.Token)...); r.status != http.StatusBadRequest {
-		t.Errorf("empty batch: %d %s", r.status, r.body)
-	}
+	wantStatus(t, c.do("POST", "/api/v1/events", `{"events":[{"external_id":"x","source":"other"}]}`, bearer(writer.Token)...), http.StatusBadRequest, "unknown field")
+	wantStatus(t, c.do("POST", "/api/v1/events", `{"events":[]}`, bearer(writer.Token)...), http.StatusBadRequest, "empty batch")
 	if r := c.do("POST", "/api/v1/events", eventsBody(0, sotepe.MaxEventBatch+1, nil), bearer(writer.Token)...); r.status != http.StatusBadRequest && r.status != http.StatusRequestEntityTooLarge {
 		t.Errorf("oversized batch: %d", r.status)
 	}
@@ -122,15 +111,11 @@ func TestEventsAPI(t *testing.T) {
 	if _, err := e.store.DB().ExecContext(context.Background(), `UPDATE integration_clients SET scopes = 'directory:read' WHERE name = 'patient-records'`); err != nil {
 		t.Fatal(err)
 	}
-	if r := c.do("POST", "/api/v1/events", eventsBody(9000, 1, nil), bearer(writer.Token)...); r.status != http.StatusForbidden {
-		t.Errorf("without scope: %d %s", r.status, r.body)
-	}
+	wantStatus(t, c.do("POST", "/api/v1/events", eventsBody(9000, 1, nil), bearer(writer.Token)...), http.StatusForbidden, "without scope")
 	if err := e.store.RevokeIntegrationClient(ctx, "patient-records", e.clock.Now().Add(time.Minute)); err != nil {
 		t.Fatal(err)
 	}
-	if r := c.do("POST", "/api/v1/events", eventsBody(9000, 1, nil), bearer(writer.Token)...); r.status != http.StatusUnauthorized {
-		t.Errorf("revoked: %d %s", r.status, r.body)
-	}
+	wantStatus(t, c.do("POST", "/api/v1/events", eventsBody(9000, 1, nil), bearer(writer.Token)...), http.StatusUnauthorized, "revoked")
 	if rows, _ := e.eventRows(t, "patient-records"); rows != 3010 {
 		t.Errorf("refused clients stored %d events", rows-3010)
 	}

@@ -5,21 +5,14 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
-	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"sotepe"
-	"sotepe/contact"
-	"sotepe/demo"
-	"sotepe/docs"
 	"sotepe/feedback"
-	"sotepe/i18n"
 	"sotepe/store"
 	"sotepe/web"
-	"sotepe/workday"
 )
 
 // BenchmarkFeedbackStatsEndpoint measures GET /api/v1/stats/feedback
@@ -30,24 +23,8 @@ import (
 //	go test -run '^$' -bench FeedbackStatsEndpoint ./web/
 func BenchmarkFeedbackStatsEndpoint(b *testing.B) {
 	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(b.TempDir(), "bench.db"), nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer st.Close()
-	if err := st.Migrate(ctx); err != nil {
-		b.Fatal(err)
-	}
-	if err := demo.LoadNetwork(ctx, st); err != nil {
-		b.Fatal(err)
-	}
-	hash, err := demoHash()
-	if err != nil {
-		b.Fatal(err)
-	}
-	if _, err := demo.LoadPeople(ctx, st, st, hash); err != nil {
-		b.Fatal(err)
-	}
+	st := openStore(b, store.SQLite)
+	loadDemo(b, st)
 	page, err := st.Units(ctx, sotepe.UnitFilter{Page: sotepe.PageRequest{Limit: sotepe.MaxPageLimit}})
 	if err != nil {
 		b.Fatal(err)
@@ -92,16 +69,7 @@ func BenchmarkFeedbackStatsEndpoint(b *testing.B) {
 	if err := st.RebuildFeedbackFigures(ctx); err != nil {
 		b.Fatal(err)
 	}
-	cat, _ := i18n.New()
-	cal, err := workday.NewLive(ctx, st)
-	if err != nil {
-		b.Fatal(err)
-	}
-	s, err := web.New(withServices(b, web.Config{Store: st, Catalog: cat, Location: loc, OpenAPI: docs.OpenAPI, Calendar: cal,
-		Contacts: contact.New(contact.Config{Store: st, Calendar: cal}), Feedback: feedback.New(feedback.Config{Store: st})}))
-	if err != nil {
-		b.Fatal(err)
-	}
+	s := benchServer(b, st, web.Config{Feedback: feedback.New(feedback.Config{Store: st})})
 	cookies := benchLogin(b, s, "analyst")
 	for _, q := range []string{
 		"from=2025-01-01&to=2025-12-31&group_by=unit",
@@ -115,12 +83,7 @@ func BenchmarkFeedbackStatsEndpoint(b *testing.B) {
 	} {
 		b.Run(q, func(b *testing.B) {
 			for b.Loop() {
-				req := httptest.NewRequest("GET", "/api/v1/stats/feedback?"+q, nil)
-				for _, c := range cookies {
-					req.AddCookie(c)
-				}
-				rec := httptest.NewRecorder()
-				s.ServeHTTP(rec, req)
+				rec := benchGet(s, "/api/v1/stats/feedback?"+q, cookies)
 				if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), `"nps"`) {
 					b.Fatalf("%s: %d %s", q, rec.Code, rec.Body.String())
 				}

@@ -15,37 +15,25 @@ import (
 
 func TestFeedbackExtraQuestions(t *testing.T) {
 	e := newEnv(t)
-	manager, anna := e.client(), e.client()
-	manager.login("manager")
-	anna.login("anna")
+	manager, anna := e.as("manager"), e.as("anna")
 	const unit = "kallio-health-station"
 	scale := `{"kind":"scale","text":{"fi":"Oliko odotustila siisti?","sv":"Var väntrummet rent?","en":"Was the waiting room clean?"},` +
 		`"low":{"fi":"Ei","sv":"Nej","en":"No"},"high":{"fi":"Kyllä","sv":"Ja","en":"Yes"}}`
 	r := manager.do("POST", "/api/v1/units/"+unit+"/feedback-questions", scale)
-	if r.status != http.StatusCreated {
-		t.Fatalf("add a scale: %d %s", r.status, r.body)
-	}
+	needStatus(t, r, http.StatusCreated, "add a scale")
 	var q struct {
 		ID int64 `json:"id"`
 	}
 	r.json(t, &q)
 	// Someone else's unit, a resident, a text missing in a language.
-	if r := manager.do("POST", "/api/v1/units/toolo-health-station/feedback-questions", scale); r.status != http.StatusNotFound {
-		t.Fatalf("another unit: %d", r.status)
-	}
-	if r := anna.do("POST", "/api/v1/units/"+unit+"/feedback-questions", scale); r.status != http.StatusNotFound {
-		t.Fatalf("a resident adds: %d", r.status)
-	}
-	if r := manager.do("POST", "/api/v1/units/"+unit+"/feedback-questions", `{"kind":"scale","text":{"fi":"Vain suomeksi"}}`); r.status != http.StatusBadRequest {
-		t.Fatalf("a text in one language: %d", r.status)
-	}
+	needStatus(t, manager.do("POST", "/api/v1/units/toolo-health-station/feedback-questions", scale), http.StatusNotFound, "another unit")
+	needStatus(t, anna.do("POST", "/api/v1/units/"+unit+"/feedback-questions", scale), http.StatusNotFound, "a resident adds")
+	needStatus(t, manager.do("POST", "/api/v1/units/"+unit+"/feedback-questions", `{"kind":"scale","text":{"fi":"Vain suomeksi"}}`), http.StatusBadRequest, "a text in one language")
 	// A choice from the manager's page, options one a line.
 	r = formPost(manager, "/staff/feedback/questions", url.Values{"unit": {unit}, "kind": {"single_choice"},
 		"text_fi": {"Miten tulit?"}, "text_sv": {"Hur kom du?"}, "text_en": {"How did you come?"},
 		"options_fi": {"Kävellen\nBussilla"}, "options_sv": {"Till fots\nMed buss"}, "options_en": {"On foot\nBy bus"}})
-	if r.status != http.StatusSeeOther {
-		t.Fatalf("add a choice from the page: %d %s", r.status, r.body)
-	}
+	needStatus(t, r, http.StatusSeeOther, "add a choice from the page")
 	var list struct {
 		Items []struct {
 			ID       int64 `json:"id"`
@@ -81,12 +69,8 @@ func TestFeedbackExtraQuestions(t *testing.T) {
 	}
 	// A value the scale does not take, an answer about another unit's
 	// question: clear errors, nothing stored.
-	if r := formPost(public, "/units/"+unit+"/feedback", url.Values{"score": {"9"}, fmt.Sprintf("extra-%d", q.ID): {"7"}}); r.status != http.StatusBadRequest {
-		t.Fatalf("a scale out of range: %d", r.status)
-	}
-	if r := public.do("POST", "/api/v1/feedback", fmt.Sprintf(`{"unit":"toolo-health-station","score":8,"extra":[{"question":%d,"value":3}]}`, q.ID)); r.status != http.StatusBadRequest {
-		t.Fatalf("another unit's question: %d %s", r.status, r.body)
-	}
+	needStatus(t, formPost(public, "/units/"+unit+"/feedback", url.Values{"score": {"9"}, fmt.Sprintf("extra-%d", q.ID): {"7"}}), http.StatusBadRequest, "a scale out of range")
+	needStatus(t, public.do("POST", "/api/v1/feedback", fmt.Sprintf(`{"unit":"toolo-health-station","score":8,"extra":[{"question":%d,"value":3}]}`, q.ID)), http.StatusBadRequest, "another unit's question")
 	var n int
 	if err := e.store.DB().QueryRow(`SELECT COUNT(*) FROM feedback`).Scan(&n); err != nil || n != 5 {
 		t.Fatalf("%d answers stored (%v)", n, err)
@@ -110,23 +94,13 @@ func TestFeedbackExtraQuestions(t *testing.T) {
 	if len(res.Items) != 2 || res.Items[0].Answered != 5 || res.Items[0].Mean == nil || *res.Items[0].Mean != 4 || res.Items[1].Withheld != "too_few_responses" {
 		t.Fatalf("results %+v", res.Items)
 	}
-	if r := anna.get("/api/v1/units/" + unit + "/feedback-questions/results"); r.status != http.StatusNotFound {
-		t.Fatalf("a resident reads the results: %d", r.status)
-	}
+	needStatus(t, anna.get("/api/v1/units/"+unit+"/feedback-questions/results"), http.StatusNotFound, "a resident reads the results")
 
 	// At most three; retiring one makes room.
-	if r := manager.do("POST", "/api/v1/units/"+unit+"/feedback-questions", scale); r.status != http.StatusCreated {
-		t.Fatalf("a third: %d", r.status)
-	}
-	if r := manager.do("POST", "/api/v1/units/"+unit+"/feedback-questions", scale); r.status != http.StatusConflict {
-		t.Fatalf("a fourth: %d", r.status)
-	}
-	if r := formPost(manager, fmt.Sprintf("/staff/feedback/questions/%d/retire", q.ID), url.Values{"unit": {unit}}); r.status != http.StatusSeeOther {
-		t.Fatalf("retire: %d", r.status)
-	}
-	if r := manager.do("DELETE", fmt.Sprintf("/api/v1/units/%s/feedback-questions/%d", unit, q.ID), ""); r.status != http.StatusNotFound {
-		t.Fatalf("retire twice: %d", r.status)
-	}
+	needStatus(t, manager.do("POST", "/api/v1/units/"+unit+"/feedback-questions", scale), http.StatusCreated, "a third")
+	needStatus(t, manager.do("POST", "/api/v1/units/"+unit+"/feedback-questions", scale), http.StatusConflict, "a fourth")
+	needStatus(t, formPost(manager, fmt.Sprintf("/staff/feedback/questions/%d/retire", q.ID), url.Values{"unit": {unit}}), http.StatusSeeOther, "retire")
+	needStatus(t, manager.do("DELETE", fmt.Sprintf("/api/v1/units/%s/feedback-questions/%d", unit, q.ID), ""), http.StatusNotFound, "retire twice")
 	if page := public.get("/units/" + unit + "/feedback"); strings.Contains(page.body, fmt.Sprintf(`name="extra-%d"`, q.ID)) {
 		t.Fatal("a retired question is still asked")
 	}
@@ -135,14 +109,10 @@ func TestFeedbackExtraQuestions(t *testing.T) {
 func TestFeedbackVisitLinkWithoutSignIn(t *testing.T) {
 	e := newEnv(t)
 	withSlots(t, e)
-	anna, nurse := e.client(), e.client()
-	anna.login("anna")
-	nurse.login("nurse")
+	anna, nurse := e.as("anna"), e.as("nurse")
 	slots := anna.search("service=health-station-nurse&unit=kallio-health-station&limit=1")
 	_, a := anna.book(slots[0].ID)
-	if r := nurse.do("POST", fmt.Sprintf("/api/v1/appointments/%d/mark", a.ID), `{"status":"completed"}`); r.status != http.StatusOK {
-		t.Fatalf("mark: %d %s", r.status, r.body)
-	}
+	needStatus(t, nurse.do("POST", fmt.Sprintf("/api/v1/appointments/%d/mark", a.ID), `{"status":"completed"}`), http.StatusOK, "mark")
 	sent := &capture{}
 	d := &notify.Dispatcher{Store: e.store, Catalog: e.cat, Sender: sent, BaseURL: "", Now: e.clock.Now, Logger: slog.New(slog.DiscardHandler)}
 	if _, err := d.Deliver(context.Background(), 100); err != nil {
@@ -171,12 +141,8 @@ func TestFeedbackVisitLinkWithoutSignIn(t *testing.T) {
 	if again := c.get(link + "?lang=en"); again.status != http.StatusConflict {
 		t.Fatalf("the used link: %d", again.status)
 	}
-	if r := formPost(c, link, url.Values{"score": {"1"}}); r.status != http.StatusConflict {
-		t.Fatalf("a second answer: %d", r.status)
-	}
-	if r := c.get("/feedback/visit/NOTATOKEN"); r.status != http.StatusNotFound {
-		t.Fatalf("an unknown link: %d", r.status)
-	}
+	needStatus(t, formPost(c, link, url.Values{"score": {"1"}}), http.StatusConflict, "a second answer")
+	needStatus(t, c.get("/feedback/visit/NOTATOKEN"), http.StatusNotFound, "an unknown link")
 	// Anna sees it among her own answers, its comment screened.
 	var own struct {
 		Items []struct {

@@ -52,12 +52,7 @@ func formPost(c *client, path string, v url.Values) response {
 func TestFeedbackAPIChannelsAndBadInput(t *testing.T) {
 	onEngines(t, func(t *testing.T, e *env) {
 		withSlots(t, e)
-		anon, anna, erik, nurse, manager, analyst := e.client(), e.client(), e.client(), e.client(), e.client(), e.client()
-		anna.login("anna")
-		erik.login("erik")
-		nurse.login("nurse")
-		manager.login("manager")
-		analyst.login("analyst")
+		anon, anna, erik, nurse, manager, analyst := e.client(), e.as("anna"), e.as("erik"), e.as("nurse"), e.as("manager"), e.as("analyst")
 
 		// Bad input: clear errors in the caller's language, nothing stored.
 		for _, c := range []struct {
@@ -87,24 +82,16 @@ func TestFeedbackAPIChannelsAndBadInput(t *testing.T) {
 		slots := anna.search("service=health-station-nurse&unit=" + kallio + "&limit=1")
 		_, a := anna.book(slots[0].ID)
 		visit := fmt.Sprintf(`{"score":10,"appointment_id":%d,"comment":"Soita 040 123 4567"}`, a.ID)
-		if r := anna.do("POST", "/api/v1/feedback", visit); r.status != http.StatusNotFound {
-			t.Fatalf("answer before completion: %d %s", r.status, r.body)
-		}
-		if r := nurse.do("POST", fmt.Sprintf("/api/v1/appointments/%d/mark", a.ID), `{"status":"completed"}`); r.status != http.StatusOK {
-			t.Fatalf("mark: %d %s", r.status, r.body)
-		}
-		if r := erik.do("POST", "/api/v1/feedback", visit); r.status != http.StatusNotFound {
-			t.Fatalf("erik answers anna's visit: %d %s", r.status, r.body)
-		}
+		needStatus(t, anna.do("POST", "/api/v1/feedback", visit), http.StatusNotFound, "answer before completion")
+		needStatus(t, nurse.do("POST", fmt.Sprintf("/api/v1/appointments/%d/mark", a.ID), `{"status":"completed"}`), http.StatusOK, "mark")
+		needStatus(t, erik.do("POST", "/api/v1/feedback", visit), http.StatusNotFound, "erik answers anna's visit")
 		// The completed visit's page leads to its feedback form.
 		if r := anna.get(fmt.Sprintf("/appointments/%d", a.ID)); !strings.Contains(r.body, fmt.Sprintf(`href="/feedback?appointment=%d"`, a.ID)) {
 			t.Errorf("the completed visit's page has no link to its feedback")
 		}
 		r := anna.do("POST", "/api/v1/feedback", visit)
 		var got feedbackJSON
-		if r.status != http.StatusCreated {
-			t.Fatalf("visit answer: %d %s", r.status, r.body)
-		}
+		needStatus(t, r, http.StatusCreated, "visit answer")
 		r.json(t, &got)
 		if got.Channel != "visit" || got.Unit != kallio || got.Service != "health-station-nurse" || got.Comment != "Soita [***]" {
 			t.Fatalf("visit answer %+v", got)
@@ -115,17 +102,11 @@ func TestFeedbackAPIChannelsAndBadInput(t *testing.T) {
 		}
 
 		// A kiosk token only for the manager's own unit.
-		if r := nurse.do("POST", "/api/v1/units/"+kallio+"/feedback-kiosks", ""); r.status != http.StatusNotFound {
-			t.Fatalf("nurse creates a kiosk: %d", r.status)
-		}
-		if r := manager.do("POST", "/api/v1/units/toolo-health-station/feedback-kiosks", ""); r.status != http.StatusNotFound {
-			t.Fatalf("kiosk of another unit: %d", r.status)
-		}
+		needStatus(t, nurse.do("POST", "/api/v1/units/"+kallio+"/feedback-kiosks", ""), http.StatusNotFound, "nurse creates a kiosk")
+		needStatus(t, manager.do("POST", "/api/v1/units/toolo-health-station/feedback-kiosks", ""), http.StatusNotFound, "kiosk of another unit")
 		r = manager.do("POST", "/api/v1/units/"+kallio+"/feedback-kiosks", "")
 		var kiosk struct{ Token string }
-		if r.status != http.StatusCreated {
-			t.Fatalf("kiosk: %d %s", r.status, r.body)
-		}
+		needStatus(t, r, http.StatusCreated, "kiosk")
 		r.json(t, &kiosk)
 		for _, score := range []int{9, 8, 3} {
 			body := fmt.Sprintf(`{"score":%d,"kiosk_token":%q,"lang":"sv","comment":"mail erik@example.org"}`, score, kiosk.Token)
@@ -146,22 +127,12 @@ func TestFeedbackAPIChannelsAndBadInput(t *testing.T) {
 				t.Fatalf("kiosk list: %d %s", r.status, r.body)
 			}
 			path := fmt.Sprintf("/api/v1/units/%s/feedback-kiosks/%d", kallio, lost.ID)
-			if r := nurse.do("DELETE", path, ""); r.status != http.StatusNotFound {
-				t.Fatalf("a professional revokes a kiosk: %d", r.status)
-			}
-			if r := manager.do("DELETE", fmt.Sprintf("/api/v1/units/toolo-health-station/feedback-kiosks/%d", lost.ID), ""); r.status != http.StatusNotFound {
-				t.Fatalf("revoked through another unit: %d", r.status)
-			}
-			if r := manager.do("DELETE", path, ""); r.status != http.StatusNoContent {
-				t.Fatalf("revoke: %d %s", r.status, r.body)
-			}
+			needStatus(t, nurse.do("DELETE", path, ""), http.StatusNotFound, "a professional revokes a kiosk")
+			needStatus(t, manager.do("DELETE", fmt.Sprintf("/api/v1/units/toolo-health-station/feedback-kiosks/%d", lost.ID), ""), http.StatusNotFound, "revoked through another unit")
+			needStatus(t, manager.do("DELETE", path, ""), http.StatusNoContent, "revoke")
 			body := fmt.Sprintf(`{"score":9,"kiosk_token":%q}`, lost.Token)
-			if r := anon.do("POST", "/api/v1/feedback", body); r.status != http.StatusNotFound {
-				t.Fatalf("a revoked kiosk answers: %d %s", r.status, r.body)
-			}
-			if r := manager.do("DELETE", path, ""); r.status != http.StatusNotFound {
-				t.Fatalf("revoked twice: %d", r.status)
-			}
+			needStatus(t, anon.do("POST", "/api/v1/feedback", body), http.StatusNotFound, "a revoked kiosk answers")
+			needStatus(t, manager.do("DELETE", path, ""), http.StatusNotFound, "revoked twice")
 		}
 		// Portal: a signed-in resident about any unit.
 		if r := erik.do("POST", "/api/v1/feedback", `{"unit":"`+kallio+`","score":10}`); r.status != http.StatusCreated || !strings.Contains(r.body, `"channel":"portal"`) {
@@ -178,22 +149,14 @@ func TestFeedbackAPIChannelsAndBadInput(t *testing.T) {
 		if len(list.Items) != 4 || strings.Contains(r.body, "040 123") || list.Items[0].Comment != "mail [***]" {
 			t.Fatalf("manager's comments %+v", list.Items)
 		}
-		if r := manager.get("/api/v1/feedback?unit=toolo-health-station"); r.status != http.StatusNotFound {
-			t.Fatalf("another unit's comments: %d", r.status)
-		}
-		if r := analyst.get("/api/v1/feedback"); r.status != http.StatusForbidden {
-			t.Fatalf("analyst reads comments: %d", r.status)
-		}
-		if r := anon.get("/api/v1/feedback"); r.status != http.StatusUnauthorized {
-			t.Fatalf("anonymous reads: %d", r.status)
-		}
+		needStatus(t, manager.get("/api/v1/feedback?unit=toolo-health-station"), http.StatusNotFound, "another unit's comments")
+		needStatus(t, analyst.get("/api/v1/feedback"), http.StatusForbidden, "analyst reads comments")
+		needStatus(t, anon.get("/api/v1/feedback"), http.StatusUnauthorized, "anonymous reads")
 
 		// Figures: 5 answers at kallio: 3 promoters, 1 passive, 1 detractor.
 		var st feedbackStatsJSON
 		r = analyst.get("/api/v1/stats/feedback?group_by=unit")
-		if r.status != http.StatusOK {
-			t.Fatalf("stats: %d %s", r.status, r.body)
-		}
+		needStatus(t, r, http.StatusOK, "stats")
 		r.json(t, &st)
 		if len(st.Items) != 1 || st.Items[0].Group.ID != kallio || st.Items[0].Responses != 5 || st.Items[0].NPS == nil || *st.Items[0].NPS != 40 {
 			t.Fatalf("stats %s", r.body)
@@ -213,24 +176,19 @@ func TestFeedbackAPIChannelsAndBadInput(t *testing.T) {
 			!strings.Contains(r.body, kallio+",Kallion terveysasema,Berghälls hälsostation,Kallio health station,,5,3,1,1,40,") {
 			t.Fatalf("csv: %d %s", r.status, r.body)
 		}
-		if r := analyst.get("/api/v1/stats/feedback?group_by=colour"); r.status != http.StatusBadRequest {
-			t.Fatalf("bad group_by: %d", r.status)
-		}
+		needStatus(t, analyst.get("/api/v1/stats/feedback?group_by=colour"), http.StatusBadRequest, "bad group_by")
 		// A manager's figures are their own units'.
 		manager.get("/api/v1/stats/feedback?group_by=unit").json(t, &st)
 		if st.Totals.Responses != 5 {
 			t.Fatalf("manager's figures %+v", st.Totals)
 		}
-		if r := anna.get("/api/v1/stats/feedback"); r.status != http.StatusForbidden {
-			t.Fatalf("resident's figures: %d", r.status)
-		}
+		needStatus(t, anna.get("/api/v1/stats/feedback"), http.StatusForbidden, "resident's figures")
 	})
 }
 
 func TestFeedbackAbuseLimitLetsAKioskWork(t *testing.T) {
 	onEngines(t, func(t *testing.T, e *env) {
-		anon, manager := e.client(), e.client()
-		manager.login("manager")
+		anon, manager := e.client(), e.as("manager")
 		var kiosk struct{ Token string }
 		manager.do("POST", "/api/v1/units/"+kallio+"/feedback-kiosks", "").json(t, &kiosk)
 		// A busy waiting room: 61 answers in one hour from one address.
@@ -239,7 +197,7 @@ func TestFeedbackAbuseLimitLetsAKioskWork(t *testing.T) {
 			if r.status != http.StatusOK || !strings.Contains(r.body, `id="feedback-thanks"`) {
 				t.Fatalf("kiosk answer %d: %d", i, r.status)
 			}
-			e.clock.Advance(30 * time.Second)
+			e.clock.Add(30 * time.Second)
 		}
 		// The public form from one address is limited far sooner.
 		limited := 0
@@ -256,9 +214,7 @@ func TestFeedbackAbuseLimitLetsAKioskWork(t *testing.T) {
 
 func TestFeedbackPagesAndQR(t *testing.T) {
 	onEngines(t, func(t *testing.T, e *env) {
-		anon, anna, manager := e.client(), e.client(), e.client()
-		anna.login("anna")
-		manager.login("manager")
+		anon, anna, manager := e.client(), e.as("anna"), e.as("manager")
 
 		r := anon.get("/units/" + kallio + "/feedback?via=qr&lang=sv")
 		if r.status != http.StatusOK || !strings.Contains(r.body, "Hur sannolikt") || !strings.Contains(r.body, `name="via" value="qr"`) {
@@ -273,9 +229,7 @@ func TestFeedbackPagesAndQR(t *testing.T) {
 			t.Fatalf("public answer: %d", r.status)
 		}
 		// Portal form.
-		if r := anon.get("/feedback"); r.status != http.StatusSeeOther {
-			t.Fatalf("portal without signing in: %d", r.status)
-		}
+		needStatus(t, anon.get("/feedback"), http.StatusSeeOther, "portal without signing in")
 		r = formPost(anna, "/feedback", url.Values{"score": {"6"}, "unit": {kallio}})
 		if r.status != http.StatusOK || !strings.Contains(r.body, `id="feedback-own"`) {
 			t.Fatalf("portal answer: %d", r.status)
@@ -294,18 +248,14 @@ func TestFeedbackPagesAndQR(t *testing.T) {
 		if m == nil {
 			t.Fatalf("the page offers no way to revoke the kiosk")
 		}
-		if r := formPost(manager, "/staff/feedback/kiosks/"+m[1]+"/revoke", url.Values{"unit": {kallio}}); r.status != http.StatusSeeOther {
-			t.Fatalf("revoke from the page: %d %s", r.status, r.body)
-		}
+		needStatus(t, formPost(manager, "/staff/feedback/kiosks/"+m[1]+"/revoke", url.Values{"unit": {kallio}}), http.StatusSeeOther, "revoke from the page")
 		if r := manager.get("/staff/feedback"); strings.Contains(r.body, "/staff/feedback/kiosks/"+m[1]+"/revoke") {
 			t.Errorf("the revoked kiosk is still listed")
 		}
 		if r := manager.get("/stats/feedback?interval=month"); r.status != http.StatusOK || !strings.Contains(r.body, `id="feedback-trend"`) {
 			t.Fatalf("figures page: %d", r.status)
 		}
-		if r := manager.get("/stats/feedback/compare"); r.status != http.StatusOK {
-			t.Fatalf("compare page: %d", r.status)
-		}
+		needStatus(t, manager.get("/stats/feedback/compare"), http.StatusOK, "compare page")
 
 		// The QR code: a PNG that decodes as an image, and SVG.
 		r = anon.get("/units/" + kallio + "/feedback-qr")
@@ -319,16 +269,13 @@ func TestFeedbackPagesAndQR(t *testing.T) {
 		if r.status != http.StatusOK || r.header.Get("Content-Type") != "image/svg+xml" || !strings.Contains(r.body, "<path") {
 			t.Fatalf("qr svg: %d", r.status)
 		}
-		if r := anon.get("/units/no-such-unit/feedback-qr"); r.status != http.StatusNotFound {
-			t.Fatalf("qr of no unit: %d", r.status)
-		}
+		needStatus(t, anon.get("/units/no-such-unit/feedback-qr"), http.StatusNotFound, "qr of no unit")
 	})
 }
 
 func TestFeedbackCompare(t *testing.T) {
 	onEngines(t, func(t *testing.T, e *env) {
-		anon, analyst := e.client(), e.client()
-		analyst.login("analyst")
+		anon, analyst := e.client(), e.as("analyst")
 		// Dental care: the own Kallio dental clinic and the voucher producer
 		// Esimerkki Hammas.
 		for i, unit := range []string{"kallio-dental-clinic", "esimerkki-hammas-kamppi"} {
@@ -337,10 +284,8 @@ func TestFeedbackCompare(t *testing.T) {
 				if i == 1 && j < 3 {
 					score = 2
 				}
-				if r := formPost(anon, "/units/"+unit+"/feedback", url.Values{"score": {fmt.Sprint(score)}}); r.status != http.StatusOK {
-					t.Fatalf("answer: %d", r.status)
-				}
-				e.clock.Advance(time.Minute)
+				needStatus(t, formPost(anon, "/units/"+unit+"/feedback", url.Values{"score": {fmt.Sprint(score)}}), http.StatusOK, "answer")
+				e.clock.Add(time.Minute)
 			}
 		}
 		var cmp struct {
@@ -350,9 +295,7 @@ func TestFeedbackCompare(t *testing.T) {
 			}
 		}
 		r := analyst.get("/api/v1/stats/feedback/compare")
-		if r.status != http.StatusOK {
-			t.Fatalf("compare: %d %s", r.status, r.body)
-		}
+		needStatus(t, r, http.StatusOK, "compare")
 		r.json(t, &cmp)
 		if len(cmp.Services) != 1 || cmp.Services[0].Service.ID != "dental-care" {
 			t.Fatalf("compare %s", r.body)
@@ -372,16 +315,12 @@ func TestFeedbackYearOverYear(t *testing.T) {
 		anon, analyst := e.client(), e.client()
 		// Five answers in June last year, one this year.
 		back := 24 * time.Hour * (365 + 175)
-		e.clock.Advance(-back)
+		e.clock.Add(-back)
 		for _, score := range []string{"10", "10", "9", "7", "3"} {
-			if r := formPost(anon, "/units/"+kallio+"/feedback", url.Values{"score": {score}}); r.status != http.StatusOK {
-				t.Fatalf("answer: %d", r.status)
-			}
+			needStatus(t, formPost(anon, "/units/"+kallio+"/feedback", url.Values{"score": {score}}), http.StatusOK, "answer")
 		}
-		e.clock.Advance(back)
-		if r := formPost(anon, "/units/"+kallio+"/feedback", url.Values{"score": {"10"}}); r.status != http.StatusOK {
-			t.Fatalf("answer: %d", r.status)
-		}
+		e.clock.Add(back)
+		needStatus(t, formPost(anon, "/units/"+kallio+"/feedback", url.Values{"score": {"10"}}), http.StatusOK, "answer")
 		analyst.login("analyst")
 		var st struct {
 			Items []struct {

@@ -36,16 +36,14 @@ func tooloNurse(t *testing.T, e *env) *client {
 		PasswordHash: hash}); err != nil {
 		t.Fatal(err)
 	}
-	c := e.client()
-	c.login("toolonurse")
+	c := e.as("toolonurse")
 	return c
 }
 
 // residentOf returns the resident id of a signed-in resident.
 func residentOf(t *testing.T, c *client) int64 {
 	t.Helper()
-	var m me
-	c.get("/api/v1/me").json(t, &m)
+	m := c.me()
 	if m.ResidentID == 0 {
 		t.Fatal("no resident")
 	}
@@ -93,16 +91,13 @@ const kallioHS = "kallio-health-station"
 // still gets hers.
 func TestHoleIdempotencyKeyIsTheSenders(t *testing.T) {
 	holesEngines(t, func(t *testing.T, e *env) {
-		anna := e.client()
-		anna.login("anna")
+		anna := e.as("anna")
 		annaID := residentOf(t, anna)
 		toolo := tooloNurse(t, e)
 		const key = "kallio-key-1"
 		secret := "Minulla on ollut kuumetta kolme päivää."
 		r := anna.do("POST", "/api/v1/contact-requests", `{"service":"health-station-nurse","message":"`+secret+`"}`, "Idempotency-Key", key)
-		if r.status != http.StatusCreated {
-			t.Fatalf("anna writes: %d %s", r.status, r.body)
-		}
+		needStatus(t, r, http.StatusCreated, "anna writes")
 		var kallio contactJSON
 		r.json(t, &kallio)
 		if kallio.Unit != kallioHS {
@@ -114,9 +109,7 @@ func TestHoleIdempotencyKeyIsTheSenders(t *testing.T) {
 		if strings.Contains(r.body, secret) || strings.Contains(r.body, fmt.Sprintf(`"id":%d,`, kallio.ID)) {
 			t.Fatalf("the Töölö nurse's replay returned the Kallio request: %d %s", r.status, r.body)
 		}
-		if r.status != http.StatusCreated {
-			t.Fatalf("the Töölö nurse's own request: %d %s", r.status, r.body)
-		}
+		needStatus(t, r, http.StatusCreated, "the Töölö nurse's own request")
 		var own contactJSON
 		r.json(t, &own)
 		if own.Unit != "toolo-health-station" || own.Channel != "phone" {
@@ -142,18 +135,13 @@ func TestHoleIdempotencyKeyIsTheSenders(t *testing.T) {
 // other is "not found" and shows nothing of the request.
 func TestHoleTicketNamesOnlyOwnUnitsRequests(t *testing.T) {
 	holesEngines(t, func(t *testing.T, e *env) {
-		anna, erik, nurse := e.client(), e.client(), e.client()
-		anna.login("anna")
-		erik.login("erik")
-		nurse.login("nurse")
+		anna, erik, nurse := e.as("anna"), e.as("erik"), e.as("nurse")
 		annaID, erikID := residentOf(t, anna), residentOf(t, erik)
 		toolo := tooloNurse(t, e)
-		e.clock.Advance(-2 * time.Hour)
+		e.clock.Add(-2 * time.Hour)
 		r := anna.do("POST", "/api/v1/contact-requests", `{"service":"health-station-nurse","message":"Voisinko saada ajan?"}`)
-		if r.status != http.StatusCreated {
-			t.Fatalf("anna writes: %d %s", r.status, r.body)
-		}
-		e.clock.Advance(2 * time.Hour)
+		needStatus(t, r, http.StatusCreated, "anna writes")
+		e.clock.Add(2 * time.Hour)
 		var c contactJSON
 		r.json(t, &c)
 		ticket := func(cl *client, resident int64) response {
@@ -165,13 +153,9 @@ func TestHoleTicketNamesOnlyOwnUnitsRequests(t *testing.T) {
 			t.Fatalf("a Töölö nurse names a Kallio request: %d %s", r.status, r.body)
 		}
 		// The request of another resident is as missing.
-		if r := ticket(nurse, erikID); r.status != http.StatusNotFound {
-			t.Fatalf("ticket for erik naming anna's request: %d %s", r.status, r.body)
-		}
+		needStatus(t, ticket(nurse, erikID), http.StatusNotFound, "ticket for erik naming anna's request")
 		r = ticket(nurse, annaID)
-		if r.status != http.StatusCreated {
-			t.Fatalf("the Kallio nurse's ticket: %d %s", r.status, r.body)
-		}
+		needStatus(t, r, http.StatusCreated, "the Kallio nurse's ticket")
 		var tk struct {
 			WaitingFrom time.Time `json:"waiting_from"`
 		}
@@ -187,9 +171,7 @@ func TestHoleTicketNamesOnlyOwnUnitsRequests(t *testing.T) {
 // resident nobody has is refused like any resident they may not record for.
 func TestHolePhoneRequestsOnlyIntoOwnUnits(t *testing.T) {
 	holesEngines(t, func(t *testing.T, e *env) {
-		anna, nurse := e.client(), e.client()
-		anna.login("anna")
-		nurse.login("nurse")
+		anna, nurse := e.as("anna"), e.as("nurse")
 		annaID := residentOf(t, anna)
 		toolo := tooloNurse(t, e)
 		phone := func(cl *client, resident int64, service, unit string) response {
@@ -202,8 +184,7 @@ func TestHolePhoneRequestsOnlyIntoOwnUnits(t *testing.T) {
 		wantError(t, e, phone(toolo, annaID, "health-station-nurse", kallioHS), http.StatusBadRequest, sotepe.EInvalid, "error.phone_unit", nil)
 		// Dental care is offered by none of the Töölö nurse's units.
 		wantError(t, e, phone(toolo, annaID, "dental-care", ""), http.StatusBadRequest, sotepe.EInvalid, "error.phone_unit", nil)
-		var queue struct{ Items []contactJSON }
-		nurse.get("/api/v1/contact-requests").json(t, &queue)
+		queue := nurse.contactRequests("")
 		if len(queue.Items) != 0 {
 			t.Fatalf("the Kallio queue holds %+v", queue.Items)
 		}
@@ -222,9 +203,7 @@ func TestHolePhoneRequestsOnlyIntoOwnUnits(t *testing.T) {
 func TestHoleBookingRetryReturnsTheBooking(t *testing.T) {
 	holesEngines(t, func(t *testing.T, e *env) {
 		withSlots(t, e)
-		anna, erik := e.client(), e.client()
-		anna.login("anna")
-		erik.login("erik")
+		anna, erik := e.as("anna"), e.as("erik")
 		slots := anna.search("service=health-station-nurse&unit=" + kallioHS + "&limit=2")
 		if len(slots) < 2 {
 			t.Fatal("no slots")
@@ -260,18 +239,11 @@ func TestHoleBookingRetryReturnsTheBooking(t *testing.T) {
 func TestHoleVisitFeedbackIsAnonymousToStaff(t *testing.T) {
 	holesEngines(t, func(t *testing.T, e *env) {
 		withSlots(t, e)
-		anna, nurse, manager := e.client(), e.client(), e.client()
-		anna.login("anna")
-		nurse.login("nurse")
-		manager.login("manager")
+		anna, nurse, manager := e.as("anna"), e.as("nurse"), e.as("manager")
 		slots := anna.search("service=health-station-nurse&unit=" + kallioHS + "&limit=1")
 		_, a := anna.book(slots[0].ID)
-		if r := nurse.do("POST", fmt.Sprintf("/api/v1/appointments/%d/mark", a.ID), `{"status":"completed"}`); r.status != http.StatusOK {
-			t.Fatalf("mark: %d %s", r.status, r.body)
-		}
-		if r := anna.do("POST", "/api/v1/feedback", fmt.Sprintf(`{"score":9,"appointment_id":%d,"comment":"Hyvä käynti."}`, a.ID)); r.status != http.StatusCreated {
-			t.Fatalf("feedback: %d %s", r.status, r.body)
-		}
+		needStatus(t, nurse.do("POST", fmt.Sprintf("/api/v1/appointments/%d/mark", a.ID), `{"status":"completed"}`), http.StatusOK, "mark")
+		needStatus(t, anna.do("POST", "/api/v1/feedback", fmt.Sprintf(`{"score":9,"appointment_id":%d,"comment":"Hyvä käynti."}`, a.ID)), http.StatusCreated, "feedback")
 		r := manager.get("/api/v1/feedback")
 		if r.status != http.StatusOK || !strings.Contains(r.body, "Hyvä käynti.") {
 			t.Fatalf("manager list: %d %s", r.status, r.body)
@@ -294,10 +266,7 @@ func TestHoleVisitFeedbackIsAnonymousToStaff(t *testing.T) {
 func TestHoleOutOfRangeDatesAreRefused(t *testing.T) {
 	holesEngines(t, func(t *testing.T, e *env) {
 		withSlots(t, e)
-		admin, nurse, anna := e.client(), e.client(), e.client()
-		admin.login("admin")
-		nurse.login("nurse")
-		anna.login("anna")
+		admin, nurse, anna := e.as("admin"), e.as("nurse"), e.as("anna")
 		annaID := residentOf(t, anna)
 		en := []string{"Accept-Language", "en"}
 		t.Run("closure days", func(t *testing.T) {
@@ -307,9 +276,7 @@ func TestHoleOutOfRangeDatesAreRefused(t *testing.T) {
 			for _, date := range []string{"0000-01-01", "9999-12-31", "2024-12-31", "2032-01-01"} {
 				wantError(t, e, closure(date), http.StatusBadRequest, sotepe.EInvalid, "error.closure_day_range", map[string]any{"From": 2025, "To": 2031})
 			}
-			if r := closure("2027-01-05"); r.status != http.StatusCreated {
-				t.Errorf("a closure day next year: %d %s", r.status, r.body)
-			}
+			wantStatus(t, closure("2027-01-05"), http.StatusCreated, "a closure day next year")
 			var days struct{ Items []sotepe.ClosureDay }
 			admin.get("/api/v1/calendar/closures").json(t, &days)
 			if len(days.Items) != 1 {
@@ -322,9 +289,7 @@ func TestHoleOutOfRangeDatesAreRefused(t *testing.T) {
 			}
 			wantError(t, e, slot("9999-12-31T10:00:00Z"), http.StatusBadRequest, sotepe.EInvalid, "error.appt_start_range", map[string]any{"Years": 2})
 			wantError(t, e, slot("2029-01-02T10:00:00+02:00"), http.StatusBadRequest, sotepe.EInvalid, "error.appt_start_range", map[string]any{"Years": 2})
-			if r := slot("2027-01-04T10:00:00+02:00"); r.status != http.StatusCreated {
-				t.Errorf("a slot in January: %d %s", r.status, r.body)
-			}
+			wantStatus(t, slot("2027-01-04T10:00:00+02:00"), http.StatusCreated, "a slot in January")
 			tmpl := `{"unit":"` + kallioHS + `","service":"health-station-nurse","mode":"in_person","minutes":30,"template":{"from":"0001-01-01","to":"0001-01-31","periods":[{"weekday":1,"start":"09:00","end":"10:00"}]}}`
 			wantError(t, e, nurse.do("POST", "/api/v1/slots", tmpl, en...), http.StatusBadRequest, sotepe.EInvalid, "error.appt_past", nil)
 		})
@@ -334,8 +299,7 @@ func TestHoleOutOfRangeDatesAreRefused(t *testing.T) {
 				http.StatusBadRequest, sotepe.EInvalid, "error.appt_waitlist_before", nil)
 			years := map[string]any{"From": 1900, "To": 2399}
 			wantError(t, e, anna.get("/api/v1/appointments?from=9999-01-01", en...), http.StatusBadRequest, sotepe.EInvalid, "error.period_range", years)
-			manager := e.client()
-			manager.login("manager")
+			manager := e.as("manager")
 			wantError(t, e, manager.get("/api/v1/stats/appointments?from=0001-01-01&to=9999-12-31", en...), http.StatusBadRequest, sotepe.EInvalid, "error.period_range", years)
 		})
 		t.Run("deadlines", func(t *testing.T) {
@@ -358,8 +322,7 @@ func TestHoleOutOfRangeDatesAreRefused(t *testing.T) {
 			for _, received := range []string{"0001-01-01T00:00:00Z", "0001-01-01T00:00:00+02:00", "2026-10-01T10:00:00+03:00"} {
 				wantError(t, e, phone(received), http.StatusBadRequest, sotepe.EInvalid, "error.received_range", map[string]any{"Days": 30})
 			}
-			var queue struct{ Items []contactJSON }
-			nurse.get("/api/v1/contact-requests").json(t, &queue)
+			queue := nurse.contactRequests("")
 			if len(queue.Items) != 0 {
 				t.Errorf("refused phone requests were stored: %+v", queue.Items)
 			}
@@ -373,13 +336,9 @@ func TestHoleOutOfRangeDatesAreRefused(t *testing.T) {
 func TestHoleStaffAnswersAreAudited(t *testing.T) {
 	holesEngines(t, func(t *testing.T, e *env) {
 		withSlots(t, e)
-		anna, nurse := e.client(), e.client()
-		anna.login("anna")
-		nurse.login("nurse")
+		anna, nurse := e.as("anna"), e.as("nurse")
 		annaID := residentOf(t, anna)
-		if r := anna.do("POST", "/api/v1/contact-requests", `{"service":"health-station-nurse","message":"Soittakaa minulle."}`); r.status != http.StatusCreated {
-			t.Fatalf("anna writes: %d %s", r.status, r.body)
-		}
+		needStatus(t, anna.do("POST", "/api/v1/contact-requests", `{"service":"health-station-nurse","message":"Soittakaa minulle."}`), http.StatusCreated, "anna writes")
 		before := accessActions(t, e, annaID)
 		if r := nurse.get("/api/v1/contact-requests"); r.status != http.StatusOK || !strings.Contains(r.body, "health-station-nurse") {
 			t.Fatalf("queue: %d %s", r.status, r.body)
@@ -388,16 +347,12 @@ func TestHoleStaffAnswersAreAudited(t *testing.T) {
 			t.Errorf("the queue left %d rows, want 1", got-before["contact_list.read"])
 		}
 		// The queue page lists through the same service.
-		if r := nurse.get("/queue"); r.status != http.StatusOK {
-			t.Fatalf("queue page: %d", r.status)
-		}
+		needStatus(t, nurse.get("/queue"), http.StatusOK, "queue page")
 		if got := accessActions(t, e, annaID)["contact_list.read"]; got != before["contact_list.read"]+2 {
 			t.Errorf("the queue page left %d rows in all, want 2", got-before["contact_list.read"])
 		}
 
-		if r := nurse.do("POST", "/api/v1/appointment-tickets", fmt.Sprintf(`{"resident":%d,"service":"dental-care"}`, annaID)); r.status != http.StatusCreated {
-			t.Fatalf("ticket: %d %s", r.status, r.body)
-		}
+		needStatus(t, nurse.do("POST", "/api/v1/appointment-tickets", fmt.Sprintf(`{"resident":%d,"service":"dental-care"}`, annaID)), http.StatusCreated, "ticket")
 		if got := accessActions(t, e, annaID)["appointment_ticket.read"]; got != 1 {
 			t.Errorf("the ticket left %d rows, want 1", got)
 		}
@@ -406,15 +361,11 @@ func TestHoleStaffAnswersAreAudited(t *testing.T) {
 		_, a := anna.book(slots[0].ID)
 		_, b := anna.book(slots[1].ID)
 		reads := accessActions(t, e, annaID)["appointment.read"]
-		if r := nurse.do("POST", fmt.Sprintf("/api/v1/appointments/%d/mark", a.ID), `{"status":"arrived"}`); r.status != http.StatusOK {
-			t.Fatalf("mark: %d %s", r.status, r.body)
-		}
+		needStatus(t, nurse.do("POST", fmt.Sprintf("/api/v1/appointments/%d/mark", a.ID), `{"status":"arrived"}`), http.StatusOK, "mark")
 		if got := accessActions(t, e, annaID)["appointment.read"]; got != reads+1 {
 			t.Errorf("the mark left %d read rows, want 1", got-reads)
 		}
-		if r := nurse.do("POST", fmt.Sprintf("/api/v1/appointments/%d/cancel", b.ID), ""); r.status != http.StatusOK {
-			t.Fatalf("staff cancel: %d %s", r.status, r.body)
-		}
+		needStatus(t, nurse.do("POST", fmt.Sprintf("/api/v1/appointments/%d/cancel", b.ID), ""), http.StatusOK, "staff cancel")
 		if got := accessActions(t, e, annaID)["appointment.read"]; got != reads+2 {
 			t.Errorf("the staff cancellation left %d read rows, want 1", got-reads-1)
 		}

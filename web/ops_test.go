@@ -32,9 +32,7 @@ func TestOperationsEndpoints(t *testing.T) {
 		t.Errorf("security headers missing: %v", h)
 	}
 	e.store.Close()
-	if r := c.get("/readyz"); r.status != 503 {
-		t.Errorf("readyz with the database closed: %d", r.status)
-	}
+	wantStatus(t, c.get("/readyz"), 503, "readyz with the database closed")
 }
 
 // TestOpenAPICoversEveryRoute keeps the OpenAPI document true: every /api/v1
@@ -85,7 +83,7 @@ func TestDirectoryReadsAreCachedBriefly(t *testing.T) {
 	if r := c.get("/api/v1/units?limit=abc"); r.status != 400 || r.header.Get("X-Cache") != "" {
 		t.Errorf("an error was cached or not returned: %d %q", r.status, r.header.Get("X-Cache"))
 	}
-	e.clock.Advance(11 * time.Second)
+	e.clock.Add(11 * time.Second)
 	if r := c.get("/api/v1/units?q=kallio"); r.header.Get("X-Cache") != "miss" {
 		t.Errorf("an entry outlived its 10 seconds")
 	}

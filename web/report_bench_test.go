@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"context"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -10,13 +9,9 @@ import (
 	"testing"
 	"time"
 
-	"sotepe/contact"
 	"sotepe/directory"
-	"sotepe/docs"
-	"sotepe/i18n"
-	"sotepe/store"
+	"sotepe/internal/testenv"
 	"sotepe/web"
-	"sotepe/workday"
 )
 
 // BenchmarkDashboardAndReport measures the management dashboard and the
@@ -34,32 +29,14 @@ func BenchmarkDashboardAndReport(b *testing.B) {
 	if dsn == "" {
 		b.Skip("set SOTEPE_BENCH_YEAR_DB to a database with a generated year")
 	}
-	ctx := context.Background()
-	st, err := store.Open(ctx, dsn, nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer st.Close()
-	if err := st.Migrate(ctx); err != nil {
-		b.Fatal(err)
-	}
+	st := openDSN(b, dsn, true)
 	dir, err := directory.New(st, directory.Options{})
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer dir.Close()
-	cat, _ := i18n.New()
-	loc, _ := time.LoadLocation("Europe/Helsinki")
-	cal, err := workday.NewLive(ctx, st)
-	if err != nil {
-		b.Fatal(err)
-	}
-	clock := &clock{t: time.Now()}
-	s, err := web.New(withServices(b, web.Config{Store: st, Directory: dir, Catalog: cat, Location: loc, OpenAPI: docs.OpenAPI, Calendar: cal,
-		Now: clock.Now, Contacts: contact.New(contact.Config{Store: st, Calendar: cal})}))
-	if err != nil {
-		b.Fatal(err)
-	}
+	clock := testenv.NewClock(time.Now())
+	s := benchServer(b, st, web.Config{Directory: dir, Now: clock.Now})
 	cookies := benchLogin(b, s, "analyst")
 	srv := httptest.NewServer(s) // loopback HTTP, as a browser reaches it
 	defer srv.Close()
@@ -98,7 +75,7 @@ func BenchmarkDashboardAndReport(b *testing.B) {
 		b.ReportMetric(at(0.95), "p95-ms")
 	}
 	nothing := func() {}
-	pastMinute := func() { clock.Advance(2 * time.Minute) } // past what is kept for a minute
+	pastMinute := func() { clock.Add(2 * time.Minute) } // past what is kept for a minute
 	for _, c := range []struct{ name, path string }{
 		{"dashboard-year", "/dashboard?from=2024-01-01&to=2024-12-31&lang=sv"},
 		{"dashboard-area", "/dashboard?from=2024-01-01&to=2024-12-31&area=hospital-rehabilitation-and-care-services"},

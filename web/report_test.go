@@ -66,9 +66,7 @@ func TestVolumesOpenData(t *testing.T) {
 		} `json:"items"`
 	}
 	r := c.get("/api/v1/stats/volumes?year=2024&group_by=area")
-	if r.status != http.StatusOK {
-		t.Fatalf("volumes: %d %s", r.status, r.body)
-	}
+	needStatus(t, r, http.StatusOK, "volumes")
 	r.json(t, &resp)
 	got := map[string]int64{}
 	for _, it := range resp.Items {
@@ -158,9 +156,7 @@ func TestAnnualReport(t *testing.T) {
 		} `json:"changes"`
 	}
 	r := c.get("/api/v1/reports/2024")
-	if r.status != http.StatusOK {
-		t.Fatalf("report: %d %s", r.status, r.body)
-	}
+	needStatus(t, r, http.StatusOK, "report")
 	r.json(t, &rep)
 	var refs []string
 	for _, st := range sotepe.Statistics {
@@ -234,15 +230,13 @@ func TestAnnualReport(t *testing.T) {
 	if n := missions(); n != 7 {
 		t.Errorf("within the minute: %d missions, want the kept 7", n)
 	}
-	e.clock.Advance(61 * time.Second)
+	e.clock.Add(61 * time.Second)
 	if n := missions(); n != 10 {
 		t.Errorf("after the minute: %d missions, want 10", n)
 	}
 
 	r = c.get("/report/2024?lang=sv")
-	if r.status != http.StatusOK {
-		t.Fatalf("report page: %d", r.status)
-	}
+	needStatus(t, r, http.StatusOK, "report page")
 	for _, want := range []string{"Sektorns år 2024", "Hälsovårdsmottagning", `<td class="num">120</td>`, "5\u00a0846", "&#43;50,0\u00a0%",
 		"Miljontals kundmöten", `href="/static/report.css"`, "Rekommendationsindex (NPS) 66,7"} {
 		if !strings.Contains(r.body, want) {
@@ -289,18 +283,14 @@ func TestDashboard(t *testing.T) {
 	if r := e.client().get(year); r.status == http.StatusOK {
 		t.Fatalf("anonymous dashboard: %d", r.status)
 	}
-	resident := e.client()
-	resident.login("anna")
+	resident := e.as("anna")
 	if r := resident.get(year); r.status == http.StatusOK {
 		t.Fatalf("a resident's dashboard: %d", r.status)
 	}
 
-	analyst := e.client()
-	analyst.login("analyst")
+	analyst := e.as("analyst")
 	r := analyst.get(year + "&lang=en")
-	if r.status != http.StatusOK {
-		t.Fatalf("analyst: %d %s", r.status, r.body)
-	}
+	needStatus(t, r, http.StatusOK, "analyst")
 	for _, want := range []string{`id="tile-visits"`, "<strong class=\"tile-value\">170</strong>", "20.0%", "11.8%", "66.7",
 		`id="chart-visits-month"`, `<th scope="row">2024-03</th><td class="num">120</td>`, `id="chart-nps-table"`, "<svg"} {
 		if !strings.Contains(r.body, want) {
@@ -328,8 +318,7 @@ func TestDashboard(t *testing.T) {
 	}
 
 	// The manager of Kallio health station sees that unit only.
-	manager := e.client()
-	manager.login("manager")
+	manager := e.as("manager")
 	r = manager.get(year + "&lang=en")
 	if r.status != http.StatusOK || !strings.Contains(r.body, "<strong class=\"tile-value\">120</strong>") {
 		t.Errorf("the manager's dashboard: %d", r.status)

@@ -12,8 +12,7 @@ const form = "application/x-www-form-urlencoded"
 
 func TestContactRequestPagesWithoutJavaScript(t *testing.T) {
 	onEngines(t, func(t *testing.T, e *env) {
-		erik := e.client()
-		erik.login("erik")
+		erik := e.as("erik")
 		if r := erik.get("/requests/new"); r.status != 200 || !strings.Contains(r.body, "Skicka en kontaktförfrågan") {
 			t.Fatalf("new request page: %d", r.status)
 		}
@@ -43,50 +42,32 @@ func TestContactRequestPagesWithoutJavaScript(t *testing.T) {
 			t.Errorf("empty message: %d", r.status)
 		}
 
-		nurse := e.client()
-		nurse.login("nurse")
+		nurse := e.as("nurse")
 		queue := nurse.get("/queue?lang=fi")
 		id := strings.TrimPrefix(where, "/requests/")
 		if !strings.Contains(queue.body, `href="/queue/`+id+`"`) {
 			t.Fatalf("the queue page does not list the request")
 		}
-		if r := nurse.do("POST", "/queue/"+id+"/reply", "message=Tervetuloa+vastaanotolle.&kind=answer", "Content-Type", form); r.status != http.StatusSeeOther {
-			t.Fatalf("answer form: %d %s", r.status, r.body)
-		}
-		if r := nurse.do("POST", "/queue/"+id+"/reply", "message=muistiinpano&kind=internal", "Content-Type", form); r.status != http.StatusSeeOther {
-			t.Fatalf("note form: %d", r.status)
-		}
+		needStatus(t, nurse.do("POST", "/queue/"+id+"/reply", "message=Tervetuloa+vastaanotolle.&kind=answer", "Content-Type", form), http.StatusSeeOther, "answer form")
+		needStatus(t, nurse.do("POST", "/queue/"+id+"/reply", "message=muistiinpano&kind=internal", "Content-Type", form), http.StatusSeeOther, "note form")
 		page = erik.get(where)
 		if !strings.Contains(page.body, "Tervetuloa vastaanotolle.") || strings.Contains(page.body, "muistiinpano") {
 			t.Errorf("erik's page: answer shown %v, note hidden %v", strings.Contains(page.body, "Tervetuloa"), !strings.Contains(page.body, "muistiinpano"))
 		}
-		if r := nurse.do("POST", "/queue/"+id+"/close", "resolution=answered", "Content-Type", form); r.status != http.StatusSeeOther {
-			t.Fatalf("close form: %d", r.status)
-		}
+		needStatus(t, nurse.do("POST", "/queue/"+id+"/close", "resolution=answered", "Content-Type", form), http.StatusSeeOther, "close form")
 		// Another resident's page of the same request is the same 404 as a missing one.
-		anna := e.client()
-		anna.login("anna")
-		if r := anna.get(where); r.status != 404 {
-			t.Errorf("anna opens erik's request page: %d", r.status)
-		}
-		if r := anna.get("/queue"); r.status != 403 {
-			t.Errorf("a resident opens the queue: %d", r.status)
-		}
+		anna := e.as("anna")
+		wantStatus(t, anna.get(where), 404, "anna opens erik's request page")
+		wantStatus(t, anna.get("/queue"), 403, "a resident opens the queue")
 	})
 }
 
 func TestPhoneAndWebsiteForms(t *testing.T) {
 	onEngines(t, func(t *testing.T, e *env) {
-		anna := e.client()
-		anna.login("anna")
-		var annaMe me
-		anna.get("/api/v1/me").json(t, &annaMe)
-		nurse := e.client()
-		nurse.login("nurse")
-		var res struct {
-			PersonalID string `json:"personal_id"`
-		}
-		nurse.get("/api/v1/residents/"+itoa(annaMe.ResidentID)+"?basis=care_relationship").json(t, &res)
+		anna := e.as("anna")
+		annaMe := anna.me()
+		nurse := e.as("nurse")
+		res := nurse.resident(annaMe.ResidentID, "care_relationship")
 		if r := nurse.get("/queue/phone?lang=en"); r.status != 200 || !strings.Contains(r.body, "Record a contact request made by phone") {
 			t.Fatalf("phone page: %d", r.status)
 		}
@@ -106,8 +87,7 @@ func TestPhoneAndWebsiteForms(t *testing.T) {
 		if !phoneBasis {
 			t.Errorf("the phone form's search is not in anna's access log: %+v", log.Items)
 		}
-		var own struct{ Items []contactJSON }
-		anna.get("/api/v1/contact-requests").json(t, &own)
+		own := anna.contactRequests("")
 		if len(own.Items) != 1 || own.Items[0].Channel != "phone" || own.Items[0].DueAt != "2026-11-24T16:00:00+02:00" {
 			t.Errorf("anna's phone request: %+v", own.Items)
 		}
@@ -137,23 +117,17 @@ func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 // language.
 func TestAssignToColleague(t *testing.T) {
 	onEngines(t, func(t *testing.T, e *env) {
-		anna := e.client()
-		anna.login("anna")
+		anna := e.as("anna")
 		r := anna.do("POST", "/api/v1/contact-requests", `{"service":"health-station-nurse","unit":"kallio-health-station","message":"Kurkku on kipeä."}`)
-		if r.status != http.StatusCreated {
-			t.Fatalf("submit: %d %s", r.status, r.body)
-		}
+		needStatus(t, r, http.StatusCreated, "submit")
 		id := regexp.MustCompile(`"id":\s*(\d+)`).FindStringSubmatch(r.body)[1]
-		nurse := e.client()
-		nurse.login("nurse")
+		nurse := e.as("nurse")
 		page := nurse.get("/queue/" + id + "?lang=en")
 		manager := strconv.FormatInt(e.ids.Users["manager"], 10)
 		if !strings.Contains(page.body, `<option value="`+manager+`">`) || !strings.Contains(page.body, `id="assignee">Nobody yet`) {
 			t.Fatalf("the page offers no colleague or shows an assignee: %s", regexp.MustCompile(`(?s)<select id="assign-to".*?</select>`).FindString(page.body))
 		}
-		if r := nurse.do("POST", "/queue/"+id+"/assign", "to="+manager, "Content-Type", form); r.status != http.StatusSeeOther {
-			t.Fatalf("assign to the manager: %d %s", r.status, r.body)
-		}
+		needStatus(t, nurse.do("POST", "/queue/"+id+"/assign", "to="+manager, "Content-Type", form), http.StatusSeeOther, "assign to the manager")
 		mgr, err := e.store.User(t.Context(), e.ids.Users["manager"])
 		if err != nil {
 			t.Fatal(err)

@@ -17,41 +17,27 @@ type accessPage struct {
 
 func TestStaffReadsAreAuditedAndShownToTheResident(t *testing.T) {
 	onEngines(t, func(t *testing.T, e *env) {
-		anna := e.client()
-		anna.login("anna")
-		var annaMe me
-		anna.get("/api/v1/me").json(t, &annaMe)
+		anna := e.as("anna")
+		annaMe := anna.me()
 		var log accessPage
 		anna.get("/api/v1/me/access-log").json(t, &log)
 		if len(log.Items) != 0 {
 			t.Fatalf("fresh access log has %d rows", len(log.Items))
 		}
 
-		nurse := e.client()
-		nurse.login("nurse")
-		var nurseMe me
-		nurse.get("/api/v1/me").json(t, &nurseMe)
+		nurse := e.as("nurse")
+		nurseMe := nurse.me()
 		path := fmt.Sprintf("/api/v1/residents/%d", annaMe.ResidentID)
-		if r := nurse.get(path); r.status != 400 {
-			t.Fatalf("read without basis: %d", r.status)
-		}
+		needStatus(t, nurse.get(path), 400, "read without basis")
 		r := nurse.get(path + "?basis=care_relationship")
-		if r.status != 200 {
-			t.Fatalf("nurse reads anna: %d %s", r.status, r.body)
-		}
-		var res struct {
-			ID         int64  `json:"id"`
-			PersonalID string `json:"personal_id"`
-			BirthDate  string `json:"birth_date"`
-		}
+		needStatus(t, r, 200, "nurse reads anna")
+		var res residentJSON
 		r.json(t, &res)
 		if res.ID != annaMe.ResidentID || res.PersonalID == "" || res.BirthDate == "" {
 			t.Fatalf("resident = %+v", res)
 		}
 		r = nurse.do("POST", "/api/v1/residents/search", fmt.Sprintf(`{"personal_id":%q,"basis":"phone_request"}`, res.PersonalID))
-		if r.status != 200 {
-			t.Fatalf("search: %d %s", r.status, r.body)
-		}
+		needStatus(t, r, 200, "search")
 		anna.get("/api/v1/me/access-log").json(t, &log)
 		if len(log.Items) != 2 {
 			t.Fatalf("access log has %d rows, want 2: %+v", len(log.Items), log.Items)
@@ -67,8 +53,7 @@ func TestStaffReadsAreAuditedAndShownToTheResident(t *testing.T) {
 			t.Errorf("access log page lacks the nurse or the Swedish basis")
 		}
 		// Another resident's log stays empty: logs are per resident.
-		erik := e.client()
-		erik.login("erik")
+		erik := e.as("erik")
 		erik.get("/api/v1/me/access-log").json(t, &log)
 		if len(log.Items) != 0 {
 			t.Errorf("erik sees %d rows of anna's log", len(log.Items))
@@ -78,12 +63,9 @@ func TestStaffReadsAreAuditedAndShownToTheResident(t *testing.T) {
 
 func TestResidentEndpointsRefuseTheWrongPeople(t *testing.T) {
 	onEngines(t, func(t *testing.T, e *env) {
-		anna := e.client()
-		anna.login("anna")
-		var annaMe me
-		anna.get("/api/v1/me").json(t, &annaMe)
-		erik := e.client()
-		erik.login("erik")
+		anna := e.as("anna")
+		annaMe := anna.me()
+		erik := e.as("erik")
 		path := fmt.Sprintf("/api/v1/residents/%d?basis=care_relationship", annaMe.ResidentID)
 		for _, tc := range []struct {
 			who    *client
@@ -98,43 +80,25 @@ func TestResidentEndpointsRefuseTheWrongPeople(t *testing.T) {
 				t.Errorf("%s: %d, want %d", tc.name, r.status, tc.status)
 			}
 		}
-		analyst := e.client()
-		analyst.login("analyst")
-		if r := analyst.get(path); r.status != 403 {
-			t.Errorf("analyst reads personal data: %d, want 403", r.status)
-		}
-		if r := analyst.get("/api/v1/me/access-log"); r.status != 403 {
-			t.Errorf("analyst access log: %d, want 403", r.status)
-		}
-		nurse := e.client()
-		nurse.login("nurse")
-		if r := nurse.get("/api/v1/residents/999999?basis=care_relationship"); r.status != 404 {
-			t.Errorf("missing resident: %d", r.status)
-		}
-		if r := nurse.do("POST", "/api/v1/residents/search", `{"personal_id":"010101-123X","basis":"care_relationship"}`); r.status != 400 {
-			t.Errorf("malformed personal id: %d", r.status)
-		}
-		if r := nurse.get("/api/v1/audit/summary"); r.status != 403 {
-			t.Errorf("nurse audit summary: %d, want 403", r.status)
-		}
+		analyst := e.as("analyst")
+		wantStatus(t, analyst.get(path), 403, "analyst reads personal data")
+		wantStatus(t, analyst.get("/api/v1/me/access-log"), 403, "analyst access log")
+		nurse := e.as("nurse")
+		wantStatus(t, nurse.get("/api/v1/residents/999999?basis=care_relationship"), 404, "missing resident")
+		wantStatus(t, nurse.do("POST", "/api/v1/residents/search", `{"personal_id":"010101-123X","basis":"care_relationship"}`), 400, "malformed personal id")
+		wantStatus(t, nurse.get("/api/v1/audit/summary"), 403, "nurse audit summary")
 	})
 }
 
 func TestAuditSummaryHasNoPersonalData(t *testing.T) {
 	onEngines(t, func(t *testing.T, e *env) {
-		nurse := e.client()
-		nurse.login("nurse")
-		anna := e.client()
-		anna.login("anna")
-		var annaMe me
-		anna.get("/api/v1/me").json(t, &annaMe)
+		nurse := e.as("nurse")
+		anna := e.as("anna")
+		annaMe := anna.me()
 		nurse.get(fmt.Sprintf("/api/v1/residents/%d?basis=care_relationship", annaMe.ResidentID))
-		manager := e.client()
-		manager.login("manager")
+		manager := e.as("manager")
 		r := manager.get("/api/v1/audit/summary")
-		if r.status != 200 {
-			t.Fatalf("manager summary: %d %s", r.status, r.body)
-		}
+		needStatus(t, r, 200, "manager summary")
 		var sum struct {
 			Items []struct {
 				Day, Action string
@@ -154,25 +118,16 @@ func TestAuditSummaryHasNoPersonalData(t *testing.T) {
 		if strings.Contains(r.body, "Anna") || strings.Contains(r.body, fmt.Sprint(annaMe.ResidentID)+`,`) {
 			t.Errorf("summary carries personal data: %s", r.body)
 		}
-		if r := manager.get("/api/v1/audit/summary?from=2026-13-01"); r.status != 400 {
-			t.Errorf("bad date: %d", r.status)
-		}
+		wantStatus(t, manager.get("/api/v1/audit/summary?from=2026-13-01"), 400, "bad date")
 	})
 }
 
 func TestLookupFormShowsTheResidentAndAuditsIt(t *testing.T) {
 	onEngines(t, func(t *testing.T, e *env) {
-		anna := e.client()
-		anna.login("anna")
-		var annaMe me
-		anna.get("/api/v1/me").json(t, &annaMe)
-		nurse := e.client()
-		nurse.login("nurse")
-		var res struct {
-			PersonalID string `json:"personal_id"`
-			FirstName  string `json:"first_name"`
-		}
-		nurse.get(fmt.Sprintf("/api/v1/residents/%d?basis=client_request", annaMe.ResidentID)).json(t, &res)
+		anna := e.as("anna")
+		annaMe := anna.me()
+		nurse := e.as("nurse")
+		res := nurse.resident(annaMe.ResidentID, "client_request")
 		form := "Content-Type"
 		r := nurse.do("POST", "/staff/residents?lang=en", "personal_id="+res.PersonalID+"&basis=care_relationship", form, "application/x-www-form-urlencoded")
 		if r.status != 200 || !strings.Contains(r.body, res.FirstName) || !strings.Contains(r.body, "This view has been logged.") {
@@ -187,8 +142,6 @@ func TestLookupFormShowsTheResidentAndAuditsIt(t *testing.T) {
 		if len(log.Items) != 2 {
 			t.Errorf("access log has %d rows, want 2 (API read and form search)", len(log.Items))
 		}
-		if r := anna.do("POST", "/staff/residents", "personal_id="+res.PersonalID+"&basis=care_relationship", form, "application/x-www-form-urlencoded"); r.status != 403 {
-			t.Errorf("a resident posts the staff lookup form: %d, want 403", r.status)
-		}
+		wantStatus(t, anna.do("POST", "/staff/residents", "personal_id="+res.PersonalID+"&basis=care_relationship", form, "application/x-www-form-urlencoded"), 403, "a resident posts the staff lookup form")
 	})
 }

@@ -2,22 +2,16 @@ package web_test
 
 import (
 	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"sotepe/contact"
-	"sotepe/demo"
 	"sotepe/feedback"
 	"sotepe/i18n"
+	"sotepe/internal/testenv"
 	"sotepe/store"
 	"sotepe/web"
 	"sotepe/workday"
@@ -29,37 +23,16 @@ type secEnv struct {
 	t     *testing.T
 	dsn   string
 	st    *store.Store
-	clock *clock
+	clock *testenv.Clock
 	srv   *web.Server
 }
 
 // secEngines runs fn on SQLite and, when SOTEPE_TEST_POSTGRES is set, on
-// PostgreSQL.
+// PostgreSQL, with the DSN of a new, empty database.
 func secEngines(t *testing.T, fn func(t *testing.T, dsn string)) {
-	t.Run("sqlite", func(t *testing.T) { fn(t, filepath.Join(t.TempDir(), "web.db")) })
-	t.Run("postgres", func(t *testing.T) {
-		base := os.Getenv("SOTEPE_TEST_POSTGRES")
-		if base == "" {
-			t.Skip("SOTEPE_TEST_POSTGRES is not set")
-		}
-		admin, err := sql.Open("pgx", base)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { admin.Close() })
-		b := make([]byte, 6)
-		_, _ = rand.Read(b)
-		schema := "w_" + hex.EncodeToString(b)
-		if _, err := admin.Exec(`CREATE SCHEMA ` + schema); err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { _, _ = admin.Exec(`DROP SCHEMA ` + schema + ` CASCADE`) })
-		u, _ := url.Parse(base)
-		q := u.Query()
-		q.Set("search_path", schema)
-		u.RawQuery = q.Encode()
-		fn(t, u.String())
-	})
+	for _, engine := range []testenv.Engine{testenv.SQLite, testenv.Postgres} {
+		t.Run(string(engine), func(t *testing.T) { fn(t, testenv.DSN(t, engine)) })
+	}
 }
 
 // newSecEnv opens dsn, loads the demo network and people when load is set
@@ -68,32 +41,16 @@ func secEngines(t *testing.T, fn func(t *testing.T, dsn string)) {
 func newSecEnv(t *testing.T, dsn string, load bool, cfg web.Config) *secEnv {
 	t.Helper()
 	ctx := context.Background()
-	st, err := store.Open(ctx, dsn, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := openDSN(t, dsn, load)
 	if load {
-		if err := st.Migrate(ctx); err != nil {
-			t.Fatal(err)
-		}
-		if err := demo.LoadNetwork(ctx, st); err != nil {
-			t.Fatal(err)
-		}
-		hash, err := demoHash()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := demo.LoadPeople(ctx, st, st, hash); err != nil {
-			t.Fatal(err)
-		}
+		loadDemo(t, st)
 	}
 	cat, err := i18n.New()
 	if err != nil {
 		t.Fatal(err)
 	}
 	loc, _ := time.LoadLocation("Europe/Helsinki")
-	clk := &clock{t: time.Date(2026, 11, 23, 10, 0, 0, 0, loc)}
+	clk := testenv.NewClock(time.Date(2026, 11, 23, 10, 0, 0, 0, loc))
 	st.Now = clk.Now
 	cal, err := workday.NewLive(ctx, st)
 	if err != nil {

@@ -2,16 +2,12 @@ package web_test
 
 import (
 	"context"
-	"crypto/rand"
-	"database/sql"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
-	"net/url"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -24,30 +20,13 @@ import (
 	"sotepe/docs"
 	"sotepe/feedback"
 	"sotepe/i18n"
+	"sotepe/internal/testenv"
 	"sotepe/password"
 	"sotepe/store"
 	"sotepe/survey"
 	"sotepe/web"
 	"sotepe/workday"
 )
-
-// clock is a settable time source for session timeouts.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
 
 // env is a real sotepe server on loopback over a real database (SQLite, or
 // a schema of its own in the PostgreSQL database SOTEPE_TEST_POSTGRES
@@ -57,7 +36,7 @@ type env struct {
 	srv   *httptest.Server
 	store *store.Store
 	cat   *i18n.Catalog
-	clock *clock
+	clock *testenv.Clock
 	ids   demo.People
 	// engine is store.SQLite or store.Postgres.
 	engine string
@@ -100,56 +79,35 @@ func onEngines(t *testing.T, fn func(t *testing.T, e *env)) {
 // temporary folder, or PostgreSQL in a new schema (through search_path)
 // that is dropped when the test ends. The PostgreSQL store skips the test
 // when SOTEPE_TEST_POSTGRES is unset.
-func openStore(t *testing.T, engine string) *store.Store {
+func openStore(t testing.TB, engine string) *store.Store {
+	t.Helper()
+	return openDSN(t, testenv.DSN(t, testenv.Engine(engine)), true)
+}
+
+// openDSN opens the store at dsn, closed when the test ends, and migrates
+// it when migrate is set.
+func openDSN(t testing.TB, dsn string, migrate bool) *store.Store {
 	t.Helper()
 	ctx := context.Background()
-	dsn := filepath.Join(t.TempDir(), "web.db")
-	if engine == store.Postgres {
-		base := os.Getenv(postgresEnv)
-		if base == "" {
-			t.Skip(postgresEnv + " is not set: skipping the PostgreSQL half of the web tests")
-		}
-		admin, err := sql.Open("pgx", base)
-		if err != nil {
-			t.Fatalf("open postgres: %v", err)
-		}
-		t.Cleanup(func() { admin.Close() })
-		schema := "web_" + strings.ToLower(rand.Text()[:12])
-		if _, err := admin.ExecContext(ctx, `CREATE SCHEMA `+schema); err != nil {
-			t.Fatalf("create schema: %v", err)
-		}
-		t.Cleanup(func() {
-			if _, err := admin.ExecContext(context.Background(), `DROP SCHEMA `+schema+` CASCADE`); err != nil {
-				t.Errorf("drop schema: %v", err)
-			}
-		})
-		u, err := url.Parse(base)
-		if err != nil {
-			t.Fatalf("parse %s: %v", postgresEnv, err)
-		}
-		q := u.Query()
-		q.Set("search_path", schema)
-		u.RawQuery = q.Encode()
-		dsn = u.String()
-	}
 	st, err := store.Open(ctx, dsn, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	// Registered after the schema's cleanup, so it runs before it.
 	t.Cleanup(func() { st.Close() })
-	if err := st.Migrate(ctx); err != nil {
-		t.Fatal(err)
+	if migrate {
+		if err := st.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
 	}
 	return st
 }
 
-// newEnvOn returns an environment on engine (store.SQLite or
-// store.Postgres).
-func newEnvOn(t *testing.T, engine string) *env {
+// loadDemo loads the demo network and the demo people (password "demo")
+// into st and returns the people.
+func loadDemo(t testing.TB, st *store.Store) demo.People {
 	t.Helper()
 	ctx := context.Background()
-	st := openStore(t, engine)
 	if err := demo.LoadNetwork(ctx, st); err != nil {
 		t.Fatal(err)
 	}
@@ -161,6 +119,16 @@ func newEnvOn(t *testing.T, engine string) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return people
+}
+
+// newEnvOn returns an environment on engine (store.SQLite or
+// store.Postgres).
+func newEnvOn(t *testing.T, engine string) *env {
+	t.Helper()
+	ctx := context.Background()
+	st := openStore(t, engine)
+	people := loadDemo(t, st)
 	cat, err := i18n.New()
 	if err != nil {
 		t.Fatal(err)
@@ -169,7 +137,7 @@ func newEnvOn(t *testing.T, engine string) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	clk := &clock{t: time.Date(2026, 11, 23, 10, 0, 0, 0, loc)} // a Monday morning
+	clk := testenv.NewClock(time.Date(2026, 11, 23, 10, 0, 0, 0, loc)) // a Monday morning
 	st.Now = clk.Now
 	cal, err := workday.NewLive(ctx, st)
 	if err != nil {
@@ -272,4 +240,67 @@ func (c *client) login(username string) {
 	if r.status != http.StatusCreated {
 		c.e.t.Fatalf("login %s: %d %s", username, r.status, r.body)
 	}
+}
+
+// as returns a new client signed in as username.
+func (e *env) as(username string) *client {
+	e.t.Helper()
+	c := e.client()
+	c.login(username)
+	return c
+}
+
+// me returns who the signed-in client is, from GET /api/v1/me.
+func (c *client) me() me {
+	c.e.t.Helper()
+	var m me
+	c.get("/api/v1/me").json(c.e.t, &m)
+	return m
+}
+
+// wantStatus reports an error unless r has the status want; what names
+// the exchange.
+func wantStatus(t testing.TB, r response, want int, what string) {
+	t.Helper()
+	if r.status != want {
+		t.Errorf("%s: %d, want %d: %.300s", what, r.status, want, r.body)
+	}
+}
+
+// needStatus is wantStatus that ends the test.
+func needStatus(t testing.TB, r response, want int, what string) {
+	t.Helper()
+	if r.status != want {
+		t.Fatalf("%s: %d, want %d: %.300s", what, r.status, want, r.body)
+	}
+}
+
+// contactList is a page of contact requests.
+type contactList struct{ Items []contactJSON }
+
+// contactRequests returns the contact requests the client sees, GET
+// /api/v1/contact-requests with query ("" or "?status=open" …).
+func (c *client) contactRequests(query string) contactList {
+	c.e.t.Helper()
+	var l contactList
+	c.get("/api/v1/contact-requests"+query).json(c.e.t, &l)
+	return l
+}
+
+// residentJSON is what the API tells staff of a resident.
+type residentJSON struct {
+	ID         int64  `json:"id"`
+	PersonalID string `json:"personal_id"`
+	FirstName  string `json:"first_name"`
+	LastName   string `json:"last_name"`
+	Email      string `json:"email"`
+	BirthDate  string `json:"birth_date"`
+}
+
+// resident reads resident id through the API on basis.
+func (c *client) resident(id int64, basis string) residentJSON {
+	c.e.t.Helper()
+	var r residentJSON
+	c.get(fmt.Sprintf("/api/v1/residents/%d?basis=%s", id, basis)).json(c.e.t, &r)
+	return r
 }

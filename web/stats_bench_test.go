@@ -4,22 +4,14 @@ import (
 	"context"
 	"math/rand/v2"
 	"net/http"
-	"net/http/httptest"
 	"os"
-	"path/filepath"
 	"strconv"
-	"strings"
 	"testing"
 	"time"
 
 	"sotepe"
-	"sotepe/contact"
-	"sotepe/demo"
-	"sotepe/docs"
-	"sotepe/i18n"
 	"sotepe/store"
 	"sotepe/web"
-	"sotepe/workday"
 )
 
 // BenchmarkStatsEndpoint measures GET /api/v1/stats/contact-requests through
@@ -35,25 +27,8 @@ func BenchmarkStatsEndpoint(b *testing.B) {
 		n = v
 	}
 	ctx := context.Background()
-	st, err := store.Open(ctx, filepath.Join(b.TempDir(), "bench.db"), nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer st.Close()
-	if err := st.Migrate(ctx); err != nil {
-		b.Fatal(err)
-	}
-	if err := demo.LoadNetwork(ctx, st); err != nil {
-		b.Fatal(err)
-	}
-	hash, err := demoHash()
-	if err != nil {
-		b.Fatal(err)
-	}
-	people, err := demo.LoadPeople(ctx, st, st, hash)
-	if err != nil {
-		b.Fatal(err)
-	}
+	st := openStore(b, store.SQLite)
+	people := loadDemo(b, st)
 	page, err := st.Units(ctx, sotepe.UnitFilter{Page: sotepe.PageRequest{Limit: sotepe.MaxPageLimit}})
 	if err != nil {
 		b.Fatal(err)
@@ -109,16 +84,7 @@ func BenchmarkStatsEndpoint(b *testing.B) {
 			break
 		}
 	}
-	cat, _ := i18n.New()
-	cal, err := workday.NewLive(ctx, st)
-	if err != nil {
-		b.Fatal(err)
-	}
-	s, err := web.New(withServices(b, web.Config{Store: st, Catalog: cat, Location: loc, OpenAPI: docs.OpenAPI, Calendar: cal,
-		Contacts: contact.New(contact.Config{Store: st, Calendar: cal})}))
-	if err != nil {
-		b.Fatal(err)
-	}
+	s := benchServer(b, st, web.Config{})
 	cookies := benchLogin(b, s, "analyst")
 	for _, q := range []string{
 		"group_by=unit&interval=month",
@@ -129,30 +95,11 @@ func BenchmarkStatsEndpoint(b *testing.B) {
 	} {
 		b.Run(q, func(b *testing.B) {
 			for b.Loop() {
-				req := httptest.NewRequest("GET", "/api/v1/stats/contact-requests?from=2025-01-01&to=2025-12-31&"+q, nil)
-				for _, c := range cookies {
-					req.AddCookie(c)
-				}
-				rec := httptest.NewRecorder()
-				s.ServeHTTP(rec, req)
+				rec := benchGet(s, "/api/v1/stats/contact-requests?from=2025-01-01&to=2025-12-31&"+q, cookies)
 				if rec.Code != http.StatusOK {
 					b.Fatalf("%s: %d %s", q, rec.Code, rec.Body.String())
 				}
 			}
 		})
 	}
-}
-
-// benchLogin signs username (password demo) in to h and returns the
-// session's cookies.
-func benchLogin(b *testing.B, h http.Handler, username string) []*http.Cookie {
-	b.Helper()
-	login := httptest.NewRequest("POST", "/api/v1/session", strings.NewReader(`{"username":"`+username+`","password":"demo"}`))
-	login.Header.Set("Content-Type", "application/json")
-	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, login)
-	if rec.Code != http.StatusCreated {
-		b.Fatalf("login %s: %d", username, rec.Code)
-	}
-	return rec.Result().Cookies()
 }

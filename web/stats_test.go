@@ -106,11 +106,7 @@ func statsScenario(t *testing.T) *env {
 		}
 	}
 	// Sessions end after 30 idle minutes: each step signs in afresh.
-	as := func(username string) *client {
-		c := e.client()
-		c.login(username)
-		return c
-	}
+	as := e.as
 	write := func(c *client, body string) int64 {
 		t.Helper()
 		r := c.do("POST", "/api/v1/contact-requests", body)
@@ -131,7 +127,7 @@ func statsScenario(t *testing.T) *env {
 	at := func(month time.Month, day, hour, minute int) {
 		t.Helper()
 		to := time.Date(2026, month, day, hour, minute, 0, 0, e.clock.Now().Location())
-		e.clock.Advance(to.Sub(e.clock.Now()))
+		e.clock.Add(to.Sub(e.clock.Now()))
 	}
 	const nurse = `{"service":"health-station-nurse","unit":"kallio-health-station","message":"Voisitteko soittaa?"}`
 	var annaMe me
@@ -147,9 +143,7 @@ func statsScenario(t *testing.T) *env {
 
 	at(time.November, 23, 11, 0)
 	reply(as("nurse"), r1, false)
-	if r := as("malmi").do("POST", fmt.Sprintf("/api/v1/contact-requests/%d/close", r8), `{"resolution":"appointment"}`); r.status != 200 {
-		t.Fatalf("close R8: %d %s", r.status, r.body)
-	}
+	needStatus(t, as("malmi").do("POST", fmt.Sprintf("/api/v1/contact-requests/%d/close", r8), `{"resolution":"appointment"}`), 200, "close R8")
 	at(time.November, 23, 12, 0)
 	reply(as("nurse"), r2, false)
 	at(time.November, 23, 14, 0)
@@ -221,8 +215,7 @@ const (
 
 func TestStatsFigures(t *testing.T) {
 	e := statsScenario(t)
-	analyst := e.client()
-	analyst.login("analyst")
+	analyst := e.as("analyst")
 	const sel = "from=2026-11-23&to=2026-12-01"
 
 	// The hand-computed example: kallio's Monday, answers after 1, 2 and
@@ -309,8 +302,7 @@ func TestStatsFigures(t *testing.T) {
 
 func TestStatsManagerSeesOwnUnitsOnly(t *testing.T) {
 	e := statsScenario(t)
-	manager := e.client()
-	manager.login("manager")
+	manager := e.as("manager")
 	s := statsGet(t, manager, "from=2026-11-23&to=2026-12-01&group_by=unit&interval=month")
 	checkItems(t, "manager by unit", s, map[string]figuresJSON{
 		kallio + " 2026-11": fig(6, 4, 3, 2, 0.6, 6, 19.1, 2),
@@ -333,8 +325,7 @@ func TestStatsManagerSeesOwnUnitsOnly(t *testing.T) {
 	}
 
 	// The administrator sees all, as the analyst.
-	admin := e.client()
-	admin.login("admin")
+	admin := e.as("admin")
 	if s := statsGet(t, admin, "from=2026-11-23&to=2026-12-01"); s.Totals.Received != 10 {
 		t.Errorf("admin sees %d requests", s.Totals.Received)
 	}
@@ -354,9 +345,7 @@ func TestStatsAccess(t *testing.T) {
 			t.Errorf("%s sees the link to the figures", who)
 		}
 	}
-	if r := e.client().get("/api/v1/stats/contact-requests"); r.status != http.StatusUnauthorized {
-		t.Errorf("anonymous: %d", r.status)
-	}
+	wantStatus(t, e.client().get("/api/v1/stats/contact-requests"), http.StatusUnauthorized, "anonymous")
 	if r := e.client().get("/stats/contact-requests"); r.status != http.StatusSeeOther {
 		t.Errorf("anonymous page: %d, want a redirect to sign in", r.status)
 	}
@@ -371,8 +360,7 @@ func TestStatsAccess(t *testing.T) {
 
 func TestStatsDefaultsAndBadParameters(t *testing.T) {
 	e := newEnv(t) // Monday 23 November 2026
-	analyst := e.client()
-	analyst.login("analyst")
+	analyst := e.as("analyst")
 	s := statsGet(t, analyst, "")
 	if s.From != "2026-10-24" || s.To != "2026-11-23" || s.GroupBy != "unit" || s.Interval != "week" {
 		t.Errorf("defaults: %s–%s %s %s", s.From, s.To, s.GroupBy, s.Interval)
@@ -402,15 +390,12 @@ func TestStatsDefaultsAndBadParameters(t *testing.T) {
 		t.Errorf("page with a bad interval: %d", r.status)
 	}
 	// A year by unit and month fits (102 × 12).
-	if r := analyst.get("/api/v1/stats/contact-requests?from=2026-01-01&to=2026-12-31&interval=month"); r.status != http.StatusOK {
-		t.Errorf("a year by unit and month: %d %s", r.status, r.body)
-	}
+	wantStatus(t, analyst.get("/api/v1/stats/contact-requests?from=2026-01-01&to=2026-12-31&interval=month"), http.StatusOK, "a year by unit and month")
 }
 
 func TestStatsCSV(t *testing.T) {
 	e := statsScenario(t)
-	analyst := e.client()
-	analyst.login("analyst")
+	analyst := e.as("analyst")
 	r := analyst.get("/api/v1/stats/contact-requests?from=2026-11-23&to=2026-12-01&group_by=unit&interval=week&format=csv")
 	if r.status != http.StatusOK || !strings.HasPrefix(r.header.Get("Content-Type"), "text/csv") ||
 		!strings.Contains(r.header.Get("Content-Disposition"), "contact-requests-2026-11-23-2026-12-01-unit-week.csv") {
@@ -443,8 +428,7 @@ func TestStatsCSV(t *testing.T) {
 
 func TestStatsHoldNoPersonalData(t *testing.T) {
 	e := statsScenario(t)
-	analyst := e.client()
-	analyst.login("analyst")
+	analyst := e.as("analyst")
 	for _, q := range []string{"group_by=unit&interval=day", "group_by=channel&interval=week", "group_by=service&interval=month&format=csv"} {
 		r := analyst.get("/api/v1/stats/contact-requests?from=2026-11-23&to=2026-12-01&" + q)
 		page := analyst.get("/stats/contact-requests?from=2026-11-23&to=2026-12-01&" + q)
@@ -459,8 +443,7 @@ func TestStatsHoldNoPersonalData(t *testing.T) {
 
 func TestStatsPage(t *testing.T) {
 	e := statsScenario(t)
-	manager := e.client()
-	manager.login("manager")
+	manager := e.as("manager")
 	for _, tc := range []struct{ lang, title, caption, share string }{
 		{"fi", "Ajoissa vastattujen osuus jaksoittain (viikko)", "Kaavion luvut jaksoittain", "66,7\u00a0%"},
 		{"sv", "Andelen besvarade i tid per period (vecka)", "Diagrammets siffror per period", "66,7\u00a0%"},

@@ -12,12 +12,9 @@ import (
 // returns their link paths.
 func invite(t *testing.T, e *env, n int) []string {
 	t.Helper()
-	admin := e.client()
-	admin.login("admin")
+	admin := e.as("admin")
 	r := admin.do("POST", "/api/v1/surveys/resident-2025/invitations", fmt.Sprintf(`{"count":%d}`, n))
-	if r.status != http.StatusCreated {
-		t.Fatalf("invite: %d %s", r.status, r.body)
-	}
+	needStatus(t, r, http.StatusCreated, "invite")
 	var out struct {
 		Tokens []string `json:"tokens"`
 		Links  []string `json:"links"`
@@ -42,9 +39,7 @@ func TestSurveyAnsweredWithoutJavaScript(t *testing.T) {
 	}
 	// A required question cannot be skipped; a scale takes only its steps.
 	r := post(url.Values{"question": {"services-used"}, "value": {"dental", "family"}})
-	if r.status != http.StatusSeeOther {
-		t.Fatalf("multi choice: %d %s", r.status, r.body)
-	}
+	needStatus(t, r, http.StatusSeeOther, "multi choice")
 	r = post(url.Values{"question": {"satisfaction"}, "skip": {"1"}})
 	if r.status != http.StatusBadRequest || !strings.Contains(r.body, "Den här frågan behöver ett svar.") {
 		t.Fatalf("skipping a required question: %d", r.status)
@@ -55,9 +50,7 @@ func TestSurveyAnsweredWithoutJavaScript(t *testing.T) {
 	}
 	// An answer to another question than the current one is refused.
 	r = post(url.Values{"question": {"waiting"}, "value": {"3"}})
-	if r.status != http.StatusConflict {
-		t.Fatalf("not the current question: %d", r.status)
-	}
+	needStatus(t, r, http.StatusConflict, "not the current question")
 	for _, v := range []url.Values{
 		{"question": {"satisfaction"}, "value": {"4"}},
 		{"question": {"got-help"}, "value": {"true"}},
@@ -77,12 +70,8 @@ func TestSurveyAnsweredWithoutJavaScript(t *testing.T) {
 		t.Fatalf("review: %s", review.body)
 	}
 	// Back and forward again: the last answer changes.
-	if r := formPost(c, link+"/back", nil); r.status != http.StatusSeeOther {
-		t.Fatalf("back: %d", r.status)
-	}
-	if r := post(url.Values{"question": {"comment"}, "value": {"Bra"}}); r.status != http.StatusSeeOther {
-		t.Fatalf("answer again: %d", r.status)
-	}
+	needStatus(t, formPost(c, link+"/back", nil), http.StatusSeeOther, "back")
+	needStatus(t, post(url.Values{"question": {"comment"}, "value": {"Bra"}}), http.StatusSeeOther, "answer again")
 	sent := formPost(c, link+"/send?lang=sv", nil)
 	if sent.status != http.StatusOK || !strings.Contains(sent.body, "Tack för dina svar!") {
 		t.Fatalf("send: %d %s", sent.status, sent.body)
@@ -92,9 +81,7 @@ func TestSurveyAnsweredWithoutJavaScript(t *testing.T) {
 	if again.status != http.StatusConflict || !strings.Contains(again.body, "This invitation link has already been used") {
 		t.Fatalf("used link: %d %s", again.status, again.body)
 	}
-	if r := formPost(c, link+"/send", nil); r.status != http.StatusConflict {
-		t.Fatalf("second send: %d", r.status)
-	}
+	needStatus(t, formPost(c, link+"/send", nil), http.StatusConflict, "second send")
 	if r := c.get("/survey/not-a-real-token?lang=en"); r.status != http.StatusNotFound || !strings.Contains(r.body, "The survey link is not valid") {
 		t.Fatalf("unknown link: %d", r.status)
 	}
@@ -129,9 +116,7 @@ func TestSurveyAPIAndResults(t *testing.T) {
 			t.Fatalf("bad response %s: %d %s", bad, r.status, r.body)
 		}
 	}
-	if r := c.do("POST", "/api/v1/survey-responses", `{"token":"nope","answers":[]}`); r.status != http.StatusNotFound {
-		t.Fatalf("unknown token: %d", r.status)
-	}
+	needStatus(t, c.do("POST", "/api/v1/survey-responses", `{"token":"nope","answers":[]}`), http.StatusNotFound, "unknown token")
 	// Six responses: satisfaction 1, 2, …, 5, 5; two of them skip the age.
 	for i, sat := range []int{1, 2, 3, 4, 5, 5} {
 		extra := fmt.Sprintf(`,{"question":"satisfaction","value":%d}`, sat)
@@ -142,25 +127,15 @@ func TestSurveyAPIAndResults(t *testing.T) {
 			t.Fatalf("response %d: %d %s", i, r.status, r.body)
 		}
 	}
-	if r := respond(0, `[`+base+`,{"question":"satisfaction","value":4}]`); r.status != http.StatusConflict {
-		t.Fatalf("used token: %d", r.status)
-	}
+	needStatus(t, respond(0, `[`+base+`,{"question":"satisfaction","value":4}]`), http.StatusConflict, "used token")
 
 	// The figures: analysts and administrators only.
-	resident := e.client()
-	resident.login("anna")
-	if r := resident.get("/api/v1/surveys/resident-2025/results"); r.status != http.StatusForbidden {
-		t.Fatalf("a resident reads the results: %d", r.status)
-	}
-	if r := c.get("/api/v1/surveys/resident-2025/results"); r.status != http.StatusUnauthorized {
-		t.Fatalf("anonymous reads the results: %d", r.status)
-	}
-	analyst := e.client()
-	analyst.login("analyst")
+	resident := e.as("anna")
+	needStatus(t, resident.get("/api/v1/surveys/resident-2025/results"), http.StatusForbidden, "a resident reads the results")
+	needStatus(t, c.get("/api/v1/surveys/resident-2025/results"), http.StatusUnauthorized, "anonymous reads the results")
+	analyst := e.as("analyst")
 	r := analyst.get("/api/v1/surveys/resident-2025/results")
-	if r.status != http.StatusOK {
-		t.Fatalf("results: %d %s", r.status, r.body)
-	}
+	needStatus(t, r, http.StatusOK, "results")
 	var res struct {
 		Responses int `json:"responses"`
 		Questions []struct {
@@ -205,17 +180,10 @@ func TestSurveyAPIAndResults(t *testing.T) {
 	}
 
 	// Only an administrator invites, within the limit.
-	if r := analyst.do("POST", "/api/v1/surveys/resident-2025/invitations", `{"count":1}`); r.status != http.StatusForbidden {
-		t.Fatalf("an analyst invites: %d", r.status)
-	}
-	admin := e.client()
-	admin.login("admin")
-	if r := admin.do("POST", "/api/v1/surveys/resident-2025/invitations", `{"count":0}`); r.status != http.StatusBadRequest {
-		t.Fatalf("no invitations: %d", r.status)
-	}
-	if r := admin.do("POST", "/api/v1/surveys/no-such/invitations", `{"count":1}`); r.status != http.StatusNotFound {
-		t.Fatalf("unknown survey: %d", r.status)
-	}
+	needStatus(t, analyst.do("POST", "/api/v1/surveys/resident-2025/invitations", `{"count":1}`), http.StatusForbidden, "an analyst invites")
+	admin := e.as("admin")
+	needStatus(t, admin.do("POST", "/api/v1/surveys/resident-2025/invitations", `{"count":0}`), http.StatusBadRequest, "no invitations")
+	needStatus(t, admin.do("POST", "/api/v1/surveys/no-such/invitations", `{"count":1}`), http.StatusNotFound, "unknown survey")
 	if r := c.get("/api/v1/surveys/resident-2025"); r.status != http.StatusOK || !strings.Contains(r.body, `"kind":"scale"`) {
 		t.Fatalf("survey definition: %d %s", r.status, r.body)
 	}

@@ -61,7 +61,7 @@ func TestLoginThrottleByClient(t *testing.T) {
 		}
 
 		// The wait ends.
-		e.clock.Advance(16 * time.Minute)
+		e.clock.Add(16 * time.Minute)
 		if got := e.login("anna", "demo", a); got != 201 {
 			t.Errorf("anna from A after the wait: %d, want 201", got)
 		}
