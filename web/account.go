@@ -78,11 +78,7 @@ func (s *Server) sessionCreate(w http.ResponseWriter, r *http.Request) error {
 
 // sessionDelete signs out through the API: DELETE /api/v1/session.
 func (s *Server) sessionDelete(w http.ResponseWriter, r *http.Request) error {
-	if err := s.logout(w, r); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	return noContent(w, s.logout(w, r))
 }
 
 // meView is the signed-in user as GET /api/v1/me shows them.

@@ -42,11 +42,7 @@ func (s *Server) phoneForm(r *http.Request, values map[string]string, problem st
 // phonePage shows the form: GET /queue/phone.
 func (s *Server) phonePage(w http.ResponseWriter, r *http.Request, _ sotepe.User) error {
 	v, err := s.phoneForm(r, map[string]string{}, "")
-	if err != nil {
-		return err
-	}
-	s.html(w, r, http.StatusOK, "phone", pageData{Title: s.cat.T(info(r).Lang, "phone.title", nil), Data: v})
-	return nil
+	return s.showPage(w, r, "phone", "phone.title", v, err)
 }
 
 // phoneSubmit finds the resident by personal identity code (an audited read
@@ -125,11 +121,7 @@ func (s *Server) websiteForm(r *http.Request, values map[string]string, problem 
 // GET /contact.
 func (s *Server) contactFormPage(w http.ResponseWriter, r *http.Request) error {
 	v, err := s.websiteForm(r, map[string]string{}, "")
-	if err != nil {
-		return err
-	}
-	s.html(w, r, http.StatusOK, "contact_form", pageData{Title: s.cat.T(info(r).Lang, "website.title", nil), Data: v})
-	return nil
+	return s.showPage(w, r, "contact_form", "website.title", v, err)
 }
 
 // contactFormSubmit takes the public form, limited per address, and shows a

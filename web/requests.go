@@ -50,11 +50,7 @@ type newRequestView struct {
 // units that offer it, so that it works without JavaScript.
 func (s *Server) newRequestPage(w http.ResponseWriter, r *http.Request, _ sotepe.User) error {
 	v, err := s.newRequestView(r, r.URL.Query().Get("service"))
-	if err != nil {
-		return err
-	}
-	s.html(w, r, http.StatusOK, "request_new", pageData{Title: s.cat.T(info(r).Lang, "requests.new_title", nil), Data: v})
-	return nil
+	return s.showPage(w, r, "request_new", "requests.new_title", v, err)
 }
 
 func (s *Server) newRequestView(r *http.Request, service string) (newRequestView, error) {

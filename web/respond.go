@@ -155,6 +155,44 @@ func writeItems[T any](w http.ResponseWriter, items []T, err error) error {
 	return nil
 }
 
+// writeResult writes v as JSON with status, or returns err when it is not
+// nil.
+func writeResult(w http.ResponseWriter, status int, v any, err error) error {
+	if err != nil {
+		return err
+	}
+	writeJSON(w, status, v)
+	return nil
+}
+
+// noContent answers 204 No Content, or returns err when it is not nil.
+func noContent(w http.ResponseWriter, err error) error {
+	if err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// viewPage maps the items of page p to their views, keeping its cursor.
+func viewPage[T, V any](p sotepe.Page[T], view func(T) V) sotepe.Page[V] {
+	out := sotepe.Page[V]{Items: make([]V, len(p.Items)), NextCursor: p.NextCursor}
+	for i, it := range p.Items {
+		out.Items[i] = view(it)
+	}
+	return out
+}
+
+// writePage writes page p as the views of its items with status 200, or
+// returns err when it is not nil.
+func writePage[T, V any](w http.ResponseWriter, p sotepe.Page[T], err error, view func(T) V) error {
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, viewPage(p, view))
+	return nil
+}
+
 // decodeJSON reads exactly one JSON object into dst, rejecting unknown fields
 // and trailing data, and explains what is wrong in the catalog's words. A
 // body that is not valid UTF-8, or a string that holds NUL (\u0000), is
