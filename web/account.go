@@ -40,7 +40,7 @@ func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) error {
 		}
 		in := info(r)
 		s.html(w, r, statusOf(code), "login", pageData{Title: s.cat.T(in.Lang, "login.title", nil),
-			Data: loginView{Next: next, Username: c.Username, Error: s.cat.T(in.Lang, sotepe.ErrorKey(err), sotepe.ErrorArgs(err))}})
+			Data: loginView{Next: next, Username: c.Username, Error: s.errText(in.Lang, err)}})
 		return nil
 	}
 	s.setSessionCookie(w, token)

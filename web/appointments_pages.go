@@ -145,7 +145,7 @@ func (s *Server) showSearch(w http.ResponseWriter, r *http.Request, status int, 
 			if code := sotepe.ErrorCode(err); code != sotepe.EInvalid {
 				return err
 			}
-			status, v.Error = http.StatusBadRequest, s.cat.T(in.Lang, sotepe.ErrorKey(err), sotepe.ErrorArgs(err))
+			status, v.Error = http.StatusBadRequest, s.errText(in.Lang, err)
 		}
 	}
 	s.html(w, r, status, "appt_search", pageData{Title: s.cat.T(in.Lang, "appt.search_title", nil), Data: v})
@@ -180,7 +180,7 @@ func (s *Server) apptBookForm(w http.ResponseWriter, r *http.Request, u sotepe.U
 			q.Set("reschedule", strconv.FormatInt(replaces, 10))
 		}
 		r.URL.RawQuery = q.Encode()
-		return s.showSearch(w, r, statusOf(code), s.cat.T(info(r).Lang, sotepe.ErrorKey(err), sotepe.ErrorArgs(err)))
+		return s.showSearch(w, r, statusOf(code), s.errText(info(r).Lang, err))
 	} else if err != nil {
 		return err
 	}
@@ -254,7 +254,7 @@ func (s *Server) apptCancelForm(w http.ResponseWriter, r *http.Request, u sotepe
 // appointment again with the reason when err is a conflict or invalid.
 func (s *Server) apptActed(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64, err error) error {
 	if code := sotepe.ErrorCode(err); code == sotepe.EConflict || code == sotepe.EInvalid {
-		return s.showAppt(w, r, u, id, statusOf(code), s.cat.T(info(r).Lang, sotepe.ErrorKey(err), sotepe.ErrorArgs(err)))
+		return s.showAppt(w, r, u, id, statusOf(code), s.errText(info(r).Lang, err))
 	} else if err != nil {
 		return err
 	}

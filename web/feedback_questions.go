@@ -148,7 +148,7 @@ func (s *Server) feedbackQuestionForm(w http.ResponseWriter, r *http.Request, u 
 			return verr
 		}
 		lang := info(r).Lang
-		v.QuestionError = s.cat.T(lang, sotepe.ErrorKey(err), sotepe.ErrorArgs(err))
+		v.QuestionError = s.errText(lang, err)
 		s.html(w, r, statusOf(code), "feedback_staff", pageData{Title: s.cat.T(lang, "feedback.staff_title", nil), Data: v})
 		return nil
 	} else if err != nil {

@@ -202,7 +202,7 @@ func (s *Server) feedbackStats(w http.ResponseWriter, r *http.Request, u sotepe.
 			return err
 		}
 		v := s.feedbackStatsView(in.Lang, p, nil)
-		v.Error = s.cat.T(in.Lang, sotepe.ErrorKey(err), sotepe.ErrorArgs(err))
+		v.Error = s.errText(in.Lang, err)
 		s.html(w, r, http.StatusBadRequest, "feedback_stats", pageData{Title: s.cat.T(in.Lang, "feedback.stats_title", nil), Data: v})
 		return nil
 	}

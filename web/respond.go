@@ -90,6 +90,11 @@ type apiErrorBody struct {
 	Message string `json:"message"`
 }
 
+// errText is what err says in lang, in the catalog's words.
+func (s *Server) errText(lang sotepe.Lang, err error) string {
+	return s.cat.T(lang, sotepe.ErrorKey(err), sotepe.ErrorArgs(err))
+}
+
 // errorResponse renders err: JSON for the API, an HTML page otherwise, with
 // the message in the person's language. Internal errors are logged with the
 // request id and shown only as a generic message.

@@ -217,7 +217,7 @@ func (s *Server) contactStats(w http.ResponseWriter, r *http.Request, u sotepe.U
 		}
 		// The form again, with what was asked and why it cannot be shown.
 		v := s.statsView(in.Lang, p, units != nil, nil, groups)
-		v.Error = s.cat.T(in.Lang, sotepe.ErrorKey(err), sotepe.ErrorArgs(err))
+		v.Error = s.errText(in.Lang, err)
 		s.html(w, r, http.StatusBadRequest, "stats", pageData{Title: s.cat.T(in.Lang, "stats.title", nil), Data: v})
 		return nil
 	}
