@@ -40,7 +40,7 @@ func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) error {
 		}
 		in := info(r)
 		s.html(w, r, statusOf(code), "login", pageData{Title: s.cat.T(in.Lang, "login.title", nil),
-			Data: loginView{Next: next, Username: c.Username, Error: s.cat.T(in.Lang, sotepe.ErrorKey(err), sotepe.ErrorArgs(err))}})
+			Data: loginView{Next: next, Username: c.Username, Error: s.errText(in.Lang, err)}})
 		return nil
 	}
 	s.setSessionCookie(w, token)
@@ -78,11 +78,7 @@ func (s *Server) sessionCreate(w http.ResponseWriter, r *http.Request) error {
 
 // sessionDelete signs out through the API: DELETE /api/v1/session.
 func (s *Server) sessionDelete(w http.ResponseWriter, r *http.Request) error {
-	if err := s.logout(w, r); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	return noContent(w, s.logout(w, r))
 }
 
 // meView is the signed-in user as GET /api/v1/me shows them.

@@ -131,6 +131,19 @@ func (s *Server) parseInstant(v string) (time.Time, error) {
 	return t, nil
 }
 
+// pageSpan reads a list's page and its from and to (dates or instants;
+// zero when not given).
+func (s *Server) pageSpan(q url.Values) (p sotepe.PageRequest, from, to time.Time, err error) {
+	if p, err = pageRequest(q); err != nil {
+		return p, from, to, err
+	}
+	if from, err = s.parseInstant(q.Get("from")); err != nil {
+		return p, from, to, err
+	}
+	to, err = s.parseInstant(q.Get("to"))
+	return p, from, to, err
+}
+
 // slotFilter reads the free-time search of the query string: service,
 // unit (a comma list), language (units that serve in it), district, or
 // near=true for a signed-in resident's own district, from, to, mode and
@@ -139,13 +152,7 @@ func (s *Server) slotFilter(r *http.Request) (sotepe.SlotFilter, error) {
 	q := r.URL.Query()
 	f := sotepe.SlotFilter{Service: q.Get("service"), Mode: sotepe.AppointmentMode(q.Get("mode")), Units: splitList(q.Get("unit"))}
 	var err error
-	if f.Page, err = pageRequest(q); err != nil {
-		return f, err
-	}
-	if f.From, err = s.parseInstant(q.Get("from")); err != nil {
-		return f, err
-	}
-	if f.To, err = s.parseInstant(q.Get("to")); err != nil {
+	if f.Page, f.From, f.To, err = s.pageSpan(q); err != nil {
 		return f, err
 	}
 	if q.Get("to") != "" && !strings.Contains(q.Get("to"), "T") {
@@ -268,15 +275,7 @@ func (s *Server) slotSearch(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	page, err := s.cfg.Appointments.Search(r.Context(), info(r).User, f)
-	if err != nil {
-		return err
-	}
-	out := sotepe.Page[slotView]{Items: make([]slotView, len(page.Items)), NextCursor: page.NextCursor}
-	for i, sl := range page.Items {
-		out.Items[i] = s.viewSlot(sl, false)
-	}
-	writeJSON(w, http.StatusOK, out)
-	return nil
+	return writePage(w, page, err, func(sl sotepe.Slot) slotView { return s.viewSlot(sl, false) })
 }
 
 // apptCreate books a slot for the signed-in resident: POST
@@ -308,13 +307,7 @@ func (s *Server) apptFilter(r *http.Request, u sotepe.User) (sotepe.AppointmentF
 	q := r.URL.Query()
 	f := sotepe.AppointmentFilter{Units: splitList(q.Get("unit"))}
 	var err error
-	if f.Page, err = pageRequest(q); err != nil {
-		return f, err
-	}
-	if f.From, err = s.parseInstant(q.Get("from")); err != nil {
-		return f, err
-	}
-	if f.To, err = s.parseInstant(q.Get("to")); err != nil {
+	if f.Page, f.From, f.To, err = s.pageSpan(q); err != nil {
 		return f, err
 	}
 	mine, err := sotepe.ParseFlag("mine", q.Get("mine"))
@@ -344,13 +337,7 @@ func (s *Server) apptList(w http.ResponseWriter, r *http.Request, u sotepe.User)
 	if err != nil {
 		return err
 	}
-	out := sotepe.Page[apptView]{Items: make([]apptView, len(page.Items)), NextCursor: page.NextCursor}
-	av := s.apptViewer(r.Context(), u)
-	for i, a := range page.Items {
-		out.Items[i] = av.view(a)
-	}
-	writeJSON(w, http.StatusOK, out)
-	return nil
+	return writePage(w, page, nil, s.apptViewer(r.Context(), u).view)
 }
 
 // apptJSON returns the writer of an appointment an operation answers, as
@@ -486,9 +473,5 @@ func (s *Server) slotsOpen(w http.ResponseWriter, r *http.Request, u sotepe.User
 
 // slotClose closes an open slot: POST /api/v1/slots/{id}/close.
 func (s *Server) slotClose(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
-	if err := s.cfg.Appointments.CloseSlot(r.Context(), u, id); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	return noContent(w, s.cfg.Appointments.CloseSlot(r.Context(), u, id))
 }

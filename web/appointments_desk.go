@@ -30,7 +30,7 @@ func (s *Server) ticketForm(w http.ResponseWriter, r *http.Request, u sotepe.Use
 	}
 	_, err = s.cfg.Appointments.IssueTicket(r.Context(), u, sotepe.Ticket{ResidentID: c.ResidentID, ServiceID: r.PostForm.Get("service"), ContactRequestID: id})
 	if code := sotepe.ErrorCode(err); code == sotepe.EInvalid {
-		return s.showRequest(w, r, u, id, "queue_item", s.cat.T(info(r).Lang, sotepe.ErrorKey(err), sotepe.ErrorArgs(err)))
+		return s.showRequest(w, r, u, id, "queue_item", s.errText(info(r).Lang, err))
 	} else if err != nil {
 		return err
 	}
@@ -116,7 +116,7 @@ func (s *Server) bookForForm(w http.ResponseWriter, r *http.Request, u sotepe.Us
 	// that vanished meanwhile is the page's 404.
 	code := sotepe.ErrorCode(err)
 	if code == sotepe.EInvalid || code == sotepe.EConflict || sotepe.ErrorKey(err) == "error.appt_no_resident" {
-		v.Error = s.cat.T(info(r).Lang, sotepe.ErrorKey(err), sotepe.ErrorArgs(err))
+		v.Error = s.errText(info(r).Lang, err)
 		return s.showBookFor(w, r, sl, v, statusOf(code))
 	}
 	if err != nil {
@@ -233,7 +233,7 @@ func (s *Server) rulesForm(w http.ResponseWriter, r *http.Request, u sotepe.User
 	case "":
 		return s.showRules(w, r, u, service, nil, http.StatusOK, "", s.cat.T(in.Lang, "appt.rules_saved", nil))
 	case sotepe.EInvalid:
-		return s.showRules(w, r, u, service, &b, http.StatusBadRequest, s.cat.T(in.Lang, sotepe.ErrorKey(err), sotepe.ErrorArgs(err)), "")
+		return s.showRules(w, r, u, service, &b, http.StatusBadRequest, s.errText(in.Lang, err), "")
 	default:
 		return err
 	}

@@ -23,11 +23,7 @@ func (s *Server) ticketCreate(w http.ResponseWriter, r *http.Request, u sotepe.U
 		return err
 	}
 	t, err := s.cfg.Appointments.IssueTicket(r.Context(), u, sotepe.Ticket{ResidentID: b.Resident, ServiceID: b.Service, ContactRequestID: b.ContactRequest})
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusCreated, t)
-	return nil
+	return writeResult(w, http.StatusCreated, t, err)
 }
 
 // ticketList lists the resident's unused tickets: GET
@@ -109,11 +105,7 @@ func (s *Server) waitlistJoin(w http.ResponseWriter, r *http.Request, u sotepe.U
 
 // waitlistLeave takes an entry off the list: DELETE /api/v1/waitlist/{id}.
 func (s *Server) waitlistLeave(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
-	if err := s.cfg.Appointments.LeaveWaitlist(r.Context(), u, id); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	return noContent(w, s.cfg.Appointments.LeaveWaitlist(r.Context(), u, id))
 }
 
 // bookingRules is the booking rules of a service as the API shows them.

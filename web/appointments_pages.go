@@ -34,7 +34,7 @@ func (s *Server) unitNames(ctx context.Context, id string) sotepe.Names {
 	if u, err := s.dir.Unit(ctx, id); err == nil {
 		return u.Names
 	}
-	return sotepe.Names{Fi: id, Sv: id, En: id}
+	return idNames(id)
 }
 
 // apptListPage lists the resident's own appointments, waiting-list entries
@@ -145,7 +145,7 @@ func (s *Server) showSearch(w http.ResponseWriter, r *http.Request, status int, 
 			if code := sotepe.ErrorCode(err); code != sotepe.EInvalid {
 				return err
 			}
-			status, v.Error = http.StatusBadRequest, s.cat.T(in.Lang, sotepe.ErrorKey(err), sotepe.ErrorArgs(err))
+			status, v.Error = http.StatusBadRequest, s.errText(in.Lang, err)
 		}
 	}
 	s.html(w, r, status, "appt_search", pageData{Title: s.cat.T(in.Lang, "appt.search_title", nil), Data: v})
@@ -180,7 +180,7 @@ func (s *Server) apptBookForm(w http.ResponseWriter, r *http.Request, u sotepe.U
 			q.Set("reschedule", strconv.FormatInt(replaces, 10))
 		}
 		r.URL.RawQuery = q.Encode()
-		return s.showSearch(w, r, statusOf(code), s.cat.T(info(r).Lang, sotepe.ErrorKey(err), sotepe.ErrorArgs(err)))
+		return s.showSearch(w, r, statusOf(code), s.errText(info(r).Lang, err))
 	} else if err != nil {
 		return err
 	}
@@ -246,10 +246,15 @@ func (s *Server) showAppt(w http.ResponseWriter, r *http.Request, u sotepe.User,
 // apptCancelForm cancels and shows the appointment again: POST
 // /appointments/{id}/cancel. A refusal (after the limit) shows why.
 func (s *Server) apptCancelForm(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
-	var err error
-	_, err = s.cfg.Appointments.Cancel(r.Context(), u, id)
+	_, err := s.cfg.Appointments.Cancel(r.Context(), u, id)
+	return s.apptActed(w, r, u, id, err)
+}
+
+// apptActed ends a form on appointment id: back to the appointment, or the
+// appointment again with the reason when err is a conflict or invalid.
+func (s *Server) apptActed(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64, err error) error {
 	if code := sotepe.ErrorCode(err); code == sotepe.EConflict || code == sotepe.EInvalid {
-		return s.showAppt(w, r, u, id, statusOf(code), s.cat.T(info(r).Lang, sotepe.ErrorKey(err), sotepe.ErrorArgs(err)))
+		return s.showAppt(w, r, u, id, statusOf(code), s.errText(info(r).Lang, err))
 	} else if err != nil {
 		return err
 	}
@@ -260,7 +265,6 @@ func (s *Server) apptCancelForm(w http.ResponseWriter, r *http.Request, u sotepe
 // apptWaitForm puts the resident on the waiting list for a time earlier
 // than their appointment: POST /appointments/{id}/waitlist.
 func (s *Server) apptWaitForm(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
-	var err error
 	if err := parseForm(r); err != nil {
 		return err
 	}
@@ -272,14 +276,8 @@ func (s *Server) apptWaitForm(w http.ResponseWriter, r *http.Request, u sotepe.U
 		}
 		e.UnitID = a.UnitID
 	}
-	_, err = s.cfg.Appointments.JoinWaitlist(r.Context(), u, e)
-	if code := sotepe.ErrorCode(err); code == sotepe.EConflict || code == sotepe.EInvalid {
-		return s.showAppt(w, r, u, id, statusOf(code), s.cat.T(info(r).Lang, sotepe.ErrorKey(err), sotepe.ErrorArgs(err)))
-	} else if err != nil {
-		return err
-	}
-	http.Redirect(w, r, "/appointments/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
-	return nil
+	_, err := s.cfg.Appointments.JoinWaitlist(r.Context(), u, e)
+	return s.apptActed(w, r, u, id, err)
 }
 
 // waitLeaveForm takes an entry off the waiting list: POST

@@ -197,7 +197,7 @@ func (s *Server) calendarOpenForm(w http.ResponseWriter, r *http.Request, u sote
 		Mode: sotepe.AppointmentMode(f.Get("mode")), Length: time.Duration(minutes) * time.Minute, Template: &t})
 	in := info(r)
 	if code := sotepe.ErrorCode(err); code == sotepe.EInvalid || code == sotepe.EForbidden {
-		return s.showCalendar(w, r, statusOf(code), s.cat.T(in.Lang, sotepe.ErrorKey(err), sotepe.ErrorArgs(err)), "")
+		return s.showCalendar(w, r, statusOf(code), s.errText(in.Lang, err), "")
 	} else if err != nil {
 		return err
 	}
@@ -273,7 +273,7 @@ func (s *Server) apptStats(w http.ResponseWriter, r *http.Request, u sotepe.User
 		if sotepe.ErrorCode(err) != sotepe.EInvalid || isAPI(r) {
 			return err
 		}
-		resp.Error = s.cat.T(in.Lang, sotepe.ErrorKey(err), sotepe.ErrorArgs(err))
+		resp.Error = s.errText(in.Lang, err)
 		s.html(w, r, http.StatusBadRequest, "appt_stats", pageData{Title: s.cat.T(in.Lang, "appt.stats_title", nil), Data: resp})
 		return nil
 	}

@@ -77,6 +77,16 @@ type sessionView struct {
 	ContactRequest int64                     `json:"contact_request,omitempty"`
 }
 
+// writeSession writes session state st in the caller's language with
+// status 200, or returns err when it is not nil.
+func writeSession(w http.ResponseWriter, r *http.Request, st sotepe.AssessmentState, err error) error {
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, viewSession(st, info(r).Lang))
+	return nil
+}
+
 func viewSession(st sotepe.AssessmentState, lang sotepe.Lang) sessionView {
 	v := sessionView{ID: st.Session.ID, Assessment: st.Info.ID, Version: st.Info.Version, Demo: st.Info.Demo,
 		Status: "in_progress", Answers: []sotepe.AssessmentAnswer{}, ContactRequest: st.Session.ContactRequestID}
@@ -151,11 +161,7 @@ func (s *Server) assessmentStart(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) assessmentSession(w http.ResponseWriter, r *http.Request) error {
 	in := info(r)
 	st, err := s.cfg.Assessments.State(r.Context(), in.User, r.PathValue("sid"))
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, viewSession(st, in.Lang))
-	return nil
+	return writeSession(w, r, st, err)
 }
 
 // assessmentAnswer answers the current question: POST
@@ -171,11 +177,7 @@ func (s *Server) assessmentAnswer(w http.ResponseWriter, r *http.Request) error 
 	}
 	in := info(r)
 	st, err := s.cfg.Assessments.Answer(r.Context(), in.User, r.PathValue("sid"), sotepe.AssessmentAnswer{Question: b.Question, Value: b.Value})
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, viewSession(st, in.Lang))
-	return nil
+	return writeSession(w, r, st, err)
 }
 
 // assessmentBack goes back to change an answer: POST
@@ -192,11 +194,7 @@ func (s *Server) assessmentBack(w http.ResponseWriter, r *http.Request) error {
 	}
 	in := info(r)
 	st, err := s.cfg.Assessments.Back(r.Context(), in.User, r.PathValue("sid"), b.Question)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, viewSession(st, in.Lang))
-	return nil
+	return writeSession(w, r, st, err)
 }
 
 // assessmentHandOver sends a finished session to the recommended service

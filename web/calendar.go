@@ -21,11 +21,7 @@ func (s *Server) calendarYear(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	page, err := pageOf(s.cfg.Calendar.Get().NonWorkingDays(year), p)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, page)
-	return nil
+	return writeResult(w, http.StatusOK, page, err)
 }
 
 // calendarDeadline answers when something received at from is due after
@@ -66,11 +62,7 @@ func (s *Server) closures(w http.ResponseWriter, r *http.Request, u sotepe.User)
 		return err
 	}
 	page, err := pageOf(days, p)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, page)
-	return nil
+	return writeResult(w, http.StatusOK, page, err)
 }
 
 // closureSave adds or renames a closure day and puts the new calendar in
@@ -89,9 +81,5 @@ func (s *Server) closureSave(w http.ResponseWriter, r *http.Request, u sotepe.Us
 
 // closureDelete removes a closure day: DELETE /api/v1/calendar/closures/{date}.
 func (s *Server) closureDelete(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
-	if err := s.cfg.Closures.Delete(r.Context(), u, r.PathValue("date")); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	return noContent(w, s.cfg.Closures.Delete(r.Context(), u, r.PathValue("date")))
 }

@@ -192,15 +192,7 @@ func (s *Server) contactList(w http.ResponseWriter, r *http.Request, u sotepe.Us
 		return err
 	}
 	page, err := s.cfg.Contacts.List(r.Context(), u, f)
-	if err != nil {
-		return err
-	}
-	out := sotepe.Page[contactView]{Items: make([]contactView, len(page.Items)), NextCursor: page.NextCursor}
-	for i, c := range page.Items {
-		out.Items[i] = s.viewContact(c)
-	}
-	writeJSON(w, http.StatusOK, out)
-	return nil
+	return writePage(w, page, err, s.viewContact)
 }
 
 // contactGet returns one request with its thread: GET

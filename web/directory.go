@@ -130,34 +130,60 @@ func (s *Server) network(ctx context.Context) (network, error) {
 	}
 }
 
-// Service returns the names of service id, or the id itself when unknown.
-func (n network) Service(id string) sotepe.Names {
-	for _, s := range n.Services {
-		if s.ID == id {
-			return s.Names
+// namesIn returns the names of the item of items whose id is id, as named
+// tells them, or the id itself in every language when there is none.
+func namesIn[T any](items []T, id string, named func(T) (string, sotepe.Names)) sotepe.Names {
+	for _, it := range items {
+		if itID, names := named(it); itID == id {
+			return names
 		}
 	}
+	return idNames(id)
+}
+
+// addNames puts the names of every item of items, as named tells them,
+// into names by id.
+func addNames[T any](names map[string]sotepe.Names, items []T, named func(T) (string, sotepe.Names)) {
+	for _, it := range items {
+		id, n := named(it)
+		names[id] = n
+	}
+}
+
+// addCatNames puts the catalog's names of prefix+key into names by key, for
+// every key of keys.
+func addCatNames[K ~string](s *Server, names map[string]sotepe.Names, prefix string, keys []K) {
+	for _, k := range keys {
+		names[string(k)] = s.catNames(prefix + string(k))
+	}
+}
+
+// The id and names of each kind of directory item, for namesIn and addNames.
+func namedArea(a sotepe.Area) (string, sotepe.Names)         { return a.ID, a.Names }
+func namedConcept(c sotepe.Concept) (string, sotepe.Names)   { return c.ID, c.Names }
+func namedDistrict(d sotepe.District) (string, sotepe.Names) { return d.ID, d.Names }
+func namedProducer(p sotepe.Producer) (string, sotepe.Names) { return p.ID, p.Names }
+func namedService(s sotepe.Service) (string, sotepe.Names)   { return s.ID, s.Names }
+func namedUnit(u sotepe.Unit) (string, sotepe.Names)         { return u.ID, u.Names }
+
+// idNames is id itself in every language, for an id nothing names.
+func idNames(id string) sotepe.Names {
 	return sotepe.Names{Fi: id, Sv: id, En: id}
+}
+
+// Service returns the names of service id, or the id itself when unknown.
+func (n network) Service(id string) sotepe.Names {
+	return namesIn(n.Services, id, namedService)
 }
 
 // District returns the names of district id.
 func (n network) District(id string) sotepe.Names {
-	for _, d := range n.Districts {
-		if d.ID == id {
-			return d.Names
-		}
-	}
-	return sotepe.Names{Fi: id, Sv: id, En: id}
+	return namesIn(n.Districts, id, namedDistrict)
 }
 
 // Area returns the names of area id.
 func (n network) Area(id string) sotepe.Names {
-	for _, a := range n.Areas {
-		if a.ID == id {
-			return a.Names
-		}
-	}
-	return sotepe.Names{Fi: id, Sv: id, En: id}
+	return namesIn(n.Areas, id, namedArea)
 }
 
 // Producer returns producer id.
@@ -167,7 +193,7 @@ func (n network) Producer(id string) sotepe.Producer {
 			return p
 		}
 	}
-	return sotepe.Producer{ID: id, Names: sotepe.Names{Fi: id, Sv: id, En: id}}
+	return sotepe.Producer{ID: id, Names: idNames(id)}
 }
 
 // Kind returns the names of a kind of unit.
@@ -178,22 +204,13 @@ func (n network) Kind(kind string) sotepe.Names {
 
 // Concept returns the names of concept id.
 func (n network) Concept(id string) sotepe.Names {
-	for _, c := range n.Concepts {
-		if c.ID == id {
-			return c.Names
-		}
-	}
-	return sotepe.Names{Fi: id, Sv: id, En: id}
+	return namesIn(n.Concepts, id, namedConcept)
 }
 
 // home is the front page: search the directory, browse by area and concept.
 func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 	n, err := s.network(r.Context())
-	if err != nil {
-		return err
-	}
-	s.html(w, r, http.StatusOK, "home", pageData{Title: s.cat.T(info(r).Lang, "home.title", nil), Data: n})
-	return nil
+	return s.showPage(w, r, "home", "home.title", n, err)
 }
 
 // unitsView is the directory search page.
@@ -236,10 +253,7 @@ func (s *Server) units(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	now := s.now().In(s.cfg.Location)
-	out := sotepe.Page[unitView]{Items: make([]unitView, len(page.Items)), NextCursor: page.NextCursor}
-	for i, u := range page.Items {
-		out.Items[i] = unitView{Unit: u, OpenNow: u.Hours.OpenAt(now)}
-	}
+	out := viewPage(page, func(u sotepe.Unit) unitView { return unitView{Unit: u, OpenNow: u.Hours.OpenAt(now)} })
 	if isAPI(r) {
 		writeJSON(w, http.StatusOK, out)
 		return nil
@@ -303,19 +317,11 @@ func (s *Server) services(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	n, err := s.network(r.Context())
-	if err != nil {
-		return err
-	}
-	s.html(w, r, http.StatusOK, "services", pageData{Title: s.cat.T(info(r).Lang, "services.title", nil), Data: n})
-	return nil
+	return s.showPage(w, r, "services", "services.title", n, err)
 }
 
 // service returns one service: GET /api/v1/services/{id}.
 func (s *Server) service(w http.ResponseWriter, r *http.Request) error {
 	sv, err := s.dir.Service(r.Context(), r.PathValue("id"))
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, sv)
-	return nil
+	return writeResult(w, http.StatusOK, sv, err)
 }

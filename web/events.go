@@ -103,7 +103,7 @@ func (s *Server) eventsCreate(w http.ResponseWriter, r *http.Request) error {
 // caller's language naming the index.
 func (s *Server) eventError(w http.ResponseWriter, r *http.Request, i int, err error) error {
 	lang := info(r).Lang
-	reason := s.cat.T(lang, sotepe.ErrorKey(err), sotepe.ErrorArgs(err))
+	reason := s.errText(lang, err)
 	msg := s.cat.T(lang, "error.event_at", map[string]any{"Index": i, "Reason": reason})
 	writeJSON(w, http.StatusBadRequest, eventsError{Error: eventsErrorBody{Code: sotepe.EInvalid, Message: msg, Index: i}})
 	return nil

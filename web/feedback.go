@@ -131,15 +131,7 @@ func (s *Server) feedbackList(w http.ResponseWriter, r *http.Request, u sotepe.U
 		units = []string{unit}
 	}
 	p, err := s.cfg.Feedback.List(r.Context(), u, units, page)
-	if err != nil {
-		return err
-	}
-	out := sotepe.Page[feedbackView]{Items: make([]feedbackView, len(p.Items)), NextCursor: p.NextCursor}
-	for i, f := range p.Items {
-		out.Items[i] = s.viewFeedback(f)
-	}
-	writeJSON(w, http.StatusOK, out)
-	return nil
+	return writePage(w, p, err, s.viewFeedback)
 }
 
 // The pages.
@@ -236,7 +228,7 @@ func (s *Server) feedbackFormResult(w http.ResponseWriter, r *http.Request, page
 	case "":
 		v.Thanks = true
 	case sotepe.EInvalid, sotepe.EConflict:
-		status, v.Error, v.Comment = statusOf(code), s.cat.T(in.Lang, sotepe.ErrorKey(err), sotepe.ErrorArgs(err)), r.PostForm.Get("comment")
+		status, v.Error, v.Comment = statusOf(code), s.errText(in.Lang, err), r.PostForm.Get("comment")
 	default:
 		return err
 	}
@@ -258,20 +250,27 @@ const (
 // feedbackKioskPage is a unit's kiosk: GET /feedback/kiosk/{token}. The
 // token, issued by the unit's manager, is the kiosk's only credential.
 func (s *Server) feedbackKioskPage(w http.ResponseWriter, r *http.Request) error {
-	token := r.PathValue("token")
-	unitID, err := s.cfg.Feedback.KioskUnit(r.Context(), token)
+	v, err := s.kioskView(r, r.PathValue("token"))
 	if err != nil {
-		return err
-	}
-	unit, err := s.dir.Unit(r.Context(), unitID)
-	if err != nil {
-		return err
-	}
-	v := feedbackFormView{Unit: unit, Action: "/feedback/kiosk/" + token, Scores: scores(), Refresh: kioskIdleSeconds, KioskURL: kioskStart(r, token)}
-	if v.Extra, err = s.cfg.Feedback.Questions(r.Context(), unit.ID); err != nil {
 		return err
 	}
 	return s.kioskHTML(w, r, http.StatusOK, pageData{Title: s.cat.T(info(r).Lang, "feedback.title", nil), Data: v})
+}
+
+// kioskView is the kiosk form of the unit whose kiosk token is token, with
+// the unit's extra questions.
+func (s *Server) kioskView(r *http.Request, token string) (feedbackFormView, error) {
+	unitID, err := s.cfg.Feedback.KioskUnit(r.Context(), token)
+	if err != nil {
+		return feedbackFormView{}, err
+	}
+	unit, err := s.dir.Unit(r.Context(), unitID)
+	if err != nil {
+		return feedbackFormView{}, err
+	}
+	v := feedbackFormView{Unit: unit, Action: "/feedback/kiosk/" + token, Scores: scores(), Refresh: kioskIdleSeconds, KioskURL: kioskStart(r, token)}
+	v.Extra, err = s.cfg.Feedback.Questions(r.Context(), unit.ID)
+	return v, err
 }
 
 // kioskStart is the kiosk's start page in the page's language.
@@ -286,22 +285,14 @@ func (s *Server) feedbackKioskSubmit(w http.ResponseWriter, r *http.Request) err
 		return err
 	}
 	token := r.PathValue("token")
-	unitID, err := s.cfg.Feedback.KioskUnit(r.Context(), token)
-	if err != nil {
-		return err
-	}
-	unit, err := s.dir.Unit(r.Context(), unitID)
+	v, err := s.kioskView(r, token)
 	if err != nil {
 		return err
 	}
 	if err := s.feedbackLimited(r, sotepe.FeedbackKioskChannel, token); err != nil {
 		return err
 	}
-	v := feedbackFormView{Unit: unit, Action: "/feedback/kiosk/" + token, Scores: scores(), Refresh: kioskIdleSeconds, KioskURL: kioskStart(r, token)}
-	if v.Extra, err = s.cfg.Feedback.Questions(r.Context(), unit.ID); err != nil {
-		return err
-	}
-	_, err = s.cfg.Feedback.Submit(r.Context(), nil, sotepe.FeedbackInput{UnitID: unit.ID, Score: formScore(r), Comment: r.PostForm.Get("comment"),
+	_, err = s.cfg.Feedback.Submit(r.Context(), nil, sotepe.FeedbackInput{UnitID: v.Unit.ID, Score: formScore(r), Comment: r.PostForm.Get("comment"),
 		Channel: sotepe.FeedbackKioskChannel, Lang: info(r).Lang, KioskToken: token, Extra: formExtra(r, v.Extra)})
 	if err == nil {
 		v.Refresh = kioskThanksSeconds
@@ -396,11 +387,7 @@ func (s *Server) feedbackPortalSubmit(w http.ResponseWriter, r *http.Request) er
 // is 404; a visit answered already 409, each with a page saying so.
 func (s *Server) feedbackVisitPage(w http.ResponseWriter, r *http.Request) error {
 	v, err := s.visitView(r)
-	if err != nil {
-		return err
-	}
-	s.html(w, r, http.StatusOK, "feedback_form", pageData{Title: s.cat.T(info(r).Lang, "feedback.title", nil), Data: v})
-	return nil
+	return s.showPage(w, r, "feedback_form", "feedback.title", v, err)
 }
 
 func (s *Server) visitView(r *http.Request) (feedbackFormView, error) {

@@ -65,37 +65,22 @@ func (s *Server) feedbackQuestionCreate(w http.ResponseWriter, r *http.Request, 
 		return err
 	}
 	q, err := s.cfg.Feedback.AddQuestion(r.Context(), u, r.PathValue("id"), b)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusCreated, q)
-	return nil
+	return writeResult(w, http.StatusCreated, q, err)
 }
 
 // feedbackQuestionRetire stops asking an extra question: DELETE
 // /api/v1/units/{id}/feedback-questions/{qid} (204) and POST
 // /staff/feedback/questions/{qid}/retire (the manager's page).
 func (s *Server) feedbackQuestionRetire(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
-	unit := r.PathValue("id")
-	if !isAPI(r) {
-		if err := parseForm(r); err != nil {
-			return err
-		}
-		unit = r.PostForm.Get("unit")
+	unit, err := staffFeedbackUnit(r)
+	if err != nil {
+		return err
 	}
 	id, err := pathID(r, "qid", "feedback question")
 	if err != nil {
 		return err
 	}
-	if err := s.cfg.Feedback.RetireQuestion(r.Context(), u, unit, id); err != nil {
-		return err
-	}
-	if isAPI(r) {
-		w.WriteHeader(http.StatusNoContent)
-		return nil
-	}
-	http.Redirect(w, r, "/staff/feedback", http.StatusSeeOther)
-	return nil
+	return staffFeedbackDone(w, r, s.cfg.Feedback.RetireQuestion(r.Context(), u, unit, id))
 }
 
 // feedbackQuestionResults returns the figures of a unit's extra questions
@@ -163,7 +148,7 @@ func (s *Server) feedbackQuestionForm(w http.ResponseWriter, r *http.Request, u 
 			return verr
 		}
 		lang := info(r).Lang
-		v.QuestionError = s.cat.T(lang, sotepe.ErrorKey(err), sotepe.ErrorArgs(err))
+		v.QuestionError = s.errText(lang, err)
 		s.html(w, r, statusOf(code), "feedback_staff", pageData{Title: s.cat.T(lang, "feedback.staff_title", nil), Data: v})
 		return nil
 	} else if err != nil {

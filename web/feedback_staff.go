@@ -38,11 +38,7 @@ type feedbackStaffView struct {
 // feedbackStaffPage is the manager's page: GET /staff/feedback.
 func (s *Server) feedbackStaffPage(w http.ResponseWriter, r *http.Request) error {
 	v, err := s.feedbackStaffView(r)
-	if err != nil {
-		return err
-	}
-	s.html(w, r, http.StatusOK, "feedback_staff", pageData{Title: s.cat.T(info(r).Lang, "feedback.staff_title", nil), Data: v})
-	return nil
+	return s.showPage(w, r, "feedback_staff", "feedback.staff_title", v, err)
 }
 
 func (s *Server) feedbackStaffView(r *http.Request) (feedbackStaffView, error) {
@@ -111,12 +107,9 @@ func (s *Server) feedbackStaffView(r *http.Request) (feedbackStaffView, error) {
 // and POST /staff/feedback/kiosks (the manager's page, showing the kiosk's
 // address).
 func (s *Server) feedbackKioskCreate(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
-	unit := r.PathValue("id")
-	if !isAPI(r) {
-		if err := parseForm(r); err != nil {
-			return err
-		}
-		unit = r.PostForm.Get("unit")
+	unit, err := staffFeedbackUnit(r)
+	if err != nil {
+		return err
 	}
 	k, err := s.cfg.Feedback.CreateKiosk(r.Context(), u, unit)
 	if err != nil {
@@ -151,14 +144,29 @@ func (s *Server) feedbackKioskRevoke(w http.ResponseWriter, r *http.Request, u s
 	if err != nil {
 		return err
 	}
-	unit := r.PathValue("id")
-	if !isAPI(r) {
-		if err := parseForm(r); err != nil {
-			return err
-		}
-		unit = r.PostForm.Get("unit")
+	unit, err := staffFeedbackUnit(r)
+	if err != nil {
+		return err
 	}
-	if err := s.cfg.Feedback.RevokeKiosk(r.Context(), u, unit, id); err != nil {
+	return staffFeedbackDone(w, r, s.cfg.Feedback.RevokeKiosk(r.Context(), u, unit, id))
+}
+
+// staffFeedbackUnit is the unit a manager's feedback action names: the
+// path's id in the API, the form's unit on the manager's page.
+func staffFeedbackUnit(r *http.Request) (string, error) {
+	if isAPI(r) {
+		return r.PathValue("id"), nil
+	}
+	if err := parseForm(r); err != nil {
+		return "", err
+	}
+	return r.PostForm.Get("unit"), nil
+}
+
+// staffFeedbackDone ends a manager's feedback action that returned err:
+// 204 in the API, back to the manager's page otherwise.
+func staffFeedbackDone(w http.ResponseWriter, r *http.Request, err error) error {
+	if err != nil {
 		return err
 	}
 	if isAPI(r) {

@@ -126,11 +126,10 @@ func (s *Server) feedbackGroupsFor(ctx context.Context, by string, p feedbackPar
 	}
 	byUnit := map[string][]string{}
 	one := func(k string) []string { return []string{k} }
+	var groupsOf func(sotepe.Unit) []string
 	switch by {
 	case "unit":
-		for _, u := range all {
-			g.names[u.ID] = u.Names
-		}
+		addNames(g.names, all, namedUnit)
 		g.of = one
 		return g, units, nil
 	case "service", "language", "channel":
@@ -138,47 +137,30 @@ func (s *Server) feedbackGroupsFor(ctx context.Context, by string, p feedbackPar
 		g.of = one
 		switch by {
 		case "service":
-			for _, svc := range n.Services {
-				g.names[svc.ID] = svc.Names
-			}
+			addNames(g.names, n.Services, namedService)
 			g.names[""] = s.catNames("feedback.no_service")
 		case "language":
-			for _, l := range sotepe.Langs {
-				g.names[string(l)] = s.catNames("lang." + string(l))
-			}
+			addCatNames(s, g.names, "lang.", sotepe.Langs)
 		default:
-			for _, c := range sotepe.FeedbackChannels {
-				g.names[string(c)] = s.catNames("feedback.channel." + string(c))
-			}
+			addCatNames(s, g.names, "feedback.channel.", sotepe.FeedbackChannels)
 		}
 		return g, units, nil
 	case "area":
-		for _, a := range n.Areas {
-			g.names[a.ID] = a.Names
-		}
-		for _, u := range all {
-			byUnit[u.ID] = []string{u.AreaID}
-		}
+		addNames(g.names, n.Areas, namedArea)
+		groupsOf = func(u sotepe.Unit) []string { return one(u.AreaID) }
 	case "concept":
-		for _, c := range n.Concepts {
-			g.names[c.ID] = c.Names
-		}
-		for _, u := range all {
-			byUnit[u.ID] = u.Concepts
-		}
+		addNames(g.names, n.Concepts, namedConcept)
+		groupsOf = func(u sotepe.Unit) []string { return u.Concepts }
 	case "producer":
-		for _, pr := range n.Producers {
-			g.names[pr.ID] = pr.Names
-		}
-		for _, u := range all {
-			byUnit[u.ID] = []string{u.ProducerID}
-		}
+		addNames(g.names, n.Producers, namedProducer)
+		groupsOf = func(u sotepe.Unit) []string { return one(u.ProducerID) }
 	case "producer_type":
-		for _, k := range sotepe.ProducerKinds {
-			g.names[string(k)] = s.catNames("feedback.producer_kind." + string(k))
-		}
+		addCatNames(s, g.names, "feedback.producer_kind.", sotepe.ProducerKinds)
+		groupsOf = func(u sotepe.Unit) []string { return one(string(kinds[u.ProducerID])) }
+	}
+	if groupsOf != nil {
 		for _, u := range all {
-			byUnit[u.ID] = []string{string(kinds[u.ProducerID])}
+			byUnit[u.ID] = groupsOf(u)
 		}
 	}
 	// A unit gone from the network falls in no group (the totals count it).
@@ -220,7 +202,7 @@ func (s *Server) feedbackStats(w http.ResponseWriter, r *http.Request, u sotepe.
 			return err
 		}
 		v := s.feedbackStatsView(in.Lang, p, nil)
-		v.Error = s.cat.T(in.Lang, sotepe.ErrorKey(err), sotepe.ErrorArgs(err))
+		v.Error = s.errText(in.Lang, err)
 		s.html(w, r, http.StatusBadRequest, "feedback_stats", pageData{Title: s.cat.T(in.Lang, "feedback.stats_title", nil), Data: v})
 		return nil
 	}

@@ -42,11 +42,7 @@ func (s *Server) phoneForm(r *http.Request, values map[string]string, problem st
 // phonePage shows the form: GET /queue/phone.
 func (s *Server) phonePage(w http.ResponseWriter, r *http.Request, _ sotepe.User) error {
 	v, err := s.phoneForm(r, map[string]string{}, "")
-	if err != nil {
-		return err
-	}
-	s.html(w, r, http.StatusOK, "phone", pageData{Title: s.cat.T(info(r).Lang, "phone.title", nil), Data: v})
-	return nil
+	return s.showPage(w, r, "phone", "phone.title", v, err)
 }
 
 // phoneSubmit finds the resident by personal identity code (an audited read
@@ -57,13 +53,10 @@ func (s *Server) phoneSubmit(w http.ResponseWriter, r *http.Request, u sotepe.Us
 		return err
 	}
 	in := info(r)
-	values := map[string]string{}
-	for _, k := range []string{"personal_id", "service", "unit", "received_at", "message"} {
-		values[k] = r.PostForm.Get(k)
-	}
+	values := formValues(r, "personal_id", "service", "unit", "received_at", "message")
 	id, err := s.recordPhoneRequest(r, u, values)
 	if code := sotepe.ErrorCode(err); code == sotepe.EInvalid || code == sotepe.ENotFound {
-		v, verr := s.phoneForm(r, values, s.cat.T(in.Lang, sotepe.ErrorKey(err), sotepe.ErrorArgs(err)))
+		v, verr := s.phoneForm(r, values, s.errText(in.Lang, err))
 		if verr != nil {
 			return verr
 		}
@@ -125,11 +118,7 @@ func (s *Server) websiteForm(r *http.Request, values map[string]string, problem 
 // GET /contact.
 func (s *Server) contactFormPage(w http.ResponseWriter, r *http.Request) error {
 	v, err := s.websiteForm(r, map[string]string{}, "")
-	if err != nil {
-		return err
-	}
-	s.html(w, r, http.StatusOK, "contact_form", pageData{Title: s.cat.T(info(r).Lang, "website.title", nil), Data: v})
-	return nil
+	return s.showPage(w, r, "contact_form", "website.title", v, err)
 }
 
 // contactFormSubmit takes the public form, limited per address, and shows a
@@ -139,10 +128,7 @@ func (s *Server) contactFormSubmit(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	in := info(r)
-	values := map[string]string{}
-	for _, k := range []string{"service", "name", "phone", "email", "message"} {
-		values[k] = r.PostForm.Get(k)
-	}
+	values := formValues(r, "service", "name", "phone", "email", "message")
 	// A stray space around an address typed or pasted into the form is not an error.
 	values["email"] = strings.TrimSpace(values["email"])
 	if wait := s.formLimit.take(clientAddr(r)); wait > 0 {
@@ -163,10 +149,19 @@ func (s *Server) contactFormSubmit(w http.ResponseWriter, r *http.Request) error
 		v.Receipt = &receipt
 		v.Values = map[string]string{}
 	case sotepe.EInvalid:
-		status, v.Error = http.StatusBadRequest, s.cat.T(in.Lang, sotepe.ErrorKey(err), sotepe.ErrorArgs(err))
+		status, v.Error = http.StatusBadRequest, s.errText(in.Lang, err)
 	default:
 		return err
 	}
 	s.html(w, r, status, "contact_form", pageData{Title: s.cat.T(in.Lang, "website.title", nil), Data: v})
 	return nil
+}
+
+// formValues is the posted values of keys, by key.
+func formValues(r *http.Request, keys ...string) map[string]string {
+	values := make(map[string]string, len(keys))
+	for _, k := range keys {
+		values[k] = r.PostForm.Get(k)
+	}
+	return values
 }

@@ -137,6 +137,16 @@ func parsePages() (map[string]*template.Template, error) {
 	return pages, nil
 }
 
+// showPage renders page with status 200, the catalog's titleKey as its
+// title and data, or returns err when it is not nil.
+func (s *Server) showPage(w http.ResponseWriter, r *http.Request, page, titleKey string, data any, err error) error {
+	if err != nil {
+		return err
+	}
+	s.html(w, r, http.StatusOK, page, pageData{Title: s.cat.T(info(r).Lang, titleKey, nil), Data: data})
+	return nil
+}
+
 // html renders page with data, buffering so a template error becomes an
 // error page instead of half a page.
 func (s *Server) html(w http.ResponseWriter, r *http.Request, status int, page string, d pageData) {

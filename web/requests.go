@@ -50,11 +50,7 @@ type newRequestView struct {
 // units that offer it, so that it works without JavaScript.
 func (s *Server) newRequestPage(w http.ResponseWriter, r *http.Request, _ sotepe.User) error {
 	v, err := s.newRequestView(r, r.URL.Query().Get("service"))
-	if err != nil {
-		return err
-	}
-	s.html(w, r, http.StatusOK, "request_new", pageData{Title: s.cat.T(info(r).Lang, "requests.new_title", nil), Data: v})
-	return nil
+	return s.showPage(w, r, "request_new", "requests.new_title", v, err)
 }
 
 func (s *Server) newRequestView(r *http.Request, service string) (newRequestView, error) {
@@ -93,7 +89,7 @@ func (s *Server) newRequestForm(w http.ResponseWriter, r *http.Request, u sotepe
 		if verr != nil {
 			return verr
 		}
-		v.Unit, v.Message, v.Error = n.UnitID, n.Body, s.cat.T(in.Lang, sotepe.ErrorKey(err), sotepe.ErrorArgs(err))
+		v.Unit, v.Message, v.Error = n.UnitID, n.Body, s.errText(in.Lang, err)
 		s.html(w, r, http.StatusBadRequest, "request_new", pageData{Title: s.cat.T(in.Lang, "requests.new_title", nil), Data: v})
 		return nil
 	} else if err != nil {
@@ -182,7 +178,7 @@ func (s *Server) replyForm(w http.ResponseWriter, r *http.Request, u sotepe.User
 	kind := r.PostForm.Get("kind")
 	_, err = s.cfg.Contacts.Reply(r.Context(), u, id, sotepe.Reply{Body: r.PostForm.Get("message"), Internal: kind == "internal", Ask: kind == "ask"})
 	if code := sotepe.ErrorCode(err); code == sotepe.EInvalid || code == sotepe.EConflict {
-		return s.showRequest(w, r, u, id, page, s.cat.T(info(r).Lang, sotepe.ErrorKey(err), sotepe.ErrorArgs(err)))
+		return s.showRequest(w, r, u, id, page, s.errText(info(r).Lang, err))
 	} else if err != nil {
 		return err
 	}
@@ -255,7 +251,7 @@ func (s *Server) queueActionForm(w http.ResponseWriter, r *http.Request, u sotep
 		return sotepe.NotFound("action")
 	}
 	if code := sotepe.ErrorCode(err); code == sotepe.EInvalid || code == sotepe.EConflict {
-		return s.showRequest(w, r, u, id, "queue_item", s.cat.T(info(r).Lang, sotepe.ErrorKey(err), sotepe.ErrorArgs(err)))
+		return s.showRequest(w, r, u, id, "queue_item", s.errText(info(r).Lang, err))
 	} else if err != nil {
 		return err
 	}

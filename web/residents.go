@@ -85,7 +85,7 @@ func (s *Server) residentLookupForm(w http.ResponseWriter, r *http.Request, u so
 		v.Resident = &rv
 	case sotepe.EInvalid, sotepe.ENotFound:
 		status = statusOf(code)
-		v.Error = s.cat.T(in.Lang, sotepe.ErrorKey(err), sotepe.ErrorArgs(err))
+		v.Error = s.errText(in.Lang, err)
 	default:
 		return err
 	}

@@ -90,6 +90,11 @@ type apiErrorBody struct {
 	Message string `json:"message"`
 }
 
+// errText is what err says in lang, in the catalog's words.
+func (s *Server) errText(lang sotepe.Lang, err error) string {
+	return s.cat.T(lang, sotepe.ErrorKey(err), sotepe.ErrorArgs(err))
+}
+
 // errorResponse renders err: JSON for the API, an HTML page otherwise, with
 // the message in the person's language. Internal errors are logged with the
 // request id and shown only as a generic message.
@@ -152,6 +157,44 @@ func writeItems[T any](w http.ResponseWriter, items []T, err error) error {
 		return err
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"items": items})
+	return nil
+}
+
+// writeResult writes v as JSON with status, or returns err when it is not
+// nil.
+func writeResult(w http.ResponseWriter, status int, v any, err error) error {
+	if err != nil {
+		return err
+	}
+	writeJSON(w, status, v)
+	return nil
+}
+
+// noContent answers 204 No Content, or returns err when it is not nil.
+func noContent(w http.ResponseWriter, err error) error {
+	if err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// viewPage maps the items of page p to their views, keeping its cursor.
+func viewPage[T, V any](p sotepe.Page[T], view func(T) V) sotepe.Page[V] {
+	out := sotepe.Page[V]{Items: make([]V, len(p.Items)), NextCursor: p.NextCursor}
+	for i, it := range p.Items {
+		out.Items[i] = view(it)
+	}
+	return out
+}
+
+// writePage writes page p as the views of its items with status 200, or
+// returns err when it is not nil.
+func writePage[T, V any](w http.ResponseWriter, p sotepe.Page[T], err error, view func(T) V) error {
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, viewPage(p, view))
 	return nil
 }
 

@@ -111,9 +111,7 @@ func (s *Server) groupsFor(ctx context.Context, by sotepe.StatsGroupBy, units []
 	g := statsGroups{names: map[string]sotepe.Names{}, of: func(key string) string { return key }}
 	switch by {
 	case sotepe.GroupByChannel:
-		for _, c := range sotepe.Channels {
-			g.names[string(c)] = s.catNames("channel." + string(c))
-		}
+		addCatNames(s, g.names, "channel.", sotepe.Channels)
 		g.count = len(sotepe.Channels)
 		return g, nil
 	case sotepe.GroupByService:
@@ -121,9 +119,7 @@ func (s *Server) groupsFor(ctx context.Context, by sotepe.StatsGroupBy, units []
 		if err != nil {
 			return g, err
 		}
-		for _, svc := range n.Services {
-			g.names[svc.ID] = svc.Names
-		}
+		addNames(g.names, n.Services, namedService)
 		g.count = len(n.Services)
 		return g, nil
 	}
@@ -133,9 +129,7 @@ func (s *Server) groupsFor(ctx context.Context, by sotepe.StatsGroupBy, units []
 	}
 	switch by {
 	case sotepe.GroupByUnit:
-		for _, u := range all {
-			g.names[u.ID] = u.Names
-		}
+		addNames(g.names, all, namedUnit)
 		g.count = len(all)
 		if units != nil {
 			g.count = len(units)
@@ -148,17 +142,13 @@ func (s *Server) groupsFor(ctx context.Context, by sotepe.StatsGroupBy, units []
 	}
 	of := map[string]string{}
 	if by == sotepe.GroupByArea {
-		for _, a := range n.Areas {
-			g.names[a.ID] = a.Names
-		}
+		addNames(g.names, n.Areas, namedArea)
 		g.count = len(n.Areas)
 		for _, u := range all {
 			of[u.ID] = u.AreaID
 		}
 	} else {
-		for _, p := range n.Producers {
-			g.names[p.ID] = p.Names
-		}
+		addNames(g.names, n.Producers, namedProducer)
 		g.count = len(n.Producers)
 		for _, u := range all {
 			of[u.ID] = u.ProducerID
@@ -198,7 +188,7 @@ func (g statsGroups) name(id string) sotepe.Names {
 	if n, ok := g.names[id]; ok {
 		return n
 	}
-	return sotepe.Names{Fi: id, Sv: id, En: id}
+	return idNames(id)
 }
 
 // contactStats serves the figures of the answer promise: the dashboard page,
@@ -227,7 +217,7 @@ func (s *Server) contactStats(w http.ResponseWriter, r *http.Request, u sotepe.U
 		}
 		// The form again, with what was asked and why it cannot be shown.
 		v := s.statsView(in.Lang, p, units != nil, nil, groups)
-		v.Error = s.cat.T(in.Lang, sotepe.ErrorKey(err), sotepe.ErrorArgs(err))
+		v.Error = s.errText(in.Lang, err)
 		s.html(w, r, http.StatusBadRequest, "stats", pageData{Title: s.cat.T(in.Lang, "stats.title", nil), Data: v})
 		return nil
 	}

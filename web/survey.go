@@ -73,7 +73,7 @@ func (s *Server) surveyAnswerForm(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	problem := func(err error) error {
-		return s.showSurvey(w, r, st, s.cat.T(in.Lang, sotepe.ErrorKey(err), sotepe.ErrorArgs(err)), statusOf(sotepe.ErrorCode(err)))
+		return s.showSurvey(w, r, st, s.errText(in.Lang, err), statusOf(sotepe.ErrorCode(err)))
 	}
 	if st.Question == nil || r.PostForm.Get("question") != st.Question.ID {
 		return problem(&sotepe.Error{Code: sotepe.EConflict, Key: "assess.error.not_current", Message: "not the current question"})
@@ -115,7 +115,7 @@ func (s *Server) surveySendForm(w http.ResponseWriter, r *http.Request) error {
 	}
 	if err := s.cfg.Surveys.Send(r.Context(), token, in.Lang); err != nil {
 		if sotepe.ErrorCode(err) == sotepe.EConflict && st.Question != nil {
-			return s.showSurvey(w, r, st, s.cat.T(in.Lang, sotepe.ErrorKey(err), sotepe.ErrorArgs(err)), http.StatusConflict)
+			return s.showSurvey(w, r, st, s.errText(in.Lang, err), http.StatusConflict)
 		}
 		return err
 	}

@@ -102,7 +102,7 @@ func (s *Server) volumes(w http.ResponseWriter, r *http.Request) error {
 			sotepe.VolumeService: row.Statistic, sotepe.VolumeMonth: row.Month}[dim]
 		n, ok := names[id]
 		if !ok {
-			n = sotepe.Names{Fi: id, Sv: id, En: id}
+			n = idNames(id)
 		}
 		st, _ := sotepe.StatisticByKey(row.Statistic)
 		resp.Items = append(resp.Items, volumeItem{Group: statsGroup{ID: id, Names: n}, Statistic: row.Statistic, Measure: st.Measure, Value: row.Count})
