@@ -48,10 +48,6 @@ type env struct {
 
 var demoHash = sync.OnceValues(func() (string, error) { return password.Hash("demo", password.Default()) })
 
-// postgresEnv names the variable that holds the URL of the PostgreSQL
-// database the PostgreSQL half of the web tests runs in.
-const postgresEnv = "SOTEPE_TEST_POSTGRES"
-
 // newEnv returns an environment on SQLite, for tests that run on one
 // engine only.
 func newEnv(t *testing.T) *env {
