@@ -137,8 +137,7 @@ func (s *Server) login(r *http.Request, c credentials) (sotepe.User, string, err
 		return sotepe.User{}, "", err
 	}
 	if wait > 0 {
-		return sotepe.User{}, "", (&sotepe.Error{Code: sotepe.ETooMany, Key: "error.too_many_logins", Message: "too many failed logins"}).
-			With(map[string]any{"Seconds": int(wait.Seconds()) + 1})
+		return sotepe.User{}, "", tooMany("error.too_many_logins", "too many failed logins", wait)
 	}
 	user, hash, err := s.store.UserByUsername(r.Context(), username)
 	if err != nil && sotepe.ErrorCode(err) != sotepe.ENotFound {

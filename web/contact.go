@@ -99,7 +99,7 @@ func (s *Server) contactCreate(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		if wait := s.formLimit.take(clientAddr(r)); wait > 0 {
-			return (&sotepe.Error{Code: sotepe.ETooMany, Key: "error.too_many", Message: "website form limit"})
+			return tooMany("error.too_many", "website form limit", wait)
 		}
 	}
 	n := sotepe.NewContactRequest{

@@ -37,7 +37,7 @@ func (s *Server) feedbackLimited(r *http.Request, channel sotepe.FeedbackChannel
 		wait = s.kioskLimit.take("k:" + token)
 	}
 	if wait > 0 {
-		return &sotepe.Error{Code: sotepe.ETooMany, Key: "error.too_many", Message: "feedback limit"}
+		return tooMany("error.too_many", "feedback limit", wait)
 	}
 	return nil
 }

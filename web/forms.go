@@ -132,7 +132,7 @@ func (s *Server) contactFormSubmit(w http.ResponseWriter, r *http.Request) error
 	// A stray space around an address typed or pasted into the form is not an error.
 	values["email"] = strings.TrimSpace(values["email"])
 	if wait := s.formLimit.take(clientAddr(r)); wait > 0 {
-		return &sotepe.Error{Code: sotepe.ETooMany, Key: "error.too_many", Message: "website form limit"}
+		return tooMany("error.too_many", "website form limit", wait)
 	}
 	c, _, err := s.cfg.Contacts.Submit(r.Context(), in.User, sotepe.NewContactRequest{
 		ServiceID: values["service"], Body: values["message"], Channel: sotepe.ChannelWebsite, Lang: in.Lang,

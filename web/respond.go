@@ -10,7 +10,9 @@ import (
 	"net/http"
 	"net/url"
 	"reflect"
+	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"sotepe"
@@ -112,6 +114,9 @@ func (s *Server) errorResponse(w http.ResponseWriter, r *http.Request, err error
 		key = "error." + code // never explain internals
 	}
 	msg := s.cat.T(in.Lang, key, sotepe.ErrorArgs(err))
+	if secs, ok := sotepe.ErrorArgs(err)["Seconds"].(int); ok && status == http.StatusTooManyRequests {
+		w.Header().Set("Retry-After", strconv.Itoa(secs))
+	}
 	if code == sotepe.EUnauthorized && !isAPI(r) && r.Method == http.MethodGet {
 		http.Redirect(w, r, "/login?next="+safeNext(r.URL.RequestURI()), http.StatusSeeOther)
 		return
@@ -121,6 +126,14 @@ func (s *Server) errorResponse(w http.ResponseWriter, r *http.Request, err error
 		return
 	}
 	s.html(w, r, status, "error", pageData{Title: s.cat.T(in.Lang, "error.title", nil), Data: errorView{Code: code, Message: msg, Status: status}})
+}
+
+// tooMany is ETooMany with key, carrying the wait in whole seconds (at
+// least one) as the argument "Seconds", which errorResponse also sends as
+// Retry-After.
+func tooMany(key, message string, wait time.Duration) error {
+	return (&sotepe.Error{Code: sotepe.ETooMany, Key: key, Message: message}).
+		With(map[string]any{"Seconds": int(wait.Seconds()) + 1})
 }
 
 type errorView struct {
