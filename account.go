@@ -56,6 +56,11 @@ type User struct {
 	Email     string    `json:"-"`
 	Disabled  bool      `json:"-"`
 	CreatedAt time.Time `json:"-"`
+	// Acting is set while a resident acts for another person in this
+	// request's session: then ResidentID is the principal's and Roles hold
+	// only RoleResident, so every service treats the user as the
+	// principal; ID and Name stay the signed-in person's.
+	Acting *Acting `json:"-"`
 }
 
 // Has reports whether the user holds role.
@@ -151,6 +156,16 @@ type Session struct {
 	LastSeenAt time.Time
 	// ExpiresAt is the absolute end; the idle limit is counted from LastSeenAt.
 	ExpiresAt time.Time
+	// Provider names the identity provider that signed the session in ("" for
+	// a password) and LoA the level of assurance it gave ("substantial",
+	// "high"; "" for a password).
+	Provider string
+	LoA      string
+	// ActingFor is the resident the session acts for (0: the user
+	// themselves), on ActingBasis, until ActingUntil (zero: no end).
+	ActingFor   int64
+	ActingBasis ActingBasis
+	ActingUntil time.Time
 }
 
 // Accounts stores users, their identities and sessions.
@@ -187,6 +202,9 @@ type Accounts interface {
 
 	// LoginFailures counts failed sign-ins for the sign-in throttle.
 	LoginFailures
+	// Identification signs residents in by outside identities and keeps
+	// whom a session acts for.
+	Identification
 }
 
 // ValidEmail reports whether s is one bare e-mail address (name@domain, no

@@ -16,6 +16,8 @@ type Actor struct {
 	Role      Role
 	Unit      string
 	RequestID string
+	// OnBehalfOf is the resident the user acts for (0: for themselves).
+	OnBehalfOf int64
 }
 
 type actorKey struct{}
@@ -70,6 +72,16 @@ const (
 	ActionContactAssign   = "contact.assign"
 	ActionContactClose    = "contact.close"
 	ActionClosureChange   = "calendar.closure"
+	// ActionActingChoose is a resident choosing whom they act for; the
+	// entry's OnBehalfOf is the principal (none when acting for oneself).
+	ActionActingChoose = "acting.choose"
+	// ActionActingRead and ActionActingWrite are one request of a resident
+	// acting for another: every page and API call while acting records one.
+	ActionActingRead  = "acting.read"
+	ActionActingWrite = "acting.write"
+	// ActionGuardiansDenied is a minor forbidding (or allowing again)
+	// their guardians to handle their matters.
+	ActionGuardiansDenied = "resident.guardians"
 )
 
 // AuditEntry is one row of the append-only audit trail: who did what, to
@@ -85,6 +97,8 @@ type AuditEntry struct {
 	Object     string    `json:"object,omitempty"`
 	Basis      Basis     `json:"basis,omitempty"`
 	RequestID  string    `json:"request_id,omitempty"`
+	// OnBehalfOf is the resident the actor acted for (0: for themselves).
+	OnBehalfOf int64 `json:"on_behalf_of,omitempty"`
 }
 
 // Access is one read of a resident's data by staff as the resident sees it:
@@ -96,6 +110,11 @@ type Access struct {
 	Unit      string    `json:"unit,omitempty"`
 	Action    string    `json:"action"`
 	Basis     Basis     `json:"basis"`
+	// OnBehalf marks what someone did acting for the resident (a guardian
+	// or a delegate): ActorName is that person. In a delegate's own log
+	// (ActingLog) Principal names whom they acted for.
+	OnBehalf  bool   `json:"on_behalf,omitempty"`
+	Principal string `json:"principal,omitempty"`
 }
 
 // AuditCount is an aggregate of the audit trail for managers and analysts:
@@ -112,8 +131,11 @@ type Audit interface {
 	// RecordAudit writes one entry on its own, for events that change
 	// nothing else in the database, such as a login.
 	RecordAudit(ctx context.Context, e AuditEntry) error
-	// AccessLog returns the reads of a resident's data by staff, newest first.
+	// AccessLog returns the reads of a resident's data by staff and what
+	// others did acting for the resident, newest first.
 	AccessLog(ctx context.Context, residentID int64, page PageRequest) (Page[Access], error)
+	// ActingLog returns what a user did acting for others, newest first.
+	ActingLog(ctx context.Context, userID int64, page PageRequest) (Page[Access], error)
 	// AuditCounts returns entries per day and action between from and to
 	// (dates YYYY-MM-DD, both included) for the given units, or for all
 	// units when units is nil.

@@ -24,6 +24,9 @@ type Resident struct {
 	HomeUnit string `json:"home_unit,omitempty"`
 	Phone    string `json:"phone,omitempty"`
 	Email    string `json:"email,omitempty"`
+	// GuardiansDenied is set when the resident, a minor of ConsentAge or
+	// more, has forbidden their guardians to handle their matters.
+	GuardiansDenied bool `json:"guardians_denied,omitempty"`
 }
 
 // FullName returns first and last name.
