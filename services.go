@@ -32,6 +32,32 @@ type ResidentService interface {
 	Colleagues(ctx context.Context, u User, unit string) ([]User, error)
 }
 
+// ActingService decides whom a signed-in resident may act for and what the
+// user of a request is while they act (package acting implements it).
+type ActingService interface {
+	// Principals lists whom u may act for: children in u's custody under
+	// AdultAge and people who gave u a mandate in force. Only residents may
+	// ask (EForbidden otherwise); while acting, u's own list is given.
+	Principals(ctx context.Context, u User) ([]Principal, error)
+	// Choose makes the session with tokenHash act for the principal with
+	// resident id principalID, or for u themselves when it is 0, and
+	// audits the choice. Someone not on u's list is ENotFound; a minor who
+	// forbade their guardians is EForbidden ("error.acting_denied").
+	Choose(ctx context.Context, u User, tokenHash []byte, principalID int64) (Principal, error)
+	// Effective returns the user of a request in session sess: u itself,
+	// or, while the session acts for someone, u as that principal
+	// (User.Acting set). A right that has ended meanwhile (18th birthday,
+	// mandate end, a minor's refusal) ends the acting and returns u.
+	Effective(ctx context.Context, u User, sess Session) (User, error)
+	// SetGuardiansDenied lets a minor of ConsentAge or more, signed in as
+	// themselves, forbid (or allow again) their guardians to handle their
+	// matters. Others get EForbidden; an age outside 12–17 is EInvalid
+	// ("error.guardians_age").
+	SetGuardiansDenied(ctx context.Context, u User, denied bool) error
+	// ActingLog returns what u did acting for others, newest first.
+	ActingLog(ctx context.Context, u User, p PageRequest) (Page[Access], error)
+}
+
 // AuditService reads the audit trail as aggregates (package audit
 // implements it).
 type AuditService interface {

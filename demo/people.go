@@ -58,12 +58,12 @@ const (
 // existence tells LoadPeople that everything is loaded.
 func people() []person {
 	anna := sotepe.Resident{
-		PersonalID: sotepe.SyntheticPersonalID(time.Date(1988, 3, 14, 0, 0, 0, 0, time.UTC), 901),
+		PersonalID: annaID,
 		FirstName:  "Anna", LastName: "Virtanen", Lang: sotepe.Finnish,
 		District: "kallio", HomeUnit: kallioStation, Email: "anna.virtanen@example.org",
 	}
 	erik := sotepe.Resident{
-		PersonalID: sotepe.SyntheticPersonalID(time.Date(1975, 11, 2, 0, 0, 0, 0, time.UTC), 902),
+		PersonalID: erikID,
 		FirstName:  "Erik", LastName: "Lindqvist", Lang: sotepe.Swedish,
 		District: "toolo", HomeUnit: tooloStation, Email: "erik.lindqvist@example.org",
 	}
@@ -252,6 +252,20 @@ func createPerson(ctx context.Context, accounts sotepe.Accounts, residents sotep
 		return fmt.Errorf("demo: create user %s: %w", name, err)
 	}
 	record(out, u)
+	return linkStaff(ctx, accounts, p, u.ID)
+}
+
+// linkStaff links a staff account to its subject at the demo organisation's
+// identity provider (StaffProvider), so staff can sign in there too; a link
+// made before is kept.
+func linkStaff(ctx context.Context, accounts sotepe.Accounts, p person, userID int64) error {
+	if p.resident != nil {
+		return nil
+	}
+	err := accounts.LinkIdentity(ctx, sotepe.Identity{Provider: StaffProvider, Subject: "staff-" + p.account.Username, UserID: userID})
+	if err != nil && sotepe.ErrorCode(err) != sotepe.EConflict {
+		return fmt.Errorf("demo: link the identity of user %s: %w", p.account.Username, err)
+	}
 	return nil
 }
 
@@ -267,6 +281,11 @@ func existingPeople(ctx context.Context, accounts sotepe.Accounts) (People, erro
 			return People{}, fmt.Errorf("demo: look up user %s: %w", p.account.Username, err)
 		}
 		record(&out, u)
+		// A demo database loaded before staff could sign in through the
+		// organisation's provider gets its links now.
+		if err := linkStaff(ctx, accounts, p, u.ID); err != nil {
+			return People{}, err
+		}
 	}
 	return out, nil
 }

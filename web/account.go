@@ -15,12 +15,14 @@ type loginView struct {
 	Next     string
 	Username string
 	Error    string
+	// Providers are the identity providers' sign-in buttons.
+	Providers []providerLink
 }
 
 // loginPage shows the sign-in form.
 func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) error {
 	s.html(w, r, http.StatusOK, "login", pageData{Title: s.cat.T(info(r).Lang, "login.title", nil),
-		Data: loginView{Next: safeNext(r.URL.Query().Get("next"))}})
+		Data: s.loginView(loginView{Next: safeNext(r.URL.Query().Get("next"))})})
 	return nil
 }
 
@@ -40,7 +42,7 @@ func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) error {
 		}
 		in := info(r)
 		s.html(w, r, statusOf(code), "login", pageData{Title: s.cat.T(in.Lang, "login.title", nil),
-			Data: loginView{Next: next, Username: c.Username, Error: s.errText(in.Lang, err)}})
+			Data: s.loginView(loginView{Next: next, Username: c.Username, Error: s.errText(in.Lang, err)})})
 		return nil
 	}
 	s.setSessionCookie(w, token)
@@ -48,12 +50,17 @@ func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// logoutForm signs out and returns to the front page.
+// logoutForm signs out and returns to the front page, through the
+// provider's end-session endpoint when a provider signed the session in.
 func (s *Server) logoutForm(w http.ResponseWriter, r *http.Request) error {
+	provider := ""
+	if in := info(r); in.Session != nil {
+		provider = in.Session.Provider
+	}
 	if err := s.logout(w, r); err != nil {
 		return err
 	}
-	http.Redirect(w, r, "/", http.StatusSeeOther)
+	http.Redirect(w, r, s.endSessionURL(r.Context(), provider), http.StatusSeeOther)
 	return nil
 }
 
@@ -90,14 +97,36 @@ type meView struct {
 	Units      []string      `json:"units"`
 	Lang       sotepe.Lang   `json:"lang"`
 	ResidentID int64         `json:"resident_id,omitempty"`
+	// ActingFor is whom the user acts for; null when for themselves.
+	ActingFor *sotepe.Principal `json:"acting_for"`
+	// LoA is the level of assurance of a strong identification; empty for
+	// a password.
+	LoA string `json:"loa,omitempty"`
 }
 
+// meOf is u as the API shows them: the signed-in person, and whom they act
+// for. While acting, u's services see the principal's resident id, but the
+// view keeps the person's own.
 func meOf(u sotepe.User) meView {
 	units := u.Units
 	if units == nil {
 		units = []string{}
 	}
-	return meView{ID: u.ID, Username: u.Username, Name: u.Name, Roles: u.Roles, Units: units, Lang: u.Lang, ResidentID: u.ResidentID}
+	v := meView{ID: u.ID, Username: u.Username, Name: u.Name, Roles: u.Roles, Units: units, Lang: u.Lang, ResidentID: u.ResidentID}
+	if u.Acting != nil {
+		p := u.Acting.Principal
+		v.ActingFor, v.ResidentID = &p, u.Acting.DelegateResidentID
+	}
+	return v
+}
+
+// meOfRequest is meOf with the session's level of assurance.
+func meOfRequest(r *http.Request, u sotepe.User) meView {
+	v := meOf(u)
+	if in := info(r); in.Session != nil {
+		v.LoA = in.Session.LoA
+	}
+	return v
 }
 
 // mePageView is the user's own page.
@@ -105,22 +134,29 @@ type mePageView struct {
 	Me       meView
 	Resident *sotepe.Resident
 	Net      network
+	// CanDenyGuardians is set for a minor of 12–17 signed in as themselves,
+	// who may forbid their guardians to handle their matters.
+	CanDenyGuardians bool
 }
 
 // me shows the signed-in user: GET /me and GET /api/v1/me.
 func (s *Server) me(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	var err error
 	if isAPI(r) {
-		writeJSON(w, http.StatusOK, meOf(u))
+		writeJSON(w, http.StatusOK, meOfRequest(r, u))
 		return nil
 	}
-	v := mePageView{Me: meOf(u)}
+	v := mePageView{Me: meOfRequest(r, u)}
 	if u.ResidentID != 0 {
 		res, err := s.cfg.Residents.Own(r.Context(), u)
 		if err != nil {
 			return err
 		}
 		v.Resident = &res
+		if birth, err := sotepe.ParsePersonalID(res.PersonalID); err == nil && u.Acting == nil {
+			age := sotepe.AgeOn(birth, s.now().In(s.cfg.Location))
+			v.CanDenyGuardians = age >= sotepe.ConsentAge && age < sotepe.AdultAge
+		}
 	}
 	if v.Net, err = s.network(r.Context()); err != nil {
 		return err

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
@@ -56,20 +57,52 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 				s.log.WarnContext(r.Context(), "session touch failed", "request_id", info(r).ID, "err", err.Error())
 			}
 		}
+		user, err = s.cfg.Acting.Effective(r.Context(), user, sess)
+		if err != nil {
+			s.errorResponse(w, r, err)
+			return
+		}
 		in := info(r)
 		in.User = &user
 		in.TokenHash = hash
+		in.Session = &sess
 		if c, err := r.Cookie("lang"); (err != nil || c.Value == "") && r.URL.Query().Get("lang") == "" {
 			in.Lang = user.Lang // a signed-in user's own language wins over the browser's guess
 		}
-		next.ServeHTTP(w, r.WithContext(sotepe.WithActor(r.Context(), actorOf(user, in.ID))))
+		ctx := sotepe.WithActor(r.Context(), actorOf(user, in.ID))
+		if user.Acting != nil && !strings.HasPrefix(r.URL.Path, "/static/") {
+			if err := s.recordActing(ctx, r, user); err != nil {
+				s.errorResponse(w, r, err)
+				return
+			}
+		}
+		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }
 
+// recordActing writes the audit row of one request of a user acting for
+// another, before the request is served: a read or a write of the
+// principal's matters by the delegate, with both identities. The object is
+// the method and path, which hold ids but no personal data.
+func (s *Server) recordActing(ctx context.Context, r *http.Request, u sotepe.User) error {
+	action := sotepe.ActionActingWrite
+	if r.Method == http.MethodGet || r.Method == http.MethodHead {
+		action = sotepe.ActionActingRead
+	}
+	p := u.Acting.Principal.ResidentID
+	return s.store.RecordAudit(ctx, sotepe.AuditEntry{ActorID: u.ID, ActorRole: sotepe.RoleResident,
+		ResidentID: p, OnBehalfOf: p, Action: action, Object: r.Method + " " + r.URL.Path})
+}
+
 // actorOf is the user as the audit trail records them: their strongest role
-// and, for staff, their first unit.
+// and, for staff, their first unit; while acting for someone, a resident
+// acting on behalf of that principal.
 func actorOf(u sotepe.User, requestID string) sotepe.Actor {
 	a := sotepe.Actor{UserID: u.ID, RequestID: requestID}
+	if u.Acting != nil {
+		a.Role, a.OnBehalfOf = sotepe.RoleResident, u.Acting.Principal.ResidentID
+		return a
+	}
 	for _, role := range []sotepe.Role{sotepe.RoleAdmin, sotepe.RoleManager, sotepe.RoleProfessional, sotepe.RoleAnalyst, sotepe.RoleResident} {
 		if u.Has(role) {
 			a.Role = role
@@ -120,6 +153,10 @@ type credentials struct {
 	Password string `json:"password"`
 }
 
+// errStrongIdentification refuses a resident's password outside the demo:
+// residents sign in with strong identification only.
+var errStrongIdentification = &sotepe.Error{Code: sotepe.EForbidden, Key: "error.strong_identification", Message: "residents sign in with strong identification"}
+
 var errBadLogin = &sotepe.Error{Code: sotepe.EUnauthorized, Key: "error.login_failed", Message: "wrong username or password"}
 
 // login checks credentials, slowing repeated failures per account and
@@ -166,16 +203,11 @@ func (s *Server) login(r *http.Request, c credentials) (sotepe.User, string, err
 	if err := s.throttle.succeed(r.Context(), username, addr); err != nil {
 		return sotepe.User{}, "", err
 	}
-	token, err := newToken()
+	if user.Has(sotepe.RoleResident) && !s.cfg.ResidentPasswords {
+		return sotepe.User{}, "", errStrongIdentification
+	}
+	token, err := s.startSession(r, user, "", "")
 	if err != nil {
-		return sotepe.User{}, "", err
-	}
-	now := s.now()
-	if err := s.store.CreateSession(r.Context(), sotepe.Session{TokenHash: hashToken(token), UserID: user.ID, CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(s.cfg.SessionMax)}); err != nil {
-		return sotepe.User{}, "", err
-	}
-	a := actorOf(user, info(r).ID)
-	if err := s.store.RecordAudit(r.Context(), sotepe.AuditEntry{ActorID: user.ID, ActorRole: a.Role, ActorUnit: a.Unit, Action: sotepe.ActionLogin, RequestID: a.RequestID}); err != nil {
 		return sotepe.User{}, "", err
 	}
 	return user, token, nil

@@ -63,6 +63,11 @@ func (p pageData) When(t time.Time) string {
 	return t.In(p.loc).Format("2.1.2006 15.04")
 }
 
+// Date formats an instant as a date in the city's time zone.
+func (p pageData) Date(t time.Time) string {
+	return t.In(p.loc).Format("2.1.2006")
+}
+
 // Long formats an instant (a time.Time or a *time.Time) as a weekday, date
 // and time in the page's language and the city's time zone, as promises
 // are written: "onsdag 25 november kl. 16.00".

@@ -29,6 +29,7 @@ type reqInfo struct {
 	Lang      sotepe.Lang
 	User      *sotepe.User // nil when not signed in
 	TokenHash []byte       // the session's, when signed in
+	Session   *sotepe.Session // the session, when signed in
 	Route     string       // the matched route pattern, for logs and metrics
 	Client    string       // the client's IP address (clientIP)
 }

@@ -47,12 +47,27 @@ func (s *Server) routes() http.Handler {
 	h("GET /login", s.loginPage)
 	h("POST /login", s.loginForm)
 	h("POST /logout", s.logoutForm)
+	h("GET /login/{provider}", s.oidcBegin)
+	h("GET /login/{provider}/callback", s.oidcCallback)
+	if s.cfg.TestIdP != nil {
+		mux.Handle("/test-idp/", s.cfg.TestIdP)
+	}
 	h("POST /api/v1/session", s.sessionCreate)
 	h("DELETE /api/v1/session", s.sessionDelete)
 	h("GET /me", user(s.me))
 	h("GET /api/v1/me", user(s.me))
 	h("GET /me/access-log", roles(sotepe.RoleResident)(s.accessLog))
 	h("GET /api/v1/me/access-log", roles(sotepe.RoleResident)(s.accessLog))
+	h("GET /me/acting-log", roles(sotepe.RoleResident)(s.actingLog))
+	h("GET /api/v1/me/acting-log", roles(sotepe.RoleResident)(s.actingLog))
+	h("POST /me/guardians", roles(sotepe.RoleResident)(s.guardiansForm))
+	h("PUT /api/v1/me/guardians", roles(sotepe.RoleResident)(s.guardiansPut))
+
+	// Acting for a child or another person.
+	h("GET /acting", roles(sotepe.RoleResident)(s.actingPage))
+	h("POST /acting", roles(sotepe.RoleResident)(s.actingForm))
+	h("GET /api/v1/me/principals", roles(sotepe.RoleResident)(s.principals))
+	h("POST /api/v1/session/acting-for", roles(sotepe.RoleResident)(s.actingFor))
 
 	// Staff reads of residents' data, each audited.
 	h("GET /staff/residents", roles(staffRoles...)(s.residentLookupPage))

@@ -80,6 +80,22 @@ type Config struct {
 	SessionIdle    time.Duration // default 30 minutes
 	SessionMax     time.Duration // default 12 hours
 	MaxBody        int64         // request body limit in bytes, default 1 MiB
+	// Acting decides whom residents act for, and who the user of a
+	// request is while they do.
+	Acting sotepe.ActingService
+	// IdentityProviders are the OpenID providers people sign in with, in
+	// the order the login page shows them.
+	IdentityProviders []IdentityProvider
+	// ResidentPasswords lets residents sign in with a password, as the
+	// demo accounts do; outside the demo residents use strong
+	// identification only.
+	ResidentPasswords bool
+	// TestIdP, when set, is served under /test-idp/: the demo's own
+	// identity provider. Never in production.
+	TestIdP http.Handler
+	// BaseURL is the public address of sotepe (scheme, host and port),
+	// where providers send people back after signing out.
+	BaseURL string
 	// Demo shows the demo banner and the demo accounts on the login page.
 	Demo    bool
 	Version string
@@ -112,6 +128,9 @@ type Server struct {
 	// address; kioskLimit the answers of one kiosk token, generous enough
 	// for a busy waiting room.
 	feedbackLimit, kioskLimit *windowLimit
+
+	// idps are the configured identity providers.
+	idps []*identityProvider
 
 	// annual keeps each year's annual report for a minute, facts the
 	// dashboard's facts of a period (report.go, dashboard.go).
@@ -165,6 +184,12 @@ func New(cfg Config) (*Server, error) {
 		annual:        newKeepCache[int, builtReport](time.Minute, 64, cfg.Now),
 		facts:         newKeepCache[[2]string, []report.Fact](time.Minute, 2, cfg.Now),
 	}
+	for _, p := range cfg.IdentityProviders {
+		if p.OIDC.Now == nil {
+			p.OIDC.Now = cfg.Now
+		}
+		s.idps = append(s.idps, &identityProvider{IdentityProvider: p})
+	}
 	var err error
 	if s.dummyHash, err = password.Hash(rand.Text(), password.Default()); err != nil {
 		return nil, err
@@ -194,6 +219,7 @@ func (c Config) check() error {
 		{"Contacts", c.Contacts == nil}, {"Assessments", c.Assessments == nil}, {"Appointments", c.Appointments == nil},
 		{"Feedback", c.Feedback == nil}, {"Surveys", c.Surveys == nil}, {"Residents", c.Residents == nil}, {"Audit", c.Audit == nil},
 		{"Closures", c.Closures == nil}, {"Statistics", c.Statistics == nil}, {"Events", c.Events == nil},
+		{"Acting", c.Acting == nil},
 	}
 	for _, f := range required {
 		if f.missing {

@@ -23,6 +23,9 @@ type config struct {
 	units         int
 	// trustedProxies are the proxies whose X-Forwarded-For is believed.
 	trustedProxies prefixList
+	// testIdP serves the test identity provider in serve (always on in
+	// the demo).
+	testIdP bool
 }
 
 // openStore opens the database c.db, logging at c.logLevel to stderr.

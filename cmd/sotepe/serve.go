@@ -42,6 +42,13 @@ func runServer(ctx context.Context, args []string, getenv func(string) string, s
 	if err := c.trustedProxies.Set(getenv("SOTEPE_TRUSTED_PROXIES")); err != nil {
 		return fmt.Errorf("SOTEPE_TRUSTED_PROXIES: %w", err)
 	}
+	if !isDemo {
+		testIdP, err := envBool(getenv, "SOTEPE_TEST_IDP", false)
+		if err != nil {
+			return err
+		}
+		fs.BoolVar(&c.testIdP, "test-idp", testIdP, "serve the demo's test identity provider at /test-idp/ — anyone can sign in as anyone; never in production (env SOTEPE_TEST_IDP)")
+	}
 	fs.Var(&c.trustedProxies, "trusted-proxies", "CIDRs of the proxies whose X-Forwarded-For names the client, comma-separated (env SOTEPE_TRUSTED_PROXIES)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -74,6 +81,23 @@ func runServer(ctx context.Context, args []string, getenv func(string) string, s
 		// The generated year spreads over the units of the 349-unit network.
 		c.units = max(c.units, 349)
 	}
+	// Listen first, so that the public address is known when it is not
+	// given (--addr with port 0): the identity providers send people back
+	// to it.
+	ln, err := net.Listen("tcp", c.addr)
+	if err != nil {
+		return err
+	}
+	defer ln.Close()
+	baseURL := orDefault(getenv("SOTEPE_BASE_URL"), "http://"+ln.Addr().String())
+	identity, err := identityConfig(getenv, baseURL, isDemo || c.testIdP)
+	if err != nil {
+		return err
+	}
+	if c.testIdP && !isDemo {
+		logger.Warn("THE TEST IDENTITY PROVIDER IS ON: anyone can sign in as any demo person at /test-idp/. Never use --test-idp in production.")
+		fmt.Fprintln(stderr, "WARNING: --test-idp is on: anyone can sign in as any demo person. Never use it in production.")
+	}
 	a, err := app.New(ctx, app.Config{
 		DB: c.db, Logger: logger, Demo: isDemo, DemoUnits: c.units, Progress: stdout,
 		Seed: func(ctx context.Context, st *store.Store, fresh bool) error {
@@ -84,8 +108,10 @@ func runServer(ctx context.Context, args []string, getenv func(string) string, s
 			return generateYear(ctx, st, year, stdout, stderr)
 		},
 		Sender:  sender,
-		BaseURL: orDefault(getenv("SOTEPE_BASE_URL"), "http://"+c.addr),
-		Web:     web.Config{SecureCookies: c.secureCookies, Demo: isDemo, Version: version, TrustedProxies: c.trustedProxies},
+		BaseURL:  baseURL,
+		Identity: identity,
+		Web: web.Config{SecureCookies: c.secureCookies, Demo: isDemo, Version: version, TrustedProxies: c.trustedProxies,
+			ResidentPasswords: isDemo},
 	})
 	if err != nil {
 		return err
@@ -95,10 +121,6 @@ func runServer(ctx context.Context, args []string, getenv func(string) string, s
 	// comments, notification delivery; Close stops it before the store closes.
 	a.Start(ctx)
 
-	ln, err := net.Listen("tcp", c.addr)
-	if err != nil {
-		return err
-	}
 	fmt.Fprintf(stdout, "sotepe %s listening on http://%s (database %s, ready in %s)\n", version, ln.Addr(), a.Store.Dialect(), time.Since(started).Round(time.Millisecond))
 	if isDemo {
 		printDemoAccounts(stdout)
