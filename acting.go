@@ -24,14 +24,10 @@ const (
 	ActingMandate ActingBasis = "mandate"
 )
 
-// Ages that bound a guardian's right.
-const (
-	// AdultAge is the age at which a guardian's right to act ends.
-	AdultAge = 18
-	// ConsentAge is the age from which a minor may forbid their guardians
-	// to handle their health and social care matters.
-	ConsentAge = 12
-)
+// ConsentAge is the age from which a minor may forbid their guardians to
+// handle their health and social care matters; AdultAge (register.go) ends
+// a guardian's right.
+const ConsentAge = 12
 
 // Principal is a person a signed-in resident may act for.
 type Principal struct {
@@ -55,15 +51,6 @@ type Acting struct {
 	// DelegateResidentID and DelegateName are the signed-in person.
 	DelegateResidentID int64
 	DelegateName       string
-}
-
-// AgeOn returns the whole years of a person born on birth, on the day of on.
-func AgeOn(birth, on time.Time) int {
-	y := on.Year() - birth.Year()
-	if on.Month() < birth.Month() || on.Month() == birth.Month() && on.Day() < birth.Day() {
-		y--
-	}
-	return y
 }
 
 // Birthday returns the day a person born on birth turns age, at midnight in
