@@ -67,6 +67,8 @@ type Config struct {
 	Sender notify.Sender
 	// BaseURL starts the links notifications carry.
 	BaseURL string
+	// Identity configures strong identification and acting on behalf.
+	Identity Identity
 	// Web holds the web server's own settings (cookies, sessions, the demo
 	// banner, the version …). New fills in its Store, Directory, Calendar,
 	// services, Catalog, Logger, Location, Registry and OpenAPI.
@@ -171,6 +173,9 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 	w.Residents, w.Audit, w.Closures = residents.New(st), audit.New(st), closures.New(st, a.Calendar)
 	w.Statistics, w.Events = statistics.New(st, a.Calendar, nil), events.New(st)
 	w.Catalog, w.Logger, w.Location, w.Registry, w.OpenAPI = a.Catalog, logger, a.Location, a.Registry, docs.OpenAPI
+	if err := a.identity(cfg, &w); err != nil {
+		return nil, err
+	}
 	if a.Web, err = web.New(w); err != nil {
 		return nil, err
 	}

@@ -4,6 +4,8 @@ import (
 	"time"
 
 	"sotepe"
+	"sotepe/popreg"
+	"sotepe/valtuudet/valtuudettest"
 )
 
 // The demo's relations between people, as the fake population register and
@@ -43,6 +45,30 @@ func Guardianships() []Guardianship {
 		{GuardianPersonalID: annaID, Child: sotepe.Person{PersonalID: ainoID, FirstName: "Aino", LastName: "Virtanen"}},
 		{GuardianPersonalID: annaID, Child: sotepe.Person{PersonalID: eeroID, FirstName: "Eero", LastName: "Virtanen"}},
 	}
+}
+
+// PopulationRegister returns the fake population register holding the
+// demo's guardianships, with its day taken from now.
+func PopulationRegister(now func() time.Time) *popreg.Fake {
+	var cs []popreg.Custody
+	for _, g := range Guardianships() {
+		cs = append(cs, popreg.Custody{GuardianPersonalID: g.GuardianPersonalID, Child: g.Child})
+	}
+	f := popreg.NewFake(cs)
+	f.Now = now
+	return f
+}
+
+// MandateServer returns a fake Suomi.fi Valtuudet holding the demo's
+// mandates (for health and social care matters), answering clients that
+// sign with the given credentials.
+func MandateServer(clientID, secret, checksumKey string, now func() time.Time) *valtuudettest.Server {
+	var gs []valtuudettest.Grant
+	for _, m := range MandateGrants() {
+		gs = append(gs, valtuudettest.Grant{DelegatePersonalID: m.DelegatePersonalID, Principal: m.Principal,
+			Issues: []string{sotepe.IssueHealthCare}, ValidUntil: m.ValidUntil})
+	}
+	return valtuudettest.New(valtuudettest.Config{ClientID: clientID, ClientSecret: secret, ChecksumKey: checksumKey, Mandates: gs, Now: now})
 }
 
 // MandateGrants returns the mandates of the demo's mandate register.

@@ -570,6 +570,17 @@ func accessRows() []access {
 		{route: "GET /api/v1/me", want: want{401, 200, 200, 200, 200, 200, 200, 200}, method: "GET", path: "/api/v1/me"},
 		{route: "GET /me/access-log", want: want{login, 200, 200, 403, 403, 403, 403, 403}, method: "GET", path: "/me/access-log"},
 		{route: "GET /api/v1/me/access-log", want: want{401, 200, 200, 403, 403, 403, 403, 403}, method: "GET", path: "/api/v1/me/access-log"},
+		{route: "GET /login/{provider}", want: everyone(303), method: "GET", path: "/login/test-idp"},
+		{route: "GET /login/{provider}/callback", want: everyone(401), method: "GET", path: "/login/test-idp/callback?code=x&state=y"},
+		{route: "/test-idp/", want: everyone(200), method: "GET", path: "/test-idp/residents/.well-known/openid-configuration"},
+		{route: "GET /me/acting-log", want: want{login, 200, 200, 403, 403, 403, 403, 403}, method: "GET", path: "/me/acting-log"},
+		{route: "GET /api/v1/me/acting-log", want: want{401, 200, 200, 403, 403, 403, 403, 403}, method: "GET", path: "/api/v1/me/acting-log"},
+		{route: "POST /me/guardians", want: want{401, 400, 400, 403, 403, 403, 403, 403}, method: "POST", path: "/me/guardians", body: "denied=on"},
+		{route: "PUT /api/v1/me/guardians", want: want{401, 400, 400, 403, 403, 403, 403, 403}, method: "PUT", path: "/api/v1/me/guardians", body: `{"denied":true}`},
+		{route: "GET /acting", want: want{login, 200, 200, 403, 403, 403, 403, 403}, method: "GET", path: "/acting"},
+		{route: "POST /acting", want: want{401, 303, 303, 403, 403, 403, 403, 403}, method: "POST", path: "/acting", body: "principal=self"},
+		{route: "GET /api/v1/me/principals", want: want{401, 200, 200, 403, 403, 403, 403, 403}, method: "GET", path: "/api/v1/me/principals"},
+		{route: "POST /api/v1/session/acting-for", want: want{401, 200, 200, 403, 403, 403, 403, 403}, method: "POST", path: "/api/v1/session/acting-for", body: `{"principal":null}`},
 
 		// Staff reads of residents' data: any staff member with a basis,
 		// audited; residents and analysts never.

@@ -1,19 +1,23 @@
 package web_test
 
 import (
+	"net/http/httptest"
 	"testing"
 
+	"sotepe/acting"
 	"sotepe/assess"
 	"sotepe/audit"
 	"sotepe/booking"
 	"sotepe/closures"
 	"sotepe/contact"
+	"sotepe/demo"
 	"sotepe/events"
 	"sotepe/feedback"
 	"sotepe/residents"
 	"sotepe/statistics"
 	"sotepe/store"
 	"sotepe/survey"
+	"sotepe/valtuudet"
 	"sotepe/web"
 )
 
@@ -73,5 +77,21 @@ func withServices(tb testing.TB, c web.Config) web.Config {
 	if c.Events == nil {
 		c.Events = events.New(st)
 	}
+	if c.Acting == nil {
+		now := c.Now
+		if now == nil {
+			now = st.Now
+		}
+		// The demo's registers: anna's children, erik's mandate from his
+		// father, the mandates behind a real HTTP fake of Valtuudet.
+		fake := httptest.NewServer(demo.MandateServer("web-test", "secret", "checksum", now))
+		tb.Cleanup(fake.Close)
+		mandates := &valtuudet.Register{Client: &valtuudet.Client{BaseURL: fake.URL, ClientID: "web-test", ClientSecret: "secret",
+			ChecksumKey: "checksum", Now: now}, RedirectURI: "http://sotepe.test/valtuudet/return"}
+		c.Acting = acting.New(st, demo.PopulationRegister(now), mandates, c.Location, now)
+	}
+	// The demo's residents sign in with passwords here; a test of strong
+	// identification only turns it off.
+	c.ResidentPasswords = true
 	return c
 }

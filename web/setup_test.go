@@ -120,7 +120,7 @@ func loadDemo(t testing.TB, st *store.Store) demo.People {
 
 // newEnvOn returns an environment on engine (store.SQLite or
 // store.Postgres).
-func newEnvOn(t *testing.T, engine string) *env {
+func newEnvOn(t *testing.T, engine string, opts ...func(*web.Config)) *env {
 	t.Helper()
 	ctx := context.Background()
 	st := openStore(t, engine)
@@ -155,9 +155,13 @@ func newEnvOn(t *testing.T, engine string) *env {
 	}
 
 	// ---- The server under test: built here and only here. ----
-	s, err := web.New(withServices(t, web.Config{Store: st, Catalog: cat, Location: loc, Now: clk.Now, OpenAPI: docs.OpenAPI, MaxBody: 64 << 10,
+	cfg := withServices(t, web.Config{Store: st, Catalog: cat, Location: loc, Now: clk.Now, OpenAPI: docs.OpenAPI, MaxBody: 64 << 10,
 		Calendar: cal, Contacts: contacts, Assessments: assessments, Appointments: appts,
-		Feedback: feedback.New(feedback.Config{Store: st, Now: clk.Now}), Surveys: survey.New(survey.Config{Surveys: surveys, Store: st, Now: clk.Now})}))
+		Feedback: feedback.New(feedback.Config{Store: st, Now: clk.Now}), Surveys: survey.New(survey.Config{Surveys: surveys, Store: st, Now: clk.Now})})
+	for _, o := range opts {
+		o(&cfg)
+	}
+	s, err := web.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

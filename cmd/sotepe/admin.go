@@ -40,11 +40,15 @@ func runAdmin(ctx context.Context, args []string, getenv func(string) string, st
 	if len(args) > 0 && (args[0] == "create-client" || args[0] == "revoke-client") {
 		return runAdminClient(ctx, args, getenv, stdout, stderr)
 	}
+	if len(args) > 0 && args[0] == "link-identity" {
+		return runLinkIdentity(ctx, args[1:], getenv, stdout, stderr)
+	}
 	if len(args) == 0 || args[0] != "create-user" {
 		return errors.New("usage: sotepe admin create-user --db … --username NAME --name \"Full Name\" --role ROLE [--unit ID] [--lang fi|sv|en]\n" +
 			"       sotepe admin survey-invite --db … --survey ID --count N [--base-url URL]\n" +
 			"       sotepe admin create-client --db … --name NAME --scope events:write\n" +
-			"       sotepe admin revoke-client --db … --name NAME")
+			"       sotepe admin revoke-client --db … --name NAME\n" +
+			"       sotepe admin link-identity --db … --username NAME --provider staff --subject SUB")
 	}
 	var c config
 	fs := newFlags("admin create-user", getenv, stderr, &c, "", "")
@@ -95,5 +99,40 @@ func runAdmin(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	fmt.Fprintf(stdout, "created user %s (id %d)\n", u.Username, u.ID)
+	return nil
+}
+
+// runLinkIdentity links a staff account to its subject at the
+// organisation's identity provider, so the person can sign in there; roles
+// and units stay sotepe's.
+func runLinkIdentity(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	var c config
+	fs := newFlags("admin link-identity", getenv, stderr, &c, "", "")
+	var username, provider, subject string
+	fs.StringVar(&username, "username", "", "the account's username")
+	fs.StringVar(&provider, "provider", "staff", "the identity provider's name in sotepe (staff, or the demo's helsinki-staff)")
+	fs.StringVar(&subject, "subject", "", "the person's stable subject (sub) at the provider")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if c.db == "" || username == "" || subject == "" {
+		return errors.New("--db, --username and --subject are required")
+	}
+	st, err := c.openStore(ctx, stderr)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	u, _, err := st.UserByUsername(ctx, username)
+	if err != nil {
+		return err
+	}
+	if !u.IsStaff() {
+		return errors.New("only staff accounts are linked by hand; residents are linked by their personal identity code when they first sign in")
+	}
+	if err := st.LinkIdentity(ctx, sotepe.Identity{Provider: provider, Subject: subject, UserID: u.ID}); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "linked %s to %s at %s\n", username, subject, provider)
 	return nil
 }
