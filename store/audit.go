@@ -17,35 +17,60 @@ const staffRoles = `('professional', 'manager', 'analyst', 'admin')`
 
 // insertAudit appends e to the audit trail through q, which is the
 // transaction of the change e records. A zero At is the store's now; the day
-// the aggregates count by is At's date in Europe/Helsinki.
+// the aggregates count by is At's date in Europe/Helsinki. An entry of the
+// context's actor that names nobody it was done for is done for whom that
+// actor acts for (see behalfOf).
 func (s *Store) insertAudit(ctx context.Context, q querier, e sotepe.AuditEntry) error {
+	return s.writeAudit(ctx, q, behalfOf(ctx, e))
+}
+
+// writeAudit appends e to the audit trail through q exactly as given, but
+// for a zero At, which is the store's now.
+func (s *Store) writeAudit(ctx context.Context, q querier, e sotepe.AuditEntry) error {
 	if e.At.IsZero() {
 		e.At = s.now()
 	}
 	_, err := q.ExecContext(ctx, `
-		INSERT INTO audit_log (at, day, actor_id, actor_role, actor_unit, resident_id, action, object, basis, request_id)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+		INSERT INTO audit_log (at, day, actor_id, actor_role, actor_unit, resident_id, action, object, basis, request_id, on_behalf_of)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
 		micros(e.At), e.At.In(s.zone).Format(time.DateOnly), e.ActorID, string(e.ActorRole), e.ActorUnit,
-		nullInt(e.ResidentID), e.Action, e.Object, string(e.Basis), e.RequestID)
+		nullInt(e.ResidentID), e.Action, e.Object, string(e.Basis), e.RequestID, nullInt(e.OnBehalfOf))
 	if err != nil {
 		return s.fail("write audit row", err)
 	}
 	return nil
 }
 
-// auditChange appends the audit row of a change made by the context's actor.
+// behalfOf returns e with OnBehalfOf taken from the context's actor when e
+// names none and its actor is the context's signed-in user: every row a
+// request writes for its own actor (a booking, a read, a change) then
+// records whom that user acted for, also where the row is built from the
+// actor's fields one by one.
+func behalfOf(ctx context.Context, e sotepe.AuditEntry) sotepe.AuditEntry {
+	if e.OnBehalfOf == 0 {
+		if a := sotepe.ActorFrom(ctx); a.UserID != 0 && a.UserID == e.ActorID {
+			e.OnBehalfOf = a.OnBehalfOf
+		}
+	}
+	return e
+}
+
+// auditChange appends the audit row of a change made by the context's actor,
+// for whom that actor acts for.
 func (s *Store) auditChange(ctx context.Context, q querier, action, object string, residentID int64) error {
 	a := sotepe.ActorFrom(ctx)
-	return s.insertAudit(ctx, q, sotepe.AuditEntry{
+	return s.writeAudit(ctx, q, sotepe.AuditEntry{
 		ActorID: a.UserID, ActorRole: a.Role, ActorUnit: a.Unit, RequestID: a.RequestID,
-		ResidentID: residentID, Action: action, Object: object,
+		ResidentID: residentID, Action: action, Object: object, OnBehalfOf: a.OnBehalfOf,
 	})
 }
 
 // RecordAudit writes one entry on its own, for events that change nothing
 // else, such as a login. When the entry names no actor (ActorID 0, no role,
-// no unit) the context's actor is used, and an empty RequestID is the
-// context's; a zero At is now. The ID of e is ignored. An empty action or an
+// no unit) the context's actor is used, with whom it acts for unless the
+// entry names someone; an entry that names its actor is written with its
+// own OnBehalfOf (0: for themselves). An empty RequestID is the context's;
+// a zero At is now. The ID of e is ignored. An empty action or an
 // unknown basis is EInvalid; a failed write is EInternal or EUnavailable.
 func (s *Store) RecordAudit(ctx context.Context, e sotepe.AuditEntry) error {
 	if strings.TrimSpace(e.Action) == "" {
@@ -57,6 +82,9 @@ func (s *Store) RecordAudit(ctx context.Context, e sotepe.AuditEntry) error {
 	a := sotepe.ActorFrom(ctx)
 	if e.ActorID == 0 && e.ActorRole == "" && e.ActorUnit == "" {
 		e.ActorID, e.ActorRole, e.ActorUnit = a.UserID, a.Role, a.Unit
+		if e.OnBehalfOf == 0 {
+			e.OnBehalfOf = a.OnBehalfOf
+		}
 	}
 	if e.RequestID == "" {
 		e.RequestID = a.RequestID
@@ -64,21 +92,48 @@ func (s *Store) RecordAudit(ctx context.Context, e sotepe.AuditEntry) error {
 	if !e.At.IsZero() {
 		e.At = e.At.UTC().Truncate(time.Microsecond)
 	}
-	return s.insertAudit(ctx, s.writer, e)
+	return s.writeAudit(ctx, s.writer, e)
 }
 
-// AccessLog returns the reads of a resident's data by staff, newest first:
-// entries about the resident whose action ends in ".read" or ".search" and
-// whose actor acted in a staff role, with the actor's name. The cursor is
-// opaque; a malformed one is EInvalid ("error.cursor"), as is a negative
-// limit. A resident nobody read gets an empty page, not ENotFound.
+// AccessLog returns, newest first, the reads of a resident's data by staff
+// (entries about the resident whose action ends in ".read" or ".search" and
+// whose actor acted in a staff role) and every entry of someone acting for
+// the resident (OnBehalf set; ActorName is that person), with the actor's
+// name. Both kinds page together under one cursor. The cursor is opaque; a
+// malformed one is EInvalid ("error.cursor"), as is a negative limit. A
+// resident nobody read gets an empty page, not ENotFound.
 func (s *Store) AccessLog(ctx context.Context, residentID int64, page sotepe.PageRequest) (sotepe.Page[sotepe.Access], error) {
+	// The two branches of the OR read audit_log_resident and the partial
+	// index audit_log_on_behalf.
+	return s.accessPage(ctx, "access log", residentID, false, `
+		((a.resident_id = $1
+		  AND (a.action LIKE '%.read' OR a.action LIKE '%.search')
+		  AND a.actor_role IN `+staffRoles+`)
+		 OR a.on_behalf_of = $1)`, page)
+}
+
+// ActingLog returns what the user did acting for others, newest first:
+// every entry of the user as actor that names whom they acted for, with
+// Principal the full name of that resident ("" when the resident is not
+// known) and OnBehalf set. Cursor and limit are as in AccessLog; a user who
+// never acted for anyone gets an empty page.
+func (s *Store) ActingLog(ctx context.Context, userID int64, page sotepe.PageRequest) (sotepe.Page[sotepe.Access], error) {
+	// The condition matches the partial index audit_log_actor_behalf.
+	return s.accessPage(ctx, "acting log", userID, true,
+		`a.actor_id = $1 AND a.on_behalf_of IS NOT NULL`, page)
+}
+
+// accessPage returns one page of the audit entries that where picks (with
+// $1 = subject), newest first, as Access rows. In the acting log
+// (principal) every row is on behalf and names the principal; otherwise a
+// row is on behalf when it was done for subject.
+func (s *Store) accessPage(ctx context.Context, op string, subject int64, principal bool, where string, page sotepe.PageRequest) (sotepe.Page[sotepe.Access], error) {
 	out := sotepe.Page[sotepe.Access]{Items: []sotepe.Access{}}
 	page, err := page.Normalize()
 	if err != nil {
 		return out, err
 	}
-	args := []any{residentID}
+	args := []any{subject}
 	after := ""
 	if page.Cursor != "" {
 		at, id, err := decodeAccessCursor(page.Cursor)
@@ -89,16 +144,18 @@ func (s *Store) AccessLog(ctx context.Context, residentID int64, page sotepe.Pag
 		after = ` AND (a.at, a.id) < ($2, $3)`
 	}
 	args = append(args, page.Limit+1)
+	names, join := `'', ''`, ""
+	if principal {
+		names, join = `COALESCE(p.first_name, ''), COALESCE(p.last_name, '')`, ` LEFT JOIN residents p ON p.id = a.on_behalf_of`
+	}
 	rows, err := s.readers.QueryContext(ctx, `
-		SELECT a.id, a.at, COALESCE(u.name, ''), a.actor_role, a.actor_unit, a.action, a.basis
-		FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id
-		WHERE a.resident_id = $1
-		  AND (a.action LIKE '%.read' OR a.action LIKE '%.search')
-		  AND a.actor_role IN `+staffRoles+after+`
+		SELECT a.id, a.at, COALESCE(u.name, ''), a.actor_role, a.actor_unit, a.action, a.basis, a.on_behalf_of, `+names+`
+		FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id`+join+`
+		WHERE `+where+after+`
 		ORDER BY a.at DESC, a.id DESC
 		LIMIT $`+strconv.Itoa(len(args)), args...)
 	if err != nil {
-		return out, s.fail("access log", err)
+		return out, s.fail(op, err)
 	}
 	defer rows.Close()
 	var lastAt, lastID int64
@@ -106,19 +163,26 @@ func (s *Store) AccessLog(ctx context.Context, residentID int64, page sotepe.Pag
 		var x sotepe.Access
 		var id, at int64
 		var role, basis string
-		if err := rows.Scan(&id, &at, &x.ActorName, &role, &x.Unit, &x.Action, &basis); err != nil {
-			return out, s.fail("access log", err)
+		var behalf sql.NullInt64
+		var p sotepe.Resident
+		if err := rows.Scan(&id, &at, &x.ActorName, &role, &x.Unit, &x.Action, &basis, &behalf, &p.FirstName, &p.LastName); err != nil {
+			return out, s.fail(op, err)
 		}
 		if len(out.Items) == page.Limit {
 			out.NextCursor = encodeAccessCursor(lastAt, lastID)
 			break
 		}
 		x.At, x.ActorRole, x.Basis = fromMicros(at), sotepe.Role(role), sotepe.Basis(basis)
+		if principal {
+			x.OnBehalf, x.Principal = true, p.FullName()
+		} else {
+			x.OnBehalf = behalf.Valid && behalf.Int64 == subject
+		}
 		out.Items = append(out.Items, x)
 		lastAt, lastID = at, id
 	}
 	if err := rows.Err(); err != nil {
-		return out, s.fail("access log", err)
+		return out, s.fail(op, err)
 	}
 	return out, nil
 }
@@ -211,28 +275,30 @@ func (s *Store) auditedRead(ctx context.Context, op string, e sotepe.AuditEntry,
 	return readErr
 }
 
-// auditChunk bounds the rows of one insertAudits statement (10 parameters
+// auditChunk bounds the rows of one insertAudits statement (11 parameters
 // each), well below either engine's limit on parameters.
 const auditChunk = 500
 
 // insertAudits appends es to the audit trail through q, the transaction of
 // the read or change they record, in multi-row statements: a staff list
-// writes one row per resident it shows without a round trip per row.
+// writes one row per resident it shows without a round trip per row. Each
+// entry is completed by behalfOf as in insertAudit.
 func (s *Store) insertAudits(ctx context.Context, q querier, es []sotepe.AuditEntry) error {
 	for from := 0; from < len(es); from += auditChunk {
 		chunk := es[from:min(from+auditChunk, len(es))]
 		values := make([]string, len(chunk))
-		args := make([]any, 0, 10*len(chunk))
+		args := make([]any, 0, 11*len(chunk))
 		for i, e := range chunk {
 			if e.At.IsZero() {
 				e.At = s.now()
 			}
-			values[i] = `(` + placeholders(len(args)+1, 10) + `)`
+			e = behalfOf(ctx, e)
+			values[i] = `(` + placeholders(len(args)+1, 11) + `)`
 			args = append(args, micros(e.At), e.At.In(s.zone).Format(time.DateOnly), e.ActorID, string(e.ActorRole), e.ActorUnit,
-				nullInt(e.ResidentID), e.Action, e.Object, string(e.Basis), e.RequestID)
+				nullInt(e.ResidentID), e.Action, e.Object, string(e.Basis), e.RequestID, nullInt(e.OnBehalfOf))
 		}
 		if _, err := q.ExecContext(ctx, `
-			INSERT INTO audit_log (at, day, actor_id, actor_role, actor_unit, resident_id, action, object, basis, request_id)
+			INSERT INTO audit_log (at, day, actor_id, actor_role, actor_unit, resident_id, action, object, basis, request_id, on_behalf_of)
 			VALUES `+strings.Join(values, ", "), args...); err != nil {
 			return s.fail("write audit rows", err)
 		}

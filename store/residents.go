@@ -10,7 +10,7 @@ import (
 	"sotepe"
 )
 
-const residentColumns = `id, personal_id, first_name, last_name, lang, district_id, home_unit, phone, email`
+const residentColumns = `id, personal_id, first_name, last_name, lang, district_id, home_unit, phone, email, guardians_denied`
 
 // normalPersonalID is the stored form of a personal identity code: upper
 // case, no surrounding space, so that a search finds it however typed.
@@ -23,7 +23,7 @@ func (s *Store) residentWhere(ctx context.Context, q querier, where string, args
 	var lang string
 	var district, home sql.NullString
 	err := q.QueryRowContext(ctx, `SELECT `+residentColumns+` FROM residents WHERE `+where, args...).Scan(
-		&r.ID, &r.PersonalID, &r.FirstName, &r.LastName, &lang, &district, &home, &r.Phone, &r.Email)
+		&r.ID, &r.PersonalID, &r.FirstName, &r.LastName, &lang, &district, &home, &r.Phone, &r.Email, &r.GuardiansDenied)
 	if errors.Is(err, sql.ErrNoRows) {
 		return sotepe.Resident{}, sotepe.NotFound("resident")
 	}
@@ -37,12 +37,13 @@ func (s *Store) residentWhere(ctx context.Context, q querier, where string, args
 // CreateResident validates r (sotepe.Resident.Validate) and stores it with
 // its audit row; the personal identity code is stored in upper case. A taken
 // code is EConflict ("error.personal_id_taken"); an unknown district or home
-// unit is EInvalid ("error.unknown_district", "error.unknown_unit").
+// unit is EInvalid ("error.unknown_district", "error.unknown_unit"). A new
+// resident's guardians are not denied, whatever r says.
 func (s *Store) CreateResident(ctx context.Context, r sotepe.Resident) (sotepe.Resident, error) {
 	if err := r.Validate(); err != nil {
 		return sotepe.Resident{}, err
 	}
-	r.ID = 0
+	r.ID, r.GuardiansDenied = 0, false
 	r.PersonalID = normalPersonalID(r.PersonalID)
 	err := s.inTx(ctx, "create resident", func(tx *sql.Tx) error {
 		var one int
@@ -53,34 +54,47 @@ func (s *Store) CreateResident(ctx context.Context, r sotepe.Resident) (sotepe.R
 		if !errors.Is(err, sql.ErrNoRows) {
 			return err
 		}
-		for _, ref := range []struct{ table, id, key string }{
-			{"districts", r.District, "error.unknown_district"},
-			{"units", r.HomeUnit, "error.unknown_unit"},
-		} {
-			if ref.id == "" {
-				continue
-			}
-			ok, err := s.exists(ctx, tx, ref.table, ref.id)
-			if err != nil {
-				return err
-			}
-			if !ok {
-				return sotepe.Invalid(ref.key, "the resident names an unknown "+strings.TrimSuffix(ref.table, "s"))
-			}
+		r.ID, err = s.insertResident(ctx, tx, r)
+		if classify(err) == failUnique {
+			return conflict("error.personal_id_taken", "a resident with this personal identity code exists")
 		}
-		if r.ID, err = insertID(ctx, tx, "error.personal_id_taken", "a resident with this personal identity code exists", `
-			INSERT INTO residents (personal_id, first_name, last_name, lang, district_id, home_unit, phone, email, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
-			r.PersonalID, r.FirstName, r.LastName, string(r.Lang), nullString(r.District), nullString(r.HomeUnit),
-			r.Phone, r.Email, micros(s.now())); err != nil {
-			return err
-		}
-		return s.auditChange(ctx, tx, sotepe.ActionResidentCreate, residentObject(r.ID), r.ID)
+		return err
 	})
 	if err != nil {
 		return sotepe.Resident{}, err
 	}
 	return r, nil
+}
+
+// insertResident stores r, validated and with its code normalised, in tx
+// with its audit row (resident.create) and returns its id. An unknown
+// district or home unit is EInvalid; a taken code is the database's unique
+// violation, for the caller to judge.
+func (s *Store) insertResident(ctx context.Context, tx *sql.Tx, r sotepe.Resident) (int64, error) {
+	for _, ref := range []struct{ table, id, key string }{
+		{"districts", r.District, "error.unknown_district"},
+		{"units", r.HomeUnit, "error.unknown_unit"},
+	} {
+		if ref.id == "" {
+			continue
+		}
+		ok, err := s.exists(ctx, tx, ref.table, ref.id)
+		if err != nil {
+			return 0, err
+		}
+		if !ok {
+			return 0, sotepe.Invalid(ref.key, "the resident names an unknown "+strings.TrimSuffix(ref.table, "s"))
+		}
+	}
+	var id int64
+	if err := tx.QueryRowContext(ctx, `
+		INSERT INTO residents (personal_id, first_name, last_name, lang, district_id, home_unit, phone, email, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+		r.PersonalID, r.FirstName, r.LastName, string(r.Lang), nullString(r.District), nullString(r.HomeUnit),
+		r.Phone, r.Email, micros(s.now())).Scan(&id); err != nil {
+		return 0, err
+	}
+	return id, s.auditChange(ctx, tx, sotepe.ActionResidentCreate, residentObject(id), id)
 }
 
 func residentObject(id int64) string { return "resident:" + strconv.FormatInt(id, 10) }

@@ -15,13 +15,21 @@ import (
 // (DeleteSession, DeleteSessionsBefore) and never returns the session of a
 // disabled user.
 
-// CreateSession stores a new session. A zero CreatedAt or LastSeenAt is the
-// store's now. An empty token hash is EInvalid ("error.session"); a user that
-// does not exist or is disabled is ENotFound; a token hash in use is
-// EConflict.
+// CreateSession stores a new session with the provider and level of
+// assurance that signed it in and, when ActingFor is set, whom it acts for.
+// A zero CreatedAt or LastSeenAt is the store's now. An empty token hash is
+// EInvalid ("error.session"), as is acting for someone on an unknown basis
+// ("error.acting_basis"); a user that does not exist or is disabled is
+// ENotFound; a token hash in use is EConflict; acting for a resident who
+// does not exist is EInvalid ("error.reference").
 func (s *Store) CreateSession(ctx context.Context, ses sotepe.Session) error {
 	if len(ses.TokenHash) == 0 {
 		return sotepe.Invalid("error.session", "a session needs a token hash")
+	}
+	if ses.ActingFor == 0 {
+		ses.ActingBasis, ses.ActingUntil = "", time.Time{}
+	} else if err := validBasis(ses.ActingBasis); err != nil {
+		return err
 	}
 	now := s.now()
 	if ses.CreatedAt.IsZero() {
@@ -40,9 +48,11 @@ func (s *Store) CreateSession(ctx context.Context, ses sotepe.Session) error {
 			return err
 		}
 		_, err = tx.ExecContext(ctx, `
-			INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at)
-			VALUES ($1, $2, $3, $4, $5)`,
-			ses.TokenHash, ses.UserID, micros(ses.CreatedAt), micros(ses.LastSeenAt), micros(ses.ExpiresAt))
+			INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at,
+				provider, loa, acting_for, acting_basis, acting_until)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+			ses.TokenHash, ses.UserID, micros(ses.CreatedAt), micros(ses.LastSeenAt), micros(ses.ExpiresAt),
+			ses.Provider, ses.LoA, nullInt(ses.ActingFor), string(ses.ActingBasis), nullMicros(ses.ActingUntil))
 		return err
 	})
 }
@@ -54,11 +64,15 @@ func (s *Store) CreateSession(ctx context.Context, ses sotepe.Session) error {
 func (s *Store) SessionUser(ctx context.Context, tokenHash []byte) (sotepe.Session, sotepe.User, error) {
 	var ses sotepe.Session
 	var created, seen, expires int64
+	var provider, loa, basis string
+	var actingFor, actingUntil sql.NullInt64
 	// Every signed-in request makes this read: prepared once (s.readStmts).
 	u, _, err := scanUser(s.readStmts.QueryRowContext(ctx, `
-		SELECT `+userColumns+`, s.created_at, s.last_seen_at, s.expires_at
+		SELECT `+userColumns+`, s.created_at, s.last_seen_at, s.expires_at,
+			s.provider, s.loa, s.acting_for, s.acting_basis, s.acting_until
 		FROM sessions s JOIN users u ON u.id = s.user_id
-		WHERE s.token_hash = $1 AND NOT u.disabled`, tokenHash), &created, &seen, &expires)
+		WHERE s.token_hash = $1 AND NOT u.disabled`, tokenHash),
+		&created, &seen, &expires, &provider, &loa, &actingFor, &basis, &actingUntil)
 	if errors.Is(err, sql.ErrNoRows) {
 		return ses, sotepe.User{}, sotepe.NotFound("session")
 	}
@@ -71,8 +85,48 @@ func (s *Store) SessionUser(ctx context.Context, tokenHash []byte) (sotepe.Sessi
 	ses = sotepe.Session{
 		TokenHash: append([]byte(nil), tokenHash...), UserID: u.ID,
 		CreatedAt: fromMicros(created), LastSeenAt: fromMicros(seen), ExpiresAt: fromMicros(expires),
+		Provider: provider, LoA: loa, ActingFor: actingFor.Int64, ActingBasis: sotepe.ActingBasis(basis),
 	}
+	ses.ActingUntil = timeOf(actingUntil)
 	return ses, u, nil
+}
+
+// SetActing makes the session with tokenHash act for p.ResidentID on
+// p.Basis until p.Until (zero: no end), or for the user themselves when
+// p.ResidentID is 0. Whether the user may act for p is the caller's to
+// judge, and the caller records the choice (sotepe.ActionActingChoose) in
+// the audit trail; the store keeps only the session's state. A session that
+// is not there is ENotFound; an unknown basis is EInvalid
+// ("error.acting_basis"), a resident who does not exist EInvalid
+// ("error.reference").
+func (s *Store) SetActing(ctx context.Context, tokenHash []byte, p sotepe.Principal) error {
+	if p.ResidentID == 0 {
+		p.Basis, p.Until = "", time.Time{}
+	} else if err := validBasis(p.Basis); err != nil {
+		return err
+	}
+	res, err := s.writer.ExecContext(ctx, `
+		UPDATE sessions SET acting_for = $1, acting_basis = $2, acting_until = $3 WHERE token_hash = $4`,
+		nullInt(p.ResidentID), string(p.Basis), nullMicros(p.Until), tokenHash)
+	if err != nil {
+		return s.fail("set acting", err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return s.fail("set acting", err)
+	} else if n == 0 {
+		return sotepe.NotFound("session")
+	}
+	return nil
+}
+
+// validBasis reports an acting basis that is neither guardian nor mandate
+// as EInvalid ("error.acting_basis").
+func validBasis(b sotepe.ActingBasis) error {
+	switch b {
+	case sotepe.ActingGuardian, sotepe.ActingMandate:
+		return nil
+	}
+	return sotepe.Invalid("error.acting_basis", "acting for another needs a basis: guardian or mandate")
 }
 
 // TouchSession moves a session's LastSeenAt to at. A session that is not
