@@ -71,6 +71,8 @@ func apptSchedules() []apptSchedule {
 			mode: sotepe.ModeInPerson, minutes: 45, periods: append(weekdays("08:00", "15:00"), sotepe.WeeklyPeriod{Weekday: 4, Start: "16:00", End: "19:00"})},
 		{unit: "toolo-dental-clinic", service: "dental-care", name: "Hoitohuone 1 / Behandlingsrum 1 / Surgery 1", kind: sotepe.ResourceRoom,
 			mode: sotepe.ModeInPerson, minutes: 45, periods: weekdays("08:00", "14:00")},
+		{unit: "kallio-child-clinic", service: "maternity-child-clinic", name: "Terveydenhoitajan huone / Hälsovårdarens rum / Public health nurse's room", kind: sotepe.ResourceRoom,
+			mode: sotepe.ModeInPerson, minutes: 30, periods: weekdays("08:00", "16:00")},
 	}
 }
 
