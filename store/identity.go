@@ -21,9 +21,11 @@ import (
 // then done again, and finds that row.
 var errRace = errors.New("store: a concurrent transaction made the same row")
 
-// raceAttempts bounds how often a transaction that lost a race is run again.
-// The second run finds what the winner made; more are for a third party.
-const raceAttempts = 3
+// raceAttempts bounds how often a transaction that lost a race is run. A
+// first sign-in may lose twice (making the resident, then linking an
+// identity another sign-in linked meanwhile) before it finds what the
+// winners made; the fourth run is a margin.
+const raceAttempts = 4
 
 // inRacyTx runs fn as inTx does, and runs it again, up to raceAttempts in
 // all, while it fails with errRace. A race lost every time is EConflict.
