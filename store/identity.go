@@ -21,9 +21,11 @@ import (
 // then done again, and finds that row.
 var errRace = errors.New("store: a concurrent transaction made the same row")
 
-// raceAttempts bounds how often a transaction that lost a race is run again.
-// The second run finds what the winner made; more are for a third party.
-const raceAttempts = 3
+// raceAttempts bounds how often a transaction that lost a race is run. A
+// first sign-in may lose twice (making the resident, then linking an
+// identity another sign-in linked meanwhile) before it finds what the
+// winners made; the fourth run is a margin.
+const raceAttempts = 4
 
 // inRacyTx runs fn as inTx does, and runs it again, up to raceAttempts in
 // all, while it fails with errRace. A race lost every time is EConflict.
@@ -64,8 +66,19 @@ func (s *Store) SignInResident(ctx context.Context, provider, subject string, r 
 	if strings.TrimSpace(provider) == "" || strings.TrimSpace(subject) == "" {
 		return sotepe.User{}, sotepe.Invalid("error.identity", "an identity needs a provider and a subject")
 	}
-	var u sotepe.User
-	err := s.inRacyTx(ctx, "sign in resident", func(tx *sql.Tx) error {
+	// Most sign-ins are of a linked identity: read on the readers first,
+	// without taking the writer.
+	u, _, err := s.userWhere(ctx, s.readers, identityUser, provider, subject)
+	switch {
+	case err == nil:
+		if err := linkedAccount(u); err != nil {
+			return sotepe.User{}, err
+		}
+		return u, nil
+	case sotepe.ErrorCode(err) != sotepe.ENotFound:
+		return sotepe.User{}, err
+	}
+	err = s.inRacyTx(ctx, "sign in resident", func(tx *sql.Tx) error {
 		var err error
 		u, err = s.signInTx(ctx, tx, provider, subject, r)
 		return err
@@ -76,17 +89,31 @@ func (s *Store) SignInResident(ctx context.Context, provider, subject string, r 
 	return u, nil
 }
 
-// signInTx is one attempt of SignInResident in tx.
+// identityUser picks the user an identity ($1 provider, $2 subject) is
+// linked to, for userWhere.
+const identityUser = `u.id = (SELECT user_id FROM identities WHERE provider = $1 AND subject = $2)`
+
+// linkedAccount judges the account an identity is linked to: a disabled one
+// is ENotFound, one that is not a resident's EConflict
+// ("error.oidc_staff_account").
+func linkedAccount(u sotepe.User) error {
+	if u.Disabled {
+		return sotepe.NotFound("user")
+	}
+	if u.ResidentID == 0 || !u.Has(sotepe.RoleResident) {
+		return conflict("error.oidc_staff_account", "the identity is linked to an account that is not a resident's")
+	}
+	return nil
+}
+
+// signInTx is one attempt of SignInResident in tx, after the identity was
+// not found on the readers.
 func (s *Store) signInTx(ctx context.Context, tx *sql.Tx, provider, subject string, r sotepe.Resident) (sotepe.User, error) {
-	u, _, err := s.userWhere(ctx, tx,
-		`u.id = (SELECT user_id FROM identities WHERE provider = $1 AND subject = $2)`, provider, subject)
+	u, _, err := s.userWhere(ctx, tx, identityUser, provider, subject)
 	switch {
 	case err == nil:
-		if u.Disabled {
-			return sotepe.User{}, sotepe.NotFound("user")
-		}
-		if u.ResidentID == 0 || !u.Has(sotepe.RoleResident) {
-			return sotepe.User{}, conflict("error.oidc_staff_account", "the identity is linked to an account that is not a resident's")
+		if err := linkedAccount(u); err != nil {
+			return sotepe.User{}, err
 		}
 		return u, nil
 	case sotepe.ErrorCode(err) != sotepe.ENotFound:

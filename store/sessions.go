@@ -16,8 +16,9 @@ import (
 // disabled user.
 
 // CreateSession stores a new session with the provider and level of
-// assurance that signed it in and, when ActingFor is set, whom it acts for.
-// A zero CreatedAt or LastSeenAt is the store's now. An empty token hash is
+// assurance that signed it in and, when ActingFor is set, whom it acts for
+// (without ActingFor, ActingBasis and ActingUntil are ignored). A zero
+// CreatedAt or LastSeenAt is the store's now. An empty token hash is
 // EInvalid ("error.session"), as is acting for someone on an unknown basis
 // ("error.acting_basis"); a user that does not exist or is disabled is
 // ENotFound; a token hash in use is EConflict; acting for a resident who
@@ -57,10 +58,12 @@ func (s *Store) CreateSession(ctx context.Context, ses sotepe.Session) error {
 	})
 }
 
-// SessionUser returns the session with tokenHash and its user with roles and
-// units, or ENotFound when there is no such session (never made, revoked or
-// swept) or its user is disabled. It does not judge expiry: the caller
-// compares ExpiresAt and LastSeenAt with its clock.
+// SessionUser returns the session with tokenHash, with its provider, level
+// of assurance and whom it acts for, and its user with roles and units, or
+// ENotFound when there is no such session (never made, revoked or swept) or
+// its user is disabled. It does not judge expiry: the caller compares
+// ExpiresAt, LastSeenAt and ActingUntil with its clock, and fills
+// User.Acting, which the store leaves nil.
 func (s *Store) SessionUser(ctx context.Context, tokenHash []byte) (sotepe.Session, sotepe.User, error) {
 	var ses sotepe.Session
 	var created, seen, expires int64
