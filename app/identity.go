@@ -61,8 +61,10 @@ func (a *App) identity(cfg Config, w *web.Config) error {
 	w.Acting = acting.New(a.Store, population, mandates, a.Location, now)
 	w.IdentityProviders = append(w.IdentityProviders, cfg.Identity.Providers...)
 	w.BaseURL = cfg.BaseURL
+	// The demo's residents also sign in with the demo password.
+	w.ResidentPasswords = w.ResidentPasswords || cfg.Demo
 	if cfg.Identity.TestIdP {
-		h, providers, err := testProviders(cfg.BaseURL, now)
+		h, providers, err := TestProviders(cfg.BaseURL, now, nil)
 		if err != nil {
 			return err
 		}
@@ -87,10 +89,11 @@ func (t handlerTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	return res, nil
 }
 
-// testProviders builds the test identity providers (residents and staff)
+// TestProviders builds the test identity providers (residents and staff)
 // under baseURL/test-idp/ and the relying parties that sign in through
-// them, with fresh keys for this process.
-func testProviders(baseURL string, now func() time.Time) (http.Handler, []web.IdentityProvider, error) {
+// them, with fresh keys for this process. tune, when set, may change the
+// residents' provider's configuration (a test's tampering).
+func TestProviders(baseURL string, now func() time.Time, tune func(*testidp.Config)) (http.Handler, []web.IdentityProvider, error) {
 	signing, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
 		return nil, nil, fmt.Errorf("test identity provider: %w", err)
@@ -119,17 +122,21 @@ func testProviders(baseURL string, now func() time.Time) (http.Handler, []web.Id
 			people = append(people, testidp.Person{Subject: id.Subject, PersonalID: id.PersonalID, GivenName: id.GivenName,
 				FamilyName: id.FamilyName, LoA: id.LoA, Label: id.Label.Fi})
 		}
-		idp, err := testidp.New(testidp.Config{Issuer: issuer, People: people, Now: now, Clients: []testidp.Client{{
+		idpCfg := testidp.Config{Issuer: issuer, People: people, Now: now, Clients: []testidp.Client{{
 			ID: testClientID, RedirectURIs: []string{redirect}, PostLogoutURIs: []string{baseURL + "/"},
 			SigningKey: &signing.PublicKey, EncryptionKey: &encryption.PublicKey,
-		}}})
+		}}}
+		if tune != nil && !p.staff {
+			tune(&idpCfg)
+		}
+		idp, err := testidp.New(idpCfg)
 		if err != nil {
 			return nil, nil, err
 		}
 		mux.Handle(p.path+"/", idp)
 		providers = append(providers, web.IdentityProvider{Name: p.name, Label: p.label, Staff: p.staff, OIDC: oidc.Config{
 			Name: p.name, Issuer: issuer, ClientID: testClientID, RedirectURL: redirect,
-			SigningKey: signing, EncryptionKey: encryption, RequireEncryption: true,
+			SigningKey: signing, EncryptionKey: encryption, RequireEncryption: true, PersonalIDOptional: p.staff,
 			HTTPClient: inProcess(mux),
 		}})
 	}

@@ -123,6 +123,10 @@ type Config struct {
 	// and high to themselves. An acr value not in the map gives an empty
 	// Claims.LoA.
 	LoA map[string]string
+	// PersonalIDOptional accepts a person without a personal identity code,
+	// as an organisation's provider for its staff signs people in by a
+	// subject only.
+	PersonalIDOptional bool
 	// HTTPClient makes every request to the provider; nil takes a client
 	// with a 10 second timeout.
 	HTTPClient *http.Client
@@ -411,7 +415,7 @@ func (p *Provider) Finish(ctx context.Context, code string, pend Pending) (Claim
 		}
 		p.fill(&c, ui)
 	}
-	if c.PersonalID == "" {
+	if c.PersonalID == "" && !p.cfg.PersonalIDOptional {
 		return Claims{}, refuse("error.oidc_claims", "the provider gave no personal identity code", nil)
 	}
 	return c, nil

@@ -86,7 +86,7 @@ func TestGuardianActsForAChild(t *testing.T) {
 		}
 
 		// A contact request sent while acting is Aino's.
-		r = anna.do("POST", "/api/v1/contact-requests", `{"service_id":"health-station-nurse","unit_id":"kallio-health-station","message":"Lapsella on korvakipua."}`)
+		r = anna.do("POST", "/api/v1/contact-requests", `{"service":"health-station-nurse","unit":"kallio-health-station","message":"Lapsella on korvakipua."}`)
 		needStatus(t, r, 201, "request for Aino")
 		var created contactJSON
 		r.json(t, &created)

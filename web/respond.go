@@ -27,11 +27,11 @@ type handler func(w http.ResponseWriter, r *http.Request) error
 type reqInfo struct {
 	ID        string
 	Lang      sotepe.Lang
-	User      *sotepe.User // nil when not signed in
-	TokenHash []byte       // the session's, when signed in
+	User      *sotepe.User    // nil when not signed in
+	TokenHash []byte          // the session's, when signed in
 	Session   *sotepe.Session // the session, when signed in
-	Route     string       // the matched route pattern, for logs and metrics
-	Client    string       // the client's IP address (clientIP)
+	Route     string          // the matched route pattern, for logs and metrics
+	Client    string          // the client's IP address (clientIP)
 }
 
 type infoKey struct{}

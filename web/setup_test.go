@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"sotepe/app"
 	"sotepe/assess"
 	"sotepe/booking"
 	"sotepe/contact"
@@ -158,6 +159,14 @@ func newEnvOn(t *testing.T, engine string, opts ...func(*web.Config)) *env {
 	cfg := withServices(t, web.Config{Store: st, Catalog: cat, Location: loc, Now: clk.Now, OpenAPI: docs.OpenAPI, MaxBody: 64 << 10,
 		Calendar: cal, Contacts: contacts, Assessments: assessments, Appointments: appts,
 		Feedback: feedback.New(feedback.Config{Store: st, Now: clk.Now}), Surveys: survey.New(survey.Config{Surveys: surveys, Store: st, Now: clk.Now})})
+	// The demo's test identity providers, as `sotepe demo` serves them, at
+	// the address the server will listen on.
+	srv := httptest.NewUnstartedServer(nil)
+	cfg.BaseURL = "http://" + srv.Listener.Addr().String()
+	var err2 error
+	if cfg.TestIdP, cfg.IdentityProviders, err2 = app.TestProviders(cfg.BaseURL, clk.Now, nil); err2 != nil {
+		t.Fatal(err2)
+	}
 	for _, o := range opts {
 		o(&cfg)
 	}
@@ -165,7 +174,8 @@ func newEnvOn(t *testing.T, engine string, opts ...func(*web.Config)) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(validateAPI(t, s)) // every /api/v1 exchange checked against docs/openapi.json
+	srv.Config.Handler = validateAPI(t, s) // every /api/v1 exchange checked against docs/openapi.json
+	srv.Start()
 	t.Cleanup(srv.Close)
 	// ---- End of the server under test. ----
 

@@ -60,7 +60,7 @@ func identityConfig(getenv func(string) string, baseURL string, testIdP bool) (a
 		}
 		id.Providers = append(id.Providers, web.IdentityProvider{Name: p.name, Label: p.label, Staff: p.staff, OIDC: oidc.Config{
 			Name: p.name, Issuer: issuer, ClientID: clientID, RedirectURL: baseURL + "/login/" + p.name + "/callback",
-			SigningKey: key, EncryptionKey: enc, RequireEncryption: require,
+			SigningKey: key, EncryptionKey: enc, RequireEncryption: require, PersonalIDOptional: p.staff,
 		}})
 	}
 	if u := getenv("SOTEPE_VALTUUDET_URL"); u != "" {

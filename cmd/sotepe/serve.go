@@ -107,11 +107,10 @@ func runServer(ctx context.Context, args []string, getenv func(string) string, s
 			year.seed, year.units = 1, c.units
 			return generateYear(ctx, st, year, stdout, stderr)
 		},
-		Sender:  sender,
+		Sender:   sender,
 		BaseURL:  baseURL,
 		Identity: identity,
-		Web: web.Config{SecureCookies: c.secureCookies, Demo: isDemo, Version: version, TrustedProxies: c.trustedProxies,
-			ResidentPasswords: isDemo},
+		Web:      web.Config{SecureCookies: c.secureCookies, Demo: isDemo, Version: version, TrustedProxies: c.trustedProxies},
 	})
 	if err != nil {
 		return err
