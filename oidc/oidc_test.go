@@ -323,6 +323,12 @@ func TestRefusals(t *testing.T) {
 			idp: func(c *testidp.Config) {
 				c.TamperUserinfo = func(m map[string]any) { delete(m, testidp.ClaimPersonalID) }
 			}},
+		{name: "userinfo for another client", key: "error.oidc_audience",
+			idp: func(c *testidp.Config) { c.TamperUserinfo = func(m map[string]any) { m["aud"] = "someone-else" } }},
+		{name: "userinfo from another issuer", key: "error.oidc_issuer",
+			idp: func(c *testidp.Config) {
+				c.TamperUserinfo = func(m map[string]any) { m["iss"] = "http://evil.example" }
+			}},
 		{name: "assertion signed with an unregistered key", key: "error.oidc_code",
 			rp: func(c *oidc.Config) { c.SigningKey = other }},
 	} {
@@ -590,5 +596,32 @@ func TestPublicJWKS(t *testing.T) {
 	}
 	if len(set.Keys) != 2 || set.Keys[0].Use != "sig" || set.Keys[1].Use != "enc" || !set.Keys[0].IsPublic() || !set.Keys[1].IsPublic() {
 		t.Errorf("JWKS %s", b)
+	}
+}
+
+func TestClaimNamesAndLoAMap(t *testing.T) {
+	f := newFixture(t, func(c *testidp.Config) {
+		c.ClaimsInIDToken = true
+		c.Tamper = func(m map[string]any) { m["hetu"] = "311299-999X"; m["acr"] = "custom-acr" }
+	})
+	f.cfg.Claims = oidc.ClaimNames{PersonalID: "hetu"}
+	f.cfg.LoA = map[string]string{"custom-acr": oidc.LoASubstantial}
+	p := f.provider(t)
+	code, pend := login(t, p, alice.Subject)
+	c, err := p.Finish(context.Background(), code, pend)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The other names keep their Suomi.fi defaults.
+	if c.PersonalID != "311299-999X" || c.GivenName != alice.GivenName || c.LoA != oidc.LoASubstantial || c.ACR != "custom-acr" {
+		t.Errorf("claims %+v", c)
+	}
+
+	// An acr value the map does not know gives no level.
+	f.cfg.LoA = map[string]string{}
+	p = f.provider(t)
+	code, pend = login(t, p, alice.Subject)
+	if c, err = p.Finish(context.Background(), code, pend); err != nil || c.LoA != "" || c.ACR != "custom-acr" {
+		t.Errorf("unknown acr: %+v %v", c, err)
 	}
 }

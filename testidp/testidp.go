@@ -521,17 +521,20 @@ func (s *Server) userinfo(w http.ResponseWriter, r *http.Request) {
 	if person.LoA != "" {
 		claims["acr"] = person.LoA
 	}
+	client := s.clients[clientID]
+	plain := client.EncryptionKey == nil || s.cfg.PlainTokens
+	if !plain {
+		claims["iss"] = s.cfg.Issuer
+		claims["aud"] = client.ID
+		claims["iat"] = now.Unix()
+	}
 	if s.cfg.TamperUserinfo != nil {
 		s.cfg.TamperUserinfo(claims)
 	}
-	client := s.clients[clientID]
-	if client.EncryptionKey == nil || s.cfg.PlainTokens {
+	if plain {
 		writeJSON(w, http.StatusOK, claims)
 		return
 	}
-	claims["iss"] = s.cfg.Issuer
-	claims["aud"] = client.ID
-	claims["iat"] = now.Unix()
 	tok, err := s.seal(claims, client)
 	if err != nil {
 		http.Error(w, "the userinfo response cannot be made", http.StatusInternalServerError)
