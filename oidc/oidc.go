@@ -621,6 +621,21 @@ func (p *Provider) userinfo(ctx context.Context, accessToken string) (map[string
 		if body, err = p.keys.VerifySignature(ctx, signed); err != nil {
 			return nil, refuse("error.oidc_token", "the signature of the userinfo response does not verify", nil)
 		}
+		// A signed userinfo response should name the issuer and the client
+		// (OIDC Core 5.3.2); when it does, they must be right.
+		var c struct {
+			Issuer   *string       `json:"iss"`
+			Audience *jwt.Audience `json:"aud"`
+		}
+		if err := json.Unmarshal(body, &c); err != nil {
+			return nil, refuse("error.oidc_token", "the userinfo response cannot be read", nil)
+		}
+		if c.Issuer != nil && *c.Issuer != p.cfg.Issuer {
+			return nil, refuse("error.oidc_issuer", "the userinfo response was issued by another issuer", nil)
+		}
+		if c.Audience != nil && !c.Audience.Contains(p.cfg.ClientID) {
+			return nil, refuse("error.oidc_audience", "the userinfo response was issued to another client", nil)
+		}
 	} else if p.cfg.RequireEncryption {
 		return nil, refuse("error.oidc_not_encrypted", "the userinfo response is not encrypted", nil)
 	}

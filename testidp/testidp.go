@@ -251,20 +251,20 @@ func (s *Server) discovery(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{
-		"issuer":                                s.cfg.Issuer,
-		"authorization_endpoint":                s.endpoint("/authorize"),
-		"token_endpoint":                        s.endpoint("/token"),
-		"userinfo_endpoint":                     s.endpoint("/userinfo"),
-		"jwks_uri":                              s.endpoint("/jwks"),
-		"end_session_endpoint":                  s.endpoint("/end-session"),
-		"response_types_supported":              []string{"code"},
-		"grant_types_supported":                 []string{"authorization_code"},
-		"subject_types_supported":               []string{"public"},
-		"scopes_supported":                      []string{"openid", "profile"},
-		"claims_supported":                      []string{"sub", "acr", ClaimPersonalID, ClaimGivenName, ClaimFamilyName},
-		"acr_values_supported":                  s.acrValues(),
-		"code_challenge_methods_supported":      []string{"S256"},
-		"token_endpoint_auth_methods_supported": []string{"private_key_jwt"},
+		"issuer":                                           s.cfg.Issuer,
+		"authorization_endpoint":                           s.endpoint("/authorize"),
+		"token_endpoint":                                   s.endpoint("/token"),
+		"userinfo_endpoint":                                s.endpoint("/userinfo"),
+		"jwks_uri":                                         s.endpoint("/jwks"),
+		"end_session_endpoint":                             s.endpoint("/end-session"),
+		"response_types_supported":                         []string{"code"},
+		"grant_types_supported":                            []string{"authorization_code"},
+		"subject_types_supported":                          []string{"public"},
+		"scopes_supported":                                 []string{"openid", "profile"},
+		"claims_supported":                                 []string{"sub", "acr", ClaimPersonalID, ClaimGivenName, ClaimFamilyName},
+		"acr_values_supported":                             s.acrValues(),
+		"code_challenge_methods_supported":                 []string{"S256"},
+		"token_endpoint_auth_methods_supported":            []string{"private_key_jwt"},
 		"token_endpoint_auth_signing_alg_values_supported": []string{"RS256"},
 		"id_token_signing_alg_values_supported":            []string{"RS256"},
 		"id_token_encryption_alg_values_supported":         []string{"RSA-OAEP-256"},
@@ -521,17 +521,20 @@ func (s *Server) userinfo(w http.ResponseWriter, r *http.Request) {
 	if person.LoA != "" {
 		claims["acr"] = person.LoA
 	}
+	client := s.clients[clientID]
+	plain := client.EncryptionKey == nil || s.cfg.PlainTokens
+	if !plain {
+		claims["iss"] = s.cfg.Issuer
+		claims["aud"] = client.ID
+		claims["iat"] = now.Unix()
+	}
 	if s.cfg.TamperUserinfo != nil {
 		s.cfg.TamperUserinfo(claims)
 	}
-	client := s.clients[clientID]
-	if client.EncryptionKey == nil || s.cfg.PlainTokens {
+	if plain {
 		writeJSON(w, http.StatusOK, claims)
 		return
 	}
-	claims["iss"] = s.cfg.Issuer
-	claims["aud"] = client.ID
-	claims["iat"] = now.Unix()
 	tok, err := s.seal(claims, client)
 	if err != nil {
 		http.Error(w, "the userinfo response cannot be made", http.StatusInternalServerError)
