@@ -1,6 +1,7 @@
 package web
 
 import (
+	"encoding/json"
 	"net/http"
 	"strconv"
 
@@ -74,18 +75,25 @@ func (s *Server) principals(w http.ResponseWriter, r *http.Request, u sotepe.Use
 // oneself. It answers the user as GET /api/v1/me would after the choice.
 func (s *Server) actingFor(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	var body struct {
-		Principal *int64 `json:"principal"`
+		Principal json.RawMessage `json:"principal"`
 	}
 	if err := decodeJSON(r, &body); err != nil {
 		return err
 	}
+	if len(body.Principal) == 0 {
+		return sotepe.Invalid("error.invalid", "principal is required (null for oneself)")
+	}
+	var p *int64
+	if err := json.Unmarshal(body.Principal, &p); err != nil {
+		return sotepe.Invalid("error.invalid", "principal must be an id or null")
+	}
 	var id int64
-	if body.Principal != nil {
-		if id = *body.Principal; id <= 0 {
+	if p != nil {
+		if id = *p; id <= 0 {
 			return sotepe.NotFound("principal")
 		}
 	}
-	p, err := s.cfg.Acting.Choose(r.Context(), u, info(r).TokenHash, id)
+	chosen, err := s.cfg.Acting.Choose(r.Context(), u, info(r).TokenHash, id)
 	if err != nil {
 		return err
 	}
@@ -93,9 +101,9 @@ func (s *Server) actingFor(w http.ResponseWriter, r *http.Request, u sotepe.User
 	if u.Acting != nil {
 		self.ResidentID, self.Acting = u.Acting.DelegateResidentID, nil
 	}
-	if p.ResidentID != 0 {
-		self.Acting = &sotepe.Acting{Principal: p, DelegateResidentID: self.ResidentID, DelegateName: self.Name}
-		self.ResidentID = p.ResidentID
+	if chosen.ResidentID != 0 {
+		self.Acting = &sotepe.Acting{Principal: chosen, DelegateResidentID: self.ResidentID, DelegateName: self.Name}
+		self.ResidentID = chosen.ResidentID
 	}
 	writeJSON(w, http.StatusOK, meOfRequest(r, self))
 	return nil
