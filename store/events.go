@@ -110,8 +110,9 @@ func (s *Store) AddEvents(ctx context.Context, events []sotepe.ServiceEvent) (so
 	}
 	evs := make([]sotepe.ServiceEvent, len(events))
 	copy(evs, events)
+	c := newEventChecker(units)
 	for i := range evs {
-		if err := units.check(&evs[i]); err != nil {
+		if err := c.check(&evs[i]); err != nil {
 			return res, eventAt(i, err)
 		}
 	}

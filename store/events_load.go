@@ -46,10 +46,7 @@ func (s *Store) LoadEvents(ctx context.Context, fn func(add EventAdder) error) (
 	if err != nil {
 		return sotepe.EventResult{}, s.fail("load events: units", err)
 	}
-	l := &loader{units: units, sums: eventSums{}, days: map[string]bool{}, stats: map[string]bool{}}
-	for _, st := range sotepe.Statistics {
-		l.stats[st.Key] = true
-	}
+	l := &loader{eventChecker: newEventChecker(units), sums: eventSums{}}
 	if s.dialect.name == Postgres {
 		err = s.loadPostgres(ctx, l, fn)
 	} else {
@@ -63,11 +60,9 @@ func (s *Store) LoadEvents(ctx context.Context, fn func(add EventAdder) error) (
 
 // loader is the state of one LoadEvents.
 type loader struct {
-	units  eventUnits
+	eventChecker
 	sums   eventSums // of the events of the pieces written
 	piece  eventSums // of the events buffered
-	days   map[string]bool
-	stats  map[string]bool
 	rows   []any
 	n      int // events buffered
 	seen   int // events taken
@@ -76,9 +71,27 @@ type loader struct {
 	flush  func() error
 }
 
-// check validates e and fills its producer. The common case goes through
-// maps; an event that fails them is checked in full for the error to say.
-func (l *loader) check(e *sotepe.ServiceEvent) error {
+// eventChecker checks the events of a batch or a load against the units
+// and producers of the store, remembering the days it has seen valid.
+type eventChecker struct {
+	units eventUnits
+	days  map[string]bool
+	stats map[string]bool
+}
+
+func newEventChecker(units eventUnits) eventChecker {
+	c := eventChecker{units: units, days: map[string]bool{}, stats: make(map[string]bool, len(sotepe.Statistics))}
+	for _, st := range sotepe.Statistics {
+		c.stats[st.Key] = true
+	}
+	return c
+}
+
+// check validates e and fills its producer, as eventUnits.check does. The
+// common case goes through maps (a unit or producer the store has needs no
+// check of its id's form); an event that fails them is checked in full for
+// the error to say.
+func (l *eventChecker) check(e *sotepe.ServiceEvent) error {
 	p, unitOK := l.units.producer[e.UnitID]
 	if unitOK && l.stats[e.Statistic] && l.days[e.Day] && e.Count >= 1 && e.Count <= sotepe.MaxEventCount &&
 		e.Source != "" && len(e.Source) <= sotepe.MaxEventSource && e.ExternalID != "" && len(e.ExternalID) <= sotepe.MaxEventExternalID &&
