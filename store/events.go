@@ -177,7 +177,40 @@ const (
 // from the rows really inserted instead: SQLite numbers new rows from the
 // largest id up and this transaction is the only writer, so those are the
 // rows above the largest id before the batch.
+//
+// The Go side of the work (each statement's arguments, the sums and their
+// upsert rows) is done on two other goroutines while this one runs SQLite,
+// so that on two cores the two overlap.
 func (s *Store) insertEventsSQLite(ctx context.Context, tx *sql.Tx, evs []sotepe.ServiceEvent) (int, error) {
+	stop := make(chan struct{})
+	defer close(stop)
+	chunks := make(chan []any, 2)
+	go func() {
+		defer close(chunks)
+		for start := 0; start < len(evs); {
+			n := chunkRows(len(evs)-start, addRows)
+			args := make([]any, 0, n*10)
+			for i := range evs[start : start+n] {
+				e := &evs[start+i]
+				args = append(args, e.Source, e.ExternalID, e.Day, e.UnitID, e.Statistic, e.ProducerID, string(e.Mode), e.AgeBand, e.Lang, e.Count)
+			}
+			select {
+			case chunks <- args:
+			case <-stop:
+				return
+			}
+			start += n
+		}
+	}()
+	summed := make(chan sumsRows, 1)
+	go func() {
+		sums := eventSums{}
+		for i := range evs {
+			sums.add(&evs[i])
+		}
+		summed <- rowsOf(sums)
+	}()
+
 	q := s.txq(tx)
 	var last int64
 	if len(evs) > 1 {
@@ -185,18 +218,9 @@ func (s *Store) insertEventsSQLite(ctx context.Context, tx *sql.Tx, evs []sotepe
 			return 0, err
 		}
 	}
-	sums := eventSums{}
-	args := make([]any, 0, min(len(evs), addRows)*10)
 	added := 0
-	for start := 0; start < len(evs); {
-		n := chunkRows(len(evs)-start, addRows)
-		args = args[:0]
-		for i := range evs[start : start+n] {
-			e := &evs[start+i]
-			args = append(args, e.Source, e.ExternalID, e.Day, e.UnitID, e.Statistic, e.ProducerID, string(e.Mode), e.AgeBand, e.Lang, e.Count)
-			sums.add(e)
-		}
-		r, err := q.ExecContext(ctx, eventInsert(n), args...)
+	for args := range chunks {
+		r, err := q.ExecContext(ctx, eventInsert(len(args)/10), args...)
 		if err != nil {
 			return 0, err
 		}
@@ -205,18 +229,19 @@ func (s *Store) insertEventsSQLite(ctx context.Context, tx *sql.Tx, evs []sotepe
 			return 0, err
 		}
 		added += int(k)
-		start += n
 	}
+	rows := <-summed
 	switch {
 	case added == 0:
 		return 0, nil
 	case added < len(evs):
-		var err error
-		if sums, err = sumEventsAbove(ctx, tx, last); err != nil {
+		sums, err := sumEventsAbove(ctx, tx, last)
+		if err != nil {
 			return 0, err
 		}
+		rows = rowsOf(sums)
 	}
-	return added, writeSumsSQL(ctx, q.ExecContext, true, sums, addSumsRows)
+	return added, writeSumsRows(ctx, q.ExecContext, true, rows, addSumsRows)
 }
 
 // addEventsPostgres is the one statement that stores a batch on

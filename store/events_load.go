@@ -272,42 +272,69 @@ func chunkRows(left, per int) int {
 	return per
 }
 
-// writeSumsSQL adds sums to event_daily and, by month, event_monthly, in
-// statements of at most per rows (see chunkRows), in key order. With
-// anonymous set (SQLite) they take anonymous parameters (?), as SQLite
-// looks numbered ones ($1) up by name; otherwise numbered ones. exec should
-// prepare each text once: on SQLite the writer's statement cache, on
-// PostgreSQL pgx caches statements itself.
-func writeSumsSQL(ctx context.Context, exec execFunc, anonymous bool, sums eventSums, per int) error {
+// sumsRows are the rows of the aggregate upserts of some sums: six values a
+// row (the key and the sum), in key order, for event_daily and, by month,
+// event_monthly. In key order the upserts walk a table's B-tree from one
+// end to the other instead of all over it, which with a small page cache is
+// the difference between writing each page once and many times.
+type sumsRows struct {
+	daily, monthly []any
+}
+
+// rowsOf returns the rows of the upserts of sums.
+func rowsOf(sums eventSums) sumsRows {
 	months := eventSums{}
 	for k, n := range sums {
 		m := k
 		m.day = k.day[:7]
 		months[m] += n
 	}
+	return sumsRows{daily: sortedRows(sums), monthly: sortedRows(months)}
+}
+
+// sortedRows returns the keys of sums and their sums as upsert rows, in key
+// order.
+func sortedRows(sums eventSums) []any {
+	keys := make([]eventKey, 0, len(sums))
+	for k := range sums {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b eventKey) int {
+		if c := cmp.Compare(a.day, b.day); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(a.unit, b.unit); c != 0 {
+			return c
+		}
+		return cmp.Or(cmp.Compare(a.statistic, b.statistic), cmp.Compare(a.producer, b.producer), cmp.Compare(a.mode, b.mode))
+	})
+	rows := make([]any, 0, len(keys)*6)
+	for _, k := range keys {
+		rows = append(rows, k.day, k.unit, k.statistic, k.producer, k.mode, sums[k])
+	}
+	return rows
+}
+
+// writeSumsSQL adds sums to event_daily and, by month, event_monthly, as
+// writeSumsRows does.
+func writeSumsSQL(ctx context.Context, exec execFunc, anonymous bool, sums eventSums, per int) error {
+	return writeSumsRows(ctx, exec, anonymous, rowsOf(sums), per)
+}
+
+// writeSumsRows runs the upserts of rows in statements of at most per rows
+// (see chunkRows). With anonymous set (SQLite) they take anonymous
+// parameters (?), as SQLite looks numbered ones ($1) up by name; otherwise
+// numbered ones. exec should prepare each text once: on SQLite the
+// writer's statement cache, on PostgreSQL pgx caches statements itself.
+func writeSumsRows(ctx context.Context, exec execFunc, anonymous bool, rows sumsRows, per int) error {
 	for _, t := range []struct {
 		table, first string
-		sums         eventSums
-	}{{"event_daily", "day", sums}, {"event_monthly", "month", months}} {
-		// In key order the upserts walk the table's B-tree from one end to
-		// the other instead of all over it, which with a small page cache
-		// is the difference between writing each page once and many times.
-		keys := make([]eventKey, 0, len(t.sums))
-		for k := range t.sums {
-			keys = append(keys, k)
-		}
-		slices.SortFunc(keys, func(a, b eventKey) int {
-			return cmp.Or(cmp.Compare(a.day, b.day), cmp.Compare(a.unit, b.unit), cmp.Compare(a.statistic, b.statistic),
-				cmp.Compare(a.producer, b.producer), cmp.Compare(a.mode, b.mode))
-		})
-		args := make([]any, 0, min(per, len(keys))*6)
-		for start := 0; start < len(keys); {
-			n := chunkRows(len(keys)-start, per)
-			args = args[:0]
-			for _, k := range keys[start : start+n] {
-				args = append(args, k.day, k.unit, k.statistic, k.producer, k.mode, t.sums[k])
-			}
-			if _, err := exec(ctx, sumsUpsert(t.table, t.first, n, anonymous), args...); err != nil {
+		rows         []any
+	}{{"event_daily", "day", rows.daily}, {"event_monthly", "month", rows.monthly}} {
+		keys := len(t.rows) / 6
+		for start := 0; start < keys; {
+			n := chunkRows(keys-start, per)
+			if _, err := exec(ctx, sumsUpsert(t.table, t.first, n, anonymous), t.rows[start*6:(start+n)*6]...); err != nil {
 				return err
 			}
 			start += n
