@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"strconv"
-	"strings"
 	"time"
 
 	"sotepe"
@@ -111,8 +110,9 @@ func (s *Store) AddEvents(ctx context.Context, events []sotepe.ServiceEvent) (so
 	}
 	evs := make([]sotepe.ServiceEvent, len(events))
 	copy(evs, events)
+	c := newEventChecker(units)
 	for i := range evs {
-		if err := units.check(&evs[i]); err != nil {
+		if err := c.check(&evs[i]); err != nil {
 			return res, eventAt(i, err)
 		}
 	}
@@ -150,43 +150,141 @@ const eventCols = `source, external_id, day, unit_id, statistic, producer_id, mo
 // and adds those it inserted to the aggregates.
 func (s *Store) insertEvents(ctx context.Context, tx *sql.Tx, evs []sotepe.ServiceEvent) (sotepe.EventResult, error) {
 	var res sotepe.EventResult
-	sums := eventSums{}
-	const per = 90 // 10 columns: under SQLite's and PostgreSQL's parameter limits
-	for start := 0; start < len(evs); start += per {
-		chunk := evs[start:min(start+per, len(evs))]
-		var b strings.Builder
-		b.WriteString(`INSERT INTO events (` + eventCols + `) VALUES `)
-		args := make([]any, 0, len(chunk)*10)
-		for i := range chunk {
-			e := &chunk[i]
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			b.WriteString("(" + placeholders(i*10+1, 10) + ")")
-			args = append(args, e.Source, e.ExternalID, e.Day, e.UnitID, e.Statistic, e.ProducerID, string(e.Mode), e.AgeBand, e.Lang, e.Count)
-		}
-		b.WriteString(` ON CONFLICT (source, external_id) DO NOTHING RETURNING day, unit_id, statistic, producer_id, mode, count`)
-		rows, err := tx.QueryContext(ctx, b.String(), args...)
-		if err != nil {
-			return res, err
-		}
-		for rows.Next() {
-			var e sotepe.ServiceEvent
-			var mode string
-			if err := rows.Scan(&e.Day, &e.UnitID, &e.Statistic, &e.ProducerID, &mode, &e.Count); err != nil {
-				rows.Close()
-				return res, err
-			}
-			e.Mode = sotepe.EventMode(mode)
-			sums.add(&e)
-			res.Added++
-		}
-		if err := rows.Close(); err != nil {
-			return res, err
-		}
+	var err error
+	if s.dialect.name == Postgres {
+		res.Added, err = insertEventsPostgres(ctx, tx, evs)
+	} else {
+		res.Added, err = s.insertEventsSQLite(ctx, tx, evs)
 	}
 	res.Duplicates = len(evs) - res.Added
-	return res, writeSumsSQL(ctx, tx.ExecContext, nil, sums, 150)
+	return res, err
+}
+
+// addRows is how many events one INSERT of AddEvents carries on SQLite
+// (10 parameters each, under SQLite's limit of 32766), and the rows of its
+// aggregate upserts (6 each). Smaller pieces go in statements of a tenth,
+// a hundredth … (see chunkRows).
+const (
+	addRows     = 1000
+	addSumsRows = 500
+)
+
+// insertEventsSQLite inserts evs in tx on SQLite and returns how many it
+// inserted. The statements take anonymous parameters, as SQLite looks
+// numbered ones up by name, and come in a few sizes that the writer's
+// statement cache keeps prepared from one batch to the next. The
+// aggregates are summed in memory; when some events were there already,
+// from the rows really inserted instead: SQLite numbers new rows from the
+// largest id up and this transaction is the only writer, so those are the
+// rows above the largest id before the batch.
+//
+// The Go side of the work (each statement's arguments, the sums and their
+// upsert rows) is done on two other goroutines while this one runs SQLite,
+// so that on two cores the two overlap.
+func (s *Store) insertEventsSQLite(ctx context.Context, tx *sql.Tx, evs []sotepe.ServiceEvent) (int, error) {
+	stop := make(chan struct{})
+	defer close(stop)
+	chunks := make(chan []any, 2)
+	go func() {
+		defer close(chunks)
+		for start := 0; start < len(evs); {
+			n := chunkRows(len(evs)-start, addRows)
+			args := make([]any, 0, n*10)
+			for i := range evs[start : start+n] {
+				e := &evs[start+i]
+				args = append(args, e.Source, e.ExternalID, e.Day, e.UnitID, e.Statistic, e.ProducerID, string(e.Mode), e.AgeBand, e.Lang, e.Count)
+			}
+			select {
+			case chunks <- args:
+			case <-stop:
+				return
+			}
+			start += n
+		}
+	}()
+	summed := make(chan sumsRows, 1)
+	go func() {
+		sums := eventSums{}
+		for i := range evs {
+			sums.add(&evs[i])
+		}
+		summed <- rowsOf(sums)
+	}()
+
+	q := s.txq(tx)
+	var last int64
+	if len(evs) > 1 {
+		if err := q.QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) FROM events`).Scan(&last); err != nil {
+			return 0, err
+		}
+	}
+	added := 0
+	for args := range chunks {
+		r, err := q.ExecContext(ctx, eventInsert(len(args)/10), args...)
+		if err != nil {
+			return 0, err
+		}
+		k, err := r.RowsAffected()
+		if err != nil {
+			return 0, err
+		}
+		added += int(k)
+	}
+	rows := <-summed
+	switch {
+	case added == 0:
+		return 0, nil
+	case added < len(evs):
+		sums, err := sumEventsAbove(ctx, tx, last)
+		if err != nil {
+			return 0, err
+		}
+		rows = rowsOf(sums)
+	}
+	return added, writeSumsRows(ctx, q.ExecContext, true, rows, addSumsRows)
+}
+
+// addEventsPostgres is the one statement that stores a batch on
+// PostgreSQL: the events come as ten arrays, one a column, and are inserted
+// skipping those already stored; the daily and monthly aggregates are
+// summed from the rows really inserted and added in key order (concurrent
+// batches take the rows' locks in the same order); the answer is how many
+// were inserted. One round trip and one parse, whatever the batch's size.
+const addEventsPostgres = `WITH ins AS (
+	INSERT INTO events (` + eventCols + `)
+	SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::int[])
+	ON CONFLICT (source, external_id) DO NOTHING
+	RETURNING day, unit_id, statistic, producer_id, mode, count
+), daily AS (
+	INSERT INTO event_daily (day, unit_id, statistic, producer_id, mode, count)
+	SELECT day, unit_id, statistic, producer_id, mode, SUM(count) FROM ins
+	GROUP BY day, unit_id, statistic, producer_id, mode ORDER BY day, unit_id, statistic, producer_id, mode
+	ON CONFLICT (day, unit_id, statistic, producer_id, mode) DO UPDATE SET count = event_daily.count + excluded.count
+), monthly AS (
+	INSERT INTO event_monthly (month, unit_id, statistic, producer_id, mode, count)
+	SELECT substr(day, 1, 7), unit_id, statistic, producer_id, mode, SUM(count) FROM ins
+	GROUP BY substr(day, 1, 7), unit_id, statistic, producer_id, mode ORDER BY 1, 2, 3, 4, 5
+	ON CONFLICT (month, unit_id, statistic, producer_id, mode) DO UPDATE SET count = event_monthly.count + excluded.count
+)
+SELECT COUNT(*) FROM ins`
+
+// insertEventsPostgres inserts evs in tx on PostgreSQL with their
+// aggregates, in one statement, and returns how many it inserted.
+func insertEventsPostgres(ctx context.Context, tx *sql.Tx, evs []sotepe.ServiceEvent) (int, error) {
+	var cols [9][]string
+	for i := range cols {
+		cols[i] = make([]string, len(evs))
+	}
+	counts := make([]int32, len(evs))
+	for i := range evs {
+		e := &evs[i]
+		cols[0][i], cols[1][i], cols[2][i], cols[3][i], cols[4][i] = e.Source, e.ExternalID, e.Day, e.UnitID, e.Statistic
+		cols[5][i], cols[6][i], cols[7][i], cols[8][i] = e.ProducerID, string(e.Mode), e.AgeBand, e.Lang
+		counts[i] = int32(e.Count)
+	}
+	var added int
+	err := tx.QueryRowContext(ctx, addEventsPostgres, cols[0], cols[1], cols[2], cols[3], cols[4], cols[5], cols[6], cols[7], cols[8], counts).Scan(&added)
+	return added, err
 }
 
 // SetStaffHeadcount replaces the staff table of year with rows (their Year

@@ -46,10 +46,7 @@ func (s *Store) LoadEvents(ctx context.Context, fn func(add EventAdder) error) (
 	if err != nil {
 		return sotepe.EventResult{}, s.fail("load events: units", err)
 	}
-	l := &loader{units: units, sums: eventSums{}, days: map[string]bool{}, stats: map[string]bool{}}
-	for _, st := range sotepe.Statistics {
-		l.stats[st.Key] = true
-	}
+	l := &loader{eventChecker: newEventChecker(units), sums: eventSums{}}
 	if s.dialect.name == Postgres {
 		err = s.loadPostgres(ctx, l, fn)
 	} else {
@@ -63,11 +60,9 @@ func (s *Store) LoadEvents(ctx context.Context, fn func(add EventAdder) error) (
 
 // loader is the state of one LoadEvents.
 type loader struct {
-	units  eventUnits
+	eventChecker
 	sums   eventSums // of the events of the pieces written
 	piece  eventSums // of the events buffered
-	days   map[string]bool
-	stats  map[string]bool
 	rows   []any
 	n      int // events buffered
 	seen   int // events taken
@@ -76,9 +71,27 @@ type loader struct {
 	flush  func() error
 }
 
-// check validates e and fills its producer. The common case goes through
-// maps; an event that fails them is checked in full for the error to say.
-func (l *loader) check(e *sotepe.ServiceEvent) error {
+// eventChecker checks the events of a batch or a load against the units
+// and producers of the store, remembering the days it has seen valid.
+type eventChecker struct {
+	units eventUnits
+	days  map[string]bool
+	stats map[string]bool
+}
+
+func newEventChecker(units eventUnits) eventChecker {
+	c := eventChecker{units: units, days: map[string]bool{}, stats: make(map[string]bool, len(sotepe.Statistics))}
+	for _, st := range sotepe.Statistics {
+		c.stats[st.Key] = true
+	}
+	return c
+}
+
+// check validates e and fills its producer, as eventUnits.check does. The
+// common case goes through maps (a unit or producer the store has needs no
+// check of its id's form); an event that fails them is checked in full for
+// the error to say.
+func (l *eventChecker) check(e *sotepe.ServiceEvent) error {
 	p, unitOK := l.units.producer[e.UnitID]
 	if unitOK && l.stats[e.Statistic] && l.days[e.Day] && e.Count >= 1 && e.Count <= sotepe.MaxEventCount &&
 		e.Source != "" && len(e.Source) <= sotepe.MaxEventSource && e.ExternalID != "" && len(e.ExternalID) <= sotepe.MaxEventExternalID &&
@@ -202,7 +215,7 @@ func (s *Store) loadSQLite(ctx context.Context, l *loader, fn func(add EventAdde
 		if err := l.flush(); err != nil {
 			return err
 		}
-		return writeSumsSQL(ctx, tx.ExecContext, tx.PrepareContext, l.sums, 500)
+		return writeSumsSQL(ctx, s.txq(tx).ExecContext, true, l.sums, 500)
 	})
 }
 
@@ -243,98 +256,111 @@ func sumEventsAbove(ctx context.Context, tx *sql.Tx, last int64) (eventSums, err
 	return sums, rows.Err()
 }
 
-// execFunc runs a statement: *sql.Tx's ExecContext, or an adapter of pgx.
+// execFunc runs a statement: *sql.Tx's ExecContext, the writer's cache of
+// prepared statements (Store.txq), or an adapter of pgx.
 type execFunc func(ctx context.Context, query string, args ...any) (sql.Result, error)
 
-// prepareFunc prepares a statement: *sql.Tx's PrepareContext.
-type prepareFunc func(ctx context.Context, query string) (*sql.Stmt, error)
+// chunkRows returns how many rows the next statement of a piece of left
+// rows carries: per while that many are left, then per/10, per/100 … and
+// 1. A piece of any size thus runs through a handful of statement texts,
+// which a statement cache keeps prepared, instead of one text for each
+// size of remainder.
+func chunkRows(left, per int) int {
+	for per > 1 && left < per {
+		per = max(1, per/10)
+	}
+	return per
+}
 
-// writeSumsSQL adds sums to event_daily and, by month, event_monthly, per
-// rows in a statement. With prepare (SQLite) the statements of per rows are
-// prepared once and take anonymous parameters (?), as SQLite looks
-// numbered ones up by name; without it (PostgreSQL, whose pgx caches
-// statements itself) they are run with numbered ones.
-func writeSumsSQL(ctx context.Context, exec execFunc, prepare prepareFunc, sums eventSums, per int) error {
-	anonymous := prepare != nil
+// sumsRows are the rows of the aggregate upserts of some sums: six values a
+// row (the key and the sum), in key order, for event_daily and, by month,
+// event_monthly. In key order the upserts walk a table's B-tree from one
+// end to the other instead of all over it, which with a small page cache is
+// the difference between writing each page once and many times.
+type sumsRows struct {
+	daily, monthly []any
+}
+
+// rowsOf returns the rows of the upserts of sums.
+func rowsOf(sums eventSums) sumsRows {
 	months := eventSums{}
 	for k, n := range sums {
 		m := k
 		m.day = k.day[:7]
 		months[m] += n
 	}
+	return sumsRows{daily: sortedRows(sums), monthly: sortedRows(months)}
+}
+
+// sortedRows returns the keys of sums and their sums as upsert rows, in key
+// order.
+func sortedRows(sums eventSums) []any {
+	keys := make([]eventKey, 0, len(sums))
+	for k := range sums {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b eventKey) int {
+		if c := cmp.Compare(a.day, b.day); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(a.unit, b.unit); c != 0 {
+			return c
+		}
+		return cmp.Or(cmp.Compare(a.statistic, b.statistic), cmp.Compare(a.producer, b.producer), cmp.Compare(a.mode, b.mode))
+	})
+	rows := make([]any, 0, len(keys)*6)
+	for _, k := range keys {
+		rows = append(rows, k.day, k.unit, k.statistic, k.producer, k.mode, sums[k])
+	}
+	return rows
+}
+
+// writeSumsSQL adds sums to event_daily and, by month, event_monthly, as
+// writeSumsRows does.
+func writeSumsSQL(ctx context.Context, exec execFunc, anonymous bool, sums eventSums, per int) error {
+	return writeSumsRows(ctx, exec, anonymous, rowsOf(sums), per)
+}
+
+// writeSumsRows runs the upserts of rows in statements of at most per rows
+// (see chunkRows). With anonymous set (SQLite) they take anonymous
+// parameters (?), as SQLite looks numbered ones ($1) up by name; otherwise
+// numbered ones. exec should prepare each text once: on SQLite the
+// writer's statement cache, on PostgreSQL pgx caches statements itself.
+func writeSumsRows(ctx context.Context, exec execFunc, anonymous bool, rows sumsRows, per int) error {
 	for _, t := range []struct {
 		table, first string
-		sums         eventSums
-	}{{"event_daily", "day", sums}, {"event_monthly", "month", months}} {
-		head := `INSERT INTO ` + t.table + ` (` + t.first + `, unit_id, statistic, producer_id, mode, count) VALUES `
-		tail := ` ON CONFLICT (` + t.first + `, unit_id, statistic, producer_id, mode) DO UPDATE SET count = ` + t.table + `.count + excluded.count`
-		args := make([]any, 0, per*6)
-		var full *sql.Stmt
-		defer func() {
-			if full != nil {
-				full.Close()
-			}
-		}()
-		flush := func() error {
-			if len(args) == 0 {
-				return nil
-			}
-			if full != nil && len(args) == per*6 {
-				_, err := full.ExecContext(ctx, args...)
-				args = args[:0]
+		rows         []any
+	}{{"event_daily", "day", rows.daily}, {"event_monthly", "month", rows.monthly}} {
+		keys := len(t.rows) / 6
+		for start := 0; start < keys; {
+			n := chunkRows(keys-start, per)
+			if _, err := exec(ctx, sumsUpsert(t.table, t.first, n, anonymous), t.rows[start*6:(start+n)*6]...); err != nil {
 				return err
 			}
-			var b strings.Builder
-			b.WriteString(head)
-			for i := 0; i < len(args)/6; i++ {
-				if i > 0 {
-					b.WriteString(", ")
-				}
-				if anonymous {
-					b.WriteString("(?, ?, ?, ?, ?, ?)")
-				} else {
-					b.WriteString("(" + placeholders(i*6+1, 6) + ")")
-				}
-			}
-			b.WriteString(tail)
-			if anonymous && len(args) == per*6 {
-				var err error
-				if full, err = prepare(ctx, b.String()); err != nil {
-					return err
-				}
-				_, err = full.ExecContext(ctx, args...)
-				args = args[:0]
-				return err
-			}
-			_, err := exec(ctx, b.String(), args...)
-			args = args[:0]
-			return err
-		}
-		// In key order the upserts walk the table's B-tree from one end to
-		// the other instead of all over it, which with a small page cache
-		// is the difference between writing each page once and many times.
-		keys := make([]eventKey, 0, len(t.sums))
-		for k := range t.sums {
-			keys = append(keys, k)
-		}
-		slices.SortFunc(keys, func(a, b eventKey) int {
-			return cmp.Or(cmp.Compare(a.day, b.day), cmp.Compare(a.unit, b.unit), cmp.Compare(a.statistic, b.statistic),
-				cmp.Compare(a.producer, b.producer), cmp.Compare(a.mode, b.mode))
-		})
-		for _, k := range keys {
-			n := t.sums[k]
-			args = append(args, k.day, k.unit, k.statistic, k.producer, k.mode, n)
-			if len(args) >= per*6 {
-				if err := flush(); err != nil {
-					return err
-				}
-			}
-		}
-		if err := flush(); err != nil {
-			return err
+			start += n
 		}
 	}
 	return nil
+}
+
+// sumsUpsert is the statement that adds n rows of sums to table, whose
+// first key column is first (day or month).
+func sumsUpsert(table, first string, n int, anonymous bool) string {
+	var b strings.Builder
+	b.Grow(200 + n*40)
+	b.WriteString(`INSERT INTO ` + table + ` (` + first + `, unit_id, statistic, producer_id, mode, count) VALUES `)
+	for i := range n {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		if anonymous {
+			b.WriteString("(?, ?, ?, ?, ?, ?)")
+		} else {
+			b.WriteString("(" + placeholders(i*6+1, 6) + ")")
+		}
+	}
+	b.WriteString(` ON CONFLICT (` + first + `, unit_id, statistic, producer_id, mode) DO UPDATE SET count = ` + table + `.count + excluded.count`)
+	return b.String()
 }
 
 // copyColumns are the columns COPY writes, as eventCols.
@@ -447,7 +473,7 @@ func (s *Store) loadPostgres(ctx context.Context, l *loader, fn func(add EventAd
 			_, err := tx.Exec(ctx, query, args...)
 			return nil, err
 		}
-		if err := writeSumsSQL(ctx, exec, nil, l.sums, 2000); err != nil {
+		if err := writeSumsSQL(ctx, exec, false, l.sums, 2000); err != nil {
 			return err
 		}
 		return tx.Commit(ctx)
