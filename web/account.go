@@ -174,11 +174,19 @@ type accessLogView struct {
 // accessLog shows a resident who has viewed their data, as Act 703/2023
 // entitles them to: GET /me/access-log and GET /api/v1/me/access-log.
 func (s *Server) accessLog(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+	return s.logPage(w, r, "/me/access-log", "access_log", func(p sotepe.PageRequest) (sotepe.Page[sotepe.Access], error) {
+		return s.cfg.Residents.AccessLog(r.Context(), u, p)
+	})
+}
+
+// logPage serves one page of a log of accesses, as JSON or as the page
+// tmpl (titled "<tmpl>.title") whose next link continues at path.
+func (s *Server) logPage(w http.ResponseWriter, r *http.Request, path, tmpl string, read func(sotepe.PageRequest) (sotepe.Page[sotepe.Access], error)) error {
 	p, err := pageRequest(r.URL.Query())
 	if err != nil {
 		return err
 	}
-	page, err := s.cfg.Residents.AccessLog(r.Context(), u, p)
+	page, err := read(p)
 	if err != nil {
 		return err
 	}
@@ -188,8 +196,8 @@ func (s *Server) accessLog(w http.ResponseWriter, r *http.Request, u sotepe.User
 	}
 	v := accessLogView{Page: page}
 	if page.NextCursor != "" {
-		v.NextURL = "/me/access-log?cursor=" + page.NextCursor
+		v.NextURL = path + "?cursor=" + page.NextCursor
 	}
-	s.html(w, r, http.StatusOK, "access_log", pageData{Title: s.cat.T(info(r).Lang, "access_log.title", nil), Data: v})
+	s.html(w, r, http.StatusOK, tmpl, pageData{Title: s.cat.T(info(r).Lang, tmpl+".title", nil), Data: v})
 	return nil
 }

@@ -140,22 +140,7 @@ func (s *Server) guardiansPut(w http.ResponseWriter, r *http.Request, u sotepe.U
 // actingLog shows what the user did acting for others: GET /me/acting-log
 // and GET /api/v1/me/acting-log.
 func (s *Server) actingLog(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
-	p, err := pageRequest(r.URL.Query())
-	if err != nil {
-		return err
-	}
-	page, err := s.cfg.Acting.ActingLog(r.Context(), u, p)
-	if err != nil {
-		return err
-	}
-	if isAPI(r) {
-		writeJSON(w, http.StatusOK, page)
-		return nil
-	}
-	v := accessLogView{Page: page}
-	if page.NextCursor != "" {
-		v.NextURL = "/me/acting-log?cursor=" + page.NextCursor
-	}
-	s.html(w, r, http.StatusOK, "acting_log", pageData{Title: s.cat.T(info(r).Lang, "acting_log.title", nil), Data: v})
-	return nil
+	return s.logPage(w, r, "/me/acting-log", "acting_log", func(p sotepe.PageRequest) (sotepe.Page[sotepe.Access], error) {
+		return s.cfg.Acting.ActingLog(r.Context(), u, p)
+	})
 }
