@@ -74,6 +74,7 @@ func (r Resolution) Valid() bool { return slices.Contains(Resolutions, r) }
 const (
 	MaxMessageLength   = 5000                // characters in one message
 	MaxPhoneBackdate   = 30 * 24 * time.Hour // how far in the past a phone request's receipt may lie
+	MaxChatBackdate    = 24 * time.Hour      // how far in the past a handed-over chat may have started
 	PromiseWorkingDays = 2                   // the answer promise: two working days
 )
 
@@ -183,7 +184,9 @@ func (n NewContactRequest) Validate(now time.Time) error {
 		return Invalid("error.received", "the time of receipt is missing")
 	case n.ReceivedAt.After(now.Add(time.Minute)):
 		return Invalid("error.received_future", "the time of receipt is in the future")
-	case n.Channel != ChannelPhone && now.Sub(n.ReceivedAt) > time.Hour:
+	case n.Channel == ChannelChat && now.Sub(n.ReceivedAt) > MaxChatBackdate:
+		return Invalid("error.received_old", "a chat is handed over within a day of its start").With(map[string]any{"Days": 1})
+	case n.Channel != ChannelPhone && n.Channel != ChannelChat && now.Sub(n.ReceivedAt) > time.Hour:
 		return Invalid("error.received_old", "only phone requests may be recorded afterwards").With(map[string]any{"Days": 30})
 	}
 	if n.Channel == ChannelWebsite {
@@ -327,4 +330,11 @@ type ContactService interface {
 	Assign(ctx context.Context, u User, id, to int64) error
 	// Close closes a request with a resolution.
 	Close(ctx context.Context, u User, id int64, res Resolution) error
+	// HandOverChat records professional u's hand-over of a chat as a
+	// request on channel "chat" of one of u's units: n names the resident,
+	// the service and unit, the transcript as its first message and the
+	// chat's start as its receipt, from which the two-working-day promise
+	// runs. n.IdempotencyKey makes a repeated hand-over return the stored
+	// request with created false.
+	HandOverChat(ctx context.Context, u User, n NewContactRequest) (ContactRequest, bool, error)
 }

@@ -122,6 +122,20 @@ func (s *Service) HandOver(ctx context.Context, u sotepe.User, n sotepe.NewConta
 	return s.submit(ctx, &u, n, now, days)
 }
 
+// HandOverChat records professional u's hand-over of a chat as a request
+// on channel "chat" (see sotepe.ContactService). Like a phone request it
+// goes into one of u's own units only (EInvalid "error.phone_unit"
+// otherwise) and names the professional as its recorder; its receipt is
+// the chat's start, at most a day back, and the promise of two working
+// days runs from it.
+func (s *Service) HandOverChat(ctx context.Context, u sotepe.User, n sotepe.NewContactRequest) (sotepe.ContactRequest, bool, error) {
+	if !isStaff(&u) {
+		return sotepe.ContactRequest{}, false, forbidden()
+	}
+	n.Channel, n.Contact, n.ReceivedGiven = sotepe.ChannelChat, nil, true
+	return s.submit(ctx, &u, n, s.now(), sotepe.PromiseWorkingDays)
+}
+
 // submit validates, routes and stores a request whose channel, resident and
 // receipt are settled, due days working days after its receipt (see
 // workday.Calendar.Deadline).
@@ -159,7 +173,8 @@ func (s *Service) submit(ctx context.Context, u *sotepe.User, n sotepe.NewContac
 		return sotepe.ContactRequest{}, false, err
 	}
 	central := svc.CentralUnit
-	if n.Channel == sotepe.ChannelPhone {
+	recorded := n.Channel == sotepe.ChannelPhone || n.Channel == sotepe.ChannelChat
+	if recorded {
 		// A professional records requests into their own units only, so
 		// that nobody fills another unit's queue.
 		offering = slices.DeleteFunc(offering, func(x sotepe.Unit) bool { return !u.MemberOf(x.ID) })
@@ -171,7 +186,7 @@ func (s *Service) submit(ctx context.Context, u *sotepe.User, n sotepe.NewContac
 		}
 	}
 	unit, err := sotepe.Route(n.UnitID, resident, offering, central)
-	if err != nil && n.Channel == sotepe.ChannelPhone && n.UnitID == "" && len(offering) > 0 {
+	if err != nil && recorded && n.UnitID == "" && len(offering) > 0 {
 		// None of the professional's units is the resident's own or in
 		// their district: the request goes to the first of them that
 		// offers the service.
@@ -191,9 +206,11 @@ func (s *Service) submit(ctx context.Context, u *sotepe.User, n sotepe.NewContac
 	}
 	if u != nil {
 		r.Messages[0].AuthorID = u.ID
-		if n.Channel == sotepe.ChannelPhone {
+		if recorded {
 			r.RecordedBy = u.ID
-			// The words are the resident's, written down by the professional.
+			// The words are the resident's, written down by the
+			// professional, or a chat's transcript: the request waits
+			// for its answer either way.
 			r.Messages[0].FromStaff = false
 		}
 	}
