@@ -173,8 +173,8 @@ func TestEstimate(t *testing.T) {
 		want     time.Duration
 	}{
 		{0, 4 * time.Minute, 1, 0},
-		{1, 0, 0, 5 * time.Minute},              // no history: five minutes a place
-		{3, 0, 1, 15 * time.Minute},             // three places
+		{1, 0, 0, 5 * time.Minute},               // no history: five minutes a place
+		{3, 0, 1, 15 * time.Minute},              // three places
 		{3, 4 * time.Minute, 2, 6 * time.Minute}, // shared by two present
 		{2, 4 * time.Minute, 0, 8 * time.Minute}, // at least one
 	} {
