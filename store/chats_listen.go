@@ -30,11 +30,37 @@ import (
 // process owns the database, and there is nobody to tell.
 
 // chatBus is a store's name on the PostgreSQL channel: the channel and the
-// store's origin, made at the first use.
+// store's origin, made at the first use; and the end of its listeners when
+// the store closes.
 type chatBus struct {
 	mu      sync.Mutex
 	channel string
 	origin  string
+	closed  chan struct{} // closed by Store.Close
+}
+
+// done returns the channel Store.Close closes.
+func (b *chatBus) done() <-chan struct{} {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.closed == nil {
+		b.closed = make(chan struct{})
+	}
+	return b.closed
+}
+
+// close ends the listeners; closing twice is harmless.
+func (b *chatBus) close() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.closed == nil {
+		b.closed = make(chan struct{})
+	}
+	select {
+	case <-b.closed:
+	default:
+		close(b.closed)
+	}
 }
 
 // chatNotice is the payload of a NOTIFY: the signal and who sent it.
@@ -123,16 +149,29 @@ const (
 
 // ListenChats calls fn, on one goroutine, with every signal another store
 // sends on the database (PostgreSQL LISTEN on a connection of its own that
-// the pool does not get back) until ctx ends, and returns nil then. The
-// store's own signals are skipped. After a failure it reconnects, waiting
-// longer after each failure in a row; signals sent while it is away are
-// lost, so a listener reads the logs it follows again after a reconnect.
-// On SQLite it waits for ctx and returns nil.
+// the pool does not get back) until ctx ends or the store closes, and
+// returns nil then. The store's own signals are skipped. After a failure it
+// reconnects, waiting longer after each failure in a row; signals sent
+// while it is away are lost, so a listener reads the logs it follows again
+// after a reconnect. On SQLite it waits for ctx or Close and returns nil.
 func (s *Store) ListenChats(ctx context.Context, fn func(sotepe.ChatSignal)) error {
+	closed := s.chat.done()
 	if s.dialect.name != Postgres {
-		<-ctx.Done()
+		select {
+		case <-ctx.Done():
+		case <-closed:
+		}
 		return nil
 	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go func() {
+		select {
+		case <-closed:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
 	wait := listenRetryMin
 	for {
 		listened, err := s.listenOnce(ctx, fn)

@@ -48,6 +48,25 @@ func TestChatSignalsSQLite(t *testing.T) {
 	}
 }
 
+// TestListenChatsEndsAtClose checks that a store's Close ends its
+// listeners on both engines, with nil.
+func TestListenChatsEndsAtClose(t *testing.T) {
+	engines(t, func(t *testing.T, s testStore) {
+		done := make(chan error, 1)
+		go func() { done <- s.ListenChats(context.Background(), func(sotepe.ChatSignal) {}) }()
+		// Whether Close comes before the listener starts or while it
+		// listens, it ends.
+		time.Sleep(100 * time.Millisecond)
+		must(t, s.Close())
+		select {
+		case err := <-done:
+			must(t, err)
+		case <-time.After(10 * time.Second):
+			t.Fatal("ListenChats did not return after Close")
+		}
+	})
+}
+
 // listen runs s.ListenChats until the test ends and returns the signals it
 // hears.
 func listen(t *testing.T, s *Store) <-chan sotepe.ChatSignal {
@@ -101,35 +120,49 @@ func TestChatSignalsAcrossStores(t *testing.T) {
 	heardA, heardB, heardOther := listen(t, a.Store), listen(t, b.Store), listen(t, other.Store)
 
 	// Signals sent before a listener's LISTEN took effect are lost, so
-	// both send until each has heard the other.
-	deadline := time.After(15 * time.Second)
-	tick := time.NewTicker(50 * time.Millisecond)
-	defer tick.Stop()
-	var gotA, gotB bool
-	for !gotA || !gotB {
-		select {
-		case <-tick.C:
-			must(t, a.SignalChat(ctx, sotepe.ChatSignal{ChatID: 1, Typing: "resident"}))
-			must(t, b.SignalChat(ctx, sotepe.ChatSignal{ChatID: 2, Typing: "staff", Name: "Hanna"}))
-			must(t, other2.SignalChat(ctx, sotepe.ChatSignal{ChatID: 3, Typing: "resident"}))
-		case sig := <-heardA:
-			if sig != (sotepe.ChatSignal{ChatID: 2, Typing: "staff", Name: "Hanna"}) {
-				t.Fatalf("store a heard %+v", sig)
+	// both send until each has heard the other in this round.
+	exchange := func(round string) {
+		t.Helper()
+		deadline := time.After(15 * time.Second)
+		tick := time.NewTicker(50 * time.Millisecond)
+		defer tick.Stop()
+		var gotA, gotB bool
+		for !gotA || !gotB {
+			select {
+			case <-tick.C:
+				must(t, a.SignalChat(ctx, sotepe.ChatSignal{ChatID: 1, Typing: "resident", Name: round}))
+				must(t, b.SignalChat(ctx, sotepe.ChatSignal{ChatID: 2, Typing: "staff", Name: round}))
+				must(t, other2.SignalChat(ctx, sotepe.ChatSignal{ChatID: 3, Typing: "resident", Name: round}))
+			case sig := <-heardA:
+				if sig.ChatID != 2 || sig.Typing != "staff" {
+					t.Fatalf("store a heard %+v", sig)
+				}
+				gotA = gotA || sig.Name == round
+			case sig := <-heardB:
+				if sig.ChatID != 1 || sig.Typing != "resident" {
+					t.Fatalf("store b heard %+v", sig)
+				}
+				gotB = gotB || sig.Name == round
+			case sig := <-heardOther:
+				if sig.ChatID != 3 {
+					t.Fatalf("the other schema's store heard %+v", sig)
+				}
+			case <-deadline:
+				t.Fatalf("round %s: no signal across the stores in time (a heard b: %v, b heard a: %v)", round, gotA, gotB)
 			}
-			gotA = true
-		case sig := <-heardB:
-			if sig != (sotepe.ChatSignal{ChatID: 1, Typing: "resident"}) {
-				t.Fatalf("store b heard %+v", sig)
-			}
-			gotB = true
-		case sig := <-heardOther:
-			if sig != (sotepe.ChatSignal{ChatID: 3, Typing: "resident"}) {
-				t.Fatalf("the other schema's store heard %+v", sig)
-			}
-		case <-deadline:
-			t.Fatalf("no signal across the stores in time (a heard b: %v, b heard a: %v)", gotA, gotB)
 		}
 	}
+	exchange("first")
+
+	// A listener whose connection breaks listens again on a new one.
+	var killed int
+	must(t, a.DB().QueryRowContext(ctx, `
+		SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity
+		WHERE datname = current_database() AND query = 'LISTEN "' || $1 || '"'`, a.chat.channel).Scan(&killed))
+	if killed != 2 {
+		t.Fatalf("%d listening connections terminated, want a's and b's", killed)
+	}
+	exchange("after reconnect")
 
 	// A write that appends an event signals at commit.
 	for _, q := range []string{

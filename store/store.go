@@ -294,9 +294,11 @@ func (s *Store) Ping(ctx context.Context) error {
 	return nil
 }
 
-// Close releases the database connections. It returns the first error of
-// closing them, wrapped as EInternal.
+// Close ends the chat listeners (ListenChats) and releases the database
+// connections. It returns the first error of closing them, wrapped as
+// EInternal.
 func (s *Store) Close() error {
+	s.chat.close()
 	if s.batch != nil {
 		s.batch.stop()
 	}
