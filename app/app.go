@@ -27,6 +27,7 @@ import (
 	"sotepe/assess"
 	"sotepe/audit"
 	"sotepe/booking"
+	"sotepe/chat"
 	"sotepe/closures"
 	"sotepe/contact"
 	"sotepe/demo"
@@ -86,6 +87,7 @@ type App struct {
 	Appointments *booking.Service
 	Feedback     *feedback.Service
 	Surveys      *survey.Service
+	Chats        *chat.Service
 	Catalog      *i18n.Catalog
 	Dispatcher   *notify.Dispatcher
 	Registry     *prometheus.Registry
@@ -130,6 +132,9 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 		if err := loadDemoAppointments(ctx, st); err != nil {
 			return nil, err
 		}
+		if err := demo.LoadChatLines(ctx, st); err != nil {
+			return nil, err
+		}
 		if cfg.Seed != nil {
 			if err := cfg.Seed(ctx, st, fresh); err != nil {
 				return nil, err
@@ -156,6 +161,7 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 	if a.Catalog, err = i18n.New(); err != nil {
 		return nil, err
 	}
+	a.Chats = chat.New(chat.Config{Store: st, Contact: a.Contacts, Calendar: a.Calendar, Translate: a.Catalog.T, Logger: logger})
 	sender := cfg.Sender
 	if sender == nil {
 		sender = notify.LogSender{Logger: logger}
@@ -184,7 +190,8 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 
 // Start runs the background work until Close: the contact requests' breach
 // sweeps and roll-up folding, lapsed waiting-list offers and reminders,
-// forgetting unscreened feedback comments, and notification delivery. Run
+// forgetting unscreened feedback comments, the chats' signals from other
+// processes, abandoned chats and old transcripts, and notification delivery. Run
 // it once per process (the dispatcher once per database).
 func (a *App) Start(ctx context.Context) {
 	bgCtx, stop := context.WithCancel(ctx)
@@ -192,6 +199,7 @@ func (a *App) Start(ctx context.Context) {
 	a.background.Go(func() { a.Contacts.RunSweeps(bgCtx, time.Minute) })
 	a.background.Go(func() { a.Appointments.RunSweeps(bgCtx, time.Minute) })
 	a.background.Go(func() { a.Feedback.RunSweeps(bgCtx, time.Hour) })
+	a.background.Go(func() { a.Chats.Run(bgCtx) })
 	a.background.Go(func() { a.Dispatcher.Run(bgCtx, 10*time.Second) })
 }
 
