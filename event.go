@@ -188,6 +188,7 @@ const (
 	SourceContactRequest = "sotepe.contact_request"
 	SourceAssessment     = "sotepe.assessment"
 	SourceFeedback       = "sotepe.feedback"
+	SourceChat           = "sotepe.chat"
 	// SourceYear is the source of the events `sotepe generate --year` writes.
 	SourceYear = "sotepe.generate"
 )

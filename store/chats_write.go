@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strconv"
 	"time"
 
 	"sotepe"
@@ -114,7 +115,10 @@ func (s *Store) TakeChat(ctx context.Context, id, userID int64, unit string, at 
 			UPDATE chats SET status = 'active', professional_id = $2, unit_id = $3, taken_at = COALESCE(taken_at, $4),
 				last_seq = last_seq + 1
 			WHERE id = $1 AND status = 'waiting'`, []any{userID, unit, micros(at)}, keyChatTaken, e, actionChatTake)
-		return err
+		if err != nil {
+			return err
+		}
+		return s.recordChatContact(ctx, tx, c)
 	})
 	if err != nil {
 		return sotepe.Chat{}, err
@@ -152,7 +156,11 @@ func (s *Store) TransferChat(ctx context.Context, id int64, line string, userID 
 	err = s.inTx(ctx, "transfer chat", func(tx *sql.Tx) error {
 		var err error
 		c, _, err = s.appendChat(ctx, tx, id, update, args, keyChatEnded, e, actionChatTransfer)
-		return err
+		if err != nil || userID == 0 {
+			return err
+		}
+		// A waiting chat passed straight to a colleague is answered now.
+		return s.recordChatContact(ctx, tx, c)
 	})
 	if err != nil {
 		return sotepe.Chat{}, err
@@ -379,4 +387,15 @@ func (s *Store) DeleteChatTranscripts(ctx context.Context, line string, endedBef
 		return 0, err
 	}
 	return int(n), nil
+}
+
+// recordChatContact records the answered chat c as a chat contact
+// (sotepe.StatChatContacts) at the unit and on the day it was first taken,
+// in the transaction that took it: the year's chat count comes from the
+// chats. A chat taken again after a transfer back to the queue is the same
+// (source, external id) and is not counted twice.
+func (s *Store) recordChatContact(ctx context.Context, tx *sql.Tx, c sotepe.Chat) error {
+	return s.recordEvent(ctx, tx, sotepe.ServiceEvent{Source: sotepe.SourceChat, ExternalID: strconv.FormatInt(c.ID, 10),
+		Day: c.TakenAt.In(s.zone).Format(time.DateOnly), UnitID: c.UnitID, Statistic: sotepe.StatChatContacts,
+		Mode: sotepe.EventRemote, Lang: string(c.Lang), Count: 1})
 }

@@ -44,6 +44,16 @@ func testChatTransferAndEnd(t *testing.T, s Store) {
 	_, err = s.TransferChat(dentist, c.ID, "no-such-line", 0, "", sys("chat.system.transferred"))
 	wantCode(t, err, sotepe.EInvalid)
 
+	// Answered once, at the unit that took it first: one chat contact,
+	// however often it is taken again.
+	day := f.t0.Add(-24 * time.Hour).Format(time.DateOnly)
+	vols, err := s.EventVolumes(context.Background(), sotepe.VolumeQuery{From: day, To: f.t0.Add(48 * time.Hour).Format(time.DateOnly),
+		GroupBy: []sotepe.VolumeDim{sotepe.VolumeUnit}, Statistics: []string{sotepe.StatChatContacts}})
+	must(t, err)
+	if len(vols) != 1 || vols[0].Unit != kallio || vols[0].Count != 1 {
+		t.Fatalf("chat contacts after two takes = %+v, want 1 at %s", vols, kallio)
+	}
+
 	// A hand-over records its contact request.
 	req, _, err := s.CreateContactRequest(residentCtx(f.accounts[0]), portal(f.residents[0].ID, "dental", vuosaari, f.t0, f.t0.Add(48*time.Hour)), "")
 	must(t, err)
