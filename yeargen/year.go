@@ -370,6 +370,30 @@ func apportion(total int, weights []float64, r *rand.Rand) []int {
 // (Count 1), except the e-services, whose events are a unit's day. It stops
 // at fn's first error and returns it.
 func (y Year) Events(fn func(sotepe.ServiceEvent) error) error {
+	days := y.days()
+	dayNames := make([]string, len(days))
+	for i, d := range days {
+		dayNames[i] = d.Format(time.DateOnly)
+	}
+	seq := 0
+	prefix := []byte(strconv.Itoa(y.Year) + "-")
+	id := make([]byte, 0, 32)
+	return y.walk(func(p *plan, day, unit int, mode sotepe.EventMode, count int) error {
+		u := &p.units[unit]
+		seq++
+		return fn(sotepe.ServiceEvent{Source: sotepe.SourceYear, ExternalID: string(appendPadded(append(id[:0], prefix...), seq)),
+			Day: dayNames[day], UnitID: u.ID, Statistic: p.stat.Key, ProducerID: u.ProducerID, Mode: mode, AgeBand: p.ageBand, Count: count})
+	})
+}
+
+// walk makes the draws of the year's events: plan by plan, each day's
+// total, each unit's share of it and the acts' modes, calling fn with every
+// event (an act, Count 1, or for a daily plan a unit's day in one mode) as
+// the index of its day in y.days() and of its unit in p.units. Whoever
+// needs only some plans' events (Chats) still walks them all: the plans
+// share one stream of random numbers, so that the same seed gives the same
+// events to every caller. It stops at fn's first error and returns it.
+func (y Year) walk(fn func(p *plan, day, unit int, mode sotepe.EventMode, count int) error) error {
 	if y.IsWorkingDay == nil {
 		return errors.New("yeargen: a year needs a working-day calendar")
 	}
@@ -378,15 +402,9 @@ func (y Year) Events(fn func(sotepe.ServiceEvent) error) error {
 		return err
 	}
 	days := y.days()
-	dayNames := make([]string, len(days))
-	for i, d := range days {
-		dayNames[i] = d.Format(time.DateOnly)
-	}
 	r := rand.New(rand.NewPCG(uint64(y.Seed), uint64(y.Seed)^0x5eed2024))
-	seq := 0
-	prefix := []byte(strconv.Itoa(y.Year) + "-")
-	id := make([]byte, 0, 32)
-	for _, p := range plans {
+	for pi := range plans {
+		p := &plans[pi]
 		weights := make([]float64, len(days))
 		for i, d := range days {
 			weights[i] = y.weight(p.pattern, d)
@@ -410,9 +428,6 @@ func (y Year) Events(fn func(sotepe.ServiceEvent) error) error {
 				if c == 0 {
 					continue
 				}
-				u := &p.units[ui]
-				e := sotepe.ServiceEvent{Source: sotepe.SourceYear, Day: dayNames[di], UnitID: u.ID, Statistic: p.stat.Key,
-					ProducerID: u.ProducerID, AgeBand: p.ageBand, Count: 1}
 				if p.daily {
 					counts := make([]float64, len(p.modes))
 					for i, m := range p.modes {
@@ -422,10 +437,7 @@ func (y Year) Events(fn func(sotepe.ServiceEvent) error) error {
 						if k == 0 {
 							continue
 						}
-						seq++
-						e.ExternalID = string(appendPadded(append(id[:0], prefix...), seq))
-						e.Mode, e.Count = p.modes[mi].mode, k
-						if err := fn(e); err != nil {
+						if err := fn(p, di, ui, p.modes[mi].mode, k); err != nil {
 							return err
 						}
 					}
@@ -437,10 +449,7 @@ func (y Year) Events(fn func(sotepe.ServiceEvent) error) error {
 					for mi < len(cum)-1 && x >= cum[mi] {
 						mi++
 					}
-					seq++
-					e.ExternalID = string(appendPadded(append(id[:0], prefix...), seq))
-					e.Mode = p.modes[mi].mode
-					if err := fn(e); err != nil {
+					if err := fn(p, di, ui, p.modes[mi].mode, 1); err != nil {
 						return err
 					}
 				}

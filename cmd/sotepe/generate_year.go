@@ -58,10 +58,11 @@ type yearOptions struct {
 }
 
 // generateYear writes a generated year into st, whose demo network is
-// loaded: its service events through the bulk path, the feedback of the
-// year and the year before, their feedback_answers events and the staff
-// table. Progress goes to stderr, the summary to stdout. A year generated
-// already (its events are all there) is left as it is.
+// loaded: its service events through the bulk path, the chats whose
+// answered ones are its chat contacts, the feedback of the year and the
+// year before, their feedback_answers events and the staff table.
+// Progress goes to stderr, the summary to stdout. A year generated already
+// (its events are all there) is left as it is.
 func generateYear(ctx context.Context, st *store.Store, o yearOptions, stdout, stderr io.Writer) error {
 	ref, err := yeargen.LoadReference()
 	if err != nil {
@@ -122,8 +123,11 @@ func generateYear(ctx context.Context, st *store.Store, o yearOptions, stdout, s
 	fmt.Fprintf(stdout, "service events: %d added, %d there already, in %s (%d acts of the reference's figures and e-services)\n",
 		res.Added, res.Duplicates, evTime.Round(time.Millisecond), expected)
 	if res.Added == 0 && res.Duplicates > 0 {
-		fmt.Fprintln(stdout, "the year is generated already: feedback and staff left as they are")
+		fmt.Fprintln(stdout, "the year is generated already: chats, feedback and staff left as they are")
 		return nil
+	}
+	if err := generateChats(ctx, st, y, stdout, stderr); err != nil {
+		return err
 	}
 	fbStarted := time.Now()
 	producerOf := map[string]string{}
@@ -154,6 +158,51 @@ func generateYear(ctx context.Context, st *store.Store, o yearOptions, stdout, s
 	}
 	fmt.Fprintf(stdout, "feedback: %d answers in %s; staff table of %d\n", answers, time.Since(fbStarted).Round(time.Millisecond), o.year)
 	fmt.Fprintf(stdout, "generated the year %d at scale %g in %s\n", o.year, o.scale, time.Since(started).Round(time.Millisecond))
+	return nil
+}
+
+// chatBatch is how many chats generateChats stores a transaction.
+const chatBatch = 20_000
+
+// generateChats writes the year's chats (yeargen.Year.Chats) after its
+// events, chatBatch a transaction through the store's bulk path: the
+// answered ones are the year's chat contacts, on the demo's advice line,
+// which is saved first in case the database has no chat lines yet.
+func generateChats(ctx context.Context, st *store.Store, y yeargen.Year, stdout, stderr io.Writer) error {
+	started := time.Now()
+	if err := demo.LoadChatLines(ctx, st); err != nil {
+		return err
+	}
+	batch := make([]sotepe.Chat, 0, chatBatch)
+	done, answered := 0, 0
+	flush := func() error {
+		if err := st.LoadChats(ctx, batch); err != nil {
+			return err
+		}
+		done += len(batch)
+		batch = batch[:0]
+		fmt.Fprintf(stderr, "\rchats: %d (%.0f/s)   ", done, float64(done)/max(time.Since(started).Seconds(), 1e-3))
+		return nil
+	}
+	err := y.Chats(func(c sotepe.Chat) error {
+		if !c.TakenAt.IsZero() {
+			answered++
+		}
+		batch = append(batch, c)
+		if len(batch) == chatBatch {
+			return flush()
+		}
+		return nil
+	})
+	if err == nil {
+		err = flush()
+	}
+	fmt.Fprintln(stderr)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "chats: %d on %s, %d answered (the year's chat contacts) and %d abandoned, in %s\n",
+		done, yeargen.ChatLineID, answered, done-answered, time.Since(started).Round(time.Millisecond))
 	return nil
 }
 

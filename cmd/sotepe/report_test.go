@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"sotepe"
 	"sotepe/internal/testenv"
@@ -129,7 +130,8 @@ func TestReportPDF(t *testing.T) {
 // TestReportMatchesGeneratedYear generates a small-scale year through
 // `sotepe generate --year` and checks that the report's JSON holds every
 // service_volumes line of the reference, the feedback counts per channel and
-// the staff table at round(value × scale), and the NPS of both years.
+// the staff table at round(value × scale), and the NPS of both years, and
+// that the answered chats are the report's chat contacts.
 func TestReportMatchesGeneratedYear(t *testing.T) { testenv.Engines(t, testReportMatchesGeneratedYear) }
 
 func testReportMatchesGeneratedYear(t *testing.T) {
@@ -196,13 +198,59 @@ func testReportMatchesGeneratedYear(t *testing.T) {
 	if rep.Staff.HeadcountTotal != total || len(staff) != len(ref.Staff.HeadcountAtYearEnd) {
 		t.Errorf("staff %+v, want a total of %d", rep.Staff, total)
 	}
+	checkYearChats(t, db, rep, yeargen.Scaled(ref.EServices.ChatContacts, scale))
+}
+
+// checkYearChats checks the chats of a generated year in db against its
+// report: the answered ones (taken by a professional) are as many as the
+// report's chat_contacts, which is want, and the abandoned ones on top are
+// round(6 %) of them.
+func checkYearChats(t *testing.T, db string, rep report.AnnualJSON, want int) {
+	t.Helper()
+	ctx := context.Background()
+	st, err := openStore(ctx, db, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	zone, err := time.LoadLocation("Europe/Helsinki")
+	if err != nil {
+		t.Fatal(err)
+	}
+	chats, err := st.ChatTimes(ctx, time.Date(2024, 1, 1, 0, 0, 0, 0, zone), time.Date(2025, 1, 1, 0, 0, 0, 0, zone), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	answered, abandoned := 0, 0
+	for _, c := range chats {
+		switch {
+		case c.Line != yeargen.ChatLineID:
+			t.Fatalf("a generated chat on line %s", c.Line)
+		case !c.TakenAt.IsZero():
+			answered++
+		case c.Status == sotepe.ChatAbandoned:
+			abandoned++
+		}
+	}
+	reported := int64(-1)
+	for _, l := range rep.EServices {
+		if l.Key == sotepe.StatChatContacts {
+			reported = l.Value
+		}
+	}
+	if answered != want || reported != int64(want) {
+		t.Errorf("%d answered chats, the report's chat contacts %d, want %d", answered, reported, want)
+	}
+	if wantAbandoned := int(math.Round(float64(want) * yeargen.ChatAbandonedShare)); abandoned != wantAbandoned || answered+abandoned != len(chats) {
+		t.Errorf("%d abandoned chats of %d, want %d", abandoned, len(chats), wantAbandoned)
+	}
 }
 
 // TestFullYearMatchesReference checks a full-scale generated year (`sotepe
 // generate --year 2024 --scale 1`, e.g. /tmp/year2024.db) against the
 // reference: every service_volumes figure, the feedback counts and the
-// staff table appear exactly in the report. The database is migrated, not
-// otherwise changed:
+// staff table appear exactly in the report, and the answered chats are its
+// 72,200 chat contacts. The database is migrated, not otherwise changed:
 //
 //	SOTEPE_TEST_YEAR_DB=/tmp/year2024.db go test -run FullYear ./cmd/sotepe/
 func TestFullYearMatchesReference(t *testing.T) {
@@ -250,4 +298,5 @@ func TestFullYearMatchesReference(t *testing.T) {
 	if rep.Staff.HeadcountTotal != 15434 {
 		t.Errorf("staff in all %d, the reference 15,434", rep.Staff.HeadcountTotal)
 	}
+	checkYearChats(t, db, rep, 72200)
 }

@@ -6,6 +6,8 @@
 -- chats: one chat. Its log is chat_events, numbered per chat from 1 by
 -- last_seq: every append raises last_seq in the transaction that inserts the
 -- event, and that update of the chat's row orders the writers of one chat.
+-- Only the generated year's chats (Store.LoadChats) have no resident: the
+-- generated history has none; a chat that is still open always has one.
 -- chat_presence: when a professional last had their chat queue open.
 
 -- +goose Up
@@ -23,7 +25,7 @@ CREATE TABLE chats (
     line               TEXT NOT NULL REFERENCES chat_lines (id),
     status             TEXT NOT NULL CHECK (status IN ('waiting', 'active', 'closed', 'handed_over', 'abandoned')),
     lang               TEXT NOT NULL CHECK (lang IN ('fi', 'sv', 'en')),
-    resident_id        INTEGER NOT NULL REFERENCES residents (id),
+    resident_id        INTEGER REFERENCES residents (id),
     opened_by          INTEGER REFERENCES users (id),
     unit_id            TEXT REFERENCES units (id),
     professional_id    INTEGER REFERENCES users (id),
@@ -34,7 +36,8 @@ CREATE TABLE chats (
     last_seq           INTEGER NOT NULL DEFAULT 0,
     resident_seen_at   INTEGER NOT NULL,
     transcript_deleted INTEGER NOT NULL DEFAULT 0,
-    CHECK ((status IN ('waiting', 'active')) = (ended_at IS NULL))
+    CHECK ((status IN ('waiting', 'active')) = (ended_at IS NULL)),
+    CHECK (resident_id IS NOT NULL OR ended_at IS NOT NULL)
 ) STRICT;
 -- One open chat per resident and line: a second start finds the first.
 CREATE UNIQUE INDEX chats_open ON chats (resident_id, line) WHERE status IN ('waiting', 'active');
