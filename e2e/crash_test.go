@@ -19,7 +19,7 @@ import (
 
 // startOn starts `sotepe demo` on an existing database file and returns its
 // address and the running command.
-func startOn(t *testing.T, db string) (string, *exec.Cmd) {
+func startOn(t testing.TB, db string) (string, *exec.Cmd) {
 	t.Helper()
 	cmd := exec.Command(binary, "demo", "--addr", "127.0.0.1:0", "--db", db)
 	stdout, err := cmd.StdoutPipe()
