@@ -133,6 +133,7 @@ type Store interface {
 	Events
 	EventStats
 	IntegrationClients
+	ChatStore
 	// Ping reports whether the database answers; EUnavailable if not.
 	Ping(ctx context.Context) error
 	// Close releases the database.

@@ -87,6 +87,9 @@ type Store struct {
 	// checkpoints runs SQLite's write-ahead log checkpoints in the background (see
 	// checkpoint.go); nil on PostgreSQL.
 	checkpoints *checkpointer
+	// chat names the store on PostgreSQL's chat signal channel (see
+	// chats_listen.go).
+	chat chatBus
 }
 
 var _ sotepe.Store = (*Store)(nil)

@@ -194,6 +194,17 @@ func suite() []conformance {
 		{"UnitSearchFollowsRenames", "", testUnitSearchFollowsRenames},
 		{"UnitPaging", "", testUnitPaging},
 		{"UnitsConcurrentReaders", "", testUnitsConcurrentReaders},
+		{"ChatLines", "", testChatLines},
+		{"ChatStart", "", testChatStart},
+		{"ChatPositions", "", testChatPositions},
+		{"ChatScope", "", testChatScope},
+		{"ChatEventsConcurrent", "", testChatEventsConcurrent},
+		{"ChatTakeRace", "", testChatTakeRace},
+		{"ChatTransferAndEnd", "", testChatTransferAndEnd},
+		{"ChatAbandon", "", testChatAbandon},
+		{"ChatPresence", "", testChatPresence},
+		{"ChatTimesAndTranscripts", "", testChatTimesAndTranscripts},
+		{"ChatReadAudit", "", testChatReadAudit},
 	}
 }
 
