@@ -155,3 +155,44 @@ func testHandOverDeadlines(t *testing.T) {
 		t.Errorf("Submit took an assessment hand-over: %v", err)
 	}
 }
+
+func TestHandOverChat(t *testing.T) { testenv.Engines(t, testHandOverChat) }
+
+// A chat's hand-over is a request on channel chat in the professional's own
+// unit, received at the chat's start (at most a day back) with the
+// two-working-day promise from it; its key makes a retry return it.
+func testHandOverChat(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	loc := f.calendar.Get().Location()
+	now := time.Date(2026, 11, 27, 17, 0, 0, 0, loc) // a Friday evening
+	started := now.Add(-30 * time.Minute)
+	nurse, anna := f.users["nurse"], f.users["anna"]
+	n := sotepe.NewContactRequest{ServiceID: "health-station-nurse", UnitID: "kallio-health-station", ResidentID: anna.ResidentID,
+		Body: "[16:30] Asukas: Kurkku on kipeä.", Lang: sotepe.Swedish, ReceivedAt: started, IdempotencyKey: "chat-1"}
+	svc := f.withNow(now)
+	r, created, err := svc.HandOverChat(ctx, nurse, n)
+	if err != nil || !created {
+		t.Fatalf("hand-over: %v", err)
+	}
+	if due := time.Date(2026, 12, 1, 16, 0, 0, 0, loc); r.Channel != sotepe.ChannelChat || !r.ReceivedAt.Equal(started) || !r.DueAt.Equal(due) ||
+		r.UnitID != "kallio-health-station" || r.RecordedBy != nurse.ID || r.Lang != sotepe.Swedish || r.Messages[0].FromStaff || r.Messages[0].Body != n.Body {
+		t.Errorf("request %+v, want channel chat, received %v, due %v", r, started, due)
+	}
+	again, created, err := svc.HandOverChat(ctx, nurse, n)
+	if err != nil || created || again.ID != r.ID {
+		t.Errorf("retry: %d created %v err %v, want request %d again", again.ID, created, err, r.ID)
+	}
+	other := n
+	other.IdempotencyKey, other.UnitID = "chat-2", "toolo-health-station"
+	if _, _, err := svc.HandOverChat(ctx, nurse, other); sotepe.ErrorKey(err) != "error.phone_unit" {
+		t.Errorf("into another's unit: %v", err)
+	}
+	other.UnitID, other.ReceivedAt = "", now.Add(-sotepe.MaxChatBackdate-time.Minute)
+	if _, _, err := svc.HandOverChat(ctx, nurse, other); sotepe.ErrorKey(err) != "error.received_old" {
+		t.Errorf("a chat started over a day ago: %v", err)
+	}
+	if _, _, err := svc.HandOverChat(ctx, anna, n); sotepe.ErrorCode(err) != sotepe.EForbidden {
+		t.Errorf("a resident handed over a chat: %v", err)
+	}
+}
