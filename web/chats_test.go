@@ -123,6 +123,7 @@ func TestChatConversation(t *testing.T) {
 			t.Fatalf("chat services before anyone is there: %+v", lines.Items)
 		}
 		e.present(nurse)
+		lines.Items = nil
 		e.client().get("/api/v1/chat-services").json(t, &lines)
 		open := map[string]string{}
 		for _, l := range lines.Items {
@@ -219,7 +220,9 @@ func TestChatConversation(t *testing.T) {
 			t.Fatalf("the contact request: %+v", req)
 		}
 		var mine contactJSON
-		needStatus(t, anna.get(fmt.Sprintf("/api/v1/contact-requests/%d", req.ID)), 200, "anna reads the request").json(t, &mine)
+		r = anna.get(fmt.Sprintf("/api/v1/contact-requests/%d", req.ID))
+		needStatus(t, r, 200, "anna reads the request")
+		r.json(t, &mine)
 		if mine.DueAt != req.DueAt {
 			t.Errorf("anna's request is due %s, the hand-over said %s", mine.DueAt, req.DueAt)
 		}
