@@ -150,8 +150,10 @@ func (s *Service) see(ctx context.Context, c sotepe.Chat) {
 // audited, a resident's counts as them being there).
 //
 // The web's live stream calls Events once at the start (after
-// Last-Event-ID) and after every signal from Listen; as long as Run runs,
-// an open stream of the resident also keeps them present.
+// Last-Event-ID) and after every signal from Listen, and also every 30
+// seconds or so without one: signals sent while the store's listener
+// reconnects are lost, the log is not. As long as Run runs, an open stream
+// of the resident also keeps them present. Every staff call is audited.
 func (s *Service) Events(ctx context.Context, u sotepe.User, id int64, after int64) ([]sotepe.ChatEvent, error) {
 	c, sd, err := s.read(ctx, u, id)
 	if err != nil {
@@ -284,8 +286,9 @@ func (s *Service) Typing(ctx context.Context, u sotepe.User, id int64) error {
 // (as for Get, whose errors it returns; a staff member's Listen is a read
 // and audited), until ctx ends or cancel is called; cancel closes the
 // channel. A signal says that the log grew (read it with Events) or that
-// the other side types. A resident's listening counts as them being there,
-// refreshed while Run runs.
+// someone types (both sides' typing reaches every listener: a page shows
+// the other side's). A resident's listening counts as them being there,
+// refreshed every minute while Run runs.
 func (s *Service) Listen(ctx context.Context, u sotepe.User, id int64) (<-chan sotepe.ChatSignal, func(), error) {
 	c, sd, err := s.read(ctx, u, id)
 	if err != nil {

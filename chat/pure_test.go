@@ -286,8 +286,9 @@ func TestCache(t *testing.T) {
 		}
 		return v
 	}
-	if get() != 1 || get() != 1 {
-		t.Fatal("not cached")
+	first, second := get(), get()
+	if first != 1 || second != 1 {
+		t.Fatalf("not cached: %d then %d", first, second)
 	}
 	mu.Lock()
 	now = now.Add(3 * time.Second)
@@ -380,7 +381,7 @@ func TestTruncateLines(t *testing.T) {
 	}
 }
 
-func TestFigures(t *testing.T) {
+func TestFiguresGrouping(t *testing.T) {
 	loc := helsinki(t)
 	at := time.Date(2026, 11, 23, 9, 30, 0, 0, loc)
 	times := []sotepe.ChatTime{
