@@ -27,6 +27,7 @@ import (
 	"sotepe/assess"
 	"sotepe/audit"
 	"sotepe/booking"
+	"sotepe/chat"
 	"sotepe/closures"
 	"sotepe/contact"
 	"sotepe/demo"
@@ -86,6 +87,7 @@ type App struct {
 	Appointments *booking.Service
 	Feedback     *feedback.Service
 	Surveys      *survey.Service
+	Chats        *chat.Service
 	Catalog      *i18n.Catalog
 	Dispatcher   *notify.Dispatcher
 	Registry     *prometheus.Registry
@@ -172,6 +174,8 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 	w.Contacts, w.Assessments, w.Appointments, w.Feedback, w.Surveys = a.Contacts, a.Assessments, a.Appointments, a.Feedback, a.Surveys
 	w.Residents, w.Audit, w.Closures = residents.New(st), audit.New(st), closures.New(st, a.Calendar)
 	w.Statistics, w.Events = statistics.New(st, a.Calendar, nil), events.New(st)
+	a.Chats = chat.New(chat.Config{Store: st, Contact: a.Contacts, Calendar: a.Calendar, Translate: a.Catalog.T, Logger: logger})
+	w.Chats = a.Chats
 	w.Catalog, w.Logger, w.Location, w.Registry, w.OpenAPI = a.Catalog, logger, a.Location, a.Registry, docs.OpenAPI
 	if err := a.identity(cfg, &w); err != nil {
 		return nil, err
@@ -184,7 +188,8 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 
 // Start runs the background work until Close: the contact requests' breach
 // sweeps and roll-up folding, lapsed waiting-list offers and reminders,
-// forgetting unscreened feedback comments, and notification delivery. Run
+// forgetting unscreened feedback comments, notification delivery, and the
+// chats' signals between processes, abandonment and retention sweeps. Run
 // it once per process (the dispatcher once per database).
 func (a *App) Start(ctx context.Context) {
 	bgCtx, stop := context.WithCancel(ctx)
@@ -193,6 +198,7 @@ func (a *App) Start(ctx context.Context) {
 	a.background.Go(func() { a.Appointments.RunSweeps(bgCtx, time.Minute) })
 	a.background.Go(func() { a.Feedback.RunSweeps(bgCtx, time.Hour) })
 	a.background.Go(func() { a.Dispatcher.Run(bgCtx, 10*time.Second) })
+	a.background.Go(func() { a.Chats.Run(bgCtx) })
 }
 
 // Serve serves the web server on ln until ctx ends or serving fails, then
@@ -207,6 +213,9 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 		IdleTimeout:       120 * time.Second,
 		ErrorLog:          slog.NewLogLogger(a.Logger.Handler(), slog.LevelWarn),
 	}
+	// Chats' live streams never end by themselves: end them at shutdown,
+	// and their clients reconnect elsewhere.
+	hs.RegisterOnShutdown(a.Web.EndStreams)
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	select {
