@@ -178,6 +178,7 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 	w.Contacts, w.Assessments, w.Appointments, w.Feedback, w.Surveys = a.Contacts, a.Assessments, a.Appointments, a.Feedback, a.Surveys
 	w.Residents, w.Audit, w.Closures = residents.New(st), audit.New(st), closures.New(st, a.Calendar)
 	w.Statistics, w.Events = statistics.New(st, a.Calendar, nil), events.New(st)
+	w.Chats = a.Chats
 	w.Catalog, w.Logger, w.Location, w.Registry, w.OpenAPI = a.Catalog, logger, a.Location, a.Registry, docs.OpenAPI
 	if err := a.identity(cfg, &w); err != nil {
 		return nil, err
@@ -215,6 +216,9 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 		IdleTimeout:       120 * time.Second,
 		ErrorLog:          slog.NewLogLogger(a.Logger.Handler(), slog.LevelWarn),
 	}
+	// Chats' live streams never end by themselves: end them at shutdown,
+	// and their clients reconnect elsewhere.
+	hs.RegisterOnShutdown(a.Web.EndStreams)
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	select {

@@ -404,6 +404,8 @@ func newFixture(t *testing.T, e *env) *fixture {
 	f.vars["invite"] = inv.Tokens[0]
 	// A closure day, by the administrator.
 	f.must(admin.do("POST", "/api/v1/calendar/closures", `{"date":"2026-12-28","names":{"fi":"Suljettu","sv":"Stängt","en":"Closed"}}`), 201, "closure")
+	// anna's chats (chats_test.go).
+	f.chatFixture()
 	return f
 }
 
@@ -540,7 +542,7 @@ func accessRows() []access {
 		session = "/api/v1/assessment-sessions/{sid}"
 		kallio  = "/api/v1/units/kallio-health-station"
 	)
-	return []access{
+	rows := []access{
 		// Operations and the public directory: the same for everyone.
 		{route: "GET /healthz", want: everyone(200), method: "GET", path: "/healthz"},
 		{route: "GET /readyz", want: everyone(200), method: "GET", path: "/readyz"},
@@ -745,4 +747,6 @@ func accessRows() []access {
 		{route: "GET /api/v1/reports/{year}", want: everyone(200), method: "GET", path: "/api/v1/reports/2026"},
 		{route: "/", want: everyone(404), method: "GET", path: "/no/such/page"},
 	}
+	// Chats with professionals (chats_test.go).
+	return append(rows, chatRows()...)
 }

@@ -17,6 +17,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
@@ -48,6 +49,8 @@ var loadAPISpec = sync.OnceValues(func() (*apiSpec, error) {
 	// An appointment's iCalendar file is text; the library decodes JSON,
 	// forms, CSV and plain text by itself.
 	openapi3filter.RegisterBodyDecoder("text/calendar", openapi3filter.PlainBodyDecoder)
+	// A chat's live stream is text too (Server-Sent Events).
+	openapi3filter.RegisterBodyDecoder("text/event-stream", openapi3filter.PlainBodyDecoder)
 	router, err := gorillamux.NewRouter(doc)
 	if err != nil {
 		return nil, fmt.Errorf("route docs/openapi.json: %w", err)
@@ -139,13 +142,16 @@ func (s *apiSpec) wrap(h http.Handler, report func(problem string)) http.Handler
 			r.Body.Close()
 		}
 		r.Body = io.NopCloser(bytes.NewReader(reqBody))
-		rec := &recorder{header: http.Header{}}
+		rec := &recorder{header: http.Header{}, w: w}
 		h.ServeHTTP(rec, r)
 		if rec.status == 0 {
 			rec.status = http.StatusOK
 		}
 		if problem := s.check(r, reqBody, rec); problem != "" {
 			report(fmt.Sprintf("openapi: %s %s → %d: %s", r.Method, r.URL.RequestURI(), rec.status, problem))
+		}
+		if rec.streaming {
+			return // already sent as it came
 		}
 		for k, v := range rec.header {
 			w.Header()[k] = v
@@ -225,26 +231,58 @@ func schemaProblem(err *openapi3.SchemaError) string {
 	return fmt.Sprintf("at /%s: %s (value %s)", strings.Join(err.JSONPointer(), "/"), err.Reason, v)
 }
 
-// recorder keeps a response until it has been validated.
+// recorder keeps a response until it has been validated. A stream
+// (text/event-stream) cannot wait: it goes through to w as it is written,
+// flushes included, and is validated, body and all, once it ends.
 type recorder struct {
-	header http.Header
-	status int
-	body   bytes.Buffer
+	header    http.Header
+	status    int
+	body      bytes.Buffer
+	w         http.ResponseWriter
+	streaming bool
 }
 
 func (r *recorder) Header() http.Header { return r.header }
 
 func (r *recorder) WriteHeader(status int) {
-	if r.status == 0 {
-		r.status = status
+	if r.status != 0 {
+		return
+	}
+	r.status = status
+	if strings.HasPrefix(r.header.Get("Content-Type"), "text/event-stream") && r.w != nil {
+		r.streaming = true
+		for k, v := range r.header {
+			r.w.Header()[k] = v
+		}
+		r.w.WriteHeader(status)
 	}
 }
 
 func (r *recorder) Write(b []byte) (int, error) {
 	if r.status == 0 {
-		r.status = http.StatusOK
+		r.WriteHeader(http.StatusOK)
+	}
+	if r.streaming {
+		r.body.Write(b)
+		return r.w.Write(b)
 	}
 	return r.body.Write(b)
+}
+
+// Flush and the deadlines reach the real connection while streaming, as
+// http.ResponseController asks for them.
+func (r *recorder) Flush() {
+	if r.streaming {
+		_ = http.NewResponseController(r.w).Flush()
+	}
+}
+
+func (r *recorder) SetWriteDeadline(t time.Time) error {
+	return http.NewResponseController(r.w).SetWriteDeadline(t)
+}
+
+func (r *recorder) SetReadDeadline(t time.Time) error {
+	return http.NewResponseController(r.w).SetReadDeadline(t)
 }
 
 // TestOpenAPIRoutes checks that every /api/v1 route of routes.go is an

@@ -99,6 +99,32 @@ func (s *Server) routes() http.Handler {
 	h("POST /queue/{id}/reply", user(byID("contact request", s.replyForm)))
 	h("POST /queue/{id}/{action}", roles(sotepe.RoleProfessional, sotepe.RoleManager)(byID("contact request", s.queueActionForm)))
 
+	// Chat with a professional: the chat services open now, the resident's
+	// chat and its live stream, the professional's queue and actions.
+	h("GET /api/v1/chat-services", s.chatServices)
+	h("GET /api/v1/chats", user(s.chatList))
+	h("POST /api/v1/chats", roles(sotepe.RoleResident)(s.chatCreate))
+	h("GET /api/v1/chats/{id}", user(byID("chat", s.chatGet)))
+	h("GET /api/v1/chats/{id}/events", user(byID("chat", s.chatStream)))
+	h("POST /api/v1/chats/{id}/messages", user(byID("chat", s.chatSend)))
+	h("POST /api/v1/chats/{id}/typing", user(byID("chat", s.chatTyping)))
+	h("POST /api/v1/chats/{id}/take", roles(sotepe.RoleProfessional, sotepe.RoleManager)(byID("chat", s.chatTake)))
+	h("POST /api/v1/chats/{id}/transfer", roles(sotepe.RoleProfessional, sotepe.RoleManager)(byID("chat", s.chatTransfer)))
+	h("POST /api/v1/chats/{id}/handover", roles(sotepe.RoleProfessional, sotepe.RoleManager)(byID("chat", s.chatHandOver)))
+	h("POST /api/v1/chats/{id}/close", user(byID("chat", s.chatClose)))
+	h("GET /chat", s.chatLinesPage)
+	h("POST /chat", roles(sotepe.RoleResident)(s.chatStartForm))
+	h("GET /chat/{id}", roles(sotepe.RoleResident)(byID("chat", s.chatRoomPage)))
+	h("POST /chat/{id}/messages", roles(sotepe.RoleResident)(byID("chat", s.chatSendForm)))
+	h("POST /chat/{id}/close", roles(sotepe.RoleResident)(byID("chat", s.chatCloseForm)))
+	h("GET /staff/chats", roles(sotepe.RoleProfessional, sotepe.RoleManager)(s.staffChatsPage))
+	h("GET /staff/chats/{id}", roles(sotepe.RoleProfessional, sotepe.RoleManager)(byID("chat", s.staffChatPage)))
+	h("POST /staff/chats/{id}/take", roles(sotepe.RoleProfessional, sotepe.RoleManager)(byID("chat", s.chatTakeForm)))
+	h("POST /staff/chats/{id}/messages", roles(sotepe.RoleProfessional, sotepe.RoleManager)(byID("chat", s.chatSendForm)))
+	h("POST /staff/chats/{id}/transfer", roles(sotepe.RoleProfessional, sotepe.RoleManager)(byID("chat", s.chatTransferForm)))
+	h("POST /staff/chats/{id}/handover", roles(sotepe.RoleProfessional, sotepe.RoleManager)(byID("chat", s.chatHandOverForm)))
+	h("POST /staff/chats/{id}/close", roles(sotepe.RoleProfessional, sotepe.RoleManager)(byID("chat", s.chatCloseForm)))
+
 	// The working-day calendar and the answer promise.
 	h("GET /api/v1/calendar/deadline", s.calendarDeadline)
 	h("GET /api/v1/calendar/closures", roles(sotepe.RoleAdmin)(s.closures))

@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/netip"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -63,6 +64,9 @@ type Config struct {
 	Statistics sotepe.StatisticsService
 	// Events takes service events from integration clients.
 	Events sotepe.EventService
+	// Chats carries out chats with professionals: the queue, messages,
+	// hand-overs, and the signals behind the live stream.
+	Chats sotepe.ChatService
 	// Indicators are the indicator definitions of the dashboard and the
 	// annual report; when nil, the embedded ones (report.Load).
 	Indicators *report.Indicators
@@ -136,6 +140,11 @@ type Server struct {
 	// dashboard's facts of a period (report.go, dashboard.go).
 	annual *keepCache[int, builtReport]
 	facts  *keepCache[[2]string, []report.Fact]
+
+	// closing is closed by EndStreams: every live stream ends, so that a
+	// graceful shutdown need not wait for them.
+	closing   chan struct{}
+	closeOnce sync.Once
 }
 
 // New checks cfg, parses the templates and builds the routes. A missing
@@ -183,6 +192,7 @@ func New(cfg Config) (*Server, error) {
 		kioskLimit:    newWindowLimit(kioskPerHour, time.Hour, cfg.Now),
 		annual:        newKeepCache[int, builtReport](time.Minute, 64, cfg.Now),
 		facts:         newKeepCache[[2]string, []report.Fact](time.Minute, 2, cfg.Now),
+		closing:       make(chan struct{}),
 	}
 	for _, p := range cfg.IdentityProviders {
 		if p.OIDC.Now == nil {
@@ -219,7 +229,7 @@ func (c Config) check() error {
 		{"Contacts", c.Contacts == nil}, {"Assessments", c.Assessments == nil}, {"Appointments", c.Appointments == nil},
 		{"Feedback", c.Feedback == nil}, {"Surveys", c.Surveys == nil}, {"Residents", c.Residents == nil}, {"Audit", c.Audit == nil},
 		{"Closures", c.Closures == nil}, {"Statistics", c.Statistics == nil}, {"Events", c.Events == nil},
-		{"Acting", c.Acting == nil},
+		{"Acting", c.Acting == nil}, {"Chats", c.Chats == nil},
 	}
 	for _, f := range required {
 		if f.missing {
@@ -228,6 +238,13 @@ func (c Config) check() error {
 	}
 	return nil
 }
+
+// EndStreams ends every live stream (the chats' Server-Sent Events) now
+// and any started later; clients reconnect elsewhere with Last-Event-ID.
+// Give it to http.Server.RegisterOnShutdown so that a graceful shutdown
+// does not wait for streams that never end by themselves. It is safe to
+// call more than once.
+func (s *Server) EndStreams() { s.closeOnce.Do(func() { close(s.closing) }) }
 
 // ServeHTTP serves one request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }

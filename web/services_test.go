@@ -8,6 +8,7 @@ import (
 	"sotepe/assess"
 	"sotepe/audit"
 	"sotepe/booking"
+	"sotepe/chat"
 	"sotepe/closures"
 	"sotepe/contact"
 	"sotepe/demo"
@@ -89,6 +90,13 @@ func withServices(tb testing.TB, c web.Config) web.Config {
 		mandates := &valtuudet.Register{Client: &valtuudet.Client{BaseURL: fake.URL, ClientID: "web-test", ClientSecret: "secret",
 			ChecksumKey: "checksum", Now: now}, RedirectURI: "http://sotepe.test/valtuudet/return"}
 		c.Acting = acting.New(st, demo.PopulationRegister(now), mandates, c.Location, now)
+	}
+	if c.Chats == nil {
+		var translate chat.Translate
+		if c.Catalog != nil {
+			translate = c.Catalog.T
+		}
+		c.Chats = chat.New(chat.Config{Store: st, Contact: c.Contacts, Calendar: c.Calendar, Translate: translate, Now: c.Now})
 	}
 	// The demo's residents sign in with passwords here; a test of strong
 	// identification only turns it off.

@@ -45,6 +45,8 @@ type env struct {
 	contacts *contact.Service
 	// appts is the appointment service behind the server, for sweeps.
 	appts *booking.Service
+	// web is the server under test.
+	web *web.Server
 }
 
 var demoHash = sync.OnceValues(func() (string, error) { return password.Hash("demo", password.Default()) })
@@ -126,6 +128,7 @@ func newEnvOn(t *testing.T, engine string, opts ...func(*web.Config)) *env {
 	ctx := context.Background()
 	st := openStore(t, engine)
 	people := loadDemo(t, st)
+	saveChatLines(t, st)
 	cat, err := i18n.New()
 	if err != nil {
 		t.Fatal(err)
@@ -179,7 +182,7 @@ func newEnvOn(t *testing.T, engine string, opts ...func(*web.Config)) *env {
 	t.Cleanup(srv.Close)
 	// ---- End of the server under test. ----
 
-	return &env{t: t, srv: srv, store: st, cat: cat, clock: clk, ids: people, engine: engine, contacts: contacts, appts: appts}
+	return &env{t: t, srv: srv, store: st, cat: cat, clock: clk, ids: people, engine: engine, contacts: contacts, appts: appts, web: s}
 }
 
 // client is one browser or API client with its own cookies.

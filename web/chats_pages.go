@@ -1,0 +1,408 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"time"
+
+	"sotepe"
+)
+
+// The HTML pages of chats. They work without JavaScript: forms post and
+// redirect back, and an open chat's page refreshes itself every ten
+// seconds (<noscript> meta refresh). static/chat.js makes them live: the
+// stream of chat_stream.go, sending with fetch, "… is typing".
+//
+//	/chat                      the chat services, open or closed (then the contact-request form instead); the resident's open chats
+//	/chat/{id}                 the resident's chat: queue place, transcript, send, close; after a hand-over the request and its due time
+//	/staff/chats               the professional's queue: waiting chats oldest first, active chats
+//	/staff/chats/{id}          one chat for the professional: screened transcript, take, send, transfer, hand over, close
+
+// chatLineItem is one chat service on the page, with the contact-request
+// form a closed one offers instead.
+type chatLineItem struct {
+	sotepe.ChatLineStatus
+	ContactForm string
+}
+
+// ClosedKey is the catalog key telling why the line is closed.
+func (l chatLineItem) ClosedKey() string {
+	if l.Closed == sotepe.ChatClosedUnstaffed {
+		return "chat.closed_unstaffed"
+	}
+	return "chat.closed_hours"
+}
+
+// chatLinesView is the page of chat services.
+type chatLinesView struct {
+	Lines []chatLineItem
+	// Mine are the resident's open chats, to return to.
+	Mine []sotepe.Chat
+	// Resident is set when the user may start a chat.
+	Resident bool
+	// Error, Line and Message come back after a start that was refused.
+	Error   string
+	Line    string
+	Message string
+}
+
+// LineName names line id in the page's language (the id itself when the
+// line is gone).
+func (v chatLinesView) LineName(id string, lang sotepe.Lang) string {
+	for _, l := range v.Lines {
+		if l.ID == id {
+			return l.Names.In(lang)
+		}
+	}
+	return id
+}
+
+// chatLinesPage shows the chat services, open or closed: GET /chat, for
+// anyone; a resident also sees their open chats and starts one here.
+func (s *Server) chatLinesPage(w http.ResponseWriter, r *http.Request) error {
+	v, err := s.chatLines(r)
+	return s.showPage(w, r, "chat", "chat.title", v, err)
+}
+
+func (s *Server) chatLines(r *http.Request) (chatLinesView, error) {
+	var v chatLinesView
+	lines, err := s.cfg.Chats.Lines(r.Context())
+	if err != nil {
+		return v, err
+	}
+	for _, l := range lines {
+		v.Lines = append(v.Lines, chatLineItem{ChatLineStatus: l, ContactForm: "/requests/new?service=" + url.QueryEscape(l.ServiceID)})
+	}
+	if u := info(r).User; u != nil && u.Has(sotepe.RoleResident) {
+		v.Resident = true
+		if v.Mine, err = s.cfg.Chats.Mine(r.Context(), *u); err != nil {
+			return v, err
+		}
+	}
+	return v, nil
+}
+
+// chatStartForm starts a chat from the page and goes to it: POST /chat
+// with service (the chat service) and message. A closed line or a message
+// refused shows the page again, with why and with what was written.
+func (s *Server) chatStartForm(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+	if err := parseForm(r); err != nil {
+		return err
+	}
+	line, message := r.PostForm.Get("service"), r.PostForm.Get("message")
+	c, _, err := s.cfg.Chats.Start(r.Context(), u, line, message)
+	if code := sotepe.ErrorCode(err); code == sotepe.EInvalid || code == sotepe.EConflict {
+		v, verr := s.chatLines(r)
+		if verr != nil {
+			return verr
+		}
+		v.Error, v.Line, v.Message = s.errText(info(r).Lang, err), line, message
+		s.html(w, r, statusOf(code), "chat", pageData{Title: s.cat.T(info(r).Lang, "chat.title", nil), Data: v})
+		return nil
+	} else if err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/chat/"+strconv.FormatInt(c.ID, 10), http.StatusSeeOther)
+	return nil
+}
+
+// chatLogItem is one event of a transcript as the page shows it, labelled
+// for the viewer.
+type chatLogItem struct {
+	Seq   int64
+	Class string // resident, staff or system
+	Who   string
+	At    time.Time
+	Text  string
+}
+
+// chatRoomView is one chat's page, for the resident or for staff.
+type chatRoomView struct {
+	C      chatView
+	Line   sotepe.ChatLineStatus
+	Log    []chatLogItem
+	Last   int64
+	Staff  bool
+	Error  string
+	Minute int // the estimate, in whole minutes, while waiting
+	// Request is the contact request a hand-over made, with its due time.
+	Request *contactView
+	// Staff only: where the chat may be transferred, the viewer and
+	// whether the chat is theirs, and how long it has waited.
+	Lines      []sotepe.ChatLineStatus
+	Colleagues []sotepe.User
+	Me         int64
+	Waited     int
+}
+
+// Open reports whether the chat still goes on.
+func (v chatRoomView) Open() bool { return v.C.Status.Open() }
+
+// Waiting reports whether the chat waits in the queue.
+func (v chatRoomView) Waiting() bool { return v.C.Status == sotepe.ChatWaiting }
+
+// Active reports whether a professional has taken the chat.
+func (v chatRoomView) Active() bool { return v.C.Status == sotepe.ChatActive }
+
+// Clock formats an instant as hours and minutes in the city's time zone.
+func (p pageData) Clock(t time.Time) string { return t.In(p.loc).Format("15.04") }
+
+// ISO formats an instant in RFC 3339 in the city's time zone, for
+// <time datetime>.
+func (p pageData) ISO(t time.Time) string { return t.In(p.loc).Format(time.RFC3339) }
+
+// chatRoom reads chat id with its events for u and labels them for the
+// page; problem is a refusal to show above the forms.
+func (s *Server) chatRoom(r *http.Request, u sotepe.User, id int64, problem string) (chatRoomView, error) {
+	ctx, lang := r.Context(), info(r).Lang
+	c, err := s.cfg.Chats.Get(ctx, u, id)
+	if err != nil {
+		return chatRoomView{}, err
+	}
+	events, err := s.cfg.Chats.Events(ctx, u, id, 0)
+	if err != nil {
+		return chatRoomView{}, err
+	}
+	lines, err := s.cfg.Chats.Lines(ctx)
+	if err != nil {
+		return chatRoomView{}, err
+	}
+	v := chatRoomView{C: s.viewChat(c), Staff: u.IsStaff(), Error: problem, Me: u.ID, Last: c.LastEvent}
+	for _, l := range lines {
+		if l.ID == c.Line {
+			v.Line = l
+		}
+	}
+	if v.Line.ID == "" {
+		v.Line.ID, v.Line.Names = c.Line, sotepe.Names{Fi: c.Line, Sv: c.Line, En: c.Line}
+	}
+	for _, e := range events {
+		v.Log = append(v.Log, s.chatLogItem(lang, u, c, e))
+		v.Last = max(v.Last, e.Seq)
+	}
+	if c.Status == sotepe.ChatWaiting {
+		v.Minute = int((c.EstimatedWait + time.Minute - 1) / time.Minute)
+		v.Waited = int(s.now().Sub(c.StartedAt) / time.Minute)
+	}
+	if c.ContactRequestID != 0 {
+		req, err := s.cfg.Contacts.Get(ctx, u, c.ContactRequestID)
+		if err == nil {
+			cv := s.viewContact(req)
+			v.Request = &cv
+		} else if sotepe.ErrorCode(err) != sotepe.ENotFound {
+			return v, err
+		}
+	}
+	if v.Staff && c.Status.Open() {
+		v.Lines = slices.DeleteFunc(lines, func(l sotepe.ChatLineStatus) bool { return l.ID == c.Line })
+		if v.Colleagues, err = s.chatColleagues(r, u, c, v.Line.Units); err != nil {
+			return v, err
+		}
+	}
+	return v, nil
+}
+
+// chatLogItem labels event e of chat c for viewer u: their own messages
+// are "you", the professional's carry their name, the resident's are the
+// resident's (their name for staff), and a system event tells its text.
+func (s *Server) chatLogItem(lang sotepe.Lang, u sotepe.User, c sotepe.Chat, e sotepe.ChatEvent) chatLogItem {
+	it := chatLogItem{Seq: e.Seq, At: e.At, Text: e.Body}
+	switch {
+	case e.Kind == sotepe.ChatSystem:
+		it.Class, it.Text = "system", e.Text
+	case e.FromStaff:
+		it.Class, it.Who = "staff", e.AuthorName
+		if u.IsStaff() && e.AuthorName == u.Name {
+			it.Who = s.cat.T(lang, "chat.you", nil)
+		} else if it.Who == "" {
+			it.Who = s.cat.T(lang, "chat.professional", nil)
+		}
+	default:
+		it.Class, it.Who = "resident", s.cat.T(lang, "chat.resident", nil)
+		if !u.IsStaff() {
+			it.Who = s.cat.T(lang, "chat.you", nil)
+		} else if c.ResidentName != "" {
+			it.Who = c.ResidentName
+		}
+	}
+	return it
+}
+
+// chatColleagues lists the professionals a chat may be passed to: the
+// colleagues in u's units of the chat's line (the unit that took it, once
+// taken), without u.
+func (s *Server) chatColleagues(r *http.Request, u sotepe.User, c sotepe.Chat, units []string) ([]sotepe.User, error) {
+	if c.UnitID != "" {
+		units = []string{c.UnitID}
+	}
+	var out []sotepe.User
+	seen := map[int64]bool{u.ID: true}
+	for _, unit := range units {
+		if !u.MemberOf(unit) {
+			continue
+		}
+		staff, err := s.cfg.Residents.Colleagues(r.Context(), u, unit)
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range staff {
+			if !seen[p.ID] && p.Has(sotepe.RoleProfessional) {
+				seen[p.ID] = true
+				out = append(out, p)
+			}
+		}
+	}
+	return out, nil
+}
+
+// chatRoomPage shows the resident's chat: GET /chat/{id}.
+func (s *Server) chatRoomPage(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
+	return s.showChatRoom(w, r, u, id, http.StatusOK, "")
+}
+
+// staffChatPage shows a chat of the professional's lines: GET
+// /staff/chats/{id}; the read is audited.
+func (s *Server) staffChatPage(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
+	return s.showChatRoom(w, r, u, id, http.StatusOK, "")
+}
+
+// showChatRoom renders a chat's page for the resident or for staff with
+// status and problem.
+func (s *Server) showChatRoom(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64, status int, problem string) error {
+	v, err := s.chatRoom(r, u, id, problem)
+	if err != nil {
+		return err
+	}
+	page, title := "chat_room", "chat.room_title"
+	if v.Staff {
+		page, title = "chat_staff_room", "chat.staff_room_title"
+	}
+	s.html(w, r, status, page, pageData{Title: s.cat.T(info(r).Lang, title, nil), Data: v})
+	return nil
+}
+
+// chatBack redirects to where a form on a chat's page returns, or shows
+// the page again with a refusal the person can act on.
+func (s *Server) chatBack(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64, err error, to string) error {
+	if code := sotepe.ErrorCode(err); code == sotepe.EInvalid || code == sotepe.EConflict {
+		return s.showChatRoom(w, r, u, id, statusOf(code), s.errText(info(r).Lang, err))
+	} else if err != nil {
+		return err
+	}
+	http.Redirect(w, r, to, http.StatusSeeOther)
+	return nil
+}
+
+// chatPath is the page of chat id for u.
+func chatPath(u sotepe.User, id int64) string {
+	if u.IsStaff() {
+		return "/staff/chats/" + strconv.FormatInt(id, 10)
+	}
+	return "/chat/" + strconv.FormatInt(id, 10)
+}
+
+// chatSendForm sends a message from a chat's page and returns to it: POST
+// /chat/{id}/messages and /staff/chats/{id}/messages.
+func (s *Server) chatSendForm(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
+	if err := parseForm(r); err != nil {
+		return err
+	}
+	_, err := s.cfg.Chats.Send(r.Context(), u, id, r.PostForm.Get("message"))
+	return s.chatBack(w, r, u, id, err, chatPath(u, id))
+}
+
+// chatCloseForm ends a chat from its page: POST /chat/{id}/close and
+// /staff/chats/{id}/close.
+func (s *Server) chatCloseForm(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
+	_, err := s.cfg.Chats.Close(r.Context(), u, id)
+	return s.chatBack(w, r, u, id, err, chatPath(u, id))
+}
+
+// chatTakeForm takes a waiting chat: POST /staff/chats/{id}/take.
+func (s *Server) chatTakeForm(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
+	_, err := s.cfg.Chats.Take(r.Context(), u, id)
+	return s.chatBack(w, r, u, id, err, chatPath(u, id))
+}
+
+// chatTransferForm passes a chat on: POST /staff/chats/{id}/transfer with
+// "to" (a chat service) or "to_user" (a colleague), then back to the
+// queue, since the chat may now be out of the professional's reach.
+func (s *Server) chatTransferForm(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
+	if err := parseForm(r); err != nil {
+		return err
+	}
+	b := chatTransferBody{To: r.PostForm.Get("to")}
+	if v := r.PostForm.Get("to_user"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n <= 0 {
+			return s.chatBack(w, r, u, id, sotepe.Invalid("chat.error.transfer", "to_user is a user id"), "")
+		}
+		b.ToUser = n
+	}
+	to, err := b.transfer()
+	if err == nil {
+		_, err = s.cfg.Chats.Transfer(r.Context(), u, id, to)
+	}
+	return s.chatBack(w, r, u, id, err, "/staff/chats")
+}
+
+// chatHandOverForm turns the chat into a contact request and goes to the
+// request in the professional's queue: POST /staff/chats/{id}/handover.
+func (s *Server) chatHandOverForm(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
+	req, err := s.cfg.Chats.HandOver(r.Context(), u, id)
+	return s.chatBack(w, r, u, id, err, "/queue/"+strconv.FormatInt(req.ID, 10))
+}
+
+// staffChatsView is the professional's chat queue.
+type staffChatsView struct {
+	Waiting []staffChatItem
+	Active  []staffChatItem
+	Lines   []sotepe.ChatLineStatus
+	Me      int64
+}
+
+// staffChatItem is one chat in the queue with how long it has waited.
+type staffChatItem struct {
+	chatView
+	Waited int // minutes since it started
+}
+
+// LineName names line id in the page's language.
+func (v staffChatsView) LineName(id string, lang sotepe.Lang) string {
+	for _, l := range v.Lines {
+		if l.ID == id {
+			return l.Names.In(lang)
+		}
+	}
+	return id
+}
+
+// staffChatsPage is the professional's chat queue: GET /staff/chats,
+// waiting chats oldest first and the active ones. Showing it counts as the
+// professional being available; the page refreshes itself.
+func (s *Server) staffChatsPage(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+	v := staffChatsView{Me: u.ID}
+	now := s.now()
+	for _, st := range []sotepe.ChatStatus{sotepe.ChatWaiting, sotepe.ChatActive} {
+		chats, err := s.cfg.Chats.Queue(r.Context(), u, st)
+		if err != nil {
+			return err
+		}
+		for _, c := range chats {
+			it := staffChatItem{chatView: s.viewChat(c), Waited: int(now.Sub(c.StartedAt) / time.Minute)}
+			if st == sotepe.ChatWaiting {
+				v.Waiting = append(v.Waiting, it)
+			} else {
+				v.Active = append(v.Active, it)
+			}
+		}
+	}
+	lines, err := s.cfg.Chats.Lines(r.Context())
+	if err != nil {
+		return err
+	}
+	v.Lines = lines
+	return s.showPage(w, r, "chat_staff", "chat.staff_title", v, nil)
+}
