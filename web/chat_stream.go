@@ -108,6 +108,9 @@ func (s *Server) chatStream(w http.ResponseWriter, r *http.Request, u sotepe.Use
 	w.WriteHeader(http.StatusOK)
 	st.write([]byte("retry: " + strconv.Itoa(streamRetry) + "\n\n"))
 	cs.send(events)
+	// Flushed even with nothing to send, so the client knows the stream
+	// is open (a resume at the newest event has nothing to send yet).
+	st.flush()
 
 	heartbeat := time.NewTicker(streamHeartbeat)
 	defer heartbeat.Stop()

@@ -134,6 +134,18 @@ func TestChatStream(t *testing.T) {
 		}
 		cancel()
 
+		// Resumed at the newest event, there is nothing to send, yet the
+		// stream opens at once (its head is flushed, not held until the
+		// next event or heartbeat).
+		req, _ := http.NewRequest("GET", e.srv.URL+path+"/events", nil)
+		req.Header.Set("Last-Event-ID", "4")
+		quick := &http.Client{Jar: anna.hc.Jar, Timeout: 5 * time.Second} // the heartbeat comes after 15 s
+		res, err := quick.Do(req)
+		if err != nil {
+			t.Fatalf("resumed at the newest event, the stream did not open: %v", err)
+		}
+		res.Body.Close()
+
 		// Away, two messages are written; back with Last-Event-ID, anna
 		// gets exactly those, once.
 		needStatus(t, anna.do("POST", path+"/messages", `{"message":"Kurkku on kipeä."}`), 201, "anna writes") // 5
