@@ -94,6 +94,9 @@ const (
 	// holds it, for which service, since when they wait).
 	ActionAppointmentTicketRead = "appointment_ticket.read"
 	ActionAppointmentWaitlist   = "appointment.waitlist"
+	// ActionAppointmentPhone is a video appointment turned into a phone
+	// appointment ("call me instead").
+	ActionAppointmentPhone = "appointment.phone"
 )
 
 // AppointmentEveningFrom is the hour (Europe/Helsinki) from which a slot counts as an
@@ -492,6 +495,13 @@ type Appointments interface {
 	MarkAppointment(ctx context.Context, id int64, units []string, status AppointmentStatus, at time.Time) (Appointment, error)
 	// JoinVideo records that the resident entered the video waiting room.
 	JoinVideo(ctx context.Context, id int64, residentID int64, at time.Time) error
+	// SwitchToPhone turns a booked or arrived video appointment within
+	// scope that has not ended by now into a phone appointment, with its
+	// audit row (appointment.phone); it has no video room after. One
+	// outside scope or missing is ENotFound; one that is not a video
+	// appointment, or no longer active or ended, EConflict
+	// ("video.error.not_video").
+	SwitchToPhone(ctx context.Context, id int64, scope AppointmentScope, now time.Time) (Appointment, error)
 	// IssueTicket stores an appointment ticket.
 	IssueTicket(ctx context.Context, t Ticket) (Ticket, error)
 	// Tickets returns a resident's unused tickets.
@@ -566,6 +576,9 @@ type AppointmentService interface {
 	// JoinVideo opens the video room of an appointment for the resident or
 	// the professional; the resident's entry is recorded.
 	JoinVideo(ctx context.Context, u User, id int64) (Appointment, error)
+	// SwitchToPhone turns a video appointment of the resident's, or of the
+	// staff member's units, into a phone appointment ("call me instead").
+	SwitchToPhone(ctx context.Context, u User, id int64) (Appointment, error)
 	// Figures returns the care-guarantee figures.
 	Figures(ctx context.Context, u User, from, to time.Time, unit string) ([]AppointmentFigures, error)
 	// Rules returns how a service is booked, public to everyone; a service

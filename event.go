@@ -189,6 +189,9 @@ const (
 	SourceAssessment     = "sotepe.assessment"
 	SourceFeedback       = "sotepe.feedback"
 	SourceChat           = "sotepe.chat"
+	// SourceVideo is the source of a held video call's count
+	// (StatPortalVideoAppointments); the external id is the appointment's.
+	SourceVideo = "sotepe.video"
 	// SourceYear is the source of the events `sotepe generate --year` writes.
 	SourceYear = "sotepe.generate"
 )

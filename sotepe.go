@@ -134,6 +134,7 @@ type Store interface {
 	EventStats
 	IntegrationClients
 	ChatStore
+	VideoStore
 	// Ping reports whether the database answers; EUnavailable if not.
 	Ping(ctx context.Context) error
 	// Close releases the database.

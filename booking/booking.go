@@ -537,6 +537,20 @@ func (s *Service) JoinVideo(ctx context.Context, u sotepe.User, id int64) (sotep
 	return a, nil
 }
 
+// SwitchToPhone turns a video appointment into a phone appointment ("call
+// me instead"): a resident their own (or, acting, their principal's), staff
+// one of their units', until its end; the professional then calls the
+// resident at its time. The appointment has no video room after. Anything
+// the user may not see is ENotFound; an appointment that is not a video one
+// still to come EConflict ("video.error.not_video").
+func (s *Service) SwitchToPhone(ctx context.Context, u sotepe.User, id int64) (sotepe.Appointment, error) {
+	sc, ok := scope(u)
+	if !ok {
+		return sotepe.Appointment{}, notFound()
+	}
+	return s.store.SwitchToPhone(ctx, id, sc, s.now())
+}
+
 // Figures returns the care-guarantee figures of the appointments starting
 // from from until to: a manager's of their units (unit, when given, must be
 // one), an analyst's or administrator's of every unit or of unit. Others

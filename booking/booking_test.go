@@ -215,3 +215,46 @@ func testVideoRemindersAndOffers(t *testing.T) {
 		t.Errorf("erik's notifications %v", kinds)
 	}
 }
+
+func TestCallMeInstead(t *testing.T) { testenv.Engines(t, testCallMeInstead) }
+
+// testCallMeInstead turns video appointments into phone appointments: the
+// resident their own, the unit's professional theirs, nobody else's.
+func testCallMeInstead(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	anna, erik, nurse, analyst := f.users["anna"], f.users["erik"], f.users["nurse"], f.users["analyst"]
+	page, err := f.svc.Search(ctx, nil, sotepe.SlotFilter{Service: "health-station-nurse", Units: []string{"kallio-health-station"}, Mode: sotepe.ModeVideo})
+	if err != nil || len(page.Items) < 2 {
+		t.Fatalf("video slots: %d, %v", len(page.Items), err)
+	}
+	a, err := f.svc.Book(ctx, anna, page.Items[0].ID, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range []sotepe.User{erik, analyst} {
+		_, err = f.svc.SwitchToPhone(ctx, u, a.ID)
+		wantCode(t, err, sotepe.ENotFound, "")
+	}
+	p, err := f.svc.SwitchToPhone(ctx, anna, a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Mode != sotepe.ModePhone || p.VideoRoom != "" {
+		t.Fatalf("after the switch %+v", p)
+	}
+	// No room any more.
+	_, err = f.svc.JoinVideo(ctx, anna, a.ID)
+	wantCode(t, err, sotepe.ENotFound, "")
+	_, err = f.svc.SwitchToPhone(ctx, anna, a.ID)
+	wantCode(t, err, sotepe.EConflict, "video.error.not_video")
+
+	b, err := f.svc.Book(ctx, anna, page.Items[1].ID, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err = f.svc.SwitchToPhone(ctx, nurse, b.ID)
+	if err != nil || p.Mode != sotepe.ModePhone {
+		t.Fatalf("the nurse's switch: %+v, %v", p, err)
+	}
+}

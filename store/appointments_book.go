@@ -518,8 +518,9 @@ func (s *Store) ListAppointments(ctx context.Context, f sotepe.AppointmentFilter
 
 // MarkAppointment sets the status of a booked or arrived appointment at one
 // of units to arrived, completed or no_show at at, with its audit row
-// (appointment.mark), and returns it. Completing writes a service event for the
-// statistics and asks the resident for feedback through the outbox
+// (appointment.mark), and returns it. Completing writes the service events of
+// the visit for the statistics (recordVisit: a video appointment counts as
+// one only when its call was held) and asks the resident for feedback through the outbox
 // (appt_feedback), in the same transaction, as does the audit row of the
 // answer's read (appointment.read) for a staff actor. Another status is EInvalid
 // ("error.appt_status"); an appointment elsewhere or missing ENotFound; one
@@ -564,9 +565,7 @@ func (s *Store) MarkAppointment(ctx context.Context, id int64, units []string, s
 			return err
 		}
 		if status == sotepe.AppointmentCompleted {
-			if err := s.recordEvent(ctx, tx, sotepe.ServiceEvent{Source: sotepe.SourceAppointment, ExternalID: strconv.FormatInt(a.ID, 10),
-				Day: a.Start.In(s.zone).Format(time.DateOnly), UnitID: a.UnitID, Statistic: sotepe.ServiceStatistic(a.ServiceID),
-				Mode: sotepe.EventMode(a.Mode)}); err != nil {
+			if err := s.recordVisit(ctx, tx, a); err != nil {
 				return err
 			}
 			if err := s.notifyResident(ctx, tx, a.ResidentID, a.ID, sotepe.NotifyApptFeedback, at); err != nil {

@@ -205,6 +205,9 @@ func suite() []conformance {
 		{"ChatPresence", "", testChatPresence},
 		{"ChatTimesAndTranscripts", "", testChatTimesAndTranscripts},
 		{"ChatReadAudit", "", testChatReadAudit},
+		{"VideoInvites", "", testVideoInvites},
+		{"VideoSwitchToPhone", "", testVideoSwitchToPhone},
+		{"VideoCallsCount", "", testVideoCallsCount},
 	}
 }
 
