@@ -120,8 +120,14 @@ func TestCredentialsAreChecked(t *testing.T) {
 	s := start(t, 2)
 	user, pass := turnserver.Credentials("s3cret", 7, time.Now().Add(time.Hour))
 	for name, c := range map[string][2]string{
-		"wrong secret": func() [2]string { u, p := turnserver.Credentials("other", 7, time.Now().Add(time.Hour)); return [2]string{u, p} }(),
-		"expired":      func() [2]string { u, p := turnserver.Credentials("s3cret", 7, time.Now().Add(-time.Minute)); return [2]string{u, p} }(),
+		"wrong secret": func() [2]string {
+			u, p := turnserver.Credentials("other", 7, time.Now().Add(time.Hour))
+			return [2]string{u, p}
+		}(),
+		"expired": func() [2]string {
+			u, p := turnserver.Credentials("s3cret", 7, time.Now().Add(-time.Minute))
+			return [2]string{u, p}
+		}(),
 		"no appointment": {"9999999999", func() string {
 			_, p := turnserver.Credentials("s3cret", 0, time.Unix(9999999999, 0))
 			return p
