@@ -42,6 +42,8 @@ import (
 	"sotepe/statistics"
 	"sotepe/store"
 	"sotepe/survey"
+	"sotepe/turnserver"
+	"sotepe/video"
 	"sotepe/web"
 	"sotepe/workday"
 )
@@ -70,6 +72,9 @@ type Config struct {
 	BaseURL string
 	// Identity configures strong identification and acting on behalf.
 	Identity Identity
+	// TURN, when its Addr is set, runs the embedded TURN server that
+	// relays video calls where no direct path exists.
+	TURN turnserver.Config
 	// Web holds the web server's own settings (cookies, sessions, the demo
 	// banner, the version …). New fills in its Store, Directory, Calendar,
 	// services, Catalog, Logger, Location, Registry and OpenAPI.
@@ -88,12 +93,15 @@ type App struct {
 	Feedback     *feedback.Service
 	Surveys      *survey.Service
 	Chats        *chat.Service
+	Video        *video.Service
 	Catalog      *i18n.Catalog
 	Dispatcher   *notify.Dispatcher
 	Registry     *prometheus.Registry
 	Location     *time.Location
 	Web          *web.Server
 	Logger       *slog.Logger
+	// TURN is the embedded TURN server; nil when not configured.
+	TURN *turnserver.Server
 
 	stopBackground context.CancelFunc
 	background     sync.WaitGroup
@@ -102,9 +110,10 @@ type App struct {
 
 // New opens and migrates the database, loads the demo data when cfg.Demo is
 // set, and builds every part. It starts no background work (see Start) and
-// listens on nothing (see Serve). An error from any part closes what was
-// opened and comes back: a definition that breaks a rule, a database that
-// cannot be reached or migrated, a missing SMTP setting.
+// listens on nothing (see Serve), except the TURN server when cfg.TURN
+// sets one. An error from any part closes what was opened and comes back: a
+// definition that breaks a rule, a database that cannot be reached or
+// migrated, a missing SMTP setting, a TURN address that cannot be used.
 func New(ctx context.Context, cfg Config) (_ *App, err error) {
 	if cfg.DB == "" {
 		return nil, errors.New("--db is required (a SQLite file path or a postgres:// URL)")
@@ -162,6 +171,12 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 		return nil, err
 	}
 	a.Chats = chat.New(chat.Config{Store: st, Contact: a.Contacts, Calendar: a.Calendar, Translate: a.Catalog.T, Logger: logger})
+	if cfg.TURN.Addr != "" {
+		if a.TURN, err = turnserver.Start(cfg.TURN); err != nil {
+			return nil, err
+		}
+	}
+	a.Video = video.New(video.Config{Store: st, Appointments: a.Appointments, ICE: a.iceServers(), Logger: logger})
 	sender := cfg.Sender
 	if sender == nil {
 		sender = notify.LogSender{Logger: logger}
@@ -179,6 +194,7 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 	w.Residents, w.Audit, w.Closures = residents.New(st), audit.New(st), closures.New(st, a.Calendar)
 	w.Statistics, w.Events = statistics.New(st, a.Calendar, nil), events.New(st)
 	w.Chats = a.Chats
+	w.Video = a.Video
 	w.Catalog, w.Logger, w.Location, w.Registry, w.OpenAPI = a.Catalog, logger, a.Location, a.Registry, docs.OpenAPI
 	if err := a.identity(cfg, &w); err != nil {
 		return nil, err
@@ -246,11 +262,23 @@ func (a *App) Close() error {
 		if a.Directory != nil {
 			a.Directory.Close()
 		}
+		if a.TURN != nil {
+			a.TURN.Close()
+		}
 		if a.Store != nil {
 			err = a.Store.Close()
 		}
 	})
 	return err
+}
+
+// iceServers returns how the video rooms hand out the TURN server, or nil
+// without one.
+func (a *App) iceServers() func(int64, time.Time) []sotepe.ICEServer {
+	if a.TURN == nil {
+		return nil
+	}
+	return a.TURN.ICEServers
 }
 
 // OpenStore opens and migrates the database at dsn (a SQLite file path or

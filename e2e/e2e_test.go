@@ -48,8 +48,14 @@ type app struct {
 // port with a fresh database; it is stopped with SIGTERM when the test ends.
 func startApp(t *testing.T) app {
 	t.Helper()
+	return startAppWith(t)
+}
+
+// startAppWith starts `sotepe demo` as startApp does, with extra flags.
+func startAppWith(t *testing.T, extra ...string) app {
+	t.Helper()
 	dir := t.TempDir()
-	cmd := exec.Command(binary, "demo", "--addr", "127.0.0.1:0", "--db", filepath.Join(dir, "demo.db"))
+	cmd := exec.Command(binary, append([]string{"demo", "--addr", "127.0.0.1:0", "--db", filepath.Join(dir, "demo.db")}, extra...)...)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -92,6 +98,13 @@ func startApp(t *testing.T) app {
 // the test when there is no chromium.
 func browser(t *testing.T) context.Context {
 	t.Helper()
+	return browserWith(t)
+}
+
+// browserWith returns a browser as browser does, started with extra
+// options.
+func browserWith(t *testing.T, extra ...chromedp.ExecAllocatorOption) context.Context {
+	t.Helper()
 	path := os.Getenv("SOTEPE_TEST_CHROMIUM")
 	if path == "" {
 		path, _ = exec.LookPath("chromium")
@@ -110,6 +123,7 @@ func browser(t *testing.T) context.Context {
 		chromedp.Flag("disable-quic", true),
 		chromedp.Flag("no-first-run", true),
 	)
+	opts = append(opts, extra...)
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancel := chromedp.NewContext(actx)
 	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)

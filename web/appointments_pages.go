@@ -196,7 +196,10 @@ type apptDetailView struct {
 	Net       network
 	Staff     bool
 	Booked    bool
-	Waiting   *waitView
+	// Phone is set after "call me instead" turned the appointment into a
+	// phone appointment.
+	Phone   bool
+	Waiting *waitView
 	// CancelHours is how long before the start the resident may still
 	// cancel or rebook online.
 	CancelHours int
@@ -215,7 +218,7 @@ func (s *Server) showAppt(w http.ResponseWriter, r *http.Request, u sotepe.User,
 		return err
 	}
 	v := apptDetailView{A: s.viewAppt(r.Context(), a, u), UnitNames: s.unitNames(ctx, a.UnitID), Staff: u.IsStaff(),
-		Booked: r.URL.Query().Get("booked") == "1", Error: problem}
+		Booked: r.URL.Query().Get("booked") == "1", Phone: r.URL.Query().Get("phone") == "1", Error: problem}
 	if un, err := s.dir.Unit(ctx, a.UnitID); err == nil {
 		v.Unit = &un
 	}
@@ -287,53 +290,6 @@ func (s *Server) waitLeaveForm(w http.ResponseWriter, r *http.Request, u sotepe.
 		return err
 	}
 	http.Redirect(w, r, "/appointments", http.StatusSeeOther)
-	return nil
-}
-
-// videoView is the waiting room of a video appointment.
-type videoView struct {
-	A         apptView
-	UnitNames sotepe.Names
-	Room      string
-	Staff     bool
-	Joined    bool
-	// Opens is when the room opens: ten minutes before the start.
-	Opens  time.Time
-	IsOpen bool
-	Over   bool
-}
-
-// videoPage shows the waiting room of a video appointment to the resident
-// and to the professionals of the unit: GET /appointments/{id}/video. It
-// changes nothing; entering is a POST.
-func (s *Server) videoPage(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
-	a, err := s.cfg.Appointments.Get(r.Context(), u, id)
-	if err != nil {
-		return err
-	}
-	if a.VideoRoom == "" {
-		return sotepe.NotFound("appointment")
-	}
-	return s.showVideo(w, r, u, a)
-}
-
-func (s *Server) showVideo(w http.ResponseWriter, r *http.Request, u sotepe.User, a sotepe.Appointment) error {
-	now := s.now()
-	v := videoView{A: s.viewAppt(r.Context(), a, u), UnitNames: s.unitNames(r.Context(), a.UnitID), Room: a.VideoRoom, Staff: u.IsStaff(),
-		Joined: !a.JoinedAt.IsZero(), Opens: a.Start.Add(-10 * time.Minute).In(s.cfg.Location)}
-	v.IsOpen = !now.Before(v.Opens) && now.Before(a.End) && a.Status.Active()
-	v.Over = !now.Before(a.End) || !a.Status.Active()
-	s.html(w, r, http.StatusOK, "appt_video", pageData{Title: s.cat.T(info(r).Lang, "appt.video_title", nil), Data: v})
-	return nil
-}
-
-// videoJoinForm enters the waiting room: POST /appointments/{id}/video. The
-// resident's entry is recorded, so the professional sees them waiting.
-func (s *Server) videoJoinForm(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
-	if _, err := s.cfg.Appointments.JoinVideo(r.Context(), u, id); err != nil {
-		return err
-	}
-	http.Redirect(w, r, "/appointments/"+strconv.FormatInt(id, 10)+"/video", http.StatusSeeOther)
 	return nil
 }
 

@@ -164,8 +164,6 @@ func (s *Server) routes() http.Handler {
 	h("GET /appointments/{id}", user(byID("appointment", s.apptPage)))
 	h("POST /appointments/{id}/cancel", s.changesSlots(user(byID("appointment", s.apptCancelForm))))
 	h("POST /appointments/{id}/waitlist", user(byID("appointment", s.apptWaitForm)))
-	h("GET /appointments/{id}/video", user(byID("appointment", s.videoPage)))
-	h("POST /appointments/{id}/video", user(byID("appointment", s.videoJoinForm)))
 	h("POST /appointments/waitlist/{id}/leave", s.changesSlots(roles(sotepe.RoleResident)(byID("waiting-list entry", s.waitLeaveForm))))
 	h("GET /staff/calendar", s.apptCalendar)
 	h("POST /staff/calendar/{id}/mark", user(byID("appointment", s.calendarMarkForm)))
@@ -177,6 +175,24 @@ func (s *Server) routes() http.Handler {
 	h("GET /staff/booking-rules", roles(sotepe.RoleAdmin)(s.rulesPage))
 	h("POST /staff/booking-rules", roles(sotepe.RoleAdmin)(s.rulesForm))
 	h("GET /stats/appointments", roles(sotepe.RoleManager, sotepe.RoleAnalyst, sotepe.RoleAdmin)(s.apptStats))
+
+	// Video appointments (video.go): the waiting room and the call, whose
+	// WebSocket only relays the browsers' signalling; "call me instead";
+	// invitations for an interpreter or a guardian, whose guests need no
+	// account; the device check, for anyone.
+	h("GET /appointments/{id}/video", user(byID("appointment", s.videoPage)))
+	h("POST /appointments/{id}/video", user(byID("appointment", s.videoJoinForm)))
+	h("GET /appointments/{id}/video/ws", user(byID("appointment", s.videoSocket)))
+	h("POST /appointments/{id}/video/phone", user(byID("appointment", s.videoPhoneForm)))
+	h("POST /appointments/{id}/video/invites", roles(sotepe.RoleProfessional, sotepe.RoleManager)(byID("appointment", s.videoInviteForm)))
+	h("GET /api/v1/appointments/{id}/video", user(byID("appointment", s.videoRoom)))
+	h("POST /api/v1/appointments/{id}/phone", user(byID("appointment", s.apptPhone)))
+	h("POST /api/v1/appointments/{id}/video/invites", roles(sotepe.RoleProfessional, sotepe.RoleManager)(byID("appointment", s.videoInviteCreate)))
+	h("GET /video/check", s.videoCheckPage)
+	h("GET /video/invite/{token}", s.guestInvitePage)
+	h("POST /video/invite/{token}", s.guestRedeemForm)
+	h("GET /video/guest/{id}", s.guestPage)
+	h("GET /video/guest/{id}/ws", s.guestSocket)
 
 	// Symptom and service-need assessments: anyone may run one; a
 	// signed-in resident hands the result over into the queue, where the

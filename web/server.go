@@ -64,6 +64,8 @@ type Config struct {
 	Statistics sotepe.StatisticsService
 	// Events takes service events from integration clients.
 	Events sotepe.EventService
+	// Video runs the rooms of video appointments.
+	Video sotepe.VideoService
 	// Chats carries out chats with professionals: the queue, messages,
 	// hand-overs, and the signals behind the live stream.
 	Chats sotepe.ChatService
@@ -229,7 +231,7 @@ func (c Config) check() error {
 		{"Contacts", c.Contacts == nil}, {"Assessments", c.Assessments == nil}, {"Appointments", c.Appointments == nil},
 		{"Feedback", c.Feedback == nil}, {"Surveys", c.Surveys == nil}, {"Residents", c.Residents == nil}, {"Audit", c.Audit == nil},
 		{"Closures", c.Closures == nil}, {"Statistics", c.Statistics == nil}, {"Events", c.Events == nil},
-		{"Acting", c.Acting == nil}, {"Chats", c.Chats == nil},
+		{"Acting", c.Acting == nil}, {"Chats", c.Chats == nil}, {"Video", c.Video == nil},
 	}
 	for _, f := range required {
 		if f.missing {

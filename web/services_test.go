@@ -19,6 +19,7 @@ import (
 	"sotepe/store"
 	"sotepe/survey"
 	"sotepe/valtuudet"
+	"sotepe/video"
 	"sotepe/web"
 )
 
@@ -97,6 +98,9 @@ func withServices(tb testing.TB, c web.Config) web.Config {
 			translate = c.Catalog.T
 		}
 		c.Chats = chat.New(chat.Config{Store: st, Contact: c.Contacts, Calendar: c.Calendar, Translate: translate, Now: c.Now})
+	}
+	if c.Video == nil {
+		c.Video = video.New(video.Config{Store: st, Appointments: c.Appointments, Now: c.Now})
 	}
 	// The demo's residents sign in with passwords here; a test of strong
 	// identification only turns it off.

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"io"
@@ -15,6 +16,7 @@ import (
 	"sotepe/demo"
 	"sotepe/notify"
 	"sotepe/store"
+	"sotepe/turnserver"
 	"sotepe/web"
 )
 
@@ -49,6 +51,9 @@ func runServer(ctx context.Context, args []string, getenv func(string) string, s
 		}
 		fs.BoolVar(&c.testIdP, "test-idp", testIdP, "serve the demo's test identity provider at /test-idp/ — anyone can sign in as anyone; never in production (env SOTEPE_TEST_IDP)")
 	}
+	var turnAddr, turnIP string
+	fs.StringVar(&turnAddr, "turn-addr", getenv("SOTEPE_TURN_ADDR"), "run the embedded TURN server that relays video calls on this address, UDP and TCP on one port (e.g. :3478; env SOTEPE_TURN_ADDR); off when empty")
+	fs.StringVar(&turnIP, "turn-public-ip", getenv("SOTEPE_TURN_PUBLIC_IP"), "the public IP address browsers reach the TURN server at (env SOTEPE_TURN_PUBLIC_IP); --turn-addr's host when that is an IP; the secret comes from SOTEPE_TURN_SECRET")
 	fs.Var(&c.trustedProxies, "trusted-proxies", "CIDRs of the proxies whose X-Forwarded-For names the client, comma-separated (env SOTEPE_TRUSTED_PROXIES)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -73,6 +78,13 @@ func runServer(ctx context.Context, args []string, getenv func(string) string, s
 		debug.SetMemoryLimit(150 << 20)
 	}
 
+	turn, err := turnConfig(turnAddr, turnIP, getenv("SOTEPE_TURN_SECRET"), isDemo)
+	if err != nil {
+		return err
+	}
+	if turnAddr == "" && !isDemo {
+		logger.Warn("no TURN server (--turn-addr): video calls may fail on strict networks")
+	}
 	sender, err := notificationSender(getenv, logger, isDemo)
 	if err != nil {
 		return err
@@ -110,6 +122,7 @@ func runServer(ctx context.Context, args []string, getenv func(string) string, s
 		Sender:   sender,
 		BaseURL:  baseURL,
 		Identity: identity,
+		TURN:     turn,
 		Web:      web.Config{SecureCookies: c.secureCookies, Demo: isDemo, Version: version, TrustedProxies: c.trustedProxies},
 	})
 	if err != nil {
@@ -121,6 +134,9 @@ func runServer(ctx context.Context, args []string, getenv func(string) string, s
 	a.Start(ctx)
 
 	fmt.Fprintf(stdout, "sotepe %s listening on http://%s (database %s, ready in %s)\n", version, ln.Addr(), a.Store.Dialect(), time.Since(started).Round(time.Millisecond))
+	if a.TURN != nil {
+		fmt.Fprintf(stdout, "TURN server on %s port %d, UDP and TCP\n", turn.PublicIP, a.TURN.Port())
+	}
 	if isDemo {
 		printDemoAccounts(stdout)
 	}
@@ -172,4 +188,32 @@ func notificationSender(getenv func(string) string, logger *slog.Logger, isDemo 
 		s.Auth = smtp.PlainAuth("", user, getenv("SOTEPE_SMTP_PASSWORD"), host)
 	}
 	return s, nil
+}
+
+// turnConfig reads the embedded TURN server's settings: none without addr;
+// with it, the public IP (ip, or addr's host when that is an IP) and the
+// shared secret of its credentials, which a server must be given
+// (SOTEPE_TURN_SECRET, the same in every process) and a demo makes up.
+func turnConfig(addr, ip, secret string, isDemo bool) (turnserver.Config, error) {
+	if addr == "" {
+		return turnserver.Config{}, nil
+	}
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return turnserver.Config{}, fmt.Errorf("--turn-addr: %w", err)
+	}
+	if ip == "" {
+		ip = host
+	}
+	public := net.ParseIP(ip)
+	if public == nil || public.IsUnspecified() {
+		return turnserver.Config{}, errors.New("--turn-public-ip is required: the IP address browsers reach the TURN server at")
+	}
+	if secret == "" {
+		if !isDemo {
+			return turnserver.Config{}, errors.New("SOTEPE_TURN_SECRET is required with --turn-addr")
+		}
+		secret = rand.Text()
+	}
+	return turnserver.Config{Addr: addr, PublicIP: public, Secret: secret}, nil
 }

@@ -1,0 +1,274 @@
+package e2e
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+	"github.com/coder/websocket"
+)
+
+// mediaBrowser is a browser whose camera and microphone are chromium's
+// fake devices, allowed without asking. Every RTCPeerConnection a page
+// makes is kept in window.__pcs for the test to read; on a page whose
+// address has ?relay=1 it is made with iceTransportPolicy "relay", so that
+// the call can only pass through the TURN server.
+func mediaBrowser(t *testing.T) context.Context {
+	t.Helper()
+	ctx := browserWith(t,
+		chromedp.Flag("use-fake-device-for-media-stream", true),
+		chromedp.Flag("use-fake-ui-for-media-stream", true),
+		chromedp.Flag("autoplay-policy", "no-user-gesture-required"),
+	)
+	const keep = `(() => {
+		const Original = window.RTCPeerConnection;
+		window.__pcs = [];
+		window.RTCPeerConnection = function (config) {
+			config = Object.assign({}, config || {});
+			if (new URLSearchParams(location.search).has("relay")) {
+				config.iceTransportPolicy = "relay";
+			}
+			const pc = new Original(config);
+			window.__pcs.push(pc);
+			return pc;
+		};
+		window.RTCPeerConnection.prototype = Original.prototype;
+	})();`
+	if _, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: keep}); err != nil {
+		t.Fatal(err)
+	}
+	return ctx
+}
+
+// callStats reads the page's open peer connections: their state, the video
+// frames they decoded, and whether their selected pair is relayed.
+func callStats(ctx context.Context) ([]pcStats, error) {
+	raw, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(async () => {
+		const out = [];
+		for (const pc of window.__pcs || []) {
+			if (pc.connectionState === "closed") continue;
+			const stats = await pc.getStats();
+			let frames = 0, relay = false;
+			stats.forEach(r => {
+				if (r.type === "inbound-rtp" && r.kind === "video") frames += r.framesDecoded || 0;
+				if (r.type === "transport" && r.selectedCandidatePairId) {
+					const pair = stats.get(r.selectedCandidatePairId);
+					const local = pair && stats.get(pair.localCandidateId);
+					const remote = pair && stats.get(pair.remoteCandidateId);
+					relay = !!local && local.candidateType === "relay" && !!remote && remote.candidateType === "relay";
+				}
+			});
+			out.push({state: pc.connectionState, policy: pc.getConfiguration().iceTransportPolicy, frames, relay});
+		}
+		return JSON.stringify(out);
+	})()`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		return nil, err
+	}
+	var out []pcStats
+	return out, json.Unmarshal([]byte(raw), &out)
+}
+
+type pcStats struct {
+	State  string `json:"state"`
+	Policy string `json:"policy"`
+	Frames int    `json:"frames"`
+	Relay  bool   `json:"relay"`
+}
+
+// waitForCall waits until the page has a connection that is connected and
+// decoded more than 20 frames of video (relayed, when relay is set), and
+// returns it.
+func waitForCall(t *testing.T, ctx context.Context, who string, relay bool) pcStats {
+	t.Helper()
+	deadline := time.Now().Add(45 * time.Second)
+	var last []pcStats
+	for time.Now().Before(deadline) {
+		var err error
+		if last, err = callStats(ctx); err != nil {
+			t.Fatalf("%s: %v", who, err)
+		}
+		for _, s := range last {
+			if s.State == "connected" && s.Frames > 20 && (!relay || s.Relay && s.Policy == "relay") {
+				return s
+			}
+		}
+		time.Sleep(500 * time.Millisecond)
+	}
+	t.Fatalf("%s: no call connected with more than 20 frames decoded (relay %v): %+v", who, relay, last)
+	return pcStats{}
+}
+
+// apiJSON sends a JSON request with c and decodes the answer into out,
+// failing unless the status is want.
+func apiJSON(t *testing.T, c *http.Client, method, url, body string, want int, out any) {
+	t.Helper()
+	req, err := http.NewRequest(method, url, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	res, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	if res.StatusCode != want {
+		t.Fatalf("%s %s: %d %s", method, url, res.StatusCode, b)
+	}
+	if out != nil {
+		if err := json.Unmarshal(b, out); err != nil {
+			t.Fatalf("%s %s: %v", method, url, err)
+		}
+	}
+}
+
+// TestVideoCallConnects is the browser test of video appointments: the
+// nurse opens two video times starting in a few minutes and anna books
+// them through the API. For each, anna and the nurse join from two
+// browsers with fake cameras, the nurse admits anna from the waiting room,
+// and both connections reach "connected" and decode more than 20 frames:
+// first by any path, then with iceTransportPolicy "relay", through the
+// embedded TURN server only. erik gets 404 for the room, its page and its
+// socket alike. Completing the two visits counts two video appointments in
+// the open figures.
+func TestVideoCallConnects(t *testing.T) {
+	a := startAppWith(t, "--turn-addr", "127.0.0.1:0", "--turn-public-ip", "127.0.0.1")
+	nurseAPI := signedInClient(t, a.URL, "nurse")
+	annaAPI := signedInClient(t, a.URL, "anna")
+	erikAPI := signedInClient(t, a.URL, "erik")
+
+	// Two times that start in a few minutes: their rooms are open now.
+	loc, err := time.LoadLocation("Europe/Helsinki")
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := time.Now().In(loc).Truncate(time.Minute).Add(5 * time.Minute)
+	var ids []int64
+	for i := range 2 {
+		start := base.Add(time.Duration(i) * time.Minute)
+		apiJSON(t, nurseAPI, "POST", a.URL+"/api/v1/slots", fmt.Sprintf(
+			`{"unit":"kallio-health-station","service":"health-station-nurse","mode":"video","minutes":20,"start":%q}`, start.Format(time.RFC3339)), 201, nil)
+		var slots struct {
+			Items []struct {
+				ID    int64     `json:"id"`
+				Start time.Time `json:"start"`
+			} `json:"items"`
+		}
+		apiJSON(t, annaAPI, "GET", a.URL+"/api/v1/slots?service=health-station-nurse&unit=kallio-health-station&mode=video&limit=50&from="+
+			strings.ReplaceAll(start.Add(-time.Minute).Format(time.RFC3339), "+", "%2B"), "", 200, &slots)
+		var slot int64
+		for _, s := range slots.Items {
+			if s.Start.Equal(start) {
+				slot = s.ID
+			}
+		}
+		if slot == 0 {
+			t.Fatalf("the new time %s is not among the free times %+v", start, slots.Items)
+		}
+		var appt struct {
+			ID       int64  `json:"id"`
+			VideoURL string `json:"video_url"`
+		}
+		apiJSON(t, annaAPI, "POST", a.URL+"/api/v1/appointments", fmt.Sprintf(`{"slot":%d}`, slot), 201, &appt)
+		if appt.VideoURL == "" {
+			t.Fatalf("the booking has no video room: %+v", appt)
+		}
+		ids = append(ids, appt.ID)
+	}
+
+	// erik: 404 for the room's page, its API and its socket.
+	room := fmt.Sprintf("/appointments/%d/video", ids[0])
+	for _, path := range []string{room, "/api/v1" + room} {
+		res, err := erikAPI.Get(a.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != 404 {
+			t.Fatalf("erik GET %s: %d, want 404", path, res.StatusCode)
+		}
+	}
+	wsURL := "ws" + strings.TrimPrefix(a.URL, "http") + room + "/ws"
+	dctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	conn, res, err := websocket.Dial(dctx, wsURL, &websocket.DialOptions{HTTPClient: erikAPI})
+	cancel()
+	if err == nil {
+		conn.CloseNow()
+		t.Fatal("erik opened the room's socket")
+	}
+	if res == nil || res.StatusCode != 404 {
+		t.Fatalf("erik's socket: %v, want 404", res)
+	}
+
+	anna := mediaBrowser(t)
+	nurse := mediaBrowser(t)
+	signIn(t, anna, a, "anna")
+	signIn(t, nurse, a, "nurse")
+	for round, id := range ids {
+		relay := round == 1
+		page := fmt.Sprintf("%s/appointments/%d/video", a.URL, id)
+		if relay {
+			page += "?relay=1"
+		}
+		do(t, anna, "anna enters the waiting room",
+			chromedp.Navigate(page),
+			chromedp.WaitVisible(chromedp.ID("enter-room")),
+			chromedp.Click(chromedp.ID("enter-room")),
+			chromedp.WaitVisible(chromedp.ID("call-status")),
+		)
+		do(t, nurse, "the nurse joins and admits anna",
+			chromedp.Navigate(page),
+			chromedp.WaitVisible(chromedp.ID("enter-room")),
+			chromedp.Click(chromedp.ID("enter-room")),
+			chromedp.WaitVisible(chromedp.CSS("#waiting-list button.admit")),
+		)
+		waiting := read(t, nurse, chromedp.Text(chromedp.ID("waiting-list")))
+		if !strings.Contains(waiting, "Anna Virtanen") {
+			t.Fatalf("the nurse's waiting room shows %q", waiting)
+		}
+		status := text(t, anna, "call-status")
+		if !strings.Contains(status, "odotushuoneessa") {
+			t.Fatalf("anna, waiting, reads %q", status)
+		}
+		shot(t, nurse, fmt.Sprintf("video-%d-nurse-waiting", round))
+		do(t, nurse, "admit", chromedp.Click(chromedp.CSS("#waiting-list button.admit")))
+		as := waitForCall(t, anna, "anna", relay)
+		ns := waitForCall(t, nurse, "the nurse", relay)
+		t.Logf("round %d (relay %v): anna %+v, nurse %+v", round, relay, as, ns)
+		shot(t, anna, fmt.Sprintf("video-%d-anna-call", round))
+		if n := read(t, anna, chromedp.Evaluate[int](`document.querySelectorAll("#remote-videos video").length`)); n != 1 {
+			t.Fatalf("anna sees %d remote videos", n)
+		}
+		do(t, anna, "anna leaves", chromedp.Click(chromedp.ID("leave")), chromedp.WaitVisible(chromedp.ID("enter-room")))
+		do(t, nurse, "the nurse leaves", chromedp.Click(chromedp.ID("leave")), chromedp.WaitVisible(chromedp.ID("enter-room")))
+		apiJSON(t, nurseAPI, "POST", fmt.Sprintf("%s/api/v1/appointments/%d/mark", a.URL, id), `{"status":"completed"}`, 200, nil)
+	}
+
+	// The two held calls are the year's video appointments in the open
+	// figures.
+	var volumes struct {
+		Items []struct {
+			Statistic string `json:"statistic"`
+			Value     int64  `json:"value"`
+		} `json:"items"`
+	}
+	apiJSON(t, erikAPI, "GET", fmt.Sprintf("%s/api/v1/stats/volumes?year=%d", a.URL, base.Year()), "", 200, &volumes)
+	var total int64
+	for _, it := range volumes.Items {
+		if it.Statistic == "portal_video_appointments" {
+			total += it.Value
+		}
+	}
+	if total != 2 {
+		t.Fatalf("video appointments in the figures: %d, want 2", total)
+	}
+}
