@@ -658,8 +658,6 @@ func accessRows() []access {
 		{route: "GET /appointments/{id}", want: want{login, 200, 404, 200, 404, 404, 404, 404}, method: "GET", path: "/appointments/{appt}"},
 		{route: "POST /appointments/{id}/cancel", want: want{401, 303, 404, 303, 404, 404, 404, 404}, method: "POST", path: "/appointments/{appt}/cancel", body: "x=1", fresh: freshAppt},
 		{route: "POST /appointments/{id}/waitlist", want: want{401, 303, 404, 403, 403, 403, 403, 403}, method: "POST", path: "/appointments/{appt}/waitlist", body: "x=1", fresh: freshApptNoWait},
-		{route: "GET /appointments/{id}/video", want: want{login, 200, 404, 200, 404, 404, 404, 404}, method: "GET", path: "/appointments/{video}/video"},
-		{route: "POST /appointments/{id}/video", want: want{401, 303, 404, 303, 404, 404, 404, 404}, method: "POST", path: "/appointments/{video}/video", body: "x=1"},
 		{route: "POST /appointments/waitlist/{id}/leave", want: want{401, 303, 404, 403, 403, 403, 403, 403}, method: "POST", path: "/appointments/waitlist/{wait}/leave", body: "x=1", fresh: freshWait},
 		{route: "GET /staff/calendar", want: want{login, 403, 403, 200, 200, 200, 403, 403}, method: "GET", path: "/staff/calendar"},
 		{route: "POST /staff/calendar/{id}/mark", want: want{401, 404, 404, 303, 404, 404, 404, 404}, method: "POST", path: "/staff/calendar/{appt}/mark", body: "status=no_show", fresh: freshAppt},
@@ -748,5 +746,6 @@ func accessRows() []access {
 		{route: "/", want: everyone(404), method: "GET", path: "/no/such/page"},
 	}
 	// Chats with professionals (chats_test.go).
-	return append(rows, chatRows()...)
+	rows = append(rows, chatRows()...)
+	return append(rows, videoRows()...)
 }

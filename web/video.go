@@ -270,7 +270,8 @@ func (s *Server) guestRedeemForm(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	http.SetCookie(w, &http.Cookie{Name: s.guestCookie(inv.ID), Value: key, Path: "/", Expires: inv.ExpiresAt,
+	// Max-Age, not Expires: the browser's clock may be wrong.
+	http.SetCookie(w, &http.Cookie{Name: s.guestCookie(inv.ID), Value: key, Path: "/", MaxAge: max(1, int(inv.ExpiresAt.Sub(s.now()).Seconds())),
 		HttpOnly: true, Secure: s.cfg.SecureCookies, SameSite: http.SameSiteLaxMode})
 	http.Redirect(w, r, "/video/guest/"+strconv.FormatInt(inv.ID, 10), http.StatusSeeOther)
 	return nil
@@ -403,7 +404,8 @@ func (s *Server) videoRelay(w http.ResponseWriter, r *http.Request, c sotepe.Vid
 				return
 			}
 			var in videoIn
-			if err := decodeJSONBytes(raw, &in); err == nil {
+			err = decodeJSONBytes(raw, &in)
+			if err == nil {
 				err = c.Send(ctx, sotepe.VideoMessage{Type: in.Type, To: in.To, Peer: in.Peer, Data: in.Data})
 			}
 			if sotepe.ErrorCode(err) == sotepe.EInvalid {
