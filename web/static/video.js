@@ -31,7 +31,6 @@
   }
   function say(text) {
     statusLine.textContent = text;
-    root.dataset.state = text;
   }
 
   if (!window.RTCPeerConnection || !navigator.mediaDevices || !window.WebSocket) {
