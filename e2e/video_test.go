@@ -137,9 +137,9 @@ func apiJSON(t *testing.T, c *http.Client, method, url, body string, want int, o
 // browsers with fake cameras, the nurse admits anna from the waiting room,
 // and both connections reach "connected" and decode more than 20 frames:
 // first by any path, then with iceTransportPolicy "relay", through the
-// embedded TURN server only. erik gets 404 for the room, its page and its
-// socket alike. Completing the two visits counts two video appointments in
-// the open figures.
+// embedded TURN server only. The device check sees the fake devices. erik
+// gets 404 for the room, its page and its socket alike. Completing the two
+// visits counts two video appointments in the open figures.
 func TestVideoCallConnects(t *testing.T) {
 	a := startAppWith(t, "--turn-addr", "127.0.0.1:0", "--turn-public-ip", "127.0.0.1")
 	nurseAPI := signedInClient(t, a.URL, "nurse")
@@ -213,6 +213,21 @@ func TestVideoCallConnects(t *testing.T) {
 	nurse := mediaBrowser(t)
 	signIn(t, anna, a, "anna")
 	signIn(t, nurse, a, "nurse")
+	// The device check sees the fake camera and microphone.
+	do(t, anna, "anna checks her devices",
+		chromedp.Navigate(fmt.Sprintf("%s/video/check?appointment=%d", a.URL, ids[0])),
+		chromedp.Click(chromedp.ID("check-start")),
+		chromedp.WaitVisible(chromedp.ID("result-camera-ok")),
+		chromedp.WaitVisible(chromedp.ID("result-mic-ok")),
+		chromedp.Click(chromedp.ID("check-speaker")),
+		chromedp.WaitVisible(chromedp.ID("result-speaker")),
+	)
+	for i := 0; read(t, anna, chromedp.Evaluate[int](`document.getElementById("check-video").videoWidth`)) == 0; i++ {
+		if i == 50 {
+			t.Fatal("the device check shows no picture")
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 	for round, id := range ids {
 		relay := round == 1
 		page := fmt.Sprintf("%s/appointments/%d/video", a.URL, id)

@@ -21,7 +21,7 @@
     var li = document.createElement("li");
     li.textContent = t(key);
     li.className = cls;
-    li.id = "check-" + key.replace(/[A-Z]/g, function (c) { return "-" + c.toLowerCase(); });
+    li.id = "result-" + key.replace(/[A-Z]/g, function (c) { return "-" + c.toLowerCase(); });
     result.appendChild(li);
   }
   function context() {
