@@ -8,6 +8,7 @@ import (
 	"crypto/sha256"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"slices"
@@ -130,7 +131,8 @@ func chatStream(ctx context.Context, c *http.Client, u chatLoadUser, url string,
 	}
 	defer res.Body.Close()
 	if res.StatusCode != 200 {
-		return fmt.Errorf("stream %s: %d", url, res.StatusCode)
+		body, _ := io.ReadAll(res.Body)
+		return fmt.Errorf("stream %s: %d %s", url, res.StatusCode, body)
 	}
 	if connected != nil {
 		close(connected)
@@ -235,15 +237,19 @@ func chatLoad(b *testing.B, engine testenv.Engine) {
 	var streams sync.WaitGroup
 	open := func(u chatLoadUser, url string) {
 		connected := make(chan struct{})
-		streams.Go(func() { _ = chatStream(streamCtx, client, u, url, connected, onMessage) })
+		failed := make(chan error, 1)
+		streams.Go(func() { failed <- chatStream(streamCtx, client, u, url, connected, onMessage) })
 		select {
 		case <-connected:
+		case err := <-failed:
+			b.Fatalf("stream %s: %v", url, err)
 		case <-time.After(10 * time.Second):
 			b.Fatalf("stream %s did not open", url)
 		}
 	}
 	for i, id := range ids {
-		path := "/api/v1/chats/" + strconv.FormatInt(id, 10) + "/events?last_event_id=1000000"
+		// The emergency notice, the first message and the take are old news.
+		path := "/api/v1/chats/" + strconv.FormatInt(id, 10) + "/events?last_event_id=3"
 		open(residents[i], base+path)
 		open(nurse, staffBase+path)
 	}
@@ -306,7 +312,7 @@ func chatLoad(b *testing.B, engine testenv.Engine) {
 		i := k % len(ids)
 		connected := make(chan struct{})
 		idle.Go(func() {
-			err := chatStream(idleCtx, client, residents[i], base+"/api/v1/chats/"+strconv.FormatInt(ids[i], 10)+"/events?last_event_id=1000000", connected, nil)
+			err := chatStream(idleCtx, client, residents[i], base+"/api/v1/chats/"+strconv.FormatInt(ids[i], 10)+"/events", connected, nil)
 			if idleCtx.Err() != nil {
 				held.Add(1)
 			} else if err != nil {
