@@ -747,6 +747,10 @@ func accessRows() []access {
 		{route: "GET /api/v1/reports/{year}", want: everyone(200), method: "GET", path: "/api/v1/reports/2026"},
 		{route: "/", want: everyone(404), method: "GET", path: "/no/such/page"},
 	}
-	// Chats with professionals (chats_test.go).
+	// Chats with professionals (chats_test.go), and their figures
+	// (chat_stats_test.go): aggregates, the Töölö manager's of no chats.
+	rows = append(rows,
+		access{route: "GET /api/v1/stats/chats", want: want{401, 403, 403, 403, 403, 200, 200, 200}, method: "GET", path: "/api/v1/stats/chats?by=unit"},
+		access{route: "GET /stats/chats", want: want{login, 403, 403, 403, 403, 200, 200, 200}, method: "GET", path: "/stats/chats?by=line"})
 	return append(rows, chatRows()...)
 }
