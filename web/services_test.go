@@ -13,6 +13,7 @@ import (
 	"sotepe/demo"
 	"sotepe/events"
 	"sotepe/feedback"
+	"sotepe/fhir"
 	"sotepe/residents"
 	"sotepe/statistics"
 	"sotepe/store"
@@ -89,6 +90,14 @@ func withServices(tb testing.TB, c web.Config) web.Config {
 		mandates := &valtuudet.Register{Client: &valtuudet.Client{BaseURL: fake.URL, ClientID: "web-test", ClientSecret: "secret",
 			ChecksumKey: "checksum", Now: now}, RedirectURI: "http://sotepe.test/valtuudet/return"}
 		c.Acting = acting.New(st, demo.PopulationRegister(now), mandates, c.Location, now)
+	}
+	if c.FHIR == nil && c.Catalog != nil {
+		h, err := fhir.New(fhir.Config{Directory: dir, Appointments: c.Appointments, Residents: c.Residents, Clients: c.Events,
+			Slots: st, Caller: web.Caller, Translate: c.Catalog.T, Location: c.Location, Now: c.Now})
+		if err != nil {
+			tb.Fatal(err)
+		}
+		c.FHIR = h
 	}
 	// The demo's residents sign in with passwords here; a test of strong
 	// identification only turns it off.
