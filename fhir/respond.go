@@ -35,7 +35,15 @@ type resource struct {
 // its content (so the version changes exactly when the content does) and
 // meta.lastUpdated when known, and that version.
 func (r resource) encode() ([]byte, string, error) {
-	b, err := json.Marshal(r.v)
+	var b []byte
+	var err error
+	if m, ok := r.v.(json.Marshaler); ok {
+		// The samply types marshal themselves; calling that directly
+		// spares json.Marshal's second pass over the bytes.
+		b, err = m.MarshalJSON()
+	} else {
+		b, err = json.Marshal(r.v)
+	}
 	if err != nil {
 		return nil, "", &sotepe.Error{Code: sotepe.EInternal, Message: "fhir: encode " + r.typ, Err: err}
 	}

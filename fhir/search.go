@@ -116,45 +116,67 @@ func (h *Handler) postSearch(w http.ResponseWriter, q *request, t resourceType) 
 	return h.search(w, q, t, q.r.Form)
 }
 
-// sendBundle writes a searchset Bundle of res.
+// sendBundle writes a searchset Bundle of res. It is put together from
+// the entries' own JSON (fhir.Bundle would have encoding/json scan every
+// entry again), with the links and the total marshalled as usual.
 func (h *Handler) sendBundle(w http.ResponseWriter, q *request, self, next string, res searchResult, private bool) error {
-	b := fhir.Bundle{Type: fhir.BundleTypeSearchset, Link: []fhir.BundleLink{{Relation: "self", Url: self}}}
+	links := []fhir.BundleLink{{Relation: "self", Url: self}}
 	if next != "" {
-		b.Link = append(b.Link, fhir.BundleLink{Relation: "next", Url: next})
+		links = append(links, fhir.BundleLink{Relation: "next", Url: next})
 	}
+	lb, err := json.Marshal(links)
+	if err != nil {
+		return &sotepe.Error{Code: sotepe.EInternal, Message: "fhir: encode bundle", Err: err}
+	}
+	out := make([]byte, 0, 1024*(1+len(res.matches)+len(res.includes)))
+	out = append(out, `{"resourceType":"Bundle","type":"searchset"`...)
 	if res.next == "" && q.r.URL.Query().Get("_cursor") == "" {
 		// The whole answer is on this page: its size is the total.
-		b.Total = ptr(len(res.matches))
+		out = append(out, `,"total":`...)
+		out = strconv.AppendInt(out, int64(len(res.matches)), 10)
 	}
-	match, include := fhir.SearchEntryModeMatch, fhir.SearchEntryModeInclude
-	add := func(r resource, mode *fhir.SearchEntryMode) error {
+	out = append(out, `,"link":`...)
+	out = append(out, lb...)
+	first := true
+	add := func(r resource, mode string) error {
 		body, _, err := r.encode()
 		if err != nil {
 			return err
 		}
-		e := fhir.BundleEntry{Resource: json.RawMessage(body), Search: &fhir.BundleEntrySearch{Mode: mode}}
-		if r.id != "" {
-			e.FullUrl = ptr(q.base + "/" + r.typ + "/" + r.id)
+		if first {
+			out = append(out, `,"entry":[`...)
+			first = false
+		} else {
+			out = append(out, ',')
 		}
-		b.Entry = append(b.Entry, e)
+		out = append(out, '{')
+		if r.id != "" {
+			full, _ := json.Marshal(q.base + "/" + r.typ + "/" + r.id)
+			out = append(out, `"fullUrl":`...)
+			out = append(out, full...)
+			out = append(out, ',')
+		}
+		out = append(out, `"resource":`...)
+		out = append(out, body...)
+		out = append(out, `,"search":{"mode":"`+mode+`"}}`...)
 		private = private || r.private
 		return nil
 	}
 	for _, r := range res.matches {
-		if err := add(r, &match); err != nil {
+		if err := add(r, "match"); err != nil {
 			return err
 		}
 	}
 	for _, r := range res.includes {
-		if err := add(r, &include); err != nil {
+		if err := add(r, "include"); err != nil {
 			return err
 		}
 	}
-	body, err := json.Marshal(b)
-	if err != nil {
-		return &sotepe.Error{Code: sotepe.EInternal, Message: "fhir: encode bundle", Err: err}
+	if !first {
+		out = append(out, ']')
 	}
-	h.send(w, q, http.StatusOK, body, private)
+	out = append(out, '}')
+	h.send(w, q, http.StatusOK, out, private)
 	return nil
 }
 
