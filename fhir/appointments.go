@@ -250,11 +250,11 @@ func (h *Handler) createAppointment(w http.ResponseWriter, q *request) error {
 // decodeAppointment reads an Appointment resource.
 func decodeAppointment(raw []byte) (fhir.Appointment, error) {
 	if resourceTypeOf(raw) != "Appointment" {
-		return fhir.Appointment{}, sotepe.Invalid("error.fhir_body", "not an Appointment").With(map[string]any{"Type": "Appointment"})
+		return fhir.Appointment{}, sotepe.Invalid("error.fhir_body", "not an Appointment")
 	}
 	a, err := fhir.UnmarshalAppointment(raw)
 	if err != nil {
-		return a, sotepe.Invalid("error.fhir_body", "not an Appointment").With(map[string]any{"Type": "Appointment"})
+		return a, sotepe.Invalid("error.fhir_body", "not an Appointment")
 	}
 	return a, nil
 }

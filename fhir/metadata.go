@@ -39,7 +39,7 @@ var searchDocs = map[string][]searchParam{
 		{"location", fhir.SearchParamTypeReference, "a unit offering the service"},
 	},
 	"Schedule": {
-		{"_id", fhir.SearchParamTypeToken, "unit.service"},
+		{"_id", fhir.SearchParamTypeToken, "the unit's id, a dot and the service's id"},
 		{"actor", fhir.SearchParamTypeReference, "a Location (unit) or HealthcareService"},
 		{"service-type", fhir.SearchParamTypeToken, "the service (" + serviceSystem + ")"},
 		{"active", fhir.SearchParamTypeToken, "true: every schedule"},

@@ -36,11 +36,11 @@ func operationInput(q *request) (url.Values, map[string]json.RawMessage, error) 
 		return nil, nil, err
 	}
 	if resourceTypeOf(raw) != "Parameters" {
-		return nil, nil, sotepe.Invalid("error.fhir_body", "not Parameters").With(map[string]any{"Type": "Parameters"})
+		return nil, nil, sotepe.Invalid("error.fhir_body", "not Parameters")
 	}
 	p, err := fhir.UnmarshalParameters(raw)
 	if err != nil {
-		return nil, nil, sotepe.Invalid("error.fhir_body", "not Parameters").With(map[string]any{"Type": "Parameters"})
+		return nil, nil, sotepe.Invalid("error.fhir_body", "not Parameters")
 	}
 	values := url.Values{}
 	for k, vs := range q.r.URL.Query() {

@@ -26,7 +26,7 @@ var (
 			"status": true, "start": true, "_include": true}}
 )
 
-// scheduleID is the id of the schedule of service at unit: "unit.service"
+// scheduleID is the id of the schedule of service at unit: the unit's id, a dot and the service's id
 // (neither id holds a dot), or, when that is longer than the 64 characters
 // a FHIR id may have, "h-" and a hash of the two.
 func scheduleID(unit, service string) string {
