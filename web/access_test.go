@@ -745,6 +745,15 @@ func accessRows() []access {
 		{route: "GET /dashboard", want: want{login, 403, 403, 403, 403, 200, 200, 200}, method: "GET", path: "/dashboard"},
 		{route: "GET /report/{year}", want: everyone(200), method: "GET", path: "/report/2026"},
 		{route: "GET /api/v1/reports/{year}", want: everyone(200), method: "GET", path: "/api/v1/reports/2026"},
+
+		// HL7 FHIR R4 (package fhir): the directory and free times are
+		// public; an appointment is its resident's and its unit's; a
+		// Patient is the resident themselves, or staff's on a basis.
+		{route: "/fhir/R4/", name: "GET /fhir/R4/metadata", want: everyone(200), method: "GET", path: "/fhir/R4/metadata"},
+		{route: "/fhir/R4/", name: "GET /fhir/R4/Slot", want: everyone(200), method: "GET", path: "/fhir/R4/Slot?service-type=health-station-nurse&_count=3"},
+		{route: "/fhir/R4/", name: "GET /fhir/R4/Appointment/{appt}", want: want{401, 200, 404, 200, 404, 404, 404, 404}, method: "GET", path: "/fhir/R4/Appointment/{appt}"},
+		{route: "/fhir/R4/", name: "GET /fhir/R4/Appointment", want: want{401, 200, 200, 200, 200, 200, 403, 403}, method: "GET", path: "/fhir/R4/Appointment"},
+		{route: "/fhir/R4/", name: "GET /fhir/R4/Patient/{resident}", want: want{401, 200, 404, 200, 200, 200, 403, 200}, method: "GET", path: "/fhir/R4/Patient/{resident}?basis=care_relationship", sees: []actor{proOther, mgrOther, admin}},
 		{route: "/", want: everyone(404), method: "GET", path: "/no/such/page"},
 	}
 	// Chats with professionals (chats_test.go), and their figures

@@ -262,6 +262,10 @@ func (s *Server) routes() http.Handler {
 	h("GET /report/{year}", s.annualReport)
 	h("GET /api/v1/reports/{year}", s.annualReport)
 
+	// HL7 FHIR R4 for other systems (package fhir): it answers every path
+	// under the prefix itself, OperationOutcomes included.
+	h("/fhir/R4/", s.fhir)
+
 	h("/", s.notFoundHandler)
 
 	cop := http.NewCrossOriginProtection()
