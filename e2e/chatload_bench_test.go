@@ -46,8 +46,10 @@ const (
 // Before that, in the same run, it runs the same load (without the idle
 // streams) against the chat baseline of package bare in the same topology,
 // and reports its figures (bare-…) and sotepe's ÷ the baseline's
-// (p50-ratio, p99-ratio). One iteration is the whole load: run it with
-// -benchtime 1x.
+// (p50-ratio, p99-ratio, and cpu-ratio of the servers' CPU time a message
+// during the sends). As the two loads run one after the other, each part
+// also reports the load average at its end (load1, bare-load1). One
+// iteration is the whole load: run it with -benchtime 1x.
 func BenchmarkChatLoad(b *testing.B) {
 	bareChat := buildBareChat(b)
 	for _, engine := range []testenv.Engine{testenv.SQLite, testenv.Postgres} {
@@ -229,12 +231,14 @@ func chatLoad(b *testing.B, engine testenv.Engine, bareChat string) {
 		messages: func(id int64) string { return "/api/v1/chats/" + strconv.FormatInt(id, 10) + "/messages" },
 		// The emergency notice, the first message and the take are old news.
 		events: func(id int64) string { return "/api/v1/chats/" + strconv.FormatInt(id, 10) + "/events?last_event_id=3" },
+		pids:   processes(cmdA, cmdB),
 	}
 	got, stopStreams := runChatLoad(b, ctx, client, load, true)
 	b.ReportMetric(got.p50, "p50-ms")
 	b.ReportMetric(got.p99, "p99-ms")
 	b.ReportMetric(float64(got.lost), "lost")
 	b.ReportMetric(float64(got.sendErrs), "send-errors")
+	b.ReportMetric(got.cpuPerMessage, "cpu-ms/msg")
 	b.ReportMetric(loadAverage(b), "load1")
 
 	// Idle streams on top of the open chats: held when each is still open
@@ -271,6 +275,10 @@ func chatLoad(b *testing.B, engine testenv.Engine, bareChat string) {
 	b.ReportMetric(float64(bare.lost), "bare-lost")
 	b.ReportMetric(bare.rss, "bare-peak-RSS-MB")
 	b.ReportMetric(bare.load1, "bare-load1")
+	b.ReportMetric(bare.cpuPerMessage, "bare-cpu-ms/msg")
+	if bare.cpuPerMessage > 0 {
+		b.ReportMetric(got.cpuPerMessage/bare.cpuPerMessage, "cpu-ratio")
+	}
 	if bare.p50 > 0 && bare.p99 > 0 {
 		b.ReportMetric(got.p50/bare.p50, "p50-ratio")
 		b.ReportMetric(got.p99/bare.p99, "p99-ratio")
@@ -318,6 +326,30 @@ type chatLoadTarget struct {
 	ids             []int64
 	messages        func(id int64) string
 	events          func(id int64) string
+	pids            []int // the server processes, whose CPU time is measured
+}
+
+// cpuSeconds returns the CPU time (user and system) processes pids have
+// used, in seconds (at the kernel's 10 ms ticks).
+func cpuSeconds(b *testing.B, pids []int) float64 {
+	var ticks float64
+	for _, pid := range pids {
+		raw, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+		if err != nil {
+			b.Logf("CPU time: %v", err)
+			continue
+		}
+		// The fields after the command's name in parentheses: state is
+		// the first, utime the 12th and stime the 13th.
+		f := strings.Fields(string(raw[bytes.LastIndexByte(raw, ')')+1:]))
+		if len(f) < 13 {
+			continue
+		}
+		u, _ := strconv.ParseFloat(f[11], 64)
+		s, _ := strconv.ParseFloat(f[12], 64)
+		ticks += u + s
+	}
+	return ticks / 100
 }
 
 // chatLoadResult is what one run of the load measured: the delivery times
@@ -326,8 +358,11 @@ type chatLoadTarget struct {
 type chatLoadResult struct {
 	p50, p99       float64
 	lost, sendErrs int64
-	rss            float64 // peak RSS in MB, filled in by the caller
-	load1          float64 // the load average at the end, filled in by the caller
+	// cpuPerMessage is the servers' CPU time (user and system) from the
+	// first send to the end of the wait, in ms per message sent.
+	cpuPerMessage float64
+	rss           float64 // peak RSS in MB, filled in by the caller
+	load1         float64 // the load average at the end, filled in by the caller
 }
 
 // runChatLoad opens both sides' streams of every chat of t, sends
@@ -377,6 +412,7 @@ func runChatLoad(b *testing.B, ctx context.Context, client *http.Client, t chatL
 
 	// Messages at chatLoadRate a second, alternately from the nurse and
 	// from the resident, each to a chat in turn.
+	cpu0 := cpuSeconds(b, t.pids)
 	if timed {
 		b.StartTimer()
 	}
@@ -422,9 +458,21 @@ func runChatLoad(b *testing.B, ctx context.Context, client *http.Client, t chatL
 		}
 		return float64(latencies[min(got-1, int(q*float64(got)))].Microseconds()) / 1000
 	}
-	r := chatLoadResult{p50: p(0.50), p99: p(0.99), lost: int64(total) - int64(got), sendErrs: sendErrs.Load()}
+	r := chatLoadResult{p50: p(0.50), p99: p(0.99), lost: int64(total) - int64(got), sendErrs: sendErrs.Load(),
+		cpuPerMessage: (cpuSeconds(b, t.pids) - cpu0) * 1000 / float64(total)}
 	mu.Unlock()
 	return r, func() { stopStreams(); streams.Wait() }
+}
+
+// processes returns the ids of the distinct processes of cmds.
+func processes(cmds ...*exec.Cmd) []int {
+	var pids []int
+	for _, c := range cmds {
+		if !slices.Contains(pids, c.Process.Pid) {
+			pids = append(pids, c.Process.Pid)
+		}
+	}
+	return pids
 }
 
 // buildBareChat builds the chat baseline's command (internal/bare/cmd/barechat)
@@ -490,6 +538,7 @@ func bareChatLoad(b *testing.B, engine testenv.Engine, bin string) chatLoadResul
 	t := chatLoadTarget{base: base, staffBase: staffBase, nurse: session(staffBase),
 		messages: func(id int64) string { return "/chats/" + strconv.FormatInt(id, 10) + "/messages" },
 		events:   func(id int64) string { return "/chats/" + strconv.FormatInt(id, 10) + "/events" },
+		pids:     processes(cmdA, cmdB),
 	}
 	for i := range chatLoadChats {
 		t.residents = append(t.residents, session(base))
