@@ -3,7 +3,9 @@
 // memory and CPU the way it measures sotepe's: it opens the database --db
 // names (a SQLite file, or a postgres:// URL), listens on --addr and prints
 // "listening on http://ADDRESS" once it serves. It runs until it is killed
-// or interrupted. Only the benchmark uses it.
+// or interrupted. It runs with the collector's settings of `sotepe serve`
+// (GOGC=400 and a soft memory limit of 150 MiB, unless the environment sets
+// them). Only the benchmark uses it.
 package main
 
 import (
@@ -14,6 +16,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 
 	"sotepe/internal/bare"
@@ -32,6 +35,14 @@ func run() error {
 	flag.Parse()
 	if *db == "" {
 		return fmt.Errorf("--db is required")
+	}
+	// The runtime settings of `sotepe serve` and `sotepe demo`, so that
+	// the two differ in what they do, not in how their collector runs.
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(400)
+	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(150 << 20)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
