@@ -2,8 +2,9 @@
 // systems as HL7 FHIR R4 (4.0.1) resources under /fhir/R4/: producers as
 // Organization, units as Location, services as HealthcareService, the
 // bookable services of a unit as Schedule, free times as Slot, bookings as
-// Appointment (with the IHE scheduling operations $find and $book) and the
-// signed-in resident as Patient. The resources are the structs of
+// Appointment (with the IHE scheduling operations $find and $book), the
+// signed-in resident as Patient, and staff's names and units as
+// Practitioner and PractitionerRole. The resources are the structs of
 // github.com/samply/golang-fhir-models.
 //
 // The package decides nothing about the domain: every read and change goes
@@ -44,6 +45,11 @@ type Config struct {
 	// otherwise asks Appointments (staff of its unit, a resident it is
 	// offered to). The store is one.
 	Slots SlotReader
+	// Staff reads the professionals and managers of the units for
+	// Practitioner and PractitionerRole (the store is one); the handler
+	// shows them to signed-in people and to systems holding
+	// system/Practitioner.read, and only their names and units.
+	Staff StaffReader
 	// Caller returns the signed-in person of a request (nil when nobody
 	// is) and the language to answer in; web.Caller is the one sotepe
 	// mounts the API with.
@@ -83,8 +89,8 @@ const Prefix = "/fhir/R4/"
 func New(c Config) (*Handler, error) {
 	switch {
 	case c.Directory == nil, c.Appointments == nil, c.Residents == nil, c.Clients == nil,
-		c.Slots == nil, c.Caller == nil, c.Translate == nil:
-		return nil, &sotepe.Error{Code: sotepe.EInternal, Message: "fhir: Directory, Appointments, Residents, Clients, Slots, Caller and Translate are required"}
+		c.Slots == nil, c.Staff == nil, c.Caller == nil, c.Translate == nil:
+		return nil, &sotepe.Error{Code: sotepe.EInternal, Message: "fhir: Directory, Appointments, Residents, Clients, Slots, Staff, Caller and Translate are required"}
 	}
 	h := &Handler{cfg: c, loc: c.Location, now: c.Now}
 	if h.loc == nil {
@@ -271,7 +277,7 @@ func (t resourceType) allowInstance() string {
 var types = map[string]resourceType{}
 
 func init() {
-	for _, t := range []resourceType{organizationType, locationType, healthcareServiceType, scheduleType, slotType, appointmentType, patientType} {
+	for _, t := range []resourceType{organizationType, locationType, healthcareServiceType, scheduleType, slotType, appointmentType, patientType, practitionerType, practitionerRoleType} {
 		types[t.name] = t
 	}
 }

@@ -9,7 +9,7 @@ import (
 
 // capabilityDate is the date of the CapabilityStatement: change it when
 // what the API supports changes.
-const capabilityDate = "2026-05-01"
+const capabilityDate = "2026-12-05"
 
 // searchParam is one search parameter as the CapabilityStatement lists it.
 type searchParam struct {
@@ -57,6 +57,15 @@ var searchDocs = map[string][]searchParam{
 		{"status", fhir.SearchParamTypeToken, "booked, cancelled, arrived, fulfilled, noshow"},
 		{"date", fhir.SearchParamTypeDate, "the start"},
 	},
+	"Practitioner": {
+		{"_id", fhir.SearchParamTypeToken, "the staff member's id"},
+		{"name", fhir.SearchParamTypeString, "a part of the name, accents ignored"},
+	},
+	"PractitionerRole": {
+		{"_id", fhir.SearchParamTypeToken, "the staff member's id, a dot and the unit's id"},
+		{"location", fhir.SearchParamTypeReference, "the unit"},
+		{"practitioner", fhir.SearchParamTypeReference, "the staff member"},
+	},
 	"Patient": {
 		{"_id", fhir.SearchParamTypeToken, "a resident's own id"},
 		{"identifier", fhir.SearchParamTypeToken, personalIDSystem + "|code, for staff in a POST _search body with basis"},
@@ -72,6 +81,8 @@ var resourceDocs = map[string]string{
 	"Schedule":          "A service as one unit offers it for booking (actors: the Location and the HealthcareService). Public; systems need system/Schedule.read.",
 	"Slot":              "Free times, searched through the portal's free-time search. Public; systems need system/Slot.read.",
 	"Appointment":       "A signed-in resident's own appointments, staff their units' (audited). Create books a free slot for the resident; update (PUT) and patch (JSON Patch) only cancel, within the service's cancellation limit.",
+	"Practitioner":      "Professionals and managers of the units: the name only. Signed-in people; systems need system/Practitioner.read.",
+	"PractitionerRole":  "Who works at which unit (Location, Organization, role in urn:sotepe:role). Signed-in people; systems need system/Practitioner.read.",
 	"Patient":           "The signed-in resident themselves; staff on a basis (?basis=…), audited. Identifier system " + personalIDSystem + ".",
 }
 

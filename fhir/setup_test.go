@@ -48,7 +48,7 @@ func newFixture(t *testing.T) *fixture {
 	}
 	f := &fixture{t: t, env: env, appts: appts, res: residents.New(env.Store), cat: cat}
 	h, err := fhir.New(fhir.Config{Directory: env.Store, Appointments: appts, Residents: f.res, Clients: events.New(env.Store),
-		Slots: env.Store, Caller: f.caller, Translate: cat.T, Location: env.Location, Now: env.Clock.Now})
+		Slots: env.Store, Staff: env.Store, Caller: f.caller, Translate: cat.T, Location: env.Location, Now: env.Clock.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
