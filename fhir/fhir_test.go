@@ -59,6 +59,7 @@ func testMetadata(t *testing.T) {
 		"Schedule": {"read", "search-type"}, "Slot": {"read", "search-type"}, "Patient": {"read", "search-type"},
 		"Appointment":  {"read", "search-type", "create", "update", "patch", "$find", "$book"},
 		"Practitioner": {"read", "search-type"}, "PractitionerRole": {"read", "search-type"},
+		"QuestionnaireResponse": {"read"},
 	} {
 		if !slices.Equal(got[typ], want) {
 			t.Errorf("%s supports %v, want %v", typ, got[typ], want)

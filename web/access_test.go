@@ -757,6 +757,8 @@ func accessRows() []access {
 		// Staff's names and units are not public: signed-in people only.
 		{route: "/fhir/R4/", name: "GET /fhir/R4/Practitioner", want: want{401, 200, 200, 200, 200, 200, 200, 200}, method: "GET", path: "/fhir/R4/Practitioner?name=nurmi"},
 		{route: "/fhir/R4/", name: "GET /fhir/R4/PractitionerRole", want: want{401, 200, 200, 200, 200, 200, 200, 200}, method: "GET", path: "/fhir/R4/PractitionerRole?location=Location/kallio-health-station"},
+		// An assessment hand-over: as the contact request's assessment.
+		{route: "/fhir/R4/", name: "GET /fhir/R4/QuestionnaireResponse/{handed}", want: want{401, 200, 404, 200, 404, 404, 404, 404}, method: "GET", path: "/fhir/R4/QuestionnaireResponse/{handed}"},
 		{route: "/", want: everyone(404), method: "GET", path: "/no/such/page"},
 	}
 	// Chats with professionals (chats_test.go), and their figures
