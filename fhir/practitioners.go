@@ -1,6 +1,7 @@
 package fhir
 
 import (
+	"cmp"
 	"context"
 	"slices"
 	"strconv"
@@ -156,7 +157,7 @@ func (h *Handler) searchPractitioners(q *request, p searchParams) (searchResult,
 		if c := strings.Compare(a.Name, b.Name); c != 0 {
 			return c
 		}
-		return int(a.ID - b.ID)
+		return cmp.Compare(a.ID, b.ID)
 	})
 	page, next, err := offsetPage(staff, p.page)
 	if err != nil {
