@@ -322,11 +322,14 @@ const (
 	ScopeFHIRHealthcareServiceRead = "system/HealthcareService.read"
 	ScopeFHIRScheduleRead          = "system/Schedule.read"
 	ScopeFHIRSlotRead              = "system/Slot.read"
+	// ScopeFHIRPractitionerRead lets a client read Practitioner and
+	// PractitionerRole: staff's names and units, which are not public.
+	ScopeFHIRPractitionerRead = "system/Practitioner.read"
 )
 
 // Scopes lists every scope an integration client may hold.
 var Scopes = []string{ScopeEventsWrite, ScopeFHIROrganizationRead, ScopeFHIRLocationRead,
-	ScopeFHIRHealthcareServiceRead, ScopeFHIRScheduleRead, ScopeFHIRSlotRead}
+	ScopeFHIRHealthcareServiceRead, ScopeFHIRScheduleRead, ScopeFHIRSlotRead, ScopeFHIRPractitionerRead}
 
 // HasScope reports whether c holds scope.
 func (c IntegrationClient) HasScope(scope string) bool { return slices.Contains(c.Scopes, scope) }

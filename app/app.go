@@ -185,7 +185,7 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 		return nil, err
 	}
 	if w.FHIR, err = fhir.New(fhir.Config{Directory: a.Directory, Appointments: a.Appointments, Residents: w.Residents, Clients: w.Events,
-		Slots: st, Caller: web.Caller, Translate: a.Catalog.T, BaseURL: w.BaseURL, Location: a.Location, Logger: logger}); err != nil {
+		Slots: st, Staff: st, Assessments: a.Assessments, Caller: web.Caller, Translate: a.Catalog.T, BaseURL: w.BaseURL, Location: a.Location, Logger: logger}); err != nil {
 		return nil, err
 	}
 	if a.Web, err = web.New(w); err != nil {

@@ -126,7 +126,7 @@ func newSlotBench(b *testing.B, engine testenv.Engine) *slotBench {
 	if err != nil {
 		b.Fatal(err)
 	}
-	h, err := fhir.New(fhir.Config{Directory: dir, Appointments: sb.appts, Residents: residents.New(st), Clients: events.New(st), Slots: st,
+	h, err := fhir.New(fhir.Config{Directory: dir, Appointments: sb.appts, Residents: residents.New(st), Clients: events.New(st), Slots: st, Staff: st,
 		Caller: func(*http.Request) (*sotepe.User, sotepe.Lang) { return nil, sotepe.Finnish }, Translate: cat.T, Location: loc, Now: st.Now})
 	if err != nil {
 		b.Fatal(err)

@@ -2,8 +2,9 @@
 // systems as HL7 FHIR R4 (4.0.1) resources under /fhir/R4/: producers as
 // Organization, units as Location, services as HealthcareService, the
 // bookable services of a unit as Schedule, free times as Slot, bookings as
-// Appointment (with the IHE scheduling operations $find and $book) and the
-// signed-in resident as Patient. The resources are the structs of
+// Appointment (with the IHE scheduling operations $find and $book), the
+// signed-in resident as Patient, staff's names and units as Practitioner
+// and PractitionerRole, and assessment hand-overs as QuestionnaireResponse. The resources are the structs of
 // github.com/samply/golang-fhir-models.
 //
 // The package decides nothing about the domain: every read and change goes
@@ -27,8 +28,8 @@ import (
 	"sotepe"
 )
 
-// Config is what a Handler needs. Every field but BaseURL, Now and Location
-// is required.
+// Config is what a Handler needs. Every field but BaseURL, Now, Location,
+// Logger and Assessments is required.
 type Config struct {
 	// Directory is the public service network.
 	Directory sotepe.Directory
@@ -44,6 +45,15 @@ type Config struct {
 	// otherwise asks Appointments (staff of its unit, a resident it is
 	// offered to). The store is one.
 	Slots SlotReader
+	// Staff reads the professionals and managers of the units for
+	// Practitioner and PractitionerRole (the store is one); the handler
+	// shows them to signed-in people and to systems holding
+	// system/Practitioner.read, and only their names and units.
+	Staff StaffReader
+	// Assessments serves QuestionnaireResponse (assessment hand-overs);
+	// when nil, that type is not served (404, and the
+	// CapabilityStatement leaves it out).
+	Assessments sotepe.AssessmentService
 	// Caller returns the signed-in person of a request (nil when nobody
 	// is) and the language to answer in; web.Caller is the one sotepe
 	// mounts the API with.
@@ -83,8 +93,8 @@ const Prefix = "/fhir/R4/"
 func New(c Config) (*Handler, error) {
 	switch {
 	case c.Directory == nil, c.Appointments == nil, c.Residents == nil, c.Clients == nil,
-		c.Slots == nil, c.Caller == nil, c.Translate == nil:
-		return nil, &sotepe.Error{Code: sotepe.EInternal, Message: "fhir: Directory, Appointments, Residents, Clients, Slots, Caller and Translate are required"}
+		c.Slots == nil, c.Staff == nil, c.Caller == nil, c.Translate == nil:
+		return nil, &sotepe.Error{Code: sotepe.EInternal, Message: "fhir: Directory, Appointments, Residents, Clients, Slots, Staff, Caller and Translate are required"}
 	}
 	h := &Handler{cfg: c, loc: c.Location, now: c.Now}
 	if h.loc == nil {
@@ -163,7 +173,7 @@ func (h *Handler) route(w http.ResponseWriter, q *request) error {
 		return h.metadata(w, q)
 	}
 	rt, known := types[parts[0]]
-	if !known {
+	if !known || !h.serves(rt) {
 		return errPath()
 	}
 	switch {
@@ -225,7 +235,14 @@ type resourceType struct {
 	update     func(h *Handler, w http.ResponseWriter, q *request, id string) error
 	patch      func(h *Handler, w http.ResponseWriter, q *request, id string) error
 	operations map[string]operation
+	// readOnly types answer read but no search (which is 400).
+	readOnly bool
+	// optional, when set, says whether a Config serves the type at all.
+	optional func(c Config) bool
 }
+
+// serves reports whether the handler serves type t.
+func (h *Handler) serves(t resourceType) bool { return t.optional == nil || t.optional(h.cfg) }
 
 // operation is a named operation ($find, $book) of a type.
 type operation struct {
@@ -271,7 +288,7 @@ func (t resourceType) allowInstance() string {
 var types = map[string]resourceType{}
 
 func init() {
-	for _, t := range []resourceType{organizationType, locationType, healthcareServiceType, scheduleType, slotType, appointmentType, patientType} {
+	for _, t := range []resourceType{organizationType, locationType, healthcareServiceType, scheduleType, slotType, appointmentType, patientType, practitionerType, practitionerRoleType, questionnaireResponseType} {
 		types[t.name] = t
 	}
 }

@@ -57,7 +57,9 @@ func testMetadata(t *testing.T) {
 	for typ, want := range map[string][]string{
 		"Organization": {"read", "search-type"}, "Location": {"read", "search-type"}, "HealthcareService": {"read", "search-type"},
 		"Schedule": {"read", "search-type"}, "Slot": {"read", "search-type"}, "Patient": {"read", "search-type"},
-		"Appointment": {"read", "search-type", "create", "update", "patch", "$find", "$book"},
+		"Appointment":  {"read", "search-type", "create", "update", "patch", "$find", "$book"},
+		"Practitioner": {"read", "search-type"}, "PractitionerRole": {"read", "search-type"},
+		"QuestionnaireResponse": {"read"},
 	} {
 		if !slices.Equal(got[typ], want) {
 			t.Errorf("%s supports %v, want %v", typ, got[typ], want)

@@ -9,7 +9,7 @@ import (
 
 // capabilityDate is the date of the CapabilityStatement: change it when
 // what the API supports changes.
-const capabilityDate = "2026-05-01"
+const capabilityDate = "2026-12-05"
 
 // searchParam is one search parameter as the CapabilityStatement lists it.
 type searchParam struct {
@@ -57,6 +57,15 @@ var searchDocs = map[string][]searchParam{
 		{"status", fhir.SearchParamTypeToken, "booked, cancelled, arrived, fulfilled, noshow"},
 		{"date", fhir.SearchParamTypeDate, "the start"},
 	},
+	"Practitioner": {
+		{"_id", fhir.SearchParamTypeToken, "the staff member's id"},
+		{"name", fhir.SearchParamTypeString, "a part of the name, accents ignored"},
+	},
+	"PractitionerRole": {
+		{"_id", fhir.SearchParamTypeToken, "the staff member's id, a dot and the unit's id"},
+		{"location", fhir.SearchParamTypeReference, "the unit"},
+		{"practitioner", fhir.SearchParamTypeReference, "the staff member"},
+	},
 	"Patient": {
 		{"_id", fhir.SearchParamTypeToken, "a resident's own id"},
 		{"identifier", fhir.SearchParamTypeToken, personalIDSystem + "|code, for staff in a POST _search body with basis"},
@@ -66,13 +75,16 @@ var searchDocs = map[string][]searchParam{
 
 // resourceDocs say who may read each type.
 var resourceDocs = map[string]string{
-	"Organization":      "Producers of the services (the city, contract partners, service-voucher producers). Public; systems need system/Organization.read.",
-	"Location":          "Units with address, position, phone and opening hours. Public; systems need system/Location.read.",
-	"HealthcareService": "Services with the units offering them. Public; systems need system/HealthcareService.read.",
-	"Schedule":          "A service as one unit offers it for booking (actors: the Location and the HealthcareService). Public; systems need system/Schedule.read.",
-	"Slot":              "Free times, searched through the portal's free-time search. Public; systems need system/Slot.read.",
-	"Appointment":       "A signed-in resident's own appointments, staff their units' (audited). Create books a free slot for the resident; update (PUT) and patch (JSON Patch) only cancel, within the service's cancellation limit.",
-	"Patient":           "The signed-in resident themselves; staff on a basis (?basis=…), audited. Identifier system " + personalIDSystem + ".",
+	"Organization":          "Producers of the services (the city, contract partners, service-voucher producers). Public; systems need system/Organization.read.",
+	"Location":              "Units with address, position, phone and opening hours. Public; systems need system/Location.read.",
+	"HealthcareService":     "Services with the units offering them. Public; systems need system/HealthcareService.read.",
+	"Schedule":              "A service as one unit offers it for booking (actors: the Location and the HealthcareService). Public; systems need system/Schedule.read.",
+	"Slot":                  "Free times, searched through the portal's free-time search. Public; systems need system/Slot.read.",
+	"Appointment":           "A signed-in resident's own appointments, staff their units' (audited). Create books a free slot for the resident; update (PUT) and patch (JSON Patch) only cancel, within the service's cancellation limit.",
+	"Practitioner":          "Professionals and managers of the units: the name only. Signed-in people; systems need system/Practitioner.read.",
+	"PractitionerRole":      "Who works at which unit (Location, Organization, role in urn:sotepe:role). Signed-in people; systems need system/Practitioner.read.",
+	"QuestionnaireResponse": "An assessment handed over as a contact request, with the request's id: the questions in the caller's language and the answers. The resident who handed it over, and staff who may see the request (audited); read only.",
+	"Patient":               "The signed-in resident themselves; staff on a basis (?basis=…), audited. Identifier system " + personalIDSystem + ".",
 }
 
 // metadata answers the CapabilityStatement.
@@ -81,7 +93,7 @@ func (h *Handler) metadata(w http.ResponseWriter, q *request) error {
 		Documentation: ptr("sotepe's service network and appointments. Errors are OperationOutcomes in the caller's language (?lang=fi|sv|en, the session's, or Accept-Language)."),
 		Security: &fhir.CapabilityStatementRestSecurity{Cors: ptr(false),
 			Service:     []fhir.CodeableConcept{{Coding: []fhir.Coding{coding("http://terminology.hl7.org/CodeSystem/restful-security-service", "SMART-on-FHIR", "SMART-on-FHIR")}}},
-			Description: ptr("Residents and staff through their sotepe session; systems with an integration client's bearer token holding SMART-style system scopes (system/Slot.read …) for the public resources. Appointments and patients are never open to systems.")},
+			Description: ptr("Residents and staff through their sotepe session; systems with an integration client's bearer token holding SMART-style system scopes (system/Slot.read …) for the public resources, and system/Practitioner.read for staff's names. Appointments, patients and assessment hand-overs are never open to systems.")},
 	}
 	names := make([]string, 0, len(types))
 	for n := range types {
@@ -90,11 +102,16 @@ func (h *Handler) metadata(w http.ResponseWriter, q *request) error {
 	sort.Strings(names)
 	for _, n := range names {
 		t := types[n]
+		if !h.serves(t) {
+			continue
+		}
 		r := fhir.CapabilityStatementRestResource{Documentation: ptr(resourceDocs[n]),
-			Versioning: ptr(fhir.ResourceVersionPolicyVersioned),
-			Interaction: []fhir.CapabilityStatementRestResourceInteraction{
-				{Code: fhir.TypeRestfulInteractionRead}, {Code: fhir.TypeRestfulInteractionSearchType}},
+			Versioning:      ptr(fhir.ResourceVersionPolicyVersioned),
+			Interaction:     []fhir.CapabilityStatementRestResourceInteraction{{Code: fhir.TypeRestfulInteractionRead}},
 			ConditionalRead: ptr(fhir.ConditionalReadStatusNotMatch)}
+		if !t.readOnly {
+			r.Interaction = append(r.Interaction, fhir.CapabilityStatementRestResourceInteraction{Code: fhir.TypeRestfulInteractionSearchType})
+		}
 		if err := r.Type.UnmarshalJSON([]byte(`"` + n + `"`)); err != nil {
 			return err
 		}

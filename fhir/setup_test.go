@@ -12,7 +12,9 @@ import (
 	"time"
 
 	"sotepe"
+	"sotepe/assess"
 	"sotepe/booking"
+	"sotepe/contact"
 	"sotepe/events"
 	"sotepe/fhir"
 	"sotepe/i18n"
@@ -31,6 +33,7 @@ type fixture struct {
 	srv   *httptest.Server
 	appts *booking.Service
 	res   *residents.Service
+	asmts *assess.Service
 	cat   *i18n.Catalog
 }
 
@@ -46,9 +49,15 @@ func newFixture(t *testing.T) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := &fixture{t: t, env: env, appts: appts, res: residents.New(env.Store), cat: cat}
+	defs, err := assess.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	contacts := contact.New(contact.Config{Store: env.Store, Directory: env.Store, Calendar: env.Calendar, Now: env.Clock.Now})
+	f := &fixture{t: t, env: env, appts: appts, res: residents.New(env.Store), cat: cat,
+		asmts: assess.New(assess.Config{Definitions: defs, Store: env.Store, Contacts: contacts, Now: env.Clock.Now})}
 	h, err := fhir.New(fhir.Config{Directory: env.Store, Appointments: appts, Residents: f.res, Clients: events.New(env.Store),
-		Slots: env.Store, Caller: f.caller, Translate: cat.T, Location: env.Location, Now: env.Clock.Now})
+		Slots: env.Store, Staff: env.Store, Assessments: f.asmts, Caller: f.caller, Translate: cat.T, Location: env.Location, Now: env.Clock.Now})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -754,6 +754,11 @@ func accessRows() []access {
 		{route: "/fhir/R4/", name: "GET /fhir/R4/Appointment/{appt}", want: want{401, 200, 404, 200, 404, 404, 404, 404}, method: "GET", path: "/fhir/R4/Appointment/{appt}"},
 		{route: "/fhir/R4/", name: "GET /fhir/R4/Appointment", want: want{401, 200, 200, 200, 200, 200, 403, 403}, method: "GET", path: "/fhir/R4/Appointment"},
 		{route: "/fhir/R4/", name: "GET /fhir/R4/Patient/{resident}", want: want{401, 200, 404, 200, 200, 200, 403, 200}, method: "GET", path: "/fhir/R4/Patient/{resident}?basis=care_relationship", sees: []actor{proOther, mgrOther, admin}},
+		// Staff's names and units are not public: signed-in people only.
+		{route: "/fhir/R4/", name: "GET /fhir/R4/Practitioner", want: want{401, 200, 200, 200, 200, 200, 200, 200}, method: "GET", path: "/fhir/R4/Practitioner?name=nurmi"},
+		{route: "/fhir/R4/", name: "GET /fhir/R4/PractitionerRole", want: want{401, 200, 200, 200, 200, 200, 200, 200}, method: "GET", path: "/fhir/R4/PractitionerRole?location=Location/kallio-health-station"},
+		// An assessment hand-over: as the contact request's assessment.
+		{route: "/fhir/R4/", name: "GET /fhir/R4/QuestionnaireResponse/{handed}", want: want{401, 200, 404, 200, 404, 404, 404, 404}, method: "GET", path: "/fhir/R4/QuestionnaireResponse/{handed}"},
 		{route: "/", want: everyone(404), method: "GET", path: "/no/such/page"},
 	}
 	// Chats with professionals (chats_test.go), and their figures

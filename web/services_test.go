@@ -101,7 +101,7 @@ func withServices(tb testing.TB, c web.Config) web.Config {
 	}
 	if c.FHIR == nil && c.Catalog != nil {
 		h, err := fhir.New(fhir.Config{Directory: dir, Appointments: c.Appointments, Residents: c.Residents, Clients: c.Events,
-			Slots: st, Caller: web.Caller, Translate: c.Catalog.T, Location: c.Location, Now: c.Now})
+			Slots: st, Staff: st, Assessments: c.Assessments, Caller: web.Caller, Translate: c.Catalog.T, Location: c.Location, Now: c.Now})
 		if err != nil {
 			tb.Fatal(err)
 		}
