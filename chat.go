@@ -73,6 +73,21 @@ const ChatPresenceWindow = 60 * time.Second
 // and still find it; after that the chat is abandoned.
 const ChatReturnWindow = 10 * time.Minute
 
+// The audit actions of chats; the resident's access log names staff reads
+// and changes by them ("action."+action in the catalogs).
+const (
+	ActionChatStart   = "chat.start"
+	ActionChatRead    = "chat.read"
+	ActionChatMessage = "chat.message"
+	ActionChatTake    = "chat.take"
+	// ActionChatListRead is a chat shown to staff in their queue.
+	ActionChatListRead = "chat_list.read"
+	ActionChatTransfer = "chat.transfer"
+	ActionChatEnd      = "chat.end"
+	// ActionChatTranscripts is the retention sweep deleting transcripts.
+	ActionChatTranscripts = "chat.transcripts_deleted"
+)
+
 // MaxChatMessage is the longest message, in characters.
 const MaxChatMessage = 2000
 

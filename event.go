@@ -317,8 +317,22 @@ const (
 	ActionIntegrationRevoke = "integration.revoke"
 )
 
+// SMART-style system scopes of the FHIR R4 API (package fhir): each lets a
+// client read one kind of the public directory and free times.
+const (
+	ScopeFHIROrganizationRead      = "system/Organization.read"
+	ScopeFHIRLocationRead          = "system/Location.read"
+	ScopeFHIRHealthcareServiceRead = "system/HealthcareService.read"
+	ScopeFHIRScheduleRead          = "system/Schedule.read"
+	ScopeFHIRSlotRead              = "system/Slot.read"
+	// ScopeFHIRPractitionerRead lets a client read Practitioner and
+	// PractitionerRole: staff's names and units, which are not public.
+	ScopeFHIRPractitionerRead = "system/Practitioner.read"
+)
+
 // Scopes lists every scope an integration client may hold.
-var Scopes = []string{ScopeEventsWrite}
+var Scopes = []string{ScopeEventsWrite, ScopeFHIROrganizationRead, ScopeFHIRLocationRead,
+	ScopeFHIRHealthcareServiceRead, ScopeFHIRScheduleRead, ScopeFHIRSlotRead, ScopeFHIRPractitionerRead}
 
 // HasScope reports whether c holds scope.
 func (c IntegrationClient) HasScope(scope string) bool { return slices.Contains(c.Scopes, scope) }

@@ -35,6 +35,7 @@ import (
 	"sotepe/docs"
 	"sotepe/events"
 	"sotepe/feedback"
+	"sotepe/fhir"
 	"sotepe/i18n"
 	"sotepe/notify"
 	"sotepe/password"
@@ -197,6 +198,10 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 	w.Video = a.Video
 	w.Catalog, w.Logger, w.Location, w.Registry, w.OpenAPI = a.Catalog, logger, a.Location, a.Registry, docs.OpenAPI
 	if err := a.identity(cfg, &w); err != nil {
+		return nil, err
+	}
+	if w.FHIR, err = fhir.New(fhir.Config{Directory: a.Directory, Appointments: a.Appointments, Residents: w.Residents, Clients: w.Events,
+		Slots: st, Staff: st, Assessments: a.Assessments, Caller: web.Caller, Translate: a.Catalog.T, BaseURL: w.BaseURL, Location: a.Location, Logger: logger}); err != nil {
 		return nil, err
 	}
 	if a.Web, err = web.New(w); err != nil {

@@ -120,6 +120,9 @@ type Service struct {
 	presence *throttle[int64]
 	typing   *throttle[typingKey]
 	access   accessCache
+	// views remembers staff reads of a chat, so that a stream's quiet
+	// re-reads do not each read (and audit) the chat again.
+	views accessCache
 
 	namesMu sync.Mutex
 	names   map[int64]string
@@ -143,6 +146,7 @@ func New(c Config) *Service {
 		seen: newThrottle[int64](seenEvery), presence: newThrottle[int64](presenceEvery),
 		typing: newThrottle[typingKey](typingEvery),
 		access: accessCache{m: map[int64]map[int64]accessEntry{}},
+		views:  accessCache{m: map[int64]map[int64]accessEntry{}},
 		names:  map[int64]string{}, streams: map[int64]int{},
 	}
 	if s.translate == nil {
@@ -294,6 +298,7 @@ func scope(u sotepe.User, sd side, c sotepe.Chat) sotepe.ChatScope {
 // processes when the write commits.)
 func (s *Service) changed(id int64) {
 	s.access.forget(id)
+	s.views.forget(id)
 	s.hub.Publish(sotepe.ChatSignal{ChatID: id})
 }
 
@@ -333,6 +338,9 @@ type accessCache struct {
 type accessEntry struct {
 	side  side
 	until time.Time
+	// line and lang are the chat's, for a staff read's events (views).
+	line string
+	lang sotepe.Lang
 }
 
 func (a *accessCache) get(chat, user int64, now time.Time) (side, bool) {
@@ -345,7 +353,19 @@ func (a *accessCache) get(chat, user int64, now time.Time) (side, bool) {
 	return e.side, true
 }
 
+// entry returns the whole entry of user in chat while it holds.
+func (a *accessCache) entry(chat, user int64, now time.Time) (accessEntry, bool) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	e, ok := a.m[chat][user]
+	return e, ok && now.Before(e.until)
+}
+
 func (a *accessCache) put(chat, user int64, sd side, until time.Time) {
+	a.putEntry(chat, user, accessEntry{side: sd, until: until})
+}
+
+func (a *accessCache) putEntry(chat, user int64, e accessEntry) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if len(a.m) >= pruneAt {
@@ -354,7 +374,7 @@ func (a *accessCache) put(chat, user int64, sd side, until time.Time) {
 	if a.m[chat] == nil {
 		a.m[chat] = map[int64]accessEntry{}
 	}
-	a.m[chat][user] = accessEntry{side: sd, until: until}
+	a.m[chat][user] = e
 }
 
 func (a *accessCache) forget(chat int64) {

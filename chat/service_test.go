@@ -347,6 +347,37 @@ func testConversation(t *testing.T) {
 	if n := reads(); n <= before {
 		t.Errorf("a staff read left no audit row (%d → %d)", before, n)
 	}
+
+	// A stream's reads of the log: the first is audited, quiet re-reads
+	// within accessTTL are not, and after it or a change the next one is.
+	events := func() {
+		t.Helper()
+		if _, err := f.svc.Events(other.ctx, other.u, a.ID, 0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	before = reads()
+	events()
+	if n := reads(); n != before+1 {
+		t.Fatalf("the stream's first read: %d → %d audit rows, want one more", before, n)
+	}
+	events()
+	events()
+	if n := reads(); n != before+1 {
+		t.Errorf("quiet re-reads within %v were audited: %d → %d", accessTTL, before+1, n)
+	}
+	f.env.Clock.Add(accessTTL + time.Second)
+	events()
+	if n := reads(); n != before+2 {
+		t.Errorf("a re-read after %v was not audited: %d → %d", accessTTL, before+1, n)
+	}
+	if _, err := f.svc.Send(actx, anna, a.ID, "Vielä yksi kysymys"); err != nil {
+		t.Fatal(err)
+	}
+	events()
+	if n := reads(); n != before+3 {
+		t.Errorf("the read after a new message was not audited: %d → %d", before+2, n)
+	}
 }
 
 func TestActingOnBehalf(t *testing.T) { testenv.Engines(t, testActingOnBehalf) }

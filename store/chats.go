@@ -40,18 +40,6 @@ import (
 // in its transaction, so the other processes hear of it at commit (see
 // chats_listen.go).
 
-// The audit actions of chats.
-const (
-	actionChatStart      = "chat.start"
-	actionChatRead       = "chat.read"
-	actionChatListRead   = "chat_list.read"
-	actionChatMessage    = "chat.message"
-	actionChatTake       = "chat.take"
-	actionChatTransfer   = "chat.transfer"
-	actionChatEnd        = "chat.end"
-	actionChatTranscript = "chat.transcripts_deleted"
-)
-
 // The catalog keys of the store's chat errors and events.
 const (
 	keyChatEnded     = "chat.error.ended"
@@ -308,7 +296,7 @@ func (s *Store) StartChat(ctx context.Context, c sotepe.Chat, first []sotepe.Cha
 				return err
 			}
 		}
-		if err := s.auditChange(ctx, q, actionChatStart, chatObject(id), c.ResidentID); err != nil {
+		if err := s.auditChange(ctx, q, sotepe.ActionChatStart, chatObject(id), c.ResidentID); err != nil {
 			return err
 		}
 		if stored, err = s.chatByID(ctx, q, id, staff); err != nil {
@@ -380,7 +368,7 @@ func (s *Store) Chat(ctx context.Context, id int64, scope sotepe.ChatScope) (sot
 		if c, err = read(tx); err != nil {
 			return err
 		}
-		return s.insertAudit(ctx, tx, chatRead(a, actionChatRead, c))
+		return s.insertAudit(ctx, tx, chatRead(a, sotepe.ActionChatRead, c))
 	})
 	if err != nil {
 		return sotepe.Chat{}, err
@@ -447,7 +435,7 @@ func (s *Store) Chats(ctx context.Context, f sotepe.ChatFilter) ([]sotepe.Chat, 
 		}
 		es := make([]sotepe.AuditEntry, len(out))
 		for i, c := range out {
-			es[i] = chatRead(a, actionChatListRead, c)
+			es[i] = chatRead(a, sotepe.ActionChatListRead, c)
 		}
 		return s.insertAudits(ctx, tx, es)
 	})

@@ -73,7 +73,7 @@ func (s *Store) AddChatEvent(ctx context.Context, id int64, e sotepe.ChatEvent) 
 	}
 	action := ""
 	if e.Kind == sotepe.ChatMessage {
-		action = actionChatMessage
+		action = sotepe.ActionChatMessage
 	}
 	var out sotepe.ChatEvent
 	err = s.inBatch(ctx, "add chat event", func(tx *sql.Tx) error {
@@ -114,7 +114,7 @@ func (s *Store) TakeChat(ctx context.Context, id, userID int64, unit string, at 
 		c, _, err = s.appendChat(ctx, tx, id, `
 			UPDATE chats SET status = 'active', professional_id = $2, unit_id = $3, taken_at = COALESCE(taken_at, $4),
 				last_seq = last_seq + 1
-			WHERE id = $1 AND status = 'waiting'`, []any{userID, unit, micros(at)}, keyChatTaken, e, actionChatTake)
+			WHERE id = $1 AND status = 'waiting'`, []any{userID, unit, micros(at)}, keyChatTaken, e, sotepe.ActionChatTake)
 		if err != nil {
 			return err
 		}
@@ -155,7 +155,7 @@ func (s *Store) TransferChat(ctx context.Context, id int64, line string, userID 
 	var c sotepe.Chat
 	err = s.inTx(ctx, "transfer chat", func(tx *sql.Tx) error {
 		var err error
-		c, _, err = s.appendChat(ctx, tx, id, update, args, keyChatEnded, e, actionChatTransfer)
+		c, _, err = s.appendChat(ctx, tx, id, update, args, keyChatEnded, e, sotepe.ActionChatTransfer)
 		if err != nil || userID == 0 {
 			return err
 		}
@@ -193,7 +193,7 @@ func (s *Store) EndChat(ctx context.Context, id int64, status sotepe.ChatStatus,
 		c, _, err = s.appendChat(ctx, tx, id, `
 			UPDATE chats SET status = $2, ended_at = $3, contact_request_id = COALESCE($4, contact_request_id),
 				last_seq = last_seq + 1
-			WHERE id = $1 AND `+openChat, []any{string(status), micros(at), nullInt(contactRequestID)}, keyChatEnded, e, actionChatEnd)
+			WHERE id = $1 AND `+openChat, []any{string(status), micros(at), nullInt(contactRequestID)}, keyChatEnded, e, sotepe.ActionChatEnd)
 		return err
 	})
 	if err != nil {
@@ -250,7 +250,7 @@ func (s *Store) AbandonChats(ctx context.Context, seenBefore, at time.Time) ([]s
 			c, _, err := s.appendChat(ctx, tx, id, `
 				UPDATE chats SET status = 'abandoned', ended_at = $2, last_seq = last_seq + 1
 				WHERE id = $1 AND status = 'waiting' AND resident_seen_at < $3`,
-				[]any{micros(at), micros(seenBefore)}, "", e, actionChatEnd)
+				[]any{micros(at), micros(seenBefore)}, "", e, sotepe.ActionChatEnd)
 			if err != nil {
 				// Taken, or seen, since the look-up: it stays.
 				var se *sotepe.Error
@@ -381,7 +381,7 @@ func (s *Store) DeleteChatTranscripts(ctx context.Context, line string, endedBef
 			line, micros(endedBefore)); err != nil {
 			return err
 		}
-		return s.auditChange(ctx, tx, actionChatTranscript, "chat_line:"+line, 0)
+		return s.auditChange(ctx, tx, sotepe.ActionChatTranscripts, "chat_line:"+line, 0)
 	})
 	if err != nil {
 		return 0, err

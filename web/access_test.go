@@ -743,9 +743,28 @@ func accessRows() []access {
 		{route: "GET /dashboard", want: want{login, 403, 403, 403, 403, 200, 200, 200}, method: "GET", path: "/dashboard"},
 		{route: "GET /report/{year}", want: everyone(200), method: "GET", path: "/report/2026"},
 		{route: "GET /api/v1/reports/{year}", want: everyone(200), method: "GET", path: "/api/v1/reports/2026"},
+
+		// HL7 FHIR R4 (package fhir): the directory and free times are
+		// public; an appointment is its resident's and its unit's; a
+		// Patient is the resident themselves, or staff's on a basis.
+		{route: "/fhir/R4/", name: "GET /fhir/R4/metadata", want: everyone(200), method: "GET", path: "/fhir/R4/metadata"},
+		{route: "/fhir/R4/", name: "GET /fhir/R4/Slot", want: everyone(200), method: "GET", path: "/fhir/R4/Slot?service-type=health-station-nurse&_count=3"},
+		{route: "/fhir/R4/", name: "GET /fhir/R4/Appointment/{appt}", want: want{401, 200, 404, 200, 404, 404, 404, 404}, method: "GET", path: "/fhir/R4/Appointment/{appt}"},
+		{route: "/fhir/R4/", name: "GET /fhir/R4/Appointment", want: want{401, 200, 200, 200, 200, 200, 403, 403}, method: "GET", path: "/fhir/R4/Appointment"},
+		{route: "/fhir/R4/", name: "GET /fhir/R4/Patient/{resident}", want: want{401, 200, 404, 200, 200, 200, 403, 200}, method: "GET", path: "/fhir/R4/Patient/{resident}?basis=care_relationship", sees: []actor{proOther, mgrOther, admin}},
+		// Staff's names and units are not public: signed-in people only.
+		{route: "/fhir/R4/", name: "GET /fhir/R4/Practitioner", want: want{401, 200, 200, 200, 200, 200, 200, 200}, method: "GET", path: "/fhir/R4/Practitioner?name=nurmi"},
+		{route: "/fhir/R4/", name: "GET /fhir/R4/PractitionerRole", want: want{401, 200, 200, 200, 200, 200, 200, 200}, method: "GET", path: "/fhir/R4/PractitionerRole?location=Location/kallio-health-station"},
+		// An assessment hand-over: as the contact request's assessment.
+		{route: "/fhir/R4/", name: "GET /fhir/R4/QuestionnaireResponse/{handed}", want: want{401, 200, 404, 200, 404, 404, 404, 404}, method: "GET", path: "/fhir/R4/QuestionnaireResponse/{handed}"},
 		{route: "/", want: everyone(404), method: "GET", path: "/no/such/page"},
 	}
-	// Chats with professionals (chats_test.go).
+	// Chats with professionals (chats_test.go), and their figures
+	// (chat_stats_test.go): aggregates, the Töölö manager's of no chats.
+	rows = append(rows,
+		access{route: "GET /api/v1/stats/chats", want: want{401, 403, 403, 403, 403, 200, 200, 200}, method: "GET", path: "/api/v1/stats/chats?by=unit"},
+		access{route: "GET /stats/chats", want: want{login, 403, 403, 403, 403, 200, 200, 200}, method: "GET", path: "/stats/chats?by=line"})
 	rows = append(rows, chatRows()...)
+	// Video appointments (video_access_test.go).
 	return append(rows, videoRows()...)
 }

@@ -86,3 +86,21 @@ func byID(what string, fn idHandler) userHandler {
 		return fn(w, r, u, id)
 	}
 }
+
+// Caller returns the signed-in user of a request that went through the
+// server's middleware (nil when nobody is signed in) and the language to
+// answer in; handlers web mounts from other packages (Config.FHIR) read
+// their caller through it.
+func Caller(r *http.Request) (*sotepe.User, sotepe.Lang) {
+	in := info(r)
+	return in.User, in.Lang
+}
+
+// fhir serves /fhir/R4/ through Config.FHIR, or answers 404 without one.
+func (s *Server) fhir(w http.ResponseWriter, r *http.Request) error {
+	if s.cfg.FHIR == nil {
+		return sotepe.NotFound("page")
+	}
+	s.cfg.FHIR.ServeHTTP(w, r)
+	return nil
+}

@@ -14,9 +14,10 @@ import (
 
 // The management dashboard, GET /dashboard: service volumes by month and by
 // area, the NPS trend, the answer promise kept and the e-service share, with
-// filters for the period, area, unit and producer in a plain GET form. Every
-// chart is SVG drawn on the server with its data table. Managers see their
-// own units; analysts and administrators everyone's. Aggregates only.
+// filters for the period, area, unit and producer in a plain GET form, and
+// the chats of the period (chat_stats.go). Every chart is SVG drawn on the
+// server with its data table. Managers see their own units; analysts and
+// administrators everyone's. Aggregates only.
 
 // maxDashboardMonths bounds the period of one dashboard.
 const maxDashboardMonths = 36
@@ -76,6 +77,10 @@ type dashboardView struct {
 	KindHeads []string
 	KindRows  []measureRow
 	AreaInds  []measureRow
+	// Chat is the chat section over the period and the user's chat
+	// services (the other filters do not apply to it); nil when the user
+	// may not see chat figures.
+	Chat *dashChat
 }
 
 // option is a choice of a filter.
@@ -168,6 +173,9 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, u sotepe.User
 	facts := report.Narrow(all, f)
 	v.Shown, v.Any = true, len(facts) > 0
 	s.fillDashboard(&v, lang, org, facts, p)
+	if v.Chat, err = s.dashboardChat(r.Context(), u, lang, p.From, p.To, p.from, p.to); err != nil {
+		return err
+	}
 	s.html(w, r, http.StatusOK, "dashboard", pageData{Title: title, Data: v})
 	return nil
 }

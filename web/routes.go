@@ -124,6 +124,10 @@ func (s *Server) routes() http.Handler {
 	h("POST /staff/chats/{id}/transfer", roles(sotepe.RoleProfessional, sotepe.RoleManager)(byID("chat", s.chatTransferForm)))
 	h("POST /staff/chats/{id}/handover", roles(sotepe.RoleProfessional, sotepe.RoleManager)(byID("chat", s.chatHandOverForm)))
 	h("POST /staff/chats/{id}/close", roles(sotepe.RoleProfessional, sotepe.RoleManager)(byID("chat", s.chatCloseForm)))
+	// The chat figures for managers (their units' chat services), analysts
+	// and administrators: aggregates only.
+	h("GET /api/v1/stats/chats", roles(statsRoles...)(s.chatStats))
+	h("GET /stats/chats", roles(statsRoles...)(s.chatStats))
 
 	// The working-day calendar and the answer promise.
 	h("GET /api/v1/calendar/deadline", s.calendarDeadline)
@@ -273,6 +277,10 @@ func (s *Server) routes() http.Handler {
 	h("GET /dashboard", roles(statsRoles...)(s.dashboard))
 	h("GET /report/{year}", s.annualReport)
 	h("GET /api/v1/reports/{year}", s.annualReport)
+
+	// HL7 FHIR R4 for other systems (package fhir): it answers every path
+	// under the prefix itself, OperationOutcomes included.
+	h("/fhir/R4/", s.fhir)
 
 	h("/", s.notFoundHandler)
 

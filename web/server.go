@@ -99,6 +99,9 @@ type Config struct {
 	// TestIdP, when set, is served under /test-idp/: the demo's own
 	// identity provider. Never in production.
 	TestIdP http.Handler
+	// FHIR, when set, serves the HL7 FHIR R4 API under /fhir/R4/ (package
+	// fhir); it reads the request's user and language through Caller.
+	FHIR http.Handler
 	// BaseURL is the public address of sotepe (scheme, host and port),
 	// where providers send people back after signing out.
 	BaseURL string

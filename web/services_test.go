@@ -14,6 +14,7 @@ import (
 	"sotepe/demo"
 	"sotepe/events"
 	"sotepe/feedback"
+	"sotepe/fhir"
 	"sotepe/residents"
 	"sotepe/statistics"
 	"sotepe/store"
@@ -101,6 +102,14 @@ func withServices(tb testing.TB, c web.Config) web.Config {
 	}
 	if c.Video == nil {
 		c.Video = video.New(video.Config{Store: st, Appointments: c.Appointments, Now: c.Now})
+	}
+	if c.FHIR == nil && c.Catalog != nil {
+		h, err := fhir.New(fhir.Config{Directory: dir, Appointments: c.Appointments, Residents: c.Residents, Clients: c.Events,
+			Slots: st, Staff: st, Assessments: c.Assessments, Caller: web.Caller, Translate: c.Catalog.T, Location: c.Location, Now: c.Now})
+		if err != nil {
+			tb.Fatal(err)
+		}
+		c.FHIR = h
 	}
 	// The demo's residents sign in with passwords here; a test of strong
 	// identification only turns it off.

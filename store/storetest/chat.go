@@ -87,7 +87,7 @@ func (f chatFixture) newChat(i int, line string, at time.Time) sotepe.Chat {
 
 func (f chatFixture) first(i int, at time.Time) []sotepe.ChatEvent {
 	return []sotepe.ChatEvent{
-		{Kind: sotepe.ChatSystem, Key: "chat.system.started", Arg: "Hoitajan chat"},
+		{Kind: sotepe.ChatSystem, Key: "chat.system.taken", Arg: "Hoitajan chat"},
 		{Kind: sotepe.ChatMessage, AuthorID: f.accounts[i].ID, Body: "Hei, 010-123 4567", BodyScreened: "Hei, [puhelin]", At: at.Add(time.Millisecond)},
 	}
 }
@@ -141,7 +141,7 @@ func testChatStart(t *testing.T, s Store) {
 	}
 	events, err := s.ChatEvents(ctx, c.ID, sotepe.ChatScope{ResidentID: f.residents[0].ID}, 0, 0)
 	must(t, err)
-	if len(events) != 2 || events[0].Seq != 1 || events[1].Seq != 2 || events[0].Key != "chat.system.started" ||
+	if len(events) != 2 || events[0].Seq != 1 || events[1].Seq != 2 || events[0].Key != "chat.system.taken" ||
 		events[0].Arg != "Hoitajan chat" || events[1].Body != "Hei, 010-123 4567" || events[1].BodyScreened != "Hei, [puhelin]" ||
 		events[1].AuthorID != f.accounts[0].ID || events[1].AuthorName != "" || !events[0].At.Equal(f.t0) ||
 		!events[1].At.Equal(f.t0.Add(time.Millisecond)) || events[0].Status != sotepe.ChatWaiting || events[1].ChatID != c.ID {

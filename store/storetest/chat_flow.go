@@ -88,7 +88,7 @@ func testChatTransferAndEnd(t *testing.T, s Store) {
 	if k := count(t, s, `SELECT COUNT(*) FROM chat_events WHERE chat_id = $1`, c.ID); k != 7 {
 		t.Fatalf("%d events after refusals, want 7", k)
 	}
-	for action, n := range map[string]int{"chat.take": 2, "chat.transfer": 2, "chat.end": 1} {
+	for action, n := range map[string]int{"chat.take": 2, "chat.transfer": 2, sotepe.ActionChatEnd: 1} {
 		if k := count(t, s, `SELECT COUNT(*) FROM audit_log WHERE action = $1 AND object = $2 AND resident_id = $3`,
 			action, "chat:"+strconv.FormatInt(c.ID, 10), f.residents[0].ID); k != n {
 			t.Errorf("%d %s rows, want %d", k, action, n)
@@ -292,7 +292,7 @@ func testChatReadAudit(t *testing.T, s Store) {
 	// A read outside scope records nothing.
 	_, err = s.Chat(nurse, a.ID, dentalScope())
 	wantCode(t, err, sotepe.ENotFound)
-	if got, want := accessActions(f.residents[0].ID), []string{"chat.read", "chat_list.read"}; !slices.Equal(got, want) {
+	if got, want := accessActions(f.residents[0].ID), []string{sotepe.ActionChatRead, "chat_list.read"}; !slices.Equal(got, want) {
 		t.Fatalf("access log of resident 0 = %v, want %v", got, want)
 	}
 	if got, want := accessActions(f.residents[1].ID), []string{"chat_list.read"}; !slices.Equal(got, want) {
