@@ -10,9 +10,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 )
 
-// Error codes. Each maps to one HTTP status in the web package and to one
+// Error codes. Each maps to one HTTP status (HTTPStatus) and to one
 // translated message ("error.<code>") in the message catalogs.
 const (
 	EInvalid      = "invalid"      // the input breaks a rule; Key says which
@@ -25,6 +26,30 @@ const (
 	EUnavailable  = "unavailable"  // a dependency such as the database is down
 	EInternal     = "internal"     // a bug or an unexpected failure; details are logged, not shown
 )
+
+// HTTPStatus returns the HTTP status of an error code, the one mapping the
+// JSON API, the pages and the FHIR API share; an unknown code is 500.
+func HTTPStatus(code string) int {
+	switch code {
+	case EInvalid:
+		return http.StatusBadRequest
+	case EUnauthorized:
+		return http.StatusUnauthorized
+	case EForbidden:
+		return http.StatusForbidden
+	case ENotFound:
+		return http.StatusNotFound
+	case EConflict:
+		return http.StatusConflict
+	case ETooLarge:
+		return http.StatusRequestEntityTooLarge
+	case ETooMany:
+		return http.StatusTooManyRequests
+	case EUnavailable:
+		return http.StatusServiceUnavailable
+	}
+	return http.StatusInternalServerError
+}
 
 // Error is the one error type the domain returns to its callers. Code decides
 // the HTTP status; Key names the message in the catalogs that explains the

@@ -162,25 +162,7 @@ func statusOf(err error) int {
 	if errors.As(err, &se) {
 		return se.status
 	}
-	switch sotepe.ErrorCode(err) {
-	case sotepe.EInvalid:
-		return http.StatusBadRequest
-	case sotepe.EUnauthorized:
-		return http.StatusUnauthorized
-	case sotepe.EForbidden:
-		return http.StatusForbidden
-	case sotepe.ENotFound:
-		return http.StatusNotFound
-	case sotepe.EConflict:
-		return http.StatusConflict
-	case sotepe.ETooLarge:
-		return http.StatusRequestEntityTooLarge
-	case sotepe.ETooMany:
-		return http.StatusTooManyRequests
-	case sotepe.EUnavailable:
-		return http.StatusServiceUnavailable
-	}
-	return http.StatusInternalServerError
+	return sotepe.HTTPStatus(sotepe.ErrorCode(err))
 }
 
 // issueType is the OperationOutcome issue code of an error.

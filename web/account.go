@@ -41,7 +41,7 @@ func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		in := info(r)
-		s.html(w, r, statusOf(code), "login", pageData{Title: s.cat.T(in.Lang, "login.title", nil),
+		s.html(w, r, sotepe.HTTPStatus(code), "login", pageData{Title: s.cat.T(in.Lang, "login.title", nil),
 			Data: s.loginView(loginView{Next: next, Username: c.Username, Error: s.errText(in.Lang, err)})})
 		return nil
 	}

@@ -117,7 +117,7 @@ func (s *Server) bookForForm(w http.ResponseWriter, r *http.Request, u sotepe.Us
 	code := sotepe.ErrorCode(err)
 	if code == sotepe.EInvalid || code == sotepe.EConflict || sotepe.ErrorKey(err) == "error.appt_no_resident" {
 		v.Error = s.errText(info(r).Lang, err)
-		return s.showBookFor(w, r, sl, v, statusOf(code))
+		return s.showBookFor(w, r, sl, v, sotepe.HTTPStatus(code))
 	}
 	if err != nil {
 		return err

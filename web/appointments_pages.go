@@ -180,7 +180,7 @@ func (s *Server) apptBookForm(w http.ResponseWriter, r *http.Request, u sotepe.U
 			q.Set("reschedule", strconv.FormatInt(replaces, 10))
 		}
 		r.URL.RawQuery = q.Encode()
-		return s.showSearch(w, r, statusOf(code), s.errText(info(r).Lang, err))
+		return s.showSearch(w, r, sotepe.HTTPStatus(code), s.errText(info(r).Lang, err))
 	} else if err != nil {
 		return err
 	}
@@ -257,7 +257,7 @@ func (s *Server) apptCancelForm(w http.ResponseWriter, r *http.Request, u sotepe
 // appointment again with the reason when err is a conflict or invalid.
 func (s *Server) apptActed(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64, err error) error {
 	if code := sotepe.ErrorCode(err); code == sotepe.EConflict || code == sotepe.EInvalid {
-		return s.showAppt(w, r, u, id, statusOf(code), s.errText(info(r).Lang, err))
+		return s.showAppt(w, r, u, id, sotepe.HTTPStatus(code), s.errText(info(r).Lang, err))
 	} else if err != nil {
 		return err
 	}

@@ -197,7 +197,7 @@ func (s *Server) calendarOpenForm(w http.ResponseWriter, r *http.Request, u sote
 		Mode: sotepe.AppointmentMode(f.Get("mode")), Length: time.Duration(minutes) * time.Minute, Template: &t})
 	in := info(r)
 	if code := sotepe.ErrorCode(err); code == sotepe.EInvalid || code == sotepe.EForbidden {
-		return s.showCalendar(w, r, statusOf(code), s.errText(in.Lang, err), "")
+		return s.showCalendar(w, r, sotepe.HTTPStatus(code), s.errText(in.Lang, err), "")
 	} else if err != nil {
 		return err
 	}

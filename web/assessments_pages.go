@@ -157,7 +157,7 @@ func (s *Server) assessAnswerForm(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	problem := func(err error) error {
-		return s.showSession(w, r, st, s.errText(in.Lang, err), statusOf(sotepe.ErrorCode(err)))
+		return s.showSession(w, r, st, s.errText(in.Lang, err), sotepe.HTTPStatus(sotepe.ErrorCode(err)))
 	}
 	if st.Question == nil || r.PostForm.Get("question") != st.Question.ID {
 		return problem(&sotepe.Error{Code: sotepe.EConflict, Key: "assess.error.not_current", Message: "not the current question"})
@@ -217,7 +217,7 @@ func (s *Server) assessHandOverForm(w http.ResponseWriter, r *http.Request) erro
 		if err2 != nil {
 			return err2
 		}
-		return s.showSession(w, r, st, s.errText(info(r).Lang, err), statusOf(code))
+		return s.showSession(w, r, st, s.errText(info(r).Lang, err), sotepe.HTTPStatus(code))
 	} else if err != nil {
 		return err
 	}
@@ -270,7 +270,7 @@ func (s *Server) queueAssessmentForm(w http.ResponseWriter, r *http.Request, u s
 		}
 	}
 	if code := sotepe.ErrorCode(err); code == sotepe.EInvalid || code == sotepe.EConflict {
-		return s.showHandOver(w, r, u, id, s.errText(lang, err), statusOf(code))
+		return s.showHandOver(w, r, u, id, s.errText(lang, err), sotepe.HTTPStatus(code))
 	} else if err != nil {
 		return err
 	}

@@ -99,7 +99,7 @@ func (s *Server) chatStartForm(w http.ResponseWriter, r *http.Request, u sotepe.
 			return verr
 		}
 		v.Error, v.Line, v.Message = s.errText(info(r).Lang, err), line, message
-		s.html(w, r, statusOf(code), "chat", pageData{Title: s.cat.T(info(r).Lang, "chat.title", nil), Data: v})
+		s.html(w, r, sotepe.HTTPStatus(code), "chat", pageData{Title: s.cat.T(info(r).Lang, "chat.title", nil), Data: v})
 		return nil
 	} else if err != nil {
 		return err
@@ -287,7 +287,7 @@ func (s *Server) showChatRoom(w http.ResponseWriter, r *http.Request, u sotepe.U
 // the page again with a refusal the person can act on.
 func (s *Server) chatBack(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64, err error, to string) error {
 	if code := sotepe.ErrorCode(err); code == sotepe.EInvalid || code == sotepe.EConflict {
-		return s.showChatRoom(w, r, u, id, statusOf(code), s.errText(info(r).Lang, err))
+		return s.showChatRoom(w, r, u, id, sotepe.HTTPStatus(code), s.errText(info(r).Lang, err))
 	} else if err != nil {
 		return err
 	}

@@ -228,7 +228,7 @@ func (s *Server) feedbackFormResult(w http.ResponseWriter, r *http.Request, page
 	case "":
 		v.Thanks = true
 	case sotepe.EInvalid, sotepe.EConflict:
-		status, v.Error, v.Comment = statusOf(code), s.errText(in.Lang, err), r.PostForm.Get("comment")
+		status, v.Error, v.Comment = sotepe.HTTPStatus(code), s.errText(in.Lang, err), r.PostForm.Get("comment")
 	default:
 		return err
 	}

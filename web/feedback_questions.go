@@ -149,7 +149,7 @@ func (s *Server) feedbackQuestionForm(w http.ResponseWriter, r *http.Request, u 
 		}
 		lang := info(r).Lang
 		v.QuestionError = s.errText(lang, err)
-		s.html(w, r, statusOf(code), "feedback_staff", pageData{Title: s.cat.T(lang, "feedback.staff_title", nil), Data: v})
+		s.html(w, r, sotepe.HTTPStatus(code), "feedback_staff", pageData{Title: s.cat.T(lang, "feedback.staff_title", nil), Data: v})
 		return nil
 	} else if err != nil {
 		return err

@@ -60,7 +60,7 @@ func (s *Server) phoneSubmit(w http.ResponseWriter, r *http.Request, u sotepe.Us
 		if verr != nil {
 			return verr
 		}
-		s.html(w, r, statusOf(code), "phone", pageData{Title: s.cat.T(in.Lang, "phone.title", nil), Data: v})
+		s.html(w, r, sotepe.HTTPStatus(code), "phone", pageData{Title: s.cat.T(in.Lang, "phone.title", nil), Data: v})
 		return nil
 	} else if err != nil {
 		return err

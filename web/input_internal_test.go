@@ -47,7 +47,7 @@ func FuzzDecodeJSON(f *testing.F) {
 		var dst fuzzBody
 		err := decodeJSON(req, &dst)
 		if err != nil {
-			if st := statusOf(sotepe.ErrorCode(err)); st >= 500 || st < 400 {
+			if st := sotepe.HTTPStatus(sotepe.ErrorCode(err)); st >= 500 || st < 400 {
 				t.Fatalf("decodeJSON(%q) = %v: status %d", body, err, st)
 			}
 			return
@@ -79,7 +79,7 @@ func FuzzFormInput(f *testing.F) {
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		err := checkRequestText(req)
 		if err != nil {
-			if st := statusOf(sotepe.ErrorCode(err)); st >= 500 || st < 400 {
+			if st := sotepe.HTTPStatus(sotepe.ErrorCode(err)); st >= 500 || st < 400 {
 				t.Fatalf("checkRequestText(%q, %q) = %v: status %d", body, query, err, st)
 			}
 			return

@@ -84,7 +84,7 @@ func (s *Server) residentLookupForm(w http.ResponseWriter, r *http.Request, u so
 		rv := viewResident(res)
 		v.Resident = &rv
 	case sotepe.EInvalid, sotepe.ENotFound:
-		status = statusOf(code)
+		status = sotepe.HTTPStatus(code)
 		v.Error = s.errText(in.Lang, err)
 	default:
 		return err

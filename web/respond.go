@@ -60,29 +60,6 @@ func (s *Server) wrap(h handler) http.Handler {
 	})
 }
 
-// statusOf maps an error code to its HTTP status.
-func statusOf(code string) int {
-	switch code {
-	case sotepe.EInvalid:
-		return http.StatusBadRequest
-	case sotepe.EUnauthorized:
-		return http.StatusUnauthorized
-	case sotepe.EForbidden:
-		return http.StatusForbidden
-	case sotepe.ENotFound:
-		return http.StatusNotFound
-	case sotepe.EConflict:
-		return http.StatusConflict
-	case sotepe.ETooLarge:
-		return http.StatusRequestEntityTooLarge
-	case sotepe.ETooMany:
-		return http.StatusTooManyRequests
-	case sotepe.EUnavailable:
-		return http.StatusServiceUnavailable
-	}
-	return http.StatusInternalServerError
-}
-
 // apiError is the JSON error body: {"error":{"code":…,"message":…}}.
 type apiError struct {
 	Error apiErrorBody `json:"error"`
@@ -104,7 +81,7 @@ func (s *Server) errText(lang sotepe.Lang, err error) string {
 func (s *Server) errorResponse(w http.ResponseWriter, r *http.Request, err error) {
 	in := info(r)
 	code := sotepe.ErrorCode(err)
-	status := statusOf(code)
+	status := sotepe.HTTPStatus(code)
 	if status >= 500 {
 		s.log.ErrorContext(r.Context(), "request failed", "request_id", in.ID, "code", code, "err", err.Error())
 	} else {

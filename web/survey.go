@@ -73,7 +73,7 @@ func (s *Server) surveyAnswerForm(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	problem := func(err error) error {
-		return s.showSurvey(w, r, st, s.errText(in.Lang, err), statusOf(sotepe.ErrorCode(err)))
+		return s.showSurvey(w, r, st, s.errText(in.Lang, err), sotepe.HTTPStatus(sotepe.ErrorCode(err)))
 	}
 	if st.Question == nil || r.PostForm.Get("question") != st.Question.ID {
 		return problem(&sotepe.Error{Code: sotepe.EConflict, Key: "assess.error.not_current", Message: "not the current question"})

@@ -167,7 +167,7 @@ func (s *Server) videoInviteForm(w http.ResponseWriter, r *http.Request, u sotep
 	}
 	inv, err := s.cfg.Video.Invite(r.Context(), u, id, sotepe.VideoRole(r.PostForm.Get("role")))
 	if code := sotepe.ErrorCode(err); code == sotepe.EInvalid || code == sotepe.EConflict {
-		return s.showVideo(w, r, u, id, statusOf(code), videoView{Error: s.errText(info(r).Lang, err)})
+		return s.showVideo(w, r, u, id, sotepe.HTTPStatus(code), videoView{Error: s.errText(info(r).Lang, err)})
 	}
 	if err != nil {
 		return err
