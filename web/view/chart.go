@@ -27,9 +27,10 @@ type Chart struct {
 type Bar struct {
 	X, Y, W, H float64
 	LabelX     float64
-	Label      string // shown under the axis, for some bars only
-	Title      string // "2026-W48: 93,3 %", the bar's tooltip
-	Missing    bool   // no known outcome: a marker instead of a bar
+	Label      string   // shown under the axis, for some bars only, whole
+	Lines      []string // Label broken into the lines drawn under the bar
+	Title      string   // "2026-W48: 93,3 %", the bar's tooltip
+	Missing    bool     // no known outcome: a marker instead of a bar
 }
 
 // Tick is one labelled line of a Chart's scale.
@@ -39,15 +40,21 @@ type Tick struct {
 }
 
 // The size of every chart in SVG units, its margins around the plot area,
-// and how many labels at most go under the axis.
+// and how many labels at most go under the axis. The pages draw the text 14
+// units high and never draw a chart narrower than 652 CSS px (style.css), so
+// no text is smaller than 12 CSS px; the margin below the plot holds labels
+// of up to LabelLines lines.
 const (
 	ChartWidth  = 760
-	ChartHeight = 280
+	ChartHeight = 300
 	ChartLeft   = 48
 	ChartTop    = 12
 	ChartRight  = 12
-	ChartBottom = 44
+	ChartBottom = 64
 	ChartLabels = 12 // at most this many period labels under the axis
+	LabelLines  = 3  // at most this many lines in a label under the axis
+	// charWidth is the width of an average character of the 14-unit text.
+	charWidth = 7.7
 )
 
 // Frame returns an empty chart of the standard size whose plot area starts
@@ -116,7 +123,9 @@ func NewBarChart(spec ChartSpec) BarChart {
 	for i, v := range spec.Values {
 		b := Bar{X: c.Left + float64(i)*step + step*0.15, W: step * 0.7, LabelX: c.Left + float64(i)*step + step/2}
 		if i%max(every, 1) == 0 {
-			b.Label = FitLabel(spec.Labels[i], int(step/6.5))
+			// A label is shown whole: broken into lines, never cut short.
+			b.Label = spec.Labels[i]
+			b.Lines = WrapLabel(b.Label, int(step*float64(every)/charWidth), LabelLines)
 		}
 		row := ChartRow{Label: spec.Labels[i], Value: "–"}
 		if v == nil {
@@ -134,15 +143,24 @@ func NewBarChart(spec ChartSpec) BarChart {
 	return c
 }
 
-// FitLabel shortens a label under a bar to about n characters (at 12 px,
-// some 6.5 px each) with an ellipsis; the whole label is in the bar's
-// tooltip and in the table.
-func FitLabel(label string, n int) string {
-	r := []rune(label)
-	if n < 2 || len(r) <= n {
-		return label
+// WrapLabel breaks a label under a bar into at most lines lines of about n
+// characters each, at spaces. Nothing is cut: a word longer than n keeps a
+// line of its own, and the words past the last line join it.
+func WrapLabel(label string, n, lines int) []string {
+	words := strings.Fields(label)
+	var out []string
+	for _, w := range words {
+		last := len(out) - 1
+		switch {
+		case last < 0:
+			out = append(out, w)
+		case len(out) == lines || len([]rune(out[last]))+1+len([]rune(w)) <= n:
+			out[last] += " " + w
+		default:
+			out = append(out, w)
+		}
 	}
-	return strings.TrimRight(string(r[:n-1]), " ,-") + "…"
+	return out
 }
 
 // NiceMax rounds v up to 1, 2 or 5 times a power of ten, for a count scale.

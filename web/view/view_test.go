@@ -3,6 +3,7 @@ package view_test
 import (
 	"math"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"sotepe"
@@ -84,16 +85,50 @@ func TestBarChart(t *testing.T) {
 	}
 }
 
+// TestChartLabelsWhole checks that the labels under the axis are never cut
+// short, fit the margin below the plot, and keep to LabelLines lines.
+func TestChartLabelsWhole(t *testing.T) {
+	labels := []string{"Terveys- ja päihdepalvelut", "Perhe- ja sosiaalipalvelut", "Sairaala-, kuntoutus- ja hoivapalvelut",
+		"Pelastuslaitos", "Hallinto ja tuki", "Ostopalvelut ja palvelusetelit", "Muut"}
+	vals := make([]*float64, len(labels))
+	for i := range vals {
+		v := float64(i)
+		vals[i] = &v
+	}
+	c := view.NewBarChart(view.ChartSpec{ID: "c", Labels: labels, Values: vals, Hi: 10, Format: view.ScoreFormat(sotepe.Finnish)})
+	for i, b := range c.Bars {
+		if b.Label != labels[i] || strings.Join(b.Lines, " ") != labels[i] {
+			t.Errorf("bar %d: label %q, lines %q, want %q whole", i, b.Label, b.Lines, labels[i])
+		}
+		if len(b.Lines) == 0 || len(b.Lines) > view.LabelLines {
+			t.Errorf("bar %d: %d lines", i, len(b.Lines))
+		}
+	}
+	// The last line's baseline (1.15 em of 14 units apart) stays inside the chart.
+	if last := c.LabelY + float64(view.LabelLines-1)*1.15*14; last > float64(c.Height)-2 {
+		t.Errorf("labels end at %v, chart is %d high", last, c.Height)
+	}
+}
+
 func TestScaleAndLabels(t *testing.T) {
 	for _, c := range []struct{ in, want float64 }{{0, 1}, {7, 10}, {1, 1}, {1.5, 2}, {420, 500}, {2001, 5000}} {
 		if got := view.NiceMax(c.in); got != c.want {
 			t.Errorf("NiceMax(%v) = %v, want %v", c.in, got, c.want)
 		}
 	}
-	if got := view.FitLabel("Kallion terveysasema", 8); got != "Kallion…" {
-		t.Errorf("FitLabel = %q", got)
-	}
-	if got := view.FitLabel("Kallio", 8); got != "Kallio" {
-		t.Errorf("a short label changed: %q", got)
+	for _, c := range []struct {
+		in    string
+		n, ln int
+		want  string
+	}{
+		{"Kallion terveysasema", 8, 3, "Kallion|terveysasema"},
+		{"Kallio", 8, 3, "Kallio"},
+		{"Terveys- ja päihdepalvelut", 12, 3, "Terveys- ja|päihdepalvelut"},
+		{"a b c d e", 1, 3, "a|b|c d e"},
+		{"", 8, 3, ""},
+	} {
+		if got := strings.Join(view.WrapLabel(c.in, c.n, c.ln), "|"); got != c.want {
+			t.Errorf("WrapLabel(%q, %d, %d) = %q, want %q", c.in, c.n, c.ln, got, c.want)
+		}
 	}
 }
