@@ -245,7 +245,7 @@ func visits() []visit {
 		}},
 		{"nurse", nil, []page{
 			{name: "queue", path: "/queue"},
-			{name: "calendar", path: "/staff/calendar"},
+			{name: "calendar", path: "/staff/calendar?view=week&date=" + nextMonday()},
 		}},
 		{"analyst", nil, []page{
 			{name: "dashboard", path: "/dashboard"},
@@ -253,6 +253,16 @@ func visits() []visit {
 			{name: "stats-assessments", path: "/stats/assessments"},
 		}},
 	}
+}
+
+// nextMonday is the date of the next Monday, a working week with times in
+// the demo's calendar.
+func nextMonday() string {
+	d := time.Now().AddDate(0, 0, 1)
+	for d.Weekday() != time.Monday {
+		d = d.AddDate(0, 0, 1)
+	}
+	return d.Format(time.DateOnly)
 }
 
 // chooseFirst chooses the first option with a value in the select #id.
@@ -268,6 +278,8 @@ func sendRequest(base string) chromedp.Action[chromedp.Void] {
 		chooseFirst("service"),
 		chromedp.Click(chromedp.ID("choose-service")),
 		chromedp.WaitReady(chromedp.ID("message")),
+		// To the nurse's unit, so the queue has a row to show.
+		void(chromedp.Evaluate[bool](`(() => { const s = document.getElementById('unit'); const o = [...s.options].find(o => o.text.includes('Kallio')); if (o) s.value = o.value; return true; })()`)),
 		chromedp.SendKeys(chromedp.ID("message"), "Haluaisin ajan hammastarkastukseen."),
 		chromedp.Click(chromedp.ID("send-request")),
 		chromedp.WaitReady(chromedp.CSS("main h1")),
