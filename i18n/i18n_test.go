@@ -121,10 +121,10 @@ func TestKeysInUse(t *testing.T) {
 	built = append(built, prefixed("basis.", sotepe.Bases)...)
 	built = append(built, prefixed("producer.", sotepe.ProducerKinds)...)
 	for d := 1; d <= 7; d++ {
-		built = append(built, fmt.Sprintf("weekday.%d", d), fmt.Sprintf("date.weekday.%d", d))
+		built = append(built, fmt.Sprintf("weekday.%d", d), fmt.Sprintf("date.weekday.%d", d), fmt.Sprintf("date.weekday_short.%d", d))
 	}
 	for m := 1; m <= 12; m++ {
-		built = append(built, fmt.Sprintf("date.month.%d", m))
+		built = append(built, fmt.Sprintf("date.month.%d", m), fmt.Sprintf("date.month_name.%d", m), fmt.Sprintf("date.month_short.%d", m))
 	}
 	built = append(built, prefixed("status.", sotepe.ContactStatuses)...)
 	built = append(built, prefixed("channel.", sotepe.Channels)...)
