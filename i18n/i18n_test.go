@@ -143,6 +143,7 @@ func TestKeysInUse(t *testing.T) {
 	built = append(built, prefixed("assess.urgency.", sotepe.Urgencies)...)
 	built = append(built, "action."+sotepe.ActionAssessmentHandOver, "action."+sotepe.ActionAssessmentGrade)
 	built = append(built, "action."+sotepe.ActionFeedbackKiosk, "action."+sotepe.ActionFeedbackKioskRevoke)
+	built = append(built, "action."+sotepe.ActionFeedbackQuestionAdd, "action."+sotepe.ActionFeedbackQuestionRetire, "action."+sotepe.ActionSurveyInvite)
 	// The groups of the feedback figures (web/feedback_stats.go).
 	built = append(built, prefixed("feedback.channel.", sotepe.FeedbackChannels)...)
 	built = append(built, prefixed("feedback.producer_kind.", sotepe.ProducerKinds)...)

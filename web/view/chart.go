@@ -86,8 +86,12 @@ type ChartSpec struct {
 	// LabelHead names what the bars are (months, areas).
 	LabelHead string
 	Labels    []string
-	Values    []*float64
-	Lo, Hi    float64
+	// AxisLabels, when given, are shorter forms of Labels for under the
+	// axis ("12/2026" for "joulukuu 2026"); the tooltips and the table
+	// keep Labels.
+	AxisLabels []string
+	Values     []*float64
+	Lo, Hi     float64
 	// Format writes a value for the ticks, tooltips and the table.
 	Format func(float64) string
 	// Missing is what a bar without a value says.
@@ -116,7 +120,11 @@ func NewBarChart(spec ChartSpec) BarChart {
 	for i, v := range spec.Values {
 		b := Bar{X: c.Left + float64(i)*step + step*0.15, W: step * 0.7, LabelX: c.Left + float64(i)*step + step/2}
 		if i%max(every, 1) == 0 {
-			b.Label = FitLabel(spec.Labels[i], int(step/6.5))
+			label := spec.Labels[i]
+			if i < len(spec.AxisLabels) {
+				label = spec.AxisLabels[i]
+			}
+			b.Label = FitLabel(label, int(step/6.5))
 		}
 		row := ChartRow{Label: spec.Labels[i], Value: "–"}
 		if v == nil {
@@ -145,16 +153,16 @@ func FitLabel(label string, n int) string {
 	return strings.TrimRight(string(r[:n-1]), " ,-") + "…"
 }
 
-// NiceMax rounds v up to 1, 2 or 5 times a power of ten, for a count scale.
+// NiceMax is the top of a count scale for values up to v: four times a
+// whole step of 1, 1.25, 2, 2.5 or 5 times a power of ten (at least 1), so that the five
+// ticks of a chart are distinct whole numbers ("0, 1, 2, 3, 4", "0, 250,
+// 500, 750, 1 000"), never "0, 0, 1, 1, 1".
 func NiceMax(v float64) float64 {
-	if v <= 0 {
-		return 1
-	}
-	p := math.Pow(10, math.Floor(math.Log10(v)))
-	for _, m := range []float64{1, 2, 5, 10} {
-		if v <= m*p {
-			return m * p
+	for p := 1.0; ; p *= 10 {
+		for _, m := range []float64{1, 1.25, 2, 2.5, 5} {
+			if step := m * p; step == math.Trunc(step) && 4*step >= v {
+				return 4 * step
+			}
 		}
 	}
-	return 10 * p
 }

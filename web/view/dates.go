@@ -90,6 +90,20 @@ func (d Dates) Time(t time.Time) string {
 	return t.Format("15.04")
 }
 
+// TimeOf writes a time of day given as "08:00" (opening hours) as Time
+// does: "08.00" in Finnish and Swedish, "08:00" in English; text that is no
+// such time comes back as it is.
+func (d Dates) TimeOf(hhmm string) string {
+	t, err := time.Parse("15:04", hhmm)
+	if err != nil {
+		return hhmm
+	}
+	if d.lang == sotepe.English {
+		return t.Format("15:04")
+	}
+	return t.Format("15.04")
+}
+
 // DateTime writes a weekday, day and time: "ma 7.12.2026 klo 12.30",
 // "mån 7.12.2026 kl. 12.30", "Mon 7 Dec 2026, 12:30".
 func (d Dates) DateTime(t time.Time) string {
