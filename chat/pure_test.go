@@ -343,10 +343,10 @@ func TestTranscript(t *testing.T) {
 	got := buildTranscript(c, "Hälsostationens chatt", evs, loc, fakeTranslate, sotepe.MaxMessageLength)
 	want := strings.Join([]string{
 		"Chatt 23.11.2026, Hälsostationens chatt",
-		"[09:58] Invånare: Mitt nummer är [***]",
-		"[10:00] chat.system.taken:Sanna Nurmi",
-		"[10:01] Sanna Nurmi: Hej!",
-		"[10:02] Invånare: ring [***]",
+		"[09.58] Invånare: Mitt nummer är [***]",
+		"[10.00] chat.system.taken:Sanna Nurmi",
+		"[10.01] Sanna Nurmi: Hej!",
+		"[10.02] Invånare: ring [***]",
 	}, "\n")
 	if got != want {
 		t.Errorf("transcript:\n%s\nwant:\n%s", got, want)
@@ -362,7 +362,7 @@ func TestTranscript(t *testing.T) {
 		t.Errorf("transcript of %d characters", n)
 	}
 	lines := strings.Split(got, "\n")
-	if len(lines) != 4 || !strings.HasPrefix(lines[1], "[09:58] Invånare: 0 ") || !strings.HasPrefix(lines[2], "[09:58] Invånare: 1 ") || lines[3] != "… (8)" {
+	if len(lines) != 4 || !strings.HasPrefix(lines[1], "[09.58] Invånare: 0 ") || !strings.HasPrefix(lines[2], "[09.58] Invånare: 1 ") || lines[3] != "… (8)" {
 		t.Errorf("truncated transcript has %d lines, ending %q", len(lines), lines[len(lines)-1])
 	}
 }

@@ -125,9 +125,9 @@ func testHandOver(t *testing.T) {
 	}
 	want := strings.Join([]string{
 		"Chatt 27.11.2026, Skötarens chatt",
-		"[15:00] Invånare: Jag har ont i halsen, ring [***]",
-		"[15:02] Sanna Nurmi anslöt sig till chatten.",
-		"[15:03] Sanna Nurmi: Hej Erik, vi ringer dig.",
+		"[15.00] Invånare: Jag har ont i halsen, ring [***]",
+		"[15.02] Sanna Nurmi anslöt sig till chatten.",
+		"[15.03] Sanna Nurmi: Hej Erik, vi ringer dig.",
 	}, "\n")
 	if len(req.Messages) == 0 || req.Messages[0].Body != want {
 		t.Errorf("first message:\n%v\nwant:\n%s", req.Messages, want)

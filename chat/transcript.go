@@ -35,19 +35,26 @@ func (s *Service) transcript(ctx context.Context, c sotepe.Chat, line sotepe.Cha
 }
 
 // buildTranscript writes a chat's transcript in the chat's language: a
-// header with the date and the line, then one line per message, "[HH:MM]
+// header with the date and the line, then one line per message, "[HH.MM]
 // Name: text" in the city's time, with the screened text and the
 // professional's name (the resident is named by the catalog's word for
 // one), and the system events after the first notice. A transcript over
 // limit characters keeps its start, in whole lines, and ends with a note
 // of how many lines were left out.
 func buildTranscript(c sotepe.Chat, lineName string, evs []sotepe.ChatEvent, loc *time.Location, tr Translate, limit int) string {
+	// Dates and times as the chat's language writes them: "23.11.2026"
+	// and "[10.02]" in Finnish and Swedish, "23 Nov 2026" and "[10:02]" in
+	// English.
+	dateLayout, timeLayout := "2.1.2006", "15.04"
+	if c.Lang == sotepe.English {
+		dateLayout, timeLayout = "2 Jan 2006", "15:04"
+	}
 	lines := []string{tr(c.Lang, "chat.transcript.header", map[string]any{
-		"Date": c.StartedAt.In(loc).Format("02.01.2006"), "Service": lineName,
+		"Date": c.StartedAt.In(loc).Format(dateLayout), "Service": lineName,
 	})}
 	resident := tr(c.Lang, "chat.transcript.resident", nil)
 	for _, e := range evs {
-		at := e.At.In(loc).Format("15:04")
+		at := e.At.In(loc).Format(timeLayout)
 		switch e.Kind {
 		case sotepe.ChatMessage:
 			body := e.BodyScreened

@@ -121,10 +121,10 @@ func TestKeysInUse(t *testing.T) {
 	built = append(built, prefixed("basis.", sotepe.Bases)...)
 	built = append(built, prefixed("producer.", sotepe.ProducerKinds)...)
 	for d := 1; d <= 7; d++ {
-		built = append(built, fmt.Sprintf("weekday.%d", d), fmt.Sprintf("date.weekday.%d", d))
+		built = append(built, fmt.Sprintf("weekday.%d", d), fmt.Sprintf("date.weekday.%d", d), fmt.Sprintf("date.weekday_short.%d", d))
 	}
 	for m := 1; m <= 12; m++ {
-		built = append(built, fmt.Sprintf("date.month.%d", m))
+		built = append(built, fmt.Sprintf("date.month.%d", m), fmt.Sprintf("date.month_name.%d", m), fmt.Sprintf("date.month_short.%d", m))
 	}
 	built = append(built, prefixed("status.", sotepe.ContactStatuses)...)
 	built = append(built, prefixed("channel.", sotepe.Channels)...)
@@ -143,6 +143,7 @@ func TestKeysInUse(t *testing.T) {
 	built = append(built, prefixed("assess.urgency.", sotepe.Urgencies)...)
 	built = append(built, "action."+sotepe.ActionAssessmentHandOver, "action."+sotepe.ActionAssessmentGrade)
 	built = append(built, "action."+sotepe.ActionFeedbackKiosk, "action."+sotepe.ActionFeedbackKioskRevoke)
+	built = append(built, "action."+sotepe.ActionFeedbackQuestionAdd, "action."+sotepe.ActionFeedbackQuestionRetire, "action."+sotepe.ActionSurveyInvite)
 	// The groups of the feedback figures (web/feedback_stats.go).
 	built = append(built, prefixed("feedback.channel.", sotepe.FeedbackChannels)...)
 	built = append(built, prefixed("feedback.producer_kind.", sotepe.ProducerKinds)...)

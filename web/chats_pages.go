@@ -147,7 +147,7 @@ func (v chatRoomView) Waiting() bool { return v.C.Status == sotepe.ChatWaiting }
 func (v chatRoomView) Active() bool { return v.C.Status == sotepe.ChatActive }
 
 // Clock formats an instant as hours and minutes in the city's time zone.
-func (p pageData) Clock(t time.Time) string { return t.In(p.loc).Format("15.04") }
+func (p pageData) Clock(t time.Time) string { return p.Dates().Time(t) }
 
 // ISO formats an instant in RFC 3339 in the city's time zone, for
 // <time datetime>.

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"slices"
@@ -22,8 +23,13 @@ import (
 // maxDashboardMonths bounds the period of one dashboard.
 const maxDashboardMonths = 36
 
+// dashboardYearsBack is how many years before the current one the dashboard
+// looks for the latest year with data to open on.
+const dashboardYearsBack = 10
+
 // dashboardParams is the dashboard's filters, defaults filled in: the
-// current year up to today, everything.
+// latest year with service events in the units the user sees (the current
+// year up to today, or a whole earlier year), everything.
 type dashboardParams struct {
 	From, To, Area, Unit, Producer string
 	// Year is the year of the annual report the page links to.
@@ -31,11 +37,20 @@ type dashboardParams struct {
 	from, to time.Time
 }
 
-func (s *Server) parseDashboardParams(r *http.Request) (dashboardParams, error) {
+func (s *Server) parseDashboardParams(r *http.Request, own []string) (dashboardParams, error) {
 	q := r.URL.Query()
 	today := s.now().In(s.cfg.Location)
 	p := dashboardParams{From: q.Get("from"), To: q.Get("to"), Area: q.Get("area"), Unit: q.Get("unit"), Producer: q.Get("producer"),
 		Year: today.Year()}
+	if p.From == "" && p.To == "" {
+		year, err := s.latestDataYear(r.Context(), own, today)
+		if err != nil {
+			return p, err
+		}
+		if year < today.Year() {
+			p.From, p.To = fmt.Sprintf("%d-01-01", year), fmt.Sprintf("%d-12-31", year)
+		}
+	}
 	if p.From == "" {
 		p.From = fmt.Sprintf("%d-01-01", today.Year())
 	}
@@ -51,6 +66,32 @@ func (s *Server) parseDashboardParams(r *http.Request) (dashboardParams, error) 
 		return p, sotepe.Invalid("error.dashboard_period", "the period is too long").With(map[string]any{"Max": maxDashboardMonths})
 	}
 	return p, nil
+}
+
+// latestDataYear is the latest year up to today's with service events in
+// units (nil: every unit), looking back dashboardYearsBack years; today's
+// year when none has any.
+func (s *Server) latestDataYear(ctx context.Context, units []string, today time.Time) (int, error) {
+	for y := today.Year(); y >= today.Year()-dashboardYearsBack; y-- {
+		to := fmt.Sprintf("%d-12-31", y)
+		if y == today.Year() {
+			to = today.Format(time.DateOnly)
+		}
+		rows, err := s.store.EventVolumes(ctx, sotepe.VolumeQuery{From: fmt.Sprintf("%d-01-01", y), To: to,
+			GroupBy: []sotepe.VolumeDim{sotepe.VolumeYear}, Units: units})
+		if err != nil {
+			return 0, err
+		}
+		for _, row := range rows {
+			if row.Count > 0 {
+				return y, nil
+			}
+		}
+		if units != nil && len(units) == 0 {
+			break // no units: no data in any year
+		}
+	}
+	return today.Year(), nil
 }
 
 // dashboardView is the page.
@@ -112,12 +153,12 @@ var dashboardRatios = []string{"nps", "answered_in_time_share", "e_service_share
 func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	in := info(r)
 	lang := in.Lang
-	p, perr := s.parseDashboardParams(r)
-	org, err := report.LoadOrg(r.Context(), s.dir)
+	own, err := s.cfg.Statistics.ContactUnits(u)
 	if err != nil {
 		return err
 	}
-	own, err := s.cfg.Statistics.ContactUnits(u)
+	p, perr := s.parseDashboardParams(r, own)
+	org, err := report.LoadOrg(r.Context(), s.dir)
 	if err != nil {
 		return err
 	}
@@ -183,7 +224,14 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, u sotepe.User
 // fillDashboard computes the tiles, charts and tables from the facts.
 func (s *Server) fillDashboard(v *dashboardView, lang sotepe.Lang, org *report.Org, facts []report.Fact, p dashboardParams) {
 	inds := s.cfg.Indicators
+	dates := s.datesIn(lang)
 	months := sotepe.IntervalMonth.Periods(p.from, p.to)
+	// The months in words for the tables and tooltips, briefly under the
+	// axis.
+	monthNames, monthAxis := make([]string, len(months)), make([]string, len(months))
+	for i, m := range months {
+		monthNames[i], monthAxis[i] = dates.Period(m), dates.ShortPeriod(m)
+	}
 	for _, m := range dashboardMeasures {
 		v.MeasureHeads = append(v.MeasureHeads, s.cat.T(lang, "dashboard.measure."+string(m), nil))
 	}
@@ -218,17 +266,17 @@ func (s *Server) fillDashboard(v *dashboardView, lang sotepe.Lang, org *report.O
 	}
 	var visits []*float64
 	top := 0.0
-	for _, m := range months {
-		v.MonthRows = append(v.MonthRows, row(m, byMonth[m]))
+	for i, m := range months {
+		v.MonthRows = append(v.MonthRows, row(monthNames[i], byMonth[m]))
 		n := float64(byMonth[m][sotepe.MeasureVisit])
 		visits = append(visits, &n)
 		top = max(top, n)
 	}
 	monthHead := s.cat.T(lang, "dashboard.month", nil)
 	visitsHead := s.cat.T(lang, "dashboard.measure.visit", nil)
-	period := map[string]any{"From": p.From, "To": p.To}
+	period := map[string]any{"From": dates.Period(p.From), "To": dates.Period(p.To)}
 	v.VolumeMonths = view.NewBarChart(view.ChartSpec{ID: "chart-visits-month", Title: s.cat.T(lang, "dashboard.chart_visits_month", nil),
-		Desc: s.cat.T(lang, "dashboard.chart_desc", period), Axis: visitsHead, LabelHead: monthHead, Labels: months, Values: visits,
+		Desc: s.cat.T(lang, "dashboard.chart_desc", period), Axis: visitsHead, LabelHead: monthHead, Labels: monthNames, AxisLabels: monthAxis, Values: visits,
 		Lo: 0, Hi: view.NiceMax(top), Format: view.CountFormat(lang)})
 	var areaLabels []string
 	var areaVisits []*float64
@@ -260,8 +308,8 @@ func (s *Server) fillDashboard(v *dashboardView, lang sotepe.Lang, org *report.O
 			series = append(series, vals[m].Value)
 		}
 		return view.NewBarChart(view.ChartSpec{ID: id, Title: s.cat.T(lang, "dashboard.chart_by_month", map[string]any{"Indicator": ind.Names.In(lang)}),
-			Desc: s.cat.T(lang, "dashboard.chart_desc", period), Axis: ind.Names.In(lang), LabelHead: monthHead, Labels: months,
-			Values: series, Lo: lo, Hi: hi, Format: format, Missing: noValue})
+			Desc: s.cat.T(lang, "dashboard.chart_desc", period), Axis: ind.Names.In(lang), LabelHead: monthHead, Labels: monthNames,
+			AxisLabels: monthAxis, Values: series, Lo: lo, Hi: hi, Format: format, Missing: noValue})
 	}
 	v.NPS = ratioChart("chart-nps", "nps", -100, 100, view.ScoreFormat(lang))
 	v.InTime = ratioChart("chart-in-time", "answered_in_time_share", 0, 100, view.PercentFormat(lang))

@@ -304,7 +304,7 @@ func (s *Server) feedbackKioskSubmit(w http.ResponseWriter, r *http.Request) err
 // by: the template "kiosk" of feedback_kiosk.html instead of the layout.
 func (s *Server) kioskHTML(w http.ResponseWriter, r *http.Request, status int, d pageData) error {
 	in := info(r)
-	d.Lang, d.User, d.Demo, d.URL, d.server, d.loc = in.Lang, in.User, s.cfg.Demo, r.URL, s, s.cfg.Location
+	d.Lang, d.User, d.Demo, d.URL, d.server, d.loc, d.ctx = in.Lang, in.User, s.cfg.Demo, r.URL, s, s.cfg.Location, r.Context()
 	var buf strings.Builder
 	if err := s.pages["feedback_kiosk"].ExecuteTemplate(&buf, "kiosk", d); err != nil {
 		return &sotepe.Error{Code: sotepe.EInternal, Message: "kiosk template", Err: err}
@@ -349,7 +349,7 @@ func (s *Server) portalView(r *http.Request) (feedbackFormView, error) {
 		names[x.ID] = x.Names
 	}
 	for _, f := range own.Items {
-		v.Own = append(v.Own, feedbackRow{Unit: names[f.UnitID].In(info(r).Lang), When: f.CreatedAt.In(s.cfg.Location).Format("2.1.2006 15.04"),
+		v.Own = append(v.Own, feedbackRow{Unit: names[f.UnitID].In(info(r).Lang), When: s.dates(r).DateTime(f.CreatedAt),
 			Comment: f.Comment, Score: f.Score})
 	}
 	return v, nil

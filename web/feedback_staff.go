@@ -96,7 +96,7 @@ func (s *Server) feedbackStaffView(r *http.Request) (feedbackStaffView, error) {
 		return v, err
 	}
 	for _, f := range comments.Items {
-		v.Comments = append(v.Comments, feedbackRow{Unit: names[f.UnitID].In(lang), When: f.CreatedAt.In(s.cfg.Location).Format("2.1.2006 15.04"),
+		v.Comments = append(v.Comments, feedbackRow{Unit: names[f.UnitID].In(lang), When: s.dates(r).DateTime(f.CreatedAt),
 			Comment: f.Comment, Score: f.Score})
 	}
 	return v, nil

@@ -369,9 +369,10 @@ func (s *Server) feedbackStatsView(lang sotepe.Lang, p feedbackParams, resp *fee
 		}
 	}
 	v.CSVURL = "/api/v1/stats/feedback?" + q.Encode()
+	dates := s.datesIn(lang)
 	row := func(group, period string, f sotepe.NPSFigures) npsRow {
 		nps, ci, note := s.npsCells(lang, f)
-		return npsRow{Group: group, Period: period, Responses: view.Count(lang, f.Responses), NPS: nps, CI: ci, Note: note}
+		return npsRow{Group: group, Period: dates.Period(period), Responses: view.Count(lang, f.Responses), NPS: nps, CI: ci, Note: note}
 	}
 	prev := func(r npsRow, f *sotepe.NPSFigures) npsRow {
 		if f != nil {
@@ -386,12 +387,12 @@ func (s *Server) feedbackStatsView(lang sotepe.Lang, p feedbackParams, resp *fee
 	if p.Interval != "none" && len(resp.Periods) > 0 {
 		step := 700.0 / float64(len(resp.Periods))
 		for i, pe := range resp.Periods {
-			b := npsBar{X: 50 + float64(i)*step + step*0.15, W: step * 0.7, Label: pe.Period}
+			b := npsBar{X: 50 + float64(i)*step + step*0.15, W: step * 0.7, Label: dates.Period(pe.Period)}
 			if pe.NPS == nil {
-				b.Y, b.H, b.Title = 99, 2, pe.Period+": "+s.cat.T(lang, "feedback.withheld", map[string]any{"Min": sotepe.MinNPSResponses})
+				b.Y, b.H, b.Title = 99, 2, b.Label+": "+s.cat.T(lang, "feedback.withheld", map[string]any{"Min": sotepe.MinNPSResponses})
 			} else {
 				h := *pe.NPS
-				b.Title = fmt.Sprintf("%s: %.1f", pe.Period, h)
+				b.Title = b.Label + ": " + view.Decimal(lang, h, 1)
 				if h >= 0 {
 					b.Y, b.H = 110-h, max(h, 1)
 				} else {

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
@@ -14,6 +15,7 @@ import (
 	"time"
 
 	"sotepe"
+	"sotepe/web/view"
 )
 
 // pageData is what every page template gets. Handlers fill Title and Data;
@@ -28,6 +30,7 @@ type pageData struct {
 	URL    *url.URL
 	server *Server
 	loc    *time.Location
+	ctx    context.Context
 }
 
 // T translates key in the page's language; args are name, value pairs.
@@ -58,39 +61,69 @@ func (p pageData) Langs() []struct{ Code, Name string } {
 	return []struct{ Code, Name string }{{"fi", "Suomeksi"}, {"sv", "På svenska"}, {"en", "In English"}}
 }
 
-// When formats an instant as a date and time in the city's time zone.
-func (p pageData) When(t time.Time) string {
-	return t.In(p.loc).Format("2.1.2006 15.04")
+// Dates is the page's formatter of dates and times: its language and the
+// city's time zone.
+func (p pageData) Dates() view.Dates {
+	return view.NewDates(p.Lang, p.loc, func(key string, args map[string]any) string { return p.server.cat.T(p.Lang, key, args) })
 }
 
-// Date formats an instant as a date in the city's time zone.
-func (p pageData) Date(t time.Time) string {
-	return t.In(p.loc).Format("2.1.2006")
+// dates is the formatter of dates and times for the request's language,
+// for handlers that build text for a page.
+func (s *Server) dates(r *http.Request) view.Dates { return s.datesIn(info(r).Lang) }
+
+// datesIn is the formatter of dates and times for lang.
+func (s *Server) datesIn(lang sotepe.Lang) view.Dates {
+	return view.NewDates(lang, s.cfg.Location, func(key string, args map[string]any) string { return s.cat.T(lang, key, args) })
+}
+
+// When formats an instant as a weekday, date and time in the page's
+// language and the city's time zone: "ma 7.12.2026 klo 12.30",
+// "Mon 7 Dec 2026, 12:30".
+func (p pageData) When(t time.Time) string { return p.Dates().DateTime(t) }
+
+// Date formats an instant as a date in the page's language and the city's
+// time zone: "7.12.2026", "7 Dec 2026".
+func (p pageData) Date(t time.Time) string { return p.Dates().Date(t) }
+
+// Day formats an instant as a weekday and date: "ma 7.12.2026".
+func (p pageData) Day(t time.Time) string { return p.Dates().Day(t) }
+
+// Clocktime writes a time of day given as "08:00" in the page's language:
+// "08.00" in Finnish and Swedish.
+func (p pageData) Clocktime(hhmm string) string { return p.Dates().TimeOf(hhmm) }
+
+// Period writes an ISO date, month ("2026-12") or week ("2026-W45") label
+// in words in the page's language; other text comes back as it is.
+func (p pageData) Period(label string) string { return p.Dates().Period(label) }
+
+// UnitName is the name of unit id in the page's language, so that pages
+// show names, not ids; an empty id is empty.
+func (p pageData) UnitName(id string) string {
+	if id == "" {
+		return ""
+	}
+	ctx := p.ctx
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	return p.server.unitNames(ctx, id).In(p.Lang)
 }
 
 // Long formats an instant (a time.Time or a *time.Time) as a weekday, date
 // and time in the page's language and the city's time zone, as promises
 // are written: "onsdag 25 november kl. 16.00".
 func (p pageData) Long(v any) string {
-	var t time.Time
 	switch x := v.(type) {
 	case time.Time:
-		t = x
+		return p.Dates().Long(x)
 	case *time.Time:
 		if x == nil {
 			return ""
 		}
-		t = *x
+		return p.Dates().Long(*x)
 	default:
 		return ""
 	}
-	t = t.In(p.loc)
-	wd := int(t.Weekday())
-	if wd == 0 {
-		wd = 7
-	}
-	return p.T("date.long", "Weekday", p.T(fmt.Sprintf("date.weekday.%d", wd)), "Day", t.Day(),
-		"Month", p.T(fmt.Sprintf("date.month.%d", int(t.Month()))), "Hour", t.Format("15"), "Minute", t.Format("04"))
 }
 
 // Key returns a fresh random key for a form, sent back as its
@@ -156,7 +189,7 @@ func (s *Server) showPage(w http.ResponseWriter, r *http.Request, page, titleKey
 // error page instead of half a page.
 func (s *Server) html(w http.ResponseWriter, r *http.Request, status int, page string, d pageData) {
 	in := info(r)
-	d.Lang, d.User, d.Demo, d.URL, d.server, d.loc = in.Lang, in.User, s.cfg.Demo, r.URL, s, s.cfg.Location
+	d.Lang, d.User, d.Demo, d.URL, d.server, d.loc, d.ctx = in.Lang, in.User, s.cfg.Demo, r.URL, s, s.cfg.Location, r.Context()
 	t, ok := s.pages[page]
 	var buf bytes.Buffer
 	if !ok {

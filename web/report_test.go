@@ -292,7 +292,7 @@ func TestDashboard(t *testing.T) {
 	r := analyst.get(year + "&lang=en")
 	needStatus(t, r, http.StatusOK, "analyst")
 	for _, want := range []string{`id="tile-visits"`, "<strong class=\"tile-value\">170</strong>", "20.0%", "11.8%", "66.7",
-		`id="chart-visits-month"`, `<th scope="row">2024-03</th><td class="num">120</td>`, `id="chart-nps-table"`, "<svg"} {
+		`id="chart-visits-month"`, `<th scope="row">March 2024</th><td class="num">120</td>`, `id="chart-nps-table"`, "<svg"} {
 		if !strings.Contains(r.body, want) {
 			t.Errorf("the analyst's dashboard lacks %q", want)
 		}
@@ -311,6 +311,25 @@ func TestDashboard(t *testing.T) {
 	r = analyst.get(year + "&lang=en&producer=kuvitteellinen-terveys")
 	if !strings.Contains(r.body, "<strong class=\"tile-value\">50</strong>") {
 		t.Error("the contract producer's visits are not 50")
+	}
+	// Without a period the dashboard opens on the latest year with data
+	// (2024; the current year 2026 and 2025 have none), and the scale of a
+	// count chart is distinct whole numbers.
+	r = analyst.get("/dashboard?lang=en")
+	for _, want := range []string{`id="from" name="from" type="date" value="2024-01-01"`, `value="2024-12-31"`, `<th scope="row">March 2024</th>`} {
+		if !strings.Contains(r.body, want) {
+			t.Errorf("the dashboard without a period lacks %q", want)
+		}
+	}
+	if strings.Contains(r.body, "November 2026") {
+		t.Error("the dashboard without a period shows the empty current year")
+	}
+	// The rescue department has missions but no visits: its visits chart
+	// was the axis "0, 0, 1, 1, 1".
+	r = analyst.get(year + "&lang=en&area=rescue-department")
+	ticks := regexp.MustCompile(`<text x="[0-9.]+" y="[0-9.]+" text-anchor="end" dominant-baseline="middle" fill="#4a4a4a">([^<]*)</text>`).FindAllStringSubmatch(r.body, 5)
+	if len(ticks) != 5 || ticks[0][1] != "0" || ticks[1][1] != "1" || ticks[4][1] != "4" {
+		t.Errorf("the empty year's count axis: %q", ticks)
 	}
 	r = analyst.get("/dashboard?from=2020-01-01&to=2024-12-31")
 	if r.status != http.StatusBadRequest || !strings.Contains(r.body, `id="dashboard-error"`) {

@@ -177,7 +177,9 @@ func newEnvOn(t *testing.T, engine string, opts ...func(*web.Config)) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv.Config.Handler = validateAPI(t, s) // every /api/v1 exchange checked against docs/openapi.json
+	// Every /api/v1 exchange is checked against docs/openapi.json and every
+	// HTML page scanned for machine dates, raw ids and keys (pagescan_test.go).
+	srv.Config.Handler = scanPages(t, validateAPI(t, s))
 	srv.Start()
 	t.Cleanup(srv.Close)
 	// ---- End of the server under test. ----

@@ -295,9 +295,10 @@ func (s *Server) statsView(lang sotepe.Lang, p statsParams, own bool, resp *stat
 	v.Shown, v.Any = true, resp.Totals.Received > 0
 	q := url.Values{"from": {p.From}, "to": {p.To}, "group_by": {string(p.GroupBy)}, "interval": {string(p.Interval)}, "format": {"csv"}}
 	v.CSVURL = "/api/v1/stats/contact-requests?" + q.Encode()
+	dates := s.datesIn(lang)
 	row := func(group, period string, f sotepe.StatsFigures) statsRow {
 		n := func(v int64) string { return view.Count(lang, v) }
-		return statsRow{Group: group, Period: period, Received: n(f.Received), Answered: n(f.Answered), InTime: n(f.AnsweredInTime),
+		return statsRow{Group: group, Period: dates.Period(period), Received: n(f.Received), Answered: n(f.Answered), InTime: n(f.AnsweredInTime),
 			Missed: n(f.Missed), Open: n(f.OpenBacklog), Share: view.Share(lang, f.ShareInTime),
 			Median: view.Hours(lang, f.MedianHours), P90: view.Hours(lang, f.P90Hours)}
 	}
@@ -311,7 +312,7 @@ func (s *Server) statsView(lang sotepe.Lang, p statsParams, own bool, resp *stat
 
 	c := view.Frame(view.ChartLeft)
 	c.Title = s.cat.T(lang, "stats.chart_title", map[string]any{"Interval": s.cat.T(lang, "stats.interval."+string(p.Interval), nil)})
-	c.Desc = s.cat.T(lang, "stats.chart_desc", map[string]any{"From": p.From, "To": p.To, "Count": len(resp.Periods)})
+	c.Desc = s.cat.T(lang, "stats.chart_desc", map[string]any{"From": dates.Period(p.From), "To": dates.Period(p.To), "Count": len(resp.Periods)})
 	c.Axis = s.cat.T(lang, "stats.share", nil)
 	for pct := 0; pct <= 100; pct += 25 {
 		c.Ticks = append(c.Ticks, view.Tick{Y: c.Bottom - c.PlotH*float64(pct)/100, Label: view.Percent(lang, float64(pct), 0)})
@@ -322,15 +323,15 @@ func (s *Server) statsView(lang sotepe.Lang, p statsParams, own bool, resp *stat
 	for i, pi := range resp.Periods {
 		b := view.Bar{X: c.Left + float64(i)*step + step*0.15, W: step * 0.7, LabelX: c.Left + float64(i)*step + step/2}
 		if i%max(every, 1) == 0 {
-			b.Label = pi.Period
+			b.Label = dates.ShortPeriod(pi.Period)
 		}
 		if pi.ShareInTime == nil {
 			b.Missing, b.Y, b.H = true, c.Bottom-2, 2
-			b.Title = pi.Period + ": " + s.cat.T(lang, "stats.no_outcome", nil)
+			b.Title = dates.Period(pi.Period) + ": " + s.cat.T(lang, "stats.no_outcome", nil)
 		} else {
 			b.H = c.PlotH * *pi.ShareInTime
 			b.Y = c.Bottom - b.H
-			b.Title = pi.Period + ": " + view.Share(lang, pi.ShareInTime)
+			b.Title = dates.Period(pi.Period) + ": " + view.Share(lang, pi.ShareInTime)
 		}
 		c.Bars = append(c.Bars, b)
 	}

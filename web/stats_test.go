@@ -457,7 +457,7 @@ func TestStatsPage(t *testing.T) {
 			`<svg xmlns="http://www.w3.org/2000/svg"`, `role="img" aria-labelledby="stats-chart-title stats-chart-desc"`,
 			`<title id="stats-chart-title">` + tc.title + `</title>`, `<desc id="stats-chart-desc">`,
 			`<table id="stats-periods">`, `<caption id="stats-periods-caption">` + tc.caption, `<table id="stats-items">`, tc.share,
-			`<th scope="row">2026-W48</th>`, `href="/api/v1/stats/contact-requests?`, `<html lang="` + tc.lang + `">`,
+			`<th scope="row">` + map[string]string{"fi": "viikko 48/2026", "sv": "vecka 48 2026", "en": "week 48, 2026"}[tc.lang] + `</th>`, `href="/api/v1/stats/contact-requests?`, `<html lang="` + tc.lang + `">`,
 		} {
 			if !strings.Contains(r.body, want) {
 				t.Errorf("%s page lacks %q", tc.lang, want)

@@ -93,8 +93,12 @@ type ChartSpec struct {
 	// LabelHead names what the bars are (months, areas).
 	LabelHead string
 	Labels    []string
-	Values    []*float64
-	Lo, Hi    float64
+	// AxisLabels, when given, are shorter forms of Labels for under the
+	// axis ("12/2026" for "joulukuu 2026"); the tooltips and the table
+	// keep Labels.
+	AxisLabels []string
+	Values     []*float64
+	Lo, Hi     float64
 	// Format writes a value for the ticks, tooltips and the table.
 	Format func(float64) string
 	// Missing is what a bar without a value says.
@@ -125,6 +129,9 @@ func NewBarChart(spec ChartSpec) BarChart {
 		if i%max(every, 1) == 0 {
 			// A label is shown whole: broken into lines, never cut short.
 			b.Label = spec.Labels[i]
+			if i < len(spec.AxisLabels) {
+				b.Label = spec.AxisLabels[i]
+			}
 			b.Lines = WrapLabel(b.Label, int(step*float64(every)/charWidth), LabelLines)
 		}
 		row := ChartRow{Label: spec.Labels[i], Value: "–"}
@@ -163,16 +170,16 @@ func WrapLabel(label string, n, lines int) []string {
 	return out
 }
 
-// NiceMax rounds v up to 1, 2 or 5 times a power of ten, for a count scale.
+// NiceMax is the top of a count scale for values up to v: four times a
+// whole step of 1, 1.25, 2, 2.5 or 5 times a power of ten (at least 1), so that the five
+// ticks of a chart are distinct whole numbers ("0, 1, 2, 3, 4", "0, 250,
+// 500, 750, 1 000"), never "0, 0, 1, 1, 1".
 func NiceMax(v float64) float64 {
-	if v <= 0 {
-		return 1
-	}
-	p := math.Pow(10, math.Floor(math.Log10(v)))
-	for _, m := range []float64{1, 2, 5, 10} {
-		if v <= m*p {
-			return m * p
+	for p := 1.0; ; p *= 10 {
+		for _, m := range []float64{1, 1.25, 2, 2.5, 5} {
+			if step := m * p; step == math.Trunc(step) && 4*step >= v {
+				return 4 * step
+			}
 		}
 	}
-	return 10 * p
 }

@@ -111,7 +111,7 @@ func TestChartLabelsWhole(t *testing.T) {
 }
 
 func TestScaleAndLabels(t *testing.T) {
-	for _, c := range []struct{ in, want float64 }{{0, 1}, {7, 10}, {1, 1}, {1.5, 2}, {420, 500}, {2001, 5000}} {
+	for _, c := range []struct{ in, want float64 }{{0, 4}, {1, 4}, {4, 4}, {7, 8}, {1.5, 4}, {17, 20}, {420, 500}, {2001, 4000}, {5569, 8000}} {
 		if got := view.NiceMax(c.in); got != c.want {
 			t.Errorf("NiceMax(%v) = %v, want %v", c.in, got, c.want)
 		}
@@ -129,6 +129,22 @@ func TestScaleAndLabels(t *testing.T) {
 	} {
 		if got := strings.Join(view.WrapLabel(c.in, c.n, c.ln), "|"); got != c.want {
 			t.Errorf("WrapLabel(%q, %d, %d) = %q, want %q", c.in, c.n, c.ln, got, c.want)
+		}
+	}
+	// The ticks of a count scale are distinct whole numbers, whatever the
+	// largest count (issue 17: an axis "0, 0, 1, 1, 1").
+	for _, top := range []float64{0, 1, 2, 3, 5, 9, 13, 37, 99, 101, 999, 5569, 123456} {
+		c := view.NewBarChart(view.ChartSpec{Labels: []string{"a"}, Values: []*float64{&top}, Lo: 0, Hi: view.NiceMax(top), Format: view.CountFormat(sotepe.English)})
+		seen := map[string]bool{}
+		for i, tk := range c.Ticks {
+			v := view.NiceMax(top) * float64(i) / 4
+			if v != math.Trunc(v) || seen[tk.Label] {
+				t.Errorf("top %v: tick %d is %v (%q), ticks %+v", top, i, v, tk.Label, c.Ticks)
+			}
+			seen[tk.Label] = true
+		}
+		if view.NiceMax(top) < top {
+			t.Errorf("top %v above the scale %v", top, view.NiceMax(top))
 		}
 	}
 }
