@@ -27,7 +27,7 @@ func checkFieldError(t *testing.T, what string, r response, status int, summaryI
 		t.Errorf("%s: summary %q links to %q, want %q to %q", what, firstOf(m, 1), firstOf(m, 2), summaryID, field)
 	}
 	tag := regexp.MustCompile(`<(input|select|textarea|fieldset)[^>]* id="` + field + `"[^>]*>`).FindString(r.body)
-	if !strings.Contains(tag, `aria-invalid="true"`) || !regexp.MustCompile(`aria-describedby="` + field + `-error( [a-z_-]+)*"`).MatchString(tag) {
+	if !strings.Contains(tag, `aria-invalid="true"`) || !regexp.MustCompile(`aria-describedby="`+field+`-error( [a-z_-]+)*"`).MatchString(tag) {
 		t.Errorf("%s: field %s is not marked invalid and described by its error: %s", what, field, tag)
 	}
 	if !strings.Contains(r.body, `id="`+field+`-error"`) {
