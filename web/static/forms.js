@@ -15,7 +15,9 @@
     if (field) {
       e.preventDefault();
       field.scrollIntoView({ block: "center" });
-      field.focus();
+      // A group of choices (a fieldset) takes no focus: its first control does.
+      var target = field.matches("fieldset") ? field.querySelector("input, select, textarea, button") : field;
+      (target || field).focus();
     }
   });
 })();
