@@ -136,4 +136,3 @@ func TestFormsShowErrorsAtTheirFields(t *testing.T) {
 		})
 	}
 }
-

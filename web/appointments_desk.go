@@ -47,7 +47,7 @@ type bookForView struct {
 	Basis      sotepe.Basis
 	PersonalID string
 	Back       string
-	Error      string
+	Error      *formError
 }
 
 // staffSlot reads slot {id} of the path for a staff member: a slot of
@@ -116,7 +116,12 @@ func (s *Server) bookForForm(w http.ResponseWriter, r *http.Request, u sotepe.Us
 	// that vanished meanwhile is the page's 404.
 	code := sotepe.ErrorCode(err)
 	if code == sotepe.EInvalid || code == sotepe.EConflict || sotepe.ErrorKey(err) == "error.appt_no_resident" {
-		v.Error = s.errText(info(r).Lang, err)
+		if sotepe.ErrorKey(err) == "error.basis" {
+			err = atField(err, "basis")
+		} else if code != sotepe.EConflict {
+			err = atField(err, "personal_id")
+		}
+		v.Error = s.formErr(info(r).Lang, err, "personal_id", "basis")
 		return s.showBookFor(w, r, sl, v, sotepe.HTTPStatus(code))
 	}
 	if err != nil {

@@ -159,3 +159,18 @@ func TestRulesAndFeedbackErrorsAtFields(t *testing.T) {
 	r = anna.formPost("/feedback?lang=fi", url.Values{"unit": {"kallio-health-station"}, "comment": {"Hyvä."}})
 	checkFieldError(t, "feedback without a score", r, http.StatusBadRequest, "feedback-error", "score", "Virhe: ")
 }
+
+func TestResidentLookupErrorsAtFields(t *testing.T) {
+	e := newEnv(t)
+	nurse := e.as("nurse")
+	page := nurse.get("/staff/residents")
+	if !regexp.MustCompile(`<select id="basis" name="basis" required>\s*<option value="">`).MatchString(page.body) {
+		t.Errorf("the basis of the read is preselected: %d", page.status)
+	}
+	for _, lang := range []string{"fi", "sv", "en"} {
+		r := nurse.formPost("/staff/residents?lang="+lang, url.Values{"personal_id": {"131052-308U"}, "basis": {"care_relationship"}})
+		checkFieldError(t, lang+" a wrong identity code", r, http.StatusBadRequest, "form-error", "personal_id", errorPrefix[lang])
+	}
+	r := nurse.formPost("/staff/residents?lang=en", url.Values{"personal_id": {"131052-308T"}, "basis": {""}})
+	checkFieldError(t, "no basis", r, http.StatusBadRequest, "form-error", "basis", "Error: ")
+}
