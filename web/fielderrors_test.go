@@ -174,3 +174,18 @@ func TestResidentLookupErrorsAtFields(t *testing.T) {
 	r := nurse.formPost("/staff/residents?lang=en", url.Values{"personal_id": {"131052-308T"}, "basis": {""}})
 	checkFieldError(t, "no basis", r, http.StatusBadRequest, "form-error", "basis", "Error: ")
 }
+
+// TestAPIErrorNamesItsField checks that the JSON error body says which
+// input it is about, as the OpenAPI document describes.
+func TestAPIErrorNamesItsField(t *testing.T) {
+	e := newEnv(t)
+	anna := e.as("anna")
+	r := anna.do("POST", "/api/v1/contact-requests", `{"service":"health-station-nurse","message":"  "}`)
+	if r.status != http.StatusBadRequest || !strings.Contains(r.body, `"field":"message"`) {
+		t.Errorf("empty message: %d %s", r.status, r.body)
+	}
+	r = anna.do("POST", "/api/v1/contact-requests", `{"service":"health-station-nurse","message":"x","bogus":1}`)
+	if r.status != http.StatusBadRequest || strings.Contains(r.body, `"field"`) {
+		t.Errorf("an error about the body as a whole names a field: %d %s", r.status, r.body)
+	}
+}
