@@ -177,9 +177,15 @@ func DefaultApptConfig(serviceID string) BookingRules {
 func (c BookingRules) Validate() error {
 	switch {
 	case c.ServiceID == "":
-		return Invalid("error.service_required", "choose a service")
-	case c.CancelLimit < 0 || c.OfferHold <= 0 || c.GuaranteeDays <= 0 || c.GuaranteeDaysYoung <= 0:
-		return Invalid("error.appt_config", "limits must be positive")
+		return InvalidField("service", "error.service_required", "choose a service")
+	case c.CancelLimit < 0:
+		return InvalidField("cancel_limit_hours", "error.appt_config", "limits must be positive")
+	case c.OfferHold <= 0:
+		return InvalidField("offer_hold_hours", "error.appt_config", "limits must be positive")
+	case c.GuaranteeDays <= 0:
+		return InvalidField("guarantee_days", "error.appt_config", "limits must be positive")
+	case c.GuaranteeDaysYoung <= 0:
+		return InvalidField("guarantee_days_young", "error.appt_config", "limits must be positive")
 	}
 	return nil
 }

@@ -187,7 +187,7 @@ type ChatEvent struct {
 func CheckChatMessage(s string) (string, error) {
 	s = strings.TrimSpace(s)
 	if s == "" || utf8.RuneCountInString(s) > MaxChatMessage {
-		return "", Invalid("chat.error.message", "a message needs 1–2000 characters")
+		return "", InvalidField("message", "chat.error.message", "a message needs 1–2000 characters")
 	}
 	return s, nil
 }

@@ -171,19 +171,19 @@ func (n NewContactRequest) Validate(now time.Time) error {
 	body := strings.TrimSpace(n.Body)
 	switch {
 	case n.ServiceID == "":
-		return Invalid("error.service_required", "choose a service")
+		return InvalidField("service", "error.service_required", "choose a service")
 	case body == "":
-		return Invalid("error.message_empty", "the message is empty")
+		return InvalidField("message", "error.message_empty", "the message is empty")
 	case utf8.RuneCountInString(body) > MaxMessageLength:
-		return Invalid("error.message_long", "the message is over 5000 characters").With(map[string]any{"Max": MaxMessageLength})
+		return InvalidField("message", "error.message_long", "the message is over 5000 characters").With(map[string]any{"Max": MaxMessageLength})
 	case !n.Channel.Valid():
 		return Invalid("error.channel", "unknown channel "+string(n.Channel))
 	case n.Channel == ChannelPhone && (n.ReceivedGiven && n.ReceivedAt.IsZero() || now.Sub(n.ReceivedAt) > MaxPhoneBackdate):
-		return Invalid("error.received_range", "received_at lies more than 30 days back").With(map[string]any{"Days": int(MaxPhoneBackdate / (24 * time.Hour))})
+		return InvalidField("received_at", "error.received_range", "received_at lies more than 30 days back").With(map[string]any{"Days": int(MaxPhoneBackdate / (24 * time.Hour))})
 	case n.ReceivedAt.IsZero():
-		return Invalid("error.received", "the time of receipt is missing")
+		return InvalidField("received_at", "error.received", "the time of receipt is missing")
 	case n.ReceivedAt.After(now.Add(time.Minute)):
-		return Invalid("error.received_future", "the time of receipt is in the future")
+		return InvalidField("received_at", "error.received_future", "the time of receipt is in the future")
 	case n.Channel == ChannelChat && now.Sub(n.ReceivedAt) > MaxChatBackdate:
 		return Invalid("error.received_old", "a chat is handed over within a day of its start").With(map[string]any{"Days": 1})
 	case n.Channel != ChannelPhone && n.Channel != ChannelChat && now.Sub(n.ReceivedAt) > time.Hour:
@@ -191,11 +191,14 @@ func (n NewContactRequest) Validate(now time.Time) error {
 	}
 	if n.Channel == ChannelWebsite {
 		c := n.Contact
-		if c == nil || strings.TrimSpace(c.Name) == "" || (strings.TrimSpace(c.Phone) == "" && strings.TrimSpace(c.Email) == "") {
-			return Invalid("error.contact_details", "give a name and a phone number or an e-mail address")
+		if c == nil || strings.TrimSpace(c.Name) == "" {
+			return InvalidField("contact.name", "error.contact_details", "give a name and a phone number or an e-mail address")
+		}
+		if strings.TrimSpace(c.Phone) == "" && strings.TrimSpace(c.Email) == "" {
+			return InvalidField("contact.phone", "error.contact_details", "give a name and a phone number or an e-mail address")
 		}
 		if c.Email != "" && !ValidEmail(c.Email) {
-			return Invalid("error.email", "not an e-mail address")
+			return InvalidField("contact.email", "error.email", "not an e-mail address")
 		}
 	} else if n.ResidentID == 0 {
 		return Invalid("error.resident_required", "a request needs a resident")
@@ -227,7 +230,7 @@ func Route(chosen string, r Resident, offering []Unit, central string) (string, 
 	}
 	if chosen != "" {
 		if !offers(chosen) {
-			return "", Invalid("error.unit_service", "the unit does not offer this service")
+			return "", InvalidField("unit", "error.unit_service", "the unit does not offer this service")
 		}
 		return chosen, nil
 	}

@@ -97,13 +97,13 @@ type NewFeedback struct {
 func (n NewFeedback) Validate() error {
 	switch {
 	case n.Score < 0 || n.Score > MaxFeedbackScore:
-		return Invalid("error.feedback_score", "score must be 0–10")
+		return InvalidField("score", "error.feedback_score", "score must be 0–10")
 	case !n.Channel.Valid():
 		return Invalid("error.feedback_channel", "unknown feedback channel")
 	case n.Channel != FeedbackVisit && !ValidID(n.UnitID):
-		return Invalid("error.feedback_unit", "a unit is required")
+		return InvalidField("unit", "error.feedback_unit", "a unit is required")
 	case len([]rune(n.Comment)) > MaxFeedbackComment || len([]rune(n.Original)) > MaxFeedbackComment:
-		return Invalid("error.feedback_comment_long", "comment too long").With(map[string]any{"Max": MaxFeedbackComment})
+		return InvalidField("comment", "error.feedback_comment_long", "comment too long").With(map[string]any{"Max": MaxFeedbackComment})
 	}
 	if _, ok := ParseLang(string(n.Lang)); !ok {
 		return Invalid("error.lang", "language must be fi, sv or en")

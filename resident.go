@@ -62,7 +62,7 @@ var centuryMarks = map[byte]int{
 // date of birth. A malformed code, an impossible date or a wrong check
 // character is EInvalid.
 func ParsePersonalID(code string) (time.Time, error) {
-	bad := Invalid("error.personal_id", "not a valid personal identity code")
+	bad := InvalidField("personal_id", "error.personal_id", "not a valid personal identity code")
 	code = strings.ToUpper(strings.TrimSpace(code))
 	if len(code) != 11 {
 		return time.Time{}, bad

@@ -55,12 +55,16 @@ func HTTPStatus(code string) int {
 // the HTTP status; Key names the message in the catalogs that explains the
 // error to a person in their language, with Args filling its placeholders.
 // Message is an English sentence for logs and developers; it never holds
-// personal data. Err, when set, is the underlying cause and is never shown.
+// personal data. Field, when set, names the input the error is about, as the
+// JSON API and the forms call it ("message", "service", "contact.email"), so
+// a form can show the error at its field. Err, when set, is the underlying
+// cause and is never shown.
 type Error struct {
 	Code    string
 	Key     string
 	Args    map[string]any
 	Message string
+	Field   string
 	Err     error
 }
 
@@ -90,6 +94,29 @@ func (e *Error) With(args map[string]any) *Error {
 	c := *e
 	c.Args = args
 	return &c
+}
+
+// At returns a copy of e that is about the input named field.
+func (e *Error) At(field string) *Error {
+	c := *e
+	c.Field = field
+	return &c
+}
+
+// ErrorField returns the input the first *Error in err's chain is about, ""
+// when it names none.
+func ErrorField(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Field
+	}
+	return ""
+}
+
+// InvalidField returns an EInvalid error about the input named field,
+// explained by the catalog message key.
+func InvalidField(field, key, message string) *Error {
+	return &Error{Code: EInvalid, Key: key, Message: message, Field: field}
 }
 
 // ErrorCode returns the code of the first *Error in err's chain, "" for a nil

@@ -145,6 +145,16 @@ func TestErrorModel(t *testing.T) {
 	if sotepe.ErrorKey(sotepe.NotFound("unit")) != "error.not_found" {
 		t.Error("not found key")
 	}
+	at := sotepe.Invalid("error.message_empty", "empty").At("message")
+	if sotepe.ErrorField(fmt.Errorf("wrapped: %w", at)) != "message" || sotepe.ErrorKey(at) != "error.message_empty" {
+		t.Errorf("At lost the field or the key: %+v", at)
+	}
+	if sotepe.ErrorField(sotepe.Invalid("error.hours", "bad")) != "" || sotepe.ErrorField(errors.New("boom")) != "" {
+		t.Error("an error about no field names one")
+	}
+	if e := sotepe.InvalidField("score", "error.feedback_score", "bad"); e.Field != "score" || e.Code != sotepe.EInvalid {
+		t.Errorf("InvalidField: %+v", e)
+	}
 }
 
 func TestNamesIn(t *testing.T) {
@@ -204,6 +214,24 @@ func TestNewContactRequestValidate(t *testing.T) {
 		mod(&n)
 		if err := n.Validate(now); sotepe.ErrorKey(err) != key {
 			t.Errorf("%s: got %v", key, err)
+		}
+	}
+	for field, mod := range map[string]func(*sotepe.NewContactRequest){
+		"service":      func(n *sotepe.NewContactRequest) { n.ServiceID = "" },
+		"message":      func(n *sotepe.NewContactRequest) { n.Body = "" },
+		"received_at":  func(n *sotepe.NewContactRequest) { n.ReceivedAt = now.Add(time.Hour) },
+		"contact.name": func(n *sotepe.NewContactRequest) { n.Channel, n.ResidentID = sotepe.ChannelWebsite, 0 },
+		"contact.phone": func(n *sotepe.NewContactRequest) {
+			n.Channel, n.ResidentID, n.Contact = sotepe.ChannelWebsite, 0, &sotepe.ContactDetails{Name: "Anna"}
+		},
+		"contact.email": func(n *sotepe.NewContactRequest) {
+			n.Channel, n.ResidentID, n.Contact = sotepe.ChannelWebsite, 0, &sotepe.ContactDetails{Name: "Anna", Email: "anna@"}
+		},
+	} {
+		n := ok
+		mod(&n)
+		if err := n.Validate(now); sotepe.ErrorField(err) != field {
+			t.Errorf("%s: the error is at %q: %v", field, sotepe.ErrorField(err), err)
 		}
 	}
 	web := ok

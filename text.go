@@ -15,7 +15,7 @@ func CheckText(field, s string) error {
 	if ValidText(s) {
 		return nil
 	}
-	return Invalid("error.text_invalid", "text holds NUL or invalid UTF-8").With(map[string]any{"Field": field})
+	return Invalid("error.text_invalid", "text holds NUL or invalid UTF-8").With(map[string]any{"Field": field}).At(field)
 }
 
 // ValidText reports whether s is valid UTF-8 without NUL characters.

@@ -182,7 +182,7 @@ func (s *Service) submit(ctx context.Context, u *sotepe.User, n sotepe.NewContac
 			central = ""
 		}
 		if n.UnitID != "" && !u.MemberOf(n.UnitID) || len(offering) == 0 && central == "" {
-			return sotepe.ContactRequest{}, false, sotepe.Invalid("error.phone_unit", "a phone request is recorded into one of one's own units")
+			return sotepe.ContactRequest{}, false, sotepe.InvalidField("unit", "error.phone_unit", "a phone request is recorded into one of one's own units")
 		}
 	}
 	unit, err := sotepe.Route(n.UnitID, resident, offering, central)

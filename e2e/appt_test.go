@@ -109,6 +109,7 @@ func TestAnnaBooksAnEveningTimeAndNurseCompletesIt(t *testing.T) {
 		chromedp.Click(chromedp.CSS("a.book-for")),
 		chromedp.WaitVisible(chromedp.ID("book-for")),
 		chromedp.SetValue(chromedp.ID("personal_id"), annaID),
+		chromedp.SetValue(chromedp.ID("basis"), "care_relationship"), // the basis of the read is chosen, never preselected
 		chromedp.Click(chromedp.ID("book-for-submit")),
 		chromedp.WaitVisible(chromedp.ID("appt-status")),
 	)

@@ -14,7 +14,7 @@ var errCrossOrigin = &sotepe.Error{Code: sotepe.EForbidden, Key: "error.cross_or
 type loginView struct {
 	Next     string
 	Username string
-	Error    string
+	Error    *formError
 	// Providers are the identity providers' sign-in buttons.
 	Providers []providerLink
 }
@@ -42,12 +42,22 @@ func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) error {
 		}
 		in := info(r)
 		s.html(w, r, sotepe.HTTPStatus(code), "login", pageData{Title: s.cat.T(in.Lang, "login.title", nil),
-			Data: s.loginView(loginView{Next: next, Username: c.Username, Error: s.errText(in.Lang, err)})})
+			Data: s.loginView(loginView{Next: next, Username: c.Username, Error: s.loginErr(in.Lang, err)})})
 		return nil
 	}
 	s.setSessionCookie(w, token)
 	http.Redirect(w, r, next, http.StatusSeeOther)
 	return nil
+}
+
+// loginErr explains a failed sign-in at the form: wrong credentials are
+// about the username and password together, so the summary links to the
+// first of them.
+func (s *Server) loginErr(lang sotepe.Lang, err error) *formError {
+	if sotepe.ErrorCode(err) == sotepe.EUnauthorized {
+		err = atField(err, "username")
+	}
+	return s.formErr(lang, err, "username", "password")
 }
 
 // logoutForm signs out and returns to the front page, through the

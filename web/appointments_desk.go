@@ -47,7 +47,7 @@ type bookForView struct {
 	Basis      sotepe.Basis
 	PersonalID string
 	Back       string
-	Error      string
+	Error      *formError
 }
 
 // staffSlot reads slot {id} of the path for a staff member: a slot of
@@ -116,7 +116,12 @@ func (s *Server) bookForForm(w http.ResponseWriter, r *http.Request, u sotepe.Us
 	// that vanished meanwhile is the page's 404.
 	code := sotepe.ErrorCode(err)
 	if code == sotepe.EInvalid || code == sotepe.EConflict || sotepe.ErrorKey(err) == "error.appt_no_resident" {
-		v.Error = s.errText(info(r).Lang, err)
+		if sotepe.ErrorKey(err) == "error.basis" {
+			err = atField(err, "basis")
+		} else if code != sotepe.EConflict {
+			err = atField(err, "personal_id")
+		}
+		v.Error = s.formErr(info(r).Lang, err, "personal_id", "basis")
 		return s.showBookFor(w, r, sl, v, sotepe.HTTPStatus(code))
 	}
 	if err != nil {
@@ -131,9 +136,14 @@ type rulesView struct {
 	Services []sotepe.Service // those the user may change
 	Service  string
 	Rules    bookingRules
-	Error    string
+	Error    *formError
 	Message  string
 }
+
+// rulesFields are the rules form's inputs, by the fields the API and the
+// service name, for errors at their fields.
+var rulesFields = []string{"service=pick-service", "cancel_limit_hours=cancel_hours", "cancel_hours", "offer_hold_hours=hold_hours",
+	"hold_hours", "guarantee_days", "guarantee_days_young"}
 
 // editableServices returns the services whose rules u may change, in the
 // network's order.
@@ -157,7 +167,7 @@ func (s *Server) editableServices(r *http.Request, svc sotepe.AppointmentService
 
 // showRules renders the rules page of service (the first editable one
 // when empty), with what the form held when rules is not nil.
-func (s *Server) showRules(w http.ResponseWriter, r *http.Request, u sotepe.User, service string, rules *bookingRules, status int, problem, message string) error {
+func (s *Server) showRules(w http.ResponseWriter, r *http.Request, u sotepe.User, service string, rules *bookingRules, status int, problem *formError, message string) error {
 	var err error
 	svc := s.cfg.Appointments
 	v := rulesView{Service: service, Error: problem, Message: message}
@@ -194,7 +204,7 @@ func (s *Server) showRules(w http.ResponseWriter, r *http.Request, u sotepe.User
 // to administrators (the rules hold at every unit offering the service):
 // GET /staff/booking-rules?service=.
 func (s *Server) rulesPage(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
-	return s.showRules(w, r, u, r.URL.Query().Get("service"), nil, http.StatusOK, "", "")
+	return s.showRules(w, r, u, r.URL.Query().Get("service"), nil, http.StatusOK, nil, "")
 }
 
 // rulesForm saves a service's booking rules: POST /staff/booking-rules
@@ -211,29 +221,30 @@ func (s *Server) rulesForm(w http.ResponseWriter, r *http.Request, u sotepe.User
 	in := info(r)
 	service := f.Get("service")
 	b := bookingRules{Service: service, DirectBooking: f.Get("direct") != ""}
-	var bad bool
+	var bad string
 	for _, n := range []struct {
 		field string
 		dst   *int
 	}{{"cancel_hours", &b.CancelLimitHours}, {"hold_hours", &b.OfferHoldHours}, {"guarantee_days", &b.GuaranteeDays},
 		{"guarantee_days_young", &b.GuaranteeDaysYoung}} {
 		v, err := strconv.Atoi(f.Get(n.field))
-		if err != nil {
-			bad = true
+		if err != nil && bad == "" {
+			bad = n.field
 		}
 		*n.dst = v
 	}
-	if bad {
-		return s.showRules(w, r, u, service, &b, http.StatusBadRequest, s.cat.T(in.Lang, "error.appt_rules_number", nil), "")
+	if bad != "" {
+		err := sotepe.InvalidField(bad, "error.appt_rules_number", "not a whole number")
+		return s.showRules(w, r, u, service, &b, http.StatusBadRequest, s.formErr(in.Lang, err, rulesFields...), "")
 	}
 	c := sotepe.BookingRules{ServiceID: service, DirectBooking: b.DirectBooking, CancelLimit: time.Duration(b.CancelLimitHours) * time.Hour,
 		OfferHold: time.Duration(b.OfferHoldHours) * time.Hour, GuaranteeDays: b.GuaranteeDays, GuaranteeDaysYoung: b.GuaranteeDaysYoung}
 	err = s.cfg.Appointments.SaveRules(r.Context(), u, c)
 	switch code := sotepe.ErrorCode(err); code {
 	case "":
-		return s.showRules(w, r, u, service, nil, http.StatusOK, "", s.cat.T(in.Lang, "appt.rules_saved", nil))
+		return s.showRules(w, r, u, service, nil, http.StatusOK, nil, s.cat.T(in.Lang, "appt.rules_saved", nil))
 	case sotepe.EInvalid:
-		return s.showRules(w, r, u, service, &b, http.StatusBadRequest, s.errText(in.Lang, err), "")
+		return s.showRules(w, r, u, service, &b, http.StatusBadRequest, s.formErr(in.Lang, err, rulesFields...), "")
 	default:
 		return err
 	}

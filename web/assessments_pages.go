@@ -25,7 +25,7 @@ type assessPage struct {
 	Summary  []summaryLine
 	Service  sotepe.Names
 	Units    []sotepe.Unit // the units of the recommended service, to choose from
-	Error    string
+	Error    *formError
 	Resident bool // the viewer is a signed-in resident, who can hand over
 }
 
@@ -72,12 +72,12 @@ func (s *Server) assessSessionPage(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	return s.showSession(w, r, st, "", http.StatusOK)
+	return s.showSession(w, r, st, nil, http.StatusOK)
 }
 
 // showSession renders the question page or the result page of st, with a
-// problem to explain when not "".
-func (s *Server) showSession(w http.ResponseWriter, r *http.Request, st sotepe.AssessmentState, problem string, status int) error {
+// problem to explain when not nil.
+func (s *Server) showSession(w http.ResponseWriter, r *http.Request, st sotepe.AssessmentState, problem *formError, status int) error {
 	in := info(r)
 	v := assessPage{Info: st.Info, State: st, Question: st.Question, Number: len(st.Steps) + 1, Error: problem,
 		Resident: in.User != nil && in.User.Has(sotepe.RoleResident)}
@@ -157,7 +157,7 @@ func (s *Server) assessAnswerForm(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	problem := func(err error) error {
-		return s.showSession(w, r, st, s.errText(in.Lang, err), sotepe.HTTPStatus(sotepe.ErrorCode(err)))
+		return s.showSession(w, r, st, s.formErr(in.Lang, answerErr(st.Question, err), "answer", "answer-value"), sotepe.HTTPStatus(sotepe.ErrorCode(err)))
 	}
 	if st.Question == nil || r.PostForm.Get("question") != st.Question.ID {
 		return problem(&sotepe.Error{Code: sotepe.EConflict, Key: "assess.error.not_current", Message: "not the current question"})
@@ -177,6 +177,19 @@ func (s *Server) assessAnswerForm(w http.ResponseWriter, r *http.Request) error 
 	}
 	http.Redirect(w, r, sessionPath(sid), http.StatusSeeOther)
 	return nil
+}
+
+// answerErr is err about the answer to q, when the answer was refused as
+// invalid: the element is the fieldset "answer" of a choice, or the input
+// "answer-value" of a number or a text.
+func answerErr(q *sotepe.Question, err error) error {
+	if q == nil || sotepe.ErrorCode(err) != sotepe.EInvalid {
+		return err
+	}
+	if q.Kind == sotepe.KindNumber || q.Kind == sotepe.KindText {
+		return atField(err, "answer-value")
+	}
+	return atField(err, "answer")
 }
 
 // assessBackForm goes back one question, or to the question the form
@@ -217,7 +230,7 @@ func (s *Server) assessHandOverForm(w http.ResponseWriter, r *http.Request) erro
 		if err2 != nil {
 			return err2
 		}
-		return s.showSession(w, r, st, s.errText(info(r).Lang, err), sotepe.HTTPStatus(code))
+		return s.showSession(w, r, st, s.formErr(info(r).Lang, err, "unit"), sotepe.HTTPStatus(code))
 	} else if err != nil {
 		return err
 	}

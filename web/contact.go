@@ -110,6 +110,9 @@ func (s *Server) contactCreate(w http.ResponseWriter, r *http.Request) error {
 		n.ReceivedAt, n.ReceivedGiven = *b.ReceivedAt, true
 	}
 	stored, created, err := s.cfg.Contacts.Submit(r.Context(), in.User, n)
+	if sotepe.ErrorCode(err) == sotepe.EInvalid && (b.Channel == sotepe.ChannelWebsite || in.User == nil) {
+		s.formLimit.give(clientAddr(r)) // a refused submission is not counted
+	}
 	if err != nil {
 		return err
 	}

@@ -145,7 +145,7 @@ type feedbackFormView struct {
 	Appt     int64  // the visit the portal form answers about
 	Scores   []int
 	Thanks   bool
-	Error    string
+	Error    *formError
 	Comment  string
 	Own      []feedbackRow // the resident's own answers
 	Refresh  int           // seconds before the kiosk returns to its start
@@ -228,7 +228,7 @@ func (s *Server) feedbackFormResult(w http.ResponseWriter, r *http.Request, page
 	case "":
 		v.Thanks = true
 	case sotepe.EInvalid, sotepe.EConflict:
-		status, v.Error, v.Comment = sotepe.HTTPStatus(code), s.errText(in.Lang, err), r.PostForm.Get("comment")
+		status, v.Error, v.Comment = sotepe.HTTPStatus(code), s.formErr(in.Lang, err, "unit", "comment", "score"), r.PostForm.Get("comment")
 	default:
 		return err
 	}
@@ -305,6 +305,9 @@ func (s *Server) feedbackKioskSubmit(w http.ResponseWriter, r *http.Request) err
 func (s *Server) kioskHTML(w http.ResponseWriter, r *http.Request, status int, d pageData) error {
 	in := info(r)
 	d.Lang, d.User, d.Demo, d.URL, d.server, d.loc, d.ctx = in.Lang, in.User, s.cfg.Demo, r.URL, s, s.cfg.Location, r.Context()
+	if d.fieldProblem() != nil {
+		d.Title = s.cat.T(in.Lang, "form.error_title", map[string]any{"Title": d.Title})
+	}
 	var buf strings.Builder
 	if err := s.pages["feedback_kiosk"].ExecuteTemplate(&buf, "kiosk", d); err != nil {
 		return &sotepe.Error{Code: sotepe.EInternal, Message: "kiosk template", Err: err}

@@ -18,11 +18,14 @@ type phoneView struct {
 	Services []sotepe.Service
 	Units    []string
 	Values   map[string]string
-	Error    string
+	Error    *formError
 	Now      string
 }
 
-func (s *Server) phoneForm(r *http.Request, values map[string]string, problem string) (phoneView, error) {
+// phoneFields are the phone form's inputs, for errors at their fields.
+var phoneFields = []string{"personal_id", "service", "unit", "received_at", "message"}
+
+func (s *Server) phoneForm(r *http.Request, values map[string]string, problem *formError) (phoneView, error) {
 	n, err := s.network(r.Context())
 	if err != nil {
 		return phoneView{}, err
@@ -41,7 +44,7 @@ func (s *Server) phoneForm(r *http.Request, values map[string]string, problem st
 
 // phonePage shows the form: GET /queue/phone.
 func (s *Server) phonePage(w http.ResponseWriter, r *http.Request, _ sotepe.User) error {
-	v, err := s.phoneForm(r, map[string]string{}, "")
+	v, err := s.phoneForm(r, map[string]string{}, nil)
 	return s.showPage(w, r, "phone", "phone.title", v, err)
 }
 
@@ -56,7 +59,7 @@ func (s *Server) phoneSubmit(w http.ResponseWriter, r *http.Request, u sotepe.Us
 	values := formValues(r, "personal_id", "service", "unit", "received_at", "message")
 	id, err := s.recordPhoneRequest(r, u, values)
 	if code := sotepe.ErrorCode(err); code == sotepe.EInvalid || code == sotepe.ENotFound {
-		v, verr := s.phoneForm(r, values, s.errText(in.Lang, err))
+		v, verr := s.phoneForm(r, values, s.formErr(in.Lang, err, phoneFields...))
 		if verr != nil {
 			return verr
 		}
@@ -77,13 +80,13 @@ func (s *Server) recordPhoneRequest(r *http.Request, u sotepe.User, values map[s
 	if values["received_at"] != "" {
 		t, err := time.ParseInLocation("2006-01-02T15:04", values["received_at"], s.cfg.Location)
 		if err != nil {
-			return 0, sotepe.Invalid("error.received", "the time of receipt is not a date and time")
+			return 0, sotepe.InvalidField("received_at", "error.received", "the time of receipt is not a date and time")
 		}
 		received = t
 	}
 	res, err := s.cfg.Residents.Find(r.Context(), u, values["personal_id"], sotepe.BasisPhoneRequest)
 	if err != nil {
-		return 0, err
+		return 0, atField(err, "personal_id")
 	}
 	c, _, err := s.cfg.Contacts.Submit(r.Context(), &u, sotepe.NewContactRequest{
 		ServiceID: values["service"], UnitID: values["unit"], Body: values["message"], Channel: sotepe.ChannelPhone,
@@ -96,11 +99,15 @@ func (s *Server) recordPhoneRequest(r *http.Request, u sotepe.User, values map[s
 type websiteView struct {
 	Services []sotepe.Service
 	Values   map[string]string
-	Error    string
+	Error    *formError
 	Receipt  *contactView
 }
 
-func (s *Server) websiteForm(r *http.Request, values map[string]string, problem string) (websiteView, error) {
+// websiteFields are the public contact form's inputs, for errors at their
+// fields.
+var websiteFields = []string{"service", "name", "phone", "email", "message"}
+
+func (s *Server) websiteForm(r *http.Request, values map[string]string, problem *formError) (websiteView, error) {
 	n, err := s.network(r.Context())
 	if err != nil {
 		return websiteView{}, err
@@ -117,7 +124,7 @@ func (s *Server) websiteForm(r *http.Request, values map[string]string, problem 
 // contactFormPage is the city website's contact form, open to everyone:
 // GET /contact.
 func (s *Server) contactFormPage(w http.ResponseWriter, r *http.Request) error {
-	v, err := s.websiteForm(r, map[string]string{}, "")
+	v, err := s.websiteForm(r, map[string]string{}, nil)
 	return s.showPage(w, r, "contact_form", "website.title", v, err)
 }
 
@@ -131,6 +138,8 @@ func (s *Server) contactFormSubmit(w http.ResponseWriter, r *http.Request) error
 	values := formValues(r, "service", "name", "phone", "email", "message")
 	// A stray space around an address typed or pasted into the form is not an error.
 	values["email"] = strings.TrimSpace(values["email"])
+	// Only accepted submissions count against the limit: a refused one
+	// gives its use back below.
 	if wait := s.formLimit.take(clientAddr(r)); wait > 0 {
 		return tooMany("error.too_many", "website form limit", wait)
 	}
@@ -139,7 +148,7 @@ func (s *Server) contactFormSubmit(w http.ResponseWriter, r *http.Request) error
 		Contact: &sotepe.ContactDetails{Name: values["name"], Phone: values["phone"], Email: values["email"]}, IdempotencyKey: r.PostForm.Get("key"),
 	})
 	status := http.StatusOK
-	v, verr := s.websiteForm(r, values, "")
+	v, verr := s.websiteForm(r, values, nil)
 	if verr != nil {
 		return verr
 	}
@@ -149,7 +158,8 @@ func (s *Server) contactFormSubmit(w http.ResponseWriter, r *http.Request) error
 		v.Receipt = &receipt
 		v.Values = map[string]string{}
 	case sotepe.EInvalid:
-		status, v.Error = http.StatusBadRequest, s.errText(in.Lang, err)
+		s.formLimit.give(clientAddr(r))
+		status, v.Error = http.StatusBadRequest, s.formErr(in.Lang, err, websiteFields...)
 	default:
 		return err
 	}

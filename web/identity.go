@@ -123,7 +123,7 @@ func (s *Server) oidcCallback(w http.ResponseWriter, r *http.Request) error {
 		_ = s.store.RecordAudit(r.Context(), sotepe.AuditEntry{Action: sotepe.ActionLoginFailed, Object: r.PathValue("provider"), RequestID: info(r).ID})
 		in := info(r)
 		s.html(w, r, sotepe.HTTPStatus(code), "login", pageData{Title: s.cat.T(in.Lang, "login.title", nil),
-			Data: s.loginView(loginView{Next: "/", Error: s.errText(in.Lang, err)})})
+			Data: s.loginView(loginView{Next: "/", Error: s.formErr(in.Lang, err)})})
 		return nil
 	}
 	if user.Has(sotepe.RoleResident) {

@@ -51,3 +51,14 @@ func (l *windowLimit) take(key string) time.Duration {
 	u.count++
 	return 0
 }
+
+// give hands back one use that take counted against key, for a submission
+// refused as invalid: a person correcting a form is not flooding it, and
+// only accepted submissions count against the limit.
+func (l *windowLimit) give(key string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if u := l.keys[key]; u != nil && u.count > 0 {
+		u.count--
+	}
+}

@@ -190,6 +190,9 @@ func (s *Server) showPage(w http.ResponseWriter, r *http.Request, page, titleKey
 func (s *Server) html(w http.ResponseWriter, r *http.Request, status int, page string, d pageData) {
 	in := info(r)
 	d.Lang, d.User, d.Demo, d.URL, d.server, d.loc, d.ctx = in.Lang, in.User, s.cfg.Demo, r.URL, s, s.cfg.Location, r.Context()
+	if d.fieldProblem() != nil {
+		d.Title = s.cat.T(in.Lang, "form.error_title", map[string]any{"Title": d.Title})
+	}
 	t, ok := s.pages[page]
 	var buf bytes.Buffer
 	if !ok {

@@ -43,7 +43,7 @@ type newRequestView struct {
 	Units    []sotepe.Unit
 	Unit     string
 	Message  string
-	Error    string
+	Error    *formError
 }
 
 // newRequestPage shows the form: first the service, then (once chosen) the
@@ -89,7 +89,7 @@ func (s *Server) newRequestForm(w http.ResponseWriter, r *http.Request, u sotepe
 		if verr != nil {
 			return verr
 		}
-		v.Unit, v.Message, v.Error = n.UnitID, n.Body, s.errText(in.Lang, err)
+		v.Unit, v.Message, v.Error = n.UnitID, n.Body, s.formErr(in.Lang, err, "service", "unit", "message")
 		s.html(w, r, http.StatusBadRequest, "request_new", pageData{Title: s.cat.T(in.Lang, "requests.new_title", nil), Data: v})
 		return nil
 	} else if err != nil {

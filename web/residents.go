@@ -61,7 +61,7 @@ type lookupView struct {
 	Bases    []sotepe.Basis
 	Basis    sotepe.Basis
 	Resident *residentView
-	Error    string
+	Error    *formError
 }
 
 // residentLookupPage shows the form by which staff find a resident.
@@ -85,7 +85,10 @@ func (s *Server) residentLookupForm(w http.ResponseWriter, r *http.Request, u so
 		v.Resident = &rv
 	case sotepe.EInvalid, sotepe.ENotFound:
 		status = sotepe.HTTPStatus(code)
-		v.Error = s.errText(in.Lang, err)
+		if sotepe.ErrorKey(err) == "error.basis" {
+			err = atField(err, "basis")
+		}
+		v.Error = s.formErr(in.Lang, atField(err, "personal_id"), "personal_id", "basis")
 	default:
 		return err
 	}

@@ -68,6 +68,7 @@ type apiError struct {
 type apiErrorBody struct {
 	Code    string `json:"code"`
 	Message string `json:"message"`
+	Field   string `json:"field,omitempty"` // the input the error is about, when known
 }
 
 // errText is what err says in lang, in the catalog's words.
@@ -100,7 +101,11 @@ func (s *Server) errorResponse(w http.ResponseWriter, r *http.Request, err error
 		return
 	}
 	if isAPI(r) {
-		writeJSON(w, status, apiError{Error: apiErrorBody{Code: code, Message: msg}})
+		body := apiErrorBody{Code: code, Message: msg}
+		if status < 500 {
+			body.Field = sotepe.ErrorField(err)
+		}
+		writeJSON(w, status, apiError{Error: body})
 		return
 	}
 	s.html(w, r, status, "error", pageData{Title: s.cat.T(in.Lang, "error.title", nil), Data: errorView{Code: code, Message: msg, Status: status}})

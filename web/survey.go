@@ -28,7 +28,7 @@ type surveyPage struct {
 	Number   int
 	Total    int
 	Summary  []summaryLine
-	Error    string
+	Error    *formError
 }
 
 // surveyInvitationPage shows the next question of an invitation, or the
@@ -39,10 +39,10 @@ func (s *Server) surveyInvitationPage(w http.ResponseWriter, r *http.Request) er
 	if err != nil {
 		return err
 	}
-	return s.showSurvey(w, r, st, "", http.StatusOK)
+	return s.showSurvey(w, r, st, nil, http.StatusOK)
 }
 
-func (s *Server) showSurvey(w http.ResponseWriter, r *http.Request, st sotepe.SurveyState, problem string, status int) error {
+func (s *Server) showSurvey(w http.ResponseWriter, r *http.Request, st sotepe.SurveyState, problem *formError, status int) error {
 	lang := info(r).Lang
 	v := surveyPage{Info: st.Info, Token: r.PathValue("token"), Question: st.Question, Number: st.Number, Total: st.Total, Error: problem}
 	for _, step := range st.Steps {
@@ -73,7 +73,7 @@ func (s *Server) surveyAnswerForm(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	problem := func(err error) error {
-		return s.showSurvey(w, r, st, s.errText(in.Lang, err), sotepe.HTTPStatus(sotepe.ErrorCode(err)))
+		return s.showSurvey(w, r, st, s.formErr(in.Lang, answerErr(st.Question, err), "answer", "answer-value"), sotepe.HTTPStatus(sotepe.ErrorCode(err)))
 	}
 	if st.Question == nil || r.PostForm.Get("question") != st.Question.ID {
 		return problem(&sotepe.Error{Code: sotepe.EConflict, Key: "assess.error.not_current", Message: "not the current question"})
@@ -115,7 +115,7 @@ func (s *Server) surveySendForm(w http.ResponseWriter, r *http.Request) error {
 	}
 	if err := s.cfg.Surveys.Send(r.Context(), token, in.Lang); err != nil {
 		if sotepe.ErrorCode(err) == sotepe.EConflict && st.Question != nil {
-			return s.showSurvey(w, r, st, s.errText(in.Lang, err), http.StatusConflict)
+			return s.showSurvey(w, r, st, s.formErr(in.Lang, err), http.StatusConflict)
 		}
 		return err
 	}

@@ -45,7 +45,7 @@ func TestSurveyAnsweredWithoutJavaScript(t *testing.T) {
 		t.Fatalf("skipping a required question: %d", r.status)
 	}
 	r = post(url.Values{"question": {"satisfaction"}, "value": {"9"}})
-	if r.status != http.StatusBadRequest || !strings.Contains(r.body, `role="alert"`) {
+	if r.status != http.StatusBadRequest || !strings.Contains(r.body, `aria-invalid="true"`) {
 		t.Fatalf("scale out of range: %d", r.status)
 	}
 	// An answer to another question than the current one is refused.
