@@ -262,8 +262,12 @@
           var active = document.activeElement;
           var had = active && active !== box && box.contains(active);
           var focusID = had ? active.id : "";
+          var controls = "a[href], button, input, select, textarea, [tabindex]";
+          var at = had && !focusID ? Array.prototype.indexOf.call(box.querySelectorAll(controls), active) : -1;
           box.innerHTML = fresh.innerHTML;
-          if (had) ((focusID && document.getElementById(focusID)) || box).focus({ preventScroll: true });
+          if (had) {
+            ((focusID && document.getElementById(focusID)) || (at >= 0 && box.querySelectorAll(controls)[at]) || box).focus({ preventScroll: true });
+          }
           if (live && added > 0) {
             say(live, added === 1 ? live.getAttribute("data-new-one") : fill(live.getAttribute("data-new-many") || "", added));
           }

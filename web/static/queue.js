@@ -17,6 +17,11 @@
     return out;
   }
 
+  // The controls focus can be on, in document order: a control without an
+  // id (a scrolling table's region, say) is found again by its place.
+  var focusable = "a[href], button, input, select, textarea, [tabindex]";
+  function place(el) { return Array.prototype.indexOf.call(box.querySelectorAll(focusable), el); }
+
   function announce(text) {
     if (!live || !text) return;
     // A change of text is what a screen reader announces; clearing first
@@ -47,12 +52,14 @@
         var active = document.activeElement;
         var had = active && active !== box && box.contains(active);
         var focusID = had ? active.id : "";
+        var at = had && !focusID ? place(active) : -1;
         var row = had && active.closest ? active.closest("tr[data-id]") : null;
         var next = row ? row.nextElementSibling : null;
         var nextID = next ? next.getAttribute("data-id") : "";
         box.innerHTML = fresh.innerHTML;
         if (had) {
           var target = (focusID && document.getElementById(focusID)) ||
+            (at >= 0 && box.querySelectorAll(focusable)[at]) ||
             (nextID && box.querySelector('tr[data-id="' + nextID + '"] a')) || box;
           target.focus({ preventScroll: true });
         }
