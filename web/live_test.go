@@ -30,6 +30,8 @@ func controls(body, tag, attr string) []control {
 	var out []control
 	for _, m := range re.FindAllStringSubmatch(body, -1) {
 		text := func(s string) string {
+			// Inline spans join their text; other tags part words.
+			s = strings.NewReplacer("</span>", "", `<span class="visually-hidden">`, "").Replace(s)
 			return strings.Join(strings.Fields(html.UnescapeString(tagPattern.ReplaceAllString(s, " "))), " ")
 		}
 		out = append(out, control{name: text(m[1]), visible: text(hiddenPattern.ReplaceAllString(m[1], ""))})
@@ -146,6 +148,10 @@ func TestChatLiveRegionsAndNoScriptRefresh(t *testing.T) {
 			}
 			if !strings.Contains(q.body, `data-id="`+strings.TrimPrefix(where, "/chat/")+`"`) {
 				t.Errorf("%s: the waiting chat's row has no id for the script", lang)
+			}
+			// Its link, a clock time, is named with the line and the resident.
+			if links := controls(q.body, "a", `id="chat-`+strings.TrimPrefix(where, "/chat/")+`"`); len(links) != 1 || !strings.HasPrefix(links[0].name, links[0].visible+", ") || !strings.Contains(links[0].name, "Erik") {
+				t.Errorf("%s: the waiting chat's link is named %v", lang, links)
 			}
 		}
 		// While the chat waits, its page refreshes itself without JavaScript.
