@@ -168,8 +168,8 @@ func contactListQuery(f sotepe.ContactFilter) (string, []any, int, error) {
 // status EInvalid ("error.status"), a negative limit EInvalid
 // ("error.page_limit").
 //
-// A list shows who wrote to which service and when (and the website
-// form's contact details): when the context's actor acts in a staff role,
+// A list shows who wrote to which service and when, the start of what they
+// wrote (and the website form's contact details): when the context's actor acts in a staff role,
 // the page is read in one write transaction with one audit row per request
 // on it (contact_list.read, object "contact:<id>", basis client_request, the
 // request's resident), so each shows in the resident's access log; when the
