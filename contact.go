@@ -127,6 +127,10 @@ type ContactRequest struct {
 	ClosedAt   time.Time  `json:"closed_at"`
 	Resolution Resolution `json:"resolution,omitempty"`
 	Messages   []Message  `json:"messages"`
+	// Subject is the start of the first message, set on lists (which
+	// carry no messages) so that requests can be told apart; it is the
+	// writer's own text, not screened.
+	Subject string `json:"-"`
 }
 
 // Message is one message of a request's thread. Internal notes are for staff

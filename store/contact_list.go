@@ -160,15 +160,16 @@ func contactListQuery(f sotepe.ContactFilter) (string, []any, int, error) {
 
 // ContactRequests returns one page of the requests that match every
 // non-empty field of f, ordered by due time and then id, without messages:
-// each item's Messages is empty (not nil). Units and Statuses match any of
+// each item's Messages is empty (not nil), and its Subject holds the start
+// of its first message. Units and Statuses match any of
 // their values; empty ones do not narrow, so a caller limiting staff to
 // their units must not pass an empty list for someone who has none. The
 // cursor is opaque; a malformed one is EInvalid ("error.cursor"), an unknown
 // status EInvalid ("error.status"), a negative limit EInvalid
 // ("error.page_limit").
 //
-// A list shows who wrote to which service and when (and the website
-// form's contact details): when the context's actor acts in a staff role,
+// A list shows who wrote to which service and when, the start of what they
+// wrote (and the website form's contact details): when the context's actor acts in a staff role,
 // the page is read in one write transaction with one audit row per request
 // on it (contact_list.read, object "contact:<id>", basis client_request, the
 // request's resident), so each shows in the resident's access log; when the
@@ -199,7 +200,11 @@ func (s *Store) ContactRequests(ctx context.Context, f sotepe.ContactFilter) (so
 			r.Messages = []sotepe.Message{}
 			out.Items = append(out.Items, r)
 		}
-		return rows.Err()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		rows.Close()
+		return contactSubjects(ctx, q, out.Items)
 	}
 	a := sotepe.ActorFrom(ctx)
 	if !readsAsStaff(a) {
@@ -224,6 +229,45 @@ func (s *Store) ContactRequests(ctx context.Context, f sotepe.ContactFilter) (so
 		return sotepe.Page[sotepe.ContactRequest]{Items: []sotepe.ContactRequest{}}, err
 	}
 	return out, nil
+}
+
+// subjectLength is how many characters of a request's first message a
+// list reads as its subject.
+const subjectLength = 160
+
+// contactSubjects sets the Subject of each request in rs to the start of its
+// first message (by time, then id), in one query over the page's ids.
+func contactSubjects(ctx context.Context, q querier, rs []sotepe.ContactRequest) error {
+	if len(rs) == 0 {
+		return nil
+	}
+	args := make([]any, 0, len(rs)+1)
+	args = append(args, subjectLength)
+	ps := make([]string, len(rs))
+	at := make(map[int64]int, len(rs))
+	for i, r := range rs {
+		args = append(args, r.ID)
+		ps[i] = "$" + strconv.Itoa(len(args))
+		at[r.ID] = i
+	}
+	rows, err := q.QueryContext(ctx, `SELECT m.request_id, substr(m.body, 1, $1) FROM contact_messages m
+		WHERE m.request_id IN (`+strings.Join(ps, ", ")+`) AND NOT EXISTS (SELECT 1 FROM contact_messages e
+		WHERE e.request_id = m.request_id AND (e.at < m.at OR (e.at = m.at AND e.id < m.id)))`, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var body string
+		if err := rows.Scan(&id, &body); err != nil {
+			return err
+		}
+		if i, ok := at[id]; ok {
+			rs[i].Subject = body
+		}
+	}
+	return rows.Err()
 }
 
 // The cursor of a list of requests has the access log's form, with the due

@@ -86,9 +86,20 @@ func TestChatInBrowser(t *testing.T) {
 	waitText(t, erik, "chat-typing", "skriver")
 	browse(t, nurse, "nurse sends", chromedp.Click(chromedp.ID("chat-send")))
 	waitText(t, erik, "chat-log", "Hur länge?")
+	// A screen reader hears the other side's line, with who wrote it.
+	waitText(t, erik, "chat-announce", "Sanna Nurmi: Hur länge?")
 	browse(t, erik, "erik writes", chromedp.SendKeys(chromedp.ID("message"), "Två dagar.\r"))
 	waitText(t, nurse, "chat-log", "Två dagar.")
 	waitText(t, erik, "chat-log", "Två dagar.")
+	waitText(t, nurse, "chat-announce", "Två dagar.")
+	// Erik's own line is not told back to him, and he keeps writing in
+	// the message box.
+	if said, _ := chromedp.Run(erik, chromedp.Text(chromedp.ID("chat-announce"))); strings.Contains(said, "Två dagar.") {
+		t.Errorf("erik's own line was announced to him: %q", said)
+	}
+	if focus, _ := chromedp.Run(erik, chromedp.Evaluate[string](`document.activeElement.id`)); focus != "message" {
+		t.Errorf("after sending, focus is on %q, not the message box", focus)
+	}
 	waitText(t, nurse, "chat-presence", "0")
 	html, _ := chromedp.Run(erik, chromedp.OuterHTML(chromedp.ID("chat-log")))
 	if strings.Count(html, "Två dagar.") != 1 || strings.Count(html, "Hur länge?") != 1 {

@@ -4,9 +4,11 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"sotepe"
+	"sotepe/screen"
 )
 
 // The HTML pages of contact requests: the resident's own requests under
@@ -188,11 +190,47 @@ func (s *Server) replyForm(w http.ResponseWriter, r *http.Request, u sotepe.User
 
 // queueView is a professional's queue page.
 type queueView struct {
-	Items   []contactView
+	Items   []queueRow
 	Net     network
 	Filter  url.Values
 	NextURL string
 	Now     time.Time
+}
+
+// queueRow is one request of the queue page with its subject line.
+type queueRow struct {
+	contactView
+	Subject string
+}
+
+// subjectWords and subjectRunes bound a queue row's subject line.
+const (
+	subjectWords = 10
+	subjectRunes = 70
+)
+
+// subjectLine returns the start of a request's first message for its queue
+// row: screened of identity codes, phone numbers and e-mail addresses, on
+// one line, at most subjectWords words or subjectRunes characters, with an
+// ellipsis when cut.
+func subjectLine(text string) string {
+	text, _ = screen.Text(text)
+	words := strings.Fields(text)
+	cut := len(words) > subjectWords
+	if cut {
+		words = words[:subjectWords]
+	}
+	line := strings.Join(words, " ")
+	if r := []rune(line); len(r) > subjectRunes {
+		line, cut = string(r[:subjectRunes]), true
+		if i := strings.LastIndexByte(line, ' '); i > subjectRunes/2 {
+			line = line[:i]
+		}
+	}
+	if cut {
+		line = strings.TrimRight(line, " ,.;:-") + "…"
+	}
+	return line
 }
 
 // queuePage is the professional's queue of their units, ordered by due time,
@@ -213,7 +251,7 @@ func (s *Server) queuePage(w http.ResponseWriter, r *http.Request, u sotepe.User
 	}
 	v := queueView{Filter: q, Now: s.now()}
 	for _, c := range page.Items {
-		v.Items = append(v.Items, s.viewContact(c))
+		v.Items = append(v.Items, queueRow{contactView: s.viewContact(c), Subject: subjectLine(c.Subject)})
 	}
 	if page.NextCursor != "" {
 		nq := r.URL.Query()

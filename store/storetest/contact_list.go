@@ -17,7 +17,10 @@ import (
 )
 
 // seedContactList stores 36 requests of every kind the filters tell apart
-// and returns them as a list returns them (without messages).
+// and returns them as a list returns them (without messages, with the
+// first message's first 160 characters as the subject). The first
+// messages differ, and the first is 200 two-byte characters long, so that
+// the subject is cut by characters, not bytes.
 func seedContactList(t testing.TB, s Store, f contactFixture) []sotepe.ContactRequest {
 	t.Helper()
 	nurseCtx := staffCtx(f.nurse.ID, sotepe.RoleProfessional, kallio)
@@ -33,6 +36,10 @@ func seedContactList(t testing.TB, s Store, f contactFixture) []sotepe.ContactRe
 		}
 		// Due times repeat, so that ids break ties.
 		r := portal(resident, service, unit, f.t0, f.t0.Add(time.Duration(i%7)*time.Hour))
+		r.Messages[0].Body = fmt.Sprintf("Pyyntö %d: voisitteko soittaa?", i)
+		if i == 0 {
+			r.Messages[0].Body = strings.Repeat("ä", 200)
+		}
 		if i%5 == 3 {
 			r.ResidentID, r.Channel = 0, sotepe.ChannelWebsite
 			r.Contact = &sotepe.ContactDetails{Name: "Anna " + strconv.Itoa(i), Phone: "040 " + strconv.Itoa(i)}
@@ -63,6 +70,8 @@ func seedContactList(t testing.TB, s Store, f contactFixture) []sotepe.ContactRe
 	for _, id := range ids {
 		r, err := s.ContactRequest(context.Background(), id, sotepe.ContactScope{Units: []string{kallio, vuosaari}})
 		must(t, err)
+		first := []rune(r.Messages[0].Body)
+		r.Subject = string(first[:min(len(first), 160)])
 		r.Messages = []sotepe.Message{}
 		all = append(all, r)
 	}

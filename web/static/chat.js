@@ -9,6 +9,13 @@
 // queue (#chat-queue) fetches itself every few seconds; the professional's
 // chat page asks for the queue too, which keeps them available to chat.
 // Every text comes from the page (data-* attributes), in its language.
+//
+// For screen readers, the polite region #chat-announce tells the other
+// side's new lines, system lines (taken, closed) and, at most once in
+// typingEvery, that the other side types; the resident's #chat-state tells
+// the status and place in the queue. One's own lines are not told again,
+// and focus stays in the message box after sending. The staff queue's
+// #chat-queue-live tells how many new chats wait.
 (function () {
   "use strict";
 
@@ -28,12 +35,34 @@
 
   function fill(template, n) { return template.replace("{n}", String(n)); }
 
+  // typingEvery is how often, at most, a screen reader hears that the
+  // other side types (milliseconds).
+  var typingEvery = 30000;
+
+  // say puts text into the polite region el; clearing it first lets the
+  // same words be told twice.
+  function say(el, text) {
+    if (!el || !text) return;
+    el.textContent = "";
+    window.setTimeout(function () { el.textContent = text; }, 50);
+  }
+
+  // rowIDs returns the data-id of each row under root, as a set.
+  function rowIDs(root) {
+    var out = {};
+    var rows = root.querySelectorAll("tr[data-id]");
+    for (var i = 0; i < rows.length; i++) out[rows[i].getAttribute("data-id")] = true;
+    return out;
+  }
+
   function live(box) {
     var d = box.dataset;
     var id = d.chat;
     var staff = d.role === "staff";
     var log = document.getElementById("chat-log");
     var typing = document.getElementById("chat-typing");
+    var announcer = document.getElementById("chat-announce");
+    var lastTypingSaid = 0;
     var seen = {};
     var items = log.querySelectorAll("li[data-seq]");
     for (var i = 0; i < items.length; i++) seen[items[i].getAttribute("data-seq")] = true;
@@ -59,16 +88,17 @@
     var waitingPoll = null;
     if (!staff) pollPlace();
 
-    function onEvent(m) { add(JSON.parse(m.data)); }
+    function onEvent(m) { add(JSON.parse(m.data), true); }
 
-    // add puts an event into the transcript once, in the order of its number.
-    function add(e) {
+    // add puts an event into the transcript once, in the order of its
+    // number; tell says to announce it unless it is one's own line.
+    function add(e, tell) {
       if (seen[e.id]) return;
       seen[e.id] = true;
       var li = document.createElement("li");
       li.setAttribute("data-seq", e.id);
       li.id = "event-" + e.id;
-      var who = "", text = e.body || "";
+      var who = "", text = e.body || "", mine = false;
       if (e.kind === "system") {
         li.className = "system";
         text = e.text || "";
@@ -76,9 +106,11 @@
         li.className = "staff";
         who = e.author || d.professional;
         if (staff && e.author && e.author === d.myName) who = d.you;
+        mine = staff && who === d.you;
       } else {
         li.className = "resident";
         who = staff ? d.resident : d.you;
+        mine = !staff;
       }
       var meta = document.createElement("p");
       meta.className = "meta";
@@ -101,6 +133,7 @@
       if (!after) li.scrollIntoView({ block: "nearest" });
       status(e.status);
       if (e.kind === "message") hideTyping();
+      if (tell && !mine) say(announcer, who ? who + ": " + text : text);
     }
 
     function status(s) {
@@ -116,6 +149,11 @@
       if (!typing) return;
       typing.textContent = sig.typing === "staff" && staff ? fill(d.typingColleague, sig.name || "") : d.typing;
       typing.hidden = false;
+      var now = Date.now();
+      if (now - lastTypingSaid >= typingEvery) {
+        lastTypingSaid = now;
+        say(announcer, typing.textContent);
+      }
       window.clearTimeout(typingTimer);
       typingTimer = window.setTimeout(hideTyping, 4000);
     }
@@ -207,15 +245,32 @@
   // refreshQueue fetches the queue page every data-refresh seconds and
   // swaps in the new lists; each fetch counts as the professional being
   // there.
+  // Focus stays on the same link (by id) across a swap, else on the list;
+  // #chat-queue-live tells how many chats newly wait.
   function refreshQueue(box) {
     var every = parseInt(box.getAttribute("data-refresh"), 10) * 1000 || 5000;
+    var live = document.getElementById("chat-queue-live");
     window.setInterval(function () {
       fetch(window.location.href, { credentials: "same-origin" })
         .then(function (r) { return r.ok ? r.text() : null; })
         .then(function (html) {
           if (!html) return;
           var fresh = new DOMParser().parseFromString(html, "text/html").getElementById("chat-queue");
-          if (fresh && fresh.innerHTML !== box.innerHTML) box.innerHTML = fresh.innerHTML;
+          if (!fresh || fresh.innerHTML === box.innerHTML) return;
+          var before = rowIDs(box), after = rowIDs(fresh), added = 0;
+          for (var k in after) if (!before[k]) added++;
+          var active = document.activeElement;
+          var had = active && active !== box && box.contains(active);
+          var focusID = had ? active.id : "";
+          var controls = "a[href], button, input, select, textarea, [tabindex]";
+          var at = had && !focusID ? Array.prototype.indexOf.call(box.querySelectorAll(controls), active) : -1;
+          box.innerHTML = fresh.innerHTML;
+          if (had) {
+            ((focusID && document.getElementById(focusID)) || (at >= 0 && box.querySelectorAll(controls)[at]) || box).focus({ preventScroll: true });
+          }
+          if (live && added > 0) {
+            say(live, added === 1 ? live.getAttribute("data-new-one") : fill(live.getAttribute("data-new-many") || "", added));
+          }
         })
         .catch(function () {});
     }, every);

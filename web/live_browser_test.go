@@ -1,0 +1,125 @@
+package web_test
+
+import (
+	"fmt"
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+)
+
+// fastTimers makes every page of the browser ctx run its intervals at
+// most every 300 ms, so that a 20-second refresh is seen in a test.
+const fastTimers = `(function () {
+  var every = window.setInterval;
+  window.setInterval = function (f, ms) { return every(f, Math.min(ms || 0, 300)); };
+})();`
+
+// submitRequest sends a contact request with message as c and returns its
+// id.
+func submitRequest(t *testing.T, c *client, message string) string {
+	t.Helper()
+	r := c.get("/requests/new?service=health-station-nurse")
+	key := regexp.MustCompile(`name="key" value="([0-9a-f]+)"`).FindStringSubmatch(r.body)
+	if key == nil {
+		t.Fatal("the form has no idempotency key")
+	}
+	r = c.do("POST", "/requests/new", "service=health-station-nurse&unit=kallio-health-station&key="+key[1]+"&message="+strings.ReplaceAll(message, " ", "+"), "Content-Type", form)
+	if r.status != http.StatusSeeOther {
+		t.Fatalf("submit: %d", r.status)
+	}
+	return strings.TrimPrefix(r.header.Get("Location"), "/requests/")
+}
+
+// TestQueueRefreshKeepsFocusInBrowser runs static/queue.js in headless
+// chromium: the nurse's focus is on a request's link when two new
+// requests arrive; the refresh replaces the list, focus is back on the
+// same link (a new element), and the live region says "2 new requests".
+func TestQueueRefreshKeepsFocusInBrowser(t *testing.T) {
+	e := newEnv(t)
+	erik := e.as("erik")
+	first := submitRequest(t, erik, "Kurkku on kipeä")
+	nurse := chatBrowser(t)
+	if _, err := chromedp.Call(nurse, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: fastTimers}); err != nil {
+		t.Fatalf("fast timers: %v", err)
+	}
+	browse(t, nurse, "login", chromedp.Navigate(e.srv.URL+"/login"), chromedp.WaitVisible(chromedp.ID("username")),
+		chromedp.SendKeys(chromedp.ID("username"), "nurse"), chromedp.SendKeys(chromedp.ID("password"), "demo"),
+		chromedp.Click(chromedp.ID("login-submit")), chromedp.WaitVisible(chromedp.ID("nav-me")))
+	link := "open-" + first
+	browse(t, nurse, "queue", chromedp.Navigate(e.srv.URL+"/queue?lang=en"), chromedp.WaitVisible(chromedp.ID(link)),
+		chromedp.Focus(chromedp.ID(link)))
+	// Mark the link's element: after a refresh the focused one must be a
+	// new element with the same id.
+	if _, err := chromedp.Run(nurse, chromedp.Evaluate[bool](fmt.Sprintf(`document.getElementById(%q).dataset.old = "1", true`, link))); err != nil {
+		t.Fatal(err)
+	}
+	submitRequest(t, erik, "Toinen asia")
+	submitRequest(t, erik, "Kolmas asia")
+	expr := `document.querySelectorAll("#queue tr[data-id]").length === 3 &&
+		document.getElementById("queue-live").textContent === "2 new requests"`
+	if _, err := chromedp.Run(nurse, chromedp.Poll[bool](expr, chromedp.WithPollingTimeout(15*time.Second))); err != nil {
+		live, _ := chromedp.Run(nurse, chromedp.Evaluate[string](`document.getElementById("queue-live").textContent`))
+		t.Fatalf("the queue did not refresh with its announcement: %v (live region %q)", err, live)
+	}
+	focus, err := chromedp.Run(nurse, chromedp.Evaluate[string](`(document.activeElement.id || "") + "|" + (document.activeElement.dataset.old || "")`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if focus != link+"|" {
+		t.Errorf("after the refresh focus is on %q, want the new #%s", focus, link)
+	}
+	// The live region is outside the refreshed box and stays one element.
+	n, _ := chromedp.Run(nurse, chromedp.Evaluate[int](`document.querySelectorAll("#queue-live").length + document.querySelectorAll("#queue #queue-live").length`))
+	if n != 1 {
+		t.Errorf("live regions: %d, want one outside #queue", n)
+	}
+}
+
+// TestChatQueueAnnouncesInBrowser runs the staff chat queue's refresh in
+// headless chromium: with focus on a waiting chat's link, a second chat
+// starts; the live region says "1 new chat waiting" and focus is back on
+// the same link after the swap.
+func TestChatQueueAnnouncesInBrowser(t *testing.T) {
+	e := newEnv(t)
+	e.present(e.as("nurse"))
+	start := func(c *client, message string) string {
+		r := c.do("POST", "/chat", "service="+chatLineA+"&message="+message, "Content-Type", form)
+		if r.status != http.StatusSeeOther {
+			t.Fatalf("start form: %d %s", r.status, r.body)
+		}
+		return strings.TrimPrefix(r.header.Get("Location"), "/chat/")
+	}
+	first := start(e.as("erik"), "Kuumetta")
+	nurse := chatBrowser(t)
+	if _, err := chromedp.Call(nurse, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: fastTimers}); err != nil {
+		t.Fatalf("fast timers: %v", err)
+	}
+	browse(t, nurse, "login", chromedp.Navigate(e.srv.URL+"/login"), chromedp.WaitVisible(chromedp.ID("username")),
+		chromedp.SendKeys(chromedp.ID("username"), "nurse"), chromedp.SendKeys(chromedp.ID("password"), "demo"),
+		chromedp.Click(chromedp.ID("login-submit")), chromedp.WaitVisible(chromedp.ID("nav-me")))
+	link := "chat-" + first
+	browse(t, nurse, "chat queue", chromedp.Navigate(e.srv.URL+"/staff/chats?lang=en"), chromedp.WaitVisible(chromedp.ID(link)),
+		chromedp.Focus(chromedp.ID(link)))
+	if _, err := chromedp.Run(nurse, chromedp.Evaluate[bool](fmt.Sprintf(`document.getElementById(%q).dataset.old = "1", true`, link))); err != nil {
+		t.Fatal(err)
+	}
+	start(e.as("anna"), "Yskää")
+	expr := `document.querySelectorAll("#waiting tr[data-id]").length === 2 &&
+		document.getElementById("chat-queue-live").textContent === "1 new chat waiting"`
+	if _, err := chromedp.Run(nurse, chromedp.Poll[bool](expr, chromedp.WithPollingTimeout(15*time.Second))); err != nil {
+		live, _ := chromedp.Run(nurse, chromedp.Evaluate[string](`document.getElementById("chat-queue-live").textContent`))
+		t.Fatalf("the chat queue did not refresh with its announcement: %v (live region %q)", err, live)
+	}
+	focus, err := chromedp.Run(nurse, chromedp.Evaluate[string](`(document.activeElement.id || "") + "|" + (document.activeElement.dataset.old || "")`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if focus != link+"|" {
+		t.Errorf("after the refresh focus is on %q, want the new #%s", focus, link)
+	}
+}
