@@ -124,6 +124,17 @@ func TestAnalystDashboardAndAnnualReport(t *testing.T) {
 			t.Errorf("bar %d is labelled %q (whole: %v), its row %q", i, b[0], b[1], rows[i])
 		}
 	}
+	// On a phone (320 px) the page does not scroll sideways: the chart
+	// wraps, wide tables scroll inside their own region.
+	do(t, ctx, "view the report at 320 px", chromedp.EmulateViewport(320, 800), chromedp.Reload(), chromedp.WaitVisible(chromedp.ID("report-staff-chart")))
+	// The site's header is the layout's; the report's own elements must fit
+	// (a table scrolls inside its region).
+	wide := read(t, ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll("#annual-report *")].filter(e => !e.closest(".scroll, .report-table-region") &&
+		e.getBoundingClientRect().right > window.innerWidth + 1).map(e => e.tagName + "#" + e.id + "." + e.className + " " + Math.round(e.getBoundingClientRect().right))`))
+	if len(wide) > 0 {
+		t.Errorf("at 320 px these parts of the report are wider than the page: %q", wide)
+	}
+	do(t, ctx, "back to a desktop", chromedp.EmulateViewport(1280, 900), chromedp.Reload(), chromedp.WaitVisible(chromedp.ID("report-staff-chart")))
 	answered := read(t, ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll('[data-figure="e_services.contact_requests_answered"]')].map(e => e.textContent.trim())`))
 	if len(answered) < 2 || answered[0] == "0" || answered[0] == "–" || answered[0] != answered[1] {
 		t.Errorf("answered contact requests on the page: %q, want the same figure above 0 in the summary and the table", answered)
