@@ -111,6 +111,35 @@ func TestAnalystDashboardAndAnnualReport(t *testing.T) {
 		t.Errorf("report heading %q", title)
 	}
 
+	// The staff chart's labels are whole: each is the name of its row in
+	// the table, and none is wider than its box (nothing cut or hidden).
+	bars := read(t, ctx, chromedp.Evaluate[[][]any](`[...document.querySelectorAll("#report-staff-chart li")].map(li => {
+		const l = li.querySelector(".bar-label"); return [l.textContent.trim(), l.scrollWidth <= l.clientWidth + 1] })`))
+	rows := read(t, ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll("#report-staff-table tbody th")].map(th => th.textContent.trim())`))
+	if len(bars) == 0 || len(bars) != len(rows) {
+		t.Errorf("%d bars in the staff chart for %d rows of its table", len(bars), len(rows))
+	}
+	for i, b := range bars {
+		if i < len(rows) && (b[0] != rows[i] || b[1] != true) {
+			t.Errorf("bar %d is labelled %q (whole: %v), its row %q", i, b[0], b[1], rows[i])
+		}
+	}
+	// On a phone (320 px) the page does not scroll sideways: the chart
+	// wraps, wide tables scroll inside their own region.
+	do(t, ctx, "view the report at 320 px", chromedp.EmulateViewport(320, 800), chromedp.Reload(), chromedp.WaitVisible(chromedp.ID("report-staff-chart")))
+	// The site's header is the layout's; the report's own elements must fit
+	// (a table scrolls inside its region).
+	wide := read(t, ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll("#annual-report *")].filter(e => !e.closest(".scroll, .report-table-region") &&
+		e.getBoundingClientRect().right > window.innerWidth + 1).map(e => e.tagName + "#" + e.id + "." + e.className + " " + Math.round(e.getBoundingClientRect().right))`))
+	if len(wide) > 0 {
+		t.Errorf("at 320 px these parts of the report are wider than the page: %q", wide)
+	}
+	do(t, ctx, "back to a desktop", chromedp.EmulateViewport(1280, 900), chromedp.Reload(), chromedp.WaitVisible(chromedp.ID("report-staff-chart")))
+	answered := read(t, ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll('[data-figure="e_services.contact_requests_answered"]')].map(e => e.textContent.trim())`))
+	if len(answered) < 2 || answered[0] == "0" || answered[0] == "–" || answered[0] != answered[1] {
+		t.Errorf("answered contact requests on the page: %q, want the same figure above 0 in the summary and the table", answered)
+	}
+
 	// The PDF: the same page printed by chromium, its first page rendered
 	// to an image by poppler's pdftoppm.
 	pdf := filepath.Join(t.TempDir(), "report.pdf")
@@ -118,6 +147,30 @@ func TestAnalystDashboardAndAnnualReport(t *testing.T) {
 	cmd.Env = append(os.Environ(), "SOTEPE_CHROMIUM="+chromiumPath())
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("report --format pdf: %v\n%s", err, out)
+	}
+	// A publication: a cover with the date of publication, contents, and
+	// on every page a footer with the title, the date and "Sida n / m".
+	if pdftotext, err := exec.LookPath("pdftotext"); err == nil {
+		text, err := exec.Command(pdftotext, "-layout", pdf, "-").Output()
+		if err != nil {
+			t.Fatalf("pdftotext: %v", err)
+		}
+		pages := strings.Split(strings.TrimRight(string(text), "\f"), "\f")
+		if len(pages) < 3 {
+			t.Fatalf("the PDF has %d pages, want a cover, contents and the sections", len(pages))
+		}
+		if !strings.Contains(pages[0], "Sektorns år 2024") || !strings.Contains(pages[0], "Publicerad") {
+			t.Errorf("the cover lacks the title or the date of publication:\n%s", pages[0])
+		}
+		if !strings.Contains(string(text), "Innehåll") {
+			t.Error("the PDF has no contents")
+		}
+		for i, p := range pages {
+			want := "Sida " + strconv.Itoa(i+1) + " / " + strconv.Itoa(len(pages))
+			if !strings.Contains(p, want) || strings.Count(p, "Sektorns år 2024 · ") < 1 {
+				t.Errorf("page %d's footer lacks %q or the title and date", i+1, want)
+			}
+		}
 	}
 	pdftoppm, err := exec.LookPath("pdftoppm")
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 
 	"sotepe"
@@ -89,6 +90,17 @@ var feedbackGroups = []struct {
 	{FeedbackAfterVisit, []sotepe.FeedbackChannel{sotepe.FeedbackVisit, sotepe.FeedbackQR, sotepe.FeedbackKioskChannel}},
 	{FeedbackViaWebsite, []sotepe.FeedbackChannel{sotepe.FeedbackWebsite}},
 	{FeedbackViaPortal, []sotepe.FeedbackChannel{sotepe.FeedbackPortal}},
+}
+
+// FeedbackGroupChannels returns the channels the report's group key adds
+// up, in order, and nil for a key that is no group.
+func FeedbackGroupChannels(key string) []sotepe.FeedbackChannel {
+	for _, g := range feedbackGroups {
+		if g.key == key {
+			return slices.Clone(g.channels)
+		}
+	}
+	return nil
 }
 
 // ChannelGroup is the answers of a group of channels.

@@ -12,7 +12,10 @@ import (
 // in one transaction, many rows a statement, for loading history (`sotepe
 // generate`): no idempotency keys, no audit rows, no notifications, since
 // no person acts. The store numbers the requests and messages itself and
-// sets their ids in rs. Taking the table lock keeps concurrent submissions
+// sets their ids in rs. Each answered request (FirstAnsweredAt set) gets
+// the contact_requests_answered service event of its first answer, as
+// AddMessage records it, so the loaded history counts in the volumes and
+// the annual report as well as in the answer promise's figures. Taking the table lock keeps concurrent submissions
 // from taking the same ids; on failure nothing is stored.
 func (s *Store) BulkContactRequests(ctx context.Context, rs []sotepe.ContactRequest) error {
 	if len(rs) == 0 {
@@ -76,6 +79,9 @@ func (s *Store) BulkContactRequests(ctx context.Context, rs []sotepe.ContactRequ
 		if err := messages.flush(ctx); err != nil {
 			return err
 		}
+		if err := s.bulkAnsweredEvents(ctx, tx, rs); err != nil {
+			return err
+		}
 		if s.dialect.name == Postgres {
 			// Identity columns do not see explicit ids: move them past.
 			for _, table := range []string{"contact_requests", "contact_messages"} {
@@ -123,5 +129,38 @@ func (w *rowWriter) flush(ctx context.Context) error {
 	}
 	_, err := w.tx.ExecContext(ctx, b.String(), w.args...)
 	w.args = w.args[:0]
+	return err
+}
+
+// bulkAnsweredEvents records the contact_requests_answered events of the
+// answered requests of rs in tx, with their units' producers.
+func (s *Store) bulkAnsweredEvents(ctx context.Context, tx *sql.Tx, rs []sotepe.ContactRequest) error {
+	producer := map[string]string{}
+	evs := make([]sotepe.ServiceEvent, 0, addRows)
+	for i := range rs {
+		r := &rs[i]
+		if r.FirstAnsweredAt.IsZero() {
+			continue
+		}
+		p, ok := producer[r.UnitID]
+		if !ok {
+			if err := tx.QueryRowContext(ctx, `SELECT producer_id FROM units WHERE id = $1`, r.UnitID).Scan(&p); err != nil {
+				return err
+			}
+			producer[r.UnitID] = p
+		}
+		e := answeredEvent(r.ID, r.UnitID, string(r.Channel), r.FirstAnsweredAt.In(s.zone))
+		e.ProducerID = p
+		if evs = append(evs, e); len(evs) == addRows {
+			if _, err := s.insertEvents(ctx, tx, evs); err != nil {
+				return err
+			}
+			evs = evs[:0]
+		}
+	}
+	if len(evs) == 0 {
+		return nil
+	}
+	_, err := s.insertEvents(ctx, tx, evs)
 	return err
 }

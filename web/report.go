@@ -1,9 +1,12 @@
 package web
 
 import (
+	"fmt"
 	"math"
 	"net/http"
 	"strconv"
+	"strings"
+	"time"
 
 	"sotepe"
 	"sotepe/report"
@@ -34,12 +37,33 @@ type reportView struct {
 	StaffPrevTotal     string
 	HasStaffPrev       bool
 	NPS, NPSPrevious   string
-	Answers            []reportLine
-	Channels           []reportLine
-	AnswersTotal       reportLine
-	Indicators         []reportLine
-	StaffChart         view.BarChart
-	JSONURL            string
+	// Feedback is the answers by the report's groups of channels, each
+	// with the channels it adds up.
+	Feedback     []reportFeedbackGroup
+	AnswersTotal reportLine
+	// Answered is the year's answered contact requests (an e-service line),
+	// InTime the share answered in time (an indicator), for the summary.
+	Answered, InTime string
+	Indicators       []reportLine
+	// StaffBars is the staff chart: one bar per area, its label wrapping
+	// in HTML so that no name is cut.
+	StaffBars []reportBar
+	JSONURL   string
+	// Published is when the report was made, its date of publication.
+	Published time.Time
+}
+
+// reportFeedbackGroup is a group of feedback channels and its channels.
+type reportFeedbackGroup struct {
+	reportLine
+	Channels []reportLine
+}
+
+// reportBar is one bar of the report's staff chart: Width is the bar's
+// length in per cent of the longest possible.
+type reportBar struct {
+	Key, Label, Value string
+	Width             float64
 }
 
 // reportGroup is a group of the volumes table.
@@ -56,7 +80,7 @@ type reportLine struct {
 
 // reportStaff is one line of the staff table.
 type reportStaff struct {
-	Label, Value, Percent, Previous string
+	Key, Label, Value, Percent, Previous string
 }
 
 // annualReport serves the report of a year. A year that is not a number
@@ -90,7 +114,8 @@ func (s *Server) annualReport(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) reportView(lang sotepe.Lang, a report.Annual, org *report.Org) reportView {
-	v := reportView{Year: a.Year, PreviousYear: a.PreviousYear, HasPrevious: a.HasPrevious, JSONURL: "/api/v1/reports/" + strconv.Itoa(a.Year)}
+	v := reportView{Year: a.Year, PreviousYear: a.PreviousYear, HasPrevious: a.HasPrevious, JSONURL: "/api/v1/reports/" + strconv.Itoa(a.Year),
+		Published: s.now(), Answered: "–", InTime: "–"}
 	n := func(x int64) string { return view.Count(lang, x) }
 	change := func(c *float64) string {
 		if c == nil {
@@ -121,6 +146,9 @@ func (s *Server) reportView(lang sotepe.Lang, a report.Annual, org *report.Org) 
 	}
 	for _, l := range a.EServices {
 		v.EServices = append(v.EServices, line(l))
+		if l.Key == sotepe.StatContactRequestsAnswered {
+			v.Answered = n(l.Value)
+		}
 	}
 	areaName := func(id string) string {
 		for _, ar := range org.Areas {
@@ -130,25 +158,22 @@ func (s *Server) reportView(lang sotepe.Lang, a report.Annual, org *report.Org) 
 		}
 		return id
 	}
-	var labels []string
-	var values []*float64
 	top := 0.0
 	for _, l := range a.Staff.Lines {
-		st := reportStaff{Label: areaName(l.AreaID), Value: n(l.Headcount), Percent: view.Percent(lang, float64(l.Percent), 0), Previous: "–"}
+		top = max(top, float64(l.Headcount))
+	}
+	for _, l := range a.Staff.Lines {
+		st := reportStaff{Key: l.AreaID, Label: areaName(l.AreaID), Value: n(l.Headcount), Percent: view.Percent(lang, float64(l.Percent), 0), Previous: "–"}
 		if l.Previous != nil {
 			st.Previous = n(*l.Previous)
 		}
 		v.Staff = append(v.Staff, st)
-		x := float64(l.Headcount)
-		labels, values = append(labels, st.Label), append(values, &x)
-		top = max(top, x)
+		v.StaffBars = append(v.StaffBars, reportBar{Key: l.AreaID, Label: st.Label, Value: st.Value,
+			Width: math.Round(float64(l.Headcount)/view.NiceMax(top)*1000) / 10})
 	}
 	v.StaffTotal, v.StaffPrevTotal, v.HasStaffPrev = n(a.Staff.Total), n(a.Staff.PreviousTotal), a.Staff.PreviousTotal > 0
 	if len(a.Staff.Lines) > 0 {
 		v.Any = true
-		v.StaffChart = view.NewBarChart(view.ChartSpec{ID: "report-staff-chart", Title: s.cat.T(lang, "report.staff_chart", map[string]any{"Year": a.Year}),
-			Desc: s.cat.T(lang, "report.staff_chart_desc", map[string]any{"Total": v.StaffTotal}), Axis: s.cat.T(lang, "report.headcount", nil),
-			LabelHead: s.cat.T(lang, "dashboard.area", nil), Labels: labels, Values: values, Lo: 0, Hi: view.NiceMax(top), Format: view.CountFormat(lang)})
 	}
 	score := func(x *float64) string {
 		if x == nil {
@@ -160,13 +185,19 @@ func (s *Server) reportView(lang sotepe.Lang, a report.Annual, org *report.Org) 
 		return view.Decimal(lang, *x, 1)
 	}
 	v.NPS, v.NPSPrevious = score(a.Feedback.NPS), score(a.Feedback.NPSPrevious)
-	for _, g := range a.Feedback.Groups {
-		v.Answers = append(v.Answers, reportLine{Key: g.Key, Label: s.cat.T(lang, "report.feedback_group."+g.Key, nil),
-			Value: n(g.Answers), Previous: n(g.Previous)})
-	}
+	channels := map[sotepe.FeedbackChannel]report.ChannelLine{}
 	for _, c := range a.Feedback.Channels {
-		v.Channels = append(v.Channels, reportLine{Key: string(c.Channel), Label: s.cat.T(lang, "feedback.channel."+string(c.Channel), nil),
-			Value: n(c.Answers), Previous: n(c.Previous)})
+		channels[c.Channel] = c
+	}
+	for _, g := range a.Feedback.Groups {
+		fg := reportFeedbackGroup{reportLine: reportLine{Key: g.Key, Label: s.cat.T(lang, "report.feedback_group."+g.Key, nil),
+			Value: n(g.Answers), Previous: n(g.Previous)}}
+		for _, c := range report.FeedbackGroupChannels(g.Key) {
+			l := channels[c]
+			fg.Channels = append(fg.Channels, reportLine{Key: string(c), Label: s.cat.T(lang, "report.feedback_channel."+string(c), nil),
+				Value: n(l.Answers), Previous: n(l.Previous)})
+		}
+		v.Feedback = append(v.Feedback, fg)
 	}
 	v.AnswersTotal = reportLine{Label: s.cat.T(lang, "stats.total", nil), Value: n(a.Feedback.Responses), Previous: n(a.Feedback.PrevResponse)}
 	if a.Feedback.Responses > 0 {
@@ -177,15 +208,67 @@ func (s *Server) reportView(lang sotepe.Lang, a report.Annual, org *report.Org) 
 			if x == nil {
 				return "–"
 			}
-			if l.Indicator.Unit == "percent" {
+			switch l.Indicator.Unit {
+			case "percent":
 				return view.Percent(lang, *x, 1)
+			case "score":
+				// The NPS reads as in the feedback section.
+				return score(x)
 			}
 			return view.Decimal(lang, *x, 1)
 		}
 		v.Indicators = append(v.Indicators, reportLine{Key: l.Indicator.ID, Label: l.Indicator.Names.In(lang),
 			Value: format(l.Value.Value), Previous: format(l.Previous.Value)})
+		if l.Indicator.ID == "answered_in_time_share" {
+			v.InTime = format(l.Value.Value)
+		}
 	}
 	return v
+}
+
+// reportPrintCSS serves GET /report/{year}/print.css, the printed report's
+// page footer in the page's language: the report's title and date of
+// publication on the left, the page number and the count of pages on the
+// right, on every page (CSS @page margin boxes, which chromium prints). A
+// year that is not a number from 2000 to 2100 is not found.
+func (s *Server) reportPrintCSS(w http.ResponseWriter, r *http.Request) error {
+	year, err := strconv.Atoi(r.PathValue("year"))
+	if err != nil || year < minReportYear || year > maxReportYear {
+		return sotepe.NotFound("report")
+	}
+	lang := info(r).Lang
+	// The date goes through the pages' formatter, as on the cover.
+	p := pageData{Lang: lang, server: s, loc: s.cfg.Location}
+	left := s.cat.T(lang, "report.title", map[string]any{"Year": year}) + " · " + p.Date(s.now())
+	css := "@page {\n" +
+		"  @bottom-left { content: " + cssString(left) + "; font: 8.5pt Arial, Helvetica, sans-serif; color: #333; }\n" +
+		"  @bottom-right { content: " + cssString(s.cat.T(lang, "report.page", nil)+" ") + " counter(page) \" / \" counter(pages); font: 8.5pt Arial, Helvetica, sans-serif; color: #333; }\n" +
+		"}\n"
+	w.Header().Set("Content-Type", "text/css; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	_, err = w.Write([]byte(css))
+	return err
+}
+
+// cssString quotes s as a CSS string: quotes and backslashes escaped, and
+// line breaks and "<" as code points, so that it cannot end the string or,
+// inlined in a style element, the element.
+func cssString(s string) string {
+	var b strings.Builder
+	b.WriteByte('"')
+	for _, c := range s {
+		switch c {
+		case '"', '\\':
+			b.WriteByte('\\')
+			b.WriteRune(c)
+		case '\n', '\r', '\f', '<', '>':
+			fmt.Fprintf(&b, "\\%x ", c)
+		default:
+			b.WriteRune(c)
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
 }
 
 // builtReport is a year's report and the organisation it was built with.

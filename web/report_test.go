@@ -237,13 +237,23 @@ func TestAnnualReport(t *testing.T) {
 
 	r = c.get("/report/2024?lang=sv")
 	needStatus(t, r, http.StatusOK, "report page")
-	for _, want := range []string{"Sektorns år 2024", "Hälsovårdsmottagning", `<td class="num">120</td>`, "5\u00a0846", "&#43;50,0\u00a0%",
-		"Miljontals kundmöten", `href="/static/report.css"`, "Rekommendationsindex (NPS) 66,7"} {
+	for _, want := range []string{"Sektorns år 2024", "Hälsovårdsmottagning", `<td class="num" data-figure="volumes.health_station_nurse_visits">120</td>`, "5\u00a0846", "&#43;50,0\u00a0%",
+		"Miljontals kundmöten", `href="/static/report.css"`, `Rekommendationsindex (NPS) <strong data-figure="indicator.nps">66,7</strong>`,
+		`id="report-contents"`, `href="#report-feedback"`, `id="report-published"`, `href="/report/2024/print.css?lang=sv"`} {
 		if !strings.Contains(r.body, want) {
 			t.Errorf("the Swedish report lacks %q", want)
 		}
 	}
-	for _, path := range []string{"/report/abc", "/report/1999", "/api/v1/reports/2101"} {
+	// The printed pages' footer: title, date of publication and page
+	// numbers, in the page's language.
+	r = c.get("/report/2024/print.css?lang=sv")
+	needStatus(t, r, http.StatusOK, "print rules")
+	for _, want := range []string{"@bottom-left", `"Sektorns år 2024 · `, `"Sida " counter(page) " / " counter(pages)`} {
+		if !strings.Contains(r.body, want) {
+			t.Errorf("the print rules lack %q: %s", want, r.body)
+		}
+	}
+	for _, path := range []string{"/report/abc", "/report/1999", "/api/v1/reports/2101", "/report/1999/print.css"} {
 		if r := c.get(path); r.status != http.StatusNotFound {
 			t.Errorf("%s: %d", path, r.status)
 		}

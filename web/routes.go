@@ -276,6 +276,7 @@ func (s *Server) routes() http.Handler {
 	h("GET /api/v1/stats/volumes", s.volumes)
 	h("GET /dashboard", roles(statsRoles...)(s.dashboard))
 	h("GET /report/{year}", s.annualReport)
+	h("GET /report/{year}/print.css", s.reportPrintCSS)
 	h("GET /api/v1/reports/{year}", s.annualReport)
 
 	// HL7 FHIR R4 for other systems (package fhir): it answers every path

@@ -86,6 +86,12 @@ func Scaled(v, scale float64) int { return int(math.Round(v * scale)) }
 // home care.
 const HomeCareClients = 7400
 
+// ContactRequests is the number of contact requests a year receives at
+// scale 1 (History's Count for a generated year). The reference gives only
+// the promise (an answer within two working days), not the count; this is
+// about one request for every two residents of the city.
+const ContactRequests = 300_000
+
 // Year generates a deterministic year of the sector's activity: service
 // events whose totals are round(value × Scale) for every service_volumes
 // line of the reference, the e-service figures, the home-care client

@@ -12,6 +12,7 @@ import (
 	"sotepe"
 	"sotepe/demo"
 	"sotepe/password"
+	"sotepe/store"
 	"sotepe/workday"
 	"sotepe/yeargen"
 )
@@ -64,6 +65,15 @@ func runGenerate(ctx context.Context, args []string, getenv func(string) string,
 		return err
 	}
 	h.Network = demo.WidenNetwork(base, max(c.units, len(base.Units)), 2024)
+	return writeContactRequests(ctx, st, &h, stdout)
+}
+
+// writeContactRequests writes h's contact requests into st, whose demo
+// network is loaded, with the demo people as their residents and staff
+// (loaded first when st has none), then fills the working time to each
+// first answer and folds the figures, as the server's sweeps would.
+// Progress goes to stdout.
+func writeContactRequests(ctx context.Context, st *store.Store, h *yeargen.History, stdout io.Writer) error {
 	hash, err := password.Hash("demo", password.Default())
 	if err != nil {
 		return err
@@ -82,7 +92,7 @@ func runGenerate(ctx context.Context, args []string, getenv func(string) string,
 		return err
 	}
 	started := time.Now()
-	total := *count
+	total := h.Count
 	for _, n := range h.Backlog {
 		total += n
 	}

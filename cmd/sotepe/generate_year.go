@@ -59,7 +59,8 @@ type yearOptions struct {
 
 // generateYear writes a generated year into st, whose demo network is
 // loaded: its service events through the bulk path, the chats whose
-// answered ones are its chat contacts, the feedback of the year and the
+// answered ones are its chat contacts, its contact requests (with the demo
+// people as residents and staff), the feedback of the year and the
 // year before, their feedback_answers events and the staff table.
 // Progress goes to stderr, the summary to stdout. A year generated already
 // (its events are all there) is left as it is.
@@ -127,6 +128,12 @@ func generateYear(ctx context.Context, st *store.Store, o yearOptions, stdout, s
 		return nil
 	}
 	if err := generateChats(ctx, st, y, stdout, stderr); err != nil {
+		return err
+	}
+	// The year's contact requests, whose answers are the report's answered
+	// requests and the answer promise's figures.
+	h := yeargen.History{Year: o.year, Count: yeargen.Scaled(yeargen.ContactRequests, o.scale), Seed: o.seed, Network: y.Network}
+	if err := writeContactRequests(ctx, st, &h, stdout); err != nil {
 		return err
 	}
 	fbStarted := time.Now()

@@ -114,7 +114,9 @@ func get(h http.Handler, path string) ([]byte, error) {
 	return rec.Body.Bytes(), nil
 }
 
-var stylesheet = regexp.MustCompile(`<link rel="stylesheet" href="(/static/[a-z_]+\.css)">`)
+// stylesheet is a link to a static style sheet or to the report's print
+// rules (/report/YEAR/print.css?lang=…, the page footer).
+var stylesheet = regexp.MustCompile(`<link rel="stylesheet" href="(/static/[a-z_/.]+\.css|/report/[0-9]+/print\.css\?lang=[a-z]+)">`)
 
 // standaloneHTML renders the page and puts its style sheets inside it.
 func standaloneHTML(h http.Handler, path string) ([]byte, error) {

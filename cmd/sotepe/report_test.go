@@ -8,6 +8,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -130,8 +131,10 @@ func TestReportPDF(t *testing.T) {
 // TestReportMatchesGeneratedYear generates a small-scale year through
 // `sotepe generate --year` and checks that the report's JSON holds every
 // service_volumes line of the reference, the feedback counts per channel and
-// the staff table at round(value × scale), and the NPS of both years, and
-// that the answered chats are the report's chat contacts.
+// the staff table at round(value × scale), and the NPS of both years, that
+// the answered chats are the report's chat contacts, that the year's contact
+// requests were answered (and counted), and that every figure of the report
+// page that appears in several places reads the same everywhere.
 func TestReportMatchesGeneratedYear(t *testing.T) { testenv.Engines(t, testReportMatchesGeneratedYear) }
 
 func testReportMatchesGeneratedYear(t *testing.T) {
@@ -199,6 +202,98 @@ func testReportMatchesGeneratedYear(t *testing.T) {
 		t.Errorf("staff %+v, want a total of %d", rep.Staff, total)
 	}
 	checkYearChats(t, db, rep, yeargen.Scaled(ref.EServices.ChatContacts, scale))
+
+	// The generated year's contact requests were answered: they count
+	// among the e-services and in the share answered in time.
+	var answered int64 = -1
+	for _, e := range rep.EServices {
+		if e.Key == sotepe.StatContactRequestsAnswered {
+			answered = e.Value
+		}
+	}
+	if requests := int64(yeargen.Scaled(yeargen.ContactRequests, scale)); answered <= 0 || answered > requests {
+		t.Errorf("%d contact requests answered in a generated year of %d requests", answered, requests)
+	}
+	for _, ind := range rep.Indicators {
+		if ind.ID == "answered_in_time_share" && (ind.Value == nil || *ind.Value < 50) {
+			t.Errorf("answered in time: %v %%, want the generated year's about 90 %%", ind.Value)
+		}
+	}
+	for _, lang := range []string{"fi", "sv", "en"} {
+		t.Run(lang, func(t *testing.T) { checkReportFigures(t, db, lang, rep) })
+	}
+}
+
+// figureRE finds a figure of the report page: an element marked
+// data-figure="key" and its text.
+var figureRE = regexp.MustCompile(`data-figure="([^"]+)"[^>]*>([^<]*)<`)
+
+// checkReportFigures renders the report page of rep's year in lang from db
+// and checks that each figure marked data-figure reads the same wherever it
+// appears (the year in brief, the text, the tables and the chart), that the
+// figures the page shows more than once do appear more than once, and that
+// they agree with the report's JSON.
+func checkReportFigures(t *testing.T, db, lang string, rep report.AnnualJSON) {
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"report", "--db", db, "--year", "2024", "--lang", lang}, env(nil), nil, &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	figures := map[string][]string{}
+	for _, m := range figureRE.FindAllStringSubmatch(out.String(), -1) {
+		figures[m[1]] = append(figures[m[1]], strings.TrimSpace(m[2]))
+	}
+	for key, values := range figures {
+		for _, v := range values[1:] {
+			if v != values[0] {
+				t.Errorf("%s reads %q in one place and %q in another", key, values[0], v)
+			}
+		}
+	}
+	for _, key := range []string{"e_services.contact_requests_answered", "indicator.answered_in_time_share", "feedback.after_visit",
+		"feedback.total", "indicator.nps", "indicator.nps.previous", "staff.total", "staff.rescue-department"} {
+		if len(figures[key]) < 2 {
+			t.Errorf("%s appears %d times, want it in the summary or chart and in its table", key, len(figures[key]))
+		}
+	}
+	// count reads a figure as a whole number: its digits, without the
+	// language's thousands separator.
+	count := func(key string) int64 {
+		if len(figures[key]) == 0 {
+			t.Errorf("no figure %s", key)
+			return -1
+		}
+		n, err := strconv.ParseInt(strings.Map(func(r rune) rune {
+			if r >= '0' && r <= '9' {
+				return r
+			}
+			return -1
+		}, figures[key][0]), 10, 64)
+		if err != nil {
+			t.Errorf("%s: %q is not a count", key, figures[key][0])
+		}
+		return n
+	}
+	fb := rep.Feedback
+	for _, c := range []struct {
+		key  string
+		want int64
+	}{{"feedback.after_visit", fb.AfterVisit}, {"feedback.via_city_website", fb.ViaWebsite}, {"feedback.via_portal", fb.ViaPortal},
+		{"feedback.total", fb.AnswersTotal}, {"staff.total", rep.Staff.HeadcountTotal}} {
+		if got := count(c.key); got != c.want {
+			t.Errorf("%s: the page shows %d, the JSON %d", c.key, got, c.want)
+		}
+	}
+	for _, e := range rep.EServices {
+		if got := count("e_services." + e.Key); got != e.Value {
+			t.Errorf("e-service %s: the page shows %d, the JSON %d", e.Key, got, e.Value)
+		}
+	}
+	if sum := count("feedback.channel.visit") + count("feedback.channel.qr") + count("feedback.channel.kiosk"); sum != count("feedback.after_visit") {
+		t.Errorf("the channels after a visit add up to %d on the page, the group shows %d", sum, count("feedback.after_visit"))
+	}
+	if sum := count("feedback.after_visit") + count("feedback.via_city_website") + count("feedback.via_portal"); sum != count("feedback.total") {
+		t.Errorf("the feedback groups add up to %d on the page, the total shows %d", sum, count("feedback.total"))
+	}
 }
 
 // checkYearChats checks the chats of a generated year in db against its

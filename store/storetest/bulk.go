@@ -25,6 +25,11 @@ func testBulkContactRequests(t *testing.T, s Store) {
 	if got := count(t, s, `SELECT COUNT(*) FROM contact_messages`); got != 1500 {
 		t.Fatalf("%d messages", got)
 	}
+	// Each answered request counts once among the answered requests, as
+	// an answer through AddMessage does.
+	if got := count(t, s, `SELECT COUNT(*) FROM events WHERE statistic = 'contact_requests_answered'`); got != 500 {
+		t.Errorf("%d contact_requests_answered events for 500 answered requests", got)
+	}
 	seen := map[int64]bool{}
 	for _, r := range rs {
 		if r.ID == 0 || seen[r.ID] {
