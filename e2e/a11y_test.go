@@ -46,13 +46,13 @@ func TestA11yEveryPage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	kiosk, survey := a11yLinks(t, a)
+	kiosk, survey, assessment := a11yLinks(t, a)
 	// Pages no link reaches (they come by QR code, e-mail, a typed address
 	// or a form's answer) but the browser tests visit.
 	users := []a11yUser{
 		{"", []string{"/", "/login", "/contact", "/chat", "/feedback", "/video/check", "/assessments",
 			"/assessments/respiratory-infection", "/units?q=kallio", "/units?language=sv", "/services",
-			"/appointments/new", "/units/kallio-health-station/feedback?via=qr", kiosk, survey, "/no-such-page"}},
+			"/appointments/new", "/units/kallio-health-station/feedback?via=qr", kiosk, survey, assessment, "/no-such-page"}},
 		{"anna", []string{"/", "/me", "/requests", "/requests/new", "/appointments", "/acting",
 			"/me/access-log", "/me/acting-log", "/chat", "/feedback"}},
 		{"nurse", []string{"/", "/me", "/queue", "/queue/phone", "/staff/chats", "/staff/calendar?view=week&mine=true",
@@ -230,10 +230,10 @@ func a11yVisit(tab context.Context, page *url.URL, lang string, wantLinks, check
 // a11yLinks makes what the crawl needs and no link gives: a waiting-room
 // kiosk of the Kallio health station (made by the manager; people get its
 // address by QR code), a resident survey invitation (made by the
-// administrator; sent by e-mail), and anna's contact request and video
-// appointment, so that her pages of each and the nurse's queue item are
-// there to reach.
-func a11yLinks(t *testing.T, a app) (kiosk, survey string) {
+// administrator; sent by e-mail), an anonymous symptom assessment begun
+// (its first question), and anna's contact request and video appointment,
+// so that her pages of each and the nurse's queue item are there to reach.
+func a11yLinks(t *testing.T, a app) (kiosk, survey, assessment string) {
 	t.Helper()
 	client := func(user string) *http.Client {
 		jar, _ := cookiejar.New(nil)
@@ -261,5 +261,10 @@ func a11yLinks(t *testing.T, a app) (kiosk, survey string) {
 		t.Fatal("no free video time at the Kallio health station")
 	}
 	apiJSON(t, anna, "POST", a.URL+"/api/v1/appointments", fmt.Sprintf(`{"slot":%d}`, slots.Items[0].ID), http.StatusCreated, nil)
-	return "/feedback/kiosk/" + k.Token, inv.Links[0]
+	var session struct {
+		ID string `json:"id"`
+	}
+	apiJSON(t, &http.Client{Timeout: 30 * time.Second}, "POST", a.URL+"/api/v1/assessments/respiratory-infection/sessions", "",
+		http.StatusCreated, &session)
+	return "/feedback/kiosk/" + k.Token, inv.Links[0], "/assessment-sessions/" + session.ID
 }
