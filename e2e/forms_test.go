@@ -133,6 +133,9 @@ func TestFormsShowErrorsAtTheirFields(t *testing.T) {
 			if focused != c.field {
 				t.Errorf("the summary's link focused %q, want %q", focused, c.field)
 			}
+			// The error state passes axe and reflows at 320 px too (last: it
+			// skips without axe-core, after the checks above have run).
+			checkPage(t, ctx, c.name+" with an error")
 		})
 	}
 }
