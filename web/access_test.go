@@ -742,6 +742,7 @@ func accessRows() []access {
 		{route: "GET /api/v1/stats/volumes", want: everyone(200), method: "GET", path: "/api/v1/stats/volumes?year=2026"},
 		{route: "GET /dashboard", want: want{login, 403, 403, 403, 403, 200, 200, 200}, method: "GET", path: "/dashboard"},
 		{route: "GET /report/{year}", want: everyone(200), method: "GET", path: "/report/2026"},
+		{route: "GET /report/{year}/print.css", want: everyone(200), method: "GET", path: "/report/2026/print.css"},
 		{route: "GET /api/v1/reports/{year}", want: everyone(200), method: "GET", path: "/api/v1/reports/2026"},
 
 		// HL7 FHIR R4 (package fhir): the directory and free times are
