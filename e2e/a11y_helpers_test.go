@@ -230,6 +230,39 @@ func checkPage(t *testing.T, ctx context.Context, name string) {
 	f.add(found...)
 	if r := f.report(); r != "" {
 		t.Errorf("accessibility check of %s:%s", name, r)
+	} else {
+		t.Logf("accessibility check of %s in %s at 320 and 1280 px: no findings", name, lang)
+	}
+}
+
+// checkPageLangs checks the page at the browser's address as checkPage
+// does, in Finnish, Swedish and English: it opens the address again with
+// ?lang= for each language, and finally in the language the page was in, so
+// the test goes on where it was and the remembered language is as before.
+// Use it where a GET shows the state again (a chat, a survey's current
+// question); a form's answer to a POST is checked with checkPage.
+func checkPageLangs(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	href, err := chromedp.Run(ctx, chromedp.Evaluate[string](`location.href`))
+	if err != nil {
+		t.Fatalf("accessibility check of %s: %v", name, err)
+	}
+	lang, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.documentElement.lang`))
+	if err != nil {
+		t.Fatalf("accessibility check of %s: %v", name, err)
+	}
+	here, err := url.Parse(href)
+	if err != nil {
+		t.Fatalf("accessibility check of %s: %v", name, err)
+	}
+	for _, l := range []string{"fi", "sv", "en"} {
+		if err := chromedp.Do(ctx, chromedp.Navigate(withLang(here, l))); err != nil {
+			t.Fatalf("accessibility check of %s: open it in %s: %v", name, l, err)
+		}
+		checkPage(t, ctx, name)
+	}
+	if err := chromedp.Do(ctx, chromedp.Navigate(withLang(here, lang))); err != nil {
+		t.Fatalf("accessibility check of %s: open it again in %s: %v", name, lang, err)
 	}
 }
 

@@ -108,6 +108,9 @@ func TestAnnaBooksAnEveningTimeAndNurseCompletesIt(t *testing.T) {
 	do(t, nurse, "nurse books a time for anna",
 		chromedp.Click(chromedp.CSS("a.book-for")),
 		chromedp.WaitVisible(chromedp.ID("book-for")),
+	)
+	checkPageLangs(t, nurse, "booking a time for a resident (professional)")
+	do(t, nurse, "the resident and the basis",
 		chromedp.SetValue(chromedp.ID("personal_id"), annaID),
 		chromedp.SetValue(chromedp.ID("basis"), "care_relationship"), // the basis of the read is chosen, never preselected
 		chromedp.Click(chromedp.ID("book-for-submit")),

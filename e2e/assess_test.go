@@ -52,6 +52,7 @@ func TestSwedishAssessmentHandedOverAfterLogin(t *testing.T) {
 	do(t, ctx, "the result", chromedp.WaitVisible(chromedp.ID("outcome-heading")))
 	heading := text(t, ctx, "outcome-heading")
 	shot(t, ctx, "assess-result")
+	checkPageLangs(t, ctx, "an assessment's result")
 	if !strings.HasPrefix(heading, "Brådskande") {
 		t.Fatalf("the outcome is %q", heading)
 	}
@@ -116,6 +117,7 @@ func TestSwedishAssessmentHandedOverAfterLogin(t *testing.T) {
 	answers := text(t, nurseCtx, "answers")
 	urgency := text(t, nurseCtx, "tool-urgency")
 	shot(t, nurseCtx, "nurse-dental-handover")
+	checkPageLangs(t, nurseCtx, "a handed-over assessment (professional)")
 	if !strings.Contains(answers, "Det värker på natten") || !strings.HasPrefix(urgency, "Kiireellinen") {
 		t.Fatalf("the nurse sees the dental answers %q and urgency %q", answers, urgency)
 	}

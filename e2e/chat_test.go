@@ -25,6 +25,8 @@ func waitText(t *testing.T, ctx context.Context, id, want string) {
 // another browser, takes it from her queue; they write to each other and
 // each sees the other's message arrive without reloading; she hands the
 // chat over, and erik finds the contact request with its promised time.
+// Each side's page passes the accessibility check (checkPageLangs) while
+// the chat waits, while it runs and after the hand-over.
 func TestErikChatsWithTheNurseInSwedish(t *testing.T) {
 	a := startApp(t)
 	nurse := browser(t)
@@ -58,13 +60,17 @@ func TestErikChatsWithTheNurseInSwedish(t *testing.T) {
 	if s := text(t, erik, "chat-state"); !strings.Contains(s, "1") {
 		t.Fatalf("erik's place in the queue: %q", s)
 	}
+	checkPageLangs(t, erik, "a waiting chat (resident)")
 
 	link := fmt.Sprintf("chat-%d", id)
-	do(t, nurse, "the nurse takes the chat",
+	do(t, nurse, "the nurse opens the chat",
 		chromedp.Navigate(a.URL+"/staff/chats"),
 		chromedp.WaitVisible(chromedp.ID(link)),
 		chromedp.Click(chromedp.ID(link)),
 		chromedp.WaitVisible(chromedp.ID("chat-take")),
+	)
+	checkPageLangs(t, nurse, "a waiting chat (professional)")
+	do(t, nurse, "the nurse takes the chat",
 		chromedp.Click(chromedp.ID("chat-take")),
 		chromedp.WaitVisible(chromedp.ID("chat-send")),
 	)
@@ -85,6 +91,8 @@ func TestErikChatsWithTheNurseInSwedish(t *testing.T) {
 	waitText(t, nurse, "chat-log", "jag hostar mycket")
 	shot(t, erik, "erik-chat-talking")
 	shot(t, nurse, "nurse-chat-talking")
+	checkPageLangs(t, erik, "a chat under way (resident)")
+	checkPageLangs(t, nurse, "a chat under way (professional)")
 
 	do(t, nurse, "the nurse hands the chat over",
 		chromedp.Click(chromedp.CSS("#chat-actions summary")),
@@ -92,6 +100,7 @@ func TestErikChatsWithTheNurseInSwedish(t *testing.T) {
 		chromedp.Click(chromedp.ID("chat-handover")),
 		chromedp.WaitNotPresent(chromedp.ID("chat-handover")),
 	)
+	checkPageLangs(t, nurse, "a handed-over chat (professional)")
 	// erik's page shows the hand-over live, and after a reload the
 	// request and its promised time.
 	waitText(t, erik, "chat-status", "kontaktförfrågan")
@@ -99,6 +108,7 @@ func TestErikChatsWithTheNurseInSwedish(t *testing.T) {
 		chromedp.Navigate(room),
 		chromedp.WaitVisible(chromedp.ID("handover-due")),
 	)
+	checkPageLangs(t, erik, "a handed-over chat (resident)")
 	due := text(t, erik, "handover-due")
 	if !strings.ContainsAny(due, "0123456789") {
 		t.Fatalf("the promised time: %q", due)

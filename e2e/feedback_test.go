@@ -2,10 +2,12 @@ package e2e
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/cookiejar"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 )
@@ -62,6 +64,9 @@ func TestKioskInSwedishAndTheManagersFigures(t *testing.T) {
 		if thanks := text(t, ctx, "feedback-thanks"); thanks != "Tack för din respons!" {
 			t.Fatalf("answer %d: thanks %q", i+1, thanks)
 		}
+		if i == 0 {
+			checkPage(t, ctx, "a kiosk's thanks")
+		}
 		// Back to the start for the next person, in Swedish still.
 		do(t, ctx, "back to the start", chromedp.Click(chromedp.ID("kiosk-again")), chromedp.WaitVisible(chromedp.ID("score-0")))
 		if l := read(t, ctx, chromedp.AttributeValue(chromedp.CSS("html"), "lang")).Value; l != "sv" {
@@ -115,9 +120,16 @@ func TestResidentSurveyByInvitationLink(t *testing.T) {
 	do(t, ctx, "the survey in Swedish",
 		chromedp.Navigate(link+"?lang=sv"),
 		chromedp.WaitVisible(chromedp.ID("survey-intro")),
-		chromedp.Click(chromedp.ID("option-dental")), next,
-		chromedp.WaitVisible(chromedp.ID("scale-4")), chromedp.Click(chromedp.ID("scale-4")), next,
-		chromedp.WaitVisible(chromedp.ID("answer-yes")), chromedp.Click(chromedp.ID("answer-yes")), next,
+	)
+	checkPageLangs(t, ctx, "a survey's first question (a choice)")
+	do(t, ctx, "the survey's second question",
+		chromedp.Click(chromedp.ID("option-dental")), next, chromedp.WaitVisible(chromedp.ID("scale-4")))
+	checkPageLangs(t, ctx, "a survey's scale question")
+	do(t, ctx, "the survey's third question",
+		chromedp.Click(chromedp.ID("scale-4")), next, chromedp.WaitVisible(chromedp.ID("answer-yes")))
+	checkPageLangs(t, ctx, "a survey's yes-or-no question")
+	do(t, ctx, "the rest of the survey",
+		chromedp.Click(chromedp.ID("answer-yes")), next,
 		chromedp.WaitVisible(chromedp.ID("scale-1")), chromedp.Click(chromedp.ID("scale-1")), next,
 		// Back: the waiting time was not that bad after all.
 		chromedp.WaitVisible(chromedp.ID("survey-skip")), chromedp.Click(chromedp.ID("survey-back")),
@@ -126,15 +138,22 @@ func TestResidentSurveyByInvitationLink(t *testing.T) {
 		chromedp.WaitVisible(chromedp.ID("option-monthly")), chromedp.Click(chromedp.ID("option-monthly")), next,
 		chromedp.WaitVisible(chromedp.ID("scale-9")), chromedp.Click(chromedp.ID("scale-9")), next,
 		chromedp.WaitVisible(chromedp.ID("survey-skip")), chromedp.Click(chromedp.ID("survey-skip")),
-		chromedp.WaitVisible(chromedp.ID("answer-value")), chromedp.SendKeys(chromedp.ID("answer-value"), "Kortare köer"), next,
+		chromedp.WaitVisible(chromedp.ID("answer-value")),
+	)
+	checkPageLangs(t, ctx, "a survey's text question")
+	do(t, ctx, "the last answer",
+		chromedp.SendKeys(chromedp.ID("answer-value"), "Kortare köer"), next,
 		chromedp.WaitVisible(chromedp.ID("survey-send")),
 	)
+	checkPageLangs(t, ctx, "a survey's answers before sending")
 	answers := text(t, ctx, "answers")
 	if !strings.Contains(answers, "Munhälsovård") || !strings.Contains(answers, "(överhoppad)") || !strings.Contains(answers, "Kortare köer") {
 		t.Fatalf("the answers to send: %q", answers)
 	}
 	do(t, ctx, "send", chromedp.Click(chromedp.ID("survey-send")), chromedp.WaitVisible(chromedp.ID("survey-thanks")))
+	checkPage(t, ctx, "a survey's thanks")
 	do(t, ctx, "the link again", chromedp.Navigate(link+"?lang=sv"), chromedp.WaitVisible(chromedp.CSS("main")))
+	checkPageLangs(t, ctx, "a used survey link")
 	if body := read(t, ctx, chromedp.Text(chromedp.CSS("main"))); !strings.Contains(body, "Den här inbjudningslänken har redan använts") {
 		t.Fatalf("the used link says %q", body)
 	}
@@ -151,5 +170,49 @@ func TestResidentSurveyByInvitationLink(t *testing.T) {
 	var results struct{ Responses int }
 	if err := json.NewDecoder(r.Body).Decode(&results); err != nil || results.Responses != 61 {
 		t.Fatalf("results: %+v %v", results, err)
+	}
+}
+
+// TestVisitFeedbackByMailedLink is the browser test of feedback after a
+// visit: anna's visit is marked completed, sotepe mails her (over SMTP, to
+// a sink on loopback) a link to rate it, and the link opens without
+// signing in, passes the accessibility check in three languages, takes one
+// answer and thanks her.
+func TestVisitFeedbackByMailedLink(t *testing.T) {
+	mail := startMailSink(t)
+	t.Setenv("SOTEPE_SMTP_ADDR", mail.Addr)
+	t.Setenv("SOTEPE_SMTP_FROM", "sotepe@example.test")
+	a := startApp(t)
+	anna, nurse := signedInClient(t, a.URL, "anna"), signedInClient(t, a.URL, "nurse")
+	var slots struct {
+		Items []struct {
+			ID int64 `json:"id"`
+		} `json:"items"`
+	}
+	apiJSON(t, anna, "GET", a.URL+"/api/v1/slots?service=health-station-nurse&unit=kallio-health-station&limit=1", "", http.StatusOK, &slots)
+	if len(slots.Items) == 0 {
+		t.Fatal("no free time at the Kallio health station")
+	}
+	var appt struct {
+		ID int64 `json:"id"`
+	}
+	apiJSON(t, anna, "POST", a.URL+"/api/v1/appointments", fmt.Sprintf(`{"slot":%d}`, slots.Items[0].ID), http.StatusCreated, &appt)
+	apiJSON(t, nurse, "POST", fmt.Sprintf("%s/api/v1/appointments/%d/mark", a.URL, appt.ID), `{"status":"completed"}`, http.StatusOK, nil)
+
+	msg := mail.wait(t, "/feedback/visit/", 40*time.Second)
+	if !strings.Contains(msg, "To: anna.virtanen@example.org") {
+		t.Fatalf("the visit link went to someone else:\n%s", msg)
+	}
+	_, after, _ := strings.Cut(msg, "/feedback/visit/")
+	link := a.URL + "/feedback/visit/" + strings.Fields(after)[0]
+
+	ctx := browser(t)
+	do(t, ctx, "the mailed link", chromedp.Navigate(link), chromedp.WaitVisible(chromedp.ID("feedback-visit")))
+	checkPageLangs(t, ctx, "feedback on a visit")
+	do(t, ctx, "the answer", chromedp.Click(chromedp.ID("score-9")), chromedp.WaitVisible(chromedp.ID("feedback-thanks")))
+	checkPage(t, ctx, "thanks for feedback on a visit")
+	do(t, ctx, "the link again", chromedp.Navigate(link), chromedp.WaitVisible(chromedp.CSS("main")))
+	if n := read(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll("#score-9").length`)); n != 0 {
+		t.Fatalf("the used link asks again: %.300q", text(t, ctx, "main"))
 	}
 }

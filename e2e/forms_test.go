@@ -52,6 +52,13 @@ func TestFormsShowErrorsAtTheirFields(t *testing.T) {
 		steps              []chromedp.Action[chromedp.Void]
 		field              string
 	}{
+		// First, while the nurse is present (below) and the chat open.
+		{name: "chat start", user: "anna", prefix: "Virhe: ", field: "message-health-advice", steps: []chromedp.Action[chromedp.Void]{
+			chromedp.Navigate(a.URL + "/chat?lang=fi"),
+			chromedp.WaitVisible(chromedp.ID("message-health-advice")),
+			chromedp.SendKeys(chromedp.ID("message-health-advice"), "   "),
+			submitWithoutBrowserChecks("#line-health-advice form"),
+		}},
 		{name: "login", prefix: "Virhe: ", field: "username", steps: []chromedp.Action[chromedp.Void]{
 			chromedp.Navigate(a.URL + "/login?lang=fi"),
 			chromedp.WaitVisible(chromedp.ID("username")),
@@ -103,6 +110,9 @@ func TestFormsShowErrorsAtTheirFields(t *testing.T) {
 			submitWithoutBrowserChecks("#feedback-form"),
 		}},
 	}
+	// The nurse's chat queue makes her present for a minute, so that the
+	// health advice chat is open for the first case.
+	apiJSON(t, signedInClient(t, a.URL, "nurse"), "GET", a.URL+"/api/v1/chats", "", 200, nil)
 	for _, c := range cases {
 		t.Run(strings.ReplaceAll(c.name, " ", "_"), func(t *testing.T) {
 			ctx := browser(t)

@@ -154,35 +154,7 @@ func TestVideoCallConnects(t *testing.T) {
 	base := time.Now().In(loc).Truncate(time.Minute).Add(5 * time.Minute)
 	var ids []int64
 	for i := range 2 {
-		start := base.Add(time.Duration(i) * time.Minute)
-		apiJSON(t, nurseAPI, "POST", a.URL+"/api/v1/slots", fmt.Sprintf(
-			`{"unit":"kallio-health-station","service":"health-station-nurse","mode":"video","minutes":20,"start":%q}`, start.Format(time.RFC3339)), 201, nil)
-		var slots struct {
-			Items []struct {
-				ID    int64     `json:"id"`
-				Start time.Time `json:"start"`
-			} `json:"items"`
-		}
-		apiJSON(t, annaAPI, "GET", a.URL+"/api/v1/slots?service=health-station-nurse&unit=kallio-health-station&mode=video&limit=50&from="+
-			strings.ReplaceAll(start.Add(-time.Minute).Format(time.RFC3339), "+", "%2B"), "", 200, &slots)
-		var slot int64
-		for _, s := range slots.Items {
-			if s.Start.Equal(start) {
-				slot = s.ID
-			}
-		}
-		if slot == 0 {
-			t.Fatalf("the new time %s is not among the free times %+v", start, slots.Items)
-		}
-		var appt struct {
-			ID       int64  `json:"id"`
-			VideoURL string `json:"video_url"`
-		}
-		apiJSON(t, annaAPI, "POST", a.URL+"/api/v1/appointments", fmt.Sprintf(`{"slot":%d}`, slot), 201, &appt)
-		if appt.VideoURL == "" {
-			t.Fatalf("the booking has no video room: %+v", appt)
-		}
-		ids = append(ids, appt.ID)
+		ids = append(ids, bookVideoAt(t, a, nurseAPI, annaAPI, base.Add(time.Duration(i)*time.Minute)))
 	}
 
 	// erik: 404 for the room's page, its API and its socket.
@@ -255,11 +227,19 @@ func TestVideoCallConnects(t *testing.T) {
 			t.Fatalf("anna, waiting, reads %q", status)
 		}
 		shot(t, nurse, fmt.Sprintf("video-%d-nurse-waiting", round))
+		if round == 0 {
+			checkPage(t, anna, "a video waiting room (resident)")
+			checkPage(t, nurse, "a video room with a resident waiting (professional)")
+		}
 		do(t, nurse, "admit", chromedp.Click(chromedp.CSS("#waiting-list button.admit")))
 		as := waitForCall(t, anna, "anna", relay)
 		ns := waitForCall(t, nurse, "the nurse", relay)
 		t.Logf("round %d (relay %v): anna %+v, nurse %+v", round, relay, as, ns)
 		shot(t, anna, fmt.Sprintf("video-%d-anna-call", round))
+		if round == 0 {
+			checkPage(t, anna, "a video call under way (resident)")
+			checkPage(t, nurse, "a video call under way (professional)")
+		}
 		if n := read(t, anna, chromedp.Evaluate[int](`document.querySelectorAll("#remote-videos video").length`)); n != 1 {
 			t.Fatalf("anna sees %d remote videos", n)
 		}
@@ -285,5 +265,80 @@ func TestVideoCallConnects(t *testing.T) {
 	}
 	if total != 2 {
 		t.Fatalf("video appointments in the figures: %d, want 2", total)
+	}
+}
+
+// bookVideoAt has the nurse open a 20-minute video time at the Kallio
+// health station at start and anna book it through the API, and returns
+// the appointment's id.
+func bookVideoAt(t *testing.T, a app, nurseAPI, annaAPI *http.Client, start time.Time) int64 {
+	t.Helper()
+	apiJSON(t, nurseAPI, "POST", a.URL+"/api/v1/slots", fmt.Sprintf(
+		`{"unit":"kallio-health-station","service":"health-station-nurse","mode":"video","minutes":20,"start":%q}`, start.Format(time.RFC3339)), 201, nil)
+	var slots struct {
+		Items []struct {
+			ID    int64     `json:"id"`
+			Start time.Time `json:"start"`
+		} `json:"items"`
+	}
+	apiJSON(t, annaAPI, "GET", a.URL+"/api/v1/slots?service=health-station-nurse&unit=kallio-health-station&mode=video&limit=50&from="+
+		strings.ReplaceAll(start.Add(-time.Minute).Format(time.RFC3339), "+", "%2B"), "", 200, &slots)
+	var slot int64
+	for _, s := range slots.Items {
+		if s.Start.Equal(start) {
+			slot = s.ID
+		}
+	}
+	if slot == 0 {
+		t.Fatalf("the new time %s is not among the free times %+v", start, slots.Items)
+	}
+	var appt struct {
+		ID       int64  `json:"id"`
+		VideoURL string `json:"video_url"`
+	}
+	apiJSON(t, annaAPI, "POST", a.URL+"/api/v1/appointments", fmt.Sprintf(`{"slot":%d}`, slot), 201, &appt)
+	if appt.VideoURL == "" {
+		t.Fatalf("the booking has no video room: %+v", appt)
+	}
+	return appt.ID
+}
+
+// TestVideoGuestPagesAreAccessible: the nurse invites an interpreter to
+// two of anna's video appointments, one whose room is open (it starts in
+// a few minutes) and one whose room opens tomorrow. The invitation page
+// and, after the link is used, the guest's page of each pass the
+// accessibility check in three languages.
+func TestVideoGuestPagesAreAccessible(t *testing.T) {
+	a := startApp(t)
+	nurseAPI := signedInClient(t, a.URL, "nurse")
+	annaAPI := signedInClient(t, a.URL, "anna")
+	loc, err := time.LoadLocation("Europe/Helsinki")
+	if err != nil {
+		t.Fatal(err)
+	}
+	soon := time.Now().In(loc).Truncate(time.Minute).Add(5 * time.Minute)
+	ctx := browser(t)
+	for _, c := range []struct {
+		name  string
+		start time.Time
+	}{{"open", soon}, {"opening tomorrow", soon.Add(24 * time.Hour)}} {
+		id := bookVideoAt(t, a, nurseAPI, annaAPI, c.start)
+		var inv struct {
+			URL string `json:"url"`
+		}
+		apiJSON(t, nurseAPI, "POST", fmt.Sprintf("%s/api/v1/appointments/%d/video/invites", a.URL, id), `{"role":"interpreter"}`, 201, &inv)
+		_, token, ok := strings.Cut(inv.URL, "/video/invite/")
+		if !ok {
+			t.Fatalf("the invitation's link: %q", inv.URL)
+		}
+		do(t, ctx, "the interpreter opens the link",
+			chromedp.Navigate(a.URL+"/video/invite/"+token), chromedp.WaitVisible(chromedp.ID("use-invite")))
+		checkPageLangs(t, ctx, "an invitation to a video appointment, "+c.name)
+		do(t, ctx, "the interpreter uses it",
+			chromedp.Click(chromedp.ID("use-invite")), chromedp.WaitVisible(chromedp.ID("guest-role")))
+		checkPageLangs(t, ctx, "a guest's video room, "+c.name)
+		if open := read(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll("#enter-room").length`)) == 1; open != (c.start == soon) {
+			t.Errorf("the %s room offers to enter: %v", c.name, open)
+		}
 	}
 }

@@ -165,7 +165,7 @@ func (s *Service) Join(ctx context.Context, u sotepe.User, id int64) (sotepe.Vid
 // SHA-256 is kept.
 func (s *Service) Invite(ctx context.Context, u sotepe.User, id int64, role sotepe.VideoRole) (sotepe.VideoInvite, error) {
 	if !role.Guest() {
-		return sotepe.VideoInvite{}, sotepe.Invalid("video.error.role", "invite an interpreter or a guardian")
+		return sotepe.VideoInvite{}, sotepe.InvalidField("role", "video.error.role", "invite an interpreter or a guardian")
 	}
 	a, as, err := s.appointment(ctx, u, id)
 	if err != nil {

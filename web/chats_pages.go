@@ -43,7 +43,7 @@ type chatLinesView struct {
 	// Resident is set when the user may start a chat.
 	Resident bool
 	// Error, Line and Message come back after a start that was refused.
-	Error   string
+	Error   *formError
 	Line    string
 	Message string
 }
@@ -98,7 +98,13 @@ func (s *Server) chatStartForm(w http.ResponseWriter, r *http.Request, u sotepe.
 		if verr != nil {
 			return verr
 		}
-		v.Error, v.Line, v.Message = s.errText(info(r).Lang, err), line, message
+		var fields []string
+		for _, l := range v.Lines {
+			if l.ID == line && l.Open && v.Resident {
+				fields = append(fields, "message=message-"+line) // the refused line's own message box
+			}
+		}
+		v.Error, v.Line, v.Message = s.formErr(info(r).Lang, err, fields...), line, message
 		s.html(w, r, sotepe.HTTPStatus(code), "chat", pageData{Title: s.cat.T(info(r).Lang, "chat.title", nil), Data: v})
 		return nil
 	} else if err != nil {
@@ -125,7 +131,7 @@ type chatRoomView struct {
 	Log    []chatLogItem
 	Last   int64
 	Staff  bool
-	Error  string
+	Error  *formError
 	Minute int // the estimate, in whole minutes, while waiting
 	// Request is the contact request a hand-over made, with its due time.
 	Request *contactView
@@ -155,7 +161,7 @@ func (p pageData) ISO(t time.Time) string { return t.In(p.loc).Format(time.RFC33
 
 // chatRoom reads chat id with its events for u and labels them for the
 // page; problem is a refusal to show above the forms.
-func (s *Server) chatRoom(r *http.Request, u sotepe.User, id int64, problem string) (chatRoomView, error) {
+func (s *Server) chatRoom(r *http.Request, u sotepe.User, id int64, problem *formError) (chatRoomView, error) {
 	ctx, lang := r.Context(), info(r).Lang
 	c, err := s.cfg.Chats.Get(ctx, u, id)
 	if err != nil {
@@ -259,18 +265,18 @@ func (s *Server) chatColleagues(r *http.Request, u sotepe.User, c sotepe.Chat, u
 
 // chatRoomPage shows the resident's chat: GET /chat/{id}.
 func (s *Server) chatRoomPage(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
-	return s.showChatRoom(w, r, u, id, http.StatusOK, "")
+	return s.showChatRoom(w, r, u, id, http.StatusOK, nil)
 }
 
 // staffChatPage shows a chat of the professional's lines: GET
 // /staff/chats/{id}; the read is audited.
 func (s *Server) staffChatPage(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
-	return s.showChatRoom(w, r, u, id, http.StatusOK, "")
+	return s.showChatRoom(w, r, u, id, http.StatusOK, nil)
 }
 
 // showChatRoom renders a chat's page for the resident or for staff with
 // status and problem.
-func (s *Server) showChatRoom(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64, status int, problem string) error {
+func (s *Server) showChatRoom(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64, status int, problem *formError) error {
 	v, err := s.chatRoom(r, u, id, problem)
 	if err != nil {
 		return err
@@ -287,7 +293,7 @@ func (s *Server) showChatRoom(w http.ResponseWriter, r *http.Request, u sotepe.U
 // the page again with a refusal the person can act on.
 func (s *Server) chatBack(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64, err error, to string) error {
 	if code := sotepe.ErrorCode(err); code == sotepe.EInvalid || code == sotepe.EConflict {
-		return s.showChatRoom(w, r, u, id, sotepe.HTTPStatus(code), s.errText(info(r).Lang, err))
+		return s.showChatRoom(w, r, u, id, sotepe.HTTPStatus(code), s.formErr(info(r).Lang, err, "message"))
 	} else if err != nil {
 		return err
 	}

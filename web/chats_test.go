@@ -329,7 +329,10 @@ func TestChatWithoutJavaScript(t *testing.T) {
 		erik, nurse := e.as("erik"), e.as("nurse")
 		// Without staff the line is closed; the nurse's queue page opens it.
 		needStatus(t, nurse.get("/staff/chats"), 200, "the staff queue page")
-		r := erik.do("POST", "/chat?lang=sv", "service="+chatLineA+"&message=Jag+har+feber.", "Content-Type", form)
+		// A start without a message is an error at that line's message box.
+		r := erik.do("POST", "/chat?lang=sv", "service="+chatLineA+"&message=+", "Content-Type", form)
+		checkFieldError(t, "a chat begun without a message", r, http.StatusBadRequest, "chat-error", "message-"+chatLineA, errorPrefix["sv"])
+		r = erik.do("POST", "/chat?lang=sv", "service="+chatLineA+"&message=Jag+har+feber.", "Content-Type", form)
 		if r.status != http.StatusSeeOther || !strings.HasPrefix(r.header.Get("Location"), "/chat/") {
 			t.Fatalf("start form: %d %q", r.status, r.header.Get("Location"))
 		}
@@ -354,9 +357,8 @@ func TestChatWithoutJavaScript(t *testing.T) {
 		if !strings.Contains(page.body, "Hur länge har du haft feber?") || !strings.Contains(page.body, "Två dagar.") || !strings.Contains(page.body, "Sanna Nurmi") {
 			t.Errorf("erik's page does not show the conversation")
 		}
-		if r := erik.do("POST", where+"/messages", "message=+", "Content-Type", form); r.status != 400 || !strings.Contains(r.body, `id="chat-error"`) {
-			t.Errorf("an empty message: %d", r.status)
-		}
+		checkFieldError(t, "an empty message", erik.do("POST", where+"/messages?lang=sv", "message=+", "Content-Type", form),
+			http.StatusBadRequest, "chat-error", "message", errorPrefix["sv"])
 		if sp := nurse.get(staff); !strings.Contains(sp.body, "Två dagar.") || !strings.Contains(sp.body, `action="`+staff+`/handover"`) {
 			t.Errorf("the nurse's page does not show the conversation and the hand-over")
 		}

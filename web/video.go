@@ -53,7 +53,8 @@ type videoView struct {
 	NewInviteRole sotepe.VideoRole
 	// CanPhone is whether "call me instead" is offered.
 	CanPhone bool
-	Error    string
+	// Error is a refusal of the invitation or "call me instead" form.
+	Error *formError
 }
 
 // videoPage shows the waiting room of a video appointment to its resident
@@ -134,7 +135,7 @@ func (s *Server) viewInvite(inv sotepe.VideoInvite) sotepe.VideoInvite {
 func (s *Server) videoPhoneForm(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
 	_, err := s.cfg.Video.CallMeInstead(r.Context(), u, id)
 	if sotepe.ErrorCode(err) == sotepe.EConflict {
-		return s.showVideo(w, r, u, id, http.StatusConflict, videoView{Error: s.errText(info(r).Lang, err)})
+		return s.showVideo(w, r, u, id, http.StatusConflict, videoView{Error: s.formErr(info(r).Lang, err)})
 	}
 	if err != nil {
 		return err
@@ -167,7 +168,7 @@ func (s *Server) videoInviteForm(w http.ResponseWriter, r *http.Request, u sotep
 	}
 	inv, err := s.cfg.Video.Invite(r.Context(), u, id, sotepe.VideoRole(r.PostForm.Get("role")))
 	if code := sotepe.ErrorCode(err); code == sotepe.EInvalid || code == sotepe.EConflict {
-		return s.showVideo(w, r, u, id, sotepe.HTTPStatus(code), videoView{Error: s.errText(info(r).Lang, err)})
+		return s.showVideo(w, r, u, id, sotepe.HTTPStatus(code), videoView{Error: s.formErr(info(r).Lang, err, "role=invite-role")})
 	}
 	if err != nil {
 		return err

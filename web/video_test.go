@@ -149,6 +149,10 @@ func TestVideoRoom(t *testing.T) {
 		t.Fatalf("the nurse got %+v", s)
 	}
 
+	// A role the form does not offer is an error at the role's field.
+	bad := nurse.do("POST", room+"/invites?lang=sv", "role=doctor", "Content-Type", form)
+	checkFieldError(t, "an invitation for a doctor", bad, http.StatusBadRequest, "video-error", "invite-role", errorPrefix["sv"])
+
 	// The nurse invites an interpreter; the link works once.
 	inv := nurse.do("POST", room+"/invites", "role=interpreter", "Content-Type", form)
 	needStatus(t, inv, 200, "invitation")

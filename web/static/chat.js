@@ -214,11 +214,11 @@
     }
 
     function problem(text) {
-      var el = document.getElementById("chat-error");
+      var el = document.getElementById("chat-send-error");
       if (!el) {
         if (!text) return;
         el = document.createElement("p");
-        el.id = "chat-error";
+        el.id = "chat-send-error";
         el.className = "error";
         el.setAttribute("role", "alert");
         form.parentNode.insertBefore(el, form);
