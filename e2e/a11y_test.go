@@ -251,16 +251,7 @@ func a11yLinks(t *testing.T, a app) (kiosk, survey, assessment string) {
 	anna := client("anna")
 	apiJSON(t, anna, "POST", a.URL+"/api/v1/contact-requests",
 		`{"service":"health-station-nurse","unit":"kallio-health-station","message":"Kurkku on ollut kipeä viikon."}`, http.StatusCreated, nil)
-	var slots struct {
-		Items []struct {
-			ID int64 `json:"id"`
-		} `json:"items"`
-	}
-	apiJSON(t, anna, "GET", a.URL+"/api/v1/slots?service=health-station-nurse&unit=kallio-health-station&mode=video&limit=1", "", http.StatusOK, &slots)
-	if len(slots.Items) == 0 {
-		t.Fatal("no free video time at the Kallio health station")
-	}
-	apiJSON(t, anna, "POST", a.URL+"/api/v1/appointments", fmt.Sprintf(`{"slot":%d}`, slots.Items[0].ID), http.StatusCreated, nil)
+	bookFirstFree(t, a, anna, "&mode=video")
 	var session struct {
 		ID string `json:"id"`
 	}

@@ -5,11 +5,14 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/cookiejar"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"sotepe/internal/smtptest"
 )
 
 // TestKioskInSwedishAndTheManagersFigures: the manager of the Kallio health
@@ -179,31 +182,19 @@ func TestResidentSurveyByInvitationLink(t *testing.T) {
 // signing in, passes the accessibility check in three languages, takes one
 // answer and thanks her.
 func TestVisitFeedbackByMailedLink(t *testing.T) {
-	mail := startMailSink(t)
+	mail := smtptest.Start(t)
 	t.Setenv("SOTEPE_SMTP_ADDR", mail.Addr)
 	t.Setenv("SOTEPE_SMTP_FROM", "sotepe@example.test")
 	a := startApp(t)
 	anna, nurse := signedInClient(t, a.URL, "anna"), signedInClient(t, a.URL, "nurse")
-	var slots struct {
-		Items []struct {
-			ID int64 `json:"id"`
-		} `json:"items"`
-	}
-	apiJSON(t, anna, "GET", a.URL+"/api/v1/slots?service=health-station-nurse&unit=kallio-health-station&limit=1", "", http.StatusOK, &slots)
-	if len(slots.Items) == 0 {
-		t.Fatal("no free time at the Kallio health station")
-	}
-	var appt struct {
-		ID int64 `json:"id"`
-	}
-	apiJSON(t, anna, "POST", a.URL+"/api/v1/appointments", fmt.Sprintf(`{"slot":%d}`, slots.Items[0].ID), http.StatusCreated, &appt)
-	apiJSON(t, nurse, "POST", fmt.Sprintf("%s/api/v1/appointments/%d/mark", a.URL, appt.ID), `{"status":"completed"}`, http.StatusOK, nil)
+	appt := bookFirstFree(t, a, anna, "")
+	apiJSON(t, nurse, "POST", fmt.Sprintf("%s/api/v1/appointments/%d/mark", a.URL, appt), `{"status":"completed"}`, http.StatusOK, nil)
 
-	msg := mail.wait(t, "/feedback/visit/", 40*time.Second)
-	if !strings.Contains(msg, "To: anna.virtanen@example.org") {
-		t.Fatalf("the visit link went to someone else:\n%s", msg)
+	msg := mail.Wait(t, "/feedback/visit/", 40*time.Second)
+	if !slices.Equal(msg.To, []string{"anna.virtanen@example.org"}) {
+		t.Fatalf("the visit link went to %v:\n%s", msg.To, msg.Data)
 	}
-	_, after, _ := strings.Cut(msg, "/feedback/visit/")
+	_, after, _ := strings.Cut(msg.Data, "/feedback/visit/")
 	link := a.URL + "/feedback/visit/" + strings.Fields(after)[0]
 
 	ctx := browser(t)

@@ -342,3 +342,25 @@ func TestVideoGuestPagesAreAccessible(t *testing.T) {
 		}
 	}
 }
+
+// bookFirstFree books, as the resident signed in with c, the first free
+// time of the Kallio health station's nurses that the slot search finds
+// with the extra query (such as "&mode=video"), and returns the
+// appointment's id.
+func bookFirstFree(t *testing.T, a app, c *http.Client, query string) int64 {
+	t.Helper()
+	var slots struct {
+		Items []struct {
+			ID int64 `json:"id"`
+		} `json:"items"`
+	}
+	apiJSON(t, c, "GET", a.URL+"/api/v1/slots?service=health-station-nurse&unit=kallio-health-station&limit=1"+query, "", http.StatusOK, &slots)
+	if len(slots.Items) == 0 {
+		t.Fatalf("no free time at the Kallio health station (%s)", query)
+	}
+	var appt struct {
+		ID int64 `json:"id"`
+	}
+	apiJSON(t, c, "POST", a.URL+"/api/v1/appointments", fmt.Sprintf(`{"slot":%d}`, slots.Items[0].ID), http.StatusCreated, &appt)
+	return appt.ID
+}

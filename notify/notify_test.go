@@ -1,20 +1,19 @@
 package notify_test
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"crypto/sha256"
 	"log/slog"
-	"net"
+	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"sotepe"
 	"sotepe/demo"
 	"sotepe/i18n"
+	"sotepe/internal/smtptest"
 	"sotepe/internal/testenv"
 	"sotepe/notify"
 	"sotepe/store"
@@ -71,95 +70,25 @@ func testLogSenderDeliversWithoutPersonalData(t *testing.T) {
 	}
 }
 
-// smtpServer is a minimal SMTP server on loopback that keeps what it is sent.
-type smtpServer struct {
-	ln   net.Listener
-	mu   sync.Mutex
-	data []string
-	rcpt []string // the addresses of RCPT TO, in order
-}
-
-func newSMTPServer(t *testing.T) *smtpServer {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := &smtpServer{ln: ln}
-	t.Cleanup(func() { ln.Close() })
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go s.serve(c)
-		}
-	}()
-	return s
-}
-
-func (s *smtpServer) serve(c net.Conn) {
-	defer c.Close()
-	r := bufio.NewReader(c)
-	say := func(line string) { _, _ = c.Write([]byte(line + "\r\n")) }
-	say("220 test")
-	for {
-		line, err := r.ReadString('\n')
-		if err != nil {
-			return
-		}
-		cmd := strings.ToUpper(strings.TrimSpace(line))
-		switch {
-		case strings.HasPrefix(cmd, "EHLO"), strings.HasPrefix(cmd, "HELO"):
-			say("250 test")
-		case strings.HasPrefix(cmd, "DATA"):
-			say("354 go")
-			var b strings.Builder
-			for {
-				l, err := r.ReadString('\n')
-				if err != nil || l == ".\r\n" {
-					break
-				}
-				b.WriteString(l)
-			}
-			s.mu.Lock()
-			s.data = append(s.data, b.String())
-			s.mu.Unlock()
-			say("250 ok")
-		case strings.HasPrefix(cmd, "RCPT TO:"):
-			s.mu.Lock()
-			s.rcpt = append(s.rcpt, strings.Trim(strings.TrimSpace(line)[len("RCPT TO:"):], " <>"))
-			s.mu.Unlock()
-			say("250 ok")
-		case strings.HasPrefix(cmd, "QUIT"):
-			say("221 bye")
-			return
-		default:
-			say("250 ok")
-		}
-	}
-}
-
 func TestSMTPSenderMailsInTheUsersLanguage(t *testing.T) {
 	testenv.Engines(t, testSMTPSenderMailsInTheUsersLanguage)
 }
 
 func testSMTPSenderMailsInTheUsersLanguage(t *testing.T) {
 	st, cat := setup(t)
-	srv := newSMTPServer(t)
+	srv := smtptest.Start(t)
 	logger := slog.New(slog.DiscardHandler)
-	d := &notify.Dispatcher{Store: st, Catalog: cat, Sender: notify.SMTPSender{Addr: srv.ln.Addr().String(), From: "noreply@sotepe.example"},
+	d := &notify.Dispatcher{Store: st, Catalog: cat, Sender: notify.SMTPSender{Addr: srv.Addr, From: "noreply@sotepe.example"},
 		BaseURL: "https://sotepe.example", Now: time.Now, Logger: logger}
 	n, err := d.Deliver(context.Background(), 10)
-	srv.mu.Lock()
-	defer srv.mu.Unlock()
 	if err != nil || n != 1 {
 		t.Fatalf("Deliver = %d, %v (the demo's erik has an e-mail address)", n, err)
 	}
-	if len(srv.data) != 1 {
-		t.Fatalf("server got %d mails", len(srv.data))
+	msgs := srv.Messages()
+	if len(msgs) != 1 {
+		t.Fatalf("server got %d mails", len(msgs))
 	}
-	mail := srv.data[0]
+	mail := msgs[0].Data
 	if !strings.Contains(mail, "Du har ett nytt meddelande") || !strings.Contains(mail, "https://sotepe.example/requests") {
 		t.Errorf("mail not in Swedish or without the link:\n%s", mail)
 	}
@@ -194,25 +123,25 @@ func testBreachMailGoesToTheManager(t *testing.T) {
 	if marked, err := st.MarkBreached(ctx, time.Now()); err != nil || len(marked) != 1 {
 		t.Fatalf("MarkBreached = %v, %v", marked, err)
 	}
-	srv := newSMTPServer(t)
-	d := &notify.Dispatcher{Store: st, Catalog: cat, Sender: notify.SMTPSender{Addr: srv.ln.Addr().String(), From: "noreply@sotepe.example"},
+	srv := smtptest.Start(t)
+	d := &notify.Dispatcher{Store: st, Catalog: cat, Sender: notify.SMTPSender{Addr: srv.Addr, From: "noreply@sotepe.example"},
 		BaseURL: "https://sotepe.example", Now: time.Now, Logger: slog.New(slog.DiscardHandler)}
 	if _, err := d.Deliver(ctx, 10); err != nil {
 		t.Fatal(err)
 	}
-	srv.mu.Lock()
-	defer srv.mu.Unlock()
-	for i, to := range srv.rcpt {
-		if to == manager.Email {
+	var sentTo []string
+	for _, msg := range srv.Messages() {
+		sentTo = append(sentTo, msg.To...)
+		if slices.Contains(msg.To, manager.Email) {
 			// In Finnish ("Yksikkösi …", quoted-printable), with the link,
 			// without the message.
-			if m := srv.data[i]; !strings.Contains(m, "Yksikk") || !strings.Contains(m, "/queue?breached=true") || strings.Contains(m, "Ring mig") {
+			if m := msg.Data; !strings.Contains(m, "Yksikk") || !strings.Contains(m, "/queue?breached=true") || strings.Contains(m, "Ring mig") {
 				t.Errorf("the manager's mail is not in Finnish, has no link or carries the message:\n%s", m)
 			}
 			return
 		}
 	}
-	t.Fatalf("no mail to the manager's %s; mails went to %v", manager.Email, srv.rcpt)
+	t.Fatalf("no mail to the manager's %s; mails went to %v", manager.Email, sentTo)
 }
 
 // capture keeps the messages it is sent.
