@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"regexp"
@@ -14,10 +15,41 @@ import (
 
 // fastTimers makes every page of the browser ctx run its intervals at
 // most every 300 ms, so that a 20-second refresh is seen in a test.
+// While window.holdTimers is true the intervals skip their turn, so that
+// a test can make several changes that one refresh then sees together;
+// window.pendingFetches counts the requests still without an answer.
 const fastTimers = `(function () {
   var every = window.setInterval;
-  window.setInterval = function (f, ms) { return every(f, Math.min(ms || 0, 300)); };
+  window.setInterval = function (f, ms) {
+    return every(function () { if (!window.holdTimers) { f(); } }, Math.min(ms || 0, 300));
+  };
+  var get = window.fetch;
+  window.pendingFetches = 0;
+  window.fetch = function () {
+    window.pendingFetches++;
+    var done = function () { window.pendingFetches--; };
+    var p = get.apply(this, arguments);
+    p.then(done, done);
+    return p;
+  };
 })();`
+
+// holdTimers stops (hold true) or resumes the intervals fastTimers
+// shortened on the browser ctx's page. Stopping waits until no request a
+// refresh made is still unanswered, so no refresh sees the server after
+// it returns.
+func holdTimers(t *testing.T, ctx context.Context, hold bool) {
+	t.Helper()
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](fmt.Sprintf("window.holdTimers = %t", hold))); err != nil {
+		t.Fatalf("hold timers %t: %v", hold, err)
+	}
+	if !hold {
+		return
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool]("window.pendingFetches === 0", chromedp.WithPollingTimeout(10*time.Second))); err != nil {
+		t.Fatalf("refreshes still unanswered: %v", err)
+	}
+}
 
 // submitRequest sends a contact request with message as c and returns its
 // id.
@@ -58,8 +90,12 @@ func TestQueueRefreshKeepsFocusInBrowser(t *testing.T) {
 	if _, err := chromedp.Run(nurse, chromedp.Evaluate[bool](fmt.Sprintf(`document.getElementById(%q).dataset.old = "1", true`, link))); err != nil {
 		t.Fatal(err)
 	}
+	// Both requests arrive before the next refresh, which then
+	// announces them together.
+	holdTimers(t, nurse, true)
 	submitRequest(t, erik, "Toinen asia")
 	submitRequest(t, erik, "Kolmas asia")
+	holdTimers(t, nurse, false)
 	expr := `document.querySelectorAll("#queue tr[data-id]").length === 3 &&
 		document.getElementById("queue-live").textContent === "2 new requests"`
 	if _, err := chromedp.Run(nurse, chromedp.Poll[bool](expr, chromedp.WithPollingTimeout(15*time.Second))); err != nil {
