@@ -84,10 +84,9 @@ func (s *Server) eventsCreate(w http.ResponseWriter, r *http.Request) error {
 		}
 		events[i] = sotepe.ServiceEvent{Source: c.Name, ExternalID: e.ExternalID, Day: e.Day, UnitID: e.UnitID, Statistic: e.Statistic,
 			ProducerID: e.ProducerID, Mode: e.Mode, AgeBand: e.AgeBand, Lang: e.Lang, Count: count}
-		if err := events[i].Validate(); err != nil {
-			return s.eventError(w, r, i, err)
-		}
 	}
+	// The store checks each event (sotepe.ServiceEvent.Validate, and its
+	// unit and producer) once and names the first bad one's index.
 	res, err := s.cfg.Events.Add(r.Context(), c, events)
 	if err != nil {
 		if i, ok := sotepe.ErrorArgs(err)["Index"].(int); ok && sotepe.ErrorCode(err) == sotepe.EInvalid {

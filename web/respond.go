@@ -15,6 +15,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	jsonv1 "github.com/go-json-experiment/json/v1"
+
 	"sotepe"
 )
 
@@ -219,12 +221,28 @@ func decodeJSON(r *http.Request, dst any) error {
 	if err := decodeJSONBytes(raw, dst); err != nil {
 		return err
 	}
+	// In valid UTF-8 JSON a decoded string can hold NUL only through the
+	// escape \u0000 (a raw control character is a syntax error), so a body
+	// without it needs no walk: a batch of 10,000 events spent a tenth of
+	// its time there.
+	if !bytes.Contains(raw, nulEscape) {
+		return nil
+	}
 	return checkDecoded("", reflect.ValueOf(dst))
 }
 
+// nulEscape is how JSON writes NUL in a string.
+var nulEscape = []byte(`\u0000`)
+
 // decodeJSONBytes decodes raw, which must be one JSON value, into dst.
+//
+// It decodes with github.com/go-json-experiment/json/v1, the Go team's
+// encoding/json on the engine of encoding/json/v2 (the package the standard
+// library builds under GOEXPERIMENT=jsonv2): the same behaviour and error
+// types as encoding/json, at less than half the time and a quarter of the
+// allocations on a batch of 10,000 events (docs/benchmarks.md).
 func decodeJSONBytes(raw []byte, dst any) error {
-	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec := jsonv1.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
 	err := dec.Decode(dst)
 	if err == nil {
@@ -233,8 +251,8 @@ func decodeJSONBytes(raw []byte, dst any) error {
 		}
 		return nil
 	}
-	var syntax *json.SyntaxError
-	var typeErr *json.UnmarshalTypeError
+	var syntax *jsonv1.SyntaxError
+	var typeErr *jsonv1.UnmarshalTypeError
 	switch {
 	case errors.Is(err, io.EOF):
 		return sotepe.Invalid("error.json_empty", "request body is empty")
@@ -325,7 +343,7 @@ func checkDecoded(field string, v reflect.Value) error {
 	return nil
 }
 
-func offsetOf(e *json.SyntaxError) int64 {
+func offsetOf(e *jsonv1.SyntaxError) int64 {
 	if e == nil {
 		return 0
 	}
