@@ -25,3 +25,5 @@ func BenchmarkFeedbackNPSByUnit(b *testing.B) { onEngines(b, storetest.Benchmark
 
 // BenchmarkUnits is the directory's query from many goroutines, on SQLite.
 func BenchmarkUnits(b *testing.B) { storetest.BenchmarkUnits(b, storetest.OpenSQLite) }
+
+func BenchmarkAuditReads(b *testing.B) { onEngines(b, storetest.BenchmarkAuditReads) }

@@ -93,3 +93,32 @@ func TestContactQueuePlan(t *testing.T) {
 		}
 	}
 }
+
+// TestAccessLogPlan: each half of a resident's access log, and the acting
+// log, reads its own index in the log's order, first page and later, so a
+// page costs the same whatever the size of the audit trail (SQLite's plan;
+// BenchmarkAuditReads measures both engines).
+func TestAccessLogPlan(t *testing.T) {
+	s := newStore(t, openSQLite(t))
+	for _, c := range []struct {
+		name, where, index string
+		principal          bool
+	}{
+		{"staff reads", `a.resident_id = $1 AND ` + staffReads, "audit_log_staff_reads", false},
+		{"on behalf", `a.on_behalf_of = $1`, "audit_log_on_behalf", false},
+		{"acting log", `a.actor_id = $1 AND a.on_behalf_of IS NOT NULL`, "audit_log_actor_behalf", true},
+	} {
+		for _, cursor := range []bool{false, true} {
+			where, args := c.where, []any{int64(7)}
+			if cursor {
+				where += ` AND (a.at, a.id) < ($2, $3)`
+				args = append(args, int64(1), int64(1))
+			}
+			args = append(args, 51)
+			plan := explain(t, s.readers, accessQuery(c.principal, where, len(args)), args...)
+			if !strings.Contains(plan, "SEARCH a USING INDEX "+c.index) || strings.Contains(plan, "TEMP B-TREE") {
+				t.Errorf("%s (cursor %t): want a search of %s in order:\n%s", c.name, cursor, c.index, plan)
+			}
+		}
+	}
+}
