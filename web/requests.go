@@ -17,19 +17,29 @@ import (
 
 // requestsView is the resident's list of their own requests.
 type requestsView struct {
-	Items []contactView
-	Net   network
+	Items   []contactView
+	Net     network
+	NextURL string // the next page, "" on the last
 }
 
-// requestsPage lists the resident's own requests: GET /requests.
+// requestsPageSize is how many requests one page of /requests lists.
+const requestsPageSize = 50
+
+// requestsPage lists the resident's own requests, newest first, a page at a
+// time: GET /requests, and ?cursor= for the next page as in the API. A
+// malformed cursor is EInvalid.
 func (s *Server) requestsPage(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
-	page, err := s.cfg.Contacts.List(r.Context(), u, sotepe.ContactFilter{Page: sotepe.PageRequest{Limit: sotepe.MaxPageLimit}})
+	f := sotepe.ContactFilter{Page: sotepe.PageRequest{Limit: requestsPageSize, Cursor: r.URL.Query().Get("cursor")}}
+	page, err := s.cfg.Contacts.List(r.Context(), u, f)
 	if err != nil {
 		return err
 	}
 	v := requestsView{}
 	for _, c := range page.Items {
 		v.Items = append(v.Items, s.viewContact(c))
+	}
+	if page.NextCursor != "" {
+		v.NextURL = "/requests?" + url.Values{"cursor": {page.NextCursor}}.Encode()
 	}
 	if v.Net, err = s.network(r.Context()); err != nil {
 		return err
