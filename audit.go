@@ -140,6 +140,11 @@ type Audit interface {
 	// (dates YYYY-MM-DD, both included) for the given units, or for all
 	// units when units is nil.
 	AuditCounts(ctx context.Context, from, to string, units []string) ([]AuditCount, error)
+	// FoldAuditCounts adds up to limit logged new entries to the roll-up
+	// that AuditCounts reads, and returns how many it added: 0 when there
+	// were none or another process is folding. AuditCounts is right with
+	// or without folding; folding keeps it fast.
+	FoldAuditCounts(ctx context.Context, limit int) (int, error)
 }
 
 // StaffReads are the reads by which staff see a resident's personal data.

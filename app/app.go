@@ -95,6 +95,7 @@ type App struct {
 	Surveys      *survey.Service
 	Chats        *chat.Service
 	Video        *video.Service
+	Audit        *audit.Service
 	Catalog      *i18n.Catalog
 	Dispatcher   *notify.Dispatcher
 	Registry     *prometheus.Registry
@@ -192,7 +193,8 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 	w := cfg.Web
 	w.Store, w.Directory, w.Calendar = st, a.Directory, a.Calendar
 	w.Contacts, w.Assessments, w.Appointments, w.Feedback, w.Surveys = a.Contacts, a.Assessments, a.Appointments, a.Feedback, a.Surveys
-	w.Residents, w.Audit, w.Closures = residents.New(st), audit.New(st), closures.New(st, a.Calendar)
+	a.Audit = audit.New(st)
+	w.Residents, w.Audit, w.Closures = residents.New(st), a.Audit, closures.New(st, a.Calendar)
 	w.Statistics, w.Events = statistics.New(st, a.Calendar, nil), events.New(st)
 	w.Chats = a.Chats
 	w.Video = a.Video
@@ -211,10 +213,11 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 }
 
 // Start runs the background work until Close: the contact requests' breach
-// sweeps and roll-up folding, lapsed waiting-list offers and reminders,
-// forgetting unscreened feedback comments, the chats' signals from other
-// processes, abandoned chats and old transcripts, and notification delivery. Run
-// it once per process (the dispatcher once per database).
+// sweeps and roll-up folding, the audit summary's folding, lapsed
+// waiting-list offers and reminders, forgetting unscreened feedback
+// comments, the chats' signals from other processes, abandoned chats and
+// old transcripts, and notification delivery. Run it once per process (the
+// dispatcher once per database).
 func (a *App) Start(ctx context.Context) {
 	bgCtx, stop := context.WithCancel(ctx)
 	a.stopBackground = stop
@@ -222,6 +225,7 @@ func (a *App) Start(ctx context.Context) {
 	a.background.Go(func() { a.Appointments.RunSweeps(bgCtx, time.Minute) })
 	a.background.Go(func() { a.Feedback.RunSweeps(bgCtx, time.Hour) })
 	a.background.Go(func() { a.Chats.Run(bgCtx) })
+	a.background.Go(func() { a.Audit.RunFolds(bgCtx, 10*time.Second, a.Logger) })
 	a.background.Go(func() { a.Dispatcher.Run(bgCtx, 10*time.Second) })
 }
 

@@ -6,6 +6,7 @@ package audit
 
 import (
 	"context"
+	"log/slog"
 	"time"
 
 	"sotepe"
@@ -42,4 +43,45 @@ func (s *Service) Summary(ctx context.Context, u sotepe.User, from, to string) (
 		counts = []sotepe.AuditCount{}
 	}
 	return counts, err
+}
+
+// foldRows is how many logged entries one transaction of Fold adds to the
+// roll-up: on SQLite, some milliseconds of the one writer.
+const foldRows = 2000
+
+// maxFoldRounds bounds one call of Fold, so that a burst of entries does
+// not hold the loop.
+const maxFoldRounds = 50
+
+// Fold adds the audit trail's logged new entries to the roll-up that the
+// summary reads, in short transactions, until the log is empty, another
+// process is folding, or 50 rounds have run; it returns how many entries it
+// added. The summary is right without it; folding keeps it fast.
+func (s *Service) Fold(ctx context.Context) (int, error) {
+	total := 0
+	for range maxFoldRounds {
+		n, err := s.store.FoldAuditCounts(ctx, foldRows)
+		total += n
+		if err != nil || n == 0 || ctx.Err() != nil {
+			return total, err
+		}
+	}
+	return total, nil
+}
+
+// RunFolds folds (see Fold) every interval until ctx ends. A failed fold is
+// logged to log and tried again at the next tick.
+func (s *Service) RunFolds(ctx context.Context, every time.Duration, log *slog.Logger) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		if _, err := s.Fold(ctx); err != nil && ctx.Err() == nil {
+			log.Warn("folding the audit summary's log failed", "err", err.Error())
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }

@@ -1,6 +1,7 @@
 package audit_test
 
 import (
+	"context"
 	"testing"
 
 	"sotepe"
@@ -32,11 +33,18 @@ func TestSummaryAccess(t *testing.T) {
 			}
 			return n
 		}
-		if n := total("analyst"); n != 2 {
-			t.Errorf("analyst counts %d reads, want 2", n)
-		}
-		if n := total("manager"); n != 1 {
-			t.Errorf("Kallio's manager counts %d reads, want 1", n)
+		// The same before and after the log of new entries is folded into
+		// the roll-up, and a fold with nothing left folds nothing.
+		for _, when := range []string{"before folding", "after folding"} {
+			if n := total("analyst"); n != 2 {
+				t.Errorf("%s: analyst counts %d reads, want 2", when, n)
+			}
+			if n := total("manager"); n != 1 {
+				t.Errorf("%s: Kallio's manager counts %d reads, want 1", when, n)
+			}
+			if n, err := svc.Fold(context.Background()); err != nil || (when == "before folding") != (n > 0) {
+				t.Errorf("%s: Fold = %d, %v", when, n, err)
+			}
 		}
 		for _, name := range []string{"anna", "nurse"} {
 			ctx, u := e.As(name)

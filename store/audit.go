@@ -249,50 +249,6 @@ func decodeAccessCursor(c string) (at, id int64, err error) {
 	return at, id, nil
 }
 
-// AuditCounts returns how many entries of each action fell on each day
-// between from and to (YYYY-MM-DD in Europe/Helsinki, both included),
-// ordered by day and action. units narrows to entries whose actor acted at
-// one of those units; nil means all entries, an empty non-nil slice none.
-// Dates that are not YYYY-MM-DD are EInvalid ("error.date").
-func (s *Store) AuditCounts(ctx context.Context, from, to string, units []string) ([]sotepe.AuditCount, error) {
-	out := []sotepe.AuditCount{}
-	for _, d := range []string{from, to} {
-		if _, err := time.Parse(time.DateOnly, d); err != nil {
-			return nil, sotepe.Invalid("error.date", "date "+d+" is not YYYY-MM-DD")
-		}
-	}
-	if units != nil && len(units) == 0 || from > to {
-		return out, nil
-	}
-	args := []any{from, to}
-	unitCond := ""
-	if units != nil {
-		units = dedupe(units)
-		unitCond = ` AND actor_unit IN (` + placeholders(3, len(units)) + `)`
-		args = append(args, stringArgs(units)...)
-	}
-	rows, err := s.readers.QueryContext(ctx, `
-		SELECT day, action, COUNT(*) FROM audit_log
-		WHERE day BETWEEN $1 AND $2`+unitCond+`
-		GROUP BY day, action
-		ORDER BY day, action`, args...)
-	if err != nil {
-		return nil, s.fail("audit counts", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var c sotepe.AuditCount
-		if err := rows.Scan(&c.Day, &c.Action, &c.Count); err != nil {
-			return nil, s.fail("audit counts", err)
-		}
-		out = append(out, c)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, s.fail("audit counts", err)
-	}
-	return out, nil
-}
-
 // auditedRead runs read in a write transaction together with the audit row
 // that records it: the row is written after read so that it can name the
 // resident read (0 when there was none), and the data leaves only when both

@@ -140,6 +140,7 @@ func suite() []conformance {
 		{"AssessmentHandOverAndGrade", "", testAssessmentHandOverAndGrade},
 		{"AccessLog", "", testAccessLog},
 		{"AuditCounts", "", testAuditCounts},
+		{"AuditCountsFold", "", testAuditCountsFold},
 		{"AuditAppendOnly", "", testAuditAppendOnly},
 		{"ConcurrentSubmissionsShareCommitsSafely", "", testConcurrentSubmissionsShareCommitsSafely},
 		{"BulkContactRequests", "", testBulkContactRequests},
