@@ -229,7 +229,7 @@ func (s *Server) cachedSlots(h handler) handler {
 			if err := h(rec, r); err != nil {
 				return cachedBody{}, err
 			}
-			return s.slotCache.put(key, rec.body.Bytes()), nil
+			return s.slotCache.put(key, rec.body.Bytes(), rec.header), nil
 		}
 		e, ran, err := s.slotCache.shared(key, search)
 		if !ran && err != nil {

@@ -30,12 +30,12 @@ func (s *Server) routes() http.Handler {
 
 	// The public service directory. Its JSON reads are the same for
 	// everyone, so repeats are served from a short-lived cache.
-	h("GET /{$}", s.home)
-	h("GET /units", s.units)
+	h("GET /{$}", s.cachedPage(s.home))
+	h("GET /units", s.cachedPage(s.units))
 	h("GET /api/v1/units", s.cachedJSON(s.units))
-	h("GET /units/{id}", s.unit)
+	h("GET /units/{id}", s.cachedPage(s.unit))
 	h("GET /api/v1/units/{id}", s.cachedJSON(s.unit))
-	h("GET /services", s.services)
+	h("GET /services", s.cachedPage(s.services))
 	h("GET /api/v1/services", s.cachedJSON(s.services))
 	h("GET /api/v1/services/{id}", s.service)
 	h("GET /api/v1/areas", s.areas)

@@ -1,0 +1,163 @@
+package web_test
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"sotepe/directory"
+	"sotepe/store"
+	"sotepe/web"
+)
+
+// readsRound is how many requests one round of BenchmarkReads sends, from
+// readsClients goroutines at once, each with its own keep-alive connection.
+const (
+	readsRound   = 400
+	readsClients = 8
+)
+
+// BenchmarkReads measures the public and signed-in reads of issue 19 beside
+// a bare net/http server that returns the same bytes with the same
+// Content-Type, both over loopback HTTP in this process: the front page,
+// the directory search, the signed-in user, and a resident's five contact
+// requests. In the `ratio` sub-benchmarks each iteration runs one round of
+// 400 requests from 8 clients against each, in turn, and reports sotepe ÷
+// bare in requests per second (docs/benchmarks.md):
+//
+//	go test -run '^$' -bench 'Reads/.*/ratio' -benchtime 20x -count 3 ./web/
+func BenchmarkReads(b *testing.B) {
+	for _, engine := range []string{store.SQLite, store.Postgres} {
+		b.Run(engine, func(b *testing.B) {
+			st := openStore(b, engine)
+			loadDemo(b, st)
+			dir, err := directory.New(st, directory.Options{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.Cleanup(func() { dir.Close() })
+			srv := httptest.NewServer(benchServer(b, st, web.Config{Directory: dir, Now: time.Now}))
+			b.Cleanup(srv.Close)
+			anna := readsClient(b)
+			if r := readsDo(b, anna, "POST", srv.URL+"/api/v1/session", `{"username":"anna","password":"demo"}`); r.StatusCode != http.StatusCreated {
+				b.Fatalf("sign-in: %d", r.StatusCode)
+			}
+			for i := range 5 {
+				body := fmt.Sprintf(`{"service":"health-station-nurse","message":"Asia %d"}`, i)
+				if r := readsDo(b, anna, "POST", srv.URL+"/api/v1/contact-requests", body); r.StatusCode != http.StatusCreated {
+					b.Fatalf("request %d: %d", i, r.StatusCode)
+				}
+			}
+			for _, tc := range []struct {
+				name, path string
+				signedIn   bool
+			}{
+				{"front page", "/", false},
+				{"units search", "/api/v1/units?q=kallio", false},
+				{"me", "/api/v1/me", true},
+				{"contact requests", "/api/v1/contact-requests", true},
+			} {
+				b.Run(tc.name, func(b *testing.B) {
+					jar := anna.Jar
+					if !tc.signedIn {
+						jar = nil
+					}
+					first := readsGet(b, &http.Client{Jar: jar}, srv.URL+tc.path)
+					body, _ := io.ReadAll(first.Body)
+					first.Body.Close()
+					if first.StatusCode != http.StatusOK {
+						b.Fatalf("%s: %d", tc.path, first.StatusCode)
+					}
+					ctype := first.Header.Get("Content-Type")
+					bare := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+						w.Header().Set("Content-Type", ctype)
+						w.Write(body)
+					}))
+					defer bare.Close()
+					round := func(base string) time.Duration {
+						start := time.Now()
+						var wg sync.WaitGroup
+						for range readsClients {
+							wg.Go(func() {
+								c := &http.Client{Jar: jar, Transport: readsTransport}
+								for range readsRound / readsClients {
+									r, err := c.Get(base + tc.path)
+									if err != nil {
+										b.Error(err)
+										return
+									}
+									n, _ := io.Copy(io.Discard, r.Body)
+									r.Body.Close()
+									if r.StatusCode != http.StatusOK || n != int64(len(body)) && !strings.HasPrefix(ctype, "text/html") {
+										b.Errorf("%s: %d, %d bytes of %d", tc.path, r.StatusCode, n, len(body))
+										return
+									}
+								}
+							})
+						}
+						wg.Wait()
+						return time.Since(start)
+					}
+					b.Run("ratio", func(b *testing.B) {
+						var bareTime, own time.Duration
+						for b.Loop() {
+							bareTime += round(bare.URL)
+							own += round(srv.URL)
+						}
+						n := float64(readsRound * b.N)
+						b.ReportMetric(n/bareTime.Seconds(), "bare_req/s")
+						b.ReportMetric(n/own.Seconds(), "sotepe_req/s")
+						b.ReportMetric(bareTime.Seconds()/own.Seconds(), "ratio")
+					})
+				})
+			}
+		})
+	}
+}
+
+// readsTransport keeps enough idle connections for every client of a round
+// and asks for no compression, so that both servers send the same bytes.
+var readsTransport = &http.Transport{MaxIdleConnsPerHost: readsClients * 2, DisableCompression: true}
+
+// readsClient returns a client with a cookie jar of its own.
+func readsClient(b *testing.B) *http.Client {
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return &http.Client{Jar: jar}
+}
+
+// readsDo sends a JSON request and returns the answer, its body read.
+func readsDo(b *testing.B, c *http.Client, method, url, body string) *http.Response {
+	b.Helper()
+	req, err := http.NewRequest(method, url, bytes.NewReader([]byte(body)))
+	if err != nil {
+		b.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	r, err := c.Do(req)
+	if err != nil {
+		b.Fatal(err)
+	}
+	io.Copy(io.Discard, r.Body)
+	r.Body.Close()
+	return r
+}
+
+// readsGet gets url with c.
+func readsGet(b *testing.B, c *http.Client, url string) *http.Response {
+	b.Helper()
+	r, err := c.Get(url)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return r
+}
