@@ -348,7 +348,7 @@ func (s *Store) FreeSlots(ctx context.Context, f sotepe.SlotFilter) (sotepe.Page
 	}
 	args = append(args, page.Limit+1)
 	rows, err := s.reads.QueryContext(ctx, `SELECT `+slotColumns+` FROM slots WHERE `+strings.Join(where, " AND ")+`
-		ORDER BY start_at, id LIMIT $`+strconv.Itoa(len(args)), args...)
+		ORDER BY start_at, id LIMIT `+limitParam(len(args)), args...)
 	if err != nil {
 		return out, s.fail("search slots", err)
 	}

@@ -503,7 +503,7 @@ func (s *Store) ListAppointments(ctx context.Context, f sotepe.AppointmentFilter
 	}
 	args = append(args, page.Limit+1)
 	items, err := s.readAppts(ctx, "list appointments", `SELECT `+apptColumns+`, r.first_name, r.last_name`+apptFrom+`
-		WHERE `+strings.Join(where, " AND ")+` ORDER BY a.start_at, a.id LIMIT $`+strconv.Itoa(len(args)), args...)
+		WHERE `+strings.Join(where, " AND ")+` ORDER BY a.start_at, a.id LIMIT `+limitParam(len(args)), args...)
 	if err != nil {
 		return out, err
 	}

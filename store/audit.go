@@ -196,7 +196,7 @@ func accessQuery(principal bool, where string, limit int) string {
 		FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id` + join + `
 		WHERE ` + where + `
 		ORDER BY a.at DESC, a.id DESC
-		LIMIT $` + strconv.Itoa(limit)
+		LIMIT ` + limitParam(limit)
 }
 
 // accessRows reads the audit entries where picks, newest first, at most

@@ -89,7 +89,7 @@ func (s *Store) FoldAuditCounts(ctx context.Context, limit int) (int, error) {
 			return tx.QueryRowContext(ctx, `
 				WITH moved AS (
 					DELETE FROM audit_count_changes
-					WHERE id IN (SELECT id FROM audit_count_changes ORDER BY id LIMIT $1)
+					WHERE id IN (SELECT id FROM audit_count_changes ORDER BY id LIMIT CAST($1 AS INTEGER))
 					RETURNING day, action, actor_unit, count
 				), added AS (
 					INSERT INTO audit_counts (day, action, actor_unit, count)
@@ -101,7 +101,7 @@ func (s *Store) FoldAuditCounts(ctx context.Context, limit int) (int, error) {
 		// SQLite: this transaction is the only writer, so the changes up to
 		// upto are all there is below it until the commit.
 		var upto sql.NullInt64
-		if err := tx.QueryRowContext(ctx, `SELECT MAX(id) FROM (SELECT id FROM audit_count_changes ORDER BY id LIMIT $1)`, limit).Scan(&upto); err != nil || !upto.Valid {
+		if err := tx.QueryRowContext(ctx, `SELECT MAX(id) FROM (SELECT id FROM audit_count_changes ORDER BY id LIMIT CAST($1 AS INTEGER))`, limit).Scan(&upto); err != nil || !upto.Valid {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `

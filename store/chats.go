@@ -486,7 +486,7 @@ func (s *Store) ChatEvents(ctx context.Context, id int64, scope sotepe.ChatScope
 		SELECT e.chat_id, e.seq, e.kind, e.from_staff, e.author_id, u.name, e.body, e.body_screened, e.sys_key, e.sys_arg,
 			e.status, e.at
 		FROM chat_events e LEFT JOIN users u ON u.id = e.author_id
-		WHERE e.chat_id = $1 AND e.seq > $2 ORDER BY e.seq LIMIT $3`, id, after, limit)
+		WHERE e.chat_id = $1 AND e.seq > $2 ORDER BY e.seq LIMIT CAST($3 AS INTEGER)`, id, after, limit)
 	if err != nil {
 		return nil, s.fail("read chat events", err)
 	}

@@ -142,7 +142,8 @@ func contactListQuery(f sotepe.ContactFilter) (string, []any, int, error) {
 		}
 	}
 
-	limit := arg(page.Limit + 1)
+	arg(page.Limit + 1)
+	limit := limitParam(len(args))
 	one := func(conds []string) string {
 		all := append(append([]string{}, conds...), common...)
 		return `SELECT ` + contactColumns + ` FROM contact_requests WHERE ` + strings.Join(all, " AND ") +
@@ -208,7 +209,8 @@ func (s *Store) ContactRequests(ctx context.Context, f sotepe.ContactFilter) (so
 	}
 	a := sotepe.ActorFrom(ctx)
 	if !readsAsStaff(a) {
-		if err := read(s.readers); err != nil {
+		// A resident's list: through the prepared statements on SQLite.
+		if err := read(s.reads); err != nil {
 			return sotepe.Page[sotepe.ContactRequest]{Items: []sotepe.ContactRequest{}}, s.fail("list contact requests", err)
 		}
 		return out, nil
@@ -235,24 +237,40 @@ func (s *Store) ContactRequests(ctx context.Context, f sotepe.ContactFilter) (so
 // list reads as its subject.
 const subjectLength = 160
 
+// subjectListLengths are the lengths of contactSubjects' list of ids: a
+// page of a list holds at most sotepe.MaxPageLimit requests.
+var subjectListLengths = []int{1, 5, 20, 50, 100, sotepe.MaxPageLimit}
+
 // contactSubjects sets the Subject of each request in rs to the start of its
 // first message (by time, then id), in one query over the page's ids.
 func contactSubjects(ctx context.Context, q querier, rs []sotepe.ContactRequest) error {
 	if len(rs) == 0 {
 		return nil
 	}
-	args := make([]any, 0, len(rs)+1)
+	// The list of ids is padded with the last to one of a few lengths, so
+	// that the query comes in a few texts that stay prepared.
+	n := subjectListLengths[len(subjectListLengths)-1]
+	for _, l := range subjectListLengths {
+		if l >= len(rs) {
+			n = l
+			break
+		}
+	}
+	args := make([]any, 0, n+1)
 	args = append(args, subjectLength)
-	ps := make([]string, len(rs))
+	ps := make([]string, n)
 	at := make(map[int64]int, len(rs))
-	for i, r := range rs {
+	for i := range n {
+		r := rs[min(i, len(rs)-1)]
 		args = append(args, r.ID)
 		ps[i] = "$" + strconv.Itoa(len(args))
-		at[r.ID] = i
+		at[r.ID] = min(i, len(rs)-1)
 	}
-	rows, err := q.QueryContext(ctx, `SELECT m.request_id, substr(m.body, 1, $1) FROM contact_messages m
-		WHERE m.request_id IN (`+strings.Join(ps, ", ")+`) AND NOT EXISTS (SELECT 1 FROM contact_messages e
-		WHERE e.request_id = m.request_id AND (e.at < m.at OR (e.at = m.at AND e.id < m.id)))`, args...)
+	// Each request's first message is the first entry of its range of
+	// contact_messages_request.
+	rows, err := q.QueryContext(ctx, `SELECT r.id, COALESCE((SELECT substr(m.body, 1, $1) FROM contact_messages m
+		WHERE m.request_id = r.id ORDER BY m.at, m.id LIMIT 1), '')
+		FROM contact_requests r WHERE r.id IN (`+strings.Join(ps, ", ")+`)`, args...)
 	if err != nil {
 		return err
 	}

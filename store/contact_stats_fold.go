@@ -45,7 +45,7 @@ func (s *Store) FillAnswerWorkingSeconds(ctx context.Context, limit int, working
 		rows, err := tx.QueryContext(ctx, `
 			SELECT id, received_at, first_answered_at FROM contact_requests
 			WHERE `+statsUnfilledWhere+`
-			ORDER BY received_at LIMIT $1`, limit)
+			ORDER BY received_at LIMIT CAST($1 AS INTEGER)`, limit)
 		if err != nil {
 			return err
 		}
@@ -134,7 +134,7 @@ func (s *Store) FoldContactStats(ctx context.Context, limit int) (int, error) {
 		}
 		rows, err := tx.QueryContext(ctx, `
 			SELECT id, sign, received_at, unit_id, service_id, channel, answered, in_time, missed_closed, answer_seconds
-			FROM contact_stats_changes ORDER BY id LIMIT $1`, maxFoldChanges)
+			FROM contact_stats_changes ORDER BY id LIMIT CAST($1 AS INTEGER)`, maxFoldChanges)
 		if err != nil {
 			return err
 		}

@@ -187,7 +187,7 @@ func (s *Store) ListFeedback(ctx context.Context, scope sotepe.FeedbackScope, pa
 	}
 	args = append(args, page.Limit+1)
 	rows, err := s.readers.QueryContext(ctx, `SELECT `+feedbackColumns+` FROM feedback WHERE `+strings.Join(where, " AND ")+
-		` ORDER BY created_at DESC, id DESC LIMIT $`+strconv.Itoa(len(args)), args...)
+		` ORDER BY created_at DESC, id DESC LIMIT `+limitParam(len(args)), args...)
 	if err != nil {
 		return out, s.fail("list feedback", err)
 	}

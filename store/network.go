@@ -99,7 +99,7 @@ func (s *Store) Services(ctx context.Context, area string, page sotepe.PageReque
 	}
 	args = append(args, page.Limit+1)
 	rows, err := s.readers.QueryContext(ctx, `SELECT `+serviceColumns+` FROM services`+where+
-		` ORDER BY id LIMIT $`+strconv.Itoa(len(args)), args...)
+		` ORDER BY id LIMIT `+limitParam(len(args)), args...)
 	if err != nil {
 		return out, s.fail("list services", err)
 	}

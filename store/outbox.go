@@ -28,7 +28,7 @@ func (s *Store) PendingNotifications(ctx context.Context, now time.Time, limit i
 	rows, err := s.readers.QueryContext(ctx, `
 		SELECT id, user_id, kind, lang, request_id, appointment_id, created_at, attempts FROM notifications
 		WHERE sent_at IS NULL AND next_attempt_at <= $1
-		ORDER BY created_at, id LIMIT $2`, micros(now), page.Limit)
+		ORDER BY created_at, id LIMIT CAST($2 AS INTEGER)`, micros(now), page.Limit)
 	if err != nil {
 		return nil, s.fail("pending notifications", err)
 	}

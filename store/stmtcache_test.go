@@ -4,6 +4,10 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
 	"testing"
 	"time"
 )
@@ -68,6 +72,28 @@ func TestStmtCache(t *testing.T) {
 				t.Fatal("the writer's statement was never prepared")
 			}
 			time.Sleep(10 * time.Millisecond)
+		}
+	}
+}
+
+// TestNoBareLimitParameter: no query of the store writes its LIMIT as a
+// bare parameter. SQLite reads such a parameter's value while planning and
+// then plans the statement again every time it is bound, which made a
+// prepared paged read parse its SQL on every run; limitParam casts it.
+func TestNoBareLimitParameter(t *testing.T) {
+	files, err := filepath.Glob("*.go")
+	must(t, err)
+	bare := regexp.MustCompile(`(?i)LIMIT\s+\$`)
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		b, err := os.ReadFile(f)
+		must(t, err)
+		for i, line := range strings.Split(string(b), "\n") {
+			if bare.MatchString(line) {
+				t.Errorf("%s:%d: LIMIT with a bare parameter (use limitParam): %s", f, i+1, strings.TrimSpace(line))
+			}
 		}
 	}
 }

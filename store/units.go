@@ -174,7 +174,8 @@ func (s *Store) Units(ctx context.Context, f sotepe.UnitFilter) (sotepe.Page[sot
 		}
 		conds = append(conds, `(u.`+col+`, u.id) > (`+arg(key)+`, `+arg(id)+`)`)
 	}
-	tail := `ORDER BY u.` + col + `, u.id LIMIT ` + arg(page.Limit+1)
+	arg(page.Limit + 1)
+	tail := `ORDER BY u.` + col + `, u.id LIMIT ` + limitParam(len(args))
 	units, keys, _, err := s.selectUnits(ctx, s.readers, strings.Join(conds, " AND "), args, col, tail)
 	if err != nil {
 		return out, err
