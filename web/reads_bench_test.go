@@ -32,7 +32,7 @@ const (
 // 400 requests from 8 clients against each, in turn, and reports sotepe ÷
 // bare in requests per second (docs/benchmarks.md):
 //
-//	go test -run '^$' -bench 'Reads/.*/ratio' -benchtime 20x -count 3 ./web/
+//	go test -run '^$' -bench 'Reads/.*/.*/ratio' -benchtime 20x -count 3 ./web/
 func BenchmarkReads(b *testing.B) {
 	for _, engine := range []string{store.SQLite, store.Postgres} {
 		b.Run(engine, func(b *testing.B) {
