@@ -77,15 +77,14 @@ func (s *Store) FoldAuditCounts(ctx context.Context, limit int) (int, error) {
 	folded := 0
 	err := s.inTx(ctx, "fold audit counts", func(tx *sql.Tx) error {
 		folded = 0
+		// One folder at a time, so that two never upsert the same rows in
+		// different orders.
+		if mine, err := s.foldLock(ctx, tx, "sotepe.audit_fold"); err != nil || !mine {
+			return err
+		}
 		if s.dialect.name == Postgres {
-			// One folder at a time per database and schema, so that two
-			// never upsert the same rows in different orders. The one
-			// statement counts exactly the changes it deletes, also those
-			// committed while it ran.
-			var mine bool
-			if err := tx.QueryRowContext(ctx, `SELECT pg_try_advisory_xact_lock(hashtext('sotepe.audit_fold:' || current_database() || '.' || COALESCE(current_schema(), '')))`).Scan(&mine); err != nil || !mine {
-				return err
-			}
+			// The one statement counts exactly the changes it deletes,
+			// also those committed while it ran.
 			return tx.QueryRowContext(ctx, `
 				WITH moved AS (
 					DELETE FROM audit_count_changes

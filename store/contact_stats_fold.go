@@ -105,6 +105,19 @@ const (
 	maxFoldRows    = 20000
 )
 
+// foldLock takes, on PostgreSQL, the lock of the fold named name for the
+// rest of tx and reports whether it got it: one folder at a time per
+// database and schema, the others find it taken and try at their next
+// tick. On SQLite the one writer already serializes folds: it reports true.
+func (s *Store) foldLock(ctx context.Context, tx *sql.Tx, name string) (bool, error) {
+	if s.dialect.name != Postgres {
+		return true, nil
+	}
+	var mine bool
+	err := tx.QueryRowContext(ctx, `SELECT pg_try_advisory_xact_lock(hashtext($1 || ':' || current_database() || '.' || COALESCE(current_schema(), '')))`, name).Scan(&mine)
+	return mine, err
+}
+
 // FoldContactStats adds the oldest logged changes to the roll-up and deletes
 // them from the log, in one transaction, and returns how many it folded: 0
 // when the log is empty, or, on PostgreSQL, when another process is folding
@@ -124,13 +137,8 @@ func (s *Store) FoldContactStats(ctx context.Context, limit int) (int, error) {
 	folded := 0
 	err := s.inTx(ctx, "fold contact stats", func(tx *sql.Tx) error {
 		folded = 0
-		if s.dialect.name == Postgres {
-			// One folder at a time per database and schema; the others
-			// find the lock taken and try at their next tick.
-			var mine bool
-			if err := tx.QueryRowContext(ctx, `SELECT pg_try_advisory_xact_lock(hashtext('sotepe.fold:' || current_database() || '.' || COALESCE(current_schema(), '')))`).Scan(&mine); err != nil || !mine {
-				return err
-			}
+		if mine, err := s.foldLock(ctx, tx, "sotepe.fold"); err != nil || !mine {
+			return err
 		}
 		rows, err := tx.QueryContext(ctx, `
 			SELECT id, sign, received_at, unit_id, service_id, channel, answered, in_time, missed_closed, answer_seconds
