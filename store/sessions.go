@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strings"
 	"time"
 
 	"sotepe"
@@ -69,21 +70,35 @@ func (s *Store) SessionUser(ctx context.Context, tokenHash []byte) (sotepe.Sessi
 	var created, seen, expires int64
 	var provider, loa, basis string
 	var actingFor, actingUntil sql.NullInt64
-	// Every signed-in request makes this read: prepared once (s.readStmts).
+	var roles, units string
+	// Every signed-in request makes this read: one query, prepared once
+	// (s.readStmts), with the user's roles and units in order as lists
+	// joined by commas (neither a role nor a unit id holds one), so that
+	// on PostgreSQL it is one round trip.
 	u, _, err := scanUser(s.readStmts.QueryRowContext(ctx, `
 		SELECT `+userColumns+`, s.created_at, s.last_seen_at, s.expires_at,
-			s.provider, s.loa, s.acting_for, s.acting_basis, s.acting_until
+			s.provider, s.loa, s.acting_for, s.acting_basis, s.acting_until,
+			COALESCE((SELECT string_agg(r.role, ',' ORDER BY r.position) FROM user_roles r WHERE r.user_id = u.id), ''),
+			COALESCE((SELECT string_agg(x.unit_id, ',' ORDER BY x.position) FROM user_units x WHERE x.user_id = u.id), '')
 		FROM sessions s JOIN users u ON u.id = s.user_id
 		WHERE s.token_hash = $1 AND NOT u.disabled`, tokenHash),
-		&created, &seen, &expires, &provider, &loa, &actingFor, &basis, &actingUntil)
+		&created, &seen, &expires, &provider, &loa, &actingFor, &basis, &actingUntil, &roles, &units)
 	if errors.Is(err, sql.ErrNoRows) {
 		return ses, sotepe.User{}, sotepe.NotFound("session")
 	}
 	if err != nil {
 		return ses, sotepe.User{}, s.fail("read session", err)
 	}
-	if err := s.fillUserLists(ctx, s.readers, &u); err != nil {
-		return ses, sotepe.User{}, err
+	u.Roles, u.Units = []sotepe.Role{}, []string{}
+	for r := range strings.SplitSeq(roles, ",") {
+		if r != "" {
+			u.Roles = append(u.Roles, sotepe.Role(r))
+		}
+	}
+	for x := range strings.SplitSeq(units, ",") {
+		if x != "" {
+			u.Units = append(u.Units, x)
+		}
 	}
 	ses = sotepe.Session{
 		TokenHash: append([]byte(nil), tokenHash...), UserID: u.ID,

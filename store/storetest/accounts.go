@@ -153,8 +153,24 @@ func testSessions(t *testing.T, s Store) {
 		!slices.Equal(gu.Roles, []sotepe.Role{sotepe.RoleAdmin}) {
 		t.Fatalf("session = %+v, user = %+v", got, gu)
 	}
+	if gu.Units == nil || len(gu.Units) != 0 {
+		t.Fatalf("a user of no unit has units %#v, want an empty list", gu.Units)
+	}
 	_, _, err = s.SessionUser(ctx, []byte{7})
 	wantCode(t, err, sotepe.ENotFound)
+
+	// Roles and units come in the order they were given.
+	seedUnits(t, s)
+	units := []string{"vuosaari-dental", "kallio-health-station"}
+	roles := []sotepe.Role{sotepe.RoleManager, sotepe.RoleProfessional}
+	m, err := s.CreateUser(ctx, sotepe.NewUser{Username: "manager", Name: "Manager", Lang: "sv", Roles: roles, Units: units})
+	must(t, err)
+	must(t, s.CreateSession(ctx, sotepe.Session{TokenHash: []byte("m"), UserID: m.ID, CreatedAt: now, LastSeenAt: now, ExpiresAt: now.Add(time.Hour)}))
+	_, gm, err := s.SessionUser(ctx, []byte("m"))
+	must(t, err)
+	if !slices.Equal(gm.Roles, roles) || !slices.Equal(gm.Units, units) {
+		t.Fatalf("the manager's session user has roles %v and units %v, want %v and %v", gm.Roles, gm.Units, roles, units)
+	}
 
 	later := now.Add(time.Hour + 123456*time.Microsecond)
 	must(t, s.TouchSession(ctx, ses.TokenHash, later))
