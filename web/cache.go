@@ -196,7 +196,8 @@ func (s *Server) cachedPage(h handler) handler {
 }
 
 // cached serves h's 200 answers from the response cache under kind, the
-// language and the URL.
+// language and the URL. Errors, other statuses and answers that set a
+// cookie always run h and are not kept.
 func (s *Server) cached(kind string, h handler) handler {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		key := kind + " " + string(info(r).Lang) + " " + r.URL.RequestURI()
@@ -208,7 +209,8 @@ func (s *Server) cached(kind string, h handler) handler {
 		if err := h(rec, r); err != nil {
 			return err
 		}
-		if rec.status != http.StatusOK {
+		// An answer that sets a cookie is someone's own: never kept.
+		if rec.status != http.StatusOK || len(rec.header.Values("Set-Cookie")) > 0 {
 			for k, v := range rec.header {
 				w.Header()[k] = v
 			}
