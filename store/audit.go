@@ -202,7 +202,7 @@ func accessQuery(principal bool, where string, limit int) string {
 // accessRows reads the audit entries where picks, newest first, at most
 // args' last value of them.
 func (s *Store) accessRows(ctx context.Context, subject int64, principal bool, where string, args []any) ([]accessRow, error) {
-	rows, err := s.readers.QueryContext(ctx, accessQuery(principal, where, len(args)), args...)
+	rows, err := s.reads.QueryContext(ctx, accessQuery(principal, where, len(args)), args...)
 	if err != nil {
 		return nil, err
 	}
