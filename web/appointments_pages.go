@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"strconv"
 	"time"
 
@@ -24,10 +25,14 @@ type apptPageItem struct {
 // apptListView is the resident's page of appointments.
 type apptListView struct {
 	Items   []apptPageItem
+	NextURL string // the next page of Items, "" on the last
 	Waits   []waitView
 	Tickets []sotepe.Ticket
 	Net     network
 }
+
+// apptPageSize is how many appointments one page of /appointments lists.
+const apptPageSize = 50
 
 // unitNames returns the names of unit id from the directory, or the id.
 func (s *Server) unitNames(ctx context.Context, id string) sotepe.Names {
@@ -37,15 +42,18 @@ func (s *Server) unitNames(ctx context.Context, id string) sotepe.Names {
 	return idNames(id)
 }
 
-// apptListPage lists the resident's own appointments, waiting-list entries
-// and tickets: GET /appointments. Staff go to their calendar.
+// apptListPage lists the resident's own appointments from 30 days back, 50
+// at a time (?cursor= for the next page, as in the API), with their
+// waiting-list entries and tickets: GET /appointments. Staff go to their
+// calendar. A malformed cursor is EInvalid.
 func (s *Server) apptListPage(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	if !u.Has(sotepe.RoleResident) {
 		http.Redirect(w, r, "/staff/calendar", http.StatusSeeOther)
 		return nil
 	}
 	ctx := r.Context()
-	page, err := s.cfg.Appointments.List(ctx, u, sotepe.AppointmentFilter{From: s.now().Add(-30 * 24 * time.Hour), Page: sotepe.PageRequest{Limit: sotepe.MaxPageLimit}})
+	f := sotepe.AppointmentFilter{From: s.now().Add(-30 * 24 * time.Hour), Page: sotepe.PageRequest{Limit: apptPageSize, Cursor: r.URL.Query().Get("cursor")}}
+	page, err := s.cfg.Appointments.List(ctx, u, f)
 	if err != nil {
 		return err
 	}
@@ -53,6 +61,9 @@ func (s *Server) apptListPage(w http.ResponseWriter, r *http.Request, u sotepe.U
 	av := s.apptViewer(ctx, u)
 	for _, a := range page.Items {
 		v.Items = append(v.Items, apptPageItem{apptView: av.view(a), UnitNames: s.unitNames(ctx, a.UnitID)})
+	}
+	if page.NextCursor != "" {
+		v.NextURL = "/appointments?" + url.Values{"cursor": {page.NextCursor}}.Encode()
 	}
 	waits, err := s.cfg.Appointments.Waitlist(ctx, u)
 	if err != nil {

@@ -70,3 +70,42 @@ func TestOwnRequestsPageByPage(t *testing.T) {
 		t.Errorf("a malformed cursor: %d", r.status)
 	}
 }
+
+// TestOwnAppointmentsPageByPage: a resident with 55 booked times sees 50 on
+// /appointments with a link to the next page, which holds the other five
+// and no link.
+func TestOwnAppointmentsPageByPage(t *testing.T) {
+	e := newEnv(t)
+	withSlots(t, e)
+	anna := e.as("anna")
+	free := anna.search("service=health-station-nurse&limit=60")
+	if len(free) < 55 {
+		t.Fatalf("only %d free times", len(free))
+	}
+	for _, sl := range free[:55] {
+		if r, _ := anna.book(sl.ID); r.status != http.StatusCreated {
+			t.Fatalf("booking %d: %d %s", sl.ID, r.status, r.body)
+		}
+	}
+	link := regexp.MustCompile(`href="/appointments/(\d+)"`)
+	next := regexp.MustCompile(`<a href="([^"]+)" rel="next" id="appointments-next">`)
+	seen := map[string]bool{}
+	r := anna.get("/appointments")
+	for page := 1; ; page++ {
+		ids := link.FindAllStringSubmatch(r.body, -1)
+		n := next.FindStringSubmatch(r.body)
+		if r.status != http.StatusOK || page == 1 && (len(ids) != 50 || n == nil) || page == 2 && (len(ids) != 5 || n != nil) {
+			t.Fatalf("page %d: %d, %d appointments, next link %v", page, r.status, len(ids), n)
+		}
+		for _, m := range ids {
+			seen[m[1]] = true
+		}
+		if n == nil {
+			break
+		}
+		r = anna.get(html.UnescapeString(n[1]))
+	}
+	if len(seen) != 55 {
+		t.Errorf("the pages list %d appointments, want 55", len(seen))
+	}
+}
