@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"sotepe/directory"
 	"sotepe/store"
 	"sotepe/web"
 )
@@ -37,7 +38,13 @@ func BenchmarkSubmissions(b *testing.B) {
 			d, _ := bareOn(b, engine)
 			st := openStore(b, engine)
 			loadDemo(b, st)
-			srv := httptest.NewServer(benchServer(b, st, web.Config{Now: time.Now}))
+			// The in-memory directory routes submissions, as in sotepe serve.
+			dir, err := directory.New(st, directory.Options{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.Cleanup(func() { dir.Close() })
+			srv := httptest.NewServer(benchServer(b, st, web.Config{Directory: dir, Now: time.Now}))
 			b.Cleanup(srv.Close)
 			anna := readsClient(b)
 			if r := readsDo(b, anna, "POST", srv.URL+"/api/v1/session", `{"username":"anna","password":"demo"}`); r.StatusCode != http.StatusCreated {
