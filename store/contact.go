@@ -283,27 +283,21 @@ func (s *Store) CreateContactRequest(ctx context.Context, r sotepe.ContactReques
 				return err
 			}
 		}
-		for _, ref := range []struct{ table, id, key string }{
-			{"services", r.ServiceID, "error.unknown_service"},
-			{"units", r.UnitID, "error.unknown_unit"},
-		} {
-			ok, err := s.exists(ctx, tx, ref.table, ref.id)
-			if err != nil {
-				return err
-			}
-			if !ok {
-				return sotepe.Invalid(ref.key, "the contact request names an unknown "+strings.TrimSuffix(ref.table, "s"))
-			}
+		// The service, the unit and the resident, checked in one query (on
+		// PostgreSQL one round trip instead of three).
+		var service, unit, resident sql.NullInt64
+		if err := tx.QueryRowContext(ctx, `SELECT (SELECT 1 FROM services WHERE id = $1),
+			(SELECT 1 FROM units WHERE id = $2), (SELECT 1 FROM residents WHERE id = $3)`,
+			r.ServiceID, r.UnitID, r.ResidentID).Scan(&service, &unit, &resident); err != nil {
+			return err
 		}
-		if r.ResidentID != 0 {
-			var one int
-			err := tx.QueryRowContext(ctx, `SELECT 1 FROM residents WHERE id = $1`, r.ResidentID).Scan(&one)
-			if errors.Is(err, sql.ErrNoRows) {
-				return sotepe.Invalid("error.unknown_resident", "the contact request names an unknown resident")
-			}
-			if err != nil {
-				return err
-			}
+		switch {
+		case !service.Valid:
+			return sotepe.Invalid("error.unknown_service", "the contact request names an unknown service")
+		case !unit.Valid:
+			return sotepe.Invalid("error.unknown_unit", "the contact request names an unknown unit")
+		case r.ResidentID != 0 && !resident.Valid:
+			return sotepe.Invalid("error.unknown_resident", "the contact request names an unknown resident")
 		}
 		var name, phone, email sql.NullString
 		if c := r.Contact; c != nil {
