@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -227,7 +228,7 @@ func (s *Server) cached(kind string, h handler) handler {
 func writeCached(w http.ResponseWriter, r *http.Request, e cachedBody, state string) {
 	h := w.Header()
 	for k, v := range e.header {
-		h[k] = v
+		h[k] = slices.Clone(v) // the entry is shared: an Add must not reach it
 	}
 	h.Set("Content-Type", e.contentType)
 	h.Add("Vary", "Accept-Encoding")
