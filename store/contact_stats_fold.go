@@ -251,7 +251,7 @@ func (s *Store) writeRollup(ctx context.Context, tx *sql.Tx, order []rollupKey, 
 			if i > 0 {
 				b.WriteString(", ")
 			}
-			b.WriteString("(" + placeholders(len(args)+1, 10) + ")")
+			b.WriteString("(" + s.dialect.rowParams(len(args)+1, 10) + ")")
 			d := deltas[k]
 			args = append(args, k.dim, k.level, k.unit, k.period, k.group, d.received, d.answered, d.inTime, d.missedClosed, string(d.added))
 		}

@@ -58,6 +58,19 @@ type dialect struct {
 	migrations string // folder inside the embedded migrations
 }
 
+// rowParams returns the parameters of one row of a multi-row VALUES list
+// whose first parameter is number from: "$from, $from+1, …" on PostgreSQL
+// and "?, ?, …" on SQLite. SQLite looks numbered parameters up by name in a
+// list, so a bulk statement of thousands of them spent half its time there;
+// anonymous ones are numbered in the order they stand, so a statement that
+// uses them must use no numbered one.
+func (d dialect) rowParams(from, n int) string {
+	if d.name == Postgres {
+		return placeholders(from, n)
+	}
+	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+}
+
 var (
 	sqliteDialect   = dialect{name: SQLite, goose: goose.DialectSQLite3, migrations: "migrations/sqlite"}
 	postgresDialect = dialect{name: Postgres, goose: goose.DialectPostgres, migrations: "migrations/postgres"}

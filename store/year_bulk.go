@@ -65,12 +65,7 @@ func (s *Store) BulkFeedback(ctx context.Context, fs []sotepe.Feedback) error {
 				if i > 0 {
 					b.WriteString(", ")
 				}
-				if s.dialect.name == Postgres {
-					b.WriteString("(" + placeholders(i*cols+1, cols) + ")")
-				} else {
-					// SQLite looks numbered parameters up by name.
-					b.WriteString("(?, ?, ?, ?, ?, ?, ?, ?)")
-				}
+				b.WriteString("(" + s.dialect.rowParams(i*cols+1, cols) + ")")
 			}
 			_, err := tx.ExecContext(ctx, b.String(), args...)
 			args = args[:0]
@@ -169,11 +164,7 @@ func (s *Store) upsertFeedbackSums(ctx context.Context, tx *sql.Tx, head, tail s
 			if i > 0 {
 				b.WriteString(", ")
 			}
-			if s.dialect.name == Postgres {
-				b.WriteString("(" + placeholders(i*7+1, 7) + ")")
-			} else {
-				b.WriteString("(?, ?, ?, ?, ?, ?, ?)")
-			}
+			b.WriteString("(" + s.dialect.rowParams(i*7+1, 7) + ")")
 		}
 		b.WriteString(tail)
 		_, err := tx.ExecContext(ctx, b.String(), args...)
