@@ -36,19 +36,7 @@ const (
 func BenchmarkReads(b *testing.B) {
 	for _, engine := range []string{store.SQLite, store.Postgres} {
 		b.Run(engine, func(b *testing.B) {
-			st := openStore(b, engine)
-			loadDemo(b, st)
-			dir, err := directory.New(st, directory.Options{})
-			if err != nil {
-				b.Fatal(err)
-			}
-			b.Cleanup(func() { dir.Close() })
-			srv := httptest.NewServer(benchServer(b, st, web.Config{Directory: dir, Now: time.Now}))
-			b.Cleanup(srv.Close)
-			anna := readsClient(b)
-			if r := readsDo(b, anna, "POST", srv.URL+"/api/v1/session", `{"username":"anna","password":"demo"}`); r.StatusCode != http.StatusCreated {
-				b.Fatalf("sign-in: %d", r.StatusCode)
-			}
+			srv, anna := loopbackAs(b, engine, "anna")
 			for i := range 5 {
 				body := fmt.Sprintf(`{"service":"health-station-nurse","message":"Asia %d"}`, i)
 				if r := readsDo(b, anna, "POST", srv.URL+"/api/v1/contact-requests", body); r.StatusCode != http.StatusCreated {
@@ -120,6 +108,28 @@ func BenchmarkReads(b *testing.B) {
 			}
 		})
 	}
+}
+
+// loopbackAs starts sotepe over loopback HTTP on a new store on engine
+// with the demo network and people, routing through the in-memory
+// directory as sotepe serve does, and returns the server and a client
+// signed in as username (password demo) with a cookie jar of its own.
+func loopbackAs(b *testing.B, engine, username string) (*httptest.Server, *http.Client) {
+	b.Helper()
+	st := openStore(b, engine)
+	loadDemo(b, st)
+	dir, err := directory.New(st, directory.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { dir.Close() })
+	srv := httptest.NewServer(benchServer(b, st, web.Config{Directory: dir, Now: time.Now}))
+	b.Cleanup(srv.Close)
+	c := readsClient(b)
+	if r := readsDo(b, c, "POST", srv.URL+"/api/v1/session", `{"username":"`+username+`","password":"demo"}`); r.StatusCode != http.StatusCreated {
+		b.Fatalf("sign-in of %s: %d", username, r.StatusCode)
+	}
+	return srv, c
 }
 
 // readsTransport keeps enough idle connections for every client of a round

@@ -3,7 +3,6 @@ package web_test
 import (
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"slices"
 	"strings"
 	"sync"
@@ -11,9 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"sotepe/directory"
 	"sotepe/store"
-	"sotepe/web"
 )
 
 // submitRound is how many submissions one round of BenchmarkSubmissions
@@ -36,20 +33,8 @@ func BenchmarkSubmissions(b *testing.B) {
 	for _, engine := range []string{store.SQLite, store.Postgres} {
 		b.Run(engine, func(b *testing.B) {
 			d, _ := bareOn(b, engine)
-			st := openStore(b, engine)
-			loadDemo(b, st)
 			// The in-memory directory routes submissions, as in sotepe serve.
-			dir, err := directory.New(st, directory.Options{})
-			if err != nil {
-				b.Fatal(err)
-			}
-			b.Cleanup(func() { dir.Close() })
-			srv := httptest.NewServer(benchServer(b, st, web.Config{Directory: dir, Now: time.Now}))
-			b.Cleanup(srv.Close)
-			anna := readsClient(b)
-			if r := readsDo(b, anna, "POST", srv.URL+"/api/v1/session", `{"username":"anna","password":"demo"}`); r.StatusCode != http.StatusCreated {
-				b.Fatalf("sign-in: %d", r.StatusCode)
-			}
+			srv, anna := loopbackAs(b, engine, "anna")
 			client := &http.Client{Jar: anna.Jar, Transport: &http.Transport{MaxIdleConnsPerHost: submitClients * 2}}
 			var sent atomic.Int64
 			sotepeRound := func() ([]time.Duration, error) {
