@@ -34,7 +34,7 @@ func (s *Store) AuditCounts(ctx context.Context, from, to string, units []string
 		unitCond = ` AND actor_unit IN (` + placeholders(3, len(units)) + `)`
 		args = append(args, stringArgs(units)...)
 	}
-	rows, err := s.readers.QueryContext(ctx, `
+	rows, err := s.reads.QueryContext(ctx, `
 		SELECT day, action, CAST(SUM(count) AS BIGINT) FROM (
 			SELECT day, action, count FROM audit_counts WHERE day BETWEEN $1 AND $2`+unitCond+`
 			UNION ALL

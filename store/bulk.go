@@ -35,10 +35,10 @@ func (s *Store) BulkContactRequests(ctx context.Context, rs []sotepe.ContactRequ
 			return err
 		}
 		now := micros(s.now())
-		requests := rowWriter{tx: tx, d: s.dialect, overriding: s.dialect.name == Postgres, head: `INSERT INTO contact_requests (id, resident_id, contact_name, contact_phone,
+		requests := rowWriter{tx: tx, d: s.dialect, head: `INSERT INTO contact_requests (id, resident_id, contact_name, contact_phone,
 			contact_email, service_id, unit_id, channel, status, lang, received_at, due_at, first_answered_at, breached,
 			assigned_to, recorded_by, closed_at, resolution, created_at)`, cols: 19}
-		messages := rowWriter{tx: tx, d: s.dialect, overriding: s.dialect.name == Postgres, head: `INSERT INTO contact_messages (id, request_id, author_id, from_staff, internal, body, at)`, cols: 7}
+		messages := rowWriter{tx: tx, d: s.dialect, head: `INSERT INTO contact_messages (id, request_id, author_id, from_staff, internal, body, at)`, cols: 7}
 		for i := range rs {
 			r := &rs[i]
 			r.ID = nextRequest
@@ -97,12 +97,11 @@ func (s *Store) BulkContactRequests(ctx context.Context, rs []sotepe.ContactRequ
 // rowWriter gathers rows into multi-row INSERT statements of up to
 // rowsPerInsert rows, well under both engines' limits on parameters.
 type rowWriter struct {
-	tx         *sql.Tx
-	d          dialect
-	head       string
-	cols       int
-	overriding bool // PostgreSQL: the ids are given, not generated
-	args       []any
+	tx   *sql.Tx
+	d    dialect
+	head string
+	cols int
+	args []any
 }
 
 const rowsPerInsert = 200
@@ -118,7 +117,8 @@ func (w *rowWriter) flush(ctx context.Context) error {
 	}
 	var b strings.Builder
 	b.WriteString(w.head)
-	if w.overriding {
+	if w.d.name == Postgres {
+		// The ids are given, not generated.
 		b.WriteString(" OVERRIDING SYSTEM VALUE")
 	}
 	b.WriteString(" VALUES ")

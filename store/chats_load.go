@@ -111,7 +111,7 @@ func loadChatsSQLite(ctx context.Context, tx *sql.Tx, rows []any) error {
 		var b strings.Builder
 		b.Grow(200 + n*45)
 		b.WriteString(`INSERT INTO chats (` + strings.Join(chatLoadColumns, ", ") + `) VALUES `)
-		row := "(" + strings.TrimSuffix(strings.Repeat("?, ", cols), ", ") + ")"
+		row := "(" + sqliteDialect.rowParams(1, cols) + ")"
 		for i := range n {
 			if i > 0 {
 				b.WriteString(", ")

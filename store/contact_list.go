@@ -258,19 +258,19 @@ func contactSubjects(ctx context.Context, q querier, rs []sotepe.ContactRequest)
 	}
 	args := make([]any, 0, n+1)
 	args = append(args, subjectLength)
-	ps := make([]string, n)
 	at := make(map[int64]int, len(rs))
-	for i := range n {
-		r := rs[min(i, len(rs)-1)]
+	for i, r := range rs {
 		args = append(args, r.ID)
-		ps[i] = "$" + strconv.Itoa(len(args))
-		at[r.ID] = min(i, len(rs)-1)
+		at[r.ID] = i
+	}
+	for len(args) < n+1 {
+		args = append(args, rs[len(rs)-1].ID)
 	}
 	// Each request's first message is the first entry of its range of
 	// contact_messages_request.
 	rows, err := q.QueryContext(ctx, `SELECT r.id, COALESCE((SELECT substr(m.body, 1, $1) FROM contact_messages m
 		WHERE m.request_id = r.id ORDER BY m.at, m.id LIMIT 1), '')
-		FROM contact_requests r WHERE r.id IN (`+strings.Join(ps, ", ")+`)`, args...)
+		FROM contact_requests r WHERE r.id IN (`+placeholders(2, n)+`)`, args...)
 	if err != nil {
 		return err
 	}

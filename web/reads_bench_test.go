@@ -8,11 +8,11 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"sotepe/directory"
+	"sotepe/internal/bare"
 	"sotepe/store"
 	"sotepe/web"
 )
@@ -64,39 +64,35 @@ func BenchmarkReads(b *testing.B) {
 						b.Fatalf("%s: %d", tc.path, first.StatusCode)
 					}
 					ctype := first.Header.Get("Content-Type")
-					bare := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					plain := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 						w.Header().Set("Content-Type", ctype)
 						w.Write(body)
 					}))
-					defer bare.Close()
+					defer plain.Close()
+					c := &http.Client{Jar: jar, Transport: readsTransport}
 					round := func(base string) time.Duration {
 						start := time.Now()
-						var wg sync.WaitGroup
-						for range readsClients {
-							wg.Go(func() {
-								c := &http.Client{Jar: jar, Transport: readsTransport}
-								for range readsRound / readsClients {
-									r, err := c.Get(base + tc.path)
-									if err != nil {
-										b.Error(err)
-										return
-									}
-									n, _ := io.Copy(io.Discard, r.Body)
-									r.Body.Close()
-									if r.StatusCode != http.StatusOK || n != int64(len(body)) && !strings.HasPrefix(ctype, "text/html") {
-										b.Errorf("%s: %d, %d bytes of %d", tc.path, r.StatusCode, n, len(body))
-										return
-									}
-								}
-							})
+						_, err := bare.Round(readsRound, readsClients, func() error {
+							r, err := c.Get(base + tc.path)
+							if err != nil {
+								return err
+							}
+							n, _ := io.Copy(io.Discard, r.Body)
+							r.Body.Close()
+							if r.StatusCode != http.StatusOK || n != int64(len(body)) && !strings.HasPrefix(ctype, "text/html") {
+								return fmt.Errorf("%s: %d, %d bytes of %d", tc.path, r.StatusCode, n, len(body))
+							}
+							return nil
+						})
+						if err != nil {
+							b.Fatal(err)
 						}
-						wg.Wait()
 						return time.Since(start)
 					}
 					b.Run("ratio", func(b *testing.B) {
 						var bareTime, own time.Duration
 						for b.Loop() {
-							bareTime += round(bare.URL)
+							bareTime += round(plain.URL)
 							own += round(srv.URL)
 						}
 						n := float64(readsRound * b.N)

@@ -5,11 +5,11 @@ import (
 	"net/http"
 	"slices"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"sotepe/internal/bare"
 	"sotepe/store"
 )
 
@@ -38,37 +38,18 @@ func BenchmarkSubmissions(b *testing.B) {
 			client := &http.Client{Jar: anna.Jar, Transport: &http.Transport{MaxIdleConnsPerHost: submitClients * 2}}
 			var sent atomic.Int64
 			sotepeRound := func() ([]time.Duration, error) {
-				var mu sync.Mutex
-				var took []time.Duration
-				var failed atomic.Value
-				var wg sync.WaitGroup
-				for range submitClients {
-					wg.Go(func() {
-						for range submitRound / submitClients {
-							body := fmt.Sprintf(`{"service":"health-station-nurse","message":"Kuumetta kolme päivää (%d)."}`, sent.Add(1))
-							start := time.Now()
-							r, err := client.Post(srv.URL+"/api/v1/contact-requests", "application/json", strings.NewReader(body))
-							if err == nil {
-								r.Body.Close()
-								if r.StatusCode != http.StatusCreated {
-									err = fmt.Errorf("submission: %d", r.StatusCode)
-								}
-							}
-							if err != nil {
-								failed.Store(err)
-								return
-							}
-							mu.Lock()
-							took = append(took, time.Since(start))
-							mu.Unlock()
-						}
-					})
-				}
-				wg.Wait()
-				if err, ok := failed.Load().(error); ok {
-					return nil, err
-				}
-				return took, nil
+				return bare.Round(submitRound, submitClients, func() error {
+					body := fmt.Sprintf(`{"service":"health-station-nurse","message":"Kuumetta kolme päivää (%d)."}`, sent.Add(1))
+					r, err := client.Post(srv.URL+"/api/v1/contact-requests", "application/json", strings.NewReader(body))
+					if err != nil {
+						return err
+					}
+					r.Body.Close()
+					if r.StatusCode != http.StatusCreated {
+						return fmt.Errorf("submission: %d", r.StatusCode)
+					}
+					return nil
+				})
 			}
 			first := 0 // the next bare row's id, across -count runs
 			b.Run("ratio", func(b *testing.B) {

@@ -3,7 +3,6 @@ package bare
 import (
 	"context"
 	"fmt"
-	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -35,32 +34,13 @@ func (d *DB) Commits(ctx context.Context, first, n, clients int) ([]time.Duratio
 	}
 	var next atomic.Int64
 	next.Store(int64(first))
-	var mu sync.Mutex
-	took := make([]time.Duration, 0, n)
-	errs := make(chan error, clients)
-	var wg sync.WaitGroup
-	for range clients {
-		wg.Go(func() {
-			for {
-				id := next.Add(1) - 1
-				if id >= int64(first+n) {
-					return
-				}
-				start := time.Now()
-				now := start.UnixMicro()
-				if _, err := d.SQL.ExecContext(ctx, insert, id, 7, "health-station-nurse", "kallio-health-station",
-					"Kuumetta kolme päivää.", now, now+48*3600*1e6); err != nil {
-					errs <- fmt.Errorf("bare: commit %d: %w", id, err)
-					return
-				}
-				d := time.Since(start)
-				mu.Lock()
-				took = append(took, d)
-				mu.Unlock()
-			}
-		})
-	}
-	wg.Wait()
-	close(errs)
-	return took, <-errs
+	return Round(n, clients, func() error {
+		id := next.Add(1) - 1
+		now := time.Now().UnixMicro()
+		if _, err := d.SQL.ExecContext(ctx, insert, id, 7, "health-station-nurse", "kallio-health-station",
+			"Kuumetta kolme päivää.", now, now+48*3600*1e6); err != nil {
+			return fmt.Errorf("bare: commit %d: %w", id, err)
+		}
+		return nil
+	})
 }
