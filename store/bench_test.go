@@ -27,3 +27,5 @@ func BenchmarkFeedbackNPSByUnit(b *testing.B) { onEngines(b, storetest.Benchmark
 func BenchmarkUnits(b *testing.B) { storetest.BenchmarkUnits(b, storetest.OpenSQLite) }
 
 func BenchmarkAuditReads(b *testing.B) { onEngines(b, storetest.BenchmarkAuditReads) }
+
+func BenchmarkContactBacklog(b *testing.B) { onEngines(b, storetest.BenchmarkContactBacklog) }

@@ -45,12 +45,14 @@ import (
 // a year by unit and month is some 4,200 rows (349 units × 12), not 127,000.
 // A year by service and day is some 9,500 rows, by channel 1,800.
 //
-// What depends on the present moment is read from contact_requests: the
-// open requests (the backlog, and those past their due time without an
-// answer), a set as small as the backlog, through the partial index
-// contact_requests_stats_open. So are the answers whose working time is not
-// stored yet (contact_requests_stats_unfilled): their working time is
-// computed with the calendar the caller passes. All reads of one call run in
+// The roll-up also counts the requests that are open (the backlog, migration
+// 00019). What depends on the present moment is read from contact_requests:
+// the open requests past their due time without an answer, through the
+// partial index contact_requests_stats_overdue by due time, so the figures
+// read only the overdue requests, however long the backlog. So are the
+// answers whose working time is not stored yet
+// (contact_requests_stats_unfilled): their working time is computed with the
+// calendar the caller passes. All reads of one call run in
 // one read-only transaction, so they see one state of the database: an answer
 // is counted either in the list or among the unfilled, never twice.
 //
@@ -58,12 +60,12 @@ import (
 // (localDate, sotepe.StatsInterval.Period), where the time zone database is,
 // by the fold and the reads alike.
 
-// statsOpenWhere and statsUnfilledWhere are the predicates of the partial
-// indexes contact_requests_stats_open and contact_requests_stats_unfilled
-// word for word, as SQLite uses a partial index only for a query that
-// repeats its predicate.
+// statsOverdueWhere and statsUnfilledWhere are the predicates of the
+// partial indexes contact_requests_stats_overdue and
+// contact_requests_stats_unfilled word for word, as SQLite uses a partial
+// index only for a query that repeats its predicate.
 const (
-	statsOpenWhere     = `status IN ('new', 'in_progress', 'waiting')`
+	statsOverdueWhere  = `status IN ('new', 'in_progress', 'waiting') AND first_answered_at IS NULL`
 	statsUnfilledWhere = `first_answered_at IS NOT NULL AND answer_seconds IS NULL`
 )
 
@@ -212,7 +214,7 @@ func (s *Store) ContactStatsRows(ctx context.Context, q sotepe.ContactStatsQuery
 		}
 	}
 	readRollup := func(level, first, last string) error {
-		query := `SELECT period, unit_id, group_id, received, answered, in_time, missed_closed, seconds FROM contact_stats
+		query := `SELECT period, unit_id, group_id, received, answered, in_time, missed_closed, backlog, seconds FROM contact_stats
 			WHERE dim = $1 AND level = $2 AND period BETWEEN $3 AND $4 AND unit_id `
 		args := []any{dim, level, first, last}
 		if units == nil {
@@ -227,9 +229,9 @@ func (s *Store) ContactStatsRows(ctx context.Context, q sotepe.ContactStatsQuery
 		}
 		defer rs.Close()
 		var period, unit, group, seconds sql.RawBytes
-		var received, answered, inTime, missedClosed int64
+		var received, answered, inTime, missedClosed, backlog int64
 		for rs.Next() {
-			if err := rs.Scan(&period, &unit, &group, &received, &answered, &inTime, &missedClosed, &seconds); err != nil {
+			if err := rs.Scan(&period, &unit, &group, &received, &answered, &inTime, &missedClosed, &backlog, &seconds); err != nil {
 				return err
 			}
 			if received == 0 {
@@ -251,6 +253,7 @@ func (s *Store) ContactStatsRows(ctx context.Context, q sotepe.ContactStatsQuery
 			r.AnsweredInTime += inTime
 			r.Missed += answered - inTime + missedClosed
 			r.MissedUnanswered += missedClosed
+			r.OpenBacklog += backlog
 			// A list holds at most one value per answered request.
 			r.AnswerSeconds = slices.Grow(r.AnswerSeconds, int(answered))
 			if r.AnswerSeconds, err = parseSeconds(r.AnswerSeconds, seconds); err != nil {
@@ -280,7 +283,7 @@ func (s *Store) ContactStatsRows(ctx context.Context, q sotepe.ContactStatsQuery
 		}
 	}
 	rs, err := tx.QueryContext(ctx, `
-		SELECT sign, received_at, unit_id, `+keyCol+`, answered, in_time, missed_closed, answer_seconds FROM contact_stats_changes
+		SELECT sign, received_at, unit_id, `+keyCol+`, answered, in_time, missed_closed, answer_seconds, backlog FROM contact_stats_changes
 		WHERE received_at >= $1 AND received_at < $2 ORDER BY id`, start, end)
 	if err != nil {
 		return nil, s.fail("contact stats: changes", err)
@@ -288,7 +291,7 @@ func (s *Store) ContactStatsRows(ctx context.Context, q sotepe.ContactStatsQuery
 	for rs.Next() {
 		var c statsChange
 		var unit, key sql.RawBytes
-		if err := rs.Scan(&c.sign, &c.received, &unit, &key, &c.answered, &c.inTime, &c.missedClosed, &c.seconds); err != nil {
+		if err := rs.Scan(&c.sign, &c.received, &unit, &key, &c.answered, &c.inTime, &c.missedClosed, &c.seconds, &c.backlog); err != nil {
 			rs.Close()
 			return nil, s.fail("contact stats: changes", err)
 		}
@@ -301,6 +304,7 @@ func (s *Store) ContactStatsRows(ctx context.Context, q sotepe.ContactStatsQuery
 		r.AnsweredInTime += c.sign * c.inTime
 		r.Missed += c.sign * (c.answered - c.inTime + c.missedClosed)
 		r.MissedUnanswered += c.sign * c.missedClosed
+		r.OpenBacklog += c.sign * c.backlog
 		if c.seconds.Valid {
 			v := int32(c.seconds.Int64)
 			if c.sign > 0 {
@@ -317,38 +321,34 @@ func (s *Store) ContactStatsRows(ctx context.Context, q sotepe.ContactStatsQuery
 		return nil, s.fail("contact stats: changes", err)
 	}
 
-	// The open requests: the backlog, and those past due without an answer.
-	// Both sets are small and read whole through their partial indexes;
-	// the units are picked here, since a condition on unit_id would lead
-	// the planner to the unit's whole queue instead.
+	// The open requests past their due time without an answer, read
+	// through their partial index by due time; the units are picked here,
+	// since a condition on unit_id would lead the planner to the unit's
+	// whole queue instead.
 	rs, err = tx.QueryContext(ctx, `
-		SELECT received_at, unit_id, `+keyCol+`, due_at, first_answered_at FROM contact_requests
-		WHERE `+statsOpenWhere+` AND received_at >= $1 AND received_at < $2`, start, end)
+		SELECT received_at, unit_id, `+keyCol+` FROM contact_requests
+		WHERE `+statsOverdueWhere+` AND due_at < $1 AND received_at >= $2 AND received_at < $3`, now, start, end)
 	if err != nil {
-		return nil, s.fail("contact stats: open requests", err)
+		return nil, s.fail("contact stats: overdue requests", err)
 	}
 	for rs.Next() {
-		var received, due int64
-		var answered sql.NullInt64
+		var received int64
 		var unit, key sql.RawBytes
-		if err := rs.Scan(&received, &unit, &key, &due, &answered); err != nil {
+		if err := rs.Scan(&received, &unit, &key); err != nil {
 			rs.Close()
-			return nil, s.fail("contact stats: open requests", err)
+			return nil, s.fail("contact stats: overdue requests", err)
 		}
 		if inUnits != nil && !inUnits[string(unit)] {
 			continue
 		}
 		r := row(intern(key), periodAt(received))
-		r.OpenBacklog++
-		if !answered.Valid && due < now {
-			r.Missed++
-			r.MissedUnanswered++
-		}
+		r.Missed++
+		r.MissedUnanswered++
 	}
 	err = rs.Err()
 	rs.Close()
 	if err != nil {
-		return nil, s.fail("contact stats: open requests", err)
+		return nil, s.fail("contact stats: overdue requests", err)
 	}
 
 	// The answers whose working time is not stored yet.
@@ -393,9 +393,9 @@ func (s *Store) ContactStatsRows(ctx context.Context, q sotepe.ContactStatsQuery
 // statsChange is a row of contact_stats_changes: a request's share of the
 // roll-up added (sign 1) or taken away (sign -1).
 type statsChange struct {
-	sign, received                 int64
-	answered, inTime, missedClosed int64
-	seconds                        sql.NullInt64
+	sign, received                          int64
+	answered, inTime, missedClosed, backlog int64
+	seconds                                 sql.NullInt64
 }
 
 // rollupPart is a range of periods of the roll-up at one level.

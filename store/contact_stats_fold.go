@@ -141,7 +141,7 @@ func (s *Store) FoldContactStats(ctx context.Context, limit int) (int, error) {
 			return err
 		}
 		rows, err := tx.QueryContext(ctx, `
-			SELECT id, sign, received_at, unit_id, service_id, channel, answered, in_time, missed_closed, answer_seconds
+			SELECT id, sign, received_at, unit_id, service_id, channel, answered, in_time, missed_closed, answer_seconds, backlog
 			FROM contact_stats_changes ORDER BY id LIMIT CAST($1 AS INTEGER)`, maxFoldChanges)
 		if err != nil {
 			return err
@@ -155,7 +155,7 @@ func (s *Store) FoldContactStats(ctx context.Context, limit int) (int, error) {
 			var id int64
 			var c statsChange
 			var unit, service, channel string
-			if err := rows.Scan(&id, &c.sign, &c.received, &unit, &service, &channel, &c.answered, &c.inTime, &c.missedClosed, &c.seconds); err != nil {
+			if err := rows.Scan(&id, &c.sign, &c.received, &unit, &service, &channel, &c.answered, &c.inTime, &c.missedClosed, &c.seconds, &c.backlog); err != nil {
 				rows.Close()
 				return err
 			}
@@ -199,9 +199,9 @@ func (s *Store) FoldContactStats(ctx context.Context, limit int) (int, error) {
 
 // rollupDelta is what a batch of changes does to one row of the roll-up.
 type rollupDelta struct {
-	received, answered, inTime, missedClosed int64
-	added                                    []byte  // working times added, "s1,s2,…,"
-	remove                                   []int32 // working times taken away
+	received, answered, inTime, missedClosed, backlog int64
+	added                                             []byte  // working times added, "s1,s2,…,"
+	remove                                            []int32 // working times taken away
 }
 
 // apply adds change c to d.
@@ -210,6 +210,7 @@ func (d *rollupDelta) apply(c statsChange) {
 	d.answered += c.sign * c.answered
 	d.inTime += c.sign * c.inTime
 	d.missedClosed += c.sign * c.missedClosed
+	d.backlog += c.sign * c.backlog
 	if !c.seconds.Valid {
 		return
 	}
@@ -230,10 +231,11 @@ const foldUpsertRows = 25
 // that lose a working time by reading the list, taking the values out and
 // writing it back.
 func (s *Store) writeRollup(ctx context.Context, tx *sql.Tx, order []rollupKey, deltas map[rollupKey]*rollupDelta) error {
-	const cols = `INSERT INTO contact_stats (dim, level, unit_id, period, group_id, received, answered, in_time, missed_closed, seconds) VALUES `
+	const cols = `INSERT INTO contact_stats (dim, level, unit_id, period, group_id, received, answered, in_time, missed_closed, backlog, seconds) VALUES `
 	const counts = ` ON CONFLICT (dim, level, unit_id, period, group_id) DO UPDATE SET
 		received = contact_stats.received + excluded.received, answered = contact_stats.answered + excluded.answered,
-		in_time = contact_stats.in_time + excluded.in_time, missed_closed = contact_stats.missed_closed + excluded.missed_closed, `
+		in_time = contact_stats.in_time + excluded.in_time, missed_closed = contact_stats.missed_closed + excluded.missed_closed,
+		backlog = contact_stats.backlog + excluded.backlog, `
 	var appendKeys, rewriteKeys []rollupKey
 	for _, k := range order {
 		if len(deltas[k].remove) > 0 {
@@ -246,14 +248,14 @@ func (s *Store) writeRollup(ctx context.Context, tx *sql.Tx, order []rollupKey, 
 		chunk := appendKeys[from:min(from+foldUpsertRows, len(appendKeys))]
 		var b strings.Builder
 		b.WriteString(cols)
-		args := make([]any, 0, 10*len(chunk))
+		args := make([]any, 0, 11*len(chunk))
 		for i, k := range chunk {
 			if i > 0 {
 				b.WriteString(", ")
 			}
-			b.WriteString("(" + s.dialect.rowParams(len(args)+1, 10) + ")")
+			b.WriteString("(" + s.dialect.rowParams(len(args)+1, 11) + ")")
 			d := deltas[k]
-			args = append(args, k.dim, k.level, k.unit, k.period, k.group, d.received, d.answered, d.inTime, d.missedClosed, string(d.added))
+			args = append(args, k.dim, k.level, k.unit, k.period, k.group, d.received, d.answered, d.inTime, d.missedClosed, d.backlog, string(d.added))
 		}
 		b.WriteString(counts + `seconds = contact_stats.seconds || excluded.seconds`)
 		if _, err := tx.ExecContext(ctx, b.String(), args...); err != nil {
@@ -281,8 +283,8 @@ func (s *Store) writeRollup(ctx context.Context, tx *sql.Tx, order []rollupKey, 
 		for _, v := range values {
 			kept = append(strconv.AppendInt(kept, int64(v), 10), ',')
 		}
-		if _, err := tx.ExecContext(ctx, cols+`(`+placeholders(1, 10)+`)`+counts+`seconds = excluded.seconds`,
-			k.dim, k.level, k.unit, k.period, k.group, d.received, d.answered, d.inTime, d.missedClosed, string(kept)); err != nil {
+		if _, err := tx.ExecContext(ctx, cols+`(`+placeholders(1, 11)+`)`+counts+`seconds = excluded.seconds`,
+			k.dim, k.level, k.unit, k.period, k.group, d.received, d.answered, d.inTime, d.missedClosed, d.backlog, string(kept)); err != nil {
 			return err
 		}
 	}

@@ -252,15 +252,60 @@ func (s *Store) Dialect() string { return s.dialect.name }
 // migration is EInternal (EUnavailable when the database cannot be reached);
 // nothing of it stays applied, as each runs in a transaction.
 func (s *Store) Migrate(ctx context.Context) error {
+	p, err := s.migrations(ctx)
+	if err != nil {
+		return err
+	}
+	results, err := p.Up(ctx)
+	return s.migrated(results, err)
+}
+
+// MigrateTo brings the schema up or down to version, the number of an
+// embedded migration, under the same lock as Migrate: for an operator who
+// rolls a release back, and for tests of a migration over data stored before
+// it. A version newer than the newest migration is the newest.
+func (s *Store) MigrateTo(ctx context.Context, version int64) error {
+	p, err := s.migrations(ctx)
+	if err != nil {
+		return err
+	}
+	current, err := p.GetDBVersion(ctx)
+	if err != nil {
+		return s.fail("migrate: read the version", err)
+	}
+	var results []*goose.MigrationResult
+	if version < current {
+		results, err = p.DownTo(ctx, version)
+	} else {
+		results, err = p.UpTo(ctx, version)
+	}
+	return s.migrated(results, err)
+}
+
+// migrated logs the migrations applied and turns a failure into the
+// store's error.
+func (s *Store) migrated(results []*goose.MigrationResult, err error) error {
+	if err != nil {
+		return s.fail("migrate", err)
+	}
+	for _, r := range results {
+		s.log.Info("migration applied", "dialect", s.dialect.name, "version", r.Source.Version, "direction", r.Direction, "duration", r.Duration)
+	}
+	return nil
+}
+
+// migrations returns the goose provider of the embedded migrations, with
+// PostgreSQL's lock (see Migrate).
+func (s *Store) migrations(ctx context.Context) (*goose.Provider, error) {
 	fsys, err := fs.Sub(migrations, s.dialect.migrations)
 	if err != nil {
-		return &sotepe.Error{Code: sotepe.EInternal, Message: "store: migrations folder", Err: err}
+		return nil, &sotepe.Error{Code: sotepe.EInternal, Message: "store: migrations folder", Err: err}
 	}
 	opts := []goose.ProviderOption{goose.WithDisableGlobalRegistry(true)}
 	if s.dialect.name == Postgres {
 		var where string
 		if err := s.writer.QueryRowContext(ctx, `SELECT current_database() || '.' || COALESCE(current_schema(), '')`).Scan(&where); err != nil {
-			return s.fail("find the current schema", err)
+			return nil, s.fail("find the current schema", err)
 		}
 		// The lock key is per database and schema, so that stores in
 		// different schemas (tests, tenants) migrate without waiting on
@@ -268,22 +313,15 @@ func (s *Store) Migrate(ctx context.Context) error {
 		id := int64(crc64.Checksum([]byte("sotepe.migrate:"+where), crc64.MakeTable(crc64.ECMA)) >> 1)
 		locker, err := lock.NewPostgresSessionLocker(lock.WithLockID(id), lock.WithLockTimeout(1, 300))
 		if err != nil {
-			return &sotepe.Error{Code: sotepe.EInternal, Message: "store: migration lock", Err: err}
+			return nil, &sotepe.Error{Code: sotepe.EInternal, Message: "store: migration lock", Err: err}
 		}
 		opts = append(opts, goose.WithSessionLocker(locker))
 	}
 	p, err := goose.NewProvider(s.dialect.goose, s.writer, fsys, opts...)
 	if err != nil {
-		return &sotepe.Error{Code: sotepe.EInternal, Message: "store: prepare migrations", Err: err}
+		return nil, &sotepe.Error{Code: sotepe.EInternal, Message: "store: prepare migrations", Err: err}
 	}
-	results, err := p.Up(ctx)
-	if err != nil {
-		return s.fail("migrate", err)
-	}
-	for _, r := range results {
-		s.log.Info("migration applied", "dialect", s.dialect.name, "version", r.Source.Version, "duration", r.Duration)
-	}
-	return nil
+	return p, nil
 }
 
 // DB returns the writer pool (on PostgreSQL the only pool) for metrics, such

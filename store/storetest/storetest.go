@@ -149,6 +149,7 @@ func suite() []conformance {
 		{"ContactStatsRows", "", testContactStatsRows},
 		{"ContactStatsLocalDay", "", testContactStatsLocalDay},
 		{"ContactStatsRollupMatchesRequests", "", testContactStatsRollupMatchesRequests},
+		{"ContactStatsBacklogMigration", "", testContactStatsBacklogMigration},
 		{"ContactRoundTrip", "", testContactRoundTrip},
 		{"ContactInvalid", "", testContactInvalid},
 		{"ContactIdempotency", "", testContactIdempotency},
