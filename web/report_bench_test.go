@@ -86,6 +86,29 @@ func BenchmarkDashboardAndReport(b *testing.B) {
 	}
 	b.Run("dashboard-cold", func(b *testing.B) { run(b, pastMinute, "/dashboard?from=2024-01-01&to=2024-12-31&lang=sv") })
 	b.Run("dashboard-halfyear-cold", func(b *testing.B) { run(b, pastMinute, "/dashboard?from=2024-01-15&to=2024-07-14") })
+	// Fifty periods of the year one after another, each new to the kept
+	// facts: an analyst moving from period to period.
+	var periods []string
+	for i := range 50 {
+		from := time.Date(2024, 1, 1+7*i, 0, 0, 0, 0, time.UTC)
+		to := from.AddDate(0, 0, 20+5*i)
+		if to.Year() > 2024 {
+			to = time.Date(2024, 12, 31, 0, 0, 0, 0, time.UTC)
+		}
+		periods = append(periods, "/dashboard?from="+from.Format(time.DateOnly)+"&to="+to.Format(time.DateOnly))
+	}
+	b.Run("dashboard-50-periods", func(b *testing.B) {
+		var took []time.Duration
+		i := 0
+		for b.Loop() {
+			took = append(took, get(b, periods[i%len(periods)]))
+			i++
+		}
+		slices.Sort(took)
+		at := func(p float64) float64 { return float64(took[int(float64(len(took)-1)*p)].Microseconds()) / 1000 }
+		b.ReportMetric(at(0.5), "p50-ms")
+		b.ReportMetric(at(0.95), "p95-ms")
+	})
 	b.Run("report-cold", func(b *testing.B) { run(b, pastMinute, "/report/2024?lang=fi") })
 	b.Run("report-warm", func(b *testing.B) { run(b, nothing, "/report/2024?lang=fi") })
 	b.Run("report-json-warm", func(b *testing.B) { run(b, nothing, "/api/v1/reports/2024") })
