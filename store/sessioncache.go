@@ -15,12 +15,12 @@ import (
 // (the page, its scripts' API calls) read it once.
 //
 // What this costs in freshness, and its bound:
-//   - Whatever this store changes is seen at once: SetActing, TouchSession,
-//     DeleteSession, DeleteSessionsBefore and SetPassword (which ends the
-//     user's sessions) empty the cache after their write, and a read that
-//     began before such a write does not keep its answer (the generation
-//     check in put). A sign-out in this process ends the session for every
-//     later request of this process.
+//   - Whatever this store changes is seen at once: SetActing, TouchSession
+//     and DeleteSession drop their session from the cache after their
+//     write, DeleteSessionsBefore and SetPassword (which ends the user's
+//     sessions) empty it, and a read that began before such a write does
+//     not keep its answer (the generation check in put). A sign-out in this
+//     process ends the session for every later request of this process.
 //   - A change made elsewhere, by another sotepe process on the same
 //     PostgreSQL or by an operator's SQL (disabling an account, changing
 //     roles or units, which no store method does), is seen by this process
@@ -94,8 +94,19 @@ func (c *sessionCache) put(gen uint64, ses sotepe.Session, u sotepe.User) {
 	c.m[string(ses.TokenHash)] = sessionEntry{ses: ses, user: u, at: c.now()}
 }
 
-// forget empties the cache after a change of sessions or accounts.
-func (c *sessionCache) forget() {
+// forget drops the session with hash after a change of it. Reads under way
+// of any session are not kept (see put): the generation counts changes, not
+// sessions, and a read lost now and then costs less than a count per token.
+func (c *sessionCache) forget(hash []byte) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.gen++
+	delete(c.m, string(hash))
+}
+
+// forgetAll empties the cache after a change of many sessions or of an
+// account.
+func (c *sessionCache) forgetAll() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.gen++

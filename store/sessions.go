@@ -144,7 +144,7 @@ func (s *Store) SetActing(ctx context.Context, tokenHash []byte, p sotepe.Princi
 	res, err := s.writer.ExecContext(ctx, `
 		UPDATE sessions SET acting_for = $1, acting_basis = $2, acting_until = $3 WHERE token_hash = $4`,
 		nullInt(p.ResidentID), string(p.Basis), nullMicros(p.Until), tokenHash)
-	s.sessions.forget()
+	s.sessions.forget(tokenHash)
 	if err != nil {
 		return s.fail("set acting", err)
 	}
@@ -171,7 +171,7 @@ func validBasis(b sotepe.ActingBasis) error {
 // on SQLite callers do well to touch at most every minute or so.
 func (s *Store) TouchSession(ctx context.Context, tokenHash []byte, at time.Time) error {
 	res, err := s.writer.ExecContext(ctx, `UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2`, micros(at), tokenHash)
-	s.sessions.forget()
+	s.sessions.forget(tokenHash)
 	if err != nil {
 		return s.fail("touch session", err)
 	}
@@ -187,7 +187,7 @@ func (s *Store) TouchSession(ctx context.Context, tokenHash []byte, at time.Time
 // failed write is EInternal or EUnavailable.
 func (s *Store) DeleteSession(ctx context.Context, tokenHash []byte) error {
 	_, err := s.writer.ExecContext(ctx, `DELETE FROM sessions WHERE token_hash = $1`, tokenHash)
-	s.sessions.forget()
+	s.sessions.forget(tokenHash)
 	if err != nil {
 		return s.fail("delete session", err)
 	}
@@ -200,7 +200,7 @@ func (s *Store) DeleteSession(ctx context.Context, tokenHash []byte) error {
 func (s *Store) DeleteSessionsBefore(ctx context.Context, expired, idleSince time.Time) (int64, error) {
 	res, err := s.writer.ExecContext(ctx, `DELETE FROM sessions WHERE expires_at < $1 OR last_seen_at < $2`,
 		micros(expired), micros(idleSince))
-	s.sessions.forget()
+	s.sessions.forgetAll()
 	if err != nil {
 		return 0, s.fail("delete sessions", err)
 	}
