@@ -242,6 +242,8 @@ func (s *Store) UserByIdentity(ctx context.Context, provider, subject string) (s
 // is no route by which users change their own password, so no session is
 // kept. An unknown user is ENotFound.
 func (s *Store) SetPassword(ctx context.Context, userID int64, hash string) error {
+	// The kept sessions are forgotten after the commit (sessioncache.go).
+	defer s.sessions.forgetAll()
 	return s.inTx(ctx, "set password", func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = $1 WHERE id = $2`, hash, userID)
 		if err != nil {

@@ -29,12 +29,16 @@ import (
 // recorded the request, idempotency_key) over the rows with a key (migration
 // 00010), so one sender's key never finds another's request: a professional
 // who records a phone request with the key of the resident's own request
-// gets a new request, not the resident's thread. CreateContactRequest looks
-// the key up first, which settles a
-// retry; two submissions racing past that look-up meet at the index: the
-// insert is ON CONFLICT DO NOTHING, so the loser inserts nothing (on
-// PostgreSQL it waits for the winner to commit) and, still in its
-// transaction, reads the winner's row back instead of failing.
+// gets a new request, not the resident's thread. On SQLite
+// CreateContactRequest looks the key up first, which settles a retry; two
+// submissions racing past that look-up meet at the index: the insert is ON
+// CONFLICT DO NOTHING, so the loser inserts nothing and, still in its
+// transaction, reads the winner's row back instead of failing. On
+// PostgreSQL a submission is first tried as one statement (createContactPG:
+// the request, its first message and its audit row, atomic without BEGIN
+// and COMMIT, one round trip); its insert meets a stored key at the same
+// index (waiting for a racing winner to commit) and inserts nothing, and
+// the transaction above then runs and replays the stored request.
 //
 // The outbox: a staff answer to a resident with an account, and each breach
 // for each manager of the unit, add a notifications row in the transaction
@@ -51,15 +55,16 @@ const pendingWhere = `status IN ('new', 'in_progress', 'waiting') AND first_answ
 const contactColumns = `id, resident_id, contact_name, contact_phone, contact_email, service_id, unit_id, channel,
 	status, lang, received_at, due_at, first_answered_at, breached, assigned_to, recorded_by, closed_at, resolution`
 
-// scanContact reads the contactColumns of one row. Messages is left nil.
-func scanContact(sc interface{ Scan(...any) error }) (sotepe.ContactRequest, error) {
+// scanContact reads the contactColumns of one row, and into extra the
+// columns that follow them. Messages is left nil.
+func scanContact(sc interface{ Scan(...any) error }, extra ...any) (sotepe.ContactRequest, error) {
 	var r sotepe.ContactRequest
 	var resident, answered, assigned, recorded, closed sql.NullInt64
 	var name, phone, email, resolution sql.NullString
 	var channel, status, lang string
 	var received, due int64
-	if err := sc.Scan(&r.ID, &resident, &name, &phone, &email, &r.ServiceID, &r.UnitID, &channel,
-		&status, &lang, &received, &due, &answered, &r.Breached, &assigned, &recorded, &closed, &resolution); err != nil {
+	if err := sc.Scan(append([]any{&r.ID, &resident, &name, &phone, &email, &r.ServiceID, &r.UnitID, &channel,
+		&status, &lang, &received, &due, &answered, &r.Breached, &assigned, &recorded, &closed, &resolution}, extra...)...); err != nil {
 		return r, err
 	}
 	r.ResidentID, r.AssignedTo, r.RecordedBy = resident.Int64, assigned.Int64, recorded.Int64
@@ -273,9 +278,15 @@ func (s *Store) CreateContactRequest(ctx context.Context, r sotepe.ContactReques
 	if err != nil {
 		return sotepe.ContactRequest{}, false, err
 	}
+	if s.dialect.name == Postgres {
+		if stored, ok, err := s.createContactStatement(ctx, r, idempotencyKey, now); err != nil || ok {
+			return stored, ok, err
+		}
+	}
 	var stored sotepe.ContactRequest
 	created := false
 	err = s.inBatch(ctx, "create contact request", func(tx *sql.Tx) error {
+		q := s.txq(tx)
 		stored, created = sotepe.ContactRequest{}, false
 		if idempotencyKey != "" {
 			found, err := s.replayContact(ctx, tx, r.RecordedBy, r.ResidentID, idempotencyKey, &stored)
@@ -286,7 +297,7 @@ func (s *Store) CreateContactRequest(ctx context.Context, r sotepe.ContactReques
 		// The service, the unit and the resident, checked in one query (on
 		// PostgreSQL one round trip instead of three).
 		var service, unit, resident sql.NullInt64
-		if err := tx.QueryRowContext(ctx, `SELECT (SELECT 1 FROM services WHERE id = $1),
+		if err := q.QueryRowContext(ctx, `SELECT (SELECT 1 FROM services WHERE id = $1),
 			(SELECT 1 FROM units WHERE id = $2), (SELECT 1 FROM residents WHERE id = $3)`,
 			r.ServiceID, r.UnitID, r.ResidentID).Scan(&service, &unit, &resident); err != nil {
 			return err
@@ -299,21 +310,13 @@ func (s *Store) CreateContactRequest(ctx context.Context, r sotepe.ContactReques
 		case r.ResidentID != 0 && !resident.Valid:
 			return sotepe.Invalid("error.unknown_resident", "the contact request names an unknown resident")
 		}
-		var name, phone, email sql.NullString
-		if c := r.Contact; c != nil {
-			name, phone, email = sql.NullString{String: c.Name, Valid: true}, nullString(c.Phone), nullString(c.Email)
-		}
 		// ON CONFLICT DO NOTHING: the only unique index a new row can
 		// clash with is contact_requests_idempotency.
-		err := tx.QueryRowContext(ctx, `
-			INSERT INTO contact_requests (resident_id, contact_name, contact_phone, contact_email, service_id, unit_id,
-				channel, status, lang, received_at, due_at, assigned_to, recorded_by, idempotency_key, created_at)
+		err := q.QueryRowContext(ctx, `
+			INSERT INTO contact_requests (`+newContactColumns+`)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
 			ON CONFLICT DO NOTHING
-			RETURNING id`,
-			nullInt(r.ResidentID), name, phone, email, r.ServiceID, r.UnitID, string(r.Channel), string(r.Status),
-			string(r.Lang), micros(r.ReceivedAt), micros(r.DueAt), nullInt(r.AssignedTo), nullInt(r.RecordedBy),
-			nullString(idempotencyKey), micros(now)).Scan(&r.ID)
+			RETURNING id`, newContactArgs(r, idempotencyKey, now)...).Scan(&r.ID)
 		if errors.Is(err, sql.ErrNoRows) {
 			found, err := s.replayContact(ctx, tx, r.RecordedBy, r.ResidentID, idempotencyKey, &stored)
 			if err == nil && !found {
@@ -325,13 +328,13 @@ func (s *Store) CreateContactRequest(ctx context.Context, r sotepe.ContactReques
 			return err
 		}
 		m := &r.Messages[0]
-		if err := tx.QueryRowContext(ctx, `
+		if err := q.QueryRowContext(ctx, `
 			INSERT INTO contact_messages (request_id, author_id, from_staff, internal, body, at)
 			VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
 			r.ID, nullInt(m.AuthorID), m.FromStaff, m.Internal, m.Body, micros(m.At)).Scan(&m.ID); err != nil {
 			return err
 		}
-		if err := s.auditChange(ctx, tx, sotepe.ActionContactCreate, contactObject(r.ID), r.ResidentID); err != nil {
+		if err := s.auditChange(ctx, q, sotepe.ActionContactCreate, contactObject(r.ID), r.ResidentID); err != nil {
 			return err
 		}
 		stored, created = r, true
@@ -341,6 +344,73 @@ func (s *Store) CreateContactRequest(ctx context.Context, r sotepe.ContactReques
 		return sotepe.ContactRequest{}, false, err
 	}
 	return stored, created, nil
+}
+
+// newContactColumns are the columns a new request is inserted with, in the
+// order of newContactArgs.
+const newContactColumns = `resident_id, contact_name, contact_phone, contact_email, service_id, unit_id,
+	channel, status, lang, received_at, due_at, assigned_to, recorded_by, idempotency_key, created_at`
+
+// newContactArgs are the values of newContactColumns for r, checked by
+// checkNewContact, stored at now with key.
+func newContactArgs(r sotepe.ContactRequest, key string, now time.Time) []any {
+	var name, phone, email sql.NullString
+	if c := r.Contact; c != nil {
+		name, phone, email = sql.NullString{String: c.Name, Valid: true}, nullString(c.Phone), nullString(c.Email)
+	}
+	return []any{nullInt(r.ResidentID), name, phone, email, r.ServiceID, r.UnitID, string(r.Channel), string(r.Status),
+		string(r.Lang), micros(r.ReceivedAt), micros(r.DueAt), nullInt(r.AssignedTo), nullInt(r.RecordedBy),
+		nullString(key), micros(now)}
+}
+
+// createContactPG inserts a new request ($1–$15, newContactArgs), its
+// first message ($16–$20) and its audit row ($21–$27) in one statement. A
+// statement is atomic on its own, so outside a transaction it commits as
+// one: one round trip instead of BEGIN, the checks, three INSERTs and
+// COMMIT. When the request's insert meets an existing idempotency key it
+// inserts nothing, the other two see no row, and it returns no row.
+const createContactPG = `WITH req AS (
+	INSERT INTO contact_requests (` + newContactColumns + `)
+	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+	ON CONFLICT DO NOTHING
+	RETURNING id
+), msg AS (
+	INSERT INTO contact_messages (request_id, author_id, from_staff, internal, body, at)
+	SELECT id, CAST($16 AS BIGINT), CAST($17 AS BOOLEAN), CAST($18 AS BOOLEAN), CAST($19 AS TEXT), CAST($20 AS BIGINT)
+	FROM req
+	RETURNING id
+), audit AS (
+	INSERT INTO audit_log (at, day, actor_id, actor_role, actor_unit, resident_id, action, object, basis, request_id, on_behalf_of)
+	SELECT CAST($21 AS BIGINT), CAST($22 AS TEXT), CAST($23 AS BIGINT), CAST($24 AS TEXT), CAST($25 AS TEXT),
+		CAST($1 AS BIGINT), '` + sotepe.ActionContactCreate + `', 'contact:' || CAST(id AS TEXT), '', CAST($26 AS TEXT), CAST($27 AS BIGINT)
+	FROM req
+)
+SELECT req.id, msg.id FROM req, msg`
+
+// createContactStatement stores r (checked by checkNewContact) on
+// PostgreSQL in one statement, createContactPG, and reports whether it did.
+// It stores nothing and returns false when the statement inserts no row (the
+// key is taken: a replay, or a submission racing with this one) or fails on
+// a constraint (an unknown service, unit, resident or user): the
+// transaction of CreateContactRequest then looks the key up, or checks the
+// references one by one, and answers with the error code its doc comment
+// names. The audit row is auditChange's, written in the same statement.
+func (s *Store) createContactStatement(ctx context.Context, r sotepe.ContactRequest, key string, now time.Time) (sotepe.ContactRequest, bool, error) {
+	a := sotepe.ActorFrom(ctx)
+	m := &r.Messages[0]
+	args := append(newContactArgs(r, key, now),
+		nullInt(m.AuthorID), m.FromStaff, m.Internal, m.Body, micros(m.At),
+		micros(now), now.In(s.zone).Format(time.DateOnly), a.UserID, string(a.Role), a.Unit, a.RequestID, nullInt(a.OnBehalfOf))
+	err := s.writer.QueryRowContext(ctx, createContactPG, args...).Scan(&r.ID, &m.ID)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return sotepe.ContactRequest{}, false, nil
+	case err != nil && (classify(err) == failForeignKey || classify(err) == failUnique):
+		return sotepe.ContactRequest{}, false, nil
+	case err != nil:
+		return sotepe.ContactRequest{}, false, s.fail("create contact request", err)
+	}
+	return r, true, nil
 }
 
 // idempotencyLookup finds the request a sender ($1 the recorder, $2 the

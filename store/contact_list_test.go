@@ -52,9 +52,9 @@ func TestContactQueuePlan(t *testing.T) {
 		{"resident", sotepe.ContactFilter{ResidentID: 7, Page: sotepe.PageRequest{Cursor: cursor}}, "contact_requests_resident"},
 		{"everything open", sotepe.ContactFilter{Statuses: open}, "contact_requests_status"},
 	} {
-		q, args, _, err := contactListQuery(c.f)
+		lq, err := contactListQuery(c.f)
 		must(t, err)
-		plan := explain(t, s.readers, q, args...)
+		plan := explain(t, s.readers, lq.sql, lq.args...)
 		t.Logf("%s:\n%s", c.name, plan)
 		lines := strings.Split(plan, "\n")
 		for i, line := range lines {

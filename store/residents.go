@@ -103,7 +103,9 @@ func residentObject(id int64) string { return "resident:" + strconv.FormatInt(id
 // writes no audit row, so staff never read through it. A missing resident
 // is ENotFound.
 func (s *Store) Resident(ctx context.Context, id int64) (sotepe.Resident, error) {
-	return s.residentWhere(ctx, s.readers, `id = $1`, id)
+	// Every submission reads its resident to route it: on SQLite through
+	// the prepared statements.
+	return s.residentWhere(ctx, s.reads, `id = $1`, id)
 }
 
 // staffActor returns the context's actor when it may read residents' data

@@ -65,7 +65,25 @@ func (s *Store) CreateSession(ctx context.Context, ses sotepe.Session) error {
 // its user is disabled. It does not judge expiry: the caller compares
 // ExpiresAt, LastSeenAt and ActingUntil with its clock, and fills
 // User.Acting, which the store leaves nil.
+//
+// A session found is kept for at most a second (sessioncache.go): a change
+// through this store (signing out, acting, touching, a new password) shows
+// in the next read, one made by another process or outside the store (an
+// account disabled) within that second.
 func (s *Store) SessionUser(ctx context.Context, tokenHash []byte) (sotepe.Session, sotepe.User, error) {
+	ses, u, ok, gen := s.sessions.get(tokenHash)
+	if ok {
+		return ses, u, nil
+	}
+	ses, u, err := s.sessionUser(ctx, tokenHash)
+	if err == nil {
+		s.sessions.put(gen, ses, u)
+	}
+	return ses, u, err
+}
+
+// sessionUser reads SessionUser's answer from the database.
+func (s *Store) sessionUser(ctx context.Context, tokenHash []byte) (sotepe.Session, sotepe.User, error) {
 	var ses sotepe.Session
 	var created, seen, expires int64
 	var provider, loa, basis string
@@ -126,6 +144,7 @@ func (s *Store) SetActing(ctx context.Context, tokenHash []byte, p sotepe.Princi
 	res, err := s.writer.ExecContext(ctx, `
 		UPDATE sessions SET acting_for = $1, acting_basis = $2, acting_until = $3 WHERE token_hash = $4`,
 		nullInt(p.ResidentID), string(p.Basis), nullMicros(p.Until), tokenHash)
+	s.sessions.forget(tokenHash)
 	if err != nil {
 		return s.fail("set acting", err)
 	}
@@ -152,6 +171,7 @@ func validBasis(b sotepe.ActingBasis) error {
 // on SQLite callers do well to touch at most every minute or so.
 func (s *Store) TouchSession(ctx context.Context, tokenHash []byte, at time.Time) error {
 	res, err := s.writer.ExecContext(ctx, `UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2`, micros(at), tokenHash)
+	s.sessions.forget(tokenHash)
 	if err != nil {
 		return s.fail("touch session", err)
 	}
@@ -166,7 +186,9 @@ func (s *Store) TouchSession(ctx context.Context, tokenHash []byte, at time.Time
 // DeleteSession revokes a session; revoking a missing one is no error. A
 // failed write is EInternal or EUnavailable.
 func (s *Store) DeleteSession(ctx context.Context, tokenHash []byte) error {
-	if _, err := s.writer.ExecContext(ctx, `DELETE FROM sessions WHERE token_hash = $1`, tokenHash); err != nil {
+	_, err := s.writer.ExecContext(ctx, `DELETE FROM sessions WHERE token_hash = $1`, tokenHash)
+	s.sessions.forget(tokenHash)
+	if err != nil {
 		return s.fail("delete session", err)
 	}
 	return nil
@@ -178,6 +200,7 @@ func (s *Store) DeleteSession(ctx context.Context, tokenHash []byte) error {
 func (s *Store) DeleteSessionsBefore(ctx context.Context, expired, idleSince time.Time) (int64, error) {
 	res, err := s.writer.ExecContext(ctx, `DELETE FROM sessions WHERE expires_at < $1 OR last_seen_at < $2`,
 		micros(expired), micros(idleSince))
+	s.sessions.forgetAll()
 	if err != nil {
 		return 0, s.fail("delete sessions", err)
 	}

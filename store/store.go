@@ -104,6 +104,8 @@ type Store struct {
 	// chat names the store on PostgreSQL's chat signal channel (see
 	// chats_listen.go).
 	chat chatBus
+	// sessions keeps SessionUser's answers for a moment (sessioncache.go).
+	sessions *sessionCache
 }
 
 var _ sotepe.Store = (*Store)(nil)
@@ -127,7 +129,7 @@ func Open(ctx context.Context, dsn string, logger *slog.Logger) (*Store, error) 
 	if err != nil {
 		return nil, &sotepe.Error{Code: sotepe.EInternal, Message: "store: load time zone", Err: err}
 	}
-	s := &Store{Now: time.Now, log: logger, zone: zone}
+	s := &Store{Now: time.Now, log: logger, zone: zone, sessions: newSessionCache()}
 	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
 		err = s.openPostgres(ctx, dsn)
 	} else {

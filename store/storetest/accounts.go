@@ -214,3 +214,77 @@ func testSessions(t *testing.T, s Store) {
 		t.Fatal("disabled user not marked")
 	}
 }
+
+// testSessionChangesSeenAtOnce: SessionUser keeps what it read for a
+// moment, yet every change of sessions through the store shows in the next
+// read; a change made around the store (an operator's SQL, another
+// process) shows within a second.
+func testSessionChangesSeenAtOnce(t *testing.T, s Store) {
+	ctx := context.Background()
+	u, err := s.CreateUser(ctx, sotepe.NewUser{Username: "kept", Name: "Kept", Lang: "fi",
+		Roles: []sotepe.Role{sotepe.RoleAnalyst, sotepe.RoleManager}})
+	must(t, err)
+	now := s.Clock.Now()
+	session := func(token string) []byte {
+		t.Helper()
+		must(t, s.CreateSession(ctx, sotepe.Session{TokenHash: []byte(token), UserID: u.ID, ExpiresAt: now.Add(time.Hour)}))
+		// Read twice: the second answer is the kept one.
+		for range 2 {
+			_, got, err := s.SessionUser(ctx, []byte(token))
+			must(t, err)
+			if len(got.Roles) != 2 || got.Roles[0] != sotepe.RoleAnalyst {
+				t.Fatalf("user = %+v", got)
+			}
+			// A caller changing its copy changes nothing kept.
+			got.Roles[0] = sotepe.RoleAdmin
+		}
+		return []byte(token)
+	}
+
+	touched := session("touched")
+	later := now.Add(time.Minute).UTC().Truncate(time.Microsecond)
+	must(t, s.TouchSession(ctx, touched, later))
+	ses, got, err := s.SessionUser(ctx, touched)
+	must(t, err)
+	if !ses.LastSeenAt.Equal(later) || got.Roles[0] != sotepe.RoleAnalyst {
+		t.Fatalf("after a touch: %+v, %+v", ses, got)
+	}
+
+	out := session("signed-out")
+	must(t, s.DeleteSession(ctx, out))
+	_, _, err = s.SessionUser(ctx, out)
+	wantCode(t, err, sotepe.ENotFound)
+
+	swept := session("swept")
+	_, err = s.DeleteSessionsBefore(ctx, now.Add(2*time.Hour), now)
+	must(t, err)
+	_, _, err = s.SessionUser(ctx, swept)
+	wantCode(t, err, sotepe.ENotFound)
+
+	acting := session("acting")
+	must(t, s.SetActing(ctx, acting, sotepe.Principal{}))
+	_, _, err = s.SessionUser(ctx, acting)
+	must(t, err)
+
+	password := session("password")
+	must(t, s.SetPassword(ctx, u.ID, "new-hash"))
+	_, _, err = s.SessionUser(ctx, password)
+	wantCode(t, err, sotepe.ENotFound)
+
+	// Around the store: an account disabled by SQL is shut within a second.
+	disabled := session("disabled")
+	_, err = s.DB().ExecContext(ctx, `UPDATE users SET disabled = $1 WHERE id = $2`, true, u.ID)
+	must(t, err)
+	deadline := time.Now().Add(1500 * time.Millisecond)
+	for {
+		_, _, err = s.SessionUser(ctx, disabled)
+		if sotepe.ErrorCode(err) == sotepe.ENotFound {
+			break
+		}
+		must(t, err)
+		if time.Now().After(deadline) {
+			t.Fatal("a disabled account's session is still read after 1.5 s")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}

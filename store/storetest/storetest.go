@@ -130,6 +130,7 @@ func suite() []conformance {
 		{"BookingIdempotencyKey", "", testBookingIdempotencyKey},
 		{"StaffAnswersWriteAccessRows", "", testStaffAnswersWriteAccessRows},
 		{"Sessions", "", testSessions},
+		{"SessionChangesSeenAtOnce", "", testSessionChangesSeenAtOnce},
 		{"BookingRace", "", testBookingRace},
 		{"BookingRules", "", testBookingRules},
 		{"TicketsMarksAndFigures", "", testTicketsMarksAndFigures},
