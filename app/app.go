@@ -216,8 +216,16 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 // sweeps and roll-up folding, the audit summary's folding, lapsed
 // waiting-list offers and reminders, forgetting unscreened feedback
 // comments, the chats' signals from other processes, abandoned chats and
-// old transcripts, and notification delivery. Run it once per process (the
-// dispatcher once per database).
+// old transcripts, and notification delivery. Run it once per process;
+// several processes may share one PostgreSQL database. Each piece of the
+// work is safe to run in all of them at once: the sweeps are conditional
+// updates (a request is marked breached, an offer passed on, a reminder
+// queued, a chat abandoned only by the one update that still finds it so),
+// the folds take a per-database advisory lock and skip their turn when
+// another process holds it, and each dispatcher sends only the
+// notifications it claimed (sotepe.Outbox.ClaimNotifications): exactly once
+// among live processes, and after a lease (notify.Lease) by another process
+// when the one that claimed them dies (see docs/scaling.md).
 func (a *App) Start(ctx context.Context) {
 	bgCtx, stop := context.WithCancel(ctx)
 	a.stopBackground = stop
