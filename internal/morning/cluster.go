@@ -170,6 +170,9 @@ type ClusterConfig struct {
 	Env []string
 	// Dir holds haproxy's configuration.
 	Dir string
+	// Servers, when set, are the addresses haproxy balances over instead
+	// of sotepe processes (a bare baseline, Bare); no process is started.
+	Servers []string
 }
 
 // StartCluster starts the processes, one at a time (the first migrates),
@@ -189,12 +192,17 @@ func StartCluster(ctx context.Context, cfg ClusterConfig) (_ *Cluster, err error
 		}
 	}()
 	env := append([]string{"SOTEPE_LOG_LEVEL=warn"}, cfg.Env...)
+	addrs := cfg.Servers
 	for range max(cfg.Processes, 1) {
+		if len(cfg.Servers) > 0 {
+			break
+		}
 		p, err := startProcess(ctx, cfg.Binary, env, "serve", "--db", cfg.DB, "--addr", "127.0.0.1:0", "--test-idp", "--secure-cookies=false")
 		if err != nil {
 			return nil, err
 		}
 		c.Processes = append(c.Processes, p)
+		addrs = append(addrs, p.Addr)
 	}
 	port, err := freePort()
 	if err != nil {
@@ -202,7 +210,7 @@ func StartCluster(ctx context.Context, cfg ClusterConfig) (_ *Cluster, err error
 	}
 	c.URL = "http://127.0.0.1:" + strconv.Itoa(port)
 	conf := filepath.Join(cfg.Dir, "haproxy.cfg")
-	if err := os.WriteFile(conf, []byte(haproxyConfig(port, c.Processes)), 0o600); err != nil {
+	if err := os.WriteFile(conf, []byte(haproxyConfig(port, addrs)), 0o600); err != nil {
 		return nil, err
 	}
 	// haproxy -db stays in the foreground; it prints nothing on start, so
@@ -237,7 +245,7 @@ func StartCluster(ctx context.Context, cfg ClusterConfig) (_ *Cluster, err error
 // every 300 ms and takes one out at its first failed check; a request
 // whose connection to a process fails is sent to another (only then: a
 // request a process received is never sent twice).
-func haproxyConfig(port int, procs []*Process) string {
+func haproxyConfig(port int, addrs []string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, `global
 	maxconn 4096
@@ -258,8 +266,8 @@ backend sotepe
 	http-check expect status 200
 	default-server inter 300ms fall 1 rise 2
 `, port)
-	for i, p := range procs {
-		fmt.Fprintf(&b, "\tserver s%d %s check\n", i, p.Addr)
+	for i, a := range addrs {
+		fmt.Fprintf(&b, "\tserver s%d %s check\n", i, a)
 	}
 	return b.String()
 }

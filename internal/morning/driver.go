@@ -59,7 +59,9 @@ type Route struct {
 	// expect); Conflicts the 409s of bookings (a time someone else took);
 	// Unauthorized the 401s among the errors (a session not known).
 	Count, Errors, Conflicts, Unauthorized int
-	P50, P99, Max                          time.Duration
+	// Failed counts the errors by status, 0 for no answer at all.
+	Failed        map[int]int
+	P50, P99, Max time.Duration
 }
 
 // Report is the outcome of a run.
@@ -105,6 +107,11 @@ func (r Report) String() string {
 	for _, rt := range r.Routes {
 		fmt.Fprintf(&b, "%-30s %7d %6d %6d %10s %10s %10s\n", rt.Name, rt.Count, rt.Errors, rt.Conflicts, ms(rt.P50), ms(rt.P99), ms(rt.Max))
 	}
+	for _, rt := range r.Routes {
+		if len(rt.Failed) > 0 {
+			fmt.Fprintf(&b, "errors of %s by status (0: no answer): %v\n", rt.Name, rt.Failed)
+		}
+	}
 	return b.String()
 }
 
@@ -121,6 +128,7 @@ type run struct {
 	errs      map[string]int
 	conflicts map[string]int
 	unauth    map[string]int
+	failed    map[string]map[int]int
 	contacts  []int64
 	appts     []int64
 	residents []*http.Client // signed-in residents, the newest last
@@ -154,7 +162,7 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 		cfg:       cfg,
 		transport: &http.Transport{MaxIdleConnsPerHost: 256, DisableCompression: true, IdleConnTimeout: 30 * time.Second},
 		weights:   cfg.Mix.weights(),
-		latencies: map[string][]time.Duration{}, errs: map[string]int{}, conflicts: map[string]int{}, unauth: map[string]int{},
+		latencies: map[string][]time.Duration{}, errs: map[string]int{}, conflicts: map[string]int{}, unauth: map[string]int{}, failed: map[string]map[int]int{},
 	}
 	defer r.transport.CloseIdleConnections()
 	actions, dropped := 0, 0
@@ -413,6 +421,10 @@ func (r *run) do(ctx context.Context, c *http.Client, route, method, path string
 		r.conflicts[route]++
 	default:
 		r.errs[route]++
+		if r.failed[route] == nil {
+			r.failed[route] = map[int]int{}
+		}
+		r.failed[route][status]++
 		if status == http.StatusUnauthorized {
 			r.unauth[route]++
 		}
@@ -427,7 +439,7 @@ func (r *run) report(elapsed time.Duration, actions, dropped int) Report {
 	out := Report{Elapsed: elapsed, Actions: actions, Dropped: dropped, Contacts: r.contacts, Appointments: r.appts}
 	for name, ls := range r.latencies {
 		sort.Slice(ls, func(i, j int) bool { return ls[i] < ls[j] })
-		out.Routes = append(out.Routes, Route{Name: name, Count: len(ls), Errors: r.errs[name], Conflicts: r.conflicts[name], Unauthorized: r.unauth[name],
+		out.Routes = append(out.Routes, Route{Name: name, Count: len(ls), Errors: r.errs[name], Conflicts: r.conflicts[name], Unauthorized: r.unauth[name], Failed: r.failed[name],
 			P50: quantile(ls, 0.50), P99: quantile(ls, 0.99), Max: ls[len(ls)-1]})
 		out.Requests += len(ls)
 	}

@@ -17,6 +17,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"net"
 	"os"
 	"os/signal"
 	"time"
@@ -44,12 +45,10 @@ func run() error {
 		seed      = flag.Bool("seed", true, "fill the database with the demo first (sotepe demo)")
 		units     = flag.Int("units", 0, "with -seed, widen the demo network to this many units")
 		gogc      = flag.String("gogc", "", "GOGC for the processes (their default when empty)")
+		target    = flag.String("url", "", "play the morning against this running server instead of starting any (no -db needed; nothing is verified)")
+		bare      = flag.Bool("bare", false, "the baseline: -processes bare servers in this process (morning.Bare) behind the same haproxy, no sotepe, no database")
 	)
 	flag.Parse()
-	if *db == "" {
-		flag.Usage()
-		return fmt.Errorf("-db is required")
-	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	mix, err := morning.ReadMix(*reference)
@@ -57,11 +56,29 @@ func run() error {
 		return err
 	}
 	fmt.Println("mix:", mix)
+	if *target != "" {
+		if *peaks > 0 {
+			*rate = *peaks * mix.PeakRate()
+		}
+		rep, err := morning.Run(ctx, morning.Config{BaseURL: *target, Mix: mix, Rate: *rate, Workers: *workers, Duration: *duration})
+		if err != nil {
+			return err
+		}
+		fmt.Printf("%s, %s:\n%s", *target, *duration, rep)
+		return nil
+	}
+	if *db == "" && !*bare {
+		flag.Usage()
+		return fmt.Errorf("-db is required")
+	}
 	dir, err := os.MkdirTemp("", "morning")
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(dir)
+	if *bare {
+		return runBare(ctx, mix, dir, *processes, *rate, *peaks, *workers, *duration)
+	}
 	bin, err := morning.Build(ctx, dir)
 	if err != nil {
 		return err
@@ -116,6 +133,34 @@ func run() error {
 		return fmt.Errorf("acknowledged but not in the database: %d contact requests, %d bookings", len(lost.Contacts), len(lost.Appointments))
 	}
 	fmt.Println("every acknowledged write is in the database")
+	return nil
+}
+
+// runBare plays the morning against bare servers behind haproxy.
+func runBare(ctx context.Context, mix morning.Mix, dir string, n int, rate, peaks float64, workers int, duration time.Duration) error {
+	var addrs []string
+	for range max(n, 1) {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return err
+		}
+		defer ln.Close()
+		go morning.Bare(ln)
+		addrs = append(addrs, ln.Addr().String())
+	}
+	c, err := morning.StartCluster(ctx, morning.ClusterConfig{Servers: addrs, Dir: dir})
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	if peaks > 0 {
+		rate = peaks * mix.PeakRate()
+	}
+	rep, err := morning.Run(ctx, morning.Config{BaseURL: c.URL, Mix: mix, Rate: rate, Workers: workers, Duration: duration})
+	if err != nil {
+		return err
+	}
+	fmt.Printf("%d bare server(s), %d workers, %s:\n%s", len(addrs), workers, duration, rep)
 	return nil
 }
 
