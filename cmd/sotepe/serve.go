@@ -74,8 +74,13 @@ func runServer(ctx context.Context, args []string, getenv func(string) string, s
 		// A soft limit bounds that trade: near it the collector runs as
 		// often as it must, so a burst of large reads (a cold dashboard
 		// over a year) does not carry the resident memory past 200 MB.
-		// GOMEMLIMIT in the environment wins.
-		debug.SetMemoryLimit(150 << 20)
+		// The heap grows to the limit, and SQLite's page caches (outside
+		// the Go heap) and pages not yet returned come on top: at 150 MiB
+		// the morning load over the full year peaked at 200–210 MB, at
+		// 120 MiB (still twice the live heap) at 172 MB
+		// (docs/benchmarks.md, "Morning load"). GOMEMLIMIT in the
+		// environment wins.
+		debug.SetMemoryLimit(120 << 20)
 	}
 
 	turn, err := turnConfig(turnAddr, turnIP, getenv("SOTEPE_TURN_SECRET"), isDemo)
