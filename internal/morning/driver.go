@@ -56,7 +56,8 @@ type Route struct {
 	Name string
 	// Count is the requests answered or failed; Errors those that failed
 	// (no answer, 5xx, 401, 429, or any other status the route does not
-	// expect); Conflicts the 409s of bookings (a time someone else took);
+	// expect); Conflicts the 409s of bookings (a time someone else took)
+	// and the slot searches that found no free time at all;
 	// Unauthorized the 401s among the errors (a session not known).
 	Count, Errors, Conflicts, Unauthorized int
 	// Failed counts the errors by status, 0 for no answer at all.
@@ -103,7 +104,7 @@ func (r Report) String() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%d requests (%d actions, %d dropped) in %s: %.1f requests/s, %d errors; acknowledged %d contact requests, %d bookings\n",
 		r.Requests, r.Actions, r.Dropped, r.Elapsed.Round(time.Millisecond), r.Rate, r.Errors(), len(r.Contacts), len(r.Appointments))
-	fmt.Fprintf(&b, "%-30s %7s %6s %6s %10s %10s %10s\n", "route", "count", "errors", "409", "p50", "p99", "max")
+	fmt.Fprintf(&b, "%-30s %7s %6s %6s %10s %10s %10s\n", "route", "count", "errors", "taken", "p50", "p99", "max")
 	for _, rt := range r.Routes {
 		fmt.Fprintf(&b, "%-30s %7d %6d %6d %10s %10s %10s\n", rt.Name, rt.Count, rt.Errors, rt.Conflicts, ms(rt.P50), ms(rt.P99), ms(rt.Max))
 	}
@@ -338,7 +339,13 @@ func (r *run) book(ctx context.Context, c *http.Client) {
 			ID int64 `json:"id"`
 		} `json:"items"`
 	}
-	if json.Unmarshal(b, &page) != nil || len(page.Items) == 0 {
+	if json.Unmarshal(b, &page) != nil {
+		return
+	}
+	if len(page.Items) == 0 {
+		r.mu.Lock()
+		r.conflicts["GET /api/v1/slots"]++ // every free time is taken
+		r.mu.Unlock()
 		return
 	}
 	slot := page.Items[mrand.IntN(len(page.Items))].ID

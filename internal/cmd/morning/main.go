@@ -46,6 +46,7 @@ func run() error {
 		units     = flag.Int("units", 0, "with -seed, widen the demo network to this many units")
 		gogc      = flag.String("gogc", "", "GOGC for the processes (their default when empty)")
 		target    = flag.String("url", "", "play the morning against this running server instead of starting any (no -db needed; nothing is verified)")
+		signIns   = flag.Bool("sign-ins", true, "play the mix's sign-ins (argon2id password checks); false keeps the sessions of the first few, as residents signing in through OpenID Connect cost no password check")
 		bare      = flag.Bool("bare", false, "the baseline: -processes bare servers in this process (morning.Bare) behind the same haproxy, no sotepe, no database")
 	)
 	flag.Parse()
@@ -54,6 +55,9 @@ func run() error {
 	mix, err := morning.ReadMix(*reference)
 	if err != nil {
 		return err
+	}
+	if !*signIns {
+		mix.SignIns = 0
 	}
 	fmt.Println("mix:", mix)
 	if *target != "" {
