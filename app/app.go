@@ -53,6 +53,12 @@ import (
 type Config struct {
 	// DB is a SQLite file path or a postgres:// URL.
 	DB string
+	// ReadDB, when set, is a postgres:// URL (typically of a standby, with
+	// pgx's target_session_attrs) where the figures are read: the
+	// dashboard's, the annual report's and the open data's volumes, staff
+	// and answer-promise figures (store.Store.UseReplica). Everything else
+	// stays on DB.
+	ReadDB string
 	// Logger receives the program's logs; nil discards them.
 	Logger *slog.Logger
 	// Demo fills an empty database with the demo network (widened to
@@ -134,6 +140,11 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 		return nil, err
 	}
 	st := a.Store
+	if cfg.ReadDB != "" {
+		if err := st.UseReplica(ctx, cfg.ReadDB); err != nil {
+			return nil, err
+		}
+	}
 	if cfg.Demo {
 		_, _, uerr := st.UserByUsername(ctx, "admin")
 		fresh := sotepe.ErrorCode(uerr) == sotepe.ENotFound
