@@ -184,3 +184,58 @@ func testADeadDispatchersClaimIsDeliveredAfterItsLease(t *testing.T) {
 		t.Fatalf("sent again: %d, %v (total %d)", n, err, sent.n.Load())
 	}
 }
+
+// slow is a sender whose every send takes three minutes of the clock.
+type slow struct {
+	clock *time.Time
+	n     int
+}
+
+func (s *slow) Send(context.Context, notify.Message) error {
+	*s.clock = s.clock.Add(3 * time.Minute)
+	s.n++
+	return nil
+}
+
+// TestASlowBatchStopsBeforeItsLease sends a claimed batch through a
+// server that takes three minutes a mail: the dispatcher stops while its
+// claim still has a whole send left, and the rest, claimed anew after the
+// lease, goes out once.
+func TestASlowBatchStopsBeforeItsLease(t *testing.T) {
+	testenv.Engines(t, testASlowBatchStopsBeforeItsLease)
+}
+
+func testASlowBatchStopsBeforeItsLease(t *testing.T) {
+	st, cat := setup(t)
+	ctx := context.Background()
+	pending, err := st.PendingNotifications(ctx, time.Now().Add(time.Hour), 10)
+	if err != nil || len(pending) != 1 {
+		t.Fatalf("pending = %v, %v", pending, err)
+	}
+	nurse, _, err := st.UserByUsername(ctx, "nurse")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 4 {
+		if _, err := st.AddMessage(ctx, pending[0].RequestID, sotepe.Message{AuthorID: nurse.ID, FromStaff: true, Body: "Svar.", At: time.Now()}, sotepe.StatusAnswered); err != nil {
+			t.Fatal(err)
+		}
+	}
+	clock := time.Now().Add(time.Minute)
+	sender := &slow{clock: &clock}
+	d := &notify.Dispatcher{Store: st, Catalog: cat, Sender: sender, BaseURL: "http://x", Now: func() time.Time { return clock }, Logger: slog.New(slog.DiscardHandler)}
+	total := 0
+	for range 3 {
+		n, err := d.Deliver(ctx, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		total += n
+		if n > 2 {
+			t.Fatalf("one claim sent %d at three minutes each, past its lease of %s", n, notify.Lease)
+		}
+	}
+	if left, err := st.PendingNotifications(ctx, clock.Add(time.Hour), 10); err != nil || len(left) != 0 || total != 5 || sender.n != 5 {
+		t.Fatalf("sent %d (%d mails), left %d, %v", total, sender.n, len(left), err)
+	}
+}

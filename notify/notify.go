@@ -188,7 +188,14 @@ func (d *Dispatcher) Deliver(ctx context.Context, limit int) (int, error) {
 		return 0, err
 	}
 	sent := 0
+	// A notification is sent only while its claim has a whole send left:
+	// the rest of a batch slowed by a hanging server is left to the next
+	// claim after the lease, never sent while another may hold it.
+	last := now.Add(Lease - SendTimeout)
 	for _, n := range pending {
+		if d.Now().After(last) {
+			break
+		}
 		sendCtx, cancel := context.WithTimeout(ctx, SendTimeout)
 		m, err := d.render(sendCtx, n)
 		if err == nil {
