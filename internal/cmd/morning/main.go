@@ -6,7 +6,7 @@
 // were measured:
 //
 //	go run ./internal/cmd/morning -db 'postgres://…' -processes 3 -workers 32 -duration 60s
-//	go run ./internal/cmd/morning -db /tmp/morning.db -processes 1 -rate 7.4 -duration 60s
+//	go run ./internal/cmd/morning -db /tmp/morning.db -processes 1 -peaks 10 -duration 60s
 //
 // The database is seeded with the demo (`sotepe demo` once) unless -seed
 // is false; -units widens its network. Run it from the module's root, on
