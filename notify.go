@@ -41,6 +41,10 @@ type Outbox interface {
 	// PendingNotifications returns up to limit unsent notifications whose
 	// next attempt is due at now, oldest first.
 	PendingNotifications(ctx context.Context, now time.Time, limit int) ([]Notification, error)
+	// ClaimNotifications claims up to limit notifications due at now for
+	// one Sender until now+lease, oldest first: no other Sender gets them
+	// meanwhile, in any process on the same database.
+	ClaimNotifications(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]Notification, error)
 	// MarkNotificationSent records a delivery.
 	MarkNotificationSent(ctx context.Context, id int64, at time.Time) error
 	// MarkNotificationFailed records a failed attempt and when to retry.

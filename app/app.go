@@ -53,6 +53,12 @@ import (
 type Config struct {
 	// DB is a SQLite file path or a postgres:// URL.
 	DB string
+	// ReadDB, when set, is a postgres:// URL (typically of a standby, with
+	// pgx's target_session_attrs) where the figures are read: the
+	// dashboard's, the annual report's and the open data's volumes, staff
+	// and answer-promise figures (store.Store.UseReplica). Everything else
+	// stays on DB.
+	ReadDB string
 	// Logger receives the program's logs; nil discards them.
 	Logger *slog.Logger
 	// Demo fills an empty database with the demo network (widened to
@@ -134,6 +140,11 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 		return nil, err
 	}
 	st := a.Store
+	if cfg.ReadDB != "" {
+		if err := st.UseReplica(ctx, cfg.ReadDB); err != nil {
+			return nil, err
+		}
+	}
 	if cfg.Demo {
 		_, _, uerr := st.UserByUsername(ctx, "admin")
 		fresh := sotepe.ErrorCode(uerr) == sotepe.ENotFound
@@ -216,8 +227,16 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 // sweeps and roll-up folding, the audit summary's folding, lapsed
 // waiting-list offers and reminders, forgetting unscreened feedback
 // comments, the chats' signals from other processes, abandoned chats and
-// old transcripts, and notification delivery. Run it once per process (the
-// dispatcher once per database).
+// old transcripts, and notification delivery. Run it once per process;
+// several processes may share one PostgreSQL database. Each piece of the
+// work is safe to run in all of them at once: the sweeps are conditional
+// updates (a request is marked breached, an offer passed on, a reminder
+// queued, a chat abandoned only by the one update that still finds it so),
+// the folds take a per-database advisory lock and skip their turn when
+// another process holds it, and each dispatcher sends only the
+// notifications it claimed (sotepe.Outbox.ClaimNotifications): exactly once
+// among live processes, and after a lease (notify.Lease) by another process
+// when the one that claimed them dies (see docs/scaling.md).
 func (a *App) Start(ctx context.Context) {
 	bgCtx, stop := context.WithCancel(ctx)
 	a.stopBackground = stop

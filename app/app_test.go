@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"sotepe"
 	"sotepe/app"
 	"sotepe/internal/testenv"
 	"sotepe/store"
@@ -118,5 +119,35 @@ func TestServeShutsDownWhenAsked(t *testing.T) {
 		Seed: func(context.Context, *store.Store, bool) error { return boom }})
 	if !errors.Is(err, boom) {
 		t.Fatalf("New with a failing Seed: %v", err)
+	}
+}
+
+// TestReadDBServesTheFigures starts the program with the figures read
+// through a second PostgreSQL pool, here the primary itself with
+// target_session_attrs=any; on SQLite a read DSN is refused at start.
+func TestReadDBServesTheFigures(t *testing.T) { testenv.Engines(t, testReadDBServesTheFigures) }
+
+func testReadDBServesTheFigures(t *testing.T) {
+	ctx := context.Background()
+	engine := testenv.EngineOf(t)
+	dsn := testenv.DSN(t, engine)
+	a, err := app.New(ctx, app.Config{DB: dsn, Demo: true, ReadDB: dsn + "&target_session_attrs=any"})
+	if engine == testenv.SQLite {
+		if sotepe.ErrorCode(err) != sotepe.EInvalid {
+			t.Fatalf("a read DSN beside SQLite: %v", err)
+		}
+		return
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	if _, err := a.Store.StaffHeadcounts(ctx, 2024); err != nil {
+		t.Fatalf("the figures through the read DSN: %v", err)
+	}
+	rec := httptest.NewRecorder()
+	a.Web.ServeHTTP(rec, httptest.NewRequest("GET", "/report/2024", nil))
+	if rec.Code != 200 {
+		t.Fatalf("the annual report through the read DSN: %d", rec.Code)
 	}
 }

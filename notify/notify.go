@@ -8,8 +8,10 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
+	"crypto/tls"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/smtp"
 	"strings"
 	"time"
@@ -50,16 +52,73 @@ type SMTPSender struct {
 	Auth smtp.Auth // nil for none
 }
 
-// Send mails m; a user without an address is an error, so the dispatcher
-// retries later (an address may be added meanwhile).
-func (s SMTPSender) Send(_ context.Context, m Message) error {
+// Send mails m within ctx's deadline; a user without an address is an
+// error, so the dispatcher retries later (an address may be added
+// meanwhile).
+func (s SMTPSender) Send(ctx context.Context, m Message) error {
 	if m.To == "" {
 		return fmt.Errorf("notify: user %d has no e-mail address", m.UserID)
+	}
+	if strings.ContainsAny(m.To+s.From, "\r\n") {
+		return fmt.Errorf("notify: user %d has an address with a line break", m.UserID)
 	}
 	msg := "From: " + s.From + "\r\nTo: " + m.To + "\r\nSubject: " + mimeHeader(m.Subject) +
 		"\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n" +
 		strings.ReplaceAll(m.Body, "\n", "\r\n") + "\r\n"
-	return smtp.SendMail(s.Addr, s.Auth, s.From, []string{m.To}, []byte(msg))
+	return s.mail(ctx, m.To, []byte(msg))
+}
+
+// mail is smtp.SendMail bounded by ctx: the connection is dialled with it
+// and carries its deadline, so that a hanging server cannot hold a
+// notification past the dispatcher's lease.
+func (s SMTPSender) mail(ctx context.Context, to string, msg []byte) error {
+	var dialer net.Dialer
+	conn, err := dialer.DialContext(ctx, "tcp", s.Addr)
+	if err != nil {
+		return err
+	}
+	if deadline, ok := ctx.Deadline(); ok {
+		if err := conn.SetDeadline(deadline); err != nil {
+			conn.Close()
+			return err
+		}
+	}
+	host, _, _ := net.SplitHostPort(s.Addr)
+	c, err := smtp.NewClient(conn, host)
+	if err != nil {
+		conn.Close()
+		return err
+	}
+	defer c.Close()
+	if ok, _ := c.Extension("STARTTLS"); ok {
+		if err := c.StartTLS(&tls.Config{ServerName: host}); err != nil {
+			return err
+		}
+	}
+	if s.Auth != nil {
+		if ok, _ := c.Extension("AUTH"); ok {
+			if err := c.Auth(s.Auth); err != nil {
+				return err
+			}
+		}
+	}
+	if err := c.Mail(s.From); err != nil {
+		return err
+	}
+	if err := c.Rcpt(to); err != nil {
+		return err
+	}
+	w, err := c.Data()
+	if err != nil {
+		return err
+	}
+	if _, err := w.Write(msg); err != nil {
+		return err
+	}
+	if err := w.Close(); err != nil {
+		return err
+	}
+	return c.Quit()
 }
 
 // mimeHeader encodes a header with non-ASCII letters (ä, ö, å) as RFC 2047.
@@ -102,20 +161,47 @@ type Dispatcher struct {
 // left for a month.
 const maxAttempts = 10
 
-// Deliver sends up to limit due notifications and returns how many were
-// sent. A failed delivery is retried later with a growing pause.
+// Lease is how long a dispatcher holds the notifications it claimed before
+// another one (in this process or another on the same database) may claim
+// them: a dispatcher killed while delivering leaves its claim for this long.
+// SendTimeout bounds each render and send, so that a live dispatcher
+// records every claimed notification well within the lease and no two live
+// dispatchers send the same one.
+const (
+	Lease       = 5 * time.Minute
+	SendTimeout = time.Minute
+)
+
+// batch is how many notifications a round of Run claims at a time: few
+// enough that a dispatcher killed mid-round delays few of them by a lease.
+const batch = 20
+
+// Deliver claims up to limit due notifications (see
+// sotepe.Outbox.ClaimNotifications), sends them and returns how many were
+// sent. A failed delivery is retried later with a growing pause. Several
+// dispatchers may deliver from one database at once, in one process or
+// many: each sends only the notifications it claimed.
 func (d *Dispatcher) Deliver(ctx context.Context, limit int) (int, error) {
 	now := d.Now()
-	pending, err := d.Store.PendingNotifications(ctx, now, limit)
+	pending, err := d.Store.ClaimNotifications(ctx, now, Lease, limit)
 	if err != nil {
 		return 0, err
 	}
 	sent := 0
+	// A notification is sent only while its claim has a whole send left:
+	// the rest of a batch slowed by a hanging server is left to the next
+	// claim after the lease, never sent while another may hold it.
+	last := now.Add(Lease - SendTimeout)
 	for _, n := range pending {
-		m, err := d.render(ctx, n)
-		if err == nil {
-			err = d.Sender.Send(ctx, m)
+		if d.Now().After(last) {
+			break
 		}
+		sendCtx, cancel := context.WithTimeout(ctx, SendTimeout)
+		m, err := d.render(sendCtx, n)
+		if err == nil {
+			err = d.Sender.Send(sendCtx, m)
+		}
+		cancel()
 		if err != nil {
 			d.Logger.WarnContext(ctx, "notification not delivered", "id", n.ID, "kind", string(n.Kind), "attempts", n.Attempts+1, "err", err.Error())
 			pause := time.Duration((n.Attempts+1)*(n.Attempts+1)) * time.Minute
@@ -196,13 +282,13 @@ func (d *Dispatcher) Run(ctx context.Context, every time.Duration) {
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
-		// Drain what is due, a hundred at a time, then wait for the tick.
+		// Drain what is due, a batch at a time, then wait for the tick.
 		for {
-			n, err := d.Deliver(ctx, 100)
+			n, err := d.Deliver(ctx, batch)
 			if err != nil && ctx.Err() == nil {
 				d.Logger.WarnContext(ctx, "notification delivery failed", "err", err.Error())
 			}
-			if err != nil || n < 100 || ctx.Err() != nil {
+			if err != nil || n < batch || ctx.Err() != nil {
 				break
 			}
 		}

@@ -197,7 +197,7 @@ func (s *Store) ContactStatsRows(ctx context.Context, q sotepe.ContactStatsQuery
 		return p, nil
 	}
 
-	tx, err := s.readers.BeginTx(ctx, &sql.TxOptions{ReadOnly: true, Isolation: sql.LevelRepeatableRead})
+	tx, err := s.figures().BeginTx(ctx, &sql.TxOptions{ReadOnly: true, Isolation: sql.LevelRepeatableRead})
 	if err != nil {
 		return nil, s.fail("contact stats: begin", err)
 	}

@@ -46,7 +46,7 @@ func (s *Store) EventVolumes(ctx context.Context, q sotepe.VolumeQuery) ([]sotep
 		}
 	}
 
-	tx, err := s.readers.BeginTx(ctx, &sql.TxOptions{ReadOnly: true, Isolation: sql.LevelRepeatableRead})
+	tx, err := s.figures().BeginTx(ctx, &sql.TxOptions{ReadOnly: true, Isolation: sql.LevelRepeatableRead})
 	if err != nil {
 		return nil, s.fail("read volumes", err)
 	}
@@ -263,7 +263,7 @@ func readPairs(ctx context.Context, tx *sql.Tx, query string, m map[string]strin
 
 // StaffHeadcounts returns the staff table of year; see sotepe.EventStats.
 func (s *Store) StaffHeadcounts(ctx context.Context, year int) ([]sotepe.StaffHeadcount, error) {
-	out, err := queryAll(ctx, s.readers, func(rows *sql.Rows) (sotepe.StaffHeadcount, error) {
+	out, err := queryAll(ctx, s.figures(), func(rows *sql.Rows) (sotepe.StaffHeadcount, error) {
 		var h sotepe.StaffHeadcount
 		if err := rows.Scan(&h.Year, &h.AreaID, &h.Headcount); err != nil {
 			return h, err

@@ -86,6 +86,7 @@ type Store struct {
 
 	writer  *sql.DB // the writer: one connection on SQLite
 	readers *sql.DB // the readers: a query-only pool on SQLite, the writer on PostgreSQL
+	replica *sql.DB // where the figures are read, when not the readers (UseReplica)
 	dialect dialect
 	log     *slog.Logger
 	zone    *time.Location // the city's time zone, for the audit day
@@ -367,6 +368,9 @@ func (s *Store) Close() error {
 	}
 	if s.readers != s.writer {
 		errs = append(errs, s.readers.Close())
+	}
+	if s.replica != nil {
+		errs = append(errs, s.replica.Close())
 	}
 	errs = append(errs, s.writer.Close())
 	if err := errors.Join(errs...); err != nil {

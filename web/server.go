@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/netip"
+	"runtime"
 	"sync"
 	"time"
 
@@ -132,6 +133,9 @@ type Server struct {
 	// dummyHash is a hash of a random password, verified against when an
 	// account does not exist so that timing does not reveal usernames.
 	dummyHash string
+	// verifying holds a place for each password verification under way:
+	// at most GOMAXPROCS at once (see verifyPassword).
+	verifying chan struct{}
 
 	// feedbackLimit slows anonymous feedback (QR code, website) per
 	// address; kioskLimit the answers of one kiosk token, generous enough
@@ -198,6 +202,7 @@ func New(cfg Config) (*Server, error) {
 		annual:        newKeepCache[int, builtReport](time.Minute, 64, cfg.Now),
 		facts:         newKeepCache[[2]string, []report.Fact](time.Minute, 2, cfg.Now),
 		closing:       make(chan struct{}),
+		verifying:     make(chan struct{}, runtime.GOMAXPROCS(0)),
 	}
 	for _, p := range cfg.IdentityProviders {
 		if p.OIDC.Now == nil {

@@ -51,6 +51,8 @@ func runServer(ctx context.Context, args []string, getenv func(string) string, s
 		}
 		fs.BoolVar(&c.testIdP, "test-idp", testIdP, "serve the demo's test identity provider at /test-idp/ — anyone can sign in as anyone; never in production (env SOTEPE_TEST_IDP)")
 	}
+	var readDB string
+	fs.StringVar(&readDB, "read-db", getenv("SOTEPE_READ_DB"), "a postgres:// URL where the figures (dashboard, annual report, open data) are read, e.g. a standby with target_session_attrs=prefer-standby (env SOTEPE_READ_DB); the --db otherwise")
 	var turnAddr, turnIP string
 	fs.StringVar(&turnAddr, "turn-addr", getenv("SOTEPE_TURN_ADDR"), "run the embedded TURN server that relays video calls on this address, UDP and TCP on one port (e.g. :3478; env SOTEPE_TURN_ADDR); off when empty")
 	fs.StringVar(&turnIP, "turn-public-ip", getenv("SOTEPE_TURN_PUBLIC_IP"), "the public IP address browsers reach the TURN server at (env SOTEPE_TURN_PUBLIC_IP); --turn-addr's host when that is an IP; the secret comes from SOTEPE_TURN_SECRET")
@@ -74,8 +76,13 @@ func runServer(ctx context.Context, args []string, getenv func(string) string, s
 		// A soft limit bounds that trade: near it the collector runs as
 		// often as it must, so a burst of large reads (a cold dashboard
 		// over a year) does not carry the resident memory past 200 MB.
-		// GOMEMLIMIT in the environment wins.
-		debug.SetMemoryLimit(150 << 20)
+		// The heap grows to the limit, and SQLite's page caches (outside
+		// the Go heap) and pages not yet returned come on top: at 150 MiB
+		// the morning load over the full year peaked at 200–210 MB, at
+		// 120 MiB (still twice the live heap) at 172 MB
+		// (docs/benchmarks.md, "Morning load"). GOMEMLIMIT in the
+		// environment wins.
+		debug.SetMemoryLimit(120 << 20)
 	}
 
 	turn, err := turnConfig(turnAddr, turnIP, getenv("SOTEPE_TURN_SECRET"), isDemo)
@@ -111,7 +118,7 @@ func runServer(ctx context.Context, args []string, getenv func(string) string, s
 		fmt.Fprintln(stderr, "WARNING: --test-idp is on: anyone can sign in as any demo person. Never use it in production.")
 	}
 	a, err := app.New(ctx, app.Config{
-		DB: c.db, Logger: logger, Demo: isDemo, DemoUnits: c.units, Progress: stdout,
+		DB: c.db, ReadDB: readDB, Logger: logger, Demo: isDemo, DemoUnits: c.units, Progress: stdout,
 		Seed: func(ctx context.Context, st *store.Store, fresh bool) error {
 			if !fresh || year.year == 0 {
 				return nil

@@ -77,6 +77,32 @@ func testOutbox(t *testing.T, s Store) {
 	wantCode(t, s.MarkNotificationFailed(ctx, 999999, now), sotepe.ENotFound)
 	_, err = s.PendingNotifications(ctx, now, -1)
 	wantKey(t, err, sotepe.EInvalid, "error.page_limit")
+
+	// A claim takes the due ones, oldest first, until its lease is over:
+	// meanwhile no claim gets them, afterwards the next one does.
+	claimed, err := s.ClaimNotifications(ctx, retry, time.Minute, 1)
+	must(t, err)
+	if len(claimed) != 1 || claimed[0].ID != second.ID || claimed[0].Attempts != 2 {
+		t.Fatalf("claimed = %+v", claimed)
+	}
+	claimed, err = s.ClaimNotifications(ctx, retry, time.Minute, 10)
+	must(t, err)
+	if len(claimed) != 1 || claimed[0].ID != third.ID {
+		t.Fatalf("second claim = %+v", claimed)
+	}
+	if claimed, err = s.ClaimNotifications(ctx, retry.Add(59*time.Second), time.Minute, 10); err != nil || len(claimed) != 0 {
+		t.Fatalf("claim within the lease = %+v, %v", claimed, err)
+	}
+	must(t, s.MarkNotificationSent(ctx, third.ID, retry))
+	claimed, err = s.ClaimNotifications(ctx, retry.Add(time.Minute), time.Minute, 10)
+	must(t, err)
+	if len(claimed) != 1 || claimed[0].ID != second.ID {
+		t.Fatalf("claim after the lease = %+v", claimed)
+	}
+	_, err = s.ClaimNotifications(ctx, now, 0, 10)
+	wantCode(t, err, sotepe.EInvalid)
+	_, err = s.ClaimNotifications(ctx, now, time.Minute, -1)
+	wantKey(t, err, sotepe.EInvalid, "error.page_limit")
 }
 
 func testClosureDays(t *testing.T, s Store) {
