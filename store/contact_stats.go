@@ -46,7 +46,7 @@ import (
 // A year by service and day is some 9,500 rows, by channel 1,800.
 //
 // The roll-up also counts the requests that are open (the backlog, migration
-// 00019). What depends on the present moment is read from contact_requests:
+// 00017). What depends on the present moment is read from contact_requests:
 // the open requests past their due time without an answer, through the
 // partial index contact_requests_stats_overdue by due time, so the figures
 // read only the overdue requests, however long the backlog. So are the

@@ -435,7 +435,7 @@ func testContactStatsRollupMatchesRequests(t *testing.T, s Store) {
 	}
 }
 
-// testContactStatsBacklogMigration checks migration 00019, which moves the
+// testContactStatsBacklogMigration checks migration 00017, which moves the
 // backlog into the roll-up, over requests stored before it: taken back to
 // the schema before it and brought up again, with requests stored and
 // changed on both sides and part of the log folded, the roll-up gives what
@@ -483,7 +483,7 @@ func testContactStatsBacklogMigration(t *testing.T, s Store) {
 	check("before")
 	_, err := s.FoldContactStats(ctx, 7)
 	must(t, err)
-	must(t, s.MigrateTo(ctx, 18))
+	must(t, s.MigrateTo(ctx, 16))
 	// Under the old triggers: more requests, and an answered request that
 	// the resident writes to opens anew.
 	store(9)

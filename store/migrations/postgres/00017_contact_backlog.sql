@@ -1,5 +1,5 @@
 -- The backlog in the roll-up of the answer promise's figures (issue 19), on
--- PostgreSQL. Why and what: see SQLite's 00019. The function that logs a
+-- PostgreSQL. Why and what: see SQLite's 00017. The function that logs a
 -- request's share gains the backlog, and the update trigger also fires when
 -- a request moves into or out of the open statuses.
 
