@@ -4,7 +4,7 @@
 // names (a SQLite file, or a postgres:// URL), listens on --addr and prints
 // "listening on http://ADDRESS" once it serves. It runs until it is killed
 // or interrupted. It runs with the collector's settings of `sotepe serve`
-// (GOGC=400 and a soft memory limit of 150 MiB, unless the environment sets
+// (GOGC=400 and a soft memory limit of 120 MiB, unless the environment sets
 // them). Only the benchmark uses it.
 package main
 
@@ -42,7 +42,7 @@ func run() error {
 		debug.SetGCPercent(400)
 	}
 	if os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(150 << 20)
+		debug.SetMemoryLimit(120 << 20)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
