@@ -18,10 +18,17 @@ const (
 	RoleManager      Role = "manager"
 	RoleAnalyst      Role = "analyst"
 	RoleAdmin        Role = "admin"
+	// The roles of the rest of the sector (issue 20): each sees only its
+	// own part, and none of them is a member of a unit.
+	RoleContractManager Role = "contract_manager" // purchased services: producers, contracts, vouchers, supervision
+	RoleRescueOfficer   Role = "rescue_officer"   // the rescue department: missions, emergency care runs, inspections
+	RoleHR              Role = "hr"               // staff: employments, vacancies, training, the personnel survey
+	RoleFinance         Role = "finance"          // economy and sustainability: budget, the change programme, fleet, energy
 )
 
 // Roles lists every role.
-var Roles = []Role{RoleResident, RoleProfessional, RoleManager, RoleAnalyst, RoleAdmin}
+var Roles = []Role{RoleResident, RoleProfessional, RoleManager, RoleAnalyst, RoleAdmin,
+	RoleContractManager, RoleRescueOfficer, RoleHR, RoleFinance}
 
 // Valid reports whether r is a known role.
 func (r Role) Valid() bool { return slices.Contains(Roles, r) }
@@ -75,7 +82,7 @@ func (u User) Has(role Role) bool {
 
 // IsStaff reports whether the user works in the sector (any role but resident).
 func (u User) IsStaff() bool {
-	return u.Has(RoleProfessional) || u.Has(RoleManager) || u.Has(RoleAnalyst) || u.Has(RoleAdmin)
+	return slices.ContainsFunc(u.Roles, func(r Role) bool { return r != RoleResident })
 }
 
 // MemberOf reports whether the user works at unit.

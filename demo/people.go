@@ -104,6 +104,30 @@ func people() []person {
 				Sv: "administratör",
 				En: "administrator",
 			}}, lang: sotepe.English, email: "aleksi.salo@example.org"},
+		{account: Account{Username: "contracts", Name: "Katariina Aho", Roles: []sotepe.Role{sotepe.RoleContractManager},
+			Description: sotepe.Names{
+				Fi: "sopimusvastaava, ostopalvelut ja palvelusetelit",
+				Sv: "avtalsansvarig, köpta tjänster och servicesedlar",
+				En: "contract manager, purchased services and service vouchers",
+			}}, lang: sotepe.Finnish, email: "katariina.aho@example.org"},
+		{account: Account{Username: "rescue", Name: "Johan Ek", Roles: []sotepe.Role{sotepe.RoleRescueOfficer},
+			Description: sotepe.Names{
+				Fi: "pelastustoimen viranhaltija, pelastuslaitos",
+				Sv: "tjänsteinnehavare inom räddningsväsendet, räddningsverket",
+				En: "rescue officer, the rescue department",
+			}}, lang: sotepe.Swedish, email: "johan.ek@example.org"},
+		{account: Account{Username: "personnel", Name: "Riikka Lehto", Roles: []sotepe.Role{sotepe.RoleHR},
+			Description: sotepe.Names{
+				Fi: "henkilöstöasiantuntija, toimialan henkilöstöpalvelut",
+				Sv: "personalspecialist, sektorns personaltjänster",
+				En: "HR officer, the sector's staff services",
+			}}, lang: sotepe.Finnish, email: "riikka.lehto@example.org"},
+		{account: Account{Username: "finance", Name: "Oskar Wahl", Roles: []sotepe.Role{sotepe.RoleFinance},
+			Description: sotepe.Names{
+				Fi: "talousasiantuntija, talous ja kestävä kehitys",
+				Sv: "ekonomispecialist, ekonomi och hållbarhet",
+				En: "finance officer, economy and sustainability",
+			}}, lang: sotepe.English, email: "oskar.wahl@example.org"},
 	}
 }
 

@@ -19,7 +19,7 @@ func TestAccounts(t *testing.T) {
 			t.Errorf("account %s has no name or no role", a.Username)
 		}
 	}
-	if want := []string{"anna", "erik", "nurse", "manager", "analyst", "admin"}; !slices.Equal(names, want) {
+	if want := []string{"anna", "erik", "nurse", "manager", "analyst", "admin", "contracts", "rescue", "personnel", "finance"}; !slices.Equal(names, want) {
 		t.Errorf("accounts %v, want %v", names, want)
 	}
 	accounts[0].Roles[0] = sotepe.RoleAdmin
@@ -38,6 +38,8 @@ func TestPeopleAreValidUsers(t *testing.T) {
 		"anna": {sotepe.RoleResident}, "erik": {sotepe.RoleResident},
 		"nurse": {sotepe.RoleProfessional}, "manager": {sotepe.RoleManager, sotepe.RoleProfessional},
 		"analyst": {sotepe.RoleAnalyst}, "admin": {sotepe.RoleAdmin},
+		"contracts": {sotepe.RoleContractManager}, "rescue": {sotepe.RoleRescueOfficer},
+		"personnel": {sotepe.RoleHR}, "finance": {sotepe.RoleFinance},
 	}
 	for _, p := range people() {
 		nu := sotepe.NewUser{

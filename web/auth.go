@@ -103,7 +103,8 @@ func actorOf(u sotepe.User, requestID string) sotepe.Actor {
 		a.Role, a.OnBehalfOf = sotepe.RoleResident, u.Acting.Principal.ResidentID
 		return a
 	}
-	for _, role := range []sotepe.Role{sotepe.RoleAdmin, sotepe.RoleManager, sotepe.RoleProfessional, sotepe.RoleAnalyst, sotepe.RoleResident} {
+	for _, role := range []sotepe.Role{sotepe.RoleAdmin, sotepe.RoleManager, sotepe.RoleProfessional, sotepe.RoleAnalyst,
+		sotepe.RoleContractManager, sotepe.RoleRescueOfficer, sotepe.RoleHR, sotepe.RoleFinance, sotepe.RoleResident} {
 		if u.Has(role) {
 			a.Role = role
 			break

@@ -35,18 +35,19 @@ func freshVideoInvite(t *testing.T, f *fixture) map[string]string {
 }
 
 // videoRows are the access matrix's rows of video appointments. Columns:
-// anon, owner, other, pro, proOther, mgrOther, analyst, admin.
+// anon, owner, other, pro, proOther, mgrOther, analyst, admin,
+// contractMgr, rescueOfficer, hrOfficer, financeOfficer.
 func videoRows() []access {
 	return []access{
-		{route: "GET /appointments/{id}/video", want: want{login, 200, 404, 200, 404, 404, 404, 404}, method: "GET", path: "/appointments/{video}/video"},
-		{route: "POST /appointments/{id}/video", want: want{401, 303, 404, 303, 404, 404, 404, 404}, method: "POST", path: "/appointments/{video}/video", body: "x=1"},
+		{route: "GET /appointments/{id}/video", want: want{login, 200, 404, 200, 404, 404, 404, 404, 404, 404, 404, 404}, method: "GET", path: "/appointments/{video}/video"},
+		{route: "POST /appointments/{id}/video", want: want{401, 303, 404, 303, 404, 404, 404, 404, 404, 404, 404, 404}, method: "POST", path: "/appointments/{video}/video", body: "x=1"},
 		// Not a WebSocket handshake: 400 to those who may join, 404 to the rest.
-		{route: "GET /appointments/{id}/video/ws", want: want{login, refused, 404, refused, 404, 404, 404, 404}, method: "GET", path: "/appointments/{video}/video/ws"},
-		{route: "POST /appointments/{id}/video/phone", want: want{401, 303, 404, 303, 404, 404, 404, 404}, method: "POST", path: "/appointments/{video}/video/phone", body: "x=1", fresh: freshVideo},
-		{route: "POST /appointments/{id}/video/invites", want: want{401, 403, 403, 200, 404, 404, 403, 403}, method: "POST", path: "/appointments/{video}/video/invites", body: "role=interpreter"},
-		{route: "GET /api/v1/appointments/{id}/video", want: want{401, 200, 404, 200, 404, 404, 404, 404}, method: "GET", path: "/api/v1/appointments/{video}/video"},
-		{route: "POST /api/v1/appointments/{id}/phone", want: want{401, 200, 404, 200, 404, 404, 404, 404}, method: "POST", path: "/api/v1/appointments/{video}/phone", fresh: freshVideo},
-		{route: "POST /api/v1/appointments/{id}/video/invites", want: want{401, 403, 403, 201, 404, 404, 403, 403}, method: "POST", path: "/api/v1/appointments/{video}/video/invites", body: `{"role":"guardian"}`},
+		{route: "GET /appointments/{id}/video/ws", want: want{login, refused, 404, refused, 404, 404, 404, 404, 404, 404, 404, 404}, method: "GET", path: "/appointments/{video}/video/ws"},
+		{route: "POST /appointments/{id}/video/phone", want: want{401, 303, 404, 303, 404, 404, 404, 404, 404, 404, 404, 404}, method: "POST", path: "/appointments/{video}/video/phone", body: "x=1", fresh: freshVideo},
+		{route: "POST /appointments/{id}/video/invites", want: want{401, 403, 403, 200, 404, 404, 403, 403, 403, 403, 403, 403}, method: "POST", path: "/appointments/{video}/video/invites", body: "role=interpreter"},
+		{route: "GET /api/v1/appointments/{id}/video", want: want{401, 200, 404, 200, 404, 404, 404, 404, 404, 404, 404, 404}, method: "GET", path: "/api/v1/appointments/{video}/video"},
+		{route: "POST /api/v1/appointments/{id}/phone", want: want{401, 200, 404, 200, 404, 404, 404, 404, 404, 404, 404, 404}, method: "POST", path: "/api/v1/appointments/{video}/phone", fresh: freshVideo},
+		{route: "POST /api/v1/appointments/{id}/video/invites", want: want{401, 403, 403, 201, 404, 404, 403, 403, 403, 403, 403, 403}, method: "POST", path: "/api/v1/appointments/{video}/video/invites", body: `{"role":"guardian"}`},
 		{route: "GET /video/check", want: everyone(200), method: "GET", path: "/video/check?appointment={video}"},
 		// An invitation shows the unit and the time, nothing of anna.
 		{route: "GET /video/invite/{token}", want: everyone(200), method: "GET", path: "/video/invite/{vtoken}", fresh: freshVideoInvite},

@@ -57,7 +57,7 @@ func runAdmin(ctx context.Context, args []string, getenv func(string) string, st
 	var lang string
 	fs.StringVar(&n.Username, "username", "", "the new account's username")
 	fs.StringVar(&n.Name, "name", "", "the person's full name")
-	fs.Var(&roles, "role", "a role: professional, manager, analyst or admin (repeatable)")
+	fs.Var(&roles, "role", "a role: professional, manager, analyst, admin, contract_manager, rescue_officer, hr or finance (repeatable)")
 	fs.Var(&units, "unit", "a unit the person works at (repeatable)")
 	fs.StringVar(&lang, "lang", "fi", "the person's language: fi, sv or en")
 	fs.StringVar(&n.Email, "email", "", "the person's work e-mail address, for notifications (optional)")
