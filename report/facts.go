@@ -9,9 +9,11 @@ import (
 )
 
 // Reader is what the report reads from the store: the volumes, the figures
-// of the answer promise and the feedback counts, all aggregates.
+// of the answer promise, the feedback counts and the rescue department's
+// counts and response times, all aggregates.
 type Reader interface {
 	sotepe.EventStats
+	RescueReader
 	ContactStatsRows(ctx context.Context, q sotepe.ContactStatsQuery) ([]sotepe.ContactStatsRow, error)
 	FeedbackCounts(ctx context.Context, q sotepe.FeedbackCountsQuery) ([]sotepe.FeedbackCount, error)
 }
