@@ -21,7 +21,7 @@ var MissionColumns = []string{"external_id", "station", "type", "urgency", "risk
 
 // LineError is a bad line of an import file: its line number (the header
 // is line 1), the column, and the error, an EInvalid *sotepe.Error whose
-// key explains it. It is itself EInvalid, keyed "error.rescue_import_line".
+// key explains it; sotepe.ErrorCode and ErrorKey read the cause.
 type LineError struct {
 	Line   int
 	Column string

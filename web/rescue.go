@@ -232,7 +232,8 @@ func (s *Server) rescueRow(lang sotepe.Lang, f sotepe.RescueFigure, label string
 	return row
 }
 
-// minutes writes seconds as minutes and seconds, "6:05"; nil is Missing.
+// minutes writes seconds as minutes and seconds, "6 min 5 s"; nil is
+// Missing.
 func minutes(sec *float64) string {
 	if sec == nil {
 		return view.Missing
@@ -240,12 +241,15 @@ func minutes(sec *float64) string {
 	return duration(time.Duration(math.Round(*sec)) * time.Second)
 }
 
+// duration writes d as hours and minutes, or minutes and seconds under an
+// hour: units every language of the pages writes the same, and no clock
+// time's colon or dot.
 func duration(d time.Duration) string {
 	s := int(d.Round(time.Second) / time.Second)
 	if s >= 3600 {
-		return fmt.Sprintf("%d:%02d:%02d", s/3600, s/60%60, s%60)
+		return fmt.Sprintf("%d\u00a0h %d\u00a0min", s/3600, s/60%60)
 	}
-	return fmt.Sprintf("%d:%02d", s/60, s%60)
+	return fmt.Sprintf("%d\u00a0min %d\u00a0s", s/60, s%60)
 }
 
 // rescueMissionRow is one mission of the list, written for the page.
