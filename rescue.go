@@ -119,11 +119,11 @@ func (t RescueTimes) validate() error {
 	}{{"call_received", t.CallAt}, {"alarm", t.AlarmAt}, {"departure", t.DepartedAt}, {"on_scene", t.OnSceneAt}, {"cleared", t.ClearedAt}}
 	for i, p := range points {
 		if p.at.IsZero() {
-			return InvalidField(p.field, "error.rescue_time", "a time point is missing").With(map[string]any{"Field": p.field}).At(p.field)
+			return InvalidField(p.field, "error.rescue_time", "a time point is missing").With(map[string]any{"Field": p.field})
 		}
 		if i > 0 && p.at.Before(points[i-1].at) {
 			return InvalidField(p.field, "error.rescue_time_order", "time points out of order").
-				With(map[string]any{"Field": p.field, "Before": points[i-1].field}).At(p.field)
+				With(map[string]any{"Field": p.field, "Before": points[i-1].field})
 		}
 	}
 	return nil
