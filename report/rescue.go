@@ -138,3 +138,39 @@ func (r Rescue) JSON() RescueJSON {
 	}
 	return out
 }
+
+// rescueFacts are the facts of the rescue department's missions and runs
+// within units (nil for all): one per statistic, station and month, as the
+// events of the two statistics would give, so that the dashboard counts
+// the rescue rows, not events.
+func (g Gatherer) rescueFacts(ctx context.Context, f Filter, units []string) ([]Fact, error) {
+	if units != nil && len(units) == 0 {
+		return nil, nil
+	}
+	type key struct{ stat, unit, month string }
+	sums := map[key]int64{}
+	for _, k := range []struct {
+		stat string
+		runs bool
+	}{{statRescueMissions, false}, {statEmergencyRuns, true}} {
+		rows, err := g.Store.RescueResponses(ctx, sotepe.RescueQuery{From: f.From, To: f.To, Stations: units}, k.runs)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rows {
+			sums[key{k.stat, r.Station, r.Day[:7]}]++
+		}
+	}
+	out := make([]Fact, 0, len(sums))
+	for k, n := range sums {
+		fa := Fact{Source: SourceEvents, Statistic: k.stat, Mode: sotepe.EventInPerson, Month: k.month, Unit: k.unit, Value: n}
+		if u, ok := g.Org.Unit(k.unit); ok {
+			fa.Area, fa.Producer = u.AreaID, u.ProducerID
+			if p, ok := g.Org.Producer(u.ProducerID); ok {
+				fa.ProducerKind = string(p.Kind)
+			}
+		}
+		out = append(out, fa)
+	}
+	return out, nil
+}
