@@ -328,8 +328,7 @@ func OpenStore(ctx context.Context, dsn string, logger *slog.Logger) (*store.Sto
 // LoadDemo fills an empty database with the demo network (widened to units
 // when that is more than the hand-written network has) and the demo
 // people and a little of the rescue department's work, and says so on
-// progress; on a database that has them it does
-// nothing.
+// progress; on a database that has them it does nothing.
 func LoadDemo(ctx context.Context, st *store.Store, units int, progress io.Writer) error {
 	if _, _, err := st.UserByUsername(ctx, "admin"); err == nil {
 		return nil
