@@ -184,6 +184,7 @@ type Store interface {
 	SurveyStore
 	Events
 	EventStats
+	RescueStore
 	IntegrationClients
 	ChatStore
 	VideoStore

@@ -39,6 +39,7 @@ import (
 	"sotepe/i18n"
 	"sotepe/notify"
 	"sotepe/password"
+	"sotepe/rescue"
 	"sotepe/residents"
 	"sotepe/statistics"
 	"sotepe/store"
@@ -207,6 +208,7 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 	a.Audit = audit.New(st)
 	w.Residents, w.Audit, w.Closures = residents.New(st), a.Audit, closures.New(st, a.Calendar)
 	w.Statistics, w.Events = statistics.New(st, a.Calendar, nil), events.New(st)
+	w.Rescue = rescue.New(st)
 	w.Chats = a.Chats
 	w.Video = a.Video
 	w.Catalog, w.Logger, w.Location, w.Registry, w.OpenAPI = a.Catalog, logger, a.Location, a.Registry, docs.OpenAPI
@@ -325,8 +327,8 @@ func OpenStore(ctx context.Context, dsn string, logger *slog.Logger) (*store.Sto
 
 // LoadDemo fills an empty database with the demo network (widened to units
 // when that is more than the hand-written network has) and the demo
-// people, and says so on progress; on a database that has them it does
-// nothing.
+// people and a little of the rescue department's work, and says so on
+// progress; on a database that has them it does nothing.
 func LoadDemo(ctx context.Context, st *store.Store, units int, progress io.Writer) error {
 	if _, _, err := st.UserByUsername(ctx, "admin"); err == nil {
 		return nil
@@ -348,8 +350,10 @@ func LoadDemo(ctx context.Context, st *store.Store, units int, progress io.Write
 	if err != nil {
 		return err
 	}
-	_, err = demo.LoadPeople(ctx, st, st, hash)
-	return err
+	if _, err = demo.LoadPeople(ctx, st, st, hash); err != nil {
+		return err
+	}
+	return demo.LoadRescue(ctx, st, time.Now())
 }
 
 // loadDemoAppointments keeps the demo's free times open for the coming

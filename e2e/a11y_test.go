@@ -61,6 +61,7 @@ func TestA11yEveryPage(t *testing.T) {
 			"/stats/feedback/compare", "/stats/appointments", "/stats/chats", "/stats/assessments", "/staff/audit"}},
 		{"analyst", []string{"/", "/me", "/dashboard", "/staff/audit"}},
 		{"admin", []string{"/", "/me", "/staff/booking-rules", "/staff/audit"}},
+		{"rescue", []string{"/", "/me", "/rescue", "/rescue/missions", "/rescue/inspections?all=1"}},
 	}
 
 	var (

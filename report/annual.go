@@ -25,6 +25,9 @@ type Annual struct {
 	EServices []VolumeLine
 	Staff     Staff
 	Feedback  FeedbackYear
+	// Rescue is the rescue department's section; its counts are also the
+	// three rescue lines of Groups.
+	Rescue Rescue
 	// Indicators is the value of each ratio indicator over the year.
 	Indicators []IndicatorLine
 }
@@ -143,6 +146,10 @@ func BuildAnnual(ctx context.Context, g Gatherer, inds *Indicators, year int) (A
 		return a, err
 	}
 	cur, prev := statisticTotals(facts), statisticTotals(prevFacts)
+	if a.Rescue, err = readRescue(ctx, g.Store, year); err != nil {
+		return a, err
+	}
+	rescueVolumes(cur, prev, a.Rescue)
 	// A previous year counts when it has service volumes: the feedback
 	// answers of a year alone (its events too) make no column of zeros.
 	for key := range prev {

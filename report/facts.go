@@ -9,9 +9,11 @@ import (
 )
 
 // Reader is what the report reads from the store: the volumes, the figures
-// of the answer promise and the feedback counts, all aggregates.
+// of the answer promise, the feedback counts and the rescue department's
+// counts and response times, all aggregates.
 type Reader interface {
 	sotepe.EventStats
+	RescueReader
 	ContactStatsRows(ctx context.Context, q sotepe.ContactStatsQuery) ([]sotepe.ContactStatsRow, error)
 	FeedbackCounts(ctx context.Context, q sotepe.FeedbackCountsQuery) ([]sotepe.FeedbackCount, error)
 }
@@ -115,7 +117,8 @@ type Gatherer struct {
 }
 
 // Facts returns the facts of f by unit and month: the events by statistic,
-// mode and producer, the figures of the answer promise (when WorkingTime is
+// mode and producer (the rescue missions and emergency runs counted from
+// the rescue department's own rows instead of events), the figures of the answer promise (when WorkingTime is
 // set) and the feedback counts. A date that is not YYYY-MM-DD is EInvalid
 // ("error.date"), From after To EInvalid ("error.stats_period"); the
 // store's failures come back as they are.
@@ -133,10 +136,18 @@ func (g Gatherer) Facts(ctx context.Context, f Filter) ([]Fact, error) {
 	// Room for the events and a unit-month's contact and feedback facts.
 	facts := make([]Fact, 0, len(rows)+len(g.Org.Units)*12*9)
 	for _, r := range rows {
+		if r.Statistic == statRescueMissions || r.Statistic == statEmergencyRuns {
+			continue // the rescue department's rows count them (rescueFacts)
+		}
 		facts = append(facts, Fact{Source: SourceEvents, Statistic: r.Statistic, Mode: r.Mode, Month: r.Month, Unit: r.Unit,
 			Area: r.Area, Producer: r.Producer, ProducerKind: r.ProducerKind, Value: r.Count})
 	}
 	units := g.Org.UnitIDs(f)
+	rescueFacts, err := g.rescueFacts(ctx, f, units)
+	if err != nil {
+		return nil, err
+	}
+	facts = append(facts, rescueFacts...)
 	months := map[string]string{}
 	unitFact := func(source, field, unit, month string, v int64) Fact {
 		// One copy of each unit id and month, shared by the facts.

@@ -88,8 +88,8 @@ func (s *Server) observe(next http.Handler) http.Handler {
 		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
 		if r.Body != nil {
 			limit := s.cfg.MaxBody
-			if r.URL.Path == "/api/v1/events" {
-				limit = max(limit, MaxEventsBody) // a full batch of service events
+			if r.URL.Path == "/api/v1/events" || r.URL.Path == "/api/v1/rescue/missions" || r.URL.Path == "/rescue/missions/import" {
+				limit = max(limit, MaxEventsBody) // a full batch of service events or rescue missions
 			}
 			r.Body = http.MaxBytesReader(sw, r.Body, limit)
 		}

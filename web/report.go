@@ -48,7 +48,9 @@ type reportView struct {
 	// StaffBars is the staff chart: one bar per area, its label wrapping
 	// in HTML so that no name is cut.
 	StaffBars []reportBar
-	JSONURL   string
+	// Rescue is the rescue department's section.
+	Rescue  reportRescue
+	JSONURL string
 	// Published is when the report was made, its date of publication.
 	Published time.Time
 }
@@ -185,6 +187,7 @@ func (s *Server) reportView(lang sotepe.Lang, a report.Annual, org *report.Org) 
 		return view.Decimal(lang, *x, 1)
 	}
 	v.NPS, v.NPSPrevious = score(a.Feedback.NPS), score(a.Feedback.NPSPrevious)
+	v.Rescue = s.reportRescue(lang, a.Rescue)
 	channels := map[sotepe.FeedbackChannel]report.ChannelLine{}
 	for _, c := range a.Feedback.Channels {
 		channels[c.Channel] = c

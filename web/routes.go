@@ -129,6 +129,19 @@ func (s *Server) routes() http.Handler {
 	h("GET /api/v1/stats/chats", roles(statsRoles...)(s.chatStats))
 	h("GET /stats/chats", roles(statsRoles...)(s.chatStats))
 
+	// The rescue department: the figures for rescue officers and analysts
+	// (aggregates only), the missions, their import and the fire
+	// inspections for rescue officers.
+	rescueFigureRoles := []sotepe.Role{sotepe.RoleRescueOfficer, sotepe.RoleAnalyst}
+	h("GET /rescue", roles(rescueFigureRoles...)(s.rescueFigures))
+	h("GET /api/v1/rescue/figures", roles(rescueFigureRoles...)(s.rescueFigures))
+	h("GET /rescue/missions", roles(sotepe.RoleRescueOfficer)(s.rescueMissions))
+	h("GET /api/v1/rescue/missions", roles(sotepe.RoleRescueOfficer)(s.rescueMissions))
+	h("POST /api/v1/rescue/missions", roles(sotepe.RoleRescueOfficer)(s.rescueImportJSON))
+	h("POST /rescue/missions/import", roles(sotepe.RoleRescueOfficer)(s.rescueImportForm))
+	h("GET /rescue/inspections", roles(sotepe.RoleRescueOfficer)(s.rescueInspections))
+	h("GET /api/v1/rescue/inspections", roles(sotepe.RoleRescueOfficer)(s.rescueInspections))
+
 	// The working-day calendar and the answer promise.
 	h("GET /api/v1/calendar/deadline", s.calendarDeadline)
 	h("GET /api/v1/calendar/closures", roles(sotepe.RoleAdmin)(s.closures))

@@ -65,6 +65,9 @@ type Config struct {
 	Statistics sotepe.StatisticsService
 	// Events takes service events from integration clients.
 	Events sotepe.EventService
+	// Rescue serves the rescue department's figures, missions and
+	// inspections.
+	Rescue sotepe.RescueService
 	// Video runs the rooms of video appointments.
 	Video sotepe.VideoService
 	// Chats carries out chats with professionals: the queue, messages,
@@ -238,7 +241,7 @@ func (c Config) check() error {
 		{"Store", c.Store == nil}, {"Catalog", c.Catalog == nil}, {"Location", c.Location == nil}, {"Calendar", c.Calendar == nil},
 		{"Contacts", c.Contacts == nil}, {"Assessments", c.Assessments == nil}, {"Appointments", c.Appointments == nil},
 		{"Feedback", c.Feedback == nil}, {"Surveys", c.Surveys == nil}, {"Residents", c.Residents == nil}, {"Audit", c.Audit == nil},
-		{"Closures", c.Closures == nil}, {"Statistics", c.Statistics == nil}, {"Events", c.Events == nil},
+		{"Closures", c.Closures == nil}, {"Statistics", c.Statistics == nil}, {"Events", c.Events == nil}, {"Rescue", c.Rescue == nil},
 		{"Acting", c.Acting == nil}, {"Chats", c.Chats == nil}, {"Video", c.Video == nil},
 	}
 	for _, f := range required {

@@ -15,6 +15,7 @@ import (
 	"sotepe/events"
 	"sotepe/feedback"
 	"sotepe/fhir"
+	"sotepe/rescue"
 	"sotepe/residents"
 	"sotepe/statistics"
 	"sotepe/store"
@@ -79,6 +80,7 @@ func withServices(tb testing.TB, c web.Config) web.Config {
 	}
 	if c.Events == nil {
 		c.Events = events.New(st)
+		c.Rescue = rescue.New(st)
 	}
 	if c.Acting == nil {
 		now := c.Now

@@ -373,7 +373,9 @@ func apportion(total int, weights []float64, r *rand.Rand) []int {
 // Events calls fn with every service event of the year, in a fixed order
 // (statistic by statistic, day by day, unit by unit), each of source
 // sotepe.SourceYear and numbered "YYYY-nnnnnnnnnn". One event is one act
-// (Count 1), except the e-services, whose events are a unit's day. It stops
+// (Count 1), except the e-services, whose events are a unit's day. The
+// rescue department's three statistics are no events: Rescue writes them
+// as missions, runs and inspections. It stops
 // at fn's first error and returns it.
 func (y Year) Events(fn func(sotepe.ServiceEvent) error) error {
 	days := y.days()
@@ -385,6 +387,12 @@ func (y Year) Events(fn func(sotepe.ServiceEvent) error) error {
 	prefix := []byte(strconv.Itoa(y.Year) + "-")
 	id := make([]byte, 0, 32)
 	return y.walk(func(p *plan, day, unit int, mode sotepe.EventMode, count int) error {
+		// The rescue statistics are drawn, so that the stream of random
+		// numbers stays the same for the rest, but written by Rescue as
+		// missions, runs and inspections of their own.
+		if rescueStatistic(p.stat.Key) {
+			return nil
+		}
 		u := &p.units[unit]
 		seq++
 		return fn(sotepe.ServiceEvent{Source: sotepe.SourceYear, ExternalID: string(appendPadded(append(id[:0], prefix...), seq)),

@@ -91,6 +91,14 @@ func TestYearTotals(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// The rescue statistics are rows of their own, not events.
+		ry, err := y.Rescue()
+		if err != nil {
+			t.Fatal(err)
+		}
+		got[StatRescueMissions] += len(ry.Missions)
+		got[StatEmergencyRuns] += len(ry.Runs)
+		got[StatRescueInspections] += len(ry.Inspections)
 		for _, v := range y.Reference.ServiceVolumes {
 			if want := Scaled(v.Value, scale); got[v.Key] != want {
 				t.Errorf("scale %g: %s = %d, want %d", scale, v.Key, got[v.Key], want)

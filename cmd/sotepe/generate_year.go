@@ -130,6 +130,9 @@ func generateYear(ctx context.Context, st *store.Store, o yearOptions, stdout, s
 	if err := generateChats(ctx, st, y, stdout, stderr); err != nil {
 		return err
 	}
+	if err := generateRescue(ctx, st, y, stdout); err != nil {
+		return err
+	}
 	// The year's contact requests, whose answers are the report's answered
 	// requests and the answer promise's figures.
 	h := yeargen.History{Year: o.year, Count: yeargen.Scaled(yeargen.ContactRequests, o.scale), Seed: o.seed, Network: y.Network}

@@ -48,6 +48,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	case "generate":
 		return runGenerate(ctx, rest, getenv, stdout, stderr)
 	case "import":
+		if len(rest) > 0 && rest[0] == "rescue-missions" {
+			return runImportRescue(ctx, rest[1:], getenv, stdout, stderr)
+		}
 		return runImport(ctx, rest, getenv, stdout, stderr)
 	case "admin":
 		return runAdmin(ctx, rest, getenv, stdin, stdout, stderr)
@@ -85,6 +88,8 @@ Usage:
                  whose totals follow the sector's 2024 figures times the scale
   sotepe import events --db … [--source NAME] [--skip-bad-rows] FILE.csv
                  import service events from CSV (all rows or none by default)
+  sotepe import rescue-missions --db … --file FILE.csv [--lang fi|sv|en]
+                 import rescue missions from CSV (all or none; a bad line is named)
   sotepe admin create-client --db … --name NAME --scope events:write
                  create an integration client; prints its API token once
   sotepe admin revoke-client --db … --name NAME

@@ -36,9 +36,12 @@ func reportDB(t *testing.T) string {
 	}
 	_, err = st.AddEvents(ctx, []sotepe.ServiceEvent{
 		{Source: "test", ExternalID: "1", Day: "2024-02-01", UnitID: "kallio-health-station", Statistic: "health_station_nurse_visits", Mode: sotepe.EventInPerson, Count: 1375},
-		{Source: "test", ExternalID: "2", Day: "2024-06-01", UnitID: "central-rescue-station", Statistic: "fire_rescue_missions", Mode: sotepe.EventInPerson, Count: 79},
 	})
 	if err != nil {
+		t.Fatal(err)
+	}
+	// The rescue lines come from the rescue department's own rows.
+	if _, err := st.AddRescueMissions(ctx, testMissions(79, time.Date(2024, 6, 1, 9, 0, 0, 0, time.UTC))); err != nil {
 		t.Fatal(err)
 	}
 	if err := st.SetStaffHeadcount(ctx, 2024, []sotepe.StaffHeadcount{{Year: 2024, AreaID: "rescue-department", Headcount: 798}}); err != nil {
@@ -202,6 +205,7 @@ func testReportMatchesGeneratedYear(t *testing.T) {
 		t.Errorf("staff %+v, want a total of %d", rep.Staff, total)
 	}
 	checkYearChats(t, db, rep, yeargen.Scaled(ref.EServices.ChatContacts, scale))
+	checkYearRescue(t, rep, scale)
 
 	// The generated year's contact requests were answered: they count
 	// among the e-services and in the share answered in time.
@@ -279,6 +283,15 @@ func checkReportFigures(t *testing.T, db, lang string, rep report.AnnualJSON) {
 		want int64
 	}{{"feedback.after_visit", fb.AfterVisit}, {"feedback.via_city_website", fb.ViaWebsite}, {"feedback.via_portal", fb.ViaPortal},
 		{"feedback.total", fb.AnswersTotal}, {"staff.total", rep.Staff.HeadcountTotal}} {
+		if got := count(c.key); got != c.want {
+			t.Errorf("%s: the page shows %d, the JSON %d", c.key, got, c.want)
+		}
+	}
+	for _, c := range []struct {
+		key  string
+		want int64
+	}{{"rescue.missions", rep.Rescue.Missions}, {"rescue.runs", rep.Rescue.Runs}, {"rescue.inspections", rep.Rescue.Inspections},
+		{"rescue.spills", rep.Rescue.SpillsHandled}} {
 		if got := count(c.key); got != c.want {
 			t.Errorf("%s: the page shows %d, the JSON %d", c.key, got, c.want)
 		}
@@ -394,4 +407,5 @@ func TestFullYearMatchesReference(t *testing.T) {
 		t.Errorf("staff in all %d, the reference 15,434", rep.Staff.HeadcountTotal)
 	}
 	checkYearChats(t, db, rep, 72200)
+	checkYearRescue(t, rep, 1)
 }

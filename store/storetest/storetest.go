@@ -164,6 +164,8 @@ func suite() []conformance {
 		{"AddEventsBadRowStoresNothing", "", testAddEventsBadRowStoresNothing},
 		{"LoadEventsMixed", "", testLoadEventsMixed},
 		{"IntegrationClients", "", testIntegrationClients},
+		{"RescueMissions", "", testRescueMissions},
+		{"RescueRunsAndInspections", "", testRescueRunsAndInspections},
 		{"SetStaffHeadcount", "", testSetStaffHeadcount},
 		{"FlowsRecordEvents", "", testFlowsRecordEvents},
 		{"BulkFeedbackRollUps", "", testBulkFeedbackRollUps},
