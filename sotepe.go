@@ -184,6 +184,8 @@ type Store interface {
 	SurveyStore
 	Events
 	EventStats
+	StaffStore
+	EconomyStore
 	IntegrationClients
 	ChatStore
 	VideoStore

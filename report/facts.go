@@ -12,6 +12,7 @@ import (
 // of the answer promise and the feedback counts, all aggregates.
 type Reader interface {
 	sotepe.EventStats
+	SectorReader
 	ContactStatsRows(ctx context.Context, q sotepe.ContactStatsQuery) ([]sotepe.ContactStatsRow, error)
 	FeedbackCounts(ctx context.Context, q sotepe.FeedbackCountsQuery) ([]sotepe.FeedbackCount, error)
 }
