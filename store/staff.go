@@ -194,3 +194,30 @@ func (s *Store) StaffMonths(ctx context.Context, from, to string) ([]sotepe.Staf
 		WHERE month >= $1 AND month <= $2 GROUP BY area_id, profession ORDER BY area_id, profession`, from, to)
 	return out, s.fail("staff months", err)
 }
+
+// LoadSurveyResponses stores responses of survey (its version) as sent on
+// day in lang, with no invitations: the generated year's personnel survey.
+// Each response is its values; all are stored in one transaction or none.
+func (s *Store) LoadSurveyResponses(ctx context.Context, survey string, version int, lang sotepe.Lang, day string, responses [][]sotepe.SurveyValue) error {
+	return s.inTx(ctx, "load survey responses", func(tx *sql.Tx) error {
+		for _, values := range responses {
+			var id int64
+			if err := tx.QueryRowContext(ctx, `INSERT INTO survey_responses (survey_id, version, lang, day) VALUES ($1, $2, $3, $4) RETURNING id`,
+				survey, version, string(lang), day).Scan(&id); err != nil {
+				return err
+			}
+			if err := upsertRows(ctx, tx, `INSERT INTO survey_answers (response_id, question_id, option_id, number, text)`, ``, 5, len(values),
+				func(i int) []any {
+					v := values[i]
+					var num sql.NullFloat64
+					if v.Number != nil {
+						num = sql.NullFloat64{Float64: *v.Number, Valid: true}
+					}
+					return []any{id, v.Question, nullString(v.Option), num, nullString(v.Text)}
+				}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}

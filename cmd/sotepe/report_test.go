@@ -41,7 +41,11 @@ func reportDB(t *testing.T) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := st.SetStaffHeadcount(ctx, 2024, []sotepe.StaffHeadcount{{Year: 2024, AreaID: "rescue-department", Headcount: 798}}); err != nil {
+	var staff sotepe.StaffRecords
+	for i := range 798 {
+		staff.Employments = append(staff.Employments, sotepe.Employment{Key: "e" + strconv.Itoa(i), AreaID: "rescue-department", Profession: "firefighter", Start: "2020-01-01"})
+	}
+	if err := st.SaveStaffRecords(ctx, staff); err != nil {
 		t.Fatal(err)
 	}
 	return db
