@@ -182,6 +182,9 @@ func (m StaffMonth) Validate() error {
 	return nil
 }
 
+// ValidDay reports whether s is a real calendar date written YYYY-MM-DD.
+func ValidDay(s string) bool { return validDay(s) }
+
 // ValidMonth reports whether s is a month written YYYY-MM.
 func ValidMonth(s string) bool {
 	if len(s) != 7 {

@@ -159,7 +159,9 @@ func (y Year) fleet(rng *rand.Rand, ref sectorRef) []sotepe.Car {
 			out = append(out, c)
 		}
 	}
-	before := func() string { return old.AddDate(0, 0, rng.IntN(int(first.Sub(old).Hours()/24))).Format(time.DateOnly) }
+	before := func() string {
+		return old.AddDate(0, 0, rng.IntN(int(first.Sub(old).Hours()/24))).Format(time.DateOnly)
+	}
 	during := func() string { return first.AddDate(0, 0, rng.IntN(364)).Format(time.DateOnly) }
 	for _, kind := range []struct {
 		electric  bool
