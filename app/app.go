@@ -34,11 +34,13 @@ import (
 	"sotepe/directory"
 	"sotepe/docs"
 	"sotepe/events"
+	"sotepe/finance"
 	"sotepe/feedback"
 	"sotepe/fhir"
 	"sotepe/i18n"
 	"sotepe/notify"
 	"sotepe/password"
+	"sotepe/personnel"
 	"sotepe/residents"
 	"sotepe/statistics"
 	"sotepe/store"
@@ -207,6 +209,7 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 	a.Audit = audit.New(st)
 	w.Residents, w.Audit, w.Closures = residents.New(st), a.Audit, closures.New(st, a.Calendar)
 	w.Statistics, w.Events = statistics.New(st, a.Calendar, nil), events.New(st)
+	w.Staff, w.Economy = personnel.New(st), finance.New(st)
 	w.Chats = a.Chats
 	w.Video = a.Video
 	w.Catalog, w.Logger, w.Location, w.Registry, w.OpenAPI = a.Catalog, logger, a.Location, a.Registry, docs.OpenAPI
