@@ -11,10 +11,10 @@ import (
 // language; a figure without a value is view.Missing.
 type reportSector struct {
 	Recommend, Courses, TrainingPerEmployee, MoreApplicants, Turnover string
-	ChangeTarget, ChangeAchieved, HiredLabourReduction               string
-	ChangeTargetYear                                                 int
-	Cars, ElectricCars, ElectricShare, ElectricSharePrevious         string
-	SolarStations, SolarMWh, PlasticTonnes, PlasticGrowth            string
+	ChangeTarget, ChangeAchieved, HiredLabourReduction                string
+	ChangeTargetYear                                                  int
+	Cars, ElectricCars, ElectricShare, ElectricSharePrevious          string
+	SolarStations, SolarMWh, PlasticTonnes, PlasticGrowth             string
 }
 
 func (s *Server) reportSector(lang sotepe.Lang, a report.Annual) reportSector {
