@@ -156,6 +156,10 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 		if err := loadDemoAppointments(ctx, st); err != nil {
 			return nil, err
 		}
+		// The staff, economy and sustainability pages show last year.
+		if err := demo.LoadSector(ctx, st, time.Now().Year()-1); err != nil {
+			return nil, err
+		}
 		if err := demo.LoadChatLines(ctx, st); err != nil {
 			return nil, err
 		}
