@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"math"
 	"testing"
@@ -100,6 +101,13 @@ func testSectorScale(t *testing.T, scale float64) {
 	if scale >= 0.1 {
 		is("electric_share_percent", su.ElectricShare, 24)
 		is("electric_share_previous_year_percent", su.ElectricSharePrevious, 19)
+	}
+	if scale == 1 {
+		b, err := json.Marshal(rep)
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkSectorFigures(t, b)
 	}
 	if scale == 1 && (su.Cars != 332 || su.ElectricCars != 79 || su.SolarMWh != 163.3 || su.PlasticTonnes != 118 ||
 		staff.HeadcountTotal != 15434 || staff.Courses != 78000 || staff.MoreApplicants != 13500 || e.ChangeAchievedEUR != 68_000_000) {

@@ -348,8 +348,9 @@ func checkYearChats(t *testing.T, db string, rep report.AnnualJSON, want int) {
 // TestFullYearMatchesReference checks a full-scale generated year (`sotepe
 // generate --year 2024 --scale 1`, e.g. /tmp/year2024.db) against the
 // reference: every service_volumes figure, the feedback counts and the
-// staff table appear exactly in the report, and the answered chats are its
-// 72,200 chat contacts. The database is migrated, not otherwise changed:
+// staff table appear exactly in the report, and so does every figure of the
+// staff, economy and sustainability sections; and the answered chats are
+// its 72,200 chat contacts. The database is migrated, not otherwise changed:
 //
 //	SOTEPE_TEST_YEAR_DB=/tmp/year2024.db go test -run FullYear ./cmd/sotepe/
 func TestFullYearMatchesReference(t *testing.T) {
@@ -397,5 +398,46 @@ func TestFullYearMatchesReference(t *testing.T) {
 	if rep.Staff.HeadcountTotal != 15434 {
 		t.Errorf("staff in all %d, the reference 15,434", rep.Staff.HeadcountTotal)
 	}
+	checkSectorFigures(t, out.Bytes())
 	checkYearChats(t, db, rep, 72200)
+}
+
+// checkSectorFigures compares every figure of the reference's staff (but
+// the table by area, checked above), economy and sustainability sections
+// with the report's JSON of the same key. The chemical and oil spills are
+// the rescue part's to count from its missions: until then the report
+// leaves the figure null and it is not compared.
+func checkSectorFigures(t *testing.T, reportJSON []byte) {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join("..", "..", "yeargen", "data", "reference-2024.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sections := func(b []byte) map[string]map[string]any {
+		var top map[string]json.RawMessage
+		if err := json.Unmarshal(b, &top); err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]map[string]any{}
+		for _, name := range []string{"staff", "economy", "sustainability"} {
+			var m map[string]any
+			if err := json.Unmarshal(top[name], &m); err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			out[name] = m
+		}
+		return out
+	}
+	ref, got := sections(raw), sections(reportJSON)
+	for _, section := range []string{"staff", "economy", "sustainability"} {
+		for key, want := range ref[section] {
+			v, isNumber := want.(float64)
+			if !isNumber || (section == "sustainability" && key == "chemical_and_oil_spills_handled" && got[section][key] == nil) {
+				continue
+			}
+			if g, ok := got[section][key].(float64); !ok || g != v {
+				t.Errorf("%s.%s: %v, the reference %v", section, key, got[section][key], v)
+			}
+		}
+	}
 }
