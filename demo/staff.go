@@ -13,6 +13,8 @@ import (
 type SectorStore interface {
 	SaveStaffRecords(ctx context.Context, r sotepe.StaffRecords) error
 	SaveEconomyRecords(ctx context.Context, r sotepe.EconomyRecords) error
+	SurveyTally(ctx context.Context, survey string) (sotepe.SurveyTally, error)
+	LoadSurveyResponses(ctx context.Context, survey string, version int, lang sotepe.Lang, day string, responses [][]sotepe.SurveyValue) error
 }
 
 // demoStaff is each demo area's professions and their headcounts, small
@@ -82,7 +84,7 @@ func LoadSector(ctx context.Context, st SectorStore, year int) error {
 						Courses: int64(rng.IntN(c.n/3 + 1)), TrainingDays: int64(rng.IntN(c.n/4 + 1)), SickDays: int64(rng.IntN(c.n + 1))})
 				}
 				for v := range 2 {
-					sr.Vacancies = append(sr.Vacancies, sotepe.Vacancy{ID: fmt.Sprintf("demo-%d-%s-%s-%d", y, a.area, c.profession, v), AreaID: a.area,
+					sr.Vacancies = append(sr.Vacancies, sotepe.Vacancy{ID: fmt.Sprintf("demo-v%d-%04d", y, len(sr.Vacancies)+v), AreaID: a.area,
 						Profession: c.profession, Published: fmt.Sprintf("%04d-%02d-15", y, 1+rng.IntN(12)), Applicants: int64(2 + rng.IntN(25))})
 				}
 			}
@@ -90,6 +92,26 @@ func LoadSector(ctx context.Context, st SectorStore, year int) error {
 	}
 	if err := st.SaveStaffRecords(ctx, sr); err != nil {
 		return err
+	}
+	// The personnel survey of the year, once: 60 answers, 47 of them
+	// recommending the sector as an employer.
+	tally, err := st.SurveyTally(ctx, sotepe.PersonnelSurvey(year))
+	if err != nil {
+		return err
+	}
+	if tally.Responses == 0 {
+		answers := make([][]sotepe.SurveyValue, 60)
+		for i := range answers {
+			yes := "no"
+			if i < 47 {
+				yes = "yes"
+			}
+			step := float64(1 + rng.IntN(5))
+			answers[i] = []sotepe.SurveyValue{{Question: sotepe.RecommendQuestion, Option: yes}, {Question: "workload", Number: &step}}
+		}
+		if err := st.LoadSurveyResponses(ctx, sotepe.PersonnelSurvey(year), 1, sotepe.Finnish, fmt.Sprintf("%04d-10-15", year), answers); err != nil {
+			return err
+		}
 	}
 
 	var er sotepe.EconomyRecords
