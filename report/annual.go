@@ -146,7 +146,8 @@ type IndicatorLine struct {
 }
 
 // BuildAnnual reads the sector's year and the year before from the store:
-// the volumes of every statistic, the staff table, the feedback by channel
+// the volumes of every statistic, the staff, economy and sustainability
+// sections, the feedback by channel
 // and the indicators whose unit is a share or a score. A year without data
 // gives zeros and no values, not an error; the store's failures come back
 // as they are.
