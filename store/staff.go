@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -198,22 +199,49 @@ func (s *Store) StaffMonths(ctx context.Context, from, to string) ([]sotepe.Staf
 // LoadSurveyResponses stores responses of survey (its version) as sent on
 // day in lang, with no invitations: the generated year's personnel survey.
 // Each response is its values; all are stored in one transaction or none.
+// The responses of a batch are alike but for their values, so the ids the
+// multi-row INSERT returns, in whatever order, are given out in turn.
 func (s *Store) LoadSurveyResponses(ctx context.Context, survey string, version int, lang sotepe.Lang, day string, responses [][]sotepe.SurveyValue) error {
 	return s.inTx(ctx, "load survey responses", func(tx *sql.Tx) error {
-		for _, values := range responses {
-			var id int64
-			if err := tx.QueryRowContext(ctx, `INSERT INTO survey_responses (survey_id, version, lang, day) VALUES ($1, $2, $3, $4) RETURNING id`,
-				survey, version, string(lang), day).Scan(&id); err != nil {
+		for start := 0; start < len(responses); start += bulkRows {
+			batch := responses[start:min(start+bulkRows, len(responses))]
+			var b strings.Builder
+			b.WriteString(`INSERT INTO survey_responses (survey_id, version, lang, day) VALUES `)
+			for i := range batch {
+				if i > 0 {
+					b.WriteString(", ")
+				}
+				b.WriteString("($1, $2, $3, $4)")
+			}
+			b.WriteString(" RETURNING id")
+			ids, err := queryAll(ctx, tx, func(r *sql.Rows) (id int64, err error) {
+				err = r.Scan(&id)
+				return
+			}, b.String(), survey, version, string(lang), day)
+			if err != nil {
 				return err
 			}
-			if err := upsertRows(ctx, tx, `INSERT INTO survey_answers (response_id, question_id, option_id, number, text)`, ``, 5, len(values),
+			if len(ids) != len(batch) {
+				return fmt.Errorf("%d ids for %d responses", len(ids), len(batch))
+			}
+			type answer struct {
+				id int64
+				v  sotepe.SurveyValue
+			}
+			var answers []answer
+			for i, values := range batch {
+				for _, v := range values {
+					answers = append(answers, answer{ids[i], v})
+				}
+			}
+			if err := upsertRows(ctx, tx, `INSERT INTO survey_answers (response_id, question_id, option_id, number, text)`, ``, 5, len(answers),
 				func(i int) []any {
-					v := values[i]
+					a := answers[i]
 					var num sql.NullFloat64
-					if v.Number != nil {
-						num = sql.NullFloat64{Float64: *v.Number, Valid: true}
+					if a.v.Number != nil {
+						num = sql.NullFloat64{Float64: *a.v.Number, Valid: true}
 					}
-					return []any{id, v.Question, nullString(v.Option), num, nullString(v.Text)}
+					return []any{a.id, a.v.Question, nullString(a.v.Option), num, nullString(a.v.Text)}
 				}); err != nil {
 				return err
 			}
