@@ -766,6 +766,7 @@ func accessRows() []access {
 		access{route: "GET /api/v1/stats/chats", want: want{401, 403, 403, 403, 403, 200, 200, 200}, method: "GET", path: "/api/v1/stats/chats?by=unit"},
 		access{route: "GET /stats/chats", want: want{login, 403, 403, 403, 403, 200, 200, 200}, method: "GET", path: "/stats/chats?by=line"})
 	rows = append(rows, chatRows()...)
+	rows = append(rows, staffAccessRows()...)
 	// Video appointments (video_access_test.go).
 	return append(rows, videoRows()...)
 }
