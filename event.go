@@ -288,13 +288,6 @@ type EventResult struct {
 	Duplicates int `json:"duplicates"`
 }
 
-// StaffHeadcount is the staff of a service area at the end of a year.
-type StaffHeadcount struct {
-	Year      int    `json:"year"`
-	AreaID    string `json:"area"`
-	Headcount int    `json:"headcount"`
-}
-
 // IntegrationClient is another system (a patient record, rescue dispatch)
 // allowed to call the API with a bearer token. Only the token's SHA-256 is
 // kept; Token is set only when the client is created. Its Name is the source
@@ -346,8 +339,6 @@ type Events interface {
 	// producer, is an EInvalid *Error whose Args hold "Index", the
 	// event's position in the batch.
 	AddEvents(ctx context.Context, events []ServiceEvent) (EventResult, error)
-	// SetStaffHeadcount replaces the staff table of a year.
-	SetStaffHeadcount(ctx context.Context, year int, rows []StaffHeadcount) error
 }
 
 // IntegrationClients is the store of API clients and their tokens.

@@ -7,7 +7,7 @@ import (
 
 // The read side of service events: volumes summed from the daily and
 // monthly aggregates (never from the events themselves), grouped by any of
-// the dimensions below, and the staff table. They are aggregates only and
+// the dimensions below. They are aggregates only and
 // hold nothing about a person.
 
 // VolumeDim is a dimension service-event volumes are grouped by.
@@ -64,7 +64,7 @@ type VolumeRow struct {
 	Count        int64     `json:"count"`
 }
 
-// EventStats reads the volumes of service events and the staff table.
+// EventStats reads the volumes of service events.
 type EventStats interface {
 	// EventVolumes returns the volumes q asks for, in no set order, one
 	// row per combination with events. It reads the monthly aggregates for
@@ -73,7 +73,4 @@ type EventStats interface {
 	// ("error.stats_period"), an unknown dimension EInvalid
 	// ("error.volume_group_by").
 	EventVolumes(ctx context.Context, q VolumeQuery) ([]VolumeRow, error)
-	// StaffHeadcounts returns the staff table of year, one row per service
-	// area, in the areas' order; none when the year has no table.
-	StaffHeadcounts(ctx context.Context, year int) ([]StaffHeadcount, error)
 }

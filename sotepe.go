@@ -185,6 +185,8 @@ type Store interface {
 	Events
 	EventStats
 	RescueStore
+	StaffStore
+	EconomyStore
 	IntegrationClients
 	ChatStore
 	VideoStore

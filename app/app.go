@@ -36,9 +36,11 @@ import (
 	"sotepe/events"
 	"sotepe/feedback"
 	"sotepe/fhir"
+	"sotepe/finance"
 	"sotepe/i18n"
 	"sotepe/notify"
 	"sotepe/password"
+	"sotepe/personnel"
 	"sotepe/rescue"
 	"sotepe/residents"
 	"sotepe/statistics"
@@ -155,6 +157,10 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 		if err := loadDemoAppointments(ctx, st); err != nil {
 			return nil, err
 		}
+		// The staff, economy and sustainability pages show last year.
+		if err := demo.LoadSector(ctx, st, time.Now().Year()-1); err != nil {
+			return nil, err
+		}
 		if err := demo.LoadChatLines(ctx, st); err != nil {
 			return nil, err
 		}
@@ -209,6 +215,7 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 	w.Residents, w.Audit, w.Closures = residents.New(st), a.Audit, closures.New(st, a.Calendar)
 	w.Statistics, w.Events = statistics.New(st, a.Calendar, nil), events.New(st)
 	w.Rescue = rescue.New(st)
+	w.Staff, w.Economy = personnel.New(st), finance.New(st)
 	w.Chats = a.Chats
 	w.Video = a.Video
 	w.Catalog, w.Logger, w.Location, w.Registry, w.OpenAPI = a.Catalog, logger, a.Location, a.Registry, docs.OpenAPI

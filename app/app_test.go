@@ -142,7 +142,7 @@ func testReadDBServesTheFigures(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer a.Close()
-	if _, err := a.Store.StaffHeadcounts(ctx, 2024); err != nil {
+	if _, err := a.Store.StaffHeadcount(ctx, "2024-12-31"); err != nil {
 		t.Fatalf("the figures through the read DSN: %v", err)
 	}
 	rec := httptest.NewRecorder()

@@ -62,6 +62,8 @@ func TestA11yEveryPage(t *testing.T) {
 		{"analyst", []string{"/", "/me", "/dashboard", "/staff/audit"}},
 		{"admin", []string{"/", "/me", "/staff/booking-rules", "/staff/audit"}},
 		{"rescue", []string{"/", "/me", "/rescue", "/rescue/missions", "/rescue/inspections?all=1"}},
+		{"personnel", []string{"/", "/me", "/personnel"}},
+		{"finance", []string{"/", "/me", "/economy", "/sustainability"}},
 	}
 
 	var (

@@ -22,9 +22,11 @@ type Annual struct {
 	// statistic, in the reference's groups and order.
 	Groups []VolumeGroup
 	// EServices is the e-service and sotepe's own statistics.
-	EServices []VolumeLine
-	Staff     Staff
-	Feedback  FeedbackYear
+	EServices      []VolumeLine
+	Staff          Staff
+	Economy        Economy
+	Sustainability Sustainability
+	Feedback       FeedbackYear
 	// Rescue is the rescue department's section; its counts are also the
 	// three rescue lines of Groups.
 	Rescue Rescue
@@ -49,12 +51,31 @@ type VolumeLine struct {
 	Change *float64
 }
 
-// Staff is the staff table: the headcount of each service area at the end
-// of the year, with its share of the total.
+// Staff is the staff section: the headcount of each service area at the
+// end of the year, with its share of the total, counted from the
+// employments, and the year's turnover, training, applicants and the
+// personnel survey.
 type Staff struct {
 	Lines         []StaffLine
 	Total         int64
 	PreviousTotal int64
+	// Leavers is the employments that ended in the year; TurnoverPercent
+	// is sotepe.Turnover of them in whole per cent.
+	Leavers         int64
+	TurnoverPercent *float64
+	// Courses is the course participations of the year;
+	// TrainingDaysPerEmployee the training days ÷ the headcount at the
+	// year's end, one decimal.
+	Courses                 int64
+	TrainingDaysPerEmployee *float64
+	// Applicants and ApplicantsPrevious are the applicants to the
+	// vacancies published in the year and the year before.
+	Applicants, ApplicantsPrevious int64
+	// RecommendPercent is the personnel survey's share that would
+	// recommend the sector as an employer, whole per cent; nil below five
+	// respondents.
+	RecommendPercent  *float64
+	SurveyRespondents int64
 }
 
 // StaffLine is one area's staff.
@@ -128,7 +149,8 @@ type IndicatorLine struct {
 }
 
 // BuildAnnual reads the sector's year and the year before from the store:
-// the volumes of every statistic, the staff table, the feedback by channel
+// the volumes of every statistic, the staff, economy and sustainability
+// sections, the feedback by channel
 // and the indicators whose unit is a share or a score. A year without data
 // gives zeros and no values, not an error; the store's failures come back
 // as they are.
@@ -175,7 +197,13 @@ func BuildAnnual(ctx context.Context, g Gatherer, inds *Indicators, year int) (A
 		}
 	}
 
-	if a.Staff, err = readStaff(ctx, g.Store, year); err != nil {
+	if a.Staff, err = readStaff(ctx, g.Store, g.Org, year); err != nil {
+		return a, err
+	}
+	if a.Economy, err = readEconomy(ctx, g.Store, year); err != nil {
+		return a, err
+	}
+	if a.Sustainability, err = readSustainability(ctx, g.Store, year); err != nil {
 		return a, err
 	}
 	if a.Feedback, err = readFeedback(ctx, g.Store, year); err != nil {
@@ -209,37 +237,6 @@ func change(value, previous int64, hasPrevious bool) *float64 {
 	}
 	c := math.Round(float64(value-previous)/float64(previous)*1000) / 10
 	return &c
-}
-
-func readStaff(ctx context.Context, st Reader, year int) (Staff, error) {
-	var s Staff
-	rows, err := st.StaffHeadcounts(ctx, year)
-	if err != nil {
-		return s, err
-	}
-	prevRows, err := st.StaffHeadcounts(ctx, year-1)
-	if err != nil {
-		return s, err
-	}
-	prev := map[string]int64{}
-	for _, r := range prevRows {
-		prev[r.AreaID] = int64(r.Headcount)
-		s.PreviousTotal += int64(r.Headcount)
-	}
-	for _, r := range rows {
-		s.Total += int64(r.Headcount)
-	}
-	for _, r := range rows {
-		l := StaffLine{AreaID: r.AreaID, Headcount: int64(r.Headcount)}
-		if s.Total > 0 {
-			l.Percent = int64(math.Round(float64(r.Headcount) * 100 / float64(s.Total)))
-		}
-		if p, ok := prev[r.AreaID]; ok {
-			l.Previous = &p
-		}
-		s.Lines = append(s.Lines, l)
-	}
-	return s, nil
 }
 
 func readFeedback(ctx context.Context, st Reader, year int) (FeedbackYear, error) {

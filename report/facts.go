@@ -14,6 +14,7 @@ import (
 type Reader interface {
 	sotepe.EventStats
 	RescueReader
+	SectorReader
 	ContactStatsRows(ctx context.Context, q sotepe.ContactStatsQuery) ([]sotepe.ContactStatsRow, error)
 	FeedbackCounts(ctx context.Context, q sotepe.FeedbackCountsQuery) ([]sotepe.FeedbackCount, error)
 }

@@ -5,14 +5,16 @@ package report
 // the reference's order, the feedback with last year's NPS and the answers
 // per channel, and the staff table with the reference's area keys.
 type AnnualJSON struct {
-	Year           int             `json:"year"`
-	PreviousYear   int             `json:"previous_year"`
-	ServiceVolumes []KeyValue      `json:"service_volumes"`
-	EServices      []KeyValue      `json:"e_services"`
-	Feedback       FeedbackJSON    `json:"feedback"`
-	Staff          StaffJSON       `json:"staff"`
-	Rescue         RescueJSON      `json:"rescue"`
-	Indicators     []IndicatorJSON `json:"indicators"`
+	Year           int                `json:"year"`
+	PreviousYear   int                `json:"previous_year"`
+	ServiceVolumes []KeyValue         `json:"service_volumes"`
+	EServices      []KeyValue         `json:"e_services"`
+	Feedback       FeedbackJSON       `json:"feedback"`
+	Staff          StaffJSON          `json:"staff"`
+	Economy        EconomyJSON        `json:"economy"`
+	Sustainability SustainabilityJSON `json:"sustainability"`
+	Rescue         RescueJSON         `json:"rescue"`
+	Indicators     []IndicatorJSON    `json:"indicators"`
 	// Changes is the year-over-year change of every volume, present only
 	// when the previous year has data.
 	Changes []ChangeJSON `json:"changes,omitempty"`
@@ -41,8 +43,13 @@ type FeedbackJSON struct {
 
 // StaffJSON is the staff table with the reference file's area keys.
 type StaffJSON struct {
-	HeadcountAtYearEnd []StaffLineJSON `json:"headcount_at_year_end"`
-	HeadcountTotal     int64           `json:"headcount_total"`
+	HeadcountAtYearEnd      []StaffLineJSON `json:"headcount_at_year_end"`
+	HeadcountTotal          int64           `json:"headcount_total"`
+	RecommendAsEmployer     *float64        `json:"recommend_as_employer_percent"`
+	Courses                 int64           `json:"courses"`
+	TrainingDaysPerEmployee *float64        `json:"training_days_per_employee"`
+	MoreApplicants          int64           `json:"more_applicants_than_previous_year"`
+	TurnoverPercent         *float64        `json:"turnover_percent"`
 }
 
 // StaffLineJSON is one area's staff.
@@ -100,7 +107,13 @@ func (a Annual) JSON() AnnualJSON {
 		out.Feedback.PreviousAnswers[string(c.Channel)] = c.Previous
 	}
 	out.Rescue = a.Rescue.JSON()
-	out.Staff = StaffJSON{HeadcountAtYearEnd: []StaffLineJSON{}, HeadcountTotal: a.Staff.Total}
+	out.Staff = StaffJSON{HeadcountAtYearEnd: []StaffLineJSON{}, HeadcountTotal: a.Staff.Total, RecommendAsEmployer: a.Staff.RecommendPercent,
+		Courses: a.Staff.Courses, TrainingDaysPerEmployee: a.Staff.TrainingDaysPerEmployee,
+		MoreApplicants: a.Staff.Applicants - a.Staff.ApplicantsPrevious, TurnoverPercent: a.Staff.TurnoverPercent}
+	out.Economy, out.Sustainability = a.Economy.JSON(), a.Sustainability.JSON()
+	// The reference file keeps the spills under sustainability; they are
+	// the rescue section's count.
+	out.Sustainability.ChemicalAndOilSpills = a.Rescue.SpillsHandled
 	for _, l := range a.Staff.Lines {
 		out.Staff.HeadcountAtYearEnd = append(out.Staff.HeadcountAtYearEnd, StaffLineJSON{Area: ReferenceArea(l.AreaID), Value: l.Headcount, Percent: l.Percent})
 	}

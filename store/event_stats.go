@@ -260,17 +260,3 @@ func readPairs(ctx context.Context, tx *sql.Tx, query string, m map[string]strin
 	}
 	return rows.Err()
 }
-
-// StaffHeadcounts returns the staff table of year; see sotepe.EventStats.
-func (s *Store) StaffHeadcounts(ctx context.Context, year int) ([]sotepe.StaffHeadcount, error) {
-	out, err := queryAll(ctx, s.figures(), func(rows *sql.Rows) (sotepe.StaffHeadcount, error) {
-		var h sotepe.StaffHeadcount
-		if err := rows.Scan(&h.Year, &h.AreaID, &h.Headcount); err != nil {
-			return h, err
-		}
-		return h, nil
-	}, `SELECT h.year, h.area_id, h.headcount FROM staff_headcount h
-		LEFT JOIN areas a ON a.id = h.area_id
-		WHERE h.year = $1 ORDER BY COALESCE(a.position, 0), h.area_id`, year)
-	return out, s.fail("read staff", err)
-}

@@ -287,23 +287,6 @@ func insertEventsPostgres(ctx context.Context, tx *sql.Tx, evs []sotepe.ServiceE
 	return added, err
 }
 
-// SetStaffHeadcount replaces the staff table of year with rows (their Year
-// is ignored). An unknown area is EInvalid ("error.reference").
-func (s *Store) SetStaffHeadcount(ctx context.Context, year int, rows []sotepe.StaffHeadcount) error {
-	return s.inTx(ctx, "set staff headcount", func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM staff_headcount WHERE year = $1`, year); err != nil {
-			return err
-		}
-		for _, r := range rows {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO staff_headcount (year, area_id, headcount) VALUES ($1, $2, $3)`,
-				year, r.AreaID, r.Headcount); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-}
-
 // answeredEvent is the event of a contact request's first answer: the
 // request's unit, on the day of the answer, by phone for a request taken by
 // phone and remote otherwise.

@@ -10,8 +10,8 @@ import (
 )
 
 // UseReplica sends the reads of the figures to the PostgreSQL at dsn,
-// typically a standby: the service events' volumes and the staff table
-// (EventVolumes, StaffHeadcounts) and the answer promise's figures
+// typically a standby: the service events' volumes (EventVolumes), the
+// staff, economy and sustainability counts, and the answer promise's figures
 // (ContactStatsRows). These read large ranges, bear seconds of lag and hold no
 // personal data. Everything else stays on the primary: sessions are read
 // right after they are written, and staff reads of personal data write

@@ -776,6 +776,7 @@ func accessRows() []access {
 	rows = append(rows, chatRows()...)
 	// The rescue department (rescue_test.go).
 	rows = append(rows, rescueRows()...)
+	rows = append(rows, staffAccessRows()...)
 	// Video appointments (video_access_test.go).
 	return append(rows, videoRows()...)
 }

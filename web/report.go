@@ -27,6 +27,9 @@ const (
 
 // reportView is the report page.
 type reportView struct {
+	// Sector is the staff figures beyond the headcount, the economy and
+	// sustainability (report_sector.go).
+	Sector             reportSector
 	Year, PreviousYear int
 	HasPrevious        bool
 	Any                bool
@@ -174,6 +177,7 @@ func (s *Server) reportView(lang sotepe.Lang, a report.Annual, org *report.Org) 
 			Width: math.Round(float64(l.Headcount)/view.NiceMax(top)*1000) / 10})
 	}
 	v.StaffTotal, v.StaffPrevTotal, v.HasStaffPrev = n(a.Staff.Total), n(a.Staff.PreviousTotal), a.Staff.PreviousTotal > 0
+	v.Sector = s.reportSector(lang, a)
 	if len(a.Staff.Lines) > 0 {
 		v.Any = true
 	}

@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"encoding/csv"
+	"fmt"
 	"net/http"
 	"regexp"
 	"strings"
@@ -42,11 +43,15 @@ func seedYear(t *testing.T, e *env) {
 			t.Fatal(err)
 		}
 	}
-	err = e.store.SetStaffHeadcount(ctx, 2024, []sotepe.StaffHeadcount{
-		{Year: 2024, AreaID: "hospital-rehabilitation-and-care-services", Headcount: 5846},
-		{Year: 2024, AreaID: "rescue-department", Headcount: 798},
-	})
-	if err != nil {
+	var staff sotepe.StaffRecords
+	for i := range 5846 + 798 {
+		area := "hospital-rehabilitation-and-care-services"
+		if i >= 5846 {
+			area = "rescue-department"
+		}
+		staff.Employments = append(staff.Employments, sotepe.Employment{Key: fmt.Sprintf("e%d", i), AreaID: area, Profession: "nurse", Start: "2020-01-01"})
+	}
+	if err := e.store.SaveStaffRecords(ctx, staff); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -292,6 +292,18 @@ func (s *Server) routes() http.Handler {
 	h("GET /report/{year}/print.css", s.reportPrintCSS)
 	h("GET /api/v1/reports/{year}", s.annualReport)
 
+	// Staff, economy and sustainability (staff.go, economy.go): HR's and
+	// finance's own figures, which analysts read too; only HR and finance
+	// store records.
+	h("GET /personnel", roles(sotepe.RoleHR, sotepe.RoleAnalyst)(s.staffFigures))
+	h("GET /api/v1/staff/figures", roles(sotepe.RoleHR, sotepe.RoleAnalyst)(s.staffFigures))
+	h("POST /api/v1/staff/employments", roles(sotepe.RoleHR)(s.staffEmployments))
+	h("GET /economy", roles(sotepe.RoleFinance, sotepe.RoleAnalyst)(s.economyFigures))
+	h("GET /api/v1/economy/figures", roles(sotepe.RoleFinance, sotepe.RoleAnalyst)(s.economyFigures))
+	h("POST /api/v1/economy/budget", roles(sotepe.RoleFinance)(s.economyBudget))
+	h("GET /sustainability", roles(sotepe.RoleFinance, sotepe.RoleAnalyst)(s.sustainabilityFigures))
+	h("GET /api/v1/sustainability/figures", roles(sotepe.RoleFinance, sotepe.RoleAnalyst)(s.sustainabilityFigures))
+
 	// HL7 FHIR R4 for other systems (package fhir): it answers every path
 	// under the prefix itself, OperationOutcomes included.
 	h("/fhir/R4/", s.fhir)

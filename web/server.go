@@ -68,6 +68,11 @@ type Config struct {
 	// Rescue serves the rescue department's figures, missions and
 	// inspections.
 	Rescue sotepe.RescueService
+	// Staff serves HR's staff figures and records.
+	Staff sotepe.StaffService
+	// Economy serves finance's economy and sustainability figures and
+	// records.
+	Economy sotepe.EconomyService
 	// Video runs the rooms of video appointments.
 	Video sotepe.VideoService
 	// Chats carries out chats with professionals: the queue, messages,
@@ -242,6 +247,7 @@ func (c Config) check() error {
 		{"Contacts", c.Contacts == nil}, {"Assessments", c.Assessments == nil}, {"Appointments", c.Appointments == nil},
 		{"Feedback", c.Feedback == nil}, {"Surveys", c.Surveys == nil}, {"Residents", c.Residents == nil}, {"Audit", c.Audit == nil},
 		{"Closures", c.Closures == nil}, {"Statistics", c.Statistics == nil}, {"Events", c.Events == nil}, {"Rescue", c.Rescue == nil},
+		{"Staff", c.Staff == nil}, {"Economy", c.Economy == nil},
 		{"Acting", c.Acting == nil}, {"Chats", c.Chats == nil}, {"Video", c.Video == nil},
 	}
 	for _, f := range required {

@@ -15,6 +15,8 @@ import (
 	"sotepe/events"
 	"sotepe/feedback"
 	"sotepe/fhir"
+	"sotepe/finance"
+	"sotepe/personnel"
 	"sotepe/rescue"
 	"sotepe/residents"
 	"sotepe/statistics"
@@ -81,6 +83,12 @@ func withServices(tb testing.TB, c web.Config) web.Config {
 	if c.Events == nil {
 		c.Events = events.New(st)
 		c.Rescue = rescue.New(st)
+	}
+	if c.Staff == nil {
+		c.Staff = personnel.New(st)
+	}
+	if c.Economy == nil {
+		c.Economy = finance.New(st)
 	}
 	if c.Acting == nil {
 		now := c.Now

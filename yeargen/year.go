@@ -2,7 +2,9 @@
 // for measurements and for the annual report: the service events whose
 // totals follow the reference figures of Helsinki's 2024 (Year), the
 // feedback answers of that year and the one before (Year.Feedback), the
-// staff table (Year.Staff), and a year of contact requests (History).
+// staff as employments and HR's sums (Year.StaffRecords), the economy and
+// sustainability (Year.EconomyRecords), and a year of contact requests
+// (History).
 //
 // Everything is seeded: the same inputs always give the same year. The
 // package writes nothing itself; callers stream what it emits into a store
@@ -95,8 +97,8 @@ const ContactRequests = 300_000
 // Year generates a deterministic year of the sector's activity: service
 // events whose totals are round(value × Scale) for every service_volumes
 // line of the reference, the e-service figures, the home-care client
-// figures, the feedback answers of the year and the one before, and the
-// staff table. The same Year (seed, scale, network) gives the same data.
+// figures, the feedback answers of the year and the one before, the staff,
+// the economy and sustainability. The same Year (seed, scale, network) gives the same data.
 type Year struct {
 	Year  int
 	Scale float64
@@ -484,17 +486,8 @@ func appendPadded(b []byte, seq int) []byte {
 	return append(b, d[:]...)
 }
 
-// Staff returns the staff table of the year: the reference's headcount at
-// the year's end per service area (the reference's area keys with '_'
-// turned into '-', the demo network's area ids), each round(value × Scale).
-func (y Year) Staff() []sotepe.StaffHeadcount {
-	var out []sotepe.StaffHeadcount
-	for _, h := range y.Reference.Staff.HeadcountAtYearEnd {
-		out = append(out, sotepe.StaffHeadcount{Year: y.Year, AreaID: replaceUnderscores(h.Area), Headcount: Scaled(h.Value, y.Scale)})
-	}
-	return out
-}
-
+// replaceUnderscores turns a reference area key into the demo network's
+// area id ("common_services" → "common-services").
 func replaceUnderscores(s string) string {
 	b := []byte(s)
 	for i, c := range b {

@@ -23,7 +23,7 @@ import (
 // first when the database has none).
 //
 // `sotepe generate --year 2024 --scale S` writes a generated year of service
-// events, feedback and the staff table (see generateYear).
+// events, feedback, staff, economy and sustainability (see generateYear).
 func runGenerate(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	if len(args) > 0 && strings.HasPrefix(args[0], "-") {
 		return runGenerateYear(ctx, args, getenv, stdout, stderr)

@@ -61,7 +61,8 @@ type yearOptions struct {
 // loaded: its service events through the bulk path, the chats whose
 // answered ones are its chat contacts, its contact requests (with the demo
 // people as residents and staff), the feedback of the year and the
-// year before, their feedback_answers events and the staff table.
+// year before, their feedback_answers events, and the staff, economy and
+// sustainability (generateSector).
 // Progress goes to stderr, the summary to stdout. A year generated already
 // (its events are all there) is left as it is.
 func generateYear(ctx context.Context, st *store.Store, o yearOptions, stdout, stderr io.Writer) error {
@@ -163,10 +164,10 @@ func generateYear(ctx context.Context, st *store.Store, o yearOptions, stdout, s
 		answers += len(fb)
 		fmt.Fprintf(stderr, "feedback %d: %d answers (NPS %d)\n", c.Year, len(fb), c.NPS)
 	}
-	if err := st.SetStaffHeadcount(ctx, o.year, y.Staff()); err != nil {
+	fmt.Fprintf(stdout, "feedback: %d answers in %s\n", answers, time.Since(fbStarted).Round(time.Millisecond))
+	if err := generateSector(ctx, st, y, stdout); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "feedback: %d answers in %s; staff table of %d\n", answers, time.Since(fbStarted).Round(time.Millisecond), o.year)
 	fmt.Fprintf(stdout, "generated the year %d at scale %g in %s\n", o.year, o.scale, time.Since(started).Round(time.Millisecond))
 	return nil
 }

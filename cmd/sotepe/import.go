@@ -34,6 +34,9 @@ var importColumns = []string{"source", "external_id", "day", "unit", "statistic"
 // (the same source and external id) count as duplicates, so a file can be
 // imported again safely.
 func runImport(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) > 0 && (args[0] == "employments" || args[0] == "budget") {
+		return runImportSector(ctx, args, getenv, stdout, stderr)
+	}
 	if len(args) == 0 || args[0] != "events" {
 		return errors.New("usage: sotepe import events --db … [--source NAME] [--skip-bad-rows] [--lang fi|sv|en] FILE.csv")
 	}

@@ -44,7 +44,11 @@ func reportDB(t *testing.T) string {
 	if _, err := st.AddRescueMissions(ctx, testMissions(79, time.Date(2024, 6, 1, 9, 0, 0, 0, time.UTC))); err != nil {
 		t.Fatal(err)
 	}
-	if err := st.SetStaffHeadcount(ctx, 2024, []sotepe.StaffHeadcount{{Year: 2024, AreaID: "rescue-department", Headcount: 798}}); err != nil {
+	var staff sotepe.StaffRecords
+	for i := range 798 {
+		staff.Employments = append(staff.Employments, sotepe.Employment{Key: "e" + strconv.Itoa(i), AreaID: "rescue-department", Profession: "firefighter", Start: "2020-01-01"})
+	}
+	if err := st.SaveStaffRecords(ctx, staff); err != nil {
 		t.Fatal(err)
 	}
 	return db
@@ -357,8 +361,9 @@ func checkYearChats(t *testing.T, db string, rep report.AnnualJSON, want int) {
 // TestFullYearMatchesReference checks a full-scale generated year (`sotepe
 // generate --year 2024 --scale 1`, e.g. /tmp/year2024.db) against the
 // reference: every service_volumes figure, the feedback counts and the
-// staff table appear exactly in the report, and the answered chats are its
-// 72,200 chat contacts. The database is migrated, not otherwise changed:
+// staff table appear exactly in the report, and so does every figure of the
+// staff, economy and sustainability sections; and the answered chats are
+// its 72,200 chat contacts. The database is migrated, not otherwise changed:
 //
 //	SOTEPE_TEST_YEAR_DB=/tmp/year2024.db go test -run FullYear ./cmd/sotepe/
 func TestFullYearMatchesReference(t *testing.T) {
@@ -406,6 +411,47 @@ func TestFullYearMatchesReference(t *testing.T) {
 	if rep.Staff.HeadcountTotal != 15434 {
 		t.Errorf("staff in all %d, the reference 15,434", rep.Staff.HeadcountTotal)
 	}
+	checkSectorFigures(t, out.Bytes(), true)
 	checkYearChats(t, db, rep, 72200)
 	checkYearRescue(t, rep, 1)
+}
+
+// checkSectorFigures compares every figure of the reference's staff (but
+// the table by area, checked above), economy and sustainability sections
+// with the report's JSON of the same key. The chemical and oil spills are
+// counted from the rescue missions, so they are compared only when
+// withRescue says the year has them.
+func checkSectorFigures(t *testing.T, reportJSON []byte, withRescue bool) {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join("..", "..", "yeargen", "data", "reference-2024.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sections := func(b []byte) map[string]map[string]any {
+		var top map[string]json.RawMessage
+		if err := json.Unmarshal(b, &top); err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]map[string]any{}
+		for _, name := range []string{"staff", "economy", "sustainability"} {
+			var m map[string]any
+			if err := json.Unmarshal(top[name], &m); err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			out[name] = m
+		}
+		return out
+	}
+	ref, got := sections(raw), sections(reportJSON)
+	for _, section := range []string{"staff", "economy", "sustainability"} {
+		for key, want := range ref[section] {
+			v, isNumber := want.(float64)
+			if !isNumber || (section == "sustainability" && key == "chemical_and_oil_spills_handled" && !withRescue) {
+				continue
+			}
+			if g, ok := got[section][key].(float64); !ok || g != v {
+				t.Errorf("%s.%s: %v, the reference %v", section, key, got[section][key], v)
+			}
+		}
+	}
 }

@@ -184,25 +184,3 @@ func testEventVolumes(t *testing.T, s Store) {
 	_, err = s.EventVolumes(ctx, sotepe.VolumeQuery{From: "2024-12-31", To: "2024-01-01"})
 	wantKey(t, err, sotepe.EInvalid, "error.stats_period")
 }
-
-func testStaffHeadcounts(t *testing.T, s Store) {
-	ctx := context.Background()
-	seedNetwork(t, s)
-	for _, h := range []sotepe.StaffHeadcount{{Year: 2024, AreaID: "health", Headcount: 3714}, {Year: 2024, AreaID: "family", Headcount: 4095},
-		{Year: 2023, AreaID: "family", Headcount: 4001}} {
-		_, err := s.DB().ExecContext(ctx, `INSERT INTO staff_headcount (year, area_id, headcount) VALUES ($1, $2, $3)`, h.Year, h.AreaID, h.Headcount)
-		must(t, err)
-	}
-	got, err := s.StaffHeadcounts(ctx, 2024)
-	must(t, err)
-	// In the areas' order: family (1) before health (2).
-	want := []sotepe.StaffHeadcount{{Year: 2024, AreaID: "family", Headcount: 4095}, {Year: 2024, AreaID: "health", Headcount: 3714}}
-	if !slices.Equal(got, want) {
-		t.Errorf("2024 staff %+v, want %+v", got, want)
-	}
-	got, err = s.StaffHeadcounts(ctx, 2022)
-	must(t, err)
-	if got == nil || len(got) != 0 {
-		t.Errorf("2022 staff %+v, want an empty list", got)
-	}
-}

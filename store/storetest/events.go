@@ -231,17 +231,6 @@ func testIntegrationClients(t *testing.T, s Store) {
 	}
 }
 
-func testSetStaffHeadcount(t *testing.T, s Store) {
-	seedNetwork(t, s)
-	ctx := context.Background()
-	must(t, s.SetStaffHeadcount(ctx, 2024, []sotepe.StaffHeadcount{{AreaID: "health", Headcount: 3714}, {AreaID: "family", Headcount: 4095}}))
-	must(t, s.SetStaffHeadcount(ctx, 2024, []sotepe.StaffHeadcount{{AreaID: "health", Headcount: 3700}}))
-	if n := count(t, s, `SELECT SUM(headcount) FROM staff_headcount WHERE year = 2024`); n != 3700 {
-		t.Errorf("headcount %d after replacing", n)
-	}
-	wantCode(t, s.SetStaffHeadcount(ctx, 2023, []sotepe.StaffHeadcount{{AreaID: "nowhere", Headcount: 1}}), sotepe.EInvalid)
-}
-
 // testFlowsRecordEvents checks that sotepe's own acts record their events in
 // their transactions: a completed visit, its feedback answer, and the first
 // answer of a contact request (a second answer adds nothing).

@@ -1,0 +1,220 @@
+package web
+
+import (
+	"net/http"
+	"slices"
+
+	"sotepe"
+	"sotepe/report"
+	"sotepe/web/view"
+)
+
+// Finance's figures: GET /economy and GET /api/v1/economy/figures (budget
+// and actual by area and month, the change programme, hired labour), GET
+// /sustainability and GET /api/v1/sustainability/figures (the fleet, solar
+// energy by rescue station, sorted plastic), and POST
+// /api/v1/economy/budget, finance's budget lines. Finance and analysts
+// read; only finance writes.
+
+// economyView is the economy page.
+type economyView struct {
+	Year                          int
+	Error                         string
+	Shown                         bool
+	Areas                         []economyRow
+	Total                         economyRow
+	Months                        []economyRow
+	Measures                      []changeMeasureRow
+	MeasureTarget, MeasureAchieve string
+	TargetYear                    int
+	Hired, HiredPrev, HiredDrop   string
+}
+
+// economyRow is a line of budget and actual: an area's year or the
+// sector's month.
+type economyRow struct {
+	Key, Label                 string
+	Budget, Actual, Difference string
+}
+
+// changeMeasureRow is one measure of the change programme.
+type changeMeasureRow struct {
+	Name, Target, Achieved string
+	TargetYear             int
+}
+
+// eur writes euros for a page.
+func eur(lang sotepe.Lang, v int64) string { return view.Count(lang, v) + "\u00a0€" }
+
+// economyFigures serves the economy figures: the page and its JSON.
+func (s *Server) economyFigures(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+	lang := info(r).Lang
+	title := s.cat.T(lang, "economy.title", nil)
+	year, err := s.figureYear(r)
+	var f sotepe.EconomyFigures
+	if err == nil {
+		f, err = s.cfg.Economy.Economy(r.Context(), u, year)
+	}
+	var names map[string]sotepe.Names
+	if err == nil {
+		names, err = s.areaNames(r.Context())
+	}
+	if err != nil {
+		if sotepe.ErrorCode(err) != sotepe.EInvalid || isAPI(r) {
+			return err
+		}
+		s.html(w, r, http.StatusBadRequest, "economy_figures", pageData{Title: title, Data: economyView{Year: year, Error: s.errText(lang, err)}})
+		return nil
+	}
+	if isAPI(r) {
+		writeJSON(w, http.StatusOK, f)
+		return nil
+	}
+	v := economyView{Year: f.Year, Shown: true}
+	line := func(key, label string, budget, actual int64) economyRow {
+		return economyRow{Key: key, Label: label, Budget: eur(lang, budget), Actual: eur(lang, actual), Difference: eur(lang, actual-budget)}
+	}
+	type sum struct{ budget, actual int64 }
+	byArea, byMonth := map[string]*sum{}, map[string]*sum{}
+	var areas, months []string
+	var total sum
+	for _, b := range f.Budget {
+		if byArea[b.AreaID] == nil {
+			byArea[b.AreaID] = &sum{}
+			areas = append(areas, b.AreaID)
+		}
+		if byMonth[b.Month] == nil {
+			byMonth[b.Month] = &sum{}
+			months = append(months, b.Month)
+		}
+		for _, x := range []*sum{byArea[b.AreaID], byMonth[b.Month], &total} {
+			x.budget += b.BudgetEUR
+			x.actual += b.ActualEUR
+		}
+	}
+	slices.Sort(months)
+	for _, a := range areas {
+		label := a
+		if n, ok := names[a]; ok {
+			label = n.In(lang)
+		}
+		v.Areas = append(v.Areas, line(a, label, byArea[a].budget, byArea[a].actual))
+	}
+	v.Total = line("", s.cat.T(lang, "stats.total", nil), total.budget, total.actual)
+	dates := view.NewDates(lang, s.cfg.Location, func(key string, args map[string]any) string { return s.cat.T(lang, key, args) })
+	for _, m := range months {
+		v.Months = append(v.Months, line(m, dates.Period(m), byMonth[m].budget, byMonth[m].actual))
+	}
+	rep := report.Economy{HiredLabourEUR: f.HiredLabourTotal, HiredLabourPreviousEUR: f.HiredLabourPrevious}
+	var target, achieved int64
+	for _, m := range f.Measures {
+		var a int64
+		for _, x := range m.Achieved {
+			if x.Year <= f.Year {
+				a += x.EUR
+			}
+		}
+		target += m.TargetEUR
+		achieved += a
+		v.TargetYear = max(v.TargetYear, m.TargetYear)
+		v.Measures = append(v.Measures, changeMeasureRow{Name: m.Names.In(lang), Target: eur(lang, m.TargetEUR), Achieved: eur(lang, a), TargetYear: m.TargetYear})
+	}
+	v.MeasureTarget, v.MeasureAchieve = eur(lang, target), eur(lang, achieved)
+	v.Hired, v.HiredPrev, v.HiredDrop = eur(lang, f.HiredLabourTotal), eur(lang, f.HiredLabourPrevious), eur(lang, rep.HiredLabourReduction())
+	s.html(w, r, http.StatusOK, "economy_figures", pageData{Title: title, Data: v})
+	return nil
+}
+
+// sustainabilityView is the sustainability page.
+type sustainabilityView struct {
+	Year                     int
+	Error                    string
+	Shown                    bool
+	Cars, Electric, Share    string
+	PrevCars, PrevElectric   string
+	PrevShare                string
+	Stations                 []economyRow
+	SolarTotal               string
+	Plastic                  []economyRow
+	PlasticTotal, PlasticOld string
+}
+
+// sustainabilityFigures serves the sustainability figures: the page and
+// its JSON.
+func (s *Server) sustainabilityFigures(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+	lang := info(r).Lang
+	title := s.cat.T(lang, "sustainability.title", nil)
+	year, err := s.figureYear(r)
+	var f sotepe.SustainabilityFigures
+	if err == nil {
+		f, err = s.cfg.Economy.Sustainability(r.Context(), u, year)
+	}
+	if err != nil {
+		if sotepe.ErrorCode(err) != sotepe.EInvalid || isAPI(r) {
+			return err
+		}
+		s.html(w, r, http.StatusBadRequest, "sustainability_figures", pageData{Title: title, Data: sustainabilityView{Year: year, Error: s.errText(lang, err)}})
+		return nil
+	}
+	if isAPI(r) {
+		writeJSON(w, http.StatusOK, f)
+		return nil
+	}
+	n := func(v int64) string { return view.Count(lang, v) }
+	share := func(fl sotepe.Fleet) string {
+		if p := report.ElectricShare(fl); p != nil {
+			return view.Percent(lang, *p, 0)
+		}
+		return view.Missing
+	}
+	v := sustainabilityView{Year: f.Year, Shown: true, Cars: n(f.Fleet.Cars), Electric: n(f.Fleet.Electric), Share: share(f.Fleet),
+		PrevCars: n(f.FleetPrevious.Cars), PrevElectric: n(f.FleetPrevious.Electric), PrevShare: share(f.FleetPrevious)}
+	mwh := func(kwh int64) string { return view.Decimal(lang, float64(kwh)/1000, 1) + "\u00a0MWh" }
+	tonnes := func(kg int64) string { return view.Decimal(lang, float64(kg)/1000, 1) + "\u00a0t" }
+	byUnit := map[string]int64{}
+	var units []string
+	var solar int64
+	for _, m := range f.Solar {
+		if _, ok := byUnit[m.UnitID]; !ok {
+			units = append(units, m.UnitID)
+		}
+		byUnit[m.UnitID] += m.KWh
+		solar += m.KWh
+	}
+	for _, id := range units {
+		label := id
+		if u, err := s.dir.Unit(r.Context(), id); err == nil {
+			label = u.Names.In(lang)
+		}
+		v.Stations = append(v.Stations, economyRow{Key: id, Label: label, Budget: mwh(byUnit[id])})
+	}
+	v.SolarTotal = mwh(solar)
+	dates := view.NewDates(lang, s.cfg.Location, func(key string, args map[string]any) string { return s.cat.T(lang, key, args) })
+	var plastic, old int64
+	for _, p := range f.Plastic {
+		plastic += p.Kg
+		v.Plastic = append(v.Plastic, economyRow{Key: p.Month, Label: dates.Period(p.Month), Budget: tonnes(p.Kg)})
+	}
+	for _, p := range f.PlasticPrev {
+		old += p.Kg
+	}
+	v.PlasticTotal, v.PlasticOld = tonnes(plastic), tonnes(old)
+	s.html(w, r, http.StatusOK, "sustainability_figures", pageData{Title: title, Data: v})
+	return nil
+}
+
+// budgetRequest is the body of POST /api/v1/economy/budget.
+type budgetRequest struct {
+	Budget []sotepe.BudgetMonth `json:"budget"`
+}
+
+// economyBudget stores finance's budget lines, all or none: a bad one is
+// 400 naming its field and index.
+func (s *Server) economyBudget(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+	var req budgetRequest
+	if err := decodeJSON(r, &req); err != nil {
+		return err
+	}
+	err := s.cfg.Economy.Save(r.Context(), u, sotepe.EconomyRecords{Budget: req.Budget})
+	return writeResult(w, http.StatusOK, savedResponse{Saved: len(req.Budget)}, err)
+}

@@ -1,0 +1,158 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+
+	"sotepe"
+	"sotepe/web/view"
+)
+
+// HR's staff figures: GET /personnel (the page) and GET
+// /api/v1/staff/figures (JSON), the headcount by area and profession on a
+// day, the year's starts, leavers, turnover, sick leave, training,
+// vacancies and applicants, and the personnel survey's share that would
+// recommend the sector as an employer; POST /api/v1/staff/employments
+// stores HR's employments. HR and analysts read (aggregates only; a cell
+// about fewer than five people reads "fewer than 5"); only HR writes.
+
+// figureYear reads the year of a figures request: ?year=, by default the
+// year before the current one (the last whole year). A bad year is
+// EInvalid naming the field.
+func (s *Server) figureYear(r *http.Request) (int, error) {
+	v := r.URL.Query().Get("year")
+	if v == "" {
+		return s.now().In(s.cfg.Location).Year() - 1, nil
+	}
+	y, err := strconv.Atoi(v)
+	if err != nil || y < 2000 || y > 2100 {
+		return 0, sotepe.InvalidField("year", "staff.error.year", "the year is 2000-2100")
+	}
+	return y, nil
+}
+
+// areaNames returns the names of the service areas by id.
+func (s *Server) areaNames(ctx context.Context) (map[string]sotepe.Names, error) {
+	areas, err := s.dir.Areas(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]sotepe.Names, len(areas))
+	for _, a := range areas {
+		out[a.ID] = a.Names
+	}
+	return out, nil
+}
+
+// staffView is the personnel page.
+type staffView struct {
+	Year     int
+	Day      string
+	Error    string
+	Shown    bool
+	Areas    []staffRow
+	Total    staffRow
+	Cells    []staffRow
+	Survey   string
+	Answered string
+}
+
+// staffRow is one line of the staff tables, its figures written for the
+// page's language; a suppressed figure reads "fewer than 5".
+type staffRow struct {
+	Key, Area, Profession                        string
+	Headcount, Before, Starts, Leavers, Turnover string
+	Sick, Courses, TrainingDays                  string
+	Vacancies, Applicants                        string
+}
+
+// staffFigures serves the staff figures: the page and its JSON.
+func (s *Server) staffFigures(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+	lang := info(r).Lang
+	title := s.cat.T(lang, "staff.title", nil)
+	year, err := s.figureYear(r)
+	q := sotepe.StaffFiguresQuery{Year: year, Day: r.URL.Query().Get("day")}
+	var f sotepe.StaffFigures
+	if err == nil {
+		f, err = s.cfg.Staff.Figures(r.Context(), u, q)
+	}
+	var names map[string]sotepe.Names
+	if err == nil {
+		names, err = s.areaNames(r.Context())
+	}
+	if err != nil {
+		if sotepe.ErrorCode(err) != sotepe.EInvalid || isAPI(r) {
+			return err
+		}
+		v := staffView{Year: year, Day: q.Day, Error: s.errText(lang, err)}
+		s.html(w, r, http.StatusBadRequest, "staff_figures", pageData{Title: title, Data: v})
+		return nil
+	}
+	return s.respond(w, r, f, "staff_figures", pageData{Title: title, Data: s.staffView(lang, f, names)})
+}
+
+func (s *Server) staffView(lang sotepe.Lang, f sotepe.StaffFigures, names map[string]sotepe.Names) staffView {
+	few := s.cat.T(lang, "staff.fewer_than_5", nil)
+	n := func(v int64) string { return view.Count(lang, v) }
+	cell := func(c sotepe.Cell, decimals int) string {
+		switch {
+		case c.Suppressed:
+			return few
+		case c.Value == nil:
+			return view.Missing
+		case decimals > 0:
+			return view.Decimal(lang, *c.Value, decimals)
+		}
+		return view.Count(lang, int64(*c.Value))
+	}
+	row := func(a sotepe.StaffAreaFigures) staffRow {
+		area := a.AreaID
+		if nm, ok := names[a.AreaID]; ok {
+			area = nm.In(lang)
+		}
+		prof := ""
+		if p, ok := sotepe.ProfessionByID(a.Profession); ok {
+			prof = p.Names.In(lang)
+		}
+		return staffRow{Key: a.AreaID, Area: area, Profession: prof, Headcount: n(a.Headcount), Before: n(a.HeadcountBefore),
+			Starts: cell(a.Starts, 0), Leavers: cell(a.Leavers, 0), Turnover: cell(a.TurnoverPercent, 1), Sick: cell(a.SickLeaveDays, 0),
+			Courses: n(a.Courses), TrainingDays: n(a.TrainingDays), Vacancies: n(a.Vacancies), Applicants: n(a.Applicants)}
+	}
+	v := staffView{Year: f.Year, Day: f.Day, Shown: true, Survey: view.Missing, Answered: n(f.Survey.Respondents)}
+	for _, a := range f.Areas {
+		v.Areas = append(v.Areas, row(a))
+	}
+	v.Total = row(f.Total)
+	v.Total.Area = s.cat.T(lang, "stats.total", nil)
+	for _, c := range f.Cells {
+		v.Cells = append(v.Cells, row(c))
+	}
+	if f.Survey.Recommend != nil {
+		v.Survey = view.Percent(lang, *f.Survey.Recommend, 0)
+	} else if f.Survey.Respondents > 0 {
+		v.Survey = few
+	}
+	return v
+}
+
+// employmentsRequest is the body of POST /api/v1/staff/employments.
+type employmentsRequest struct {
+	Employments []sotepe.Employment `json:"employments"`
+}
+
+// savedResponse tells how many records were stored.
+type savedResponse struct {
+	Saved int `json:"saved"`
+}
+
+// staffEmployments stores HR's employments, all or none: a bad one is 400
+// naming its field and index.
+func (s *Server) staffEmployments(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+	var req employmentsRequest
+	if err := decodeJSON(r, &req); err != nil {
+		return err
+	}
+	err := s.cfg.Staff.Save(r.Context(), u, sotepe.StaffRecords{Employments: req.Employments})
+	return writeResult(w, http.StatusOK, savedResponse{Saved: len(req.Employments)}, err)
+}
