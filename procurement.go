@@ -387,3 +387,4 @@ func (v SupervisionVisit) Validate() error {
 	}
 	return nil
 }
+

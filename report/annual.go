@@ -25,6 +25,8 @@ type Annual struct {
 	EServices []VolumeLine
 	Staff     Staff
 	Feedback  FeedbackYear
+	// Procurement is the year's purchased services.
+	Procurement Procurement
 	// Indicators is the value of each ratio indicator over the year.
 	Indicators []IndicatorLine
 }
@@ -172,6 +174,9 @@ func BuildAnnual(ctx context.Context, g Gatherer, inds *Indicators, year int) (A
 		return a, err
 	}
 	if a.Feedback, err = readFeedback(ctx, g.Store, year); err != nil {
+		return a, err
+	}
+	if a.Procurement, err = readProcurement(ctx, g.Store, year); err != nil {
 		return a, err
 	}
 

@@ -11,6 +11,7 @@ type AnnualJSON struct {
 	EServices      []KeyValue      `json:"e_services"`
 	Feedback       FeedbackJSON    `json:"feedback"`
 	Staff          StaffJSON       `json:"staff"`
+	Procurement    ProcurementJSON `json:"procurement"`
 	Indicators     []IndicatorJSON `json:"indicators"`
 	// Changes is the year-over-year change of every volume, present only
 	// when the previous year has data.
@@ -98,6 +99,7 @@ func (a Annual) JSON() AnnualJSON {
 		out.Feedback.Answers[string(c.Channel)] = c.Answers
 		out.Feedback.PreviousAnswers[string(c.Channel)] = c.Previous
 	}
+	out.Procurement = a.Procurement.JSON()
 	out.Staff = StaffJSON{HeadcountAtYearEnd: []StaffLineJSON{}, HeadcountTotal: a.Staff.Total}
 	for _, l := range a.Staff.Lines {
 		out.Staff.HeadcountAtYearEnd = append(out.Staff.HeadcountAtYearEnd, StaffLineJSON{Area: ReferenceArea(l.AreaID), Value: l.Headcount, Percent: l.Percent})

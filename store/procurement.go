@@ -292,13 +292,20 @@ func (s *Store) VoucherDecisions(ctx context.Context, residentID int64) ([]sotep
 
 // StaffVoucherDecisions returns a resident's decisions for staff, writing
 // the audited read in the same transaction: if the row cannot be written
-// nothing is returned. An unknown basis is EInvalid.
+// nothing is returned. An unknown basis is EInvalid, an unknown resident
+// ENotFound.
 func (s *Store) StaffVoucherDecisions(ctx context.Context, residentID int64, basis sotepe.Basis) ([]sotepe.VoucherDecision, error) {
 	if !basis.Valid() {
 		return nil, sotepe.InvalidField("basis", "error.basis", "unknown basis")
 	}
 	var out []sotepe.VoucherDecision
 	err := s.inTx(ctx, "read voucher decisions", func(tx *sql.Tx) error {
+		var one int
+		if err := tx.QueryRowContext(ctx, `SELECT 1 FROM residents WHERE id = $1`, residentID).Scan(&one); errors.Is(err, sql.ErrNoRows) {
+			return sotepe.NotFound("resident")
+		} else if err != nil {
+			return err
+		}
 		a := sotepe.ActorFrom(ctx)
 		if err := s.insertAudit(ctx, tx, sotepe.AuditEntry{ActorID: a.UserID, ActorRole: a.Role, ActorUnit: a.Unit, RequestID: a.RequestID,
 			ResidentID: residentID, Action: sotepe.ActionVoucherDecisionRead, Object: "resident:" + strconv.FormatInt(residentID, 10),

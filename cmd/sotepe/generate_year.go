@@ -164,6 +164,9 @@ func generateYear(ctx context.Context, st *store.Store, o yearOptions, stdout, s
 		return err
 	}
 	fmt.Fprintf(stdout, "feedback: %d answers in %s; staff table of %d\n", answers, time.Since(fbStarted).Round(time.Millisecond), o.year)
+	if err := generateProcurement(ctx, st, y, stdout); err != nil {
+		return err
+	}
 	fmt.Fprintf(stdout, "generated the year %d at scale %g in %s\n", o.year, o.scale, time.Since(started).Round(time.Millisecond))
 	return nil
 }
