@@ -387,4 +387,3 @@ func (v SupervisionVisit) Validate() error {
 	}
 	return nil
 }
-
