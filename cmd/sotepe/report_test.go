@@ -186,6 +186,7 @@ func testReportMatchesGeneratedYear(t *testing.T) {
 		rep.Feedback.NPSPreviousYear == nil || math.Round(*rep.Feedback.NPSPreviousYear) != float64(fb.NPSPreviousYear) {
 		t.Errorf("NPS %v (last year %v), want %d and %d", rep.Feedback.NPS, rep.Feedback.NPSPreviousYear, fb.NPS, fb.NPSPreviousYear)
 	}
+	checkProcurement(t, rep, scale)
 	staff := map[string]int64{}
 	for _, l := range rep.Staff.HeadcountAtYearEnd {
 		staff[l.Area] = l.Value
@@ -394,4 +395,5 @@ func TestFullYearMatchesReference(t *testing.T) {
 		t.Errorf("staff in all %d, the reference 15,434", rep.Staff.HeadcountTotal)
 	}
 	checkYearChats(t, db, rep, 72200)
+	checkProcurement(t, rep, 1)
 }
