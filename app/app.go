@@ -348,8 +348,10 @@ func LoadDemo(ctx context.Context, st *store.Store, units int, progress io.Write
 	if err != nil {
 		return err
 	}
-	_, err = demo.LoadPeople(ctx, st, st, hash)
-	return err
+	if _, err = demo.LoadPeople(ctx, st, st, hash); err != nil {
+		return err
+	}
+	return demo.LoadProcurement(ctx, st, time.Now())
 }
 
 // loadDemoAppointments keeps the demo's free times open for the coming
