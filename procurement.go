@@ -387,3 +387,49 @@ func (v SupervisionVisit) Validate() error {
 	}
 	return nil
 }
+
+// Supervision is the supervision of the units: their self-monitoring
+// plans, the visits and the visits whose follow-up is overdue today.
+type Supervision struct {
+	Plans   []SelfMonitoringPlan `json:"plans"`
+	Visits  []SupervisionVisit   `json:"visits"`
+	Overdue []SupervisionVisit   `json:"overdue"`
+}
+
+// QualityFigures are the quality figures sotepe has of a set of units over
+// a period, from the sums the dashboard and the report use: the NPS of the
+// feedback answers (none under 5 answers), the answer promise's share of
+// contact requests answered within two working days (answered in time ÷
+// known outcome) and the care guarantee's share of appointments within it.
+type QualityFigures struct {
+	Units               []string `json:"units"`
+	FeedbackResponses   int64    `json:"feedback_responses"`
+	NPS                 *float64 `json:"nps"`
+	ContactKnownOutcome int64    `json:"contact_requests_known_outcome"`
+	AnsweredInTime      int64    `json:"answered_in_time"`
+	AnsweredInTimeShare *float64 `json:"answered_in_time_percent"`
+	Appointments        int64    `json:"appointments"`
+	WithinGuarantee     int64    `json:"within_care_guarantee"`
+	WithinGuaranteePct  *float64 `json:"within_care_guarantee_percent"`
+}
+
+// ContractComparison is one contract in force in the period: its
+// producer's figures for the contract's services beside the city's own
+// units' figures for the same services.
+type ContractComparison struct {
+	ContractID   int64          `json:"contract"`
+	Title        string         `json:"title"`
+	ProducerID   string         `json:"producer"`
+	ProducerKind ProducerKind   `json:"producer_kind"`
+	Services     []string       `json:"services"`
+	Producer     QualityFigures `json:"producer_figures"`
+	Own          QualityFigures `json:"own_figures"`
+}
+
+// ProcurementComparison is the contract manager's comparison over a period
+// (dates, both included).
+type ProcurementComparison struct {
+	From      string               `json:"from"`
+	To        string               `json:"to"`
+	Contracts []ContractComparison `json:"contracts"`
+}
