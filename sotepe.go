@@ -190,6 +190,7 @@ type Store interface {
 	IntegrationClients
 	ChatStore
 	VideoStore
+	ProcurementStore
 	// Ping reports whether the database answers; EUnavailable if not.
 	Ping(ctx context.Context) error
 	// Close releases the database.

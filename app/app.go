@@ -360,7 +360,10 @@ func LoadDemo(ctx context.Context, st *store.Store, units int, progress io.Write
 	if _, err = demo.LoadPeople(ctx, st, st, hash); err != nil {
 		return err
 	}
-	return demo.LoadRescue(ctx, st, time.Now())
+	if err := demo.LoadRescue(ctx, st, time.Now()); err != nil {
+		return err
+	}
+	return demo.LoadProcurement(ctx, st, time.Now())
 }
 
 // loadDemoAppointments keeps the demo's free times open for the coming

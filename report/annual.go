@@ -30,6 +30,8 @@ type Annual struct {
 	// Rescue is the rescue department's section; its counts are also the
 	// three rescue lines of Groups.
 	Rescue Rescue
+	// Procurement is the year's purchased services.
+	Procurement Procurement
 	// Indicators is the value of each ratio indicator over the year.
 	Indicators []IndicatorLine
 }
@@ -207,6 +209,9 @@ func BuildAnnual(ctx context.Context, g Gatherer, inds *Indicators, year int) (A
 		return a, err
 	}
 	if a.Feedback, err = readFeedback(ctx, g.Store, year); err != nil {
+		return a, err
+	}
+	if a.Procurement, err = readProcurement(ctx, g.Store, year); err != nil {
 		return a, err
 	}
 

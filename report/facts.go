@@ -17,6 +17,8 @@ type Reader interface {
 	SectorReader
 	ContactStatsRows(ctx context.Context, q sotepe.ContactStatsQuery) ([]sotepe.ContactStatsRow, error)
 	FeedbackCounts(ctx context.Context, q sotepe.FeedbackCountsQuery) ([]sotepe.FeedbackCount, error)
+	// ProcurementTotals counts the year's purchased services.
+	ProcurementTotals(ctx context.Context, year int) (sotepe.ProcurementTotals, error)
 }
 
 // Org is the organisation tree as the network stands: areas in order,

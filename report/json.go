@@ -14,6 +14,7 @@ type AnnualJSON struct {
 	Economy        EconomyJSON        `json:"economy"`
 	Sustainability SustainabilityJSON `json:"sustainability"`
 	Rescue         RescueJSON         `json:"rescue"`
+	Procurement    ProcurementJSON    `json:"procurement"`
 	Indicators     []IndicatorJSON    `json:"indicators"`
 	// Changes is the year-over-year change of every volume, present only
 	// when the previous year has data.
@@ -106,6 +107,7 @@ func (a Annual) JSON() AnnualJSON {
 		out.Feedback.Answers[string(c.Channel)] = c.Answers
 		out.Feedback.PreviousAnswers[string(c.Channel)] = c.Previous
 	}
+	out.Procurement = a.Procurement.JSON()
 	out.Rescue = a.Rescue.JSON()
 	out.Staff = StaffJSON{HeadcountAtYearEnd: []StaffLineJSON{}, HeadcountTotal: a.Staff.Total, RecommendAsEmployer: a.Staff.RecommendPercent,
 		Courses: a.Staff.Courses, TrainingDaysPerEmployee: a.Staff.TrainingDaysPerEmployee,

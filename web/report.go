@@ -56,6 +56,8 @@ type reportView struct {
 	JSONURL string
 	// Published is when the report was made, its date of publication.
 	Published time.Time
+	// Procurement is the purchased services section (report_procurement.partial.html).
+	Procurement []reportLine
 }
 
 // reportFeedbackGroup is a group of feedback channels and its channels.
@@ -176,6 +178,7 @@ func (s *Server) reportView(lang sotepe.Lang, a report.Annual, org *report.Org) 
 		v.StaffBars = append(v.StaffBars, reportBar{Key: l.AreaID, Label: st.Label, Value: st.Value,
 			Width: math.Round(float64(l.Headcount)/view.NiceMax(top)*1000) / 10})
 	}
+	v.Procurement = s.procurementLines(lang, a.Procurement)
 	v.StaffTotal, v.StaffPrevTotal, v.HasStaffPrev = n(a.Staff.Total), n(a.Staff.PreviousTotal), a.Staff.PreviousTotal > 0
 	v.Sector = s.reportSector(lang, a)
 	if len(a.Staff.Lines) > 0 {

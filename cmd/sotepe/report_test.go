@@ -193,6 +193,7 @@ func testReportMatchesGeneratedYear(t *testing.T) {
 		rep.Feedback.NPSPreviousYear == nil || math.Round(*rep.Feedback.NPSPreviousYear) != float64(fb.NPSPreviousYear) {
 		t.Errorf("NPS %v (last year %v), want %d and %d", rep.Feedback.NPS, rep.Feedback.NPSPreviousYear, fb.NPS, fb.NPSPreviousYear)
 	}
+	checkProcurement(t, rep, scale)
 	staff := map[string]int64{}
 	for _, l := range rep.Staff.HeadcountAtYearEnd {
 		staff[l.Area] = l.Value
@@ -414,6 +415,7 @@ func TestFullYearMatchesReference(t *testing.T) {
 	checkSectorFigures(t, out.Bytes(), true)
 	checkYearChats(t, db, rep, 72200)
 	checkYearRescue(t, rep, 1)
+	checkProcurement(t, rep, 1)
 }
 
 // checkSectorFigures compares every figure of the reference's staff (but

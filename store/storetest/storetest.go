@@ -177,6 +177,7 @@ func suite() []conformance {
 		{"FeedbackCounts", "", testFeedbackCounts},
 		{"FeedbackMonthsAgreeWithDays", "", testFeedbackMonthsAgreeWithDays},
 		{"FeedbackKioskRevoke", "", testFeedbackKioskRevoke},
+		{"Procurement", "", testProcurement},
 		{"MigrateTwice", "", testMigrateTwice},
 		{"PingClosed", "", testPingClosed},
 		{"NetworkRoundTrip", "", testNetworkRoundTrip},

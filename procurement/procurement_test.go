@@ -1,0 +1,88 @@
+package procurement_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"sotepe"
+	"sotepe/demo"
+	"sotepe/internal/testenv"
+	"sotepe/procurement"
+	"sotepe/report"
+)
+
+// TestAccessAndCompare checks who may read what, the overdue follow-ups
+// and the comparison's rows for the demo's contracts, on both engines.
+func TestAccessAndCompare(t *testing.T) {
+	testenv.Engines(t, func(t *testing.T) {
+		env := testenv.New(t, testenv.EngineOf(t))
+		ctx := context.Background()
+		if err := demo.LoadProcurement(ctx, env.Store, env.Clock.Now()); err != nil {
+			t.Fatal(err)
+		}
+		inds, err := report.Load()
+		if err != nil {
+			t.Fatal(err)
+		}
+		svc := procurement.New(env.Store, env.Store, env.Calendar, inds, env.Clock.Now)
+		contracts := sotepe.User{ID: 999, Roles: []sotepe.Role{sotepe.RoleContractManager}}
+		analyst, nurse, anna := env.Users["analyst"], env.Users["nurse"], env.Users["anna"]
+
+		if _, err := svc.Contracts(ctx, analyst); sotepe.ErrorCode(err) != sotepe.EForbidden {
+			t.Errorf("analyst reads contracts: %v", err)
+		}
+		if _, err := svc.Contracts(ctx, nurse); sotepe.ErrorCode(err) != sotepe.EForbidden {
+			t.Errorf("professional reads contracts: %v", err)
+		}
+		cs, err := svc.Contracts(ctx, contracts)
+		if err != nil || len(cs) != 3 {
+			t.Fatalf("contracts %d, %v", len(cs), err)
+		}
+		sup, err := svc.Supervision(ctx, contracts)
+		if err != nil || len(sup.Overdue) != 1 {
+			t.Errorf("overdue %+v, %v", sup.Overdue, err)
+		}
+		if _, err := svc.Totals(ctx, analyst, 2026); err != nil {
+			t.Errorf("analyst reads the totals: %v", err)
+		}
+		today := env.Clock.Now().Format(time.DateOnly)
+		from := env.Clock.Now().AddDate(0, -3, 0).Format(time.DateOnly)
+		if _, err := svc.Compare(ctx, nurse, from, today, ""); sotepe.ErrorCode(err) != sotepe.EForbidden {
+			t.Errorf("professional compares: %v", err)
+		}
+		cmp, err := svc.Compare(ctx, analyst, from, today, "esimerkki-hammas")
+		if err != nil || len(cmp.Contracts) != 1 {
+			t.Fatalf("compare %+v, %v", cmp, err)
+		}
+		row := cmp.Contracts[0]
+		if row.ProducerKind != sotepe.ProducerVoucher || len(row.Producer.Units) != 2 || len(row.Own.Units) == 0 {
+			t.Errorf("row %+v", row)
+		}
+
+		// Voucher decisions: a professional decides; the resident sees
+		// their own, another's is not found.
+		d, err := svc.DecideVoucher(ctx, nurse, sotepe.VoucherDecision{ResidentID: anna.ResidentID, KindID: "home-care",
+			ProducerID: "esimerkki-hoiva", ValidFrom: today, ValidTo: today})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.DecideVoucher(ctx, nurse, sotepe.VoucherDecision{ResidentID: anna.ResidentID, KindID: "home-care",
+			ProducerID: "helsinki", ValidFrom: today, ValidTo: today}); sotepe.ErrorCode(err) != sotepe.EInvalid {
+			t.Errorf("own producer for a voucher: %v", err)
+		}
+		own, err := svc.OwnVoucherDecision(ctx, anna, d.ID)
+		if err != nil || own.ValueCents == nil {
+			t.Errorf("anna's decision %+v, %v", own, err)
+		}
+		if _, err := svc.OwnVoucherDecision(ctx, env.Users["erik"], d.ID); sotepe.ErrorCode(err) != sotepe.ENotFound {
+			t.Errorf("erik reads anna's decision: %v", err)
+		}
+		if _, err := svc.StaffVoucherDecisions(ctx, contracts, anna.ResidentID, sotepe.BasisCareRelationship); sotepe.ErrorCode(err) != sotepe.EForbidden {
+			t.Errorf("contract manager reads personal data: %v", err)
+		}
+		if ds, err := svc.StaffVoucherDecisions(ctx, nurse, anna.ResidentID, sotepe.BasisCareRelationship); err != nil || len(ds) != 1 {
+			t.Errorf("nurse reads %+v, %v", ds, err)
+		}
+	})
+}
