@@ -174,6 +174,30 @@ func (n Network) Save(ctx context.Context, w sotepe.Network) error {
 	return nil
 }
 
+// SaveMissingUnits stores the units of n that dir does not have yet (by
+// id) and leaves the stored ones as they are, so that a year generated over
+// a widened network runs on a database made with fewer units, such as the
+// one `sotepe demo` creates. The areas, producers and services the units
+// name must be stored already; WidenNetwork's units reuse the base
+// network's. It returns how many units it stored.
+func (n Network) SaveMissingUnits(ctx context.Context, dir sotepe.Directory, w sotepe.Network) (int, error) {
+	added := 0
+	for _, u := range n.Units {
+		_, err := dir.Unit(ctx, u.ID)
+		if err == nil {
+			continue
+		}
+		if sotepe.ErrorCode(err) != sotepe.ENotFound {
+			return added, err
+		}
+		if err := w.SaveUnit(ctx, u); err != nil {
+			return added, fmt.Errorf("demo: save unit %s: %w", u.ID, err)
+		}
+		added++
+	}
+	return added, nil
+}
+
 // Check reports every way n breaks the rules a store would enforce, and a
 // few more the demo keeps: ids valid and unique within their kind, names and
 // descriptions in fi, sv and en, known producer kinds, every unit valid

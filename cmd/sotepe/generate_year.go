@@ -80,6 +80,15 @@ func generateYear(ctx context.Context, st *store.Store, o yearOptions, stdout, s
 	}
 	y := yeargen.Year{Year: o.year, Scale: o.scale, Seed: o.seed, Network: demo.WidenNetwork(base, max(o.units, len(base.Units)), 2024),
 		IsWorkingDay: cal.IsWorkingDay, Reference: ref}
+	// A database made with fewer units (`sotepe demo` makes the base
+	// network) gets the widened network's other units first.
+	added, err := y.Network.SaveMissingUnits(ctx, st, st)
+	if err != nil {
+		return err
+	}
+	if added > 0 {
+		fmt.Fprintf(stdout, "network: %d units added to widen it to %d\n", added, len(y.Network.Units))
+	}
 	expected := 0
 	for _, n := range y.Totals() {
 		expected += n
