@@ -187,6 +187,7 @@ type Store interface {
 	RescueStore
 	StaffStore
 	EconomyStore
+	ParticipationStore
 	IntegrationClients
 	ChatStore
 	VideoStore

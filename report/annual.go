@@ -32,6 +32,9 @@ type Annual struct {
 	Rescue Rescue
 	// Procurement is the year's purchased services.
 	Procurement Procurement
+	// Participation is the population, the participation figures and
+	// the e-service shares.
+	Participation Participation
 	// Indicators is the value of each ratio indicator over the year.
 	Indicators []IndicatorLine
 }
@@ -220,6 +223,15 @@ func BuildAnnual(ctx context.Context, g Gatherer, inds *Indicators, year int) (A
 			continue
 		}
 		a.Indicators = append(a.Indicators, IndicatorLine{Indicator: ind, Value: ind.Total(facts), Previous: ind.Total(prevFacts)})
+	}
+	if a.Participation, err = readParticipation(ctx, g.Store, g.Org, facts, year); err != nil {
+		return a, err
+	}
+	for _, l := range a.Indicators {
+		if l.Indicator.ID == "home_care_remote_share" && l.Value.Value != nil {
+			v := math.Round(*l.Value.Value)
+			a.Participation.HomeCareRemotePercent = &v
+		}
 	}
 	return a, nil
 }

@@ -15,6 +15,7 @@ type Reader interface {
 	sotepe.EventStats
 	RescueReader
 	SectorReader
+	ParticipationReader
 	ContactStatsRows(ctx context.Context, q sotepe.ContactStatsQuery) ([]sotepe.ContactStatsRow, error)
 	FeedbackCounts(ctx context.Context, q sotepe.FeedbackCountsQuery) ([]sotepe.FeedbackCount, error)
 	// ProcurementTotals counts the year's purchased services.

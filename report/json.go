@@ -15,6 +15,9 @@ type AnnualJSON struct {
 	Sustainability SustainabilityJSON `json:"sustainability"`
 	Rescue         RescueJSON         `json:"rescue"`
 	Procurement    ProcurementJSON    `json:"procurement"`
+	Population     PopulationJSON     `json:"population"`
+	EServiceShares EServiceSharesJSON `json:"e_service_shares"`
+	Participation  ParticipationJSON  `json:"participation"`
 	Indicators     []IndicatorJSON    `json:"indicators"`
 	// Changes is the year-over-year change of every volume, present only
 	// when the previous year has data.
@@ -108,6 +111,7 @@ func (a Annual) JSON() AnnualJSON {
 		out.Feedback.PreviousAnswers[string(c.Channel)] = c.Previous
 	}
 	out.Procurement = a.Procurement.JSON()
+	out.Population, out.EServiceShares, out.Participation = a.Participation.JSON()
 	out.Rescue = a.Rescue.JSON()
 	out.Staff = StaffJSON{HeadcountAtYearEnd: []StaffLineJSON{}, HeadcountTotal: a.Staff.Total, RecommendAsEmployer: a.Staff.RecommendPercent,
 		Courses: a.Staff.Courses, TrainingDaysPerEmployee: a.Staff.TrainingDaysPerEmployee,

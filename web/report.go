@@ -58,6 +58,9 @@ type reportView struct {
 	Published time.Time
 	// Procurement is the purchased services section (report_procurement.partial.html).
 	Procurement []reportLine
+	// Participation is the residents-and-participation section
+	// (report_participation.partial.html).
+	Participation []reportLine
 }
 
 // reportFeedbackGroup is a group of feedback channels and its channels.
@@ -179,6 +182,7 @@ func (s *Server) reportView(lang sotepe.Lang, a report.Annual, org *report.Org) 
 			Width: math.Round(float64(l.Headcount)/view.NiceMax(top)*1000) / 10})
 	}
 	v.Procurement = s.procurementLines(lang, a.Procurement)
+	v.Participation = s.participationLines(lang, a.Participation, areaName)
 	v.StaffTotal, v.StaffPrevTotal, v.HasStaffPrev = n(a.Staff.Total), n(a.Staff.PreviousTotal), a.Staff.PreviousTotal > 0
 	v.Sector = s.reportSector(lang, a)
 	if len(a.Staff.Lines) > 0 {

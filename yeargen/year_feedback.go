@@ -111,14 +111,18 @@ func (y Year) Feedback(c FeedbackCounts) []sotepe.Feedback {
 	for range c.Portal {
 		channels = append(channels, sotepe.FeedbackPortal)
 	}
-	perDay := apportion(total, weights, r)
+	// The year's answers go to the units first and then over each unit's
+	// days, so that every unit with a share of one answer or more gets
+	// answers (a split of each day's few answers over many units would
+	// give the same heaviest units every day).
+	perUnit := apportion(total, unitWeights, r)
 	k := 0
-	for di, n := range perDay {
+	for ui, n := range perUnit {
 		if n == 0 {
 			continue
 		}
-		for ui, m := range apportion(n, unitWeights, r) {
-			u := &units[ui]
+		u := &units[ui]
+		for di, m := range apportion(n, weights, r) {
 			for range m {
 				lang := sotepe.Finnish
 				switch x := r.IntN(100); {

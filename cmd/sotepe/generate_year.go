@@ -180,6 +180,9 @@ func generateYear(ctx context.Context, st *store.Store, o yearOptions, stdout, s
 	if err := generateProcurement(ctx, st, y, stdout); err != nil {
 		return err
 	}
+	if err := generateParticipation(ctx, st, y, stdout); err != nil {
+		return err
+	}
 	fmt.Fprintf(stdout, "generated the year %d at scale %g in %s\n", o.year, o.scale, time.Since(started).Round(time.Millisecond))
 	return nil
 }

@@ -194,6 +194,7 @@ func testReportMatchesGeneratedYear(t *testing.T) {
 		t.Errorf("NPS %v (last year %v), want %d and %d", rep.Feedback.NPS, rep.Feedback.NPSPreviousYear, fb.NPS, fb.NPSPreviousYear)
 	}
 	checkProcurement(t, rep, scale)
+	checkParticipation(t, rep, scale, 349)
 	staff := map[string]int64{}
 	for _, l := range rep.Staff.HeadcountAtYearEnd {
 		staff[l.Area] = l.Value
@@ -416,6 +417,7 @@ func TestFullYearMatchesReference(t *testing.T) {
 	checkYearChats(t, db, rep, 72200)
 	checkYearRescue(t, rep, 1)
 	checkProcurement(t, rep, 1)
+	checkParticipation(t, rep, 1, 349)
 }
 
 // checkSectorFigures compares every figure of the reference's staff (but

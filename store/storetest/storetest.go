@@ -178,6 +178,7 @@ func suite() []conformance {
 		{"FeedbackMonthsAgreeWithDays", "", testFeedbackMonthsAgreeWithDays},
 		{"FeedbackKioskRevoke", "", testFeedbackKioskRevoke},
 		{"Procurement", "", testProcurement},
+		{"Participation", "", testParticipation},
 		{"MigrateTwice", "", testMigrateTwice},
 		{"PingClosed", "", testPingClosed},
 		{"NetworkRoundTrip", "", testNetworkRoundTrip},

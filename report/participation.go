@@ -1,0 +1,152 @@
+package report
+
+import (
+	"context"
+	"fmt"
+	"math"
+
+	"sotepe"
+)
+
+// ParticipationReader is what the report reads of the population and the
+// participation records.
+type ParticipationReader interface {
+	PopulationYear(ctx context.Context, year int) (sotepe.PopulationYear, error)
+	ExperienceExperts(ctx context.Context, from, to string) ([]sotepe.AreaCount, error)
+	ParticipationEvents(ctx context.Context, from, to string) (map[sotepe.ParticipationKind]int64, error)
+}
+
+// Participation is the report's residents-and-participation section: the
+// population figures of the year, the units that got feedback answers,
+// the experience experts by area, the participation events, the resident
+// survey and the two e-service shares the reference gives in whole per
+// cent.
+type Participation struct {
+	// Population is the year's population figures; nil when none is
+	// stored.
+	Population *sotepe.PopulationYear
+	// UnitsWithFeedback is how many units got feedback answers in the
+	// year.
+	UnitsWithFeedback int64
+	// Experts is the experience experts engaged in the year by area, in
+	// the organisation's area order; ExpertsTotal their sum.
+	Experts      []sotepe.AreaCount
+	ExpertsTotal int64
+	// ResidentEvenings and ClientForums are the events held in the year.
+	ResidentEvenings, ClientForums int64
+	// SurveyRespondents is the resident survey's respondents;
+	// PortalUsersPercent the share of those who answered the e-services
+	// question and use e-services, in whole per cent (nil without answers).
+	SurveyRespondents  int64
+	PortalUsersPercent *float64
+	// HomeCareRemotePercent is the share of home-care clients with remote
+	// services (the indicator home_care_remote_share) in whole per cent.
+	HomeCareRemotePercent *float64
+}
+
+// readParticipation reads the participation section of year; facts are the
+// year's facts, whose feedback facts name the units with answers.
+func readParticipation(ctx context.Context, st Reader, org *Org, facts []Fact, year int) (Participation, error) {
+	var p Participation
+	pop, err := st.PopulationYear(ctx, year)
+	switch {
+	case err == nil:
+		p.Population = &pop
+	case sotepe.ErrorCode(err) != sotepe.ENotFound:
+		return p, err
+	}
+	units := map[string]bool{}
+	for i := range facts {
+		if f := &facts[i]; f.Source == SourceFeedback && f.Field == FieldResponses && f.Value > 0 && f.Unit != "" {
+			units[f.Unit] = true
+		}
+	}
+	p.UnitsWithFeedback = int64(len(units))
+	from, to := fmt.Sprintf("%04d-01-01", year), fmt.Sprintf("%04d-12-31", year)
+	experts, err := st.ExperienceExperts(ctx, from, to)
+	if err != nil {
+		return p, err
+	}
+	byArea := map[string]int64{}
+	for _, e := range experts {
+		byArea[e.AreaID] = e.Count
+		p.ExpertsTotal += e.Count
+	}
+	for _, a := range org.Areas {
+		if n, ok := byArea[a.ID]; ok {
+			p.Experts = append(p.Experts, sotepe.AreaCount{AreaID: a.ID, Count: n})
+			delete(byArea, a.ID)
+		}
+	}
+	for _, e := range experts { // areas the network no longer has, last
+		if _, ok := byArea[e.AreaID]; ok {
+			p.Experts = append(p.Experts, e)
+		}
+	}
+	events, err := st.ParticipationEvents(ctx, from, to)
+	if err != nil {
+		return p, err
+	}
+	p.ResidentEvenings, p.ClientForums = events[sotepe.ResidentEvening], events[sotepe.ClientForum]
+	tally, err := st.SurveyTally(ctx, sotepe.ResidentSurvey(year))
+	if err != nil && sotepe.ErrorCode(err) != sotepe.ENotFound {
+		return p, err
+	}
+	p.SurveyRespondents = tally.Responses
+	var users, answered int64
+	for _, c := range tally.Counts {
+		if c.Question == sotepe.EServicesQuestion && c.Option != "" {
+			answered += c.Count
+			if c.Option != sotepe.EServicesNever {
+				users += c.Count
+			}
+		}
+	}
+	if answered > 0 {
+		v := math.Round(float64(users) * 100 / float64(answered))
+		p.PortalUsersPercent = &v
+	}
+	return p, nil
+}
+
+// PopulationJSON is the population section of the report's JSON, with
+// the reference file's keys.
+type PopulationJSON struct {
+	Residents       *int64 `json:"residents"`
+	NativeLanguages *int64 `json:"registered_native_languages"`
+	GrowthPercent   *int64 `json:"share_of_growth_from_elsewhere_10y_percent"`
+}
+
+// EServiceSharesJSON is the e-service shares of the reference file in
+// whole per cent, null without data.
+type EServiceSharesJSON struct {
+	PortalUsersPercent    *float64 `json:"share_of_residents_using_portal_percent"`
+	HomeCareRemotePercent *float64 `json:"share_of_home_care_clients_with_remote_services_percent"`
+}
+
+// ParticipationJSON is the participation figures the reference file keeps
+// with the customer feedback, with its keys; experience_experts holds the
+// total and the count of each area by the reference's area key.
+type ParticipationJSON struct {
+	UnitsWithFeedback int64            `json:"units_with_feedback"`
+	Experts           map[string]int64 `json:"experience_experts"`
+	ResidentEvenings  int64            `json:"resident_evenings"`
+	ClientForums      int64            `json:"client_forum_meetings_in_service_centres"`
+	SurveyRespondents int64            `json:"resident_survey_respondents"`
+}
+
+// JSON returns the population, the e-service shares and the participation
+// figures as data.
+func (p Participation) JSON() (PopulationJSON, EServiceSharesJSON, ParticipationJSON) {
+	var pop PopulationJSON
+	if p.Population != nil {
+		pop = PopulationJSON{Residents: &p.Population.Residents, NativeLanguages: &p.Population.NativeLanguages,
+			GrowthPercent: &p.Population.GrowthFromElsewherePercent}
+	}
+	part := ParticipationJSON{UnitsWithFeedback: p.UnitsWithFeedback, Experts: map[string]int64{"total": p.ExpertsTotal},
+		ResidentEvenings: p.ResidentEvenings, ClientForums: p.ClientForums, SurveyRespondents: p.SurveyRespondents}
+	for _, e := range p.Experts {
+		part.Experts[ReferenceArea(e.AreaID)] = e.Count
+	}
+	return pop, EServiceSharesJSON{PortalUsersPercent: p.PortalUsersPercent, HomeCareRemotePercent: p.HomeCareRemotePercent}, part
+}
