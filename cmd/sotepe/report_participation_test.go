@@ -63,3 +63,25 @@ func checkParticipation(t *testing.T, rep report.AnnualJSON, scale float64, unit
 		}
 	}
 }
+
+// checkEServices compares the report's e-service counts with the
+// reference's at scale: the portal's customer contacts and video
+// appointments, the symptom assessments and the chat contacts.
+func checkEServices(t *testing.T, rep report.AnnualJSON, scale float64) {
+	t.Helper()
+	ref, err := yeargen.LoadReference()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]int64{}
+	for _, e := range rep.EServices {
+		got[e.Key] = e.Value
+	}
+	for key, v := range map[string]float64{"portal_customer_contacts": ref.EServices.PortalCustomerContacts,
+		"portal_video_appointments": ref.EServices.PortalVideoAppointments, "symptom_assessments": ref.EServices.SymptomAssessments,
+		"chat_contacts": ref.EServices.ChatContacts} {
+		if want := int64(yeargen.Scaled(v, scale)); got[key] != want {
+			t.Errorf("e-services %s: %d, want %d", key, got[key], want)
+		}
+	}
+}

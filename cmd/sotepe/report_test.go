@@ -195,6 +195,7 @@ func testReportMatchesGeneratedYear(t *testing.T) {
 	}
 	checkProcurement(t, rep, scale)
 	checkParticipation(t, rep, scale, 349)
+	checkEServices(t, rep, scale)
 	staff := map[string]int64{}
 	for _, l := range rep.Staff.HeadcountAtYearEnd {
 		staff[l.Area] = l.Value
@@ -418,6 +419,7 @@ func TestFullYearMatchesReference(t *testing.T) {
 	checkYearRescue(t, rep, 1)
 	checkProcurement(t, rep, 1)
 	checkParticipation(t, rep, 1, 349)
+	checkEServices(t, rep, 1)
 }
 
 // checkSectorFigures compares every figure of the reference's staff (but
