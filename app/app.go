@@ -41,6 +41,8 @@ import (
 	"sotepe/notify"
 	"sotepe/password"
 	"sotepe/personnel"
+	"sotepe/procurement"
+	"sotepe/report"
 	"sotepe/rescue"
 	"sotepe/residents"
 	"sotepe/statistics"
@@ -216,6 +218,12 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 	w.Statistics, w.Events = statistics.New(st, a.Calendar, nil), events.New(st)
 	w.Rescue = rescue.New(st)
 	w.Staff, w.Economy = personnel.New(st), finance.New(st)
+	if w.Indicators == nil {
+		if w.Indicators, err = report.Load(); err != nil {
+			return nil, err
+		}
+	}
+	w.Procurement = procurement.New(st, a.Directory, a.Calendar, w.Indicators, w.Now)
 	w.Chats = a.Chats
 	w.Video = a.Video
 	w.Catalog, w.Logger, w.Location, w.Registry, w.OpenAPI = a.Catalog, logger, a.Location, a.Registry, docs.OpenAPI
