@@ -49,11 +49,11 @@ type procurementFigure struct {
 
 // procurementContractView is one contract of the comparison page.
 type procurementContractView struct {
-	ID                     int64
-	Title, Producer, Kind  string
-	Services               string
+	ID                      int64
+	Title, Producer, Kind   string
+	Services                string
 	ProducerUnits, OwnUnits string
-	Figures                []procurementFigure
+	Figures                 []procurementFigure
 }
 
 // procurementCompareView is the comparison page.
@@ -109,8 +109,8 @@ func (s *Server) procurementCompare(w http.ResponseWriter, r *http.Request, u so
 func (s *Server) procurementContractView(lang sotepe.Lang, n network, cc sotepe.ContractComparison) procurementContractView {
 	producer := namesIn(n.Producers, cc.ProducerID, func(p sotepe.Producer) (string, sotepe.Names) { return p.ID, p.Names })
 	v := procurementContractView{ID: cc.ContractID, Title: cc.Title, Producer: producer.In(lang),
-		Kind:     s.cat.T(lang, "producer."+string(cc.ProducerKind), nil),
-		Services: s.serviceList(lang, n, cc.Services),
+		Kind:          s.cat.T(lang, "producer."+string(cc.ProducerKind), nil),
+		Services:      s.serviceList(lang, n, cc.Services),
 		ProducerUnits: s.cat.T(lang, "procurement.compare.units", map[string]any{"Count": len(cc.Producer.Units)}),
 		OwnUnits:      s.cat.T(lang, "procurement.compare.units", map[string]any{"Count": len(cc.Own.Units)})}
 	count := func(x int64) string { return view.Count(lang, x) }

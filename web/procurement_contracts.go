@@ -212,9 +212,9 @@ type planRow struct {
 }
 
 type visitRow struct {
-	ID                                   int64
+	ID                                    int64
 	Unit, Date, Findings, Due, FollowedUp string
-	Overdue                              bool
+	Overdue                               bool
 }
 
 // supervisionView is the supervision page.

@@ -53,7 +53,7 @@ func procurementRows() []access {
 		{route: "POST /api/v1/procurement/contracts", want: want{401, 403, 403, 403, 403, 403, 403, 403, 201, 403, 403, 403},
 			method: "POST", path: "/api/v1/procurement/contracts", body: contract},
 		{route: "POST /api/v1/procurement/contracts", name: "POST /api/v1/procurement/contracts (no title)",
-			want: want{401, 403, 403, 403, 403, 403, 403, 403, 400, 403, 403, 403},
+			want:   want{401, 403, 403, 403, 403, 403, 403, 403, 400, 403, 403, 403},
 			method: "POST", path: "/api/v1/procurement/contracts", body: strings.Replace(contract, "Matrix contract", "", 1)},
 		{route: "GET /api/v1/procurement/voucher-kinds", want: mgrAPI, method: "GET", path: "/api/v1/procurement/voucher-kinds"},
 		{route: "GET /procurement/supervision", want: mgrPage, method: "GET", path: "/procurement/supervision"},
