@@ -433,3 +433,34 @@ type ProcurementComparison struct {
 	To        string               `json:"to"`
 	Contracts []ContractComparison `json:"contracts"`
 }
+
+// ProcurementService decides who may read and write purchased services:
+// the contract manager reads and writes contracts, voucher kinds and
+// supervision; the contract manager and the analyst read the aggregated
+// figures and the comparison; residents read their own voucher decisions.
+// Everyone else is EForbidden.
+type ProcurementService interface {
+	// Compare returns, for every contract in force in from–to (of
+	// producer when not empty), the producer's quality figures beside the
+	// own units' for the same services. Bad dates are EInvalid.
+	Compare(ctx context.Context, u User, from, to, producer string) (ProcurementComparison, error)
+	// Contracts returns every contract, to the contract manager.
+	Contracts(ctx context.Context, u User) ([]Contract, error)
+	// SaveContract stores a new contract of the contract manager and
+	// returns it with its id; a contract that breaks a rule is EInvalid
+	// naming the field.
+	SaveContract(ctx context.Context, u User, c Contract) (Contract, error)
+	// VoucherKinds returns the voucher kinds, to the contract manager.
+	VoucherKinds(ctx context.Context, u User) ([]VoucherKind, error)
+	// Supervision returns the plans, the visits and the overdue
+	// follow-ups, to the contract manager.
+	Supervision(ctx context.Context, u User) (Supervision, error)
+	// Totals returns the year's figures, to the contract manager and the
+	// analyst.
+	Totals(ctx context.Context, u User, year int) (ProcurementTotals, error)
+	// OwnVoucherDecisions returns a resident's own voucher decisions.
+	OwnVoucherDecisions(ctx context.Context, u User) ([]VoucherDecision, error)
+	// OwnVoucherDecision returns one of the resident's decisions; another's
+	// is ENotFound, the same as a missing one.
+	OwnVoucherDecision(ctx context.Context, u User, id int64) (VoucherDecision, error)
+}

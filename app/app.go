@@ -41,6 +41,8 @@ import (
 	"sotepe/notify"
 	"sotepe/password"
 	"sotepe/personnel"
+	"sotepe/procurement"
+	"sotepe/report"
 	"sotepe/rescue"
 	"sotepe/residents"
 	"sotepe/statistics"
@@ -216,6 +218,12 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 	w.Statistics, w.Events = statistics.New(st, a.Calendar, nil), events.New(st)
 	w.Rescue = rescue.New(st)
 	w.Staff, w.Economy = personnel.New(st), finance.New(st)
+	if w.Indicators == nil {
+		if w.Indicators, err = report.Load(); err != nil {
+			return nil, err
+		}
+	}
+	w.Procurement = procurement.New(st, a.Directory, a.Calendar, w.Indicators, w.Now)
 	w.Chats = a.Chats
 	w.Video = a.Video
 	w.Catalog, w.Logger, w.Location, w.Registry, w.OpenAPI = a.Catalog, logger, a.Location, a.Registry, docs.OpenAPI
@@ -334,7 +342,9 @@ func OpenStore(ctx context.Context, dsn string, logger *slog.Logger) (*store.Sto
 
 // LoadDemo fills an empty database with the demo network (widened to units
 // when that is more than the hand-written network has) and the demo
-// people and a little of the rescue department's work, and says so on
+// people, a little of the rescue department's work and the purchased
+// services with the dental units' feedback and contact requests the
+// comparison shows, and says so on
 // progress; on a database that has them it does nothing.
 func LoadDemo(ctx context.Context, st *store.Store, units int, progress io.Writer) error {
 	if _, _, err := st.UserByUsername(ctx, "admin"); err == nil {
@@ -357,13 +367,17 @@ func LoadDemo(ctx context.Context, st *store.Store, units int, progress io.Write
 	if err != nil {
 		return err
 	}
-	if _, err = demo.LoadPeople(ctx, st, st, hash); err != nil {
+	people, err := demo.LoadPeople(ctx, st, st, hash)
+	if err != nil {
 		return err
 	}
 	if err := demo.LoadRescue(ctx, st, time.Now()); err != nil {
 		return err
 	}
-	return demo.LoadProcurement(ctx, st, time.Now())
+	if err := demo.LoadProcurement(ctx, st, time.Now()); err != nil {
+		return err
+	}
+	return demo.LoadProcurementQuality(ctx, st, people.Users["nurse"], time.Now())
 }
 
 // loadDemoAppointments keeps the demo's free times open for the coming

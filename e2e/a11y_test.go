@@ -64,6 +64,7 @@ func TestA11yEveryPage(t *testing.T) {
 		{"rescue", []string{"/", "/me", "/rescue", "/rescue/missions", "/rescue/inspections?all=1"}},
 		{"personnel", []string{"/", "/me", "/personnel"}},
 		{"finance", []string{"/", "/me", "/economy", "/sustainability"}},
+		{"contracts", []string{"/", "/me", "/procurement", "/procurement/contracts", "/procurement/supervision"}},
 	}
 
 	var (

@@ -86,3 +86,40 @@ func TestAccessAndCompare(t *testing.T) {
 		}
 	})
 }
+
+// TestCompareDemoQuality: the demo's feedback and contact requests of the
+// dental units give the voucher producer Esimerkki Hammas and the own
+// dental clinics an NPS (13 and 23 answers) and an answer-promise share,
+// on both engines.
+func TestCompareDemoQuality(t *testing.T) {
+	testenv.Engines(t, func(t *testing.T) {
+		env := testenv.New(t, testenv.EngineOf(t))
+		ctx := context.Background()
+		now := env.Clock.Now()
+		if err := demo.LoadProcurement(ctx, env.Store, now); err != nil {
+			t.Fatal(err)
+		}
+		if err := demo.LoadProcurementQuality(ctx, env.Store, env.Users["nurse"].ID, now); err != nil {
+			t.Fatal(err)
+		}
+		inds, err := report.Load()
+		if err != nil {
+			t.Fatal(err)
+		}
+		svc := procurement.New(env.Store, env.Store, env.Calendar, inds, env.Clock.Now)
+		contracts := sotepe.User{ID: 999, Roles: []sotepe.Role{sotepe.RoleContractManager}}
+		cmp, err := svc.Compare(ctx, contracts, now.AddDate(-1, 0, 1).Format(time.DateOnly), now.Format(time.DateOnly), "esimerkki-hammas")
+		if err != nil || len(cmp.Contracts) != 1 {
+			t.Fatalf("compare %+v, %v", cmp, err)
+		}
+		p, own := cmp.Contracts[0].Producer, cmp.Contracts[0].Own
+		if p.FeedbackResponses != 13 || p.NPS == nil || own.FeedbackResponses != 23 || own.NPS == nil {
+			t.Errorf("NPS: producer %+v, own %+v", p, own)
+		}
+		if p.ContactKnownOutcome != 10 || p.AnsweredInTimeShare == nil || own.ContactKnownOutcome != 16 || own.AnsweredInTimeShare == nil {
+			t.Errorf("answer promise: producer %+v, own %+v", p, own)
+		}
+		t.Logf("producer NPS %.1f, answered in time %.1f %%; own NPS %.1f, answered in time %.1f %%",
+			*p.NPS, *p.AnsweredInTimeShare, *own.NPS, *own.AnsweredInTimeShare)
+	})
+}

@@ -777,6 +777,8 @@ func accessRows() []access {
 	// The rescue department (rescue_test.go).
 	rows = append(rows, rescueRows()...)
 	rows = append(rows, staffAccessRows()...)
+	// Purchased services (procurement_test.go).
+	rows = append(rows, procurementRows()...)
 	// Video appointments (video_access_test.go).
 	return append(rows, videoRows()...)
 }

@@ -304,6 +304,24 @@ func (s *Server) routes() http.Handler {
 	h("GET /sustainability", roles(sotepe.RoleFinance, sotepe.RoleAnalyst)(s.sustainabilityFigures))
 	h("GET /api/v1/sustainability/figures", roles(sotepe.RoleFinance, sotepe.RoleAnalyst)(s.sustainabilityFigures))
 
+	// Purchased services (procurement.go, procurement_contracts.go): the
+	// comparison of producers' quality figures and the year's totals for
+	// the contract manager and analysts; contracts, voucher kinds and
+	// supervision for the contract manager only; residents' own voucher
+	// decisions.
+	procurementFigureRoles := []sotepe.Role{sotepe.RoleContractManager, sotepe.RoleAnalyst}
+	h("GET /procurement", roles(procurementFigureRoles...)(s.procurementCompare))
+	h("GET /api/v1/procurement/comparison", roles(procurementFigureRoles...)(s.procurementCompare))
+	h("GET /api/v1/procurement/totals", roles(procurementFigureRoles...)(s.procurementTotals))
+	h("GET /procurement/contracts", roles(sotepe.RoleContractManager)(s.procurementContracts))
+	h("GET /api/v1/procurement/contracts", roles(sotepe.RoleContractManager)(s.procurementContracts))
+	h("POST /api/v1/procurement/contracts", roles(sotepe.RoleContractManager)(s.procurementSaveContract))
+	h("GET /api/v1/procurement/voucher-kinds", roles(sotepe.RoleContractManager)(s.procurementVoucherKinds))
+	h("GET /procurement/supervision", roles(sotepe.RoleContractManager)(s.procurementSupervision))
+	h("GET /api/v1/procurement/supervision", roles(sotepe.RoleContractManager)(s.procurementSupervision))
+	h("GET /api/v1/me/voucher-decisions", roles(sotepe.RoleResident)(s.ownVoucherDecisions))
+	h("GET /api/v1/me/voucher-decisions/{id}", roles(sotepe.RoleResident)(byID("voucher decision", s.ownVoucherDecision)))
+
 	// HL7 FHIR R4 for other systems (package fhir): it answers every path
 	// under the prefix itself, OperationOutcomes included.
 	h("/fhir/R4/", s.fhir)

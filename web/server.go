@@ -73,6 +73,10 @@ type Config struct {
 	// Economy serves finance's economy and sustainability figures and
 	// records.
 	Economy sotepe.EconomyService
+	// Procurement serves the contract manager's purchased services: the
+	// comparison of producers' quality figures, contracts, voucher kinds
+	// and supervision.
+	Procurement sotepe.ProcurementService
 	// Video runs the rooms of video appointments.
 	Video sotepe.VideoService
 	// Chats carries out chats with professionals: the queue, messages,
@@ -247,7 +251,7 @@ func (c Config) check() error {
 		{"Contacts", c.Contacts == nil}, {"Assessments", c.Assessments == nil}, {"Appointments", c.Appointments == nil},
 		{"Feedback", c.Feedback == nil}, {"Surveys", c.Surveys == nil}, {"Residents", c.Residents == nil}, {"Audit", c.Audit == nil},
 		{"Closures", c.Closures == nil}, {"Statistics", c.Statistics == nil}, {"Events", c.Events == nil}, {"Rescue", c.Rescue == nil},
-		{"Staff", c.Staff == nil}, {"Economy", c.Economy == nil},
+		{"Staff", c.Staff == nil}, {"Economy", c.Economy == nil}, {"Procurement", c.Procurement == nil},
 		{"Acting", c.Acting == nil}, {"Chats", c.Chats == nil}, {"Video", c.Video == nil},
 	}
 	for _, f := range required {

@@ -17,6 +17,8 @@ import (
 	"sotepe/fhir"
 	"sotepe/finance"
 	"sotepe/personnel"
+	"sotepe/procurement"
+	sotereport "sotepe/report"
 	"sotepe/rescue"
 	"sotepe/residents"
 	"sotepe/statistics"
@@ -89,6 +91,16 @@ func withServices(tb testing.TB, c web.Config) web.Config {
 	}
 	if c.Economy == nil {
 		c.Economy = finance.New(st)
+	}
+	if c.Procurement == nil {
+		inds := c.Indicators
+		if inds == nil {
+			var err error
+			if inds, err = sotereport.Load(); err != nil {
+				tb.Fatal(err)
+			}
+		}
+		c.Procurement = procurement.New(st, dir, c.Calendar, inds, c.Now)
 	}
 	if c.Acting == nil {
 		now := c.Now

@@ -1,0 +1,279 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"slices"
+	"time"
+
+	"sotepe"
+	"sotepe/web/view"
+)
+
+// The contract manager's contracts, voucher kinds and supervision: GET
+// /procurement/contracts and /api/v1/procurement/contracts (POST stores a
+// new contract), GET /api/v1/procurement/voucher-kinds, GET
+// /procurement/supervision and /api/v1/procurement/supervision; and the
+// residents' own voucher decisions, GET /api/v1/me/voucher-decisions and
+// /api/v1/me/voucher-decisions/{id}.
+
+// contractRow is one contract of the contracts page, written for it.
+type contractRow struct {
+	ID                                   int64
+	Title, Producer, Services, Units     string
+	Validity, Value, Social, Environment string
+	Prices                               []string
+}
+
+// voucherKindRow is one voucher kind of the contracts page.
+type voucherKindRow struct {
+	ID, Name, Service, Base, Coefficient, Value, Validity string
+}
+
+// contractsView is the contracts page.
+type contractsView struct {
+	Contracts []contractRow
+	Kinds     []voucherKindRow
+}
+
+// procurementContracts is GET /procurement/contracts and GET
+// /api/v1/procurement/contracts; the page shows the voucher kinds too.
+func (s *Server) procurementContracts(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+	cs, err := s.cfg.Procurement.Contracts(r.Context(), u)
+	if err != nil {
+		return err
+	}
+	if isAPI(r) {
+		cs = nonNil(cs)
+		for i := range cs {
+			cs[i] = contractOut(cs[i])
+		}
+		writeJSON(w, http.StatusOK, contractsResponse{Contracts: cs})
+		return nil
+	}
+	kinds, err := s.cfg.Procurement.VoucherKinds(r.Context(), u)
+	if err != nil {
+		return err
+	}
+	n, err := s.network(r.Context())
+	if err != nil {
+		return err
+	}
+	lang := info(r).Lang
+	dates := s.datesIn(lang)
+	period := func(from, to string) string { return dates.DateOf(from) + "–" + dates.DateOf(to) }
+	yes := func(b bool) string {
+		if b {
+			return s.cat.T(lang, "procurement.yes", nil)
+		}
+		return s.cat.T(lang, "procurement.no", nil)
+	}
+	var v contractsView
+	for _, c := range cs {
+		row := contractRow{ID: c.ID, Title: c.Title,
+			Producer: namesIn(n.Producers, c.ProducerID, func(p sotepe.Producer) (string, sotepe.Names) { return p.ID, p.Names }).In(lang),
+			Services: s.serviceList(lang, n, c.Services), Validity: period(c.ValidFrom, c.ValidTo),
+			Value: eur(lang, c.ValueCents/100), Social: yes(c.SocialCriteria), Environment: yes(c.EnvironmentalCriteria)}
+		for i, id := range c.Units {
+			if i > 0 {
+				row.Units += ", "
+			}
+			row.Units += s.unitNames(r.Context(), id).In(lang)
+		}
+		if row.Units == "" {
+			row.Units = view.Missing
+		}
+		for _, p := range c.Prices {
+			row.Prices = append(row.Prices, s.cat.T(lang, "procurement.contracts.price", map[string]any{
+				"Service": s.serviceList(lang, n, []string{p.ServiceID}), "Measure": s.measure(lang, p.Measure),
+				"Price": cents(lang, p.PriceCents), "Period": period(p.ValidFrom, p.ValidTo)}))
+		}
+		v.Contracts = append(v.Contracts, row)
+	}
+	today := s.now().In(s.cfg.Location).Format(time.DateOnly)
+	for _, k := range kinds {
+		row := voucherKindRow{ID: k.ID, Name: k.Names.In(lang), Service: view.Missing, Base: view.Missing, Coefficient: view.Missing,
+			Value: view.Missing, Validity: view.Missing}
+		if k.ServiceID != "" {
+			row.Service = s.serviceList(lang, n, []string{k.ServiceID})
+		}
+		if val, ok := k.ValueOn(today); ok {
+			row.Base, row.Value = cents(lang, val.BaseCents), cents(lang, val.Value())
+			row.Coefficient = view.Decimal(lang, float64(val.Coefficient)/sotepe.CoefficientScale, 2)
+			row.Validity = period(val.ValidFrom, val.ValidTo)
+		}
+		v.Kinds = append(v.Kinds, row)
+	}
+	s.html(w, r, http.StatusOK, "procurement_contracts", pageData{Title: s.cat.T(lang, "procurement.contracts.title", nil), Data: v})
+	return nil
+}
+
+// measure names a price list's unit of measure in lang, or gives it as it
+// is when the catalog does not know it.
+func (s *Server) measure(lang sotepe.Lang, m string) string {
+	switch m {
+	case "visit", "care_day", "hour":
+		return s.cat.T(lang, "procurement.measure."+m, nil)
+	}
+	return m
+}
+
+// contractsResponse is GET /api/v1/procurement/contracts.
+type contractsResponse struct {
+	Contracts []sotepe.Contract `json:"contracts"`
+}
+
+// nonNil returns xs, or an empty slice for nil, so JSON writes [].
+func nonNil[T any](xs []T) []T {
+	if xs == nil {
+		return []T{}
+	}
+	return xs
+}
+
+// procurementSaveContract is POST /api/v1/procurement/contracts: the
+// contract manager stores a new contract; 201 with it and its id. A
+// contract that breaks a rule is 400 naming the field in the caller's
+// language.
+func (s *Server) procurementSaveContract(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+	var c sotepe.Contract
+	if err := decodeJSON(r, &c); err != nil {
+		return err
+	}
+	c.ID = 0
+	lang := info(r).Lang
+	if err := c.Validate(); err != nil {
+		return s.fieldError(lang, err)
+	}
+	ps, err := s.dir.Producers(r.Context())
+	if err != nil {
+		return err
+	}
+	if !slices.ContainsFunc(ps, func(p sotepe.Producer) bool { return p.ID == c.ProducerID }) {
+		return s.fieldError(lang, sotepe.InvalidField("producer", "error.reference", "unknown producer"))
+	}
+	saved, err := s.cfg.Procurement.SaveContract(r.Context(), u, c)
+	if err != nil {
+		return s.fieldError(lang, err)
+	}
+	writeJSON(w, http.StatusCreated, contractOut(saved))
+	return nil
+}
+
+// contractOut is c with empty lists instead of nil ones, so JSON writes [].
+func contractOut(c sotepe.Contract) sotepe.Contract {
+	c.Services, c.Units, c.Prices = nonNil(c.Services), nonNil(c.Units), nonNil(c.Prices)
+	return c
+}
+
+// fieldError restates an EInvalid error about a field of a contract so
+// that its message names the field in lang: "Title: this is required."
+// Other errors come back as they are.
+func (s *Server) fieldError(lang sotepe.Lang, err error) error {
+	var e *sotepe.Error
+	if !errors.As(err, &e) || e.Code != sotepe.EInvalid || e.Field == "" {
+		return err
+	}
+	field := e.Field
+	switch field {
+	case "producer", "title", "services", "units", "value_cents", "valid_from", "valid_to", "prices":
+		field = s.cat.T(lang, "procurement.field."+field, nil)
+	}
+	return (&sotepe.Error{Code: sotepe.EInvalid, Key: "procurement.error.field", Field: e.Field, Message: e.Message}).
+		With(map[string]any{"Field": field, "Problem": s.errText(lang, err)})
+}
+
+// voucherKindsResponse is GET /api/v1/procurement/voucher-kinds.
+type voucherKindsResponse struct {
+	Kinds []sotepe.VoucherKind `json:"voucher_kinds"`
+}
+
+// procurementVoucherKinds is GET /api/v1/procurement/voucher-kinds: every
+// kind with its value periods, each period's value (base × coefficient)
+// filled in.
+func (s *Server) procurementVoucherKinds(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+	kinds, err := s.cfg.Procurement.VoucherKinds(r.Context(), u)
+	if err != nil {
+		return err
+	}
+	for i := range kinds {
+		kinds[i].Values = nonNil(kinds[i].Values)
+		for j := range kinds[i].Values {
+			kinds[i].Values[j].ValueCents = kinds[i].Values[j].Value()
+		}
+	}
+	writeJSON(w, http.StatusOK, voucherKindsResponse{Kinds: nonNil(kinds)})
+	return nil
+}
+
+// planRow and visitRow are the supervision page's rows.
+type planRow struct {
+	Unit, Version, Date, Link, Text string
+}
+
+type visitRow struct {
+	ID                                    int64
+	Unit, Date, Findings, Due, FollowedUp string
+	Overdue                               bool
+}
+
+// supervisionView is the supervision page.
+type supervisionView struct {
+	Plans   []planRow
+	Visits  []visitRow
+	Overdue int
+}
+
+// procurementSupervision is GET /procurement/supervision and GET
+// /api/v1/procurement/supervision: the units' self-monitoring plans and
+// the supervision visits, those whose follow-up is overdue marked.
+func (s *Server) procurementSupervision(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+	sup, err := s.cfg.Procurement.Supervision(r.Context(), u)
+	if err != nil {
+		return err
+	}
+	sup.Plans, sup.Visits, sup.Overdue = nonNil(sup.Plans), nonNil(sup.Visits), nonNil(sup.Overdue)
+	if isAPI(r) {
+		writeJSON(w, http.StatusOK, sup)
+		return nil
+	}
+	lang := info(r).Lang
+	dates := s.datesIn(lang)
+	unit := func(id string) string { return s.unitNames(r.Context(), id).In(lang) }
+	v := supervisionView{Overdue: len(sup.Overdue)}
+	for _, p := range sup.Plans {
+		v.Plans = append(v.Plans, planRow{Unit: unit(p.UnitID), Version: p.Version, Date: dates.DateOf(p.Date), Link: p.Link, Text: p.Text})
+	}
+	for _, x := range sup.Visits {
+		row := visitRow{ID: x.ID, Unit: unit(x.UnitID), Date: dates.DateOf(x.Date), Findings: x.Findings, Due: view.Missing,
+			FollowedUp: view.Missing, Overdue: slices.ContainsFunc(sup.Overdue, func(o sotepe.SupervisionVisit) bool { return o.ID == x.ID })}
+		if x.FollowUpDue != "" {
+			row.Due = dates.DateOf(x.FollowUpDue)
+		}
+		if x.FollowedUpOn != "" {
+			row.FollowedUp = dates.DateOf(x.FollowedUpOn)
+		}
+		v.Visits = append(v.Visits, row)
+	}
+	s.html(w, r, http.StatusOK, "procurement_supervision", pageData{Title: s.cat.T(lang, "procurement.supervision.title", nil), Data: v})
+	return nil
+}
+
+// voucherDecisionsResponse is GET /api/v1/me/voucher-decisions.
+type voucherDecisionsResponse struct {
+	Decisions []sotepe.VoucherDecision `json:"voucher_decisions"`
+}
+
+// ownVoucherDecisions is GET /api/v1/me/voucher-decisions: the resident's
+// own decisions, each with its kind's value in force today.
+func (s *Server) ownVoucherDecisions(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+	ds, err := s.cfg.Procurement.OwnVoucherDecisions(r.Context(), u)
+	return writeResult(w, http.StatusOK, voucherDecisionsResponse{Decisions: nonNil(ds)}, err)
+}
+
+// ownVoucherDecision is GET /api/v1/me/voucher-decisions/{id}: one of the
+// resident's decisions; another's is the same 404 as a missing one.
+func (s *Server) ownVoucherDecision(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
+	d, err := s.cfg.Procurement.OwnVoucherDecision(r.Context(), u, id)
+	return writeResult(w, http.StatusOK, d, err)
+}
