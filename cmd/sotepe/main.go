@@ -84,12 +84,16 @@ Usage:
                  [--seed 1] [--units 349] [--backlog UNIT=N]
                  write a generated year of contact requests (for measurements)
   sotepe generate --db … --year 2024 [--scale 1.0] [--seed 1] [--units 349]
-                 write a generated year of service events, feedback and staff
-                 whose totals follow the sector's 2024 figures times the scale
+                 write a generated year of the whole sector (service events,
+                 chats, contact requests, feedback, rescue, staff, economy,
+                 contracts, population and participation) whose totals
+                 follow the sector's 2024 figures times the scale
   sotepe import events --db … [--source NAME] [--skip-bad-rows] FILE.csv
                  import service events from CSV (all rows or none by default)
   sotepe import rescue-missions --db … --file FILE.csv [--lang fi|sv|en]
                  import rescue missions from CSV (all or none; a bad line is named)
+  sotepe import employments|budget --db … [--lang fi|sv|en] FILE.csv
+                 import HR's employments or finance's budget lines (all or none)
   sotepe admin create-client --db … --name NAME --scope events:write
                  create an integration client; prints its API token once
   sotepe admin revoke-client --db … --name NAME
