@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -133,16 +134,38 @@ func (s *Store) FoldContactStats(ctx context.Context, limit int) (int, error) {
 	if limit < 1 {
 		return 0, sotepe.Invalid("error.invalid", "limit must be at least 1")
 	}
-	limit = min(limit, maxFoldRows)
+	return s.foldContactStats(ctx, maxFoldChanges, min(limit, maxFoldRows))
+}
+
+// FoldAllContactStats folds the whole log of changes into the roll-up in
+// one transaction and returns how many changes it folded: each row of the
+// roll-up is written once however many changes touch it, where rounds of
+// FoldContactStats rewrite a busy row's growing list of working times once
+// a round. It holds the writer for the whole fold, so it is for bulk loads
+// (`sotepe generate`), not for a serving process; on PostgreSQL it folds
+// nothing when another process is folding.
+func (s *Store) FoldAllContactStats(ctx context.Context) (int, error) {
+	return s.foldContactStats(ctx, math.MaxInt, math.MaxInt)
+}
+
+// foldContactStats folds up to maxChanges of the oldest changes, stopping at
+// the change that brings the rows of the roll-up it writes to maxRows, in
+// one transaction.
+func (s *Store) foldContactStats(ctx context.Context, maxChanges, maxRows int) (int, error) {
 	folded := 0
 	err := s.inTx(ctx, "fold contact stats", func(tx *sql.Tx) error {
 		folded = 0
 		if mine, err := s.foldLock(ctx, tx, "sotepe.fold"); err != nil || !mine {
 			return err
 		}
-		rows, err := tx.QueryContext(ctx, `
-			SELECT id, sign, received_at, unit_id, service_id, channel, answered, in_time, missed_closed, answer_seconds, backlog
-			FROM contact_stats_changes ORDER BY id LIMIT CAST($1 AS INTEGER)`, maxFoldChanges)
+		query := `SELECT id, sign, received_at, unit_id, service_id, channel, answered, in_time, missed_closed, answer_seconds, backlog
+			FROM contact_stats_changes ORDER BY id`
+		var args []any
+		if maxChanges != math.MaxInt {
+			query += ` LIMIT CAST($1 AS INTEGER)`
+			args = append(args, maxChanges)
+		}
+		rows, err := tx.QueryContext(ctx, query, args...)
 		if err != nil {
 			return err
 		}
@@ -150,8 +173,8 @@ func (s *Store) FoldContactStats(ctx context.Context, limit int) (int, error) {
 		deltas := map[rollupKey]*rollupDelta{}
 		var order []rollupKey // the keys in the order first touched, for a stable write order
 		// The round ends at the change that brings the rows it writes to
-		// limit.
-		for len(order) < limit && rows.Next() {
+		// maxRows.
+		for len(order) < maxRows && rows.Next() {
 			var id int64
 			var c statsChange
 			var unit, service, channel string
@@ -178,6 +201,8 @@ func (s *Store) FoldContactStats(ctx context.Context, limit int) (int, error) {
 		if err := s.writeRollup(ctx, tx, order, deltas); err != nil {
 			return err
 		}
+		// By id, not by a range: on PostgreSQL a change with a lower id
+		// may commit after the read, and must wait for the next fold.
 		for from := 0; from < len(ids); from += 500 {
 			chunk := ids[from:min(from+500, len(ids))]
 			args := make([]any, len(chunk))

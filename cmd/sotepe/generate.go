@@ -121,15 +121,15 @@ func writeContactRequests(ctx context.Context, st *store.Store, h *yeargen.Histo
 		return err
 	}
 	fmt.Fprintf(stdout, "\nfilled %d working times in %s\n", filled, time.Since(started).Round(time.Millisecond))
-	// The figures' roll-up, as the server's sweeps would fold it.
+	// The figures' roll-up, folded whole in one transaction: rounds as
+	// the server's sweeps fold would rewrite the busiest rows' growing
+	// lists of working times once a round.
 	started = time.Now()
-	folded, err := untilNone(stdout, "changes folded into the figures", func() (int, error) {
-		return st.FoldContactStats(ctx, 20000)
-	})
+	folded, err := st.FoldAllContactStats(ctx)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "\nfolded %d changes in %s\n", folded, time.Since(started).Round(time.Millisecond))
+	fmt.Fprintf(stdout, "folded %d changes in %s\n", folded, time.Since(started).Round(time.Millisecond))
 	return nil
 }
 
