@@ -1,6 +1,9 @@
 package storetest
 
 import (
+	"context"
+	"database/sql"
+	"reflect"
 	"testing"
 	"time"
 
@@ -48,5 +51,61 @@ func testBulkContactRequests(t *testing.T, s Store) {
 	must(t, err)
 	if seen[next.ID] {
 		t.Errorf("a new request took the bulk-loaded id %d", next.ID)
+	}
+}
+
+// testBulkContactRequestsTimed loads answered requests with their working
+// times: each stores the value FillAnswerWorkingSeconds gives an untimed
+// twin, logs one change for the figures, and the folded figures agree with
+// the requests.
+func testBulkContactRequestsTimed(t *testing.T, s Store) {
+	ctx := context.Background()
+	f := seedContacts(t, s)
+	// Working time: the wall time between, less a tenth, so that the
+	// value is the function's and not the wall clock's.
+	wt := func(from, to time.Time) time.Duration { return to.Sub(from) * 9 / 10 }
+	batch := func() []sotepe.ContactRequest {
+		rs := make([]sotepe.ContactRequest, 40)
+		for i := range rs {
+			at := f.t0.Add(-time.Duration(i) * 37 * time.Minute)
+			rs[i] = portal(f.withAccount.ID, "nurse", kallio, at, at.Add(48*time.Hour))
+			if i%4 != 3 {
+				answered := at.Add(time.Duration(1+i) * 13 * time.Minute)
+				rs[i].Status, rs[i].FirstAnsweredAt = sotepe.StatusAnswered, answered
+				rs[i].Messages = append(rs[i].Messages, sotepe.Message{AuthorID: f.nurse.ID, FromStaff: true, Body: "Soitamme.", At: answered})
+			}
+		}
+		return rs
+	}
+	timed, untimed := batch(), batch()
+	before := count(t, s, `SELECT COUNT(*) FROM contact_stats_changes`)
+	must(t, s.BulkContactRequestsTimed(ctx, timed, wt))
+	if got := count(t, s, `SELECT COUNT(*) FROM contact_stats_changes`) - before; got != len(timed) {
+		t.Errorf("%d changes logged for %d timed requests", got, len(timed))
+	}
+	must(t, s.BulkContactRequests(ctx, untimed))
+	for {
+		n, err := s.FillAnswerWorkingSeconds(ctx, 1000, wt)
+		must(t, err)
+		if n == 0 {
+			break
+		}
+	}
+	seconds := func(id int64) sql.NullInt64 {
+		var v sql.NullInt64
+		must(t, s.ReaderDB().QueryRowContext(ctx, `SELECT answer_seconds FROM contact_requests WHERE id = $1`, id).Scan(&v))
+		return v
+	}
+	for i := range timed {
+		got, want := seconds(timed[i].ID), seconds(untimed[i].ID)
+		if got != want || got.Valid != !timed[i].FirstAnsweredAt.IsZero() {
+			t.Errorf("request %d: %v seconds timed, %v filled", i, got, want)
+		}
+	}
+	foldAll(t, s)
+	q := sotepe.ContactStatsQuery{From: f.t0.AddDate(0, 0, -3).Format(time.DateOnly), To: f.t0.Format(time.DateOnly), Dim: sotepe.DimUnit,
+		Interval: sotepe.IntervalDay, Now: f.t0.Add(time.Hour), WorkingTime: wt}
+	if got, want := statsRows(t, s, q), statsOracle(t, s, q); !reflect.DeepEqual(got, want) {
+		t.Errorf("figures %+v, from the requests %+v", got, want)
 	}
 }

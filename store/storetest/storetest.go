@@ -145,6 +145,7 @@ func suite() []conformance {
 		{"AuditAppendOnly", "", testAuditAppendOnly},
 		{"ConcurrentSubmissionsShareCommitsSafely", "", testConcurrentSubmissionsShareCommitsSafely},
 		{"BulkContactRequests", "", testBulkContactRequests},
+		{"BulkContactRequestsTimed", "", testBulkContactRequestsTimed},
 		{"MarkBreached", "", testMarkBreached},
 		{"ContactList", "", testContactList},
 		{"ContactStatsRows", "", testContactStatsRows},
