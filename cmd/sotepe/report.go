@@ -172,15 +172,27 @@ func printPDF(ctx context.Context, page []byte, chromium string) ([]byte, error)
 	}
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, chromium,
-		"--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-		"--disable-background-networking", "--disable-component-update",
-		"--user-data-dir="+filepath.Join(dir, "profile"),
-		"--no-pdf-header-footer", "--print-to-pdf="+out,
-		(&url.URL{Scheme: "file", Path: in}).String())
+	// A browser that dies of a signal (it has crashed on a machine busy
+	// with other work) is started once more; any other failure is
+	// reported at once.
 	var stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stderr, &stderr
-	if err := cmd.Run(); err != nil {
+	for attempt := 1; ; attempt++ {
+		cmd := exec.CommandContext(ctx, chromium,
+			"--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+			"--disable-background-networking", "--disable-component-update",
+			"--user-data-dir="+filepath.Join(dir, fmt.Sprintf("profile-%d", attempt)),
+			"--no-pdf-header-footer", "--print-to-pdf="+out,
+			(&url.URL{Scheme: "file", Path: in}).String())
+		stderr.Reset()
+		cmd.Stdout, cmd.Stderr = &stderr, &stderr
+		err := cmd.Run()
+		if err == nil {
+			break
+		}
+		var exit *exec.ExitError
+		if attempt == 1 && ctx.Err() == nil && errors.As(err, &exit) && exit.ExitCode() == -1 {
+			continue
+		}
 		return nil, fmt.Errorf("report: print to PDF with %s: %w: %s", chromium, err, bytes.TrimSpace(stderr.Bytes()))
 	}
 	pdf, err := os.ReadFile(out)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"math"
 	"os"
@@ -132,6 +133,47 @@ func TestReportPDF(t *testing.T) {
 	}
 	if !bytes.HasPrefix(pdf, []byte("%PDF-")) || len(pdf) < 10_000 || !bytes.Contains(pdf, []byte("/Type /Page")) {
 		t.Errorf("not a PDF with pages: %d bytes, %.20q", len(pdf), pdf)
+	}
+}
+
+// TestReportPDFAfterABrowserCrash prints the PDF through a chromium that
+// dies of SIGSEGV the first time it is started, as it has on a busy
+// machine: the report starts it once more and gets the PDF. A browser that
+// crashes every time is an error.
+func TestReportPDFAfterABrowserCrash(t *testing.T) {
+	chromium := os.Getenv("SOTEPE_TEST_CHROMIUM")
+	if chromium == "" {
+		t.Skip("PDF report: set SOTEPE_TEST_CHROMIUM to chromium's path")
+	}
+	db := reportDB(t)
+	dir := t.TempDir()
+	// crashing writes a launcher that crashes the first n times, counting
+	// its starts in a file, and then runs the real browser.
+	crashing := func(name string, n int) string {
+		path := filepath.Join(dir, name)
+		script := fmt.Sprintf("#!/bin/sh\ncount=%[1]s.count\necho x >> \"$count\"\nif [ \"$(wc -l < \"$count\")\" -le %[2]d ]; then kill -SEGV $$; fi\nexec %[3]s \"$@\"\n",
+			path, n, chromium)
+		if err := os.WriteFile(path, []byte(script), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	pdfWith := func(browser string) ([]byte, error) {
+		file := filepath.Join(dir, "report.pdf")
+		os.Remove(file)
+		err := run(context.Background(), []string{"report", "--db", db, "--year", "2024", "--format", "pdf", "--out", file},
+			env(map[string]string{"SOTEPE_CHROMIUM": browser}), nil, io.Discard, io.Discard)
+		if err != nil {
+			return nil, err
+		}
+		return os.ReadFile(file)
+	}
+	pdf, err := pdfWith(crashing("once", 1))
+	if err != nil || !bytes.HasPrefix(pdf, []byte("%PDF-")) {
+		t.Errorf("after one crash: %v, %.20q", err, pdf)
+	}
+	if _, err := pdfWith(crashing("always", 100)); err == nil {
+		t.Error("a browser that always crashes printed a PDF")
 	}
 }
 
