@@ -57,14 +57,8 @@ func (e ExperienceExpert) Validate() error {
 		return InvalidField("key", "staff.error.key", "the key is 1-64 letters, digits, - or _")
 	case e.AreaID == "":
 		return InvalidField("area", "staff.error.area", "the area is missing")
-	case !validDay(e.Start):
-		return InvalidField("start", "error.date", "the start is not a date")
-	case e.End != "" && !validDay(e.End):
-		return InvalidField("end", "error.date", "the end is not a date")
-	case e.End != "" && e.End < e.Start:
-		return InvalidField("end", "staff.error.end_before_start", "the end is before the start")
 	}
-	return nil
+	return checkSpan(e.Start, e.End)
 }
 
 // ParticipationKind is the kind of a participation event.

@@ -92,16 +92,30 @@ func (e Employment) Validate() error {
 		return InvalidField("area", "staff.error.area", "the area is missing")
 	case !knownProfession(e.Profession):
 		return InvalidField("profession", "staff.error.profession", "unknown profession")
-	case !validDay(e.Start):
-		return InvalidField("start", "error.date", "the start is not a date")
-	case e.End != "" && !validDay(e.End):
-		return InvalidField("end", "error.date", "the end is not a date")
-	case e.End != "" && e.End < e.Start:
-		return InvalidField("end", "staff.error.end_before_start", "the end is before the start")
+	}
+	if err := checkSpan(e.Start, e.End); err != nil {
+		return err
+	}
+	switch {
 	case e.End != "" && !slices.Contains(LeaveReasons, e.EndReason):
 		return InvalidField("end_reason", "staff.error.end_reason", "unknown reason for the end")
 	case e.End == "" && e.EndReason != "":
 		return InvalidField("end_reason", "staff.error.end_reason", "a reason without an end")
+	}
+	return nil
+}
+
+// checkSpan checks the start and the optional end of an engagement: dates
+// YYYY-MM-DD with the end not before the start. Errors name the field
+// start or end.
+func checkSpan(start, end string) error {
+	switch {
+	case !validDay(start):
+		return InvalidField("start", "error.date", "the start is not a date")
+	case end != "" && !validDay(end):
+		return InvalidField("end", "error.date", "the end is not a date")
+	case end != "" && end < start:
+		return InvalidField("end", "staff.error.end_before_start", "the end is before the start")
 	}
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 
 	"sotepe"
 )
@@ -67,21 +68,22 @@ func readParticipation(ctx context.Context, st Reader, org *Org, facts []Fact, y
 	if err != nil {
 		return p, err
 	}
-	byArea := map[string]int64{}
+	// In the organisation's area order; areas the network no longer has
+	// last.
+	rank := map[string]int{}
+	for i, a := range org.Areas {
+		rank[a.ID] = i + 1
+	}
+	at := func(id string) int {
+		if r, ok := rank[id]; ok {
+			return r
+		}
+		return len(org.Areas) + 1
+	}
+	slices.SortStableFunc(experts, func(a, b sotepe.AreaCount) int { return at(a.AreaID) - at(b.AreaID) })
+	p.Experts = experts
 	for _, e := range experts {
-		byArea[e.AreaID] = e.Count
 		p.ExpertsTotal += e.Count
-	}
-	for _, a := range org.Areas {
-		if n, ok := byArea[a.ID]; ok {
-			p.Experts = append(p.Experts, sotepe.AreaCount{AreaID: a.ID, Count: n})
-			delete(byArea, a.ID)
-		}
-	}
-	for _, e := range experts { // areas the network no longer has, last
-		if _, ok := byArea[e.AreaID]; ok {
-			p.Experts = append(p.Experts, e)
-		}
 	}
 	events, err := st.ParticipationEvents(ctx, from, to)
 	if err != nil {
