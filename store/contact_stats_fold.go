@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -171,7 +172,7 @@ func (s *Store) foldContactStats(ctx context.Context, maxChanges, maxRows int) (
 		}
 		var ids []int64
 		deltas := map[rollupKey]*rollupDelta{}
-		var order []rollupKey // the keys in the order first touched, for a stable write order
+		var order []rollupKey // the keys touched, each once (writeRollup sorts them)
 		// The round ends at the change that brings the rows it writes to
 		// maxRows.
 		for len(order) < maxRows && rows.Next() {
@@ -201,6 +202,13 @@ func (s *Store) foldContactStats(ctx context.Context, maxChanges, maxRows int) (
 		if err := s.writeRollup(ctx, tx, order, deltas); err != nil {
 			return err
 		}
+		folded = len(ids)
+		if s.dialect.name == SQLite {
+			// The changes read are the oldest up to the last id read: this
+			// transaction holds SQLite's one writer, so none came between.
+			_, err := tx.ExecContext(ctx, `DELETE FROM contact_stats_changes WHERE id <= ?`, ids[len(ids)-1])
+			return err
+		}
 		// By id, not by a range: on PostgreSQL a change with a lower id
 		// may commit after the read, and must wait for the next fold.
 		for from := 0; from < len(ids); from += 500 {
@@ -213,7 +221,6 @@ func (s *Store) foldContactStats(ctx context.Context, maxChanges, maxRows int) (
 				return err
 			}
 		}
-		folded = len(ids)
 		return nil
 	})
 	if err != nil {
@@ -246,12 +253,13 @@ func (d *rollupDelta) apply(c statsChange) {
 	}
 }
 
-// foldUpsertRows is how many rows of the roll-up one upsert writes: SQLite
-// looks each $N parameter up by name in a list, so a statement of thousands
-// of parameters spends its time on parsing.
-const foldUpsertRows = 25
+// foldUpsertRows is how many rows of the roll-up one upsert writes, eleven
+// parameters a row (anonymous on SQLite, which looks numbered ones up by
+// name).
+const foldUpsertRows = 100
 
-// writeRollup applies deltas to the roll-up: rows that only gain by a
+// writeRollup applies deltas to the roll-up, in the order of its key (it
+// sorts order, the keys of deltas): rows that only gain by a
 // multi-row upsert that adds the counts and appends the working times, rows
 // that lose a working time by reading the list, taking the values out and
 // writing it back.
@@ -261,6 +269,13 @@ func (s *Store) writeRollup(ctx context.Context, tx *sql.Tx, order []rollupKey, 
 		received = contact_stats.received + excluded.received, answered = contact_stats.answered + excluded.answered,
 		in_time = contact_stats.in_time + excluded.in_time, missed_closed = contact_stats.missed_closed + excluded.missed_closed,
 		backlog = contact_stats.backlog + excluded.backlog, `
+	// In key order the upserts walk the roll-up's B-tree from one end to
+	// the other, each page read and written once, where the order the
+	// changes came in (by receipt) jumps between units and levels.
+	slices.SortFunc(order, func(a, b rollupKey) int {
+		return cmp.Or(cmp.Compare(a.dim, b.dim), cmp.Compare(a.level, b.level), cmp.Compare(a.unit, b.unit),
+			cmp.Compare(a.period, b.period), cmp.Compare(a.group, b.group))
+	})
 	var appendKeys, rewriteKeys []rollupKey
 	for _, k := range order {
 		if len(deltas[k].remove) > 0 {
@@ -269,21 +284,43 @@ func (s *Store) writeRollup(ctx context.Context, tx *sql.Tx, order []rollupKey, 
 			appendKeys = append(appendKeys, k)
 		}
 	}
-	for from := 0; from < len(appendKeys); from += foldUpsertRows {
-		chunk := appendKeys[from:min(from+foldUpsertRows, len(appendKeys))]
+	upsert := func(n int) string {
 		var b strings.Builder
 		b.WriteString(cols)
-		args := make([]any, 0, 11*len(chunk))
-		for i, k := range chunk {
+		for i := range n {
 			if i > 0 {
 				b.WriteString(", ")
 			}
-			b.WriteString("(" + s.dialect.rowParams(len(args)+1, 11) + ")")
+			b.WriteString("(" + s.dialect.rowParams(i*11+1, 11) + ")")
+		}
+		b.WriteString(counts + `seconds = contact_stats.seconds || excluded.seconds`)
+		return b.String()
+	}
+	// A fold of many rows prepares the whole statement once
+	// instead of parsing its text again for every foldUpsertRows rows.
+	var full *sql.Stmt
+	if len(appendKeys) >= foldUpsertRows {
+		var err error
+		if full, err = tx.PrepareContext(ctx, upsert(foldUpsertRows)); err != nil {
+			return err
+		}
+		defer full.Close()
+	}
+	args := make([]any, 0, 11*foldUpsertRows)
+	for from := 0; from < len(appendKeys); from += foldUpsertRows {
+		chunk := appendKeys[from:min(from+foldUpsertRows, len(appendKeys))]
+		args = args[:0]
+		for _, k := range chunk {
 			d := deltas[k]
 			args = append(args, k.dim, k.level, k.unit, k.period, k.group, d.received, d.answered, d.inTime, d.missedClosed, d.backlog, string(d.added))
 		}
-		b.WriteString(counts + `seconds = contact_stats.seconds || excluded.seconds`)
-		if _, err := tx.ExecContext(ctx, b.String(), args...); err != nil {
+		var err error
+		if full != nil && len(chunk) == foldUpsertRows {
+			_, err = full.ExecContext(ctx, args...)
+		} else {
+			_, err = tx.ExecContext(ctx, upsert(len(chunk)), args...)
+		}
+		if err != nil {
 			return err
 		}
 	}
