@@ -329,7 +329,18 @@ func (a *App) iceServers() func(int64, time.Time) []sotepe.ICEServer {
 // OpenStore opens and migrates the database at dsn (a SQLite file path or
 // a postgres:// URL). The caller closes the store.
 func OpenStore(ctx context.Context, dsn string, logger *slog.Logger) (*store.Store, error) {
-	st, err := store.Open(ctx, dsn, logger)
+	return openMigrated(ctx, store.Open, dsn, logger)
+}
+
+// OpenBulkStore is OpenStore for a batch load that runs alone on its
+// database, `sotepe generate` writing a new SQLite file (see
+// store.OpenBulk).
+func OpenBulkStore(ctx context.Context, dsn string, logger *slog.Logger) (*store.Store, error) {
+	return openMigrated(ctx, store.OpenBulk, dsn, logger)
+}
+
+func openMigrated(ctx context.Context, open func(context.Context, string, *slog.Logger) (*store.Store, error), dsn string, logger *slog.Logger) (*store.Store, error) {
+	st, err := open(ctx, dsn, logger)
 	if err != nil {
 		return nil, err
 	}

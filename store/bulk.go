@@ -51,8 +51,8 @@ func (s *Store) bulkContactRequests(ctx context.Context, rs []sotepe.ContactRequ
 		now := micros(s.now())
 		requests := rowWriter{tx: tx, d: s.dialect, head: `INSERT INTO contact_requests (id, resident_id, contact_name, contact_phone,
 			contact_email, service_id, unit_id, channel, status, lang, received_at, due_at, first_answered_at, breached,
-			assigned_to, recorded_by, closed_at, resolution, created_at, answer_seconds)`, cols: 20}
-		messages := rowWriter{tx: tx, d: s.dialect, head: `INSERT INTO contact_messages (id, request_id, author_id, from_staff, internal, body, at)`, cols: 7}
+			assigned_to, recorded_by, closed_at, resolution, created_at, answer_seconds)`, cols: 20, ids: true}
+		messages := rowWriter{tx: tx, d: s.dialect, head: `INSERT INTO contact_messages (id, request_id, author_id, from_staff, internal, body, at)`, cols: 7, ids: true}
 		for i := range rs {
 			r := &rs[i]
 			r.ID = nextRequest
@@ -71,21 +71,22 @@ func (s *Store) bulkContactRequests(ctx context.Context, rs []sotepe.ContactRequ
 			if !r.ClosedAt.IsZero() {
 				closed = sql.NullInt64{Int64: micros(r.ClosedAt), Valid: true}
 			}
-			requests.add(r.ID, nullInt(r.ResidentID), name, phone, email, r.ServiceID, r.UnitID, string(r.Channel),
+			requests.buffer(r.ID, nullInt(r.ResidentID), name, phone, email, r.ServiceID, r.UnitID, string(r.Channel),
 				string(r.Status), string(r.Lang), micros(r.ReceivedAt), micros(r.DueAt), answered, r.Breached,
 				nullInt(r.AssignedTo), nullInt(r.RecordedBy), closed, nullString(string(r.Resolution)), now, seconds)
 			for j := range r.Messages {
 				m := &r.Messages[j]
 				m.ID = nextMessage
 				nextMessage++
-				messages.add(m.ID, r.ID, nullInt(m.AuthorID), m.FromStaff, m.Internal, m.Body, micros(m.At))
+				messages.buffer(m.ID, r.ID, nullInt(m.AuthorID), m.FromStaff, m.Internal, m.Body, micros(m.At))
 			}
-			// Requests go first: their messages refer to them.
-			if requests.full() || messages.full() {
+			// Requests go first: their messages refer to them. A batch of
+			// messages waits until its requests are written.
+			if requests.whole() {
 				if err := requests.flush(ctx); err != nil {
 					return err
 				}
-				if err := messages.flush(ctx); err != nil {
+				if err := messages.write(ctx, false); err != nil {
 					return err
 				}
 			}
@@ -111,43 +112,92 @@ func (s *Store) bulkContactRequests(ctx context.Context, rs []sotepe.ContactRequ
 	})
 }
 
-// rowWriter gathers rows into multi-row INSERT statements of up to
-// rowsPerInsert rows, well under both engines' limits on parameters.
+// rowWriter gathers rows into multi-row INSERT statements of rowsPerInsert
+// rows (per when set), well under both engines' limits on parameters. The
+// statement of a whole batch is prepared once for the transaction, so a bulk
+// load parses its text once instead of for every batch; only the last,
+// shorter batch runs a text of its own.
 type rowWriter struct {
 	tx   *sql.Tx
 	d    dialect
-	head string
+	head string // INSERT INTO table (columns)
+	tail string // what follows the rows, such as ON CONFLICT …
+	ids  bool   // the rows give their identity column (OVERRIDING SYSTEM VALUE on PostgreSQL)
 	cols int
+	per  int
 	args []any
+	full *sql.Stmt
 }
 
 const rowsPerInsert = 200
 
-func (w *rowWriter) add(values ...any) { w.args = append(w.args, values...) }
-
-// full reports whether the next flush writes a whole statement's rows.
-func (w *rowWriter) full() bool { return len(w.args) >= rowsPerInsert*w.cols }
-
-func (w *rowWriter) flush(ctx context.Context) error {
-	if len(w.args) == 0 {
-		return nil
+func (w *rowWriter) rows() int {
+	if w.per > 0 {
+		return w.per
 	}
+	return rowsPerInsert
+}
+
+// add adds one row, writing the batch when it is whole.
+func (w *rowWriter) add(ctx context.Context, values ...any) error {
+	w.buffer(values...)
+	return w.write(ctx, false)
+}
+
+// buffer adds one row without writing anything, for rows that must wait
+// for others (a request's messages for the request).
+func (w *rowWriter) buffer(values ...any) { w.args = append(w.args, values...) }
+
+// whole reports whether a whole batch is gathered.
+func (w *rowWriter) whole() bool { return len(w.args) >= w.rows()*w.cols }
+
+// flush writes every row gathered.
+func (w *rowWriter) flush(ctx context.Context) error { return w.write(ctx, true) }
+
+// write writes the whole batches gathered, and with all the rest too.
+func (w *rowWriter) write(ctx context.Context, all bool) error {
+	per := w.rows()
+	for len(w.args) > 0 {
+		n := min(len(w.args)/w.cols, per)
+		if n < per && !all {
+			return nil
+		}
+		var err error
+		if n == per {
+			if w.full == nil {
+				if w.full, err = w.tx.PrepareContext(ctx, w.statement(per)); err != nil {
+					return err
+				}
+			}
+			_, err = w.full.ExecContext(ctx, w.args[:n*w.cols]...)
+		} else {
+			_, err = w.tx.ExecContext(ctx, w.statement(n), w.args[:n*w.cols]...)
+		}
+		if err != nil {
+			return err
+		}
+		w.args = w.args[:copy(w.args, w.args[n*w.cols:])]
+	}
+	return nil
+}
+
+// statement returns the INSERT of n rows.
+func (w *rowWriter) statement(n int) string {
 	var b strings.Builder
 	b.WriteString(w.head)
-	if w.d.name == Postgres {
-		// The ids are given, not generated.
+	if w.ids && w.d.name == Postgres {
+		// Identity columns are generated ALWAYS; these rows give theirs.
 		b.WriteString(" OVERRIDING SYSTEM VALUE")
 	}
 	b.WriteString(" VALUES ")
-	for i := 0; i < len(w.args)/w.cols; i++ {
+	for i := range n {
 		if i > 0 {
 			b.WriteString(", ")
 		}
 		b.WriteString("(" + w.d.rowParams(i*w.cols+1, w.cols) + ")")
 	}
-	_, err := w.tx.ExecContext(ctx, b.String(), w.args...)
-	w.args = w.args[:0]
-	return err
+	b.WriteString(w.tail)
+	return b.String()
 }
 
 // bulkAnsweredEvents records the contact_requests_answered events of the

@@ -123,6 +123,24 @@ var _ sotepe.Store = (*Store)(nil)
 // A nil logger discards. A database that cannot be reached is EUnavailable,
 // an unusable dsn EInvalid.
 func Open(ctx context.Context, dsn string, logger *slog.Logger) (*Store, error) {
+	return open(ctx, dsn, logger, false)
+}
+
+// OpenBulk opens the store as Open does, for a batch load that runs alone
+// on its database (`sotepe generate` writing a new file): on SQLite the
+// writer keeps a rollback journal instead of the write-ahead log, so that
+// every page the load adds is written once; in WAL mode it is written to
+// the log and again into the database at the checkpoint. A commit is as
+// durable (synchronous=FULL), and a crash rolls back the transaction under
+// way, but readers of other processes block the writer's commits, and the
+// database cannot be opened while another process has it open in WAL mode
+// (EUnavailable). The next Open turns the file back to WAL. On PostgreSQL
+// OpenBulk is Open.
+func OpenBulk(ctx context.Context, dsn string, logger *slog.Logger) (*Store, error) {
+	return open(ctx, dsn, logger, true)
+}
+
+func open(ctx context.Context, dsn string, logger *slog.Logger, bulk bool) (*Store, error) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
@@ -134,7 +152,7 @@ func Open(ctx context.Context, dsn string, logger *slog.Logger) (*Store, error) 
 	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
 		err = s.openPostgres(ctx, dsn)
 	} else {
-		err = s.openSQLite(ctx, dsn)
+		err = s.openSQLite(ctx, dsn, bulk)
 	}
 	if err != nil {
 		return nil, err
@@ -185,7 +203,10 @@ func sqliteDSN(path string, pragmas []string, extra string) string {
 	return dsn
 }
 
-func (s *Store) openSQLite(ctx context.Context, dsn string) error {
+// openSQLite opens the writer, the readers and the checkpointer of the
+// SQLite database dsn names; with bulk, the writer keeps a rollback journal
+// and there is no checkpointer (see OpenBulk).
+func (s *Store) openSQLite(ctx context.Context, dsn string, bulk bool) error {
 	s.dialect = sqliteDialect
 	path := strings.TrimPrefix(dsn, "sqlite://")
 	if path == "" || strings.Contains(path, ":memory:") || strings.Contains(path, "mode=memory") {
@@ -200,7 +221,11 @@ func (s *Store) openSQLite(ctx context.Context, dsn string) error {
 	// The writer checkpoints the log itself only when it has grown past
 	// 40 MB (wal_autocheckpoint counts 4 KiB pages): normally the
 	// checkpointer has done it in the background (see checkpoint.go).
-	w, err := sql.Open("sqlite", sqliteDSN(path, append(common, "journal_mode(WAL)", "synchronous(FULL)", "wal_autocheckpoint(10000)"), "_txlock=immediate"))
+	journal := []string{"journal_mode(WAL)", "synchronous(FULL)", "wal_autocheckpoint(10000)"}
+	if bulk {
+		journal = []string{"journal_mode(DELETE)", "synchronous(FULL)"}
+	}
+	w, err := sql.Open("sqlite", sqliteDSN(path, append(common, journal...), "_txlock=immediate"))
 	if err != nil {
 		return &sotepe.Error{Code: sotepe.EInvalid, Key: "error.invalid", Message: "store: unusable SQLite path", Err: err}
 	}
@@ -228,18 +253,22 @@ func (s *Store) openSQLite(ctx context.Context, dsn string) error {
 		r.Close()
 		return &sotepe.Error{Code: sotepe.EUnavailable, Message: "store: open SQLite database", Err: err}
 	}
-	ck, err := sql.Open("sqlite", sqliteDSN(path, common, ""))
-	if err != nil {
-		w.Close()
-		r.Close()
-		return &sotepe.Error{Code: sotepe.EInvalid, Key: "error.invalid", Message: "store: unusable SQLite path", Err: err}
+	var ck *sql.DB
+	if !bulk {
+		if ck, err = sql.Open("sqlite", sqliteDSN(path, common, "")); err != nil {
+			w.Close()
+			r.Close()
+			return &sotepe.Error{Code: sotepe.EInvalid, Key: "error.invalid", Message: "store: unusable SQLite path", Err: err}
+		}
+		ck.SetMaxOpenConns(1)
 	}
-	ck.SetMaxOpenConns(1)
 	s.writer, s.readers = w, r
 	s.readStmts, s.writeStmts = newStmtCache(r), newStmtCache(w)
 	s.reads = s.readStmts
 	s.batch = newBatcher(s)
-	s.checkpoints = startCheckpointer(ck, time.Second, s.log)
+	if ck != nil {
+		s.checkpoints = startCheckpointer(ck, time.Second, s.log)
+	}
 	return nil
 }
 

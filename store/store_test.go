@@ -117,6 +117,39 @@ func TestSQLiteDurability(t *testing.T) {
 	}
 }
 
+// TestOpenBulk checks that a bulk load's SQLite database keeps a rollback
+// journal, commits durably, and is in WAL mode again when Open opens it.
+func TestOpenBulk(t *testing.T) {
+	ctx := context.Background()
+	path := testdb.SQLite(t)
+	b, err := OpenBulk(ctx, path, nil)
+	if err != nil {
+		t.Fatalf("open bulk: %v", err)
+	}
+	bulk := newStore(t, b)
+	var journal string
+	var sync int
+	must(t, bulk.writer.QueryRowContext(ctx, `PRAGMA journal_mode`).Scan(&journal))
+	must(t, bulk.writer.QueryRowContext(ctx, `PRAGMA synchronous`).Scan(&sync))
+	if journal != "delete" || sync != 2 || bulk.checkpoints != nil {
+		t.Errorf("bulk writer: journal_mode=%s synchronous=%d checkpointer=%v, want delete, 2 (FULL) and none", journal, sync, bulk.checkpoints != nil)
+	}
+	_, err = bulk.writer.ExecContext(ctx, `INSERT INTO concepts (id, name_fi, name_sv, name_en) VALUES ('x', 'x', 'x', 'x')`)
+	must(t, err)
+	must(t, bulk.Close())
+	s, err := Open(ctx, path, nil)
+	if err != nil {
+		t.Fatalf("reopen: %v", err)
+	}
+	t.Cleanup(func() { s.Close() })
+	must(t, s.writer.QueryRowContext(ctx, `PRAGMA journal_mode`).Scan(&journal))
+	var n int
+	must(t, s.readers.QueryRowContext(ctx, `SELECT COUNT(*) FROM concepts WHERE id = 'x'`).Scan(&n))
+	if journal != "wal" || n != 1 {
+		t.Errorf("reopened: journal_mode=%s, %d rows of the bulk store's, want wal and 1", journal, n)
+	}
+}
+
 // TestFail checks that both engines' refusals come out of fail as the same
 // codes and keys: a duplicate key EConflict, a missing reference EInvalid.
 func TestFail(t *testing.T) {

@@ -5,7 +5,6 @@ import (
 	"context"
 	"database/sql"
 	"slices"
-	"strings"
 	"time"
 
 	"sotepe"
@@ -49,43 +48,20 @@ func (s *Store) BulkFeedback(ctx context.Context, fs []sotepe.Feedback) error {
 		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) + 1 FROM feedback`).Scan(&first); err != nil {
 			return err
 		}
-		const cols, per = 8, 1000
-		head := `INSERT INTO feedback (id, unit_id, score, channel, lang, service_id, created_at, day)`
-		if s.dialect.name == Postgres {
-			head += ` OVERRIDING SYSTEM VALUE`
-		}
-		args := make([]any, 0, per*cols)
-		flush := func() error {
-			if len(args) == 0 {
-				return nil
-			}
-			var b strings.Builder
-			b.WriteString(head + ` VALUES `)
-			for i := 0; i < len(args)/cols; i++ {
-				if i > 0 {
-					b.WriteString(", ")
-				}
-				b.WriteString("(" + s.dialect.rowParams(i*cols+1, cols) + ")")
-			}
-			_, err := tx.ExecContext(ctx, b.String(), args...)
-			args = args[:0]
-			return err
-		}
+		answers := rowWriter{tx: tx, d: s.dialect, head: `INSERT INTO feedback (id, unit_id, score, channel, lang, service_id, created_at, day)`,
+			ids: true, cols: 8, per: 1000}
 		id := first
 		for i := range fs {
 			f := &fs[i]
 			f.ID = id
 			id++
 			at := f.CreatedAt.UTC().Truncate(time.Microsecond)
-			args = append(args, f.ID, f.UnitID, f.Score, string(f.Channel), string(f.Lang), nullString(f.ServiceID),
-				micros(at), at.In(s.zone).Format(time.DateOnly))
-			if len(args) >= per*cols {
-				if err := flush(); err != nil {
-					return err
-				}
+			if err := answers.add(ctx, f.ID, f.UnitID, f.Score, string(f.Channel), string(f.Lang), nullString(f.ServiceID),
+				micros(at), at.In(s.zone).Format(time.DateOnly)); err != nil {
+				return err
 			}
 		}
-		if err := flush(); err != nil {
+		if err := answers.flush(ctx); err != nil {
 			return err
 		}
 		if s.dialect.name == Postgres {
@@ -124,13 +100,13 @@ func (s *Store) BulkFeedback(ctx context.Context, fs []sotepe.Feedback) error {
 				bump(daily, feedbackKey{dk[0], day, f.UnitID, key}, class)
 			}
 		}
-		if err := s.upsertFeedbackSums(ctx, tx, `INSERT INTO feedback_monthly (dim, month, unit_id, key, promoters, passives, detractors) VALUES `,
+		if err := s.upsertFeedbackSums(ctx, tx, `INSERT INTO feedback_monthly (dim, month, unit_id, key, promoters, passives, detractors)`,
 			` ON CONFLICT (dim, month, unit_id, key) DO UPDATE SET promoters = feedback_monthly.promoters + excluded.promoters,
 				passives = feedback_monthly.passives + excluded.passives, detractors = feedback_monthly.detractors + excluded.detractors`,
 			monthly, func(k feedbackKey) []any { return []any{k.dim, k.period, k.unit, k.key} }); err != nil {
 			return err
 		}
-		return s.upsertFeedbackSums(ctx, tx, `INSERT INTO feedback_daily (dim, day, key, unit_id, promoters, passives, detractors) VALUES `,
+		return s.upsertFeedbackSums(ctx, tx, `INSERT INTO feedback_daily (dim, day, key, unit_id, promoters, passives, detractors)`,
 			` ON CONFLICT (dim, day, key, unit_id) DO UPDATE SET promoters = feedback_daily.promoters + excluded.promoters,
 				passives = feedback_daily.passives + excluded.passives, detractors = feedback_daily.detractors + excluded.detractors`,
 			daily, func(k feedbackKey) []any { return []any{k.dim, k.period, k.key, k.unit} })
@@ -152,33 +128,12 @@ func (s *Store) upsertFeedbackSums(ctx context.Context, tx *sql.Tx, head, tail s
 	slices.SortFunc(keys, func(a, b feedbackKey) int {
 		return cmp.Or(cmp.Compare(a.dim, b.dim), cmp.Compare(a.period, b.period), cmp.Compare(a.key, b.key), cmp.Compare(a.unit, b.unit))
 	})
-	const per = 500
-	args := make([]any, 0, per*7)
-	flush := func() error {
-		if len(args) == 0 {
-			return nil
-		}
-		var b strings.Builder
-		b.WriteString(head)
-		for i := 0; i < len(args)/7; i++ {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			b.WriteString("(" + s.dialect.rowParams(i*7+1, 7) + ")")
-		}
-		b.WriteString(tail)
-		_, err := tx.ExecContext(ctx, b.String(), args...)
-		args = args[:0]
-		return err
-	}
+	w := rowWriter{tx: tx, d: s.dialect, head: head, tail: tail, cols: 7, per: 500}
 	for _, k := range keys {
 		c := sums[k]
-		args = append(append(args, cols(k)...), c[0], c[1], c[2])
-		if len(args) >= per*7 {
-			if err := flush(); err != nil {
-				return err
-			}
+		if err := w.add(ctx, append(cols(k), c[0], c[1], c[2])...); err != nil {
+			return err
 		}
 	}
-	return flush()
+	return w.flush(ctx)
 }

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"sotepe/app"
 	"sotepe/store"
 )
 
@@ -26,11 +27,18 @@ type config struct {
 	// testIdP serves the test identity provider in serve (always on in
 	// the demo).
 	testIdP bool
+	// bulk opens the store for a batch load that runs alone on a new
+	// SQLite file (app.OpenBulkStore).
+	bulk bool
 }
 
 // openStore opens the database c.db, logging at c.logLevel to stderr.
 func (c *config) openStore(ctx context.Context, stderr io.Writer) (*store.Store, error) {
-	return openStore(ctx, c.db, slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: c.logLevel})))
+	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: c.logLevel}))
+	if c.bulk {
+		return app.OpenBulkStore(ctx, c.db, logger)
+	}
+	return openStore(ctx, c.db, logger)
 }
 
 // openDemoStore opens the database as openStore does and fills it with

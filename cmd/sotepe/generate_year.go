@@ -37,9 +37,13 @@ func runGenerateYear(ctx context.Context, args []string, getenv func(string) str
 		return errors.New("--scale must be above 0 and at most 10")
 	}
 	o.units = c.units
-	if err := createLargePages(ctx, c.db); err != nil {
+	created, err := createLargePages(ctx, c.db)
+	if err != nil {
 		return err
 	}
+	// A new file has no one else on it: it is written without the
+	// write-ahead log, each page once (store.OpenBulk).
+	c.bulk = created
 	st, err := c.openDemoStore(ctx, stdout, stderr)
 	if err != nil {
 		return err
@@ -233,26 +237,27 @@ func generateChats(ctx context.Context, st *store.Store, y yeargen.Year, stdout,
 }
 
 // createLargePages creates a new SQLite database at path with 16 KiB pages
-// (SQLite's default is 4 KiB) before the store opens it: a generated year is
-// gigabytes, and larger pages write it in a quarter of the writes. An
-// existing file, or a PostgreSQL URL, is left alone; the page size of a
-// database cannot change once it has tables in WAL mode.
-func createLargePages(ctx context.Context, path string) error {
+// (SQLite's default is 4 KiB) before the store opens it, and reports whether
+// it did: a generated year is gigabytes, and larger pages write it in a
+// quarter of the writes. An existing file, or a PostgreSQL URL, is left
+// alone; the page size of a database cannot change once it has tables in
+// WAL mode.
+func createLargePages(ctx context.Context, path string) (bool, error) {
 	if strings.HasPrefix(path, "postgres://") || strings.HasPrefix(path, "postgresql://") {
-		return nil
+		return false, nil
 	}
 	if _, err := os.Stat(path); !errors.Is(err, os.ErrNotExist) {
-		return nil
+		return false, nil
 	}
 	db, err := sql.Open("sqlite", path)
 	if err != nil {
-		return err
+		return false, err
 	}
 	defer db.Close()
-	for _, q := range []string{`PRAGMA page_size = 16384`, `PRAGMA journal_mode = WAL`, `CREATE TABLE page_size_probe (x INTEGER)`, `DROP TABLE page_size_probe`} {
+	for _, q := range []string{`PRAGMA page_size = 16384`, `CREATE TABLE page_size_probe (x INTEGER)`, `DROP TABLE page_size_probe`} {
 		if _, err := db.ExecContext(ctx, q); err != nil {
-			return fmt.Errorf("create %s: %w", path, err)
+			return false, fmt.Errorf("create %s: %w", path, err)
 		}
 	}
-	return nil
+	return true, nil
 }
