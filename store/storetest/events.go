@@ -196,6 +196,31 @@ func testLoadEventsMixed(t *testing.T, s Store) {
 	if got := checkSums(t, s); got != want {
 		t.Errorf("events total %d, want %d", got, want)
 	}
+	// A load whose database fails under way (its context ends after
+	// the first statement's events): the adder or the load says so,
+	// and nothing of it stays.
+	cctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	_, err = s.LoadEvents(cctx, func(add store.EventAdder) error {
+		for i := range 12000 {
+			if i == 3500 {
+				cancel()
+			}
+			if err := add(testEvent("cut", i)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err == nil {
+		t.Error("a load whose context ended succeeded")
+	}
+	if n := count(t, s, `SELECT COUNT(*) FROM events`); n != before {
+		t.Errorf("a cut load left %d events", n-before)
+	}
+	if got := checkSums(t, s); got != want {
+		t.Errorf("events total %d after a cut load, want %d", got, want)
+	}
 }
 
 func testIntegrationClients(t *testing.T, s Store) {
