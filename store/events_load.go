@@ -7,6 +7,7 @@ import (
 	"errors"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
@@ -159,6 +160,19 @@ func (l *loader) merge(sums eventSums) {
 	l.n = 0
 }
 
+// eventPiece is one statement's events on their way to SQLite: their rows
+// and sums, and the load's error when writing it or an earlier piece failed.
+type eventPiece struct {
+	rows []any
+	n    int
+	sums eventSums
+	err  error
+}
+
+// loadSQLite writes the load's pieces on a goroutine of its own while the
+// caller's goroutine checks and sums the next: two pieces take turns, one
+// filled while the other is written, and only the writer touches tx, the
+// load's sums and its count of rows added until it has ended.
 func (s *Store) loadSQLite(ctx context.Context, l *loader, fn func(add EventAdder) error) error {
 	return s.inTx(ctx, "load events", func(tx *sql.Tx) error {
 		var last int64
@@ -170,17 +184,13 @@ func (s *Store) loadSQLite(ctx context.Context, l *loader, fn func(add EventAdde
 			return err
 		}
 		defer full.Close()
-		l.piece = eventSums{}
-		l.flush = func() error {
-			if l.n == 0 {
-				return nil
-			}
+		write := func(p *eventPiece) error {
 			var res sql.Result
 			var err error
-			if l.n == loadRowsSQLite {
-				res, err = full.ExecContext(ctx, l.rows...)
+			if p.n == loadRowsSQLite {
+				res, err = full.ExecContext(ctx, p.rows...)
 			} else {
-				res, err = tx.ExecContext(ctx, eventInsert(l.n), l.rows...)
+				res, err = tx.ExecContext(ctx, eventInsert(p.n), p.rows...)
 			}
 			if err != nil {
 				return err
@@ -189,22 +199,57 @@ func (s *Store) loadSQLite(ctx context.Context, l *loader, fn func(add EventAdde
 			if err != nil {
 				return err
 			}
-			if int(n) == l.n {
-				l.merge(l.piece)
-			} else {
+			sums := p.sums
+			if int(n) != p.n {
 				// Some were there already. SQLite numbers new rows
 				// from the largest id up, and this transaction is the
 				// only writer, so the rows above last are the ones
 				// just inserted.
-				sums, err := sumEventsAbove(ctx, tx, last)
-				if err != nil {
+				if sums, err = sumEventsAbove(ctx, tx, last); err != nil {
 					return err
 				}
-				l.merge(sums)
+			}
+			for k, v := range sums {
+				l.sums[k] += v
 			}
 			l.added += int(n)
 			last += n
 			return nil
+		}
+		pieces := make(chan *eventPiece)
+		free := make(chan *eventPiece, 2)
+		free <- &eventPiece{sums: eventSums{}}
+		free <- &eventPiece{sums: eventSums{}}
+		written := make(chan error, 1)
+		go func() {
+			var err error
+			for p := range pieces {
+				if err == nil {
+					err = write(p)
+				}
+				p.rows, p.n, p.err = p.rows[:0], 0, err
+				clear(p.sums)
+				free <- p
+			}
+			written <- err
+		}()
+		// The writer ends before the transaction does, also when fn fails.
+		finish := sync.OnceValue(func() error {
+			close(pieces)
+			return <-written
+		})
+		defer finish()
+		cur := <-free
+		l.rows, l.piece = cur.rows, cur.sums
+		l.flush = func() error {
+			if l.n == 0 {
+				return nil
+			}
+			cur.rows, cur.n = l.rows, l.n
+			pieces <- cur
+			cur = <-free
+			l.rows, l.piece, l.n = cur.rows, cur.sums, 0
+			return cur.err
 		}
 		if err := fn(l.add(loadRowsSQLite)); err != nil {
 			return err
@@ -213,6 +258,9 @@ func (s *Store) loadSQLite(ctx context.Context, l *loader, fn func(add EventAdde
 			return l.failed
 		}
 		if err := l.flush(); err != nil {
+			return err
+		}
+		if err := finish(); err != nil {
 			return err
 		}
 		return writeSumsSQL(ctx, s.txq(tx).ExecContext, true, l.sums, 500)

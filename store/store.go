@@ -107,6 +107,8 @@ type Store struct {
 	chat chatBus
 	// sessions keeps SessionUser's answers for a moment (sessioncache.go).
 	sessions *sessionCache
+	// bulk is set on a store for a batch load (OpenBulk).
+	bulk bool
 }
 
 var _ sotepe.Store = (*Store)(nil)
@@ -223,7 +225,11 @@ func (s *Store) openSQLite(ctx context.Context, dsn string, bulk bool) error {
 	// checkpointer has done it in the background (see checkpoint.go).
 	journal := []string{"journal_mode(WAL)", "synchronous(FULL)", "wal_autocheckpoint(10000)"}
 	if bulk {
-		journal = []string{"journal_mode(DELETE)", "synchronous(FULL)"}
+		// A rollback journal must be synced before a page the cache
+		// spills overwrites the database: a larger cache spills less. The
+		// statement journals of the multi-row INSERTs stay in memory.
+		journal = []string{"journal_mode(DELETE)", "synchronous(FULL)", "cache_size(-65536)", "temp_store(MEMORY)"}
+		s.bulk = true
 	}
 	w, err := sql.Open("sqlite", sqliteDSN(path, append(common, journal...), "_txlock=immediate"))
 	if err != nil {

@@ -131,8 +131,11 @@ func TestOpenBulk(t *testing.T) {
 	var sync int
 	must(t, bulk.writer.QueryRowContext(ctx, `PRAGMA journal_mode`).Scan(&journal))
 	must(t, bulk.writer.QueryRowContext(ctx, `PRAGMA synchronous`).Scan(&sync))
-	if journal != "delete" || sync != 2 || bulk.checkpoints != nil {
-		t.Errorf("bulk writer: journal_mode=%s synchronous=%d checkpointer=%v, want delete, 2 (FULL) and none", journal, sync, bulk.checkpoints != nil)
+	var temp int
+	must(t, bulk.writer.QueryRowContext(ctx, `PRAGMA temp_store`).Scan(&temp))
+	if journal != "delete" || sync != 2 || temp != 2 || bulk.checkpoints != nil {
+		t.Errorf("bulk writer: journal_mode=%s synchronous=%d temp_store=%d checkpointer=%v, want delete, 2 (FULL), 2 (memory) and none",
+			journal, sync, temp, bulk.checkpoints != nil)
 	}
 	_, err = bulk.writer.ExecContext(ctx, `INSERT INTO concepts (id, name_fi, name_sv, name_en) VALUES ('x', 'x', 'x', 'x')`)
 	must(t, err)

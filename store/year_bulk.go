@@ -28,11 +28,12 @@ func (s *Store) BulkFeedback(ctx context.Context, fs []sotepe.Feedback) error {
 	if len(fs) == 0 {
 		return nil
 	}
-	if s.dialect.name == SQLite {
+	if s.dialect.name == SQLite && !s.bulk {
 		// The answers' indexes by unit take rows all over them: a larger
 		// page cache for this transaction keeps their pages in memory
 		// instead of writing them out again and again. The writer is one
-		// connection; it gets SQLite's default back afterwards.
+		// connection; it gets SQLite's default back afterwards. (A bulk
+		// store's writer has the larger cache already.)
 		if _, err := s.writer.ExecContext(ctx, `PRAGMA cache_size = -65536`); err != nil {
 			return s.fail("bulk feedback: cache", err)
 		}
