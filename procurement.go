@@ -496,6 +496,9 @@ type ProcurementService interface {
 	// DecisionChoices returns the voucher kinds and the voucher producers
 	// a professional may choose from in a decision.
 	DecisionChoices(ctx context.Context, u User) ([]VoucherKind, []Producer, error)
+	// DecisionKinds returns the voucher kinds, by whose names decisions
+	// are shown, to professionals and residents.
+	DecisionKinds(ctx context.Context, u User) ([]VoucherKind, error)
 	// DecideVoucher stores a professional's voucher decision for a
 	// resident and returns it with its id; bad dates, an unknown kind or a
 	// producer that is not a voucher producer are EInvalid naming the

@@ -183,6 +183,15 @@ func (s *Service) SaveRegistration(ctx context.Context, u sotepe.User, r sotepe.
 	return s.store.SaveRegistration(ctx, r)
 }
 
+// DecisionKinds returns the voucher kinds, by whose names decisions are
+// shown, to professionals and residents.
+func (s *Service) DecisionKinds(ctx context.Context, u sotepe.User) ([]sotepe.VoucherKind, error) {
+	if !u.Has(sotepe.RoleProfessional) && !u.Has(sotepe.RoleResident) {
+		return nil, forbidden()
+	}
+	return s.store.VoucherKinds(ctx)
+}
+
 // DecisionChoices returns the voucher kinds and the voucher producers a
 // professional may choose from in a decision.
 func (s *Service) DecisionChoices(ctx context.Context, u sotepe.User) ([]sotepe.VoucherKind, []sotepe.Producer, error) {

@@ -130,3 +130,59 @@ func containsReg(regs []sotepe.ProducerRegistration, want sotepe.ProducerRegistr
 	}
 	return false
 }
+
+// TestVoucherDecisionForms: a professional finds anna, opens her voucher
+// decisions on a basis (an audited read), records a decision whose
+// producer is not a voucher producer (refused in Swedish at the field,
+// nothing stored) and a good one (listed after the redirect); anna sees
+// it on her own page and erik does not, on both engines.
+func TestVoucherDecisionForms(t *testing.T) {
+	onEngines(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		if err := e.store.SaveVoucherKind(ctx, sotepe.VoucherKind{ID: "home-care", ServiceID: "home-care",
+			Names:  sotepe.Names{Fi: "Kotihoidon palveluseteli", Sv: "Servicesedel för hemvård", En: "Home-care voucher"},
+			Values: []sotepe.VoucherValue{{ValidFrom: "2020-01-01", ValidTo: "2099-12-31", BaseCents: 3200, Coefficient: 12500}}}); err != nil {
+			t.Fatal(err)
+		}
+		nurse, anna := e.as("nurse"), e.ids.Residents["anna"]
+		base := "/staff/residents/" + itoa(anna) + "/vouchers"
+		page := nurse.get(base)
+		needStatus(t, page, http.StatusOK, "the page without a basis")
+		if !strings.Contains(page.body, `id="decision-basis"`) || strings.Contains(page.body, `id="decision-form"`) {
+			t.Errorf("without a basis the page should only ask for one")
+		}
+		page = nurse.get(base + "?basis=care_relationship&lang=sv")
+		needStatus(t, page, http.StatusOK, "the page on a basis")
+		if !strings.Contains(page.body, `id="staff-decisions-none"`) || !strings.Contains(page.body, "Servicesedel för hemvård") {
+			t.Errorf("the page lacks the empty list or the kind to choose")
+		}
+		body := "basis=care_relationship&kind=home-care&producer=helsinki&valid_from=2026-01-01&valid_to=2026-06-30"
+		r := nurse.do("POST", base+"?lang=sv", body, "Content-Type", form)
+		needStatus(t, r, http.StatusBadRequest, "a producer that is not a voucher producer")
+		if !strings.Contains(r.body, `id="decision-producer-error"`) || !strings.Contains(r.body, `value="2026-06-30"`) {
+			t.Errorf("the refused decision is not explained at its field with what was typed")
+		}
+		if ds, _ := e.store.VoucherDecisions(ctx, anna); len(ds) != 0 {
+			t.Fatalf("a refused decision was stored: %+v", ds)
+		}
+		r = nurse.do("POST", base, strings.Replace(body, "helsinki", "esimerkki-hoiva", 1), "Content-Type", form)
+		needStatus(t, r, http.StatusSeeOther, "a good decision")
+		page = nurse.get(r.header.Get("Location"))
+		if !strings.Contains(page.body, `id="decision-recorded"`) || !strings.Contains(page.body, "40,00\u00a0€") {
+			t.Errorf("the recorded decision is not listed with its value")
+		}
+		own := e.as("anna").get("/me/voucher-decisions?lang=fi")
+		needStatus(t, own, http.StatusOK, "anna's own decisions")
+		if !strings.Contains(own.body, "Kotihoidon palveluseteli") || !strings.Contains(own.body, "40,00\u00a0€") {
+			t.Errorf("anna's page lacks her decision")
+		}
+		if other := e.as("erik").get("/me/voucher-decisions"); !strings.Contains(other.body, `id="own-decisions-none"`) {
+			t.Errorf("erik's page is not empty")
+		}
+		r = nurse.do("POST", "/api/v1/residents/"+itoa(anna)+"/voucher-decisions?lang=en", `{"kind":"nothing","producer":"esimerkki-hoiva","valid_from":"2026-01-01","valid_to":"2026-01-31"}`)
+		needStatus(t, r, http.StatusBadRequest, "an unknown kind")
+		if !strings.Contains(r.body, `"field":"kind"`) {
+			t.Errorf("unknown kind: %s", r.body)
+		}
+	})
+}

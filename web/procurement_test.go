@@ -42,6 +42,10 @@ func procurementRows() []access {
 	figAPI := want{401, 403, 403, 403, 403, 403, 200, 403, 200, 403, 403, 403}
 	mgrPage := want{login, 403, 403, 403, 403, 403, 403, 403, 200, 403, 403, 403}
 	mgrAPI := want{401, 403, 403, 403, 403, 403, 403, 403, 200, 403, 403, 403}
+	proPage := want{login, 403, 403, 200, 200, 200, 403, 403, 403, 403, 403, 403}
+	proAPI := want{401, 403, 403, 200, 200, 200, 403, 403, 403, 403, 403, 403}
+	proBad := want{401, 403, 403, 400, 400, 400, 403, 403, 403, 403, 403, 403}
+	decision := "kind=home-care&producer=esimerkki-hoiva&valid_from=2026-01-01&valid_to=2026-12-31"
 	mgrBad := want{401, 403, 403, 403, 403, 403, 403, 403, 400, 403, 403, 403}
 	mgrCreated := want{401, 403, 403, 403, 403, 403, 403, 403, 201, 403, 403, 403}
 	mgrForm := want{401, 403, 403, 403, 403, 403, 403, 403, 303, 403, 403, 403}
@@ -100,6 +104,24 @@ func procurementRows() []access {
 		{route: "PUT /api/v1/procurement/registrations/{producer}", name: "PUT /api/v1/procurement/registrations/{producer} (unknown)",
 			want: want{401, 403, 403, 403, 403, 403, 403, 403, 404, 403, 403, 403}, method: "PUT",
 			path: "/api/v1/procurement/registrations/no-such-producer", body: `{"business_id":"0201256-6"}`},
+		{route: "GET /staff/residents/{id}/vouchers", want: proPage, method: "GET", path: "/staff/residents/{resident}/vouchers?basis=care_relationship",
+			sees: []actor{proOther, mgrOther}},
+		{route: "GET /staff/residents/{id}/vouchers", name: "GET /staff/residents/{id}/vouchers (no basis)", want: proPage, method: "GET",
+			path: "/staff/residents/{resident}/vouchers"},
+		{route: "POST /staff/residents/{id}/vouchers", want: want{401, 403, 403, 303, 303, 303, 403, 403, 403, 403, 403, 403}, method: "POST",
+			path: "/staff/residents/{resident}/vouchers", body: "basis=care_relationship&" + decision, fresh: annasVoucherDecision},
+		{route: "POST /staff/residents/{id}/vouchers", name: "POST /staff/residents/{id}/vouchers (own producer)", want: proBad, method: "POST",
+			path: "/staff/residents/{resident}/vouchers", body: "basis=care_relationship&" + strings.Replace(decision, "esimerkki-hoiva", "helsinki", 1),
+			fresh: annasVoucherDecision, sees: []actor{proOther, mgrOther}},
+		{route: "GET /api/v1/residents/{id}/voucher-decisions", want: proAPI, method: "GET",
+			path: "/api/v1/residents/{resident}/voucher-decisions?basis=care_relationship", fresh: annasVoucherDecision, sees: []actor{proOther, mgrOther}},
+		{route: "GET /api/v1/residents/{id}/voucher-decisions", name: "GET /api/v1/residents/{id}/voucher-decisions (no basis)", want: proBad,
+			method: "GET", path: "/api/v1/residents/{resident}/voucher-decisions"},
+		{route: "POST /api/v1/residents/{id}/voucher-decisions", want: want{401, 403, 403, 201, 201, 201, 403, 403, 403, 403, 403, 403}, method: "POST",
+			path: "/api/v1/residents/{resident}/voucher-decisions", body: `{"kind":"home-care","producer":"esimerkki-hoiva","valid_from":"2026-01-01","valid_to":"2026-12-31"}`,
+			fresh: annasVoucherDecision},
+		{route: "GET /me/voucher-decisions", want: want{login, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403, 403},
+			method: "GET", path: "/me/voucher-decisions", fresh: annasVoucherDecision},
 		{route: "GET /api/v1/me/voucher-decisions", want: want{401, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403, 403},
 			method: "GET", path: "/api/v1/me/voucher-decisions"},
 		{route: "GET /api/v1/me/voucher-decisions/{id}", want: want{401, 200, 404, 403, 403, 403, 403, 403, 403, 403, 403, 403},

@@ -331,6 +331,11 @@ func (s *Server) routes() http.Handler {
 	h("POST /procurement/producers", roles(sotepe.RoleContractManager)(s.producerForm))
 	h("GET /api/v1/procurement/registrations", roles(sotepe.RoleContractManager)(s.registrationsList))
 	h("PUT /api/v1/procurement/registrations/{producer}", roles(sotepe.RoleContractManager)(s.registrationPut))
+	h("GET /staff/residents/{id}/vouchers", roles(sotepe.RoleProfessional)(byID("resident", s.staffVouchersPage)))
+	h("POST /staff/residents/{id}/vouchers", roles(sotepe.RoleProfessional)(byID("resident", s.staffVoucherForm)))
+	h("GET /api/v1/residents/{id}/voucher-decisions", roles(sotepe.RoleProfessional)(byID("resident", s.staffVoucherDecisions)))
+	h("POST /api/v1/residents/{id}/voucher-decisions", roles(sotepe.RoleProfessional)(byID("resident", s.staffDecideVoucher)))
+	h("GET /me/voucher-decisions", roles(sotepe.RoleResident)(s.ownVouchersPage))
 	h("GET /api/v1/me/voucher-decisions", roles(sotepe.RoleResident)(s.ownVoucherDecisions))
 	h("GET /api/v1/me/voucher-decisions/{id}", roles(sotepe.RoleResident)(byID("voucher decision", s.ownVoucherDecision)))
 
