@@ -352,7 +352,12 @@ type ProcurementStore interface {
 // valid_from).
 func CheckDecisionPeriod(from, to string) error { return checkPeriod("valid_from", from, to) }
 
-// Validate checks a plan: a unit, a version, a date, and a link or text.
+// planLink is the form of a plan's link: an http or https address without
+// spaces, so that a page never links to a script.
+var planLink = regexp.MustCompile(`^https?://[^\s]+$`)
+
+// Validate checks a plan: a unit, a version, a date, and a link (an http or
+// https address) or text.
 func (p SelfMonitoringPlan) Validate() error {
 	switch {
 	case p.UnitID == "":
@@ -361,6 +366,10 @@ func (p SelfMonitoringPlan) Validate() error {
 		return InvalidField("version", "procurement.error.required", "version missing")
 	case p.Link == "" && p.Text == "":
 		return InvalidField("link", "procurement.error.plan_content", "a link or text is needed")
+	case p.Link != "" && (len(p.Link) > 2000 || !planLink.MatchString(p.Link)):
+		return InvalidField("link", "procurement.error.plan_link", "the link is not an http(s) address")
+	case len([]rune(p.Text)) > 20000:
+		return InvalidField("text", "procurement.error.too_long", "text too long")
 	}
 	if _, err := time.Parse(time.DateOnly, p.Date); err != nil {
 		return InvalidField("date", "error.date", "not a date")
@@ -368,20 +377,26 @@ func (p SelfMonitoringPlan) Validate() error {
 	return nil
 }
 
-// Validate checks a visit: a unit, a date, findings, and a follow-up
-// deadline that is a date not before the visit when given.
+// Validate checks a visit: a unit, a date, findings of at most 4,000
+// characters, and a follow-up deadline and a followed-up day that are
+// dates not before the visit when given.
 func (v SupervisionVisit) Validate() error {
 	switch {
 	case v.UnitID == "":
 		return InvalidField("unit", "procurement.error.required", "unit missing")
-	case v.Findings == "":
-		return InvalidField("findings", "procurement.error.required", "findings missing")
+	case v.Findings == "" || len([]rune(v.Findings)) > 4000:
+		return InvalidField("findings", "procurement.error.required", "findings missing or too long")
 	}
 	if _, err := time.Parse(time.DateOnly, v.Date); err != nil {
 		return InvalidField("date", "error.date", "not a date")
 	}
 	if v.FollowUpDue != "" {
 		if err := checkPeriod("follow_up_due", v.Date, v.FollowUpDue); err != nil {
+			return err
+		}
+	}
+	if v.FollowedUpOn != "" {
+		if err := checkPeriod("followed_up_on", v.Date, v.FollowedUpOn); err != nil {
 			return err
 		}
 	}
@@ -458,6 +473,41 @@ type ProcurementService interface {
 	// Totals returns the year's figures, to the contract manager and the
 	// analyst.
 	Totals(ctx context.Context, u User, year int) (ProcurementTotals, error)
+	// SaveVoucherKind inserts or replaces a voucher kind of the contract
+	// manager with its value periods; a kind without a valid id or names in
+	// fi, sv and en, an unknown service, or bad or overlapping value
+	// periods are EInvalid naming the field.
+	SaveVoucherKind(ctx context.Context, u User, k VoucherKind) error
+	// AddSelfMonitoringPlan stores a unit's self-monitoring plan of the
+	// contract manager and returns it with its id; a bad plan or an
+	// unknown unit is EInvalid naming the field.
+	AddSelfMonitoringPlan(ctx context.Context, u User, p SelfMonitoringPlan) (SelfMonitoringPlan, error)
+	// AddSupervisionVisit stores a supervision visit of the contract
+	// manager and returns it with its id; a bad visit or an unknown unit is
+	// EInvalid naming the field.
+	AddSupervisionVisit(ctx context.Context, u User, v SupervisionVisit) (SupervisionVisit, error)
+	// Registrations returns the producers' registrations, to the contract
+	// manager.
+	Registrations(ctx context.Context, u User) ([]ProducerRegistration, error)
+	// SaveRegistration sets a producer's business id and register id for
+	// the contract manager; a bad one is EInvalid naming the field, an
+	// unknown producer ENotFound.
+	SaveRegistration(ctx context.Context, u User, r ProducerRegistration) error
+	// DecisionChoices returns the voucher kinds and the voucher producers
+	// a professional may choose from in a decision.
+	DecisionChoices(ctx context.Context, u User) ([]VoucherKind, []Producer, error)
+	// DecisionKinds returns the voucher kinds, by whose names decisions
+	// are shown, to professionals and residents.
+	DecisionKinds(ctx context.Context, u User) ([]VoucherKind, error)
+	// DecideVoucher stores a professional's voucher decision for a
+	// resident and returns it with its id; bad dates, an unknown kind or a
+	// producer that is not a voucher producer are EInvalid naming the
+	// field, an unknown resident EInvalid too.
+	DecideVoucher(ctx context.Context, u User, d VoucherDecision) (VoucherDecision, error)
+	// StaffVoucherDecisions returns a resident's decisions to a
+	// professional, audited on basis in the read's transaction; an unknown
+	// basis is EInvalid, an unknown resident ENotFound.
+	StaffVoucherDecisions(ctx context.Context, u User, residentID int64, basis Basis) ([]VoucherDecision, error)
 	// OwnVoucherDecisions returns a resident's own voucher decisions.
 	OwnVoucherDecisions(ctx context.Context, u User) ([]VoucherDecision, error)
 	// OwnVoucherDecision returns one of the resident's decisions; another's

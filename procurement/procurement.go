@@ -87,13 +87,132 @@ func (s *Service) VoucherKinds(ctx context.Context, u sotepe.User) ([]sotepe.Vou
 	return s.store.VoucherKinds(ctx)
 }
 
-// SaveVoucherKind stores a voucher kind of the contract manager;
-// overlapping value periods are EInvalid.
+// SaveVoucherKind stores a voucher kind of the contract manager; a bad
+// id, names missing in a language, an unknown service and bad or
+// overlapping value periods are EInvalid naming the field.
 func (s *Service) SaveVoucherKind(ctx context.Context, u sotepe.User, k sotepe.VoucherKind) error {
 	if err := manages(u); err != nil {
 		return err
 	}
+	switch {
+	case !sotepe.ValidID(k.ID):
+		return sotepe.InvalidField("id", "error.id", "bad voucher kind id")
+	case k.Names.Fi == "":
+		return sotepe.InvalidField("name_fi", "procurement.error.required", "Finnish name missing")
+	case k.Names.Sv == "":
+		return sotepe.InvalidField("name_sv", "procurement.error.required", "Swedish name missing")
+	case k.Names.En == "":
+		return sotepe.InvalidField("name_en", "procurement.error.required", "English name missing")
+	}
+	if k.ServiceID != "" {
+		if _, err := s.dir.Service(ctx, k.ServiceID); sotepe.ErrorCode(err) == sotepe.ENotFound {
+			return sotepe.InvalidField("service", "error.reference", "unknown service")
+		} else if err != nil {
+			return err
+		}
+	}
 	return s.store.SaveVoucherKind(ctx, k)
+}
+
+// knownUnit returns nil when unit exists, and EInvalid naming the field
+// "unit" when it does not.
+func (s *Service) knownUnit(ctx context.Context, unit string) error {
+	if unit == "" {
+		return sotepe.InvalidField("unit", "procurement.error.required", "unit missing")
+	}
+	if _, err := s.dir.Unit(ctx, unit); sotepe.ErrorCode(err) == sotepe.ENotFound {
+		return sotepe.InvalidField("unit", "error.reference", "unknown unit")
+	} else if err != nil {
+		return err
+	}
+	return nil
+}
+
+// AddSelfMonitoringPlan stores a unit's self-monitoring plan of the
+// contract manager; a bad plan or an unknown unit is EInvalid naming the
+// field.
+func (s *Service) AddSelfMonitoringPlan(ctx context.Context, u sotepe.User, p sotepe.SelfMonitoringPlan) (sotepe.SelfMonitoringPlan, error) {
+	if err := manages(u); err != nil {
+		return p, err
+	}
+	p.ID = 0
+	if err := p.Validate(); err != nil {
+		return p, err
+	}
+	if err := s.knownUnit(ctx, p.UnitID); err != nil {
+		return p, err
+	}
+	return s.store.AddSelfMonitoringPlan(ctx, p)
+}
+
+// AddSupervisionVisit stores a supervision visit of the contract manager;
+// a bad visit or an unknown unit is EInvalid naming the field.
+func (s *Service) AddSupervisionVisit(ctx context.Context, u sotepe.User, v sotepe.SupervisionVisit) (sotepe.SupervisionVisit, error) {
+	if err := manages(u); err != nil {
+		return v, err
+	}
+	v.ID = 0
+	if err := v.Validate(); err != nil {
+		return v, err
+	}
+	if err := s.knownUnit(ctx, v.UnitID); err != nil {
+		return v, err
+	}
+	return s.store.AddSupervisionVisit(ctx, v)
+}
+
+// Registrations returns the producers' registrations to the contract
+// manager.
+func (s *Service) Registrations(ctx context.Context, u sotepe.User) ([]sotepe.ProducerRegistration, error) {
+	if err := manages(u); err != nil {
+		return nil, err
+	}
+	return s.store.Registrations(ctx)
+}
+
+// SaveRegistration sets a producer's business id and register id for the
+// contract manager; a bad one is EInvalid naming the field, an unknown
+// producer ENotFound.
+func (s *Service) SaveRegistration(ctx context.Context, u sotepe.User, r sotepe.ProducerRegistration) error {
+	if err := manages(u); err != nil {
+		return err
+	}
+	if err := r.Validate(); err != nil {
+		return err
+	}
+	return s.store.SaveRegistration(ctx, r)
+}
+
+// DecisionKinds returns the voucher kinds, by whose names decisions are
+// shown, to professionals and residents.
+func (s *Service) DecisionKinds(ctx context.Context, u sotepe.User) ([]sotepe.VoucherKind, error) {
+	if !u.Has(sotepe.RoleProfessional) && !u.Has(sotepe.RoleResident) {
+		return nil, forbidden()
+	}
+	return s.store.VoucherKinds(ctx)
+}
+
+// DecisionChoices returns the voucher kinds and the voucher producers a
+// professional may choose from in a decision.
+func (s *Service) DecisionChoices(ctx context.Context, u sotepe.User) ([]sotepe.VoucherKind, []sotepe.Producer, error) {
+	if !u.Has(sotepe.RoleProfessional) {
+		return nil, nil, forbidden()
+	}
+	kinds, err := s.store.VoucherKinds(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	ps, err := s.dir.Producers(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	var out []sotepe.Producer
+	for _, p := range ps {
+		if p.Kind == sotepe.ProducerVoucher {
+			out = append(out, p)
+		}
+	}
+	return kinds, out, nil
 }
 
 // Supervision returns the plans, the visits and the visits whose follow-up
@@ -170,20 +289,24 @@ func (s *Service) StaffVoucherDecisions(ctx context.Context, u sotepe.User, resi
 	return s.withValues(ctx, ds)
 }
 
-// DecideVoucher stores a professional's decision; the producer must be a
-// voucher producer (EInvalid naming producer otherwise).
+// DecideVoucher stores a professional's decision; the kind must exist and
+// the producer must be a voucher producer (EInvalid naming the field
+// otherwise), the validity dates in order.
 func (s *Service) DecideVoucher(ctx context.Context, u sotepe.User, d sotepe.VoucherDecision) (sotepe.VoucherDecision, error) {
-	if !u.Has(sotepe.RoleProfessional) {
-		return d, forbidden()
-	}
-	ps, err := s.dir.Producers(ctx)
+	kinds, ps, err := s.DecisionChoices(ctx, u)
 	if err != nil {
 		return d, err
 	}
-	if !slices.ContainsFunc(ps, func(p sotepe.Producer) bool { return p.ID == d.ProducerID && p.Kind == sotepe.ProducerVoucher }) {
+	if !slices.ContainsFunc(kinds, func(k sotepe.VoucherKind) bool { return k.ID == d.KindID }) {
+		return d, sotepe.InvalidField("kind", "error.reference", "unknown voucher kind")
+	}
+	if !slices.ContainsFunc(ps, func(p sotepe.Producer) bool { return p.ID == d.ProducerID }) {
 		return d, sotepe.InvalidField("producer", "error.reference", "not a voucher producer")
 	}
-	d.DecidedBy = u.ID
+	if err := sotepe.CheckDecisionPeriod(d.ValidFrom, d.ValidTo); err != nil {
+		return d, err
+	}
+	d.ID, d.DecidedBy = 0, u.ID
 	return s.store.AddVoucherDecision(ctx, d)
 }
 

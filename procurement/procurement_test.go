@@ -87,6 +87,102 @@ func TestAccessAndCompare(t *testing.T) {
 	})
 }
 
+// TestContractManagerWrites: only the contract manager adds voucher kinds,
+// plans, visits and registrations; bad ones are EInvalid naming the field
+// and store nothing, on both engines.
+func TestContractManagerWrites(t *testing.T) {
+	testenv.Engines(t, func(t *testing.T) {
+		env := testenv.New(t, testenv.EngineOf(t))
+		ctx := context.Background()
+		inds, err := report.Load()
+		if err != nil {
+			t.Fatal(err)
+		}
+		svc := procurement.New(env.Store, env.Store, env.Calendar, inds, env.Clock.Now)
+		contracts := sotepe.User{ID: 999, Roles: []sotepe.Role{sotepe.RoleContractManager}}
+		analyst, nurse := env.Users["analyst"], env.Users["nurse"]
+		plan := sotepe.SelfMonitoringPlan{UnitID: "kallio-health-station", Version: "1", Date: "2026-01-10", Link: "https://example.org/plan.pdf"}
+		visit := sotepe.SupervisionVisit{UnitID: "kallio-health-station", Date: "2026-01-10", Findings: "Lääkekaappi lukitsematta", FollowUpDue: "2026-02-10"}
+		kind := sotepe.VoucherKind{ID: "foot-care", Names: sotepe.Names{Fi: "Jalkahoito", Sv: "Fotvård", En: "Foot care"},
+			Values: []sotepe.VoucherValue{{ValidFrom: "2026-01-01", ValidTo: "2026-12-31", BaseCents: 4000, Coefficient: 10000}}}
+		reg := sotepe.ProducerRegistration{ProducerID: "esimerkki-hammas", BusinessID: "0201256-6"}
+		for _, u := range []sotepe.User{analyst, nurse} {
+			if _, err := svc.AddSelfMonitoringPlan(ctx, u, plan); sotepe.ErrorCode(err) != sotepe.EForbidden {
+				t.Errorf("%s adds a plan: %v", u.Username, err)
+			}
+			if _, err := svc.AddSupervisionVisit(ctx, u, visit); sotepe.ErrorCode(err) != sotepe.EForbidden {
+				t.Errorf("%s adds a visit: %v", u.Username, err)
+			}
+			if err := svc.SaveVoucherKind(ctx, u, kind); sotepe.ErrorCode(err) != sotepe.EForbidden {
+				t.Errorf("%s saves a kind: %v", u.Username, err)
+			}
+			if err := svc.SaveRegistration(ctx, u, reg); sotepe.ErrorCode(err) != sotepe.EForbidden {
+				t.Errorf("%s saves a registration: %v", u.Username, err)
+			}
+		}
+		bad := []struct {
+			field string
+			err   error
+		}{
+			{"unit", func() error {
+				p := plan
+				p.UnitID = "nowhere"
+				_, err := svc.AddSelfMonitoringPlan(ctx, contracts, p)
+				return err
+			}()},
+			{"link", func() error {
+				p := plan
+				p.Link = "javascript:alert(1)"
+				_, err := svc.AddSelfMonitoringPlan(ctx, contracts, p)
+				return err
+			}()},
+			{"follow_up_due", func() error {
+				v := visit
+				v.FollowUpDue = "2026-01-01"
+				_, err := svc.AddSupervisionVisit(ctx, contracts, v)
+				return err
+			}()},
+			{"findings", func() error {
+				v := visit
+				v.Findings = ""
+				_, err := svc.AddSupervisionVisit(ctx, contracts, v)
+				return err
+			}()},
+			{"service", func() error { k := kind; k.ServiceID = "nothing"; return svc.SaveVoucherKind(ctx, contracts, k) }()},
+			{"name_sv", func() error { k := kind; k.Names.Sv = ""; return svc.SaveVoucherKind(ctx, contracts, k) }()},
+			{"business_id", func() error { r := reg; r.BusinessID = "0201256-7"; return svc.SaveRegistration(ctx, contracts, r) }()},
+		}
+		for _, b := range bad {
+			if sotepe.ErrorCode(b.err) != sotepe.EInvalid || sotepe.ErrorField(b.err) != b.field {
+				t.Errorf("bad %s: %v (field %q)", b.field, b.err, sotepe.ErrorField(b.err))
+			}
+		}
+		sup, err := svc.Supervision(ctx, contracts)
+		if err != nil || len(sup.Plans) != 0 || len(sup.Visits) != 0 {
+			t.Fatalf("refused plans or visits were stored: %+v, %v", sup, err)
+		}
+		if _, err := svc.AddSelfMonitoringPlan(ctx, contracts, plan); err != nil {
+			t.Error(err)
+		}
+		if _, err := svc.AddSupervisionVisit(ctx, contracts, visit); err != nil {
+			t.Error(err)
+		}
+		if err := svc.SaveVoucherKind(ctx, contracts, kind); err != nil {
+			t.Error(err)
+		}
+		if err := svc.SaveRegistration(ctx, contracts, reg); err != nil {
+			t.Error(err)
+		}
+		sup, err = svc.Supervision(ctx, contracts)
+		if err != nil || len(sup.Plans) != 1 || len(sup.Visits) != 1 {
+			t.Errorf("supervision %+v, %v", sup, err)
+		}
+		if regs, err := svc.Registrations(ctx, contracts); err != nil || len(regs) != 1 || regs[0] != reg {
+			t.Errorf("registrations %+v, %v", regs, err)
+		}
+	})
+}
+
 // TestCompareDemoQuality: the demo's feedback and contact requests of the
 // dental units give the voucher producer Esimerkki Hammas and the own
 // dental clinics an NPS (13 and 23 answers) and an answer-promise share,

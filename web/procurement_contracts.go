@@ -10,12 +10,13 @@ import (
 	"sotepe/web/view"
 )
 
-// The contract manager's contracts, voucher kinds and supervision: GET
+// The contract manager's contracts and voucher kinds: GET
 // /procurement/contracts and /api/v1/procurement/contracts (POST stores a
-// new contract), GET /api/v1/procurement/voucher-kinds, GET
-// /procurement/supervision and /api/v1/procurement/supervision; and the
-// residents' own voucher decisions, GET /api/v1/me/voucher-decisions and
-// /api/v1/me/voucher-decisions/{id}.
+// new contract), GET /api/v1/procurement/voucher-kinds; and the residents'
+// own voucher decisions, GET /api/v1/me/voucher-decisions and
+// /api/v1/me/voucher-decisions/{id}. Supervision is in
+// procurement_supervision.go, the voucher kinds' page in
+// procurement_vouchers.go.
 
 // contractRow is one contract of the contracts page, written for it.
 type contractRow struct {
@@ -166,8 +167,9 @@ func contractOut(c sotepe.Contract) sotepe.Contract {
 	return c
 }
 
-// fieldError restates an EInvalid error about a field of a contract so
-// that its message names the field in lang: "Title: this is required."
+// fieldError restates an EInvalid error about a field of a contract, a
+// voucher kind, a plan, a visit, a registration or a decision so that its
+// message names the field in lang: "Title: this is required."
 // Other errors come back as they are.
 func (s *Server) fieldError(lang sotepe.Lang, err error) error {
 	var e *sotepe.Error
@@ -176,7 +178,10 @@ func (s *Server) fieldError(lang sotepe.Lang, err error) error {
 	}
 	field := e.Field
 	switch field {
-	case "producer", "title", "services", "units", "value_cents", "valid_from", "valid_to", "prices":
+	case "producer", "title", "services", "units", "value_cents", "valid_from", "valid_to", "prices",
+		"id", "service", "name_fi", "name_sv", "name_en", "base_cents", "coefficient",
+		"unit", "version", "date", "link", "text", "findings", "follow_up_due", "followed_up_on",
+		"business_id", "register_id", "kind":
 		field = s.cat.T(lang, "procurement.field."+field, nil)
 	}
 	return (&sotepe.Error{Code: sotepe.EInvalid, Key: "procurement.error.field", Field: e.Field, Message: e.Message}).
@@ -203,59 +208,6 @@ func (s *Server) procurementVoucherKinds(w http.ResponseWriter, r *http.Request,
 		}
 	}
 	writeJSON(w, http.StatusOK, voucherKindsResponse{Kinds: nonNil(kinds)})
-	return nil
-}
-
-// planRow and visitRow are the supervision page's rows.
-type planRow struct {
-	Unit, Version, Date, Link, Text string
-}
-
-type visitRow struct {
-	ID                                    int64
-	Unit, Date, Findings, Due, FollowedUp string
-	Overdue                               bool
-}
-
-// supervisionView is the supervision page.
-type supervisionView struct {
-	Plans   []planRow
-	Visits  []visitRow
-	Overdue int
-}
-
-// procurementSupervision is GET /procurement/supervision and GET
-// /api/v1/procurement/supervision: the units' self-monitoring plans and
-// the supervision visits, those whose follow-up is overdue marked.
-func (s *Server) procurementSupervision(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
-	sup, err := s.cfg.Procurement.Supervision(r.Context(), u)
-	if err != nil {
-		return err
-	}
-	sup.Plans, sup.Visits, sup.Overdue = nonNil(sup.Plans), nonNil(sup.Visits), nonNil(sup.Overdue)
-	if isAPI(r) {
-		writeJSON(w, http.StatusOK, sup)
-		return nil
-	}
-	lang := info(r).Lang
-	dates := s.datesIn(lang)
-	unit := func(id string) string { return s.unitNames(r.Context(), id).In(lang) }
-	v := supervisionView{Overdue: len(sup.Overdue)}
-	for _, p := range sup.Plans {
-		v.Plans = append(v.Plans, planRow{Unit: unit(p.UnitID), Version: p.Version, Date: dates.DateOf(p.Date), Link: p.Link, Text: p.Text})
-	}
-	for _, x := range sup.Visits {
-		row := visitRow{ID: x.ID, Unit: unit(x.UnitID), Date: dates.DateOf(x.Date), Findings: x.Findings, Due: view.Missing,
-			FollowedUp: view.Missing, Overdue: slices.ContainsFunc(sup.Overdue, func(o sotepe.SupervisionVisit) bool { return o.ID == x.ID })}
-		if x.FollowUpDue != "" {
-			row.Due = dates.DateOf(x.FollowUpDue)
-		}
-		if x.FollowedUpOn != "" {
-			row.FollowedUp = dates.DateOf(x.FollowedUpOn)
-		}
-		v.Visits = append(v.Visits, row)
-	}
-	s.html(w, r, http.StatusOK, "procurement_supervision", pageData{Title: s.cat.T(lang, "procurement.supervision.title", nil), Data: v})
 	return nil
 }
 

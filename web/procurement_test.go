@@ -42,6 +42,18 @@ func procurementRows() []access {
 	figAPI := want{401, 403, 403, 403, 403, 403, 200, 403, 200, 403, 403, 403}
 	mgrPage := want{login, 403, 403, 403, 403, 403, 403, 403, 200, 403, 403, 403}
 	mgrAPI := want{401, 403, 403, 403, 403, 403, 403, 403, 200, 403, 403, 403}
+	proPage := want{login, 403, 403, 200, 200, 200, 403, 403, 403, 403, 403, 403}
+	proAPI := want{401, 403, 403, 200, 200, 200, 403, 403, 403, 403, 403, 403}
+	proBad := want{401, 403, 403, 400, 400, 400, 403, 403, 403, 403, 403, 403}
+	decision := "kind=home-care&producer=esimerkki-hoiva&valid_from=2026-01-01&valid_to=2026-12-31"
+	mgrBad := want{401, 403, 403, 403, 403, 403, 403, 403, 400, 403, 403, 403}
+	mgrCreated := want{401, 403, 403, 403, 403, 403, 403, 403, 201, 403, 403, 403}
+	mgrForm := want{401, 403, 403, 403, 403, 403, 403, 403, 303, 403, 403, 403}
+	mgrFormBad := mgrBad
+	kind := `{"id":"matrix-kind","service":"dental-care","names":{"fi":"Matriisi","sv":"Matris","en":"Matrix"},` +
+		`"values":[{"valid_from":"2026-01-01","valid_to":"2026-12-31","base_cents":3200,"coefficient":12500}]}`
+	kindForm := "id=matrix-form-kind&service=dental-care&name_fi=Matriisi&name_sv=Matris&name_en=Matrix&periods=2" +
+		"&period-0-from=2026-01-01&period-0-to=2026-12-31&period-0-base=32&period-0-coefficient=1%2C25"
 	contract := `{"producer":"esimerkki-hammas","title":"Matrix contract","services":["dental-care"],"value_cents":100,` +
 		`"valid_from":"2026-01-01","valid_to":"2026-12-31"}`
 	return []access{
@@ -56,8 +68,60 @@ func procurementRows() []access {
 			want:   want{401, 403, 403, 403, 403, 403, 403, 403, 400, 403, 403, 403},
 			method: "POST", path: "/api/v1/procurement/contracts", body: strings.Replace(contract, "Matrix contract", "", 1)},
 		{route: "GET /api/v1/procurement/voucher-kinds", want: mgrAPI, method: "GET", path: "/api/v1/procurement/voucher-kinds"},
+		{route: "POST /api/v1/procurement/voucher-kinds", want: mgrAPI, method: "POST", path: "/api/v1/procurement/voucher-kinds", body: kind},
+		{route: "POST /api/v1/procurement/voucher-kinds", name: "POST /api/v1/procurement/voucher-kinds (overlap)", want: mgrBad,
+			method: "POST", path: "/api/v1/procurement/voucher-kinds", body: strings.Replace(kind, `]}`, `,{"valid_from":"2026-06-01","valid_to":"2027-12-31","base_cents":100,"coefficient":10000}]}`, 1)},
+		{route: "GET /procurement/voucher-kinds", want: mgrPage, method: "GET", path: "/procurement/voucher-kinds"},
+		{route: "POST /procurement/voucher-kinds", want: mgrForm, method: "POST", path: "/procurement/voucher-kinds", body: kindForm},
+		{route: "POST /procurement/voucher-kinds", name: "POST /procurement/voucher-kinds (bad base)", want: mgrFormBad,
+			method: "POST", path: "/procurement/voucher-kinds", body: strings.Replace(kindForm, "base=32", "base=x", 1)},
 		{route: "GET /procurement/supervision", want: mgrPage, method: "GET", path: "/procurement/supervision"},
 		{route: "GET /api/v1/procurement/supervision", want: mgrAPI, method: "GET", path: "/api/v1/procurement/supervision"},
+		{route: "POST /procurement/supervision/plans", want: mgrForm, method: "POST", path: "/procurement/supervision/plans",
+			body: "unit=kallio-health-station&version=3&date=2026-02-01&link=https%3A%2F%2Fexample.org%2Fplan.pdf"},
+		{route: "POST /procurement/supervision/plans", name: "POST /procurement/supervision/plans (no content)", want: mgrFormBad,
+			method: "POST", path: "/procurement/supervision/plans", body: "unit=kallio-health-station&version=3&date=2026-02-01"},
+		{route: "POST /procurement/supervision/visits", want: mgrForm, method: "POST", path: "/procurement/supervision/visits",
+			body: "unit=kallio-health-station&date=2026-02-01&findings=Hygiene&follow_up_due=2026-03-01"},
+		{route: "POST /procurement/supervision/visits", name: "POST /procurement/supervision/visits (due before)", want: mgrFormBad,
+			method: "POST", path: "/procurement/supervision/visits", body: "unit=kallio-health-station&date=2026-02-01&findings=Hygiene&follow_up_due=2026-01-01"},
+		{route: "POST /api/v1/procurement/plans", want: mgrCreated, method: "POST", path: "/api/v1/procurement/plans",
+			body: `{"unit":"kallio-health-station","version":"3","date":"2026-02-01","text":"Omavalvonta"}`},
+		{route: "POST /api/v1/procurement/plans", name: "POST /api/v1/procurement/plans (unknown unit)", want: mgrBad,
+			method: "POST", path: "/api/v1/procurement/plans", body: `{"unit":"no-such-unit","version":"3","date":"2026-02-01","text":"Omavalvonta"}`},
+		{route: "POST /api/v1/procurement/visits", want: mgrCreated, method: "POST", path: "/api/v1/procurement/visits",
+			body: `{"unit":"kallio-health-station","date":"2026-02-01","findings":"Hygiene","follow_up_due":"2026-03-01"}`},
+		{route: "POST /api/v1/procurement/visits", name: "POST /api/v1/procurement/visits (no findings)", want: mgrBad,
+			method: "POST", path: "/api/v1/procurement/visits", body: `{"unit":"kallio-health-station","date":"2026-02-01","findings":""}`},
+		{route: "GET /procurement/producers", want: mgrPage, method: "GET", path: "/procurement/producers"},
+		{route: "POST /procurement/producers", want: mgrForm, method: "POST", path: "/procurement/producers",
+			body: "producer=esimerkki-hammas&business_id=0201256-6&register_id=SOTERI-1"},
+		{route: "POST /procurement/producers", name: "POST /procurement/producers (check digit)", want: mgrFormBad,
+			method: "POST", path: "/procurement/producers", body: "producer=esimerkki-hammas&business_id=0201256-7"},
+		{route: "GET /api/v1/procurement/registrations", want: mgrAPI, method: "GET", path: "/api/v1/procurement/registrations"},
+		{route: "PUT /api/v1/procurement/registrations/{producer}", want: mgrAPI, method: "PUT",
+			path: "/api/v1/procurement/registrations/esimerkki-hammas", body: `{"business_id":"0201256-6","register_id":"SOTERI-1"}`},
+		{route: "PUT /api/v1/procurement/registrations/{producer}", name: "PUT /api/v1/procurement/registrations/{producer} (unknown)",
+			want: want{401, 403, 403, 403, 403, 403, 403, 403, 404, 403, 403, 403}, method: "PUT",
+			path: "/api/v1/procurement/registrations/no-such-producer", body: `{"business_id":"0201256-6"}`},
+		{route: "GET /staff/residents/{id}/vouchers", want: proPage, method: "GET", path: "/staff/residents/{resident}/vouchers?basis=care_relationship",
+			sees: []actor{proOther, mgrOther}},
+		{route: "GET /staff/residents/{id}/vouchers", name: "GET /staff/residents/{id}/vouchers (no basis)", want: proPage, method: "GET",
+			path: "/staff/residents/{resident}/vouchers"},
+		{route: "POST /staff/residents/{id}/vouchers", want: want{401, 403, 403, 303, 303, 303, 403, 403, 403, 403, 403, 403}, method: "POST",
+			path: "/staff/residents/{resident}/vouchers", body: "basis=care_relationship&" + decision, fresh: annasVoucherDecision},
+		{route: "POST /staff/residents/{id}/vouchers", name: "POST /staff/residents/{id}/vouchers (own producer)", want: proBad, method: "POST",
+			path: "/staff/residents/{resident}/vouchers", body: "basis=care_relationship&" + strings.Replace(decision, "esimerkki-hoiva", "helsinki", 1),
+			fresh: annasVoucherDecision, sees: []actor{proOther, mgrOther}},
+		{route: "GET /api/v1/residents/{id}/voucher-decisions", want: proAPI, method: "GET",
+			path: "/api/v1/residents/{resident}/voucher-decisions?basis=care_relationship", fresh: annasVoucherDecision, sees: []actor{proOther, mgrOther}},
+		{route: "GET /api/v1/residents/{id}/voucher-decisions", name: "GET /api/v1/residents/{id}/voucher-decisions (no basis)", want: proBad,
+			method: "GET", path: "/api/v1/residents/{resident}/voucher-decisions"},
+		{route: "POST /api/v1/residents/{id}/voucher-decisions", want: want{401, 403, 403, 201, 201, 201, 403, 403, 403, 403, 403, 403}, method: "POST",
+			path: "/api/v1/residents/{resident}/voucher-decisions", body: `{"kind":"home-care","producer":"esimerkki-hoiva","valid_from":"2026-01-01","valid_to":"2026-12-31"}`,
+			fresh: annasVoucherDecision},
+		{route: "GET /me/voucher-decisions", want: want{login, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403, 403},
+			method: "GET", path: "/me/voucher-decisions", fresh: annasVoucherDecision},
 		{route: "GET /api/v1/me/voucher-decisions", want: want{401, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403, 403},
 			method: "GET", path: "/api/v1/me/voucher-decisions"},
 		{route: "GET /api/v1/me/voucher-decisions/{id}", want: want{401, 200, 404, 403, 403, 403, 403, 403, 403, 403, 403, 403},

@@ -304,10 +304,11 @@ func (s *Server) routes() http.Handler {
 	h("GET /sustainability", roles(sotepe.RoleFinance, sotepe.RoleAnalyst)(s.sustainabilityFigures))
 	h("GET /api/v1/sustainability/figures", roles(sotepe.RoleFinance, sotepe.RoleAnalyst)(s.sustainabilityFigures))
 
-	// Purchased services (procurement.go, procurement_contracts.go): the
-	// comparison of producers' quality figures and the year's totals for
-	// the contract manager and analysts; contracts, voucher kinds and
-	// supervision for the contract manager only; residents' own voucher
+	// Purchased services (procurement*.go): the comparison of producers'
+	// quality figures and the year's totals for the contract manager and
+	// analysts; contracts, voucher kinds, supervision and producers'
+	// registrations for the contract manager only; professionals' voucher
+	// decisions for a resident, read on a basis; residents' own voucher
 	// decisions.
 	procurementFigureRoles := []sotepe.Role{sotepe.RoleContractManager, sotepe.RoleAnalyst}
 	h("GET /procurement", roles(procurementFigureRoles...)(s.procurementCompare))
@@ -317,8 +318,24 @@ func (s *Server) routes() http.Handler {
 	h("GET /api/v1/procurement/contracts", roles(sotepe.RoleContractManager)(s.procurementContracts))
 	h("POST /api/v1/procurement/contracts", roles(sotepe.RoleContractManager)(s.procurementSaveContract))
 	h("GET /api/v1/procurement/voucher-kinds", roles(sotepe.RoleContractManager)(s.procurementVoucherKinds))
+	h("POST /api/v1/procurement/voucher-kinds", roles(sotepe.RoleContractManager)(s.voucherKindSave))
+	h("GET /procurement/voucher-kinds", roles(sotepe.RoleContractManager)(s.voucherKindsPage))
+	h("POST /procurement/voucher-kinds", roles(sotepe.RoleContractManager)(s.voucherKindForm))
 	h("GET /procurement/supervision", roles(sotepe.RoleContractManager)(s.procurementSupervision))
 	h("GET /api/v1/procurement/supervision", roles(sotepe.RoleContractManager)(s.procurementSupervision))
+	h("POST /procurement/supervision/plans", roles(sotepe.RoleContractManager)(s.supervisionPlanForm))
+	h("POST /procurement/supervision/visits", roles(sotepe.RoleContractManager)(s.supervisionVisitForm))
+	h("POST /api/v1/procurement/plans", roles(sotepe.RoleContractManager)(s.procurementAddPlan))
+	h("POST /api/v1/procurement/visits", roles(sotepe.RoleContractManager)(s.procurementAddVisit))
+	h("GET /procurement/producers", roles(sotepe.RoleContractManager)(s.producersPage))
+	h("POST /procurement/producers", roles(sotepe.RoleContractManager)(s.producerForm))
+	h("GET /api/v1/procurement/registrations", roles(sotepe.RoleContractManager)(s.registrationsList))
+	h("PUT /api/v1/procurement/registrations/{producer}", roles(sotepe.RoleContractManager)(s.registrationPut))
+	h("GET /staff/residents/{id}/vouchers", roles(sotepe.RoleProfessional)(byID("resident", s.staffVouchersPage)))
+	h("POST /staff/residents/{id}/vouchers", roles(sotepe.RoleProfessional)(byID("resident", s.staffVoucherForm)))
+	h("GET /api/v1/residents/{id}/voucher-decisions", roles(sotepe.RoleProfessional)(byID("resident", s.staffVoucherDecisions)))
+	h("POST /api/v1/residents/{id}/voucher-decisions", roles(sotepe.RoleProfessional)(byID("resident", s.staffDecideVoucher)))
+	h("GET /me/voucher-decisions", roles(sotepe.RoleResident)(s.ownVouchersPage))
 	h("GET /api/v1/me/voucher-decisions", roles(sotepe.RoleResident)(s.ownVoucherDecisions))
 	h("GET /api/v1/me/voucher-decisions/{id}", roles(sotepe.RoleResident)(byID("voucher decision", s.ownVoucherDecision)))
 
