@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"sotepe"
+	"sotepe/workday"
 )
 
 // QualityStore is what LoadProcurementQuality writes to.
@@ -16,7 +17,8 @@ type QualityStore interface {
 
 // qualityUnit is the demo's feedback and contact requests of one dental
 // unit: the scores given, and for each contact request the working days
-// to its first answer (a negative number leaves it unanswered).
+// to its first answer (a negative number leaves it unanswered). The working
+// days are the city's: weekends and public holidays do not count.
 type qualityUnit struct {
 	unit     string
 	scores   []int
@@ -43,26 +45,28 @@ var qualityUnits = []qualityUnit{
 // details are fictional and no demo account sees the requests. nurse is
 // the user id of the professional who answers.
 func LoadProcurementQuality(ctx context.Context, st QualityStore, nurse int64, today time.Time) error {
-	loc, err := time.LoadLocation("Europe/Helsinki")
+	cal, err := workday.New()
 	if err != nil {
 		return err
 	}
-	// day returns the n:th working day (Monday to Friday) before today at
-	// hour, in Helsinki.
+	loc := cal.Location()
+	// day returns the n:th working day before today at hour, in Helsinki.
 	day := func(n, hour int) time.Time {
 		d := time.Date(today.Year(), today.Month(), today.Day(), hour, 0, 0, 0, loc)
 		for n > 0 {
 			d = d.AddDate(0, 0, -1)
-			if wd := d.Weekday(); wd != time.Saturday && wd != time.Sunday {
+			if cal.IsWorkingDay(d) {
 				n--
 			}
 		}
 		return d
 	}
+	// later returns the instant two hours after d on the days:th working
+	// day after it.
 	later := func(d time.Time, days int) time.Time {
 		for days > 0 {
 			d = d.AddDate(0, 0, 1)
-			if wd := d.Weekday(); wd != time.Saturday && wd != time.Sunday {
+			if cal.IsWorkingDay(d) {
 				days--
 			}
 		}
@@ -78,9 +82,13 @@ func LoadProcurementQuality(ctx context.Context, st QualityStore, nurse int64, t
 		}
 		for j, days := range q.answered {
 			at := day(12+5*j+i, 9)
+			due, err := cal.Deadline(at, sotepe.PromiseWorkingDays)
+			if err != nil {
+				return err
+			}
 			r := sotepe.ContactRequest{Contact: &sotepe.ContactDetails{Name: fmt.Sprintf("Esimerkki Asiakas %d-%d", i+1, j+1), Phone: "0401234567"},
 				ServiceID: "dental-care", UnitID: q.unit, Channel: sotepe.ChannelWebsite, Status: sotepe.StatusNew, Lang: sotepe.Finnish,
-				ReceivedAt: at, DueAt: later(at, 2).Add(-2 * time.Hour),
+				ReceivedAt: at, DueAt: due,
 				Messages: []sotepe.Message{{Body: "Hammas on kipeä, voisitteko soittaa?", At: at}}}
 			if days >= 0 {
 				answer := later(at, days)
