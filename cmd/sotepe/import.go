@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"sotepe"
-	"sotepe/i18n"
 	"sotepe/store"
 )
 
@@ -51,11 +50,7 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 	if c.db == "" || fs.NArg() != 1 {
 		return errors.New("usage: sotepe import events --db … [--source NAME] [--skip-bad-rows] FILE.csv")
 	}
-	l, ok := sotepe.ParseLang(*lang)
-	if !ok {
-		return errors.New("--lang must be fi, sv or en")
-	}
-	cat, err := i18n.New()
+	l, cat, err := errorLanguage(*lang)
 	if err != nil {
 		return err
 	}

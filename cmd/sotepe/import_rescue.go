@@ -34,11 +34,7 @@ func runImportRescue(ctx context.Context, args []string, getenv func(string) str
 	if c.db == "" || *file == "" {
 		return errors.New(usage)
 	}
-	l, ok := sotepe.ParseLang(*lang)
-	if !ok {
-		return errors.New("--lang must be fi, sv or en")
-	}
-	cat, err := i18n.New()
+	l, cat, err := errorLanguage(*lang)
 	if err != nil {
 		return err
 	}
@@ -68,6 +64,17 @@ func runImportRescue(ctx context.Context, args []string, getenv func(string) str
 	fmt.Fprintf(stdout, "imported %d missions in %s: %d added, %d there already\n", len(ms),
 		time.Since(started).Round(time.Millisecond), res.Added, res.Duplicates)
 	return nil
+}
+
+// errorLanguage returns the language an import's --lang names and the
+// catalogue its errors are written from.
+func errorLanguage(lang string) (sotepe.Lang, *i18n.Catalog, error) {
+	l, ok := sotepe.ParseLang(lang)
+	if !ok {
+		return "", nil, errors.New("--lang must be fi, sv or en")
+	}
+	cat, err := i18n.New()
+	return l, cat, err
 }
 
 // importFailed is the error of a file that stored nothing, in language l:

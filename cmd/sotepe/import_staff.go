@@ -12,7 +12,6 @@ import (
 	"strings"
 
 	"sotepe"
-	"sotepe/i18n"
 )
 
 // The imports of HR's employments and finance's budget lines:
@@ -48,11 +47,7 @@ func runImportSector(ctx context.Context, args []string, getenv func(string) str
 	if c.db == "" || fs.NArg() != 1 {
 		return fmt.Errorf("usage: sotepe import %s --db … [--lang fi|sv|en] FILE.csv", kind)
 	}
-	l, ok := sotepe.ParseLang(*lang)
-	if !ok {
-		return errors.New("--lang must be fi, sv or en")
-	}
-	cat, err := i18n.New()
+	l, cat, err := errorLanguage(*lang)
 	if err != nil {
 		return err
 	}
