@@ -128,13 +128,14 @@ type EServiceSharesJSON struct {
 
 // ParticipationJSON is the participation figures the reference file keeps
 // with the customer feedback, with its keys; experience_experts holds the
-// total and the count of each area by the reference's area key.
+// total and the count of each area by the reference's area key, null for
+// a count of fewer than sotepe.MinCellSize people (see ExpertCount).
 type ParticipationJSON struct {
-	UnitsWithFeedback int64            `json:"units_with_feedback"`
-	Experts           map[string]int64 `json:"experience_experts"`
-	ResidentEvenings  int64            `json:"resident_evenings"`
-	ClientForums      int64            `json:"client_forum_meetings_in_service_centres"`
-	SurveyRespondents int64            `json:"resident_survey_respondents"`
+	UnitsWithFeedback int64             `json:"units_with_feedback"`
+	Experts           map[string]*int64 `json:"experience_experts"`
+	ResidentEvenings  int64             `json:"resident_evenings"`
+	ClientForums      int64             `json:"client_forum_meetings_in_service_centres"`
+	SurveyRespondents int64             `json:"resident_survey_respondents"`
 }
 
 // JSON returns the population, the e-service shares and the participation
@@ -145,10 +146,42 @@ func (p Participation) JSON() (PopulationJSON, EServiceSharesJSON, Participation
 		pop = PopulationJSON{Residents: &p.Population.Residents, NativeLanguages: &p.Population.NativeLanguages,
 			GrowthPercent: &p.Population.GrowthFromElsewherePercent}
 	}
-	part := ParticipationJSON{UnitsWithFeedback: p.UnitsWithFeedback, Experts: map[string]int64{"total": p.ExpertsTotal},
+	part := ParticipationJSON{UnitsWithFeedback: p.UnitsWithFeedback, Experts: map[string]*int64{"total": ExpertCount(p.ExpertsTotal)},
 		ResidentEvenings: p.ResidentEvenings, ClientForums: p.ClientForums, SurveyRespondents: p.SurveyRespondents}
-	for _, e := range p.Experts {
-		part.Experts[ReferenceArea(e.AreaID)] = e.Count
+	shown := p.ShownExperts()
+	for i, e := range p.Experts {
+		part.Experts[ReferenceArea(e.AreaID)] = shown[i]
 	}
 	return pop, EServiceSharesJSON{PortalUsersPercent: p.PortalUsersPercent, HomeCareRemotePercent: p.HomeCareRemotePercent}, part
+}
+
+// ExpertCount returns a count of experience experts to show, nil when it
+// is about fewer than sotepe.MinCellSize people: that someone is an
+// experience expert of an area tells that they have used its services, so
+// a small count could identify them, as the staff figures' cells could.
+func ExpertCount(n int64) *int64 {
+	if n > 0 && sotepe.Suppressed(n) {
+		return nil
+	}
+	return &n
+}
+
+// ShownExperts returns the count of each area of p.Experts to show, nil
+// where the n < 5 rule hides it (ExpertCount); when that hides a single
+// area, the next smallest is hidden too, as the total less the others
+// would otherwise give the hidden one away.
+func (p Participation) ShownExperts() []*int64 {
+	out := make([]*int64, len(p.Experts))
+	hidden, smallest := 0, -1
+	for i, e := range p.Experts {
+		if out[i] = ExpertCount(e.Count); out[i] == nil {
+			hidden++
+		} else if smallest < 0 || e.Count < p.Experts[smallest].Count {
+			smallest = i
+		}
+	}
+	if hidden == 1 && smallest >= 0 && ExpertCount(p.ExpertsTotal) != nil {
+		out[smallest] = nil
+	}
+	return out
 }

@@ -11,6 +11,14 @@ import (
 // area in lang.
 func (s *Server) participationLines(lang sotepe.Lang, p report.Participation, areaName func(string) string) []reportLine {
 	n := func(x int64) string { return view.Count(lang, x) }
+	// A count of experience experts the n < 5 rule hides reads "fewer
+	// than 5" (report.Participation.ShownExperts).
+	experts := func(c *int64) string {
+		if c != nil {
+			return n(*c)
+		}
+		return s.cat.T(lang, "staff.fewer_than_5", nil)
+	}
 	pct := func(x *float64) string {
 		if x == nil {
 			return view.Missing
@@ -33,10 +41,11 @@ func (s *Server) participationLines(lang sotepe.Lang, p report.Participation, ar
 		reportLine{Key: "e_service_shares.share_of_home_care_clients_with_remote_services_percent",
 			Label: label("share_of_home_care_clients_with_remote_services_percent"), Value: pct(p.HomeCareRemotePercent)},
 		reportLine{Key: "participation.units_with_feedback", Label: label("units_with_feedback"), Value: n(p.UnitsWithFeedback)},
-		reportLine{Key: "participation.experience_experts.total", Label: label("experience_experts"), Value: n(p.ExpertsTotal)})
-	for _, e := range p.Experts {
+		reportLine{Key: "participation.experience_experts.total", Label: label("experience_experts"), Value: experts(report.ExpertCount(p.ExpertsTotal))})
+	for i, shown := range p.ShownExperts() {
+		e := p.Experts[i]
 		out = append(out, reportLine{Key: "participation.experience_experts." + report.ReferenceArea(e.AreaID),
-			Label: s.cat.T(lang, "participation.figure.experience_experts_area", map[string]any{"Area": areaName(e.AreaID)}), Value: n(e.Count)})
+			Label: s.cat.T(lang, "participation.figure.experience_experts_area", map[string]any{"Area": areaName(e.AreaID)}), Value: experts(shown)})
 	}
 	return append(out,
 		reportLine{Key: "participation.resident_evenings", Label: label("resident_evenings"), Value: n(p.ResidentEvenings)},
