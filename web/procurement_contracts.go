@@ -202,13 +202,19 @@ func (s *Server) procurementVoucherKinds(w http.ResponseWriter, r *http.Request,
 		return err
 	}
 	for i := range kinds {
-		kinds[i].Values = nonNil(kinds[i].Values)
-		for j := range kinds[i].Values {
-			kinds[i].Values[j].ValueCents = kinds[i].Values[j].Value()
-		}
+		withValues(&kinds[i])
 	}
 	writeJSON(w, http.StatusOK, voucherKindsResponse{Kinds: nonNil(kinds)})
 	return nil
+}
+
+// withValues fills in the value (base × coefficient) of each of k's value
+// periods for the API, an empty list rather than null.
+func withValues(k *sotepe.VoucherKind) {
+	k.Values = nonNil(k.Values)
+	for i := range k.Values {
+		k.Values[i].ValueCents = k.Values[i].Value()
+	}
 }
 
 // voucherDecisionsResponse is GET /api/v1/me/voucher-decisions.

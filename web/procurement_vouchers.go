@@ -287,13 +287,10 @@ func (s *Server) voucherKindSave(w http.ResponseWriter, r *http.Request, u sotep
 	if err := decodeJSON(r, &k); err != nil {
 		return err
 	}
-	k.Values = nonNil(k.Values)
 	if err := s.cfg.Procurement.SaveVoucherKind(r.Context(), u, k); err != nil {
 		return s.fieldError(info(r).Lang, err)
 	}
-	for i := range k.Values {
-		k.Values[i].ValueCents = k.Values[i].Value()
-	}
+	withValues(&k)
 	writeJSON(w, http.StatusOK, k)
 	return nil
 }
