@@ -15,7 +15,8 @@ import (
 
 // MinCellSize is the smallest number of people a staff figure may be about:
 // a cell of fewer (the leavers of a small profession in one area, their
-// sick-leave days) could identify a person and is shown as "fewer than 5".
+// sick-leave days) could identify a person and is hidden, as is a cell that
+// would give it away (SuppressComplement).
 const MinCellSize = 5
 
 // Profession is one of the fixed professions of employments.
@@ -291,6 +292,38 @@ func Turnover(leavers, headcountBefore, headcountEnd int64) *float64 {
 // Suppressed reports whether a count about n people must not be shown:
 // fewer than MinCellSize people could be identified.
 func Suppressed(n int64) bool { return n < MinCellSize }
+
+// SuppressComplement returns which cells of a group to hide so that none
+// can be worked out from the group's total (secondary suppression). values
+// are the number of people in each cell; hidden tells which cells the
+// n < MinCellSize rule hides already. When the total is shown and exactly
+// one cell is hidden, the total less the shown cells would give that cell
+// away; when the hidden cells hold between one and MinCellSize-1 people
+// together, their sum would tell about fewer than five. Either way the
+// smallest shown cell is hidden too, until neither holds. hidden itself is
+// not changed.
+func SuppressComplement(values []int64, hidden []bool, totalShown bool) []bool {
+	out := slices.Clone(hidden)
+	if !totalShown {
+		return out
+	}
+	for {
+		n, sum, smallest := 0, int64(0), -1
+		for i, h := range out {
+			switch {
+			case h:
+				n++
+				sum += values[i]
+			case smallest < 0 || values[i] < values[smallest]:
+				smallest = i
+			}
+		}
+		if n == 0 || smallest < 0 || n > 1 && (sum == 0 || sum >= MinCellSize) {
+			return out
+		}
+		out[smallest] = true
+	}
+}
 
 // RoundHalfAway rounds v to decimals places with halves away from zero.
 func RoundHalfAway(v float64, decimals int) float64 {

@@ -178,15 +178,30 @@ func (s *Service) Figures(ctx context.Context, u sotepe.User, q sotepe.StaffFigu
 		}
 		return profIndex(a.profession) - profIndex(b.profession)
 	})
+	out.Total = figures("", "", total)
+	var areaRows []row
 	for _, id := range order {
 		if c := byArea[id]; c != nil {
 			out.Areas = append(out.Areas, figures(id, "", *c))
+			areaRows = append(areaRows, row{c: *c})
 		}
 	}
+	for i := range areaRows {
+		areaRows[i].f = &out.Areas[i]
+	}
+	suppressComplements(row{&out.Total, total}, areaRows)
 	for _, k := range keys {
 		out.Cells = append(out.Cells, figures(k.area, k.profession, *cells[k]))
 	}
-	out.Total = figures("", "", total)
+	for i, a := range out.Areas {
+		var group []row
+		for j := range out.Cells {
+			if out.Cells[j].AreaID == a.AreaID {
+				group = append(group, row{&out.Cells[j], *cells[keys[j]]})
+			}
+		}
+		suppressComplements(row{&out.Areas[i], areaRows[i].c}, group)
+	}
 	out.Survey, err = report.RecommendShare(ctx, s.store, q.Year)
 	return out, err
 }
@@ -215,4 +230,43 @@ func figures(area, profession string, c sums) sotepe.StaffAreaFigures {
 		f.SickLeaveDays.Value = &v
 	}
 	return f
+}
+
+// row is a shown row of the figures and what it counts.
+type row struct {
+	f *sotepe.StaffAreaFigures
+	c sums
+}
+
+// suppressComplements hides the figures of rows that their group's total
+// would give away (sotepe.SuppressComplement): the areas within the
+// sector's total, the professions within their area. Starts and leavers
+// count their people; sick-leave days are about the row's headcount. The
+// turnover goes with the leavers.
+func suppressComplements(total row, rows []row) {
+	measures := []struct {
+		cell   func(*sotepe.StaffAreaFigures) *sotepe.Cell
+		people func(sums) int64
+	}{
+		{func(f *sotepe.StaffAreaFigures) *sotepe.Cell { return &f.Starts }, func(c sums) int64 { return c.starts }},
+		{func(f *sotepe.StaffAreaFigures) *sotepe.Cell { return &f.Leavers }, func(c sums) int64 { return c.leavers }},
+		{func(f *sotepe.StaffAreaFigures) *sotepe.Cell { return &f.SickLeaveDays }, func(c sums) int64 { return c.headcount }},
+	}
+	for _, m := range measures {
+		values := make([]int64, len(rows))
+		hidden := make([]bool, len(rows))
+		for i, r := range rows {
+			values[i], hidden[i] = m.people(r.c), m.cell(r.f).Suppressed
+		}
+		for i, h := range sotepe.SuppressComplement(values, hidden, !m.cell(total.f).Suppressed) {
+			if h {
+				*m.cell(rows[i].f) = sotepe.Cell{Suppressed: true}
+			}
+		}
+	}
+	for _, r := range rows {
+		if r.f.Leavers.Suppressed {
+			r.f.TurnoverPercent = sotepe.Cell{Suppressed: true}
+		}
+	}
 }

@@ -13,7 +13,9 @@ import (
 // TestFiguresSuppressSmallCells checks the n < 5 rule: the leavers and the
 // turnover of a cell with fewer than five leavers, and the sick-leave days
 // of a cell of fewer than five people, are suppressed, while the area's
-// totals, made of more people, are shown; and only HR and analysts read.
+// totals, made of more people, are shown; the next smallest cell is hidden
+// too, as the area's total less the shown cells would give the small one
+// away; and only HR and analysts read.
 func TestFiguresSuppressSmallCells(t *testing.T) {
 	testenv.Engines(t, func(t *testing.T) {
 		ctx := context.Background()
@@ -32,8 +34,11 @@ func TestFiguresSuppressSmallCells(t *testing.T) {
 		add(6, "firefighter", "2024-05-31")
 		add(3, "physician", "")
 		add(1, "physician", "2024-08-31")
+		add(9, "nurse", "")
+		add(5, "nurse", "2024-06-30")
 		r.Months = []sotepe.StaffMonth{{AreaID: "rescue-department", Profession: "firefighter", Month: "2024-03", SickDays: 40},
-			{AreaID: "rescue-department", Profession: "physician", Month: "2024-03", SickDays: 7}}
+			{AreaID: "rescue-department", Profession: "physician", Month: "2024-03", SickDays: 7},
+			{AreaID: "rescue-department", Profession: "nurse", Month: "2024-03", SickDays: 20}}
 		hr := sotepe.User{ID: 1, Roles: []sotepe.Role{sotepe.RoleHR}}
 		svc := personnel.New(env.Store)
 		if err := svc.Save(ctx, hr, r); err != nil {
@@ -43,10 +48,10 @@ func TestFiguresSuppressSmallCells(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(f.Cells) != 2 || len(f.Areas) != 1 {
+		if len(f.Cells) != 3 || len(f.Areas) != 1 {
 			t.Fatalf("figures %+v", f)
 		}
-		doc, fire, area := f.Cells[0], f.Cells[1], f.Areas[0]
+		doc, nurse, fire, area := f.Cells[0], f.Cells[1], f.Cells[2], f.Areas[0]
 		if fire.Profession != "firefighter" || fire.Headcount != 14 || fire.Leavers.Value == nil || *fire.Leavers.Value != 6 ||
 			fire.TurnoverPercent.Value == nil || *fire.TurnoverPercent.Value != 35.3 || fire.SickLeaveDays.Value == nil {
 			t.Errorf("firefighters %+v", fire)
@@ -55,7 +60,14 @@ func TestFiguresSuppressSmallCells(t *testing.T) {
 			!doc.TurnoverPercent.Suppressed || doc.TurnoverPercent.Value != nil || !doc.SickLeaveDays.Suppressed || doc.SickLeaveDays.Value != nil {
 			t.Errorf("physicians (3 people, 1 leaver) not suppressed: %+v", doc)
 		}
-		if area.Headcount != 17 || area.Leavers.Value == nil || *area.Leavers.Value != 7 || area.SickLeaveDays.Value == nil || *area.SickLeaveDays.Value != 47 {
+		// The nurses (9 people, 5 leavers) would be shown on their own, but
+		// the area's 12 leavers and 67 sick days less the firefighters'
+		// would then give the physicians' away.
+		if nurse.Profession != "nurse" || nurse.Headcount != 9 || !nurse.Leavers.Suppressed || !nurse.TurnoverPercent.Suppressed ||
+			!nurse.SickLeaveDays.Suppressed {
+			t.Errorf("nurses, the next smallest, not suppressed: %+v", nurse)
+		}
+		if area.Headcount != 26 || area.Leavers.Value == nil || *area.Leavers.Value != 12 || area.SickLeaveDays.Value == nil || *area.SickLeaveDays.Value != 67 {
 			t.Errorf("area %+v", area)
 		}
 		analyst := sotepe.User{ID: 2, Roles: []sotepe.Role{sotepe.RoleAnalyst}}

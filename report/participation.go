@@ -167,21 +167,20 @@ func ExpertCount(n int64) *int64 {
 }
 
 // ShownExperts returns the count of each area of p.Experts to show, nil
-// where the n < 5 rule hides it (ExpertCount); when that hides a single
-// area, the next smallest is hidden too, as the total less the others
-// would otherwise give the hidden one away.
+// where the n < 5 rule hides it (ExpertCount), and where the total less
+// the shown areas would give a hidden one away (sotepe.SuppressComplement).
 func (p Participation) ShownExperts() []*int64 {
-	out := make([]*int64, len(p.Experts))
-	hidden, smallest := 0, -1
+	values := make([]int64, len(p.Experts))
+	hidden := make([]bool, len(p.Experts))
 	for i, e := range p.Experts {
-		if out[i] = ExpertCount(e.Count); out[i] == nil {
-			hidden++
-		} else if smallest < 0 || e.Count < p.Experts[smallest].Count {
-			smallest = i
-		}
+		values[i], hidden[i] = e.Count, ExpertCount(e.Count) == nil
 	}
-	if hidden == 1 && smallest >= 0 && ExpertCount(p.ExpertsTotal) != nil {
-		out[smallest] = nil
+	hidden = sotepe.SuppressComplement(values, hidden, ExpertCount(p.ExpertsTotal) != nil)
+	out := make([]*int64, len(p.Experts))
+	for i, e := range p.Experts {
+		if !hidden[i] {
+			out[i] = &e.Count
+		}
 	}
 	return out
 }

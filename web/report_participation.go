@@ -11,13 +11,14 @@ import (
 // area in lang.
 func (s *Server) participationLines(lang sotepe.Lang, p report.Participation, areaName func(string) string) []reportLine {
 	n := func(x int64) string { return view.Count(lang, x) }
-	// A count of experience experts the n < 5 rule hides reads "fewer
-	// than 5" (report.Participation.ShownExperts).
+	// A count of experience experts the n < 5 rule hides, or one that
+	// would give a hidden one away, reads "hidden"
+	// (report.Participation.ShownExperts).
 	experts := func(c *int64) string {
 		if c != nil {
 			return n(*c)
 		}
-		return s.cat.T(lang, "staff.fewer_than_5", nil)
+		return s.cat.T(lang, "staff.suppressed", nil)
 	}
 	pct := func(x *float64) string {
 		if x == nil {

@@ -15,7 +15,8 @@ import (
 // vacancies and applicants, and the personnel survey's share that would
 // recommend the sector as an employer; POST /api/v1/staff/employments
 // stores HR's employments. HR and analysts read (aggregates only; a cell
-// about fewer than five people reads "fewer than 5"); only HR writes.
+// about fewer than five people, or one that would give such a figure
+// away, reads "hidden"); only HR writes.
 
 // figureYear reads the year of a figures request: ?year=, by default the
 // year before the current one (the last whole year). A bad year is
@@ -59,7 +60,7 @@ type staffView struct {
 }
 
 // staffRow is one line of the staff tables, its figures written for the
-// page's language; a suppressed figure reads "fewer than 5".
+// page's language; a suppressed figure reads "hidden".
 type staffRow struct {
 	Key, Area, Profession                        string
 	Headcount, Before, Starts, Leavers, Turnover string
@@ -93,7 +94,7 @@ func (s *Server) staffFigures(w http.ResponseWriter, r *http.Request, u sotepe.U
 }
 
 func (s *Server) staffView(lang sotepe.Lang, f sotepe.StaffFigures, names map[string]sotepe.Names) staffView {
-	few := s.cat.T(lang, "staff.fewer_than_5", nil)
+	few := s.cat.T(lang, "staff.suppressed", nil)
 	n := func(v int64) string { return view.Count(lang, v) }
 	cell := func(c sotepe.Cell, decimals int) string {
 		switch {

@@ -12,10 +12,11 @@ import (
 	"sotepe/web/view"
 )
 
-// seedStaff stores the employments of three areas: in the rescue
+// seedStaff stores the employments of four areas: in the rescue
 // department 30 stay, 6 leave during 2024 and 4 start; in the family area
 // 50 stay and 8 leave; in the common services 20 stay and 3 leave (fewer
-// than five: suppressed).
+// than five: suppressed); in the hospital services 30 stay and 5 leave
+// (the next smallest: suppressed with them).
 func seedStaff(t *testing.T, e *env) {
 	t.Helper()
 	var r sotepe.StaffRecords
@@ -35,6 +36,10 @@ func seedStaff(t *testing.T, e *env) {
 	add("family-and-social-services", "social-worker", 8, "2012-01-01", "2024-09-30")
 	add("common-services", "administration", 20, "2018-01-01", "")
 	add("common-services", "administration", 3, "2019-01-01", "2024-02-29")
+	// The smallest area shown beside the common services' three leavers:
+	// hidden too, as the total less the other areas would give them away.
+	add("hospital-rehabilitation-and-care-services", "nurse", 30, "2014-01-01", "")
+	add("hospital-rehabilitation-and-care-services", "nurse", 5, "2014-01-01", "2024-04-30")
 	if err := e.store.SaveStaffRecords(context.Background(), r); err != nil {
 		t.Fatal(err)
 	}
@@ -44,7 +49,8 @@ func seedStaff(t *testing.T, e *env) {
 // menu and sees the turnover of 2024 by service area, each equal to the one
 // computed here from the stored rows (the leavers of the year over the mean
 // of the headcounts on the last days of 2023 and 2024); the common
-// services' three leavers read "fewer than 5".
+// services' three leavers read "hidden", as do the five of the hospital
+// services, the next smallest.
 func TestStaffTurnoverInBrowser(t *testing.T) {
 	if os.Getenv("SOTEPE_TEST_CHROMIUM") == "" {
 		t.Skip("browser test: set SOTEPE_TEST_CHROMIUM to chromium's path")
@@ -98,9 +104,11 @@ func TestStaffTurnoverInBrowser(t *testing.T) {
 	if leavers["common-services"] != 3 {
 		t.Fatalf("common services' leavers %d", leavers["common-services"])
 	}
-	for _, figure := range []string{"leavers", "turnover"} {
-		if got := cell("common-services", figure); got != "fewer than 5" {
-			t.Errorf("common services' %s (3 leavers): %q, want suppressed", figure, got)
+	for _, area := range []string{"common-services", "hospital-rehabilitation-and-care-services"} {
+		for _, figure := range []string{"leavers", "turnover"} {
+			if got := cell(area, figure); got != "hidden" {
+				t.Errorf("%s' %s (%d leavers): %q, want hidden", area, figure, leavers[area], got)
+			}
 		}
 	}
 }

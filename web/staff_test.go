@@ -9,7 +9,8 @@ import (
 
 // TestStaffFiguresAPI reads the staff figures as an analyst: the areas in
 // order with their turnover, the common services' three leavers suppressed
-// (null and suppressed, never the count), and the sector's total; a bad
+// (null and suppressed, never the count) with the next smallest area's
+// five, and the sector's total; a bad
 // year is 400 naming the field; an analyst may not store employments.
 func TestStaffFiguresAPI(t *testing.T) {
 	e := newEnv(t)
@@ -31,7 +32,12 @@ func TestStaffFiguresAPI(t *testing.T) {
 	if !common.Leavers.Suppressed || common.Leavers.Value != nil || !common.TurnoverPercent.Suppressed || common.TurnoverPercent.Value != nil {
 		t.Errorf("common services' 3 leavers shown: %+v", common)
 	}
-	if f.Total.Headcount != 104 || f.Total.Leavers.Value == nil || *f.Total.Leavers.Value != 17 || f.Day != "2024-12-31" {
+	// The hospital services' five leavers would be shown on their own;
+	// beside the common services' three they are the next smallest.
+	if h := byArea["hospital-rehabilitation-and-care-services"]; !h.Leavers.Suppressed || h.Leavers.Value != nil || !h.TurnoverPercent.Suppressed {
+		t.Errorf("hospital services' leavers shown: %+v", h)
+	}
+	if f.Total.Headcount != 134 || f.Total.Leavers.Value == nil || *f.Total.Leavers.Value != 22 || f.Day != "2024-12-31" {
 		t.Errorf("total %+v on %s", f.Total, f.Day)
 	}
 	r = c.get("/api/v1/staff/figures?year=1999")
