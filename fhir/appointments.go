@@ -329,11 +329,13 @@ func errBookPatient() error {
 // or 200 with the one an earlier try under the same Idempotency-Key made.
 func (h *Handler) createAppointment(w http.ResponseWriter, q *request) error {
 	var u sotepe.User
-	if q.token == "" {
-		var err error
-		if u, err = h.person(q); err != nil {
+	var err error
+	if q.token != "" {
+		if _, err = h.client(q, sotepe.ScopeFHIRAppointmentWrite); err != nil {
 			return err
 		}
+	} else if u, err = h.person(q); err != nil {
+		return err
 	}
 	var raw json.RawMessage
 	if err := readBody(q.r, &raw, "application/fhir+json", "application/json"); err != nil {

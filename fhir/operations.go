@@ -187,10 +187,14 @@ func (h *Handler) proposed(q *request, sl sotepe.Slot, s sotepe.Service) resourc
 func (h *Handler) book(w http.ResponseWriter, q *request) error {
 	var u sotepe.User
 	var err error
-	if q.token == "" {
-		if u, err = h.person(q); err != nil {
+	if q.token != "" {
+		// A system's booking and cancelling alike need the write scope,
+		// checked before the body is.
+		if _, err = h.client(q, sotepe.ScopeFHIRAppointmentWrite); err != nil {
 			return err
 		}
+	} else if u, err = h.person(q); err != nil {
+		return err
 	}
 	values, resources, err := operationInput(q)
 	if err != nil {
