@@ -11,7 +11,9 @@
 //
 // Config's Tamper, TamperUserinfo and PlainTokens let a test make tokens a
 // relying party must refuse (wrong audience, expired, wrong nonce, not
-// encrypted).
+// encrypted). It also issues RFC 9068 access tokens for a resource server
+// such as sotepe's FHIR API (access.go: Server.AccessToken, and the test
+// grant PersonGrant of its token endpoint).
 package testidp
 
 import (
