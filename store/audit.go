@@ -38,7 +38,7 @@ func (s *Store) writeAudit(ctx context.Context, q querier, e sotepe.AuditEntry) 
 	insert := auditInsert
 	if e.ActorClient != 0 {
 		// Named only when set: a row of a person is written as before
-		// migration 00024, which the migration tests take the schema back
+		// migration 00023, which the migration tests take the schema back
 		// behind.
 		insert = auditInsertClient
 		args = append(args, e.ActorClient)
