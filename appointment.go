@@ -323,7 +323,9 @@ type Appointment struct {
 	Lang       Lang              `json:"lang"`
 	BookedAt   time.Time         `json:"booked_at"`
 	BookedBy   int64             `json:"booked_by,omitempty"`
-	TicketID   int64             `json:"ticket,omitempty"`
+	// BookedByClient is the integration client that booked it, if any.
+	BookedByClient int64 `json:"-"`
+	TicketID       int64 `json:"ticket,omitempty"`
 	// WaitingFrom is when the wait the care guarantee counts began.
 	WaitingFrom time.Time `json:"waiting_from"`
 	Young       bool      `json:"-"`
@@ -402,7 +404,9 @@ type AppointmentFilter struct {
 	From         time.Time
 	To           time.Time
 	Statuses     []AppointmentStatus
-	Page         PageRequest
+	// Client limits an integration client to the appointments it booked.
+	Client int64
+	Page   PageRequest
 }
 
 // Booking is what booking a slot needs. The store checks, in the transaction
@@ -425,6 +429,9 @@ type Booking struct {
 	OfferHold     time.Duration
 	// Birth is the resident's date of birth, for the care guarantee.
 	Birth time.Time
+	// Client is the integration client booking for the resident (0: the
+	// resident or staff); the appointment remembers it.
+	Client int64
 	// IdempotencyKey (at most 200 bytes), when set, makes a retry safe:
 	// the resident's booking stored under the same key is returned, with
 	// Replayed set, instead of a second booking or "taken".
@@ -436,6 +443,8 @@ type Booking struct {
 type AppointmentScope struct {
 	ResidentID int64
 	Units      []string
+	// Client keeps the appointments integration client Client booked.
+	Client int64
 }
 
 // AppointmentFigures are the care-guarantee figures of one unit and service. Waits

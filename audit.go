@@ -18,6 +18,9 @@ type Actor struct {
 	RequestID string
 	// OnBehalfOf is the resident the user acts for (0: for themselves).
 	OnBehalfOf int64
+	// Client is the integration client acting (Role ActorIntegration,
+	// UserID 0); 0 for people and the system itself.
+	Client int64
 }
 
 type actorKey struct{}
@@ -99,6 +102,9 @@ type AuditEntry struct {
 	RequestID  string    `json:"request_id,omitempty"`
 	// OnBehalfOf is the resident the actor acted for (0: for themselves).
 	OnBehalfOf int64 `json:"on_behalf_of,omitempty"`
+	// ActorClient is the integration client that acted (ActorRole
+	// ActorIntegration); 0 otherwise.
+	ActorClient int64 `json:"actor_client,omitempty"`
 }
 
 // Access is one read of a resident's data by staff as the resident sees it:

@@ -325,7 +325,8 @@ const (
 
 // Scopes lists every scope an integration client may hold.
 var Scopes = []string{ScopeEventsWrite, ScopeFHIROrganizationRead, ScopeFHIRLocationRead,
-	ScopeFHIRHealthcareServiceRead, ScopeFHIRScheduleRead, ScopeFHIRSlotRead, ScopeFHIRPractitionerRead}
+	ScopeFHIRHealthcareServiceRead, ScopeFHIRScheduleRead, ScopeFHIRSlotRead, ScopeFHIRPractitionerRead,
+	ScopeFHIRAppointmentRead, ScopeFHIRAppointmentWrite}
 
 // HasScope reports whether c holds scope.
 func (c IntegrationClient) HasScope(scope string) bool { return slices.Contains(c.Scopes, scope) }

@@ -15,13 +15,31 @@ import (
 // Person is a person as an outside register knows them.
 type Person struct{ PersonalID, FirstName, LastName string }
 
-// PopulationRegister tells whose guardian a person is (huoltajuus), as the
-// population information system does.
+// PopulationRegister tells whose guardian a person is (huoltajuus) and
+// where a person lives, as the population information system does.
 type PopulationRegister interface {
 	// Children returns the minors in the custody of the person with guardianPersonalID
 	// (any age under 18 on the register's day; the caller checks age itself too).
 	// A register that does not answer is EUnavailable ("error.register_unavailable").
 	Children(ctx context.Context, guardianPersonalID string) ([]Person, error)
+	// Home returns the home municipality of the person with personalID
+	// and whether their address is protected (turvakielto); a person the
+	// register does not know has a zero Home, which is no error. A
+	// register that does not answer is EUnavailable
+	// ("error.register_unavailable").
+	Home(ctx context.Context, personalID string) (Home, error)
+}
+
+// Home is where a person lives as the population register tells it.
+type Home struct {
+	// Municipality is the home municipality's code in the municipality
+	// code system (Kuntakoodisto, urn:oid:1.2.246.537.6.21.2003): three
+	// digits, e.g. 091 Helsinki; empty when unknown.
+	Municipality string
+	// Protected marks address protection (turvakielto): the address and
+	// the home municipality are not to be shown to anyone who has no
+	// statutory need of them.
+	Protected bool
 }
 
 // Mandate is a mandate in force (Suomi.fi Valtuudet, person for person): the delegate may act

@@ -227,11 +227,22 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 	w.Chats = a.Chats
 	w.Video = a.Video
 	w.Catalog, w.Logger, w.Location, w.Registry, w.OpenAPI = a.Catalog, logger, a.Location, a.Registry, docs.OpenAPI
-	if err := a.identity(cfg, &w); err != nil {
+	population, err := a.identity(cfg, &w)
+	if err != nil {
 		return nil, err
 	}
-	if w.FHIR, err = fhir.New(fhir.Config{Directory: a.Directory, Appointments: a.Appointments, Residents: w.Residents, Clients: w.Events,
-		Slots: st, Staff: st, Assessments: a.Assessments, Caller: web.Caller, Translate: a.Catalog.T, BaseURL: w.BaseURL, Location: a.Location, Logger: logger}); err != nil {
+	fc := fhir.Config{Directory: a.Directory, Appointments: a.Appointments, Residents: w.Residents, Clients: w.Events,
+		Slots: st, Staff: st, Assessments: a.Assessments, Caller: web.Caller, Translate: a.Catalog.T, BaseURL: w.BaseURL, Location: a.Location, Logger: logger,
+		ClientBookings: a.Appointments, Population: population}
+	tokens, err := accessTokens(cfg, w)
+	if err != nil {
+		return nil, err
+	}
+	if tokens != nil {
+		// Not a nil *AccessTokens in the interface: nil means none.
+		fc.AccessTokens, fc.Identities = tokens, st
+	}
+	if w.FHIR, err = fhir.New(fc); err != nil {
 		return nil, err
 	}
 	if a.Web, err = web.New(w); err != nil {

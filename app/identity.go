@@ -6,11 +6,13 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"time"
 
 	"sotepe"
 	"sotepe/acting"
 	"sotepe/demo"
+	"sotepe/fhir"
 	"sotepe/oidc"
 	"sotepe/popreg"
 	"sotepe/testidp"
@@ -31,6 +33,9 @@ type Identity struct {
 	// Valtuudet is the client of Suomi.fi Valtuudet; nil: in the demo, an
 	// in-process fake with the demo's mandates, otherwise no mandates.
 	Valtuudet *valtuudet.Client
+	// FHIRAudience is the audience (aud) residents' access tokens must
+	// name to be taken by the FHIR API; empty: the base URL and /fhir/R4.
+	FHIRAudience string
 }
 
 // The demo's names for its test providers.
@@ -40,8 +45,8 @@ const (
 )
 
 // identity builds the acting service's registers and the web server's
-// identity settings into w.
-func (a *App) identity(cfg Config, w *web.Config) error {
+// identity settings into w, and returns the population register.
+func (a *App) identity(cfg Config, w *web.Config) (sotepe.PopulationRegister, error) {
 	now := time.Now
 	var population sotepe.PopulationRegister = popreg.NewFake(nil)
 	var mandates sotepe.MandateRegister
@@ -68,12 +73,34 @@ func (a *App) identity(cfg Config, w *web.Config) error {
 	if cfg.Identity.TestIdP {
 		h, providers, err := TestProviders(cfg.BaseURL, now, nil)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		w.TestIdP = h
 		w.IdentityProviders = append(w.IdentityProviders, providers...)
 	}
-	return nil
+	return population, nil
+}
+
+// accessTokens is the verifier of residents' access tokens for the FHIR
+// API: the providers residents sign in with (not the staff's) are trusted
+// for the audience Identity.FHIRAudience, or the base URL and /fhir/R4.
+// Nil when there is no such provider or no audience to check.
+func accessTokens(cfg Config, w web.Config) (*oidc.AccessTokens, error) {
+	audience := cfg.Identity.FHIRAudience
+	if audience == "" && w.BaseURL != "" {
+		audience = strings.TrimSuffix(w.BaseURL, "/") + strings.TrimSuffix(fhir.Prefix, "/")
+	}
+	var issuers []oidc.AccessTokenIssuer
+	for _, p := range w.IdentityProviders {
+		if !p.Staff {
+			issuers = append(issuers, oidc.AccessTokenIssuer{Name: p.Name, Issuer: p.OIDC.Issuer,
+				Claims: p.OIDC.Claims, LoA: p.OIDC.LoA, HTTPClient: p.OIDC.HTTPClient})
+		}
+	}
+	if audience == "" || len(issuers) == 0 {
+		return nil, nil
+	}
+	return oidc.NewAccessTokens(audience, 0, nil, issuers...)
 }
 
 // inProcess is an HTTP client that hands every request to h in this process.
@@ -128,6 +155,9 @@ func TestProviders(baseURL string, now func() time.Time, tune func(*testidp.Conf
 			ID: testClientID, RedirectURIs: []string{redirect}, PostLogoutURIs: []string{baseURL + "/"},
 			SigningKey: &signing.PublicKey, EncryptionKey: &encryption.PublicKey,
 		}}}
+		// Tests of the FHIR API get residents' access tokens from the
+		// token endpoint (testidp.PersonGrant).
+		idpCfg.PersonGrant = !p.staff
 		if tune != nil && !p.staff {
 			tune(&idpCfg)
 		}

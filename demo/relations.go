@@ -54,9 +54,44 @@ func PopulationRegister(now func() time.Time) *popreg.Fake {
 	for _, g := range Guardianships() {
 		cs = append(cs, popreg.Custody{GuardianPersonalID: g.GuardianPersonalID, Child: g.Child})
 	}
-	f := popreg.NewFake(cs)
+	f := popreg.NewFake(cs, Homes()...)
 	f.Now = now
 	return f
+}
+
+// The municipalities of the demo's homes, as codes of Kuntakoodisto.
+const (
+	helsinki = "091"
+	espoo    = "049"
+	vantaa   = "092"
+)
+
+// Homes returns where the demo's people live, as the population register
+// tells it: anna, erik and anna's children in Helsinki, erik's father
+// Gustav in Espoo; of the extra residents, Eino Lehtonen lives in Vantaa
+// (he has chosen Itäkeskus's health station across the border, as the
+// Health Care Act lets him) and Noora Virtanen in Helsinki under address
+// protection (turvakielto), so that no one is shown her municipality; the
+// others in Helsinki.
+func Homes() []popreg.Residence {
+	out := []popreg.Residence{
+		{PersonalID: annaID, Home: sotepe.Home{Municipality: helsinki}},
+		{PersonalID: erikID, Home: sotepe.Home{Municipality: helsinki}},
+		{PersonalID: ainoID, Home: sotepe.Home{Municipality: helsinki}},
+		{PersonalID: eeroID, Home: sotepe.Home{Municipality: helsinki}},
+		{PersonalID: gustaID, Home: sotepe.Home{Municipality: espoo}},
+	}
+	for _, r := range ExtraResidents() {
+		h := sotepe.Home{Municipality: helsinki}
+		switch r.FullName() {
+		case "Eino Lehtonen":
+			h.Municipality = vantaa
+		case "Noora Virtanen":
+			h.Protected = true
+		}
+		out = append(out, popreg.Residence{PersonalID: r.PersonalID, Home: h})
+	}
+	return out
 }
 
 // MandateServer returns a fake Suomi.fi Valtuudet holding the demo's

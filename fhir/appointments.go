@@ -12,10 +12,12 @@ import (
 	"sotepe"
 )
 
-// Appointments are personal data: only a signed-in person reaches them (a
+// Appointments are personal data: a signed-in person reaches them (a
 // resident their own, staff their units', as the appointment service
-// decides; staff reads are audited by it), never a system's token.
-var appointmentType = resourceType{name: "Appointment",
+// decides; staff reads are audited by it), a resident's access token with
+// the patient scopes, and an integration client those it booked
+// (system/Appointment.read and .write, Config.ClientBookings; audited).
+var appointmentType = resourceType{name: "Appointment", scope: sotepe.ScopeFHIRAppointmentRead, clientBooked: true,
 	read: (*Handler).readAppointment, search: (*Handler).searchAppointments,
 	params: map[string]bool{"patient": true, "status": true, "date": true},
 	create: (*Handler).createAppointment, update: (*Handler).updateAppointment, patch: (*Handler).patchAppointment,
@@ -103,7 +105,21 @@ func apptID(id string) (int64, error) {
 	return n, nil
 }
 
+// getAppointment reads appointment id for the request's person, or for
+// its integration client (which needs system/Appointment.read).
 func (h *Handler) getAppointment(q *request, id string) (sotepe.User, sotepe.Appointment, error) {
+	if q.token != "" {
+		c, err := h.client(q, sotepe.ScopeFHIRAppointmentRead)
+		if err != nil {
+			return sotepe.User{}, sotepe.Appointment{}, err
+		}
+		n, err := apptID(id)
+		if err != nil {
+			return sotepe.User{}, sotepe.Appointment{}, err
+		}
+		a, err := h.cfg.ClientBookings.ClientGet(q.ctx, c, n)
+		return sotepe.User{}, a, err
+	}
 	u, err := h.person(q)
 	if err != nil {
 		return u, sotepe.Appointment{}, err
@@ -114,6 +130,23 @@ func (h *Handler) getAppointment(q *request, id string) (sotepe.User, sotepe.App
 	}
 	a, err := h.cfg.Appointments.Get(q.ctx, u, n)
 	return u, a, err
+}
+
+// cancelAppointment cancels appointment id as the request's person or its
+// integration client (system/Appointment.write), and checks a resident's
+// token for the write scope.
+func (h *Handler) cancelAppointment(q *request, u sotepe.User, id int64) (sotepe.Appointment, error) {
+	if q.token != "" {
+		c, err := h.client(q, sotepe.ScopeFHIRAppointmentWrite)
+		if err != nil {
+			return sotepe.Appointment{}, err
+		}
+		return h.cfg.ClientBookings.ClientCancel(q.ctx, c, id)
+	}
+	if err := h.patientScope(q, "Appointment", true); err != nil {
+		return sotepe.Appointment{}, err
+	}
+	return h.cfg.Appointments.Cancel(q.ctx, u, id)
 }
 
 func (h *Handler) readAppointment(q *request, id string) (resource, error) {
@@ -128,8 +161,18 @@ func (h *Handler) readAppointment(q *request, id string) (resource, error) {
 // member's units', narrowed by status and date (the start); patient, for a
 // resident, can only name themselves (anyone else has none to show).
 func (h *Handler) searchAppointments(q *request, p searchParams) (searchResult, error) {
-	u, err := h.person(q)
-	if err != nil {
+	var u sotepe.User
+	var c sotepe.IntegrationClient
+	var err error
+	if q.token != "" {
+		// A client lists what it booked; it names no patient.
+		if c, err = h.client(q, sotepe.ScopeFHIRAppointmentRead); err != nil {
+			return searchResult{}, err
+		}
+		if len(p.Values["patient"]) > 0 {
+			return searchResult{}, errParam("patient")
+		}
+	} else if u, err = h.person(q); err != nil {
 		return searchResult{}, err
 	}
 	f := sotepe.AppointmentFilter{Page: p.page}
@@ -159,7 +202,12 @@ func (h *Handler) searchAppointments(q *request, p searchParams) (searchResult, 
 	if f.From, f.To, err = h.dateRange("date", p.Values["date"]); err != nil {
 		return searchResult{}, err
 	}
-	page, err := h.cfg.Appointments.List(q.ctx, u, f)
+	var page sotepe.Page[sotepe.Appointment]
+	if q.token != "" {
+		page, err = h.cfg.ClientBookings.ClientList(q.ctx, c, f)
+	} else {
+		page, err = h.cfg.Appointments.List(q.ctx, u, f)
+	}
 	if err != nil {
 		return searchResult{}, err
 	}
@@ -178,8 +226,11 @@ func (h *Handler) searchAppointments(q *request, p searchParams) (searchResult, 
 // bookAppointment books the slot an Appointment names for the signed-in
 // resident, through the appointment service (no double booking, tickets
 // where the service needs one) and under the request's Idempotency-Key.
-// The appointment's patient, when named, must be the resident.
-func (h *Handler) bookAppointment(q *request, u sotepe.User, a fhir.Appointment) (sotepe.Appointment, bool, error) {
+// The appointment's patient, when named, must be the resident. An
+// integration client books for the resident its Patient participant names
+// by identifier (or patient, the identifier $book's Parameters gave), as
+// sotepe.ClientBookings does.
+func (h *Handler) bookAppointment(q *request, u sotepe.User, a fhir.Appointment, patient string) (sotepe.Appointment, bool, error) {
 	switch a.Status {
 	case fhir.AppointmentStatusProposed, fhir.AppointmentStatusPending, fhir.AppointmentStatusBooked:
 	default:
@@ -196,6 +247,12 @@ func (h *Handler) bookAppointment(q *request, u sotepe.User, a fhir.Appointment)
 	if err != nil {
 		return sotepe.Appointment{}, false, notFound("slot")
 	}
+	if q.token != "" {
+		return h.clientBook(q, a, slotID, patient)
+	}
+	if err := h.patientScope(q, "Appointment", true); err != nil {
+		return sotepe.Appointment{}, false, err
+	}
 	for _, p := range a.Participant {
 		if p.Actor == nil || p.Actor.Reference == nil || !strings.Contains(*p.Actor.Reference, "Patient/") {
 			continue
@@ -205,6 +262,12 @@ func (h *Handler) bookAppointment(q *request, u sotepe.User, a fhir.Appointment)
 			return sotepe.Appointment{}, false, &sotepe.Error{Code: sotepe.EForbidden, Key: "error.fhir_patient_self", Message: "a resident books for themselves"}
 		}
 	}
+	return h.cfg.Appointments.BookOnce(q.ctx, u, slotID, serviceOf(a), q.r.Header.Get("Idempotency-Key"))
+}
+
+// serviceOf is the service an Appointment names in serviceType, "" when
+// none.
+func serviceOf(a fhir.Appointment) string {
 	service := ""
 	for _, st := range a.ServiceType {
 		for _, c := range st.Coding {
@@ -213,14 +276,65 @@ func (h *Handler) bookAppointment(q *request, u sotepe.User, a fhir.Appointment)
 			}
 		}
 	}
-	return h.cfg.Appointments.BookOnce(q.ctx, u, slotID, service, q.r.Header.Get("Idempotency-Key"))
+	return service
+}
+
+// clientBook books slotID as the request's integration client
+// (system/Appointment.write) for the resident named by personal identity
+// code: patient (system|code) or a Patient participant whose actor is an
+// identifier of personalIDSystem. No resident named is 400
+// ("error.fhir_book_patient"), one named twice differently too.
+func (h *Handler) clientBook(q *request, a fhir.Appointment, slotID int64, patient string) (sotepe.Appointment, bool, error) {
+	c, err := h.client(q, sotepe.ScopeFHIRAppointmentWrite)
+	if err != nil {
+		return sotepe.Appointment{}, false, err
+	}
+	codes := map[string]bool{}
+	if patient != "" {
+		code, err := tokenValue("patient", patient, personalIDSystem)
+		if err != nil || !strings.HasPrefix(patient, personalIDSystem+"|") {
+			return sotepe.Appointment{}, false, errBookPatient()
+		}
+		codes[strings.ToUpper(code)] = true
+	}
+	for _, p := range a.Participant {
+		if p.Actor == nil {
+			continue
+		}
+		if id := p.Actor.Identifier; id != nil && id.System != nil && *id.System == personalIDSystem && id.Value != nil {
+			codes[strings.ToUpper(*id.Value)] = true
+		} else if p.Actor.Reference != nil && strings.Contains(*p.Actor.Reference, "Patient/") {
+			// A literal Patient reference is sotepe's id, which no
+			// system may read or name.
+			return sotepe.Appointment{}, false, errBookPatient()
+		}
+	}
+	if len(codes) != 1 {
+		return sotepe.Appointment{}, false, errBookPatient()
+	}
+	var code string
+	for k := range codes {
+		code = k
+	}
+	return h.cfg.ClientBookings.ClientBook(q.ctx, c, slotID, serviceOf(a), code, q.r.Header.Get("Idempotency-Key"))
+}
+
+// errBookPatient refuses a system's booking that does not name one
+// resident by personal identity code.
+func errBookPatient() error {
+	return sotepe.Invalid("error.fhir_book_patient", "name the resident by the identifier "+personalIDSystem+"|code")
 }
 
 // createAppointment books a slot (POST Appointment): 201 with the booking,
 // or 200 with the one an earlier try under the same Idempotency-Key made.
 func (h *Handler) createAppointment(w http.ResponseWriter, q *request) error {
-	u, err := h.person(q)
-	if err != nil {
+	var u sotepe.User
+	var err error
+	if q.token != "" {
+		if _, err = h.client(q, sotepe.ScopeFHIRAppointmentWrite); err != nil {
+			return err
+		}
+	} else if u, err = h.person(q); err != nil {
 		return err
 	}
 	var raw json.RawMessage
@@ -231,7 +345,7 @@ func (h *Handler) createAppointment(w http.ResponseWriter, q *request) error {
 	if err != nil {
 		return err
 	}
-	booked, created, err := h.bookAppointment(q, u, a)
+	booked, created, err := h.bookAppointment(q, u, a, "")
 	if err != nil {
 		return err
 	}
@@ -284,7 +398,7 @@ func (h *Handler) cancel(w http.ResponseWriter, q *request, u sotepe.User, curre
 	a := current
 	if current.Status != sotepe.AppointmentCancelled {
 		var err error
-		if a, err = h.cfg.Appointments.Cancel(q.ctx, u, current.ID); err != nil {
+		if a, err = h.cancelAppointment(q, u, current.ID); err != nil {
 			return err
 		}
 	}

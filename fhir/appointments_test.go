@@ -77,10 +77,11 @@ func testBookReadCancel(t *testing.T) {
 	if proposed[0].Status != "proposed" || proposed[0].ID != "" || !strings.HasPrefix(proposed[0].Slot[0].Reference, "Slot/") {
 		t.Fatalf("proposed %+v", proposed[0])
 	}
-	// Nobody books without signing in; a system's token never books.
+	// Nobody books without signing in; a system's token books only with
+	// system/Appointment.write (auth_test.go).
 	f.wantOutcome(f.call("", "POST", "Appointment/$book", bookParams(proposed[0])), 401, "error.unauthorized", sotepe.Finnish)
 	token := f.client("booking-app", sotepe.ScopeFHIRSlotRead)
-	f.wantOutcome(f.call("bearer:"+token, "POST", "Appointment/$book", bookParams(proposed[0])), 403, "error.fhir_system_personal", sotepe.Finnish)
+	f.wantOutcome(f.call("bearer:"+token, "POST", "Appointment/$book", bookParams(proposed[0])), 403, "error.integration_scope", sotepe.Finnish)
 
 	r, booked := f.book("anna", proposed[0], "Idempotency-Key", "fhir-test-1")
 	r.want(t, 200)
@@ -109,7 +110,7 @@ func testBookReadCancel(t *testing.T) {
 	}
 	f.wantOutcome(f.call("erik", "GET", "Appointment/"+booked.ID, nil), 404, "error.not_found", sotepe.Finnish)
 	f.wantOutcome(f.call("analyst", "GET", "Appointment/"+booked.ID, nil), 404, "error.not_found", sotepe.Finnish)
-	f.wantOutcome(f.call("bearer:"+token, "GET", "Appointment/"+booked.ID, nil), 403, "error.fhir_system_personal", sotepe.Finnish)
+	f.wantOutcome(f.call("bearer:"+token, "GET", "Appointment/"+booked.ID, nil), 403, "error.integration_scope", sotepe.Finnish)
 	before := f.accessCount("anna")
 	f.call("nurse", "GET", "Appointment/"+booked.ID, nil).want(t, 200)
 	if after := f.accessCount("anna"); after != before+1 {

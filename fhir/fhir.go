@@ -29,7 +29,8 @@ import (
 )
 
 // Config is what a Handler needs. Every field but BaseURL, Now, Location,
-// Logger and Assessments is required.
+// Logger, Assessments, AccessTokens, Identities, ClientBookings and
+// Population is required; Identities is with AccessTokens.
 type Config struct {
 	// Directory is the public service network.
 	Directory sotepe.Directory
@@ -54,6 +55,22 @@ type Config struct {
 	// when nil, that type is not served (404, and the
 	// CapabilityStatement leaves it out).
 	Assessments sotepe.AssessmentService
+	// AccessTokens, when set, checks residents' access tokens from the
+	// OpenID provider they sign in with (a bearer token that is a JWT);
+	// Identities then finds the resident as sign-in does. Nil: only
+	// sessions speak for people.
+	AccessTokens sotepe.AccessTokenVerifier
+	// Identities finds the resident of an access token (the store is
+	// one); required with AccessTokens.
+	Identities ResidentIdentities
+	// ClientBookings lets integration clients holding
+	// system/Appointment.write book and cancel for residents and, with
+	// system/Appointment.read, read what they booked; nil: no system
+	// reaches Appointment.
+	ClientBookings sotepe.ClientBookings
+	// Population tells a Patient's home municipality (the Finnish base
+	// profiles' municipality extension); nil: it is left out.
+	Population sotepe.PopulationRegister
 	// Caller returns the signed-in person of a request (nil when nobody
 	// is) and the language to answer in; web.Caller is the one sotepe
 	// mounts the API with.
@@ -95,6 +112,8 @@ func New(c Config) (*Handler, error) {
 	case c.Directory == nil, c.Appointments == nil, c.Residents == nil, c.Clients == nil,
 		c.Slots == nil, c.Staff == nil, c.Caller == nil, c.Translate == nil:
 		return nil, &sotepe.Error{Code: sotepe.EInternal, Message: "fhir: Directory, Appointments, Residents, Clients, Slots, Staff, Caller and Translate are required"}
+	case c.AccessTokens != nil && c.Identities == nil:
+		return nil, &sotepe.Error{Code: sotepe.EInternal, Message: "fhir: AccessTokens needs Identities"}
 	}
 	h := &Handler{cfg: c, loc: c.Location, now: c.Now}
 	if h.loc == nil {
@@ -117,11 +136,18 @@ type request struct {
 	r    *http.Request
 	ctx  context.Context
 	lang sotepe.Lang
-	// user is the signed-in person; nil for a system or nobody.
+	// user is the signed-in person, or the resident of an access token;
+	// nil for a system or nobody.
 	user *sotepe.User
 	// token is the bearer token of a system, "" for a person or nobody.
 	token string
 	base  string
+	// presented is set when the request sent a bearer token.
+	presented bool
+	// patient is set when user comes from a resident's access token, whose
+	// scopes limit what the request may do.
+	patient bool
+	scopes  []string
 }
 
 // ServeHTTP serves one request under Prefix. Deny by default: only the
@@ -131,14 +157,18 @@ type request struct {
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	u, lang := h.cfg.Caller(r)
 	q := &request{r: r, ctx: r.Context(), lang: lang, user: u, base: h.base(r)}
-	if auth := r.Header.Get("Authorization"); auth != "" {
+	// The CapabilityStatement answers anyone, whatever token they send.
+	if auth := r.Header.Get("Authorization"); auth != "" && strings.TrimSuffix(r.URL.Path, "/") != Prefix+"metadata" {
 		scheme, token, _ := strings.Cut(auth, " ")
 		if !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(token) == "" {
 			h.fail(w, q, errToken())
 			return
 		}
-		// A system's token speaks for the request, never a cookie beside it.
-		q.user, q.token = nil, strings.TrimSpace(token)
+		// A token speaks for the request, never a cookie beside it.
+		if err := h.bearer(w, q, strings.TrimSpace(token)); err != nil {
+			h.fail(w, q, err)
+			return
+		}
 	}
 	w.Header().Add("Vary", "Authorization")
 	if err := h.route(w, q); err != nil {
@@ -235,6 +265,10 @@ type resourceType struct {
 	update     func(h *Handler, w http.ResponseWriter, q *request, id string) error
 	patch      func(h *Handler, w http.ResponseWriter, q *request, id string) error
 	operations map[string]operation
+	// clientBooked marks Appointment: scope is the system scope of reading
+	// what a client booked, which needs Config.ClientBookings, and the
+	// answers are personal data.
+	clientBooked bool
 	// readOnly types answer read but no search (which is 400).
 	readOnly bool
 	// optional, when set, says whether a Config serves the type at all.

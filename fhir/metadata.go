@@ -9,7 +9,7 @@ import (
 
 // capabilityDate is the date of the CapabilityStatement: change it when
 // what the API supports changes.
-const capabilityDate = "2026-12-05"
+const capabilityDate = "2026-12-07"
 
 // searchParam is one search parameter as the CapabilityStatement lists it.
 type searchParam struct {
@@ -80,12 +80,22 @@ var resourceDocs = map[string]string{
 	"HealthcareService":     "Services with the units offering them. Public; systems need system/HealthcareService.read.",
 	"Schedule":              "A service as one unit offers it for booking (actors: the Location and the HealthcareService). Public; systems need system/Schedule.read.",
 	"Slot":                  "Free times, searched through the portal's free-time search. Public; systems need system/Slot.read.",
-	"Appointment":           "A signed-in resident's own appointments, staff their units' (audited). Create books a free slot for the resident; update (PUT) and patch (JSON Patch) only cancel, within the service's cancellation limit.",
+	"Appointment":           "A signed-in resident's own appointments (also by access token with patient scopes), staff their units' (audited), an integration client those it booked (system/Appointment.read, audited). Create books a free slot for the resident, or with system/Appointment.write for the resident a Patient participant names by identifier; update (PUT) and patch (JSON Patch) only cancel, within the service's cancellation limit.",
 	"Practitioner":          "Professionals and managers of the units: the name only. Signed-in people; systems need system/Practitioner.read.",
 	"PractitionerRole":      "Who works at which unit (Location, Organization, role in urn:sotepe:role). Signed-in people; systems need system/Practitioner.read.",
 	"QuestionnaireResponse": "An assessment handed over as a contact request, with the request's id: the questions in the caller's language and the answers. The resident who handed it over, and staff who may see the request (audited); read only.",
-	"Patient":               "The signed-in resident themselves; staff on a basis (?basis=…), audited. Identifier system " + personalIDSystem + ".",
+	"Patient":               "The signed-in resident themselves; staff on a basis (?basis=…), audited. Identifier system " + personalIDSystem + "; the home municipality from the population register as the extension " + municipalityExtension + " (left out under address protection).",
 }
+
+// securityText is the CapabilityStatement's description of who may call.
+const securityText = "Residents and staff through their sotepe session. " +
+	"Residents also with an access token (RFC 9068 JWT, typ at+jwt) of the OpenID provider they sign in with, issued for this server's base URL as its audience, " +
+	"limited by SMART patient scopes: patient/Appointment.rs (or .read) to read and search their own appointments, patient/Appointment.cud (or .write) to book and cancel them, " +
+	"patient/Patient.read, patient/Slot.read (also for $find), and the type's read scope for any other type; a bad token is 401 (invalid_token), a missing scope 403 (insufficient_scope). " +
+	"Systems with an integration client's bearer token holding SMART-style system scopes: system/Slot.read, system/Schedule.read, system/Location.read, system/HealthcareService.read and system/Organization.read for the public resources, " +
+	"system/Practitioner.read for staff's names, system/Appointment.write to book ($book or create, naming the resident by the identifier " + personalIDSystem + "|code) and cancel, " +
+	"and system/Appointment.read to read the appointments the client booked; every booking, cancellation and read of a system is audited with the client as the actor. " +
+	"Patients and assessment hand-overs are never open to systems."
 
 // metadata answers the CapabilityStatement.
 func (h *Handler) metadata(w http.ResponseWriter, q *request) error {
@@ -93,7 +103,7 @@ func (h *Handler) metadata(w http.ResponseWriter, q *request) error {
 		Documentation: ptr("sotepe's service network and appointments. Errors are OperationOutcomes in the caller's language (?lang=fi|sv|en, the session's, or Accept-Language)."),
 		Security: &fhir.CapabilityStatementRestSecurity{Cors: ptr(false),
 			Service:     []fhir.CodeableConcept{{Coding: []fhir.Coding{coding("http://terminology.hl7.org/CodeSystem/restful-security-service", "SMART-on-FHIR", "SMART-on-FHIR")}}},
-			Description: ptr("Residents and staff through their sotepe session; systems with an integration client's bearer token holding SMART-style system scopes (system/Slot.read …) for the public resources, and system/Practitioner.read for staff's names. Appointments, patients and assessment hand-overs are never open to systems.")},
+			Description: ptr(securityText)},
 	}
 	names := make([]string, 0, len(types))
 	for n := range types {
@@ -136,7 +146,7 @@ func (h *Handler) metadata(w http.ResponseWriter, q *request) error {
 		if n == "Appointment" {
 			r.Operation = []fhir.CapabilityStatementRestResourceOperation{
 				{Name: "find", Definition: findDefinition, Documentation: ptr("IHE ITI-115: free slots as proposed Appointments; start, end, service-type (required), location")},
-				{Name: "book", Definition: bookDefinition, Documentation: ptr("IHE ITI-117: appointment-resource, a proposed Appointment naming its slot; Idempotency-Key makes a retry safe; status cancelled with an id cancels")},
+				{Name: "book", Definition: bookDefinition, Documentation: ptr("IHE ITI-117: appointment-resource, a proposed Appointment naming its slot; a system names the resident in patient, an Identifier " + personalIDSystem + "|code; Idempotency-Key makes a retry safe; status cancelled with an id cancels")},
 			}
 		}
 		rest.Resource = append(rest.Resource, r)

@@ -59,6 +59,12 @@ func operationInput(q *request) (url.Values, map[string]json.RawMessage, error) 
 			values.Add(pp.Name, v)
 		case pp.ValueReference != nil && pp.ValueReference.Reference != nil:
 			values.Add(pp.Name, *pp.ValueReference.Reference)
+		case pp.ValueIdentifier != nil && pp.ValueIdentifier.Value != nil:
+			v := *pp.ValueIdentifier.Value
+			if pp.ValueIdentifier.System != nil {
+				v = *pp.ValueIdentifier.System + "|" + v
+			}
+			values.Add(pp.Name, v)
 		case pp.ValueInteger != nil:
 			values.Add(pp.Name, strconv.Itoa(*pp.ValueInteger))
 		case pp.ValuePositiveInt != nil:
@@ -80,7 +86,7 @@ func operationInput(q *request) (url.Values, map[string]json.RawMessage, error) 
 // Appointments, each naming its slot. Like the Slot search it is public;
 // a system needs system/Slot.read.
 func (h *Handler) find(w http.ResponseWriter, q *request) error {
-	if err := h.system(q, sotepe.ScopeFHIRSlotRead); err != nil {
+	if err := h.access(q, slotType); err != nil {
 		return err
 	}
 	values, _, err := operationInput(q)
@@ -174,16 +180,28 @@ func (h *Handler) proposed(q *request, sl sotepe.Slot, s sotepe.Service) resourc
 
 // book answers Appointment/$book: the appointment-resource parameter (a
 // proposed or pending Appointment from $find) is booked for the signed-in
-// resident; one whose status is cancelled and that has an id cancels that
+// resident, or, for an integration client, the resident the patient
+// parameter (an Identifier of personalIDSystem) or the Patient participant
+// names; one whose status is cancelled and that has an id cancels that
 // appointment. The answer is a Bundle holding the appointment.
 func (h *Handler) book(w http.ResponseWriter, q *request) error {
-	u, err := h.person(q)
+	var u sotepe.User
+	var err error
+	if q.token != "" {
+		// A system's booking and cancelling alike need the write scope,
+		// checked before the body is.
+		if _, err = h.client(q, sotepe.ScopeFHIRAppointmentWrite); err != nil {
+			return err
+		}
+	} else if u, err = h.person(q); err != nil {
+		return err
+	}
+	values, resources, err := operationInput(q)
 	if err != nil {
 		return err
 	}
-	_, resources, err := operationInput(q)
-	if err != nil {
-		return err
+	if len(values["patient"]) > 1 {
+		return errBookPatient()
 	}
 	raw, ok := resources["appointment-resource"]
 	if !ok {
@@ -199,10 +217,10 @@ func (h *Handler) book(w http.ResponseWriter, q *request) error {
 		if err != nil {
 			return err
 		}
-		if booked, err = h.cfg.Appointments.Cancel(q.ctx, u, n); err != nil {
+		if booked, err = h.cancelAppointment(q, u, n); err != nil {
 			return err
 		}
-	} else if booked, _, err = h.bookAppointment(q, u, a); err != nil {
+	} else if booked, _, err = h.bookAppointment(q, u, a, values.Get("patient")); err != nil {
 		return err
 	}
 	res, err := h.mapAppointment(q, booked)

@@ -22,11 +22,41 @@ var patientType = resourceType{name: "Patient",
 // one).
 func isResident(u sotepe.User) bool { return u.Has(sotepe.RoleResident) && u.ResidentID != 0 }
 
-// patient maps a resident: the personal identity code (urn:oid:1.2.246.21),
-// names, date of birth and sex read from the code, contact details and
-// language. sotepe keeps no home address, so there is none to hide under
-// address protection.
-func patient(r sotepe.Resident) resource {
+// The Finnish base profiles' (hl7.fi 2.0.0) extension of a Patient's home
+// municipality, and the municipality code system (Kuntakoodisto) its
+// Coding is in.
+const (
+	municipalityExtension = "https://hl7.fi/fhir/finnish-base-profiles/StructureDefinition/municipality-code"
+	municipalitySystem    = "urn:oid:1.2.246.537.6.21.2003"
+)
+
+// patient maps a resident with the home municipality the population
+// register tells (patientResource), leaving it out when the register does
+// not know it, does not answer (logged) or the address is protected
+// (turvakielto: the profiles protect the municipality with the address).
+// sotepe keeps no home address, so there is none to hide.
+func (h *Handler) patient(q *request, r sotepe.Resident) resource {
+	if h.cfg.Population == nil {
+		return patientResource(r, "")
+	}
+	home, err := h.cfg.Population.Home(q.ctx, r.PersonalID)
+	if err != nil {
+		if h.cfg.Logger != nil {
+			h.cfg.Logger.WarnContext(q.ctx, "fhir: the population register did not tell a home", "code", sotepe.ErrorCode(err))
+		}
+		return patientResource(r, "")
+	}
+	if home.Protected {
+		return patientResource(r, "")
+	}
+	return patientResource(r, home.Municipality)
+}
+
+// patientResource maps a resident: the personal identity code
+// (urn:oid:1.2.246.21), names, date of birth and sex read from the code,
+// contact details, language and, when not empty, the home municipality's
+// code as the Finnish base profiles' extension.
+func patientResource(r sotepe.Resident, municipality string) resource {
 	id := strconv.FormatInt(r.ID, 10)
 	p := fhir.Patient{Id: ptr(id), Active: ptr(true),
 		Identifier: []fhir.Identifier{{Use: ptr(fhir.IdentifierUseOfficial), System: ptr(personalIDSystem), Value: ptr(r.PersonalID)}},
@@ -54,6 +84,10 @@ func patient(r sotepe.Resident) resource {
 		p.Communication = []fhir.PatientCommunication{{Preferred: ptr(true),
 			Language: fhir.CodeableConcept{Coding: []fhir.Coding{coding("urn:ietf:bcp:47", string(r.Lang), "")}}}}
 	}
+	if municipality != "" {
+		p.Extension = append(p.Extension, fhir.Extension{Url: municipalityExtension,
+			ValueCoding: &fhir.Coding{System: ptr(municipalitySystem), Code: ptr(municipality)}})
+	}
 	return resource{typ: "Patient", id: id, v: p, private: true}
 }
 
@@ -74,13 +108,13 @@ func (h *Handler) readPatient(q *request, id string) (resource, error) {
 		if err != nil {
 			return resource{}, err
 		}
-		return patient(r), nil
+		return h.patient(q, r), nil
 	}
 	r, err := h.cfg.Residents.Read(q.ctx, u, n, sotepe.Basis(q.r.URL.Query().Get("basis")))
 	if err != nil {
 		return resource{}, err
 	}
-	return patient(r), nil
+	return h.patient(q, r), nil
 }
 
 // searchPatients gives a resident themselves (narrowed by _id), and staff
@@ -105,7 +139,7 @@ func (h *Handler) searchPatients(q *request, p searchParams) (searchResult, erro
 		if err != nil {
 			return searchResult{}, err
 		}
-		return searchResult{matches: []resource{patient(r)}}, nil
+		return searchResult{matches: []resource{h.patient(q, r)}}, nil
 	}
 	v, err := p.one("identifier")
 	if err != nil {
@@ -129,5 +163,5 @@ func (h *Handler) searchPatients(q *request, p searchParams) (searchResult, erro
 	if err != nil {
 		return searchResult{}, err
 	}
-	return searchResult{matches: []resource{patient(r)}}, nil
+	return searchResult{matches: []resource{h.patient(q, r)}}, nil
 }

@@ -225,9 +225,10 @@ func (h *Handler) fail(w http.ResponseWriter, q *request, err error) {
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
 	}
+	if c := wwwAuthenticate(q, status, args); c != "" {
+		w.Header().Set("WWW-Authenticate", c)
+	}
 	switch status {
-	case http.StatusUnauthorized:
-		w.Header().Set("WWW-Authenticate", `Bearer realm="sotepe"`)
 	case http.StatusMethodNotAllowed:
 		if allow, ok := args["Allow"].(string); ok {
 			w.Header().Set("Allow", allow)

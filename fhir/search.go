@@ -82,7 +82,7 @@ type searchResult struct {
 // search answers a type's search as a searchset Bundle with a self link
 // and, when there is more, a next link.
 func (h *Handler) search(w http.ResponseWriter, q *request, t resourceType, v url.Values) error {
-	if err := h.system(q, t.scope); err != nil {
+	if err := h.access(q, t); err != nil {
 		return err
 	}
 	p, err := parseSearch(t, v)
@@ -104,7 +104,7 @@ func (h *Handler) search(w http.ResponseWriter, q *request, t resourceType, v ur
 		nv.Set("_cursor", res.next)
 		next = linkWith(q, t.name, nv)
 	}
-	return h.sendBundle(w, q, selfURL(q), next, res, t.scope == "")
+	return h.sendBundle(w, q, selfURL(q), next, res, t.scope == "" || t.clientBooked || q.patient)
 }
 
 // postSearch is a search sent as a form body (POST [type]/_search); the
@@ -182,7 +182,7 @@ func (h *Handler) sendBundle(w http.ResponseWriter, q *request, self, next strin
 
 // read answers a read of one resource.
 func (h *Handler) read(w http.ResponseWriter, q *request, t resourceType, id string) error {
-	if err := h.system(q, t.scope); err != nil {
+	if err := h.access(q, t); err != nil {
 		return err
 	}
 	if f := q.r.URL.Query().Get("_format"); f != "" && !strings.Contains(f, "json") {

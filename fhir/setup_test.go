@@ -15,11 +15,14 @@ import (
 	"sotepe/assess"
 	"sotepe/booking"
 	"sotepe/contact"
+	"sotepe/demo"
 	"sotepe/events"
 	"sotepe/fhir"
 	"sotepe/i18n"
 	"sotepe/internal/testenv"
+	"sotepe/oidc"
 	"sotepe/residents"
+	"sotepe/testidp"
 )
 
 // fixture is the FHIR handler over the real services and store (SQLite, or
@@ -35,7 +38,22 @@ type fixture struct {
 	res   *residents.Service
 	asmts *assess.Service
 	cat   *i18n.Catalog
+	// idp is the test OpenID provider residents' access tokens come from,
+	// on a loopback server of its own (discovery and JWKS over HTTP).
+	idp *testidp.Server
+	// pop is the population register the handler asks; a test may
+	// replace what it holds.
+	pop *register
 }
+
+// register is a population register a test can swap.
+type register struct{ sotepe.PopulationRegister }
+
+// fhirAudience is the FHIR base URL residents' access tokens are for.
+const fhirAudience = "https://sotepe.test/fhir/R4"
+
+// idpName is the provider's name, under which identities are linked.
+const idpName = "test-idp"
 
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
@@ -55,9 +73,27 @@ func newFixture(t *testing.T) *fixture {
 	}
 	contacts := contact.New(contact.Config{Store: env.Store, Directory: env.Store, Calendar: env.Calendar, Now: env.Clock.Now})
 	f := &fixture{t: t, env: env, appts: appts, res: residents.New(env.Store), cat: cat,
-		asmts: assess.New(assess.Config{Definitions: defs, Store: env.Store, Contacts: contacts, Now: env.Clock.Now})}
+		asmts: assess.New(assess.Config{Definitions: defs, Store: env.Store, Contacts: contacts, Now: env.Clock.Now}),
+		pop:   &register{demo.PopulationRegister(env.Clock.Now)}}
+	idpSrv := httptest.NewUnstartedServer(nil)
+	issuer := "http://" + idpSrv.Listener.Addr().String() + "/test-idp"
+	var people []testidp.Person
+	for _, id := range demo.Identities() {
+		people = append(people, testidp.Person{Subject: id.Subject, PersonalID: id.PersonalID, GivenName: id.GivenName, FamilyName: id.FamilyName, LoA: id.LoA})
+	}
+	if f.idp, err = testidp.New(testidp.Config{Issuer: issuer, People: people, Now: env.Clock.Now}); err != nil {
+		t.Fatal(err)
+	}
+	idpSrv.Config.Handler = f.idp
+	idpSrv.Start()
+	t.Cleanup(idpSrv.Close)
+	tokens, err := oidc.NewAccessTokens(fhirAudience, 0, env.Clock.Now, oidc.AccessTokenIssuer{Name: idpName, Issuer: issuer, HTTPClient: idpSrv.Client()})
+	if err != nil {
+		t.Fatal(err)
+	}
 	h, err := fhir.New(fhir.Config{Directory: env.Store, Appointments: appts, Residents: f.res, Clients: events.New(env.Store),
-		Slots: env.Store, Staff: env.Store, Assessments: f.asmts, Caller: f.caller, Translate: cat.T, Location: env.Location, Now: env.Clock.Now})
+		Slots: env.Store, Staff: env.Store, Assessments: f.asmts, Caller: f.caller, Translate: cat.T, Location: env.Location, Now: env.Clock.Now,
+		AccessTokens: tokens, Identities: env.Store, ClientBookings: appts, Population: f.pop})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -267,4 +303,20 @@ func (f *fixture) client(name string, scopes ...string) string {
 		f.t.Fatal(err)
 	}
 	return c.Token
+}
+
+// residentToken returns, as a who of call, an access token of the test
+// provider for the demo person with subject (demo-anna, demo-erik) and
+// scopes; tune may change the request.
+func (f *fixture) residentToken(subject string, scopes []string, tune ...func(*testidp.AccessTokenRequest)) string {
+	f.t.Helper()
+	r := testidp.AccessTokenRequest{Subject: subject, Audience: fhirAudience, Scopes: scopes}
+	for _, fn := range tune {
+		fn(&r)
+	}
+	tok, err := f.idp.AccessToken(r)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return "bearer:" + tok
 }

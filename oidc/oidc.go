@@ -262,19 +262,7 @@ func New(ctx context.Context, cfg Config) (*Provider, error) {
 	// HTTP Basic: say so, or oauth2 would probe both styles.
 	ep.AuthStyle = oauth2.AuthStyleInParams
 
-	names := cfg.Claims
-	if names.PersonalID == "" {
-		names.PersonalID = defaultClaimNames.PersonalID
-	}
-	if names.GivenName == "" {
-		names.GivenName = defaultClaimNames.GivenName
-	}
-	if names.FamilyName == "" {
-		names.FamilyName = defaultClaimNames.FamilyName
-	}
-	if names.LoA == "" {
-		names.LoA = defaultClaimNames.LoA
-	}
+	names := claimNames(cfg.Claims)
 	loa := cfg.LoA
 	if loa == nil {
 		loa = defaultLoA

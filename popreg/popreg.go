@@ -1,8 +1,9 @@
 // Package popreg stands in for the population information system
 // (väestötietojärjestelmä) of the Digital and Population Data Services Agency
-// as sotepe.PopulationRegister: whose guardian a person is.
+// as sotepe.PopulationRegister: whose guardian a person is, and where a
+// person lives (the home municipality and address protection).
 //
-// Fake answers from a custody list given in code (demo data and tests); a
+// Fake answers from a custody list and a list of homes given in code (demo data and tests); a
 // client of the real register's interface would be a second implementation of
 // the same interface in this package.
 package popreg
@@ -21,6 +22,12 @@ type Custody struct {
 	Child              sotepe.Person
 }
 
+// Residence says where the person with PersonalID lives.
+type Residence struct {
+	PersonalID string
+	Home       sotepe.Home
+}
+
 // Fake is a population register that knows only the custodies it was given.
 // It is safe for concurrent use as long as its fields are not changed.
 type Fake struct {
@@ -35,13 +42,17 @@ type Fake struct {
 	Down bool
 
 	byGuardian map[string][]sotepe.Person
+	homes      map[string]sotepe.Home
 }
 
-// NewFake returns a register holding custodies, with the real clock. The
-// personal identity codes are compared in upper case without surrounding
-// space; the list is copied.
-func NewFake(custodies []Custody) *Fake {
-	f := &Fake{Now: time.Now, byGuardian: make(map[string][]sotepe.Person)}
+// NewFake returns a register holding custodies and homes, with the real
+// clock. The personal identity codes are compared in upper case without
+// surrounding space; the lists are copied.
+func NewFake(custodies []Custody, homes ...Residence) *Fake {
+	f := &Fake{Now: time.Now, byGuardian: make(map[string][]sotepe.Person), homes: make(map[string]sotepe.Home)}
+	for _, h := range homes {
+		f.homes[normalize(h.PersonalID)] = h.Home
+	}
 	if loc, err := time.LoadLocation("Europe/Helsinki"); err == nil {
 		f.Location = loc
 	}
@@ -81,6 +92,20 @@ func (f *Fake) Children(ctx context.Context, guardianPersonalID string) ([]sotep
 		}
 	}
 	return minors, nil
+}
+
+// Home returns where the person with personalID lives, as the homes given
+// to NewFake say; a person not among them has a zero Home (no error). When
+// Down is set the answer is EUnavailable with the key
+// "error.register_unavailable".
+func (f *Fake) Home(ctx context.Context, personalID string) (sotepe.Home, error) {
+	if f.Down {
+		return sotepe.Home{}, sotepe.RegisterUnavailable("population register", nil)
+	}
+	if err := ctx.Err(); err != nil {
+		return sotepe.Home{}, sotepe.RegisterUnavailable("population register", err)
+	}
+	return f.homes[normalize(personalID)], nil
 }
 
 func normalize(personalID string) string { return strings.ToUpper(strings.TrimSpace(personalID)) }

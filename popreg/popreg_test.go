@@ -3,6 +3,7 @@ package popreg_test
 import (
 	"context"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -114,5 +115,35 @@ func TestChildrenErrors(t *testing.T) {
 	cancel()
 	if _, err := f.Children(ctx, mother.PersonalID); sotepe.ErrorCode(err) != sotepe.EUnavailable {
 		t.Errorf("cancelled: %v", err)
+	}
+}
+
+func TestHomeIsTheGivenMunicipality(t *testing.T) {
+	helsinki := person("1980-03-03", 901, "Maija")
+	espoo := person("1979-07-07", 902, "Matti")
+	hidden := person("1985-01-01", 903, "Olli")
+	unknown := person("1990-01-01", 904, "Outi")
+	f := popreg.NewFake(nil,
+		popreg.Residence{PersonalID: helsinki.PersonalID, Home: sotepe.Home{Municipality: "091"}},
+		popreg.Residence{PersonalID: espoo.PersonalID, Home: sotepe.Home{Municipality: "049"}},
+		popreg.Residence{PersonalID: hidden.PersonalID, Home: sotepe.Home{Municipality: "092", Protected: true}})
+	ctx := context.Background()
+	for _, tc := range []struct {
+		code string
+		want sotepe.Home
+	}{
+		{helsinki.PersonalID, sotepe.Home{Municipality: "091"}},
+		{" " + strings.ToLower(espoo.PersonalID) + " ", sotepe.Home{Municipality: "049"}},
+		{hidden.PersonalID, sotepe.Home{Municipality: "092", Protected: true}},
+		{unknown.PersonalID, sotepe.Home{}},
+	} {
+		got, err := f.Home(ctx, tc.code)
+		if err != nil || got != tc.want {
+			t.Errorf("Home(%s) = %+v, %v; want %+v", tc.code, got, err, tc.want)
+		}
+	}
+	f.Down = true
+	if _, err := f.Home(ctx, helsinki.PersonalID); sotepe.ErrorCode(err) != sotepe.EUnavailable || sotepe.ErrorKey(err) != "error.register_unavailable" {
+		t.Errorf("a register that is down: %v", err)
 	}
 }

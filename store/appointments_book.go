@@ -191,6 +191,13 @@ func (s *Store) Book(ctx context.Context, b sotepe.Booking) (sotepe.Appointment,
 			}
 			return err
 		}
+		if b.Client != 0 {
+			if _, err := q.ExecContext(ctx, `INSERT INTO appointment_clients (appointment_id, client_id) VALUES ($1, $2)`,
+				a.ID, b.Client); err != nil {
+				return err
+			}
+			a.BookedByClient = b.Client
+		}
 		if old != nil {
 			if err := s.cancelIn(ctx, tx, *old, now, b.OfferHold); err != nil {
 				return err
@@ -348,8 +355,9 @@ func (s *Store) CancelAppointment(ctx context.Context, id int64, scope sotepe.Ap
 }
 
 // apptScope returns the condition on appointments a (with args from $from
-// on) that keeps an appointment within scope, and false for a scope that
-// names nobody's.
+// on) that keeps an appointment within scope (a resident's, some units',
+// an integration client's bookings; all that are set), and false for a
+// scope that names nobody's.
 func apptScope(scope sotepe.AppointmentScope, from int) (string, []any, bool) {
 	var conds []string
 	var args []any
@@ -361,19 +369,36 @@ func apptScope(scope sotepe.AppointmentScope, from int) (string, []any, bool) {
 		conds = append(conds, `a.unit_id IN (`+placeholders(from+len(args), len(units))+`)`)
 		args = append(args, stringArgs(units)...)
 	}
+	if scope.Client != 0 {
+		conds = append(conds, `a.id IN (SELECT appointment_id FROM appointment_clients WHERE client_id = $`+strconv.Itoa(from+len(args))+`)`)
+		args = append(args, scope.Client)
+	}
 	return strings.Join(conds, " AND "), args, len(conds) > 0
 }
 
-// apptRead is the audit row of a staff read of appointment a.
+// apptRead is the audit row of a staff or integration client's read of
+// appointment a: staff read on the care relationship, a client on the
+// resident's asking it to book (client_request).
 func apptRead(act sotepe.Actor, a sotepe.Appointment) sotepe.AuditEntry {
+	basis := sotepe.BasisCareRelationship
+	if act.Role == sotepe.ActorIntegration {
+		basis = sotepe.BasisClientRequest
+	}
 	return sotepe.AuditEntry{ActorID: act.UserID, ActorRole: act.Role, ActorUnit: act.Unit, RequestID: act.RequestID,
-		ResidentID: a.ResidentID, Action: sotepe.ActionAppointmentRead, Object: apptObject(a.ID), Basis: sotepe.BasisCareRelationship}
+		ResidentID: a.ResidentID, Action: sotepe.ActionAppointmentRead, Object: apptObject(a.ID), Basis: basis, ActorClient: act.Client}
+}
+
+// auditsApptReads reports whether reads of appointments by act leave audit
+// rows: staff's and integration clients'.
+func auditsApptReads(act sotepe.Actor) bool {
+	return readsAsStaff(act) || act.Role == sotepe.ActorIntegration && act.Client != 0
 }
 
 // readAppts runs query (which selects apptColumns and the resident's
-// names) and, for an actor in a staff role, writes the audit row of each
-// appointment read in the same transaction; nothing is returned when a row
-// cannot be written. Residents read without rows, and without the names.
+// names) and, for an actor in a staff role or an integration client, writes
+// the audit row of each appointment read in the same transaction; nothing
+// is returned when a row cannot be written. Residents read without rows,
+// residents and clients without the names.
 func (s *Store) readAppts(ctx context.Context, op, query string, args ...any) ([]sotepe.Appointment, error) {
 	read := func(q querier) ([]sotepe.Appointment, error) {
 		rows, err := q.QueryContext(ctx, query, args...)
@@ -394,7 +419,7 @@ func (s *Store) readAppts(ctx context.Context, op, query string, args ...any) ([
 		return out, rows.Err()
 	}
 	act := sotepe.ActorFrom(ctx)
-	if !readsAsStaff(act) {
+	if !auditsApptReads(act) {
 		out, err := read(s.reads)
 		for i := range out {
 			out[i].ResidentName = ""
@@ -406,6 +431,13 @@ func (s *Store) readAppts(ctx context.Context, op, query string, args ...any) ([
 		var err error
 		if out, err = read(tx); err != nil {
 			return err
+		}
+		if !readsAsStaff(act) {
+			// A client booked by the identity code: it is not shown the
+			// name it was not given.
+			for i := range out {
+				out[i].ResidentName = ""
+			}
 		}
 		for _, a := range out {
 			if err := s.insertAudit(ctx, tx, apptRead(act, a)); err != nil {
@@ -467,7 +499,7 @@ func (s *Store) ListAppointments(ctx context.Context, f sotepe.AppointmentFilter
 	if err != nil {
 		return out, err
 	}
-	cond, args, ok := apptScope(sotepe.AppointmentScope{ResidentID: f.ResidentID, Units: f.Units}, 1)
+	cond, args, ok := apptScope(sotepe.AppointmentScope{ResidentID: f.ResidentID, Units: f.Units, Client: f.Client}, 1)
 	if !ok {
 		return out, nil
 	}
@@ -587,7 +619,7 @@ func (s *Store) MarkAppointment(ctx context.Context, id int64, units []string, s
 // transaction whose answer shows it; others read without a row.
 func (s *Store) auditApptRead(ctx context.Context, tx *sql.Tx, a sotepe.Appointment) error {
 	act := sotepe.ActorFrom(ctx)
-	if !readsAsStaff(act) {
+	if !auditsApptReads(act) {
 		return nil
 	}
 	return s.insertAudit(ctx, tx, apptRead(act, a))

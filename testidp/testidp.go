@@ -11,7 +11,9 @@
 //
 // Config's Tamper, TamperUserinfo and PlainTokens let a test make tokens a
 // relying party must refuse (wrong audience, expired, wrong nonce, not
-// encrypted).
+// encrypted). It also issues RFC 9068 access tokens for a resource server
+// such as sotepe's FHIR API (access.go: Server.AccessToken, and the test
+// grant PersonGrant of its token endpoint).
 package testidp
 
 import (
@@ -112,6 +114,10 @@ type Config struct {
 	// well; by default they are only in the userinfo response, as Suomi.fi
 	// does.
 	ClaimsInIDToken bool
+	// PersonGrant lets the token endpoint answer the grant PersonGrant: an
+	// RFC 9068 access token for a test person without a sign-in, for
+	// tests of a resource server (access.go).
+	PersonGrant bool
 }
 
 // Server is the test provider, an http.Handler. It serves every endpoint
@@ -120,7 +126,8 @@ type Config struct {
 // mux.Handle("/test-idp/", srv) for the issuer http://host/test-idp.
 //
 // Endpoints (relative to the issuer): /.well-known/openid-configuration,
-// /jwks, /authorize (GET the page, POST the choice), /token, /userinfo and
+// /jwks, /authorize (GET the page, POST the choice), /token (the code, and
+// with Config.PersonGrant the test grant PersonGrant), /userinfo and
 // /end-session.
 type Server struct {
 	cfg     Config
@@ -328,6 +335,10 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f := r.PostForm
+	if f.Get("grant_type") == PersonGrant {
+		s.personGrant(w, r)
+		return
+	}
 	if f.Get("grant_type") != "authorization_code" {
 		oauthError(w, http.StatusBadRequest, "unsupported_grant_type", "only authorization_code")
 		return

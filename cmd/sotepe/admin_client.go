@@ -20,7 +20,7 @@ func runAdminClient(ctx context.Context, args []string, getenv func(string) stri
 	name := fs.String("name", "", "the client's name, also the source of the events it sends (lower-case letters, digits, dots, dashes)")
 	var scopes stringList
 	if args[0] == "create-client" {
-		fs.Var(&scopes, "scope", "a scope: events:write, or a FHIR read such as system/Slot.read (repeatable)")
+		fs.Var(&scopes, "scope", "a scope: events:write, a FHIR read such as system/Slot.read, or system/Appointment.write (book and cancel for residents) and system/Appointment.read (read back what the client booked) (repeatable)")
 	}
 	if err := fs.Parse(args[1:]); err != nil {
 		return err

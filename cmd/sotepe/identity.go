@@ -23,11 +23,12 @@ import (
 //	SOTEPE_STAFF_OIDC_ISSUER, SOTEPE_STAFF_OIDC_CLIENT_ID, SOTEPE_STAFF_OIDC_KEY   staff's provider
 //	SOTEPE_VALTUUDET_URL, SOTEPE_VALTUUDET_CLIENT_ID, SOTEPE_VALTUUDET_CLIENT_SECRET,
 //	SOTEPE_VALTUUDET_CHECKSUM_KEY   Suomi.fi Valtuudet
+//	SOTEPE_FHIR_AUDIENCE   the aud residents' access tokens name for the FHIR API (default: the base URL and /fhir/R4)
 //
 // Keys are paths to PEM files of RSA private keys (PKCS #1 or PKCS #8).
 // testIdP turns on the test identity provider (the demo, or --test-idp).
 func identityConfig(getenv func(string) string, baseURL string, testIdP bool) (app.Identity, error) {
-	id := app.Identity{TestIdP: testIdP}
+	id := app.Identity{TestIdP: testIdP, FHIRAudience: getenv("SOTEPE_FHIR_AUDIENCE")}
 	for _, p := range []struct {
 		prefix, name string
 		staff        bool

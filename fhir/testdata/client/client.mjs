@@ -6,13 +6,19 @@
 //
 // Environment: FHIR_BASE (…/fhir/R4), FHIR_TOKEN (an integration client's
 // token with system/Slot.read), FHIR_COOKIE (a signed-in resident's session
-// cookie, "name=value"), FHIR_FROM (the first day to book, YYYY-MM-DD).
+// cookie, "name=value"), FHIR_FROM (the first day to book, YYYY-MM-DD),
+// FHIR_RESIDENT_TOKEN (another resident's access token from the OpenID
+// provider, with patient scopes), FHIR_BOOKER_TOKEN (an integration
+// client's token with system/Appointment.read and .write) and
+// FHIR_BOOKER_PATIENT (the personal identity code it books for).
 import { Client } from 'fhir-kit-client';
 import JSONSchemaValidator from '@asymmetrik/fhir-json-schema-validator';
 import fhirjs from 'fhir';
 import { createRequire } from 'node:module';
 
-const { FHIR_BASE, FHIR_TOKEN, FHIR_COOKIE, FHIR_FROM } = process.env;
+const {
+  FHIR_BASE, FHIR_TOKEN, FHIR_COOKIE, FHIR_FROM, FHIR_RESIDENT_TOKEN, FHIR_BOOKER_TOKEN, FHIR_BOOKER_PATIENT,
+} = process.env;
 
 // The validator ships the FHIR 4.0.0 JSON schema, whose only difference
 // from 4.0.1's (a technical correction) that matters here is the list of
@@ -76,24 +82,37 @@ validate('slots-next', page2);
 const ids2 = page2.entry.filter((e) => e.search.mode === 'match').map((e) => e.resource.id);
 if (ids2.length === 0 || ids2.some((id) => slots.some((s) => s.id === id))) throw new Error(`page 2 repeats page 1: ${ids2}`);
 
-// A system never reads appointments, whatever its scope.
+// A system without system/Appointment.write does not book.
 await refused('system-book', 403, () => system.operation({ name: '$book', resourceType: 'Appointment', input: { resourceType: 'Parameters' } }));
+
+// bookInput is the $book input of a slot, with extra parameters.
+function bookInput(s, ...extra) {
+  return {
+    resourceType: 'Parameters',
+    parameter: [{
+      name: 'appointment-resource',
+      resource: {
+        resourceType: 'Appointment',
+        status: 'pending',
+        slot: [{ reference: `Slot/${s.id}` }],
+        serviceType: s.serviceType,
+        participant: [{ actor: { reference: s.schedule.reference }, status: 'needs-action' }],
+      },
+    }, ...extra],
+  };
+}
+
+// cancelInput is the $book input cancelling an appointment.
+function cancelInput(a) {
+  return {
+    resourceType: 'Parameters',
+    parameter: [{ name: 'appointment-resource', resource: { ...a, meta: undefined, status: 'cancelled' } }],
+  };
+}
 
 // The resident books the first slot with $book, reads it back, cancels it.
 const slot = slots[0];
-const input = {
-  resourceType: 'Parameters',
-  parameter: [{
-    name: 'appointment-resource',
-    resource: {
-      resourceType: 'Appointment',
-      status: 'pending',
-      slot: [{ reference: `Slot/${slot.id}` }],
-      serviceType: slot.serviceType,
-      participant: [{ actor: { reference: slot.schedule.reference }, status: 'needs-action' }],
-    },
-  }],
-};
+const input = bookInput(slot);
 const booked = await resident.operation({ name: '$book', resourceType: 'Appointment', input });
 validate('book', booked);
 const appt = booked.entry[0].resource;
@@ -117,7 +136,46 @@ validate('read-cancelled', after);
 const patient = await resident.read({ resourceType: 'Patient', id: appt.participant[0].actor.reference.split('/')[1] });
 validate('patient', patient);
 
+// Another resident, through an access token of the OpenID provider with
+// SMART patient scopes: books the second slot, reads it back, cancels it
+// with a JSON Patch; reads their Patient, with the home municipality.
+const bearer = new Client({ baseUrl: FHIR_BASE, bearerToken: FHIR_RESIDENT_TOKEN });
+const bearerBooked = await bearer.operation({ name: '$book', resourceType: 'Appointment', input: bookInput(slots[1]) });
+validate('bearer-book', bearerBooked);
+const bAppt = bearerBooked.entry[0].resource;
+const bRead = await bearer.read({ resourceType: 'Appointment', id: bAppt.id });
+validate('bearer-read', bRead);
+if (bRead.status !== 'booked' || bRead.slot[0].reference !== `Slot/${slots[1].id}`) throw new Error(`bearer read ${JSON.stringify(bRead)}`);
+await refused('bearer-other', 404, () => bearer.read({ resourceType: 'Appointment', id: appt.id }));
+const bCancelled = await bearer.patch({
+  resourceType: 'Appointment', id: bAppt.id, jsonPatch: [{ op: 'replace', path: '/status', value: 'cancelled' }],
+});
+validate('bearer-cancel', bCancelled);
+if (bCancelled.status !== 'cancelled') throw new Error(`bearer cancel answered ${bCancelled.status}`);
+const bPatient = await bearer.read({ resourceType: 'Patient', id: bAppt.participant[0].actor.reference.split('/')[1] });
+validate('bearer-patient', bPatient);
+const municipality = bPatient.extension?.[0]?.valueCoding?.code;
+
+// An integration client books the third slot for a resident named by
+// personal identity code, reads it back and cancels it with $book.
+const booker = new Client({ baseUrl: FHIR_BASE, bearerToken: FHIR_BOOKER_TOKEN });
+const patientParam = { name: 'patient', valueIdentifier: { system: 'urn:oid:1.2.246.21', value: FHIR_BOOKER_PATIENT } };
+const sBooked = await booker.operation({ name: '$book', resourceType: 'Appointment', input: bookInput(slots[2], patientParam) });
+validate('system-booked', sBooked);
+const sAppt = sBooked.entry[0].resource;
+const sRead = await booker.read({ resourceType: 'Appointment', id: sAppt.id });
+validate('system-read', sRead);
+if (sRead.status !== 'booked' || sRead.slot[0].reference !== `Slot/${slots[2].id}`) throw new Error(`system read ${JSON.stringify(sRead)}`);
+const sList = await booker.search({ resourceType: 'Appointment', searchParams: { status: 'booked' } });
+validate('system-list', sList);
+if (sList.entry?.length !== 1) throw new Error(`system list ${JSON.stringify(sList)}`);
+const sCancelled = await booker.operation({ name: '$book', resourceType: 'Appointment', input: cancelInput(sRead) });
+validate('system-cancel', sCancelled);
+if (sCancelled.entry[0].resource.status !== 'cancelled') throw new Error(`system cancel ${JSON.stringify(sCancelled)}`);
+
 console.log(JSON.stringify({
   appointment: appt.id, slot: slot.id, status: after.status, taken: taken.issue[0].details.text,
   patient: patient.identifier[0].system, validated: seen,
+  bearer: { appointment: bAppt.id, status: bCancelled.status, municipality },
+  system: { appointment: sAppt.id, patient: sAppt.participant[0].actor.reference, status: sCancelled.entry[0].resource.status },
 }));
