@@ -141,6 +141,9 @@ type chatRoomView struct {
 	Colleagues []sotepe.User
 	Me         int64
 	Waited     int
+	// Refresh reloads the page while the chat waits, for people
+	// without JavaScript.
+	Refresh autoRefresh
 }
 
 // Open reports whether the chat still goes on.
@@ -189,6 +192,7 @@ func (s *Server) chatRoom(r *http.Request, u sotepe.User, id int64, problem *for
 		v.Last = max(v.Last, e.Seq)
 	}
 	if c.Status == sotepe.ChatWaiting {
+		v.Refresh = s.newAutoRefresh(r, lang, 10)
 		v.Minute = int((c.EstimatedWait + time.Minute - 1) / time.Minute)
 		v.Waited = int(s.now().Sub(c.StartedAt) / time.Minute)
 	}
@@ -316,14 +320,14 @@ func (s *Server) chatSendForm(w http.ResponseWriter, r *http.Request, u sotepe.U
 		return err
 	}
 	_, err := s.cfg.Chats.Send(r.Context(), u, id, r.PostForm.Get("message"))
-	return s.chatBack(w, r, u, id, err, chatPath(u, id))
+	return s.chatBack(w, r, u, id, err, chatPath(u, id)+keepRefresh(r))
 }
 
 // chatCloseForm ends a chat from its page: POST /chat/{id}/close and
 // /staff/chats/{id}/close.
 func (s *Server) chatCloseForm(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
 	_, err := s.cfg.Chats.Close(r.Context(), u, id)
-	return s.chatBack(w, r, u, id, err, chatPath(u, id))
+	return s.chatBack(w, r, u, id, err, chatPath(u, id)+keepRefresh(r))
 }
 
 // chatTakeForm takes a waiting chat: POST /staff/chats/{id}/take.
@@ -367,6 +371,8 @@ type staffChatsView struct {
 	Active  []staffChatItem
 	Lines   []sotepe.ChatLineStatus
 	Me      int64
+	// Refresh reloads the queue for people without JavaScript.
+	Refresh autoRefresh
 }
 
 // staffChatItem is one chat in the queue with how long it has waited.
@@ -389,7 +395,7 @@ func (v staffChatsView) LineName(id string, lang sotepe.Lang) string {
 // waiting chats oldest first and the active ones. Showing it counts as the
 // professional being available; the page refreshes itself.
 func (s *Server) staffChatsPage(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
-	v := staffChatsView{Me: u.ID}
+	v := staffChatsView{Me: u.ID, Refresh: s.newAutoRefresh(r, info(r).Lang, 15)}
 	now := s.now()
 	for _, st := range []sotepe.ChatStatus{sotepe.ChatWaiting, sotepe.ChatActive} {
 		chats, err := s.cfg.Chats.Queue(r.Context(), u, st)

@@ -344,6 +344,27 @@ func TestChatWithoutJavaScript(t *testing.T) {
 				t.Errorf("erik's chat page lacks %q", want)
 			}
 		}
+		// The reload can be stopped (WCAG 2.2.1): the page then keeps it
+		// off, and so do its forms.
+		if !strings.Contains(page.body, `href="`+where+`?refresh=off" id="auto-refresh-stop">Sluta uppdatera sidan var 10:e sekund</a>`) {
+			t.Errorf("erik's waiting page has no link to stop its reload")
+		}
+		off := erik.get(where + "?refresh=off")
+		for _, want := range []string{`id="auto-refresh-start"`, `action="` + where + `/messages?refresh=off"`, `href="` + where + `?refresh=off" id="chat-refresh"`} {
+			if !strings.Contains(off.body, want) {
+				t.Errorf("erik's page with the reload off lacks %q", want)
+			}
+		}
+		if strings.Contains(off.body, "http-equiv") {
+			t.Errorf("erik's page reloads itself after he stopped it")
+		}
+		r = erik.do("POST", where+"/messages?refresh=off", "message=Och+hosta.", "Content-Type", form)
+		if r.status != http.StatusSeeOther || r.header.Get("Location") != where+"?refresh=off" {
+			t.Errorf("a message sent with the reload off: %d %q", r.status, r.header.Get("Location"))
+		}
+		if q := nurse.get("/staff/chats?refresh=off"); strings.Contains(q.body, "http-equiv") || !strings.Contains(q.body, `id="auto-refresh-start"`) {
+			t.Errorf("the staff queue with the reload off")
+		}
 		// He finds it again from the chat page.
 		if list := erik.get("/chat"); !strings.Contains(list.body, `href="`+where+`"`) {
 			t.Errorf("the chat page does not lead back to the open chat")
