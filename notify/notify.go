@@ -11,6 +11,7 @@ import (
 	"crypto/tls"
 	"fmt"
 	"log/slog"
+	"mime"
 	"net"
 	"net/smtp"
 	"strings"
@@ -62,7 +63,7 @@ func (s SMTPSender) Send(ctx context.Context, m Message) error {
 	if strings.ContainsAny(m.To+s.From, "\r\n") {
 		return fmt.Errorf("notify: user %d has an address with a line break", m.UserID)
 	}
-	msg := "From: " + s.From + "\r\nTo: " + m.To + "\r\nSubject: " + mimeHeader(m.Subject) +
+	msg := "From: " + s.From + "\r\nTo: " + m.To + "\r\nSubject: " + mime.QEncoding.Encode("utf-8", m.Subject) +
 		"\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n" +
 		strings.ReplaceAll(m.Body, "\n", "\r\n") + "\r\n"
 	return s.mail(ctx, m.To, []byte(msg))
@@ -119,31 +120,6 @@ func (s SMTPSender) mail(ctx context.Context, to string, msg []byte) error {
 		return err
 	}
 	return c.Quit()
-}
-
-// mimeHeader encodes a header with non-ASCII letters (ä, ö, å) as RFC 2047.
-func mimeHeader(s string) string {
-	for _, r := range s {
-		if r > 127 {
-			return "=?utf-8?q?" + qEncode(s) + "?="
-		}
-	}
-	return s
-}
-
-func qEncode(s string) string {
-	var b strings.Builder
-	for _, c := range []byte(s) {
-		switch {
-		case c == ' ':
-			b.WriteByte('_')
-		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9':
-			b.WriteByte(c)
-		default:
-			fmt.Fprintf(&b, "=%02X", c)
-		}
-	}
-	return b.String()
 }
 
 // Dispatcher moves notifications from the outbox to the Sender.

@@ -5,6 +5,8 @@ import (
 	"context"
 	"crypto/sha256"
 	"log/slog"
+	"mime"
+	netmail "net/mail"
 	"slices"
 	"strings"
 	"testing"
@@ -94,6 +96,45 @@ func testSMTPSenderMailsInTheUsersLanguage(t *testing.T) {
 	}
 	if strings.Contains(mail, "feber") || strings.Contains(mail, "morgon") {
 		t.Errorf("mail carries message text:\n%s", mail)
+	}
+	// The subject reads back as the catalog's Swedish, through a reader
+	// of RFC 2047 no one here wrote.
+	parsed, err := netmail.ReadMessage(strings.NewReader(mail))
+	if err != nil {
+		t.Fatalf("the mail does not parse: %v", err)
+	}
+	subject, err := new(mime.WordDecoder).DecodeHeader(parsed.Header.Get("Subject"))
+	if want := cat.T(sotepe.Swedish, "notify.new_message.subject", nil); err != nil || subject != want {
+		t.Errorf("subject %q (%v), want %q", subject, err, want)
+	}
+}
+
+// TestSubjectHeaderEncoding checks the subject's encoding: ASCII as it is,
+// other letters as RFC 2047 encoded words of at most 75 characters, which
+// decode back to the text.
+func TestSubjectHeaderEncoding(t *testing.T) {
+	srv := smtptest.Start(t)
+	long := strings.Repeat("Yhteydenottopyyntöösi on vastattu, äläkä unohda vastata kyselyyn. ", 3)
+	for _, subject := range []string{"New message", "Nytt meddelande i ärendet", long} {
+		err := notify.SMTPSender{Addr: srv.Addr, From: "noreply@sotepe.example"}.Send(context.Background(),
+			notify.Message{To: "erik@example.fi", Subject: subject, Body: "x"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		msgs := srv.Messages()
+		parsed, err := netmail.ReadMessage(strings.NewReader(msgs[len(msgs)-1].Data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		raw := parsed.Header.Get("Subject")
+		for _, word := range strings.Fields(raw) {
+			if strings.HasPrefix(word, "=?") && len(word) > 75 {
+				t.Errorf("an encoded word of %d characters: %q", len(word), word)
+			}
+		}
+		if got, err := new(mime.WordDecoder).DecodeHeader(raw); err != nil || got != subject {
+			t.Errorf("subject %q reads back as %q (%v)", subject, got, err)
+		}
 	}
 }
 
