@@ -325,16 +325,22 @@ func errBookPatient() error {
 	return sotepe.Invalid("error.fhir_book_patient", "name the resident by the identifier "+personalIDSystem+"|code")
 }
 
+// booker returns who books through q: the signed-in resident (or staff),
+// or nobody for an integration client, whose token must hold
+// system/Appointment.write; the scope is checked before the body is read.
+func (h *Handler) booker(q *request) (sotepe.User, error) {
+	if q.token != "" {
+		_, err := h.client(q, sotepe.ScopeFHIRAppointmentWrite)
+		return sotepe.User{}, err
+	}
+	return h.person(q)
+}
+
 // createAppointment books a slot (POST Appointment): 201 with the booking,
 // or 200 with the one an earlier try under the same Idempotency-Key made.
 func (h *Handler) createAppointment(w http.ResponseWriter, q *request) error {
-	var u sotepe.User
-	var err error
-	if q.token != "" {
-		if _, err = h.client(q, sotepe.ScopeFHIRAppointmentWrite); err != nil {
-			return err
-		}
-	} else if u, err = h.person(q); err != nil {
+	u, err := h.booker(q)
+	if err != nil {
 		return err
 	}
 	var raw json.RawMessage

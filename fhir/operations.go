@@ -185,15 +185,9 @@ func (h *Handler) proposed(q *request, sl sotepe.Slot, s sotepe.Service) resourc
 // names; one whose status is cancelled and that has an id cancels that
 // appointment. The answer is a Bundle holding the appointment.
 func (h *Handler) book(w http.ResponseWriter, q *request) error {
-	var u sotepe.User
-	var err error
-	if q.token != "" {
-		// A system's booking and cancelling alike need the write scope,
-		// checked before the body is.
-		if _, err = h.client(q, sotepe.ScopeFHIRAppointmentWrite); err != nil {
-			return err
-		}
-	} else if u, err = h.person(q); err != nil {
+	// A system's booking and cancelling alike need the write scope.
+	u, err := h.booker(q)
+	if err != nil {
 		return err
 	}
 	values, resources, err := operationInput(q)
