@@ -17,8 +17,9 @@ import (
 // event. A mirror no presence mentioned for a while (a process that died)
 // is dropped as if it had left.
 
-// maxOutbox bounds the events queued for the other processes; beyond it
-// signals are dropped (presence, the heartbeat, puts the rest right).
+// maxOutbox bounds the events queued for the other processes (while the
+// database is slow, or Run does not run); beyond it events are dropped,
+// and the next heartbeat's presence puts the members right.
 const maxOutbox = 4096
 
 // publish queues e for the other processes, when there are any.
@@ -26,7 +27,7 @@ func (h *hub) publish(e sotepe.VideoEvent) {
 	if !h.bus {
 		return
 	}
-	if len(h.outbox) >= maxOutbox && e.Kind == sotepe.VideoSignalEvent {
+	if len(h.outbox) >= maxOutbox {
 		h.dropped++
 		return
 	}
@@ -37,7 +38,7 @@ func (h *hub) publish(e sotepe.VideoEvent) {
 	}
 }
 
-// take returns the queued events and how many signals were dropped since
+// take returns the queued events and how many were dropped since
 // the last take, emptying the queue.
 func (h *hub) take() ([]sotepe.VideoEvent, int) {
 	h.mu.Lock()

@@ -40,7 +40,7 @@ type hub struct {
 	bus     bool
 	outbox  []sotepe.VideoEvent
 	wake    chan struct{}
-	dropped int // signals not queued because the outbox was full
+	dropped int // events not queued because the outbox was full
 }
 
 func newHub(now func() time.Time) *hub {

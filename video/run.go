@@ -59,7 +59,7 @@ func (s *Service) Run(ctx context.Context) {
 func (s *Service) flush(ctx context.Context) {
 	events, dropped := s.hub.take()
 	if dropped > 0 {
-		s.log.Warn("video: signals to other processes dropped, too many queued", "count", dropped)
+		s.log.Warn("video: events for other processes dropped, too many queued", "count", dropped)
 	}
 	for len(events) > 0 {
 		n := min(len(events), publishBatch)
