@@ -261,3 +261,81 @@ type VideoStore interface {
 	// appointment (StatPortalVideoAppointments).
 	RecordVideoCall(ctx context.Context, appointmentID int64, at time.Time) error
 }
+
+// Rooms across processes: several processes sharing one PostgreSQL
+// database each hold the participants connected to them, and tell each
+// other about their rooms through a VideoBus. Each process keeps a mirror
+// of the other processes' participants, so that what a participant is told
+// is the same as if everyone were connected to one process.
+
+// The kinds of a VideoEvent.
+const (
+	// VideoPresence lists a process's participants of a room (Members), the
+	// keys it knows were admitted (Admitted) and when the room closes
+	// (Closes). A process sends it when one of its participants enters or
+	// is admitted, when it learns of a participant it did not know, and
+	// every heartbeat; a participant of another process that no presence
+	// mentions for a while is gone.
+	VideoPresence = "presence"
+	// VideoGone tells that participant Member left, or was taken out.
+	VideoGone = "gone"
+	// VideoAdmitEvent asks the process of waiting participant Member to
+	// let them into the call; a professional in the call admitted them.
+	VideoAdmitEvent = "admit"
+	// VideoSignalEvent carries Data from participant From to participant
+	// To, for To's process to pass on.
+	VideoSignalEvent = "signal"
+	// VideoConnectedEvent tells that From reported their connection with
+	// To up.
+	VideoConnectedEvent = "connected"
+	// VideoEndEvent ends the room everywhere, for Reason.
+	VideoEndEvent = "end"
+)
+
+// VideoEvent is what one process tells the others about the room of
+// appointment Appointment; see the kinds above for which fields each uses.
+// Origin is the process (the bus) that sent it; the bus fills it in.
+type VideoEvent struct {
+	Kind        string             `json:"kind"`
+	Origin      string             `json:"origin,omitempty"`
+	Appointment int64              `json:"appt"`
+	Closes      time.Time          `json:"closes,omitzero"`
+	Members     []VideoParticipant `json:"members,omitempty"`
+	Admitted    []string           `json:"admitted,omitempty"`
+	Member      string             `json:"member,omitempty"`
+	From        string             `json:"from,omitempty"`
+	To          string             `json:"to,omitempty"`
+	Data        json.RawMessage    `json:"data,omitempty"`
+	Reason      string             `json:"reason,omitempty"`
+}
+
+// VideoParticipant is one participant of a room as its process describes
+// it to the others. Key is who they are across connections (the user and
+// their role, or the invitation): a newer connection of the same key
+// (Joined) replaces an older one wherever it is. InCall is when they
+// entered the call, zero while they wait; of two participants of different
+// processes the one who entered later makes the offer.
+type VideoParticipant struct {
+	ID       string    `json:"id"`
+	Key      string    `json:"key"`
+	Role     VideoRole `json:"role"`
+	Name     string    `json:"name,omitempty"`
+	Admitted bool      `json:"admitted,omitempty"`
+	Joined   time.Time `json:"joined"`
+	InCall   time.Time `json:"in_call,omitzero"`
+}
+
+// VideoBus carries VideoEvents between the processes that share a
+// database (the store implements it on PostgreSQL with NOTIFY and LISTEN).
+// Where one process owns the database there is none.
+type VideoBus interface {
+	// PublishVideo sends events to the other processes, in order, in one
+	// go; they arrive in the order they were published. A failure is
+	// EUnavailable or EInternal, and none of them was sent.
+	PublishVideo(ctx context.Context, events ...VideoEvent) error
+	// ListenVideo calls fn, on one goroutine, with every event another
+	// process publishes, with its Origin, until ctx ends or the bus
+	// closes, and returns nil then. Events published while it is away
+	// (reconnecting after a failure) are lost.
+	ListenVideo(ctx context.Context, fn func(VideoEvent)) error
+}

@@ -198,7 +198,9 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 			return nil, err
 		}
 	}
-	a.Video = video.New(video.Config{Store: st, Appointments: a.Appointments, ICE: a.iceServers(), Logger: logger})
+	// On PostgreSQL the processes sharing the database share the rooms
+	// through the store's bus; on SQLite the rooms are this process's.
+	a.Video = video.New(video.Config{Store: st, Appointments: a.Appointments, ICE: a.iceServers(), Logger: logger, Bus: st.VideoBus()})
 	sender := cfg.Sender
 	if sender == nil {
 		sender = notify.LogSender{Logger: logger}
@@ -255,7 +257,8 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 // sweeps and roll-up folding, the audit summary's folding, lapsed
 // waiting-list offers and reminders, forgetting unscreened feedback
 // comments, the chats' signals from other processes, abandoned chats and
-// old transcripts, and notification delivery. Run it once per process;
+// old transcripts, the video rooms' events between processes, and
+// notification delivery. Run it once per process;
 // several processes may share one PostgreSQL database. Each piece of the
 // work is safe to run in all of them at once: the sweeps are conditional
 // updates (a request is marked breached, an offer passed on, a reminder
@@ -272,6 +275,7 @@ func (a *App) Start(ctx context.Context) {
 	a.background.Go(func() { a.Appointments.RunSweeps(bgCtx, time.Minute) })
 	a.background.Go(func() { a.Feedback.RunSweeps(bgCtx, time.Hour) })
 	a.background.Go(func() { a.Chats.Run(bgCtx) })
+	a.background.Go(func() { a.Video.Run(bgCtx) })
 	a.background.Go(func() { a.Audit.RunFolds(bgCtx, 10*time.Second, a.Logger) })
 	a.background.Go(func() { a.Dispatcher.Run(bgCtx, 10*time.Second) })
 }

@@ -35,6 +35,7 @@ import (
 type chatBus struct {
 	mu      sync.Mutex
 	channel string
+	video   string // the channel of video rooms' events (video_listen.go)
 	origin  string
 	closed  chan struct{} // closed by Store.Close
 }
@@ -75,8 +76,12 @@ const maxChannel = 63
 // chatChannel returns the NOTIFY channel of schema: "sotepe_chat_" and the
 // schema when that is a plain lower-case identifier that fits, else a hash
 // of the schema, so two schemas never share a channel.
-func chatChannel(schema string) string {
-	const prefix = "sotepe_chat_"
+func chatChannel(schema string) string { return schemaChannel("sotepe_chat_", schema) }
+
+// schemaChannel returns the channel named prefix and schema, or prefix and
+// a hash of the schema when the schema is not a plain lower-case
+// identifier that fits.
+func schemaChannel(prefix, schema string) string {
 	plain := schema != ""
 	for _, r := range schema {
 		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '_') {
@@ -111,6 +116,7 @@ func (s *Store) bus(ctx context.Context, q querier) (channel, origin string, err
 		b := make([]byte, 12)
 		rand.Read(b)
 		s.chat.channel, s.chat.origin = chatChannel(*schema), hex.EncodeToString(b)
+		s.chat.video = videoChannel(*schema)
 	}
 	return s.chat.channel, s.chat.origin, nil
 }
@@ -155,6 +161,24 @@ const (
 // while it is away are lost, so a listener reads the logs it follows again
 // after a reconnect. On SQLite it waits for ctx or Close and returns nil.
 func (s *Store) ListenChats(ctx context.Context, fn func(sotepe.ChatSignal)) error {
+	return s.listen(ctx, "chat signals", func(b *chatBus) string { return b.channel }, func(payload, origin string) {
+		var notice chatNotice
+		if err := json.Unmarshal([]byte(payload), &notice); err != nil || notice.ChatID == 0 {
+			s.log.Warn("chat signals: unreadable notification skipped", "error", err)
+			return
+		}
+		if notice.Origin == origin {
+			return
+		}
+		fn(notice.ChatSignal)
+	})
+}
+
+// listen calls fn with the payload of every notification on the channel
+// that channel picks from the store's bus, and the store's own origin,
+// until ctx ends or the store closes, reconnecting after a failure (what
+// names the listener in the log). On SQLite it waits for ctx or Close.
+func (s *Store) listen(ctx context.Context, what string, channel func(*chatBus) string, fn func(payload, origin string)) error {
 	closed := s.chat.done()
 	if s.dialect.name != Postgres {
 		select {
@@ -174,14 +198,14 @@ func (s *Store) ListenChats(ctx context.Context, fn func(sotepe.ChatSignal)) err
 	}()
 	wait := listenRetryMin
 	for {
-		listened, err := s.listenOnce(ctx, fn)
+		listened, err := s.listenOnce(ctx, channel, fn)
 		if ctx.Err() != nil {
 			return nil
 		}
 		if listened {
 			wait = listenRetryMin
 		}
-		s.log.Warn("chat signals: listen failed; reconnecting", "error", err, "after", wait)
+		s.log.Warn(what+": listen failed; reconnecting", "error", err, "after", wait)
 		t := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
@@ -196,11 +220,13 @@ func (s *Store) ListenChats(ctx context.Context, fn func(sotepe.ChatSignal)) err
 // listenOnce listens on one connection until it fails or ctx ends, and
 // reports whether LISTEN took effect. The connection is discarded at the
 // end, as it still listens.
-func (s *Store) listenOnce(ctx context.Context, fn func(sotepe.ChatSignal)) (listened bool, err error) {
-	channel, origin, err := s.bus(ctx, s.writer)
-	if err != nil {
+func (s *Store) listenOnce(ctx context.Context, pick func(*chatBus) string, fn func(payload, origin string)) (listened bool, err error) {
+	if _, _, err := s.bus(ctx, s.writer); err != nil {
 		return false, err
 	}
+	s.chat.mu.Lock()
+	channel, origin := pick(&s.chat), s.chat.origin
+	s.chat.mu.Unlock()
 	conn, err := s.writer.Conn(ctx)
 	if err != nil {
 		return false, err
@@ -227,15 +253,7 @@ func (s *Store) listenOnce(ctx context.Context, fn func(sotepe.ChatSignal)) (lis
 				// instead of pooling one that listens.
 				return driver.ErrBadConn
 			}
-			var notice chatNotice
-			if err := json.Unmarshal([]byte(n.Payload), &notice); err != nil || notice.ChatID == 0 {
-				s.log.Warn("chat signals: unreadable notification skipped", "error", err)
-				continue
-			}
-			if notice.Origin == origin {
-				continue
-			}
-			fn(notice.ChatSignal)
+			fn(n.Payload, origin)
 		}
 	})
 	return listened, failure

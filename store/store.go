@@ -30,6 +30,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 	_ "time/tzdata" // Europe/Helsinki must resolve even where the system has no zoneinfo.
 
@@ -105,6 +106,9 @@ type Store struct {
 	// chat names the store on PostgreSQL's chat signal channel (see
 	// chats_listen.go).
 	chat chatBus
+	// videoSeq numbers the events the store publishes on the video
+	// channel (video_listen.go).
+	videoSeq atomic.Uint64
 	// sessions keeps SessionUser's answers for a moment (sessioncache.go).
 	sessions *sessionCache
 	// bulk is set on a store for a batch load (OpenBulk).

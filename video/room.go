@@ -14,6 +14,11 @@ import (
 // participant until its appointment ends (or is no longer held by video);
 // it remembers whom a professional admitted, so that a participant whose
 // connection broke comes back into the call without waiting again.
+//
+// With a bus (several processes on one database), a room also holds
+// mirrors of the participants connected to other processes (member.remote;
+// mirror.go keeps them), and the hub queues events for the others
+// (outbox), which Service.Run publishes in order.
 
 // outBuffer is how many messages may wait for one participant's connection;
 // a participant whose connection falls further behind is out of the room
@@ -27,14 +32,26 @@ type hub struct {
 	mu    sync.Mutex
 	rooms map[int64]*room
 	now   func() time.Time
+	// clock is the real time: when participants joined and entered the
+	// call, compared across processes, and when a mirror was last seen.
+	clock func() time.Time
+	// bus is set when other processes share the rooms: outbox then
+	// queues the events for them, and wake tells Service.Run.
+	bus     bool
+	outbox  []sotepe.VideoEvent
+	wake    chan struct{}
+	dropped int // events not queued because the outbox was full
 }
 
-func newHub(now func() time.Time) *hub { return &hub{rooms: map[int64]*room{}, now: now} }
+func newHub(now func() time.Time) *hub {
+	return &hub{rooms: map[int64]*room{}, now: now, clock: time.Now, wake: make(chan struct{}, 1)}
+}
 
 // room is the room of one video appointment.
 type room struct {
 	appt    int64
-	members map[string]*member // by member id
+	closes  time.Time
+	members map[string]*member // by member id, this process's and mirrors
 	// admitted are the keys (see member.key) a professional let in.
 	admitted map[string]bool
 	// reported are, per pair of members in the call (pairKey), those of
@@ -60,6 +77,16 @@ type member struct {
 	room     *room // nil once out
 	closed   bool  // out is closed
 	lagging  bool  // a message did not fit in out
+	// joined is when the participant joined, and inCall when they
+	// entered the call (zero while waiting), by the clock of the process
+	// they are connected to.
+	joined, inCall time.Time
+	// remote is set for the mirror of a participant of another process
+	// (origin), last mentioned by its presence at seen; a mirror has no
+	// channel (closed is set) and is never sent anything.
+	remote bool
+	origin string
+	seen   time.Time
 }
 
 func newMember(key string, role sotepe.VideoRole, name string) *member {
@@ -96,18 +123,18 @@ func (m *member) send(msg sotepe.VideoMessage) {
 func (h *hub) enter(appt int64, closes time.Time, m *member, welcome sotepe.VideoMessage) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	r := h.rooms[appt]
-	if r == nil {
-		r = &room{appt: appt, members: map[string]*member{}, admitted: map[string]bool{}, reported: map[string]map[string]bool{}}
-		h.rooms[appt] = r
-		r.timer = time.AfterFunc(closes.Sub(h.now()), func() { h.end(appt, sotepe.VideoEndClosed) })
-	}
+	r := h.room(appt, closes)
 	for _, old := range r.members {
 		if old.key == m.key {
-			h.remove(r, old, sotepe.VideoEndReplaced)
+			if old.remote {
+				h.drop(r, old)
+			} else {
+				h.remove(r, old, sotepe.VideoEndReplaced)
+			}
 		}
 	}
 	m.room = r
+	m.joined = h.clock()
 	m.admitted = m.role == sotepe.VideoProfessional || r.admitted[m.key]
 	r.members[m.id] = m
 	welcome.Type, welcome.You, welcome.Role, welcome.Admitted = sotepe.VideoWelcome, m.id, m.role, m.admitted
@@ -118,19 +145,46 @@ func (h *hub) enter(appt int64, closes time.Time, m *member, welcome sotepe.Vide
 	}
 	h.announce(r)
 	h.settle(r)
+	h.publish(h.presence(r))
 }
 
-// enterCall tells m who is in the call (m makes the offers) and those in
-// the call that m entered it.
+// room returns the room of appointment appt, which closes at closes,
+// creating it when there is none.
+func (h *hub) room(appt int64, closes time.Time) *room {
+	r := h.rooms[appt]
+	if r == nil {
+		r = &room{appt: appt, closes: closes, members: map[string]*member{}, admitted: map[string]bool{}, reported: map[string]map[string]bool{}}
+		h.rooms[appt] = r
+		r.timer = time.AfterFunc(closes.Sub(h.now()), func() { h.end(appt, sotepe.VideoEndClosed) })
+	}
+	return r
+}
+
+// enterCall tells m, a participant of this process, who is in the call (m
+// makes the offers) and those of this process in the call that m entered
+// it. A mirror who entered the call after m (by the clocks of their
+// processes: entries racing across processes) is left out of m's peers:
+// its process has it make the offer to m (remoteEntered).
 func (h *hub) enterCall(r *room, m *member) {
+	m.inCall = h.clock()
 	peers := []string{}
 	for _, p := range r.members {
-		if p != m && p.admitted {
-			peers = append(peers, p.id)
-			p.send(sotepe.VideoMessage{Type: sotepe.VideoJoined, Peer: m.id})
+		if p == m || !p.admitted || p.remote && !earlier(p, m) {
+			continue
 		}
+		peers = append(peers, p.id)
+		p.send(sotepe.VideoMessage{Type: sotepe.VideoJoined, Peer: m.id})
 	}
 	m.send(sotepe.VideoMessage{Type: sotepe.VideoAdmitted, Peers: peers})
+}
+
+// earlier reports whether a entered the call before b, by the clocks of
+// their processes and then by id, so that two processes decide alike.
+func earlier(a, b *member) bool {
+	if !a.inCall.Equal(b.inCall) {
+		return a.inCall.Before(b.inCall)
+	}
+	return a.id < b.id
 }
 
 // view lists the members of r that rcv may see: professionals see everyone
@@ -181,9 +235,16 @@ func (h *hub) settle(r *room) {
 	}
 }
 
-// remove takes m out of r, telling it why (reason, when it fits) and those
-// in the call that it left, and closes its channel.
+// remove takes m, a participant of this process, out of r, telling it why
+// (reason, when it fits) and those in the call that it left, closes its
+// channel, and tells the other processes that it is gone.
 func (h *hub) remove(r *room, m *member, reason string) {
+	h.takeOut(r, m, reason)
+	h.publish(sotepe.VideoEvent{Kind: sotepe.VideoGone, Appointment: r.appt, Member: m.id})
+}
+
+// takeOut is remove without telling the other processes.
+func (h *hub) takeOut(r *room, m *member, reason string) {
 	delete(r.members, m.id)
 	m.room = nil
 	if reason != "" && !m.lagging {
@@ -226,24 +287,37 @@ func (h *hub) out(m *member, reason string) {
 func (h *hub) end(appt int64, reason string) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	h.endLocked(appt, reason)
+}
+
+// endLocked is end with h.mu held.
+func (h *hub) endLocked(appt int64, reason string) {
 	r := h.rooms[appt]
 	if r == nil {
 		return
 	}
 	for _, m := range r.members {
-		h.remove(r, m, reason)
+		if m.remote {
+			delete(r.members, m.id)
+		} else {
+			h.takeOut(r, m, reason)
+		}
 	}
 	r.timer.Stop()
 	delete(h.rooms, appt)
 }
 
-// size returns how many rooms there are and how many participants are in
-// them, for tests and metrics.
+// size returns how many rooms there are and how many participants of
+// this process are in them, for tests and metrics.
 func (h *hub) size() (rooms, members int) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	for _, r := range h.rooms {
-		members += len(r.members)
+		for _, m := range r.members {
+			if !m.remote {
+				members++
+			}
+		}
 	}
 	return len(h.rooms), members
 }
@@ -271,6 +345,10 @@ func (h *hub) signal(m *member, to string, data json.RawMessage) error {
 	if p == nil || !p.admitted || p == m {
 		return nil
 	}
+	if p.remote {
+		h.publish(sotepe.VideoEvent{Kind: sotepe.VideoSignalEvent, Appointment: r.appt, From: m.id, To: to, Data: data})
+		return nil
+	}
 	p.send(sotepe.VideoMessage{Type: sotepe.VideoSignal, From: m.id, Data: data})
 	h.settle(r)
 	return nil
@@ -292,12 +370,23 @@ func (h *hub) admit(m *member, peer string) error {
 	if p == nil || p.admitted {
 		return nil
 	}
+	if p.remote {
+		// Its process lets it in and tells everyone (presence).
+		h.publish(sotepe.VideoEvent{Kind: sotepe.VideoAdmitEvent, Appointment: r.appt, Member: peer})
+		return nil
+	}
+	h.admitLocal(r, p)
+	return nil
+}
+
+// admitLocal lets p, a waiting participant of this process, into the call.
+func (h *hub) admitLocal(r *room, p *member) {
 	p.admitted = true
 	r.admitted[p.key] = true
 	h.enterCall(r, p)
 	h.announce(r)
 	h.settle(r)
-	return nil
+	h.publish(h.presence(r))
 }
 
 // connected records that m's connection with peer is up, and reports
@@ -314,6 +403,16 @@ func (h *hub) connected(m *member, peer string) (first bool, err error) {
 	if p == nil || p == m || !p.admitted || !m.admitted {
 		return false, nil
 	}
+	if p.remote {
+		h.publish(sotepe.VideoEvent{Kind: sotepe.VideoConnectedEvent, Appointment: r.appt, From: m.id, To: p.id})
+	}
+	return r.report(m, p), nil
+}
+
+// report records that m reported its connection with p up, and reports
+// whether this made the room's call held for the first time (in this
+// process: the process of each side records it).
+func (r *room) report(m, p *member) bool {
 	k := pairKey(m.id, p.id)
 	if r.reported[k] == nil {
 		r.reported[k] = map[string]bool{}
@@ -321,10 +420,10 @@ func (h *hub) connected(m *member, peer string) (first bool, err error) {
 	r.reported[k][m.id] = true
 	call := (m.resident() && p.role == sotepe.VideoProfessional) || (p.resident() && m.role == sotepe.VideoProfessional)
 	if !call || r.held || !r.reported[k][p.id] {
-		return false, nil
+		return false
 	}
 	r.held = true
-	return true, nil
+	return true
 }
 
 // unheld forgets that the room's call was held, so that the next report

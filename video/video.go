@@ -5,12 +5,13 @@
 // the TURN credentials of a call. Media never passes through it, and
 // nothing of a call is recorded but that it was held.
 //
-// Rooms live in the memory of one process: both sides of a call must reach
-// the same process. With several processes, route the room's socket paths
-// (/appointments/{id}/video/ws, /video/guest/{id}/ws) to one process by
-// appointment, or relay the rooms' messages between processes (for example
-// through PostgreSQL's LISTEN/NOTIFY, as the chat store does); see
-// docs/video.md.
+// Rooms live in memory. Several processes sharing one PostgreSQL database
+// share their rooms through a sotepe.VideoBus (Config.Bus, the store's
+// NOTIFY and LISTEN): each participant belongs to the process it is
+// connected to, the others keep a mirror of it, and Run carries the
+// events between them (mirror.go), so that the two sides of a call may be
+// connected to different processes. Without a bus a room is the process's
+// own. See docs/video.md.
 package video
 
 import (
@@ -41,7 +42,20 @@ type Config struct {
 	ICE    func(appointmentID int64, expires time.Time) []sotepe.ICEServer
 	Now    func() time.Time
 	Logger *slog.Logger
+	// Bus connects the rooms with those of the other processes sharing
+	// the database; nil where one process owns it. Run carries the
+	// events.
+	Bus sotepe.VideoBus
+	// Heartbeat is how often the process tells the others who of it is in
+	// which room (DefaultHeartbeat when zero), and Expire how long a
+	// participant of another process stays in a room here without being
+	// told of (three heartbeats when zero).
+	Heartbeat, Expire time.Duration
 }
+
+// DefaultHeartbeat is how often, by default, a process tells the others
+// who of it is in which room.
+const DefaultHeartbeat = 5 * time.Second
 
 // Service runs the video rooms of this process.
 type Service struct {
@@ -51,6 +65,9 @@ type Service struct {
 	now   func() time.Time
 	log   *slog.Logger
 	hub   *hub
+	bus   sotepe.VideoBus
+	// heartbeat and expire: see Config.
+	heartbeat, expire time.Duration
 }
 
 var _ sotepe.VideoService = (*Service)(nil)
@@ -65,6 +82,14 @@ func New(c Config) *Service {
 		s.log = slog.New(slog.DiscardHandler)
 	}
 	s.hub = newHub(s.now)
+	s.bus, s.hub.bus = c.Bus, c.Bus != nil
+	s.heartbeat, s.expire = c.Heartbeat, c.Expire
+	if s.heartbeat <= 0 {
+		s.heartbeat = DefaultHeartbeat
+	}
+	if s.expire <= 0 {
+		s.expire = 3 * s.heartbeat
+	}
 	return s
 }
 
@@ -289,7 +314,7 @@ func (s *Service) CallMeInstead(ctx context.Context, u sotepe.User, id int64) (s
 	if err != nil {
 		return a, err
 	}
-	s.hub.end(id, sotepe.VideoEndPhone)
+	s.hub.endEverywhere(id, sotepe.VideoEndPhone)
 	return a, nil
 }
 

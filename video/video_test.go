@@ -27,7 +27,13 @@ type fixture struct {
 
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
-	env := testenv.New(t, testenv.EngineOf(t))
+	return newFixtureOn(t, testenv.EngineOf(t))
+}
+
+// newFixtureOn is newFixture on engine.
+func newFixtureOn(t *testing.T, engine testenv.Engine) *fixture {
+	t.Helper()
+	env := testenv.New(t, engine)
 	env.LoadAppointments(t)
 	appts, err := booking.New(booking.Config{Store: env.Store, Location: env.Location, Now: env.Clock.Now})
 	if err != nil {

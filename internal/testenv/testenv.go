@@ -144,9 +144,15 @@ func DSN(t testing.TB, engine Engine) string {
 // skips the test unless SOTEPE_TEST_POSTGRES is set.
 func Open(t testing.TB, engine Engine) *store.Store {
 	t.Helper()
-	st, err := store.Open(context.Background(), DSN(t, engine), nil)
+	return open(t, DSN(t, engine))
+}
+
+// open returns a migrated store on dsn, closed when the test ends.
+func open(t testing.TB, dsn string) *store.Store {
+	t.Helper()
+	st, err := store.Open(context.Background(), dsn, nil)
 	if err != nil {
-		t.Fatalf("open %s store: %v", engine, err)
+		t.Fatalf("open store: %v", err)
 	}
 	// Registered after the PostgreSQL schema's cleanup, so it runs before it.
 	t.Cleanup(func() { st.Close() })
@@ -216,7 +222,9 @@ func NewPostgresSchema() (dsn string, drop func() error, err error) {
 // working-day calendar read from it, and a clock that the store stamps its
 // rows with.
 type Env struct {
-	Engine   Engine
+	Engine Engine
+	// DSN is where the store is, as sotepe's --db takes it.
+	DSN      string
 	Store    *store.Store
 	Clock    *Clock
 	Calendar *workday.Live
@@ -242,7 +250,8 @@ func New(t testing.TB, engine Engine) *Env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	env := &Env{Engine: engine, Store: Open(t, engine), Clock: NewClock(Start(loc)), Location: loc, Users: map[string]sotepe.User{}}
+	dsn := DSN(t, engine)
+	env := &Env{Engine: engine, DSN: dsn, Store: open(t, dsn), Clock: NewClock(Start(loc)), Location: loc, Users: map[string]sotepe.User{}}
 	env.Store.Now = env.Clock.Now
 	if err := demo.LoadNetwork(ctx, env.Store); err != nil {
 		t.Fatal(err)
@@ -261,6 +270,16 @@ func New(t testing.TB, engine Engine) *Env {
 		t.Fatal(err)
 	}
 	return env
+}
+
+// OpenAnother returns another store on the Env's database, as another
+// process sharing it would open, stamping its rows with the Env's clock;
+// it is closed when the test ends.
+func (e *Env) OpenAnother(t testing.TB) *store.Store {
+	t.Helper()
+	st := open(t, e.DSN)
+	st.Now = e.Clock.Now
+	return st
 }
 
 // User returns the demo person's account; an unknown name fails the test.
