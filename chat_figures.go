@@ -20,6 +20,16 @@ const (
 	ChatByHour = "hour" // by the hour of the start in the city's time, "00"–"23"
 )
 
+// Seconds is a multiset of whole seconds, such as the waits or the
+// durations of a group of chats: how many values it holds, and the value
+// of each rank.
+type Seconds interface {
+	// Len returns how many values it holds.
+	Len() int64
+	// Nth returns the value of rank k (0 ≤ k < Len()), ascending.
+	Nth(k int64) int32
+}
+
 // SecondsCount is an entry of a histogram of whole seconds: Count values
 // of Seconds.
 type SecondsCount struct {
@@ -27,13 +37,39 @@ type SecondsCount struct {
 	Count   int64
 }
 
+// SecondsHistogram is a multiset of whole seconds as a histogram,
+// ascending by value with every count positive.
+type SecondsHistogram []SecondsCount
+
+// Len returns how many values h holds.
+func (h SecondsHistogram) Len() int64 {
+	var n int64
+	for _, e := range h {
+		n += e.Count
+	}
+	return n
+}
+
+// Nth returns the value of rank k (0 ≤ k < Len()); past the end, the
+// largest value.
+func (h SecondsHistogram) Nth(k int64) int32 {
+	var below int64
+	for _, e := range h {
+		if below += e.Count; k < below {
+			return e.Seconds
+		}
+	}
+	return h[len(h)-1].Seconds
+}
+
 // ChatFigureSums is one group of the chat figures as sums: the counts, and
-// the waits and durations as histograms of whole seconds (ascending by
-// value, every count positive), from which the percentiles follow exactly.
+// the waits and durations as multisets of whole seconds (nil or empty
+// without values), from which the percentiles follow exactly. The store
+// keeps them in a form whose ranks it finds without listing every value.
 type ChatFigureSums struct {
 	Key                                      string
 	Started, Answered, Abandoned, HandedOver int
-	Waits, Durations                         []SecondsCount
+	Waits, Durations                         Seconds
 }
 
 // Figure returns the group's figure: its counts, and the median and 90th
@@ -41,12 +77,12 @@ type ChatFigureSums struct {
 // them from the chats.
 func (g ChatFigureSums) Figure() ChatFigure {
 	f := ChatFigure{Key: g.Key, Started: g.Started, Answered: g.Answered, Abandoned: g.Abandoned, HandedOver: g.HandedOver}
-	if len(g.Waits) > 0 {
-		q := CountedPercentiles(g.Waits, 0.5, 0.9)
+	if g.Waits != nil && g.Waits.Len() > 0 {
+		q := SecondsPercentiles(g.Waits, 0.5, 0.9)
 		f.WaitP50, f.WaitP90 = &q[0], &q[1]
 	}
-	if len(g.Durations) > 0 {
-		q := CountedPercentiles(g.Durations, 0.5, 0.9)
+	if g.Durations != nil && g.Durations.Len() > 0 {
+		q := SecondsPercentiles(g.Durations, 0.5, 0.9)
 		f.DurationP50, f.DurationP90 = &q[0], &q[1]
 	}
 	return f
@@ -124,32 +160,19 @@ func ChatFiguresOf(times []ChatTime, by string, loc *time.Location) []ChatFigure
 	return out
 }
 
-// CountedPercentiles returns the quantiles ps (0 ≤ p ≤ 1) of the values
-// histogram h holds, ascending by value with positive counts and not
+// SecondsPercentiles returns the quantiles ps (0 ≤ p ≤ 1) of v, not
 // empty, exactly as Percentiles computes them from the values one by one.
-func CountedPercentiles(h []SecondsCount, ps ...float64) []float64 {
-	var n int64
-	for _, e := range h {
-		n += e.Count
-	}
-	// at returns the value of rank k (0-based).
-	at := func(k int64) float64 {
-		var below int64
-		for _, e := range h {
-			if below += e.Count; k < below {
-				return float64(e.Seconds)
-			}
-		}
-		return float64(h[len(h)-1].Seconds)
-	}
+func SecondsPercentiles(v Seconds, ps ...float64) []float64 {
+	n := v.Len()
+	at := func(k int64) float64 { return float64(v.Nth(k)) }
 	out := make([]float64, len(ps))
 	for i, p := range ps {
 		// The same arithmetic as Percentiles, so the same float64.
-		hh := float64(n-1) * p
-		k := int(hh)
-		out[i] = at(int64(k))
-		if frac := hh - float64(k); frac > 0 && int64(k)+1 < n {
-			out[i] += frac * (at(int64(k)+1) - at(int64(k)))
+		h := float64(n-1) * p
+		k := int64(h)
+		out[i] = at(k)
+		if frac := h - float64(k); frac > 0 && k+1 < n {
+			out[i] += frac * (at(k+1) - at(k))
 		}
 	}
 	return out

@@ -74,7 +74,7 @@ func TestChatFiguresGrouping(t *testing.T) {
 
 // TestChatFigureSums checks that the figures of sums equal the figures of
 // the chats they add up, percentiles to the last bit, over random chats
-// and for every grouping; and that CountedPercentiles equals Percentiles.
+// and for every grouping; and that SecondsPercentiles equals Percentiles.
 func TestChatFigureSums(t *testing.T) {
 	loc := helsinki(t)
 	rnd := rand.New(rand.NewPCG(19, 23))
@@ -122,7 +122,7 @@ func TestChatFigureSums(t *testing.T) {
 		}
 		h := histogram(v)
 		ps := []float64{0, 0.1, 0.5, 0.9, 0.99, 1, rnd.Float64()}
-		if got, want := sotepe.CountedPercentiles(h, ps...), sotepe.Percentiles(slices.Clone(v), ps...); !reflect.DeepEqual(got, want) {
+		if got, want := sotepe.SecondsPercentiles(h, ps...), sotepe.Percentiles(slices.Clone(v), ps...); !reflect.DeepEqual(got, want) {
 			t.Fatalf("%d values: counted %v, listed %v", len(v), got, want)
 		}
 	}
@@ -156,7 +156,12 @@ func sums(times []sotepe.ChatTime, by string, loc *time.Location) []sotepe.ChatF
 	}
 	var out []sotepe.ChatFigureSums
 	for k, g := range groups {
-		g.Waits, g.Durations = histogram(waits[k]), histogram(durations[k])
+		if len(waits[k]) > 0 {
+			g.Waits = histogram(waits[k])
+		}
+		if len(durations[k]) > 0 {
+			g.Durations = histogram(durations[k])
+		}
 		out = append(out, *g)
 	}
 	slices.SortFunc(out, func(a, b sotepe.ChatFigureSums) int { return strings.Compare(a.Key, b.Key) })
@@ -164,9 +169,9 @@ func sums(times []sotepe.ChatTime, by string, loc *time.Location) []sotepe.ChatF
 }
 
 // histogram counts v by value, ascending.
-func histogram(v []int32) []sotepe.SecondsCount {
+func histogram(v []int32) sotepe.SecondsHistogram {
 	v = slices.Sorted(slices.Values(v))
-	var h []sotepe.SecondsCount
+	var h sotepe.SecondsHistogram
 	for _, x := range v {
 		if len(h) > 0 && h[len(h)-1].Seconds == x {
 			h[len(h)-1].Count++

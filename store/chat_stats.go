@@ -4,10 +4,11 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
+	"encoding/binary"
 	"fmt"
 	"maps"
+	"math"
 	"slices"
-	"strconv"
 	"time"
 
 	"sotepe"
@@ -23,10 +24,13 @@ import (
 // each grouping of the figures on its own (by line, by unit, by hour), each
 // row per line and key of the grouping: the chats started, answered,
 // abandoned and handed over, and histograms of their waits and durations
-// in whole seconds, "seconds:count," ascending. The percentiles need the
-// values, and a histogram keeps them exactly in the room of the distinct
-// values: a month of a line holds some thousands however many chats it
-// has, so the figures of a period cost about the same at any volume.
+// in whole seconds. The percentiles need the values, and a histogram keeps
+// them exactly in the room of the distinct values: a month of a line holds
+// some thousands however many chats it has. A histogram is stored with the
+// cumulative count at each value, so a read finds the values at the ranks
+// of the percentiles by binary searches in the rows as read
+// (secondsParts), never decoding or merging them: what grows with the
+// chats is the bytes read, a copy.
 //
 // The roll-up follows contact_stats (contact_stats.go): the triggers of
 // chats append each change of a chat that the figures see (started, taken,
@@ -49,138 +53,234 @@ import (
 // chatDims are the groupings the roll-up keeps, each in rows of its own.
 var chatDims = [...]string{sotepe.ChatByLine, sotepe.ChatByUnit, sotepe.ChatByHour}
 
-// chatSums adds up the chats of one group, or of one row of the roll-up.
-// Counts may pass below zero while changes are added in any order; the
-// sums of a whole log and roll-up are not.
-type chatSums struct {
-	started, answered, abandoned, handedOver int64
-	waits, durations                         map[int32]int64
+// chatShare is what one chat adds to the figures of its group.
+type chatShare struct {
+	answered, abandoned, handedOver int64
+	wait, duration                  int32
+	ended                           bool // answered and ended: it has a duration
 }
 
-// add adds chat t (sign 1) or takes it away (sign -1).
-func (g *chatSums) add(sign int64, t sotepe.ChatTime) {
-	g.started += sign
+// shareOf returns what chat t adds to the figures, as sotepe.ChatFiguresOf
+// counts it.
+func shareOf(t sotepe.ChatTime) chatShare {
+	var c chatShare
 	switch t.Status {
 	case sotepe.ChatAbandoned:
-		g.abandoned += sign
+		c.abandoned = 1
 	case sotepe.ChatHandedOver:
-		g.handedOver += sign
+		c.handedOver = 1
 	}
-	if t.TakenAt.IsZero() {
-		return
-	}
-	g.answered += sign
-	if g.waits == nil {
-		g.waits = map[int32]int64{}
-	}
-	g.waits[sotepe.ChatSeconds(t.TakenAt.Sub(t.StartedAt))] += sign
-	if t.EndedAt.IsZero() {
-		return
-	}
-	if g.durations == nil {
-		g.durations = map[int32]int64{}
-	}
-	g.durations[sotepe.ChatSeconds(t.EndedAt.Sub(t.TakenAt))] += sign
-}
-
-// addRow adds a row of the roll-up.
-func (g *chatSums) addRow(started, answered, abandoned, handedOver int64, waits, durations []byte) error {
-	g.started += started
-	g.answered += answered
-	g.abandoned += abandoned
-	g.handedOver += handedOver
-	var err error
-	if g.waits, err = addHistogram(g.waits, waits); err != nil {
-		return err
-	}
-	g.durations, err = addHistogram(g.durations, durations)
-	return err
-}
-
-// empty reports whether the sums hold nothing: no chat, and no value left
-// in a histogram.
-func (g *chatSums) empty() bool {
-	if g.started != 0 || g.answered != 0 || g.abandoned != 0 || g.handedOver != 0 {
-		return false
-	}
-	for _, h := range []map[int32]int64{g.waits, g.durations} {
-		for _, n := range h {
-			if n != 0 {
-				return false
-			}
+	if !t.TakenAt.IsZero() {
+		c.answered = 1
+		c.wait = sotepe.ChatSeconds(t.TakenAt.Sub(t.StartedAt))
+		if !t.EndedAt.IsZero() {
+			c.ended = true
+			c.duration = sotepe.ChatSeconds(t.EndedAt.Sub(t.TakenAt))
 		}
 	}
-	return true
+	return c
 }
 
-// addHistogram adds the histogram text ("seconds:count," with the count
-// possibly negative) to h, made when nil and text is not empty, and
-// returns h.
-func addHistogram(h map[int32]int64, text []byte) (map[int32]int64, error) {
-	if len(text) > 0 && h == nil {
-		h = map[int32]int64{}
+// The histograms of the roll-up are binary: an entry of histogramEntry
+// bytes per distinct value, ascending, each the value and the count of the
+// row's values up to and including it (uint32 each, little-endian). The
+// cumulative counts let a read find the value of a rank by binary searches
+// in the rows as stored (secondsParts), without decoding them: reading a
+// row costs about its bytes, a copy.
+const histogramEntry = 8
+
+// entryAt returns the value and the cumulative count of entry i of the
+// encoded histogram b.
+func entryAt(b []byte, i int) (int32, int64) {
+	e := b[i*histogramEntry:]
+	return int32(binary.LittleEndian.Uint32(e)), int64(binary.LittleEndian.Uint32(e[4:]))
+}
+
+// encodeHistogram appends h to dst as an encoded histogram, leaving out
+// values whose count is 0. A negative count, or more values than a uint32
+// counts, is an error: the roll-up would be out of balance.
+func encodeHistogram(dst []byte, h map[int32]int64) ([]byte, error) {
+	var cum int64
+	for _, v := range slices.Sorted(maps.Keys(h)) {
+		n := h[v]
+		if n == 0 {
+			continue
+		}
+		if cum += n; n < 0 || v < 0 || cum > math.MaxUint32 {
+			return dst, fmt.Errorf("store: chat figures' roll-up out of balance: %d values of %d seconds", n, v)
+		}
+		dst = binary.LittleEndian.AppendUint32(dst, uint32(v))
+		dst = binary.LittleEndian.AppendUint32(dst, uint32(cum))
 	}
-	for len(text) > 0 {
-		var v, n int64
-		var ok bool
-		if v, text, ok = parseHistogramNumber(text, ':'); !ok || v < 0 || v > 1<<31-1 {
-			return h, fmt.Errorf("store: malformed chat histogram near %.40q", text)
-		}
-		if n, text, ok = parseHistogramNumber(text, ','); !ok {
-			return h, fmt.Errorf("store: malformed chat histogram near %.40q", text)
-		}
-		h[int32(v)] += n
+	return dst, nil
+}
+
+// decodeHistogram adds the encoded histogram b to h (made when nil and b
+// is not empty) and returns h.
+func decodeHistogram(h map[int32]int64, b []byte) (map[int32]int64, error) {
+	if len(b)%histogramEntry != 0 {
+		return h, fmt.Errorf("store: a chat histogram of %d bytes", len(b))
+	}
+	if len(b) > 0 && h == nil {
+		h = make(map[int32]int64, len(b)/histogramEntry)
+	}
+	var before int64
+	for i := range len(b) / histogramEntry {
+		v, cum := entryAt(b, i)
+		h[v] += cum - before
+		before = cum
 	}
 	return h, nil
 }
 
-// parseHistogramNumber reads an integer (perhaps negative, at most 18
-// digits) up to end from text and returns it and what follows end.
-func parseHistogramNumber(text []byte, end byte) (int64, []byte, bool) {
-	neg := len(text) > 0 && text[0] == '-'
-	if neg {
-		text = text[1:]
+// secondsParts is a multiset of whole seconds made of encoded histograms
+// (rows of the roll-up, read as stored) and a histogram in memory of what
+// is read one by one (unfolded changes, whose counts may be negative, and
+// chats), as a read adds them up; it finds the value of a rank by a binary
+// search on the values, counting in each part by a binary search. Call
+// finish before Len and Nth.
+type secondsParts struct {
+	rows  [][]byte
+	extra map[int32]int64
+	// Set by finish: extra as ascending values and cumulative counts, how
+	// many values there are, and the smallest and largest.
+	values []int32
+	cum    []int64
+	n      int64
+	lo, hi int32
+	// The last value Nth found and its ranks [first, end): the next
+	// percentile's rank often falls on it too.
+	last               int32
+	lastFirst, lastEnd int64
+}
+
+// addRow adds encoded histogram b, kept as it is.
+func (p *secondsParts) addRow(b []byte) error {
+	if len(b)%histogramEntry != 0 {
+		return fmt.Errorf("store: a chat histogram of %d bytes", len(b))
 	}
-	var v int64
-	for i, c := range text {
-		switch {
-		case c >= '0' && c <= '9' && i < 18:
-			v = v*10 + int64(c-'0')
-		case c == end && i > 0:
-			if neg {
-				v = -v
+	if len(b) > 0 {
+		p.rows = append(p.rows, b)
+	}
+	return nil
+}
+
+// add adds value v (sign 1) or takes it away (sign -1).
+func (p *secondsParts) add(v int32, sign int64) {
+	if p.extra == nil {
+		p.extra = map[int32]int64{}
+	}
+	p.extra[v] += sign
+}
+
+// finish sums the parts up for Len and Nth.
+func (p *secondsParts) finish() {
+	p.values, p.cum, p.n, p.lastFirst, p.lastEnd = p.values[:0], p.cum[:0], 0, 0, 0
+	first := true
+	widen := func(v int32) {
+		if first {
+			p.lo, p.hi, first = v, v, false
+		}
+		p.lo, p.hi = min(p.lo, v), max(p.hi, v)
+	}
+	for _, b := range p.rows {
+		v, _ := entryAt(b, 0)
+		widen(v)
+		v, n := entryAt(b, len(b)/histogramEntry-1)
+		widen(v)
+		p.n += n
+	}
+	var cum int64
+	for _, v := range slices.Sorted(maps.Keys(p.extra)) {
+		if n := p.extra[v]; n != 0 {
+			cum += n
+			p.values, p.cum = append(p.values, v), append(p.cum, cum)
+			widen(v)
+		}
+	}
+	p.n += cum
+}
+
+// Len returns how many values the parts hold.
+func (p *secondsParts) Len() int64 { return p.n }
+
+// Nth returns the value of rank k (0 ≤ k < Len()): the smallest value
+// with more than k values up to and including it.
+func (p *secondsParts) Nth(k int64) int32 {
+	if p.lastFirst <= k && k < p.lastEnd {
+		return p.last
+	}
+	lo, hi := int64(p.lo), int64(p.hi)
+	end := p.n
+	for lo < hi {
+		mid := lo + (hi-lo)/2
+		if n := p.countUpTo(int32(mid)); n > k {
+			hi, end = mid, n
+		} else {
+			lo = mid + 1
+		}
+	}
+	p.last, p.lastEnd = int32(lo), end
+	p.lastFirst = 0
+	if lo > int64(p.lo) {
+		p.lastFirst = p.countUpTo(int32(lo - 1))
+	}
+	return int32(lo)
+}
+
+// countUpTo returns how many values are v or less.
+func (p *secondsParts) countUpTo(v int32) int64 {
+	var n int64
+	for _, b := range p.rows {
+		// The first entry above v: the one before it counts.
+		lo, hi := 0, len(b)/histogramEntry
+		for lo < hi {
+			mid := int(uint(lo+hi) >> 1)
+			if int32(binary.LittleEndian.Uint32(b[mid*histogramEntry:])) > v {
+				hi = mid
+			} else {
+				lo = mid + 1
 			}
-			return v, text[i+1:], true
-		default:
-			return 0, text, false
+		}
+		if lo > 0 {
+			_, c := entryAt(b, lo-1)
+			n += c
 		}
 	}
-	return 0, text, false
+	lo, hi := 0, len(p.values)
+	for lo < hi {
+		mid := int(uint(lo+hi) >> 1)
+		if p.values[mid] > v {
+			hi = mid
+		} else {
+			lo = mid + 1
+		}
+	}
+	if lo > 0 {
+		n += p.cum[lo-1]
+	}
+	return n
 }
 
-// appendHistogram appends h as histogram text to dst, ascending by value,
-// leaving out values whose count is 0.
-func appendHistogram(dst []byte, h map[int32]int64) []byte {
-	for _, v := range slices.Sorted(maps.Keys(h)) {
-		if n := h[v]; n != 0 {
-			dst = strconv.AppendInt(dst, int64(v), 10)
-			dst = append(dst, ':')
-			dst = strconv.AppendInt(dst, n, 10)
-			dst = append(dst, ',')
-		}
-	}
-	return dst
+// chatGroup adds up the chats of one group of a read.
+type chatGroup struct {
+	started, answered, abandoned, handedOver int64
+	waits, durations                         secondsParts
 }
 
-// histogram returns h as the figures give it: ascending, positive counts.
-func histogram(h map[int32]int64) []sotepe.SecondsCount {
-	var out []sotepe.SecondsCount
-	for _, v := range slices.Sorted(maps.Keys(h)) {
-		if n := h[v]; n > 0 {
-			out = append(out, sotepe.SecondsCount{Seconds: v, Count: n})
-		}
+// add adds chat t (sign 1) or takes it away (sign -1).
+func (g *chatGroup) add(sign int64, t sotepe.ChatTime) {
+	c := shareOf(t)
+	g.started += sign
+	g.answered += sign * c.answered
+	g.abandoned += sign * c.abandoned
+	g.handedOver += sign * c.handedOver
+	if c.answered != 0 {
+		g.waits.add(c.wait, sign)
 	}
-	return out
+	if c.ended {
+		g.durations.add(c.duration, sign)
+	}
 }
 
 // chatTime makes the chat a row of chats or of chat_stats_changes holds a
@@ -231,11 +331,11 @@ func (s *Store) ChatFigureSums(ctx context.Context, from, to time.Time, by strin
 		first = time.Date(first.Year(), first.Month(), first.Day()+1, 0, 0, 0, 0, s.zone)
 	}
 
-	groups := map[string]*chatSums{}
-	group := func(key string) *chatSums {
+	groups := map[string]*chatGroup{}
+	group := func(key string) *chatGroup {
 		g := groups[key]
 		if g == nil {
-			g = &chatSums{}
+			g = &chatGroup{}
 			groups[key] = g
 		}
 		return g
@@ -297,9 +397,12 @@ func (s *Store) ChatFigureSums(ctx context.Context, from, to time.Time, by strin
 			if err != nil {
 				return nil, s.fail("chat figures: roll-up", err)
 			}
-			var line, key, waits, durations sql.RawBytes
+			var line, key sql.RawBytes
 			var started, answered, abandoned, handedOver int64
 			for rows.Next() {
+				// The histograms are kept as read (a []byte is the
+				// row's own copy), never decoded.
+				var waits, durations []byte
 				if err = rows.Scan(&line, &key, &started, &answered, &abandoned, &handedOver, &waits, &durations); err != nil {
 					break
 				}
@@ -310,7 +413,14 @@ func (s *Store) ChatFigureSums(ctx context.Context, from, to time.Time, by strin
 				if g == nil {
 					g = group(string(key))
 				}
-				if err = g.addRow(started, answered, abandoned, handedOver, waits, durations); err != nil {
+				g.started += started
+				g.answered += answered
+				g.abandoned += abandoned
+				g.handedOver += handedOver
+				if err = g.waits.addRow(waits); err == nil {
+					err = g.durations.addRow(durations)
+				}
+				if err != nil {
 					break
 				}
 			}
@@ -333,8 +443,10 @@ func (s *Store) ChatFigureSums(ctx context.Context, from, to time.Time, by strin
 		if g.started <= 0 {
 			continue
 		}
+		g.waits.finish()
+		g.durations.finish()
 		out = append(out, sotepe.ChatFigureSums{Key: key, Started: int(g.started), Answered: int(g.answered),
-			Abandoned: int(g.abandoned), HandedOver: int(g.handedOver), Waits: histogram(g.waits), Durations: histogram(g.durations)})
+			Abandoned: int(g.abandoned), HandedOver: int(g.handedOver), Waits: &g.waits, Durations: &g.durations})
 	}
 	slices.SortFunc(out, func(a, b sotepe.ChatFigureSums) int { return cmp.Compare(a.Key, b.Key) })
 	return out, nil

@@ -39,6 +39,65 @@ func (s *Store) FoldAllChatStats(ctx context.Context) (int, error) {
 	return s.foldChatStats(ctx, math.MaxInt, math.MaxInt)
 }
 
+// chatSums is what a fold does to one row of the roll-up, and then the
+// row itself. Counts may pass below zero while changes are added; a row
+// whose sums stay below zero is out of balance (encodeHistogram).
+type chatSums struct {
+	started, answered, abandoned, handedOver int64
+	waits, durations                         map[int32]int64
+}
+
+// add adds chat t (sign 1) or takes it away (sign -1).
+func (g *chatSums) add(sign int64, t sotepe.ChatTime) {
+	c := shareOf(t)
+	g.started += sign
+	g.answered += sign * c.answered
+	g.abandoned += sign * c.abandoned
+	g.handedOver += sign * c.handedOver
+	if c.answered != 0 {
+		if g.waits == nil {
+			g.waits = map[int32]int64{}
+		}
+		g.waits[c.wait] += sign
+	}
+	if c.ended {
+		if g.durations == nil {
+			g.durations = map[int32]int64{}
+		}
+		g.durations[c.duration] += sign
+	}
+}
+
+// addRow adds a row of the roll-up as stored.
+func (g *chatSums) addRow(started, answered, abandoned, handedOver int64, waits, durations []byte) error {
+	g.started += started
+	g.answered += answered
+	g.abandoned += abandoned
+	g.handedOver += handedOver
+	var err error
+	if g.waits, err = decodeHistogram(g.waits, waits); err != nil {
+		return err
+	}
+	g.durations, err = decodeHistogram(g.durations, durations)
+	return err
+}
+
+// empty reports whether the sums hold nothing: no chat, and no value left
+// in a histogram.
+func (g *chatSums) empty() bool {
+	if g.started != 0 || g.answered != 0 || g.abandoned != 0 || g.handedOver != 0 {
+		return false
+	}
+	for _, h := range []map[int32]int64{g.waits, g.durations} {
+		for _, n := range h {
+			if n != 0 {
+				return false
+			}
+		}
+	}
+	return true
+}
+
 // chatStatsKey is the key of a row of chat_stats.
 type chatStatsKey struct{ dim, level, period, line, group string }
 
@@ -178,7 +237,7 @@ func (s *Store) writeChatStats(ctx context.Context, tx *sql.Tx, order []chatStat
 			if err != nil {
 				return err
 			}
-			var waits, durations sql.RawBytes
+			var waits, durations sql.RawBytes // decoded before the next row
 			for rows.Next() {
 				k := chatStatsKey{dim: dim, level: level}
 				var started, answered, abandoned, handedOver int64
@@ -223,7 +282,6 @@ func (s *Store) writeChatStats(ctx context.Context, tx *sql.Tx, order []chatStat
 		}
 	}()
 	args := make([]any, 0, 11*chatUpsertRows)
-	var histograms []byte
 	flush := func() error {
 		n := len(args) / 11
 		if n == 0 {
@@ -254,10 +312,16 @@ func (s *Store) writeChatStats(ctx context.Context, tx *sql.Tx, order []chatStat
 			}
 			continue
 		}
-		histograms = appendHistogram(histograms[:0], d.waits)
-		waits := string(histograms)
-		histograms = appendHistogram(histograms[:0], d.durations)
-		args = append(args, k.dim, k.level, k.period, k.line, k.group, d.started, d.answered, d.abandoned, d.handedOver, waits, string(histograms))
+		// Not nil, which would be NULL.
+		waits, err := encodeHistogram([]byte{}, d.waits)
+		if err != nil {
+			return err
+		}
+		durations, err := encodeHistogram([]byte{}, d.durations)
+		if err != nil {
+			return err
+		}
+		args = append(args, k.dim, k.level, k.period, k.line, k.group, d.started, d.answered, d.abandoned, d.handedOver, waits, durations)
 		if len(args) == 11*chatUpsertRows {
 			if err := flush(); err != nil {
 				return err

@@ -16,8 +16,8 @@ CREATE TABLE chat_stats (
     answered    BIGINT NOT NULL DEFAULT 0,
     abandoned   BIGINT NOT NULL DEFAULT 0,
     handed_over BIGINT NOT NULL DEFAULT 0,
-    waits       TEXT NOT NULL DEFAULT '',
-    durations   TEXT NOT NULL DEFAULT '',
+    waits       BYTEA NOT NULL,
+    durations   BYTEA NOT NULL,
     PRIMARY KEY (dim, level, period, line, group_id)
 );
 

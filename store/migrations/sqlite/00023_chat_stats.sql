@@ -20,11 +20,13 @@
 -- the start "00"–"23" by hour): the chats started, answered (taken),
 -- abandoned and handed over, and the whole seconds of their waits (start
 -- to taken, each answered chat) and durations (taken to end, each answered
--- chat that ended) as histograms "seconds:count," ascending (a percentile
--- needs the values; a month of a line holds some thousands of distinct
--- values, however many chats). Every grouping keeps its own rows, so the
--- figures by line read one row per line and month, not one per unit and
--- hour. A row whose chats all moved away is deleted. The key makes the
+-- chat that ended) as histograms (a percentile needs the values; a month
+-- of a line holds some thousands of distinct values, however many chats):
+-- 8 bytes a distinct value, ascending, the value and the count of values
+-- up to it, uint32 little-endian (store/chat_stats.go finds a rank by
+-- binary search without decoding them). Every grouping keeps its own rows,
+-- so the figures by line read one row per line and month, not one per unit
+-- and hour. A row whose chats all moved away is deleted. The key makes the
 -- periods of a grouping and level one range; WITHOUT ROWID keeps them in
 -- that order on disk.
 CREATE TABLE chat_stats (
@@ -37,8 +39,8 @@ CREATE TABLE chat_stats (
     answered    INTEGER NOT NULL DEFAULT 0,
     abandoned   INTEGER NOT NULL DEFAULT 0,
     handed_over INTEGER NOT NULL DEFAULT 0,
-    waits       TEXT NOT NULL DEFAULT '',
-    durations   TEXT NOT NULL DEFAULT '',
+    waits       BLOB NOT NULL,
+    durations   BLOB NOT NULL,
     PRIMARY KEY (dim, level, period, line, group_id)
 ) STRICT, WITHOUT ROWID;
 
