@@ -331,6 +331,7 @@ func (s *Store) ChatFigureSums(ctx context.Context, from, to time.Time, by strin
 		first = time.Date(first.Year(), first.Month(), first.Day()+1, 0, 0, 0, 0, s.zone)
 	}
 
+	var slab slab
 	groups := map[string]*chatGroup{}
 	group := func(key string) *chatGroup {
 		g := groups[key]
@@ -397,12 +398,9 @@ func (s *Store) ChatFigureSums(ctx context.Context, from, to time.Time, by strin
 			if err != nil {
 				return nil, s.fail("chat figures: roll-up", err)
 			}
-			var line, key sql.RawBytes
+			var line, key, waits, durations sql.RawBytes
 			var started, answered, abandoned, handedOver int64
 			for rows.Next() {
-				// The histograms are kept as read (a []byte is the
-				// row's own copy), never decoded.
-				var waits, durations []byte
 				if err = rows.Scan(&line, &key, &started, &answered, &abandoned, &handedOver, &waits, &durations); err != nil {
 					break
 				}
@@ -417,8 +415,10 @@ func (s *Store) ChatFigureSums(ctx context.Context, from, to time.Time, by strin
 				g.answered += answered
 				g.abandoned += abandoned
 				g.handedOver += handedOver
-				if err = g.waits.addRow(waits); err == nil {
-					err = g.durations.addRow(durations)
+				// The histograms are kept as read, copied out of the
+				// driver's buffers, never decoded.
+				if err = g.waits.addRow(slab.copy(waits)); err == nil {
+					err = g.durations.addRow(slab.copy(durations))
 				}
 				if err != nil {
 					break
@@ -456,4 +456,24 @@ func (s *Store) ChatFigureSums(ctx context.Context, from, to time.Time, by strin
 func (s *Store) dayStart(t time.Time) time.Time {
 	l := t.In(s.zone)
 	return time.Date(l.Year(), l.Month(), l.Day(), 0, 0, 0, 0, s.zone)
+}
+
+// slab copies byte slices into large shared chunks: one allocation for
+// many rows' histograms instead of one each.
+type slab struct{ free []byte }
+
+// slabChunk is the size of a chunk; a longer slice gets one of its own.
+const slabChunk = 256 << 10
+
+// copy returns a copy of b.
+func (s *slab) copy(b []byte) []byte {
+	if len(b) > cap(s.free)-len(s.free) {
+		if len(b) > slabChunk/4 {
+			return append([]byte(nil), b...)
+		}
+		s.free = make([]byte, 0, slabChunk)
+	}
+	n := len(s.free)
+	s.free = append(s.free, b...)
+	return s.free[n:len(s.free):len(s.free)]
 }
