@@ -19,7 +19,7 @@ import (
 // The dashboard shows the chat figures of any period on every request. A
 // year holds some 77,000 chats in the generated year and grows with the
 // city; reading every chat of the period (ChatTimes) cost about 2 µs a
-// chat, the dashboard's largest part. So chat_stats (migration 00023) adds
+// chat, the dashboard's largest part. So chat_stats (migration 00024) adds
 // the chats up by the day and month of their start in Europe/Helsinki, for
 // each grouping of the figures on its own (by line, by unit, by hour), each
 // row per line and key of the grouping: the chats started, answered,

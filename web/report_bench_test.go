@@ -32,7 +32,7 @@ func BenchmarkDashboardAndReport(b *testing.B) {
 		b.Skip("set SOTEPE_BENCH_YEAR_DB to a database with a generated year")
 	}
 	st := openDSN(b, dsn, true)
-	// A year generated before the chat figures' roll-up (migration 00023)
+	// A year generated before the chat figures' roll-up (migration 00024)
 	// holds its chats as changes to fold; a server folds them within
 	// seconds of starting (chat.Service.Run), a benchmark at once.
 	if _, err := st.FoldAllChatStats(context.Background()); err != nil {

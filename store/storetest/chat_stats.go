@@ -12,7 +12,7 @@ import (
 	"sotepe"
 )
 
-// The tests of the roll-up of the chat figures (migration 00023): its
+// The tests of the roll-up of the chat figures (migration 00024): its
 // figures are always those sotepe.ChatFiguresOf computes from the chats
 // themselves (ChatTimes), the oracle.
 
@@ -222,7 +222,7 @@ func testChatStatsRollupMatchesChats(t *testing.T, s Store) {
 	wantKey(t, err, sotepe.EInvalid, "error.invalid")
 }
 
-// testChatStatsMigration checks migration 00023 over chats stored before
+// testChatStatsMigration checks migration 00024 over chats stored before
 // it: taken back to the schema before it, with chats stored and changed
 // there, and brought up again, the roll-up gives the oracle's figures
 // before and after it is folded.
@@ -233,7 +233,7 @@ func testChatStatsMigration(t *testing.T, s Store) {
 	must(t, s.LoadChats(ctx, chatHistory(rnd, 30)))
 	_, err := s.FoldChatStats(ctx, 7)
 	must(t, err)
-	must(t, s.MigrateTo(ctx, 22))
+	must(t, s.MigrateTo(ctx, 23))
 	must(t, s.LoadChats(ctx, chatHistory(rnd, 30)))
 	at := time.Date(2024, 10, 27, 3, 30, 0, 0, helsinki)
 	c, _ := f.start(t, s, 0, nurseLine, at)
