@@ -280,8 +280,17 @@ type ChatStore interface {
 	// unit had their chat queue open since since.
 	ChatStaffPresent(ctx context.Context, since time.Time) (map[string]int, error)
 	// ChatTimes returns the chats started in [from, to) on lines (all
-	// when nil), for the figures.
+	// when nil), one by one.
 	ChatTimes(ctx context.Context, from, to time.Time, lines []string) ([]ChatTime, error)
+	// ChatFigureSums returns the chat figures of the chats started in
+	// [from, to) on lines (all when nil), grouped by by, as sums (the same
+	// figures as ChatFiguresOf over ChatTimes) read from a roll-up, so
+	// that a long period costs about what a short one does.
+	ChatFigureSums(ctx context.Context, from, to time.Time, by string, lines []string) ([]ChatFigureSums, error)
+	// FoldChatStats adds up to limit logged changes of chats to the
+	// roll-up behind ChatFigureSums and returns how many it folded; the
+	// sums count what is not folded yet too.
+	FoldChatStats(ctx context.Context, limit int) (int, error)
 	// DeleteChatTranscripts deletes the messages of line's chats that
 	// ended before endedBefore, and returns how many chats lost theirs.
 	DeleteChatTranscripts(ctx context.Context, line string, endedBefore time.Time) (int, error)

@@ -381,55 +381,6 @@ func TestTruncateLines(t *testing.T) {
 	}
 }
 
-func TestFiguresGrouping(t *testing.T) {
-	loc := helsinki(t)
-	at := time.Date(2026, 11, 23, 9, 30, 0, 0, loc)
-	times := []sotepe.ChatTime{
-		{Line: "nurse", UnitID: "a", Status: sotepe.ChatClosed, StartedAt: at, TakenAt: at.Add(60 * time.Second), EndedAt: at.Add(360 * time.Second)},
-		{Line: "nurse", UnitID: "b", Status: sotepe.ChatHandedOver, HandedOver: true, StartedAt: at, TakenAt: at.Add(120 * time.Second), EndedAt: at.Add(720 * time.Second)},
-		{Line: "nurse", Status: sotepe.ChatAbandoned, StartedAt: at.Add(time.Hour), EndedAt: at.Add(time.Hour + 10*time.Minute)},
-		{Line: "nurse", UnitID: "a", Status: sotepe.ChatActive, StartedAt: at.Add(time.Hour), TakenAt: at.Add(time.Hour + 300*time.Second)},
-		{Line: "social", Status: sotepe.ChatWaiting, StartedAt: at.Add(-9 * time.Hour)},
-	}
-	byLine := figures(times, ByLine, loc)
-	if len(byLine) != 2 || byLine[0].Key != "nurse" || byLine[1].Key != "social" {
-		t.Fatalf("by line: %+v", byLine)
-	}
-	n := byLine[0]
-	if n.Started != 4 || n.Answered != 3 || n.Abandoned != 1 || n.HandedOver != 1 {
-		t.Errorf("nurse counts: %+v", n)
-	}
-	// Waits 60, 120, 300: median 120, 90th 300-(0.2·180)=264; durations
-	// 300 and 600 (the active chat has none yet): 450 and 570.
-	for name, c := range map[string]struct {
-		got  *float64
-		want float64
-	}{"wait p50": {n.WaitP50, 120}, "wait p90": {n.WaitP90, 264}, "duration p50": {n.DurationP50, 450}, "duration p90": {n.DurationP90, 570}} {
-		if c.got == nil || *c.got != c.want {
-			t.Errorf("%s = %v, want %v", name, c.got, c.want)
-		}
-	}
-	if s := byLine[1]; s.Started != 1 || s.Answered != 0 || s.WaitP50 != nil || s.DurationP90 != nil {
-		t.Errorf("social: %+v", s)
-	}
-	byHour := figures(times, ByHour, loc)
-	var keys []string
-	for _, f := range byHour {
-		keys = append(keys, fmt.Sprintf("%s:%d", f.Key, f.Started))
-	}
-	if got := strings.Join(keys, " "); got != "00:1 09:2 10:2" {
-		t.Errorf("by hour: %s", got)
-	}
-	byUnit := figures(times, ByUnit, loc)
-	keys = nil
-	for _, f := range byUnit {
-		keys = append(keys, fmt.Sprintf("%q:%d", f.Key, f.Started))
-	}
-	if got := strings.Join(keys, " "); got != `"":2 "a":2 "b":1` {
-		t.Errorf("by unit: %s", got)
-	}
-}
-
 // Every catalog key the package uses exists in fi, sv and en (the i18n
 // package's scan does not look at chat keys).
 func TestKeysInCatalogs(t *testing.T) {

@@ -14,14 +14,29 @@ const (
 	retentionEvery = time.Hour
 	keepEvery      = time.Minute
 	relistenAfter  = 5 * time.Second
+	// foldEvery is how often Run folds the log of changes of chats into
+	// the figures' roll-up: the figures are exact without it, but read
+	// what is not folded one change at a time.
+	foldEvery = 5 * time.Second
+)
+
+// The folds' bounds: about how many rows of the roll-up one transaction
+// writes (some milliseconds on SQLite, whose one writer the chats wait for
+// meanwhile), and how many transactions one call of FoldStats runs before
+// the other sweeps get their turn.
+const (
+	foldRows      = 300
+	maxFoldRounds = 100
 )
 
 // Run passes the signals of other processes (through the store) to this
 // process's listeners, keeps residents whose streams are open present,
 // abandons waiting chats whose residents have been away for
-// sotepe.ChatReturnWindow (every 30 seconds) and deletes transcripts past
+// sotepe.ChatReturnWindow (every 30 seconds), folds the changes of chats
+// into the figures' roll-up (every 5 seconds) and deletes transcripts past
 // their line's retention (every hour), until ctx ends. Failures are
-// logged and tried again. Run one per process.
+// logged and tried again. Run one per process; on PostgreSQL the processes
+// sharing a database fold one at a time.
 func (s *Service) Run(ctx context.Context) {
 	var wg sync.WaitGroup
 	wg.Go(func() { s.listen(ctx) })
@@ -32,7 +47,10 @@ func (s *Service) Run(ctx context.Context) {
 	defer retention.Stop()
 	keep := time.NewTicker(keepEvery)
 	defer keep.Stop()
+	fold := time.NewTicker(foldEvery)
+	defer fold.Stop()
 	s.sweep(ctx, true)
+	s.fold(ctx)
 	for {
 		select {
 		case <-ctx.Done():
@@ -43,6 +61,8 @@ func (s *Service) Run(ctx context.Context) {
 			s.sweep(ctx, true)
 		case <-keep.C:
 			s.keepPresent(ctx)
+		case <-fold.C:
+			s.fold(ctx)
 		}
 	}
 }
@@ -82,6 +102,30 @@ func (s *Service) sweep(ctx context.Context, retention bool) {
 	} else if n > 0 {
 		s.log.Info("chat: transcripts deleted after retention", "count", n)
 	}
+}
+
+// fold folds the log of changes of chats, logging a failure.
+func (s *Service) fold(ctx context.Context) {
+	if _, err := s.FoldStats(ctx); err != nil && ctx.Err() == nil {
+		s.log.Warn("chat: folding the figures' log failed", "err", err.Error())
+	}
+}
+
+// FoldStats adds the logged changes of chats to the roll-up of the figures
+// until the log is empty (or another process is folding), in short
+// transactions, and returns how many changes it folded. It stops after 100
+// rounds even if changes keep coming; the next call goes on. Run calls it
+// every 5 seconds.
+func (s *Service) FoldStats(ctx context.Context) (int, error) {
+	total := 0
+	for range maxFoldRounds {
+		n, err := s.store.FoldChatStats(ctx, foldRows)
+		total += n
+		if err != nil || n == 0 || ctx.Err() != nil {
+			return total, err
+		}
+	}
+	return total, nil
 }
 
 // SweepAbandoned ends as abandoned every waiting chat whose resident has

@@ -2,6 +2,7 @@ package chat
 
 import (
 	"context"
+	"reflect"
 	"testing"
 	"time"
 
@@ -157,6 +158,13 @@ func testFiguresService(t *testing.T) {
 	all, err := f.svc.Figures(actx, analyst, q)
 	if err != nil || len(all) != 2 || all[0].Key != "dental" || all[0].Abandoned != 1 {
 		t.Errorf("the analyst's figures: %+v %v", all, err)
+	}
+	// Folded into the roll-up, the figures stay as they were.
+	if n, err := f.svc.FoldStats(ctx); err != nil || n == 0 {
+		t.Fatalf("folded %d changes: %v", n, err)
+	}
+	if again, err := f.svc.Figures(actx, analyst, q); err != nil || !reflect.DeepEqual(again, all) {
+		t.Errorf("the analyst's figures folded: %+v %v, want %+v", again, err, all)
 	}
 	q.By = ByHour
 	if h, err := f.svc.Figures(actx, analyst, q); err != nil || len(h) != 1 || h[0].Key != "10" || h[0].Started != 3 {

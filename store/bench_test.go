@@ -29,3 +29,5 @@ func BenchmarkUnits(b *testing.B) { storetest.BenchmarkUnits(b, storetest.OpenSQ
 func BenchmarkAuditReads(b *testing.B) { onEngines(b, storetest.BenchmarkAuditReads) }
 
 func BenchmarkContactBacklog(b *testing.B) { onEngines(b, storetest.BenchmarkContactBacklog) }
+
+func BenchmarkChatFigures(b *testing.B) { onEngines(b, storetest.BenchmarkChatFigures) }

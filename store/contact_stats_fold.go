@@ -203,25 +203,7 @@ func (s *Store) foldContactStats(ctx context.Context, maxChanges, maxRows int) (
 			return err
 		}
 		folded = len(ids)
-		if s.dialect.name == SQLite {
-			// The changes read are the oldest up to the last id read: this
-			// transaction holds SQLite's one writer, so none came between.
-			_, err := tx.ExecContext(ctx, `DELETE FROM contact_stats_changes WHERE id <= ?`, ids[len(ids)-1])
-			return err
-		}
-		// By id, not by a range: on PostgreSQL a change with a lower id
-		// may commit after the read, and must wait for the next fold.
-		for from := 0; from < len(ids); from += 500 {
-			chunk := ids[from:min(from+500, len(ids))]
-			args := make([]any, len(chunk))
-			for i, id := range chunk {
-				args[i] = id
-			}
-			if _, err := tx.ExecContext(ctx, `DELETE FROM contact_stats_changes WHERE id IN (`+placeholders(1, len(chunk))+`)`, args...); err != nil {
-				return err
-			}
-		}
-		return nil
+		return s.deleteFolded(ctx, tx, "contact_stats_changes", ids)
 	})
 	if err != nil {
 		return 0, err

@@ -197,7 +197,8 @@ const chatBatch = 20_000
 // generateChats writes the year's chats (yeargen.Year.Chats) after its
 // events, chatBatch a transaction through the store's bulk path: the
 // answered ones are the year's chat contacts, on the demo's advice line,
-// which is saved first in case the database has no chat lines yet.
+// which is saved first in case the database has no chat lines yet. Then
+// it folds the chats' changes into the roll-up of the chat figures.
 func generateChats(ctx context.Context, st *store.Store, y yeargen.Year, stdout, stderr io.Writer) error {
 	started := time.Now()
 	if err := demo.LoadChatLines(ctx, st); err != nil {
@@ -233,6 +234,14 @@ func generateChats(ctx context.Context, st *store.Store, y yeargen.Year, stdout,
 	}
 	fmt.Fprintf(stdout, "chats: %d on %s, %d answered (the year's chat contacts) and %d abandoned, in %s\n",
 		done, yeargen.ChatLineID, answered, done-answered, time.Since(started).Round(time.Millisecond))
+	// The chat figures' roll-up, folded whole in one transaction, as the
+	// contact requests' is.
+	started = time.Now()
+	folded, err := st.FoldAllChatStats(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "chat figures: folded %d changes in %s\n", folded, time.Since(started).Round(time.Millisecond))
 	return nil
 }
 

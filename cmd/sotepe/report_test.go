@@ -9,6 +9,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"strconv"
 	"strings"
@@ -253,7 +254,7 @@ func testReportMatchesGeneratedYear(t *testing.T) {
 	if rep.Staff.HeadcountTotal != total || len(staff) != len(ref.Staff.HeadcountAtYearEnd) {
 		t.Errorf("staff %+v, want a total of %d", rep.Staff, total)
 	}
-	checkYearChats(t, db, rep, yeargen.Scaled(ref.EServices.ChatContacts, scale))
+	checkYearChats(t, db, rep, yeargen.Scaled(ref.EServices.ChatContacts, scale), true)
 	checkYearRescue(t, rep, scale)
 
 	// The generated year's contact requests were answered: they count
@@ -361,8 +362,10 @@ func checkReportFigures(t *testing.T, db, lang string, rep report.AnnualJSON) {
 // checkYearChats checks the chats of a generated year in db against its
 // report: the answered ones (taken by a professional) are as many as the
 // report's chat_contacts, which is want, and the abandoned ones on top are
-// round(6 %) of them.
-func checkYearChats(t *testing.T, db string, rep report.AnnualJSON, want int) {
+// round(6 %) of them. The roll-up of the chat figures gives what the chats
+// themselves give, and, when the year was generated just now (fresh), has
+// been folded whole.
+func checkYearChats(t *testing.T, db string, rep report.AnnualJSON, want int, fresh bool) {
 	t.Helper()
 	ctx := context.Background()
 	st, err := openStore(ctx, db, nil)
@@ -400,6 +403,36 @@ func checkYearChats(t *testing.T, db string, rep report.AnnualJSON, want int) {
 	}
 	if wantAbandoned := int(math.Round(float64(want) * yeargen.ChatAbandonedShare)); abandoned != wantAbandoned || answered+abandoned != len(chats) {
 		t.Errorf("%d abandoned chats of %d, want %d", abandoned, len(chats), wantAbandoned)
+	}
+	if fresh {
+		var changes int
+		if err := st.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM chat_stats_changes`).Scan(&changes); err != nil {
+			t.Fatal(err)
+		}
+		if changes != 0 {
+			t.Errorf("%d changes of chats left unfolded after generating", changes)
+		}
+	}
+	// The year, and a period cut short at both ends mid-day.
+	for _, p := range [][2]time.Time{{time.Date(2024, 1, 1, 0, 0, 0, 0, zone), time.Date(2025, 1, 1, 0, 0, 0, 0, zone)},
+		{time.Date(2024, 3, 15, 10, 20, 0, 0, zone), time.Date(2024, 6, 20, 14, 30, 0, 0, zone)}} {
+		times, err := st.ChatTimes(ctx, p[0], p[1], nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, by := range []string{sotepe.ChatByLine, sotepe.ChatByUnit, sotepe.ChatByHour} {
+			sums, err := st.ChatFigureSums(ctx, p[0], p[1], by, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := make([]sotepe.ChatFigure, len(sums))
+			for i, g := range sums {
+				got[i] = g.Figure()
+			}
+			if want := sotepe.ChatFiguresOf(times, by, zone); !reflect.DeepEqual(got, want) {
+				t.Errorf("chat figures of %s–%s by %s from the roll-up differ from the chats'", p[0], p[1], by)
+			}
+		}
 	}
 }
 
@@ -457,7 +490,7 @@ func TestFullYearMatchesReference(t *testing.T) {
 		t.Errorf("staff in all %d, the reference 15,434", rep.Staff.HeadcountTotal)
 	}
 	checkSectorFigures(t, out.Bytes(), true)
-	checkYearChats(t, db, rep, 72200)
+	checkYearChats(t, db, rep, 72200, false)
 	checkYearRescue(t, rep, 1)
 	checkProcurement(t, rep, 1)
 	checkParticipation(t, rep, 1, 349)

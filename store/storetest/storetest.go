@@ -213,6 +213,8 @@ func suite() []conformance {
 		{"ChatAbandon", "", testChatAbandon},
 		{"ChatPresence", "", testChatPresence},
 		{"ChatTimesAndTranscripts", "", testChatTimesAndTranscripts},
+		{"ChatStatsRollupMatchesChats", "", testChatStatsRollupMatchesChats},
+		{"ChatStatsMigration", "", testChatStatsMigration},
 		{"ChatReadAudit", "", testChatReadAudit},
 		{"VideoInvites", "", testVideoInvites},
 		{"VideoSwitchToPhone", "", testVideoSwitchToPhone},
