@@ -167,13 +167,7 @@ func SecondsPercentiles(v Seconds, ps ...float64) []float64 {
 	at := func(k int64) float64 { return float64(v.Nth(k)) }
 	out := make([]float64, len(ps))
 	for i, p := range ps {
-		// The same arithmetic as Percentiles, so the same float64.
-		h := float64(n-1) * p
-		k := int64(h)
-		out[i] = at(k)
-		if frac := h - float64(k); frac > 0 && k+1 < n {
-			out[i] += frac * (at(k+1) - at(k))
-		}
+		out[i] = interpolate(n, p, at)
 	}
 	return out
 }

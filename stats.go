@@ -417,17 +417,26 @@ func Percentiles(v []int32, ps ...float64) []float64 {
 	ranks = slices.Compact(ranks)
 	values := make([]int32, len(ranks))
 	orderStats(v, ranks, values)
-	at := func(k int) float64 { return float64(values[slices.Index(ranks, k)]) }
+	at := func(k int64) float64 { return float64(values[slices.Index(ranks, int(k))]) }
 	out := make([]float64, len(ps))
 	for i, p := range ps {
-		h := float64(n-1) * p
-		k := int(h)
-		out[i] = at(k)
-		if frac := h - float64(k); frac > 0 && k+1 < n {
-			out[i] += frac * (at(k+1) - at(k))
-		}
+		out[i] = interpolate(int64(n), p, at)
 	}
 	return out
+}
+
+// interpolate returns the p-th quantile of n values (n ≥ 1) between the
+// nearest ranks, at(k) being the k-th smallest from 0: with
+// h = (n-1)·p, at(⌊h⌋) + (h-⌊h⌋)·(at(⌊h⌋+1)-at(⌊h⌋)). Percentiles and
+// SecondsPercentiles share it, so that both give the same float64.
+func interpolate(n int64, p float64, at func(int64) float64) float64 {
+	h := float64(n-1) * p
+	k := int64(h)
+	q := at(k)
+	if frac := h - float64(k); frac > 0 && k+1 < n {
+		q += frac * (at(k+1) - at(k))
+	}
+	return q
 }
 
 // orderStats sets out[i] to the value of rank ranks[i] (ascending,
