@@ -320,6 +320,14 @@ type RescueResponse struct {
 	Seconds   int32
 }
 
+// RescueMonthCount is how many missions or runs a station had in a month
+// (YYYY-MM).
+type RescueMonthCount struct {
+	Station string
+	Month   string
+	Count   int64
+}
+
 // RescueFigure is the figures of one group of missions or runs: how many,
 // how many in a risk class with a target and how many of those reached
 // it (with the share in per cent, one decimal), and the median and 90th
@@ -481,6 +489,10 @@ type RescueStore interface {
 	// RescueResponses returns what the figures need of the missions (runs
 	// when runs is set) q keeps, in no set order. q is validated.
 	RescueResponses(ctx context.Context, q RescueQuery, runs bool) ([]RescueResponse, error)
+	// RescueMonthCounts returns how many of the missions (runs when runs
+	// is set) q keeps started in each station and month, counted by the
+	// database: the dashboard's facts need no more. q is validated.
+	RescueMonthCounts(ctx context.Context, q RescueQuery, runs bool) ([]RescueMonthCount, error)
 	// RescueCounts returns the counts of the days from to to.
 	RescueCounts(ctx context.Context, from, to string) (RescueCounts, error)
 }

@@ -13,6 +13,7 @@ import (
 type RescueReader interface {
 	RescueCounts(ctx context.Context, from, to string) (sotepe.RescueCounts, error)
 	RescueResponses(ctx context.Context, q sotepe.RescueQuery, runs bool) ([]sotepe.RescueResponse, error)
+	RescueMonthCounts(ctx context.Context, q sotepe.RescueQuery, runs bool) ([]sotepe.RescueMonthCount, error)
 }
 
 // The service_volumes lines the rescue department's own rows give.
@@ -153,12 +154,12 @@ func (g Gatherer) rescueFacts(ctx context.Context, f Filter, units []string) ([]
 		stat string
 		runs bool
 	}{{statRescueMissions, false}, {statEmergencyRuns, true}} {
-		rows, err := g.Store.RescueResponses(ctx, sotepe.RescueQuery{From: f.From, To: f.To, Stations: units}, k.runs)
+		counts, err := g.Store.RescueMonthCounts(ctx, sotepe.RescueQuery{From: f.From, To: f.To, Stations: units}, k.runs)
 		if err != nil {
 			return nil, err
 		}
-		for _, r := range rows {
-			sums[key{k.stat, r.Station, r.Day[:7]}]++
+		for _, c := range counts {
+			sums[key{k.stat, c.Station, c.Month}] += c.Count
 		}
 	}
 	out := make([]Fact, 0, len(sums))

@@ -313,14 +313,11 @@ func (s *Store) FireInspections(ctx context.Context, f sotepe.InspectionFilter, 
 	return out, nil
 }
 
-// RescueResponses returns what the figures need of the missions (or runs)
-// q keeps; see sotepe.RescueStore.
-func (s *Store) RescueResponses(ctx context.Context, q sotepe.RescueQuery, runs bool) ([]sotepe.RescueResponse, error) {
-	if err := q.Validate(); err != nil {
-		return nil, err
-	}
-	args := []any{q.From, q.To}
-	where := []string{"day >= $1", "day <= $2"}
+// rescueWhere returns the table of the missions (runs when runs is set)
+// and the conditions and arguments that keep what q keeps.
+func rescueWhere(q sotepe.RescueQuery, runs bool) (table, where string, args []any) {
+	args = []any{q.From, q.To}
+	conds := []string{"day >= $1", "day <= $2"}
 	in := func(col string, vals []string) {
 		if len(vals) == 0 {
 			return
@@ -330,17 +327,58 @@ func (s *Store) RescueResponses(ctx context.Context, q sotepe.RescueQuery, runs 
 			args = append(args, v)
 			ps = append(ps, "$"+strconv.Itoa(len(args)))
 		}
-		where = append(where, col+" IN ("+strings.Join(ps, ", ")+")")
+		conds = append(conds, col+" IN ("+strings.Join(ps, ", ")+")")
 	}
 	in("station_id", q.Stations)
 	in("urgency", strs(q.Urgencies))
-	sel := `SELECT station_id, '', '', urgency, '', day, response_s FROM emergency_runs`
+	table = "emergency_runs"
 	if !runs {
 		in("risk_class", strs(q.RiskClasses))
 		in("accident_type", strs(q.Types))
-		sel = `SELECT station_id, district, accident_type, urgency, risk_class, day, response_s FROM rescue_missions`
+		table = "rescue_missions"
 	}
-	rows, err := s.reads.QueryContext(ctx, sel+` WHERE `+strings.Join(where, " AND "), args...)
+	return table, strings.Join(conds, " AND "), args
+}
+
+// RescueMonthCounts counts the missions (or runs) q keeps by station and
+// month; see sotepe.RescueStore.
+func (s *Store) RescueMonthCounts(ctx context.Context, q sotepe.RescueQuery, runs bool) ([]sotepe.RescueMonthCount, error) {
+	if err := q.Validate(); err != nil {
+		return nil, err
+	}
+	table, where, args := rescueWhere(q, runs)
+	rows, err := s.reads.QueryContext(ctx, `SELECT station_id, substr(day, 1, 7), COUNT(*) FROM `+table+
+		` WHERE `+where+` GROUP BY station_id, substr(day, 1, 7)`, args...)
+	if err != nil {
+		return nil, s.fail("rescue month counts", err)
+	}
+	defer rows.Close()
+	out := []sotepe.RescueMonthCount{}
+	for rows.Next() {
+		var c sotepe.RescueMonthCount
+		if err := rows.Scan(&c.Station, &c.Month, &c.Count); err != nil {
+			return nil, s.fail("rescue month counts: scan", err)
+		}
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, s.fail("rescue month counts", err)
+	}
+	return out, nil
+}
+
+// RescueResponses returns what the figures need of the missions (or runs)
+// q keeps; see sotepe.RescueStore.
+func (s *Store) RescueResponses(ctx context.Context, q sotepe.RescueQuery, runs bool) ([]sotepe.RescueResponse, error) {
+	if err := q.Validate(); err != nil {
+		return nil, err
+	}
+	table, where, args := rescueWhere(q, runs)
+	cols := `station_id, '', '', urgency, '', day, response_s`
+	if !runs {
+		cols = `station_id, district, accident_type, urgency, risk_class, day, response_s`
+	}
+	rows, err := s.reads.QueryContext(ctx, `SELECT `+cols+` FROM `+table+` WHERE `+where, args...)
 	if err != nil {
 		return nil, s.fail("rescue responses", err)
 	}

@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"fmt"
+	"maps"
 	"testing"
 	"time"
 
@@ -24,7 +25,11 @@ func seedRescueStation(t *testing.T, s Store) string {
 // testMission is mission i of the station: the call at 12:00 UTC on day
 // i of 2024, a response of 200 + 60·i seconds, urgency and class in turn.
 func testMission(station string, i int) sotepe.RescueMission {
-	call := time.Date(2024, 1, 1, 12, 0, 0, 0, time.UTC).AddDate(0, 0, i)
+	return missionAt(station, i, time.Date(2024, 1, 1, 12, 0, 0, 0, time.UTC).AddDate(0, 0, i))
+}
+
+// missionAt is testMission i called in at call.
+func missionAt(station string, i int, call time.Time) sotepe.RescueMission {
 	alarm := call.Add(70 * time.Second)
 	resp := time.Duration(200+60*i) * time.Second
 	return sotepe.RescueMission{ExternalID: fmt.Sprintf("m-%04d", i), StationID: station,
@@ -105,6 +110,48 @@ func testRescueMissions(t *testing.T, s Store) {
 	if c.Missions != 12 || c.Spills != 2 {
 		t.Errorf("counts = %+v", c)
 	}
+
+	// By month: five more missions a month apart from February on.
+	var later []sotepe.RescueMission
+	for i := range 5 {
+		later = append(later, missionAt(station, 100+i, time.Date(2024, time.Month(2+i), 15, 9, 0, 0, 0, time.UTC)))
+	}
+	_, err = s.AddRescueMissions(ctx, later)
+	must(t, err)
+	want := map[string]int64{"2024-01": 12, "2024-02": 1, "2024-03": 1, "2024-04": 1, "2024-05": 1, "2024-06": 1}
+	if got := checkMonthCounts(t, s, sotepe.RescueQuery{From: "2024-01-01", To: "2024-12-31"}, false); !maps.Equal(got, want) {
+		t.Errorf("missions by month %v, want %v", got, want)
+	}
+	checkMonthCounts(t, s, sotepe.RescueQuery{From: "2024-01-05", To: "2024-04-30", Urgencies: []sotepe.RescueUrgency{"A"}}, false)
+	checkMonthCounts(t, s, sotepe.RescueQuery{From: "2024-01-01", To: "2024-12-31", Stations: []string{"kallio-health-station"}}, false)
+}
+
+// checkMonthCounts checks that RescueMonthCounts counts by month what
+// RescueResponses lists for q, at the one station the tests seed, and
+// returns the counts by month.
+func checkMonthCounts(t *testing.T, s Store, q sotepe.RescueQuery, runs bool) map[string]int64 {
+	t.Helper()
+	ctx := context.Background()
+	rows, err := s.RescueResponses(ctx, q, runs)
+	must(t, err)
+	want := map[string]int64{}
+	for _, r := range rows {
+		want[r.Station+" "+r.Day[:7]]++
+	}
+	counts, err := s.RescueMonthCounts(ctx, q, runs)
+	must(t, err)
+	got, byMonth := map[string]int64{}, map[string]int64{}
+	for _, c := range counts {
+		k := c.Station + " " + c.Month
+		if _, twice := got[k]; twice {
+			t.Errorf("%+v: %s counted twice", q, k)
+		}
+		got[k], byMonth[c.Month] = c.Count, byMonth[c.Month]+c.Count
+	}
+	if !maps.Equal(got, want) {
+		t.Errorf("%+v (runs %t): month counts %v, the responses give %v", q, runs, got, want)
+	}
+	return byMonth
 }
 
 func testRescueRunsAndInspections(t *testing.T, s Store) {
@@ -124,6 +171,9 @@ func testRescueRunsAndInspections(t *testing.T, s Store) {
 	must(t, err)
 	if len(rows) != 2 {
 		t.Errorf("urgency A runs = %d, want 2", len(rows))
+	}
+	if got := checkMonthCounts(t, s, sotepe.RescueQuery{From: "2024-01-01", To: "2024-01-31"}, true); got["2024-01"] != 7 || len(got) != 1 {
+		t.Errorf("runs by month %v, want 7 in January", got)
 	}
 	ins := []sotepe.FireInspection{
 		{ExternalID: "i-1", StationID: station, Address: "Sturenkatu 8", InspectedOn: "2024-03-01", Findings: 2, ReinspectOn: "2024-05-01"},
