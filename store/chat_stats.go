@@ -262,19 +262,30 @@ func (p *secondsParts) countUpTo(v int32) int64 {
 	return n
 }
 
+// chatCounts are the counts of a group of chats: of a read (chatGroup)
+// or of a row of the roll-up (chatSums).
+type chatCounts struct {
+	started, answered, abandoned, handedOver int64
+}
+
+// count adds a chat's share c (sign 1) or takes it away (sign -1).
+func (n *chatCounts) count(sign int64, c chatShare) {
+	n.started += sign
+	n.answered += sign * c.answered
+	n.abandoned += sign * c.abandoned
+	n.handedOver += sign * c.handedOver
+}
+
 // chatGroup adds up the chats of one group of a read.
 type chatGroup struct {
-	started, answered, abandoned, handedOver int64
-	waits, durations                         secondsParts
+	chatCounts
+	waits, durations secondsParts
 }
 
 // add adds chat t (sign 1) or takes it away (sign -1).
 func (g *chatGroup) add(sign int64, t sotepe.ChatTime) {
 	c := shareOf(t)
-	g.started += sign
-	g.answered += sign * c.answered
-	g.abandoned += sign * c.abandoned
-	g.handedOver += sign * c.handedOver
+	g.count(sign, c)
 	if c.answered != 0 {
 		g.waits.add(c.wait, sign)
 	}

@@ -43,17 +43,14 @@ func (s *Store) FoldAllChatStats(ctx context.Context) (int, error) {
 // row itself. Counts may pass below zero while changes are added; a row
 // whose sums stay below zero is out of balance (encodeHistogram).
 type chatSums struct {
-	started, answered, abandoned, handedOver int64
-	waits, durations                         map[int32]int64
+	chatCounts
+	waits, durations map[int32]int64
 }
 
 // add adds chat t (sign 1) or takes it away (sign -1).
 func (g *chatSums) add(sign int64, t sotepe.ChatTime) {
 	c := shareOf(t)
-	g.started += sign
-	g.answered += sign * c.answered
-	g.abandoned += sign * c.abandoned
-	g.handedOver += sign * c.handedOver
+	g.count(sign, c)
 	if c.answered != 0 {
 		if g.waits == nil {
 			g.waits = map[int32]int64{}
