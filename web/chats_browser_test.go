@@ -38,6 +38,20 @@ func browse(t *testing.T, ctx context.Context, what string, steps ...chromedp.Ac
 	}
 }
 
+// signIn signs user in with the demo password on the browser ctx and
+// waits for the signed-in navigation; lang, when set, is the login
+// page's ?lang.
+func signIn(t *testing.T, ctx context.Context, base, user, lang string) {
+	t.Helper()
+	url := base + "/login"
+	if lang != "" {
+		url += "?lang=" + lang
+	}
+	browse(t, ctx, "login "+user, chromedp.Navigate(url), chromedp.WaitVisible(chromedp.ID("username")),
+		chromedp.SendKeys(chromedp.ID("username"), user), chromedp.SendKeys(chromedp.ID("password"), "demo"),
+		chromedp.Click(chromedp.ID("login-submit")), chromedp.WaitVisible(chromedp.ID("nav-me")))
+}
+
 // waitText waits until the element id shows want, without reloading.
 func waitText(t *testing.T, ctx context.Context, id, want string) {
 	t.Helper()
@@ -61,13 +75,8 @@ func waitText(t *testing.T, ctx context.Context, id, want string) {
 func TestChatInBrowser(t *testing.T) {
 	e := newEnv(t)
 	e.present(e.as("nurse"))
-	login := func(ctx context.Context, user string) {
-		browse(t, ctx, "login "+user, chromedp.Navigate(e.srv.URL+"/login"), chromedp.WaitVisible(chromedp.ID("username")),
-			chromedp.SendKeys(chromedp.ID("username"), user), chromedp.SendKeys(chromedp.ID("password"), "demo"),
-			chromedp.Click(chromedp.ID("login-submit")), chromedp.WaitVisible(chromedp.ID("nav-me")))
-	}
 	erik := chatBrowser(t)
-	login(erik, "erik")
+	signIn(t, erik, e.srv.URL, "erik", "")
 	browse(t, erik, "start", chromedp.Click(chromedp.ID("nav-chat")), chromedp.WaitVisible(chromedp.ID("message-"+chatLineA)),
 		chromedp.SendKeys(chromedp.ID("message-"+chatLineA), "Jag har feber."), chromedp.Click(chromedp.ID("start-"+chatLineA)),
 		chromedp.WaitVisible(chromedp.ID("chat-log")))
@@ -76,7 +85,7 @@ func TestChatInBrowser(t *testing.T) {
 	waitText(t, erik, "chat-position", "1")
 
 	nurse := chatBrowser(t)
-	login(nurse, "nurse")
+	signIn(t, nurse, e.srv.URL, "nurse", "")
 	browse(t, nurse, "queue", chromedp.Click(chromedp.ID("nav-chats")), chromedp.WaitVisible(chromedp.ID("chat-"+id)),
 		chromedp.Click(chromedp.ID("chat-"+id)), chromedp.WaitVisible(chromedp.ID("chat-take")),
 		chromedp.Click(chromedp.ID("chat-take")), chromedp.WaitVisible(chromedp.ID("chat-form")))

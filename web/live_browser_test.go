@@ -34,6 +34,37 @@ const fastTimers = `(function () {
   };
 })();`
 
+// focusedQueue opens a browser with fastTimers, signs the nurse in, opens
+// the queue page at path and puts focus on its element link, marked
+// data-old so that a test can tell the element a refresh puts in its
+// place.
+func focusedQueue(t *testing.T, base, path, link string) context.Context {
+	t.Helper()
+	nurse := chatBrowser(t)
+	if _, err := chromedp.Call(nurse, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: fastTimers}); err != nil {
+		t.Fatalf("fast timers: %v", err)
+	}
+	signIn(t, nurse, base, "nurse", "")
+	browse(t, nurse, "queue", chromedp.Navigate(base+path), chromedp.WaitVisible(chromedp.ID(link)), chromedp.Focus(chromedp.ID(link)))
+	if _, err := chromedp.Run(nurse, chromedp.Evaluate[bool](fmt.Sprintf(`document.getElementById(%q).dataset.old = "1", true`, link))); err != nil {
+		t.Fatal(err)
+	}
+	return nurse
+}
+
+// focusRenewed checks that focus is on the element link that a refresh
+// put in place of the one focusedQueue marked.
+func focusRenewed(t *testing.T, nurse context.Context, link string) {
+	t.Helper()
+	focus, err := chromedp.Run(nurse, chromedp.Evaluate[string](`(document.activeElement.id || "") + "|" + (document.activeElement.dataset.old || "")`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if focus != link+"|" {
+		t.Errorf("after the refresh focus is on %q, want the new #%s", focus, link)
+	}
+}
+
 // holdTimers stops (hold true) or resumes the intervals fastTimers
 // shortened on the browser ctx's page. Stopping waits until no request a
 // refresh made is still unanswered, so no refresh sees the server after
@@ -75,21 +106,8 @@ func TestQueueRefreshKeepsFocusInBrowser(t *testing.T) {
 	e := newEnv(t)
 	erik := e.as("erik")
 	first := submitRequest(t, erik, "Kurkku on kipeä")
-	nurse := chatBrowser(t)
-	if _, err := chromedp.Call(nurse, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: fastTimers}); err != nil {
-		t.Fatalf("fast timers: %v", err)
-	}
-	browse(t, nurse, "login", chromedp.Navigate(e.srv.URL+"/login"), chromedp.WaitVisible(chromedp.ID("username")),
-		chromedp.SendKeys(chromedp.ID("username"), "nurse"), chromedp.SendKeys(chromedp.ID("password"), "demo"),
-		chromedp.Click(chromedp.ID("login-submit")), chromedp.WaitVisible(chromedp.ID("nav-me")))
 	link := "open-" + first
-	browse(t, nurse, "queue", chromedp.Navigate(e.srv.URL+"/queue?lang=en"), chromedp.WaitVisible(chromedp.ID(link)),
-		chromedp.Focus(chromedp.ID(link)))
-	// Mark the link's element: after a refresh the focused one must be a
-	// new element with the same id.
-	if _, err := chromedp.Run(nurse, chromedp.Evaluate[bool](fmt.Sprintf(`document.getElementById(%q).dataset.old = "1", true`, link))); err != nil {
-		t.Fatal(err)
-	}
+	nurse := focusedQueue(t, e.srv.URL, "/queue?lang=en", link)
 	// Both requests arrive before the next refresh, which then
 	// announces them together.
 	holdTimers(t, nurse, true)
@@ -102,13 +120,7 @@ func TestQueueRefreshKeepsFocusInBrowser(t *testing.T) {
 		live, _ := chromedp.Run(nurse, chromedp.Evaluate[string](`document.getElementById("queue-live").textContent`))
 		t.Fatalf("the queue did not refresh with its announcement: %v (live region %q)", err, live)
 	}
-	focus, err := chromedp.Run(nurse, chromedp.Evaluate[string](`(document.activeElement.id || "") + "|" + (document.activeElement.dataset.old || "")`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if focus != link+"|" {
-		t.Errorf("after the refresh focus is on %q, want the new #%s", focus, link)
-	}
+	focusRenewed(t, nurse, link)
 	// The live region is outside the refreshed box and stays one element.
 	n, _ := chromedp.Run(nurse, chromedp.Evaluate[int](`document.querySelectorAll("#queue-live").length + document.querySelectorAll("#queue #queue-live").length`))
 	if n != 1 {
@@ -131,19 +143,8 @@ func TestChatQueueAnnouncesInBrowser(t *testing.T) {
 		return strings.TrimPrefix(r.header.Get("Location"), "/chat/")
 	}
 	first := start(e.as("erik"), "Kuumetta")
-	nurse := chatBrowser(t)
-	if _, err := chromedp.Call(nurse, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: fastTimers}); err != nil {
-		t.Fatalf("fast timers: %v", err)
-	}
-	browse(t, nurse, "login", chromedp.Navigate(e.srv.URL+"/login"), chromedp.WaitVisible(chromedp.ID("username")),
-		chromedp.SendKeys(chromedp.ID("username"), "nurse"), chromedp.SendKeys(chromedp.ID("password"), "demo"),
-		chromedp.Click(chromedp.ID("login-submit")), chromedp.WaitVisible(chromedp.ID("nav-me")))
 	link := "chat-" + first
-	browse(t, nurse, "chat queue", chromedp.Navigate(e.srv.URL+"/staff/chats?lang=en"), chromedp.WaitVisible(chromedp.ID(link)),
-		chromedp.Focus(chromedp.ID(link)))
-	if _, err := chromedp.Run(nurse, chromedp.Evaluate[bool](fmt.Sprintf(`document.getElementById(%q).dataset.old = "1", true`, link))); err != nil {
-		t.Fatal(err)
-	}
+	nurse := focusedQueue(t, e.srv.URL, "/staff/chats?lang=en", link)
 	start(e.as("anna"), "Yskää")
 	expr := `document.querySelectorAll("#waiting tr[data-id]").length === 2 &&
 		document.getElementById("chat-queue-live").textContent === "1 new chat waiting"`
@@ -151,11 +152,5 @@ func TestChatQueueAnnouncesInBrowser(t *testing.T) {
 		live, _ := chromedp.Run(nurse, chromedp.Evaluate[string](`document.getElementById("chat-queue-live").textContent`))
 		t.Fatalf("the chat queue did not refresh with its announcement: %v (live region %q)", err, live)
 	}
-	focus, err := chromedp.Run(nurse, chromedp.Evaluate[string](`(document.activeElement.id || "") + "|" + (document.activeElement.dataset.old || "")`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if focus != link+"|" {
-		t.Errorf("after the refresh focus is on %q, want the new #%s", focus, link)
-	}
+	focusRenewed(t, nurse, link)
 }

@@ -74,9 +74,7 @@ func TestStaffTurnoverInBrowser(t *testing.T) {
 	leavers := count(e.store.StaffLeavers(ctx, "2024-01-01", "2024-12-31"))
 
 	b := chatBrowser(t)
-	browse(t, b, "login hr", chromedp.Navigate(e.srv.URL+"/login?lang=en"), chromedp.WaitVisible(chromedp.ID("username")),
-		chromedp.SendKeys(chromedp.ID("username"), "personnel"), chromedp.SendKeys(chromedp.ID("password"), "demo"),
-		chromedp.Click(chromedp.ID("login-submit")), chromedp.WaitVisible(chromedp.ID("nav-personnel")))
+	signIn(t, b, e.srv.URL, "personnel", "en")
 	browse(t, b, "staff figures", chromedp.Click(chromedp.ID("nav-personnel")), chromedp.WaitVisible(chromedp.ID("year")),
 		chromedp.SetValue(chromedp.ID("year"), "2024"), chromedp.Submit(chromedp.ID("year")), chromedp.WaitVisible(chromedp.ID("staff-areas")))
 	cell := func(area, figure string) string {
