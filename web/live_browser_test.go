@@ -52,6 +52,17 @@ func focusedQueue(t *testing.T, base, path, link string) context.Context {
 	return nurse
 }
 
+// waitAnnounced waits until a refresh shows n rows matching the CSS
+// selector rows and the live region liveID says text.
+func waitAnnounced(t *testing.T, ctx context.Context, rows string, n int, liveID, text string) {
+	t.Helper()
+	expr := fmt.Sprintf(`document.querySelectorAll(%q).length === %d && document.getElementById(%q).textContent === %q`, rows, n, liveID, text)
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](expr, chromedp.WithPollingTimeout(15*time.Second))); err != nil {
+		live, _ := chromedp.Run(ctx, chromedp.Evaluate[string](fmt.Sprintf(`document.getElementById(%q).textContent`, liveID)))
+		t.Fatalf("the queue did not refresh to %d rows (%s) with its announcement %q: %v (live region %q)", n, rows, text, err, live)
+	}
+}
+
 // focusRenewed checks that focus is on the element link that a refresh
 // put in place of the one focusedQueue marked.
 func focusRenewed(t *testing.T, nurse context.Context, link string) {
@@ -114,12 +125,7 @@ func TestQueueRefreshKeepsFocusInBrowser(t *testing.T) {
 	submitRequest(t, erik, "Toinen asia")
 	submitRequest(t, erik, "Kolmas asia")
 	holdTimers(t, nurse, false)
-	expr := `document.querySelectorAll("#queue tr[data-id]").length === 3 &&
-		document.getElementById("queue-live").textContent === "2 new requests"`
-	if _, err := chromedp.Run(nurse, chromedp.Poll[bool](expr, chromedp.WithPollingTimeout(15*time.Second))); err != nil {
-		live, _ := chromedp.Run(nurse, chromedp.Evaluate[string](`document.getElementById("queue-live").textContent`))
-		t.Fatalf("the queue did not refresh with its announcement: %v (live region %q)", err, live)
-	}
+	waitAnnounced(t, nurse, "#queue tr[data-id]", 3, "queue-live", "2 new requests")
 	focusRenewed(t, nurse, link)
 	// The live region is outside the refreshed box and stays one element.
 	n, _ := chromedp.Run(nurse, chromedp.Evaluate[int](`document.querySelectorAll("#queue-live").length + document.querySelectorAll("#queue #queue-live").length`))
@@ -146,11 +152,6 @@ func TestChatQueueAnnouncesInBrowser(t *testing.T) {
 	link := "chat-" + first
 	nurse := focusedQueue(t, e.srv.URL, "/staff/chats?lang=en", link)
 	start(e.as("anna"), "Yskää")
-	expr := `document.querySelectorAll("#waiting tr[data-id]").length === 2 &&
-		document.getElementById("chat-queue-live").textContent === "1 new chat waiting"`
-	if _, err := chromedp.Run(nurse, chromedp.Poll[bool](expr, chromedp.WithPollingTimeout(15*time.Second))); err != nil {
-		live, _ := chromedp.Run(nurse, chromedp.Evaluate[string](`document.getElementById("chat-queue-live").textContent`))
-		t.Fatalf("the chat queue did not refresh with its announcement: %v (live region %q)", err, live)
-	}
+	waitAnnounced(t, nurse, "#waiting tr[data-id]", 2, "chat-queue-live", "1 new chat waiting")
 	focusRenewed(t, nurse, link)
 }
