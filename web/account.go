@@ -184,14 +184,14 @@ type accessLogView struct {
 // accessLog shows a resident who has viewed their data, as Act 703/2023
 // entitles them to: GET /me/access-log and GET /api/v1/me/access-log.
 func (s *Server) accessLog(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
-	return s.logPage(w, r, "/me/access-log", "access_log", func(p sotepe.PageRequest) (sotepe.Page[sotepe.Access], error) {
+	return s.logPage(w, r, "access_log", func(p sotepe.PageRequest) (sotepe.Page[sotepe.Access], error) {
 		return s.cfg.Residents.AccessLog(r.Context(), u, p)
 	})
 }
 
 // logPage serves one page of a log of accesses, as JSON or as the page
-// tmpl (titled "<tmpl>.title") whose next link continues at path.
-func (s *Server) logPage(w http.ResponseWriter, r *http.Request, path, tmpl string, read func(sotepe.PageRequest) (sotepe.Page[sotepe.Access], error)) error {
+// tmpl (titled "<tmpl>.title") with a link to the next page.
+func (s *Server) logPage(w http.ResponseWriter, r *http.Request, tmpl string, read func(sotepe.PageRequest) (sotepe.Page[sotepe.Access], error)) error {
 	p, err := pageRequest(r.URL.Query())
 	if err != nil {
 		return err
@@ -204,10 +204,7 @@ func (s *Server) logPage(w http.ResponseWriter, r *http.Request, path, tmpl stri
 		writeJSON(w, http.StatusOK, page)
 		return nil
 	}
-	v := accessLogView{Page: page}
-	if page.NextCursor != "" {
-		v.NextURL = path + "?cursor=" + page.NextCursor
-	}
+	v := accessLogView{Page: page, NextURL: nextURL(r, page.NextCursor)}
 	s.html(w, r, http.StatusOK, tmpl, pageData{Title: s.cat.T(info(r).Lang, tmpl+".title", nil), Data: v})
 	return nil
 }

@@ -140,7 +140,7 @@ func (s *Server) guardiansPut(w http.ResponseWriter, r *http.Request, u sotepe.U
 // actingLog shows what the user did acting for others: GET /me/acting-log
 // and GET /api/v1/me/acting-log.
 func (s *Server) actingLog(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
-	return s.logPage(w, r, "/me/acting-log", "acting_log", func(p sotepe.PageRequest) (sotepe.Page[sotepe.Access], error) {
+	return s.logPage(w, r, "acting_log", func(p sotepe.PageRequest) (sotepe.Page[sotepe.Access], error) {
 		return s.cfg.Acting.ActingLog(r.Context(), u, p)
 	})
 }

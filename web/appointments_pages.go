@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"net/http"
-	"net/url"
 	"strconv"
 	"time"
 
@@ -62,9 +61,7 @@ func (s *Server) apptListPage(w http.ResponseWriter, r *http.Request, u sotepe.U
 	for _, a := range page.Items {
 		v.Items = append(v.Items, apptPageItem{apptView: av.view(a), UnitNames: s.unitNames(ctx, a.UnitID)})
 	}
-	if page.NextCursor != "" {
-		v.NextURL = "/appointments?" + url.Values{"cursor": {page.NextCursor}}.Encode()
-	}
+	v.NextURL = nextURL(r, page.NextCursor)
 	waits, err := s.cfg.Appointments.Waitlist(ctx, u)
 	if err != nil {
 		return err

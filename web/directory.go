@@ -262,14 +262,7 @@ func (s *Server) units(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	v := unitsView{Filter: f, Page: out, Net: n}
-	if out.NextCursor != "" {
-		next := *r.URL
-		nq := next.Query()
-		nq.Set("cursor", out.NextCursor)
-		next.RawQuery = nq.Encode()
-		v.NextURL = next.RequestURI()
-	}
+	v := unitsView{Filter: f, Page: out, Net: n, NextURL: nextURL(r, out.NextCursor)}
 	s.html(w, r, http.StatusOK, "units", pageData{Title: s.cat.T(in.Lang, "units.title", nil), Data: v})
 	return nil
 }

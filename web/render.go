@@ -143,6 +143,21 @@ func (p pageData) Channels() []sotepe.Channel { return sotepe.Channels }
 // Is reports whether the signed-in user holds role.
 func (p pageData) Is(role string) bool { return p.User != nil && p.User.Has(sotepe.Role(role)) }
 
+// nextURL is the link to the page after this one: the request's own path
+// and query with cursor set and the parameters drop left out, or "" when
+// there is no next page (cursor is "").
+func nextURL(r *http.Request, cursor string, drop ...string) string {
+	if cursor == "" {
+		return ""
+	}
+	q := r.URL.Query()
+	for _, k := range drop {
+		q.Del(k)
+	}
+	q.Set("cursor", cursor)
+	return r.URL.Path + "?" + q.Encode()
+}
+
 func pairs(args []any) map[string]any {
 	if len(args) == 0 {
 		return nil

@@ -38,9 +38,7 @@ func (s *Server) requestsPage(w http.ResponseWriter, r *http.Request, u sotepe.U
 	for _, c := range page.Items {
 		v.Items = append(v.Items, s.viewContact(c))
 	}
-	if page.NextCursor != "" {
-		v.NextURL = "/requests?" + url.Values{"cursor": {page.NextCursor}}.Encode()
-	}
+	v.NextURL = nextURL(r, page.NextCursor)
 	if v.Net, err = s.network(r.Context()); err != nil {
 		return err
 	}
@@ -263,11 +261,7 @@ func (s *Server) queuePage(w http.ResponseWriter, r *http.Request, u sotepe.User
 	for _, c := range page.Items {
 		v.Items = append(v.Items, queueRow{contactView: s.viewContact(c), Subject: subjectLine(c.Subject)})
 	}
-	if page.NextCursor != "" {
-		nq := r.URL.Query()
-		nq.Set("cursor", page.NextCursor)
-		v.NextURL = "/queue?" + nq.Encode()
-	}
+	v.NextURL = nextURL(r, page.NextCursor)
 	if v.Net, err = s.network(r.Context()); err != nil {
 		return err
 	}

@@ -312,12 +312,7 @@ func (s *Server) rescueMissions(w http.ResponseWriter, r *http.Request, u sotepe
 			Turnout: duration(m.Turnout()), Travel: duration(m.Travel()), Response: duration(m.ResponseTime()), OnScene: duration(m.OnScene()),
 			Target: target})
 	}
-	if page.NextCursor != "" {
-		next := r.URL.Query()
-		next.Set("cursor", page.NextCursor)
-		next.Del("imported")
-		v.Next = "/rescue/missions?" + next.Encode()
-	}
+	v.Next = nextURL(r, page.NextCursor, "imported")
 	s.html(w, r, http.StatusOK, "rescue_missions", pageData{Title: s.cat.T(lang, "rescue.missions.title", nil), Data: v})
 	return nil
 }

@@ -141,11 +141,7 @@ func (s *Server) rescueInspections(w http.ResponseWriter, r *http.Request, u sot
 		}
 		v.Rows = append(v.Rows, row)
 	}
-	if page.NextCursor != "" {
-		next := r.URL.Query()
-		next.Set("cursor", page.NextCursor)
-		v.Next = "/rescue/inspections?" + next.Encode()
-	}
+	v.Next = nextURL(r, page.NextCursor)
 	s.html(w, r, http.StatusOK, "rescue_inspections", pageData{Title: s.cat.T(lang, "rescue.inspections.title", nil), Data: v})
 	return nil
 }
