@@ -48,28 +48,18 @@ func eur(lang sotepe.Lang, v int64) string { return view.Count(lang, v) + "\u00a
 
 // economyFigures serves the economy figures: the page and its JSON.
 func (s *Server) economyFigures(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
-	lang := info(r).Lang
-	title := s.cat.T(lang, "economy.title", nil)
-	year, err := s.figureYear(r)
-	var f sotepe.EconomyFigures
-	if err == nil {
-		f, err = s.cfg.Economy.Economy(r.Context(), u, year)
-	}
 	var names map[string]sotepe.Names
-	if err == nil {
-		names, err = s.areaNames(r.Context())
-	}
-	if err != nil {
-		if sotepe.ErrorCode(err) != sotepe.EInvalid || isAPI(r) {
-			return err
+	f, ok, err := yearFigures(s, w, r, "economy_figures", "economy.title", func(year int) (sotepe.EconomyFigures, error) {
+		f, err := s.cfg.Economy.Economy(r.Context(), u, year)
+		if err == nil {
+			names, err = s.areaNames(r.Context())
 		}
-		s.html(w, r, http.StatusBadRequest, "economy_figures", pageData{Title: title, Data: economyView{Year: year, Error: s.errText(lang, err)}})
-		return nil
+		return f, err
+	}, func(year int, msg string) any { return economyView{Year: year, Error: msg} })
+	if !ok {
+		return err
 	}
-	if isAPI(r) {
-		writeJSON(w, http.StatusOK, f)
-		return nil
-	}
+	lang := info(r).Lang
 	v := economyView{Year: f.Year, Shown: true}
 	line := func(key, label string, budget, actual int64) economyRow {
 		return economyRow{Key: key, Label: label, Budget: eur(lang, budget), Actual: eur(lang, actual), Difference: eur(lang, actual-budget)}
@@ -121,7 +111,7 @@ func (s *Server) economyFigures(w http.ResponseWriter, r *http.Request, u sotepe
 	}
 	v.MeasureTarget, v.MeasureAchieve = eur(lang, target), eur(lang, achieved)
 	v.Hired, v.HiredPrev, v.HiredDrop = eur(lang, f.HiredLabourTotal), eur(lang, f.HiredLabourPrevious), eur(lang, rep.HiredLabourReduction())
-	s.html(w, r, http.StatusOK, "economy_figures", pageData{Title: title, Data: v})
+	s.html(w, r, http.StatusOK, "economy_figures", pageData{Title: s.cat.T(lang, "economy.title", nil), Data: v})
 	return nil
 }
 
@@ -142,24 +132,13 @@ type sustainabilityView struct {
 // sustainabilityFigures serves the sustainability figures: the page and
 // its JSON.
 func (s *Server) sustainabilityFigures(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+	f, ok, err := yearFigures(s, w, r, "sustainability_figures", "sustainability.title", func(year int) (sotepe.SustainabilityFigures, error) {
+		return s.cfg.Economy.Sustainability(r.Context(), u, year)
+	}, func(year int, msg string) any { return sustainabilityView{Year: year, Error: msg} })
+	if !ok {
+		return err
+	}
 	lang := info(r).Lang
-	title := s.cat.T(lang, "sustainability.title", nil)
-	year, err := s.figureYear(r)
-	var f sotepe.SustainabilityFigures
-	if err == nil {
-		f, err = s.cfg.Economy.Sustainability(r.Context(), u, year)
-	}
-	if err != nil {
-		if sotepe.ErrorCode(err) != sotepe.EInvalid || isAPI(r) {
-			return err
-		}
-		s.html(w, r, http.StatusBadRequest, "sustainability_figures", pageData{Title: title, Data: sustainabilityView{Year: year, Error: s.errText(lang, err)}})
-		return nil
-	}
-	if isAPI(r) {
-		writeJSON(w, http.StatusOK, f)
-		return nil
-	}
 	n := func(v int64) string { return view.Count(lang, v) }
 	share := func(fl sotepe.Fleet) string {
 		if p := report.ElectricShare(fl); p != nil {
@@ -199,7 +178,7 @@ func (s *Server) sustainabilityFigures(w http.ResponseWriter, r *http.Request, u
 		old += p.Kg
 	}
 	v.PlasticTotal, v.PlasticOld = tonnes(plastic), tonnes(old)
-	s.html(w, r, http.StatusOK, "sustainability_figures", pageData{Title: title, Data: v})
+	s.html(w, r, http.StatusOK, "sustainability_figures", pageData{Title: s.cat.T(lang, "sustainability.title", nil), Data: v})
 	return nil
 }
 

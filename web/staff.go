@@ -33,6 +33,32 @@ func (s *Server) figureYear(r *http.Request) (int, error) {
 	return y, nil
 }
 
+// yearFigures reads the figures of the year the query names (see
+// figureYear) through read. The API gets them, or the error, as JSON. A
+// page that asked for a wrong year or the like (EInvalid) is shown again
+// as page, status 400, with invalid(year, the error's text) as its data.
+// ok reports that the figures are read and the caller is still to show
+// its page.
+func yearFigures[F any](s *Server, w http.ResponseWriter, r *http.Request, page, titleKey string, read func(year int) (F, error), invalid func(year int, msg string) any) (f F, ok bool, err error) {
+	year, err := s.figureYear(r)
+	if err == nil {
+		f, err = read(year)
+	}
+	if err != nil {
+		if sotepe.ErrorCode(err) != sotepe.EInvalid || isAPI(r) {
+			return f, false, err
+		}
+		lang := info(r).Lang
+		s.html(w, r, http.StatusBadRequest, page, pageData{Title: s.cat.T(lang, titleKey, nil), Data: invalid(year, s.errText(lang, err))})
+		return f, false, nil
+	}
+	if isAPI(r) {
+		writeJSON(w, http.StatusOK, f)
+		return f, false, nil
+	}
+	return f, true, nil
+}
+
 // areaNames returns the names of the service areas by id.
 func (s *Server) areaNames(ctx context.Context) (map[string]sotepe.Names, error) {
 	areas, err := s.dir.Areas(ctx)
@@ -70,27 +96,21 @@ type staffRow struct {
 
 // staffFigures serves the staff figures: the page and its JSON.
 func (s *Server) staffFigures(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
-	lang := info(r).Lang
-	title := s.cat.T(lang, "staff.title", nil)
-	year, err := s.figureYear(r)
-	q := sotepe.StaffFiguresQuery{Year: year, Day: r.URL.Query().Get("day")}
-	var f sotepe.StaffFigures
-	if err == nil {
-		f, err = s.cfg.Staff.Figures(r.Context(), u, q)
-	}
+	day := r.URL.Query().Get("day")
 	var names map[string]sotepe.Names
-	if err == nil {
-		names, err = s.areaNames(r.Context())
-	}
-	if err != nil {
-		if sotepe.ErrorCode(err) != sotepe.EInvalid || isAPI(r) {
-			return err
+	f, ok, err := yearFigures(s, w, r, "staff_figures", "staff.title", func(year int) (sotepe.StaffFigures, error) {
+		f, err := s.cfg.Staff.Figures(r.Context(), u, sotepe.StaffFiguresQuery{Year: year, Day: day})
+		if err == nil {
+			names, err = s.areaNames(r.Context())
 		}
-		v := staffView{Year: year, Day: q.Day, Error: s.errText(lang, err)}
-		s.html(w, r, http.StatusBadRequest, "staff_figures", pageData{Title: title, Data: v})
-		return nil
+		return f, err
+	}, func(year int, msg string) any { return staffView{Year: year, Day: day, Error: msg} })
+	if !ok {
+		return err
 	}
-	return s.respond(w, r, f, "staff_figures", pageData{Title: title, Data: s.staffView(lang, f, names)})
+	lang := info(r).Lang
+	s.html(w, r, http.StatusOK, "staff_figures", pageData{Title: s.cat.T(lang, "staff.title", nil), Data: s.staffView(lang, f, names)})
+	return nil
 }
 
 func (s *Server) staffView(lang sotepe.Lang, f sotepe.StaffFigures, names map[string]sotepe.Names) staffView {

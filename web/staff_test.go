@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 
 	"sotepe"
@@ -50,5 +51,16 @@ func TestStaffFiguresAPI(t *testing.T) {
 	for _, path := range []string{"/personnel?year=2024", "/economy?year=2024", "/sustainability?year=2024"} {
 		needStatus(t, c.get(path), http.StatusOK, path)
 	}
-	needStatus(t, c.get("/personnel?year=abc"), http.StatusBadRequest, "a bad year on the page")
+	// A bad year shows the page again with the error, in the page's
+	// language; the API answers the error.
+	for _, path := range []string{"/personnel", "/economy", "/sustainability"} {
+		r := c.get(path + "?year=abc&lang=sv")
+		needStatus(t, r, http.StatusBadRequest, "a bad year on "+path)
+		if !strings.Contains(r.body, "Året är 2000–2100") {
+			t.Errorf("%s with a bad year does not show the error in Swedish: %.300s", path, r.body)
+		}
+	}
+	for _, path := range []string{"/api/v1/economy/figures", "/api/v1/sustainability/figures"} {
+		needStatus(t, c.get(path+"?year=1999"), http.StatusBadRequest, "a bad year on "+path)
+	}
 }
