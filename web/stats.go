@@ -271,7 +271,7 @@ type statsView struct {
 	Error     string
 	Shown     bool // figures were computed (no error)
 	Any       bool // some request came in during the selection
-	Chart     view.Chart
+	Chart     view.BarChart
 	Periods   []statsRow
 	Items     []statsRow
 	Totals    statsRow
@@ -310,31 +310,20 @@ func (s *Server) statsView(lang sotepe.Lang, p statsParams, own bool, resp *stat
 	}
 	v.Totals = row(s.cat.T(lang, "stats.total", nil), "", resp.Totals)
 
-	c := view.Frame(view.ChartLeft)
-	c.Title = s.cat.T(lang, "stats.chart_title", map[string]any{"Interval": s.cat.T(lang, "stats.interval."+string(p.Interval), nil)})
-	c.Desc = s.cat.T(lang, "stats.chart_desc", map[string]any{"From": dates.Period(p.From), "To": dates.Period(p.To), "Count": len(resp.Periods)})
-	c.Axis = s.cat.T(lang, "stats.share", nil)
-	for pct := 0; pct <= 100; pct += 25 {
-		c.Ticks = append(c.Ticks, view.Tick{Y: c.Bottom - c.PlotH*float64(pct)/100, Label: view.Percent(lang, float64(pct), 0)})
-	}
-	n := len(resp.Periods)
-	step := c.PlotW / float64(max(n, 1))
-	every := (n + view.ChartLabels - 1) / view.ChartLabels
-	for i, pi := range resp.Periods {
-		b := view.Bar{X: c.Left + float64(i)*step + step*0.15, W: step * 0.7, LabelX: c.Left + float64(i)*step + step/2}
-		if i%max(every, 1) == 0 {
-			b.Label = dates.ShortPeriod(pi.Period)
+	spec := view.ChartSpec{ID: "stats-chart",
+		Title: s.cat.T(lang, "stats.chart_title", map[string]any{"Interval": s.cat.T(lang, "stats.interval."+string(p.Interval), nil)}),
+		Desc:  s.cat.T(lang, "stats.chart_desc", map[string]any{"From": dates.Period(p.From), "To": dates.Period(p.To), "Count": len(resp.Periods)}),
+		Axis:  s.cat.T(lang, "stats.share", nil),
+		Lo:    0, Hi: 100, Format: view.PercentFormat(lang), Missing: s.cat.T(lang, "stats.no_outcome", nil)}
+	for _, pi := range resp.Periods {
+		spec.Labels = append(spec.Labels, dates.Period(pi.Period))
+		spec.AxisLabels = append(spec.AxisLabels, dates.ShortPeriod(pi.Period))
+		var pct *float64
+		if pi.ShareInTime != nil {
+			pct = new(*pi.ShareInTime * 100)
 		}
-		if pi.ShareInTime == nil {
-			b.Missing, b.Y, b.H = true, c.Bottom-2, 2
-			b.Title = dates.Period(pi.Period) + ": " + s.cat.T(lang, "stats.no_outcome", nil)
-		} else {
-			b.H = c.PlotH * *pi.ShareInTime
-			b.Y = c.Bottom - b.H
-			b.Title = dates.Period(pi.Period) + ": " + view.Share(lang, pi.ShareInTime)
-		}
-		c.Bars = append(c.Bars, b)
+		spec.Values = append(spec.Values, pct)
 	}
-	v.Chart = c
+	v.Chart = view.NewBarChart(spec)
 	return v
 }

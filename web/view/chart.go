@@ -6,8 +6,9 @@ import (
 )
 
 // The bar charts of the pages: SVG drawn on the server, with the data table
-// behind each (templates/dashboard_chart.partial.html and stats.html draw
-// them).
+// behind each. templates/dashboard_chart.partial.html draws them: "barchart"
+// the chart alone (the answer-promise page, whose own tables hold its
+// figures), "dashchart" the chart and its table (the dashboard).
 
 // Chart is the geometry of a bar chart drawn as SVG: the plot area, its
 // bars and the ticks of its scale, with the title, description and axis
