@@ -159,11 +159,11 @@ const (
 	YoungUnder         = 23 // years
 )
 
-// DefaultApptConfig returns the rules a service has until an administrator
+// DefaultBookingRules returns the rules a service has until an administrator
 // sets its own: booked with an appointment ticket, cancellable until 24
 // hours before, offers held 15 hours, and the statutory care guarantee (six
 // months for oral care, "dental-care").
-func DefaultApptConfig(serviceID string) BookingRules {
+func DefaultBookingRules(serviceID string) BookingRules {
 	c := BookingRules{ServiceID: serviceID, CancelLimit: DefaultCancelLimit, OfferHold: DefaultOfferHold,
 		GuaranteeDays: GuaranteeDays, GuaranteeDaysYoung: GuaranteeDaysYoung}
 	if serviceID == "dental-care" {

@@ -63,7 +63,7 @@ func testStaffBookForAndRules(t *testing.T) {
 
 	// Booking rules hold at every unit offering the service: an
 	// administrator sets them, not a unit's manager, nor anyone else.
-	rules := sotepe.DefaultApptConfig("doctor-appointment")
+	rules := sotepe.DefaultBookingRules("doctor-appointment")
 	rules.DirectBooking, rules.CancelLimit = true, 48*time.Hour
 	wantCode(t, f.svc.SaveRules(ctx, nurse, rules), sotepe.EForbidden, "")
 	wantCode(t, f.svc.SaveRules(ctx, anna, rules), sotepe.EForbidden, "")
@@ -74,7 +74,7 @@ func testStaffBookForAndRules(t *testing.T) {
 	if c, err := f.store.BookingRules(ctx, "doctor-appointment"); err != nil || !c.DirectBooking || c.CancelLimit != 48*time.Hour {
 		t.Errorf("saved: %+v %v", c, err)
 	}
-	dental := sotepe.DefaultApptConfig("dental-care")
+	dental := sotepe.DefaultBookingRules("dental-care")
 	wantCode(t, f.svc.SaveRules(ctx, manager, dental), sotepe.EForbidden, "")
 	if err := f.svc.SaveRules(ctx, admin, dental); err != nil {
 		t.Fatal(err)

@@ -27,7 +27,7 @@ func BookingRules() []sotepe.BookingRules {
 		{"maternity-child-clinic", true},
 		{"doctor-appointment", false},
 	} {
-		cfg := sotepe.DefaultApptConfig(c.service)
+		cfg := sotepe.DefaultBookingRules(c.service)
 		cfg.DirectBooking = c.direct
 		out = append(out, cfg)
 	}

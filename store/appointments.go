@@ -53,7 +53,7 @@ func apptObject(id int64) string { return "appt:" + strconv.FormatInt(id, 10) }
 // BookingRules returns the booking rules of a service: those saved for it, or
 // sotepe.DefaultApptConfig when none are. An unknown service is ENotFound.
 func (s *Store) BookingRules(ctx context.Context, serviceID string) (sotepe.BookingRules, error) {
-	c := sotepe.DefaultApptConfig(serviceID)
+	c := sotepe.DefaultBookingRules(serviceID)
 	var cancel, hold int64
 	err := s.reads.QueryRowContext(ctx, `
 		SELECT direct_booking, cancel_limit_minutes, offer_hold_minutes, guarantee_days, guarantee_days_young
