@@ -469,7 +469,7 @@ type AppointmentFigures struct {
 // the transaction of the read (the actor comes from the context).
 type Appointments interface {
 	// BookingRules returns the booking rules of a service: its own, or
-	// DefaultApptConfig.
+	// DefaultBookingRules.
 	BookingRules(ctx context.Context, serviceID string) (BookingRules, error)
 	// SaveBookingRules stores the booking rules of a service.
 	SaveBookingRules(ctx context.Context, c BookingRules) error

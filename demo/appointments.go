@@ -15,7 +15,7 @@ import (
 // BookingRules returns the booking rules of the demo: the nurse's
 // reception, dental care and the maternity and child clinic are booked
 // directly; the doctor's appointment needs an appointment ticket, as in the
-// city's portal. The rest keep sotepe.DefaultApptConfig.
+// city's portal. The rest keep sotepe.DefaultBookingRules.
 func BookingRules() []sotepe.BookingRules {
 	var out []sotepe.BookingRules
 	for _, c := range []struct {

@@ -51,7 +51,7 @@ func scanSlot(sc interface{ Scan(...any) error }, extra ...any) (sotepe.Slot, er
 func apptObject(id int64) string { return "appt:" + strconv.FormatInt(id, 10) }
 
 // BookingRules returns the booking rules of a service: those saved for it, or
-// sotepe.DefaultApptConfig when none are. An unknown service is ENotFound.
+// sotepe.DefaultBookingRules when none are. An unknown service is ENotFound.
 func (s *Store) BookingRules(ctx context.Context, serviceID string) (sotepe.BookingRules, error) {
 	c := sotepe.DefaultBookingRules(serviceID)
 	var cancel, hold int64
