@@ -343,11 +343,7 @@ func (h *Handler) createAppointment(w http.ResponseWriter, q *request) error {
 	if err != nil {
 		return err
 	}
-	var raw json.RawMessage
-	if err := readBody(q.r, &raw, "application/fhir+json", "application/json"); err != nil {
-		return err
-	}
-	a, err := decodeAppointment(raw)
+	a, err := readAppointment(q)
 	if err != nil {
 		return err
 	}
@@ -365,6 +361,15 @@ func (h *Handler) createAppointment(w http.ResponseWriter, q *request) error {
 	}
 	w.Header().Set("Location", q.base+"/Appointment/"+res.id)
 	return h.sendResource(w, q, status, res)
+}
+
+// readAppointment reads the request's body as an Appointment resource.
+func readAppointment(q *request) (fhir.Appointment, error) {
+	var raw json.RawMessage
+	if err := readBody(q.r, &raw, "application/fhir+json", "application/json"); err != nil {
+		return fhir.Appointment{}, err
+	}
+	return decodeAppointment(raw)
 }
 
 // decodeAppointment reads an Appointment resource.
@@ -422,11 +427,7 @@ func (h *Handler) updateAppointment(w http.ResponseWriter, q *request, id string
 	if err != nil {
 		return err
 	}
-	var raw json.RawMessage
-	if err := readBody(q.r, &raw, "application/fhir+json", "application/json"); err != nil {
-		return err
-	}
-	a, err := decodeAppointment(raw)
+	a, err := readAppointment(q)
 	if err != nil {
 		return err
 	}

@@ -339,19 +339,12 @@ func (h *Handler) healthcareService(q *request, s sotepe.Service) (resource, err
 	if s.Descriptions.Fi != "" {
 		hs.Comment = ptr(s.Descriptions.Fi)
 	}
-	f := sotepe.UnitFilter{Service: s.ID, SortLang: sotepe.Finnish, Page: sotepe.PageRequest{Limit: sotepe.MaxPageLimit}}
-	for {
-		page, err := h.cfg.Directory.Units(q.ctx, f)
-		if err != nil {
-			return resource{}, err
-		}
-		for _, u := range page.Items {
-			hs.Location = append(hs.Location, *reference("Location", u.ID))
-		}
-		if page.NextCursor == "" {
-			break
-		}
-		f.Page.Cursor = page.NextCursor
+	err := h.eachUnit(q, s.ID, func(u sotepe.Unit) bool {
+		hs.Location = append(hs.Location, *reference("Location", u.ID))
+		return true
+	})
+	if err != nil {
+		return resource{}, err
 	}
 	return resource{typ: "HealthcareService", id: s.ID, v: hs}, nil
 }
@@ -382,19 +375,13 @@ func (h *Handler) searchHealthcareServices(q *request, p searchParams) (searchRe
 	}
 	var services []sotepe.Service
 	next := ""
-	if v, err := p.one("location"); err != nil {
+	u, err := h.locationUnit(q, p)
+	if sotepe.ErrorCode(err) == sotepe.ENotFound {
+		return searchResult{}, nil
+	} else if err != nil {
 		return searchResult{}, err
-	} else if v != "" {
-		unitID, err := refValue("location", v, "Location")
-		if err != nil {
-			return searchResult{}, err
-		}
-		u, err := h.cfg.Directory.Unit(q.ctx, unitID)
-		if sotepe.ErrorCode(err) == sotepe.ENotFound {
-			return searchResult{}, nil
-		} else if err != nil {
-			return searchResult{}, err
-		}
+	}
+	if u != nil {
 		var ids []string
 		if ids, next, err = offsetPage(u.Services, p.page); err != nil {
 			return searchResult{}, err

@@ -104,18 +104,14 @@ func (h *Handler) readPractitioner(q *request, id string) (resource, error) {
 // allUnits lists every unit of the directory, by Finnish name.
 func (h *Handler) allUnits(q *request) ([]sotepe.Unit, error) {
 	var out []sotepe.Unit
-	f := sotepe.UnitFilter{SortLang: sotepe.Finnish, Page: sotepe.PageRequest{Limit: sotepe.MaxPageLimit}}
-	for {
-		page, err := h.cfg.Directory.Units(q.ctx, f)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, page.Items...)
-		if page.NextCursor == "" {
-			return out, nil
-		}
-		f.Page.Cursor = page.NextCursor
+	err := h.eachUnit(q, "", func(u sotepe.Unit) bool {
+		out = append(out, u)
+		return true
+	})
+	if err != nil {
+		return nil, err
 	}
+	return out, nil
 }
 
 // searchPractitioners lists the staff of every unit, once each, by name
@@ -206,20 +202,14 @@ func (h *Handler) searchPractitionerRoles(q *request, p searchParams) (searchRes
 		return h.searchByID(q, id, p, h.readPractitionerRole)
 	}
 	var units []sotepe.Unit
-	if v, err := p.one("location"); err != nil {
+	unit, err := h.locationUnit(q, p)
+	if sotepe.ErrorCode(err) == sotepe.ENotFound {
+		return searchResult{}, nil
+	} else if err != nil {
 		return searchResult{}, err
-	} else if v != "" {
-		unitID, err := refValue("location", v, "Location")
-		if err != nil {
-			return searchResult{}, err
-		}
-		unit, err := h.cfg.Directory.Unit(q.ctx, unitID)
-		if sotepe.ErrorCode(err) == sotepe.ENotFound {
-			return searchResult{}, nil
-		} else if err != nil {
-			return searchResult{}, err
-		}
-		units = []sotepe.Unit{unit}
+	}
+	if unit != nil {
+		units = []sotepe.Unit{*unit}
 	} else if units, err = h.allUnits(q); err != nil {
 		return searchResult{}, err
 	}

@@ -248,6 +248,26 @@ func refValue(name, v, typ string) (string, error) {
 	return v, nil
 }
 
+// locationUnit returns the unit a search's location parameter refers to,
+// or nil when the search has none. A malformed reference is EInvalid; a
+// unit the directory does not know is ENotFound, which the searches
+// answer with no matches.
+func (h *Handler) locationUnit(q *request, p searchParams) (*sotepe.Unit, error) {
+	v, err := p.one("location")
+	if err != nil || v == "" {
+		return nil, err
+	}
+	id, err := refValue("location", v, "Location")
+	if err != nil {
+		return nil, err
+	}
+	u, err := h.cfg.Directory.Unit(q.ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return &u, nil
+}
+
 // dateRange reads the values of a date parameter (prefixes eq, ge, gt, le,
 // lt; a date, or a date and time with an offset) into a half-open range
 // [from, to); zero bounds are open.
