@@ -130,15 +130,7 @@ func (h *Handler) searchOrganizations(q *request, p searchParams) (searchResult,
 		}
 		out = append(out, pr)
 	}
-	page, next, err := offsetPage(out, p.page)
-	if err != nil {
-		return searchResult{}, err
-	}
-	res := searchResult{next: next}
-	for _, pr := range page {
-		res.matches = append(res.matches, organization(pr))
-	}
-	return res, nil
+	return offsetResult(out, p.page, organization)
 }
 
 // location maps a unit: its address, position, phone, kind, producer and

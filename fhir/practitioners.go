@@ -155,15 +155,7 @@ func (h *Handler) searchPractitioners(q *request, p searchParams) (searchResult,
 		}
 		return cmp.Compare(a.ID, b.ID)
 	})
-	page, next, err := offsetPage(staff, p.page)
-	if err != nil {
-		return searchResult{}, err
-	}
-	res := searchResult{next: next}
-	for _, u := range page {
-		res.matches = append(res.matches, practitioner(u))
-	}
-	return res, nil
+	return offsetResult(staff, p.page, practitioner)
 }
 
 func (h *Handler) readPractitionerRole(q *request, id string) (resource, error) {
@@ -241,13 +233,5 @@ func (h *Handler) searchPractitionerRoles(q *request, p searchParams) (searchRes
 			}
 		}
 	}
-	page, next, err := offsetPage(roles, p.page)
-	if err != nil {
-		return searchResult{}, err
-	}
-	res := searchResult{next: next}
-	for _, r := range page {
-		res.matches = append(res.matches, practitionerRole(r.u, r.unit))
-	}
-	return res, nil
+	return offsetResult(roles, p.page, func(r role) resource { return practitionerRole(r.u, r.unit) })
 }

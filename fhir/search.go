@@ -220,6 +220,20 @@ func offsetPage[T any](items []T, page sotepe.PageRequest) ([]T, string, error) 
 	return items[from:to], next, nil
 }
 
+// offsetResult is the search result of the page of items that page asks
+// for (as offsetPage pages them), each item mapped by fn.
+func offsetResult[T any](items []T, page sotepe.PageRequest, fn func(T) resource) (searchResult, error) {
+	matches, next, err := offsetPage(items, page)
+	if err != nil {
+		return searchResult{}, err
+	}
+	res := searchResult{next: next}
+	for _, v := range matches {
+		res.matches = append(res.matches, fn(v))
+	}
+	return res, nil
+}
+
 // tokenValue reads a token parameter ("code" or "system|code") whose
 // system, when given, must be system; it returns the code.
 func tokenValue(name, v, system string) (string, error) {
