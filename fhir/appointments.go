@@ -176,13 +176,9 @@ func (h *Handler) searchAppointments(q *request, p searchParams) (searchResult, 
 		return searchResult{}, err
 	}
 	f := sotepe.AppointmentFilter{Page: p.page}
-	if v, err := p.one("patient"); err != nil {
+	if id, err := p.ref("patient", "Patient"); err != nil {
 		return searchResult{}, err
-	} else if v != "" {
-		id, err := refValue("patient", v, "Patient")
-		if err != nil {
-			return searchResult{}, err
-		}
+	} else if id != "" {
 		if u.IsStaff() {
 			return searchResult{}, errParam("patient")
 		}

@@ -109,13 +109,9 @@ func (h *Handler) searchOrganizations(q *request, p searchParams) (searchResult,
 	if err != nil {
 		return searchResult{}, err
 	}
-	kind := ""
-	if v, err := p.one("type"); err != nil {
+	kind, err := p.token("type", producerKindSystem)
+	if err != nil {
 		return searchResult{}, err
-	} else if v != "" {
-		if kind, err = tokenValue("type", v, producerKindSystem); err != nil {
-			return searchResult{}, err
-		}
 	}
 	ps, err := h.cfg.Directory.Producers(q.ctx)
 	if err != nil {
@@ -282,19 +278,11 @@ func (h *Handler) searchLocations(q *request, p searchParams) (searchResult, err
 		return searchResult{}, errParamValue("address")
 	}
 	f.Query = name + address
-	if v, err := p.one("organization"); err != nil {
+	if f.Producer, err = p.ref("organization", "Organization"); err != nil {
 		return searchResult{}, err
-	} else if v != "" {
-		if f.Producer, err = refValue("organization", v, "Organization"); err != nil {
-			return searchResult{}, err
-		}
 	}
-	if v, err := p.one("type"); err != nil {
+	if f.Kind, err = p.token("type", unitKindSystem); err != nil {
 		return searchResult{}, err
-	} else if v != "" {
-		if f.Kind, err = tokenValue("type", v, unitKindSystem); err != nil {
-			return searchResult{}, err
-		}
 	}
 	page, err := h.cfg.Directory.Units(q.ctx, f)
 	if err != nil {
@@ -357,13 +345,9 @@ func (h *Handler) searchHealthcareServices(q *request, p searchParams) (searchRe
 	} else if id != "" {
 		return h.searchByID(q, id, p, h.readHealthcareService)
 	}
-	area := ""
-	if v, err := p.one("service-category"); err != nil {
+	area, err := p.token("service-category", areaSystem)
+	if err != nil {
 		return searchResult{}, err
-	} else if v != "" {
-		if area, err = tokenValue("service-category", v, areaSystem); err != nil {
-			return searchResult{}, err
-		}
 	}
 	var services []sotepe.Service
 	next := ""

@@ -206,13 +206,9 @@ func (h *Handler) searchPractitionerRoles(q *request, p searchParams) (searchRes
 		return searchResult{}, err
 	}
 	var who int64
-	if v, err := p.one("practitioner"); err != nil {
+	if id, err := p.ref("practitioner", "Practitioner"); err != nil {
 		return searchResult{}, err
-	} else if v != "" {
-		id, err := refValue("practitioner", v, "Practitioner")
-		if err != nil {
-			return searchResult{}, err
-		}
+	} else if id != "" {
 		if who, err = strconv.ParseInt(id, 10, 64); err != nil || who <= 0 {
 			return searchResult{}, nil
 		}

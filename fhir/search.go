@@ -262,17 +262,33 @@ func refValue(name, v, typ string) (string, error) {
 	return v, nil
 }
 
+// token returns the code of the token parameter name of system (see
+// tokenValue), or "" when the search does not give it.
+func (p searchParams) token(name, system string) (string, error) {
+	v, err := p.one(name)
+	if err != nil || v == "" {
+		return "", err
+	}
+	return tokenValue(name, v, system)
+}
+
+// ref returns the id of the reference parameter name to a typ (see
+// refValue), or "" when the search does not give it.
+func (p searchParams) ref(name, typ string) (string, error) {
+	v, err := p.one(name)
+	if err != nil || v == "" {
+		return "", err
+	}
+	return refValue(name, v, typ)
+}
+
 // locationUnit returns the unit a search's location parameter refers to,
 // or nil when the search has none. A malformed reference is EInvalid; a
 // unit the directory does not know is ENotFound, which the searches
 // answer with no matches.
 func (h *Handler) locationUnit(q *request, p searchParams) (*sotepe.Unit, error) {
-	v, err := p.one("location")
-	if err != nil || v == "" {
-		return nil, err
-	}
-	id, err := refValue("location", v, "Location")
-	if err != nil {
+	id, err := p.ref("location", "Location")
+	if err != nil || id == "" {
 		return nil, err
 	}
 	u, err := h.cfg.Directory.Unit(q.ctx, id)
