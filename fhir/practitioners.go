@@ -193,15 +193,15 @@ func (h *Handler) searchPractitionerRoles(q *request, p searchParams) (searchRes
 	} else if id != "" {
 		return h.searchByID(q, id, p, h.readPractitionerRole)
 	}
-	var units []sotepe.Unit
-	unit, err := h.locationUnit(q, p)
+	at, err := h.locationUnit(q, p)
 	if sotepe.ErrorCode(err) == sotepe.ENotFound {
 		return searchResult{}, nil
 	} else if err != nil {
 		return searchResult{}, err
 	}
-	if unit != nil {
-		units = []sotepe.Unit{*unit}
+	var units []sotepe.Unit
+	if at != nil {
+		units = []sotepe.Unit{*at}
 	} else if units, err = h.allUnits(q); err != nil {
 		return searchResult{}, err
 	}
