@@ -336,6 +336,20 @@ func (h *Handler) dateRange(name string, vs []string) (from, to time.Time, err e
 	return from, to, nil
 }
 
+// dateParam returns the instants the date parameter name spans (see
+// parseDate), or zero instants when the search does not give it.
+func (h *Handler) dateParam(p searchParams, name string) (start, end time.Time, err error) {
+	v, err := p.one(name)
+	if err != nil || v == "" {
+		return start, end, err
+	}
+	start, end, ok := h.parseDate(v)
+	if !ok {
+		return time.Time{}, time.Time{}, errParamValue(name)
+	}
+	return start, end, nil
+}
+
 // parseDate reads a FHIR date or dateTime as the instants it spans: a date
 // is its whole day in the city's time zone, an instant one microsecond.
 func (h *Handler) parseDate(v string) (start, end time.Time, ok bool) {
