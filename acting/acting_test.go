@@ -56,6 +56,16 @@ func (f *fixture) effective(t *testing.T, ctx context.Context, hash []byte) sote
 	return eff
 }
 
+// principals returns whom u may act for, failing the test on an error.
+func (f *fixture) principals(t *testing.T, ctx context.Context, u sotepe.User) []sotepe.Principal {
+	t.Helper()
+	ps, err := f.svc.Principals(ctx, u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ps
+}
+
 func byName(ps []sotepe.Principal) map[string]sotepe.Principal {
 	m := map[string]sotepe.Principal{}
 	for _, p := range ps {
@@ -68,10 +78,7 @@ func TestTheGuardiansRightEndsAtEighteen(t *testing.T) {
 	testenv.Envs(t, func(t *testing.T, e *testenv.Env) {
 		f := newFixture(t, e)
 		ctx, anna, s := f.session(t, "anna")
-		ps, err := f.svc.Principals(ctx, anna)
-		if err != nil {
-			t.Fatal(err)
-		}
+		ps := f.principals(t, ctx, anna)
 		eero, ok := byName(ps)["Eero Virtanen"]
 		if !ok || len(ps) != 2 {
 			t.Fatalf("anna's principals = %+v", ps)
@@ -99,14 +106,11 @@ func TestTheGuardiansRightEndsAtEighteen(t *testing.T) {
 		if stored, _, err := e.Store.SessionUser(ctx, s.TokenHash); err != nil || stored.ActingFor != 0 {
 			t.Errorf("the session still acts for %d (%v)", stored.ActingFor, err)
 		}
-		ps, err = f.svc.Principals(ctx, anna)
-		if err != nil {
-			t.Fatal(err)
-		}
+		ps = f.principals(t, ctx, anna)
 		if _, ok := byName(ps)["Eero Virtanen"]; ok || len(ps) != 1 {
 			t.Errorf("after Eero's 18th birthday anna's principals = %+v", ps)
 		}
-		_, err = f.svc.Choose(ctx, anna, s.TokenHash, eero.ResidentID)
+		_, err := f.svc.Choose(ctx, anna, s.TokenHash, eero.ResidentID)
 		testenv.Code(t, err, sotepe.ENotFound)
 	})
 }
@@ -115,10 +119,7 @@ func TestAMandateEndsOnItsDate(t *testing.T) {
 	testenv.Envs(t, func(t *testing.T, e *testenv.Env) {
 		f := newFixture(t, e)
 		ctx, erik, s := f.session(t, "erik")
-		ps, err := f.svc.Principals(ctx, erik)
-		if err != nil {
-			t.Fatal(err)
-		}
+		ps := f.principals(t, ctx, erik)
 		gustav, ok := byName(ps)["Gustav Lindqvist"]
 		if !ok || gustav.Basis != sotepe.ActingMandate || gustav.Until.IsZero() {
 			t.Fatalf("erik's principals = %+v", ps)
@@ -133,10 +134,7 @@ func TestAMandateEndsOnItsDate(t *testing.T) {
 		if eff := f.effective(t, ctx, s.TokenHash); eff.Acting != nil {
 			t.Fatal("erik acts for Gustav after the mandate's end")
 		}
-		ps, err = f.svc.Principals(ctx, erik)
-		if err != nil {
-			t.Fatal(err)
-		}
+		ps = f.principals(t, ctx, erik)
 		if len(ps) != 0 {
 			t.Errorf("after the mandate's end erik's principals = %+v", ps)
 		}
@@ -147,13 +145,10 @@ func TestOnlyResidentsActAndOnlyForTheirOwn(t *testing.T) {
 	testenv.Envs(t, func(t *testing.T, e *testenv.Env) {
 		f := newFixture(t, e)
 		ctx, anna, _ := f.session(t, "anna")
-		ps, err := f.svc.Principals(ctx, anna)
-		if err != nil {
-			t.Fatal(err)
-		}
+		ps := f.principals(t, ctx, anna)
 		aino := byName(ps)["Aino Virtanen"]
 		ectx, erik, es := f.session(t, "erik")
-		_, err = f.svc.Choose(ectx, erik, es.TokenHash, aino.ResidentID)
+		_, err := f.svc.Choose(ectx, erik, es.TokenHash, aino.ResidentID)
 		testenv.Code(t, err, sotepe.ENotFound)
 		if eff := f.effective(t, ectx, es.TokenHash); eff.Acting != nil {
 			t.Errorf("a refused choice left erik acting: %+v", eff.Acting)
@@ -177,10 +172,7 @@ func TestAMinorsRefusalEndsTheGuardiansActing(t *testing.T) {
 	testenv.Envs(t, func(t *testing.T, e *testenv.Env) {
 		f := newFixture(t, e)
 		ctx, anna, s := f.session(t, "anna")
-		ps, err := f.svc.Principals(ctx, anna)
-		if err != nil {
-			t.Fatal(err)
-		}
+		ps := f.principals(t, ctx, anna)
 		eero, aino := byName(ps)["Eero Virtanen"], byName(ps)["Aino Virtanen"]
 		if _, err := f.svc.Choose(ctx, anna, s.TokenHash, eero.ResidentID); err != nil {
 			t.Fatal(err)
@@ -193,14 +185,11 @@ func TestAMinorsRefusalEndsTheGuardiansActing(t *testing.T) {
 		if eff := f.effective(t, ctx, s.TokenHash); eff.Acting != nil {
 			t.Fatal("anna still acts for Eero after his refusal")
 		}
-		ps, err = f.svc.Principals(ctx, anna)
-		if err != nil {
-			t.Fatal(err)
-		}
+		ps = f.principals(t, ctx, anna)
 		if !byName(ps)["Eero Virtanen"].Denied || byName(ps)["Aino Virtanen"].Denied {
 			t.Errorf("principals after Eero's refusal = %+v", ps)
 		}
-		_, err = f.svc.Choose(ctx, anna, s.TokenHash, eero.ResidentID)
+		_, err := f.svc.Choose(ctx, anna, s.TokenHash, eero.ResidentID)
 		testenv.Code(t, err, sotepe.EForbidden)
 		// Aino, 7, may not refuse yet.
 		ainoUser := sotepe.User{Roles: []sotepe.Role{sotepe.RoleResident}, ResidentID: aino.ResidentID}

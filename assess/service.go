@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"sotepe"
+	"sotepe/questionnaire"
 )
 
 // Contacts is what the Service needs of the contact service: handing a
@@ -75,11 +76,7 @@ func (s *Service) Definition(id string) (sotepe.AssessmentInfo, []sotepe.Questio
 	if d == nil {
 		return sotepe.AssessmentInfo{}, nil, sotepe.NotFound("assessment")
 	}
-	qs := make([]sotepe.Question, len(d.Questions))
-	for i, q := range d.Questions {
-		qs[i] = q.Public()
-	}
-	return d.AssessmentInfo, qs, nil
+	return d.AssessmentInfo, questionnaire.PublicQuestions(d.Questions), nil
 }
 
 // Start begins a session of the definition with a fresh secret id; a

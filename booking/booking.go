@@ -236,17 +236,27 @@ func (s *Service) Cancel(ctx context.Context, u sotepe.User, id int64) (sotepe.A
 	}
 	limit := time.Duration(-1)
 	if sc.ResidentID != 0 {
-		a, err := s.store.Appointment(ctx, id, sc)
+		a, l, err := s.cancelLimit(ctx, id, sc)
 		if err != nil {
 			return a, err
 		}
-		c, err := s.store.BookingRules(ctx, a.ServiceID)
-		if err != nil {
-			return a, err
-		}
-		limit = c.CancelLimit
+		limit = l
 	}
 	return s.store.CancelAppointment(ctx, id, sc, s.now(), limit)
+}
+
+// cancelLimit returns appointment id, read within sc (ENotFound outside
+// it), and its service's cancellation limit.
+func (s *Service) cancelLimit(ctx context.Context, id int64, sc sotepe.AppointmentScope) (sotepe.Appointment, time.Duration, error) {
+	a, err := s.store.Appointment(ctx, id, sc)
+	if err != nil {
+		return a, 0, err
+	}
+	rules, err := s.store.BookingRules(ctx, a.ServiceID)
+	if err != nil {
+		return a, 0, err
+	}
+	return a, rules.CancelLimit, nil
 }
 
 // Get returns one appointment the user may see, or ENotFound. A staff read

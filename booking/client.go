@@ -90,15 +90,11 @@ func (s *Service) ClientCancel(ctx context.Context, c sotepe.IntegrationClient, 
 		return sotepe.Appointment{}, err
 	}
 	sc := sotepe.AppointmentScope{Client: c.ID}
-	a, err := s.store.Appointment(ctx, id, sc)
+	a, limit, err := s.cancelLimit(ctx, id, sc)
 	if err != nil {
 		return a, err
 	}
-	rules, err := s.store.BookingRules(ctx, a.ServiceID)
-	if err != nil {
-		return a, err
-	}
-	return s.store.CancelAppointment(ctx, id, sc, s.now(), max(rules.CancelLimit, 0))
+	return s.store.CancelAppointment(ctx, id, sc, s.now(), max(limit, 0))
 }
 
 // ClientGet returns appointment id, which client c booked (ENotFound

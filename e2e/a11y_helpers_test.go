@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -267,28 +266,11 @@ func checkPageLangs(t *testing.T, ctx context.Context, name string) {
 }
 
 // a11yBrowser starts one headless chromium for a whole crawl: the same
-// flags as browserWith, without its 90-second limit. It skips the test when
-// there is no chromium.
+// flags as browserWith (chromiumOptions), without its 90-second limit. It
+// skips the test when there is no chromium.
 func a11yBrowser(t *testing.T, limit time.Duration) context.Context {
 	t.Helper()
-	path := os.Getenv("SOTEPE_TEST_CHROMIUM")
-	if path == "" {
-		path, _ = exec.LookPath("chromium")
-	}
-	if path == "" {
-		t.Skip("browser test: no chromium (install Debian's chromium or set SOTEPE_TEST_CHROMIUM)")
-	}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(path),
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.UserDataDir(filepath.Join(t.TempDir(), "chromium")),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("no-first-run", true),
-	)
+	opts := chromiumOptions(t, filepath.Join(t.TempDir(), "chromium"))
 	limited, cancelLimit := context.WithTimeout(context.Background(), limit)
 	actx, cancelAlloc := chromedp.NewExecAllocator(limited, opts...)
 	ctx, cancel := chromedp.NewContext(actx)

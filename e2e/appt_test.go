@@ -10,6 +10,19 @@ import (
 	"sotepe"
 )
 
+// findTimesSteps open the search for free times from the navigation and
+// choose service, in person.
+func findTimesSteps(service string) []chromedp.Action[chromedp.Void] {
+	return []chromedp.Action[chromedp.Void]{
+		chromedp.Click(chromedp.ID("nav-appointments")),
+		chromedp.WaitVisible(chromedp.ID("find-times")),
+		chromedp.Click(chromedp.ID("find-times")),
+		chromedp.WaitVisible(chromedp.ID("service")),
+		chromedp.SetValue(chromedp.ID("service"), service),
+		chromedp.SetValue(chromedp.ID("mode"), "in_person"),
+	}
+}
+
 // TestAnnaBooksAnEveningTimeAndNurseCompletesIt is the browser test of
 // appointments: anna finds and books an evening time in Finnish, receives
 // its calendar file, cancels it and books another; the nurse sees it in her
@@ -20,13 +33,7 @@ func TestAnnaBooksAnEveningTimeAndNurseCompletesIt(t *testing.T) {
 	signIn(t, anna, a, "anna")
 	search := func(what string) {
 		t.Helper()
-		do(t, anna, what,
-			chromedp.Click(chromedp.ID("nav-appointments")),
-			chromedp.WaitVisible(chromedp.ID("find-times")),
-			chromedp.Click(chromedp.ID("find-times")),
-			chromedp.WaitVisible(chromedp.ID("service")),
-			chromedp.SetValue(chromedp.ID("service"), "health-station-nurse"),
-			chromedp.SetValue(chromedp.ID("mode"), "in_person"),
+		do(t, anna, what, append(findTimesSteps("health-station-nurse"),
 			chromedp.Click(chromedp.ID("evening")),
 			chromedp.Click(chromedp.ID("search-times")),
 			chromedp.WaitVisible(chromedp.ID("unit")),
@@ -35,7 +42,7 @@ func TestAnnaBooksAnEveningTimeAndNurseCompletesIt(t *testing.T) {
 			chromedp.Click(chromedp.ID("search-times")),
 			chromedp.WaitReady(chromedp.CSS(`#unit option[value="kallio-health-station"][selected]`)),
 			chromedp.WaitVisible(chromedp.ID("free-times")),
-		)
+		)...)
 	}
 	search("anna looks for an evening time")
 	shot(t, anna, "anna-free-times")

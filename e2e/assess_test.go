@@ -57,14 +57,8 @@ func TestSwedishAssessmentHandedOverAfterLogin(t *testing.T) {
 		t.Fatalf("the outcome is %q", heading)
 	}
 	resultURL := read(t, ctx, chromedp.Location())
-	do(t, ctx, "sign in from the result",
-		chromedp.Click(chromedp.ID("assess-login")),
-		chromedp.WaitVisible(chromedp.ID("username")),
-		chromedp.SendKeys(chromedp.ID("username"), "erik"),
-		chromedp.SendKeys(chromedp.ID("password"), "demo"),
-		chromedp.Click(chromedp.ID("login-submit")),
-		chromedp.WaitVisible(chromedp.ID("assess-handover")),
-	)
+	do(t, ctx, "open the login from the result", chromedp.Click(chromedp.ID("assess-login")))
+	do(t, ctx, "sign in from the result", append(loginFormSteps("erik"), chromedp.WaitVisible(chromedp.ID("assess-handover")))...)
 	if back := read(t, ctx, chromedp.Location()); !strings.HasPrefix(back, strings.Split(resultURL, "?")[0]) {
 		t.Fatalf("after signing in erik is at %s, not the result %s", back, resultURL)
 	}

@@ -110,23 +110,11 @@ func TestChatStreamResumesWithEventSource(t *testing.T) {
 	nurse := signedInClient(t, a.URL, "nurse")
 	call := func(c *http.Client, method, path, body string, want int) []byte {
 		t.Helper()
-		req, err := http.NewRequest(method, a.URL+path, strings.NewReader(body))
-		if err != nil {
-			t.Fatal(err)
-		}
+		contentType := ""
 		if body != "" {
-			req.Header.Set("Content-Type", "application/json")
+			contentType = "application/json"
 		}
-		res, err := c.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer res.Body.Close()
-		b, _ := io.ReadAll(res.Body)
-		if res.StatusCode != want {
-			t.Fatalf("%s %s: %d %s", method, path, res.StatusCode, b)
-		}
-		return b
+		return apiCall(t, c, method, a.URL+path, body, contentType, want)
 	}
 	call(nurse, "GET", "/api/v1/chats?status=waiting", "", 200)
 	var chat struct{ ID int64 }

@@ -18,13 +18,23 @@ func signIn(t *testing.T, ctx context.Context, a app, user string) {
 
 // signInSteps are the steps of signing in as user on a's login page.
 func signInSteps(a app, user string) []chromedp.Action[chromedp.Void] {
+	return append(loginSteps(a.URL+"/login", user), chromedp.WaitVisible(chromedp.ID("nav-me")))
+}
+
+// loginSteps open the login page at loginURL and send its form as user
+// with the demo password.
+func loginSteps(loginURL, user string) []chromedp.Action[chromedp.Void] {
+	return append([]chromedp.Action[chromedp.Void]{chromedp.Navigate(loginURL)}, loginFormSteps(user)...)
+}
+
+// loginFormSteps fill in the login page's form as user with the demo
+// password, once it shows, and send it.
+func loginFormSteps(user string) []chromedp.Action[chromedp.Void] {
 	return []chromedp.Action[chromedp.Void]{
-		chromedp.Navigate(a.URL + "/login"),
 		chromedp.WaitVisible(chromedp.ID("username")),
 		chromedp.SendKeys(chromedp.ID("username"), user),
 		chromedp.SendKeys(chromedp.ID("password"), "demo"),
 		chromedp.Click(chromedp.ID("login-submit")),
-		chromedp.WaitVisible(chromedp.ID("nav-me")),
 	}
 }
 

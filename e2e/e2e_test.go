@@ -105,6 +105,19 @@ func browser(t *testing.T) context.Context {
 // options.
 func browserWith(t *testing.T, extra ...chromedp.ExecAllocatorOption) context.Context {
 	t.Helper()
+	opts := append(chromiumOptions(t, t.TempDir()), extra...)
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancel := chromedp.NewContext(actx)
+	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)
+	t.Cleanup(func() { cancelTimeout(); cancel(); cancelAlloc() })
+	return ctx
+}
+
+// chromiumOptions are the flags every test's headless chromium starts
+// with, its profile in userDataDir. It skips the test when there is no
+// chromium.
+func chromiumOptions(t *testing.T, userDataDir string) []chromedp.ExecAllocatorOption {
+	t.Helper()
 	path := os.Getenv("SOTEPE_TEST_CHROMIUM")
 	if path == "" {
 		path, _ = exec.LookPath("chromium")
@@ -112,23 +125,17 @@ func browserWith(t *testing.T, extra ...chromedp.ExecAllocatorOption) context.Co
 	if path == "" {
 		t.Skip("browser test: no chromium (install Debian's chromium or set SOTEPE_TEST_CHROMIUM)")
 	}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+	return append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(path),
 		chromedp.NoSandbox,
 		chromedp.DisableGPU,
-		chromedp.UserDataDir(t.TempDir()),
+		chromedp.UserDataDir(userDataDir),
 		chromedp.Flag("disable-background-networking", true),
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
 		chromedp.Flag("disable-quic", true),
 		chromedp.Flag("no-first-run", true),
 	)
-	opts = append(opts, extra...)
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancel := chromedp.NewContext(actx)
-	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)
-	t.Cleanup(func() { cancelTimeout(); cancel(); cancelAlloc() })
-	return ctx
 }
 
 // do runs browser steps and fails the test on the first error.
@@ -152,16 +159,10 @@ func read[T any](t *testing.T, ctx context.Context, a chromedp.Action[T]) T {
 func TestErikSignsInAndSeesSwedish(t *testing.T) {
 	ctx := browser(t)
 	a := startApp(t)
-	do(t, ctx, "sign in as erik",
-		chromedp.Navigate(a.URL+"/login"),
-		chromedp.WaitVisible(chromedp.ID("username")),
-		chromedp.SendKeys(chromedp.ID("username"), "erik"),
-		chromedp.SendKeys(chromedp.ID("password"), "demo"),
-		chromedp.Click(chromedp.ID("login-submit")),
-		chromedp.WaitVisible(chromedp.ID("nav-me")),
+	do(t, ctx, "sign in as erik", append(signInSteps(a, "erik"),
 		chromedp.Navigate(a.URL+"/me"),
 		chromedp.WaitVisible(chromedp.ID("me-heading")),
-	)
+	)...)
 	heading := text(t, ctx, "me-heading")
 	htmlLang := read(t, ctx, chromedp.AttributeValue(chromedp.CSS("html"), "lang")).Value
 	nav := read(t, ctx, chromedp.Text(chromedp.CSS("header nav")))

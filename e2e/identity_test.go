@@ -82,19 +82,13 @@ func TestAnnaBooksAChildClinicTimeForHerDaughter(t *testing.T) {
 		}
 	}
 
-	do(t, anna, "find a child clinic time",
-		chromedp.Click(chromedp.ID("nav-appointments")),
-		chromedp.WaitVisible(chromedp.ID("find-times")),
-		chromedp.Click(chromedp.ID("find-times")),
-		chromedp.WaitVisible(chromedp.ID("service")),
-		chromedp.SetValue(chromedp.ID("service"), "maternity-child-clinic"),
-		chromedp.SetValue(chromedp.ID("mode"), "in_person"),
+	do(t, anna, "find a child clinic time", append(findTimesSteps("maternity-child-clinic"),
 		chromedp.Click(chromedp.ID("search-times")),
 		chromedp.WaitVisible(chromedp.ID("unit")),
 		chromedp.SetValue(chromedp.ID("unit"), "kallio-child-clinic"),
 		chromedp.Click(chromedp.ID("search-times")),
 		chromedp.WaitVisible(chromedp.ID("free-times")),
-	)
+	)...)
 	do(t, anna, "book it", chromedp.Click(chromedp.CSS("#free-times button.book")), chromedp.WaitVisible(chromedp.ID("booked")))
 	shot(t, anna, "anna-booked-for-aino")
 	booked := read(t, anna, chromedp.Location())

@@ -54,15 +54,10 @@ func TestContractManagerComparesVoucherProducer(t *testing.T) {
 	}
 
 	id := "contract-" + strconv.FormatInt(row.ID, 10)
-	do(t, ctx, "sign in as the contract manager",
-		chromedp.Navigate(url+"/login?lang=fi"),
-		chromedp.WaitVisible(chromedp.ID("username")),
-		chromedp.SendKeys(chromedp.ID("username"), "contracts"),
-		chromedp.SendKeys(chromedp.ID("password"), "demo"),
-		chromedp.Click(chromedp.ID("login-submit")),
+	do(t, ctx, "sign in as the contract manager", append(loginSteps(url+"/login?lang=fi", "contracts"),
 		chromedp.WaitVisible(chromedp.ID("nav-procurement")),
 		chromedp.Click(chromedp.ID("nav-procurement")),
-		chromedp.WaitVisible(chromedp.ID(id+"-figures")))
+		chromedp.WaitVisible(chromedp.ID(id+"-figures")))...)
 
 	fi := func(v float64) string { return strings.Replace(strconv.FormatFloat(v, 'f', 1, 64), ".", ",", 1) }
 	for _, cell := range []struct{ id, want string }{
@@ -98,17 +93,12 @@ func TestContractManagerComparesVoucherProducer(t *testing.T) {
 func TestContractManagerAddsVoucherKindAndVisit(t *testing.T) {
 	ctx := browser(t)
 	url, _ := startOn(t, filepath.Join(t.TempDir(), "demo.db"))
-	do(t, ctx, "sign in as the contract manager",
-		chromedp.Navigate(url+"/login?lang=fi"),
-		chromedp.WaitVisible(chromedp.ID("username")),
-		chromedp.SendKeys(chromedp.ID("username"), "contracts"),
-		chromedp.SendKeys(chromedp.ID("password"), "demo"),
-		chromedp.Click(chromedp.ID("login-submit")),
+	do(t, ctx, "sign in as the contract manager", append(loginSteps(url+"/login?lang=fi", "contracts"),
 		chromedp.WaitVisible(chromedp.ID("nav-procurement")),
 		chromedp.Click(chromedp.ID("nav-procurement")),
 		chromedp.WaitVisible(chromedp.ID("procurement-voucher-kinds-link")),
 		chromedp.Click(chromedp.ID("procurement-voucher-kinds-link")),
-		chromedp.WaitVisible(chromedp.ID("voucher-kind-form")))
+		chromedp.WaitVisible(chromedp.ID("voucher-kind-form")))...)
 	checkPageLangs(t, ctx, "voucher kinds")
 
 	do(t, ctx, "a voucher kind whose periods overlap",

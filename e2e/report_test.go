@@ -52,14 +52,7 @@ func TestAnalystDashboardAndAnnualReport(t *testing.T) {
 	}
 	url, _ := startOn(t, db)
 
-	do(t, ctx, "sign in as the analyst",
-		chromedp.Navigate(url+"/login"),
-		chromedp.WaitVisible(chromedp.ID("username")),
-		chromedp.SendKeys(chromedp.ID("username"), "analyst"),
-		chromedp.SendKeys(chromedp.ID("password"), "demo"),
-		chromedp.Click(chromedp.ID("login-submit")),
-		chromedp.WaitVisible(chromedp.ID("nav-me")),
-	)
+	do(t, ctx, "sign in as the analyst", signInSteps(app{URL: url}, "analyst")...)
 	do(t, ctx, "open the dashboard in Swedish and filter the rescue department",
 		chromedp.Navigate(url+"/dashboard?lang=sv"),
 		chromedp.WaitVisible(chromedp.ID("dashboard-filters")),

@@ -31,15 +31,10 @@ func TestRescueOfficerSeesResponseShare(t *testing.T) {
 		t.Skip("no demo rescue officer yet: it comes with the sector roles")
 	}
 
-	do(t, ctx, "sign in as the rescue officer",
-		chromedp.Navigate(url+"/login?lang=fi"),
-		chromedp.WaitVisible(chromedp.ID("username")),
-		chromedp.SendKeys(chromedp.ID("username"), "rescue"),
-		chromedp.SendKeys(chromedp.ID("password"), "demo"),
-		chromedp.Click(chromedp.ID("login-submit")),
+	do(t, ctx, "sign in as the rescue officer", append(loginSteps(url+"/login?lang=fi", "rescue"),
 		chromedp.WaitVisible(chromedp.ID("nav-rescue")),
 		chromedp.Click(chromedp.ID("nav-rescue")),
-		chromedp.WaitVisible(chromedp.ID("rescue-a6")))
+		chromedp.WaitVisible(chromedp.ID("rescue-a6")))...)
 	shown := strings.TrimSpace(read(t, ctx, chromedp.Text(chromedp.ID("rescue-a6"))))
 
 	// The share from the stored rows: every class I A-mission of the page's

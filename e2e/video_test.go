@@ -110,11 +110,25 @@ func waitForCall(t *testing.T, ctx context.Context, who string, relay bool) pcSt
 // failing unless the status is want.
 func apiJSON(t *testing.T, c *http.Client, method, url, body string, want int, out any) {
 	t.Helper()
+	b := apiCall(t, c, method, url, body, "application/json", want)
+	if out != nil {
+		if err := json.Unmarshal(b, out); err != nil {
+			t.Fatalf("%s %s: %v", method, url, err)
+		}
+	}
+}
+
+// apiCall sends body with c, of contentType unless that is empty, and
+// returns the answer's body, failing unless the status is want.
+func apiCall(t *testing.T, c *http.Client, method, url, body, contentType string, want int) []byte {
+	t.Helper()
 	req, err := http.NewRequest(method, url, strings.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
 	}
-	req.Header.Set("Content-Type", "application/json")
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
 	res, err := c.Do(req)
 	if err != nil {
 		t.Fatal(err)
@@ -124,11 +138,7 @@ func apiJSON(t *testing.T, c *http.Client, method, url, body string, want int, o
 	if res.StatusCode != want {
 		t.Fatalf("%s %s: %d %s", method, url, res.StatusCode, b)
 	}
-	if out != nil {
-		if err := json.Unmarshal(b, out); err != nil {
-			t.Fatalf("%s %s: %v", method, url, err)
-		}
-	}
+	return b
 }
 
 // TestVideoCallConnects is the browser test of video appointments: the

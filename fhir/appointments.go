@@ -176,13 +176,9 @@ func (h *Handler) searchAppointments(q *request, p searchParams) (searchResult, 
 		return searchResult{}, err
 	}
 	f := sotepe.AppointmentFilter{Page: p.page}
-	if v, err := p.one("patient"); err != nil {
+	if id, err := p.ref("patient", "Patient"); err != nil {
 		return searchResult{}, err
-	} else if v != "" {
-		id, err := refValue("patient", v, "Patient")
-		if err != nil {
-			return searchResult{}, err
-		}
+	} else if id != "" {
 		if u.IsStaff() {
 			return searchResult{}, errParam("patient")
 		}
@@ -343,11 +339,7 @@ func (h *Handler) createAppointment(w http.ResponseWriter, q *request) error {
 	if err != nil {
 		return err
 	}
-	var raw json.RawMessage
-	if err := readBody(q.r, &raw, "application/fhir+json", "application/json"); err != nil {
-		return err
-	}
-	a, err := decodeAppointment(raw)
+	a, err := readAppointment(q)
 	if err != nil {
 		return err
 	}
@@ -365,6 +357,15 @@ func (h *Handler) createAppointment(w http.ResponseWriter, q *request) error {
 	}
 	w.Header().Set("Location", q.base+"/Appointment/"+res.id)
 	return h.sendResource(w, q, status, res)
+}
+
+// readAppointment reads the request's body as an Appointment resource.
+func readAppointment(q *request) (fhir.Appointment, error) {
+	var raw json.RawMessage
+	if err := readBody(q.r, &raw, "application/fhir+json", "application/json"); err != nil {
+		return fhir.Appointment{}, err
+	}
+	return decodeAppointment(raw)
 }
 
 // decodeAppointment reads an Appointment resource.
@@ -422,11 +423,7 @@ func (h *Handler) updateAppointment(w http.ResponseWriter, q *request, id string
 	if err != nil {
 		return err
 	}
-	var raw json.RawMessage
-	if err := readBody(q.r, &raw, "application/fhir+json", "application/json"); err != nil {
-		return err
-	}
-	a, err := decodeAppointment(raw)
+	a, err := readAppointment(q)
 	if err != nil {
 		return err
 	}

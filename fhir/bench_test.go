@@ -206,27 +206,16 @@ func benchSlotSearch(b *testing.B, engine testenv.Engine) {
 // atRate sends n requests at rate a second, each from its own goroutine
 // at its time, and returns their latencies.
 func (sb *slotBench) atRate(b *testing.B, rate, n int, path func(int) string) []time.Duration {
-	lat := make([]time.Duration, n)
+	tm := newTimings(sb, n, path)
 	var wg sync.WaitGroup
-	var failed atomic.Value
 	tick := time.NewTicker(time.Second / time.Duration(rate))
 	defer tick.Stop()
 	for i := range n {
 		<-tick.C
-		wg.Go(func() {
-			t := time.Now()
-			if err := sb.get(path(i)); err != nil {
-				failed.Store(err)
-				return
-			}
-			lat[i] = time.Since(t)
-		})
+		wg.Go(func() { tm.get(i) })
 	}
 	wg.Wait()
-	if err, ok := failed.Load().(error); ok {
-		b.Fatal(err)
-	}
-	return lat
+	return tm.result(b)
 }
 
 func BenchmarkFHIRReadsSQLite(b *testing.B)   { benchReads(b, testenv.SQLite) }
@@ -258,31 +247,55 @@ func benchReads(b *testing.B, engine testenv.Engine) {
 // concurrently sends n requests from c goroutines back to back and returns
 // their latencies.
 func (sb *slotBench) concurrently(b *testing.B, c, n int, path func(int) string) []time.Duration {
-	lat := make([]time.Duration, n)
+	tm := newTimings(sb, n, path)
 	var next atomic.Int64
 	var wg sync.WaitGroup
-	var failed atomic.Value
 	for range c {
 		wg.Go(func() {
 			for {
 				i := int(next.Add(1)) - 1
-				if i >= n {
+				if i >= n || !tm.get(i) {
 					return
 				}
-				t := time.Now()
-				if err := sb.get(path(i)); err != nil {
-					failed.Store(err)
-					return
-				}
-				lat[i] = time.Since(t)
 			}
 		})
 	}
 	wg.Wait()
-	if err, ok := failed.Load().(error); ok {
+	return tm.result(b)
+}
+
+// timings times n requests of a benchmark, the ith to path(i), and keeps
+// the error of one that failed.
+type timings struct {
+	sb     *slotBench
+	path   func(int) string
+	lat    []time.Duration
+	failed atomic.Value
+}
+
+// newTimings returns the timings of n requests sent by sb.
+func newTimings(sb *slotBench, n int, path func(int) string) *timings {
+	return &timings{sb: sb, path: path, lat: make([]time.Duration, n)}
+}
+
+// get sends the ith request and records its latency; it returns false
+// when the request failed.
+func (tm *timings) get(i int) bool {
+	t := time.Now()
+	if err := tm.sb.get(tm.path(i)); err != nil {
+		tm.failed.Store(err)
+		return false
+	}
+	tm.lat[i] = time.Since(t)
+	return true
+}
+
+// result fails b when a request failed and returns the latencies.
+func (tm *timings) result(b *testing.B) []time.Duration {
+	if err, ok := tm.failed.Load().(error); ok {
 		b.Fatal(err)
 	}
-	return lat
+	return tm.lat
 }
 
 // report adds the p50, p90 and p99 of lat in milliseconds.

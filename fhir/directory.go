@@ -109,13 +109,9 @@ func (h *Handler) searchOrganizations(q *request, p searchParams) (searchResult,
 	if err != nil {
 		return searchResult{}, err
 	}
-	kind := ""
-	if v, err := p.one("type"); err != nil {
+	kind, err := p.token("type", producerKindSystem)
+	if err != nil {
 		return searchResult{}, err
-	} else if v != "" {
-		if kind, err = tokenValue("type", v, producerKindSystem); err != nil {
-			return searchResult{}, err
-		}
 	}
 	ps, err := h.cfg.Directory.Producers(q.ctx)
 	if err != nil {
@@ -130,15 +126,7 @@ func (h *Handler) searchOrganizations(q *request, p searchParams) (searchResult,
 		}
 		out = append(out, pr)
 	}
-	page, next, err := offsetPage(out, p.page)
-	if err != nil {
-		return searchResult{}, err
-	}
-	res := searchResult{next: next}
-	for _, pr := range page {
-		res.matches = append(res.matches, organization(pr))
-	}
-	return res, nil
+	return offsetResult(out, p.page, organization)
 }
 
 // location maps a unit: its address, position, phone, kind, producer and
@@ -290,19 +278,11 @@ func (h *Handler) searchLocations(q *request, p searchParams) (searchResult, err
 		return searchResult{}, errParamValue("address")
 	}
 	f.Query = name + address
-	if v, err := p.one("organization"); err != nil {
+	if f.Producer, err = p.ref("organization", "Organization"); err != nil {
 		return searchResult{}, err
-	} else if v != "" {
-		if f.Producer, err = refValue("organization", v, "Organization"); err != nil {
-			return searchResult{}, err
-		}
 	}
-	if v, err := p.one("type"); err != nil {
+	if f.Kind, err = p.token("type", unitKindSystem); err != nil {
 		return searchResult{}, err
-	} else if v != "" {
-		if f.Kind, err = tokenValue("type", v, unitKindSystem); err != nil {
-			return searchResult{}, err
-		}
 	}
 	page, err := h.cfg.Directory.Units(q.ctx, f)
 	if err != nil {
@@ -339,19 +319,12 @@ func (h *Handler) healthcareService(q *request, s sotepe.Service) (resource, err
 	if s.Descriptions.Fi != "" {
 		hs.Comment = ptr(s.Descriptions.Fi)
 	}
-	f := sotepe.UnitFilter{Service: s.ID, SortLang: sotepe.Finnish, Page: sotepe.PageRequest{Limit: sotepe.MaxPageLimit}}
-	for {
-		page, err := h.cfg.Directory.Units(q.ctx, f)
-		if err != nil {
-			return resource{}, err
-		}
-		for _, u := range page.Items {
-			hs.Location = append(hs.Location, *reference("Location", u.ID))
-		}
-		if page.NextCursor == "" {
-			break
-		}
-		f.Page.Cursor = page.NextCursor
+	err := h.eachUnit(q, s.ID, func(u sotepe.Unit) bool {
+		hs.Location = append(hs.Location, *reference("Location", u.ID))
+		return true
+	})
+	if err != nil {
+		return resource{}, err
 	}
 	return resource{typ: "HealthcareService", id: s.ID, v: hs}, nil
 }
@@ -372,29 +345,19 @@ func (h *Handler) searchHealthcareServices(q *request, p searchParams) (searchRe
 	} else if id != "" {
 		return h.searchByID(q, id, p, h.readHealthcareService)
 	}
-	area := ""
-	if v, err := p.one("service-category"); err != nil {
+	area, err := p.token("service-category", areaSystem)
+	if err != nil {
 		return searchResult{}, err
-	} else if v != "" {
-		if area, err = tokenValue("service-category", v, areaSystem); err != nil {
-			return searchResult{}, err
-		}
 	}
 	var services []sotepe.Service
 	next := ""
-	if v, err := p.one("location"); err != nil {
+	u, err := h.locationUnit(q, p)
+	if sotepe.ErrorCode(err) == sotepe.ENotFound {
+		return searchResult{}, nil
+	} else if err != nil {
 		return searchResult{}, err
-	} else if v != "" {
-		unitID, err := refValue("location", v, "Location")
-		if err != nil {
-			return searchResult{}, err
-		}
-		u, err := h.cfg.Directory.Unit(q.ctx, unitID)
-		if sotepe.ErrorCode(err) == sotepe.ENotFound {
-			return searchResult{}, nil
-		} else if err != nil {
-			return searchResult{}, err
-		}
+	}
+	if u != nil {
 		var ids []string
 		if ids, next, err = offsetPage(u.Services, p.page); err != nil {
 			return searchResult{}, err

@@ -98,15 +98,11 @@ func (h *Handler) find(w http.ResponseWriter, q *request) error {
 		return err
 	}
 	f := sotepe.SlotFilter{Page: p.page}
-	v, err := p.one("service-type")
-	if err != nil {
+	if f.Service, err = p.token("service-type", serviceSystem); err != nil {
 		return err
 	}
-	if v == "" {
+	if f.Service == "" {
 		return sotepe.Invalid("error.fhir_slot_service", "name the service")
-	}
-	if f.Service, err = tokenValue("service-type", v, serviceSystem); err != nil {
-		return err
 	}
 	for _, v := range p.Values["location"] {
 		u, err := refValue("location", v, "Location")
@@ -115,23 +111,12 @@ func (h *Handler) find(w http.ResponseWriter, q *request) error {
 		}
 		f.Units = append(f.Units, u)
 	}
-	if v, err := p.one("start"); err != nil {
+	// start counts from the beginning of the date it names, end up to its close.
+	if f.From, _, err = h.dateParam(p, "start"); err != nil {
 		return err
-	} else if v != "" {
-		start, _, ok := h.parseDate(v)
-		if !ok {
-			return errParamValue("start")
-		}
-		f.From = start
 	}
-	if v, err := p.one("end"); err != nil {
+	if _, f.To, err = h.dateParam(p, "end"); err != nil {
 		return err
-	} else if v != "" {
-		_, end, ok := h.parseDate(v)
-		if !ok {
-			return errParamValue("end")
-		}
-		f.To = end
 	}
 	page, err := h.cfg.Appointments.Search(q.ctx, q.user, f)
 	if err != nil {

@@ -104,18 +104,14 @@ func (h *Handler) readPractitioner(q *request, id string) (resource, error) {
 // allUnits lists every unit of the directory, by Finnish name.
 func (h *Handler) allUnits(q *request) ([]sotepe.Unit, error) {
 	var out []sotepe.Unit
-	f := sotepe.UnitFilter{SortLang: sotepe.Finnish, Page: sotepe.PageRequest{Limit: sotepe.MaxPageLimit}}
-	for {
-		page, err := h.cfg.Directory.Units(q.ctx, f)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, page.Items...)
-		if page.NextCursor == "" {
-			return out, nil
-		}
-		f.Page.Cursor = page.NextCursor
+	err := h.eachUnit(q, "", func(u sotepe.Unit) bool {
+		out = append(out, u)
+		return true
+	})
+	if err != nil {
+		return nil, err
 	}
+	return out, nil
 }
 
 // searchPractitioners lists the staff of every unit, once each, by name
@@ -159,15 +155,7 @@ func (h *Handler) searchPractitioners(q *request, p searchParams) (searchResult,
 		}
 		return cmp.Compare(a.ID, b.ID)
 	})
-	page, next, err := offsetPage(staff, p.page)
-	if err != nil {
-		return searchResult{}, err
-	}
-	res := searchResult{next: next}
-	for _, u := range page {
-		res.matches = append(res.matches, practitioner(u))
-	}
-	return res, nil
+	return offsetResult(staff, p.page, practitioner)
 }
 
 func (h *Handler) readPractitionerRole(q *request, id string) (resource, error) {
@@ -205,32 +193,22 @@ func (h *Handler) searchPractitionerRoles(q *request, p searchParams) (searchRes
 	} else if id != "" {
 		return h.searchByID(q, id, p, h.readPractitionerRole)
 	}
-	var units []sotepe.Unit
-	if v, err := p.one("location"); err != nil {
+	at, err := h.locationUnit(q, p)
+	if sotepe.ErrorCode(err) == sotepe.ENotFound {
+		return searchResult{}, nil
+	} else if err != nil {
 		return searchResult{}, err
-	} else if v != "" {
-		unitID, err := refValue("location", v, "Location")
-		if err != nil {
-			return searchResult{}, err
-		}
-		unit, err := h.cfg.Directory.Unit(q.ctx, unitID)
-		if sotepe.ErrorCode(err) == sotepe.ENotFound {
-			return searchResult{}, nil
-		} else if err != nil {
-			return searchResult{}, err
-		}
-		units = []sotepe.Unit{unit}
+	}
+	var units []sotepe.Unit
+	if at != nil {
+		units = []sotepe.Unit{*at}
 	} else if units, err = h.allUnits(q); err != nil {
 		return searchResult{}, err
 	}
 	var who int64
-	if v, err := p.one("practitioner"); err != nil {
+	if id, err := p.ref("practitioner", "Practitioner"); err != nil {
 		return searchResult{}, err
-	} else if v != "" {
-		id, err := refValue("practitioner", v, "Practitioner")
-		if err != nil {
-			return searchResult{}, err
-		}
+	} else if id != "" {
 		if who, err = strconv.ParseInt(id, 10, 64); err != nil || who <= 0 {
 			return searchResult{}, nil
 		}
@@ -251,13 +229,5 @@ func (h *Handler) searchPractitionerRoles(q *request, p searchParams) (searchRes
 			}
 		}
 	}
-	page, next, err := offsetPage(roles, p.page)
-	if err != nil {
-		return searchResult{}, err
-	}
-	res := searchResult{next: next}
-	for _, r := range page {
-		res.matches = append(res.matches, practitionerRole(r.u, r.unit))
-	}
-	return res, nil
+	return offsetResult(roles, p.page, func(r role) resource { return practitionerRole(r.u, r.unit) })
 }

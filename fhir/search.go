@@ -220,6 +220,20 @@ func offsetPage[T any](items []T, page sotepe.PageRequest) ([]T, string, error) 
 	return items[from:to], next, nil
 }
 
+// offsetResult is the search result of the page of items that page asks
+// for (as offsetPage pages them), each item mapped by fn.
+func offsetResult[T any](items []T, page sotepe.PageRequest, fn func(T) resource) (searchResult, error) {
+	matches, next, err := offsetPage(items, page)
+	if err != nil {
+		return searchResult{}, err
+	}
+	res := searchResult{next: next}
+	for _, v := range matches {
+		res.matches = append(res.matches, fn(v))
+	}
+	return res, nil
+}
+
 // tokenValue reads a token parameter ("code" or "system|code") whose
 // system, when given, must be system; it returns the code.
 func tokenValue(name, v, system string) (string, error) {
@@ -246,6 +260,42 @@ func refValue(name, v, typ string) (string, error) {
 		return "", errParamValue(name)
 	}
 	return v, nil
+}
+
+// token returns the code of the token parameter name of system (see
+// tokenValue), or "" when the search does not give it.
+func (p searchParams) token(name, system string) (string, error) {
+	v, err := p.one(name)
+	if err != nil || v == "" {
+		return "", err
+	}
+	return tokenValue(name, v, system)
+}
+
+// ref returns the id of the reference parameter name to a typ (see
+// refValue), or "" when the search does not give it.
+func (p searchParams) ref(name, typ string) (string, error) {
+	v, err := p.one(name)
+	if err != nil || v == "" {
+		return "", err
+	}
+	return refValue(name, v, typ)
+}
+
+// locationUnit returns the unit a search's location parameter refers to,
+// or nil when the search has none. A malformed reference is EInvalid; a
+// unit the directory does not know is ENotFound, which the searches
+// answer with no matches.
+func (h *Handler) locationUnit(q *request, p searchParams) (*sotepe.Unit, error) {
+	id, err := p.ref("location", "Location")
+	if err != nil || id == "" {
+		return nil, err
+	}
+	u, err := h.cfg.Directory.Unit(q.ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return &u, nil
 }
 
 // dateRange reads the values of a date parameter (prefixes eq, ge, gt, le,
@@ -284,6 +334,20 @@ func (h *Handler) dateRange(name string, vs []string) (from, to time.Time, err e
 		}
 	}
 	return from, to, nil
+}
+
+// dateParam returns the instants the date parameter name spans (see
+// parseDate), or zero instants when the search does not give it.
+func (h *Handler) dateParam(p searchParams, name string) (start, end time.Time, err error) {
+	v, err := p.one(name)
+	if err != nil || v == "" {
+		return start, end, err
+	}
+	start, end, ok := h.parseDate(v)
+	if !ok {
+		return time.Time{}, time.Time{}, errParamValue(name)
+	}
+	return start, end, nil
 }
 
 // parseDate reads a FHIR date or dateTime as the instants it spans: a date

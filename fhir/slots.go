@@ -143,13 +143,9 @@ func (h *Handler) searchSchedules(q *request, p searchParams) (searchResult, err
 			return searchResult{}, err
 		}
 	}
-	if v, err := p.one("service-type"); err != nil {
+	if st, err := p.token("service-type", serviceSystem); err != nil {
 		return searchResult{}, err
-	} else if v != "" {
-		st, err := tokenValue("service-type", v, serviceSystem)
-		if err != nil {
-			return searchResult{}, err
-		}
+	} else if st != "" {
 		if service != "" && service != st {
 			return searchResult{}, nil
 		}
@@ -268,24 +264,16 @@ func (h *Handler) parseSlotQuery(q *request, p searchParams) (slotQuery, error) 
 		f.Service = s
 		return nil
 	}
-	if v, err := p.one("service-type"); err != nil {
+	if s, err := p.token("service-type", serviceSystem); err != nil {
 		return sq, err
-	} else if v != "" {
-		s, err := tokenValue("service-type", v, serviceSystem)
-		if err != nil {
-			return sq, err
-		}
+	} else if s != "" {
 		if err := setService("service-type", s); err != nil {
 			return sq, err
 		}
 	}
-	if v, err := p.one("schedule"); err != nil {
+	if id, err := p.ref("schedule", "Schedule"); err != nil {
 		return sq, err
-	} else if v != "" {
-		id, err := refValue("schedule", v, "Schedule")
-		if err != nil {
-			return sq, err
-		}
+	} else if id != "" {
 		u, s, err := h.resolveSchedule(q, id)
 		if sotepe.ErrorCode(err) == sotepe.ENotFound {
 			return sq, errParamValue("schedule")

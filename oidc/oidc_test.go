@@ -205,6 +205,18 @@ func login(t *testing.T, p *oidc.Provider, subject string) (string, oidc.Pending
 	return q.Get("code"), pend
 }
 
+// finish signs subject in through login and Finish, failing the test when
+// Finish refuses, and returns the claims.
+func finish(t *testing.T, p *oidc.Provider, subject string) oidc.Claims {
+	t.Helper()
+	code, pend := login(t, p, subject)
+	c, err := p.Finish(context.Background(), code, pend)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
 // wantRefusal fails unless err is a *sotepe.Error with the code and key.
 func wantRefusal(t *testing.T, err error, code, key string) {
 	t.Helper()
@@ -220,11 +232,7 @@ func wantRefusal(t *testing.T, err error, code, key string) {
 func TestHappyPathEncrypted(t *testing.T) {
 	f := newFixture(t, nil)
 	p := f.provider(t)
-	code, pend := login(t, p, alice.Subject)
-	c, err := p.Finish(context.Background(), code, pend)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := finish(t, p, alice.Subject)
 	want := oidc.Claims{
 		Subject: alice.Subject, PersonalID: alice.PersonalID, GivenName: alice.GivenName,
 		FamilyName: alice.FamilyName, LoA: oidc.LoAHigh, ACR: alice.LoA, IDToken: c.IDToken,
@@ -241,11 +249,7 @@ func TestHappyPathEncrypted(t *testing.T) {
 	}
 
 	// Bob signs in at substantial.
-	code, pend = login(t, p, bob.Subject)
-	c, err = p.Finish(context.Background(), code, pend)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c = finish(t, p, bob.Subject)
 	if c.PersonalID != bob.PersonalID || c.LoA != oidc.LoASubstantial || c.FamilyName != "Bergström" {
 		t.Errorf("bob: %+v", c)
 	}
@@ -258,11 +262,7 @@ func TestPlainTokensWithClaimsInIDToken(t *testing.T) {
 	})
 	f.cfg.EncryptionKey, f.cfg.RequireEncryption = nil, false
 	p := f.provider(t)
-	code, pend := login(t, p, alice.Subject)
-	c, err := p.Finish(context.Background(), code, pend)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := finish(t, p, alice.Subject)
 	if c.PersonalID != alice.PersonalID || c.GivenName != alice.GivenName || c.LoA != oidc.LoAHigh {
 		t.Errorf("claims %+v", c)
 	}
@@ -279,11 +279,7 @@ func TestPlainUserinfo(t *testing.T) {
 	f := newFixture(t, func(c *testidp.Config) { c.Clients[0].EncryptionKey = nil })
 	f.cfg.EncryptionKey, f.cfg.RequireEncryption = nil, false
 	p := f.provider(t)
-	code, pend := login(t, p, bob.Subject)
-	c, err := p.Finish(context.Background(), code, pend)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := finish(t, p, bob.Subject)
 	if c.PersonalID != bob.PersonalID || f.userinfo.Load() != 1 {
 		t.Errorf("claims %+v, userinfo %d", c, f.userinfo.Load())
 	}
@@ -356,10 +352,7 @@ func TestRefusals(t *testing.T) {
 func TestTamperControl(t *testing.T) {
 	f := newFixture(t, func(c *testidp.Config) { c.Tamper = func(m map[string]any) { m["extra"] = "x" } })
 	p := f.provider(t)
-	code, pend := login(t, p, alice.Subject)
-	if _, err := p.Finish(context.Background(), code, pend); err != nil {
-		t.Fatal(err)
-	}
+	finish(t, p, alice.Subject)
 }
 
 func TestCodeRefusals(t *testing.T) {
@@ -514,10 +507,7 @@ func TestClientAssertion(t *testing.T) {
 	f.cfg.HTTPClient = &http.Client{Transport: rec}
 	p := f.provider(t)
 	for range 2 {
-		code, pend := login(t, p, alice.Subject)
-		if _, err := p.Finish(context.Background(), code, pend); err != nil {
-			t.Fatal(err)
-		}
+		finish(t, p, alice.Subject)
 	}
 	if len(rec.forms) != 2 {
 		t.Fatalf("%d token requests, want 2", len(rec.forms))
@@ -555,11 +545,7 @@ func TestClientAssertion(t *testing.T) {
 func TestEndSession(t *testing.T) {
 	f := newFixture(t, nil)
 	p := f.provider(t)
-	code, pend := login(t, p, alice.Subject)
-	c, err := p.Finish(context.Background(), code, pend)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := finish(t, p, alice.Subject)
 	es := p.EndSessionURL(c.IDToken, logoutURL, "st-1")
 	if !strings.HasPrefix(es, f.cfg.Issuer+"/end-session?") {
 		t.Fatalf("EndSessionURL %q", es)
@@ -607,11 +593,7 @@ func TestClaimNamesAndLoAMap(t *testing.T) {
 	f.cfg.Claims = oidc.ClaimNames{PersonalID: "hetu"}
 	f.cfg.LoA = map[string]string{"custom-acr": oidc.LoASubstantial}
 	p := f.provider(t)
-	code, pend := login(t, p, alice.Subject)
-	c, err := p.Finish(context.Background(), code, pend)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := finish(t, p, alice.Subject)
 	// The other names keep their Suomi.fi defaults.
 	if c.PersonalID != "311299-999X" || c.GivenName != alice.GivenName || c.LoA != oidc.LoASubstantial || c.ACR != "custom-acr" {
 		t.Errorf("claims %+v", c)
@@ -620,8 +602,8 @@ func TestClaimNamesAndLoAMap(t *testing.T) {
 	// An acr value the map does not know gives no level.
 	f.cfg.LoA = map[string]string{}
 	p = f.provider(t)
-	code, pend = login(t, p, alice.Subject)
-	if c, err = p.Finish(context.Background(), code, pend); err != nil || c.LoA != "" || c.ACR != "custom-acr" {
+	code, pend := login(t, p, alice.Subject)
+	if c, err := p.Finish(context.Background(), code, pend); err != nil || c.LoA != "" || c.ACR != "custom-acr" {
 		t.Errorf("unknown acr: %+v %v", c, err)
 	}
 }

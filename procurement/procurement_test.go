@@ -13,6 +13,17 @@ import (
 	"sotepe/report"
 )
 
+// newService returns the procurement service over env's store, with the
+// report's indicators.
+func newService(t *testing.T, env *testenv.Env) *procurement.Service {
+	t.Helper()
+	inds, err := report.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return procurement.New(env.Store, env.Store, env.Calendar, inds, env.Clock.Now)
+}
+
 // TestAccessAndCompare checks who may read what, the overdue follow-ups
 // and the comparison's rows for the demo's contracts, on both engines.
 func TestAccessAndCompare(t *testing.T) {
@@ -22,11 +33,7 @@ func TestAccessAndCompare(t *testing.T) {
 		if err := demo.LoadProcurement(ctx, env.Store, env.Clock.Now()); err != nil {
 			t.Fatal(err)
 		}
-		inds, err := report.Load()
-		if err != nil {
-			t.Fatal(err)
-		}
-		svc := procurement.New(env.Store, env.Store, env.Calendar, inds, env.Clock.Now)
+		svc := newService(t, env)
 		contracts := sotepe.User{ID: 999, Roles: []sotepe.Role{sotepe.RoleContractManager}}
 		analyst, nurse, anna := env.Users["analyst"], env.Users["nurse"], env.Users["anna"]
 
@@ -95,11 +102,7 @@ func TestContractManagerWrites(t *testing.T) {
 	testenv.Engines(t, func(t *testing.T) {
 		env := testenv.New(t, testenv.EngineOf(t))
 		ctx := context.Background()
-		inds, err := report.Load()
-		if err != nil {
-			t.Fatal(err)
-		}
-		svc := procurement.New(env.Store, env.Store, env.Calendar, inds, env.Clock.Now)
+		svc := newService(t, env)
 		contracts := sotepe.User{ID: 999, Roles: []sotepe.Role{sotepe.RoleContractManager}}
 		analyst, nurse := env.Users["analyst"], env.Users["nurse"]
 		plan := sotepe.SelfMonitoringPlan{UnitID: "kallio-health-station", Version: "1", Date: "2026-01-10", Link: "https://example.org/plan.pdf"}
@@ -121,34 +124,27 @@ func TestContractManagerWrites(t *testing.T) {
 				t.Errorf("%s saves a registration: %v", u.Username, err)
 			}
 		}
+		// addPlan and addVisit add the plan or the visit changed by change.
+		addPlan := func(change func(*sotepe.SelfMonitoringPlan)) error {
+			p := plan
+			change(&p)
+			_, err := svc.AddSelfMonitoringPlan(ctx, contracts, p)
+			return err
+		}
+		addVisit := func(change func(*sotepe.SupervisionVisit)) error {
+			v := visit
+			change(&v)
+			_, err := svc.AddSupervisionVisit(ctx, contracts, v)
+			return err
+		}
 		bad := []struct {
 			field string
 			err   error
 		}{
-			{"unit", func() error {
-				p := plan
-				p.UnitID = "nowhere"
-				_, err := svc.AddSelfMonitoringPlan(ctx, contracts, p)
-				return err
-			}()},
-			{"link", func() error {
-				p := plan
-				p.Link = "javascript:alert(1)"
-				_, err := svc.AddSelfMonitoringPlan(ctx, contracts, p)
-				return err
-			}()},
-			{"follow_up_due", func() error {
-				v := visit
-				v.FollowUpDue = "2026-01-01"
-				_, err := svc.AddSupervisionVisit(ctx, contracts, v)
-				return err
-			}()},
-			{"findings", func() error {
-				v := visit
-				v.Findings = ""
-				_, err := svc.AddSupervisionVisit(ctx, contracts, v)
-				return err
-			}()},
+			{"unit", addPlan(func(p *sotepe.SelfMonitoringPlan) { p.UnitID = "nowhere" })},
+			{"link", addPlan(func(p *sotepe.SelfMonitoringPlan) { p.Link = "javascript:alert(1)" })},
+			{"follow_up_due", addVisit(func(v *sotepe.SupervisionVisit) { v.FollowUpDue = "2026-01-01" })},
+			{"findings", addVisit(func(v *sotepe.SupervisionVisit) { v.Findings = "" })},
 			{"service", func() error { k := kind; k.ServiceID = "nothing"; return svc.SaveVoucherKind(ctx, contracts, k) }()},
 			{"name_sv", func() error { k := kind; k.Names.Sv = ""; return svc.SaveVoucherKind(ctx, contracts, k) }()},
 			{"business_id", func() error { r := reg; r.BusinessID = "0201256-7"; return svc.SaveRegistration(ctx, contracts, r) }()},
@@ -199,11 +195,7 @@ func TestCompareDemoQuality(t *testing.T) {
 		if err := demo.LoadProcurementQuality(ctx, env.Store, env.Users["nurse"].ID, now); err != nil {
 			t.Fatal(err)
 		}
-		inds, err := report.Load()
-		if err != nil {
-			t.Fatal(err)
-		}
-		svc := procurement.New(env.Store, env.Store, env.Calendar, inds, env.Clock.Now)
+		svc := newService(t, env)
 		contracts := sotepe.User{ID: 999, Roles: []sotepe.Role{sotepe.RoleContractManager}}
 		cmp, err := svc.Compare(ctx, contracts, now.AddDate(-1, 0, 1).Format(time.DateOnly), now.Format(time.DateOnly), "esimerkki-hammas")
 		if err != nil || len(cmp.Contracts) != 1 {

@@ -148,6 +148,17 @@ func (q *Question) Check(rules Rules) []error {
 // Public returns the question as a person sees it (after Check).
 func (q *Question) Public() sotepe.Question { return q.public }
 
+// PublicQuestions returns the questions, in order, as a person sees them
+// (after Check); they are this package's or a definition's own that
+// embed them.
+func PublicQuestions[Q interface{ Public() sotepe.Question }](qs []Q) []sotepe.Question {
+	out := make([]sotepe.Question, len(qs))
+	for i, q := range qs {
+		out[i] = q.Public()
+	}
+	return out
+}
+
 // OptionIndex returns the index of the option with id in Options, and
 // whether there is one (after Check).
 func (q *Question) OptionIndex(id string) (int, bool) {

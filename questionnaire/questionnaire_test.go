@@ -50,3 +50,24 @@ func TestRulesDecideKindsOptionalAndScores(t *testing.T) {
 		t.Fatalf("option y at %d %v", i, ok)
 	}
 }
+
+// TestPublicQuestions checks that the questions come out in their order,
+// each as Public shows it, and that a definition's own question type,
+// which embeds Question, serves as well.
+func TestPublicQuestions(t *testing.T) {
+	a, b := scale(1, 5), scale(0, 10)
+	b.ID = "r"
+	for _, q := range []*Question{a, b} {
+		if errs := q.Check(Rules{Kinds: sotepe.QuestionKinds}); len(errs) > 0 {
+			t.Fatal(errs)
+		}
+	}
+	got := PublicQuestions([]*Question{a, b})
+	if len(got) != 2 || got[0].ID != "q" || got[1].ID != "r" || len(got[1].ScaleValues()) != 11 {
+		t.Fatalf("public questions %+v", got)
+	}
+	type own struct{ Question }
+	if got := PublicQuestions([]*own{{Question: *a}}); len(got) != 1 || got[0].ID != "q" {
+		t.Fatalf("a definition's own questions %+v", got)
+	}
+}

@@ -76,11 +76,7 @@ func (s *Service) Survey(id string) (sotepe.SurveyInfo, []sotepe.Question, error
 	if d == nil {
 		return sotepe.SurveyInfo{}, nil, sotepe.NotFound("survey")
 	}
-	qs := make([]sotepe.Question, len(d.Questions))
-	for i, q := range d.Questions {
-		qs[i] = q.Public()
-	}
-	return d.SurveyInfo, qs, nil
+	return d.SurveyInfo, questionnaire.PublicQuestions(d.Questions), nil
 }
 
 // Invite creates count (1–sotepe.MaxSurveyInvitations) invitations of

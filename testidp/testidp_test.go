@@ -172,22 +172,29 @@ func TestAuthorizeChecks(t *testing.T) {
 	// redirect_uri in its hidden fields is not followed either.
 	form := authParams(verifier)
 	form.Set("cancel", "1")
-	resp, err := noRedirects().PostForm(e.issuer+"/authorize", form)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
+	resp := postAuthorize(t, e, form)
 	if loc, _ := url.Parse(resp.Header.Get("Location")); resp.StatusCode != 303 || loc.Query().Get("error") != "access_denied" {
 		t.Errorf("cancel: %d %q", resp.StatusCode, resp.Header.Get("Location"))
 	}
 	form = authParams(verifier)
 	form.Set("person", "s1")
 	form.Set("redirect_uri", "http://evil.example/cb")
-	resp, _ = noRedirects().PostForm(e.issuer+"/authorize", form)
-	resp.Body.Close()
+	resp = postAuthorize(t, e, form)
 	if resp.StatusCode != http.StatusBadRequest || resp.Header.Get("Location") != "" {
 		t.Errorf("tampered POST: %d %q", resp.StatusCode, resp.Header.Get("Location"))
 	}
+}
+
+// postAuthorize posts form to the authorization endpoint, as the person
+// picker's page does, and returns the answer without following it.
+func postAuthorize(t *testing.T, e *env, form url.Values) *http.Response {
+	t.Helper()
+	resp, err := noRedirects().PostForm(e.issuer+"/authorize", form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp
 }
 
 // code signs s1 in and returns the code.
@@ -195,11 +202,7 @@ func code(t *testing.T, e *env, verifier string) string {
 	t.Helper()
 	form := authParams(verifier)
 	form.Set("person", "s1")
-	resp, err := noRedirects().PostForm(e.issuer+"/authorize", form)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
+	resp := postAuthorize(t, e, form)
 	loc, _ := url.Parse(resp.Header.Get("Location"))
 	if loc.Query().Get("code") == "" || loc.Query().Get("iss") != e.issuer {
 		t.Fatalf("no code or iss: %q", loc)
