@@ -259,16 +259,10 @@ func (s *Store) CloseSlot(ctx context.Context, id int64, units []string) error {
 		case sotepe.SlotBooked:
 			return conflict("error.appt_slot_booked", "the slot is booked")
 		}
-		res, err := tx.ExecContext(ctx, `
+		if err := execAffecting(ctx, tx, conflict("error.appt_slot_booked", "the slot is booked"), `
 			UPDATE slots SET state = 'closed', offer_entry = NULL, offer_expires_at = NULL
-			WHERE id = $1 AND state IN ('open', 'offered')`, id)
-		if err != nil {
+			WHERE id = $1 AND state IN ('open', 'offered')`, id); err != nil {
 			return err
-		}
-		if n, err := res.RowsAffected(); err != nil {
-			return err
-		} else if n == 0 {
-			return conflict("error.appt_slot_booked", "the slot is booked")
 		}
 		if entry.Valid {
 			if _, err := tx.ExecContext(ctx, `UPDATE appt_waitlist SET status = 'waiting' WHERE id = $1 AND status = 'offered'`, entry.Int64); err != nil {

@@ -276,15 +276,10 @@ func (s *Store) whyNotBookable(ctx context.Context, q querier, b sotepe.Booking,
 // cancelIn cancels appointment a in tx at now and frees its slot, offering
 // it to the first of the waiting list when it still lies ahead.
 func (s *Store) cancelIn(ctx context.Context, tx *sql.Tx, a sotepe.Appointment, now time.Time, hold time.Duration) error {
-	res, err := tx.ExecContext(ctx, `UPDATE appointments SET status = 'cancelled', cancelled_at = $2 WHERE id = $1 AND status = 'booked'`,
-		a.ID, micros(now))
-	if err != nil {
+	if err := execAffecting(ctx, tx, conflict("error.appt_not_active", "the appointment is not booked"),
+		`UPDATE appointments SET status = 'cancelled', cancelled_at = $2 WHERE id = $1 AND status = 'booked'`,
+		a.ID, micros(now)); err != nil {
 		return err
-	}
-	if n, err := res.RowsAffected(); err != nil {
-		return err
-	} else if n == 0 {
-		return conflict("error.appt_not_active", "the appointment is not booked")
 	}
 	// Entries waiting for a time earlier than this one have nothing to wait for.
 	if _, err := tx.ExecContext(ctx, `UPDATE appt_waitlist SET status = 'left' WHERE appointment_id = $1 AND status = 'waiting'`, a.ID); err != nil {
@@ -297,7 +292,7 @@ func (s *Store) cancelIn(ctx context.Context, tx *sql.Tx, a sotepe.Appointment, 
 	if _, err := tx.ExecContext(ctx, `UPDATE slots SET state = 'open', offer_entry = NULL WHERE id = $1`, a.SlotID); err != nil {
 		return err
 	}
-	_, err = s.offerSlot(ctx, tx, a.SlotID, now, hold, 0)
+	_, err := s.offerSlot(ctx, tx, a.SlotID, now, hold, 0)
 	return err
 }
 
@@ -640,17 +635,8 @@ func (s *Store) notifyResident(ctx context.Context, tx *sql.Tx, resident, appoin
 // booked or arrived video appointment id at at; the first entry counts.
 // Anything else is ENotFound.
 func (s *Store) JoinVideo(ctx context.Context, id, residentID int64, at time.Time) error {
-	res, err := s.writer.ExecContext(ctx, `
+	return s.fail("join video", execAffecting(ctx, s.writer, sotepe.NotFound("appointment"), `
 		UPDATE appointments SET joined_at = COALESCE(joined_at, $3)
 		WHERE id = $1 AND resident_id = $2 AND video_room IS NOT NULL AND status IN ('booked', 'arrived')`,
-		id, residentID, micros(instant(at)))
-	if err != nil {
-		return s.fail("join video", err)
-	}
-	if n, err := res.RowsAffected(); err != nil {
-		return s.fail("join video", err)
-	} else if n == 0 {
-		return sotepe.NotFound("appointment")
-	}
-	return nil
+		id, residentID, micros(instant(at))))
 }

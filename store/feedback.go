@@ -498,15 +498,9 @@ func (s *Store) FeedbackKiosks(ctx context.Context, unit string) ([]sotepe.Feedb
 // transaction; one not live at that unit is ENotFound ("error.feedback_kiosk").
 func (s *Store) RevokeFeedbackKiosk(ctx context.Context, unit string, id int64, at time.Time) error {
 	return s.inTx(ctx, "revoke feedback kiosk", func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE feedback_kiosks SET revoked_at = $1 WHERE id = $2 AND unit_id = $3 AND revoked_at IS NULL`,
-			micros(at), id, unit)
-		if err != nil {
-			return err
-		}
-		if n, err := res.RowsAffected(); err != nil || n == 0 {
-			if err == nil {
-				err = &sotepe.Error{Code: sotepe.ENotFound, Key: "error.feedback_kiosk", Message: "no such kiosk"}
-			}
+		if err := execAffecting(ctx, tx, &sotepe.Error{Code: sotepe.ENotFound, Key: "error.feedback_kiosk", Message: "no such kiosk"},
+			`UPDATE feedback_kiosks SET revoked_at = $1 WHERE id = $2 AND unit_id = $3 AND revoked_at IS NULL`,
+			micros(at), id, unit); err != nil {
 			return err
 		}
 		return s.auditChange(ctx, tx, sotepe.ActionFeedbackKioskRevoke, kioskObject(id), 0)

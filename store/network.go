@@ -133,15 +133,8 @@ func (s *Store) Service(ctx context.Context, id string) (sotepe.Service, error) 
 // exists reports whether table has a row with id. table is always a
 // constant of this package, never input.
 func (s *Store) exists(ctx context.Context, q querier, table, id string) (bool, error) {
-	var one int
-	err := q.QueryRowContext(ctx, `SELECT 1 FROM `+table+` WHERE id = $1`, id).Scan(&one)
-	if errors.Is(err, sql.ErrNoRows) {
-		return false, nil
-	}
-	if err != nil {
-		return false, s.fail("check "+table, err)
-	}
-	return true, nil
+	ok, err := rowExists(ctx, q, `SELECT 1 FROM `+table+` WHERE id = $1`, id)
+	return ok, s.fail("check "+table, err)
 }
 
 // SaveArea inserts or replaces an area by id, with its audit row. A bad id
