@@ -202,14 +202,7 @@ func testReportMatchesGeneratedYear(t *testing.T) {
 		env(nil), nil, io.Discard, io.Discard); err != nil {
 		t.Fatalf("generate: %v", err)
 	}
-	var out bytes.Buffer
-	if err := run(ctx, []string{"report", "--db", db, "--year", "2024", "--format", "json"}, env(nil), nil, &out, io.Discard); err != nil {
-		t.Fatal(err)
-	}
-	var rep report.AnnualJSON
-	if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
-		t.Fatal(err)
-	}
+	rep := annualJSON(t, db)
 	if len(rep.ServiceVolumes) != len(ref.ServiceVolumes) {
 		t.Fatalf("%d volume lines, the reference has %d", len(rep.ServiceVolumes), len(ref.ServiceVolumes))
 	}
