@@ -450,30 +450,27 @@ const apptFrom = ` FROM appointments a JOIN residents r ON r.id = a.resident_id 
 // for one outside scope as for a missing id. A staff read is audited
 // (appointment.read, basis care_relationship) and carries the resident's name.
 func (s *Store) Appointment(ctx context.Context, id int64, scope sotepe.AppointmentScope) (sotepe.Appointment, error) {
-	cond, args, ok := apptScope(scope, 2)
-	if !ok {
-		return sotepe.Appointment{}, sotepe.NotFound("appointment")
-	}
-	out, err := s.readAppts(ctx, "read appointment", `SELECT `+apptColumns+`, r.first_name, r.last_name`+apptFrom+`
-		WHERE a.id = $1 AND `+cond, append([]any{id}, args...)...)
-	if err != nil {
-		return sotepe.Appointment{}, err
-	}
-	if len(out) == 0 {
-		return sotepe.Appointment{}, sotepe.NotFound("appointment")
-	}
-	return out[0], nil
+	return s.oneAppt(ctx, scope, `a.id = $1`, id)
 }
 
 // AppointmentByRoom returns the video appointment of room within scope, or
 // ENotFound, as Appointment does.
 func (s *Store) AppointmentByRoom(ctx context.Context, room string, scope sotepe.AppointmentScope) (sotepe.Appointment, error) {
+	if room == "" {
+		return sotepe.Appointment{}, sotepe.NotFound("appointment")
+	}
+	return s.oneAppt(ctx, scope, `a.video_room = $1`, room)
+}
+
+// oneAppt reads, as Appointment does, the appointment within scope that
+// where picks with key as $1, or returns ENotFound.
+func (s *Store) oneAppt(ctx context.Context, scope sotepe.AppointmentScope, where string, key any) (sotepe.Appointment, error) {
 	cond, args, ok := apptScope(scope, 2)
-	if !ok || room == "" {
+	if !ok {
 		return sotepe.Appointment{}, sotepe.NotFound("appointment")
 	}
 	out, err := s.readAppts(ctx, "read appointment", `SELECT `+apptColumns+`, r.first_name, r.last_name`+apptFrom+`
-		WHERE a.video_room = $1 AND `+cond, append([]any{room}, args...)...)
+		WHERE `+where+` AND `+cond, append([]any{key}, args...)...)
 	if err != nil {
 		return sotepe.Appointment{}, err
 	}
@@ -534,13 +531,9 @@ func (s *Store) ListAppointments(ctx context.Context, f sotepe.AppointmentFilter
 	if err != nil {
 		return out, err
 	}
-	out.Items = items
-	if len(items) > page.Limit {
-		out.Items = items[:page.Limit]
-		last := out.Items[page.Limit-1]
-		out.NextCursor = slotCursor(sotepe.Slot{ID: last.ID, Start: last.Start})
-	}
-	return out, nil
+	return pageOf(items, page.Limit, func(last sotepe.Appointment) string {
+		return slotCursor(sotepe.Slot{ID: last.ID, Start: last.Start})
+	}), nil
 }
 
 // MarkAppointment sets the status of a booked or arrived appointment at one

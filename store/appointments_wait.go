@@ -139,21 +139,10 @@ func (s *Store) JoinWaitlist(ctx context.Context, e sotepe.WaitEntry) (sotepe.Wa
 // Waitlist returns a resident's entries that wait or hold an offer, oldest
 // first, each with the slot offered to it.
 func (s *Store) Waitlist(ctx context.Context, residentID int64) ([]sotepe.WaitEntry, error) {
-	rows, err := s.reads.QueryContext(ctx, `SELECT `+waitColumns+` FROM appt_waitlist w
+	out, err := queryAll(ctx, s.reads, func(rows *sql.Rows) (sotepe.WaitEntry, error) { return scanWait(rows) },
+		`SELECT `+waitColumns+` FROM appt_waitlist w
 		WHERE w.resident_id = $1 AND w.status IN ('waiting', 'offered') ORDER BY w.created_at, w.id`, residentID)
 	if err != nil {
-		return nil, s.fail("read waiting list", err)
-	}
-	defer rows.Close()
-	out := []sotepe.WaitEntry{}
-	for rows.Next() {
-		e, err := scanWait(rows)
-		if err != nil {
-			return nil, s.fail("read waiting list", err)
-		}
-		out = append(out, e)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, s.fail("read waiting list", err)
 	}
 	return out, nil

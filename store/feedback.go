@@ -186,29 +186,15 @@ func (s *Store) ListFeedback(ctx context.Context, scope sotepe.FeedbackScope, pa
 		where = append(where, fmt.Sprintf(`(created_at, id) < ($%d, $%d)`, len(args)-1, len(args)))
 	}
 	args = append(args, page.Limit+1)
-	rows, err := s.readers.QueryContext(ctx, `SELECT `+feedbackColumns+` FROM feedback WHERE `+strings.Join(where, " AND ")+
-		` ORDER BY created_at DESC, id DESC LIMIT `+limitParam(len(args)), args...)
+	items, err := queryAll(ctx, s.readers, func(rows *sql.Rows) (sotepe.Feedback, error) { return scanFeedback(rows) },
+		`SELECT `+feedbackColumns+` FROM feedback WHERE `+strings.Join(where, " AND ")+
+			` ORDER BY created_at DESC, id DESC LIMIT `+limitParam(len(args)), args...)
 	if err != nil {
 		return out, s.fail("list feedback", err)
 	}
-	defer rows.Close()
-	out.Items = []sotepe.Feedback{}
-	for rows.Next() {
-		f, err := scanFeedback(rows)
-		if err != nil {
-			return out, s.fail("list feedback", err)
-		}
-		out.Items = append(out.Items, f)
-	}
-	if err := rows.Err(); err != nil {
-		return out, s.fail("list feedback", err)
-	}
-	if len(out.Items) > page.Limit {
-		out.Items = out.Items[:page.Limit]
-		last := out.Items[page.Limit-1]
-		out.NextCursor = fmt.Sprintf("%d.%d", micros(last.CreatedAt), last.ID)
-	}
-	return out, nil
+	return pageOf(items, page.Limit, func(last sotepe.Feedback) string {
+		return fmt.Sprintf("%d.%d", micros(last.CreatedAt), last.ID)
+	}), nil
 }
 
 func parseFeedbackCursor(c string) (int64, int64, bool) {

@@ -426,34 +426,6 @@ type querier interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
-// execAffecting runs query on q and returns none when it changed no row:
-// for a statement that must find the row it changes. A failure to run it
-// or count its rows is returned as it is, for the caller to wrap.
-func execAffecting(ctx context.Context, q querier, none error, query string, args ...any) error {
-	res, err := q.ExecContext(ctx, query, args...)
-	if err != nil {
-		return err
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return err
-	}
-	if n == 0 {
-		return none
-	}
-	return nil
-}
-
-// rowExists reports whether query, a SELECT 1 on q, finds a row.
-func rowExists(ctx context.Context, q querier, query string, args ...any) (bool, error) {
-	var one int
-	err := q.QueryRowContext(ctx, query, args...).Scan(&one)
-	if errors.Is(err, sql.ErrNoRows) {
-		return false, nil
-	}
-	return err == nil, err
-}
-
 // insertID runs an INSERT … RETURNING id in tx and returns the id; a
 // duplicate key is EConflict with the catalog key and message given.
 func insertID(ctx context.Context, tx *sql.Tx, key, message, query string, args ...any) (int64, error) {
@@ -511,22 +483,6 @@ func (s *Store) inTx(ctx context.Context, op string, fn func(tx *sql.Tx) error) 
 		return s.fail(op+": commit", err)
 	}
 	return nil
-}
-
-// inTxValue runs fn as s.inTx does and returns what fn returned, the zero
-// value with the error when the transaction failed.
-func inTxValue[T any](ctx context.Context, s *Store, op string, fn func(tx *sql.Tx) (T, error)) (T, error) {
-	var v T
-	err := s.inTx(ctx, op, func(tx *sql.Tx) error {
-		var err error
-		v, err = fn(tx)
-		return err
-	})
-	if err != nil {
-		var zero T
-		return zero, err
-	}
-	return v, nil
 }
 
 // now returns the store's clock in UTC at the precision instants are stored
