@@ -201,14 +201,8 @@ func seedStatsRequests(b testing.TB, s Store, resident int64, units, services []
 
 func BenchmarkUnits(b *testing.B, open Opener) {
 	s := New(b, open(b))
-	seedNetwork(b, s)
+	seedSectorUnits(b, s)
 	ctx := context.Background()
-	for i := range 349 {
-		u := testUnits()[i%3]
-		u.ID = fmt.Sprintf("unit-%03d", i)
-		u.Names.Fi = fmt.Sprintf("%s %03d", manyUnitNames[i%len(manyUnitNames)], i)
-		must(b, s.SaveUnit(ctx, u))
-	}
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
