@@ -10,36 +10,45 @@ import (
 	"sotepe/demo"
 	"sotepe/internal/testenv"
 	"sotepe/report"
+	"sotepe/store"
 )
 
-// networkDB returns a database on the engine of the test (see
-// testenv.Engines) with the demo network and nothing else.
+// engineDB returns a new database on the engine of the test (see
+// testenv.Engines) that fill has filled through a store, closed again.
+func engineDB(t *testing.T, fill func(ctx context.Context, st *store.Store) error) string {
+	t.Helper()
+	db := testenv.DSN(t, testenv.EngineOf(t))
+	withStore(t, db, fill)
+	return db
+}
+
+// networkDB returns a database on the engine of the test with the demo
+// network and nothing else.
 func networkDB(t *testing.T) string {
 	t.Helper()
-	ctx := context.Background()
-	db := testenv.DSN(t, testenv.EngineOf(t))
-	st, err := openStore(ctx, db, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	if err := demo.LoadNetwork(ctx, st); err != nil {
-		t.Fatal(err)
-	}
-	return db
+	return engineDB(t, func(ctx context.Context, st *store.Store) error { return demo.LoadNetwork(ctx, st) })
 }
 
 // queryDB opens the store of db and scans the one row query returns into
 // dest, as a test looks at what a command stored.
 func queryDB(t *testing.T, db, query string, dest ...any) {
 	t.Helper()
+	withStore(t, db, func(ctx context.Context, st *store.Store) error {
+		return st.DB().QueryRowContext(ctx, query).Scan(dest...)
+	})
+}
+
+// withStore opens the store of db, runs fn with it and closes it; an
+// error of either fails the test.
+func withStore(t *testing.T, db string, fn func(ctx context.Context, st *store.Store) error) {
+	t.Helper()
 	ctx := context.Background()
 	st, err := openStore(ctx, db, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	if err := st.DB().QueryRowContext(ctx, query).Scan(dest...); err != nil {
+	if err := fn(ctx, st); err != nil {
 		t.Fatal(err)
 	}
 }
