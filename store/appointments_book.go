@@ -341,10 +341,7 @@ func (s *Store) CancelAppointment(ctx context.Context, id int64, scope sotepe.Ap
 		}
 		a.Status, a.CancelledAt = sotepe.AppointmentCancelled, now
 		out = a
-		if err := s.auditChange(ctx, tx, sotepe.ActionAppointmentCancel, apptObject(a.ID), a.ResidentID); err != nil {
-			return err
-		}
-		return s.auditApptRead(ctx, tx, a)
+		return s.auditApptChange(ctx, tx, sotepe.ActionAppointmentCancel, a)
 	})
 	return out, err
 }
@@ -593,13 +590,19 @@ func (s *Store) MarkAppointment(ctx context.Context, id int64, units []string, s
 			}
 		}
 		out = a
-		if err := s.auditChange(ctx, tx, sotepe.ActionAppointmentMark, apptObject(a.ID), a.ResidentID); err != nil {
-			return err
-		}
-		// The answer shows the marked appointment to staff: a read.
-		return s.auditApptRead(ctx, tx, a)
+		return s.auditApptChange(ctx, tx, sotepe.ActionAppointmentMark, a)
 	})
 	return out, err
+}
+
+// auditApptChange writes in tx the audit row of action on appointment a
+// and, as the answer shows the changed appointment to staff, the row of
+// its read (auditApptRead).
+func (s *Store) auditApptChange(ctx context.Context, tx *sql.Tx, action string, a sotepe.Appointment) error {
+	if err := s.auditChange(ctx, tx, action, apptObject(a.ID), a.ResidentID); err != nil {
+		return err
+	}
+	return s.auditApptRead(ctx, tx, a)
 }
 
 // auditApptRead writes, for an actor in a staff role, the audit row of

@@ -184,10 +184,7 @@ func (s *Store) SwitchToPhone(ctx context.Context, id int64, scope sotepe.Appoin
 			return err
 		}
 		out = a
-		if err := s.auditChange(ctx, tx, sotepe.ActionAppointmentPhone, apptObject(a.ID), a.ResidentID); err != nil {
-			return err
-		}
-		return s.auditApptRead(ctx, tx, a)
+		return s.auditApptChange(ctx, tx, sotepe.ActionAppointmentPhone, a)
 	})
 	return out, err
 }
