@@ -42,28 +42,34 @@ func queryDB(t *testing.T, db, query string, dest ...any) {
 // error of either fails the test.
 func withStore(t *testing.T, db string, fn func(ctx context.Context, st *store.Store) error) {
 	t.Helper()
-	ctx := context.Background()
-	st, err := openStore(ctx, db, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := mustOpenStore(t, db)
 	defer st.Close()
-	if err := fn(ctx, st); err != nil {
+	if err := fn(context.Background(), st); err != nil {
 		t.Fatal(err)
 	}
 }
 
+// mustOpenStore opens the store of db, as the commands do, for the caller
+// to close; a failure ends the test.
+func mustOpenStore(t *testing.T, db string) *store.Store {
+	t.Helper()
+	st, err := openStore(context.Background(), db, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
 // annualJSON runs `sotepe report --format json` for 2024 on db and returns
-// the report it wrote.
-func annualJSON(t *testing.T, db string) report.AnnualJSON {
+// the report it wrote, decoded and as written.
+func annualJSON(t *testing.T, db string) (rep report.AnnualJSON, raw []byte) {
 	t.Helper()
 	var out bytes.Buffer
 	if err := run(context.Background(), []string{"report", "--db", db, "--year", "2024", "--format", "json"}, env(nil), nil, &out, io.Discard); err != nil {
 		t.Fatal(err)
 	}
-	var rep report.AnnualJSON
 	if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
 		t.Fatal(err)
 	}
-	return rep
+	return rep, out.Bytes()
 }

@@ -53,7 +53,7 @@ func TestGenerateYearOnDemoDatabase(t *testing.T) {
 	if err := run(ctx, []string{"generate", "--db", db, "--year", "2024", "--scale", "0.002"}, env(nil), nil, &stdout, io.Discard); err != nil {
 		t.Fatalf("generate on the demo database: %v\n%s", err, stdout.String())
 	}
-	rep := annualJSON(t, db)
+	rep, _ := annualJSON(t, db)
 	found := false
 	for _, ind := range rep.Indicators {
 		if ind.ID == "answered_in_time_share" {

@@ -194,7 +194,7 @@ func testReportMatchesGeneratedYear(t *testing.T) {
 		env(nil), nil, io.Discard, io.Discard); err != nil {
 		t.Fatalf("generate: %v", err)
 	}
-	rep := annualJSON(t, db)
+	rep, _ := annualJSON(t, db)
 	if len(rep.ServiceVolumes) != len(ref.ServiceVolumes) {
 		t.Fatalf("%d volume lines, the reference has %d", len(rep.ServiceVolumes), len(ref.ServiceVolumes))
 	}
@@ -353,10 +353,7 @@ func checkReportFigures(t *testing.T, db, lang string, rep report.AnnualJSON) {
 func checkYearChats(t *testing.T, db string, rep report.AnnualJSON, want int, fresh bool) {
 	t.Helper()
 	ctx := context.Background()
-	st, err := openStore(ctx, db, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := mustOpenStore(t, db)
 	defer st.Close()
 	zone, err := time.LoadLocation("Europe/Helsinki")
 	if err != nil {
@@ -438,14 +435,7 @@ func TestFullYearMatchesReference(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var out bytes.Buffer
-	if err := run(context.Background(), []string{"report", "--db", db, "--year", "2024", "--format", "json"}, env(nil), nil, &out, io.Discard); err != nil {
-		t.Fatal(err)
-	}
-	var rep report.AnnualJSON
-	if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
-		t.Fatal(err)
-	}
+	rep, raw := annualJSON(t, db)
 	if len(rep.ServiceVolumes) != len(ref.ServiceVolumes) {
 		t.Fatalf("%d volume lines, want %d", len(rep.ServiceVolumes), len(ref.ServiceVolumes))
 	}
@@ -474,7 +464,7 @@ func TestFullYearMatchesReference(t *testing.T) {
 	if rep.Staff.HeadcountTotal != 15434 {
 		t.Errorf("staff in all %d, the reference 15,434", rep.Staff.HeadcountTotal)
 	}
-	checkSectorFigures(t, out.Bytes(), true)
+	checkSectorFigures(t, raw, true)
 	checkYearChats(t, db, rep, 72200, false)
 	checkYearRescue(t, rep, 1)
 	checkProcurement(t, rep, 1)
