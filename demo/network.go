@@ -138,30 +138,20 @@ func LoadNetwork(ctx context.Context, w sotepe.Network) error {
 // producers, services and units. It stops at the first error of w and
 // returns it wrapped with the kind and id of the thing being saved.
 func (n Network) Save(ctx context.Context, w sotepe.Network) error {
-	for _, a := range n.Areas {
-		if err := w.SaveArea(ctx, a); err != nil {
-			return fmt.Errorf("demo: save area %s: %w", a.ID, err)
-		}
+	if err := saveEach(ctx, "area", n.Areas, func(a sotepe.Area) string { return a.ID }, w.SaveArea); err != nil {
+		return err
 	}
-	for _, c := range n.Concepts {
-		if err := w.SaveConcept(ctx, c); err != nil {
-			return fmt.Errorf("demo: save concept %s: %w", c.ID, err)
-		}
+	if err := saveEach(ctx, "concept", n.Concepts, func(c sotepe.Concept) string { return c.ID }, w.SaveConcept); err != nil {
+		return err
 	}
-	for _, d := range n.Districts {
-		if err := w.SaveDistrict(ctx, d); err != nil {
-			return fmt.Errorf("demo: save district %s: %w", d.ID, err)
-		}
+	if err := saveEach(ctx, "district", n.Districts, func(d sotepe.District) string { return d.ID }, w.SaveDistrict); err != nil {
+		return err
 	}
-	for _, p := range n.Producers {
-		if err := w.SaveProducer(ctx, p); err != nil {
-			return fmt.Errorf("demo: save producer %s: %w", p.ID, err)
-		}
+	if err := saveEach(ctx, "producer", n.Producers, func(p sotepe.Producer) string { return p.ID }, w.SaveProducer); err != nil {
+		return err
 	}
-	for _, s := range n.Services {
-		if err := w.SaveService(ctx, s); err != nil {
-			return fmt.Errorf("demo: save service %s: %w", s.ID, err)
-		}
+	if err := saveEach(ctx, "service", n.Services, func(s sotepe.Service) string { return s.ID }, w.SaveService); err != nil {
+		return err
 	}
 	for _, u := range n.Units {
 		if err := ctx.Err(); err != nil {
@@ -169,6 +159,17 @@ func (n Network) Save(ctx context.Context, w sotepe.Network) error {
 		}
 		if err := w.SaveUnit(ctx, u); err != nil {
 			return fmt.Errorf("demo: save unit %s: %w", u.ID, err)
+		}
+	}
+	return nil
+}
+
+// saveEach saves items in order with save and stops at the first error,
+// wrapped with kind and the id of the item.
+func saveEach[T any](ctx context.Context, kind string, items []T, id func(T) string, save func(context.Context, T) error) error {
+	for _, v := range items {
+		if err := save(ctx, v); err != nil {
+			return fmt.Errorf("demo: save %s %s: %w", kind, id(v), err)
 		}
 	}
 	return nil

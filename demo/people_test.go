@@ -88,14 +88,8 @@ func TestPeopleAreValidUsers(t *testing.T) {
 
 func TestResidentsHaveSyntheticPersonalIDs(t *testing.T) {
 	n := baseNetwork(t)
-	units := map[string]bool{}
-	for _, u := range n.Units {
-		units[u.ID] = true
-	}
-	districts := map[string]bool{}
-	for _, d := range n.Districts {
-		districts[d.ID] = true
-	}
+	units := idSet(n.Units, func(u sotepe.Unit) string { return u.ID })
+	districts := idSet(n.Districts, func(d sotepe.District) string { return d.ID })
 	var all []sotepe.Resident
 	for _, p := range people() {
 		if p.resident != nil {

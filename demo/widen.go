@@ -275,18 +275,9 @@ func variants() []variant {
 // n's first producer of that kind; services and concepts n lacks are dropped;
 // a variant left without producer or services is dropped.
 func usableVariants(n Network) []variant {
-	areas := map[string]bool{}
-	for _, a := range n.Areas {
-		areas[a.ID] = true
-	}
-	services := map[string]bool{}
-	for _, s := range n.Services {
-		services[s.ID] = true
-	}
-	concepts := map[string]bool{}
-	for _, c := range n.Concepts {
-		concepts[c.ID] = true
-	}
+	areas := idSet(n.Areas, func(a sotepe.Area) string { return a.ID })
+	services := idSet(n.Services, func(s sotepe.Service) string { return s.ID })
+	concepts := idSet(n.Concepts, func(c sotepe.Concept) string { return c.ID })
 	var out []variant
 	for _, v := range variants() {
 		if !areas[v.area] {
@@ -317,6 +308,15 @@ func usableVariants(n Network) []variant {
 		out = append(out, v)
 	}
 	return out
+}
+
+// idSet returns the set of the ids id gives of items.
+func idSet[T any](items []T, id func(T) string) map[string]bool {
+	set := make(map[string]bool, len(items))
+	for _, v := range items {
+		set[id(v)] = true
+	}
+	return set
 }
 
 // keep returns the ids of ids that are in known, in order.

@@ -90,21 +90,16 @@ func (s *Store) CreateUser(ctx context.Context, n sotepe.NewUser) (sotepe.User, 
 		Lang: n.Lang, ResidentID: n.ResidentID, Email: n.Email, CreatedAt: s.now(),
 	}
 	err := s.inTx(ctx, "create user", func(tx *sql.Tx) error {
-		var one int
-		err := tx.QueryRowContext(ctx, `SELECT 1 FROM users WHERE username = $1`, u.Username).Scan(&one)
-		if err == nil {
+		if taken, err := rowExists(ctx, tx, `SELECT 1 FROM users WHERE username = $1`, u.Username); err != nil {
+			return err
+		} else if taken {
 			return conflict("error.username_taken", "username is taken")
 		}
-		if !errors.Is(err, sql.ErrNoRows) {
-			return err
-		}
 		if u.ResidentID != 0 {
-			err := tx.QueryRowContext(ctx, `SELECT 1 FROM residents WHERE id = $1`, u.ResidentID).Scan(&one)
-			if errors.Is(err, sql.ErrNoRows) {
-				return sotepe.Invalid("error.unknown_resident", "the account links an unknown resident")
-			}
-			if err != nil {
+			if ok, err := rowExists(ctx, tx, `SELECT 1 FROM residents WHERE id = $1`, u.ResidentID); err != nil {
 				return err
+			} else if !ok {
+				return sotepe.Invalid("error.unknown_resident", "the account links an unknown resident")
 			}
 		}
 		units, err := s.namesByID(ctx, tx, "units", u.Units)
@@ -202,25 +197,16 @@ func (s *Store) LinkIdentity(ctx context.Context, id sotepe.Identity) error {
 		return sotepe.Invalid("error.identity", "an identity needs a provider and a subject")
 	}
 	return s.inTx(ctx, "link identity", func(tx *sql.Tx) error {
-		var one int
-		err := tx.QueryRowContext(ctx, `SELECT 1 FROM users WHERE id = $1`, id.UserID).Scan(&one)
-		if errors.Is(err, sql.ErrNoRows) {
+		if ok, err := rowExists(ctx, tx, `SELECT 1 FROM users WHERE id = $1`, id.UserID); err != nil {
+			return err
+		} else if !ok {
 			return sotepe.NotFound("user")
 		}
-		if err != nil {
-			return err
-		}
-		res, err := tx.ExecContext(ctx, `
+		if err := execAffecting(ctx, tx, conflict("error.identity_linked", "the identity is linked already"), `
 			INSERT INTO identities (provider, subject, user_id, created_at) VALUES ($1, $2, $3, $4)
 			ON CONFLICT (provider, subject) DO NOTHING`,
-			id.Provider, id.Subject, id.UserID, micros(s.now()))
-		if err != nil {
+			id.Provider, id.Subject, id.UserID, micros(s.now())); err != nil {
 			return err
-		}
-		if n, err := res.RowsAffected(); err != nil {
-			return err
-		} else if n == 0 {
-			return conflict("error.identity_linked", "the identity is linked already")
 		}
 		// The subject may be derived from personal data; the row names
 		// only the user and the provider.
@@ -245,14 +231,9 @@ func (s *Store) SetPassword(ctx context.Context, userID int64, hash string) erro
 	// The kept sessions are forgotten after the commit (sessioncache.go).
 	defer s.sessions.forgetAll()
 	return s.inTx(ctx, "set password", func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = $1 WHERE id = $2`, hash, userID)
-		if err != nil {
+		if err := execAffecting(ctx, tx, sotepe.NotFound("user"),
+			`UPDATE users SET password_hash = $1 WHERE id = $2`, hash, userID); err != nil {
 			return err
-		}
-		if n, err := res.RowsAffected(); err != nil {
-			return err
-		} else if n == 0 {
-			return sotepe.NotFound("user")
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1`, userID); err != nil {
 			return err

@@ -259,16 +259,10 @@ func (s *Store) CloseSlot(ctx context.Context, id int64, units []string) error {
 		case sotepe.SlotBooked:
 			return conflict("error.appt_slot_booked", "the slot is booked")
 		}
-		res, err := tx.ExecContext(ctx, `
+		if err := execAffecting(ctx, tx, conflict("error.appt_slot_booked", "the slot is booked"), `
 			UPDATE slots SET state = 'closed', offer_entry = NULL, offer_expires_at = NULL
-			WHERE id = $1 AND state IN ('open', 'offered')`, id)
-		if err != nil {
+			WHERE id = $1 AND state IN ('open', 'offered')`, id); err != nil {
 			return err
-		}
-		if n, err := res.RowsAffected(); err != nil {
-			return err
-		} else if n == 0 {
-			return conflict("error.appt_slot_booked", "the slot is booked")
 		}
 		if entry.Valid {
 			if _, err := tx.ExecContext(ctx, `UPDATE appt_waitlist SET status = 'waiting' WHERE id = $1 AND status = 'offered'`, entry.Int64); err != nil {
@@ -347,27 +341,13 @@ func (s *Store) FreeSlots(ctx context.Context, f sotepe.SlotFilter) (sotepe.Page
 		where = append(where, `(start_at, id) > ($`+strconv.Itoa(len(args)-1)+`, $`+strconv.Itoa(len(args))+`)`)
 	}
 	args = append(args, page.Limit+1)
-	rows, err := s.reads.QueryContext(ctx, `SELECT `+slotColumns+` FROM slots WHERE `+strings.Join(where, " AND ")+`
+	items, err := queryAll(ctx, s.reads, func(rows *sql.Rows) (sotepe.Slot, error) { return scanSlot(rows) },
+		`SELECT `+slotColumns+` FROM slots WHERE `+strings.Join(where, " AND ")+`
 		ORDER BY start_at, id LIMIT `+limitParam(len(args)), args...)
 	if err != nil {
 		return out, s.fail("search slots", err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		sl, err := scanSlot(rows)
-		if err != nil {
-			return out, s.fail("search slots", err)
-		}
-		out.Items = append(out.Items, sl)
-	}
-	if err := rows.Err(); err != nil {
-		return out, s.fail("search slots", err)
-	}
-	if len(out.Items) > page.Limit {
-		out.Items = out.Items[:page.Limit]
-		out.NextCursor = slotCursor(out.Items[page.Limit-1])
-	}
-	return out, nil
+	return pageOf(items, page.Limit, slotCursor), nil
 }
 
 // maxCalendarSlots bounds the slots of one calendar read.
@@ -381,22 +361,12 @@ func (s *Store) UnitSlots(ctx context.Context, units []string, from, to time.Tim
 	if len(units) == 0 {
 		return out, nil
 	}
-	rows, err := s.reads.QueryContext(ctx, `SELECT `+slotColumns+` FROM slots
+	out, err := queryAll(ctx, s.reads, func(rows *sql.Rows) (sotepe.Slot, error) { return scanSlot(rows) },
+		`SELECT `+slotColumns+` FROM slots
 		WHERE unit_id IN (`+placeholders(3, len(units))+`) AND start_at >= $1 AND start_at < $2
 		ORDER BY start_at, id LIMIT `+strconv.Itoa(maxCalendarSlots),
 		append([]any{micros(from), micros(to)}, stringArgs(units)...)...)
 	if err != nil {
-		return nil, s.fail("calendar slots", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		sl, err := scanSlot(rows)
-		if err != nil {
-			return nil, s.fail("calendar slots", err)
-		}
-		out = append(out, sl)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, s.fail("calendar slots", err)
 	}
 	return out, nil

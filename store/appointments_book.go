@@ -276,15 +276,10 @@ func (s *Store) whyNotBookable(ctx context.Context, q querier, b sotepe.Booking,
 // cancelIn cancels appointment a in tx at now and frees its slot, offering
 // it to the first of the waiting list when it still lies ahead.
 func (s *Store) cancelIn(ctx context.Context, tx *sql.Tx, a sotepe.Appointment, now time.Time, hold time.Duration) error {
-	res, err := tx.ExecContext(ctx, `UPDATE appointments SET status = 'cancelled', cancelled_at = $2 WHERE id = $1 AND status = 'booked'`,
-		a.ID, micros(now))
-	if err != nil {
+	if err := execAffecting(ctx, tx, conflict("error.appt_not_active", "the appointment is not booked"),
+		`UPDATE appointments SET status = 'cancelled', cancelled_at = $2 WHERE id = $1 AND status = 'booked'`,
+		a.ID, micros(now)); err != nil {
 		return err
-	}
-	if n, err := res.RowsAffected(); err != nil {
-		return err
-	} else if n == 0 {
-		return conflict("error.appt_not_active", "the appointment is not booked")
 	}
 	// Entries waiting for a time earlier than this one have nothing to wait for.
 	if _, err := tx.ExecContext(ctx, `UPDATE appt_waitlist SET status = 'left' WHERE appointment_id = $1 AND status = 'waiting'`, a.ID); err != nil {
@@ -297,7 +292,7 @@ func (s *Store) cancelIn(ctx context.Context, tx *sql.Tx, a sotepe.Appointment, 
 	if _, err := tx.ExecContext(ctx, `UPDATE slots SET state = 'open', offer_entry = NULL WHERE id = $1`, a.SlotID); err != nil {
 		return err
 	}
-	_, err = s.offerSlot(ctx, tx, a.SlotID, now, hold, 0)
+	_, err := s.offerSlot(ctx, tx, a.SlotID, now, hold, 0)
 	return err
 }
 
@@ -346,10 +341,7 @@ func (s *Store) CancelAppointment(ctx context.Context, id int64, scope sotepe.Ap
 		}
 		a.Status, a.CancelledAt = sotepe.AppointmentCancelled, now
 		out = a
-		if err := s.auditChange(ctx, tx, sotepe.ActionAppointmentCancel, apptObject(a.ID), a.ResidentID); err != nil {
-			return err
-		}
-		return s.auditApptRead(ctx, tx, a)
+		return s.auditApptChange(ctx, tx, sotepe.ActionAppointmentCancel, a)
 	})
 	return out, err
 }
@@ -455,30 +447,27 @@ const apptFrom = ` FROM appointments a JOIN residents r ON r.id = a.resident_id 
 // for one outside scope as for a missing id. A staff read is audited
 // (appointment.read, basis care_relationship) and carries the resident's name.
 func (s *Store) Appointment(ctx context.Context, id int64, scope sotepe.AppointmentScope) (sotepe.Appointment, error) {
-	cond, args, ok := apptScope(scope, 2)
-	if !ok {
-		return sotepe.Appointment{}, sotepe.NotFound("appointment")
-	}
-	out, err := s.readAppts(ctx, "read appointment", `SELECT `+apptColumns+`, r.first_name, r.last_name`+apptFrom+`
-		WHERE a.id = $1 AND `+cond, append([]any{id}, args...)...)
-	if err != nil {
-		return sotepe.Appointment{}, err
-	}
-	if len(out) == 0 {
-		return sotepe.Appointment{}, sotepe.NotFound("appointment")
-	}
-	return out[0], nil
+	return s.oneAppt(ctx, scope, `a.id = $1`, id)
 }
 
 // AppointmentByRoom returns the video appointment of room within scope, or
 // ENotFound, as Appointment does.
 func (s *Store) AppointmentByRoom(ctx context.Context, room string, scope sotepe.AppointmentScope) (sotepe.Appointment, error) {
+	if room == "" {
+		return sotepe.Appointment{}, sotepe.NotFound("appointment")
+	}
+	return s.oneAppt(ctx, scope, `a.video_room = $1`, room)
+}
+
+// oneAppt reads, as Appointment does, the appointment within scope that
+// where picks with key as $1, or returns ENotFound.
+func (s *Store) oneAppt(ctx context.Context, scope sotepe.AppointmentScope, where string, key any) (sotepe.Appointment, error) {
 	cond, args, ok := apptScope(scope, 2)
-	if !ok || room == "" {
+	if !ok {
 		return sotepe.Appointment{}, sotepe.NotFound("appointment")
 	}
 	out, err := s.readAppts(ctx, "read appointment", `SELECT `+apptColumns+`, r.first_name, r.last_name`+apptFrom+`
-		WHERE a.video_room = $1 AND `+cond, append([]any{room}, args...)...)
+		WHERE `+where+` AND `+cond, append([]any{key}, args...)...)
 	if err != nil {
 		return sotepe.Appointment{}, err
 	}
@@ -539,13 +528,9 @@ func (s *Store) ListAppointments(ctx context.Context, f sotepe.AppointmentFilter
 	if err != nil {
 		return out, err
 	}
-	out.Items = items
-	if len(items) > page.Limit {
-		out.Items = items[:page.Limit]
-		last := out.Items[page.Limit-1]
-		out.NextCursor = slotCursor(sotepe.Slot{ID: last.ID, Start: last.Start})
-	}
-	return out, nil
+	return pageOf(items, page.Limit, func(last sotepe.Appointment) string {
+		return slotCursor(sotepe.Slot{ID: last.ID, Start: last.Start})
+	}), nil
 }
 
 // MarkAppointment sets the status of a booked or arrived appointment at one
@@ -605,13 +590,19 @@ func (s *Store) MarkAppointment(ctx context.Context, id int64, units []string, s
 			}
 		}
 		out = a
-		if err := s.auditChange(ctx, tx, sotepe.ActionAppointmentMark, apptObject(a.ID), a.ResidentID); err != nil {
-			return err
-		}
-		// The answer shows the marked appointment to staff: a read.
-		return s.auditApptRead(ctx, tx, a)
+		return s.auditApptChange(ctx, tx, sotepe.ActionAppointmentMark, a)
 	})
 	return out, err
+}
+
+// auditApptChange writes in tx the audit row of action on appointment a
+// and, as the answer shows the changed appointment to staff, the row of
+// its read (auditApptRead).
+func (s *Store) auditApptChange(ctx context.Context, tx *sql.Tx, action string, a sotepe.Appointment) error {
+	if err := s.auditChange(ctx, tx, action, apptObject(a.ID), a.ResidentID); err != nil {
+		return err
+	}
+	return s.auditApptRead(ctx, tx, a)
 }
 
 // auditApptRead writes, for an actor in a staff role, the audit row of
@@ -640,17 +631,8 @@ func (s *Store) notifyResident(ctx context.Context, tx *sql.Tx, resident, appoin
 // booked or arrived video appointment id at at; the first entry counts.
 // Anything else is ENotFound.
 func (s *Store) JoinVideo(ctx context.Context, id, residentID int64, at time.Time) error {
-	res, err := s.writer.ExecContext(ctx, `
+	return s.fail("join video", execAffecting(ctx, s.writer, sotepe.NotFound("appointment"), `
 		UPDATE appointments SET joined_at = COALESCE(joined_at, $3)
 		WHERE id = $1 AND resident_id = $2 AND video_room IS NOT NULL AND status IN ('booked', 'arrived')`,
-		id, residentID, micros(instant(at)))
-	if err != nil {
-		return s.fail("join video", err)
-	}
-	if n, err := res.RowsAffected(); err != nil {
-		return s.fail("join video", err)
-	} else if n == 0 {
-		return sotepe.NotFound("appointment")
-	}
-	return nil
+		id, residentID, micros(instant(at))))
 }

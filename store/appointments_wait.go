@@ -139,21 +139,10 @@ func (s *Store) JoinWaitlist(ctx context.Context, e sotepe.WaitEntry) (sotepe.Wa
 // Waitlist returns a resident's entries that wait or hold an offer, oldest
 // first, each with the slot offered to it.
 func (s *Store) Waitlist(ctx context.Context, residentID int64) ([]sotepe.WaitEntry, error) {
-	rows, err := s.reads.QueryContext(ctx, `SELECT `+waitColumns+` FROM appt_waitlist w
+	out, err := queryAll(ctx, s.reads, func(rows *sql.Rows) (sotepe.WaitEntry, error) { return scanWait(rows) },
+		`SELECT `+waitColumns+` FROM appt_waitlist w
 		WHERE w.resident_id = $1 AND w.status IN ('waiting', 'offered') ORDER BY w.created_at, w.id`, residentID)
 	if err != nil {
-		return nil, s.fail("read waiting list", err)
-	}
-	defer rows.Close()
-	out := []sotepe.WaitEntry{}
-	for rows.Next() {
-		e, err := scanWait(rows)
-		if err != nil {
-			return nil, s.fail("read waiting list", err)
-		}
-		out = append(out, e)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, s.fail("read waiting list", err)
 	}
 	return out, nil
@@ -164,18 +153,13 @@ func (s *Store) Waitlist(ctx context.Context, residentID int64) ([]sotepe.WaitEn
 // line or opened. Anything else is ENotFound.
 func (s *Store) LeaveWaitlist(ctx context.Context, id, residentID int64, now time.Time) error {
 	return s.inTx(ctx, "leave waiting list", func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE appt_waitlist SET status = 'left' WHERE id = $1 AND resident_id = $2 AND status IN ('waiting', 'offered')`,
-			id, residentID)
-		if err != nil {
+		if err := execAffecting(ctx, tx, sotepe.NotFound("waiting-list entry"),
+			`UPDATE appt_waitlist SET status = 'left' WHERE id = $1 AND resident_id = $2 AND status IN ('waiting', 'offered')`,
+			id, residentID); err != nil {
 			return err
-		}
-		if n, err := res.RowsAffected(); err != nil {
-			return err
-		} else if n == 0 {
-			return sotepe.NotFound("waiting-list entry")
 		}
 		var slot int64
-		err = tx.QueryRowContext(ctx, `
+		err := tx.QueryRowContext(ctx, `
 			UPDATE slots SET state = 'open', offer_entry = NULL, offer_expires_at = NULL
 			WHERE offer_entry = $1 AND state = 'offered' RETURNING id`, id).Scan(&slot)
 		if err == nil {

@@ -106,14 +106,7 @@ func TestChatSignalsAcrossStores(t *testing.T) {
 	}
 	ctx := context.Background()
 	dsn := testdb.Postgres(t)
-	open := func(dsn string) testStore {
-		s, err := Open(ctx, dsn, nil)
-		if err != nil {
-			t.Fatalf("open: %v", err)
-		}
-		t.Cleanup(func() { s.Close() })
-		return newStore(t, s)
-	}
+	open := func(dsn string) testStore { return newStore(t, openDSN(t, dsn)) }
 	a, b := open(dsn), open(dsn)
 	otherDSN := testdb.Postgres(t)
 	other, other2 := open(otherDSN), open(otherDSN)

@@ -100,30 +100,31 @@ func (s *Store) TakeChat(ctx context.Context, id, userID int64, unit string, at 
 	if userID == 0 || unit == "" {
 		return sotepe.Chat{}, sotepe.Invalid("error.invalid", "taking a chat needs a professional and a unit")
 	}
+	at, e, err := s.chatEventAt(at, e)
+	if err != nil {
+		return sotepe.Chat{}, err
+	}
+	return inTxValue(ctx, s, "take chat", func(tx *sql.Tx) (sotepe.Chat, error) {
+		c, _, err := s.appendChat(ctx, tx, id, `
+			UPDATE chats SET status = 'active', professional_id = $2, unit_id = $3, taken_at = COALESCE(taken_at, $4),
+				last_seq = last_seq + 1
+			WHERE id = $1 AND status = 'waiting'`, []any{userID, unit, micros(at)}, keyChatTaken, e, sotepe.ActionChatTake)
+		if err != nil {
+			return c, err
+		}
+		return c, s.recordChatContact(ctx, tx, c)
+	})
+}
+
+// chatEventAt returns at as an instant, now when it is zero, and e checked
+// by checkChatEvent with at for its time when it has none.
+func (s *Store) chatEventAt(at time.Time, e sotepe.ChatEvent) (time.Time, sotepe.ChatEvent, error) {
 	if at.IsZero() {
 		at = s.now()
 	}
 	at = instant(at)
 	e, err := checkChatEvent(e, at)
-	if err != nil {
-		return sotepe.Chat{}, err
-	}
-	var c sotepe.Chat
-	err = s.inTx(ctx, "take chat", func(tx *sql.Tx) error {
-		var err error
-		c, _, err = s.appendChat(ctx, tx, id, `
-			UPDATE chats SET status = 'active', professional_id = $2, unit_id = $3, taken_at = COALESCE(taken_at, $4),
-				last_seq = last_seq + 1
-			WHERE id = $1 AND status = 'waiting'`, []any{userID, unit, micros(at)}, keyChatTaken, e, sotepe.ActionChatTake)
-		if err != nil {
-			return err
-		}
-		return s.recordChatContact(ctx, tx, c)
-	})
-	if err != nil {
-		return sotepe.Chat{}, err
-	}
-	return c, nil
+	return at, e, err
 }
 
 // TransferChat moves open chat id to line: back to its queue (waiting,
@@ -152,20 +153,14 @@ func (s *Store) TransferChat(ctx context.Context, id int64, line string, userID 
 				taken_at = COALESCE(taken_at, $5), last_seq = last_seq + 1
 			WHERE id = $1 AND `+openChat, []any{line, userID, unit, micros(e.At)}
 	}
-	var c sotepe.Chat
-	err = s.inTx(ctx, "transfer chat", func(tx *sql.Tx) error {
-		var err error
-		c, _, err = s.appendChat(ctx, tx, id, update, args, keyChatEnded, e, sotepe.ActionChatTransfer)
+	return inTxValue(ctx, s, "transfer chat", func(tx *sql.Tx) (sotepe.Chat, error) {
+		c, _, err := s.appendChat(ctx, tx, id, update, args, keyChatEnded, e, sotepe.ActionChatTransfer)
 		if err != nil || userID == 0 {
-			return err
+			return c, err
 		}
 		// A waiting chat passed straight to a colleague is answered now.
-		return s.recordChatContact(ctx, tx, c)
+		return c, s.recordChatContact(ctx, tx, c)
 	})
-	if err != nil {
-		return sotepe.Chat{}, err
-	}
-	return c, nil
 }
 
 // EndChat ends open chat id with status (closed, handed_over or abandoned;
@@ -179,27 +174,17 @@ func (s *Store) EndChat(ctx context.Context, id int64, status sotepe.ChatStatus,
 	if !status.Valid() || status.Open() {
 		return sotepe.Chat{}, sotepe.Invalid("error.status", "a chat cannot end as "+string(status))
 	}
-	if at.IsZero() {
-		at = s.now()
-	}
-	at = instant(at)
-	e, err := checkChatEvent(e, at)
+	at, e, err := s.chatEventAt(at, e)
 	if err != nil {
 		return sotepe.Chat{}, err
 	}
-	var c sotepe.Chat
-	err = s.inTx(ctx, "end chat", func(tx *sql.Tx) error {
-		var err error
-		c, _, err = s.appendChat(ctx, tx, id, `
+	return inTxValue(ctx, s, "end chat", func(tx *sql.Tx) (sotepe.Chat, error) {
+		c, _, err := s.appendChat(ctx, tx, id, `
 			UPDATE chats SET status = $2, ended_at = $3, contact_request_id = COALESCE($4, contact_request_id),
 				last_seq = last_seq + 1
 			WHERE id = $1 AND `+openChat, []any{string(status), micros(at), nullInt(contactRequestID)}, keyChatEnded, e, sotepe.ActionChatEnd)
-		return err
+		return c, err
 	})
-	if err != nil {
-		return sotepe.Chat{}, err
-	}
-	return c, nil
 }
 
 // SeeChat records that the resident's page or stream showed chat id at at
@@ -210,18 +195,9 @@ func (s *Store) SeeChat(ctx context.Context, id int64, at time.Time) error {
 		at = s.now()
 	}
 	return s.inBatch(ctx, "see chat", func(tx *sql.Tx) error {
-		res, err := s.txq(tx).ExecContext(ctx, `
+		return execAffecting(ctx, s.txq(tx), sotepe.NotFound("chat"), `
 			UPDATE chats SET resident_seen_at = CASE WHEN resident_seen_at < $2 THEN $2 ELSE resident_seen_at END
 			WHERE id = $1`, id, micros(instant(at)))
-		if err != nil {
-			return err
-		}
-		if n, err := res.RowsAffected(); err != nil {
-			return err
-		} else if n == 0 {
-			return sotepe.NotFound("chat")
-		}
-		return nil
 	})
 }
 

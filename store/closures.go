@@ -57,14 +57,9 @@ func (s *Store) DeleteClosureDay(ctx context.Context, date string) error {
 		return err
 	}
 	return s.inTx(ctx, "delete closure day", func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `DELETE FROM closure_days WHERE date = $1`, date)
-		if err != nil {
+		if err := execAffecting(ctx, tx, sotepe.NotFound("closure day"),
+			`DELETE FROM closure_days WHERE date = $1`, date); err != nil {
 			return err
-		}
-		if n, err := res.RowsAffected(); err != nil {
-			return err
-		} else if n == 0 {
-			return sotepe.NotFound("closure day")
 		}
 		return s.auditChange(ctx, tx, "calendar.closure", closureObject(date), 0)
 	})

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 
@@ -11,45 +12,21 @@ import (
 
 // SaveEconomyRecords stores r whole or nothing; see sotepe.EconomyStore.
 func (s *Store) SaveEconomyRecords(ctx context.Context, r sotepe.EconomyRecords) error {
-	type check struct {
-		kind string
-		n    int
-		at   func(i int) interface{ Validate() error }
-	}
-	checks := []check{
-		{"budget", len(r.Budget), func(i int) interface{ Validate() error } { return r.Budget[i] }},
-		{"measure", len(r.Measures), func(i int) interface{ Validate() error } { return r.Measures[i] }},
-		{"hired_labour", len(r.HiredLabour), func(i int) interface{ Validate() error } { return r.HiredLabour[i] }},
-		{"car", len(r.Cars), func(i int) interface{ Validate() error } { return r.Cars[i] }},
-		{"solar", len(r.Solar), func(i int) interface{ Validate() error } { return r.Solar[i] }},
-		{"plastic", len(r.Plastic), func(i int) interface{ Validate() error } { return r.Plastic[i] }},
-	}
-	for _, c := range checks {
-		for i := range c.n {
-			if err := c.at(i).Validate(); err != nil {
-				return recordError(err, c.kind, i)
-			}
-		}
+	if err := cmp.Or(validRecords("budget", r.Budget), validRecords("measure", r.Measures),
+		validRecords("hired_labour", r.HiredLabour), validRecords("car", r.Cars), validRecords("solar", r.Solar),
+		validRecords("plastic", r.Plastic)); err != nil {
+		return err
 	}
 	return s.inTx(ctx, "save economy records", func(tx *sql.Tx) error {
 		areas, err := ids(ctx, tx, "areas")
 		if err != nil {
 			return err
 		}
-		for i, b := range r.Budget {
-			if !areas[b.AreaID] {
-				return unknownArea("budget", i)
-			}
-		}
-		for i, m := range r.Measures {
-			if m.AreaID != "" && !areas[m.AreaID] {
-				return unknownArea("measure", i)
-			}
-		}
-		for i, h := range r.HiredLabour {
-			if !areas[h.AreaID] {
-				return unknownArea("hired_labour", i)
-			}
+		if err := cmp.Or(
+			knownAreas("budget", r.Budget, func(b sotepe.BudgetMonth) bool { return areas[b.AreaID] }),
+			knownAreas("measure", r.Measures, func(m sotepe.ChangeMeasure) bool { return m.AreaID == "" || areas[m.AreaID] }),
+			knownAreas("hired_labour", r.HiredLabour, func(h sotepe.HiredLabourMonth) bool { return areas[h.AreaID] })); err != nil {
+			return err
 		}
 		if len(r.Solar) > 0 {
 			units, err := ids(ctx, tx, "units")

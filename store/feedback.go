@@ -186,29 +186,15 @@ func (s *Store) ListFeedback(ctx context.Context, scope sotepe.FeedbackScope, pa
 		where = append(where, fmt.Sprintf(`(created_at, id) < ($%d, $%d)`, len(args)-1, len(args)))
 	}
 	args = append(args, page.Limit+1)
-	rows, err := s.readers.QueryContext(ctx, `SELECT `+feedbackColumns+` FROM feedback WHERE `+strings.Join(where, " AND ")+
-		` ORDER BY created_at DESC, id DESC LIMIT `+limitParam(len(args)), args...)
+	items, err := queryAll(ctx, s.readers, func(rows *sql.Rows) (sotepe.Feedback, error) { return scanFeedback(rows) },
+		`SELECT `+feedbackColumns+` FROM feedback WHERE `+strings.Join(where, " AND ")+
+			` ORDER BY created_at DESC, id DESC LIMIT `+limitParam(len(args)), args...)
 	if err != nil {
 		return out, s.fail("list feedback", err)
 	}
-	defer rows.Close()
-	out.Items = []sotepe.Feedback{}
-	for rows.Next() {
-		f, err := scanFeedback(rows)
-		if err != nil {
-			return out, s.fail("list feedback", err)
-		}
-		out.Items = append(out.Items, f)
-	}
-	if err := rows.Err(); err != nil {
-		return out, s.fail("list feedback", err)
-	}
-	if len(out.Items) > page.Limit {
-		out.Items = out.Items[:page.Limit]
-		last := out.Items[page.Limit-1]
-		out.NextCursor = fmt.Sprintf("%d.%d", micros(last.CreatedAt), last.ID)
-	}
-	return out, nil
+	return pageOf(items, page.Limit, func(last sotepe.Feedback) string {
+		return fmt.Sprintf("%d.%d", micros(last.CreatedAt), last.ID)
+	}), nil
 }
 
 func parseFeedbackCursor(c string) (int64, int64, bool) {
@@ -498,15 +484,9 @@ func (s *Store) FeedbackKiosks(ctx context.Context, unit string) ([]sotepe.Feedb
 // transaction; one not live at that unit is ENotFound ("error.feedback_kiosk").
 func (s *Store) RevokeFeedbackKiosk(ctx context.Context, unit string, id int64, at time.Time) error {
 	return s.inTx(ctx, "revoke feedback kiosk", func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE feedback_kiosks SET revoked_at = $1 WHERE id = $2 AND unit_id = $3 AND revoked_at IS NULL`,
-			micros(at), id, unit)
-		if err != nil {
-			return err
-		}
-		if n, err := res.RowsAffected(); err != nil || n == 0 {
-			if err == nil {
-				err = &sotepe.Error{Code: sotepe.ENotFound, Key: "error.feedback_kiosk", Message: "no such kiosk"}
-			}
+		if err := execAffecting(ctx, tx, &sotepe.Error{Code: sotepe.ENotFound, Key: "error.feedback_kiosk", Message: "no such kiosk"},
+			`UPDATE feedback_kiosks SET revoked_at = $1 WHERE id = $2 AND unit_id = $3 AND revoked_at IS NULL`,
+			micros(at), id, unit); err != nil {
 			return err
 		}
 		return s.auditChange(ctx, tx, sotepe.ActionFeedbackKioskRevoke, kioskObject(id), 0)

@@ -100,15 +100,10 @@ func (s *Store) FeedbackQuestions(ctx context.Context, unit string, ids []int64,
 // row in the same transaction.
 func (s *Store) RetireFeedbackQuestion(ctx context.Context, unit string, id int64, at time.Time) error {
 	return s.inTx(ctx, "retire feedback question", func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE feedback_questions SET retired_at = $1 WHERE id = $2 AND unit_id = $3 AND retired_at IS NULL`,
-			micros(at), id, unit)
-		if err != nil {
+		if err := execAffecting(ctx, tx, sotepe.NotFound("feedback question"),
+			`UPDATE feedback_questions SET retired_at = $1 WHERE id = $2 AND unit_id = $3 AND retired_at IS NULL`,
+			micros(at), id, unit); err != nil {
 			return err
-		}
-		if n, err := res.RowsAffected(); err != nil {
-			return err
-		} else if n == 0 {
-			return sotepe.NotFound("feedback question")
 		}
 		return s.auditChange(ctx, tx, sotepe.ActionFeedbackQuestionRetire, feedbackQuestionObject(id), 0)
 	})
@@ -155,7 +150,8 @@ func insertFeedbackExtras(ctx context.Context, tx *sql.Tx, id int64, unit string
 		if x.Number != nil {
 			num = sql.NullFloat64{Float64: *x.Number, Valid: true}
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO feedback_extra_answers (feedback_id, question_id, option_id, number)
+		err := execAffecting(ctx, tx, sotepe.Invalid("feedback.error.extra_question", "the unit does not ask this question"),
+			`INSERT INTO feedback_extra_answers (feedback_id, question_id, option_id, number)
 			SELECT $1, id, $2, $3 FROM feedback_questions WHERE id = $4 AND unit_id = $5 AND retired_at IS NULL`,
 			id, nullString(x.Option), num, x.QuestionID, unit)
 		if classify(err) == failUnique {
@@ -163,11 +159,6 @@ func insertFeedbackExtras(ctx context.Context, tx *sql.Tx, id int64, unit string
 		}
 		if err != nil {
 			return err
-		}
-		if n, err := res.RowsAffected(); err != nil {
-			return err
-		} else if n == 0 {
-			return sotepe.Invalid("feedback.error.extra_question", "the unit does not ask this question")
 		}
 	}
 	return nil
@@ -178,19 +169,11 @@ func insertFeedbackExtras(ctx context.Context, tx *sql.Tx, id int64, unit string
 // earlier one (a notification sent again gets a fresh link; only the newest
 // works). The appointment is the one the feedback notification names.
 func (s *Store) SetFeedbackVisitToken(ctx context.Context, residentID, appointmentID int64, tokenHash []byte, at time.Time) error {
-	res, err := s.writer.ExecContext(ctx, `INSERT INTO feedback_visit_tokens (appointment_id, token_hash, created_at)
+	return s.fail("set feedback visit token", execAffecting(ctx, s.writer, sotepe.NotFound("appointment"),
+		`INSERT INTO feedback_visit_tokens (appointment_id, token_hash, created_at)
 		SELECT id, $3, $4 FROM appointments WHERE resident_id = $1 AND id = $2 AND status = 'completed'
 		ON CONFLICT (appointment_id) DO UPDATE SET token_hash = excluded.token_hash, created_at = excluded.created_at`,
-		residentID, appointmentID, tokenHash, micros(at))
-	if err != nil {
-		return s.fail("set feedback visit token", err)
-	}
-	if n, err := res.RowsAffected(); err != nil {
-		return s.fail("set feedback visit token", err)
-	} else if n == 0 {
-		return sotepe.NotFound("appointment")
-	}
-	return nil
+		residentID, appointmentID, tokenHash, micros(at)))
 }
 
 // visitAppointment finds the completed appointment of a feedback link's

@@ -68,15 +68,9 @@ func (s *Store) SignInResident(ctx context.Context, provider, subject string, r 
 	}
 	// Most sign-ins are of a linked identity: read on the readers first,
 	// without taking the writer.
-	u, _, err := s.userWhere(ctx, s.readers, identityUser, provider, subject)
-	switch {
-	case err == nil:
-		if err := linkedAccount(u); err != nil {
-			return sotepe.User{}, err
-		}
-		return u, nil
-	case sotepe.ErrorCode(err) != sotepe.ENotFound:
-		return sotepe.User{}, err
+	u, linked, err := s.linkedUser(ctx, s.readers, provider, subject)
+	if linked || err != nil {
+		return u, err
 	}
 	err = s.inRacyTx(ctx, "sign in resident", func(tx *sql.Tx) error {
 		var err error
@@ -92,6 +86,23 @@ func (s *Store) SignInResident(ctx context.Context, provider, subject string, r 
 // identityUser picks the user an identity ($1 provider, $2 subject) is
 // linked to, for userWhere.
 const identityUser = `u.id = (SELECT user_id FROM identities WHERE provider = $1 AND subject = $2)`
+
+// linkedUser reads on q the user the identity is linked to and judges the
+// account by linkedAccount; linked is false, with no error, when the
+// identity is linked to no user.
+func (s *Store) linkedUser(ctx context.Context, q querier, provider, subject string) (u sotepe.User, linked bool, err error) {
+	u, _, err = s.userWhere(ctx, q, identityUser, provider, subject)
+	switch {
+	case err == nil:
+		if err := linkedAccount(u); err != nil {
+			return sotepe.User{}, true, err
+		}
+		return u, true, nil
+	case sotepe.ErrorCode(err) != sotepe.ENotFound:
+		return sotepe.User{}, false, err
+	}
+	return sotepe.User{}, false, nil
+}
 
 // linkedAccount judges the account an identity is linked to: a disabled one
 // is ENotFound, one that is not a resident's EConflict
@@ -109,15 +120,9 @@ func linkedAccount(u sotepe.User) error {
 // signInTx is one attempt of SignInResident in tx, after the identity was
 // not found on the readers.
 func (s *Store) signInTx(ctx context.Context, tx *sql.Tx, provider, subject string, r sotepe.Resident) (sotepe.User, error) {
-	u, _, err := s.userWhere(ctx, tx, identityUser, provider, subject)
-	switch {
-	case err == nil:
-		if err := linkedAccount(u); err != nil {
-			return sotepe.User{}, err
-		}
-		return u, nil
-	case sotepe.ErrorCode(err) != sotepe.ENotFound:
-		return sotepe.User{}, err
+	u, linked, err := s.linkedUser(ctx, tx, provider, subject)
+	if linked || err != nil {
+		return u, err
 	}
 
 	res, err := s.ensureResidentTx(ctx, tx, r)
@@ -226,14 +231,9 @@ func (s *Store) ensureResidentTx(ctx context.Context, tx *sql.Tx, r sotepe.Resid
 // exist is ENotFound.
 func (s *Store) SetGuardiansDenied(ctx context.Context, residentID int64, denied bool) error {
 	return s.inTx(ctx, "set guardians denied", func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE residents SET guardians_denied = $1 WHERE id = $2`, denied, residentID)
-		if err != nil {
+		if err := execAffecting(ctx, tx, sotepe.NotFound("resident"),
+			`UPDATE residents SET guardians_denied = $1 WHERE id = $2`, denied, residentID); err != nil {
 			return err
-		}
-		if n, err := res.RowsAffected(); err != nil {
-			return err
-		} else if n == 0 {
-			return sotepe.NotFound("resident")
 		}
 		what := "/allowed"
 		if denied {

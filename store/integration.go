@@ -97,14 +97,9 @@ func (s *Store) IntegrationClientByToken(ctx context.Context, token string) (sot
 // working at once. A name with no live client is ENotFound.
 func (s *Store) RevokeIntegrationClient(ctx context.Context, name string, at time.Time) error {
 	return s.inTx(ctx, "revoke integration client", func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE integration_clients SET revoked_at = $1 WHERE name = $2 AND revoked_at IS NULL`, micros(at), name)
-		if err != nil {
+		if err := execAffecting(ctx, tx, sotepe.NotFound("integration client"),
+			`UPDATE integration_clients SET revoked_at = $1 WHERE name = $2 AND revoked_at IS NULL`, micros(at), name); err != nil {
 			return err
-		}
-		if n, err := res.RowsAffected(); err != nil {
-			return err
-		} else if n == 0 {
-			return sotepe.NotFound("integration client")
 		}
 		return s.auditChange(ctx, tx, sotepe.ActionIntegrationRevoke, "integration_client:"+name, 0)
 	})

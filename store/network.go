@@ -98,24 +98,14 @@ func (s *Store) Services(ctx context.Context, area string, page sotepe.PageReque
 		where += ` AND id > $` + strconv.Itoa(len(args))
 	}
 	args = append(args, page.Limit+1)
-	rows, err := s.readers.QueryContext(ctx, `SELECT `+serviceColumns+` FROM services`+where+
-		` ORDER BY id LIMIT `+limitParam(len(args)), args...)
+	items, err := queryAll(ctx, s.readers, func(rows *sql.Rows) (sotepe.Service, error) { return scanService(rows) },
+		`SELECT `+serviceColumns+` FROM services`+where+` ORDER BY id LIMIT `+limitParam(len(args)), args...)
 	if err != nil {
 		return out, s.fail("list services", err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		v, err := scanService(rows)
-		if err != nil {
-			return out, s.fail("list services", err)
-		}
-		if len(out.Items) == page.Limit {
-			out.NextCursor = base64.RawURLEncoding.EncodeToString([]byte(out.Items[len(out.Items)-1].ID))
-			break
-		}
-		out.Items = append(out.Items, v)
-	}
-	return out, s.fail("list services", rows.Err())
+	return pageOf(items, page.Limit, func(last sotepe.Service) string {
+		return base64.RawURLEncoding.EncodeToString([]byte(last.ID))
+	}), nil
 }
 
 // Service returns one service, or ENotFound.
@@ -133,15 +123,8 @@ func (s *Store) Service(ctx context.Context, id string) (sotepe.Service, error) 
 // exists reports whether table has a row with id. table is always a
 // constant of this package, never input.
 func (s *Store) exists(ctx context.Context, q querier, table, id string) (bool, error) {
-	var one int
-	err := q.QueryRowContext(ctx, `SELECT 1 FROM `+table+` WHERE id = $1`, id).Scan(&one)
-	if errors.Is(err, sql.ErrNoRows) {
-		return false, nil
-	}
-	if err != nil {
-		return false, s.fail("check "+table, err)
-	}
-	return true, nil
+	ok, err := rowExists(ctx, q, `SELECT 1 FROM `+table+` WHERE id = $1`, id)
+	return ok, s.fail("check "+table, err)
 }
 
 // SaveArea inserts or replaces an area by id, with its audit row. A bad id

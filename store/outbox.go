@@ -126,12 +126,11 @@ func (s *Store) MarkNotificationSent(ctx context.Context, id int64, at time.Time
 	if at.IsZero() {
 		at = s.now()
 	}
-	res, err := s.writer.ExecContext(ctx, `
+	return s.fail("mark notification sent", execAffecting(ctx, s.writer, sotepe.NotFound("notification"), `
 		UPDATE notifications SET
 			attempts = attempts + CASE WHEN sent_at IS NULL THEN 1 ELSE 0 END,
 			sent_at = COALESCE(sent_at, $2)
-		WHERE id = $1`, id, micros(instant(at)))
-	return s.affectedOne("mark notification sent", res, err)
+		WHERE id = $1`, id, micros(instant(at))))
 }
 
 // MarkNotificationFailed records a failed attempt at notification id: one
@@ -140,26 +139,9 @@ func (s *Store) MarkNotificationSent(ctx context.Context, id int64, at time.Time
 // again). A missing notification is ENotFound. How long to keep retrying is
 // the Sender's to decide from Attempts.
 func (s *Store) MarkNotificationFailed(ctx context.Context, id int64, retryAt time.Time) error {
-	res, err := s.writer.ExecContext(ctx, `
+	return s.fail("mark notification failed", execAffecting(ctx, s.writer, sotepe.NotFound("notification"), `
 		UPDATE notifications SET
 			attempts = attempts + CASE WHEN sent_at IS NULL THEN 1 ELSE 0 END,
 			next_attempt_at = CASE WHEN sent_at IS NULL THEN $2 ELSE next_attempt_at END
-		WHERE id = $1`, id, micros(instant(retryAt)))
-	return s.affectedOne("mark notification failed", res, err)
-}
-
-// affectedOne turns the result of an update of one notification by id into
-// nil, ENotFound when no row matched, or the failure.
-func (s *Store) affectedOne(op string, res sql.Result, err error) error {
-	if err != nil {
-		return s.fail(op, err)
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return s.fail(op, err)
-	}
-	if n == 0 {
-		return sotepe.NotFound("notification")
-	}
-	return nil
+		WHERE id = $1`, id, micros(instant(retryAt))))
 }

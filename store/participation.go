@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -14,30 +15,17 @@ import (
 // SaveParticipationRecords stores r whole or nothing; see
 // sotepe.ParticipationStore.
 func (s *Store) SaveParticipationRecords(ctx context.Context, r sotepe.ParticipationRecords) error {
-	for i, p := range r.Population {
-		if err := p.Validate(); err != nil {
-			return recordError(err, "population", i)
-		}
-	}
-	for i, e := range r.Experts {
-		if err := e.Validate(); err != nil {
-			return recordError(err, "experience_expert", i)
-		}
-	}
-	for i, e := range r.Events {
-		if err := e.Validate(); err != nil {
-			return recordError(err, "participation_event", i)
-		}
+	if err := cmp.Or(validRecords("population", r.Population), validRecords("experience_expert", r.Experts),
+		validRecords("participation_event", r.Events)); err != nil {
+		return err
 	}
 	return s.inTx(ctx, "save participation records", func(tx *sql.Tx) error {
 		areas, err := ids(ctx, tx, "areas")
 		if err != nil {
 			return err
 		}
-		for i, e := range r.Experts {
-			if !areas[e.AreaID] {
-				return unknownArea("experience_expert", i)
-			}
+		if err := knownAreas("experience_expert", r.Experts, func(e sotepe.ExperienceExpert) bool { return areas[e.AreaID] }); err != nil {
+			return err
 		}
 		if err := upsertRows(ctx, tx, `INSERT INTO population_years (year, residents, native_languages, growth_from_elsewhere_percent)`,
 			`ON CONFLICT (year) DO UPDATE SET residents = excluded.residents, native_languages = excluded.native_languages,

@@ -33,15 +33,10 @@ func (s *Store) SaveRegistration(ctx context.Context, r sotepe.ProducerRegistrat
 		return err
 	}
 	return s.inTx(ctx, "save registration", func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE producers SET business_id = $1, register_id = $2 WHERE id = $3`,
-			r.BusinessID, r.RegisterID, r.ProducerID)
-		if err != nil {
+		if err := execAffecting(ctx, tx, sotepe.NotFound("producer"),
+			`UPDATE producers SET business_id = $1, register_id = $2 WHERE id = $3`,
+			r.BusinessID, r.RegisterID, r.ProducerID); err != nil {
 			return err
-		}
-		if n, err := res.RowsAffected(); err != nil {
-			return err
-		} else if n == 0 {
-			return sotepe.NotFound("producer")
 		}
 		return s.auditChange(ctx, tx, sotepe.ActionProcurementChange, "producer:"+r.ProducerID, 0)
 	})

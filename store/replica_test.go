@@ -20,9 +20,7 @@ func TestReplicaReadsTheFigures(t *testing.T) {
 		t.Skip(postgresEnv + " is not set: skipping the PostgreSQL half")
 	}
 	dsn := testdb.Postgres(t)
-	s, err := Open(ctx, dsn, nil)
-	must(t, err)
-	t.Cleanup(func() { s.Close() })
+	s := openDSN(t, dsn)
 	must(t, s.Migrate(ctx))
 	must(t, s.SaveArea(ctx, sotepe.Area{ID: "health", Names: sotepe.Names{Fi: "Terveys", Sv: "Hälsa", En: "Health"}}))
 	must(t, s.SaveStaffRecords(ctx, sotepe.StaffRecords{Employments: []sotepe.Employment{{Key: "e1", AreaID: "health", Profession: "nurse", Start: "2020-01-01"}}}))
@@ -34,9 +32,7 @@ func TestReplicaReadsTheFigures(t *testing.T) {
 		t.Fatalf("staff read through the replica = %+v", staff)
 	}
 
-	empty, err := Open(ctx, dsn, nil)
-	must(t, err)
-	t.Cleanup(func() { empty.Close() })
+	empty := openDSN(t, dsn)
 	must(t, empty.UseReplica(ctx, testdb.Postgres(t)+"&target_session_attrs=any"))
 	if _, err := empty.StaffHeadcount(ctx, "2024-12-31"); err == nil {
 		t.Fatal("the figures were not read from the replica (an empty schema)")

@@ -76,70 +76,62 @@ const (
 // AddRescueMissions stores missions whole or nothing; see
 // sotepe.RescueStore. An empty batch adds nothing.
 func (s *Store) AddRescueMissions(ctx context.Context, ms []sotepe.RescueMission) (sotepe.EventResult, error) {
-	refs, err := s.loadRescueRefs(ctx)
-	if err != nil {
-		return sotepe.EventResult{}, s.fail("add missions: refs", err)
-	}
-	rows := make([][]any, len(ms))
-	for i, m := range ms {
-		if err := m.Validate(); err != nil {
-			return sotepe.EventResult{}, rescueAt(i, err)
-		}
+	return addRescueRows(ctx, s, "add missions", "rescue_missions", missionCols, ms, func(refs rescueRefs, m sotepe.RescueMission) ([]any, error) {
 		if err := refs.station(m.StationID); err != nil {
-			return sotepe.EventResult{}, rescueAt(i, err)
+			return nil, err
 		}
 		if m.District != "" && !refs.districts[m.District] {
-			return sotepe.EventResult{}, rescueAt(i, sotepe.InvalidField("district", "error.rescue_district", "unknown district"))
+			return nil, sotepe.InvalidField("district", "error.rescue_district", "unknown district")
 		}
-		rows[i] = append(append([]any{m.ExternalID, m.StationID, string(m.Type), string(m.Urgency), string(m.RiskClass), m.District},
-			timeArgs(m.RescueTimes)...), s.localDay(m.CallAt), responseSeconds(m.RescueTimes))
-	}
-	return s.insertRescueRows(ctx, "add missions", "rescue_missions", missionCols, rows)
+		return append(append([]any{m.ExternalID, m.StationID, string(m.Type), string(m.Urgency), string(m.RiskClass), m.District},
+			timeArgs(m.RescueTimes)...), s.localDay(m.CallAt), responseSeconds(m.RescueTimes)), nil
+	})
 }
 
 // AddEmergencyRuns stores runs whole or nothing; see sotepe.RescueStore.
 func (s *Store) AddEmergencyRuns(ctx context.Context, rs []sotepe.EmergencyRun) (sotepe.EventResult, error) {
-	refs, err := s.loadRescueRefs(ctx)
-	if err != nil {
-		return sotepe.EventResult{}, s.fail("add runs: refs", err)
-	}
-	rows := make([][]any, len(rs))
-	for i, r := range rs {
-		if err := r.Validate(); err != nil {
-			return sotepe.EventResult{}, rescueAt(i, err)
-		}
+	return addRescueRows(ctx, s, "add runs", "emergency_runs", runCols, rs, func(refs rescueRefs, r sotepe.EmergencyRun) ([]any, error) {
 		if err := refs.station(r.StationID); err != nil {
-			return sotepe.EventResult{}, rescueAt(i, err)
+			return nil, err
 		}
-		rows[i] = append(append([]any{r.ExternalID, r.StationID, string(r.Urgency)}, timeArgs(r.RescueTimes)...),
-			s.localDay(r.CallAt), responseSeconds(r.RescueTimes))
-	}
-	return s.insertRescueRows(ctx, "add runs", "emergency_runs", runCols, rows)
+		return append(append([]any{r.ExternalID, r.StationID, string(r.Urgency)}, timeArgs(r.RescueTimes)...),
+			s.localDay(r.CallAt), responseSeconds(r.RescueTimes)), nil
+	})
 }
 
 // AddFireInspections stores inspections whole or nothing; see
 // sotepe.RescueStore.
 func (s *Store) AddFireInspections(ctx context.Context, fs []sotepe.FireInspection) (sotepe.EventResult, error) {
-	refs, err := s.loadRescueRefs(ctx)
-	if err != nil {
-		return sotepe.EventResult{}, s.fail("add inspections: refs", err)
-	}
-	rows := make([][]any, len(fs))
-	for i, f := range fs {
-		if err := f.Validate(); err != nil {
-			return sotepe.EventResult{}, rescueAt(i, err)
-		}
+	return addRescueRows(ctx, s, "add inspections", "fire_inspections", inspectionCols, fs, func(refs rescueRefs, f sotepe.FireInspection) ([]any, error) {
 		if err := refs.station(f.StationID); err != nil {
-			return sotepe.EventResult{}, rescueAt(i, err)
+			return nil, err
 		}
-		rows[i] = []any{f.ExternalID, f.StationID, f.Address, f.InspectedOn, f.Findings, f.Notes, nullString(f.ReinspectOn)}
-	}
-	return s.insertRescueRows(ctx, "add inspections", "fire_inspections", inspectionCols, rows)
+		return []any{f.ExternalID, f.StationID, f.Address, f.InspectedOn, f.Findings, f.Notes, nullString(f.ReinspectOn)}, nil
+	})
 }
 
-// insertRescueRows inserts rows into table in one transaction, many a
-// statement, skipping those whose external id is there already (also
-// twice in the batch), and tells how many it added.
+// addRescueRows validates each of items and makes its row with row, which
+// checks it against the references first; the first bad item fails the
+// batch, named by its index (rescueAt). The rows are inserted as
+// insertRescueRows does.
+func addRescueRows[T interface{ Validate() error }](ctx context.Context, s *Store, op, table, cols string, items []T,
+	row func(refs rescueRefs, item T) ([]any, error)) (sotepe.EventResult, error) {
+	refs, err := s.loadRescueRefs(ctx)
+	if err != nil {
+		return sotepe.EventResult{}, s.fail(op+": refs", err)
+	}
+	rows := make([][]any, len(items))
+	for i, item := range items {
+		if err := item.Validate(); err != nil {
+			return sotepe.EventResult{}, rescueAt(i, err)
+		}
+		if rows[i], err = row(refs, item); err != nil {
+			return sotepe.EventResult{}, rescueAt(i, err)
+		}
+	}
+	return s.insertRescueRows(ctx, op, table, cols, rows)
+}
+
 func (s *Store) insertRescueRows(ctx context.Context, op, table, cols string, rows [][]any) (sotepe.EventResult, error) {
 	var res sotepe.EventResult
 	if len(rows) == 0 {

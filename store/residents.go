@@ -46,14 +46,12 @@ func (s *Store) CreateResident(ctx context.Context, r sotepe.Resident) (sotepe.R
 	r.ID, r.GuardiansDenied = 0, false
 	r.PersonalID = normalPersonalID(r.PersonalID)
 	err := s.inTx(ctx, "create resident", func(tx *sql.Tx) error {
-		var one int
-		err := tx.QueryRowContext(ctx, `SELECT 1 FROM residents WHERE personal_id = $1`, r.PersonalID).Scan(&one)
-		if err == nil {
+		if taken, err := rowExists(ctx, tx, `SELECT 1 FROM residents WHERE personal_id = $1`, r.PersonalID); err != nil {
+			return err
+		} else if taken {
 			return conflict("error.personal_id_taken", "a resident with this personal identity code exists")
 		}
-		if !errors.Is(err, sql.ErrNoRows) {
-			return err
-		}
+		var err error
 		r.ID, err = s.insertResident(ctx, tx, r)
 		if classify(err) == failUnique {
 			return conflict("error.personal_id_taken", "a resident with this personal identity code exists")

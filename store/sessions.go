@@ -141,19 +141,11 @@ func (s *Store) SetActing(ctx context.Context, tokenHash []byte, p sotepe.Princi
 	} else if err := validBasis(p.Basis); err != nil {
 		return err
 	}
-	res, err := s.writer.ExecContext(ctx, `
+	err := execAffecting(ctx, s.writer, sotepe.NotFound("session"), `
 		UPDATE sessions SET acting_for = $1, acting_basis = $2, acting_until = $3 WHERE token_hash = $4`,
 		nullInt(p.ResidentID), string(p.Basis), nullMicros(p.Until), tokenHash)
 	s.sessions.forget(tokenHash)
-	if err != nil {
-		return s.fail("set acting", err)
-	}
-	if n, err := res.RowsAffected(); err != nil {
-		return s.fail("set acting", err)
-	} else if n == 0 {
-		return sotepe.NotFound("session")
-	}
-	return nil
+	return s.fail("set acting", err)
 }
 
 // validBasis reports an acting basis that is neither guardian nor mandate
@@ -170,17 +162,10 @@ func validBasis(b sotepe.ActingBasis) error {
 // there (revoked or swept meanwhile) is ENotFound. Each touch is a write;
 // on SQLite callers do well to touch at most every minute or so.
 func (s *Store) TouchSession(ctx context.Context, tokenHash []byte, at time.Time) error {
-	res, err := s.writer.ExecContext(ctx, `UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2`, micros(at), tokenHash)
+	err := execAffecting(ctx, s.writer, sotepe.NotFound("session"),
+		`UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2`, micros(at), tokenHash)
 	s.sessions.forget(tokenHash)
-	if err != nil {
-		return s.fail("touch session", err)
-	}
-	if n, err := res.RowsAffected(); err != nil {
-		return s.fail("touch session", err)
-	} else if n == 0 {
-		return sotepe.NotFound("session")
-	}
-	return nil
+	return s.fail("touch session", err)
 }
 
 // DeleteSession revokes a session; revoking a missing one is no error. A

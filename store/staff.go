@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -90,42 +91,44 @@ func unknownArea(kind string, index int) error {
 	return sotepe.InvalidField("area", "staff.error.area", "unknown area").With(map[string]any{"Kind": kind, "Index": index})
 }
 
+// validRecords validates items in order and returns the first failure,
+// named by kind and its index (recordError).
+func validRecords[T interface{ Validate() error }](kind string, items []T) error {
+	for i, v := range items {
+		if err := v.Validate(); err != nil {
+			return recordError(err, kind, i)
+		}
+	}
+	return nil
+}
+
+// knownAreas returns unknownArea, named by kind and the index, for the
+// first of items whose area known does not accept.
+func knownAreas[T any](kind string, items []T, known func(T) bool) error {
+	for i, v := range items {
+		if !known(v) {
+			return unknownArea(kind, i)
+		}
+	}
+	return nil
+}
+
 // SaveStaffRecords stores r whole or nothing; see sotepe.StaffStore.
 func (s *Store) SaveStaffRecords(ctx context.Context, r sotepe.StaffRecords) error {
-	for i, e := range r.Employments {
-		if err := e.Validate(); err != nil {
-			return recordError(err, "employment", i)
-		}
-	}
-	for i, v := range r.Vacancies {
-		if err := v.Validate(); err != nil {
-			return recordError(err, "vacancy", i)
-		}
-	}
-	for i, m := range r.Months {
-		if err := m.Validate(); err != nil {
-			return recordError(err, "month", i)
-		}
+	if err := cmp.Or(validRecords("employment", r.Employments), validRecords("vacancy", r.Vacancies),
+		validRecords("month", r.Months)); err != nil {
+		return err
 	}
 	return s.inTx(ctx, "save staff records", func(tx *sql.Tx) error {
 		areas, err := ids(ctx, tx, "areas")
 		if err != nil {
 			return err
 		}
-		for i, e := range r.Employments {
-			if !areas[e.AreaID] {
-				return unknownArea("employment", i)
-			}
-		}
-		for i, v := range r.Vacancies {
-			if !areas[v.AreaID] {
-				return unknownArea("vacancy", i)
-			}
-		}
-		for i, m := range r.Months {
-			if !areas[m.AreaID] {
-				return unknownArea("month", i)
-			}
+		if err := cmp.Or(
+			knownAreas("employment", r.Employments, func(e sotepe.Employment) bool { return areas[e.AreaID] }),
+			knownAreas("vacancy", r.Vacancies, func(v sotepe.Vacancy) bool { return areas[v.AreaID] }),
+			knownAreas("month", r.Months, func(m sotepe.StaffMonth) bool { return areas[m.AreaID] })); err != nil {
+			return err
 		}
 		if err := upsertRows(ctx, tx, `INSERT INTO employments (employee_key, start_date, area_id, profession, end_date, end_reason)`,
 			`ON CONFLICT (employee_key, start_date) DO UPDATE SET area_id = excluded.area_id, profession = excluded.profession,

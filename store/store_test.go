@@ -67,12 +67,18 @@ func openSQLite(t testing.TB) *Store {
 // SOTEPE_TEST_POSTGRES names, and drops the schema when the test ends.
 func openPostgres(t testing.TB) *Store {
 	t.Helper()
-	dsn := testdb.Postgres(t)
+	return openDSN(t, testdb.Postgres(t))
+}
+
+// openDSN opens a store on dsn, a database (or schema) the test made
+// before, and closes it when the test ends.
+func openDSN(t testing.TB, dsn string) *Store {
+	t.Helper()
 	s, err := Open(context.Background(), dsn, nil)
 	if err != nil {
-		t.Fatalf("open postgres store: %v", err)
+		t.Fatalf("open store: %v", err)
 	}
-	// Registered after the schema's cleanup, so it runs before it.
+	// Registered after the database's cleanup, so it runs before it.
 	t.Cleanup(func() { s.Close() })
 	return s
 }

@@ -112,17 +112,9 @@ func (s *Store) VideoInvites(ctx context.Context, appointmentID int64) ([]sotepe
 // connected; a later call changes nothing. A missing appointment is
 // ENotFound.
 func (s *Store) RecordVideoCall(ctx context.Context, appointmentID int64, at time.Time) error {
-	res, err := s.writer.ExecContext(ctx, `UPDATE appointments SET video_call_at = COALESCE(video_call_at, $2) WHERE id = $1`,
-		appointmentID, micros(instant(at)))
-	if err != nil {
-		return s.fail("record video call", err)
-	}
-	if n, err := res.RowsAffected(); err != nil {
-		return s.fail("record video call", err)
-	} else if n == 0 {
-		return sotepe.NotFound("appointment")
-	}
-	return nil
+	return s.fail("record video call", execAffecting(ctx, s.writer, sotepe.NotFound("appointment"),
+		`UPDATE appointments SET video_call_at = COALESCE(video_call_at, $2) WHERE id = $1`,
+		appointmentID, micros(instant(at))))
 }
 
 // recordVisit writes the service events of completed appointment a in tx:
@@ -192,10 +184,7 @@ func (s *Store) SwitchToPhone(ctx context.Context, id int64, scope sotepe.Appoin
 			return err
 		}
 		out = a
-		if err := s.auditChange(ctx, tx, sotepe.ActionAppointmentPhone, apptObject(a.ID), a.ResidentID); err != nil {
-			return err
-		}
-		return s.auditApptRead(ctx, tx, a)
+		return s.auditApptChange(ctx, tx, sotepe.ActionAppointmentPhone, a)
 	})
 	return out, err
 }

@@ -92,14 +92,7 @@ func TestVideoEventsAcrossStores(t *testing.T) {
 		t.Skip(postgresEnv + " is not set: events between stores need PostgreSQL")
 	}
 	ctx := context.Background()
-	open := func(dsn string) testStore {
-		s, err := Open(ctx, dsn, nil)
-		if err != nil {
-			t.Fatalf("open: %v", err)
-		}
-		t.Cleanup(func() { s.Close() })
-		return newStore(t, s)
-	}
+	open := func(dsn string) testStore { return newStore(t, openDSN(t, dsn)) }
 	dsn := testdb.Postgres(t)
 	a, b, other := open(dsn), open(dsn), open(testdb.Postgres(t))
 	heard := func(s *Store) <-chan sotepe.VideoEvent {

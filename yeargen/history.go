@@ -145,6 +145,19 @@ func (h History) Generate(batch int, emit func([]sotepe.ContactRequest) error) (
 		}
 		return r, nil
 	}
+	// add makes a request as request does and passes the batch on when it
+	// is full.
+	add := func(at time.Time, service, unit string, open bool) error {
+		r, err := request(at, service, unit, open)
+		if err != nil {
+			return err
+		}
+		out = append(out, r)
+		if len(out) == batch {
+			return flush()
+		}
+		return nil
+	}
 	recent := yearEnd.AddDate(0, 0, -14)
 	for _, at := range received {
 		service := services[sort.SearchFloat64s(serviceCum, rng.Float64()*serviceCum[len(serviceCum)-1])]
@@ -153,15 +166,8 @@ func (h History) Generate(batch int, emit func([]sotepe.ContactRequest) error) (
 			continue
 		}
 		open := !at.Before(recent) && rng.Float64() < 0.5
-		r, err := request(at, service, units[rng.IntN(len(units))], open)
-		if err != nil {
+		if err := add(at, service, units[rng.IntN(len(units))], open); err != nil {
 			return written, err
-		}
-		out = append(out, r)
-		if len(out) == batch {
-			if err := flush(); err != nil {
-				return written, err
-			}
 		}
 	}
 	for _, unit := range sortedKeys(h.Backlog) {
@@ -176,15 +182,8 @@ func (h History) Generate(batch int, emit func([]sotepe.ContactRequest) error) (
 		}
 		for i := 0; i < h.Backlog[unit]; i++ {
 			at := recent.Add(time.Duration(rng.Int64N(int64(13 * 24 * time.Hour))))
-			r, err := request(at, service, unit, true)
-			if err != nil {
+			if err := add(at, service, unit, true); err != nil {
 				return written, err
-			}
-			out = append(out, r)
-			if len(out) == batch {
-				if err := flush(); err != nil {
-					return written, err
-				}
 			}
 		}
 	}

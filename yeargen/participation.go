@@ -1,7 +1,6 @@
 package yeargen
 
 import (
-	"encoding/json"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -36,11 +35,7 @@ type ParticipationReference struct {
 // LoadParticipationReference reads the participation figures of the
 // embedded reference. An error means the embedded file is broken.
 func LoadParticipationReference() (ParticipationReference, error) {
-	var r ParticipationReference
-	if err := json.Unmarshal(referenceJSON, &r); err != nil {
-		return r, fmt.Errorf("yeargen: parse participation reference: %w", err)
-	}
-	return r, nil
+	return parseReference[ParticipationReference]("participation reference")
 }
 
 // ExpertsByArea returns the reference's experience experts by area id (the

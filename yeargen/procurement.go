@@ -1,7 +1,6 @@
 package yeargen
 
 import (
-	"encoding/json"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -28,13 +27,10 @@ type ProcurementReference struct {
 // LoadProcurementReference reads the procurement figures of the embedded
 // reference. An error means the embedded file is broken.
 func LoadProcurementReference() (ProcurementReference, error) {
-	var r struct {
+	r, err := parseReference[struct {
 		Procurement ProcurementReference `json:"procurement"`
-	}
-	if err := json.Unmarshal(referenceJSON, &r); err != nil {
-		return r.Procurement, fmt.Errorf("yeargen: parse procurement reference: %w", err)
-	}
-	return r.Procurement, nil
+	}]("procurement reference")
+	return r.Procurement, err
 }
 
 // VoucherKindCatalogue is the sector's 28 kinds of service voucher, the

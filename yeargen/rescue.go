@@ -1,7 +1,6 @@
 package yeargen
 
 import (
-	"encoding/json"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -47,9 +46,9 @@ type RescueYear struct {
 // round(value × Scale).
 func (y Year) RescueTotals() (missions, runs, inspections, spills int, err error) {
 	t := y.Totals()
-	var ref rescueReference
-	if err := json.Unmarshal(referenceJSON, &ref); err != nil {
-		return 0, 0, 0, 0, fmt.Errorf("yeargen: parse reference: %w", err)
+	ref, err := parseReference[rescueReference]("reference")
+	if err != nil {
+		return 0, 0, 0, 0, err
 	}
 	return t[StatRescueMissions], t[StatEmergencyRuns], t[StatRescueInspections], Scaled(ref.Sustainability.Spills, y.Scale), nil
 }

@@ -1,7 +1,6 @@
 package yeargen
 
 import (
-	"encoding/json"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -53,11 +52,7 @@ type sectorRef struct {
 // loadSectorRef reads the staff, economy and sustainability figures of the
 // embedded reference.
 func loadSectorRef() (sectorRef, error) {
-	var r sectorRef
-	if err := json.Unmarshal(referenceJSON, &r); err != nil {
-		return r, fmt.Errorf("yeargen: parse reference: %w", err)
-	}
-	return r, nil
+	return parseReference[sectorRef]("reference")
 }
 
 // Figures of the generated staff that the reference does not give.

@@ -72,9 +72,15 @@ var referenceJSON []byte
 // LoadReference returns the embedded reference figures. An error means the
 // embedded file is broken (a bug caught by the package's tests).
 func LoadReference() (Reference, error) {
-	var r Reference
+	return parseReference[Reference]("reference")
+}
+
+// parseReference reads the embedded reference into a new T, the part of
+// it a caller needs; what names that part in the error of a broken file.
+func parseReference[T any](what string) (T, error) {
+	var r T
 	if err := json.Unmarshal(referenceJSON, &r); err != nil {
-		return r, fmt.Errorf("yeargen: parse reference: %w", err)
+		return r, fmt.Errorf("yeargen: parse %s: %w", what, err)
 	}
 	return r, nil
 }

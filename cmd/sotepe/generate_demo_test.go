@@ -3,14 +3,12 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"io"
 	"testing"
 
 	"sotepe"
 	"sotepe/demo"
 	"sotepe/internal/testenv"
-	"sotepe/report"
 )
 
 // TestGenerateYearOnDemoDatabase generates a year into a database that
@@ -55,14 +53,7 @@ func TestGenerateYearOnDemoDatabase(t *testing.T) {
 	if err := run(ctx, []string{"generate", "--db", db, "--year", "2024", "--scale", "0.002"}, env(nil), nil, &stdout, io.Discard); err != nil {
 		t.Fatalf("generate on the demo database: %v\n%s", err, stdout.String())
 	}
-	var out bytes.Buffer
-	if err := run(ctx, []string{"report", "--db", db, "--year", "2024", "--format", "json"}, env(nil), nil, &out, io.Discard); err != nil {
-		t.Fatal(err)
-	}
-	var rep report.AnnualJSON
-	if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
-		t.Fatal(err)
-	}
+	rep, _ := annualJSON(t, db)
 	found := false
 	for _, ind := range rep.Indicators {
 		if ind.ID == "answered_in_time_share" {

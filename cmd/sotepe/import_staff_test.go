@@ -27,16 +27,8 @@ func testImportSector(t *testing.T) {
 		}
 		return p
 	}
-	count := func(q string) int {
-		st, err := openStore(ctx, db, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer st.Close()
-		var n int
-		if err := st.DB().QueryRowContext(ctx, q).Scan(&n); err != nil {
-			t.Fatal(err)
-		}
+	count := func(q string) (n int) {
+		queryDB(t, db, q, &n)
 		return n
 	}
 	before := count(`SELECT COUNT(*) FROM employments`)

@@ -9,9 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"sotepe/demo"
 	"sotepe/internal/testenv"
-	"sotepe/store"
 )
 
 // TestImportEvents imports a CSV of events: one bad row stores nothing and
@@ -22,15 +20,7 @@ func TestImportEvents(t *testing.T) { testenv.Engines(t, testImportEvents) }
 func testImportEvents(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	db := testenv.DSN(t, testenv.EngineOf(t))
-	st, err := openStore(ctx, db, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := demo.LoadNetwork(ctx, st); err != nil {
-		t.Fatal(err)
-	}
-	st.Close()
+	db := networkDB(t)
 
 	var b strings.Builder
 	b.WriteString("external_id,day,unit,statistic,mode,count\n")
@@ -44,18 +34,11 @@ func testImportEvents(t *testing.T) {
 		t.Fatal(err)
 	}
 	total := func() (rows, sum int) {
-		st, err := store.Open(ctx, db, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer st.Close()
-		if err := st.DB().QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(count), 0) FROM events WHERE source = 'import'`).Scan(&rows, &sum); err != nil {
-			t.Fatal(err)
-		}
+		queryDB(t, db, `SELECT COUNT(*), COALESCE(SUM(count), 0) FROM events WHERE source = 'import'`, &rows, &sum)
 		return rows, sum
 	}
 	var out, errs bytes.Buffer
-	err = run(ctx, []string{"import", "events", "--db", db, file}, env(nil), nil, &out, &errs)
+	err := run(ctx, []string{"import", "events", "--db", db, file}, env(nil), nil, &out, &errs)
 	if err == nil || !strings.Contains(err.Error(), "2 bad rows") {
 		t.Fatalf("all or none: %v", err)
 	}

@@ -19,6 +19,7 @@ import (
 	"sotepe"
 	"sotepe/internal/testenv"
 	"sotepe/report"
+	"sotepe/store"
 	"sotepe/yeargen"
 )
 
@@ -26,34 +27,25 @@ import (
 // with the demo network, a few events of 2024 and the staff table.
 func reportDB(t *testing.T) string {
 	t.Helper()
-	ctx := context.Background()
-	db := testenv.DSN(t, testenv.EngineOf(t))
-	st, err := openStore(ctx, db, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	if err := loadDemo(ctx, st, 0, io.Discard); err != nil {
-		t.Fatal(err)
-	}
-	_, err = st.AddEvents(ctx, []sotepe.ServiceEvent{
-		{Source: "test", ExternalID: "1", Day: "2024-02-01", UnitID: "kallio-health-station", Statistic: "health_station_nurse_visits", Mode: sotepe.EventInPerson, Count: 1375},
+	return engineDB(t, func(ctx context.Context, st *store.Store) error {
+		if err := loadDemo(ctx, st, 0, io.Discard); err != nil {
+			return err
+		}
+		if _, err := st.AddEvents(ctx, []sotepe.ServiceEvent{
+			{Source: "test", ExternalID: "1", Day: "2024-02-01", UnitID: "kallio-health-station", Statistic: "health_station_nurse_visits", Mode: sotepe.EventInPerson, Count: 1375},
+		}); err != nil {
+			return err
+		}
+		// The rescue lines come from the rescue department's own rows.
+		if _, err := st.AddRescueMissions(ctx, testMissions(79, time.Date(2024, 6, 1, 9, 0, 0, 0, time.UTC))); err != nil {
+			return err
+		}
+		var staff sotepe.StaffRecords
+		for i := range 798 {
+			staff.Employments = append(staff.Employments, sotepe.Employment{Key: "e" + strconv.Itoa(i), AreaID: "rescue-department", Profession: "firefighter", Start: "2020-01-01"})
+		}
+		return st.SaveStaffRecords(ctx, staff)
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	// The rescue lines come from the rescue department's own rows.
-	if _, err := st.AddRescueMissions(ctx, testMissions(79, time.Date(2024, 6, 1, 9, 0, 0, 0, time.UTC))); err != nil {
-		t.Fatal(err)
-	}
-	var staff sotepe.StaffRecords
-	for i := range 798 {
-		staff.Employments = append(staff.Employments, sotepe.Employment{Key: "e" + strconv.Itoa(i), AreaID: "rescue-department", Profession: "firefighter", Start: "2020-01-01"})
-	}
-	if err := st.SaveStaffRecords(ctx, staff); err != nil {
-		t.Fatal(err)
-	}
-	return db
 }
 
 func TestReportJSONAndHTML(t *testing.T) { testenv.Engines(t, testReportJSONAndHTML) }
@@ -202,14 +194,7 @@ func testReportMatchesGeneratedYear(t *testing.T) {
 		env(nil), nil, io.Discard, io.Discard); err != nil {
 		t.Fatalf("generate: %v", err)
 	}
-	var out bytes.Buffer
-	if err := run(ctx, []string{"report", "--db", db, "--year", "2024", "--format", "json"}, env(nil), nil, &out, io.Discard); err != nil {
-		t.Fatal(err)
-	}
-	var rep report.AnnualJSON
-	if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
-		t.Fatal(err)
-	}
+	rep, _ := annualJSON(t, db)
 	if len(rep.ServiceVolumes) != len(ref.ServiceVolumes) {
 		t.Fatalf("%d volume lines, the reference has %d", len(rep.ServiceVolumes), len(ref.ServiceVolumes))
 	}
@@ -368,10 +353,7 @@ func checkReportFigures(t *testing.T, db, lang string, rep report.AnnualJSON) {
 func checkYearChats(t *testing.T, db string, rep report.AnnualJSON, want int, fresh bool) {
 	t.Helper()
 	ctx := context.Background()
-	st, err := openStore(ctx, db, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := mustOpenStore(t, db)
 	defer st.Close()
 	zone, err := time.LoadLocation("Europe/Helsinki")
 	if err != nil {
@@ -453,14 +435,7 @@ func TestFullYearMatchesReference(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var out bytes.Buffer
-	if err := run(context.Background(), []string{"report", "--db", db, "--year", "2024", "--format", "json"}, env(nil), nil, &out, io.Discard); err != nil {
-		t.Fatal(err)
-	}
-	var rep report.AnnualJSON
-	if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
-		t.Fatal(err)
-	}
+	rep, raw := annualJSON(t, db)
 	if len(rep.ServiceVolumes) != len(ref.ServiceVolumes) {
 		t.Fatalf("%d volume lines, want %d", len(rep.ServiceVolumes), len(ref.ServiceVolumes))
 	}
@@ -489,7 +464,7 @@ func TestFullYearMatchesReference(t *testing.T) {
 	if rep.Staff.HeadcountTotal != 15434 {
 		t.Errorf("staff in all %d, the reference 15,434", rep.Staff.HeadcountTotal)
 	}
-	checkSectorFigures(t, out.Bytes(), true)
+	checkSectorFigures(t, raw, true)
 	checkYearChats(t, db, rep, 72200, false)
 	checkYearRescue(t, rep, 1)
 	checkProcurement(t, rep, 1)

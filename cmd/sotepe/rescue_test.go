@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"sotepe"
-	"sotepe/demo"
 	"sotepe/internal/testenv"
 	"sotepe/report"
 	"sotepe/yeargen"
@@ -63,25 +62,9 @@ func TestImportRescueMissions(t *testing.T) { testenv.Engines(t, testImportRescu
 
 func testImportRescueMissions(t *testing.T) {
 	ctx := context.Background()
-	db := testenv.DSN(t, testenv.EngineOf(t))
-	st, err := openStore(ctx, db, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := demo.LoadNetwork(ctx, st); err != nil {
-		t.Fatal(err)
-	}
-	st.Close()
-	count := func() int {
-		st, err := openStore(ctx, db, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer st.Close()
-		var n int
-		if err := st.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM rescue_missions`).Scan(&n); err != nil {
-			t.Fatal(err)
-		}
+	db := networkDB(t)
+	count := func() (n int) {
+		queryDB(t, db, `SELECT COUNT(*) FROM rescue_missions`, &n)
 		return n
 	}
 	var b strings.Builder
@@ -98,7 +81,7 @@ func testImportRescueMissions(t *testing.T) {
 		t.Fatal(err)
 	}
 	var out bytes.Buffer
-	err = run(ctx, []string{"import", "rescue-missions", "--db", db, "--file", bad, "--lang", "fi"}, env(nil), nil, &out, &out)
+	err := run(ctx, []string{"import", "rescue-missions", "--db", db, "--file", bad, "--lang", "fi"}, env(nil), nil, &out, &out)
 	if err == nil || !strings.Contains(err.Error(), "Rivi 32, sarake urgency") || !strings.Contains(err.Error(), "Kiireellisyysluokan") {
 		t.Fatalf("a bad line: %v", err)
 	}

@@ -60,18 +60,28 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 	for _, p := range []string{"busy_timeout(10000)", "foreign_keys(1)", "journal_mode(WAL)", "synchronous(FULL)", "wal_autocheckpoint(10000)"} {
 		q.Add("_pragma", p)
 	}
-	db, err := sql.Open("sqlite", dsn+"?"+q.Encode()+"&_txlock=immediate")
+	db, err := openSQLitePool(ctx, dsn+"?"+q.Encode()+"&_txlock=immediate", 1)
 	if err != nil {
 		return nil, err
 	}
-	db.SetMaxOpenConns(1)
-	db.SetMaxIdleConns(1)
+	return &DB{SQL: db, Engine: SQLite}, nil
+}
+
+// openSQLitePool opens a pool of conns SQLite connections on dsn, kept
+// open for good, and checks that one connects.
+func openSQLitePool(ctx context.Context, dsn string, conns int) (*sql.DB, error) {
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, err
+	}
+	db.SetMaxOpenConns(conns)
+	db.SetMaxIdleConns(conns)
 	db.SetConnMaxLifetime(0)
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, err
 	}
-	return &DB{SQL: db, Engine: SQLite}, nil
+	return db, nil
 }
 
 // Close closes the pool.

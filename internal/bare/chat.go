@@ -141,18 +141,7 @@ func openSQLiteReaders(ctx context.Context, path string) (*sql.DB, error) {
 	for _, p := range []string{"busy_timeout(10000)", "foreign_keys(1)", "query_only(1)"} {
 		q.Add("_pragma", p)
 	}
-	r, err := sql.Open("sqlite", path+"?"+q.Encode())
-	if err != nil {
-		return nil, err
-	}
-	r.SetMaxOpenConns(4)
-	r.SetMaxIdleConns(4)
-	r.SetConnMaxLifetime(0)
-	if err := r.PingContext(ctx); err != nil {
-		r.Close()
-		return nil, err
-	}
-	return r, nil
+	return openSQLitePool(ctx, path+"?"+q.Encode(), 4)
 }
 
 // Close closes the statements and the pools.

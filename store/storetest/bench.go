@@ -143,21 +143,36 @@ func seedStatsNetwork(b testing.TB, s Store) ([]string, []string) {
 	return units, services
 }
 
-// seedStatsRequests inserts n requests received through 2025, in order of
-// receipt, in one transaction with a prepared statement: 98 % answered,
-// within 0–20 hours, a fifth of those after their due time, their working
-// time (here the elapsed time) stored but for one in 200; the rest open.
-func seedStatsRequests(b testing.TB, s Store, resident int64, units, services []string, n int) {
+// requestInserter begins a transaction that inserts contact requests with
+// a prepared statement: insert takes a request's resident, service, unit,
+// channel, status, received and due instants (stored), first answer,
+// closing instant and working seconds, in that order; commit commits them.
+// A failure ends the test, and the end of the test rolls back what was not
+// committed.
+func requestInserter(b testing.TB, s Store) (insert func(args ...any), commit func()) {
 	ctx := context.Background()
 	tx, err := s.DB().BeginTx(ctx, nil)
 	must(b, err)
-	defer tx.Rollback()
+	b.Cleanup(func() { _ = tx.Rollback() })
 	stmt, err := tx.PrepareContext(ctx, `
 		INSERT INTO contact_requests (resident_id, service_id, unit_id, channel, status, lang, received_at, due_at,
 			first_answered_at, closed_at, created_at, answer_seconds)
 		VALUES ($1, $2, $3, $4, $5, 'fi', $6, $7, $8, $9, $6, $10)`)
 	must(b, err)
-	defer stmt.Close()
+	b.Cleanup(func() { _ = stmt.Close() })
+	insert = func(args ...any) {
+		_, err := stmt.ExecContext(ctx, args...)
+		must(b, err)
+	}
+	return insert, func() { must(b, tx.Commit()) }
+}
+
+// seedStatsRequests inserts n requests received through 2025, in order of
+// receipt, in one transaction with a prepared statement: 98 % answered,
+// within 0–20 hours, a fifth of those after their due time, their working
+// time (here the elapsed time) stored but for one in 200; the rest open.
+func seedStatsRequests(b testing.TB, s Store, resident int64, units, services []string, n int) {
+	insert, commit := requestInserter(b, s)
 	rnd := rand.New(rand.NewPCG(3, 4))
 	year := time.Date(2025, 1, 1, 0, 0, 0, 0, helsinki)
 	channels := []string{"portal", "portal", "portal", "phone", "phone", "website", "assessment", "chat"}
@@ -178,23 +193,16 @@ func seedStatsRequests(b testing.TB, s Store, resident int64, units, services []
 			}
 		}
 		u := rnd.IntN(len(units))
-		_, err := stmt.ExecContext(ctx, resident, services[(u+7*rnd.IntN(3))%len(services)], units[u], channels[rnd.IntN(len(channels))],
+		insert(resident, services[(u+7*rnd.IntN(3))%len(services)], units[u], channels[rnd.IntN(len(channels))],
 			status, micros(received), micros(due), answered, closed, secs)
-		must(b, err)
 	}
-	must(b, tx.Commit())
+	commit()
 }
 
 func BenchmarkUnits(b *testing.B, open Opener) {
 	s := New(b, open(b))
-	seedNetwork(b, s)
+	seedSectorUnits(b, s)
 	ctx := context.Background()
-	for i := range 349 {
-		u := testUnits()[i%3]
-		u.ID = fmt.Sprintf("unit-%03d", i)
-		u.Names.Fi = fmt.Sprintf("%s %03d", manyUnitNames[i%len(manyUnitNames)], i)
-		must(b, s.SaveUnit(ctx, u))
-	}
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {

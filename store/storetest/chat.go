@@ -447,25 +447,7 @@ func testChatTakeRace(t *testing.T, s Store) {
 	}
 	close(gate)
 	wg.Wait()
-	winner := -1
-	for i, err := range errs {
-		switch sotepe.ErrorCode(err) {
-		case "":
-			if winner >= 0 {
-				t.Fatalf("takes %d and %d both won", winner, i)
-			}
-			winner = i
-		case sotepe.EConflict:
-			if k := sotepe.ErrorKey(err); k != "chat.error.taken" {
-				t.Errorf("loser's key %q", k)
-			}
-		default:
-			t.Fatalf("take %d: %v", i, err)
-		}
-	}
-	if winner < 0 {
-		t.Fatal("no take won")
-	}
+	winner := soleWinner(t, "take", errs, sotepe.EConflict, "chat.error.taken")
 	w, u := results[winner], takers[winner%2]
 	if w.Status != sotepe.ChatActive || w.ProfessionalID != u.ID || w.ProfessionalName != u.Name || w.UnitID != kallio ||
 		!w.TakenAt.Equal(f.t0.Add(time.Minute)) || w.LastEvent != 3 || w.Position != 0 {

@@ -80,16 +80,7 @@ func BenchmarkContactBacklog(b *testing.B, open Opener) {
 // have their working time stored, as the server's sweeps fill it within a
 // minute.
 func seedBacklog(b testing.TB, s Store, resident int64, units, services []string, open, closed int, now time.Time) {
-	ctx := context.Background()
-	tx, err := s.DB().BeginTx(ctx, nil)
-	must(b, err)
-	defer tx.Rollback()
-	stmt, err := tx.PrepareContext(ctx, `
-		INSERT INTO contact_requests (resident_id, service_id, unit_id, channel, status, lang, received_at, due_at,
-			first_answered_at, closed_at, created_at, answer_seconds)
-		VALUES ($1, $2, $3, $4, $5, 'fi', $6, $7, $8, $9, $6, $10)`)
-	must(b, err)
-	defer stmt.Close()
+	insert, commit := requestInserter(b, s)
 	rnd := rand.New(rand.NewPCG(5, 6))
 	month := time.Date(2025, 6, 1, 0, 0, 0, 0, helsinki)
 	span := now.Sub(month)
@@ -110,9 +101,8 @@ func seedBacklog(b testing.TB, s Store, resident int64, units, services []string
 			answered, seconds = micros(received.Add(time.Hour)), 3600
 		}
 		u := rnd.IntN(len(units))
-		_, err := stmt.ExecContext(ctx, resident, services[(u+7*rnd.IntN(3))%len(services)], units[u], channels[rnd.IntN(len(channels))],
+		insert(resident, services[(u+7*rnd.IntN(3))%len(services)], units[u], channels[rnd.IntN(len(channels))],
 			status, micros(received), micros(due), answered, closedAt, seconds)
-		must(b, err)
 	}
-	must(b, tx.Commit())
+	commit()
 }

@@ -251,6 +251,33 @@ func wantKey(t testing.TB, err error, code, key string) {
 }
 func must(t testing.TB, err error) { t.Helper(); testdb.Must(t, err) }
 
+// soleWinner returns the index of the one call of a race whose error in
+// errs is nil; every other call must have lost with the code lost and,
+// unless key is empty, the catalog key key. what names a call in failures.
+func soleWinner(t testing.TB, what string, errs []error, lost, key string) int {
+	t.Helper()
+	winner := -1
+	for i, err := range errs {
+		switch sotepe.ErrorCode(err) {
+		case "":
+			if winner >= 0 {
+				t.Fatalf("%s %d and %d both won", what, winner, i)
+			}
+			winner = i
+		case lost:
+			if k := sotepe.ErrorKey(err); key != "" && k != key {
+				t.Errorf("loser's key %q", k)
+			}
+		default:
+			t.Fatalf("%s %d: %v", what, i, err)
+		}
+	}
+	if winner < 0 {
+		t.Fatalf("no %s won", what)
+	}
+	return winner
+}
+
 // uniqueViolation reports whether err is either engine's refusal of a
 // duplicate key, as the database itself reports it (the store's own
 // classification is internal to it).

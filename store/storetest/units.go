@@ -127,6 +127,21 @@ func seedManyUnits(t testing.TB, s Store) []sotepe.Unit {
 	return units
 }
 
+// seedSectorUnits saves the sector's 349 units (unit-000 to unit-348) on
+// the test network, named after manyUnitNames, as the directory reads of
+// the tests and the benchmark find them.
+func seedSectorUnits(t testing.TB, s Store) {
+	t.Helper()
+	seedNetwork(t, s)
+	ctx := context.Background()
+	for i := range 349 {
+		u := testUnits()[i%3]
+		u.ID = fmt.Sprintf("unit-%03d", i)
+		u.Names.Fi = fmt.Sprintf("%s %03d", manyUnitNames[i%len(manyUnitNames)], i)
+		must(t, s.SaveUnit(ctx, u))
+	}
+}
+
 func testUnitPaging(t *testing.T, s Store) {
 	ctx := context.Background()
 	units := seedManyUnits(t, s)
@@ -213,14 +228,8 @@ func testUnitPaging(t *testing.T, s Store) {
 // transpiled SQLite many times over) and checks that every answer equals
 // the one a lone reader gets. How fast it is lives in BenchmarkUnits.
 func testUnitsConcurrentReaders(t *testing.T, s Store) {
-	seedNetwork(t, s)
+	seedSectorUnits(t, s)
 	ctx := context.Background()
-	for i := range 349 {
-		u := testUnits()[i%3]
-		u.ID = fmt.Sprintf("unit-%03d", i)
-		u.Names.Fi = fmt.Sprintf("%s %03d", manyUnitNames[i%len(manyUnitNames)], i)
-		must(t, s.SaveUnit(ctx, u))
-	}
 	filters := []sotepe.UnitFilter{
 		{}, {Query: "terveysasema"}, {Service: "dental"}, {Area: "family", SortLang: sotepe.Swedish}, {Query: "malmi", Language: sotepe.Finnish},
 	}

@@ -75,22 +75,7 @@ func testVideoInvites(t *testing.T, s Store) {
 		})
 	}
 	wg.Wait()
-	winner := -1
-	for i, err := range errs {
-		switch sotepe.ErrorCode(err) {
-		case "":
-			if winner >= 0 {
-				t.Fatalf("two redemptions won: %d and %d", winner, i)
-			}
-			winner = i
-		case sotepe.ENotFound:
-		default:
-			t.Fatalf("redemption %d: %v", i, err)
-		}
-	}
-	if winner < 0 {
-		t.Fatal("no redemption won")
-	}
+	winner := soleWinner(t, "redemption", errs, sotepe.ENotFound, "")
 	if w := wins[winner]; !w.Used || !w.UsedAt.Equal(f.now) || w.ID != saved.ID {
 		t.Fatalf("redeemed %+v", w)
 	}
