@@ -192,17 +192,9 @@ func (s *Server) accessLog(w http.ResponseWriter, r *http.Request, u sotepe.User
 // logPage serves one page of a log of accesses, as JSON or as the page
 // tmpl (titled "<tmpl>.title") with a link to the next page.
 func (s *Server) logPage(w http.ResponseWriter, r *http.Request, tmpl string, read func(sotepe.PageRequest) (sotepe.Page[sotepe.Access], error)) error {
-	p, err := pageRequest(r.URL.Query())
-	if err != nil {
+	page, ok, err := listPage(w, r, read)
+	if !ok {
 		return err
-	}
-	page, err := read(p)
-	if err != nil {
-		return err
-	}
-	if isAPI(r) {
-		writeJSON(w, http.StatusOK, page)
-		return nil
 	}
 	v := accessLogView{Page: page, NextURL: nextURL(r, page.NextCursor)}
 	s.html(w, r, http.StatusOK, tmpl, pageData{Title: s.cat.T(info(r).Lang, tmpl+".title", nil), Data: v})

@@ -143,6 +143,24 @@ func (p pageData) Channels() []sotepe.Channel { return sotepe.Channels }
 // Is reports whether the signed-in user holds role.
 func (p pageData) Is(role string) bool { return p.User != nil && p.User.Has(sotepe.Role(role)) }
 
+// listPage reads the page of a list that the query's limit and cursor
+// ask for (see pageRequest) through read. The API gets it, or the error,
+// as JSON. ok reports that the page is read and the caller is still to
+// show it.
+func listPage[T any](w http.ResponseWriter, r *http.Request, read func(sotepe.PageRequest) (sotepe.Page[T], error)) (page sotepe.Page[T], ok bool, err error) {
+	pr, err := pageRequest(r.URL.Query())
+	if err == nil {
+		page, err = read(pr)
+	}
+	if err != nil || isAPI(r) {
+		if err == nil {
+			writeJSON(w, http.StatusOK, page)
+		}
+		return page, false, err
+	}
+	return page, true, nil
+}
+
 // nextURL is the link to the page after this one: the request's own path
 // and query with cursor set and the parameters drop left out, or "" when
 // there is no next page (cursor is "").

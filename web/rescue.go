@@ -278,17 +278,11 @@ func (s *Server) rescueMissions(w http.ResponseWriter, r *http.Request, u sotepe
 	if err := rescueFilterValid(f); err != nil {
 		return err
 	}
-	pr, err := pageRequest(q)
-	if err != nil {
+	page, ok, err := listPage(w, r, func(pr sotepe.PageRequest) (sotepe.Page[sotepe.RescueMission], error) {
+		return s.cfg.Rescue.Missions(r.Context(), u, f, pr)
+	})
+	if !ok {
 		return err
-	}
-	page, err := s.cfg.Rescue.Missions(r.Context(), u, f, pr)
-	if err != nil {
-		return err
-	}
-	if isAPI(r) {
-		writeJSON(w, http.StatusOK, page)
-		return nil
 	}
 	lang := info(r).Lang
 	names, err := s.rescueNames(r)

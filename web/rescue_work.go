@@ -112,17 +112,11 @@ func (s *Server) rescueInspections(w http.ResponseWriter, r *http.Request, u sot
 	} else if _, err := time.Parse(time.DateOnly, f.DueBy); err != nil {
 		return sotepe.InvalidField("due_by", "error.date", "dates must be YYYY-MM-DD")
 	}
-	pr, err := pageRequest(q)
-	if err != nil {
+	page, ok, err := listPage(w, r, func(pr sotepe.PageRequest) (sotepe.Page[sotepe.FireInspection], error) {
+		return s.cfg.Rescue.Inspections(r.Context(), u, f, pr)
+	})
+	if !ok {
 		return err
-	}
-	page, err := s.cfg.Rescue.Inspections(r.Context(), u, f, pr)
-	if err != nil {
-		return err
-	}
-	if isAPI(r) {
-		writeJSON(w, http.StatusOK, page)
-		return nil
 	}
 	lang := info(r).Lang
 	names, err := s.rescueNames(r)
