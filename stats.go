@@ -546,3 +546,19 @@ func selectNth(v []int32, k int) int32 {
 	}
 	return v[k]
 }
+
+// FoldRounds calls fold (a store's FoldContactStats, FoldChatStats or
+// FoldAuditCounts) with limit rows a round until it folds nothing, fails,
+// ctx ends or rounds rounds have run, so that a burst of changes does not
+// hold the caller; it returns how many rows were folded.
+func FoldRounds(ctx context.Context, rounds, limit int, fold func(ctx context.Context, limit int) (int, error)) (int, error) {
+	total := 0
+	for range rounds {
+		n, err := fold(ctx, limit)
+		total += n
+		if err != nil || n == 0 || ctx.Err() != nil {
+			return total, err
+		}
+	}
+	return total, nil
+}

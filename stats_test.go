@@ -1,6 +1,8 @@
 package sotepe_test
 
 import (
+	"context"
+	"errors"
 	"math"
 	"testing"
 	"time"
@@ -60,5 +62,43 @@ func TestStatsArithmetic(t *testing.T) {
 				t.Errorf("%s periods %s–%s listed %d, want %d", tc.interval, tc.from, tc.to, got, tc.want)
 			}
 		}
+	}
+}
+
+// TestFoldRounds folds until a round folds nothing, a round fails, the
+// context ends or the rounds run out, and counts what was folded.
+func TestFoldRounds(t *testing.T) {
+	ctx := context.Background()
+	left := 7
+	fold := func(_ context.Context, limit int) (int, error) {
+		n := min(left, limit)
+		left -= n
+		return n, nil
+	}
+	if n, err := sotepe.FoldRounds(ctx, 10, 3, fold); n != 7 || err != nil || left != 0 {
+		t.Errorf("folded %d (%v), %d left; want 7, nil, 0", n, err, left)
+	}
+	left = 7
+	if n, err := sotepe.FoldRounds(ctx, 2, 3, fold); n != 6 || err != nil || left != 1 {
+		t.Errorf("two rounds folded %d (%v), %d left; want 6, nil, 1", n, err, left)
+	}
+	failed := errors.New("busy")
+	rounds := 0
+	n, err := sotepe.FoldRounds(ctx, 10, 3, func(context.Context, int) (int, error) {
+		rounds++
+		return 2, failed
+	})
+	if n != 2 || !errors.Is(err, failed) || rounds != 1 {
+		t.Errorf("a failing round: %d, %v after %d rounds", n, err, rounds)
+	}
+	cctx, cancel := context.WithCancel(ctx)
+	rounds = 0
+	n, err = sotepe.FoldRounds(cctx, 10, 3, func(context.Context, int) (int, error) {
+		rounds++
+		cancel()
+		return 3, nil
+	})
+	if n != 3 || err != nil || rounds != 1 {
+		t.Errorf("an ended context: %d, %v after %d rounds", n, err, rounds)
 	}
 }

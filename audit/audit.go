@@ -58,15 +58,7 @@ const maxFoldRounds = 50
 // process is folding, or 50 rounds have run; it returns how many entries it
 // added. The summary is right without it; folding keeps it fast.
 func (s *Service) Fold(ctx context.Context) (int, error) {
-	total := 0
-	for range maxFoldRounds {
-		n, err := s.store.FoldAuditCounts(ctx, foldRows)
-		total += n
-		if err != nil || n == 0 || ctx.Err() != nil {
-			return total, err
-		}
-	}
-	return total, nil
+	return sotepe.FoldRounds(ctx, maxFoldRounds, foldRows, s.store.FoldAuditCounts)
 }
 
 // RunFolds folds (see Fold) every interval until ctx ends. A failed fold is

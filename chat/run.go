@@ -117,15 +117,7 @@ func (s *Service) fold(ctx context.Context) {
 // rounds even if changes keep coming; the next call goes on. Run calls it
 // every 5 seconds.
 func (s *Service) FoldStats(ctx context.Context) (int, error) {
-	total := 0
-	for range maxFoldRounds {
-		n, err := s.store.FoldChatStats(ctx, foldRows)
-		total += n
-		if err != nil || n == 0 || ctx.Err() != nil {
-			return total, err
-		}
-	}
-	return total, nil
+	return sotepe.FoldRounds(ctx, maxFoldRounds, foldRows, s.store.FoldChatStats)
 }
 
 // SweepAbandoned ends as abandoned every waiting chat whose resident has

@@ -416,15 +416,7 @@ func (s *Service) FillWorkingTimes(ctx context.Context) (int, error) {
 // rounds even if changes keep coming, so that the other sweeps get their
 // turn; the next call goes on.
 func (s *Service) FoldStats(ctx context.Context) (int, error) {
-	total := 0
-	for range maxFoldRounds {
-		n, err := s.store.FoldContactStats(ctx, foldRows)
-		total += n
-		if err != nil || n == 0 || ctx.Err() != nil {
-			return total, err
-		}
-	}
-	return total, nil
+	return sotepe.FoldRounds(ctx, maxFoldRounds, foldRows, s.store.FoldContactStats)
 }
 
 // maxFoldRounds bounds one call of FoldStats.
