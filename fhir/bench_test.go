@@ -15,7 +15,6 @@ import (
 
 	"sotepe"
 	"sotepe/booking"
-	"sotepe/demo"
 	"sotepe/directory"
 	"sotepe/events"
 	"sotepe/fhir"
@@ -62,14 +61,7 @@ func newSlotBench(b *testing.B, engine testenv.Engine) *slotBench {
 	if err := st.Migrate(ctx); err != nil {
 		b.Fatal(err)
 	}
-	base, err := demo.BaseNetwork()
-	if err != nil {
-		b.Fatal(err)
-	}
-	network := demo.WidenNetwork(base, 349, 2024)
-	if err := network.Save(ctx, st); err != nil {
-		b.Fatal(err)
-	}
+	network := testenv.SaveCity(b, st)
 	loc, _ := time.LoadLocation("Europe/Helsinki")
 	now := time.Date(2026, 11, 23, 7, 0, 0, 0, loc) // a Monday morning
 	st.Now = func() time.Time { return now }

@@ -23,6 +23,7 @@ import (
 	"sotepe/directory"
 	"sotepe/docs"
 	"sotepe/i18n"
+	"sotepe/internal/testenv"
 	"sotepe/store"
 	"sotepe/web"
 	"sotepe/workday"
@@ -59,14 +60,7 @@ func newApptBench(b *testing.B, engine string) *apptBench {
 	b.Helper()
 	ctx := context.Background()
 	st := openStore(b, engine)
-	base, err := demo.BaseNetwork()
-	if err != nil {
-		b.Fatal(err)
-	}
-	network := demo.WidenNetwork(base, 349, 2024)
-	if err := network.Save(ctx, st); err != nil {
-		b.Fatal(err)
-	}
+	network := testenv.SaveCity(b, st)
 	loc, _ := time.LoadLocation("Europe/Helsinki")
 	now := time.Date(2026, 11, 23, 7, 0, 0, 0, loc) // a Monday morning
 	st.Now = func() time.Time { return now }

@@ -1,12 +1,11 @@
 package web_test
 
 import (
-	"context"
 	"net/http"
 	"testing"
 
-	"sotepe/demo"
 	"sotepe/directory"
+	"sotepe/internal/testenv"
 	"sotepe/store"
 	"sotepe/web"
 )
@@ -15,15 +14,8 @@ import (
 // search over the 349-unit network, without the network in between:
 // go test -run ^$ -bench UnitsSearch -benchmem ./web/
 func BenchmarkUnitsSearch(b *testing.B) {
-	ctx := context.Background()
 	st := openStore(b, store.SQLite)
-	base, err := demo.BaseNetwork()
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := demo.WidenNetwork(base, 349, 2024).Save(ctx, st); err != nil {
-		b.Fatal(err)
-	}
+	testenv.SaveCity(b, st)
 	dir, err := directory.New(st, directory.Options{})
 	if err != nil {
 		b.Fatal(err)

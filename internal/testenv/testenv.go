@@ -147,6 +147,22 @@ func Open(t testing.TB, engine Engine) *store.Store {
 	return open(t, DSN(t, engine))
 }
 
+// SaveCity saves the city's network into st: the demo network widened to
+// the 349 units of the 2024 sector (demo.WidenNetwork), as the benchmarks
+// measure against. It returns the network saved.
+func SaveCity(t testing.TB, st *store.Store) demo.Network {
+	t.Helper()
+	base, err := demo.BaseNetwork()
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := demo.WidenNetwork(base, 349, 2024)
+	if err := n.Save(context.Background(), st); err != nil {
+		t.Fatalf("save the city's network: %v", err)
+	}
+	return n
+}
+
 // open returns a migrated store on dsn, closed when the test ends.
 func open(t testing.TB, dsn string) *store.Store {
 	t.Helper()
