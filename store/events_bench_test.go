@@ -8,44 +8,11 @@ import (
 	"sotepe/demo"
 	"sotepe/internal/bare"
 	"sotepe/internal/testenv"
-	"sotepe/store"
 )
 
 // ingestBatch is the size of the batches the ingest benchmarks store: the
 // most one POST /api/v1/events takes.
 const ingestBatch = sotepe.MaxEventBatch
-
-// bareOn returns a baseline database on engine holding sotepe's schema
-// and the demo network, and its units; it is closed when the benchmark
-// ends (before a PostgreSQL schema is dropped).
-func bareOn(b *testing.B, engine testenv.Engine) (*bare.DB, []bare.Unit) {
-	b.Helper()
-	ctx := context.Background()
-	dsn := testenv.DSN(b, engine)
-	st, err := store.Open(ctx, dsn, nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := st.Migrate(ctx); err != nil {
-		b.Fatal(err)
-	}
-	if err := demo.LoadNetwork(ctx, st); err != nil {
-		b.Fatal(err)
-	}
-	if err := st.Close(); err != nil {
-		b.Fatal(err)
-	}
-	d, err := bare.Open(ctx, dsn)
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { d.Close() })
-	units, err := d.Units(ctx)
-	if err != nil {
-		b.Fatal(err)
-	}
-	return d, units
-}
 
 // BenchmarkIngest stores batches of 10,000 service events through
 // Store.AddEvents beside the baseline of a prepared one-row INSERT in a
@@ -57,7 +24,7 @@ func bareOn(b *testing.B, engine testenv.Engine) (*bare.DB, []bare.Unit) {
 func BenchmarkIngest(b *testing.B) {
 	for _, engine := range []testenv.Engine{testenv.SQLite, testenv.Postgres} {
 		b.Run(string(engine), func(b *testing.B) {
-			d, units := bareOn(b, engine)
+			d, units := testenv.Bare(b, engine)
 			st := testenv.Open(b, engine)
 			ctx := context.Background()
 			if err := demo.LoadNetwork(ctx, st); err != nil {

@@ -12,38 +12,11 @@ import (
 	"time"
 
 	"sotepe"
-	"sotepe/demo"
 	"sotepe/internal/bare"
 	"sotepe/internal/testenv"
 	"sotepe/store"
 	"sotepe/web"
 )
-
-// bareOn returns a baseline database on engine holding sotepe's schema
-// and the demo network, and its units; it is closed when the benchmark
-// ends (before a PostgreSQL schema is dropped).
-func bareOn(b *testing.B, engine string) (*bare.DB, []bare.Unit) {
-	b.Helper()
-	ctx := context.Background()
-	dsn := testenv.DSN(b, testenv.Engine(engine))
-	st := openDSN(b, dsn, true)
-	if err := demo.LoadNetwork(ctx, st); err != nil {
-		b.Fatal(err)
-	}
-	if err := st.Close(); err != nil {
-		b.Fatal(err)
-	}
-	d, err := bare.Open(ctx, dsn)
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { d.Close() })
-	units, err := d.Units(ctx)
-	if err != nil {
-		b.Fatal(err)
-	}
-	return d, units
-}
 
 // ingestServer is a sotepe server on loopback over a new store on engine
 // with the demo network and people, as in production: without the test
@@ -89,7 +62,7 @@ type benchEvent struct {
 func BenchmarkIngestAPI(b *testing.B) {
 	for _, engine := range []string{store.SQLite, store.Postgres} {
 		b.Run(engine, func(b *testing.B) {
-			d, units := bareOn(b, engine)
+			d, units := testenv.Bare(b, testenv.Engine(engine))
 			url, token := ingestServer(b, engine)
 			hc := &http.Client{}
 			bare.Ingest(b, d, units, sotepe.MaxEventBatch, func(events []sotepe.ServiceEvent) func(context.Context) error {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"sotepe/internal/bare"
+	"sotepe/internal/testenv"
 	"sotepe/store"
 )
 
@@ -32,7 +33,7 @@ const (
 func BenchmarkSubmissions(b *testing.B) {
 	for _, engine := range []string{store.SQLite, store.Postgres} {
 		b.Run(engine, func(b *testing.B) {
-			d, _ := bareOn(b, engine)
+			d, _ := testenv.Bare(b, testenv.Engine(engine))
 			// The in-memory directory routes submissions, as in sotepe serve.
 			srv, anna := loopbackAs(b, engine, "anna")
 			client := &http.Client{Jar: anna.Jar, Transport: &http.Transport{MaxIdleConnsPerHost: submitClients * 2}}

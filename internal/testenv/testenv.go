@@ -38,6 +38,7 @@ import (
 
 	"sotepe"
 	"sotepe/demo"
+	"sotepe/internal/bare"
 	"sotepe/store"
 	"sotepe/store/storetest/testdb"
 	"sotepe/workday"
@@ -161,6 +162,33 @@ func SaveCity(t testing.TB, st *store.Store) demo.Network {
 		t.Fatalf("save the city's network: %v", err)
 	}
 	return n
+}
+
+// Bare returns a baseline database (package bare) on engine holding
+// sotepe's schema and the demo network, and its units, for a benchmark
+// that measures sotepe against a bare loop over the same tables; it is
+// closed when the test ends (before a PostgreSQL schema is dropped).
+func Bare(t testing.TB, engine Engine) (*bare.DB, []bare.Unit) {
+	t.Helper()
+	ctx := context.Background()
+	dsn := DSN(t, engine)
+	st := open(t, dsn)
+	if err := demo.LoadNetwork(ctx, st); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Close(); err != nil {
+		t.Fatal(err)
+	}
+	d, err := bare.Open(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { d.Close() })
+	units, err := d.Units(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d, units
 }
 
 // open returns a migrated store on dsn, closed when the test ends.
