@@ -420,24 +420,19 @@ func (s *Service) Calendar(ctx context.Context, u sotepe.User, unit string, from
 		slots = slices.DeleteFunc(slots, func(sl sotepe.Slot) bool { return !own[sl.ResourceID] })
 	}
 	cal.Slots = slots
-	f := sotepe.AppointmentFilter{Units: units, From: from, To: to, Page: sotepe.PageRequest{Limit: sotepe.MaxPageLimit},
+	f := sotepe.AppointmentFilter{Units: units, From: from, To: to,
 		Statuses: []sotepe.AppointmentStatus{sotepe.AppointmentBooked, sotepe.AppointmentArrived, sotepe.AppointmentCompleted, sotepe.AppointmentNoShow}}
 	if mine {
 		f.ResourceUser = u.ID
 	}
-	for {
-		page, err := s.store.ListAppointments(ctx, f)
-		if err != nil {
-			return cal, err
-		}
-		for _, a := range page.Items {
-			cal.Appointments[a.SlotID] = a
-		}
-		if page.NextCursor == "" {
-			return cal, nil
-		}
-		f.Page.Cursor = page.NextCursor
+	appts, err := sotepe.All(func(p sotepe.PageRequest) (sotepe.Page[sotepe.Appointment], error) {
+		f.Page = p
+		return s.store.ListAppointments(ctx, f)
+	})
+	for _, a := range appts {
+		cal.Appointments[a.SlotID] = a
 	}
+	return cal, err
 }
 
 // IssueTicket gives a resident an appointment ticket for a service of one

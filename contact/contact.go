@@ -244,19 +244,7 @@ func mayRead(u sotepe.User, r sotepe.ContactRequest) bool {
 
 // unitsOffering lists every unit of the directory that offers service.
 func (s *Service) unitsOffering(ctx context.Context, service string) ([]sotepe.Unit, error) {
-	var out []sotepe.Unit
-	f := sotepe.UnitFilter{Service: service, Page: sotepe.PageRequest{Limit: sotepe.MaxPageLimit}}
-	for {
-		page, err := s.dir.Units(ctx, f)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, page.Items...)
-		if page.NextCursor == "" {
-			return out, nil
-		}
-		f.Page.Cursor = page.NextCursor
-	}
+	return sotepe.AllUnits(ctx, s.dir, sotepe.UnitFilter{Service: service})
 }
 
 // scope is whose requests u may see: a resident their own, staff their

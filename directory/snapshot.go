@@ -74,7 +74,7 @@ func load(ctx context.Context, src sotepe.Directory) (*snapshot, error) {
 	if s.producers, err = src.Producers(ctx); err != nil {
 		return nil, err
 	}
-	if s.services, err = allServices(ctx, src); err != nil {
+	if s.services, err = sotepe.AllServices(ctx, src, ""); err != nil {
 		return nil, err
 	}
 	// The store orders by id already; sorting keeps Services' keyset
@@ -101,46 +101,6 @@ func load(ctx context.Context, src sotepe.Directory) (*snapshot, error) {
 	return s, nil
 }
 
-// allServices pages through every service of src.
-func allServices(ctx context.Context, src sotepe.Directory) ([]sotepe.Service, error) {
-	out := []sotepe.Service{}
-	p := sotepe.PageRequest{Limit: sotepe.MaxPageLimit}
-	for {
-		page, err := src.Services(ctx, "", p)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, page.Items...)
-		if page.NextCursor == "" {
-			return out, nil
-		}
-		if page.NextCursor == p.Cursor {
-			return nil, &sotepe.Error{Code: sotepe.EInternal, Message: "directory: the source repeats a services cursor"}
-		}
-		p.Cursor = page.NextCursor
-	}
-}
-
-// allUnits pages through every unit of src in its order for lang.
-func allUnits(ctx context.Context, src sotepe.Directory, lang sotepe.Lang) ([]sotepe.Unit, error) {
-	out := []sotepe.Unit{}
-	f := sotepe.UnitFilter{SortLang: lang, Page: sotepe.PageRequest{Limit: sotepe.MaxPageLimit}}
-	for {
-		page, err := src.Units(ctx, f)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, page.Items...)
-		if page.NextCursor == "" {
-			return out, nil
-		}
-		if page.NextCursor == f.Page.Cursor {
-			return nil, &sotepe.Error{Code: sotepe.EInternal, Message: "directory: the source repeats a units cursor"}
-		}
-		f.Page.Cursor = page.NextCursor
-	}
-}
-
 // loadUnits reads every unit once per sort language and keeps each
 // language's order as the source returned it: the store sorts by a
 // collation of its own (å, ä and ö after z) that the directory does not
@@ -150,7 +110,7 @@ func (s *snapshot) loadUnits(ctx context.Context, src sotepe.Directory) (bool, e
 	var lists [3][]sotepe.Unit
 	for l, lang := range langs {
 		var err error
-		if lists[l], err = allUnits(ctx, src, lang); err != nil {
+		if lists[l], err = sotepe.AllUnits(ctx, src, sotepe.UnitFilter{SortLang: lang}); err != nil {
 			return false, err
 		}
 	}

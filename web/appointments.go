@@ -185,19 +185,12 @@ func (s *Server) slotFilter(r *http.Request) (sotepe.SlotFilter, error) {
 	if lang := q.Get("language"); (lang != "" || district != "") && len(f.Units) == 0 && f.Service != "" {
 		// Units that serve in the language or lie in the district: the
 		// search is narrowed to them, or finds nothing when there are none.
-		uf := sotepe.UnitFilter{Service: f.Service, Language: sotepe.Lang(lang), District: district, Page: sotepe.PageRequest{Limit: sotepe.MaxPageLimit}}
-		for {
-			page, err := s.dir.Units(r.Context(), uf)
-			if err != nil {
-				return f, err
-			}
-			for _, u := range page.Items {
-				f.Units = append(f.Units, u.ID)
-			}
-			if page.NextCursor == "" {
-				break
-			}
-			uf.Page.Cursor = page.NextCursor
+		units, err := sotepe.AllUnits(r.Context(), s.dir, sotepe.UnitFilter{Service: f.Service, Language: sotepe.Lang(lang), District: district})
+		if err != nil {
+			return f, err
+		}
+		for _, u := range units {
+			f.Units = append(f.Units, u.ID)
 		}
 		if len(f.Units) == 0 {
 			f.Units = []string{"-"} // no unit has this id

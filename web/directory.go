@@ -116,18 +116,8 @@ func (s *Server) network(ctx context.Context) (network, error) {
 	if n.Producers, err = s.dir.Producers(ctx); err != nil {
 		return n, err
 	}
-	p := sotepe.PageRequest{Limit: sotepe.MaxPageLimit}
-	for {
-		page, err := s.dir.Services(ctx, "", p)
-		if err != nil {
-			return n, err
-		}
-		n.Services = append(n.Services, page.Items...)
-		if page.NextCursor == "" {
-			return n, nil
-		}
-		p.Cursor = page.NextCursor
-	}
+	n.Services, err = sotepe.AllServices(ctx, s.dir, "")
+	return n, err
 }
 
 // namesIn returns the names of the item of items whose id is id, as named

@@ -162,19 +162,7 @@ func (s *Server) groupsFor(ctx context.Context, by sotepe.StatsGroupBy, units []
 
 // allUnits lists every unit of the directory.
 func (s *Server) allUnits(ctx context.Context) ([]sotepe.Unit, error) {
-	var out []sotepe.Unit
-	f := sotepe.UnitFilter{Page: sotepe.PageRequest{Limit: sotepe.MaxPageLimit}}
-	for {
-		page, err := s.dir.Units(ctx, f)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, page.Items...)
-		if page.NextCursor == "" {
-			return out, nil
-		}
-		f.Page.Cursor = page.NextCursor
-	}
+	return sotepe.AllUnits(ctx, s.dir, sotepe.UnitFilter{})
 }
 
 // catNames is a catalog message in the three languages.
