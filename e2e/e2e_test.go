@@ -6,18 +6,18 @@
 package e2e
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"sotepe/internal/demoproc"
 )
 
 // binary is the sotepe binary TestMain builds once for every test.
@@ -45,7 +45,7 @@ type app struct {
 }
 
 // startApp starts `sotepe demo` on a free loopback
-// port with a fresh database; it is stopped with SIGTERM when the test ends.
+// port with a fresh database; it is stopped with SIGINT when the test ends.
 func startApp(t *testing.T) app {
 	t.Helper()
 	return startAppWith(t)
@@ -54,44 +54,17 @@ func startApp(t *testing.T) app {
 // startAppWith starts `sotepe demo` as startApp does, with extra flags.
 func startAppWith(t *testing.T, extra ...string) app {
 	t.Helper()
-	dir := t.TempDir()
-	cmd := exec.Command(binary, append([]string{"demo", "--addr", "127.0.0.1:0", "--db", filepath.Join(dir, "demo.db")}, extra...)...)
-	stdout, err := cmd.StdoutPipe()
+	args := append([]string{"demo", "--addr", "127.0.0.1:0", "--db", filepath.Join(t.TempDir(), "demo.db")}, extra...)
+	p, err := demoproc.Start(binary, args, 60*time.Second, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd.Stderr = nil
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
 	t.Cleanup(func() {
-		_ = cmd.Process.Signal(os.Interrupt)
-		done := make(chan error, 1)
-		go func() { done <- cmd.Wait() }()
-		select {
-		case <-done:
-		case <-time.After(20 * time.Second):
-			_ = cmd.Process.Kill()
-			t.Error("sotepe did not stop within 20 s of SIGINT")
+		if err := p.Stop(); err != nil {
+			t.Error(err)
 		}
 	})
-	addr := make(chan string, 1)
-	go func() {
-		re := regexp.MustCompile(`listening on (http://\S+)`)
-		sc := bufio.NewScanner(stdout)
-		for sc.Scan() {
-			if m := re.FindStringSubmatch(sc.Text()); m != nil {
-				addr <- m[1]
-			}
-		}
-	}()
-	select {
-	case u := <-addr:
-		return app{URL: u}
-	case <-time.After(60 * time.Second):
-		t.Fatal("sotepe demo did not start within 60 s")
-	}
-	return app{}
+	return app{URL: p.URL}
 }
 
 // browser returns a chromedp context on a fresh headless chromium, or skips

@@ -1,4 +1,4 @@
-package bare
+package bare_test
 
 import (
 	"bufio"
@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"sotepe/internal/bare"
 	"sotepe/internal/testenv"
 )
 
@@ -17,7 +18,7 @@ import (
 func newChatServer(t *testing.T, dsn string) *httptest.Server {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	s, err := NewChat(ctx, dsn)
+	s, err := bare.NewChat(ctx, dsn)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,10 +45,10 @@ func chatSession(t *testing.T, srv *httptest.Server) string {
 		t.Fatal(err)
 	}
 	res.Body.Close()
-	if res.StatusCode != http.StatusCreated || len(res.Cookies()) != 1 || res.Cookies()[0].Name != ChatCookie {
+	if res.StatusCode != http.StatusCreated || len(res.Cookies()) != 1 || res.Cookies()[0].Name != bare.ChatCookie {
 		t.Fatalf("POST /sessions: %d %v", res.StatusCode, res.Cookies())
 	}
-	return ChatCookie + "=" + res.Cookies()[0].Value
+	return bare.ChatCookie + "=" + res.Cookies()[0].Value
 }
 
 func chatRequest(t *testing.T, ctx context.Context, srv *httptest.Server, cookie, method, path, body string) *http.Response {
@@ -115,11 +116,11 @@ func post(t *testing.T, srv *httptest.Server, cookie, id, body string) int {
 }
 
 func TestChatMessageReachesSubscriber(t *testing.T) {
-	t.Run(SQLite, func(t *testing.T) {
+	t.Run(bare.SQLite, func(t *testing.T) {
 		srv := newChatServer(t, filepath.Join(t.TempDir(), "bare.db"))
 		testChatDelivery(t, srv, srv)
 	})
-	t.Run(Postgres, func(t *testing.T) {
+	t.Run(bare.Postgres, func(t *testing.T) {
 		dsn := testenv.PostgresDSN(t)
 		// Two processes' worth of servers on one database: the message
 		// posted to one reaches the other's stream by NOTIFY.

@@ -14,7 +14,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"flag"
@@ -23,11 +22,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"sotepe/internal/demoproc"
 )
 
 func main() {
@@ -142,43 +142,13 @@ func run(args []string, stdout io.Writer) error {
 }
 
 // startDemo runs `sotepe demo` on a free loopback port and returns its
-// address, read from the "listening on" line, and a function that stops it.
+// address and a function that stops it.
 func startDemo(binary, db string) (string, func(), error) {
-	cmd := exec.Command(binary, "demo", "--addr", "127.0.0.1:0", "--db", db)
-	stdout, err := cmd.StdoutPipe()
+	p, err := demoproc.Start(binary, []string{"demo", "--addr", "127.0.0.1:0", "--db", db}, 90*time.Second, nil)
 	if err != nil {
 		return "", nil, err
 	}
-	if err := cmd.Start(); err != nil {
-		return "", nil, err
-	}
-	stop := func() {
-		_ = cmd.Process.Signal(os.Interrupt)
-		done := make(chan error, 1)
-		go func() { done <- cmd.Wait() }()
-		select {
-		case <-done:
-		case <-time.After(20 * time.Second):
-			_ = cmd.Process.Kill()
-		}
-	}
-	addr := make(chan string, 1)
-	go func() {
-		re := regexp.MustCompile(`listening on (http://\S+)`)
-		sc := bufio.NewScanner(stdout)
-		for sc.Scan() {
-			if m := re.FindStringSubmatch(sc.Text()); m != nil {
-				addr <- m[1]
-			}
-		}
-	}()
-	select {
-	case u := <-addr:
-		return u, stop, nil
-	case <-time.After(90 * time.Second):
-		stop()
-		return "", nil, errors.New("sotepe demo did not start within 90 s")
-	}
+	return p.URL, func() { _ = p.Stop() }, nil
 }
 
 // signIn chooses Finnish and, for a user, signs in with the demo password.
