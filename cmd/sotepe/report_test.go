@@ -276,6 +276,8 @@ func testReportMatchesGeneratedYear(t *testing.T) {
 	for _, lang := range []string{"fi", "sv", "en"} {
 		t.Run(lang, func(t *testing.T) { checkReportFigures(t, db, lang, rep) })
 	}
+	// Last, as it adds to the year: the dashboard's kept months.
+	t.Run("month-facts", func(t *testing.T) { checkMonthFacts(t, db) })
 }
 
 // figureRE finds a figure of the report page: an element marked
