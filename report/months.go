@@ -379,10 +379,25 @@ func readMonthDays(ctx context.Context, g Gatherer, st MonthReader, m time.Time)
 			}
 		}
 	}
-	slices.SortStableFunc(rows, func(a, b dayRow) int { return a.day - b.day })
+	// In order of the day: a count of each day's rows, then each row at
+	// its day's next place.
+	var at [33]int
+	for _, r := range rows {
+		at[r.day+1]++
+	}
+	for d := 1; d < len(at); d++ {
+		at[d] += at[d-1]
+	}
+	order := make([]int32, len(rows))
+	next := at
+	for i, r := range rows {
+		order[next[r.day]] = int32(i)
+		next[r.day]++
+	}
 	md := &monthDays{rows: make([]dayValue, len(rows))}
 	index := map[Fact]int32{}
-	for i, r := range rows {
+	for i, j := range order {
+		r := &rows[j]
 		k, ok := index[r.key]
 		if !ok {
 			k = int32(len(md.keys))
@@ -394,12 +409,8 @@ func readMonthDays(ctx context.Context, g Gatherer, st MonthReader, m time.Time)
 			md.rows[i].key = -k - 1 // negative: an event's, kept even when its sum is 0
 		}
 	}
-	d := 0
-	for i := range md.start {
-		for d < len(rows) && rows[d].day < i {
-			d++
-		}
-		md.start[i] = int32(d)
+	for d := range md.start {
+		md.start[d] = int32(at[min(d, len(at)-1)])
 	}
 	return md, nil
 }
