@@ -119,6 +119,32 @@ func checkMonthFacts(t *testing.T, db string) {
 	compareMonthFacts(t, g, mf, periods[:8], "past its due time")
 }
 
+// compareYearMonthFacts checks the kept months against the direct read of
+// the year in db for a few periods, twice (the second time from the kept
+// months), without changing it.
+func compareYearMonthFacts(t *testing.T, db string) {
+	ctx := context.Background()
+	st, err := openStore(ctx, db, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	org, err := report.LoadOrg(ctx, st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cal, err := workday.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	g := report.Gatherer{Store: st, Org: org, Now: func() time.Time { return now }, WorkingTime: cal.WorkingHoursBetween}
+	mf := report.NewMonthFacts(st, time.Minute, 27)
+	periods := monthFactsPeriods(2024, 4, 11)
+	compareMonthFacts(t, g, mf, periods, "first")
+	compareMonthFacts(t, g, mf, periods, "kept")
+}
+
 // monthFactsData returns steps that add events (May and the end of
 // summer time in October), a feedback answer (June), contact requests
 // (August answered, March open) and a rescue mission (November) to 2024.

@@ -463,6 +463,8 @@ func TestFullYearMatchesReference(t *testing.T) {
 	if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
 		t.Fatal(err)
 	}
+	// The dashboard's kept months give the facts of the direct read.
+	t.Run("month-facts", func(t *testing.T) { compareYearMonthFacts(t, db) })
 	if len(rep.ServiceVolumes) != len(ref.ServiceVolumes) {
 		t.Fatalf("%d volume lines, want %d", len(rep.ServiceVolumes), len(ref.ServiceVolumes))
 	}
