@@ -23,9 +23,10 @@ import (
 // maxDashboardMonths bounds the period of one dashboard.
 const maxDashboardMonths = 36
 
-// dashboardKeptMonths is how many months' facts the dashboard keeps: two
-// years and their cut months, about 1.5 MB a month on the generated year.
-const dashboardKeptMonths = 27
+// dashboardKeptMonths is how many months' facts the dashboard keeps: a
+// year and its neighbours, some 2–3 MB a month on the full generated year
+// (an estimate). A longer period reads its months again each time.
+const dashboardKeptMonths = 15
 
 // dashboardYearsBack is how many years before the current one the dashboard
 // looks for the latest year with data to open on.
