@@ -24,8 +24,8 @@ import (
 const maxDashboardMonths = 36
 
 // dashboardKeptMonths is how many months' facts the dashboard keeps: a
-// year and its neighbours, some 2–3 MB a month on the full generated year
-// (an estimate). A longer period reads its months again each time.
+// year and its neighbours, 2.8 MB a month with its days on the full
+// generated year. A longer period reads its months again each time.
 const dashboardKeptMonths = 15
 
 // dashboardYearsBack is how many years before the current one the dashboard
