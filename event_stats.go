@@ -3,6 +3,7 @@ package sotepe
 import (
 	"context"
 	"slices"
+	"time"
 )
 
 // The read side of service events: volumes summed from the daily and
@@ -53,6 +54,8 @@ type VolumeQuery struct {
 // the network no longer has falls in area "" and a producer it does not
 // know in kind "".
 type VolumeRow struct {
+	// Day is the day of a row of EventDayVolumes, empty elsewhere.
+	Day          string    `json:"day,omitempty"`
 	Year         string    `json:"year,omitempty"`
 	Month        string    `json:"month,omitempty"`
 	Area         string    `json:"area,omitempty"`
@@ -73,4 +76,24 @@ type EventStats interface {
 	// ("error.stats_period"), an unknown dimension EInvalid
 	// ("error.volume_group_by").
 	EventVolumes(ctx context.Context, q VolumeQuery) ([]VolumeRow, error)
+	// EventDayVolumes returns the daily aggregate's rows of the days from
+	// to to (YYYY-MM-DD, both included) as they are stored: one per day,
+	// unit, statistic, producer and mode, with Day, Month, Unit, Area,
+	// Statistic, Producer, ProducerKind, Mode and Count set, in no set
+	// order. The dashboard keeps a month's days to add up the days a period
+	// cuts off without reading them again. Dates as EventVolumes.
+	EventDayVolumes(ctx context.Context, from, to string) ([]VolumeRow, error)
+}
+
+// FigureStamps tells when the figures of a month may have changed.
+type FigureStamps interface {
+	// FigureStamps returns a stamp for each month from the month of from
+	// to that of to (YYYY-MM-DD) that has any service events, feedback,
+	// contact requests or rescue rows: a text that changes whenever
+	// something the dashboard's facts of the month count changes (events,
+	// feedback answers, contact requests, also as their due time passes
+	// at now, and rescue missions and runs added). A month without any
+	// has no stamp. It reads the monthly roll-ups, a few rows a unit and
+	// month, and the small sets of unfolded changes and overdue requests.
+	FigureStamps(ctx context.Context, from, to string, now time.Time) (map[string]string, error)
 }

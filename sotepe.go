@@ -184,6 +184,7 @@ type Store interface {
 	SurveyStore
 	Events
 	EventStats
+	FigureStamps
 	RescueStore
 	StaffStore
 	EconomyStore

@@ -152,40 +152,16 @@ func (g Gatherer) Facts(ctx context.Context, f Filter) ([]Fact, error) {
 		return nil, err
 	}
 	facts = append(facts, rescueFacts...)
-	months := map[string]string{}
-	unitFact := func(source, field, unit, month string, v int64) Fact {
-		// One copy of each unit id and month, shared by the facts.
-		if m, ok := months[month]; ok {
-			month = m
-		} else {
-			months[month] = month
-		}
-		fact := Fact{Source: source, Field: field, Unit: unit, Month: month, Value: v}
-		if u, ok := g.Org.Unit(unit); ok {
-			fact.Unit = u.ID
-			fact.Area, fact.Producer = u.AreaID, u.ProducerID
-			if p, ok := g.Org.Producer(u.ProducerID); ok {
-				fact.ProducerKind = string(p.Kind)
-			}
-		}
-		return fact
-	}
+	uf := g.unitFacts()
+	unitFact := uf.fact
 	if g.WorkingTime != nil {
-		now := time.Now
-		if g.Now != nil {
-			now = g.Now
-		}
 		cs, err := g.Store.ContactStatsRows(ctx, sotepe.ContactStatsQuery{From: f.From, To: f.To, Dim: sotepe.DimUnit,
-			Interval: sotepe.IntervalMonth, Units: units, Now: now(), WorkingTime: g.WorkingTime})
+			Interval: sotepe.IntervalMonth, Units: units, Now: g.now(), WorkingTime: g.WorkingTime})
 		if err != nil {
 			return nil, err
 		}
 		for _, r := range cs {
-			for _, fv := range []struct {
-				field string
-				v     int64
-			}{{FieldReceived, r.Received}, {FieldAnswered, r.Answered}, {FieldAnsweredInTime, r.AnsweredInTime},
-				{FieldKnownOutcome, r.Answered + r.MissedUnanswered}} {
+			for _, fv := range contactFields(r) {
 				if fv.v != 0 {
 					facts = append(facts, unitFact(SourceContacts, fv.field, r.Key, r.Period, fv.v))
 				}
@@ -202,17 +178,67 @@ func (g Gatherer) Facts(ctx context.Context, f Filter) ([]Fact, error) {
 		if len(month) > 7 {
 			month = month[:7]
 		}
-		for _, fv := range []struct {
-			field string
-			v     int64
-		}{{FieldPromoters, c.Promoters}, {FieldPassives, c.Passives}, {FieldDetractors, c.Detractors},
-			{FieldResponses, c.Promoters + c.Passives + c.Detractors}, {FieldNet, c.Promoters - c.Detractors}} {
+		for _, fv := range feedbackFields(c) {
 			if fv.v != 0 {
 				facts = append(facts, unitFact(SourceFeedback, fv.field, c.Key, month, fv.v))
 			}
 		}
 	}
 	return facts, nil
+}
+
+// fieldValue is a field of a unit's fact and its value.
+type fieldValue struct {
+	field string
+	v     int64
+}
+
+// contactFields are the facts of a row of the answer promise's figures.
+func contactFields(r sotepe.ContactStatsRow) [4]fieldValue {
+	return [4]fieldValue{{FieldReceived, r.Received}, {FieldAnswered, r.Answered}, {FieldAnsweredInTime, r.AnsweredInTime},
+		{FieldKnownOutcome, r.Answered + r.MissedUnanswered}}
+}
+
+// feedbackFields are the facts of a row of feedback counts.
+func feedbackFields(c sotepe.FeedbackCount) [5]fieldValue {
+	return [5]fieldValue{{FieldPromoters, c.Promoters}, {FieldPassives, c.Passives}, {FieldDetractors, c.Detractors},
+		{FieldResponses, c.Promoters + c.Passives + c.Detractors}, {FieldNet, c.Promoters - c.Detractors}}
+}
+
+// now is the gatherer's clock.
+func (g Gatherer) now() time.Time {
+	if g.Now != nil {
+		return g.Now()
+	}
+	return time.Now()
+}
+
+// unitFacts makes the facts of units (the answer promise's and the
+// feedback's) with each unit's area, producer and producer kind, and one
+// copy of each month.
+type unitFacts struct {
+	org    *Org
+	months map[string]string
+}
+
+func (g Gatherer) unitFacts() *unitFacts { return &unitFacts{org: g.Org, months: map[string]string{}} }
+
+// fact is the fact of a field of unit in month.
+func (u *unitFacts) fact(source, field, unit, month string, v int64) Fact {
+	if m, ok := u.months[month]; ok {
+		month = m
+	} else {
+		u.months[month] = month
+	}
+	fact := Fact{Source: source, Field: field, Unit: unit, Month: month, Value: v}
+	if un, ok := u.org.Unit(unit); ok {
+		fact.Unit = un.ID
+		fact.Area, fact.Producer = un.AreaID, un.ProducerID
+		if p, ok := u.org.Producer(un.ProducerID); ok {
+			fact.ProducerKind = string(p.Kind)
+		}
+	}
+	return fact
 }
 
 // Narrow returns the facts of all that f's units, areas and producers keep

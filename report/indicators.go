@@ -306,7 +306,17 @@ func (ind Indicator) finish(v *Value) {
 // has a fact in the numerator or the denominator: the sums over the group's
 // facts and their ratio (rounded to one decimal for ratios).
 func (ind Indicator) Evaluate(facts []Fact, l Level) map[string]Value {
-	out := map[string]Value{}
+	return ind.EvaluateLevels(facts, l)[0]
+}
+
+// EvaluateLevels returns what Evaluate returns for each of levels, in
+// their order, in one pass over the facts: each fact is matched once
+// however many levels it is added up at.
+func (ind Indicator) EvaluateLevels(facts []Fact, levels ...Level) []map[string]Value {
+	out := make([]map[string]Value, len(levels))
+	for i := range out {
+		out[i] = map[string]Value{}
+	}
 	for i := range facts {
 		f := &facts[i]
 		num := ind.Numerator.matches(f)
@@ -314,26 +324,41 @@ func (ind Indicator) Evaluate(facts []Fact, l Level) map[string]Value {
 		if !num && !den {
 			continue
 		}
-		k := l.key(f)
-		v := out[k]
-		if num {
-			v.Numerator += f.Value
+		for j, l := range levels {
+			k := l.key(f)
+			v := out[j][k]
+			if num {
+				v.Numerator += f.Value
+			}
+			if den {
+				v.Denominator += f.Value
+			}
+			out[j][k] = v
 		}
-		if den {
-			v.Denominator += f.Value
-		}
-		out[k] = v
 	}
-	for k, v := range out {
-		ind.finish(&v)
-		out[k] = v
+	for _, m := range out {
+		for k, v := range m {
+			ind.finish(&v)
+			m[k] = v
+		}
 	}
 	return out
 }
 
+// MeasureOf returns the measure of the statistic key, and false when there
+// is no such statistic.
+func MeasureOf(key string) (sotepe.Measure, bool) {
+	m, ok := measureOf[key]
+	return m, ok
+}
+
 // Total returns the indicator's value over every fact: the sector.
-func (ind Indicator) Total(facts []Fact) Value {
-	v, ok := ind.Evaluate(facts, LevelSector)[""]
+func (ind Indicator) Total(facts []Fact) Value { return ind.TotalOf(ind.Evaluate(facts, LevelSector)) }
+
+// TotalOf returns the sector's value from what Evaluate or EvaluateLevels
+// gave at LevelSector.
+func (ind Indicator) TotalOf(sector map[string]Value) Value {
+	v, ok := sector[""]
 	if !ok {
 		ind.finish(&v)
 	}

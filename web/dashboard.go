@@ -23,6 +23,11 @@ import (
 // maxDashboardMonths bounds the period of one dashboard.
 const maxDashboardMonths = 36
 
+// dashboardKeptMonths is how many months' facts the dashboard keeps: a
+// year and its neighbours, 2.8 MB a month with its days on the full
+// generated year. A longer period reads its months again each time.
+const dashboardKeptMonths = 15
+
 // dashboardYearsBack is how many years before the current one the dashboard
 // looks for the latest year with data to open on.
 const dashboardYearsBack = 10
@@ -166,11 +171,18 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, u sotepe.User
 	for _, a := range org.Areas {
 		v.Areas = append(v.Areas, option{Value: a.ID, Label: a.Names.In(lang), Selected: a.ID == p.Area})
 	}
-	units := slices.Clone(org.Units)
-	slices.SortFunc(units, func(a, b sotepe.Unit) int {
-		return strings.Compare(sotepe.FoldText(a.Names.In(lang)), sotepe.FoldText(b.Names.In(lang)))
-	})
-	for _, un := range units {
+	// The units by name, each name folded once.
+	type named struct {
+		unit sotepe.Unit
+		key  string
+	}
+	units := make([]named, len(org.Units))
+	for i, un := range org.Units {
+		units[i] = named{un, sotepe.FoldText(un.Names.In(lang))}
+	}
+	slices.SortStableFunc(units, func(a, b named) int { return strings.Compare(a.key, b.key) })
+	for _, n := range units {
+		un := n.unit
 		if own == nil || slices.Contains(own, un.ID) {
 			v.Units = append(v.Units, option{Value: un.ID, Label: un.Names.In(lang), Selected: un.ID == p.Unit})
 		}
@@ -203,10 +215,11 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, u sotepe.User
 		f.Producers = []string{p.Producer}
 	}
 	// The facts of the period over every unit are kept for a minute and
-	// the filters applied to them here, so changing a filter reads nothing.
+	// the filters applied to them here, so changing a filter reads nothing;
+	// a period new to them is put together from the kept months' facts.
 	all, err := s.facts.get([2]string{p.From, p.To}, func() ([]report.Fact, error) {
 		g := report.Gatherer{Store: s.store, Org: org, Now: s.now, WorkingTime: s.cfg.Calendar.Get().WorkingHoursBetween}
-		return g.Facts(r.Context(), report.Filter{From: p.From, To: p.To})
+		return s.months.Facts(r.Context(), g, p.From, p.To)
 	})
 	if err != nil {
 		return err
@@ -250,12 +263,12 @@ func (s *Server) fillDashboard(v *dashboardView, lang sotepe.Lang, org *report.O
 		if fa.Source != report.SourceEvents {
 			continue
 		}
-		st, ok := sotepe.StatisticByKey(fa.Statistic)
+		me, ok := report.MeasureOf(fa.Statistic)
 		if !ok {
 			continue
 		}
-		add(byMonth, fa.Month, st.Measure, fa.Value)
-		add(byArea, fa.Area, st.Measure, fa.Value)
+		add(byMonth, fa.Month, me, fa.Value)
+		add(byArea, fa.Area, me, fa.Value)
 	}
 	row := func(label string, m map[sotepe.Measure]int64) measureRow {
 		r := measureRow{Label: label}
@@ -298,11 +311,27 @@ func (s *Server) fillDashboard(v *dashboardView, lang sotepe.Lang, org *report.O
 		Labels: areaLabels, Values: areaVisits, Lo: 0, Hi: view.NiceMax(top), Format: view.CountFormat(lang)})
 
 	// The ratio indicators: a tile each over the selection, a chart by
-	// month for three of them, and a comparison by producer kind.
+	// month for three of them, and a comparison by area and producer
+	// kind; each indicator is added up at every level in one pass.
+	levels := []report.Level{report.LevelSector, report.LevelMonth, report.LevelArea, report.LevelProducerKind}
+	values := map[string][]map[string]report.Value{}
+	for _, id := range append([]string{"visits"}, dashboardRatios...) {
+		if ind, ok := inds.ByID(id); ok {
+			values[id] = ind.EvaluateLevels(facts, levels...)
+		}
+	}
+	// at is the values of indicator id at levels[l]; none for an
+	// indicator the configuration does not define.
+	at := func(id string, l int) map[string]report.Value {
+		if v := values[id]; v != nil {
+			return v[l]
+		}
+		return nil
+	}
 	noValue := s.cat.T(lang, "dashboard.no_value", nil)
 	ratioChart := func(id, indID string, lo, hi float64, format func(float64) string) view.BarChart {
 		ind, _ := inds.ByID(indID)
-		vals := ind.Evaluate(facts, report.LevelMonth)
+		vals := at(indID, 1)
 		var series []*float64
 		for _, m := range months {
 			series = append(series, vals[m].Value)
@@ -328,14 +357,14 @@ func (s *Server) fillDashboard(v *dashboardView, lang sotepe.Lang, org *report.O
 		return view.Count(lang, int64(*val.Value))
 	}
 	if ind, ok := inds.ByID("visits"); ok {
-		v.Tiles = append(v.Tiles, dashTile{ID: "tile-" + ind.ID, Label: ind.Names.In(lang), Value: format(ind, ind.Total(facts))})
+		v.Tiles = append(v.Tiles, dashTile{ID: "tile-" + ind.ID, Label: ind.Names.In(lang), Value: format(ind, ind.TotalOf(at(ind.ID, 0)))})
 	}
 	for _, id := range dashboardRatios {
 		ind, ok := inds.ByID(id)
 		if !ok {
 			continue
 		}
-		val := ind.Total(facts)
+		val := ind.TotalOf(at(id, 0))
 		t := dashTile{ID: "tile-" + id, Label: ind.Names.In(lang), Value: format(ind, val)}
 		if val.Value == nil {
 			t.Note = noValue
@@ -343,17 +372,12 @@ func (s *Server) fillDashboard(v *dashboardView, lang sotepe.Lang, org *report.O
 		v.Tiles = append(v.Tiles, t)
 		v.KindHeads = append(v.KindHeads, ind.Names.In(lang))
 	}
-	areaValues := map[string]map[string]report.Value{}
-	for _, id := range dashboardRatios {
-		ind, _ := inds.ByID(id)
-		areaValues[id] = ind.Evaluate(facts, report.LevelArea)
-	}
 	for _, a := range org.Areas {
 		r := measureRow{Label: a.Names.In(lang)}
 		any := false
 		for _, id := range dashboardRatios {
 			ind, _ := inds.ByID(id)
-			val, ok := areaValues[id][a.ID]
+			val, ok := at(id, 2)[a.ID]
 			any = any || ok
 			r.Values = append(r.Values, format(ind, val))
 		}
@@ -365,7 +389,7 @@ func (s *Server) fillDashboard(v *dashboardView, lang sotepe.Lang, org *report.O
 		r := measureRow{Label: s.cat.T(lang, "feedback.producer_kind."+string(k), nil)}
 		for _, id := range dashboardRatios {
 			ind, _ := inds.ByID(id)
-			r.Values = append(r.Values, format(ind, ind.Evaluate(facts, report.LevelProducerKind)[string(k)]))
+			r.Values = append(r.Values, format(ind, at(id, 3)[string(k)]))
 		}
 		v.KindRows = append(v.KindRows, r)
 	}

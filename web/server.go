@@ -158,9 +158,12 @@ type Server struct {
 	idps []*identityProvider
 
 	// annual keeps each year's annual report for a minute, facts the
-	// dashboard's facts of a period (report.go, dashboard.go).
+	// dashboard's facts of a period (report.go, dashboard.go), months
+	// the facts of whole months and their days that the periods' facts
+	// are put together from.
 	annual *keepCache[int, builtReport]
 	facts  *keepCache[[2]string, []report.Fact]
+	months *report.MonthFacts
 
 	// closing is closed by EndStreams: every live stream ends, so that a
 	// graceful shutdown need not wait for them.
@@ -213,6 +216,7 @@ func New(cfg Config) (*Server, error) {
 		kioskLimit:    newWindowLimit(kioskPerHour, time.Hour, cfg.Now),
 		annual:        newKeepCache[int, builtReport](time.Minute, 64, cfg.Now),
 		facts:         newKeepCache[[2]string, []report.Fact](time.Minute, 2, cfg.Now),
+		months:        report.NewMonthFacts(cfg.Store, time.Minute, dashboardKeptMonths),
 		closing:       make(chan struct{}),
 		verifying:     make(chan struct{}, runtime.GOMAXPROCS(0)),
 	}

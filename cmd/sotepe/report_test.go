@@ -261,6 +261,8 @@ func testReportMatchesGeneratedYear(t *testing.T) {
 	for _, lang := range []string{"fi", "sv", "en"} {
 		t.Run(lang, func(t *testing.T) { checkReportFigures(t, db, lang, rep) })
 	}
+	// Last, as it adds to the year: the dashboard's kept months.
+	t.Run("month-facts", func(t *testing.T) { checkMonthFacts(t, db) })
 }
 
 // figureRE finds a figure of the report page: an element marked
@@ -436,6 +438,8 @@ func TestFullYearMatchesReference(t *testing.T) {
 		t.Fatal(err)
 	}
 	rep, raw := annualJSON(t, db)
+	// The dashboard's kept months give the facts of the direct read.
+	t.Run("month-facts", func(t *testing.T) { compareYearMonthFacts(t, db) })
 	if len(rep.ServiceVolumes) != len(ref.ServiceVolumes) {
 		t.Fatalf("%d volume lines, want %d", len(rep.ServiceVolumes), len(ref.ServiceVolumes))
 	}

@@ -1,0 +1,216 @@
+package main
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"testing"
+	"time"
+
+	"sotepe"
+	"sotepe/report"
+	"sotepe/store"
+	"sotepe/workday"
+)
+
+// monthFactsPeriods are periods of a year that the kept months must put
+// together as the direct read gives them: whole months, a year, days cut
+// at both ends, single days, across the start and the end of summer time,
+// across the year's turn, and random ones.
+func monthFactsPeriods(year int, n int, seed uint64) [][2]string {
+	d := func(m, day int) string {
+		return time.Date(year, time.Month(m), day, 0, 0, 0, 0, time.UTC).Format(time.DateOnly)
+	}
+	ps := [][2]string{{d(1, 1), d(12, 31)}, {d(3, 1), d(3, 31)}, {d(2, 1), d(4, 30)}, {d(1, 15), d(7, 14)},
+		{d(3, 30), d(4, 1)}, {d(10, 26), d(10, 28)}, {d(3, 31), d(3, 31)}, {d(10, 27), d(11, 30)}, {d(2, 29), d(2, 29)},
+		{d(12, 20), time.Date(year+1, 1, 10, 0, 0, 0, 0, time.UTC).Format(time.DateOnly)}, {d(6, 2), d(6, 29)}}
+	r := rand.New(rand.NewPCG(seed, 19))
+	start := time.Date(year, 1, 1, 0, 0, 0, 0, time.UTC)
+	for range n {
+		a := start.AddDate(0, 0, r.IntN(366))
+		b := a.AddDate(0, 0, r.IntN(200))
+		ps = append(ps, [2]string{a.Format(time.DateOnly), b.Format(time.DateOnly)})
+	}
+	return ps
+}
+
+// compareMonthFacts checks that mf gives the facts g.Facts reads directly
+// for each period, as sets.
+func compareMonthFacts(t *testing.T, g report.Gatherer, mf *report.MonthFacts, periods [][2]string, when string) {
+	t.Helper()
+	ctx := context.Background()
+	sortFacts := func(fs []report.Fact) {
+		slices.SortFunc(fs, func(a, b report.Fact) int { return cmp.Compare(fmt.Sprint(a), fmt.Sprint(b)) })
+	}
+	for _, p := range periods {
+		want, err := g.Facts(ctx, report.Filter{From: p[0], To: p[1]})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := mf.Facts(ctx, g, p[0], p[1])
+		if err != nil {
+			t.Fatal(err)
+		}
+		sortFacts(want)
+		sortFacts(got)
+		if !slices.Equal(got, want) {
+			i := 0
+			for i < min(len(got), len(want)) && got[i] == want[i] {
+				i++
+			}
+			var g1, w1 report.Fact
+			if i < len(got) {
+				g1 = got[i]
+			}
+			if i < len(want) {
+				w1 = want[i]
+			}
+			t.Errorf("%s, %s–%s: %d kept facts, %d read; first difference %+v, read %+v", when, p[0], p[1], len(got), len(want), g1, w1)
+		}
+	}
+}
+
+// checkMonthFacts checks the dashboard's kept months against the direct
+// read of the generated year in db: for random periods, then again after
+// new events, feedback answers, contact requests and rescue missions
+// arrive in months already kept, with the clock a year on so that only
+// the store's stamps can tell the months changed, and as an open request
+// passes its due time.
+func checkMonthFacts(t *testing.T, db string) {
+	ctx := context.Background()
+	st, err := openStore(ctx, db, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	org, err := report.LoadOrg(ctx, st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cal, err := workday.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)
+	g := report.Gatherer{Store: st, Org: org, Now: func() time.Time { return now }, WorkingTime: cal.WorkingHoursBetween}
+	mf := report.NewMonthFacts(st, time.Minute, 27)
+	periods := monthFactsPeriods(2024, 12, 7)
+	compareMonthFacts(t, g, mf, periods, "first")
+	compareMonthFacts(t, g, mf, periods, "kept")
+
+	// Each kind of new data in months of their own, so that each part of
+	// the stamp must tell its months changed: cut and whole.
+	later := [][2]string{{"2024-01-01", "2024-12-31"}, {"2024-05-10", "2024-06-20"}, {"2024-06-01", "2024-06-30"},
+		{"2024-07-15", "2024-09-03"}, {"2024-10-26", "2024-11-30"}, {"2024-03-01", "2024-03-31"}, {"2024-03-20", "2024-03-21"}}
+	compareMonthFacts(t, g, mf, later, "kept")
+	for _, step := range monthFactsData(t, st, org) {
+		step.add()
+		// Past the age of stamps taken without reading them again.
+		now = now.Add(2 * time.Minute)
+		compareMonthFacts(t, g, mf, later, "after "+step.what)
+	}
+	// The open request of March passes its due time: the stamp changes
+	// with the clock.
+	now = time.Date(2024, 3, 22, 12, 0, 0, 0, time.UTC)
+	compareMonthFacts(t, g, mf, periods[:8], "before its due time")
+	now = time.Date(2024, 3, 29, 12, 0, 0, 0, time.UTC)
+	compareMonthFacts(t, g, mf, periods[:8], "past its due time")
+}
+
+// compareYearMonthFacts checks the kept months against the direct read of
+// the year in db for a few periods, twice (the second time from the kept
+// months), without changing it.
+func compareYearMonthFacts(t *testing.T, db string) {
+	ctx := context.Background()
+	st, err := openStore(ctx, db, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	org, err := report.LoadOrg(ctx, st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cal, err := workday.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	g := report.Gatherer{Store: st, Org: org, Now: func() time.Time { return now }, WorkingTime: cal.WorkingHoursBetween}
+	mf := report.NewMonthFacts(st, time.Minute, 27)
+	periods := monthFactsPeriods(2024, 4, 11)
+	compareMonthFacts(t, g, mf, periods, "first")
+	compareMonthFacts(t, g, mf, periods, "kept")
+}
+
+// monthFactsData returns steps that add events (May and the end of
+// summer time in October), a feedback answer (June), contact requests
+// (August answered, March open) and a rescue mission (November) to 2024.
+func monthFactsData(t *testing.T, st *store.Store, org *report.Org) []struct {
+	what string
+	add  func()
+} {
+	ctx := context.Background()
+	var unit sotepe.Unit
+	for _, u := range org.Units {
+		if unit.ID == "" && u.ProducerID != "" && u.AreaID != "" {
+			unit = u
+		}
+	}
+	stations, err := st.RescueMonthCounts(ctx, sotepe.RescueQuery{From: "2024-01-01", To: "2024-12-31"}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(stations) == 0 {
+		t.Fatal("no rescue missions in the generated year")
+	}
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	request := func(at time.Time, answered bool) sotepe.ContactRequest {
+		r := sotepe.ContactRequest{Contact: &sotepe.ContactDetails{Name: "Kuukausi Testi", Phone: "0401234567"}, ServiceID: "dental-care",
+			UnitID: unit.ID, Channel: sotepe.ChannelWebsite, Status: sotepe.StatusNew, Lang: sotepe.Finnish, ReceivedAt: at,
+			DueAt: at.Add(6 * 24 * time.Hour), Messages: []sotepe.Message{{Body: "Voisitteko soittaa?", At: at}}}
+		if answered {
+			r.Status, r.FirstAnsweredAt = sotepe.StatusAnswered, at.Add(time.Hour)
+			r.Messages = append(r.Messages, sotepe.Message{FromStaff: true, Body: "Soitimme.", At: at.Add(time.Hour)})
+		}
+		return r
+	}
+	return []struct {
+		what string
+		add  func()
+	}{
+		{"events", func() {
+			var events []sotepe.ServiceEvent
+			for i, day := range []string{"2024-05-15", "2024-05-31", "2024-10-27", "2024-10-03"} {
+				events = append(events, sotepe.ServiceEvent{Source: "month-facts-test", ExternalID: fmt.Sprint("e", i), Day: day, UnitID: unit.ID,
+					Statistic: "health_station_doctor_visits", ProducerID: unit.ProducerID, Mode: sotepe.EventRemote, Count: 3})
+			}
+			_, err := st.AddEvents(ctx, events)
+			must(err)
+		}},
+		{"feedback", func() {
+			_, err := st.AddFeedback(ctx, sotepe.NewFeedback{UnitID: unit.ID, Score: 3, Channel: sotepe.FeedbackWebsite, Lang: sotepe.Finnish,
+				CreatedAt: time.Date(2024, 6, 12, 9, 0, 0, 0, time.UTC)})
+			must(err)
+		}},
+		{"contact requests", func() {
+			must(st.BulkContactRequests(ctx, []sotepe.ContactRequest{request(time.Date(2024, 8, 20, 21, 30, 0, 0, time.UTC), true),
+				request(time.Date(2024, 3, 21, 9, 0, 0, 0, time.UTC), false)}))
+		}},
+		{"a rescue mission", func() {
+			call := time.Date(2024, 11, 3, 1, 30, 0, 0, time.UTC)
+			m := sotepe.RescueMission{ExternalID: "month-facts-test", StationID: stations[0].Station, Type: "building_fire", Urgency: "A",
+				RiskClass: "I", RescueTimes: sotepe.RescueTimes{CallAt: call, AlarmAt: call.Add(time.Minute), DepartedAt: call.Add(2 * time.Minute),
+					OnSceneAt: call.Add(7 * time.Minute), ClearedAt: call.Add(time.Hour)}}
+			_, err := st.AddRescueMissions(ctx, []sotepe.RescueMission{m})
+			must(err)
+		}},
+	}
+}

@@ -1,0 +1,442 @@
+package report
+
+import (
+	"context"
+	"fmt"
+	"hash/fnv"
+	"slices"
+	"sync"
+	"time"
+
+	"golang.org/x/sync/singleflight"
+
+	"sotepe"
+)
+
+// MonthReader is what MonthFacts reads besides what a Gatherer reads: the
+// daily rows of the service events and the stamps that tell when a month's
+// figures may have changed.
+type MonthReader interface {
+	EventDayVolumes(ctx context.Context, from, to string) ([]sotepe.VolumeRow, error)
+	FigureStamps(ctx context.Context, from, to string, now time.Time) (map[string]string, error)
+}
+
+// MonthFacts keeps the facts of whole months, so that a period new to the
+// dashboard reads no figures of the months it has asked before: the facts
+// of a period are those of its whole months, kept as Gatherer.Facts read
+// them, and of the days it cuts off a month at either end, added up from
+// the month's days, kept too (a month's service events by day are tens of
+// thousands of rows, as slow to read as a year by month). Only the rescue
+// department's counts by day too.
+//
+// A month's facts are kept while the store's stamp of the month
+// (sotepe.FigureStamps) and the organisation tree stay the same; those of
+// a month that ended less than settleDays ago, or has not ended, are kept
+// for ttl at most besides, as the dashboard kept a period's facts before,
+// so that the month taking the present's writes is read again at most
+// once in ttl. The stamps are read again when a month's is older than
+// stampTTL (one read for the whole period, some 10–30 ms for a year), in
+// the background while they are younger than stampMaxAge. The facts are the same facts
+// Gatherer.Facts reads for the period over every unit, in another order.
+type MonthFacts struct {
+	store MonthReader
+	ttl   time.Duration
+	max   int
+
+	mu         sync.Mutex
+	months     map[string]*keptMonth
+	stamps     map[string]keptStamp
+	refreshing bool // a read of stamps runs in the background
+	builds     singleflight.Group
+}
+
+// stampTTL is how long a month's stamp is taken as it was read;
+// stampMaxAge how long it is taken while it is read again in the
+// background: a change shows on the next request after the stamps read
+// after it, and within stampMaxAge at most, as the dashboard's kept
+// periods show it.
+const (
+	stampTTL    = 5 * time.Second
+	stampMaxAge = time.Minute
+)
+
+// keptStamp is a month's stamp and when it was read.
+type keptStamp struct {
+	stamp string
+	at    time.Time
+}
+
+// settleDays is how long after its end a month's figures may still take
+// the present's writes: answers and closings of the month's contact
+// requests, late events.
+const settleDays = 35
+
+// keptMonth is one month's kept facts, read under stamp.
+type keptMonth struct {
+	stamp string
+	at    time.Time // when the build started
+	used  time.Time
+	whole []Fact
+	days  *monthDays // nil until a period cuts the month
+}
+
+// monthDays is a month's facts by day: each distinct fact (its value 0)
+// once in keys, and the values of each day in rows, the rows of day d
+// from start[d] to start[d+1].
+type monthDays struct {
+	keys  []Fact
+	rows  []dayValue
+	start [33]int32
+}
+
+// dayValue is the value of keys[key] on a day.
+type dayValue struct {
+	key   int32
+	value int64
+}
+
+// NewMonthFacts returns an empty cache of months' facts read from store,
+// keeping at most max months, those not settled for ttl.
+func NewMonthFacts(store MonthReader, ttl time.Duration, max int) *MonthFacts {
+	return &MonthFacts{store: store, ttl: ttl, max: max, months: map[string]*keptMonth{}, stamps: map[string]keptStamp{}}
+}
+
+// Facts returns the facts of the days from to to (YYYY-MM-DD, both
+// included) over every unit, as g.Facts would read them, from the kept
+// months and what changed since. Dates as Gatherer.Facts.
+func (c *MonthFacts) Facts(ctx context.Context, g Gatherer, from, to string) ([]Fact, error) {
+	first, last, err := sotepe.ParseStatsPeriod(from, to)
+	if err != nil {
+		return nil, err
+	}
+	now := g.now()
+	stamps, err := c.stampsOf(ctx, first, last, now)
+	if err != nil {
+		return nil, err
+	}
+	org := orgStamp(g.Org)
+	var parts [][]Fact
+	n := 0
+	for m := time.Date(first.Year(), first.Month(), 1, 0, 0, 0, 0, time.UTC); !m.After(last); m = m.AddDate(0, 1, 0) {
+		end := m.AddDate(0, 1, -1)
+		lo, hi := m, end
+		if first.After(lo) {
+			lo = first
+		}
+		if last.Before(hi) {
+			hi = last
+		}
+		whole := lo.Equal(m) && hi.Equal(end)
+		km, err := c.month(ctx, g, m, stamps[m.Format("2006-01")]+"|"+org, now, !whole)
+		if err != nil {
+			return nil, err
+		}
+		if whole {
+			parts = append(parts, km.whole)
+			n += len(km.whole)
+			continue
+		}
+		cut := km.days.facts(lo.Day(), hi.Day())
+		parts = append(parts, cut)
+		n += len(cut)
+	}
+	out := make([]Fact, 0, n)
+	for _, p := range parts {
+		out = append(out, p...)
+	}
+	return out, nil
+}
+
+// stampsOf returns the stamps of the months of first–last. Stamps younger
+// than stampTTL are taken as they are; when the oldest is younger than
+// stampMaxAge they are taken too, and read again in the background (one
+// read at a time), so that a request seldom waits for them; older or
+// missing ones (or ones from the clock's future) are read at once.
+func (c *MonthFacts) stampsOf(ctx context.Context, first, last, now time.Time) (map[string]string, error) {
+	out := map[string]string{}
+	c.mu.Lock()
+	var oldest time.Duration
+	missing := false
+	for m := time.Date(first.Year(), first.Month(), 1, 0, 0, 0, 0, time.UTC); !m.After(last); m = m.AddDate(0, 1, 0) {
+		ks, ok := c.stamps[m.Format("2006-01")]
+		if !ok || now.Before(ks.at) {
+			missing = true
+			break
+		}
+		oldest = max(oldest, now.Sub(ks.at))
+		out[m.Format("2006-01")] = ks.stamp
+	}
+	refresh := !missing && oldest >= stampTTL && oldest < stampMaxAge && !c.refreshing
+	if refresh {
+		c.refreshing = true
+	}
+	c.mu.Unlock()
+	if refresh {
+		go func() {
+			ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), stampMaxAge)
+			defer cancel()
+			_, _ = c.readStamps(ctx, first, last, now) // a failure leaves the old ones to age
+			c.mu.Lock()
+			c.refreshing = false
+			c.mu.Unlock()
+		}()
+	}
+	if !missing && oldest < stampMaxAge {
+		return out, nil
+	}
+	return c.readStamps(ctx, first, last, now)
+}
+
+// readStamps reads the stamps of the months of first–last and keeps them.
+func (c *MonthFacts) readStamps(ctx context.Context, first, last, now time.Time) (map[string]string, error) {
+	read, err := c.store.FigureStamps(ctx, first.Format(time.DateOnly), last.Format(time.DateOnly), now)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]string{}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.stamps) > 4*c.max {
+		clear(c.stamps)
+	}
+	for m := time.Date(first.Year(), first.Month(), 1, 0, 0, 0, 0, time.UTC); !m.After(last); m = m.AddDate(0, 1, 0) {
+		k := m.Format("2006-01")
+		c.stamps[k] = keptStamp{stamp: read[k], at: now}
+		out[k] = read[k]
+	}
+	return out, nil
+}
+
+// month returns month m's kept facts under stamp, with its days when
+// withDays, reading what is not kept or no longer valid.
+func (c *MonthFacts) month(ctx context.Context, g Gatherer, m time.Time, stamp string, now time.Time, withDays bool) (*keptMonth, error) {
+	key := m.Format("2006-01")
+	settled := now.After(m.AddDate(0, 1, settleDays))
+	valid := func(km *keptMonth) bool {
+		return km != nil && km.stamp == stamp && (settled || now.Sub(km.at) < c.ttl) && (!withDays || km.days != nil)
+	}
+	c.mu.Lock()
+	km := c.months[key]
+	if valid(km) {
+		km.used = now
+		c.mu.Unlock()
+		return km, nil
+	}
+	c.mu.Unlock()
+	v, err, _ := c.builds.Do(fmt.Sprintf("%s/%s/%t", key, stamp, withDays), func() (any, error) {
+		c.mu.Lock()
+		old := c.months[key]
+		c.mu.Unlock()
+		if valid(old) {
+			return old, nil
+		}
+		nm := &keptMonth{stamp: stamp, at: now, used: now}
+		if old != nil && old.stamp == stamp && (settled || now.Sub(old.at) < c.ttl) {
+			nm.whole, nm.at = old.whole, old.at // only the days are missing
+		} else {
+			facts, err := g.Facts(ctx, Filter{From: m.Format(time.DateOnly), To: m.AddDate(0, 1, -1).Format(time.DateOnly)})
+			if err != nil {
+				return nil, err
+			}
+			nm.whole = slices.Clip(slices.Clone(facts))
+		}
+		if withDays {
+			days, err := readMonthDays(ctx, g, c.store, m)
+			if err != nil {
+				return nil, err
+			}
+			nm.days = days
+		}
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		if _, ok := c.months[key]; !ok && len(c.months) >= c.max {
+			c.evict()
+		}
+		c.months[key] = nm
+		return nm, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.(*keptMonth), nil
+}
+
+// evict forgets the month used longest ago; c.mu is held.
+func (c *MonthFacts) evict() {
+	oldest := ""
+	for k, km := range c.months {
+		if oldest == "" || km.used.Before(c.months[oldest].used) {
+			oldest = k
+		}
+	}
+	delete(c.months, oldest)
+}
+
+// orgStamp is a digest of what the facts take from the organisation tree:
+// each unit's area and producer and each producer's kind.
+func orgStamp(o *Org) string {
+	h := fnv.New64a()
+	for _, u := range o.Units {
+		fmt.Fprintf(h, "%s\x00%s\x00%s\x00", u.ID, u.AreaID, u.ProducerID)
+	}
+	for _, p := range o.Producers {
+		fmt.Fprintf(h, "%s\x00%s\x00", p.ID, p.Kind)
+	}
+	return fmt.Sprintf("%x", h.Sum64())
+}
+
+// readMonthDays reads month m's facts by day: the service events from the
+// daily aggregate (the rescue department's two statistics counted from its
+// own rows instead, as Gatherer.Facts counts them), the answer promise's
+// figures (when g.WorkingTime is set) and the feedback counts by unit and
+// day.
+func readMonthDays(ctx context.Context, g Gatherer, st MonthReader, m time.Time) (*monthDays, error) {
+	from, to := m.Format(time.DateOnly), m.AddDate(0, 1, -1).Format(time.DateOnly)
+	type dayRow struct {
+		day  int
+		key  Fact
+		v    int64
+		keep bool // kept however small: a fact of the events is there when a row is
+	}
+	var rows []dayRow
+	dayOf := func(s string) (int, error) {
+		d, err := time.Parse(time.DateOnly, s)
+		if err != nil {
+			return 0, err
+		}
+		return d.Day(), nil
+	}
+	events, err := st.EventDayVolumes(ctx, from, to)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range events {
+		if r.Statistic == statRescueMissions || r.Statistic == statEmergencyRuns {
+			continue
+		}
+		d, err := dayOf(r.Day)
+		if err != nil {
+			return nil, err
+		}
+		rows = append(rows, dayRow{day: d, keep: true, v: r.Count, key: Fact{Source: SourceEvents, Statistic: r.Statistic, Mode: r.Mode,
+			Month: r.Month, Unit: r.Unit, Area: r.Area, Producer: r.Producer, ProducerKind: r.ProducerKind}})
+	}
+	uf := g.unitFacts()
+	month := m.Format("2006-01")
+	for _, k := range []struct {
+		stat string
+		runs bool
+	}{{statRescueMissions, false}, {statEmergencyRuns, true}} {
+		rs, err := g.Store.RescueResponses(ctx, sotepe.RescueQuery{From: from, To: to}, k.runs)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rs {
+			d, err := dayOf(r.Day)
+			if err != nil {
+				return nil, err
+			}
+			f := Fact{Source: SourceEvents, Statistic: k.stat, Mode: sotepe.EventInPerson, Month: month, Unit: r.Station}
+			if u, ok := g.Org.Unit(r.Station); ok {
+				f.Area, f.Producer = u.AreaID, u.ProducerID
+				if p, ok := g.Org.Producer(u.ProducerID); ok {
+					f.ProducerKind = string(p.Kind)
+				}
+			}
+			rows = append(rows, dayRow{day: d, keep: true, v: 1, key: f})
+		}
+	}
+	if g.WorkingTime != nil {
+		cs, err := g.Store.ContactStatsRows(ctx, sotepe.ContactStatsQuery{From: from, To: to, Dim: sotepe.DimUnit,
+			Interval: sotepe.IntervalDay, Now: g.now(), WorkingTime: g.WorkingTime})
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range cs {
+			d, err := dayOf(r.Period)
+			if err != nil {
+				return nil, err
+			}
+			for _, fv := range contactFields(r) {
+				if fv.v != 0 {
+					rows = append(rows, dayRow{day: d, v: fv.v, key: uf.fact(SourceContacts, fv.field, r.Key, month, 0)})
+				}
+			}
+		}
+	}
+	fc, err := g.Store.FeedbackCounts(ctx, sotepe.FeedbackCountsQuery{From: from, To: to, Dim: sotepe.FeedbackDimUnit, ByDay: true})
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range fc {
+		d, err := dayOf(c.Day)
+		if err != nil {
+			return nil, err
+		}
+		for _, fv := range feedbackFields(c) {
+			if fv.v != 0 {
+				rows = append(rows, dayRow{day: d, v: fv.v, key: uf.fact(SourceFeedback, fv.field, c.Key, month, 0)})
+			}
+		}
+	}
+	// In order of the day: a count of each day's rows, then each row at
+	// its day's next place.
+	var at [33]int
+	for _, r := range rows {
+		at[r.day+1]++
+	}
+	for d := 1; d < len(at); d++ {
+		at[d] += at[d-1]
+	}
+	order := make([]int32, len(rows))
+	next := at
+	for i, r := range rows {
+		order[next[r.day]] = int32(i)
+		next[r.day]++
+	}
+	md := &monthDays{rows: make([]dayValue, len(rows))}
+	index := map[Fact]int32{}
+	for i, j := range order {
+		r := &rows[j]
+		k, ok := index[r.key]
+		if !ok {
+			k = int32(len(md.keys))
+			index[r.key] = k
+			md.keys = append(md.keys, r.key)
+		}
+		md.rows[i] = dayValue{key: k, value: r.v}
+		if r.keep {
+			md.rows[i].key = -k - 1 // negative: an event's, kept even when its sum is 0
+		}
+	}
+	for d := range md.start {
+		md.start[d] = int32(at[min(d, len(at)-1)])
+	}
+	return md, nil
+}
+
+// facts returns the facts of the days lo to hi of the month: each fact's
+// values of those days added up, the events' when they have a row, the
+// others' when the sum is not 0 (as the store's sums of the period give
+// them).
+func (md *monthDays) facts(lo, hi int) []Fact {
+	sums := make([]int64, len(md.keys))
+	seen := make([]bool, len(md.keys))
+	for _, r := range md.rows[md.start[lo]:md.start[hi+1]] {
+		k := r.key
+		if k < 0 {
+			k = -k - 1
+			seen[k] = true
+		}
+		sums[k] += r.value
+	}
+	var out []Fact
+	for k, n := range sums {
+		if seen[k] || n != 0 {
+			f := md.keys[k]
+			f.Value = n
+			out = append(out, f)
+		}
+	}
+	return out
+}
