@@ -79,23 +79,8 @@ func compareMonthFacts(t *testing.T, g report.Gatherer, mf *report.MonthFacts, p
 // the store's stamps can tell the months changed, and as an open request
 // passes its due time.
 func checkMonthFacts(t *testing.T, db string) {
-	ctx := context.Background()
-	st, err := openStore(ctx, db, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	org, err := report.LoadOrg(ctx, st)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cal, err := workday.New()
-	if err != nil {
-		t.Fatal(err)
-	}
 	now := time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)
-	g := report.Gatherer{Store: st, Org: org, Now: func() time.Time { return now }, WorkingTime: cal.WorkingHoursBetween}
-	mf := report.NewMonthFacts(st, time.Minute, 27)
+	st, org, g, mf := monthFactsOn(t, db, func() time.Time { return now })
 	periods := monthFactsPeriods(2024, 12, 7)
 	compareMonthFacts(t, g, mf, periods, "first")
 	compareMonthFacts(t, g, mf, periods, "kept")
@@ -119,16 +104,17 @@ func checkMonthFacts(t *testing.T, db string) {
 	compareMonthFacts(t, g, mf, periods[:8], "past its due time")
 }
 
-// compareYearMonthFacts checks the kept months against the direct read of
-// the year in db for a few periods, twice (the second time from the kept
-// months), without changing it.
-func compareYearMonthFacts(t *testing.T, db string) {
+// monthFactsOn opens the store db (closed when the test ends) and returns
+// it, its organisation, a gatherer of its facts at the clock now, and an
+// empty keeper of months over it.
+func monthFactsOn(t *testing.T, db string, now func() time.Time) (*store.Store, *report.Org, report.Gatherer, *report.MonthFacts) {
+	t.Helper()
 	ctx := context.Background()
 	st, err := openStore(ctx, db, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer st.Close()
+	t.Cleanup(func() { st.Close() })
 	org, err := report.LoadOrg(ctx, st)
 	if err != nil {
 		t.Fatal(err)
@@ -137,9 +123,16 @@ func compareYearMonthFacts(t *testing.T, db string) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	g := report.Gatherer{Store: st, Org: org, Now: now, WorkingTime: cal.WorkingHoursBetween}
+	return st, org, g, report.NewMonthFacts(st, time.Minute, 27)
+}
+
+// compareYearMonthFacts checks the kept months against the direct read of
+// the year in db for a few periods, twice (the second time from the kept
+// months), without changing it.
+func compareYearMonthFacts(t *testing.T, db string) {
 	now := time.Now()
-	g := report.Gatherer{Store: st, Org: org, Now: func() time.Time { return now }, WorkingTime: cal.WorkingHoursBetween}
-	mf := report.NewMonthFacts(st, time.Minute, 27)
+	_, _, g, mf := monthFactsOn(t, db, func() time.Time { return now })
 	periods := monthFactsPeriods(2024, 4, 11)
 	compareMonthFacts(t, g, mf, periods, "first")
 	compareMonthFacts(t, g, mf, periods, "kept")
