@@ -2,7 +2,9 @@ package web_test
 
 import (
 	"fmt"
+	"io"
 	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -24,10 +26,12 @@ const (
 // BenchmarkSubmissions measures durable contact submissions over loopback
 // HTTP (POST /api/v1/contact-requests as a signed-in resident; the 201
 // comes after the commit) beside the bare baseline of durable single-row
-// commits with the same driver and durability (bare.Commits), both from 16
+// commits with the same driver and durability (bare.DB.Commit), both from 16
 // clients at once as fast as they are taken. Each iteration of `ratio` runs
 // a round of 400 of each in turn and reports sotepe ÷ bare in writes per
-// second, and both sides' 99th percentile of latency (docs/benchmarks.md):
+// second, and both sides' 99th percentile of latency. A third round goes to
+// a bare server over HTTP (submitCeiling); its ratio to the bare commits is
+// http_ratio (docs/benchmarks.md):
 //
 //	go test -run '^$' -bench 'Submissions/.*/ratio' -benchtime 5x -count 3 ./web/
 func BenchmarkSubmissions(b *testing.B) {
@@ -52,35 +56,81 @@ func BenchmarkSubmissions(b *testing.B) {
 					return nil
 				})
 			}
-			first := 0 // the next bare row's id, across -count runs
+			// The ceiling over HTTP: a bare server that makes one bare
+			// commit a request, driven like sotepe (see submitCeiling).
+			var next atomic.Int64 // the next bare row's id, across -count runs
+			ceiling := submitCeiling(b, d, &next)
+			ceilingRound := func() ([]time.Duration, error) {
+				return bare.Round(submitRound, submitClients, func() error {
+					r, err := client.Post(ceiling.URL, "application/json", strings.NewReader(`{"message":"Kuumetta kolme päivää."}`))
+					if err != nil {
+						return err
+					}
+					io.Copy(io.Discard, r.Body)
+					r.Body.Close()
+					if r.StatusCode != http.StatusCreated {
+						return fmt.Errorf("bare submission: %d", r.StatusCode)
+					}
+					return nil
+				})
+			}
 			b.Run("ratio", func(b *testing.B) {
-				var bareTime, own time.Duration
+				var bareTime, own, overHTTP time.Duration
 				var bareLat, ownLat []time.Duration
 				for b.Loop() {
 					start := time.Now()
-					lat, err := d.Commits(b.Context(), first, submitRound, submitClients)
+					lat, err := bare.Round(submitRound, submitClients, func() error { return d.Commit(b.Context(), next.Add(1)-1) })
 					if err != nil {
 						b.Fatal(err)
 					}
 					bareTime += time.Since(start)
 					bareLat = append(bareLat, lat...)
-					first += submitRound
 					start = time.Now()
 					if lat, err = sotepeRound(); err != nil {
 						b.Fatal(err)
 					}
 					own += time.Since(start)
 					ownLat = append(ownLat, lat...)
+					start = time.Now()
+					if _, err = ceilingRound(); err != nil {
+						b.Fatal(err)
+					}
+					overHTTP += time.Since(start)
 				}
 				n := float64(submitRound * b.N)
 				b.ReportMetric(n/bareTime.Seconds(), "bare_writes/s")
 				b.ReportMetric(n/own.Seconds(), "sotepe_writes/s")
 				b.ReportMetric(bareTime.Seconds()/own.Seconds(), "ratio")
+				b.ReportMetric(bareTime.Seconds()/overHTTP.Seconds(), "http_ratio")
 				b.ReportMetric(p99ms(bareLat), "bare_p99_ms")
 				b.ReportMetric(p99ms(ownLat), "sotepe_p99_ms")
 			})
 		})
 	}
+}
+
+// submitCeiling starts a bare net/http server on loopback that reads a
+// request's body and answers 201 after one bare commit into d (ids from
+// next): the ceiling of any server that takes submissions over HTTP and
+// commits each on its own, beside the bare commits with no HTTP around
+// them. Its ratio to those shows what loopback HTTP alone costs.
+func submitCeiling(b *testing.B, d *bare.DB, next *atomic.Int64) *httptest.Server {
+	b.Helper()
+	if err := d.PrepareCommits(b.Context()); err != nil {
+		b.Fatal(err)
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		if err := d.Commit(r.Context(), next.Add(1)-1); err != nil {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusCreated)
+		w.Write([]byte(`{"id":1}`))
+	}))
+	b.Cleanup(srv.Close)
+	return srv
 }
 
 // p99ms returns the 99th percentile of took in milliseconds.

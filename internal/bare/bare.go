@@ -30,6 +30,11 @@ const (
 	Postgres = "postgres"
 )
 
+// pgConns is the size of package store's PostgreSQL pool, which the
+// baselines' pools copy: database/sql's default keeps two connections
+// idle, so more clients than that would open and close connections.
+const pgConns = 16
+
 // DB is a database opened the way package store opens its writer, with no
 // store around it.
 type DB struct {
@@ -50,6 +55,9 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		if err != nil {
 			return nil, err
 		}
+		// The store's pool: 16 connections, all kept when idle.
+		db.SetMaxOpenConns(pgConns)
+		db.SetMaxIdleConns(pgConns)
 		if err := db.PingContext(ctx); err != nil {
 			db.Close()
 			return nil, err

@@ -3,7 +3,6 @@ package bare
 import (
 	"context"
 	"fmt"
-	"sync/atomic"
 	"time"
 )
 
@@ -19,28 +18,24 @@ const commitsTable = `CREATE TABLE IF NOT EXISTS bare_commits (
 	due_at      BIGINT NOT NULL
 )`
 
-// Commits is the baseline of durable submissions: clients goroutines insert
-// n rows in all, each row in a transaction of its own (one commit, which on
-// SQLite with synchronous=FULL is a sync of the log), as fast as the
-// database takes them. Rows are numbered from first. It returns how long
-// each commit took, in the order they ended.
-func (d *DB) Commits(ctx context.Context, first, n, clients int) ([]time.Duration, error) {
-	if _, err := d.SQL.ExecContext(ctx, commitsTable); err != nil {
-		return nil, err
-	}
+// PrepareCommits creates the table Commit writes into, if it is not there.
+func (d *DB) PrepareCommits(ctx context.Context) error {
+	_, err := d.SQL.ExecContext(ctx, commitsTable)
+	return err
+}
+
+// Commit inserts row id into the table of PrepareCommits in a transaction
+// of its own: one durable single-row write, the baseline of a submission.
+// On SQLite with synchronous=FULL its commit is a sync of the log.
+func (d *DB) Commit(ctx context.Context, id int64) error {
 	insert := `INSERT INTO bare_commits (id, resident_id, service_id, unit_id, body, received_at, due_at) VALUES (?, ?, ?, ?, ?, ?, ?)`
 	if d.Engine == Postgres {
 		insert = `INSERT INTO bare_commits (id, resident_id, service_id, unit_id, body, received_at, due_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`
 	}
-	var next atomic.Int64
-	next.Store(int64(first))
-	return Round(n, clients, func() error {
-		id := next.Add(1) - 1
-		now := time.Now().UnixMicro()
-		if _, err := d.SQL.ExecContext(ctx, insert, id, 7, "health-station-nurse", "kallio-health-station",
-			"Kuumetta kolme päivää.", now, now+48*3600*1e6); err != nil {
-			return fmt.Errorf("bare: commit %d: %w", id, err)
-		}
-		return nil
-	})
+	now := time.Now().UnixMicro()
+	if _, err := d.SQL.ExecContext(ctx, insert, id, 7, "health-station-nurse", "kallio-health-station",
+		"Kuumetta kolme päivää.", now, now+48*3600*1e6); err != nil {
+		return fmt.Errorf("bare: commit %d: %w", id, err)
+	}
+	return nil
 }
