@@ -31,7 +31,8 @@ const (
 // a round of 400 of each in turn and reports sotepe ÷ bare in writes per
 // second, and both sides' 99th percentile of latency. A third round goes to
 // a bare server over HTTP (submitCeiling); its ratio to the bare commits is
-// http_ratio (docs/benchmarks.md):
+// http_ratio. Each side's CPU time a write, over the whole machine
+// (bare.MachineCPU), is its _cpu_ms (docs/benchmarks.md):
 //
 //	go test -run '^$' -bench 'Submissions/.*/ratio' -benchtime 5x -count 3 ./web/
 func BenchmarkSubmissions(b *testing.B) {
@@ -77,31 +78,43 @@ func BenchmarkSubmissions(b *testing.B) {
 			b.Run("ratio", func(b *testing.B) {
 				var bareTime, own, overHTTP time.Duration
 				var bareLat, ownLat []time.Duration
-				for b.Loop() {
+				var cpu [3]time.Duration // the machine's CPU in each side's rounds
+				timed := func(side int, round func() ([]time.Duration, error)) (time.Duration, []time.Duration) {
+					c0, _ := bare.MachineCPU()
 					start := time.Now()
-					lat, err := bare.Round(submitRound, submitClients, func() error { return d.Commit(b.Context(), next.Add(1)-1) })
+					lat, err := round()
+					took := time.Since(start)
 					if err != nil {
 						b.Fatal(err)
 					}
-					bareTime += time.Since(start)
+					c1, _ := bare.MachineCPU()
+					cpu[side] += c1 - c0
+					return took, lat
+				}
+				for b.Loop() {
+					took, lat := timed(0, func() ([]time.Duration, error) {
+						return bare.Round(submitRound, submitClients, func() error { return d.Commit(b.Context(), next.Add(1)-1) })
+					})
+					bareTime += took
 					bareLat = append(bareLat, lat...)
-					start = time.Now()
-					if lat, err = sotepeRound(); err != nil {
-						b.Fatal(err)
-					}
-					own += time.Since(start)
+					took, lat = timed(1, sotepeRound)
+					own += took
 					ownLat = append(ownLat, lat...)
-					start = time.Now()
-					if _, err = ceilingRound(); err != nil {
-						b.Fatal(err)
-					}
-					overHTTP += time.Since(start)
+					took, _ = timed(2, ceilingRound)
+					overHTTP += took
 				}
 				n := float64(submitRound * b.N)
 				b.ReportMetric(n/bareTime.Seconds(), "bare_writes/s")
 				b.ReportMetric(n/own.Seconds(), "sotepe_writes/s")
 				b.ReportMetric(bareTime.Seconds()/own.Seconds(), "ratio")
 				b.ReportMetric(bareTime.Seconds()/overHTTP.Seconds(), "http_ratio")
+				if _, ok := bare.MachineCPU(); ok {
+					// The machine's CPU a write, in ms: the database's
+					// and the kernel's share as well as this process's.
+					for i, name := range []string{"bare", "sotepe", "http"} {
+						b.ReportMetric(float64(cpu[i].Microseconds())/1000/n, name+"_cpu_ms")
+					}
+				}
 				b.ReportMetric(p99ms(bareLat), "bare_p99_ms")
 				b.ReportMetric(p99ms(ownLat), "sotepe_p99_ms")
 			})
