@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"sotepe"
+	"sotepe/web/kit"
 )
 
 // errCrossOrigin answers a state-changing request that a browser sent from
@@ -21,26 +22,26 @@ type loginView struct {
 
 // loginPage shows the sign-in form.
 func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) error {
-	s.html(w, r, http.StatusOK, "login", pageData{Title: s.cat.T(info(r).Lang, "login.title", nil),
-		Data: s.loginView(loginView{Next: safeNext(r.URL.Query().Get("next"))})})
+	s.html(w, r, http.StatusOK, "login", pageData{Title: s.cat.T(kit.Info(r).Lang, "login.title", nil),
+		Data: s.loginView(loginView{Next: kit.SafeNext(r.URL.Query().Get("next"))})})
 	return nil
 }
 
 // loginForm signs in from the HTML form and redirects to next; a failure
 // shows the form again with the reason.
 func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) error {
-	if err := parseForm(r); err != nil {
+	if err := kit.ParseForm(r); err != nil {
 		return err
 	}
 	c := credentials{Username: r.PostForm.Get("username"), Password: r.PostForm.Get("password")}
-	next := safeNext(r.PostForm.Get("next"))
+	next := kit.SafeNext(r.PostForm.Get("next"))
 	_, token, err := s.login(r, c)
 	if err != nil {
 		code := sotepe.ErrorCode(err)
 		if code != sotepe.EUnauthorized && code != sotepe.ETooMany {
 			return err
 		}
-		in := info(r)
+		in := kit.Info(r)
 		s.html(w, r, sotepe.HTTPStatus(code), "login", pageData{Title: s.cat.T(in.Lang, "login.title", nil),
 			Data: s.loginView(loginView{Next: next, Username: c.Username, Error: s.loginErr(in.Lang, err)})})
 		return nil
@@ -64,7 +65,7 @@ func (s *Server) loginErr(lang sotepe.Lang, err error) *formError {
 // provider's end-session endpoint when a provider signed the session in.
 func (s *Server) logoutForm(w http.ResponseWriter, r *http.Request) error {
 	provider := ""
-	if in := info(r); in.Session != nil {
+	if in := kit.Info(r); in.Session != nil {
 		provider = in.Session.Provider
 	}
 	if err := s.logout(w, r); err != nil {
@@ -78,7 +79,7 @@ func (s *Server) logoutForm(w http.ResponseWriter, r *http.Request) error {
 // {"username","password"} sets the session cookie and returns the user.
 func (s *Server) sessionCreate(w http.ResponseWriter, r *http.Request) error {
 	var c credentials
-	if err := decodeJSON(r, &c); err != nil {
+	if err := kit.DecodeJSON(r, &c); err != nil {
 		return err
 	}
 	if c.Username == "" || c.Password == "" {
@@ -89,13 +90,13 @@ func (s *Server) sessionCreate(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.setSessionCookie(w, token)
-	writeJSON(w, http.StatusCreated, meOf(user))
+	kit.WriteJSON(w, http.StatusCreated, meOf(user))
 	return nil
 }
 
 // sessionDelete signs out through the API: DELETE /api/v1/session.
 func (s *Server) sessionDelete(w http.ResponseWriter, r *http.Request) error {
-	return noContent(w, s.logout(w, r))
+	return kit.NoContent(w, s.logout(w, r))
 }
 
 // meView is the signed-in user as GET /api/v1/me shows them.
@@ -133,7 +134,7 @@ func meOf(u sotepe.User) meView {
 // meOfRequest is meOf with the session's level of assurance.
 func meOfRequest(r *http.Request, u sotepe.User) meView {
 	v := meOf(u)
-	if in := info(r); in.Session != nil {
+	if in := kit.Info(r); in.Session != nil {
 		v.LoA = in.Session.LoA
 	}
 	return v
@@ -152,8 +153,8 @@ type mePageView struct {
 // me shows the signed-in user: GET /me and GET /api/v1/me.
 func (s *Server) me(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	var err error
-	if isAPI(r) {
-		writeJSON(w, http.StatusOK, meOfRequest(r, u))
+	if kit.IsAPI(r) {
+		kit.WriteJSON(w, http.StatusOK, meOfRequest(r, u))
 		return nil
 	}
 	v := mePageView{Me: meOfRequest(r, u)}
@@ -171,7 +172,7 @@ func (s *Server) me(w http.ResponseWriter, r *http.Request, u sotepe.User) error
 	if v.Net, err = s.network(r.Context()); err != nil {
 		return err
 	}
-	s.html(w, r, http.StatusOK, "me", pageData{Title: s.cat.T(info(r).Lang, "me.title", nil), Data: v})
+	s.html(w, r, http.StatusOK, "me", pageData{Title: s.cat.T(kit.Info(r).Lang, "me.title", nil), Data: v})
 	return nil
 }
 
@@ -192,11 +193,11 @@ func (s *Server) accessLog(w http.ResponseWriter, r *http.Request, u sotepe.User
 // logPage serves one page of a log of accesses, as JSON or as the page
 // tmpl (titled "<tmpl>.title") with a link to the next page.
 func (s *Server) logPage(w http.ResponseWriter, r *http.Request, tmpl string, read func(sotepe.PageRequest) (sotepe.Page[sotepe.Access], error)) error {
-	page, ok, err := listPage(w, r, read)
+	page, ok, err := kit.ListPage(w, r, read)
 	if !ok {
 		return err
 	}
-	v := accessLogView{Page: page, NextURL: nextURL(r, page.NextCursor)}
-	s.html(w, r, http.StatusOK, tmpl, pageData{Title: s.cat.T(info(r).Lang, tmpl+".title", nil), Data: v})
+	v := accessLogView{Page: page, NextURL: kit.NextURL(r, page.NextCursor)}
+	s.html(w, r, http.StatusOK, tmpl, pageData{Title: s.cat.T(kit.Info(r).Lang, tmpl+".title", nil), Data: v})
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"sotepe"
+	"sotepe/web/kit"
 )
 
 // actingView is the page on which a resident chooses whom they act for.
@@ -23,28 +24,28 @@ func (s *Server) actingPage(w http.ResponseWriter, r *http.Request, u sotepe.Use
 	if err != nil {
 		return err
 	}
-	v := actingView{Principals: list, Self: u.Name, Next: safeNext(r.URL.Query().Get("next"))}
+	v := actingView{Principals: list, Self: u.Name, Next: kit.SafeNext(r.URL.Query().Get("next"))}
 	if u.Acting != nil {
 		v.Current = u.Acting.Principal.ResidentID
 	}
-	s.html(w, r, http.StatusOK, "acting", pageData{Title: s.cat.T(info(r).Lang, "acting.title", nil), Data: v})
+	s.html(w, r, http.StatusOK, "acting", pageData{Title: s.cat.T(kit.Info(r).Lang, "acting.title", nil), Data: v})
 	return nil
 }
 
 // actingForm makes the choice of the acting page: POST /acting with
 // principal (empty: oneself).
 func (s *Server) actingForm(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
-	if err := parseForm(r); err != nil {
+	if err := kit.ParseForm(r); err != nil {
 		return err
 	}
 	id, err := principalID(r.PostForm.Get("principal"))
 	if err != nil {
 		return err
 	}
-	if _, err := s.cfg.Acting.Choose(r.Context(), u, info(r).TokenHash, id); err != nil {
+	if _, err := s.cfg.Acting.Choose(r.Context(), u, kit.Info(r).TokenHash, id); err != nil {
 		return err
 	}
-	http.Redirect(w, r, safeNext(r.PostForm.Get("next")), http.StatusSeeOther)
+	http.Redirect(w, r, kit.SafeNext(r.PostForm.Get("next")), http.StatusSeeOther)
 	return nil
 }
 
@@ -66,7 +67,7 @@ func (s *Server) principals(w http.ResponseWriter, r *http.Request, u sotepe.Use
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": list})
+	kit.WriteJSON(w, http.StatusOK, map[string]any{"items": list})
 	return nil
 }
 
@@ -77,7 +78,7 @@ func (s *Server) actingFor(w http.ResponseWriter, r *http.Request, u sotepe.User
 	var body struct {
 		Principal json.RawMessage `json:"principal"`
 	}
-	if err := decodeJSON(r, &body); err != nil {
+	if err := kit.DecodeJSON(r, &body); err != nil {
 		return err
 	}
 	if len(body.Principal) == 0 {
@@ -93,7 +94,7 @@ func (s *Server) actingFor(w http.ResponseWriter, r *http.Request, u sotepe.User
 			return sotepe.NotFound("principal")
 		}
 	}
-	chosen, err := s.cfg.Acting.Choose(r.Context(), u, info(r).TokenHash, id)
+	chosen, err := s.cfg.Acting.Choose(r.Context(), u, kit.Info(r).TokenHash, id)
 	if err != nil {
 		return err
 	}
@@ -105,14 +106,14 @@ func (s *Server) actingFor(w http.ResponseWriter, r *http.Request, u sotepe.User
 		self.Acting = &sotepe.Acting{Principal: chosen, DelegateResidentID: self.ResidentID, DelegateName: self.Name}
 		self.ResidentID = chosen.ResidentID
 	}
-	writeJSON(w, http.StatusOK, meOfRequest(r, self))
+	kit.WriteJSON(w, http.StatusOK, meOfRequest(r, self))
 	return nil
 }
 
 // guardiansForm lets a minor of 12–17 forbid their guardians to handle their
 // matters, or allow it again: POST /me/guardians with denied=on or off.
 func (s *Server) guardiansForm(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
-	if err := parseForm(r); err != nil {
+	if err := kit.ParseForm(r); err != nil {
 		return err
 	}
 	if err := s.cfg.Acting.SetGuardiansDenied(r.Context(), u, r.PostForm.Get("denied") == "on"); err != nil {
@@ -128,13 +129,13 @@ func (s *Server) guardiansPut(w http.ResponseWriter, r *http.Request, u sotepe.U
 	var body struct {
 		Denied *bool `json:"denied"`
 	}
-	if err := decodeJSON(r, &body); err != nil {
+	if err := kit.DecodeJSON(r, &body); err != nil {
 		return err
 	}
 	if body.Denied == nil {
 		return sotepe.Invalid("error.invalid", "denied is required")
 	}
-	return noContent(w, s.cfg.Acting.SetGuardiansDenied(r.Context(), u, *body.Denied))
+	return kit.NoContent(w, s.cfg.Acting.SetGuardiansDenied(r.Context(), u, *body.Denied))
 }
 
 // actingLog shows what the user did acting for others: GET /me/acting-log

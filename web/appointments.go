@@ -11,6 +11,7 @@ import (
 
 	"sotepe"
 	"sotepe/ical"
+	"sotepe/web/kit"
 )
 
 // The JSON API of appointments: free-time search, booking, cancelling and
@@ -134,7 +135,7 @@ func (s *Server) parseInstant(v string) (time.Time, error) {
 // pageSpan reads a list's page and its from and to (dates or instants;
 // zero when not given).
 func (s *Server) pageSpan(q url.Values) (p sotepe.PageRequest, from, to time.Time, err error) {
-	if p, err = pageRequest(q); err != nil {
+	if p, err = kit.ReadPageRequest(q); err != nil {
 		return p, from, to, err
 	}
 	if from, err = s.parseInstant(q.Get("from")); err != nil {
@@ -174,7 +175,7 @@ func (s *Server) slotFilter(r *http.Request) (sotepe.SlotFilter, error) {
 	if err != nil {
 		return f, err
 	}
-	if u := info(r).User; near && district == "" && u != nil && u.ResidentID != 0 {
+	if u := kit.Info(r).User; near && district == "" && u != nil && u.ResidentID != 0 {
 		// Near me: the resident's own district, read from their own data.
 		res, err := s.cfg.Residents.Own(r.Context(), *u)
 		if err != nil {
@@ -204,12 +205,12 @@ func (s *Server) slotFilter(r *http.Request) (sotepe.SlotFilter, error) {
 // the same searches. A time booked meanwhile in another process may show
 // for those seconds; booking it then says it was taken. This process
 // empties the cache whenever it changes a slot (changesSlots).
-func (s *Server) cachedSlots(h handler) handler {
+func (s *Server) cachedSlots(h kit.Handler) kit.Handler {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		if r.URL.Query().Has("near") {
 			return h(w, r) // the answer depends on who asks
 		}
-		key := string(info(r).Lang) + " " + r.URL.RequestURI()
+		key := string(kit.Info(r).Lang) + " " + r.URL.RequestURI()
 		if e, ok := s.slotCache.get(key); ok {
 			writeCached(w, r, e, "hit")
 			return nil
@@ -245,7 +246,7 @@ func (s *Server) cachedSlots(h handler) handler {
 
 // changesSlots empties the free-time cache after h changed something, so
 // that this process never shows a time it has just booked as free.
-func (s *Server) changesSlots(h handler) handler {
+func (s *Server) changesSlots(h kit.Handler) kit.Handler {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		err := h(w, r)
 		s.slotCache.reset()
@@ -267,8 +268,8 @@ func (s *Server) slotSearch(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	page, err := s.cfg.Appointments.Search(r.Context(), info(r).User, f)
-	return writePage(w, page, err, func(sl sotepe.Slot) slotView { return s.viewSlot(sl, false) })
+	page, err := s.cfg.Appointments.Search(r.Context(), kit.Info(r).User, f)
+	return kit.WritePage(w, page, err, func(sl sotepe.Slot) slotView { return s.viewSlot(sl, false) })
 }
 
 // apptCreate books a slot for the signed-in resident: POST
@@ -280,7 +281,7 @@ func (s *Server) apptCreate(w http.ResponseWriter, r *http.Request, u sotepe.Use
 		Slot    int64  `json:"slot"`
 		Service string `json:"service"`
 	}
-	if err := decodeJSON(r, &b); err != nil {
+	if err := kit.DecodeJSON(r, &b); err != nil {
 		return err
 	}
 	if b.Slot <= 0 {
@@ -330,7 +331,7 @@ func (s *Server) apptList(w http.ResponseWriter, r *http.Request, u sotepe.User)
 	if err != nil {
 		return err
 	}
-	return writePage(w, page, nil, s.apptViewer(r.Context(), u).view)
+	return kit.WritePage(w, page, nil, s.apptViewer(r.Context(), u).view)
 }
 
 // apptJSON returns the writer of an appointment an operation answers, as
@@ -344,7 +345,7 @@ func (s *Server) apptJSON(w http.ResponseWriter, r *http.Request, u sotepe.User,
 		if status == http.StatusCreated {
 			w.Header().Set("Location", "/api/v1/appointments/"+strconv.FormatInt(a.ID, 10))
 		}
-		writeJSON(w, status, s.viewAppt(r.Context(), a, u))
+		kit.WriteJSON(w, status, s.viewAppt(r.Context(), a, u))
 		return nil
 	}
 }
@@ -365,7 +366,7 @@ func (s *Server) apptReschedule(w http.ResponseWriter, r *http.Request, u sotepe
 	var b struct {
 		Slot int64 `json:"slot"`
 	}
-	if err := decodeJSON(r, &b); err != nil {
+	if err := kit.DecodeJSON(r, &b); err != nil {
 		return err
 	}
 	if b.Slot <= 0 {
@@ -380,7 +381,7 @@ func (s *Server) apptMark(w http.ResponseWriter, r *http.Request, u sotepe.User,
 	var b struct {
 		Status sotepe.AppointmentStatus `json:"status"`
 	}
-	if err := decodeJSON(r, &b); err != nil {
+	if err := kit.DecodeJSON(r, &b); err != nil {
 		return err
 	}
 	return s.apptJSON(w, r, u, http.StatusOK)(s.cfg.Appointments.Mark(r.Context(), u, id, b.Status))
@@ -394,7 +395,7 @@ func (s *Server) apptICS(w http.ResponseWriter, r *http.Request, u sotepe.User, 
 	if err != nil {
 		return err
 	}
-	lang := info(r).Lang
+	lang := kit.Info(r).Lang
 	host := r.Host
 	if h, _, err := net.SplitHostPort(host); err == nil {
 		host = h
@@ -444,7 +445,7 @@ type openSlotsBody struct {
 // slotsOpen opens slots: POST /api/v1/slots (staff of the unit).
 func (s *Server) slotsOpen(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	var b openSlotsBody
-	if err := decodeJSON(r, &b); err != nil {
+	if err := kit.DecodeJSON(r, &b); err != nil {
 		return err
 	}
 	o := sotepe.SlotOpening{UnitID: b.Unit, ServiceID: b.Service, ResourceID: b.Resource, Mode: b.Mode,
@@ -460,11 +461,11 @@ func (s *Server) slotsOpen(w http.ResponseWriter, r *http.Request, u sotepe.User
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusCreated, map[string]int{"created": n})
+	kit.WriteJSON(w, http.StatusCreated, map[string]int{"created": n})
 	return nil
 }
 
 // slotClose closes an open slot: POST /api/v1/slots/{id}/close.
 func (s *Server) slotClose(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
-	return noContent(w, s.cfg.Appointments.CloseSlot(r.Context(), u, id))
+	return kit.NoContent(w, s.cfg.Appointments.CloseSlot(r.Context(), u, id))
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"sotepe"
+	"sotepe/web/kit"
 )
 
 // The staff pages of appointments beyond the calendar: giving a resident
@@ -18,7 +19,7 @@ import (
 // the professional may handle; a refusal shows the request with the
 // reason.
 func (s *Server) ticketForm(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
-	if err := parseForm(r); err != nil {
+	if err := kit.ParseForm(r); err != nil {
 		return err
 	}
 	c, err := s.cfg.Contacts.Get(r.Context(), u, id)
@@ -26,11 +27,11 @@ func (s *Server) ticketForm(w http.ResponseWriter, r *http.Request, u sotepe.Use
 		return err
 	}
 	if c.ResidentID == 0 {
-		return s.showRequest(w, r, u, id, "queue_item", s.cat.T(info(r).Lang, "error.resident_required", nil))
+		return s.showRequest(w, r, u, id, "queue_item", s.cat.T(kit.Info(r).Lang, "error.resident_required", nil))
 	}
 	_, err = s.cfg.Appointments.IssueTicket(r.Context(), u, sotepe.Ticket{ResidentID: c.ResidentID, ServiceID: r.PostForm.Get("service"), ContactRequestID: id})
 	if code := sotepe.ErrorCode(err); code == sotepe.EInvalid {
-		return s.showRequest(w, r, u, id, "queue_item", s.errText(info(r).Lang, err))
+		return s.showRequest(w, r, u, id, "queue_item", s.errText(kit.Info(r).Lang, err))
 	} else if err != nil {
 		return err
 	}
@@ -53,7 +54,7 @@ type bookForView struct {
 // staffSlot reads slot {id} of the path for a staff member: a slot of
 // another unit is as missing as one that does not exist.
 func (s *Server) staffSlot(r *http.Request, u sotepe.User) (sotepe.Slot, error) {
-	id, err := pathID(r, "id", "slot")
+	id, err := kit.PathID(r, "id", "slot")
 	if err != nil {
 		return sotepe.Slot{}, err
 	}
@@ -74,7 +75,7 @@ func (s *Server) showBookFor(w http.ResponseWriter, r *http.Request, sl sotepe.S
 	if v.Back == "" {
 		v.Back = "/staff/calendar?date=" + sl.Start.In(s.cfg.Location).Format(time.DateOnly)
 	}
-	s.html(w, r, status, "appt_book_for", pageData{Title: s.cat.T(info(r).Lang, "appt.book_for_title", nil), Data: v})
+	s.html(w, r, status, "appt_book_for", pageData{Title: s.cat.T(kit.Info(r).Lang, "appt.book_for_title", nil), Data: v})
 	return nil
 }
 
@@ -102,7 +103,7 @@ func bookForBack(back string) string {
 // a refusal (an unknown code, a taken time) shows the form again with the
 // reason and keeps what was typed.
 func (s *Server) bookForForm(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
-	if err := parseForm(r); err != nil {
+	if err := kit.ParseForm(r); err != nil {
 		return err
 	}
 	sl, err := s.staffSlot(r, u)
@@ -121,7 +122,7 @@ func (s *Server) bookForForm(w http.ResponseWriter, r *http.Request, u sotepe.Us
 		} else if code != sotepe.EConflict {
 			err = atField(err, "personal_id")
 		}
-		v.Error = s.formErr(info(r).Lang, err, "personal_id", "basis")
+		v.Error = s.formErr(kit.Info(r).Lang, err, "personal_id", "basis")
 		return s.showBookFor(w, r, sl, v, sotepe.HTTPStatus(code))
 	}
 	if err != nil {
@@ -196,7 +197,7 @@ func (s *Server) showRules(w http.ResponseWriter, r *http.Request, u sotepe.User
 		}
 		v.Rules = viewRules(c)
 	}
-	s.html(w, r, status, "appt_rules", pageData{Title: s.cat.T(info(r).Lang, "appt.rules_title", nil), Data: v})
+	s.html(w, r, status, "appt_rules", pageData{Title: s.cat.T(kit.Info(r).Lang, "appt.rules_title", nil), Data: v})
 	return nil
 }
 
@@ -214,11 +215,11 @@ func (s *Server) rulesPage(w http.ResponseWriter, r *http.Request, u sotepe.User
 // what was typed; nothing is saved.
 func (s *Server) rulesForm(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	var err error
-	if err := parseForm(r); err != nil {
+	if err := kit.ParseForm(r); err != nil {
 		return err
 	}
 	f := r.PostForm
-	in := info(r)
+	in := kit.Info(r)
 	service := f.Get("service")
 	b := bookingRules{Service: service, DirectBooking: f.Get("direct") != ""}
 	var bad string

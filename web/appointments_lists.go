@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"sotepe"
+	"sotepe/web/kit"
 )
 
 // Appointment tickets, the waiting list and the booking rules of a
@@ -19,11 +20,11 @@ func (s *Server) ticketCreate(w http.ResponseWriter, r *http.Request, u sotepe.U
 		Service        string `json:"service"`
 		ContactRequest int64  `json:"contact_request"`
 	}
-	if err := decodeJSON(r, &b); err != nil {
+	if err := kit.DecodeJSON(r, &b); err != nil {
 		return err
 	}
 	t, err := s.cfg.Appointments.IssueTicket(r.Context(), u, sotepe.Ticket{ResidentID: b.Resident, ServiceID: b.Service, ContactRequestID: b.ContactRequest})
-	return writeResult(w, http.StatusCreated, t, err)
+	return kit.WriteResult(w, http.StatusCreated, t, err)
 }
 
 // ticketList lists the resident's unused tickets: GET
@@ -33,7 +34,7 @@ func (s *Server) ticketList(w http.ResponseWriter, r *http.Request, u sotepe.Use
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, sotepe.Page[sotepe.Ticket]{Items: ts})
+	kit.WriteJSON(w, http.StatusOK, sotepe.Page[sotepe.Ticket]{Items: ts})
 	return nil
 }
 
@@ -52,7 +53,7 @@ type waitView struct {
 func (s *Server) viewWait(r *http.Request, e sotepe.WaitEntry) waitView {
 	loc := s.cfg.Location
 	v := waitView{ID: e.ID, Service: e.ServiceID, Unit: e.UnitID, Appointment: e.AppointmentID, Before: e.Before.In(loc), Status: e.Status}
-	if u := info(r).User; e.OfferSlot != 0 && u != nil {
+	if u := kit.Info(r).User; e.OfferSlot != 0 && u != nil {
 		// The slot offered to the resident's own entry.
 		if sl, err := s.cfg.Appointments.Slot(r.Context(), *u, e.OfferSlot); err == nil {
 			sv := s.viewSlot(sl, false)
@@ -74,7 +75,7 @@ func (s *Server) waitlistList(w http.ResponseWriter, r *http.Request, u sotepe.U
 	for i, e := range es {
 		out.Items[i] = s.viewWait(r, e)
 	}
-	writeJSON(w, http.StatusOK, out)
+	kit.WriteJSON(w, http.StatusOK, out)
 	return nil
 }
 
@@ -88,7 +89,7 @@ func (s *Server) waitlistJoin(w http.ResponseWriter, r *http.Request, u sotepe.U
 		Appointment int64      `json:"appointment"`
 		Before      *time.Time `json:"before"`
 	}
-	if err := decodeJSON(r, &b); err != nil {
+	if err := kit.DecodeJSON(r, &b); err != nil {
 		return err
 	}
 	e := sotepe.WaitEntry{ServiceID: b.Service, UnitID: b.Unit, AppointmentID: b.Appointment}
@@ -99,13 +100,13 @@ func (s *Server) waitlistJoin(w http.ResponseWriter, r *http.Request, u sotepe.U
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusCreated, s.viewWait(r, e))
+	kit.WriteJSON(w, http.StatusCreated, s.viewWait(r, e))
 	return nil
 }
 
 // waitlistLeave takes an entry off the list: DELETE /api/v1/waitlist/{id}.
 func (s *Server) waitlistLeave(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
-	return noContent(w, s.cfg.Appointments.LeaveWaitlist(r.Context(), u, id))
+	return kit.NoContent(w, s.cfg.Appointments.LeaveWaitlist(r.Context(), u, id))
 }
 
 // bookingRules is the booking rules of a service as the API shows them.
@@ -130,7 +131,7 @@ func (s *Server) serviceBooking(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, viewRules(c))
+	kit.WriteJSON(w, http.StatusOK, viewRules(c))
 	return nil
 }
 
@@ -140,7 +141,7 @@ func (s *Server) serviceBooking(w http.ResponseWriter, r *http.Request) error {
 // hours.
 func (s *Server) serviceBookingSave(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	var b bookingRules
-	if err := decodeJSON(r, &b); err != nil {
+	if err := kit.DecodeJSON(r, &b); err != nil {
 		return err
 	}
 	id := r.PathValue("id")

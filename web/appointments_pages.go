@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"sotepe"
+	"sotepe/web/kit"
 	"sotepe/web/view"
 )
 
@@ -61,7 +62,7 @@ func (s *Server) apptListPage(w http.ResponseWriter, r *http.Request, u sotepe.U
 	for _, a := range page.Items {
 		v.Items = append(v.Items, apptPageItem{apptView: av.view(a), UnitNames: s.unitNames(ctx, a.UnitID)})
 	}
-	v.NextURL = nextURL(r, page.NextCursor)
+	v.NextURL = kit.NextURL(r, page.NextCursor)
 	waits, err := s.cfg.Appointments.Waitlist(ctx, u)
 	if err != nil {
 		return err
@@ -75,7 +76,7 @@ func (s *Server) apptListPage(w http.ResponseWriter, r *http.Request, u sotepe.U
 	if v.Net, err = s.network(ctx); err != nil {
 		return err
 	}
-	s.html(w, r, http.StatusOK, "appt_list", pageData{Title: s.cat.T(info(r).Lang, "appt.title", nil), Data: v})
+	s.html(w, r, http.StatusOK, "appt_list", pageData{Title: s.cat.T(kit.Info(r).Lang, "appt.title", nil), Data: v})
 	return nil
 }
 
@@ -105,7 +106,7 @@ func (s *Server) apptSearchPage(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) showSearch(w http.ResponseWriter, r *http.Request, status int, problem string) error {
-	in := info(r)
+	in := kit.Info(r)
 	q := r.URL.Query()
 	v := apptSearchView{Q: map[string]string{}, Error: problem}
 	for _, k := range []string{"service", "unit", "language", "mode", "evening", "near", "from", "to"} {
@@ -165,7 +166,7 @@ func (s *Server) showSearch(w http.ResponseWriter, r *http.Request, status int, 
 // refusal shows the search again with the reason.
 func (s *Server) apptBookForm(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	var err error
-	if err := parseForm(r); err != nil {
+	if err := kit.ParseForm(r); err != nil {
 		return err
 	}
 	slot, _ := strconv.ParseInt(r.PostForm.Get("slot"), 10, 64)
@@ -188,7 +189,7 @@ func (s *Server) apptBookForm(w http.ResponseWriter, r *http.Request, u sotepe.U
 			q.Set("reschedule", strconv.FormatInt(replaces, 10))
 		}
 		r.URL.RawQuery = q.Encode()
-		return s.showSearch(w, r, sotepe.HTTPStatus(code), s.errText(info(r).Lang, err))
+		return s.showSearch(w, r, sotepe.HTTPStatus(code), s.errText(kit.Info(r).Lang, err))
 	} else if err != nil {
 		return err
 	}
@@ -250,7 +251,7 @@ func (s *Server) showAppt(w http.ResponseWriter, r *http.Request, u sotepe.User,
 			}
 		}
 	}
-	s.html(w, r, status, "appt_detail", pageData{Title: s.cat.T(info(r).Lang, "appt.detail_title", nil), Data: v})
+	s.html(w, r, status, "appt_detail", pageData{Title: s.cat.T(kit.Info(r).Lang, "appt.detail_title", nil), Data: v})
 	return nil
 }
 
@@ -265,7 +266,7 @@ func (s *Server) apptCancelForm(w http.ResponseWriter, r *http.Request, u sotepe
 // appointment again with the reason when err is a conflict or invalid.
 func (s *Server) apptActed(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64, err error) error {
 	if code := sotepe.ErrorCode(err); code == sotepe.EConflict || code == sotepe.EInvalid {
-		return s.showAppt(w, r, u, id, sotepe.HTTPStatus(code), s.errText(info(r).Lang, err))
+		return s.showAppt(w, r, u, id, sotepe.HTTPStatus(code), s.errText(kit.Info(r).Lang, err))
 	} else if err != nil {
 		return err
 	}
@@ -276,7 +277,7 @@ func (s *Server) apptActed(w http.ResponseWriter, r *http.Request, u sotepe.User
 // apptWaitForm puts the resident on the waiting list for a time earlier
 // than their appointment: POST /appointments/{id}/waitlist.
 func (s *Server) apptWaitForm(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
-	if err := parseForm(r); err != nil {
+	if err := kit.ParseForm(r); err != nil {
 		return err
 	}
 	e := sotepe.WaitEntry{AppointmentID: id}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"sotepe"
+	"sotepe/web/kit"
 )
 
 // The professional's side of appointments: the day and week calendar of
@@ -63,11 +64,11 @@ func (s *Server) apptCalendar(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) showCalendar(w http.ResponseWriter, r *http.Request, status int, problem, message string) error {
-	u, err := requireRole(r, sotepe.RoleProfessional, sotepe.RoleManager)
+	u, err := kit.RequireRole(r, sotepe.RoleProfessional, sotepe.RoleManager)
 	if err != nil {
 		return err
 	}
-	in := info(r)
+	in := kit.Info(r)
 	q := r.URL.Query()
 	loc := s.cfg.Location
 	day := s.now().In(loc)
@@ -117,8 +118,8 @@ func (s *Server) showCalendar(w http.ResponseWriter, r *http.Request, status int
 		}
 		resp.Days[i].Entries = append(resp.Days[i].Entries, item)
 	}
-	if isAPI(r) {
-		writeJSON(w, http.StatusOK, resp)
+	if kit.IsAPI(r) {
+		kit.WriteJSON(w, http.StatusOK, resp)
 		return nil
 	}
 	v := calendarPageView{calendarResponse: resp, Units: u.Units, Error: problem, Message: message, RulesLink: u.Has(sotepe.RoleAdmin)}
@@ -158,13 +159,13 @@ func calendarBackTo(back string) string {
 	if len(back) < len("/staff/calendar") || back[:len("/staff/calendar")] != "/staff/calendar" {
 		return "/staff/calendar"
 	}
-	return safeNext(back)
+	return kit.SafeNext(back)
 }
 
 // calendarMarkForm marks a visit from the calendar: POST
 // /staff/calendar/{id}/mark with status.
 func (s *Server) calendarMarkForm(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
-	if err := parseForm(r); err != nil {
+	if err := kit.ParseForm(r); err != nil {
 		return err
 	}
 	if _, err := s.cfg.Appointments.Mark(r.Context(), u, id, sotepe.AppointmentStatus(r.PostForm.Get("status"))); err != nil {
@@ -179,7 +180,7 @@ func (s *Server) calendarMarkForm(w http.ResponseWriter, r *http.Request, u sote
 // start, end and the weekdays ticked. A refusal shows the calendar with
 // the reason.
 func (s *Server) calendarOpenForm(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
-	if err := parseForm(r); err != nil {
+	if err := kit.ParseForm(r); err != nil {
 		return err
 	}
 	f := r.PostForm
@@ -195,7 +196,7 @@ func (s *Server) calendarOpenForm(w http.ResponseWriter, r *http.Request, u sote
 	}
 	n, err := s.cfg.Appointments.OpenSlots(r.Context(), u, sotepe.SlotOpening{UnitID: unit, ServiceID: f.Get("service"),
 		Mode: sotepe.AppointmentMode(f.Get("mode")), Length: time.Duration(minutes) * time.Minute, Template: &t})
-	in := info(r)
+	in := kit.Info(r)
 	if code := sotepe.ErrorCode(err); code == sotepe.EInvalid || code == sotepe.EForbidden {
 		return s.showCalendar(w, r, sotepe.HTTPStatus(code), s.errText(in.Lang, err), "")
 	} else if err != nil {
@@ -210,10 +211,10 @@ func (s *Server) calendarOpenForm(w http.ResponseWriter, r *http.Request, u sote
 
 // calendarCloseForm closes an open slot: POST /staff/slots/{id}/close.
 func (s *Server) calendarCloseForm(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
-	if err := parseForm(r); err != nil {
+	if err := kit.ParseForm(r); err != nil {
 		return err
 	}
-	id, err := pathID(r, "id", "slot")
+	id, err := kit.PathID(r, "id", "slot")
 	if err != nil {
 		return err
 	}
@@ -247,7 +248,7 @@ type apptStatsResponse struct {
 // figures hold no personal data.
 func (s *Server) apptStats(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	var err error
-	in := info(r)
+	in := kit.Info(r)
 	q := r.URL.Query()
 	loc := s.cfg.Location
 	today := s.now().In(loc)
@@ -270,7 +271,7 @@ func (s *Server) apptStats(w http.ResponseWriter, r *http.Request, u sotepe.User
 		figs, err = s.cfg.Appointments.Figures(r.Context(), u, from, to.AddDate(0, 0, 1), resp.Unit)
 	}
 	if err != nil {
-		if sotepe.ErrorCode(err) != sotepe.EInvalid || isAPI(r) {
+		if sotepe.ErrorCode(err) != sotepe.EInvalid || kit.IsAPI(r) {
 			return err
 		}
 		resp.Error = s.errText(in.Lang, err)

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"sotepe"
+	"sotepe/web/kit"
 )
 
 // Assessments over the JSON API: the definitions, sessions that anyone may
@@ -83,7 +84,7 @@ func writeSession(w http.ResponseWriter, r *http.Request, st sotepe.AssessmentSt
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, viewSession(st, info(r).Lang))
+	kit.WriteJSON(w, http.StatusOK, viewSession(st, kit.Info(r).Lang))
 	return nil
 }
 
@@ -109,12 +110,12 @@ func viewSession(st sotepe.AssessmentState, lang sotepe.Lang) sessionView {
 
 // assessmentList lists the assessments: GET /api/v1/assessments.
 func (s *Server) assessmentList(w http.ResponseWriter, r *http.Request) error {
-	lang := info(r).Lang
+	lang := kit.Info(r).Lang
 	out := sotepe.Page[assessmentView]{Items: []assessmentView{}}
 	for _, a := range s.cfg.Assessments.Definitions() {
 		out.Items = append(out.Items, viewAssessment(a, lang))
 	}
-	writeJSON(w, http.StatusOK, out)
+	kit.WriteJSON(w, http.StatusOK, out)
 	return nil
 }
 
@@ -125,7 +126,7 @@ func (s *Server) assessmentGet(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	lang := info(r).Lang
+	lang := kit.Info(r).Lang
 	out := struct {
 		assessmentView
 		Questions []questionView `json:"questions"`
@@ -133,7 +134,7 @@ func (s *Server) assessmentGet(w http.ResponseWriter, r *http.Request) error {
 	for _, q := range qs {
 		out.Questions = append(out.Questions, viewQuestion(q, lang))
 	}
-	writeJSON(w, http.StatusOK, out)
+	kit.WriteJSON(w, http.StatusOK, out)
 	return nil
 }
 
@@ -142,24 +143,24 @@ func (s *Server) assessmentGet(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) assessmentStart(w http.ResponseWriter, r *http.Request) error {
 	if r.ContentLength != 0 {
 		var empty struct{}
-		if err := decodeJSON(r, &empty); err != nil {
+		if err := kit.DecodeJSON(r, &empty); err != nil {
 			return err
 		}
 	}
-	in := info(r)
+	in := kit.Info(r)
 	st, err := s.cfg.Assessments.Start(r.Context(), in.User, r.PathValue("id"), in.Lang)
 	if err != nil {
 		return err
 	}
 	w.Header().Set("Location", "/api/v1/assessment-sessions/"+st.Session.ID)
-	writeJSON(w, http.StatusCreated, viewSession(st, in.Lang))
+	kit.WriteJSON(w, http.StatusCreated, viewSession(st, in.Lang))
 	return nil
 }
 
 // assessmentSession returns a session with its next question or outcome:
 // GET /api/v1/assessment-sessions/{sid}.
 func (s *Server) assessmentSession(w http.ResponseWriter, r *http.Request) error {
-	in := info(r)
+	in := kit.Info(r)
 	st, err := s.cfg.Assessments.State(r.Context(), in.User, r.PathValue("sid"))
 	return writeSession(w, r, st, err)
 }
@@ -172,10 +173,10 @@ func (s *Server) assessmentAnswer(w http.ResponseWriter, r *http.Request) error 
 		Question string          `json:"question"`
 		Value    json.RawMessage `json:"value"`
 	}
-	if err := decodeJSON(r, &b); err != nil {
+	if err := kit.DecodeJSON(r, &b); err != nil {
 		return err
 	}
-	in := info(r)
+	in := kit.Info(r)
 	st, err := s.cfg.Assessments.Answer(r.Context(), in.User, r.PathValue("sid"), sotepe.AssessmentAnswer{Question: b.Question, Value: b.Value})
 	return writeSession(w, r, st, err)
 }
@@ -188,11 +189,11 @@ func (s *Server) assessmentBack(w http.ResponseWriter, r *http.Request) error {
 		Question string `json:"question"`
 	}
 	if r.ContentLength != 0 {
-		if err := decodeJSON(r, &b); err != nil {
+		if err := kit.DecodeJSON(r, &b); err != nil {
 			return err
 		}
 	}
-	in := info(r)
+	in := kit.Info(r)
 	st, err := s.cfg.Assessments.Back(r.Context(), in.User, r.PathValue("sid"), b.Question)
 	return writeSession(w, r, st, err)
 }
@@ -207,7 +208,7 @@ func (s *Server) assessmentHandOver(w http.ResponseWriter, r *http.Request, u so
 		Unit string `json:"unit"`
 	}
 	if r.ContentLength != 0 {
-		if err := decodeJSON(r, &b); err != nil {
+		if err := kit.DecodeJSON(r, &b); err != nil {
 			return err
 		}
 	}
@@ -216,7 +217,7 @@ func (s *Server) assessmentHandOver(w http.ResponseWriter, r *http.Request, u so
 		return err
 	}
 	w.Header().Set("Location", "/api/v1/contact-requests/"+strconv.FormatInt(req.ID, 10))
-	writeJSON(w, http.StatusCreated, s.viewContact(req))
+	kit.WriteJSON(w, http.StatusCreated, s.viewContact(req))
 	return nil
 }
 
@@ -263,7 +264,7 @@ func (s *Server) contactAssessment(w http.ResponseWriter, r *http.Request, u sot
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, s.viewHandOver(st, info(r).Lang))
+	kit.WriteJSON(w, http.StatusOK, s.viewHandOver(st, kit.Info(r).Lang))
 	return nil
 }
 
@@ -273,7 +274,7 @@ func (s *Server) contactAssessmentGrade(w http.ResponseWriter, r *http.Request, 
 	var b struct {
 		Urgency sotepe.Urgency `json:"urgency"`
 	}
-	if err := decodeJSON(r, &b); err != nil {
+	if err := kit.DecodeJSON(r, &b); err != nil {
 		return err
 	}
 	if err := s.cfg.Assessments.Grade(r.Context(), u, id, b.Urgency); err != nil {
@@ -353,5 +354,5 @@ func (s *Server) assessmentStats(w http.ResponseWriter, r *http.Request, u sotep
 		Total    sotepe.AssessmentFigures   `json:"total"`
 		Items    []sotepe.AssessmentFigures `json:"items"`
 	}{From: from, To: to, Interval: interval, Total: total, Items: items},
-		"assess_stats", pageData{Title: s.cat.T(info(r).Lang, "assess.stats_title", nil), Data: v})
+		"assess_stats", pageData{Title: s.cat.T(kit.Info(r).Lang, "assess.stats_title", nil), Data: v})
 }

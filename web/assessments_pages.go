@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"sotepe"
+	"sotepe/web/kit"
 )
 
 // The assessment pages work without JavaScript: one question per page,
@@ -39,7 +40,7 @@ func sessionPath(id string) string { return "/assessment-sessions/" + url.PathEs
 
 // assessListPage lists the assessments: GET /assessments.
 func (s *Server) assessListPage(w http.ResponseWriter, r *http.Request) error {
-	s.html(w, r, http.StatusOK, "assess_list", pageData{Title: s.cat.T(info(r).Lang, "assess.title", nil), Data: assessPage{Infos: s.cfg.Assessments.Definitions()}})
+	s.html(w, r, http.StatusOK, "assess_list", pageData{Title: s.cat.T(kit.Info(r).Lang, "assess.title", nil), Data: assessPage{Infos: s.cfg.Assessments.Definitions()}})
 	return nil
 }
 
@@ -49,14 +50,14 @@ func (s *Server) assessIntroPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s.html(w, r, http.StatusOK, "assess_intro", pageData{Title: a.Title.In(info(r).Lang), Data: assessPage{Info: a}})
+	s.html(w, r, http.StatusOK, "assess_intro", pageData{Title: a.Title.In(kit.Info(r).Lang), Data: assessPage{Info: a}})
 	return nil
 }
 
 // assessStartForm starts a session and goes to its first question: POST
 // /assessments/{id}/start.
 func (s *Server) assessStartForm(w http.ResponseWriter, r *http.Request) error {
-	in := info(r)
+	in := kit.Info(r)
 	st, err := s.cfg.Assessments.Start(r.Context(), in.User, r.PathValue("id"), in.Lang)
 	if err != nil {
 		return err
@@ -68,7 +69,7 @@ func (s *Server) assessStartForm(w http.ResponseWriter, r *http.Request) error {
 // assessSessionPage shows the session's next question or its outcome: GET
 // /assessment-sessions/{sid}.
 func (s *Server) assessSessionPage(w http.ResponseWriter, r *http.Request) error {
-	st, err := s.cfg.Assessments.State(r.Context(), info(r).User, r.PathValue("sid"))
+	st, err := s.cfg.Assessments.State(r.Context(), kit.Info(r).User, r.PathValue("sid"))
 	if err != nil {
 		return err
 	}
@@ -78,7 +79,7 @@ func (s *Server) assessSessionPage(w http.ResponseWriter, r *http.Request) error
 // showSession renders the question page or the result page of st, with a
 // problem to explain when not nil.
 func (s *Server) showSession(w http.ResponseWriter, r *http.Request, st sotepe.AssessmentState, problem *formError, status int) error {
-	in := info(r)
+	in := kit.Info(r)
 	v := assessPage{Info: st.Info, State: st, Question: st.Question, Number: len(st.Steps) + 1, Error: problem,
 		Resident: in.User != nil && in.User.Has(sotepe.RoleResident)}
 	for _, step := range st.Steps {
@@ -148,10 +149,10 @@ func formAnswer(r *http.Request, q sotepe.Question) (sotepe.AssessmentAnswer, er
 // shows the question again with the problem; an answer to a question that
 // is no longer current (the browser's back button) shows the current one.
 func (s *Server) assessAnswerForm(w http.ResponseWriter, r *http.Request) error {
-	if err := parseForm(r); err != nil {
+	if err := kit.ParseForm(r); err != nil {
 		return err
 	}
-	in, sid := info(r), r.PathValue("sid")
+	in, sid := kit.Info(r), r.PathValue("sid")
 	st, err := s.cfg.Assessments.State(r.Context(), in.User, sid)
 	if err != nil {
 		return err
@@ -196,11 +197,11 @@ func answerErr(q *sotepe.Question, err error) error {
 // names: POST /assessment-sessions/{sid}/back.
 func (s *Server) assessBackForm(w http.ResponseWriter, r *http.Request) error {
 	var err error
-	if err := parseForm(r); err != nil {
+	if err := kit.ParseForm(r); err != nil {
 		return err
 	}
 	sid := r.PathValue("sid")
-	_, err = s.cfg.Assessments.Back(r.Context(), info(r).User, sid, r.PostForm.Get("question"))
+	_, err = s.cfg.Assessments.Back(r.Context(), kit.Info(r).User, sid, r.PostForm.Get("question"))
 	if err != nil && sotepe.ErrorCode(err) != sotepe.EConflict {
 		return err
 	}
@@ -213,15 +214,15 @@ func (s *Server) assessBackForm(w http.ResponseWriter, r *http.Request) error {
 // Someone not signed in is sent to sign in and back to the result.
 func (s *Server) assessHandOverForm(w http.ResponseWriter, r *http.Request) error {
 	sid := r.PathValue("sid")
-	if info(r).User == nil {
+	if kit.Info(r).User == nil {
 		http.Redirect(w, r, "/login?next="+url.QueryEscape(sessionPath(sid)), http.StatusSeeOther)
 		return nil
 	}
-	u, err := requireRole(r, sotepe.RoleResident)
+	u, err := kit.RequireRole(r, sotepe.RoleResident)
 	if err != nil {
 		return err
 	}
-	if err := parseForm(r); err != nil {
+	if err := kit.ParseForm(r); err != nil {
 		return err
 	}
 	_, req, err := s.cfg.Assessments.HandOver(r.Context(), u, sid, r.PostForm.Get("unit"))
@@ -230,7 +231,7 @@ func (s *Server) assessHandOverForm(w http.ResponseWriter, r *http.Request) erro
 		if err2 != nil {
 			return err2
 		}
-		return s.showSession(w, r, st, s.formErr(info(r).Lang, err, "unit"), sotepe.HTTPStatus(code))
+		return s.showSession(w, r, st, s.formErr(kit.Info(r).Lang, err, "unit"), sotepe.HTTPStatus(code))
 	} else if err != nil {
 		return err
 	}
@@ -258,7 +259,7 @@ func (s *Server) showHandOver(w http.ResponseWriter, r *http.Request, u sotepe.U
 	if err != nil {
 		return err
 	}
-	in := info(r)
+	in := kit.Info(r)
 	v := handOverPage{V: s.viewHandOver(st, in.Lang), Urgencies: sotepe.Urgencies, Error: problem}
 	if svcInfo, err := s.dir.Service(r.Context(), st.Session.ServiceID); err == nil {
 		v.Service = svcInfo.Names
@@ -272,10 +273,10 @@ func (s *Server) showHandOver(w http.ResponseWriter, r *http.Request, u sotepe.U
 // /queue/{id}/assessment.
 func (s *Server) queueAssessmentForm(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
 	var err error
-	if err := parseForm(r); err != nil {
+	if err := kit.ParseForm(r); err != nil {
 		return err
 	}
-	lang := info(r).Lang
+	lang := kit.Info(r).Lang
 	err = s.cfg.Assessments.Grade(r.Context(), u, id, sotepe.Urgency(r.PostForm.Get("urgency")))
 	if err == nil {
 		if msg := strings.TrimSpace(r.PostForm.Get("message")); msg != "" {

@@ -12,6 +12,7 @@ import (
 
 	"sotepe"
 	"sotepe/password"
+	"sotepe/web/kit"
 )
 
 // sessionCookie names the session cookie; with Secure cookies it carries the
@@ -54,7 +55,7 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 		}
 		if now.Sub(sess.LastSeenAt) > touchEvery {
 			if err := s.store.TouchSession(r.Context(), hash, now); err != nil {
-				s.log.WarnContext(r.Context(), "session touch failed", "request_id", info(r).ID, "err", err.Error())
+				s.log.WarnContext(r.Context(), "session touch failed", "request_id", kit.Info(r).ID, "err", err.Error())
 			}
 		}
 		user, err = s.cfg.Acting.Effective(r.Context(), user, sess)
@@ -62,7 +63,7 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			s.errorResponse(w, r, err)
 			return
 		}
-		in := info(r)
+		in := kit.Info(r)
 		in.User = &user
 		in.TokenHash = hash
 		in.Session = &sess
@@ -126,29 +127,6 @@ func (s *Server) clearSessionCookie(w http.ResponseWriter) {
 		HttpOnly: true, Secure: s.cfg.SecureCookies, SameSite: http.SameSiteLaxMode})
 }
 
-// requireUser returns the signed-in user or EUnauthorized.
-func requireUser(r *http.Request) (sotepe.User, error) {
-	if u := info(r).User; u != nil {
-		return *u, nil
-	}
-	return sotepe.User{}, &sotepe.Error{Code: sotepe.EUnauthorized, Key: "error.unauthorized", Message: "sign in first"}
-}
-
-// requireRole returns the signed-in user if they hold one of roles:
-// EUnauthorized when nobody is signed in, EForbidden otherwise.
-func requireRole(r *http.Request, roles ...sotepe.Role) (sotepe.User, error) {
-	u, err := requireUser(r)
-	if err != nil {
-		return u, err
-	}
-	for _, role := range roles {
-		if u.Has(role) {
-			return u, nil
-		}
-	}
-	return u, &sotepe.Error{Code: sotepe.EForbidden, Key: "error.forbidden", Message: "role not allowed"}
-}
-
 type credentials struct {
 	Username string `json:"username"`
 	Password string `json:"password"`
@@ -175,7 +153,7 @@ func (s *Server) login(r *http.Request, c credentials) (sotepe.User, string, err
 		return sotepe.User{}, "", err
 	}
 	if wait > 0 {
-		return sotepe.User{}, "", tooMany("error.too_many_logins", "too many failed logins", wait)
+		return sotepe.User{}, "", kit.TooMany("error.too_many_logins", "too many failed logins", wait)
 	}
 	user, hash, err := s.store.UserByUsername(r.Context(), username)
 	if err != nil && sotepe.ErrorCode(err) != sotepe.ENotFound {
@@ -199,7 +177,7 @@ func (s *Server) login(r *http.Request, c credentials) (sotepe.User, string, err
 		if terr := s.throttle.fail(r.Context(), username, addr); terr != nil {
 			return sotepe.User{}, "", terr
 		}
-		if aerr := s.store.RecordAudit(r.Context(), sotepe.AuditEntry{ActorID: user.ID, Action: sotepe.ActionLoginFailed, RequestID: info(r).ID}); aerr != nil {
+		if aerr := s.store.RecordAudit(r.Context(), sotepe.AuditEntry{ActorID: user.ID, Action: sotepe.ActionLoginFailed, RequestID: kit.Info(r).ID}); aerr != nil {
 			return sotepe.User{}, "", aerr
 		}
 		return sotepe.User{}, "", errBadLogin
@@ -232,7 +210,7 @@ func (s *Server) setSessionCookie(w http.ResponseWriter, token string) {
 
 // logout revokes the request's session, if any, and audits it.
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
-	in := info(r)
+	in := kit.Info(r)
 	if in.User != nil {
 		if err := s.store.DeleteSession(r.Context(), in.TokenHash); err != nil {
 			return err
@@ -250,7 +228,7 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
 // it (clientIP): the peer, or behind a trusted proxy the address the proxy
 // saw. Every per-address limit uses it.
 func clientAddr(r *http.Request) string {
-	if a := info(r).Client; a != "" {
+	if a := kit.Info(r).Client; a != "" {
 		return a
 	}
 	return peerAddr(r.RemoteAddr)

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"golang.org/x/sync/singleflight"
+
+	"sotepe/web/kit"
 )
 
 // responseCache keeps the JSON bodies of public directory reads for a short
@@ -177,7 +179,7 @@ func (b *bodyRecorder) Write(p []byte) (int, error) {
 // cachedJSON serves a public JSON read from the response cache, keyed by the
 // language (which orders lists and words errors) and the URL. Only 200
 // answers are kept; errors always run the handler.
-func (s *Server) cachedJSON(h handler) handler {
+func (s *Server) cachedJSON(h kit.Handler) kit.Handler {
 	return s.cached("json", h)
 }
 
@@ -186,10 +188,10 @@ func (s *Server) cachedJSON(h handler) handler {
 // who is not signed in, by language and URL (the front page rendered its
 // templates for each of them, at a seventh of a bare server's rate). A
 // signed-in user's page names them, so it always runs h.
-func (s *Server) cachedPage(h handler) handler {
+func (s *Server) cachedPage(h kit.Handler) kit.Handler {
 	c := s.cached("page", h)
 	return func(w http.ResponseWriter, r *http.Request) error {
-		if info(r).User != nil {
+		if kit.Info(r).User != nil {
 			return h(w, r)
 		}
 		return c(w, r)
@@ -199,9 +201,9 @@ func (s *Server) cachedPage(h handler) handler {
 // cached serves h's 200 answers from the response cache under kind, the
 // language and the URL. Errors, other statuses and answers that set a
 // cookie always run h and are not kept.
-func (s *Server) cached(kind string, h handler) handler {
+func (s *Server) cached(kind string, h kit.Handler) kit.Handler {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		key := kind + " " + string(info(r).Lang) + " " + r.URL.RequestURI()
+		key := kind + " " + string(kit.Info(r).Lang) + " " + r.URL.RequestURI()
 		if e, ok := s.cache.get(key); ok {
 			writeCached(w, r, e, "hit")
 			return nil

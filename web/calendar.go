@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"sotepe"
+	"sotepe/web/kit"
 )
 
 // calendarYear lists a year's non-working days other than plain weekends:
@@ -16,12 +17,12 @@ func (s *Server) calendarYear(w http.ResponseWriter, r *http.Request) error {
 	if err != nil || year < 1900 || year > 2399 {
 		return sotepe.Invalid("error.year", "the year must be 1900–2399")
 	}
-	p, err := pageRequest(r.URL.Query())
+	p, err := kit.ReadPageRequest(r.URL.Query())
 	if err != nil {
 		return err
 	}
 	page, err := pageOf(s.cfg.Calendar.Get().NonWorkingDays(year), p)
-	return writeResult(w, http.StatusOK, page, err)
+	return kit.WriteResult(w, http.StatusOK, page, err)
 }
 
 // calendarDeadline answers when something received at from is due after
@@ -46,7 +47,7 @@ func (s *Server) calendarDeadline(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"from": from.In(s.cfg.Location), "working_days": n, "due_at": due})
+	kit.WriteJSON(w, http.StatusOK, map[string]any{"from": from.In(s.cfg.Location), "working_days": n, "due_at": due})
 	return nil
 }
 
@@ -57,29 +58,29 @@ func (s *Server) closures(w http.ResponseWriter, r *http.Request, u sotepe.User)
 	if err != nil {
 		return err
 	}
-	p, err := pageRequest(r.URL.Query())
+	p, err := kit.ReadPageRequest(r.URL.Query())
 	if err != nil {
 		return err
 	}
 	page, err := pageOf(days, p)
-	return writeResult(w, http.StatusOK, page, err)
+	return kit.WriteResult(w, http.StatusOK, page, err)
 }
 
 // closureSave adds or renames a closure day and puts the new calendar in
 // force: POST /api/v1/calendar/closures with {"date","names"}.
 func (s *Server) closureSave(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	var d sotepe.ClosureDay
-	if err := decodeJSON(r, &d); err != nil {
+	if err := kit.DecodeJSON(r, &d); err != nil {
 		return err
 	}
 	if err := s.cfg.Closures.Save(r.Context(), u, d); err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusCreated, d)
+	kit.WriteJSON(w, http.StatusCreated, d)
 	return nil
 }
 
 // closureDelete removes a closure day: DELETE /api/v1/calendar/closures/{date}.
 func (s *Server) closureDelete(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
-	return noContent(w, s.cfg.Closures.Delete(r.Context(), u, r.PathValue("date")))
+	return kit.NoContent(w, s.cfg.Closures.Delete(r.Context(), u, r.PathValue("date")))
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"sotepe"
+	"sotepe/web/kit"
 	"sotepe/web/view"
 )
 
@@ -134,7 +135,7 @@ func chatGroupName(names map[string]sotepe.Names, by, key string) sotepe.Names {
 // or grouping is EInvalid: 400 in JSON, the form again with why on the
 // page.
 func (s *Server) chatStats(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
-	lang := info(r).Lang
+	lang := kit.Info(r).Lang
 	title := s.cat.T(lang, "chat.figures.title", nil)
 	own := u.Has(sotepe.RoleManager) && !u.Has(sotepe.RoleAnalyst) && !u.Has(sotepe.RoleAdmin)
 	p, err := s.parseChatStatsParams(r)
@@ -147,7 +148,7 @@ func (s *Server) chatStats(w http.ResponseWriter, r *http.Request, u sotepe.User
 		names, err = s.chatGroupNames(r.Context(), p.By)
 	}
 	if err != nil {
-		if sotepe.ErrorCode(err) != sotepe.EInvalid || isAPI(r) {
+		if sotepe.ErrorCode(err) != sotepe.EInvalid || kit.IsAPI(r) {
 			return err
 		}
 		v := chatStatsView{From: p.From, To: p.To, By: p.By, OwnLines: own, Error: s.errText(lang, err)}

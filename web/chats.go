@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"sotepe"
+	"sotepe/web/kit"
 )
 
 // The JSON API of chats with professionals: the chat services (lines) and
@@ -84,7 +85,7 @@ func (s *Server) chatServices(w http.ResponseWriter, r *http.Request) error {
 	for i, l := range lines {
 		items[i] = viewChatLine(l)
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": items})
+	kit.WriteJSON(w, http.StatusOK, map[string]any{"items": items})
 	return nil
 }
 
@@ -116,7 +117,7 @@ func (s *Server) chatList(w http.ResponseWriter, r *http.Request, u sotepe.User)
 	for i, c := range chats {
 		items[i] = s.viewChat(c)
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": items})
+	kit.WriteJSON(w, http.StatusOK, map[string]any{"items": items})
 	return nil
 }
 
@@ -161,7 +162,7 @@ type chatStartBody struct {
 // contact request instead (chatClosedBody).
 func (s *Server) chatCreate(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	var b chatStartBody
-	if err := decodeJSON(r, &b); err != nil {
+	if err := kit.DecodeJSON(r, &b); err != nil {
 		return err
 	}
 	c, created, err := s.cfg.Chats.Start(r.Context(), u, b.Service, b.Message)
@@ -175,7 +176,7 @@ func (s *Server) chatCreate(w http.ResponseWriter, r *http.Request, u sotepe.Use
 		status = http.StatusOK
 	}
 	w.Header().Set("Location", "/api/v1/chats/"+strconv.FormatInt(c.ID, 10))
-	writeJSON(w, status, s.viewChat(c))
+	kit.WriteJSON(w, status, s.viewChat(c))
 	return nil
 }
 
@@ -221,14 +222,14 @@ func (s *Server) chatClosed(w http.ResponseWriter, r *http.Request, line string,
 	if err != nil {
 		return err
 	}
-	body := chatClosedBody{Error: chatClosedError{apiErrorBody: apiErrorBody{Code: sotepe.EConflict, Message: s.errText(info(r).Lang, cause)}}}
+	body := chatClosedBody{Error: chatClosedError{apiErrorBody: apiErrorBody{Code: sotepe.EConflict, Message: s.errText(kit.Info(r).Lang, cause)}}}
 	for _, l := range lines {
 		if l.ID == line {
 			body.Error.ClosedReason = l.Closed
 			body.Error.ContactRequest = chatContactFor(l.ChatLine)
 		}
 	}
-	writeJSON(w, http.StatusConflict, body)
+	kit.WriteJSON(w, http.StatusConflict, body)
 	return nil
 }
 
@@ -243,7 +244,7 @@ func (s *Server) chatGet(w http.ResponseWriter, r *http.Request, u sotepe.User, 
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, chatWithEvents{chatView: s.viewChat(c), Events: s.viewChatEvents(events)})
+	kit.WriteJSON(w, http.StatusOK, chatWithEvents{chatView: s.viewChat(c), Events: s.viewChatEvents(events)})
 	return nil
 }
 
@@ -253,17 +254,17 @@ func (s *Server) chatSend(w http.ResponseWriter, r *http.Request, u sotepe.User,
 	var b struct {
 		Message string `json:"message"`
 	}
-	if err := decodeJSON(r, &b); err != nil {
+	if err := kit.DecodeJSON(r, &b); err != nil {
 		return err
 	}
 	e, err := s.cfg.Chats.Send(r.Context(), u, id, b.Message)
-	return writeResult(w, http.StatusCreated, s.viewChatEvent(e), err)
+	return kit.WriteResult(w, http.StatusCreated, s.viewChatEvent(e), err)
 }
 
 // chatTyping tells the other side that the user is typing: POST
 // /api/v1/chats/{id}/typing.
 func (s *Server) chatTyping(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
-	return noContent(w, s.cfg.Chats.Typing(r.Context(), u, id))
+	return kit.NoContent(w, s.cfg.Chats.Typing(r.Context(), u, id))
 }
 
 // chatTake gives a waiting chat to the professional: POST
@@ -271,7 +272,7 @@ func (s *Server) chatTyping(w http.ResponseWriter, r *http.Request, u sotepe.Use
 // other gets 409.
 func (s *Server) chatTake(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
 	c, err := s.cfg.Chats.Take(r.Context(), u, id)
-	return writeResult(w, http.StatusOK, s.viewChat(c), err)
+	return kit.WriteResult(w, http.StatusOK, s.viewChat(c), err)
 }
 
 // chatTransferBody is the JSON of POST /api/v1/chats/{id}/transfer: a chat
@@ -294,7 +295,7 @@ func (b chatTransferBody) transfer() (sotepe.ChatTransfer, error) {
 // POST /api/v1/chats/{id}/transfer.
 func (s *Server) chatTransfer(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
 	var b chatTransferBody
-	if err := decodeJSON(r, &b); err != nil {
+	if err := kit.DecodeJSON(r, &b); err != nil {
 		return err
 	}
 	to, err := b.transfer()
@@ -302,7 +303,7 @@ func (s *Server) chatTransfer(w http.ResponseWriter, r *http.Request, u sotepe.U
 		return err
 	}
 	c, err := s.cfg.Chats.Transfer(r.Context(), u, id, to)
-	return writeResult(w, http.StatusOK, s.viewChat(c), err)
+	return kit.WriteResult(w, http.StatusOK, s.viewChat(c), err)
 }
 
 // chatHandOverContact is the one kind of hand-over the API takes.
@@ -315,7 +316,7 @@ func (s *Server) chatHandOver(w http.ResponseWriter, r *http.Request, u sotepe.U
 	var b struct {
 		Kind string `json:"kind"`
 	}
-	if err := decodeJSON(r, &b); err != nil {
+	if err := kit.DecodeJSON(r, &b); err != nil {
 		return err
 	}
 	if b.Kind != chatHandOverContact {
@@ -326,7 +327,7 @@ func (s *Server) chatHandOver(w http.ResponseWriter, r *http.Request, u sotepe.U
 		return err
 	}
 	w.Header().Set("Location", "/api/v1/contact-requests/"+strconv.FormatInt(req.ID, 10))
-	writeJSON(w, http.StatusCreated, s.viewContact(req))
+	kit.WriteJSON(w, http.StatusCreated, s.viewContact(req))
 	return nil
 }
 
@@ -334,5 +335,5 @@ func (s *Server) chatHandOver(w http.ResponseWriter, r *http.Request, u sotepe.U
 // or by the resident whose chat it is.
 func (s *Server) chatClose(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
 	c, err := s.cfg.Chats.Close(r.Context(), u, id)
-	return writeResult(w, http.StatusOK, s.viewChat(c), err)
+	return kit.WriteResult(w, http.StatusOK, s.viewChat(c), err)
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"sotepe"
+	"sotepe/web/kit"
 )
 
 // The HTML pages of chats. They work without JavaScript: forms post and
@@ -75,7 +76,7 @@ func (s *Server) chatLines(r *http.Request) (chatLinesView, error) {
 	for _, l := range lines {
 		v.Lines = append(v.Lines, chatLineItem{ChatLineStatus: l, ContactForm: "/requests/new?service=" + url.QueryEscape(l.ServiceID)})
 	}
-	if u := info(r).User; u != nil && u.Has(sotepe.RoleResident) {
+	if u := kit.Info(r).User; u != nil && u.Has(sotepe.RoleResident) {
 		v.Resident = true
 		if v.Mine, err = s.cfg.Chats.Mine(r.Context(), *u); err != nil {
 			return v, err
@@ -88,7 +89,7 @@ func (s *Server) chatLines(r *http.Request) (chatLinesView, error) {
 // with service (the chat service) and message. A closed line or a message
 // refused shows the page again, with why and with what was written.
 func (s *Server) chatStartForm(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
-	if err := parseForm(r); err != nil {
+	if err := kit.ParseForm(r); err != nil {
 		return err
 	}
 	line, message := r.PostForm.Get("service"), r.PostForm.Get("message")
@@ -104,8 +105,8 @@ func (s *Server) chatStartForm(w http.ResponseWriter, r *http.Request, u sotepe.
 				fields = append(fields, "message=message-"+line) // the refused line's own message box
 			}
 		}
-		v.Error, v.Line, v.Message = s.formErr(info(r).Lang, err, fields...), line, message
-		s.html(w, r, sotepe.HTTPStatus(code), "chat", pageData{Title: s.cat.T(info(r).Lang, "chat.title", nil), Data: v})
+		v.Error, v.Line, v.Message = s.formErr(kit.Info(r).Lang, err, fields...), line, message
+		s.html(w, r, sotepe.HTTPStatus(code), "chat", pageData{Title: s.cat.T(kit.Info(r).Lang, "chat.title", nil), Data: v})
 		return nil
 	} else if err != nil {
 		return err
@@ -165,7 +166,7 @@ func (p pageData) ISO(t time.Time) string { return t.In(p.loc).Format(time.RFC33
 // chatRoom reads chat id with its events for u and labels them for the
 // page; problem is a refusal to show above the forms.
 func (s *Server) chatRoom(r *http.Request, u sotepe.User, id int64, problem *formError) (chatRoomView, error) {
-	ctx, lang := r.Context(), info(r).Lang
+	ctx, lang := r.Context(), kit.Info(r).Lang
 	c, err := s.cfg.Chats.Get(ctx, u, id)
 	if err != nil {
 		return chatRoomView{}, err
@@ -289,7 +290,7 @@ func (s *Server) showChatRoom(w http.ResponseWriter, r *http.Request, u sotepe.U
 	if v.Staff {
 		page, title = "chat_staff_room", "chat.staff_room_title"
 	}
-	s.html(w, r, status, page, pageData{Title: s.cat.T(info(r).Lang, title, nil), Data: v})
+	s.html(w, r, status, page, pageData{Title: s.cat.T(kit.Info(r).Lang, title, nil), Data: v})
 	return nil
 }
 
@@ -297,7 +298,7 @@ func (s *Server) showChatRoom(w http.ResponseWriter, r *http.Request, u sotepe.U
 // the page again with a refusal the person can act on.
 func (s *Server) chatBack(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64, err error, to string) error {
 	if code := sotepe.ErrorCode(err); code == sotepe.EInvalid || code == sotepe.EConflict {
-		return s.showChatRoom(w, r, u, id, sotepe.HTTPStatus(code), s.formErr(info(r).Lang, err, "message"))
+		return s.showChatRoom(w, r, u, id, sotepe.HTTPStatus(code), s.formErr(kit.Info(r).Lang, err, "message"))
 	} else if err != nil {
 		return err
 	}
@@ -316,7 +317,7 @@ func chatPath(u sotepe.User, id int64) string {
 // chatSendForm sends a message from a chat's page and returns to it: POST
 // /chat/{id}/messages and /staff/chats/{id}/messages.
 func (s *Server) chatSendForm(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
-	if err := parseForm(r); err != nil {
+	if err := kit.ParseForm(r); err != nil {
 		return err
 	}
 	_, err := s.cfg.Chats.Send(r.Context(), u, id, r.PostForm.Get("message"))
@@ -340,7 +341,7 @@ func (s *Server) chatTakeForm(w http.ResponseWriter, r *http.Request, u sotepe.U
 // "to" (a chat service) or "to_user" (a colleague), then back to the
 // queue, since the chat may now be out of the professional's reach.
 func (s *Server) chatTransferForm(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
-	if err := parseForm(r); err != nil {
+	if err := kit.ParseForm(r); err != nil {
 		return err
 	}
 	b := chatTransferBody{To: r.PostForm.Get("to")}
@@ -395,7 +396,7 @@ func (v staffChatsView) LineName(id string, lang sotepe.Lang) string {
 // waiting chats oldest first and the active ones. Showing it counts as the
 // professional being available; the page refreshes itself.
 func (s *Server) staffChatsPage(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
-	v := staffChatsView{Me: u.ID, Refresh: s.newAutoRefresh(r, info(r).Lang, 15)}
+	v := staffChatsView{Me: u.ID, Refresh: s.newAutoRefresh(r, kit.Info(r).Lang, 15)}
 	now := s.now()
 	for _, st := range []sotepe.ChatStatus{sotepe.ChatWaiting, sotepe.ChatActive} {
 		chats, err := s.cfg.Chats.Queue(r.Context(), u, st)

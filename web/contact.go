@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"sotepe"
+	"sotepe/web/kit"
 )
 
 // contactView is a contact request as the API shows it: times in the city's
@@ -89,17 +90,17 @@ type newContactBody struct {
 // only after the request is committed.
 func (s *Server) contactCreate(w http.ResponseWriter, r *http.Request) error {
 	var b newContactBody
-	if err := decodeJSON(r, &b); err != nil {
+	if err := kit.DecodeJSON(r, &b); err != nil {
 		return err
 	}
-	in := info(r)
+	in := kit.Info(r)
 	if b.Channel == sotepe.ChannelWebsite || in.User == nil {
 		if b.Channel != sotepe.ChannelWebsite {
-			_, err := requireUser(r)
+			_, err := kit.RequireUser(r)
 			return err
 		}
 		if wait := s.formLimit.take(clientAddr(r)); wait > 0 {
-			return tooMany("error.too_many", "website form limit", wait)
+			return kit.TooMany("error.too_many", "website form limit", wait)
 		}
 	}
 	n := sotepe.NewContactRequest{
@@ -128,7 +129,7 @@ func (s *Server) contactCreate(w http.ResponseWriter, r *http.Request) error {
 		v = contactView{ID: v.ID, Service: v.Service, Unit: v.Unit, Channel: v.Channel, Status: v.Status,
 			Lang: v.Lang, ReceivedAt: v.ReceivedAt, DueAt: v.DueAt}
 	}
-	writeJSON(w, status, v)
+	kit.WriteJSON(w, status, v)
 	return nil
 }
 
@@ -137,7 +138,7 @@ func contactFilter(r *http.Request, u sotepe.User) (sotepe.ContactFilter, error)
 	q := r.URL.Query()
 	f := sotepe.ContactFilter{Service: q.Get("service"), Channel: sotepe.Channel(q.Get("channel"))}
 	var err error
-	if f.Page, err = pageRequest(q); err != nil {
+	if f.Page, err = kit.ReadPageRequest(q); err != nil {
 		return f, err
 	}
 	for _, st := range splitList(q.Get("status")) {
@@ -195,7 +196,7 @@ func (s *Server) contactList(w http.ResponseWriter, r *http.Request, u sotepe.Us
 		return err
 	}
 	page, err := s.cfg.Contacts.List(r.Context(), u, f)
-	return writePage(w, page, err, s.viewContact)
+	return kit.WritePage(w, page, err, s.viewContact)
 }
 
 // contactGet returns one request with its thread: GET
@@ -206,7 +207,7 @@ func (s *Server) contactGet(w http.ResponseWriter, r *http.Request, u sotepe.Use
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, s.viewContact(c))
+	kit.WriteJSON(w, http.StatusOK, s.viewContact(c))
 	return nil
 }
 
@@ -219,14 +220,14 @@ type replyBody struct {
 // contactReply adds a message: POST /api/v1/contact-requests/{id}/messages.
 func (s *Server) contactReply(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
 	var b replyBody
-	if err := decodeJSON(r, &b); err != nil {
+	if err := kit.DecodeJSON(r, &b); err != nil {
 		return err
 	}
 	m, err := s.cfg.Contacts.Reply(r.Context(), u, id, sotepe.Reply{Body: b.Message, Internal: b.Internal, Ask: b.Ask})
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusCreated, messageView{ID: m.ID, Author: m.AuthorID, FromStaff: m.FromStaff, Internal: m.Internal, Body: m.Body, At: m.At.In(s.cfg.Location)})
+	kit.WriteJSON(w, http.StatusCreated, messageView{ID: m.ID, Author: m.AuthorID, FromStaff: m.FromStaff, Internal: m.Internal, Body: m.Body, At: m.At.In(s.cfg.Location)})
 	return nil
 }
 
@@ -236,7 +237,7 @@ func (s *Server) contactAssign(w http.ResponseWriter, r *http.Request, u sotepe.
 	var b struct {
 		User int64 `json:"user"`
 	}
-	if err := decodeJSON(r, &b); err != nil {
+	if err := kit.DecodeJSON(r, &b); err != nil {
 		return err
 	}
 	if b.User == 0 {
@@ -254,7 +255,7 @@ func (s *Server) contactClose(w http.ResponseWriter, r *http.Request, u sotepe.U
 	var b struct {
 		Resolution sotepe.Resolution `json:"resolution"`
 	}
-	if err := decodeJSON(r, &b); err != nil {
+	if err := kit.DecodeJSON(r, &b); err != nil {
 		return err
 	}
 	if err := s.cfg.Contacts.Close(r.Context(), u, id, b.Resolution); err != nil {

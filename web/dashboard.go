@@ -10,6 +10,7 @@ import (
 
 	"sotepe"
 	"sotepe/report"
+	"sotepe/web/kit"
 	"sotepe/web/view"
 )
 
@@ -156,7 +157,7 @@ var dashboardRatios = []string{"nps", "answered_in_time_share", "e_service_share
 
 // dashboard serves the management dashboard.
 func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
-	in := info(r)
+	in := kit.Info(r)
 	lang := in.Lang
 	own, err := s.cfg.Statistics.ContactUnits(u)
 	if err != nil {

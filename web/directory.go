@@ -4,12 +4,12 @@ import (
 	"context"
 	"encoding/base64"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"unicode"
 
 	"sotepe"
+	"sotepe/web/kit"
 )
 
 // unitView is a unit as the directory shows it: the stored unit and whether
@@ -17,19 +17,6 @@ import (
 type unitView struct {
 	sotepe.Unit
 	OpenNow bool `json:"open_now"`
-}
-
-// pageRequest reads limit and cursor from the query string.
-func pageRequest(q url.Values) (sotepe.PageRequest, error) {
-	p := sotepe.PageRequest{Cursor: q.Get("cursor")}
-	if l := q.Get("limit"); l != "" {
-		n, err := strconv.Atoi(l)
-		if err != nil || n < 1 || n > sotepe.MaxPageLimit {
-			return p, sotepe.Invalid("error.page_limit", "limit must be a whole number from 1 to 500")
-		}
-		p.Limit = n
-	}
-	return p.Normalize()
 }
 
 // pageOf pages a short list held in memory; the cursor is the offset.
@@ -56,9 +43,9 @@ func pageOf[T any](items []T, p sotepe.PageRequest) (sotepe.Page[T], error) {
 
 // smallList answers one of the short lists of the API (areas, concepts,
 // districts, producers), paged like every other list.
-func smallList[T any](s *Server, load func(context.Context) ([]T, error)) handler {
+func smallList[T any](s *Server, load func(context.Context) ([]T, error)) kit.Handler {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		p, err := pageRequest(r.URL.Query())
+		p, err := kit.ReadPageRequest(r.URL.Query())
 		if err != nil {
 			return err
 		}
@@ -70,7 +57,7 @@ func smallList[T any](s *Server, load func(context.Context) ([]T, error)) handle
 		if err != nil {
 			return err
 		}
-		writeJSON(w, http.StatusOK, page)
+		kit.WriteJSON(w, http.StatusOK, page)
 		return nil
 	}
 }
@@ -216,7 +203,7 @@ type unitsView struct {
 // cursor.
 func (s *Server) units(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
-	in := info(r)
+	in := kit.Info(r)
 	f := sotepe.UnitFilter{
 		Query: q.Get("q"), Service: q.Get("service"), Area: q.Get("area"), Concept: q.Get("concept"),
 		District: q.Get("district"), Kind: q.Get("kind"), Producer: q.Get("producer"), SortLang: in.Lang,
@@ -235,7 +222,7 @@ func (s *Server) units(w http.ResponseWriter, r *http.Request) error {
 		return sotepe.Invalid("error.query_control", "search text holds control characters")
 	}
 	var err error
-	if f.Page, err = pageRequest(q); err != nil {
+	if f.Page, err = kit.ReadPageRequest(q); err != nil {
 		return err
 	}
 	page, err := s.dir.Units(r.Context(), f)
@@ -243,16 +230,16 @@ func (s *Server) units(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	now := s.now().In(s.cfg.Location)
-	out := viewPage(page, func(u sotepe.Unit) unitView { return unitView{Unit: u, OpenNow: u.Hours.OpenAt(now)} })
-	if isAPI(r) {
-		writeJSON(w, http.StatusOK, out)
+	out := kit.ViewPage(page, func(u sotepe.Unit) unitView { return unitView{Unit: u, OpenNow: u.Hours.OpenAt(now)} })
+	if kit.IsAPI(r) {
+		kit.WriteJSON(w, http.StatusOK, out)
 		return nil
 	}
 	n, err := s.network(r.Context())
 	if err != nil {
 		return err
 	}
-	v := unitsView{Filter: f, Page: out, Net: n, NextURL: nextURL(r, out.NextCursor)}
+	v := unitsView{Filter: f, Page: out, Net: n, NextURL: kit.NextURL(r, out.NextCursor)}
 	s.html(w, r, http.StatusOK, "units", pageData{Title: s.cat.T(in.Lang, "units.title", nil), Data: v})
 	return nil
 }
@@ -272,23 +259,23 @@ func (s *Server) unit(w http.ResponseWriter, r *http.Request) error {
 	}
 	now := s.now().In(s.cfg.Location)
 	v := unitView{Unit: u, OpenNow: u.Hours.OpenAt(now)}
-	if isAPI(r) {
-		writeJSON(w, http.StatusOK, v)
+	if kit.IsAPI(r) {
+		kit.WriteJSON(w, http.StatusOK, v)
 		return nil
 	}
 	n, err := s.network(r.Context())
 	if err != nil {
 		return err
 	}
-	s.html(w, r, http.StatusOK, "unit", pageData{Title: u.Names.In(info(r).Lang), Data: unitPageView{Unit: v, Net: n, Today: u.Hours.Intervals(now)}})
+	s.html(w, r, http.StatusOK, "unit", pageData{Title: u.Names.In(kit.Info(r).Lang), Data: unitPageView{Unit: v, Net: n, Today: u.Hours.Intervals(now)}})
 	return nil
 }
 
 // services lists services: GET /services (grouped by area) and GET
 // /api/v1/services?area=.
 func (s *Server) services(w http.ResponseWriter, r *http.Request) error {
-	if isAPI(r) {
-		p, err := pageRequest(r.URL.Query())
+	if kit.IsAPI(r) {
+		p, err := kit.ReadPageRequest(r.URL.Query())
 		if err != nil {
 			return err
 		}
@@ -296,7 +283,7 @@ func (s *Server) services(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
-		writeJSON(w, http.StatusOK, page)
+		kit.WriteJSON(w, http.StatusOK, page)
 		return nil
 	}
 	n, err := s.network(r.Context())
@@ -306,5 +293,5 @@ func (s *Server) services(w http.ResponseWriter, r *http.Request) error {
 // service returns one service: GET /api/v1/services/{id}.
 func (s *Server) service(w http.ResponseWriter, r *http.Request) error {
 	sv, err := s.dir.Service(r.Context(), r.PathValue("id"))
-	return writeResult(w, http.StatusOK, sv, err)
+	return kit.WriteResult(w, http.StatusOK, sv, err)
 }

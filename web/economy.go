@@ -6,6 +6,7 @@ import (
 
 	"sotepe"
 	"sotepe/report"
+	"sotepe/web/kit"
 	"sotepe/web/view"
 )
 
@@ -59,7 +60,7 @@ func (s *Server) economyFigures(w http.ResponseWriter, r *http.Request, u sotepe
 	if !ok {
 		return err
 	}
-	lang := info(r).Lang
+	lang := kit.Info(r).Lang
 	v := economyView{Year: f.Year, Shown: true}
 	line := func(key, label string, budget, actual int64) economyRow {
 		return economyRow{Key: key, Label: label, Budget: eur(lang, budget), Actual: eur(lang, actual), Difference: eur(lang, actual-budget)}
@@ -138,7 +139,7 @@ func (s *Server) sustainabilityFigures(w http.ResponseWriter, r *http.Request, u
 	if !ok {
 		return err
 	}
-	lang := info(r).Lang
+	lang := kit.Info(r).Lang
 	n := func(v int64) string { return view.Count(lang, v) }
 	share := func(fl sotepe.Fleet) string {
 		if p := report.ElectricShare(fl); p != nil {
@@ -191,9 +192,9 @@ type budgetRequest struct {
 // 400 naming its field and index.
 func (s *Server) economyBudget(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	var req budgetRequest
-	if err := decodeJSON(r, &req); err != nil {
+	if err := kit.DecodeJSON(r, &req); err != nil {
 		return err
 	}
 	err := s.cfg.Economy.Save(r.Context(), u, sotepe.EconomyRecords{Budget: req.Budget})
-	return writeResult(w, http.StatusOK, savedResponse{Saved: len(req.Budget)}, err)
+	return kit.WriteResult(w, http.StatusOK, savedResponse{Saved: len(req.Budget)}, err)
 }

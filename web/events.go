@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"sotepe"
+	"sotepe/web/kit"
 )
 
 // MaxEventsBody is the body limit of POST /api/v1/events: a full batch of
@@ -68,7 +69,7 @@ func (s *Server) eventsCreate(w http.ResponseWriter, r *http.Request) error {
 	}
 	w.Header().Del("WWW-Authenticate")
 	var req eventsRequest
-	if err := decodeJSON(r, &req); err != nil {
+	if err := kit.DecodeJSON(r, &req); err != nil {
 		return err
 	}
 	if len(req.Events) == 0 || len(req.Events) > sotepe.MaxEventBatch {
@@ -94,16 +95,16 @@ func (s *Server) eventsCreate(w http.ResponseWriter, r *http.Request) error {
 		}
 		return err
 	}
-	writeJSON(w, http.StatusOK, res)
+	kit.WriteJSON(w, http.StatusOK, res)
 	return nil
 }
 
 // eventError answers 400 for the bad event at index i, its message in the
 // caller's language naming the index.
 func (s *Server) eventError(w http.ResponseWriter, r *http.Request, i int, err error) error {
-	lang := info(r).Lang
+	lang := kit.Info(r).Lang
 	reason := s.errText(lang, err)
 	msg := s.cat.T(lang, "error.event_at", map[string]any{"Index": i, "Reason": reason})
-	writeJSON(w, http.StatusBadRequest, eventsError{Error: eventsErrorBody{Code: sotepe.EInvalid, Message: msg, Index: i}})
+	kit.WriteJSON(w, http.StatusBadRequest, eventsError{Error: eventsErrorBody{Code: sotepe.EInvalid, Message: msg, Index: i}})
 	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"sotepe"
+	"sotepe/web/kit"
 )
 
 // Feedback: POST and GET /api/v1/feedback; the public form of a unit
@@ -37,7 +38,7 @@ func (s *Server) feedbackLimited(r *http.Request, channel sotepe.FeedbackChannel
 		wait = s.kioskLimit.take("k:" + token)
 	}
 	if wait > 0 {
-		return tooMany("error.too_many", "feedback limit", wait)
+		return kit.TooMany("error.too_many", "feedback limit", wait)
 	}
 	return nil
 }
@@ -95,10 +96,10 @@ func feedbackChannel(b feedbackBody, u *sotepe.User) sotepe.FeedbackChannel {
 // stored answer (its comment screened).
 func (s *Server) feedbackCreate(w http.ResponseWriter, r *http.Request) error {
 	var b feedbackBody
-	if err := decodeJSON(r, &b); err != nil {
+	if err := kit.DecodeJSON(r, &b); err != nil {
 		return err
 	}
-	in := info(r)
+	in := kit.Info(r)
 	if b.Score == nil {
 		return sotepe.Invalid("error.feedback_score", "score is required")
 	}
@@ -114,7 +115,7 @@ func (s *Server) feedbackCreate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusCreated, s.viewFeedback(f))
+	kit.WriteJSON(w, http.StatusCreated, s.viewFeedback(f))
 	return nil
 }
 
@@ -122,7 +123,7 @@ func (s *Server) feedbackCreate(w http.ResponseWriter, r *http.Request) error {
 // own; a unit manager their units' answers with comments (screened),
 // narrowed by unit=.
 func (s *Server) feedbackList(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
-	page, err := pageRequest(r.URL.Query())
+	page, err := kit.ReadPageRequest(r.URL.Query())
 	if err != nil {
 		return err
 	}
@@ -131,7 +132,7 @@ func (s *Server) feedbackList(w http.ResponseWriter, r *http.Request, u sotepe.U
 		units = []string{unit}
 	}
 	p, err := s.cfg.Feedback.List(r.Context(), u, units, page)
-	return writePage(w, p, err, s.viewFeedback)
+	return kit.WritePage(w, p, err, s.viewFeedback)
 }
 
 // The pages.
@@ -185,7 +186,7 @@ func (s *Server) feedbackUnitPage(w http.ResponseWriter, r *http.Request) error 
 	if v.Extra, err = s.unitQuestions(r.Context(), unit.ID); err != nil {
 		return err
 	}
-	s.html(w, r, http.StatusOK, "feedback_form", pageData{Title: s.cat.T(info(r).Lang, "feedback.title", nil), Data: v})
+	s.html(w, r, http.StatusOK, "feedback_form", pageData{Title: s.cat.T(kit.Info(r).Lang, "feedback.title", nil), Data: v})
 	return nil
 }
 
@@ -198,14 +199,14 @@ func publicVia(v string) string {
 
 // feedbackUnitSubmit takes the public form: POST /units/{id}/feedback.
 func (s *Server) feedbackUnitSubmit(w http.ResponseWriter, r *http.Request) error {
-	if err := parseForm(r); err != nil {
+	if err := kit.ParseForm(r); err != nil {
 		return err
 	}
 	unit, err := s.dir.Unit(r.Context(), r.PathValue("id"))
 	if err != nil {
 		return err
 	}
-	in := info(r)
+	in := kit.Info(r)
 	ch := sotepe.FeedbackChannel(publicVia(r.PostForm.Get("via")))
 	v := feedbackFormView{Unit: unit, Action: "/units/" + unit.ID + "/feedback", Via: string(ch), Scores: scores()}
 	if v.Extra, err = s.cfg.Feedback.Questions(r.Context(), unit.ID); err != nil {
@@ -222,7 +223,7 @@ func (s *Server) feedbackUnitSubmit(w http.ResponseWriter, r *http.Request) erro
 // feedbackFormResult shows the form again: thanks after an answer, the
 // reason and what was typed after bad input.
 func (s *Server) feedbackFormResult(w http.ResponseWriter, r *http.Request, page string, v feedbackFormView, err error) error {
-	in := info(r)
+	in := kit.Info(r)
 	status := http.StatusOK
 	switch code := sotepe.ErrorCode(err); code {
 	case "":
@@ -254,7 +255,7 @@ func (s *Server) feedbackKioskPage(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	return s.kioskHTML(w, r, http.StatusOK, pageData{Title: s.cat.T(info(r).Lang, "feedback.title", nil), Data: v})
+	return s.kioskHTML(w, r, http.StatusOK, pageData{Title: s.cat.T(kit.Info(r).Lang, "feedback.title", nil), Data: v})
 }
 
 // kioskView is the kiosk form of the unit whose kiosk token is token, with
@@ -275,13 +276,13 @@ func (s *Server) kioskView(r *http.Request, token string) (feedbackFormView, err
 
 // kioskStart is the kiosk's start page in the page's language.
 func kioskStart(r *http.Request, token string) string {
-	return "/feedback/kiosk/" + token + "?lang=" + string(info(r).Lang)
+	return "/feedback/kiosk/" + token + "?lang=" + string(kit.Info(r).Lang)
 }
 
 // feedbackKioskSubmit takes a kiosk answer and thanks, returning to the
 // start after a few seconds: POST /feedback/kiosk/{token}.
 func (s *Server) feedbackKioskSubmit(w http.ResponseWriter, r *http.Request) error {
-	if err := parseForm(r); err != nil {
+	if err := kit.ParseForm(r); err != nil {
 		return err
 	}
 	token := r.PathValue("token")
@@ -293,7 +294,7 @@ func (s *Server) feedbackKioskSubmit(w http.ResponseWriter, r *http.Request) err
 		return err
 	}
 	_, err = s.cfg.Feedback.Submit(r.Context(), nil, sotepe.FeedbackInput{UnitID: v.Unit.ID, Score: formScore(r), Comment: r.PostForm.Get("comment"),
-		Channel: sotepe.FeedbackKioskChannel, Lang: info(r).Lang, KioskToken: token, Extra: formExtra(r, v.Extra)})
+		Channel: sotepe.FeedbackKioskChannel, Lang: kit.Info(r).Lang, KioskToken: token, Extra: formExtra(r, v.Extra)})
 	if err == nil {
 		v.Refresh = kioskThanksSeconds
 	}
@@ -303,7 +304,7 @@ func (s *Server) feedbackKioskSubmit(w http.ResponseWriter, r *http.Request) err
 // kioskHTML renders the kiosk page, which has no navigation to leave it
 // by: the template "kiosk" of feedback_kiosk.html instead of the layout.
 func (s *Server) kioskHTML(w http.ResponseWriter, r *http.Request, status int, d pageData) error {
-	in := info(r)
+	in := kit.Info(r)
 	d.Lang, d.User, d.Demo, d.URL, d.server, d.loc, d.ctx = in.Lang, in.User, s.cfg.Demo, r.URL, s, s.cfg.Location, r.Context()
 	if d.fieldProblem() != nil {
 		d.Title = s.cat.T(in.Lang, "form.error_title", map[string]any{"Title": d.Title})
@@ -329,12 +330,12 @@ func (s *Server) feedbackPortalPage(w http.ResponseWriter, r *http.Request) erro
 	if a := r.URL.Query().Get("appointment"); a != "" {
 		v.Appt, _ = strconv.ParseInt(a, 10, 64)
 	}
-	s.html(w, r, http.StatusOK, "feedback_form", pageData{Title: s.cat.T(info(r).Lang, "feedback.title", nil), Data: v})
+	s.html(w, r, http.StatusOK, "feedback_form", pageData{Title: s.cat.T(kit.Info(r).Lang, "feedback.title", nil), Data: v})
 	return nil
 }
 
 func (s *Server) portalView(r *http.Request) (feedbackFormView, error) {
-	u, err := requireRole(r, sotepe.RoleResident)
+	u, err := kit.RequireRole(r, sotepe.RoleResident)
 	if err != nil {
 		return feedbackFormView{}, err
 	}
@@ -352,7 +353,7 @@ func (s *Server) portalView(r *http.Request) (feedbackFormView, error) {
 		names[x.ID] = x.Names
 	}
 	for _, f := range own.Items {
-		v.Own = append(v.Own, feedbackRow{Unit: names[f.UnitID].In(info(r).Lang), When: s.dates(r).DateTime(f.CreatedAt),
+		v.Own = append(v.Own, feedbackRow{Unit: names[f.UnitID].In(kit.Info(r).Lang), When: s.dates(r).DateTime(f.CreatedAt),
 			Comment: f.Comment, Score: f.Score})
 	}
 	return v, nil
@@ -362,10 +363,10 @@ func (s *Server) portalView(r *http.Request) (feedbackFormView, error) {
 // appointment set it is the answer about that visit.
 func (s *Server) feedbackPortalSubmit(w http.ResponseWriter, r *http.Request) error {
 	var err error
-	if err := parseForm(r); err != nil {
+	if err := kit.ParseForm(r); err != nil {
 		return err
 	}
-	in := info(r)
+	in := kit.Info(r)
 	fi := sotepe.FeedbackInput{UnitID: r.PostForm.Get("unit"), Score: formScore(r), Comment: r.PostForm.Get("comment"), Channel: sotepe.FeedbackPortal, Lang: in.Lang}
 	if a, _ := strconv.ParseInt(r.PostForm.Get("appointment"), 10, 64); a > 0 {
 		fi.Channel, fi.AppointmentID = sotepe.FeedbackVisit, a
@@ -412,7 +413,7 @@ func (s *Server) visitView(r *http.Request) (feedbackFormView, error) {
 // /feedback/visit/{token}. The link answers once: afterwards it says the
 // visit has its answer.
 func (s *Server) feedbackVisitSubmit(w http.ResponseWriter, r *http.Request) error {
-	if err := parseForm(r); err != nil {
+	if err := kit.ParseForm(r); err != nil {
 		return err
 	}
 	v, err := s.visitView(r)
@@ -420,7 +421,7 @@ func (s *Server) feedbackVisitSubmit(w http.ResponseWriter, r *http.Request) err
 		return err
 	}
 	_, err = s.cfg.Feedback.Submit(r.Context(), nil, sotepe.FeedbackInput{Score: formScore(r), Comment: r.PostForm.Get("comment"),
-		Channel: sotepe.FeedbackVisit, Lang: info(r).Lang, VisitToken: r.PathValue("token"), Extra: formExtra(r, v.Extra)})
+		Channel: sotepe.FeedbackVisit, Lang: kit.Info(r).Lang, VisitToken: r.PathValue("token"), Extra: formExtra(r, v.Extra)})
 	if err == nil {
 		v.Done = true
 	}

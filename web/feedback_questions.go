@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"sotepe"
+	"sotepe/web/kit"
 )
 
 // Units' extra feedback questions: the forms ask them (all optional), the
@@ -53,7 +54,7 @@ func (s *Server) feedbackQuestionList(w http.ResponseWriter, r *http.Request) er
 		return err
 	}
 	qs, err := s.unitQuestions(r.Context(), unit.ID)
-	return writeItems(w, qs, err)
+	return kit.WriteItems(w, qs, err)
 }
 
 // feedbackQuestionCreate adds an extra question to a unit its manager
@@ -61,11 +62,11 @@ func (s *Server) feedbackQuestionList(w http.ResponseWriter, r *http.Request) er
 // "scale"|"single_choice", "text", "low", "high", "options"}, 201.
 func (s *Server) feedbackQuestionCreate(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	var b sotepe.NewFeedbackQuestion
-	if err := decodeJSON(r, &b); err != nil {
+	if err := kit.DecodeJSON(r, &b); err != nil {
 		return err
 	}
 	q, err := s.cfg.Feedback.AddQuestion(r.Context(), u, r.PathValue("id"), b)
-	return writeResult(w, http.StatusCreated, q, err)
+	return kit.WriteResult(w, http.StatusCreated, q, err)
 }
 
 // feedbackQuestionRetire stops asking an extra question: DELETE
@@ -76,7 +77,7 @@ func (s *Server) feedbackQuestionRetire(w http.ResponseWriter, r *http.Request, 
 	if err != nil {
 		return err
 	}
-	id, err := pathID(r, "qid", "feedback question")
+	id, err := kit.PathID(r, "qid", "feedback question")
 	if err != nil {
 		return err
 	}
@@ -88,7 +89,7 @@ func (s *Server) feedbackQuestionRetire(w http.ResponseWriter, r *http.Request, 
 // /api/v1/units/{id}/feedback-questions/results.
 func (s *Server) feedbackQuestionResults(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	res, err := s.cfg.Feedback.QuestionResults(r.Context(), u, r.PathValue("id"))
-	return writeItems(w, res, err)
+	return kit.WriteItems(w, res, err)
 }
 
 // extraResultView is an extra question's figures on the manager's page.
@@ -112,7 +113,7 @@ func (s *Server) extraResults(lang sotepe.Lang, res []sotepe.FeedbackQuestionRes
 // a line in each language. A problem shows the page again with it.
 func (s *Server) feedbackQuestionForm(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	var err error
-	if err := parseForm(r); err != nil {
+	if err := kit.ParseForm(r); err != nil {
 		return err
 	}
 	f := r.PostForm
@@ -147,7 +148,7 @@ func (s *Server) feedbackQuestionForm(w http.ResponseWriter, r *http.Request, u 
 		if verr != nil {
 			return verr
 		}
-		lang := info(r).Lang
+		lang := kit.Info(r).Lang
 		v.QuestionError = s.errText(lang, err)
 		s.html(w, r, sotepe.HTTPStatus(code), "feedback_staff", pageData{Title: s.cat.T(lang, "feedback.staff_title", nil), Data: v})
 		return nil

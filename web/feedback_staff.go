@@ -11,6 +11,7 @@ import (
 	qrcode "github.com/skip2/go-qrcode"
 
 	"sotepe"
+	"sotepe/web/kit"
 	"sotepe/web/view"
 )
 
@@ -42,11 +43,11 @@ func (s *Server) feedbackStaffPage(w http.ResponseWriter, r *http.Request) error
 }
 
 func (s *Server) feedbackStaffView(r *http.Request) (feedbackStaffView, error) {
-	u, err := requireRole(r, sotepe.RoleManager)
+	u, err := kit.RequireRole(r, sotepe.RoleManager)
 	if err != nil {
 		return feedbackStaffView{}, err
 	}
-	lang := info(r).Lang
+	lang := kit.Info(r).Lang
 	today := s.now().In(s.cfg.Location)
 	v := feedbackStaffView{Year: today.Format("2006"), MaxQuestions: sotepe.MaxFeedbackQuestions}
 	counts, err := s.cfg.Feedback.Counts(r.Context(), u, sotepe.FeedbackCountsQuery{From: v.Year + "-01-01", To: today.Format(time.DateOnly), Dim: sotepe.FeedbackDimUnit})
@@ -115,8 +116,8 @@ func (s *Server) feedbackKioskCreate(w http.ResponseWriter, r *http.Request, u s
 	if err != nil {
 		return err
 	}
-	if isAPI(r) {
-		writeJSON(w, http.StatusCreated, k)
+	if kit.IsAPI(r) {
+		kit.WriteJSON(w, http.StatusCreated, k)
 		return nil
 	}
 	v, err := s.feedbackStaffView(r)
@@ -124,7 +125,7 @@ func (s *Server) feedbackKioskCreate(w http.ResponseWriter, r *http.Request, u s
 		return err
 	}
 	v.Kiosk, v.KioskURL = &k, siteURL(r)+"/feedback/kiosk/"+k.Token
-	s.html(w, r, http.StatusOK, "feedback_staff", pageData{Title: s.cat.T(info(r).Lang, "feedback.staff_title", nil), Data: v})
+	s.html(w, r, http.StatusOK, "feedback_staff", pageData{Title: s.cat.T(kit.Info(r).Lang, "feedback.staff_title", nil), Data: v})
 	return nil
 }
 
@@ -132,7 +133,7 @@ func (s *Server) feedbackKioskCreate(w http.ResponseWriter, r *http.Request, u s
 // GET /api/v1/units/{id}/feedback-kiosks.
 func (s *Server) feedbackKiosks(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	kiosks, err := s.cfg.Feedback.Kiosks(r.Context(), u, r.PathValue("id"))
-	return writeItems(w, kiosks, err)
+	return kit.WriteItems(w, kiosks, err)
 }
 
 // feedbackKioskRevoke ends a kiosk token of a unit the manager manages, for
@@ -140,7 +141,7 @@ func (s *Server) feedbackKiosks(w http.ResponseWriter, r *http.Request, u sotepe
 // (204) and POST /staff/feedback/kiosks/{kiosk}/revoke (the form names the
 // unit; back to the manager's page).
 func (s *Server) feedbackKioskRevoke(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
-	id, err := pathID(r, "kiosk", "kiosk")
+	id, err := kit.PathID(r, "kiosk", "kiosk")
 	if err != nil {
 		return err
 	}
@@ -154,10 +155,10 @@ func (s *Server) feedbackKioskRevoke(w http.ResponseWriter, r *http.Request, u s
 // staffFeedbackUnit is the unit a manager's feedback action names: the
 // path's id in the API, the form's unit on the manager's page.
 func staffFeedbackUnit(r *http.Request) (string, error) {
-	if isAPI(r) {
+	if kit.IsAPI(r) {
 		return r.PathValue("id"), nil
 	}
-	if err := parseForm(r); err != nil {
+	if err := kit.ParseForm(r); err != nil {
 		return "", err
 	}
 	return r.PostForm.Get("unit"), nil
@@ -169,7 +170,7 @@ func staffFeedbackDone(w http.ResponseWriter, r *http.Request, err error) error 
 	if err != nil {
 		return err
 	}
-	if isAPI(r) {
+	if kit.IsAPI(r) {
 		w.WriteHeader(http.StatusNoContent)
 		return nil
 	}
@@ -210,7 +211,7 @@ func (s *Server) feedbackQR(w http.ResponseWriter, r *http.Request) error {
 		_, _ = w.Write(png)
 	case "svg":
 		w.Header().Set("Content-Type", "image/svg+xml")
-		_, _ = w.Write([]byte(qrSVG(q.Bitmap(), s.cat.T(info(r).Lang, "feedback.qr_title", map[string]any{"Unit": unit.Names.In(info(r).Lang)}))))
+		_, _ = w.Write([]byte(qrSVG(q.Bitmap(), s.cat.T(kit.Info(r).Lang, "feedback.qr_title", map[string]any{"Unit": unit.Names.In(kit.Info(r).Lang)}))))
 	default:
 		return sotepe.Invalid("error.feedback_qr_format", "format is png or svg")
 	}
@@ -262,7 +263,7 @@ func (s *Server) feedbackCompare(w http.ResponseWriter, r *http.Request, u sotep
 	if err != nil {
 		return err
 	}
-	in := info(r)
+	in := kit.Info(r)
 	n, err := s.network(r.Context())
 	if err != nil {
 		return err

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"sotepe"
+	"sotepe/web/kit"
 	"sotepe/web/view"
 )
 
@@ -57,7 +58,7 @@ func (s *Server) parseFeedbackParams(r *http.Request) (feedbackParams, error) {
 	if p.Interval != "none" && !sotepe.StatsInterval(p.Interval).Valid() {
 		return p, sotepe.Invalid("error.feedback_interval", "interval is none, day, week or month")
 	}
-	p.CSV, err = csvFormat(q)
+	p.CSV, err = kit.CSVFormat(q)
 	return p, err
 }
 
@@ -185,7 +186,7 @@ func feedbackUnitIDs(p feedbackParams, units []sotepe.Unit) []string {
 // feedbackStats serves the figures: the page, its JSON and its CSV.
 func (s *Server) feedbackStats(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	svc := s.cfg.Feedback
-	in := info(r)
+	in := kit.Info(r)
 	p, err := s.parseFeedbackParams(r)
 	var g feedbackGroups
 	var units []sotepe.Unit
@@ -198,7 +199,7 @@ func (s *Server) feedbackStats(w http.ResponseWriter, r *http.Request, u sotepe.
 		}
 	}
 	if err != nil {
-		if sotepe.ErrorCode(err) != sotepe.EInvalid || isAPI(r) {
+		if sotepe.ErrorCode(err) != sotepe.EInvalid || kit.IsAPI(r) {
 			return err
 		}
 		v := s.feedbackStatsView(in.Lang, p, nil)
@@ -265,7 +266,7 @@ func (s *Server) feedbackStats(w http.ResponseWriter, r *http.Request, u sotepe.
 		}
 		resp.PreviousYearTotals = &before.Totals
 	}
-	if isAPI(r) && p.CSV {
+	if kit.IsAPI(r) && p.CSV {
 		return writeFeedbackCSV(w, resp)
 	}
 	return s.respond(w, r, resp, "feedback_stats", pageData{Title: s.cat.T(in.Lang, "feedback.stats_title", nil), Data: s.feedbackStatsView(in.Lang, p, &resp)})

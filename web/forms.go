@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"sotepe"
+	"sotepe/web/kit"
 )
 
 // The two ways into the queue for people who do not use the portal: a
@@ -36,7 +37,7 @@ func (s *Server) phoneForm(r *http.Request, values map[string]string, problem *f
 			v.Services = append(v.Services, svc)
 		}
 	}
-	if u := info(r).User; u != nil {
+	if u := kit.Info(r).User; u != nil {
 		v.Units = u.Units
 	}
 	return v, nil
@@ -52,10 +53,10 @@ func (s *Server) phonePage(w http.ResponseWriter, r *http.Request, _ sotepe.User
 // on the basis of the phone request) and records the request on their
 // behalf: POST /queue/phone.
 func (s *Server) phoneSubmit(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
-	if err := parseForm(r); err != nil {
+	if err := kit.ParseForm(r); err != nil {
 		return err
 	}
-	in := info(r)
+	in := kit.Info(r)
 	values := formValues(r, "personal_id", "service", "unit", "received_at", "message")
 	id, err := s.recordPhoneRequest(r, u, values)
 	if code := sotepe.ErrorCode(err); code == sotepe.EInvalid || code == sotepe.ENotFound {
@@ -131,17 +132,17 @@ func (s *Server) contactFormPage(w http.ResponseWriter, r *http.Request) error {
 // contactFormSubmit takes the public form, limited per address, and shows a
 // receipt with the promised answer time: POST /contact.
 func (s *Server) contactFormSubmit(w http.ResponseWriter, r *http.Request) error {
-	if err := parseForm(r); err != nil {
+	if err := kit.ParseForm(r); err != nil {
 		return err
 	}
-	in := info(r)
+	in := kit.Info(r)
 	values := formValues(r, "service", "name", "phone", "email", "message")
 	// A stray space around an address typed or pasted into the form is not an error.
 	values["email"] = strings.TrimSpace(values["email"])
 	// Only accepted submissions count against the limit: a refused one
 	// gives its use back below.
 	if wait := s.formLimit.take(clientAddr(r)); wait > 0 {
-		return tooMany("error.too_many", "website form limit", wait)
+		return kit.TooMany("error.too_many", "website form limit", wait)
 	}
 	c, _, err := s.cfg.Contacts.Submit(r.Context(), in.User, sotepe.NewContactRequest{
 		ServiceID: values["service"], Body: values["message"], Channel: sotepe.ChannelWebsite, Lang: in.Lang,

@@ -10,6 +10,7 @@ import (
 
 	"sotepe"
 	"sotepe/oidc"
+	"sotepe/web/kit"
 )
 
 // IdentityProvider is an OpenID provider people sign in with: the city's
@@ -98,7 +99,7 @@ func (s *Server) oidcBegin(w http.ResponseWriter, r *http.Request) error {
 	h := sha256.Sum256([]byte(pending.State))
 	if err := s.store.SaveLoginAttempt(r.Context(), sotepe.LoginAttempt{
 		StateHash: h[:], Provider: p.Name, Nonce: pending.Nonce, Verifier: pending.Verifier,
-		ReturnTo: safeNext(r.URL.Query().Get("next")), ExpiresAt: s.now().Add(loginAttemptTTL),
+		ReturnTo: kit.SafeNext(r.URL.Query().Get("next")), ExpiresAt: s.now().Add(loginAttemptTTL),
 	}); err != nil {
 		return err
 	}
@@ -120,8 +121,8 @@ func (s *Server) oidcCallback(w http.ResponseWriter, r *http.Request) error {
 		if code != sotepe.EUnauthorized && code != sotepe.EForbidden && code != sotepe.EInvalid && code != sotepe.EConflict {
 			return err
 		}
-		_ = s.store.RecordAudit(r.Context(), sotepe.AuditEntry{Action: sotepe.ActionLoginFailed, Object: r.PathValue("provider"), RequestID: info(r).ID})
-		in := info(r)
+		_ = s.store.RecordAudit(r.Context(), sotepe.AuditEntry{Action: sotepe.ActionLoginFailed, Object: r.PathValue("provider"), RequestID: kit.Info(r).ID})
+		in := kit.Info(r)
 		s.html(w, r, sotepe.HTTPStatus(code), "login", pageData{Title: s.cat.T(in.Lang, "login.title", nil),
 			Data: s.loginView(loginView{Next: "/", Error: s.formErr(in.Lang, err)})})
 		return nil
@@ -184,7 +185,7 @@ func (s *Server) finishSignIn(w http.ResponseWriter, r *http.Request) (sotepe.Us
 			return sotepe.User{}, "", &sotepe.Error{Code: sotepe.EForbidden, Key: "error.oidc_loa", Message: "the level of assurance is too low"}
 		}
 		user, err = s.store.SignInResident(r.Context(), p.Name, claims.Subject, sotepe.Resident{
-			PersonalID: claims.PersonalID, FirstName: claims.GivenName, LastName: claims.FamilyName, Lang: info(r).Lang,
+			PersonalID: claims.PersonalID, FirstName: claims.GivenName, LastName: claims.FamilyName, Lang: kit.Info(r).Lang,
 		})
 	}
 	if err != nil {
@@ -211,7 +212,7 @@ func (s *Server) startSession(r *http.Request, user sotepe.User, provider, loa s
 		ExpiresAt: now.Add(s.cfg.SessionMax), Provider: provider, LoA: loa}); err != nil {
 		return "", err
 	}
-	a := actorOf(user, info(r).ID)
+	a := actorOf(user, kit.Info(r).ID)
 	if err := s.store.RecordAudit(r.Context(), sotepe.AuditEntry{ActorID: user.ID, ActorRole: a.Role, ActorUnit: a.Unit, Action: sotepe.ActionLogin, Object: provider, RequestID: a.RequestID}); err != nil {
 		return "", err
 	}

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"sotepe"
+	"sotepe/web/kit"
 )
 
 // statusWriter remembers the status a handler wrote and, just before the
@@ -21,7 +22,7 @@ import (
 type statusWriter struct {
 	http.ResponseWriter
 	status int
-	in     *reqInfo
+	in     *kit.RequestInfo
 	path   string
 }
 
@@ -72,8 +73,8 @@ func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 func (s *Server) observe(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		in := &reqInfo{ID: requestID(r), Lang: sotepe.Finnish, Client: clientIP(r, s.cfg.TrustedProxies)}
-		r = r.WithContext(withInfo(r.Context(), in))
+		in := &kit.RequestInfo{ID: requestID(r), Lang: sotepe.Finnish, Client: clientIP(r, s.cfg.TrustedProxies)}
+		r = r.WithContext(kit.WithInfo(r.Context(), in))
 		sw := &statusWriter{ResponseWriter: w, in: in, path: r.URL.Path}
 		h := sw.Header()
 		if s.cfg.SecureCookies {
@@ -142,7 +143,7 @@ func isToken(s string) bool {
 // else the cookie, else Accept-Language, else Finnish.
 func (s *Server) language(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		in := info(r)
+		in := kit.Info(r)
 		if l, ok := sotepe.ParseLang(r.URL.Query().Get("lang")); ok {
 			in.Lang = l
 			http.SetCookie(w, &http.Cookie{Name: "lang", Value: string(l), Path: "/", MaxAge: 365 * 24 * 3600,
@@ -158,7 +159,7 @@ func (s *Server) language(next http.Handler) http.Handler {
 		}
 		w.Header().Set("Content-Language", string(in.Lang))
 		w.Header().Add("Vary", "Accept-Language, Cookie")
-		if v := r.URL.Query().Get("lang"); v != "" && isAPI(r) {
+		if v := r.URL.Query().Get("lang"); v != "" && kit.IsAPI(r) {
 			if _, ok := sotepe.ParseLang(v); !ok {
 				// The API says which languages it speaks; a page falls back instead.
 				s.errorResponse(w, r, sotepe.Invalid("error.lang", "lang must be fi, sv or en"))

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"sotepe"
+	"sotepe/web/kit"
 	"sotepe/web/view"
 )
 
@@ -68,15 +69,15 @@ type procurementCompareView struct {
 // procurementCompare is GET /procurement and GET
 // /api/v1/procurement/comparison.
 func (s *Server) procurementCompare(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
-	lang := info(r).Lang
+	lang := kit.Info(r).Lang
 	title := s.cat.T(lang, "procurement.compare.title", nil)
 	p, err := s.parseProcurementParams(r)
 	var c sotepe.ProcurementComparison
 	if err == nil {
 		c, err = s.cfg.Procurement.Compare(r.Context(), u, p.From, p.To, p.Producer)
 	}
-	if isAPI(r) {
-		return writeResult(w, http.StatusOK, c, err)
+	if kit.IsAPI(r) {
+		return kit.WriteResult(w, http.StatusOK, c, err)
 	}
 	n, nerr := s.network(r.Context())
 	if nerr != nil {
@@ -159,7 +160,7 @@ func (s *Server) procurementTotals(w http.ResponseWriter, r *http.Request, u sot
 		return err
 	}
 	t, err := s.cfg.Procurement.Totals(r.Context(), u, year)
-	return writeResult(w, http.StatusOK, procurementTotalsResponse{Year: year, ProcurementTotals: t}, err)
+	return kit.WriteResult(w, http.StatusOK, procurementTotalsResponse{Year: year, ProcurementTotals: t}, err)
 }
 
 // procurementTotalsResponse is GET /api/v1/procurement/totals.

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"sotepe"
+	"sotepe/web/kit"
 	"sotepe/web/view"
 )
 
@@ -44,12 +45,12 @@ func (s *Server) procurementContracts(w http.ResponseWriter, r *http.Request, u 
 	if err != nil {
 		return err
 	}
-	if isAPI(r) {
+	if kit.IsAPI(r) {
 		cs = nonNil(cs)
 		for i := range cs {
 			cs[i] = contractOut(cs[i])
 		}
-		writeJSON(w, http.StatusOK, contractsResponse{Contracts: cs})
+		kit.WriteJSON(w, http.StatusOK, contractsResponse{Contracts: cs})
 		return nil
 	}
 	kinds, err := s.cfg.Procurement.VoucherKinds(r.Context(), u)
@@ -60,7 +61,7 @@ func (s *Server) procurementContracts(w http.ResponseWriter, r *http.Request, u 
 	if err != nil {
 		return err
 	}
-	lang := info(r).Lang
+	lang := kit.Info(r).Lang
 	dates := s.datesIn(lang)
 	period := func(from, to string) string { return dates.DateOf(from) + "–" + dates.DateOf(to) }
 	yes := func(b bool) string {
@@ -138,11 +139,11 @@ func nonNil[T any](xs []T) []T {
 // language.
 func (s *Server) procurementSaveContract(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	var c sotepe.Contract
-	if err := decodeJSON(r, &c); err != nil {
+	if err := kit.DecodeJSON(r, &c); err != nil {
 		return err
 	}
 	c.ID = 0
-	lang := info(r).Lang
+	lang := kit.Info(r).Lang
 	if err := c.Validate(); err != nil {
 		return s.fieldError(lang, err)
 	}
@@ -157,7 +158,7 @@ func (s *Server) procurementSaveContract(w http.ResponseWriter, r *http.Request,
 	if err != nil {
 		return s.fieldError(lang, err)
 	}
-	writeJSON(w, http.StatusCreated, contractOut(saved))
+	kit.WriteJSON(w, http.StatusCreated, contractOut(saved))
 	return nil
 }
 
@@ -204,7 +205,7 @@ func (s *Server) procurementVoucherKinds(w http.ResponseWriter, r *http.Request,
 	for i := range kinds {
 		withValues(&kinds[i])
 	}
-	writeJSON(w, http.StatusOK, voucherKindsResponse{Kinds: nonNil(kinds)})
+	kit.WriteJSON(w, http.StatusOK, voucherKindsResponse{Kinds: nonNil(kinds)})
 	return nil
 }
 
@@ -226,12 +227,12 @@ type voucherDecisionsResponse struct {
 // own decisions, each with its kind's value in force today.
 func (s *Server) ownVoucherDecisions(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	ds, err := s.cfg.Procurement.OwnVoucherDecisions(r.Context(), u)
-	return writeResult(w, http.StatusOK, voucherDecisionsResponse{Decisions: nonNil(ds)}, err)
+	return kit.WriteResult(w, http.StatusOK, voucherDecisionsResponse{Decisions: nonNil(ds)}, err)
 }
 
 // ownVoucherDecision is GET /api/v1/me/voucher-decisions/{id}: one of the
 // resident's decisions; another's is the same 404 as a missing one.
 func (s *Server) ownVoucherDecision(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
 	d, err := s.cfg.Procurement.OwnVoucherDecision(r.Context(), u, id)
-	return writeResult(w, http.StatusOK, d, err)
+	return kit.WriteResult(w, http.StatusOK, d, err)
 }

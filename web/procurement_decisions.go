@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"sotepe"
+	"sotepe/web/kit"
 	"sotepe/web/view"
 )
 
@@ -75,7 +76,7 @@ func (s *Server) staffVouchersView(r *http.Request, u sotepe.User, id int64, bas
 	if basis == "" {
 		return v, nil
 	}
-	ctx, lang := r.Context(), info(r).Lang
+	ctx, lang := r.Context(), kit.Info(r).Lang
 	res, err := s.cfg.Residents.Read(ctx, u, id, basis)
 	if err != nil {
 		return v, err
@@ -113,7 +114,7 @@ func (s *Server) staffVouchersPage(w http.ResponseWriter, r *http.Request, u sot
 		return err
 	}
 	v.Decided = q.Get("decided") == "1"
-	s.html(w, r, http.StatusOK, "staff_vouchers", pageData{Title: s.cat.T(info(r).Lang, "vouchers.staff.title", nil), Data: v})
+	s.html(w, r, http.StatusOK, "staff_vouchers", pageData{Title: s.cat.T(kit.Info(r).Lang, "vouchers.staff.title", nil), Data: v})
 	return nil
 }
 
@@ -122,7 +123,7 @@ func (s *Server) staffVouchersPage(w http.ResponseWriter, r *http.Request, u sot
 // again with what was chosen and the error at its field (400); a recorded
 // decision returns to the page on the same basis, which says so.
 func (s *Server) staffVoucherForm(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
-	if err := parseForm(r); err != nil {
+	if err := kit.ParseForm(r); err != nil {
 		return err
 	}
 	values := trimmedValues(r, "kind", "producer", "valid_from", "valid_to")
@@ -138,11 +139,11 @@ func (s *Server) staffVoucherForm(w http.ResponseWriter, r *http.Request, u sote
 		if !basis.Valid() {
 			basis = ""
 		}
-		v, verr := s.staffVouchersView(r, u, id, basis, values, s.formErr(info(r).Lang, err, decisionFields...))
+		v, verr := s.staffVouchersView(r, u, id, basis, values, s.formErr(kit.Info(r).Lang, err, decisionFields...))
 		if verr != nil {
 			return verr
 		}
-		s.html(w, r, http.StatusBadRequest, "staff_vouchers", pageData{Title: s.cat.T(info(r).Lang, "vouchers.staff.title", nil), Data: v})
+		s.html(w, r, http.StatusBadRequest, "staff_vouchers", pageData{Title: s.cat.T(kit.Info(r).Lang, "vouchers.staff.title", nil), Data: v})
 		return nil
 	} else if err != nil {
 		return err
@@ -155,7 +156,7 @@ func (s *Server) staffVoucherForm(w http.ResponseWriter, r *http.Request, u sote
 // ?basis=: a resident's decisions to a professional, audited on the basis.
 func (s *Server) staffVoucherDecisions(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
 	ds, err := s.cfg.Procurement.StaffVoucherDecisions(r.Context(), u, id, sotepe.Basis(r.URL.Query().Get("basis")))
-	return writeResult(w, http.StatusOK, voucherDecisionsResponse{Decisions: nonNil(ds)}, err)
+	return kit.WriteResult(w, http.StatusOK, voucherDecisionsResponse{Decisions: nonNil(ds)}, err)
 }
 
 // decisionInput is the body of POST /api/v1/residents/{id}/voucher-decisions.
@@ -171,15 +172,15 @@ type decisionInput struct {
 // A bad one is 400 naming the field in the caller's language.
 func (s *Server) staffDecideVoucher(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
 	var in decisionInput
-	if err := decodeJSON(r, &in); err != nil {
+	if err := kit.DecodeJSON(r, &in); err != nil {
 		return err
 	}
 	d, err := s.cfg.Procurement.DecideVoucher(r.Context(), u, sotepe.VoucherDecision{ResidentID: id, KindID: in.Kind,
 		ProducerID: in.Producer, ValidFrom: in.ValidFrom, ValidTo: in.ValidTo})
 	if err != nil {
-		return s.fieldError(info(r).Lang, err)
+		return s.fieldError(kit.Info(r).Lang, err)
 	}
-	writeJSON(w, http.StatusCreated, d)
+	kit.WriteJSON(w, http.StatusCreated, d)
 	return nil
 }
 
@@ -195,7 +196,7 @@ func (s *Server) ownVouchersPage(w http.ResponseWriter, r *http.Request, u sotep
 	if err != nil {
 		return err
 	}
-	lang := info(r).Lang
+	lang := kit.Info(r).Lang
 	kinds, err := s.cfg.Procurement.DecisionKinds(r.Context(), u)
 	if err != nil {
 		return err

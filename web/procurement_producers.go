@@ -7,6 +7,7 @@ import (
 	"slices"
 
 	"sotepe"
+	"sotepe/web/kit"
 	"sotepe/web/view"
 )
 
@@ -44,7 +45,7 @@ func (s *Server) producersView(r *http.Request, u sotepe.User, values map[string
 	if err != nil {
 		return producersView{}, err
 	}
-	lang := info(r).Lang
+	lang := kit.Info(r).Lang
 	v := producersView{Values: values, Error: problem}
 	for _, p := range ps {
 		if p.Kind == sotepe.ProducerOwn {
@@ -86,7 +87,7 @@ func (s *Server) producersPage(w http.ResponseWriter, r *http.Request, u sotepe.
 			v.Values["business_id"], v.Values["register_id"] = unmissing(p.BusinessID), unmissing(p.RegisterID)
 		}
 	}
-	s.html(w, r, http.StatusOK, "procurement_producers", pageData{Title: s.cat.T(info(r).Lang, "procurement.producers.title", nil), Data: v})
+	s.html(w, r, http.StatusOK, "procurement_producers", pageData{Title: s.cat.T(kit.Info(r).Lang, "procurement.producers.title", nil), Data: v})
 	return nil
 }
 
@@ -95,7 +96,7 @@ func (s *Server) producersPage(w http.ResponseWriter, r *http.Request, u sotepe.
 // with what was typed and the error at its field (400); a stored one
 // returns to the list, which says so.
 func (s *Server) producerForm(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
-	if err := parseForm(r); err != nil {
+	if err := kit.ParseForm(r); err != nil {
 		return err
 	}
 	values := trimmedValues(r, "producer", "business_id", "register_id")
@@ -105,7 +106,7 @@ func (s *Server) producerForm(w http.ResponseWriter, r *http.Request, u sotepe.U
 		err = sotepe.InvalidField("producer", "procurement.error.required", "choose a producer")
 	}
 	if sotepe.ErrorCode(err) == sotepe.EInvalid {
-		lang := info(r).Lang
+		lang := kit.Info(r).Lang
 		v, verr := s.producersView(r, u, values, s.formErr(lang, err, producerFields...))
 		if verr != nil {
 			return verr
@@ -128,7 +129,7 @@ type registrationsResponse struct {
 // producers that have a business id or a register id.
 func (s *Server) registrationsList(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	regs, err := s.cfg.Procurement.Registrations(r.Context(), u)
-	return writeResult(w, http.StatusOK, registrationsResponse{Registrations: nonNil(regs)}, err)
+	return kit.WriteResult(w, http.StatusOK, registrationsResponse{Registrations: nonNil(regs)}, err)
 }
 
 // registrationInput is the body of PUT
@@ -144,14 +145,14 @@ type registrationInput struct {
 // producer 404.
 func (s *Server) registrationPut(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	var in registrationInput
-	if err := decodeJSON(r, &in); err != nil {
+	if err := kit.DecodeJSON(r, &in); err != nil {
 		return err
 	}
 	reg := sotepe.ProducerRegistration{ProducerID: r.PathValue("producer"), BusinessID: in.BusinessID, RegisterID: in.RegisterID}
 	if err := s.cfg.Procurement.SaveRegistration(r.Context(), u, reg); err != nil {
-		return s.fieldError(info(r).Lang, err)
+		return s.fieldError(kit.Info(r).Lang, err)
 	}
-	writeJSON(w, http.StatusOK, reg)
+	kit.WriteJSON(w, http.StatusOK, reg)
 	return nil
 }
 

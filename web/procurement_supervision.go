@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"sotepe"
+	"sotepe/web/kit"
 	"sotepe/web/view"
 )
 
@@ -55,13 +56,13 @@ var (
 // the supervision visits, those whose follow-up is overdue marked;
 // ?added=plan or visit says one was just stored.
 func (s *Server) procurementSupervision(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
-	if isAPI(r) {
+	if kit.IsAPI(r) {
 		sup, err := s.cfg.Procurement.Supervision(r.Context(), u)
 		if err != nil {
 			return err
 		}
 		sup.Plans, sup.Visits, sup.Overdue = nonNil(sup.Plans), nonNil(sup.Visits), nonNil(sup.Overdue)
-		writeJSON(w, http.StatusOK, sup)
+		kit.WriteJSON(w, http.StatusOK, sup)
 		return nil
 	}
 	v, err := s.supervisionView(r, u, map[string]string{}, map[string]string{}, nil)
@@ -71,7 +72,7 @@ func (s *Server) procurementSupervision(w http.ResponseWriter, r *http.Request, 
 	if a := r.URL.Query().Get("added"); a == "plan" || a == "visit" {
 		v.Added = a
 	}
-	s.html(w, r, http.StatusOK, "procurement_supervision", pageData{Title: s.cat.T(info(r).Lang, "procurement.supervision.title", nil), Data: v})
+	s.html(w, r, http.StatusOK, "procurement_supervision", pageData{Title: s.cat.T(kit.Info(r).Lang, "procurement.supervision.title", nil), Data: v})
 	return nil
 }
 
@@ -86,7 +87,7 @@ func (s *Server) supervisionView(r *http.Request, u sotepe.User, plan, visit map
 	if err != nil {
 		return supervisionView{}, err
 	}
-	lang := info(r).Lang
+	lang := kit.Info(r).Lang
 	dates := s.datesIn(lang)
 	unit := func(id string) string { return s.unitNames(r.Context(), id).In(lang) }
 	v := supervisionView{Overdue: len(sup.Overdue), PlanValues: plan, VisitValues: visit, Error: problem}
@@ -122,7 +123,7 @@ func (s *Server) supervisionFormDone(w http.ResponseWriter, r *http.Request, u s
 	if sotepe.ErrorCode(err) != sotepe.EInvalid {
 		return err
 	}
-	lang := info(r).Lang
+	lang := kit.Info(r).Lang
 	plan, visit, fields := map[string]string{}, map[string]string{}, planFields
 	if added == "plan" {
 		plan = values
@@ -149,7 +150,7 @@ func trimmedValues(r *http.Request, keys ...string) map[string]string {
 // supervisionPlanForm is POST /procurement/supervision/plans: the contract
 // manager adds a unit's self-monitoring plan, as a link or as text.
 func (s *Server) supervisionPlanForm(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
-	if err := parseForm(r); err != nil {
+	if err := kit.ParseForm(r); err != nil {
 		return err
 	}
 	values := trimmedValues(r, "unit", "version", "date", "link", "text")
@@ -162,7 +163,7 @@ func (s *Server) supervisionPlanForm(w http.ResponseWriter, r *http.Request, u s
 // contract manager records a supervision visit, its findings and, when
 // something must be put right, the follow-up deadline.
 func (s *Server) supervisionVisitForm(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
-	if err := parseForm(r); err != nil {
+	if err := kit.ParseForm(r); err != nil {
 		return err
 	}
 	values := trimmedValues(r, "unit", "date", "findings", "follow_up_due")
@@ -176,14 +177,14 @@ func (s *Server) supervisionVisitForm(w http.ResponseWriter, r *http.Request, u 
 // breaks a rule is 400 naming the field in the caller's language.
 func (s *Server) procurementAddPlan(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	var p sotepe.SelfMonitoringPlan
-	if err := decodeJSON(r, &p); err != nil {
+	if err := kit.DecodeJSON(r, &p); err != nil {
 		return err
 	}
 	saved, err := s.cfg.Procurement.AddSelfMonitoringPlan(r.Context(), u, p)
 	if err != nil {
-		return s.fieldError(info(r).Lang, err)
+		return s.fieldError(kit.Info(r).Lang, err)
 	}
-	writeJSON(w, http.StatusCreated, saved)
+	kit.WriteJSON(w, http.StatusCreated, saved)
 	return nil
 }
 
@@ -192,13 +193,13 @@ func (s *Server) procurementAddPlan(w http.ResponseWriter, r *http.Request, u so
 // that breaks a rule is 400 naming the field in the caller's language.
 func (s *Server) procurementAddVisit(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	var v sotepe.SupervisionVisit
-	if err := decodeJSON(r, &v); err != nil {
+	if err := kit.DecodeJSON(r, &v); err != nil {
 		return err
 	}
 	saved, err := s.cfg.Procurement.AddSupervisionVisit(r.Context(), u, v)
 	if err != nil {
-		return s.fieldError(info(r).Lang, err)
+		return s.fieldError(kit.Info(r).Lang, err)
 	}
-	writeJSON(w, http.StatusCreated, saved)
+	kit.WriteJSON(w, http.StatusCreated, saved)
 	return nil
 }

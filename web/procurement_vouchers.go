@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"sotepe"
+	"sotepe/web/kit"
 	"sotepe/web/view"
 )
 
@@ -74,7 +75,7 @@ func (s *Server) voucherKindsPage(w http.ResponseWriter, r *http.Request, u sote
 	values := map[string]string{}
 	var periods []voucherPeriodInput
 	editing := false
-	lang := info(r).Lang
+	lang := kit.Info(r).Lang
 	for _, k := range kinds {
 		if k.ID != q.Get("kind") {
 			continue
@@ -107,7 +108,7 @@ func (s *Server) voucherKindsView(r *http.Request, kinds []sotepe.VoucherKind, v
 	if err != nil {
 		return voucherKindsView{}, err
 	}
-	lang := info(r).Lang
+	lang := kit.Info(r).Lang
 	dates := s.datesIn(lang)
 	today := s.now().In(s.cfg.Location).Format(time.DateOnly)
 	v := voucherKindsView{Values: values, Error: problem}
@@ -139,7 +140,7 @@ func (s *Server) voucherKindsView(r *http.Request, kinds []sotepe.VoucherKind, v
 // again with what was typed and the error at its field (400); a stored
 // kind returns to the list, which says so.
 func (s *Server) voucherKindForm(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
-	if err := parseForm(r); err != nil {
+	if err := kit.ParseForm(r); err != nil {
 		return err
 	}
 	f := r.PostForm
@@ -191,7 +192,7 @@ func (s *Server) voucherKindForm(w http.ResponseWriter, r *http.Request, u sotep
 		if kerr != nil {
 			return kerr
 		}
-		lang := info(r).Lang
+		lang := kit.Info(r).Lang
 		err = s.datedArgs(lang, err)
 		fields := append([]string{}, voucherKindFields...)
 		for _, in := range inputs {
@@ -284,14 +285,14 @@ func plainCoefficient(lang sotepe.Lang, c int64) string {
 // a rule is 400 naming the field in the caller's language.
 func (s *Server) voucherKindSave(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	var k sotepe.VoucherKind
-	if err := decodeJSON(r, &k); err != nil {
+	if err := kit.DecodeJSON(r, &k); err != nil {
 		return err
 	}
 	if err := s.cfg.Procurement.SaveVoucherKind(r.Context(), u, k); err != nil {
-		return s.fieldError(info(r).Lang, err)
+		return s.fieldError(kit.Info(r).Lang, err)
 	}
 	withValues(&k)
-	writeJSON(w, http.StatusOK, k)
+	kit.WriteJSON(w, http.StatusOK, k)
 	return nil
 }
 

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"sotepe"
+	"sotepe/web/kit"
 	"sotepe/web/view"
 )
 
@@ -69,7 +70,7 @@ func (p pageData) Dates() view.Dates {
 
 // dates is the formatter of dates and times for the request's language,
 // for handlers that build text for a page.
-func (s *Server) dates(r *http.Request) view.Dates { return s.datesIn(info(r).Lang) }
+func (s *Server) dates(r *http.Request) view.Dates { return s.datesIn(kit.Info(r).Lang) }
 
 // datesIn is the formatter of dates and times for lang.
 func (s *Server) datesIn(lang sotepe.Lang) view.Dates {
@@ -143,39 +144,6 @@ func (p pageData) Channels() []sotepe.Channel { return sotepe.Channels }
 // Is reports whether the signed-in user holds role.
 func (p pageData) Is(role string) bool { return p.User != nil && p.User.Has(sotepe.Role(role)) }
 
-// listPage reads the page of a list that the query's limit and cursor
-// ask for (see pageRequest) through read. The API gets it, or the error,
-// as JSON. ok reports that the page is read and the caller is still to
-// show it.
-func listPage[T any](w http.ResponseWriter, r *http.Request, read func(sotepe.PageRequest) (sotepe.Page[T], error)) (page sotepe.Page[T], ok bool, err error) {
-	pr, err := pageRequest(r.URL.Query())
-	if err == nil {
-		page, err = read(pr)
-	}
-	if err != nil || isAPI(r) {
-		if err == nil {
-			writeJSON(w, http.StatusOK, page)
-		}
-		return page, false, err
-	}
-	return page, true, nil
-}
-
-// nextURL is the link to the page after this one: the request's own path
-// and query with cursor set and the parameters drop left out, or "" when
-// there is no next page (cursor is "").
-func nextURL(r *http.Request, cursor string, drop ...string) string {
-	if cursor == "" {
-		return ""
-	}
-	q := r.URL.Query()
-	for _, k := range drop {
-		q.Del(k)
-	}
-	q.Set("cursor", cursor)
-	return r.URL.Path + "?" + q.Encode()
-}
-
 func pairs(args []any) map[string]any {
 	if len(args) == 0 {
 		return nil
@@ -214,14 +182,14 @@ func (s *Server) showPage(w http.ResponseWriter, r *http.Request, page, titleKey
 	if err != nil {
 		return err
 	}
-	s.html(w, r, http.StatusOK, page, pageData{Title: s.cat.T(info(r).Lang, titleKey, nil), Data: data})
+	s.html(w, r, http.StatusOK, page, pageData{Title: s.cat.T(kit.Info(r).Lang, titleKey, nil), Data: data})
 	return nil
 }
 
 // html renders page with data, buffering so a template error becomes an
 // error page instead of half a page.
 func (s *Server) html(w http.ResponseWriter, r *http.Request, status int, page string, d pageData) {
-	in := info(r)
+	in := kit.Info(r)
 	d.Lang, d.User, d.Demo, d.URL, d.server, d.loc, d.ctx = in.Lang, in.User, s.cfg.Demo, r.URL, s, s.cfg.Location, r.Context()
 	if d.fieldProblem() != nil {
 		d.Title = s.cat.T(in.Lang, "form.error_title", map[string]any{"Title": d.Title})
@@ -247,8 +215,8 @@ func (s *Server) html(w http.ResponseWriter, r *http.Request, status int, page s
 // respond answers the API with apiBody as JSON and a page request with the
 // HTML page.
 func (s *Server) respond(w http.ResponseWriter, r *http.Request, apiBody any, page string, d pageData) error {
-	if isAPI(r) {
-		writeJSON(w, http.StatusOK, apiBody)
+	if kit.IsAPI(r) {
+		kit.WriteJSON(w, http.StatusOK, apiBody)
 		return nil
 	}
 	s.html(w, r, http.StatusOK, page, d)

@@ -10,6 +10,7 @@ import (
 
 	"sotepe"
 	"sotepe/report"
+	"sotepe/web/kit"
 	"sotepe/web/view"
 )
 
@@ -113,11 +114,11 @@ func (s *Server) annualReport(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	a, org := built.a, built.org
-	if isAPI(r) {
-		writeJSON(w, http.StatusOK, a.JSON())
+	if kit.IsAPI(r) {
+		kit.WriteJSON(w, http.StatusOK, a.JSON())
 		return nil
 	}
-	lang := info(r).Lang
+	lang := kit.Info(r).Lang
 	s.html(w, r, http.StatusOK, "report", pageData{Title: s.cat.T(lang, "report.title", map[string]any{"Year": year}),
 		Data: s.reportView(lang, a, org)})
 	return nil
@@ -250,7 +251,7 @@ func (s *Server) reportPrintCSS(w http.ResponseWriter, r *http.Request) error {
 	if err != nil || year < minReportYear || year > maxReportYear {
 		return sotepe.NotFound("report")
 	}
-	lang := info(r).Lang
+	lang := kit.Info(r).Lang
 	// The date goes through the pages' formatter, as on the cover.
 	p := pageData{Lang: lang, server: s, loc: s.cfg.Location}
 	left := s.cat.T(lang, "report.title", map[string]any{"Year": year}) + " · " + p.Date(s.now())

@@ -9,6 +9,7 @@ import (
 
 	"sotepe"
 	"sotepe/screen"
+	"sotepe/web/kit"
 )
 
 // The HTML pages of contact requests: the resident's own requests under
@@ -38,11 +39,11 @@ func (s *Server) requestsPage(w http.ResponseWriter, r *http.Request, u sotepe.U
 	for _, c := range page.Items {
 		v.Items = append(v.Items, s.viewContact(c))
 	}
-	v.NextURL = nextURL(r, page.NextCursor)
+	v.NextURL = kit.NextURL(r, page.NextCursor)
 	if v.Net, err = s.network(r.Context()); err != nil {
 		return err
 	}
-	s.html(w, r, http.StatusOK, "requests", pageData{Title: s.cat.T(info(r).Lang, "requests.title", nil), Data: v})
+	s.html(w, r, http.StatusOK, "requests", pageData{Title: s.cat.T(kit.Info(r).Lang, "requests.title", nil), Data: v})
 	return nil
 }
 
@@ -75,7 +76,7 @@ func (s *Server) newRequestView(r *http.Request, service string) (newRequestView
 		}
 	}
 	if service != "" {
-		page, err := s.dir.Units(r.Context(), sotepe.UnitFilter{Service: service, SortLang: info(r).Lang, Page: sotepe.PageRequest{Limit: sotepe.MaxPageLimit}})
+		page, err := s.dir.Units(r.Context(), sotepe.UnitFilter{Service: service, SortLang: kit.Info(r).Lang, Page: sotepe.PageRequest{Limit: sotepe.MaxPageLimit}})
 		if err != nil && sotepe.ErrorCode(err) != sotepe.EInvalid {
 			return v, err
 		}
@@ -87,10 +88,10 @@ func (s *Server) newRequestView(r *http.Request, service string) (newRequestView
 // newRequestForm submits the form and shows the request; a mistake shows
 // the form again with what was written and why it was refused.
 func (s *Server) newRequestForm(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
-	if err := parseForm(r); err != nil {
+	if err := kit.ParseForm(r); err != nil {
 		return err
 	}
-	in := info(r)
+	in := kit.Info(r)
 	n := sotepe.NewContactRequest{ServiceID: r.PostForm.Get("service"), UnitID: r.PostForm.Get("unit"),
 		Body: r.PostForm.Get("message"), Channel: sotepe.ChannelPortal, Lang: in.Lang, IdempotencyKey: r.PostForm.Get("key")}
 	c, _, err := s.cfg.Contacts.Submit(r.Context(), &u, n)
@@ -171,14 +172,14 @@ func (s *Server) showRequest(w http.ResponseWriter, r *http.Request, u sotepe.Us
 	if problem != "" {
 		status = http.StatusBadRequest
 	}
-	s.html(w, r, status, page, pageData{Title: s.cat.T(info(r).Lang, "requests.one_title", nil), Data: v})
+	s.html(w, r, status, page, pageData{Title: s.cat.T(kit.Info(r).Lang, "requests.one_title", nil), Data: v})
 	return nil
 }
 
 // replyForm adds a message from either page and returns to it.
 func (s *Server) replyForm(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
 	var err error
-	if err := parseForm(r); err != nil {
+	if err := kit.ParseForm(r); err != nil {
 		return err
 	}
 	page, back := "request", "/requests/"
@@ -188,7 +189,7 @@ func (s *Server) replyForm(w http.ResponseWriter, r *http.Request, u sotepe.User
 	kind := r.PostForm.Get("kind")
 	_, err = s.cfg.Contacts.Reply(r.Context(), u, id, sotepe.Reply{Body: r.PostForm.Get("message"), Internal: kind == "internal", Ask: kind == "ask"})
 	if code := sotepe.ErrorCode(err); code == sotepe.EInvalid || code == sotepe.EConflict {
-		return s.showRequest(w, r, u, id, page, s.errText(info(r).Lang, err))
+		return s.showRequest(w, r, u, id, page, s.errText(kit.Info(r).Lang, err))
 	} else if err != nil {
 		return err
 	}
@@ -261,11 +262,11 @@ func (s *Server) queuePage(w http.ResponseWriter, r *http.Request, u sotepe.User
 	for _, c := range page.Items {
 		v.Items = append(v.Items, queueRow{contactView: s.viewContact(c), Subject: subjectLine(c.Subject)})
 	}
-	v.NextURL = nextURL(r, page.NextCursor)
+	v.NextURL = kit.NextURL(r, page.NextCursor)
 	if v.Net, err = s.network(r.Context()); err != nil {
 		return err
 	}
-	s.html(w, r, http.StatusOK, "queue", pageData{Title: s.cat.T(info(r).Lang, "queue.title", nil), Data: v})
+	s.html(w, r, http.StatusOK, "queue", pageData{Title: s.cat.T(kit.Info(r).Lang, "queue.title", nil), Data: v})
 	return nil
 }
 
@@ -274,7 +275,7 @@ func (s *Server) queuePage(w http.ResponseWriter, r *http.Request, u sotepe.User
 // request's page.
 func (s *Server) queueActionForm(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
 	var err error
-	if err := parseForm(r); err != nil {
+	if err := kit.ParseForm(r); err != nil {
 		return err
 	}
 	switch r.PathValue("action") {
@@ -293,7 +294,7 @@ func (s *Server) queueActionForm(w http.ResponseWriter, r *http.Request, u sotep
 		return sotepe.NotFound("action")
 	}
 	if code := sotepe.ErrorCode(err); code == sotepe.EInvalid || code == sotepe.EConflict {
-		return s.showRequest(w, r, u, id, "queue_item", s.errText(info(r).Lang, err))
+		return s.showRequest(w, r, u, id, "queue_item", s.errText(kit.Info(r).Lang, err))
 	} else if err != nil {
 		return err
 	}

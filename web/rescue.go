@@ -10,6 +10,7 @@ import (
 
 	"sotepe"
 	"sotepe/rescue"
+	"sotepe/web/kit"
 	"sotepe/web/view"
 )
 
@@ -115,11 +116,11 @@ func (s *Server) rescueFigures(w http.ResponseWriter, r *http.Request, u sotepe.
 		return err
 	}
 	resp := rescueFiguresResponse{From: p.From, To: p.To, ClassIA: ia.MissionsTotal, RescueFigures: figs}
-	if isAPI(r) {
-		writeJSON(w, http.StatusOK, resp)
+	if kit.IsAPI(r) {
+		kit.WriteJSON(w, http.StatusOK, resp)
 		return nil
 	}
-	lang := info(r).Lang
+	lang := kit.Info(r).Lang
 	names, err := s.rescueNames(r)
 	if err != nil {
 		return err
@@ -158,7 +159,7 @@ func (s *Server) rescueNames(r *http.Request) (rescueNames, error) {
 	if err != nil {
 		return n, err
 	}
-	lang := info(r).Lang
+	lang := kit.Info(r).Lang
 	for _, u := range units {
 		if u.Kind == "rescue_station" {
 			n.stations = append(n.stations, u)
@@ -278,13 +279,13 @@ func (s *Server) rescueMissions(w http.ResponseWriter, r *http.Request, u sotepe
 	if err := rescueFilterValid(f); err != nil {
 		return err
 	}
-	page, ok, err := listPage(w, r, func(pr sotepe.PageRequest) (sotepe.Page[sotepe.RescueMission], error) {
+	page, ok, err := kit.ListPage(w, r, func(pr sotepe.PageRequest) (sotepe.Page[sotepe.RescueMission], error) {
 		return s.cfg.Rescue.Missions(r.Context(), u, f, pr)
 	})
 	if !ok {
 		return err
 	}
-	lang := info(r).Lang
+	lang := kit.Info(r).Lang
 	names, err := s.rescueNames(r)
 	if err != nil {
 		return err
@@ -306,7 +307,7 @@ func (s *Server) rescueMissions(w http.ResponseWriter, r *http.Request, u sotepe
 			Turnout: duration(m.Turnout()), Travel: duration(m.Travel()), Response: duration(m.ResponseTime()), OnScene: duration(m.OnScene()),
 			Target: target})
 	}
-	v.Next = nextURL(r, page.NextCursor, "imported")
+	v.Next = kit.NextURL(r, page.NextCursor, "imported")
 	s.html(w, r, http.StatusOK, "rescue_missions", pageData{Title: s.cat.T(lang, "rescue.missions.title", nil), Data: v})
 	return nil
 }

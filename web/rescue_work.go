@@ -8,6 +8,7 @@ import (
 
 	"sotepe"
 	"sotepe/rescue"
+	"sotepe/web/kit"
 )
 
 // rescueImportRequest is the body of POST /api/v1/rescue/missions.
@@ -23,7 +24,7 @@ func (s *Server) rescueRowError(r *http.Request, err error) error {
 		return err
 	}
 	return &sotepe.Error{Code: sotepe.EInvalid, Key: "error.rescue_row", Field: sotepe.ErrorField(err), Message: err.Error(),
-		Args: map[string]any{"Row": i + 1, "Reason": s.errText(info(r).Lang, err)}}
+		Args: map[string]any{"Row": i + 1, "Reason": s.errText(kit.Info(r).Lang, err)}}
 }
 
 // rescueImportJSON is POST /api/v1/rescue/missions: a rescue officer sends
@@ -32,14 +33,14 @@ func (s *Server) rescueRowError(r *http.Request, err error) error {
 // 400 naming its row (from 1) and field.
 func (s *Server) rescueImportJSON(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	var req rescueImportRequest
-	if err := decodeJSON(r, &req); err != nil {
+	if err := kit.DecodeJSON(r, &req); err != nil {
 		return err
 	}
 	res, err := s.cfg.Rescue.ImportMissions(r.Context(), u, req.Missions)
 	if err != nil {
 		return s.rescueRowError(r, err)
 	}
-	writeJSON(w, http.StatusOK, res)
+	kit.WriteJSON(w, http.StatusOK, res)
 	return nil
 }
 
@@ -61,7 +62,7 @@ func (s *Server) rescueImportForm(w http.ResponseWriter, r *http.Request, u sote
 		return sotepe.InvalidField("file", "error.rescue_file", "choose a CSV file")
 	}
 	defer file.Close()
-	lang := info(r).Lang
+	lang := kit.Info(r).Lang
 	fail := func(err error) error {
 		if sotepe.ErrorCode(err) != sotepe.EInvalid {
 			return err
@@ -112,13 +113,13 @@ func (s *Server) rescueInspections(w http.ResponseWriter, r *http.Request, u sot
 	} else if _, err := time.Parse(time.DateOnly, f.DueBy); err != nil {
 		return sotepe.InvalidField("due_by", "error.date", "dates must be YYYY-MM-DD")
 	}
-	page, ok, err := listPage(w, r, func(pr sotepe.PageRequest) (sotepe.Page[sotepe.FireInspection], error) {
+	page, ok, err := kit.ListPage(w, r, func(pr sotepe.PageRequest) (sotepe.Page[sotepe.FireInspection], error) {
 		return s.cfg.Rescue.Inspections(r.Context(), u, f, pr)
 	})
 	if !ok {
 		return err
 	}
-	lang := info(r).Lang
+	lang := kit.Info(r).Lang
 	names, err := s.rescueNames(r)
 	if err != nil {
 		return err
@@ -135,7 +136,7 @@ func (s *Server) rescueInspections(w http.ResponseWriter, r *http.Request, u sot
 		}
 		v.Rows = append(v.Rows, row)
 	}
-	v.Next = nextURL(r, page.NextCursor)
+	v.Next = kit.NextURL(r, page.NextCursor)
 	s.html(w, r, http.StatusOK, "rescue_inspections", pageData{Title: s.cat.T(lang, "rescue.inspections.title", nil), Data: v})
 	return nil
 }

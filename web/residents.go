@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"sotepe"
+	"sotepe/web/kit"
 )
 
 // residentView is a resident as staff see them.
@@ -31,7 +32,7 @@ func (s *Server) residentRead(w http.ResponseWriter, r *http.Request, u sotepe.U
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, viewResident(res))
+	kit.WriteJSON(w, http.StatusOK, viewResident(res))
 	return nil
 }
 
@@ -45,14 +46,14 @@ type residentSearchRequest struct {
 // a URL that logs and proxies keep.
 func (s *Server) residentSearch(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	var req residentSearchRequest
-	if err := decodeJSON(r, &req); err != nil {
+	if err := kit.DecodeJSON(r, &req); err != nil {
 		return err
 	}
 	res, err := s.cfg.Residents.Find(r.Context(), u, req.PersonalID, sotepe.Basis(req.Basis))
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, viewResident(res))
+	kit.WriteJSON(w, http.StatusOK, viewResident(res))
 	return nil
 }
 
@@ -66,16 +67,16 @@ type lookupView struct {
 
 // residentLookupPage shows the form by which staff find a resident.
 func (s *Server) residentLookupPage(w http.ResponseWriter, r *http.Request, _ sotepe.User) error {
-	s.html(w, r, http.StatusOK, "resident_lookup", pageData{Title: s.cat.T(info(r).Lang, "lookup.title", nil), Data: lookupView{Bases: sotepe.Bases}})
+	s.html(w, r, http.StatusOK, "resident_lookup", pageData{Title: s.cat.T(kit.Info(r).Lang, "lookup.title", nil), Data: lookupView{Bases: sotepe.Bases}})
 	return nil
 }
 
 // residentLookupForm finds a resident from the form; the read is audited.
 func (s *Server) residentLookupForm(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
-	if err := parseForm(r); err != nil {
+	if err := kit.ParseForm(r); err != nil {
 		return err
 	}
-	in := info(r)
+	in := kit.Info(r)
 	v := lookupView{Bases: sotepe.Bases, Basis: sotepe.Basis(r.PostForm.Get("basis"))}
 	status := http.StatusOK
 	res, err := s.cfg.Residents.Find(r.Context(), u, r.PostForm.Get("personal_id"), sotepe.Basis(r.PostForm.Get("basis")))
@@ -119,5 +120,5 @@ func (s *Server) auditSummary(w http.ResponseWriter, r *http.Request, u sotepe.U
 		return err
 	}
 	return s.respond(w, r, map[string]any{"from": from, "to": to, "items": counts}, "audit", pageData{
-		Title: s.cat.T(info(r).Lang, "audit.title", nil), Data: auditView{From: from, To: to, Counts: counts}})
+		Title: s.cat.T(kit.Info(r).Lang, "audit.title", nil), Data: auditView{From: from, To: to, Counts: counts}})
 }

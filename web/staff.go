@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"sotepe"
+	"sotepe/web/kit"
 	"sotepe/web/view"
 )
 
@@ -45,15 +46,15 @@ func yearFigures[F any](s *Server, w http.ResponseWriter, r *http.Request, page,
 		f, err = read(year)
 	}
 	if err != nil {
-		if sotepe.ErrorCode(err) != sotepe.EInvalid || isAPI(r) {
+		if sotepe.ErrorCode(err) != sotepe.EInvalid || kit.IsAPI(r) {
 			return f, false, err
 		}
-		lang := info(r).Lang
+		lang := kit.Info(r).Lang
 		s.html(w, r, http.StatusBadRequest, page, pageData{Title: s.cat.T(lang, titleKey, nil), Data: invalid(year, s.errText(lang, err))})
 		return f, false, nil
 	}
-	if isAPI(r) {
-		writeJSON(w, http.StatusOK, f)
+	if kit.IsAPI(r) {
+		kit.WriteJSON(w, http.StatusOK, f)
 		return f, false, nil
 	}
 	return f, true, nil
@@ -108,7 +109,7 @@ func (s *Server) staffFigures(w http.ResponseWriter, r *http.Request, u sotepe.U
 	if !ok {
 		return err
 	}
-	lang := info(r).Lang
+	lang := kit.Info(r).Lang
 	s.html(w, r, http.StatusOK, "staff_figures", pageData{Title: s.cat.T(lang, "staff.title", nil), Data: s.staffView(lang, f, names)})
 	return nil
 }
@@ -171,9 +172,9 @@ type savedResponse struct {
 // naming its field and index.
 func (s *Server) staffEmployments(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	var req employmentsRequest
-	if err := decodeJSON(r, &req); err != nil {
+	if err := kit.DecodeJSON(r, &req); err != nil {
 		return err
 	}
 	err := s.cfg.Staff.Save(r.Context(), u, sotepe.StaffRecords{Employments: req.Employments})
-	return writeResult(w, http.StatusOK, savedResponse{Saved: len(req.Employments)}, err)
+	return kit.WriteResult(w, http.StatusOK, savedResponse{Saved: len(req.Employments)}, err)
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"sotepe"
+	"sotepe/web/kit"
 	"sotepe/web/view"
 )
 
@@ -63,7 +64,7 @@ func (s *Server) parseStatsParams(r *http.Request) (statsParams, error) {
 	if !p.Interval.Valid() {
 		return p, sotepe.Invalid("error.stats_interval", "interval is day, week or month")
 	}
-	p.CSV, err = csvFormat(q)
+	p.CSV, err = kit.CSVFormat(q)
 	return p, err
 }
 
@@ -187,7 +188,7 @@ func (s *Server) contactStats(w http.ResponseWriter, r *http.Request, u sotepe.U
 	if err != nil {
 		return err
 	}
-	in := info(r)
+	in := kit.Info(r)
 	p, err := s.parseStatsParams(r)
 	var groups statsGroups
 	if err == nil {
@@ -200,7 +201,7 @@ func (s *Server) contactStats(w http.ResponseWriter, r *http.Request, u sotepe.U
 		}
 	}
 	if err != nil {
-		if sotepe.ErrorCode(err) != sotepe.EInvalid || isAPI(r) {
+		if sotepe.ErrorCode(err) != sotepe.EInvalid || kit.IsAPI(r) {
 			return err
 		}
 		// The form again, with what was asked and why it cannot be shown.
@@ -224,7 +225,7 @@ func (s *Server) contactStats(w http.ResponseWriter, r *http.Request, u sotepe.U
 	for i, c := range sum.Periods {
 		resp.Periods[i] = statsPeriodItem{Period: c.Period, StatsFigures: c.StatsFigures}
 	}
-	if isAPI(r) && p.CSV {
+	if kit.IsAPI(r) && p.CSV {
 		return writeStatsCSV(w, resp)
 	}
 	return s.respond(w, r, resp, "stats", pageData{Title: s.cat.T(in.Lang, "stats.title", nil),

@@ -6,6 +6,7 @@ import (
 	"net/url"
 
 	"sotepe"
+	"sotepe/web/kit"
 	"sotepe/web/view"
 )
 
@@ -43,7 +44,7 @@ func (s *Server) surveyInvitationPage(w http.ResponseWriter, r *http.Request) er
 }
 
 func (s *Server) showSurvey(w http.ResponseWriter, r *http.Request, st sotepe.SurveyState, problem *formError, status int) error {
-	lang := info(r).Lang
+	lang := kit.Info(r).Lang
 	v := surveyPage{Info: st.Info, Token: r.PathValue("token"), Question: st.Question, Number: st.Number, Total: st.Total, Error: problem}
 	for _, step := range st.Steps {
 		answer := s.cat.T(lang, "survey.skipped", nil)
@@ -64,10 +65,10 @@ func (s *Server) showSurvey(w http.ResponseWriter, r *http.Request, st sotepe.Su
 // "skip" skips an optional question. A value the question does not take
 // shows the question again with the problem.
 func (s *Server) surveyAnswerForm(w http.ResponseWriter, r *http.Request) error {
-	if err := parseForm(r); err != nil {
+	if err := kit.ParseForm(r); err != nil {
 		return err
 	}
-	in, token := info(r), r.PathValue("token")
+	in, token := kit.Info(r), r.PathValue("token")
 	st, err := s.cfg.Surveys.State(r.Context(), token)
 	if err != nil {
 		return err
@@ -108,7 +109,7 @@ func (s *Server) surveyBackForm(w http.ResponseWriter, r *http.Request) error {
 // thanks the resident, after the response is stored: POST
 // /survey/{token}/send.
 func (s *Server) surveySendForm(w http.ResponseWriter, r *http.Request) error {
-	in, token := info(r), r.PathValue("token")
+	in, token := kit.Info(r), r.PathValue("token")
 	st, err := s.cfg.Surveys.State(r.Context(), token)
 	if err != nil {
 		return err
@@ -129,7 +130,7 @@ func (s *Server) surveyList(w http.ResponseWriter, r *http.Request) error {
 	if list == nil {
 		list = []sotepe.SurveyInfo{}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"items": list})
+	kit.WriteJSON(w, http.StatusOK, map[string]any{"items": list})
 	return nil
 }
 
@@ -139,7 +140,7 @@ func (s *Server) surveyGet(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, struct {
+	kit.WriteJSON(w, http.StatusOK, struct {
 		sotepe.SurveyInfo
 		Questions []sotepe.Question `json:"questions"`
 	}{info, qs})
@@ -156,16 +157,16 @@ func (s *Server) surveyRespond(w http.ResponseWriter, r *http.Request) error {
 		Lang    sotepe.Lang               `json:"lang"`
 		Answers []sotepe.AssessmentAnswer `json:"answers"`
 	}
-	if err := decodeJSON(r, &b); err != nil {
+	if err := kit.DecodeJSON(r, &b); err != nil {
 		return err
 	}
 	if b.Lang == "" {
-		b.Lang = info(r).Lang
+		b.Lang = kit.Info(r).Lang
 	}
 	if err := s.cfg.Surveys.Respond(r.Context(), b.Token, b.Lang, b.Answers); err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusCreated, map[string]string{"status": "stored"})
+	kit.WriteJSON(w, http.StatusCreated, map[string]string{"status": "stored"})
 	return nil
 }
 
@@ -176,7 +177,7 @@ func (s *Server) surveyInvite(w http.ResponseWriter, r *http.Request, u sotepe.U
 	var b struct {
 		Count int `json:"count"`
 	}
-	if err := decodeJSON(r, &b); err != nil {
+	if err := kit.DecodeJSON(r, &b); err != nil {
 		return err
 	}
 	id := r.PathValue("id")
@@ -188,7 +189,7 @@ func (s *Server) surveyInvite(w http.ResponseWriter, r *http.Request, u sotepe.U
 	for i, t := range tokens {
 		links[i] = surveyPath(t)
 	}
-	writeJSON(w, http.StatusCreated, map[string]any{"survey": id, "tokens": tokens, "links": links})
+	kit.WriteJSON(w, http.StatusCreated, map[string]any{"survey": id, "tokens": tokens, "links": links})
 	return nil
 }
 
@@ -210,7 +211,7 @@ func (s *Server) surveyResults(w http.ResponseWriter, r *http.Request, u sotepe.
 	if err != nil {
 		return err
 	}
-	lang := info(r).Lang
+	lang := kit.Info(r).Lang
 	var views []surveyResultView
 	for _, q := range res.Questions {
 		views = append(views, s.surveyResultView(lang, q))

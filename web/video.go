@@ -13,6 +13,7 @@ import (
 	"github.com/coder/websocket"
 
 	"sotepe"
+	"sotepe/web/kit"
 )
 
 // Video appointments: the waiting room and the call (GET
@@ -80,7 +81,7 @@ func (s *Server) showVideo(w http.ResponseWriter, r *http.Request, u sotepe.User
 	v.Socket = "/appointments/" + strconv.FormatInt(id, 10) + "/video/ws"
 	v.Invites = room.Invites
 	v.CanPhone = !v.Over
-	s.html(w, r, status, "appt_video", pageData{Title: s.cat.T(info(r).Lang, "appt.video_title", nil), Data: v})
+	s.html(w, r, status, "appt_video", pageData{Title: s.cat.T(kit.Info(r).Lang, "appt.video_title", nil), Data: v})
 	return nil
 }
 
@@ -120,7 +121,7 @@ func (s *Server) videoRoom(w http.ResponseWriter, r *http.Request, u sotepe.User
 	for _, inv := range room.Invites {
 		v.Invites = append(v.Invites, s.viewInvite(inv))
 	}
-	writeJSON(w, http.StatusOK, v)
+	kit.WriteJSON(w, http.StatusOK, v)
 	return nil
 }
 
@@ -135,7 +136,7 @@ func (s *Server) viewInvite(inv sotepe.VideoInvite) sotepe.VideoInvite {
 func (s *Server) videoPhoneForm(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
 	_, err := s.cfg.Video.CallMeInstead(r.Context(), u, id)
 	if sotepe.ErrorCode(err) == sotepe.EConflict {
-		return s.showVideo(w, r, u, id, http.StatusConflict, videoView{Error: s.formErr(info(r).Lang, err)})
+		return s.showVideo(w, r, u, id, http.StatusConflict, videoView{Error: s.formErr(kit.Info(r).Lang, err)})
 	}
 	if err != nil {
 		return err
@@ -151,7 +152,7 @@ func (s *Server) apptPhone(w http.ResponseWriter, r *http.Request, u sotepe.User
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, s.viewAppt(r.Context(), a, u))
+	kit.WriteJSON(w, http.StatusOK, s.viewAppt(r.Context(), a, u))
 	return nil
 }
 
@@ -163,12 +164,12 @@ func (s *Server) inviteURL(r *http.Request, token string) string {
 // videoInviteForm makes an invitation and shows its link once on the
 // waiting room: POST /appointments/{id}/video/invites (role).
 func (s *Server) videoInviteForm(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
-	if err := parseForm(r); err != nil {
+	if err := kit.ParseForm(r); err != nil {
 		return err
 	}
 	inv, err := s.cfg.Video.Invite(r.Context(), u, id, sotepe.VideoRole(r.PostForm.Get("role")))
 	if code := sotepe.ErrorCode(err); code == sotepe.EInvalid || code == sotepe.EConflict {
-		return s.showVideo(w, r, u, id, sotepe.HTTPStatus(code), videoView{Error: s.formErr(info(r).Lang, err, "role=invite-role")})
+		return s.showVideo(w, r, u, id, sotepe.HTTPStatus(code), videoView{Error: s.formErr(kit.Info(r).Lang, err, "role=invite-role")})
 	}
 	if err != nil {
 		return err
@@ -192,14 +193,14 @@ type inviteView struct {
 // only this once.
 func (s *Server) videoInviteCreate(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
 	var body inviteBody
-	if err := decodeJSON(r, &body); err != nil {
+	if err := kit.DecodeJSON(r, &body); err != nil {
 		return err
 	}
 	inv, err := s.cfg.Video.Invite(r.Context(), u, id, body.Role)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusCreated, inviteView{VideoInvite: s.viewInvite(inv), URL: s.inviteURL(r, inv.Token)})
+	kit.WriteJSON(w, http.StatusCreated, inviteView{VideoInvite: s.viewInvite(inv), URL: s.inviteURL(r, inv.Token)})
 	return nil
 }
 
@@ -218,7 +219,7 @@ func (s *Server) videoCheckPage(w http.ResponseWriter, r *http.Request) error {
 	if id, err := strconv.ParseInt(r.URL.Query().Get("appointment"), 10, 64); err == nil && id > 0 {
 		v.Back = id
 	}
-	s.html(w, r, http.StatusOK, "video_check", pageData{Title: s.cat.T(info(r).Lang, "video.check_title", nil), Data: v})
+	s.html(w, r, http.StatusOK, "video_check", pageData{Title: s.cat.T(kit.Info(r).Lang, "video.check_title", nil), Data: v})
 	return nil
 }
 
@@ -250,7 +251,7 @@ func (s *Server) guestInvitePage(w http.ResponseWriter, r *http.Request) error {
 	}
 	v := s.viewGuest(r.Context(), g)
 	v.Token = token
-	s.html(w, r, http.StatusOK, "video_invite", pageData{Title: s.cat.T(info(r).Lang, "video.invite_title", nil), Data: v})
+	s.html(w, r, http.StatusOK, "video_invite", pageData{Title: s.cat.T(kit.Info(r).Lang, "video.invite_title", nil), Data: v})
 	return nil
 }
 
@@ -280,7 +281,7 @@ func (s *Server) guestRedeemForm(w http.ResponseWriter, r *http.Request) error {
 
 // guestKey reads the guest's key of invitation {id} from its cookie.
 func (s *Server) guestKey(r *http.Request) (int64, string, error) {
-	id, err := pathID(r, "id", "invitation")
+	id, err := kit.PathID(r, "id", "invitation")
 	if err != nil {
 		return 0, "", err
 	}
@@ -302,7 +303,7 @@ func (s *Server) guestPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	s.html(w, r, http.StatusOK, "video_guest", pageData{Title: s.cat.T(info(r).Lang, "video.guest_title", nil), Data: s.viewGuest(r.Context(), g)})
+	s.html(w, r, http.StatusOK, "video_guest", pageData{Title: s.cat.T(kit.Info(r).Lang, "video.guest_title", nil), Data: s.viewGuest(r.Context(), g)})
 	return nil
 }
 
@@ -329,7 +330,7 @@ func (s *Server) videoSocket(w http.ResponseWriter, r *http.Request, u sotepe.Us
 	if err != nil {
 		return err
 	}
-	hash := info(r).TokenHash
+	hash := kit.Info(r).TokenHash
 	return s.videoRelay(w, r, c, func(ctx context.Context) string {
 		// The session must still be alive: signing out, or its end,
 		// ends the call's signalling too. A live call keeps it alive.
@@ -405,7 +406,7 @@ func (s *Server) videoRelay(w http.ResponseWriter, r *http.Request, c sotepe.Vid
 				return
 			}
 			var in videoIn
-			err = decodeJSONBytes(raw, &in)
+			err = kit.DecodeJSONBytes(raw, &in)
 			if err == nil {
 				err = c.Send(ctx, sotepe.VideoMessage{Type: in.Type, To: in.To, Peer: in.Peer, Data: in.Data})
 			}

@@ -9,6 +9,7 @@ import (
 
 	"sotepe"
 	"sotepe/report"
+	"sotepe/web/kit"
 	"sotepe/web/view"
 )
 
@@ -59,7 +60,7 @@ func (s *Server) volumes(w http.ResponseWriter, r *http.Request) error {
 	if !ok {
 		return sotepe.Invalid("error.volume_group_by", "group_by is area, service, unit, producer or month")
 	}
-	csvOut, err := csvFormat(q)
+	csvOut, err := kit.CSVFormat(q)
 	if err != nil {
 		return err
 	}
@@ -124,7 +125,7 @@ func (s *Server) volumes(w http.ResponseWriter, r *http.Request) error {
 	if csvOut {
 		return writeVolumesCSV(w, resp)
 	}
-	writeJSON(w, http.StatusOK, resp)
+	kit.WriteJSON(w, http.StatusOK, resp)
 	return nil
 }
 

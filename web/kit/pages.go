@@ -1,0 +1,55 @@
+package kit
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"sotepe"
+)
+
+// ReadPageRequest reads limit and cursor from the query string.
+func ReadPageRequest(q url.Values) (sotepe.PageRequest, error) {
+	p := sotepe.PageRequest{Cursor: q.Get("cursor")}
+	if l := q.Get("limit"); l != "" {
+		n, err := strconv.Atoi(l)
+		if err != nil || n < 1 || n > sotepe.MaxPageLimit {
+			return p, sotepe.Invalid("error.page_limit", "limit must be a whole number from 1 to 500")
+		}
+		p.Limit = n
+	}
+	return p.Normalize()
+}
+
+// ListPage reads the page of a list that the query's limit and cursor
+// ask for (see ReadPageRequest) through read. The API gets it, or the error,
+// as JSON. ok reports that the page is read and the caller is still to
+// show it.
+func ListPage[T any](w http.ResponseWriter, r *http.Request, read func(sotepe.PageRequest) (sotepe.Page[T], error)) (page sotepe.Page[T], ok bool, err error) {
+	pr, err := ReadPageRequest(r.URL.Query())
+	if err == nil {
+		page, err = read(pr)
+	}
+	if err != nil || IsAPI(r) {
+		if err == nil {
+			WriteJSON(w, http.StatusOK, page)
+		}
+		return page, false, err
+	}
+	return page, true, nil
+}
+
+// NextURL is the link to the page after this one: the request's own path
+// and query with cursor set and the parameters drop left out, or "" when
+// there is no next page (cursor is "").
+func NextURL(r *http.Request, cursor string, drop ...string) string {
+	if cursor == "" {
+		return ""
+	}
+	q := r.URL.Query()
+	for _, k := range drop {
+		q.Del(k)
+	}
+	q.Set("cursor", cursor)
+	return r.URL.Path + "?" + q.Encode()
+}
