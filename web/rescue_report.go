@@ -29,10 +29,10 @@ func (s *Server) reportRescue(lang sotepe.Lang, r report.Rescue) reportRescue {
 		return view.Percent(lang, *p, 1)
 	}
 	out := reportRescue{Missions: n(r.Missions), Runs: n(r.Runs), Inspections: n(r.Inspections), Spills: n(r.SpillsHandled),
-		ClassIA: share(r.ClassIA.MetPercent), RunsMedian: minutes(r.RunsTotal.MedianSeconds)}
+		ClassIA: share(r.ClassIA.MetPercent), RunsMedian: view.Minutes(r.RunsTotal.MedianSeconds)}
 	for _, f := range r.ByRiskClass {
 		c := reportRescueClass{Key: f.Key, Label: s.cat.T(lang, "rescue.risk_class", map[string]any{"Class": f.Key}),
-			Target: s.cat.T(lang, "report.rescue_no_target", nil), Count: n(int64(f.Count)), Share: share(f.MetPercent), Median: minutes(f.MedianSeconds)}
+			Target: s.cat.T(lang, "report.rescue_no_target", nil), Count: n(int64(f.Count)), Share: share(f.MetPercent), Median: view.Minutes(f.MedianSeconds)}
 		if t, ok := sotepe.ResponseTarget(sotepe.RiskClass(f.Key)); ok {
 			c.Target = n(int64(t / time.Minute))
 		}

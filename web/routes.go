@@ -134,14 +134,14 @@ func (s *Server) routes() http.Handler {
 	// (aggregates only), the missions, their import and the fire
 	// inspections for rescue officers.
 	rescueFigureRoles := []sotepe.Role{sotepe.RoleRescueOfficer, sotepe.RoleAnalyst}
-	h("GET /rescue", kit.Roles(rescueFigureRoles...)(s.rescueFigures))
-	h("GET /api/v1/rescue/figures", kit.Roles(rescueFigureRoles...)(s.rescueFigures))
-	h("GET /rescue/missions", kit.Roles(sotepe.RoleRescueOfficer)(s.rescueMissions))
-	h("GET /api/v1/rescue/missions", kit.Roles(sotepe.RoleRescueOfficer)(s.rescueMissions))
-	h("POST /api/v1/rescue/missions", kit.Roles(sotepe.RoleRescueOfficer)(s.rescueImportJSON))
-	h("POST /rescue/missions/import", kit.Roles(sotepe.RoleRescueOfficer)(s.rescueImportForm))
-	h("GET /rescue/inspections", kit.Roles(sotepe.RoleRescueOfficer)(s.rescueInspections))
-	h("GET /api/v1/rescue/inspections", kit.Roles(sotepe.RoleRescueOfficer)(s.rescueInspections))
+	h("GET /rescue", kit.Roles(rescueFigureRoles...)(s.rescue.Figures))
+	h("GET /api/v1/rescue/figures", kit.Roles(rescueFigureRoles...)(s.rescue.Figures))
+	h("GET /rescue/missions", kit.Roles(sotepe.RoleRescueOfficer)(s.rescue.Missions))
+	h("GET /api/v1/rescue/missions", kit.Roles(sotepe.RoleRescueOfficer)(s.rescue.Missions))
+	h("POST /api/v1/rescue/missions", kit.Roles(sotepe.RoleRescueOfficer)(s.rescue.ImportJSON))
+	h("POST /rescue/missions/import", kit.Roles(sotepe.RoleRescueOfficer)(s.rescue.ImportForm))
+	h("GET /rescue/inspections", kit.Roles(sotepe.RoleRescueOfficer)(s.rescue.Inspections))
+	h("GET /api/v1/rescue/inspections", kit.Roles(sotepe.RoleRescueOfficer)(s.rescue.Inspections))
 
 	// The working-day calendar and the answer promise.
 	h("GET /api/v1/calendar/deadline", s.calendarDeadline)

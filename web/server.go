@@ -22,6 +22,7 @@ import (
 	"sotepe/i18n"
 	"sotepe/password"
 	"sotepe/report"
+	"sotepe/web/rescueweb"
 	"sotepe/workday"
 )
 
@@ -157,6 +158,9 @@ type Server struct {
 	// idps are the configured identity providers.
 	idps []*identityProvider
 
+	// rescue serves the rescue department's pages and API.
+	rescue *rescueweb.Handlers
+
 	// annual keeps each year's annual report for a minute, facts the
 	// dashboard's facts of a period (report.go, dashboard.go), months
 	// the facts of whole months and their days that the periods' facts
@@ -220,6 +224,7 @@ func New(cfg Config) (*Server, error) {
 		closing:       make(chan struct{}),
 		verifying:     make(chan struct{}, runtime.GOMAXPROCS(0)),
 	}
+	s.rescue = rescueweb.New(site{s}, rescueweb.Config{Rescue: cfg.Rescue, Directory: cfg.Directory, Location: cfg.Location, Now: cfg.Now})
 	for _, p := range cfg.IdentityProviders {
 		if p.OIDC.Now == nil {
 			p.OIDC.Now = cfg.Now

@@ -1,9 +1,11 @@
 package view
 
 import (
+	"fmt"
 	"math"
 	"strconv"
 	"strings"
+	"time"
 
 	"sotepe"
 )
@@ -80,4 +82,24 @@ func PercentFormat(lang sotepe.Lang) func(float64) string {
 // ScoreFormat writes scores (NPS) with one decimal for lang.
 func ScoreFormat(lang sotepe.Lang) func(float64) string {
 	return func(v float64) string { return Decimal(lang, v, 1) }
+}
+
+// Minutes writes seconds as minutes and seconds, "6 min 5 s"; nil is
+// Missing.
+func Minutes(sec *float64) string {
+	if sec == nil {
+		return Missing
+	}
+	return Duration(time.Duration(math.Round(*sec)) * time.Second)
+}
+
+// Duration writes d as hours and minutes, or minutes and seconds under an
+// hour: units every language of the pages writes the same, and no clock
+// time's colon or dot.
+func Duration(d time.Duration) string {
+	s := int(d.Round(time.Second) / time.Second)
+	if s >= 3600 {
+		return fmt.Sprintf("%d\u00a0h %d\u00a0min", s/3600, s/60%60)
+	}
+	return fmt.Sprintf("%d\u00a0min %d\u00a0s", s/60, s%60)
 }

@@ -5,13 +5,14 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"sotepe"
 	"sotepe/web/view"
 )
 
 func TestNumbersInEachLanguage(t *testing.T) {
-	share, hours := 0.9333, 12.5
+	share, hours, secs := 0.9333, 12.5, 364.6
 	cases := []struct{ got, want string }{
 		{view.Count(sotepe.Finnish, 1234567), "1\u00a0234\u00a0567"},
 		{view.Count(sotepe.Swedish, -1234), "-1\u00a0234"},
@@ -26,6 +27,10 @@ func TestNumbersInEachLanguage(t *testing.T) {
 		{view.CountFormat(sotepe.English)(1499.6), "1,500"},
 		{view.PercentFormat(sotepe.Finnish)(50), "50,0\u00a0%"},
 		{view.ScoreFormat(sotepe.Swedish)(-12.34), "-12,3"},
+		{view.Minutes(&secs), "6\u00a0min 5\u00a0s"},
+		{view.Minutes(nil), view.Missing},
+		{view.Duration(59*time.Second + 400*time.Millisecond), "0\u00a0min 59\u00a0s"},
+		{view.Duration(2*time.Hour + 5*time.Minute + 30*time.Second), "2\u00a0h 5\u00a0min"},
 	}
 	for i, c := range cases {
 		if c.got != c.want {

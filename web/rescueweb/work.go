@@ -1,4 +1,4 @@
-package web
+package rescueweb
 
 import (
 	"errors"
@@ -11,45 +11,45 @@ import (
 	"sotepe/web/kit"
 )
 
-// rescueImportRequest is the body of POST /api/v1/rescue/missions.
-type rescueImportRequest struct {
+// importRequest is the body of POST /api/v1/rescue/missions.
+type importRequest struct {
 	Missions []sotepe.RescueMission `json:"missions"`
 }
 
-// rescueRowError is the error of the mission at index i of a batch, in
+// rowError is the error of the mission at index i of a batch, in
 // the request's language: "Row n: …", about the mission's field.
-func (s *Server) rescueRowError(r *http.Request, err error) error {
+func (h *Handlers) rowError(r *http.Request, err error) error {
 	i, ok := sotepe.ErrorArgs(err)["Index"].(int)
 	if !ok || sotepe.ErrorCode(err) != sotepe.EInvalid {
 		return err
 	}
 	return &sotepe.Error{Code: sotepe.EInvalid, Key: "error.rescue_row", Field: sotepe.ErrorField(err), Message: err.Error(),
-		Args: map[string]any{"Row": i + 1, "Reason": s.errText(kit.Info(r).Lang, err)}}
+		Args: map[string]any{"Row": i + 1, "Reason": h.site.ErrText(kit.Info(r).Lang, err)}}
 }
 
-// rescueImportJSON is POST /api/v1/rescue/missions: a rescue officer sends
+// ImportJSON is POST /api/v1/rescue/missions: a rescue officer sends
 // 1 to sotepe.MaxRescueBatch missions, stored whole or not at all; missions
 // sent before (the same external id) count as duplicates. A bad mission is
 // 400 naming its row (from 1) and field.
-func (s *Server) rescueImportJSON(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
-	var req rescueImportRequest
+func (h *Handlers) ImportJSON(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+	var req importRequest
 	if err := kit.DecodeJSON(r, &req); err != nil {
 		return err
 	}
-	res, err := s.cfg.Rescue.ImportMissions(r.Context(), u, req.Missions)
+	res, err := h.cfg.Rescue.ImportMissions(r.Context(), u, req.Missions)
 	if err != nil {
-		return s.rescueRowError(r, err)
+		return h.rowError(r, err)
 	}
 	kit.WriteJSON(w, http.StatusOK, res)
 	return nil
 }
 
-// rescueImportForm is POST /rescue/missions/import: a rescue officer
+// ImportForm is POST /rescue/missions/import: a rescue officer
 // uploads a missions CSV file (rescue.MissionColumns). The file lands
 // whole or not at all: a bad file is 400 naming the line and the column in
 // the person's language; a good one returns to the mission list, which
 // tells how many were added.
-func (s *Server) rescueImportForm(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+func (h *Handlers) ImportForm(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	if !rescue.MayWork(u) {
 		return &sotepe.Error{Code: sotepe.EForbidden, Key: "error.forbidden", Message: "not a rescue officer"}
 	}
@@ -68,13 +68,13 @@ func (s *Server) rescueImportForm(w http.ResponseWriter, r *http.Request, u sote
 			return err
 		}
 		return &sotepe.Error{Code: sotepe.EInvalid, Key: "error.rescue_import", Field: "file", Message: err.Error(),
-			Args: map[string]any{"Detail": rescue.Explain(s.cat.T, lang, err)}}
+			Args: map[string]any{"Detail": rescue.Explain(h.site.T, lang, err)}}
 	}
-	ms, lines, err := rescue.ParseMissions(file, s.cfg.Location)
+	ms, lines, err := rescue.ParseMissions(file, h.cfg.Location)
 	if err != nil {
 		return fail(err)
 	}
-	res, err := s.cfg.Rescue.ImportMissions(r.Context(), u, ms)
+	res, err := h.cfg.Rescue.ImportMissions(r.Context(), u, ms)
 	if err != nil {
 		return fail(rescue.LineOf(err, lines))
 	}
@@ -82,53 +82,53 @@ func (s *Server) rescueImportForm(w http.ResponseWriter, r *http.Request, u sote
 	return nil
 }
 
-// rescueInspectionRow is one inspection of the list, written for the page.
-type rescueInspectionRow struct {
+// inspectionRow is one inspection of the list, written for the page.
+type inspectionRow struct {
 	ExternalID, Station, Address, Inspected, Findings, Notes, Reinspect string
 	Overdue                                                             bool
 }
 
-// rescueInspectionsView is the inspection list.
-type rescueInspectionsView struct {
+// inspectionsView is the inspection list.
+type inspectionsView struct {
 	Station, DueBy string
 	All            bool
-	Stations       []rescueOption
-	Rows           []rescueInspectionRow
+	Stations       []option
+	Rows           []inspectionRow
 	Next           string
 }
 
-// rescueInspections is GET /rescue/inspections and GET
+// Inspections is GET /rescue/inspections and GET
 // /api/v1/rescue/inspections: the inspections whose re-inspection is due
 // by due_by (default 30 days from today), soonest first, or with all=1
 // every inspection, the latest first; optionally of one station.
-func (s *Server) rescueInspections(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+func (h *Handlers) Inspections(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	q := r.URL.Query()
-	today := s.now().In(s.cfg.Location).Format(time.DateOnly)
+	today := h.cfg.Now().In(h.cfg.Location).Format(time.DateOnly)
 	f := sotepe.InspectionFilter{Station: q.Get("station"), DueBy: q.Get("due_by")}
 	all := q.Get("all") == "1"
 	if all {
 		f.DueBy = ""
 	} else if f.DueBy == "" {
-		f.DueBy = s.now().In(s.cfg.Location).AddDate(0, 0, 30).Format(time.DateOnly)
+		f.DueBy = h.cfg.Now().In(h.cfg.Location).AddDate(0, 0, 30).Format(time.DateOnly)
 	} else if _, err := time.Parse(time.DateOnly, f.DueBy); err != nil {
 		return sotepe.InvalidField("due_by", "error.date", "dates must be YYYY-MM-DD")
 	}
 	page, ok, err := kit.ListPage(w, r, func(pr sotepe.PageRequest) (sotepe.Page[sotepe.FireInspection], error) {
-		return s.cfg.Rescue.Inspections(r.Context(), u, f, pr)
+		return h.cfg.Rescue.Inspections(r.Context(), u, f, pr)
 	})
 	if !ok {
 		return err
 	}
 	lang := kit.Info(r).Lang
-	names, err := s.rescueNames(r)
+	names, err := h.readNames(r)
 	if err != nil {
 		return err
 	}
-	v := rescueInspectionsView{Station: f.Station, DueBy: f.DueBy, All: all}
-	v.Stations, _, _, _ = s.rescueOptions(lang, names, rescueParams{Station: f.Station})
-	dates := s.datesIn(lang)
+	v := inspectionsView{Station: f.Station, DueBy: f.DueBy, All: all}
+	v.Stations, _, _, _ = h.options(lang, names, filters{Station: f.Station})
+	dates := h.site.Dates(lang)
 	for _, in := range page.Items {
-		row := rescueInspectionRow{ExternalID: in.ExternalID, Station: s.rescueLabel(lang, names, sotepe.RescueByStation, in.StationID),
+		row := inspectionRow{ExternalID: in.ExternalID, Station: h.label(lang, names, sotepe.RescueByStation, in.StationID),
 			Address: in.Address, Inspected: dates.DateOf(in.InspectedOn), Findings: strconv.Itoa(in.Findings), Notes: in.Notes,
 			Reinspect: "–", Overdue: in.ReinspectOn != "" && in.ReinspectOn < today}
 		if in.ReinspectOn != "" {
@@ -137,6 +137,6 @@ func (s *Server) rescueInspections(w http.ResponseWriter, r *http.Request, u sot
 		v.Rows = append(v.Rows, row)
 	}
 	v.Next = kit.NextURL(r, page.NextCursor)
-	s.html(w, r, http.StatusOK, "rescue_inspections", pageData{Title: s.cat.T(lang, "rescue.inspections.title", nil), Data: v})
+	h.site.Page(w, r, http.StatusOK, "rescue_inspections", h.site.T(lang, "rescue.inspections.title", nil), v)
 	return nil
 }
