@@ -5,6 +5,7 @@ import (
 
 	"sotepe"
 	"sotepe/web/kit"
+	"sotepe/web/vocab"
 )
 
 // errCrossOrigin answers a state-changing request that a browser sent from
@@ -15,7 +16,7 @@ var errCrossOrigin = &sotepe.Error{Code: sotepe.EForbidden, Key: "error.cross_or
 type loginView struct {
 	Next     string
 	Username string
-	Error    *formError
+	Error    *kit.FormError
 	// Providers are the identity providers' sign-in buttons.
 	Providers []providerLink
 }
@@ -54,9 +55,9 @@ func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) error {
 // loginErr explains a failed sign-in at the form: wrong credentials are
 // about the username and password together, so the summary links to the
 // first of them.
-func (s *Server) loginErr(lang sotepe.Lang, err error) *formError {
+func (s *Server) loginErr(lang sotepe.Lang, err error) *kit.FormError {
 	if sotepe.ErrorCode(err) == sotepe.EUnauthorized {
-		err = atField(err, "username")
+		err = kit.AtField(err, "username")
 	}
 	return s.formErr(lang, err, "username", "password")
 }
@@ -144,7 +145,7 @@ func meOfRequest(r *http.Request, u sotepe.User) meView {
 type mePageView struct {
 	Me       meView
 	Resident *sotepe.Resident
-	Net      network
+	Net      vocab.Network
 	// CanDenyGuardians is set for a minor of 12–17 signed in as themselves,
 	// who may forbid their guardians to handle their matters.
 	CanDenyGuardians bool

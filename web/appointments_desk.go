@@ -7,6 +7,7 @@ import (
 
 	"sotepe"
 	"sotepe/web/kit"
+	"sotepe/web/vocab"
 )
 
 // The staff pages of appointments beyond the calendar: giving a resident
@@ -42,13 +43,13 @@ func (s *Server) ticketForm(w http.ResponseWriter, r *http.Request, u sotepe.Use
 // bookForView is the page that books a slot for a resident.
 type bookForView struct {
 	Slot       slotView
-	Net        network
+	Net        vocab.Network
 	UnitNames  sotepe.Names
 	Bases      []sotepe.Basis
 	Basis      sotepe.Basis
 	PersonalID string
 	Back       string
-	Error      *formError
+	Error      *kit.FormError
 }
 
 // staffSlot reads slot {id} of the path for a staff member: a slot of
@@ -118,9 +119,9 @@ func (s *Server) bookForForm(w http.ResponseWriter, r *http.Request, u sotepe.Us
 	code := sotepe.ErrorCode(err)
 	if code == sotepe.EInvalid || code == sotepe.EConflict || sotepe.ErrorKey(err) == "error.appt_no_resident" {
 		if sotepe.ErrorKey(err) == "error.basis" {
-			err = atField(err, "basis")
+			err = kit.AtField(err, "basis")
 		} else if code != sotepe.EConflict {
-			err = atField(err, "personal_id")
+			err = kit.AtField(err, "personal_id")
 		}
 		v.Error = s.formErr(kit.Info(r).Lang, err, "personal_id", "basis")
 		return s.showBookFor(w, r, sl, v, sotepe.HTTPStatus(code))
@@ -137,7 +138,7 @@ type rulesView struct {
 	Services []sotepe.Service // those the user may change
 	Service  string
 	Rules    bookingRules
-	Error    *formError
+	Error    *kit.FormError
 	Message  string
 }
 
@@ -168,7 +169,7 @@ func (s *Server) editableServices(r *http.Request, svc sotepe.AppointmentService
 
 // showRules renders the rules page of service (the first editable one
 // when empty), with what the form held when rules is not nil.
-func (s *Server) showRules(w http.ResponseWriter, r *http.Request, u sotepe.User, service string, rules *bookingRules, status int, problem *formError, message string) error {
+func (s *Server) showRules(w http.ResponseWriter, r *http.Request, u sotepe.User, service string, rules *bookingRules, status int, problem *kit.FormError, message string) error {
 	var err error
 	svc := s.cfg.Appointments
 	v := rulesView{Service: service, Error: problem, Message: message}

@@ -9,6 +9,7 @@ import (
 	"sotepe"
 	"sotepe/web/kit"
 	"sotepe/web/view"
+	"sotepe/web/vocab"
 )
 
 // The resident's HTML pages of appointments, without JavaScript: their
@@ -28,7 +29,7 @@ type apptListView struct {
 	NextURL string // the next page of Items, "" on the last
 	Waits   []waitView
 	Tickets []sotepe.Ticket
-	Net     network
+	Net     vocab.Network
 }
 
 // apptPageSize is how many appointments one page of /appointments lists.
@@ -36,10 +37,7 @@ const apptPageSize = 50
 
 // unitNames returns the names of unit id from the directory, or the id.
 func (s *Server) unitNames(ctx context.Context, id string) sotepe.Names {
-	if u, err := s.dir.Unit(ctx, id); err == nil {
-		return u.Names
-	}
-	return idNames(id)
+	return vocab.UnitNames(ctx, s.dir, id)
 }
 
 // apptListPage lists the resident's own appointments from 30 days back, 50
@@ -202,7 +200,7 @@ type apptDetailView struct {
 	A         apptView
 	UnitNames sotepe.Names
 	Unit      *sotepe.Unit
-	Net       network
+	Net       vocab.Network
 	Staff     bool
 	Booked    bool
 	// Phone is set after "call me instead" turned the appointment into a

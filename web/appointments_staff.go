@@ -7,6 +7,7 @@ import (
 
 	"sotepe"
 	"sotepe/web/kit"
+	"sotepe/web/vocab"
 )
 
 // The professional's side of appointments: the day and week calendar of
@@ -46,7 +47,7 @@ type calendarPageView struct {
 	calendarResponse
 	Units    []string
 	Services []sotepe.Service
-	Net      network
+	Net      vocab.Network
 	Prev     string
 	Next     string
 	Error    string

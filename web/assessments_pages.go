@@ -26,7 +26,7 @@ type assessPage struct {
 	Summary  []summaryLine
 	Service  sotepe.Names
 	Units    []sotepe.Unit // the units of the recommended service, to choose from
-	Error    *formError
+	Error    *kit.FormError
 	Resident bool // the viewer is a signed-in resident, who can hand over
 }
 
@@ -78,7 +78,7 @@ func (s *Server) assessSessionPage(w http.ResponseWriter, r *http.Request) error
 
 // showSession renders the question page or the result page of st, with a
 // problem to explain when not nil.
-func (s *Server) showSession(w http.ResponseWriter, r *http.Request, st sotepe.AssessmentState, problem *formError, status int) error {
+func (s *Server) showSession(w http.ResponseWriter, r *http.Request, st sotepe.AssessmentState, problem *kit.FormError, status int) error {
 	in := kit.Info(r)
 	v := assessPage{Info: st.Info, State: st, Question: st.Question, Number: len(st.Steps) + 1, Error: problem,
 		Resident: in.User != nil && in.User.Has(sotepe.RoleResident)}
@@ -188,9 +188,9 @@ func answerErr(q *sotepe.Question, err error) error {
 		return err
 	}
 	if q.Kind == sotepe.KindNumber || q.Kind == sotepe.KindText {
-		return atField(err, "answer-value")
+		return kit.AtField(err, "answer-value")
 	}
-	return atField(err, "answer")
+	return kit.AtField(err, "answer")
 }
 
 // assessBackForm goes back one question, or to the question the form

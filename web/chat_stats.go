@@ -11,6 +11,7 @@ import (
 	"sotepe"
 	"sotepe/web/kit"
 	"sotepe/web/view"
+	"sotepe/web/vocab"
 )
 
 // The chat figures: GET /stats/chats (a page with a form and a table) and
@@ -109,7 +110,7 @@ func (s *Server) chatGroupNames(ctx context.Context, by string) (map[string]sote
 		if err != nil {
 			return nil, err
 		}
-		addNames(names, units, namedUnit)
+		vocab.Add(names, units, vocab.Unit)
 		names[""] = s.catNames("chat.figures.not_taken")
 	}
 	return names, nil
@@ -122,13 +123,13 @@ func chatGroupName(names map[string]sotepe.Names, by, key string) sotepe.Names {
 	if by == "hour" {
 		var h int
 		if _, err := fmt.Sscanf(key, "%d", &h); err == nil {
-			return idNames(fmt.Sprintf("%02d–%02d", h, h+1))
+			return vocab.ID(fmt.Sprintf("%02d–%02d", h, h+1))
 		}
 	}
 	if n, ok := names[key]; ok {
 		return n
 	}
-	return idNames(key)
+	return vocab.ID(key)
 }
 
 // chatStats serves the chat figures: the page and its JSON. A bad period

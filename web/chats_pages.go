@@ -44,7 +44,7 @@ type chatLinesView struct {
 	// Resident is set when the user may start a chat.
 	Resident bool
 	// Error, Line and Message come back after a start that was refused.
-	Error   *formError
+	Error   *kit.FormError
 	Line    string
 	Message string
 }
@@ -132,7 +132,7 @@ type chatRoomView struct {
 	Log    []chatLogItem
 	Last   int64
 	Staff  bool
-	Error  *formError
+	Error  *kit.FormError
 	Minute int // the estimate, in whole minutes, while waiting
 	// Request is the contact request a hand-over made, with its due time.
 	Request *contactView
@@ -165,7 +165,7 @@ func (p pageData) ISO(t time.Time) string { return t.In(p.loc).Format(time.RFC33
 
 // chatRoom reads chat id with its events for u and labels them for the
 // page; problem is a refusal to show above the forms.
-func (s *Server) chatRoom(r *http.Request, u sotepe.User, id int64, problem *formError) (chatRoomView, error) {
+func (s *Server) chatRoom(r *http.Request, u sotepe.User, id int64, problem *kit.FormError) (chatRoomView, error) {
 	ctx, lang := r.Context(), kit.Info(r).Lang
 	c, err := s.cfg.Chats.Get(ctx, u, id)
 	if err != nil {
@@ -281,7 +281,7 @@ func (s *Server) staffChatPage(w http.ResponseWriter, r *http.Request, u sotepe.
 
 // showChatRoom renders a chat's page for the resident or for staff with
 // status and problem.
-func (s *Server) showChatRoom(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64, status int, problem *formError) error {
+func (s *Server) showChatRoom(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64, status int, problem *kit.FormError) error {
 	v, err := s.chatRoom(r, u, id, problem)
 	if err != nil {
 		return err

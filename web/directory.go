@@ -10,6 +10,7 @@ import (
 
 	"sotepe"
 	"sotepe/web/kit"
+	"sotepe/web/vocab"
 )
 
 // unitView is a unit as the directory shows it: the stored unit and whether
@@ -78,55 +79,6 @@ func (s *Server) producers(w http.ResponseWriter, r *http.Request) error {
 	return smallList(s, s.dir.Producers)(w, r)
 }
 
-// network is the whole directory vocabulary a page needs to name things and
-// fill its filters.
-type network struct {
-	Areas     []sotepe.Area
-	Concepts  []sotepe.Concept
-	Districts []sotepe.District
-	Producers []sotepe.Producer
-	Services  []sotepe.Service
-}
-
-func (s *Server) network(ctx context.Context) (network, error) {
-	var n network
-	var err error
-	if n.Areas, err = s.dir.Areas(ctx); err != nil {
-		return n, err
-	}
-	if n.Concepts, err = s.dir.Concepts(ctx); err != nil {
-		return n, err
-	}
-	if n.Districts, err = s.dir.Districts(ctx); err != nil {
-		return n, err
-	}
-	if n.Producers, err = s.dir.Producers(ctx); err != nil {
-		return n, err
-	}
-	n.Services, err = sotepe.AllServices(ctx, s.dir, "")
-	return n, err
-}
-
-// namesIn returns the names of the item of items whose id is id, as named
-// tells them, or the id itself in every language when there is none.
-func namesIn[T any](items []T, id string, named func(T) (string, sotepe.Names)) sotepe.Names {
-	for _, it := range items {
-		if itID, names := named(it); itID == id {
-			return names
-		}
-	}
-	return idNames(id)
-}
-
-// addNames puts the names of every item of items, as named tells them,
-// into names by id.
-func addNames[T any](names map[string]sotepe.Names, items []T, named func(T) (string, sotepe.Names)) {
-	for _, it := range items {
-		id, n := named(it)
-		names[id] = n
-	}
-}
-
 // addCatNames puts the catalog's names of prefix+key into names by key, for
 // every key of keys.
 func addCatNames[K ~string](s *Server, names map[string]sotepe.Names, prefix string, keys []K) {
@@ -135,53 +87,9 @@ func addCatNames[K ~string](s *Server, names map[string]sotepe.Names, prefix str
 	}
 }
 
-// The id and names of each kind of directory item, for namesIn and addNames.
-func namedArea(a sotepe.Area) (string, sotepe.Names)         { return a.ID, a.Names }
-func namedConcept(c sotepe.Concept) (string, sotepe.Names)   { return c.ID, c.Names }
-func namedDistrict(d sotepe.District) (string, sotepe.Names) { return d.ID, d.Names }
-func namedProducer(p sotepe.Producer) (string, sotepe.Names) { return p.ID, p.Names }
-func namedService(s sotepe.Service) (string, sotepe.Names)   { return s.ID, s.Names }
-func namedUnit(u sotepe.Unit) (string, sotepe.Names)         { return u.ID, u.Names }
-
-// idNames is id itself in every language, for an id nothing names.
-func idNames(id string) sotepe.Names {
-	return sotepe.Names{Fi: id, Sv: id, En: id}
-}
-
-// Service returns the names of service id, or the id itself when unknown.
-func (n network) Service(id string) sotepe.Names {
-	return namesIn(n.Services, id, namedService)
-}
-
-// District returns the names of district id.
-func (n network) District(id string) sotepe.Names {
-	return namesIn(n.Districts, id, namedDistrict)
-}
-
-// Area returns the names of area id.
-func (n network) Area(id string) sotepe.Names {
-	return namesIn(n.Areas, id, namedArea)
-}
-
-// Producer returns producer id.
-func (n network) Producer(id string) sotepe.Producer {
-	for _, p := range n.Producers {
-		if p.ID == id {
-			return p
-		}
-	}
-	return sotepe.Producer{ID: id, Names: idNames(id)}
-}
-
-// Kind returns the names of a kind of unit.
-func (n network) Kind(kind string) sotepe.Names {
-	k, _ := sotepe.UnitKindNames(kind)
-	return k
-}
-
-// Concept returns the names of concept id.
-func (n network) Concept(id string) sotepe.Names {
-	return namesIn(n.Concepts, id, namedConcept)
+// network reads the directory's vocabulary for a page.
+func (s *Server) network(ctx context.Context) (vocab.Network, error) {
+	return vocab.Read(ctx, s.dir)
 }
 
 // home is the front page: search the directory, browse by area and concept.
@@ -194,7 +102,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 type unitsView struct {
 	Filter  sotepe.UnitFilter
 	Page    sotepe.Page[unitView]
-	Net     network
+	Net     vocab.Network
 	NextURL string
 }
 
@@ -247,7 +155,7 @@ func (s *Server) units(w http.ResponseWriter, r *http.Request) error {
 // unitPageView is one unit's page.
 type unitPageView struct {
 	Unit  unitView
-	Net   network
+	Net   vocab.Network
 	Today []sotepe.DayHours
 }
 

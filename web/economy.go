@@ -44,9 +44,6 @@ type changeMeasureRow struct {
 	TargetYear             int
 }
 
-// eur writes euros for a page.
-func eur(lang sotepe.Lang, v int64) string { return view.Count(lang, v) + "\u00a0€" }
-
 // economyFigures serves the economy figures: the page and its JSON.
 func (s *Server) economyFigures(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	var names map[string]sotepe.Names
@@ -63,7 +60,7 @@ func (s *Server) economyFigures(w http.ResponseWriter, r *http.Request, u sotepe
 	lang := kit.Info(r).Lang
 	v := economyView{Year: f.Year, Shown: true}
 	line := func(key, label string, budget, actual int64) economyRow {
-		return economyRow{Key: key, Label: label, Budget: eur(lang, budget), Actual: eur(lang, actual), Difference: eur(lang, actual-budget)}
+		return economyRow{Key: key, Label: label, Budget: view.Euros(lang, budget), Actual: view.Euros(lang, actual), Difference: view.Euros(lang, actual-budget)}
 	}
 	type sum struct{ budget, actual int64 }
 	byArea, byMonth := map[string]*sum{}, map[string]*sum{}
@@ -108,10 +105,10 @@ func (s *Server) economyFigures(w http.ResponseWriter, r *http.Request, u sotepe
 		target += m.TargetEUR
 		achieved += a
 		v.TargetYear = max(v.TargetYear, m.TargetYear)
-		v.Measures = append(v.Measures, changeMeasureRow{Name: m.Names.In(lang), Target: eur(lang, m.TargetEUR), Achieved: eur(lang, a), TargetYear: m.TargetYear})
+		v.Measures = append(v.Measures, changeMeasureRow{Name: m.Names.In(lang), Target: view.Euros(lang, m.TargetEUR), Achieved: view.Euros(lang, a), TargetYear: m.TargetYear})
 	}
-	v.MeasureTarget, v.MeasureAchieve = eur(lang, target), eur(lang, achieved)
-	v.Hired, v.HiredPrev, v.HiredDrop = eur(lang, f.HiredLabourTotal), eur(lang, f.HiredLabourPrevious), eur(lang, rep.HiredLabourReduction())
+	v.MeasureTarget, v.MeasureAchieve = view.Euros(lang, target), view.Euros(lang, achieved)
+	v.Hired, v.HiredPrev, v.HiredDrop = view.Euros(lang, f.HiredLabourTotal), view.Euros(lang, f.HiredLabourPrevious), view.Euros(lang, rep.HiredLabourReduction())
 	s.html(w, r, http.StatusOK, "economy_figures", pageData{Title: s.cat.T(lang, "economy.title", nil), Data: v})
 	return nil
 }

@@ -146,7 +146,7 @@ type feedbackFormView struct {
 	Appt     int64  // the visit the portal form answers about
 	Scores   []int
 	Thanks   bool
-	Error    *formError
+	Error    *kit.FormError
 	Comment  string
 	Own      []feedbackRow // the resident's own answers
 	Refresh  int           // seconds before the kiosk returns to its start

@@ -11,6 +11,7 @@ import (
 	"sotepe"
 	"sotepe/web/kit"
 	"sotepe/web/view"
+	"sotepe/web/vocab"
 )
 
 // The feedback figures: GET /stats/feedback and GET /api/v1/stats/feedback
@@ -130,7 +131,7 @@ func (s *Server) feedbackGroupsFor(ctx context.Context, by string, p feedbackPar
 	var groupsOf func(sotepe.Unit) []string
 	switch by {
 	case "unit":
-		addNames(g.names, all, namedUnit)
+		vocab.Add(g.names, all, vocab.Unit)
 		g.of = one
 		return g, units, nil
 	case "service", "language", "channel":
@@ -138,7 +139,7 @@ func (s *Server) feedbackGroupsFor(ctx context.Context, by string, p feedbackPar
 		g.of = one
 		switch by {
 		case "service":
-			addNames(g.names, n.Services, namedService)
+			vocab.Add(g.names, n.Services, vocab.Service)
 			g.names[""] = s.catNames("feedback.no_service")
 		case "language":
 			addCatNames(s, g.names, "lang.", sotepe.Langs)
@@ -147,13 +148,13 @@ func (s *Server) feedbackGroupsFor(ctx context.Context, by string, p feedbackPar
 		}
 		return g, units, nil
 	case "area":
-		addNames(g.names, n.Areas, namedArea)
+		vocab.Add(g.names, n.Areas, vocab.Area)
 		groupsOf = func(u sotepe.Unit) []string { return one(u.AreaID) }
 	case "concept":
-		addNames(g.names, n.Concepts, namedConcept)
+		vocab.Add(g.names, n.Concepts, vocab.Concept)
 		groupsOf = func(u sotepe.Unit) []string { return u.Concepts }
 	case "producer":
-		addNames(g.names, n.Producers, namedProducer)
+		vocab.Add(g.names, n.Producers, vocab.Producer)
 		groupsOf = func(u sotepe.Unit) []string { return one(u.ProducerID) }
 	case "producer_type":
 		addCatNames(s, g.names, "feedback.producer_kind.", sotepe.ProducerKinds)

@@ -1,66 +1,38 @@
 package web
 
 import (
-	"errors"
 	"html"
 	"html/template"
 	"reflect"
 	"strings"
 
 	"sotepe"
+	"sotepe/web/kit"
 )
 
 // Errors at their fields (issue 17). A form page whose view has a field
-// `Error *formError` shows the error in a summary at the top of the form
+// `Error *kit.FormError` shows the error in a summary at the top of the form
 // ({{template "errors" ($.Summary "form-error")}}), which links to the
 // field; the field carries aria-invalid and aria-describedby ({{$.Field
 // "message" "message-hint"}}) pointing at the message next to it
 // ({{$.FieldError "message"}}); and the page title starts with "Error:".
-
-// formError is an error shown on a form page.
-type formError struct {
-	// Message is the error in the page's language.
-	Message string
-	// Field is the id of the form element the error is about, "" when it
-	// is about the form as a whole.
-	Field string
-}
 
 // formErr explains err in lang for a form whose element ids are fields.
 // An entry "api=id" maps the field the service names (sotepe.ErrorField)
 // to the form's element id where the two differ; "a.b" names match their
 // last part ("contact.email" is the element "email"). A field the form does
 // not have leaves the error about the whole form, so a summary never links
-// to nothing. A nil err is a nil *formError.
-func (s *Server) formErr(lang sotepe.Lang, err error, fields ...string) *formError {
+// to nothing. A nil err is a nil *kit.FormError.
+func (s *Server) formErr(lang sotepe.Lang, err error, fields ...string) *kit.FormError {
 	if err == nil {
 		return nil
 	}
-	return &formError{Message: s.errText(lang, err), Field: formField(sotepe.ErrorField(err), fields)}
+	return kit.NewFormError(s.errText(lang, err), err, fields...)
 }
 
-// formField maps the field an error names to the id of the form element
-// among fields, "" when the form has none for it.
-func formField(field string, fields []string) string {
-	if field == "" {
-		return ""
-	}
-	last := field[strings.LastIndex(field, ".")+1:]
-	for _, f := range fields {
-		name, id, mapped := strings.Cut(f, "=")
-		if !mapped {
-			id = name
-		}
-		if name == field || (!mapped && name == last) {
-			return id
-		}
-	}
-	return ""
-}
-
-// fieldProblem is the *formError of the page's view: its field named
+// fieldProblem is the *kit.FormError of the page's view: its field named
 // Error, when it has that type.
-func (p pageData) fieldProblem() *formError {
+func (p pageData) fieldProblem() *kit.FormError {
 	v := reflect.ValueOf(p.Data)
 	for v.Kind() == reflect.Pointer || v.Kind() == reflect.Interface {
 		if v.IsNil() {
@@ -75,14 +47,14 @@ func (p pageData) fieldProblem() *formError {
 	if !f.IsValid() {
 		return nil
 	}
-	e, _ := f.Interface().(*formError)
+	e, _ := f.Interface().(*kit.FormError)
 	return e
 }
 
 // errorSummary is what the "errors" partial renders.
 type errorSummary struct {
 	P  pageData
-	E  *formError
+	E  *kit.FormError
 	ID string
 }
 
@@ -118,14 +90,4 @@ func (p pageData) FieldError(id string) template.HTML {
 	}
 	return template.HTML(`<p class="field-error hds-text-input__error-text" id="` + html.EscapeString(id) + `-error">` +
 		html.EscapeString(e.Message) + `</p>`)
-}
-
-// atField returns err about the input field when err is a *sotepe.Error
-// that names no field yet, and err unchanged otherwise.
-func atField(err error, field string) error {
-	var e *sotepe.Error
-	if errors.As(err, &e) && e.Field == "" {
-		return e.At(field)
-	}
-	return err
 }

@@ -19,14 +19,14 @@ type phoneView struct {
 	Services []sotepe.Service
 	Units    []string
 	Values   map[string]string
-	Error    *formError
+	Error    *kit.FormError
 	Now      string
 }
 
 // phoneFields are the phone form's inputs, for errors at their fields.
 var phoneFields = []string{"personal_id", "service", "unit", "received_at", "message"}
 
-func (s *Server) phoneForm(r *http.Request, values map[string]string, problem *formError) (phoneView, error) {
+func (s *Server) phoneForm(r *http.Request, values map[string]string, problem *kit.FormError) (phoneView, error) {
 	n, err := s.network(r.Context())
 	if err != nil {
 		return phoneView{}, err
@@ -57,7 +57,7 @@ func (s *Server) phoneSubmit(w http.ResponseWriter, r *http.Request, u sotepe.Us
 		return err
 	}
 	in := kit.Info(r)
-	values := formValues(r, "personal_id", "service", "unit", "received_at", "message")
+	values := kit.FormValues(r, "personal_id", "service", "unit", "received_at", "message")
 	id, err := s.recordPhoneRequest(r, u, values)
 	if code := sotepe.ErrorCode(err); code == sotepe.EInvalid || code == sotepe.ENotFound {
 		v, verr := s.phoneForm(r, values, s.formErr(in.Lang, err, phoneFields...))
@@ -87,7 +87,7 @@ func (s *Server) recordPhoneRequest(r *http.Request, u sotepe.User, values map[s
 	}
 	res, err := s.cfg.Residents.Find(r.Context(), u, values["personal_id"], sotepe.BasisPhoneRequest)
 	if err != nil {
-		return 0, atField(err, "personal_id")
+		return 0, kit.AtField(err, "personal_id")
 	}
 	c, _, err := s.cfg.Contacts.Submit(r.Context(), &u, sotepe.NewContactRequest{
 		ServiceID: values["service"], UnitID: values["unit"], Body: values["message"], Channel: sotepe.ChannelPhone,
@@ -100,7 +100,7 @@ func (s *Server) recordPhoneRequest(r *http.Request, u sotepe.User, values map[s
 type websiteView struct {
 	Services []sotepe.Service
 	Values   map[string]string
-	Error    *formError
+	Error    *kit.FormError
 	Receipt  *contactView
 }
 
@@ -108,7 +108,7 @@ type websiteView struct {
 // fields.
 var websiteFields = []string{"service", "name", "phone", "email", "message"}
 
-func (s *Server) websiteForm(r *http.Request, values map[string]string, problem *formError) (websiteView, error) {
+func (s *Server) websiteForm(r *http.Request, values map[string]string, problem *kit.FormError) (websiteView, error) {
 	n, err := s.network(r.Context())
 	if err != nil {
 		return websiteView{}, err
@@ -136,7 +136,7 @@ func (s *Server) contactFormSubmit(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	in := kit.Info(r)
-	values := formValues(r, "service", "name", "phone", "email", "message")
+	values := kit.FormValues(r, "service", "name", "phone", "email", "message")
 	// A stray space around an address typed or pasted into the form is not an error.
 	values["email"] = strings.TrimSpace(values["email"])
 	// Only accepted submissions count against the limit: a refused one
@@ -166,13 +166,4 @@ func (s *Server) contactFormSubmit(w http.ResponseWriter, r *http.Request) error
 	}
 	s.html(w, r, status, "contact_form", pageData{Title: s.cat.T(in.Lang, "website.title", nil), Data: v})
 	return nil
-}
-
-// formValues is the posted values of keys, by key.
-func formValues(r *http.Request, keys ...string) map[string]string {
-	values := make(map[string]string, len(keys))
-	for _, k := range keys {
-		values[k] = r.PostForm.Get(k)
-	}
-	return values
 }

@@ -35,8 +35,8 @@ func (s *Server) reportSector(lang sotepe.Lang, a report.Annual) reportSector {
 	mwh, tonnes := j.SolarMWh, j.PlasticTonnes
 	return reportSector{Recommend: pct(a.Staff.RecommendPercent), Courses: n(a.Staff.Courses), TrainingPerEmployee: dec(a.Staff.TrainingDaysPerEmployee),
 		MoreApplicants: n(a.Staff.Applicants - a.Staff.ApplicantsPrevious), Turnover: pct(a.Staff.TurnoverPercent),
-		ChangeTarget: eur(lang, e.ChangeTargetEUR), ChangeTargetYear: e.ChangeTargetYear, ChangeAchieved: eur(lang, e.ChangeAchievedEUR),
-		HiredLabourReduction: eur(lang, e.HiredLabourReduction), Cars: n(j.Cars), ElectricCars: n(j.ElectricCars),
+		ChangeTarget: view.Euros(lang, e.ChangeTargetEUR), ChangeTargetYear: e.ChangeTargetYear, ChangeAchieved: view.Euros(lang, e.ChangeAchievedEUR),
+		HiredLabourReduction: view.Euros(lang, e.HiredLabourReduction), Cars: n(j.Cars), ElectricCars: n(j.ElectricCars),
 		ElectricShare: pct(j.ElectricShare), ElectricSharePrevious: pct(j.ElectricSharePrevious), SolarStations: n(j.SolarStations),
 		SolarMWh: dec(&mwh), PlasticTonnes: dec(&tonnes), PlasticGrowth: pct(j.PlasticGrowth)}
 }

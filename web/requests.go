@@ -10,6 +10,7 @@ import (
 	"sotepe"
 	"sotepe/screen"
 	"sotepe/web/kit"
+	"sotepe/web/vocab"
 )
 
 // The HTML pages of contact requests: the resident's own requests under
@@ -19,7 +20,7 @@ import (
 // requestsView is the resident's list of their own requests.
 type requestsView struct {
 	Items   []contactView
-	Net     network
+	Net     vocab.Network
 	NextURL string // the next page, "" on the last
 }
 
@@ -54,7 +55,7 @@ type newRequestView struct {
 	Units    []sotepe.Unit
 	Unit     string
 	Message  string
-	Error    *formError
+	Error    *kit.FormError
 }
 
 // newRequestPage shows the form: first the service, then (once chosen) the
@@ -115,7 +116,7 @@ type requestView struct {
 	C           contactView
 	Unit        sotepe.Unit
 	Resident    *sotepe.Resident // staff only: who wrote, read with an audit row
-	Net         network
+	Net         vocab.Network
 	Staff       bool
 	Resolutions []sotepe.Resolution
 	Error       string
@@ -200,7 +201,7 @@ func (s *Server) replyForm(w http.ResponseWriter, r *http.Request, u sotepe.User
 // queueView is a professional's queue page.
 type queueView struct {
 	Items   []queueRow
-	Net     network
+	Net     vocab.Network
 	Filter  url.Values
 	NextURL string
 	Now     time.Time

@@ -62,7 +62,7 @@ type lookupView struct {
 	Bases    []sotepe.Basis
 	Basis    sotepe.Basis
 	Resident *residentView
-	Error    *formError
+	Error    *kit.FormError
 }
 
 // residentLookupPage shows the form by which staff find a resident.
@@ -87,9 +87,9 @@ func (s *Server) residentLookupForm(w http.ResponseWriter, r *http.Request, u so
 	case sotepe.EInvalid, sotepe.ENotFound:
 		status = sotepe.HTTPStatus(code)
 		if sotepe.ErrorKey(err) == "error.basis" {
-			err = atField(err, "basis")
+			err = kit.AtField(err, "basis")
 		}
-		v.Error = s.formErr(in.Lang, atField(err, "personal_id"), "personal_id", "basis")
+		v.Error = s.formErr(in.Lang, kit.AtField(err, "personal_id"), "personal_id", "basis")
 	default:
 		return err
 	}

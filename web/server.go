@@ -22,6 +22,7 @@ import (
 	"sotepe/i18n"
 	"sotepe/password"
 	"sotepe/report"
+	"sotepe/web/procurementweb"
 	"sotepe/web/rescueweb"
 	"sotepe/workday"
 )
@@ -160,6 +161,8 @@ type Server struct {
 
 	// rescue serves the rescue department's pages and API.
 	rescue *rescueweb.Handlers
+	// procurement serves the purchased services' pages and API.
+	procurement *procurementweb.Handlers
 
 	// annual keeps each year's annual report for a minute, facts the
 	// dashboard's facts of a period (report.go, dashboard.go), months
@@ -225,6 +228,8 @@ func New(cfg Config) (*Server, error) {
 		verifying:     make(chan struct{}, runtime.GOMAXPROCS(0)),
 	}
 	s.rescue = rescueweb.New(site{s}, rescueweb.Config{Rescue: cfg.Rescue, Directory: cfg.Directory, Location: cfg.Location, Now: cfg.Now})
+	s.procurement = procurementweb.New(site{s}, procurementweb.Config{Procurement: cfg.Procurement, Residents: cfg.Residents,
+		Directory: cfg.Directory, Location: cfg.Location, Now: cfg.Now})
 	for _, p := range cfg.IdentityProviders {
 		if p.OIDC.Now == nil {
 			p.OIDC.Now = cfg.Now

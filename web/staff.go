@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"net/http"
-	"strconv"
 
 	"sotepe"
 	"sotepe/web/kit"
@@ -23,15 +22,7 @@ import (
 // year before the current one (the last whole year). A bad year is
 // EInvalid naming the field.
 func (s *Server) figureYear(r *http.Request) (int, error) {
-	v := r.URL.Query().Get("year")
-	if v == "" {
-		return s.now().In(s.cfg.Location).Year() - 1, nil
-	}
-	y, err := strconv.Atoi(v)
-	if err != nil || y < 2000 || y > 2100 {
-		return 0, sotepe.InvalidField("year", "staff.error.year", "the year is 2000-2100")
-	}
-	return y, nil
+	return kit.FigureYear(r, s.now().In(s.cfg.Location))
 }
 
 // yearFigures reads the figures of the year the query names (see

@@ -10,6 +10,7 @@ import (
 	"sotepe"
 	"sotepe/web/kit"
 	"sotepe/web/view"
+	"sotepe/web/vocab"
 )
 
 // The figures of the answer promise: GET /stats/contact-requests (the
@@ -120,7 +121,7 @@ func (s *Server) groupsFor(ctx context.Context, by sotepe.StatsGroupBy, units []
 		if err != nil {
 			return g, err
 		}
-		addNames(g.names, n.Services, namedService)
+		vocab.Add(g.names, n.Services, vocab.Service)
 		g.count = len(n.Services)
 		return g, nil
 	}
@@ -130,7 +131,7 @@ func (s *Server) groupsFor(ctx context.Context, by sotepe.StatsGroupBy, units []
 	}
 	switch by {
 	case sotepe.GroupByUnit:
-		addNames(g.names, all, namedUnit)
+		vocab.Add(g.names, all, vocab.Unit)
 		g.count = len(all)
 		if units != nil {
 			g.count = len(units)
@@ -143,13 +144,13 @@ func (s *Server) groupsFor(ctx context.Context, by sotepe.StatsGroupBy, units []
 	}
 	of := map[string]string{}
 	if by == sotepe.GroupByArea {
-		addNames(g.names, n.Areas, namedArea)
+		vocab.Add(g.names, n.Areas, vocab.Area)
 		g.count = len(n.Areas)
 		for _, u := range all {
 			of[u.ID] = u.AreaID
 		}
 	} else {
-		addNames(g.names, n.Producers, namedProducer)
+		vocab.Add(g.names, n.Producers, vocab.Producer)
 		g.count = len(n.Producers)
 		for _, u := range all {
 			of[u.ID] = u.ProducerID
@@ -177,7 +178,7 @@ func (g statsGroups) name(id string) sotepe.Names {
 	if n, ok := g.names[id]; ok {
 		return n
 	}
-	return idNames(id)
+	return vocab.ID(id)
 }
 
 // contactStats serves the figures of the answer promise: the dashboard page,

@@ -29,7 +29,7 @@ type surveyPage struct {
 	Number   int
 	Total    int
 	Summary  []summaryLine
-	Error    *formError
+	Error    *kit.FormError
 }
 
 // surveyInvitationPage shows the next question of an invitation, or the
@@ -43,7 +43,7 @@ func (s *Server) surveyInvitationPage(w http.ResponseWriter, r *http.Request) er
 	return s.showSurvey(w, r, st, nil, http.StatusOK)
 }
 
-func (s *Server) showSurvey(w http.ResponseWriter, r *http.Request, st sotepe.SurveyState, problem *formError, status int) error {
+func (s *Server) showSurvey(w http.ResponseWriter, r *http.Request, st sotepe.SurveyState, problem *kit.FormError, status int) error {
 	lang := kit.Info(r).Lang
 	v := surveyPage{Info: st.Info, Token: r.PathValue("token"), Question: st.Question, Number: st.Number, Total: st.Total, Error: problem}
 	for _, step := range st.Steps {

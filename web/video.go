@@ -55,7 +55,7 @@ type videoView struct {
 	// CanPhone is whether "call me instead" is offered.
 	CanPhone bool
 	// Error is a refusal of the invitation or "call me instead" form.
-	Error *formError
+	Error *kit.FormError
 }
 
 // videoPage shows the waiting room of a video appointment to its resident

@@ -11,6 +11,7 @@ import (
 	"sotepe/report"
 	"sotepe/web/kit"
 	"sotepe/web/view"
+	"sotepe/web/vocab"
 )
 
 // Open data: GET /api/v1/stats/volumes?year=&group_by=area|service|unit|producer|month
@@ -103,7 +104,7 @@ func (s *Server) volumes(w http.ResponseWriter, r *http.Request) error {
 			sotepe.VolumeService: row.Statistic, sotepe.VolumeMonth: row.Month}[dim]
 		n, ok := names[id]
 		if !ok {
-			n = idNames(id)
+			n = vocab.ID(id)
 		}
 		st, _ := sotepe.StatisticByKey(row.Statistic)
 		resp.Items = append(resp.Items, volumeItem{Group: statsGroup{ID: id, Names: n}, Statistic: row.Statistic, Measure: st.Measure, Value: row.Count})

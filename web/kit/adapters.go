@@ -109,3 +109,12 @@ func ByID(what string, fn IDHandler) UserHandler {
 		return fn(w, r, u, id)
 	}
 }
+
+// FormValues is the posted values of keys, by key (after ParseForm).
+func FormValues(r *http.Request, keys ...string) map[string]string {
+	values := make(map[string]string, len(keys))
+	for _, k := range keys {
+		values[k] = r.PostForm.Get(k)
+	}
+	return values
+}

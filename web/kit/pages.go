@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"time"
 
 	"sotepe"
 )
@@ -52,4 +53,20 @@ func NextURL(r *http.Request, cursor string, drop ...string) string {
 	}
 	q.Set("cursor", cursor)
 	return r.URL.Path + "?" + q.Encode()
+}
+
+// FigureYear reads the year of a figures request: ?year=, by default the
+// year before the current one (the last whole year). A bad year is
+// EInvalid naming the field. now is the current instant in the city's
+// time zone.
+func FigureYear(r *http.Request, now time.Time) (int, error) {
+	v := r.URL.Query().Get("year")
+	if v == "" {
+		return now.Year() - 1, nil
+	}
+	y, err := strconv.Atoi(v)
+	if err != nil || y < 2000 || y > 2100 {
+		return 0, sotepe.InvalidField("year", "staff.error.year", "the year is 2000-2100")
+	}
+	return y, nil
 }

@@ -103,3 +103,7 @@ func Duration(d time.Duration) string {
 	}
 	return fmt.Sprintf("%d\u00a0min %d\u00a0s", s/60, s%60)
 }
+
+// Euros writes whole euros v with the language's grouping and the sign
+// after a no-break space: "1 234 €".
+func Euros(lang sotepe.Lang, v int64) string { return Count(lang, v) + "\u00a0€" }

@@ -29,6 +29,8 @@ func TestNumbersInEachLanguage(t *testing.T) {
 		{view.ScoreFormat(sotepe.Swedish)(-12.34), "-12,3"},
 		{view.Minutes(&secs), "6\u00a0min 5\u00a0s"},
 		{view.Minutes(nil), view.Missing},
+		{view.Euros(sotepe.Finnish, 1234), "1\u00a0234\u00a0€"},
+		{view.Euros(sotepe.English, 1234), "1,234\u00a0€"},
 		{view.Duration(59*time.Second + 400*time.Millisecond), "0\u00a0min 59\u00a0s"},
 		{view.Duration(2*time.Hour + 5*time.Minute + 30*time.Second), "2\u00a0h 5\u00a0min"},
 	}

@@ -1,4 +1,4 @@
-package web
+package procurementweb
 
 import (
 	"cmp"
@@ -28,7 +28,7 @@ type producersView struct {
 	Choices   []option
 	Values    map[string]string
 	Saved     string
-	Error     *formError
+	Error     *kit.FormError
 }
 
 // producerFields are the form's element ids that errors may name.
@@ -36,12 +36,12 @@ var producerFields = []string{"producer=reg-producer", "business_id=reg-business
 
 // producersView lists the producers other than the city's own with their
 // registrations, and the form holding values.
-func (s *Server) producersView(r *http.Request, u sotepe.User, values map[string]string, problem *formError) (producersView, error) {
-	regs, err := s.cfg.Procurement.Registrations(r.Context(), u)
+func (h *Handlers) producersView(r *http.Request, u sotepe.User, values map[string]string, problem *kit.FormError) (producersView, error) {
+	regs, err := h.cfg.Procurement.Registrations(r.Context(), u)
 	if err != nil {
 		return producersView{}, err
 	}
-	ps, err := s.dir.Producers(r.Context())
+	ps, err := h.cfg.Directory.Producers(r.Context())
 	if err != nil {
 		return producersView{}, err
 	}
@@ -51,7 +51,7 @@ func (s *Server) producersView(r *http.Request, u sotepe.User, values map[string
 		if p.Kind == sotepe.ProducerOwn {
 			continue
 		}
-		row := producerRow{ID: p.ID, Name: p.Names.In(lang), Kind: s.cat.T(lang, "producer."+string(p.Kind), nil),
+		row := producerRow{ID: p.ID, Name: p.Names.In(lang), Kind: h.site.T(lang, "producer."+string(p.Kind), nil),
 			BusinessID: view.Missing, RegisterID: view.Missing}
 		for _, reg := range regs {
 			if reg.ProducerID == p.ID {
@@ -71,10 +71,10 @@ func (s *Server) producersView(r *http.Request, u sotepe.User, values map[string
 	return v, nil
 }
 
-// producersPage is GET /procurement/producers; ?saved= names the producer
+// ProducersPage is GET /procurement/producers; ?saved= names the producer
 // whose registration was just stored.
-func (s *Server) producersPage(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
-	v, err := s.producersView(r, u, map[string]string{"producer": r.URL.Query().Get("producer")}, nil)
+func (h *Handlers) ProducersPage(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+	v, err := h.producersView(r, u, map[string]string{"producer": r.URL.Query().Get("producer")}, nil)
 	if err != nil {
 		return err
 	}
@@ -87,31 +87,31 @@ func (s *Server) producersPage(w http.ResponseWriter, r *http.Request, u sotepe.
 			v.Values["business_id"], v.Values["register_id"] = unmissing(p.BusinessID), unmissing(p.RegisterID)
 		}
 	}
-	s.html(w, r, http.StatusOK, "procurement_producers", pageData{Title: s.cat.T(kit.Info(r).Lang, "procurement.producers.title", nil), Data: v})
+	h.site.Page(w, r, http.StatusOK, "procurement_producers", h.site.T(kit.Info(r).Lang, "procurement.producers.title", nil), v)
 	return nil
 }
 
-// producerForm is POST /procurement/producers: the contract manager sets a
+// ProducerForm is POST /procurement/producers: the contract manager sets a
 // producer's business id and register id. A problem shows the form again
 // with what was typed and the error at its field (400); a stored one
 // returns to the list, which says so.
-func (s *Server) producerForm(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+func (h *Handlers) ProducerForm(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	if err := kit.ParseForm(r); err != nil {
 		return err
 	}
 	values := trimmedValues(r, "producer", "business_id", "register_id")
-	err := s.cfg.Procurement.SaveRegistration(r.Context(), u, sotepe.ProducerRegistration{ProducerID: values["producer"],
+	err := h.cfg.Procurement.SaveRegistration(r.Context(), u, sotepe.ProducerRegistration{ProducerID: values["producer"],
 		BusinessID: values["business_id"], RegisterID: values["register_id"]})
 	if sotepe.ErrorCode(err) == sotepe.ENotFound {
 		err = sotepe.InvalidField("producer", "procurement.error.required", "choose a producer")
 	}
 	if sotepe.ErrorCode(err) == sotepe.EInvalid {
 		lang := kit.Info(r).Lang
-		v, verr := s.producersView(r, u, values, s.formErr(lang, err, producerFields...))
+		v, verr := h.producersView(r, u, values, h.formErr(lang, err, producerFields...))
 		if verr != nil {
 			return verr
 		}
-		s.html(w, r, http.StatusBadRequest, "procurement_producers", pageData{Title: s.cat.T(lang, "procurement.producers.title", nil), Data: v})
+		h.site.Page(w, r, http.StatusBadRequest, "procurement_producers", h.site.T(lang, "procurement.producers.title", nil), v)
 		return nil
 	} else if err != nil {
 		return err
@@ -125,10 +125,10 @@ type registrationsResponse struct {
 	Registrations []sotepe.ProducerRegistration `json:"registrations"`
 }
 
-// registrationsList is GET /api/v1/procurement/registrations: the
+// RegistrationsList is GET /api/v1/procurement/registrations: the
 // producers that have a business id or a register id.
-func (s *Server) registrationsList(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
-	regs, err := s.cfg.Procurement.Registrations(r.Context(), u)
+func (h *Handlers) RegistrationsList(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+	regs, err := h.cfg.Procurement.Registrations(r.Context(), u)
 	return kit.WriteResult(w, http.StatusOK, registrationsResponse{Registrations: nonNil(regs)}, err)
 }
 
@@ -139,18 +139,18 @@ type registrationInput struct {
 	RegisterID string `json:"register_id"`
 }
 
-// registrationPut is PUT /api/v1/procurement/registrations/{producer}: the
+// RegistrationPut is PUT /api/v1/procurement/registrations/{producer}: the
 // contract manager sets the producer's business id and register id; 200
 // with the registration. A bad one is 400 naming the field, an unknown
 // producer 404.
-func (s *Server) registrationPut(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+func (h *Handlers) RegistrationPut(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	var in registrationInput
 	if err := kit.DecodeJSON(r, &in); err != nil {
 		return err
 	}
 	reg := sotepe.ProducerRegistration{ProducerID: r.PathValue("producer"), BusinessID: in.BusinessID, RegisterID: in.RegisterID}
-	if err := s.cfg.Procurement.SaveRegistration(r.Context(), u, reg); err != nil {
-		return s.fieldError(kit.Info(r).Lang, err)
+	if err := h.cfg.Procurement.SaveRegistration(r.Context(), u, reg); err != nil {
+		return h.fieldError(kit.Info(r).Lang, err)
 	}
 	kit.WriteJSON(w, http.StatusOK, reg)
 	return nil

@@ -1,4 +1,4 @@
-package web
+package procurementweb
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 	"sotepe"
 	"sotepe/web/kit"
 	"sotepe/web/view"
+	"sotepe/web/vocab"
 )
 
 // Voucher decisions: a professional reads a resident's decisions on a
@@ -25,17 +26,17 @@ type decisionRow struct {
 
 // decisionRows writes decisions for the pages in lang, kinds and producers
 // by name.
-func (s *Server) decisionRows(ctx context.Context, lang sotepe.Lang, ds []sotepe.VoucherDecision, kinds []sotepe.VoucherKind) ([]decisionRow, error) {
-	ps, err := s.dir.Producers(ctx)
+func (h *Handlers) decisionRows(ctx context.Context, lang sotepe.Lang, ds []sotepe.VoucherDecision, kinds []sotepe.VoucherKind) ([]decisionRow, error) {
+	ps, err := h.cfg.Directory.Producers(ctx)
 	if err != nil {
 		return nil, err
 	}
-	dates := s.datesIn(lang)
+	dates := h.site.Dates(lang)
 	var out []decisionRow
 	for _, d := range ds {
 		row := decisionRow{ID: d.ID, Kind: d.KindID, Validity: dates.DateOf(d.ValidFrom) + "–" + dates.DateOf(d.ValidTo),
 			Value: view.Missing, Day: dates.Date(d.DecidedAt),
-			Producer: namesIn(ps, d.ProducerID, func(p sotepe.Producer) (string, sotepe.Names) { return p.ID, p.Names }).In(lang)}
+			Producer: vocab.In(ps, d.ProducerID, func(p sotepe.Producer) (string, sotepe.Names) { return p.ID, p.Names }).In(lang)}
 		for _, k := range kinds {
 			if k.ID == d.KindID {
 				row.Kind = k.Names.In(lang)
@@ -62,7 +63,7 @@ type staffVouchersView struct {
 	Producers []option
 	Values    map[string]string
 	Decided   bool
-	Error     *formError
+	Error     *kit.FormError
 }
 
 // decisionFields are the decision form's element ids that errors may name.
@@ -71,26 +72,26 @@ var decisionFields = []string{"kind=decision-kind", "producer=decision-producer"
 // staffVouchersView reads the resident and their decisions on basis (both
 // audited) and builds the page with the form holding values. Without a
 // basis the page only asks for one.
-func (s *Server) staffVouchersView(r *http.Request, u sotepe.User, id int64, basis sotepe.Basis, values map[string]string, problem *formError) (staffVouchersView, error) {
+func (h *Handlers) staffVouchersView(r *http.Request, u sotepe.User, id int64, basis sotepe.Basis, values map[string]string, problem *kit.FormError) (staffVouchersView, error) {
 	v := staffVouchersView{ResidentID: id, Bases: sotepe.Bases, Basis: basis, Values: values, Error: problem}
 	if basis == "" {
 		return v, nil
 	}
 	ctx, lang := r.Context(), kit.Info(r).Lang
-	res, err := s.cfg.Residents.Read(ctx, u, id, basis)
+	res, err := h.cfg.Residents.Read(ctx, u, id, basis)
 	if err != nil {
 		return v, err
 	}
 	v.Name = res.FirstName + " " + res.LastName
-	ds, err := s.cfg.Procurement.StaffVoucherDecisions(ctx, u, id, basis)
+	ds, err := h.cfg.Procurement.StaffVoucherDecisions(ctx, u, id, basis)
 	if err != nil {
 		return v, err
 	}
-	kinds, producers, err := s.cfg.Procurement.DecisionChoices(ctx, u)
+	kinds, producers, err := h.cfg.Procurement.DecisionChoices(ctx, u)
 	if err != nil {
 		return v, err
 	}
-	if v.Decisions, err = s.decisionRows(ctx, lang, ds, kinds); err != nil {
+	if v.Decisions, err = h.decisionRows(ctx, lang, ds, kinds); err != nil {
 		return v, err
 	}
 	v.Read = true
@@ -103,26 +104,26 @@ func (s *Server) staffVouchersView(r *http.Request, u sotepe.User, id int64, bas
 	return v, nil
 }
 
-// staffVouchersPage is GET /staff/residents/{id}/vouchers?basis=: a
+// StaffVouchersPage is GET /staff/residents/{id}/vouchers?basis=: a
 // resident's voucher decisions, read on the basis and audited, and the
 // form for a new decision; ?decided=1 says one was just recorded. Without
 // a basis the page asks for one; an unknown basis is 400.
-func (s *Server) staffVouchersPage(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
+func (h *Handlers) StaffVouchersPage(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
 	q := r.URL.Query()
-	v, err := s.staffVouchersView(r, u, id, sotepe.Basis(q.Get("basis")), map[string]string{}, nil)
+	v, err := h.staffVouchersView(r, u, id, sotepe.Basis(q.Get("basis")), map[string]string{}, nil)
 	if err != nil {
 		return err
 	}
 	v.Decided = q.Get("decided") == "1"
-	s.html(w, r, http.StatusOK, "staff_vouchers", pageData{Title: s.cat.T(kit.Info(r).Lang, "vouchers.staff.title", nil), Data: v})
+	h.site.Page(w, r, http.StatusOK, "staff_vouchers", h.site.T(kit.Info(r).Lang, "vouchers.staff.title", nil), v)
 	return nil
 }
 
-// staffVoucherForm is POST /staff/residents/{id}/vouchers: a professional
+// StaffVoucherForm is POST /staff/residents/{id}/vouchers: a professional
 // records a voucher decision for the resident. A problem shows the page
 // again with what was chosen and the error at its field (400); a recorded
 // decision returns to the page on the same basis, which says so.
-func (s *Server) staffVoucherForm(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
+func (h *Handlers) StaffVoucherForm(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
 	if err := kit.ParseForm(r); err != nil {
 		return err
 	}
@@ -132,18 +133,18 @@ func (s *Server) staffVoucherForm(w http.ResponseWriter, r *http.Request, u sote
 	if !basis.Valid() {
 		err = sotepe.InvalidField("basis", "error.basis", "unknown basis")
 	} else {
-		_, err = s.cfg.Procurement.DecideVoucher(r.Context(), u, sotepe.VoucherDecision{ResidentID: id, KindID: values["kind"],
+		_, err = h.cfg.Procurement.DecideVoucher(r.Context(), u, sotepe.VoucherDecision{ResidentID: id, KindID: values["kind"],
 			ProducerID: values["producer"], ValidFrom: values["valid_from"], ValidTo: values["valid_to"]})
 	}
 	if sotepe.ErrorCode(err) == sotepe.EInvalid {
 		if !basis.Valid() {
 			basis = ""
 		}
-		v, verr := s.staffVouchersView(r, u, id, basis, values, s.formErr(kit.Info(r).Lang, err, decisionFields...))
+		v, verr := h.staffVouchersView(r, u, id, basis, values, h.formErr(kit.Info(r).Lang, err, decisionFields...))
 		if verr != nil {
 			return verr
 		}
-		s.html(w, r, http.StatusBadRequest, "staff_vouchers", pageData{Title: s.cat.T(kit.Info(r).Lang, "vouchers.staff.title", nil), Data: v})
+		h.site.Page(w, r, http.StatusBadRequest, "staff_vouchers", h.site.T(kit.Info(r).Lang, "vouchers.staff.title", nil), v)
 		return nil
 	} else if err != nil {
 		return err
@@ -152,10 +153,10 @@ func (s *Server) staffVoucherForm(w http.ResponseWriter, r *http.Request, u sote
 	return nil
 }
 
-// staffVoucherDecisions is GET /api/v1/residents/{id}/voucher-decisions
+// StaffVoucherDecisions is GET /api/v1/residents/{id}/voucher-decisions
 // ?basis=: a resident's decisions to a professional, audited on the basis.
-func (s *Server) staffVoucherDecisions(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
-	ds, err := s.cfg.Procurement.StaffVoucherDecisions(r.Context(), u, id, sotepe.Basis(r.URL.Query().Get("basis")))
+func (h *Handlers) StaffVoucherDecisions(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
+	ds, err := h.cfg.Procurement.StaffVoucherDecisions(r.Context(), u, id, sotepe.Basis(r.URL.Query().Get("basis")))
 	return kit.WriteResult(w, http.StatusOK, voucherDecisionsResponse{Decisions: nonNil(ds)}, err)
 }
 
@@ -167,18 +168,18 @@ type decisionInput struct {
 	ValidTo   string `json:"valid_to"`
 }
 
-// staffDecideVoucher is POST /api/v1/residents/{id}/voucher-decisions: a
+// StaffDecideVoucher is POST /api/v1/residents/{id}/voucher-decisions: a
 // professional records a voucher decision for the resident; 201 with it.
 // A bad one is 400 naming the field in the caller's language.
-func (s *Server) staffDecideVoucher(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
+func (h *Handlers) StaffDecideVoucher(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
 	var in decisionInput
 	if err := kit.DecodeJSON(r, &in); err != nil {
 		return err
 	}
-	d, err := s.cfg.Procurement.DecideVoucher(r.Context(), u, sotepe.VoucherDecision{ResidentID: id, KindID: in.Kind,
+	d, err := h.cfg.Procurement.DecideVoucher(r.Context(), u, sotepe.VoucherDecision{ResidentID: id, KindID: in.Kind,
 		ProducerID: in.Producer, ValidFrom: in.ValidFrom, ValidTo: in.ValidTo})
 	if err != nil {
-		return s.fieldError(kit.Info(r).Lang, err)
+		return h.fieldError(kit.Info(r).Lang, err)
 	}
 	kit.WriteJSON(w, http.StatusCreated, d)
 	return nil
@@ -189,22 +190,22 @@ type ownVouchersView struct {
 	Decisions []decisionRow
 }
 
-// ownVouchersPage is GET /me/voucher-decisions: the resident's own voucher
+// OwnVouchersPage is GET /me/voucher-decisions: the resident's own voucher
 // decisions, each with its kind's value in force today.
-func (s *Server) ownVouchersPage(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
-	ds, err := s.cfg.Procurement.OwnVoucherDecisions(r.Context(), u)
+func (h *Handlers) OwnVouchersPage(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+	ds, err := h.cfg.Procurement.OwnVoucherDecisions(r.Context(), u)
 	if err != nil {
 		return err
 	}
 	lang := kit.Info(r).Lang
-	kinds, err := s.cfg.Procurement.DecisionKinds(r.Context(), u)
+	kinds, err := h.cfg.Procurement.DecisionKinds(r.Context(), u)
 	if err != nil {
 		return err
 	}
-	rows, err := s.decisionRows(r.Context(), lang, ds, kinds)
+	rows, err := h.decisionRows(r.Context(), lang, ds, kinds)
 	if err != nil {
 		return err
 	}
-	s.html(w, r, http.StatusOK, "me_vouchers", pageData{Title: s.cat.T(lang, "vouchers.own.title", nil), Data: ownVouchersView{Decisions: rows}})
+	h.site.Page(w, r, http.StatusOK, "me_vouchers", h.site.T(lang, "vouchers.own.title", nil), ownVouchersView{Decisions: rows})
 	return nil
 }

@@ -1,4 +1,4 @@
-package web
+package procurementweb
 
 import (
 	"cmp"
@@ -10,9 +10,10 @@ import (
 	"sotepe"
 	"sotepe/web/kit"
 	"sotepe/web/view"
+	"sotepe/web/vocab"
 )
 
-// Purchased services' pages and API (procurement_contracts.go has the
+// Purchased services' pages and API (contracts.go has the
 // rest): the comparison of the producers' quality figures with the own
 // units' (GET /procurement and /api/v1/procurement/comparison, for the
 // contract manager and the analyst) and the year's totals (GET
@@ -27,9 +28,9 @@ type procurementParams struct {
 // parseProcurementParams reads the comparison's filters; the period
 // defaults to the last twelve months to today, as the rescue figures do:
 // the contracts in force now are the ones a contract manager looks at.
-func (s *Server) parseProcurementParams(r *http.Request) (procurementParams, error) {
+func (h *Handlers) parseProcurementParams(r *http.Request) (procurementParams, error) {
 	q := r.URL.Query()
-	today := s.now().In(s.cfg.Location)
+	today := h.cfg.Now().In(h.cfg.Location)
 	p := procurementParams{From: q.Get("from"), To: q.Get("to"), Producer: q.Get("producer")}
 	if p.From == "" {
 		p.From = today.AddDate(-1, 0, 1).Format(time.DateOnly)
@@ -66,25 +67,25 @@ type procurementCompareView struct {
 	Manages   bool
 }
 
-// procurementCompare is GET /procurement and GET
+// Compare is GET /procurement and GET
 // /api/v1/procurement/comparison.
-func (s *Server) procurementCompare(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+func (h *Handlers) Compare(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	lang := kit.Info(r).Lang
-	title := s.cat.T(lang, "procurement.compare.title", nil)
-	p, err := s.parseProcurementParams(r)
+	title := h.site.T(lang, "procurement.compare.title", nil)
+	p, err := h.parseProcurementParams(r)
 	var c sotepe.ProcurementComparison
 	if err == nil {
-		c, err = s.cfg.Procurement.Compare(r.Context(), u, p.From, p.To, p.Producer)
+		c, err = h.cfg.Procurement.Compare(r.Context(), u, p.From, p.To, p.Producer)
 	}
 	if kit.IsAPI(r) {
 		return kit.WriteResult(w, http.StatusOK, c, err)
 	}
-	n, nerr := s.network(r.Context())
+	n, nerr := vocab.Read(r.Context(), h.cfg.Directory)
 	if nerr != nil {
 		return nerr
 	}
 	v := procurementCompareView{P: p, Manages: u.Has(sotepe.RoleContractManager)}
-	v.Producers = []option{{Value: "", Label: s.cat.T(lang, "procurement.all_producers", nil)}}
+	v.Producers = []option{{Value: "", Label: h.site.T(lang, "procurement.all_producers", nil)}}
 	for _, pr := range n.Producers {
 		if pr.Kind != sotepe.ProducerOwn {
 			v.Producers = append(v.Producers, option{Value: pr.ID, Label: pr.Names.In(lang), Selected: pr.ID == p.Producer})
@@ -95,25 +96,25 @@ func (s *Server) procurementCompare(w http.ResponseWriter, r *http.Request, u so
 		if sotepe.ErrorCode(err) != sotepe.EInvalid {
 			return err
 		}
-		v.Error = s.errText(lang, err)
-		s.html(w, r, http.StatusBadRequest, "procurement_compare", pageData{Title: title, Data: v})
+		v.Error = h.site.ErrText(lang, err)
+		h.site.Page(w, r, http.StatusBadRequest, "procurement_compare", title, v)
 		return nil
 	}
 	for _, cc := range c.Contracts {
-		v.Contracts = append(v.Contracts, s.procurementContractView(lang, n, cc))
+		v.Contracts = append(v.Contracts, h.procurementContractView(lang, n, cc))
 	}
-	s.html(w, r, http.StatusOK, "procurement_compare", pageData{Title: title, Data: v})
+	h.site.Page(w, r, http.StatusOK, "procurement_compare", title, v)
 	return nil
 }
 
 // procurementContractView writes one contract's comparison for the page.
-func (s *Server) procurementContractView(lang sotepe.Lang, n network, cc sotepe.ContractComparison) procurementContractView {
-	producer := namesIn(n.Producers, cc.ProducerID, func(p sotepe.Producer) (string, sotepe.Names) { return p.ID, p.Names })
+func (h *Handlers) procurementContractView(lang sotepe.Lang, n vocab.Network, cc sotepe.ContractComparison) procurementContractView {
+	producer := vocab.In(n.Producers, cc.ProducerID, func(p sotepe.Producer) (string, sotepe.Names) { return p.ID, p.Names })
 	v := procurementContractView{ID: cc.ContractID, Title: cc.Title, Producer: producer.In(lang),
-		Kind:          s.cat.T(lang, "producer."+string(cc.ProducerKind), nil),
-		Services:      s.serviceList(lang, n, cc.Services),
-		ProducerUnits: s.cat.T(lang, "procurement.compare.units", map[string]any{"Count": len(cc.Producer.Units)}),
-		OwnUnits:      s.cat.T(lang, "procurement.compare.units", map[string]any{"Count": len(cc.Own.Units)})}
+		Kind:          h.site.T(lang, "producer."+string(cc.ProducerKind), nil),
+		Services:      h.serviceList(lang, n, cc.Services),
+		ProducerUnits: h.site.T(lang, "procurement.compare.units", map[string]any{"Count": len(cc.Producer.Units)}),
+		OwnUnits:      h.site.T(lang, "procurement.compare.units", map[string]any{"Count": len(cc.Own.Units)})}
 	count := func(x int64) string { return view.Count(lang, x) }
 	score := func(x *float64) string {
 		if x == nil {
@@ -129,37 +130,37 @@ func (s *Server) procurementContractView(lang sotepe.Lang, n network, cc sotepe.
 	}
 	pr, own := cc.Producer, cc.Own
 	v.Figures = []procurementFigure{
-		{"nps", s.cat.T(lang, "procurement.compare.nps", nil), score(pr.NPS), score(own.NPS)},
-		{"responses", s.cat.T(lang, "procurement.compare.responses", nil), count(pr.FeedbackResponses), count(own.FeedbackResponses)},
-		{"answered", s.cat.T(lang, "procurement.compare.answered", nil), pct(pr.AnsweredInTimeShare), pct(own.AnsweredInTimeShare)},
-		{"known", s.cat.T(lang, "procurement.compare.known", nil), count(pr.ContactKnownOutcome), count(own.ContactKnownOutcome)},
-		{"guarantee", s.cat.T(lang, "procurement.compare.guarantee", nil), pct(pr.WithinGuaranteePct), pct(own.WithinGuaranteePct)},
-		{"appointments", s.cat.T(lang, "procurement.compare.appointments", nil), count(pr.Appointments), count(own.Appointments)},
+		{"nps", h.site.T(lang, "procurement.compare.nps", nil), score(pr.NPS), score(own.NPS)},
+		{"responses", h.site.T(lang, "procurement.compare.responses", nil), count(pr.FeedbackResponses), count(own.FeedbackResponses)},
+		{"answered", h.site.T(lang, "procurement.compare.answered", nil), pct(pr.AnsweredInTimeShare), pct(own.AnsweredInTimeShare)},
+		{"known", h.site.T(lang, "procurement.compare.known", nil), count(pr.ContactKnownOutcome), count(own.ContactKnownOutcome)},
+		{"guarantee", h.site.T(lang, "procurement.compare.guarantee", nil), pct(pr.WithinGuaranteePct), pct(own.WithinGuaranteePct)},
+		{"appointments", h.site.T(lang, "procurement.compare.appointments", nil), count(pr.Appointments), count(own.Appointments)},
 	}
 	return v
 }
 
 // serviceList names services in lang, separated by commas.
-func (s *Server) serviceList(lang sotepe.Lang, n network, ids []string) string {
+func (h *Handlers) serviceList(lang sotepe.Lang, n vocab.Network, ids []string) string {
 	out := ""
 	for i, id := range ids {
 		if i > 0 {
 			out += ", "
 		}
-		out += namesIn(n.Services, id, func(sv sotepe.Service) (string, sotepe.Names) { return sv.ID, sv.Names }).In(lang)
+		out += vocab.In(n.Services, id, func(sv sotepe.Service) (string, sotepe.Names) { return sv.ID, sv.Names }).In(lang)
 	}
 	return out
 }
 
-// procurementTotals is GET /api/v1/procurement/totals?year=: the year's
+// Totals is GET /api/v1/procurement/totals?year=: the year's
 // contracts, partners, value, criteria and voucher kinds, by default of
 // the last whole year.
-func (s *Server) procurementTotals(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
-	year, err := s.figureYear(r)
+func (h *Handlers) Totals(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+	year, err := kit.FigureYear(r, h.cfg.Now().In(h.cfg.Location))
 	if err != nil {
 		return err
 	}
-	t, err := s.cfg.Procurement.Totals(r.Context(), u, year)
+	t, err := h.cfg.Procurement.Totals(r.Context(), u, year)
 	return kit.WriteResult(w, http.StatusOK, procurementTotalsResponse{Year: year, ProcurementTotals: t}, err)
 }
 

@@ -1,4 +1,4 @@
-package web
+package procurementweb
 
 import (
 	"errors"
@@ -12,6 +12,7 @@ import (
 	"sotepe"
 	"sotepe/web/kit"
 	"sotepe/web/view"
+	"sotepe/web/vocab"
 )
 
 // The contract manager's voucher kinds: GET /procurement/voucher-kinds
@@ -52,7 +53,7 @@ type voucherKindsView struct {
 	Periods []voucherPeriodInput
 	Editing bool
 	Saved   string
-	Error   *formError
+	Error   *kit.FormError
 }
 
 // voucherKindFields are the form's element ids that errors may name, with
@@ -63,11 +64,11 @@ var voucherKindFields = []string{"id=kind-id", "service=kind-service", "name_fi"
 // periods: one, since without JavaScript a further one comes by saving.
 const blankPeriods = 1
 
-// voucherKindsPage is GET /procurement/voucher-kinds: the kinds and the
+// VoucherKindsPage is GET /procurement/voucher-kinds: the kinds and the
 // form, empty or (?kind=) holding a kind to edit; ?saved= names the kind
 // just stored.
-func (s *Server) voucherKindsPage(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
-	kinds, err := s.cfg.Procurement.VoucherKinds(r.Context(), u)
+func (h *Handlers) VoucherKindsPage(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+	kinds, err := h.cfg.Procurement.VoucherKinds(r.Context(), u)
 	if err != nil {
 		return err
 	}
@@ -87,7 +88,7 @@ func (s *Server) voucherKindsPage(w http.ResponseWriter, r *http.Request, u sote
 				Base: plainCents(lang, v.BaseCents), Coefficient: plainCoefficient(lang, v.Coefficient)})
 		}
 	}
-	v, err := s.voucherKindsView(r, kinds, values, periods, nil)
+	v, err := h.voucherKindsView(r, kinds, values, periods, nil)
 	if err != nil {
 		return err
 	}
@@ -97,25 +98,25 @@ func (s *Server) voucherKindsPage(w http.ResponseWriter, r *http.Request, u sote
 			v.Saved = k.Names.In(lang)
 		}
 	}
-	s.html(w, r, http.StatusOK, "procurement_vouchers", pageData{Title: s.cat.T(lang, "procurement.vouchers.title", nil), Data: v})
+	h.site.Page(w, r, http.StatusOK, "procurement_vouchers", h.site.T(lang, "procurement.vouchers.title", nil), v)
 	return nil
 }
 
 // voucherKindsView builds the page around the form's values and periods,
 // with blank rows for new periods after them.
-func (s *Server) voucherKindsView(r *http.Request, kinds []sotepe.VoucherKind, values map[string]string, periods []voucherPeriodInput, problem *formError) (voucherKindsView, error) {
-	n, err := s.network(r.Context())
+func (h *Handlers) voucherKindsView(r *http.Request, kinds []sotepe.VoucherKind, values map[string]string, periods []voucherPeriodInput, problem *kit.FormError) (voucherKindsView, error) {
+	n, err := vocab.Read(r.Context(), h.cfg.Directory)
 	if err != nil {
 		return voucherKindsView{}, err
 	}
 	lang := kit.Info(r).Lang
-	dates := s.datesIn(lang)
-	today := s.now().In(s.cfg.Location).Format(time.DateOnly)
+	dates := h.site.Dates(lang)
+	today := h.cfg.Now().In(h.cfg.Location).Format(time.DateOnly)
 	v := voucherKindsView{Values: values, Error: problem}
 	for _, k := range kinds {
 		row := voucherKindList{ID: k.ID, Name: k.Names.In(lang), Service: view.Missing}
 		if k.ServiceID != "" {
-			row.Service = s.serviceList(lang, n, []string{k.ServiceID})
+			row.Service = h.serviceList(lang, n, []string{k.ServiceID})
 		}
 		for _, p := range k.Values {
 			row.Periods = append(row.Periods, voucherPeriodRow{Validity: dates.DateOf(p.ValidFrom) + "–" + dates.DateOf(p.ValidTo),
@@ -134,17 +135,17 @@ func (s *Server) voucherKindsView(r *http.Request, kinds []sotepe.VoucherKind, v
 	return v, nil
 }
 
-// voucherKindForm is POST /procurement/voucher-kinds: the contract manager
+// VoucherKindForm is POST /procurement/voucher-kinds: the contract manager
 // stores a kind with its value periods (base values in euros, coefficients
 // as decimals; a row left empty is no period). A problem shows the form
 // again with what was typed and the error at its field (400); a stored
 // kind returns to the list, which says so.
-func (s *Server) voucherKindForm(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+func (h *Handlers) VoucherKindForm(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	if err := kit.ParseForm(r); err != nil {
 		return err
 	}
 	f := r.PostForm
-	values := formValues(r, "id", "service", "name_fi", "name_sv", "name_en")
+	values := kit.FormValues(r, "id", "service", "name_fi", "name_sv", "name_en")
 	for k, x := range values {
 		values[k] = strings.TrimSpace(x)
 	}
@@ -175,7 +176,7 @@ func (s *Server) voucherKindForm(w http.ResponseWriter, r *http.Request, u sotep
 		rows = append(rows, in.Index)
 	}
 	if err == nil {
-		err = s.cfg.Procurement.SaveVoucherKind(r.Context(), u, k)
+		err = h.cfg.Procurement.SaveVoucherKind(r.Context(), u, k)
 		if from, ok := sotepe.ErrorArgs(err)["From"].(string); ok {
 			// An overlap names the later period's start: the error is at
 			// that row's first input.
@@ -188,23 +189,23 @@ func (s *Server) voucherKindForm(w http.ResponseWriter, r *http.Request, u sotep
 		}
 	}
 	if code := sotepe.ErrorCode(err); code == sotepe.EInvalid {
-		kinds, kerr := s.cfg.Procurement.VoucherKinds(r.Context(), u)
+		kinds, kerr := h.cfg.Procurement.VoucherKinds(r.Context(), u)
 		if kerr != nil {
 			return kerr
 		}
 		lang := kit.Info(r).Lang
-		err = s.datedArgs(lang, err)
+		err = h.datedArgs(lang, err)
 		fields := append([]string{}, voucherKindFields...)
 		for _, in := range inputs {
 			p := "period-" + strconv.Itoa(in.Index)
 			fields = append(fields, p+"-from", p+"-to", p+"-base", p+"-coefficient")
 		}
-		v, verr := s.voucherKindsView(r, kinds, values, inputs, s.formErr(lang, err, fields...))
+		v, verr := h.voucherKindsView(r, kinds, values, inputs, h.formErr(lang, err, fields...))
 		if verr != nil {
 			return verr
 		}
 		v.Editing = f.Get("editing") == "1"
-		s.html(w, r, http.StatusBadRequest, "procurement_vouchers", pageData{Title: s.cat.T(lang, "procurement.vouchers.title", nil), Data: v})
+		h.site.Page(w, r, http.StatusBadRequest, "procurement_vouchers", h.site.T(lang, "procurement.vouchers.title", nil), v)
 		return nil
 	} else if err != nil {
 		return err
@@ -279,17 +280,17 @@ func plainCoefficient(lang sotepe.Lang, c int64) string {
 	return strings.Replace(s, ".", decimalMark(lang), 1)
 }
 
-// voucherKindSave is POST /api/v1/procurement/voucher-kinds: the contract
+// VoucherKindSave is POST /api/v1/procurement/voucher-kinds: the contract
 // manager stores a kind with its value periods, replacing the kind of the
 // same id; 200 with the kind and each period's value. A kind that breaks
 // a rule is 400 naming the field in the caller's language.
-func (s *Server) voucherKindSave(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+func (h *Handlers) VoucherKindSave(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	var k sotepe.VoucherKind
 	if err := kit.DecodeJSON(r, &k); err != nil {
 		return err
 	}
-	if err := s.cfg.Procurement.SaveVoucherKind(r.Context(), u, k); err != nil {
-		return s.fieldError(kit.Info(r).Lang, err)
+	if err := h.cfg.Procurement.SaveVoucherKind(r.Context(), u, k); err != nil {
+		return h.fieldError(kit.Info(r).Lang, err)
 	}
 	withValues(&k)
 	kit.WriteJSON(w, http.StatusOK, k)
@@ -298,14 +299,14 @@ func (s *Server) voucherKindSave(w http.ResponseWriter, r *http.Request, u sotep
 
 // datedArgs returns err with the dates of its arguments From and Other (an
 // overlap's) written for people in lang.
-func (s *Server) datedArgs(lang sotepe.Lang, err error) error {
+func (h *Handlers) datedArgs(lang sotepe.Lang, err error) error {
 	var e *sotepe.Error
 	if !errors.As(err, &e) || e.Args == nil {
 		return err
 	}
 	c := *e
 	c.Args = map[string]any{}
-	dates := s.datesIn(lang)
+	dates := h.site.Dates(lang)
 	for k, v := range e.Args {
 		if d, ok := v.(string); ok && (k == "From" || k == "Other") {
 			v = dates.DateOf(d)

@@ -1,4 +1,4 @@
-package web
+package procurementweb
 
 import (
 	"cmp"
@@ -9,6 +9,7 @@ import (
 	"sotepe"
 	"sotepe/web/kit"
 	"sotepe/web/view"
+	"sotepe/web/vocab"
 )
 
 // The contract manager's supervision: GET /procurement/supervision and
@@ -41,7 +42,7 @@ type supervisionView struct {
 	PlanValues, VisitValues map[string]string
 	// Added is "plan" or "visit" after one was stored.
 	Added string
-	Error *formError
+	Error *kit.FormError
 }
 
 // The forms' element ids that errors may name, with the service's field
@@ -51,13 +52,13 @@ var (
 	visitFields = []string{"unit=visit-unit", "date=visit-date", "findings=visit-findings", "follow_up_due=visit-due"}
 )
 
-// procurementSupervision is GET /procurement/supervision and GET
+// Supervision is GET /procurement/supervision and GET
 // /api/v1/procurement/supervision: the units' self-monitoring plans and
 // the supervision visits, those whose follow-up is overdue marked;
 // ?added=plan or visit says one was just stored.
-func (s *Server) procurementSupervision(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+func (h *Handlers) Supervision(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	if kit.IsAPI(r) {
-		sup, err := s.cfg.Procurement.Supervision(r.Context(), u)
+		sup, err := h.cfg.Procurement.Supervision(r.Context(), u)
 		if err != nil {
 			return err
 		}
@@ -65,31 +66,31 @@ func (s *Server) procurementSupervision(w http.ResponseWriter, r *http.Request, 
 		kit.WriteJSON(w, http.StatusOK, sup)
 		return nil
 	}
-	v, err := s.supervisionView(r, u, map[string]string{}, map[string]string{}, nil)
+	v, err := h.supervisionView(r, u, map[string]string{}, map[string]string{}, nil)
 	if err != nil {
 		return err
 	}
 	if a := r.URL.Query().Get("added"); a == "plan" || a == "visit" {
 		v.Added = a
 	}
-	s.html(w, r, http.StatusOK, "procurement_supervision", pageData{Title: s.cat.T(kit.Info(r).Lang, "procurement.supervision.title", nil), Data: v})
+	h.site.Page(w, r, http.StatusOK, "procurement_supervision", h.site.T(kit.Info(r).Lang, "procurement.supervision.title", nil), v)
 	return nil
 }
 
 // supervisionView builds the page: the lists, the units to choose from and
 // the forms' values.
-func (s *Server) supervisionView(r *http.Request, u sotepe.User, plan, visit map[string]string, problem *formError) (supervisionView, error) {
-	sup, err := s.cfg.Procurement.Supervision(r.Context(), u)
+func (h *Handlers) supervisionView(r *http.Request, u sotepe.User, plan, visit map[string]string, problem *kit.FormError) (supervisionView, error) {
+	sup, err := h.cfg.Procurement.Supervision(r.Context(), u)
 	if err != nil {
 		return supervisionView{}, err
 	}
-	units, err := s.allUnits(r.Context())
+	units, err := sotepe.AllUnits(r.Context(), h.cfg.Directory, sotepe.UnitFilter{})
 	if err != nil {
 		return supervisionView{}, err
 	}
 	lang := kit.Info(r).Lang
-	dates := s.datesIn(lang)
-	unit := func(id string) string { return s.unitNames(r.Context(), id).In(lang) }
+	dates := h.site.Dates(lang)
+	unit := func(id string) string { return vocab.UnitNames(r.Context(), h.cfg.Directory, id).In(lang) }
 	v := supervisionView{Overdue: len(sup.Overdue), PlanValues: plan, VisitValues: visit, Error: problem}
 	for _, x := range units {
 		v.Units = append(v.Units, option{Value: x.ID, Label: x.Names.In(lang)})
@@ -115,7 +116,7 @@ func (s *Server) supervisionView(r *http.Request, u sotepe.User, plan, visit map
 // supervisionFormDone ends a supervision form: a stored plan or visit
 // returns to the page, which says so (303); a problem shows the page again
 // with what was typed and the error at its field (400).
-func (s *Server) supervisionFormDone(w http.ResponseWriter, r *http.Request, u sotepe.User, added string, values map[string]string, err error) error {
+func (h *Handlers) supervisionFormDone(w http.ResponseWriter, r *http.Request, u sotepe.User, added string, values map[string]string, err error) error {
 	if err == nil {
 		http.Redirect(w, r, "/procurement/supervision?added="+added+"#"+added+"-form", http.StatusSeeOther)
 		return nil
@@ -130,75 +131,75 @@ func (s *Server) supervisionFormDone(w http.ResponseWriter, r *http.Request, u s
 	} else {
 		visit, fields = values, visitFields
 	}
-	v, verr := s.supervisionView(r, u, plan, visit, s.formErr(lang, err, fields...))
+	v, verr := h.supervisionView(r, u, plan, visit, h.formErr(lang, err, fields...))
 	if verr != nil {
 		return verr
 	}
-	s.html(w, r, http.StatusBadRequest, "procurement_supervision", pageData{Title: s.cat.T(lang, "procurement.supervision.title", nil), Data: v})
+	h.site.Page(w, r, http.StatusBadRequest, "procurement_supervision", h.site.T(lang, "procurement.supervision.title", nil), v)
 	return nil
 }
 
 // trimmedValues is the posted values of keys, spaces around them removed.
 func trimmedValues(r *http.Request, keys ...string) map[string]string {
-	values := formValues(r, keys...)
+	values := kit.FormValues(r, keys...)
 	for k, x := range values {
 		values[k] = strings.TrimSpace(x)
 	}
 	return values
 }
 
-// supervisionPlanForm is POST /procurement/supervision/plans: the contract
+// SupervisionPlanForm is POST /procurement/supervision/plans: the contract
 // manager adds a unit's self-monitoring plan, as a link or as text.
-func (s *Server) supervisionPlanForm(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+func (h *Handlers) SupervisionPlanForm(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	if err := kit.ParseForm(r); err != nil {
 		return err
 	}
 	values := trimmedValues(r, "unit", "version", "date", "link", "text")
-	_, err := s.cfg.Procurement.AddSelfMonitoringPlan(r.Context(), u, sotepe.SelfMonitoringPlan{UnitID: values["unit"],
+	_, err := h.cfg.Procurement.AddSelfMonitoringPlan(r.Context(), u, sotepe.SelfMonitoringPlan{UnitID: values["unit"],
 		Version: values["version"], Date: values["date"], Link: values["link"], Text: values["text"]})
-	return s.supervisionFormDone(w, r, u, "plan", values, err)
+	return h.supervisionFormDone(w, r, u, "plan", values, err)
 }
 
-// supervisionVisitForm is POST /procurement/supervision/visits: the
+// SupervisionVisitForm is POST /procurement/supervision/visits: the
 // contract manager records a supervision visit, its findings and, when
 // something must be put right, the follow-up deadline.
-func (s *Server) supervisionVisitForm(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+func (h *Handlers) SupervisionVisitForm(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	if err := kit.ParseForm(r); err != nil {
 		return err
 	}
 	values := trimmedValues(r, "unit", "date", "findings", "follow_up_due")
-	_, err := s.cfg.Procurement.AddSupervisionVisit(r.Context(), u, sotepe.SupervisionVisit{UnitID: values["unit"],
+	_, err := h.cfg.Procurement.AddSupervisionVisit(r.Context(), u, sotepe.SupervisionVisit{UnitID: values["unit"],
 		Date: values["date"], Findings: values["findings"], FollowUpDue: values["follow_up_due"]})
-	return s.supervisionFormDone(w, r, u, "visit", values, err)
+	return h.supervisionFormDone(w, r, u, "visit", values, err)
 }
 
-// procurementAddPlan is POST /api/v1/procurement/plans: the contract
+// AddPlan is POST /api/v1/procurement/plans: the contract
 // manager adds a self-monitoring plan; 201 with it and its id. A plan that
 // breaks a rule is 400 naming the field in the caller's language.
-func (s *Server) procurementAddPlan(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+func (h *Handlers) AddPlan(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	var p sotepe.SelfMonitoringPlan
 	if err := kit.DecodeJSON(r, &p); err != nil {
 		return err
 	}
-	saved, err := s.cfg.Procurement.AddSelfMonitoringPlan(r.Context(), u, p)
+	saved, err := h.cfg.Procurement.AddSelfMonitoringPlan(r.Context(), u, p)
 	if err != nil {
-		return s.fieldError(kit.Info(r).Lang, err)
+		return h.fieldError(kit.Info(r).Lang, err)
 	}
 	kit.WriteJSON(w, http.StatusCreated, saved)
 	return nil
 }
 
-// procurementAddVisit is POST /api/v1/procurement/visits: the contract
+// AddVisit is POST /api/v1/procurement/visits: the contract
 // manager records a supervision visit; 201 with it and its id. A visit
 // that breaks a rule is 400 naming the field in the caller's language.
-func (s *Server) procurementAddVisit(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+func (h *Handlers) AddVisit(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	var v sotepe.SupervisionVisit
 	if err := kit.DecodeJSON(r, &v); err != nil {
 		return err
 	}
-	saved, err := s.cfg.Procurement.AddSupervisionVisit(r.Context(), u, v)
+	saved, err := h.cfg.Procurement.AddSupervisionVisit(r.Context(), u, v)
 	if err != nil {
-		return s.fieldError(kit.Info(r).Lang, err)
+		return h.fieldError(kit.Info(r).Lang, err)
 	}
 	kit.WriteJSON(w, http.StatusCreated, saved)
 	return nil

@@ -1,4 +1,4 @@
-package web
+package procurementweb
 
 import (
 	"errors"
@@ -9,6 +9,7 @@ import (
 	"sotepe"
 	"sotepe/web/kit"
 	"sotepe/web/view"
+	"sotepe/web/vocab"
 )
 
 // The contract manager's contracts and voucher kinds: GET
@@ -16,8 +17,8 @@ import (
 // new contract), GET /api/v1/procurement/voucher-kinds; and the residents'
 // own voucher decisions, GET /api/v1/me/voucher-decisions and
 // /api/v1/me/voucher-decisions/{id}. Supervision is in
-// procurement_supervision.go, the voucher kinds' page in
-// procurement_vouchers.go.
+// supervision.go, the voucher kinds' page in
+// vouchers.go.
 
 // contractRow is one contract of the contracts page, written for it.
 type contractRow struct {
@@ -38,10 +39,10 @@ type contractsView struct {
 	Kinds     []voucherKindRow
 }
 
-// procurementContracts is GET /procurement/contracts and GET
+// Contracts is GET /procurement/contracts and GET
 // /api/v1/procurement/contracts; the page shows the voucher kinds too.
-func (s *Server) procurementContracts(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
-	cs, err := s.cfg.Procurement.Contracts(r.Context(), u)
+func (h *Handlers) Contracts(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+	cs, err := h.cfg.Procurement.Contracts(r.Context(), u)
 	if err != nil {
 		return err
 	}
@@ -53,51 +54,51 @@ func (s *Server) procurementContracts(w http.ResponseWriter, r *http.Request, u 
 		kit.WriteJSON(w, http.StatusOK, contractsResponse{Contracts: cs})
 		return nil
 	}
-	kinds, err := s.cfg.Procurement.VoucherKinds(r.Context(), u)
+	kinds, err := h.cfg.Procurement.VoucherKinds(r.Context(), u)
 	if err != nil {
 		return err
 	}
-	n, err := s.network(r.Context())
+	n, err := vocab.Read(r.Context(), h.cfg.Directory)
 	if err != nil {
 		return err
 	}
 	lang := kit.Info(r).Lang
-	dates := s.datesIn(lang)
+	dates := h.site.Dates(lang)
 	period := func(from, to string) string { return dates.DateOf(from) + "–" + dates.DateOf(to) }
 	yes := func(b bool) string {
 		if b {
-			return s.cat.T(lang, "procurement.yes", nil)
+			return h.site.T(lang, "procurement.yes", nil)
 		}
-		return s.cat.T(lang, "procurement.no", nil)
+		return h.site.T(lang, "procurement.no", nil)
 	}
 	var v contractsView
 	for _, c := range cs {
 		row := contractRow{ID: c.ID, Title: c.Title,
-			Producer: namesIn(n.Producers, c.ProducerID, func(p sotepe.Producer) (string, sotepe.Names) { return p.ID, p.Names }).In(lang),
-			Services: s.serviceList(lang, n, c.Services), Validity: period(c.ValidFrom, c.ValidTo),
-			Value: eur(lang, c.ValueCents/100), Social: yes(c.SocialCriteria), Environment: yes(c.EnvironmentalCriteria)}
+			Producer: vocab.In(n.Producers, c.ProducerID, func(p sotepe.Producer) (string, sotepe.Names) { return p.ID, p.Names }).In(lang),
+			Services: h.serviceList(lang, n, c.Services), Validity: period(c.ValidFrom, c.ValidTo),
+			Value: view.Euros(lang, c.ValueCents/100), Social: yes(c.SocialCriteria), Environment: yes(c.EnvironmentalCriteria)}
 		for i, id := range c.Units {
 			if i > 0 {
 				row.Units += ", "
 			}
-			row.Units += s.unitNames(r.Context(), id).In(lang)
+			row.Units += vocab.UnitNames(r.Context(), h.cfg.Directory, id).In(lang)
 		}
 		if row.Units == "" {
 			row.Units = view.Missing
 		}
 		for _, p := range c.Prices {
-			row.Prices = append(row.Prices, s.cat.T(lang, "procurement.contracts.price", map[string]any{
-				"Service": s.serviceList(lang, n, []string{p.ServiceID}), "Measure": s.measure(lang, p.Measure),
+			row.Prices = append(row.Prices, h.site.T(lang, "procurement.contracts.price", map[string]any{
+				"Service": h.serviceList(lang, n, []string{p.ServiceID}), "Measure": h.measure(lang, p.Measure),
 				"Price": cents(lang, p.PriceCents), "Period": period(p.ValidFrom, p.ValidTo)}))
 		}
 		v.Contracts = append(v.Contracts, row)
 	}
-	today := s.now().In(s.cfg.Location).Format(time.DateOnly)
+	today := h.cfg.Now().In(h.cfg.Location).Format(time.DateOnly)
 	for _, k := range kinds {
 		row := voucherKindRow{ID: k.ID, Name: k.Names.In(lang), Service: view.Missing, Base: view.Missing, Coefficient: view.Missing,
 			Value: view.Missing, Validity: view.Missing}
 		if k.ServiceID != "" {
-			row.Service = s.serviceList(lang, n, []string{k.ServiceID})
+			row.Service = h.serviceList(lang, n, []string{k.ServiceID})
 		}
 		if val, ok := k.ValueOn(today); ok {
 			row.Base, row.Value = cents(lang, val.BaseCents), cents(lang, val.Value())
@@ -106,16 +107,16 @@ func (s *Server) procurementContracts(w http.ResponseWriter, r *http.Request, u 
 		}
 		v.Kinds = append(v.Kinds, row)
 	}
-	s.html(w, r, http.StatusOK, "procurement_contracts", pageData{Title: s.cat.T(lang, "procurement.contracts.title", nil), Data: v})
+	h.site.Page(w, r, http.StatusOK, "procurement_contracts", h.site.T(lang, "procurement.contracts.title", nil), v)
 	return nil
 }
 
 // measure names a price list's unit of measure in lang, or gives it as it
 // is when the catalog does not know it.
-func (s *Server) measure(lang sotepe.Lang, m string) string {
+func (h *Handlers) measure(lang sotepe.Lang, m string) string {
 	switch m {
 	case "visit", "care_day", "hour":
-		return s.cat.T(lang, "procurement.measure."+m, nil)
+		return h.site.T(lang, "procurement.measure."+m, nil)
 	}
 	return m
 }
@@ -133,11 +134,11 @@ func nonNil[T any](xs []T) []T {
 	return xs
 }
 
-// procurementSaveContract is POST /api/v1/procurement/contracts: the
+// SaveContract is POST /api/v1/procurement/contracts: the
 // contract manager stores a new contract; 201 with it and its id. A
 // contract that breaks a rule is 400 naming the field in the caller's
 // language.
-func (s *Server) procurementSaveContract(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+func (h *Handlers) SaveContract(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	var c sotepe.Contract
 	if err := kit.DecodeJSON(r, &c); err != nil {
 		return err
@@ -145,18 +146,18 @@ func (s *Server) procurementSaveContract(w http.ResponseWriter, r *http.Request,
 	c.ID = 0
 	lang := kit.Info(r).Lang
 	if err := c.Validate(); err != nil {
-		return s.fieldError(lang, err)
+		return h.fieldError(lang, err)
 	}
-	ps, err := s.dir.Producers(r.Context())
+	ps, err := h.cfg.Directory.Producers(r.Context())
 	if err != nil {
 		return err
 	}
 	if !slices.ContainsFunc(ps, func(p sotepe.Producer) bool { return p.ID == c.ProducerID }) {
-		return s.fieldError(lang, sotepe.InvalidField("producer", "error.reference", "unknown producer"))
+		return h.fieldError(lang, sotepe.InvalidField("producer", "error.reference", "unknown producer"))
 	}
-	saved, err := s.cfg.Procurement.SaveContract(r.Context(), u, c)
+	saved, err := h.cfg.Procurement.SaveContract(r.Context(), u, c)
 	if err != nil {
-		return s.fieldError(lang, err)
+		return h.fieldError(lang, err)
 	}
 	kit.WriteJSON(w, http.StatusCreated, contractOut(saved))
 	return nil
@@ -172,7 +173,7 @@ func contractOut(c sotepe.Contract) sotepe.Contract {
 // voucher kind, a plan, a visit, a registration or a decision so that its
 // message names the field in lang: "Title: this is required."
 // Other errors come back as they are.
-func (s *Server) fieldError(lang sotepe.Lang, err error) error {
+func (h *Handlers) fieldError(lang sotepe.Lang, err error) error {
 	var e *sotepe.Error
 	if !errors.As(err, &e) || e.Code != sotepe.EInvalid || e.Field == "" {
 		return err
@@ -183,10 +184,10 @@ func (s *Server) fieldError(lang sotepe.Lang, err error) error {
 		"id", "service", "name_fi", "name_sv", "name_en", "base_cents", "coefficient",
 		"unit", "version", "date", "link", "text", "findings", "follow_up_due", "followed_up_on",
 		"business_id", "register_id", "kind":
-		field = s.cat.T(lang, "procurement.field."+field, nil)
+		field = h.site.T(lang, "procurement.field."+field, nil)
 	}
 	return (&sotepe.Error{Code: sotepe.EInvalid, Key: "procurement.error.field", Field: e.Field, Message: e.Message}).
-		With(map[string]any{"Field": field, "Problem": s.errText(lang, err)})
+		With(map[string]any{"Field": field, "Problem": h.site.ErrText(lang, err)})
 }
 
 // voucherKindsResponse is GET /api/v1/procurement/voucher-kinds.
@@ -194,11 +195,11 @@ type voucherKindsResponse struct {
 	Kinds []sotepe.VoucherKind `json:"voucher_kinds"`
 }
 
-// procurementVoucherKinds is GET /api/v1/procurement/voucher-kinds: every
+// VoucherKinds is GET /api/v1/procurement/voucher-kinds: every
 // kind with its value periods, each period's value (base × coefficient)
 // filled in.
-func (s *Server) procurementVoucherKinds(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
-	kinds, err := s.cfg.Procurement.VoucherKinds(r.Context(), u)
+func (h *Handlers) VoucherKinds(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+	kinds, err := h.cfg.Procurement.VoucherKinds(r.Context(), u)
 	if err != nil {
 		return err
 	}
@@ -223,16 +224,16 @@ type voucherDecisionsResponse struct {
 	Decisions []sotepe.VoucherDecision `json:"voucher_decisions"`
 }
 
-// ownVoucherDecisions is GET /api/v1/me/voucher-decisions: the resident's
+// OwnVoucherDecisions is GET /api/v1/me/voucher-decisions: the resident's
 // own decisions, each with its kind's value in force today.
-func (s *Server) ownVoucherDecisions(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
-	ds, err := s.cfg.Procurement.OwnVoucherDecisions(r.Context(), u)
+func (h *Handlers) OwnVoucherDecisions(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+	ds, err := h.cfg.Procurement.OwnVoucherDecisions(r.Context(), u)
 	return kit.WriteResult(w, http.StatusOK, voucherDecisionsResponse{Decisions: nonNil(ds)}, err)
 }
 
-// ownVoucherDecision is GET /api/v1/me/voucher-decisions/{id}: one of the
+// OwnVoucherDecision is GET /api/v1/me/voucher-decisions/{id}: one of the
 // resident's decisions; another's is the same 404 as a missing one.
-func (s *Server) ownVoucherDecision(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
-	d, err := s.cfg.Procurement.OwnVoucherDecision(r.Context(), u, id)
+func (h *Handlers) OwnVoucherDecision(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
+	d, err := h.cfg.Procurement.OwnVoucherDecision(r.Context(), u, id)
 	return kit.WriteResult(w, http.StatusOK, d, err)
 }
