@@ -293,19 +293,19 @@ func (s *Server) routes() http.Handler {
 	h("GET /report/{year}/print.css", s.reportPrintCSS)
 	h("GET /api/v1/reports/{year}", s.annualReport)
 
-	// Staff, economy and sustainability (staff.go, economy.go): HR's and
+	// Staff, economy and sustainability (web/yearweb): HR's and
 	// finance's own figures, which analysts read too; only HR and finance
 	// store records.
-	h("GET /personnel", kit.Roles(sotepe.RoleHR, sotepe.RoleAnalyst)(s.staffFigures))
-	h("GET /api/v1/staff/figures", kit.Roles(sotepe.RoleHR, sotepe.RoleAnalyst)(s.staffFigures))
-	h("POST /api/v1/staff/employments", kit.Roles(sotepe.RoleHR)(s.staffEmployments))
-	h("GET /economy", kit.Roles(sotepe.RoleFinance, sotepe.RoleAnalyst)(s.economyFigures))
-	h("GET /api/v1/economy/figures", kit.Roles(sotepe.RoleFinance, sotepe.RoleAnalyst)(s.economyFigures))
-	h("POST /api/v1/economy/budget", kit.Roles(sotepe.RoleFinance)(s.economyBudget))
-	h("GET /sustainability", kit.Roles(sotepe.RoleFinance, sotepe.RoleAnalyst)(s.sustainabilityFigures))
-	h("GET /api/v1/sustainability/figures", kit.Roles(sotepe.RoleFinance, sotepe.RoleAnalyst)(s.sustainabilityFigures))
+	h("GET /personnel", kit.Roles(sotepe.RoleHR, sotepe.RoleAnalyst)(s.year.StaffFigures))
+	h("GET /api/v1/staff/figures", kit.Roles(sotepe.RoleHR, sotepe.RoleAnalyst)(s.year.StaffFigures))
+	h("POST /api/v1/staff/employments", kit.Roles(sotepe.RoleHR)(s.year.StaffEmployments))
+	h("GET /economy", kit.Roles(sotepe.RoleFinance, sotepe.RoleAnalyst)(s.year.EconomyFigures))
+	h("GET /api/v1/economy/figures", kit.Roles(sotepe.RoleFinance, sotepe.RoleAnalyst)(s.year.EconomyFigures))
+	h("POST /api/v1/economy/budget", kit.Roles(sotepe.RoleFinance)(s.year.EconomyBudget))
+	h("GET /sustainability", kit.Roles(sotepe.RoleFinance, sotepe.RoleAnalyst)(s.year.SustainabilityFigures))
+	h("GET /api/v1/sustainability/figures", kit.Roles(sotepe.RoleFinance, sotepe.RoleAnalyst)(s.year.SustainabilityFigures))
 
-	// Purchased services (procurement*.go): the comparison of producers'
+	// Purchased services (web/procurementweb): the comparison of producers'
 	// quality figures and the year's totals for the contract manager and
 	// analysts; contracts, voucher kinds, supervision and producers'
 	// registrations for the contract manager only; professionals' voucher

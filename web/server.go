@@ -24,6 +24,7 @@ import (
 	"sotepe/report"
 	"sotepe/web/procurementweb"
 	"sotepe/web/rescueweb"
+	"sotepe/web/yearweb"
 	"sotepe/workday"
 )
 
@@ -163,6 +164,8 @@ type Server struct {
 	rescue *rescueweb.Handlers
 	// procurement serves the purchased services' pages and API.
 	procurement *procurementweb.Handlers
+	// year serves HR's and finance's figures of a year.
+	year *yearweb.Handlers
 
 	// annual keeps each year's annual report for a minute, facts the
 	// dashboard's facts of a period (report.go, dashboard.go), months
@@ -230,6 +233,8 @@ func New(cfg Config) (*Server, error) {
 	s.rescue = rescueweb.New(site{s}, rescueweb.Config{Rescue: cfg.Rescue, Directory: cfg.Directory, Location: cfg.Location, Now: cfg.Now})
 	s.procurement = procurementweb.New(site{s}, procurementweb.Config{Procurement: cfg.Procurement, Residents: cfg.Residents,
 		Directory: cfg.Directory, Location: cfg.Location, Now: cfg.Now})
+	s.year = yearweb.New(site{s}, yearweb.Config{Staff: cfg.Staff, Economy: cfg.Economy, Directory: cfg.Directory,
+		Location: cfg.Location, Now: cfg.Now})
 	for _, p := range cfg.IdentityProviders {
 		if p.OIDC.Now == nil {
 			p.OIDC.Now = cfg.Now

@@ -1,4 +1,4 @@
-package web
+package yearweb
 
 import (
 	"net/http"
@@ -44,13 +44,13 @@ type changeMeasureRow struct {
 	TargetYear             int
 }
 
-// economyFigures serves the economy figures: the page and its JSON.
-func (s *Server) economyFigures(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+// EconomyFigures serves the economy figures: the page and its JSON.
+func (h *Handlers) EconomyFigures(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	var names map[string]sotepe.Names
-	f, ok, err := yearFigures(s, w, r, "economy_figures", "economy.title", func(year int) (sotepe.EconomyFigures, error) {
-		f, err := s.cfg.Economy.Economy(r.Context(), u, year)
+	f, ok, err := yearFigures(h, w, r, "economy_figures", "economy.title", func(year int) (sotepe.EconomyFigures, error) {
+		f, err := h.cfg.Economy.Economy(r.Context(), u, year)
 		if err == nil {
-			names, err = s.areaNames(r.Context())
+			names, err = h.areaNames(r.Context())
 		}
 		return f, err
 	}, func(year int, msg string) any { return economyView{Year: year, Error: msg} })
@@ -88,8 +88,8 @@ func (s *Server) economyFigures(w http.ResponseWriter, r *http.Request, u sotepe
 		}
 		v.Areas = append(v.Areas, line(a, label, byArea[a].budget, byArea[a].actual))
 	}
-	v.Total = line("", s.cat.T(lang, "stats.total", nil), total.budget, total.actual)
-	dates := view.NewDates(lang, s.cfg.Location, func(key string, args map[string]any) string { return s.cat.T(lang, key, args) })
+	v.Total = line("", h.site.T(lang, "stats.total", nil), total.budget, total.actual)
+	dates := view.NewDates(lang, h.cfg.Location, func(key string, args map[string]any) string { return h.site.T(lang, key, args) })
 	for _, m := range months {
 		v.Months = append(v.Months, line(m, dates.Period(m), byMonth[m].budget, byMonth[m].actual))
 	}
@@ -109,7 +109,7 @@ func (s *Server) economyFigures(w http.ResponseWriter, r *http.Request, u sotepe
 	}
 	v.MeasureTarget, v.MeasureAchieve = view.Euros(lang, target), view.Euros(lang, achieved)
 	v.Hired, v.HiredPrev, v.HiredDrop = view.Euros(lang, f.HiredLabourTotal), view.Euros(lang, f.HiredLabourPrevious), view.Euros(lang, rep.HiredLabourReduction())
-	s.html(w, r, http.StatusOK, "economy_figures", pageData{Title: s.cat.T(lang, "economy.title", nil), Data: v})
+	h.site.Page(w, r, http.StatusOK, "economy_figures", h.site.T(lang, "economy.title", nil), v)
 	return nil
 }
 
@@ -127,11 +127,11 @@ type sustainabilityView struct {
 	PlasticTotal, PlasticOld string
 }
 
-// sustainabilityFigures serves the sustainability figures: the page and
+// SustainabilityFigures serves the sustainability figures: the page and
 // its JSON.
-func (s *Server) sustainabilityFigures(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
-	f, ok, err := yearFigures(s, w, r, "sustainability_figures", "sustainability.title", func(year int) (sotepe.SustainabilityFigures, error) {
-		return s.cfg.Economy.Sustainability(r.Context(), u, year)
+func (h *Handlers) SustainabilityFigures(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+	f, ok, err := yearFigures(h, w, r, "sustainability_figures", "sustainability.title", func(year int) (sotepe.SustainabilityFigures, error) {
+		return h.cfg.Economy.Sustainability(r.Context(), u, year)
 	}, func(year int, msg string) any { return sustainabilityView{Year: year, Error: msg} })
 	if !ok {
 		return err
@@ -160,13 +160,13 @@ func (s *Server) sustainabilityFigures(w http.ResponseWriter, r *http.Request, u
 	}
 	for _, id := range units {
 		label := id
-		if u, err := s.dir.Unit(r.Context(), id); err == nil {
+		if u, err := h.cfg.Directory.Unit(r.Context(), id); err == nil {
 			label = u.Names.In(lang)
 		}
 		v.Stations = append(v.Stations, economyRow{Key: id, Label: label, Budget: mwh(byUnit[id])})
 	}
 	v.SolarTotal = mwh(solar)
-	dates := view.NewDates(lang, s.cfg.Location, func(key string, args map[string]any) string { return s.cat.T(lang, key, args) })
+	dates := view.NewDates(lang, h.cfg.Location, func(key string, args map[string]any) string { return h.site.T(lang, key, args) })
 	var plastic, old int64
 	for _, p := range f.Plastic {
 		plastic += p.Kg
@@ -176,7 +176,7 @@ func (s *Server) sustainabilityFigures(w http.ResponseWriter, r *http.Request, u
 		old += p.Kg
 	}
 	v.PlasticTotal, v.PlasticOld = tonnes(plastic), tonnes(old)
-	s.html(w, r, http.StatusOK, "sustainability_figures", pageData{Title: s.cat.T(lang, "sustainability.title", nil), Data: v})
+	h.site.Page(w, r, http.StatusOK, "sustainability_figures", h.site.T(lang, "sustainability.title", nil), v)
 	return nil
 }
 
@@ -185,13 +185,13 @@ type budgetRequest struct {
 	Budget []sotepe.BudgetMonth `json:"budget"`
 }
 
-// economyBudget stores finance's budget lines, all or none: a bad one is
+// EconomyBudget stores finance's budget lines, all or none: a bad one is
 // 400 naming its field and index.
-func (s *Server) economyBudget(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+func (h *Handlers) EconomyBudget(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	var req budgetRequest
 	if err := kit.DecodeJSON(r, &req); err != nil {
 		return err
 	}
-	err := s.cfg.Economy.Save(r.Context(), u, sotepe.EconomyRecords{Budget: req.Budget})
+	err := h.cfg.Economy.Save(r.Context(), u, sotepe.EconomyRecords{Budget: req.Budget})
 	return kit.WriteResult(w, http.StatusOK, savedResponse{Saved: len(req.Budget)}, err)
 }

@@ -1,4 +1,4 @@
-package web
+package yearweb
 
 import (
 	"context"
@@ -18,21 +18,14 @@ import (
 // about fewer than five people, or one that would give such a figure
 // away, reads "hidden"); only HR writes.
 
-// figureYear reads the year of a figures request: ?year=, by default the
-// year before the current one (the last whole year). A bad year is
-// EInvalid naming the field.
-func (s *Server) figureYear(r *http.Request) (int, error) {
-	return kit.FigureYear(r, s.now().In(s.cfg.Location))
-}
-
 // yearFigures reads the figures of the year the query names (see
-// figureYear) through read. The API gets them, or the error, as JSON. A
+// kit.FigureYear) through read. The API gets them, or the error, as JSON. A
 // page that asked for a wrong year or the like (EInvalid) is shown again
 // as page, status 400, with invalid(year, the error's text) as its data.
 // ok reports that the figures are read and the caller is still to show
 // its page.
-func yearFigures[F any](s *Server, w http.ResponseWriter, r *http.Request, page, titleKey string, read func(year int) (F, error), invalid func(year int, msg string) any) (f F, ok bool, err error) {
-	year, err := s.figureYear(r)
+func yearFigures[F any](h *Handlers, w http.ResponseWriter, r *http.Request, page, titleKey string, read func(year int) (F, error), invalid func(year int, msg string) any) (f F, ok bool, err error) {
+	year, err := kit.FigureYear(r, h.cfg.Now().In(h.cfg.Location))
 	if err == nil {
 		f, err = read(year)
 	}
@@ -41,7 +34,7 @@ func yearFigures[F any](s *Server, w http.ResponseWriter, r *http.Request, page,
 			return f, false, err
 		}
 		lang := kit.Info(r).Lang
-		s.html(w, r, http.StatusBadRequest, page, pageData{Title: s.cat.T(lang, titleKey, nil), Data: invalid(year, s.errText(lang, err))})
+		h.site.Page(w, r, http.StatusBadRequest, page, h.site.T(lang, titleKey, nil), invalid(year, h.site.ErrText(lang, err)))
 		return f, false, nil
 	}
 	if kit.IsAPI(r) {
@@ -52,8 +45,8 @@ func yearFigures[F any](s *Server, w http.ResponseWriter, r *http.Request, page,
 }
 
 // areaNames returns the names of the service areas by id.
-func (s *Server) areaNames(ctx context.Context) (map[string]sotepe.Names, error) {
-	areas, err := s.dir.Areas(ctx)
+func (h *Handlers) areaNames(ctx context.Context) (map[string]sotepe.Names, error) {
+	areas, err := h.cfg.Directory.Areas(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -86,14 +79,14 @@ type staffRow struct {
 	Vacancies, Applicants                        string
 }
 
-// staffFigures serves the staff figures: the page and its JSON.
-func (s *Server) staffFigures(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+// StaffFigures serves the staff figures: the page and its JSON.
+func (h *Handlers) StaffFigures(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	day := r.URL.Query().Get("day")
 	var names map[string]sotepe.Names
-	f, ok, err := yearFigures(s, w, r, "staff_figures", "staff.title", func(year int) (sotepe.StaffFigures, error) {
-		f, err := s.cfg.Staff.Figures(r.Context(), u, sotepe.StaffFiguresQuery{Year: year, Day: day})
+	f, ok, err := yearFigures(h, w, r, "staff_figures", "staff.title", func(year int) (sotepe.StaffFigures, error) {
+		f, err := h.cfg.Staff.Figures(r.Context(), u, sotepe.StaffFiguresQuery{Year: year, Day: day})
 		if err == nil {
-			names, err = s.areaNames(r.Context())
+			names, err = h.areaNames(r.Context())
 		}
 		return f, err
 	}, func(year int, msg string) any { return staffView{Year: year, Day: day, Error: msg} })
@@ -101,12 +94,12 @@ func (s *Server) staffFigures(w http.ResponseWriter, r *http.Request, u sotepe.U
 		return err
 	}
 	lang := kit.Info(r).Lang
-	s.html(w, r, http.StatusOK, "staff_figures", pageData{Title: s.cat.T(lang, "staff.title", nil), Data: s.staffView(lang, f, names)})
+	h.site.Page(w, r, http.StatusOK, "staff_figures", h.site.T(lang, "staff.title", nil), h.staffView(lang, f, names))
 	return nil
 }
 
-func (s *Server) staffView(lang sotepe.Lang, f sotepe.StaffFigures, names map[string]sotepe.Names) staffView {
-	few := s.cat.T(lang, "staff.suppressed", nil)
+func (h *Handlers) staffView(lang sotepe.Lang, f sotepe.StaffFigures, names map[string]sotepe.Names) staffView {
+	few := h.site.T(lang, "staff.suppressed", nil)
 	n := func(v int64) string { return view.Count(lang, v) }
 	cell := func(c sotepe.Cell, decimals int) string {
 		switch {
@@ -137,7 +130,7 @@ func (s *Server) staffView(lang sotepe.Lang, f sotepe.StaffFigures, names map[st
 		v.Areas = append(v.Areas, row(a))
 	}
 	v.Total = row(f.Total)
-	v.Total.Area = s.cat.T(lang, "stats.total", nil)
+	v.Total.Area = h.site.T(lang, "stats.total", nil)
 	for _, c := range f.Cells {
 		v.Cells = append(v.Cells, row(c))
 	}
@@ -159,13 +152,13 @@ type savedResponse struct {
 	Saved int `json:"saved"`
 }
 
-// staffEmployments stores HR's employments, all or none: a bad one is 400
+// StaffEmployments stores HR's employments, all or none: a bad one is 400
 // naming its field and index.
-func (s *Server) staffEmployments(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+func (h *Handlers) StaffEmployments(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	var req employmentsRequest
 	if err := kit.DecodeJSON(r, &req); err != nil {
 		return err
 	}
-	err := s.cfg.Staff.Save(r.Context(), u, sotepe.StaffRecords{Employments: req.Employments})
+	err := h.cfg.Staff.Save(r.Context(), u, sotepe.StaffRecords{Employments: req.Employments})
 	return kit.WriteResult(w, http.StatusOK, savedResponse{Saved: len(req.Employments)}, err)
 }
