@@ -7,10 +7,10 @@ import (
 	"sotepe/web/view"
 )
 
-// site is the server as the handlers of an area package see it (such as
-// rescueweb.Site): the catalog's texts, dates and pages, each in the
-// language it is asked for. Areas render through it, so the layout and
-// its partials stay parsed once, here.
+// site is the server as the handlers of an area package see it
+// (kit.Site): the catalog's texts, dates and pages, each in the language
+// it is asked for. Areas render through it, so the layout and its
+// partials stay parsed once, here.
 type site struct{ s *Server }
 
 // T is the catalog's text of key in lang.
