@@ -230,11 +230,10 @@ func New(cfg Config) (*Server, error) {
 		closing:       make(chan struct{}),
 		verifying:     make(chan struct{}, runtime.GOMAXPROCS(0)),
 	}
-	s.rescue = rescueweb.New(site{s}, rescueweb.Config{Rescue: cfg.Rescue, Directory: cfg.Directory, Location: cfg.Location, Now: cfg.Now})
+	s.rescue = rescueweb.New(site{s}, rescueweb.Config{Rescue: cfg.Rescue, Directory: cfg.Directory})
 	s.procurement = procurementweb.New(site{s}, procurementweb.Config{Procurement: cfg.Procurement, Residents: cfg.Residents,
-		Directory: cfg.Directory, Location: cfg.Location, Now: cfg.Now})
-	s.year = yearweb.New(site{s}, yearweb.Config{Staff: cfg.Staff, Economy: cfg.Economy, Directory: cfg.Directory,
-		Location: cfg.Location, Now: cfg.Now})
+		Directory: cfg.Directory})
+	s.year = yearweb.New(site{s}, yearweb.Config{Staff: cfg.Staff, Economy: cfg.Economy, Directory: cfg.Directory})
 	for _, p := range cfg.IdentityProviders {
 		if p.OIDC.Now == nil {
 			p.OIDC.Now = cfg.Now

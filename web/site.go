@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"time"
 
 	"sotepe"
 	"sotepe/web/view"
@@ -28,3 +29,6 @@ func (x site) Dates(lang sotepe.Lang) view.Dates { return x.s.datesIn(lang) }
 func (x site) Page(w http.ResponseWriter, r *http.Request, status int, name, title string, data any) {
 	x.s.html(w, r, status, name, pageData{Title: title, Data: data})
 }
+
+// Now is the server's clock in the city's time zone.
+func (x site) Now() time.Time { return x.s.now().In(x.s.cfg.Location) }

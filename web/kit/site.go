@@ -2,6 +2,7 @@ package kit
 
 import (
 	"net/http"
+	"time"
 
 	"sotepe"
 	"sotepe/web/view"
@@ -21,4 +22,7 @@ type Site interface {
 	// Page renders the page template name with status, under title, with
 	// data as the page's Data.
 	Page(w http.ResponseWriter, r *http.Request, status int, name, title string, data any)
+	// Now is the server's clock: the current instant in the city's time
+	// zone.
+	Now() time.Time
 }

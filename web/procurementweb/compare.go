@@ -30,7 +30,7 @@ type procurementParams struct {
 // the contracts in force now are the ones a contract manager looks at.
 func (h *Handlers) parseProcurementParams(r *http.Request) (procurementParams, error) {
 	q := r.URL.Query()
-	today := h.cfg.Now().In(h.cfg.Location)
+	today := h.site.Now()
 	p := procurementParams{From: q.Get("from"), To: q.Get("to"), Producer: q.Get("producer")}
 	if p.From == "" {
 		p.From = today.AddDate(-1, 0, 1).Format(time.DateOnly)
@@ -156,7 +156,7 @@ func (h *Handlers) serviceList(lang sotepe.Lang, n vocab.Network, ids []string) 
 // contracts, partners, value, criteria and voucher kinds, by default of
 // the last whole year.
 func (h *Handlers) Totals(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
-	year, err := kit.FigureYear(r, h.cfg.Now().In(h.cfg.Location))
+	year, err := kit.FigureYear(r, h.site.Now())
 	if err != nil {
 		return err
 	}

@@ -93,7 +93,7 @@ func (h *Handlers) Contracts(w http.ResponseWriter, r *http.Request, u sotepe.Us
 		}
 		v.Contracts = append(v.Contracts, row)
 	}
-	today := h.cfg.Now().In(h.cfg.Location).Format(time.DateOnly)
+	today := h.site.Now().Format(time.DateOnly)
 	for _, k := range kinds {
 		row := voucherKindRow{ID: k.ID, Name: k.Names.In(lang), Service: view.Missing, Base: view.Missing, Coefficient: view.Missing,
 			Value: view.Missing, Validity: view.Missing}

@@ -10,8 +10,6 @@
 package procurementweb
 
 import (
-	"time"
-
 	"sotepe"
 	"sotepe/web/kit"
 )
@@ -26,10 +24,6 @@ type Config struct {
 	Residents sotepe.ResidentService
 	// Directory names units, services and producers.
 	Directory sotepe.Directory
-	// Location is the city's time zone.
-	Location *time.Location
-	// Now returns the current instant.
-	Now func() time.Time
 }
 
 // Handlers are the purchased services' handlers.

@@ -111,7 +111,7 @@ func (h *Handlers) voucherKindsView(r *http.Request, kinds []sotepe.VoucherKind,
 	}
 	lang := kit.Info(r).Lang
 	dates := h.site.Dates(lang)
-	today := h.cfg.Now().In(h.cfg.Location).Format(time.DateOnly)
+	today := h.site.Now().Format(time.DateOnly)
 	v := voucherKindsView{Values: values, Error: problem}
 	for _, k := range kinds {
 		row := voucherKindList{ID: k.ID, Name: k.Names.In(lang), Service: view.Missing}

@@ -21,7 +21,7 @@ type filters struct {
 // twelve months to today.
 func (h *Handlers) parseFilters(r *http.Request) (filters, error) {
 	q := r.URL.Query()
-	today := h.cfg.Now().In(h.cfg.Location)
+	today := h.site.Now()
 	p := filters{From: q.Get("from"), To: q.Get("to"), Station: q.Get("station"), RiskClass: q.Get("risk_class"),
 		Urgency: q.Get("urgency"), Type: q.Get("type"), GroupBy: q.Get("group_by")}
 	if p.From == "" {
@@ -272,7 +272,7 @@ func (h *Handlers) Missions(w http.ResponseWriter, r *http.Request, u sotepe.Use
 				target = h.site.T(lang, "rescue.target_met", nil)
 			}
 		}
-		v.Rows = append(v.Rows, missionRow{ExternalID: m.ExternalID, Called: dates.DateTime(m.CallAt.In(h.cfg.Location)),
+		v.Rows = append(v.Rows, missionRow{ExternalID: m.ExternalID, Called: dates.DateTime(m.CallAt.In(h.site.Now().Location())),
 			Station: h.label(lang, names, sotepe.RescueByStation, m.StationID), Type: h.site.T(lang, "rescue.type."+string(m.Type), nil),
 			Urgency: string(m.Urgency), RiskClass: string(m.RiskClass), CallProcessing: view.Duration(m.CallProcessing()),
 			Turnout: view.Duration(m.Turnout()), Travel: view.Duration(m.Travel()), Response: view.Duration(m.ResponseTime()), OnScene: view.Duration(m.OnScene()),

@@ -12,8 +12,6 @@
 package rescueweb
 
 import (
-	"time"
-
 	"sotepe"
 	"sotepe/web/kit"
 )
@@ -24,10 +22,6 @@ type Config struct {
 	Rescue sotepe.RescueService
 	// Directory names the rescue stations and the districts.
 	Directory sotepe.Directory
-	// Location is the city's time zone.
-	Location *time.Location
-	// Now returns the current instant.
-	Now func() time.Time
 }
 
 // Handlers are the rescue department's handlers.

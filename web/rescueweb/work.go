@@ -70,7 +70,7 @@ func (h *Handlers) ImportForm(w http.ResponseWriter, r *http.Request, u sotepe.U
 		return &sotepe.Error{Code: sotepe.EInvalid, Key: "error.rescue_import", Field: "file", Message: err.Error(),
 			Args: map[string]any{"Detail": rescue.Explain(h.site.T, lang, err)}}
 	}
-	ms, lines, err := rescue.ParseMissions(file, h.cfg.Location)
+	ms, lines, err := rescue.ParseMissions(file, h.site.Now().Location())
 	if err != nil {
 		return fail(err)
 	}
@@ -103,13 +103,13 @@ type inspectionsView struct {
 // every inspection, the latest first; optionally of one station.
 func (h *Handlers) Inspections(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	q := r.URL.Query()
-	today := h.cfg.Now().In(h.cfg.Location).Format(time.DateOnly)
+	today := h.site.Now().Format(time.DateOnly)
 	f := sotepe.InspectionFilter{Station: q.Get("station"), DueBy: q.Get("due_by")}
 	all := q.Get("all") == "1"
 	if all {
 		f.DueBy = ""
 	} else if f.DueBy == "" {
-		f.DueBy = h.cfg.Now().In(h.cfg.Location).AddDate(0, 0, 30).Format(time.DateOnly)
+		f.DueBy = h.site.Now().AddDate(0, 0, 30).Format(time.DateOnly)
 	} else if _, err := time.Parse(time.DateOnly, f.DueBy); err != nil {
 		return sotepe.InvalidField("due_by", "error.date", "dates must be YYYY-MM-DD")
 	}

@@ -89,7 +89,7 @@ func (h *Handlers) EconomyFigures(w http.ResponseWriter, r *http.Request, u sote
 		v.Areas = append(v.Areas, line(a, label, byArea[a].budget, byArea[a].actual))
 	}
 	v.Total = line("", h.site.T(lang, "stats.total", nil), total.budget, total.actual)
-	dates := view.NewDates(lang, h.cfg.Location, func(key string, args map[string]any) string { return h.site.T(lang, key, args) })
+	dates := h.site.Dates(lang)
 	for _, m := range months {
 		v.Months = append(v.Months, line(m, dates.Period(m), byMonth[m].budget, byMonth[m].actual))
 	}
@@ -166,7 +166,7 @@ func (h *Handlers) SustainabilityFigures(w http.ResponseWriter, r *http.Request,
 		v.Stations = append(v.Stations, economyRow{Key: id, Label: label, Budget: mwh(byUnit[id])})
 	}
 	v.SolarTotal = mwh(solar)
-	dates := view.NewDates(lang, h.cfg.Location, func(key string, args map[string]any) string { return h.site.T(lang, key, args) })
+	dates := h.site.Dates(lang)
 	var plastic, old int64
 	for _, p := range f.Plastic {
 		plastic += p.Kg

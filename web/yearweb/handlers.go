@@ -12,8 +12,6 @@
 package yearweb
 
 import (
-	"time"
-
 	"sotepe"
 	"sotepe/web/kit"
 )
@@ -26,10 +24,6 @@ type Config struct {
 	Economy sotepe.EconomyService
 	// Directory names the service areas and units.
 	Directory sotepe.Directory
-	// Location is the city's time zone.
-	Location *time.Location
-	// Now returns the current instant.
-	Now func() time.Time
 }
 
 // Handlers are the year's figures' handlers.

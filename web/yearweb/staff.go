@@ -25,7 +25,7 @@ import (
 // ok reports that the figures are read and the caller is still to show
 // its page.
 func yearFigures[F any](h *Handlers, w http.ResponseWriter, r *http.Request, page, titleKey string, read func(year int) (F, error), invalid func(year int, msg string) any) (f F, ok bool, err error) {
-	year, err := kit.FigureYear(r, h.cfg.Now().In(h.cfg.Location))
+	year, err := kit.FigureYear(r, h.site.Now())
 	if err == nil {
 		f, err = read(year)
 	}
