@@ -235,7 +235,7 @@ func isTrusted(a netip.Addr, trusted []netip.Prefix) bool {
 // with EInvalid "error.text_invalid" naming the field (sotepe.CheckText) in
 // the user's language. It parses form bodies itself, so r.ParseForm in a
 // handler only returns what was checked here. JSON bodies are checked by
-// decodeJSON.
+// kit.DecodeJSON.
 func (s *Server) checkInput(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if err := checkRequestText(r); err != nil {
