@@ -35,10 +35,15 @@ type MonthReader interface {
 // a month that ended less than settleDays ago, or has not ended, are kept
 // for ttl at most besides, as the dashboard kept a period's facts before,
 // so that the month taking the present's writes is read again at most
-// once in ttl. The stamps are read again when a month's is older than
-// stampTTL (one read for the whole period, some 10–30 ms for a year), in
-// the background while they are younger than stampMaxAge. The facts are the same facts
-// Gatherer.Facts reads for the period over every unit, in another order.
+// once in ttl. Where the store marks what is only added (SQLite), a
+// month's stamp is the store's stamp of the rest and the greatest ids of
+// the rows added to the month since the first read (a few milliseconds
+// for a year); elsewhere the store's stamp of everything (some 20–30 ms
+// for a year). The stamps are read again when a month's is older than
+// stampTTL (one read for the whole period), in the background while they
+// are younger than stampMaxAge. Warm reads months before they are asked
+// for. The facts are the same facts Gatherer.Facts reads for the period
+// over every unit, in another order.
 type MonthFacts struct {
 	store MonthReader
 	ttl   time.Duration

@@ -99,6 +99,52 @@ func (s *Server) latestDataYear(ctx context.Context, units []string, today time.
 	return today.Year(), nil
 }
 
+// WarmDashboard reads into the dashboard's kept months, whole and by day,
+// the months the dashboard opens on (the latest year with service events,
+// up to today) and before them the rest of that year and the year before,
+// newest first, up to the months it keeps: so the first people after a
+// start do not wait for each month to be read on their request (70–150 ms
+// a month on a full year). It reads one month at a time; a request for a
+// month being read waits for that read instead of reading it again. It
+// returns when done, or when ctx ends (with ctx.Err()), or with the first
+// error of a read (the months not read are read on request, as without
+// it). Warmed tells when it has returned. The server does not call it:
+// app.Start does, in the background, when asked.
+func (s *Server) WarmDashboard(ctx context.Context) error {
+	defer s.warmOnce.Do(func() { close(s.warmed) })
+	today := s.now().In(s.cfg.Location)
+	year, err := s.latestDataYear(ctx, nil, today)
+	if err != nil {
+		return err
+	}
+	from := time.Date(year, 1, 1, 0, 0, 0, 0, time.UTC)
+	to := time.Date(year, 12, 31, 0, 0, 0, 0, time.UTC)
+	if year == today.Year() {
+		to = time.Date(year, today.Month(), today.Day(), 0, 0, 0, 0, time.UTC)
+	}
+	org, err := report.LoadOrg(ctx, s.dir)
+	if err != nil {
+		return err
+	}
+	g := report.Gatherer{Store: s.store, Org: org, Now: s.now, WorkingTime: s.cfg.Calendar.Get().WorkingHoursBetween}
+	if err := s.months.Warm(ctx, g, from.Format(time.DateOnly), to.Format(time.DateOnly)); err != nil {
+		return err
+	}
+	// The year before, its last months first, as many as are still kept.
+	shown := sotepe.IntervalMonth.PeriodCount(from, to)
+	for i := 1; i <= min(12, dashboardKeptMonths-shown); i++ {
+		m := from.AddDate(0, -i, 0)
+		if err := s.months.Warm(ctx, g, m.Format(time.DateOnly), m.AddDate(0, 1, -1).Format(time.DateOnly)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Warmed returns a channel closed when WarmDashboard has returned, done or
+// not; it stays open when nobody calls WarmDashboard.
+func (s *Server) Warmed() <-chan struct{} { return s.warmed }
+
 // dashboardView is the page.
 type dashboardView struct {
 	P         dashboardParams

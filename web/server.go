@@ -165,6 +165,10 @@ type Server struct {
 	facts  *keepCache[[2]string, []report.Fact]
 	months *report.MonthFacts
 
+	// warmed is closed when WarmDashboard has returned.
+	warmed   chan struct{}
+	warmOnce sync.Once
+
 	// closing is closed by EndStreams: every live stream ends, so that a
 	// graceful shutdown need not wait for them.
 	closing   chan struct{}
@@ -217,6 +221,7 @@ func New(cfg Config) (*Server, error) {
 		annual:        newKeepCache[int, builtReport](time.Minute, 64, cfg.Now),
 		facts:         newKeepCache[[2]string, []report.Fact](time.Minute, 2, cfg.Now),
 		months:        report.NewMonthFacts(cfg.Store, time.Minute, dashboardKeptMonths),
+		warmed:        make(chan struct{}),
 		closing:       make(chan struct{}),
 		verifying:     make(chan struct{}, runtime.GOMAXPROCS(0)),
 	}
