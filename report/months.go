@@ -60,6 +60,8 @@ type MonthFacts struct {
 	// first read: the part of a month's stamp those sources give.
 	mark  sotepe.FigureMark
 	added map[string]sotepe.FigureMark
+	// periods are the last periods' facts put together, by from and to.
+	periods map[[2]string]keptPeriod
 }
 
 // stampTTL is how long a month's stamp is taken as it was read;
@@ -111,12 +113,13 @@ type dayValue struct {
 // keeping at most max months, those not settled for ttl.
 func NewMonthFacts(store MonthReader, ttl time.Duration, max int) *MonthFacts {
 	return &MonthFacts{store: store, ttl: ttl, max: max, months: map[string]*keptMonth{}, stamps: map[string]keptStamp{},
-		added: map[string]sotepe.FigureMark{}}
+		added: map[string]sotepe.FigureMark{}, periods: map[[2]string]keptPeriod{}}
 }
 
 // Facts returns the facts of the days from to to (YYYY-MM-DD, both
 // included) over every unit, as g.Facts would read them, from the kept
-// months and what changed since. Dates as Gatherer.Facts.
+// months and what changed since. The slice may be the one an earlier call
+// returned: the caller must not change it. Dates as Gatherer.Facts.
 func (c *MonthFacts) Facts(ctx context.Context, g Gatherer, from, to string) ([]Fact, error) {
 	first, last, err := sotepe.ParseStatsPeriod(from, to)
 	if err != nil {
@@ -128,8 +131,9 @@ func (c *MonthFacts) Facts(ctx context.Context, g Gatherer, from, to string) ([]
 		return nil, err
 	}
 	org := orgStamp(g.Org)
-	var parts [][]Fact
-	n := 0
+	type span struct{ lo, hi int } // the days of a cut month; 0 whole
+	var kms []*keptMonth
+	var spans []span
 	for m := time.Date(first.Year(), first.Month(), 1, 0, 0, 0, 0, time.UTC); !m.After(last); m = m.AddDate(0, 1, 0) {
 		end := m.AddDate(0, 1, -1)
 		lo, hi := m, end
@@ -144,12 +148,31 @@ func (c *MonthFacts) Facts(ctx context.Context, g Gatherer, from, to string) ([]
 		if err != nil {
 			return nil, err
 		}
+		kms = append(kms, km)
 		if whole {
+			spans = append(spans, span{})
+		} else {
+			spans = append(spans, span{lo.Day(), hi.Day()})
+		}
+	}
+	// The same kept months give the same facts: those put together the
+	// last time (a visit after a quiet spell copies no 8 MB of them).
+	key := [2]string{from, to}
+	c.mu.Lock()
+	kp, ok := c.periods[key]
+	c.mu.Unlock()
+	if ok && slices.Equal(kp.months, kms) {
+		return kp.facts, nil
+	}
+	var parts [][]Fact
+	n := 0
+	for i, km := range kms {
+		if spans[i] == (span{}) {
 			parts = append(parts, km.whole)
 			n += len(km.whole)
 			continue
 		}
-		cut := km.days.facts(lo.Day(), hi.Day())
+		cut := km.days.facts(spans[i].lo, spans[i].hi)
 		parts = append(parts, cut)
 		n += len(cut)
 	}
@@ -157,7 +180,24 @@ func (c *MonthFacts) Facts(ctx context.Context, g Gatherer, from, to string) ([]
 	for _, p := range parts {
 		out = append(out, p...)
 	}
+	c.mu.Lock()
+	if len(c.periods) >= keptPeriods {
+		clear(c.periods)
+	}
+	c.periods[key] = keptPeriod{months: kms, facts: out}
+	c.mu.Unlock()
 	return out, nil
+}
+
+// keptPeriods is how many periods' facts put together MonthFacts keeps:
+// a few, the dashboard's own kept periods (a minute) hold the rest.
+const keptPeriods = 4
+
+// keptPeriod is a period's facts put together from months, valid while
+// its months are the same kept months.
+type keptPeriod struct {
+	months []*keptMonth
+	facts  []Fact
 }
 
 // stampsOf returns the stamps of the months of first–last. Stamps younger

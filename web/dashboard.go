@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"fmt"
+	"hash/fnv"
 	"net/http"
 	"slices"
 	"strings"
@@ -272,12 +273,75 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, u sotepe.User
 	}
 	facts := report.Narrow(all, f)
 	v.Shown, v.Any = true, len(facts) > 0
-	s.fillDashboard(&v, lang, org, facts, p)
+	s.fillDashboardFrom(&v, lang, org, all, facts, p, f)
 	if v.Chat, err = s.dashboardChat(r.Context(), u, lang, p.From, p.To, p.from, p.to); err != nil {
 		return err
 	}
 	s.html(w, r, http.StatusOK, "dashboard", pageData{Title: title, Data: v})
 	return nil
+}
+
+// filledKey is what a dashboard's figures depend on besides the period's
+// facts: the period, the filters (the units a manager sees among them),
+// the language and the service areas' names.
+type filledKey struct {
+	from, to, area, unit, producer, units, areas string
+	lang                                         sotepe.Lang
+}
+
+// filledFigures is a dashboard's figures filled from the period's facts
+// all, kept while the period's facts are the same slice.
+type filledFigures struct {
+	all *report.Fact
+	n   int
+	v   dashboardView
+}
+
+// maxFilled is how many dashboards' figures the server keeps.
+const maxFilled = 32
+
+// fillDashboardFrom fills v's figures from facts, the period's facts all
+// narrowed by f, as fillDashboard does, or copies them from the last time
+// when all is the same slice (report.MonthFacts gives the same slice while
+// the months' stamps stay the same): a visit after a quiet spell computes
+// no indicators again.
+func (s *Server) fillDashboardFrom(v *dashboardView, lang sotepe.Lang, org *report.Org, all, facts []report.Fact, p dashboardParams, f report.Filter) {
+	h := fnv.New64a()
+	for _, a := range org.Areas {
+		fmt.Fprintf(h, "%s\x00%s\x00", a.ID, a.Names.In(lang))
+	}
+	key := filledKey{from: p.From, to: p.To, area: p.Area, unit: p.Unit, producer: p.Producer, lang: lang,
+		areas: fmt.Sprintf("%x", h.Sum64())}
+	if f.Units != nil {
+		key.units = "=" + strings.Join(f.Units, "\x00") // none, as against every unit
+	}
+	var first *report.Fact
+	if len(all) > 0 {
+		first = &all[0]
+	}
+	s.filledMu.Lock()
+	kept, ok := s.filled[key]
+	s.filledMu.Unlock()
+	if ok && kept.all == first && kept.n == len(all) {
+		copyFigures(v, &kept.v)
+		return
+	}
+	s.fillDashboard(v, lang, org, facts, p)
+	s.filledMu.Lock()
+	defer s.filledMu.Unlock()
+	if len(s.filled) >= maxFilled {
+		clear(s.filled)
+	}
+	s.filled[key] = filledFigures{all: first, n: len(all), v: *v}
+}
+
+// copyFigures copies what fillDashboard fills from src to dst. The slices
+// are shared: nothing changes them after fillDashboard.
+func copyFigures(dst, src *dashboardView) {
+	dst.Tiles = src.Tiles
+	dst.VolumeMonths, dst.VolumeAreas, dst.NPS, dst.InTime, dst.EShare = src.VolumeMonths, src.VolumeAreas, src.NPS, src.InTime, src.EShare
+	dst.MeasureHeads, dst.MonthRows, dst.AreaRows = src.MeasureHeads, src.MonthRows, src.AreaRows
+	dst.KindHeads, dst.KindRows, dst.AreaInds = src.KindHeads, src.KindRows, src.AreaInds
 }
 
 // fillDashboard computes the tiles, charts and tables from the facts.

@@ -399,6 +399,18 @@ func TestDashboardWarmedWhileAsked(t *testing.T) {
 			t.Errorf("%s from the warmed months differs from the page while warming", p)
 		}
 	}
+	// New events of March: both pages show them after the kept periods'
+	// minute, from the stamps (the clock a year past them).
+	if _, err := e.store.AddEvents(context.Background(), []sotepe.ServiceEvent{{Source: "test", ExternalID: "warm", Day: "2024-03-20",
+		UnitID: "kallio-health-station", Statistic: "health_station_nurse_visits", Mode: sotepe.EventInPerson, Count: 5}}); err != nil {
+		t.Fatal(err)
+	}
+	e.clock.Add(2 * time.Minute)
+	for _, p := range paths {
+		if r := analyst.get(p); !strings.Contains(r.body, `<th scope="row">March 2024</th><td class="num">125</td>`) {
+			t.Errorf("%s after new events of March lacks them", p)
+		}
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	if err := e.web.WarmDashboard(ctx); err == nil {

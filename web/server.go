@@ -164,6 +164,10 @@ type Server struct {
 	annual *keepCache[int, builtReport]
 	facts  *keepCache[[2]string, []report.Fact]
 	months *report.MonthFacts
+	// filled keeps dashboards' figures while their period's facts are
+	// the same (dashboard.go).
+	filledMu sync.Mutex
+	filled   map[filledKey]filledFigures
 
 	// warmed is closed when WarmDashboard has returned.
 	warmed   chan struct{}
@@ -221,6 +225,7 @@ func New(cfg Config) (*Server, error) {
 		annual:        newKeepCache[int, builtReport](time.Minute, 64, cfg.Now),
 		facts:         newKeepCache[[2]string, []report.Fact](time.Minute, 2, cfg.Now),
 		months:        report.NewMonthFacts(cfg.Store, time.Minute, dashboardKeptMonths),
+		filled:        map[filledKey]filledFigures{},
 		warmed:        make(chan struct{}),
 		closing:       make(chan struct{}),
 		verifying:     make(chan struct{}, runtime.GOMAXPROCS(0)),
