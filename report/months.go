@@ -189,9 +189,10 @@ func (c *MonthFacts) Facts(ctx context.Context, g Gatherer, from, to string) ([]
 	return out, nil
 }
 
-// keptPeriods is how many periods' facts put together MonthFacts keeps:
-// a few, the dashboard's own kept periods (a minute) hold the rest.
-const keptPeriods = 4
+// keptPeriods is how many periods' facts put together MonthFacts keeps,
+// as many as the dashboard keeps for a minute (some 8 MB for a year on
+// the full generated year, mostly the same slices).
+const keptPeriods = 2
 
 // keptPeriod is a period's facts put together from months, valid while
 // its months are the same kept months.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -137,6 +138,21 @@ func (s *Store) FigureStamps(ctx context.Context, from, to string, now time.Time
 	// by the month of receipt in the city's time: both small sets.
 	start := micros(time.Date(first.Year(), first.Month(), 1, 0, 0, 0, 0, s.zone))
 	end := micros(time.Date(last.Year(), last.Month()+1, 1, 0, 0, 0, 0, s.zone))
+	// The months' starts in the city's time, to find a row's month among
+	// (thousands of overdue requests, each to a time zone and back, took
+	// as long as their query).
+	var starts []int64
+	var names []string
+	for m := time.Date(first.Year(), first.Month(), 1, 0, 0, 0, 0, s.zone); micros(m) < end; m = m.AddDate(0, 1, 0) {
+		starts, names = append(starts, micros(m)), append(names, m.Format("2006-01"))
+	}
+	monthOf := func(received int64) string {
+		i, found := slices.BinarySearch(starts, received)
+		if !found {
+			i--
+		}
+		return names[max(i, 0)]
+	}
 	type logStamp struct{ n, maxID int64 }
 	logs, overdue := map[string]*logStamp{}, map[string]int64{}
 	rows, err := tx.QueryContext(ctx, `SELECT id, received_at FROM contact_stats_changes WHERE received_at >= $1 AND received_at < $2`, start, end)
@@ -149,7 +165,7 @@ func (s *Store) FigureStamps(ctx context.Context, from, to string, now time.Time
 			rows.Close()
 			return set, s.fail("figure stamps", err)
 		}
-		m := s.localDate(received).Format("2006-01")
+		m := monthOf(received)
 		l := logs[m]
 		if l == nil {
 			l = &logStamp{}
@@ -174,7 +190,7 @@ func (s *Store) FigureStamps(ctx context.Context, from, to string, now time.Time
 			rows.Close()
 			return set, s.fail("figure stamps", err)
 		}
-		overdue[s.localDate(received).Format("2006-01")]++
+		overdue[monthOf(received)]++
 	}
 	err = rows.Err()
 	rows.Close()
