@@ -295,7 +295,7 @@ func (a *App) Start(ctx context.Context) {
 				}
 				return
 			}
-			a.Logger.Info("dashboard's months warmed", "took", time.Since(started).Round(time.Millisecond))
+			a.Logger.Info("dashboard's months warmed", "ms", float64(time.Since(started).Microseconds())/1000) // as the request log
 		})
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"hash/fnv"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/sync/singleflight"
@@ -62,6 +63,8 @@ type MonthFacts struct {
 	added map[string]sotepe.FigureMark
 	// periods are the last periods' facts put together, by from and to.
 	periods map[[2]string]keptPeriod
+	// gens numbers the readings of months (keptMonth.gen).
+	gens atomic.Uint64
 }
 
 // stampTTL is how long a month's stamp is taken as it was read;
@@ -87,6 +90,10 @@ const settleDays = 35
 
 // keptMonth is one month's kept facts, read under stamp.
 type keptMonth struct {
+	// gen tells this reading of the month from every other, so that a
+	// period's facts put together from it can be known valid without
+	// holding on to the month itself (keptPeriod).
+	gen   uint64
 	stamp string
 	at    time.Time // when the build started
 	used  time.Time
@@ -133,6 +140,7 @@ func (c *MonthFacts) Facts(ctx context.Context, g Gatherer, from, to string) ([]
 	org := orgStamp(g.Org)
 	type span struct{ lo, hi int } // the days of a cut month; 0 whole
 	var kms []*keptMonth
+	var gens []uint64
 	var spans []span
 	for m := time.Date(first.Year(), first.Month(), 1, 0, 0, 0, 0, time.UTC); !m.After(last); m = m.AddDate(0, 1, 0) {
 		end := m.AddDate(0, 1, -1)
@@ -148,7 +156,7 @@ func (c *MonthFacts) Facts(ctx context.Context, g Gatherer, from, to string) ([]
 		if err != nil {
 			return nil, err
 		}
-		kms = append(kms, km)
+		kms, gens = append(kms, km), append(gens, km.gen)
 		if whole {
 			spans = append(spans, span{})
 		} else {
@@ -161,7 +169,7 @@ func (c *MonthFacts) Facts(ctx context.Context, g Gatherer, from, to string) ([]
 	c.mu.Lock()
 	kp, ok := c.periods[key]
 	c.mu.Unlock()
-	if ok && slices.Equal(kp.months, kms) {
+	if ok && slices.Equal(kp.months, gens) {
 		return kp.facts, nil
 	}
 	var parts [][]Fact
@@ -184,7 +192,7 @@ func (c *MonthFacts) Facts(ctx context.Context, g Gatherer, from, to string) ([]
 	if len(c.periods) >= keptPeriods {
 		clear(c.periods)
 	}
-	c.periods[key] = keptPeriod{months: kms, facts: out}
+	c.periods[key] = keptPeriod{months: gens, facts: out}
 	c.mu.Unlock()
 	return out, nil
 }
@@ -195,9 +203,11 @@ func (c *MonthFacts) Facts(ctx context.Context, g Gatherer, from, to string) ([]
 const keptPeriods = 2
 
 // keptPeriod is a period's facts put together from months, valid while
-// its months are the same kept months.
+// its months are the same readings of them. It holds their gens, not the
+// months: a month the cache has let go of (a newer reading, or one past
+// the months it keeps) is not kept alive by a period put together from it.
 type keptPeriod struct {
-	months []*keptMonth
+	months []uint64
 	facts  []Fact
 }
 
@@ -352,7 +362,7 @@ func (c *MonthFacts) monthOnce(ctx context.Context, g Gatherer, m time.Time, sta
 		if valid(old) {
 			return old, nil
 		}
-		nm := &keptMonth{stamp: stamp, at: now, used: now}
+		nm := &keptMonth{gen: c.gens.Add(1), stamp: stamp, at: now, used: now}
 		if old != nil && old.stamp == stamp && (settled || now.Sub(old.at) < c.ttl) {
 			nm.whole, nm.at, nm.days = old.whole, old.at, old.days // the days may be missing
 		} else {

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"weak"
 
 	"sotepe"
 	"sotepe/report"
@@ -290,9 +291,12 @@ type filledKey struct {
 }
 
 // filledFigures is a dashboard's figures filled from the period's facts
-// all, kept while the period's facts are the same slice.
+// all, kept while the period's facts are the same slice. It points to
+// the slice weakly: the figures must not keep alive facts that the kept
+// months and periods have let go of (8 MB for a year each; 32 of them
+// held the server's peak memory 65 MB higher).
 type filledFigures struct {
-	all *report.Fact
+	all weak.Pointer[report.Fact]
 	n   int
 	v   dashboardView
 }
@@ -322,7 +326,7 @@ func (s *Server) fillDashboardFrom(v *dashboardView, lang sotepe.Lang, org *repo
 	s.filledMu.Lock()
 	kept, ok := s.filled[key]
 	s.filledMu.Unlock()
-	if ok && kept.all == first && kept.n == len(all) {
+	if ok && kept.all.Value() == first && kept.n == len(all) {
 		copyFigures(v, &kept.v)
 		return
 	}
@@ -332,7 +336,7 @@ func (s *Server) fillDashboardFrom(v *dashboardView, lang sotepe.Lang, org *repo
 	if len(s.filled) >= maxFilled {
 		clear(s.filled)
 	}
-	s.filled[key] = filledFigures{all: first, n: len(all), v: *v}
+	s.filled[key] = filledFigures{all: weak.Make(first), n: len(all), v: *v}
 }
 
 // copyFigures copies what fillDashboard fills from src to dst. The slices
