@@ -93,7 +93,47 @@ type FigureStamps interface {
 	// something the dashboard's facts of the month count changes (events,
 	// feedback answers, contact requests, also as their due time passes
 	// at now, and rescue missions and runs added). A month without any
-	// has no stamp. It reads the monthly roll-ups, a few rows a unit and
-	// month, and the small sets of unfolded changes and overdue requests.
-	FigureStamps(ctx context.Context, from, to string, now time.Time) (map[string]string, error)
+	// has no stamp. Dates as EventVolumes.
+	//
+	// What is only ever added (service events, feedback answers, rescue
+	// missions and runs) the store may tell apart instead, where the order
+	// of its ids is the order of commits (SQLite, whose one writer gives
+	// them): then the stamps leave it out, and the answer's Mark is how far
+	// it had grown and Added the months that rows were added to after
+	// since (any months, not only those of from–to). A zero since asks for
+	// the mark alone. Otherwise (PostgreSQL, where a transaction that took
+	// its ids earlier may commit later) the stamps count it too, from the
+	// monthly roll-ups, and Mark is zero.
+	FigureStamps(ctx context.Context, from, to string, now time.Time, since FigureMark) (FigureStampSet, error)
+}
+
+// FigureMark is how far the figures' sources that are only ever added to
+// had grown: the greatest id of the service events, the feedback answers,
+// the rescue missions and the emergency runs. The zero mark marks nothing.
+type FigureMark struct {
+	Events, Feedback, Missions, Runs int64
+}
+
+// IsZero reports whether m marks nothing.
+func (m FigureMark) IsZero() bool { return m == FigureMark{} }
+
+// Max returns the greater of m and o in each source.
+func (m FigureMark) Max(o FigureMark) FigureMark {
+	return FigureMark{Events: max(m.Events, o.Events), Feedback: max(m.Feedback, o.Feedback), Missions: max(m.Missions, o.Missions),
+		Runs: max(m.Runs, o.Runs)}
+}
+
+// FigureStampSet is what FigureStamps answers: the months' stamps, and,
+// where the store marks what is only added, the mark and the months added
+// to.
+type FigureStampSet struct {
+	// Stamps is each month's stamp (YYYY-MM), without what Mark covers
+	// when Mark is not zero.
+	Stamps map[string]string
+	// Mark is how far the added-only sources had grown; zero when the
+	// store does not mark them.
+	Mark FigureMark
+	// Added is, for each month that rows were added to after the mark
+	// asked about, the greatest id of those rows in each source.
+	Added map[string]FigureMark
 }

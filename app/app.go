@@ -87,6 +87,11 @@ type Config struct {
 	// TURN, when its Addr is set, runs the embedded TURN server that
 	// relays video calls where no direct path exists.
 	TURN turnserver.Config
+	// WarmDashboard has Start read the dashboard's kept months in the
+	// background (web.Server.WarmDashboard), so that the first people
+	// after a start do not wait for them. `sotepe serve` and `sotepe demo`
+	// turn it on; tests leave it off unless they test it.
+	WarmDashboard bool
 	// Web holds the web server's own settings (cookies, sessions, the demo
 	// banner, the version …). New fills in its Store, Directory, Calendar,
 	// services, Catalog, Logger, Location, Registry and OpenAPI.
@@ -116,6 +121,7 @@ type App struct {
 	// TURN is the embedded TURN server; nil when not configured.
 	TURN *turnserver.Server
 
+	warmDashboard  bool
 	stopBackground context.CancelFunc
 	background     sync.WaitGroup
 	closeOnce      sync.Once
@@ -135,7 +141,7 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	a := &App{Logger: logger, stopBackground: func() {}}
+	a := &App{Logger: logger, stopBackground: func() {}, warmDashboard: cfg.WarmDashboard}
 	defer func() {
 		if err != nil {
 			a.Close()
@@ -258,7 +264,9 @@ func New(ctx context.Context, cfg Config) (_ *App, err error) {
 // waiting-list offers and reminders, forgetting unscreened feedback
 // comments, the chats' signals from other processes, abandoned chats and
 // old transcripts, the video rooms' events between processes, and
-// notification delivery. Run it once per process;
+// notification delivery, and, when cfg.WarmDashboard, reading the
+// dashboard's kept months once (web.Server.Warmed tells when that is
+// done). Run it once per process;
 // several processes may share one PostgreSQL database. Each piece of the
 // work is safe to run in all of them at once: the sweeps are conditional
 // updates (a request is marked breached, an offer passed on, a reminder
@@ -278,6 +286,18 @@ func (a *App) Start(ctx context.Context) {
 	a.background.Go(func() { a.Video.Run(bgCtx) })
 	a.background.Go(func() { a.Audit.RunFolds(bgCtx, 10*time.Second, a.Logger) })
 	a.background.Go(func() { a.Dispatcher.Run(bgCtx, 10*time.Second) })
+	if a.warmDashboard {
+		a.background.Go(func() {
+			started := time.Now()
+			if err := a.Web.WarmDashboard(bgCtx); err != nil {
+				if bgCtx.Err() == nil {
+					a.Logger.Warn("warming the dashboard's months", "error", err)
+				}
+				return
+			}
+			a.Logger.Info("dashboard's months warmed", "ms", float64(time.Since(started).Microseconds())/1000) // as the request log
+		})
+	}
 }
 
 // Serve serves the web server on ln until ctx ends or serving fails, then

@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"sotepe"
 	"sotepe/app"
@@ -149,5 +150,51 @@ func testReadDBServesTheFigures(t *testing.T) {
 	a.Web.ServeHTTP(rec, httptest.NewRequest("GET", "/report/2024", nil))
 	if rec.Code != 200 {
 		t.Fatalf("the annual report through the read DSN: %d", rec.Code)
+	}
+}
+
+// TestDashboardWarmsAtStart: with WarmDashboard, Start reads the
+// dashboard's months in the background and Warmed tells when it is done;
+// a start whose context has ended stops it at once; without it, nothing
+// is warmed.
+func TestDashboardWarmsAtStart(t *testing.T) {
+	ctx := context.Background()
+	dsn := testenv.DSN(t, testenv.SQLite)
+	for _, c := range []struct {
+		name        string
+		warm, ended bool
+	}{{"warmed", true, false}, {"cancelled", true, true}, {"off", false, false}} {
+		t.Run(c.name, func(t *testing.T) {
+			a, err := app.New(ctx, app.Config{DB: dsn, Demo: true, WarmDashboard: c.warm})
+			if err != nil {
+				t.Fatal(err)
+			}
+			sctx, cancel := context.WithCancel(ctx)
+			if c.ended {
+				cancel()
+			}
+			a.Start(sctx)
+			if c.warm {
+				select {
+				case <-a.Web.Warmed():
+				case <-time.After(time.Minute):
+					t.Error("the dashboard was not warmed within a minute")
+				}
+			}
+			cancel()
+			if err := a.Close(); err != nil {
+				t.Fatal(err)
+			}
+			select {
+			case <-a.Web.Warmed():
+				if !c.warm {
+					t.Error("warmed without WarmDashboard")
+				}
+			default:
+				if c.warm {
+					t.Error("Warmed still open after Close")
+				}
+			}
+		})
 	}
 }

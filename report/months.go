@@ -1,11 +1,13 @@
 package report
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"hash/fnv"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/sync/singleflight"
@@ -18,7 +20,7 @@ import (
 // figures may have changed.
 type MonthReader interface {
 	EventDayVolumes(ctx context.Context, from, to string) ([]sotepe.VolumeRow, error)
-	FigureStamps(ctx context.Context, from, to string, now time.Time) (map[string]string, error)
+	FigureStamps(ctx context.Context, from, to string, now time.Time, since sotepe.FigureMark) (sotepe.FigureStampSet, error)
 }
 
 // MonthFacts keeps the facts of whole months, so that a period new to the
@@ -34,10 +36,15 @@ type MonthReader interface {
 // a month that ended less than settleDays ago, or has not ended, are kept
 // for ttl at most besides, as the dashboard kept a period's facts before,
 // so that the month taking the present's writes is read again at most
-// once in ttl. The stamps are read again when a month's is older than
-// stampTTL (one read for the whole period, some 10–30 ms for a year), in
-// the background while they are younger than stampMaxAge. The facts are the same facts
-// Gatherer.Facts reads for the period over every unit, in another order.
+// once in ttl. Where the store marks what is only added (SQLite), a
+// month's stamp is the store's stamp of the rest and the greatest ids of
+// the rows added to the month since the first read (a few milliseconds
+// for a year); elsewhere the store's stamp of everything (some 20–30 ms
+// for a year). The stamps are read again when a month's is older than
+// stampTTL (one read for the whole period), in the background while they
+// are younger than stampMaxAge. Warm reads months before they are asked
+// for. The facts are the same facts Gatherer.Facts reads for the period
+// over every unit, in another order.
 type MonthFacts struct {
 	store MonthReader
 	ttl   time.Duration
@@ -48,6 +55,16 @@ type MonthFacts struct {
 	stamps     map[string]keptStamp
 	refreshing bool // a read of stamps runs in the background
 	builds     singleflight.Group
+	// mark is how far the sources only added to had grown at the last
+	// read of stamps, where the store marks them (sotepe.FigureMark), and
+	// added the greatest ids of the rows added to each month since the
+	// first read: the part of a month's stamp those sources give.
+	mark  sotepe.FigureMark
+	added map[string]sotepe.FigureMark
+	// periods are the last periods' facts put together, by from and to.
+	periods map[[2]string]keptPeriod
+	// gens numbers the readings of months (keptMonth.gen).
+	gens atomic.Uint64
 }
 
 // stampTTL is how long a month's stamp is taken as it was read;
@@ -73,6 +90,10 @@ const settleDays = 35
 
 // keptMonth is one month's kept facts, read under stamp.
 type keptMonth struct {
+	// gen tells this reading of the month from every other, so that a
+	// period's facts put together from it can be known valid without
+	// holding on to the month itself (keptPeriod).
+	gen   uint64
 	stamp string
 	at    time.Time // when the build started
 	used  time.Time
@@ -98,12 +119,14 @@ type dayValue struct {
 // NewMonthFacts returns an empty cache of months' facts read from store,
 // keeping at most max months, those not settled for ttl.
 func NewMonthFacts(store MonthReader, ttl time.Duration, max int) *MonthFacts {
-	return &MonthFacts{store: store, ttl: ttl, max: max, months: map[string]*keptMonth{}, stamps: map[string]keptStamp{}}
+	return &MonthFacts{store: store, ttl: ttl, max: max, months: map[string]*keptMonth{}, stamps: map[string]keptStamp{},
+		added: map[string]sotepe.FigureMark{}, periods: map[[2]string]keptPeriod{}}
 }
 
 // Facts returns the facts of the days from to to (YYYY-MM-DD, both
 // included) over every unit, as g.Facts would read them, from the kept
-// months and what changed since. Dates as Gatherer.Facts.
+// months and what changed since. The slice may be the one an earlier call
+// returned: the caller must not change it. Dates as Gatherer.Facts.
 func (c *MonthFacts) Facts(ctx context.Context, g Gatherer, from, to string) ([]Fact, error) {
 	first, last, err := sotepe.ParseStatsPeriod(from, to)
 	if err != nil {
@@ -115,8 +138,10 @@ func (c *MonthFacts) Facts(ctx context.Context, g Gatherer, from, to string) ([]
 		return nil, err
 	}
 	org := orgStamp(g.Org)
-	var parts [][]Fact
-	n := 0
+	type span struct{ lo, hi int } // the days of a cut month; 0 whole
+	var kms []*keptMonth
+	var gens []uint64
+	var spans []span
 	for m := time.Date(first.Year(), first.Month(), 1, 0, 0, 0, 0, time.UTC); !m.After(last); m = m.AddDate(0, 1, 0) {
 		end := m.AddDate(0, 1, -1)
 		lo, hi := m, end
@@ -131,12 +156,31 @@ func (c *MonthFacts) Facts(ctx context.Context, g Gatherer, from, to string) ([]
 		if err != nil {
 			return nil, err
 		}
+		kms, gens = append(kms, km), append(gens, km.gen)
 		if whole {
+			spans = append(spans, span{})
+		} else {
+			spans = append(spans, span{lo.Day(), hi.Day()})
+		}
+	}
+	// The same kept months give the same facts: those put together the
+	// last time (a visit after a quiet spell copies no 8 MB of them).
+	key := [2]string{from, to}
+	c.mu.Lock()
+	kp, ok := c.periods[key]
+	c.mu.Unlock()
+	if ok && slices.Equal(kp.months, gens) {
+		return kp.facts, nil
+	}
+	var parts [][]Fact
+	n := 0
+	for i, km := range kms {
+		if spans[i] == (span{}) {
 			parts = append(parts, km.whole)
 			n += len(km.whole)
 			continue
 		}
-		cut := km.days.facts(lo.Day(), hi.Day())
+		cut := km.days.facts(spans[i].lo, spans[i].hi)
 		parts = append(parts, cut)
 		n += len(cut)
 	}
@@ -144,7 +188,27 @@ func (c *MonthFacts) Facts(ctx context.Context, g Gatherer, from, to string) ([]
 	for _, p := range parts {
 		out = append(out, p...)
 	}
+	c.mu.Lock()
+	if len(c.periods) >= keptPeriods {
+		clear(c.periods)
+	}
+	c.periods[key] = keptPeriod{months: gens, facts: out}
+	c.mu.Unlock()
 	return out, nil
+}
+
+// keptPeriods is how many periods' facts put together MonthFacts keeps,
+// as many as the dashboard keeps for a minute (some 8 MB for a year on
+// the full generated year, mostly the same slices).
+const keptPeriods = 2
+
+// keptPeriod is a period's facts put together from months, valid while
+// its months are the same readings of them. It holds their gens, not the
+// months: a month the cache has let go of (a newer reading, or one past
+// the months it keeps) is not kept alive by a period put together from it.
+type keptPeriod struct {
+	months []uint64
+	facts  []Fact
 }
 
 // stampsOf returns the stamps of the months of first–last. Stamps younger
@@ -164,7 +228,7 @@ func (c *MonthFacts) stampsOf(ctx context.Context, first, last, now time.Time) (
 			break
 		}
 		oldest = max(oldest, now.Sub(ks.at))
-		out[m.Format("2006-01")] = ks.stamp
+		out[m.Format("2006-01")] = c.fullStamp(m.Format("2006-01"), ks.stamp)
 	}
 	refresh := !missing && oldest >= stampTTL && oldest < stampMaxAge && !c.refreshing
 	if refresh {
@@ -187,29 +251,94 @@ func (c *MonthFacts) stampsOf(ctx context.Context, first, last, now time.Time) (
 	return c.readStamps(ctx, first, last, now)
 }
 
-// readStamps reads the stamps of the months of first–last and keeps them.
+// readStamps reads the stamps of the months of first–last and keeps them,
+// and the months added to since the last read where the store marks them.
 func (c *MonthFacts) readStamps(ctx context.Context, first, last, now time.Time) (map[string]string, error) {
-	read, err := c.store.FigureStamps(ctx, first.Format(time.DateOnly), last.Format(time.DateOnly), now)
+	c.mu.Lock()
+	since := c.mark
+	c.mu.Unlock()
+	read, err := c.store.FigureStamps(ctx, first.Format(time.DateOnly), last.Format(time.DateOnly), now, since)
 	if err != nil {
 		return nil, err
 	}
 	out := map[string]string{}
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	// Reads may overlap (one in the background): each source's greatest
+	// id is kept, as the rows up to it have been seen by one read or the
+	// other.
+	c.mark = c.mark.Max(read.Mark)
+	for m, a := range read.Added {
+		c.added[m] = c.added[m].Max(a)
+	}
 	if len(c.stamps) > 4*c.max {
 		clear(c.stamps)
 	}
 	for m := time.Date(first.Year(), first.Month(), 1, 0, 0, 0, 0, time.UTC); !m.After(last); m = m.AddDate(0, 1, 0) {
 		k := m.Format("2006-01")
-		c.stamps[k] = keptStamp{stamp: read[k], at: now}
-		out[k] = read[k]
+		c.stamps[k] = keptStamp{stamp: read.Stamps[k], at: now}
+		out[k] = c.fullStamp(k, read.Stamps[k])
 	}
 	return out, nil
 }
 
+// fullStamp is month k's stamp: the store's stamp and the greatest ids of
+// the rows added to it since the first read of stamps. c.mu is held.
+func (c *MonthFacts) fullStamp(k, stamp string) string {
+	a, ok := c.added[k]
+	if !ok {
+		return stamp
+	}
+	return fmt.Sprintf("%s+%d.%d.%d.%d", stamp, a.Events, a.Feedback, a.Missions, a.Runs)
+}
+
+// Warm reads the facts of the months of from–to (YYYY-MM-DD), whole and
+// by day, into the kept months that are not kept already, so that the
+// periods within them read nothing: the server warms the months its
+// dashboard opens on when it starts. It stops when ctx ends (ctx.Err());
+// a month that fails (a request's read it joined may have been cancelled)
+// is left for the requests to read, and the first such error returned at
+// the end. A month that a request asks for while Warm reads it is read
+// once for both. Dates as Gatherer.Facts.
+func (c *MonthFacts) Warm(ctx context.Context, g Gatherer, from, to string) error {
+	first, last, err := sotepe.ParseStatsPeriod(from, to)
+	if err != nil {
+		return err
+	}
+	now := g.now()
+	stamps, err := c.stampsOf(ctx, first, last, now)
+	if err != nil {
+		return err
+	}
+	org := orgStamp(g.Org)
+	var failed error
+	for m := time.Date(first.Year(), first.Month(), 1, 0, 0, 0, 0, time.UTC); !m.After(last); m = m.AddDate(0, 1, 0) {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if _, err := c.month(ctx, g, m, stamps[m.Format("2006-01")]+"|"+org, now, true); err != nil && failed == nil {
+			failed = err
+		}
+	}
+	return cmp.Or(ctx.Err(), failed)
+}
+
 // month returns month m's kept facts under stamp, with its days when
-// withDays, reading what is not kept or no longer valid.
+// withDays, reading what is not kept or no longer valid. A read of the
+// month under way is joined rather than read again; when it reads the
+// month whole only and days are wanted, the days are read after it.
 func (c *MonthFacts) month(ctx context.Context, g Gatherer, m time.Time, stamp string, now time.Time, withDays bool) (*keptMonth, error) {
+	for {
+		km, err := c.monthOnce(ctx, g, m, stamp, now, withDays)
+		if err != nil || !withDays || km.days != nil {
+			return km, err
+		}
+	}
+}
+
+// monthOnce is one round of month: the kept month when valid, or the
+// result of the read under way or started now, which may lack the days.
+func (c *MonthFacts) monthOnce(ctx context.Context, g Gatherer, m time.Time, stamp string, now time.Time, withDays bool) (*keptMonth, error) {
 	key := m.Format("2006-01")
 	settled := now.After(m.AddDate(0, 1, settleDays))
 	valid := func(km *keptMonth) bool {
@@ -223,16 +352,19 @@ func (c *MonthFacts) month(ctx context.Context, g Gatherer, m time.Time, stamp s
 		return km, nil
 	}
 	c.mu.Unlock()
-	v, err, _ := c.builds.Do(fmt.Sprintf("%s/%s/%t", key, stamp, withDays), func() (any, error) {
+	// One read of a month and stamp at a time, whether it takes the days
+	// or not: a request that joins a read without them reads the days
+	// after it (month), not the month whole again beside it.
+	v, err, _ := c.builds.Do(key+"/"+stamp, func() (any, error) {
 		c.mu.Lock()
 		old := c.months[key]
 		c.mu.Unlock()
 		if valid(old) {
 			return old, nil
 		}
-		nm := &keptMonth{stamp: stamp, at: now, used: now}
+		nm := &keptMonth{gen: c.gens.Add(1), stamp: stamp, at: now, used: now}
 		if old != nil && old.stamp == stamp && (settled || now.Sub(old.at) < c.ttl) {
-			nm.whole, nm.at = old.whole, old.at // only the days are missing
+			nm.whole, nm.at, nm.days = old.whole, old.at, old.days // the days may be missing
 		} else {
 			facts, err := g.Facts(ctx, Filter{From: m.Format(time.DateOnly), To: m.AddDate(0, 1, -1).Format(time.DateOnly)})
 			if err != nil {
@@ -240,7 +372,7 @@ func (c *MonthFacts) month(ctx context.Context, g Gatherer, m time.Time, stamp s
 			}
 			nm.whole = slices.Clip(slices.Clone(facts))
 		}
-		if withDays {
+		if withDays && nm.days == nil {
 			days, err := readMonthDays(ctx, g, c.store, m)
 			if err != nil {
 				return nil, err

@@ -3,10 +3,12 @@ package web
 import (
 	"context"
 	"fmt"
+	"hash/fnv"
 	"net/http"
 	"slices"
 	"strings"
 	"time"
+	"weak"
 
 	"sotepe"
 	"sotepe/report"
@@ -99,6 +101,52 @@ func (s *Server) latestDataYear(ctx context.Context, units []string, today time.
 	}
 	return today.Year(), nil
 }
+
+// WarmDashboard reads into the dashboard's kept months, whole and by day,
+// the months the dashboard opens on (the latest year with service events,
+// up to today) and before them the rest of that year and the year before,
+// newest first, up to the months it keeps: so the first people after a
+// start do not wait for each month to be read on their request (70–150 ms
+// a month on a full year). It reads one month at a time; a request for a
+// month being read waits for that read instead of reading it again. It
+// returns when done, or when ctx ends (with ctx.Err()), or with the first
+// error of a read (the months not read are read on request, as without
+// it). Warmed tells when it has returned. The server does not call it:
+// app.Start does, in the background, when asked.
+func (s *Server) WarmDashboard(ctx context.Context) error {
+	defer s.warmOnce.Do(func() { close(s.warmed) })
+	today := s.now().In(s.cfg.Location)
+	year, err := s.latestDataYear(ctx, nil, today)
+	if err != nil {
+		return err
+	}
+	from := time.Date(year, 1, 1, 0, 0, 0, 0, time.UTC)
+	to := time.Date(year, 12, 31, 0, 0, 0, 0, time.UTC)
+	if year == today.Year() {
+		to = time.Date(year, today.Month(), today.Day(), 0, 0, 0, 0, time.UTC)
+	}
+	org, err := report.LoadOrg(ctx, s.dir)
+	if err != nil {
+		return err
+	}
+	g := report.Gatherer{Store: s.store, Org: org, Now: s.now, WorkingTime: s.cfg.Calendar.Get().WorkingHoursBetween}
+	if err := s.months.Warm(ctx, g, from.Format(time.DateOnly), to.Format(time.DateOnly)); err != nil {
+		return err
+	}
+	// The year before, its last months first, as many as are still kept.
+	shown := sotepe.IntervalMonth.PeriodCount(from, to)
+	for i := 1; i <= min(12, dashboardKeptMonths-shown); i++ {
+		m := from.AddDate(0, -i, 0)
+		if err := s.months.Warm(ctx, g, m.Format(time.DateOnly), m.AddDate(0, 1, -1).Format(time.DateOnly)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Warmed returns a channel closed when WarmDashboard has returned, done or
+// not; it stays open when nobody calls WarmDashboard.
+func (s *Server) Warmed() <-chan struct{} { return s.warmed }
 
 // dashboardView is the page.
 type dashboardView struct {
@@ -227,12 +275,78 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, u sotepe.User
 	}
 	facts := report.Narrow(all, f)
 	v.Shown, v.Any = true, len(facts) > 0
-	s.fillDashboard(&v, lang, org, facts, p)
+	s.fillDashboardFrom(&v, lang, org, all, facts, p, f)
 	if v.Chat, err = s.dashboardChat(r.Context(), u, lang, p.From, p.To, p.from, p.to); err != nil {
 		return err
 	}
 	s.html(w, r, http.StatusOK, "dashboard", pageData{Title: title, Data: v})
 	return nil
+}
+
+// filledKey is what a dashboard's figures depend on besides the period's
+// facts: the period, the filters (the units a manager sees among them),
+// the language and the service areas' names.
+type filledKey struct {
+	from, to, area, unit, producer, units, areas string
+	lang                                         sotepe.Lang
+}
+
+// filledFigures is a dashboard's figures filled from the period's facts
+// all, kept while the period's facts are the same slice. It points to
+// the slice weakly: the figures must not keep alive facts that the kept
+// months and periods have let go of (8 MB for a year each; 32 of them
+// held the server's peak memory 65 MB higher).
+type filledFigures struct {
+	all weak.Pointer[report.Fact]
+	n   int
+	v   dashboardView
+}
+
+// maxFilled is how many dashboards' figures the server keeps.
+const maxFilled = 32
+
+// fillDashboardFrom fills v's figures from facts, the period's facts all
+// narrowed by f, as fillDashboard does, or copies them from the last time
+// when all is the same slice (report.MonthFacts gives the same slice while
+// the months' stamps stay the same): a visit after a quiet spell computes
+// no indicators again.
+func (s *Server) fillDashboardFrom(v *dashboardView, lang sotepe.Lang, org *report.Org, all, facts []report.Fact, p dashboardParams, f report.Filter) {
+	h := fnv.New64a()
+	for _, a := range org.Areas {
+		fmt.Fprintf(h, "%s\x00%s\x00", a.ID, a.Names.In(lang))
+	}
+	key := filledKey{from: p.From, to: p.To, area: p.Area, unit: p.Unit, producer: p.Producer, lang: lang,
+		areas: fmt.Sprintf("%x", h.Sum64())}
+	if f.Units != nil {
+		key.units = "=" + strings.Join(f.Units, "\x00") // none, as against every unit
+	}
+	var first *report.Fact
+	if len(all) > 0 {
+		first = &all[0]
+	}
+	s.filledMu.Lock()
+	kept, ok := s.filled[key]
+	s.filledMu.Unlock()
+	if ok && kept.all.Value() == first && kept.n == len(all) {
+		copyFigures(v, &kept.v)
+		return
+	}
+	s.fillDashboard(v, lang, org, facts, p)
+	s.filledMu.Lock()
+	defer s.filledMu.Unlock()
+	if len(s.filled) >= maxFilled {
+		clear(s.filled)
+	}
+	s.filled[key] = filledFigures{all: weak.Make(first), n: len(all), v: *v}
+}
+
+// copyFigures copies what fillDashboard fills from src to dst. The slices
+// are shared: nothing changes them after fillDashboard.
+func copyFigures(dst, src *dashboardView) {
+	dst.Tiles = src.Tiles
+	dst.VolumeMonths, dst.VolumeAreas, dst.NPS, dst.InTime, dst.EShare = src.VolumeMonths, src.VolumeAreas, src.NPS, src.InTime, src.EShare
+	dst.MeasureHeads, dst.MonthRows, dst.AreaRows = src.MeasureHeads, src.MonthRows, src.AreaRows
+	dst.KindHeads, dst.KindRows, dst.AreaInds = src.KindHeads, src.KindRows, src.AreaInds
 }
 
 // fillDashboard computes the tiles, charts and tables from the facts.

@@ -362,3 +362,58 @@ func TestDashboard(t *testing.T) {
 		t.Error("the manager saw another unit's figures")
 	}
 }
+
+// TestDashboardWarmedWhileAsked: the dashboard's warm-up and requests for
+// the months it reads run at once (run with -race), the pages as without
+// it and the same again from the warmed months; Warmed tells when it is
+// done, and a warm-up whose context has ended stops.
+func TestDashboardWarmedWhileAsked(t *testing.T) {
+	e := newEnv(t)
+	seedYear(t, e)
+	e.clock.Add(time.Date(2025, 3, 2, 9, 0, 0, 0, time.UTC).Sub(e.clock.Now())) // 2024 is the year the dashboard opens on
+	analyst := e.as("analyst")
+	paths := []string{"/dashboard?from=2024-01-01&to=2024-12-31&lang=en", "/dashboard?from=2024-02-10&to=2024-11-20&lang=en"}
+
+	done := make(chan error, 1)
+	go func() { done <- e.web.WarmDashboard(context.Background()) }()
+	var while []string
+	for _, p := range paths {
+		r := analyst.get(p)
+		needStatus(t, r, http.StatusOK, p)
+		while = append(while, r.body)
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-e.web.Warmed():
+	default:
+		t.Error("Warmed open after the warm-up returned")
+	}
+	if want := `<th scope="row">March 2024</th><td class="num">120</td>`; !strings.Contains(while[0], want) {
+		t.Errorf("the year's dashboard while warming lacks %q", want)
+	}
+	e.clock.Add(2 * time.Minute) // past the kept periods: from the kept months
+	for i, p := range paths {
+		if r := analyst.get(p); r.body != while[i] {
+			t.Errorf("%s from the warmed months differs from the page while warming", p)
+		}
+	}
+	// New events of March: both pages show them after the kept periods'
+	// minute, from the stamps (the clock a year past them).
+	if _, err := e.store.AddEvents(context.Background(), []sotepe.ServiceEvent{{Source: "test", ExternalID: "warm", Day: "2024-03-20",
+		UnitID: "kallio-health-station", Statistic: "health_station_nurse_visits", Mode: sotepe.EventInPerson, Count: 5}}); err != nil {
+		t.Fatal(err)
+	}
+	e.clock.Add(2 * time.Minute)
+	for _, p := range paths {
+		if r := analyst.get(p); !strings.Contains(r.body, `<th scope="row">March 2024</th><td class="num">125</td>`) {
+			t.Errorf("%s after new events of March lacks them", p)
+		}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := e.web.WarmDashboard(ctx); err == nil {
+		t.Error("a warm-up whose context had ended returned no error")
+	}
+}

@@ -174,6 +174,14 @@ type Server struct {
 	annual *keepCache[int, builtReport]
 	facts  *keepCache[[2]string, []report.Fact]
 	months *report.MonthFacts
+	// filled keeps dashboards' figures while their period's facts are
+	// the same (dashboard.go).
+	filledMu sync.Mutex
+	filled   map[filledKey]filledFigures
+
+	// warmed is closed when WarmDashboard has returned.
+	warmed   chan struct{}
+	warmOnce sync.Once
 
 	// closing is closed by EndStreams: every live stream ends, so that a
 	// graceful shutdown need not wait for them.
@@ -227,6 +235,8 @@ func New(cfg Config) (*Server, error) {
 		annual:        newKeepCache[int, builtReport](time.Minute, 64, cfg.Now),
 		facts:         newKeepCache[[2]string, []report.Fact](time.Minute, 2, cfg.Now),
 		months:        report.NewMonthFacts(cfg.Store, time.Minute, dashboardKeptMonths),
+		filled:        map[filledKey]filledFigures{},
+		warmed:        make(chan struct{}),
 		closing:       make(chan struct{}),
 		verifying:     make(chan struct{}, runtime.GOMAXPROCS(0)),
 	}

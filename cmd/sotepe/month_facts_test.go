@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -49,10 +51,11 @@ func compareMonthFacts(t *testing.T, g report.Gatherer, mf *report.MonthFacts, p
 		if err != nil {
 			t.Fatal(err)
 		}
-		got, err := mf.Facts(ctx, g, p[0], p[1])
+		kept, err := mf.Facts(ctx, g, p[0], p[1])
 		if err != nil {
 			t.Fatal(err)
 		}
+		got := slices.Clone(kept) // the kept slice is not the caller's to sort
 		sortFacts(want)
 		sortFacts(got)
 		if !slices.Equal(got, want) {
@@ -80,15 +83,37 @@ func compareMonthFacts(t *testing.T, g report.Gatherer, mf *report.MonthFacts, p
 // passes its due time.
 func checkMonthFacts(t *testing.T, db string) {
 	now := time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)
-	st, org, g, mf := monthFactsOn(t, db, func() time.Time { return now })
+	st, org, g, _ := monthFactsOn(t, db, func() time.Time { return now })
 	periods := monthFactsPeriods(2024, 12, 7)
-	compareMonthFacts(t, g, mf, periods, "first")
+	// The year warmed first, as a server does when it starts: a warm-up
+	// whose context has ended reads nothing; then every period within the
+	// year reads no month's days again.
+	reads := &dayReads{MonthReader: st}
+	mf := report.NewMonthFacts(reads, time.Minute, 27)
+	ended, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := mf.Warm(ended, g, "2024-01-01", "2024-12-31"); err == nil || len(reads.months()) != 0 {
+		t.Errorf("a cancelled warm-up: %v, the days of %v read", err, reads.months())
+	}
+	if err := mf.Warm(context.Background(), g, "2024-01-01", "2024-12-31"); err != nil {
+		t.Fatal(err)
+	}
+	if got := reads.months(); len(got) != 12 || got[0] != "2024-01" || got[11] != "2024-12" {
+		t.Errorf("the warm-up read the days of %v, want each month of 2024", got)
+	}
+	compareMonthFacts(t, g, mf, periods, "warmed")
 	compareMonthFacts(t, g, mf, periods, "kept")
+	for _, m := range reads.months()[12:] {
+		if strings.HasPrefix(m, "2024-") {
+			t.Errorf("the days of %s read again after the warm-up", m)
+		}
+	}
 
 	// Each kind of new data in months of their own, so that each part of
 	// the stamp must tell its months changed: cut and whole.
 	later := [][2]string{{"2024-01-01", "2024-12-31"}, {"2024-05-10", "2024-06-20"}, {"2024-06-01", "2024-06-30"},
-		{"2024-07-15", "2024-09-03"}, {"2024-10-26", "2024-11-30"}, {"2024-03-01", "2024-03-31"}, {"2024-03-20", "2024-03-21"}}
+		{"2024-07-15", "2024-09-03"}, {"2024-10-26", "2024-11-30"}, {"2024-03-01", "2024-03-31"}, {"2024-03-20", "2024-03-21"},
+		{"2024-02-01", "2024-02-29"}, {"2024-02-10", "2024-02-20"}}
 	compareMonthFacts(t, g, mf, later, "kept")
 	for _, step := range monthFactsData(t, st, org) {
 		step.add()
@@ -102,6 +127,27 @@ func checkMonthFacts(t *testing.T, db string) {
 	compareMonthFacts(t, g, mf, periods[:8], "before its due time")
 	now = time.Date(2024, 3, 29, 12, 0, 0, 0, time.UTC)
 	compareMonthFacts(t, g, mf, periods[:8], "past its due time")
+}
+
+// dayReads counts the months whose days MonthFacts reads.
+type dayReads struct {
+	report.MonthReader
+	mu   sync.Mutex
+	read []string
+}
+
+func (r *dayReads) EventDayVolumes(ctx context.Context, from, to string) ([]sotepe.VolumeRow, error) {
+	r.mu.Lock()
+	r.read = append(r.read, from[:7])
+	r.mu.Unlock()
+	return r.MonthReader.EventDayVolumes(ctx, from, to)
+}
+
+// months returns the months whose days were read, in the order read.
+func (r *dayReads) months() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return slices.Clone(r.read)
 }
 
 // monthFactsOn opens the store db (closed when the test ends) and returns
@@ -140,7 +186,8 @@ func compareYearMonthFacts(t *testing.T, db string) {
 
 // monthFactsData returns steps that add events (May and the end of
 // summer time in October), a feedback answer (June), contact requests
-// (August answered, March open) and a rescue mission (November) to 2024.
+// (August answered, March open), a rescue mission (November) and an
+// emergency run (February) to 2024.
 func monthFactsData(t *testing.T, st *store.Store, org *report.Org) []struct {
 	what string
 	add  func()
@@ -203,6 +250,14 @@ func monthFactsData(t *testing.T, st *store.Store, org *report.Org) []struct {
 				RiskClass: "I", RescueTimes: sotepe.RescueTimes{CallAt: call, AlarmAt: call.Add(time.Minute), DepartedAt: call.Add(2 * time.Minute),
 					OnSceneAt: call.Add(7 * time.Minute), ClearedAt: call.Add(time.Hour)}}
 			_, err := st.AddRescueMissions(ctx, []sotepe.RescueMission{m})
+			must(err)
+		}},
+		{"an emergency run", func() {
+			call := time.Date(2024, 2, 14, 10, 0, 0, 0, time.UTC)
+			r := sotepe.EmergencyRun{ExternalID: "month-facts-test", StationID: stations[0].Station, Urgency: "A",
+				RescueTimes: sotepe.RescueTimes{CallAt: call, AlarmAt: call.Add(time.Minute), DepartedAt: call.Add(2 * time.Minute),
+					OnSceneAt: call.Add(9 * time.Minute), ClearedAt: call.Add(40 * time.Minute)}}
+			_, err := st.AddEmergencyRuns(ctx, []sotepe.EmergencyRun{r})
 			must(err)
 		}},
 	}

@@ -130,7 +130,10 @@ func runServer(ctx context.Context, args []string, getenv func(string) string, s
 		BaseURL:  baseURL,
 		Identity: identity,
 		TURN:     turn,
-		Web:      web.Config{SecureCookies: c.secureCookies, Demo: isDemo, Version: version, TrustedProxies: c.trustedProxies},
+		// The dashboard's months are read in the background after the
+		// start, not on the first people's requests.
+		WarmDashboard: true,
+		Web:           web.Config{SecureCookies: c.secureCookies, Demo: isDemo, Version: version, TrustedProxies: c.trustedProxies},
 	})
 	if err != nil {
 		return err
