@@ -33,10 +33,10 @@ type MonthReader interface {
 //
 // A month's facts are kept while the store's stamp of the month
 // (sotepe.FigureStamps) and the organisation tree stay the same; those of
-// a month that ended less than settleDays ago, or has not ended, are kept
-// for ttl at most besides, as the dashboard kept a period's facts before,
-// so that the month taking the present's writes is read again at most
-// once in ttl. Where the store marks what is only added (SQLite), a
+// a month that ended less than settleDays ago, or has not ended, are read
+// again when ttl has passed besides, so that the month taking the
+// present's writes is read again at most once in ttl; in the background,
+// answering from what is kept meanwhile, up to staleMax (monthOnce). Where the store marks what is only added (SQLite), a
 // month's stamp is the store's stamp of the rest and the greatest ids of
 // the rows added to the month since the first read (a few milliseconds
 // for a year); elsewhere the store's stamp of everything (some 20–30 ms
@@ -65,7 +65,14 @@ type MonthFacts struct {
 	periods map[[2]string]keptPeriod
 	// gens numbers the readings of months (keptMonth.gen).
 	gens atomic.Uint64
+	// background counts the reads running in the background (Wait).
+	background sync.WaitGroup
 }
+
+// Wait waits for the reads that c runs in the background, of stamps and
+// of months past their ttl, to end: for tests. A server does not wait for
+// them when it stops; a read cut off by the store's closing is dropped.
+func (c *MonthFacts) Wait() { c.background.Wait() }
 
 // stampTTL is how long a month's stamp is taken as it was read;
 // stampMaxAge how long it is taken while it is read again in the
@@ -83,6 +90,14 @@ type keptStamp struct {
 	at    time.Time
 }
 
+// staleMax is how long after its read a month not settled, its stamp the
+// same, is still answered while it is read again in the background: what
+// its stamp cannot see (a request moved to another unit of the same month,
+// the passing time's share of its figures) shows within staleMax, and
+// within ttl of the request after that. A month older than that is read
+// before the answer.
+const staleMax = 10 * time.Minute
+
 // settleDays is how long after its end a month's figures may still take
 // the present's writes: answers and closings of the month's contact
 // requests, late events.
@@ -99,6 +114,9 @@ type keptMonth struct {
 	used  time.Time
 	whole []Fact
 	days  *monthDays // nil until a period cuts the month
+	// rereading is set while the month, past its ttl, is read again in
+	// the background (monthOnce). c.mu guards it.
+	rereading bool
 }
 
 // monthDays is a month's facts by day: each distinct fact (its value 0)
@@ -236,14 +254,14 @@ func (c *MonthFacts) stampsOf(ctx context.Context, first, last, now time.Time) (
 	}
 	c.mu.Unlock()
 	if refresh {
-		go func() {
+		c.background.Go(func() {
 			ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), stampMaxAge)
 			defer cancel()
 			_, _ = c.readStamps(ctx, first, last, now) // a failure leaves the old ones to age
 			c.mu.Lock()
 			c.refreshing = false
 			c.mu.Unlock()
-		}()
+		})
 	}
 	if !missing && oldest < stampMaxAge {
 		return out, nil
@@ -338,20 +356,54 @@ func (c *MonthFacts) month(ctx context.Context, g Gatherer, m time.Time, stamp s
 
 // monthOnce is one round of month: the kept month when valid, or the
 // result of the read under way or started now, which may lack the days.
+// A month not settled whose ttl has passed, its stamp the same, is
+// answered from what is kept while it is younger than staleMax, and read
+// again in the background: the present year's dashboard does not wait a
+// month's read (some 100 ms on the full year) on the first request of
+// each minute.
 func (c *MonthFacts) monthOnce(ctx context.Context, g Gatherer, m time.Time, stamp string, now time.Time, withDays bool) (*keptMonth, error) {
+	key := m.Format("2006-01")
+	settled := now.After(m.AddDate(0, 1, settleDays))
+	c.mu.Lock()
+	km := c.months[key]
+	if km != nil && km.stamp == stamp && (!withDays || km.days != nil) {
+		age := now.Sub(km.at)
+		if settled || age < c.ttl {
+			km.used = now
+			c.mu.Unlock()
+			return km, nil
+		}
+		if age < staleMax {
+			km.used = now
+			again := !km.rereading
+			km.rereading = true
+			c.mu.Unlock()
+			if again {
+				c.background.Go(func() {
+					ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), staleMax)
+					defer cancel()
+					if _, err := c.read(ctx, g, m, stamp, now, km.days != nil); err != nil {
+						c.mu.Lock()
+						km.rereading = false // the next request tries again
+						c.mu.Unlock()
+					}
+				})
+			}
+			return km, nil
+		}
+	}
+	c.mu.Unlock()
+	return c.read(ctx, g, m, stamp, now, withDays)
+}
+
+// read reads month m under stamp, with its days when withDays, and keeps
+// it, taking what is kept of it where that is still valid at now.
+func (c *MonthFacts) read(ctx context.Context, g Gatherer, m time.Time, stamp string, now time.Time, withDays bool) (*keptMonth, error) {
 	key := m.Format("2006-01")
 	settled := now.After(m.AddDate(0, 1, settleDays))
 	valid := func(km *keptMonth) bool {
 		return km != nil && km.stamp == stamp && (settled || now.Sub(km.at) < c.ttl) && (!withDays || km.days != nil)
 	}
-	c.mu.Lock()
-	km := c.months[key]
-	if valid(km) {
-		km.used = now
-		c.mu.Unlock()
-		return km, nil
-	}
-	c.mu.Unlock()
 	// One read of a month and stamp at a time, whether it takes the days
 	// or not: a request that joins a read without them reads the days
 	// after it (month), not the month whole again beside it.

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"sotepe"
+	"sotepe/internal/testenv"
 	"sotepe/report"
 	"sotepe/store"
 	"sotepe/workday"
@@ -260,5 +261,55 @@ func monthFactsData(t *testing.T, st *store.Store, org *report.Org) []struct {
 			_, err := st.AddEmergencyRuns(ctx, []sotepe.EmergencyRun{r})
 			must(err)
 		}},
+	}
+}
+
+// checkUnsettledMonth checks a month not settled past the kept months'
+// ttl: answered from what is kept while it is read again in the
+// background, then from the new reading, the same facts as the direct
+// read; and read before the answer once it is older than staleMax (ten
+// minutes).
+func checkUnsettledMonth(t *testing.T, db string) {
+	ctx := context.Background()
+	clock := testenv.NewClock(time.Date(2024, 12, 20, 12, 0, 0, 0, time.UTC))
+	st, _, g, _ := monthFactsOn(t, db, clock.Now)
+	reads := &dayReads{MonthReader: st}
+	mf := report.NewMonthFacts(reads, time.Minute, 27)
+	facts := func() []report.Fact {
+		t.Helper()
+		f, err := mf.Facts(ctx, g, "2024-12-01", "2024-12-15") // cut: the month's days are read
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(f) == 0 {
+			t.Fatal("no facts for the first half of December 2024")
+		}
+		return f
+	}
+	first := facts()
+	if got := reads.months(); !slices.Equal(got, []string{"2024-12"}) {
+		t.Fatalf("the first request read the days of %v, want 2024-12", got)
+	}
+	clock.Add(2 * time.Minute) // past the ttl of a minute
+	if again := facts(); &again[0] != &first[0] {
+		t.Error("past the ttl, the answer was not the kept facts")
+	}
+	mf.Wait()
+	if got := reads.months(); len(got) != 2 {
+		t.Errorf("past the ttl, the days were read %d times, want once more in the background", len(got))
+	}
+	if now := facts(); &now[0] == &first[0] {
+		t.Error("after the read in the background, the answer was still the old facts")
+	}
+	compareMonthFacts(t, g, mf, [][2]string{{"2024-12-01", "2024-12-15"}}, "read again in the background")
+	n := len(reads.months())
+	clock.Add(11 * time.Minute) // past staleMax: read before the answer
+	facts()
+	if got := reads.months(); len(got) != n+1 {
+		t.Errorf("past ten minutes, the days were read %d times more before the answer, want once", len(got)-n)
+	}
+	mf.Wait()
+	if got := reads.months(); len(got) != n+1 {
+		t.Errorf("past ten minutes, the days were read %d times more in all, want once", len(got)-n)
 	}
 }

@@ -263,6 +263,7 @@ func testReportMatchesGeneratedYear(t *testing.T) {
 	}
 	// Last, as it adds to the year: the dashboard's kept months.
 	t.Run("month-facts", func(t *testing.T) { checkMonthFacts(t, db) })
+	t.Run("unsettled-month", func(t *testing.T) { checkUnsettledMonth(t, db) })
 }
 
 // figureRE finds a figure of the report page: an element marked
