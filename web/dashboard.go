@@ -148,6 +148,11 @@ func (s *Server) WarmDashboard(ctx context.Context) error {
 // not; it stays open when nobody calls WarmDashboard.
 func (s *Server) Warmed() <-chan struct{} { return s.warmed }
 
+// WaitDashboard waits for the dashboard's reads in the background, of
+// stamps and of months past their minute, to end: for tests and
+// benchmarks (report.MonthFacts.Wait).
+func (s *Server) WaitDashboard() { s.months.Wait() }
+
 // dashboardView is the page.
 type dashboardView struct {
 	P         dashboardParams
