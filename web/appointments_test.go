@@ -166,6 +166,16 @@ func TestAppointmentBookingAPI(t *testing.T) {
 		}
 		r, near := anna.book(soon[0].ID)
 		needStatus(t, r, http.StatusCreated, "book soon")
+		// Its page says so instead of offering a button that would only be
+		// refused; the time more than a day away still has its button.
+		page := anna.get(fmt.Sprintf("/appointments/%d", near.ID))
+		if needStatus(t, page, http.StatusOK, "late page"); strings.Contains(page.body, `id="cancel"`) || !strings.Contains(page.body, `id="cancel-closed"`) {
+			t.Errorf("the page of a time within a day offers to cancel it:\n%.2000s", page.body)
+		}
+		page = anna.get(fmt.Sprintf("/appointments/%d", moved.ID))
+		if needStatus(t, page, http.StatusOK, "open page"); !strings.Contains(page.body, `id="cancel"`) || strings.Contains(page.body, `id="cancel-closed"`) {
+			t.Errorf("the page of a time days away does not offer to cancel it:\n%.2000s", page.body)
+		}
 		r = anna.do("POST", fmt.Sprintf("/api/v1/appointments/%d/cancel", near.ID), "")
 		if code, msg := r.errorCode(t); r.status != http.StatusConflict || code != sotepe.EConflict || !strings.Contains(msg, "24 tuntia") {
 			t.Errorf("late cancel: %d %s", r.status, r.body)
