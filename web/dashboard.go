@@ -12,6 +12,7 @@ import (
 
 	"sotepe"
 	"sotepe/report"
+	"sotepe/web/chatweb"
 	"sotepe/web/kit"
 	"sotepe/web/view"
 )
@@ -19,12 +20,9 @@ import (
 // The management dashboard, GET /dashboard: service volumes by month and by
 // area, the NPS trend, the answer promise kept and the e-service share, with
 // filters for the period, area, unit and producer in a plain GET form, and
-// the chats of the period (chat_stats.go). Every chart is SVG drawn on the
+// the chats of the period (chatweb.Handlers.Dashboard). Every chart is SVG drawn on the
 // server with its data table. Managers see their own units; analysts and
 // administrators everyone's. Aggregates only.
-
-// maxDashboardMonths bounds the period of one dashboard.
-const maxDashboardMonths = 36
 
 // dashboardKeptMonths is how many months' facts the dashboard keeps: a
 // year and its neighbours, 2.8 MB a month with its days on the full
@@ -70,8 +68,8 @@ func (s *Server) parseDashboardParams(r *http.Request, own []string) (dashboardP
 		return p, err
 	}
 	p.Year = p.from.Year()
-	if n := sotepe.IntervalMonth.PeriodCount(p.from, p.to); n > maxDashboardMonths {
-		return p, sotepe.Invalid("error.dashboard_period", "the period is too long").With(map[string]any{"Max": maxDashboardMonths})
+	if n := sotepe.IntervalMonth.PeriodCount(p.from, p.to); n > kit.MaxPeriodMonths {
+		return p, sotepe.Invalid("error.dashboard_period", "the period is too long").With(map[string]any{"Max": kit.MaxPeriodMonths})
 	}
 	return p, nil
 }
@@ -164,7 +162,7 @@ type dashboardView struct {
 	Shown     bool
 	Any       bool
 	// Tiles are the indicators over the whole selection.
-	Tiles []dashTile
+	Tiles []view.Tile
 	// Charts by month and area.
 	VolumeMonths, VolumeAreas, NPS, InTime, EShare view.BarChart
 	// MeasureHeads and the tables of volumes by month and area, one
@@ -180,18 +178,13 @@ type dashboardView struct {
 	// Chat is the chat section over the period and the user's chat
 	// services (the other filters do not apply to it); nil when the user
 	// may not see chat figures.
-	Chat *dashChat
+	Chat *chatweb.DashboardSection
 }
 
 // option is a choice of a filter.
 type option struct {
 	Value, Label string
 	Selected     bool
-}
-
-// dashTile is one headline figure.
-type dashTile struct {
-	ID, Label, Value, Note string
 }
 
 // measureRow is a table line of figures written for the page's language.
@@ -281,7 +274,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, u sotepe.User
 	facts := report.Narrow(all, f)
 	v.Shown, v.Any = true, len(facts) > 0
 	s.fillDashboardFrom(&v, lang, org, all, facts, p, f)
-	if v.Chat, err = s.dashboardChat(r.Context(), u, lang, p.From, p.To, p.from, p.to); err != nil {
+	if v.Chat, err = s.chat.Dashboard(r.Context(), u, lang, p.From, p.To, p.from, p.to); err != nil {
 		return err
 	}
 	s.html(w, r, http.StatusOK, "dashboard", pageData{Title: title, Data: v})
@@ -477,7 +470,7 @@ func (s *Server) fillDashboard(v *dashboardView, lang sotepe.Lang, org *report.O
 		return view.Count(lang, int64(*val.Value))
 	}
 	if ind, ok := inds.ByID("visits"); ok {
-		v.Tiles = append(v.Tiles, dashTile{ID: "tile-" + ind.ID, Label: ind.Names.In(lang), Value: format(ind, ind.TotalOf(at(ind.ID, 0)))})
+		v.Tiles = append(v.Tiles, view.Tile{ID: "tile-" + ind.ID, Label: ind.Names.In(lang), Value: format(ind, ind.TotalOf(at(ind.ID, 0)))})
 	}
 	for _, id := range dashboardRatios {
 		ind, ok := inds.ByID(id)
@@ -485,7 +478,7 @@ func (s *Server) fillDashboard(v *dashboardView, lang sotepe.Lang, org *report.O
 			continue
 		}
 		val := ind.TotalOf(at(id, 0))
-		t := dashTile{ID: "tile-" + id, Label: ind.Names.In(lang), Value: format(ind, val)}
+		t := view.Tile{ID: "tile-" + id, Label: ind.Names.In(lang), Value: format(ind, val)}
 		if val.Value == nil {
 			t.Note = noValue
 		}

@@ -68,6 +68,13 @@ func (p pageData) Dates() view.Dates {
 	return view.NewDates(p.Lang, p.loc, func(key string, args map[string]any) string { return p.server.cat.T(p.Lang, key, args) })
 }
 
+// Clock formats an instant as hours and minutes in the city's time zone.
+func (p pageData) Clock(t time.Time) string { return p.Dates().Time(t) }
+
+// ISO formats an instant in RFC 3339 in the city's time zone, for
+// <time datetime>.
+func (p pageData) ISO(t time.Time) string { return t.In(p.loc).Format(time.RFC3339) }
+
 // dates is the formatter of dates and times for the request's language,
 // for handlers that build text for a page.
 func (s *Server) dates(r *http.Request) view.Dates { return s.datesIn(kit.Info(r).Lang) }

@@ -21,13 +21,7 @@ func (s *Server) wrap(h kit.Handler) http.Handler {
 
 // apiError is the JSON error body: {"error":{"code":…,"message":…}}.
 type apiError struct {
-	Error apiErrorBody `json:"error"`
-}
-
-type apiErrorBody struct {
-	Code    string `json:"code"`
-	Message string `json:"message"`
-	Field   string `json:"field,omitempty"` // the input the error is about, when known
+	Error kit.ErrorBody `json:"error"`
 }
 
 // errText is what err says in lang, in the catalog's words.
@@ -60,7 +54,7 @@ func (s *Server) errorResponse(w http.ResponseWriter, r *http.Request, err error
 		return
 	}
 	if kit.IsAPI(r) {
-		body := apiErrorBody{Code: code, Message: msg}
+		body := kit.ErrorBody{Code: code, Message: msg}
 		if status < 500 {
 			body.Field = sotepe.ErrorField(err)
 		}

@@ -22,6 +22,7 @@ import (
 	"sotepe/i18n"
 	"sotepe/password"
 	"sotepe/report"
+	"sotepe/web/chatweb"
 	"sotepe/web/procurementweb"
 	"sotepe/web/rescueweb"
 	"sotepe/web/yearweb"
@@ -160,6 +161,9 @@ type Server struct {
 	// idps are the configured identity providers.
 	idps []*identityProvider
 
+	// chat serves chats with professionals: the API, the live stream, the
+	// pages and the figures.
+	chat *chatweb.Handlers
 	// rescue serves the rescue department's pages and API.
 	rescue *rescueweb.Handlers
 	// procurement serves the purchased services' pages and API.
@@ -240,6 +244,8 @@ func New(cfg Config) (*Server, error) {
 		closing:       make(chan struct{}),
 		verifying:     make(chan struct{}, runtime.GOMAXPROCS(0)),
 	}
+	s.chat = chatweb.New(site{s}, chatweb.Config{Chats: cfg.Chats, Contacts: cfg.Contacts, Residents: cfg.Residents, Directory: s.dir,
+		Location: cfg.Location, ContactView: func(r sotepe.ContactRequest) any { return s.viewContact(r) }, Closing: s.closing, Log: s.log})
 	s.rescue = rescueweb.New(site{s}, rescueweb.Config{Rescue: cfg.Rescue, Directory: cfg.Directory})
 	s.procurement = procurementweb.New(site{s}, procurementweb.Config{Procurement: cfg.Procurement, Residents: cfg.Residents,
 		Directory: cfg.Directory})

@@ -25,6 +25,15 @@ func TooMany(key, message string, wait time.Duration) error {
 		With(map[string]any{"Seconds": int(wait.Seconds()) + 1})
 }
 
+// ErrorBody is the inside of the API's error answer,
+// {"error":{"code":…,"message":…,"field":…}}: the code, the message in the
+// person's language, and the input it is about when known.
+type ErrorBody struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+	Field   string `json:"field,omitempty"`
+}
+
 // WriteJSON writes v as JSON with status.
 func WriteJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")

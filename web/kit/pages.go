@@ -55,6 +55,10 @@ func NextURL(r *http.Request, cursor string, drop ...string) string {
 	return r.URL.Path + "?" + q.Encode()
 }
 
+// MaxPeriodMonths bounds the period of one request for figures by period
+// (the dashboard, the chat figures): three years.
+const MaxPeriodMonths = 36
+
 // FigureYear reads the year of a figures request: ?year=, by default the
 // year before the current one (the last whole year). A bad year is
 // EInvalid naming the field. now is the current instant in the city's

@@ -107,3 +107,9 @@ func Duration(d time.Duration) string {
 // Euros writes whole euros v with the language's grouping and the sign
 // after a no-break space: "1 234 €".
 func Euros(lang sotepe.Lang, v int64) string { return Count(lang, v) + "\u00a0€" }
+
+// Tile is one headline figure of a dashboard: its label, its value written
+// for the page's language and a note under it; ID is the element's id.
+type Tile struct {
+	ID, Label, Value, Note string
+}

@@ -1,4 +1,4 @@
-package web
+package chatweb
 
 import (
 	"context"
@@ -57,14 +57,14 @@ func lastEventID(r *http.Request) (int64, error) {
 	return n, nil
 }
 
-// chatStream serves the live stream of a chat the user may see (404
+// Stream serves the live stream of a chat the user may see (404
 // otherwise, like a missing chat). It ends when the chat has ended and
 // every event is sent (an "end" event tells the client not to reconnect),
 // when the client goes away, after streamMax, or when the server shuts
 // down (EndStreams). A resident's open stream counts as them being there
 // (the chat service's Listen and Events), so a waiting chat is not
 // abandoned while its page is open.
-func (s *Server) chatStream(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
+func (h *Handlers) Stream(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
 	after, err := lastEventID(r)
 	if err != nil {
 		return err
@@ -73,7 +73,7 @@ func (s *Server) chatStream(w http.ResponseWriter, r *http.Request, u sotepe.Use
 	defer cancel()
 	// Listen before the first read of the log: an event appended after
 	// that read then always comes with a signal.
-	signals, stop, err := s.cfg.Chats.Listen(ctx, u, id)
+	signals, stop, err := h.cfg.Chats.Listen(ctx, u, id)
 	if err != nil {
 		return err
 	}
@@ -81,13 +81,13 @@ func (s *Server) chatStream(w http.ResponseWriter, r *http.Request, u sotepe.Use
 	// The read starts one before the resume point: the event there is not
 	// sent again, but tells the chat's status, so an ended chat is told
 	// to end without another read.
-	cs := &chatStreamState{s: s, u: u, id: id, last: after}
+	cs := &chatStreamState{h: h, u: u, id: id, last: after}
 	events, err := cs.fetch(ctx, max(after-1, 0))
 	if err != nil {
 		return err
 	}
 	if len(events) == 0 {
-		c, err := s.cfg.Chats.Get(ctx, u, id)
+		c, err := h.cfg.Chats.Get(ctx, u, id)
 		if err != nil {
 			return err
 		}
@@ -101,10 +101,10 @@ func (s *Server) chatStream(w http.ResponseWriter, r *http.Request, u sotepe.Use
 	// The server's ReadTimeout would otherwise cancel the request's
 	// context while the stream runs (net/http's background read).
 	_ = st.rc.SetReadDeadline(time.Time{})
-	h := w.Header()
-	h.Set("Content-Type", "text/event-stream")
-	h.Set("Cache-Control", "no-store")
-	h.Set("X-Accel-Buffering", "no") // nginx: pass each event on at once
+	header := w.Header()
+	header.Set("Content-Type", "text/event-stream")
+	header.Set("Cache-Control", "no-store")
+	header.Set("X-Accel-Buffering", "no") // nginx: pass each event on at once
 	w.WriteHeader(http.StatusOK)
 	st.write([]byte("retry: " + strconv.Itoa(streamRetry) + "\n\n"))
 	cs.send(events)
@@ -123,7 +123,7 @@ func (s *Server) chatStream(w http.ResponseWriter, r *http.Request, u sotepe.Use
 		select {
 		case <-ctx.Done():
 			return nil
-		case <-s.closing:
+		case <-h.cfg.Closing:
 			return nil
 		case sig, ok := <-signals:
 			if !ok {
@@ -168,7 +168,7 @@ func typingVisible(u sotepe.User, sig sotepe.ChatSignal) bool {
 // chatStreamState is where one stream stands: the last event sent and the
 // chat's status after it.
 type chatStreamState struct {
-	s      *Server
+	h      *Handlers
 	u      sotepe.User
 	id     int64
 	last   int64
@@ -186,7 +186,7 @@ const chatEventsPage = 500
 func (cs *chatStreamState) fetch(ctx context.Context, after int64) ([]sotepe.ChatEvent, error) {
 	var all []sotepe.ChatEvent
 	for {
-		events, err := cs.s.cfg.Chats.Events(ctx, cs.u, cs.id, after)
+		events, err := cs.h.cfg.Chats.Events(ctx, cs.u, cs.id, after)
 		if err != nil {
 			return all, err
 		}
@@ -204,7 +204,7 @@ func (cs *chatStreamState) read(ctx context.Context) {
 	events, err := cs.fetch(ctx, cs.last)
 	cs.send(events)
 	if err != nil && ctx.Err() == nil {
-		cs.s.log.WarnContext(ctx, "chat stream read failed", "code", sotepe.ErrorCode(err))
+		cs.h.cfg.Log.WarnContext(ctx, "chat stream read failed", "code", sotepe.ErrorCode(err))
 	}
 }
 
@@ -217,7 +217,7 @@ func (cs *chatStreamState) send(events []sotepe.ChatEvent) {
 			cs.status = e.Status
 			continue
 		}
-		data, err := json.Marshal(cs.s.viewChatEvent(e))
+		data, err := json.Marshal(cs.h.viewChatEvent(e))
 		if err != nil {
 			cs.st.err = err
 			return

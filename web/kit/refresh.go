@@ -1,4 +1,4 @@
-package web
+package kit
 
 import (
 	"net/http"
@@ -6,13 +6,13 @@ import (
 	"sotepe"
 )
 
-// autoRefresh is a page that reloads itself every Seconds for people
+// AutoRefresh is a page that reloads itself every Seconds for people
 // without JavaScript (with it, the page's script follows the changes
 // live). WCAG 2.2.1 asks that a person can stop such a reload: it would
 // otherwise take away a half-written message or the place they were
 // reading. The link "stop" adds ?refresh=off to the page's path, and the
-// page's forms keep it (keepRefresh).
-type autoRefresh struct {
+// page's forms keep it (KeepRefresh).
+type AutoRefresh struct {
 	On          bool
 	Seconds     int
 	Path        string // the page without ?refresh=off: reloads again
@@ -20,19 +20,19 @@ type autoRefresh struct {
 	Start, Stop string // the links' texts in the page's language
 }
 
-// newAutoRefresh returns the reload of r's page every seconds, off when
-// the person turned it off.
-func (s *Server) newAutoRefresh(r *http.Request, lang sotepe.Lang, seconds int) autoRefresh {
+// NewAutoRefresh returns the reload of r's page every seconds, off when
+// the person turned it off, with its links' texts from site in lang.
+func NewAutoRefresh(site Site, r *http.Request, lang sotepe.Lang, seconds int) AutoRefresh {
 	args := map[string]any{"Seconds": seconds}
-	return autoRefresh{On: r.URL.Query().Get("refresh") != "off", Seconds: seconds,
+	return AutoRefresh{On: r.URL.Query().Get("refresh") != "off", Seconds: seconds,
 		Path: r.URL.Path, Off: r.URL.Path + "?refresh=off",
-		Start: s.cat.T(lang, "refresh.start", args), Stop: s.cat.T(lang, "refresh.stop", args)}
+		Start: site.T(lang, "refresh.start", args), Stop: site.T(lang, "refresh.stop", args)}
 }
 
-// keepRefresh returns "?refresh=off" when r came from a page whose
+// KeepRefresh returns "?refresh=off" when r came from a page whose
 // reload the person turned off, so that a form's redirect back keeps it
 // off, and "" otherwise.
-func keepRefresh(r *http.Request) string {
+func KeepRefresh(r *http.Request) string {
 	if r.URL.Query().Get("refresh") == "off" {
 		return "?refresh=off"
 	}
@@ -42,7 +42,7 @@ func keepRefresh(r *http.Request) string {
 // Query is what a form on the page adds to its action so that the page it
 // returns to keeps the reload off: "?refresh=off" when the person turned
 // it off, else "".
-func (a autoRefresh) Query() string {
+func (a AutoRefresh) Query() string {
 	if a.Seconds > 0 && !a.On {
 		return "?refresh=off"
 	}

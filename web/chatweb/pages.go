@@ -1,4 +1,4 @@
-package web
+package chatweb
 
 import (
 	"net/http"
@@ -14,7 +14,7 @@ import (
 // The HTML pages of chats. They work without JavaScript: forms post and
 // redirect back, and an open chat's page refreshes itself every ten
 // seconds (<noscript> meta refresh). static/chat.js makes them live: the
-// stream of chat_stream.go, sending with fetch, "… is typing".
+// stream of stream.go, sending with fetch, "… is typing".
 //
 //	/chat                      the chat services, open or closed (then the contact-request form instead); the resident's open chats
 //	/chat/{id}                 the resident's chat: queue place, transcript, send, close; after a hand-over the request and its due time
@@ -60,16 +60,20 @@ func (v chatLinesView) LineName(id string, lang sotepe.Lang) string {
 	return id
 }
 
-// chatLinesPage shows the chat services, open or closed: GET /chat, for
+// LinesPage shows the chat services, open or closed: GET /chat, for
 // anyone; a resident also sees their open chats and starts one here.
-func (s *Server) chatLinesPage(w http.ResponseWriter, r *http.Request) error {
-	v, err := s.chatLines(r)
-	return s.showPage(w, r, "chat", "chat.title", v, err)
+func (h *Handlers) LinesPage(w http.ResponseWriter, r *http.Request) error {
+	v, err := h.chatLines(r)
+	if err != nil {
+		return err
+	}
+	h.site.Page(w, r, http.StatusOK, "chat", h.site.T(kit.Info(r).Lang, "chat.title", nil), v)
+	return nil
 }
 
-func (s *Server) chatLines(r *http.Request) (chatLinesView, error) {
+func (h *Handlers) chatLines(r *http.Request) (chatLinesView, error) {
 	var v chatLinesView
-	lines, err := s.cfg.Chats.Lines(r.Context())
+	lines, err := h.cfg.Chats.Lines(r.Context())
 	if err != nil {
 		return v, err
 	}
@@ -78,24 +82,24 @@ func (s *Server) chatLines(r *http.Request) (chatLinesView, error) {
 	}
 	if u := kit.Info(r).User; u != nil && u.Has(sotepe.RoleResident) {
 		v.Resident = true
-		if v.Mine, err = s.cfg.Chats.Mine(r.Context(), *u); err != nil {
+		if v.Mine, err = h.cfg.Chats.Mine(r.Context(), *u); err != nil {
 			return v, err
 		}
 	}
 	return v, nil
 }
 
-// chatStartForm starts a chat from the page and goes to it: POST /chat
+// StartForm starts a chat from the page and goes to it: POST /chat
 // with service (the chat service) and message. A closed line or a message
 // refused shows the page again, with why and with what was written.
-func (s *Server) chatStartForm(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+func (h *Handlers) StartForm(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	if err := kit.ParseForm(r); err != nil {
 		return err
 	}
 	line, message := r.PostForm.Get("service"), r.PostForm.Get("message")
-	c, _, err := s.cfg.Chats.Start(r.Context(), u, line, message)
+	c, _, err := h.cfg.Chats.Start(r.Context(), u, line, message)
 	if code := sotepe.ErrorCode(err); code == sotepe.EInvalid || code == sotepe.EConflict {
-		v, verr := s.chatLines(r)
+		v, verr := h.chatLines(r)
 		if verr != nil {
 			return verr
 		}
@@ -105,8 +109,8 @@ func (s *Server) chatStartForm(w http.ResponseWriter, r *http.Request, u sotepe.
 				fields = append(fields, "message=message-"+line) // the refused line's own message box
 			}
 		}
-		v.Error, v.Line, v.Message = s.formErr(kit.Info(r).Lang, err, fields...), line, message
-		s.html(w, r, sotepe.HTTPStatus(code), "chat", pageData{Title: s.cat.T(kit.Info(r).Lang, "chat.title", nil), Data: v})
+		v.Error, v.Line, v.Message = h.formErr(r, err, fields...), line, message
+		h.site.Page(w, r, sotepe.HTTPStatus(code), "chat", h.site.T(kit.Info(r).Lang, "chat.title", nil), v)
 		return nil
 	} else if err != nil {
 		return err
@@ -135,7 +139,7 @@ type chatRoomView struct {
 	Error  *kit.FormError
 	Minute int // the estimate, in whole minutes, while waiting
 	// Request is the contact request a hand-over made, with its due time.
-	Request *contactView
+	Request any
 	// Staff only: where the chat may be transferred, the viewer and
 	// whether the chat is theirs, and how long it has waited.
 	Lines      []sotepe.ChatLineStatus
@@ -144,7 +148,7 @@ type chatRoomView struct {
 	Waited     int
 	// Refresh reloads the page while the chat waits, for people
 	// without JavaScript.
-	Refresh autoRefresh
+	Refresh kit.AutoRefresh
 }
 
 // Open reports whether the chat still goes on.
@@ -156,30 +160,23 @@ func (v chatRoomView) Waiting() bool { return v.C.Status == sotepe.ChatWaiting }
 // Active reports whether a professional has taken the chat.
 func (v chatRoomView) Active() bool { return v.C.Status == sotepe.ChatActive }
 
-// Clock formats an instant as hours and minutes in the city's time zone.
-func (p pageData) Clock(t time.Time) string { return p.Dates().Time(t) }
-
-// ISO formats an instant in RFC 3339 in the city's time zone, for
-// <time datetime>.
-func (p pageData) ISO(t time.Time) string { return t.In(p.loc).Format(time.RFC3339) }
-
 // chatRoom reads chat id with its events for u and labels them for the
 // page; problem is a refusal to show above the forms.
-func (s *Server) chatRoom(r *http.Request, u sotepe.User, id int64, problem *kit.FormError) (chatRoomView, error) {
+func (h *Handlers) chatRoom(r *http.Request, u sotepe.User, id int64, problem *kit.FormError) (chatRoomView, error) {
 	ctx, lang := r.Context(), kit.Info(r).Lang
-	c, err := s.cfg.Chats.Get(ctx, u, id)
+	c, err := h.cfg.Chats.Get(ctx, u, id)
 	if err != nil {
 		return chatRoomView{}, err
 	}
-	events, err := s.cfg.Chats.Events(ctx, u, id, 0)
+	events, err := h.cfg.Chats.Events(ctx, u, id, 0)
 	if err != nil {
 		return chatRoomView{}, err
 	}
-	lines, err := s.cfg.Chats.Lines(ctx)
+	lines, err := h.cfg.Chats.Lines(ctx)
 	if err != nil {
 		return chatRoomView{}, err
 	}
-	v := chatRoomView{C: s.viewChat(c), Staff: u.IsStaff(), Error: problem, Me: u.ID, Last: c.LastEvent}
+	v := chatRoomView{C: h.viewChat(c), Staff: u.IsStaff(), Error: problem, Me: u.ID, Last: c.LastEvent}
 	for _, l := range lines {
 		if l.ID == c.Line {
 			v.Line = l
@@ -189,26 +186,25 @@ func (s *Server) chatRoom(r *http.Request, u sotepe.User, id int64, problem *kit
 		v.Line.ID, v.Line.Names = c.Line, sotepe.Names{Fi: c.Line, Sv: c.Line, En: c.Line}
 	}
 	for _, e := range events {
-		v.Log = append(v.Log, s.chatLogItem(lang, u, c, e))
+		v.Log = append(v.Log, h.chatLogItem(lang, u, c, e))
 		v.Last = max(v.Last, e.Seq)
 	}
 	if c.Status == sotepe.ChatWaiting {
-		v.Refresh = s.newAutoRefresh(r, lang, 10)
+		v.Refresh = kit.NewAutoRefresh(h.site, r, lang, 10)
 		v.Minute = int((c.EstimatedWait + time.Minute - 1) / time.Minute)
-		v.Waited = int(s.now().Sub(c.StartedAt) / time.Minute)
+		v.Waited = int(h.site.Now().Sub(c.StartedAt) / time.Minute)
 	}
 	if c.ContactRequestID != 0 {
-		req, err := s.cfg.Contacts.Get(ctx, u, c.ContactRequestID)
+		req, err := h.cfg.Contacts.Get(ctx, u, c.ContactRequestID)
 		if err == nil {
-			cv := s.viewContact(req)
-			v.Request = &cv
+			v.Request = h.cfg.ContactView(req)
 		} else if sotepe.ErrorCode(err) != sotepe.ENotFound {
 			return v, err
 		}
 	}
 	if v.Staff && c.Status.Open() {
 		v.Lines = slices.DeleteFunc(lines, func(l sotepe.ChatLineStatus) bool { return l.ID == c.Line })
-		if v.Colleagues, err = s.chatColleagues(r, u, c, v.Line.Units); err != nil {
+		if v.Colleagues, err = h.chatColleagues(r, u, c, v.Line.Units); err != nil {
 			return v, err
 		}
 	}
@@ -218,7 +214,7 @@ func (s *Server) chatRoom(r *http.Request, u sotepe.User, id int64, problem *kit
 // chatLogItem labels event e of chat c for viewer u: their own messages
 // are "you", the professional's carry their name, the resident's are the
 // resident's (their name for staff), and a system event tells its text.
-func (s *Server) chatLogItem(lang sotepe.Lang, u sotepe.User, c sotepe.Chat, e sotepe.ChatEvent) chatLogItem {
+func (h *Handlers) chatLogItem(lang sotepe.Lang, u sotepe.User, c sotepe.Chat, e sotepe.ChatEvent) chatLogItem {
 	it := chatLogItem{Seq: e.Seq, At: e.At, Text: e.Body}
 	switch {
 	case e.Kind == sotepe.ChatSystem:
@@ -226,14 +222,14 @@ func (s *Server) chatLogItem(lang sotepe.Lang, u sotepe.User, c sotepe.Chat, e s
 	case e.FromStaff:
 		it.Class, it.Who = "staff", e.AuthorName
 		if u.IsStaff() && e.AuthorName == u.Name {
-			it.Who = s.cat.T(lang, "chat.you", nil)
+			it.Who = h.site.T(lang, "chat.you", nil)
 		} else if it.Who == "" {
-			it.Who = s.cat.T(lang, "chat.professional", nil)
+			it.Who = h.site.T(lang, "chat.professional", nil)
 		}
 	default:
-		it.Class, it.Who = "resident", s.cat.T(lang, "chat.resident", nil)
+		it.Class, it.Who = "resident", h.site.T(lang, "chat.resident", nil)
 		if !u.IsStaff() {
-			it.Who = s.cat.T(lang, "chat.you", nil)
+			it.Who = h.site.T(lang, "chat.you", nil)
 		} else if c.ResidentName != "" {
 			it.Who = c.ResidentName
 		}
@@ -244,7 +240,7 @@ func (s *Server) chatLogItem(lang sotepe.Lang, u sotepe.User, c sotepe.Chat, e s
 // chatColleagues lists the professionals a chat may be passed to: the
 // colleagues in u's units of the chat's line (the unit that took it, once
 // taken), without u.
-func (s *Server) chatColleagues(r *http.Request, u sotepe.User, c sotepe.Chat, units []string) ([]sotepe.User, error) {
+func (h *Handlers) chatColleagues(r *http.Request, u sotepe.User, c sotepe.Chat, units []string) ([]sotepe.User, error) {
 	if c.UnitID != "" {
 		units = []string{c.UnitID}
 	}
@@ -254,7 +250,7 @@ func (s *Server) chatColleagues(r *http.Request, u sotepe.User, c sotepe.Chat, u
 		if !u.MemberOf(unit) {
 			continue
 		}
-		staff, err := s.cfg.Residents.Colleagues(r.Context(), u, unit)
+		staff, err := h.cfg.Residents.Colleagues(r.Context(), u, unit)
 		if err != nil {
 			return nil, err
 		}
@@ -268,21 +264,17 @@ func (s *Server) chatColleagues(r *http.Request, u sotepe.User, c sotepe.Chat, u
 	return out, nil
 }
 
-// chatRoomPage shows the resident's chat: GET /chat/{id}.
-func (s *Server) chatRoomPage(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
-	return s.showChatRoom(w, r, u, id, http.StatusOK, nil)
-}
-
-// staffChatPage shows a chat of the professional's lines: GET
-// /staff/chats/{id}; the read is audited.
-func (s *Server) staffChatPage(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
-	return s.showChatRoom(w, r, u, id, http.StatusOK, nil)
+// RoomPage shows a chat: GET /chat/{id} is the resident's own, GET
+// /staff/chats/{id} one of the professional's lines (the chat service
+// audits that read).
+func (h *Handlers) RoomPage(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
+	return h.showChatRoom(w, r, u, id, http.StatusOK, nil)
 }
 
 // showChatRoom renders a chat's page for the resident or for staff with
 // status and problem.
-func (s *Server) showChatRoom(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64, status int, problem *kit.FormError) error {
-	v, err := s.chatRoom(r, u, id, problem)
+func (h *Handlers) showChatRoom(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64, status int, problem *kit.FormError) error {
+	v, err := h.chatRoom(r, u, id, problem)
 	if err != nil {
 		return err
 	}
@@ -290,15 +282,15 @@ func (s *Server) showChatRoom(w http.ResponseWriter, r *http.Request, u sotepe.U
 	if v.Staff {
 		page, title = "chat_staff_room", "chat.staff_room_title"
 	}
-	s.html(w, r, status, page, pageData{Title: s.cat.T(kit.Info(r).Lang, title, nil), Data: v})
+	h.site.Page(w, r, status, page, h.site.T(kit.Info(r).Lang, title, nil), v)
 	return nil
 }
 
 // chatBack redirects to where a form on a chat's page returns, or shows
 // the page again with a refusal the person can act on.
-func (s *Server) chatBack(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64, err error, to string) error {
+func (h *Handlers) chatBack(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64, err error, to string) error {
 	if code := sotepe.ErrorCode(err); code == sotepe.EInvalid || code == sotepe.EConflict {
-		return s.showChatRoom(w, r, u, id, sotepe.HTTPStatus(code), s.formErr(kit.Info(r).Lang, err, "message"))
+		return h.showChatRoom(w, r, u, id, sotepe.HTTPStatus(code), h.formErr(r, err, "message"))
 	} else if err != nil {
 		return err
 	}
@@ -314,33 +306,33 @@ func chatPath(u sotepe.User, id int64) string {
 	return "/chat/" + strconv.FormatInt(id, 10)
 }
 
-// chatSendForm sends a message from a chat's page and returns to it: POST
+// SendForm sends a message from a chat's page and returns to it: POST
 // /chat/{id}/messages and /staff/chats/{id}/messages.
-func (s *Server) chatSendForm(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
+func (h *Handlers) SendForm(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
 	if err := kit.ParseForm(r); err != nil {
 		return err
 	}
-	_, err := s.cfg.Chats.Send(r.Context(), u, id, r.PostForm.Get("message"))
-	return s.chatBack(w, r, u, id, err, chatPath(u, id)+keepRefresh(r))
+	_, err := h.cfg.Chats.Send(r.Context(), u, id, r.PostForm.Get("message"))
+	return h.chatBack(w, r, u, id, err, chatPath(u, id)+kit.KeepRefresh(r))
 }
 
-// chatCloseForm ends a chat from its page: POST /chat/{id}/close and
+// CloseForm ends a chat from its page: POST /chat/{id}/close and
 // /staff/chats/{id}/close.
-func (s *Server) chatCloseForm(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
-	_, err := s.cfg.Chats.Close(r.Context(), u, id)
-	return s.chatBack(w, r, u, id, err, chatPath(u, id)+keepRefresh(r))
+func (h *Handlers) CloseForm(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
+	_, err := h.cfg.Chats.Close(r.Context(), u, id)
+	return h.chatBack(w, r, u, id, err, chatPath(u, id)+kit.KeepRefresh(r))
 }
 
-// chatTakeForm takes a waiting chat: POST /staff/chats/{id}/take.
-func (s *Server) chatTakeForm(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
-	_, err := s.cfg.Chats.Take(r.Context(), u, id)
-	return s.chatBack(w, r, u, id, err, chatPath(u, id))
+// TakeForm takes a waiting chat: POST /staff/chats/{id}/take.
+func (h *Handlers) TakeForm(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
+	_, err := h.cfg.Chats.Take(r.Context(), u, id)
+	return h.chatBack(w, r, u, id, err, chatPath(u, id))
 }
 
-// chatTransferForm passes a chat on: POST /staff/chats/{id}/transfer with
+// TransferForm passes a chat on: POST /staff/chats/{id}/transfer with
 // "to" (a chat service) or "to_user" (a colleague), then back to the
 // queue, since the chat may now be out of the professional's reach.
-func (s *Server) chatTransferForm(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
+func (h *Handlers) TransferForm(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
 	if err := kit.ParseForm(r); err != nil {
 		return err
 	}
@@ -348,22 +340,22 @@ func (s *Server) chatTransferForm(w http.ResponseWriter, r *http.Request, u sote
 	if v := r.PostForm.Get("to_user"); v != "" {
 		n, err := strconv.ParseInt(v, 10, 64)
 		if err != nil || n <= 0 {
-			return s.chatBack(w, r, u, id, sotepe.Invalid("chat.error.transfer", "to_user is a user id"), "")
+			return h.chatBack(w, r, u, id, sotepe.Invalid("chat.error.transfer", "to_user is a user id"), "")
 		}
 		b.ToUser = n
 	}
 	to, err := b.transfer()
 	if err == nil {
-		_, err = s.cfg.Chats.Transfer(r.Context(), u, id, to)
+		_, err = h.cfg.Chats.Transfer(r.Context(), u, id, to)
 	}
-	return s.chatBack(w, r, u, id, err, "/staff/chats")
+	return h.chatBack(w, r, u, id, err, "/staff/chats")
 }
 
-// chatHandOverForm turns the chat into a contact request and goes to the
+// HandOverForm turns the chat into a contact request and goes to the
 // request in the professional's queue: POST /staff/chats/{id}/handover.
-func (s *Server) chatHandOverForm(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
-	req, err := s.cfg.Chats.HandOver(r.Context(), u, id)
-	return s.chatBack(w, r, u, id, err, "/queue/"+strconv.FormatInt(req.ID, 10))
+func (h *Handlers) HandOverForm(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
+	req, err := h.cfg.Chats.HandOver(r.Context(), u, id)
+	return h.chatBack(w, r, u, id, err, "/queue/"+strconv.FormatInt(req.ID, 10))
 }
 
 // staffChatsView is the professional's chat queue.
@@ -373,7 +365,7 @@ type staffChatsView struct {
 	Lines   []sotepe.ChatLineStatus
 	Me      int64
 	// Refresh reloads the queue for people without JavaScript.
-	Refresh autoRefresh
+	Refresh kit.AutoRefresh
 }
 
 // staffChatItem is one chat in the queue with how long it has waited.
@@ -392,19 +384,19 @@ func (v staffChatsView) LineName(id string, lang sotepe.Lang) string {
 	return id
 }
 
-// staffChatsPage is the professional's chat queue: GET /staff/chats,
+// StaffQueuePage is the professional's chat queue: GET /staff/chats,
 // waiting chats oldest first and the active ones. Showing it counts as the
 // professional being available; the page refreshes itself.
-func (s *Server) staffChatsPage(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
-	v := staffChatsView{Me: u.ID, Refresh: s.newAutoRefresh(r, kit.Info(r).Lang, 15)}
-	now := s.now()
+func (h *Handlers) StaffQueuePage(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+	v := staffChatsView{Me: u.ID, Refresh: kit.NewAutoRefresh(h.site, r, kit.Info(r).Lang, 15)}
+	now := h.site.Now()
 	for _, st := range []sotepe.ChatStatus{sotepe.ChatWaiting, sotepe.ChatActive} {
-		chats, err := s.cfg.Chats.Queue(r.Context(), u, st)
+		chats, err := h.cfg.Chats.Queue(r.Context(), u, st)
 		if err != nil {
 			return err
 		}
 		for _, c := range chats {
-			it := staffChatItem{chatView: s.viewChat(c), Waited: int(now.Sub(c.StartedAt) / time.Minute)}
+			it := staffChatItem{chatView: h.viewChat(c), Waited: int(now.Sub(c.StartedAt) / time.Minute)}
 			if st == sotepe.ChatWaiting {
 				v.Waiting = append(v.Waiting, it)
 			} else {
@@ -412,10 +404,11 @@ func (s *Server) staffChatsPage(w http.ResponseWriter, r *http.Request, u sotepe
 			}
 		}
 	}
-	lines, err := s.cfg.Chats.Lines(r.Context())
+	lines, err := h.cfg.Chats.Lines(r.Context())
 	if err != nil {
 		return err
 	}
 	v.Lines = lines
-	return s.showPage(w, r, "chat_staff", "chat.staff_title", v, nil)
+	h.site.Page(w, r, http.StatusOK, "chat_staff", h.site.T(kit.Info(r).Lang, "chat.staff_title", nil), v)
+	return nil
 }

@@ -1,4 +1,4 @@
-package web
+package chatweb
 
 import (
 	"math"
@@ -14,7 +14,7 @@ import (
 // whether they are open, a resident's chats, the professional's queue and
 // the professional's actions. Every decision about a chat is the chat
 // service's; these handlers decode, call it once and encode. The live
-// stream is in chat_stream.go, the pages in chats_pages.go.
+// stream is in stream.go, the pages in pages.go, the figures in figures.go.
 
 // chatView is a chat as the API shows it: times in the city's time zone
 // and, while it waits, the estimate in whole seconds.
@@ -29,8 +29,8 @@ type chatWithEvents struct {
 	Events []sotepe.ChatEvent `json:"events"`
 }
 
-func (s *Server) viewChat(c sotepe.Chat) chatView {
-	loc := s.cfg.Location
+func (h *Handlers) viewChat(c sotepe.Chat) chatView {
+	loc := h.cfg.Location
 	c.StartedAt = c.StartedAt.In(loc)
 	if !c.TakenAt.IsZero() {
 		c.TakenAt = c.TakenAt.In(loc)
@@ -46,15 +46,15 @@ func (s *Server) viewChat(c sotepe.Chat) chatView {
 	return v
 }
 
-func (s *Server) viewChatEvent(e sotepe.ChatEvent) sotepe.ChatEvent {
-	e.At = e.At.In(s.cfg.Location)
+func (h *Handlers) viewChatEvent(e sotepe.ChatEvent) sotepe.ChatEvent {
+	e.At = e.At.In(h.cfg.Location)
 	return e
 }
 
-func (s *Server) viewChatEvents(es []sotepe.ChatEvent) []sotepe.ChatEvent {
+func (h *Handlers) viewChatEvents(es []sotepe.ChatEvent) []sotepe.ChatEvent {
 	out := make([]sotepe.ChatEvent, len(es))
 	for i, e := range es {
-		out[i] = s.viewChatEvent(e)
+		out[i] = h.viewChatEvent(e)
 	}
 	return out
 }
@@ -74,10 +74,10 @@ func viewChatLine(l sotepe.ChatLineStatus) sotepe.ChatLineStatus {
 	return l
 }
 
-// chatServices lists the chat services with whether each is open now and
+// Services lists the chat services with whether each is open now and
 // how many wait in its queue: GET /api/v1/chat-services, public.
-func (s *Server) chatServices(w http.ResponseWriter, r *http.Request) error {
-	lines, err := s.cfg.Chats.Lines(r.Context())
+func (h *Handlers) Services(w http.ResponseWriter, r *http.Request) error {
+	lines, err := h.cfg.Chats.Lines(r.Context())
 	if err != nil {
 		return err
 	}
@@ -101,21 +101,21 @@ func chatStatusParam(r *http.Request) ([]sotepe.ChatStatus, error) {
 	return nil, sotepe.Invalid("chat.error.status", "status is waiting or active")
 }
 
-// chatList lists open chats: GET /api/v1/chats?status=waiting|active. A
+// List lists open chats: GET /api/v1/chats?status=waiting|active. A
 // resident gets their own; a professional the queue of their lines, oldest
 // first, which also counts as them being available to chat.
-func (s *Server) chatList(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+func (h *Handlers) List(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	statuses, err := chatStatusParam(r)
 	if err != nil {
 		return err
 	}
-	chats, err := s.chatsOf(r, u, statuses)
+	chats, err := h.chatsOf(r, u, statuses)
 	if err != nil {
 		return err
 	}
 	items := make([]chatView, len(chats))
 	for i, c := range chats {
-		items[i] = s.viewChat(c)
+		items[i] = h.viewChat(c)
 	}
 	kit.WriteJSON(w, http.StatusOK, map[string]any{"items": items})
 	return nil
@@ -123,9 +123,9 @@ func (s *Server) chatList(w http.ResponseWriter, r *http.Request, u sotepe.User)
 
 // chatsOf returns the open chats with statuses u sees: a resident's own, or
 // a professional's queue.
-func (s *Server) chatsOf(r *http.Request, u sotepe.User, statuses []sotepe.ChatStatus) ([]sotepe.Chat, error) {
+func (h *Handlers) chatsOf(r *http.Request, u sotepe.User, statuses []sotepe.ChatStatus) ([]sotepe.Chat, error) {
 	if u.Has(sotepe.RoleResident) {
-		mine, err := s.cfg.Chats.Mine(r.Context(), u)
+		mine, err := h.cfg.Chats.Mine(r.Context(), u)
 		if err != nil {
 			return nil, err
 		}
@@ -141,7 +141,7 @@ func (s *Server) chatsOf(r *http.Request, u sotepe.User, statuses []sotepe.ChatS
 	}
 	var out []sotepe.Chat
 	for _, st := range statuses {
-		chats, err := s.cfg.Chats.Queue(r.Context(), u, st)
+		chats, err := h.cfg.Chats.Queue(r.Context(), u, st)
 		if err != nil {
 			return nil, err
 		}
@@ -156,18 +156,18 @@ type chatStartBody struct {
 	Message string `json:"message"`
 }
 
-// chatCreate opens a chat for the signed-in resident: POST /api/v1/chats.
+// Create opens a chat for the signed-in resident: POST /api/v1/chats.
 // A new chat answers 201; a resident who already has an open chat on the
 // line gets it with 200. A closed line answers 409 with where to leave a
 // contact request instead (chatClosedBody).
-func (s *Server) chatCreate(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+func (h *Handlers) Create(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	var b chatStartBody
 	if err := kit.DecodeJSON(r, &b); err != nil {
 		return err
 	}
-	c, created, err := s.cfg.Chats.Start(r.Context(), u, b.Service, b.Message)
+	c, created, err := h.cfg.Chats.Start(r.Context(), u, b.Service, b.Message)
 	if isChatClosed(err) {
-		return s.chatClosed(w, r, b.Service, err)
+		return h.chatClosed(w, r, b.Service, err)
 	} else if err != nil {
 		return err
 	}
@@ -176,7 +176,7 @@ func (s *Server) chatCreate(w http.ResponseWriter, r *http.Request, u sotepe.Use
 		status = http.StatusOK
 	}
 	w.Header().Set("Location", "/api/v1/chats/"+strconv.FormatInt(c.ID, 10))
-	kit.WriteJSON(w, status, s.viewChat(c))
+	kit.WriteJSON(w, status, h.viewChat(c))
 	return nil
 }
 
@@ -193,7 +193,7 @@ type chatClosedBody struct {
 }
 
 type chatClosedError struct {
-	apiErrorBody
+	kit.ErrorBody
 	ClosedReason   string          `json:"closed_reason,omitempty"`
 	ContactRequest *chatContactAlt `json:"contact_request,omitempty"`
 }
@@ -217,12 +217,12 @@ func chatContactFor(l sotepe.ChatLine) *chatContactAlt {
 
 // chatClosed answers a start on a closed line with 409 and the contact
 // request to offer instead.
-func (s *Server) chatClosed(w http.ResponseWriter, r *http.Request, line string, cause error) error {
-	lines, err := s.cfg.Chats.Lines(r.Context())
+func (h *Handlers) chatClosed(w http.ResponseWriter, r *http.Request, line string, cause error) error {
+	lines, err := h.cfg.Chats.Lines(r.Context())
 	if err != nil {
 		return err
 	}
-	body := chatClosedBody{Error: chatClosedError{apiErrorBody: apiErrorBody{Code: sotepe.EConflict, Message: s.errText(kit.Info(r).Lang, cause)}}}
+	body := chatClosedBody{Error: chatClosedError{ErrorBody: kit.ErrorBody{Code: sotepe.EConflict, Message: h.site.ErrText(kit.Info(r).Lang, cause)}}}
 	for _, l := range lines {
 		if l.ID == line {
 			body.Error.ClosedReason = l.Closed
@@ -233,46 +233,46 @@ func (s *Server) chatClosed(w http.ResponseWriter, r *http.Request, line string,
 	return nil
 }
 
-// chatGet returns one chat with its events: GET /api/v1/chats/{id}. A
+// Get returns one chat with its events: GET /api/v1/chats/{id}. A
 // resident's read counts as them being there; a staff read is audited.
-func (s *Server) chatGet(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
-	c, err := s.cfg.Chats.Get(r.Context(), u, id)
+func (h *Handlers) Get(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
+	c, err := h.cfg.Chats.Get(r.Context(), u, id)
 	if err != nil {
 		return err
 	}
-	events, err := s.cfg.Chats.Events(r.Context(), u, id, 0)
+	events, err := h.cfg.Chats.Events(r.Context(), u, id, 0)
 	if err != nil {
 		return err
 	}
-	kit.WriteJSON(w, http.StatusOK, chatWithEvents{chatView: s.viewChat(c), Events: s.viewChatEvents(events)})
+	kit.WriteJSON(w, http.StatusOK, chatWithEvents{chatView: h.viewChat(c), Events: h.viewChatEvents(events)})
 	return nil
 }
 
-// chatSend adds a message: POST /api/v1/chats/{id}/messages. The answer,
+// Send adds a message: POST /api/v1/chats/{id}/messages. The answer,
 // 201 with the event, comes once the message is durable.
-func (s *Server) chatSend(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
+func (h *Handlers) Send(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
 	var b struct {
 		Message string `json:"message"`
 	}
 	if err := kit.DecodeJSON(r, &b); err != nil {
 		return err
 	}
-	e, err := s.cfg.Chats.Send(r.Context(), u, id, b.Message)
-	return kit.WriteResult(w, http.StatusCreated, s.viewChatEvent(e), err)
+	e, err := h.cfg.Chats.Send(r.Context(), u, id, b.Message)
+	return kit.WriteResult(w, http.StatusCreated, h.viewChatEvent(e), err)
 }
 
-// chatTyping tells the other side that the user is typing: POST
+// Typing tells the other side that the user is typing: POST
 // /api/v1/chats/{id}/typing.
-func (s *Server) chatTyping(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
-	return kit.NoContent(w, s.cfg.Chats.Typing(r.Context(), u, id))
+func (h *Handlers) Typing(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
+	return kit.NoContent(w, h.cfg.Chats.Typing(r.Context(), u, id))
 }
 
-// chatTake gives a waiting chat to the professional: POST
+// Take gives a waiting chat to the professional: POST
 // /api/v1/chats/{id}/take. Of two who take the same chat one wins; the
 // other gets 409.
-func (s *Server) chatTake(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
-	c, err := s.cfg.Chats.Take(r.Context(), u, id)
-	return kit.WriteResult(w, http.StatusOK, s.viewChat(c), err)
+func (h *Handlers) Take(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
+	c, err := h.cfg.Chats.Take(r.Context(), u, id)
+	return kit.WriteResult(w, http.StatusOK, h.viewChat(c), err)
 }
 
 // chatTransferBody is the JSON of POST /api/v1/chats/{id}/transfer: a chat
@@ -291,9 +291,9 @@ func (b chatTransferBody) transfer() (sotepe.ChatTransfer, error) {
 	return sotepe.ChatTransfer{Line: b.To, UserID: b.ToUser}, nil
 }
 
-// chatTransfer passes a chat to another line's queue or to a colleague:
+// Transfer passes a chat to another line's queue or to a colleague:
 // POST /api/v1/chats/{id}/transfer.
-func (s *Server) chatTransfer(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
+func (h *Handlers) Transfer(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
 	var b chatTransferBody
 	if err := kit.DecodeJSON(r, &b); err != nil {
 		return err
@@ -302,17 +302,17 @@ func (s *Server) chatTransfer(w http.ResponseWriter, r *http.Request, u sotepe.U
 	if err != nil {
 		return err
 	}
-	c, err := s.cfg.Chats.Transfer(r.Context(), u, id, to)
-	return kit.WriteResult(w, http.StatusOK, s.viewChat(c), err)
+	c, err := h.cfg.Chats.Transfer(r.Context(), u, id, to)
+	return kit.WriteResult(w, http.StatusOK, h.viewChat(c), err)
 }
 
 // chatHandOverContact is the one kind of hand-over the API takes.
 const chatHandOverContact = "contact_request"
 
-// chatHandOver turns a chat into a contact request with the transcript in
+// HandOver turns a chat into a contact request with the transcript in
 // its thread: POST /api/v1/chats/{id}/handover {"kind":"contact_request"};
 // 201 with the request and its due time.
-func (s *Server) chatHandOver(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
+func (h *Handlers) HandOver(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
 	var b struct {
 		Kind string `json:"kind"`
 	}
@@ -322,18 +322,18 @@ func (s *Server) chatHandOver(w http.ResponseWriter, r *http.Request, u sotepe.U
 	if b.Kind != chatHandOverContact {
 		return sotepe.Invalid("chat.error.handover_kind", "kind is contact_request")
 	}
-	req, err := s.cfg.Chats.HandOver(r.Context(), u, id)
+	req, err := h.cfg.Chats.HandOver(r.Context(), u, id)
 	if err != nil {
 		return err
 	}
 	w.Header().Set("Location", "/api/v1/contact-requests/"+strconv.FormatInt(req.ID, 10))
-	kit.WriteJSON(w, http.StatusCreated, s.viewContact(req))
+	kit.WriteJSON(w, http.StatusCreated, h.cfg.ContactView(req))
 	return nil
 }
 
-// chatClose ends a chat: POST /api/v1/chats/{id}/close, by a professional
+// Close ends a chat: POST /api/v1/chats/{id}/close, by a professional
 // or by the resident whose chat it is.
-func (s *Server) chatClose(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
-	c, err := s.cfg.Chats.Close(r.Context(), u, id)
-	return kit.WriteResult(w, http.StatusOK, s.viewChat(c), err)
+func (h *Handlers) Close(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
+	c, err := h.cfg.Chats.Close(r.Context(), u, id)
+	return kit.WriteResult(w, http.StatusOK, h.viewChat(c), err)
 }

@@ -1,4 +1,4 @@
-package web
+package chatweb
 
 import (
 	"context"
@@ -38,11 +38,11 @@ type chatStatsParams struct {
 // parseChatStatsParams reads from, to and by. The returned parameters hold
 // what was asked even when it is invalid, so the form can show it again.
 // Errors: EInvalid "error.date" or "error.stats_period" for the dates,
-// "error.dashboard_period" for a period over maxDashboardMonths months,
+// "error.dashboard_period" for a period over kit.MaxPeriodMonths months,
 // "chat.error.group" for another grouping.
-func (s *Server) parseChatStatsParams(r *http.Request) (chatStatsParams, error) {
+func (h *Handlers) parseChatStatsParams(r *http.Request) (chatStatsParams, error) {
 	q := r.URL.Query()
-	today := s.now().In(s.cfg.Location)
+	today := h.site.Now().In(h.cfg.Location)
 	p := chatStatsParams{From: q.Get("from"), To: q.Get("to"), By: q.Get("by")}
 	if p.From == "" {
 		p.From = today.AddDate(0, 0, -30).Format(time.DateOnly)
@@ -57,21 +57,21 @@ func (s *Server) parseChatStatsParams(r *http.Request) (chatStatsParams, error) 
 	if err != nil {
 		return p, err
 	}
-	if n := sotepe.IntervalMonth.PeriodCount(from, to); n > maxDashboardMonths {
-		return p, sotepe.Invalid("error.dashboard_period", "the period is too long").With(map[string]any{"Max": maxDashboardMonths})
+	if n := sotepe.IntervalMonth.PeriodCount(from, to); n > kit.MaxPeriodMonths {
+		return p, sotepe.Invalid("error.dashboard_period", "the period is too long").With(map[string]any{"Max": kit.MaxPeriodMonths})
 	}
 	if !slices.Contains(chatGroupings, p.By) {
 		return p, sotepe.Invalid("chat.error.group", "by is line, unit or hour")
 	}
-	p.from, p.to = s.periodInstants(from, to)
+	p.from, p.to = h.periodInstants(from, to)
 	return p, nil
 }
 
 // periodInstants turns the dates from and to (midnight UTC, as
 // sotepe.ParseStatsPeriod returns them) into the instants that begin from
 // and end to in the city's time.
-func (s *Server) periodInstants(from, to time.Time) (time.Time, time.Time) {
-	loc := s.cfg.Location
+func (h *Handlers) periodInstants(from, to time.Time) (time.Time, time.Time) {
+	loc := h.cfg.Location
 	return time.Date(from.Year(), from.Month(), from.Day(), 0, 0, 0, 0, loc),
 		time.Date(to.Year(), to.Month(), to.Day()+1, 0, 0, 0, 0, loc)
 }
@@ -94,11 +94,11 @@ type chatStatsResponse struct {
 
 // chatGroupNames returns the names of the groups of by: the chat services
 // or the units by id; hours need none (chatGroupName writes them).
-func (s *Server) chatGroupNames(ctx context.Context, by string) (map[string]sotepe.Names, error) {
+func (h *Handlers) chatGroupNames(ctx context.Context, by string) (map[string]sotepe.Names, error) {
 	names := map[string]sotepe.Names{}
 	switch by {
 	case "line":
-		lines, err := s.cfg.Chats.Lines(ctx)
+		lines, err := h.cfg.Chats.Lines(ctx)
 		if err != nil {
 			return nil, err
 		}
@@ -106,12 +106,12 @@ func (s *Server) chatGroupNames(ctx context.Context, by string) (map[string]sote
 			names[l.ID] = l.Names
 		}
 	case "unit":
-		units, err := s.allUnits(ctx)
+		units, err := sotepe.AllUnits(ctx, h.cfg.Directory, sotepe.UnitFilter{})
 		if err != nil {
 			return nil, err
 		}
 		vocab.Add(names, units, vocab.Unit)
-		names[""] = s.catNames("chat.figures.not_taken")
+		names[""] = h.catalogNames("chat.figures.not_taken")
 	}
 	return names, nil
 }
@@ -132,35 +132,40 @@ func chatGroupName(names map[string]sotepe.Names, by, key string) sotepe.Names {
 	return vocab.ID(key)
 }
 
-// chatStats serves the chat figures: the page and its JSON. A bad period
+// Figures serves the chat figures: the page and its JSON. A bad period
 // or grouping is EInvalid: 400 in JSON, the form again with why on the
 // page.
-func (s *Server) chatStats(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+func (h *Handlers) Figures(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	lang := kit.Info(r).Lang
-	title := s.cat.T(lang, "chat.figures.title", nil)
+	title := h.site.T(lang, "chat.figures.title", nil)
 	own := u.Has(sotepe.RoleManager) && !u.Has(sotepe.RoleAnalyst) && !u.Has(sotepe.RoleAdmin)
-	p, err := s.parseChatStatsParams(r)
+	p, err := h.parseChatStatsParams(r)
 	var rows []sotepe.ChatFigure
 	if err == nil {
-		rows, err = s.cfg.Chats.Figures(r.Context(), u, sotepe.ChatFigureQuery{From: p.from, To: p.to, By: p.By})
+		rows, err = h.cfg.Chats.Figures(r.Context(), u, sotepe.ChatFigureQuery{From: p.from, To: p.to, By: p.By})
 	}
 	var names map[string]sotepe.Names
 	if err == nil {
-		names, err = s.chatGroupNames(r.Context(), p.By)
+		names, err = h.chatGroupNames(r.Context(), p.By)
 	}
 	if err != nil {
 		if sotepe.ErrorCode(err) != sotepe.EInvalid || kit.IsAPI(r) {
 			return err
 		}
-		v := chatStatsView{From: p.From, To: p.To, By: p.By, OwnLines: own, Error: s.errText(lang, err)}
-		s.html(w, r, http.StatusBadRequest, "chat_stats", pageData{Title: title, Data: v})
+		v := chatStatsView{From: p.From, To: p.To, By: p.By, OwnLines: own, Error: h.site.ErrText(lang, err)}
+		h.site.Page(w, r, http.StatusBadRequest, "chat_stats", title, v)
 		return nil
 	}
 	resp := chatStatsResponse{From: p.From, To: p.To, By: p.By, Rows: make([]chatFigureRow, len(rows))}
 	for i, f := range rows {
 		resp.Rows[i] = chatFigureRow{ChatFigure: f, Names: chatGroupName(names, p.By, f.Key)}
 	}
-	return s.respond(w, r, resp, "chat_stats", pageData{Title: title, Data: s.chatStatsView(lang, p, own, resp)})
+	if kit.IsAPI(r) {
+		kit.WriteJSON(w, http.StatusOK, resp)
+		return nil
+	}
+	h.site.Page(w, r, http.StatusOK, "chat_stats", title, h.chatStatsView(lang, p, own, resp))
+	return nil
 }
 
 // chatStatsView is the page: the form, and the figures by group with a
@@ -191,7 +196,7 @@ func chatMinutes(lang sotepe.Lang, secs *float64) string {
 	return view.Decimal(lang, *secs/60, 1) + "\u00a0min"
 }
 
-func (s *Server) chatStatsView(lang sotepe.Lang, p chatStatsParams, own bool, resp chatStatsResponse) chatStatsView {
+func (h *Handlers) chatStatsView(lang sotepe.Lang, p chatStatsParams, own bool, resp chatStatsResponse) chatStatsView {
 	v := chatStatsView{From: p.From, To: p.To, By: p.By, OwnLines: own, Shown: true}
 	n := func(c int) string { return view.Count(lang, int64(c)) }
 	var total sotepe.ChatFigure
@@ -207,7 +212,7 @@ func (s *Server) chatStatsView(lang sotepe.Lang, p chatStatsParams, own bool, re
 	}
 	// Medians and percentiles of groups do not add up: the total line
 	// leaves them out (the page's definitions say so).
-	v.Total = chatStatsRow{Group: s.cat.T(lang, "stats.total", nil), Started: n(total.Started), Answered: n(total.Answered),
+	v.Total = chatStatsRow{Group: h.site.T(lang, "stats.total", nil), Started: n(total.Started), Answered: n(total.Answered),
 		Abandoned: n(total.Abandoned), HandedOver: n(total.HandedOver),
 		WaitP50: view.Missing, WaitP90: view.Missing, DurationP50: view.Missing, DurationP90: view.Missing}
 	return v
@@ -215,21 +220,21 @@ func (s *Server) chatStatsView(lang sotepe.Lang, p chatStatsParams, own bool, re
 
 // The chat section of the dashboard.
 
-// dashChat is the dashboard's chat section: tiles over the period and the
+// DashboardSection is the dashboard's chat section: tiles over the period and the
 // user's chat services, and the link to the figures of the same period.
-type dashChat struct {
-	Tiles []dashTile
+type DashboardSection struct {
+	Tiles []view.Tile
 	Link  string
 }
 
-// dashboardChat returns the chat section of the dashboard for period
+// Dashboard returns the chat section of the dashboard for period
 // [from, to] (dates as sotepe.ParseStatsPeriod returns them), or nil when
 // the user may not see chat figures. The median wait shown is that of the
 // chat service with the most answered chats, named in the tile's note:
 // medians of several services cannot be combined into one.
-func (s *Server) dashboardChat(ctx context.Context, u sotepe.User, lang sotepe.Lang, fromDay, toDay string, from, to time.Time) (*dashChat, error) {
-	start, end := s.periodInstants(from, to)
-	rows, err := s.cfg.Chats.Figures(ctx, u, sotepe.ChatFigureQuery{From: start, To: end, By: "line"})
+func (h *Handlers) Dashboard(ctx context.Context, u sotepe.User, lang sotepe.Lang, fromDay, toDay string, from, to time.Time) (*DashboardSection, error) {
+	start, end := h.periodInstants(from, to)
+	rows, err := h.cfg.Chats.Figures(ctx, u, sotepe.ChatFigureQuery{From: start, To: end, By: "line"})
 	if sotepe.ErrorCode(err) == sotepe.EForbidden {
 		return nil, nil
 	}
@@ -254,27 +259,27 @@ func (s *Server) dashboardChat(ctx context.Context, u sotepe.User, lang sotepe.L
 		}
 	}
 	count := func(c int) string { return view.Count(lang, int64(c)) }
-	noValue := s.cat.T(lang, "dashboard.no_value", nil)
-	d := &dashChat{Link: "/stats/chats?" + url.Values{"from": {fromDay}, "to": {toDay}}.Encode()}
+	noValue := h.site.T(lang, "dashboard.no_value", nil)
+	d := &DashboardSection{Link: "/stats/chats?" + url.Values{"from": {fromDay}, "to": {toDay}}.Encode()}
 	d.Tiles = append(d.Tiles,
-		dashTile{ID: "tile-chat-started", Label: s.cat.T(lang, "chat.figures.started", nil), Value: count(sum.Started)},
-		dashTile{ID: "tile-chat-answered", Label: s.cat.T(lang, "chat.figures.answered", nil), Value: count(sum.Answered)})
-	share := dashTile{ID: "tile-chat-abandoned", Label: s.cat.T(lang, "chat.figures.abandoned_share", nil), Value: view.Missing, Note: noValue}
+		view.Tile{ID: "tile-chat-started", Label: h.site.T(lang, "chat.figures.started", nil), Value: count(sum.Started)},
+		view.Tile{ID: "tile-chat-answered", Label: h.site.T(lang, "chat.figures.answered", nil), Value: count(sum.Answered)})
+	share := view.Tile{ID: "tile-chat-abandoned", Label: h.site.T(lang, "chat.figures.abandoned_share", nil), Value: view.Missing, Note: noValue}
 	if sum.Started > 0 {
 		share.Value = view.Percent(lang, 100*float64(sum.Abandoned)/float64(sum.Started), 1)
-		share.Note = s.cat.T(lang, "chat.figures.abandoned_note", map[string]any{"Abandoned": count(sum.Abandoned), "Started": count(sum.Started)})
+		share.Note = h.site.T(lang, "chat.figures.abandoned_note", map[string]any{"Abandoned": count(sum.Abandoned), "Started": count(sum.Started)})
 	}
-	wait := dashTile{ID: "tile-chat-wait", Label: s.cat.T(lang, "chat.figures.wait_median", nil), Value: view.Missing, Note: noValue}
+	wait := view.Tile{ID: "tile-chat-wait", Label: h.site.T(lang, "chat.figures.wait_median", nil), Value: view.Missing, Note: noValue}
 	if busiest != nil {
 		wait.Value = chatMinutes(lang, busiest.WaitP50)
-		wait.Note = s.cat.T(lang, "chat.figures.wait_all", nil)
+		wait.Note = h.site.T(lang, "chat.figures.wait_all", nil)
 		if withAnswers > 1 {
-			names, err := s.chatGroupNames(ctx, "line")
+			names, err := h.chatGroupNames(ctx, "line")
 			if err != nil {
 				return nil, err
 			}
-			wait.Label = s.cat.T(lang, "chat.figures.wait_busiest", nil)
-			wait.Note = s.cat.T(lang, "chat.figures.wait_busiest_note", map[string]any{"Line": chatGroupName(names, "line", busiest.Key).In(lang)})
+			wait.Label = h.site.T(lang, "chat.figures.wait_busiest", nil)
+			wait.Note = h.site.T(lang, "chat.figures.wait_busiest_note", map[string]any{"Line": chatGroupName(names, "line", busiest.Key).In(lang)})
 		}
 	}
 	d.Tiles = append(d.Tiles, share, wait)
