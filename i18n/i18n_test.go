@@ -144,7 +144,7 @@ func TestKeysInUse(t *testing.T) {
 	built = append(built, "action."+sotepe.ActionAssessmentHandOver, "action."+sotepe.ActionAssessmentGrade)
 	built = append(built, "action."+sotepe.ActionFeedbackKiosk, "action."+sotepe.ActionFeedbackKioskRevoke)
 	built = append(built, "action."+sotepe.ActionFeedbackQuestionAdd, "action."+sotepe.ActionFeedbackQuestionRetire, "action."+sotepe.ActionSurveyInvite)
-	// The groups of the feedback figures (web/feedback_stats.go).
+	// The groups of the feedback figures (web/feedbackweb/figures.go).
 	built = append(built, prefixed("feedback.channel.", sotepe.FeedbackChannels)...)
 	built = append(built, prefixed("feedback.producer_kind.", sotepe.ProducerKinds)...)
 	built = append(built, prefixed("error.", []string{sotepe.EInvalid, sotepe.ENotFound, sotepe.EUnauthorized, sotepe.EForbidden, sotepe.EConflict, sotepe.ETooLarge, sotepe.ETooMany, sotepe.EUnavailable, sotepe.EInternal})...)

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"encoding/json"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -9,6 +8,7 @@ import (
 
 	"sotepe"
 	"sotepe/web/kit"
+	"sotepe/web/view"
 )
 
 // The assessment pages work without JavaScript: one question per page,
@@ -23,16 +23,11 @@ type assessPage struct {
 	State    sotepe.AssessmentState
 	Question *sotepe.Question
 	Number   int // the current question's number on its path
-	Summary  []summaryLine
+	Summary  []view.SummaryLine
 	Service  sotepe.Names
 	Units    []sotepe.Unit // the units of the recommended service, to choose from
 	Error    *kit.FormError
 	Resident bool // the viewer is a signed-in resident, who can hand over
-}
-
-// summaryLine is one answered question as the summary shows it.
-type summaryLine struct {
-	ID, Question, Answer string
 }
 
 // sessionPath is the page of a session.
@@ -83,7 +78,7 @@ func (s *Server) showSession(w http.ResponseWriter, r *http.Request, st sotepe.A
 	v := assessPage{Info: st.Info, State: st, Question: st.Question, Number: len(st.Steps) + 1, Error: problem,
 		Resident: in.User != nil && in.User.Has(sotepe.RoleResident)}
 	for _, step := range st.Steps {
-		v.Summary = append(v.Summary, summaryLine{ID: step.Question.ID, Question: step.Question.Text.In(in.Lang), Answer: step.Question.AnswerText(step.Answer, in.Lang)})
+		v.Summary = append(v.Summary, view.SummaryLine{ID: step.Question.ID, Question: step.Question.Text.In(in.Lang), Answer: step.Question.AnswerText(step.Answer, in.Lang)})
 	}
 	page := "assess_question"
 	if st.Outcome != nil {
@@ -105,45 +100,6 @@ func (s *Server) showSession(w http.ResponseWriter, r *http.Request, st sotepe.A
 	return nil
 }
 
-// formAnswer reads the answer form of question q, for the assessments and
-// the survey alike: "value" holds an option id, option ids, "true" or
-// "false", a number (with a decimal point or comma; a scale's step) or a
-// text. Nothing chosen is EInvalid.
-func formAnswer(r *http.Request, q sotepe.Question) (sotepe.AssessmentAnswer, error) {
-	a := sotepe.AssessmentAnswer{Question: r.PostForm.Get("question")}
-	values := r.PostForm["value"]
-	first := strings.TrimSpace(r.PostForm.Get("value"))
-	var v any
-	switch q.Kind {
-	case sotepe.KindMultiChoice:
-		v = append([]string{}, values...)
-	case sotepe.KindText:
-		v = first
-	case sotepe.KindYesNo:
-		if first != "true" && first != "false" {
-			return a, sotepe.Invalid("assess.error.choose", "choose an answer")
-		}
-		v = first == "true"
-	case sotepe.KindNumber, sotepe.KindScale:
-		if first == "" && q.Kind == sotepe.KindScale {
-			return a, sotepe.Invalid("assess.error.choose", "choose an answer")
-		}
-		n, err := strconv.ParseFloat(strings.Replace(first, ",", ".", 1), 64)
-		if err != nil {
-			return a, sotepe.Invalid("assess.error.value", "not a number").With(map[string]any{"Kind": string(q.Kind)})
-		}
-		v = n
-	default:
-		if first == "" {
-			return a, sotepe.Invalid("assess.error.choose", "choose an answer")
-		}
-		v = first
-	}
-	b, err := json.Marshal(v)
-	a.Value = b
-	return a, err
-}
-
 // assessAnswerForm answers the current question: POST
 // /assessment-sessions/{sid}/answer. A value the question does not take
 // shows the question again with the problem; an answer to a question that
@@ -158,12 +114,12 @@ func (s *Server) assessAnswerForm(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	problem := func(err error) error {
-		return s.showSession(w, r, st, s.formErr(in.Lang, answerErr(st.Question, err), "answer", "answer-value"), sotepe.HTTPStatus(sotepe.ErrorCode(err)))
+		return s.showSession(w, r, st, s.formErr(in.Lang, kit.AnswerError(st.Question, err), "answer", "answer-value"), sotepe.HTTPStatus(sotepe.ErrorCode(err)))
 	}
 	if st.Question == nil || r.PostForm.Get("question") != st.Question.ID {
 		return problem(&sotepe.Error{Code: sotepe.EConflict, Key: "assess.error.not_current", Message: "not the current question"})
 	}
-	a, err := formAnswer(r, *st.Question)
+	a, err := kit.FormAnswer(r, *st.Question)
 	if err != nil {
 		return problem(err)
 	}
@@ -178,19 +134,6 @@ func (s *Server) assessAnswerForm(w http.ResponseWriter, r *http.Request) error 
 	}
 	http.Redirect(w, r, sessionPath(sid), http.StatusSeeOther)
 	return nil
-}
-
-// answerErr is err about the answer to q, when the answer was refused as
-// invalid: the element is the fieldset "answer" of a choice, or the input
-// "answer-value" of a number or a text.
-func answerErr(q *sotepe.Question, err error) error {
-	if q == nil || sotepe.ErrorCode(err) != sotepe.EInvalid {
-		return err
-	}
-	if q.Kind == sotepe.KindNumber || q.Kind == sotepe.KindText {
-		return kit.AtField(err, "answer-value")
-	}
-	return kit.AtField(err, "answer")
 }
 
 // assessBackForm goes back one question, or to the question the form

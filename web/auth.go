@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
-	"net"
 	"net/http"
 	"strings"
 	"time"
@@ -147,7 +146,7 @@ func (s *Server) login(r *http.Request, c credentials) (sotepe.User, string, err
 	if err := sotepe.CheckText("username", username); err != nil {
 		return sotepe.User{}, "", err
 	}
-	addr := clientAddr(r)
+	addr := kit.ClientAddr(r)
 	wait, err := s.throttle.wait(r.Context(), username, addr)
 	if err != nil {
 		return sotepe.User{}, "", err
@@ -222,25 +221,6 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
 	}
 	s.clearSessionCookie(w)
 	return nil
-}
-
-// clientAddr is the client's IP address as the observe middleware resolved
-// it (clientIP): the peer, or behind a trusted proxy the address the proxy
-// saw. Every per-address limit uses it.
-func clientAddr(r *http.Request) string {
-	if a := kit.Info(r).Client; a != "" {
-		return a
-	}
-	return peerAddr(r.RemoteAddr)
-}
-
-// peerAddr is the IP address of a RemoteAddr ("host:port").
-func peerAddr(remote string) string {
-	host, _, err := net.SplitHostPort(remote)
-	if err != nil {
-		return remote
-	}
-	return host
 }
 
 // verifyPassword checks pw against hash, at most GOMAXPROCS verifications

@@ -99,7 +99,7 @@ func (s *Server) contactCreate(w http.ResponseWriter, r *http.Request) error {
 			_, err := kit.RequireUser(r)
 			return err
 		}
-		if wait := s.formLimit.take(clientAddr(r)); wait > 0 {
+		if wait := s.formLimit.Take(kit.ClientAddr(r)); wait > 0 {
 			return kit.TooMany("error.too_many", "website form limit", wait)
 		}
 	}
@@ -112,7 +112,7 @@ func (s *Server) contactCreate(w http.ResponseWriter, r *http.Request) error {
 	}
 	stored, created, err := s.cfg.Contacts.Submit(r.Context(), in.User, n)
 	if sotepe.ErrorCode(err) == sotepe.EInvalid && (b.Channel == sotepe.ChannelWebsite || in.User == nil) {
-		s.formLimit.give(clientAddr(r)) // a refused submission is not counted
+		s.formLimit.Give(kit.ClientAddr(r)) // a refused submission is not counted
 	}
 	if err != nil {
 		return err

@@ -79,14 +79,6 @@ func (s *Server) producers(w http.ResponseWriter, r *http.Request) error {
 	return smallList(s, s.dir.Producers)(w, r)
 }
 
-// addCatNames puts the catalog's names of prefix+key into names by key, for
-// every key of keys.
-func addCatNames[K ~string](s *Server, names map[string]sotepe.Names, prefix string, keys []K) {
-	for _, k := range keys {
-		names[string(k)] = s.catNames(prefix + string(k))
-	}
-}
-
 // network reads the directory's vocabulary for a page.
 func (s *Server) network(ctx context.Context) (vocab.Network, error) {
 	return vocab.Read(ctx, s.dir)

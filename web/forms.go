@@ -141,7 +141,7 @@ func (s *Server) contactFormSubmit(w http.ResponseWriter, r *http.Request) error
 	values["email"] = strings.TrimSpace(values["email"])
 	// Only accepted submissions count against the limit: a refused one
 	// gives its use back below.
-	if wait := s.formLimit.take(clientAddr(r)); wait > 0 {
+	if wait := s.formLimit.Take(kit.ClientAddr(r)); wait > 0 {
 		return kit.TooMany("error.too_many", "website form limit", wait)
 	}
 	c, _, err := s.cfg.Contacts.Submit(r.Context(), in.User, sotepe.NewContactRequest{
@@ -159,7 +159,7 @@ func (s *Server) contactFormSubmit(w http.ResponseWriter, r *http.Request) error
 		v.Receipt = &receipt
 		v.Values = map[string]string{}
 	case sotepe.EInvalid:
-		s.formLimit.give(clientAddr(r))
+		s.formLimit.Give(kit.ClientAddr(r))
 		status, v.Error = http.StatusBadRequest, s.formErr(in.Lang, err, websiteFields...)
 	default:
 		return err

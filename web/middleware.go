@@ -178,7 +178,7 @@ func (s *Server) language(next http.Handler) http.Handler {
 // believed. When every hop is trusted, the leftmost is the client; an entry
 // that is not an address ends the walk at the last trusted hop.
 func clientIP(r *http.Request, trusted []netip.Prefix) string {
-	peer := peerAddr(r.RemoteAddr)
+	peer := kit.PeerAddr(r.RemoteAddr)
 	if len(trusted) == 0 {
 		return peer
 	}

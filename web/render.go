@@ -75,10 +75,6 @@ func (p pageData) Clock(t time.Time) string { return p.Dates().Time(t) }
 // <time datetime>.
 func (p pageData) ISO(t time.Time) string { return t.In(p.loc).Format(time.RFC3339) }
 
-// dates is the formatter of dates and times for the request's language,
-// for handlers that build text for a page.
-func (s *Server) dates(r *http.Request) view.Dates { return s.datesIn(kit.Info(r).Lang) }
-
 // datesIn is the formatter of dates and times for lang.
 func (s *Server) datesIn(lang sotepe.Lang) view.Dates {
 	return view.NewDates(lang, s.cfg.Location, func(key string, args map[string]any) string { return s.cat.T(lang, key, args) })

@@ -23,6 +23,8 @@ import (
 	"sotepe/password"
 	"sotepe/report"
 	"sotepe/web/chatweb"
+	"sotepe/web/feedbackweb"
+	"sotepe/web/kit"
 	"sotepe/web/procurementweb"
 	"sotepe/web/rescueweb"
 	"sotepe/web/yearweb"
@@ -144,7 +146,7 @@ type Server struct {
 	// empties it whenever it changes a slot.
 	slotCache *responseCache
 	// formLimit slows the website contact form, which needs no sign-in.
-	formLimit *windowLimit
+	formLimit *kit.WindowLimit
 	handler   http.Handler
 	// dummyHash is a hash of a random password, verified against when an
 	// account does not exist so that timing does not reveal usernames.
@@ -153,14 +155,12 @@ type Server struct {
 	// at most GOMAXPROCS at once (see verifyPassword).
 	verifying chan struct{}
 
-	// feedbackLimit slows anonymous feedback (QR code, website) per
-	// address; kioskLimit the answers of one kiosk token, generous enough
-	// for a busy waiting room.
-	feedbackLimit, kioskLimit *windowLimit
-
 	// idps are the configured identity providers.
 	idps []*identityProvider
 
+	// feedback serves feedback, its questions and figures, and the
+	// resident survey.
+	feedback *feedbackweb.Handlers
 	// chat serves chats with professionals: the API, the live stream, the
 	// pages and the figures.
 	chat *chatweb.Handlers
@@ -230,20 +230,16 @@ func New(cfg Config) (*Server, error) {
 		throttle:  newThrottle(cfg.Store, cfg.Now),
 		cache:     newResponseCache(10*time.Second, 4096, cfg.Now),
 		slotCache: newResponseCache(2*time.Second, 4096, cfg.Now),
-		formLimit: newWindowLimit(5, 10*time.Minute, cfg.Now),
-
-		// Sixty answers an hour is a busy waiting room; a kiosk may take
-		// four times that, an address on the public channels half.
-		feedbackLimit: newWindowLimit(feedbackPerHour, time.Hour, cfg.Now),
-		kioskLimit:    newWindowLimit(kioskPerHour, time.Hour, cfg.Now),
-		annual:        newKeepCache[int, builtReport](time.Minute, 64, cfg.Now),
-		facts:         newKeepCache[[2]string, []report.Fact](time.Minute, 2, cfg.Now),
-		months:        report.NewMonthFacts(cfg.Store, time.Minute, dashboardKeptMonths),
-		filled:        map[filledKey]filledFigures{},
-		warmed:        make(chan struct{}),
-		closing:       make(chan struct{}),
-		verifying:     make(chan struct{}, runtime.GOMAXPROCS(0)),
+		formLimit: kit.NewWindowLimit(5, 10*time.Minute, cfg.Now),
+		annual:    newKeepCache[int, builtReport](time.Minute, 64, cfg.Now),
+		facts:     newKeepCache[[2]string, []report.Fact](time.Minute, 2, cfg.Now),
+		months:    report.NewMonthFacts(cfg.Store, time.Minute, dashboardKeptMonths),
+		filled:    map[filledKey]filledFigures{},
+		warmed:    make(chan struct{}),
+		closing:   make(chan struct{}),
+		verifying: make(chan struct{}, runtime.GOMAXPROCS(0)),
 	}
+	s.feedback = feedbackweb.New(site{s}, feedbackweb.Config{Feedback: cfg.Feedback, Surveys: cfg.Surveys, Directory: s.dir, Location: cfg.Location})
 	s.chat = chatweb.New(site{s}, chatweb.Config{Chats: cfg.Chats, Contacts: cfg.Contacts, Residents: cfg.Residents, Directory: s.dir,
 		Location: cfg.Location, ContactView: func(r sotepe.ContactRequest) any { return s.viewContact(r) }, Closing: s.closing, Log: s.log})
 	s.rescue = rescueweb.New(site{s}, rescueweb.Config{Rescue: cfg.Rescue, Directory: cfg.Directory})

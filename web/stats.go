@@ -69,16 +69,10 @@ func (s *Server) parseStatsParams(r *http.Request) (statsParams, error) {
 	return p, err
 }
 
-// statsGroup is a group as the API shows it: its id and names.
-type statsGroup struct {
-	ID    string       `json:"id"`
-	Names sotepe.Names `json:"names"`
-}
-
 // statsItem is the figures of one group in one period.
 type statsItem struct {
-	Group  statsGroup `json:"group"`
-	Period string     `json:"period"`
+	Group  kit.Group `json:"group"`
+	Period string    `json:"period"`
 	sotepe.StatsFigures
 }
 
@@ -113,7 +107,7 @@ func (s *Server) groupsFor(ctx context.Context, by sotepe.StatsGroupBy, units []
 	g := statsGroups{names: map[string]sotepe.Names{}, of: func(key string) string { return key }}
 	switch by {
 	case sotepe.GroupByChannel:
-		addCatNames(s, g.names, "channel.", sotepe.Channels)
+		kit.AddCatalogNames(site{s}, g.names, "channel.", sotepe.Channels)
 		g.count = len(sotepe.Channels)
 		return g, nil
 	case sotepe.GroupByService:
@@ -168,9 +162,7 @@ func (s *Server) allUnits(ctx context.Context) ([]sotepe.Unit, error) {
 }
 
 // catNames is a catalog message in the three languages.
-func (s *Server) catNames(key string) sotepe.Names {
-	return sotepe.Names{Fi: s.cat.T(sotepe.Finnish, key, nil), Sv: s.cat.T(sotepe.Swedish, key, nil), En: s.cat.T(sotepe.English, key, nil)}
-}
+func (s *Server) catNames(key string) sotepe.Names { return kit.CatalogNames(site{s}, key) }
 
 // name returns the names of group id, or the id itself in every language
 // for a key the directory does not know (a unit since removed, say).
@@ -221,7 +213,7 @@ func (s *Server) contactStats(w http.ResponseWriter, r *http.Request, u sotepe.U
 	resp := statsResponse{From: p.From, To: p.To, GroupBy: p.GroupBy, Interval: p.Interval,
 		Items: make([]statsItem, len(sum.Items)), Periods: make([]statsPeriodItem, len(sum.Periods)), Totals: sum.Totals}
 	for i, c := range sum.Items {
-		resp.Items[i] = statsItem{Group: statsGroup{ID: c.Group, Names: groups.name(c.Group)}, Period: c.Period, StatsFigures: c.StatsFigures}
+		resp.Items[i] = statsItem{Group: kit.Group{ID: c.Group, Names: groups.name(c.Group)}, Period: c.Period, StatsFigures: c.StatsFigures}
 	}
 	for i, c := range sum.Periods {
 		resp.Periods[i] = statsPeriodItem{Period: c.Period, StatsFigures: c.StatsFigures}

@@ -38,8 +38,6 @@ const (
 	clientFree  = 50
 	maxWait     = 15 * time.Minute
 	forgetAfter = time.Hour
-	// maxThrottleKeys bounds the in-process address limits of ratelimit.go.
-	maxThrottleKeys = 100_000
 )
 
 func newThrottle(store sotepe.LoginFailures, now func() time.Time) *throttle {

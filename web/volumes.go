@@ -27,7 +27,7 @@ var volumeGroupBys = map[string]sotepe.VolumeDim{
 
 // volumeItem is the volume of one statistic in one group.
 type volumeItem struct {
-	Group     statsGroup     `json:"group"`
+	Group     kit.Group      `json:"group"`
 	Statistic string         `json:"statistic"`
 	Measure   sotepe.Measure `json:"measure"`
 	Value     int64          `json:"value"`
@@ -107,7 +107,7 @@ func (s *Server) volumes(w http.ResponseWriter, r *http.Request) error {
 			n = vocab.ID(id)
 		}
 		st, _ := sotepe.StatisticByKey(row.Statistic)
-		resp.Items = append(resp.Items, volumeItem{Group: statsGroup{ID: id, Names: n}, Statistic: row.Statistic, Measure: st.Measure, Value: row.Count})
+		resp.Items = append(resp.Items, volumeItem{Group: kit.Group{ID: id, Names: n}, Statistic: row.Statistic, Measure: st.Measure, Value: row.Count})
 	}
 	slices.SortFunc(resp.Items, func(a, b volumeItem) int {
 		oa, okA := order[a.Group.ID]

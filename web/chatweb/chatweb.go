@@ -63,8 +63,3 @@ func New(site kit.Site, cfg Config) *Handlers {
 func (h *Handlers) formErr(r *http.Request, err error, fields ...string) *kit.FormError {
 	return kit.NewFormError(h.site.ErrText(kit.Info(r).Lang, err), err, fields...)
 }
-
-// catalogNames is the catalog's text of key in the three languages.
-func (h *Handlers) catalogNames(key string) sotepe.Names {
-	return sotepe.Names{Fi: h.site.T(sotepe.Finnish, key, nil), Sv: h.site.T(sotepe.Swedish, key, nil), En: h.site.T(sotepe.English, key, nil)}
-}

@@ -111,7 +111,7 @@ func (h *Handlers) chatGroupNames(ctx context.Context, by string) (map[string]so
 			return nil, err
 		}
 		vocab.Add(names, units, vocab.Unit)
-		names[""] = h.catalogNames("chat.figures.not_taken")
+		names[""] = kit.CatalogNames(h.site, "chat.figures.not_taken")
 	}
 	return names, nil
 }
@@ -160,12 +160,7 @@ func (h *Handlers) Figures(w http.ResponseWriter, r *http.Request, u sotepe.User
 	for i, f := range rows {
 		resp.Rows[i] = chatFigureRow{ChatFigure: f, Names: chatGroupName(names, p.By, f.Key)}
 	}
-	if kit.IsAPI(r) {
-		kit.WriteJSON(w, http.StatusOK, resp)
-		return nil
-	}
-	h.site.Page(w, r, http.StatusOK, "chat_stats", title, h.chatStatsView(lang, p, own, resp))
-	return nil
+	return kit.Respond(h.site, w, r, resp, "chat_stats", title, h.chatStatsView(lang, p, own, resp))
 }
 
 // chatStatsView is the page: the form, and the figures by group with a

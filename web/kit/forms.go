@@ -1,7 +1,10 @@
 package kit
 
 import (
+	"encoding/json"
 	"errors"
+	"net/http"
+	"strconv"
 	"strings"
 
 	"sotepe"
@@ -50,6 +53,20 @@ func formField(field string, fields []string) string {
 	return ""
 }
 
+// AnswerError is err about the answer to q, when the answer was refused as
+// invalid, on the question pages of assessments and surveys: the element
+// is the fieldset "answer" of a choice, or the input "answer-value" of a
+// number or a text.
+func AnswerError(q *sotepe.Question, err error) error {
+	if q == nil || sotepe.ErrorCode(err) != sotepe.EInvalid {
+		return err
+	}
+	if q.Kind == sotepe.KindNumber || q.Kind == sotepe.KindText {
+		return AtField(err, "answer-value")
+	}
+	return AtField(err, "answer")
+}
+
 // AtField returns err about the input field when err is a *sotepe.Error
 // that names no field yet, and err unchanged otherwise.
 func AtField(err error, field string) error {
@@ -58,4 +75,43 @@ func AtField(err error, field string) error {
 		return e.At(field)
 	}
 	return err
+}
+
+// FormAnswer reads the answer form of question q, for the assessments and
+// the survey alike: "value" holds an option id, option ids, "true" or
+// "false", a number (with a decimal point or comma; a scale's step) or a
+// text. Nothing chosen is EInvalid.
+func FormAnswer(r *http.Request, q sotepe.Question) (sotepe.AssessmentAnswer, error) {
+	a := sotepe.AssessmentAnswer{Question: r.PostForm.Get("question")}
+	values := r.PostForm["value"]
+	first := strings.TrimSpace(r.PostForm.Get("value"))
+	var v any
+	switch q.Kind {
+	case sotepe.KindMultiChoice:
+		v = append([]string{}, values...)
+	case sotepe.KindText:
+		v = first
+	case sotepe.KindYesNo:
+		if first != "true" && first != "false" {
+			return a, sotepe.Invalid("assess.error.choose", "choose an answer")
+		}
+		v = first == "true"
+	case sotepe.KindNumber, sotepe.KindScale:
+		if first == "" && q.Kind == sotepe.KindScale {
+			return a, sotepe.Invalid("assess.error.choose", "choose an answer")
+		}
+		n, err := strconv.ParseFloat(strings.Replace(first, ",", ".", 1), 64)
+		if err != nil {
+			return a, sotepe.Invalid("assess.error.value", "not a number").With(map[string]any{"Kind": string(q.Kind)})
+		}
+		v = n
+	default:
+		if first == "" {
+			return a, sotepe.Invalid("assess.error.choose", "choose an answer")
+		}
+		v = first
+	}
+	b, err := json.Marshal(v)
+	a.Value = b
+	return a, err
 }

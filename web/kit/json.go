@@ -34,6 +34,12 @@ type ErrorBody struct {
 	Field   string `json:"field,omitempty"`
 }
 
+// Group is a group of figures as the API shows it: its id and its names.
+type Group struct {
+	ID    string       `json:"id"`
+	Names sotepe.Names `json:"names"`
+}
+
 // WriteJSON writes v as JSON with status.
 func WriteJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")

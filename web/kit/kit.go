@@ -3,12 +3,14 @@
 // middleware sets (Info), the adapters that give a handler the signed-in
 // user and the object's id (User, Roles, ByID), the reading of JSON bodies
 // and forms (DecodeJSON, ParseForm) and the writing of JSON answers and
-// pages of lists (WriteJSON, ListPage, NextURL). Package web's server and
-// its handlers use it; see ARCHITECTURE.md, "Web".
+// pages of lists (WriteJSON, ListPage, NextURL), and the per-address limit
+// of the anonymous forms (WindowLimit, whose state is each value's own).
+// Package web's server and its handlers use it; see ARCHITECTURE.md, "Web".
 package kit
 
 import (
 	"context"
+	"net"
 	"net/http"
 	"strings"
 
@@ -47,6 +49,25 @@ func Info(r *http.Request) *RequestInfo {
 // WithInfo returns ctx carrying i, for the middleware that learns it.
 func WithInfo(ctx context.Context, i *RequestInfo) context.Context {
 	return context.WithValue(ctx, infoKey{}, i)
+}
+
+// ClientAddr is the client's IP address as the server's middleware
+// resolved it: the peer, or behind a trusted proxy the address the proxy
+// saw. Every per-address limit uses it.
+func ClientAddr(r *http.Request) string {
+	if a := Info(r).Client; a != "" {
+		return a
+	}
+	return PeerAddr(r.RemoteAddr)
+}
+
+// PeerAddr is the IP address of a RemoteAddr ("host:port").
+func PeerAddr(remote string) string {
+	host, _, err := net.SplitHostPort(remote)
+	if err != nil {
+		return remote
+	}
+	return host
 }
 
 // IsAPI reports whether the request is for the JSON API.

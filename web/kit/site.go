@@ -22,7 +22,39 @@ type Site interface {
 	// Page renders the page template name with status, under title, with
 	// data as the page's Data.
 	Page(w http.ResponseWriter, r *http.Request, status int, name, title string, data any)
+	// Standalone renders the page template name on its own, without the
+	// layout and its navigation to leave the page by (a waiting room's
+	// kiosk): the template's "standalone" definition, under title, with
+	// data as the page's Data.
+	Standalone(w http.ResponseWriter, r *http.Request, status int, name, title string, data any) error
 	// Now is the server's clock: the current instant in the city's time
 	// zone.
 	Now() time.Time
+}
+
+// Respond answers r with apiBody as JSON when r is an API request, else
+// with the page template name under title with data as its Data; both
+// with 200 OK.
+func Respond(site Site, w http.ResponseWriter, r *http.Request, apiBody any, name, title string, data any) error {
+	if IsAPI(r) {
+		WriteJSON(w, http.StatusOK, apiBody)
+	} else {
+		site.Page(w, r, http.StatusOK, name, title, data)
+	}
+	return nil
+}
+
+// CatalogNames is the catalog's text of key in the three languages, as
+// site writes it: the name of a group the directory does not name (the
+// chats nobody took, the answers with no service).
+func CatalogNames(site Site, key string) sotepe.Names {
+	return sotepe.Names{Fi: site.T(sotepe.Finnish, key, nil), Sv: site.T(sotepe.Swedish, key, nil), En: site.T(sotepe.English, key, nil)}
+}
+
+// AddCatalogNames puts the catalog's names of prefix+key into names by key, for
+// every key of keys.
+func AddCatalogNames[K ~string](site Site, names map[string]sotepe.Names, prefix string, keys []K) {
+	for _, k := range keys {
+		names[string(k)] = CatalogNames(site, prefix+string(k))
+	}
 }

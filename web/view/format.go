@@ -113,3 +113,9 @@ func Euros(lang sotepe.Lang, v int64) string { return Count(lang, v) + "\u00a0â‚
 type Tile struct {
 	ID, Label, Value, Note string
 }
+
+// SummaryLine is one answered question as the summary of an assessment or
+// a survey shows it.
+type SummaryLine struct {
+	ID, Question, Answer string
+}

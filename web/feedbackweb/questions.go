@@ -1,4 +1,4 @@
-package web
+package feedbackweb
 
 import (
 	"context"
@@ -42,37 +42,37 @@ func formExtra(r *http.Request, qs []sotepe.FeedbackQuestion) []sotepe.FeedbackE
 }
 
 // unitQuestions returns the extra questions unit asks, for its forms.
-func (s *Server) unitQuestions(ctx context.Context, unit string) ([]sotepe.FeedbackQuestion, error) {
-	return s.cfg.Feedback.Questions(ctx, unit)
+func (h *Handlers) unitQuestions(ctx context.Context, unit string) ([]sotepe.FeedbackQuestion, error) {
+	return h.cfg.Feedback.Questions(ctx, unit)
 }
 
-// feedbackQuestionList lists the extra questions a unit asks: GET
+// QuestionList lists the extra questions a unit asks: GET
 // /api/v1/units/{id}/feedback-questions, for anyone.
-func (s *Server) feedbackQuestionList(w http.ResponseWriter, r *http.Request) error {
-	unit, err := s.dir.Unit(r.Context(), r.PathValue("id"))
+func (h *Handlers) QuestionList(w http.ResponseWriter, r *http.Request) error {
+	unit, err := h.cfg.Directory.Unit(r.Context(), r.PathValue("id"))
 	if err != nil {
 		return err
 	}
-	qs, err := s.unitQuestions(r.Context(), unit.ID)
+	qs, err := h.unitQuestions(r.Context(), unit.ID)
 	return kit.WriteItems(w, qs, err)
 }
 
-// feedbackQuestionCreate adds an extra question to a unit its manager
+// QuestionCreate adds an extra question to a unit its manager
 // manages: POST /api/v1/units/{id}/feedback-questions with {"kind":
 // "scale"|"single_choice", "text", "low", "high", "options"}, 201.
-func (s *Server) feedbackQuestionCreate(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+func (h *Handlers) QuestionCreate(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	var b sotepe.NewFeedbackQuestion
 	if err := kit.DecodeJSON(r, &b); err != nil {
 		return err
 	}
-	q, err := s.cfg.Feedback.AddQuestion(r.Context(), u, r.PathValue("id"), b)
+	q, err := h.cfg.Feedback.AddQuestion(r.Context(), u, r.PathValue("id"), b)
 	return kit.WriteResult(w, http.StatusCreated, q, err)
 }
 
-// feedbackQuestionRetire stops asking an extra question: DELETE
+// QuestionRetire stops asking an extra question: DELETE
 // /api/v1/units/{id}/feedback-questions/{qid} (204) and POST
 // /staff/feedback/questions/{qid}/retire (the manager's page).
-func (s *Server) feedbackQuestionRetire(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+func (h *Handlers) QuestionRetire(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	unit, err := staffFeedbackUnit(r)
 	if err != nil {
 		return err
@@ -81,14 +81,14 @@ func (s *Server) feedbackQuestionRetire(w http.ResponseWriter, r *http.Request, 
 	if err != nil {
 		return err
 	}
-	return staffFeedbackDone(w, r, s.cfg.Feedback.RetireQuestion(r.Context(), u, unit, id))
+	return staffFeedbackDone(w, r, h.cfg.Feedback.RetireQuestion(r.Context(), u, unit, id))
 }
 
-// feedbackQuestionResults returns the figures of a unit's extra questions
+// QuestionResults returns the figures of a unit's extra questions
 // for its manager, analysts and administrators: GET
 // /api/v1/units/{id}/feedback-questions/results.
-func (s *Server) feedbackQuestionResults(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
-	res, err := s.cfg.Feedback.QuestionResults(r.Context(), u, r.PathValue("id"))
+func (h *Handlers) QuestionResults(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+	res, err := h.cfg.Feedback.QuestionResults(r.Context(), u, r.PathValue("id"))
 	return kit.WriteItems(w, res, err)
 }
 
@@ -100,18 +100,18 @@ type extraResultView struct {
 }
 
 // extraResults formats the figures of a unit's extra questions.
-func (s *Server) extraResults(lang sotepe.Lang, res []sotepe.FeedbackQuestionResult) []extraResultView {
+func (h *Handlers) extraResults(lang sotepe.Lang, res []sotepe.FeedbackQuestionResult) []extraResultView {
 	out := make([]extraResultView, 0, len(res))
 	for _, q := range res {
-		out = append(out, extraResultView{ID: q.ID, Retired: q.Retired, surveyResultView: s.surveyResultView(lang, q.SurveyQuestionResult)})
+		out = append(out, extraResultView{ID: q.ID, Retired: q.Retired, surveyResultView: h.surveyResultView(lang, q.SurveyQuestionResult)})
 	}
 	return out
 }
 
-// feedbackQuestionForm adds an extra question from the manager's page:
+// QuestionForm adds an extra question from the manager's page:
 // POST /staff/feedback/questions. The options of a choice are written one
 // a line in each language. A problem shows the page again with it.
-func (s *Server) feedbackQuestionForm(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+func (h *Handlers) QuestionForm(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	var err error
 	if err := kit.ParseForm(r); err != nil {
 		return err
@@ -142,15 +142,15 @@ func (s *Server) feedbackQuestionForm(w http.ResponseWriter, r *http.Request, u 
 			n.Options = append(n.Options, sotepe.Names{Fi: at(fi), Sv: at(sv), En: at(en)})
 		}
 	}
-	_, err = s.cfg.Feedback.AddQuestion(r.Context(), u, f.Get("unit"), n)
+	_, err = h.cfg.Feedback.AddQuestion(r.Context(), u, f.Get("unit"), n)
 	if code := sotepe.ErrorCode(err); code == sotepe.EInvalid || code == sotepe.EConflict {
-		v, verr := s.feedbackStaffView(r)
+		v, verr := h.feedbackStaffView(r)
 		if verr != nil {
 			return verr
 		}
 		lang := kit.Info(r).Lang
-		v.QuestionError = s.errText(lang, err)
-		s.html(w, r, sotepe.HTTPStatus(code), "feedback_staff", pageData{Title: s.cat.T(lang, "feedback.staff_title", nil), Data: v})
+		v.QuestionError = h.site.ErrText(lang, err)
+		h.site.Page(w, r, sotepe.HTTPStatus(code), "feedback_staff", h.site.T(lang, "feedback.staff_title", nil), v)
 		return nil
 	} else if err != nil {
 		return err

@@ -1,4 +1,4 @@
-package web
+package feedbackweb
 
 import (
 	"context"
@@ -32,9 +32,9 @@ type feedbackParams struct {
 	from, to                    time.Time
 }
 
-func (s *Server) parseFeedbackParams(r *http.Request) (feedbackParams, error) {
+func (h *Handlers) parseFeedbackParams(r *http.Request) (feedbackParams, error) {
 	q := r.URL.Query()
-	today := s.now().In(s.cfg.Location)
+	today := h.site.Now().In(h.cfg.Location)
 	p := feedbackParams{From: q.Get("from"), To: q.Get("to"), GroupBy: q.Get("group_by"), Interval: q.Get("interval"),
 		Unit: q.Get("unit"), Service: q.Get("service"), Producer: q.Get("producer")}
 	if p.From == "" {
@@ -65,8 +65,8 @@ func (s *Server) parseFeedbackParams(r *http.Request) (feedbackParams, error) {
 
 // feedbackItem is the figures of one group in one period.
 type feedbackItem struct {
-	Group  statsGroup `json:"group"`
-	Period string     `json:"period,omitempty"`
+	Group  kit.Group `json:"group"`
+	Period string    `json:"period,omitempty"`
 	sotepe.NPSFigures
 	// PreviousYear is the group's figures of the same dates a year
 	// earlier, over the whole period only (interval none).
@@ -106,13 +106,13 @@ type feedbackGroups struct {
 
 // feedbackGroupsFor builds the groups of by and the units p's filters keep
 // (nil: all) from the directory.
-func (s *Server) feedbackGroupsFor(ctx context.Context, by string, p feedbackParams) (feedbackGroups, []sotepe.Unit, error) {
+func (h *Handlers) feedbackGroupsFor(ctx context.Context, by string, p feedbackParams) (feedbackGroups, []sotepe.Unit, error) {
 	g := feedbackGroups{dim: sotepe.FeedbackDimUnit, names: map[string]sotepe.Names{}}
-	n, err := s.network(ctx)
+	n, err := vocab.Read(ctx, h.cfg.Directory)
 	if err != nil {
 		return g, nil, err
 	}
-	all, err := s.allUnits(ctx)
+	all, err := sotepe.AllUnits(ctx, h.cfg.Directory, sotepe.UnitFilter{})
 	if err != nil {
 		return g, nil, err
 	}
@@ -140,11 +140,11 @@ func (s *Server) feedbackGroupsFor(ctx context.Context, by string, p feedbackPar
 		switch by {
 		case "service":
 			vocab.Add(g.names, n.Services, vocab.Service)
-			g.names[""] = s.catNames("feedback.no_service")
+			g.names[""] = kit.CatalogNames(h.site, "feedback.no_service")
 		case "language":
-			addCatNames(s, g.names, "lang.", sotepe.Langs)
+			kit.AddCatalogNames(h.site, g.names, "lang.", sotepe.Langs)
 		default:
-			addCatNames(s, g.names, "feedback.channel.", sotepe.FeedbackChannels)
+			kit.AddCatalogNames(h.site, g.names, "feedback.channel.", sotepe.FeedbackChannels)
 		}
 		return g, units, nil
 	case "area":
@@ -157,7 +157,7 @@ func (s *Server) feedbackGroupsFor(ctx context.Context, by string, p feedbackPar
 		vocab.Add(g.names, n.Producers, vocab.Producer)
 		groupsOf = func(u sotepe.Unit) []string { return one(u.ProducerID) }
 	case "producer_type":
-		addCatNames(s, g.names, "feedback.producer_kind.", sotepe.ProducerKinds)
+		kit.AddCatalogNames(h.site, g.names, "feedback.producer_kind.", sotepe.ProducerKinds)
 		groupsOf = func(u sotepe.Unit) []string { return one(string(kinds[u.ProducerID])) }
 	}
 	if groupsOf != nil {
@@ -184,15 +184,15 @@ func feedbackUnitIDs(p feedbackParams, units []sotepe.Unit) []string {
 	return ids
 }
 
-// feedbackStats serves the figures: the page, its JSON and its CSV.
-func (s *Server) feedbackStats(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
-	svc := s.cfg.Feedback
+// Figures serves the figures: the page, its JSON and its CSV.
+func (h *Handlers) Figures(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+	svc := h.cfg.Feedback
 	in := kit.Info(r)
-	p, err := s.parseFeedbackParams(r)
+	p, err := h.parseFeedbackParams(r)
 	var g feedbackGroups
 	var units []sotepe.Unit
 	if err == nil {
-		g, units, err = s.feedbackGroupsFor(r.Context(), p.GroupBy, p)
+		g, units, err = h.feedbackGroupsFor(r.Context(), p.GroupBy, p)
 	}
 	if err == nil && p.Interval != "none" {
 		if cells := max(len(g.names), 1) * sotepe.StatsInterval(p.Interval).PeriodCount(p.from, p.to); cells > sotepe.MaxStatsCells {
@@ -203,9 +203,9 @@ func (s *Server) feedbackStats(w http.ResponseWriter, r *http.Request, u sotepe.
 		if sotepe.ErrorCode(err) != sotepe.EInvalid || kit.IsAPI(r) {
 			return err
 		}
-		v := s.feedbackStatsView(in.Lang, p, nil)
-		v.Error = s.errText(in.Lang, err)
-		s.html(w, r, http.StatusBadRequest, "feedback_stats", pageData{Title: s.cat.T(in.Lang, "feedback.stats_title", nil), Data: v})
+		v := h.feedbackStatsView(in.Lang, p, nil)
+		v.Error = h.site.ErrText(in.Lang, err)
+		h.site.Page(w, r, http.StatusBadRequest, "feedback_stats", h.site.T(in.Lang, "feedback.stats_title", nil), v)
 		return nil
 	}
 	// Months come from the store's monthly roll-up; days and weeks from
@@ -229,7 +229,7 @@ func (s *Server) feedbackStats(w http.ResponseWriter, r *http.Request, u sotepe.
 			return periods[day]
 		}
 	}
-	sum, err := s.summarizeFeedback(r.Context(), svc, u, q, g, period)
+	sum, err := h.summarizeFeedback(r.Context(), svc, u, q, g, period)
 	if err != nil {
 		return err
 	}
@@ -240,7 +240,7 @@ func (s *Server) feedbackStats(w http.ResponseWriter, r *http.Request, u sotepe.
 		if !ok {
 			name = sotepe.Names{Fi: c.Group, Sv: c.Group, En: c.Group}
 		}
-		resp.Items[i] = feedbackItem{Group: statsGroup{ID: c.Group, Names: name}, Period: c.Period, NPSFigures: c.NPSFigures}
+		resp.Items[i] = feedbackItem{Group: kit.Group{ID: c.Group, Names: name}, Period: c.Period, NPSFigures: c.NPSFigures}
 	}
 	for i, c := range sum.Periods {
 		resp.Periods[i] = feedbackPeriod{Period: c.Period, NPSFigures: c.NPSFigures}
@@ -270,7 +270,7 @@ func (s *Server) feedbackStats(w http.ResponseWriter, r *http.Request, u sotepe.
 	if kit.IsAPI(r) && p.CSV {
 		return writeFeedbackCSV(w, resp)
 	}
-	return s.respond(w, r, resp, "feedback_stats", pageData{Title: s.cat.T(in.Lang, "feedback.stats_title", nil), Data: s.feedbackStatsView(in.Lang, p, &resp)})
+	return kit.Respond(h.site, w, r, resp, "feedback_stats", h.site.T(in.Lang, "feedback.stats_title", nil), h.feedbackStatsView(in.Lang, p, &resp))
 }
 
 // summarizeFeedback counts and sums up the figures of q. Days of a
@@ -278,7 +278,7 @@ func (s *Server) feedbackStats(w http.ResponseWriter, r *http.Request, u sotepe.
 // of every unit together asked for apart (a unit may be in two groups, or
 // in none): a year of days then comes back a few thousand rows, not one
 // per unit and day.
-func (s *Server) summarizeFeedback(ctx context.Context, svc sotepe.FeedbackService, u sotepe.User, q sotepe.FeedbackCountsQuery,
+func (h *Handlers) summarizeFeedback(ctx context.Context, svc sotepe.FeedbackService, u sotepe.User, q sotepe.FeedbackCountsQuery,
 	g feedbackGroups, period func(string) string) (sotepe.NPSSummary, error) {
 	if !q.ByDay || g.byUnit == nil {
 		counts, err := svc.Counts(ctx, u, q)
@@ -350,15 +350,15 @@ type npsBar struct {
 }
 
 // npsCells formats the figures of a group for a table.
-func (s *Server) npsCells(lang sotepe.Lang, f sotepe.NPSFigures) (nps, ci, note string) {
+func (h *Handlers) npsCells(lang sotepe.Lang, f sotepe.NPSFigures) (nps, ci, note string) {
 	if f.NPS == nil {
-		return "–", "–", s.cat.T(lang, "feedback.withheld", map[string]any{"Min": sotepe.MinNPSResponses})
+		return "–", "–", h.site.T(lang, "feedback.withheld", map[string]any{"Min": sotepe.MinNPSResponses})
 	}
 	num := func(v float64) string { return view.Decimal(lang, v, 1) }
 	return num(*f.NPS), num(*f.CILow) + " … " + num(*f.CIHigh), ""
 }
 
-func (s *Server) feedbackStatsView(lang sotepe.Lang, p feedbackParams, resp *feedbackStatsResponse) feedbackStatsView {
+func (h *Handlers) feedbackStatsView(lang sotepe.Lang, p feedbackParams, resp *feedbackStatsResponse) feedbackStatsView {
 	v := feedbackStatsView{P: p, GroupBys: feedbackGroupBys, Intervals: []string{"none", "day", "week", "month"}}
 	if resp == nil {
 		return v
@@ -371,27 +371,27 @@ func (s *Server) feedbackStatsView(lang sotepe.Lang, p feedbackParams, resp *fee
 		}
 	}
 	v.CSVURL = "/api/v1/stats/feedback?" + q.Encode()
-	dates := s.datesIn(lang)
+	dates := h.site.Dates(lang)
 	row := func(group, period string, f sotepe.NPSFigures) npsRow {
-		nps, ci, note := s.npsCells(lang, f)
+		nps, ci, note := h.npsCells(lang, f)
 		return npsRow{Group: group, Period: dates.Period(period), Responses: view.Count(lang, f.Responses), NPS: nps, CI: ci, Note: note}
 	}
 	prev := func(r npsRow, f *sotepe.NPSFigures) npsRow {
 		if f != nil {
-			r.Previous, _, _ = s.npsCells(lang, *f)
+			r.Previous, _, _ = h.npsCells(lang, *f)
 		}
 		return r
 	}
 	for _, it := range resp.Items {
 		v.Rows = append(v.Rows, prev(row(it.Group.Names.In(lang), it.Period, it.NPSFigures), it.PreviousYear))
 	}
-	v.Totals = prev(row(s.cat.T(lang, "stats.total", nil), "", resp.Totals), resp.PreviousYearTotals)
+	v.Totals = prev(row(h.site.T(lang, "stats.total", nil), "", resp.Totals), resp.PreviousYearTotals)
 	if p.Interval != "none" && len(resp.Periods) > 0 {
 		step := 700.0 / float64(len(resp.Periods))
 		for i, pe := range resp.Periods {
 			b := npsBar{X: 50 + float64(i)*step + step*0.15, W: step * 0.7, Label: dates.Period(pe.Period)}
 			if pe.NPS == nil {
-				b.Y, b.H, b.Title = 99, 2, b.Label+": "+s.cat.T(lang, "feedback.withheld", map[string]any{"Min": sotepe.MinNPSResponses})
+				b.Y, b.H, b.Title = 99, 2, b.Label+": "+h.site.T(lang, "feedback.withheld", map[string]any{"Min": sotepe.MinNPSResponses})
 			} else {
 				h := *pe.NPS
 				b.Title = b.Label + ": " + view.Decimal(lang, h, 1)

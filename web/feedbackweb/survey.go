@@ -1,4 +1,4 @@
-package web
+package feedbackweb
 
 import (
 	"encoding/json"
@@ -28,64 +28,65 @@ type surveyPage struct {
 	Question *sotepe.Question
 	Number   int
 	Total    int
-	Summary  []summaryLine
+	Summary  []view.SummaryLine
 	Error    *kit.FormError
 }
 
-// surveyInvitationPage shows the next question of an invitation, or the
+// SurveyInvitationPage shows the next question of an invitation, or the
 // answers to send when every question has one: GET /survey/{token}. An
 // unknown link is 404 and a used one 409, each with a page saying so.
-func (s *Server) surveyInvitationPage(w http.ResponseWriter, r *http.Request) error {
-	st, err := s.cfg.Surveys.State(r.Context(), r.PathValue("token"))
+func (h *Handlers) SurveyInvitationPage(w http.ResponseWriter, r *http.Request) error {
+	st, err := h.cfg.Surveys.State(r.Context(), r.PathValue("token"))
 	if err != nil {
 		return err
 	}
-	return s.showSurvey(w, r, st, nil, http.StatusOK)
+	return h.showSurvey(w, r, st, nil, http.StatusOK)
 }
 
-func (s *Server) showSurvey(w http.ResponseWriter, r *http.Request, st sotepe.SurveyState, problem *kit.FormError, status int) error {
+func (h *Handlers) showSurvey(w http.ResponseWriter, r *http.Request, st sotepe.SurveyState, problem *kit.FormError, status int) error {
 	lang := kit.Info(r).Lang
 	v := surveyPage{Info: st.Info, Token: r.PathValue("token"), Question: st.Question, Number: st.Number, Total: st.Total, Error: problem}
 	for _, step := range st.Steps {
-		answer := s.cat.T(lang, "survey.skipped", nil)
+		answer := h.site.T(lang, "survey.skipped", nil)
 		if string(step.Answer.Value) != "null" {
 			answer = step.Question.AnswerText(step.Answer, lang)
 		}
-		v.Summary = append(v.Summary, summaryLine{ID: step.Question.ID, Question: step.Question.Text.In(lang), Answer: answer})
+		v.Summary = append(v.Summary, view.SummaryLine{ID: step.Question.ID, Question: step.Question.Text.In(lang), Answer: answer})
 	}
 	page := "survey_question"
 	if st.Question == nil {
 		page = "survey_review"
 	}
-	s.html(w, r, status, page, pageData{Title: st.Info.Title.In(lang), Data: v})
+	h.site.Page(w, r, status, page, st.Info.Title.In(lang), v)
 	return nil
 }
 
-// surveyAnswerForm answers the next question: POST /survey/{token}/answer.
+// SurveyAnswerForm answers the next question: POST /survey/{token}/answer.
 // "skip" skips an optional question. A value the question does not take
 // shows the question again with the problem.
-func (s *Server) surveyAnswerForm(w http.ResponseWriter, r *http.Request) error {
+func (h *Handlers) SurveyAnswerForm(w http.ResponseWriter, r *http.Request) error {
 	if err := kit.ParseForm(r); err != nil {
 		return err
 	}
 	in, token := kit.Info(r), r.PathValue("token")
-	st, err := s.cfg.Surveys.State(r.Context(), token)
+	st, err := h.cfg.Surveys.State(r.Context(), token)
 	if err != nil {
 		return err
 	}
 	problem := func(err error) error {
-		return s.showSurvey(w, r, st, s.formErr(in.Lang, answerErr(st.Question, err), "answer", "answer-value"), sotepe.HTTPStatus(sotepe.ErrorCode(err)))
+		err = kit.AnswerError(st.Question, err)
+		return h.showSurvey(w, r, st, kit.NewFormError(h.site.ErrText(in.Lang, err), err, "answer", "answer-value"), sotepe.HTTPStatus(sotepe.ErrorCode(err)))
 	}
 	if st.Question == nil || r.PostForm.Get("question") != st.Question.ID {
 		return problem(&sotepe.Error{Code: sotepe.EConflict, Key: "assess.error.not_current", Message: "not the current question"})
 	}
 	a := sotepe.AssessmentAnswer{Question: st.Question.ID, Value: json.RawMessage("null")}
 	if r.PostForm.Get("skip") == "" {
-		if a, err = formAnswer(r, *st.Question); err != nil {
+		if a, err = kit.FormAnswer(r, *st.Question); err != nil {
 			return problem(err)
 		}
 	}
-	if _, err := s.cfg.Surveys.Answer(r.Context(), token, a); err != nil {
+	if _, err := h.cfg.Surveys.Answer(r.Context(), token, a); err != nil {
 		if code := sotepe.ErrorCode(err); code == sotepe.EInvalid || code == sotepe.EConflict {
 			return problem(err)
 		}
@@ -95,38 +96,38 @@ func (s *Server) surveyAnswerForm(w http.ResponseWriter, r *http.Request) error 
 	return nil
 }
 
-// surveyBackForm forgets the last answer: POST /survey/{token}/back.
-func (s *Server) surveyBackForm(w http.ResponseWriter, r *http.Request) error {
+// SurveyBackForm forgets the last answer: POST /survey/{token}/back.
+func (h *Handlers) SurveyBackForm(w http.ResponseWriter, r *http.Request) error {
 	token := r.PathValue("token")
-	if _, err := s.cfg.Surveys.Back(r.Context(), token); err != nil && sotepe.ErrorCode(err) != sotepe.EConflict {
+	if _, err := h.cfg.Surveys.Back(r.Context(), token); err != nil && sotepe.ErrorCode(err) != sotepe.EConflict {
 		return err
 	}
 	http.Redirect(w, r, surveyPath(token), http.StatusSeeOther)
 	return nil
 }
 
-// surveySendForm sends the answers as the invitation's one response and
+// SurveySendForm sends the answers as the invitation's one response and
 // thanks the resident, after the response is stored: POST
 // /survey/{token}/send.
-func (s *Server) surveySendForm(w http.ResponseWriter, r *http.Request) error {
+func (h *Handlers) SurveySendForm(w http.ResponseWriter, r *http.Request) error {
 	in, token := kit.Info(r), r.PathValue("token")
-	st, err := s.cfg.Surveys.State(r.Context(), token)
+	st, err := h.cfg.Surveys.State(r.Context(), token)
 	if err != nil {
 		return err
 	}
-	if err := s.cfg.Surveys.Send(r.Context(), token, in.Lang); err != nil {
+	if err := h.cfg.Surveys.Send(r.Context(), token, in.Lang); err != nil {
 		if sotepe.ErrorCode(err) == sotepe.EConflict && st.Question != nil {
-			return s.showSurvey(w, r, st, s.formErr(in.Lang, err), http.StatusConflict)
+			return h.showSurvey(w, r, st, kit.NewFormError(h.site.ErrText(in.Lang, err), err), http.StatusConflict)
 		}
 		return err
 	}
-	s.html(w, r, http.StatusOK, "survey_thanks", pageData{Title: st.Info.Title.In(in.Lang), Data: surveyPage{Info: st.Info}})
+	h.site.Page(w, r, http.StatusOK, "survey_thanks", st.Info.Title.In(in.Lang), surveyPage{Info: st.Info})
 	return nil
 }
 
-// surveyList lists the surveys: GET /api/v1/surveys.
-func (s *Server) surveyList(w http.ResponseWriter, r *http.Request) error {
-	list := s.cfg.Surveys.Surveys()
+// SurveyList lists the surveys: GET /api/v1/surveys.
+func (h *Handlers) SurveyList(w http.ResponseWriter, r *http.Request) error {
+	list := h.cfg.Surveys.Surveys()
 	if list == nil {
 		list = []sotepe.SurveyInfo{}
 	}
@@ -134,9 +135,9 @@ func (s *Server) surveyList(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// surveyGet returns one survey with its questions: GET /api/v1/surveys/{id}.
-func (s *Server) surveyGet(w http.ResponseWriter, r *http.Request) error {
-	info, qs, err := s.cfg.Surveys.Survey(r.PathValue("id"))
+// SurveyGet returns one survey with its questions: GET /api/v1/surveys/{id}.
+func (h *Handlers) SurveyGet(w http.ResponseWriter, r *http.Request) error {
+	info, qs, err := h.cfg.Surveys.Survey(r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -147,11 +148,11 @@ func (s *Server) surveyGet(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// surveyRespond stores a whole response: POST /api/v1/survey-responses
+// SurveyRespond stores a whole response: POST /api/v1/survey-responses
 // with {"token", "lang", "answers": [{"question", "value"}]}; a skipped
 // optional question is left out or null. 201 once it is stored; a used
 // invitation is 409, an unknown one 404, a missing or unfit answer 400.
-func (s *Server) surveyRespond(w http.ResponseWriter, r *http.Request) error {
+func (h *Handlers) SurveyRespond(w http.ResponseWriter, r *http.Request) error {
 	var b struct {
 		Token   string                    `json:"token"`
 		Lang    sotepe.Lang               `json:"lang"`
@@ -163,17 +164,17 @@ func (s *Server) surveyRespond(w http.ResponseWriter, r *http.Request) error {
 	if b.Lang == "" {
 		b.Lang = kit.Info(r).Lang
 	}
-	if err := s.cfg.Surveys.Respond(r.Context(), b.Token, b.Lang, b.Answers); err != nil {
+	if err := h.cfg.Surveys.Respond(r.Context(), b.Token, b.Lang, b.Answers); err != nil {
 		return err
 	}
 	kit.WriteJSON(w, http.StatusCreated, map[string]string{"status": "stored"})
 	return nil
 }
 
-// surveyInvite creates invitations for an administrator: POST
+// SurveyInvite creates invitations for an administrator: POST
 // /api/v1/surveys/{id}/invitations with {"count": N}. 201 with the tokens
 // and the paths of their links, shown only this once.
-func (s *Server) surveyInvite(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+func (h *Handlers) SurveyInvite(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	var b struct {
 		Count int `json:"count"`
 	}
@@ -181,7 +182,7 @@ func (s *Server) surveyInvite(w http.ResponseWriter, r *http.Request, u sotepe.U
 		return err
 	}
 	id := r.PathValue("id")
-	tokens, err := s.cfg.Surveys.Invite(r.Context(), u, id, b.Count)
+	tokens, err := h.cfg.Surveys.Invite(r.Context(), u, id, b.Count)
 	if err != nil {
 		return err
 	}
@@ -204,31 +205,31 @@ type surveyResultView struct {
 	Rows                           []surveyResultRow
 }
 
-// surveyResults serves the figures of a survey to analysts and
+// SurveyResults serves the figures of a survey to analysts and
 // administrators: GET /surveys/{id}/results and its JSON.
-func (s *Server) surveyResults(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
-	res, err := s.cfg.Surveys.Results(r.Context(), u, r.PathValue("id"))
+func (h *Handlers) SurveyResults(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+	res, err := h.cfg.Surveys.Results(r.Context(), u, r.PathValue("id"))
 	if err != nil {
 		return err
 	}
 	lang := kit.Info(r).Lang
 	var views []surveyResultView
 	for _, q := range res.Questions {
-		views = append(views, s.surveyResultView(lang, q))
+		views = append(views, h.surveyResultView(lang, q))
 	}
-	return s.respond(w, r, res, "survey_results", pageData{Title: res.Survey.Title.In(lang), Data: struct {
+	return kit.Respond(h.site, w, r, res, "survey_results", res.Survey.Title.In(lang), struct {
 		Results   sotepe.SurveyResults
 		Responses string
 		Questions []surveyResultView
-	}{res, view.Count(lang, res.Responses), views}})
+	}{res, view.Count(lang, res.Responses), views})
 }
 
 // surveyResultView formats one question's figures (a survey's or an extra
 // feedback question's) for a page.
-func (s *Server) surveyResultView(lang sotepe.Lang, q sotepe.SurveyQuestionResult) surveyResultView {
+func (h *Handlers) surveyResultView(lang sotepe.Lang, q sotepe.SurveyQuestionResult) surveyResultView {
 	v := surveyResultView{Question: q.Question.Text.In(lang), Answered: view.Count(lang, q.Answered)}
 	if q.Withheld != "" {
-		v.Note = s.cat.T(lang, "feedback.withheld", map[string]any{"Min": sotepe.MinSurveyAnswers})
+		v.Note = h.site.T(lang, "feedback.withheld", map[string]any{"Min": sotepe.MinSurveyAnswers})
 	}
 	if q.Mean != nil {
 		v.Mean = view.Decimal(lang, *q.Mean, 2)

@@ -1,16 +1,20 @@
-package web
+package kit
 
 import (
 	"sync"
 	"time"
 )
 
-// windowLimit allows each key (a client address from clientAddr, which
+// maxLimitKeys bounds the keys one WindowLimit holds: past it, the keys
+// whose window has passed are dropped first.
+const maxLimitKeys = 100_000
+
+// WindowLimit allows each key (a client address from ClientAddr, which
 // honours --trusted-proxies like the sign-in throttle) at most max uses per
 // window, for the forms anyone may post without signing in. Its state lives
 // in this process: these limits only blunt floods, and a per-process count
 // still bounds them.
-type windowLimit struct {
+type WindowLimit struct {
 	mu     sync.Mutex
 	max    int
 	window time.Duration
@@ -23,17 +27,18 @@ type usage struct {
 	count int
 }
 
-func newWindowLimit(max int, window time.Duration, now func() time.Time) *windowLimit {
-	return &windowLimit{max: max, window: window, now: now, keys: map[string]*usage{}}
+// NewWindowLimit allows max uses a key per window, by the clock now.
+func NewWindowLimit(max int, window time.Duration, now func() time.Time) *WindowLimit {
+	return &WindowLimit{max: max, window: window, now: now, keys: map[string]*usage{}}
 }
 
-// take uses one of key's allowance and returns 0, or returns how long until
+// Take uses one of key's allowance and returns 0, or returns how long until
 // the key may try again without using anything.
-func (l *windowLimit) take(key string) time.Duration {
+func (l *WindowLimit) Take(key string) time.Duration {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.now()
-	if len(l.keys) > maxThrottleKeys {
+	if len(l.keys) > maxLimitKeys {
 		for k, u := range l.keys {
 			if now.Sub(u.start) >= l.window {
 				delete(l.keys, k)
@@ -52,10 +57,10 @@ func (l *windowLimit) take(key string) time.Duration {
 	return 0
 }
 
-// give hands back one use that take counted against key, for a submission
+// Give hands back one use that Take counted against key, for a submission
 // refused as invalid: a person correcting a form is not flooding it, and
 // only accepted submissions count against the limit.
-func (l *windowLimit) give(key string) {
+func (l *WindowLimit) Give(key string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if u := l.keys[key]; u != nil && u.count > 0 {

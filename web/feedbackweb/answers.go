@@ -1,4 +1,4 @@
-package web
+package feedbackweb
 
 import (
 	"net/http"
@@ -18,24 +18,17 @@ import (
 // here are the abuse limits of the anonymous channels. Nothing about an
 // answer is logged.
 
-// Abuse limits per hour: an address on the public channels (QR code,
-// website), and one kiosk token (at least 60 an hour: a busy waiting room).
-const (
-	feedbackPerHour = 30
-	kioskPerHour    = 240
-)
-
 // feedbackLimited uses one of the allowance of an anonymous answer on
 // channel: per address on the QR and website channels, per token on a
 // kiosk. Signed-in channels are not limited here. Over the limit is
 // ETooMany ("error.too_many").
-func (s *Server) feedbackLimited(r *http.Request, channel sotepe.FeedbackChannel, token string) error {
+func (h *Handlers) feedbackLimited(r *http.Request, channel sotepe.FeedbackChannel, token string) error {
 	var wait time.Duration
 	switch channel {
 	case sotepe.FeedbackQR, sotepe.FeedbackWebsite:
-		wait = s.feedbackLimit.take("a:" + clientAddr(r))
+		wait = h.answerLimit.Take("a:" + kit.ClientAddr(r))
 	case sotepe.FeedbackKioskChannel:
-		wait = s.kioskLimit.take("k:" + token)
+		wait = h.kioskLimit.Take("k:" + token)
 	}
 	if wait > 0 {
 		return kit.TooMany("error.too_many", "feedback limit", wait)
@@ -70,9 +63,9 @@ type feedbackView struct {
 	CreatedAt     time.Time              `json:"created_at"`
 }
 
-func (s *Server) viewFeedback(f sotepe.Feedback) feedbackView {
+func (h *Handlers) viewFeedback(f sotepe.Feedback) feedbackView {
 	return feedbackView{ID: f.ID, Unit: f.UnitID, Score: f.Score, Comment: f.Comment, Channel: f.Channel, Lang: f.Lang,
-		Service: f.ServiceID, AppointmentID: f.AppointmentID, CreatedAt: f.CreatedAt.In(s.cfg.Location)}
+		Service: f.ServiceID, AppointmentID: f.AppointmentID, CreatedAt: f.CreatedAt.In(h.cfg.Location)}
 }
 
 // feedbackChannel picks the channel an API answer left without one came
@@ -92,9 +85,9 @@ func feedbackChannel(b feedbackBody, u *sotepe.User) sotepe.FeedbackChannel {
 	return sotepe.FeedbackWebsite
 }
 
-// feedbackCreate takes an answer: POST /api/v1/feedback. 201 with the
+// Create takes an answer: POST /api/v1/feedback. 201 with the
 // stored answer (its comment screened).
-func (s *Server) feedbackCreate(w http.ResponseWriter, r *http.Request) error {
+func (h *Handlers) Create(w http.ResponseWriter, r *http.Request) error {
 	var b feedbackBody
 	if err := kit.DecodeJSON(r, &b); err != nil {
 		return err
@@ -107,22 +100,22 @@ func (s *Server) feedbackCreate(w http.ResponseWriter, r *http.Request) error {
 		b.Lang = in.Lang
 	}
 	ch := feedbackChannel(b, in.User)
-	if err := s.feedbackLimited(r, ch, b.KioskToken); err != nil {
+	if err := h.feedbackLimited(r, ch, b.KioskToken); err != nil {
 		return err
 	}
-	f, err := s.cfg.Feedback.Submit(r.Context(), in.User, sotepe.FeedbackInput{UnitID: b.Unit, Score: *b.Score, Comment: b.Comment,
+	f, err := h.cfg.Feedback.Submit(r.Context(), in.User, sotepe.FeedbackInput{UnitID: b.Unit, Score: *b.Score, Comment: b.Comment,
 		Channel: ch, Lang: b.Lang, AppointmentID: b.AppointmentID, KioskToken: b.KioskToken, VisitToken: b.VisitToken, Extra: b.Extra})
 	if err != nil {
 		return err
 	}
-	kit.WriteJSON(w, http.StatusCreated, s.viewFeedback(f))
+	kit.WriteJSON(w, http.StatusCreated, h.viewFeedback(f))
 	return nil
 }
 
-// feedbackList lists answers: GET /api/v1/feedback. A resident gets their
+// List lists answers: GET /api/v1/feedback. A resident gets their
 // own; a unit manager their units' answers with comments (screened),
 // narrowed by unit=.
-func (s *Server) feedbackList(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+func (h *Handlers) List(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	page, err := kit.ReadPageRequest(r.URL.Query())
 	if err != nil {
 		return err
@@ -131,8 +124,8 @@ func (s *Server) feedbackList(w http.ResponseWriter, r *http.Request, u sotepe.U
 	if unit := r.URL.Query().Get("unit"); unit != "" {
 		units = []string{unit}
 	}
-	p, err := s.cfg.Feedback.List(r.Context(), u, units, page)
-	return kit.WritePage(w, p, err, s.viewFeedback)
+	p, err := h.cfg.Feedback.List(r.Context(), u, units, page)
+	return kit.WritePage(w, p, err, h.viewFeedback)
 }
 
 // The pages.
@@ -175,18 +168,18 @@ func formScore(r *http.Request) int {
 	return n
 }
 
-// feedbackUnitPage is a unit's public form: GET /units/{id}/feedback, with
+// UnitPage is a unit's public form: GET /units/{id}/feedback, with
 // via=qr when reached from the QR code at the door.
-func (s *Server) feedbackUnitPage(w http.ResponseWriter, r *http.Request) error {
-	unit, err := s.dir.Unit(r.Context(), r.PathValue("id"))
+func (h *Handlers) UnitPage(w http.ResponseWriter, r *http.Request) error {
+	unit, err := h.cfg.Directory.Unit(r.Context(), r.PathValue("id"))
 	if err != nil {
 		return err
 	}
 	v := feedbackFormView{Unit: unit, Action: "/units/" + unit.ID + "/feedback", Via: publicVia(r.URL.Query().Get("via")), Scores: scores()}
-	if v.Extra, err = s.unitQuestions(r.Context(), unit.ID); err != nil {
+	if v.Extra, err = h.unitQuestions(r.Context(), unit.ID); err != nil {
 		return err
 	}
-	s.html(w, r, http.StatusOK, "feedback_form", pageData{Title: s.cat.T(kit.Info(r).Lang, "feedback.title", nil), Data: v})
+	h.site.Page(w, r, http.StatusOK, "feedback_form", h.site.T(kit.Info(r).Lang, "feedback.title", nil), v)
 	return nil
 }
 
@@ -197,47 +190,47 @@ func publicVia(v string) string {
 	return string(sotepe.FeedbackWebsite)
 }
 
-// feedbackUnitSubmit takes the public form: POST /units/{id}/feedback.
-func (s *Server) feedbackUnitSubmit(w http.ResponseWriter, r *http.Request) error {
+// UnitSubmit takes the public form: POST /units/{id}/feedback.
+func (h *Handlers) UnitSubmit(w http.ResponseWriter, r *http.Request) error {
 	if err := kit.ParseForm(r); err != nil {
 		return err
 	}
-	unit, err := s.dir.Unit(r.Context(), r.PathValue("id"))
+	unit, err := h.cfg.Directory.Unit(r.Context(), r.PathValue("id"))
 	if err != nil {
 		return err
 	}
 	in := kit.Info(r)
 	ch := sotepe.FeedbackChannel(publicVia(r.PostForm.Get("via")))
 	v := feedbackFormView{Unit: unit, Action: "/units/" + unit.ID + "/feedback", Via: string(ch), Scores: scores()}
-	if v.Extra, err = s.cfg.Feedback.Questions(r.Context(), unit.ID); err != nil {
+	if v.Extra, err = h.cfg.Feedback.Questions(r.Context(), unit.ID); err != nil {
 		return err
 	}
-	if err := s.feedbackLimited(r, ch, ""); err != nil {
+	if err := h.feedbackLimited(r, ch, ""); err != nil {
 		return err
 	}
-	_, err = s.cfg.Feedback.Submit(r.Context(), nil, sotepe.FeedbackInput{UnitID: unit.ID, Score: formScore(r), Comment: r.PostForm.Get("comment"), Channel: ch, Lang: in.Lang,
+	_, err = h.cfg.Feedback.Submit(r.Context(), nil, sotepe.FeedbackInput{UnitID: unit.ID, Score: formScore(r), Comment: r.PostForm.Get("comment"), Channel: ch, Lang: in.Lang,
 		Extra: formExtra(r, v.Extra)})
-	return s.feedbackFormResult(w, r, "feedback_form", v, err)
+	return h.feedbackFormResult(w, r, "feedback_form", v, err)
 }
 
 // feedbackFormResult shows the form again: thanks after an answer, the
 // reason and what was typed after bad input.
-func (s *Server) feedbackFormResult(w http.ResponseWriter, r *http.Request, page string, v feedbackFormView, err error) error {
+func (h *Handlers) feedbackFormResult(w http.ResponseWriter, r *http.Request, page string, v feedbackFormView, err error) error {
 	in := kit.Info(r)
 	status := http.StatusOK
 	switch code := sotepe.ErrorCode(err); code {
 	case "":
 		v.Thanks = true
 	case sotepe.EInvalid, sotepe.EConflict:
-		status, v.Error, v.Comment = sotepe.HTTPStatus(code), s.formErr(in.Lang, err, "unit", "comment", "score"), r.PostForm.Get("comment")
+		status, v.Error, v.Comment = sotepe.HTTPStatus(code), kit.NewFormError(h.site.ErrText(in.Lang, err), err, "unit", "comment", "score"), r.PostForm.Get("comment")
 	default:
 		return err
 	}
-	d := pageData{Title: s.cat.T(in.Lang, "feedback.title", nil), Data: v}
+	title := h.site.T(in.Lang, "feedback.title", nil)
 	if page == "feedback_kiosk" {
-		return s.kioskHTML(w, r, status, d)
+		return h.site.Standalone(w, r, status, page, title, v)
 	}
-	s.html(w, r, status, page, d)
+	h.site.Page(w, r, status, page, title, v)
 	return nil
 }
 
@@ -248,29 +241,29 @@ const (
 	kioskIdleSeconds   = 90
 )
 
-// feedbackKioskPage is a unit's kiosk: GET /feedback/kiosk/{token}. The
+// KioskPage is a unit's kiosk: GET /feedback/kiosk/{token}. The
 // token, issued by the unit's manager, is the kiosk's only credential.
-func (s *Server) feedbackKioskPage(w http.ResponseWriter, r *http.Request) error {
-	v, err := s.kioskView(r, r.PathValue("token"))
+func (h *Handlers) KioskPage(w http.ResponseWriter, r *http.Request) error {
+	v, err := h.kioskView(r, r.PathValue("token"))
 	if err != nil {
 		return err
 	}
-	return s.kioskHTML(w, r, http.StatusOK, pageData{Title: s.cat.T(kit.Info(r).Lang, "feedback.title", nil), Data: v})
+	return h.site.Standalone(w, r, http.StatusOK, "feedback_kiosk", h.site.T(kit.Info(r).Lang, "feedback.title", nil), v)
 }
 
 // kioskView is the kiosk form of the unit whose kiosk token is token, with
 // the unit's extra questions.
-func (s *Server) kioskView(r *http.Request, token string) (feedbackFormView, error) {
-	unitID, err := s.cfg.Feedback.KioskUnit(r.Context(), token)
+func (h *Handlers) kioskView(r *http.Request, token string) (feedbackFormView, error) {
+	unitID, err := h.cfg.Feedback.KioskUnit(r.Context(), token)
 	if err != nil {
 		return feedbackFormView{}, err
 	}
-	unit, err := s.dir.Unit(r.Context(), unitID)
+	unit, err := h.cfg.Directory.Unit(r.Context(), unitID)
 	if err != nil {
 		return feedbackFormView{}, err
 	}
 	v := feedbackFormView{Unit: unit, Action: "/feedback/kiosk/" + token, Scores: scores(), Refresh: kioskIdleSeconds, KioskURL: kioskStart(r, token)}
-	v.Extra, err = s.cfg.Feedback.Questions(r.Context(), unit.ID)
+	v.Extra, err = h.cfg.Feedback.Questions(r.Context(), unit.ID)
 	return v, err
 }
 
@@ -279,72 +272,53 @@ func kioskStart(r *http.Request, token string) string {
 	return "/feedback/kiosk/" + token + "?lang=" + string(kit.Info(r).Lang)
 }
 
-// feedbackKioskSubmit takes a kiosk answer and thanks, returning to the
+// KioskSubmit takes a kiosk answer and thanks, returning to the
 // start after a few seconds: POST /feedback/kiosk/{token}.
-func (s *Server) feedbackKioskSubmit(w http.ResponseWriter, r *http.Request) error {
+func (h *Handlers) KioskSubmit(w http.ResponseWriter, r *http.Request) error {
 	if err := kit.ParseForm(r); err != nil {
 		return err
 	}
 	token := r.PathValue("token")
-	v, err := s.kioskView(r, token)
+	v, err := h.kioskView(r, token)
 	if err != nil {
 		return err
 	}
-	if err := s.feedbackLimited(r, sotepe.FeedbackKioskChannel, token); err != nil {
+	if err := h.feedbackLimited(r, sotepe.FeedbackKioskChannel, token); err != nil {
 		return err
 	}
-	_, err = s.cfg.Feedback.Submit(r.Context(), nil, sotepe.FeedbackInput{UnitID: v.Unit.ID, Score: formScore(r), Comment: r.PostForm.Get("comment"),
+	_, err = h.cfg.Feedback.Submit(r.Context(), nil, sotepe.FeedbackInput{UnitID: v.Unit.ID, Score: formScore(r), Comment: r.PostForm.Get("comment"),
 		Channel: sotepe.FeedbackKioskChannel, Lang: kit.Info(r).Lang, KioskToken: token, Extra: formExtra(r, v.Extra)})
 	if err == nil {
 		v.Refresh = kioskThanksSeconds
 	}
-	return s.feedbackFormResult(w, r, "feedback_kiosk", v, err)
+	return h.feedbackFormResult(w, r, "feedback_kiosk", v, err)
 }
 
-// kioskHTML renders the kiosk page, which has no navigation to leave it
-// by: the template "kiosk" of feedback_kiosk.html instead of the layout.
-func (s *Server) kioskHTML(w http.ResponseWriter, r *http.Request, status int, d pageData) error {
-	in := kit.Info(r)
-	d.Lang, d.User, d.Demo, d.URL, d.server, d.loc, d.ctx = in.Lang, in.User, s.cfg.Demo, r.URL, s, s.cfg.Location, r.Context()
-	if d.fieldProblem() != nil {
-		d.Title = s.cat.T(in.Lang, "form.error_title", map[string]any{"Title": d.Title})
-	}
-	var buf strings.Builder
-	if err := s.pages["feedback_kiosk"].ExecuteTemplate(&buf, "kiosk", d); err != nil {
-		return &sotepe.Error{Code: sotepe.EInternal, Message: "kiosk template", Err: err}
-	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
-	_, _ = w.Write([]byte(buf.String()))
-	return nil
-}
-
-// feedbackPortalPage is the portal form and the resident's own answers:
+// PortalPage is the portal form and the resident's own answers:
 // GET /feedback, with appointment= to answer about a completed visit.
-func (s *Server) feedbackPortalPage(w http.ResponseWriter, r *http.Request) error {
-	v, err := s.portalView(r)
+func (h *Handlers) PortalPage(w http.ResponseWriter, r *http.Request) error {
+	v, err := h.portalView(r)
 	if err != nil {
 		return err
 	}
 	if a := r.URL.Query().Get("appointment"); a != "" {
 		v.Appt, _ = strconv.ParseInt(a, 10, 64)
 	}
-	s.html(w, r, http.StatusOK, "feedback_form", pageData{Title: s.cat.T(kit.Info(r).Lang, "feedback.title", nil), Data: v})
+	h.site.Page(w, r, http.StatusOK, "feedback_form", h.site.T(kit.Info(r).Lang, "feedback.title", nil), v)
 	return nil
 }
 
-func (s *Server) portalView(r *http.Request) (feedbackFormView, error) {
+func (h *Handlers) portalView(r *http.Request) (feedbackFormView, error) {
 	u, err := kit.RequireRole(r, sotepe.RoleResident)
 	if err != nil {
 		return feedbackFormView{}, err
 	}
-	units, err := s.allUnits(r.Context())
+	units, err := sotepe.AllUnits(r.Context(), h.cfg.Directory, sotepe.UnitFilter{})
 	if err != nil {
 		return feedbackFormView{}, err
 	}
 	v := feedbackFormView{Units: units, Action: "/feedback", Scores: scores()}
-	own, err := s.cfg.Feedback.List(r.Context(), u, nil, sotepe.PageRequest{Limit: 20})
+	own, err := h.cfg.Feedback.List(r.Context(), u, nil, sotepe.PageRequest{Limit: 20})
 	if err != nil {
 		return v, err
 	}
@@ -353,15 +327,15 @@ func (s *Server) portalView(r *http.Request) (feedbackFormView, error) {
 		names[x.ID] = x.Names
 	}
 	for _, f := range own.Items {
-		v.Own = append(v.Own, feedbackRow{Unit: names[f.UnitID].In(kit.Info(r).Lang), When: s.dates(r).DateTime(f.CreatedAt),
+		v.Own = append(v.Own, feedbackRow{Unit: names[f.UnitID].In(kit.Info(r).Lang), When: h.site.Dates(kit.Info(r).Lang).DateTime(f.CreatedAt),
 			Comment: f.Comment, Score: f.Score})
 	}
 	return v, nil
 }
 
-// feedbackPortalSubmit takes the portal form: POST /feedback. With
+// PortalSubmit takes the portal form: POST /feedback. With
 // appointment set it is the answer about that visit.
-func (s *Server) feedbackPortalSubmit(w http.ResponseWriter, r *http.Request) error {
+func (h *Handlers) PortalSubmit(w http.ResponseWriter, r *http.Request) error {
 	var err error
 	if err := kit.ParseForm(r); err != nil {
 		return err
@@ -371,11 +345,11 @@ func (s *Server) feedbackPortalSubmit(w http.ResponseWriter, r *http.Request) er
 	if a, _ := strconv.ParseInt(r.PostForm.Get("appointment"), 10, 64); a > 0 {
 		fi.Channel, fi.AppointmentID = sotepe.FeedbackVisit, a
 	}
-	_, err = s.cfg.Feedback.Submit(r.Context(), in.User, fi)
+	_, err = h.cfg.Feedback.Submit(r.Context(), in.User, fi)
 	if code := sotepe.ErrorCode(err); code == sotepe.EUnauthorized || code == sotepe.EForbidden {
 		return err
 	}
-	v, verr := s.portalView(r)
+	v, verr := h.portalView(r)
 	if verr != nil {
 		return verr
 	}
@@ -383,47 +357,51 @@ func (s *Server) feedbackPortalSubmit(w http.ResponseWriter, r *http.Request) er
 		// An unknown unit or someone else's visit: explained on the form.
 		err = sotepe.Invalid(sotepe.ErrorKey(err), "not found")
 	}
-	return s.feedbackFormResult(w, r, "feedback_form", v, err)
+	return h.feedbackFormResult(w, r, "feedback_form", v, err)
 }
 
-// feedbackVisitPage is the form the feedback link of a completed visit
+// VisitPage is the form the feedback link of a completed visit
 // opens, without signing in: GET /feedback/visit/{token}. An unknown link
 // is 404; a visit answered already 409, each with a page saying so.
-func (s *Server) feedbackVisitPage(w http.ResponseWriter, r *http.Request) error {
-	v, err := s.visitView(r)
-	return s.showPage(w, r, "feedback_form", "feedback.title", v, err)
+func (h *Handlers) VisitPage(w http.ResponseWriter, r *http.Request) error {
+	v, err := h.visitView(r)
+	if err != nil {
+		return err
+	}
+	h.site.Page(w, r, http.StatusOK, "feedback_form", h.site.T(kit.Info(r).Lang, "feedback.title", nil), v)
+	return nil
 }
 
-func (s *Server) visitView(r *http.Request) (feedbackFormView, error) {
+func (h *Handlers) visitView(r *http.Request) (feedbackFormView, error) {
 	token := r.PathValue("token")
-	unitID, err := s.cfg.Feedback.VisitUnit(r.Context(), token)
+	unitID, err := h.cfg.Feedback.VisitUnit(r.Context(), token)
 	if err != nil {
 		return feedbackFormView{}, err
 	}
-	unit, err := s.dir.Unit(r.Context(), unitID)
+	unit, err := h.cfg.Directory.Unit(r.Context(), unitID)
 	if err != nil {
 		return feedbackFormView{}, err
 	}
 	v := feedbackFormView{Unit: unit, Action: "/feedback/visit/" + token, Scores: scores(), Visit: true}
-	v.Extra, err = s.cfg.Feedback.Questions(r.Context(), unit.ID)
+	v.Extra, err = h.cfg.Feedback.Questions(r.Context(), unit.ID)
 	return v, err
 }
 
-// feedbackVisitSubmit takes the answer of a visit's feedback link: POST
+// VisitSubmit takes the answer of a visit's feedback link: POST
 // /feedback/visit/{token}. The link answers once: afterwards it says the
 // visit has its answer.
-func (s *Server) feedbackVisitSubmit(w http.ResponseWriter, r *http.Request) error {
+func (h *Handlers) VisitSubmit(w http.ResponseWriter, r *http.Request) error {
 	if err := kit.ParseForm(r); err != nil {
 		return err
 	}
-	v, err := s.visitView(r)
+	v, err := h.visitView(r)
 	if err != nil {
 		return err
 	}
-	_, err = s.cfg.Feedback.Submit(r.Context(), nil, sotepe.FeedbackInput{Score: formScore(r), Comment: r.PostForm.Get("comment"),
+	_, err = h.cfg.Feedback.Submit(r.Context(), nil, sotepe.FeedbackInput{Score: formScore(r), Comment: r.PostForm.Get("comment"),
 		Channel: sotepe.FeedbackVisit, Lang: kit.Info(r).Lang, VisitToken: r.PathValue("token"), Extra: formExtra(r, v.Extra)})
 	if err == nil {
 		v.Done = true
 	}
-	return s.feedbackFormResult(w, r, "feedback_form", v, err)
+	return h.feedbackFormResult(w, r, "feedback_form", v, err)
 }

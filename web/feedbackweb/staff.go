@@ -1,4 +1,4 @@
-package web
+package feedbackweb
 
 import (
 	"fmt"
@@ -13,6 +13,7 @@ import (
 	"sotepe"
 	"sotepe/web/kit"
 	"sotepe/web/view"
+	"sotepe/web/vocab"
 )
 
 // The staff side of feedback: the unit manager's page (NPS of their units
@@ -36,34 +37,38 @@ type feedbackStaffView struct {
 	MaxQuestions  int
 }
 
-// feedbackStaffPage is the manager's page: GET /staff/feedback.
-func (s *Server) feedbackStaffPage(w http.ResponseWriter, r *http.Request) error {
-	v, err := s.feedbackStaffView(r)
-	return s.showPage(w, r, "feedback_staff", "feedback.staff_title", v, err)
+// StaffPage is the manager's page: GET /staff/feedback.
+func (h *Handlers) StaffPage(w http.ResponseWriter, r *http.Request) error {
+	v, err := h.feedbackStaffView(r)
+	if err != nil {
+		return err
+	}
+	h.site.Page(w, r, http.StatusOK, "feedback_staff", h.site.T(kit.Info(r).Lang, "feedback.staff_title", nil), v)
+	return nil
 }
 
-func (s *Server) feedbackStaffView(r *http.Request) (feedbackStaffView, error) {
+func (h *Handlers) feedbackStaffView(r *http.Request) (feedbackStaffView, error) {
 	u, err := kit.RequireRole(r, sotepe.RoleManager)
 	if err != nil {
 		return feedbackStaffView{}, err
 	}
 	lang := kit.Info(r).Lang
-	today := s.now().In(s.cfg.Location)
+	today := h.site.Now().In(h.cfg.Location)
 	v := feedbackStaffView{Year: today.Format("2006"), MaxQuestions: sotepe.MaxFeedbackQuestions}
-	counts, err := s.cfg.Feedback.Counts(r.Context(), u, sotepe.FeedbackCountsQuery{From: v.Year + "-01-01", To: today.Format(time.DateOnly), Dim: sotepe.FeedbackDimUnit})
+	counts, err := h.cfg.Feedback.Counts(r.Context(), u, sotepe.FeedbackCountsQuery{From: v.Year + "-01-01", To: today.Format(time.DateOnly), Dim: sotepe.FeedbackDimUnit})
 	if err != nil {
 		return v, err
 	}
 	sum := sotepe.SummarizeFeedback(counts, nil, func(k string) []string { return []string{k} })
 	names := map[string]sotepe.Names{}
 	for _, id := range u.Units {
-		unit, err := s.dir.Unit(r.Context(), id)
+		unit, err := h.cfg.Directory.Unit(r.Context(), id)
 		if err != nil {
 			continue // a unit since removed
 		}
 		names[id] = unit.Names
 		v.Units = append(v.Units, unit)
-		kiosks, err := s.cfg.Feedback.Kiosks(r.Context(), u, id)
+		kiosks, err := h.cfg.Feedback.Kiosks(r.Context(), u, id)
 		if err != nil {
 			return v, err
 		}
@@ -71,48 +76,48 @@ func (s *Server) feedbackStaffView(r *http.Request) (feedbackStaffView, error) {
 			v.Kiosks = map[string][]sotepe.FeedbackKiosk{}
 		}
 		v.Kiosks[id] = kiosks
-		extra, err := s.cfg.Feedback.QuestionResults(r.Context(), u, id)
+		extra, err := h.cfg.Feedback.QuestionResults(r.Context(), u, id)
 		if err != nil {
 			return v, err
 		}
 		if v.Extra == nil {
 			v.Extra = map[string][]extraResultView{}
 		}
-		v.Extra[id] = s.extraResults(lang, extra)
+		v.Extra[id] = h.extraResults(lang, extra)
 	}
 	seen := map[string]bool{}
 	for _, c := range sum.Items {
 		seen[c.Group] = true
-		nps, ci, note := s.npsCells(lang, c.NPSFigures)
+		nps, ci, note := h.npsCells(lang, c.NPSFigures)
 		v.Rows = append(v.Rows, npsRow{Group: names[c.Group].In(lang), Responses: view.Count(lang, c.Responses), NPS: nps, CI: ci, Note: note})
 	}
 	for _, unit := range v.Units {
 		if !seen[unit.ID] {
-			nps, ci, note := s.npsCells(lang, sotepe.NPSFigures{})
+			nps, ci, note := h.npsCells(lang, sotepe.NPSFigures{})
 			v.Rows = append(v.Rows, npsRow{Group: unit.Names.In(lang), Responses: "0", NPS: nps, CI: ci, Note: note})
 		}
 	}
-	comments, err := s.cfg.Feedback.List(r.Context(), u, nil, sotepe.PageRequest{Limit: 50})
+	comments, err := h.cfg.Feedback.List(r.Context(), u, nil, sotepe.PageRequest{Limit: 50})
 	if err != nil {
 		return v, err
 	}
 	for _, f := range comments.Items {
-		v.Comments = append(v.Comments, feedbackRow{Unit: names[f.UnitID].In(lang), When: s.dates(r).DateTime(f.CreatedAt),
+		v.Comments = append(v.Comments, feedbackRow{Unit: names[f.UnitID].In(lang), When: h.site.Dates(kit.Info(r).Lang).DateTime(f.CreatedAt),
 			Comment: f.Comment, Score: f.Score})
 	}
 	return v, nil
 }
 
-// feedbackKioskCreate issues a kiosk token for a unit the manager manages:
+// KioskCreate issues a kiosk token for a unit the manager manages:
 // POST /api/v1/units/{id}/feedback-kiosks (201 with the token, shown once)
 // and POST /staff/feedback/kiosks (the manager's page, showing the kiosk's
 // address).
-func (s *Server) feedbackKioskCreate(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+func (h *Handlers) KioskCreate(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	unit, err := staffFeedbackUnit(r)
 	if err != nil {
 		return err
 	}
-	k, err := s.cfg.Feedback.CreateKiosk(r.Context(), u, unit)
+	k, err := h.cfg.Feedback.CreateKiosk(r.Context(), u, unit)
 	if err != nil {
 		return err
 	}
@@ -120,27 +125,27 @@ func (s *Server) feedbackKioskCreate(w http.ResponseWriter, r *http.Request, u s
 		kit.WriteJSON(w, http.StatusCreated, k)
 		return nil
 	}
-	v, err := s.feedbackStaffView(r)
+	v, err := h.feedbackStaffView(r)
 	if err != nil {
 		return err
 	}
 	v.Kiosk, v.KioskURL = &k, siteURL(r)+"/feedback/kiosk/"+k.Token
-	s.html(w, r, http.StatusOK, "feedback_staff", pageData{Title: s.cat.T(kit.Info(r).Lang, "feedback.staff_title", nil), Data: v})
+	h.site.Page(w, r, http.StatusOK, "feedback_staff", h.site.T(kit.Info(r).Lang, "feedback.staff_title", nil), v)
 	return nil
 }
 
-// feedbackKiosks lists a unit's live kiosk tokens for its manager:
+// Kiosks lists a unit's live kiosk tokens for its manager:
 // GET /api/v1/units/{id}/feedback-kiosks.
-func (s *Server) feedbackKiosks(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
-	kiosks, err := s.cfg.Feedback.Kiosks(r.Context(), u, r.PathValue("id"))
+func (h *Handlers) Kiosks(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+	kiosks, err := h.cfg.Feedback.Kiosks(r.Context(), u, r.PathValue("id"))
 	return kit.WriteItems(w, kiosks, err)
 }
 
-// feedbackKioskRevoke ends a kiosk token of a unit the manager manages, for
+// KioskRevoke ends a kiosk token of a unit the manager manages, for
 // a tablet lost or replaced: DELETE /api/v1/units/{id}/feedback-kiosks/{kiosk}
 // (204) and POST /staff/feedback/kiosks/{kiosk}/revoke (the form names the
 // unit; back to the manager's page).
-func (s *Server) feedbackKioskRevoke(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+func (h *Handlers) KioskRevoke(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	id, err := kit.PathID(r, "kiosk", "kiosk")
 	if err != nil {
 		return err
@@ -149,7 +154,7 @@ func (s *Server) feedbackKioskRevoke(w http.ResponseWriter, r *http.Request, u s
 	if err != nil {
 		return err
 	}
-	return staffFeedbackDone(w, r, s.cfg.Feedback.RevokeKiosk(r.Context(), u, unit, id))
+	return staffFeedbackDone(w, r, h.cfg.Feedback.RevokeKiosk(r.Context(), u, unit, id))
 }
 
 // staffFeedbackUnit is the unit a manager's feedback action names: the
@@ -188,11 +193,11 @@ func siteURL(r *http.Request) string {
 	return scheme + "://" + r.Host
 }
 
-// feedbackQR draws the QR code of a unit's public feedback form for its
+// QR draws the QR code of a unit's public feedback form for its
 // door: GET /units/{id}/feedback-qr, a PNG, or SVG with format=svg. The
 // code is github.com/skip2/go-qrcode's; the SVG draws its modules.
-func (s *Server) feedbackQR(w http.ResponseWriter, r *http.Request) error {
-	unit, err := s.dir.Unit(r.Context(), r.PathValue("id"))
+func (h *Handlers) QR(w http.ResponseWriter, r *http.Request) error {
+	unit, err := h.cfg.Directory.Unit(r.Context(), r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -211,7 +216,7 @@ func (s *Server) feedbackQR(w http.ResponseWriter, r *http.Request) error {
 		_, _ = w.Write(png)
 	case "svg":
 		w.Header().Set("Content-Type", "image/svg+xml")
-		_, _ = w.Write([]byte(qrSVG(q.Bitmap(), s.cat.T(kit.Info(r).Lang, "feedback.qr_title", map[string]any{"Unit": unit.Names.In(kit.Info(r).Lang)}))))
+		_, _ = w.Write([]byte(qrSVG(q.Bitmap(), h.site.T(kit.Info(r).Lang, "feedback.qr_title", map[string]any{"Unit": unit.Names.In(kit.Info(r).Lang)}))))
 	default:
 		return sotepe.Invalid("error.feedback_qr_format", "format is png or svg")
 	}
@@ -239,7 +244,7 @@ func qrSVG(bits [][]bool, title string) string {
 // compareRow is one service in the comparison: the figures of its own
 // units, contract partners and voucher producers.
 type compareRow struct {
-	Service statsGroup                                `json:"service"`
+	Service kit.Group                                 `json:"service"`
 	Kinds   map[sotepe.ProducerKind]sotepe.NPSFigures `json:"producer_types"`
 }
 
@@ -254,25 +259,25 @@ type compareViewRow struct {
 	Cells   []npsRow // own, contract, voucher
 }
 
-// feedbackCompare compares own production with contract partners and
+// Compare compares own production with contract partners and
 // voucher producers service by service: GET /stats/feedback/compare and
 // /api/v1/stats/feedback/compare. A unit's answers count for every service
 // it offers; services that only one kind of producer offers are left out.
-func (s *Server) feedbackCompare(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
-	p, err := s.parseFeedbackParams(r)
+func (h *Handlers) Compare(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+	p, err := h.parseFeedbackParams(r)
 	if err != nil {
 		return err
 	}
 	in := kit.Info(r)
-	n, err := s.network(r.Context())
+	n, err := vocab.Read(r.Context(), h.cfg.Directory)
 	if err != nil {
 		return err
 	}
-	all, err := s.allUnits(r.Context())
+	all, err := sotepe.AllUnits(r.Context(), h.cfg.Directory, sotepe.UnitFilter{})
 	if err != nil {
 		return err
 	}
-	counts, err := s.cfg.Feedback.Counts(r.Context(), u, sotepe.FeedbackCountsQuery{From: p.From, To: p.To, Dim: sotepe.FeedbackDimUnit})
+	counts, err := h.cfg.Feedback.Counts(r.Context(), u, sotepe.FeedbackCountsQuery{From: p.From, To: p.To, Dim: sotepe.FeedbackDimUnit})
 	if err != nil {
 		return err
 	}
@@ -307,7 +312,7 @@ func (s *Server) feedbackCompare(w http.ResponseWriter, r *http.Request, u sotep
 	resp := compareResponse{From: p.From, To: p.To, Services: []compareRow{}}
 	var rows []compareViewRow
 	for _, sv := range n.Services {
-		row := compareRow{Service: statsGroup{ID: sv.ID, Names: sv.Names}, Kinds: map[sotepe.ProducerKind]sotepe.NPSFigures{}}
+		row := compareRow{Service: kit.Group{ID: sv.ID, Names: sv.Names}, Kinds: map[sotepe.ProducerKind]sotepe.NPSFigures{}}
 		for _, k := range order {
 			if f := figs[key{sv.ID, k}]; f != nil {
 				f.Finish()
@@ -325,15 +330,15 @@ func (s *Server) feedbackCompare(w http.ResponseWriter, r *http.Request, u sotep
 				vr.Cells = append(vr.Cells, npsRow{Responses: "0", NPS: "–", CI: "–"})
 				continue
 			}
-			nps, ci, note := s.npsCells(in.Lang, f)
+			nps, ci, note := h.npsCells(in.Lang, f)
 			vr.Cells = append(vr.Cells, npsRow{Responses: view.Count(in.Lang, f.Responses), NPS: nps, CI: ci, Note: note})
 		}
 		rows = append(rows, vr)
 	}
 	slices.SortFunc(rows, func(a, b compareViewRow) int { return strings.Compare(a.Service, b.Service) })
-	return s.respond(w, r, resp, "feedback_compare", pageData{Title: s.cat.T(in.Lang, "feedback.compare_title", nil),
-		Data: struct {
+	return kit.Respond(h.site, w, r, resp, "feedback_compare", h.site.T(in.Lang, "feedback.compare_title", nil),
+		struct {
 			P    feedbackParams
 			Rows []compareViewRow
-		}{p, rows}})
+		}{p, rows})
 }
