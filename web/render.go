@@ -192,6 +192,13 @@ func (s *Server) showPage(w http.ResponseWriter, r *http.Request, page, titleKey
 // html renders page with data, buffering so a template error becomes an
 // error page instead of half a page.
 func (s *Server) html(w http.ResponseWriter, r *http.Request, status int, page string, d pageData) {
+	s.render(w, r, status, page, "", d)
+}
+
+// render renders page with data as html does: the whole page with its
+// layout, or when define is not "" only that definition of the page's
+// template (the kiosk's "standalone").
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page, define string, d pageData) {
 	in := kit.Info(r)
 	d.Lang, d.User, d.Demo, d.URL, d.server, d.loc, d.ctx = in.Lang, in.User, s.cfg.Demo, r.URL, s, s.cfg.Location, r.Context()
 	if d.fieldProblem() != nil {
@@ -204,7 +211,13 @@ func (s *Server) html(w http.ResponseWriter, r *http.Request, status int, page s
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
 	}
-	if err := t.Execute(&buf, d); err != nil {
+	var err error
+	if define == "" {
+		err = t.Execute(&buf, d)
+	} else {
+		err = t.ExecuteTemplate(&buf, define, d)
+	}
+	if err != nil {
 		s.log.Error("template failed", "page", page, "request_id", in.ID, "err", err.Error())
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return

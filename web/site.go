@@ -1,12 +1,10 @@
 package web
 
 import (
-	"bytes"
 	"net/http"
 	"time"
 
 	"sotepe"
-	"sotepe/web/kit"
 	"sotepe/web/view"
 )
 
@@ -34,27 +32,8 @@ func (x site) Page(w http.ResponseWriter, r *http.Request, status int, name, tit
 
 // Standalone renders the "standalone" definition of page template name,
 // without the layout: the kiosk, which has no navigation to leave it by.
-func (x site) Standalone(w http.ResponseWriter, r *http.Request, status int, name, title string, data any) error {
-	s := x.s
-	in := kit.Info(r)
-	d := pageData{Title: title, Data: data}
-	d.Lang, d.User, d.Demo, d.URL, d.server, d.loc, d.ctx = in.Lang, in.User, s.cfg.Demo, r.URL, s, s.cfg.Location, r.Context()
-	if d.fieldProblem() != nil {
-		d.Title = s.cat.T(in.Lang, "form.error_title", map[string]any{"Title": d.Title})
-	}
-	t, ok := s.pages[name]
-	if !ok {
-		return &sotepe.Error{Code: sotepe.EInternal, Message: "missing page template " + name}
-	}
-	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, "standalone", d); err != nil {
-		return &sotepe.Error{Code: sotepe.EInternal, Message: "standalone template " + name, Err: err}
-	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
-	_, _ = w.Write(buf.Bytes())
-	return nil
+func (x site) Standalone(w http.ResponseWriter, r *http.Request, status int, name, title string, data any) {
+	x.s.render(w, r, status, name, "standalone", pageData{Title: title, Data: data})
 }
 
 // Now is the server's clock in the city's time zone.

@@ -228,7 +228,8 @@ func (h *Handlers) feedbackFormResult(w http.ResponseWriter, r *http.Request, pa
 	}
 	title := h.site.T(in.Lang, "feedback.title", nil)
 	if page == "feedback_kiosk" {
-		return h.site.Standalone(w, r, status, page, title, v)
+		h.site.Standalone(w, r, status, page, title, v)
+		return nil
 	}
 	h.site.Page(w, r, status, page, title, v)
 	return nil
@@ -248,7 +249,8 @@ func (h *Handlers) KioskPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return h.site.Standalone(w, r, http.StatusOK, "feedback_kiosk", h.site.T(kit.Info(r).Lang, "feedback.title", nil), v)
+	h.site.Standalone(w, r, http.StatusOK, "feedback_kiosk", h.site.T(kit.Info(r).Lang, "feedback.title", nil), v)
+	return nil
 }
 
 // kioskView is the kiosk form of the unit whose kiosk token is token, with

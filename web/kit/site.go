@@ -26,7 +26,7 @@ type Site interface {
 	// layout and its navigation to leave the page by (a waiting room's
 	// kiosk): the template's "standalone" definition, under title, with
 	// data as the page's Data.
-	Standalone(w http.ResponseWriter, r *http.Request, status int, name, title string, data any) error
+	Standalone(w http.ResponseWriter, r *http.Request, status int, name, title string, data any)
 	// Now is the server's clock: the current instant in the city's time
 	// zone.
 	Now() time.Time
