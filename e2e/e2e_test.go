@@ -83,6 +83,12 @@ func browserWith(t *testing.T, extra ...chromedp.ExecAllocatorOption) context.Co
 	ctx, cancel := chromedp.NewContext(actx)
 	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)
 	t.Cleanup(func() { cancelTimeout(); cancel(); cancelAlloc() })
+	// The first run starts chromium, which lives as long as the context of
+	// that run: here the test's 90 seconds, so that do may bound each of
+	// its calls with a shorter timeout of its own.
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("start chromium: %v", err)
+	}
 	return ctx
 }
 
@@ -111,12 +117,34 @@ func chromiumOptions(t *testing.T, userDataDir string) []chromedp.ExecAllocatorO
 	)
 }
 
-// do runs browser steps and fails the test on the first error.
+// stepLimit bounds one call of do: a step that waits for what never comes
+// (a button a refusal left on the page) then fails while the browser can
+// still tell where it is.
+const stepLimit = 60 * time.Second
+
+// do runs browser steps and fails the test on the first error, saying
+// which page the browser was on and what its alerts said.
 func do(t *testing.T, ctx context.Context, what string, steps ...chromedp.Action[chromedp.Void]) {
 	t.Helper()
-	if err := chromedp.Do(ctx, steps...); err != nil {
-		t.Fatalf("%s: %v", what, err)
+	sctx, cancel := context.WithTimeout(ctx, stepLimit)
+	defer cancel()
+	if err := chromedp.Do(sctx, steps...); err != nil {
+		t.Fatalf("%s: %v%s", what, err, pageState(ctx))
 	}
+}
+
+// pageState is the browser's page and the text of its alerts and status
+// messages, for the message of a failed step; "" when the browser cannot
+// say (the test's own time is up).
+func pageState(ctx context.Context) string {
+	qctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	s, err := chromedp.Run(qctx, chromedp.Evaluate[string](`location.pathname + location.search + " " +
+		JSON.stringify(Array.from(document.querySelectorAll("[role=alert], [role=status]"), e => e.innerText.trim()).filter(Boolean))`))
+	if err != nil {
+		return ""
+	}
+	return "\n\tthe page and its alerts: " + s
 }
 
 // read runs one browser action that returns a value.
