@@ -182,11 +182,7 @@ func parsePages() (map[string]*template.Template, error) {
 // showPage renders page with status 200, the catalog's titleKey as its
 // title and data, or returns err when it is not nil.
 func (s *Server) showPage(w http.ResponseWriter, r *http.Request, page, titleKey string, data any, err error) error {
-	if err != nil {
-		return err
-	}
-	s.html(w, r, http.StatusOK, page, pageData{Title: s.cat.T(kit.Info(r).Lang, titleKey, nil), Data: data})
-	return nil
+	return kit.ShowPage(site{s}, w, r, page, titleKey, data, err)
 }
 
 // html renders page with data, buffering so a template error becomes an

@@ -64,11 +64,7 @@ func (v chatLinesView) LineName(id string, lang sotepe.Lang) string {
 // anyone; a resident also sees their open chats and starts one here.
 func (h *Handlers) LinesPage(w http.ResponseWriter, r *http.Request) error {
 	v, err := h.chatLines(r)
-	if err != nil {
-		return err
-	}
-	h.site.Page(w, r, http.StatusOK, "chat", h.site.T(kit.Info(r).Lang, "chat.title", nil), v)
-	return nil
+	return kit.ShowPage(h.site, w, r, "chat", "chat.title", v, err)
 }
 
 func (h *Handlers) chatLines(r *http.Request) (chatLinesView, error) {
@@ -409,6 +405,5 @@ func (h *Handlers) StaffQueuePage(w http.ResponseWriter, r *http.Request, u sote
 		return err
 	}
 	v.Lines = lines
-	h.site.Page(w, r, http.StatusOK, "chat_staff", h.site.T(kit.Info(r).Lang, "chat.staff_title", nil), v)
-	return nil
+	return kit.ShowPage(h.site, w, r, "chat_staff", "chat.staff_title", v, nil)
 }

@@ -179,8 +179,7 @@ func (h *Handlers) UnitPage(w http.ResponseWriter, r *http.Request) error {
 	if v.Extra, err = h.unitQuestions(r.Context(), unit.ID); err != nil {
 		return err
 	}
-	h.site.Page(w, r, http.StatusOK, "feedback_form", h.site.T(kit.Info(r).Lang, "feedback.title", nil), v)
-	return nil
+	return kit.ShowPage(h.site, w, r, "feedback_form", "feedback.title", v, nil)
 }
 
 func publicVia(v string) string {
@@ -306,8 +305,7 @@ func (h *Handlers) PortalPage(w http.ResponseWriter, r *http.Request) error {
 	if a := r.URL.Query().Get("appointment"); a != "" {
 		v.Appt, _ = strconv.ParseInt(a, 10, 64)
 	}
-	h.site.Page(w, r, http.StatusOK, "feedback_form", h.site.T(kit.Info(r).Lang, "feedback.title", nil), v)
-	return nil
+	return kit.ShowPage(h.site, w, r, "feedback_form", "feedback.title", v, nil)
 }
 
 func (h *Handlers) portalView(r *http.Request) (feedbackFormView, error) {
@@ -367,11 +365,7 @@ func (h *Handlers) PortalSubmit(w http.ResponseWriter, r *http.Request) error {
 // is 404; a visit answered already 409, each with a page saying so.
 func (h *Handlers) VisitPage(w http.ResponseWriter, r *http.Request) error {
 	v, err := h.visitView(r)
-	if err != nil {
-		return err
-	}
-	h.site.Page(w, r, http.StatusOK, "feedback_form", h.site.T(kit.Info(r).Lang, "feedback.title", nil), v)
-	return nil
+	return kit.ShowPage(h.site, w, r, "feedback_form", "feedback.title", v, err)
 }
 
 func (h *Handlers) visitView(r *http.Request) (feedbackFormView, error) {

@@ -40,11 +40,7 @@ type feedbackStaffView struct {
 // StaffPage is the manager's page: GET /staff/feedback.
 func (h *Handlers) StaffPage(w http.ResponseWriter, r *http.Request) error {
 	v, err := h.feedbackStaffView(r)
-	if err != nil {
-		return err
-	}
-	h.site.Page(w, r, http.StatusOK, "feedback_staff", h.site.T(kit.Info(r).Lang, "feedback.staff_title", nil), v)
-	return nil
+	return kit.ShowPage(h.site, w, r, "feedback_staff", "feedback.staff_title", v, err)
 }
 
 func (h *Handlers) feedbackStaffView(r *http.Request) (feedbackStaffView, error) {
@@ -130,8 +126,7 @@ func (h *Handlers) KioskCreate(w http.ResponseWriter, r *http.Request, u sotepe.
 		return err
 	}
 	v.Kiosk, v.KioskURL = &k, siteURL(r)+"/feedback/kiosk/"+k.Token
-	h.site.Page(w, r, http.StatusOK, "feedback_staff", h.site.T(kit.Info(r).Lang, "feedback.staff_title", nil), v)
-	return nil
+	return kit.ShowPage(h.site, w, r, "feedback_staff", "feedback.staff_title", v, nil)
 }
 
 // Kiosks lists a unit's live kiosk tokens for its manager:

@@ -32,6 +32,17 @@ type Site interface {
 	Now() time.Time
 }
 
+// ShowPage renders the page template name with 200 OK under the catalog's
+// titleKey in r's language, with data as the page's Data, or returns err
+// when it is not nil.
+func ShowPage(site Site, w http.ResponseWriter, r *http.Request, name, titleKey string, data any, err error) error {
+	if err != nil {
+		return err
+	}
+	site.Page(w, r, http.StatusOK, name, site.T(Info(r).Lang, titleKey, nil), data)
+	return nil
+}
+
 // Respond answers r with apiBody as JSON when r is an API request, else
 // with the page template name under title with data as its Data; both
 // with 200 OK.
