@@ -151,7 +151,7 @@ func (s *Server) pageSpan(q url.Values) (p sotepe.PageRequest, from, to time.Tim
 // evening.
 func (s *Server) slotFilter(r *http.Request) (sotepe.SlotFilter, error) {
 	q := r.URL.Query()
-	f := sotepe.SlotFilter{Service: q.Get("service"), Mode: sotepe.AppointmentMode(q.Get("mode")), Units: splitList(q.Get("unit"))}
+	f := sotepe.SlotFilter{Service: q.Get("service"), Mode: sotepe.AppointmentMode(q.Get("mode")), Units: kit.SplitList(q.Get("unit"))}
 	var err error
 	if f.Page, f.From, f.To, err = s.pageSpan(q); err != nil {
 		return f, err
@@ -299,7 +299,7 @@ func (s *Server) apptCreate(w http.ResponseWriter, r *http.Request, u sotepe.Use
 // mine=true for a professional's own schedule, and status.
 func (s *Server) apptFilter(r *http.Request, u sotepe.User) (sotepe.AppointmentFilter, error) {
 	q := r.URL.Query()
-	f := sotepe.AppointmentFilter{Units: splitList(q.Get("unit"))}
+	f := sotepe.AppointmentFilter{Units: kit.SplitList(q.Get("unit"))}
 	var err error
 	if f.Page, f.From, f.To, err = s.pageSpan(q); err != nil {
 		return f, err
@@ -311,7 +311,7 @@ func (s *Server) apptFilter(r *http.Request, u sotepe.User) (sotepe.AppointmentF
 	if mine {
 		f.ResourceUser = u.ID
 	}
-	for _, st := range splitList(q.Get("status")) {
+	for _, st := range kit.SplitList(q.Get("status")) {
 		if !sotepe.AppointmentStatus(st).Valid() {
 			return f, sotepe.Invalid("error.appt_status", "unknown status "+st)
 		}

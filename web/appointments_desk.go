@@ -15,31 +15,6 @@ import (
 // time on a resident's behalf (found by their personal identity code, an
 // audited read), and the booking rules of a service.
 
-// ticketForm gives the resident of a contact request an appointment
-// ticket: POST /queue/{id}/ticket with service. The request must be one
-// the professional may handle; a refusal shows the request with the
-// reason.
-func (s *Server) ticketForm(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
-	if err := kit.ParseForm(r); err != nil {
-		return err
-	}
-	c, err := s.cfg.Contacts.Get(r.Context(), u, id)
-	if err != nil {
-		return err
-	}
-	if c.ResidentID == 0 {
-		return s.showRequest(w, r, u, id, "queue_item", s.cat.T(kit.Info(r).Lang, "error.resident_required", nil))
-	}
-	_, err = s.cfg.Appointments.IssueTicket(r.Context(), u, sotepe.Ticket{ResidentID: c.ResidentID, ServiceID: r.PostForm.Get("service"), ContactRequestID: id})
-	if code := sotepe.ErrorCode(err); code == sotepe.EInvalid {
-		return s.showRequest(w, r, u, id, "queue_item", s.errText(kit.Info(r).Lang, err))
-	} else if err != nil {
-		return err
-	}
-	http.Redirect(w, r, "/queue/"+strconv.FormatInt(id, 10)+"?ticket=issued", http.StatusSeeOther)
-	return nil
-}
-
 // bookForView is the page that books a slot for a resident.
 type bookForView struct {
 	Slot       slotView

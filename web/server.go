@@ -23,8 +23,8 @@ import (
 	"sotepe/password"
 	"sotepe/report"
 	"sotepe/web/chatweb"
+	"sotepe/web/contactweb"
 	"sotepe/web/feedbackweb"
-	"sotepe/web/kit"
 	"sotepe/web/procurementweb"
 	"sotepe/web/rescueweb"
 	"sotepe/web/yearweb"
@@ -145,8 +145,6 @@ type Server struct {
 	// slotCache keeps free-time searches for two seconds; this process
 	// empties it whenever it changes a slot.
 	slotCache *responseCache
-	// formLimit slows the website contact form, which needs no sign-in.
-	formLimit *kit.WindowLimit
 	handler   http.Handler
 	// dummyHash is a hash of a random password, verified against when an
 	// account does not exist so that timing does not reveal usernames.
@@ -158,6 +156,9 @@ type Server struct {
 	// idps are the configured identity providers.
 	idps []*identityProvider
 
+	// contact serves contact requests, the professional's queue and the
+	// assessments.
+	contact *contactweb.Handlers
 	// feedback serves feedback, its questions and figures, and the
 	// resident survey.
 	feedback *feedbackweb.Handlers
@@ -230,7 +231,6 @@ func New(cfg Config) (*Server, error) {
 		throttle:  newThrottle(cfg.Store, cfg.Now),
 		cache:     newResponseCache(10*time.Second, 4096, cfg.Now),
 		slotCache: newResponseCache(2*time.Second, 4096, cfg.Now),
-		formLimit: kit.NewWindowLimit(5, 10*time.Minute, cfg.Now),
 		annual:    newKeepCache[int, builtReport](time.Minute, 64, cfg.Now),
 		facts:     newKeepCache[[2]string, []report.Fact](time.Minute, 2, cfg.Now),
 		months:    report.NewMonthFacts(cfg.Store, time.Minute, dashboardKeptMonths),
@@ -239,9 +239,11 @@ func New(cfg Config) (*Server, error) {
 		closing:   make(chan struct{}),
 		verifying: make(chan struct{}, runtime.GOMAXPROCS(0)),
 	}
+	s.contact = contactweb.New(site{s}, contactweb.Config{Contacts: cfg.Contacts, Assessments: cfg.Assessments, Appointments: cfg.Appointments,
+		Residents: cfg.Residents, Directory: s.dir, Calendar: cfg.Calendar, Location: cfg.Location})
 	s.feedback = feedbackweb.New(site{s}, feedbackweb.Config{Feedback: cfg.Feedback, Surveys: cfg.Surveys, Directory: s.dir, Location: cfg.Location})
 	s.chat = chatweb.New(site{s}, chatweb.Config{Chats: cfg.Chats, Contacts: cfg.Contacts, Residents: cfg.Residents, Directory: s.dir,
-		Location: cfg.Location, ContactView: func(r sotepe.ContactRequest) any { return s.viewContact(r) }, Closing: s.closing, Log: s.log})
+		Location: cfg.Location, ContactView: func(r sotepe.ContactRequest) any { return s.contact.View(r) }, Closing: s.closing, Log: s.log})
 	s.rescue = rescueweb.New(site{s}, rescueweb.Config{Rescue: cfg.Rescue, Directory: cfg.Directory})
 	s.procurement = procurementweb.New(site{s}, procurementweb.Config{Procurement: cfg.Procurement, Residents: cfg.Residents,
 		Directory: cfg.Directory})

@@ -36,8 +36,9 @@ type Config struct {
 	// Location is the city's time zone, of every time shown.
 	Location *time.Location
 	// ContactView is a contact request as the contact API and pages show
-	// it: the hand-over answers with it, and a chat's page shows it. Package
-	// web lends its own until contact requests are an area of their own.
+	// it (contactweb.Handlers.View): the hand-over answers with it, and a
+	// chat's page shows it. Package web wires the one area to the other, so
+	// that neither imports the other.
 	ContactView func(sotepe.ContactRequest) any
 	// Closing is closed when the server shuts down: every live stream
 	// then ends, so that the shutdown need not wait for them.

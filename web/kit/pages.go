@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"sotepe"
@@ -73,4 +74,16 @@ func FigureYear(r *http.Request, now time.Time) (int, error) {
 		return 0, sotepe.InvalidField("year", "staff.error.year", "the year is 2000-2100")
 	}
 	return y, nil
+}
+
+// SplitList reads a query value that lists things with commas
+// ("unit=a,b"): its items trimmed, the empty ones left out.
+func SplitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
 }

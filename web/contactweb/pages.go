@@ -1,4 +1,4 @@
-package web
+package contactweb
 
 import (
 	"net/http"
@@ -19,7 +19,7 @@ import (
 
 // requestsView is the resident's list of their own requests.
 type requestsView struct {
-	Items   []contactView
+	Items   []RequestView
 	Net     vocab.Network
 	NextURL string // the next page, "" on the last
 }
@@ -27,24 +27,24 @@ type requestsView struct {
 // requestsPageSize is how many requests one page of /requests lists.
 const requestsPageSize = 50
 
-// requestsPage lists the resident's own requests, newest first, a page at a
+// RequestsPage lists the resident's own requests, newest first, a page at a
 // time: GET /requests, and ?cursor= for the next page as in the API. A
 // malformed cursor is EInvalid.
-func (s *Server) requestsPage(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+func (h *Handlers) RequestsPage(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	f := sotepe.ContactFilter{Page: sotepe.PageRequest{Limit: requestsPageSize, Cursor: r.URL.Query().Get("cursor")}}
-	page, err := s.cfg.Contacts.List(r.Context(), u, f)
+	page, err := h.cfg.Contacts.List(r.Context(), u, f)
 	if err != nil {
 		return err
 	}
 	v := requestsView{}
 	for _, c := range page.Items {
-		v.Items = append(v.Items, s.viewContact(c))
+		v.Items = append(v.Items, h.View(c))
 	}
 	v.NextURL = kit.NextURL(r, page.NextCursor)
-	if v.Net, err = s.network(r.Context()); err != nil {
+	if v.Net, err = vocab.Read(r.Context(), h.cfg.Directory); err != nil {
 		return err
 	}
-	s.html(w, r, http.StatusOK, "requests", pageData{Title: s.cat.T(kit.Info(r).Lang, "requests.title", nil), Data: v})
+	h.site.Page(w, r, http.StatusOK, "requests", h.site.T(kit.Info(r).Lang, "requests.title", nil), v)
 	return nil
 }
 
@@ -58,16 +58,16 @@ type newRequestView struct {
 	Error    *kit.FormError
 }
 
-// newRequestPage shows the form: first the service, then (once chosen) the
+// NewRequestPage shows the form: first the service, then (once chosen) the
 // units that offer it, so that it works without JavaScript.
-func (s *Server) newRequestPage(w http.ResponseWriter, r *http.Request, _ sotepe.User) error {
-	v, err := s.newRequestView(r, r.URL.Query().Get("service"))
-	return s.showPage(w, r, "request_new", "requests.new_title", v, err)
+func (h *Handlers) NewRequestPage(w http.ResponseWriter, r *http.Request, _ sotepe.User) error {
+	v, err := h.newRequestView(r, r.URL.Query().Get("service"))
+	return kit.ShowPage(h.site, w, r, "request_new", "requests.new_title", v, err)
 }
 
-func (s *Server) newRequestView(r *http.Request, service string) (newRequestView, error) {
+func (h *Handlers) newRequestView(r *http.Request, service string) (newRequestView, error) {
 	v := newRequestView{Service: service}
-	n, err := s.network(r.Context())
+	n, err := vocab.Read(r.Context(), h.cfg.Directory)
 	if err != nil {
 		return v, err
 	}
@@ -77,7 +77,7 @@ func (s *Server) newRequestView(r *http.Request, service string) (newRequestView
 		}
 	}
 	if service != "" {
-		page, err := s.dir.Units(r.Context(), sotepe.UnitFilter{Service: service, SortLang: kit.Info(r).Lang, Page: sotepe.PageRequest{Limit: sotepe.MaxPageLimit}})
+		page, err := h.cfg.Directory.Units(r.Context(), sotepe.UnitFilter{Service: service, SortLang: kit.Info(r).Lang, Page: sotepe.PageRequest{Limit: sotepe.MaxPageLimit}})
 		if err != nil && sotepe.ErrorCode(err) != sotepe.EInvalid {
 			return v, err
 		}
@@ -86,23 +86,23 @@ func (s *Server) newRequestView(r *http.Request, service string) (newRequestView
 	return v, nil
 }
 
-// newRequestForm submits the form and shows the request; a mistake shows
+// NewRequestForm submits the form and shows the request; a mistake shows
 // the form again with what was written and why it was refused.
-func (s *Server) newRequestForm(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+func (h *Handlers) NewRequestForm(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	if err := kit.ParseForm(r); err != nil {
 		return err
 	}
 	in := kit.Info(r)
 	n := sotepe.NewContactRequest{ServiceID: r.PostForm.Get("service"), UnitID: r.PostForm.Get("unit"),
 		Body: r.PostForm.Get("message"), Channel: sotepe.ChannelPortal, Lang: in.Lang, IdempotencyKey: r.PostForm.Get("key")}
-	c, _, err := s.cfg.Contacts.Submit(r.Context(), &u, n)
+	c, _, err := h.cfg.Contacts.Submit(r.Context(), &u, n)
 	if sotepe.ErrorCode(err) == sotepe.EInvalid {
-		v, verr := s.newRequestView(r, n.ServiceID)
+		v, verr := h.newRequestView(r, n.ServiceID)
 		if verr != nil {
 			return verr
 		}
-		v.Unit, v.Message, v.Error = n.UnitID, n.Body, s.formErr(in.Lang, err, "service", "unit", "message")
-		s.html(w, r, http.StatusBadRequest, "request_new", pageData{Title: s.cat.T(in.Lang, "requests.new_title", nil), Data: v})
+		v.Unit, v.Message, v.Error = n.UnitID, n.Body, h.formErr(in.Lang, err, "service", "unit", "message")
+		h.site.Page(w, r, http.StatusBadRequest, "request_new", h.site.T(in.Lang, "requests.new_title", nil), v)
 		return nil
 	} else if err != nil {
 		return err
@@ -113,7 +113,7 @@ func (s *Server) newRequestForm(w http.ResponseWriter, r *http.Request, u sotepe
 
 // requestView is one request's page, for the resident or for staff.
 type requestView struct {
-	C           contactView
+	C           RequestView
 	Unit        sotepe.Unit
 	Resident    *sotepe.Resident // staff only: who wrote, read with an audit row
 	Net         vocab.Network
@@ -128,32 +128,32 @@ type requestView struct {
 	Me         int64
 }
 
-// requestPage shows one of the resident's requests with its thread and the
+// RequestPage shows one of the resident's requests with its thread and the
 // promised answer time: GET /requests/{id}.
-func (s *Server) requestPage(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
-	return s.showRequest(w, r, u, id, "request", "")
+func (h *Handlers) RequestPage(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
+	return h.showRequest(w, r, u, id, "request", "")
 }
 
-// queueItemPage shows a request of the professional's units: GET /queue/{id}.
-func (s *Server) queueItemPage(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
-	return s.showRequest(w, r, u, id, "queue_item", "")
+// QueueItemPage shows a request of the professional's units: GET /queue/{id}.
+func (h *Handlers) QueueItemPage(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
+	return h.showRequest(w, r, u, id, "queue_item", "")
 }
 
-func (s *Server) showRequest(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64, page, problem string) error {
-	c, err := s.cfg.Contacts.Get(r.Context(), u, id)
+func (h *Handlers) showRequest(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64, page, problem string) error {
+	c, err := h.cfg.Contacts.Get(r.Context(), u, id)
 	if err != nil {
 		return err
 	}
-	v := requestView{C: s.viewContact(c), Staff: u.IsStaff(), Resolutions: sotepe.Resolutions, Error: problem}
-	if v.Net, err = s.network(r.Context()); err != nil {
+	v := requestView{C: h.View(c), Staff: u.IsStaff(), Resolutions: sotepe.Resolutions, Error: problem}
+	if v.Net, err = vocab.Read(r.Context(), h.cfg.Directory); err != nil {
 		return err
 	}
-	if v.Unit, err = s.dir.Unit(r.Context(), c.UnitID); err != nil {
+	if v.Unit, err = h.cfg.Directory.Unit(r.Context(), c.UnitID); err != nil {
 		return err
 	}
 	if v.Staff {
 		v.Me = u.ID
-		if v.Colleagues, err = s.cfg.Residents.Colleagues(r.Context(), u, c.UnitID); err != nil {
+		if v.Colleagues, err = h.cfg.Residents.Colleagues(r.Context(), u, c.UnitID); err != nil {
 			return err
 		}
 		for i := range v.Colleagues {
@@ -163,7 +163,7 @@ func (s *Server) showRequest(w http.ResponseWriter, r *http.Request, u sotepe.Us
 		}
 	}
 	if v.Staff && c.ResidentID != 0 {
-		res, err := s.cfg.Residents.Read(r.Context(), u, c.ResidentID, sotepe.BasisClientRequest)
+		res, err := h.cfg.Residents.Read(r.Context(), u, c.ResidentID, sotepe.BasisClientRequest)
 		if err != nil {
 			return err
 		}
@@ -173,12 +173,12 @@ func (s *Server) showRequest(w http.ResponseWriter, r *http.Request, u sotepe.Us
 	if problem != "" {
 		status = http.StatusBadRequest
 	}
-	s.html(w, r, status, page, pageData{Title: s.cat.T(kit.Info(r).Lang, "requests.one_title", nil), Data: v})
+	h.site.Page(w, r, status, page, h.site.T(kit.Info(r).Lang, "requests.one_title", nil), v)
 	return nil
 }
 
-// replyForm adds a message from either page and returns to it.
-func (s *Server) replyForm(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
+// ReplyForm adds a message from either page and returns to it.
+func (h *Handlers) ReplyForm(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
 	var err error
 	if err := kit.ParseForm(r); err != nil {
 		return err
@@ -188,9 +188,9 @@ func (s *Server) replyForm(w http.ResponseWriter, r *http.Request, u sotepe.User
 		page, back = "queue_item", "/queue/"
 	}
 	kind := r.PostForm.Get("kind")
-	_, err = s.cfg.Contacts.Reply(r.Context(), u, id, sotepe.Reply{Body: r.PostForm.Get("message"), Internal: kind == "internal", Ask: kind == "ask"})
+	_, err = h.cfg.Contacts.Reply(r.Context(), u, id, sotepe.Reply{Body: r.PostForm.Get("message"), Internal: kind == "internal", Ask: kind == "ask"})
 	if code := sotepe.ErrorCode(err); code == sotepe.EInvalid || code == sotepe.EConflict {
-		return s.showRequest(w, r, u, id, page, s.errText(kit.Info(r).Lang, err))
+		return h.showRequest(w, r, u, id, page, h.site.ErrText(kit.Info(r).Lang, err))
 	} else if err != nil {
 		return err
 	}
@@ -209,7 +209,7 @@ type queueView struct {
 
 // queueRow is one request of the queue page with its subject line.
 type queueRow struct {
-	contactView
+	RequestView
 	Subject string
 }
 
@@ -243,9 +243,9 @@ func subjectLine(text string) string {
 	return line
 }
 
-// queuePage is the professional's queue of their units, ordered by due time,
+// QueuePage is the professional's queue of their units, ordered by due time,
 // with filters: GET /queue?status=&service=&channel=&breached=.
-func (s *Server) queuePage(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+func (h *Handlers) QueuePage(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	q := r.URL.Query()
 	if !q.Has("status") {
 		q.Set("status", "open")
@@ -255,26 +255,26 @@ func (s *Server) queuePage(w http.ResponseWriter, r *http.Request, u sotepe.User
 	if err != nil {
 		return err
 	}
-	page, err := s.cfg.Contacts.List(r.Context(), u, f)
+	page, err := h.cfg.Contacts.List(r.Context(), u, f)
 	if err != nil {
 		return err
 	}
-	v := queueView{Filter: q, Now: s.now()}
+	v := queueView{Filter: q, Now: h.site.Now()}
 	for _, c := range page.Items {
-		v.Items = append(v.Items, queueRow{contactView: s.viewContact(c), Subject: subjectLine(c.Subject)})
+		v.Items = append(v.Items, queueRow{RequestView: h.View(c), Subject: subjectLine(c.Subject)})
 	}
 	v.NextURL = kit.NextURL(r, page.NextCursor)
-	if v.Net, err = s.network(r.Context()); err != nil {
+	if v.Net, err = vocab.Read(r.Context(), h.cfg.Directory); err != nil {
 		return err
 	}
-	s.html(w, r, http.StatusOK, "queue", pageData{Title: s.cat.T(kit.Info(r).Lang, "queue.title", nil), Data: v})
+	h.site.Page(w, r, http.StatusOK, "queue", h.site.T(kit.Info(r).Lang, "queue.title", nil), v)
 	return nil
 }
 
-// queueActionForm assigns a request to oneself or a colleague of its unit
+// QueueActionForm assigns a request to oneself or a colleague of its unit
 // (the form's "to", a user id; oneself when empty) or closes it, from the
 // request's page.
-func (s *Server) queueActionForm(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
+func (h *Handlers) QueueActionForm(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
 	var err error
 	if err := kit.ParseForm(r); err != nil {
 		return err
@@ -288,17 +288,42 @@ func (s *Server) queueActionForm(w http.ResponseWriter, r *http.Request, u sotep
 				break
 			}
 		}
-		err = s.cfg.Contacts.Assign(r.Context(), u, id, to)
+		err = h.cfg.Contacts.Assign(r.Context(), u, id, to)
 	case "close":
-		err = s.cfg.Contacts.Close(r.Context(), u, id, sotepe.Resolution(r.PostForm.Get("resolution")))
+		err = h.cfg.Contacts.Close(r.Context(), u, id, sotepe.Resolution(r.PostForm.Get("resolution")))
 	default:
 		return sotepe.NotFound("action")
 	}
 	if code := sotepe.ErrorCode(err); code == sotepe.EInvalid || code == sotepe.EConflict {
-		return s.showRequest(w, r, u, id, "queue_item", s.errText(kit.Info(r).Lang, err))
+		return h.showRequest(w, r, u, id, "queue_item", h.site.ErrText(kit.Info(r).Lang, err))
 	} else if err != nil {
 		return err
 	}
 	http.Redirect(w, r, "/queue/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
+	return nil
+}
+
+// TicketForm gives the resident of a contact request an appointment
+// ticket: POST /queue/{id}/ticket with service. The request must be one
+// the professional may handle; a refusal shows the request with the
+// reason.
+func (h *Handlers) TicketForm(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
+	if err := kit.ParseForm(r); err != nil {
+		return err
+	}
+	c, err := h.cfg.Contacts.Get(r.Context(), u, id)
+	if err != nil {
+		return err
+	}
+	if c.ResidentID == 0 {
+		return h.showRequest(w, r, u, id, "queue_item", h.site.T(kit.Info(r).Lang, "error.resident_required", nil))
+	}
+	_, err = h.cfg.Appointments.IssueTicket(r.Context(), u, sotepe.Ticket{ResidentID: c.ResidentID, ServiceID: r.PostForm.Get("service"), ContactRequestID: id})
+	if code := sotepe.ErrorCode(err); code == sotepe.EInvalid {
+		return h.showRequest(w, r, u, id, "queue_item", h.site.ErrText(kit.Info(r).Lang, err))
+	} else if err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/queue/"+strconv.FormatInt(id, 10)+"?ticket=issued", http.StatusSeeOther)
 	return nil
 }

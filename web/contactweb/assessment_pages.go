@@ -1,4 +1,4 @@
-package web
+package contactweb
 
 import (
 	"net/http"
@@ -33,27 +33,27 @@ type assessPage struct {
 // sessionPath is the page of a session.
 func sessionPath(id string) string { return "/assessment-sessions/" + url.PathEscape(id) }
 
-// assessListPage lists the assessments: GET /assessments.
-func (s *Server) assessListPage(w http.ResponseWriter, r *http.Request) error {
-	s.html(w, r, http.StatusOK, "assess_list", pageData{Title: s.cat.T(kit.Info(r).Lang, "assess.title", nil), Data: assessPage{Infos: s.cfg.Assessments.Definitions()}})
+// AssessListPage lists the assessments: GET /assessments.
+func (h *Handlers) AssessListPage(w http.ResponseWriter, r *http.Request) error {
+	h.site.Page(w, r, http.StatusOK, "assess_list", h.site.T(kit.Info(r).Lang, "assess.title", nil), assessPage{Infos: h.cfg.Assessments.Definitions()})
 	return nil
 }
 
-// assessIntroPage introduces one assessment: GET /assessments/{id}.
-func (s *Server) assessIntroPage(w http.ResponseWriter, r *http.Request) error {
-	a, _, err := s.cfg.Assessments.Definition(r.PathValue("id"))
+// AssessIntroPage introduces one assessment: GET /assessments/{id}.
+func (h *Handlers) AssessIntroPage(w http.ResponseWriter, r *http.Request) error {
+	a, _, err := h.cfg.Assessments.Definition(r.PathValue("id"))
 	if err != nil {
 		return err
 	}
-	s.html(w, r, http.StatusOK, "assess_intro", pageData{Title: a.Title.In(kit.Info(r).Lang), Data: assessPage{Info: a}})
+	h.site.Page(w, r, http.StatusOK, "assess_intro", a.Title.In(kit.Info(r).Lang), assessPage{Info: a})
 	return nil
 }
 
-// assessStartForm starts a session and goes to its first question: POST
+// AssessStartForm starts a session and goes to its first question: POST
 // /assessments/{id}/start.
-func (s *Server) assessStartForm(w http.ResponseWriter, r *http.Request) error {
+func (h *Handlers) AssessStartForm(w http.ResponseWriter, r *http.Request) error {
 	in := kit.Info(r)
-	st, err := s.cfg.Assessments.Start(r.Context(), in.User, r.PathValue("id"), in.Lang)
+	st, err := h.cfg.Assessments.Start(r.Context(), in.User, r.PathValue("id"), in.Lang)
 	if err != nil {
 		return err
 	}
@@ -61,19 +61,19 @@ func (s *Server) assessStartForm(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// assessSessionPage shows the session's next question or its outcome: GET
+// AssessSessionPage shows the session's next question or its outcome: GET
 // /assessment-sessions/{sid}.
-func (s *Server) assessSessionPage(w http.ResponseWriter, r *http.Request) error {
-	st, err := s.cfg.Assessments.State(r.Context(), kit.Info(r).User, r.PathValue("sid"))
+func (h *Handlers) AssessSessionPage(w http.ResponseWriter, r *http.Request) error {
+	st, err := h.cfg.Assessments.State(r.Context(), kit.Info(r).User, r.PathValue("sid"))
 	if err != nil {
 		return err
 	}
-	return s.showSession(w, r, st, nil, http.StatusOK)
+	return h.showSession(w, r, st, nil, http.StatusOK)
 }
 
 // showSession renders the question page or the result page of st, with a
 // problem to explain when not nil.
-func (s *Server) showSession(w http.ResponseWriter, r *http.Request, st sotepe.AssessmentState, problem *kit.FormError, status int) error {
+func (h *Handlers) showSession(w http.ResponseWriter, r *http.Request, st sotepe.AssessmentState, problem *kit.FormError, status int) error {
 	in := kit.Info(r)
 	v := assessPage{Info: st.Info, State: st, Question: st.Question, Number: len(st.Steps) + 1, Error: problem,
 		Resident: in.User != nil && in.User.Has(sotepe.RoleResident)}
@@ -83,38 +83,38 @@ func (s *Server) showSession(w http.ResponseWriter, r *http.Request, st sotepe.A
 	page := "assess_question"
 	if st.Outcome != nil {
 		page = "assess_result"
-		svc, err := s.dir.Service(r.Context(), st.Outcome.ServiceID)
+		svc, err := h.cfg.Directory.Service(r.Context(), st.Outcome.ServiceID)
 		if err != nil {
 			return err
 		}
 		v.Service = svc.Names
 		if v.Resident && st.Outcome.Urgency != sotepe.UrgencyEmergency && st.Session.ContactRequestID == 0 {
-			units, err := s.dir.Units(r.Context(), sotepe.UnitFilter{Service: svc.ID, SortLang: in.Lang, Page: sotepe.PageRequest{Limit: sotepe.MaxPageLimit}})
+			units, err := h.cfg.Directory.Units(r.Context(), sotepe.UnitFilter{Service: svc.ID, SortLang: in.Lang, Page: sotepe.PageRequest{Limit: sotepe.MaxPageLimit}})
 			if err != nil {
 				return err
 			}
 			v.Units = units.Items
 		}
 	}
-	s.html(w, r, status, page, pageData{Title: st.Info.Title.In(in.Lang), Data: v})
+	h.site.Page(w, r, status, page, st.Info.Title.In(in.Lang), v)
 	return nil
 }
 
-// assessAnswerForm answers the current question: POST
+// AssessAnswerForm answers the current question: POST
 // /assessment-sessions/{sid}/answer. A value the question does not take
 // shows the question again with the problem; an answer to a question that
 // is no longer current (the browser's back button) shows the current one.
-func (s *Server) assessAnswerForm(w http.ResponseWriter, r *http.Request) error {
+func (h *Handlers) AssessAnswerForm(w http.ResponseWriter, r *http.Request) error {
 	if err := kit.ParseForm(r); err != nil {
 		return err
 	}
 	in, sid := kit.Info(r), r.PathValue("sid")
-	st, err := s.cfg.Assessments.State(r.Context(), in.User, sid)
+	st, err := h.cfg.Assessments.State(r.Context(), in.User, sid)
 	if err != nil {
 		return err
 	}
 	problem := func(err error) error {
-		return s.showSession(w, r, st, s.formErr(in.Lang, kit.AnswerError(st.Question, err), "answer", "answer-value"), sotepe.HTTPStatus(sotepe.ErrorCode(err)))
+		return h.showSession(w, r, st, h.formErr(in.Lang, kit.AnswerError(st.Question, err), "answer", "answer-value"), sotepe.HTTPStatus(sotepe.ErrorCode(err)))
 	}
 	if st.Question == nil || r.PostForm.Get("question") != st.Question.ID {
 		return problem(&sotepe.Error{Code: sotepe.EConflict, Key: "assess.error.not_current", Message: "not the current question"})
@@ -123,9 +123,9 @@ func (s *Server) assessAnswerForm(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return problem(err)
 	}
-	if _, err := s.cfg.Assessments.Answer(r.Context(), in.User, sid, a); err != nil {
+	if _, err := h.cfg.Assessments.Answer(r.Context(), in.User, sid, a); err != nil {
 		if code := sotepe.ErrorCode(err); code == sotepe.EInvalid || code == sotepe.EConflict {
-			if st2, err2 := s.cfg.Assessments.State(r.Context(), in.User, sid); err2 == nil {
+			if st2, err2 := h.cfg.Assessments.State(r.Context(), in.User, sid); err2 == nil {
 				st = st2
 			}
 			return problem(err)
@@ -136,15 +136,15 @@ func (s *Server) assessAnswerForm(w http.ResponseWriter, r *http.Request) error 
 	return nil
 }
 
-// assessBackForm goes back one question, or to the question the form
+// AssessBackForm goes back one question, or to the question the form
 // names: POST /assessment-sessions/{sid}/back.
-func (s *Server) assessBackForm(w http.ResponseWriter, r *http.Request) error {
+func (h *Handlers) AssessBackForm(w http.ResponseWriter, r *http.Request) error {
 	var err error
 	if err := kit.ParseForm(r); err != nil {
 		return err
 	}
 	sid := r.PathValue("sid")
-	_, err = s.cfg.Assessments.Back(r.Context(), kit.Info(r).User, sid, r.PostForm.Get("question"))
+	_, err = h.cfg.Assessments.Back(r.Context(), kit.Info(r).User, sid, r.PostForm.Get("question"))
 	if err != nil && sotepe.ErrorCode(err) != sotepe.EConflict {
 		return err
 	}
@@ -152,10 +152,10 @@ func (s *Server) assessBackForm(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// assessHandOverForm sends the result to the recommended service and
+// AssessHandOverForm sends the result to the recommended service and
 // shows the new contact request: POST /assessment-sessions/{sid}/handover.
 // Someone not signed in is sent to sign in and back to the result.
-func (s *Server) assessHandOverForm(w http.ResponseWriter, r *http.Request) error {
+func (h *Handlers) AssessHandOverForm(w http.ResponseWriter, r *http.Request) error {
 	sid := r.PathValue("sid")
 	if kit.Info(r).User == nil {
 		http.Redirect(w, r, "/login?next="+url.QueryEscape(sessionPath(sid)), http.StatusSeeOther)
@@ -168,13 +168,13 @@ func (s *Server) assessHandOverForm(w http.ResponseWriter, r *http.Request) erro
 	if err := kit.ParseForm(r); err != nil {
 		return err
 	}
-	_, req, err := s.cfg.Assessments.HandOver(r.Context(), u, sid, r.PostForm.Get("unit"))
+	_, req, err := h.cfg.Assessments.HandOver(r.Context(), u, sid, r.PostForm.Get("unit"))
 	if code := sotepe.ErrorCode(err); code == sotepe.EInvalid || code == sotepe.EConflict {
-		st, err2 := s.cfg.Assessments.State(r.Context(), &u, sid)
+		st, err2 := h.cfg.Assessments.State(r.Context(), &u, sid)
 		if err2 != nil {
 			return err2
 		}
-		return s.showSession(w, r, st, s.formErr(kit.Info(r).Lang, err, "unit"), sotepe.HTTPStatus(code))
+		return h.showSession(w, r, st, h.formErr(kit.Info(r).Lang, err, "unit"), sotepe.HTTPStatus(code))
 	} else if err != nil {
 		return err
 	}
@@ -190,44 +190,44 @@ type handOverPage struct {
 	Error     string
 }
 
-// queueAssessmentPage shows a professional the answers of a handed-over
+// QueueAssessmentPage shows a professional the answers of a handed-over
 // assessment with the form to grade its urgency and answer: GET
 // /queue/{id}/assessment.
-func (s *Server) queueAssessmentPage(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
-	return s.showHandOver(w, r, u, id, "", http.StatusOK)
+func (h *Handlers) QueueAssessmentPage(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
+	return h.showHandOver(w, r, u, id, "", http.StatusOK)
 }
 
-func (s *Server) showHandOver(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64, problem string, status int) error {
-	st, err := s.cfg.Assessments.ForContactRequest(r.Context(), u, id)
+func (h *Handlers) showHandOver(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64, problem string, status int) error {
+	st, err := h.cfg.Assessments.ForContactRequest(r.Context(), u, id)
 	if err != nil {
 		return err
 	}
 	in := kit.Info(r)
-	v := handOverPage{V: s.viewHandOver(st, in.Lang), Urgencies: sotepe.Urgencies, Error: problem}
-	if svcInfo, err := s.dir.Service(r.Context(), st.Session.ServiceID); err == nil {
+	v := handOverPage{V: h.viewHandOver(st, in.Lang), Urgencies: sotepe.Urgencies, Error: problem}
+	if svcInfo, err := h.cfg.Directory.Service(r.Context(), st.Session.ServiceID); err == nil {
 		v.Service = svcInfo.Names
 	}
-	s.html(w, r, status, "assess_handover", pageData{Title: s.cat.T(in.Lang, "assess.handover_title", nil), Data: v})
+	h.site.Page(w, r, status, "assess_handover", h.site.T(in.Lang, "assess.handover_title", nil), v)
 	return nil
 }
 
-// queueAssessmentForm records the professional's urgency and, when the
+// QueueAssessmentForm records the professional's urgency and, when the
 // form holds a message, answers the request with it: POST
 // /queue/{id}/assessment.
-func (s *Server) queueAssessmentForm(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
+func (h *Handlers) QueueAssessmentForm(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
 	var err error
 	if err := kit.ParseForm(r); err != nil {
 		return err
 	}
 	lang := kit.Info(r).Lang
-	err = s.cfg.Assessments.Grade(r.Context(), u, id, sotepe.Urgency(r.PostForm.Get("urgency")))
+	err = h.cfg.Assessments.Grade(r.Context(), u, id, sotepe.Urgency(r.PostForm.Get("urgency")))
 	if err == nil {
 		if msg := strings.TrimSpace(r.PostForm.Get("message")); msg != "" {
-			_, err = s.cfg.Contacts.Reply(r.Context(), u, id, sotepe.Reply{Body: msg})
+			_, err = h.cfg.Contacts.Reply(r.Context(), u, id, sotepe.Reply{Body: msg})
 		}
 	}
 	if code := sotepe.ErrorCode(err); code == sotepe.EInvalid || code == sotepe.EConflict {
-		return s.showHandOver(w, r, u, id, s.errText(lang, err), sotepe.HTTPStatus(code))
+		return h.showHandOver(w, r, u, id, h.site.ErrText(lang, err), sotepe.HTTPStatus(code))
 	} else if err != nil {
 		return err
 	}

@@ -1,4 +1,4 @@
-package web
+package contactweb
 
 import (
 	"net/http"
@@ -8,6 +8,7 @@ import (
 
 	"sotepe"
 	"sotepe/web/kit"
+	"sotepe/web/vocab"
 )
 
 // The two ways into the queue for people who do not use the portal: a
@@ -26,12 +27,12 @@ type phoneView struct {
 // phoneFields are the phone form's inputs, for errors at their fields.
 var phoneFields = []string{"personal_id", "service", "unit", "received_at", "message"}
 
-func (s *Server) phoneForm(r *http.Request, values map[string]string, problem *kit.FormError) (phoneView, error) {
-	n, err := s.network(r.Context())
+func (h *Handlers) phoneForm(r *http.Request, values map[string]string, problem *kit.FormError) (phoneView, error) {
+	n, err := vocab.Read(r.Context(), h.cfg.Directory)
 	if err != nil {
 		return phoneView{}, err
 	}
-	v := phoneView{Values: values, Error: problem, Now: s.now().In(s.cfg.Location).Format("2006-01-02T15:04")}
+	v := phoneView{Values: values, Error: problem, Now: h.site.Now().In(h.cfg.Location).Format("2006-01-02T15:04")}
 	for _, svc := range n.Services {
 		if svc.TakesContactRequests {
 			v.Services = append(v.Services, svc)
@@ -43,28 +44,28 @@ func (s *Server) phoneForm(r *http.Request, values map[string]string, problem *k
 	return v, nil
 }
 
-// phonePage shows the form: GET /queue/phone.
-func (s *Server) phonePage(w http.ResponseWriter, r *http.Request, _ sotepe.User) error {
-	v, err := s.phoneForm(r, map[string]string{}, nil)
-	return s.showPage(w, r, "phone", "phone.title", v, err)
+// PhonePage shows the form: GET /queue/phone.
+func (h *Handlers) PhonePage(w http.ResponseWriter, r *http.Request, _ sotepe.User) error {
+	v, err := h.phoneForm(r, map[string]string{}, nil)
+	return kit.ShowPage(h.site, w, r, "phone", "phone.title", v, err)
 }
 
-// phoneSubmit finds the resident by personal identity code (an audited read
+// PhoneSubmit finds the resident by personal identity code (an audited read
 // on the basis of the phone request) and records the request on their
 // behalf: POST /queue/phone.
-func (s *Server) phoneSubmit(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+func (h *Handlers) PhoneSubmit(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	if err := kit.ParseForm(r); err != nil {
 		return err
 	}
 	in := kit.Info(r)
 	values := kit.FormValues(r, "personal_id", "service", "unit", "received_at", "message")
-	id, err := s.recordPhoneRequest(r, u, values)
+	id, err := h.recordPhoneRequest(r, u, values)
 	if code := sotepe.ErrorCode(err); code == sotepe.EInvalid || code == sotepe.ENotFound {
-		v, verr := s.phoneForm(r, values, s.formErr(in.Lang, err, phoneFields...))
+		v, verr := h.phoneForm(r, values, h.formErr(in.Lang, err, phoneFields...))
 		if verr != nil {
 			return verr
 		}
-		s.html(w, r, sotepe.HTTPStatus(code), "phone", pageData{Title: s.cat.T(in.Lang, "phone.title", nil), Data: v})
+		h.site.Page(w, r, sotepe.HTTPStatus(code), "phone", h.site.T(in.Lang, "phone.title", nil), v)
 		return nil
 	} else if err != nil {
 		return err
@@ -73,23 +74,23 @@ func (s *Server) phoneSubmit(w http.ResponseWriter, r *http.Request, u sotepe.Us
 	return nil
 }
 
-func (s *Server) recordPhoneRequest(r *http.Request, u sotepe.User, values map[string]string) (int64, error) {
+func (h *Handlers) recordPhoneRequest(r *http.Request, u sotepe.User, values map[string]string) (int64, error) {
 	if _, err := sotepe.ParsePersonalID(values["personal_id"]); err != nil {
 		return 0, err
 	}
-	received := s.now()
+	received := h.site.Now()
 	if values["received_at"] != "" {
-		t, err := time.ParseInLocation("2006-01-02T15:04", values["received_at"], s.cfg.Location)
+		t, err := time.ParseInLocation("2006-01-02T15:04", values["received_at"], h.cfg.Location)
 		if err != nil {
 			return 0, sotepe.InvalidField("received_at", "error.received", "the time of receipt is not a date and time")
 		}
 		received = t
 	}
-	res, err := s.cfg.Residents.Find(r.Context(), u, values["personal_id"], sotepe.BasisPhoneRequest)
+	res, err := h.cfg.Residents.Find(r.Context(), u, values["personal_id"], sotepe.BasisPhoneRequest)
 	if err != nil {
 		return 0, kit.AtField(err, "personal_id")
 	}
-	c, _, err := s.cfg.Contacts.Submit(r.Context(), &u, sotepe.NewContactRequest{
+	c, _, err := h.cfg.Contacts.Submit(r.Context(), &u, sotepe.NewContactRequest{
 		ServiceID: values["service"], UnitID: values["unit"], Body: values["message"], Channel: sotepe.ChannelPhone,
 		ResidentID: res.ID, Lang: res.Lang, ReceivedAt: received, IdempotencyKey: r.PostForm.Get("key"),
 	})
@@ -101,15 +102,15 @@ type websiteView struct {
 	Services []sotepe.Service
 	Values   map[string]string
 	Error    *kit.FormError
-	Receipt  *contactView
+	Receipt  *RequestView
 }
 
 // websiteFields are the public contact form's inputs, for errors at their
 // fields.
 var websiteFields = []string{"service", "name", "phone", "email", "message"}
 
-func (s *Server) websiteForm(r *http.Request, values map[string]string, problem *kit.FormError) (websiteView, error) {
-	n, err := s.network(r.Context())
+func (h *Handlers) websiteForm(r *http.Request, values map[string]string, problem *kit.FormError) (websiteView, error) {
+	n, err := vocab.Read(r.Context(), h.cfg.Directory)
 	if err != nil {
 		return websiteView{}, err
 	}
@@ -122,16 +123,16 @@ func (s *Server) websiteForm(r *http.Request, values map[string]string, problem 
 	return v, nil
 }
 
-// contactFormPage is the city website's contact form, open to everyone:
+// WebsiteFormPage is the city website's contact form, open to everyone:
 // GET /contact.
-func (s *Server) contactFormPage(w http.ResponseWriter, r *http.Request) error {
-	v, err := s.websiteForm(r, map[string]string{}, nil)
-	return s.showPage(w, r, "contact_form", "website.title", v, err)
+func (h *Handlers) WebsiteFormPage(w http.ResponseWriter, r *http.Request) error {
+	v, err := h.websiteForm(r, map[string]string{}, nil)
+	return kit.ShowPage(h.site, w, r, "contact_form", "website.title", v, err)
 }
 
-// contactFormSubmit takes the public form, limited per address, and shows a
+// WebsiteFormSubmit takes the public form, limited per address, and shows a
 // receipt with the promised answer time: POST /contact.
-func (s *Server) contactFormSubmit(w http.ResponseWriter, r *http.Request) error {
+func (h *Handlers) WebsiteFormSubmit(w http.ResponseWriter, r *http.Request) error {
 	if err := kit.ParseForm(r); err != nil {
 		return err
 	}
@@ -141,29 +142,29 @@ func (s *Server) contactFormSubmit(w http.ResponseWriter, r *http.Request) error
 	values["email"] = strings.TrimSpace(values["email"])
 	// Only accepted submissions count against the limit: a refused one
 	// gives its use back below.
-	if wait := s.formLimit.Take(kit.ClientAddr(r)); wait > 0 {
+	if wait := h.formLimit.Take(kit.ClientAddr(r)); wait > 0 {
 		return kit.TooMany("error.too_many", "website form limit", wait)
 	}
-	c, _, err := s.cfg.Contacts.Submit(r.Context(), in.User, sotepe.NewContactRequest{
+	c, _, err := h.cfg.Contacts.Submit(r.Context(), in.User, sotepe.NewContactRequest{
 		ServiceID: values["service"], Body: values["message"], Channel: sotepe.ChannelWebsite, Lang: in.Lang,
 		Contact: &sotepe.ContactDetails{Name: values["name"], Phone: values["phone"], Email: values["email"]}, IdempotencyKey: r.PostForm.Get("key"),
 	})
 	status := http.StatusOK
-	v, verr := s.websiteForm(r, values, nil)
+	v, verr := h.websiteForm(r, values, nil)
 	if verr != nil {
 		return verr
 	}
 	switch code := sotepe.ErrorCode(err); code {
 	case "":
-		receipt := s.viewContact(c)
+		receipt := h.View(c)
 		v.Receipt = &receipt
 		v.Values = map[string]string{}
 	case sotepe.EInvalid:
-		s.formLimit.Give(kit.ClientAddr(r))
-		status, v.Error = http.StatusBadRequest, s.formErr(in.Lang, err, websiteFields...)
+		h.formLimit.Give(kit.ClientAddr(r))
+		status, v.Error = http.StatusBadRequest, h.formErr(in.Lang, err, websiteFields...)
 	default:
 		return err
 	}
-	s.html(w, r, status, "contact_form", pageData{Title: s.cat.T(in.Lang, "website.title", nil), Data: v})
+	h.site.Page(w, r, status, "contact_form", h.site.T(in.Lang, "website.title", nil), v)
 	return nil
 }

@@ -1,4 +1,4 @@
-package web
+package contactweb
 
 import (
 	"encoding/json"
@@ -14,7 +14,7 @@ import (
 // run without signing in (a session is found by its secret id, and once a
 // resident owns it nobody else can see it), the hand-over into the
 // professional's queue, the professional's own grading, and the figures.
-// The HTML pages of the same are in assessments_pages.go.
+// The HTML pages of the same are in assessment_pages.go.
 
 // assessmentView is one definition in the request's language.
 type assessmentView struct {
@@ -108,21 +108,21 @@ func viewSession(st sotepe.AssessmentState, lang sotepe.Lang) sessionView {
 	return v
 }
 
-// assessmentList lists the assessments: GET /api/v1/assessments.
-func (s *Server) assessmentList(w http.ResponseWriter, r *http.Request) error {
+// AssessmentList lists the assessments: GET /api/v1/assessments.
+func (h *Handlers) AssessmentList(w http.ResponseWriter, r *http.Request) error {
 	lang := kit.Info(r).Lang
 	out := sotepe.Page[assessmentView]{Items: []assessmentView{}}
-	for _, a := range s.cfg.Assessments.Definitions() {
+	for _, a := range h.cfg.Assessments.Definitions() {
 		out.Items = append(out.Items, viewAssessment(a, lang))
 	}
 	kit.WriteJSON(w, http.StatusOK, out)
 	return nil
 }
 
-// assessmentGet returns one assessment with its questions: GET
+// AssessmentGet returns one assessment with its questions: GET
 // /api/v1/assessments/{id}.
-func (s *Server) assessmentGet(w http.ResponseWriter, r *http.Request) error {
-	a, qs, err := s.cfg.Assessments.Definition(r.PathValue("id"))
+func (h *Handlers) AssessmentGet(w http.ResponseWriter, r *http.Request) error {
+	a, qs, err := h.cfg.Assessments.Definition(r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -138,9 +138,9 @@ func (s *Server) assessmentGet(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// assessmentStart starts a session: POST /api/v1/assessments/{id}/sessions,
+// AssessmentStart starts a session: POST /api/v1/assessments/{id}/sessions,
 // with no body or an empty object. The answer holds the session's secret id.
-func (s *Server) assessmentStart(w http.ResponseWriter, r *http.Request) error {
+func (h *Handlers) AssessmentStart(w http.ResponseWriter, r *http.Request) error {
 	if r.ContentLength != 0 {
 		var empty struct{}
 		if err := kit.DecodeJSON(r, &empty); err != nil {
@@ -148,7 +148,7 @@ func (s *Server) assessmentStart(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	in := kit.Info(r)
-	st, err := s.cfg.Assessments.Start(r.Context(), in.User, r.PathValue("id"), in.Lang)
+	st, err := h.cfg.Assessments.Start(r.Context(), in.User, r.PathValue("id"), in.Lang)
 	if err != nil {
 		return err
 	}
@@ -157,18 +157,18 @@ func (s *Server) assessmentStart(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// assessmentSession returns a session with its next question or outcome:
+// AssessmentSession returns a session with its next question or outcome:
 // GET /api/v1/assessment-sessions/{sid}.
-func (s *Server) assessmentSession(w http.ResponseWriter, r *http.Request) error {
+func (h *Handlers) AssessmentSession(w http.ResponseWriter, r *http.Request) error {
 	in := kit.Info(r)
-	st, err := s.cfg.Assessments.State(r.Context(), in.User, r.PathValue("sid"))
+	st, err := h.cfg.Assessments.State(r.Context(), in.User, r.PathValue("sid"))
 	return writeSession(w, r, st, err)
 }
 
-// assessmentAnswer answers the current question: POST
+// AssessmentAnswer answers the current question: POST
 // /api/v1/assessment-sessions/{sid}/answers with {"question", "value"}.
 // Another question than the current one is 409, an unknown option 400.
-func (s *Server) assessmentAnswer(w http.ResponseWriter, r *http.Request) error {
+func (h *Handlers) AssessmentAnswer(w http.ResponseWriter, r *http.Request) error {
 	var b struct {
 		Question string          `json:"question"`
 		Value    json.RawMessage `json:"value"`
@@ -177,14 +177,14 @@ func (s *Server) assessmentAnswer(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	in := kit.Info(r)
-	st, err := s.cfg.Assessments.Answer(r.Context(), in.User, r.PathValue("sid"), sotepe.AssessmentAnswer{Question: b.Question, Value: b.Value})
+	st, err := h.cfg.Assessments.Answer(r.Context(), in.User, r.PathValue("sid"), sotepe.AssessmentAnswer{Question: b.Question, Value: b.Value})
 	return writeSession(w, r, st, err)
 }
 
-// assessmentBack goes back to change an answer: POST
+// AssessmentBack goes back to change an answer: POST
 // /api/v1/assessment-sessions/{sid}/back with {"question": id} to return
 // to that question, or {} for one question back.
-func (s *Server) assessmentBack(w http.ResponseWriter, r *http.Request) error {
+func (h *Handlers) AssessmentBack(w http.ResponseWriter, r *http.Request) error {
 	var b struct {
 		Question string `json:"question"`
 	}
@@ -194,16 +194,16 @@ func (s *Server) assessmentBack(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	in := kit.Info(r)
-	st, err := s.cfg.Assessments.Back(r.Context(), in.User, r.PathValue("sid"), b.Question)
+	st, err := h.cfg.Assessments.Back(r.Context(), in.User, r.PathValue("sid"), b.Question)
 	return writeSession(w, r, st, err)
 }
 
-// assessmentHandOver sends a finished session to the recommended service
+// AssessmentHandOver sends a finished session to the recommended service
 // as the signed-in resident's contact request: POST
 // /api/v1/assessment-sessions/{sid}/handover, optionally with {"unit"}
 // to choose the unit. It answers 201 with the contact request; a repeat
 // gives the same request.
-func (s *Server) assessmentHandOver(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+func (h *Handlers) AssessmentHandOver(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	var b struct {
 		Unit string `json:"unit"`
 	}
@@ -212,12 +212,12 @@ func (s *Server) assessmentHandOver(w http.ResponseWriter, r *http.Request, u so
 			return err
 		}
 	}
-	_, req, err := s.cfg.Assessments.HandOver(r.Context(), u, r.PathValue("sid"), b.Unit)
+	_, req, err := h.cfg.Assessments.HandOver(r.Context(), u, r.PathValue("sid"), b.Unit)
 	if err != nil {
 		return err
 	}
 	w.Header().Set("Location", "/api/v1/contact-requests/"+strconv.FormatInt(req.ID, 10))
-	kit.WriteJSON(w, http.StatusCreated, s.viewContact(req))
+	kit.WriteJSON(w, http.StatusCreated, h.View(req))
 	return nil
 }
 
@@ -242,7 +242,7 @@ type handOverView struct {
 	GradedAt       *time.Time       `json:"graded_at,omitempty"`
 }
 
-func (s *Server) viewHandOver(st sotepe.AssessmentState, lang sotepe.Lang) handOverView {
+func (h *Handlers) viewHandOver(st sotepe.AssessmentState, lang sotepe.Lang) handOverView {
 	v := handOverView{ContactRequest: st.Session.ContactRequestID, Assessment: st.Info.ID, Title: st.Info.Title.In(lang), Demo: st.Info.Demo,
 		Urgency: st.Session.Urgency, Service: st.Session.ServiceID, Answers: []handOverAnswer{}, StaffUrgency: st.Session.StaffUrgency}
 	for _, step := range st.Steps {
@@ -250,37 +250,37 @@ func (s *Server) viewHandOver(st sotepe.AssessmentState, lang sotepe.Lang) handO
 			Value: step.Answer.Value, Answer: step.Question.AnswerText(step.Answer, lang)})
 	}
 	if !st.Session.GradedAt.IsZero() {
-		t := st.Session.GradedAt.In(s.cfg.Location)
+		t := st.Session.GradedAt.In(h.cfg.Location)
 		v.GradedAt = &t
 	}
 	return v
 }
 
-// contactAssessment returns the assessment handed over as a contact
+// RequestAssessment returns the assessment handed over as a contact
 // request: GET /api/v1/contact-requests/{id}/assessment. Whoever may see
 // the request may see it (staff reads are audited); anyone else gets 404.
-func (s *Server) contactAssessment(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
-	st, err := s.cfg.Assessments.ForContactRequest(r.Context(), u, id)
+func (h *Handlers) RequestAssessment(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
+	st, err := h.cfg.Assessments.ForContactRequest(r.Context(), u, id)
 	if err != nil {
 		return err
 	}
-	kit.WriteJSON(w, http.StatusOK, s.viewHandOver(st, kit.Info(r).Lang))
+	kit.WriteJSON(w, http.StatusOK, h.viewHandOver(st, kit.Info(r).Lang))
 	return nil
 }
 
-// contactAssessmentGrade records the professional's own urgency: POST
+// RequestAssessmentGrade records the professional's own urgency: POST
 // /api/v1/contact-requests/{id}/assessment/grading with {"urgency"}.
-func (s *Server) contactAssessmentGrade(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
+func (h *Handlers) RequestAssessmentGrade(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
 	var b struct {
 		Urgency sotepe.Urgency `json:"urgency"`
 	}
 	if err := kit.DecodeJSON(r, &b); err != nil {
 		return err
 	}
-	if err := s.cfg.Assessments.Grade(r.Context(), u, id, b.Urgency); err != nil {
+	if err := h.cfg.Assessments.Grade(r.Context(), u, id, b.Urgency); err != nil {
 		return err
 	}
-	return s.contactAssessment(w, r, u, id)
+	return h.RequestAssessment(w, r, u, id)
 }
 
 // assessStatsView is the figures as the page shows them.
@@ -311,14 +311,14 @@ func assessStatsRowOf(f sotepe.AssessmentFigures, title sotepe.Names) assessStat
 	return assessStatsRow{AssessmentFigures: f, Title: title, Share: pct(f.HandOverShare), Agreement: pct(f.AgreementRate)}
 }
 
-// assessmentStats are the figures of assessments for managers, analysts
+// AssessmentFigures are the figures of assessments for managers, analysts
 // and administrators: GET /stats/assessments (a page with a table) and GET
 // /api/v1/stats/assessments?from=&to=&interval=, by definition and period
 // with the outcomes, the hand-over share and the agreement rate between
 // the tool and the professionals. Aggregates only; nothing is logged.
-func (s *Server) assessmentStats(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+func (h *Handlers) AssessmentFigures(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	q := r.URL.Query()
-	today := s.now().In(s.cfg.Location)
+	today := h.site.Now().In(h.cfg.Location)
 	from, to := q.Get("from"), q.Get("to")
 	if from == "" {
 		from = today.AddDate(0, 0, -30).Format(time.DateOnly)
@@ -333,26 +333,26 @@ func (s *Server) assessmentStats(w http.ResponseWriter, r *http.Request, u sotep
 	if !interval.Valid() {
 		return sotepe.Invalid("error.stats_interval", "interval is day, week or month")
 	}
-	counts, err := s.cfg.Assessments.Counts(r.Context(), u, from, to)
+	counts, err := h.cfg.Assessments.Counts(r.Context(), u, from, to)
 	if err != nil {
 		return err
 	}
 	figs := sotepe.SummarizeAssessments(counts, interval)
 	total, items := figs[len(figs)-1], figs[:len(figs)-1]
 	titles := map[string]sotepe.Names{}
-	for _, a := range s.cfg.Assessments.Definitions() {
+	for _, a := range h.cfg.Assessments.Definitions() {
 		titles[a.ID] = a.Title
 	}
 	v := assessStatsView{From: from, To: to, Interval: interval, Intervals: sotepe.StatsIntervals, Total: assessStatsRowOf(total, sotepe.Names{}), Urgencies: sotepe.Urgencies}
 	for _, f := range items {
 		v.Items = append(v.Items, assessStatsRowOf(f, titles[f.Definition]))
 	}
-	return s.respond(w, r, struct {
+	return kit.Respond(h.site, w, r, struct {
 		From     string                     `json:"from"`
 		To       string                     `json:"to"`
 		Interval sotepe.StatsInterval       `json:"interval"`
 		Total    sotepe.AssessmentFigures   `json:"total"`
 		Items    []sotepe.AssessmentFigures `json:"items"`
 	}{From: from, To: to, Interval: interval, Total: total, Items: items},
-		"assess_stats", pageData{Title: s.cat.T(kit.Info(r).Lang, "assess.stats_title", nil), Data: v})
+		"assess_stats", h.site.T(kit.Info(r).Lang, "assess.stats_title", nil), v)
 }

@@ -1,18 +1,17 @@
-package web
+package contactweb
 
 import (
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"sotepe"
 	"sotepe/web/kit"
 )
 
-// contactView is a contact request as the API shows it: times in the city's
+// RequestView is a contact request as the API shows it: times in the city's
 // time zone, unset times null, and for staff whether the deadline is near.
-type contactView struct {
+type RequestView struct {
 	ID              int64                  `json:"id"`
 	Resident        int64                  `json:"resident,omitempty"`
 	Contact         *sotepe.ContactDetails `json:"contact,omitempty"`
@@ -46,8 +45,8 @@ type messageView struct {
 // flagged in the queue.
 const nearDueWithin = 4 * time.Hour
 
-func (s *Server) viewContact(r sotepe.ContactRequest) contactView {
-	loc := s.cfg.Location
+func (h *Handlers) View(r sotepe.ContactRequest) RequestView {
+	loc := h.cfg.Location
 	opt := func(t time.Time) *time.Time {
 		if t.IsZero() {
 			return nil
@@ -55,15 +54,15 @@ func (s *Server) viewContact(r sotepe.ContactRequest) contactView {
 		t = t.In(loc)
 		return &t
 	}
-	v := contactView{
+	v := RequestView{
 		ID: r.ID, Resident: r.ResidentID, Contact: r.Contact, Service: r.ServiceID, Unit: r.UnitID,
 		Channel: r.Channel, Status: r.Status, Lang: r.Lang, ReceivedAt: r.ReceivedAt.In(loc), DueAt: r.DueAt.In(loc),
 		FirstAnsweredAt: opt(r.FirstAnsweredAt), Breached: r.Breached, AssignedTo: r.AssignedTo,
 		RecordedBy: r.RecordedBy, ClosedAt: opt(r.ClosedAt), Resolution: r.Resolution,
 	}
 	if r.Status.Open() && r.FirstAnsweredAt.IsZero() {
-		now := s.now()
-		v.NearDue = !now.After(r.DueAt) && s.cfg.Calendar.Get().WorkingHoursBetween(now, r.DueAt) <= nearDueWithin
+		now := h.site.Now()
+		v.NearDue = !now.After(r.DueAt) && h.cfg.Calendar.Get().WorkingHoursBetween(now, r.DueAt) <= nearDueWithin
 	}
 	for _, m := range r.Messages {
 		v.Messages = append(v.Messages, messageView{ID: m.ID, Author: m.AuthorID, FromStaff: m.FromStaff, Internal: m.Internal, Body: m.Body, At: m.At.In(loc)})
@@ -82,13 +81,13 @@ type newContactBody struct {
 	Contact    *sotepe.ContactDetails `json:"contact"`
 }
 
-// contactCreate submits a request: a resident for themselves, a professional
+// Create submits a request: a resident for themselves, a professional
 // a phone request ("channel":"phone", "resident", "received_at"), or anyone
 // through the website form ("channel":"website", "contact"), which is
 // limited per address. An Idempotency-Key header makes a retry safe: the
 // retry gets the stored request with 200 instead of 201. The answer comes
 // only after the request is committed.
-func (s *Server) contactCreate(w http.ResponseWriter, r *http.Request) error {
+func (h *Handlers) Create(w http.ResponseWriter, r *http.Request) error {
 	var b newContactBody
 	if err := kit.DecodeJSON(r, &b); err != nil {
 		return err
@@ -99,7 +98,7 @@ func (s *Server) contactCreate(w http.ResponseWriter, r *http.Request) error {
 			_, err := kit.RequireUser(r)
 			return err
 		}
-		if wait := s.formLimit.Take(kit.ClientAddr(r)); wait > 0 {
+		if wait := h.formLimit.Take(kit.ClientAddr(r)); wait > 0 {
 			return kit.TooMany("error.too_many", "website form limit", wait)
 		}
 	}
@@ -110,9 +109,9 @@ func (s *Server) contactCreate(w http.ResponseWriter, r *http.Request) error {
 	if b.ReceivedAt != nil {
 		n.ReceivedAt, n.ReceivedGiven = *b.ReceivedAt, true
 	}
-	stored, created, err := s.cfg.Contacts.Submit(r.Context(), in.User, n)
+	stored, created, err := h.cfg.Contacts.Submit(r.Context(), in.User, n)
 	if sotepe.ErrorCode(err) == sotepe.EInvalid && (b.Channel == sotepe.ChannelWebsite || in.User == nil) {
-		s.formLimit.Give(kit.ClientAddr(r)) // a refused submission is not counted
+		h.formLimit.Give(kit.ClientAddr(r)) // a refused submission is not counted
 	}
 	if err != nil {
 		return err
@@ -122,11 +121,11 @@ func (s *Server) contactCreate(w http.ResponseWriter, r *http.Request) error {
 		status = http.StatusOK
 	}
 	w.Header().Set("Location", "/api/v1/contact-requests/"+strconv.FormatInt(stored.ID, 10))
-	v := s.viewContact(stored)
+	v := h.View(stored)
 	if stored.Channel == sotepe.ChannelWebsite {
 		// Whoever holds the key of a website submission is nobody we
 		// know: they get the receipt, never the thread.
-		v = contactView{ID: v.ID, Service: v.Service, Unit: v.Unit, Channel: v.Channel, Status: v.Status,
+		v = RequestView{ID: v.ID, Service: v.Service, Unit: v.Unit, Channel: v.Channel, Status: v.Status,
 			Lang: v.Lang, ReceivedAt: v.ReceivedAt, DueAt: v.DueAt}
 	}
 	kit.WriteJSON(w, status, v)
@@ -141,7 +140,7 @@ func contactFilter(r *http.Request, u sotepe.User) (sotepe.ContactFilter, error)
 	if f.Page, err = kit.ReadPageRequest(q); err != nil {
 		return f, err
 	}
-	for _, st := range splitList(q.Get("status")) {
+	for _, st := range kit.SplitList(q.Get("status")) {
 		status := sotepe.ContactStatus(st)
 		if st == "open" {
 			f.Statuses = append(f.Statuses, sotepe.StatusNew, sotepe.StatusInProgress, sotepe.StatusWaiting)
@@ -163,7 +162,7 @@ func contactFilter(r *http.Request, u sotepe.User) (sotepe.ContactFilter, error)
 	default:
 		return f, sotepe.Invalid("error.breached", "breached is true or false")
 	}
-	f.Units = splitList(q.Get("unit"))
+	f.Units = kit.SplitList(q.Get("unit"))
 	switch a := q.Get("assigned"); a {
 	case "":
 	case "me":
@@ -178,36 +177,26 @@ func contactFilter(r *http.Request, u sotepe.User) (sotepe.ContactFilter, error)
 	return f, nil
 }
 
-func splitList(s string) []string {
-	var out []string
-	for _, p := range strings.Split(s, ",") {
-		if p = strings.TrimSpace(p); p != "" {
-			out = append(out, p)
-		}
-	}
-	return out
-}
-
-// contactList lists a resident's own requests or a professional's queue,
+// List lists a resident's own requests or a professional's queue,
 // ordered by due time: GET /api/v1/contact-requests.
-func (s *Server) contactList(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+func (h *Handlers) List(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	f, err := contactFilter(r, u)
 	if err != nil {
 		return err
 	}
-	page, err := s.cfg.Contacts.List(r.Context(), u, f)
-	return kit.WritePage(w, page, err, s.viewContact)
+	page, err := h.cfg.Contacts.List(r.Context(), u, f)
+	return kit.WritePage(w, page, err, h.View)
 }
 
-// contactGet returns one request with its thread: GET
+// Get returns one request with its thread: GET
 // /api/v1/contact-requests/{id}. Residents get their own only, without
 // internal notes; staff their units'; anything else is 404.
-func (s *Server) contactGet(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
-	c, err := s.cfg.Contacts.Get(r.Context(), u, id)
+func (h *Handlers) Get(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
+	c, err := h.cfg.Contacts.Get(r.Context(), u, id)
 	if err != nil {
 		return err
 	}
-	kit.WriteJSON(w, http.StatusOK, s.viewContact(c))
+	kit.WriteJSON(w, http.StatusOK, h.View(c))
 	return nil
 }
 
@@ -217,23 +206,23 @@ type replyBody struct {
 	Ask      bool   `json:"ask"`
 }
 
-// contactReply adds a message: POST /api/v1/contact-requests/{id}/messages.
-func (s *Server) contactReply(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
+// Reply adds a message: POST /api/v1/contact-requests/{id}/messages.
+func (h *Handlers) Reply(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
 	var b replyBody
 	if err := kit.DecodeJSON(r, &b); err != nil {
 		return err
 	}
-	m, err := s.cfg.Contacts.Reply(r.Context(), u, id, sotepe.Reply{Body: b.Message, Internal: b.Internal, Ask: b.Ask})
+	m, err := h.cfg.Contacts.Reply(r.Context(), u, id, sotepe.Reply{Body: b.Message, Internal: b.Internal, Ask: b.Ask})
 	if err != nil {
 		return err
 	}
-	kit.WriteJSON(w, http.StatusCreated, messageView{ID: m.ID, Author: m.AuthorID, FromStaff: m.FromStaff, Internal: m.Internal, Body: m.Body, At: m.At.In(s.cfg.Location)})
+	kit.WriteJSON(w, http.StatusCreated, messageView{ID: m.ID, Author: m.AuthorID, FromStaff: m.FromStaff, Internal: m.Internal, Body: m.Body, At: m.At.In(h.cfg.Location)})
 	return nil
 }
 
-// contactAssign assigns a request: POST /api/v1/contact-requests/{id}/assign
+// Assign assigns a request: POST /api/v1/contact-requests/{id}/assign
 // with {"user": id}, or an empty object for oneself.
-func (s *Server) contactAssign(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
+func (h *Handlers) Assign(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
 	var b struct {
 		User int64 `json:"user"`
 	}
@@ -243,23 +232,23 @@ func (s *Server) contactAssign(w http.ResponseWriter, r *http.Request, u sotepe.
 	if b.User == 0 {
 		b.User = u.ID
 	}
-	if err := s.cfg.Contacts.Assign(r.Context(), u, id, b.User); err != nil {
+	if err := h.cfg.Contacts.Assign(r.Context(), u, id, b.User); err != nil {
 		return err
 	}
-	return s.contactGet(w, r, u, id)
+	return h.Get(w, r, u, id)
 }
 
-// contactClose closes a request: POST /api/v1/contact-requests/{id}/close
+// Close closes a request: POST /api/v1/contact-requests/{id}/close
 // with {"resolution": …}.
-func (s *Server) contactClose(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
+func (h *Handlers) Close(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
 	var b struct {
 		Resolution sotepe.Resolution `json:"resolution"`
 	}
 	if err := kit.DecodeJSON(r, &b); err != nil {
 		return err
 	}
-	if err := s.cfg.Contacts.Close(r.Context(), u, id, b.Resolution); err != nil {
+	if err := h.cfg.Contacts.Close(r.Context(), u, id, b.Resolution); err != nil {
 		return err
 	}
-	return s.contactGet(w, r, u, id)
+	return h.Get(w, r, u, id)
 }
