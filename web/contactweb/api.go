@@ -45,6 +45,8 @@ type messageView struct {
 // flagged in the queue.
 const nearDueWithin = 4 * time.Hour
 
+// View is request r as the API and the pages show it, for the viewer it
+// was read for (the service leaves out what they may not see).
 func (h *Handlers) View(r sotepe.ContactRequest) RequestView {
 	loc := h.cfg.Location
 	opt := func(t time.Time) *time.Time {
