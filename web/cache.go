@@ -255,3 +255,64 @@ func acceptsGzip(r *http.Request) bool {
 	}
 	return false
 }
+
+// cachedSlots serves the free-time search from a cache of two seconds: the
+// answer is the same for everyone (but for near=true, never cached), and residents looking for times repeat
+// the same searches. A time booked meanwhile in another process may show
+// for those seconds; booking it then says it was taken. This process
+// empties the cache whenever it changes a slot (changesSlots).
+func (s *Server) cachedSlots(h kit.Handler) kit.Handler {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		if r.URL.Query().Has("near") {
+			return h(w, r) // the answer depends on who asks
+		}
+		key := string(kit.Info(r).Lang) + " " + r.URL.RequestURI()
+		if e, ok := s.slotCache.get(key); ok {
+			writeCached(w, r, e, "hit")
+			return nil
+		}
+		// Concurrent misses of one search wait for the first to run it:
+		// when a popular search expires under load, each would otherwise
+		// run the same query at once.
+		search := func() (cachedBody, error) {
+			rec := &bodyRecorder{header: http.Header{}}
+			if err := h(rec, r); err != nil {
+				return cachedBody{}, err
+			}
+			return s.slotCache.put(key, rec.body.Bytes(), rec.header), nil
+		}
+		e, ran, err := s.slotCache.shared(key, search)
+		if !ran && err != nil {
+			// The first failed (its client may have gone away): this one
+			// runs on its own and says why.
+			e, err = search()
+			ran = true
+		}
+		if err != nil {
+			return err
+		}
+		state := "shared"
+		if ran {
+			state = "miss"
+		}
+		writeCached(w, r, e, state)
+		return nil
+	}
+}
+
+// changesSlots empties the free-time cache after h changed something, so
+// that this process never shows a time it has just booked as free.
+func (s *Server) changesSlots(h kit.Handler) kit.Handler {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		err := h(w, r)
+		s.slotCache.reset()
+		return err
+	}
+}
+
+// reset empties the cache.
+func (c *responseCache) reset() {
+	c.mu.Lock()
+	clear(c.m)
+	c.mu.Unlock()
+}

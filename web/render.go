@@ -11,12 +11,14 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"strconv"
 	"strings"
 	"time"
 
 	"sotepe"
 	"sotepe/web/kit"
 	"sotepe/web/view"
+	"sotepe/web/vocab"
 )
 
 // pageData is what every page template gets. Handlers fill Title and Data;
@@ -233,4 +235,33 @@ func (s *Server) respond(w http.ResponseWriter, r *http.Request, apiBody any, pa
 	}
 	s.html(w, r, http.StatusOK, page, d)
 	return nil
+}
+
+// AppointmentModes lists the modes of appointments for forms.
+func (p pageData) AppointmentModes() []sotepe.AppointmentMode { return sotepe.AppointmentModes }
+
+// Weekdays lists the weekdays 1 (Monday) to 7 (Sunday) for forms.
+func (p pageData) Weekdays() []int { return []int{1, 2, 3, 4, 5, 6, 7} }
+
+// Percent writes a share (0–1) as a whole percentage in the page's
+// language.
+func (p pageData) Percent(v *float64) string {
+	if v == nil {
+		return ""
+	}
+	return p.T("appt.percent", "Value", strconv.FormatFloat(*v*100, 'f', 0, 64))
+}
+
+// Days writes a number of days with one decimal in the page's language
+// (a decimal comma in Finnish and Swedish).
+func (p pageData) Days(v *float64) string {
+	if v == nil {
+		return ""
+	}
+	return p.T("appt.days", "Value", view.Decimal(p.Lang, *v, 1))
+}
+
+// unitNames returns the names of unit id from the directory, or the id.
+func (s *Server) unitNames(ctx context.Context, id string) sotepe.Names {
+	return vocab.UnitNames(ctx, s.dir, id)
 }

@@ -22,6 +22,7 @@ import (
 	"sotepe/i18n"
 	"sotepe/password"
 	"sotepe/report"
+	"sotepe/web/bookingweb"
 	"sotepe/web/chatweb"
 	"sotepe/web/contactweb"
 	"sotepe/web/feedbackweb"
@@ -156,6 +157,9 @@ type Server struct {
 	// idps are the configured identity providers.
 	idps []*identityProvider
 
+	// booking serves appointments: free times, bookings, the calendar, the
+	// booking rules and the care-guarantee figures.
+	booking *bookingweb.Handlers
 	// contact serves contact requests, the professional's queue and the
 	// assessments.
 	contact *contactweb.Handlers
@@ -239,6 +243,8 @@ func New(cfg Config) (*Server, error) {
 		closing:   make(chan struct{}),
 		verifying: make(chan struct{}, runtime.GOMAXPROCS(0)),
 	}
+	s.booking = bookingweb.New(site{s}, bookingweb.Config{Appointments: cfg.Appointments, Residents: cfg.Residents, Directory: s.dir,
+		Location: cfg.Location, Secure: cfg.SecureCookies})
 	s.contact = contactweb.New(site{s}, contactweb.Config{Contacts: cfg.Contacts, Assessments: cfg.Assessments, Appointments: cfg.Appointments,
 		Residents: cfg.Residents, Directory: s.dir, Calendar: cfg.Calendar, Location: cfg.Location})
 	s.feedback = feedbackweb.New(site{s}, feedbackweb.Config{Feedback: cfg.Feedback, Surveys: cfg.Surveys, Directory: s.dir, Location: cfg.Location})

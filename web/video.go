@@ -13,6 +13,7 @@ import (
 	"github.com/coder/websocket"
 
 	"sotepe"
+	"sotepe/web/bookingweb"
 	"sotepe/web/kit"
 )
 
@@ -36,7 +37,7 @@ const (
 
 // videoView is the waiting room of a video appointment.
 type videoView struct {
-	A         apptView
+	A         bookingweb.AppointmentView
 	UnitNames sotepe.Names
 	Role      sotepe.VideoRole
 	Staff     bool
@@ -75,7 +76,7 @@ func (s *Server) showVideo(w http.ResponseWriter, r *http.Request, u sotepe.User
 	a := room.Appointment
 	now := s.now()
 	v := extra
-	v.A, v.UnitNames, v.Role, v.Staff = s.viewAppt(r.Context(), a, u), s.unitNames(r.Context(), a.UnitID), room.Role, room.Role == sotepe.VideoProfessional
+	v.A, v.UnitNames, v.Role, v.Staff = s.booking.View(r.Context(), a, u), s.unitNames(r.Context(), a.UnitID), room.Role, room.Role == sotepe.VideoProfessional
 	v.Joined, v.Opens, v.Closes, v.IsOpen, v.Relay = !a.JoinedAt.IsZero(), room.Opens.In(s.cfg.Location), room.Closes.In(s.cfg.Location), room.Open, room.Relay
 	v.Over = !now.Before(a.End) || a.Status != sotepe.AppointmentBooked && a.Status != sotepe.AppointmentArrived
 	v.Socket = "/appointments/" + strconv.FormatInt(id, 10) + "/video/ws"
@@ -98,14 +99,14 @@ func (s *Server) videoJoinForm(w http.ResponseWriter, r *http.Request, u sotepe.
 
 // videoRoomView is the room of a video appointment as the API shows it.
 type videoRoomView struct {
-	Appointment apptView             `json:"appointment"`
-	Role        sotepe.VideoRole     `json:"role"`
-	Opens       time.Time            `json:"opens"`
-	Closes      time.Time            `json:"closes"`
-	Open        bool                 `json:"open"`
-	Relay       bool                 `json:"relay"`
-	Socket      string               `json:"socket"`
-	Invites     []sotepe.VideoInvite `json:"invites,omitempty"`
+	Appointment bookingweb.AppointmentView `json:"appointment"`
+	Role        sotepe.VideoRole           `json:"role"`
+	Opens       time.Time                  `json:"opens"`
+	Closes      time.Time                  `json:"closes"`
+	Open        bool                       `json:"open"`
+	Relay       bool                       `json:"relay"`
+	Socket      string                     `json:"socket"`
+	Invites     []sotepe.VideoInvite       `json:"invites,omitempty"`
 }
 
 // videoRoom answers the room of a video appointment: GET
@@ -116,7 +117,7 @@ func (s *Server) videoRoom(w http.ResponseWriter, r *http.Request, u sotepe.User
 		return err
 	}
 	loc := s.cfg.Location
-	v := videoRoomView{Appointment: s.viewAppt(r.Context(), room.Appointment, u), Role: room.Role, Opens: room.Opens.In(loc),
+	v := videoRoomView{Appointment: s.booking.View(r.Context(), room.Appointment, u), Role: room.Role, Opens: room.Opens.In(loc),
 		Closes: room.Closes.In(loc), Open: room.Open, Relay: room.Relay, Socket: "/appointments/" + strconv.FormatInt(id, 10) + "/video/ws"}
 	for _, inv := range room.Invites {
 		v.Invites = append(v.Invites, s.viewInvite(inv))
@@ -152,13 +153,13 @@ func (s *Server) apptPhone(w http.ResponseWriter, r *http.Request, u sotepe.User
 	if err != nil {
 		return err
 	}
-	kit.WriteJSON(w, http.StatusOK, s.viewAppt(r.Context(), a, u))
+	kit.WriteJSON(w, http.StatusOK, s.booking.View(r.Context(), a, u))
 	return nil
 }
 
 // inviteURL is the absolute link of an invitation token.
 func (s *Server) inviteURL(r *http.Request, token string) string {
-	return s.absURL(r, "/video/invite/"+url.PathEscape(token))
+	return kit.AbsURL(r, s.cfg.SecureCookies, "/video/invite/"+url.PathEscape(token))
 }
 
 // videoInviteForm makes an invitation and shows its link once on the

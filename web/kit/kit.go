@@ -12,6 +12,7 @@ import (
 	"context"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"sotepe"
@@ -79,4 +80,14 @@ func SafeNext(next string) string {
 		return "/"
 	}
 	return next
+}
+
+// AbsURL is path on this server as r reached it: https when r came over
+// TLS or secure says the server is behind one (--secure-cookies).
+func AbsURL(r *http.Request, secure bool, path string) string {
+	scheme := "http"
+	if r.TLS != nil || secure {
+		scheme = "https"
+	}
+	return (&url.URL{Scheme: scheme, Host: r.Host, Path: path}).String()
 }

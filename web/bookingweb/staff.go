@@ -1,4 +1,4 @@
-package web
+package bookingweb
 
 import (
 	"net/http"
@@ -24,8 +24,8 @@ type calendarDay struct {
 
 // calendarItem is one slot and the appointment that holds it, if any.
 type calendarItem struct {
-	Slot        slotView  `json:"slot"`
-	Appointment *apptView `json:"appointment,omitempty"`
+	Slot        slotView         `json:"slot"`
+	Appointment *AppointmentView `json:"appointment,omitempty"`
 	// Bookable is an open slot ahead, which staff may book for a
 	// resident; the page's to show, not the API's.
 	Bookable bool `json:"-"`
@@ -56,23 +56,23 @@ type calendarPageView struct {
 	RulesLink bool
 }
 
-// apptCalendar is the staff calendar: GET /staff/calendar and GET
+// Calendar is the staff calendar: GET /staff/calendar and GET
 // /api/v1/appointment-calendar with date (YYYY-MM-DD, default today),
 // view (day or week, from Monday), unit (one of the user's) and mine=true
 // for the user's own schedule. Reading the appointments is audited.
-func (s *Server) apptCalendar(w http.ResponseWriter, r *http.Request) error {
-	return s.showCalendar(w, r, http.StatusOK, "", "")
+func (h *Handlers) Calendar(w http.ResponseWriter, r *http.Request) error {
+	return h.showCalendar(w, r, http.StatusOK, "", "")
 }
 
-func (s *Server) showCalendar(w http.ResponseWriter, r *http.Request, status int, problem, message string) error {
+func (h *Handlers) showCalendar(w http.ResponseWriter, r *http.Request, status int, problem, message string) error {
 	u, err := kit.RequireRole(r, sotepe.RoleProfessional, sotepe.RoleManager)
 	if err != nil {
 		return err
 	}
 	in := kit.Info(r)
 	q := r.URL.Query()
-	loc := s.cfg.Location
-	day := s.now().In(loc)
+	loc := h.cfg.Location
+	day := h.site.Now().In(loc)
 	if d := q.Get("date"); d != "" {
 		if day, err = time.ParseInLocation(time.DateOnly, d, loc); err != nil {
 			return sotepe.Invalid("error.date", "date "+d+" is not YYYY-MM-DD")
@@ -96,12 +96,12 @@ func (s *Server) showCalendar(w http.ResponseWriter, r *http.Request, status int
 	if err != nil {
 		return err
 	}
-	cal, err := s.cfg.Appointments.Calendar(r.Context(), u, unit, day, to, mine)
+	cal, err := h.cfg.Appointments.Calendar(r.Context(), u, unit, day, to, mine)
 	if err != nil {
 		return err
 	}
 	resp := calendarResponse{Unit: unit, View: view, From: day.Format(time.DateOnly), To: to.AddDate(0, 0, -1).Format(time.DateOnly), Mine: mine, Days: []calendarDay{}}
-	viewer := s.apptViewer(r.Context(), u)
+	viewer := h.apptViewer(r.Context(), u)
 	byDate := map[string]int{}
 	for d := day; d.Before(to); d = d.AddDate(0, 0, 1) {
 		byDate[d.Format(time.DateOnly)] = len(resp.Days)
@@ -112,7 +112,7 @@ func (s *Server) showCalendar(w http.ResponseWriter, r *http.Request, status int
 		if !ok {
 			continue
 		}
-		item := calendarItem{Slot: s.viewSlot(sl, true), Bookable: sl.State == sotepe.SlotOpen && sl.Start.After(s.now())}
+		item := calendarItem{Slot: h.viewSlot(sl, true), Bookable: sl.State == sotepe.SlotOpen && sl.Start.After(h.site.Now())}
 		if a, ok := cal.Appointments[sl.ID]; ok {
 			av := viewer.view(a)
 			item.Appointment = &av
@@ -131,12 +131,12 @@ func (s *Server) showCalendar(w http.ResponseWriter, r *http.Request, status int
 		return "/staff/calendar?" + qq.Encode()
 	}
 	v.Prev, v.Next = nav(day.AddDate(0, 0, -days)), nav(to)
-	if v.Net, err = s.network(r.Context()); err != nil {
+	if v.Net, err = vocab.Read(r.Context(), h.cfg.Directory); err != nil {
 		return err
 	}
 	offered := map[string]bool{}
 	for _, id := range u.Units {
-		if un, err := s.dir.Unit(r.Context(), id); err == nil {
+		if un, err := h.cfg.Directory.Unit(r.Context(), id); err == nil {
 			for _, sv := range un.Services {
 				offered[sv] = true
 			}
@@ -147,7 +147,7 @@ func (s *Server) showCalendar(w http.ResponseWriter, r *http.Request, status int
 			v.Services = append(v.Services, sv)
 		}
 	}
-	s.html(w, r, status, "appt_calendar", pageData{Title: s.cat.T(in.Lang, "appt.calendar_title", nil), Data: v})
+	h.site.Page(w, r, status, "appt_calendar", h.site.T(in.Lang, "appt.calendar_title", nil), v)
 	return nil
 }
 
@@ -163,24 +163,24 @@ func calendarBackTo(back string) string {
 	return kit.SafeNext(back)
 }
 
-// calendarMarkForm marks a visit from the calendar: POST
+// CalendarMarkForm marks a visit from the calendar: POST
 // /staff/calendar/{id}/mark with status.
-func (s *Server) calendarMarkForm(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
+func (h *Handlers) CalendarMarkForm(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
 	if err := kit.ParseForm(r); err != nil {
 		return err
 	}
-	if _, err := s.cfg.Appointments.Mark(r.Context(), u, id, sotepe.AppointmentStatus(r.PostForm.Get("status"))); err != nil {
+	if _, err := h.cfg.Appointments.Mark(r.Context(), u, id, sotepe.AppointmentStatus(r.PostForm.Get("status"))); err != nil {
 		return err
 	}
 	http.Redirect(w, r, calendarBack(r), http.StatusSeeOther)
 	return nil
 }
 
-// calendarOpenForm opens slots by a weekly template from the calendar
+// CalendarOpenForm opens slots by a weekly template from the calendar
 // page: POST /staff/slots with unit, service, mode, minutes, from, to,
 // start, end and the weekdays ticked. A refusal shows the calendar with
 // the reason.
-func (s *Server) calendarOpenForm(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+func (h *Handlers) CalendarOpenForm(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	if err := kit.ParseForm(r); err != nil {
 		return err
 	}
@@ -195,11 +195,11 @@ func (s *Server) calendarOpenForm(w http.ResponseWriter, r *http.Request, u sote
 	if unit == "" && len(u.Units) > 0 {
 		unit = u.Units[0]
 	}
-	n, err := s.cfg.Appointments.OpenSlots(r.Context(), u, sotepe.SlotOpening{UnitID: unit, ServiceID: f.Get("service"),
+	n, err := h.cfg.Appointments.OpenSlots(r.Context(), u, sotepe.SlotOpening{UnitID: unit, ServiceID: f.Get("service"),
 		Mode: sotepe.AppointmentMode(f.Get("mode")), Length: time.Duration(minutes) * time.Minute, Template: &t})
 	in := kit.Info(r)
 	if code := sotepe.ErrorCode(err); code == sotepe.EInvalid || code == sotepe.EForbidden {
-		return s.showCalendar(w, r, sotepe.HTTPStatus(code), s.errText(in.Lang, err), "")
+		return h.showCalendar(w, r, sotepe.HTTPStatus(code), h.site.ErrText(in.Lang, err), "")
 	} else if err != nil {
 		return err
 	}
@@ -207,11 +207,11 @@ func (s *Server) calendarOpenForm(w http.ResponseWriter, r *http.Request, u sote
 	q.Set("date", t.From)
 	q.Set("view", "week")
 	r.URL.RawQuery = q.Encode()
-	return s.showCalendar(w, r, http.StatusOK, "", s.cat.T(in.Lang, "appt.opened", map[string]any{"Count": n}))
+	return h.showCalendar(w, r, http.StatusOK, "", h.site.T(in.Lang, "appt.opened", map[string]any{"Count": n}))
 }
 
-// calendarCloseForm closes an open slot: POST /staff/slots/{id}/close.
-func (s *Server) calendarCloseForm(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+// CalendarCloseForm closes an open slot: POST /staff/slots/{id}/close.
+func (h *Handlers) CalendarCloseForm(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	if err := kit.ParseForm(r); err != nil {
 		return err
 	}
@@ -219,7 +219,7 @@ func (s *Server) calendarCloseForm(w http.ResponseWriter, r *http.Request, u sot
 	if err != nil {
 		return err
 	}
-	if err := s.cfg.Appointments.CloseSlot(r.Context(), u, id); err != nil {
+	if err := h.cfg.Appointments.CloseSlot(r.Context(), u, id); err != nil {
 		return err
 	}
 	http.Redirect(w, r, calendarBack(r), http.StatusSeeOther)
@@ -242,17 +242,17 @@ type apptStatsResponse struct {
 	Error string          `json:"-"`
 }
 
-// apptStats shows the care-guarantee figures: GET /stats/appointments and
+// Figures shows the care-guarantee figures: GET /stats/appointments and
 // GET /api/v1/stats/appointments with from and to (YYYY-MM-DD, both
 // included; default the 30 days before and after today) and unit. A
 // manager sees their units', analysts and administrators every unit's. The
 // figures hold no personal data.
-func (s *Server) apptStats(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+func (h *Handlers) Figures(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	var err error
 	in := kit.Info(r)
 	q := r.URL.Query()
-	loc := s.cfg.Location
-	today := s.now().In(loc)
+	loc := h.cfg.Location
+	today := h.site.Now().In(loc)
 	resp := apptStatsResponse{From: q.Get("from"), To: q.Get("to"), Unit: q.Get("unit"), Items: []apptStatsItem{}}
 	if resp.From == "" {
 		resp.From = today.AddDate(0, 0, -30).Format(time.DateOnly)
@@ -269,22 +269,22 @@ func (s *Server) apptStats(w http.ResponseWriter, r *http.Request, u sotepe.User
 	case to.Before(from):
 		err = sotepe.Invalid("error.stats_period", "from is after to")
 	default:
-		figs, err = s.cfg.Appointments.Figures(r.Context(), u, from, to.AddDate(0, 0, 1), resp.Unit)
+		figs, err = h.cfg.Appointments.Figures(r.Context(), u, from, to.AddDate(0, 0, 1), resp.Unit)
 	}
 	if err != nil {
 		if sotepe.ErrorCode(err) != sotepe.EInvalid || kit.IsAPI(r) {
 			return err
 		}
-		resp.Error = s.errText(in.Lang, err)
-		s.html(w, r, http.StatusBadRequest, "appt_stats", pageData{Title: s.cat.T(in.Lang, "appt.stats_title", nil), Data: resp})
+		resp.Error = h.site.ErrText(in.Lang, err)
+		h.site.Page(w, r, http.StatusBadRequest, "appt_stats", h.site.T(in.Lang, "appt.stats_title", nil), resp)
 		return nil
 	}
-	n, err := s.network(r.Context())
+	n, err := vocab.Read(r.Context(), h.cfg.Directory)
 	if err != nil {
 		return err
 	}
 	for _, f := range figs {
-		resp.Items = append(resp.Items, apptStatsItem{AppointmentFigures: f, UnitNames: s.unitNames(r.Context(), f.UnitID), ServiceNames: n.Service(f.ServiceID)})
+		resp.Items = append(resp.Items, apptStatsItem{AppointmentFigures: f, UnitNames: h.unitNames(r.Context(), f.UnitID), ServiceNames: n.Service(f.ServiceID)})
 	}
-	return s.respond(w, r, resp, "appt_stats", pageData{Title: s.cat.T(in.Lang, "appt.stats_title", nil), Data: resp})
+	return kit.Respond(h.site, w, r, resp, "appt_stats", h.site.T(in.Lang, "appt.stats_title", nil), resp)
 }

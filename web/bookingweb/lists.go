@@ -1,4 +1,4 @@
-package web
+package bookingweb
 
 import (
 	"net/http"
@@ -11,10 +11,10 @@ import (
 // Appointment tickets, the waiting list and the booking rules of a
 // service, in the JSON API.
 
-// ticketCreate gives a resident an appointment ticket: POST
+// TicketCreate gives a resident an appointment ticket: POST
 // /api/v1/appointment-tickets with {"resident", "service",
 // "contact_request"}.
-func (s *Server) ticketCreate(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+func (h *Handlers) TicketCreate(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	var b struct {
 		Resident       int64  `json:"resident"`
 		Service        string `json:"service"`
@@ -23,14 +23,14 @@ func (s *Server) ticketCreate(w http.ResponseWriter, r *http.Request, u sotepe.U
 	if err := kit.DecodeJSON(r, &b); err != nil {
 		return err
 	}
-	t, err := s.cfg.Appointments.IssueTicket(r.Context(), u, sotepe.Ticket{ResidentID: b.Resident, ServiceID: b.Service, ContactRequestID: b.ContactRequest})
+	t, err := h.cfg.Appointments.IssueTicket(r.Context(), u, sotepe.Ticket{ResidentID: b.Resident, ServiceID: b.Service, ContactRequestID: b.ContactRequest})
 	return kit.WriteResult(w, http.StatusCreated, t, err)
 }
 
-// ticketList lists the resident's unused tickets: GET
+// TicketList lists the resident's unused tickets: GET
 // /api/v1/appointment-tickets.
-func (s *Server) ticketList(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
-	ts, err := s.cfg.Appointments.Tickets(r.Context(), u)
+func (h *Handlers) TicketList(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+	ts, err := h.cfg.Appointments.Tickets(r.Context(), u)
 	if err != nil {
 		return err
 	}
@@ -50,13 +50,13 @@ type waitView struct {
 	OfferExpires *time.Time        `json:"offer_expires,omitempty"`
 }
 
-func (s *Server) viewWait(r *http.Request, e sotepe.WaitEntry) waitView {
-	loc := s.cfg.Location
+func (h *Handlers) viewWait(r *http.Request, e sotepe.WaitEntry) waitView {
+	loc := h.cfg.Location
 	v := waitView{ID: e.ID, Service: e.ServiceID, Unit: e.UnitID, Appointment: e.AppointmentID, Before: e.Before.In(loc), Status: e.Status}
 	if u := kit.Info(r).User; e.OfferSlot != 0 && u != nil {
 		// The slot offered to the resident's own entry.
-		if sl, err := s.cfg.Appointments.Slot(r.Context(), *u, e.OfferSlot); err == nil {
-			sv := s.viewSlot(sl, false)
+		if sl, err := h.cfg.Appointments.Slot(r.Context(), *u, e.OfferSlot); err == nil {
+			sv := h.viewSlot(sl, false)
 			v.OfferSlot = &sv
 		}
 		t := e.OfferExpires.In(loc)
@@ -65,23 +65,23 @@ func (s *Server) viewWait(r *http.Request, e sotepe.WaitEntry) waitView {
 	return v
 }
 
-// waitlistList lists the resident's entries: GET /api/v1/waitlist.
-func (s *Server) waitlistList(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
-	es, err := s.cfg.Appointments.Waitlist(r.Context(), u)
+// WaitlistList lists the resident's entries: GET /api/v1/waitlist.
+func (h *Handlers) WaitlistList(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+	es, err := h.cfg.Appointments.Waitlist(r.Context(), u)
 	if err != nil {
 		return err
 	}
 	out := sotepe.Page[waitView]{Items: make([]waitView, len(es))}
 	for i, e := range es {
-		out.Items[i] = s.viewWait(r, e)
+		out.Items[i] = h.viewWait(r, e)
 	}
 	kit.WriteJSON(w, http.StatusOK, out)
 	return nil
 }
 
-// waitlistJoin puts the resident on a waiting list: POST /api/v1/waitlist
+// WaitlistJoin puts the resident on a waiting list: POST /api/v1/waitlist
 // with {"service", "unit", "before"} or {"appointment"}.
-func (s *Server) waitlistJoin(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+func (h *Handlers) WaitlistJoin(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	var err error
 	var b struct {
 		Service     string     `json:"service"`
@@ -96,17 +96,17 @@ func (s *Server) waitlistJoin(w http.ResponseWriter, r *http.Request, u sotepe.U
 	if b.Before != nil {
 		e.Before = *b.Before
 	}
-	e, err = s.cfg.Appointments.JoinWaitlist(r.Context(), u, e)
+	e, err = h.cfg.Appointments.JoinWaitlist(r.Context(), u, e)
 	if err != nil {
 		return err
 	}
-	kit.WriteJSON(w, http.StatusCreated, s.viewWait(r, e))
+	kit.WriteJSON(w, http.StatusCreated, h.viewWait(r, e))
 	return nil
 }
 
-// waitlistLeave takes an entry off the list: DELETE /api/v1/waitlist/{id}.
-func (s *Server) waitlistLeave(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
-	return kit.NoContent(w, s.cfg.Appointments.LeaveWaitlist(r.Context(), u, id))
+// WaitlistLeave takes an entry off the list: DELETE /api/v1/waitlist/{id}.
+func (h *Handlers) WaitlistLeave(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
+	return kit.NoContent(w, h.cfg.Appointments.LeaveWaitlist(r.Context(), u, id))
 }
 
 // bookingRules is the booking rules of a service as the API shows them.
@@ -124,10 +124,10 @@ func viewRules(c sotepe.BookingRules) bookingRules {
 		OfferHoldHours: int(c.OfferHold / time.Hour), GuaranteeDays: c.GuaranteeDays, GuaranteeDaysYoung: c.GuaranteeDaysYoung}
 }
 
-// serviceBooking returns how a service is booked: GET
+// ServiceRules returns how a service is booked: GET
 // /api/v1/services/{id}/booking, open to everyone.
-func (s *Server) serviceBooking(w http.ResponseWriter, r *http.Request) error {
-	c, err := s.cfg.Appointments.Rules(r.Context(), r.PathValue("id"))
+func (h *Handlers) ServiceRules(w http.ResponseWriter, r *http.Request) error {
+	c, err := h.cfg.Appointments.Rules(r.Context(), r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -135,23 +135,23 @@ func (s *Server) serviceBooking(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// serviceBookingSave sets how a service is booked: PUT
+// ServiceRulesSave sets how a service is booked: PUT
 // /api/v1/services/{id}/booking (administrators, and managers of units
 // that offer the service), with every field of the rules; limits are whole
 // hours.
-func (s *Server) serviceBookingSave(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+func (h *Handlers) ServiceRulesSave(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	var b bookingRules
 	if err := kit.DecodeJSON(r, &b); err != nil {
 		return err
 	}
 	id := r.PathValue("id")
-	if _, err := s.cfg.Appointments.Rules(r.Context(), id); err != nil {
+	if _, err := h.cfg.Appointments.Rules(r.Context(), id); err != nil {
 		return err
 	}
 	c := sotepe.BookingRules{ServiceID: id, DirectBooking: b.DirectBooking, CancelLimit: time.Duration(b.CancelLimitHours) * time.Hour,
 		OfferHold: time.Duration(b.OfferHoldHours) * time.Hour, GuaranteeDays: b.GuaranteeDays, GuaranteeDaysYoung: b.GuaranteeDaysYoung}
-	if err := s.cfg.Appointments.SaveRules(r.Context(), u, c); err != nil {
+	if err := h.cfg.Appointments.SaveRules(r.Context(), u, c); err != nil {
 		return err
 	}
-	return s.serviceBooking(w, r)
+	return h.ServiceRules(w, r)
 }

@@ -1,14 +1,12 @@
-package web
+package bookingweb
 
 import (
-	"context"
 	"net/http"
 	"strconv"
 	"time"
 
 	"sotepe"
 	"sotepe/web/kit"
-	"sotepe/web/view"
 	"sotepe/web/vocab"
 )
 
@@ -19,7 +17,7 @@ import (
 
 // apptPageItem is one appointment on a page, with its unit's names.
 type apptPageItem struct {
-	apptView
+	AppointmentView
 	UnitNames sotepe.Names
 }
 
@@ -35,46 +33,41 @@ type apptListView struct {
 // apptPageSize is how many appointments one page of /appointments lists.
 const apptPageSize = 50
 
-// unitNames returns the names of unit id from the directory, or the id.
-func (s *Server) unitNames(ctx context.Context, id string) sotepe.Names {
-	return vocab.UnitNames(ctx, s.dir, id)
-}
-
-// apptListPage lists the resident's own appointments from 30 days back, 50
+// ListPage lists the resident's own appointments from 30 days back, 50
 // at a time (?cursor= for the next page, as in the API), with their
 // waiting-list entries and tickets: GET /appointments. Staff go to their
 // calendar. A malformed cursor is EInvalid.
-func (s *Server) apptListPage(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+func (h *Handlers) ListPage(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	if !u.Has(sotepe.RoleResident) {
 		http.Redirect(w, r, "/staff/calendar", http.StatusSeeOther)
 		return nil
 	}
 	ctx := r.Context()
-	f := sotepe.AppointmentFilter{From: s.now().Add(-30 * 24 * time.Hour), Page: sotepe.PageRequest{Limit: apptPageSize, Cursor: r.URL.Query().Get("cursor")}}
-	page, err := s.cfg.Appointments.List(ctx, u, f)
+	f := sotepe.AppointmentFilter{From: h.site.Now().Add(-30 * 24 * time.Hour), Page: sotepe.PageRequest{Limit: apptPageSize, Cursor: r.URL.Query().Get("cursor")}}
+	page, err := h.cfg.Appointments.List(ctx, u, f)
 	if err != nil {
 		return err
 	}
 	v := apptListView{}
-	av := s.apptViewer(ctx, u)
+	av := h.apptViewer(ctx, u)
 	for _, a := range page.Items {
-		v.Items = append(v.Items, apptPageItem{apptView: av.view(a), UnitNames: s.unitNames(ctx, a.UnitID)})
+		v.Items = append(v.Items, apptPageItem{AppointmentView: av.view(a), UnitNames: h.unitNames(ctx, a.UnitID)})
 	}
 	v.NextURL = kit.NextURL(r, page.NextCursor)
-	waits, err := s.cfg.Appointments.Waitlist(ctx, u)
+	waits, err := h.cfg.Appointments.Waitlist(ctx, u)
 	if err != nil {
 		return err
 	}
 	for _, e := range waits {
-		v.Waits = append(v.Waits, s.viewWait(r, e))
+		v.Waits = append(v.Waits, h.viewWait(r, e))
 	}
-	if v.Tickets, err = s.cfg.Appointments.Tickets(ctx, u); err != nil {
+	if v.Tickets, err = h.cfg.Appointments.Tickets(ctx, u); err != nil {
 		return err
 	}
-	if v.Net, err = s.network(ctx); err != nil {
+	if v.Net, err = vocab.Read(ctx, h.cfg.Directory); err != nil {
 		return err
 	}
-	s.html(w, r, http.StatusOK, "appt_list", pageData{Title: s.cat.T(kit.Info(r).Lang, "appt.title", nil), Data: v})
+	h.site.Page(w, r, http.StatusOK, "appt_list", h.site.T(kit.Info(r).Lang, "appt.title", nil), v)
 	return nil
 }
 
@@ -96,14 +89,14 @@ type apptSearchView struct {
 	Error      string
 }
 
-// apptSearchPage finds free times and offers each for booking: GET
+// SearchPage finds free times and offers each for booking: GET
 // /appointments/new. With reschedule=<id> the button moves that
 // appointment instead.
-func (s *Server) apptSearchPage(w http.ResponseWriter, r *http.Request) error {
-	return s.showSearch(w, r, http.StatusOK, "")
+func (h *Handlers) SearchPage(w http.ResponseWriter, r *http.Request) error {
+	return h.showSearch(w, r, http.StatusOK, "")
 }
 
-func (s *Server) showSearch(w http.ResponseWriter, r *http.Request, status int, problem string) error {
+func (h *Handlers) showSearch(w http.ResponseWriter, r *http.Request, status int, problem string) error {
 	in := kit.Info(r)
 	q := r.URL.Query()
 	v := apptSearchView{Q: map[string]string{}, Error: problem}
@@ -111,7 +104,7 @@ func (s *Server) showSearch(w http.ResponseWriter, r *http.Request, status int, 
 		v.Q[k] = q.Get(k)
 	}
 	v.Reschedule, _ = strconv.ParseInt(q.Get("reschedule"), 10, 64)
-	n, err := s.network(r.Context())
+	n, err := vocab.Read(r.Context(), h.cfg.Directory)
 	if err != nil {
 		return err
 	}
@@ -119,7 +112,7 @@ func (s *Server) showSearch(w http.ResponseWriter, r *http.Request, status int, 
 	// they hold an appointment ticket for, and the one asked for.
 	ticketed := map[string]bool{v.Q["service"]: true}
 	if u := in.User; u != nil && u.Has(sotepe.RoleResident) {
-		tickets, err := s.cfg.Appointments.Tickets(r.Context(), *u)
+		tickets, err := h.cfg.Appointments.Tickets(r.Context(), *u)
 		if err != nil {
 			return err
 		}
@@ -128,23 +121,23 @@ func (s *Server) showSearch(w http.ResponseWriter, r *http.Request, status int, 
 		}
 	}
 	for _, sv := range n.Services {
-		if c, err := s.cfg.Appointments.Rules(r.Context(), sv.ID); err == nil && c.DirectBooking || ticketed[sv.ID] {
+		if c, err := h.cfg.Appointments.Rules(r.Context(), sv.ID); err == nil && c.DirectBooking || ticketed[sv.ID] {
 			v.Services = append(v.Services, sv)
 		}
 	}
 	if svcID := v.Q["service"]; svcID != "" {
-		page, err := s.dir.Units(r.Context(), sotepe.UnitFilter{Service: svcID, SortLang: in.Lang, Page: sotepe.PageRequest{Limit: sotepe.MaxPageLimit}})
+		page, err := h.cfg.Directory.Units(r.Context(), sotepe.UnitFilter{Service: svcID, SortLang: in.Lang, Page: sotepe.PageRequest{Limit: sotepe.MaxPageLimit}})
 		if err == nil {
 			v.Units = page.Items
 		}
-		f, err := s.slotFilter(r)
+		f, err := h.slotFilter(r)
 		if err == nil {
 			f.Page.Limit = min(f.Page.Limit, 30)
 			var page sotepe.Page[sotepe.Slot]
-			if page, err = s.cfg.Appointments.Search(r.Context(), in.User, f); err == nil {
+			if page, err = h.cfg.Appointments.Search(r.Context(), in.User, f); err == nil {
 				v.Searched, v.Next = true, page.NextCursor
 				for _, sl := range page.Items {
-					v.Items = append(v.Items, slotPageItem{slotView: s.viewSlot(sl, false), UnitNames: s.unitNames(r.Context(), sl.UnitID)})
+					v.Items = append(v.Items, slotPageItem{slotView: h.viewSlot(sl, false), UnitNames: h.unitNames(r.Context(), sl.UnitID)})
 				}
 			}
 		}
@@ -152,17 +145,17 @@ func (s *Server) showSearch(w http.ResponseWriter, r *http.Request, status int, 
 			if code := sotepe.ErrorCode(err); code != sotepe.EInvalid {
 				return err
 			}
-			status, v.Error = http.StatusBadRequest, s.errText(in.Lang, err)
+			status, v.Error = http.StatusBadRequest, h.site.ErrText(in.Lang, err)
 		}
 	}
-	s.html(w, r, status, "appt_search", pageData{Title: s.cat.T(in.Lang, "appt.search_title", nil), Data: v})
+	h.site.Page(w, r, status, "appt_search", h.site.T(in.Lang, "appt.search_title", nil), v)
 	return nil
 }
 
-// apptBookForm books the chosen time, or moves the appointment named by
+// BookForm books the chosen time, or moves the appointment named by
 // replaces to it, and shows the appointment: POST /appointments/book. A
 // refusal shows the search again with the reason.
-func (s *Server) apptBookForm(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+func (h *Handlers) BookForm(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	var err error
 	if err := kit.ParseForm(r); err != nil {
 		return err
@@ -171,9 +164,9 @@ func (s *Server) apptBookForm(w http.ResponseWriter, r *http.Request, u sotepe.U
 	replaces, _ := strconv.ParseInt(r.PostForm.Get("replaces"), 10, 64)
 	var a sotepe.Appointment
 	if replaces != 0 {
-		a, err = s.cfg.Appointments.Reschedule(r.Context(), u, replaces, slot)
+		a, err = h.cfg.Appointments.Reschedule(r.Context(), u, replaces, slot)
 	} else {
-		a, err = s.cfg.Appointments.Book(r.Context(), u, slot, r.PostForm.Get("service"))
+		a, err = h.cfg.Appointments.Book(r.Context(), u, slot, r.PostForm.Get("service"))
 	}
 	if code := sotepe.ErrorCode(err); code == sotepe.EInvalid || code == sotepe.EConflict || code == sotepe.EForbidden || code == sotepe.ENotFound {
 		// The search again, as it was, with why the time could not be had.
@@ -187,7 +180,7 @@ func (s *Server) apptBookForm(w http.ResponseWriter, r *http.Request, u sotepe.U
 			q.Set("reschedule", strconv.FormatInt(replaces, 10))
 		}
 		r.URL.RawQuery = q.Encode()
-		return s.showSearch(w, r, sotepe.HTTPStatus(code), s.errText(kit.Info(r).Lang, err))
+		return h.showSearch(w, r, sotepe.HTTPStatus(code), h.site.ErrText(kit.Info(r).Lang, err))
 	} else if err != nil {
 		return err
 	}
@@ -197,7 +190,7 @@ func (s *Server) apptBookForm(w http.ResponseWriter, r *http.Request, u sotepe.U
 
 // apptDetailView is one appointment's page.
 type apptDetailView struct {
-	A         apptView
+	A         AppointmentView
 	UnitNames sotepe.Names
 	Unit      *sotepe.Unit
 	Net       vocab.Network
@@ -213,58 +206,58 @@ type apptDetailView struct {
 	Error       string
 }
 
-// apptPage shows one appointment: GET /appointments/{id}.
-func (s *Server) apptPage(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
-	return s.showAppt(w, r, u, id, http.StatusOK, "")
+// Page shows one appointment: GET /appointments/{id}.
+func (h *Handlers) Page(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
+	return h.showAppt(w, r, u, id, http.StatusOK, "")
 }
 
-func (s *Server) showAppt(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64, status int, problem string) error {
+func (h *Handlers) showAppt(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64, status int, problem string) error {
 	ctx := r.Context()
-	a, err := s.cfg.Appointments.Get(ctx, u, id)
+	a, err := h.cfg.Appointments.Get(ctx, u, id)
 	if err != nil {
 		return err
 	}
-	v := apptDetailView{A: s.viewAppt(r.Context(), a, u), UnitNames: s.unitNames(ctx, a.UnitID), Staff: u.IsStaff(),
+	v := apptDetailView{A: h.View(r.Context(), a, u), UnitNames: h.unitNames(ctx, a.UnitID), Staff: u.IsStaff(),
 		Booked: r.URL.Query().Get("booked") == "1", Phone: r.URL.Query().Get("phone") == "1", Error: problem}
-	if un, err := s.dir.Unit(ctx, a.UnitID); err == nil {
+	if un, err := h.cfg.Directory.Unit(ctx, a.UnitID); err == nil {
 		v.Unit = &un
 	}
-	c, err := s.cfg.Appointments.Rules(ctx, a.ServiceID)
+	c, err := h.cfg.Appointments.Rules(ctx, a.ServiceID)
 	if err != nil {
 		return err
 	}
 	v.CancelHours = int(c.CancelLimit / time.Hour)
-	if v.Net, err = s.network(ctx); err != nil {
+	if v.Net, err = vocab.Read(ctx, h.cfg.Directory); err != nil {
 		return err
 	}
 	if !v.Staff {
-		waits, err := s.cfg.Appointments.Waitlist(ctx, u)
+		waits, err := h.cfg.Appointments.Waitlist(ctx, u)
 		if err != nil {
 			return err
 		}
 		for _, e := range waits {
 			if e.AppointmentID == a.ID {
-				wv := s.viewWait(r, e)
+				wv := h.viewWait(r, e)
 				v.Waiting = &wv
 			}
 		}
 	}
-	s.html(w, r, status, "appt_detail", pageData{Title: s.cat.T(kit.Info(r).Lang, "appt.detail_title", nil), Data: v})
+	h.site.Page(w, r, status, "appt_detail", h.site.T(kit.Info(r).Lang, "appt.detail_title", nil), v)
 	return nil
 }
 
-// apptCancelForm cancels and shows the appointment again: POST
+// CancelForm cancels and shows the appointment again: POST
 // /appointments/{id}/cancel. A refusal (after the limit) shows why.
-func (s *Server) apptCancelForm(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
-	_, err := s.cfg.Appointments.Cancel(r.Context(), u, id)
-	return s.apptActed(w, r, u, id, err)
+func (h *Handlers) CancelForm(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
+	_, err := h.cfg.Appointments.Cancel(r.Context(), u, id)
+	return h.apptActed(w, r, u, id, err)
 }
 
 // apptActed ends a form on appointment id: back to the appointment, or the
 // appointment again with the reason when err is a conflict or invalid.
-func (s *Server) apptActed(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64, err error) error {
+func (h *Handlers) apptActed(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64, err error) error {
 	if code := sotepe.ErrorCode(err); code == sotepe.EConflict || code == sotepe.EInvalid {
-		return s.showAppt(w, r, u, id, sotepe.HTTPStatus(code), s.errText(kit.Info(r).Lang, err))
+		return h.showAppt(w, r, u, id, sotepe.HTTPStatus(code), h.site.ErrText(kit.Info(r).Lang, err))
 	} else if err != nil {
 		return err
 	}
@@ -272,54 +265,30 @@ func (s *Server) apptActed(w http.ResponseWriter, r *http.Request, u sotepe.User
 	return nil
 }
 
-// apptWaitForm puts the resident on the waiting list for a time earlier
+// WaitForm puts the resident on the waiting list for a time earlier
 // than their appointment: POST /appointments/{id}/waitlist.
-func (s *Server) apptWaitForm(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
+func (h *Handlers) WaitForm(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
 	if err := kit.ParseForm(r); err != nil {
 		return err
 	}
 	e := sotepe.WaitEntry{AppointmentID: id}
 	if r.PostForm.Get("same_unit") != "" {
-		a, err := s.cfg.Appointments.Get(r.Context(), u, id)
+		a, err := h.cfg.Appointments.Get(r.Context(), u, id)
 		if err != nil {
 			return err
 		}
 		e.UnitID = a.UnitID
 	}
-	_, err := s.cfg.Appointments.JoinWaitlist(r.Context(), u, e)
-	return s.apptActed(w, r, u, id, err)
+	_, err := h.cfg.Appointments.JoinWaitlist(r.Context(), u, e)
+	return h.apptActed(w, r, u, id, err)
 }
 
-// waitLeaveForm takes an entry off the waiting list: POST
+// WaitLeaveForm takes an entry off the waiting list: POST
 // /appointments/waitlist/{id}/leave.
-func (s *Server) waitLeaveForm(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
-	if err := s.cfg.Appointments.LeaveWaitlist(r.Context(), u, id); err != nil {
+func (h *Handlers) WaitLeaveForm(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
+	if err := h.cfg.Appointments.LeaveWaitlist(r.Context(), u, id); err != nil {
 		return err
 	}
 	http.Redirect(w, r, "/appointments", http.StatusSeeOther)
 	return nil
-}
-
-// AppointmentModes lists the modes of appointments for forms.
-func (p pageData) AppointmentModes() []sotepe.AppointmentMode { return sotepe.AppointmentModes }
-
-// Weekdays lists the weekdays 1 (Monday) to 7 (Sunday) for forms.
-func (p pageData) Weekdays() []int { return []int{1, 2, 3, 4, 5, 6, 7} }
-
-// Percent writes a share (0–1) as a whole percentage in the page's
-// language.
-func (p pageData) Percent(v *float64) string {
-	if v == nil {
-		return ""
-	}
-	return p.T("appt.percent", "Value", strconv.FormatFloat(*v*100, 'f', 0, 64))
-}
-
-// Days writes a number of days with one decimal in the page's language
-// (a decimal comma in Finnish and Swedish).
-func (p pageData) Days(v *float64) string {
-	if v == nil {
-		return ""
-	}
-	return p.T("appt.days", "Value", view.Decimal(p.Lang, *v, 1))
 }

@@ -1,4 +1,4 @@
-package web
+package bookingweb
 
 import (
 	"net/http"
@@ -29,40 +29,40 @@ type bookForView struct {
 
 // staffSlot reads slot {id} of the path for a staff member: a slot of
 // another unit is as missing as one that does not exist.
-func (s *Server) staffSlot(r *http.Request, u sotepe.User) (sotepe.Slot, error) {
+func (h *Handlers) staffSlot(r *http.Request, u sotepe.User) (sotepe.Slot, error) {
 	id, err := kit.PathID(r, "id", "slot")
 	if err != nil {
 		return sotepe.Slot{}, err
 	}
-	return s.cfg.Appointments.Slot(r.Context(), u, id)
+	return h.cfg.Appointments.Slot(r.Context(), u, id)
 }
 
 // showBookFor renders the booking page of slot sl.
-func (s *Server) showBookFor(w http.ResponseWriter, r *http.Request, sl sotepe.Slot, v bookForView, status int) error {
+func (h *Handlers) showBookFor(w http.ResponseWriter, r *http.Request, sl sotepe.Slot, v bookForView, status int) error {
 	var err error
-	v.Slot, v.Bases = s.viewSlot(sl, true), sotepe.Bases
+	v.Slot, v.Bases = h.viewSlot(sl, true), sotepe.Bases
 	if v.Basis == "" {
 		v.Basis = sotepe.BasisCareRelationship
 	}
-	if v.Net, err = s.network(r.Context()); err != nil {
+	if v.Net, err = vocab.Read(r.Context(), h.cfg.Directory); err != nil {
 		return err
 	}
-	v.UnitNames = s.unitNames(r.Context(), sl.UnitID)
+	v.UnitNames = h.unitNames(r.Context(), sl.UnitID)
 	if v.Back == "" {
-		v.Back = "/staff/calendar?date=" + sl.Start.In(s.cfg.Location).Format(time.DateOnly)
+		v.Back = "/staff/calendar?date=" + sl.Start.In(h.cfg.Location).Format(time.DateOnly)
 	}
-	s.html(w, r, status, "appt_book_for", pageData{Title: s.cat.T(kit.Info(r).Lang, "appt.book_for_title", nil), Data: v})
+	h.site.Page(w, r, status, "appt_book_for", h.site.T(kit.Info(r).Lang, "appt.book_for_title", nil), v)
 	return nil
 }
 
-// bookForPage shows a slot of the staff member's units with the form that
+// BookForPage shows a slot of the staff member's units with the form that
 // books it for a resident: GET /staff/slots/{id}/book.
-func (s *Server) bookForPage(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
-	sl, err := s.staffSlot(r, u)
+func (h *Handlers) BookForPage(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+	sl, err := h.staffSlot(r, u)
 	if err != nil {
 		return err
 	}
-	return s.showBookFor(w, r, sl, bookForView{Back: bookForBack(r.URL.Query().Get("back"))}, http.StatusOK)
+	return h.showBookFor(w, r, sl, bookForView{Back: bookForBack(r.URL.Query().Get("back"))}, http.StatusOK)
 }
 
 // bookForBack is where the booking page leads back to: the calendar page
@@ -74,21 +74,21 @@ func bookForBack(back string) string {
 	return calendarBackTo(back)
 }
 
-// bookForForm books the slot for the resident with personal_id, read
+// BookForForm books the slot for the resident with personal_id, read
 // with basis: POST /staff/slots/{id}/book. It shows the new appointment;
 // a refusal (an unknown code, a taken time) shows the form again with the
 // reason and keeps what was typed.
-func (s *Server) bookForForm(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+func (h *Handlers) BookForForm(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	if err := kit.ParseForm(r); err != nil {
 		return err
 	}
-	sl, err := s.staffSlot(r, u)
+	sl, err := h.staffSlot(r, u)
 	if err != nil {
 		return err
 	}
 	f := r.PostForm
 	v := bookForView{PersonalID: f.Get("personal_id"), Basis: sotepe.Basis(f.Get("basis")), Back: bookForBack(f.Get("back"))}
-	a, err := s.cfg.Appointments.BookFor(r.Context(), u, sl.ID, v.PersonalID, v.Basis)
+	a, err := h.cfg.Appointments.BookFor(r.Context(), u, sl.ID, v.PersonalID, v.Basis)
 	// An unknown resident is a mistyped code, told on the form; a slot
 	// that vanished meanwhile is the page's 404.
 	code := sotepe.ErrorCode(err)
@@ -98,8 +98,8 @@ func (s *Server) bookForForm(w http.ResponseWriter, r *http.Request, u sotepe.Us
 		} else if code != sotepe.EConflict {
 			err = kit.AtField(err, "personal_id")
 		}
-		v.Error = s.formErr(kit.Info(r).Lang, err, "personal_id", "basis")
-		return s.showBookFor(w, r, sl, v, sotepe.HTTPStatus(code))
+		v.Error = h.formErr(kit.Info(r).Lang, err, "personal_id", "basis")
+		return h.showBookFor(w, r, sl, v, sotepe.HTTPStatus(code))
 	}
 	if err != nil {
 		return err
@@ -124,8 +124,8 @@ var rulesFields = []string{"service=pick-service", "cancel_limit_hours=cancel_ho
 
 // editableServices returns the services whose rules u may change, in the
 // network's order.
-func (s *Server) editableServices(r *http.Request, svc sotepe.AppointmentService, u sotepe.User) ([]sotepe.Service, error) {
-	n, err := s.network(r.Context())
+func (h *Handlers) editableServices(r *http.Request, svc sotepe.AppointmentService, u sotepe.User) ([]sotepe.Service, error) {
+	n, err := vocab.Read(r.Context(), h.cfg.Directory)
 	if err != nil {
 		return nil, err
 	}
@@ -144,11 +144,11 @@ func (s *Server) editableServices(r *http.Request, svc sotepe.AppointmentService
 
 // showRules renders the rules page of service (the first editable one
 // when empty), with what the form held when rules is not nil.
-func (s *Server) showRules(w http.ResponseWriter, r *http.Request, u sotepe.User, service string, rules *bookingRules, status int, problem *kit.FormError, message string) error {
+func (h *Handlers) showRules(w http.ResponseWriter, r *http.Request, u sotepe.User, service string, rules *bookingRules, status int, problem *kit.FormError, message string) error {
 	var err error
-	svc := s.cfg.Appointments
+	svc := h.cfg.Appointments
 	v := rulesView{Service: service, Error: problem, Message: message}
-	if v.Services, err = s.editableServices(r, svc, u); err != nil {
+	if v.Services, err = h.editableServices(r, svc, u); err != nil {
 		return err
 	}
 	if len(v.Services) == 0 {
@@ -167,29 +167,29 @@ func (s *Server) showRules(w http.ResponseWriter, r *http.Request, u sotepe.User
 	if rules != nil {
 		v.Rules = *rules
 	} else {
-		c, err := s.cfg.Appointments.Rules(r.Context(), v.Service)
+		c, err := h.cfg.Appointments.Rules(r.Context(), v.Service)
 		if err != nil {
 			return err
 		}
 		v.Rules = viewRules(c)
 	}
-	s.html(w, r, status, "appt_rules", pageData{Title: s.cat.T(kit.Info(r).Lang, "appt.rules_title", nil), Data: v})
+	h.site.Page(w, r, status, "appt_rules", h.site.T(kit.Info(r).Lang, "appt.rules_title", nil), v)
 	return nil
 }
 
-// rulesPage shows how a service is booked, with the form that changes it,
+// RulesPage shows how a service is booked, with the form that changes it,
 // to administrators (the rules hold at every unit offering the service):
 // GET /staff/booking-rules?service=.
-func (s *Server) rulesPage(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
-	return s.showRules(w, r, u, r.URL.Query().Get("service"), nil, http.StatusOK, nil, "")
+func (h *Handlers) RulesPage(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+	return h.showRules(w, r, u, r.URL.Query().Get("service"), nil, http.StatusOK, nil, "")
 }
 
-// rulesForm saves a service's booking rules: POST /staff/booking-rules
+// RulesForm saves a service's booking rules: POST /staff/booking-rules
 // with service, direct (checkbox), cancel_hours, hold_hours,
 // guarantee_days and guarantee_days_young. Numbers that are not whole
 // numbers, or rules out of range, show the form again with the reason and
 // what was typed; nothing is saved.
-func (s *Server) rulesForm(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+func (h *Handlers) RulesForm(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	var err error
 	if err := kit.ParseForm(r); err != nil {
 		return err
@@ -212,16 +212,16 @@ func (s *Server) rulesForm(w http.ResponseWriter, r *http.Request, u sotepe.User
 	}
 	if bad != "" {
 		err := sotepe.InvalidField(bad, "error.appt_rules_number", "not a whole number")
-		return s.showRules(w, r, u, service, &b, http.StatusBadRequest, s.formErr(in.Lang, err, rulesFields...), "")
+		return h.showRules(w, r, u, service, &b, http.StatusBadRequest, h.formErr(in.Lang, err, rulesFields...), "")
 	}
 	c := sotepe.BookingRules{ServiceID: service, DirectBooking: b.DirectBooking, CancelLimit: time.Duration(b.CancelLimitHours) * time.Hour,
 		OfferHold: time.Duration(b.OfferHoldHours) * time.Hour, GuaranteeDays: b.GuaranteeDays, GuaranteeDaysYoung: b.GuaranteeDaysYoung}
-	err = s.cfg.Appointments.SaveRules(r.Context(), u, c)
+	err = h.cfg.Appointments.SaveRules(r.Context(), u, c)
 	switch code := sotepe.ErrorCode(err); code {
 	case "":
-		return s.showRules(w, r, u, service, nil, http.StatusOK, nil, s.cat.T(in.Lang, "appt.rules_saved", nil))
+		return h.showRules(w, r, u, service, nil, http.StatusOK, nil, h.site.T(in.Lang, "appt.rules_saved", nil))
 	case sotepe.EInvalid:
-		return s.showRules(w, r, u, service, &b, http.StatusBadRequest, s.formErr(in.Lang, err, rulesFields...), "")
+		return h.showRules(w, r, u, service, &b, http.StatusBadRequest, h.formErr(in.Lang, err, rulesFields...), "")
 	default:
 		return err
 	}

@@ -1,4 +1,4 @@
-package web
+package bookingweb
 
 import (
 	"context"
@@ -32,9 +32,9 @@ type slotView struct {
 	State   sotepe.SlotState       `json:"state,omitempty"`
 }
 
-// apptView is an appointment as the API shows it. Resident and ResidentName
+// AppointmentView is an appointment as the API shows it. Resident and ResidentName
 // are shown to staff only.
-type apptView struct {
+type AppointmentView struct {
 	ID           int64                    `json:"id"`
 	Slot         int64                    `json:"slot"`
 	Service      string                   `json:"service"`
@@ -55,8 +55,8 @@ type apptView struct {
 	ResidentName string                   `json:"resident_name,omitempty"`
 }
 
-func (s *Server) viewSlot(sl sotepe.Slot, staff bool) slotView {
-	loc := s.cfg.Location
+func (h *Handlers) viewSlot(sl sotepe.Slot, staff bool) slotView {
+	loc := h.cfg.Location
 	v := slotView{ID: sl.ID, Service: sl.ServiceID, Unit: sl.UnitID, Start: sl.Start.In(loc), End: sl.End.In(loc),
 		Minutes: int(sl.Length() / time.Minute), Mode: sl.Mode, Evening: sl.Evening}
 	if staff {
@@ -65,30 +65,30 @@ func (s *Server) viewSlot(sl sotepe.Slot, staff bool) slotView {
 	return v
 }
 
-// viewAppt shows a to u; whether it can still be cancelled follows the
+// View shows a to u; whether it can still be cancelled follows the
 // service's limit (a resident's) or the start (staff's).
-func (s *Server) viewAppt(ctx context.Context, a sotepe.Appointment, u sotepe.User) apptView {
-	return s.apptViewer(ctx, u).view(a)
+func (h *Handlers) View(ctx context.Context, a sotepe.Appointment, u sotepe.User) AppointmentView {
+	return h.apptViewer(ctx, u).view(a)
 }
 
 // apptViewer shows appointments to one user, reading each service's
 // cancellation limit once.
 type apptViewer struct {
-	s      *Server
+	h      *Handlers
 	ctx    context.Context
 	u      sotepe.User
 	limits map[string]time.Duration
 }
 
-func (s *Server) apptViewer(ctx context.Context, u sotepe.User) *apptViewer {
-	return &apptViewer{s: s, ctx: ctx, u: u, limits: map[string]time.Duration{}}
+func (h *Handlers) apptViewer(ctx context.Context, u sotepe.User) *apptViewer {
+	return &apptViewer{h: h, ctx: ctx, u: u, limits: map[string]time.Duration{}}
 }
 
-func (av *apptViewer) view(a sotepe.Appointment) apptView {
-	s := av.s
-	loc := s.cfg.Location
+func (av *apptViewer) view(a sotepe.Appointment) AppointmentView {
+	h := av.h
+	loc := h.cfg.Location
 	id := strconv.FormatInt(a.ID, 10)
-	v := apptView{ID: a.ID, Slot: a.SlotID, Service: a.ServiceID, Unit: a.UnitID, Start: a.Start.In(loc), End: a.End.In(loc),
+	v := AppointmentView{ID: a.ID, Slot: a.SlotID, Service: a.ServiceID, Unit: a.UnitID, Start: a.Start.In(loc), End: a.End.In(loc),
 		Mode: a.Mode, Evening: sotepe.IsEvening(a.Start, loc), Status: a.Status, BookedAt: a.BookedAt.In(loc),
 		WaitingFrom: a.WaitingFrom.In(loc), Ticket: a.TicketID, CalendarURL: "/api/v1/appointments/" + id + "/ics"}
 	limit := time.Duration(0)
@@ -98,14 +98,14 @@ func (av *apptViewer) view(a sotepe.Appointment) apptView {
 		l, ok := av.limits[a.ServiceID]
 		if !ok {
 			l = sotepe.DefaultCancelLimit
-			if c, err := s.cfg.Appointments.Rules(av.ctx, a.ServiceID); err == nil {
+			if c, err := h.cfg.Appointments.Rules(av.ctx, a.ServiceID); err == nil {
 				l = c.CancelLimit
 			}
 			av.limits[a.ServiceID] = l
 		}
 		limit = l
 	}
-	v.Cancellable = a.Status == sotepe.AppointmentBooked && a.Start.After(s.now().Add(limit))
+	v.Cancellable = a.Status == sotepe.AppointmentBooked && a.Start.After(h.site.Now().Add(limit))
 	if a.VideoRoom != "" {
 		v.VideoURL = "/appointments/" + id + "/video"
 	}
@@ -118,11 +118,11 @@ func (av *apptViewer) view(a sotepe.Appointment) apptView {
 
 // parseInstant reads a query time: RFC 3339, or a date (YYYY-MM-DD) meaning
 // its midnight in the city's time zone. Empty is the zero time.
-func (s *Server) parseInstant(v string) (time.Time, error) {
+func (h *Handlers) parseInstant(v string) (time.Time, error) {
 	if v == "" {
 		return time.Time{}, nil
 	}
-	if t, err := time.ParseInLocation(time.DateOnly, v, s.cfg.Location); err == nil {
+	if t, err := time.ParseInLocation(time.DateOnly, v, h.cfg.Location); err == nil {
 		return t, nil
 	}
 	t, err := time.Parse(time.RFC3339, v)
@@ -134,14 +134,14 @@ func (s *Server) parseInstant(v string) (time.Time, error) {
 
 // pageSpan reads a list's page and its from and to (dates or instants;
 // zero when not given).
-func (s *Server) pageSpan(q url.Values) (p sotepe.PageRequest, from, to time.Time, err error) {
+func (h *Handlers) pageSpan(q url.Values) (p sotepe.PageRequest, from, to time.Time, err error) {
 	if p, err = kit.ReadPageRequest(q); err != nil {
 		return p, from, to, err
 	}
-	if from, err = s.parseInstant(q.Get("from")); err != nil {
+	if from, err = h.parseInstant(q.Get("from")); err != nil {
 		return p, from, to, err
 	}
-	to, err = s.parseInstant(q.Get("to"))
+	to, err = h.parseInstant(q.Get("to"))
 	return p, from, to, err
 }
 
@@ -149,11 +149,11 @@ func (s *Server) pageSpan(q url.Values) (p sotepe.PageRequest, from, to time.Tim
 // unit (a comma list), language (units that serve in it), district, or
 // near=true for a signed-in resident's own district, from, to, mode and
 // evening.
-func (s *Server) slotFilter(r *http.Request) (sotepe.SlotFilter, error) {
+func (h *Handlers) slotFilter(r *http.Request) (sotepe.SlotFilter, error) {
 	q := r.URL.Query()
 	f := sotepe.SlotFilter{Service: q.Get("service"), Mode: sotepe.AppointmentMode(q.Get("mode")), Units: kit.SplitList(q.Get("unit"))}
 	var err error
-	if f.Page, f.From, f.To, err = s.pageSpan(q); err != nil {
+	if f.Page, f.From, f.To, err = h.pageSpan(q); err != nil {
 		return f, err
 	}
 	if q.Get("to") != "" && !strings.Contains(q.Get("to"), "T") {
@@ -177,7 +177,7 @@ func (s *Server) slotFilter(r *http.Request) (sotepe.SlotFilter, error) {
 	}
 	if u := kit.Info(r).User; near && district == "" && u != nil && u.ResidentID != 0 {
 		// Near me: the resident's own district, read from their own data.
-		res, err := s.cfg.Residents.Own(r.Context(), *u)
+		res, err := h.cfg.Residents.Own(r.Context(), *u)
 		if err != nil {
 			return f, err
 		}
@@ -186,7 +186,7 @@ func (s *Server) slotFilter(r *http.Request) (sotepe.SlotFilter, error) {
 	if lang := q.Get("language"); (lang != "" || district != "") && len(f.Units) == 0 && f.Service != "" {
 		// Units that serve in the language or lie in the district: the
 		// search is narrowed to them, or finds nothing when there are none.
-		units, err := sotepe.AllUnits(r.Context(), s.dir, sotepe.UnitFilter{Service: f.Service, Language: sotepe.Lang(lang), District: district})
+		units, err := sotepe.AllUnits(r.Context(), h.cfg.Directory, sotepe.UnitFilter{Service: f.Service, Language: sotepe.Lang(lang), District: district})
 		if err != nil {
 			return f, err
 		}
@@ -200,83 +200,22 @@ func (s *Server) slotFilter(r *http.Request) (sotepe.SlotFilter, error) {
 	return f, nil
 }
 
-// cachedSlots serves the free-time search from a cache of two seconds: the
-// answer is the same for everyone (but for near=true, never cached), and residents looking for times repeat
-// the same searches. A time booked meanwhile in another process may show
-// for those seconds; booking it then says it was taken. This process
-// empties the cache whenever it changes a slot (changesSlots).
-func (s *Server) cachedSlots(h kit.Handler) kit.Handler {
-	return func(w http.ResponseWriter, r *http.Request) error {
-		if r.URL.Query().Has("near") {
-			return h(w, r) // the answer depends on who asks
-		}
-		key := string(kit.Info(r).Lang) + " " + r.URL.RequestURI()
-		if e, ok := s.slotCache.get(key); ok {
-			writeCached(w, r, e, "hit")
-			return nil
-		}
-		// Concurrent misses of one search wait for the first to run it:
-		// when a popular search expires under load, each would otherwise
-		// run the same query at once.
-		search := func() (cachedBody, error) {
-			rec := &bodyRecorder{header: http.Header{}}
-			if err := h(rec, r); err != nil {
-				return cachedBody{}, err
-			}
-			return s.slotCache.put(key, rec.body.Bytes(), rec.header), nil
-		}
-		e, ran, err := s.slotCache.shared(key, search)
-		if !ran && err != nil {
-			// The first failed (its client may have gone away): this one
-			// runs on its own and says why.
-			e, err = search()
-			ran = true
-		}
-		if err != nil {
-			return err
-		}
-		state := "shared"
-		if ran {
-			state = "miss"
-		}
-		writeCached(w, r, e, state)
-		return nil
-	}
-}
-
-// changesSlots empties the free-time cache after h changed something, so
-// that this process never shows a time it has just booked as free.
-func (s *Server) changesSlots(h kit.Handler) kit.Handler {
-	return func(w http.ResponseWriter, r *http.Request) error {
-		err := h(w, r)
-		s.slotCache.reset()
-		return err
-	}
-}
-
-// reset empties the cache.
-func (c *responseCache) reset() {
-	c.mu.Lock()
-	clear(c.m)
-	c.mu.Unlock()
-}
-
-// slotSearch finds free times: GET /api/v1/slots. It is open to everyone:
+// SlotSearch finds free times: GET /api/v1/slots. It is open to everyone:
 // free times hold no personal data.
-func (s *Server) slotSearch(w http.ResponseWriter, r *http.Request) error {
-	f, err := s.slotFilter(r)
+func (h *Handlers) SlotSearch(w http.ResponseWriter, r *http.Request) error {
+	f, err := h.slotFilter(r)
 	if err != nil {
 		return err
 	}
-	page, err := s.cfg.Appointments.Search(r.Context(), kit.Info(r).User, f)
-	return kit.WritePage(w, page, err, func(sl sotepe.Slot) slotView { return s.viewSlot(sl, false) })
+	page, err := h.cfg.Appointments.Search(r.Context(), kit.Info(r).User, f)
+	return kit.WritePage(w, page, err, func(sl sotepe.Slot) slotView { return h.viewSlot(sl, false) })
 }
 
-// apptCreate books a slot for the signed-in resident: POST
+// Create books a slot for the signed-in resident: POST
 // /api/v1/appointments with {"slot": id} and optionally the "service" meant.
 // An Idempotency-Key header makes a retry safe: the retry gets the booking
 // with 200 instead of 201.
-func (s *Server) apptCreate(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+func (h *Handlers) Create(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	var b struct {
 		Slot    int64  `json:"slot"`
 		Service string `json:"service"`
@@ -287,21 +226,21 @@ func (s *Server) apptCreate(w http.ResponseWriter, r *http.Request, u sotepe.Use
 	if b.Slot <= 0 {
 		return sotepe.Invalid("error.appt_slot_required", "choose a time")
 	}
-	a, created, err := s.cfg.Appointments.BookOnce(r.Context(), u, b.Slot, b.Service, r.Header.Get("Idempotency-Key"))
+	a, created, err := h.cfg.Appointments.BookOnce(r.Context(), u, b.Slot, b.Service, r.Header.Get("Idempotency-Key"))
 	status := http.StatusCreated
 	if !created {
 		status = http.StatusOK // a retry under the same Idempotency-Key
 	}
-	return s.apptJSON(w, r, u, status)(a, err)
+	return h.apptJSON(w, r, u, status)(a, err)
 }
 
 // apptFilter reads the list filters: from, to (dates or instants), unit,
 // mine=true for a professional's own schedule, and status.
-func (s *Server) apptFilter(r *http.Request, u sotepe.User) (sotepe.AppointmentFilter, error) {
+func (h *Handlers) apptFilter(r *http.Request, u sotepe.User) (sotepe.AppointmentFilter, error) {
 	q := r.URL.Query()
 	f := sotepe.AppointmentFilter{Units: kit.SplitList(q.Get("unit"))}
 	var err error
-	if f.Page, f.From, f.To, err = s.pageSpan(q); err != nil {
+	if f.Page, f.From, f.To, err = h.pageSpan(q); err != nil {
 		return f, err
 	}
 	mine, err := sotepe.ParseFlag("mine", q.Get("mine"))
@@ -320,24 +259,24 @@ func (s *Server) apptFilter(r *http.Request, u sotepe.User) (sotepe.AppointmentF
 	return f, nil
 }
 
-// apptList lists a resident's own appointments or those of a
+// List lists a resident's own appointments or those of a
 // professional's units: GET /api/v1/appointments.
-func (s *Server) apptList(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
-	f, err := s.apptFilter(r, u)
+func (h *Handlers) List(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+	f, err := h.apptFilter(r, u)
 	if err != nil {
 		return err
 	}
-	page, err := s.cfg.Appointments.List(r.Context(), u, f)
+	page, err := h.cfg.Appointments.List(r.Context(), u, f)
 	if err != nil {
 		return err
 	}
-	return kit.WritePage(w, page, nil, s.apptViewer(r.Context(), u).view)
+	return kit.WritePage(w, page, nil, h.apptViewer(r.Context(), u).view)
 }
 
 // apptJSON returns the writer of an appointment an operation answers, as
 // status; a created one (201) also gets its Location. The operation's
 // error is returned as it is.
-func (s *Server) apptJSON(w http.ResponseWriter, r *http.Request, u sotepe.User, status int) func(sotepe.Appointment, error) error {
+func (h *Handlers) apptJSON(w http.ResponseWriter, r *http.Request, u sotepe.User, status int) func(sotepe.Appointment, error) error {
 	return func(a sotepe.Appointment, err error) error {
 		if err != nil {
 			return err
@@ -345,24 +284,24 @@ func (s *Server) apptJSON(w http.ResponseWriter, r *http.Request, u sotepe.User,
 		if status == http.StatusCreated {
 			w.Header().Set("Location", "/api/v1/appointments/"+strconv.FormatInt(a.ID, 10))
 		}
-		kit.WriteJSON(w, status, s.viewAppt(r.Context(), a, u))
+		kit.WriteJSON(w, status, h.View(r.Context(), a, u))
 		return nil
 	}
 }
 
-// apptGet returns one appointment: GET /api/v1/appointments/{id}.
-func (s *Server) apptGet(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
-	return s.apptJSON(w, r, u, http.StatusOK)(s.cfg.Appointments.Get(r.Context(), u, id))
+// Get returns one appointment: GET /api/v1/appointments/{id}.
+func (h *Handlers) Get(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
+	return h.apptJSON(w, r, u, http.StatusOK)(h.cfg.Appointments.Get(r.Context(), u, id))
 }
 
-// apptCancel cancels: POST /api/v1/appointments/{id}/cancel.
-func (s *Server) apptCancel(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
-	return s.apptJSON(w, r, u, http.StatusOK)(s.cfg.Appointments.Cancel(r.Context(), u, id))
+// Cancel cancels: POST /api/v1/appointments/{id}/cancel.
+func (h *Handlers) Cancel(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
+	return h.apptJSON(w, r, u, http.StatusOK)(h.cfg.Appointments.Cancel(r.Context(), u, id))
 }
 
-// apptReschedule moves an appointment to another slot of the same service:
+// Reschedule moves an appointment to another slot of the same service:
 // POST /api/v1/appointments/{id}/reschedule with {"slot": id}.
-func (s *Server) apptReschedule(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
+func (h *Handlers) Reschedule(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
 	var b struct {
 		Slot int64 `json:"slot"`
 	}
@@ -372,26 +311,26 @@ func (s *Server) apptReschedule(w http.ResponseWriter, r *http.Request, u sotepe
 	if b.Slot <= 0 {
 		return sotepe.Invalid("error.appt_slot_required", "choose a time")
 	}
-	return s.apptJSON(w, r, u, http.StatusCreated)(s.cfg.Appointments.Reschedule(r.Context(), u, id, b.Slot))
+	return h.apptJSON(w, r, u, http.StatusCreated)(h.cfg.Appointments.Reschedule(r.Context(), u, id, b.Slot))
 }
 
-// apptMark marks a visit: POST /api/v1/appointments/{id}/mark with
+// Mark marks a visit: POST /api/v1/appointments/{id}/mark with
 // {"status": "arrived" | "completed" | "no_show"}.
-func (s *Server) apptMark(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
+func (h *Handlers) Mark(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
 	var b struct {
 		Status sotepe.AppointmentStatus `json:"status"`
 	}
 	if err := kit.DecodeJSON(r, &b); err != nil {
 		return err
 	}
-	return s.apptJSON(w, r, u, http.StatusOK)(s.cfg.Appointments.Mark(r.Context(), u, id, b.Status))
+	return h.apptJSON(w, r, u, http.StatusOK)(h.cfg.Appointments.Mark(r.Context(), u, id, b.Status))
 }
 
-// apptICS returns the iCalendar file of an appointment the user may see:
+// ICS returns the iCalendar file of an appointment the user may see:
 // GET /api/v1/appointments/{id}/ics. It tells the service and the unit in
 // the user's language, never health details.
-func (s *Server) apptICS(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
-	a, err := s.cfg.Appointments.Get(r.Context(), u, id)
+func (h *Handlers) ICS(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
+	a, err := h.cfg.Appointments.Get(r.Context(), u, id)
 	if err != nil {
 		return err
 	}
@@ -400,34 +339,25 @@ func (s *Server) apptICS(w http.ResponseWriter, r *http.Request, u sotepe.User, 
 	if h, _, err := net.SplitHostPort(host); err == nil {
 		host = h
 	}
-	e := ical.Event{Appointment: a, Host: host, Stamp: s.now(),
-		URL: s.absURL(r, "/appointments/"+strconv.FormatInt(a.ID, 10))}
+	e := ical.Event{Appointment: a, Host: host, Stamp: h.site.Now(),
+		URL: kit.AbsURL(r, h.cfg.Secure, "/appointments/"+strconv.FormatInt(a.ID, 10))}
 	service, unit := a.ServiceID, a.UnitID
-	if sv, err := s.dir.Service(r.Context(), a.ServiceID); err == nil {
+	if sv, err := h.cfg.Directory.Service(r.Context(), a.ServiceID); err == nil {
 		service = sv.Names.In(lang)
 	}
-	if un, err := s.dir.Unit(r.Context(), a.UnitID); err == nil {
+	if un, err := h.cfg.Directory.Unit(r.Context(), a.UnitID); err == nil {
 		unit = un.Names.In(lang)
 		e.Location = strings.TrimSpace(un.Address.Street.In(lang) + ", " + un.Address.PostalCode + " " + un.Address.City.In(lang))
 	}
 	if a.Mode == sotepe.ModeVideo {
-		e.Location = s.absURL(r, "/appointments/"+strconv.FormatInt(a.ID, 10)+"/video")
+		e.Location = kit.AbsURL(r, h.cfg.Secure, "/appointments/"+strconv.FormatInt(a.ID, 10)+"/video")
 	}
-	e.Summary = s.cat.T(lang, "appt.ics_summary", map[string]any{"Service": service, "Unit": unit})
+	e.Summary = h.site.T(lang, "appt.ics_summary", map[string]any{"Service": service, "Unit": unit})
 	w.Header().Set("Content-Type", "text/calendar; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="appointment-`+strconv.FormatInt(a.ID, 10)+`.ics"`)
 	w.Header().Set("Cache-Control", "no-store")
 	_, _ = w.Write(ical.ICS(e))
 	return nil
-}
-
-// absURL is path on this server as the request reached it.
-func (s *Server) absURL(r *http.Request, path string) string {
-	scheme := "http"
-	if r.TLS != nil || s.cfg.SecureCookies {
-		scheme = "https"
-	}
-	return (&url.URL{Scheme: scheme, Host: r.Host, Path: path}).String()
 }
 
 // openSlotsBody is the JSON of POST /api/v1/slots: one slot at start, or a
@@ -442,8 +372,8 @@ type openSlotsBody struct {
 	Template *sotepe.WeeklyTemplate `json:"template"`
 }
 
-// slotsOpen opens slots: POST /api/v1/slots (staff of the unit).
-func (s *Server) slotsOpen(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+// SlotsOpen opens slots: POST /api/v1/slots (staff of the unit).
+func (h *Handlers) SlotsOpen(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	var b openSlotsBody
 	if err := kit.DecodeJSON(r, &b); err != nil {
 		return err
@@ -457,7 +387,7 @@ func (s *Server) slotsOpen(w http.ResponseWriter, r *http.Request, u sotepe.User
 	default:
 		return sotepe.Invalid("error.appt_template", "give either start or template")
 	}
-	n, err := s.cfg.Appointments.OpenSlots(r.Context(), u, o)
+	n, err := h.cfg.Appointments.OpenSlots(r.Context(), u, o)
 	if err != nil {
 		return err
 	}
@@ -465,7 +395,7 @@ func (s *Server) slotsOpen(w http.ResponseWriter, r *http.Request, u sotepe.User
 	return nil
 }
 
-// slotClose closes an open slot: POST /api/v1/slots/{id}/close.
-func (s *Server) slotClose(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
-	return kit.NoContent(w, s.cfg.Appointments.CloseSlot(r.Context(), u, id))
+// SlotClose closes an open slot: POST /api/v1/slots/{id}/close.
+func (h *Handlers) SlotClose(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
+	return kit.NoContent(w, h.cfg.Appointments.CloseSlot(r.Context(), u, id))
 }
