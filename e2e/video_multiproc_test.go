@@ -31,7 +31,7 @@ func TestVideoCallAcrossProcesses(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	id := bookVideoAt(t, first, nurseAPI, annaAPI, time.Now().In(loc).Truncate(time.Minute).Add(5*time.Minute))
+	id := bookVideoAt(t, first, nurseAPI, annaAPI, soonOffGrid(loc))
 
 	anna := mediaBrowser(t)
 	nurse := mediaBrowser(t)
