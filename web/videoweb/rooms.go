@@ -29,6 +29,7 @@ const (
 
 // videoView is the waiting room of a video appointment.
 type videoView struct {
+	// A is the appointment as its own page shows it (Config.AppointmentView).
 	A         any
 	UnitNames sotepe.Names
 	Role      sotepe.VideoRole
