@@ -26,6 +26,21 @@ func (s *Server) sessionCookie() string {
 // touchEvery limits how often a session's last-seen time is written.
 const touchEvery = time.Minute
 
+// sessionEnded reports whether the session of tokenHash has ended (signed
+// out, idle or too old), for a live call's check of its participant; a
+// live session it touches when due, so that a call keeps it alive.
+func (s *Server) sessionEnded(ctx context.Context, tokenHash []byte) bool {
+	sess, _, err := s.store.SessionUser(ctx, tokenHash)
+	now := s.now()
+	if sotepe.ErrorCode(err) == sotepe.ENotFound || err == nil && (now.After(sess.ExpiresAt) || now.Sub(sess.LastSeenAt) > s.cfg.SessionIdle) {
+		return true
+	}
+	if err == nil && now.Sub(sess.LastSeenAt) > touchEvery {
+		_ = s.store.TouchSession(ctx, tokenHash, now) // tried again at the next check
+	}
+	return false
+}
+
 // authenticate loads the session named by the cookie, if any, ends it when
 // it is idle or too old, and puts the user and the actor into the request.
 func (s *Server) authenticate(next http.Handler) http.Handler {

@@ -226,17 +226,6 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page
 	_, _ = buf.WriteTo(w)
 }
 
-// respond answers the API with apiBody as JSON and a page request with the
-// HTML page.
-func (s *Server) respond(w http.ResponseWriter, r *http.Request, apiBody any, page string, d pageData) error {
-	if kit.IsAPI(r) {
-		kit.WriteJSON(w, http.StatusOK, apiBody)
-		return nil
-	}
-	s.html(w, r, http.StatusOK, page, d)
-	return nil
-}
-
 // AppointmentModes lists the modes of appointments for forms.
 func (p pageData) AppointmentModes() []sotepe.AppointmentMode { return sotepe.AppointmentModes }
 

@@ -119,6 +119,6 @@ func (s *Server) auditSummary(w http.ResponseWriter, r *http.Request, u sotepe.U
 	if err != nil {
 		return err
 	}
-	return s.respond(w, r, map[string]any{"from": from, "to": to, "items": counts}, "audit", pageData{
-		Title: s.cat.T(kit.Info(r).Lang, "audit.title", nil), Data: auditView{From: from, To: to, Counts: counts}})
+	return kit.Respond(site{s}, w, r, map[string]any{"from": from, "to": to, "items": counts}, "audit",
+		s.cat.T(kit.Info(r).Lang, "audit.title", nil), auditView{From: from, To: to, Counts: counts})
 }

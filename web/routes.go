@@ -194,23 +194,23 @@ func (s *Server) routes() http.Handler {
 	h("POST /staff/booking-rules", kit.Roles(sotepe.RoleAdmin)(s.booking.RulesForm))
 	h("GET /stats/appointments", kit.Roles(sotepe.RoleManager, sotepe.RoleAnalyst, sotepe.RoleAdmin)(s.booking.Figures))
 
-	// Video appointments (video.go): the waiting room and the call, whose
+	// Video appointments (package videoweb): the waiting room and the call, whose
 	// WebSocket only relays the browsers' signalling; "call me instead";
 	// invitations for an interpreter or a guardian, whose guests need no
 	// account; the device check, for anyone.
-	h("GET /appointments/{id}/video", kit.User(kit.ByID("appointment", s.videoPage)))
-	h("POST /appointments/{id}/video", kit.User(kit.ByID("appointment", s.videoJoinForm)))
-	h("GET /appointments/{id}/video/ws", kit.User(kit.ByID("appointment", s.videoSocket)))
-	h("POST /appointments/{id}/video/phone", kit.User(kit.ByID("appointment", s.videoPhoneForm)))
-	h("POST /appointments/{id}/video/invites", kit.Roles(sotepe.RoleProfessional, sotepe.RoleManager)(kit.ByID("appointment", s.videoInviteForm)))
-	h("GET /api/v1/appointments/{id}/video", kit.User(kit.ByID("appointment", s.videoRoom)))
-	h("POST /api/v1/appointments/{id}/phone", kit.User(kit.ByID("appointment", s.apptPhone)))
-	h("POST /api/v1/appointments/{id}/video/invites", kit.Roles(sotepe.RoleProfessional, sotepe.RoleManager)(kit.ByID("appointment", s.videoInviteCreate)))
-	h("GET /video/check", s.videoCheckPage)
-	h("GET /video/invite/{token}", s.guestInvitePage)
-	h("POST /video/invite/{token}", s.guestRedeemForm)
-	h("GET /video/guest/{id}", s.guestPage)
-	h("GET /video/guest/{id}/ws", s.guestSocket)
+	h("GET /appointments/{id}/video", kit.User(kit.ByID("appointment", s.video.Page)))
+	h("POST /appointments/{id}/video", kit.User(kit.ByID("appointment", s.video.JoinForm)))
+	h("GET /appointments/{id}/video/ws", kit.User(kit.ByID("appointment", s.video.Socket)))
+	h("POST /appointments/{id}/video/phone", kit.User(kit.ByID("appointment", s.video.PhoneForm)))
+	h("POST /appointments/{id}/video/invites", kit.Roles(sotepe.RoleProfessional, sotepe.RoleManager)(kit.ByID("appointment", s.video.InviteForm)))
+	h("GET /api/v1/appointments/{id}/video", kit.User(kit.ByID("appointment", s.video.Room)))
+	h("POST /api/v1/appointments/{id}/phone", kit.User(kit.ByID("appointment", s.video.Phone)))
+	h("POST /api/v1/appointments/{id}/video/invites", kit.Roles(sotepe.RoleProfessional, sotepe.RoleManager)(kit.ByID("appointment", s.video.InviteCreate)))
+	h("GET /video/check", s.video.CheckPage)
+	h("GET /video/invite/{token}", s.video.GuestInvitePage)
+	h("POST /video/invite/{token}", s.video.GuestRedeemForm)
+	h("GET /video/guest/{id}", s.video.GuestPage)
+	h("GET /video/guest/{id}/ws", s.video.GuestSocket)
 
 	// Symptom and service-need assessments: anyone may run one; a
 	// signed-in resident hands the result over into the queue, where the

@@ -4,6 +4,7 @@
 package web
 
 import (
+	"context"
 	"crypto/rand"
 	"embed"
 	"errors"
@@ -28,6 +29,7 @@ import (
 	"sotepe/web/feedbackweb"
 	"sotepe/web/procurementweb"
 	"sotepe/web/rescueweb"
+	"sotepe/web/videoweb"
 	"sotepe/web/yearweb"
 	"sotepe/workday"
 )
@@ -160,6 +162,8 @@ type Server struct {
 	// booking serves appointments: free times, bookings, the calendar, the
 	// booking rules and the care-guarantee figures.
 	booking *bookingweb.Handlers
+	// video serves the rooms of video appointments and their guests.
+	video *videoweb.Handlers
 	// contact serves contact requests, the professional's queue and the
 	// assessments.
 	contact *contactweb.Handlers
@@ -245,6 +249,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	s.booking = bookingweb.New(site{s}, bookingweb.Config{Appointments: cfg.Appointments, Residents: cfg.Residents, Directory: s.dir,
 		Location: cfg.Location, Secure: cfg.SecureCookies})
+	s.video = videoweb.New(site{s}, videoweb.Config{Video: cfg.Video, Appointments: cfg.Appointments, Directory: s.dir, Location: cfg.Location,
+		Secure: cfg.SecureCookies, AppointmentView: func(ctx context.Context, a sotepe.Appointment, u sotepe.User) any { return s.booking.View(ctx, a, u) },
+		SessionEnded: s.sessionEnded, Closing: s.closing, Log: s.log})
 	s.contact = contactweb.New(site{s}, contactweb.Config{Contacts: cfg.Contacts, Assessments: cfg.Assessments, Appointments: cfg.Appointments,
 		Residents: cfg.Residents, Directory: s.dir, Calendar: cfg.Calendar, Location: cfg.Location})
 	s.feedback = feedbackweb.New(site{s}, feedbackweb.Config{Feedback: cfg.Feedback, Surveys: cfg.Surveys, Directory: s.dir, Location: cfg.Location})

@@ -221,8 +221,8 @@ func (s *Server) contactStats(w http.ResponseWriter, r *http.Request, u sotepe.U
 	if kit.IsAPI(r) && p.CSV {
 		return writeStatsCSV(w, resp)
 	}
-	return s.respond(w, r, resp, "stats", pageData{Title: s.cat.T(in.Lang, "stats.title", nil),
-		Data: s.statsView(in.Lang, p, units != nil, &resp, groups)})
+	return kit.Respond(site{s}, w, r, resp, "stats", s.cat.T(in.Lang, "stats.title", nil),
+		s.statsView(in.Lang, p, units != nil, &resp, groups))
 }
 
 // writeStatsCSV writes the items as CSV with a header line; empty cells

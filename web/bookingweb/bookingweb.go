@@ -10,9 +10,9 @@
 // package web lists its routes and puts the adapters of package kit in
 // front of its handlers, and renders its pages through kit.Site. Package web
 // also keeps the two-second cache of free-time searches, which it empties
-// after every handler here that changes a slot (Server.changesSlots), and
-// the video appointments, which show an appointment through View. The
-// booking service decides who may do what.
+// after every handler here that changes a slot (Server.changesSlots). The
+// video appointments (package videoweb) show an appointment through View.
+// The booking service decides who may do what.
 package bookingweb
 
 import (

@@ -1,4 +1,4 @@
-package web
+package videoweb
 
 import (
 	"context"
@@ -13,16 +13,8 @@ import (
 	"github.com/coder/websocket"
 
 	"sotepe"
-	"sotepe/web/bookingweb"
 	"sotepe/web/kit"
 )
-
-// Video appointments: the waiting room and the call (GET
-// /appointments/{id}/video, its WebSocket …/video/ws), "call me instead",
-// invitations for an interpreter or a guardian and their guest pages, and
-// the device check. The browsers talk WebRTC to each other; the socket only
-// carries their signalling (see package video). static/video.js runs the
-// call, static/video_check.js the device check.
 
 const (
 	// videoCheckEvery is how often a participant's right to the room and
@@ -37,7 +29,8 @@ const (
 
 // videoView is the waiting room of a video appointment.
 type videoView struct {
-	A         bookingweb.AppointmentView
+	// A is the appointment as its own page shows it (Config.AppointmentView).
+	A         any
 	UnitNames sotepe.Names
 	Role      sotepe.VideoRole
 	Staff     bool
@@ -59,38 +52,38 @@ type videoView struct {
 	Error *kit.FormError
 }
 
-// videoPage shows the waiting room of a video appointment to its resident
+// Page shows the waiting room of a video appointment to its resident
 // and to the professionals of its unit: GET /appointments/{id}/video. It
 // changes nothing; entering is a POST (or the socket, with JavaScript).
-func (s *Server) videoPage(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
-	return s.showVideo(w, r, u, id, http.StatusOK, videoView{})
+func (h *Handlers) Page(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
+	return h.showVideo(w, r, u, id, http.StatusOK, videoView{})
 }
 
 // showVideo renders the waiting room of appointment id with status, over
 // extra's NewInvite and Error.
-func (s *Server) showVideo(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64, status int, extra videoView) error {
-	room, err := s.cfg.Video.Room(r.Context(), u, id)
+func (h *Handlers) showVideo(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64, status int, extra videoView) error {
+	room, err := h.cfg.Video.Room(r.Context(), u, id)
 	if err != nil {
 		return err
 	}
 	a := room.Appointment
-	now := s.now()
+	now := h.site.Now()
 	v := extra
-	v.A, v.UnitNames, v.Role, v.Staff = s.booking.View(r.Context(), a, u), s.unitNames(r.Context(), a.UnitID), room.Role, room.Role == sotepe.VideoProfessional
-	v.Joined, v.Opens, v.Closes, v.IsOpen, v.Relay = !a.JoinedAt.IsZero(), room.Opens.In(s.cfg.Location), room.Closes.In(s.cfg.Location), room.Open, room.Relay
+	v.A, v.UnitNames, v.Role, v.Staff = h.cfg.AppointmentView(r.Context(), a, u), h.unitNames(r.Context(), a.UnitID), room.Role, room.Role == sotepe.VideoProfessional
+	v.Joined, v.Opens, v.Closes, v.IsOpen, v.Relay = !a.JoinedAt.IsZero(), room.Opens.In(h.cfg.Location), room.Closes.In(h.cfg.Location), room.Open, room.Relay
 	v.Over = !now.Before(a.End) || a.Status != sotepe.AppointmentBooked && a.Status != sotepe.AppointmentArrived
 	v.Socket = "/appointments/" + strconv.FormatInt(id, 10) + "/video/ws"
 	v.Invites = room.Invites
 	v.CanPhone = !v.Over
-	s.html(w, r, status, "appt_video", pageData{Title: s.cat.T(kit.Info(r).Lang, "appt.video_title", nil), Data: v})
+	h.site.Page(w, r, status, "appt_video", h.site.T(kit.Info(r).Lang, "appt.video_title", nil), v)
 	return nil
 }
 
-// videoJoinForm enters the waiting room without JavaScript: POST
+// JoinForm enters the waiting room without JavaScript: POST
 // /appointments/{id}/video. The resident's entry is recorded, so the
 // professional sees them waiting.
-func (s *Server) videoJoinForm(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
-	if _, err := s.cfg.Appointments.JoinVideo(r.Context(), u, id); err != nil {
+func (h *Handlers) JoinForm(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
+	if _, err := h.cfg.Appointments.JoinVideo(r.Context(), u, id); err != nil {
 		return err
 	}
 	http.Redirect(w, r, "/appointments/"+strconv.FormatInt(id, 10)+"/video", http.StatusSeeOther)
@@ -99,45 +92,45 @@ func (s *Server) videoJoinForm(w http.ResponseWriter, r *http.Request, u sotepe.
 
 // videoRoomView is the room of a video appointment as the API shows it.
 type videoRoomView struct {
-	Appointment bookingweb.AppointmentView `json:"appointment"`
-	Role        sotepe.VideoRole           `json:"role"`
-	Opens       time.Time                  `json:"opens"`
-	Closes      time.Time                  `json:"closes"`
-	Open        bool                       `json:"open"`
-	Relay       bool                       `json:"relay"`
-	Socket      string                     `json:"socket"`
-	Invites     []sotepe.VideoInvite       `json:"invites,omitempty"`
+	Appointment any                  `json:"appointment"`
+	Role        sotepe.VideoRole     `json:"role"`
+	Opens       time.Time            `json:"opens"`
+	Closes      time.Time            `json:"closes"`
+	Open        bool                 `json:"open"`
+	Relay       bool                 `json:"relay"`
+	Socket      string               `json:"socket"`
+	Invites     []sotepe.VideoInvite `json:"invites,omitempty"`
 }
 
-// videoRoom answers the room of a video appointment: GET
+// Room answers the room of a video appointment: GET
 // /api/v1/appointments/{id}/video.
-func (s *Server) videoRoom(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
-	room, err := s.cfg.Video.Room(r.Context(), u, id)
+func (h *Handlers) Room(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
+	room, err := h.cfg.Video.Room(r.Context(), u, id)
 	if err != nil {
 		return err
 	}
-	loc := s.cfg.Location
-	v := videoRoomView{Appointment: s.booking.View(r.Context(), room.Appointment, u), Role: room.Role, Opens: room.Opens.In(loc),
+	loc := h.cfg.Location
+	v := videoRoomView{Appointment: h.cfg.AppointmentView(r.Context(), room.Appointment, u), Role: room.Role, Opens: room.Opens.In(loc),
 		Closes: room.Closes.In(loc), Open: room.Open, Relay: room.Relay, Socket: "/appointments/" + strconv.FormatInt(id, 10) + "/video/ws"}
 	for _, inv := range room.Invites {
-		v.Invites = append(v.Invites, s.viewInvite(inv))
+		v.Invites = append(v.Invites, h.viewInvite(inv))
 	}
 	kit.WriteJSON(w, http.StatusOK, v)
 	return nil
 }
 
-func (s *Server) viewInvite(inv sotepe.VideoInvite) sotepe.VideoInvite {
-	inv.CreatedAt, inv.ExpiresAt = inv.CreatedAt.In(s.cfg.Location), inv.ExpiresAt.In(s.cfg.Location)
+func (h *Handlers) viewInvite(inv sotepe.VideoInvite) sotepe.VideoInvite {
+	inv.CreatedAt, inv.ExpiresAt = inv.CreatedAt.In(h.cfg.Location), inv.ExpiresAt.In(h.cfg.Location)
 	return inv
 }
 
-// videoPhoneForm turns the appointment into a phone appointment: POST
+// PhoneForm turns the appointment into a phone appointment: POST
 // /appointments/{id}/video/phone. The appointment's page then says that the
 // professional will call.
-func (s *Server) videoPhoneForm(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
-	_, err := s.cfg.Video.CallMeInstead(r.Context(), u, id)
+func (h *Handlers) PhoneForm(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
+	_, err := h.cfg.Video.CallMeInstead(r.Context(), u, id)
 	if sotepe.ErrorCode(err) == sotepe.EConflict {
-		return s.showVideo(w, r, u, id, http.StatusConflict, videoView{Error: s.formErr(kit.Info(r).Lang, err)})
+		return h.showVideo(w, r, u, id, http.StatusConflict, videoView{Error: h.formErr(kit.Info(r).Lang, err)})
 	}
 	if err != nil {
 		return err
@@ -146,36 +139,36 @@ func (s *Server) videoPhoneForm(w http.ResponseWriter, r *http.Request, u sotepe
 	return nil
 }
 
-// apptPhone turns the appointment into a phone appointment: POST
+// Phone turns the appointment into a phone appointment: POST
 // /api/v1/appointments/{id}/phone answers the appointment.
-func (s *Server) apptPhone(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
-	a, err := s.cfg.Video.CallMeInstead(r.Context(), u, id)
+func (h *Handlers) Phone(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
+	a, err := h.cfg.Video.CallMeInstead(r.Context(), u, id)
 	if err != nil {
 		return err
 	}
-	kit.WriteJSON(w, http.StatusOK, s.booking.View(r.Context(), a, u))
+	kit.WriteJSON(w, http.StatusOK, h.cfg.AppointmentView(r.Context(), a, u))
 	return nil
 }
 
 // inviteURL is the absolute link of an invitation token.
-func (s *Server) inviteURL(r *http.Request, token string) string {
-	return kit.AbsURL(r, s.cfg.SecureCookies, "/video/invite/"+url.PathEscape(token))
+func (h *Handlers) inviteURL(r *http.Request, token string) string {
+	return kit.AbsURL(r, h.cfg.Secure, "/video/invite/"+url.PathEscape(token))
 }
 
-// videoInviteForm makes an invitation and shows its link once on the
+// InviteForm makes an invitation and shows its link once on the
 // waiting room: POST /appointments/{id}/video/invites (role).
-func (s *Server) videoInviteForm(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
+func (h *Handlers) InviteForm(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
 	if err := kit.ParseForm(r); err != nil {
 		return err
 	}
-	inv, err := s.cfg.Video.Invite(r.Context(), u, id, sotepe.VideoRole(r.PostForm.Get("role")))
+	inv, err := h.cfg.Video.Invite(r.Context(), u, id, sotepe.VideoRole(r.PostForm.Get("role")))
 	if code := sotepe.ErrorCode(err); code == sotepe.EInvalid || code == sotepe.EConflict {
-		return s.showVideo(w, r, u, id, sotepe.HTTPStatus(code), videoView{Error: s.formErr(kit.Info(r).Lang, err, "role=invite-role")})
+		return h.showVideo(w, r, u, id, sotepe.HTTPStatus(code), videoView{Error: h.formErr(kit.Info(r).Lang, err, "role=invite-role")})
 	}
 	if err != nil {
 		return err
 	}
-	return s.showVideo(w, r, u, id, http.StatusOK, videoView{NewInvite: s.inviteURL(r, inv.Token), NewInviteRole: inv.Role})
+	return h.showVideo(w, r, u, id, http.StatusOK, videoView{NewInvite: h.inviteURL(r, inv.Token), NewInviteRole: inv.Role})
 }
 
 // inviteBody is the JSON of POST /api/v1/appointments/{id}/video/invites.
@@ -189,19 +182,19 @@ type inviteView struct {
 	URL string `json:"url"`
 }
 
-// videoInviteCreate makes an invitation: POST
+// InviteCreate makes an invitation: POST
 // /api/v1/appointments/{id}/video/invites answers 201 with its link, shown
 // only this once.
-func (s *Server) videoInviteCreate(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
+func (h *Handlers) InviteCreate(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
 	var body inviteBody
 	if err := kit.DecodeJSON(r, &body); err != nil {
 		return err
 	}
-	inv, err := s.cfg.Video.Invite(r.Context(), u, id, body.Role)
+	inv, err := h.cfg.Video.Invite(r.Context(), u, id, body.Role)
 	if err != nil {
 		return err
 	}
-	kit.WriteJSON(w, http.StatusCreated, inviteView{VideoInvite: s.viewInvite(inv), URL: s.inviteURL(r, inv.Token)})
+	kit.WriteJSON(w, http.StatusCreated, inviteView{VideoInvite: h.viewInvite(inv), URL: h.inviteURL(r, inv.Token)})
 	return nil
 }
 
@@ -212,15 +205,15 @@ type videoCheckView struct {
 	Back int64
 }
 
-// videoCheckPage checks the camera, the microphone and the speaker in the
+// CheckPage checks the camera, the microphone and the speaker in the
 // browser, for anyone: GET /video/check[?appointment=id]. Nothing leaves
 // the browser.
-func (s *Server) videoCheckPage(w http.ResponseWriter, r *http.Request) error {
+func (h *Handlers) CheckPage(w http.ResponseWriter, r *http.Request) error {
 	var v videoCheckView
 	if id, err := strconv.ParseInt(r.URL.Query().Get("appointment"), 10, 64); err == nil && id > 0 {
 		v.Back = id
 	}
-	s.html(w, r, http.StatusOK, "video_check", pageData{Title: s.cat.T(kit.Info(r).Lang, "video.check_title", nil), Data: v})
+	h.site.Page(w, r, http.StatusOK, "video_check", h.site.T(kit.Info(r).Lang, "video.check_title", nil), v)
 	return nil
 }
 
@@ -236,75 +229,75 @@ type guestView struct {
 	Opens     time.Time
 }
 
-func (s *Server) viewGuest(ctx context.Context, g sotepe.VideoGuestRoom) guestView {
-	loc := s.cfg.Location
-	return guestView{Room: g, UnitNames: s.unitNames(ctx, g.Invite.UnitID), Role: g.Invite.Role, Start: g.Start.In(loc), Opens: g.Opens.In(loc),
+func (h *Handlers) viewGuest(ctx context.Context, g sotepe.VideoGuestRoom) guestView {
+	loc := h.cfg.Location
+	return guestView{Room: g, UnitNames: h.unitNames(ctx, g.Invite.UnitID), Role: g.Invite.Role, Start: g.Start.In(loc), Opens: g.Opens.In(loc),
 		Socket: "/video/guest/" + strconv.FormatInt(g.Invite.ID, 10) + "/ws"}
 }
 
-// guestInvitePage shows an invitation: GET /video/invite/{token}. It
+// GuestInvitePage shows an invitation: GET /video/invite/{token}. It
 // changes nothing; using the link is a POST.
-func (s *Server) guestInvitePage(w http.ResponseWriter, r *http.Request) error {
+func (h *Handlers) GuestInvitePage(w http.ResponseWriter, r *http.Request) error {
 	token := r.PathValue("token")
-	g, err := s.cfg.Video.Invitation(r.Context(), token)
+	g, err := h.cfg.Video.Invitation(r.Context(), token)
 	if err != nil {
 		return err
 	}
-	v := s.viewGuest(r.Context(), g)
+	v := h.viewGuest(r.Context(), g)
 	v.Token = token
-	s.html(w, r, http.StatusOK, "video_invite", pageData{Title: s.cat.T(kit.Info(r).Lang, "video.invite_title", nil), Data: v})
+	h.site.Page(w, r, http.StatusOK, "video_invite", h.site.T(kit.Info(r).Lang, "video.invite_title", nil), v)
 	return nil
 }
 
 // guestCookie names the cookie holding the key of invitation id's guest.
-func (s *Server) guestCookie(id int64) string {
+func (h *Handlers) guestCookie(id int64) string {
 	name := "sotepe_video_" + strconv.FormatInt(id, 10)
-	if s.cfg.SecureCookies {
+	if h.cfg.Secure {
 		return "__Host-" + name
 	}
 	return name
 }
 
-// guestRedeemForm uses up an invitation: POST /video/invite/{token} gives
+// GuestRedeemForm uses up an invitation: POST /video/invite/{token} gives
 // this browser the guest's key in a cookie until the appointment ends and
 // goes to the guest's room.
-func (s *Server) guestRedeemForm(w http.ResponseWriter, r *http.Request) error {
-	inv, key, err := s.cfg.Video.Redeem(r.Context(), r.PathValue("token"))
+func (h *Handlers) GuestRedeemForm(w http.ResponseWriter, r *http.Request) error {
+	inv, key, err := h.cfg.Video.Redeem(r.Context(), r.PathValue("token"))
 	if err != nil {
 		return err
 	}
 	// Max-Age, not Expires: the browser's clock may be wrong.
-	http.SetCookie(w, &http.Cookie{Name: s.guestCookie(inv.ID), Value: key, Path: "/", MaxAge: max(1, int(inv.ExpiresAt.Sub(s.now()).Seconds())),
-		HttpOnly: true, Secure: s.cfg.SecureCookies, SameSite: http.SameSiteLaxMode})
+	http.SetCookie(w, &http.Cookie{Name: h.guestCookie(inv.ID), Value: key, Path: "/", MaxAge: max(1, int(inv.ExpiresAt.Sub(h.site.Now()).Seconds())),
+		HttpOnly: true, Secure: h.cfg.Secure, SameSite: http.SameSiteLaxMode})
 	http.Redirect(w, r, "/video/guest/"+strconv.FormatInt(inv.ID, 10), http.StatusSeeOther)
 	return nil
 }
 
 // guestKey reads the guest's key of invitation {id} from its cookie.
-func (s *Server) guestKey(r *http.Request) (int64, string, error) {
+func (h *Handlers) guestKey(r *http.Request) (int64, string, error) {
 	id, err := kit.PathID(r, "id", "invitation")
 	if err != nil {
 		return 0, "", err
 	}
-	c, err := r.Cookie(s.guestCookie(id))
+	c, err := r.Cookie(h.guestCookie(id))
 	if err != nil || c.Value == "" {
 		return 0, "", sotepe.NotFound("invitation")
 	}
 	return id, c.Value, nil
 }
 
-// guestPage is an invited guest's room: GET /video/guest/{id}, for the
+// GuestPage is an invited guest's room: GET /video/guest/{id}, for the
 // browser holding the guest's key; anyone else gets 404.
-func (s *Server) guestPage(w http.ResponseWriter, r *http.Request) error {
-	id, key, err := s.guestKey(r)
+func (h *Handlers) GuestPage(w http.ResponseWriter, r *http.Request) error {
+	id, key, err := h.guestKey(r)
 	if err != nil {
 		return err
 	}
-	g, err := s.cfg.Video.GuestRoom(r.Context(), id, key)
+	g, err := h.cfg.Video.GuestRoom(r.Context(), id, key)
 	if err != nil {
 		return err
 	}
-	s.html(w, r, http.StatusOK, "video_guest", pageData{Title: s.cat.T(kit.Info(r).Lang, "video.guest_title", nil), Data: s.viewGuest(r.Context(), g)})
+	h.site.Page(w, r, http.StatusOK, "video_guest", h.site.T(kit.Info(r).Lang, "video.guest_title", nil), h.viewGuest(r.Context(), g))
 	return nil
 }
 
@@ -317,54 +310,49 @@ func notUpgrade() error {
 	return sotepe.Invalid("video.error.websocket", "this address answers a WebSocket only")
 }
 
-// videoSocket is the room's WebSocket for the resident and the unit's
+// Socket is the room's WebSocket for the resident and the unit's
 // professionals: GET /appointments/{id}/video/ws. Anyone else gets 404, a
 // room that is not open 409, a request that is no WebSocket 400.
-func (s *Server) videoSocket(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
+func (h *Handlers) Socket(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
 	if !isUpgrade(r) {
-		if _, err := s.cfg.Video.Room(r.Context(), u, id); err != nil {
+		if _, err := h.cfg.Video.Room(r.Context(), u, id); err != nil {
 			return err
 		}
 		return notUpgrade()
 	}
-	c, err := s.cfg.Video.Join(r.Context(), u, id)
+	c, err := h.cfg.Video.Join(r.Context(), u, id)
 	if err != nil {
 		return err
 	}
 	hash := kit.Info(r).TokenHash
-	return s.videoRelay(w, r, c, func(ctx context.Context) string {
+	return h.videoRelay(w, r, c, func(ctx context.Context) string {
 		// The session must still be alive: signing out, or its end,
 		// ends the call's signalling too. A live call keeps it alive.
-		sess, _, err := s.store.SessionUser(ctx, hash)
-		now := s.now()
-		if sotepe.ErrorCode(err) == sotepe.ENotFound || err == nil && (now.After(sess.ExpiresAt) || now.Sub(sess.LastSeenAt) > s.cfg.SessionIdle) {
+		if h.cfg.SessionEnded(ctx, hash) {
 			return sotepe.VideoEndSignOut
-		}
-		if err == nil && now.Sub(sess.LastSeenAt) > touchEvery {
-			_ = s.store.TouchSession(ctx, hash, now) // tried again at the next check
 		}
 		return ""
 	})
 }
 
-// guestSocket is the room's WebSocket for an invited guest: GET
+// GuestSocket is the room's WebSocket for an invited guest: GET
 // /video/guest/{id}/ws, for the browser holding the guest's key.
-func (s *Server) guestSocket(w http.ResponseWriter, r *http.Request) error {
-	id, key, err := s.guestKey(r)
+func (h *Handlers) GuestSocket(w http.ResponseWriter, r *http.Request) error {
+	id, key, err := h.guestKey(r)
 	if err != nil {
 		return err
 	}
 	if !isUpgrade(r) {
-		if _, err := s.cfg.Video.GuestRoom(r.Context(), id, key); err != nil {
+		if _, err := h.cfg.Video.GuestRoom(r.Context(), id, key); err != nil {
 			return err
 		}
 		return notUpgrade()
 	}
-	c, err := s.cfg.Video.JoinAsGuest(r.Context(), id, key)
+	c, err := h.cfg.Video.JoinAsGuest(r.Context(), id, key)
 	if err != nil {
 		return err
 	}
-	return s.videoRelay(w, r, c, func(context.Context) string { return "" })
+	return h.videoRelay(w, r, c, func(context.Context) string { return "" })
 }
 
 // videoIn is a message from the browser.
@@ -381,7 +369,7 @@ type videoIn struct {
 // holds (a VideoEnd reason when not) and the room checks their right
 // again. The server's shutdown ends the socket (VideoEndShutdown) and the
 // browser reconnects.
-func (s *Server) videoRelay(w http.ResponseWriter, r *http.Request, c sotepe.VideoConn, session func(context.Context) string) error {
+func (h *Handlers) videoRelay(w http.ResponseWriter, r *http.Request, c sotepe.VideoConn, session func(context.Context) string) error {
 	defer c.Leave()
 	// The server's read and write timeouts would end the socket; each
 	// write has its own deadline instead.
@@ -449,7 +437,7 @@ func (s *Server) videoRelay(w http.ResponseWriter, r *http.Request, c sotepe.Vid
 				return end(reason)
 			}
 			if err := c.Check(ctx); err != nil && sotepe.ErrorCode(err) != sotepe.EConflict {
-				s.log.WarnContext(ctx, "video room check failed", "code", sotepe.ErrorCode(err))
+				h.cfg.Log.WarnContext(ctx, "video room check failed", "code", sotepe.ErrorCode(err))
 			}
 		case <-ping.C:
 			pctx, pcancel := context.WithTimeout(ctx, videoWriteWait)
@@ -462,7 +450,7 @@ func (s *Server) videoRelay(w http.ResponseWriter, r *http.Request, c sotepe.Vid
 		case <-ctx.Done():
 			ws.CloseNow()
 			return nil
-		case <-s.closing:
+		case <-h.cfg.Closing:
 			return end(sotepe.VideoEndShutdown)
 		}
 	}
