@@ -24,10 +24,7 @@ import (
 // not have leaves the error about the whole form, so a summary never links
 // to nothing. A nil err is a nil *kit.FormError.
 func (s *Server) formErr(lang sotepe.Lang, err error, fields ...string) *kit.FormError {
-	if err == nil {
-		return nil
-	}
-	return kit.NewFormError(s.errText(lang, err), err, fields...)
+	return kit.FormErrorIn(site{s}, lang, err, fields...)
 }
 
 // fieldProblem is the *kit.FormError of the page's view: its field named

@@ -98,7 +98,7 @@ func (h *Handlers) BookForForm(w http.ResponseWriter, r *http.Request, u sotepe.
 		} else if code != sotepe.EConflict {
 			err = kit.AtField(err, "personal_id")
 		}
-		v.Error = h.formErr(kit.Info(r).Lang, err, "personal_id", "basis")
+		v.Error = kit.FormErrorIn(h.site, kit.Info(r).Lang, err, "personal_id", "basis")
 		return h.showBookFor(w, r, sl, v, sotepe.HTTPStatus(code))
 	}
 	if err != nil {
@@ -212,7 +212,7 @@ func (h *Handlers) RulesForm(w http.ResponseWriter, r *http.Request, u sotepe.Us
 	}
 	if bad != "" {
 		err := sotepe.InvalidField(bad, "error.appt_rules_number", "not a whole number")
-		return h.showRules(w, r, u, service, &b, http.StatusBadRequest, h.formErr(in.Lang, err, rulesFields...), "")
+		return h.showRules(w, r, u, service, &b, http.StatusBadRequest, kit.FormErrorIn(h.site, in.Lang, err, rulesFields...), "")
 	}
 	c := sotepe.BookingRules{ServiceID: service, DirectBooking: b.DirectBooking, CancelLimit: time.Duration(b.CancelLimitHours) * time.Hour,
 		OfferHold: time.Duration(b.OfferHoldHours) * time.Hour, GuaranteeDays: b.GuaranteeDays, GuaranteeDaysYoung: b.GuaranteeDaysYoung}
@@ -221,7 +221,7 @@ func (h *Handlers) RulesForm(w http.ResponseWriter, r *http.Request, u sotepe.Us
 	case "":
 		return h.showRules(w, r, u, service, nil, http.StatusOK, nil, h.site.T(in.Lang, "appt.rules_saved", nil))
 	case sotepe.EInvalid:
-		return h.showRules(w, r, u, service, &b, http.StatusBadRequest, h.formErr(in.Lang, err, rulesFields...), "")
+		return h.showRules(w, r, u, service, &b, http.StatusBadRequest, kit.FormErrorIn(h.site, in.Lang, err, rulesFields...), "")
 	default:
 		return err
 	}

@@ -62,5 +62,5 @@ func New(site kit.Site, cfg Config) *Handlers {
 // formErr is err as a form shows it, in r's language, at the first of
 // fields it is about; nil when err is.
 func (h *Handlers) formErr(r *http.Request, err error, fields ...string) *kit.FormError {
-	return kit.NewFormError(h.site.ErrText(kit.Info(r).Lang, err), err, fields...)
+	return kit.FormErrorIn(h.site, kit.Info(r).Lang, err, fields...)
 }

@@ -114,7 +114,7 @@ func (h *Handlers) AssessAnswerForm(w http.ResponseWriter, r *http.Request) erro
 		return err
 	}
 	problem := func(err error) error {
-		return h.showSession(w, r, st, h.formErr(in.Lang, kit.AnswerError(st.Question, err), "answer", "answer-value"), sotepe.HTTPStatus(sotepe.ErrorCode(err)))
+		return h.showSession(w, r, st, kit.FormErrorIn(h.site, in.Lang, kit.AnswerError(st.Question, err), "answer", "answer-value"), sotepe.HTTPStatus(sotepe.ErrorCode(err)))
 	}
 	if st.Question == nil || r.PostForm.Get("question") != st.Question.ID {
 		return problem(&sotepe.Error{Code: sotepe.EConflict, Key: "assess.error.not_current", Message: "not the current question"})
@@ -174,7 +174,7 @@ func (h *Handlers) AssessHandOverForm(w http.ResponseWriter, r *http.Request) er
 		if err2 != nil {
 			return err2
 		}
-		return h.showSession(w, r, st, h.formErr(kit.Info(r).Lang, err, "unit"), sotepe.HTTPStatus(code))
+		return h.showSession(w, r, st, kit.FormErrorIn(h.site, kit.Info(r).Lang, err, "unit"), sotepe.HTTPStatus(code))
 	} else if err != nil {
 		return err
 	}

@@ -56,9 +56,3 @@ type Handlers struct {
 func New(site kit.Site, cfg Config) *Handlers {
 	return &Handlers{site: site, cfg: cfg, formLimit: kit.NewWindowLimit(5, 10*time.Minute, site.Now)}
 }
-
-// formErr is err as a form shows it, in lang, at the first of fields it is
-// about; nil when err is.
-func (h *Handlers) formErr(lang sotepe.Lang, err error, fields ...string) *kit.FormError {
-	return kit.NewFormError(h.site.ErrText(lang, err), err, fields...)
-}

@@ -61,7 +61,7 @@ func (h *Handlers) PhoneSubmit(w http.ResponseWriter, r *http.Request, u sotepe.
 	values := kit.FormValues(r, "personal_id", "service", "unit", "received_at", "message")
 	id, err := h.recordPhoneRequest(r, u, values)
 	if code := sotepe.ErrorCode(err); code == sotepe.EInvalid || code == sotepe.ENotFound {
-		v, verr := h.phoneForm(r, values, h.formErr(in.Lang, err, phoneFields...))
+		v, verr := h.phoneForm(r, values, kit.FormErrorIn(h.site, in.Lang, err, phoneFields...))
 		if verr != nil {
 			return verr
 		}
@@ -161,7 +161,7 @@ func (h *Handlers) WebsiteFormSubmit(w http.ResponseWriter, r *http.Request) err
 		v.Values = map[string]string{}
 	case sotepe.EInvalid:
 		h.formLimit.Give(kit.ClientAddr(r))
-		status, v.Error = http.StatusBadRequest, h.formErr(in.Lang, err, websiteFields...)
+		status, v.Error = http.StatusBadRequest, kit.FormErrorIn(h.site, in.Lang, err, websiteFields...)
 	default:
 		return err
 	}

@@ -101,7 +101,7 @@ func (h *Handlers) NewRequestForm(w http.ResponseWriter, r *http.Request, u sote
 		if verr != nil {
 			return verr
 		}
-		v.Unit, v.Message, v.Error = n.UnitID, n.Body, h.formErr(in.Lang, err, "service", "unit", "message")
+		v.Unit, v.Message, v.Error = n.UnitID, n.Body, kit.FormErrorIn(h.site, in.Lang, err, "service", "unit", "message")
 		h.site.Page(w, r, http.StatusBadRequest, "request_new", h.site.T(in.Lang, "requests.new_title", nil), v)
 		return nil
 	} else if err != nil {

@@ -221,7 +221,7 @@ func (h *Handlers) feedbackFormResult(w http.ResponseWriter, r *http.Request, pa
 	case "":
 		v.Thanks = true
 	case sotepe.EInvalid, sotepe.EConflict:
-		status, v.Error, v.Comment = sotepe.HTTPStatus(code), kit.NewFormError(h.site.ErrText(in.Lang, err), err, "unit", "comment", "score"), r.PostForm.Get("comment")
+		status, v.Error, v.Comment = sotepe.HTTPStatus(code), kit.FormErrorIn(h.site, in.Lang, err, "unit", "comment", "score"), r.PostForm.Get("comment")
 	default:
 		return err
 	}

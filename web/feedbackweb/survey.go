@@ -75,7 +75,7 @@ func (h *Handlers) SurveyAnswerForm(w http.ResponseWriter, r *http.Request) erro
 	}
 	problem := func(err error) error {
 		err = kit.AnswerError(st.Question, err)
-		return h.showSurvey(w, r, st, kit.NewFormError(h.site.ErrText(in.Lang, err), err, "answer", "answer-value"), sotepe.HTTPStatus(sotepe.ErrorCode(err)))
+		return h.showSurvey(w, r, st, kit.FormErrorIn(h.site, in.Lang, err, "answer", "answer-value"), sotepe.HTTPStatus(sotepe.ErrorCode(err)))
 	}
 	if st.Question == nil || r.PostForm.Get("question") != st.Question.ID {
 		return problem(&sotepe.Error{Code: sotepe.EConflict, Key: "assess.error.not_current", Message: "not the current question"})
@@ -117,7 +117,7 @@ func (h *Handlers) SurveySendForm(w http.ResponseWriter, r *http.Request) error 
 	}
 	if err := h.cfg.Surveys.Send(r.Context(), token, in.Lang); err != nil {
 		if sotepe.ErrorCode(err) == sotepe.EConflict && st.Question != nil {
-			return h.showSurvey(w, r, st, kit.NewFormError(h.site.ErrText(in.Lang, err), err), http.StatusConflict)
+			return h.showSurvey(w, r, st, kit.FormErrorIn(h.site, in.Lang, err), http.StatusConflict)
 		}
 		return err
 	}

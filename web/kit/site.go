@@ -69,3 +69,9 @@ func AddCatalogNames[K ~string](site Site, names map[string]sotepe.Names, prefix
 		names[string(k)] = CatalogNames(site, prefix+string(k))
 	}
 }
+
+// FormErrorIn is err as a form shows it, in site's words in lang, at the
+// first of fields it is about (NewFormError); nil when err is.
+func FormErrorIn(site Site, lang sotepe.Lang, err error, fields ...string) *FormError {
+	return NewFormError(site.ErrText(lang, err), err, fields...)
+}

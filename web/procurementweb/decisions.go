@@ -140,7 +140,7 @@ func (h *Handlers) StaffVoucherForm(w http.ResponseWriter, r *http.Request, u so
 		if !basis.Valid() {
 			basis = ""
 		}
-		v, verr := h.staffVouchersView(r, u, id, basis, values, h.formErr(kit.Info(r).Lang, err, decisionFields...))
+		v, verr := h.staffVouchersView(r, u, id, basis, values, kit.FormErrorIn(h.site, kit.Info(r).Lang, err, decisionFields...))
 		if verr != nil {
 			return verr
 		}

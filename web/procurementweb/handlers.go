@@ -37,12 +37,6 @@ func New(site kit.Site, cfg Config) *Handlers {
 	return &Handlers{site: site, cfg: cfg}
 }
 
-// formErr explains err in lang for a form whose element ids are fields
-// (kit.NewFormError).
-func (h *Handlers) formErr(lang sotepe.Lang, err error, fields ...string) *kit.FormError {
-	return kit.NewFormError(h.site.ErrText(lang, err), err, fields...)
-}
-
 // option is one choice of a filter or a select.
 type option struct {
 	Value, Label string

@@ -107,7 +107,7 @@ func (h *Handlers) ProducerForm(w http.ResponseWriter, r *http.Request, u sotepe
 	}
 	if sotepe.ErrorCode(err) == sotepe.EInvalid {
 		lang := kit.Info(r).Lang
-		v, verr := h.producersView(r, u, values, h.formErr(lang, err, producerFields...))
+		v, verr := h.producersView(r, u, values, kit.FormErrorIn(h.site, lang, err, producerFields...))
 		if verr != nil {
 			return verr
 		}

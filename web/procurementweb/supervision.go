@@ -131,7 +131,7 @@ func (h *Handlers) supervisionFormDone(w http.ResponseWriter, r *http.Request, u
 	} else {
 		visit, fields = values, visitFields
 	}
-	v, verr := h.supervisionView(r, u, plan, visit, h.formErr(lang, err, fields...))
+	v, verr := h.supervisionView(r, u, plan, visit, kit.FormErrorIn(h.site, lang, err, fields...))
 	if verr != nil {
 		return verr
 	}

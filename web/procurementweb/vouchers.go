@@ -200,7 +200,7 @@ func (h *Handlers) VoucherKindForm(w http.ResponseWriter, r *http.Request, u sot
 			p := "period-" + strconv.Itoa(in.Index)
 			fields = append(fields, p+"-from", p+"-to", p+"-base", p+"-coefficient")
 		}
-		v, verr := h.voucherKindsView(r, kinds, values, inputs, h.formErr(lang, err, fields...))
+		v, verr := h.voucherKindsView(r, kinds, values, inputs, kit.FormErrorIn(h.site, lang, err, fields...))
 		if verr != nil {
 			return verr
 		}

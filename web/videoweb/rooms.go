@@ -130,7 +130,7 @@ func (h *Handlers) viewInvite(inv sotepe.VideoInvite) sotepe.VideoInvite {
 func (h *Handlers) PhoneForm(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
 	_, err := h.cfg.Video.CallMeInstead(r.Context(), u, id)
 	if sotepe.ErrorCode(err) == sotepe.EConflict {
-		return h.showVideo(w, r, u, id, http.StatusConflict, videoView{Error: h.formErr(kit.Info(r).Lang, err)})
+		return h.showVideo(w, r, u, id, http.StatusConflict, videoView{Error: kit.FormErrorIn(h.site, kit.Info(r).Lang, err)})
 	}
 	if err != nil {
 		return err
@@ -163,7 +163,7 @@ func (h *Handlers) InviteForm(w http.ResponseWriter, r *http.Request, u sotepe.U
 	}
 	inv, err := h.cfg.Video.Invite(r.Context(), u, id, sotepe.VideoRole(r.PostForm.Get("role")))
 	if code := sotepe.ErrorCode(err); code == sotepe.EInvalid || code == sotepe.EConflict {
-		return h.showVideo(w, r, u, id, sotepe.HTTPStatus(code), videoView{Error: h.formErr(kit.Info(r).Lang, err, "role=invite-role")})
+		return h.showVideo(w, r, u, id, sotepe.HTTPStatus(code), videoView{Error: kit.FormErrorIn(h.site, kit.Info(r).Lang, err, "role=invite-role")})
 	}
 	if err != nil {
 		return err

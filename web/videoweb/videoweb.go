@@ -61,12 +61,6 @@ func New(site kit.Site, cfg Config) *Handlers {
 	return &Handlers{site: site, cfg: cfg}
 }
 
-// formErr is err as a form shows it, in lang, at the first of fields it is
-// about; nil when err is.
-func (h *Handlers) formErr(lang sotepe.Lang, err error, fields ...string) *kit.FormError {
-	return kit.NewFormError(h.site.ErrText(lang, err), err, fields...)
-}
-
 // unitNames returns the names of unit id from the directory, or the id.
 func (h *Handlers) unitNames(ctx context.Context, id string) sotepe.Names {
 	return vocab.UnitNames(ctx, h.cfg.Directory, id)
