@@ -4,8 +4,8 @@ import (
 	"net/http"
 
 	"sotepe"
+	"sotepe/web/accountweb"
 	"sotepe/web/kit"
-	"sotepe/web/vocab"
 )
 
 // errCrossOrigin answers a state-changing request that a browser sent from
@@ -91,114 +91,11 @@ func (s *Server) sessionCreate(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.setSessionCookie(w, token)
-	kit.WriteJSON(w, http.StatusCreated, meOf(user))
+	kit.WriteJSON(w, http.StatusCreated, accountweb.MeOf(user))
 	return nil
 }
 
 // sessionDelete signs out through the API: DELETE /api/v1/session.
 func (s *Server) sessionDelete(w http.ResponseWriter, r *http.Request) error {
 	return kit.NoContent(w, s.logout(w, r))
-}
-
-// meView is the signed-in user as GET /api/v1/me shows them.
-type meView struct {
-	ID         int64         `json:"id"`
-	Username   string        `json:"username"`
-	Name       string        `json:"name"`
-	Roles      []sotepe.Role `json:"roles"`
-	Units      []string      `json:"units"`
-	Lang       sotepe.Lang   `json:"lang"`
-	ResidentID int64         `json:"resident_id,omitempty"`
-	// ActingFor is whom the user acts for; null when for themselves.
-	ActingFor *sotepe.Principal `json:"acting_for"`
-	// LoA is the level of assurance of a strong identification; empty for
-	// a password.
-	LoA string `json:"loa,omitempty"`
-}
-
-// meOf is u as the API shows them: the signed-in person, and whom they act
-// for. While acting, u's services see the principal's resident id, but the
-// view keeps the person's own.
-func meOf(u sotepe.User) meView {
-	units := u.Units
-	if units == nil {
-		units = []string{}
-	}
-	v := meView{ID: u.ID, Username: u.Username, Name: u.Name, Roles: u.Roles, Units: units, Lang: u.Lang, ResidentID: u.ResidentID}
-	if u.Acting != nil {
-		p := u.Acting.Principal
-		v.ActingFor, v.ResidentID = &p, u.Acting.DelegateResidentID
-	}
-	return v
-}
-
-// meOfRequest is meOf with the session's level of assurance.
-func meOfRequest(r *http.Request, u sotepe.User) meView {
-	v := meOf(u)
-	if in := kit.Info(r); in.Session != nil {
-		v.LoA = in.Session.LoA
-	}
-	return v
-}
-
-// mePageView is the user's own page.
-type mePageView struct {
-	Me       meView
-	Resident *sotepe.Resident
-	Net      vocab.Network
-	// CanDenyGuardians is set for a minor of 12–17 signed in as themselves,
-	// who may forbid their guardians to handle their matters.
-	CanDenyGuardians bool
-}
-
-// me shows the signed-in user: GET /me and GET /api/v1/me.
-func (s *Server) me(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
-	var err error
-	if kit.IsAPI(r) {
-		kit.WriteJSON(w, http.StatusOK, meOfRequest(r, u))
-		return nil
-	}
-	v := mePageView{Me: meOfRequest(r, u)}
-	if u.ResidentID != 0 {
-		res, err := s.cfg.Residents.Own(r.Context(), u)
-		if err != nil {
-			return err
-		}
-		v.Resident = &res
-		if birth, err := sotepe.ParsePersonalID(res.PersonalID); err == nil && u.Acting == nil {
-			age := sotepe.AgeOn(birth, s.now().In(s.cfg.Location))
-			v.CanDenyGuardians = age >= sotepe.ConsentAge && age < sotepe.AdultAge
-		}
-	}
-	if v.Net, err = s.network(r.Context()); err != nil {
-		return err
-	}
-	s.html(w, r, http.StatusOK, "me", pageData{Title: s.cat.T(kit.Info(r).Lang, "me.title", nil), Data: v})
-	return nil
-}
-
-// accessLogView is the resident's page of who has read their data.
-type accessLogView struct {
-	Page    sotepe.Page[sotepe.Access]
-	NextURL string
-}
-
-// accessLog shows a resident who has viewed their data, as Act 703/2023
-// entitles them to: GET /me/access-log and GET /api/v1/me/access-log.
-func (s *Server) accessLog(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
-	return s.logPage(w, r, "access_log", func(p sotepe.PageRequest) (sotepe.Page[sotepe.Access], error) {
-		return s.cfg.Residents.AccessLog(r.Context(), u, p)
-	})
-}
-
-// logPage serves one page of a log of accesses, as JSON or as the page
-// tmpl (titled "<tmpl>.title") with a link to the next page.
-func (s *Server) logPage(w http.ResponseWriter, r *http.Request, tmpl string, read func(sotepe.PageRequest) (sotepe.Page[sotepe.Access], error)) error {
-	page, ok, err := kit.ListPage(w, r, read)
-	if !ok {
-		return err
-	}
-	v := accessLogView{Page: page, NextURL: kit.NextURL(r, page.NextCursor)}
-	s.html(w, r, http.StatusOK, tmpl, pageData{Title: s.cat.T(kit.Info(r).Lang, tmpl+".title", nil), Data: v})
-	return nil
 }

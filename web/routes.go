@@ -5,6 +5,7 @@ import (
 
 	"sotepe"
 	"sotepe/web/kit"
+	"sotepe/web/residentweb"
 )
 
 // routes lists every route of sotepe in one place. A path under /api/v1/
@@ -55,28 +56,28 @@ func (s *Server) routes() http.Handler {
 	}
 	h("POST /api/v1/session", s.sessionCreate)
 	h("DELETE /api/v1/session", s.sessionDelete)
-	h("GET /me", kit.User(s.me))
-	h("GET /api/v1/me", kit.User(s.me))
-	h("GET /me/access-log", kit.Roles(sotepe.RoleResident)(s.accessLog))
-	h("GET /api/v1/me/access-log", kit.Roles(sotepe.RoleResident)(s.accessLog))
-	h("GET /me/acting-log", kit.Roles(sotepe.RoleResident)(s.actingLog))
-	h("GET /api/v1/me/acting-log", kit.Roles(sotepe.RoleResident)(s.actingLog))
-	h("POST /me/guardians", kit.Roles(sotepe.RoleResident)(s.guardiansForm))
-	h("PUT /api/v1/me/guardians", kit.Roles(sotepe.RoleResident)(s.guardiansPut))
+	h("GET /me", kit.User(s.account.Me))
+	h("GET /api/v1/me", kit.User(s.account.Me))
+	h("GET /me/access-log", kit.Roles(sotepe.RoleResident)(s.account.AccessLog))
+	h("GET /api/v1/me/access-log", kit.Roles(sotepe.RoleResident)(s.account.AccessLog))
+	h("GET /me/acting-log", kit.Roles(sotepe.RoleResident)(s.account.ActingLog))
+	h("GET /api/v1/me/acting-log", kit.Roles(sotepe.RoleResident)(s.account.ActingLog))
+	h("POST /me/guardians", kit.Roles(sotepe.RoleResident)(s.account.GuardiansForm))
+	h("PUT /api/v1/me/guardians", kit.Roles(sotepe.RoleResident)(s.account.GuardiansPut))
 
 	// Acting for a child or another person.
-	h("GET /acting", kit.Roles(sotepe.RoleResident)(s.actingPage))
-	h("POST /acting", kit.Roles(sotepe.RoleResident)(s.actingForm))
-	h("GET /api/v1/me/principals", kit.Roles(sotepe.RoleResident)(s.principals))
-	h("POST /api/v1/session/acting-for", kit.Roles(sotepe.RoleResident)(s.actingFor))
+	h("GET /acting", kit.Roles(sotepe.RoleResident)(s.account.ActingPage))
+	h("POST /acting", kit.Roles(sotepe.RoleResident)(s.account.ActingForm))
+	h("GET /api/v1/me/principals", kit.Roles(sotepe.RoleResident)(s.account.Principals))
+	h("POST /api/v1/session/acting-for", kit.Roles(sotepe.RoleResident)(s.account.ActingFor))
 
 	// Staff reads of residents' data, each audited.
-	h("GET /staff/residents", kit.Roles(staffRoles...)(s.residentLookupPage))
-	h("POST /staff/residents", kit.Roles(staffRoles...)(s.residentLookupForm))
-	h("GET /api/v1/residents/{id}", kit.Roles(staffRoles...)(kit.ByID("resident", s.residentRead)))
-	h("POST /api/v1/residents/search", kit.Roles(staffRoles...)(s.residentSearch))
-	h("GET /staff/audit", kit.Roles(sotepe.RoleManager, sotepe.RoleAnalyst, sotepe.RoleAdmin)(s.auditSummary))
-	h("GET /api/v1/audit/summary", kit.Roles(sotepe.RoleManager, sotepe.RoleAnalyst, sotepe.RoleAdmin)(s.auditSummary))
+	h("GET /staff/residents", kit.Roles(residentweb.StaffRoles...)(s.residents.LookupPage))
+	h("POST /staff/residents", kit.Roles(residentweb.StaffRoles...)(s.residents.LookupForm))
+	h("GET /api/v1/residents/{id}", kit.Roles(residentweb.StaffRoles...)(kit.ByID("resident", s.residents.Read)))
+	h("POST /api/v1/residents/search", kit.Roles(residentweb.StaffRoles...)(s.residents.Search))
+	h("GET /staff/audit", kit.Roles(sotepe.RoleManager, sotepe.RoleAnalyst, sotepe.RoleAdmin)(s.residents.AuditSummary))
+	h("GET /api/v1/audit/summary", kit.Roles(sotepe.RoleManager, sotepe.RoleAnalyst, sotepe.RoleAdmin)(s.residents.AuditSummary))
 
 	// Contact requests: the resident's front door and the professional's queue.
 	h("POST /api/v1/contact-requests", s.contact.Create)

@@ -23,12 +23,14 @@ import (
 	"sotepe/i18n"
 	"sotepe/password"
 	"sotepe/report"
+	"sotepe/web/accountweb"
 	"sotepe/web/bookingweb"
 	"sotepe/web/chatweb"
 	"sotepe/web/contactweb"
 	"sotepe/web/feedbackweb"
 	"sotepe/web/procurementweb"
 	"sotepe/web/rescueweb"
+	"sotepe/web/residentweb"
 	"sotepe/web/videoweb"
 	"sotepe/web/yearweb"
 	"sotepe/workday"
@@ -179,6 +181,12 @@ type Server struct {
 	procurement *procurementweb.Handlers
 	// year serves HR's and finance's figures of a year.
 	year *yearweb.Handlers
+	// account serves the signed-in person's own pages: who they are, who
+	// has read their data, whom they act for.
+	account *accountweb.Handlers
+	// residents serves staff's audited reads of residents and the audit
+	// summary.
+	residents *residentweb.Handlers
 
 	// annual keeps each year's annual report for a minute, facts the
 	// dashboard's facts of a period (report.go, dashboard.go), months
@@ -261,6 +269,8 @@ func New(cfg Config) (*Server, error) {
 	s.procurement = procurementweb.New(site{s}, procurementweb.Config{Procurement: cfg.Procurement, Residents: cfg.Residents,
 		Directory: cfg.Directory})
 	s.year = yearweb.New(site{s}, yearweb.Config{Staff: cfg.Staff, Economy: cfg.Economy, Directory: cfg.Directory})
+	s.account = accountweb.New(site{s}, accountweb.Config{Residents: cfg.Residents, Acting: cfg.Acting, Directory: s.dir})
+	s.residents = residentweb.New(site{s}, residentweb.Config{Residents: cfg.Residents, Audit: cfg.Audit})
 	for _, p := range cfg.IdentityProviders {
 		if p.OIDC.Now == nil {
 			p.OIDC.Now = cfg.Now

@@ -1,4 +1,4 @@
-package web
+package residentweb
 
 import (
 	"net/http"
@@ -14,6 +14,8 @@ type residentView struct {
 	BirthDate string `json:"birth_date"`
 }
 
+// viewResident is res as staff see it, with the birth date its identity
+// code gives.
 func viewResident(res sotepe.Resident) residentView {
 	v := residentView{Resident: res}
 	if b, err := sotepe.ParsePersonalID(res.PersonalID); err == nil {
@@ -22,13 +24,10 @@ func viewResident(res sotepe.Resident) residentView {
 	return v
 }
 
-// staffRoles may read residents' data, always with a basis and an audit row.
-var staffRoles = []sotepe.Role{sotepe.RoleProfessional, sotepe.RoleManager, sotepe.RoleAdmin}
-
-// residentRead returns one resident to staff: GET
+// Read returns one resident to staff: GET
 // /api/v1/residents/{id}?basis=…, audited.
-func (s *Server) residentRead(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
-	res, err := s.cfg.Residents.Read(r.Context(), u, id, sotepe.Basis(r.URL.Query().Get("basis")))
+func (h *Handlers) Read(w http.ResponseWriter, r *http.Request, u sotepe.User, id int64) error {
+	res, err := h.cfg.Residents.Read(r.Context(), u, id, sotepe.Basis(r.URL.Query().Get("basis")))
 	if err != nil {
 		return err
 	}
@@ -36,20 +35,21 @@ func (s *Server) residentRead(w http.ResponseWriter, r *http.Request, u sotepe.U
 	return nil
 }
 
+// residentSearchRequest is the JSON of POST /api/v1/residents/search.
 type residentSearchRequest struct {
 	PersonalID string `json:"personal_id"`
 	Basis      string `json:"basis"`
 }
 
-// residentSearch finds a resident by personal identity code for staff: POST
+// Search finds a resident by personal identity code for staff: POST
 // /api/v1/residents/search, audited. The code travels in the body, never in
 // a URL that logs and proxies keep.
-func (s *Server) residentSearch(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+func (h *Handlers) Search(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	var req residentSearchRequest
 	if err := kit.DecodeJSON(r, &req); err != nil {
 		return err
 	}
-	res, err := s.cfg.Residents.Find(r.Context(), u, req.PersonalID, sotepe.Basis(req.Basis))
+	res, err := h.cfg.Residents.Find(r.Context(), u, req.PersonalID, sotepe.Basis(req.Basis))
 	if err != nil {
 		return err
 	}
@@ -65,21 +65,20 @@ type lookupView struct {
 	Error    *kit.FormError
 }
 
-// residentLookupPage shows the form by which staff find a resident.
-func (s *Server) residentLookupPage(w http.ResponseWriter, r *http.Request, _ sotepe.User) error {
-	s.html(w, r, http.StatusOK, "resident_lookup", pageData{Title: s.cat.T(kit.Info(r).Lang, "lookup.title", nil), Data: lookupView{Bases: sotepe.Bases}})
-	return nil
+// LookupPage shows the form by which staff find a resident.
+func (h *Handlers) LookupPage(w http.ResponseWriter, r *http.Request, _ sotepe.User) error {
+	return kit.ShowPage(h.site, w, r, "resident_lookup", "lookup.title", lookupView{Bases: sotepe.Bases}, nil)
 }
 
-// residentLookupForm finds a resident from the form; the read is audited.
-func (s *Server) residentLookupForm(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+// LookupForm finds a resident from the form; the read is audited.
+func (h *Handlers) LookupForm(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	if err := kit.ParseForm(r); err != nil {
 		return err
 	}
 	in := kit.Info(r)
 	v := lookupView{Bases: sotepe.Bases, Basis: sotepe.Basis(r.PostForm.Get("basis"))}
 	status := http.StatusOK
-	res, err := s.cfg.Residents.Find(r.Context(), u, r.PostForm.Get("personal_id"), sotepe.Basis(r.PostForm.Get("basis")))
+	res, err := h.cfg.Residents.Find(r.Context(), u, r.PostForm.Get("personal_id"), sotepe.Basis(r.PostForm.Get("basis")))
 	switch code := sotepe.ErrorCode(err); code {
 	case "":
 		rv := viewResident(res)
@@ -89,11 +88,11 @@ func (s *Server) residentLookupForm(w http.ResponseWriter, r *http.Request, u so
 		if sotepe.ErrorKey(err) == "error.basis" {
 			err = kit.AtField(err, "basis")
 		}
-		v.Error = s.formErr(in.Lang, kit.AtField(err, "personal_id"), "personal_id", "basis")
+		v.Error = kit.FormErrorIn(h.site, in.Lang, kit.AtField(err, "personal_id"), "personal_id", "basis")
 	default:
 		return err
 	}
-	s.html(w, r, status, "resident_lookup", pageData{Title: s.cat.T(in.Lang, "lookup.title", nil), Data: v})
+	h.site.Page(w, r, status, "resident_lookup", h.site.T(in.Lang, "lookup.title", nil), v)
 	return nil
 }
 
@@ -103,11 +102,11 @@ type auditView struct {
 	Counts   []sotepe.AuditCount
 }
 
-// auditSummary shows audit entries per day and action: managers for their
+// AuditSummary shows audit entries per day and action: managers for their
 // own units, analysts and administrators for all. It holds no personal data.
 // GET /staff/audit and GET /api/v1/audit/summary?from=&to=.
-func (s *Server) auditSummary(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
-	today := s.now().In(s.cfg.Location)
+func (h *Handlers) AuditSummary(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+	today := h.site.Now()
 	from, to := r.URL.Query().Get("from"), r.URL.Query().Get("to")
 	if from == "" {
 		from = today.AddDate(0, 0, -30).Format(time.DateOnly)
@@ -115,10 +114,10 @@ func (s *Server) auditSummary(w http.ResponseWriter, r *http.Request, u sotepe.U
 	if to == "" {
 		to = today.Format(time.DateOnly)
 	}
-	counts, err := s.cfg.Audit.Summary(r.Context(), u, from, to)
+	counts, err := h.cfg.Audit.Summary(r.Context(), u, from, to)
 	if err != nil {
 		return err
 	}
-	return kit.Respond(site{s}, w, r, map[string]any{"from": from, "to": to, "items": counts}, "audit",
-		s.cat.T(kit.Info(r).Lang, "audit.title", nil), auditView{From: from, To: to, Counts: counts})
+	return kit.Respond(h.site, w, r, map[string]any{"from": from, "to": to, "items": counts}, "audit",
+		h.site.T(kit.Info(r).Lang, "audit.title", nil), auditView{From: from, To: to, Counts: counts})
 }

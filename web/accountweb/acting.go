@@ -1,4 +1,4 @@
-package web
+package accountweb
 
 import (
 	"encoding/json"
@@ -18,9 +18,9 @@ type actingView struct {
 	Next    string
 }
 
-// actingPage lets a resident choose whom they act for: GET /acting.
-func (s *Server) actingPage(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
-	list, err := s.cfg.Acting.Principals(r.Context(), u)
+// ActingPage lets a resident choose whom they act for: GET /acting.
+func (h *Handlers) ActingPage(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+	list, err := h.cfg.Acting.Principals(r.Context(), u)
 	if err != nil {
 		return err
 	}
@@ -28,13 +28,12 @@ func (s *Server) actingPage(w http.ResponseWriter, r *http.Request, u sotepe.Use
 	if u.Acting != nil {
 		v.Current = u.Acting.Principal.ResidentID
 	}
-	s.html(w, r, http.StatusOK, "acting", pageData{Title: s.cat.T(kit.Info(r).Lang, "acting.title", nil), Data: v})
-	return nil
+	return kit.ShowPage(h.site, w, r, "acting", "acting.title", v, nil)
 }
 
-// actingForm makes the choice of the acting page: POST /acting with
+// ActingForm makes the choice of the acting page: POST /acting with
 // principal (empty: oneself).
-func (s *Server) actingForm(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+func (h *Handlers) ActingForm(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	if err := kit.ParseForm(r); err != nil {
 		return err
 	}
@@ -42,7 +41,7 @@ func (s *Server) actingForm(w http.ResponseWriter, r *http.Request, u sotepe.Use
 	if err != nil {
 		return err
 	}
-	if _, err := s.cfg.Acting.Choose(r.Context(), u, kit.Info(r).TokenHash, id); err != nil {
+	if _, err := h.cfg.Acting.Choose(r.Context(), u, kit.Info(r).TokenHash, id); err != nil {
 		return err
 	}
 	http.Redirect(w, r, kit.SafeNext(r.PostForm.Get("next")), http.StatusSeeOther)
@@ -61,9 +60,9 @@ func principalID(v string) (int64, error) {
 	return id, nil
 }
 
-// principals lists whom the user may act for: GET /api/v1/me/principals.
-func (s *Server) principals(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
-	list, err := s.cfg.Acting.Principals(r.Context(), u)
+// Principals lists whom the user may act for: GET /api/v1/me/principals.
+func (h *Handlers) Principals(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+	list, err := h.cfg.Acting.Principals(r.Context(), u)
 	if err != nil {
 		return err
 	}
@@ -71,10 +70,10 @@ func (s *Server) principals(w http.ResponseWriter, r *http.Request, u sotepe.Use
 	return nil
 }
 
-// actingFor chooses whom the session acts for: POST
+// ActingFor chooses whom the session acts for: POST
 // /api/v1/session/acting-for {"principal": id} or {"principal": null} for
 // oneself. It answers the user as GET /api/v1/me would after the choice.
-func (s *Server) actingFor(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+func (h *Handlers) ActingFor(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	var body struct {
 		Principal json.RawMessage `json:"principal"`
 	}
@@ -94,7 +93,7 @@ func (s *Server) actingFor(w http.ResponseWriter, r *http.Request, u sotepe.User
 			return sotepe.NotFound("principal")
 		}
 	}
-	chosen, err := s.cfg.Acting.Choose(r.Context(), u, kit.Info(r).TokenHash, id)
+	chosen, err := h.cfg.Acting.Choose(r.Context(), u, kit.Info(r).TokenHash, id)
 	if err != nil {
 		return err
 	}
@@ -110,22 +109,22 @@ func (s *Server) actingFor(w http.ResponseWriter, r *http.Request, u sotepe.User
 	return nil
 }
 
-// guardiansForm lets a minor of 12–17 forbid their guardians to handle their
+// GuardiansForm lets a minor of 12–17 forbid their guardians to handle their
 // matters, or allow it again: POST /me/guardians with denied=on or off.
-func (s *Server) guardiansForm(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+func (h *Handlers) GuardiansForm(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	if err := kit.ParseForm(r); err != nil {
 		return err
 	}
-	if err := s.cfg.Acting.SetGuardiansDenied(r.Context(), u, r.PostForm.Get("denied") == "on"); err != nil {
+	if err := h.cfg.Acting.SetGuardiansDenied(r.Context(), u, r.PostForm.Get("denied") == "on"); err != nil {
 		return err
 	}
 	http.Redirect(w, r, "/me", http.StatusSeeOther)
 	return nil
 }
 
-// guardiansPut is the API of the same: PUT /api/v1/me/guardians
+// GuardiansPut is the API of the same: PUT /api/v1/me/guardians
 // {"denied": true|false}.
-func (s *Server) guardiansPut(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+func (h *Handlers) GuardiansPut(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	var body struct {
 		Denied *bool `json:"denied"`
 	}
@@ -135,13 +134,13 @@ func (s *Server) guardiansPut(w http.ResponseWriter, r *http.Request, u sotepe.U
 	if body.Denied == nil {
 		return sotepe.Invalid("error.invalid", "denied is required")
 	}
-	return kit.NoContent(w, s.cfg.Acting.SetGuardiansDenied(r.Context(), u, *body.Denied))
+	return kit.NoContent(w, h.cfg.Acting.SetGuardiansDenied(r.Context(), u, *body.Denied))
 }
 
-// actingLog shows what the user did acting for others: GET /me/acting-log
+// ActingLog shows what the user did acting for others: GET /me/acting-log
 // and GET /api/v1/me/acting-log.
-func (s *Server) actingLog(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
-	return s.logPage(w, r, "acting_log", func(p sotepe.PageRequest) (sotepe.Page[sotepe.Access], error) {
-		return s.cfg.Acting.ActingLog(r.Context(), u, p)
+func (h *Handlers) ActingLog(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+	return h.logPage(w, r, "acting_log", func(p sotepe.PageRequest) (sotepe.Page[sotepe.Access], error) {
+		return h.cfg.Acting.ActingLog(r.Context(), u, p)
 	})
 }
