@@ -181,12 +181,6 @@ func parsePages() (map[string]*template.Template, error) {
 	return pages, nil
 }
 
-// showPage renders page with status 200, the catalog's titleKey as its
-// title and data, or returns err when it is not nil.
-func (s *Server) showPage(w http.ResponseWriter, r *http.Request, page, titleKey string, data any, err error) error {
-	return kit.ShowPage(site{s}, w, r, page, titleKey, data, err)
-}
-
 // html renders page with data, buffering so a template error becomes an
 // error page instead of half a page.
 func (s *Server) html(w http.ResponseWriter, r *http.Request, status int, page string, d pageData) {
@@ -253,4 +247,9 @@ func (p pageData) Days(v *float64) string {
 // unitNames returns the names of unit id from the directory, or the id.
 func (s *Server) unitNames(ctx context.Context, id string) sotepe.Names {
 	return vocab.UnitNames(ctx, s.dir, id)
+}
+
+// network reads the directory's vocabulary for a page.
+func (s *Server) network(ctx context.Context) (vocab.Network, error) {
+	return vocab.Read(ctx, s.dir)
 }

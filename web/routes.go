@@ -32,18 +32,18 @@ func (s *Server) routes() http.Handler {
 
 	// The public service directory. Its JSON reads are the same for
 	// everyone, so repeats are served from a short-lived cache.
-	h("GET /{$}", s.cachedPage(s.home))
-	h("GET /units", s.cachedPage(s.units))
-	h("GET /api/v1/units", s.cachedJSON(s.units))
-	h("GET /units/{id}", s.cachedPage(s.unit))
-	h("GET /api/v1/units/{id}", s.cachedJSON(s.unit))
-	h("GET /services", s.cachedPage(s.services))
-	h("GET /api/v1/services", s.cachedJSON(s.services))
-	h("GET /api/v1/services/{id}", s.service)
-	h("GET /api/v1/areas", s.areas)
-	h("GET /api/v1/concepts", s.concepts)
-	h("GET /api/v1/districts", s.districts)
-	h("GET /api/v1/producers", s.producers)
+	h("GET /{$}", s.cachedPage(s.directory.Home))
+	h("GET /units", s.cachedPage(s.directory.Units))
+	h("GET /api/v1/units", s.cachedJSON(s.directory.Units))
+	h("GET /units/{id}", s.cachedPage(s.directory.Unit))
+	h("GET /api/v1/units/{id}", s.cachedJSON(s.directory.Unit))
+	h("GET /services", s.cachedPage(s.directory.Services))
+	h("GET /api/v1/services", s.cachedJSON(s.directory.Services))
+	h("GET /api/v1/services/{id}", s.directory.Service)
+	h("GET /api/v1/areas", s.directory.Areas)
+	h("GET /api/v1/concepts", s.directory.Concepts)
+	h("GET /api/v1/districts", s.directory.Districts)
+	h("GET /api/v1/producers", s.directory.Producers)
 
 	// Signing in and the user's own data.
 	h("GET /login", s.loginPage)
@@ -145,11 +145,11 @@ func (s *Server) routes() http.Handler {
 	h("GET /api/v1/rescue/inspections", kit.Roles(sotepe.RoleRescueOfficer)(s.rescue.Inspections))
 
 	// The working-day calendar and the answer promise.
-	h("GET /api/v1/calendar/deadline", s.calendarDeadline)
-	h("GET /api/v1/calendar/closures", kit.Roles(sotepe.RoleAdmin)(s.closures))
-	h("POST /api/v1/calendar/closures", kit.Roles(sotepe.RoleAdmin)(s.closureSave))
-	h("DELETE /api/v1/calendar/closures/{date}", kit.Roles(sotepe.RoleAdmin)(s.closureDelete))
-	h("GET /api/v1/calendar/{year}", s.calendarYear)
+	h("GET /api/v1/calendar/deadline", s.calendar.Deadline)
+	h("GET /api/v1/calendar/closures", kit.Roles(sotepe.RoleAdmin)(s.calendar.Closures))
+	h("POST /api/v1/calendar/closures", kit.Roles(sotepe.RoleAdmin)(s.calendar.ClosureSave))
+	h("DELETE /api/v1/calendar/closures/{date}", kit.Roles(sotepe.RoleAdmin)(s.calendar.ClosureDelete))
+	h("GET /api/v1/calendar/{year}", s.calendar.Year)
 
 	// The figures of the answer promise for managers and analysts:
 	// aggregates only, no personal data.

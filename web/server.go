@@ -25,8 +25,10 @@ import (
 	"sotepe/report"
 	"sotepe/web/accountweb"
 	"sotepe/web/bookingweb"
+	"sotepe/web/calendarweb"
 	"sotepe/web/chatweb"
 	"sotepe/web/contactweb"
+	"sotepe/web/directoryweb"
 	"sotepe/web/feedbackweb"
 	"sotepe/web/procurementweb"
 	"sotepe/web/rescueweb"
@@ -187,6 +189,10 @@ type Server struct {
 	// residents serves staff's audited reads of residents and the audit
 	// summary.
 	residents *residentweb.Handlers
+	// directory serves the public service directory.
+	directory *directoryweb.Handlers
+	// calendar serves the working-day calendar and the closure days.
+	calendar *calendarweb.Handlers
 
 	// annual keeps each year's annual report for a minute, facts the
 	// dashboard's facts of a period (report.go, dashboard.go), months
@@ -271,6 +277,8 @@ func New(cfg Config) (*Server, error) {
 	s.year = yearweb.New(site{s}, yearweb.Config{Staff: cfg.Staff, Economy: cfg.Economy, Directory: cfg.Directory})
 	s.account = accountweb.New(site{s}, accountweb.Config{Residents: cfg.Residents, Acting: cfg.Acting, Directory: s.dir})
 	s.residents = residentweb.New(site{s}, residentweb.Config{Residents: cfg.Residents, Audit: cfg.Audit})
+	s.directory = directoryweb.New(site{s}, directoryweb.Config{Directory: s.dir})
+	s.calendar = calendarweb.New(site{s}, calendarweb.Config{Calendar: cfg.Calendar, Closures: cfg.Closures, Location: cfg.Location})
 	for _, p := range cfg.IdentityProviders {
 		if p.OIDC.Now == nil {
 			p.OIDC.Now = cfg.Now

@@ -1,6 +1,7 @@
 package kit
 
 import (
+	"encoding/base64"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -21,6 +22,31 @@ func ReadPageRequest(q url.Values) (sotepe.PageRequest, error) {
 		p.Limit = n
 	}
 	return p.Normalize()
+}
+
+// PageOf pages a short list held in memory (the directory's areas, a
+// year's non-working days): p's cursor is the offset of the page's first
+// item, written in base64. A cursor that is not one, or lies beyond the
+// list, is EInvalid ("error.cursor").
+func PageOf[T any](items []T, p sotepe.PageRequest) (sotepe.Page[T], error) {
+	start := 0
+	if p.Cursor != "" {
+		b, err := base64.RawURLEncoding.DecodeString(p.Cursor)
+		n, aerr := strconv.Atoi(string(b))
+		if err != nil || aerr != nil || n < 0 || n > len(items) {
+			return sotepe.Page[T]{}, sotepe.Invalid("error.cursor", "malformed cursor")
+		}
+		start = n
+	}
+	end := min(start+p.Limit, len(items))
+	out := sotepe.Page[T]{Items: items[start:end]}
+	if out.Items == nil {
+		out.Items = []T{}
+	}
+	if end < len(items) {
+		out.NextCursor = base64.RawURLEncoding.EncodeToString([]byte(strconv.Itoa(end)))
+	}
+	return out, nil
 }
 
 // ListPage reads the page of a list that the query's limit and cursor

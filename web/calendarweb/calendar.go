@@ -1,4 +1,4 @@
-package web
+package calendarweb
 
 import (
 	"net/http"
@@ -9,10 +9,10 @@ import (
 	"sotepe/web/kit"
 )
 
-// calendarYear lists a year's non-working days other than plain weekends:
+// Year lists a year's non-working days other than plain weekends:
 // public holidays, Midsummer Eve, Christmas Eve and closure days, with names
 // in fi, sv and en. GET /api/v1/calendar/{year}.
-func (s *Server) calendarYear(w http.ResponseWriter, r *http.Request) error {
+func (h *Handlers) Year(w http.ResponseWriter, r *http.Request) error {
 	year, err := strconv.Atoi(r.PathValue("year"))
 	if err != nil || year < 1900 || year > 2399 {
 		return sotepe.Invalid("error.year", "the year must be 1900–2399")
@@ -21,14 +21,14 @@ func (s *Server) calendarYear(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	page, err := pageOf(s.cfg.Calendar.Get().NonWorkingDays(year), p)
+	page, err := kit.PageOf(h.cfg.Calendar.Get().NonWorkingDays(year), p)
 	return kit.WriteResult(w, http.StatusOK, page, err)
 }
 
-// calendarDeadline answers when something received at from is due after
+// Deadline answers when something received at from is due after
 // working_days working days (default 2, the answer promise), by the same rule
 // as contact requests. GET /api/v1/calendar/deadline?from=&working_days=.
-func (s *Server) calendarDeadline(w http.ResponseWriter, r *http.Request) error {
+func (h *Handlers) Deadline(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	from, err := time.Parse(time.RFC3339, q.Get("from"))
 	if err != nil {
@@ -43,18 +43,18 @@ func (s *Server) calendarDeadline(w http.ResponseWriter, r *http.Request) error 
 			return sotepe.Invalid("error.working_days", "working_days must be a whole number")
 		}
 	}
-	due, err := s.cfg.Calendar.Get().Deadline(from, n)
+	due, err := h.cfg.Calendar.Get().Deadline(from, n)
 	if err != nil {
 		return err
 	}
-	kit.WriteJSON(w, http.StatusOK, map[string]any{"from": from.In(s.cfg.Location), "working_days": n, "due_at": due})
+	kit.WriteJSON(w, http.StatusOK, map[string]any{"from": from.In(h.cfg.Location), "working_days": n, "due_at": due})
 	return nil
 }
 
-// closures lists the administrator's closure days: GET
+// Closures lists the administrator's closure days: GET
 // /api/v1/calendar/closures (administrators).
-func (s *Server) closures(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
-	days, err := s.cfg.Closures.List(r.Context(), u)
+func (h *Handlers) Closures(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+	days, err := h.cfg.Closures.List(r.Context(), u)
 	if err != nil {
 		return err
 	}
@@ -62,25 +62,25 @@ func (s *Server) closures(w http.ResponseWriter, r *http.Request, u sotepe.User)
 	if err != nil {
 		return err
 	}
-	page, err := pageOf(days, p)
+	page, err := kit.PageOf(days, p)
 	return kit.WriteResult(w, http.StatusOK, page, err)
 }
 
-// closureSave adds or renames a closure day and puts the new calendar in
+// ClosureSave adds or renames a closure day and puts the new calendar in
 // force: POST /api/v1/calendar/closures with {"date","names"}.
-func (s *Server) closureSave(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+func (h *Handlers) ClosureSave(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	var d sotepe.ClosureDay
 	if err := kit.DecodeJSON(r, &d); err != nil {
 		return err
 	}
-	if err := s.cfg.Closures.Save(r.Context(), u, d); err != nil {
+	if err := h.cfg.Closures.Save(r.Context(), u, d); err != nil {
 		return err
 	}
 	kit.WriteJSON(w, http.StatusCreated, d)
 	return nil
 }
 
-// closureDelete removes a closure day: DELETE /api/v1/calendar/closures/{date}.
-func (s *Server) closureDelete(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
-	return kit.NoContent(w, s.cfg.Closures.Delete(r.Context(), u, r.PathValue("date")))
+// ClosureDelete removes a closure day: DELETE /api/v1/calendar/closures/{date}.
+func (h *Handlers) ClosureDelete(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+	return kit.NoContent(w, h.cfg.Closures.Delete(r.Context(), u, r.PathValue("date")))
 }
