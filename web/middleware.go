@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"sotepe"
+	"sotepe/web/eventsweb"
 	"sotepe/web/kit"
 )
 
@@ -90,7 +91,7 @@ func (s *Server) observe(next http.Handler) http.Handler {
 		if r.Body != nil {
 			limit := s.cfg.MaxBody
 			if r.URL.Path == "/api/v1/events" || r.URL.Path == "/api/v1/rescue/missions" || r.URL.Path == "/rescue/missions/import" {
-				limit = max(limit, MaxEventsBody) // a full batch of service events or rescue missions
+				limit = max(limit, eventsweb.MaxBody) // a full batch of service events or rescue missions
 			}
 			r.Body = http.MaxBytesReader(sw, r.Body, limit)
 		}

@@ -287,7 +287,7 @@ func (s *Server) routes() http.Handler {
 	// bearer token with the scope events:write), the open data of volumes (public aggregates),
 	// the management dashboard for managers and analysts, and the annual
 	// report, public as the sector publishes it.
-	h("POST /api/v1/events", s.eventsCreate)
+	h("POST /api/v1/events", s.events.Create)
 	h("GET /api/v1/stats/volumes", s.volumes)
 	h("GET /dashboard", kit.Roles(statsRoles...)(s.dashboard))
 	h("GET /report/{year}", s.annualReport)

@@ -29,6 +29,7 @@ import (
 	"sotepe/web/chatweb"
 	"sotepe/web/contactweb"
 	"sotepe/web/directoryweb"
+	"sotepe/web/eventsweb"
 	"sotepe/web/feedbackweb"
 	"sotepe/web/procurementweb"
 	"sotepe/web/rescueweb"
@@ -193,6 +194,8 @@ type Server struct {
 	directory *directoryweb.Handlers
 	// calendar serves the working-day calendar and the closure days.
 	calendar *calendarweb.Handlers
+	// events takes integration clients' service events.
+	events *eventsweb.Handlers
 
 	// annual keeps each year's annual report for a minute, facts the
 	// dashboard's facts of a period (report.go, dashboard.go), months
@@ -278,6 +281,7 @@ func New(cfg Config) (*Server, error) {
 	s.account = accountweb.New(site{s}, accountweb.Config{Residents: cfg.Residents, Acting: cfg.Acting, Directory: s.dir})
 	s.residents = residentweb.New(site{s}, residentweb.Config{Residents: cfg.Residents, Audit: cfg.Audit})
 	s.directory = directoryweb.New(site{s}, directoryweb.Config{Directory: s.dir})
+	s.events = eventsweb.New(site{s}, eventsweb.Config{Events: cfg.Events})
 	s.calendar = calendarweb.New(site{s}, calendarweb.Config{Calendar: cfg.Calendar, Closures: cfg.Closures, Location: cfg.Location})
 	for _, p := range cfg.IdentityProviders {
 		if p.OIDC.Now == nil {

@@ -1,4 +1,4 @@
-package web
+package eventsweb
 
 import (
 	"net/http"
@@ -7,10 +7,6 @@ import (
 	"sotepe"
 	"sotepe/web/kit"
 )
-
-// MaxEventsBody is the body limit of POST /api/v1/events: a full batch of
-// sotepe.MaxEventBatch events, more than the default limit of other requests.
-const MaxEventsBody = 8 << 20
 
 // eventsRequest is the body of POST /api/v1/events. The events' source is
 // the calling client's name, so a client cannot write another's events.
@@ -46,24 +42,24 @@ type eventsErrorBody struct {
 // integrationClient returns the client whose bearer token the request
 // carries: no token, or one unknown or revoked, is EUnauthorized; a client
 // without scope is EForbidden.
-func (s *Server) integrationClient(r *http.Request, scope string) (sotepe.IntegrationClient, error) {
+func (h *Handlers) integrationClient(r *http.Request, scope string) (sotepe.IntegrationClient, error) {
 	auth := r.Header.Get("Authorization")
 	token, ok := strings.CutPrefix(auth, "Bearer ")
 	if !ok || strings.TrimSpace(token) == "" {
 		return sotepe.IntegrationClient{}, &sotepe.Error{Code: sotepe.EUnauthorized, Key: "error.integration_token", Message: "a bearer token is required"}
 	}
-	return s.cfg.Events.Client(r.Context(), token, scope)
+	return h.cfg.Events.Client(r.Context(), token, scope)
 }
 
-// eventsCreate is POST /api/v1/events: an integration client with the scope
+// Create is POST /api/v1/events: an integration client with the scope
 // events:write sends a batch of 1 to sotepe.MaxEventBatch service events.
 // The batch lands whole or not at all; events sent before (the same
 // external id from the same client) count as duplicates. 200 tells how many
 // were added and how many were there already; 400 names the index of the
 // first bad event; 401 without a live token, 403 without the scope.
-func (s *Server) eventsCreate(w http.ResponseWriter, r *http.Request) error {
+func (h *Handlers) Create(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("WWW-Authenticate", `Bearer realm="sotepe"`)
-	c, err := s.integrationClient(r, sotepe.ScopeEventsWrite)
+	c, err := h.integrationClient(r, sotepe.ScopeEventsWrite)
 	if err != nil {
 		return err
 	}
@@ -88,10 +84,10 @@ func (s *Server) eventsCreate(w http.ResponseWriter, r *http.Request) error {
 	}
 	// The store checks each event (sotepe.ServiceEvent.Validate, and its
 	// unit and producer) once and names the first bad one's index.
-	res, err := s.cfg.Events.Add(r.Context(), c, events)
+	res, err := h.cfg.Events.Add(r.Context(), c, events)
 	if err != nil {
 		if i, ok := sotepe.ErrorArgs(err)["Index"].(int); ok && sotepe.ErrorCode(err) == sotepe.EInvalid {
-			return s.eventError(w, r, i, err)
+			return h.eventError(w, r, i, err)
 		}
 		return err
 	}
@@ -101,10 +97,10 @@ func (s *Server) eventsCreate(w http.ResponseWriter, r *http.Request) error {
 
 // eventError answers 400 for the bad event at index i, its message in the
 // caller's language naming the index.
-func (s *Server) eventError(w http.ResponseWriter, r *http.Request, i int, err error) error {
+func (h *Handlers) eventError(w http.ResponseWriter, r *http.Request, i int, err error) error {
 	lang := kit.Info(r).Lang
-	reason := s.errText(lang, err)
-	msg := s.cat.T(lang, "error.event_at", map[string]any{"Index": i, "Reason": reason})
+	reason := h.site.ErrText(lang, err)
+	msg := h.site.T(lang, "error.event_at", map[string]any{"Index": i, "Reason": reason})
 	kit.WriteJSON(w, http.StatusBadRequest, eventsError{Error: eventsErrorBody{Code: sotepe.EInvalid, Message: msg, Index: i}})
 	return nil
 }
