@@ -248,8 +248,3 @@ func (p pageData) Days(v *float64) string {
 func (s *Server) unitNames(ctx context.Context, id string) sotepe.Names {
 	return vocab.UnitNames(ctx, s.dir, id)
 }
-
-// network reads the directory's vocabulary for a page.
-func (s *Server) network(ctx context.Context) (vocab.Network, error) {
-	return vocab.Read(ctx, s.dir)
-}

@@ -153,8 +153,8 @@ func (s *Server) routes() http.Handler {
 
 	// The figures of the answer promise for managers and analysts:
 	// aggregates only, no personal data.
-	h("GET /stats/contact-requests", kit.Roles(statsRoles...)(s.contactStats))
-	h("GET /api/v1/stats/contact-requests", kit.Roles(statsRoles...)(s.contactStats))
+	h("GET /stats/contact-requests", kit.Roles(statsRoles...)(s.figures.ContactStats))
+	h("GET /api/v1/stats/contact-requests", kit.Roles(statsRoles...)(s.figures.ContactStats))
 
 	// Appointments: free times and bookings for residents, the calendar
 	// for professionals, the care-guarantee figures for managers.
@@ -288,11 +288,11 @@ func (s *Server) routes() http.Handler {
 	// the management dashboard for managers and analysts, and the annual
 	// report, public as the sector publishes it.
 	h("POST /api/v1/events", s.events.Create)
-	h("GET /api/v1/stats/volumes", s.volumes)
-	h("GET /dashboard", kit.Roles(statsRoles...)(s.dashboard))
-	h("GET /report/{year}", s.annualReport)
-	h("GET /report/{year}/print.css", s.reportPrintCSS)
-	h("GET /api/v1/reports/{year}", s.annualReport)
+	h("GET /api/v1/stats/volumes", s.figures.Volumes)
+	h("GET /dashboard", kit.Roles(statsRoles...)(s.figures.Dashboard))
+	h("GET /report/{year}", s.figures.AnnualReport)
+	h("GET /report/{year}/print.css", s.figures.ReportPrintCSS)
+	h("GET /api/v1/reports/{year}", s.figures.AnnualReport)
 
 	// Staff, economy and sustainability (web/yearweb): HR's and
 	// finance's own figures, which analysts read too; only HR and finance
@@ -353,3 +353,7 @@ func (s *Server) routes() http.Handler {
 	}))
 	return s.observe(s.language(cop.Handler(s.authenticate(s.checkInput(mux)))))
 }
+
+// statsRoles may see the figures of the answer promise, the chats, the
+// assessments and the feedback, and the dashboard.
+var statsRoles = []sotepe.Role{sotepe.RoleManager, sotepe.RoleAnalyst, sotepe.RoleAdmin}

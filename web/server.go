@@ -31,6 +31,7 @@ import (
 	"sotepe/web/directoryweb"
 	"sotepe/web/eventsweb"
 	"sotepe/web/feedbackweb"
+	"sotepe/web/figuresweb"
 	"sotepe/web/procurementweb"
 	"sotepe/web/rescueweb"
 	"sotepe/web/residentweb"
@@ -197,21 +198,9 @@ type Server struct {
 	// events takes integration clients' service events.
 	events *eventsweb.Handlers
 
-	// annual keeps each year's annual report for a minute, facts the
-	// dashboard's facts of a period (report.go, dashboard.go), months
-	// the facts of whole months and their days that the periods' facts
-	// are put together from.
-	annual *keepCache[int, builtReport]
-	facts  *keepCache[[2]string, []report.Fact]
-	months *report.MonthFacts
-	// filled keeps dashboards' figures while their period's facts are
-	// the same (dashboard.go).
-	filledMu sync.Mutex
-	filled   map[filledKey]filledFigures
-
-	// warmed is closed when WarmDashboard has returned.
-	warmed   chan struct{}
-	warmOnce sync.Once
+	// figures serves the statistics pages, the open data of volumes, the
+	// dashboard and the annual report, with the caches they keep.
+	figures *figuresweb.Handlers
 
 	// closing is closed by EndStreams: every live stream ends, so that a
 	// graceful shutdown need not wait for them.
@@ -256,11 +245,6 @@ func New(cfg Config) (*Server, error) {
 		throttle:  newThrottle(cfg.Store, cfg.Now),
 		cache:     newResponseCache(10*time.Second, 4096, cfg.Now),
 		slotCache: newResponseCache(2*time.Second, 4096, cfg.Now),
-		annual:    newKeepCache[int, builtReport](time.Minute, 64, cfg.Now),
-		facts:     newKeepCache[[2]string, []report.Fact](time.Minute, 2, cfg.Now),
-		months:    report.NewMonthFacts(cfg.Store, time.Minute, dashboardKeptMonths),
-		filled:    map[filledKey]filledFigures{},
-		warmed:    make(chan struct{}),
 		closing:   make(chan struct{}),
 		verifying: make(chan struct{}, runtime.GOMAXPROCS(0)),
 	}
@@ -298,6 +282,8 @@ func New(cfg Config) (*Server, error) {
 			return nil, err
 		}
 	}
+	s.figures = figuresweb.New(site{s}, figuresweb.Config{Statistics: cfg.Statistics, Figures: cfg.Store, Directory: s.dir,
+		Calendar: cfg.Calendar, Indicators: s.cfg.Indicators, ChatSection: s.chatSection})
 	if s.pages, err = parsePages(); err != nil {
 		return nil, err
 	}
@@ -335,6 +321,34 @@ func (c Config) check() error {
 // does not wait for streams that never end by themselves. It is safe to
 // call more than once.
 func (s *Server) EndStreams() { s.closeOnce.Do(func() { close(s.closing) }) }
+
+// WarmDashboard reads into the dashboard's kept months the months it opens
+// on and those before them, up to the months it keeps, and returns when
+// done, when ctx ends (ctx.Err()) or with the first error of a read
+// (figuresweb.Handlers.WarmDashboard). Warmed tells when it has returned.
+// The server does not call it: app.Start does, in the background, when
+// asked.
+func (s *Server) WarmDashboard(ctx context.Context) error { return s.figures.WarmDashboard(ctx) }
+
+// Warmed returns a channel closed when WarmDashboard has returned, done or
+// not; it stays open when nobody calls WarmDashboard.
+func (s *Server) Warmed() <-chan struct{} { return s.figures.Warmed() }
+
+// WaitDashboard waits for the dashboard's reads in the background, of
+// stamps and of months past their minute, to end: for tests and
+// benchmarks.
+func (s *Server) WaitDashboard() { s.figures.WaitDashboard() }
+
+// chatSection is the dashboard's chat section (chatweb.Handlers.Dashboard)
+// as figuresweb takes it: nil, not a nil section, when u may not see
+// chat figures.
+func (s *Server) chatSection(ctx context.Context, u sotepe.User, lang sotepe.Lang, fromDay, toDay string, from, to time.Time) (any, error) {
+	sec, err := s.chat.Dashboard(ctx, u, lang, fromDay, toDay, from, to)
+	if sec == nil {
+		return nil, err
+	}
+	return sec, err
+}
 
 // ServeHTTP serves one request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }

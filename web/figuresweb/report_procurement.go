@@ -1,4 +1,4 @@
-package web
+package figuresweb
 
 import (
 	"sotepe"
@@ -8,7 +8,7 @@ import (
 
 // procurementLines is the report's purchased services as table lines, in
 // the reference file's order and with its keys.
-func (s *Server) procurementLines(lang sotepe.Lang, p report.Procurement) []reportLine {
+func (h *Handlers) procurementLines(lang sotepe.Lang, p report.Procurement) []reportLine {
 	n := func(x int64) string { return view.Count(lang, x) }
 	pct := func(x int64) string {
 		if !p.HasSocialAndEnvShares {
@@ -28,7 +28,7 @@ func (s *Server) procurementLines(lang sotepe.Lang, p report.Procurement) []repo
 	}
 	out := make([]reportLine, 0, len(lines))
 	for _, l := range lines {
-		out = append(out, reportLine{Key: l.key, Label: s.cat.T(lang, "procurement.figure."+l.key, nil), Value: l.value})
+		out = append(out, reportLine{Key: l.key, Label: h.site.T(lang, "procurement.figure."+l.key, nil), Value: l.value})
 	}
 	return out
 }

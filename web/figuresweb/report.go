@@ -1,4 +1,4 @@
-package web
+package figuresweb
 
 import (
 	"fmt"
@@ -94,20 +94,20 @@ type reportStaff struct {
 	Key, Label, Value, Percent, Previous string
 }
 
-// annualReport serves the report of a year. A year that is not a number
+// AnnualReport serves the report of a year. A year that is not a number
 // from 2000 to 2100 is not found.
-func (s *Server) annualReport(w http.ResponseWriter, r *http.Request) error {
+func (h *Handlers) AnnualReport(w http.ResponseWriter, r *http.Request) error {
 	year, err := strconv.Atoi(r.PathValue("year"))
 	if err != nil || year < minReportYear || year > maxReportYear {
 		return sotepe.NotFound("report")
 	}
-	built, err := s.annual.get(year, func() (builtReport, error) {
-		org, err := report.LoadOrg(r.Context(), s.dir)
+	built, err := h.annual.get(year, func() (builtReport, error) {
+		org, err := report.LoadOrg(r.Context(), h.cfg.Directory)
 		if err != nil {
 			return builtReport{}, err
 		}
-		g := report.Gatherer{Store: s.store, Org: org, Now: s.now, WorkingTime: s.cfg.Calendar.Get().WorkingHoursBetween}
-		a, err := report.BuildAnnual(r.Context(), g, s.cfg.Indicators, year)
+		g := report.Gatherer{Store: h.cfg.Figures, Org: org, Now: h.site.Now, WorkingTime: h.cfg.Calendar.Get().WorkingHoursBetween}
+		a, err := report.BuildAnnual(r.Context(), g, h.cfg.Indicators, year)
 		return builtReport{a, org}, err
 	})
 	if err != nil {
@@ -119,14 +119,13 @@ func (s *Server) annualReport(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	lang := kit.Info(r).Lang
-	s.html(w, r, http.StatusOK, "report", pageData{Title: s.cat.T(lang, "report.title", map[string]any{"Year": year}),
-		Data: s.reportView(lang, a, org)})
+	h.site.Page(w, r, http.StatusOK, "report", h.site.T(lang, "report.title", map[string]any{"Year": year}), h.reportView(lang, a, org))
 	return nil
 }
 
-func (s *Server) reportView(lang sotepe.Lang, a report.Annual, org *report.Org) reportView {
+func (h *Handlers) reportView(lang sotepe.Lang, a report.Annual, org *report.Org) reportView {
 	v := reportView{Year: a.Year, PreviousYear: a.PreviousYear, HasPrevious: a.HasPrevious, JSONURL: "/api/v1/reports/" + strconv.Itoa(a.Year),
-		Published: s.now(), Answered: "–", InTime: "–"}
+		Published: h.site.Now(), Answered: "–", InTime: "–"}
 	n := func(x int64) string { return view.Count(lang, x) }
 	change := func(c *float64) string {
 		if c == nil {
@@ -139,7 +138,7 @@ func (s *Server) reportView(lang sotepe.Lang, a report.Annual, org *report.Org) 
 		return sign + view.Percent(lang, *c, 1)
 	}
 	line := func(l report.VolumeLine) reportLine {
-		out := reportLine{Key: l.Key, Label: s.cat.T(lang, "statistic."+l.Key, nil), Value: n(l.Value), Previous: "–", Change: change(l.Change)}
+		out := reportLine{Key: l.Key, Label: h.site.T(lang, "statistic."+l.Key, nil), Value: n(l.Value), Previous: "–", Change: change(l.Change)}
 		if a.HasPrevious {
 			out.Previous = n(l.Previous)
 		}
@@ -149,7 +148,7 @@ func (s *Server) reportView(lang sotepe.Lang, a report.Annual, org *report.Org) 
 		return out
 	}
 	for _, g := range a.Groups {
-		rg := reportGroup{Label: s.cat.T(lang, "statistic_group."+g.Key, nil)}
+		rg := reportGroup{Label: h.site.T(lang, "statistic_group."+g.Key, nil)}
 		for _, l := range g.Lines {
 			rg.Lines = append(rg.Lines, line(l))
 		}
@@ -182,10 +181,10 @@ func (s *Server) reportView(lang sotepe.Lang, a report.Annual, org *report.Org) 
 		v.StaffBars = append(v.StaffBars, reportBar{Key: l.AreaID, Label: st.Label, Value: st.Value,
 			Width: math.Round(float64(l.Headcount)/view.NiceMax(top)*1000) / 10})
 	}
-	v.Procurement = s.procurementLines(lang, a.Procurement)
-	v.Participation = s.participationLines(lang, a.Participation, areaName)
+	v.Procurement = h.procurementLines(lang, a.Procurement)
+	v.Participation = h.participationLines(lang, a.Participation, areaName)
 	v.StaffTotal, v.StaffPrevTotal, v.HasStaffPrev = n(a.Staff.Total), n(a.Staff.PreviousTotal), a.Staff.PreviousTotal > 0
-	v.Sector = s.reportSector(lang, a)
+	v.Sector = h.reportSector(lang, a)
 	if len(a.Staff.Lines) > 0 {
 		v.Any = true
 	}
@@ -199,22 +198,22 @@ func (s *Server) reportView(lang sotepe.Lang, a report.Annual, org *report.Org) 
 		return view.Decimal(lang, *x, 1)
 	}
 	v.NPS, v.NPSPrevious = score(a.Feedback.NPS), score(a.Feedback.NPSPrevious)
-	v.Rescue = s.reportRescue(lang, a.Rescue)
+	v.Rescue = h.reportRescue(lang, a.Rescue)
 	channels := map[sotepe.FeedbackChannel]report.ChannelLine{}
 	for _, c := range a.Feedback.Channels {
 		channels[c.Channel] = c
 	}
 	for _, g := range a.Feedback.Groups {
-		fg := reportFeedbackGroup{reportLine: reportLine{Key: g.Key, Label: s.cat.T(lang, "report.feedback_group."+g.Key, nil),
+		fg := reportFeedbackGroup{reportLine: reportLine{Key: g.Key, Label: h.site.T(lang, "report.feedback_group."+g.Key, nil),
 			Value: n(g.Answers), Previous: n(g.Previous)}}
 		for _, c := range report.FeedbackGroupChannels(g.Key) {
 			l := channels[c]
-			fg.Channels = append(fg.Channels, reportLine{Key: string(c), Label: s.cat.T(lang, "report.feedback_channel."+string(c), nil),
+			fg.Channels = append(fg.Channels, reportLine{Key: string(c), Label: h.site.T(lang, "report.feedback_channel."+string(c), nil),
 				Value: n(l.Answers), Previous: n(l.Previous)})
 		}
 		v.Feedback = append(v.Feedback, fg)
 	}
-	v.AnswersTotal = reportLine{Label: s.cat.T(lang, "stats.total", nil), Value: n(a.Feedback.Responses), Previous: n(a.Feedback.PrevResponse)}
+	v.AnswersTotal = reportLine{Label: h.site.T(lang, "stats.total", nil), Value: n(a.Feedback.Responses), Previous: n(a.Feedback.PrevResponse)}
 	if a.Feedback.Responses > 0 {
 		v.Any = true
 	}
@@ -241,23 +240,22 @@ func (s *Server) reportView(lang sotepe.Lang, a report.Annual, org *report.Org) 
 	return v
 }
 
-// reportPrintCSS serves GET /report/{year}/print.css, the printed report's
+// ReportPrintCSS serves GET /report/{year}/print.css, the printed report's
 // page footer in the page's language: the report's title and date of
 // publication on the left, the page number and the count of pages on the
 // right, on every page (CSS @page margin boxes, which chromium prints). A
 // year that is not a number from 2000 to 2100 is not found.
-func (s *Server) reportPrintCSS(w http.ResponseWriter, r *http.Request) error {
+func (h *Handlers) ReportPrintCSS(w http.ResponseWriter, r *http.Request) error {
 	year, err := strconv.Atoi(r.PathValue("year"))
 	if err != nil || year < minReportYear || year > maxReportYear {
 		return sotepe.NotFound("report")
 	}
 	lang := kit.Info(r).Lang
 	// The date goes through the pages' formatter, as on the cover.
-	p := pageData{Lang: lang, server: s, loc: s.cfg.Location}
-	left := s.cat.T(lang, "report.title", map[string]any{"Year": year}) + " · " + p.Date(s.now())
+	left := h.site.T(lang, "report.title", map[string]any{"Year": year}) + " · " + h.site.Dates(lang).Date(h.site.Now())
 	css := "@page {\n" +
 		"  @bottom-left { content: " + cssString(left) + "; font: 8.5pt Arial, Helvetica, sans-serif; color: #333; }\n" +
-		"  @bottom-right { content: " + cssString(s.cat.T(lang, "report.page", nil)+" ") + " counter(page) \" / \" counter(pages); font: 8.5pt Arial, Helvetica, sans-serif; color: #333; }\n" +
+		"  @bottom-right { content: " + cssString(h.site.T(lang, "report.page", nil)+" ") + " counter(page) \" / \" counter(pages); font: 8.5pt Arial, Helvetica, sans-serif; color: #333; }\n" +
 		"}\n"
 	w.Header().Set("Content-Type", "text/css; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")

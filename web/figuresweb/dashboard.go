@@ -1,4 +1,4 @@
-package web
+package figuresweb
 
 import (
 	"context"
@@ -12,7 +12,6 @@ import (
 
 	"sotepe"
 	"sotepe/report"
-	"sotepe/web/chatweb"
 	"sotepe/web/kit"
 	"sotepe/web/view"
 )
@@ -20,7 +19,7 @@ import (
 // The management dashboard, GET /dashboard: service volumes by month and by
 // area, the NPS trend, the answer promise kept and the e-service share, with
 // filters for the period, area, unit and producer in a plain GET form, and
-// the chats of the period (chatweb.Handlers.Dashboard). Every chart is SVG drawn on the
+// the chats of the period (Config.ChatSection). Every chart is SVG drawn on the
 // server with its data table. Managers see their own units; analysts and
 // administrators everyone's. Aggregates only.
 
@@ -43,13 +42,13 @@ type dashboardParams struct {
 	from, to time.Time
 }
 
-func (s *Server) parseDashboardParams(r *http.Request, own []string) (dashboardParams, error) {
+func (h *Handlers) parseDashboardParams(r *http.Request, own []string) (dashboardParams, error) {
 	q := r.URL.Query()
-	today := s.now().In(s.cfg.Location)
+	today := h.site.Now()
 	p := dashboardParams{From: q.Get("from"), To: q.Get("to"), Area: q.Get("area"), Unit: q.Get("unit"), Producer: q.Get("producer"),
 		Year: today.Year()}
 	if p.From == "" && p.To == "" {
-		year, err := s.latestDataYear(r.Context(), own, today)
+		year, err := h.latestDataYear(r.Context(), own, today)
 		if err != nil {
 			return p, err
 		}
@@ -77,13 +76,13 @@ func (s *Server) parseDashboardParams(r *http.Request, own []string) (dashboardP
 // latestDataYear is the latest year up to today's with service events in
 // units (nil: every unit), looking back dashboardYearsBack years; today's
 // year when none has any.
-func (s *Server) latestDataYear(ctx context.Context, units []string, today time.Time) (int, error) {
+func (h *Handlers) latestDataYear(ctx context.Context, units []string, today time.Time) (int, error) {
 	for y := today.Year(); y >= today.Year()-dashboardYearsBack; y-- {
 		to := fmt.Sprintf("%d-12-31", y)
 		if y == today.Year() {
 			to = today.Format(time.DateOnly)
 		}
-		rows, err := s.store.EventVolumes(ctx, sotepe.VolumeQuery{From: fmt.Sprintf("%d-01-01", y), To: to,
+		rows, err := h.cfg.Figures.EventVolumes(ctx, sotepe.VolumeQuery{From: fmt.Sprintf("%d-01-01", y), To: to,
 			GroupBy: []sotepe.VolumeDim{sotepe.VolumeYear}, Units: units})
 		if err != nil {
 			return 0, err
@@ -111,10 +110,10 @@ func (s *Server) latestDataYear(ctx context.Context, units []string, today time.
 // error of a read (the months not read are read on request, as without
 // it). Warmed tells when it has returned. The server does not call it:
 // app.Start does, in the background, when asked.
-func (s *Server) WarmDashboard(ctx context.Context) error {
-	defer s.warmOnce.Do(func() { close(s.warmed) })
-	today := s.now().In(s.cfg.Location)
-	year, err := s.latestDataYear(ctx, nil, today)
+func (h *Handlers) WarmDashboard(ctx context.Context) error {
+	defer h.warmOnce.Do(func() { close(h.warmed) })
+	today := h.site.Now()
+	year, err := h.latestDataYear(ctx, nil, today)
 	if err != nil {
 		return err
 	}
@@ -123,19 +122,19 @@ func (s *Server) WarmDashboard(ctx context.Context) error {
 	if year == today.Year() {
 		to = time.Date(year, today.Month(), today.Day(), 0, 0, 0, 0, time.UTC)
 	}
-	org, err := report.LoadOrg(ctx, s.dir)
+	org, err := report.LoadOrg(ctx, h.cfg.Directory)
 	if err != nil {
 		return err
 	}
-	g := report.Gatherer{Store: s.store, Org: org, Now: s.now, WorkingTime: s.cfg.Calendar.Get().WorkingHoursBetween}
-	if err := s.months.Warm(ctx, g, from.Format(time.DateOnly), to.Format(time.DateOnly)); err != nil {
+	g := report.Gatherer{Store: h.cfg.Figures, Org: org, Now: h.site.Now, WorkingTime: h.cfg.Calendar.Get().WorkingHoursBetween}
+	if err := h.months.Warm(ctx, g, from.Format(time.DateOnly), to.Format(time.DateOnly)); err != nil {
 		return err
 	}
 	// The year before, its last months first, as many as are still kept.
 	shown := sotepe.IntervalMonth.PeriodCount(from, to)
 	for i := 1; i <= min(12, dashboardKeptMonths-shown); i++ {
 		m := from.AddDate(0, -i, 0)
-		if err := s.months.Warm(ctx, g, m.Format(time.DateOnly), m.AddDate(0, 1, -1).Format(time.DateOnly)); err != nil {
+		if err := h.months.Warm(ctx, g, m.Format(time.DateOnly), m.AddDate(0, 1, -1).Format(time.DateOnly)); err != nil {
 			return err
 		}
 	}
@@ -144,12 +143,12 @@ func (s *Server) WarmDashboard(ctx context.Context) error {
 
 // Warmed returns a channel closed when WarmDashboard has returned, done or
 // not; it stays open when nobody calls WarmDashboard.
-func (s *Server) Warmed() <-chan struct{} { return s.warmed }
+func (h *Handlers) Warmed() <-chan struct{} { return h.warmed }
 
 // WaitDashboard waits for the dashboard's reads in the background, of
 // stamps and of months past their minute, to end: for tests and
 // benchmarks (report.MonthFacts.Wait).
-func (s *Server) WaitDashboard() { s.months.Wait() }
+func (h *Handlers) WaitDashboard() { h.months.Wait() }
 
 // dashboardView is the page.
 type dashboardView struct {
@@ -176,9 +175,9 @@ type dashboardView struct {
 	KindRows  []measureRow
 	AreaInds  []measureRow
 	// Chat is the chat section over the period and the user's chat
-	// services (the other filters do not apply to it); nil when the user
-	// may not see chat figures.
-	Chat *chatweb.DashboardSection
+	// services (the other filters do not apply to it), from
+	// Config.ChatSection; nil when the user may not see chat figures.
+	Chat any
 }
 
 // option is a choice of a filter.
@@ -201,16 +200,16 @@ var dashboardMeasures = []sotepe.Measure{sotepe.MeasureVisit, sotepe.MeasureCare
 // comparison.
 var dashboardRatios = []string{"nps", "answered_in_time_share", "e_service_share", "home_care_remote_share"}
 
-// dashboard serves the management dashboard.
-func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+// Dashboard serves the management dashboard.
+func (h *Handlers) Dashboard(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	in := kit.Info(r)
 	lang := in.Lang
-	own, err := s.cfg.Statistics.ContactUnits(u)
+	own, err := h.cfg.Statistics.ContactUnits(u)
 	if err != nil {
 		return err
 	}
-	p, perr := s.parseDashboardParams(r, own)
-	org, err := report.LoadOrg(r.Context(), s.dir)
+	p, perr := h.parseDashboardParams(r, own)
+	org, err := report.LoadOrg(r.Context(), h.cfg.Directory)
 	if err != nil {
 		return err
 	}
@@ -237,13 +236,13 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, u sotepe.User
 	for _, pr := range org.Producers {
 		v.Producers = append(v.Producers, option{Value: pr.ID, Label: pr.Names.In(lang), Selected: pr.ID == p.Producer})
 	}
-	title := s.cat.T(lang, "dashboard.title", nil)
+	title := h.site.T(lang, "dashboard.title", nil)
 	if perr != nil {
 		if sotepe.ErrorCode(perr) != sotepe.EInvalid {
 			return perr
 		}
-		v.Error = s.cat.T(lang, sotepe.ErrorKey(perr), sotepe.ErrorArgs(perr))
-		s.html(w, r, http.StatusBadRequest, "dashboard", pageData{Title: title, Data: v})
+		v.Error = h.site.T(lang, sotepe.ErrorKey(perr), sotepe.ErrorArgs(perr))
+		h.site.Page(w, r, http.StatusBadRequest, "dashboard", title, v)
 		return nil
 	}
 
@@ -264,20 +263,20 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request, u sotepe.User
 	// The facts of the period over every unit are kept for a minute and
 	// the filters applied to them here, so changing a filter reads nothing;
 	// a period new to them is put together from the kept months' facts.
-	all, err := s.facts.get([2]string{p.From, p.To}, func() ([]report.Fact, error) {
-		g := report.Gatherer{Store: s.store, Org: org, Now: s.now, WorkingTime: s.cfg.Calendar.Get().WorkingHoursBetween}
-		return s.months.Facts(r.Context(), g, p.From, p.To)
+	all, err := h.facts.get([2]string{p.From, p.To}, func() ([]report.Fact, error) {
+		g := report.Gatherer{Store: h.cfg.Figures, Org: org, Now: h.site.Now, WorkingTime: h.cfg.Calendar.Get().WorkingHoursBetween}
+		return h.months.Facts(r.Context(), g, p.From, p.To)
 	})
 	if err != nil {
 		return err
 	}
 	facts := report.Narrow(all, f)
 	v.Shown, v.Any = true, len(facts) > 0
-	s.fillDashboardFrom(&v, lang, org, all, facts, p, f)
-	if v.Chat, err = s.chat.Dashboard(r.Context(), u, lang, p.From, p.To, p.from, p.to); err != nil {
+	h.fillDashboardFrom(&v, lang, org, all, facts, p, f)
+	if v.Chat, err = h.cfg.ChatSection(r.Context(), u, lang, p.From, p.To, p.from, p.to); err != nil {
 		return err
 	}
-	s.html(w, r, http.StatusOK, "dashboard", pageData{Title: title, Data: v})
+	h.site.Page(w, r, http.StatusOK, "dashboard", title, v)
 	return nil
 }
 
@@ -308,13 +307,13 @@ const maxFilled = 32
 // when all is the same slice (report.MonthFacts gives the same slice while
 // the months' stamps stay the same): a visit after a quiet spell computes
 // no indicators again.
-func (s *Server) fillDashboardFrom(v *dashboardView, lang sotepe.Lang, org *report.Org, all, facts []report.Fact, p dashboardParams, f report.Filter) {
-	h := fnv.New64a()
+func (h *Handlers) fillDashboardFrom(v *dashboardView, lang sotepe.Lang, org *report.Org, all, facts []report.Fact, p dashboardParams, f report.Filter) {
+	digest := fnv.New64a()
 	for _, a := range org.Areas {
-		fmt.Fprintf(h, "%s\x00%s\x00", a.ID, a.Names.In(lang))
+		fmt.Fprintf(digest, "%s\x00%s\x00", a.ID, a.Names.In(lang))
 	}
 	key := filledKey{from: p.From, to: p.To, area: p.Area, unit: p.Unit, producer: p.Producer, lang: lang,
-		areas: fmt.Sprintf("%x", h.Sum64())}
+		areas: fmt.Sprintf("%x", digest.Sum64())}
 	if f.Units != nil {
 		key.units = "=" + strings.Join(f.Units, "\x00") // none, as against every unit
 	}
@@ -322,20 +321,20 @@ func (s *Server) fillDashboardFrom(v *dashboardView, lang sotepe.Lang, org *repo
 	if len(all) > 0 {
 		first = &all[0]
 	}
-	s.filledMu.Lock()
-	kept, ok := s.filled[key]
-	s.filledMu.Unlock()
+	h.filledMu.Lock()
+	kept, ok := h.filled[key]
+	h.filledMu.Unlock()
 	if ok && kept.all.Value() == first && kept.n == len(all) {
 		copyFigures(v, &kept.v)
 		return
 	}
-	s.fillDashboard(v, lang, org, facts, p)
-	s.filledMu.Lock()
-	defer s.filledMu.Unlock()
-	if len(s.filled) >= maxFilled {
-		clear(s.filled)
+	h.fillDashboard(v, lang, org, facts, p)
+	h.filledMu.Lock()
+	defer h.filledMu.Unlock()
+	if len(h.filled) >= maxFilled {
+		clear(h.filled)
 	}
-	s.filled[key] = filledFigures{all: weak.Make(first), n: len(all), v: *v}
+	h.filled[key] = filledFigures{all: weak.Make(first), n: len(all), v: *v}
 }
 
 // copyFigures copies what fillDashboard fills from src to dst. The slices
@@ -348,9 +347,9 @@ func copyFigures(dst, src *dashboardView) {
 }
 
 // fillDashboard computes the tiles, charts and tables from the facts.
-func (s *Server) fillDashboard(v *dashboardView, lang sotepe.Lang, org *report.Org, facts []report.Fact, p dashboardParams) {
-	inds := s.cfg.Indicators
-	dates := s.datesIn(lang)
+func (h *Handlers) fillDashboard(v *dashboardView, lang sotepe.Lang, org *report.Org, facts []report.Fact, p dashboardParams) {
+	inds := h.cfg.Indicators
+	dates := h.site.Dates(lang)
 	months := sotepe.IntervalMonth.Periods(p.from, p.to)
 	// The months in words for the tables and tooltips, briefly under the
 	// axis.
@@ -359,7 +358,7 @@ func (s *Server) fillDashboard(v *dashboardView, lang sotepe.Lang, org *report.O
 		monthNames[i], monthAxis[i] = dates.Period(m), dates.ShortPeriod(m)
 	}
 	for _, m := range dashboardMeasures {
-		v.MeasureHeads = append(v.MeasureHeads, s.cat.T(lang, "dashboard.measure."+string(m), nil))
+		v.MeasureHeads = append(v.MeasureHeads, h.site.T(lang, "dashboard.measure."+string(m), nil))
 	}
 	// The volumes of each measure by month and by area, from the facts of
 	// the events.
@@ -398,11 +397,11 @@ func (s *Server) fillDashboard(v *dashboardView, lang sotepe.Lang, org *report.O
 		visits = append(visits, &n)
 		top = max(top, n)
 	}
-	monthHead := s.cat.T(lang, "dashboard.month", nil)
-	visitsHead := s.cat.T(lang, "dashboard.measure.visit", nil)
+	monthHead := h.site.T(lang, "dashboard.month", nil)
+	visitsHead := h.site.T(lang, "dashboard.measure.visit", nil)
 	period := map[string]any{"From": dates.Period(p.From), "To": dates.Period(p.To)}
-	v.VolumeMonths = view.NewBarChart(view.ChartSpec{ID: "chart-visits-month", Title: s.cat.T(lang, "dashboard.chart_visits_month", nil),
-		Desc: s.cat.T(lang, "dashboard.chart_desc", period), Axis: visitsHead, LabelHead: monthHead, Labels: monthNames, AxisLabels: monthAxis, Values: visits,
+	v.VolumeMonths = view.NewBarChart(view.ChartSpec{ID: "chart-visits-month", Title: h.site.T(lang, "dashboard.chart_visits_month", nil),
+		Desc: h.site.T(lang, "dashboard.chart_desc", period), Axis: visitsHead, LabelHead: monthHead, Labels: monthNames, AxisLabels: monthAxis, Values: visits,
 		Lo: 0, Hi: view.NiceMax(top), Format: view.CountFormat(lang)})
 	var areaLabels []string
 	var areaVisits []*float64
@@ -417,10 +416,10 @@ func (s *Server) fillDashboard(v *dashboardView, lang sotepe.Lang, org *report.O
 		top = max(top, n)
 	}
 	if m := byArea[""]; m != nil {
-		v.AreaRows = append(v.AreaRows, row(s.cat.T(lang, "stats.unknown", nil), m))
+		v.AreaRows = append(v.AreaRows, row(h.site.T(lang, "stats.unknown", nil), m))
 	}
-	v.VolumeAreas = view.NewBarChart(view.ChartSpec{ID: "chart-visits-area", Title: s.cat.T(lang, "dashboard.chart_visits_area", nil),
-		Desc: s.cat.T(lang, "dashboard.chart_desc", period), Axis: visitsHead, LabelHead: s.cat.T(lang, "dashboard.area", nil),
+	v.VolumeAreas = view.NewBarChart(view.ChartSpec{ID: "chart-visits-area", Title: h.site.T(lang, "dashboard.chart_visits_area", nil),
+		Desc: h.site.T(lang, "dashboard.chart_desc", period), Axis: visitsHead, LabelHead: h.site.T(lang, "dashboard.area", nil),
 		Labels: areaLabels, Values: areaVisits, Lo: 0, Hi: view.NiceMax(top), Format: view.CountFormat(lang)})
 
 	// The ratio indicators: a tile each over the selection, a chart by
@@ -441,7 +440,7 @@ func (s *Server) fillDashboard(v *dashboardView, lang sotepe.Lang, org *report.O
 		}
 		return nil
 	}
-	noValue := s.cat.T(lang, "dashboard.no_value", nil)
+	noValue := h.site.T(lang, "dashboard.no_value", nil)
 	ratioChart := func(id, indID string, lo, hi float64, format func(float64) string) view.BarChart {
 		ind, _ := inds.ByID(indID)
 		vals := at(indID, 1)
@@ -449,8 +448,8 @@ func (s *Server) fillDashboard(v *dashboardView, lang sotepe.Lang, org *report.O
 		for _, m := range months {
 			series = append(series, vals[m].Value)
 		}
-		return view.NewBarChart(view.ChartSpec{ID: id, Title: s.cat.T(lang, "dashboard.chart_by_month", map[string]any{"Indicator": ind.Names.In(lang)}),
-			Desc: s.cat.T(lang, "dashboard.chart_desc", period), Axis: ind.Names.In(lang), LabelHead: monthHead, Labels: monthNames,
+		return view.NewBarChart(view.ChartSpec{ID: id, Title: h.site.T(lang, "dashboard.chart_by_month", map[string]any{"Indicator": ind.Names.In(lang)}),
+			Desc: h.site.T(lang, "dashboard.chart_desc", period), Axis: ind.Names.In(lang), LabelHead: monthHead, Labels: monthNames,
 			AxisLabels: monthAxis, Values: series, Lo: lo, Hi: hi, Format: format, Missing: noValue})
 	}
 	v.NPS = ratioChart("chart-nps", "nps", -100, 100, view.ScoreFormat(lang))
@@ -499,7 +498,7 @@ func (s *Server) fillDashboard(v *dashboardView, lang sotepe.Lang, org *report.O
 		}
 	}
 	for _, k := range sotepe.ProducerKinds {
-		r := measureRow{Label: s.cat.T(lang, "feedback.producer_kind."+string(k), nil)}
+		r := measureRow{Label: h.site.T(lang, "feedback.producer_kind."+string(k), nil)}
 		for _, id := range dashboardRatios {
 			ind, _ := inds.ByID(id)
 			r.Values = append(r.Values, format(ind, at(id, 3)[string(k)]))

@@ -1,4 +1,4 @@
-package web
+package figuresweb
 
 import (
 	"time"
@@ -20,7 +20,7 @@ type reportRescueClass struct {
 }
 
 // reportRescue writes the report's rescue section for lang.
-func (s *Server) reportRescue(lang sotepe.Lang, r report.Rescue) reportRescue {
+func (h *Handlers) reportRescue(lang sotepe.Lang, r report.Rescue) reportRescue {
 	n := func(x int64) string { return view.Count(lang, x) }
 	share := func(p *float64) string {
 		if p == nil {
@@ -31,8 +31,8 @@ func (s *Server) reportRescue(lang sotepe.Lang, r report.Rescue) reportRescue {
 	out := reportRescue{Missions: n(r.Missions), Runs: n(r.Runs), Inspections: n(r.Inspections), Spills: n(r.SpillsHandled),
 		ClassIA: share(r.ClassIA.MetPercent), RunsMedian: view.Minutes(r.RunsTotal.MedianSeconds)}
 	for _, f := range r.ByRiskClass {
-		c := reportRescueClass{Key: f.Key, Label: s.cat.T(lang, "rescue.risk_class", map[string]any{"Class": f.Key}),
-			Target: s.cat.T(lang, "report.rescue_no_target", nil), Count: n(int64(f.Count)), Share: share(f.MetPercent), Median: view.Minutes(f.MedianSeconds)}
+		c := reportRescueClass{Key: f.Key, Label: h.site.T(lang, "rescue.risk_class", map[string]any{"Class": f.Key}),
+			Target: h.site.T(lang, "report.rescue_no_target", nil), Count: n(int64(f.Count)), Share: share(f.MetPercent), Median: view.Minutes(f.MedianSeconds)}
 		if t, ok := sotepe.ResponseTarget(sotepe.RiskClass(f.Key)); ok {
 			c.Target = n(int64(t / time.Minute))
 		}

@@ -1,4 +1,4 @@
-package web
+package figuresweb
 
 import (
 	"cmp"
@@ -40,12 +40,12 @@ type volumesResponse struct {
 	Items   []volumeItem `json:"items"`
 }
 
-// volumes serves the open data. A year that is not 2000–2100 is EInvalid
+// Volumes serves the open data. A year that is not 2000–2100 is EInvalid
 // ("error.volume_year"), an unknown grouping EInvalid
 // ("error.volume_group_by"), an unknown format EInvalid ("error.stats_format").
-func (s *Server) volumes(w http.ResponseWriter, r *http.Request) error {
+func (h *Handlers) Volumes(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
-	year := s.now().In(s.cfg.Location).Year()
+	year := h.site.Now().Year()
 	if y := q.Get("year"); y != "" {
 		var err error
 		if year, err = strconv.Atoi(y); err != nil || year < minReportYear || year > maxReportYear {
@@ -65,12 +65,12 @@ func (s *Server) volumes(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	rows, err := s.cfg.Statistics.Volumes(r.Context(), sotepe.VolumeQuery{From: fmt.Sprintf("%04d-01-01", year), To: fmt.Sprintf("%04d-12-31", year),
+	rows, err := h.cfg.Statistics.Volumes(r.Context(), sotepe.VolumeQuery{From: fmt.Sprintf("%04d-01-01", year), To: fmt.Sprintf("%04d-12-31", year),
 		GroupBy: []sotepe.VolumeDim{dim, sotepe.VolumeService}})
 	if err != nil {
 		return err
 	}
-	org, err := report.LoadOrg(r.Context(), s.dir)
+	org, err := report.LoadOrg(r.Context(), h.cfg.Directory)
 	if err != nil {
 		return err
 	}
@@ -91,7 +91,7 @@ func (s *Server) volumes(w http.ResponseWriter, r *http.Request) error {
 		}
 	case sotepe.VolumeService:
 		for i, st := range sotepe.Statistics {
-			names[st.Key], order[st.Key] = s.catNames("statistic."+st.Key), i
+			names[st.Key], order[st.Key] = h.catNames("statistic."+st.Key), i
 		}
 	}
 	statOrder := map[string]int{}

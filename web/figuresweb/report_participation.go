@@ -1,4 +1,4 @@
-package web
+package figuresweb
 
 import (
 	"sotepe"
@@ -9,7 +9,7 @@ import (
 // participationLines is the report's residents-and-participation section
 // as table lines with the report JSON's keys; areaName names a service
 // area in lang.
-func (s *Server) participationLines(lang sotepe.Lang, p report.Participation, areaName func(string) string) []reportLine {
+func (h *Handlers) participationLines(lang sotepe.Lang, p report.Participation, areaName func(string) string) []reportLine {
 	n := func(x int64) string { return view.Count(lang, x) }
 	// A count of experience experts the n < 5 rule hides, or one that
 	// would give a hidden one away, reads "hidden"
@@ -18,7 +18,7 @@ func (s *Server) participationLines(lang sotepe.Lang, p report.Participation, ar
 		if c != nil {
 			return n(*c)
 		}
-		return s.cat.T(lang, "staff.suppressed", nil)
+		return h.site.T(lang, "staff.suppressed", nil)
 	}
 	pct := func(x *float64) string {
 		if x == nil {
@@ -26,7 +26,7 @@ func (s *Server) participationLines(lang sotepe.Lang, p report.Participation, ar
 		}
 		return view.Percent(lang, *x, 0)
 	}
-	label := func(key string) string { return s.cat.T(lang, "participation.figure."+key, nil) }
+	label := func(key string) string { return h.site.T(lang, "participation.figure."+key, nil) }
 	var out []reportLine
 	if pop := p.Population; pop != nil {
 		growth := float64(pop.GrowthFromElsewherePercent)
@@ -46,7 +46,7 @@ func (s *Server) participationLines(lang sotepe.Lang, p report.Participation, ar
 	for i, shown := range p.ShownExperts() {
 		e := p.Experts[i]
 		out = append(out, reportLine{Key: "participation.experience_experts." + report.ReferenceArea(e.AreaID),
-			Label: s.cat.T(lang, "participation.figure.experience_experts_area", map[string]any{"Area": areaName(e.AreaID)}), Value: experts(shown)})
+			Label: h.site.T(lang, "participation.figure.experience_experts_area", map[string]any{"Area": areaName(e.AreaID)}), Value: experts(shown)})
 	}
 	return append(out,
 		reportLine{Key: "participation.resident_evenings", Label: label("resident_evenings"), Value: n(p.ResidentEvenings)},

@@ -1,4 +1,4 @@
-package web
+package figuresweb
 
 import (
 	"sotepe"
@@ -17,7 +17,7 @@ type reportSector struct {
 	SolarStations, SolarMWh, PlasticTonnes, PlasticGrowth             string
 }
 
-func (s *Server) reportSector(lang sotepe.Lang, a report.Annual) reportSector {
+func (h *Handlers) reportSector(lang sotepe.Lang, a report.Annual) reportSector {
 	n := func(v int64) string { return view.Count(lang, v) }
 	pct := func(v *float64) string {
 		if v == nil {

@@ -1,4 +1,4 @@
-package web
+package figuresweb
 
 import (
 	"context"
@@ -20,9 +20,6 @@ import (
 // administrators everyone's. The figures are aggregates: no names, no
 // message text, no resident ids. Nothing here is logged.
 
-// statsRoles may see the figures.
-var statsRoles = []sotepe.Role{sotepe.RoleManager, sotepe.RoleAnalyst, sotepe.RoleAdmin}
-
 // statsParams is a request for the figures, defaults filled in.
 type statsParams struct {
 	From, To string
@@ -36,9 +33,9 @@ type statsParams struct {
 // defaults are the last 30 days up to today, by unit and week, as JSON. The
 // returned parameters hold what was asked even when it is invalid, so the
 // form can show it again.
-func (s *Server) parseStatsParams(r *http.Request) (statsParams, error) {
+func (h *Handlers) parseStatsParams(r *http.Request) (statsParams, error) {
 	q := r.URL.Query()
-	today := s.now().In(s.cfg.Location)
+	today := h.site.Now()
 	p := statsParams{
 		From: q.Get("from"), To: q.Get("to"),
 		GroupBy: sotepe.StatsGroupBy(q.Get("group_by")), Interval: sotepe.StatsInterval(q.Get("interval")),
@@ -103,15 +100,15 @@ type statsGroups struct {
 
 // groupsFor loads the groups of p.GroupBy from the directory (units for
 // unit, area and producer; the catalog's names for channels).
-func (s *Server) groupsFor(ctx context.Context, by sotepe.StatsGroupBy, units []string) (statsGroups, error) {
+func (h *Handlers) groupsFor(ctx context.Context, by sotepe.StatsGroupBy, units []string) (statsGroups, error) {
 	g := statsGroups{names: map[string]sotepe.Names{}, of: func(key string) string { return key }}
 	switch by {
 	case sotepe.GroupByChannel:
-		kit.AddCatalogNames(site{s}, g.names, "channel.", sotepe.Channels)
+		kit.AddCatalogNames(h.site, g.names, "channel.", sotepe.Channels)
 		g.count = len(sotepe.Channels)
 		return g, nil
 	case sotepe.GroupByService:
-		n, err := s.network(ctx)
+		n, err := vocab.Read(ctx, h.cfg.Directory)
 		if err != nil {
 			return g, err
 		}
@@ -119,7 +116,7 @@ func (s *Server) groupsFor(ctx context.Context, by sotepe.StatsGroupBy, units []
 		g.count = len(n.Services)
 		return g, nil
 	}
-	all, err := s.allUnits(ctx)
+	all, err := h.allUnits(ctx)
 	if err != nil {
 		return g, err
 	}
@@ -132,7 +129,7 @@ func (s *Server) groupsFor(ctx context.Context, by sotepe.StatsGroupBy, units []
 		}
 		return g, nil
 	}
-	n, err := s.network(ctx)
+	n, err := vocab.Read(ctx, h.cfg.Directory)
 	if err != nil {
 		return g, err
 	}
@@ -152,17 +149,17 @@ func (s *Server) groupsFor(ctx context.Context, by sotepe.StatsGroupBy, units []
 	}
 	// A unit gone from the network falls in the unknown group "".
 	g.of = func(key string) string { return of[key] }
-	g.names[""] = s.catNames("stats.unknown")
+	g.names[""] = h.catNames("stats.unknown")
 	return g, nil
 }
 
 // allUnits lists every unit of the directory.
-func (s *Server) allUnits(ctx context.Context) ([]sotepe.Unit, error) {
-	return sotepe.AllUnits(ctx, s.dir, sotepe.UnitFilter{})
+func (h *Handlers) allUnits(ctx context.Context) ([]sotepe.Unit, error) {
+	return sotepe.AllUnits(ctx, h.cfg.Directory, sotepe.UnitFilter{})
 }
 
 // catNames is a catalog message in the three languages.
-func (s *Server) catNames(key string) sotepe.Names { return kit.CatalogNames(site{s}, key) }
+func (h *Handlers) catNames(key string) sotepe.Names { return kit.CatalogNames(h.site, key) }
 
 // name returns the names of group id, or the id itself in every language
 // for a key the directory does not know (a unit since removed, say).
@@ -173,19 +170,19 @@ func (g statsGroups) name(id string) sotepe.Names {
 	return vocab.ID(id)
 }
 
-// contactStats serves the figures of the answer promise: the dashboard page,
+// ContactStats serves the figures of the answer promise: the dashboard page,
 // its JSON and its CSV. A request over more than sotepe.MaxStatsCells groups
 // × periods is EInvalid ("error.stats_too_many").
-func (s *Server) contactStats(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
-	units, err := s.cfg.Statistics.ContactUnits(u)
+func (h *Handlers) ContactStats(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
+	units, err := h.cfg.Statistics.ContactUnits(u)
 	if err != nil {
 		return err
 	}
 	in := kit.Info(r)
-	p, err := s.parseStatsParams(r)
+	p, err := h.parseStatsParams(r)
 	var groups statsGroups
 	if err == nil {
-		groups, err = s.groupsFor(r.Context(), p.GroupBy, units)
+		groups, err = h.groupsFor(r.Context(), p.GroupBy, units)
 	}
 	if err == nil {
 		if cells := max(groups.count, 1) * p.Interval.PeriodCount(p.from, p.to); cells > sotepe.MaxStatsCells {
@@ -198,12 +195,12 @@ func (s *Server) contactStats(w http.ResponseWriter, r *http.Request, u sotepe.U
 			return err
 		}
 		// The form again, with what was asked and why it cannot be shown.
-		v := s.statsView(in.Lang, p, units != nil, nil, groups)
-		v.Error = s.errText(in.Lang, err)
-		s.html(w, r, http.StatusBadRequest, "stats", pageData{Title: s.cat.T(in.Lang, "stats.title", nil), Data: v})
+		v := h.statsView(in.Lang, p, units != nil, nil, groups)
+		v.Error = h.site.ErrText(in.Lang, err)
+		h.site.Page(w, r, http.StatusBadRequest, "stats", h.site.T(in.Lang, "stats.title", nil), v)
 		return nil
 	}
-	rows, err := s.cfg.Statistics.ContactFigures(r.Context(), u, sotepe.ContactStatsQuery{
+	rows, err := h.cfg.Statistics.ContactFigures(r.Context(), u, sotepe.ContactStatsQuery{
 		From: p.From, To: p.To, Dim: p.GroupBy.Dim(), Interval: p.Interval,
 	})
 	if err != nil {
@@ -221,8 +218,8 @@ func (s *Server) contactStats(w http.ResponseWriter, r *http.Request, u sotepe.U
 	if kit.IsAPI(r) && p.CSV {
 		return writeStatsCSV(w, resp)
 	}
-	return kit.Respond(site{s}, w, r, resp, "stats", s.cat.T(in.Lang, "stats.title", nil),
-		s.statsView(in.Lang, p, units != nil, &resp, groups))
+	return kit.Respond(h.site, w, r, resp, "stats", h.site.T(in.Lang, "stats.title", nil),
+		h.statsView(in.Lang, p, units != nil, &resp, groups))
 }
 
 // writeStatsCSV writes the items as CSV with a header line; empty cells
@@ -268,7 +265,7 @@ type statsRow struct {
 	Share, Median, P90                       string
 }
 
-func (s *Server) statsView(lang sotepe.Lang, p statsParams, own bool, resp *statsResponse, groups statsGroups) statsView {
+func (h *Handlers) statsView(lang sotepe.Lang, p statsParams, own bool, resp *statsResponse, groups statsGroups) statsView {
 	v := statsView{From: p.From, To: p.To, GroupBy: p.GroupBy, Interval: p.Interval,
 		GroupBys: sotepe.StatsGroupBys, Intervals: sotepe.StatsIntervals, OwnUnits: own}
 	if resp == nil {
@@ -277,7 +274,7 @@ func (s *Server) statsView(lang sotepe.Lang, p statsParams, own bool, resp *stat
 	v.Shown, v.Any = true, resp.Totals.Received > 0
 	q := url.Values{"from": {p.From}, "to": {p.To}, "group_by": {string(p.GroupBy)}, "interval": {string(p.Interval)}, "format": {"csv"}}
 	v.CSVURL = "/api/v1/stats/contact-requests?" + q.Encode()
-	dates := s.datesIn(lang)
+	dates := h.site.Dates(lang)
 	row := func(group, period string, f sotepe.StatsFigures) statsRow {
 		n := func(v int64) string { return view.Count(lang, v) }
 		return statsRow{Group: group, Period: dates.Period(period), Received: n(f.Received), Answered: n(f.Answered), InTime: n(f.AnsweredInTime),
@@ -290,13 +287,13 @@ func (s *Server) statsView(lang sotepe.Lang, p statsParams, own bool, resp *stat
 	for _, pi := range resp.Periods {
 		v.Periods = append(v.Periods, row("", pi.Period, pi.StatsFigures))
 	}
-	v.Totals = row(s.cat.T(lang, "stats.total", nil), "", resp.Totals)
+	v.Totals = row(h.site.T(lang, "stats.total", nil), "", resp.Totals)
 
 	spec := view.ChartSpec{ID: "stats-chart",
-		Title: s.cat.T(lang, "stats.chart_title", map[string]any{"Interval": s.cat.T(lang, "stats.interval."+string(p.Interval), nil)}),
-		Desc:  s.cat.T(lang, "stats.chart_desc", map[string]any{"From": dates.Period(p.From), "To": dates.Period(p.To), "Count": len(resp.Periods)}),
-		Axis:  s.cat.T(lang, "stats.share", nil),
-		Lo:    0, Hi: 100, Format: view.PercentFormat(lang), Missing: s.cat.T(lang, "stats.no_outcome", nil)}
+		Title: h.site.T(lang, "stats.chart_title", map[string]any{"Interval": h.site.T(lang, "stats.interval."+string(p.Interval), nil)}),
+		Desc:  h.site.T(lang, "stats.chart_desc", map[string]any{"From": dates.Period(p.From), "To": dates.Period(p.To), "Count": len(resp.Periods)}),
+		Axis:  h.site.T(lang, "stats.share", nil),
+		Lo:    0, Hi: 100, Format: view.PercentFormat(lang), Missing: h.site.T(lang, "stats.no_outcome", nil)}
 	for _, pi := range resp.Periods {
 		spec.Labels = append(spec.Labels, dates.Period(pi.Period))
 		spec.AxisLabels = append(spec.AxisLabels, dates.ShortPeriod(pi.Period))
