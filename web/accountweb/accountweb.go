@@ -3,7 +3,7 @@
 // log), whom they act for and the choice of it, a minor's refusal of their
 // guardians, and what they did while acting for others (the acting log).
 //
-// It is one area of the web side (ARCHITECTURE.md, "Where web goes next"):
+// It is one area of the web side (ARCHITECTURE.md, "How web is split"):
 // package web lists its routes and puts the adapters of package kit in
 // front of its handlers, and renders its pages through kit.Site. Signing
 // in and out, and the sessions they make, stay the server's: package web

@@ -6,7 +6,7 @@
 // resident at the desk; each service's booking rules; and the figures of
 // the care guarantee.
 //
-// It is one area of the web side (ARCHITECTURE.md, "Where web goes next"):
+// It is one area of the web side (ARCHITECTURE.md, "How web is split"):
 // package web lists its routes and puts the adapters of package kit in
 // front of its handlers, and renders its pages through kit.Site. Package web
 // also keeps the two-second cache of free-time searches, which it empties

@@ -3,7 +3,7 @@
 // answer promise (or any number of working days) from a moment, and the
 // administrator's closure days, whose change puts a new calendar in force.
 //
-// It is one area of the web side (ARCHITECTURE.md, "Where web goes next"):
+// It is one area of the web side (ARCHITECTURE.md, "How web is split"):
 // package web lists its routes and puts the adapters of package kit in
 // front of its handlers. The closure service decides who may change the
 // closure days (administrators).

@@ -6,7 +6,7 @@
 // figures (GET /stats/chats and /api/v1/stats/chats) with the chat section
 // of the dashboard.
 //
-// It is one area of the web side (ARCHITECTURE.md, "Where web goes next"):
+// It is one area of the web side (ARCHITECTURE.md, "How web is split"):
 // package web lists its routes and puts the adapters of package kit in
 // front of its handlers, and renders its pages through kit.Site. Every
 // decision about a chat is the chat service's (sotepe.ChatService); these

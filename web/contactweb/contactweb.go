@@ -6,7 +6,7 @@
 // their hand-over as a contact request, the queue's view of an assessment
 // and the assessments' figures.
 //
-// It is one area of the web side (ARCHITECTURE.md, "Where web goes next"):
+// It is one area of the web side (ARCHITECTURE.md, "How web is split"):
 // package web lists its routes and puts the adapters of package kit in
 // front of its handlers, and renders its pages through kit.Site. The
 // contact and assessment services decide who may do what; here is the

@@ -4,7 +4,7 @@
 // now, a unit's page, the services grouped by area, and the short lists the
 // API pages like every other list (areas, concepts, districts, producers).
 //
-// It is one area of the web side (ARCHITECTURE.md, "Where web goes next"):
+// It is one area of the web side (ARCHITECTURE.md, "How web is split"):
 // package web lists its routes and puts the adapters of package kit in
 // front of its handlers, and renders its pages through kit.Site. Package
 // web also keeps the ten-second cache of the directory's public answers

@@ -3,7 +3,7 @@
 // bearer token with the scope events:write. The events' source is the
 // client's name, so that no client writes another's events.
 //
-// It is one area of the web side (ARCHITECTURE.md, "Where web goes next"):
+// It is one area of the web side (ARCHITECTURE.md, "How web is split"):
 // package web lists its routes and gives this one a larger body limit
 // (MaxBody). The events service checks the token and the events.
 package eventsweb

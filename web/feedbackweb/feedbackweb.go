@@ -6,7 +6,7 @@
 // units, the NPS figures (GET /stats/feedback and /api/v1/stats/feedback)
 // and the survey's invitations, answers and results.
 //
-// It is one area of the web side (ARCHITECTURE.md, "Where web goes next"):
+// It is one area of the web side (ARCHITECTURE.md, "How web is split"):
 // package web lists its routes and puts the adapters of package kit in
 // front of its handlers, and renders its pages through kit.Site. The rules
 // are the feedback and survey services'; here are the abuse limits of the

@@ -12,7 +12,7 @@
 // together from (report.MonthFacts) and the dashboards' figures while
 // their facts are the same.
 //
-// It is one area of the web side (ARCHITECTURE.md, "Where web goes next"):
+// It is one area of the web side (ARCHITECTURE.md, "How web is split"):
 // package web lists its routes and puts the adapters of package kit in
 // front of its handlers, and renders its pages through kit.Site.
 package figuresweb

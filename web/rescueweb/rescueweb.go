@@ -5,7 +5,7 @@
 // re-inspections due (GET /rescue/inspections and
 // /api/v1/rescue/inspections), for rescue officers.
 //
-// It is one area of the web side (ARCHITECTURE.md, "Where web goes next"):
+// It is one area of the web side (ARCHITECTURE.md, "How web is split"):
 // package web lists its routes and puts the adapters of package kit in
 // front of its handlers, and renders its pages through kit.Site.
 // sotepe.RescueService decides who may do what.

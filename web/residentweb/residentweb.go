@@ -3,7 +3,7 @@
 // identity code, in the API and on the lookup page), and the aggregate of
 // the audit trail (GET /staff/audit), which holds no personal data.
 //
-// It is one area of the web side (ARCHITECTURE.md, "Where web goes next"):
+// It is one area of the web side (ARCHITECTURE.md, "How web is split"):
 // package web lists its routes and puts the adapters of package kit in
 // front of its handlers, and renders its pages through kit.Site. The
 // resident and audit services decide who may read what and write the

@@ -5,7 +5,7 @@
 // other; the socket only carries their signalling (see package video).
 // static/video.js runs the call, static/video_check.js the device check.
 //
-// It is one area of the web side (ARCHITECTURE.md, "Where web goes next"):
+// It is one area of the web side (ARCHITECTURE.md, "How web is split"):
 // package web lists its routes and puts the adapters of package kit in
 // front of its handlers, and renders its pages through kit.Site. The video
 // service decides who may enter a room.

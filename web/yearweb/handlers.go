@@ -6,7 +6,7 @@
 // too. sotepe.StaffService and sotepe.EconomyService decide who may do
 // what.
 //
-// It is one area of the web side (ARCHITECTURE.md, "Where web goes next"):
+// It is one area of the web side (ARCHITECTURE.md, "How web is split"):
 // package web lists its routes and puts the adapters of package kit in
 // front of its handlers, and renders its pages through kit.Site.
 package yearweb
