@@ -14,21 +14,22 @@ import (
 // survey answered once.
 func TestLoadSectorTwice(t *testing.T) {
 	ctx := context.Background()
-	env := testenv.New(t, testenv.SQLite)
-	for range 2 {
-		if err := demo.LoadSector(ctx, env.Store, 2025); err != nil {
+	testenv.Envs(t, func(t *testing.T, env *testenv.Env) {
+		for range 2 {
+			if err := demo.LoadSector(ctx, env.Store, 2025); err != nil {
+				t.Fatal(err)
+			}
+		}
+		tally, err := env.Store.SurveyTally(ctx, sotepe.PersonnelSurvey(2025))
+		if err != nil {
 			t.Fatal(err)
 		}
-	}
-	tally, err := env.Store.SurveyTally(ctx, sotepe.PersonnelSurvey(2025))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if tally.Responses != 60 {
-		t.Errorf("%d personnel survey responses, want 60", tally.Responses)
-	}
-	cells, err := env.Store.StaffHeadcount(ctx, "2025-12-31")
-	if err != nil || len(cells) == 0 {
-		t.Errorf("no headcount: %v", err)
-	}
+		if tally.Responses != 60 {
+			t.Errorf("%d personnel survey responses, want 60", tally.Responses)
+		}
+		cells, err := env.Store.StaffHeadcount(ctx, "2025-12-31")
+		if err != nil || len(cells) == 0 {
+			t.Errorf("no headcount: %v", err)
+		}
+	})
 }

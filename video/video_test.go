@@ -271,48 +271,49 @@ func testInvitationsAndCallMeInstead(t *testing.T) {
 // principal's room as its resident under their own name, and not their
 // own appointment's room as the principal.
 func TestActingJoinsForThePrincipal(t *testing.T) {
-	env := testenv.New(t, testenv.SQLite)
-	env.LoadAppointments(t)
-	appts, err := booking.New(booking.Config{Store: env.Store, Location: env.Location, Now: env.Clock.Now})
-	if err != nil {
-		t.Fatal(err)
-	}
-	svc := video.New(video.Config{Store: env.Store, Appointments: appts, Now: env.Clock.Now})
-	ctx := context.Background()
-	anna, erik, nurse := env.User(t, "anna"), env.User(t, "erik"), env.User(t, "nurse")
-	// anna acting for erik (the mandate is the acting service's business).
-	acting := anna
-	acting.ResidentID = erik.ResidentID
-	acting.Acting = &sotepe.Acting{Principal: sotepe.Principal{ResidentID: erik.ResidentID, Name: erik.Name}, DelegateResidentID: anna.ResidentID, DelegateName: anna.Name}
-	page, err := appts.Search(ctx, nil, sotepe.SlotFilter{Service: "health-station-nurse", Units: []string{"kallio-health-station"}, Mode: sotepe.ModeVideo})
-	if err != nil || len(page.Items) == 0 {
-		t.Fatalf("no video times: %v", err)
-	}
-	a, err := appts.Book(ctx, acting, page.Items[0].ID, "")
-	if err != nil || a.ResidentID != erik.ResidentID {
-		t.Fatalf("booked for erik: %+v, %v", a, err)
-	}
-	env.Clock.Set(a.Start.Add(-time.Minute))
-	_, err = svc.Join(ctx, anna, a.ID)
-	testenv.Code(t, err, sotepe.ENotFound)
-	c, err := svc.Join(ctx, acting, a.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Leave()
-	if w := recv(t, c); w.Role != sotepe.VideoResident || w.Admitted {
-		t.Fatalf("the delegate's welcome %+v", w)
-	}
-	n, err := svc.Join(ctx, nurse, a.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer n.Leave()
-	var ms sotepe.VideoMessage
-	for ms.Type != sotepe.VideoMembers {
-		ms = <-n.Messages()
-	}
-	if len(ms.Members) != 1 || ms.Members[0].Name != anna.Name || ms.Members[0].Role != sotepe.VideoResident {
-		t.Fatalf("the nurse sees %+v", ms.Members)
-	}
+	testenv.Envs(t, func(t *testing.T, env *testenv.Env) {
+		env.LoadAppointments(t)
+		appts, err := booking.New(booking.Config{Store: env.Store, Location: env.Location, Now: env.Clock.Now})
+		if err != nil {
+			t.Fatal(err)
+		}
+		svc := video.New(video.Config{Store: env.Store, Appointments: appts, Now: env.Clock.Now})
+		ctx := context.Background()
+		anna, erik, nurse := env.User(t, "anna"), env.User(t, "erik"), env.User(t, "nurse")
+		// anna acting for erik (the mandate is the acting service's business).
+		acting := anna
+		acting.ResidentID = erik.ResidentID
+		acting.Acting = &sotepe.Acting{Principal: sotepe.Principal{ResidentID: erik.ResidentID, Name: erik.Name}, DelegateResidentID: anna.ResidentID, DelegateName: anna.Name}
+		page, err := appts.Search(ctx, nil, sotepe.SlotFilter{Service: "health-station-nurse", Units: []string{"kallio-health-station"}, Mode: sotepe.ModeVideo})
+		if err != nil || len(page.Items) == 0 {
+			t.Fatalf("no video times: %v", err)
+		}
+		a, err := appts.Book(ctx, acting, page.Items[0].ID, "")
+		if err != nil || a.ResidentID != erik.ResidentID {
+			t.Fatalf("booked for erik: %+v, %v", a, err)
+		}
+		env.Clock.Set(a.Start.Add(-time.Minute))
+		_, err = svc.Join(ctx, anna, a.ID)
+		testenv.Code(t, err, sotepe.ENotFound)
+		c, err := svc.Join(ctx, acting, a.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Leave()
+		if w := recv(t, c); w.Role != sotepe.VideoResident || w.Admitted {
+			t.Fatalf("the delegate's welcome %+v", w)
+		}
+		n, err := svc.Join(ctx, nurse, a.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer n.Leave()
+		var ms sotepe.VideoMessage
+		for ms.Type != sotepe.VideoMembers {
+			ms = <-n.Messages()
+		}
+		if len(ms.Members) != 1 || ms.Members[0].Name != anna.Name || ms.Members[0].Role != sotepe.VideoResident {
+			t.Fatalf("the nurse sees %+v", ms.Members)
+		}
+	})
 }
