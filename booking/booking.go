@@ -308,7 +308,12 @@ func (s *Service) Mark(ctx context.Context, u sotepe.User, id int64, status sote
 // which must lie ahead (EInvalid "error.appt_past"). A template wholly in
 // the past is EInvalid ("error.appt_past"); a slot starting more than
 // sotepe.MaxSlotYearsAhead years ahead EInvalid ("error.appt_start_range").
-// It returns how many slots are new.
+// It returns how many slots are new: the store skips a slot that overlaps
+// one its schedule holds (store.OpenSlots). A single slot skipped so is
+// EConflict ("error.appt_slot_clash"): the one thing asked was not done.
+// A template that opens nothing new returns 0 without an error: it is a
+// bulk request that is safe to repeat, and skipping the times the schedule
+// holds already is part of its work, not a failure.
 func (s *Service) OpenSlots(ctx context.Context, u sotepe.User, o sotepe.SlotOpening) (int, error) {
 	if !isStaff(u) || !u.MemberOf(o.UnitID) {
 		return 0, forbidden()
@@ -367,7 +372,11 @@ func (s *Service) OpenSlots(ctx context.Context, u sotepe.User, o sotepe.SlotOpe
 	for i, st := range starts {
 		slots[i] = sotepe.Slot{ServiceID: o.ServiceID, UnitID: o.UnitID, ResourceID: o.ResourceID, Start: st, End: st.Add(o.Length), Mode: o.Mode}
 	}
-	return s.store.OpenSlots(ctx, slots)
+	n, err := s.store.OpenSlots(ctx, slots)
+	if err == nil && n == 0 && o.Template == nil {
+		return 0, &sotepe.Error{Code: sotepe.EConflict, Key: "error.appt_slot_clash", Message: "the schedule holds a time that overlaps this one"}
+	}
+	return n, err
 }
 
 // CloseSlot closes an open slot of the staff member's units.

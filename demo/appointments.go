@@ -82,8 +82,9 @@ const DemoApptDays = 21
 // LoadAppointments saves the demo's booking rules and schedules and opens
 // their free times from now for the next DemoApptDays days (in loc). It is
 // idempotent: schedules are found again by unit and name, and times that
-// exist are skipped, so it runs at every demo start and keeps the coming
-// weeks bookable. It returns how many times it opened. The network and
+// exist are skipped, in any state, so it runs at every demo start and keeps
+// the coming weeks bookable without opening again a time that staff
+// closed. It returns how many times it opened. The network and
 // the people should be loaded first.
 func LoadAppointments(ctx context.Context, st sotepe.Store, now time.Time, loc *time.Location) (int, error) {
 	for _, c := range BookingRules() {
@@ -129,9 +130,22 @@ func LoadAppointments(ctx context.Context, st sotepe.Store, now time.Time, loc *
 		if err != nil {
 			return opened, err
 		}
+		// The store would open a time anew over a closed one (a closed
+		// slot holds nothing), so the starts the schedule has are read
+		// first, closed ones included.
+		had, err := st.UnitSlots(ctx, []string{sc.unit}, now, now.AddDate(0, 0, DemoApptDays+1))
+		if err != nil {
+			return opened, err
+		}
+		have := map[int64]bool{}
+		for _, sl := range had {
+			if sl.ResourceID == r.ID {
+				have[sl.Start.UnixMicro()] = true
+			}
+		}
 		var slots []sotepe.Slot
 		for _, s := range starts {
-			if s.After(now) {
+			if s.After(now) && !have[s.UnixMicro()] {
 				slots = append(slots, sotepe.Slot{ServiceID: sc.service, UnitID: sc.unit, ResourceID: r.ID, Start: s, End: s.Add(length), Mode: sc.mode})
 			}
 		}

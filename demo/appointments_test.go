@@ -9,8 +9,9 @@ import (
 )
 
 // TestApptSchedulesFitTheNetwork checks that every demo schedule lies at a
-// unit of the base network that offers its service, and that its week
-// opens times, evening ones included.
+// unit of the base network that offers its service, that its week opens
+// times, evening ones included, and none that overlap (the store would
+// skip them): each schedule is a resource of its own, its periods apart.
 func TestApptSchedulesFitTheNetwork(t *testing.T) {
 	n := baseNetwork(t)
 	units := map[string]sotepe.Unit{}
@@ -22,7 +23,13 @@ func TestApptSchedulesFitTheNetwork(t *testing.T) {
 		t.Fatal(err)
 	}
 	evening := false
+	resources := map[[3]string]bool{}
 	for _, sc := range apptSchedules() {
+		if key := [3]string{sc.unit, sc.username, sc.name}; resources[key] {
+			t.Errorf("two schedules at %s are one resource (%q %q)", sc.unit, sc.username, sc.name)
+		} else {
+			resources[key] = true
+		}
 		u, ok := units[sc.unit]
 		if !ok || !slices.Contains(u.Services, sc.service) {
 			t.Errorf("schedule at %s of %s: no such unit offering the service", sc.unit, sc.service)
@@ -34,8 +41,11 @@ func TestApptSchedulesFitTheNetwork(t *testing.T) {
 		if err != nil || len(starts) == 0 {
 			t.Errorf("schedule at %s: %d starts, %v", sc.unit, len(starts), err)
 		}
-		for _, s := range starts {
+		for i, s := range starts {
 			evening = evening || sotepe.IsEvening(s, loc)
+			if i > 0 && s.Before(starts[i-1].Add(time.Duration(sc.minutes)*time.Minute)) {
+				t.Errorf("schedule at %s: the times at %s and %s overlap", sc.unit, starts[i-1], s)
+			}
 		}
 	}
 	if !evening {

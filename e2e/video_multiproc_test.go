@@ -26,12 +26,13 @@ func TestVideoCallAcrossProcesses(t *testing.T) {
 	first := startAppWith(t, "--db", dsn)
 	second := startAppWith(t, "--db", dsn)
 	nurseAPI := signedInClient(t, first.URL, "nurse")
+	managerAPI := signedInClient(t, first.URL, "manager")
 	annaAPI := signedInClient(t, first.URL, "anna")
 	loc, err := time.LoadLocation("Europe/Helsinki")
 	if err != nil {
 		t.Fatal(err)
 	}
-	id := bookVideoAt(t, first, nurseAPI, annaAPI, soonOffGrid(loc))
+	id := bookVideoAt(t, first, managerAPI, annaAPI, soon(loc), 20)
 
 	anna := mediaBrowser(t)
 	nurse := mediaBrowser(t)

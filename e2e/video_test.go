@@ -153,18 +153,21 @@ func apiCall(t *testing.T, c *http.Client, method, url, body, contentType string
 func TestVideoCallConnects(t *testing.T) {
 	a := startAppWith(t, "--turn-addr", "127.0.0.1:0", "--turn-public-ip", "127.0.0.1")
 	nurseAPI := signedInClient(t, a.URL, "nurse")
+	managerAPI := signedInClient(t, a.URL, "manager")
 	annaAPI := signedInClient(t, a.URL, "anna")
 	erikAPI := signedInClient(t, a.URL, "erik")
 
-	// Two times that start in a few minutes: their rooms are open now.
+	// Two times one after the other, the first starting in a minute or
+	// two and lasting ten: both rooms are open now, the first for the
+	// next eight minutes or more.
 	loc, err := time.LoadLocation("Europe/Helsinki")
 	if err != nil {
 		t.Fatal(err)
 	}
-	base := soonOffGrid(loc)
-	var ids []int64
-	for i := range 2 {
-		ids = append(ids, bookVideoAt(t, a, nurseAPI, annaAPI, base.Add(time.Duration(i)*time.Minute)))
+	base := soon(loc)
+	ids := []int64{
+		bookVideoAt(t, a, managerAPI, annaAPI, base, 10),
+		bookVideoAt(t, a, managerAPI, annaAPI, base.Add(10*time.Minute), 20),
 	}
 
 	// erik: 404 for the room's page, its API and its socket.
@@ -278,32 +281,31 @@ func TestVideoCallConnects(t *testing.T) {
 	}
 }
 
-// soonOffGrid is a start 5 to 14 minutes from now, in loc, on a minute
-// that ends in 5. The demo opens the nurse's own times on the hour and the
-// half hour (demo.apptSchedules), and a time the nurse opens at the start
-// of one of them is not opened again (created: 0): a test that took "in
-// five minutes" failed whenever that fell on :00 or :30, and the same
-// time tomorrow on a Tuesday or Thursday evening.
-func soonOffGrid(loc *time.Location) time.Time {
-	t := time.Now().In(loc).Truncate(time.Minute).Add(5 * time.Minute)
-	for t.Minute()%10 != 5 {
-		t = t.Add(time.Minute)
-	}
-	return t
+// soon is a start one to two minutes from now, in loc, on the minute: the
+// room of a video time starting then is open at once and stays open until
+// its end.
+func soon(loc *time.Location) time.Time {
+	return time.Now().In(loc).Truncate(time.Minute).Add(2 * time.Minute)
 }
 
-// bookVideoAt has the nurse open a 20-minute video time at the Kallio
-// health station at start and anna book it through the API, and returns
-// the appointment's id.
-func bookVideoAt(t *testing.T, a app, nurseAPI, annaAPI *http.Client, start time.Time) int64 {
+// bookVideoAt has the manager of the Kallio health station open a video
+// time of the nurses' service there of minutes at start, on his own
+// schedule, and anna book it through the API, and returns the
+// appointment's id. The demo opens no times on the manager's schedule
+// (demo.apptSchedules), so a time a test opens there overlaps none of the
+// demo's, whatever the hour and the weekday the test runs at; a time that
+// overlaps another of its schedule is not opened (409). The times of one
+// test must not overlap each other. The nurse, a professional of the same
+// unit, takes the calls.
+func bookVideoAt(t *testing.T, a app, managerAPI, annaAPI *http.Client, start time.Time, minutes int) int64 {
 	t.Helper()
 	var opened struct {
 		Created int `json:"created"`
 	}
-	apiJSON(t, nurseAPI, "POST", a.URL+"/api/v1/slots", fmt.Sprintf(
-		`{"unit":"kallio-health-station","service":"health-station-nurse","mode":"video","minutes":20,"start":%q}`, start.Format(time.RFC3339)), 201, &opened)
+	apiJSON(t, managerAPI, "POST", a.URL+"/api/v1/slots", fmt.Sprintf(
+		`{"unit":"kallio-health-station","service":"health-station-nurse","mode":"video","minutes":%d,"start":%q}`, minutes, start.Format(time.RFC3339)), 201, &opened)
 	if opened.Created != 1 {
-		t.Fatalf("the nurse opened %d times at %s, want 1: a time of hers starts then already", opened.Created, start)
+		t.Fatalf("the manager opened %d times at %s, want 1", opened.Created, start)
 	}
 	var slots struct {
 		Items []struct {
@@ -341,18 +343,19 @@ func bookVideoAt(t *testing.T, a app, nurseAPI, annaAPI *http.Client, start time
 func TestVideoGuestPagesAreAccessible(t *testing.T) {
 	a := startApp(t)
 	nurseAPI := signedInClient(t, a.URL, "nurse")
+	managerAPI := signedInClient(t, a.URL, "manager")
 	annaAPI := signedInClient(t, a.URL, "anna")
 	loc, err := time.LoadLocation("Europe/Helsinki")
 	if err != nil {
 		t.Fatal(err)
 	}
-	soon := soonOffGrid(loc)
+	start := soon(loc)
 	ctx := browser(t)
 	for _, c := range []struct {
 		name  string
 		start time.Time
-	}{{"open", soon}, {"opening tomorrow", soon.Add(24 * time.Hour)}} {
-		id := bookVideoAt(t, a, nurseAPI, annaAPI, c.start)
+	}{{"open", start}, {"opening tomorrow", start.Add(24 * time.Hour)}} {
+		id := bookVideoAt(t, a, managerAPI, annaAPI, c.start, 20)
 		var inv struct {
 			URL string `json:"url"`
 		}
@@ -367,7 +370,7 @@ func TestVideoGuestPagesAreAccessible(t *testing.T) {
 		do(t, ctx, "the interpreter uses it",
 			chromedp.Click(chromedp.ID("use-invite")), chromedp.WaitVisible(chromedp.ID("guest-role")))
 		checkPageLangs(t, ctx, "a guest's video room, "+c.name)
-		if open := read(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll("#enter-room").length`)) == 1; open != (c.start == soon) {
+		if open := read(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll("#enter-room").length`)) == 1; open != (c.start == start) {
 			t.Errorf("the %s room offers to enter: %v", c.name, open)
 		}
 	}

@@ -1,9 +1,11 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -155,9 +157,19 @@ const slotChunk = 90
 
 // OpenSlots stores open slots in one transaction with one audit row
 // (appointment.slots, none when nothing was new) and returns how many were
-// created. A slot that its schedule
-// already holds at the same start is skipped (the unique index
-// slots_resource_start), whatever its state. Evening is derived from the
+// created. A schedule is the time of one professional, room or line, which
+// cannot be given twice: a slot that overlaps, as the half-open interval
+// [start, end), a slot its schedule holds that is open, offered or booked
+// is skipped, and so is one that overlaps another of slots on the same
+// schedule that starts earlier (of two with one start, the one given
+// first).
+// Slots that only touch (one ends as the next starts) do not overlap. A
+// closed slot holds nothing: staff withdrew it, or its appointment was
+// cancelled after it began, and no slot is ever opened again once closed,
+// so its time may be given anew (a video time where an in-person one was
+// closed). The schedules' rows are locked first (FOR UPDATE on PostgreSQL;
+// SQLite has one writer), so that of two openings at once on one schedule
+// the second sees what the first created. Evening is derived from the
 // start in Europe/Helsinki. A slot with an unknown mode, an end not after
 // its start, a length out of range or more than sotepe.MaxSlotsAtOnce
 // slots is EInvalid; a schedule of another unit EInvalid
@@ -182,29 +194,44 @@ func (s *Store) OpenSlots(ctx context.Context, slots []sotepe.Slot) (int, error)
 	created := 0
 	err := s.inTx(ctx, "open slots", func(tx *sql.Tx) error {
 		created = 0
-		units := map[int64]string{}
+		// In the order of their ids, so that two openings of the same
+		// schedules wait for each other rather than deadlock.
+		resources := make([]int64, 0, len(slots))
 		for _, sl := range slots {
-			if _, ok := units[sl.ResourceID]; ok {
-				continue
-			}
+			resources = append(resources, sl.ResourceID)
+		}
+		slices.Sort(resources)
+		resources = slices.Compact(resources)
+		lock := `SELECT unit_id FROM appt_resources WHERE id = $1`
+		if s.dialect.name == Postgres {
+			lock += ` FOR UPDATE`
+		}
+		units := map[int64]string{}
+		for _, id := range resources {
 			var unit string
-			err := tx.QueryRowContext(ctx, `SELECT unit_id FROM appt_resources WHERE id = $1`, sl.ResourceID).Scan(&unit)
+			err := tx.QueryRowContext(ctx, lock, id).Scan(&unit)
 			if errors.Is(err, sql.ErrNoRows) {
 				return sotepe.Invalid("error.reference", "unknown schedule")
 			}
 			if err != nil {
 				return err
 			}
-			units[sl.ResourceID] = unit
+			units[id] = unit
 		}
-		for from := 0; from < len(slots); from += slotChunk {
-			chunk := slots[from:min(from+slotChunk, len(slots))]
+		for _, sl := range slots {
+			if units[sl.ResourceID] != sl.UnitID {
+				return sotepe.Invalid("error.appt_resource", "the schedule belongs to another unit")
+			}
+		}
+		fresh, err := withoutClashes(ctx, tx, slots, resources)
+		if err != nil {
+			return err
+		}
+		for from := 0; from < len(fresh); from += slotChunk {
+			chunk := fresh[from:min(from+slotChunk, len(fresh))]
 			var b strings.Builder
 			args := make([]any, 0, len(chunk)*10)
 			for i, sl := range chunk {
-				if units[sl.ResourceID] != sl.UnitID {
-					return sotepe.Invalid("error.appt_resource", "the schedule belongs to another unit")
-				}
 				if i > 0 {
 					b.WriteString(", ")
 				}
@@ -214,8 +241,7 @@ func (s *Store) OpenSlots(ctx context.Context, slots []sotepe.Slot) (int, error)
 			}
 			res, err := tx.ExecContext(ctx, `
 				INSERT INTO slots (service_id, unit_id, resource_id, start_at, end_at, mode, evening, state, created_at)
-				VALUES `+b.String()+`
-				ON CONFLICT (resource_id, start_at) DO NOTHING`, args...)
+				VALUES `+b.String(), args...)
 			if err != nil {
 				return err
 			}
@@ -231,6 +257,82 @@ func (s *Store) OpenSlots(ctx context.Context, slots []sotepe.Slot) (int, error)
 		return s.auditChange(ctx, tx, sotepe.ActionAppointmentSlots, "slots:"+slots[0].UnitID, 0)
 	})
 	return created, err
+}
+
+// slotClashes reads, in the order of their starts, the slots of schedule $1
+// that are not closed and start after $2 and before $3: those that can
+// overlap a slot of the range, no slot being longer than
+// sotepe.MaxSlotLength. It searches slots_resource_start, whose condition it
+// repeats (TestSlotClashPlan).
+const slotClashes = `SELECT start_at, end_at FROM slots
+	WHERE resource_id = $1 AND start_at > $2 AND start_at < $3 AND state <> 'closed'
+	ORDER BY start_at`
+
+// span is the half-open interval [start, end) of a slot in stored form.
+type span struct{ start, end int64 }
+
+// withoutClashes returns the slots, in their order, that overlap neither a
+// slot their schedule holds in tx that is not closed nor another of slots
+// on the same schedule that starts earlier (of two with one start, the one
+// given first); resources are the schedules of slots.
+func withoutClashes(ctx context.Context, tx *sql.Tx, slots []sotepe.Slot, resources []int64) ([]sotepe.Slot, error) {
+	kept := make([]bool, len(slots))
+	for _, res := range resources {
+		var from, to int64
+		var mine []int
+		for i, sl := range slots {
+			if sl.ResourceID != res {
+				continue
+			}
+			if len(mine) == 0 || micros(sl.Start) < from {
+				from = micros(sl.Start)
+			}
+			to = max(to, micros(sl.End))
+			mine = append(mine, i)
+		}
+		held, err := queryAll(ctx, tx, func(rows *sql.Rows) (span, error) {
+			var sp span
+			return sp, rows.Scan(&sp.start, &sp.end)
+		}, slotClashes, res, from-sotepe.MaxSlotLength.Microseconds(), to)
+		if err != nil {
+			return nil, err
+		}
+		// Taken in the order of their starts, so that taken is in that
+		// order as held is, as overlaps needs.
+		slices.SortStableFunc(mine, func(a, b int) int { return slots[a].Start.Compare(slots[b].Start) })
+		var taken []span
+		for _, i := range mine {
+			sp := span{micros(slots[i].Start), micros(slots[i].End)}
+			if overlaps(held, sp) || overlaps(taken, sp) {
+				continue
+			}
+			taken = append(taken, sp)
+			kept[i] = true
+		}
+	}
+	var out []sotepe.Slot
+	for i, sl := range slots {
+		if kept[i] {
+			out = append(out, sl)
+		}
+	}
+	return out, nil
+}
+
+// overlaps reports whether sp overlaps one of spans, which are in the order
+// of their starts and none longer than sotepe.MaxSlotLength.
+func overlaps(spans []span, sp span) bool {
+	// Only a span starting less than the longest length before sp can
+	// reach into it.
+	i, _ := slices.BinarySearchFunc(spans, sp.start-sotepe.MaxSlotLength.Microseconds(), func(s span, start int64) int {
+		return cmp.Compare(s.start, start)
+	})
+	for ; i < len(spans) && spans[i].start < sp.end; i++ {
+		if spans[i].end > sp.start {
+			return true
+		}
+	}
+	return false
 }
 
 // CloseSlot closes an open or offered slot at one of units, with its audit

@@ -104,7 +104,9 @@ func accessRows() []access {
 
 		// Appointments.
 		{route: "GET /api/v1/slots", want: everyone(200), method: "GET", path: "/api/v1/slots?service=health-station-nurse&unit=kallio-health-station&limit=3"},
-		{route: "POST /api/v1/slots", want: want{401, 403, 403, 201, 403, 403, 403, 403, 403, 403, 403, 403}, method: "POST", path: "/api/v1/slots", body: `{"unit":"kallio-health-station","service":"health-station-nurse","mode":"video","minutes":20,"start":"2026-12-01T10:00:00+02:00"}`},
+		// A start after the demo's times (demo.DemoApptDays from the test
+		// clock): a start that overlaps one of the nurse's is 409.
+		{route: "POST /api/v1/slots", want: want{401, 403, 403, 201, 403, 403, 403, 403, 403, 403, 403, 403}, method: "POST", path: "/api/v1/slots", body: `{"unit":"kallio-health-station","service":"health-station-nurse","mode":"video","minutes":20,"start":"2027-02-02T10:00:00+02:00"}`},
 		{route: "POST /api/v1/slots/{id}/close", want: want{401, 403, 403, 204, 404, 404, 403, 403, 403, 403, 403, 403}, method: "POST", path: "/api/v1/slots/{slot}/close", fresh: freshSlot},
 		{route: "GET /api/v1/appointments", want: want{401, 200, 200, 200, 200, 200, 403, 403, 403, 403, 403, 403}, method: "GET", path: "/api/v1/appointments"},
 		{route: "POST /api/v1/appointments", want: want{401, 201, 201, 403, 403, 403, 403, 403, 403, 403, 403, 403}, method: "POST", path: "/api/v1/appointments", body: `{"slot":{slot}}`, fresh: freshSlot},

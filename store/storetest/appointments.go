@@ -2,11 +2,13 @@ package storetest
 
 import (
 	"context"
+	"database/sql"
 	"sync"
 	"testing"
 	"time"
 
 	"sotepe"
+	"sotepe/store"
 )
 
 // apptFixture is the test network with a nurse's schedule at kallio, a few
@@ -412,5 +414,176 @@ func testOpenSlotsByTemplateAndClose(t *testing.T, s Store) {
 	must(t, err)
 	if len(list.Items) != 1 || list.Items[0].ResidentName != "" {
 		t.Fatalf("resident's list %+v", list)
+	}
+}
+
+// slotAt is a slot of the nurse's service on schedule res at kallio from
+// from to to minutes after base.
+func slotAt(res int64, base time.Time, from, to int, mode sotepe.AppointmentMode) sotepe.Slot {
+	return sotepe.Slot{ServiceID: "nurse", UnitID: kallio, ResourceID: res, Mode: mode,
+		Start: base.Add(time.Duration(from) * time.Minute), End: base.Add(time.Duration(to) * time.Minute)}
+}
+
+// overlapping counts the pairs of slots of one schedule, neither closed,
+// whose times overlap: none may exist.
+func overlapping(t testing.TB, s Store) int {
+	t.Helper()
+	return count(t, s, `SELECT COUNT(*) FROM slots a JOIN slots b ON b.resource_id = a.resource_id AND b.id > a.id
+		AND b.start_at < a.end_at AND a.start_at < b.end_at
+		WHERE a.state <> 'closed' AND b.state <> 'closed'`)
+}
+
+// testOpenSlotsOverlap: a schedule holds no two times that overlap. A slot
+// that overlaps an open or booked one of its schedule at either end, lies
+// inside it or contains it is not opened, nor is one that overlaps an
+// earlier slot of the same opening; slots that touch, a slot of another
+// schedule at the same time and one over a closed slot are.
+func testOpenSlotsOverlap(t *testing.T, s Store) {
+	ctx := context.Background()
+	f := seedAppts(t, s, 1)
+	room, err := s.SaveResource(adminCtx(), sotepe.Resource{UnitID: kallio, Kind: sotepe.ResourceRoom, Name: "Huone 1"})
+	must(t, err)
+	nurse := f.schedule.ID
+	base := f.now.Add(72 * time.Hour).Truncate(time.Hour)
+	open := func(what string, want int, slots ...sotepe.Slot) {
+		t.Helper()
+		n, err := s.OpenSlots(adminCtx(), slots)
+		must(t, err)
+		if n != want {
+			t.Errorf("%s: opened %d, want %d", what, n, want)
+		}
+	}
+	slotID := func(res int64, from int) int64 {
+		t.Helper()
+		var id int64
+		must(t, s.ReaderDB().QueryRowContext(ctx, `SELECT id FROM slots WHERE resource_id = $1 AND start_at = $2 AND state <> 'closed'`,
+			res, micros(base.Add(time.Duration(from)*time.Minute))).Scan(&id))
+		return id
+	}
+
+	open("10:00–10:30", 1, slotAt(nurse, base, 0, 30, sotepe.ModeInPerson))
+	for _, c := range []struct {
+		name     string
+		from, to int
+	}{
+		{"the same time", 0, 30},
+		{"the same start, shorter", 0, 10},
+		{"over its end", 20, 50},
+		{"over its start", -10, 10},
+		{"inside it", 5, 25},
+		{"around it", -10, 40},
+	} {
+		open(c.name, 0, slotAt(nurse, base, c.from, c.to, sotepe.ModeVideo))
+	}
+	open("touching its end", 1, slotAt(nurse, base, 30, 60, sotepe.ModeVideo))
+	open("touching its start", 1, slotAt(nurse, base, -30, 0, sotepe.ModeVideo))
+	open("another schedule at the same time", 1, slotAt(room.ID, base, 0, 30, sotepe.ModeInPerson))
+
+	// A booked time holds the schedule; a closed one does not, even at
+	// the same start.
+	_, err = s.Book(ctx, sotepe.Booking{SlotID: slotID(nurse, 30), ResidentID: f.residents[0].ID, Service: "nurse", Now: f.now})
+	must(t, err)
+	open("over a booked time", 0, slotAt(nurse, base, 40, 50, sotepe.ModeInPerson))
+	must(t, s.CloseSlot(adminCtx(), slotID(nurse, 0), []string{kallio}))
+	open("over a closed time", 1, slotAt(nurse, base, 5, 25, sotepe.ModeVideo))
+	must(t, s.CloseSlot(adminCtx(), slotID(nurse, -30), []string{kallio}))
+	open("a closed time again", 1, slotAt(nurse, base, -30, 0, sotepe.ModeInPerson))
+
+	// In one opening, a slot that overlaps an earlier one is skipped, the
+	// rest opened; of two with the same start the first given wins.
+	open("an opening overlapping itself", 3,
+		slotAt(nurse, base, 130, 160, sotepe.ModeInPerson), // overlaps 120–150, which starts before it
+		slotAt(nurse, base, 120, 150, sotepe.ModeInPerson),
+		slotAt(nurse, base, 150, 180, sotepe.ModeInPerson), // touches 120–150
+		slotAt(nurse, base, 180, 190, sotepe.ModeVideo),
+		slotAt(nurse, base, 180, 210, sotepe.ModeInPerson), // the same start as 180–190
+	)
+	var length int64
+	must(t, s.ReaderDB().QueryRowContext(ctx, `SELECT end_at - start_at FROM slots WHERE id = $1`, slotID(nurse, 180)).Scan(&length))
+	if length != (10 * time.Minute).Microseconds() {
+		t.Errorf("of two with one start the later given was kept (%d µs)", length)
+	}
+	if k := count(t, s, `SELECT COUNT(*) FROM slots WHERE resource_id = $1 AND start_at = $2`, nurse, micros(base.Add(130*time.Minute))); k != 0 {
+		t.Errorf("the slot overlapping an earlier one of its opening was opened")
+	}
+	// A weekly template whose periods overlap opens every other start.
+	day := base.AddDate(0, 0, 7).In(helsinki)
+	wd := int(day.Weekday())
+	if wd == 0 {
+		wd = 7
+	}
+	tmpl := sotepe.WeeklyTemplate{From: day.Format(time.DateOnly), To: day.Format(time.DateOnly), Length: 30 * time.Minute,
+		Periods: []sotepe.WeeklyPeriod{{Weekday: wd, Start: "08:00", End: "09:00"}, {Weekday: wd, Start: "08:15", End: "09:15"}}}
+	starts, err := tmpl.Starts(helsinki)
+	must(t, err)
+	var slots []sotepe.Slot
+	for _, st := range starts {
+		slots = append(slots, sotepe.Slot{ServiceID: "nurse", UnitID: kallio, ResourceID: nurse, Start: st, End: st.Add(tmpl.Length), Mode: sotepe.ModeInPerson})
+	}
+	if len(slots) != 4 {
+		t.Fatalf("the template has %d starts, want 4", len(slots))
+	}
+	open("a template over itself", 2, slots...)
+	open("the template again", 0, slots...)
+	if n := overlapping(t, s); n != 0 {
+		t.Fatalf("%d pairs of overlapping slots", n)
+	}
+}
+
+// testOpenSlotsRace: openings at once of overlapping times on one schedule
+// open exactly one of them, on PostgreSQL too, where each transaction
+// would otherwise find no other time and insert its own. Each opening is a
+// day of back-to-back times, one minute later than the one before, so
+// that every time of one overlaps a time of each other and the
+// transactions last long enough to run at once.
+func testOpenSlotsRace(t *testing.T, s Store) {
+	f := seedAppts(t, s, 0)
+	base := f.now.Add(96 * time.Hour).Truncate(time.Hour)
+	const n, times = 8, 48
+	if s.Dialect() == store.Postgres {
+		// Connections opened ahead, so that the openings do not queue
+		// behind the pool's dialling.
+		var conns []*sql.Conn
+		for range n {
+			c, err := s.DB().Conn(context.Background())
+			must(t, err)
+			conns = append(conns, c)
+		}
+		for _, c := range conns {
+			must(t, c.Close())
+		}
+	}
+	created := make([]int, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for i := range n {
+		wg.Go(func() {
+			var slots []sotepe.Slot
+			for k := range times {
+				slots = append(slots, slotAt(f.schedule.ID, base, i+30*k, i+30*k+30, sotepe.ModeVideo))
+			}
+			<-start
+			created[i], errs[i] = s.OpenSlots(adminCtx(), slots)
+		})
+	}
+	close(start)
+	wg.Wait()
+	winners := 0
+	for i := range n {
+		must(t, errs[i])
+		switch created[i] {
+		case times:
+			winners++
+		case 0:
+		default:
+			t.Errorf("opening %d opened %d of its %d times", i, created[i], times)
+		}
+	}
+	if winners != 1 {
+		t.Fatalf("%d openings won, want exactly 1 (opened %v)", winners, created)
+	}
+	if k := overlapping(t, s); k != 0 {
+		t.Fatalf("%d pairs of overlapping slots", k)
 	}
 }

@@ -136,6 +136,8 @@ func suite() []conformance {
 		{"TicketsMarksAndFigures", "", testTicketsMarksAndFigures},
 		{"WaitlistOffersAndReminders", "", testWaitlistOffersAndReminders},
 		{"OpenSlotsByTemplateAndClose", "", testOpenSlotsByTemplateAndClose},
+		{"OpenSlotsOverlap", "", testOpenSlotsOverlap},
+		{"OpenSlotsRace", "", testOpenSlotsRace},
 		{"AssessmentSessions", "", testAssessmentSessions},
 		{"AssessmentRace", "", testAssessmentRace},
 		{"AssessmentHandOverAndGrade", "", testAssessmentHandOverAndGrade},
