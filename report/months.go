@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -431,6 +432,12 @@ func (c *MonthFacts) read(ctx context.Context, g Gatherer, m time.Time, stamp st
 			}
 			nm.days = days
 		}
+		if old.sameFacts(nm) {
+			// Read again and found the same (a quiet spell): still the
+			// same reading, so that the periods put together from it, and
+			// the figures filled from them, stay valid.
+			nm.gen, nm.whole, nm.days = old.gen, old.whole, old.days
+		}
 		c.mu.Lock()
 		defer c.mu.Unlock()
 		if _, ok := c.months[key]; !ok && len(c.months) >= c.max {
@@ -443,6 +450,74 @@ func (c *MonthFacts) read(ctx context.Context, g Gatherer, m time.Time, stamp st
 		return nil, err
 	}
 	return v.(*keptMonth), nil
+}
+
+// sameFacts reports whether km, a reading kept before (nil when there is
+// none), holds the same facts as nm, read again under the same stamp: the
+// month whole the same, and its days the same or read in neither. The
+// store gives a month's facts in no fixed order, so the order does not
+// count.
+func (km *keptMonth) sameFacts(nm *keptMonth) bool {
+	if km == nil || km.stamp != nm.stamp || (km.days == nil) != (nm.days == nil) || !sameFactSet(km.whole, nm.whole) {
+		return false
+	}
+	return km.days == nil || km.days.same(nm.days)
+}
+
+// sameFactSet reports whether a and b hold the same facts, in any order.
+func sameFactSet(a, b []Fact) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	if slices.Equal(a, b) {
+		return true
+	}
+	x, y := slices.Clone(a), slices.Clone(b)
+	slices.SortFunc(x, compareFacts)
+	slices.SortFunc(y, compareFacts)
+	return slices.Equal(x, y)
+}
+
+// same reports whether md and o hold the same facts on each day, in any
+// order.
+func (md *monthDays) same(o *monthDays) bool {
+	if md.start != o.start {
+		return false // another number of rows on some day
+	}
+	// Each row as its fact with the day's value; a row kept however small
+	// (an event's) is told apart from one that is not by its Field, which
+	// no event has.
+	day := func(m *monthDays) []Fact {
+		out := make([]Fact, len(m.rows))
+		for i, r := range m.rows {
+			k := r.key
+			if k < 0 {
+				k = -k - 1
+			}
+			f := m.keys[k]
+			if r.key < 0 {
+				f.Field = "kept:" + f.Field
+			}
+			f.Value = r.value
+			out[i] = f
+		}
+		return out
+	}
+	a, b := day(md), day(o)
+	for d := 0; d+1 < len(md.start); d++ {
+		if !sameFactSet(a[md.start[d]:md.start[d+1]], b[o.start[d]:o.start[d+1]]) {
+			return false
+		}
+	}
+	return true
+}
+
+// compareFacts orders facts by every field, for telling two sets apart.
+func compareFacts(a, b Fact) int {
+	return cmp.Or(strings.Compare(a.Source, b.Source), strings.Compare(a.Field, b.Field), strings.Compare(a.Statistic, b.Statistic),
+		strings.Compare(string(a.Mode), string(b.Mode)), strings.Compare(a.Month, b.Month), strings.Compare(a.Unit, b.Unit),
+		strings.Compare(a.Area, b.Area), strings.Compare(a.Producer, b.Producer), strings.Compare(a.ProducerKind, b.ProducerKind),
+		cmp.Compare(a.Value, b.Value))
 }
 
 // evict forgets the month used longest ago; c.mu is held.
