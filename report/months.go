@@ -479,33 +479,40 @@ func sameFactSet(a, b []Fact) bool {
 }
 
 // same reports whether md and o hold the same facts on each day, in any
-// order.
+// order: the same keys, and on each day the same values of them.
 func (md *monthDays) same(o *monthDays) bool {
-	if md.start != o.start {
-		return false // another number of rows on some day
+	if md.start != o.start || len(md.keys) != len(o.keys) {
+		return false // another number of rows on some day, or of facts
 	}
-	// Each row as its fact with the day's value; a row kept however small
-	// (an event's) is told apart from one that is not by its Field, which
-	// no event has.
-	day := func(m *monthDays) []Fact {
-		out := make([]Fact, len(m.rows))
-		for i, r := range m.rows {
-			k := r.key
-			if k < 0 {
-				k = -k - 1
-			}
-			f := m.keys[k]
-			if r.key < 0 {
-				f.Field = "kept:" + f.Field
-			}
-			f.Value = r.value
-			out[i] = f
+	index := make(map[Fact]int32, len(md.keys))
+	for i, k := range md.keys {
+		index[k] = int32(i)
+	}
+	// Each of o's keys as md's, the sign kept (an event's row, kept however
+	// small, has a negative key).
+	key := make([]int32, len(o.keys))
+	for i, k := range o.keys {
+		j, ok := index[k]
+		if !ok {
+			return false
 		}
-		return out
+		key[i] = j
 	}
-	a, b := day(md), day(o)
+	a := slices.Clone(md.rows)
+	b := make([]dayValue, len(o.rows))
+	for i, r := range o.rows {
+		if r.key < 0 {
+			b[i] = dayValue{key: -key[-r.key-1] - 1, value: r.value}
+		} else {
+			b[i] = dayValue{key: key[r.key], value: r.value}
+		}
+	}
+	byKey := func(x, y dayValue) int { return cmp.Or(cmp.Compare(x.key, y.key), cmp.Compare(x.value, y.value)) }
 	for d := 0; d+1 < len(md.start); d++ {
-		if !sameFactSet(a[md.start[d]:md.start[d+1]], b[o.start[d]:o.start[d+1]]) {
+		x, y := a[md.start[d]:md.start[d+1]], b[o.start[d]:o.start[d+1]]
+		slices.SortFunc(x, byKey)
+		slices.SortFunc(y, byKey)
+		if !slices.Equal(x, y) {
 			return false
 		}
 	}
