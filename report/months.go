@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -431,6 +432,12 @@ func (c *MonthFacts) read(ctx context.Context, g Gatherer, m time.Time, stamp st
 			}
 			nm.days = days
 		}
+		if old.sameFacts(nm) {
+			// Read again and found the same (a quiet spell): still the
+			// same reading, so that the periods put together from it, and
+			// the figures filled from them, stay valid.
+			nm.gen, nm.whole, nm.days = old.gen, old.whole, old.days
+		}
 		c.mu.Lock()
 		defer c.mu.Unlock()
 		if _, ok := c.months[key]; !ok && len(c.months) >= c.max {
@@ -443,6 +450,81 @@ func (c *MonthFacts) read(ctx context.Context, g Gatherer, m time.Time, stamp st
 		return nil, err
 	}
 	return v.(*keptMonth), nil
+}
+
+// sameFacts reports whether km, a reading kept before (nil when there is
+// none), holds the same facts as nm, read again under the same stamp: the
+// month whole the same, and its days the same or read in neither. The
+// store gives a month's facts in no fixed order, so the order does not
+// count.
+func (km *keptMonth) sameFacts(nm *keptMonth) bool {
+	if km == nil || km.stamp != nm.stamp || (km.days == nil) != (nm.days == nil) || !sameFactSet(km.whole, nm.whole) {
+		return false
+	}
+	return km.days == nil || km.days.same(nm.days)
+}
+
+// sameFactSet reports whether a and b hold the same facts, in any order.
+func sameFactSet(a, b []Fact) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	if slices.Equal(a, b) {
+		return true
+	}
+	x, y := slices.Clone(a), slices.Clone(b)
+	slices.SortFunc(x, compareFacts)
+	slices.SortFunc(y, compareFacts)
+	return slices.Equal(x, y)
+}
+
+// same reports whether md and o hold the same facts on each day, in any
+// order: the same keys, and on each day the same values of them.
+func (md *monthDays) same(o *monthDays) bool {
+	if md.start != o.start || len(md.keys) != len(o.keys) {
+		return false // another number of rows on some day, or of facts
+	}
+	index := make(map[Fact]int32, len(md.keys))
+	for i, k := range md.keys {
+		index[k] = int32(i)
+	}
+	// Each of o's keys as md's, the sign kept (an event's row, kept however
+	// small, has a negative key).
+	key := make([]int32, len(o.keys))
+	for i, k := range o.keys {
+		j, ok := index[k]
+		if !ok {
+			return false
+		}
+		key[i] = j
+	}
+	a := slices.Clone(md.rows)
+	b := make([]dayValue, len(o.rows))
+	for i, r := range o.rows {
+		if r.key < 0 {
+			b[i] = dayValue{key: -key[-r.key-1] - 1, value: r.value}
+		} else {
+			b[i] = dayValue{key: key[r.key], value: r.value}
+		}
+	}
+	byKey := func(x, y dayValue) int { return cmp.Or(cmp.Compare(x.key, y.key), cmp.Compare(x.value, y.value)) }
+	for d := 0; d+1 < len(md.start); d++ {
+		x, y := a[md.start[d]:md.start[d+1]], b[o.start[d]:o.start[d+1]]
+		slices.SortFunc(x, byKey)
+		slices.SortFunc(y, byKey)
+		if !slices.Equal(x, y) {
+			return false
+		}
+	}
+	return true
+}
+
+// compareFacts orders facts by every field, for telling two sets apart.
+func compareFacts(a, b Fact) int {
+	return cmp.Or(strings.Compare(a.Source, b.Source), strings.Compare(a.Field, b.Field), strings.Compare(a.Statistic, b.Statistic),
+		strings.Compare(string(a.Mode), string(b.Mode)), strings.Compare(a.Month, b.Month), strings.Compare(a.Unit, b.Unit),
+		strings.Compare(a.Area, b.Area), strings.Compare(a.Producer, b.Producer), strings.Compare(a.ProducerKind, b.ProducerKind),
+		cmp.Compare(a.Value, b.Value))
 }
 
 // evict forgets the month used longest ago; c.mu is held.
