@@ -3,7 +3,9 @@ package web_test
 import (
 	"context"
 	"fmt"
+	"html"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -91,5 +93,34 @@ func TestSlotOpenClash(t *testing.T) {
 		}
 		wantStatus(t, nurse.do("POST", fmt.Sprintf("/api/v1/slots/%d/close", id), ""), http.StatusNoContent, "close")
 		created(open("2026-12-01T12:10:00+02:00", 20, "", "en"), 1, "over a closed time")
+	})
+}
+
+// TestSlotFormSaysWhyNothingOpened: the calendar's form that opens times
+// by a weekly template says how many it opened, and when it opened none,
+// because every time overlaps one already on the schedule, it says so and
+// why instead of "opened 0 new times".
+func TestSlotFormSaysWhyNothingOpened(t *testing.T) {
+	onEngines(t, func(t *testing.T, e *env) {
+		nurse := e.as("nurse")
+		// A week in March 2027, past the demo's times, Monday to Friday
+		// from 9 to 10 in times of 20 minutes: 15 times.
+		form := url.Values{"unit": {kallioHS}, "service": {"health-station-nurse"}, "mode": {"in_person"}, "minutes": {"20"},
+			"from": {"2027-03-01"}, "to": {"2027-03-05"}, "start": {"09:00"}, "end": {"10:00"}, "weekday": {"1", "2", "3", "4", "5"}}
+		first := nurse.formPost("/staff/slots?lang=en", form)
+		needStatus(t, first, http.StatusOK, "opening the week")
+		if want := e.cat.T(sotepe.English, "appt.opened", map[string]any{"Count": 15}); !strings.Contains(first.body, want) {
+			t.Errorf("the first opening does not say %q", want)
+		}
+		for _, lang := range []sotepe.Lang{sotepe.Finnish, sotepe.Swedish, sotepe.English} {
+			again := nurse.formPost("/staff/slots?lang="+string(lang), form)
+			needStatus(t, again, http.StatusOK, "opening the same week again")
+			if want := e.cat.T(lang, "appt.opened_none", nil); !strings.Contains(again.body, html.EscapeString(want)) {
+				t.Errorf("%s: opening the same week again does not say %q", lang, want)
+			}
+			if none := e.cat.T(lang, "appt.opened", map[string]any{"Count": 0}); strings.Contains(again.body, none) {
+				t.Errorf("%s: opening the same week again says %q", lang, none)
+			}
+		}
 	})
 }

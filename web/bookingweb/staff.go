@@ -179,7 +179,8 @@ func (h *Handlers) CalendarMarkForm(w http.ResponseWriter, r *http.Request, u so
 // CalendarOpenForm opens slots by a weekly template from the calendar
 // page: POST /staff/slots with unit, service, mode, minutes, from, to,
 // start, end and the weekdays ticked. A refusal shows the calendar with
-// the reason.
+// the reason; so does an opening that opened nothing (every time overlaps
+// one of the schedule, or the period holds none of the weekdays).
 func (h *Handlers) CalendarOpenForm(w http.ResponseWriter, r *http.Request, u sotepe.User) error {
 	if err := kit.ParseForm(r); err != nil {
 		return err
@@ -207,6 +208,10 @@ func (h *Handlers) CalendarOpenForm(w http.ResponseWriter, r *http.Request, u so
 	q.Set("date", t.From)
 	q.Set("view", "week")
 	r.URL.RawQuery = q.Encode()
+	if n == 0 {
+		// Nothing new is not a success to report as one: say why.
+		return h.showCalendar(w, r, http.StatusOK, "", h.site.T(in.Lang, "appt.opened_none", nil))
+	}
 	return h.showCalendar(w, r, http.StatusOK, "", h.site.T(in.Lang, "appt.opened", map[string]any{"Count": n}))
 }
 
