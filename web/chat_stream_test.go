@@ -206,38 +206,39 @@ func TestChatStream(t *testing.T) {
 // with one-second read and write timeouts, as the program's are (longer):
 // the stream must outlive both, and EndStreams must end it.
 func TestChatStreamOutlivesServerTimeouts(t *testing.T) {
-	e := newEnv(t)
-	anna, nurse := e.as("anna"), e.as("nurse")
-	e.present(nurse)
-	c := anna.startChat(chatLineA, "Hei", 201)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := &http.Server{Handler: e.srv.Config.Handler, ReadTimeout: time.Second, WriteTimeout: time.Second}
-	go func() { _ = hs.Serve(ln) }()
-	t.Cleanup(func() { hs.Close() })
-	base := "http://" + ln.Addr().String()
-	path := fmt.Sprintf("/api/v1/chats/%d/events", c.ID)
-	_, ch, cancel := anna.openStream(t, base, path)
-	defer cancel()
-	next(t, ch, "retry")
-	eventIDs(t, ch, 2)
-	time.Sleep(2500 * time.Millisecond) // past both timeouts
-	needStatus(t, nurse.do("POST", fmt.Sprintf("/api/v1/chats/%d/take", c.ID), ""), 200, "take")
-	if ev := next(t, ch, "after the timeouts"); ev.id != "3" {
-		t.Fatalf("after the timeouts: %+v", ev)
-	}
-	e.web.EndStreams()
-	timeout := time.After(5 * time.Second)
-	for {
-		select {
-		case _, ok := <-ch:
-			if !ok {
-				return
-			}
-		case <-timeout:
-			t.Fatal("EndStreams did not end the stream")
+	onEngines(t, func(t *testing.T, e *env) {
+		anna, nurse := e.as("anna"), e.as("nurse")
+		e.present(nurse)
+		c := anna.startChat(chatLineA, "Hei", 201)
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
 		}
-	}
+		hs := &http.Server{Handler: e.srv.Config.Handler, ReadTimeout: time.Second, WriteTimeout: time.Second}
+		go func() { _ = hs.Serve(ln) }()
+		t.Cleanup(func() { hs.Close() })
+		base := "http://" + ln.Addr().String()
+		path := fmt.Sprintf("/api/v1/chats/%d/events", c.ID)
+		_, ch, cancel := anna.openStream(t, base, path)
+		defer cancel()
+		next(t, ch, "retry")
+		eventIDs(t, ch, 2)
+		time.Sleep(2500 * time.Millisecond) // past both timeouts
+		needStatus(t, nurse.do("POST", fmt.Sprintf("/api/v1/chats/%d/take", c.ID), ""), 200, "take")
+		if ev := next(t, ch, "after the timeouts"); ev.id != "3" {
+			t.Fatalf("after the timeouts: %+v", ev)
+		}
+		e.web.EndStreams()
+		timeout := time.After(5 * time.Second)
+		for {
+			select {
+			case _, ok := <-ch:
+				if !ok {
+					return
+				}
+			case <-timeout:
+				t.Fatal("EndStreams did not end the stream")
+			}
+		}
+	})
 }

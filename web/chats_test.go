@@ -235,43 +235,44 @@ func TestChatConversation(t *testing.T) {
 }
 
 func TestChatTransferAndClose(t *testing.T) {
-	e := newEnv(t)
-	anna, nurse, manager := e.as("anna"), e.as("nurse"), e.as("manager")
-	e.present(nurse)
-	c := anna.startChat(chatLineB, "Kysyisin rokotuksista.", 201)
-	path := fmt.Sprintf("/api/v1/chats/%d", c.ID)
-	needStatus(t, nurse.do("POST", path+"/take", ""), 200, "take")
-	wantStatus(t, nurse.do("POST", path+"/transfer", `{}`), 400, "a transfer to nowhere")
-	wantStatus(t, nurse.do("POST", path+"/transfer", fmt.Sprintf(`{"to":%q,"to_user":%d}`, chatLineA, e.ids.Users["manager"])), 400, "a transfer to two places")
-	var moved chatJSON
-	r := nurse.do("POST", path+"/transfer", fmt.Sprintf(`{"to_user":%d}`, e.ids.Users["manager"]))
-	needStatus(t, r, 200, "transfer to the manager")
-	r.json(t, &moved)
-	if moved.Professional != e.ids.Users["manager"] || moved.Status != "active" {
-		t.Errorf("after the transfer to a colleague: %+v", moved)
-	}
-	// The manager passes it to another line's queue, where it waits again.
-	r = manager.do("POST", path+"/transfer", fmt.Sprintf(`{"to":%q}`, chatLineC))
-	needStatus(t, r, 200, "transfer to a line")
-	r.json(t, &moved)
-	if moved.Status != "waiting" || moved.Service != chatLineC {
-		t.Errorf("after the transfer to a line: %+v", moved)
-	}
-	// anna ends it herself.
-	r = anna.do("POST", path+"/close", "")
-	needStatus(t, r, 200, "anna closes")
-	r.json(t, &moved)
-	if moved.Status != "closed" {
-		t.Errorf("after closing: %+v", moved)
-	}
-	wantStatus(t, anna.do("POST", path+"/close", ""), 409, "close again")
-	// The resident's list has no open chats left.
-	var list struct{ Items []chatJSON }
-	anna.get("/api/v1/chats").json(t, &list)
-	if len(list.Items) != 0 {
-		t.Errorf("anna's open chats: %+v", list.Items)
-	}
-	wantStatus(t, e.as("analyst").get("/api/v1/chats"), 403, "an analyst has no chat queue")
+	onEngines(t, func(t *testing.T, e *env) {
+		anna, nurse, manager := e.as("anna"), e.as("nurse"), e.as("manager")
+		e.present(nurse)
+		c := anna.startChat(chatLineB, "Kysyisin rokotuksista.", 201)
+		path := fmt.Sprintf("/api/v1/chats/%d", c.ID)
+		needStatus(t, nurse.do("POST", path+"/take", ""), 200, "take")
+		wantStatus(t, nurse.do("POST", path+"/transfer", `{}`), 400, "a transfer to nowhere")
+		wantStatus(t, nurse.do("POST", path+"/transfer", fmt.Sprintf(`{"to":%q,"to_user":%d}`, chatLineA, e.ids.Users["manager"])), 400, "a transfer to two places")
+		var moved chatJSON
+		r := nurse.do("POST", path+"/transfer", fmt.Sprintf(`{"to_user":%d}`, e.ids.Users["manager"]))
+		needStatus(t, r, 200, "transfer to the manager")
+		r.json(t, &moved)
+		if moved.Professional != e.ids.Users["manager"] || moved.Status != "active" {
+			t.Errorf("after the transfer to a colleague: %+v", moved)
+		}
+		// The manager passes it to another line's queue, where it waits again.
+		r = manager.do("POST", path+"/transfer", fmt.Sprintf(`{"to":%q}`, chatLineC))
+		needStatus(t, r, 200, "transfer to a line")
+		r.json(t, &moved)
+		if moved.Status != "waiting" || moved.Service != chatLineC {
+			t.Errorf("after the transfer to a line: %+v", moved)
+		}
+		// anna ends it herself.
+		r = anna.do("POST", path+"/close", "")
+		needStatus(t, r, 200, "anna closes")
+		r.json(t, &moved)
+		if moved.Status != "closed" {
+			t.Errorf("after closing: %+v", moved)
+		}
+		wantStatus(t, anna.do("POST", path+"/close", ""), 409, "close again")
+		// The resident's list has no open chats left.
+		var list struct{ Items []chatJSON }
+		anna.get("/api/v1/chats").json(t, &list)
+		if len(list.Items) != 0 {
+			t.Errorf("anna's open chats: %+v", list.Items)
+		}
+		wantStatus(t, e.as("analyst").get("/api/v1/chats"), 403, "an analyst has no chat queue")
+	})
 }
 
 func TestChatClosedLineOffersContactRequest(t *testing.T) {
@@ -406,35 +407,36 @@ func TestChatWithoutJavaScript(t *testing.T) {
 }
 
 func TestChatPagesInEveryLanguage(t *testing.T) {
-	e := newEnv(t)
-	anna := e.as("anna")
-	for lang, want := range map[string][]string{
-		"fi": {"Chat ammattilaisen kanssa", "Hätätilanteessa soita aina 112.", `href="/chat" id="nav-chat">Chat<`},
-		"sv": {"Chatt med en yrkesperson", "I en nödsituation ring alltid 112.", `href="/chat" id="nav-chat">Chatt<`},
-		"en": {"Chat with a professional", "In an emergency always call 112.", `href="/chat" id="nav-chat">Chat<`},
-	} {
-		page := anna.get("/chat?lang=" + lang)
-		for _, w := range want {
-			if !strings.Contains(page.body, w) {
-				t.Errorf("/chat in %s lacks %q", lang, w)
+	onEngines(t, func(t *testing.T, e *env) {
+		anna := e.as("anna")
+		for lang, want := range map[string][]string{
+			"fi": {"Chat ammattilaisen kanssa", "Hätätilanteessa soita aina 112.", `href="/chat" id="nav-chat">Chat<`},
+			"sv": {"Chatt med en yrkesperson", "I en nödsituation ring alltid 112.", `href="/chat" id="nav-chat">Chatt<`},
+			"en": {"Chat with a professional", "In an emergency always call 112.", `href="/chat" id="nav-chat">Chat<`},
+		} {
+			page := anna.get("/chat?lang=" + lang)
+			for _, w := range want {
+				if !strings.Contains(page.body, w) {
+					t.Errorf("/chat in %s lacks %q", lang, w)
+				}
+			}
+			if k := regexp.MustCompile(`>chat\.[a-z_.]+<|"chat\.[a-z_.]+"`).FindString(page.body); k != "" {
+				t.Errorf("/chat in %s shows a key: %s", lang, k)
 			}
 		}
-		if k := regexp.MustCompile(`>chat\.[a-z_.]+<|"chat\.[a-z_.]+"`).FindString(page.body); k != "" {
-			t.Errorf("/chat in %s shows a key: %s", lang, k)
+		nurse := e.as("nurse")
+		for _, lang := range []string{"fi", "sv", "en"} {
+			page := nurse.get("/staff/chats?lang=" + lang)
+			if page.status != 200 || !strings.Contains(page.body, `id="nav-chats"`) {
+				t.Errorf("/staff/chats in %s: %d", lang, page.status)
+			}
+			if k := regexp.MustCompile(`>chat\.[a-z_.]+<`).FindString(page.body); k != "" {
+				t.Errorf("/staff/chats in %s shows a key: %s", lang, k)
+			}
 		}
-	}
-	nurse := e.as("nurse")
-	for _, lang := range []string{"fi", "sv", "en"} {
-		page := nurse.get("/staff/chats?lang=" + lang)
-		if page.status != 200 || !strings.Contains(page.body, `id="nav-chats"`) {
-			t.Errorf("/staff/chats in %s: %d", lang, page.status)
+		// An anonymous visitor sees the lines and is asked to sign in.
+		if page := e.client().get("/chat"); page.status != 200 || !strings.Contains(page.body, "/login?next=%2Fchat") {
+			t.Errorf("/chat for a visitor: %d", page.status)
 		}
-		if k := regexp.MustCompile(`>chat\.[a-z_.]+<`).FindString(page.body); k != "" {
-			t.Errorf("/staff/chats in %s shows a key: %s", lang, k)
-		}
-	}
-	// An anonymous visitor sees the lines and is asked to sign in.
-	if page := e.client().get("/chat"); page.status != 200 || !strings.Contains(page.body, "/login?next=%2Fchat") {
-		t.Errorf("/chat for a visitor: %d", page.status)
-	}
+	})
 }

@@ -177,48 +177,49 @@ func badValues(s *openapi3.Schema) []string {
 // neither true nor false are refused with 400 and a message in the caller's
 // language, where they used to be ignored.
 func TestAPIRefusesInvalidParameters(t *testing.T) {
-	e := newEnv(t)
-	anna := e.as("anna")
-	nurse := e.as("nurse")
-	for _, c := range []struct {
-		who  *client
-		path string
-		key  string
-		args map[string]any
-	}{
-		{anna, "/api/v1/units?lang=zz", "error.lang", nil},
-		{anna, "/api/v1/me?lang=xx", "error.lang", nil},
-		{anna, "/api/v1/units?limit=501", "error.page_limit", nil},
-		{anna, "/api/v1/areas?limit=0", "error.page_limit", nil},
-		{anna, "/api/v1/appointments?mine=maybe", "error.flag", map[string]any{"Field": "mine"}},
-		{nurse, "/api/v1/appointment-calendar?mine=yes", "error.flag", map[string]any{"Field": "mine"}},
-		{anna, "/api/v1/slots?service=doctor-appointment&near=1", "error.flag", map[string]any{"Field": "near"}},
-	} {
-		r := c.who.get(c.path)
-		if r.status != 400 {
-			t.Errorf("%s: %d, want 400", c.path, r.status)
-			continue
+	onEngines(t, func(t *testing.T, e *env) {
+		anna := e.as("anna")
+		nurse := e.as("nurse")
+		for _, c := range []struct {
+			who  *client
+			path string
+			key  string
+			args map[string]any
+		}{
+			{anna, "/api/v1/units?lang=zz", "error.lang", nil},
+			{anna, "/api/v1/me?lang=xx", "error.lang", nil},
+			{anna, "/api/v1/units?limit=501", "error.page_limit", nil},
+			{anna, "/api/v1/areas?limit=0", "error.page_limit", nil},
+			{anna, "/api/v1/appointments?mine=maybe", "error.flag", map[string]any{"Field": "mine"}},
+			{nurse, "/api/v1/appointment-calendar?mine=yes", "error.flag", map[string]any{"Field": "mine"}},
+			{anna, "/api/v1/slots?service=doctor-appointment&near=1", "error.flag", map[string]any{"Field": "near"}},
+		} {
+			r := c.who.get(c.path)
+			if r.status != 400 {
+				t.Errorf("%s: %d, want 400", c.path, r.status)
+				continue
+			}
+			code, msg := r.errorCode(t)
+			lang := sotepe.Lang(r.header.Get("Content-Language"))
+			if _, ok := sotepe.ParseLang(string(lang)); !ok {
+				t.Errorf("%s: Content-Language %q", c.path, lang)
+			}
+			if want := e.cat.T(lang, c.key, c.args); code != "invalid" || msg != want {
+				t.Errorf("%s: %s %q, want invalid %q", c.path, code, msg, want)
+			}
 		}
-		code, msg := r.errorCode(t)
-		lang := sotepe.Lang(r.header.Get("Content-Language"))
-		if _, ok := sotepe.ParseLang(string(lang)); !ok {
-			t.Errorf("%s: Content-Language %q", c.path, lang)
+		// Without a cookie the message follows Accept-Language.
+		r := e.client().get("/api/v1/units?lang=zz", "Accept-Language", "sv")
+		if code, msg := r.errorCode(t); r.status != 400 || code != "invalid" || msg != e.cat.T(sotepe.Swedish, "error.lang", nil) {
+			t.Errorf("lang=zz with Accept-Language sv: %d %s %q", r.status, code, msg)
 		}
-		if want := e.cat.T(lang, c.key, c.args); code != "invalid" || msg != want {
-			t.Errorf("%s: %s %q, want invalid %q", c.path, code, msg, want)
+		// A page in HTML still falls back to a language it knows.
+		wantStatus(t, anna.get("/units?lang=zz"), 200, "/units?lang=zz")
+		// The right values still work.
+		for _, p := range []string{"/api/v1/units?lang=sv&limit=500", "/api/v1/appointments?mine=false", "/api/v1/appointments?mine=true"} {
+			if r := anna.get(p); r.status != 200 {
+				t.Errorf("%s: %d %s", p, r.status, r.body)
+			}
 		}
-	}
-	// Without a cookie the message follows Accept-Language.
-	r := e.client().get("/api/v1/units?lang=zz", "Accept-Language", "sv")
-	if code, msg := r.errorCode(t); r.status != 400 || code != "invalid" || msg != e.cat.T(sotepe.Swedish, "error.lang", nil) {
-		t.Errorf("lang=zz with Accept-Language sv: %d %s %q", r.status, code, msg)
-	}
-	// A page in HTML still falls back to a language it knows.
-	wantStatus(t, anna.get("/units?lang=zz"), 200, "/units?lang=zz")
-	// The right values still work.
-	for _, p := range []string{"/api/v1/units?lang=sv&limit=500", "/api/v1/appointments?mine=false", "/api/v1/appointments?mine=true"} {
-		if r := anna.get(p); r.status != 200 {
-			t.Errorf("%s: %d %s", p, r.status, r.body)
-		}
-	}
+	})
 }

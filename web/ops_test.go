@@ -12,27 +12,28 @@ import (
 )
 
 func TestOperationsEndpoints(t *testing.T) {
-	e := newEnv(t)
-	c := e.client()
-	if r := c.get("/healthz"); r.status != 200 {
-		t.Errorf("healthz %d", r.status)
-	}
-	if r := c.get("/readyz"); r.status != 200 {
-		t.Errorf("readyz %d", r.status)
-	}
-	c.get("/api/v1/units?limit=1")
-	r := c.get("/metrics")
-	if r.status != 200 || !strings.Contains(r.body, `sotepe_http_requests_total{method="GET",route="GET /api/v1/units",status="200"}`) {
-		t.Errorf("metrics lack the units route: %d", r.status)
-	}
-	if strings.Contains(r.body, "/api/v1/units/") {
-		t.Errorf("metrics carry raw paths")
-	}
-	if h := c.get("/").header; h.Get("Content-Security-Policy") == "" || h.Get("X-Content-Type-Options") != "nosniff" || h.Get("X-Request-Id") == "" {
-		t.Errorf("security headers missing: %v", h)
-	}
-	e.store.Close()
-	wantStatus(t, c.get("/readyz"), 503, "readyz with the database closed")
+	onEngines(t, func(t *testing.T, e *env) {
+		c := e.client()
+		if r := c.get("/healthz"); r.status != 200 {
+			t.Errorf("healthz %d", r.status)
+		}
+		if r := c.get("/readyz"); r.status != 200 {
+			t.Errorf("readyz %d", r.status)
+		}
+		c.get("/api/v1/units?limit=1")
+		r := c.get("/metrics")
+		if r.status != 200 || !strings.Contains(r.body, `sotepe_http_requests_total{method="GET",route="GET /api/v1/units",status="200"}`) {
+			t.Errorf("metrics lack the units route: %d", r.status)
+		}
+		if strings.Contains(r.body, "/api/v1/units/") {
+			t.Errorf("metrics carry raw paths")
+		}
+		if h := c.get("/").header; h.Get("Content-Security-Policy") == "" || h.Get("X-Content-Type-Options") != "nosniff" || h.Get("X-Request-Id") == "" {
+			t.Errorf("security headers missing: %v", h)
+		}
+		e.store.Close()
+		wantStatus(t, c.get("/readyz"), 503, "readyz with the database closed")
+	})
 }
 
 // TestOpenAPICoversEveryRoute keeps the OpenAPI document true: every /api/v1
@@ -70,58 +71,60 @@ func TestOpenAPICoversEveryRoute(t *testing.T) {
 }
 
 func TestDirectoryReadsAreCachedBriefly(t *testing.T) {
-	e := newEnv(t)
-	c := e.client()
-	first := c.get("/api/v1/units?q=kallio")
-	second := c.get("/api/v1/units?q=kallio")
-	if first.header.Get("X-Cache") != "miss" || second.header.Get("X-Cache") != "hit" || first.body != second.body {
-		t.Fatalf("cache: first %q, second %q, same body %v", first.header.Get("X-Cache"), second.header.Get("X-Cache"), first.body == second.body)
-	}
-	if r := c.get("/api/v1/units?q=kallio&lang=sv"); r.header.Get("X-Cache") != "miss" {
-		t.Errorf("another language shares the cache entry")
-	}
-	if r := c.get("/api/v1/units?limit=abc"); r.status != 400 || r.header.Get("X-Cache") != "" {
-		t.Errorf("an error was cached or not returned: %d %q", r.status, r.header.Get("X-Cache"))
-	}
-	e.clock.Add(11 * time.Second)
-	if r := c.get("/api/v1/units?q=kallio"); r.header.Get("X-Cache") != "miss" {
-		t.Errorf("an entry outlived its 10 seconds")
-	}
+	onEngines(t, func(t *testing.T, e *env) {
+		c := e.client()
+		first := c.get("/api/v1/units?q=kallio")
+		second := c.get("/api/v1/units?q=kallio")
+		if first.header.Get("X-Cache") != "miss" || second.header.Get("X-Cache") != "hit" || first.body != second.body {
+			t.Fatalf("cache: first %q, second %q, same body %v", first.header.Get("X-Cache"), second.header.Get("X-Cache"), first.body == second.body)
+		}
+		if r := c.get("/api/v1/units?q=kallio&lang=sv"); r.header.Get("X-Cache") != "miss" {
+			t.Errorf("another language shares the cache entry")
+		}
+		if r := c.get("/api/v1/units?limit=abc"); r.status != 400 || r.header.Get("X-Cache") != "" {
+			t.Errorf("an error was cached or not returned: %d %q", r.status, r.header.Get("X-Cache"))
+		}
+		e.clock.Add(11 * time.Second)
+		if r := c.get("/api/v1/units?q=kallio"); r.header.Get("X-Cache") != "miss" {
+			t.Errorf("an entry outlived its 10 seconds")
+		}
+	})
 }
 
 func TestCachedDirectoryReadsAreGzippedWhenAccepted(t *testing.T) {
-	e := newEnv(t)
-	c := e.client()
-	plain := c.get("/api/v1/units?q=kallio", "Accept-Encoding", "identity")
-	if plain.header.Get("Content-Encoding") != "" || !strings.HasPrefix(plain.body, `{"items":[`) {
-		t.Fatalf("identity answer: %q %.20q", plain.header.Get("Content-Encoding"), plain.body)
-	}
-	for _, tc := range []struct {
-		accept string
-		gzip   bool
-	}{{"gzip, deflate, br", true}, {"br;q=1.0, gzip;q=0.8", true}, {"gzip;q=0", false}, {"deflate", false}} {
-		r := c.get("/api/v1/units?q=kallio", "Accept-Encoding", tc.accept)
-		if got := r.header.Get("Content-Encoding") == "gzip"; got != tc.gzip {
-			t.Errorf("Accept-Encoding %q: gzip %v, want %v", tc.accept, got, tc.gzip)
-			continue
+	onEngines(t, func(t *testing.T, e *env) {
+		c := e.client()
+		plain := c.get("/api/v1/units?q=kallio", "Accept-Encoding", "identity")
+		if plain.header.Get("Content-Encoding") != "" || !strings.HasPrefix(plain.body, `{"items":[`) {
+			t.Fatalf("identity answer: %q %.20q", plain.header.Get("Content-Encoding"), plain.body)
 		}
-		body := r.body
-		if tc.gzip {
-			zr, err := gzip.NewReader(strings.NewReader(r.body))
-			if err != nil {
-				t.Fatal(err)
+		for _, tc := range []struct {
+			accept string
+			gzip   bool
+		}{{"gzip, deflate, br", true}, {"br;q=1.0, gzip;q=0.8", true}, {"gzip;q=0", false}, {"deflate", false}} {
+			r := c.get("/api/v1/units?q=kallio", "Accept-Encoding", tc.accept)
+			if got := r.header.Get("Content-Encoding") == "gzip"; got != tc.gzip {
+				t.Errorf("Accept-Encoding %q: gzip %v, want %v", tc.accept, got, tc.gzip)
+				continue
 			}
-			b, err := io.ReadAll(zr)
-			if err != nil {
-				t.Fatal(err)
+			body := r.body
+			if tc.gzip {
+				zr, err := gzip.NewReader(strings.NewReader(r.body))
+				if err != nil {
+					t.Fatal(err)
+				}
+				b, err := io.ReadAll(zr)
+				if err != nil {
+					t.Fatal(err)
+				}
+				body = string(b)
+				if len(r.body) >= len(body) {
+					t.Errorf("gzip did not shrink the answer: %d vs %d bytes", len(r.body), len(body))
+				}
 			}
-			body = string(b)
-			if len(r.body) >= len(body) {
-				t.Errorf("gzip did not shrink the answer: %d vs %d bytes", len(r.body), len(body))
+			if body != plain.body {
+				t.Errorf("Accept-Encoding %q: a different answer", tc.accept)
 			}
 		}
-		if body != plain.body {
-			t.Errorf("Accept-Encoding %q: a different answer", tc.accept)
-		}
-	}
+	})
 }

@@ -78,7 +78,7 @@ func sameFigures(a, b figuresJSON) bool {
 		a.OpenBacklog == b.OpenBacklog && eq(a.ShareInTime, b.ShareInTime) && eq(a.MedianHours, b.MedianHours) && eq(a.P90Hours, b.P90Hours)
 }
 
-// statsScenario is ten requests from Monday 23 November to Tuesday 1 December
+// statsScenario writes into e ten requests from Monday 23 November to Tuesday 1 December
 // 2026 at four units, answered in time, late and never, with the clock left
 // at Wednesday 2 December 10:00. Working time counts 08–16 on working days.
 //
@@ -92,9 +92,8 @@ func sameFigures(a, b figuresJSON) bool {
 //	R8  Mon 23.11 10:00 malmi family centre, portal (erik)  closed unanswered 11:00: no outcome
 //	R9  Mon 23.11 10:00 kalasatama, website form  never answered: missed, open
 //	R10 Mon 23.11 10:00 ruoholahti (contract producer), portal (anna)  answered 14:00: 4 h
-func statsScenario(t *testing.T) *env {
+func statsScenario(t *testing.T, e *env) {
 	t.Helper()
-	e := newEnv(t)
 	hash, err := demoHash()
 	if err != nil {
 		t.Fatal(err)
@@ -169,7 +168,6 @@ func statsScenario(t *testing.T) *env {
 	at(time.December, 2, 9, 0)
 	reply(as("nurse"), r5, false)
 	at(time.December, 2, 10, 0)
-	return e
 }
 
 // statsGet reads the figures as JSON and fails the test on an error.
@@ -214,272 +212,284 @@ const (
 )
 
 func TestStatsFigures(t *testing.T) {
-	e := statsScenario(t)
-	analyst := e.as("analyst")
-	const sel = "from=2026-11-23&to=2026-12-01"
+	onEngines(t, func(t *testing.T, e *env) {
+		statsScenario(t, e)
+		analyst := e.as("analyst")
+		const sel = "from=2026-11-23&to=2026-12-01"
 
-	// The hand-computed example: kallio's Monday, answers after 1, 2 and
-	// 10 working hours and one never: median 2 h, 90th percentile
-	// 2 + 0.8 × (10 − 2) = 8.4 h, three in time of four known.
-	s := statsGet(t, analyst, "from=2026-11-23&to=2026-11-23&group_by=unit&interval=day")
-	checkItems(t, "Monday by unit", s, map[string]figuresJSON{
-		kallio + " 2026-11-23":     fig(4, 3, 3, 1, 0.75, 2, 8.4, 1),
-		malmi + " 2026-11-23":      fig(1, 0, 0, 0, -1, -1, -1, 0),
-		kalasatama + " 2026-11-23": fig(1, 0, 0, 1, 0, -1, -1, 1),
-		ruoholahti + " 2026-11-23": fig(1, 1, 1, 0, 1, 4, 4, 0),
-	})
+		// The hand-computed example: kallio's Monday, answers after 1, 2 and
+		// 10 working hours and one never: median 2 h, 90th percentile
+		// 2 + 0.8 × (10 − 2) = 8.4 h, three in time of four known.
+		s := statsGet(t, analyst, "from=2026-11-23&to=2026-11-23&group_by=unit&interval=day")
+		checkItems(t, "Monday by unit", s, map[string]figuresJSON{
+			kallio + " 2026-11-23":     fig(4, 3, 3, 1, 0.75, 2, 8.4, 1),
+			malmi + " 2026-11-23":      fig(1, 0, 0, 0, -1, -1, -1, 0),
+			kalasatama + " 2026-11-23": fig(1, 0, 0, 1, 0, -1, -1, 1),
+			ruoholahti + " 2026-11-23": fig(1, 1, 1, 0, 1, 4, 4, 0),
+		})
 
-	// By unit and week, across the turn of the month: week 49 holds
-	// Monday 30 November and Tuesday 1 December.
-	s = statsGet(t, analyst, sel+"&group_by=unit&interval=week")
-	if s.From != "2026-11-23" || s.To != "2026-12-01" || s.GroupBy != "unit" || s.Interval != "week" {
-		t.Errorf("selection echoed as %s–%s %s %s", s.From, s.To, s.GroupBy, s.Interval)
-	}
-	checkItems(t, "by unit and week", s, map[string]figuresJSON{
-		// {1, 2, 10, 23} h: median 6, p90 10 + 0.7 × 13 = 19.1; R4 and
-		// R5 missed; 3 in time of 5 known.
-		kallio + " 2026-W48":     fig(5, 4, 3, 2, 0.6, 6, 19.1, 1),
-		kallio + " 2026-W49":     fig(2, 1, 1, 0, 1, 0.5, 0.5, 2),
-		malmi + " 2026-W48":      fig(1, 0, 0, 0, -1, -1, -1, 0),
-		kalasatama + " 2026-W48": fig(1, 0, 0, 1, 0, -1, -1, 1),
-		ruoholahti + " 2026-W48": fig(1, 1, 1, 0, 1, 4, 4, 0),
-	})
-	// Everything: {0.5, 1, 2, 4, 10, 23} h: median 3, p90 10 + 0.5 × 13 =
-	// 16.5; 5 in time of 6 answered and 2 missed unanswered.
-	total := fig(10, 6, 5, 3, 0.625, 3, 16.5, 4)
-	if !sameFigures(s.Totals, total) {
-		t.Errorf("totals:\n got %v\nwant %v", s.Totals, total)
-	}
-	if len(s.Periods) != 2 || s.Periods[0].Period != "2026-W48" || s.Periods[1].Period != "2026-W49" ||
-		s.Periods[0].Received != 8 || s.Periods[1].Received != 2 {
-		t.Errorf("periods: %+v", s.Periods)
-	}
-	for _, it := range s.Items {
-		if it.Group.ID == kallio && (it.Group.Names["fi"] != "Kallion terveysasema" || it.Group.Names["sv"] != "Berghälls hälsostation") {
-			t.Errorf("kallio's names: %v", it.Group.Names)
+		// By unit and week, across the turn of the month: week 49 holds
+		// Monday 30 November and Tuesday 1 December.
+		s = statsGet(t, analyst, sel+"&group_by=unit&interval=week")
+		if s.From != "2026-11-23" || s.To != "2026-12-01" || s.GroupBy != "unit" || s.Interval != "week" {
+			t.Errorf("selection echoed as %s–%s %s %s", s.From, s.To, s.GroupBy, s.Interval)
 		}
-	}
+		checkItems(t, "by unit and week", s, map[string]figuresJSON{
+			// {1, 2, 10, 23} h: median 6, p90 10 + 0.7 × 13 = 19.1; R4 and
+			// R5 missed; 3 in time of 5 known.
+			kallio + " 2026-W48":     fig(5, 4, 3, 2, 0.6, 6, 19.1, 1),
+			kallio + " 2026-W49":     fig(2, 1, 1, 0, 1, 0.5, 0.5, 2),
+			malmi + " 2026-W48":      fig(1, 0, 0, 0, -1, -1, -1, 0),
+			kalasatama + " 2026-W48": fig(1, 0, 0, 1, 0, -1, -1, 1),
+			ruoholahti + " 2026-W48": fig(1, 1, 1, 0, 1, 4, 4, 0),
+		})
+		// Everything: {0.5, 1, 2, 4, 10, 23} h: median 3, p90 10 + 0.5 × 13 =
+		// 16.5; 5 in time of 6 answered and 2 missed unanswered.
+		total := fig(10, 6, 5, 3, 0.625, 3, 16.5, 4)
+		if !sameFigures(s.Totals, total) {
+			t.Errorf("totals:\n got %v\nwant %v", s.Totals, total)
+		}
+		if len(s.Periods) != 2 || s.Periods[0].Period != "2026-W48" || s.Periods[1].Period != "2026-W49" ||
+			s.Periods[0].Received != 8 || s.Periods[1].Received != 2 {
+			t.Errorf("periods: %+v", s.Periods)
+		}
+		for _, it := range s.Items {
+			if it.Group.ID == kallio && (it.Group.Names["fi"] != "Kallion terveysasema" || it.Group.Names["sv"] != "Berghälls hälsostation") {
+				t.Errorf("kallio's names: %v", it.Group.Names)
+			}
+		}
 
-	// By month: November and December part there.
-	s = statsGet(t, analyst, sel+"&group_by=unit&interval=month")
-	have := items(s)
-	if !sameFigures(have[kallio+" 2026-11"], fig(6, 4, 3, 2, 0.6, 6, 19.1, 2)) || !sameFigures(have[kallio+" 2026-12"], fig(1, 1, 1, 0, 1, 0.5, 0.5, 1)) {
-		t.Errorf("kallio by month: %v / %v", have[kallio+" 2026-11"], have[kallio+" 2026-12"])
-	}
+		// By month: November and December part there.
+		s = statsGet(t, analyst, sel+"&group_by=unit&interval=month")
+		have := items(s)
+		if !sameFigures(have[kallio+" 2026-11"], fig(6, 4, 3, 2, 0.6, 6, 19.1, 2)) || !sameFigures(have[kallio+" 2026-12"], fig(1, 1, 1, 0, 1, 0.5, 0.5, 1)) {
+			t.Errorf("kallio by month: %v / %v", have[kallio+" 2026-11"], have[kallio+" 2026-12"])
+		}
 
-	// By area, producer, service and channel, over November: everything
-	// but R7 (1 December), one item per group.
-	for _, tc := range []struct {
-		groupBy string
-		want    map[string]figuresJSON
-	}{
-		{"area", map[string]figuresJSON{
-			// kallio, kalasatama and ruoholahti: {1, 2, 4, 10, 23} h.
-			"health-and-substance-abuse-services 2026-11": fig(8, 5, 4, 3, 4.0/7, 4, 17.8, 3),
-			"family-and-social-services 2026-11":          fig(1, 0, 0, 0, -1, -1, -1, 0), // malmi
-		}},
-		{"producer", map[string]figuresJSON{
-			// kallio, malmi and kalasatama: {1, 2, 10, 23} h.
-			"helsinki 2026-11":           fig(8, 4, 3, 3, 3.0/6, 6, 19.1, 3),
-			"esimerkki-laakarit 2026-11": fig(1, 1, 1, 0, 1, 4, 4, 0),
-		}},
-		{"service", map[string]figuresJSON{
-			"health-station-nurse 2026-11":   fig(7, 5, 4, 2, 4.0/6, 4, 17.8, 2),
-			"maternity-child-clinic 2026-11": fig(1, 0, 0, 0, -1, -1, -1, 0),
-			"senior-info 2026-11":            fig(1, 0, 0, 1, 0, -1, -1, 1),
-		}},
-		{"channel", map[string]figuresJSON{
-			// {1, 2, 4, 23} h: median 3, p90 4 + 0.7 × 19 = 17.3.
-			"portal 2026-11":  fig(7, 4, 3, 2, 3.0/5, 3, 17.3, 2),
-			"phone 2026-11":   fig(1, 1, 1, 0, 1, 10, 10, 0),
-			"website 2026-11": fig(1, 0, 0, 1, 0, -1, -1, 1),
-		}},
-	} {
-		s := statsGet(t, analyst, "from=2026-11-01&to=2026-11-30&interval=month&group_by="+tc.groupBy)
-		checkItems(t, "by "+tc.groupBy, s, tc.want)
-	}
+		// By area, producer, service and channel, over November: everything
+		// but R7 (1 December), one item per group.
+		for _, tc := range []struct {
+			groupBy string
+			want    map[string]figuresJSON
+		}{
+			{"area", map[string]figuresJSON{
+				// kallio, kalasatama and ruoholahti: {1, 2, 4, 10, 23} h.
+				"health-and-substance-abuse-services 2026-11": fig(8, 5, 4, 3, 4.0/7, 4, 17.8, 3),
+				"family-and-social-services 2026-11":          fig(1, 0, 0, 0, -1, -1, -1, 0), // malmi
+			}},
+			{"producer", map[string]figuresJSON{
+				// kallio, malmi and kalasatama: {1, 2, 10, 23} h.
+				"helsinki 2026-11":           fig(8, 4, 3, 3, 3.0/6, 6, 19.1, 3),
+				"esimerkki-laakarit 2026-11": fig(1, 1, 1, 0, 1, 4, 4, 0),
+			}},
+			{"service", map[string]figuresJSON{
+				"health-station-nurse 2026-11":   fig(7, 5, 4, 2, 4.0/6, 4, 17.8, 2),
+				"maternity-child-clinic 2026-11": fig(1, 0, 0, 0, -1, -1, -1, 0),
+				"senior-info 2026-11":            fig(1, 0, 0, 1, 0, -1, -1, 1),
+			}},
+			{"channel", map[string]figuresJSON{
+				// {1, 2, 4, 23} h: median 3, p90 4 + 0.7 × 19 = 17.3.
+				"portal 2026-11":  fig(7, 4, 3, 2, 3.0/5, 3, 17.3, 2),
+				"phone 2026-11":   fig(1, 1, 1, 0, 1, 10, 10, 0),
+				"website 2026-11": fig(1, 0, 0, 1, 0, -1, -1, 1),
+			}},
+		} {
+			s := statsGet(t, analyst, "from=2026-11-01&to=2026-11-30&interval=month&group_by="+tc.groupBy)
+			checkItems(t, "by "+tc.groupBy, s, tc.want)
+		}
+	})
 }
 
 func TestStatsManagerSeesOwnUnitsOnly(t *testing.T) {
-	e := statsScenario(t)
-	manager := e.as("manager")
-	s := statsGet(t, manager, "from=2026-11-23&to=2026-12-01&group_by=unit&interval=month")
-	checkItems(t, "manager by unit", s, map[string]figuresJSON{
-		kallio + " 2026-11": fig(6, 4, 3, 2, 0.6, 6, 19.1, 2),
-		kallio + " 2026-12": fig(1, 1, 1, 0, 1, 0.5, 0.5, 1),
-	})
-	// {0.5, 1, 2, 10, 23} h: median 2, p90 10 + 0.6 × 13 = 17.8.
-	if want := fig(7, 5, 4, 2, 4.0/6, 2, 17.8, 3); !sameFigures(s.Totals, want) {
-		t.Errorf("manager's totals:\n got %v\nwant %v", s.Totals, want)
-	}
-	// Another grouping stays within kallio.
-	s = statsGet(t, manager, "from=2026-11-23&to=2026-12-01&group_by=channel&interval=month")
-	checkItems(t, "manager by channel", s, map[string]figuresJSON{
-		"portal 2026-11": fig(5, 3, 2, 2, 2.0/4, 2, 18.8, 2), // {1, 2, 23} h: 2 + 0.8 × 21
-		"phone 2026-11":  fig(1, 1, 1, 0, 1, 10, 10, 0),
-		"portal 2026-12": fig(1, 1, 1, 0, 1, 0.5, 0.5, 1),
-	})
-	s = statsGet(t, manager, "from=2026-11-23&to=2026-12-01&group_by=area&interval=month")
-	if s.Totals.Received != 7 || len(s.Items) != 2 || s.Items[0].Group.ID != "health-and-substance-abuse-services" {
-		t.Errorf("manager by area: %+v", s)
-	}
+	onEngines(t, func(t *testing.T, e *env) {
+		statsScenario(t, e)
+		manager := e.as("manager")
+		s := statsGet(t, manager, "from=2026-11-23&to=2026-12-01&group_by=unit&interval=month")
+		checkItems(t, "manager by unit", s, map[string]figuresJSON{
+			kallio + " 2026-11": fig(6, 4, 3, 2, 0.6, 6, 19.1, 2),
+			kallio + " 2026-12": fig(1, 1, 1, 0, 1, 0.5, 0.5, 1),
+		})
+		// {0.5, 1, 2, 10, 23} h: median 2, p90 10 + 0.6 × 13 = 17.8.
+		if want := fig(7, 5, 4, 2, 4.0/6, 2, 17.8, 3); !sameFigures(s.Totals, want) {
+			t.Errorf("manager's totals:\n got %v\nwant %v", s.Totals, want)
+		}
+		// Another grouping stays within kallio.
+		s = statsGet(t, manager, "from=2026-11-23&to=2026-12-01&group_by=channel&interval=month")
+		checkItems(t, "manager by channel", s, map[string]figuresJSON{
+			"portal 2026-11": fig(5, 3, 2, 2, 2.0/4, 2, 18.8, 2), // {1, 2, 23} h: 2 + 0.8 × 21
+			"phone 2026-11":  fig(1, 1, 1, 0, 1, 10, 10, 0),
+			"portal 2026-12": fig(1, 1, 1, 0, 1, 0.5, 0.5, 1),
+		})
+		s = statsGet(t, manager, "from=2026-11-23&to=2026-12-01&group_by=area&interval=month")
+		if s.Totals.Received != 7 || len(s.Items) != 2 || s.Items[0].Group.ID != "health-and-substance-abuse-services" {
+			t.Errorf("manager by area: %+v", s)
+		}
 
-	// The administrator sees all, as the analyst.
-	admin := e.as("admin")
-	if s := statsGet(t, admin, "from=2026-11-23&to=2026-12-01"); s.Totals.Received != 10 {
-		t.Errorf("admin sees %d requests", s.Totals.Received)
-	}
+		// The administrator sees all, as the analyst.
+		admin := e.as("admin")
+		if s := statsGet(t, admin, "from=2026-11-23&to=2026-12-01"); s.Totals.Received != 10 {
+			t.Errorf("admin sees %d requests", s.Totals.Received)
+		}
+	})
 }
 
 func TestStatsAccess(t *testing.T) {
-	e := newEnv(t)
-	for _, who := range []string{"anna", "nurse"} {
-		c := e.client()
-		c.login(who)
-		for _, path := range []string{"/api/v1/stats/contact-requests", "/stats/contact-requests"} {
-			if r := c.get(path); r.status != http.StatusForbidden {
-				t.Errorf("%s %s: %d, want 403", who, path, r.status)
+	onEngines(t, func(t *testing.T, e *env) {
+		for _, who := range []string{"anna", "nurse"} {
+			c := e.client()
+			c.login(who)
+			for _, path := range []string{"/api/v1/stats/contact-requests", "/stats/contact-requests"} {
+				if r := c.get(path); r.status != http.StatusForbidden {
+					t.Errorf("%s %s: %d, want 403", who, path, r.status)
+				}
+			}
+			if r := c.get("/"); strings.Contains(r.body, "nav-stats") {
+				t.Errorf("%s sees the link to the figures", who)
 			}
 		}
-		if r := c.get("/"); strings.Contains(r.body, "nav-stats") {
-			t.Errorf("%s sees the link to the figures", who)
+		wantStatus(t, e.client().get("/api/v1/stats/contact-requests"), http.StatusUnauthorized, "anonymous")
+		if r := e.client().get("/stats/contact-requests"); r.status != http.StatusSeeOther {
+			t.Errorf("anonymous page: %d, want a redirect to sign in", r.status)
 		}
-	}
-	wantStatus(t, e.client().get("/api/v1/stats/contact-requests"), http.StatusUnauthorized, "anonymous")
-	if r := e.client().get("/stats/contact-requests"); r.status != http.StatusSeeOther {
-		t.Errorf("anonymous page: %d, want a redirect to sign in", r.status)
-	}
-	for _, who := range []string{"manager", "analyst"} {
-		c := e.client()
-		c.login(who)
-		if r := c.get("/"); !strings.Contains(r.body, `href="/stats/contact-requests"`) {
-			t.Errorf("%s has no link to the figures", who)
+		for _, who := range []string{"manager", "analyst"} {
+			c := e.client()
+			c.login(who)
+			if r := c.get("/"); !strings.Contains(r.body, `href="/stats/contact-requests"`) {
+				t.Errorf("%s has no link to the figures", who)
+			}
 		}
-	}
+	})
 }
 
 func TestStatsDefaultsAndBadParameters(t *testing.T) {
-	e := newEnv(t) // Monday 23 November 2026
-	analyst := e.as("analyst")
-	s := statsGet(t, analyst, "")
-	if s.From != "2026-10-24" || s.To != "2026-11-23" || s.GroupBy != "unit" || s.Interval != "week" {
-		t.Errorf("defaults: %s–%s %s %s", s.From, s.To, s.GroupBy, s.Interval)
-	}
-	// 24 October is in week 43; every week to 48 is there, empty.
-	if len(s.Periods) != 6 || s.Periods[0].Period != "2026-W43" || s.Items == nil || len(s.Items) != 0 || s.Totals.ShareInTime != nil {
-		t.Errorf("an empty selection: %+v", s)
-	}
-	for _, tc := range []struct{ query, lang, code, want string }{
-		{"group_by=district", "sv", "invalid", "Gruppera efter verksamhetsställe"},
-		{"interval=year", "fi", "invalid", "Jakso on päivä, viikko tai kuukausi."},
-		{"from=2026-12-01&to=2026-11-01", "en", "invalid", "The start date is after the end date."},
-		{"from=1.11.2026", "fi", "invalid", "VVVV-KK-PP"},
-		{"format=xml", "en", "invalid", "json or csv"},
-		// 102 units × 365 days.
-		{"from=2026-01-01&to=2026-12-31&group_by=unit&interval=day", "en", "invalid", "37230 groups × periods, but at most 5000"},
-	} {
-		r := analyst.get("/api/v1/stats/contact-requests?" + tc.query + "&lang=" + tc.lang)
-		code, msg := r.errorCode(t)
-		if r.status != http.StatusBadRequest || code != tc.code || !strings.Contains(msg, tc.want) {
-			t.Errorf("%s (%s): %d %s %q, want %q", tc.query, tc.lang, r.status, code, msg, tc.want)
+	onEngines(t, func(t *testing.T, e *env) { // Monday 23 November 2026
+		analyst := e.as("analyst")
+		s := statsGet(t, analyst, "")
+		if s.From != "2026-10-24" || s.To != "2026-11-23" || s.GroupBy != "unit" || s.Interval != "week" {
+			t.Errorf("defaults: %s–%s %s %s", s.From, s.To, s.GroupBy, s.Interval)
 		}
-	}
-	// The page shows the form again with the reason.
-	r := analyst.get("/stats/contact-requests?interval=year&lang=sv")
-	if r.status != http.StatusBadRequest || !strings.Contains(r.body, "Perioden är dag, vecka eller månad.") || !strings.Contains(r.body, `<form method="get" action="/stats/contact-requests"`) {
-		t.Errorf("page with a bad interval: %d", r.status)
-	}
-	// A year by unit and month fits (102 × 12).
-	wantStatus(t, analyst.get("/api/v1/stats/contact-requests?from=2026-01-01&to=2026-12-31&interval=month"), http.StatusOK, "a year by unit and month")
+		// 24 October is in week 43; every week to 48 is there, empty.
+		if len(s.Periods) != 6 || s.Periods[0].Period != "2026-W43" || s.Items == nil || len(s.Items) != 0 || s.Totals.ShareInTime != nil {
+			t.Errorf("an empty selection: %+v", s)
+		}
+		for _, tc := range []struct{ query, lang, code, want string }{
+			{"group_by=district", "sv", "invalid", "Gruppera efter verksamhetsställe"},
+			{"interval=year", "fi", "invalid", "Jakso on päivä, viikko tai kuukausi."},
+			{"from=2026-12-01&to=2026-11-01", "en", "invalid", "The start date is after the end date."},
+			{"from=1.11.2026", "fi", "invalid", "VVVV-KK-PP"},
+			{"format=xml", "en", "invalid", "json or csv"},
+			// 102 units × 365 days.
+			{"from=2026-01-01&to=2026-12-31&group_by=unit&interval=day", "en", "invalid", "37230 groups × periods, but at most 5000"},
+		} {
+			r := analyst.get("/api/v1/stats/contact-requests?" + tc.query + "&lang=" + tc.lang)
+			code, msg := r.errorCode(t)
+			if r.status != http.StatusBadRequest || code != tc.code || !strings.Contains(msg, tc.want) {
+				t.Errorf("%s (%s): %d %s %q, want %q", tc.query, tc.lang, r.status, code, msg, tc.want)
+			}
+		}
+		// The page shows the form again with the reason.
+		r := analyst.get("/stats/contact-requests?interval=year&lang=sv")
+		if r.status != http.StatusBadRequest || !strings.Contains(r.body, "Perioden är dag, vecka eller månad.") || !strings.Contains(r.body, `<form method="get" action="/stats/contact-requests"`) {
+			t.Errorf("page with a bad interval: %d", r.status)
+		}
+		// A year by unit and month fits (102 × 12).
+		wantStatus(t, analyst.get("/api/v1/stats/contact-requests?from=2026-01-01&to=2026-12-31&interval=month"), http.StatusOK, "a year by unit and month")
+	})
 }
 
 func TestStatsCSV(t *testing.T) {
-	e := statsScenario(t)
-	analyst := e.as("analyst")
-	r := analyst.get("/api/v1/stats/contact-requests?from=2026-11-23&to=2026-12-01&group_by=unit&interval=week&format=csv")
-	if r.status != http.StatusOK || !strings.HasPrefix(r.header.Get("Content-Type"), "text/csv") ||
-		!strings.Contains(r.header.Get("Content-Disposition"), "contact-requests-2026-11-23-2026-12-01-unit-week.csv") {
-		t.Fatalf("csv: %d %v", r.status, r.header)
-	}
-	records, err := csv.NewReader(strings.NewReader(r.body)).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	header := "group_id,group_fi,group_sv,group_en,period,received,answered,answered_in_time,missed,share_in_time,median_hours,p90_hours,open_backlog"
-	if len(records) != 6 || strings.Join(records[0], ",") != header {
-		t.Fatalf("csv has %d lines, header %v", len(records), records[0])
-	}
-	var kallioW48, malmiW48 string
-	for _, rec := range records[1:] {
-		switch rec[0] + " " + rec[4] {
-		case kallio + " 2026-W48":
-			kallioW48 = strings.Join(rec, ",")
-		case malmi + " 2026-W48":
-			malmiW48 = strings.Join(rec, ",")
+	onEngines(t, func(t *testing.T, e *env) {
+		statsScenario(t, e)
+		analyst := e.as("analyst")
+		r := analyst.get("/api/v1/stats/contact-requests?from=2026-11-23&to=2026-12-01&group_by=unit&interval=week&format=csv")
+		if r.status != http.StatusOK || !strings.HasPrefix(r.header.Get("Content-Type"), "text/csv") ||
+			!strings.Contains(r.header.Get("Content-Disposition"), "contact-requests-2026-11-23-2026-12-01-unit-week.csv") {
+			t.Fatalf("csv: %d %v", r.status, r.header)
 		}
-	}
-	if want := kallio + ",Kallion terveysasema,Berghälls hälsostation,Kallio health station,2026-W48,5,4,3,2,0.6,6,19.1,1"; kallioW48 != want {
-		t.Errorf("kallio's line %q, want %q", kallioW48, want)
-	}
-	if !strings.HasSuffix(malmiW48, ",2026-W48,1,0,0,0,,,,0") {
-		t.Errorf("malmi's line %q: nulls are empty cells", malmiW48)
-	}
+		records, err := csv.NewReader(strings.NewReader(r.body)).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		header := "group_id,group_fi,group_sv,group_en,period,received,answered,answered_in_time,missed,share_in_time,median_hours,p90_hours,open_backlog"
+		if len(records) != 6 || strings.Join(records[0], ",") != header {
+			t.Fatalf("csv has %d lines, header %v", len(records), records[0])
+		}
+		var kallioW48, malmiW48 string
+		for _, rec := range records[1:] {
+			switch rec[0] + " " + rec[4] {
+			case kallio + " 2026-W48":
+				kallioW48 = strings.Join(rec, ",")
+			case malmi + " 2026-W48":
+				malmiW48 = strings.Join(rec, ",")
+			}
+		}
+		if want := kallio + ",Kallion terveysasema,Berghälls hälsostation,Kallio health station,2026-W48,5,4,3,2,0.6,6,19.1,1"; kallioW48 != want {
+			t.Errorf("kallio's line %q, want %q", kallioW48, want)
+		}
+		if !strings.HasSuffix(malmiW48, ",2026-W48,1,0,0,0,,,,0") {
+			t.Errorf("malmi's line %q: nulls are empty cells", malmiW48)
+		}
+	})
 }
 
 func TestStatsHoldNoPersonalData(t *testing.T) {
-	e := statsScenario(t)
-	analyst := e.as("analyst")
-	for _, q := range []string{"group_by=unit&interval=day", "group_by=channel&interval=week", "group_by=service&interval=month&format=csv"} {
-		r := analyst.get("/api/v1/stats/contact-requests?from=2026-11-23&to=2026-12-01&" + q)
-		page := analyst.get("/stats/contact-requests?from=2026-11-23&to=2026-12-01&" + q)
-		for _, secret := range []string{"Anna", "Virtanen", "Erik", "Lindqvist", "Maja", "040 123", "Voisitteko", "kurkkukipu",
-			"Soitamme", "Neuvola-aika", "Kotihoidosta", "resident", "Sanna", "Nurmi"} {
-			if strings.Contains(r.body, secret) || strings.Contains(page.body, secret) && secret != "resident" {
-				t.Errorf("%s: the figures hold %q", q, secret)
+	onEngines(t, func(t *testing.T, e *env) {
+		statsScenario(t, e)
+		analyst := e.as("analyst")
+		for _, q := range []string{"group_by=unit&interval=day", "group_by=channel&interval=week", "group_by=service&interval=month&format=csv"} {
+			r := analyst.get("/api/v1/stats/contact-requests?from=2026-11-23&to=2026-12-01&" + q)
+			page := analyst.get("/stats/contact-requests?from=2026-11-23&to=2026-12-01&" + q)
+			for _, secret := range []string{"Anna", "Virtanen", "Erik", "Lindqvist", "Maja", "040 123", "Voisitteko", "kurkkukipu",
+				"Soitamme", "Neuvola-aika", "Kotihoidosta", "resident", "Sanna", "Nurmi"} {
+				if strings.Contains(r.body, secret) || strings.Contains(page.body, secret) && secret != "resident" {
+					t.Errorf("%s: the figures hold %q", q, secret)
+				}
 			}
 		}
-	}
+	})
 }
 
 func TestStatsPage(t *testing.T) {
-	e := statsScenario(t)
-	manager := e.as("manager")
-	for _, tc := range []struct{ lang, title, caption, share string }{
-		{"fi", "Ajoissa vastattujen osuus jaksoittain (viikko)", "Kaavion luvut jaksoittain", "66,7\u00a0%"},
-		{"sv", "Andelen besvarade i tid per period (vecka)", "Diagrammets siffror per period", "66,7\u00a0%"},
-		{"en", "Share answered in time per period (week)", "The chart&#39;s figures per period", "66.7%"},
-	} {
-		r := manager.get("/stats/contact-requests?from=2026-11-23&to=2026-12-01&group_by=unit&interval=week&lang=" + tc.lang)
-		if r.status != http.StatusOK {
-			t.Fatalf("%s: %d", tc.lang, r.status)
-		}
-		for _, want := range []string{
-			`<svg xmlns="http://www.w3.org/2000/svg"`, `role="img" aria-labelledby="stats-chart-title stats-chart-desc"`,
-			`<title id="stats-chart-title">` + tc.title + `</title>`, `<desc id="stats-chart-desc">`,
-			`<table id="stats-periods">`, `<caption id="stats-periods-caption">` + tc.caption, `<table id="stats-items">`, tc.share,
-			`<th scope="row">` + map[string]string{"fi": "viikko 48/2026", "sv": "vecka 48 2026", "en": "week 48, 2026"}[tc.lang] + `</th>`, `href="/api/v1/stats/contact-requests?`, `<html lang="` + tc.lang + `">`,
+	onEngines(t, func(t *testing.T, e *env) {
+		statsScenario(t, e)
+		manager := e.as("manager")
+		for _, tc := range []struct{ lang, title, caption, share string }{
+			{"fi", "Ajoissa vastattujen osuus jaksoittain (viikko)", "Kaavion luvut jaksoittain", "66,7\u00a0%"},
+			{"sv", "Andelen besvarade i tid per period (vecka)", "Diagrammets siffror per period", "66,7\u00a0%"},
+			{"en", "Share answered in time per period (week)", "The chart&#39;s figures per period", "66.7%"},
 		} {
-			if !strings.Contains(r.body, want) {
-				t.Errorf("%s page lacks %q", tc.lang, want)
+			r := manager.get("/stats/contact-requests?from=2026-11-23&to=2026-12-01&group_by=unit&interval=week&lang=" + tc.lang)
+			if r.status != http.StatusOK {
+				t.Fatalf("%s: %d", tc.lang, r.status)
+			}
+			for _, want := range []string{
+				`<svg xmlns="http://www.w3.org/2000/svg"`, `role="img" aria-labelledby="stats-chart-title stats-chart-desc"`,
+				`<title id="stats-chart-title">` + tc.title + `</title>`, `<desc id="stats-chart-desc">`,
+				`<table id="stats-periods">`, `<caption id="stats-periods-caption">` + tc.caption, `<table id="stats-items">`, tc.share,
+				`<th scope="row">` + map[string]string{"fi": "viikko 48/2026", "sv": "vecka 48 2026", "en": "week 48, 2026"}[tc.lang] + `</th>`, `href="/api/v1/stats/contact-requests?`, `<html lang="` + tc.lang + `">`,
+			} {
+				if !strings.Contains(r.body, want) {
+					t.Errorf("%s page lacks %q", tc.lang, want)
+				}
+			}
+			// Two periods, two bars with the share as their tooltip.
+			if n := strings.Count(r.body, "<rect "); n != 2 {
+				t.Errorf("%s: %d bars, want 2", tc.lang, n)
+			}
+			if strings.Contains(r.body, "<script") {
+				t.Errorf("%s: the page needs JavaScript", tc.lang)
 			}
 		}
-		// Two periods, two bars with the share as their tooltip.
-		if n := strings.Count(r.body, "<rect "); n != 2 {
-			t.Errorf("%s: %d bars, want 2", tc.lang, n)
+		// The CSV link keeps the selection.
+		r := manager.get("/stats/contact-requests?from=2026-11-23&to=2026-12-01&group_by=channel&interval=month")
+		want := "/api/v1/stats/contact-requests?" + url.Values{"format": {"csv"}, "from": {"2026-11-23"}, "group_by": {"channel"}, "interval": {"month"}, "to": {"2026-12-01"}}.Encode()
+		if !strings.Contains(r.body, strings.ReplaceAll(want, "&", "&amp;")) {
+			t.Errorf("the page does not link %s", want)
 		}
-		if strings.Contains(r.body, "<script") {
-			t.Errorf("%s: the page needs JavaScript", tc.lang)
+		// An empty selection says so instead of drawing.
+		r = manager.get("/stats/contact-requests?from=2025-01-01&to=2025-01-31&lang=en")
+		if !strings.Contains(r.body, "No contact requests came in during the period.") || strings.Contains(r.body, "<svg") {
+			t.Errorf("an empty selection draws a chart")
 		}
-	}
-	// The CSV link keeps the selection.
-	r := manager.get("/stats/contact-requests?from=2026-11-23&to=2026-12-01&group_by=channel&interval=month")
-	want := "/api/v1/stats/contact-requests?" + url.Values{"format": {"csv"}, "from": {"2026-11-23"}, "group_by": {"channel"}, "interval": {"month"}, "to": {"2026-12-01"}}.Encode()
-	if !strings.Contains(r.body, strings.ReplaceAll(want, "&", "&amp;")) {
-		t.Errorf("the page does not link %s", want)
-	}
-	// An empty selection says so instead of drawing.
-	r = manager.get("/stats/contact-requests?from=2025-01-01&to=2025-01-31&lang=en")
-	if !strings.Contains(r.body, "No contact requests came in during the period.") || strings.Contains(r.body, "<svg") {
-		t.Errorf("an empty selection draws a chart")
-	}
+	})
 }
