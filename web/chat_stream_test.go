@@ -216,7 +216,7 @@ func TestChatStreamOutlivesServerTimeouts(t *testing.T) {
 		}
 		hs := &http.Server{Handler: e.srv.Config.Handler, ReadTimeout: time.Second, WriteTimeout: time.Second}
 		go func() { _ = hs.Serve(ln) }()
-		t.Cleanup(func() { hs.Close() })
+		t.Cleanup(func() { hs.Close(); hs.Handler = nil }) // the test's server is freed with it (setup_free_test.go)
 		base := "http://" + ln.Addr().String()
 		path := fmt.Sprintf("/api/v1/chats/%d/events", c.ID)
 		_, ch, cancel := anna.openStream(t, base, path)
