@@ -3,11 +3,9 @@ package store
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/stdlib"
 
 	"sotepe"
 )
@@ -147,27 +145,11 @@ func loadChatsSQLite(ctx context.Context, tx *sql.Tx, rows []any) error {
 // loadChatsPostgres copies rows into chats on the pgx connection under
 // database/sql, in one transaction.
 func (s *Store) loadChatsPostgres(ctx context.Context, rows []any) error {
-	conn, err := s.writer.Conn(ctx)
-	if err != nil {
-		return err
-	}
-	defer conn.Close()
-	return conn.Raw(func(dc any) error {
-		sc, ok := dc.(*stdlib.Conn)
-		if !ok {
-			return errors.New("store: not a pgx connection")
-		}
-		tx, err := sc.Conn().Begin(ctx)
-		if err != nil {
-			return err
-		}
-		defer func() { _ = tx.Rollback(context.WithoutCancel(ctx)) }()
+	return s.inPgxTx(ctx, func(tx pgx.Tx) error {
 		cols := len(chatLoadColumns)
-		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"chats"}, chatLoadColumns, pgx.CopyFromSlice(len(rows)/cols, func(i int) ([]any, error) {
+		_, err := tx.CopyFrom(ctx, pgx.Identifier{"chats"}, chatLoadColumns, pgx.CopyFromSlice(len(rows)/cols, func(i int) ([]any, error) {
 			return rows[i*cols : (i+1)*cols], nil
-		})); err != nil {
-			return err
-		}
-		return tx.Commit(ctx)
+		}))
+		return err
 	})
 }

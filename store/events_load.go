@@ -4,13 +4,11 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
-	"errors"
 	"slices"
 	"strings"
 	"sync"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/stdlib"
 
 	"sotepe"
 )
@@ -425,22 +423,7 @@ func (r *rowsSource) Values() ([]any, error) { return r.rows[r.i-10 : r.i], nil 
 func (r *rowsSource) Err() error             { return nil }
 
 func (s *Store) loadPostgres(ctx context.Context, l *loader, fn func(add EventAdder) error) error {
-	conn, err := s.writer.Conn(ctx)
-	if err != nil {
-		return err
-	}
-	defer conn.Close()
-	return conn.Raw(func(dc any) error {
-		sc, ok := dc.(*stdlib.Conn)
-		if !ok {
-			return errors.New("store: not a pgx connection")
-		}
-		pc := sc.Conn()
-		tx, err := pc.Begin(ctx)
-		if err != nil {
-			return err
-		}
-		defer func() { _ = tx.Rollback(context.WithoutCancel(ctx)) }()
+	return s.inPgxTx(ctx, func(tx pgx.Tx) error {
 		staged := false
 		l.piece = eventSums{}
 		l.flush = func() error {
@@ -521,10 +504,7 @@ func (s *Store) loadPostgres(ctx context.Context, l *loader, fn func(add EventAd
 			_, err := tx.Exec(ctx, query, args...)
 			return nil, err
 		}
-		if err := writeSumsSQL(ctx, exec, false, l.sums, 2000); err != nil {
-			return err
-		}
-		return tx.Commit(ctx)
+		return writeSumsSQL(ctx, exec, false, l.sums, 2000)
 	})
 }
 
